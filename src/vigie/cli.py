@@ -1,0 +1,72 @@
+"""The ``vigie`` command: thin wiring, no logic.
+
+Each area owns its commands in its own ``cli.py`` (``vigie/ingest/cli.py`` …) and this file
+only registers them, so that the areas evolve independently. Area CLI modules import their
+heavy libraries inside the command functions, to keep ``vigie --help`` instant.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from vigie import __version__
+from vigie.errors import VigieError
+from vigie.progress import err_console
+
+app = typer.Typer(
+    name="vigie",
+    help="Protect an election's information space: detect coordination, weigh risks "
+    "(EBIOS RM), share with allies by trust, and exercise on synthetic scenarios.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from vigie.demo import demo
+    from vigie.detect.cli import detect
+    from vigie.exercise.cli import generate, score
+    from vigie.ingest.cli import ingest
+    from vigie.report.cli import report
+    from vigie.risk.cli import app as risk_app
+    from vigie.share.cli import app as share_app
+
+    app.command("demo")(demo)
+    app.command("ingest")(ingest)
+    app.command("generate")(generate)
+    app.command("detect")(detect)
+    app.command("score")(score)
+    app.command("report")(report)
+    app.add_typer(risk_app, name="risk", help="EBIOS Risk Manager studies for elections.")
+    app.add_typer(share_app, name="share", help="Share with allies by trust (TLP, STIX, TAXII).")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        typer.echo(f"vigie {__version__}")
+        raise typer.Exit()
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user mistakes become one clear line and exit code 2, never a traceback."""
+    try:
+        app(args=argv)
+    except VigieError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]: previous outputs were left intact.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

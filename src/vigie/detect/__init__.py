@@ -1,0 +1,1 @@
+"""Detectors of coordinated behaviour: each a relational query over the canonical tables."""

@@ -1,0 +1,1 @@
+"""Exercises: synthetic election scenarios with ground truth, and scoring against it."""

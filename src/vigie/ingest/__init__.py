@@ -1,0 +1,1 @@
+"""Readers that turn platform exports and generic tables into a canonical Dataset."""

@@ -1,0 +1,1 @@
+"""Reports: self-contained HTML, GEXF and CSV exports of Findings."""

@@ -1,0 +1,1 @@
+"""EBIOS Risk Manager studies (ANSSI, guide v1.5) with an election template."""

@@ -1,0 +1,297 @@
+"""The canonical tables and the folder handles every stage shares.
+
+Why one module: ingest writes, detect reads, share exports, risk consumes; if each of them
+spelled the columns its own way the pipeline would drift. These Arrow schemas are the
+contract (see ARCHITECTURE.md). Unknown values are null, never 0 or "".
+
+Folders:
+- a **Dataset** holds ``posts.parquet``, ``accounts.parquet``, ``manifest.json`` and, when
+  some input was refused, ``rejected.jsonl``;
+- a **Findings** folder holds ``groups.parquet``, ``members.parquet``, ``edges.parquet``,
+  ``evidence.parquet``, ``summary.json`` and ``manifest.json`` (plus ``graph.gexf`` and CSVs).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vigie import __version__
+from vigie.atomic import atomic_file
+from vigie.errors import VigieError
+
+SCHEMA_VERSION = "1.0"
+
+TS = pa.timestamp("us", tz="UTC")
+STR_LIST = pa.list_(pa.string())
+
+POSTS_SCHEMA = pa.schema(
+    [
+        pa.field("post_id", pa.string(), nullable=False),
+        pa.field("platform", pa.string(), nullable=False),
+        pa.field("account_id", pa.string(), nullable=False),
+        pa.field("created_at", TS, nullable=False),
+        pa.field("text", pa.string()),
+        pa.field("lang", pa.string()),
+        pa.field("urls", STR_LIST),
+        pa.field("hashtags", STR_LIST),
+        pa.field("mentions", STR_LIST),
+        pa.field("media", STR_LIST),
+        pa.field("repost_of", pa.string()),
+        pa.field("reply_to", pa.string()),
+        pa.field("quote_of", pa.string()),
+    ]
+)
+"""One row per post. ``urls`` are canonicalised; ``hashtags`` lower-case without ``#``."""
+
+ACCOUNTS_SCHEMA = pa.schema(
+    [
+        pa.field("account_id", pa.string(), nullable=False),
+        pa.field("platform", pa.string(), nullable=False),
+        pa.field("handle", pa.string()),
+        pa.field("display_name", pa.string()),
+        pa.field("created_at", TS),
+        pa.field("followers", pa.int64()),
+        pa.field("following", pa.int64()),
+        pa.field("posts_count", pa.int64()),
+        pa.field("description", pa.string()),
+    ]
+)
+"""One row per account, keyed on (platform, account_id)."""
+
+TRUTH_ACCOUNTS_SCHEMA = pa.schema(
+    [
+        pa.field("account_id", pa.string(), nullable=False),
+        pa.field("platform", pa.string(), nullable=False),
+        pa.field("campaign_id", pa.string()),  # null = organic
+        pa.field("campaign_type", pa.string()),  # bot_amplification, copypasta, ...
+        pa.field("role", pa.string()),  # organic, activist, seed, amplifier, sockpuppet, ...
+    ]
+)
+TRUTH_POSTS_SCHEMA = pa.schema(
+    [
+        pa.field("post_id", pa.string(), nullable=False),
+        pa.field("platform", pa.string(), nullable=False),
+        pa.field("campaign_id", pa.string()),
+    ]
+)
+"""Ground truth written by the generator in ``truth.parquet`` (accounts) and
+``truth_posts.parquet`` (posts)."""
+
+# --- Findings -------------------------------------------------------------------------------
+
+GROUPS_SCHEMA = pa.schema(
+    [
+        pa.field("group_id", pa.string(), nullable=False),
+        pa.field("score", pa.float64(), nullable=False),  # 0..1, higher = stronger evidence
+        pa.field("n_members", pa.int64(), nullable=False),
+        pa.field("n_posts", pa.int64()),
+        pa.field("signals", STR_LIST),  # detector kinds that tie the group
+        pa.field("first_seen", TS),
+        pa.field("last_seen", TS),
+        pa.field("techniques", STR_LIST),  # DISARM ids the behaviour matches, e.g. T0049.003
+        pa.field("top_objects", STR_LIST),  # the most shared URLs / targets / texts
+        pa.field("summary", pa.string()),  # one human sentence
+    ]
+)
+MEMBERS_SCHEMA = pa.schema(
+    [
+        pa.field("group_id", pa.string(), nullable=False),
+        pa.field("account_id", pa.string(), nullable=False),
+        pa.field("platform", pa.string()),
+        pa.field("strength", pa.float64()),  # weighted degree inside the group
+        pa.field("n_posts", pa.int64()),
+    ]
+)
+EDGES_SCHEMA = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("target", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # co_link, co_repost, copypasta, ...
+        pa.field("weight", pa.float64(), nullable=False),
+        pa.field("observed", pa.int64()),  # co-actions seen
+        pa.field("expected", pa.float64()),  # co-actions expected under the null model
+        pa.field("p_value", pa.float64()),
+        pa.field("group_id", pa.string()),  # null when the edge ties no retained group
+    ]
+)
+EVIDENCE_SCHEMA = pa.schema(
+    [
+        pa.field("group_id", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("object", pa.string()),  # URL, target post id, text fingerprint, hashtag
+        pa.field("post_id", pa.string(), nullable=False),
+        pa.field("account_id", pa.string(), nullable=False),
+        pa.field("created_at", TS),
+        pa.field("text", pa.string()),
+    ]
+)
+
+FINDINGS_TABLES = {
+    "groups": GROUPS_SCHEMA,
+    "members": MEMBERS_SCHEMA,
+    "edges": EDGES_SCHEMA,
+    "evidence": EVIDENCE_SCHEMA,
+}
+
+
+def empty_table(schema: pa.Schema) -> pa.Table:
+    """An empty table of ``schema`` (handy to write a valid but empty output)."""
+    return schema.empty_table()
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Reorder, add missing (null) columns and cast ``table`` to ``schema``."""
+    cols = []
+    for field in schema:
+        if field.name in table.column_names:
+            cols.append(table.column(field.name).cast(field.type))
+        else:
+            cols.append(pa.nulls(table.num_rows, type=field.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """Read a JSON file, turning a missing or corrupt file into a clear error."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise VigieError(f"{path}: not found") from exc
+    except json.JSONDecodeError as exc:
+        raise VigieError(f"{path}: not valid JSON ({exc})") from exc
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write JSON atomically, keys sorted so that outputs are byte-reproducible."""
+    with atomic_file(path) as fh:
+        json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+        fh.write("\n")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Handle on a Dataset folder (posts, accounts, manifest, rejected records)."""
+
+    path: Path
+
+    KIND = "dataset"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", Path(self.path))
+
+    @property
+    def posts_path(self) -> Path:
+        return self.path / "posts.parquet"
+
+    @property
+    def accounts_path(self) -> Path:
+        return self.path / "accounts.parquet"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "manifest.json"
+
+    @property
+    def rejected_path(self) -> Path:
+        return self.path / "rejected.jsonl"
+
+    def exists(self) -> bool:
+        return self.manifest_path.exists() and self.posts_path.exists()
+
+    def check(self) -> Dataset:
+        """Raise a clear error unless this is a readable Dataset folder."""
+        if not self.path.is_dir():
+            raise VigieError(f"{self.path}: no such Dataset folder")
+        for p in (self.manifest_path, self.posts_path):
+            if not p.exists():
+                raise VigieError(f"{self.path}: not a vigie Dataset ({p.name} is missing)")
+        return self
+
+    def manifest(self) -> dict[str, Any]:
+        return read_json(self.manifest_path)
+
+    def posts(self, columns: list[str] | None = None) -> pa.Table:
+        return pq.read_table(self.posts_path, columns=columns)
+
+    def accounts(self) -> pa.Table:
+        if not self.accounts_path.exists():
+            return empty_table(ACCOUNTS_SCHEMA)
+        return pq.read_table(self.accounts_path)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Handle on a Findings folder written by ``vigie detect``.
+
+    ``manifest.json`` carries, besides counts, ``techniques``: for each observed DISARM id,
+    the groups that enact it — the interface ``vigie risk evidence`` and ``vigie share`` read.
+    """
+
+    path: Path
+
+    KIND = "findings"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", Path(self.path))
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "manifest.json"
+
+    def table_path(self, name: str) -> Path:
+        if name not in FINDINGS_TABLES:
+            raise KeyError(name)
+        return self.path / f"{name}.parquet"
+
+    def check(self) -> Findings:
+        if not self.path.is_dir():
+            raise VigieError(f"{self.path}: no such Findings folder")
+        if not self.manifest_path.exists():
+            raise VigieError(f"{self.path}: not a vigie Findings folder (manifest.json missing)")
+        return self
+
+    def manifest(self) -> dict[str, Any]:
+        return read_json(self.manifest_path)
+
+    def table(self, name: str) -> pa.Table:
+        p = self.table_path(name)
+        if not p.exists():
+            return empty_table(FINDINGS_TABLES[name])
+        return pq.read_table(p)
+
+    def groups(self) -> pa.Table:
+        return self.table("groups")
+
+    def members(self) -> pa.Table:
+        return self.table("members")
+
+    def edges(self) -> pa.Table:
+        return self.table("edges")
+
+    def evidence(self) -> pa.Table:
+        return self.table("evidence")
+
+
+def base_manifest(kind: str, **extra: Any) -> dict[str, Any]:
+    """The fields every manifest starts with (no wall-clock time: outputs stay reproducible;
+    callers that want one add it explicitly)."""
+    m: dict[str, Any] = {
+        "kind": kind,
+        "schema_version": SCHEMA_VERSION,
+        "vigie_version": __version__,
+    }
+    m.update(extra)
+    return m
+
+
+def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) -> None:
+    """Write a Parquet file (zstd), conformed to ``schema`` when given. Caller ensures
+    atomicity (usually by writing inside an ``atomic_dir``)."""
+    if schema is not None:
+        table = conform(table, schema)
+    pq.write_table(table, path, compression="zstd")

@@ -1,0 +1,94 @@
+"""The foundation's shared pieces: atomic writes, schema conformance, DISARM catalogue, CLI."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from vigie import disarm
+from vigie.atomic import atomic_dir, atomic_file
+from vigie.cli import app
+from vigie.errors import InputError, VigieError
+from vigie.schema import POSTS_SCHEMA, Dataset, conform
+
+
+def test_atomic_file_keeps_old_content_on_failure(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_file(target) as fh:
+        fh.write("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_dir_replaces_whole_folder(tmp_path):
+    target = tmp_path / "ds"
+    target.mkdir()
+    (target / "a").write_text("1")
+    with pytest.raises(KeyboardInterrupt), atomic_dir(target) as tmp:
+        (tmp / "b").write_text("2")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in target.iterdir()) == ["a"]
+    with atomic_dir(target) as tmp:
+        (tmp / "b").write_text("2")
+    assert sorted(p.name for p in target.iterdir()) == ["b"]
+    assert [p.name for p in tmp_path.iterdir()] == ["ds"]
+
+
+def test_conform_adds_null_columns_and_orders():
+    t = pa.table(
+        {
+            "account_id": ["a"],
+            "post_id": ["1"],
+            "platform": ["x"],
+            "created_at": pa.array([0], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    out = conform(t, POSTS_SCHEMA)
+    assert out.schema == POSTS_SCHEMA
+    assert out.column("text").null_count == 1
+
+
+def test_input_error_names_file_record_field():
+    err = InputError("not a date", file="a.csv", record=12, field="created_at")
+    assert str(err) == "a.csv, record 12, field 'created_at': not a date"
+
+
+def test_dataset_check_is_clear(tmp_path):
+    with pytest.raises(VigieError, match="no such Dataset"):
+        Dataset(tmp_path / "nope").check()
+    (tmp_path / "d").mkdir()
+    with pytest.raises(VigieError, match="manifest.json is missing"):
+        Dataset(tmp_path / "d").check()
+
+
+def test_disarm_catalogue_has_french_labels_and_tactics():
+    techs = disarm.techniques()
+    assert len(techs) == 391
+    t = disarm.technique("T0049.003")
+    assert t.parent == "T0049"
+    assert "TA17" in t.tactics
+    assert disarm.technique("T0049").label("fr") == "Inonder l'espace informationnel"
+    assert len(disarm.tactics()) == 16
+    with pytest.raises(VigieError, match="unknown DISARM"):
+        disarm.technique("T9999")
+
+
+def test_disarm_matches_shared_source(shared_data):
+    import csv
+
+    with open(shared_data / "disarm" / "red_framework_ids.csv", encoding="utf-8") as fh:
+        ids = {c for row in csv.reader(fh) for c in row if c.startswith("T") and c[1] != "A"}
+    assert ids <= set(disarm.techniques())
+
+
+def test_cli_version_and_help():
+    runner = CliRunner()
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and "vigie" in res.output
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    for cmd in ("demo", "ingest", "generate", "detect", "score", "report", "risk", "share"):
+        assert cmd in res.output
