@@ -28,7 +28,8 @@ app = typer.Typer(
 def _register() -> None:
     from vigie.demo import demo
     from vigie.detect.cli import detect
-    from vigie.exercise.cli import generate, score
+    from vigie.exercise.generate_cli import generate
+    from vigie.exercise.score_cli import score
     from vigie.ingest.cli import ingest
     from vigie.report.cli import report
     from vigie.risk.cli import app as risk_app
