@@ -92,3 +92,31 @@ def test_cli_version_and_help():
     assert res.exit_code == 0
     for cmd in ("demo", "ingest", "generate", "detect", "score", "report", "risk", "share"):
         assert cmd in res.output
+
+
+def test_write_findings_manifest_counts_and_techniques(tmp_path):
+    from vigie.schema import Findings, write_findings
+
+    groups = [
+        {"group_id": "g1", "score": 0.9, "n_members": 2, "techniques": ["T0049.003"]},
+        {"group_id": "g2", "score": 0.5, "n_members": 2, "techniques": ["T0049.003", "T0084.001"]},
+    ]
+    members = [
+        {"group_id": "g1", "account_id": "a"},
+        {"group_id": "g1", "account_id": "b"},
+        {"group_id": "g2", "account_id": "b"},
+        {"group_id": "g2", "account_id": "c"},
+    ]
+    f = write_findings(
+        tmp_path / "f",
+        groups=groups,
+        members=members,
+        edges=[],
+        evidence=[],
+        extra_files={"graph.gexf": "<gexf/>"},
+    )
+    m = Findings(tmp_path / "f").check().manifest()
+    assert m["counts"] == {"groups": 2, "members": 4, "edges": 0, "evidence": 0}
+    assert m["techniques"]["T0049.003"] == {"groups": ["g1", "g2"], "accounts": 3, "max_score": 0.9}
+    assert m["techniques"]["T0084.001"]["accounts"] == 2
+    assert f.groups().num_rows == 2 and (tmp_path / "f" / "graph.gexf").exists()

@@ -228,8 +228,18 @@ class Dataset:
 class Findings:
     """Handle on a Findings folder written by ``vigie detect``.
 
-    ``manifest.json`` carries, besides counts, ``techniques``: for each observed DISARM id,
-    the groups that enact it — the interface ``vigie risk evidence`` and ``vigie share`` read.
+    ``manifest.json`` (written by ``write_findings``) carries::
+
+        {"kind": "findings", "schema_version": "1.0", "vigie_version": ...,
+         "dataset": "<path>", "config": {...},            # what was run, on what
+         "counts": {"groups": n, "members": n, "edges": n, "evidence": n},
+         "signals": {"co_link": {"window_s": 60, "pairs": n, "kept": n}, ...},
+         "skipped": {"<reason>": n},                       # nothing dropped silently
+         "techniques": {"T0049.003": {"groups": ["g0001", ...], "accounts": n,
+                                       "max_score": 0.97}, ...}}
+
+    ``techniques`` (observed DISARM ids -> the groups enacting them) is the interface that
+    ``vigie risk evidence`` and the sharing exports read.
     """
 
     path: Path
@@ -295,3 +305,83 @@ def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) ->
     if schema is not None:
         table = conform(table, schema)
     pq.write_table(table, path, compression="zstd")
+
+
+def _rows_to_table(rows: pa.Table | list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    if isinstance(rows, pa.Table):
+        return conform(rows, schema)
+    return conform(pa.Table.from_pylist(rows, schema=schema), schema)
+
+
+def techniques_index(groups: pa.Table, members: pa.Table) -> dict[str, dict[str, Any]]:
+    """For each DISARM id observed in ``groups.techniques``: the groups enacting it, how many
+    distinct accounts they hold and the highest group score. This is the interface that
+    ``vigie risk evidence`` and the sharing exports read from ``manifest.json``."""
+    members_by_group: dict[str, set[str]] = {}
+    for g, a in zip(
+        members.column("group_id").to_pylist(),
+        members.column("account_id").to_pylist(),
+        strict=True,
+    ):
+        members_by_group.setdefault(g, set()).add(a)
+    index: dict[str, dict[str, Any]] = {}
+    for g, score, techs in zip(
+        groups.column("group_id").to_pylist(),
+        groups.column("score").to_pylist(),
+        groups.column("techniques").to_pylist(),
+        strict=True,
+    ):
+        for t in techs or []:
+            entry = index.setdefault(t, {"groups": [], "accounts": set(), "max_score": 0.0})
+            entry["groups"].append(g)
+            entry["accounts"] |= members_by_group.get(g, set())
+            entry["max_score"] = max(entry["max_score"], float(score))
+    return {
+        t: {
+            "groups": sorted(e["groups"]),
+            "accounts": len(e["accounts"]),
+            "max_score": round(e["max_score"], 6),
+        }
+        for t, e in sorted(index.items())
+    }
+
+
+def write_findings(
+    path: str | Path,
+    *,
+    groups: pa.Table | list[dict[str, Any]],
+    members: pa.Table | list[dict[str, Any]],
+    edges: pa.Table | list[dict[str, Any]],
+    evidence: pa.Table | list[dict[str, Any]],
+    summary: dict[str, Any] | None = None,
+    manifest: dict[str, Any] | None = None,
+    extra_files: dict[str, bytes | str] | None = None,
+) -> Findings:
+    """Write a complete Findings folder atomically and return its handle.
+
+    The manifest gets ``counts`` (rows per table), ``techniques`` (see ``techniques_index``)
+    and whatever the caller adds (``dataset``, ``config``, ``signals``, ``skipped`` …).
+    ``extra_files`` (e.g. ``graph.gexf``, CSVs) are written inside the same atomic folder.
+    """
+    from vigie.atomic import atomic_dir
+
+    tables = {
+        "groups": _rows_to_table(groups, GROUPS_SCHEMA),
+        "members": _rows_to_table(members, MEMBERS_SCHEMA),
+        "edges": _rows_to_table(edges, EDGES_SCHEMA),
+        "evidence": _rows_to_table(evidence, EVIDENCE_SCHEMA),
+    }
+    m = base_manifest(Findings.KIND)
+    m.update(manifest or {})
+    m["counts"] = {name: t.num_rows for name, t in tables.items()}
+    m["techniques"] = techniques_index(tables["groups"], tables["members"])
+    with atomic_dir(path) as tmp:
+        for name, t in tables.items():
+            pq.write_table(t, tmp / f"{name}.parquet", compression="zstd")
+        write_json(tmp / "summary.json", summary or {})
+        write_json(tmp / "manifest.json", m)
+        for fname, content in (extra_files or {}).items():
+            mode = "wb" if isinstance(content, bytes) else "w"
+            with open(tmp / fname, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+                fh.write(content)
+    return Findings(Path(path))
