@@ -1,17 +1,113 @@
-"""``vigie score`` (placeholder until scoring lands)."""
+"""``vigie score``: how well a Findings folder matches the ground truth of an exercise.
+
+Thin wiring: the figures come from ``vigie.exercise.score.score_findings``; this module only
+prints them as Rich tables, with the definitions underneath, and optionally writes JSON.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+if TYPE_CHECKING:
+    from vigie.exercise.score import ScoreReport
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def print_report(rep: ScoreReport, max_campaigns: int = 50) -> None:
+    """Print ``rep`` as Rich tables followed by the definitions of every figure."""
+    from rich.table import Table
+
+    from vigie.exercise.score import DEFINITIONS
+    from vigie.progress import console
+
+    console.print(f"[bold]Scoring[/] {rep.findings}  [dim]against[/] {rep.truth}")
+    overall = Table(title="Accounts, overall", title_justify="left")
+    for col in ("groups", "flagged", "true pos.", "precision", "recall", "F1", "group purity"):
+        overall.add_column(col, justify="right")
+    overall.add_row(
+        str(rep.groups),
+        str(rep.flagged),
+        str(rep.true_positives),
+        _fmt(rep.precision),
+        _fmt(rep.recall),
+        _fmt(rep.f1),
+        _fmt(rep.group_purity),
+    )
+    console.print(overall)
+    console.print(
+        f"Organic false-positive rate: [bold]{_fmt(rep.organic_fpr)}[/] "
+        f"({rep.organic_flagged} of {rep.organic} organic accounts flagged); "
+        f"{rep.positives} campaign accounts, {rep.truth_accounts} accounts in the truth."
+    )
+    if rep.unknown_accounts:
+        ex = ", ".join(rep.unknown_examples[:5])
+        console.print(
+            f"[yellow]{rep.unknown_accounts} flagged account(s) are not in the truth[/] "
+            f"and were left out of P/R/F1 (e.g. {ex})."
+        )
+
+    per_type = Table(title="By campaign type", title_justify="left")
+    per_type.add_column("type")
+    for col in ("accounts", "flagged", "recall", "majority groups", "precision", "F1"):
+        per_type.add_column(col, justify="right")
+    for t in rep.by_type:
+        per_type.add_row(
+            t.campaign_type,
+            str(t.accounts),
+            str(t.flagged),
+            _fmt(t.recall),
+            str(t.majority_groups),
+            _fmt(t.precision),
+            _fmt(t.f1),
+        )
+    console.print(per_type)
+
+    per_camp = Table(title="By campaign", title_justify="left")
+    per_camp.add_column("campaign")
+    per_camp.add_column("type")
+    for col in ("accounts", "flagged", "recall", "groups"):
+        per_camp.add_column(col, justify="right")
+    for c in rep.by_campaign[:max_campaigns]:
+        per_camp.add_row(
+            c.campaign_id, c.campaign_type, str(c.accounts), str(c.flagged), _fmt(c.recall),
+            str(c.groups),
+        )  # fmt: skip
+    console.print(per_camp)
+    if len(rep.by_campaign) > max_campaigns:
+        console.print(
+            f"[dim]{len(rep.by_campaign) - max_campaigns} more campaign(s) in --json output.[/]"
+        )
+
+    console.print("[bold]Definitions[/]")
+    for key, text in DEFINITIONS.items():
+        console.print(f"  [cyan]{key}[/]: {text}")
+    console.print("  [dim]— = undefined (division by zero).[/]")
+
 
 def score(
-    findings: Path = typer.Argument(..., help="Findings folder."),
-    truth: Path = typer.Option(..., "--truth", help="truth.parquet from vigie generate."),
+    findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
+    truth: Path = typer.Option(
+        ..., "--truth", help="truth.parquet from vigie generate (or the folder holding it)."
+    ),
+    json_out: Path | None = typer.Option(
+        None, "--json", help="Also write every figure (and the definitions) to this JSON file."
+    ),
 ) -> None:
-    """Score FINDINGS against the ground truth."""
-    from vigie.errors import VigieError
+    """Score FINDINGS against the ground truth: account-level precision, recall and F1 (overall,
+    per campaign type, per campaign), organic false-positive rate and group purity."""
+    from vigie.exercise.score import score_findings
+    from vigie.schema import write_json
 
-    raise VigieError("score is not implemented yet")
+    rep = score_findings(findings, truth)
+    print_report(rep)
+    if json_out is not None:
+        write_json(json_out, rep.to_dict())
+        from vigie.progress import console
+
+        console.print(f"Wrote {json_out}")

@@ -1,0 +1,185 @@
+"""``vigie score``: account-level scores on a hand-made Findings folder with known answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from vigie.cli import app, main
+from vigie.errors import InputError, VigieError
+from vigie.exercise.score import score_findings
+from vigie.schema import TRUTH_ACCOUNTS_SCHEMA, write_findings
+
+# Truth: c1 bot (a1..a4), c2 copypasta (b1..b3), c3 bot (d1, d2), 6 organic (o1..o6).
+TRUTH_ROWS = (
+    [(f"a{i}", "c1", "bot_amplification", "amplifier") for i in range(1, 5)]
+    + [(f"b{i}", "c2", "copypasta", "sockpuppet") for i in range(1, 4)]
+    + [(f"d{i}", "c3", "bot_amplification", "amplifier") for i in range(1, 3)]
+    + [(f"o{i}", None, None, "organic") for i in range(1, 7)]
+)
+# g1: 3 bots + 1 organic; g2: 2 copypasta; g3: 2 organic + 1 copypasta; g4: a3 + unknown x1.
+GROUPS = {
+    "g1": ["a1", "a2", "a3", "o1"],
+    "g2": ["b1", "b2"],
+    "g3": ["o2", "o3", "b3"],
+    "g4": ["a3", "x1"],
+}
+
+
+def write_truth(path: Path, rows=TRUTH_ROWS) -> Path:
+    table = pa.Table.from_pylist(
+        [
+            {"account_id": a, "platform": "x", "campaign_id": c, "campaign_type": t, "role": r}
+            for a, c, t, r in rows
+        ],
+        schema=TRUTH_ACCOUNTS_SCHEMA,
+    )
+    pq.write_table(table, path)
+    return path
+
+
+def write_groups(path: Path, groups=GROUPS, platform: str | None = "x") -> Path:
+    write_findings(
+        path,
+        groups=[
+            {"group_id": g, "score": 0.9, "n_members": len(m), "signals": ["co_repost"]}
+            for g, m in groups.items()
+        ],
+        members=[
+            {"group_id": g, "account_id": a, "platform": platform}
+            for g, m in groups.items()
+            for a in m
+        ],
+        edges=[],
+        evidence=[],
+    )
+    return path
+
+
+@pytest.fixture
+def case(tmp_path):
+    return write_groups(tmp_path / "findings"), write_truth(tmp_path / "truth.parquet")
+
+
+def test_overall_scores_match_hand_computed_values(case):
+    rep = score_findings(*case)
+    assert rep.flagged == 9  # a1 a2 a3 o1 b1 b2 o2 o3 b3
+    assert rep.true_positives == 6
+    assert rep.precision == pytest.approx(6 / 9)
+    assert rep.recall == pytest.approx(6 / 9)
+    assert rep.f1 == pytest.approx(6 / 9)
+    assert (rep.organic_flagged, rep.organic) == (3, 6)
+    assert rep.organic_fpr == pytest.approx(0.5)
+    # purity: g1 3/4, g2 2/2, g3 2/3, g4 1/1 (x1 unknown) -> 8/10
+    assert rep.group_purity == pytest.approx(0.8)
+    assert rep.unknown_accounts == 1 and rep.unknown_examples == ["x1"]
+    assert (rep.truth_accounts, rep.positives, rep.groups) == (15, 9, 4)
+
+
+def test_per_type_scores(case):
+    by_type = {t.campaign_type: t for t in score_findings(*case).by_type}
+    bot = by_type["bot_amplification"]
+    assert (bot.accounts, bot.flagged) == (6, 3)
+    assert bot.recall == pytest.approx(0.5)
+    assert bot.majority_groups == 2  # g1 and g4
+    assert (bot.majority_group_accounts, bot.majority_group_correct) == (4, 3)
+    assert bot.precision == pytest.approx(0.75)
+    assert bot.f1 == pytest.approx(0.6)
+    cp = by_type["copypasta"]
+    assert (cp.recall, cp.precision, cp.f1) == (1.0, 1.0, 1.0)
+    assert "organic" not in by_type
+
+
+def test_per_campaign_recall_and_fragmentation(case):
+    by_c = {c.campaign_id: c for c in score_findings(*case).by_campaign}
+    assert (by_c["c1"].flagged, by_c["c1"].recall, by_c["c1"].groups) == (3, 0.75, 2)
+    assert (by_c["c2"].flagged, by_c["c2"].recall, by_c["c2"].groups) == (3, 1.0, 2)
+    assert (by_c["c3"].flagged, by_c["c3"].recall, by_c["c3"].groups) == (0, 0.0, 0)
+
+
+def test_members_without_platform_match_on_account_id(tmp_path):
+    f = write_groups(tmp_path / "f", platform=None)
+    rep = score_findings(f, write_truth(tmp_path / "t.parquet"))
+    assert rep.flagged == 9 and rep.unknown_accounts == 1
+
+
+def test_no_groups_gives_zero_recall_and_undefined_precision(tmp_path):
+    f = write_groups(tmp_path / "f", groups={})
+    rep = score_findings(f, write_truth(tmp_path / "t.parquet"))
+    assert rep.flagged == 0 and rep.recall == 0.0
+    assert rep.precision is None and rep.f1 is None and rep.group_purity is None
+    assert rep.organic_fpr == 0.0
+
+
+def test_truth_folder_is_accepted(tmp_path):
+    write_truth(tmp_path / "truth.parquet")
+    rep = score_findings(write_groups(tmp_path / "f"), tmp_path)
+    assert rep.flagged == 9
+
+
+def test_missing_truth_file(tmp_path):
+    with pytest.raises(VigieError, match="not found"):
+        score_findings(write_groups(tmp_path / "f"), tmp_path / "nope.parquet")
+
+
+def test_truth_not_parquet(tmp_path):
+    bad = tmp_path / "truth.parquet"
+    bad.write_text("account_id,campaign_id\n")
+    with pytest.raises(VigieError, match="not a readable Parquet"):
+        score_findings(write_groups(tmp_path / "f"), bad)
+
+
+def test_truth_missing_column(tmp_path):
+    p = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"account_id": ["a"], "campaign_id": ["c"]}), p)
+    with pytest.raises(InputError, match="campaign_type") as exc:
+        score_findings(write_groups(tmp_path / "f"), p)
+    assert exc.value.field == "campaign_type"
+
+
+def test_truth_duplicate_account(tmp_path):
+    p = write_truth(tmp_path / "t.parquet", rows=TRUTH_ROWS + [("a1", None, None, "organic")])
+    with pytest.raises(InputError, match="appears twice") as exc:
+        score_findings(write_groups(tmp_path / "f"), p)
+    assert exc.value.record == len(TRUTH_ROWS)
+
+
+def test_truth_campaign_without_type(tmp_path):
+    p = write_truth(tmp_path / "t.parquet", rows=[("a1", "c1", None, "seed")])
+    with pytest.raises(InputError, match="no campaign_type"):
+        score_findings(write_groups(tmp_path / "f"), p)
+
+
+def test_missing_findings_folder(tmp_path):
+    with pytest.raises(VigieError, match="no such Findings"):
+        score_findings(tmp_path / "nope", write_truth(tmp_path / "t.parquet"))
+
+
+def test_cli_prints_tables_definitions_and_writes_json(case, tmp_path):
+    findings, truth = case
+    out = tmp_path / "score.json"
+    res = CliRunner().invoke(
+        app, ["score", str(findings), "--truth", str(truth), "--json", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    for text in ("By campaign type", "bot_amplification", "0.667", "Definitions", "organic_fpr"):
+        assert text in res.output
+    assert "1 flagged account(s) are not in the truth" in res.output
+    data = json.loads(out.read_text())
+    assert data["group_purity"] == pytest.approx(0.8)
+    assert data["definitions"]["precision_T"].startswith("among accounts")
+    assert {c["campaign_id"] for c in data["by_campaign"]} == {"c1", "c2", "c3"}
+
+
+def test_cli_bad_truth_is_one_line_exit_2(case, tmp_path, capsys):
+    findings, _ = case
+    with pytest.raises(SystemExit) as exc:
+        main(["score", str(findings), "--truth", str(tmp_path / "missing.parquet")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "truth file not found" in err and "Traceback" not in err
