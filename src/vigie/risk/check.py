@@ -1,0 +1,447 @@
+"""Load a study file and report *every* mistake in it at once, each with its path.
+
+Why all at once: an analyst editing a 600-line YAML file by hand should fix ten mistakes in
+one pass, not run ``vigie risk check`` ten times. Two layers:
+
+1. structure and ranges, from the pydantic models (``model.py``); pydantic's locations
+   ``('stakeholders', 3, 'trust')`` become ``stakeholders[3].trust``;
+2. meaning, checked on the raw data so that it runs even when the structure has errors:
+   unique ids, references between sections, DISARM / ATT&CK technique ids, the inputs each
+   likelihood method needs, cycles between actions, forced values (allowed name, valid value,
+   justification), settings consistency, justified baseline gaps.
+
+Problems that do not make the study wrong but deserve attention (a feared event no scenario
+reaches, a retained pair without a strategic scenario …) are *warnings*.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from vigie.errors import VigieError
+from vigie.risk import scales
+from vigie.risk.model import FORCEABLE, Study
+
+ATTACK_ID = re.compile(r"^T1\d{3}(\.\d{3})?$")
+"""MITRE ATT&CK (enterprise) technique ids: T1xxx or T1xxx.yyy. DISARM ids are T0xxx."""
+
+
+class StudyError(VigieError):
+    """A study with errors: ``errors`` lists ``path: message`` strings."""
+
+    def __init__(self, source: str, errors: list[str]) -> None:
+        self.source = source
+        self.errors = errors
+        lines = "\n".join(f"  - {e}" for e in errors)
+        super().__init__(f"{source}: {len(errors)} error(s)\n{lines}")
+
+
+@dataclass
+class Report:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def loc_to_path(loc: tuple[Any, ...]) -> str:
+    """``('stakeholders', 3, 'trust')`` → ``stakeholders[3].trust``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(root)"
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    inp = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling)"
+    if kind == "literal_error":
+        return f"{inp!r} is not one of {ctx.get('expected')}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind in ("too_short",) and isinstance(inp, list | str | dict):
+        return f"must not be empty ({err['msg']})"
+    return f"{err['msg']} (got {inp!r})" if not isinstance(inp, dict | list) else err["msg"]
+
+
+def load_raw(path: str | Path) -> dict[str, Any]:
+    """Read a study file (YAML, or JSON by extension) into plain data."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise VigieError(f"{path}: no such study file") from None
+    except UnicodeDecodeError as exc:
+        raise VigieError(f"{path}: not UTF-8 text ({exc})") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise VigieError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise VigieError(f"{path}: {where}not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise VigieError(f"{path}: a study must be a mapping at the top level")
+    return data
+
+
+def validate(data: dict[str, Any]) -> tuple[Study | None, Report]:
+    """Check ``data`` fully; the Study is returned only when there is no error."""
+    rep = Report()
+    study: Study | None = None
+    try:
+        study = Study.model_validate(data)
+    except ValidationError as exc:
+        for e in exc.errors():
+            rep.errors.append(f"{loc_to_path(e['loc'])}: {_message(e)}")
+    _semantic(data, rep)
+    if rep.errors:
+        study = None
+    return study, rep
+
+
+def load_study(path: str | Path) -> tuple[Study, Report]:
+    """Load and check a study file; raise ``StudyError`` listing all errors."""
+    study, rep = validate(load_raw(path))
+    if study is None:
+        raise StudyError(str(path), rep.errors)
+    return study, rep
+
+
+# --- semantic checks on raw data ------------------------------------------------------------------
+
+
+def _items(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    seq = data.get(section)
+    if not isinstance(seq, list):
+        return []
+    return [(i, x) for i, x in enumerate(seq) if isinstance(x, dict)]
+
+
+def _ids(data: dict[str, Any], section: str, rep: Report) -> set[str]:
+    seen: dict[str, int] = {}
+    for i, x in _items(data, section):
+        oid = x.get("id")
+        if not isinstance(oid, str):
+            continue
+        if oid in seen:
+            rep.errors.append(
+                f"{section}[{i}].id: {oid!r} is already used by {section}[{seen[oid]}]"
+            )
+        else:
+            seen[oid] = i
+    return set(seen)
+
+
+def _refs(rep: Report, where: str, value: Any, known: set[str], what: str) -> None:
+    vals = value if isinstance(value, list) else [value]
+    for j, v in enumerate(vals):
+        if v is None:
+            continue
+        if not isinstance(v, str) or v not in known:
+            loc = f"{where}[{j}]" if isinstance(value, list) else where
+            rep.errors.append(f"{loc}: unknown {what} {v!r}")
+
+
+def technique_problem(tid: Any) -> str | None:
+    """None when ``tid`` is a known DISARM id or a well-formed ATT&CK id, else the reason."""
+    from vigie import disarm
+
+    if not isinstance(tid, str):
+        return f"{tid!r} is not a technique id"
+    if disarm.is_technique(tid):
+        return None
+    if ATTACK_ID.match(tid):
+        return None
+    if tid.startswith("T0"):
+        return f"{tid!r} is not in the DISARM catalogue"
+    return f"{tid!r} is neither a DISARM (T0xxx) nor an ATT&CK (T1xxx) technique id"
+
+
+def _check_forced(rep: Report, section: str, i: int, x: dict[str, Any]) -> None:
+    forced = x.get("forced")
+    if forced is None:
+        return
+    if not isinstance(forced, dict):
+        return  # structural error already reported
+    allowed = FORCEABLE[section]
+    for name, f in forced.items():
+        where = f"{section}[{i}].forced.{name}"
+        if name not in allowed:
+            rep.errors.append(f"{where}: cannot be forced here (allowed: {', '.join(allowed)})")
+            continue
+        if not isinstance(f, dict):
+            continue
+        v = f.get("value")
+        ok = True
+        if name == "relevance":
+            ok = v in scales.RELEVANCE
+        elif name in ("threat", "residual_threat"):
+            ok = isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+        elif name == "severity":
+            ok = v in scales.SEVERITY
+        elif name == "likelihood":
+            ok = v in scales.LIKELIHOOD
+        elif name in ("level", "residual_level"):
+            ok = v in scales.RISK_LEVEL
+        if not ok:
+            rep.errors.append(f"{where}.value: {v!r} is not a valid {name}")
+
+
+def _check_settings(data: dict[str, Any], rep: Report) -> None:
+    s = data.get("settings")
+    if not isinstance(s, dict):
+        return
+    z = s.get("threat_zones")
+    if isinstance(z, dict):
+        d = {**scales.DEFAULT_ZONES, **z}
+        vals = [d.get(k) for k in ("danger", "control", "watch")]
+        if all(isinstance(v, int | float) for v in vals) and not vals[0] > vals[1] > vals[2]:
+            rep.errors.append(
+                "settings.threat_zones: thresholds must decrease: danger > control > watch"
+            )
+    r = s.get("relevance")
+    if isinstance(r, dict):
+        t = r.get("thresholds")
+        numeric = isinstance(t, list) and len(t) == 2
+        if numeric and all(isinstance(v, int | float) for v in t) and not t[0] < t[1]:
+            rep.errors.append("settings.relevance.thresholds: the first must be below the second")
+    adv = s.get("advanced")
+    if isinstance(adv, dict) and adv.get("table") is not None:
+        t = adv["table"]
+        ok = (
+            isinstance(t, list)
+            and len(t) == 5
+            and all(isinstance(row, list) and len(row) == 5 for row in t)
+            and all(isinstance(v, int) and 1 <= v <= 4 for row in t for v in row)
+        )
+        if not ok:
+            rep.errors.append(
+                "settings.advanced.table: must be 5 rows (success 0..4) of 5 values "
+                "(difficulty 0..4), each 1..4"
+            )
+    std = s.get("standard")
+    if isinstance(std, dict) and isinstance(std.get("success_to_likelihood"), dict):
+        keys = {int(k) for k in std["success_to_likelihood"] if str(k).isdigit()}
+        if keys != {0, 1, 2, 3, 4}:
+            rep.errors.append(
+                "settings.standard.success_to_likelihood: must map each of 0..4 to V1..V4"
+            )
+
+
+def _check_actions(rep: Report, i: int, os_: dict[str, Any]) -> None:
+    method = os_.get("method")
+    base = f"operational_scenarios[{i}]"
+    if method == "express" and os_.get("likelihood") is None:
+        rep.errors.append(f"{base}.likelihood: is required with the express method")
+    acts = [(j, a) for j, a in enumerate(os_.get("actions") or []) if isinstance(a, dict)]
+    ids: dict[str, int] = {}
+    for j, a in acts:
+        aid = a.get("id")
+        if isinstance(aid, str):
+            if aid in ids:
+                rep.errors.append(f"{base}.actions[{j}].id: {aid!r} is already used")
+            ids.setdefault(aid, j)
+        prob = technique_problem(a.get("technique")) if "technique" in a else None
+        if prob:
+            rep.errors.append(f"{base}.actions[{j}].technique: {prob}")
+        if method in ("standard", "advanced") and a.get("success") is None:
+            rep.errors.append(f"{base}.actions[{j}].success: is required with the {method} method")
+        if method == "advanced" and a.get("difficulty") is None:
+            rep.errors.append(
+                f"{base}.actions[{j}].difficulty: is required with the advanced method"
+            )
+    # references and cycles in 'after'
+    preds: dict[str, list[str]] = {}
+    prev: str | None = None
+    for j, a in acts:
+        aid = a.get("id")
+        after = a.get("after")
+        if isinstance(after, list):
+            _refs(rep, f"{base}.actions[{j}].after", after, set(ids), "action")
+            ps = [p for p in after if p in ids]
+        else:
+            ps = [prev] if prev else []
+        if isinstance(aid, str):
+            preds[aid] = ps
+            prev = aid
+    state: dict[str, int] = {}
+
+    def visit(n: str) -> bool:
+        if state.get(n) == 1:
+            return True
+        if state.get(n) == 2:
+            return False
+        state[n] = 1
+        cyc = any(visit(p) for p in preds.get(n, []))
+        state[n] = 2
+        return cyc
+
+    if any(visit(n) for n in list(preds)):
+        rep.errors.append(f"{base}.actions: the 'after' links form a cycle")
+
+
+def _semantic(data: dict[str, Any], rep: Report) -> None:
+    missions = _ids(data, "missions", rep)
+    bvs = _ids(data, "business_values", rep)
+    _ids(data, "supporting_assets", rep)
+    fes = _ids(data, "feared_events", rep)
+    _ids(data, "baseline", rep)
+    sources = _ids(data, "risk_sources", rep)
+    pairs = _ids(data, "risk_pairs", rep)
+    shs = _ids(data, "stakeholders", rep)
+    sss = _ids(data, "strategic_scenarios", rep)
+    oss = _ids(data, "operational_scenarios", rep)
+    measures = _ids(data, "measures", rep)
+    _ids(data, "risks", rep)
+    _check_settings(data, rep)
+
+    for i, x in _items(data, "business_values"):
+        _refs(rep, f"business_values[{i}].missions", x.get("missions") or [], missions, "mission")
+    for i, x in _items(data, "supporting_assets"):
+        _refs(
+            rep,
+            f"supporting_assets[{i}].business_values",
+            x.get("business_values") or [],
+            bvs,
+            "business value",
+        )
+    for i, x in _items(data, "feared_events"):
+        if isinstance(x.get("business_values"), list):
+            _refs(
+                rep,
+                f"feared_events[{i}].business_values",
+                x["business_values"],
+                bvs,
+                "business value",
+            )
+    for i, x in _items(data, "baseline"):
+        if x.get("status") in ("applied_with_restrictions", "not_applied") and not x.get("gaps"):
+            rep.errors.append(
+                f"baseline[{i}].gaps: a status {x['status']!r} needs its gaps listed and justified"
+            )
+    retained: set[str] = set()
+    for i, x in _items(data, "risk_pairs"):
+        if "source" in x:
+            _refs(rep, f"risk_pairs[{i}].source", x["source"], sources, "risk source")
+        if x.get("retained") is True and isinstance(x.get("id"), str):
+            retained.add(x["id"])
+        _check_forced(rep, "risk_pairs", i, x)
+    for i, x in _items(data, "stakeholders"):
+        _check_forced(rep, "stakeholders", i, x)
+    ss_paths: dict[str, set[str]] = {}
+    ss_with_pair: set[str] = set()
+    for i, x in _items(data, "strategic_scenarios"):
+        if "pair" in x:
+            _refs(rep, f"strategic_scenarios[{i}].pair", x["pair"], pairs, "risk pair")
+            if x["pair"] in pairs and x["pair"] not in retained:
+                rep.errors.append(
+                    f"strategic_scenarios[{i}].pair: {x['pair']!r} is not a retained pair"
+                )
+            ss_with_pair.add(x["pair"])
+        if isinstance(x.get("feared_events"), list):
+            _refs(
+                rep,
+                f"strategic_scenarios[{i}].feared_events",
+                x["feared_events"],
+                fes,
+                "feared event",
+            )
+        seen_paths: set[str] = set()
+        for j, p in enumerate(x.get("paths") or []):
+            if not isinstance(p, dict):
+                continue
+            if isinstance(p.get("id"), str):
+                if p["id"] in seen_paths:
+                    rep.errors.append(
+                        f"strategic_scenarios[{i}].paths[{j}].id: {p['id']!r} is already used"
+                    )
+                seen_paths.add(p["id"])
+            if isinstance(p.get("stakeholders"), list):
+                _refs(
+                    rep,
+                    f"strategic_scenarios[{i}].paths[{j}].stakeholders",
+                    p["stakeholders"],
+                    shs,
+                    "stakeholder",
+                )
+        if isinstance(x.get("id"), str):
+            ss_paths[x["id"]] = seen_paths
+        _check_forced(rep, "strategic_scenarios", i, x)
+    detailed: set[str] = set()
+    for i, x in _items(data, "operational_scenarios"):
+        ss = x.get("strategic_scenario")
+        if ss is not None:
+            _refs(
+                rep, f"operational_scenarios[{i}].strategic_scenario", ss, sss, "strategic scenario"
+            )
+            detailed.add(ss)
+        if isinstance(x.get("paths"), list) and ss in ss_paths:
+            _refs(
+                rep,
+                f"operational_scenarios[{i}].paths",
+                x["paths"],
+                ss_paths[ss],
+                f"attack path of {ss}",
+            )
+        _check_actions(rep, i, x)
+        _check_forced(rep, "operational_scenarios", i, x)
+    for i, x in _items(data, "measures"):
+        if isinstance(x.get("stakeholders"), list):
+            _refs(rep, f"measures[{i}].stakeholders", x["stakeholders"], shs, "stakeholder")
+    risked: set[str] = set()
+    for i, x in _items(data, "risks"):
+        if "operational_scenario" in x:
+            _refs(
+                rep,
+                f"risks[{i}].operational_scenario",
+                x["operational_scenario"],
+                oss,
+                "operational scenario",
+            )
+            risked.add(x["operational_scenario"])
+        if isinstance(x.get("measures"), list):
+            _refs(rep, f"risks[{i}].measures", x["measures"], measures, "measure")
+        if x.get("strategy") == "reduce" and not x.get("measures"):
+            rep.warnings.append(f"risks[{i}].measures: strategy 'reduce' without any measure")
+        _check_forced(rep, "risks", i, x)
+
+    # warnings: gaps in the chain feared event -> scenario -> risk
+    covered = {
+        f
+        for _, x in _items(data, "strategic_scenarios")
+        for f in (x.get("feared_events") or [])
+        if isinstance(f, str)
+    }
+    for i, x in _items(data, "feared_events"):
+        if x.get("id") in fes and x["id"] not in covered:
+            rep.warnings.append(
+                f"feared_events[{i}]: {x['id']!r} is reached by no strategic scenario"
+            )
+    for i, x in _items(data, "risk_pairs"):
+        if x.get("id") in retained and x["id"] not in ss_with_pair:
+            rep.warnings.append(
+                f"risk_pairs[{i}]: retained pair {x['id']!r} has no strategic scenario"
+            )
+    for i, x in _items(data, "strategic_scenarios"):
+        if x.get("id") in sss and x["id"] not in detailed:
+            rep.warnings.append(
+                f"strategic_scenarios[{i}]: {x['id']!r} has no operational scenario"
+            )
+    for i, x in _items(data, "operational_scenarios"):
+        if x.get("id") in oss and x["id"] not in risked:
+            rep.warnings.append(f"operational_scenarios[{i}]: {x['id']!r} has no entry under risks")
