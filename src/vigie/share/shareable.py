@@ -1,0 +1,319 @@
+"""A Findings folder as it may be shown to one partner: the policy's redactions, applied once.
+
+Why a separate step: the STIX and the MISP exports must leak exactly the same things to the
+same partner. Both read this *view* rather than the raw Findings, so a redaction decided by
+``vigie.share.policy`` is applied in one place and cannot be forgotten by one exporter.
+
+What goes in a view (per group): score, size, signals, time span, DISARM techniques, the
+accounts (with handles when a Dataset is at hand and the form allows), the URLs the group
+shared, a sample of evidence posts, and analyst notes. What each form keeps:
+
+- ``full``: everything;
+- ``redacted``: private analyst notes dropped;
+- ``hashed``: account ids and URLs replaced by SHA-256 hashes (``policy.hash_value``),
+  handles/display names, the group's free-text summary and top objects, evidence posts and
+  private notes dropped.
+
+Analyst notes come from an optional ``notes.json`` in the Findings folder, a list of
+``{"text": …, "group_id": "g0001" (optional), "private": true (default), "author": …}``;
+``private: false`` marks a note the analyst wrote for partners.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import InputError, VigieError
+from vigie.schema import Dataset, Findings, read_json
+from vigie.share.partners import Partner
+from vigie.share.policy import Decision, Form, Redaction, decide, hash_value
+from vigie.share.tlp import TLP
+
+DEFAULT_FINDINGS_TLP = TLP.AMBER
+"""The marking of a Findings folder whose manifest sets none: it names accounts, so it is
+not for the community at large until an analyst says so."""
+
+EVIDENCE_SAMPLE = 10
+"""Evidence posts quoted per group (the full evidence stays in the Findings folder)."""
+
+
+@dataclass(frozen=True)
+class SharedAccount:
+    """An account as the partner may see it (``user_id`` is a hash in the hashed form)."""
+
+    platform: str
+    user_id: str
+    handle: str | None = None
+    display_name: str | None = None
+    hashed: bool = False
+
+
+@dataclass(frozen=True)
+class SharedURL:
+    """A URL the group shared: its value, or only its SHA-256 in the hashed form."""
+
+    value: str | None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class SharedPost:
+    post_id: str
+    account: str
+    created_at: datetime | None
+    kind: str
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    group_id: str | None = None
+    private: bool = True
+    author: str | None = None
+
+
+@dataclass
+class SharedGroup:
+    group_id: str
+    score: float
+    n_members: int
+    n_posts: int | None
+    signals: list[str]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    techniques: list[str]
+    summary: str | None
+    top_objects: list[str]
+    accounts: list[SharedAccount] = field(default_factory=list)
+    urls: list[SharedURL] = field(default_factory=list)
+    evidence: list[SharedPost] = field(default_factory=list)
+    n_evidence: int = 0
+
+
+@dataclass
+class ShareView:
+    """Everything an exporter may put in front of the partner, already redacted."""
+
+    key: str  # stable fingerprint of the Findings folder (for deterministic STIX ids)
+    tlp: TLP
+    form: Form
+    decision: Decision | None
+    groups: list[SharedGroup]
+    notes: list[Note]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def hashed(self) -> bool:
+        return self.form is Form.HASHED
+
+
+def findings_tlp(findings: Findings) -> TLP | None:
+    """The marking an analyst set in the Findings manifest (key ``tlp``), if any."""
+    raw = findings.manifest().get("tlp")
+    if raw is None:
+        return None
+    try:
+        return TLP.parse(str(raw))
+    except VigieError as exc:
+        raise InputError(str(exc), file=str(findings.manifest_path), field="tlp") from None
+
+
+def choose_tlp(findings: Findings, tlp: TLP | str | None) -> TLP:
+    """The export's marking: ``tlp`` if given, else the manifest's, else AMBER. Marking below
+    the manifest's own level is refused (a downgrade must be made in the Findings)."""
+    own = findings_tlp(findings)
+    if tlp is None:
+        return own if own is not None else DEFAULT_FINDINGS_TLP
+    chosen = TLP.parse(tlp)
+    if own is not None and chosen < own:
+        raise VigieError(
+            f"{findings.path}: marked {own.label}; exporting it as {chosen.label} would "
+            "downgrade it (change 'tlp' in its manifest.json if that is intended)"
+        )
+    return chosen
+
+
+def read_notes(findings: Findings) -> list[Note]:
+    """Analyst notes from ``notes.json`` (absent: none), validated record by record."""
+    path = findings.path / "notes.json"
+    if not path.exists():
+        return []
+    data: Any = read_json(path)
+    if not isinstance(data, list):
+        raise InputError("expected a list of notes", file=str(path))
+    notes = []
+    for i, rec in enumerate(data):
+        if not isinstance(rec, dict):
+            raise InputError("expected an object", file=str(path), record=i)
+        text = rec.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("missing or empty", file=str(path), record=i, field="text")
+        private = rec.get("private", True)
+        if not isinstance(private, bool):
+            raise InputError(
+                f"{private!r} is not true/false", file=str(path), record=i, field="private"
+            )
+        gid = rec.get("group_id")
+        author = rec.get("author")
+        notes.append(
+            Note(text.strip(), str(gid) if gid else None, private, str(author) if author else None)
+        )
+    return notes
+
+
+def _fingerprint(findings: Findings) -> str:
+    return hashlib.sha256(findings.manifest_path.read_bytes()).hexdigest()[:32]
+
+
+def _handles(findings: Findings) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    """Handles and display names from the Dataset the Findings came from, when at hand."""
+    ds_path = findings.manifest().get("dataset")
+    if not ds_path:
+        return {}
+    ds = Dataset(Path(ds_path))
+    if not ds.accounts_path.exists():
+        return {}
+    t = ds.accounts().select(["platform", "account_id", "handle", "display_name"]).to_pylist()
+    return {(r["platform"], r["account_id"]): (r["handle"], r["display_name"]) for r in t}
+
+
+def _is_url(value: str | None) -> bool:
+    return bool(value) and str(value).startswith(("http://", "https://"))
+
+
+def prepare(
+    findings: Findings | str | Path,
+    *,
+    tlp: TLP | str | None = None,
+    partner: Partner | None = None,
+    recipient: str | None = None,
+    salt: bytes | str | None = None,
+    internal: bool | None = None,
+) -> ShareView:
+    """Build the view of ``findings`` that ``partner`` may receive.
+
+    ``partner=None`` means an internal export (our own archive), in full form; pass
+    ``internal=False`` to treat ``None`` as an unregistered recipient instead. A denied
+    decision raises ``VigieError`` with the policy's reasons.
+    """
+    f = findings if isinstance(findings, Findings) else Findings(Path(findings))
+    f.check()
+    level = choose_tlp(f, tlp)
+    if internal is None:
+        internal = partner is None
+    decision: Decision | None = None
+    if internal:
+        form = Form.FULL
+    else:
+        decision = decide(partner, level, recipient=recipient)
+        if not decision.allowed:
+            raise VigieError(f"{decision.summary()} — " + "; ".join(decision.reasons))
+        form = decision.form
+    steps = set(decision.redactions) if decision else set()
+    hashed = Redaction.HASH_INDICATORS.value in steps
+    drop_handles = Redaction.DROP_PRIVATE_HANDLES.value in steps
+    drop_posts = Redaction.DROP_POST_TEXTS.value in steps
+    drop_private = Redaction.DROP_PRIVATE_NOTES.value in steps
+
+    handles = {} if drop_handles else _handles(f)
+    members_by_group: dict[str, list[dict[str, Any]]] = {}
+    for m in f.members().to_pylist():
+        members_by_group.setdefault(m["group_id"], []).append(m)
+    evidence_by_group: dict[str, list[dict[str, Any]]] = {}
+    for e in f.evidence().to_pylist():
+        evidence_by_group.setdefault(e["group_id"], []).append(e)
+    platform_of = {
+        (m["group_id"], m["account_id"]): m["platform"]
+        for ms in members_by_group.values()
+        for m in ms
+    }
+
+    def account_ref(platform: str, account_id: str) -> str:
+        return hash_value(f"{platform}:{account_id}", salt) if hashed else account_id
+
+    groups: list[SharedGroup] = []
+    counts = {"groups": 0, "accounts": 0, "urls": 0, "evidence_quoted": 0, "evidence_total": 0}
+    for g in f.groups().to_pylist():
+        gid = g["group_id"]
+        sg = SharedGroup(
+            group_id=gid,
+            score=float(g["score"]),
+            n_members=int(g["n_members"]),
+            n_posts=g["n_posts"],
+            signals=list(g["signals"] or []),
+            first_seen=g["first_seen"],
+            last_seen=g["last_seen"],
+            techniques=list(g["techniques"] or []),
+            summary=None if hashed else g["summary"],
+            top_objects=[] if hashed else list(g["top_objects"] or []),
+        )
+        for m in sorted(members_by_group.get(gid, []), key=lambda m: m["account_id"]):
+            platform = m["platform"] or "unknown"
+            handle, display = handles.get((m["platform"], m["account_id"]), (None, None))
+            sg.accounts.append(
+                SharedAccount(
+                    platform=platform,
+                    user_id=account_ref(platform, m["account_id"]),
+                    handle=handle,
+                    display_name=display,
+                    hashed=hashed,
+                )
+            )
+        urls = sorted(
+            {e["object"] for e in evidence_by_group.get(gid, []) if _is_url(e["object"])}
+            | {o for o in (g["top_objects"] or []) if _is_url(o)}
+        )
+        sg.urls = [
+            SharedURL(None, hash_value(u, salt)) if hashed else SharedURL(u, None) for u in urls
+        ]
+        ev = sorted(
+            evidence_by_group.get(gid, []),
+            key=lambda e: (e["created_at"] is None, e["created_at"], e["post_id"]),
+        )
+        sg.n_evidence = len(ev)
+        if not drop_posts:
+            for e in ev[:EVIDENCE_SAMPLE]:
+                platform = platform_of.get((gid, e["account_id"]), "unknown")
+                sg.evidence.append(
+                    SharedPost(
+                        post_id=e["post_id"],
+                        account=account_ref(platform, e["account_id"]),
+                        created_at=e["created_at"],
+                        kind=e["kind"],
+                        text=e["text"],
+                    )
+                )
+        groups.append(sg)
+        counts["groups"] += 1
+        counts["accounts"] += len(sg.accounts)
+        counts["urls"] += len(sg.urls)
+        counts["evidence_quoted"] += len(sg.evidence)
+        counts["evidence_total"] += sg.n_evidence
+
+    notes = read_notes(f)
+    known = {g.group_id for g in groups}
+    for i, n in enumerate(notes):
+        if n.group_id is not None and n.group_id not in known:
+            raise InputError(
+                f"group {n.group_id!r} is not in the Findings",
+                file=str(f.path / "notes.json"),
+                record=i,
+                field="group_id",
+            )
+    kept = [n for n in notes if not (drop_private and n.private)]
+    counts["notes"] = len(kept)
+    counts["notes_withheld"] = len(notes) - len(kept)
+    return ShareView(
+        key=_fingerprint(f),
+        tlp=level,
+        form=form,
+        decision=decision,
+        groups=groups,
+        notes=kept,
+        counts=counts,
+    )

@@ -1,0 +1,371 @@
+"""Findings → a STIX 2.1 bundle, marked with TLP 2.0 and redacted for one partner.
+
+Why STIX: it is what CERTs, platforms' threat-intelligence teams and DISARM tooling exchange,
+and its objects say exactly what we claim — coordinated *behaviour* we observed — without
+claiming who is behind it.
+
+Mapping (one ``grouping`` for the whole export, the "report"):
+
+- each group → a ``campaign`` ("Coordinated group g0001"): description built from the
+  evidence (signals, size, score) and the words "no attribution is claimed"; ``confidence``
+  is the group score × 100;
+- its accounts → ``user-account`` observables, its URLs → ``url`` observables, both in one
+  ``observed-data`` (``related-to`` the campaign);
+- each URL it shared → an ``indicator`` (``[url:value = '…']``) that ``indicates`` the
+  campaign and is ``based-on`` the observed-data; in the hashed form the URL itself is
+  withheld and the pattern is ``[url:x_vigie_sha256 = '<hex>']`` (a custom observable
+  property: STIX has no hashed URL) and no ``url`` observable is emitted;
+- each DISARM technique → an ``attack-pattern`` with DISARM's own STIX id, external id and
+  URL (``source_name: "DISARM"``), kill-chain ``disarm``; the campaign ``uses`` it;
+- a ``note`` per group with the evidence sample (dropped in the hashed form), and one per
+  analyst note the policy lets through;
+- every object carries the export's TLP 2.0 marking (the OASIS marking-definitions, included
+  in the bundle); the DISARM attack-patterns, public, carry TLP:CLEAR.
+
+Ids are deterministic (UUIDv5 over the Findings manifest, the form and the object's key), so
+re-exporting the same Findings for the same form yields the same ids and an importer can
+de-duplicate. Every bundle is checked with ``stix2-validator`` before it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from vigie import disarm
+from vigie.atomic import atomic_file
+from vigie.errors import VigieError
+from vigie.share.partners import Partner, Producer
+from vigie.share.policy import Decision
+from vigie.share.shareable import ShareView, prepare
+from vigie.share.tlp import TLP, marking_definition
+
+NAMESPACE = uuid.UUID("6f1d3a52-8a7e-4f0b-9c39-2b1f4e0c7d11")
+"""Namespace mixed into vigie's derived STIX ids."""
+
+DISARM_CREATED = "2025-02-10T00:00:00.000Z"
+"""Date of the DISARM release the catalogue was built from (its objects carry no date)."""
+
+VIGIE_HASH_PROPERTY = "x_vigie_sha256"
+
+
+@dataclass
+class StixExport:
+    """A bundle and how it was made (what the policy decided, what was counted)."""
+
+    bundle: dict[str, Any]
+    view: ShareView
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.view.decision
+
+    def to_json(self) -> str:
+        return json.dumps(self.bundle, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.bundle["objects"]:
+            out[o["type"]] = out.get(o["type"], 0) + 1
+        return dict(sorted(out.items()))
+
+
+def stable_uuid(name: str) -> uuid.UUID:
+    """A UUID in version-4 form derived from ``name`` (STIX asks SDO ids to be UUIDv4;
+    deriving it keeps re-exports identical, so importers can de-duplicate)."""
+    digest = hashlib.sha256(f"{NAMESPACE}/{name}".encode()).digest()
+    return uuid.UUID(bytes=digest[:16], version=4)
+
+
+def _sid(kind: str, view: ShareView, *parts: str) -> str:
+    name = "/".join([view.key, view.form.value, kind, *parts])
+    return f"{kind}--{stable_uuid(name)}"
+
+
+def _ts(value: datetime | None, default: datetime) -> datetime:
+    if value is None:
+        return default
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _campaign_description(g: Any) -> str:
+    signals = ", ".join(g.signals) or "no recorded signal"
+    parts = [
+        f"{g.n_members} accounts acting in coordination ({signals}); "
+        f"coordination score {g.score:.2f}.",
+        "This describes observed behaviour only: no attribution is claimed.",
+    ]
+    if g.summary:
+        parts.insert(0, g.summary)
+    return " ".join(parts)
+
+
+def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str, Any]:
+    """The STIX 2.1 bundle (as a dict) for an already-redacted view."""
+    import stix2
+
+    v21 = stix2.v21
+    marking = v21.MarkingDefinition(**marking_definition(view.tlp))
+    clear = v21.MarkingDefinition(**marking_definition(TLP.CLEAR))
+    refs = [marking.id]
+    objects: list[Any] = [clear] if view.tlp is not TLP.CLEAR else []
+    objects.append(marking)
+    identity = v21.Identity(
+        id=_sid("identity", view, "producer", producer.name),
+        name=producer.name,
+        identity_class="organization",
+        contact_information=producer.contact,
+        created=now,
+        modified=now,
+        object_marking_refs=refs,
+    )
+    objects.append(identity)
+    common = {"created_by_ref": identity.id, "object_marking_refs": refs}
+    stamp = {"created": now, "modified": now}
+
+    patterns: dict[str, Any] = {}
+    for g in view.groups:
+        for tid in g.techniques:
+            if tid in patterns:
+                continue
+            t = disarm.technique(tid)
+            patterns[tid] = v21.AttackPattern(
+                id=t.stix_id,
+                name=t.name,
+                description=t.description or t.name,
+                created=DISARM_CREATED,
+                modified=DISARM_CREATED,
+                external_references=[
+                    {
+                        "source_name": "DISARM",
+                        "external_id": t.id,
+                        **({"url": t.url} if t.url else {}),
+                    }
+                ],
+                kill_chain_phases=[
+                    {"kill_chain_name": "disarm", "phase_name": disarm.tactics()[ta].shortname}
+                    for ta in t.tactics
+                    if ta in disarm.tactics()
+                ],
+                object_marking_refs=[clear.id],
+            )
+    objects.extend(patterns[k] for k in sorted(patterns))
+
+    for g in view.groups:
+        first = _ts(g.first_seen, now)
+        last = max(_ts(g.last_seen, now), first)
+        campaign = v21.Campaign(
+            id=_sid("campaign", view, g.group_id),
+            name=f"Coordinated group {g.group_id}",
+            description=_campaign_description(g),
+            first_seen=first,
+            last_seen=last,
+            confidence=max(0, min(100, round(g.score * 100))),
+            labels=sorted(g.signals) or None,
+            **stamp,
+            **common,
+        )
+        objects.append(campaign)
+        scos: list[Any] = []
+        for a in g.accounts:
+            scos.append(
+                v21.UserAccount(
+                    user_id=a.user_id,
+                    account_type=a.platform,
+                    account_login=a.handle,
+                    display_name=a.display_name,
+                    object_marking_refs=refs,
+                )
+            )
+        url_objs = [v21.URL(value=u.value, object_marking_refs=refs) for u in g.urls if u.value]
+        scos.extend(url_objs)
+        objects.extend(scos)
+        observed = None
+        if scos:
+            observed = v21.ObservedData(
+                id=_sid("observed-data", view, g.group_id),
+                first_observed=first,
+                last_observed=last,
+                number_observed=max(1, int(g.n_posts or g.n_evidence or 1)),
+                object_refs=[s.id for s in scos],
+                **stamp,
+                **common,
+            )
+            objects.append(observed)
+            objects.append(
+                v21.Relationship(
+                    id=_sid("relationship", view, g.group_id, "observed"),
+                    relationship_type="related-to",
+                    source_ref=campaign.id,
+                    target_ref=observed.id,
+                    description="Activity observed from the coordinated group.",
+                    **stamp,
+                    **common,
+                )
+            )
+        for u in g.urls:
+            if u.value is not None:
+                escaped = u.value.replace("\\", "\\\\").replace("'", "\\'")
+                pattern, shown = f"[url:value = '{escaped}']", u.value
+            else:
+                pattern, shown = f"[url:{VIGIE_HASH_PROPERTY} = '{u.sha256}']", f"sha256 {u.sha256}"
+            key = u.value or u.sha256 or ""
+            ind = v21.Indicator(
+                id=_sid("indicator", view, g.group_id, key),
+                name=f"URL shared by coordinated group {g.group_id}",
+                description=f"{shown}, shared in coordination by group {g.group_id}. "
+                "A URL pushed by a coordinated group; not necessarily malicious itself.",
+                indicator_types=["anomalous-activity"],
+                pattern=pattern,
+                pattern_type="stix",
+                valid_from=first,
+                **stamp,
+                **common,
+            )
+            objects.append(ind)
+            objects.append(
+                v21.Relationship(
+                    id=_sid("relationship", view, g.group_id, "indicates", key),
+                    relationship_type="indicates",
+                    source_ref=ind.id,
+                    target_ref=campaign.id,
+                    **stamp,
+                    **common,
+                )
+            )
+            if observed is not None:
+                objects.append(
+                    v21.Relationship(
+                        id=_sid("relationship", view, g.group_id, "based-on", key),
+                        relationship_type="based-on",
+                        source_ref=ind.id,
+                        target_ref=observed.id,
+                        **stamp,
+                        **common,
+                    )
+                )
+        for tid in g.techniques:
+            objects.append(
+                v21.Relationship(
+                    id=_sid("relationship", view, g.group_id, "uses", tid),
+                    relationship_type="uses",
+                    source_ref=campaign.id,
+                    target_ref=patterns[tid].id,
+                    description=f"Behaviour of group {g.group_id} matches DISARM {tid}.",
+                    **stamp,
+                    **common,
+                )
+            )
+        if g.evidence:
+            lines = [
+                f"Evidence sample ({len(g.evidence)} of {g.n_evidence} posts):",
+                *(
+                    f"- {p.created_at.isoformat() if p.created_at else '?'} {p.account} "
+                    f"[{p.kind}] post {p.post_id}: {p.text or ''}".rstrip()
+                    for p in g.evidence
+                ),
+            ]
+            objects.append(
+                v21.Note(
+                    id=_sid("note", view, g.group_id, "evidence"),
+                    abstract=f"Evidence for coordinated group {g.group_id}",
+                    content="\n".join(lines),
+                    object_refs=[campaign.id],
+                    **stamp,
+                    **common,
+                )
+            )
+    campaign_ids = {g.group_id: _sid("campaign", view, g.group_id) for g in view.groups}
+    for i, n in enumerate(view.notes):
+        target = campaign_ids.get(n.group_id) if n.group_id else None
+        objects.append(
+            v21.Note(
+                id=_sid("note", view, "analyst", str(i)),
+                abstract="Analyst note",
+                content=n.text,
+                authors=[n.author] if n.author else None,
+                object_refs=[target or identity.id],
+                **stamp,
+                **common,
+            )
+        )
+    content_ids = [o.id for o in objects if o.type not in ("marking-definition",)]
+    grouping = v21.Grouping(
+        id=_sid("grouping", view, "report"),
+        name=f"vigie findings ({len(view.groups)} coordinated groups, {view.tlp.label})",
+        description="Coordinated inauthentic behaviour detected by vigie; observed behaviour "
+        f"only, no attribution claimed. Form: {view.form.value}.",
+        context="suspicious-activity",
+        object_refs=content_ids,
+        **stamp,
+        **common,
+    )
+    objects.append(grouping)
+    bundle = v21.Bundle(
+        id=_sid("bundle", view, "bundle"),
+        objects=objects,
+        allow_custom=True,
+    )
+    return json.loads(bundle.serialize())
+
+
+def validation_report(bundle: dict[str, Any] | str) -> tuple[list[str], list[str]]:
+    """``(errors, warnings)`` that ``stix2-validator`` reports for a bundle."""
+    from stix2validator import ValidationOptions, validate_string
+
+    text = bundle if isinstance(bundle, str) else json.dumps(bundle)
+    results = validate_string(text, ValidationOptions(version="2.1"))
+    if not isinstance(results, list):
+        results = [results]
+    errors: list[str] = []
+    warnings: list[str] = []
+    for r in results:
+        errors.extend(f"{r.object_id}: {e}" for e in r.errors)
+        warnings.extend(f"{r.object_id}: {w}" for w in (r.warnings or []))
+        if not r.is_valid and not r.errors:
+            errors.append(f"{r.object_id}: rejected by stix2-validator")
+    return errors, warnings
+
+
+def validation_errors(bundle: dict[str, Any] | str) -> list[str]:
+    """Errors ``stix2-validator`` finds in a bundle (empty: valid)."""
+    return validation_report(bundle)[0]
+
+
+def export_stix(
+    findings: Any,
+    *,
+    tlp: TLP | str | None = None,
+    partner: Partner | None = None,
+    recipient: str | None = None,
+    producer: Producer | None = None,
+    salt: bytes | str | None = None,
+    now: datetime | None = None,
+    validate: bool = True,
+) -> StixExport:
+    """Export a Findings folder for ``partner`` (``None``: internal, full form).
+
+    Raises ``VigieError`` when the policy denies it, or if the bundle failed validation
+    (which would be a bug in vigie, reported rather than shipped).
+    """
+    view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
+    when = now or datetime.now(UTC).replace(microsecond=0)
+    bundle = build_bundle(view, producer or Producer(), when)
+    if validate:
+        errors = validation_errors(bundle)
+        if errors:
+            raise VigieError("the STIX bundle failed validation: " + "; ".join(errors[:5]))
+    return StixExport(bundle=bundle, view=view)
+
+
+def write_stix(export: StixExport, path: str | Path) -> Path:
+    """Write the bundle atomically (sorted keys, UTF-8)."""
+    p = Path(path)
+    with atomic_file(p) as fh:
+        fh.write(export.to_json())
+    return p

@@ -1,0 +1,177 @@
+"""STIX 2.1 export of a hand-made Findings folder: content, markings, redaction, validity."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from _findings import PRIVATE_NOTE, PUBLIC_NOTE, URL_A, URL_B, make_findings
+
+from vigie import disarm
+from vigie.errors import VigieError
+from vigie.share.partners import example_partners_path, load_partners
+from vigie.share.policy import hash_value
+from vigie.share.stix_export import export_stix, validation_report, write_stix
+from vigie.share.tlp import TLP, TLP2_EXTENSION_ID
+
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
+REG = load_partners(example_partners_path())
+
+
+@pytest.fixture
+def findings(tmp_path):
+    return make_findings(tmp_path)
+
+
+def _by_type(bundle, kind):
+    return [o for o in bundle["objects"] if o["type"] == kind]
+
+
+def _text(bundle):
+    return json.dumps(bundle, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("partner", [None, *REG.names()])
+@pytest.mark.parametrize("tlp", list(TLP), ids=lambda t: t.key)
+def test_every_allowed_export_is_validator_clean(findings, partner, tlp):
+    p = REG.get(partner) if partner else None
+    try:
+        exp = export_stix(
+            findings, tlp=tlp, partner=p, producer=REG.producer, now=NOW, validate=False
+        )
+    except VigieError as exc:
+        assert "DENIED" in str(exc)
+        return
+    errors, _warnings = validation_report(exp.bundle)
+    assert errors == []
+    # every non-marking object is marked, and with the chosen level (DISARM patterns: CLEAR)
+    for o in exp.bundle["objects"]:
+        if o["type"] == "marking-definition":
+            assert TLP2_EXTENSION_ID in o["extensions"]
+        elif o["type"] == "attack-pattern":
+            assert o["object_marking_refs"] == [TLP.CLEAR.stix_id]
+        else:
+            assert o["object_marking_refs"] == [tlp.stix_id], o["id"]
+
+
+def test_full_export_maps_findings_to_stix(findings):
+    exp = export_stix(findings, producer=REG.producer, now=NOW)
+    b = exp.bundle
+    assert exp.view.tlp is TLP.AMBER  # default marking of a Findings folder
+    campaigns = _by_type(b, "campaign")
+    assert sorted(c["name"] for c in campaigns) == [
+        "Coordinated group g0001",
+        "Coordinated group g0002",
+    ]
+    assert all("no attribution is claimed" in c["description"] for c in campaigns)
+    assert {c["confidence"] for c in campaigns} == {93, 61}
+    accounts = _by_type(b, "user-account")
+    assert sorted(a["user_id"] for a in accounts) == ["111", "222", "333", "tg8", "tg9"]
+    assert {a.get("account_login") for a in accounts} == {
+        "kiki_1",
+        "lulu_2",
+        "momo_3",
+        "chan_nine",
+        None,
+    }
+    assert sorted(u["value"] for u in _by_type(b, "url")) == sorted([URL_A, URL_B])
+    patterns = sorted(i["pattern"] for i in _by_type(b, "indicator"))
+    assert patterns == sorted(
+        [f"[url:value = '{URL_A}']", "[url:value = 'https://leak.example/files?id=it\\'s']"]
+    )
+    aps = {a["external_references"][0]["external_id"]: a for a in _by_type(b, "attack-pattern")}
+    assert set(aps) == {"T0049.003", "T0119", "T0084.001"}
+    for tid, ap in aps.items():
+        assert ap["id"] == disarm.technique(tid).stix_id
+        assert ap["external_references"][0]["source_name"] == "DISARM"
+        assert ap["name"] == disarm.technique(tid).name
+    rels = {(r["relationship_type"]) for r in _by_type(b, "relationship")}
+    assert rels == {"uses", "indicates", "based-on", "related-to"}
+    uses = [r for r in _by_type(b, "relationship") if r["relationship_type"] == "uses"]
+    assert len(uses) == 3
+    notes = [n["content"] for n in _by_type(b, "note")]
+    assert PRIVATE_NOTE in notes and PUBLIC_NOTE in notes
+    assert any("Evidence sample" in n for n in notes)
+    (grouping,) = _by_type(b, "grouping")
+    ids = {o["id"] for o in b["objects"] if o["type"] not in ("marking-definition", "grouping")}
+    assert set(grouping["object_refs"]) == ids
+    assert exp.view.decision is None
+
+
+def test_trust3_partner_gets_no_private_notes(findings):
+    exp = export_stix(findings, partner=REG.get("plateforme"), now=NOW)
+    text = _text(exp.bundle)
+    assert PRIVATE_NOTE not in text and PUBLIC_NOTE in text
+    assert "kiki_1" in text  # handles kept at trust 3
+    assert exp.view.counts["notes_withheld"] == 1
+
+
+def test_low_trust_partner_gets_hashed_indicators_and_no_handles(findings):
+    exp = export_stix(findings, partner=REG.get("observatoire"), now=NOW)
+    b, text = exp.bundle, _text(exp.bundle)
+    for secret in (
+        "kiki_1",
+        "lulu_2",
+        "Kiki",
+        URL_A,
+        "leak.example",
+        PRIVATE_NOTE,
+        "p1",
+        "Vote on Monday",
+    ):
+        assert secret not in text, secret
+    assert _by_type(b, "url") == []
+    assert sorted(a["user_id"] for a in _by_type(b, "user-account")) == sorted(
+        hash_value(f"{p}:{a}")
+        for p, a in [
+            ("twitter", "111"),
+            ("twitter", "222"),
+            ("twitter", "333"),
+            ("telegram", "tg9"),
+            ("telegram", "tg8"),
+        ]
+    )
+    patterns = sorted(i["pattern"] for i in _by_type(b, "indicator"))
+    assert patterns == sorted(f"[url:x_vigie_sha256 = '{hash_value(u)}']" for u in (URL_A, URL_B))
+    assert PUBLIC_NOTE in text  # the analyst marked it shareable
+    assert validation_report(b)[0] == []
+
+
+def test_salted_hashes_differ_per_export(findings):
+    a = export_stix(findings, partner=REG.get("observatoire"), salt="s1", now=NOW)
+    b = export_stix(findings, partner=REG.get("observatoire"), salt="s2", now=NOW)
+    ua = {o["user_id"] for o in _by_type(a.bundle, "user-account")}
+    ub = {o["user_id"] for o in _by_type(b.bundle, "user-account")}
+    assert ua.isdisjoint(ub) and hash_value("twitter:111", "s1") in ua
+
+
+def test_denied_export_raises_with_reasons(findings):
+    with pytest.raises(VigieError, match="TLP:AMBER to redaction: DENIED.*max_tlp"):
+        export_stix(findings, partner=REG.get("redaction"), now=NOW)
+
+
+def test_cannot_mark_below_the_findings_own_tlp(tmp_path):
+    f = make_findings(tmp_path, tlp="AMBER+STRICT")
+    assert export_stix(f, now=NOW).view.tlp is TLP.AMBER_STRICT
+    with pytest.raises(VigieError, match="would downgrade"):
+        export_stix(f, tlp="GREEN", now=NOW)
+
+
+def test_reexport_is_identical_and_written_atomically(findings, tmp_path):
+    a = export_stix(findings, now=NOW)
+    b = export_stix(findings, now=NOW)
+    assert a.to_json() == b.to_json()
+    out = write_stix(a, tmp_path / "out" / "bundle.json")
+    assert json.loads(out.read_text())["id"] == a.bundle["id"]
+    # a different form gives different ids (a partner never gets two forms under one id)
+    c = export_stix(findings, partner=REG.get("observatoire"), now=NOW)
+    assert {o["id"] for o in _by_type(a.bundle, "campaign")}.isdisjoint(
+        o["id"] for o in _by_type(c.bundle, "campaign")
+    )
+
+
+def test_bad_notes_file_is_named(findings):
+    (findings / "notes.json").write_text(json.dumps([{"text": "ok"}, {"text": ""}]))
+    with pytest.raises(VigieError, match=r"notes.json, record 1, field 'text': missing or empty"):
+        export_stix(findings, now=NOW)
