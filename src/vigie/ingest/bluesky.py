@@ -1,0 +1,168 @@
+"""Bluesky ``app.bsky.feed.post`` records as returned by ``getAuthorFeed`` / ``searchPosts``.
+
+Accepted shapes, one JSON value per line or one document: a response page
+(``{"feed": [feedViewPost...]}`` from getAuthorFeed/getTimeline, ``{"posts": [postView...]}``
+from searchPosts), a single ``feedViewPost`` (``{"post": postView, "reply"?, "reason"?}``) or
+a single ``postView`` (``{"uri", "cid", "author", "record", "indexedAt", ...}``).
+
+Why twitwi: its Bluesky normaliser resolves facets (links, mentions, hashtags), embeds
+(quotes, images, external cards) and thread references the way médialab's tools do. We add:
+- a **repost row** when a feed item carries ``reason: reasonRepost`` (on Bluesky a repost is a
+  separate record by another account): post id = the repost record's URI when the API gives
+  it, else ``<post uri>#repost:<reposter did>``; ``repost_of`` = the post's URI;
+- ``media`` = the blob CIDs of attached images/videos (content hashes, so the same image
+  posted by two accounts matches).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from twitwi.bluesky import normalize_post
+
+from vigie.ingest.jsonlines import json_values
+from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
+from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
+
+PLATFORM = "bluesky"
+CID_RE = re.compile(r"/(baf[a-z2-7]{20,})")
+
+
+def _cids(urls: list[str] | None) -> list[str]:
+    out: dict[str, None] = {}
+    for u in urls or []:
+        m = CID_RE.search(u or "")
+        if m:
+            out[m.group(1)] = None
+    return list(out)
+
+
+def _post(p: dict[str, Any]) -> dict[str, Any]:
+    langs = p.get("user_langs") or []  # twitwi names the record's ``langs`` this way
+    return {
+        "post_id": p["uri"],
+        "platform": PLATFORM,
+        "account_id": p["user_did"],
+        "created_at": ts_from_iso(p["local_time"]),
+        "text": p.get("original_text"),
+        "lang": langs[0] if langs else None,
+        "urls": canonical_urls(p.get("links")),
+        "hashtags": clean_hashtags(p.get("hashtags")),
+        "mentions": clean_mentions(p.get("mentioned_user_handles")),
+        "media": _cids(p.get("media_urls")),
+        "repost_of": None,
+        "reply_to": p.get("to_post_uri") or None,
+        "quote_of": p.get("quoted_uri") or None,
+    }
+
+
+def _account(p: dict[str, Any]) -> dict[str, Any]:
+    ts = p.get("user_created_at")
+    return {
+        "account_id": p["user_did"],
+        "platform": PLATFORM,
+        "handle": p.get("user_handle"),
+        "display_name": p.get("user_display_name") or None,
+        "created_at": ts_from_iso(ts) if ts else None,
+    }
+
+
+def _items(value: Any) -> list[Any] | None:
+    if isinstance(value, dict):
+        if isinstance(value.get("feed"), list):
+            return value["feed"]
+        if isinstance(value.get("posts"), list):
+            return value["posts"]
+        if "post" in value or "uri" in value:
+            return [value]
+    return None
+
+
+def _item(buf: RowBuffer, path: Path, record: str | int, item: Any) -> None:
+    buf.records += 1
+    try:
+        normalized = normalize_post(item, extract_referenced_posts=True)
+        rows = [(_post(p), _account(p)) for p in normalized]
+        main = normalized[-1]
+        reason = item.get("reason") if isinstance(item, dict) else None
+        if main.get("repost_by_user_did") and isinstance(reason, dict):
+            by = reason.get("by") or {}
+            rows.append(
+                (
+                    {
+                        "post_id": reason.get("uri") or f"{main['uri']}#repost:{by.get('did')}",
+                        "platform": PLATFORM,
+                        "account_id": main["repost_by_user_did"],
+                        "created_at": ts_from_iso(reason["indexedAt"]),
+                        "text": None,
+                        "urls": [],
+                        "hashtags": [],
+                        "mentions": [],
+                        "media": [],
+                        "repost_of": main["uri"],
+                    },
+                    {
+                        "account_id": main["repost_by_user_did"],
+                        "platform": PLATFORM,
+                        "handle": main.get("repost_by_user_handle"),
+                        "display_name": by.get("displayName") or None,
+                    },
+                )
+            )
+    except KeyError as exc:
+        key = exc.args[0] if exc.args else "?"
+        buf.rejected.append(
+            Rejected(
+                str(path),
+                record,
+                "missing post field",
+                str(key),
+                f"key {key!r} missing",
+                excerpt(item),
+            )
+        )
+        return
+    except Exception as exc:  # twitwi's BlueskyPayloadError, bad dates
+        detail = str(exc).split("\n", 1)[-1][:300]
+        buf.rejected.append(
+            Rejected(
+                str(path),
+                record,
+                "invalid post",
+                None,
+                f"{type(exc).__name__}: {detail}",
+                excerpt(item),
+            )
+        )
+        return
+    for post, account in rows:
+        buf.posts.append(post)
+        buf.accounts.append(account)
+
+
+def read(path: Path) -> Iterator[Batch]:
+    """Yield canonical batches from Bluesky API output."""
+    buf = RowBuffer()
+    for lineno, value in json_values(path):
+        if isinstance(value, Rejected):
+            buf.records += 1
+            buf.rejected.append(value)
+            continue
+        items = _items(value)
+        if items is None:
+            buf.records += 1
+            buf.rejected.append(
+                Rejected(
+                    str(path), lineno, "not a Bluesky post or page", None, None, excerpt(value)
+                )
+            )
+            continue
+        for k, item in enumerate(items, start=1):
+            _item(buf, path, f"{lineno}:{k}" if len(items) > 1 else lineno, item)
+            if len(buf) >= BATCH_ROWS:
+                yield buf.flush()
+    if len(buf) or buf.records or buf.skipped:
+        yield buf.flush()

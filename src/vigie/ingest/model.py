@@ -1,0 +1,170 @@
+"""What every reader yields: canonical batches plus the records it had to refuse.
+
+Why a common shape: the writer (append, de-duplicate, atomic swap) must not care which
+platform a batch came from, and a refused record must always carry enough context (file,
+record number, field, reason, raw excerpt) for an analyst to find and fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA
+
+BATCH_ROWS = 20_000
+"""Rows per batch: large enough to amortise Arrow overheads, small enough to bound memory."""
+
+EXCERPT_CHARS = 300
+
+MIN_TS_US = int(datetime(1990, 1, 1, tzinfo=UTC).timestamp() * 1_000_000)
+MAX_TS_US = int(datetime(2100, 1, 1, tzinfo=UTC).timestamp() * 1_000_000)
+"""Plausible post times. Outside them a value is almost surely in the wrong unit (e.g.
+milliseconds read as seconds), so the record is refused rather than stored wrong."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One refused input record, as written to ``rejected.jsonl``.
+
+    ``reason`` is a short, stable label (``"invalid created_at"``) so that refusals can be
+    counted by kind; ``detail`` holds the specifics (the offending value, the parser message).
+    """
+
+    file: str
+    record: int | str
+    reason: str
+    field: str | None = None
+    detail: str | None = None
+    excerpt: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "file": self.file,
+                "record": self.record,
+                "field": self.field,
+                "reason": self.reason,
+                "detail": self.detail,
+                "excerpt": self.excerpt,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+
+def excerpt(raw: Any) -> str:
+    """A short, printable excerpt of a raw record for ``rejected.jsonl``."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    if not isinstance(raw, str):
+        try:
+            raw = json.dumps(raw, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            raw = repr(raw)
+    return raw if len(raw) <= EXCERPT_CHARS else raw[:EXCERPT_CHARS] + "…"
+
+
+@dataclass
+class Batch:
+    """A slice of one source: canonical posts and accounts, refused and skipped records.
+
+    ``records`` counts the input records this batch consumed (a twarc2 page line holds many
+    tweets, a long-format table repeats a post on several rows), so that the per-source
+    figures in the manifest add up: records = accepted rows + rejected + skipped.
+    """
+
+    posts: pa.Table
+    accounts: pa.Table
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    records: int = 0
+
+
+class Reader(Protocol):
+    """A source reader: a generator of batches over one file."""
+
+    def __call__(self, path: Any, **options: Any) -> Iterator[Batch]: ...
+
+
+class RowBuffer:
+    """Accumulates canonical row dicts and turns them into Arrow batches.
+
+    Used by the platform readers (X, Telegram, Bluesky), whose payloads are nested JSON and
+    are normalised record by record in Python before being packed into columns.
+    """
+
+    def __init__(self) -> None:
+        self.posts: list[dict[str, Any]] = []
+        self.accounts: list[dict[str, Any]] = []
+        self.rejected: list[Rejected] = []
+        self.skipped: dict[str, int] = {}
+        self.records = 0
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+    def __len__(self) -> int:
+        return len(self.posts) + len(self.rejected)
+
+    def flush(self) -> Batch:
+        batch = Batch(
+            posts=pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA),
+            accounts=pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA),
+            rejected=self.rejected,
+            skipped=self.skipped,
+            records=self.records,
+        )
+        self.__init__()
+        return batch
+
+
+def ts_from_iso(value: str) -> datetime:
+    """Parse an ISO 8601 time; a naive value is taken as UTC."""
+    dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def ts_from_value(value: Any) -> datetime:
+    """A post time from ISO 8601 text or POSIX seconds (int, float or numeric text).
+
+    Raises ``ValueError`` with a reason fit for ``rejected.jsonl``.
+    """
+    if value is None or value == "":
+        raise ValueError("missing")
+    if isinstance(value, bool):
+        raise ValueError(f"not a time: {value!r}")
+    if isinstance(value, int | float):
+        us = int(round(float(value) * 1_000_000))
+    elif isinstance(value, str):
+        v = value.strip()
+        try:
+            us = int(round(float(v) * 1_000_000))
+        except ValueError:
+            try:
+                dt = ts_from_iso(v)
+            except ValueError:
+                raise ValueError(f"not an ISO 8601 time or POSIX seconds: {value!r}") from None
+            us = _dt_to_us(dt)
+    elif isinstance(value, datetime):
+        us = _dt_to_us(value if value.tzinfo else value.replace(tzinfo=UTC))
+    else:
+        raise ValueError(f"not a time: {type(value).__name__}")
+    if not MIN_TS_US <= us < MAX_TS_US:
+        raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}")
+    return EPOCH + timedelta(microseconds=us)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _dt_to_us(dt: datetime) -> int:
+    delta = dt - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds

@@ -1,0 +1,712 @@
+"""Generic CSV, JSONL and Parquet readers, driven by a column mapping.
+
+Why one module for three formats: once a file is read into Arrow columns, validating and
+canonicalising it is the same job. The mapping says which source column feeds which canonical
+field (``--map text=body``); a canonical field whose name is already a column needs no
+mapping, so a Parquet file that follows ``POSTS_SCHEMA`` ingests with no mapping at all.
+
+Conventions (documented in ``vigie ingest --help``):
+- ``created_at``: an Arrow timestamp, ISO 8601 text, or POSIX **seconds** (int, float or text);
+- list fields (``urls``, ``hashtags``, ``mentions``, ``media``): a list column, a JSON array in
+  text, or a scalar (one value per row). A scalar column makes the table *long format*: rows
+  repeating a post are merged into one post whose lists are the union (see ``writer``);
+- ``platform``: a column, the ``--platform`` value, or ``prefix:COLUMN`` — the platform is the
+  part of COLUMN before the first ``_`` (``fb_123`` → facebook, ``tw_9`` → x);
+- account fields: ``handle``, ``display_name``, ``account_created_at``, ``followers``,
+  ``following``, ``posts_count``, ``description``.
+Missing lists stay null when the source lacks the field entirely; ``urls``, ``hashtags`` and
+``mentions`` are then extracted from ``text`` when there is one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from vigie.errors import InputError, VigieError
+from vigie.ingest.model import (
+    BATCH_ROWS,
+    MAX_TS_US,
+    MIN_TS_US,
+    Batch,
+    Rejected,
+    excerpt,
+    ts_from_value,
+)
+from vigie.ingest.urls import (
+    canonical_url,
+    hashtags_in_text,
+    mentions_in_text,
+    urls_in_text,
+)
+from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST, TS
+
+POST_FIELDS = [f.name for f in POSTS_SCHEMA]
+LIST_FIELDS = ("urls", "hashtags", "mentions", "media")
+ACCOUNT_FIELDS = {
+    "handle": "handle",
+    "display_name": "display_name",
+    "account_created_at": "created_at",
+    "followers": "followers",
+    "following": "following",
+    "posts_count": "posts_count",
+    "description": "description",
+}
+REQUIRED = ("post_id", "account_id", "created_at")
+KNOWN_FIELDS = set(POST_FIELDS) | set(ACCOUNT_FIELDS)
+
+PLATFORM_PREFIXES = {
+    "fb": "facebook",
+    "facebook": "facebook",
+    "tw": "x",
+    "twitter": "x",
+    "x": "x",
+    "tg": "telegram",
+    "telegram": "telegram",
+    "bsky": "bluesky",
+    "bluesky": "bluesky",
+    "ig": "instagram",
+    "instagram": "instagram",
+    "yt": "youtube",
+    "youtube": "youtube",
+    "tt": "tiktok",
+    "tiktok": "tiktok",
+}
+
+
+@dataclass
+class Spec:
+    """A resolved mapping for one file: canonical field -> source column."""
+
+    columns: dict[str, str]
+    platform: str | None = None  # constant platform (``--platform``)
+    platform_prefix_of: str | None = None  # source column whose prefix gives the platform
+    extract_from_text: list[str] = field(default_factory=list)
+
+
+def parse_mapping(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
+    """``["text=body", ...]`` -> ``{"text": "body"}``, refusing unknown canonical fields."""
+    if not pairs:
+        return {}
+    if isinstance(pairs, dict):
+        items = list(pairs.items())
+    else:
+        items = []
+        for p in pairs:
+            if "=" not in p:
+                raise VigieError(f"--map {p!r}: expected FIELD=COLUMN, e.g. --map text=body")
+            k, v = p.split("=", 1)
+            items.append((k.strip(), v.strip()))
+    out: dict[str, str] = {}
+    for k, v in items:
+        if k not in KNOWN_FIELDS:
+            raise VigieError(
+                f"--map {k}={v}: unknown field '{k}' (known: {', '.join(sorted(KNOWN_FIELDS))})"
+            )
+        if not v:
+            raise VigieError(f"--map {k}=: empty column name")
+        out[k] = v
+    return out
+
+
+def resolve_spec(
+    path: Path, columns: list[str], mapping: dict[str, str], platform: str | None
+) -> Spec:
+    """Check the mapping against the file's columns; a missing required column is fatal."""
+    cols: dict[str, str] = {}
+    prefix_col = None
+    for canon, src in mapping.items():
+        if canon == "platform" and src.startswith("prefix:"):
+            prefix_col = src.split(":", 1)[1]
+            if prefix_col not in columns:
+                raise InputError(
+                    f"column '{prefix_col}' (for --map platform=prefix:{prefix_col}) not found; "
+                    f"columns are: {', '.join(columns)}",
+                    file=str(path),
+                    field="platform",
+                )
+            continue
+        if src not in columns:
+            raise InputError(
+                f"column '{src}' (mapped to {canon}) not found; columns are: {', '.join(columns)}",
+                file=str(path),
+                field=canon,
+            )
+        cols[canon] = src
+    for canon in KNOWN_FIELDS:
+        if canon not in cols and canon in columns and not (canon == "platform" and prefix_col):
+            cols[canon] = canon
+    for canon in REQUIRED:
+        if canon not in cols:
+            raise InputError(
+                f"required field '{canon}' has no column: add --map {canon}=COLUMN "
+                f"(columns are: {', '.join(columns)})",
+                file=str(path),
+                field=canon,
+            )
+    if "platform" not in cols and prefix_col is None and platform is None:
+        raise InputError(
+            "no platform: pass --platform NAME, --map platform=COLUMN or "
+            "--map platform=prefix:COLUMN",
+            file=str(path),
+            field="platform",
+        )
+    extract = []
+    if "text" in cols:
+        extract = [f for f in ("urls", "hashtags", "mentions") if f not in cols]
+    return Spec(
+        columns=cols,
+        platform=None if ("platform" in cols or prefix_col) else platform,
+        platform_prefix_of=prefix_col,
+        extract_from_text=extract,
+    )
+
+
+# --- column conversions ----------------------------------------------------------------------
+
+
+def _to_str(arr: pa.Array) -> pa.Array:
+    """Identifiers and text as strings; integral floats lose their ``.0`` (ids read as floats)."""
+    t = arr.type
+    if pa.types.is_string(t):
+        return arr
+    if pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        return arr.cast(pa.string())
+    if pa.types.is_floating(t):
+        np_vals = arr.to_numpy(zero_copy_only=False)
+        finite = np.isfinite(np.nan_to_num(np_vals, nan=0.0))
+        if finite.all() and np.all(np.nan_to_num(np_vals, nan=0.0) % 1 == 0):
+            return arr.cast(pa.int64()).cast(pa.string())
+    return arr.cast(pa.string())
+
+
+def _blank_to_null(arr: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim_whitespace(arr)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), arr)
+
+
+def _timestamps(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
+    """Canonical UTC microsecond times, and per row ``None`` or the reason it is invalid."""
+    t = arr.type
+    n = len(arr)
+    out: pa.Array | None = None
+    if pa.types.is_timestamp(t):
+        out = arr.cast(pa.timestamp(t.unit, tz=t.tz or "UTC")).cast(TS)
+    elif pa.types.is_date(t):
+        out = arr.cast(pa.timestamp("us")).cast(TS)
+    elif pa.types.is_integer(t) or pa.types.is_floating(t):
+        f = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore", over="ignore"):
+            us = np.round(f * 1_000_000)
+        ok = np.isfinite(us) & (us >= MIN_TS_US) & (us < MAX_TS_US)
+        mask = pa.array(~ok) if not ok.all() else None
+        vals = np.where(ok, us, 0).astype(np.int64)
+        out = pa.array(vals, pa.int64(), mask=mask).cast(TS)
+        reasons: list[str | None] = [None] * n
+        if not ok.all():
+            for i in np.flatnonzero(~ok):
+                v = f[i]
+                reasons[i] = (
+                    "missing"
+                    if np.isnan(v)
+                    else f"out of range 1990-2100 (expected POSIX seconds): {v!r}"
+                )
+        return out, reasons
+    elif pa.types.is_string(t) or pa.types.is_large_string(t):
+        try:
+            out = arr.cast(TS)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            out = None
+    if out is not None:
+        ints = out.cast(pa.int64())
+        bad = pc.or_kleene(
+            pc.is_null(ints), pc.or_(pc.less(ints, MIN_TS_US), pc.greater_equal(ints, MAX_TS_US))
+        )
+        bad = pc.fill_null(bad, True)
+        if not pc.any(bad).as_py():
+            return out, [None] * n
+        reasons = [None] * n
+        raw = arr.to_pylist()
+        for i in np.flatnonzero(bad.to_numpy(zero_copy_only=False)):
+            reasons[i] = "missing" if raw[i] is None else f"out of range 1990-2100: {raw[i]!s}"
+        return pc.if_else(bad, pa.scalar(None, TS), out), reasons
+    # slow path: value by value, to say precisely which rows are bad and why
+    values: list[Any] = []
+    reasons = []
+    for v in arr.to_pylist():
+        try:
+            values.append(ts_from_value(v))
+            reasons.append(None)
+        except ValueError as exc:
+            values.append(None)
+            reasons.append(str(exc))
+    return pa.array(values, TS), reasons
+
+
+def _split_text_list(s: str) -> list[str]:
+    s = s.strip()
+    if s.startswith("["):
+        try:
+            v = json.loads(s)
+        except json.JSONDecodeError:
+            raise ValueError(f"not a JSON array: {s[:80]!r}") from None
+        if not isinstance(v, list):
+            raise ValueError("not a JSON array")
+        return [str(x) for x in v if x is not None]
+    return s.split()
+
+
+def _lists(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
+    """A list<string> column from a list column, JSON-array/space-separated text, or scalars."""
+    n = len(arr)
+    t = arr.type
+    reasons: list[str | None] = [None] * n
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return arr.cast(STR_LIST), reasons
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        out: list[list[str] | None] = []
+        for i, v in enumerate(arr.to_pylist()):
+            if v is None:
+                out.append([])
+                continue
+            try:
+                out.append(_split_text_list(v))
+            except ValueError as exc:
+                out.append(None)
+                reasons[i] = str(exc)
+        return pa.array(out, STR_LIST), reasons
+    # scalar column (e.g. an integer url_id): one value per row, null -> empty list
+    s = _to_str(arr)
+    valid = pc.is_valid(s).to_numpy(zero_copy_only=False)
+    offsets = np.concatenate([[0], np.cumsum(valid)]).astype(np.int32)
+    values = s.filter(pc.is_valid(s))
+    return pa.ListArray.from_arrays(pa.array(offsets), values), reasons
+
+
+def _map_list_values(lists: pa.Array, fn: Any) -> pa.Array:
+    """Apply ``fn`` to each distinct value of a list column (cheap: values repeat a lot)."""
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    values = lists.values
+    if len(values) == 0:
+        return lists
+    uniq = pc.unique(values)
+    mapped = pa.array([fn(u) if u is not None else None for u in uniq.to_pylist()], pa.string())
+    new_values = mapped.take(pc.index_in(values, value_set=uniq))
+    if lists.offset:
+        lists = pa.concat_arrays([lists])  # normalise offsets
+    return pa.ListArray.from_arrays(lists.offsets, new_values, mask=pc.is_null(lists))
+
+
+def _clean_tag(v: str) -> str:
+    return v.strip().lstrip("#").lower()
+
+
+def _clean_mention(v: str) -> str:
+    return v.strip().lstrip("@")
+
+
+def _platforms_from_prefix(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
+    raw = arr.to_pylist()
+    out: list[str | None] = []
+    reasons: list[str | None] = []
+    for v in raw:
+        p = None
+        if v is not None and "_" in v:
+            p = PLATFORM_PREFIXES.get(v.split("_", 1)[0].lower())
+        out.append(p)
+        reasons.append(None if p else f"no known platform prefix in {v!r}")
+    return pa.array(out, pa.string()), reasons
+
+
+def _ints(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
+    n = len(arr)
+    try:
+        if pa.types.is_floating(arr.type):
+            raise pa.ArrowInvalid("float")
+        return arr.cast(pa.int64()), [None] * n
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    out: list[int | None] = []
+    reasons: list[str | None] = []
+    for v in arr.to_pylist():
+        try:
+            if v is None or (isinstance(v, str) and not v.strip()):
+                out.append(None)
+            else:
+                f = float(v)
+                if f != int(f) or f < 0:
+                    raise ValueError
+                out.append(int(f))
+            reasons.append(None)
+        except (ValueError, TypeError, OverflowError):
+            out.append(None)
+            reasons.append(f"not a non-negative integer: {v!r}")
+    return pa.array(out, pa.int64()), reasons
+
+
+def convert(
+    table: pa.Table, spec: Spec, file: str, record_numbers: list[int | str]
+) -> tuple[pa.Table, pa.Table, list[Rejected]]:
+    """Turn a source batch into canonical posts and accounts; refuse rows with bad values."""
+    n = table.num_rows
+    bad: list[tuple[str, str, str] | None] = [None] * n  # (reason, field, detail)
+
+    def flag(reasons: list[str | None], fld: str, label: str) -> None:
+        for i, r in enumerate(reasons):
+            if r is not None and bad[i] is None:
+                bad[i] = (f"{label} {fld}", fld, r)
+
+    cols: dict[str, pa.Array] = {}
+    src = spec.columns
+    for fld in ("post_id", "account_id"):
+        a = _blank_to_null(_to_str(table.column(src[fld]).combine_chunks()))
+        flag(
+            ["missing" if isnull else None for isnull in pc.is_null(a).to_pylist()], fld, "missing"
+        )
+        cols[fld] = a
+    created, reasons = _timestamps(table.column(src["created_at"]).combine_chunks())
+    flag(reasons, "created_at", "invalid")
+    for i, r in enumerate(reasons):
+        if r == "missing" and bad[i] is not None and bad[i][1] == "created_at":
+            bad[i] = ("missing created_at", "created_at", "missing")
+    cols["created_at"] = created
+    if spec.platform_prefix_of:
+        plat, reasons = _platforms_from_prefix(
+            _to_str(table.column(spec.platform_prefix_of).combine_chunks())
+        )
+        flag(reasons, "platform", "unknown")
+    elif "platform" in src:
+        plat = _blank_to_null(_to_str(table.column(src["platform"]).combine_chunks()))
+        flag(
+            [("missing" if x else None) for x in pc.is_null(plat).to_pylist()],
+            "platform",
+            "missing",
+        )
+        plat = pc.utf8_lower(plat)
+    else:
+        plat = pa.array([spec.platform] * n, pa.string())
+    cols["platform"] = plat
+    for fld in ("text", "lang", "repost_of", "reply_to", "quote_of"):
+        if fld in src:
+            a = _to_str(table.column(src[fld]).combine_chunks())
+            cols[fld] = a if fld == "text" else _blank_to_null(a)
+    for fld in LIST_FIELDS:
+        if fld not in src:
+            continue
+        lists, reasons = _lists(table.column(src[fld]).combine_chunks())
+        flag(reasons, fld, "invalid")
+        if fld == "urls":
+            lists = _map_list_values(lists, canonical_url)
+        elif fld == "hashtags":
+            lists = _map_list_values(lists, _clean_tag)
+        elif fld == "mentions":
+            lists = _map_list_values(lists, _clean_mention)
+        cols[fld] = lists
+    if spec.extract_from_text:
+        texts = cols["text"].to_pylist()
+        extractors = {
+            "urls": urls_in_text,
+            "hashtags": hashtags_in_text,
+            "mentions": mentions_in_text,
+        }
+        for fld in spec.extract_from_text:
+            fn = extractors[fld]
+            cols[fld] = pa.array([fn(t) if t is not None else None for t in texts], STR_LIST)
+
+    acc: dict[str, pa.Array] = {"account_id": cols["account_id"], "platform": cols["platform"]}
+    for canon, target in ACCOUNT_FIELDS.items():
+        if canon not in src:
+            continue
+        raw = table.column(src[canon]).combine_chunks()
+        if target in ("followers", "following", "posts_count"):
+            vals, reasons = _ints(raw)
+            flag(reasons, canon, "invalid")
+        elif target == "created_at":
+            vals, reasons = _timestamps(raw)
+            flag([None if r in (None, "missing") else r for r in reasons], canon, "invalid")
+        else:
+            vals = _to_str(raw)
+        acc[target] = vals
+
+    keep = np.array([b is None for b in bad], dtype=bool)
+    rejected: list[Rejected] = []
+    if not keep.all():
+        for i in np.flatnonzero(~keep):
+            reason, fld, detail = bad[i]  # type: ignore[misc]
+            row = table.slice(int(i), 1).to_pylist()[0]
+            rejected.append(
+                Rejected(
+                    file=file,
+                    record=record_numbers[i],
+                    reason=reason,
+                    field=fld,
+                    detail=detail,
+                    excerpt=excerpt(row),
+                )
+            )
+    mask = pa.array(keep)
+    posts = pa.table({k: v for k, v in cols.items()})
+    posts = _conform(posts.filter(mask) if not keep.all() else posts, POSTS_SCHEMA)
+    accounts = pa.table(acc)
+    accounts = accounts.filter(mask) if not keep.all() else accounts
+    accounts = _dedup_accounts(_conform(accounts, ACCOUNTS_SCHEMA))
+    return posts, accounts, rejected
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    arrays = []
+    for f in schema:
+        if f.name in table.column_names:
+            arrays.append(table.column(f.name).cast(f.type))
+        else:
+            arrays.append(pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _dedup_accounts(accounts: pa.Table) -> pa.Table:
+    """One row per account within a batch (last non-null value of each field)."""
+    if accounts.num_rows <= 1:
+        return accounts
+    others = [c for c in accounts.column_names if c not in ("platform", "account_id")]
+    g = accounts.group_by(["platform", "account_id"], use_threads=False).aggregate(
+        [(c, "last") for c in others]
+    )
+    g = g.rename_columns([c[:-5] if c.endswith("_last") else c for c in g.column_names])
+    return _conform(g, ACCOUNTS_SCHEMA)
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+
+def columns_of(path: Path, fmt: str) -> list[str]:
+    """The column names of a tabular file (for mapping checks before any work)."""
+    try:
+        if fmt == "parquet":
+            return pq.read_schema(path).names
+        if fmt == "csv":
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                import csv
+
+                header = next(csv.reader(fh), None)
+            if not header:
+                raise InputError("empty CSV file (no header row)", file=str(path))
+            return [h.strip() for h in header]
+        if fmt == "jsonl":
+            keys: dict[str, None] = {}
+            with open(path, encoding="utf-8") as fh:
+                for k, line in enumerate(fh):
+                    if k >= 1000:
+                        break
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError:
+                        continue
+                    if isinstance(obj, dict):
+                        keys.update(dict.fromkeys(obj))
+            return list(keys)
+    except InputError:
+        raise
+    except (OSError, UnicodeDecodeError, pa.ArrowInvalid) as exc:
+        raise InputError(f"cannot read {fmt} file: {exc}", file=str(path)) from exc
+    raise ValueError(fmt)
+
+
+def read_parquet(path: Path, spec: Spec) -> Iterator[Batch]:
+    try:
+        pf = pq.ParquetFile(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
+    needed = sorted(
+        set(spec.columns.values())
+        | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
+    )
+    row = 0
+    for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=needed):
+        t = pa.Table.from_batches([rb])
+        nums = list(range(row + 1, row + 1 + t.num_rows))
+        row += t.num_rows
+        posts, accounts, rejected = convert(t, spec, str(path), nums)
+        yield Batch(posts, accounts, rejected, {}, t.num_rows)
+
+
+def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
+    names = columns_of(path, "csv")
+    needed = set(spec.columns.values()) | (
+        {spec.platform_prefix_of} if spec.platform_prefix_of else set()
+    )
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=8 << 20, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in names},
+                include_columns=[c for c in names if c in needed],
+                strings_can_be_null=True,
+            ),
+        )
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
+    row = 0
+    while True:
+        try:
+            rb = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as exc:
+            raise InputError(f"malformed CSV after data row {row}: {exc}", file=str(path)) from exc
+        t = pa.Table.from_batches([rb])
+        # CSV row k (1-based, header excluded) is reported as "row k"
+        nums = list(range(row + 1, row + 1 + t.num_rows))
+        row += t.num_rows
+        posts, accounts, rejected = convert(t, spec, str(path), nums)
+        yield Batch(posts, accounts, rejected, {}, t.num_rows)
+
+
+def _scalar(v: Any) -> Any:
+    if isinstance(v, dict | list):
+        raise ValueError(f"expected a single value, got a JSON {type(v).__name__}")
+    return v
+
+
+def _listy(v: Any) -> list[str] | None:
+    if v is None:
+        return None
+    if isinstance(v, list):
+        return [
+            x if isinstance(x, str) else json.dumps(x) if isinstance(x, dict | list) else str(x)
+            for x in v
+            if x is not None
+        ]
+    if isinstance(v, str):
+        return _split_text_list(v)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return [str(v)]
+    raise ValueError(f"expected a list, got a JSON {type(v).__name__}")
+
+
+def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
+    """One JSON object per line; a line that is not one is refused, not fatal."""
+    wanted = dict(spec.columns)
+    if spec.platform_prefix_of:
+        wanted["_platform_src"] = spec.platform_prefix_of
+    list_canon = set(LIST_FIELDS)
+    try:
+        fh = open(path, encoding="utf-8", errors="strict")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
+    with fh:
+        buf: dict[str, list[Any]] = {k: [] for k in wanted}
+        nums: list[int | str] = []
+        rejected: list[Rejected] = []
+        records = 0
+        lineno = 0
+        while True:
+            try:
+                line = fh.readline()
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not UTF-8 text after line {lineno}: {exc}", file=str(path)
+                ) from exc
+            if not line:
+                break
+            lineno += 1
+            if not line.strip():
+                continue
+            records += 1
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rejected.append(
+                    Rejected(
+                        str(path),
+                        lineno,
+                        "malformed JSON",
+                        None,
+                        str(exc),
+                        excerpt(line.rstrip("\n")),
+                    )
+                )
+                obj = None
+            if obj is not None and not isinstance(obj, dict):
+                rejected.append(
+                    Rejected(
+                        str(path),
+                        lineno,
+                        "not a JSON object",
+                        None,
+                        type(obj).__name__,
+                        excerpt(line.rstrip("\n")),
+                    )
+                )
+                obj = None
+            if obj is not None:
+                row: dict[str, Any] = {}
+                for canon, col in wanted.items():
+                    v = obj.get(col)
+                    try:
+                        row[canon] = _listy(v) if canon in list_canon else _scalar(v)
+                    except ValueError as exc:
+                        rejected.append(
+                            Rejected(
+                                str(path),
+                                lineno,
+                                f"invalid {canon}",
+                                canon,
+                                str(exc),
+                                excerpt(line.rstrip("\n")),
+                            )
+                        )
+                        row = {}
+                        break
+                if row:
+                    for k, v in row.items():
+                        buf[k].append(v)
+                    nums.append(lineno)
+            if len(nums) + len(rejected) >= BATCH_ROWS:
+                yield _jsonl_batch(buf, nums, rejected, records, spec, path)
+                buf = {k: [] for k in wanted}
+                nums, rejected, records = [], [], 0
+        if nums or rejected or records:
+            yield _jsonl_batch(buf, nums, rejected, records, spec, path)
+
+
+def _jsonl_batch(
+    buf: dict[str, list[Any]],
+    nums: list[int | str],
+    rejected: list[Rejected],
+    records: int,
+    spec: Spec,
+    path: Path,
+) -> Batch:
+    arrays: dict[str, pa.Array] = {}
+    for k, vals in buf.items():
+        if k in LIST_FIELDS:
+            arrays[k] = pa.array(vals, STR_LIST)
+            continue
+        try:
+            arrays[k] = pa.array(vals)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arrays[k] = pa.array([None if v is None else str(v) for v in vals], pa.string())
+        if pa.types.is_null(arrays[k].type):
+            arrays[k] = arrays[k].cast(pa.string())
+    # the JSONL projection renamed columns to canonical names
+    local = Spec(
+        columns={k: k for k in spec.columns},
+        platform=spec.platform,
+        platform_prefix_of="_platform_src" if spec.platform_prefix_of else None,
+        extract_from_text=spec.extract_from_text,
+    )
+    table = pa.table(arrays) if arrays else pa.table({})
+    posts, accounts, more = convert(table, local, str(path), nums)
+    return Batch(posts, accounts, rejected + more, {}, records)

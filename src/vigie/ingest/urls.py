@@ -1,0 +1,95 @@
+"""URL canonicalisation and entity extraction from free text.
+
+Why: co-link detection joins posts on the *same* URL, so ``https://www.Site.fr/a?utm_source=x``
+and ``site.fr/a`` must become one key. We rely on médialab's ``ural`` (the field's reference
+for this job) rather than our own rules, and on ``twitwi``'s text extractors for hashtags and
+mentions, so our keys match those of the tools analysts already use.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from twitwi.normalizers import extract_hashtags_from_text, extract_mentions_from_text
+from ural import normalize_url, urls_from_text
+
+
+@lru_cache(maxsize=262_144)
+def canonical_url(url: str) -> str:
+    """The canonical key of ``url`` (scheme, ``www.``, tracking parameters and fragment dropped).
+
+    Values that are not URLs (e.g. the opaque ``url_id`` integers of an anonymised dataset) are
+    kept verbatim: canonicalising an identifier would only risk merging distinct ones.
+    """
+    u = url.strip()
+    if not u:
+        return u
+    if "://" not in u and not u.startswith("www.") and "." not in u:
+        return u
+    try:
+        return normalize_url(u)
+    except Exception:  # ural refuses some exotic strings; keep them rather than lose them
+        return u
+
+
+def canonical_urls(urls: list[str] | None) -> list[str]:
+    """Canonicalise and de-duplicate a list of URLs, keeping first-seen order."""
+    if not urls:
+        return []
+    out: dict[str, None] = {}
+    for u in urls:
+        if u is None:
+            continue
+        c = canonical_url(str(u))
+        if c:
+            out[c] = None
+    return list(out)
+
+
+def clean_hashtags(tags: list[str] | None) -> list[str]:
+    """Lower-case, strip ``#`` and de-duplicate hashtags (first-seen order)."""
+    if not tags:
+        return []
+    out: dict[str, None] = {}
+    for t in tags:
+        if t is None:
+            continue
+        c = str(t).strip().lstrip("#").lower()
+        if c:
+            out[c] = None
+    return list(out)
+
+
+def clean_mentions(names: list[str] | None) -> list[str]:
+    """Strip ``@`` and de-duplicate mentioned handles (first-seen order); case is kept."""
+    if not names:
+        return []
+    out: dict[str, None] = {}
+    for n in names:
+        if n is None:
+            continue
+        c = str(n).strip().lstrip("@")
+        if c:
+            out[c] = None
+    return list(out)
+
+
+def urls_in_text(text: str | None) -> list[str]:
+    """Canonical URLs found in ``text`` (used when a source carries no URL entities)."""
+    if not text:
+        return []
+    return canonical_urls(list(urls_from_text(text)))
+
+
+def hashtags_in_text(text: str | None) -> list[str]:
+    """Hashtags found in ``text``, lower-case without ``#``."""
+    if not text or "#" not in text:
+        return []
+    return extract_hashtags_from_text(text)
+
+
+def mentions_in_text(text: str | None) -> list[str]:
+    """Handles mentioned in ``text``, without ``@`` (lower-case, as twitwi extracts them)."""
+    if not text or "@" not in text:
+        return []
+    return extract_mentions_from_text(text)

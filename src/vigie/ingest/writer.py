@@ -1,0 +1,213 @@
+"""Append batches to a Dataset: stage, merge and de-duplicate out of core, swap atomically.
+
+Why this shape:
+- **bounded memory** — batches are streamed to staging Parquet files (row groups) as they are
+  read, and the merge with the existing Dataset runs in DuckDB with a ``memory_limit`` and a
+  spill folder, so 10M posts never sit in Python memory at once;
+- **nothing lost, nothing doubled** — rows sharing ``(platform, post_id)`` (a post collected
+  twice, or a long-format table that repeats a post once per URL/hashtag/image) become one
+  post: scalar fields come from the earliest-ingested row that has them, list fields (urls,
+  hashtags, mentions, media) are the union. Accounts sharing ``(platform, account_id)`` keep
+  the most recently ingested non-null value of each field;
+- **atomic** — everything is written inside ``atomic_dir``: until the final rename the
+  previous Dataset is untouched, so an interrupted ingest leaves it intact.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vigie.ingest.model import Batch, Rejected
+from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA
+
+SRC_SHIFT = 40
+"""Row priority = source index << 40 | row number: earlier sources (and the existing Dataset,
+source 0) win ties, and the merge stays deterministic."""
+
+LIST_FIELDS = ("urls", "hashtags", "mentions", "media")
+STAGE_POSTS = POSTS_SCHEMA.append(pa.field("_src", pa.int64())).append(pa.field("_seq", pa.int64()))
+STAGE_ACCOUNTS = ACCOUNTS_SCHEMA.append(pa.field("_src", pa.int64())).append(
+    pa.field("_seq", pa.int64())
+)
+
+
+@dataclass
+class MergeResult:
+    """What the merge produced: final row counts and, per source, rows folded into others."""
+
+    posts: int
+    accounts: int
+    duplicates: dict[int, int]
+
+
+class Staging:
+    """Streams canonical batches into staging Parquet files inside the temporary Dataset."""
+
+    def __init__(self, tmp_dataset: Path, old_rejected: Path | None) -> None:
+        self.root = tmp_dataset / "_staging"
+        self.root.mkdir()
+        self._posts = pq.ParquetWriter(self.root / "posts.parquet", STAGE_POSTS, compression="lz4")
+        self._accounts = pq.ParquetWriter(
+            self.root / "accounts.parquet", STAGE_ACCOUNTS, compression="lz4"
+        )
+        self.rejected_path = tmp_dataset / "rejected.jsonl"
+        if old_rejected is not None and old_rejected.exists():
+            shutil.copyfile(old_rejected, self.rejected_path)
+        self._rejected = open(self.rejected_path, "a", encoding="utf-8")  # noqa: SIM115
+        self.rows: dict[int, int] = {}
+        self._seq_accounts: dict[int, int] = {}
+
+    def add(self, src: int, batch: Batch) -> None:
+        """Append one batch of source number ``src`` (1-based; 0 is the existing Dataset)."""
+        n = batch.posts.num_rows
+        if n:
+            start = self.rows.get(src, 0)
+            t = batch.posts.append_column("_src", pa.array([src] * n, pa.int64()))
+            t = t.append_column("_seq", pa.array(range(start, start + n), pa.int64()))
+            self._posts.write_table(t)
+            self.rows[src] = start + n
+        m = batch.accounts.num_rows
+        if m:
+            start = self._seq_accounts.get(src, 0)
+            t = batch.accounts.append_column("_src", pa.array([src] * m, pa.int64()))
+            t = t.append_column("_seq", pa.array(range(start, start + m), pa.int64()))
+            self._accounts.write_table(t)
+            self._seq_accounts[src] = start + m
+        self.write_rejected(batch.rejected)
+
+    def write_rejected(self, rejected: list[Rejected]) -> None:
+        for r in rejected:
+            self._rejected.write(r.to_json())
+            self._rejected.write("\n")
+
+    def close(self) -> None:
+        """Close the staging files (idempotent)."""
+        self._posts.close()
+        self._accounts.close()
+        if not self._rejected.closed:
+            self._rejected.close()
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _sql_path(p: Path) -> str:
+    return "'" + str(p).replace("'", "''") + "'"
+
+
+def merge(
+    staging: Staging,
+    old_posts: Path | None,
+    old_accounts: Path | None,
+    out_dir: Path,
+    memory_limit: str = "1GB",
+    threads: int | None = None,
+) -> MergeResult:
+    """Merge the existing tables with the staged rows into ``out_dir`` (DuckDB, out of core)."""
+    spill = staging.root / "duckdb_tmp"
+    con = duckdb.connect(str(staging.root / "merge.duckdb"))
+    try:
+        con.execute(f"SET memory_limit='{memory_limit}'")
+        con.execute(f"SET temp_directory={_sql_path(spill)}")
+        con.execute("SET preserve_insertion_order=false")
+        if threads:
+            con.execute(f"SET threads={int(threads)}")
+        post_cols = ", ".join(f'"{f.name}"' for f in POSTS_SCHEMA)
+        acc_cols = ", ".join(f'"{f.name}"' for f in ACCOUNTS_SCHEMA)
+        parts = [
+            f"SELECT {post_cols}, (_src << {SRC_SHIFT}) | _seq AS _prio "
+            f"FROM read_parquet({_sql_path(staging.root / 'posts.parquet')})"
+        ]
+        if old_posts is not None and old_posts.exists():
+            parts.insert(
+                0,
+                f"SELECT {post_cols}, file_row_number AS _prio "
+                f"FROM read_parquet({_sql_path(old_posts)}, file_row_number=true)",
+            )
+        con.execute("CREATE VIEW u AS " + " UNION ALL ".join(parts))
+
+        per_src = con.execute(
+            f"""SELECT s, count(*) AS kept, count(*) FILTER (WHERE n > 1) AS merged_keys,
+                       sum(n) AS rows_
+                FROM (SELECT min(_prio) >> {SRC_SHIFT} AS s, count(*) AS n
+                      FROM u GROUP BY platform, post_id)
+                GROUP BY s"""
+        ).fetchall()
+        kept = {int(s): int(k) for s, k, _, _ in per_src}
+        any_merge = any(int(m) > 0 for _, _, m, _ in per_src)
+        total_posts = sum(kept.values())
+        duplicates = {src: n - kept.get(src, 0) for src, n in staging.rows.items()}
+
+        posts_out = out_dir / "posts.parquet"
+        order = "ORDER BY created_at, platform, post_id"
+        if not any_merge:
+            select = f"SELECT {post_cols} FROM u {order}"
+        else:
+            aggs = []
+            for f in POSTS_SCHEMA:
+                name = f'"{f.name}"'
+                if f.name in ("platform", "post_id"):
+                    aggs.append(name)
+                elif f.name in LIST_FIELDS:
+                    aggs.append(
+                        f"CASE WHEN count({name}) = 0 THEN NULL ELSE "
+                        f"list_sort(list_distinct(flatten(list({name})))) END AS {name}"
+                    )
+                else:
+                    aggs.append(f"arg_min({name}, _prio) AS {name}")
+            select = f"""
+                WITH d AS (SELECT platform, post_id FROM u GROUP BY ALL HAVING count(*) > 1)
+                SELECT {post_cols} FROM (
+                    SELECT {post_cols} FROM u ANTI JOIN d USING (platform, post_id)
+                    UNION ALL
+                    SELECT {", ".join(aggs)} FROM u SEMI JOIN d USING (platform, post_id)
+                    GROUP BY platform, post_id
+                ) {order}"""
+        con.execute(
+            f"COPY ({select}) TO {_sql_path(posts_out)} "
+            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+        )
+
+        aparts = [
+            f"SELECT {acc_cols}, (_src << {SRC_SHIFT}) | _seq AS _prio "
+            f"FROM read_parquet({_sql_path(staging.root / 'accounts.parquet')})"
+        ]
+        if old_accounts is not None and old_accounts.exists():
+            aparts.insert(
+                0,
+                f"SELECT {acc_cols}, file_row_number AS _prio "
+                f"FROM read_parquet({_sql_path(old_accounts)}, file_row_number=true)",
+            )
+        acc_aggs = [
+            f'"{f.name}"'
+            if f.name in ("platform", "account_id")
+            else f'arg_max("{f.name}", _prio) AS "{f.name}"'
+            for f in ACCOUNTS_SCHEMA
+        ]
+        accounts_out = out_dir / "accounts.parquet"
+        con.execute(
+            f"""COPY (SELECT {", ".join(acc_aggs)} FROM ({" UNION ALL ".join(aparts)})
+                     GROUP BY platform, account_id ORDER BY platform, account_id)
+                TO {_sql_path(accounts_out)} (FORMAT parquet, COMPRESSION zstd)"""
+        )
+        n_accounts = con.execute(
+            f"SELECT count(*) FROM read_parquet({_sql_path(accounts_out)})"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    _restore_schema(posts_out, POSTS_SCHEMA)
+    _restore_schema(accounts_out, ACCOUNTS_SCHEMA)
+    return MergeResult(posts=total_posts, accounts=int(n_accounts), duplicates=duplicates)
+
+
+def _restore_schema(path: Path, schema: pa.Schema) -> None:
+    """Check that DuckDB wrote exactly the canonical schema (names, types)."""
+    got = pq.read_schema(path)
+    if [(f.name, f.type) for f in got] != [(f.name, f.type) for f in schema]:
+        raise RuntimeError(f"{path}: merge produced {got}, expected {schema}")
