@@ -181,5 +181,5 @@ def test_cli_bad_truth_is_one_line_exit_2(case, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["score", str(findings), "--truth", str(tmp_path / "missing.parquet")])
     assert exc.value.code == 2
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())  # Rich wraps long lines
     assert "truth file not found" in err and "Traceback" not in err

@@ -150,6 +150,24 @@ class Truth:
     labels: dict[tuple[str | None, str], tuple[str | None, str]]  # -> (campaign_id, label)
     by_account: dict[str, list[tuple[str | None, str]]]
 
+    def key_for(self, platform: str | None, account_id: str) -> tuple[str | None, str] | None:
+        """The truth key a Findings member maps to, or None when it is not in the truth.
+
+        A member with a platform matches (platform, account_id), or an entry whose platform is
+        null; a member without one matches on account_id when that is unambiguous."""
+        if platform is not None:
+            for key in ((platform, account_id), (None, account_id)):
+                if key in self.labels:
+                    return key
+            return None
+        keys = self.by_account.get(account_id, [])
+        return keys[0] if len(keys) == 1 else None
+
+    def label_of(self, platform: str | None, account_id: str) -> str | None:
+        """``campaign_type`` of a campaign account, ``"organic"``, or None when unknown."""
+        key = self.key_for(platform, account_id)
+        return None if key is None else self.labels[key][1]
+
 
 def load_truth(truth_path: str | Path) -> Truth:
     """Read and validate a truth table (``TRUTH_ACCOUNTS_SCHEMA``), with errors that name the
@@ -233,7 +251,7 @@ def score_findings(findings: Findings | str | Path, truth_path: str | Path) -> S
     flagged: set[tuple[str | None, str]] = set()
     unknown: set[tuple[str | None, str]] = set()
     for g, acc, plat in zip(m_groups, m_accounts, m_platforms, strict=True):
-        hit_key = _truth_key(truth, plat, acc)
+        hit_key = truth.key_for(plat, acc)
         if hit_key is None:
             unknown.add((plat, acc))
             continue
@@ -334,17 +352,3 @@ def score_findings(findings: Findings | str | Path, truth_path: str | Path) -> S
         by_type=by_type,
         by_campaign=by_campaign,
     )
-
-
-def _truth_key(
-    truth: Truth, platform: str | None, account_id: str
-) -> tuple[str | None, str] | None:
-    """The truth key a Findings member maps to, or None when it is not in the truth."""
-    if platform is not None and (platform, account_id) in truth.labels:
-        return (platform, account_id)
-    keys = truth.by_account.get(account_id, [])
-    if platform is None and len(keys) == 1:
-        return keys[0]
-    if platform is not None and (None, account_id) in truth.labels:
-        return (None, account_id)
-    return None

@@ -1,0 +1,467 @@
+"""Render a Findings folder as one self-contained HTML page.
+
+Why one file with everything inline: the report travels (mail, USB key, air-gapped room) and
+must open years later without a network. So: no CDN, no web fonts, no external script; CSS,
+a few lines of vanilla JavaScript (table sorting) and SVG drawings are written into the page.
+Big Findings stay readable because only the ``max_groups`` strongest groups get a detailed
+section (timeline, network, evidence); the page says so when it caps.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from vigie import __version__
+from vigie.atomic import atomic_file
+from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
+from vigie.errors import VigieError
+from vigie.schema import FINDINGS_TABLES, Findings, empty_table, techniques_index
+
+MAX_TEXT = 280
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to render. ``max_groups`` caps detailed sections, ``max_nodes`` the members drawn
+    in one network, ``max_overview`` the rows of the all-groups table."""
+
+    max_groups: int = 50
+    max_nodes: int = 150
+    max_overview: int = 1000
+    max_objects: int = 15
+    max_posts: int = 15
+    max_members: int = 25
+    seed: int = 0
+
+
+def _ts(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def _cut(text: str | None, n: int = MAX_TEXT) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _read_for_groups(fnd: Findings, name: str, group_ids: list[str]) -> pa.Table:
+    """Rows of a Findings table that belong to ``group_ids`` (reads only those row groups)."""
+    path = fnd.table_path(name)
+    if not path.exists() or not group_ids:
+        return empty_table(FINDINGS_TABLES[name])
+    try:
+        return pq.read_table(path, filters=[("group_id", "in", group_ids)])
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise VigieError(f"{path}: cannot read ({exc})") from exc
+
+
+def _rows(fnd: Findings, name: str) -> int:
+    """Row count of a Findings table from the Parquet footer (no data read)."""
+    path = fnd.table_path(name)
+    return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+
+
+def _technique_rows(index: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    from vigie import disarm
+
+    cat = disarm.techniques()
+    rows = []
+    for tid, entry in sorted(index.items()):
+        t = cat.get(tid)
+        rows.append(
+            {
+                "id": tid,
+                "name": t.name if t else "(not in the DISARM catalogue)",
+                "name_fr": t.name_fr if t and t.name_fr else "",
+                "tactics": ", ".join(t.tactics) if t else "",
+                "groups": len(entry.get("groups", [])),
+                "accounts": entry.get("accounts", ""),
+                "max_score": entry.get("max_score", ""),
+            }
+        )
+    return rows
+
+
+def _technique_names(ids: list[str] | None) -> list[dict[str, str]]:
+    from vigie import disarm
+
+    cat = disarm.techniques()
+    return [{"id": t, "name": cat[t].name if t in cat else "?"} for t in ids or []]
+
+
+def _signal_rows(signals: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for kind, params in sorted(signals.items()):
+        detail = (
+            ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+            if isinstance(params, dict)
+            else str(params)
+        )
+        rows.append(
+            {
+                "kind": kind,
+                "techniques": ", ".join(SIGNAL_TECHNIQUES.get(kind, ())),
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+class _TruthLabels:
+    """Truth colouring of members in exercise mode (labels from ``vigie.exercise.score``)."""
+
+    def __init__(self, truth_path: Path | None) -> None:
+        self.truth = None
+        if truth_path is not None:
+            from vigie.exercise.score import load_truth
+
+            self.truth = load_truth(truth_path)
+
+    def label(self, platform: str | None, account_id: str) -> str | None:
+        return None if self.truth is None else self.truth.label_of(platform, account_id)
+
+
+def _group_detail(
+    g: dict[str, Any],
+    members: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
+    evidence: pa.Table,
+    truth: _TruthLabels,
+    opts: ReportOptions,
+) -> dict[str, Any]:
+    """Everything one detailed group section shows (timeline, network, evidence tables)."""
+    from vigie.report.layout import layout_positions
+    from vigie.report.svg import Link, Node, label_colour, network_svg, timeline_svg
+
+    gid = g["group_id"]
+    # --- timeline over all evidence posts of the group
+    times = evidence.column("created_at")
+    valid = pc.is_valid(times)
+    timed = evidence.filter(valid)
+    times_us = pc.cast(timed.column("created_at"), pa.int64()).to_pylist()
+    timeline = timeline_svg(times_us, timed.column("kind").to_pylist())
+
+    # --- members: the strongest ones are drawn and listed
+    members = sorted(members, key=lambda m: (-(m["strength"] or 0.0), m["account_id"]))
+    drawn = members[: opts.max_nodes]
+    drawn_ids = [m["account_id"] for m in drawn]
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    drawn_set = set(drawn_ids)
+    for e in edges:
+        s, t = sorted((e["source"], e["target"]))
+        if s not in drawn_set or t not in drawn_set:
+            continue
+        p = pairs.setdefault((s, t), {"weight": 0.0, "kinds": Counter()})
+        p["weight"] += e["weight"]
+        p["kinds"][e["kind"]] += e["weight"]
+    pos = layout_positions(
+        drawn_ids, [(s, t, p["weight"]) for (s, t), p in pairs.items()], seed=opts.seed
+    )
+    labels = {m["account_id"]: truth.label(m["platform"], m["account_id"]) for m in members}
+    nodes = [
+        Node(
+            id=m["account_id"],
+            x=pos[m["account_id"]][0],
+            y=pos[m["account_id"]][1],
+            strength=float(m["strength"] or 0.0),
+            colour=label_colour(labels[m["account_id"]]) if truth.truth else "#0072B2",
+            title=f"{m['account_id']} — strength {m['strength'] or 0:.2f}, "
+            f"{m['n_posts'] if m['n_posts'] is not None else '?'} post(s)"
+            + (f", truth: {labels[m['account_id']] or 'not in truth'}" if truth.truth else ""),
+        )
+        for m in drawn
+    ]
+    links = []
+    for (s, t), p in sorted(pairs.items()):
+        kind = min(p["kinds"].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        kinds = ", ".join(f"{k} {w:g}" for k, w in sorted(p["kinds"].items()))
+        links.append(Link(s, t, kind, p["weight"], f"{s} — {t}: {kinds}"))
+    network = network_svg(nodes, links)
+
+    # --- shared objects
+    objects: list[dict[str, Any]] = []
+    if evidence.num_rows:
+        agg = evidence.group_by(["kind", "object"]).aggregate(
+            [
+                ("post_id", "count"),
+                ("account_id", "count_distinct"),
+                ("created_at", "min"),
+                ("created_at", "max"),
+            ]
+        )
+        rows = agg.to_pylist()
+        rows.sort(key=lambda r: (-r["post_id_count"], r["kind"], r["object"] or ""))
+        objects = [
+            {
+                "kind": r["kind"],
+                "object": _cut(r["object"], 160),
+                "posts": r["post_id_count"],
+                "accounts": r["account_id_count_distinct"],
+                "first": _ts(r["created_at_min"]),
+                "last": _ts(r["created_at_max"]),
+                "span": _span(r["created_at_min"], r["created_at_max"]),
+            }
+            for r in rows[: opts.max_objects]
+        ]
+
+    # --- example posts: those sharing the most shared objects first, in time order
+    posts: list[dict[str, Any]] = []
+    if evidence.num_rows:
+        rank = {(o["kind"], o["object"]): i for i, o in enumerate(objects)}
+        ev = evidence.select(["kind", "object", "post_id", "account_id", "created_at", "text"])
+        rows = ev.to_pylist() if ev.num_rows <= 20_000 else ev.slice(0, 20_000).to_pylist()
+        big = len(rank) + 1
+        rows.sort(
+            key=lambda r: (
+                rank.get((r["kind"], _cut(r["object"], 160)), big),
+                r["created_at"] or datetime.max.replace(tzinfo=UTC),
+                r["post_id"],
+            )
+        )
+        posts = [
+            {
+                "time": _ts(r["created_at"]),
+                "account": r["account_id"],
+                "label": labels.get(r["account_id"], truth.label(None, r["account_id"]))
+                if truth.truth
+                else None,
+                "kind": r["kind"],
+                "object": _cut(r["object"], 80),
+                "post_id": r["post_id"],
+                "text": _cut(r["text"]),
+            }
+            for r in rows[: opts.max_posts]
+        ]
+
+    mix = Counter(labels.values()) if truth.truth else Counter()
+    return {
+        **g,
+        "timeline_svg": timeline,
+        "network_svg": network,
+        "n_drawn": len(drawn),
+        "n_links": len(links),
+        "objects": objects,
+        "n_objects": len(
+            {
+                (k, o)
+                for k, o in zip(
+                    evidence.column("kind").to_pylist(),
+                    evidence.column("object").to_pylist(),
+                    strict=True,
+                )
+            }
+        )
+        if evidence.num_rows
+        else 0,  # fmt: skip
+        "posts": posts,
+        "n_evidence": evidence.num_rows,
+        "members": [
+            {
+                **m,
+                "label": labels[m["account_id"]] if truth.truth else None,
+            }
+            for m in members[: opts.max_members]
+        ],
+        "n_member_rows": len(members),
+        "truth_mix": [
+            {"label": lbl or "not in truth", "n": n, "colour": label_colour(lbl)}
+            for lbl, n in sorted(mix.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+        ],
+        "anchor": f"group-{gid}",
+    }
+
+
+def _span(a: datetime | None, b: datetime | None) -> str:
+    if a is None or b is None:
+        return ""
+    s = int((b - a).total_seconds())
+    if s < 120:
+        return f"{s} s"
+    if s < 7200:
+        return f"{s // 60} min"
+    if s < 172800:
+        return f"{s // 3600} h"
+    return f"{s // 86400} d"
+
+
+def build_context(
+    findings: Findings | str | Path,
+    *,
+    truth_path: str | Path | None = None,
+    options: ReportOptions | None = None,
+) -> dict[str, Any]:
+    """Everything the template needs, as plain Python values (tests read this too)."""
+    from vigie.disarm import ATTRIBUTION
+    from vigie.progress import make_progress
+    from vigie.report.svg import kind_colour, label_colour
+
+    opts = options or ReportOptions()
+    if opts.max_groups < 0:
+        raise VigieError("--max-groups must be 0 or more")
+    fnd = findings if isinstance(findings, Findings) else Findings(Path(findings))
+    fnd.check()
+    manifest = fnd.manifest()
+    try:
+        groups = fnd.groups()
+        members_all = fnd.members()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise VigieError(f"{fnd.path}: cannot read the Findings tables ({exc})") from exc
+    truth = _TruthLabels(Path(truth_path) if truth_path is not None else None)
+
+    grows = groups.to_pylist()
+    grows.sort(key=lambda g: (-(g["score"] or 0.0), g["group_id"]))
+    for g in grows:
+        g["first"] = _ts(g["first_seen"])
+        g["last"] = _ts(g["last_seen"])
+        g["technique_names"] = _technique_names(g["techniques"])
+        g["anchor"] = f"group-{g['group_id']}"
+    detailed = grows[: opts.max_groups]
+    ids = [g["group_id"] for g in detailed]
+    for g in grows:
+        g["detailed"] = False
+    for g in detailed:
+        g["detailed"] = True
+
+    mem = _read_for_groups(fnd, "members", ids).to_pylist()
+    edg = _read_for_groups(fnd, "edges", ids).to_pylist()
+    ev = _read_for_groups(fnd, "evidence", ids)
+    by_group_m: dict[str, list[dict[str, Any]]] = {}
+    for m in mem:
+        by_group_m.setdefault(m["group_id"], []).append(m)
+    by_group_e: dict[str, list[dict[str, Any]]] = {}
+    for e in edg:
+        by_group_e.setdefault(e["group_id"], []).append(e)
+
+    details = []
+    with make_progress(transient=True) as progress:
+        task = progress.add_task("rendering groups", total=len(detailed))
+        for g in detailed:
+            gev = ev.filter(pc.equal(ev.column("group_id"), g["group_id"]))
+            details.append(
+                _group_detail(
+                    g,
+                    by_group_m.get(g["group_id"], []),
+                    by_group_e.get(g["group_id"], []),
+                    gev,
+                    truth,
+                    opts,
+                )
+            )
+            progress.advance(task)
+
+    tech_index = manifest.get("techniques") or techniques_index(groups, members_all)
+    first = [g["first_seen"] for g in grows if g["first_seen"] is not None]
+    last = [g["last_seen"] for g in grows if g["last_seen"] is not None]
+    counts = manifest.get("counts", {})
+    signal_kinds = sorted({s for g in grows for s in (g["signals"] or [])})
+
+    score = None
+    if truth_path is not None:
+        from vigie.exercise.score import score_findings
+
+        score = score_findings(fnd, truth_path).to_dict()
+
+    return {
+        "title": f"vigie report — {fnd.path.name}",
+        "vigie_version": __version__,
+        "findings_path": str(fnd.path),
+        "dataset": manifest.get("dataset", ""),
+        "findings_version": manifest.get("vigie_version", ""),
+        "n_groups": len(grows),
+        "n_accounts": pc.count_distinct(members_all.column("account_id")).as_py()
+        if members_all.num_rows
+        else 0,
+        "n_edges": counts.get("edges", _rows(fnd, "edges")),
+        "n_evidence": counts.get("evidence", _rows(fnd, "evidence")),
+        "first_seen": _ts(min(first)) if first else "",
+        "last_seen": _ts(max(last)) if last else "",
+        "signals": _signal_rows(manifest.get("signals") or {}),
+        "signal_kinds": [{"kind": k, "colour": kind_colour(k)} for k in signal_kinds],
+        "skipped": sorted((manifest.get("skipped") or {}).items()),
+        "config": manifest.get("config") or {},
+        "techniques": _technique_rows(tech_index),
+        "overview": grows[: opts.max_overview],
+        "overview_capped": len(grows) > opts.max_overview,
+        "details": details,
+        "max_groups": opts.max_groups,
+        "capped": len(grows) > len(detailed),
+        "max_nodes": opts.max_nodes,
+        "exercise": truth.truth is not None,
+        "truth_path": str(truth.truth.path) if truth.truth else "",
+        "truth_legend": _truth_legend(label_colour) if truth.truth else [],
+        "score": score,
+        "disarm_attribution": ATTRIBUTION,
+    }
+
+
+def _truth_legend(label_colour) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    from vigie.disarm.behaviours import CAMPAIGN_TYPES
+
+    labels: list[str | None] = ["organic", *CAMPAIGN_TYPES, None]
+    return [{"label": lbl or "not in truth", "colour": label_colour(lbl)} for lbl in labels]
+
+
+def render_html(context: dict[str, Any]) -> str:
+    """Fill the Jinja2 template (autoescaped; the SVG built here is already escaped)."""
+    from importlib import resources
+
+    import jinja2
+    from markupsafe import Markup
+
+    base = resources.files("vigie.report").joinpath("templates")
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: base.joinpath(name).read_text("utf-8")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["svg"] = Markup
+    env.filters["num"] = _num
+    from vigie.report.svg import kind_colour, label_colour
+
+    env.globals["signal_colour"] = kind_colour
+    env.globals["label_colour"] = label_colour
+    return env.get_template("report.html.j2").render(**context)
+
+
+def _num(x: Any, digits: int = 3) -> str:
+    if x is None or x == "":
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    if isinstance(x, int):
+        return f"{x:,}".replace(",", " ")
+    return str(x)
+
+
+def write_report(
+    findings: Findings | str | Path,
+    out: str | Path,
+    *,
+    truth_path: str | Path | None = None,
+    options: ReportOptions | None = None,
+) -> dict[str, Any]:
+    """Render ``findings`` to the HTML file ``out`` (atomically); returns the context used."""
+    ctx = build_context(findings, truth_path=truth_path, options=options)
+    page = render_html(ctx)
+    with atomic_file(out) as fh:
+        fh.write(page)
+    # the temporary file was private (0600); a report is meant to be read, so honour the umask
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(out, 0o666 & ~umask)
+    return ctx

@@ -1,0 +1,236 @@
+"""Small inline-SVG charts for the HTML report: a stacked timeline and a network drawing.
+
+Why hand-written SVG: the report must open offline, on an air-gapped analyst laptop, and be
+mailable as one file. A plotting library would either pull JavaScript from a CDN or embed
+megabytes; two small drawings do not need one. Every text that comes from data is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+
+from vigie.disarm.behaviours import CAMPAIGN_TYPES, SIGNAL_KINDS
+
+# Colour-blind-friendly palettes (Okabe-Ito + a few Tableau tones), fixed by vocabulary order
+# so that a signal kind or a campaign type keeps its colour across reports.
+_PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#8C564B",
+    "#F0E442",
+    "#17BECF",
+    "#BCBD22",
+)
+OTHER_COLOUR = "#7F7F7F"
+ORGANIC_COLOUR = "#B8B8B8"
+UNKNOWN_COLOUR = "#FFFFFF"
+
+
+def kind_colour(kind: str) -> str:
+    """Fixed colour of a detector signal kind (grey for kinds outside the shared vocabulary)."""
+    if kind in SIGNAL_KINDS:
+        return _PALETTE[SIGNAL_KINDS.index(kind) % len(_PALETTE)]
+    return OTHER_COLOUR
+
+
+def label_colour(label: str | None) -> str:
+    """Fixed colour of a truth label: a campaign type, ``organic`` (grey) or unknown (white)."""
+    if label is None:
+        return UNKNOWN_COLOUR
+    if label == "organic":
+        return ORGANIC_COLOUR
+    if label in CAMPAIGN_TYPES:
+        return _PALETTE[(CAMPAIGN_TYPES.index(label) + 3) % len(_PALETTE)]
+    return OTHER_COLOUR
+
+
+def _fmt_time(us: int) -> str:
+    return datetime.fromtimestamp(us / 1e6, tz=UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _nice_step(span_us: int, n_bins: int) -> int:
+    """A readable bin width (1 s, 5 s, 1 min, 5 min, 1 h, 6 h, 1 d …) close to span / n_bins."""
+    target = max(span_us // max(n_bins, 1), 1)
+    steps_s = (1, 5, 10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400)
+    for s in steps_s:
+        if s * 1_000_000 >= target:
+            return s * 1_000_000
+    day = 86400 * 1_000_000
+    return ((target + day - 1) // day) * day
+
+
+def _step_label(step_us: int) -> str:
+    s = step_us // 1_000_000
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min"
+    if s < 86400:
+        return f"{s // 3600} h"
+    return f"{s // 86400} d"
+
+
+def timeline_svg(
+    times_us: Sequence[int],
+    kinds: Sequence[str],
+    *,
+    width: int = 600,
+    height: int = 170,
+    max_bins: int = 60,
+) -> str:
+    """Posts over time as stacked bars, one colour per signal kind.
+
+    ``times_us`` are UTC microseconds of the group's evidence posts, ``kinds`` their signal kind.
+    """
+    if not times_us:
+        return (
+            f'<svg class="timeline" viewBox="0 0 {width} 40" width="{width}" height="40" '
+            'role="img" aria-label="no timed posts"><text x="8" y="24" class="muted">'
+            "no timed evidence posts</text></svg>"
+        )
+    lo, hi = min(times_us), max(times_us)
+    step = _nice_step(hi - lo, max_bins)
+    lo -= lo % step
+    n_bins = (hi - lo) // step + 1
+    order = sorted(set(kinds), key=lambda k: (k not in SIGNAL_KINDS, k))
+    counts = {k: [0] * n_bins for k in order}
+    for t, k in zip(times_us, kinds, strict=True):
+        counts[k][(t - lo) // step] += 1
+    totals = [sum(counts[k][i] for k in order) for i in range(n_bins)]
+    ymax = max(totals)
+    left, right, top, bottom = 36, 8, 8, 34
+    pw, ph = width - left - right, height - top - bottom
+    bw = pw / n_bins
+    parts = [
+        f'<svg class="timeline" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="posts over time by signal kind">',
+        f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" class="axis"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" class="axis"/>',
+        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" class="tick">{ymax}</text>',
+        f'<text x="{left - 4}" y="{top + ph}" text-anchor="end" class="tick">0</text>',
+    ]
+    for i in range(n_bins):
+        if not totals[i]:
+            continue
+        y = top + ph
+        x = left + i * bw
+        for k in order:
+            c = counts[k][i]
+            if not c:
+                continue
+            h = ph * c / ymax
+            y -= h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bw - 1, 1):.1f}" height="{h:.1f}" '
+                f'fill="{kind_colour(k)}"><title>{escape(k)}: {c} post(s) from '
+                f"{_fmt_time(lo + i * step)}</title></rect>"
+            )
+    parts.append(
+        f'<text x="{left}" y="{height - 18}" class="tick">{_fmt_time(lo)} UTC</text>'
+        f'<text x="{left + pw}" y="{height - 18}" text-anchor="end" class="tick">'
+        f"{_fmt_time(lo + n_bins * step)} UTC</text>"
+    )
+    # legend on the last line
+    x = left
+    for k in order:
+        parts.append(
+            f'<rect x="{x}" y="{height - 10}" width="9" height="9" fill="{kind_colour(k)}"/>'
+            f'<text x="{x + 12}" y="{height - 2}" class="tick">{escape(k)}</text>'
+        )
+        x += 20 + 7 * len(k)
+    parts.append(
+        f'<text x="{left + pw}" y="{height - 2}" text-anchor="end" class="tick">'
+        f"bar = {_step_label(step)}</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A member drawn in the network: id, position in [0, 1]², size weight and fill colour."""
+
+    id: str
+    x: float
+    y: float
+    strength: float
+    colour: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """An account pair drawn in the network, coloured by its strongest signal kind."""
+
+    source: str
+    target: str
+    kind: str
+    weight: float
+    title: str
+
+
+def network_svg(
+    nodes: Sequence[Node],
+    links: Sequence[Link],
+    *,
+    size: int = 420,
+    label_top: int = 12,
+) -> str:
+    """Draw members (circles sized by strength) and their edges (width by weight).
+
+    Positions come in normalised to [0, 1]; labels are written for the ``label_top`` strongest
+    members only when there are more than twice that, to keep big groups legible (every
+    node keeps a hover title).
+    """
+    if not nodes:
+        return (
+            f'<svg class="network" viewBox="0 0 {size} 40" width="{size}" height="40" '
+            'role="img" aria-label="no members"><text x="8" y="24" class="muted">'
+            "no members</text></svg>"
+        )
+    pad, label_room = 22, 64  # room on the right for the labels of the rightmost nodes
+    span = size - 2 * pad - label_room
+    pos = {n.id: (pad + n.x * span, pad + label_room / 2 + n.y * span) for n in nodes}
+    smax = max((n.strength for n in nodes), default=0.0) or 1.0
+    wmax = max((lk.weight for lk in links), default=0.0) or 1.0
+    parts = [
+        f'<svg class="network" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+        'role="img" aria-label="members and the edges that tie them">'
+    ]
+    for lk in links:
+        if lk.source not in pos or lk.target not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[lk.source], pos[lk.target]
+        w = 0.6 + 3.0 * lk.weight / wmax
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke="{kind_colour(lk.kind)}" stroke-width="{w:.2f}" stroke-opacity="0.55">'
+            f"<title>{escape(lk.title)}</title></line>"
+        )
+    top = len(nodes) if len(nodes) <= 2 * label_top else label_top
+    labelled = {n.id for n in sorted(nodes, key=lambda n: (-n.strength, n.id))[:top]}
+    for n in nodes:
+        x, y = pos[n.id]
+        r = 3.5 + 6.5 * (n.strength / smax) ** 0.5
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{n.colour}" class="node">'
+            f"<title>{escape(n.title)}</title></circle>"
+        )
+        if n.id in labelled:
+            parts.append(
+                f'<text x="{x + r + 2:.1f}" y="{y + 3:.1f}" class="nlabel">'
+                f"{escape(_short(n.id))}</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(text: str, n: int = 18) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,214 @@
+"""``vigie report``: structure, self-containment, escaping, caps and exercise mode of the page."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from report_samples import HOSTILE_TEXT, make_findings
+from typer.testing import CliRunner
+
+from vigie import disarm
+from vigie.cli import app, main
+from vigie.errors import VigieError
+from vigie.report.html import ReportOptions, write_report
+from vigie.report.svg import ORGANIC_COLOUR, label_colour
+from vigie.schema import write_findings
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: tags with attributes, the text, the group sections."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self._in: str | None = None
+        self.sections: list[dict] = []  # per <details class="group">: id, svg/circle counts
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag in ("script", "style"):
+            self._in = tag
+        if tag == "details" and "group" in (a.get("class") or ""):
+            self.sections.append({"id": a.get("id"), "svg": 0, "circle": 0, "fills": []})
+        elif self.sections and tag in ("svg", "circle"):
+            self.sections[-1][tag] += 1
+            if tag == "circle":
+                self.sections[-1]["fills"].append(a.get("fill"))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script":
+            self.scripts.append(data)
+        elif self._in == "style":
+            self.styles.append(data)
+        else:
+            self.text.append(data)
+
+    @property
+    def all_text(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    p.close()
+    return p
+
+
+@pytest.fixture
+def page(findings_dir, tmp_path) -> tuple[Path, Page]:
+    out = tmp_path / "report.html"
+    write_report(findings_dir, out)
+    return out, parse(out)
+
+
+def test_page_is_self_contained(page):
+    _, p = page
+    for tag, attrs in p.tags:
+        for name in ("src", "href", "xlink:href", "action", "data"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("http:", "https:", "//", "ftp:")), (tag, name, value)
+        assert tag not in ("link", "iframe", "img", "object", "embed"), tag
+        if tag == "script":
+            assert "src" not in attrs
+    css = "".join(p.styles)
+    assert css and "@import" not in css and "url(" not in css
+    assert p.scripts and "fetch(" not in "".join(p.scripts)
+
+
+def test_summary_lists_counts_signals_techniques_and_caution(page):
+    _, p = page
+    text = p.all_text
+    assert "Coordination is not attribution" in text
+    assert "How to read this report" in text
+    for tid in ("T0049.003", "T0084.001", "T0119"):
+        assert tid in text
+        assert disarm.technique(tid).name in text
+    assert "window_s=60" in text and "posts_without_time" in text
+
+
+def test_one_section_per_group_with_timeline_network_and_evidence(page):
+    _, p = page
+    assert [s["id"] for s in p.sections] == ["group-g0001", "group-g0002", "group-g0003"]
+    for s in p.sections:
+        assert s["svg"] == 2  # timeline + network
+    # g0001 has 15 members -> 15 circles in its network
+    assert p.sections[0]["circle"] == 15
+    text = p.all_text
+    assert "post:9001" in text and "https://fake-news.example/article-1" in text
+    assert "RT @candidate: Big rally tonight!" in text
+
+
+def test_data_text_is_escaped_not_executed(page):
+    out, p = page
+    assert HOSTILE_TEXT in p.all_text  # shown as text …
+    assert all("alert" not in s for s in p.scripts)  # … never as a script
+    assert not any(t == "b" for t, _ in p.tags)
+    assert "&lt;script&gt;" in out.read_text(encoding="utf-8")
+
+
+def test_max_groups_caps_details_and_says_so(tmp_path):
+    f = make_findings(tmp_path / "f", n_extra=5)
+    out = tmp_path / "r.html"
+    ctx = write_report(f, out, options=ReportOptions(max_groups=2))
+    p = parse(out)
+    assert len(p.sections) == 2 and ctx["capped"]
+    assert "2 of 8 groups are shown in detail" in p.all_text
+    # the overview still lists every group
+    assert "x004" in p.all_text
+
+
+def test_exercise_mode_colours_members_by_truth(findings_dir, truth_file, tmp_path):
+    out = tmp_path / "r.html"
+    write_report(findings_dir, out, truth_path=truth_file)
+    p = parse(out)
+    text = p.all_text
+    assert "Exercise score" in text and "bot_amplification" in text
+    fills = p.sections[0]["fills"]
+    assert fills.count(label_colour("bot_amplification")) == 14
+    assert fills.count(ORGANIC_COLOUR) == 1  # org01
+
+
+def test_same_input_same_bytes(findings_dir, tmp_path):
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    write_report(findings_dir, a)
+    write_report(findings_dir, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_empty_findings(tmp_path):
+    f = write_findings(tmp_path / "f", groups=[], members=[], edges=[], evidence=[])
+    out = tmp_path / "r.html"
+    write_report(f, out)
+    p = parse(out)
+    assert "No coordinated group was found." in p.all_text and not p.sections
+
+
+def test_bad_truth_leaves_previous_report(findings_dir, tmp_path):
+    out = tmp_path / "r.html"
+    out.write_text("previous")
+    with pytest.raises(VigieError):
+        write_report(findings_dir, out, truth_path=tmp_path / "missing.parquet")
+    assert out.read_text() == "previous"
+
+
+def test_cli(findings_dir, truth_file, tmp_path):
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(
+        app,
+        ["report", str(findings_dir), "--html", str(out), "--truth", str(truth_file)],
+    )
+    assert res.exit_code == 0, res.output
+    assert out.exists() and "3 group(s)" in res.output
+
+
+def test_cli_missing_findings_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(tmp_path / "nope"), "--html", str(tmp_path / "r.html")])
+    assert exc.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())  # Rich wraps long lines
+    assert "no such Findings folder" in err and "Traceback" not in err
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
+def test_renders_in_headless_chromium(findings_dir, truth_file, tmp_path):
+    out = tmp_path / "r.html"
+    write_report(findings_dir, out, truth_path=truth_file)
+    shot = tmp_path / "shot.png"
+    cmd = [
+        _chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,2000",
+        f"--screenshot={shot}",
+        out.resolve().as_uri(),
+    ]
+    subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1280, 2000)
