@@ -1,0 +1,260 @@
+"""Append-only, hash-chained audit log of what was shared with whom.
+
+Why: sharing with allies is only trusted if each side can later show exactly which object
+went to which partner, when, and under which TLP marking, and refused attempts too. So:
+
+- **append-only**: this module offers ``append`` and read functions only, no update or delete;
+  on SQLite and PostgreSQL, database triggers also refuse ``UPDATE``/``DELETE`` on the table,
+  so a bug or a careless SQL session cannot rewrite history either;
+- **hash-chained**: each row stores the SHA-256 of its own content plus the previous row's
+  hash (``prev_hash``); ``seq`` numbers are contiguous. Someone with write access to the
+  database file who edits, deletes or reorders rows breaks the chain, and ``verify`` (``vigie
+  share audit --verify``) names the first broken row. Truncating the *tail* keeps a valid chain:
+  to detect that, record the head hash ``verify`` prints (e.g. in a signed ticket or on the
+  partner's side) and pass it back with ``--expect-head``.
+
+Concurrency: ``seq`` is unique, so two writers racing for the same position cannot both win;
+the loser re-reads the head and retries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import DateTime, Integer, String, Text, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vigie.share.taxii.store import Base, as_utc, stix_time, utcnow
+
+if TYPE_CHECKING:
+    from vigie.share.taxii.store import Store
+
+GENESIS = "0" * 64
+"""``prev_hash`` of the first row."""
+
+TABLE = "audit_log"
+
+
+class AuditRow(Base):
+    """One audited event. Columns are written once and never changed."""
+
+    __tablename__ = TABLE
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)  # partner name or "-"
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    collection: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    marking: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    detail: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "ts": stix_time(self.ts),
+            "actor": self.actor,
+            "action": self.action,
+            "object_id": self.object_id,
+            "collection": self.collection,
+            "marking": self.marking,
+            "detail": json.loads(self.detail),
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def _digest(
+    *,
+    seq: int,
+    ts: datetime,
+    actor: str,
+    action: str,
+    object_id: str | None,
+    collection: str | None,
+    marking: str | None,
+    detail: str,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over a canonical JSON of the row's content and the previous hash."""
+    payload = json.dumps(
+        [seq, stix_time(ts), actor, action, object_id, collection, marking, detail, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_SQLITE_GUARDS = [
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
+    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+]
+_PG_GUARDS = [
+    "CREATE OR REPLACE FUNCTION vigie_audit_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
+    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
+    f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+    "FOR EACH ROW EXECUTE FUNCTION vigie_audit_append_only()",
+]
+
+
+def install_guards(engine: Engine) -> None:
+    """Database triggers that refuse UPDATE and DELETE on the audit table."""
+    statements = {"sqlite": _SQLITE_GUARDS, "postgresql": _PG_GUARDS}.get(engine.dialect.name)
+    if not statements:
+        return
+    with engine.begin() as conn:
+        for stmt in statements:
+            conn.execute(text(stmt))
+
+
+class AuditLog:
+    """Write and read the audit log of one ``Store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def append(
+        self,
+        actor: str,
+        action: str,
+        *,
+        object_id: str | None = None,
+        collection: str | None = None,
+        marking: str | None = None,
+        detail: dict[str, Any] | None = None,
+        attempts: int = 20,
+    ) -> AuditRow:
+        """Add one row at the head of the chain and return it."""
+        detail_json = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False, default=str)
+        last_exc: Exception | None = None
+        for _ in range(attempts):
+            try:
+                with self.store.session() as s:
+                    head = s.execute(
+                        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+                    ).first()
+                    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+                    ts = utcnow()
+                    row = AuditRow(
+                        seq=seq,
+                        ts=ts,
+                        actor=actor,
+                        action=action,
+                        object_id=object_id,
+                        collection=collection,
+                        marking=marking,
+                        detail=detail_json,
+                        prev_hash=prev,
+                        hash=_digest(
+                            seq=seq,
+                            ts=ts,
+                            actor=actor,
+                            action=action,
+                            object_id=object_id,
+                            collection=collection,
+                            marking=marking,
+                            detail=detail_json,
+                            prev_hash=prev,
+                        ),
+                    )
+                    s.add(row)
+                return row
+            except IntegrityError as exc:  # another writer took this seq: retry on the new head
+                last_exc = exc
+        raise RuntimeError(f"audit log: could not append after {attempts} attempts") from last_exc
+
+    def rows(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        object_id: str | None = None,
+        since_seq: int = 0,
+    ) -> Iterator[AuditRow]:
+        """Rows in chain order, optionally filtered (streamed in batches)."""
+        batch = 1000
+        last = since_seq
+        while True:
+            with self.store.session() as s:
+                q = select(AuditRow).where(AuditRow.seq > last)
+                if actor is not None:
+                    q = q.where(AuditRow.actor == actor)
+                if action is not None:
+                    q = q.where(AuditRow.action == action)
+                if object_id is not None:
+                    q = q.where(AuditRow.object_id == object_id)
+                chunk = list(s.scalars(q.order_by(AuditRow.seq).limit(batch)))
+            yield from chunk
+            if len(chunk) < batch:
+                return
+            last = chunk[-1].seq
+
+    def verify(self, expect_head: str | None = None) -> VerifyReport:
+        """Walk the whole chain and report the first inconsistency, if any."""
+        return verify_rows(self.rows(), expect_head=expect_head)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Outcome of ``verify``: ``ok``, rows checked, head hash, and what broke where."""
+
+    ok: bool
+    rows: int
+    head: str
+    broken_at: int | None = None
+    reason: str | None = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit log intact: {self.rows} rows, head {self.head}"
+        return f"audit log BROKEN at seq {self.broken_at}: {self.reason} ({self.rows} rows read)"
+
+
+def verify_rows(rows: Iterator[AuditRow], expect_head: str | None = None) -> VerifyReport:
+    """Check contiguity of ``seq``, the ``prev_hash`` links and every row's own hash."""
+    prev = GENESIS
+    expected_seq = 1
+    n = 0
+    for row in rows:
+        n += 1
+        if row.seq != expected_seq:
+            reason = f"expected seq {expected_seq}, found {row.seq} (rows deleted or inserted)"
+            return VerifyReport(False, n, prev, row.seq, reason)
+        if row.prev_hash != prev:
+            return VerifyReport(False, n, prev, row.seq, "prev_hash does not match previous row")
+        recomputed = _digest(
+            seq=row.seq,
+            ts=as_utc(row.ts),
+            actor=row.actor,
+            action=row.action,
+            object_id=row.object_id,
+            collection=row.collection,
+            marking=row.marking,
+            detail=row.detail,
+            prev_hash=row.prev_hash,
+        )
+        if recomputed != row.hash:
+            return VerifyReport(False, n, prev, row.seq, "row content does not match its hash")
+        prev = row.hash
+        expected_seq += 1
+    if expect_head is not None and expect_head != prev:
+        return VerifyReport(
+            False,
+            n,
+            prev,
+            expected_seq - 1,
+            f"head is {prev}, expected {expect_head} (rows removed from the end?)",
+        )
+    return VerifyReport(True, n, prev)

@@ -1,0 +1,201 @@
+"""The TAXII server's configuration file (YAML or TOML) and its validation.
+
+Why a file: which collections exist, who may read or write them and how hard the server
+defends itself are decisions to review and keep under change control, like the partners
+registry itself. An example ships as ``vigie/share/taxii/server.example.yaml``
+(``vigie share serve --print-example``).
+
+Paths in the file (partners registry, SQLite database, comparison items) are relative to the
+file's own folder. Every problem is reported at once with its location, e.g.
+``server.yaml: api_roots[0].collections[1].max_tlp: 'PURPLE' is not a TLP 2.0 level``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import uuid
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from vigie.errors import InputError, VigieError
+from vigie.share.tlp import TLP
+
+DEFAULT_MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+COLLECTION_NAMESPACE = uuid.UUID("5c0d1a8e-7f2b-4e55-9a43-6b1f0c9d2e71")
+"""Namespace of the uuid5 given to a collection declared without an ``id``."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _tlp(value: Any) -> TLP:
+    return value if isinstance(value, TLP) else TLP.parse(str(value))
+
+
+class CollectionConfig(_Strict):
+    """One TAXII collection: who may see it (``min_trust``), the most restrictive marking it
+    may hold (``max_tlp``), whether partners may add to it, and the marking assumed for
+    objects that arrive without a TLP marking (``default_tlp``)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    id: str | None = None
+    title: str | None = None
+    description: str | None = None
+    min_trust: int = Field(1, ge=1, le=4)
+    max_tlp: TLP = TLP.AMBER
+    default_tlp: TLP = TLP.AMBER
+    can_write: bool = True
+    write_min_trust: int | None = Field(None, ge=1, le=4)
+
+    @field_validator("max_tlp", "default_tlp", mode="before")
+    @classmethod
+    def _parse_tlp(cls, value: Any) -> TLP:
+        try:
+            return _tlp(value)
+        except VigieError as exc:  # pydantic reports ValueError with the field's location
+            raise ValueError(str(exc)) from None
+
+
+class ApiRootConfig(_Strict):
+    """One API root (``/{name}/``), typically one per trust group."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,50}$")
+    title: str | None = None
+    description: str | None = None
+    min_trust: int = Field(1, ge=1, le=4)
+    collections: list[CollectionConfig] = Field(default_factory=list)
+
+
+class RateConfig(_Strict):
+    """Token bucket per partner (and per client address before authentication)."""
+
+    requests_per_second: float = Field(10.0, gt=0)
+    burst: int = Field(50, ge=1)
+
+
+class CompareConfig(_Strict):
+    """Private comparison: what we compare, whether we consent to reveal items, and limits."""
+
+    items: str | None = None
+    reveal: bool = False
+    backend: Literal["auto", "ecdh", "keyed"] = "auto"
+    key_env: str = "VIGIE_PSI_KEY"
+    max_items: int = Field(100_000, ge=1)
+    min_bucket: int = Field(64, ge=1)
+    per_hour: float = Field(6.0, gt=0)
+    burst: int = Field(3, ge=1)
+
+
+class ServerConfig(_Strict):
+    """The whole server configuration (see ``server.example.yaml``)."""
+
+    title: str = "vigie TAXII 2.1 server"
+    description: str | None = None
+    contact: str | None = None
+    partners: str | None = None
+    db_url: str = "sqlite:///vigie-share.db"
+    max_content_length: int = Field(DEFAULT_MAX_CONTENT_LENGTH, ge=1024)
+    page_size: int = Field(100, ge=1, le=10_000)
+    rate_limit: RateConfig = RateConfig()
+    api_roots: list[ApiRootConfig] = Field(min_length=1)
+    compare: CompareConfig = CompareConfig()
+    base_dir: str = "."
+
+    def partners_path(self) -> Path | None:
+        return None if self.partners is None else _resolve(self.base_dir, self.partners)
+
+    def compare_items_path(self) -> Path | None:
+        items = self.compare.items
+        return None if items is None else _resolve(self.base_dir, items)
+
+    def resolved_db_url(self) -> str:
+        """Relative SQLite paths are taken from the config file's folder."""
+        prefix = "sqlite:///"
+        url = self.db_url
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix:
+            rest = url[len(prefix) :]
+            if rest and rest != ":memory:":
+                return prefix + str(_resolve(self.base_dir, rest))
+        return url
+
+
+def _resolve(base: str, p: str) -> Path:
+    path = Path(p).expanduser()
+    return path if path.is_absolute() else Path(base) / path
+
+
+def collection_id(root: str, coll: CollectionConfig) -> str:
+    """The collection's TAXII id: its configured ``id`` or a stable uuid5 of root/name."""
+    return coll.id or str(uuid.uuid5(COLLECTION_NAMESPACE, f"{root}/{coll.name}"))
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = ""
+        for part in err["loc"]:
+            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append(f"{loc or '<top>'}: {msg} (got {err.get('input')!r})")
+    return out
+
+
+def parse_config(data: Any, source: str = "<config>", base_dir: str | Path = ".") -> ServerConfig:
+    """Validate a loaded mapping; raise ``InputError`` naming the file and every problem."""
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping at the top of the file", file=source)
+    try:
+        cfg = ServerConfig.model_validate({**data, "base_dir": str(base_dir)})
+    except ValidationError as exc:
+        raise InputError("; ".join(_problems(exc)), file=source) from None
+    except VigieError as exc:
+        raise InputError(str(exc), file=source) from None
+    seen_roots: set[str] = set()
+    seen_colls: dict[str, str] = {}
+    problems = []
+    for i, root in enumerate(cfg.api_roots):
+        if root.name in seen_roots:
+            problems.append(f"api_roots[{i}].name: {root.name!r} used twice")
+        seen_roots.add(root.name)
+        for j, coll in enumerate(root.collections):
+            cid = collection_id(root.name, coll)
+            where = f"api_roots[{i}].collections[{j}]"
+            if cid in seen_colls:
+                problems.append(f"{where}: collection id {cid} already used by {seen_colls[cid]}")
+            seen_colls[cid] = where
+            if coll.default_tlp > coll.max_tlp:
+                problems.append(
+                    f"{where}.default_tlp: {coll.default_tlp.label} is above max_tlp "
+                    f"{coll.max_tlp.label}"
+                )
+    if problems:
+        raise InputError("; ".join(problems), file=source)
+    return cfg
+
+
+def load_config(path: str | Path) -> ServerConfig:
+    """Read a YAML (``.yaml``/``.yml``) or TOML (``.toml``) server configuration."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise VigieError(f"{p}: server configuration not found") from None
+    except OSError as exc:
+        raise VigieError(f"{p}: cannot read the server configuration ({exc})") from None
+    try:
+        data = tomllib.loads(raw) if p.suffix.lower() == ".toml" else yaml.safe_load(raw)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(
+            f"not valid {'TOML' if p.suffix == '.toml' else 'YAML'} ({exc})", file=str(p)
+        ) from None
+    return parse_config(data, source=str(p), base_dir=p.resolve().parent)
+
+
+def example_config_path() -> Path:
+    """The example configuration shipped with vigie."""
+    return Path(str(resources.files("vigie.share.taxii").joinpath("server.example.yaml")))

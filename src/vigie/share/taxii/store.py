@@ -1,0 +1,160 @@
+"""Server state in one SQL database: partner credentials, STIX objects, TAXII status records.
+
+Why SQLAlchemy 2 on SQLite by default: a sharing desk runs on one laptop or one small VM, and
+a single SQLite file is easy to back up, copy to an auditor and inspect; a larger centre points
+``db_url`` at PostgreSQL and nothing else changes. The audit log lives in the same database
+(see ``vigie.share.audit``) so that one backup holds everything an auditor needs.
+
+What is stored for each object (provenance): the collection it was added to, the partner who
+added it, when (``date_added``, microseconds UTC, the TAXII ordering key), its TLP marking as
+read at intake, and the object itself as canonical JSON. Credentials hold only an argon2 hash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from vigie.errors import VigieError
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by the TAXII tables and the audit log."""
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, truncated to microseconds (the TAXII timestamp resolution we keep)."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes: they were written as UTC, so say so."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def stix_time(value: datetime) -> str:
+    """A STIX/TAXII timestamp string with microseconds: ``2026-11-23T02:40:00.123456Z``."""
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Credential(Base):
+    """A partner's TAXII credential: the argon2 hash only, never the password."""
+
+    __tablename__ = "taxii_credentials"
+
+    partner: Mapped[str] = mapped_column(String(200), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(400))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredObject(Base):
+    """One version of one STIX object in one collection, with its provenance."""
+
+    __tablename__ = "taxii_objects"
+    __table_args__ = (UniqueConstraint("collection_id", "stix_id", "version"),)
+
+    rowid: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    collection_id: Mapped[str] = mapped_column(String(100), index=True)
+    stix_id: Mapped[str] = mapped_column(String(200), index=True)
+    stix_type: Mapped[str] = mapped_column(String(100), index=True)
+    spec_version: Mapped[str] = mapped_column(String(10))
+    version: Mapped[str] = mapped_column(String(40))  # STIX timestamp string (sortable)
+    date_added: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    added_by: Mapped[str] = mapped_column(String(200))
+    marking: Mapped[str | None] = mapped_column(String(40), nullable=True)  # TLP key or None
+    body: Mapped[str] = mapped_column(Text)
+
+    def stix(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+
+class StatusRecord(Base):
+    """A TAXII status resource: the outcome of one POST of objects, visible to its poster."""
+
+    __tablename__ = "taxii_status"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(200), index=True)
+    api_root: Mapped[str] = mapped_column(String(100))
+    collection_id: Mapped[str] = mapped_column(String(100))
+    request_timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+def make_engine(db_url: str) -> Engine:
+    """An engine for ``db_url``; SQLite gets foreign keys, WAL and thread-safe pooling.
+
+    Why these SQLite settings: the server answers requests from a thread pool, so the
+    connection must be usable across threads; WAL lets readers proceed while one request
+    writes; an in-memory URL needs a single shared connection to be the same database.
+    """
+    try:
+        if db_url.startswith("sqlite"):
+            kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+            if db_url in ("sqlite://", "sqlite:///:memory:"):
+                kwargs["poolclass"] = StaticPool
+            engine = create_engine(db_url, **kwargs)
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                if db_url not in ("sqlite://", "sqlite:///:memory:"):
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.close()
+
+            return engine
+        return create_engine(db_url, pool_pre_ping=True)
+    except Exception as exc:  # bad URL, missing driver
+        raise VigieError(f"cannot open database {db_url!r}: {exc}") from exc
+
+
+class Store:
+    """The database behind one server: engine, sessions and schema creation."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self.engine = make_engine(db_url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # import for its side effect: the audit tables join Base.metadata
+        from vigie.share import audit
+
+        try:
+            Base.metadata.create_all(self.engine)
+            audit.install_guards(self.engine)
+        except Exception as exc:
+            raise VigieError(f"cannot initialise database {db_url!r}: {exc}") from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success, rolled back on error."""
+        with self._sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,271 @@
+"""The TAXII 2.1 server driven by the official ``taxii2-client`` over loopback HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from argon2 import PasswordHasher
+from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
+
+from vigie.share.audit import AuditLog
+from vigie.share.partners import parse_partners
+from vigie.share.taxii.app import build_state, create_app
+from vigie.share.taxii.auth import set_password
+from vigie.share.taxii.config import collection_id, parse_config
+from vigie.share.taxii.server import BackgroundServer
+from vigie.share.tlp import TLP
+
+CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # fast tests only
+
+PW = {
+    "state": "state-password-123",
+    "state/alice@example.gouv": "alice-password-123",
+    "ngo": "ngo-password-12345",
+    "newsroom": "newsroom-pass-1234",
+}
+
+REGISTRY = {
+    "partners": [
+        {
+            "name": "state",
+            "sector": "state",
+            "trust": 4,
+            "max_tlp": "RED",
+            "red_recipients": ["alice@example.gouv"],
+        },
+        {"name": "ngo", "sector": "ngo", "trust": 2, "max_tlp": "AMBER"},
+        {"name": "newsroom", "sector": "media", "trust": 1, "max_tlp": "GREEN"},
+    ]
+}
+
+CONFIG = {
+    "title": "test server",
+    "db_url": "sqlite:///taxii.db",
+    "page_size": 50,
+    "rate_limit": {"requests_per_second": 1000, "burst": 1000},
+    "api_roots": [
+        {
+            "name": "community",
+            "min_trust": 1,
+            "collections": [
+                {"name": "shared", "min_trust": 1, "max_tlp": "RED", "default_tlp": "GREEN"},
+            ],
+        },
+        {
+            "name": "inner",
+            "min_trust": 3,
+            "collections": [{"name": "findings", "min_trust": 3, "max_tlp": "RED"}],
+        },
+    ],
+}
+
+
+def indicator(n: int, tlp: TLP | None = TLP.GREEN, **extra: Any) -> dict[str, Any]:
+    obj = {
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": f"indicator--{uuid.UUID(int=n, version=4)}",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "pattern": f"[url:value = 'https://example.org/{n}']",
+        "pattern_type": "stix",
+        "valid_from": "2026-01-01T00:00:00Z",
+    }
+    if tlp is not None:
+        obj["object_marking_refs"] = [tlp.stix_id]
+    obj.update(extra)
+    return obj
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    config = parse_config(CONFIG, base_dir=tmp_path)
+    registry = parse_partners(REGISTRY)
+    state = build_state(config, registry)
+    for user, pw in PW.items():
+        set_password(state.store, user, pw, hasher=CHEAP)
+    with BackgroundServer(create_app(state)) as url:
+        yield {
+            "url": url,
+            "state": state,
+            "shared": collection_id("community", config.api_roots[0].collections[0]),
+            "findings": collection_id("inner", config.api_roots[1].collections[0]),
+        }
+    state.store.dispose()
+
+
+def coll(server: dict[str, Any], user: str, root: str = "community", name: str = "shared"):
+    cid = server[name]
+    return Collection(f"{server['url']}/{root}/collections/{cid}/", user=user, password=PW[user])
+
+
+def test_discovery_roots_and_collections_follow_trust(server: dict[str, Any]) -> None:
+    url = server["url"]
+    state_srv = Server(f"{url}/taxii2/", user="state", password=PW["state"])
+    assert state_srv.title == "test server"
+    assert [r.url for r in state_srv.api_roots] == [f"{url}/community/", f"{url}/inner/"]
+    ngo_srv = Server(f"{url}/taxii2/", user="ngo", password=PW["ngo"])
+    assert [r.url for r in ngo_srv.api_roots] == [f"{url}/community/"]
+
+    root = ApiRoot(f"{url}/community/", user="ngo", password=PW["ngo"])
+    assert root.versions == ["application/taxii+json;version=2.1"]
+    assert root.max_content_length == 10 * 1024 * 1024
+    assert [c.id for c in root.collections] == [server["shared"]]
+    assert root.collections[0].can_read and root.collections[0].can_write
+
+    # the trusted root is hidden from a trust-2 partner, even when it knows the URL
+    with pytest.raises(requests.HTTPError) as err:
+        ApiRoot(f"{url}/inner/", user="ngo", password=PW["ngo"]).refresh()
+    assert err.value.response.status_code == 404
+
+
+def test_add_and_get_objects_with_filters_and_paging(server: dict[str, Any]) -> None:
+    writer = coll(server, "state")
+    objects = [indicator(i) for i in range(1, 8)]
+    objects.append(
+        {
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": f"identity--{uuid.UUID(int=99, version=4)}",
+            "created": "2026-01-01T00:00:00.000Z",
+            "modified": "2026-01-01T00:00:00.000Z",
+            "name": "CERT",
+            "identity_class": "organization",
+            "object_marking_refs": [TLP.CLEAR.stix_id],
+        }
+    )
+    status = writer.add_objects({"objects": objects})
+    assert status.status == "complete"
+    assert (status.total_count, status.success_count, status.failure_count) == (8, 8, 0)
+    again = writer.add_objects({"objects": objects[:2]})  # idempotent: nothing duplicated
+    assert again.success_count == 2
+
+    reader = coll(server, "newsroom")
+    everything = reader.get_objects()
+    assert len(everything["objects"]) == 8 and everything["more"] is False
+    only = reader.get_objects(type="identity")
+    assert [o["id"] for o in only["objects"]] == [objects[-1]["id"]]
+    by_id = reader.get_objects(id=objects[2]["id"])
+    assert [o["id"] for o in by_id["objects"]] == [objects[2]["id"]]
+
+    pages = list(as_pages(reader.get_objects, per_request=3))
+    assert [len(p.get("objects", [])) for p in pages] == [3, 3, 2]
+    ids = [o["id"] for p in pages for o in p["objects"]]
+    assert ids == [o["id"] for o in objects]
+
+    # added_after: a second batch only
+    resp = requests.get(
+        reader.objects_url,
+        auth=("newsroom", PW["newsroom"]),
+        headers={"Accept": "application/taxii+json;version=2.1"},
+    )
+    last = resp.headers["X-TAXII-Date-Added-Last"]
+    assert resp.headers["X-TAXII-Date-Added-First"] <= last
+    writer.add_objects({"objects": [indicator(50)]})
+    newer = reader.get_objects(added_after=last)
+    assert [o["id"] for o in newer["objects"]] == [indicator(50)["id"]]
+
+    one = reader.get_object(objects[0]["id"])
+    assert one["objects"][0]["pattern"] == objects[0]["pattern"]
+    manifest = reader.get_manifest()
+    assert len(manifest["objects"]) == 9
+    assert manifest["objects"][0]["media_type"] == "application/stix+json;version=2.1"
+
+
+def test_versions_last_first_all(server: dict[str, Any]) -> None:
+    writer = coll(server, "state")
+    v1 = indicator(7)
+    v2 = indicator(7, modified="2026-02-01T00:00:00.000Z", name="second")
+    writer.add_objects({"objects": [v1, v2]})
+    assert [o.get("name") for o in writer.get_objects()["objects"]] == ["second"]
+    assert writer.get_objects(version="first")["objects"][0]["modified"] == v1["modified"]
+    assert len(writer.get_objects(version="all")["objects"]) == 2
+    versions = writer.object_versions(v1["id"])
+    assert versions["versions"] == [v1["modified"], v2["modified"]]
+
+
+def test_policy_filters_objects_by_tlp_and_trust(server: dict[str, Any]) -> None:
+    writer = coll(server, "state")
+    marked = {tlp: indicator(10 + int(tlp), tlp) for tlp in TLP}
+    unmarked = indicator(30, None)  # takes the collection's default_tlp (GREEN)
+    writer.add_objects({"objects": [*marked.values(), unmarked]})
+
+    def seen(user: str) -> set[TLP | None]:
+        got = {o["id"] for o in coll(server, user).get_objects().get("objects", [])}
+        out: set[TLP | None] = {t for t, o in marked.items() if o["id"] in got}
+        if unmarked["id"] in got:
+            out.add(None)
+        return out
+
+    assert seen("newsroom") == {TLP.CLEAR, TLP.GREEN, None}
+    assert seen("ngo") == {TLP.CLEAR, TLP.GREEN, TLP.AMBER, None}
+    assert seen("state") == {TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, None}
+    assert seen("state/alice@example.gouv") == set(TLP) | {None}
+
+    red_id = marked[TLP.RED]["id"]
+    with pytest.raises(requests.HTTPError) as err:
+        coll(server, "ngo").get_object(red_id)
+    assert err.value.response.status_code == 404
+
+
+def test_refusals_unauthenticated_wrong_password_cross_partner(server: dict[str, Any]) -> None:
+    url = server["url"]
+    objects_url = f"{url}/community/collections/{server['shared']}/objects/"
+    accept = {"Accept": "application/taxii+json;version=2.1"}
+    r = requests.get(objects_url, headers=accept)
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Basic")
+    assert r.json()["http_status"] == "401"
+    assert requests.get(objects_url, headers=accept, auth=("ngo", "wrong")).status_code == 401
+    # one partner's password does not open another partner's account
+    assert requests.get(objects_url, headers=accept, auth=("state", PW["ngo"])).status_code == 401
+    # a RED recipient that the registry does not name
+    assert (
+        requests.get(objects_url, headers=accept, auth=("state/eve@x", PW["state"])).status_code
+        == 401
+    )
+    # trust-2 partner: the trusted collection does not exist for it; it may not write there
+    inner = f"{url}/inner/collections/{server['findings']}/objects/"
+    assert requests.get(inner, headers=accept, auth=("ngo", PW["ngo"])).status_code == 404
+    r = requests.post(
+        inner,
+        json={"objects": [indicator(1)]},
+        headers={**accept, "Content-Type": "application/taxii+json;version=2.1"},
+        auth=("ngo", PW["ngo"]),
+    )
+    assert r.status_code == 404
+    # status resources are private to their poster
+    status = coll(server, "state").add_objects({"objects": [indicator(2)]})
+    r = requests.get(
+        f"{url}/community/status/{status.id}/", headers=accept, auth=("ngo", PW["ngo"])
+    )
+    assert r.status_code == 404
+    r = requests.get(
+        f"{url}/community/status/{status.id}/", headers=accept, auth=("state", PW["state"])
+    )
+    assert r.status_code == 200 and r.json()["success_count"] == 1
+
+    audit = AuditLog(server["state"].store)
+    refused = [row for row in audit.rows(action="auth.refused")]
+    assert [row.actor for row in refused] == ["-", "ngo", "state", "state/eve@x"]
+    assert audit.verify().ok
+
+
+def test_audit_records_who_what_when_marking(server: dict[str, Any]) -> None:
+    writer = coll(server, "state")
+    amber = indicator(40, TLP.AMBER)
+    green = indicator(41, TLP.GREEN)
+    writer.add_objects({"objects": [amber, green]})
+    coll(server, "newsroom").get_objects()
+    audit = AuditLog(server["state"].store)
+    received = {(r.actor, r.object_id, r.marking) for r in audit.rows(action="object.received")}
+    assert received == {("state", amber["id"], "amber"), ("state", green["id"], "green")}
+    served = [(r.actor, r.object_id, r.marking) for r in audit.rows(action="object.served")]
+    assert served == [("newsroom", green["id"], "green")]  # AMBER withheld from trust 1
+    row = next(audit.rows(action="object.served"))
+    assert row.as_dict()["detail"]["form"] == "hashed"
+    assert row.ts is not None and audit.verify().ok
