@@ -1,4 +1,8 @@
-"""``vigie detect`` (placeholder until the detection work lands)."""
+"""``vigie detect DATASET --out FINDINGS [--config detect.toml]``: thin wiring.
+
+The work is in ``vigie.detect.pipeline.run_detection``; this module parses the flags, shows
+progress bars and prints a short Rich summary of what was found and how.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,65 @@ import typer
 
 
 def detect(
-    dataset: Path = typer.Argument(..., help="Dataset folder."),
-    out: Path = typer.Option(..., "--out", help="Findings folder to write."),
+    dataset: Path = typer.Argument(..., help="Dataset folder (from vigie ingest or generate)."),
+    out: Path = typer.Option(..., "--out", help="Findings folder to write (replaced atomically)."),
+    config: Path | None = typer.Option(
+        None, "--config", help="TOML file overriding detector settings (windows in seconds)."
+    ),
 ) -> None:
-    """Find coordinated groups in DATASET and write a Findings folder."""
-    from vigie.errors import VigieError
+    """Find coordinated groups in DATASET and write a Findings folder with evidence."""
+    import time
 
-    raise VigieError("detect is not implemented yet")
+    from vigie.detect.pipeline import run_detection
+
+    started = time.perf_counter()
+    findings = run_detection(dataset, out, config=config, progress=True)
+    print_summary(findings.manifest(), time.perf_counter() - started, out)
+
+
+def print_summary(manifest: dict, seconds: float, out: Path) -> None:
+    """Signals (window, candidate pairs, kept, observed vs expected) and the top groups."""
+    import pyarrow.parquet as pq
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    sig = Table(title="Signals (chance-controlled)", title_justify="left")
+    for col in ("signal", "window s", "actions", "candidate pairs", "kept", "observed", "expected"):
+        sig.add_column(col, justify="right" if col != "signal" else "left")
+    for kind, s in manifest.get("signals", {}).items():
+        sig.add_row(
+            kind,
+            f"{s.get('window_s', '')}",
+            f"{s.get('actions', '—')}",
+            f"{s.get('pairs', 0)}",
+            f"{s.get('kept', 0)}",
+            f"{s.get('observed_kept', '—')}",
+            f"{s['expected_kept']:.2f}" if "expected_kept" in s else "—",
+        )
+    console.print(sig)
+    groups = pq.read_table(out / "groups.parquet").slice(0, 10).to_pylist()
+    if groups:
+        gt = Table(title="Top groups", title_justify="left")
+        for col in ("group", "score", "members", "signals", "DISARM"):
+            gt.add_column(col)
+        for g in groups:
+            gt.add_row(
+                g["group_id"],
+                f"{g['score']:.2f}",
+                str(g["n_members"]),
+                ", ".join(g["signals"] or []),
+                ", ".join(g["techniques"] or []),
+            )
+        console.print(gt)
+    counts = manifest.get("counts", {})
+    skipped = manifest.get("skipped", {})
+    console.print(
+        f"[bold green]{counts.get('groups', 0)} groups[/], {counts.get('members', 0)} members, "
+        f"{counts.get('edges', 0)} edges in {seconds:.1f} s → {out}/"
+        + (
+            f"  [dim](skipped: {', '.join(f'{k}={v}' for k, v in skipped.items())})[/]"
+            if skipped
+            else ""
+        )
+    )

@@ -1,0 +1,30 @@
+"""Co-link: the same canonical URL shared by two accounts within a time window.
+
+Why: coordinated link sharing (pushing an inauthentic news site, a leak archive) is the
+best-documented coordinated behaviour (CooRnet, CooRTweet). URLs are already canonicalised
+at ingest, so ``?utm_source=`` variants of one page meet on the same object. Reposts are left
+out by default: a repost carries the original's link, and the repost itself is co-repost's
+evidence, so counting it here would count one act twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vigie.detect.coaction import Signal, run_coaction
+from vigie.detect.engine import Engine
+
+KIND = "co_link"
+
+
+def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
+    """Kept account pairs that share the same URLs within ``cfg['window_s']``."""
+    repost = "" if cfg["include_reposts"] else "AND repost_of IS NULL"
+    engine.con.execute(
+        f"""CREATE OR REPLACE VIEW raw_{KIND} AS
+        SELECT aid, obj, t, post_id FROM (
+            SELECT aid, unnest(urls) AS obj, t, post_id FROM p
+            WHERE urls IS NOT NULL AND len(urls) > 0 {repost})
+        WHERE obj IS NOT NULL AND obj <> ''"""
+    )
+    return run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)

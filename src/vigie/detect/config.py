@@ -1,0 +1,142 @@
+"""Detection settings: embedded defaults, overridden per detector by a TOML file.
+
+Why a strict loader: a typo in ``detect.toml`` (``windw_s``) that silently fell back to a
+default would make an analyst believe a window was changed when it was not. Every key is
+checked against the defaults, and a bad key or value is a ``VigieError`` naming it.
+
+Durations are seconds everywhere. ``window_s = "auto"`` asks the detector to estimate its
+window from the data (see ``coaction.estimate_window``).
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import VigieError
+
+# Co-action detectors share one engine (coaction.py); each has these keys.
+_COACTION = {
+    "enabled": True,
+    "window_s": 60.0,  # two actions on the same object at most this far apart
+    "min_observed": 3,  # a pair needs at least this many co-actions
+    "max_object_actions": 2000,  # objects acted on more often are viral: no pairs drawn
+    "include_reposts": False,  # count the objects carried by reposts too
+}
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "general": {
+        "alpha": 0.01,  # family-wise error rate of the chance control
+        "correction": "bonferroni",  # or "bh" (Benjamini-Hochberg false discovery rate)
+        "seed": 0,
+        "threads": 0,  # 0 = all cores
+        "memory_limit": "6GB",  # DuckDB's cap; it spills to disk beyond it
+    },
+    "co_link": dict(_COACTION),
+    "co_repost": dict(_COACTION, window_s=60.0),
+    "co_reply": dict(_COACTION, window_s=120.0),
+    "co_hashtag": dict(_COACTION, window_s=60.0, max_object_actions=2000),
+    "copypasta": dict(
+        _COACTION,
+        window_s=1800.0,
+        min_observed=2,
+        threshold=0.6,  # estimated Jaccard similarity of word 3-shingles
+        num_perm=64,  # MinHash functions
+        bands=16,  # LSH bands (num_perm must be a multiple)
+        min_words=6,  # shorter texts carry too little to compare
+        shingle=3,
+    ),
+    "sync_activity": dict(
+        _COACTION,
+        enabled=False,
+        window_s=2.0,  # width of the time bins two accounts must post in together
+        min_observed=8,
+        max_object_actions=200,
+        min_posts=10,  # accounts posting less are not compared
+    ),
+    "creation_burst": {
+        "enabled": True,
+        "window_s": 3600.0,  # creation bins
+        "min_accounts": 5,  # a burst holds at least this many creations
+        "weight": 0.5,  # supporting edge weight between already-linked members
+    },
+    "graph": {
+        "min_members": 3,
+        "min_score": 0.0,
+        "resolution": 1.0,  # Leiden RB-configuration resolution
+        "technique_min_share": 0.1,  # a signal names techniques if it carries this share
+        "top_objects": 5,  # evidence: objects per group and signal kind
+        "example_posts": 5,  # evidence: posts per object
+    },
+}
+
+COACTION_KINDS = ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta", "sync_activity")
+
+_CHOICES = {("general", "correction"): ("bonferroni", "bh")}
+
+
+def _check_value(section: str, key: str, value: Any, default: Any, source: str) -> Any:
+    name = f"{section}.{key}"
+    if key == "window_s" and value == "auto":
+        return value
+    if (section, key) in _CHOICES and value not in _CHOICES[(section, key)]:
+        allowed = ", ".join(_CHOICES[(section, key)])
+        raise VigieError(f"{source}: key '{name}' must be one of {allowed}, not {value!r}")
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise VigieError(f"{source}: key '{name}' must be true or false, not {value!r}")
+        return value
+    if isinstance(default, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise VigieError(f"{source}: key '{name}' must be a number, not {value!r}")
+        if value < 0:
+            raise VigieError(f"{source}: key '{name}' must not be negative ({value})")
+        if isinstance(default, int) and not isinstance(value, int):
+            raise VigieError(f"{source}: key '{name}' must be a whole number, not {value!r}")
+        return type(default)(value) if not isinstance(default, int) else value
+    if isinstance(default, str) and not isinstance(value, str):
+        raise VigieError(f"{source}: key '{name}' must be text, not {value!r}")
+    return value
+
+
+def merge_config(overrides: dict[str, Any] | None, source: str = "config") -> dict[str, Any]:
+    """Defaults updated with ``overrides`` ({section: {key: value}}), every key checked."""
+    cfg = copy.deepcopy(DEFAULTS)
+    for section, values in (overrides or {}).items():
+        if section not in cfg:
+            known = ", ".join(cfg)
+            raise VigieError(f"{source}: unknown section '{section}' (known: {known})")
+        if not isinstance(values, dict):
+            raise VigieError(f"{source}: '{section}' must be a table of settings")
+        for key, value in values.items():
+            if key not in cfg[section]:
+                known = ", ".join(cfg[section])
+                raise VigieError(f"{source}: unknown key '{section}.{key}' (known: {known})")
+            cfg[section][key] = _check_value(section, key, value, DEFAULTS[section][key], source)
+    cp = cfg["copypasta"]
+    if cp["num_perm"] < 1 or cp["bands"] < 1 or cp["num_perm"] % cp["bands"]:
+        raise VigieError(
+            f"{source}: key 'copypasta.bands' must divide copypasta.num_perm "
+            f"({cp['bands']} does not divide {cp['num_perm']})"
+        )
+    if not 0 < cp["threshold"] <= 1:
+        raise VigieError(f"{source}: key 'copypasta.threshold' must be in (0, 1]")
+    if cfg["graph"]["min_members"] < 2:
+        raise VigieError(f"{source}: key 'graph.min_members' must be at least 2")
+    return cfg
+
+
+def load_config(path: str | Path | None) -> dict[str, Any]:
+    """Read a TOML file of overrides (``None`` = defaults only)."""
+    if path is None:
+        return merge_config(None)
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise VigieError(f"{path}: config file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise VigieError(f"{path}: not valid TOML ({exc})") from exc
+    return merge_config(data, source=str(path))

@@ -1,0 +1,191 @@
+"""Copypasta: near-duplicate texts posted by different accounts within a window.
+
+Why: sockpuppets paste the same message with small edits ("Le candidat X ment !!" /
+"le candidat X ment"). Texts are normalised (lower case; links, mentions and punctuation
+dropped), cut into word 3-shingles hashed to 64 bits, and summarised by MinHash signatures
+so that near-duplicates are found by banded LSH in time linear in the number of texts.
+
+Vectorised on purpose: words are hashed inside DuckDB, then shingling, the MinHash
+permutations (multiply-shift hashing) and the per-text minima (``np.minimum.reduceat``)
+run on whole arrays, chunk by chunk; a per-document Python loop is an order of magnitude
+slower and hungrier. Verbatim copies are collapsed first, so a slogan pasted 10,000 times
+is hashed once.
+
+Each cluster of near-duplicate texts becomes one object for the co-action engine, which
+applies the window and the chance control: a popular slogan repeated by many accounts over
+days is not coordination; the same paragraph posted by the same accounts within minutes,
+again and again, is. Reposts (``repost_of`` set, or text starting with ``RT @``) carry
+someone else's text and are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.detect.coaction import Signal, run_coaction
+from vigie.detect.engine import Engine, fetch
+
+KIND = "copypasta"
+_CHUNK_SHINGLES = 2_000_000
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def _shingles(values: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hash of every k-word shingle and the index of its text (texts have >= k words)."""
+    n = lengths.size
+    ends = np.cumsum(lengths)
+    doc_of_word = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    pos = np.arange(values.size, dtype=np.int64)
+    valid = pos + k <= ends[doc_of_word]
+    idx = pos[valid]
+    with np.errstate(over="ignore"):
+        primes = (
+            np.uint64(0x9E3779B97F4A7C15),
+            np.uint64(0xC2B2AE3D27D4EB4F),
+            np.uint64(0x165667B19E3779F9),
+            np.uint64(0xD6E8FEB86659FD93),
+        )
+        s = np.zeros(idx.size, dtype=np.uint64)
+        for m in range(k):
+            s = s * primes[m % 4] + values[idx + m]
+            s ^= s >> np.uint64(29)
+    return s, doc_of_word[valid]
+
+
+def minhash(
+    values: np.ndarray, lengths: np.ndarray, k: int, num_perm: int, seed: int
+) -> np.ndarray:
+    """MinHash signatures (n_texts x num_perm, uint32) of texts given as word hashes.
+
+    ``values`` are the texts' word hashes end to end, ``lengths`` the words per text.
+    """
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    n = lengths.size
+    sig = np.full((n, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    if n == 0:
+        return sig
+    # chunks of whole texts, about _CHUNK_SHINGLES words each
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    cut = np.searchsorted(ends, np.arange(_CHUNK_SHINGLES, ends[-1], _CHUNK_SHINGLES))
+    bounds = np.unique(np.concatenate([[0], cut, [n]]))
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        if hi <= lo:
+            continue
+        w0, w1 = starts[lo], ends[hi - 1]
+        s, doc = _shingles(values[w0:w1], lengths[lo:hi], k)
+        seg = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+        docs = doc[seg] + lo
+        with np.errstate(over="ignore"):
+            for j in range(num_perm):
+                h = ((s * a[j] + b[j]) >> np.uint64(32)).astype(np.uint32)
+                sig[docs, j] = np.minimum.reduceat(h, seg)
+    return sig
+
+
+def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
+    """Cluster label per text: texts whose signatures collide in a band and agree on at
+    least ``threshold`` of their MinHash values are linked; labels are connected
+    components. Each band bucket links its texts to the bucket's first text (a star), so
+    a bucket of m texts costs m links, not m²."""
+    import igraph as ig
+
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    src_parts, dst_parts = [], []
+    mult = np.array(
+        [
+            ((0x9E3779B97F4A7C15 ^ (i * 0x632BE59BD9B4E019)) | 1) & 0xFFFFFFFFFFFFFFFF
+            for i in range(rows)
+        ],
+        dtype=np.uint64,
+    )
+    for band in range(bands):
+        block = sig[:, band * rows : (band + 1) * rows].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            key = (block * mult).sum(axis=1, dtype=np.uint64)
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        new = np.r_[True, ks[1:] != ks[:-1]]
+        first = order[np.flatnonzero(new)][np.cumsum(new) - 1]
+        link = order != first
+        src_parts.append(order[link])
+        dst_parts.append(first[link])
+    src = np.concatenate(src_parts) if src_parts else np.zeros(0, np.int64)
+    dst = np.concatenate(dst_parts) if dst_parts else np.zeros(0, np.int64)
+    if src.size:
+        pairs = np.unique(np.stack([src, dst], axis=1), axis=0)
+        agree = (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)
+        pairs = pairs[agree >= threshold]
+    else:
+        pairs = np.zeros((0, 2), np.int64)
+    g = ig.Graph(n=n, edges=pairs.tolist())
+    return np.asarray(g.connected_components().membership, dtype=np.int64)
+
+
+def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
+    """Build ``cp_text(post_id, aid, t, th)`` and ``cp_u(th, norm, hw)``; return counts."""
+    con = engine.con
+    con.execute(
+        r"""CREATE OR REPLACE TEMP TABLE cp_all AS
+        SELECT post_id, aid, t,
+               trim(regexp_replace(regexp_replace(lower(text),
+                    '(https?://\S+|www\.\S+|@\w+)', ' ', 'g'), '[^\w]+', ' ', 'g')) AS norm
+        FROM p
+        WHERE text IS NOT NULL AND repost_of IS NULL AND NOT starts_with(text, 'RT @')"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cp_text AS
+        SELECT post_id, aid, t, hash(norm) AS th, norm FROM cp_all
+        WHERE len(string_split(norm, ' ')) >= {min_words}"""
+    )
+    n_all = engine.scalar("SELECT count(*) FROM cp_all")
+    n_kept = engine.scalar("SELECT count(*) FROM cp_text")
+    con.execute("DROP TABLE cp_all")
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE cp_u AS
+        SELECT th, any_value(norm) AS norm FROM cp_text GROUP BY th ORDER BY th"""
+    )
+    return {"texts": int(n_all), "texts_too_short": int(n_all - n_kept)}
+
+
+def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
+    """Kept account pairs that post near-duplicate texts within ``cfg['window_s']``."""
+    k = int(cfg["shingle"])
+    counts = _normalised_texts(engine, max(int(cfg["min_words"]), k))
+    tbl = fetch(
+        engine.con,
+        "SELECT th, list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw FROM cp_u",
+    )
+    hw = tbl.column("hw").combine_chunks()
+    lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
+    values = np.asarray(hw.flatten(), dtype=np.uint64)
+    sig = minhash(values, lengths, k, int(cfg["num_perm"]), int(general["seed"]))
+    labels = lsh_clusters(sig, int(cfg["bands"]), float(cfg["threshold"]))
+    clusters = pa.table({"th": tbl.column("th"), "cid": pa.array(labels, pa.int64())})
+    engine.con.register("cp_clusters", clusters)
+    engine.con.execute("CREATE OR REPLACE TEMP TABLE cp_map AS SELECT * FROM cp_clusters")
+    engine.con.unregister("cp_clusters")
+    engine.con.execute(
+        f"""CREATE OR REPLACE VIEW raw_{KIND} AS
+        SELECT x.aid, 'text#' || m.cid::VARCHAR AS obj, x.t, x.post_id
+        FROM cp_text x JOIN cp_map m USING (th)"""
+    )
+    sig_ = run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)
+    # Name each object by one of its texts (evidence readers want words, not a number).
+    engine.con.execute(
+        f"""CREATE OR REPLACE TABLE obj_{KIND} AS
+        SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(any_value(u.norm), 160) AS obj
+        FROM cp_u u JOIN cp_map m USING (th) GROUP BY m.cid"""
+    )
+    n_clusters = int(labels.max()) + 1 if labels.size else 0
+    sig_.stats.update(counts)
+    sig_.stats["unique_texts"] = int(lengths.size)
+    sig_.stats["text_clusters"] = n_clusters
+    sig_.stats["near_duplicate_texts"] = int(lengths.size - n_clusters)
+    return sig_

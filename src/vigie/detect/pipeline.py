@@ -1,0 +1,332 @@
+"""Run the configured detectors on a Dataset and write a Findings folder.
+
+Why one entry point: the CLI, the demo and the benchmarks must run exactly the same
+pipeline: open DuckDB on the Dataset, run each enabled detector (kept pairs with observed
+vs expected counts), add creation-burst support, merge into groups, gather evidence, and
+write every table, the GEXF graph, the CSVs and the manifest in one atomic folder write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync
+from vigie.detect.coaction import Signal
+from vigie.detect.config import COACTION_KINDS, load_config, merge_config
+from vigie.detect.engine import Engine, fetch, open_engine, total_rows
+from vigie.detect.evidence import collect
+from vigie.detect.network import (
+    Group,
+    all_edges,
+    find_groups,
+    group_of_edges,
+    kept_pairs,
+    member_table,
+)
+from vigie.detect.outputs import csv_bytes, gexf
+from vigie.schema import TS, Dataset, Findings, write_findings
+
+_Runner = Callable[[Engine, dict[str, Any], dict[str, Any]], Signal]
+
+RUNNERS: dict[str, _Runner] = {
+    "co_link": colink.detect,
+    "co_repost": lambda e, c, g: corepost.detect(e, "co_repost", c, g),
+    "co_reply": lambda e, c, g: corepost.detect(e, "co_reply", c, g),
+    "co_hashtag": cohashtag.detect,
+    "copypasta": copypasta.detect,
+    "sync_activity": sync.detect,
+}
+assert set(RUNNERS) == set(COACTION_KINDS)
+
+
+def resolve_config(config: dict[str, Any] | str | Path | None) -> dict[str, Any]:
+    """A full, checked config from overrides (dict), a TOML path, or None (defaults)."""
+    if config is None or isinstance(config, str | Path):
+        return load_config(config)
+    return merge_config(config)
+
+
+@contextlib.contextmanager
+def _steps(progress: bool, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar advanced once per step (no bar when ``progress`` is false)."""
+    if not progress:
+        yield lambda _text: None
+        return
+    from vigie.progress import make_progress
+
+    with make_progress() as prog:
+        task = prog.add_task("detect", total=total)
+        started = [False]
+
+        def step(text: str) -> None:
+            if started[0]:
+                prog.advance(task)
+            started[0] = True
+            prog.update(task, description=text)
+
+        yield step
+        prog.advance(task)
+
+
+def _ts(t: np.ndarray | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Seconds since the epoch (NaN = unknown) as UTC microsecond timestamps."""
+    arr = np.asarray(t, dtype=np.float64)
+    mask = ~np.isfinite(arr)
+    us = np.round(np.where(mask, 0.0, arr) * 1e6).astype(np.int64)
+    return pa.array(us, type=pa.int64(), mask=mask).cast(TS)
+
+
+def run_detection(
+    dataset_path: str | Path,
+    out_path: str | Path,
+    config: dict[str, Any] | str | Path | None = None,
+    progress: bool = True,
+) -> Findings:
+    """Detect coordinated groups in ``dataset_path`` and write Findings to ``out_path``.
+
+    ``config``: overrides as ``{section: {key: value}}``, a TOML file, or None (defaults).
+    """
+    cfg = resolve_config(config)
+    dataset = Dataset(Path(dataset_path)).check()
+    general, graph_cfg = cfg["general"], cfg["graph"]
+    enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
+    n_steps = 2 + len(enabled) + 1 + 2
+    engine = open_engine(dataset, general)
+    try:
+        with _steps(progress, n_steps) as step:
+            step("loading posts")
+            skipped: dict[str, int] = {}
+            dropped = total_rows(engine) - engine.n_posts
+            if dropped:
+                skipped["posts_without_id_or_time"] = int(dropped)
+            signals: list[Signal] = []
+            for kind in enabled:
+                step(f"detecting {kind.replace('_', '-')}")
+                signals.append(RUNNERS[kind](engine, cfg[kind], general))
+            step("account-creation bursts")
+            if cfg["creation_burst"]["enabled"]:
+                signals.append(
+                    creation.detect(engine, cfg["creation_burst"], general, kept_pairs(signals))
+                )
+            step("grouping accounts (Leiden)")
+            edges = all_edges(signals)
+            groups = find_groups(edges, graph_cfg, general["seed"])
+            step("gathering evidence")
+            members = member_table(groups)
+            ev = collect(engine, signals, members, {g.gid: g.signals for g in groups}, graph_cfg)
+            step("writing findings")
+            findings = _write(
+                engine, dataset, Path(out_path), cfg, signals, edges, groups, members, ev, skipped
+            )
+    finally:
+        engine.close()
+    return findings
+
+
+def _write(
+    engine: Engine,
+    dataset: Dataset,
+    out: Path,
+    cfg: dict[str, Any],
+    signals: list[Signal],
+    edges: pa.Table,
+    groups: list[Group],
+    members: pa.Table,
+    ev: dict[str, pa.Table],
+    skipped: dict[str, int],
+) -> Findings:
+    acc = fetch(engine.con, "SELECT aid, account_id, platform FROM acc ORDER BY aid")
+    ids = acc.column("account_id").combine_chunks()
+    plats = acc.column("platform").combine_chunks()
+
+    def names(aids: pa.Array | pa.ChunkedArray) -> pa.Array:
+        return ids.take(pa.array(np.asarray(aids, dtype=np.int64)))
+
+    edge_groups = group_of_edges(edges, groups)
+    edges_out = pa.table(
+        {
+            "source": names(edges.column("u")),
+            "target": names(edges.column("v")),
+            "kind": edges.column("kind"),
+            "weight": edges.column("weight"),
+            "observed": edges.column("observed"),
+            "expected": edges.column("expected"),
+            "p_value": edges.column("p_value"),
+            "group_id": edge_groups,
+        }
+    )
+    # member activity
+    mp = {
+        (g, a): n
+        for g, a, n in zip(
+            ev["member_posts"].column("group_id").to_pylist(),
+            ev["member_posts"].column("aid").to_pylist(),
+            ev["member_posts"].column("n_posts").to_pylist(),
+            strict=True,
+        )
+    }
+    m_aid = np.asarray(members.column("aid"), dtype=np.int64)
+    members_out = pa.table(
+        {
+            "group_id": members.column("group_id"),
+            "account_id": names(m_aid),
+            "platform": plats.take(pa.array(m_aid)),
+            "strength": pa.array(np.round(np.asarray(members.column("strength")), 6)),
+            "n_posts": pa.array(
+                [
+                    mp.get((g, a), 0)
+                    for g, a in zip(
+                        members.column("group_id").to_pylist(), m_aid.tolist(), strict=True
+                    )
+                ],
+                pa.int64(),
+            ),
+        }
+    )
+    e = ev["evidence"]
+    evidence_out = pa.table(
+        {
+            "group_id": e.column("group_id"),
+            "kind": e.column("kind"),
+            "object": e.column("object"),
+            "post_id": e.column("post_id"),
+            "account_id": names(e.column("aid")),
+            "created_at": _ts(e.column("t")),
+            "text": e.column("text"),
+        }
+    )
+    gs = {
+        g: (n, f, last)
+        for g, n, f, last in zip(
+            *(
+                ev["group_stats"].column(c).to_pylist()
+                for c in ("group_id", "n_posts", "first_t", "last_t")
+            ),
+            strict=True,
+        )
+    }
+    tops: dict[str, list[tuple[int, str]]] = {}
+    for g, obj, n in zip(
+        *(ev["top_objects"].column(c).to_pylist() for c in ("group_id", "object", "n_accounts")),
+        strict=True,
+    ):
+        tops.setdefault(g, []).append((-int(n), str(obj)))
+    windows = {s.kind: s.stats.get("window_s") for s in signals}
+    rows = []
+    for gr in groups:
+        n_posts, first_t, last_t = gs.get(gr.gid, (0, None, None))
+        top = [o for _, o in sorted(tops.get(gr.gid, []))[:10]]
+        rows.append(
+            {
+                "group_id": gr.gid,
+                "score": gr.score,
+                "n_members": int(gr.members.size),
+                "n_posts": int(n_posts),
+                "signals": gr.signals,
+                "first_seen": first_t,
+                "last_seen": last_t,
+                "techniques": gr.techniques,
+                "top_objects": top,
+                "summary": _sentence(gr, int(n_posts), windows),
+            }
+        )
+    groups_out = pa.table(
+        {
+            "group_id": pa.array([r["group_id"] for r in rows], pa.string()),
+            "score": pa.array([r["score"] for r in rows], pa.float64()),
+            "n_members": pa.array([r["n_members"] for r in rows], pa.int64()),
+            "n_posts": pa.array([r["n_posts"] for r in rows], pa.int64()),
+            "signals": pa.array([r["signals"] for r in rows], pa.list_(pa.string())),
+            "first_seen": _ts(
+                [np.nan if r["first_seen"] is None else r["first_seen"] for r in rows]
+            )
+            if rows
+            else pa.array([], TS),
+            "last_seen": _ts([np.nan if r["last_seen"] is None else r["last_seen"] for r in rows])
+            if rows
+            else pa.array([], TS),
+            "techniques": pa.array([r["techniques"] for r in rows], pa.list_(pa.string())),
+            "top_objects": pa.array([r["top_objects"] for r in rows], pa.list_(pa.string())),
+            "summary": pa.array([r["summary"] for r in rows], pa.string()),
+        }
+    )
+    for s in signals:
+        for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
+            if s.stats.get(key):
+                skipped[f"{s.kind}.{key}"] = int(s.stats[key])
+    flagged = int(np.unique(m_aid).size)
+    manifest = {
+        "dataset": str(dataset.path),
+        "config": cfg,
+        "signals": {s.kind: s.stats for s in signals},
+        "skipped": skipped,
+        "posts": engine.n_posts,
+        "accounts": engine.n_accounts,
+    }
+    summary = {
+        "groups": len(groups),
+        "accounts_flagged": flagged,
+        "posts": engine.n_posts,
+        "accounts": engine.n_accounts,
+        "edges": edges_out.num_rows,
+        "signals_kept": {s.kind: s.stats.get("kept", 0) for s in signals},
+        "top_groups": [
+            {
+                k: r[k]
+                for k in ("group_id", "score", "n_members", "signals", "techniques", "summary")
+            }
+            for r in rows[:10]
+        ],
+    }
+    extra = {
+        "graph.gexf": gexf(edges_out, members_out),
+        "groups.csv": csv_bytes(groups_out),
+        "members.csv": csv_bytes(members_out),
+        "edges.csv": csv_bytes(edges_out),
+    }
+    return write_findings(
+        out,
+        groups=groups_out,
+        members=members_out,
+        edges=edges_out,
+        evidence=evidence_out,
+        summary=summary,
+        manifest=manifest,
+        extra_files=extra,
+    )
+
+
+_VERBS = {
+    "co_link": "shared the same links",
+    "co_repost": "reposted the same posts",
+    "co_reply": "replied to the same posts",
+    "co_hashtag": "used the same rare hashtags",
+    "copypasta": "posted near-identical texts",
+    "sync_activity": "posted in the same seconds",
+    "creation_burst": "were created in the same burst",
+}
+
+
+def _sentence(gr: Group, n_posts: int, windows: dict[str, Any]) -> str:
+    """One human sentence: who, doing what, how far beyond chance."""
+    main = gr.signals[0]
+    ks = gr.kind_stats[main]
+    window = windows.get(main)
+    within = (
+        f" within {window:g} s"
+        if isinstance(window, int | float) and main != "creation_burst"
+        else ""
+    )
+    others = [s.replace("_", "-") for s in gr.signals[1:]]
+    more = f"; also {', '.join(others)}" if others else ""
+    return (
+        f"{gr.members.size} accounts {_VERBS.get(main, main)}{within}: "
+        f"{int(ks['observed'])} co-actions where chance expects {ks['expected']:.1f}"
+        f"{more} ({n_posts} posts)."
+    )

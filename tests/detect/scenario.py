@@ -1,0 +1,122 @@
+"""Small hand-made scenarios with known answers for the detector tests.
+
+Why hand-made: each test needs a case where the right answer is obvious to a human (these
+20 bots reposted the same 15 posts within seconds; those 400 people reposted one viral post
+within minutes), small enough that the whole folder runs in seconds. Times are seconds from
+an arbitrary origin; every random choice takes an explicit seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, base_manifest, write_json, write_table
+
+T0 = dt.datetime(2027, 4, 1, tzinfo=dt.UTC)
+DAY = 86_400.0
+
+WORDS = (
+    "vote election candidate debate france europe economy climate health school tax work "
+    "pension city village market justice police future young old family energy price rent "
+    "train road farm water sea river mountain music film book sport team coffee bread wine "
+    "cheese garden weather rain sun wind friday monday week morning night news radio paper"
+).split()
+
+
+class Builder:
+    """Accumulate posts and accounts, then write a Dataset folder."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.posts: list[dict[str, Any]] = []
+        self.accounts: dict[str, dict[str, Any]] = {}
+        self._n = 0
+
+    def account(self, aid: str, created: float | None = None) -> str:
+        if aid not in self.accounts:
+            self.accounts[aid] = {
+                "account_id": aid,
+                "platform": "x",
+                "handle": aid,
+                "created_at": None if created is None else T0 + dt.timedelta(seconds=created),
+            }
+        return aid
+
+    def post(self, account: str, t: float, **fields: Any) -> str:
+        self.account(account)
+        self._n += 1
+        pid = fields.pop("post_id", f"p{self._n:07d}")
+        row = {
+            "post_id": pid,
+            "platform": "x",
+            "account_id": account,
+            "created_at": T0 + dt.timedelta(seconds=float(t)),
+            "text": fields.pop("text", None),
+            "urls": fields.pop("urls", []),
+            "hashtags": fields.pop("hashtags", []),
+            "mentions": [],
+            "media": [],
+            "repost_of": fields.pop("repost_of", None),
+            "reply_to": fields.pop("reply_to", None),
+        }
+        assert not fields, fields
+        self.posts.append(row)
+        return pid
+
+    def random_text(self, n: int = 12) -> str:
+        return " ".join(self.rng.choice(WORDS, size=n))
+
+    def organic(self, n_accounts: int = 300, n_posts: int = 3000, days: float = 3.0) -> list[str]:
+        """Background: accounts posting texts, links from a long tail, common hashtags."""
+        accs = [self.account(f"org{i:04d}", created=-self.rng.uniform(30, 3000) * DAY)
+                for i in range(n_accounts)]
+        activity = self.rng.pareto(1.5, n_accounts) + 1
+        activity /= activity.sum()
+        who = self.rng.choice(n_accounts, size=n_posts, p=activity)
+        times = self.rng.uniform(0, days * DAY, n_posts)
+        for a, t in zip(who, times, strict=True):
+            kind = self.rng.random()
+            if kind < 0.3:
+                url = f"https://news.example/{int(self.rng.zipf(1.6)) % 5000}"
+                self.post(accs[a], t, text=self.random_text(), urls=[url])
+            elif kind < 0.5:
+                tag = ["election", "vote", "debate", "france", "economy"][self.rng.integers(5)]
+                self.post(accs[a], t, text=self.random_text(), hashtags=[tag])
+            else:
+                self.post(accs[a], t, text=self.random_text())
+        return accs
+
+    def write(self, path: Path) -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        write_table(pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA), path / "posts.parquet")
+        write_table(
+            pa.Table.from_pylist(list(self.accounts.values()), schema=ACCOUNTS_SCHEMA),
+            path / "accounts.parquet",
+        )
+        write_json(path / "manifest.json", base_manifest("dataset", posts=len(self.posts)))
+        return path
+
+
+def viral_cascade(b: Builder, accounts: list[str], start: float, minutes: float = 5.0) -> str:
+    """One popular post reposted by every one of ``accounts`` within a few minutes."""
+    seed = b.post("celebrity", start, text="Breaking: the debate is tonight at nine")
+    for a in accounts:
+        b.post(a, start + b.rng.exponential(minutes * 60 / 3), repost_of=seed)
+    return seed
+
+
+def bot_amplification(b: Builder, n_bots: int = 20, n_seeds: int = 15, start: float = 0.5 * DAY,
+                      prefix: str = "bot") -> list[str]:
+    """``n_bots`` accounts repost each of ``n_seeds`` posts within 30 s of it."""
+    bots = [b.account(f"{prefix}{i:03d}") for i in range(n_bots)]
+    for s in range(n_seeds):
+        t = start + s * 3 * 3600 + b.rng.uniform(0, 600)
+        seed = b.post(f"{prefix}_seed", t, text=b.random_text())
+        for bot in bots:
+            b.post(bot, t + b.rng.uniform(1, 30), repost_of=seed)
+    return bots
