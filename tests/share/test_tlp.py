@@ -85,6 +85,10 @@ def test_from_misp_tag():
     assert TLP.from_misp_tag("tlp:ex:chr") is None
 
 
+def test_clear_is_truthy_unlike_a_plain_zero():
+    assert bool(TLP.CLEAR) is True
+
+
 def test_strictest():
     assert strictest([TLP.GREEN, None, TLP.AMBER_STRICT, TLP.AMBER]) is TLP.AMBER_STRICT
     assert strictest([None]) is None

@@ -108,6 +108,11 @@ class TLP(IntEnum):
     def __str__(self) -> str:
         return self.label
 
+    def __bool__(self) -> bool:
+        # An IntEnum member of value 0 would be falsy; ``if level:`` must not treat CLEAR as
+        # "no marking".
+        return True
+
     @classmethod
     def parse(cls, text: str | TLP) -> TLP:
         """Read a TLP level written any usual way; ``WHITE`` (TLP 1.0) reads as ``CLEAR``."""

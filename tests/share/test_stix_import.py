@@ -1,0 +1,98 @@
+"""Importing partners' bundles: provenance, markings, de-duplication, bad input."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+
+import pytest
+from _findings import make_findings
+
+from vigie.errors import InputError
+from vigie.share.stix_export import export_stix, write_stix
+from vigie.share.stix_import import BundleStore, load_bundle
+from vigie.share.tlp import TLP
+
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def bundle(tmp_path):
+    exp = export_stix(make_findings(tmp_path), now=NOW)
+    return write_stix(exp, tmp_path / "bundle.json"), exp.bundle
+
+
+def test_import_records_provenance_and_dedups(tmp_path, bundle):
+    path, data = bundle
+    n = len(data["objects"])
+    with BundleStore(tmp_path / "store.sqlite") as store:
+        r1 = store.import_bundle(path, source="agence-etat", received_at=NOW)
+        assert (r1.n_objects, r1.added, r1.duplicates) == (n, n, 0)
+        later = datetime(2025, 3, 2, tzinfo=UTC)
+        r2 = store.import_bundle(data, source="plateforme", received_at=later)
+        assert (r2.added, r2.duplicates) == (0, n)
+        assert len(store.objects()) == n
+        campaign = store.objects(type="campaign")[0]
+        prov = store.provenance(campaign["id"])
+        assert [(p.source, p.tlp) for p in prov] == [
+            ("agence-etat", TLP.AMBER),
+            ("plateforme", TLP.AMBER),
+        ]
+        assert prov[0].received_at.startswith("2025-03-01")
+        # the DISARM attack-patterns came marked CLEAR, and the two TLP definitions are public
+        assert r1.by_tlp["TLP:CLEAR"] == len(store.objects(type="attack-pattern")) + 2
+        assert len(store.objects(max_tlp=TLP.GREEN)) == r1.by_tlp["TLP:CLEAR"]
+        assert [i["source"] for i in store.imports()] == ["agence-etat", "plateforme"]
+        assert store.objects(source="plateforme") == []
+
+
+def test_new_version_is_kept_beside_the_old(tmp_path, bundle):
+    _, data = bundle
+    with BundleStore(tmp_path / "s.sqlite") as store:
+        store.import_bundle(data, source="a", received_at=NOW)
+        v2 = copy.deepcopy(data)
+        camp = next(o for o in v2["objects"] if o["type"] == "campaign")
+        camp["modified"] = "2025-03-05T00:00:00.000Z"
+        camp["description"] = "updated"
+        r = store.import_bundle(v2, source="a", received_at=NOW, validate=False)
+        assert r.added == 1
+        assert store.get(camp["id"])["description"] == "updated"
+
+
+def test_unmarked_objects_take_the_bundle_marking_or_amber(tmp_path):
+    ident = {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": "identity--11111111-1111-4111-8111-111111111111",
+        "created": "2025-01-01T00:00:00.000Z",
+        "modified": "2025-01-01T00:00:00.000Z",
+        "name": "Someone",
+    }
+    b = {"type": "bundle", "id": "bundle--22222222-2222-4222-8222-222222222222", "objects": [ident]}
+    with BundleStore(tmp_path / "s.sqlite") as store:
+        r = store.import_bundle(b, source="x", received_at=NOW)
+        assert r.by_tlp == {"TLP:AMBER": 1}
+        assert store.provenance(ident["id"])[0].tlp is TLP.AMBER
+
+
+def test_bad_bundles_are_refused_with_the_file_named(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(InputError, match="bad.json: not valid JSON"):
+        load_bundle(bad)
+    bad.write_text(json.dumps({"type": "report"}))
+    with pytest.raises(InputError, match="not a STIX bundle"):
+        load_bundle(bad)
+    broken = {
+        "type": "bundle",
+        "id": "bundle--22222222-2222-4222-8222-222222222222",
+        "objects": [{"type": "campaign", "id": "campaign--x", "spec_version": "2.1"}],
+    }
+    bad.write_text(json.dumps(broken))
+    with pytest.raises(InputError, match="not valid STIX 2.1"):
+        load_bundle(bad)
+    with BundleStore(tmp_path / "s.sqlite") as store:
+        with pytest.raises(InputError):
+            store.import_bundle(bad, source="x")
+        assert store.objects() == [] and store.imports() == []
