@@ -1,0 +1,235 @@
+"""From detection to risk: observed DISARM techniques propose likelihood changes.
+
+``vigie detect`` writes, in a Findings folder, the DISARM techniques that each coordinated
+group's *observed* behaviour matches (``manifest.json`` → ``techniques``, and the
+``techniques`` column of ``groups.parquet``). An operational scenario whose elementary actions
+reference those techniques is no longer hypothetical: some of its steps are happening.
+
+The rule, stated so that an analyst can check it by hand:
+
+* a referenced technique is *supported* by an observation of the same id or of one of its
+  sub-techniques (``T0049.003`` observed supports a step referencing ``T0049``); a parent
+  observed does not support a more specific sub-technique reference;
+* only observations whose best group score is at least ``min_score`` count;
+* a supported action has, by definition, succeeded, and so have the actions before it on its
+  operating modes (one cannot amplify content one has not produced): they are re-rated as
+  certain — probability of success 4 (standard), success 4 and difficulty 0 (advanced) — and
+  the scenario's likelihood is recomputed with the study's own method and settings;
+* for an *express* scenario (no per-action ratings) the likelihood is raised by one level, or
+  to V4 when every action of one operating mode is supported;
+* a change is proposed only when the result is above the current (retained) likelihood.
+
+Nothing changes silently: ``accept`` writes an updated copy of the study where each accepted
+change is a *forced* likelihood with its evidence as justification, a dated note, and a minor
+version bump.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import VigieError
+from vigie.risk import scales
+from vigie.risk.compute import (
+    Results,
+    likelihood_advanced,
+    likelihood_standard,
+    operating_modes,
+    predecessors,
+)
+from vigie.risk.model import Study
+from vigie.schema import Findings, techniques_index
+
+
+@dataclass(frozen=True)
+class Observation:
+    technique: str
+    groups: tuple[str, ...]
+    accounts: int
+    max_score: float
+
+
+@dataclass
+class Match:
+    action: str
+    referenced: str
+    observed: list[Observation]
+
+
+@dataclass
+class Proposal:
+    scenario: str
+    method: str
+    current: str
+    proposed: str
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return scales.level_index(self.proposed) > scales.level_index(self.current)
+
+    def justification(self, source: str) -> str:
+        parts = []
+        for m in self.matches:
+            obs = "; ".join(
+                f"{o.technique} ({len(o.groups)} group(s) {', '.join(o.groups[:5])}"
+                f"{'…' if len(o.groups) > 5 else ''}, {o.accounts} accounts, "
+                f"max score {o.max_score:.2f})"
+                for o in m.observed
+            )
+            parts.append(f"action {m.action} [{m.referenced}] observed: {obs}")
+        return (
+            f"Evidence from findings {source}: "
+            + " | ".join(parts)
+            + f". Likelihood {self.current} -> {self.proposed}."
+        )
+
+
+def supports(referenced: str, observed: str) -> bool:
+    """True when ``observed`` is ``referenced`` or one of its sub-techniques."""
+    return observed == referenced or observed.startswith(referenced + ".")
+
+
+def observed_techniques(findings: str | Path) -> dict[str, Observation]:
+    """The techniques observed in a Findings folder.
+
+    Reads the ``techniques`` index of ``manifest.json``; when it is missing (an older
+    folder), rebuilds it from ``groups.parquet`` and ``members.parquet``. Groups listed in
+    ``groups.parquet`` but absent from the index are merged in, so neither source is ignored.
+    """
+    f = Findings(Path(findings)).check()
+    index: dict[str, Any] = dict(f.manifest().get("techniques") or {})
+    groups = f.groups()
+    if groups.num_rows:
+        rebuilt = techniques_index(groups, f.members())
+        for tid, entry in rebuilt.items():
+            cur = index.get(tid)
+            if cur is None:
+                index[tid] = entry
+            else:
+                merged = sorted(set(cur.get("groups", [])) | set(entry["groups"]))
+                index[tid] = {
+                    "groups": merged,
+                    "accounts": max(int(cur.get("accounts", 0)), int(entry["accounts"])),
+                    "max_score": max(float(cur.get("max_score", 0)), float(entry["max_score"])),
+                }
+    out: dict[str, Observation] = {}
+    for tid, e in index.items():
+        if not isinstance(e, dict):
+            raise VigieError(f"{f.manifest_path}: techniques.{tid} is not an object")
+        out[tid] = Observation(
+            technique=tid,
+            groups=tuple(e.get("groups", [])),
+            accounts=int(e.get("accounts", 0)),
+            max_score=float(e.get("max_score", 0.0)),
+        )
+    return out
+
+
+def _ancestors(preds: dict[str, list[str]], start: set[str]) -> set[str]:
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        for p in preds.get(todo.pop(), []):
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)
+    return seen
+
+
+def propose(
+    study: Study,
+    results: Results,
+    observed: dict[str, Observation],
+    *,
+    min_score: float = 0.5,
+) -> list[Proposal]:
+    """One proposal per operational scenario with at least one supported action."""
+    kept = {t: o for t, o in observed.items() if o.max_score >= min_score}
+    proposals: list[Proposal] = []
+    for os_ in study.operational_scenarios:
+        matches = []
+        for a in os_.actions:
+            obs = [o for t, o in sorted(kept.items()) if supports(a.technique, t)]
+            if obs:
+                matches.append(Match(a.id, a.technique, obs))
+        if not matches:
+            continue
+        current = str(results.operational[os_.id].likelihood.value)
+        done = _ancestors(predecessors(os_.actions), {m.action for m in matches})
+        if os_.method == "express":
+            modes = operating_modes(os_.actions)
+            if any(set(m) <= done for m in modes):
+                new = "V4"
+            else:
+                new = f"V{min(4, scales.level_index(current) + 1)}"
+        else:
+            actions = [
+                a.model_copy(update={"success": 4, "difficulty": 0}) if a.id in done else a
+                for a in os_.actions
+            ]
+            if os_.method == "standard":
+                new, _ = likelihood_standard(actions, study.settings.standard.success_to_likelihood)
+            else:
+                new, _ = likelihood_advanced(actions, study.settings.advanced.table)
+        proposed = max(current, new, key=scales.level_index)
+        proposals.append(Proposal(os_.id, os_.method, current, proposed, matches))
+    return proposals
+
+
+def bump_version(version: str) -> str:
+    """``1.3`` -> ``1.4``."""
+    major, minor = version.split(".")
+    return f"{major}.{int(minor) + 1}"
+
+
+def accept(
+    raw: dict[str, Any],
+    proposals: list[Proposal],
+    *,
+    source: str,
+    today: dt.date,
+    author: str | None = None,
+) -> dict[str, Any]:
+    """A copy of the raw study with each *changed* proposal recorded as a forced likelihood,
+    a dated note and a minor version bump. The caller re-checks and writes it."""
+    changed = [p for p in proposals if p.changed]
+    if not changed:
+        raise VigieError("no likelihood change to accept")
+    data = copy.deepcopy(raw)
+    by_id = {x.get("id"): x for x in data.get("operational_scenarios", [])}
+    for p in changed:
+        os_ = by_id[p.scenario]
+        forced = os_.setdefault("forced", {}) or {}
+        os_["forced"] = forced
+        entry: dict[str, Any] = {
+            "value": p.proposed,
+            "justification": p.justification(source),
+            "date": today,
+            "source": f"evidence:{source}",
+        }
+        if author:
+            entry["author"] = author
+        forced["likelihood"] = entry
+    info = data["study"]
+    old = str(info["version"])
+    info["version"] = bump_version(old)
+    note: dict[str, Any] = {
+        "date": today,
+        "text": (
+            f"Version {info['version']}: accepted likelihood changes from findings {source}: "
+            + ", ".join(f"{p.scenario} {p.current}->{p.proposed}" for p in changed)
+            + "."
+        ),
+    }
+    if author:
+        note["author"] = author
+    data.setdefault("notes", [])
+    if data["notes"] is None:
+        data["notes"] = []
+    data["notes"].append(note)
+    return data

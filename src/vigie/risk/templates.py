@@ -1,0 +1,41 @@
+"""The study templates shipped as package data (``vigie/risk/templates/*.yaml``).
+
+Why copy the text rather than dump a model: the templates are commented for the analyst who
+edits them by hand, and the comments must survive ``vigie risk new``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from vigie.atomic import atomic_file
+from vigie.errors import VigieError
+
+TEMPLATES: dict[str, str] = {
+    "election-fr": "election-fr.yaml",
+    "election-en": "election-en.yaml",
+}
+"""Template name -> file under ``vigie/risk/templates``."""
+
+
+def template_text(name: str) -> str:
+    """The YAML text of template ``name``."""
+    try:
+        fname = TEMPLATES[name]
+    except KeyError:
+        raise VigieError(
+            f"unknown template {name!r} (choose one of: {', '.join(TEMPLATES)})"
+        ) from None
+    return resources.files("vigie.risk").joinpath("templates", fname).read_text("utf-8")
+
+
+def write_template(name: str, out: str | Path, *, overwrite: bool = False) -> Path:
+    """Write template ``name`` to ``out`` (atomically); refuse to overwrite unless asked."""
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise VigieError(f"{out}: already exists (use --force to overwrite it)")
+    text = template_text(name)
+    with atomic_file(out) as fh:
+        fh.write(text)
+    return out
