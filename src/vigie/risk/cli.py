@@ -1,7 +1,144 @@
-"""``vigie risk …`` sub-commands."""
+"""``vigie risk …`` sub-commands: thin wiring over the risk package (no logic here).
+
+Heavy imports (pydantic models, Jinja2, openpyxl) happen inside the commands so that
+``vigie --help`` stays instant.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
 
 import typer
 
 app = typer.Typer(no_args_is_help=True)
+
+STUDY_ARG = typer.Argument(..., help="Study file (YAML, or JSON by extension).")
+
+
+def _load(study: Path):
+    from vigie.progress import err_console
+    from vigie.risk.check import load_study
+
+    s, rep = load_study(study)
+    for w in rep.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+    return s, rep
+
+
+@app.command("new")
+def new(
+    template: str = typer.Option(..., "--template", "-t", help="election-fr or election-en."),
+    out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="File to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Start a study from a template (a complete, realistic presidential-campaign study)."""
+    from vigie.risk.templates import write_template
+
+    path = write_template(template, out, overwrite=force)
+    typer.echo(f"wrote {path} (template {template}); edit it, then: vigie risk check {path}")
+
+
+@app.command("check")
+def check(study: Path = STUDY_ARG) -> None:
+    """Check a study: every error is listed at once with its path; warnings do not fail."""
+    s, rep = _load(study)
+    typer.echo(
+        f"{study}: OK — study {s.study.id} v{s.study.version} ({s.study.marking}), "
+        f"{len(s.risks)} risks, {len(rep.warnings)} warning(s)"
+    )
+
+
+@app.command("compute")
+def compute_cmd(
+    study: Path = STUDY_ARG,
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Compute relevance, threat levels, severities, likelihoods and risk levels."""
+    from vigie.risk.compute import compute
+    from vigie.risk.tables import print_results, results_json
+
+    s, _ = _load(study)
+    res = compute(s)
+    if as_json:
+        typer.echo(results_json(res))
+    else:
+        print_results(s, res)
+
+
+@app.command("report")
+def report(
+    study: Path = STUDY_ARG,
+    html: Path = typer.Option(..., "--html", help="HTML file to write (self-contained)."),
+) -> None:
+    """Write the steering-committee report (risk maps, ecosystem radar, scenario graphs…)."""
+    from vigie.risk.compute import compute
+    from vigie.risk.report_html import write_report
+
+    s, _ = _load(study)
+    res = compute(s)
+    write_report(s, res, html)
+    typer.echo(f"wrote {html} ({len(res.forced)} forced value(s) flagged)")
+
+
+@app.command("export")
+def export(
+    study: Path = STUDY_ARG,
+    xlsx: Path = typer.Option(..., "--xlsx", help="Excel workbook to write."),
+) -> None:
+    """Export the study and its results as an Excel workbook (one sheet per table)."""
+    from vigie.risk.compute import compute
+    from vigie.risk.export_xlsx import write_xlsx
+
+    s, _ = _load(study)
+    write_xlsx(s, compute(s), xlsx)
+    typer.echo(f"wrote {xlsx}")
+
+
+@app.command("evidence")
+def evidence(
+    study: Path = STUDY_ARG,
+    findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
+    min_score: float = typer.Option(0.5, help="Ignore techniques whose best group scores less."),
+    accept: bool = typer.Option(False, "--accept", help="Write an updated study with the changes."),
+    only: list[str] = typer.Option([], "--only", help="Accept only these scenario ids."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Updated study (default: <study>-v<new version>.<ext>)."
+    ),
+    author: str | None = typer.Option(None, help="Who accepts (recorded in the study)."),
+    date: str | None = typer.Option(None, help="Date recorded (YYYY-MM-DD; default today UTC)."),
+) -> None:
+    """Propose likelihood changes from the DISARM techniques observed in a Findings folder."""
+    from vigie.errors import VigieError
+    from vigie.risk import evidence as ev
+    from vigie.risk.check import StudyError, load_raw, validate
+    from vigie.risk.compute import compute
+    from vigie.risk.tables import print_proposals, write_study
+
+    s, _ = _load(study)
+    res = compute(s)
+    observed = ev.observed_techniques(findings)
+    proposals = ev.propose(s, res, observed, min_score=min_score)
+    print_proposals(proposals, findings, len(observed))
+    if not accept:
+        if any(p.changed for p in proposals):
+            typer.echo("nothing written: re-run with --accept to record these changes")
+        return
+    if only:
+        unknown = set(only) - {p.scenario for p in proposals}
+        if unknown:
+            raise VigieError(f"--only: no proposal for {', '.join(sorted(unknown))}")
+        proposals = [p for p in proposals if p.scenario in only]
+    try:
+        today = dt.date.fromisoformat(date) if date else dt.datetime.now(dt.UTC).date()
+    except ValueError:
+        raise VigieError(f"--date: {date!r} is not YYYY-MM-DD") from None
+    raw = load_raw(study)
+    new = ev.accept(raw, proposals, source=str(findings), today=today, author=author)
+    _, rep = validate(new)
+    if rep.errors:
+        raise StudyError("updated study", rep.errors)
+    version = new["study"]["version"]
+    target = out or study.with_name(f"{study.stem}-v{version}{study.suffix}")
+    write_study(new, target)
+    typer.echo(f"wrote {target} (version {version}); the changes are flagged as forced values")

@@ -1,0 +1,178 @@
+"""The study and its results as an Excel workbook, one sheet per EBIOS RM table.
+
+Why: many security officers and steering committees work in spreadsheets; the workbook gives
+them every input and every computed value (with forced values marked and their computed
+counterpart kept) without having to read YAML. It is an export, not a second source of truth:
+edits belong in the study file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vigie.atomic import atomic_path
+from vigie.risk import scales
+from vigie.risk.compute import Results, Value
+from vigie.risk.model import Study
+from vigie.risk.report_html import technique_label
+
+FILL = {"low": "7FBF7F", "moderate": "F2B84B", "high": "E0605A"}
+FORCED_FILL = "FFE9A8"
+
+
+def _v(v: Value) -> Any:
+    return f"{v.value} (forced; computed {v.computed})" if v.is_forced else v.value
+
+
+def sheets(study: Study, res: Results) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Sheet name -> (header, rows); kept separate from openpyxl so it is easy to test."""
+    lang = study.study.lang
+
+    def lab(table: dict, code: Any) -> str:
+        return scales.label(table, code, lang)
+
+    info = study.study
+    out: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    out["Study"] = (
+        ["field", "value"],
+        [
+            ["id", info.id],
+            ["title", info.title],
+            ["version", info.version],
+            ["marking", info.marking],
+            ["organisation", info.organisation],
+            ["date", info.date],
+            ["authors", ", ".join(info.authors)],
+            ["review.last", info.review.last],
+            ["review.next", info.review.next],
+            ["schema_version", study.schema_version],
+        ],
+    )
+    out["Business values"] = (
+        ["id", "name", "nature", "owner", "missions"],
+        [[b.id, b.name, b.nature, b.owner, ", ".join(b.missions)] for b in study.business_values],
+    )
+    out["Feared events"] = (
+        ["id", "name", "business values", "severity", "severity label", "covered by"],
+        [
+            [
+                f.id,
+                f.name,
+                ", ".join(f.business_values),
+                f.severity,
+                lab(scales.SEVERITY, f.severity),
+                ", ".join(res.coverage.get(f.id, [])),
+            ]
+            for f in study.feared_events
+        ],
+    )
+    out["Baseline"] = (
+        ["id", "name", "status", "gaps (justification)"],
+        [
+            [
+                b.id,
+                b.name,
+                lab(scales.BASELINE_STATUS, b.status),
+                "; ".join(f"{g.description} ({g.justification})" for g in b.gaps),
+            ]
+            for b in study.baseline
+        ],
+    )
+    out["Risk sources"] = (
+        ["pair", "source", "objective", "motivation", "resources", "activity", "score",
+         "relevance", "retained", "justification"],
+        [
+            [p.id, p.source, p.objective, p.motivation, p.resources, p.activity,
+             res.pairs[p.id].score, _v(res.pairs[p.id].relevance), p.retained, p.justification]
+            for p in study.risk_pairs
+        ],
+    )  # fmt: skip
+    out["Ecosystem"] = (
+        ["id", "name", "category", "dependency", "penetration", "maturity", "trust", "threat",
+         "zone", "residual threat", "residual zone"],
+        [
+            [s.id, s.name, s.category, s.dependency, s.penetration, s.maturity, s.trust,
+             _v(res.stakeholders[s.id].threat), res.stakeholders[s.id].zone,
+             _v(res.stakeholders[s.id].residual_threat), res.stakeholders[s.id].residual_zone]
+            for s in study.stakeholders
+        ],
+    )  # fmt: skip
+    out["Strategic scenarios"] = (
+        ["id", "name", "pair", "path", "stakeholders", "feared events", "severity"],
+        [
+            [ss.id, ss.name, ss.pair, p.id, " -> ".join(p.stakeholders),
+             ", ".join(ss.feared_events), _v(res.strategic[ss.id].severity)]
+            for ss in study.strategic_scenarios
+            for p in ss.paths
+        ],
+    )  # fmt: skip
+    out["Operational actions"] = (
+        ["scenario", "method", "likelihood", "action", "phase", "description", "technique",
+         "success", "difficulty", "in easiest mode"],
+        [
+            [o.id, o.method, _v(res.operational[o.id].likelihood), a.id,
+             lab(scales.PHASE, a.phase), a.description, technique_label(a.technique, lang),
+             a.success, a.difficulty, a.id in res.operational[o.id].easiest_mode]
+            for o in study.operational_scenarios
+            for a in o.actions
+        ],
+    )  # fmt: skip
+    out["Risks"] = (
+        ["risk", "scenario", "severity", "likelihood", "level", "strategy", "measures",
+         "residual severity", "residual likelihood", "residual level"],
+        [
+            [r.id, r.operational_scenario, res.risks[r.id].severity, res.risks[r.id].likelihood,
+             _v(res.risks[r.id].level), r.strategy, ", ".join(r.measures),
+             res.risks[r.id].residual_severity, res.risks[r.id].residual_likelihood,
+             _v(res.risks[r.id].residual_level)]
+            for r in study.risks
+        ],
+    )  # fmt: skip
+    out["Measures"] = (
+        ["id", "name", "category", "owner", "cost", "deadline", "progress %", "stakeholders"],
+        [
+            [m.id, m.name, lab(scales.MEASURE_CATEGORY, m.category), m.owner, m.cost,
+             m.deadline, m.progress, ", ".join(m.stakeholders)]
+            for m in study.measures
+        ],
+    )  # fmt: skip
+    out["Forced values"] = (
+        ["item", "computed", "retained", "justification", "source", "date"],
+        [[f.path, f.computed, f.value, f.justification, f.source, f.date] for f in res.forced],
+    )
+    return out
+
+
+def write_xlsx(study: Study, res: Results, out: str | Path) -> Path:
+    """Write the workbook atomically."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    out = Path(out)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for name, (header, rows) in sheets(study, res).items():
+        ws = wb.create_sheet(name)
+        ws.append(header)
+        for c in ws[1]:
+            c.font = bold
+        for row in rows:
+            ws.append([str(v) if isinstance(v, list | tuple) else v for v in row])
+        ws.freeze_panes = "A2"
+        for col in ws.columns:
+            width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+            ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, str):
+                    if "(forced;" in c.value:
+                        c.fill = PatternFill("solid", fgColor=FORCED_FILL)
+                    elif c.value in FILL:
+                        c.fill = PatternFill("solid", fgColor=FILL[c.value])
+    wb.properties.title = study.study.title
+    wb.properties.keywords = study.study.marking
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+    return out
