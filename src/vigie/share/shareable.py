@@ -112,6 +112,19 @@ class ShareView:
         return self.form is Form.HASHED
 
 
+def describe_group(g: SharedGroup) -> str:
+    """What a group did, in words a partner can share: evidence only, no attribution."""
+    signals = ", ".join(g.signals) or "no recorded signal"
+    parts = [
+        f"{g.n_members} accounts acting in coordination ({signals}); "
+        f"coordination score {g.score:.2f}.",
+        "This describes observed behaviour only: no attribution is claimed.",
+    ]
+    if g.summary:
+        parts.insert(0, g.summary)
+    return " ".join(parts)
+
+
 def findings_tlp(findings: Findings) -> TLP | None:
     """The marking an analyst set in the Findings manifest (key ``tlp``), if any."""
     raw = findings.manifest().get("tlp")

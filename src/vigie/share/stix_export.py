@@ -42,7 +42,7 @@ from vigie.atomic import atomic_file
 from vigie.errors import VigieError
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
-from vigie.share.shareable import ShareView, prepare
+from vigie.share.shareable import ShareView, describe_group, prepare
 from vigie.share.tlp import TLP, marking_definition
 
 NAMESPACE = uuid.UUID("6f1d3a52-8a7e-4f0b-9c39-2b1f4e0c7d11")
@@ -91,18 +91,6 @@ def _ts(value: datetime | None, default: datetime) -> datetime:
     if value is None:
         return default
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _campaign_description(g: Any) -> str:
-    signals = ", ".join(g.signals) or "no recorded signal"
-    parts = [
-        f"{g.n_members} accounts acting in coordination ({signals}); "
-        f"coordination score {g.score:.2f}.",
-        "This describes observed behaviour only: no attribution is claimed.",
-    ]
-    if g.summary:
-        parts.insert(0, g.summary)
-    return " ".join(parts)
 
 
 def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str, Any]:
@@ -162,7 +150,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
         campaign = v21.Campaign(
             id=_sid("campaign", view, g.group_id),
             name=f"Coordinated group {g.group_id}",
-            description=_campaign_description(g),
+            description=describe_group(g),
             first_seen=first,
             last_seen=last,
             confidence=max(0, min(100, round(g.score * 100))),

@@ -1,0 +1,229 @@
+"""Findings → a MISP event (PyMISP), redacted for one partner like the STIX export.
+
+Why MISP as well as STIX: many CERTs, platforms and NGOs in the disinformation community
+(the DISARM and FIMI ISAC ecosystems) run MISP; its ``microblog`` and ``narrative`` objects
+and the DISARM galaxy are the way they already describe influence operations.
+
+Mapping (reads the same redacted ``ShareView`` as the STIX export, so both leak the same):
+
+- the event: ``info`` names the findings, threat level "undefined" (we report behaviour, not
+  a threat assessment), analysis "ongoing"; tags ``tlp:<level>`` and, per DISARM technique
+  observed, ``misp-galaxy:disarm-techniques="<technique name>"``;
+- per group: a ``narrative`` object (``narrative-summary``: what was observed, no attribution
+  claimed); a ``user-account`` object per account (``user-id`` hashed in the hashed form,
+  ``username``/``display-name`` only when the form keeps handles); a ``url`` attribute per
+  shared URL, or in the hashed form a ``sha256`` attribute (category "External analysis",
+  commented as the hash of a canonical URL); a ``microblog`` object per quoted evidence post
+  (dropped in the hashed form), referencing its narrative;
+- analyst notes the policy lets through → ``text`` attributes commented "analyst note".
+
+Distribution (``distribution_for``), from the marking and the partner:
+
+==========================  ===========================================================
+TLP:CLEAR                   3 — all communities
+partner with a sharing group 4 — that sharing group (``misp_sharing_group`` in the registry)
+TLP:GREEN                   1 — this community only
+AMBER, AMBER+STRICT, RED    0 — the receiving organisation only
+==========================  ===========================================================
+
+Objects and attributes inherit the event's distribution (5). UUIDs are derived from the
+Findings and the form, so re-exports are identical. Every object is checked against its
+PyMISP template (known relations, required attributes) before the event is returned.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from vigie import disarm
+from vigie.atomic import atomic_file
+from vigie.errors import VigieError
+from vigie.share.partners import Partner, Producer
+from vigie.share.shareable import ShareView, describe_group, prepare
+from vigie.share.stix_export import stable_uuid
+from vigie.share.tlp import TLP
+
+GALAXY = "disarm-techniques"
+
+_MICROBLOG_TYPES = {
+    "twitter": "Twitter",
+    "x": "Twitter",
+    "facebook": "Facebook",
+    "linkedin": "LinkedIn",
+    "reddit": "Reddit",
+    "instagram": "Instagram",
+}
+_ACCOUNT_TYPES = {"facebook", "twitter", "skype"}  # user-account template vocabulary we meet
+
+
+def distribution_for(tlp: TLP, partner: Partner | None) -> tuple[int, str | None]:
+    """MISP distribution level and sharing-group name for an export (see module docstring)."""
+    if tlp is TLP.CLEAR:
+        return 3, None
+    if partner is not None and partner.misp_sharing_group:
+        return 4, partner.misp_sharing_group
+    if tlp is TLP.GREEN:
+        return 1, None
+    return 0, None
+
+
+def galaxy_tag(technique_id: str) -> str:
+    """The DISARM galaxy tag of a technique (the cluster value is the technique's name)."""
+    return f'misp-galaxy:{GALAXY}="{disarm.technique(technique_id).name}"'
+
+
+@dataclass
+class MispExport:
+    event: Any  # pymisp.MISPEvent
+    view: ShareView
+
+    def to_json(self) -> str:
+        data = json.loads(self.event.to_json())
+        return json.dumps({"Event": data}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def check_objects(event: Any) -> None:
+    """Raise ``VigieError`` unless every object matches its template (known relations,
+    required attributes): a malformed object is a vigie bug, not something to ship."""
+    import pymisp
+
+    for obj in event.objects:
+        template = obj._definition or {}
+        known = set(template.get("attributes", {}))
+        for a in obj.attributes:
+            if a.object_relation not in known:
+                raise VigieError(f"MISP {obj.name}: unknown relation {a.object_relation!r}")
+        try:
+            obj._validate()
+        except pymisp.exceptions.InvalidMISPObject as exc:
+            raise VigieError(f"MISP {obj.name} object is invalid: {exc}") from None
+
+
+def build_event(view: ShareView, partner: Partner | None, producer: Producer, now: datetime):
+    """The MISP event (a ``pymisp.MISPEvent``) for an already-redacted view."""
+    from pymisp import MISPEvent, MISPObject, MISPSharingGroup
+
+    def uid(*parts: str) -> str:
+        return str(stable_uuid("/".join([view.key, view.form.value, "misp", *parts])))
+
+    ev = MISPEvent()
+    ev.uuid = uid("event")
+    ev.info = (
+        f"vigie: coordinated inauthentic behaviour, {len(view.groups)} groups "
+        f"({view.tlp.label}, {view.form.value} form, from {producer.name})"
+    )
+    last = [g.last_seen for g in view.groups if g.last_seen is not None]
+    ev.date = max(last).date() if last else date(now.year, now.month, now.day)
+    ev.threat_level_id = 4
+    ev.analysis = 1
+    distribution, group = distribution_for(view.tlp, partner)
+    ev.distribution = distribution
+    if group is not None:
+        sg = MISPSharingGroup()
+        sg.from_dict(name=group, uuid=str(stable_uuid(f"misp-sharing-group/{group}")))
+        ev.SharingGroup = sg
+    ev.add_tag(view.tlp.misp_tag)
+    techniques = sorted({t for g in view.groups for t in g.techniques})
+    for tid in techniques:
+        ev.add_tag(galaxy_tag(tid))
+
+    for g in view.groups:
+        narrative = MISPObject("narrative", strict=True)
+        narrative.uuid = uid(g.group_id, "narrative")
+        narrative.comment = f"Coordinated group {g.group_id}"
+        narrative.add_attribute("narrative-summary", value=describe_group(g))
+        narrative.attributes[-1].uuid = uid(g.group_id, "narrative", "summary")
+        ev.add_object(narrative)
+        for a in g.accounts:
+            acc = MISPObject("user-account", strict=True)
+            acc.uuid = uid(g.group_id, "account", a.user_id)
+            acc.comment = f"Member of coordinated group {g.group_id}"
+            acc.add_attribute("user-id", value=a.user_id)
+            if a.handle:
+                acc.add_attribute("username", value=a.handle)
+            if a.display_name:
+                acc.add_attribute("display-name", value=a.display_name)
+            if a.platform in _ACCOUNT_TYPES:
+                acc.add_attribute("account-type", value=a.platform)
+            desc = f"platform: {a.platform}"
+            if a.hashed:
+                desc += "; user-id is the SHA-256 of platform:account_id"
+            acc.add_attribute("description", value=desc)
+            for i, attr in enumerate(acc.attributes):
+                attr.uuid = uid(g.group_id, "account", a.user_id, str(i))
+            ref = acc.add_reference(narrative.uuid, "member-of")
+            ref.uuid = uid(g.group_id, "account", a.user_id, "ref")
+            ev.add_object(acc)
+        for u in g.urls:
+            if u.value is not None:
+                attr = ev.add_attribute(
+                    "url",
+                    u.value,
+                    category="Network activity",
+                    to_ids=False,
+                    comment=f"Shared in coordination by group {g.group_id}",
+                )
+            else:
+                attr = ev.add_attribute(
+                    "sha256",
+                    u.sha256,
+                    category="External analysis",
+                    to_ids=False,
+                    comment=f"SHA-256 of a canonical URL shared in coordination by group "
+                    f"{g.group_id} (not a file hash)",
+                )
+            attr.uuid = uid(g.group_id, "url", u.value or u.sha256 or "")
+        for p in g.evidence:
+            if not p.text:
+                continue
+            mb = MISPObject("microblog", strict=True)
+            mb.uuid = uid(g.group_id, "post", p.post_id)
+            mb.comment = f"Evidence ({p.kind}) for coordinated group {g.group_id}"
+            mb.add_attribute("post", value=p.text)
+            mb.add_attribute("username", value=p.account)
+            platform = next((a.platform for a in g.accounts if a.user_id == p.account), "")
+            mb.add_attribute("type", value=_MICROBLOG_TYPES.get(platform.lower(), "Other"))
+            if p.created_at is not None:
+                mb.add_attribute("creation-date", value=p.created_at)
+            for i, attr in enumerate(mb.attributes):
+                attr.uuid = uid(g.group_id, "post", p.post_id, str(i))
+            ref = mb.add_reference(narrative.uuid, "related-to")
+            ref.uuid = uid(g.group_id, "post", p.post_id, "ref")
+            ev.add_object(mb)
+    for i, n in enumerate(view.notes):
+        where = f" (group {n.group_id})" if n.group_id else ""
+        attr = ev.add_attribute(
+            "text", n.text, category="Other", to_ids=False, comment=f"analyst note{where}"
+        )
+        attr.uuid = uid("note", str(i))
+    check_objects(ev)
+    return ev
+
+
+def export_misp(
+    findings: Any,
+    *,
+    tlp: TLP | str | None = None,
+    partner: Partner | None = None,
+    recipient: str | None = None,
+    producer: Producer | None = None,
+    salt: bytes | str | None = None,
+    now: datetime | None = None,
+) -> MispExport:
+    """Export a Findings folder as a MISP event for ``partner`` (``None``: internal, full)."""
+    view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
+    when = now or datetime.now(UTC).replace(microsecond=0)
+    event = build_event(view, partner, producer or Producer(), when)
+    return MispExport(event=event, view=view)
+
+
+def write_misp(export: MispExport, path: str | Path) -> Path:
+    """Write the event as MISP JSON (``{"Event": …}``), atomically."""
+    p = Path(path)
+    with atomic_file(p) as fh:
+        fh.write(export.to_json())
+    return p

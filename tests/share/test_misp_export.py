@@ -1,0 +1,123 @@
+"""MISP export: tags, galaxy, distribution, template-valid objects, JSON round trip."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from _findings import PRIVATE_NOTE, PUBLIC_NOTE, URL_A, URL_B, make_findings
+from pymisp import MISPEvent
+
+from vigie import disarm
+from vigie.share.misp_export import distribution_for, export_misp, galaxy_tag, write_misp
+from vigie.share.partners import example_partners_path, load_partners
+from vigie.share.policy import hash_value
+from vigie.share.tlp import TLP
+
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
+REG = load_partners(example_partners_path())
+
+
+@pytest.fixture
+def findings(tmp_path):
+    return make_findings(tmp_path)
+
+
+def _shape(ev):
+    attrs = sorted((a.type, str(a.value), a.category) for a in ev.attributes)
+    tags = sorted(t.name for t in ev.tags)
+    objs = sorted(
+        (
+            o.name,
+            o.uuid,
+            tuple(sorted((a.object_relation, str(a.value)) for a in o.attributes)),
+            tuple(sorted((r.relationship_type, r.referenced_uuid) for r in o.references)),
+        )
+        for o in ev.objects
+    )
+    return attrs, tags, objs
+
+
+def test_full_export_content(findings):
+    exp = export_misp(findings, producer=REG.producer, now=NOW)
+    ev = exp.event
+    tags = {t.name for t in ev.tags}
+    assert "tlp:amber" in tags
+    for tid in ("T0049.003", "T0119", "T0084.001"):
+        assert f'misp-galaxy:disarm-techniques="{disarm.technique(tid).name}"' in tags
+    assert galaxy_tag("T0119") == (
+        f'misp-galaxy:disarm-techniques="{disarm.technique("T0119").name}"'
+    )
+    names = [o.name for o in ev.objects]
+    assert names.count("narrative") == 2
+    assert names.count("user-account") == 5
+    assert names.count("microblog") == 3
+    assert sorted(a.value for a in ev.attributes if a.type == "url") == sorted([URL_A, URL_B])
+    notes = {a.value for a in ev.attributes if a.type == "text"}
+    assert notes == {PRIVATE_NOTE, PUBLIC_NOTE}
+    assert int(ev.distribution) == 0  # AMBER, internal: organisation only
+    for o in ev.objects:
+        o._validate()  # required attributes per the PyMISP template
+        assert {a.object_relation for a in o.attributes} <= set(o._definition["attributes"])
+    mb = next(o for o in ev.objects if o.name == "microblog")
+    assert mb.references and mb.references[0].relationship_type == "related-to"
+    narr = next(o for o in ev.objects if o.name == "narrative")
+    assert (
+        "no attribution is claimed" in narr.get_attributes_by_relation("narrative-summary")[0].value
+    )
+
+
+@pytest.mark.parametrize("partner", REG.names())
+def test_round_trip_to_json_and_back(findings, partner):
+    p = REG.get(partner)
+    tlp = TLP.CLEAR  # every partner may receive CLEAR: all forms are exercised
+    exp = export_misp(findings, tlp=tlp, partner=p, now=NOW)
+    text = exp.event.to_json()
+    back = MISPEvent()
+    back.load(text)
+    assert _shape(back) == _shape(exp.event)
+    assert back.uuid == exp.event.uuid and back.info == exp.event.info
+    # the file written by write_misp loads too
+    assert json.loads(exp.to_json())["Event"]["uuid"] == exp.event.uuid
+
+
+def test_low_trust_event_has_no_handles_urls_or_posts(findings):
+    exp = export_misp(findings, partner=REG.get("observatoire"), now=NOW)
+    text = exp.event.to_json()
+    for secret in ("kiki_1", "Kiki", URL_A, "leak.example", PRIVATE_NOTE, "Vote on Monday"):
+        assert secret not in text, secret
+    assert [o.name for o in exp.event.objects].count("microblog") == 0
+    hashes = sorted(a.value for a in exp.event.attributes if a.type == "sha256")
+    assert hashes == sorted(hash_value(u) for u in (URL_A, URL_B))
+    ids = {
+        a.value
+        for o in exp.event.objects
+        if o.name == "user-account"
+        for a in o.attributes
+        if a.object_relation == "user-id"
+    }
+    assert hash_value("twitter:111") in ids and "111" not in ids
+
+
+def test_distribution_mapping(findings):
+    plat = REG.get("plateforme")  # has a sharing group
+    obs = REG.get("observatoire")  # has none
+    assert distribution_for(TLP.CLEAR, plat) == (3, None)
+    assert distribution_for(TLP.GREEN, plat) == (4, "elections-platforms")
+    assert distribution_for(TLP.GREEN, obs) == (1, None)
+    assert distribution_for(TLP.AMBER, obs) == (0, None)
+    assert distribution_for(TLP.RED, None) == (0, None)
+    exp = export_misp(findings, tlp="AMBER+STRICT", partner=plat, now=NOW)
+    back = MISPEvent()
+    back.load(exp.event.to_json())
+    assert int(back.distribution) == 4 and back.SharingGroup.name == "elections-platforms"
+    assert "tlp:amber+strict" in {t.name for t in back.tags}
+
+
+def test_reexport_identical_and_written(findings, tmp_path):
+    a = export_misp(findings, now=NOW).to_json()
+    b = export_misp(findings, now=NOW)
+    assert a == b.to_json()
+    out = write_misp(b, tmp_path / "event.json")
+    assert json.loads(out.read_text()) == json.loads(a)
