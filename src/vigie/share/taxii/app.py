@@ -41,6 +41,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigie import __version__
 from vigie.share.audit import AuditLog
+from vigie.share.compare import CompareService
 from vigie.share.partners import Registry
 from vigie.share.taxii import access
 from vigie.share.taxii.access import Caller
@@ -84,11 +85,17 @@ class ServerState:
     fail_limiter: RateLimiter
     roots: dict[str, ApiRootConfig]
     collections: dict[tuple[str, str], CollectionConfig]
+    compare: CompareService | None = None
 
 
 def build_state(
-    config: ServerConfig, registry: Registry, store: Store | None = None
+    config: ServerConfig,
+    registry: Registry,
+    store: Store | None = None,
+    compare: CompareService | None = None,
 ) -> ServerState:
+    """Open the database and gather what the routes need. ``compare`` (optional) serves
+    private comparisons on the same application (``/compare/v1/``)."""
     store = store or Store(config.resolved_db_url())
 
     def is_known(user: str) -> bool:
@@ -106,6 +113,7 @@ def build_state(
         fail_limiter=RateLimiter(AUTH_FAIL_RATE, AUTH_FAIL_BURST),
         roots=roots,
         collections=colls,
+        compare=compare,
     )
 
 
@@ -581,6 +589,25 @@ class Routes:
             )
         return status
 
+    def compare_info(self, request: Request) -> JSONResponse:
+        caller = self.caller(request, accept=False)
+        service = self._compare(caller)
+        return JSONResponse(service.info())
+
+    async def compare_run(self, request: Request) -> JSONResponse:
+        caller = self.caller(request, accept=False)
+        service = self._compare(caller)
+        try:
+            body = json.loads(await request.body())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise TaxiiError(400, "Bad Request", f"body is not valid JSON ({exc})") from None
+        return JSONResponse(service.answer(caller.user, f"partner:{caller.partner.key}", body))
+
+    def _compare(self, caller: Caller) -> CompareService:
+        if self.s.compare is None:
+            raise TaxiiError(404, "Not Found", "this server does not offer private comparison")
+        return self.s.compare
+
     def status(self, request: Request, root: str, status_id: str) -> JSONResponse:
         caller = self.caller(request)
         self.root(caller, root)
@@ -591,8 +618,11 @@ class Routes:
         return taxii_response(rec.detail)
 
 
-def create_app(state: ServerState) -> FastAPI:
-    """The FastAPI application for ``state`` (tests build it directly; the CLI via ``serve``)."""
+def create_app(state: ServerState, *, taxii: bool = True) -> FastAPI:
+    """The FastAPI application for ``state`` (tests build it directly; the CLI via ``serve``).
+
+    ``taxii=False`` gives only the comparison endpoints (``vigie share compare --serve``).
+    """
     app = FastAPI(
         title="vigie TAXII 2.1",
         version=__version__,
@@ -613,16 +643,10 @@ def create_app(state: ServerState) -> FastAPI:
         return error_response(TaxiiError(exc.status_code, title, str(exc.detail)))
 
     get = app.get
-    get("/taxii2/")(routes.discovery)
-    get("/{root}/")(routes.api_root)
-    get("/{root}/collections/")(routes.collections)
-    get("/{root}/collections/{cid}/")(routes.get_collection)
-    get("/{root}/collections/{cid}/objects/")(routes.get_objects)
-    app.post("/{root}/collections/{cid}/objects/")(routes.add_objects)
-    get("/{root}/collections/{cid}/objects/{object_id}/")(routes.get_object)
-    get("/{root}/collections/{cid}/objects/{object_id}/versions/")(routes.versions)
-    get("/{root}/collections/{cid}/manifest/")(routes.manifest)
-    get("/{root}/status/{status_id}/")(routes.status)
+    get("/compare/v1/")(routes.compare_info)
+    app.post("/compare/v1/run")(routes.compare_run)
+    if taxii:
+        _taxii_routes(app, routes)
 
     def too_large(_scope: Any, size: int) -> dict[str, Any]:
         body = error_body(
@@ -641,3 +665,17 @@ def create_app(state: ServerState) -> FastAPI:
         BodyLimitMiddleware, max_bytes=state.config.max_content_length, on_reject=too_large
     )
     return app
+
+
+def _taxii_routes(app: FastAPI, routes: Routes) -> None:
+    get = app.get
+    get("/taxii2/")(routes.discovery)
+    get("/{root}/")(routes.api_root)
+    get("/{root}/collections/")(routes.collections)
+    get("/{root}/collections/{cid}/")(routes.get_collection)
+    get("/{root}/collections/{cid}/objects/")(routes.get_objects)
+    app.post("/{root}/collections/{cid}/objects/")(routes.add_objects)
+    get("/{root}/collections/{cid}/objects/{object_id}/")(routes.get_object)
+    get("/{root}/collections/{cid}/objects/{object_id}/versions/")(routes.versions)
+    get("/{root}/collections/{cid}/manifest/")(routes.manifest)
+    get("/{root}/status/{status_id}/")(routes.status)

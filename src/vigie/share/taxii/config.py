@@ -159,6 +159,8 @@ def parse_config(data: Any, source: str = "<config>", base_dir: str | Path = "."
     seen_colls: dict[str, str] = {}
     problems = []
     for i, root in enumerate(cfg.api_roots):
+        if root.name in ("taxii2", "compare"):
+            problems.append(f"api_roots[{i}].name: {root.name!r} is reserved")
         if root.name in seen_roots:
             problems.append(f"api_roots[{i}].name: {root.name!r} used twice")
         seen_roots.add(root.name)

@@ -1,0 +1,387 @@
+"""Compare weaknesses and indicators with an ally without showing them: ``vigie share compare``.
+
+Two vigie instances each hold a list of identifiers (CVE and CWE ids, ``vendor:product:version``
+software, URLs, domains, IPs, file hashes, DISARM techniques; see ``psi.canon``). One side
+serves its list (``vigie share compare --serve``, or the ``compare`` section of ``vigie share
+serve``); the other asks. By default the asking side learns **only how many** identifiers the
+two lists share. It learns **which** only when both sides consent for that run: the asker
+passes ``--reveal`` and the server's configuration (or ``--reveal`` on ``--serve``) says
+``reveal: true``; if the asker wants items and the server has not consented, the server
+answers 403 and nothing is computed.
+
+Protocol (HTTP, JSON, HTTP Basic with the partner credentials of ``vigie share passwd``):
+
+- ``GET /compare/v1/`` → ``{"backends": [...], "max_items": n, "reveal": bool}``;
+- ``POST /compare/v1/run`` with ``{"backend": "ecdh", "reveal": bool, "request": …}`` (ECDH)
+  or ``{"backend": "keyed", "reveal": bool, "nonce": …, "digests": [...]}`` (fallback) →
+  ``{"setup": …, "response": …}`` (ECDH) or ``{"size": n[, "matches": [...]]}`` (keyed).
+
+Guarantees and their limits:
+
+- **ECDH backend** (``openmined.psi``, default when installed): the server learns nothing of
+  the asker's identifiers but their padded count; the asker learns the overlap size (or its
+  own overlapping identifiers, with consent) and the server's padded count. See
+  ``psi.ecdh`` for the details.
+- **Keyed-hash fallback** (``--backend keyed``, or automatically where the wheel is missing):
+  both sides share a secret key (``$VIGIE_PSI_KEY``), so **either side can brute-force small
+  domains**: the server sees the asker's keyed digests and can test every CVE/CWE id or known
+  software version against them. It only hides identifiers from large, unguessable domains,
+  and only from outsiders. See ``psi.keyed``.
+- **Both**: set sizes are padded with random dummies to a power of two (≥ ``min_bucket``), so
+  only a size bucket leaks; the server caps the asker's set size and rate-limits comparisons
+  per partner (``per_hour``, ``burst``; 429 with ``Retry-After``), because *any* PSI lets an
+  asker probe candidates — with the CVE space that small, an unlimited peer could learn the
+  server's list by repeated queries. Every comparison answered or refused is in the audit log.
+
+The padding uses the operating system's CSPRNG on purpose: dummies must be unpredictable,
+so there is no seed (a seed would make them guessable and defeat the padding).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vigie.errors import VigieError
+from vigie.share.psi import ecdh, keyed
+from vigie.share.psi.canon import ItemSet
+from vigie.share.psi.padding import bucket_size, is_dummy, pad
+from vigie.share.taxii.limits import RateLimiter
+from vigie.share.taxii.media import TaxiiError
+
+BACKEND_ENV = "VIGIE_PSI_BACKEND"
+"""Environment variable forcing the backend (``ecdh`` or ``keyed``) when ``auto`` is asked."""
+
+PROTOCOL = "vigie-compare/1"
+
+GUARANTEES = {
+    "ecdh": "ECDH PSI: the peer learned nothing of our identifiers but their padded count.",
+    "keyed": "keyed-hash fallback (WEAKER): the peer holds the shared key and could "
+    "brute-force small domains (CVE/CWE ids, known software) from the digests we sent.",
+}
+
+
+def resolve_backend(requested: str, ecdh_ok: bool | None = None) -> str:
+    """``ecdh`` or ``keyed`` for ``requested`` (``auto`` honours ``$VIGIE_PSI_BACKEND``, then
+    picks ECDH when the wheel imports)."""
+    ecdh_ok = ecdh.available() if ecdh_ok is None else ecdh_ok
+    choice = requested
+    if choice == "auto":
+        choice = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
+    if choice == "auto":
+        return "ecdh" if ecdh_ok else "keyed"
+    if choice not in ("ecdh", "keyed"):
+        raise VigieError(f"unknown comparison backend {choice!r} (auto, ecdh or keyed)")
+    if choice == "ecdh" and not ecdh_ok:
+        raise VigieError("the ECDH backend needs openmined.psi: pip install 'vigie[psi]'")
+    return choice
+
+
+class CompareService:
+    """The serving side: our canonical identifiers, consent, limits and the audit trail."""
+
+    def __init__(
+        self,
+        items: ItemSet,
+        *,
+        reveal: bool = False,
+        backend: str = "auto",
+        key: bytes | None = None,
+        max_items: int = 100_000,
+        min_bucket: int = 64,
+        per_hour: float = 6.0,
+        burst: int = 3,
+        audit: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.items = items
+        self.reveal = reveal
+        self.key = key
+        self.max_items = max_items
+        self.min_bucket = min_bucket
+        self.audit = audit
+        self.limiter = RateLimiter(per_hour / 3600.0, burst, clock=clock)
+        if backend == "auto":
+            forced = os.environ.get(BACKEND_ENV, "").strip().lower()
+            backend = forced if forced in ("ecdh", "keyed") else "auto"
+        accepted = []
+        if backend in ("auto", "ecdh") and ecdh.available():
+            accepted.append("ecdh")
+        if backend in ("auto", "keyed") and key is not None:
+            accepted.append("keyed")
+        if not accepted:
+            raise VigieError(
+                "no comparison backend available: install openmined.psi, or set the shared "
+                "key for the keyed fallback"
+            )
+        self.backends = accepted
+        if len(items.items) > max_items:
+            raise VigieError(
+                f"{items.source}: {len(items.items)} identifiers, more than max_items {max_items}"
+            )
+
+    @property
+    def max_client(self) -> int:
+        return bucket_size(self.max_items, self.min_bucket)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "protocol": PROTOCOL,
+            "backends": self.backends,
+            "max_items": self.max_client,
+            "reveal": self.reveal,
+        }
+
+    def _log(self, user: str, action: str, detail: dict[str, Any]) -> None:
+        if self.audit is not None:
+            self.audit.append(user, action, detail=detail)
+
+    def _refuse(self, user: str, status: int, title: str, why: str, **headers: str) -> TaxiiError:
+        self._log(user, "compare.refused", {"status": status, "why": why})
+        return TaxiiError(status, title, why, headers=dict(headers))
+
+    def answer(self, user: str, rate_key: str, body: Any) -> dict[str, Any]:
+        """Answer one comparison request from ``user`` (already authenticated)."""
+        if not isinstance(body, dict):
+            raise self._refuse(user, 400, "Bad Request", "body must be a JSON object")
+        backend = body.get("backend")
+        if backend not in self.backends:
+            raise self._refuse(
+                user,
+                400,
+                "Bad Request",
+                f"backend {backend!r} not offered here (offered: {', '.join(self.backends)})",
+            )
+        reveal = body.get("reveal", False)
+        if not isinstance(reveal, bool):
+            raise self._refuse(user, 400, "Bad Request", "reveal must be true or false")
+        if reveal and not self.reveal:
+            raise self._refuse(
+                user,
+                403,
+                "Forbidden",
+                "revealing the shared identifiers needs both sides' consent, and this side "
+                "has not consented (reveal: false); ask for the overlap size only",
+            )
+        wait = self.limiter.take(rate_key)
+        if wait is not None:
+            raise self._refuse(
+                user,
+                429,
+                "Too Many Requests",
+                "comparison rate limit reached for this partner (each comparison leaks a "
+                "little; the limit bounds probing)",
+                **{"Retry-After": RateLimiter.retry_after_header(wait)},
+            )
+        mine = pad(self.items.items, self.min_bucket)
+        if backend == "ecdh":
+            request = body.get("request")
+            if not isinstance(request, str):
+                raise self._refuse(user, 400, "Bad Request", "request: missing base64 PSI request")
+            try:
+                out: dict[str, Any] = ecdh.server_answer(mine, request, reveal, self.max_client)
+            except ValueError as exc:
+                raise self._refuse(user, 422, "Unprocessable Entity", str(exc)) from None
+            client_size = out.pop("client_size")
+        else:
+            nonce, theirs = body.get("nonce"), body.get("digests")
+            if not isinstance(nonce, str) or not 16 <= len(nonce) <= 128:
+                raise self._refuse(user, 400, "Bad Request", "nonce: 16 to 128 characters")
+            if not isinstance(theirs, list) or not all(isinstance(d, str) for d in theirs):
+                raise self._refuse(user, 400, "Bad Request", "digests: a list of hex strings")
+            client_size = len(theirs)
+            if not 1 <= client_size <= self.max_client:
+                raise self._refuse(
+                    user,
+                    422,
+                    "Unprocessable Entity",
+                    f"{client_size} digests (allowed 1..{self.max_client})",
+                )
+            assert self.key is not None
+            session = keyed.session_key(self.key, nonce)
+            ours = set(keyed.digests(session, mine))
+            common = [d for d in dict.fromkeys(theirs) if d in ours]
+            out = {"size": len(common)}
+            if reveal:
+                out["matches"] = common
+        self._log(
+            user,
+            "compare.answered",
+            {
+                "backend": backend,
+                "reveal": reveal,
+                "peer_padded": client_size,
+                "our_padded": len(mine),
+            },
+        )
+        out["backend"] = backend
+        out["server_padded"] = len(mine)
+        return out
+
+
+@dataclass
+class CompareResult:
+    """What the asking side learned."""
+
+    backend: str
+    size: int
+    ours: int
+    our_padded: int
+    peer_padded: int
+    matches: list[str] | None = None
+    guarantee: str = ""
+    skipped: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "backend": self.backend,
+            "overlap": self.size,
+            "ours": self.ours,
+            "our_padded": self.our_padded,
+            "peer_padded": self.peer_padded,
+            "guarantee": self.guarantee,
+            "skipped": self.skipped,
+        }
+        if self.matches is not None:
+            d["matches"] = self.matches
+        return d
+
+
+def _choose(backend: str, offered: list[str], have_key: bool) -> str:
+    """The backend to use with a peer offering ``offered``: an explicit choice (argument or
+    ``$VIGIE_PSI_BACKEND``) must be offered; ``auto`` prefers ECDH, then the keyed fallback."""
+    forced = backend != "auto" or os.environ.get(BACKEND_ENV, "auto").strip().lower() != "auto"
+    if forced:
+        chosen = resolve_backend(backend)
+        if chosen not in offered:
+            raise VigieError(f"the peer offers {', '.join(offered) or 'no backend'}, not {chosen}")
+        return chosen
+    if "ecdh" in offered and ecdh.available():
+        return "ecdh"
+    if "keyed" in offered and have_key:
+        return "keyed"
+    raise VigieError(
+        f"no common comparison backend: the peer offers {', '.join(offered) or 'none'}; "
+        "install openmined.psi, or agree on a shared key for the (weaker) keyed fallback"
+    )
+
+
+def _raise_for(resp: Any, what: str) -> None:
+    if resp.status_code < 400:
+        return
+    try:
+        body = resp.json()
+        why = body.get("description") or body.get("title") or resp.text
+    except ValueError:
+        why = resp.text[:300]
+    extra = ""
+    if resp.status_code == 429 and resp.headers.get("retry-after"):
+        extra = f" (retry after {resp.headers['retry-after']} s)"
+    raise VigieError(f"{what}: the peer answered {resp.status_code}: {why}{extra}")
+
+
+def compare_with_peer(
+    url: str,
+    items: ItemSet,
+    *,
+    user: str,
+    password: str,
+    reveal: bool = False,
+    backend: str = "auto",
+    key: bytes | None = None,
+    min_bucket: int = 64,
+    timeout: float = 120.0,
+) -> CompareResult:
+    """Ask the peer at ``url`` how many of ``items`` it shares (which ones, with consent)."""
+    import httpx
+
+    if not items.items:
+        raise VigieError(f"{items.source}: no identifier to compare")
+    base = url.rstrip("/") + "/compare/v1/"
+    try:
+        with httpx.Client(auth=(user, password), timeout=timeout) as http:
+            info_resp = http.get(base, headers={"Accept": "application/json"})
+            _raise_for(info_resp, "compare")
+            offered = info_resp.json().get("backends", [])
+            chosen = _choose(backend, offered, key is not None)
+            mine = pad(items.items, min_bucket)
+            body: dict[str, Any] = {"protocol": PROTOCOL, "backend": chosen, "reveal": reveal}
+            session = None
+            if chosen == "ecdh":
+                client = ecdh.ClientSession(mine, reveal)
+                body["request"] = client.request()
+            else:
+                if key is None:
+                    raise VigieError("the keyed fallback needs the shared key (--key-env)")
+                nonce = secrets.token_hex(16)
+                session = keyed.session_key(key, nonce)
+                body.update(nonce=nonce, digests=keyed.digests(session, mine))
+            resp = http.post(base + "run", json=body, headers={"Accept": "application/json"})
+            _raise_for(resp, "compare")
+            answer = resp.json()
+    except httpx.HTTPError as exc:
+        raise VigieError(f"cannot reach the peer at {url}: {exc}") from None
+    matches: list[str] | None = None
+    if chosen == "ecdh":
+        size = client.size(answer["setup"], answer["response"])
+        if reveal:
+            matches = sorted(e for e in client.matches(answer["setup"], answer["response"]))
+    else:
+        size = int(answer["size"])
+        if reveal:
+            assert session is not None
+            by_digest = {keyed.digest(session, e): e for e in mine}
+            matches = sorted(by_digest[d] for d in answer.get("matches", []) if d in by_digest)
+    if matches is not None:
+        matches = [m for m in matches if not is_dummy(m)]
+    return CompareResult(
+        backend=chosen,
+        size=size,
+        ours=len(items.items),
+        our_padded=len(mine),
+        peer_padded=int(answer.get("server_padded", 0)),
+        matches=matches,
+        guarantee=GUARANTEES[chosen],
+        skipped=len(items.skipped),
+    )
+
+
+def service_from_config(
+    config: Any,
+    *,
+    audit: Any = None,
+    items_path: Any = None,
+    reveal: bool | None = None,
+    backend: str | None = None,
+) -> CompareService:
+    """A ``CompareService`` from a server configuration's ``compare`` section (``ServerConfig``);
+    ``items_path``, ``reveal`` and ``backend`` override the file (CLI flags)."""
+    from vigie.share.psi.canon import load_items
+
+    cfg = config.compare
+    path = items_path or config.compare_items_path()
+    if path is None:
+        raise VigieError("nothing to compare: give --items or set compare.items in the config")
+    items = load_items(path)
+    chosen = backend or cfg.backend
+    key = None
+    if chosen in ("auto", "keyed") and os.environ.get(cfg.key_env):
+        key = keyed.load_key(cfg.key_env)
+    elif chosen == "keyed":
+        key = keyed.load_key(cfg.key_env)  # raises the explanatory error
+    return CompareService(
+        items,
+        reveal=cfg.reveal if reveal is None else reveal,
+        backend=chosen,
+        key=key,
+        max_items=cfg.max_items,
+        min_bucket=cfg.min_bucket,
+        per_hour=cfg.per_hour,
+        burst=cfg.burst,
+        audit=audit,
+    )
