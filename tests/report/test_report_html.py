@@ -142,6 +142,46 @@ def test_exercise_mode_colours_members_by_truth(findings_dir, truth_file, tmp_pa
     assert fills.count(ORGANIC_COLOUR) == 1  # org01
 
 
+def _dataset_with_posts(path: Path, accounts: dict[str, int]) -> Path:
+    """A Dataset whose posts are ``n`` posts per account, one per hour from 2026-03-08."""
+    from datetime import UTC, datetime, timedelta
+
+    import pyarrow as pa
+
+    from vigie.schema import POSTS_SCHEMA, base_manifest, write_json, write_table
+
+    t0 = datetime(2026, 3, 8, tzinfo=UTC)
+    rows = [
+        {"post_id": f"{a}-{i}", "platform": "x", "account_id": a,
+         "created_at": t0 + timedelta(hours=i), "text": "hello"}
+        for a, n in accounts.items()
+        for i in range(n)
+    ]  # fmt: skip
+    path.mkdir()
+    write_table(pa.Table.from_pylist(rows), path / "posts.parquet", POSTS_SCHEMA)
+    write_json(path / "manifest.json", base_manifest("dataset"))
+    return path
+
+
+def test_timeline_adds_members_activity_from_the_dataset(findings_dir, tmp_path):
+    # 3 posts for each g0002 member, 2 for one g0003 member, and an outsider that must not count
+    posts = {f"sock{i}": 3 for i in range(6)} | {"site0": 2, "outsider": 9}
+    ds = _dataset_with_posts(tmp_path / "ds", posts)
+    out = tmp_path / "r.html"
+    ctx = write_report(findings_dir, out, dataset_path=ds)
+    by_id = {d["group_id"]: d for d in ctx["details"]}
+    assert by_id["g0002"]["n_member_posts"] == 18
+    assert by_id["g0003"]["n_member_posts"] == 2
+    assert by_id["g0001"]["n_member_posts"] == 0
+    assert "all posts by members" in by_id["g0002"]["timeline_svg"]
+    assert "grey: all 18 posts" in parse(out).all_text
+
+
+def test_missing_dataset_is_said(page):
+    _, p = page  # the sample manifest names a dataset that does not exist
+    assert "timelines show the evidence posts only" in p.all_text
+
+
 def test_same_input_same_bytes(findings_dir, tmp_path):
     a, b = tmp_path / "a.html", tmp_path / "b.html"
     write_report(findings_dir, a)

@@ -19,6 +19,12 @@ def report(
         help="Exercise mode: truth.parquet from vigie generate; members are coloured by their "
         "truth label and the page shows the score.",
     ),
+    dataset: Path | None = typer.Option(
+        None,
+        "--dataset",
+        help="Dataset folder the Findings came from (default: the one in the manifest, if it "
+        "is still there); adds the members' whole activity to the timelines.",
+    ),
     max_groups: int = typer.Option(
         50, "--max-groups", min=0, help="Groups rendered in detail (highest scores first)."
     ),
@@ -36,6 +42,7 @@ def report(
         findings,
         html,
         truth_path=truth,
+        dataset_path=dataset,
         options=ReportOptions(max_groups=max_groups, max_nodes=max_nodes, seed=seed),
     )
     shown = len(ctx["details"])

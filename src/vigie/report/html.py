@@ -74,6 +74,66 @@ def _rows(fnd: Findings, name: str) -> int:
     return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
 
 
+def _find_dataset(fnd: Findings, given: str | Path | None, manifest: dict[str, Any]) -> Path | None:
+    """The Dataset the Findings came from: ``given``, else the manifest's path (as written,
+    then relative to the Findings folder); None when it cannot be found."""
+    if given is not None:
+        p = Path(given)
+        if not (p / "posts.parquet").exists():
+            raise VigieError(f"{p}: not a vigie Dataset (posts.parquet is missing)")
+        return p
+    recorded = manifest.get("dataset")
+    if not recorded:
+        return None
+    for p in (Path(recorded), fnd.path.parent / recorded):
+        if (p / "posts.parquet").exists():
+            return p
+    return None
+
+
+def _member_activity(
+    dataset: Path, members: list[dict[str, Any]]
+) -> dict[str, list[tuple[int, int]]]:
+    """Per group, all posts of its members per minute (UTC µs of the minute, count).
+
+    Why: evidence rows are a sample (top objects, a few posts each); the members' whole
+    activity shows whether a burst stands out from their usual rhythm. Aggregated in DuckDB
+    so that a big Dataset is never loaded into Python.
+    """
+    import duckdb
+
+    if not members:
+        return {}
+    pairs = pa.table(
+        {
+            "group_id": [m["group_id"] for m in members],
+            "account_id": [m["account_id"] for m in members],
+        }
+    )
+    con = duckdb.connect()
+    try:
+        con.register("pairs", pairs)
+        rows = con.execute(
+            """
+            SELECT m.group_id, (epoch_us(p.created_at) // 60000000) * 60000000 AS minute,
+                   count(*) AS n
+            FROM read_parquet(?) AS p
+            JOIN (SELECT DISTINCT group_id, account_id FROM pairs) AS m USING (account_id)
+            WHERE p.created_at IS NOT NULL
+            GROUP BY ALL ORDER BY 1, 2
+            """,
+            [str(dataset / "posts.parquet")],
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise VigieError(f"{dataset}: cannot read posts for the timelines ({exc})") from exc
+    finally:
+        con.close()
+    out: dict[str, list[tuple[int, int]]] = {}
+    for g, minute, n in rows:
+        out.setdefault(g, []).append((int(minute), int(n)))
+    return out
+
+
 def _technique_rows(index: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     from vigie import disarm
 
@@ -105,8 +165,15 @@ def _technique_names(ids: list[str] | None) -> list[dict[str, str]]:
 def _signal_rows(signals: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for kind, params in sorted(signals.items()):
+        first = ("window_s", "kept", "pairs", "tested", "accounts")
         detail = (
-            ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+            ", ".join(
+                f"{k}={v}"
+                for k, v in sorted(
+                    params.items(),
+                    key=lambda kv: (first.index(kv[0]) if kv[0] in first else 99, kv[0]),
+                )
+            )
             if isinstance(params, dict)
             else str(params)
         )
@@ -141,6 +208,7 @@ def _group_detail(
     evidence: pa.Table,
     truth: _TruthLabels,
     opts: ReportOptions,
+    activity: list[tuple[int, int]],
 ) -> dict[str, Any]:
     """Everything one detailed group section shows (timeline, network, evidence tables)."""
     from vigie.report.layout import layout_positions
@@ -152,7 +220,7 @@ def _group_detail(
     valid = pc.is_valid(times)
     timed = evidence.filter(valid)
     times_us = pc.cast(timed.column("created_at"), pa.int64()).to_pylist()
-    timeline = timeline_svg(times_us, timed.column("kind").to_pylist())
+    timeline = timeline_svg(times_us, timed.column("kind").to_pylist(), background=activity)
 
     # --- members: the strongest ones are drawn and listed
     members = sorted(members, key=lambda m: (-(m["strength"] or 0.0), m["account_id"]))
@@ -250,6 +318,7 @@ def _group_detail(
     return {
         **g,
         "timeline_svg": timeline,
+        "n_member_posts": sum(n for _, n in activity),
         "network_svg": network,
         "n_drawn": len(drawn),
         "n_links": len(links),
@@ -301,6 +370,7 @@ def build_context(
     findings: Findings | str | Path,
     *,
     truth_path: str | Path | None = None,
+    dataset_path: str | Path | None = None,
     options: ReportOptions | None = None,
 ) -> dict[str, Any]:
     """Everything the template needs, as plain Python values (tests read this too)."""
@@ -345,6 +415,9 @@ def build_context(
     for e in edg:
         by_group_e.setdefault(e["group_id"], []).append(e)
 
+    dataset = _find_dataset(fnd, dataset_path, manifest)
+    activity = _member_activity(dataset, mem) if dataset is not None else {}
+
     details = []
     with make_progress(transient=True) as progress:
         task = progress.add_task("rendering groups", total=len(detailed))
@@ -358,6 +431,7 @@ def build_context(
                     gev,
                     truth,
                     opts,
+                    activity.get(g["group_id"], []),
                 )
             )
             progress.advance(task)
@@ -379,6 +453,7 @@ def build_context(
         "vigie_version": __version__,
         "findings_path": str(fnd.path),
         "dataset": manifest.get("dataset", ""),
+        "dataset_found": dataset is not None,
         "findings_version": manifest.get("vigie_version", ""),
         "n_groups": len(grows),
         "n_accounts": pc.count_distinct(members_all.column("account_id")).as_py()
@@ -453,10 +528,11 @@ def write_report(
     out: str | Path,
     *,
     truth_path: str | Path | None = None,
+    dataset_path: str | Path | None = None,
     options: ReportOptions | None = None,
 ) -> dict[str, Any]:
     """Render ``findings`` to the HTML file ``out`` (atomically); returns the context used."""
-    ctx = build_context(findings, truth_path=truth_path, options=options)
+    ctx = build_context(findings, truth_path=truth_path, dataset_path=dataset_path, options=options)
     page = render_html(ctx)
     with atomic_file(out) as fh:
         fh.write(page)

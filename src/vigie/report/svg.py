@@ -31,6 +31,7 @@ _PALETTE = (
 OTHER_COLOUR = "#7F7F7F"
 ORGANIC_COLOUR = "#B8B8B8"
 UNKNOWN_COLOUR = "#FFFFFF"
+BACKGROUND_COLOUR = "#DDE1E7"
 
 
 def kind_colour(kind: str) -> str:
@@ -81,21 +82,26 @@ def timeline_svg(
     times_us: Sequence[int],
     kinds: Sequence[str],
     *,
+    background: Sequence[tuple[int, int]] = (),
     width: int = 600,
     height: int = 170,
     max_bins: int = 60,
 ) -> str:
     """Posts over time as stacked bars, one colour per signal kind.
 
-    ``times_us`` are UTC microseconds of the group's evidence posts, ``kinds`` their signal kind.
+    ``times_us`` are UTC microseconds of the group's evidence posts, ``kinds`` their signal
+    kind. ``background`` — (UTC microseconds, count) — is all the activity of the group's
+    members, drawn as grey bars behind, so the evidence bursts read against the accounts'
+    whole activity.
     """
-    if not times_us:
+    all_t = [*times_us, *(t for t, _ in background)]
+    if not all_t:
         return (
             f'<svg class="timeline" viewBox="0 0 {width} 40" width="{width}" height="40" '
             'role="img" aria-label="no timed posts"><text x="8" y="24" class="muted">'
             "no timed evidence posts</text></svg>"
         )
-    lo, hi = min(times_us), max(times_us)
+    lo, hi = min(all_t), max(all_t)
     step = _nice_step(hi - lo, max_bins)
     lo -= lo % step
     n_bins = (hi - lo) // step + 1
@@ -103,8 +109,11 @@ def timeline_svg(
     counts = {k: [0] * n_bins for k in order}
     for t, k in zip(times_us, kinds, strict=True):
         counts[k][(t - lo) // step] += 1
+    back = [0] * n_bins
+    for t, c in background:
+        back[(t - lo) // step] += c
     totals = [sum(counts[k][i] for k in order) for i in range(n_bins)]
-    ymax = max(totals)
+    ymax = max(max(totals), max(back)) or 1
     left, right, top, bottom = 36, 8, 8, 34
     pw, ph = width - left - right, height - top - bottom
     bw = pw / n_bins
@@ -116,6 +125,15 @@ def timeline_svg(
         f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" class="tick">{ymax}</text>',
         f'<text x="{left - 4}" y="{top + ph}" text-anchor="end" class="tick">0</text>',
     ]
+    for i in range(n_bins):
+        if back[i]:
+            h = ph * back[i] / ymax
+            parts.append(
+                f'<rect x="{left + i * bw:.1f}" y="{top + ph - h:.1f}" '
+                f'width="{max(bw - 1, 1):.1f}" height="{h:.1f}" fill="{BACKGROUND_COLOUR}">'
+                f"<title>{back[i]} post(s) by members from {_fmt_time(lo + i * step)}</title>"
+                "</rect>"
+            )
     for i in range(n_bins):
         if not totals[i]:
             continue
@@ -139,12 +157,15 @@ def timeline_svg(
     )
     # legend on the last line
     x = left
-    for k in order:
+    legend = [(kind_colour(k), k) for k in order]
+    if background:
+        legend.append((BACKGROUND_COLOUR, "all posts by members"))
+    for colour, name in legend:
         parts.append(
-            f'<rect x="{x}" y="{height - 10}" width="9" height="9" fill="{kind_colour(k)}"/>'
-            f'<text x="{x + 12}" y="{height - 2}" class="tick">{escape(k)}</text>'
+            f'<rect x="{x}" y="{height - 10}" width="9" height="9" fill="{colour}"/>'
+            f'<text x="{x + 12}" y="{height - 2}" class="tick">{escape(name)}</text>'
         )
-        x += 20 + 7 * len(k)
+        x += 20 + 6 * len(name)
     parts.append(
         f'<text x="{left + pw}" y="{height - 2}" text-anchor="end" class="tick">'
         f"bar = {_step_label(step)}</text>"
