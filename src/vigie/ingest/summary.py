@@ -37,8 +37,13 @@ def print_summary(report: IngestReport) -> None:
         for reason, n in report.skipped.items():
             k.add_row(reason, f"{n:,}")
         console.print(k)
-    console.print(
+    line = (
         f"Dataset now holds [bold]{report.posts:,}[/] posts, [bold]{report.accounts:,}[/] "
-        f"accounts, {report.rejected_total:,} rejected records. Duplicates "
-        "(same platform and post_id) were merged into one post."
+        f"accounts, {report.rejected_total:,} rejected records."
     )
+    if report.duplicates:
+        line += (
+            f" {report.duplicates:,} rows repeated a (platform, post_id) already seen and were "
+            "merged into that post."
+        )
+    console.print(line)

@@ -13,6 +13,7 @@ Flattened line (``twarc2 flatten``): one tweet with ``author``, expanded
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,21 @@ def _flat_payload(tweet: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     return tweet, {"includes": includes}
 
 
+def _own_text(raw: dict[str, Any]) -> str:
+    """The author's own words with t.co links expanded.
+
+    twitwi inlines a quoted tweet's text into the quoting tweet; copy-paste detection must
+    not see the quoted words as the quoter's, so we rebuild the text from the payload.
+    """
+    text = raw.get("text") or ""
+    for u in (raw.get("entities") or {}).get("urls") or []:
+        if isinstance(u, dict) and u.get("url"):
+            best = u.get("unwound_url") or u.get("expanded_url")
+            if best:
+                text = text.replace(u["url"], best)
+    return html.unescape(text)
+
+
 def _post(nt: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, Any]:
     refs = {
         r.get("type"): str(r.get("id"))
@@ -75,8 +91,8 @@ def _post(nt: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, Any]:
     else:
         created = datetime.fromtimestamp(nt["timestamp_utc"], tz=UTC)
     has_entities = raw is None or bool(raw.get("entities"))
-    text = nt.get("text")
-    raw_text = (raw or {}).get("text", text)
+    raw_text = (raw or {}).get("text", nt.get("text"))
+    text = _own_text(raw) if raw is not None else nt.get("text")
     if has_entities:
         urls = canonical_urls(nt.get("links"))
         hashtags = clean_hashtags(nt.get("hashtags"))

@@ -1,0 +1,30 @@
+"""Small helpers shared by the ingest tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+
+
+def posts_by_id(dataset: Path) -> dict[str, dict[str, Any]]:
+    return {r["post_id"]: r for r in pq.read_table(dataset / "posts.parquet").to_pylist()}
+
+
+def accounts_by_id(dataset: Path) -> dict[str, dict[str, Any]]:
+    return {r["account_id"]: r for r in pq.read_table(dataset / "accounts.parquet").to_pylist()}
+
+
+def rejected(dataset: Path) -> list[dict[str, Any]]:
+    p = dataset / "rejected.jsonl"
+    if not p.exists():
+        return []
+    return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines()]
+
+
+def manifest(dataset: Path) -> dict[str, Any]:
+    return json.loads((dataset / "manifest.json").read_text(encoding="utf-8"))

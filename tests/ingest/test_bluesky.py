@@ -1,0 +1,49 @@
+"""Bluesky getAuthorFeed / searchPosts output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.helpers import FIX, accounts_by_id, posts_by_id, rejected
+from vigie.ingest import ingest
+
+DID_A = "did:plc:alice4wahl2021aaaaaaaaaa"
+DID_B = "did:plc:bob2bsky2021bbbbbbbbbbbb"
+P1 = f"at://{DID_A}/app.bsky.feed.post/3ktaaaaaaaa21"
+P2 = f"at://{DID_B}/app.bsky.feed.post/3ktbbbbbbbb22"
+P3 = f"at://{DID_B}/app.bsky.feed.post/3ktcccccccc23"
+CID = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+
+
+def test_author_feed(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    report = ingest([FIX / "bluesky_author_feed.json"], ds)
+    assert report.sources[0].format == "bluesky"
+    posts = posts_by_id(ds)
+    repost_id = f"{P1}#repost:{DID_B}"
+    assert set(posts) == {P1, P2, P3, repost_id}
+    p1 = posts[P1]
+    assert p1["account_id"] == DID_A and p1["lang"] == "de"
+    assert p1["created_at"].isoformat() == "2024-06-01T08:00:00.123000+00:00"
+    assert p1["urls"] == ["example.org/wahl"]
+    assert p1["hashtags"] == ["europawahl"]
+    assert p1["mentions"] == ["bob.bsky.social"]
+    assert p1["media"] == [CID]  # the image blob's content id
+    assert posts[P2]["reply_to"] == P1
+    assert posts[P3]["quote_of"] == P1 and posts[P3]["text"] == "Genau so."
+    rp = posts[repost_id]
+    assert rp["repost_of"] == P1 and rp["account_id"] == DID_B and rp["text"] is None
+    assert rp["created_at"].isoformat() == "2024-06-01T11:00:00+00:00"
+    acc = accounts_by_id(ds)
+    assert acc[DID_B]["handle"] == "bob.bsky.social" and acc[DID_B]["followers"] is None
+    rej = rejected(ds)
+    assert len(rej) == 1 and rej[0]["reason"] == "invalid post" and rej[0]["record"] == "1:5"
+    assert "author" in rej[0]["detail"]
+
+
+def test_search_posts_jsonl(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    ingest([FIX / "bluesky_search.jsonl"], ds)
+    posts = posts_by_id(ds)
+    assert set(posts) == {P1, P3}
+    assert posts[P3]["quote_of"] == P1

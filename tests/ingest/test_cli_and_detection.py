@@ -1,0 +1,65 @@
+"""``vigie ingest`` on the command line, and ``--format auto``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.helpers import FIX, manifest
+from vigie.cli import main
+from vigie.ingest.detect_format import detect
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("x_v2_pages.jsonl", "x"),
+        ("x_v2_flat.jsonl", "x"),
+        ("telegram/result.json", "telegram"),
+        ("bluesky_author_feed.json", "bluesky"),
+        ("bluesky_search.jsonl", "bluesky"),
+        ("generic_posts.csv", "csv"),
+        ("generic_posts.jsonl", "jsonl"),
+    ],
+)
+def test_auto_detection(name: str, fmt: str) -> None:
+    assert detect(FIX / name) == fmt
+
+
+def test_cli_ingest_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    args = ["ingest", str(FIX / "generic_posts.csv"), "--into", str(ds)]
+    for m in (
+        "post_id=id",
+        "account_id=user",
+        "created_at=published",
+        "text=body",
+        "platform=network",
+    ):
+        args += ["--map", m]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "rejected" in out and "invalid created_at" in out and "missing post_id" in out
+    assert manifest(ds)["counts"]["posts"] == 2
+
+
+def test_cli_user_error_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                "ingest",
+                str(FIX / "generic_posts.csv"),
+                "--into",
+                str(tmp_path / "ds"),
+                "--map",
+                "post_id=id",
+            ]
+        )
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "generic_posts.csv" in err and "account_id" in err and "Traceback" not in err

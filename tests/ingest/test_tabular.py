@@ -1,0 +1,224 @@
+"""Generic CSV, JSONL and Parquet with a column mapping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ingest.helpers import FIX, accounts_by_id, manifest, posts_by_id, rejected
+from vigie.errors import InputError, VigieError
+from vigie.ingest import ingest
+from vigie.schema import POSTS_SCHEMA
+
+CSV_MAP = [
+    "post_id=id",
+    "account_id=user",
+    "created_at=published",
+    "text=body",
+    "urls=links",
+    "hashtags=tags",
+    "platform=network",
+    "display_name=user_name",
+]
+
+
+def test_csv_with_mapping(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    # the ``followers`` column is named like the field: it needs no mapping
+    report = ingest([FIX / "generic_posts.csv"], ds, mapping=CSV_MAP)
+    posts = posts_by_id(ds)
+    assert set(posts) == {"p1", "p2"}
+    p1 = posts["p1"]
+    assert p1["platform"] == "facebook" and p1["account_id"] == "u1"
+    assert p1["urls"] == ["example.org/a"]
+    assert p1["hashtags"] == ["wahl2021", "btw"]
+    assert p1["mentions"] == []  # no mentions column: extracted from the text (none there)
+    p2 = posts["p2"]
+    assert p2["created_at"] == datetime(2021, 9, 20, 8, 5, tzinfo=UTC)  # POSIX seconds
+    assert p2["text"] == "Zweiter Post, mit Komma"
+    assert p2["urls"] == [] and p2["media"] is None  # empty cell vs. no column at all
+    acc = accounts_by_id(ds)
+    assert acc["u1"]["display_name"] == "Anna" and acc["u1"]["followers"] == 120
+    assert acc["u2"]["followers"] is None  # unknown is null, never 0
+    rej = {r["record"]: r for r in rejected(ds)}
+    assert set(rej) == {3, 4, 5}
+    assert rej[3]["reason"] == "invalid created_at" and "yesterday" in rej[3]["detail"]
+    assert rej[4]["reason"] == "missing post_id"
+    assert rej[5]["reason"] == "invalid followers" and "many" in rej[5]["detail"]
+    assert report.sources[0].records == 5 and report.sources[0].rejected == 3
+    m = manifest(ds)
+    assert m["counts"]["rejected"] == 3
+    assert m["skipped"]["rejected: missing post_id"] == 1
+
+
+def test_csv_json_array_and_space_separated_cells(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text(
+        "id,user,ts,links,tags\n"
+        'p4,u3,2021-09-20T09:00:00+02:00,"[""https://t.example/x"", ""https://www.example.org/a""]",'
+        "#a #B\n",
+        encoding="utf-8",
+    )
+    ds = tmp_path / "ds"
+    ingest(
+        [src],
+        ds,
+        mapping=["post_id=id", "account_id=user", "created_at=ts", "urls=links", "hashtags=tags"],
+        platform="facebook",
+    )
+    p4 = posts_by_id(ds)["p4"]
+    assert p4["urls"] == ["t.example/x", "example.org/a"]
+    assert p4["hashtags"] == ["a", "b"]
+    assert p4["created_at"] == datetime(2021, 9, 20, 7, 0, tzinfo=UTC)  # +02:00 -> UTC
+    assert p4["text"] is None and p4["mentions"] is None  # no text: nothing to extract from
+
+
+def test_jsonl_with_mapping_and_text_extraction(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    ingest(
+        [FIX / "generic_posts.jsonl"],
+        ds,
+        mapping={"post_id": "uid", "account_id": "account", "created_at": "ts", "text": "content"},
+        platform="X",
+    )
+    posts = posts_by_id(ds)
+    assert set(posts) == {"10", "11", "13"}
+    p = posts["10"]
+    assert p["platform"] == "x"
+    assert p["urls"] == ["example.org/z"] and p["hashtags"] == ["wahl"]
+    assert p["mentions"] == ["ben"]
+    assert posts["11"]["created_at"] == datetime(2021, 9, 20, 8, 20, 0, 500000, tzinfo=UTC)
+    assert posts["13"]["text"] is None and posts["13"]["urls"] is None
+    rej = {r["record"]: r for r in rejected(ds)}
+    assert rej[3]["reason"] == "malformed JSON"
+    assert rej[4]["reason"] == "not a JSON object"
+    assert rej[5]["reason"] == "invalid post_id" and rej[5]["field"] == "post_id"
+    assert rej[6]["reason"] == "invalid created_at" and "out of range" in rej[6]["detail"]
+    assert len(rej) == 4
+
+
+def test_parquet_in_canonical_schema_needs_no_mapping(tmp_path: Path) -> None:
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    rows = [
+        {
+            "post_id": str(i),
+            "platform": "x",
+            "account_id": f"a{i % 3}",
+            "created_at": t0.replace(minute=i),
+            "text": f"post {i}",
+            "urls": ["example.org/p"],
+            "hashtags": ["wahl"],
+            "mentions": [],
+            "media": [],
+            "repost_of": "0" if i else None,
+        }
+        for i in range(6)
+    ]
+    src = tmp_path / "posts.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=POSTS_SCHEMA), src)
+    ds = tmp_path / "ds"
+    report = ingest([src], ds)
+    assert report.sources[0].format == "parquet" and report.posts == 6
+    got = pq.read_table(ds / "posts.parquet")
+    assert got.column_names == POSTS_SCHEMA.names
+    assert got.schema.field("created_at").type == POSTS_SCHEMA.field("created_at").type
+    assert posts_by_id(ds)["3"]["repost_of"] == "0"
+    assert sorted(accounts_by_id(ds)) == ["a0", "a1", "a2"]
+
+
+def test_long_format_rows_merge_into_one_post(tmp_path: Path) -> None:
+    src = tmp_path / "long.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "account_id": ["fb_1", "fb_1", "fb_1", "tw_2", "fb_1"],
+                "post_id": [100, 100, 100, 100, 101],
+                "url_id": [7, 8, None, 7, None],
+                "hashtag_id": [None, None, 5, None, None],
+                "timestamp": [1632125000.0] * 5,
+            }
+        ),
+        src,
+    )
+    ds = tmp_path / "ds"
+    report = ingest(
+        [src],
+        ds,
+        mapping=[
+            "urls=url_id",
+            "hashtags=hashtag_id",
+            "platform=prefix:account_id",
+            "created_at=timestamp",
+        ],
+    )
+    posts = {
+        (r["platform"], r["post_id"]): r for r in pq.read_table(ds / "posts.parquet").to_pylist()
+    }
+    assert set(posts) == {("facebook", "100"), ("x", "100"), ("facebook", "101")}
+    assert posts[("facebook", "100")]["urls"] == ["7", "8"]  # ids kept verbatim, not URLs
+    assert posts[("facebook", "100")]["hashtags"] == ["5"]
+    assert posts[("x", "100")]["urls"] == ["7"]
+    assert posts[("facebook", "101")]["urls"] == []
+    assert report.sources[0].duplicates == 2
+
+
+def test_missing_required_column_is_a_clear_error(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    with pytest.raises(InputError) as exc:
+        ingest([FIX / "generic_posts.csv"], ds, mapping=["post_id=id", "account_id=user"])
+    msg = str(exc.value)
+    assert "generic_posts.csv" in msg and "'created_at'" in msg and "--map created_at=" in msg
+    assert not ds.exists()
+
+
+def test_mapped_column_absent(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"column 'corps' \(mapped to text\) not found") as exc:
+        ingest([FIX / "generic_posts.csv"], tmp_path / "ds", mapping=CSV_MAP + ["text=corps"])
+    assert exc.value.field == "text" and exc.value.file.endswith("generic_posts.csv")
+
+
+def test_no_platform_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--platform"):
+        ingest(
+            [FIX / "generic_posts.jsonl"],
+            tmp_path / "ds",
+            mapping={"post_id": "uid", "account_id": "account", "created_at": "ts"},
+        )
+
+
+def test_unknown_field_in_mapping(tmp_path: Path) -> None:
+    with pytest.raises(VigieError, match="unknown field 'body'"):
+        ingest([FIX / "generic_posts.csv"], tmp_path / "ds", mapping=["body=text"])
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file") as exc:
+        ingest([tmp_path / "nope.csv"], tmp_path / "ds")
+    assert "nope.csv" in str(exc.value)
+    bad = tmp_path / "latin1.jsonl"
+    bad.write_bytes('{"id": "1", "text": "caf\xe9"}\n'.encode("latin-1"))
+    with pytest.raises(InputError, match="utf-8") as exc:
+        ingest(
+            [bad],
+            tmp_path / "ds",
+            mapping={"post_id": "id", "account_id": "id", "created_at": "id"},
+            platform="x",
+        )
+    assert "latin1.jsonl" in str(exc.value)
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 definitely not parquet")
+    with pytest.raises(InputError, match="broken.parquet"):
+        ingest([broken], tmp_path / "ds")
+    assert not (tmp_path / "ds").exists()
+
+
+def test_ambiguous_format_asks_for_format(tmp_path: Path) -> None:
+    odd = tmp_path / "dump.txt"
+    odd.write_text("hello\nworld\n")
+    with pytest.raises(InputError, match="--format") as exc:
+        ingest([odd], tmp_path / "ds")
+    assert "dump.txt" in str(exc.value)
