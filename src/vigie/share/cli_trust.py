@@ -1,9 +1,260 @@
-"""Sharing commands (filled in by the sharing work)."""
+"""``vigie share partners | check | export | import``: thin wiring over the trust modules.
+
+Heavy imports (stix2, PyMISP, the validator) happen inside the commands so that
+``vigie --help`` stays instant. ``check`` exits 0 when the object may go, 1 when it may not,
+and 2 on a user error (like every vigie command).
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+
+PARTNERS_OPT = typer.Option(
+    None,
+    "--partners",
+    help="Partners registry (YAML). Default: $VIGIE_PARTNERS, ./partners.yaml, else the "
+    "shipped example (fictional partners).",
+)
+TLP_HELP = "TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED."
+
+
+def _registry(path: Path | None):
+    from vigie.progress import err_console
+    from vigie.share.partners import is_example_path, load_partners, resolve_partners_path
+
+    resolved = resolve_partners_path(path)
+    if is_example_path(resolved):
+        err_console.print(
+            "[yellow]warning:[/] no partners registry given: using the shipped example "
+            "(fictional partners). Pass --partners or set $VIGIE_PARTNERS.",
+            markup=True,
+            highlight=False,
+        )
+    return load_partners(resolved)
+
+
+def _print_decision(decision) -> None:
+    from vigie.share.policy import Redaction
+
+    typer.echo(decision.summary())
+    for r in decision.reasons:
+        typer.echo(f"  - {r}")
+    if decision.redactions:
+        typer.echo("  redactions:")
+        for r in decision.redactions:
+            typer.echo(f"    * {Redaction(r).description}")
+
+
+def partners(
+    partners_file: Path | None = PARTNERS_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the registry as JSON."),
+) -> None:
+    """List the partners registry: sector, trust, highest TLP, TLP:RED recipients."""
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    reg = _registry(partners_file)
+    if as_json:
+        rows = [
+            {
+                "name": p.name,
+                "organisation": p.organisation,
+                "sector": p.sector.value,
+                "trust": p.trust,
+                "max_tlp": p.max_tlp.label,
+                "red_recipients": list(p.red_recipients),
+                "contact": p.contact,
+                "misp_sharing_group": p.misp_sharing_group,
+            }
+            for p in reg
+        ]
+        typer.echo(json.dumps({"source": reg.source, "partners": rows}, indent=2))
+        return
+    table = Table(title=f"Partners ({reg.source})")
+    for col in ("name", "organisation", "sector", "trust", "max TLP", "TLP:RED to", "contact"):
+        table.add_column(col)
+    for p in reg:
+        table.add_row(
+            p.name,
+            p.organisation or "",
+            p.sector.value,
+            str(p.trust),
+            p.max_tlp.label,
+            ", ".join(p.red_recipients) or "-",
+            p.contact or "",
+        )
+    console.print(table)
+
+
+def check(
+    obj: Path = typer.Argument(..., help="A Findings folder or a STIX 2.1 bundle file."),
+    partner: str = typer.Option(..., "--partner", "-p", help="Partner name in the registry."),
+    partners_file: Path | None = PARTNERS_OPT,
+    tlp: str | None = typer.Option(
+        None, "--tlp", help=TLP_HELP + " Findings default: its manifest's, else AMBER."
+    ),
+    recipient: str | None = typer.Option(
+        None, "--recipient", help="Named person who would receive it (checked for TLP:RED)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
+) -> None:
+    """May OBJECT go to PARTNER, and in what form? Prints the decision and its reasons."""
+    from vigie.errors import VigieError
+    from vigie.share.policy import decide
+    from vigie.share.tlp import TLP
+
+    reg = _registry(partners_file)
+    p = reg.get(partner)
+    if obj.is_dir():
+        from vigie.schema import Findings
+        from vigie.share.shareable import choose_tlp
+
+        level = choose_tlp(Findings(obj).check(), tlp)
+        decision = decide(p, level, recipient=recipient)
+        if as_json:
+            typer.echo(json.dumps({"object": str(obj), **decision.to_dict()}, indent=2))
+        else:
+            typer.echo(f"{obj}: Findings folder marked {level.label}")
+            _print_decision(decision)
+    elif obj.is_file():
+        from vigie.share.stix_import import UNMARKED_DEFAULT, load_bundle, object_tlp
+
+        if tlp is not None:
+            raise VigieError("--tlp applies to Findings folders; a bundle carries its markings")
+        bundle = load_bundle(obj, validate=False)
+        per_level: dict[TLP, int] = {}
+        for o in bundle.get("objects", []):
+            lv = object_tlp(o, UNMARKED_DEFAULT)
+            per_level[lv] = per_level.get(lv, 0) + 1
+        decisions = {lv: decide(p, lv, recipient=recipient) for lv in sorted(per_level)}
+        may = sum(n for lv, n in per_level.items() if decisions[lv].allowed)
+        total = sum(per_level.values())
+        level = max(per_level) if per_level else TLP.CLEAR
+        decision = decide(p, level, recipient=recipient)
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "object": str(obj),
+                        "objects": total,
+                        "objects_allowed": may,
+                        "by_marking": {
+                            lv.label: {"objects": per_level[lv], **d.to_dict()}
+                            for lv, d in decisions.items()
+                        },
+                        **decision.to_dict(),
+                    },
+                    indent=2,
+                )
+            )
+        else:
+            typer.echo(f"{obj}: STIX bundle, {total} objects, strictest marking {level.label}")
+            for lv, d in decisions.items():
+                verdict = f"allowed, {d.form.value}" if d.allowed else "DENIED"
+                typer.echo(f"  {per_level[lv]:>5} objects {lv.label:<17} {verdict}")
+            typer.echo(f"{may} of {total} objects may go to {p.name}; whole bundle:")
+            _print_decision(decision)
+            if decision.allowed and decision.redactions:
+                typer.echo(
+                    "  note: vigie redacts when it exports Findings; a bundle received or "
+                    "written earlier is not redacted again — re-export it for this partner."
+                )
+    else:
+        raise VigieError(f"{obj}: no such Findings folder or bundle file")
+    if not decision.allowed:
+        raise typer.Exit(1)
+
+
+def export(
+    findings: Path = typer.Argument(..., help="Findings folder (written by vigie detect)."),
+    stix: Path | None = typer.Option(None, "--stix", help="Write a STIX 2.1 bundle here."),
+    misp: Path | None = typer.Option(None, "--misp", help="Write a MISP event (JSON) here."),
+    partner: str | None = typer.Option(
+        None, "--partner", "-p", help="Redact for this partner. Without it: internal, full."
+    ),
+    partners_file: Path | None = PARTNERS_OPT,
+    tlp: str | None = typer.Option(None, "--tlp", help=TLP_HELP),
+    recipient: str | None = typer.Option(None, "--recipient", help="Named TLP:RED recipient."),
+    salt: str | None = typer.Option(
+        None,
+        "--salt",
+        help="Key the indicator hashes (HMAC-SHA256) for unlinkable exports; the partner "
+        "then cannot match them against its own data unless given the salt.",
+    ),
+) -> None:
+    """Export FINDINGS as STIX 2.1 and/or MISP, already redacted for --partner per policy."""
+    from vigie.errors import VigieError
+    from vigie.share.partners import Producer
+
+    if stix is None and misp is None:
+        raise VigieError("give --stix OUT.json and/or --misp OUT.json")
+    p = None
+    producer = Producer()
+    if partner is not None or partners_file is not None:
+        reg = _registry(partners_file)
+        producer = reg.producer
+        p = reg.get(partner) if partner is not None else None
+    if stix is not None:
+        from vigie.share.stix_export import export_stix, write_stix
+
+        exp = export_stix(
+            findings, tlp=tlp, partner=p, recipient=recipient, producer=producer, salt=salt
+        )
+        write_stix(exp, stix)
+        counts = ", ".join(f"{n} {k}" for k, n in exp.counts().items())
+        typer.echo(f"wrote {stix}: STIX 2.1 bundle, validator-clean ({counts})")
+        view = exp.view
+    if misp is not None:
+        from vigie.share.misp_export import export_misp, write_misp
+
+        mexp = export_misp(
+            findings, tlp=tlp, partner=p, recipient=recipient, producer=producer, salt=salt
+        )
+        write_misp(mexp, misp)
+        ev = mexp.event
+        typer.echo(
+            f"wrote {misp}: MISP event, {len(ev.objects)} objects, {len(ev.attributes)} "
+            f"attributes, distribution {ev.distribution}"
+        )
+        view = mexp.view
+    if view.decision is not None:
+        _print_decision(view.decision)
+    else:
+        typer.echo(f"{view.tlp.label}, internal export (no partner): full form")
+    withheld = view.counts.get("notes_withheld", 0)
+    if withheld:
+        typer.echo(f"  {withheld} private analyst note(s) withheld")
+
+
+def import_(
+    bundle: Path = typer.Argument(..., help="STIX 2.1 bundle received from a partner."),
+    source: str = typer.Option(..., "--from", help="Partner who sent it (in the registry)."),
+    partners_file: Path | None = PARTNERS_OPT,
+    store: Path | None = typer.Option(
+        None, "--store", help="Local store (SQLite). Default: $VIGIE_STORE or ./vigie-share.sqlite."
+    ),
+) -> None:
+    """Import a partner's bundle into the local store, with provenance, de-duplicated."""
+    from vigie.share.stix_import import BundleStore
+
+    reg = _registry(partners_file)
+    sender = reg.get(source)
+    with BundleStore(store) as st:
+        r = st.import_bundle(bundle, source=sender.name)
+        marks = ", ".join(f"{n} {k}" for k, n in r.by_tlp.items())
+        typer.echo(
+            f"imported {bundle} from {sender.name} into {st.path}: {r.n_objects} objects, "
+            f"{r.added} new, {r.duplicates} already known ({marks})"
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``vigie share``."""
+    app.command("partners")(partners)
+    app.command("check")(check)
+    app.command("export")(export)
+    app.command("import")(import_)
