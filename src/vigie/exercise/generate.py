@@ -1,0 +1,324 @@
+"""``generate``: a synthetic election Dataset with injected campaigns and its ground truth.
+
+Why a generator: detectors can only be trusted once measured on data where the answer is
+known. The output folder is an ordinary vigie Dataset (``posts.parquet``, ``accounts.parquet``,
+``manifest.json``) that every stage reads like ingested data, plus the answer key:
+``truth.parquet`` (every account → campaign id, type and role), ``truth_posts.parquet``
+(every post → campaign id, null when organic) and ``campaigns.json`` (what each campaign did).
+
+Same scenario, size, seed, stealth and scale → byte-identical files (no wall-clock time is
+written anywhere, every random draw comes from a stream derived from the seed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vigie.atomic import atomic_dir
+from vigie.disarm.behaviours import CAMPAIGN_TECHNIQUES
+from vigie.errors import VigieError
+from vigie.exercise.campaigns import CampaignRun, inject, ordinary_count
+from vigie.exercise.context import Context
+from vigie.exercise.organic import generate_organic, ordinary_posts
+from vigie.exercise.population import assign_ids, organic_population
+from vigie.exercise.posts import PostBuffer, materialise
+from vigie.exercise.scenarios import Scenario, campaign_size, get_scenario
+from vigie.exercise.textgen import bank
+from vigie.exercise.timeline import DAY, rng_for
+from vigie.progress import make_progress
+from vigie.schema import (
+    ACCOUNTS_SCHEMA,
+    POSTS_SCHEMA,
+    TRUTH_ACCOUNTS_SCHEMA,
+    TRUTH_POSTS_SCHEMA,
+    Dataset,
+    base_manifest,
+    write_json,
+    write_table,
+)
+
+PLATFORM = "x"
+MAX_CAMPAIGN_SHARE = 0.5
+MAX_POSTS = 50_000_000
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """Where the exercise was written and what it holds."""
+
+    out: Path
+    scenario: str
+    seed: int
+    stealth: float
+    n_posts: int
+    n_accounts: int
+    n_campaigns: int
+    n_campaign_accounts: int
+    n_campaign_posts: int
+
+    @property
+    def dataset(self) -> Dataset:
+        return Dataset(self.out)
+
+    @property
+    def posts_path(self) -> Path:
+        return self.out / "posts.parquet"
+
+    @property
+    def accounts_path(self) -> Path:
+        return self.out / "accounts.parquet"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.out / "manifest.json"
+
+    @property
+    def truth_path(self) -> Path:
+        return self.out / "truth.parquet"
+
+    @property
+    def truth_posts_path(self) -> Path:
+        return self.out / "truth_posts.parquet"
+
+    @property
+    def campaigns_path(self) -> Path:
+        return self.out / "campaigns.json"
+
+
+def _check_args(n_posts: int, seed: int, stealth: float, campaign_scale: float) -> None:
+    if not isinstance(n_posts, int | np.integer) or n_posts <= 0:
+        raise VigieError(f"--posts must be a positive number of posts (got {n_posts})")
+    if n_posts > MAX_POSTS:
+        raise VigieError(f"--posts {n_posts:,} is above the supported {MAX_POSTS:,}")
+    if not 0.0 <= stealth <= 1.0:
+        raise VigieError(f"--stealth must be between 0 and 1 (got {stealth})")
+    if not 0.0 < campaign_scale <= 20.0:
+        raise VigieError(f"--campaign-scale must be in (0, 20] (got {campaign_scale})")
+    if seed < 0:
+        raise VigieError(f"--seed must be a non-negative integer (got {seed})")
+
+
+def generate(
+    scenario: str,
+    n_posts: int,
+    seed: int,
+    out: Path,
+    *,
+    stealth: float | None = None,
+    progress: bool = True,
+    campaign_scale: float = 1.0,
+) -> GenerateResult:
+    """Generate the ``scenario`` preset with ``n_posts`` posts into the folder ``out``."""
+    sc = get_scenario(scenario)
+    stealth = sc.stealth if stealth is None else float(stealth)
+    _check_args(n_posts, seed, stealth, campaign_scale)
+    out = Path(out)
+    steps = ["accounts", "campaigns", "organic life", "camouflage", "assembling", "writing"]
+    bar = make_progress()
+    if not progress:
+        bar.disable = True
+    with bar:
+        task = bar.add_task(f"generate {scenario}", total=len(steps))
+
+        def step(name: str) -> None:
+            bar.update(task, description=f"generate {scenario}: {name}")
+
+        step(steps[0])
+        b = bank(sc.lang)
+        n_org = max(200, round(n_posts / sc.posts_per_account))
+        pop = organic_population(b, rng_for(seed, "population"), n_org, sc.start_us)
+        ctx = Context(sc, b, pop, PostBuffer(), seed, stealth)
+        bar.advance(task)
+
+        step(steps[1])
+        runs = [
+            inject(ctx, i, p, campaign_size(p, sc, n_posts, campaign_scale))
+            for i, p in enumerate(sc.campaigns)
+        ]
+        coordinated = sum(r.n_posts for r in runs)
+        camouflage = [ordinary_count(r) for r in runs]
+        campaign_total = coordinated + sum(camouflage)
+        if campaign_total > MAX_CAMPAIGN_SHARE * n_posts:
+            need = int(np.ceil(campaign_total / MAX_CAMPAIGN_SHARE))
+            raise VigieError(
+                f"--posts {n_posts:,} is too small for the campaigns of '{scenario}' "
+                f"({campaign_total:,} campaign posts); use at least {need:,} posts or a "
+                "smaller --campaign-scale"
+            )
+        bar.advance(task)
+
+        step(steps[2])
+        leak_runs = [r for r in runs if r.type == "hack_and_leak"]
+        leak_rows = np.array([x for r in leak_runs for x in r.seed_rows], dtype=np.int64)
+        leak_urls = [u for r in leak_runs for u in r.leak_urls]
+        stats = generate_organic(ctx, n_posts - campaign_total, leak_rows, leak_urls)
+        bar.advance(task)
+
+        step(steps[3])
+        for r, n in zip(runs, camouflage, strict=True):
+            lo = r.window[0] if r.type == "sleeper_burst" else sc.start_us
+            ordinary_posts(ctx, r.members, n, (lo, sc.end_us), r.index)
+            r.n_ordinary_posts = n
+        bar.advance(task)
+
+        step(steps[4])
+        assign_ids(pop, rng_for(seed, "ids"))
+        posts, camp_of_post, author_of_post, pid_by_row = materialise(
+            ctx.buf, pop.handle, pop.account_id, sc.lang
+        )
+        if posts.num_rows != n_posts:  # a generator bug, never a user mistake
+            raise AssertionError(f"generated {posts.num_rows} posts instead of {n_posts}")
+        accounts, truth, keep = _accounts_tables(pop, runs, author_of_post, rng_for(seed, "counts"))
+        truth_posts = _truth_posts(posts, camp_of_post, runs)
+        bar.advance(task)
+
+        step(steps[5])
+        records = [r.record(pid_by_row) for r in runs]
+        manifest = _manifest(
+            sc, n_posts, seed, stealth, campaign_scale, posts, accounts, runs, stats
+        )
+        with atomic_dir(out) as tmp:
+            write_table(posts, tmp / "posts.parquet", POSTS_SCHEMA)
+            write_table(accounts, tmp / "accounts.parquet", ACCOUNTS_SCHEMA)
+            write_table(truth, tmp / "truth.parquet", TRUTH_ACCOUNTS_SCHEMA)
+            write_table(truth_posts, tmp / "truth_posts.parquet", TRUTH_POSTS_SCHEMA)
+            write_json(
+                tmp / "campaigns.json",
+                {"scenario": sc.name, "seed": seed, "stealth": stealth, "campaigns": records},
+            )
+            write_json(tmp / "manifest.json", manifest)
+        bar.advance(task)
+    del keep
+    return GenerateResult(
+        out=out,
+        scenario=sc.name,
+        seed=seed,
+        stealth=stealth,
+        n_posts=posts.num_rows,
+        n_accounts=accounts.num_rows,
+        n_campaigns=len(runs),
+        n_campaign_accounts=int(sum(len(r.members) for r in runs)),
+        n_campaign_posts=int(sum(r.n_posts for r in runs)),
+    )
+
+
+def _accounts_tables(
+    pop: Any, runs: list[CampaignRun], author_of_post: np.ndarray, rng: np.random.Generator
+) -> tuple[pa.Table, pa.Table, np.ndarray]:
+    """Accounts that posted (every campaign account does) and the account truth."""
+    in_data = np.bincount(author_of_post, minlength=pop.n)
+    keep = in_data > 0
+    keep[pop.n_organic :] = True
+    age_days = np.maximum(1.0, (pop_now(pop) - pop.created_at) / DAY)
+    daily = pop.activity * rng.lognormal(0.0, 0.6, pop.n) * 0.8
+    history = (age_days * daily).astype(np.int64)
+    roles = np.array(pop.role, dtype=object)
+    history[roles == "sleeper"] = rng.integers(0, 4, int((roles == "sleeper").sum()))
+    posts_count = in_data + history
+    idx = np.flatnonzero(keep)
+    ids = pop.account_id.take(pa.array(idx))
+    order = np.asarray(pc.sort_indices(ids))
+    sel = pa.array(idx[order])
+    n = len(idx)
+    platform = pa.array([PLATFORM] * n, type=pa.string())
+    accounts = pa.table(
+        {
+            "account_id": pop.account_id.take(sel),
+            "platform": platform,
+            "handle": pop.handle.take(sel),
+            "display_name": pop.display_name.take(sel),
+            "created_at": pa.array(pop.created_at[idx[order]], type=pa.timestamp("us", tz="UTC")),
+            "followers": pa.array(pop.followers[idx[order]], type=pa.int64()),
+            "following": pa.array(pop.following[idx[order]], type=pa.int64()),
+            "posts_count": pa.array(posts_count[idx[order]], type=pa.int64()),
+            "description": pop.description.take(sel),
+        }
+    )
+    camp_ids = np.array([None] + [r.id for r in runs], dtype=object)
+    camp_types = np.array([None] + [r.type for r in runs], dtype=object)
+    c = pop.campaign[idx[order]] + 1
+    truth = pa.table(
+        {
+            "account_id": pop.account_id.take(sel),
+            "platform": platform,
+            "campaign_id": pa.array(camp_ids[c], type=pa.string()),
+            "campaign_type": pa.array(camp_types[c], type=pa.string()),
+            "role": pa.array(roles[idx[order]].tolist(), type=pa.string()),
+        }
+    )
+    return accounts, truth, keep
+
+
+def pop_now(pop: Any) -> int:
+    """Accounts' statistics are as of the end of the collection (latest creation + a day)."""
+    return int(pop.created_at.max()) + DAY
+
+
+def _truth_posts(posts: pa.Table, camp_of_post: np.ndarray, runs: list[CampaignRun]) -> pa.Table:
+    camp_ids = np.array([None] + [r.id for r in runs], dtype=object)
+    return pa.table(
+        {
+            "post_id": posts.column("post_id"),
+            "platform": posts.column("platform"),
+            "campaign_id": pa.array(camp_ids[camp_of_post + 1], type=pa.string()),
+        }
+    )
+
+
+def _manifest(
+    sc: Scenario,
+    n_posts: int,
+    seed: int,
+    stealth: float,
+    campaign_scale: float,
+    posts: pa.Table,
+    accounts: pa.Table,
+    runs: list[CampaignRun],
+    stats: Any,
+) -> dict[str, Any]:
+    kinds = {
+        "reposts": int(pc.sum(pc.is_valid(posts.column("repost_of"))).as_py() or 0),
+        "replies": int(pc.sum(pc.is_valid(posts.column("reply_to"))).as_py() or 0),
+        "quotes": int(pc.sum(pc.is_valid(posts.column("quote_of"))).as_py() or 0),
+    }
+    cascades = sorted(stats.cascade_sizes, reverse=True)
+    return base_manifest(
+        "dataset",
+        source="vigie generate",
+        platform=PLATFORM,
+        scenario=sc.name,
+        scenario_description=sc.description,
+        lang=sc.lang,
+        seed=seed,
+        stealth=stealth,
+        campaign_scale=campaign_scale,
+        period={"start": sc.start.isoformat(), "end": sc.end.isoformat()},
+        counts={"posts": posts.num_rows, "accounts": accounts.num_rows, **kinds},
+        skipped={},
+        campaigns={
+            "n": len(runs),
+            "accounts": int(sum(len(r.members) for r in runs)),
+            "coordinated_posts": int(sum(r.n_posts for r in runs)),
+            "ordinary_posts": int(sum(r.n_ordinary_posts for r in runs)),
+            "types": sorted({r.type for r in runs}),
+            "techniques": sorted({t for r in runs for t in CAMPAIGN_TECHNIQUES[r.type]}),
+        },
+        organic={
+            "cascades": len(cascades),
+            "cascade_posts": int(sum(cascades) + len(cascades)),
+            "largest_cascades": cascades[:5],
+            "quote_bursts": stats.quote_burst_sizes,
+            "slogan_posts": stats.slogan_posts,
+            "activist_groups": len(stats.activist_groups),
+            "activist_posts": stats.activist_posts,
+            "leak_pickup_posts": stats.leak_pickup_posts,
+        },
+        truth_files=["truth.parquet", "truth_posts.parquet", "campaigns.json"],
+        requested_posts=n_posts,
+    )
