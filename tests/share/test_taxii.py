@@ -54,6 +54,8 @@ CONFIG = {
             "min_trust": 1,
             "collections": [
                 {"name": "shared", "min_trust": 1, "max_tlp": "RED", "default_tlp": "GREEN"},
+                {"name": "public", "max_tlp": "GREEN", "default_tlp": "GREEN"},
+                {"name": "readonly", "can_write": False},
             ],
         },
         {
@@ -95,11 +97,15 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "state": state,
             "shared": collection_id("community", config.api_roots[0].collections[0]),
             "findings": collection_id("inner", config.api_roots[1].collections[0]),
+            "public": collection_id("community", config.api_roots[0].collections[1]),
+            "readonly": collection_id("community", config.api_roots[0].collections[2]),
         }
     state.store.dispose()
 
 
-def coll(server: dict[str, Any], user: str, root: str = "community", name: str = "shared"):
+def coll(
+    server: dict[str, Any], user: str, root: str = "community", name: str = "shared"
+) -> Collection:
     cid = server[name]
     return Collection(f"{server['url']}/{root}/collections/{cid}/", user=user, password=PW[user])
 
@@ -115,7 +121,11 @@ def test_discovery_roots_and_collections_follow_trust(server: dict[str, Any]) ->
     root = ApiRoot(f"{url}/community/", user="ngo", password=PW["ngo"])
     assert root.versions == ["application/taxii+json;version=2.1"]
     assert root.max_content_length == 10 * 1024 * 1024
-    assert [c.id for c in root.collections] == [server["shared"]]
+    assert [c.id for c in root.collections] == [
+        server["shared"],
+        server["public"],
+        server["readonly"],
+    ]
     assert root.collections[0].can_read and root.collections[0].can_write
 
     # the trusted root is hidden from a trust-2 partner, even when it knows the URL
@@ -269,3 +279,87 @@ def test_audit_records_who_what_when_marking(server: dict[str, Any]) -> None:
     row = next(audit.rows(action="object.served"))
     assert row.as_dict()["detail"]["form"] == "hashed"
     assert row.ts is not None and audit.verify().ok
+
+
+ACCEPT = {"Accept": "application/taxii+json;version=2.1"}
+POST = {**ACCEPT, "Content-Type": "application/taxii+json;version=2.1"}
+
+
+def test_content_negotiation(server: dict[str, Any]) -> None:
+    url = f"{server['url']}/community/collections/{server['shared']}/objects/"
+    auth = ("ngo", PW["ngo"])
+    r = requests.get(url, auth=auth, headers={"Accept": "application/taxii+json;version=2.0"})
+    assert r.status_code == 406 and r.headers["Content-Type"].startswith("application/taxii+json")
+    assert "version=2.1" in r.json()["description"]
+    assert requests.get(url, auth=auth, headers={"Accept": "text/html"}).status_code == 406
+    assert requests.get(url, auth=auth, headers={"Accept": "*/*"}).status_code == 200
+    env = {"objects": [indicator(1)]}
+    r = requests.post(url, auth=("state", PW["state"]), json=env, headers=ACCEPT)
+    assert r.status_code == 415  # application/json is not the TAXII media type
+
+
+def test_malformed_envelopes_name_index_and_field(server: dict[str, Any]) -> None:
+    url = f"{server['url']}/community/collections/{server['shared']}/objects/"
+    auth = ("state", PW["state"])
+    r = requests.post(url, auth=auth, data=b"{not json", headers=POST)
+    assert r.status_code == 400 and "not valid JSON" in r.json()["description"]
+    r = requests.post(url, auth=auth, json=[indicator(1)], headers=POST)
+    assert r.status_code == 400 and '{"objects"' in r.json()["description"]
+
+    bad_id = indicator(2, id="indicator--not-a-uuid")
+    no_spec = {k: v for k, v in indicator(3).items() if k != "spec_version"}
+    bad_pattern = indicator(4, valid_from="yesterday")
+    env = {"objects": [indicator(1), bad_id, no_spec, bad_pattern]}
+    r = requests.post(url, auth=auth, json=env, headers=POST)
+    assert r.status_code == 422
+    problems = r.json()["details"]["problems"]
+    assert problems[0].startswith("objects[1].id:")
+    assert problems[1].startswith("objects[2].spec_version: missing")
+    assert problems[2].startswith("objects[3]") and "valid_from" in problems[2]
+    # all or nothing: the valid object was not stored either
+    assert coll(server, "state").get_objects().get("objects") is None
+    refused = list(AuditLog(server["state"].store).rows(action="bundle.refused"))
+    assert len(refused) == 1 and refused[0].actor == "state"
+
+
+def test_marking_above_collection_limit_is_a_failure(server: dict[str, Any]) -> None:
+    public = coll(server, "state", name="public")
+    status = public.add_objects({"objects": [indicator(1, TLP.GREEN), indicator(2, TLP.AMBER)]})
+    assert (status.success_count, status.failure_count) == (1, 1)
+    failure = status.failures[0]
+    assert failure["id"] == indicator(2)["id"] and "TLP:GREEN" in failure["message"]
+    assert [o["id"] for o in public.get_objects()["objects"]] == [indicator(1)["id"]]
+    refused = list(AuditLog(server["state"].store).rows(action="object.refused"))
+    assert [(r.object_id, r.marking) for r in refused] == [(indicator(2)["id"], "amber")]
+
+
+def test_write_permission_and_size_limit(server: dict[str, Any]) -> None:
+    url = server["url"]
+    # trust-3 collection writable only at trust 4 in this config: ngo cannot even see it,
+    # and the read-only collection refuses writes with 403
+    ro = f"{url}/community/collections/{server['readonly']}/objects/"
+    r = requests.post(
+        ro, auth=("state", PW["state"]), json={"objects": [indicator(1)]}, headers=POST
+    )
+    assert r.status_code == 403
+    assert not coll(server, "state", name="readonly").can_write
+    big = b'{"objects": [' + b" " * (server["state"].config.max_content_length + 1) + b"]}"
+    shared = f"{url}/community/collections/{server['shared']}/objects/"
+    r = requests.post(shared, auth=("state", PW["state"]), data=big, headers=POST)
+    assert r.status_code == 413 and r.json()["http_status"] == "413"
+
+
+def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
+    config = parse_config(
+        {**CONFIG, "rate_limit": {"requests_per_second": 0.01, "burst": 3}}, base_dir=tmp_path
+    )
+    state = build_state(config, parse_partners(REGISTRY))
+    set_password(state.store, "ngo", PW["ngo"], hasher=CHEAP)
+    with BackgroundServer(create_app(state)) as url:
+        codes = [
+            requests.get(f"{url}/taxii2/", auth=("ngo", PW["ngo"]), headers=ACCEPT)
+            for _ in range(4)
+        ]
+    assert [r.status_code for r in codes] == [200, 200, 200, 429]
+    assert int(codes[-1].headers["Retry-After"]) >= 1
+    state.store.dispose()

@@ -1,9 +1,281 @@
-"""Sharing commands (filled in by the sharing work)."""
+"""``vigie share serve | passwd | audit | compare``: the network half of sharing.
+
+Heavy imports (FastAPI, uvicorn, SQLAlchemy, argon2, openmined.psi) happen inside the
+commands so that ``vigie --help`` stays instant. User mistakes raise ``VigieError`` (one red
+line, exit 2).
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from pathlib import Path
+
 import typer
+
+from vigie.errors import VigieError
+from vigie.progress import console
+
+CONFIG_HELP = "Server configuration (YAML or TOML); see --print-example."
+
+COMPARE_HELP = "\n\n".join(
+    [
+        "Compare identifiers with an ally without showing them (private set intersection).",
+        "Ask a peer: vigie share compare ITEMS --peer http://127.0.0.1:8765 --user NAME. "
+        "Serve yours: vigie share compare [ITEMS] --serve --config server.yaml.",
+        "ITEMS: a text file (one identifier per line: CVE-2024-3094, CWE-79, "
+        "vendor:product:version, URL, domain, IP, hash, T0049.003), a JSON list, or a STIX "
+        "bundle; identifiers are canonicalised first and unrecognised lines are reported, "
+        "not guessed.",
+        "By default you learn ONLY HOW MANY identifiers you share. Which ones is revealed "
+        "only when both sides consent for the run (--reveal here AND reveal: true or --reveal "
+        "on the server); otherwise the server answers 403. Set sizes are padded to a power of "
+        "two; the server caps set sizes and rate-limits comparisons per partner, because any "
+        "PSI lets a peer probe candidates (the CVE space is small enough to enumerate slowly).",
+        "Backends: 'ecdh' (openmined.psi; the peer learns nothing of your identifiers but "
+        "their padded count) or the 'keyed' fallback (--backend keyed or "
+        "VIGIE_PSI_BACKEND=keyed; used automatically where the wheel is missing). The "
+        "fallback is WEAKER: both sides share a key ($VIGIE_PSI_KEY), so the peer can "
+        "brute-force small domains (every CVE/CWE id, known software versions) from the "
+        "digests you send. Use it only with a peer you would trust with the list itself.",
+    ]
+)
+
+
+def _config(path: Path | None):  # type: ignore[no-untyped-def]
+    from vigie.share.taxii.config import example_config_path, load_config
+
+    if path is None:
+        raise VigieError(
+            f"give --config (an example is at {example_config_path()}; see --print-example)"
+        )
+    return load_config(path)
+
+
+def _store(cfg):  # type: ignore[no-untyped-def]
+    from vigie.share.taxii.store import Store
+
+    return Store(cfg.resolved_db_url())
+
+
+def serve(
+    config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8765, help="TCP port."),
+    ssl_certfile: Path = typer.Option(None, help="TLS certificate (needed off loopback)."),
+    ssl_keyfile: Path = typer.Option(None, help="TLS private key."),
+    allow_plain_http: bool = typer.Option(
+        False, help="Serve off loopback without TLS (only behind a TLS reverse proxy)."
+    ),
+    no_compare: bool = typer.Option(False, help="Do not serve /compare/v1/ even if configured."),
+    print_example: bool = typer.Option(False, help="Print an example configuration and exit."),
+) -> None:
+    """Run the TAXII 2.1 server: each partner sees only what the sharing policy allows.
+
+    Partners authenticate with HTTP Basic (credentials set by `vigie share passwd`, stored as
+    argon2 hashes); every object served or received is written to the hash-chained audit log
+    (`vigie share audit --verify`). Requests above max_content_length get 413, partners above
+    their rate 429 with Retry-After. If the config has a `compare.items` file, private
+    comparison is served on the same port (/compare/v1/).
+    """
+    from vigie.share.taxii.config import example_config_path
+
+    if print_example:
+        sys.stdout.write(example_config_path().read_text(encoding="utf-8"))
+        return
+    from vigie.share.compare import service_from_config
+    from vigie.share.taxii.server import serve as run
+    from vigie.share.taxii.server import state_from_config
+
+    cfg = _config(config)
+    state = state_from_config(cfg)
+    if cfg.compare.items and not no_compare:
+        state.compare = service_from_config(cfg, audit=state.audit)
+    roots = ", ".join(f"/{r.name}/ ({len(r.collections)} collections)" for r in cfg.api_roots)
+    console.print(
+        f"[bold]vigie TAXII 2.1[/] on http://{host}:{port}/taxii2/ — roots {roots}; "
+        f"{len(state.registry)} partners; database {cfg.resolved_db_url()}"
+    )
+    run(
+        state,
+        host,
+        port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        allow_plain_http=allow_plain_http,
+    )
+
+
+def passwd(
+    partner: str = typer.Argument(..., help="Partner name as in the registry."),
+    config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    recipient: str = typer.Option(
+        None, help="A named TLP:RED recipient of the partner (user 'partner/recipient')."
+    ),
+    password_stdin: bool = typer.Option(
+        False, help="Read the password from standard input (for scripts) instead of a prompt."
+    ),
+    remove: bool = typer.Option(False, help="Revoke this credential instead of setting it."),
+) -> None:
+    """Set (or revoke) a partner's TAXII password; only its argon2 hash is stored."""
+    from vigie.share.partners import load_partners
+    from vigie.share.taxii.access import RECIPIENT_SEP, resolve_caller
+    from vigie.share.taxii.auth import check_password_quality, remove_password, set_password
+
+    cfg = _config(config)
+    registry = load_partners(cfg.partners_path())
+    user = partner if recipient is None else f"{partner}{RECIPIENT_SEP}{recipient}"
+    caller = resolve_caller(registry, user)
+    if caller is None:
+        p = registry.get(partner)  # raises with the known names when the partner is unknown
+        named = ", ".join(p.red_recipients) or "none"
+        raise VigieError(f"{recipient!r} is not a named red_recipient of {p.name} ({named})")
+    store = _store(cfg)
+    if remove:
+        done = remove_password(store, caller.user)
+        console.print(f"credential of {caller.user} " + ("revoked" if done else "did not exist"))
+        return
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(
+            f"New password for {caller.user}", hide_input=True, confirmation_prompt=True
+        )
+    check_password_quality(password)
+    set_password(store, caller.user, password)
+    console.print(f"password of [bold]{caller.user}[/] set (argon2id hash stored)")
+
+
+def audit(
+    config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    verify: bool = typer.Option(False, "--verify", help="Check the hash chain end to end."),
+    expect_head: str = typer.Option(
+        None, help="With --verify: the head hash recorded earlier (detects a truncated tail)."
+    ),
+    actor: str = typer.Option(None, help="Only rows of this partner/user."),
+    action: str = typer.Option(None, help="Only this action (object.served, auth.refused …)."),
+    last: int = typer.Option(50, help="Show the last N matching rows (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Show or verify the append-only audit log (who received what, when, under which TLP)."""
+    from vigie.share.audit import AuditLog
+
+    log = AuditLog(_store(_config(config)))
+    if verify:
+        report = log.verify(expect_head=expect_head)
+        if as_json:
+            sys.stdout.write(json.dumps(report.__dict__) + "\n")
+        else:
+            console.print(("[green]" if report.ok else "[bold red]") + str(report) + "[/]")
+        if not report.ok:
+            raise typer.Exit(1)
+        return
+    rows = list(log.rows(actor=actor, action=action))
+    if last:
+        rows = rows[-last:]
+    if as_json:
+        for r in rows:
+            sys.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table("seq", "time (UTC)", "actor", "action", "object", "TLP", "detail")
+    for r in rows:
+        d = r.as_dict()
+        table.add_row(
+            str(d["seq"]),
+            d["ts"][:19],
+            d["actor"],
+            d["action"],
+            d["object_id"] or d["collection"] or "",
+            d["marking"] or "",
+            json.dumps(d["detail"], ensure_ascii=False)[:80],
+        )
+    console.print(table)
+
+
+def compare(
+    items: Path = typer.Argument(None, help="Identifiers to compare (txt, JSON list, STIX)."),
+    peer: str = typer.Option(None, help="The peer's base URL, e.g. http://127.0.0.1:8765."),
+    user: str = typer.Option(None, help="Our partner name on the peer."),
+    password_env: str = typer.Option(
+        "VIGIE_PEER_PASSWORD", help="Environment variable holding the password (else prompt)."
+    ),
+    reveal: bool = typer.Option(
+        False, help="Consent to (and ask for) the shared identifiers, not just their number."
+    ),
+    backend: str = typer.Option("auto", help="auto | ecdh | keyed (weaker fallback)."),
+    key_env: str = typer.Option("VIGIE_PSI_KEY", help="Shared key variable (keyed fallback)."),
+    strict: bool = typer.Option(False, help="Fail on an unrecognised identifier."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    serve_mode: bool = typer.Option(False, "--serve", help="Serve our identifiers instead."),
+    config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP + " (with --serve)"),
+    host: str = typer.Option("127.0.0.1", help="With --serve: address to bind."),
+    port: int = typer.Option(8766, help="With --serve: TCP port."),
+) -> None:
+    from vigie.share import compare as cmp
+    from vigie.share.psi import keyed
+    from vigie.share.psi.canon import load_items
+
+    if serve_mode:
+        from vigie.share.taxii.app import create_app
+        from vigie.share.taxii.server import is_loopback, state_from_config
+
+        if not is_loopback(host):
+            raise VigieError("compare --serve binds loopback only; use `share serve` with TLS")
+        cfg = _config(config)
+        state = state_from_config(cfg)
+        state.compare = cmp.service_from_config(
+            cfg,
+            audit=state.audit,
+            items_path=items,
+            reveal=reveal or None,
+            backend=None if backend == "auto" else backend,
+        )
+        svc = state.compare
+        console.print(
+            f"comparison service on http://{host}:{port}/compare/v1/ — "
+            f"{svc.items.summary()}; backends {', '.join(svc.backends)}; "
+            f"reveal consent: {'yes' if svc.reveal else 'no'}"
+        )
+        if "keyed" in svc.backends:
+            console.print("[yellow]warning:[/] " + cmp.GUARANTEES["keyed"])
+        import uvicorn
+
+        uvicorn.run(create_app(state, taxii=False), host=host, port=port, log_level="info")
+        return
+    if items is None or peer is None or user is None:
+        raise VigieError("give ITEMS, --peer and --user (or --serve to serve our identifiers)")
+    mine = load_items(items, strict=strict)
+    password = os.environ.get(password_env) or typer.prompt(
+        f"Password of {user} on {peer}", hide_input=True
+    )
+    key = keyed.load_key(key_env) if os.environ.get(key_env) or backend == "keyed" else None
+    result = cmp.compare_with_peer(
+        peer, mine, user=user, password=password, reveal=reveal, backend=backend, key=key
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    console.print(mine.summary())
+    console.print(
+        f"[bold]{result.size}[/] of our {result.ours} identifiers are also held by the peer "
+        f"(backend {result.backend}; sets padded to {result.our_padded} / {result.peer_padded})"
+    )
+    if result.matches is not None:
+        for m in result.matches:
+            console.print(f"  {m}")
+    colour = "yellow" if result.backend == "keyed" else "green"
+    console.print(f"[{colour}]{result.guarantee}[/]")
+
+
+compare.__doc__ = COMPARE_HELP
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``vigie share``."""
+    app.command("serve")(serve)
+    app.command("passwd")(passwd)
+    app.command("audit")(audit)
+    app.command("compare", help=COMPARE_HELP)(compare)
