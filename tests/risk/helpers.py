@@ -58,3 +58,14 @@ def study_data(**changes: Any) -> dict[str, Any]:
     data = copy.deepcopy(BASE)
     data.update(changes)
     return data
+
+
+def run_cli(args: list[str]) -> int:
+    """Run ``vigie`` in-process; return its exit code (0 when it returns normally)."""
+    from vigie.cli import main
+
+    try:
+        main(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -8,11 +8,12 @@ import pytest
 import yaml
 
 from vigie import disarm
-from vigie.cli import main
 from vigie.errors import VigieError
 from vigie.risk.check import ATTACK_ID, validate
 from vigie.risk.compute import compute
 from vigie.risk.templates import TEMPLATES, template_text, write_template
+
+from .helpers import run_cli
 
 
 def _load(name: str):
@@ -82,14 +83,9 @@ def test_french_and_english_templates_are_the_same_study() -> None:
 def test_cli_new_writes_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
     out = tmp_path / "study.yaml"
     main_ok = ["risk", "new", "--template", "election-fr", "--out", str(out)]
-    try:
-        main(main_ok)
-    except SystemExit as exc:  # typer may exit 0 explicitly
-        assert exc.code in (0, None)
+    assert run_cli(main_ok) == 0
     assert out.read_text(encoding="utf-8") == template_text("election-fr")
-    with pytest.raises(SystemExit) as exc:
-        main(main_ok)
-    assert exc.value.code == 2
+    assert run_cli(main_ok) == 2
     assert "already exists" in capsys.readouterr().err
     with pytest.raises(VigieError, match="unknown template"):
         write_template("election-de", tmp_path / "x.yaml")
