@@ -20,12 +20,62 @@ from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, base_manifest, write_jso
 T0 = dt.datetime(2027, 4, 1, tzinfo=dt.UTC)
 DAY = 86_400.0
 
-WORDS = (
-    "vote election candidate debate france europe economy climate health school tax work "
-    "pension city village market justice police future young old family energy price rent "
-    "train road farm water sea river mountain music film book sport team coffee bread wine "
-    "cheese garden weather rain sun wind friday monday week morning night news radio paper"
-).split()
+WORDS = [
+    "vote",
+    "election",
+    "candidate",
+    "debate",
+    "france",
+    "europe",
+    "economy",
+    "climate",
+    "health",
+    "school",
+    "tax",
+    "work",
+    "pension",
+    "city",
+    "village",
+    "market",
+    "justice",
+    "police",
+    "future",
+    "young",
+    "old",
+    "family",
+    "energy",
+    "price",
+    "rent",
+    "train",
+    "road",
+    "farm",
+    "water",
+    "sea",
+    "river",
+    "mountain",
+    "music",
+    "film",
+    "book",
+    "sport",
+    "team",
+    "coffee",
+    "bread",
+    "wine",
+    "cheese",
+    "garden",
+    "weather",
+    "rain",
+    "sun",
+    "wind",
+    "friday",
+    "monday",
+    "week",
+    "morning",
+    "night",
+    "news",
+    "radio",
+    "paper",
+]
 
 
 class Builder:
@@ -73,22 +123,31 @@ class Builder:
 
     def organic(self, n_accounts: int = 300, n_posts: int = 3000, days: float = 3.0) -> list[str]:
         """Background: accounts posting texts, links from a long tail, common hashtags."""
-        accs = [self.account(f"org{i:04d}", created=-self.rng.uniform(30, 3000) * DAY)
-                for i in range(n_accounts)]
+        accs = [
+            self.account(f"org{i:04d}", created=-self.rng.uniform(30, 3000) * DAY)
+            for i in range(n_accounts)
+        ]
         activity = self.rng.pareto(1.5, n_accounts) + 1
         activity /= activity.sum()
         who = self.rng.choice(n_accounts, size=n_posts, p=activity)
-        times = self.rng.uniform(0, days * DAY, n_posts)
+        times = np.sort(self.rng.uniform(0, days * DAY, n_posts))
+        earlier: list[str] = []
         for a, t in zip(who, times, strict=True):
             kind = self.rng.random()
-            if kind < 0.3:
+            if kind < 0.45 and earlier:  # repost or reply to an earlier post, recent ones more
+                target = earlier[-1 - int(self.rng.zipf(1.3)) % len(earlier)]
+                if kind < 0.35:
+                    self.post(accs[a], t, repost_of=target)
+                else:
+                    self.post(accs[a], t, text=self.random_text(), reply_to=target)
+            elif kind < 0.65:
                 url = f"https://news.example/{int(self.rng.zipf(1.6)) % 5000}"
                 self.post(accs[a], t, text=self.random_text(), urls=[url])
-            elif kind < 0.5:
+            elif kind < 0.8:
                 tag = ["election", "vote", "debate", "france", "economy"][self.rng.integers(5)]
                 self.post(accs[a], t, text=self.random_text(), hashtags=[tag])
             else:
-                self.post(accs[a], t, text=self.random_text())
+                earlier.append(self.post(accs[a], t, text=self.random_text()))
         return accs
 
     def write(self, path: Path) -> Path:
@@ -110,8 +169,9 @@ def viral_cascade(b: Builder, accounts: list[str], start: float, minutes: float 
     return seed
 
 
-def bot_amplification(b: Builder, n_bots: int = 20, n_seeds: int = 15, start: float = 0.5 * DAY,
-                      prefix: str = "bot") -> list[str]:
+def bot_amplification(
+    b: Builder, n_bots: int = 20, n_seeds: int = 15, start: float = 0.5 * DAY, prefix: str = "bot"
+) -> list[str]:
     """``n_bots`` accounts repost each of ``n_seeds`` posts within 30 s of it."""
     bots = [b.account(f"{prefix}{i:03d}") for i in range(n_bots)]
     for s in range(n_seeds):
@@ -120,3 +180,70 @@ def bot_amplification(b: Builder, n_bots: int = 20, n_seeds: int = 15, start: fl
         for bot in bots:
             b.post(bot, t + b.rng.uniform(1, 30), repost_of=seed)
     return bots
+
+
+def link_campaign(
+    b: Builder, n: int = 15, n_urls: int = 10, start: float = 0.8 * DAY, prefix: str = "lnk"
+) -> list[str]:
+    """``n`` accounts each share every one of ``n_urls`` fresh links within a minute."""
+    accs = [b.account(f"{prefix}{i:03d}") for i in range(n)]
+    for k in range(n_urls):
+        t = start + k * 4 * 3600 + b.rng.uniform(0, 900)
+        url = f"https://fake-news.example/{prefix}/{k}"
+        for a in accs:
+            b.post(a, t + b.rng.uniform(0, 50), text=b.random_text(), urls=[url])
+    return accs
+
+
+def petition(b: Builder, accounts: list[str], start: float, hours: float = 6.0) -> str:
+    """One petition link shared once by each of ``accounts`` over several hours."""
+    url = "https://petition.example/save-the-hospital"
+    for a in accounts:
+        b.post(a, start + b.rng.uniform(0, hours * 3600), text=b.random_text(), urls=[url])
+    return url
+
+
+def hashtag_flood(
+    b: Builder,
+    n: int = 15,
+    tags: tuple[str, ...] = ("stopmarchand", "marchandment"),
+    bursts: int = 6,
+    start: float = 1.1 * DAY,
+    prefix: str = "tag",
+) -> list[str]:
+    """``n`` accounts post rare hashtags together in ``bursts`` bursts of a minute."""
+    accs = [b.account(f"{prefix}{i:03d}") for i in range(n)]
+    for k in range(bursts):
+        t = start + k * 2 * 3600 + b.rng.uniform(0, 600)
+        for a in accs:
+            b.post(a, t + b.rng.uniform(0, 40), text=b.random_text(), hashtags=list(tags))
+    return accs
+
+
+def mutate(b: Builder, text: str) -> str:
+    """A small edit: one word replaced, punctuation and case changed."""
+    words = text.split()
+    i = int(b.rng.integers(len(words)))
+    words[i] = str(b.rng.choice(WORDS))
+    out = " ".join(words)
+    return out.upper() + " !!" if b.rng.random() < 0.3 else out + "."
+
+
+def copypasta_campaign(
+    b: Builder, n: int = 12, n_texts: int = 5, start: float = 1.5 * DAY, prefix: str = "cp"
+) -> list[str]:
+    """``n`` accounts each post a lightly edited copy of ``n_texts`` long messages within
+    ten minutes of one another."""
+    accs = [b.account(f"{prefix}{i:03d}") for i in range(n)]
+    for k in range(n_texts):
+        base = b.random_text(25)
+        t = start + k * 5 * 3600 + b.rng.uniform(0, 600)
+        for a in accs:
+            b.post(a, t + b.rng.uniform(0, 600), text=mutate(b, base))
+    return accs
+
+
+def slogan(b: Builder, accounts: list[str], text: str, days: float = 3.0) -> None:
+    """A popular slogan posted verbatim by many accounts spread over days (not coordination)."""
+    for a in accounts:
+        b.post(a, b.rng.uniform(0, days * DAY), text=text)

@@ -156,7 +156,8 @@ def run_coaction(
     observed = tested.column("observed").to_numpy().astype(np.float64)
     expected = tested.column("expected").to_numpy()
     p = poisson_sf(observed, expected) if len(tested) else np.zeros(0)
-    keep = significant(p, general["alpha"], n_pairs, general["correction"])
+    # corrected over the pairs actually tested (those reaching min_observed co-actions)
+    keep = significant(p, general["alpha"], len(tested), general["correction"])
     edges = pa.table(
         {
             "u": tested.column("u"),

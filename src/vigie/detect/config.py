@@ -42,7 +42,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         _COACTION,
         window_s=1800.0,
         min_observed=2,
-        threshold=0.6,  # estimated Jaccard similarity of word 3-shingles
+        threshold=0.5,  # estimated Jaccard similarity of word 3-shingles
         num_perm=64,  # MinHash functions
         bands=16,  # LSH bands (num_perm must be a multiple)
         min_words=6,  # shorter texts carry too little to compare

@@ -1,0 +1,79 @@
+"""Config overrides: TOML per detector, and bad keys or values named in the error."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from vigie.cli import app
+from vigie.detect.config import DEFAULTS, load_config, merge_config
+from vigie.errors import VigieError
+
+
+def test_defaults_and_overrides(tmp_path):
+    toml = tmp_path / "detect.toml"
+    toml.write_text(
+        "[co_link]\nwindow_s = 30\nmin_observed = 4\n[sync_activity]\nenabled = true\n"
+        '[co_repost]\nwindow_s = "auto"\n[general]\ncorrection = "bh"\n'
+    )
+    cfg = load_config(toml)
+    assert cfg["co_link"]["window_s"] == 30.0
+    assert cfg["co_link"]["min_observed"] == 4
+    assert cfg["co_repost"]["window_s"] == "auto"
+    assert cfg["sync_activity"]["enabled"] is True
+    assert cfg["general"]["correction"] == "bh"
+    assert cfg["co_hashtag"] == DEFAULTS["co_hashtag"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"co_link": {"windw_s": 30}}, "co_link.windw_s"),
+        ({"co_lnk": {"window_s": 30}}, "co_lnk"),
+        ({"co_link": {"window_s": "fast"}}, "co_link.window_s"),
+        ({"co_link": {"enabled": "yes"}}, "co_link.enabled"),
+        ({"co_link": {"min_observed": 2.5}}, "co_link.min_observed"),
+        ({"co_link": {"window_s": -5}}, "co_link.window_s"),
+        ({"general": {"correction": "holm"}}, "general.correction"),
+        ({"copypasta": {"bands": 7}}, "copypasta.bands"),
+    ],
+)
+def test_bad_keys_and_values_are_named(overrides, named):
+    with pytest.raises(VigieError, match=named.replace(".", r"\.")):
+        merge_config(overrides, source="detect.toml")
+
+
+def test_bad_toml_is_a_clear_error(tmp_path):
+    bad = tmp_path / "detect.toml"
+    bad.write_text("[co_link\nwindow_s = 3")
+    with pytest.raises(VigieError, match="not valid TOML"):
+        load_config(bad)
+    with pytest.raises(VigieError, match="not found"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_cli_reports_bad_key_without_traceback(tmp_path, mixed):
+    toml = tmp_path / "detect.toml"
+    toml.write_text("[co_link]\nwindoww_s = 3\n")
+    from vigie.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["detect", str(mixed.dataset), "--out", str(tmp_path / "f"), "--config", str(toml)])
+    assert exc.value.code == 2
+    assert not (tmp_path / "f").exists()
+
+
+def test_cli_runs_and_summarises(tmp_path, mixed):
+    toml = tmp_path / "detect.toml"
+    toml.write_text("[copypasta]\nenabled = false\n[co_hashtag]\nenabled = false\n")
+    out = tmp_path / "f"
+    res = CliRunner().invoke(
+        app, ["detect", str(mixed.dataset), "--out", str(out), "--config", str(toml)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "groups" in res.output and "co_repost" in res.output
+    m = (out / "manifest.json").read_text()
+    assert '"copypasta"' in m  # config recorded
+    signals = __import__("json").loads(m)["signals"]
+    assert "copypasta" not in signals and "co_hashtag" not in signals
+    assert signals["co_link"]["kept"] > 0

@@ -1,0 +1,82 @@
+"""MinHash-LSH on known texts: near-duplicates cluster, different texts do not; slogans
+repeated over days and retweets are not copypasta."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vigie.detect.copypasta import lsh_clusters, minhash
+from vigie.detect.pipeline import run_detection
+
+from .scenario import WORDS, Builder, copypasta_campaign, slogan
+
+
+def _encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    vocab = {w: i for i, w in enumerate(sorted({w for t in texts for w in t.split()}))}
+    vals = [vocab[w] * 0x9E3779B97F4A7C15 % 2**64 for t in texts for w in t.split()]
+    return np.array(vals, dtype=np.uint64), np.array([len(t.split()) for t in texts])
+
+
+def _jaccard(a: str, b: str, k: int = 3) -> float:
+    sa = {tuple(a.split()[i : i + k]) for i in range(len(a.split()) - k + 1)}
+    sb = {tuple(b.split()[i : i + k]) for i in range(len(b.split()) - k + 1)}
+    return len(sa & sb) / len(sa | sb)
+
+
+def test_minhash_estimates_jaccard():
+    rng = np.random.default_rng(3)
+    base = list(rng.choice(WORDS, 40))
+    texts = [" ".join(base)]
+    for n_edits in (1, 3, 6, 12, 40):
+        w = list(base)
+        for i in rng.choice(40, n_edits, replace=False):
+            w[i] = "zz" + str(i)
+        texts.append(" ".join(w))
+    vals, lens = _encode(texts)
+    sig = minhash(vals, lens, 3, 256, seed=1)
+    for t, s in zip(texts[1:], sig[1:], strict=True):
+        est = float((s == sig[0]).mean())
+        assert abs(est - _jaccard(texts[0], t)) < 0.1
+
+
+def test_lsh_groups_near_duplicates_only():
+    rng = np.random.default_rng(4)
+    a = list(rng.choice(WORDS, 30))
+    b = list(rng.choice(WORDS, 30))
+    a2 = a[:]
+    a2[5] = "edited"
+    texts = [" ".join(a), " ".join(b), " ".join(a2), " ".join(rng.choice(WORDS, 30))]
+    vals, lens = _encode(texts)
+    labels = lsh_clusters(minhash(vals, lens, 3, 64, seed=0), bands=16, threshold=0.6)
+    assert labels[0] == labels[2]
+    assert len({labels[0], labels[1], labels[3]}) == 3
+
+
+def test_minhash_chunks_agree_with_one_pass(monkeypatch):
+    import vigie.detect.copypasta as cp
+
+    rng = np.random.default_rng(5)
+    texts = [" ".join(rng.choice(WORDS, int(rng.integers(6, 30)))) for _ in range(300)]
+    vals, lens = _encode(texts)
+    whole = minhash(vals, lens, 3, 32, seed=2)
+    monkeypatch.setattr(cp, "_CHUNK_SHINGLES", 97)
+    assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2))
+
+
+def test_copypasta_found_slogan_and_retweets_ignored(tmp_path):
+    b = Builder(seed=11)
+    org = b.organic(n_accounts=200, n_posts=1500)
+    slogan(b, [str(a) for a in org[:150]], "Allez voter dimanche chaque voix compte pour l avenir")
+    # 40 accounts retweet the same long text within minutes, three times
+    for k in range(3):
+        text = "RT @celebrity: " + b.random_text(20)
+        for a in org[150:190]:
+            b.post(a, 50_000 + k * 7200 + b.rng.uniform(0, 120), text=text)
+    campaign = set(copypasta_campaign(b, n=12, n_texts=4))
+    ds = b.write(tmp_path / "ds")
+    f = run_detection(ds, tmp_path / "f", config={"co_link": {"enabled": False}}, progress=False)
+    members = set(f.members().column("account_id").to_pylist())
+    assert members == campaign
+    sig = f.manifest()["signals"]["copypasta"]
+    assert sig["near_duplicate_texts"] >= 12 * 4 - 4 - 5  # edited copies fold together
+    assert sig["kept"] == 12 * 11 // 2

@@ -1,0 +1,88 @@
+"""The Findings folder: tables agree with the manifest, GEXF re-reads in networkx, CSVs,
+reproducibility and atomic replacement."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import networkx as nx
+import pyarrow.parquet as pq
+import pytest
+
+from vigie.detect.pipeline import run_detection
+from vigie.errors import VigieError
+from vigie.schema import EDGES_SCHEMA, GROUPS_SCHEMA, MEMBERS_SCHEMA
+
+
+def test_manifest_counts_match_tables(mixed):
+    f = mixed.findings
+    m = f.manifest()
+    assert m["kind"] == "findings"
+    for name in ("groups", "members", "edges", "evidence"):
+        assert m["counts"][name] == f.table(name).num_rows
+    assert m["dataset"] == str(mixed.dataset)
+    assert m["config"]["co_link"]["window_s"] == 60.0
+    for kind in ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta"):
+        s = m["signals"][kind]
+        assert {"window_s", "pairs", "kept", "tested", "actions"} <= set(s)
+        kept = sum(1 for e in f.edges().to_pylist() if e["kind"] == kind)
+        assert s["kept"] == kept
+    techs = m["techniques"]
+    assert "T0049.003" in techs and techs["T0049.003"]["accounts"] == 20
+    assert f.groups().schema.equals(GROUPS_SCHEMA)
+    assert f.members().schema.equals(MEMBERS_SCHEMA)
+    assert f.edges().schema.equals(EDGES_SCHEMA)
+
+
+def test_gexf_rereads_in_networkx(mixed):
+    g = nx.read_gexf(mixed.findings.path / "graph.gexf")
+    members = mixed.findings.members().to_pylist()
+    assert g.number_of_nodes() >= len(members)
+    for row in members:
+        assert g.nodes[row["account_id"]]["group"] == row["group_id"]
+    pairs = {tuple(sorted((e["source"], e["target"]))) for e in mixed.findings.edges().to_pylist()}
+    assert g.number_of_edges() == len(pairs)
+    assert all(d["weight"] > 0 for _, _, d in g.edges(data=True))
+
+
+def test_csvs_mirror_tables(mixed):
+    for name in ("groups", "members", "edges"):
+        text = (mixed.findings.path / f"{name}.csv").read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        table = mixed.findings.table(name)
+        assert len(rows) == table.num_rows
+        assert list(rows[0]) == table.column_names
+    groups = list(csv.DictReader(io.StringIO((mixed.findings.path / "groups.csv").read_text())))
+    assert ";" in groups[0]["top_objects"]
+
+
+def test_same_input_gives_identical_outputs(mixed, tmp_path):
+    again = run_detection(mixed.dataset, tmp_path / "again", progress=False)
+    for name in ("groups", "members", "edges", "evidence"):
+        assert pq.read_table(again.table_path(name)).equals(mixed.findings.table(name)), name
+    assert (again.path / "graph.gexf").read_text() == (
+        mixed.findings.path / "graph.gexf"
+    ).read_text()
+
+
+def test_failure_keeps_previous_findings(mixed, tmp_path):
+    out = tmp_path / "f"
+    run_detection(mixed.dataset, out, progress=False)
+    before = (out / "manifest.json").read_text()
+    with pytest.raises(VigieError):
+        run_detection(mixed.dataset, out, config={"co_link": {"window": 1}}, progress=False)
+    with pytest.raises(VigieError, match="not a vigie Dataset|no such Dataset"):
+        run_detection(tmp_path / "nope", out, progress=False)
+    assert (out / "manifest.json").read_text() == before
+
+
+def test_missing_column_is_named(tmp_path):
+    import pyarrow as pa
+
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    pq.write_table(pa.table({"post_id": ["1"], "account_id": ["a"]}), ds / "posts.parquet")
+    (ds / "manifest.json").write_text("{}")
+    with pytest.raises(VigieError, match="created_at"):
+        run_detection(ds, tmp_path / "f", progress=False)

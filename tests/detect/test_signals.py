@@ -1,0 +1,105 @@
+"""Synchronised activity, creation bursts, co-reply, window estimation, de-duplication."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+
+from vigie.detect.pipeline import run_detection
+
+from .scenario import DAY, Builder, bot_amplification, link_campaign, viral_cascade
+
+ONLY = {
+    k: {"enabled": False} for k in ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta")
+}
+
+
+def test_sync_activity_finds_scheduled_accounts(tmp_path):
+    b = Builder(seed=21)
+    b.organic(n_accounts=200, n_posts=3000)
+    sched = [b.account(f"sched{i:02d}") for i in range(8)]
+    for k in range(25):  # every account posts a different text within the same second
+        t = 3600 + k * 9000 + b.rng.uniform(0, 600)
+        for a in sched:
+            b.post(a, t + b.rng.uniform(0, 0.9), text=b.random_text())
+    ds = b.write(tmp_path / "ds")
+    cfg = dict(ONLY, sync_activity={"enabled": True, "window_s": 2})
+    f = run_detection(ds, tmp_path / "f", config=cfg, progress=False)
+    assert set(f.members().column("account_id").to_pylist()) == set(sched)
+    assert f.groups().column("techniques").to_pylist()[0] == ["T0049"]
+
+
+def test_creation_burst_supports_and_names_technique(tmp_path):
+    b = Builder(seed=22)
+    b.organic(n_accounts=300, n_posts=3000)
+    sleepers = [b.account(f"sleep{i:02d}", created=-40 * DAY + i * 60) for i in range(15)]
+    for k in range(8):
+        t = 2 * DAY + k * 3600
+        seed = b.post("leader", t, text=b.random_text())
+        for a in sleepers:
+            b.post(a, t + b.rng.uniform(1, 20), repost_of=seed)
+    ds = b.write(tmp_path / "ds")
+    f = run_detection(ds, tmp_path / "f", progress=False)
+    g = f.groups().to_pylist()
+    assert len(g) == 1 and g[0]["n_members"] == 15
+    assert "creation_burst" in g[0]["signals"]
+    assert "T0150.001" in g[0]["techniques"] and "T0049.003" in g[0]["techniques"]
+    burst = f.manifest()["signals"]["creation_burst"]
+    assert burst["bursts"] >= 1 and burst["kept"] == 15 * 14 // 2
+
+
+def test_co_reply_brigade(tmp_path):
+    b = Builder(seed=23)
+    org = b.organic(n_accounts=300, n_posts=3000)
+    brigade = [b.account(f"rep{i:02d}") for i in range(10)]
+    for k in range(8):
+        target = b.post(str(org[k]), DAY + k * 5000, text=b.random_text())
+        for a in brigade:
+            b.post(a, DAY + k * 5000 + b.rng.uniform(5, 90), text=b.random_text(), reply_to=target)
+    ds = b.write(tmp_path / "ds")
+    f = run_detection(ds, tmp_path / "f", progress=False)
+    assert set(f.members().column("account_id").to_pylist()) == set(brigade)
+    assert f.groups().column("signals").to_pylist()[0][0] == "co_reply"
+
+
+def test_auto_window_is_estimated_and_recorded(tmp_path):
+    b = Builder(seed=24)
+    org = b.organic(n_accounts=200, n_posts=2000)
+    bot_amplification(b, n_bots=15, n_seeds=10)
+    viral_cascade(b, [str(a) for a in org[:150]], 0.3 * DAY)
+    ds = b.write(tmp_path / "ds")
+    f = run_detection(
+        ds, tmp_path / "f", config={"co_repost": {"window_s": "auto"}}, progress=False
+    )
+    sig = f.manifest()["signals"]["co_repost"]
+    assert sig["window_auto"] is True
+    assert 1.0 <= sig["window_s"] <= 3600.0
+    assert len(f.groups()) == 1
+
+
+def test_duplicate_rows_do_not_inflate(tmp_path):
+    """The same post listed twice (and a URL repeated in a post) counts once."""
+    b = Builder(seed=25)
+    b.organic(n_accounts=200, n_posts=2000)
+    link_campaign(b, n=12, n_urls=6)
+    ds = b.write(tmp_path / "ds")
+    f1 = run_detection(ds, tmp_path / "f1", progress=False)
+    posts = pq.read_table(ds / "posts.parquet")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    doubled = pa.concat_tables([posts, posts])
+    doubled = doubled.set_column(
+        doubled.schema.get_field_index("urls"),
+        "urls",
+        pc.list_flatten(pa.array([[u, u] for u in doubled.column("urls").to_pylist()])).to_pylist()
+        and pa.array([(u or []) * 2 for u in doubled.column("urls").to_pylist()]),
+    )
+    pq.write_table(doubled, ds / "posts.parquet")
+    f2 = run_detection(ds, tmp_path / "f2", progress=False)
+    e1 = f1.edges().select(["source", "target", "kind", "observed"]).to_pylist()
+    e2 = f2.edges().select(["source", "target", "kind", "observed"]).to_pylist()
+    assert e1 == e2 and e1
+    assert (
+        f1.manifest()["signals"]["co_link"]["actions"]
+        == f2.manifest()["signals"]["co_link"]["actions"]
+    )
