@@ -44,7 +44,7 @@ BASE: dict[str, Any] = {
     ],
     "measures": [
         {"id": "M1", "name": "Monitoring", "category": "defence", "owner": "Digital",
-         "progress": 50},
+         "progress": 50, "stakeholders": ["SH1"]},
     ],
     "risks": [
         {"id": "R1", "operational_scenario": "OS1", "strategy": "reduce", "measures": ["M1"],

@@ -85,6 +85,8 @@ def test_semantic_rules() -> None:
     data["baseline"] = [{"id": "B1", "name": "ANSSI guide", "status": "not_applied"}]
     data["stakeholders"][0]["forced"] = {"zone": {"value": "x", "justification": "j"}}
     data["settings"] = {"threat_zones": {"danger": 0.5}}
+    data["schema_version"] = "2.0"
+    data["measures"][0]["stakeholders"] = []
     _, rep = validate(data)
     errs = "\n".join(rep.errors)
     assert (
@@ -103,6 +105,8 @@ def test_semantic_rules() -> None:
         in errs
     )
     assert "settings.threat_zones: thresholds must decrease" in errs
+    assert "schema_version: '2.0' is not supported (this vigie reads 1.x)" in errs
+    assert "stakeholders[0].residual: no measure lists 'SH1' under stakeholders" in rep.warnings
     # ATT&CK ids are accepted as such
     assert not any(
         "actions[0].technique" in e and "operational_scenarios[1]" in e for e in rep.errors

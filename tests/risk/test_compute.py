@@ -196,3 +196,20 @@ def test_forced_values_win_keep_the_computed_value_and_are_listed() -> None:
         "risks[R1].residual_level",
     }
     assert all(f.justification for f in res.forced)
+
+
+def test_cli_compute_json(tmp_path, capsys) -> None:
+    import json
+
+    import yaml
+
+    from .helpers import run_cli
+
+    study = tmp_path / "s.yaml"
+    study.write_text(yaml.safe_dump(study_data()), encoding="utf-8")
+    assert run_cli(["risk", "compute", str(study), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["risks"]["R1"]["level"] == {"computed": "high", "forced": False, "value": "high"}
+    assert out["stakeholders"]["SH1"]["threat"]["value"] == 3.0
+    assert run_cli(["risk", "compute", str(study)]) == 0
+    assert "R1" in capsys.readouterr().out

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from vigie import disarm
 from vigie.risk.check import validate
 from vigie.risk.compute import compute
 from vigie.risk.report_html import render, write_report
@@ -72,6 +73,16 @@ def test_report_is_self_contained_and_complete(name: str) -> None:
     for rk in res.risks:
         assert f">{rk}<" in html or f"{rk} " in html
     assert "⚑ " not in html.split('id="forced"')[1].split("</h2>")[1][:200]  # none forced
+
+
+def test_report_uses_the_studys_language_for_disarm_labels() -> None:
+    fr = render(_template_study("election-fr"), compute(_template_study("election-fr")))
+    en = render(_template_study("election-en"), compute(_template_study("election-en")))
+    t = disarm.technique("T0049.003")
+    assert f"T0049.003 — {t.label('fr')}" in fr and t.label("fr") != t.label("en")
+    assert f"T0049.003 — {t.label('en')}" in en
+    assert "T1566.002 (ATT&amp;CK)" in en
+    assert disarm.ATTRIBUTION.split(" (")[0] in fr
 
 
 def test_forced_values_are_flagged_in_the_report() -> None:

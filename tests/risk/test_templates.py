@@ -87,5 +87,9 @@ def test_cli_new_writes_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None
     assert out.read_text(encoding="utf-8") == template_text("election-fr")
     assert run_cli(main_ok) == 2
     assert "already exists" in capsys.readouterr().err
+    as_json = tmp_path / "study.json"
+    assert run_cli(["risk", "new", "--template", "election-en", "--out", str(as_json)]) == 0
+    assert run_cli(["risk", "check", str(as_json)]) == 0
+    assert "OK" in capsys.readouterr().out
     with pytest.raises(VigieError, match="unknown template"):
         write_template("election-de", tmp_path / "x.yaml")

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from vigie.errors import VigieError
 from vigie.risk import scales
-from vigie.risk.model import FORCEABLE, Study
+from vigie.risk.model import FORCEABLE, SCHEMA_VERSION, Study
 
 ATTACK_ID = re.compile(r"^T1\d{3}(\.\d{3})?$")
 """MITRE ATT&CK (enterprise) technique ids: T1xxx or T1xxx.yyy. DISARM ids are T0xxx."""
@@ -309,6 +309,10 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
     measures = _ids(data, "measures", rep)
     _ids(data, "risks", rep)
     _check_settings(data, rep)
+    sv = data.get("schema_version")
+    major = SCHEMA_VERSION.split(".")[0]
+    if isinstance(sv, str) and sv.split(".")[0] != major:
+        rep.errors.append(f"schema_version: {sv!r} is not supported (this vigie reads {major}.x)")
 
     for i, x in _items(data, "business_values"):
         _refs(rep, f"business_values[{i}].missions", x.get("missions") or [], missions, "mission")
@@ -420,6 +424,18 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
             rep.warnings.append(f"risks[{i}].measures: strategy 'reduce' without any measure")
         _check_forced(rep, "risks", i, x)
 
+    # warnings: residual ecosystem ratings that no measure justifies
+    measured = {
+        sid
+        for _, m in _items(data, "measures")
+        for sid in (m.get("stakeholders") or [])
+        if isinstance(sid, str)
+    }
+    for i, x in _items(data, "stakeholders"):
+        if x.get("residual") and x.get("id") not in measured:
+            rep.warnings.append(
+                f"stakeholders[{i}].residual: no measure lists {x.get('id')!r} under stakeholders"
+            )
     # warnings: gaps in the chain feared event -> scenario -> risk
     covered = {
         f

@@ -1,6 +1,10 @@
 """Every EBIOS RM computation vigie makes, as small pure functions, and the study's results.
 
-The rules (guide EBIOS RM v1.5 conventions; thresholds are per study under ``settings``):
+The rules. The scales (G1..G4, V1..V4, 1..4 ratings, 0..4 probability of success and
+technical difficulty, the dangerosité formula and zones) follow ANSSI's EBIOS RM guide v1.5;
+where the guide leaves the combination to the analyst (relevance, how action ratings combine
+along an operating mode) the rule below is vigie's, stated here so it can be checked by hand,
+and its thresholds/tables are per study under ``settings``:
 
 * **Relevance of a (risk source, target objective) pair** (workshop 2): the three 1..4 ratings
   motivation ``m``, resources ``r`` and activity ``a`` are combined by the study's rule —

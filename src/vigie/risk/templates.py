@@ -36,6 +36,12 @@ def write_template(name: str, out: str | Path, *, overwrite: bool = False) -> Pa
     if out.exists() and not overwrite:
         raise VigieError(f"{out}: already exists (use --force to overwrite it)")
     text = template_text(name)
+    if out.suffix.lower() == ".json":  # the same study as JSON (comments cannot follow)
+        import json
+
+        import yaml
+
+        text = json.dumps(yaml.safe_load(text), indent=2, ensure_ascii=False, default=str) + "\n"
     with atomic_file(out) as fh:
         fh.write(text)
     return out
