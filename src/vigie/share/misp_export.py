@@ -147,8 +147,9 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
                 acc.add_attribute("username", value=a.handle)
             if a.display_name:
                 acc.add_attribute("display-name", value=a.display_name)
-            if a.platform in _ACCOUNT_TYPES:
-                acc.add_attribute("account-type", value=a.platform)
+            account_type = {"x": "twitter"}.get(a.platform.lower(), a.platform.lower())
+            if account_type in _ACCOUNT_TYPES:
+                acc.add_attribute("account-type", value=account_type)
             desc = f"platform: {a.platform}"
             if a.hashed:
                 desc += "; user-id is the SHA-256 of platform:account_id"

@@ -67,6 +67,7 @@ class SharedPost:
     created_at: datetime | None
     kind: str
     text: str | None
+    handle: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,16 +184,71 @@ def _fingerprint(findings: Findings) -> str:
     return hashlib.sha256(findings.manifest_path.read_bytes()).hexdigest()[:32]
 
 
-def _handles(findings: Findings) -> dict[tuple[str, str], tuple[str | None, str | None]]:
-    """Handles and display names from the Dataset the Findings came from, when at hand."""
+def _dataset_accounts(findings: Findings) -> Path | None:
+    """The accounts table of the Dataset the Findings came from, when at hand (a relative
+    ``dataset`` path is tried from the working folder, then beside the Findings folder)."""
     ds_path = findings.manifest().get("dataset")
     if not ds_path:
+        return None
+    for base in (Path(ds_path), findings.path.parent / ds_path):
+        ds = Dataset(base)
+        if ds.accounts_path.exists():
+            return ds.accounts_path
+    return None
+
+
+def _handles(findings: Findings) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    """Handles and display names of the group members only (a semi-join in DuckDB, so a
+    10M-account Dataset is never loaded whole)."""
+    accounts = _dataset_accounts(findings)
+    members = findings.table_path("members")
+    if accounts is None or not members.exists():
         return {}
-    ds = Dataset(Path(ds_path))
-    if not ds.accounts_path.exists():
-        return {}
-    t = ds.accounts().select(["platform", "account_id", "handle", "display_name"]).to_pylist()
-    return {(r["platform"], r["account_id"]): (r["handle"], r["display_name"]) for r in t}
+    import duckdb
+
+    rows = (
+        duckdb.connect()
+        .execute(
+            "SELECT a.platform, a.account_id, a.handle, a.display_name "
+            "FROM read_parquet(?) a SEMI JOIN read_parquet(?) m "
+            "ON a.account_id = m.account_id AND a.platform IS NOT DISTINCT FROM m.platform",
+            [str(accounts), str(members)],
+        )
+        .fetchall()
+    )
+    return {(p, a): (h, d) for p, a, h, d in rows}
+
+
+def _evidence_digest(
+    findings: Findings, sample: int
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int], dict[str, set[str]]]:
+    """Per group: the first ``sample`` evidence rows (by time, then post id), the number of
+    evidence rows, and the distinct URLs — computed in DuckDB, not by loading the table."""
+    path = findings.table_path("evidence")
+    if not path.exists():
+        return {}, {}, {}
+    import duckdb
+
+    con = duckdb.connect()
+    src = f"read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+    cols = ["group_id", "kind", "object", "post_id", "account_id", "created_at", "text"]
+    rows = con.execute(
+        f"SELECT {', '.join(cols)} FROM (SELECT *, row_number() OVER (PARTITION BY group_id "
+        f"ORDER BY created_at NULLS LAST, post_id) AS rn FROM {src}) WHERE rn <= ? "
+        "ORDER BY group_id, rn",
+        [sample],
+    ).fetchall()
+    samples: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        samples.setdefault(r[0], []).append(dict(zip(cols, r, strict=True)))
+    totals = dict(con.execute(f"SELECT group_id, count(*) FROM {src} GROUP BY 1").fetchall())
+    urls: dict[str, set[str]] = {}
+    for gid, obj in con.execute(
+        f"SELECT DISTINCT group_id, object FROM {src} "
+        "WHERE object LIKE 'http://%' OR object LIKE 'https://%'"
+    ).fetchall():
+        urls.setdefault(gid, set()).add(obj)
+    return samples, totals, urls
 
 
 def _is_url(value: str | None) -> bool:
@@ -237,9 +293,7 @@ def prepare(
     members_by_group: dict[str, list[dict[str, Any]]] = {}
     for m in f.members().to_pylist():
         members_by_group.setdefault(m["group_id"], []).append(m)
-    evidence_by_group: dict[str, list[dict[str, Any]]] = {}
-    for e in f.evidence().to_pylist():
-        evidence_by_group.setdefault(e["group_id"], []).append(e)
+    samples, totals, evidence_urls = _evidence_digest(f, EVIDENCE_SAMPLE)
     platform_of = {
         (m["group_id"], m["account_id"]): m["platform"]
         for ms in members_by_group.values()
@@ -278,20 +332,16 @@ def prepare(
                 )
             )
         urls = sorted(
-            {e["object"] for e in evidence_by_group.get(gid, []) if _is_url(e["object"])}
-            | {o for o in (g["top_objects"] or []) if _is_url(o)}
+            evidence_urls.get(gid, set()) | {o for o in (g["top_objects"] or []) if _is_url(o)}
         )
         sg.urls = [
             SharedURL(None, hash_value(u, salt)) if hashed else SharedURL(u, None) for u in urls
         ]
-        ev = sorted(
-            evidence_by_group.get(gid, []),
-            key=lambda e: (e["created_at"] is None, e["created_at"], e["post_id"]),
-        )
-        sg.n_evidence = len(ev)
+        sg.n_evidence = int(totals.get(gid, 0))
         if not drop_posts:
-            for e in ev[:EVIDENCE_SAMPLE]:
+            for e in samples.get(gid, []):
                 platform = platform_of.get((gid, e["account_id"]), "unknown")
+                handle = handles.get((platform, e["account_id"]), (None, None))[0]
                 sg.evidence.append(
                     SharedPost(
                         post_id=e["post_id"],
@@ -299,6 +349,7 @@ def prepare(
                         created_at=e["created_at"],
                         kind=e["kind"],
                         text=e["text"],
+                        handle=handle,
                     )
                 )
         groups.append(sg)

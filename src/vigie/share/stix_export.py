@@ -53,6 +53,9 @@ DISARM_CREATED = "2025-02-10T00:00:00.000Z"
 
 VIGIE_HASH_PROPERTY = "x_vigie_sha256"
 
+STIX_ACCOUNT_TYPES = {"x": "twitter", "twitter": "twitter", "facebook": "facebook"}
+"""Platform names spelled as the STIX ``account-type-ov`` vocabulary (others kept as is)."""
+
 
 @dataclass
 class StixExport:
@@ -164,7 +167,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
             scos.append(
                 v21.UserAccount(
                     user_id=a.user_id,
-                    account_type=a.platform,
+                    account_type=STIX_ACCOUNT_TYPES.get(a.platform.lower(), a.platform),
                     account_login=a.handle,
                     display_name=a.display_name,
                     object_marking_refs=refs,
@@ -253,7 +256,8 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
             lines = [
                 f"Evidence sample ({len(g.evidence)} of {g.n_evidence} posts):",
                 *(
-                    f"- {p.created_at.isoformat() if p.created_at else '?'} {p.account} "
+                    f"- {p.created_at.isoformat() if p.created_at else '?'} "
+                    f"{p.account}{f' (@{p.handle})' if p.handle else ''} "
                     f"[{p.kind}] post {p.post_id}: {p.text or ''}".rstrip()
                     for p in g.evidence
                 ),
