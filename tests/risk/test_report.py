@@ -93,6 +93,9 @@ def test_forced_values_are_flagged_in_the_report() -> None:
     assert "operational_scenarios[OS2].likelihood" in forced_section
     assert "deepfake already circulating" in forced_section
     assert html.count("V4 ⚑") >= 2  # in the scenario heading and in the forced table
+    # the risk fed by the forced likelihood is flagged on both risk maps
+    assert res.risks["R2"].flagged and not res.risks["R1"].flagged
+    assert html.count("R2⚑") == 2
 
 
 def test_cli_report(tmp_path: Path) -> None:

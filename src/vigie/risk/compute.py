@@ -236,6 +236,16 @@ class RiskResult:
     residual_likelihood: str
     residual_level: Value
     strategy: str
+    inputs_forced: bool = False
+    """True when the severity or likelihood feeding this risk was forced upstream."""
+
+    @property
+    def flagged(self) -> bool:
+        return self.inputs_forced or self.level.is_forced
+
+    @property
+    def residual_flagged(self) -> bool:
+        return self.inputs_forced or self.residual_level.is_forced
 
 
 @dataclass
@@ -352,7 +362,12 @@ def compute(study: Study) -> Results:
         rlvl = _value(risk_level(rsev, rlik), r.forced, "residual_level")
         note("risks", r.id, "level", lvl)
         note("risks", r.id, "residual_level", rlvl)
-        res.risks[r.id] = RiskResult(
-            r.id, os_.id, os_.strategic_scenario, sev, lik, lvl, rsev, rlik, rlvl, r.strategy
+        upstream = (
+            res.strategic[os_.strategic_scenario].severity.is_forced
+            or res.operational[os_.id].likelihood.is_forced
         )
+        res.risks[r.id] = RiskResult(
+            r.id, os_.id, os_.strategic_scenario, sev, lik, lvl, rsev, rlik, rlvl, r.strategy,
+            inputs_forced=upstream,
+        )  # fmt: skip
     return res

@@ -45,8 +45,8 @@ def risk_matrix(results: Results, lang: str, residual: bool = False) -> str:
     for r in results.risks.values():
         sev = r.residual_severity if residual else r.severity
         lik = r.residual_likelihood if residual else r.likelihood
-        lvl = r.residual_level if residual else r.level
-        mark = r.id + ("⚑" if lvl.is_forced else "")
+        flagged = r.residual_flagged if residual else r.flagged
+        mark = r.id + ("⚑" if flagged else "")
         cells.setdefault((lik, sev), []).append(mark)
     out = [f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" class="matrix">']
     for i, lik in enumerate(reversed(scales.LIKELIHOODS)):
