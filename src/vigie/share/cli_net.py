@@ -107,6 +107,28 @@ def serve(
     )
 
 
+def publish(
+    findings: Path = typer.Argument(..., help="Findings folder written by `vigie detect`."),
+    collection: str = typer.Option(..., help="Collection name, id, or root/name."),
+    config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
+    tlp: str = typer.Option(None, help="TLP 2.0 marking (default: the Findings' own, else AMBER)."),
+) -> None:
+    """Publish our Findings into a collection, prepared once per policy form (full, redacted,
+    hashed): each partner then reads only the variant and markings the policy allows it."""
+    from vigie.share.taxii.publish import publish_findings
+    from vigie.share.taxii.server import state_from_config
+
+    state = state_from_config(_config(config))
+    report = publish_findings(state, findings, collection, tlp=tlp)
+    stored = ", ".join(f"{k}: {v}" for k, v in sorted(report.stored.items())) or "nothing new"
+    console.print(
+        f"published {findings} as {report.tlp.label} into {report.collection} — new objects "
+        f"({stored}); {report.duplicates} already there"
+    )
+    for form, why in report.skipped_forms.items():
+        console.print(f"[yellow]no {form} variant[/]: {why}")
+
+
 def passwd(
     partner: str = typer.Argument(..., help="Partner name as in the registry."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
@@ -276,6 +298,7 @@ compare.__doc__ = COMPARE_HELP
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``vigie share``."""
     app.command("serve")(serve)
+    app.command("publish")(publish)
     app.command("passwd")(passwd)
     app.command("audit")(audit)
     app.command("compare", help=COMPARE_HELP)(compare)

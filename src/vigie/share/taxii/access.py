@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vigie.share.partners import Partner, Registry
-from vigie.share.policy import Decision, Form, decide
+from vigie.share.policy import Decision, Form, decide, form_for_trust
 from vigie.share.taxii.config import ApiRootConfig, CollectionConfig
 from vigie.share.tlp import TLP
 
@@ -96,6 +96,11 @@ def decision_for(caller: Caller, tlp: TLP) -> Decision:
             [],
         )
     return decide(caller.partner, tlp, recipient=caller.recipient)
+
+
+def reader_form(caller: Caller) -> str:
+    """The policy form this caller reads (by trust): picks published variants."""
+    return form_for_trust(caller.partner.trust).value
 
 
 def readable_markings(caller: Caller, coll: CollectionConfig) -> list[str]:

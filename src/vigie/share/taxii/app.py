@@ -63,7 +63,15 @@ from vigie.share.taxii.media import (
     error_response,
     taxii_response,
 )
-from vigie.share.taxii.store import StatusRecord, Store, StoredObject, as_utc, stix_time, utcnow
+from vigie.share.taxii.store import (
+    StatusRecord,
+    Store,
+    StoredObject,
+    as_utc,
+    existing_row,
+    stix_time,
+    utcnow,
+)
 from vigie.share.taxii.validate import object_tlp, object_version, validate_objects
 from vigie.share.tlp import TLP
 
@@ -269,7 +277,11 @@ class Routes:
         default_version: str = "last",
     ) -> Select[tuple[StoredObject]]:
         markings = access.readable_markings(caller, coll)
-        base = [StoredObject.collection_id == cid, StoredObject.marking.in_(markings)]
+        base = [
+            StoredObject.collection_id == cid,
+            StoredObject.marking.in_(markings),
+            or_(StoredObject.form.is_(None), StoredObject.form == access.reader_form(caller)),
+        ]
         if object_id is not None:
             base.append(StoredObject.stix_id == object_id)
         ids = _csv(request, "match[id]")
@@ -341,7 +353,8 @@ class Routes:
             decision = access.decision_for(caller, tlp)
             if not decision.allowed:  # cannot happen (filtered in SQL); never leak on a bug
                 continue
-            out.append(access.apply_form(row.stix(), decision))
+            obj = row.stix() if row.form is not None else access.apply_form(row.stix(), decision)
+            out.append(obj)
             self.s.audit.append(
                 caller.user,
                 "object.served",
@@ -351,6 +364,7 @@ class Routes:
                 detail={
                     "version": row.version,
                     "form": decision.form.value,
+                    "variant": row.form or "redacted on the fly",
                     "endpoint": endpoint,
                     "added_by": row.added_by,
                 },
@@ -530,13 +544,7 @@ class Routes:
                         ("object.refused", oid, tlp, {"version": version, "why": msg})
                     )
                     continue
-                exists = sess.scalar(
-                    select(StoredObject.rowid).where(
-                        StoredObject.collection_id == cid,
-                        StoredObject.stix_id == oid,
-                        StoredObject.version == version,
-                    )
-                )
+                exists = existing_row(sess, cid, obj, version, None)
                 if exists is None:
                     sess.add(
                         StoredObject(

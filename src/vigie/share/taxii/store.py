@@ -7,7 +7,9 @@ a single SQLite file is easy to back up, copy to an auditor and inspect; a large
 
 What is stored for each object (provenance): the collection it was added to, the partner who
 added it, when (``date_added``, microseconds UTC, the TAXII ordering key), its TLP marking as
-read at intake, and the object itself as canonical JSON. Credentials hold only an argon2 hash.
+read at intake, the policy form it was prepared for (``None`` for partners' objects, which are
+redacted when served), and the object itself as canonical JSON. Credentials hold only an
+argon2 hash.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    select,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -69,7 +72,7 @@ class StoredObject(Base):
     """One version of one STIX object in one collection, with its provenance."""
 
     __tablename__ = "taxii_objects"
-    __table_args__ = (UniqueConstraint("collection_id", "stix_id", "version"),)
+    __table_args__ = (UniqueConstraint("collection_id", "stix_id", "version", "form"),)
 
     rowid: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -82,6 +85,9 @@ class StoredObject(Base):
     date_added: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     added_by: Mapped[str] = mapped_column(String(200))
     marking: Mapped[str | None] = mapped_column(String(40), nullable=True)  # TLP key or None
+    # None: one object for every reader (redacted on the fly); else the variant published
+    # for readers of that policy form (full / redacted / hashed), see taxii.publish
+    form: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
     body: Mapped[str] = mapped_column(Text)
 
     def stix(self) -> dict[str, Any]:
@@ -99,6 +105,28 @@ class StatusRecord(Base):
     collection_id: Mapped[str] = mapped_column(String(100))
     request_timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+def existing_row(
+    session: Session, collection_id: str, obj: dict[str, Any], version: str, form: str | None
+) -> int | None:
+    """The row id of the same object already stored (same id and version, same form), if any.
+
+    Objects without ``modified``/``created`` (cyber-observables) carry no version of their
+    own, so for them "the same" means the same id with the same content.
+    """
+    cond = StoredObject.form.is_(None) if form is None else StoredObject.form == form
+    q = select(StoredObject.rowid, StoredObject.body).where(
+        StoredObject.collection_id == collection_id, StoredObject.stix_id == obj["id"], cond
+    )
+    if obj.get("modified") or obj.get("created"):
+        hit = session.execute(q.where(StoredObject.version == version).limit(1)).first()
+        return None if hit is None else int(hit[0])
+    body = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    for rowid, stored in session.execute(q):
+        if stored == body:
+            return int(rowid)
+    return None
 
 
 def make_engine(db_url: str) -> Engine:

@@ -1,0 +1,177 @@
+"""Publish our own Findings into a TAXII collection, prepared once per policy form.
+
+Why variants: what a partner may receive of a Findings export depends on its trust — full
+(trust 4), redacted (trust 3) or hashed indicators without private individuals' handles
+(trust 1–2), see ``vigie.share.policy``. Those redactions change the objects themselves
+(hashed URL patterns, no ``user-account`` observables), so they cannot be applied on the fly
+to a full export. ``publish`` therefore runs the same STIX export the files use
+(``vigie.share.stix_export.export_stix``) once per form, and stores each variant tagged with
+its form; the server hands each partner the variant of its form, and only if the policy lets
+the marking reach it. Objects identical in every variant (TLP marking-definitions, public
+DISARM attack-patterns) are stored once, for everyone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import VigieError
+from vigie.share.partners import Partner, Sector
+from vigie.share.policy import Form
+from vigie.share.taxii.app import ServerState
+from vigie.share.taxii.config import collection_id
+from vigie.share.taxii.store import StoredObject, existing_row, stix_time, utcnow
+from vigie.share.taxii.validate import object_tlp, object_version
+from vigie.share.tlp import TLP
+
+PUBLISH_RECIPIENT = "publish"
+
+# the highest trust that reads each form: the readers most entitled within the form
+_FORM_TRUST = {Form.FULL: 4, Form.REDACTED: 3, Form.HASHED: 2}
+
+
+@dataclass
+class PublishReport:
+    collection: str
+    tlp: TLP
+    stored: dict[str, int] = field(default_factory=dict)  # form (or "all") -> new objects
+    duplicates: int = 0
+    skipped_forms: dict[str, str] = field(default_factory=dict)  # form -> why
+
+
+def _reader(form: Form) -> Partner:
+    """A stand-in partner of the form's highest trust, used only to run the export."""
+    return Partner(
+        name=f"readers-{form.value}",
+        sector=Sector.STATE,
+        trust=_FORM_TRUST[form],
+        max_tlp=TLP.RED,
+        red_recipients=(PUBLISH_RECIPIENT,),
+    )
+
+
+def find_collection(state: ServerState, name: str) -> tuple[str, str]:
+    """``(api root, collection id)`` for a collection given by name, id or ``root/name``."""
+    hits = []
+    for root in state.config.api_roots:
+        for coll in root.collections:
+            cid = collection_id(root.name, coll)
+            if name in (cid, coll.name, f"{root.name}/{coll.name}"):
+                hits.append((root.name, cid))
+    if len(hits) != 1:
+        known = ", ".join(
+            f"{r.name}/{c.name}" for r in state.config.api_roots for c in r.collections
+        )
+        what = "ambiguous" if hits else "unknown"
+        raise VigieError(f"{what} collection {name!r} (known: {known})")
+    return hits[0]
+
+
+def publish_findings(
+    state: ServerState,
+    findings: str | Path,
+    collection: str,
+    *,
+    tlp: TLP | str | None = None,
+    actor: str = "local:publish",
+    now: datetime | None = None,
+    validate: bool = True,
+) -> PublishReport:
+    """Export ``findings`` once per form and store the variants in ``collection``.
+
+    Re-publishing creates new object versions (their ``modified`` is the export time, or
+    ``now``); readers get the last version by default. The same ``now`` is idempotent.
+    ``validate`` runs ``stix2-validator`` on each variant (slow to import; tests skip it,
+    the export's own tests cover it).
+    """
+    from vigie.share.stix_export import export_stix
+
+    root, cid = find_collection(state, collection)
+    coll = state.collections[(root, cid)]
+    variants: dict[str, list[dict[str, Any]]] = {}
+    level: TLP | None = None
+    skipped: dict[str, str] = {}
+    for form in (Form.FULL, Form.REDACTED, Form.HASHED):
+        try:
+            export = export_stix(
+                findings,
+                tlp=tlp,
+                partner=_reader(form),
+                recipient=PUBLISH_RECIPIENT,
+                producer=state.registry.producer,
+                now=now,
+                validate=validate,
+            )
+        except VigieError as exc:  # the policy denies this marking to the whole form
+            skipped[form.value] = str(exc)
+            continue
+        level = export.view.tlp
+        if level > coll.max_tlp:
+            raise VigieError(
+                f"the Findings are marked {level.label}, above collection {coll.name}'s "
+                f"limit {coll.max_tlp.label}"
+            )
+        variants[form.value] = export.bundle["objects"]
+    if level is None:
+        raise VigieError(
+            "no form of these Findings may be published: " + "; ".join(skipped.values())
+        )
+    report = PublishReport(cid, level, skipped_forms=skipped)
+
+    # objects identical in every produced variant are stored once, for everyone
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for objs in variants.values():
+        for obj in objs:
+            counts[(obj["id"], json.dumps(obj, sort_keys=True))] += 1
+    now = utcnow()
+    rows: list[tuple[str | None, dict[str, Any]]] = []
+    shared_done: set[str] = set()
+    for form, objs in variants.items():
+        for obj in objs:
+            body = json.dumps(obj, sort_keys=True)
+            if counts[(obj["id"], body)] == len(variants):
+                if obj["id"] in shared_done:
+                    continue
+                shared_done.add(obj["id"])
+                rows.append((None, obj))
+            else:
+                rows.append((form, obj))
+    audit_rows = []
+    with state.store.session() as sess:
+        for form, obj in rows:
+            version = object_version(obj, stix_time(now))
+            marking = (object_tlp(obj) or report.tlp).key
+            if existing_row(sess, cid, obj, version, form) is not None:
+                report.duplicates += 1
+                continue
+            sess.add(
+                StoredObject(
+                    collection_id=cid,
+                    stix_id=obj["id"],
+                    stix_type=obj["type"],
+                    spec_version=obj.get("spec_version", "2.1"),
+                    version=version,
+                    date_added=now,
+                    added_by=actor,
+                    marking=marking,
+                    form=form,
+                    body=json.dumps(obj, ensure_ascii=False, sort_keys=True),
+                )
+            )
+            report.stored[form or "all"] = report.stored.get(form or "all", 0) + 1
+            audit_rows.append((obj["id"], marking, form))
+    for oid, marking, form in audit_rows:
+        state.audit.append(
+            actor,
+            "object.published",
+            object_id=oid,
+            collection=cid,
+            marking=marking,
+            detail={"form": form or "all", "findings": str(findings)},
+        )
+    return report
