@@ -49,9 +49,14 @@ def sheets(study: Study, res: Results) -> dict[str, tuple[list[str], list[list[A
             ["schema_version", study.schema_version],
         ],
     )
+    out["Missions"] = (["id", "name"], [[m.id, m.name] for m in study.missions])
     out["Business values"] = (
         ["id", "name", "nature", "owner", "missions"],
         [[b.id, b.name, b.nature, b.owner, ", ".join(b.missions)] for b in study.business_values],
+    )
+    out["Supporting assets"] = (
+        ["id", "name", "owner", "business values"],
+        [[a.id, a.name, a.owner, ", ".join(a.business_values)] for a in study.supporting_assets],
     )
     out["Feared events"] = (
         ["id", "name", "business values", "severity", "severity label", "covered by"],
@@ -137,6 +142,17 @@ def sheets(study: Study, res: Results) -> dict[str, tuple[list[str], list[list[A
             for m in study.measures
         ],
     )  # fmt: skip
+    ss_ids = [ss.id for ss in study.strategic_scenarios]
+    os_of = {o.id: o.strategic_scenario for o in study.operational_scenarios}
+    out["Coverage"] = (
+        ["feared event", "severity", *ss_ids, *os_of],
+        [
+            [f.id, f.severity]
+            + ["x" if ss in res.coverage[f.id] else "" for ss in ss_ids]
+            + ["x" if os_of[o] in res.coverage[f.id] else "" for o in os_of]
+            for f in study.feared_events
+        ],
+    )
     out["Forced values"] = (
         ["item", "computed", "retained", "justification", "source", "date"],
         [[f.path, f.computed, f.value, f.justification, f.source, f.date] for f in res.forced],
