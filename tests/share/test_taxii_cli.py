@@ -1,0 +1,143 @@
+"""``vigie share passwd | serve | compare | audit`` end to end, server in a subprocess on
+127.0.0.1 (never any other address)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from taxii2client.v21 import Server
+from typer.testing import CliRunner
+
+from vigie.cli import app, main
+from vigie.errors import InputError
+from vigie.share.taxii.config import load_config
+from vigie.share.taxii.server import free_port
+
+PW = "ngo-long-password-1"
+
+
+def _write_setup(tmp: Path) -> Path:
+    (tmp / "partners.yaml").write_text(
+        yaml.safe_dump(
+            {"partners": [{"name": "ngo", "sector": "ngo", "trust": 2, "max_tlp": "AMBER"}]}
+        ),
+        "utf-8",
+    )
+    (tmp / "ours.txt").write_text("CVE-2024-3094\nCWE-79\nexample.org\n", "utf-8")
+    (tmp / "theirs.txt").write_text("cve-2024-3094\nCVE-2020-0001\nExample.ORG\n", "utf-8")
+    cfg = {
+        "partners": "partners.yaml",
+        "db_url": "sqlite:///state.db",
+        "api_roots": [{"name": "community", "collections": [{"name": "shared"}]}],
+        "compare": {"items": "ours.txt"},
+    }
+    path = tmp / "server.yaml"
+    path.write_text(yaml.safe_dump(cfg), "utf-8")
+    return path
+
+
+def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def test_cli_end_to_end(tmp_path: Path) -> None:
+    cfg = _write_setup(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["share", "passwd", "ngo", "--config", str(cfg), "--password-stdin"], input=PW + "\n"
+    )
+    assert res.exit_code == 0, res.output
+    db = tmp_path / "state.db"
+    hashes = sqlite3.connect(db).execute("SELECT password_hash FROM taxii_credentials").fetchall()
+    assert hashes[0][0].startswith("$argon2id$") and PW not in hashes[0][0]
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vigie.cli", "share", "serve", "--config", str(cfg)]
+        + ["--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait(port, proc)
+        url = f"http://127.0.0.1:{port}"
+        server = Server(f"{url}/taxii2/", user="ngo", password=PW)
+        shared = server.api_roots[0].collections[0]
+        status = shared.add_objects(
+            {
+                "objects": [
+                    {
+                        "type": "indicator",
+                        "spec_version": "2.1",
+                        "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                        "created": "2026-01-01T00:00:00.000Z",
+                        "modified": "2026-01-01T00:00:00.000Z",
+                        "pattern": "[domain-name:value = 'example.org']",
+                        "pattern_type": "stix",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                    }
+                ]
+            }
+        )
+        assert status.success_count == 1
+        res = runner.invoke(
+            app,
+            ["share", "compare", str(tmp_path / "theirs.txt"), "--peer", url, "--user", "ngo"]
+            + ["--json"],
+            env={"VIGIE_PEER_PASSWORD": PW},
+        )
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.stdout)
+        assert out["overlap"] == 2 and "matches" not in out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+    res = runner.invoke(app, ["share", "audit", "--config", str(cfg), "--verify"])
+    assert res.exit_code == 0 and "intact" in res.output
+    res = runner.invoke(app, ["share", "audit", "--config", str(cfg), "--json", "--last", "0"])
+    actions = [json.loads(line)["action"] for line in res.stdout.splitlines()]
+    assert actions == ["object.received", "compare.answered"]
+
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET actor = 'someone' WHERE seq = 1")
+    conn.commit()
+    conn.close()
+    res = runner.invoke(app, ["share", "audit", "--config", str(cfg), "--verify"])
+    assert res.exit_code == 1 and "BROKEN at seq 1" in res.output
+
+
+def test_serve_refuses_non_loopback_without_tls(tmp_path: Path) -> None:
+    cfg = _write_setup(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["share", "serve", "--config", str(cfg), "--host", "0.0.0.0", "--port", "1"])
+    assert exit_.value.code == 2
+
+
+def test_bad_config_names_the_field(tmp_path: Path) -> None:
+    cfg = tmp_path / "server.yaml"
+    bad = {"api_roots": [{"name": "r", "collections": [{"name": "c", "max_tlp": "PURPLE"}]}]}
+    cfg.write_text(yaml.safe_dump(bad), "utf-8")
+    with pytest.raises(InputError, match=r"server.yaml: api_roots\[0\].collections\[0\].max_tlp"):
+        load_config(cfg)
+    with pytest.raises(SystemExit) as exit_:  # the CLI shows it as one line, exit code 2
+        main(["share", "audit", "--config", str(cfg), "--verify"])
+    assert exit_.value.code == 2
