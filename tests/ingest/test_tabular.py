@@ -222,3 +222,47 @@ def test_ambiguous_format_asks_for_format(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--format") as exc:
         ingest([odd], tmp_path / "ds")
     assert "dump.txt" in str(exc.value)
+
+
+def test_accounts_table_fills_account_information(tmp_path: Path) -> None:
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    posts = pa.Table.from_pylist(
+        [
+            {"post_id": "1", "platform": "x", "account_id": "a1", "created_at": t0},
+            {"post_id": "2", "platform": "x", "account_id": "a2", "created_at": t0},
+        ],
+        schema=POSTS_SCHEMA,
+    )
+    pq.write_table(posts, tmp_path / "posts.parquet")
+    accounts = pa.table(
+        {
+            "account_id": ["a1", "a2", "a1", None],
+            "platform": ["x", "x", "x", "x"],
+            "handle": ["anna", "ben", "anna_new", "ghost"],
+            "followers": [10, None, 12, 1],
+            "created_at": [t0, t0, None, t0],
+        }
+    )
+    pq.write_table(accounts, tmp_path / "accounts.parquet")
+    ds = tmp_path / "ds"
+    ingest([tmp_path / "posts.parquet"], ds, fmt="parquet")
+    report = ingest([tmp_path / "accounts.parquet"], ds, fmt="accounts")
+    acc = accounts_by_id(ds)
+    assert sorted(acc) == ["a1", "a2"]
+    assert acc["a1"]["handle"] == "anna_new" and acc["a1"]["followers"] == 12
+    assert acc["a1"]["created_at"] == t0  # a null later value does not erase a known one
+    assert acc["a2"]["followers"] is None
+    s = report.sources[0]
+    assert (s.format, s.records, s.accepted, s.rejected) == ("accounts", 4, 3, 1)
+    assert s.duplicates == 3  # every accepted row updated an account already known
+    assert manifest(ds)["counts"] == {"posts": 2, "accounts": 2, "rejected": 1}
+    assert rejected(ds)[0]["reason"] == "missing account_id"
+
+
+def test_accounts_table_into_new_dataset(tmp_path: Path) -> None:
+    src = tmp_path / "acc.csv"
+    src.write_text("id,name,net\nu1,Anna,facebook\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src], ds, fmt="accounts", mapping=["account_id=id", "handle=name", "platform=net"])
+    assert accounts_by_id(ds)["u1"]["handle"] == "Anna"
+    assert manifest(ds)["counts"]["posts"] == 0

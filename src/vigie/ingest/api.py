@@ -106,6 +106,16 @@ def _plan(path: Path, fmt: str, mapping: dict[str, str], platform: str | None) -
         raise InputError("no such file", file=str(path))
     if not os.access(path, os.R_OK) or path.is_dir():
         raise InputError("not a readable file", file=str(path))
+    if fmt == "accounts":
+        f = detect(path)
+        if f not in TABULAR:
+            raise InputError(
+                f"--format accounts reads csv, jsonl or parquet tables, this looks like {f}",
+                file=str(path),
+            )
+        spec = tabular.resolve_accounts_spec(path, tabular.columns_of(path, f), mapping, platform)
+        total = pq.ParquetFile(path).metadata.num_rows if f == "parquet" else None
+        return _Plan(path, "accounts", lambda: tabular.read_accounts(path, f, spec), total)
     f = detect(path) if fmt == "auto" else fmt
     if f in TABULAR:
         spec = tabular.resolve_spec(path, tabular.columns_of(path, f), mapping, platform)
@@ -144,7 +154,7 @@ def ingest(
     if fmt not in FORMATS:
         raise VigieError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     into = Path(into)
-    maps = tabular.parse_mapping(mapping)
+    maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = platform.strip().lower() if platform else None
     plans = [_plan(Path(s), fmt, maps, plat) for s in sources]
 
@@ -174,7 +184,11 @@ def ingest(
                     for batch in plan.read():
                         staging.add(i, batch)
                         rep.records += batch.records
-                        rep.accepted += batch.posts.num_rows
+                        rep.accepted += (
+                            batch.accounts.num_rows
+                            if plan.fmt == "accounts"
+                            else batch.posts.num_rows
+                        )
                         rep.rejected += len(batch.rejected)
                         reasons.update(r.reason for r in batch.rejected)
                         skipped.update(batch.skipped)
@@ -196,7 +210,10 @@ def ingest(
             staging.close()
             staging.cleanup()
         for i, rep in enumerate(reports, start=1):
-            rep.duplicates = result.duplicates.get(i, 0)
+            if rep.format == "accounts":
+                rep.duplicates = result.account_duplicates.get(i, 0)
+            else:
+                rep.duplicates = result.duplicates.get(i, 0)
 
         old_counts = old_manifest.get("counts", {})
         rejected_total = int(old_counts.get("rejected", 0)) + sum(r.rejected for r in reports)

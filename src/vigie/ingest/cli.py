@@ -8,7 +8,8 @@ import typer
 
 FORMAT_HELP = (
     "auto (from name/content), x (twarc2 pages or flattened tweets), telegram (Desktop "
-    "result.json), bluesky (getAuthorFeed/searchPosts output), csv, jsonl, parquet."
+    "result.json), bluesky (getAuthorFeed/searchPosts output), csv, jsonl, parquet; "
+    "accounts (a csv/jsonl/parquet table of accounts: fills accounts.parquet only)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

@@ -14,7 +14,7 @@ from typing import Any
 
 from vigie.errors import InputError
 
-FORMATS = ("auto", "x", "telegram", "bluesky", "csv", "jsonl", "parquet")
+FORMATS = ("auto", "x", "telegram", "bluesky", "csv", "jsonl", "parquet", "accounts")
 SNIFF_BYTES = 1 << 20
 
 

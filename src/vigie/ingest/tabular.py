@@ -93,8 +93,11 @@ class Spec:
     extract_from_text: list[str] = field(default_factory=list)
 
 
-def parse_mapping(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
-    """``["text=body", ...]`` -> ``{"text": "body"}``, refusing unknown canonical fields."""
+def parse_mapping(
+    pairs: list[str] | dict[str, str] | None, accounts: bool = False
+) -> dict[str, str]:
+    """``["text=body", ...]`` -> ``{"text": "body"}``, refusing unknown canonical fields
+    (account fields are checked later, by ``resolve_accounts_spec``, when ``accounts``)."""
     if not pairs:
         return {}
     if isinstance(pairs, dict):
@@ -108,7 +111,7 @@ def parse_mapping(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
             items.append((k.strip(), v.strip()))
     out: dict[str, str] = {}
     for k, v in items:
-        if k not in KNOWN_FIELDS:
+        if k not in KNOWN_FIELDS and not accounts:
             raise VigieError(
                 f"--map {k}={v}: unknown field '{k}' (known: {', '.join(sorted(KNOWN_FIELDS))})"
             )
@@ -596,88 +599,68 @@ def _listy(v: Any) -> list[str] | None:
 
 
 def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
-    """One JSON object per line; a line that is not one is refused, not fatal."""
+    """One JSON object per line; a line that is not one is refused, not fatal.
+
+    The loop is the hot path of a 10M-line ingest, hence its plain style: values are only
+    sorted into columns here; Arrow does the typing and ``convert`` the validation.
+    """
     wanted = dict(spec.columns)
     if spec.platform_prefix_of:
         wanted["_platform_src"] = spec.platform_prefix_of
-    list_canon = set(LIST_FIELDS)
+    fields = [(canon, col, canon in LIST_FIELDS) for canon, col in wanted.items()]
+    loads = json.loads
     try:
-        fh = open(path, encoding="utf-8", errors="strict")  # noqa: SIM115
+        fh = open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
+    file = str(path)
+
+    def refuse(lineno: int, reason: str, fld: str | None, detail: str, raw: bytes) -> None:
+        rejected.append(Rejected(file, lineno, reason, fld, detail, excerpt(raw.rstrip(b"\n"))))
+
     with fh:
-        buf: dict[str, list[Any]] = {k: [] for k in wanted}
+        cols: list[list[Any]] = [[] for _ in fields]
         nums: list[int | str] = []
         rejected: list[Rejected] = []
         records = 0
-        lineno = 0
-        while True:
-            try:
-                line = fh.readline()
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not UTF-8 text after line {lineno}: {exc}", file=str(path)
-                ) from exc
-            if not line:
-                break
-            lineno += 1
+        for lineno, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             records += 1
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                rejected.append(
-                    Rejected(
-                        str(path),
-                        lineno,
-                        "malformed JSON",
-                        None,
-                        str(exc),
-                        excerpt(line.rstrip("\n")),
-                    )
-                )
+                obj = loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                refuse(lineno, "malformed JSON", None, str(exc), line)
                 obj = None
-            if obj is not None and not isinstance(obj, dict):
-                rejected.append(
-                    Rejected(
-                        str(path),
-                        lineno,
-                        "not a JSON object",
-                        None,
-                        type(obj).__name__,
-                        excerpt(line.rstrip("\n")),
-                    )
-                )
-                obj = None
+            else:
+                if type(obj) is not dict:
+                    refuse(lineno, "not a JSON object", None, type(obj).__name__, line)
+                    obj = None
             if obj is not None:
-                row: dict[str, Any] = {}
-                for canon, col in wanted.items():
+                vals = []
+                for canon, col, is_list in fields:
                     v = obj.get(col)
+                    t = type(v)
+                    if v is None or (t is list if is_list else t is str):
+                        vals.append(v)
+                        continue
                     try:
-                        row[canon] = _listy(v) if canon in list_canon else _scalar(v)
+                        vals.append(_listy(v) if is_list else _scalar(v))
                     except ValueError as exc:
-                        rejected.append(
-                            Rejected(
-                                str(path),
-                                lineno,
-                                f"invalid {canon}",
-                                canon,
-                                str(exc),
-                                excerpt(line.rstrip("\n")),
-                            )
-                        )
-                        row = {}
+                        refuse(lineno, f"invalid {canon}", canon, str(exc), line)
+                        vals = None
                         break
-                if row:
-                    for k, v in row.items():
-                        buf[k].append(v)
+                if vals is not None:
+                    for c, v in zip(cols, vals, strict=True):
+                        c.append(v)
                     nums.append(lineno)
             if len(nums) + len(rejected) >= BATCH_ROWS:
+                buf = {canon: c for (canon, _, _), c in zip(fields, cols, strict=True)}
                 yield _jsonl_batch(buf, nums, rejected, records, spec, path)
-                buf = {k: [] for k in wanted}
+                cols = [[] for _ in fields]
                 nums, rejected, records = [], [], 0
         if nums or rejected or records:
+            buf = {canon: c for (canon, _, _), c in zip(fields, cols, strict=True)}
             yield _jsonl_batch(buf, nums, rejected, records, spec, path)
 
 
@@ -692,7 +675,10 @@ def _jsonl_batch(
     arrays: dict[str, pa.Array] = {}
     for k, vals in buf.items():
         if k in LIST_FIELDS:
-            arrays[k] = pa.array(vals, STR_LIST)
+            try:
+                arrays[k] = pa.array(vals, STR_LIST)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # non-string items: stringify them
+                arrays[k] = pa.array([_listy(v) for v in vals], STR_LIST)
             continue
         try:
             arrays[k] = pa.array(vals)
@@ -710,3 +696,172 @@ def _jsonl_batch(
     table = pa.table(arrays) if arrays else pa.table({})
     posts, accounts, more = convert(table, local, str(path), nums)
     return Batch(posts, accounts, rejected + more, {}, records)
+
+
+# --- accounts tables -------------------------------------------------------------------------
+
+ACCOUNT_KEYS = {f.name for f in ACCOUNTS_SCHEMA} | {"account_created_at"}
+
+
+def resolve_accounts_spec(
+    path: Path, columns: list[str], mapping: dict[str, str], platform: str | None
+) -> Spec:
+    """Like ``resolve_spec`` for an accounts table (``--format accounts``): keys are the
+    ACCOUNTS_SCHEMA fields; ``created_at`` is the account's creation time."""
+    m: dict[str, str] = {}
+    for k, v in mapping.items():
+        if k not in ACCOUNT_KEYS:
+            raise VigieError(
+                f"--map {k}={v}: not an account field "
+                f"(known: {', '.join(sorted(ACCOUNT_KEYS - {'account_created_at'}))})"
+            )
+        m["created_at" if k == "account_created_at" else k] = v
+    cols: dict[str, str] = {}
+    prefix_col = None
+    for canon, src in m.items():
+        if canon == "platform" and src.startswith("prefix:"):
+            prefix_col = src.split(":", 1)[1]
+            src = prefix_col
+        if src not in columns:
+            raise InputError(
+                f"column '{src}' (mapped to {canon}) not found; columns are: {', '.join(columns)}",
+                file=str(path),
+                field=canon,
+            )
+        if canon != "platform" or not prefix_col:
+            cols[canon] = src
+    for f in ACCOUNTS_SCHEMA:
+        if f.name not in cols and f.name in columns and not (f.name == "platform" and prefix_col):
+            cols[f.name] = f.name
+    if "account_id" not in cols:
+        raise InputError(
+            f"required field 'account_id' has no column: add --map account_id=COLUMN "
+            f"(columns are: {', '.join(columns)})",
+            file=str(path),
+            field="account_id",
+        )
+    if "platform" not in cols and prefix_col is None and platform is None:
+        raise InputError(
+            "no platform: pass --platform NAME or --map platform=COLUMN",
+            file=str(path),
+            field="platform",
+        )
+    return Spec(
+        columns=cols,
+        platform=None if ("platform" in cols or prefix_col) else platform,
+        platform_prefix_of=prefix_col,
+    )
+
+
+def convert_accounts(
+    table: pa.Table, spec: Spec, file: str, record_numbers: list[int | str]
+) -> tuple[pa.Table, list[Rejected]]:
+    """Canonical accounts from a source batch; rows with bad values are refused."""
+    n = table.num_rows
+    bad: list[tuple[str, str, str] | None] = [None] * n
+    src = spec.columns
+
+    def flag(reasons: list[str | None], fld: str, label: str) -> None:
+        for i, r in enumerate(reasons):
+            if r is not None and bad[i] is None:
+                bad[i] = (f"{label} {fld}", fld, r)
+
+    cols: dict[str, pa.Array] = {}
+    a = _blank_to_null(_to_str(table.column(src["account_id"]).combine_chunks()))
+    flag(["missing" if x else None for x in pc.is_null(a).to_pylist()], "account_id", "missing")
+    cols["account_id"] = a
+    if spec.platform_prefix_of:
+        plat, reasons = _platforms_from_prefix(
+            _to_str(table.column(spec.platform_prefix_of).combine_chunks())
+        )
+        flag(reasons, "platform", "unknown")
+    elif "platform" in src:
+        plat = _blank_to_null(_to_str(table.column(src["platform"]).combine_chunks()))
+        flag(
+            ["missing" if x else None for x in pc.is_null(plat).to_pylist()], "platform", "missing"
+        )
+        plat = pc.utf8_lower(plat)
+    else:
+        plat = pa.array([spec.platform] * n, pa.string())
+    cols["platform"] = plat
+    for fld in ("handle", "display_name", "description"):
+        if fld in src:
+            cols[fld] = _to_str(table.column(src[fld]).combine_chunks())
+    for fld in ("followers", "following", "posts_count"):
+        if fld in src:
+            cols[fld], reasons = _ints(table.column(src[fld]).combine_chunks())
+            flag(reasons, fld, "invalid")
+    if "created_at" in src:
+        cols["created_at"], reasons = _timestamps(table.column(src["created_at"]).combine_chunks())
+        flag([None if r in (None, "missing") else r for r in reasons], "created_at", "invalid")
+    keep = np.array([b is None for b in bad], dtype=bool)
+    rejected: list[Rejected] = []
+    for i in np.flatnonzero(~keep):
+        reason, fld, detail = bad[i]  # type: ignore[misc]
+        row = table.slice(int(i), 1).to_pylist()[0]
+        rejected.append(Rejected(file, record_numbers[i], reason, fld, detail, excerpt(row)))
+    t = _conform(pa.table(cols), ACCOUNTS_SCHEMA)
+    if not keep.all():
+        t = t.filter(pa.array(keep))
+    return t, rejected
+
+
+def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
+    """Stream an accounts table (Parquet, CSV or JSONL) into account-only batches."""
+    empty_posts = POSTS_SCHEMA.empty_table()
+    needed = sorted(
+        set(spec.columns.values())
+        | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
+    )
+    row = 0
+    if fmt == "parquet":
+        try:
+            batches = (
+                pa.Table.from_batches([rb])
+                for rb in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=needed)
+            )
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise InputError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
+    elif fmt == "csv":
+        try:
+            table = pacsv.read_csv(
+                path,
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in needed}, include_columns=needed
+                ),
+            )
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
+        batches = (pa.Table.from_batches([b]) for b in table.to_batches(BATCH_ROWS))
+    else:
+        # accounts JSONL files are small next to posts: read whole, refusing bad lines
+        rows: list[dict[str, Any]] = []
+        lines: list[int] = []
+        refused: list[Rejected] = []
+        with open(path, encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    refused.append(
+                        Rejected(str(path), lineno, "malformed JSON", None, str(exc), excerpt(line))
+                    )
+                    continue
+                if not isinstance(obj, dict):
+                    refused.append(
+                        Rejected(str(path), lineno, "not a JSON object", None, None, excerpt(line))
+                    )
+                    continue
+                rows.append({c: obj.get(c) for c in needed})
+                lines.append(lineno)
+        t = pa.Table.from_pylist(rows) if rows else pa.table({c: pa.nulls(0) for c in needed})
+        accounts, rejected = convert_accounts(t, spec, str(path), list(lines))
+        yield Batch(empty_posts, accounts, refused + rejected, {}, len(rows) + len(refused))
+        return
+    for t in batches:
+        nums: list[int | str] = list(range(row + 1, row + 1 + t.num_rows))
+        row += t.num_rows
+        accounts, rejected = convert_accounts(t, spec, str(path), nums)
+        yield Batch(empty_posts, accounts, rejected, {}, t.num_rows)

@@ -14,7 +14,7 @@ from twitwi.normalizers import extract_hashtags_from_text, extract_mentions_from
 from ural import normalize_url, urls_from_text
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=1 << 19)  # ~150 MB when full; shared URLs repeat a lot
 def canonical_url(url: str) -> str:
     """The canonical key of ``url`` (scheme, ``www.``, tracking parameters and fragment dropped).
 

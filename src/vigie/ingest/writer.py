@@ -44,6 +44,7 @@ class MergeResult:
     posts: int
     accounts: int
     duplicates: dict[int, int]
+    account_duplicates: dict[int, int]
 
 
 class Staging:
@@ -61,7 +62,7 @@ class Staging:
             shutil.copyfile(old_rejected, self.rejected_path)
         self._rejected = open(self.rejected_path, "a", encoding="utf-8")  # noqa: SIM115
         self.rows: dict[int, int] = {}
-        self._seq_accounts: dict[int, int] = {}
+        self.account_rows: dict[int, int] = {}
 
     def add(self, src: int, batch: Batch) -> None:
         """Append one batch of source number ``src`` (1-based; 0 is the existing Dataset)."""
@@ -74,11 +75,11 @@ class Staging:
             self.rows[src] = start + n
         m = batch.accounts.num_rows
         if m:
-            start = self._seq_accounts.get(src, 0)
+            start = self.account_rows.get(src, 0)
             t = batch.accounts.append_column("_src", pa.array([src] * m, pa.int64()))
             t = t.append_column("_seq", pa.array(range(start, start + m), pa.int64()))
             self._accounts.write_table(t)
-            self._seq_accounts[src] = start + m
+            self.account_rows[src] = start + m
         self.write_rejected(batch.rejected)
 
     def write_rejected(self, rejected: list[Rejected]) -> None:
@@ -184,6 +185,16 @@ def merge(
                 f"SELECT {acc_cols}, file_row_number AS _prio "
                 f"FROM read_parquet({_sql_path(old_accounts)}, file_row_number=true)",
             )
+        acc_union = " UNION ALL ".join(aparts)
+        acc_kept = dict(
+            con.execute(
+                f"""SELECT s, count(*) FROM (SELECT min(_prio) >> {SRC_SHIFT} AS s
+                    FROM ({acc_union}) GROUP BY platform, account_id) GROUP BY s"""
+            ).fetchall()
+        )
+        account_duplicates = {
+            src: n - int(acc_kept.get(src, 0)) for src, n in staging.account_rows.items()
+        }
         acc_aggs = [
             f'"{f.name}"'
             if f.name in ("platform", "account_id")
@@ -192,7 +203,7 @@ def merge(
         ]
         accounts_out = out_dir / "accounts.parquet"
         con.execute(
-            f"""COPY (SELECT {", ".join(acc_aggs)} FROM ({" UNION ALL ".join(aparts)})
+            f"""COPY (SELECT {", ".join(acc_aggs)} FROM ({acc_union})
                      GROUP BY platform, account_id ORDER BY platform, account_id)
                 TO {_sql_path(accounts_out)} (FORMAT parquet, COMPRESSION zstd)"""
         )
@@ -203,7 +214,12 @@ def merge(
         con.close()
     _restore_schema(posts_out, POSTS_SCHEMA)
     _restore_schema(accounts_out, ACCOUNTS_SCHEMA)
-    return MergeResult(posts=total_posts, accounts=int(n_accounts), duplicates=duplicates)
+    return MergeResult(
+        posts=total_posts,
+        accounts=int(n_accounts),
+        duplicates=duplicates,
+        account_duplicates=account_duplicates,
+    )
 
 
 def _restore_schema(path: Path, schema: pa.Schema) -> None:

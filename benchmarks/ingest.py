@@ -1,0 +1,145 @@
+"""Ingest throughput and peak memory on a large synthetic JSONL (or Parquet) file.
+
+Why: the brief's target is a 10M-record JSONL ingested with peak RSS under 2 GB. This script
+generates a file of canonical-looking posts (explicit seed; ~2 % re-collected posts to
+exercise de-duplication, ~0.1 % broken lines to exercise refusals), ingests it through the
+public API, and prints records/s and the process's peak RSS.
+
+    .venv/bin/python benchmarks/ingest.py                      # 1M records
+    .venv/bin/python benchmarks/ingest.py --records 10000000   # the 2 GB target
+    .venv/bin/python benchmarks/ingest.py --source parquet     # the demo's path
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psutil
+
+T0 = datetime(2024, 5, 1, tzinfo=UTC)
+DOMAINS = ["example.org", "nachrichten.example.de", "www.journal.example.fr", "blog.example.com"]
+TAGS = ["wahl", "btw", "europawahl", "demokratie", "briefwahl", "umfrage", "debatte"]
+
+
+def generate(path: Path, n: int, seed: int, with_text_entities: bool) -> dict[str, int]:
+    """Write ``n`` JSONL records; returns how many are duplicates and broken lines."""
+    rng = random.Random(seed)
+    n_accounts = max(10, n // 20)
+    url_pool = max(1000, n // 4)
+    dup = broken = 0
+    written = bytearray(n)  # which post ids were already written (1 byte per record)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            r = rng.random()
+            if r < 0.001:
+                fh.write('{"post_id": "broken", "created_at": \n')
+                broken += 1
+                continue
+            pid = rng.randrange(i) if (r < 0.021 and i > 0) else i
+            dup += written[pid]
+            written[pid] = 1
+            acc = rng.randrange(n_accounts)
+            # heavy-tailed URL popularity: ~22 % of URL occurrences are distinct, close to
+            # the real German-election table (11,960 distinct url_id in 50,785 occurrences)
+            u = int(url_pool * rng.random() ** 3)
+            url = f"https://{DOMAINS[u % len(DOMAINS)]}/a/{u}?utm_source=x"
+            tag = rng.choice(TAGS)
+            rec = {
+                "post_id": f"p{pid}",
+                "platform": "x" if acc % 3 else "facebook",
+                "account_id": f"a{acc}",
+                "created_at": (T0 + timedelta(seconds=pid * 0.25)).isoformat(),
+                "text": f"Post {pid} über #{tag} von @a{rng.randrange(n_accounts)} {url}",
+                "lang": "de",
+            }
+            if not with_text_entities:
+                rec.update(urls=[url], hashtags=[tag], mentions=[], media=[])
+            if r > 0.97:
+                rec["repost_of"] = f"p{rng.randrange(max(1, i))}"
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return {"duplicates": dup, "broken": broken}
+
+
+def to_parquet(jsonl: Path, out: Path) -> None:
+    """The same records as a POSTS_SCHEMA Parquet file (what the demo's generator writes)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET memory_limit='1GB'")
+    con.execute(
+        f"""COPY (SELECT post_id, platform, account_id, created_at::TIMESTAMPTZ AS created_at,
+                   text, lang, urls, hashtags, mentions, media, repost_of,
+                   NULL::VARCHAR AS reply_to, NULL::VARCHAR AS quote_of
+            FROM read_json('{jsonl}', format='newline_delimited', ignore_errors=true))
+            TO '{out}' (FORMAT parquet)"""
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--source", choices=["jsonl", "parquet"], default="jsonl")
+    ap.add_argument(
+        "--text-entities",
+        action="store_true",
+        help="omit urls/hashtags/mentions: extract them from the text",
+    )
+    ap.add_argument("--memory-limit", default="1GB")
+    ap.add_argument("--workdir", type=Path, default=None)
+    args = ap.parse_args()
+
+    from vigie.ingest import ingest
+
+    work = Path(tempfile.mkdtemp(prefix="vigie-bench-", dir=args.workdir))
+    try:
+        src = work / "posts.jsonl"
+        t = time.perf_counter()
+        stats = generate(src, args.records, args.seed, args.text_entities)
+        gen_s = time.perf_counter() - t
+        if args.source == "parquet":
+            pq_src = work / "posts.parquet"
+            to_parquet(src, pq_src)
+            src.unlink()
+            src = pq_src
+        size_mb = src.stat().st_size / 1e6
+        rss_before = psutil.Process().memory_info().rss / 1e6
+        t = time.perf_counter()
+        report = ingest([src], work / "ds", memory_limit=args.memory_limit)
+        wall = time.perf_counter() - t
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        out_mb = sum(p.stat().st_size for p in (work / "ds").iterdir()) / 1e6
+        print(
+            f"source            {args.source}, {args.records:,} records, {size_mb:,.0f} MB "
+            f"(generated in {gen_s:.1f} s; {stats['duplicates']:,} re-collected, "
+            f"{stats['broken']:,} broken lines)"
+        )
+        print(f"ingest wall time  {wall:.1f} s")
+        print(f"throughput        {args.records / wall:,.0f} records/s")
+        print(
+            f"peak RSS          {peak_mb:,.0f} MB (process, ru_maxrss; {rss_before:,.0f} MB "
+            "before ingest)"
+        )
+        print(
+            f"dataset           {report.posts:,} posts, {report.accounts:,} accounts, "
+            f"{report.rejected_total:,} rejected, {report.duplicates:,} duplicates, "
+            f"{out_mb:,.0f} MB on disk"
+        )
+        ok = report.rejected_total == stats["broken"] and report.duplicates == stats["duplicates"]
+        print(f"check             refusals and duplicates match the generator: {ok}")
+        sys.exit(0 if ok else 1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
