@@ -11,6 +11,7 @@ import yaml
 from vigie.cli import main
 from vigie.errors import VigieError
 from vigie.risk.check import StudyError, load_study, loc_to_path, technique_problem, validate
+from vigie.risk.compute import compute
 
 from .helpers import study_data
 
@@ -159,3 +160,34 @@ def test_cli_check_lists_all_errors_and_exits_2(tmp_path: Path, capsys) -> None:
     assert "stakeholders[3].trust: 5 is outside 1..4" in err
     assert "strategic_scenarios[0].paths[0].stakeholders[1]: unknown stakeholder 'SH9'" in err
     assert "Traceback" not in err
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, (*prefix, i))
+
+
+def test_any_wrong_type_anywhere_is_an_error_never_a_crash() -> None:
+    import copy
+
+    base = study_data()
+    n = 0
+    for path in list(_paths(base))[1:]:
+        for bad in ([1], {"a": 1}, None, 7, "x"):
+            data = copy.deepcopy(base)
+            node = data
+            for p in path[:-1]:
+                node = node[p]
+            node[path[-1]] = bad
+            study, rep = validate(data)  # must not raise
+            if study is not None:
+                compute(study)  # a study that checks clean always computes
+            else:
+                assert rep.errors and all(": " in e for e in rep.errors)
+                n += 1
+    assert n > 100  # most substitutions are caught

@@ -125,6 +125,16 @@ def load_study(path: str | Path) -> tuple[Study, Report]:
 # --- semantic checks on raw data ------------------------------------------------------------------
 
 
+def _s(v: Any) -> str | None:
+    """``v`` when it is a string, else None (raw data may hold any type at any place)."""
+    return v if isinstance(v, str) else None
+
+
+def _list(v: Any) -> list[Any]:
+    """``v`` when it is a list, else an empty list (the wrong type is a structural error)."""
+    return v if isinstance(v, list) else []
+
+
 def _items(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
     seq = data.get(section)
     if not isinstance(seq, list):
@@ -248,7 +258,7 @@ def _check_actions(rep: Report, i: int, os_: dict[str, Any]) -> None:
     base = f"operational_scenarios[{i}]"
     if method == "express" and os_.get("likelihood") is None:
         rep.errors.append(f"{base}.likelihood: is required with the express method")
-    acts = [(j, a) for j, a in enumerate(os_.get("actions") or []) if isinstance(a, dict)]
+    acts = [(j, a) for j, a in enumerate(_list(os_.get("actions"))) if isinstance(a, dict)]
     ids: dict[str, int] = {}
     for j, a in acts:
         aid = a.get("id")
@@ -273,7 +283,7 @@ def _check_actions(rep: Report, i: int, os_: dict[str, Any]) -> None:
         after = a.get("after")
         if isinstance(after, list):
             _refs(rep, f"{base}.actions[{j}].after", after, set(ids), "action")
-            ps = [p for p in after if p in ids]
+            ps = [p for p in after if _s(p) in ids]
         else:
             ps = [prev] if prev else []
         if isinstance(aid, str):
@@ -315,12 +325,12 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
         rep.errors.append(f"schema_version: {sv!r} is not supported (this vigie reads {major}.x)")
 
     for i, x in _items(data, "business_values"):
-        _refs(rep, f"business_values[{i}].missions", x.get("missions") or [], missions, "mission")
+        _refs(rep, f"business_values[{i}].missions", _list(x.get("missions")), missions, "mission")
     for i, x in _items(data, "supporting_assets"):
         _refs(
             rep,
             f"supporting_assets[{i}].business_values",
-            x.get("business_values") or [],
+            _list(x.get("business_values")),
             bvs,
             "business value",
         )
@@ -334,7 +344,9 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
                 "business value",
             )
     for i, x in _items(data, "baseline"):
-        if x.get("status") in ("applied_with_restrictions", "not_applied") and not x.get("gaps"):
+        if _s(x.get("status")) in ("applied_with_restrictions", "not_applied") and not x.get(
+            "gaps"
+        ):
             rep.errors.append(
                 f"baseline[{i}].gaps: a status {x['status']!r} needs its gaps listed and justified"
             )
@@ -352,11 +364,12 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
     for i, x in _items(data, "strategic_scenarios"):
         if "pair" in x:
             _refs(rep, f"strategic_scenarios[{i}].pair", x["pair"], pairs, "risk pair")
-            if x["pair"] in pairs and x["pair"] not in retained:
+            if _s(x["pair"]) in pairs and x["pair"] not in retained:
                 rep.errors.append(
                     f"strategic_scenarios[{i}].pair: {x['pair']!r} is not a retained pair"
                 )
-            ss_with_pair.add(x["pair"])
+            if isinstance(x["pair"], str):
+                ss_with_pair.add(x["pair"])
         if isinstance(x.get("feared_events"), list):
             _refs(
                 rep,
@@ -366,7 +379,7 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
                 "feared event",
             )
         seen_paths: set[str] = set()
-        for j, p in enumerate(x.get("paths") or []):
+        for j, p in enumerate(_list(x.get("paths"))):
             if not isinstance(p, dict):
                 continue
             if isinstance(p.get("id"), str):
@@ -393,8 +406,9 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
             _refs(
                 rep, f"operational_scenarios[{i}].strategic_scenario", ss, sss, "strategic scenario"
             )
-            detailed.add(ss)
-        if isinstance(x.get("paths"), list) and ss in ss_paths:
+            if isinstance(ss, str):
+                detailed.add(ss)
+        if isinstance(x.get("paths"), list) and _s(ss) in ss_paths:
             _refs(
                 rep,
                 f"operational_scenarios[{i}].paths",
@@ -417,7 +431,8 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
                 oss,
                 "operational scenario",
             )
-            risked.add(x["operational_scenario"])
+            if isinstance(x["operational_scenario"], str):
+                risked.add(x["operational_scenario"])
         if isinstance(x.get("measures"), list):
             _refs(rep, f"risks[{i}].measures", x["measures"], measures, "measure")
         if x.get("strategy") == "reduce" and not x.get("measures"):
@@ -428,11 +443,11 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
     measured = {
         sid
         for _, m in _items(data, "measures")
-        for sid in (m.get("stakeholders") or [])
+        for sid in _list(m.get("stakeholders"))
         if isinstance(sid, str)
     }
     for i, x in _items(data, "stakeholders"):
-        if x.get("residual") and x.get("id") not in measured:
+        if x.get("residual") and _s(x.get("id")) and x["id"] not in measured:
             rep.warnings.append(
                 f"stakeholders[{i}].residual: no measure lists {x.get('id')!r} under stakeholders"
             )
@@ -440,24 +455,24 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
     covered = {
         f
         for _, x in _items(data, "strategic_scenarios")
-        for f in (x.get("feared_events") or [])
+        for f in _list(x.get("feared_events"))
         if isinstance(f, str)
     }
     for i, x in _items(data, "feared_events"):
-        if x.get("id") in fes and x["id"] not in covered:
+        if _s(x.get("id")) in fes and x["id"] not in covered:
             rep.warnings.append(
                 f"feared_events[{i}]: {x['id']!r} is reached by no strategic scenario"
             )
     for i, x in _items(data, "risk_pairs"):
-        if x.get("id") in retained and x["id"] not in ss_with_pair:
+        if _s(x.get("id")) in retained and x["id"] not in ss_with_pair:
             rep.warnings.append(
                 f"risk_pairs[{i}]: retained pair {x['id']!r} has no strategic scenario"
             )
     for i, x in _items(data, "strategic_scenarios"):
-        if x.get("id") in sss and x["id"] not in detailed:
+        if _s(x.get("id")) in sss and x["id"] not in detailed:
             rep.warnings.append(
                 f"strategic_scenarios[{i}]: {x['id']!r} has no operational scenario"
             )
     for i, x in _items(data, "operational_scenarios"):
-        if x.get("id") in oss and x["id"] not in risked:
+        if _s(x.get("id")) in oss and x["id"] not in risked:
             rep.warnings.append(f"operational_scenarios[{i}]: {x['id']!r} has no entry under risks")
