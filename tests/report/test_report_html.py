@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_samples import HOSTILE_TEXT, make_findings
+from report_samples import HOSTILE_TEXT, Page, make_findings, parse
 from typer.testing import CliRunner
 
 from vigie import disarm
@@ -18,54 +17,6 @@ from vigie.errors import VigieError
 from vigie.report.html import ReportOptions, write_report
 from vigie.report.svg import ORGANIC_COLOUR, label_colour
 from vigie.schema import write_findings
-
-
-class Page(HTMLParser):
-    """Collects what the tests look at: tags with attributes, the text, the group sections."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.scripts: list[str] = []
-        self.styles: list[str] = []
-        self._in: str | None = None
-        self.sections: list[dict] = []  # per <details class="group">: id, svg/circle counts
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        self.tags.append((tag, a))
-        if tag in ("script", "style"):
-            self._in = tag
-        if tag == "details" and "group" in (a.get("class") or ""):
-            self.sections.append({"id": a.get("id"), "svg": 0, "circle": 0, "fills": []})
-        elif self.sections and tag in ("svg", "circle"):
-            self.sections[-1][tag] += 1
-            if tag == "circle":
-                self.sections[-1]["fills"].append(a.get("fill"))
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self._in = None
-
-    def handle_data(self, data):
-        if self._in == "script":
-            self.scripts.append(data)
-        elif self._in == "style":
-            self.styles.append(data)
-        else:
-            self.text.append(data)
-
-    @property
-    def all_text(self) -> str:
-        return " ".join(" ".join(self.text).split())
-
-
-def parse(path: Path) -> Page:
-    p = Page()
-    p.feed(path.read_text(encoding="utf-8"))
-    p.close()
-    return p
 
 
 @pytest.fixture
