@@ -363,3 +363,14 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
     assert [r.status_code for r in codes] == [200, 200, 200, 429]
     assert int(codes[-1].headers["Retry-After"]) >= 1
     state.store.dispose()
+
+
+def test_repeated_failures_lock_the_address_out(server: dict[str, Any]) -> None:
+    url = f"{server['url']}/taxii2/"
+    codes = [requests.get(url, auth=("ngo", f"guess-{i}"), headers=ACCEPT) for i in range(12)]
+    assert [r.status_code for r in codes] == [401] * 10 + [429] * 2
+    assert int(codes[-1].headers["Retry-After"]) >= 1
+    # while locked out, even the right password is not checked from this address
+    assert requests.get(url, auth=("ngo", PW["ngo"]), headers=ACCEPT).status_code == 429
+    refused = list(AuditLog(server["state"].store).rows(action="auth.refused"))
+    assert len(refused) == 10  # a flood does not flood the audit log

@@ -195,10 +195,21 @@ class Routes:
     def caller(self, request: Request, *, accept: bool = True) -> Caller:
         s = self.s
         header = request.headers.get("authorization")
+        addr = _client_addr(request)
+        # an address that keeps failing is refused before any password check: this bounds
+        # online guessing (and the audit rows a flood could write) to the bucket's rate
+        locked = s.fail_limiter.peek(f"addr:{addr}")
+        if locked is not None:
+            raise TaxiiError(
+                429,
+                "Too Many Requests",
+                "too many failed authentications from this address",
+                headers={"Retry-After": RateLimiter.retry_after_header(locked)},
+            )
         user = s.auth.authenticate(header)
         caller = access.resolve_caller(s.registry, user) if user else None
         if caller is None:
-            addr = _client_addr(request)
+            s.fail_limiter.take(f"addr:{addr}")
             creds = parse_basic(header)
             s.audit.append(
                 creds[0] if creds else "-",
@@ -210,14 +221,6 @@ class Routes:
                     "why": "bad credentials" if creds else "no Basic credentials",
                 },
             )
-            wait = s.fail_limiter.take(f"addr:{addr}")
-            if wait is not None:
-                raise TaxiiError(
-                    429,
-                    "Too Many Requests",
-                    "too many failed authentications from this address",
-                    headers={"Retry-After": RateLimiter.retry_after_header(wait)},
-                )
             raise TaxiiError(
                 401,
                 "Unauthorized",

@@ -52,6 +52,14 @@ class RateLimiter:
             self._buckets[key] = (tokens, now)
             return (cost - tokens) / self.rate
 
+    def peek(self, key: str, cost: float = 1.0) -> float | None:
+        """Like ``take`` but spends nothing: ``None`` if ``cost`` tokens are available."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+        return None if tokens >= cost else (cost - tokens) / self.rate
+
     @staticmethod
     def retry_after_header(wait_s: float) -> str:
         """``Retry-After`` takes whole seconds; round up so that the retry succeeds."""
