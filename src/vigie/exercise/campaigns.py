@@ -46,7 +46,7 @@ BASE_JITTER_S = {
     "coordinated_link_sharing": 25.0,
     "hashtag_flooding": 40.0,
     "sleeper_burst": 20.0,
-    "hack_and_leak": 35.0,
+    "hack_and_leak": 20.0,
 }
 
 
@@ -233,11 +233,13 @@ def _copypasta(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> None
         idx = np.where(redraw, b.pick(rng, slot, n, zipf=0.0), idx)
         parts.append(b.take(slot, idx))
     claim = capitalise(join(parts[:4]))
+    # a paraphrased copy sometimes drops the message's detail sentence as well
+    drop_body = para & (rng.random(n) < 0.5)
     text = join(
         [
             b.draw(rng, "OPENERS", n, prob=0.25 + 0.5 * p.paraphrase_rate),
             claim,
-            body.take(pa.array(ki)),
+            with_nulls(body.take(pa.array(ki)), drop_body),
             parts[4],
             b.draw(rng, "EMOJIS", n, prob=0.4),
         ]
@@ -373,7 +375,7 @@ def _hack_and_leak(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> 
     mask = _participation(rng, k, len(amps), p.participation)
     ki, mi = np.nonzero(mask)
     t = jittered(rng, t0[ki], p.jitter_s, ctx.end)
-    rep = rng.random(ki.size) < 0.5
+    rep = rng.random(ki.size) < 0.6
     ri, si = np.flatnonzero(rep), np.flatnonzero(~rep)
     ctx.buf.add(Part.make(amps[mi[ri]], t[ri], REPOST, target=rows[ki[ri]], campaign=run.index))
     url = pa.array(urls).take(pa.array(ki[si]))

@@ -41,6 +41,7 @@ from vigie.exercise.timeline import DAY, HOUR, US, after, sample_times, wrap
 CASCADE_SHARE = 0.05
 QUOTE_BURST_SHARE = 0.006
 LEAK_PICKUP_SHARE = 0.0015
+SUPERFAN_SHARE = 0.025
 SLOGAN_RATE = 0.03
 KIND_SPLIT = {"original": 0.45, "repost": 0.35, "reply": 0.12}  # quotes take the rest
 
@@ -55,6 +56,7 @@ class OrganicStats:
     activist_groups: list[list[int]] = field(default_factory=list)
     activist_posts: int = 0
     leak_pickup_posts: int = 0
+    superfan_posts: int = 0
     originals: int = 0
     reposts: int = 0
     replies: int = 0
@@ -309,6 +311,37 @@ def _times_of(ctx: Context, rows: np.ndarray) -> np.ndarray:
     return ctx.buf.column("t")[rows]
 
 
+def _superfans(
+    ctx: Context, rng: np.random.Generator, rows: np.ndarray, authors: np.ndarray, n: int
+) -> int:
+    """Each candidate's most loyal supporters repost many of the candidate's posts, within
+    minutes to hours: authentic, repeated co-reposting over many objects (a hard negative
+    for detectors that count shared objects without weighing popularity and timing)."""
+    pop = ctx.pop
+    n_org = pop.n_organic
+    n_fans = max(10, round(n_org * 0.002))
+    first_regular = len(pop.candidates) + len(pop.media_outlets)
+    users = np.arange(first_regular, n_org)
+    w = _Sampler(pop.activity[first_regular:n_org])
+    pairs_rows, pairs_fans = [], []
+    for c in pop.candidates:
+        posts_c = rows[authors == c]
+        fans = np.unique(users[w(rng, n_fans)])
+        if posts_c.size == 0 or fans.size == 0:
+            continue
+        pairs_rows.append(np.repeat(posts_c, fans.size))
+        pairs_fans.append(np.tile(fans, posts_c.size))
+    if not pairs_rows:
+        return 0
+    all_rows, all_fans = np.concatenate(pairs_rows), np.concatenate(pairs_fans)
+    n = min(n, all_rows.size)
+    pick = np.sort(rng.choice(all_rows.size, n, replace=False))
+    r, f = all_rows[pick], all_fans[pick]
+    t = after(rng, _times_of(ctx, r), 900.0, 1.2, ctx.end)
+    ctx.buf.add(Part.make(f, t, REPOST, target=r))
+    return n
+
+
 def _leak_pickup(
     ctx: Context, rng: np.random.Generator, n: int, leak_rows: np.ndarray, leak_urls: list[str]
 ) -> int:
@@ -348,13 +381,18 @@ def generate_organic(
 
         raise VigieError(f"too few posts ({budget}) for the organic life of this scenario")
     n_orig = int(rest * KIND_SPLIT["original"])
-    n_rep = int(rest * KIND_SPLIT["repost"])
-    n_reply = int(rest * KIND_SPLIT["reply"])
-    n_quote = rest - n_orig - n_rep - n_reply
-    base, authors = _regular_originals(
-        ctx, rng, n_orig, _article_pool(ctx, rng, max(200, budget // 6)), stats
-    )
+    articles = _article_pool(ctx, rng, max(200, budget // 6))
+    base, authors = _regular_originals(ctx, rng, n_orig, articles, stats)
     rows = np.concatenate([base + np.arange(n_orig), viral_rows])
+    fans = _superfans(
+        ctx, ctx.rng("superfans"), rows[:n_orig], authors, int(budget * SUPERFAN_SHARE)
+    )
+    stats.superfan_posts = fans
+    left = rest - n_orig - fans
+    share = 1.0 - KIND_SPLIT["original"]
+    n_rep = int(left * KIND_SPLIT["repost"] / share)
+    n_reply = int(left * KIND_SPLIT["reply"] / share)
+    n_quote = left - n_rep - n_reply
     pop = ctx.pop
     all_authors = np.concatenate([authors, ctx.buf.column("author")[viral_rows]])
     virality = pop.followers[all_authors].astype(np.float64) ** 0.7 * rng.lognormal(
@@ -365,7 +403,7 @@ def generate_organic(
     _reactions(ctx, rng, n_rep, REPOST, targets, rows, 1800.0)
     _reactions(ctx, rng, n_reply, REPLY, targets, rows, 1200.0)
     _reactions(ctx, rng, n_quote, QUOTE, targets, rows, 2400.0)
-    stats.reposts += n_rep
+    stats.reposts += n_rep + fans
     stats.replies += n_reply
     stats.quotes += n_quote
     return stats

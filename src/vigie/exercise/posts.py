@@ -181,9 +181,7 @@ def materialise(
     table = pa.table(
         {
             "post_id": pid_str,
-            "platform": pa.DictionaryArray.from_arrays(
-                pa.array(np.zeros(n, np.int32)), pa.array(["x"])
-            ).cast(pa.string()),
+            "platform": const_arr("x", n),
             "account_id": account_ids.take(pa.array(author[order])),
             "created_at": pa.array(ts, type=pa.timestamp("us", tz="UTC")),
             "text": text.take(o),
@@ -201,7 +199,5 @@ def materialise(
 
 
 def const_arr(value: str, n: int) -> pa.Array:
-    """A constant string column (dictionary-decoded so it is a plain string array)."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([value])).cast(
-        pa.string()
-    )
+    """A constant string column."""
+    return pa.repeat(pa.scalar(value, pa.string()), n)

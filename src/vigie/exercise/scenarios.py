@@ -80,24 +80,24 @@ def _utc(y: int, m: int, d: int, h: int = 0) -> datetime:
 
 
 _FR_CAMPAIGNS = (
-    CampaignPreset("bot_amplification", 220, 45, 0.15, 1.0, "pro-Lefèvre"),
-    CampaignPreset("copypasta", 120, 35, 0.3, 1.0, "electoral fraud narrative"),
-    CampaignPreset("coordinated_link_sharing", 160, 50, 0.1, 1.0, "inauthentic news sites"),
-    CampaignPreset("hashtag_flooding", 260, 30, 0.25, 0.95, "against Claire Marchand"),
-    CampaignPreset("sleeper_burst", 140, 25, 0.7, 1.0, "pro-Lefèvre, created in a burst"),
-    CampaignPreset("hack_and_leak", 90, 20, 0.86, 1.0, "Dossiers Marchand leak"),
-    CampaignPreset("bot_amplification", 60, 30, 0.4, 1.0, "pro-Roussel"),
-    CampaignPreset("copypasta", 45, 20, 0.5, 1.0, "against Nadia Benali"),
+    CampaignPreset("bot_amplification", 286, 45, 0.15, 1.0, "pro-Lefèvre"),
+    CampaignPreset("copypasta", 156, 35, 0.3, 1.0, "electoral fraud narrative"),
+    CampaignPreset("coordinated_link_sharing", 208, 50, 0.1, 1.0, "inauthentic news sites"),
+    CampaignPreset("hashtag_flooding", 300, 30, 0.25, 0.95, "against Claire Marchand"),
+    CampaignPreset("sleeper_burst", 182, 36, 0.7, 1.0, "pro-Lefèvre, created in a burst"),
+    CampaignPreset("hack_and_leak", 117, 30, 0.86, 1.0, "Dossiers Marchand leak"),
+    CampaignPreset("bot_amplification", 78, 30, 0.4, 1.0, "pro-Roussel"),
+    CampaignPreset("copypasta", 58, 20, 0.5, 1.0, "against Nadia Benali"),
 )
 
 _EN_CAMPAIGNS = (
-    CampaignPreset("bot_amplification", 240, 45, 0.15, 1.0, "pro-Dalton"),
-    CampaignPreset("copypasta", 130, 35, 0.3, 1.0, "rigged-election narrative"),
-    CampaignPreset("coordinated_link_sharing", 180, 50, 0.1, 1.0, "inauthentic news sites"),
-    CampaignPreset("hashtag_flooding", 280, 30, 0.25, 0.95, "against Ellen Hart"),
-    CampaignPreset("sleeper_burst", 150, 25, 0.7, 1.0, "pro-Dalton, created in a burst"),
-    CampaignPreset("hack_and_leak", 100, 20, 0.86, 1.0, "Hart Files leak"),
-    CampaignPreset("coordinated_link_sharing", 50, 25, 0.5, 1.0, "foreign outlet network"),
+    CampaignPreset("bot_amplification", 300, 45, 0.15, 1.0, "pro-Dalton"),
+    CampaignPreset("copypasta", 169, 35, 0.3, 1.0, "rigged-election narrative"),
+    CampaignPreset("coordinated_link_sharing", 234, 50, 0.1, 1.0, "inauthentic news sites"),
+    CampaignPreset("hashtag_flooding", 300, 30, 0.25, 0.95, "against Ellen Hart"),
+    CampaignPreset("sleeper_burst", 195, 36, 0.7, 1.0, "pro-Dalton, created in a burst"),
+    CampaignPreset("hack_and_leak", 130, 30, 0.86, 1.0, "Hart Files leak"),
+    CampaignPreset("coordinated_link_sharing", 65, 25, 0.5, 1.0, "foreign outlet network"),
 )
 
 _TINY_CAMPAIGNS = (

@@ -77,17 +77,28 @@ def sample_times(
     author's habitual shift in hours (night owls, early birds)."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    span = end_us - start_us
-    ndays = max(1, int(np.ceil(span / DAY)))
+    offset = int(utc_offset_h * HOUR)
+    # whole local days covering [start, end); out-of-range draws are redrawn (no pile-ups)
+    first_midnight = ((start_us + offset) // DAY) * DAY - offset
+    ndays = max(1, int(np.ceil((end_us - first_midnight) / DAY)))
     w = 1.0 + ramp * np.arange(ndays) / max(1, ndays - 1)
     cdf = np.cumsum(w) / w.sum()
-    day = np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), ndays - 1)
-    hours = local_hours(rng, n)
-    if hour_shift is not None:
-        hours = hours + hour_shift
-    local_midnight = start_us - int(utc_offset_h * HOUR)
-    t = local_midnight + day * DAY + (hours * HOUR).astype(np.int64)
-    return wrap(t, start_us, end_us)
+    shift = np.zeros(n) if hour_shift is None else np.asarray(hour_shift, dtype=np.float64)
+    todo = np.arange(n)
+    result = np.empty(n, dtype=np.int64)
+    for _ in range(64):
+        k = todo.size
+        day = np.minimum(np.searchsorted(cdf, rng.random(k), side="right"), ndays - 1)
+        hours = local_hours(rng, k) + shift[todo]
+        t = first_midnight + day * DAY + (hours * HOUR).astype(np.int64)
+        ok = (t >= start_us) & (t < end_us)
+        result[todo[ok]] = t[ok]
+        todo = todo[~ok]
+        if todo.size == 0:
+            return result
+    # windows shorter than the rhythm's support: spread the rest uniformly
+    result[todo] = start_us + (rng.random(todo.size) * (end_us - start_us)).astype(np.int64)
+    return result
 
 
 def wrap(t: np.ndarray, start_us: int, end_us: int) -> np.ndarray:
