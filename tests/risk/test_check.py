@@ -157,7 +157,7 @@ def test_cli_check_lists_all_errors_and_exits_2(tmp_path: Path, capsys) -> None:
         main(["risk", "check", str(broken)])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "stakeholders[3].trust: 5 is outside 1..4" in err
+    assert "stakeholders[3].trust: 5 is outside 1..4 (line " in err
     assert "strategic_scenarios[0].paths[0].stakeholders[1]: unknown stakeholder 'SH9'" in err
     assert "Traceback" not in err
 
@@ -191,3 +191,23 @@ def test_any_wrong_type_anywhere_is_an_error_never_a_crash() -> None:
                 assert rep.errors and all(": " in e for e in rep.errors)
                 n += 1
     assert n > 100  # most substitutions are caught
+
+
+def test_errors_carry_their_yaml_line(tmp_path: Path) -> None:
+    from vigie.risk.templates import template_text
+
+    text = template_text("election-en")
+    lines = text.splitlines()
+    i = lines.index("    trust: 2")  # the first stakeholder's trust
+    lines[i] = "    trust: 9"
+    j = next(k for k, line in enumerate(lines) if "stakeholders: [SH1, SH4]" in line)
+    lines[j] = lines[j].replace("SH4", "SH44")
+    study = tmp_path / "s.yaml"
+    study.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(StudyError) as exc:
+        load_study(study)
+    assert f"stakeholders[0].trust: 9 is outside 1..4 (line {i + 1})" in exc.value.errors
+    assert (
+        f"strategic_scenarios[0].paths[1].stakeholders[1]: unknown stakeholder 'SH44' "
+        f"(line {j + 1})" in exc.value.errors
+    )

@@ -114,11 +114,56 @@ def validate(data: dict[str, Any]) -> tuple[Study | None, Report]:
     return study, rep
 
 
+def line_map(text: str) -> dict[str, int]:
+    """``stakeholders[3].trust`` -> its 1-based line in a YAML text (empty when unparsable)."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, int] = {}
+
+    def walk(node: yaml.Node, path: str) -> None:
+        out[path or "(root)"] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = str(k.value)
+                walk(v, f"{path}.{key}" if path else key)
+                out.setdefault(f"{path}.{key}" if path else key, k.start_mark.line + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, f"{path}[{i}]")
+
+    if root is not None:
+        walk(root, "")
+    return out
+
+
+_LAST_SEGMENT = re.compile(r"(\.[^.\[]+|\[\d+\])$")
+
+
+def with_lines(errors: list[str], lines: dict[str, int]) -> list[str]:
+    """Append ``(line N)`` to each ``path: message``, using the nearest located ancestor."""
+    out = []
+    for e in errors:
+        path = e.split(": ", 1)[0]
+        probe = path
+        while probe and probe not in lines:
+            cut = _LAST_SEGMENT.sub("", probe)
+            probe = cut if cut != probe else ""
+        out.append(f"{e} (line {lines[probe]})" if probe in lines else e)
+    return out
+
+
 def load_study(path: str | Path) -> tuple[Study, Report]:
-    """Load and check a study file; raise ``StudyError`` listing all errors."""
+    """Load and check a study file; raise ``StudyError`` listing all errors (with their YAML
+    line when the file is YAML)."""
+    path = Path(path)
     study, rep = validate(load_raw(path))
     if study is None:
-        raise StudyError(str(path), rep.errors)
+        errors = rep.errors
+        if path.suffix.lower() != ".json":
+            errors = with_lines(errors, line_map(path.read_text(encoding="utf-8")))
+        raise StudyError(str(path), errors)
     return study, rep
 
 
