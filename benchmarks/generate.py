@@ -1,0 +1,89 @@
+"""Generator throughput and peak memory: ``vigie generate`` at scale.
+
+Why: the brief's target is one million posts generated in under 60 s on two cores, with
+byte-identical output for a given seed. This script runs the public API once (no progress
+bar), prints posts/s, wall time, peak RSS and what was written, and can check determinism
+by generating twice and comparing file digests.
+
+    .venv/bin/python benchmarks/generate.py                         # 1,000,000 posts
+    .venv/bin/python benchmarks/generate.py --posts 300000 --scenario en-presidential
+    .venv/bin/python benchmarks/generate.py --posts 200000 --check-determinism
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--posts", type=int, default=1_000_000)
+    ap.add_argument("--scenario", default="fr-presidential")
+    ap.add_argument("--seed", type=int, default=2027)
+    ap.add_argument("--stealth", type=float, default=None)
+    ap.add_argument("--out", type=Path, default=None, help="keep the output here")
+    ap.add_argument("--check-determinism", action="store_true", help="generate twice, compare")
+    args = ap.parse_args(argv)
+
+    from vigie.exercise.generate import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix="vigie-bench-gen-"))
+    out = args.out or tmp / "exercise"
+    try:
+        t0 = time.perf_counter()
+        res = generate(
+            args.scenario, args.posts, args.seed, out, stealth=args.stealth, progress=False
+        )
+        wall = time.perf_counter() - t0
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        size_mib = sum(p.stat().st_size for p in out.iterdir()) / 2**20
+        print(f"scenario        {res.scenario} (seed {res.seed}, stealth {res.stealth})")
+        print(f"posts           {res.n_posts:,}")
+        print(f"accounts        {res.n_accounts:,}")
+        print(
+            f"campaigns       {res.n_campaigns} ({res.n_campaign_accounts:,} accounts, "
+            f"{res.n_campaign_posts:,} coordinated posts)"
+        )
+        print(f"wall time       {wall:.1f} s")
+        print(f"throughput      {res.n_posts / wall:,.0f} posts/s")
+        print(f"peak RSS        {peak_mib:,.0f} MiB")
+        print(f"output size     {size_mib:,.1f} MiB in {out}")
+        print(
+            f"machine         {os.cpu_count()} CPUs, load average "
+            f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}, "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
+        )
+        if args.check_determinism:
+            again = tmp / "again"
+            generate(
+                args.scenario, args.posts, args.seed, again, stealth=args.stealth, progress=False
+            )
+            same = _digests(out) == _digests(again)
+            print(f"deterministic   {'yes (byte-identical files)' if same else 'NO'}")
+            if not same:
+                return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
