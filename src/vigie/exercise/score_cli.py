@@ -52,9 +52,9 @@ def print_report(rep: ScoreReport, max_campaigns: int = 50) -> None:
             f"and were left out of P/R/F1 (e.g. {ex})."
         )
 
-    per_type = Table(title="By campaign type", title_justify="left")
-    per_type.add_column("type")
-    for col in ("accounts", "flagged", "recall", "majority groups", "precision", "F1"):
+    per_type = Table(title="By campaign type (R = recall_T, P = precision_T)", title_justify="left")
+    per_type.add_column("type", overflow="fold")
+    for col in ("accts", "flagged", "R", "P", "F1", "maj."):
         per_type.add_column(col, justify="right")
     for t in rep.by_type:
         per_type.add_row(
@@ -62,15 +62,15 @@ def print_report(rep: ScoreReport, max_campaigns: int = 50) -> None:
             str(t.accounts),
             str(t.flagged),
             _fmt(t.recall),
-            str(t.majority_groups),
             _fmt(t.precision),
             _fmt(t.f1),
+            str(t.majority_groups),
         )
     console.print(per_type)
 
     per_camp = Table(title="By campaign", title_justify="left")
-    per_camp.add_column("campaign")
-    per_camp.add_column("type")
+    per_camp.add_column("campaign", overflow="fold")
+    per_camp.add_column("type", overflow="fold")
     for col in ("accounts", "flagged", "recall", "groups"):
         per_camp.add_column(col, justify="right")
     for c in rep.by_campaign[:max_campaigns]:
@@ -84,7 +84,9 @@ def print_report(rep: ScoreReport, max_campaigns: int = 50) -> None:
             f"[dim]{len(rep.by_campaign) - max_campaigns} more campaign(s) in --json output.[/]"
         )
 
-    console.print("[bold]Definitions[/]")
+    console.print(
+        "[bold]Definitions[/] (maj. groups = groups whose majority truth label is the type)"
+    )
     for key, text in DEFINITIONS.items():
         console.print(f"  [cyan]{key}[/]: {text}")
     console.print("  [dim]— = undefined (division by zero).[/]")
