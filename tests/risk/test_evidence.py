@@ -138,3 +138,18 @@ def test_cli_evidence_proposes_then_accepts(tmp_path: Path, capsys) -> None:
     assert s.operational_scenarios[0].forced["likelihood"].value == "V4"
     assert s.notes[-1].date == dt.date(2026, 11, 20)
     assert "&id" not in updated.read_text(encoding="utf-8")
+
+
+def test_cli_accept_without_change_writes_nothing(tmp_path: Path, capsys) -> None:
+    study = tmp_path / "study.json"
+    study.write_text(json.dumps(study_data()), encoding="utf-8")
+    f = _findings(tmp_path / "F", [_g("g1", 0.95, ["T0092"])])
+    assert run_cli(["risk", "evidence", str(study), str(f), "--accept"]) == 0
+    assert "nothing to accept" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["F", "study.json"]
+    f2 = _findings(tmp_path / "F2", [_g("g1", 0.95, ["T0049.003"])])
+    out = tmp_path / "new.json"
+    args = ["risk", "evidence", str(study), str(f2), "--accept", "--only", "OS1", "-o", str(out)]
+    assert run_cli(args) == 0
+    assert json.loads(out.read_text())["study"]["version"] == "1.1"
+    assert run_cli(["risk", "evidence", str(study), str(f2), "--accept", "--only", "OS9"]) == 2

@@ -129,6 +129,9 @@ def evidence(
         if unknown:
             raise VigieError(f"--only: no proposal for {', '.join(sorted(unknown))}")
         proposals = [p for p in proposals if p.scenario in only]
+    if not any(p.changed for p in proposals):
+        typer.echo("nothing to accept: no proposal raises a likelihood; the study is unchanged")
+        return
     try:
         today = dt.date.fromisoformat(date) if date else dt.datetime.now(dt.UTC).date()
     except ValueError:
