@@ -104,98 +104,104 @@ class PostBuffer:
         return pa.concat_arrays([getattr(p, name) for p in self.parts])
 
 
+def _valid(arr: pa.Array) -> np.ndarray:
+    return pc.is_valid(arr).to_numpy(zero_copy_only=False)
+
+
 def lists_from(cols: list[pa.Array]) -> pa.ListArray:
     """list<string> per row from nullable string columns (nulls skipped, order kept)."""
     n = len(cols[0])
     k = len(cols)
-    stacked = pa.concat_arrays(cols)
-    idx = (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
-    inter = stacked.take(pa.array(idx))
-    valid = pc.is_valid(inter).to_numpy(zero_copy_only=False)
-    counts = valid.reshape(n, k).sum(axis=1)
+    valid = np.stack([_valid(c) for c in cols], axis=1)
+    pos = (np.arange(n)[:, None] + np.arange(k)[None, :] * n)[valid]
+    stacked = pa.concat_arrays(cols) if k > 1 else cols[0]
     offsets = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(counts, out=offsets[1:])
-    return pa.ListArray.from_arrays(pa.array(offsets), inter.filter(pa.array(valid)))
+    np.cumsum(valid.sum(axis=1), out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), stacked.take(pa.array(pos)))
+
+
+def _masked(idx: np.ndarray, keep: np.ndarray) -> pa.Array:
+    """Take indices that are null where ``keep`` is false (take then yields nulls)."""
+    return pa.array(idx, type=pa.int64(), mask=~keep)
 
 
 def materialise(
     buf: PostBuffer, handles: pa.Array, account_ids: pa.Array, lang: str
 ) -> tuple[pa.Table, np.ndarray, np.ndarray, pa.Array]:
     """The canonical posts table (sorted by time then id), the campaign index and the author
-    index of each of its rows, and the post id of each buffer row (to resolve references)."""
+    index of each of its rows, and the post id of each buffer row (to resolve references).
+
+    Everything is computed directly in the final (sorted) order so that each string column
+    is gathered once; replies and reposts are patched in with ``replace_with_mask``."""
     t = buf.column("t")
     n = len(t)
-    author = buf.column("author")
-    kind = buf.column("kind")
     target = buf.column("target")
-    campaign = buf.column("campaign")
-    text = buf.arrow("text")
-    url = buf.arrow("url")
-    tags = pa.concat_arrays([p.tags for p in buf.parts])
-    mention = buf.arrow("mention")
-    media = buf.arrow("media")
-
-    is_rep = kind == REPOST
-    is_reply = kind == REPLY
     has_t = target >= 0
-    tgt = np.where(has_t, target, np.arange(n))
     if np.any(t[has_t] <= t[target[has_t]]):
         raise AssertionError("a reaction precedes its target")  # generator bug, never user
-    tgt_handle = handles.take(pa.array(author[tgt]))
-
-    # Replies: "@handle " prefix; reposts: "RT @handle: text of the target".
-    reply_text = join([pc.binary_join_element_wise("@", tgt_handle, ""), text])
-    text = pc.if_else(pa.array(is_reply), reply_text, text)
-    rt = pc.binary_join_element_wise(
-        const_arr("RT @", n), tgt_handle, const_arr(": ", n), text.take(pa.array(tgt)), ""
-    )
-    text = pc.if_else(pa.array(is_rep), rt, text)
-
-    # Reposts carry the target's entities, as X parses them from the retweet text.
-    src = pa.array(np.where(is_rep, tgt, np.arange(n)))
-    url = url.take(src)
-    tags = tags.take(src)
-    media = media.take(src)
-    own_mention = mention.take(src)
-    lead = pc.if_else(pa.array(is_rep | is_reply), tgt_handle, nulls(n))
-    mentions = lists_from([lead, own_mention])
 
     order = np.lexsort((np.arange(n), t))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
+    o = pa.array(order)
     ts = t[order]
+    author = buf.column("author")[order]
+    kind = buf.column("kind")[order]
+    tgt = np.where(has_t[order], rank[np.where(has_t, target, 0)][order], np.arange(n))
+    is_rep, is_reply, is_quote = kind == REPOST, kind == REPLY, kind == QUOTE
+    reacts = is_rep | is_reply
+
+    # X-style ids: milliseconds in the high bits, rank within the millisecond in the low bits
     ms = ts // 1000
     first = np.r_[True, ms[1:] != ms[:-1]]
     group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    within = np.arange(n) - group_start
-    pid_sorted = snowflake(ms, within)
-    pid_str = pa.array(pid_sorted).cast(pa.string())
-    # id of each global row, to resolve references
-    pid_by_row = pid_str.take(pa.array(rank))
-    ref = pid_by_row.take(pa.array(tgt))
+    pid = pa.array(snowflake(ms, np.arange(n) - group_start)).cast(pa.string())
 
-    def ref_col(mask: np.ndarray) -> pa.Array:
-        return pc.if_else(pa.array(mask), ref, nulls(n)).take(pa.array(order))
+    # Replies get "@handle " in front; reposts are "RT @handle: text of the target".
+    tgt_handle = handles.take(_masked(author[tgt], reacts))
+    text = buf.arrow("text").take(o)
+    ri = np.flatnonzero(is_reply)
+    if ri.size:
+        h = tgt_handle.take(pa.array(ri))
+        reply = join([pc.binary_join_element_wise("@", h, ""), text.take(pa.array(ri))])
+        text = pc.replace_with_mask(text, pa.array(is_reply), reply)
+    pi = np.flatnonzero(is_rep)
+    if pi.size:
+        h = tgt_handle.take(pa.array(pi))
+        body = text.take(pa.array(tgt[pi]))
+        rt = pc.binary_join_element_wise(
+            const_arr("RT @", pi.size), h, const_arr(": ", pi.size), body, ""
+        )
+        text = pc.replace_with_mask(text, pa.array(is_rep), rt)
 
-    o = pa.array(order)
+    # Reposts carry the target's entities, as X parses them from the retweet text.
+    src_rows = np.where(is_rep, order[tgt], order)
+    src = pa.array(src_rows)
+    tags = pa.concat_arrays([p.tags for p in buf.parts]).take(src)
+    url = buf.arrow("url").take(src)
+    media = buf.arrow("media").take(src)
+    mentions = lists_from([tgt_handle, buf.arrow("mention").take(src)])
+
     table = pa.table(
         {
-            "post_id": pid_str,
+            "post_id": pid,
             "platform": const_arr("x", n),
-            "account_id": account_ids.take(pa.array(author[order])),
+            "account_id": account_ids.take(pa.array(author)),
             "created_at": pa.array(ts, type=pa.timestamp("us", tz="UTC")),
-            "text": text.take(o),
+            "text": text,
             "lang": const_arr(lang, n),
-            "urls": lists_from([url]).take(o),
-            "hashtags": tags.take(o),
-            "mentions": mentions.take(o),
-            "media": lists_from([media]).take(o),
-            "repost_of": ref_col(is_rep),
-            "reply_to": ref_col(is_reply),
-            "quote_of": ref_col(kind == QUOTE),
+            "urls": lists_from([url]),
+            "hashtags": tags,
+            "mentions": mentions,
+            "media": lists_from([media]),
+            "repost_of": pid.take(_masked(tgt, is_rep)),
+            "reply_to": pid.take(_masked(tgt, is_reply)),
+            "quote_of": pid.take(_masked(tgt, is_quote)),
         }
     )
-    return conform(table, POSTS_SCHEMA), campaign[order], author[order], pid_by_row
+    pid_by_row = pid.take(pa.array(rank))
+    campaign = buf.column("campaign")[order]
+    return conform(table, POSTS_SCHEMA), campaign, author, pid_by_row
 
 
 def const_arr(value: str, n: int) -> pa.Array:
