@@ -41,6 +41,10 @@ def kind_colour(kind: str) -> str:
     return OTHER_COLOUR
 
 
+# Truth labels fill nodes while signal kinds colour edges: a darker, distinct set of tones.
+_TRUTH_PALETTE = ("#C0392B", "#6A3D9A", "#1B7837", "#E67E22", "#2C3E91", "#8E5A2B", "#D81B60")
+
+
 def label_colour(label: str | None) -> str:
     """Fixed colour of a truth label: a campaign type, ``organic`` (grey) or unknown (white)."""
     if label is None:
@@ -48,7 +52,7 @@ def label_colour(label: str | None) -> str:
     if label == "organic":
         return ORGANIC_COLOUR
     if label in CAMPAIGN_TYPES:
-        return _PALETTE[(CAMPAIGN_TYPES.index(label) + 3) % len(_PALETTE)]
+        return _TRUTH_PALETTE[CAMPAIGN_TYPES.index(label) % len(_TRUTH_PALETTE)]
     return OTHER_COLOUR
 
 
@@ -207,8 +211,8 @@ def network_svg(
     """Draw members (circles sized by strength) and their edges (width by weight).
 
     Positions come in normalised to [0, 1]; labels are written for the ``label_top`` strongest
-    members only when there are more than twice that, to keep big groups legible (every
-    node keeps a hover title).
+    members only when there are more than twice that, and never on top of another label, to
+    keep big groups legible (every node keeps a hover title).
     """
     if not nodes:
         return (
@@ -236,18 +240,30 @@ def network_svg(
             f"<title>{escape(lk.title)}</title></line>"
         )
     top = len(nodes) if len(nodes) <= 2 * label_top else label_top
-    labelled = {n.id for n in sorted(nodes, key=lambda n: (-n.strength, n.id))[:top]}
+    ranked = sorted(nodes, key=lambda n: (-n.strength, n.id))
+    radius = {n.id: 3.5 + 6.5 * (n.strength / smax) ** 0.5 for n in nodes}
+    # greedy: label the strongest first, skip a label that would overlap one already placed
+    placed: list[tuple[float, float, float, float]] = []
+    labels: dict[str, tuple[float, float]] = {}
+    for n in ranked[:top]:
+        x, y = pos[n.id]
+        lx, ly = x + radius[n.id] + 2, y + 3
+        box = (lx, ly - 9, lx + 5.6 * len(_short(n.id)), ly + 2)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        labels[n.id] = (lx, ly)
     for n in nodes:
         x, y = pos[n.id]
-        r = 3.5 + 6.5 * (n.strength / smax) ** 0.5
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{n.colour}" class="node">'
-            f"<title>{escape(n.title)}</title></circle>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[n.id]:.1f}" fill="{n.colour}" '
+            f'class="node"><title>{escape(n.title)}</title></circle>'
         )
-        if n.id in labelled:
+    for n in nodes:  # labels above every circle
+        if n.id in labels:
+            lx, ly = labels[n.id]
             parts.append(
-                f'<text x="{x + r + 2:.1f}" y="{y + 3:.1f}" class="nlabel">'
-                f"{escape(_short(n.id))}</text>"
+                f'<text x="{lx:.1f}" y="{ly:.1f}" class="nlabel">{escape(_short(n.id))}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
