@@ -175,3 +175,23 @@ def test_bad_notes_file_is_named(findings):
     (findings / "notes.json").write_text(json.dumps([{"text": "ok"}, {"text": ""}]))
     with pytest.raises(VigieError, match=r"notes.json, record 1, field 'text': missing or empty"):
         export_stix(findings, now=NOW)
+
+
+def test_red_export_names_its_recipients(findings):
+    exp = export_stix(
+        findings,
+        tlp="RED",
+        partner=REG.get("agence-etat"),
+        recipient="analyste.a@example.gouv",
+        now=NOW,
+    )
+    (grouping,) = _by_type(exp.bundle, "grouping")
+    assert grouping["description"].endswith("for the eyes of: analyste.a@example.gouv only.")
+    with pytest.raises(VigieError, match="not a named TLP:RED recipient"):
+        export_stix(
+            findings,
+            tlp="RED",
+            partner=REG.get("agence-etat"),
+            recipient="someone@else.org",
+            now=NOW,
+        )

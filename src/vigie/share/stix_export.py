@@ -96,6 +96,13 @@ def _ts(value: datetime | None, default: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _red_line(view: ShareView) -> str:
+    d = view.decision
+    if view.tlp is TLP.RED and d is not None and d.recipients:
+        return " TLP:RED, for the eyes of: " + ", ".join(d.recipients) + " only."
+    return ""
+
+
 def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str, Any]:
     """The STIX 2.1 bundle (as a dict) for an already-redacted view."""
     import stix2
@@ -291,7 +298,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
         id=_sid("grouping", view, "report"),
         name=f"vigie findings ({len(view.groups)} coordinated groups, {view.tlp.label})",
         description="Coordinated inauthentic behaviour detected by vigie; observed behaviour "
-        f"only, no attribution claimed. Form: {view.form.value}.",
+        f"only, no attribution claimed. Form: {view.form.value}.{_red_line(view)}",
         context="suspicious-activity",
         object_refs=content_ids,
         **stamp,
