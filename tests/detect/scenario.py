@@ -172,14 +172,15 @@ def viral_cascade(b: Builder, accounts: list[str], start: float, minutes: float 
 def bot_amplification(
     b: Builder, n_bots: int = 20, n_seeds: int = 15, start: float = 0.5 * DAY, prefix: str = "bot"
 ) -> list[str]:
-    """``n_bots`` accounts repost each of ``n_seeds`` posts within 30 s of it."""
+    """``n_bots`` accounts repost each of ``n_seeds`` posts within 30 s of it; returns the
+    bots and the seed account whose posts they amplify."""
     bots = [b.account(f"{prefix}{i:03d}") for i in range(n_bots)]
     for s in range(n_seeds):
         t = start + s * 3 * 3600 + b.rng.uniform(0, 600)
         seed = b.post(f"{prefix}_seed", t, text=b.random_text())
         for bot in bots:
             b.post(bot, t + b.rng.uniform(1, 30), repost_of=seed)
-    return bots
+    return [*bots, f"{prefix}_seed"]
 
 
 def link_campaign(

@@ -60,7 +60,7 @@ def test_chance_control_reports_observed_beside_expected(mixed):
     sig = mixed.findings.manifest()["signals"]["co_repost"]
     # viral cascades produce many candidate pairs; chance control keeps only the bots
     assert sig["pairs"] > 10 * sig["kept"]
-    assert sig["kept"] == 20 * 19 // 2
+    assert sig["kept"] == 21 * 20 // 2  # 20 bots and the seed account
     assert sig["observed_kept"] > sig["expected_kept"]
 
 

@@ -29,7 +29,7 @@ def test_manifest_counts_match_tables(mixed):
         kept = sum(1 for e in f.edges().to_pylist() if e["kind"] == kind)
         assert s["kept"] == kept
     techs = m["techniques"]
-    assert "T0049.003" in techs and techs["T0049.003"]["accounts"] == 20
+    assert "T0049.003" in techs and techs["T0049.003"]["accounts"] == 21
     assert f.groups().schema.equals(GROUPS_SCHEMA)
     assert f.members().schema.equals(MEMBERS_SCHEMA)
     assert f.edges().schema.equals(EDGES_SCHEMA)

@@ -23,6 +23,9 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    expectation of every account that shares them, so heavy sharers of viral news do not
    look coordinated, while a pair co-acting on many *rare* objects within seconds does.
    ``p = P(Poisson(E_ab) >= observed)``, corrected for the number of candidate pairs.
+Sums run over fixed-point integers (``r`` in 1e-6, rarity in 1e-9 units) so that parallel
+aggregation gives byte-identical outputs from run to run.
+
 4. **Weight** of a kept pair: the sum, over its co-actions, of each object's rarity
    ``log(N / n_accounts(o)) / log N`` (an IDF in [0, 1]): sharing a rare hashtag says
    more than sharing a trending one.
@@ -89,11 +92,11 @@ def run_coaction(
     con.execute(
         f"""CREATE OR REPLACE TABLE {act} AS
         SELECT aid, hash(obj) AS oid, floor(t / {window})::BIGINT AS bkt,
-               min(t) AS t, arg_min(post_id, t) AS post_id
+               min(t) AS t, arg_min(post_id, (t, post_id)) AS post_id
         FROM {raw} GROUP BY aid, obj, bkt"""
     )
     con.execute(
-        f"CREATE OR REPLACE TABLE {obj} AS SELECT hash(obj) AS oid, any_value(obj) AS obj "
+        f"CREATE OR REPLACE TABLE {obj} AS SELECT hash(obj) AS oid, min(obj) AS obj "
         f"FROM {raw} GROUP BY oid"
     )
     n_raw = engine.scalar(f"SELECT count(*) FROM {raw}")
@@ -113,8 +116,9 @@ def run_coaction(
         s AS (SELECT oid, sum(c) AS n, sum(c * (c - 1) / 2 + 0.5 * c * cn) AS w
               FROM l GROUP BY oid),
         a AS (SELECT oid, count(DISTINCT aid) AS na FROM {act} GROUP BY oid)
-        SELECT s.oid, s.n, a.na, 2 * s.w / s.n AS r,
-               greatest(0.0, least(1.0, ln({n_acc or 1} / a.na) / {log_n})) AS rarity
+        SELECT s.oid, s.n, a.na, round(2e6 * s.w / s.n)::BIGINT AS r_fx,
+               round(1e9 * greatest(0.0, least(1.0, ln({n_acc or 1} / a.na) / {log_n})))::BIGINT
+                   AS rarity_fx
         FROM s JOIN a USING (oid)"""
     )
     over = con.execute(
@@ -122,22 +126,22 @@ def run_coaction(
     ).fetchall()[0]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE acts_{kind} AS
-        SELECT x.aid, x.oid, x.bkt, x.t, o.rarity FROM {act} x JOIN {ostat} o USING (oid)
+        SELECT x.aid, x.oid, x.bkt, x.t, o.rarity_fx FROM {act} x JOIN {ostat} o USING (oid)
         WHERE o.n <= {cap} AND o.n > 1"""
     )
     ax = f"acts_{kind}"
     con.execute(
         f"""CREATE OR REPLACE TABLE {pairs} AS
         WITH c AS (
-            SELECT x.aid AS u, y.aid AS v, x.oid, x.rarity
+            SELECT x.aid AS u, y.aid AS v, x.oid, x.rarity_fx
             FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND x.bkt = y.bkt
             WHERE x.aid < y.aid AND abs(x.t - y.t) <= {window}
             UNION ALL
-            SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.oid, x.rarity
+            SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.oid, x.rarity_fx
             FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND y.bkt = x.bkt + 1
             WHERE x.aid <> y.aid AND y.t - x.t <= {window})
         SELECT u, v, count(*) AS observed, count(DISTINCT oid) AS n_objects,
-               sum(rarity) AS weight
+               sum(rarity_fx) / 1e9 AS weight
         FROM c GROUP BY u, v"""
     )
     n_pairs = engine.scalar(f"SELECT count(*) FROM {pairs}")
@@ -145,7 +149,7 @@ def run_coaction(
     tested = fetch(
         con,
         f"""WITH d AS (
-            SELECT aid, count(*)::DOUBLE AS d, sum(o.r) AS r
+            SELECT aid, count(*)::DOUBLE AS d, sum(o.r_fx) / 1e6 AS r
             FROM {act} JOIN {ostat} o USING (oid) GROUP BY aid)
         SELECT pr.u, pr.v, pr.observed, pr.n_objects, pr.weight,
                (du.r * dv.d + dv.r * du.d) / (2.0 * {max(m_actions, 1)}) AS expected

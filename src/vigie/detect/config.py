@@ -24,6 +24,8 @@ _COACTION = {
     "min_observed": 3,  # a pair needs at least this many co-actions
     "max_object_actions": 2000,  # objects acted on more often are viral: no pairs drawn
     "include_reposts": False,  # count the objects carried by reposts too
+    "include_authors": False,  # the author of a reposted post co-acts at posting time
+    "include_quotes": False,  # a quote counts as a repost of the quoted post
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -35,7 +37,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "memory_limit": "6GB",  # DuckDB's cap; it spills to disk beyond it
     },
     "co_link": dict(_COACTION),
-    "co_repost": dict(_COACTION, window_s=60.0),
+    "co_repost": dict(_COACTION, window_s=60.0, include_authors=True, include_quotes=True),
     "co_reply": dict(_COACTION, window_s=120.0),
     "co_hashtag": dict(_COACTION, window_s=60.0, max_object_actions=2000),
     "copypasta": dict(

@@ -66,14 +66,16 @@ def minhash(
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
     n = lengths.size
-    sig = np.full((n, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    # one row per hash function: each pass writes a contiguous row
+    sig = np.full((num_perm, n), np.iinfo(np.uint32).max, dtype=np.uint32)
     if n == 0:
-        return sig
+        return sig.T.copy()
     # chunks of whole texts, about _CHUNK_SHINGLES words each
     ends = np.cumsum(lengths)
     starts = ends - lengths
     cut = np.searchsorted(ends, np.arange(_CHUNK_SHINGLES, ends[-1], _CHUNK_SHINGLES))
     bounds = np.unique(np.concatenate([[0], cut, [n]]))
+    shift = np.uint64(32)
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         if hi <= lo:
             continue
@@ -81,10 +83,21 @@ def minhash(
         s, doc = _shingles(values[w0:w1], lengths[lo:hi], k)
         seg = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
         docs = doc[seg] + lo
+        contiguous = docs.size == hi - lo  # every text of the chunk has a shingle
+        tmp = np.empty_like(s)
+        low = np.empty(s.size, dtype=np.uint32)
         with np.errstate(over="ignore"):
             for j in range(num_perm):
-                h = ((s * a[j] + b[j]) >> np.uint64(32)).astype(np.uint32)
-                sig[docs, j] = np.minimum.reduceat(h, seg)
+                # multiply-shift hashing, in place: no temporary arrays per pass
+                np.multiply(s, a[j], out=tmp)
+                np.add(tmp, b[j], out=tmp)
+                np.right_shift(tmp, shift, out=tmp)
+                np.copyto(low, tmp, casting="unsafe")
+                if contiguous:
+                    np.minimum.reduceat(low, seg, out=sig[j, lo:hi])
+                else:
+                    sig[j, docs] = np.minimum.reduceat(low, seg)
+    return sig.T.copy()
     return sig
 
 
@@ -180,7 +193,7 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     # Name each object by one of its texts (evidence readers want words, not a number).
     engine.con.execute(
         f"""CREATE OR REPLACE TABLE obj_{KIND} AS
-        SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(any_value(u.norm), 160) AS obj
+        SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(min(u.norm), 160) AS obj
         FROM cp_u u JOIN cp_map m USING (th) GROUP BY m.cid"""
     )
     n_clusters = int(labels.max()) + 1 if labels.size else 0

@@ -94,7 +94,8 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
                {_col(cols, "urls", null_list)} AS urls,
                {_col(cols, "hashtags", null_list)} AS hashtags,
                {_col(cols, "repost_of", null_str)} AS repost_of,
-               {_col(cols, "reply_to", null_str)} AS reply_to
+               {_col(cols, "reply_to", null_str)} AS reply_to,
+               {_col(cols, "quote_of", null_str)} AS quote_of
         FROM read_parquet('{posts}') r JOIN acc a USING (account_id)
         WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL"""
     )

@@ -99,7 +99,7 @@ def collect(
     # objects acted on by at least two members of the group
     con.execute(
         """CREATE OR REPLACE TEMP TABLE ev_objs AS
-        SELECT group_id, kind, oid, any_value(object) AS object,
+        SELECT group_id, kind, oid, min(object) AS object,
                count(DISTINCT aid) AS n_accounts, min(t) AS first_t
         FROM ev_acts GROUP BY group_id, kind, oid HAVING count(DISTINCT aid) >= 2"""
     )
@@ -128,11 +128,12 @@ def collect(
             SELECT s.*, row_number() OVER (PARTITION BY s.group_id, s.kind, s.oid
                                            ORDER BY s.t, s.post_id) AS rk
             FROM ev_shared s SEMI JOIN t
-            ON s.group_id = t.group_id AND s.kind = t.kind AND s.oid = t.oid)
-        SELECT e.group_id, e.kind, e.object, e.post_id, e.aid, e.t, p.text
-        FROM e LEFT JOIN (SELECT post_id, any_value(text) AS text FROM p GROUP BY post_id) p
-        USING (post_id)
-        WHERE e.rk <= {ex}
+            ON s.group_id = t.group_id AND s.kind = t.kind AND s.oid = t.oid),
+        ex AS (SELECT * FROM e WHERE rk <= {ex}),
+        tx AS (SELECT post_id, min(text) AS text FROM p SEMI JOIN ex USING (post_id)
+               GROUP BY post_id)
+        SELECT e.group_id, e.kind, e.object, e.post_id, e.aid, e.t, tx.text
+        FROM ex e LEFT JOIN tx USING (post_id)
         ORDER BY e.group_id, e.kind, e.object, e.t, e.post_id""",
     )
     group_stats = fetch(
