@@ -109,3 +109,8 @@ def test_resolution_order(tmp_path, monkeypatch):
     monkeypatch.setenv("VIGIE_PARTNERS", str(tmp_path / "env.yaml"))
     assert resolve_partners_path() == tmp_path / "env.yaml"
     assert resolve_partners_path(tmp_path / "x.yaml") == tmp_path / "x.yaml"
+
+
+def test_partners_are_hashable_even_with_extra_fields():
+    reg = parse_partners({"partners": [_partner(x_note={"a": 1})]})
+    assert {reg.get("p"): 1}[reg.get("p")] == 1

@@ -89,7 +89,7 @@ class Partner:
     contact: str | None = None
     organisation: str | None = None
     misp_sharing_group: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def key(self) -> str:
