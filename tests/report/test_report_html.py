@@ -133,6 +133,16 @@ def test_missing_dataset_is_said(page):
     assert "timelines show the evidence posts only" in p.all_text
 
 
+def test_big_evidence_examples_come_from_top_objects(findings_dir, tmp_path, monkeypatch):
+    import vigie.report.html as html_mod
+
+    small = write_report(findings_dir, tmp_path / "a.html")
+    monkeypatch.setattr(html_mod, "MAX_EVIDENCE_SCAN", 3)
+    capped = write_report(findings_dir, tmp_path / "b.html")
+    for a, b in zip(small["details"], capped["details"], strict=True):
+        assert [p["post_id"] for p in a["posts"]] == [p["post_id"] for p in b["posts"]]
+
+
 def test_same_input_same_bytes(findings_dir, tmp_path):
     a, b = tmp_path / "a.html", tmp_path / "b.html"
     write_report(findings_dir, a)

@@ -27,6 +27,7 @@ from vigie.errors import VigieError
 from vigie.schema import FINDINGS_TABLES, Findings, empty_table, techniques_index
 
 MAX_TEXT = 280
+MAX_EVIDENCE_SCAN = 20_000  # beyond this, example posts are drawn from the top objects only
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,8 @@ def _group_detail(
 
     # --- shared objects
     objects: list[dict[str, Any]] = []
+    top_keys: list[tuple[str, str | None]] = []
+    n_objects = 0
     if evidence.num_rows:
         agg = evidence.group_by(["kind", "object"]).aggregate(
             [
@@ -270,8 +273,11 @@ def _group_detail(
                 ("created_at", "max"),
             ]
         )
+        n_objects = agg.num_rows
         rows = agg.to_pylist()
         rows.sort(key=lambda r: (-r["post_id_count"], r["kind"], r["object"] or ""))
+        rows = rows[: opts.max_objects]
+        top_keys = [(r["kind"], r["object"]) for r in rows]
         objects = [
             {
                 "kind": r["kind"],
@@ -282,19 +288,22 @@ def _group_detail(
                 "last": _ts(r["created_at_max"]),
                 "span": _span(r["created_at_min"], r["created_at_max"]),
             }
-            for r in rows[: opts.max_objects]
+            for r in rows
         ]
 
     # --- example posts: those sharing the most shared objects first, in time order
     posts: list[dict[str, Any]] = []
     if evidence.num_rows:
-        rank = {(o["kind"], o["object"]): i for i, o in enumerate(objects)}
         ev = evidence.select(["kind", "object", "post_id", "account_id", "created_at", "text"])
-        rows = ev.to_pylist() if ev.num_rows <= 20_000 else ev.slice(0, 20_000).to_pylist()
+        if ev.num_rows > MAX_EVIDENCE_SCAN:  # only the top objects' posts can be shown
+            wanted = pa.array([o for _, o in top_keys if o is not None], pa.string())
+            ev = ev.filter(pc.is_in(ev.column("object"), value_set=wanted))
+        rank = {key: i for i, key in enumerate(top_keys)}
         big = len(rank) + 1
+        rows = ev.to_pylist()
         rows.sort(
             key=lambda r: (
-                rank.get((r["kind"], _cut(r["object"], 160)), big),
+                rank.get((r["kind"], r["object"]), big),
                 r["created_at"] or datetime.max.replace(tzinfo=UTC),
                 r["post_id"],
             )
@@ -323,18 +332,7 @@ def _group_detail(
         "n_drawn": len(drawn),
         "n_links": len(links),
         "objects": objects,
-        "n_objects": len(
-            {
-                (k, o)
-                for k, o in zip(
-                    evidence.column("kind").to_pylist(),
-                    evidence.column("object").to_pylist(),
-                    strict=True,
-                )
-            }
-        )
-        if evidence.num_rows
-        else 0,  # fmt: skip
+        "n_objects": n_objects,
         "posts": posts,
         "n_evidence": evidence.num_rows,
         "members": [
