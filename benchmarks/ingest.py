@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -47,7 +48,8 @@ def generate(path: Path, n: int, seed: int, with_text_entities: bool) -> dict[st
             pid = rng.randrange(i) if (r < 0.021 and i > 0) else i
             dup += written[pid]
             written[pid] = 1
-            acc = rng.randrange(n_accounts)
+            # a re-collected post keeps its author (and so its platform): same (platform, id)
+            acc = (pid * 2_654_435_761) % n_accounts
             # heavy-tailed URL popularity: ~22 % of URL occurrences are distinct, close to
             # the real German-election table (11,960 distinct url_id in 50,785 occurrences)
             u = int(url_pool * rng.random() ** 3)
@@ -112,10 +114,14 @@ def main() -> None:
             src.unlink()
             src = pq_src
         size_mb = src.stat().st_size / 1e6
-        rss_before = psutil.Process().memory_info().rss / 1e6
+        proc = psutil.Process()
+        rss_before = proc.memory_info().rss / 1e6
+        cpu0 = proc.cpu_times()
         t = time.perf_counter()
         report = ingest([src], work / "ds", memory_limit=args.memory_limit)
         wall = time.perf_counter() - t
+        cpu1 = proc.cpu_times()
+        cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         out_mb = sum(p.stat().st_size for p in (work / "ds").iterdir()) / 1e6
         print(
@@ -124,7 +130,11 @@ def main() -> None:
             f"{stats['broken']:,} broken lines)"
         )
         print(f"ingest wall time  {wall:.1f} s")
-        print(f"throughput        {args.records / wall:,.0f} records/s")
+        print(
+            f"throughput        {args.records / wall:,.0f} records/s "
+            f"(CPU time {cpu:.1f} s; {args.records / cpu:,.0f} records per CPU-second; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
         print(
             f"peak RSS          {peak_mb:,.0f} MB (process, ru_maxrss; {rss_before:,.0f} MB "
             "before ingest)"

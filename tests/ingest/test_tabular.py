@@ -83,7 +83,7 @@ def test_jsonl_with_mapping_and_text_extraction(tmp_path: Path) -> None:
         [FIX / "generic_posts.jsonl"],
         ds,
         mapping={"post_id": "uid", "account_id": "account", "created_at": "ts", "text": "content"},
-        platform="X",
+        platform="Twitter",  # house name: x
     )
     posts = posts_by_id(ds)
     assert set(posts) == {"10", "11", "13"}

@@ -155,7 +155,7 @@ def ingest(
         raise VigieError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     into = Path(into)
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
-    plat = platform.strip().lower() if platform else None
+    plat = tabular.canonical_platform(platform) if platform else None
     plans = [_plan(Path(s), fmt, maps, plat) for s in sources]
 
     old = Dataset(into)

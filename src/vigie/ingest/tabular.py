@@ -305,9 +305,20 @@ def _map_list_values(lists: pa.Array, fn: Any) -> pa.Array:
     uniq = pc.unique(values)
     mapped = pa.array([fn(u) if u is not None else None for u in uniq.to_pylist()], pa.string())
     new_values = mapped.take(pc.index_in(values, value_set=uniq))
-    if lists.offset:
-        lists = pa.concat_arrays([lists])  # normalise offsets
     return pa.ListArray.from_arrays(lists.offsets, new_values, mask=pc.is_null(lists))
+
+
+def canonical_platform(name: str) -> str:
+    """House platform names: ``twitter``/``tw`` -> ``x``, ``fb`` -> ``facebook`` ..."""
+    n = name.strip().lower()
+    return PLATFORM_PREFIXES.get(n, n)
+
+
+def _map_values(arr: pa.Array, fn: Any) -> pa.Array:
+    """Apply ``fn`` to each distinct non-null string of ``arr``."""
+    uniq = pc.unique(arr)
+    mapped = pa.array([fn(u) if u is not None else None for u in uniq.to_pylist()], pa.string())
+    return mapped.take(pc.index_in(arr, value_set=uniq))
 
 
 def _clean_tag(v: str) -> str:
@@ -395,7 +406,7 @@ def convert(
             "platform",
             "missing",
         )
-        plat = pc.utf8_lower(plat)
+        plat = _map_values(pc.utf8_lower(plat), canonical_platform)
     else:
         plat = pa.array([spec.platform] * n, pa.string())
     cols["platform"] = plat
@@ -780,7 +791,7 @@ def convert_accounts(
         flag(
             ["missing" if x else None for x in pc.is_null(plat).to_pylist()], "platform", "missing"
         )
-        plat = pc.utf8_lower(plat)
+        plat = _map_values(pc.utf8_lower(plat), canonical_platform)
     else:
         plat = pa.array([spec.platform] * n, pa.string())
     cols["platform"] = plat
