@@ -198,15 +198,17 @@ def _statement(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
 def _question(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
     q = join(
         [
+            b.draw(rng, "OPENERS", n, prob=0.3, zipf=0.3),
             b.pair(rng, "QUESTIONS", "OBJ_HEADS", n, 0.3, 0.3),
             b.draw(rng, "OBJ_QUALS", n, zipf=0.4),
-            b.draw(rng, "COMPLEMENTS", n, prob=0.6, zipf=0.3),
+            b.draw(rng, "COMPLEMENTS", n, prob=0.9, zipf=0.3),
         ]
     )
     return join(
         [
             join([q, const(_qmark(b), n)], ""),
-            b.draw(rng, "CLOSERS", n, prob=0.35, zipf=0.3),
+            with_nulls(join([_core(b, rng, n, 0.5), const(".", n)], ""), rng.random(n) >= 0.35),
+            b.draw(rng, "CLOSERS", n, prob=0.6, zipf=0.3),
             b.draw(rng, "EMOJIS", n, prob=0.3, zipf=0.8),
         ]
     )
@@ -262,22 +264,21 @@ def organic_texts(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
 
 
 def reply_texts(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
-    """Short reactions (the ``@handle`` prefix is added once targets are known)."""
+    """Reactions (the ``@handle`` prefix is added once targets are known): mostly a reaction
+    plus an argument; the rest a reaction, an opinion and a closing remark."""
     if n == 0:
         return pa.array([], type=pa.string())
-    long = rng.random(n) < 0.6
-    body = join(
+    long = rng.random(n) < 0.8
+    opinion = join([b.draw(rng, "OPINIONS", n), b.draw(rng, "OPINION_ADJ", n)])
+    return join(
         [
             b.draw(rng, "REPLY_OPENERS", n, zipf=0.4),
-            with_nulls(join([_core(b, rng, n, 0.5), const(".", n)], ""), ~long),
-            with_nulls(
-                join([b.draw(rng, "OPINIONS", n), b.draw(rng, "OPINION_ADJ", n)]),
-                long & (rng.random(n) < 0.7),
-            ),
+            with_nulls(join([_core(b, rng, n, 0.6), const(".", n)], ""), ~long),
+            with_nulls(join([opinion, const(".", n)], ""), long & (rng.random(n) < 0.6)),
+            b.draw(rng, "CLOSERS", n, prob=0.8, zipf=0.3),
             b.draw(rng, "EMOJIS", n, prob=0.3, zipf=0.8),
         ]
     )
-    return body
 
 
 def headline_texts(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
