@@ -125,3 +125,33 @@ def test_bad_arguments(tmp_path: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(VigieError, match=message):
         generate(**args, progress=False)
     assert not (tmp_path / "x").exists()
+
+
+def test_rerun_replaces_the_folder_whole(tmp_path: Path) -> None:
+    out = tmp_path / "ex"
+    out.mkdir()
+    (out / "stale.txt").write_text("from an older run")
+    generate("tiny", 5000, 1, out, progress=False)
+    assert not (out / "stale.txt").exists()
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+
+
+def test_cli_generate_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from typer.testing import CliRunner
+
+    from vigie.cli import app, main
+
+    out = tmp_path / "cli"
+    res = CliRunner().invoke(
+        app,
+        ["generate", "--scenario", "tiny", "--posts", "6000", "--seed", "3", "--out", str(out)],
+    )
+    assert res.exit_code == 0, res.output
+    assert Dataset(out).manifest()["counts"]["posts"] == 6000
+    listing = CliRunner().invoke(app, ["generate", "--list"])
+    assert "fr-presidential" in listing.output and "en-presidential" in listing.output
+    with pytest.raises(SystemExit) as exc:
+        main(["generate", "--scenario", "atlantis", "--out", str(tmp_path / "no")])
+    assert exc.value.code == 2
+    assert "atlantis" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()

@@ -99,7 +99,10 @@ class CampaignRun:
         roles: dict[str, int] = {}
         for r in self.roles:
             roles[r] = roles.get(r, 0) + 1
-        objects = dict(self.objects)
+        objects = {
+            k: [canonical(v) for v in vals] if k == "urls" else list(vals)
+            for k, vals in self.objects.items()
+        }
         if post_ids is not None and self.seed_rows:
             objects["seed_posts"] = post_ids.take(pa.array(self.seed_rows)).to_pylist()
         from datetime import UTC, datetime
@@ -127,6 +130,11 @@ class CampaignRun:
             },
             "objects": objects,
         }
+
+
+def canonical(url: str) -> str:
+    """The canonical key stored in ``posts.urls`` (the scheme dropped, as vigie ingest does)."""
+    return url.split("://", 1)[-1]
 
 
 # --- shared mechanics --------------------------------------------------------------------

@@ -299,8 +299,10 @@ def _manifest(
         stealth=stealth,
         campaign_scale=campaign_scale,
         period={"start": sc.start.isoformat(), "end": sc.end.isoformat()},
-        counts={"posts": posts.num_rows, "accounts": accounts.num_rows, **kinds},
+        counts={"posts": posts.num_rows, "accounts": accounts.num_rows, "rejected": 0, **kinds},
+        sources=[{"generator": "vigie generate", "scenario": sc.name, "seed": seed}],
         skipped={},
+        duplicates=0,
         campaigns={
             "n": len(runs),
             "accounts": int(sum(len(r.members) for r in runs)),

@@ -178,7 +178,9 @@ def materialise(
     src_rows = np.where(is_rep, order[tgt], order)
     src = pa.array(src_rows)
     tags = pa.concat_arrays([p.tags for p in buf.parts]).take(src)
-    url = buf.arrow("url").take(src)
+    # the house's canonical URL key (vigie.ingest.urls.canonical_url): no scheme, no www,
+    # no tracking parameters — generated URLs are built clean, so only the scheme goes
+    url = pc.replace_substring_regex(buf.arrow("url").take(src), "^https?://", "")
     media = buf.arrow("media").take(src)
     mentions = lists_from([tgt_handle, buf.arrow("mention").take(src)])
 
