@@ -119,6 +119,19 @@ def install_guards(engine: Engine) -> None:
             conn.execute(text(stmt))
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event to append: who (``actor``), what (``action``, ``object_id``), where
+    (``collection``), under which TLP (``marking``), and details."""
+
+    actor: str
+    action: str
+    object_id: str | None = None
+    collection: str | None = None
+    marking: str | None = None
+    detail: dict[str, Any] | None = None
+
+
 class AuditLog:
     """Write and read the audit log of one ``Store``."""
 
@@ -134,10 +147,29 @@ class AuditLog:
         collection: str | None = None,
         marking: str | None = None,
         detail: dict[str, Any] | None = None,
-        attempts: int = 20,
     ) -> AuditRow:
         """Add one row at the head of the chain and return it."""
-        detail_json = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False, default=str)
+        return self.append_many(
+            [
+                AuditEntry(
+                    actor,
+                    action,
+                    object_id=object_id,
+                    collection=collection,
+                    marking=marking,
+                    detail=detail,
+                )
+            ]
+        )[0]
+
+    def append_many(self, entries: list[AuditEntry], attempts: int = 20) -> list[AuditRow]:
+        """Add several rows in one transaction (all or none), chained in the given order.
+
+        Why batches: a page of 1,000 objects served means 1,000 rows; one commit per row
+        would make the audit trail the server's bottleneck.
+        """
+        if not entries:
+            return []
         last_exc: Exception | None = None
         for _ in range(attempts):
             try:
@@ -145,33 +177,30 @@ class AuditLog:
                     head = s.execute(
                         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
                     ).first()
-                    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+                    seq, prev = (head[0], head[1]) if head else (0, GENESIS)
                     ts = utcnow()
-                    row = AuditRow(
-                        seq=seq,
-                        ts=ts,
-                        actor=actor,
-                        action=action,
-                        object_id=object_id,
-                        collection=collection,
-                        marking=marking,
-                        detail=detail_json,
-                        prev_hash=prev,
-                        hash=_digest(
-                            seq=seq,
-                            ts=ts,
-                            actor=actor,
-                            action=action,
-                            object_id=object_id,
-                            collection=collection,
-                            marking=marking,
-                            detail=detail_json,
-                            prev_hash=prev,
-                        ),
-                    )
-                    s.add(row)
-                return row
-            except IntegrityError as exc:  # another writer took this seq: retry on the new head
+                    rows = []
+                    for e in entries:
+                        seq += 1
+                        detail_json = json.dumps(
+                            e.detail or {}, sort_keys=True, ensure_ascii=False, default=str
+                        )
+                        fields = {
+                            "seq": seq,
+                            "ts": ts,
+                            "actor": e.actor,
+                            "action": e.action,
+                            "object_id": e.object_id,
+                            "collection": e.collection,
+                            "marking": e.marking,
+                            "detail": detail_json,
+                            "prev_hash": prev,
+                        }
+                        prev = _digest(**fields)
+                        rows.append(AuditRow(**fields, hash=prev))
+                    s.add_all(rows)
+                return rows
+            except IntegrityError as exc:  # another writer took these seqs: retry on new head
                 last_exc = exc
         raise RuntimeError(f"audit log: could not append after {attempts} attempts") from last_exc
 

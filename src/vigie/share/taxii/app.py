@@ -36,11 +36,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select, tuple_
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigie import __version__
-from vigie.share.audit import AuditLog
+from vigie.share.audit import AuditEntry, AuditLog
 from vigie.share.compare import CompareService
 from vigie.share.partners import Registry
 from vigie.share.taxii import access
@@ -66,9 +66,9 @@ from vigie.share.taxii.media import (
 from vigie.share.taxii.store import (
     StatusRecord,
     Store,
+    StoredIndex,
     StoredObject,
     as_utc,
-    existing_row,
     stix_time,
     utcnow,
 )
@@ -308,22 +308,12 @@ class Routes:
                 conds.append(StoredObject.version.in_(plain))
             for which, agg in (("first", func.min), ("last", func.max)):
                 if which in versions:
-                    sub = (
-                        select(StoredObject.stix_id, agg(StoredObject.version).label("v"))
+                    picked = (
+                        select(StoredObject.stix_id, agg(StoredObject.version))
                         .where(*base)
                         .group_by(StoredObject.stix_id)
-                        .subquery()
                     )
-                    conds.append(
-                        select(sub.c.stix_id)
-                        .where(
-                            and_(
-                                sub.c.stix_id == StoredObject.stix_id,
-                                sub.c.v == StoredObject.version,
-                            )
-                        )
-                        .exists()
-                    )
+                    conds.append(tuple_(StoredObject.stix_id, StoredObject.version).in_(picked))
             q = q.where(or_(*conds))
         added_after = request.query_params.get("added_after")
         if added_after:
@@ -351,6 +341,7 @@ class Routes:
         self, caller: Caller, cid: str, rows: list[StoredObject], endpoint: str
     ) -> list[dict[str, Any]]:
         out = []
+        entries: list[AuditEntry] = []
         for row in rows:
             tlp = TLP.parse(row.marking) if row.marking else TLP.AMBER
             decision = access.decision_for(caller, tlp)
@@ -358,20 +349,23 @@ class Routes:
                 continue
             obj = row.stix() if row.form is not None else access.apply_form(row.stix(), decision)
             out.append(obj)
-            self.s.audit.append(
-                caller.user,
-                "object.served",
-                object_id=row.stix_id,
-                collection=cid,
-                marking=tlp.key,
-                detail={
-                    "version": row.version,
-                    "form": decision.form.value,
-                    "variant": row.form or "redacted on the fly",
-                    "endpoint": endpoint,
-                    "added_by": row.added_by,
-                },
+            entries.append(
+                AuditEntry(
+                    caller.user,
+                    "object.served",
+                    object_id=row.stix_id,
+                    collection=cid,
+                    marking=tlp.key,
+                    detail={
+                        "version": row.version,
+                        "form": decision.form.value,
+                        "variant": row.form or "redacted on the fly",
+                        "endpoint": endpoint,
+                        "added_by": row.added_by,
+                    },
+                )
             )
+        self.s.audit.append_many(entries)
         return out
 
     # -- handlers --------------------------------------------------------------------------------
@@ -536,6 +530,7 @@ class Routes:
         successes, failures = [], []
         audit_rows = []
         with self.s.store.session() as sess:
+            index = StoredIndex(sess, cid, [o["id"] for o in objects])
             for obj in objects:
                 oid = obj["id"]
                 version = object_version(obj, stix_time(now))
@@ -547,8 +542,9 @@ class Routes:
                         ("object.refused", oid, tlp, {"version": version, "why": msg})
                     )
                     continue
-                exists = existing_row(sess, cid, obj, version, None)
-                if exists is None:
+                duplicate = index.contains(obj, version, None)
+                if not duplicate:
+                    index.add(obj, version, None)
                     sess.add(
                         StoredObject(
                             collection_id=cid,
@@ -559,17 +555,16 @@ class Routes:
                             date_added=now,
                             added_by=caller.user,
                             marking=tlp.key,
-                            body=json.dumps(obj, ensure_ascii=False, sort_keys=True),
+                            body=StoredIndex.canonical(obj),
                         )
                     )
-                    sess.flush()
                 successes.append({"id": oid, "version": version})
                 audit_rows.append(
                     (
                         "object.received",
                         oid,
                         tlp,
-                        {"version": version, "duplicate": exists is not None, "status": status_id},
+                        {"version": version, "duplicate": duplicate, "status": status_id},
                     )
                 )
             status = {
@@ -594,10 +589,19 @@ class Routes:
                     detail=status,
                 )
             )
-        for action, oid, tlp, detail in audit_rows:
-            self.s.audit.append(
-                caller.user, action, object_id=oid, collection=cid, marking=tlp.key, detail=detail
-            )
+        self.s.audit.append_many(
+            [
+                AuditEntry(
+                    caller.user,
+                    action,
+                    object_id=oid,
+                    collection=cid,
+                    marking=tlp.key,
+                    detail=detail,
+                )
+                for action, oid, tlp, detail in audit_rows
+            ]
+        )
         return status
 
     def compare_info(self, request: Request) -> JSONResponse:

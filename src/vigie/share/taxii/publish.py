@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import VigieError
+from vigie.share.audit import AuditEntry
 from vigie.share.partners import Partner, Sector
 from vigie.share.policy import Form
 from vigie.share.taxii.app import ServerState
 from vigie.share.taxii.config import collection_id
-from vigie.share.taxii.store import StoredObject, existing_row, stix_time, utcnow
+from vigie.share.taxii.store import StoredIndex, StoredObject, stix_time, utcnow
 from vigie.share.taxii.validate import object_tlp, object_version
 from vigie.share.tlp import TLP
 
@@ -143,12 +144,14 @@ def publish_findings(
                 rows.append((form, obj))
     audit_rows = []
     with state.store.session() as sess:
+        index = StoredIndex(sess, cid, [obj["id"] for _, obj in rows])
         for form, obj in rows:
             version = object_version(obj, stix_time(now))
             marking = (object_tlp(obj) or report.tlp).key
-            if existing_row(sess, cid, obj, version, form) is not None:
+            if index.contains(obj, version, form):
                 report.duplicates += 1
                 continue
+            index.add(obj, version, form)
             sess.add(
                 StoredObject(
                     collection_id=cid,
@@ -165,13 +168,17 @@ def publish_findings(
             )
             report.stored[form or "all"] = report.stored.get(form or "all", 0) + 1
             audit_rows.append((obj["id"], marking, form))
-    for oid, marking, form in audit_rows:
-        state.audit.append(
-            actor,
-            "object.published",
-            object_id=oid,
-            collection=cid,
-            marking=marking,
-            detail={"form": form or "all", "findings": str(findings)},
-        )
+    state.audit.append_many(
+        [
+            AuditEntry(
+                actor,
+                "object.published",
+                object_id=oid,
+                collection=cid,
+                marking=marking,
+                detail={"form": form or "all", "findings": str(findings)},
+            )
+            for oid, marking, form in audit_rows
+        ]
+    )
     return report

@@ -107,26 +107,42 @@ class StatusRecord(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-def existing_row(
-    session: Session, collection_id: str, obj: dict[str, Any], version: str, form: str | None
-) -> int | None:
-    """The row id of the same object already stored (same id and version, same form), if any.
+class StoredIndex:
+    """Which of a batch's objects are already stored in a collection (one query per batch).
 
-    Objects without ``modified``/``created`` (cyber-observables) carry no version of their
-    own, so for them "the same" means the same id with the same content.
+    "Already stored" means the same id, version and form; objects without
+    ``modified``/``created`` (cyber-observables) carry no version of their own, so for them it
+    means the same id and form with the same content. ``add`` records what the batch itself
+    adds, so a batch that repeats an object stores it once.
     """
-    cond = StoredObject.form.is_(None) if form is None else StoredObject.form == form
-    q = select(StoredObject.rowid, StoredObject.body).where(
-        StoredObject.collection_id == collection_id, StoredObject.stix_id == obj["id"], cond
-    )
-    if obj.get("modified") or obj.get("created"):
-        hit = session.execute(q.where(StoredObject.version == version).limit(1)).first()
-        return None if hit is None else int(hit[0])
-    body = json.dumps(obj, ensure_ascii=False, sort_keys=True)
-    for rowid, stored in session.execute(q):
-        if stored == body:
-            return int(rowid)
-    return None
+
+    def __init__(self, session: Session, collection_id: str, ids: list[str]) -> None:
+        self._keys: set[tuple[str, str, str | None]] = set()
+        self._bodies: set[tuple[str, str | None, str]] = set()
+        unique = sorted(set(ids))
+        for k in range(0, len(unique), 500):
+            q = select(
+                StoredObject.stix_id, StoredObject.version, StoredObject.form, StoredObject.body
+            ).where(
+                StoredObject.collection_id == collection_id,
+                StoredObject.stix_id.in_(unique[k : k + 500]),
+            )
+            for sid, version, form, body in session.execute(q):
+                self._keys.add((sid, version, form))
+                self._bodies.add((sid, form, body))
+
+    @staticmethod
+    def canonical(obj: dict[str, Any]) -> str:
+        return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+    def contains(self, obj: dict[str, Any], version: str, form: str | None) -> bool:
+        if obj.get("modified") or obj.get("created"):
+            return (obj["id"], version, form) in self._keys
+        return (obj["id"], form, self.canonical(obj)) in self._bodies
+
+    def add(self, obj: dict[str, Any], version: str, form: str | None) -> None:
+        self._keys.add((obj["id"], version, form))
+        self._bodies.add((obj["id"], form, self.canonical(obj)))
 
 
 def make_engine(db_url: str) -> Engine:
