@@ -166,7 +166,7 @@ def ensure_dataset(args: argparse.Namespace, work: Path) -> tuple[Path, Path]:
     from vigie.exercise.generate import generate
 
     data = work / f"data-{args.scenario}-{args.posts}-{args.seed}"
-    if not (data / "manifest.json").exists():
+    if args.regenerate or not (data / "manifest.json").exists():
         print(f"generating {args.scenario}, {args.posts} posts, seed {args.seed} …", flush=True)
         t0 = time.perf_counter()
         generate(args.scenario, args.posts, args.seed, data)
@@ -265,6 +265,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=ROOT / ".bench" / "vs_cnt")
     ap.add_argument("--cnt-venv", type=Path, default=ROOT / ".bench" / "cnt-venv")
     ap.add_argument("--timeout", type=float, default=3600, help="per child process (s)")
+    ap.add_argument("--regenerate", action="store_true", help="do not reuse cached data")
     ap.add_argument("--skip-cnt", action="store_true", help="run vigie only")
     ap.add_argument("--dataset", type=Path, default=None, help="use this Dataset, not generate")
     ap.add_argument("--truth", type=Path, default=None, help="its truth.parquet (with --dataset)")
@@ -320,6 +321,8 @@ def main() -> None:
         ensure_cnt_venv(args.cnt_venv)
         csv_path = work / f"cnt-{tag}.csv"
         t0 = time.perf_counter()
+        if args.regenerate:
+            csv_path.unlink(missing_ok=True)
         n = to_cnt_csv(dataset, csv_path)
         if n >= 0:
             print(f"  (CSV conversion for CNT: {n} rows, {time.perf_counter() - t0:.1f} s, "
