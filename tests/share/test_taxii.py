@@ -16,7 +16,7 @@ from vigie.share.audit import AuditLog
 from vigie.share.partners import parse_partners
 from vigie.share.taxii.app import build_state, create_app
 from vigie.share.taxii.auth import set_password
-from vigie.share.taxii.config import collection_id, parse_config
+from vigie.share.taxii.config import collection_id, load_config, parse_config
 from vigie.share.taxii.server import BackgroundServer
 from vigie.share.tlp import TLP
 
@@ -196,7 +196,17 @@ def test_versions_last_first_all(server: dict[str, Any]) -> None:
     assert writer.get_objects(version="first")["objects"][0]["modified"] == v1["modified"]
     assert len(writer.get_objects(version="all")["objects"]) == 2
     versions = writer.object_versions(v1["id"])
-    assert versions["versions"] == [v1["modified"], v2["modified"]]
+    assert versions["versions"] == ["2026-01-01T00:00:00.000000Z", "2026-02-01T00:00:00.000000Z"]
+    # a timestamp filter matches whatever the precision it is written with
+    exact = writer.get_objects(version="2026-02-01T00:00:00Z")["objects"]
+    assert [o["name"] for o in exact] == ["second"]
+    r = requests.get(
+        writer.objects_url,
+        params={"match[version]": "yesterday"},
+        auth=("state", PW["state"]),
+        headers={"Accept": "application/taxii+json;version=2.1"},
+    )
+    assert r.status_code == 400 and "match[version]" in r.json()["description"]
 
 
 def test_policy_filters_objects_by_tlp_and_trust(server: dict[str, Any]) -> None:
@@ -283,6 +293,21 @@ def test_audit_records_who_what_when_marking(server: dict[str, Any]) -> None:
 
 ACCEPT = {"Accept": "application/taxii+json;version=2.1"}
 POST = {**ACCEPT, "Content-Type": "application/taxii+json;version=2.1"}
+
+
+def test_toml_configuration(tmp_path: Path) -> None:
+    toml = tmp_path / "server.toml"
+    toml.write_text(
+        'db_url = "sqlite:///t.db"\n'
+        'partners = "partners.yaml"\n'
+        '[[api_roots]]\nname = "community"\n'
+        '[[api_roots.collections]]\nname = "shared"\nmax_tlp = "GREEN"\n',
+        "utf-8",
+    )
+    cfg = load_config(toml)
+    assert cfg.api_roots[0].collections[0].max_tlp is TLP.GREEN
+    assert cfg.resolved_db_url() == f"sqlite:///{tmp_path / 't.db'}"
+    assert cfg.partners_path() == tmp_path / "partners.yaml"
 
 
 def test_content_negotiation(server: dict[str, Any]) -> None:

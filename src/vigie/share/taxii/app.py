@@ -72,7 +72,12 @@ from vigie.share.taxii.store import (
     stix_time,
     utcnow,
 )
-from vigie.share.taxii.validate import object_tlp, object_version, validate_objects
+from vigie.share.taxii.validate import (
+    normalise_timestamp,
+    object_tlp,
+    object_version,
+    validate_objects,
+)
 from vigie.share.tlp import TLP
 
 MAX_PAGE = 1000
@@ -138,6 +143,17 @@ def _parse_timestamp(value: str, param: str) -> datetime:
     except ValueError:
         raise TaxiiError(
             400, "Bad Request", f"{param}: {value!r} is not a timestamp like 2026-01-31T12:00:00Z"
+        ) from None
+
+
+def _version_param(value: str) -> str:
+    try:
+        return normalise_timestamp(value)
+    except ValueError:
+        raise TaxiiError(
+            400,
+            "Bad Request",
+            f"match[version]: {value!r} is not last, first, all or a timestamp",
         ) from None
 
 
@@ -301,9 +317,7 @@ class Routes:
         versions = _csv(request, "match[version]") or [default_version]
         if "all" not in versions:
             conds = []
-            plain = [v for v in versions if v not in ("first", "last")]
-            for v in plain:
-                _parse_timestamp(v, "match[version]")
+            plain = [_version_param(v) for v in versions if v not in ("first", "last")]
             if plain:
                 conds.append(StoredObject.version.in_(plain))
             for which, agg in (("first", func.min), ("last", func.max)):
@@ -534,7 +548,7 @@ class Routes:
             for obj in objects:
                 oid = obj["id"]
                 version = object_version(obj, stix_time(now))
-                tlp = object_tlp(obj) or coll.default_tlp
+                tlp = object_tlp(obj) or coll.intake_tlp
                 if tlp > coll.max_tlp:
                     msg = f"marked {tlp.label}, above this collection's limit {coll.max_tlp.label}"
                     failures.append({"id": oid, "version": version, "message": msg})

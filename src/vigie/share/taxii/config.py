@@ -40,7 +40,7 @@ def _tlp(value: Any) -> TLP:
 class CollectionConfig(_Strict):
     """One TAXII collection: who may see it (``min_trust``), the most restrictive marking it
     may hold (``max_tlp``), whether partners may add to it, and the marking assumed for
-    objects that arrive without a TLP marking (``default_tlp``)."""
+    objects that arrive without a TLP marking (``default_tlp``, see ``intake_tlp``)."""
 
     name: str = Field(min_length=1, max_length=100)
     id: str | None = None
@@ -48,13 +48,23 @@ class CollectionConfig(_Strict):
     description: str | None = None
     min_trust: int = Field(1, ge=1, le=4)
     max_tlp: TLP = TLP.AMBER
-    default_tlp: TLP = TLP.AMBER
+    default_tlp: TLP | None = None
     can_write: bool = True
     write_min_trust: int | None = Field(None, ge=1, le=4)
 
+    @property
+    def intake_tlp(self) -> TLP:
+        """Marking assumed for objects received unmarked: ``default_tlp``, else AMBER capped
+        at ``max_tlp`` (the TLP 2.0 advice for unmarked sensitive data, within the limit)."""
+        if self.default_tlp is not None:
+            return self.default_tlp
+        return min(TLP.AMBER, self.max_tlp)
+
     @field_validator("max_tlp", "default_tlp", mode="before")
     @classmethod
-    def _parse_tlp(cls, value: Any) -> TLP:
+    def _parse_tlp(cls, value: Any) -> TLP | None:
+        if value is None:
+            return None
         try:
             return _tlp(value)
         except VigieError as exc:  # pydantic reports ValueError with the field's location
@@ -170,7 +180,7 @@ def parse_config(data: Any, source: str = "<config>", base_dir: str | Path = "."
             if cid in seen_colls:
                 problems.append(f"{where}: collection id {cid} already used by {seen_colls[cid]}")
             seen_colls[cid] = where
-            if coll.default_tlp > coll.max_tlp:
+            if coll.default_tlp is not None and coll.default_tlp > coll.max_tlp:
                 problems.append(
                     f"{where}.default_tlp: {coll.default_tlp.label} is above max_tlp "
                     f"{coll.max_tlp.label}"

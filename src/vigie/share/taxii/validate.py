@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from vigie.share.tlp import TLP, strictest
@@ -102,10 +103,21 @@ def validate_objects(objects: list[Any]) -> list[str]:
     return problems
 
 
+def normalise_timestamp(value: str) -> str:
+    """A STIX timestamp in one fixed form (microseconds, ``Z``), so that string order is time
+    order and ``2026-01-01T00:00:00Z`` equals ``2026-01-01T00:00:00.000Z``. Raises
+    ``ValueError`` for text that is not a timestamp."""
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def object_version(obj: dict[str, Any], fallback: str) -> str:
     """TAXII's version of an object: ``modified``, else ``created``, else ``fallback``
-    (the date it was added, for objects such as SCOs that carry no timestamps)."""
-    return str(obj.get("modified") or obj.get("created") or fallback)
+    (the date it was added, for objects such as SCOs that carry no timestamps), normalised
+    by ``normalise_timestamp`` (the object itself is stored unchanged)."""
+    return normalise_timestamp(str(obj.get("modified") or obj.get("created") or fallback))
 
 
 def object_tlp(obj: dict[str, Any]) -> TLP | None:
