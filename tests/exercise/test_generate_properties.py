@@ -383,3 +383,36 @@ def test_english_preset_writes_english(tmp_path: Path) -> None:
     assert words["the"] > 500 and words["le"] == 0
     m = json.loads((tmp_path / "en" / "manifest.json").read_text())
     assert m["period"]["end"].startswith("2028-11")
+
+
+def test_naive_co_repost_counting_flags_organic_users(d: dict, tmp_path: Path) -> None:
+    """Hard negatives exist: counting co-reposts within a minute, without weighing how
+    popular the reposted post is, ties organic pairs together several times over."""
+    import duckdb
+
+    posts = d["posts"].select(["account_id", "repost_of", "created_at"])
+    con = duckdb.connect()
+    con.register("p", posts)
+    rows = con.sql(
+        """
+        with r as (select account_id a, repost_of o, epoch_ms(created_at) ms
+                   from p where repost_of is not null)
+        select r1.a, r2.a, count(distinct r1.o) n
+        from r r1 join r r2 on r1.o = r2.o and r1.a < r2.a and abs(r1.ms - r2.ms) <= 60000
+        group by 1, 2 having count(distinct r1.o) >= 2
+        """
+    ).fetchall()
+    organic_pairs = [n for a, b, n in rows if d["camp"][a] is None and d["camp"][b] is None]
+    campaign_pairs = [
+        n for a, b, n in rows if d["camp"][a] is not None and d["camp"][a] == d["camp"][b]
+    ]
+    assert len(organic_pairs) >= 20  # a naive "2 co-reposts" rule flags organic users
+    assert np.median(campaign_pairs) > 2 * np.median(organic_pairs)  # but campaigns repeat more
+
+
+def test_too_few_posts_for_the_campaigns_is_a_clear_error(tmp_path: Path) -> None:
+    from vigie.errors import VigieError
+
+    with pytest.raises(VigieError, match="use at least"):
+        generate("fr-presidential", 2_000, 1, tmp_path / "small", progress=False)
+    assert not (tmp_path / "small").exists()

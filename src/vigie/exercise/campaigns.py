@@ -164,16 +164,6 @@ def _hashtags(rng: np.random.Generator, tags: list[str], n: int, k: int) -> pa.L
     return tag_lists(pa.array(tags), counts, idx.ravel())
 
 
-def _per_row_tags(
-    values: list[str], which: np.ndarray, extra: pa.Array | None = None
-) -> pa.ListArray:
-    """One tag per row (``values[which]``), plus an optional second nullable tag."""
-    first = pa.array(values).take(pa.array(which))
-    if extra is None:
-        return tag_lists(first, np.ones(len(which), np.int32), np.arange(len(which)))
-    return lists_from([first, extra])
-
-
 def _fake_urls(ctx: Context, rng: np.random.Generator, k: int, domains: list[str]) -> list[str]:
     b = ctx.bank
     sec = b.take("SECTIONS", b.pick(rng, "SECTIONS", k)).to_pylist()

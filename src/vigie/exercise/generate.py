@@ -25,8 +25,8 @@ from vigie.disarm.behaviours import CAMPAIGN_TECHNIQUES
 from vigie.errors import VigieError
 from vigie.exercise.campaigns import CampaignRun, inject, ordinary_count
 from vigie.exercise.context import Context
-from vigie.exercise.organic import generate_organic, ordinary_posts
-from vigie.exercise.population import assign_ids, organic_population
+from vigie.exercise.organic import OrganicStats, generate_organic, ordinary_posts
+from vigie.exercise.population import Population, assign_ids, organic_population
 from vigie.exercise.posts import PostBuffer, materialise
 from vigie.exercise.scenarios import Scenario, campaign_size, get_scenario
 from vigie.exercise.textgen import bank
@@ -209,7 +209,7 @@ def generate(
 
 
 def _accounts_tables(
-    pop: Any, runs: list[CampaignRun], author_of_post: np.ndarray, rng: np.random.Generator
+    pop: Population, runs: list[CampaignRun], author_of_post: np.ndarray, rng: np.random.Generator
 ) -> tuple[pa.Table, pa.Table, np.ndarray]:
     """Accounts that posted (every campaign account does) and the account truth."""
     in_data = np.bincount(author_of_post, minlength=pop.n)
@@ -255,7 +255,7 @@ def _accounts_tables(
     return accounts, truth, keep
 
 
-def pop_now(pop: Any) -> int:
+def pop_now(pop: Population) -> int:
     """Accounts' statistics are as of the end of the collection (latest creation + a day)."""
     return int(pop.created_at.max()) + DAY
 
@@ -280,7 +280,7 @@ def _manifest(
     posts: pa.Table,
     accounts: pa.Table,
     runs: list[CampaignRun],
-    stats: Any,
+    stats: OrganicStats,
 ) -> dict[str, Any]:
     kinds = {
         "reposts": int(pc.sum(pc.is_valid(posts.column("repost_of"))).as_py() or 0),

@@ -91,18 +91,17 @@ def _article_pool(ctx: Context, rng: np.random.Generator, m: int) -> pa.Array:
 def _user_tags(ctx: Context, rng: np.random.Generator, authors: np.ndarray) -> pa.ListArray:
     """Hashtags per post from its author's habits (rate and favourite tag)."""
     pop, b = ctx.pop, ctx.bank
-    n = len(authors)
     counts = np.minimum(rng.poisson(pop.tag_rate[authors]), 4).astype(np.int32)
     total = int(counts.sum())
     idx = b.pick(rng, "HASHTAGS", total, zipf=1.0)
     fav = np.repeat(pop.fav_tag[authors], counts)
     use_fav = rng.random(total) < 0.4
     idx = np.where(use_fav, fav, idx)
-    del n
     return tag_lists(b.words("HASHTAGS"), counts, idx)
 
 
-def _write(ctx: Context, rng: np.random.Generator, authors: np.ndarray, text: pa.Array) -> pa.Array:
+def _write(ctx: Context, authors: np.ndarray, text: pa.Array) -> pa.Array:
+    """Apply the authors' writing habits (casual writers type without capitals)."""
     return lowercase_where(text, ctx.pop.casual[authors])
 
 
@@ -128,7 +127,7 @@ def _regular_originals(
     # most slogan posts stay verbatim: keep tags on only a fifth of them
     keep = ~slogan | (rng.random(n) < 0.2)
     tags = if_else_list(keep, tags)
-    text = append_hashtags(_write(ctx, rng, authors, text), tags)
+    text = append_hashtags(_write(ctx, authors, text), tags)
     has_url = (rng.random(n) < pop.url_rate[authors]) & ~slogan
     m = len(articles)
     ranks = 1.0 / np.arange(1, m + 1) ** 1.05
@@ -198,7 +197,7 @@ def _cascades(
     ri, si = np.flatnonzero(rep), np.flatnonzero(~rep)
     ctx.buf.add(Part.make(users[ri], t[ri], REPOST, target=viral_rows[ev[ri]]))
     u = urls.take(pa.array(ev[si]))
-    stext = append_urls(_write(ctx, rng, users[si], organic_texts(b, rng, si.size)), u)
+    stext = append_urls(_write(ctx, users[si], organic_texts(b, rng, si.size)), u)
     smedia = with_nulls(meme.take(pa.array(ev[si])), rng.random(si.size) >= 0.1)
     ctx.buf.add(Part.make(users[si], t[si], ORIGINAL, text=stext, url=u, media=smedia))
     stats.originals += e + si.size
@@ -301,9 +300,9 @@ def _reactions(
         ctx.buf.add(Part.make(authors, t, REPOST, target=rows))
         return
     if kind == REPLY:
-        text = _write(ctx, rng, authors, reply_texts(b, rng, n))
+        text = _write(ctx, authors, reply_texts(b, rng, n))
     else:
-        text = _write(ctx, rng, authors, organic_texts(b, rng, n))
+        text = _write(ctx, authors, organic_texts(b, rng, n))
     ctx.buf.add(Part.make(authors, t, kind, target=rows, text=text))
 
 

@@ -61,7 +61,7 @@ class Population:
         return len(self.created_at)
 
 
-def _names(b: Bank, rng: np.random.Generator, n: int) -> tuple[pa.Array, pa.Array, np.ndarray]:
+def _names(b: Bank, rng: np.random.Generator, n: int) -> tuple[pa.Array, pa.Array]:
     """Display names and handles (ASCII, unique) from first and last name lists."""
     fi = b.pick(rng, "FIRST_NAMES", n, zipf=0.4)
     la = b.pick(rng, "LAST_NAMES", n, zipf=0.4)
@@ -89,7 +89,7 @@ def _names(b: Bank, rng: np.random.Generator, n: int) -> tuple[pa.Array, pa.Arra
         join([first, last]),
         pc.if_else(pa.array(dstyle < 0.9), join([first, initial]), first),
     )
-    return display, handle, style
+    return display, handle
 
 
 def _dedupe(handle: pa.Array) -> pa.Array:
@@ -117,7 +117,7 @@ def _bios(b: Bank, rng: np.random.Generator, n: int, p: float) -> pa.Array:
 
 def organic_population(b: Bank, rng: np.random.Generator, n: int, start_us: int) -> Population:
     """``n`` organic accounts; the first ones are the candidates and news outlets."""
-    display, handle, _ = _names(b, rng, n)
+    display, handle = _names(b, rng, n)
     cands = list(b.module.CANDIDATES)
     media = list(b.module.MEDIA)
     n_special = len(cands) + len(media)
@@ -179,7 +179,7 @@ def add_campaign_accounts(
     ranges overlap; with rising stealth they look more like everyone else (older, with bios,
     fewer default handles). Sleepers (``burst_at_us``) are all created within ~36 hours."""
     m = len(roles)
-    display, handle, style = _names(b, rng, m)
+    display, handle = _names(b, rng, m)
     default_style = rng.random(m) < 0.55 * (1 - stealth)
     if default_style.any():
         d8 = pa.array(rng.integers(10_000_000, 99_999_999, m)).cast(pa.string())
@@ -214,7 +214,6 @@ def add_campaign_accounts(
     pop.url_rate = np.concatenate([pop.url_rate, rng.beta(1.2, 4.0, m)])
     pop.role.extend(roles)
     pop.campaign = np.concatenate([pop.campaign, np.full(m, campaign, np.int64)])
-    del style
     return np.arange(pop.n - m, pop.n)
 
 
