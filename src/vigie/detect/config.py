@@ -42,7 +42,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "co_hashtag": dict(_COACTION, window_s=60.0, max_object_actions=2000),
     "copypasta": dict(
         _COACTION,
-        window_s=1800.0,
+        window_s=900.0,
         min_observed=2,
         threshold=0.5,  # estimated Jaccard similarity of word 3-shingles
         num_perm=64,  # MinHash functions

@@ -106,11 +106,10 @@ def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
     least ``threshold`` of their MinHash values are linked; labels are connected
     components. Each band bucket links its texts to the bucket's first text (a star), so
     a bucket of m texts costs m links, not m²."""
-    import igraph as ig
-
     n, num_perm = sig.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
     rows = num_perm // bands
-    src_parts, dst_parts = [], []
     mult = np.array(
         [
             ((0x9E3779B97F4A7C15 ^ (i * 0x632BE59BD9B4E019)) | 1) & 0xFFFFFFFFFFFFFFFF
@@ -118,6 +117,7 @@ def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
         ],
         dtype=np.uint64,
     )
+    keys = []
     for band in range(bands):
         block = sig[:, band * rows : (band + 1) * rows].astype(np.uint64)
         with np.errstate(over="ignore"):
@@ -127,35 +127,57 @@ def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
         new = np.r_[True, ks[1:] != ks[:-1]]
         first = order[np.flatnonzero(new)][np.cumsum(new) - 1]
         link = order != first
-        src_parts.append(order[link])
-        dst_parts.append(first[link])
-    src = np.concatenate(src_parts) if src_parts else np.zeros(0, np.int64)
-    dst = np.concatenate(dst_parts) if dst_parts else np.zeros(0, np.int64)
-    if src.size:
-        pairs = np.unique(np.stack([src, dst], axis=1), axis=0)
-        agree = (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)
-        pairs = pairs[agree >= threshold]
-    else:
-        pairs = np.zeros((0, 2), np.int64)
-    g = ig.Graph(n=n, edges=pairs.tolist())
-    return np.asarray(g.connected_components().membership, dtype=np.int64)
+        keys.append(order[link].astype(np.int64) * n + first[link])
+    pair = np.unique(np.concatenate(keys))  # a link found in several bands is checked once
+    src, dst = pair // n, pair % n
+    keep = np.zeros(pair.size, dtype=bool)
+    need = int(np.ceil(threshold * num_perm - 1e-9))
+    for lo in range(0, pair.size, 262_144):  # bounded memory: 256k links x num_perm bytes
+        hi = min(lo + 262_144, pair.size)
+        same = np.count_nonzero(sig[src[lo:hi]] == sig[dst[lo:hi]], axis=1)
+        keep[lo:hi] = same >= need
+    return components(n, src[keep], dst[keep])
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected-component label (the smallest member index) of each of ``n`` nodes linked
+    by edges (a, b): vectorised label propagation with pointer jumping."""
+    labels = np.arange(n, dtype=np.int64)
+    if a.size == 0:
+        return labels
+    while True:
+        la, lb = labels[a], labels[b]
+        low = np.minimum(la, lb)
+        changed = la != lb
+        if not changed.any():
+            break
+        np.minimum.at(labels, la[changed], low[changed])
+        np.minimum.at(labels, lb[changed], low[changed])
+        while True:  # pointer jumping: labels point at their root
+            nxt = labels[labels]
+            if np.array_equal(nxt, labels):
+                break
+            labels = nxt
+    return labels
 
 
 def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     """Build ``cp_text(post_id, aid, t, th)`` and ``cp_u(th, norm, hw)``; return counts."""
     con = engine.con
+    # one regex pass: links, mentions and every run of non-word characters become a space
     con.execute(
         r"""CREATE OR REPLACE TEMP TABLE cp_all AS
-        SELECT post_id, aid, t,
-               trim(regexp_replace(regexp_replace(lower(text),
-                    '(https?://\S+|www\.\S+|@\w+)', ' ', 'g'), '[^\w]+', ' ', 'g')) AS norm
-        FROM p
-        WHERE text IS NOT NULL AND repost_of IS NULL AND NOT starts_with(text, 'RT @')"""
+        SELECT post_id, aid, t, norm, len(string_split(norm, ' ')) AS n_words FROM (
+            SELECT post_id, aid, t,
+                   trim(regexp_replace(lower(text),
+                        '(https?://\S+|www\.\S+|@\w+|[^\w]+)', ' ', 'g')) AS norm
+            FROM p
+            WHERE text IS NOT NULL AND repost_of IS NULL AND NOT starts_with(text, 'RT @'))"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cp_text AS
         SELECT post_id, aid, t, hash(norm) AS th, norm FROM cp_all
-        WHERE len(string_split(norm, ' ')) >= {min_words}"""
+        WHERE n_words >= {min_words}"""
     )
     n_all = engine.scalar("SELECT count(*) FROM cp_all")
     n_kept = engine.scalar("SELECT count(*) FROM cp_text")
@@ -196,7 +218,7 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
         SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(min(u.norm), 160) AS obj
         FROM cp_u u JOIN cp_map m USING (th) GROUP BY m.cid"""
     )
-    n_clusters = int(labels.max()) + 1 if labels.size else 0
+    n_clusters = int(np.unique(labels).size)
     sig_.stats.update(counts)
     sig_.stats["unique_texts"] = int(lengths.size)
     sig_.stats["text_clusters"] = n_clusters

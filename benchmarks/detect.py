@@ -1,0 +1,145 @@
+"""Benchmark ``vigie detect``: speed and memory, and quality against the generator's truth.
+
+Speed (the scenario is generated first, outside the timed part; detection then runs in a
+child process so that its peak resident memory is measured alone)::
+
+    .venv/bin/python benchmarks/detect.py --posts 1000000
+
+Quality (account-level F1 overall and per campaign type, organic false-positive rate, over
+seeds the tests do not use, and how F1 falls as stealth rises)::
+
+    .venv/bin/python benchmarks/detect.py --quality --posts 300000 --seeds 9001 9002 9003 \
+        --stealth 0.3 0.5 0.7 0.9
+
+Figures are printed, never asserted: the machine this runs on decides the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = """
+import json, sys, time
+from vigie.detect.pipeline import run_detection
+t = time.perf_counter()
+f = run_detection(sys.argv[1], sys.argv[2], config=json.loads(sys.argv[3]), progress=False)
+m = f.manifest()
+print(json.dumps({"seconds": time.perf_counter() - t, "counts": m["counts"],
+                  "signals": {k: {x: v.get(x) for x in ("window_s", "actions", "pairs",
+                                                         "tested", "kept")}
+                              for k, v in m["signals"].items()}}))
+"""
+
+
+def generate(scenario: str, posts: int, seed: int, out: Path, stealth: float | None) -> float:
+    """Generate a scenario (untimed for detection); returns its own wall time."""
+    from vigie.exercise.generate import generate as gen
+
+    t = time.perf_counter()
+    gen(scenario, posts, seed, out, stealth=stealth, progress=False)
+    return time.perf_counter() - t
+
+
+def detect_child(dataset: Path, out: Path, config: dict) -> tuple[float, float, dict]:
+    """Run detection in a child process: (wall seconds, peak RSS in MiB, child's report)."""
+    t = time.perf_counter()
+    res = subprocess.run(
+        [sys.executable, "-c", CHILD, str(dataset), str(out), json.dumps(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - t
+    if res.returncode:
+        sys.stderr.write(res.stderr)
+        raise SystemExit(f"detection failed (exit {res.returncode})")
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rep = json.loads(res.stdout.strip().splitlines()[-1])
+    rep["cpu_seconds"] = ru.ru_utime + ru.ru_stime
+    return wall, ru.ru_maxrss / 1024, rep
+
+
+def speed(args: argparse.Namespace, work: Path) -> None:
+    ds = work / f"{args.scenario}-{args.posts}"
+    if not (ds / "posts.parquet").exists():
+        g = generate(args.scenario, args.posts, args.seed, ds, args.stealth[0])
+        print(f"generated {args.posts:,} posts in {g:.1f} s (not timed below)")
+    config = {"general": {"threads": args.threads}} if args.threads else {}
+    wall, rss, rep = detect_child(ds, work / "findings", config)
+    print(
+        f"detect {args.posts:,} posts: wall {wall:.1f} s (pipeline {rep['seconds']:.1f} s), "
+        f"peak RSS {rss:,.0f} MiB, CPU {rep['cpu_seconds']:.0f} s on {os.cpu_count()} cores, "
+        f"load avg {os.getloadavg()[0]:.1f}"
+    )
+    print(f"counts {rep['counts']}")
+    for kind, s in rep["signals"].items():
+        print(f"  {kind:15s} {s}")
+
+
+def quality(args: argparse.Namespace, work: Path) -> None:
+    from vigie.detect.pipeline import run_detection
+    from vigie.exercise.score import score_findings
+
+    rows = []
+    for stealth in args.stealth:
+        for seed in args.seeds:
+            ds = work / f"q-{args.scenario}-{args.posts}-{seed}-{stealth}"
+            if not (ds / "truth.parquet").exists():
+                generate(args.scenario, args.posts, seed, ds, stealth)
+            out = work / f"qf-{seed}-{stealth}"
+            t = time.perf_counter()
+            run_detection(ds, out, progress=False)
+            secs = time.perf_counter() - t
+            rep = score_findings(out, ds / "truth.parquet").to_dict()
+            types = {t["campaign_type"]: t for t in rep["by_type"]}
+            rows.append((stealth, seed, rep, types, secs))
+            per_type = " ".join(
+                f"{k[:12]}={v['f1']:.3f}" if v["f1"] is not None else f"{k[:12]}=—"
+                for k, v in sorted(types.items())
+            )
+            print(
+                f"stealth {stealth:.2f} seed {seed}: F1 {rep['f1']:.3f} "
+                f"(P {rep['precision']:.3f} R {rep['recall']:.3f}) "
+                f"organic FPR {rep['organic_fpr'] * 100:.3f} % groups {rep['groups']} "
+                f"[{secs:.0f} s]\n    {per_type}",
+                flush=True,
+            )
+    print("\nmean over seeds")
+    print(f"{'stealth':>8} {'F1':>6} {'min type F1':>12} {'organic FPR %':>14}")
+    for stealth in args.stealth:
+        sel = [r for r in rows if r[0] == stealth]
+        f1 = sum(r[2]["f1"] for r in sel) / len(sel)
+        fpr = sum(r[2]["organic_fpr"] for r in sel) / len(sel)
+        min_type = min((t["f1"] or 0.0) for r in sel for t in r[3].values() if t["accounts"])
+        print(f"{stealth:8.2f} {f1:6.3f} {min_type:12.3f} {fpr * 100:14.4f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--posts", type=int, default=1_000_000)
+    ap.add_argument("--scenario", default="fr-presidential")
+    ap.add_argument("--seed", type=int, default=4242)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[9001, 9002, 9003])
+    ap.add_argument("--stealth", type=float, nargs="+", default=[0.3])
+    ap.add_argument("--quality", action="store_true", help="score against truth instead")
+    ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0 = all cores)")
+    ap.add_argument("--work", type=Path, default=None, help="keep data here (default: temp)")
+    args = ap.parse_args()
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+        (quality if args.quality else speed)(args, args.work)
+        return
+    with tempfile.TemporaryDirectory(prefix="vigie-bench-") as tmp:
+        (quality if args.quality else speed)(args, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
