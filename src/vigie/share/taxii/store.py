@@ -169,7 +169,12 @@ def make_engine(db_url: str) -> Engine:
 
             return engine
         return create_engine(db_url, pool_pre_ping=True)
-    except Exception as exc:  # bad URL, missing driver
+    except ModuleNotFoundError as exc:
+        raise VigieError(
+            f"cannot open database {db_url!r}: its driver is not installed ({exc.name}); for "
+            "PostgreSQL: pip install 'psycopg[binary]' and use postgresql+psycopg://…"
+        ) from exc
+    except Exception as exc:  # bad URL
         raise VigieError(f"cannot open database {db_url!r}: {exc}") from exc
 
 
