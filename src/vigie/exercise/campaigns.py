@@ -24,7 +24,7 @@ import pyarrow as pa
 from vigie.disarm.behaviours import CAMPAIGN_TECHNIQUES
 from vigie.exercise.context import Context
 from vigie.exercise.population import add_campaign_accounts
-from vigie.exercise.posts import ORIGINAL, QUOTE, REPOST, Part, lists_from
+from vigie.exercise.posts import ORIGINAL, QUOTE, REPLY, REPOST, Part, lists_from
 from vigie.exercise.scenarios import CampaignPreset
 from vigie.exercise.textgen import (
     append_hashtags,
@@ -86,6 +86,8 @@ class CampaignRun:
     objects: dict[str, list[str]] = field(default_factory=dict)
     seed_rows: list[int] = field(default_factory=list)
     leak_urls: list[str] = field(default_factory=list)
+    reply_rows: list[int] = field(default_factory=list)
+    pending_replies: tuple[Part, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def id(self) -> str:
@@ -105,6 +107,8 @@ class CampaignRun:
         }
         if post_ids is not None and self.seed_rows:
             objects["seed_posts"] = post_ids.take(pa.array(self.seed_rows)).to_pylist()
+        if post_ids is not None and self.reply_rows:
+            objects["reply_targets"] = post_ids.take(pa.array(self.reply_rows)).to_pylist()
         from datetime import UTC, datetime
 
         def iso(us: int) -> str:
@@ -246,7 +250,11 @@ def _copypasta(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> None
     tags = tag_lists(pa.array([tag]), with_tag.astype(np.int32), np.zeros(n, np.int64))
     text = append_hashtags(text, tags)
     t = jittered(rng, t0[ki], p.jitter_s, ctx.end)
-    ctx.buf.add(Part.make(run.members[mi], t, ORIGINAL, text=text, tags=tags, campaign=run.index))
+    part = Part.make(run.members[mi], t, ORIGINAL, text=text, tags=tags, campaign=run.index)
+    ctx.buf.add(part)
+    # reply-spam: part of the messages go out as replies under the targeted candidate's
+    # latest post (resolved by attach_replies once the organic posts exist)
+    run.pending_replies = (part, ki, t0, rng.random(k) < 0.5)
     run.n_posts = n
     base_msgs = join([capitalise(join([b.take(s, v) for s, v in list(slots.items())[:4]])), body])
     run.objects = {"messages": base_msgs.to_pylist(), "hashtags": [tag]}
@@ -293,7 +301,11 @@ def _hashtag_flooding(ctx: Context, rng: np.random.Generator, run: CampaignRun) 
     tags = lists_from([const(main, n), pa.array(wave_tags).take(pa.array(ki)), popular])
     text = append_hashtags(text, tags)
     t = jittered(rng, t0[ki], p.jitter_s, ctx.end)
-    ctx.buf.add(Part.make(run.members[mi], t, ORIGINAL, text=text, tags=tags, campaign=run.index))
+    part = Part.make(run.members[mi], t, ORIGINAL, text=text, tags=tags, campaign=run.index)
+    ctx.buf.add(part)
+    # reply-spam: part of the messages go out as replies under the targeted candidate's
+    # latest post (resolved by attach_replies once the organic posts exist)
+    run.pending_replies = (part, ki, t0, rng.random(k) < 0.5)
     run.n_posts = n
     run.objects = {"hashtags": [main, *wave_tags]}
 
@@ -388,6 +400,37 @@ def _hack_and_leak(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> 
     run.seed_rows = rows.tolist()
     run.leak_urls = urls
     run.objects = {"urls": urls, "hashtags": [leak["hashtag"]], "domains": [leak["domain"]]}
+
+
+def _target_candidate(ctx: Context, run: CampaignRun) -> int:
+    """The candidate named in the preset's target, else one chosen by campaign index."""
+    for i, (name, _) in enumerate(ctx.bank.module.CANDIDATES):
+        if name.split()[-1].lower() in run.preset.target.lower():
+            return int(ctx.pop.candidates[i])
+    return int(ctx.pop.candidates[run.index % len(ctx.pop.candidates)])
+
+
+def attach_replies(ctx: Context, run: CampaignRun) -> None:
+    """Turn a copypasta's reply-spam messages into replies to the targeted candidate's latest
+    post before each message goes out (co-replies are a trace of their own, T0049.001)."""
+    if run.pending_replies is None:
+        return
+    part, ki, t0, as_reply = run.pending_replies
+    run.pending_replies = None
+    cand = _target_candidate(ctx, run)
+    kind, t, author = ctx.buf.column("kind"), ctx.buf.column("t"), ctx.buf.column("author")
+    camp = ctx.buf.column("campaign")
+    rows = np.flatnonzero((author == cand) & (kind == ORIGINAL) & (camp < 0))
+    if rows.size == 0:
+        return
+    rows = rows[np.argsort(t[rows], kind="stable")]
+    pos = np.searchsorted(t[rows], t0, side="left") - 1  # latest post strictly before t0
+    ok = as_reply & (pos >= 0)
+    target_of_msg = np.where(ok, rows[np.maximum(pos, 0)], -1)
+    sel = ok[ki]
+    part.kind[sel] = REPLY
+    part.target[sel] = target_of_msg[ki[sel]]
+    run.reply_rows = sorted(set(target_of_msg[ok].tolist()))
 
 
 BEHAVIOURS = {

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from vigie.atomic import atomic_dir
 from vigie.disarm.behaviours import CAMPAIGN_TECHNIQUES
 from vigie.errors import VigieError
-from vigie.exercise.campaigns import CampaignRun, inject, ordinary_count
+from vigie.exercise.campaigns import CampaignRun, attach_replies, inject, ordinary_count
 from vigie.exercise.context import Context
 from vigie.exercise.organic import OrganicStats, generate_organic, ordinary_posts
 from vigie.exercise.population import Population, assign_ids, organic_population
@@ -161,6 +161,8 @@ def generate(
         bar.advance(task)
 
         step(steps[3])
+        for r in runs:
+            attach_replies(ctx, r)
         for r, n in zip(runs, camouflage, strict=True):
             lo = r.window[0] if r.type == "sleeper_burst" else sc.start_us
             ordinary_posts(ctx, r.members, n, (lo, sc.end_us), r.index)
