@@ -416,3 +416,22 @@ def test_too_few_posts_for_the_campaigns_is_a_clear_error(tmp_path: Path) -> Non
     with pytest.raises(VigieError, match="use at least"):
         generate("fr-presidential", 2_000, 1, tmp_path / "small", progress=False)
     assert not (tmp_path / "small").exists()
+
+
+def test_copypasta_reply_spam_lands_under_the_same_posts(d: dict) -> None:
+    """Sockpuppets reply to the same candidate post within minutes (co-replies)."""
+    by_target: dict[str, set[str]] = defaultdict(set)
+    for a, ref, c in zip(
+        d["posts"]["account_id"].to_pylist(),
+        d["posts"]["reply_to"].to_pylist(),
+        d["post_campaign"],
+        strict=True,
+    ):
+        if ref is not None and c is not None:
+            by_target[ref].add(a)
+    cp = next(c for c in d["campaigns"] if c["type"] == "copypasta")
+    targets = cp["objects"]["reply_targets"]
+    assert len(targets) >= 3
+    assert all(len(by_target[t]) >= 3 for t in targets)
+    sockpuppets = _members(d, "copypasta")
+    assert all(by_target[t] <= sockpuppets for t in targets)
