@@ -137,3 +137,14 @@ def test_several_sources_in_one_run(tmp_path: Path) -> None:
     t = pq.read_table(ds / "posts.parquet")
     times = t.column("created_at").to_pylist()
     assert times == sorted(times)  # posts are written in time order
+
+
+def test_other_files_in_the_dataset_folder_survive_an_append(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    ingest([FIX / "bluesky_search.jsonl"], ds)
+    (ds / "truth.parquet").write_bytes(b"ground truth written by the exercise generator")
+    (ds / "extra").mkdir()
+    (ds / "extra" / "notes.md").write_text("kept")
+    ingest([FIX / "bluesky_author_feed.json"], ds)
+    assert (ds / "truth.parquet").read_bytes().startswith(b"ground truth")
+    assert (ds / "extra" / "notes.md").read_text() == "kept"

@@ -7,6 +7,7 @@ terminal; the CLI only adds flags and the on-screen summary.
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -132,6 +133,32 @@ def _plan(path: Path, fmt: str, mapping: dict[str, str], platform: str | None) -
     return _Plan(path, f, lambda: reader(path), None)
 
 
+OWN_FILES = {"posts.parquet", "accounts.parquet", "manifest.json", "rejected.jsonl"}
+
+
+def _carry_other_files(old: Path, new: Path) -> None:
+    """Keep what else lives in the Dataset folder (e.g. an exercise's ``truth.parquet``).
+
+    The folder is swapped whole, so files that ingest does not own are hard-linked (copied
+    when links are not possible) into the new folder rather than lost.
+    """
+    for entry in old.iterdir():
+        if entry.name in OWN_FILES or entry.name.startswith("."):
+            continue
+        target = new / entry.name
+        if entry.is_dir():
+            shutil.copytree(entry, target, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, target)
+
+
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def ingest(
     sources: list[str | Path] | str | Path,
     into: str | Path,
@@ -172,6 +199,8 @@ def ingest(
 
     reports = [SourceReport(str(p.path), p.fmt) for p in plans]
     with atomic_dir(into) as tmp:
+        if old_manifest:
+            _carry_other_files(into, tmp)
         staging = Staging(tmp, old.rejected_path if old_manifest else None)
         try:
             with make_progress() as progress:
