@@ -202,3 +202,10 @@ def test_rate_limit_and_authentication(two: Any, monkeypatch: pytest.MonkeyPatch
     assert compare_with_peer(url_b, mine, user="beta", password=PW["beta"], key=key).size == 4
     with pytest.raises(VigieError, match="401"):
         compare_with_peer(url_b, mine, user="alpha", password="wrong-password", key=key)
+
+
+def test_plain_http_to_another_machine_is_refused() -> None:
+    with pytest.raises(VigieError, match="in clear"):
+        compare_with_peer(
+            "http://192.0.2.10:8765", items(SIDE_A, "a"), user="alpha", password="x" * 12
+        )

@@ -295,6 +295,19 @@ ACCEPT = {"Accept": "application/taxii+json;version=2.1"}
 POST = {**ACCEPT, "Content-Type": "application/taxii+json;version=2.1"}
 
 
+def test_partner_cannot_version_another_partners_object(server: dict[str, Any]) -> None:
+    original = indicator(60, TLP.GREEN)
+    assert coll(server, "state").add_objects({"objects": [original]}).success_count == 1
+    forged = indicator(60, TLP.GREEN, modified="2027-01-01T00:00:00.000Z", name="forged")
+    status = coll(server, "ngo").add_objects({"objects": [forged]})
+    assert (status.success_count, status.failure_count) == (0, 1)
+    assert "another partner" in status.failures[0]["message"]
+    # the same partner through its named-recipient credential may version it
+    newer = indicator(60, TLP.GREEN, modified="2026-06-01T00:00:00.000Z", name="newer")
+    assert coll(server, "state/alice@example.gouv").add_objects({"objects": [newer]}).success_count
+    assert coll(server, "newsroom").get_object(original["id"])["objects"][0]["name"] == "newer"
+
+
 def test_toml_configuration(tmp_path: Path) -> None:
     toml = tmp_path / "server.toml"
     toml.write_text(

@@ -125,6 +125,21 @@ def test_cli_end_to_end(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "BROKEN at seq 1" in res.output
 
 
+def test_passwd_names_known_partners_and_recipients(tmp_path: Path) -> None:
+    cfg = _write_setup(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(app, ["share", "passwd", "nobody", "--config", str(cfg)])
+    assert res.exit_code != 0 and "known: ngo" in str(res.exception)
+    res = runner.invoke(app, ["share", "passwd", "ngo", "--recipient", "eve", "--config", str(cfg)])
+    assert "not a named red_recipient" in str(res.exception)
+    res = runner.invoke(
+        app,
+        ["share", "passwd", "ngo", "--config", str(cfg), "--password-stdin"],
+        input="short\n",
+    )
+    assert "too short" in str(res.exception)
+
+
 def test_serve_refuses_non_loopback_without_tls(tmp_path: Path) -> None:
     cfg = _write_setup(tmp_path)
     with pytest.raises(SystemExit) as exit_:

@@ -230,6 +230,9 @@ def compare(
     backend: str = typer.Option("auto", help="auto | ecdh | keyed (weaker fallback)."),
     key_env: str = typer.Option("VIGIE_PSI_KEY", help="Shared key variable (keyed fallback)."),
     strict: bool = typer.Option(False, help="Fail on an unrecognised identifier."),
+    allow_plain_http: bool = typer.Option(
+        False, help="Allow http:// to a non-loopback peer (only inside an encrypted tunnel)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     serve_mode: bool = typer.Option(False, "--serve", help="Serve our identifiers instead."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP + " (with --serve)"),
@@ -275,7 +278,14 @@ def compare(
     )
     key = keyed.load_key(key_env) if os.environ.get(key_env) or backend == "keyed" else None
     result = cmp.compare_with_peer(
-        peer, mine, user=user, password=password, reveal=reveal, backend=backend, key=key
+        peer,
+        mine,
+        user=user,
+        password=password,
+        reveal=reveal,
+        backend=backend,
+        key=key,
+        allow_plain_http=allow_plain_http,
     )
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")

@@ -296,9 +296,27 @@ def compare_with_peer(
     key: bytes | None = None,
     min_bucket: int = 64,
     timeout: float = 120.0,
+    allow_plain_http: bool = False,
 ) -> CompareResult:
-    """Ask the peer at ``url`` how many of ``items`` it shares (which ones, with consent)."""
+    """Ask the peer at ``url`` how many of ``items`` it shares (which ones, with consent).
+
+    A plain ``http://`` URL is refused unless it points at this machine (loopback) or
+    ``allow_plain_http`` is set: the password travels with every request.
+    """
+    from urllib.parse import urlsplit
+
     import httpx
+
+    from vigie.share.taxii.server import is_loopback
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise VigieError(f"--peer {url!r}: expected http(s)://host:port")
+    if parts.scheme == "http" and not is_loopback(parts.hostname) and not allow_plain_http:
+        raise VigieError(
+            f"--peer {url}: refusing to send the password in clear to another machine; use "
+            "https:// (or --allow-plain-http through an encrypted tunnel)"
+        )
 
     if not items.items:
         raise VigieError(f"{items.source}: no identifier to compare")

@@ -61,6 +61,13 @@ def resolve_caller(registry: Registry, user: str) -> Caller | None:
     return Caller(user=user, partner=partner, recipient=recipient)
 
 
+def same_partner(user: str, caller: Caller) -> bool:
+    """Whether the TAXII user ``user`` (``partner`` or ``partner/recipient``) belongs to the
+    caller's partner: versions of an object may only come from the partner that added it, so
+    that one ally cannot overwrite (by a newer version) what another ally shared."""
+    return split_user(user)[0].casefold() == caller.partner.key
+
+
 def root_visible(caller: Caller, root: ApiRootConfig) -> bool:
     return caller.partner.trust >= root.min_trust
 

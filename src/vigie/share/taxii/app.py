@@ -556,9 +556,21 @@ class Routes:
                         ("object.refused", oid, tlp, {"version": version, "why": msg})
                     )
                     continue
+                owner = index.owners.get(oid)
+                if owner is not None and not access.same_partner(owner, caller):
+                    if obj["type"] == "marking-definition" and object_tlp(obj) is TLP.CLEAR:
+                        successes.append({"id": oid, "version": version})  # shared TLP ids
+                        continue
+                    msg = "this id belongs to an object another partner added; new versions "
+                    msg += "of it may come only from that partner"
+                    failures.append({"id": oid, "version": version, "message": msg})
+                    audit_rows.append(
+                        ("object.refused", oid, tlp, {"version": version, "why": msg})
+                    )
+                    continue
                 duplicate = index.contains(obj, version, None)
                 if not duplicate:
-                    index.add(obj, version, None)
+                    index.add(obj, version, None, caller.user)
                     sess.add(
                         StoredObject(
                             collection_id=cid,

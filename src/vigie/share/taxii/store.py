@@ -119,17 +119,27 @@ class StoredIndex:
     def __init__(self, session: Session, collection_id: str, ids: list[str]) -> None:
         self._keys: set[tuple[str, str, str | None]] = set()
         self._bodies: set[tuple[str, str | None, str]] = set()
+        self.owners: dict[str, str] = {}  # stix id -> who added its first version
         unique = sorted(set(ids))
         for k in range(0, len(unique), 500):
-            q = select(
-                StoredObject.stix_id, StoredObject.version, StoredObject.form, StoredObject.body
-            ).where(
-                StoredObject.collection_id == collection_id,
-                StoredObject.stix_id.in_(unique[k : k + 500]),
+            q = (
+                select(
+                    StoredObject.stix_id,
+                    StoredObject.version,
+                    StoredObject.form,
+                    StoredObject.body,
+                    StoredObject.added_by,
+                )
+                .where(
+                    StoredObject.collection_id == collection_id,
+                    StoredObject.stix_id.in_(unique[k : k + 500]),
+                )
+                .order_by(StoredObject.rowid)
             )
-            for sid, version, form, body in session.execute(q):
+            for sid, version, form, body, added_by in session.execute(q):
                 self._keys.add((sid, version, form))
                 self._bodies.add((sid, form, body))
+                self.owners.setdefault(sid, added_by)
 
     @staticmethod
     def canonical(obj: dict[str, Any]) -> str:
@@ -140,8 +150,9 @@ class StoredIndex:
             return (obj["id"], version, form) in self._keys
         return (obj["id"], form, self.canonical(obj)) in self._bodies
 
-    def add(self, obj: dict[str, Any], version: str, form: str | None) -> None:
+    def add(self, obj: dict[str, Any], version: str, form: str | None, added_by: str = "") -> None:
         self._keys.add((obj["id"], version, form))
+        self.owners.setdefault(obj["id"], added_by)
         self._bodies.add((obj["id"], form, self.canonical(obj)))
 
 
