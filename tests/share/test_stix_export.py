@@ -32,7 +32,8 @@ def _text(bundle):
     return json.dumps(bundle, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("partner", [None, *REG.names()])
+# one partner per form (internal full, trust 4 full, trust 3 redacted, trust 2 hashed)
+@pytest.mark.parametrize("partner", [None, "agence-etat", "plateforme", "observatoire"])
 @pytest.mark.parametrize("tlp", list(TLP), ids=lambda t: t.key)
 def test_every_allowed_export_is_validator_clean(findings, partner, tlp):
     p = REG.get(partner) if partner else None
@@ -195,3 +196,18 @@ def test_red_export_names_its_recipients(findings):
             recipient="someone@else.org",
             now=NOW,
         )
+
+
+def test_fast_validation_gives_the_validators_own_answers(findings):
+    from vigie.share.stix_validate import validation_report as report
+
+    exp = export_stix(findings, now=NOW)
+    bad = json.loads(json.dumps(exp.bundle))
+    camp = next(o for o in bad["objects"] if o["type"] == "campaign")
+    camp["created"] = "yesterday"
+    camp["id"] = "campaign--not-a-uuid"
+    next(o for o in bad["objects"] if o["type"] == "indicator")["pattern_type"] = 7
+    fast, slow = report(bad, fast=True), report(bad, fast=False)
+    assert fast == slow
+    assert len(fast[0]) >= 3
+    assert report(exp.bundle, fast=True) == report(exp.bundle, fast=False)

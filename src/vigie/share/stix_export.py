@@ -43,6 +43,7 @@ from vigie.errors import VigieError
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
 from vigie.share.shareable import ShareView, describe_group, prepare
+from vigie.share.stix_validate import validation_errors, validation_report  # noqa: F401 (re-export)
 from vigie.share.tlp import TLP, marking_definition
 
 NAMESPACE = uuid.UUID("6f1d3a52-8a7e-4f0b-9c39-2b1f4e0c7d11")
@@ -311,29 +312,6 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
         allow_custom=True,
     )
     return json.loads(bundle.serialize())
-
-
-def validation_report(bundle: dict[str, Any] | str) -> tuple[list[str], list[str]]:
-    """``(errors, warnings)`` that ``stix2-validator`` reports for a bundle."""
-    from stix2validator import ValidationOptions, validate_string
-
-    text = bundle if isinstance(bundle, str) else json.dumps(bundle)
-    results = validate_string(text, ValidationOptions(version="2.1"))
-    if not isinstance(results, list):
-        results = [results]
-    errors: list[str] = []
-    warnings: list[str] = []
-    for r in results:
-        errors.extend(f"{r.object_id}: {e}" for e in r.errors)
-        warnings.extend(f"{r.object_id}: {w}" for w in (r.warnings or []))
-        if not r.is_valid and not r.errors:
-            errors.append(f"{r.object_id}: rejected by stix2-validator")
-    return errors, warnings
-
-
-def validation_errors(bundle: dict[str, Any] | str) -> list[str]:
-    """Errors ``stix2-validator`` finds in a bundle (empty: valid)."""
-    return validation_report(bundle)[0]
 
 
 def export_stix(

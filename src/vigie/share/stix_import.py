@@ -125,7 +125,7 @@ def check_bundle(data: Any, *, source: str, validate: bool = True) -> None:
         if not isinstance(o, dict) or not isinstance(o.get("id"), str) or "type" not in o:
             raise InputError("object without type or id", file=source, record=i)
     if validate:
-        from vigie.share.stix_export import validation_errors
+        from vigie.share.stix_validate import validation_errors
 
         errors = validation_errors(data)
         if errors:
