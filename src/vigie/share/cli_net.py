@@ -202,7 +202,8 @@ def audit(
         return
     from rich.table import Table
 
-    table = Table("seq", "time (UTC)", "actor", "action", "object", "TLP", "detail")
+    table = Table("seq", "time (UTC)", "actor", "action", "object", "TLP")
+    table.add_column("detail", no_wrap=True, overflow="ellipsis")
     for r in rows:
         d = r.as_dict()
         table.add_row(
