@@ -155,3 +155,10 @@ def test_cli_generate_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert exc.value.code == 2
     assert "atlantis" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
+
+
+def test_unwritable_destination_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(VigieError, match="cannot write"):
+        generate("tiny", 3000, 1, blocker / "ex", progress=False)

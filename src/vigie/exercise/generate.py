@@ -176,7 +176,7 @@ def generate(
         )
         if posts.num_rows != n_posts:  # a generator bug, never a user mistake
             raise AssertionError(f"generated {posts.num_rows} posts instead of {n_posts}")
-        accounts, truth, keep = _accounts_tables(pop, runs, author_of_post, rng_for(seed, "counts"))
+        accounts, truth = _accounts_tables(pop, runs, author_of_post, rng_for(seed, "counts"))
         truth_posts = _truth_posts(posts, camp_of_post, runs)
         bar.advance(task)
 
@@ -185,18 +185,13 @@ def generate(
         manifest = _manifest(
             sc, n_posts, seed, stealth, campaign_scale, posts, accounts, runs, stats
         )
-        with atomic_dir(out) as tmp:
-            write_table(posts, tmp / "posts.parquet", POSTS_SCHEMA)
-            write_table(accounts, tmp / "accounts.parquet", ACCOUNTS_SCHEMA)
-            write_table(truth, tmp / "truth.parquet", TRUTH_ACCOUNTS_SCHEMA)
-            write_table(truth_posts, tmp / "truth_posts.parquet", TRUTH_POSTS_SCHEMA)
-            write_json(
-                tmp / "campaigns.json",
-                {"scenario": sc.name, "seed": seed, "stealth": stealth, "campaigns": records},
+        try:
+            _write_all(
+                out, posts, accounts, truth, truth_posts, sc, seed, stealth, records, manifest
             )
-            write_json(tmp / "manifest.json", manifest)
+        except OSError as exc:
+            raise VigieError(f"{out}: cannot write the exercise ({exc.strerror or exc})") from exc
         bar.advance(task)
-    del keep
     return GenerateResult(
         out=out,
         scenario=sc.name,
@@ -210,9 +205,34 @@ def generate(
     )
 
 
+def _write_all(
+    out: Path,
+    posts: pa.Table,
+    accounts: pa.Table,
+    truth: pa.Table,
+    truth_posts: pa.Table,
+    sc: Scenario,
+    seed: int,
+    stealth: float,
+    records: list[dict[str, Any]],
+    manifest: dict[str, Any],
+) -> None:
+    """Every file of the exercise, in one atomic folder swap."""
+    with atomic_dir(out) as tmp:
+        write_table(posts, tmp / "posts.parquet", POSTS_SCHEMA)
+        write_table(accounts, tmp / "accounts.parquet", ACCOUNTS_SCHEMA)
+        write_table(truth, tmp / "truth.parquet", TRUTH_ACCOUNTS_SCHEMA)
+        write_table(truth_posts, tmp / "truth_posts.parquet", TRUTH_POSTS_SCHEMA)
+        write_json(
+            tmp / "campaigns.json",
+            {"scenario": sc.name, "seed": seed, "stealth": stealth, "campaigns": records},
+        )
+        write_json(tmp / "manifest.json", manifest)
+
+
 def _accounts_tables(
     pop: Population, runs: list[CampaignRun], author_of_post: np.ndarray, rng: np.random.Generator
-) -> tuple[pa.Table, pa.Table, np.ndarray]:
+) -> tuple[pa.Table, pa.Table]:
     """Accounts that posted (every campaign account does) and the account truth."""
     in_data = np.bincount(author_of_post, minlength=pop.n)
     keep = in_data > 0
@@ -254,7 +274,7 @@ def _accounts_tables(
             "role": pa.array(roles[idx[order]].tolist(), type=pa.string()),
         }
     )
-    return accounts, truth, keep
+    return accounts, truth
 
 
 def pop_now(pop: Population) -> int:

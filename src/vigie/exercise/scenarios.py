@@ -11,9 +11,8 @@ small run keeps campaigns detectable and a large run keeps them a small share of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from vigie.disarm.behaviours import CAMPAIGN_TYPES
 from vigie.errors import VigieError
@@ -57,7 +56,6 @@ class Scenario:
     stealth: float
     campaigns: tuple[CampaignPreset, ...]
     posts_per_account: float = 15.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def start_us(self) -> int:
