@@ -204,18 +204,28 @@ def export(
         reg = _registry(partners_file)
         producer = reg.producer
         p = reg.get(partner) if partner is not None else None
+    from vigie.progress import make_progress
+
+    progress = make_progress(transient=True)
+    task = progress.add_task("exporting", total=None)
+
+    def step(msg: str) -> None:
+        progress.update(task, description=msg)
+
     if stix is not None:
         from vigie.share.stix_export import export_stix, write_stix
 
-        exp = export_stix(
-            findings,
-            tlp=tlp,
-            partner=p,
-            recipient=recipient,
-            producer=producer,
-            salt=salt,
-            validate=not no_validate,
-        )
+        with progress:
+            exp = export_stix(
+                findings,
+                tlp=tlp,
+                partner=p,
+                recipient=recipient,
+                producer=producer,
+                salt=salt,
+                validate=not no_validate,
+                step=step,
+            )
         write_stix(exp, stix)
         counts = ", ".join(f"{n} {k}" for k, n in exp.counts().items())
         state = "not validated (--no-validate)" if no_validate else "validator-clean"
@@ -224,9 +234,16 @@ def export(
     if misp is not None:
         from vigie.share.misp_export import export_misp, write_misp
 
-        mexp = export_misp(
-            findings, tlp=tlp, partner=p, recipient=recipient, producer=producer, salt=salt
-        )
+        with progress:
+            mexp = export_misp(
+                findings,
+                tlp=tlp,
+                partner=p,
+                recipient=recipient,
+                producer=producer,
+                salt=salt,
+                step=step,
+            )
         write_misp(mexp, misp)
         ev = mexp.event
         typer.echo(

@@ -34,6 +34,7 @@ PyMISP template (known relations, required attributes) before the event is retur
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -214,10 +215,14 @@ def export_misp(
     producer: Producer | None = None,
     salt: bytes | str | None = None,
     now: datetime | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> MispExport:
     """Export a Findings folder as a MISP event for ``partner`` (``None``: internal, full)."""
+    say = step or (lambda _msg: None)
+    say("reading and redacting the Findings")
     view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
     when = now or datetime.now(UTC).replace(microsecond=0)
+    say("building the MISP event")
     event = build_event(view, partner, producer or Producer(), when)
     return MispExport(event=event, view=view)
 

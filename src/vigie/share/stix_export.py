@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -324,16 +325,21 @@ def export_stix(
     salt: bytes | str | None = None,
     now: datetime | None = None,
     validate: bool = True,
+    step: Callable[[str], None] | None = None,
 ) -> StixExport:
     """Export a Findings folder for ``partner`` (``None``: internal, full form).
 
     Raises ``VigieError`` when the policy denies it, or if the bundle failed validation
     (which would be a bug in vigie, reported rather than shipped).
     """
+    say = step or (lambda _msg: None)
+    say("reading and redacting the Findings")
     view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
     when = now or datetime.now(UTC).replace(microsecond=0)
+    say("building the STIX objects")
     bundle = build_bundle(view, producer or Producer(), when)
     if validate:
+        say(f"validating {len(bundle['objects'])} STIX objects")
         errors = validation_errors(bundle)
         if errors:
             raise VigieError("the STIX bundle failed validation: " + "; ".join(errors[:5]))
