@@ -157,7 +157,11 @@ def generate(
         leak_runs = [r for r in runs if r.type == "hack_and_leak"]
         leak_rows = np.array([x for r in leak_runs for x in r.seed_rows], dtype=np.int64)
         leak_urls = [u for r in leak_runs for u in r.leak_urls]
-        stats = generate_organic(ctx, n_posts - campaign_total, leak_rows, leak_urls)
+        # seed posts of the other campaigns: a few ordinary users fall for them
+        others = [x for r in runs if r.type != "hack_and_leak" for x in r.seed_rows]
+        stats = generate_organic(
+            ctx, n_posts - campaign_total, leak_rows, leak_urls, np.array(others, np.int64)
+        )
         bar.advance(task)
 
         step(steps[3])
@@ -342,6 +346,8 @@ def _manifest(
             "activist_groups": len(stats.activist_groups),
             "activist_posts": stats.activist_posts,
             "leak_pickup_posts": stats.leak_pickup_posts,
+            "campaign_pickup_posts": stats.campaign_pickup_posts,
+            "superfan_posts": stats.superfan_posts,
         },
         truth_files=["truth.parquet", "truth_posts.parquet", "campaigns.json"],
         requested_posts=n_posts,

@@ -42,6 +42,7 @@ CASCADE_SHARE = 0.05
 QUOTE_BURST_SHARE = 0.006
 LEAK_PICKUP_SHARE = 0.0015
 SUPERFAN_SHARE = 0.025
+CAMPAIGN_PICKUP_SHARE = 0.001
 SLOGAN_RATE = 0.03
 KIND_SPLIT = {"original": 0.45, "repost": 0.35, "reply": 0.12}  # quotes take the rest
 
@@ -57,6 +58,7 @@ class OrganicStats:
     activist_posts: int = 0
     leak_pickup_posts: int = 0
     superfan_posts: int = 0
+    campaign_pickup_posts: int = 0
     originals: int = 0
     reposts: int = 0
     replies: int = 0
@@ -360,10 +362,29 @@ def _leak_pickup(
     return n
 
 
+def _campaign_pickup(ctx: Context, rng: np.random.Generator, n: int, rows: np.ndarray) -> int:
+    """Ordinary users who fall for a campaign's posts and repost one of them, hours later:
+    organic accounts touching campaign content once, which must not make them suspects."""
+    if n == 0 or rows.size == 0:
+        return 0
+    users = _Sampler(ctx.pop.activity[: ctx.pop.n_organic])(rng, n)
+    target = rows[rng.integers(0, rows.size, n)]
+    t = after(rng, _times_of(ctx, target), 2 * 3600.0, 1.2, ctx.end)
+    ctx.buf.add(Part.make(users, t, REPOST, target=target))
+    return n
+
+
 def generate_organic(
-    ctx: Context, budget: int, leak_rows: np.ndarray, leak_urls: list[str]
+    ctx: Context,
+    budget: int,
+    leak_rows: np.ndarray,
+    leak_urls: list[str],
+    campaign_rows: np.ndarray | None = None,
 ) -> OrganicStats:
-    """Exactly ``budget`` organic posts, appended to the context's buffer."""
+    """Exactly ``budget`` organic posts, appended to the context's buffer.
+
+    ``leak_rows``/``leak_urls``: a leak's seed posts and documents, picked up by ordinary
+    users once public; ``campaign_rows``: other campaign posts a few ordinary users repost."""
     stats = OrganicStats()
     rng = ctx.rng("organic")
     used = 0
@@ -374,6 +395,10 @@ def generate_organic(
     n_leak = int(budget * LEAK_PICKUP_SHARE) if leak_rows.size else 0
     used += _leak_pickup(ctx, ctx.rng("leak-pickup"), n_leak, leak_rows, leak_urls)
     stats.leak_pickup_posts = n_leak
+    rows = np.zeros(0, np.int64) if campaign_rows is None else campaign_rows
+    n_pick = int(budget * CAMPAIGN_PICKUP_SHARE) if rows.size else 0
+    stats.campaign_pickup_posts = _campaign_pickup(ctx, ctx.rng("campaign-pickup"), n_pick, rows)
+    used += stats.campaign_pickup_posts
     rest = budget - used
     if rest < 10:
         from vigie.errors import VigieError
