@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vigie.errors import VigieError
 from vigie.share import compare as cmp
@@ -209,3 +211,35 @@ def test_plain_http_to_another_machine_is_refused() -> None:
         compare_with_peer(
             "http://192.0.2.10:8765", items(SIDE_A, "a"), user="alpha", password="x" * 12
         )
+
+
+def test_partners_below_min_trust_cannot_compare(two: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cmp.BACKEND_ENV, "keyed")
+    key = KEY.encode()
+    (_, _), (url_b, _) = two(a={"key": key}, b={"key": key, "min_trust": 3})
+    with pytest.raises(VigieError, match="404"):
+        compare_with_peer(url_b, items(SIDE_A, "a"), user="beta", password=PW["beta"], key=key)
+    assert compare_with_peer(
+        url_b, items(SIDE_A, "a"), user="alpha", password=PW["alpha"], key=key
+    ).size == len(OVERLAP)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.builds(
+            lambda y, n, up: (f"cve-{y}-{n:04d}").upper() if up else f"cve-{y}-{n:04d}",
+            st.integers(1999, 2030),
+            st.integers(1, 999_999),
+            st.booleans(),
+        ),
+        st.builds(lambda n: f"CWE_{n:03d}", st.integers(1, 2000)),
+        st.ip_addresses().map(str),
+        st.from_regex(r"[a-z]{1,10}:[a-z0-9_]{1,10}:[0-9.]{1,8}", fullmatch=True),
+        st.from_regex(r"https?://(www\.)?[a-z]{1,10}\.(org|fr|de)/[a-z0-9]{0,10}", fullmatch=True),
+    )
+)
+def test_canonical_is_idempotent(value: str) -> None:
+    once = canonical(value)
+    assert once is not None
+    assert canonical(once) == once

@@ -95,11 +95,13 @@ class CompareService:
         min_bucket: int = 64,
         per_hour: float = 6.0,
         burst: int = 3,
+        min_trust: int = 1,
         audit: Any = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.items = items
         self.reveal = reveal
+        self.min_trust = min_trust
         self.key = key
         self.max_items = max_items
         self.min_bucket = min_bucket
@@ -401,5 +403,6 @@ def service_from_config(
         min_bucket=cfg.min_bucket,
         per_hour=cfg.per_hour,
         burst=cfg.burst,
+        min_trust=cfg.min_trust,
         audit=audit,
     )

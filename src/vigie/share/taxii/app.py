@@ -645,9 +645,10 @@ class Routes:
         return JSONResponse(service.answer(caller.user, f"partner:{caller.partner.key}", body))
 
     def _compare(self, caller: Caller) -> CompareService:
-        if self.s.compare is None:
-            raise TaxiiError(404, "Not Found", "this server does not offer private comparison")
-        return self.s.compare
+        service = self.s.compare
+        if service is None or caller.partner.trust < service.min_trust:
+            raise TaxiiError(404, "Not Found", "no private comparison offered to this partner")
+        return service
 
     def status(self, request: Request, root: str, status_id: str) -> JSONResponse:
         caller = self.caller(request)

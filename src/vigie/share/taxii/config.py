@@ -92,6 +92,7 @@ class CompareConfig(_Strict):
     """Private comparison: what we compare, whether we consent to reveal items, and limits."""
 
     items: str | None = None
+    min_trust: int = Field(1, ge=1, le=4)
     reveal: bool = False
     backend: Literal["auto", "ecdh", "keyed"] = "auto"
     key_env: str = "VIGIE_PSI_KEY"
