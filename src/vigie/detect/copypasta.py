@@ -69,7 +69,7 @@ def minhash(
     # one row per hash function: each pass writes a contiguous row
     sig = np.full((num_perm, n), np.iinfo(np.uint32).max, dtype=np.uint32)
     if n == 0:
-        return sig.T.copy()
+        return sig.T
     # chunks of whole texts, about _CHUNK_SHINGLES words each
     ends = np.cumsum(lengths)
     starts = ends - lengths
@@ -97,7 +97,7 @@ def minhash(
                     np.minimum.reduceat(low, seg, out=sig[j, lo:hi])
                 else:
                     sig[j, docs] = np.minimum.reduceat(low, seg)
-    return sig.T.copy()
+    return sig.T  # a view: (texts x hashes) without copying
     return sig
 
 
@@ -171,7 +171,7 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
             SELECT post_id, aid, t,
                    trim(regexp_replace(lower(text),
                         '(https?://\S+|www\.\S+|@\w+|[^\w]+)', ' ', 'g')) AS norm
-            FROM p
+            FROM pr
             WHERE text IS NOT NULL AND repost_of IS NULL AND NOT starts_with(text, 'RT @'))"""
     )
     con.execute(

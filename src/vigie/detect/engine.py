@@ -7,8 +7,9 @@ of memory on 10M+ posts, and can be ported to a distributed SQL engine unchanged
 Base tables built once:
 - ``acc(aid, account_id, platform)``: a dense integer per account (joins on integers are
   several times faster than on strings);
-- ``p(post_id, aid, t, text, urls, hashtags, repost_of, reply_to, quote_of)``: the posts
-  with ``t`` in seconds since the epoch (DOUBLE).
+- ``p(post_id, aid, t, urls, hashtags, repost_of, reply_to, quote_of)``: the posts
+  with ``t`` in seconds since the epoch (DOUBLE); the view ``pr`` adds ``text``, read from
+  Parquet only when needed.
 """
 
 from __future__ import annotations
@@ -86,8 +87,10 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
         FROM (SELECT account_id, min({platform}) AS platform
               FROM read_parquet('{posts}') WHERE account_id IS NOT NULL GROUP BY account_id)"""
     )
+    # ``pr``: every usable post, read from Parquet on demand (texts stay on disk until the
+    # copypasta detector and the evidence need them); ``p``: the same without text, in memory.
     con.execute(
-        f"""CREATE TABLE p AS
+        f"""CREATE VIEW pr AS
         SELECT r.post_id::VARCHAR AS post_id, a.aid,
                epoch_us(r.created_at::TIMESTAMPTZ) / 1e6 AS t,
                {_col(cols, "text", null_str)} AS text,
@@ -99,6 +102,7 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
         FROM read_parquet('{posts}') r JOIN acc a USING (account_id)
         WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL"""
     )
+    con.execute("CREATE TABLE p AS SELECT * EXCLUDE (text) FROM pr")
     n_posts = con.execute("SELECT count(*) FROM p").fetchall()[0][0]
     n_acc = con.execute("SELECT count(*) FROM acc").fetchall()[0][0]
     has_accounts = dataset.accounts_path.exists()

@@ -130,7 +130,7 @@ def collect(
             FROM ev_shared s SEMI JOIN t
             ON s.group_id = t.group_id AND s.kind = t.kind AND s.oid = t.oid),
         ex AS (SELECT * FROM e WHERE rk <= {ex}),
-        tx AS (SELECT post_id, min(text) AS text FROM p SEMI JOIN ex USING (post_id)
+        tx AS (SELECT post_id, min(text) AS text FROM pr SEMI JOIN ex USING (post_id)
                GROUP BY post_id)
         SELECT e.group_id, e.kind, e.object, e.post_id, e.aid, e.t, tx.text
         FROM ex e LEFT JOIN tx USING (post_id)
