@@ -8,6 +8,20 @@ known. The output folder is an ordinary vigie Dataset (``posts.parquet``, ``acco
 
 Same scenario, size, seed, stealth and scale → byte-identical files (no wall-clock time is
 written anywhere, every random draw comes from a stream derived from the seed).
+
+What the answer key says:
+- ``truth.parquet``: one row per account of ``accounts.parquet``; ``campaign_id`` (``C01`` …)
+  and ``campaign_type`` are null for organic accounts; ``role`` is ``organic``, ``activist``
+  (genuine groups: organic, campaign_id null), ``seed``, ``bot``, ``sockpuppet``,
+  ``amplifier`` or ``sleeper``.
+- ``truth_posts.parquet``: one row per post; ``campaign_id`` is set on the coordinated posts
+  only. Camouflage posts by campaign accounts and organic pick-up of campaign content are
+  null (they enact no coordination).
+- ``campaigns.json``: per campaign ``id``, ``type``, ``techniques`` (DISARM ids from
+  ``CAMPAIGN_TECHNIQUES``), ``target``, ``n_accounts``, ``roles``, ``n_actions``, ``n_posts``
+  (coordinated), ``n_ordinary_posts`` (camouflage), ``window``, ``stealth`` (jitter_s,
+  participation, paraphrase_rate, ordinary_share) and ``objects`` (canonical ``urls``,
+  ``domains``, ``hashtags``, base ``messages``, ``seed_posts`` and ``reply_targets`` ids).
 """
 
 from __future__ import annotations
