@@ -44,7 +44,7 @@ def test_creation_burst_supports_and_names_technique(tmp_path):
     assert "creation_burst" in g[0]["signals"]
     assert "T0150.001" in g[0]["techniques"] and "T0049.003" in g[0]["techniques"]
     burst = f.manifest()["signals"]["creation_burst"]
-    assert burst["bursts"] >= 1 and burst["kept"] == 15 * 14 // 2  # the leader is older
+    assert burst["burst_accounts"] >= 15 and burst["kept"] == 15 * 14 // 2  # leader is older
 
 
 def test_co_reply_brigade(tmp_path):

@@ -60,8 +60,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     ),
     "creation_burst": {
         "enabled": True,
-        "window_s": 3600.0,  # creation bins
+        "window_s": 86400.0,  # creation bins
         "min_accounts": 5,  # a burst holds at least this many creations
+        "baseline_bins": 30,  # bins each side that give the expected creation rate
         "weight": 0.5,  # supporting edge weight between already-linked members
     },
     "graph": {

@@ -6,8 +6,10 @@ batch, left dormant, then activated together; when accounts already tied by a be
 signal were also created in the same unusual burst, that strengthens the case and names
 DISARM T0150.001 (create inauthentic accounts).
 
-A burst is a creation bin (``window_s`` wide) holding at least ``min_accounts`` creations
-and far more than the average bin: P(Poisson(mean) >= count) below the corrected alpha.
+An account was created in a burst when the window (``window_s``, a day by default) centred
+on its creation holds at least ``min_accounts`` creations and far more than the windows
+around it: P(Poisson(local mean) >= count) below the Bonferroni-corrected alpha. Linked
+pairs of burst accounts created less than a window apart get a supporting edge.
 """
 
 from __future__ import annotations
@@ -43,47 +45,48 @@ def detect(
         }
     )
     window = cfg["window_s"]
-    window = 3600.0 if window == "auto" else max(float(window), 1.0)
+    window = 86400.0 if window == "auto" else max(float(window), 1.0)
     if not engine.has_accounts:
         return Signal(KIND, empty, {"window_s": window, "accounts_with_creation_time": 0})
-    con = engine.con
-    bins = fetch(
-        con,
-        f"""SELECT floor(created / {window})::BIGINT AS b, count(*) AS c
-        FROM acc_created GROUP BY b ORDER BY b""",
-    )
-    n_known = int(engine.scalar("SELECT count(*) FROM acc_created"))
-    stats: dict[str, Any] = {"window_s": window, "accounts_with_creation_time": n_known}
-    if bins.num_rows == 0:
+    created = fetch(engine.con, "SELECT aid, created FROM acc_created ORDER BY created, aid")
+    aid = created.column("aid").to_numpy().astype(np.int64)
+    t = created.column("created").to_numpy().astype(np.float64)
+    stats: dict[str, Any] = {"window_s": window, "accounts_with_creation_time": int(aid.size)}
+    if aid.size == 0:
         return Signal(KIND, empty, stats)
-    b = bins.column("b").to_numpy()
-    c = bins.column("c").to_numpy().astype(np.float64)
-    span = float(b.max() - b.min() + 1)
-    lam = c.sum() / span
-    p = poisson_sf(c, np.full(c.size, lam))
-    burst = (c >= cfg["min_accounts"]) & significant(p, general["alpha"], int(span), "bonferroni")
-    stats.update({"bins": int(span), "mean_per_bin": round(lam, 6), "bursts": int(burst.sum())})
+    # creations within half a window on each side of each account's own creation, and the
+    # local baseline from the ``baseline_bins`` windows around (the window itself left out)
+    half, span = window / 2, window * (int(cfg["baseline_bins"]) + 0.5)
+    near = np.searchsorted(t, t + half, "right") - np.searchsorted(t, t - half, "left")
+    around = np.searchsorted(t, t + span, "right") - np.searchsorted(t, t - span, "left") - near
+    lam = np.maximum(around / (2 * int(cfg["baseline_bins"])), 1.0 / (2 * cfg["baseline_bins"]))
+    p = poisson_sf(near.astype(np.float64), lam)
+    n_bins = int((t[-1] - t[0]) // window) + 1
+    burst = (near >= cfg["min_accounts"]) & significant(p, general["alpha"], n_bins, "bonferroni")
+    stats.update({"bins": n_bins, "burst_accounts": int(burst.sum())})
     if not burst.any() or linked.num_rows == 0:
         stats["pairs"] = stats["kept"] = 0
         return Signal(KIND, empty, stats)
-    con.register(
-        "cb_bursts",
-        pa.table({"b": b[burst], "c": c[burst].astype(np.int64), "p": p[burst]}),
+    pos = np.full(int(aid.max()) + 1, -1, dtype=np.int64)
+    pos[aid] = np.arange(aid.size)
+    u = linked.column("u").to_numpy().astype(np.int64)
+    v = linked.column("v").to_numpy().astype(np.int64)
+    pu = np.where(u < pos.size, pos[np.minimum(u, pos.size - 1)], -1)
+    pv = np.where(v < pos.size, pos[np.minimum(v, pos.size - 1)], -1)
+    ok = (pu >= 0) & (pv >= 0)
+    ok[ok] &= burst[pu[ok]] & burst[pv[ok]] & (np.abs(t[pu[ok]] - t[pv[ok]]) <= window)
+    pu, pv = pu[ok], pv[ok]
+    worse = np.where(p[pu] >= p[pv], pu, pv)  # report the weaker of the two bursts
+    edges = pa.table(
+        {
+            "u": pa.array(u[ok], pa.int32()),
+            "v": pa.array(v[ok], pa.int32()),
+            "weight": pa.array(np.full(pu.size, float(cfg["weight"]))),
+            "observed": pa.array(near[worse], pa.int64()),
+            "expected": pa.array(lam[worse], pa.float64()),
+            "p_value": pa.array(p[worse], pa.float64()),
+            "n_objects": pa.array(np.ones(pu.size, np.int64)),
+        }
     )
-    con.register("cb_linked", linked.select(["u", "v"]))
-    edges = fetch(
-        con,
-        f"""WITH ab AS (
-            SELECT a.aid, floor(a.created / {window})::BIGINT AS b FROM acc_created a)
-        SELECT l.u, l.v, {float(cfg["weight"])}::DOUBLE AS weight, k.c::BIGINT AS observed,
-               {lam}::DOUBLE AS expected, k.p AS p_value, 1::BIGINT AS n_objects
-        FROM (SELECT DISTINCT u, v FROM cb_linked) l
-        JOIN ab x ON x.aid = l.u JOIN ab y ON y.aid = l.v AND y.b = x.b
-        JOIN cb_bursts k ON k.b = x.b
-        ORDER BY l.u, l.v""",
-    )
-    con.unregister("cb_bursts")
-    con.unregister("cb_linked")
-    stats["burst_accounts"] = int(c[burst].sum())
     stats["pairs"] = stats["kept"] = edges.num_rows
-    return Signal(KIND, edges.cast(empty.schema), stats)
+    return Signal(KIND, edges, stats)
