@@ -166,6 +166,23 @@ def capitalise(arr: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(head, pc.utf8_slice_codeunits(arr, 1), "")
 
 
+def lower_first(arr: pa.Array) -> pa.Array:
+    """Lower-case the first character (not the English pronoun "I")."""
+    head = pc.utf8_lower(pc.utf8_slice_codeunits(arr, 0, 1))
+    low = pc.binary_join_element_wise(head, pc.utf8_slice_codeunits(arr, 1), "")
+    keep = pc.or_(pc.starts_with(arr, "I "), pc.starts_with(arr, "I'"))
+    return pc.if_else(keep, arr, low)
+
+
+def glue(prev: pa.Array, nxt: pa.Array, lower: bool = False) -> pa.Array:
+    """Case ``nxt`` for what precedes it: a capital after a full stop, ``?``, ``!`` or at
+    the start (``prev`` null); after a comma or colon, lower-case it when ``lower`` (generic
+    phrases such as opinions and questions, never subjects, which may be names)."""
+    end = pc.fill_null(pc.is_in(pc.utf8_slice_codeunits(prev, -1), pa.array([".", "?", "!"])), True)
+    out = pc.if_else(end, capitalise(nxt), nxt)
+    return pc.if_else(end, out, lower_first(nxt)) if lower else out
+
+
 def _qmark(b: Bank) -> str:
     return " ?" if b.lang == "fr" else "?"
 
@@ -183,8 +200,11 @@ def _core(b: Bank, rng: np.random.Generator, n: int, p_complement: float = 0.7) 
 
 
 def _statement(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
-    first = join([b.draw(rng, "OPENERS", n, prob=0.45, zipf=0.3), _core(b, rng, n)])
-    second = with_nulls(join([_core(b, rng, n, 0.4), const(".", n)], ""), rng.random(n) >= 0.2)
+    opener = b.draw(rng, "OPENERS", n, prob=0.45, zipf=0.3)
+    first = join([opener, glue(opener, _core(b, rng, n))])
+    second = with_nulls(
+        join([capitalise(_core(b, rng, n, 0.4)), const(".", n)], ""), rng.random(n) >= 0.2
+    )
     return join(
         [
             join([first, const(".", n)], ""),
@@ -196,10 +216,11 @@ def _statement(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
 
 
 def _question(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
+    opener = b.draw(rng, "OPENERS", n, prob=0.3, zipf=0.3)
     q = join(
         [
-            b.draw(rng, "OPENERS", n, prob=0.3, zipf=0.3),
-            b.pair(rng, "QUESTIONS", "OBJ_HEADS", n, 0.3, 0.3),
+            opener,
+            glue(opener, b.pair(rng, "QUESTIONS", "OBJ_HEADS", n, 0.3, 0.3), lower=True),
             b.draw(rng, "OBJ_QUALS", n, zipf=0.4),
             b.draw(rng, "COMPLEMENTS", n, prob=0.9, zipf=0.3),
         ]
@@ -215,7 +236,8 @@ def _question(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
 
 
 def _opinion(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
-    first = join([b.draw(rng, "OPENERS", n, prob=0.3, zipf=0.3), _core(b, rng, n, 0.5)])
+    opener = b.draw(rng, "OPENERS", n, prob=0.3, zipf=0.3)
+    first = join([opener, glue(opener, _core(b, rng, n, 0.5))])
     op = join([b.draw(rng, "OPINIONS", n), b.draw(rng, "OPINION_ADJ", n, zipf=0.2)])
     return join(
         [
@@ -269,11 +291,14 @@ def reply_texts(b: Bank, rng: np.random.Generator, n: int) -> pa.Array:
     if n == 0:
         return pa.array([], type=pa.string())
     long = rng.random(n) < 0.8
+    opener = b.draw(rng, "REPLY_OPENERS", n, zipf=0.4)
+    core = glue(opener, _core(b, rng, n, 0.6))
     opinion = join([b.draw(rng, "OPINIONS", n), b.draw(rng, "OPINION_ADJ", n)])
+    opinion = if_else(long, opinion, glue(opener, opinion, lower=True))
     return join(
         [
-            b.draw(rng, "REPLY_OPENERS", n, zipf=0.4),
-            with_nulls(join([_core(b, rng, n, 0.6), const(".", n)], ""), ~long),
+            opener,
+            with_nulls(join([core, const(".", n)], ""), ~long),
             with_nulls(join([opinion, const(".", n)], ""), long & (rng.random(n) < 0.6)),
             b.draw(rng, "CLOSERS", n, prob=0.8, zipf=0.3),
             b.draw(rng, "EMOJIS", n, prob=0.3, zipf=0.8),
