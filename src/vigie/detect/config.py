@@ -43,7 +43,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "copypasta": dict(
         _COACTION,
         window_s=900.0,
-        min_observed=2,
         threshold=0.5,  # estimated Jaccard similarity of word 3-shingles
         num_perm=64,  # MinHash functions
         bands=16,  # LSH bands (num_perm must be a multiple)

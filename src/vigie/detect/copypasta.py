@@ -164,13 +164,14 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     """Build ``cp_text(post_id, aid, t, th)`` and ``cp_u(th, norm, hw)``; return counts."""
     con = engine.con
-    # one regex pass: links, mentions and every run of non-word characters become a space
+    # one regex pass: links, mentions and every run of characters that are neither letters
+    # nor digits (Unicode-aware: 'idée' stays one word) become a space
     con.execute(
         r"""CREATE OR REPLACE TEMP TABLE cp_all AS
         SELECT post_id, aid, t, norm, len(string_split(norm, ' ')) AS n_words FROM (
             SELECT post_id, aid, t,
                    trim(regexp_replace(lower(text),
-                        '(https?://\S+|www\.\S+|@\w+|[^\w]+)', ' ', 'g')) AS norm
+                        '(https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]+)', ' ', 'g')) AS norm
             FROM pr
             WHERE text IS NOT NULL AND repost_of IS NULL AND NOT starts_with(text, 'RT @'))"""
     )
