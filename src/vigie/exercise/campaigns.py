@@ -31,6 +31,7 @@ from vigie.exercise.textgen import (
     append_urls,
     capitalise,
     const,
+    glue,
     if_else,
     join,
     narrative_texts,
@@ -190,7 +191,8 @@ def _bot_amplification(ctx: Context, rng: np.random.Generator, run: CampaignRun)
     seeds, bots = run.members[roles == "seed"], run.members[roles == "bot"]
     t0 = _action_times(ctx, rng, run, k)
     seed_of = seeds[rng.integers(0, len(seeds), k)]
-    tag = f"{ctx.bank.module.CAMPAIGN_HASHTAGS[rng.integers(0, 20)]}"
+    pool = ctx.bank.module.CAMPAIGN_HASHTAGS
+    tag = pool[int(rng.integers(0, len(pool)))]
     text = organic_texts(ctx.bank, rng, k)
     tags = _hashtags(rng, [tag, *ctx.bank.module.HASHTAGS[:10]], k, 2)
     text = append_hashtags(text, tags)
@@ -229,17 +231,21 @@ def _copypasta(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> None
     parts = []
     for slot, chosen in slots.items():
         idx = chosen[ki]
-        redraw = para & (rng.random(n) < 0.5) if slot != "NARRATIVE_SUBJECTS" else para & False
         if slot == "CALLS":
             redraw = rng.random(n) < 0.5  # the light edit everyone makes
+        elif slot == "NARRATIVE_SUBJECTS":
+            redraw = np.zeros(n, bool)  # who is accused stays: it is the message
+        else:
+            redraw = para & (rng.random(n) < 0.5)  # paraphrase: other verb, object, tail
         idx = np.where(redraw, b.pick(rng, slot, n, zipf=0.0), idx)
         parts.append(b.take(slot, idx))
-    claim = capitalise(join(parts[:4]))
+    opener = b.draw(rng, "OPENERS", n, prob=0.25 + 0.5 * p.paraphrase_rate)
+    claim = glue(opener, join(parts[:4]))
     # a paraphrased copy sometimes drops the message's detail sentence as well
     drop_body = para & (rng.random(n) < 0.5)
     text = join(
         [
-            b.draw(rng, "OPENERS", n, prob=0.25 + 0.5 * p.paraphrase_rate),
+            opener,
             claim,
             with_nulls(body.take(pa.array(ki)), drop_body),
             parts[4],

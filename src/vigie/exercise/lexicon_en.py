@@ -857,17 +857,17 @@ LEAK = {
 
 NARRATIVE_SUBJECTS = _lines("""
 mail-in voting
-the voting machines
-the official polls
+the voting machine vendor
+the official pollster
 the mainstream media
 the Hart campaign
-Dalton's people
-the ballot harvesters
+Dalton's campaign
+the ballot harvesting network
 the Supreme Court
-the county clerks
-the voter rolls
-the election monitors
-the polling firms
+the county clerk
+the voter roll office
+the election monitoring mission
+the Justice Department
 """)
 
 NARRATIVE_VERBS = _lines("""

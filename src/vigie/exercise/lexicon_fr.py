@@ -863,17 +863,17 @@ LEAK = {
 
 NARRATIVE_SUBJECTS = _lines("""
 le vote par correspondance
-les machines à voter
-les sondages officiels
-les médias du système
+le système de vote électronique
+l'institut de sondage officiel
+le système médiatique
 le camp Marchand
 l'équipe de Roussel
-les procurations
+le service des procurations
 le Conseil constitutionnel
-les préfectures
-les listes électorales
-les observateurs internationaux
-les instituts de sondage
+la préfecture de Paris
+le fichier électoral
+la mission d'observation
+le ministère de l'Intérieur
 """)
 
 NARRATIVE_VERBS = _lines("""

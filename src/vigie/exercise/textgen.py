@@ -178,7 +178,8 @@ def glue(prev: pa.Array, nxt: pa.Array, lower: bool = False) -> pa.Array:
     """Case ``nxt`` for what precedes it: a capital after a full stop, ``?``, ``!`` or at
     the start (``prev`` null); after a comma or colon, lower-case it when ``lower`` (generic
     phrases such as opinions and questions, never subjects, which may be names)."""
-    end = pc.fill_null(pc.is_in(pc.utf8_slice_codeunits(prev, -1), pa.array([".", "?", "!"])), True)
+    last = pc.utf8_slice_codeunits(prev, -1)
+    end = pc.or_(pc.is_null(prev), pc.is_in(last, pa.array([".", "?", "!"])))
     out = pc.if_else(end, capitalise(nxt), nxt)
     return pc.if_else(end, out, lower_first(nxt)) if lower else out
 
