@@ -120,3 +120,19 @@ def test_write_findings_manifest_counts_and_techniques(tmp_path):
     assert m["techniques"]["T0049.003"] == {"groups": ["g1", "g2"], "accounts": 3, "max_score": 0.9}
     assert m["techniques"]["T0084.001"]["accounts"] == 2
     assert f.groups().num_rows == 2 and (tmp_path / "f" / "graph.gexf").exists()
+
+
+def test_atomic_outputs_follow_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        with atomic_file(tmp_path / "f.txt") as fh:
+            fh.write("x")
+        with atomic_dir(tmp_path / "d") as tmp:
+            (tmp / "a").write_text("1")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "f.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == 0o755
