@@ -86,3 +86,12 @@ def test_missing_column_is_named(tmp_path):
     (ds / "manifest.json").write_text("{}")
     with pytest.raises(VigieError, match="created_at"):
         run_detection(ds, tmp_path / "f", progress=False)
+
+
+def test_empty_dataset_gives_valid_empty_findings(tmp_path):
+    from .scenario import Builder
+
+    ds = Builder(seed=1).write(tmp_path / "ds")
+    f = run_detection(ds, tmp_path / "f", progress=False)
+    assert f.manifest()["counts"] == {"groups": 0, "members": 0, "edges": 0, "evidence": 0}
+    assert nx.read_gexf(f.path / "graph.gexf").number_of_nodes() == 0

@@ -22,13 +22,16 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    ``R_a = sum of r_o over a's actions``. Viral objects (large ``r_o``) raise the
    expectation of every account that shares them, so heavy sharers of viral news do not
    look coordinated, while a pair co-acting on many *rare* objects within seconds does.
-   ``p = P(Poisson(E_ab) >= observed)``, corrected for the number of candidate pairs.
-Sums run over fixed-point integers (``r`` in 1e-6, rarity in 1e-9 units) so that parallel
-aggregation gives byte-identical outputs from run to run.
-
+   ``p = P(Poisson(E_ab) >= observed)`` is computed for the pairs with at least
+   ``min_observed`` co-actions and corrected (Bonferroni by default, or Benjamini-Hochberg)
+   for the number of pairs tested. ``observed``, ``expected`` and ``p_value`` are kept on
+   every edge, so a reader sees how far beyond chance each tie is.
 4. **Weight** of a kept pair: the sum, over its co-actions, of each object's rarity
    ``log(N / n_accounts(o)) / log N`` (an IDF in [0, 1]): sharing a rare hashtag says
    more than sharing a trending one.
+
+Sums run over fixed-point integers (``r`` in 1e-6, rarity in 1e-9 units) so that parallel
+aggregation gives byte-identical outputs from run to run.
 """
 
 from __future__ import annotations
