@@ -1,10 +1,74 @@
-"""``vigie demo``: the main job end to end on embedded defaults."""
+"""``vigie demo``: the main job end to end, on embedded defaults, in a few minutes.
+
+Why a demo command: a new user (or a steering committee) must see in one command what vigie
+does: a synthetic French presidential election with injected campaigns is generated, ingested
+like real data, searched for coordinated groups, scored against the ground truth and rendered
+as an HTML report. Every step writes a folder the user can open afterwards.
+"""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 
-def demo() -> None:
+import typer
+
+from vigie.progress import console
+
+
+def _step(n: int, total: int, text: str) -> None:
+    console.print(f"\n[bold cyan]{n}/{total}[/] {text}")
+
+
+def demo(
+    out: Path = typer.Option(Path("vigie-demo"), "--out", help="Folder for every output."),
+    posts: int = typer.Option(300_000, "--posts", min=1000, help="Posts to generate."),
+    seed: int = typer.Option(2027, "--seed", help="Random seed of the scenario."),
+    scenario: str = typer.Option("fr-presidential", "--scenario", help="Scenario preset."),
+    stealth: float | None = typer.Option(
+        None, "--stealth", min=0.0, max=1.0, help="Campaign stealth 0..1 (preset default)."
+    ),
+) -> None:
     """Generate a French-election scenario, ingest it, detect, score and report."""
-    from vigie.errors import VigieError
+    from vigie.detect.pipeline import run_detection
+    from vigie.exercise.generate import generate
+    from vigie.exercise.score import score_findings
+    from vigie.exercise.score_cli import print_report
+    from vigie.ingest import ingest
+    from vigie.report.html import write_report
 
-    raise VigieError("demo is not implemented yet")
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    raw, dataset, findings_dir = out / "scenario", out / "dataset", out / "findings"
+    html = out / "report.html"
+    total = 5
+
+    _step(1, total, f"Generating the '{scenario}' exercise: {posts:,} posts (seed {seed})")
+    gen = generate(scenario, posts, seed, raw, stealth=stealth, progress=True)
+    console.print(f"    wrote {raw}/ (posts, accounts, ground truth)")
+
+    _step(2, total, "Ingesting the generated posts as an analyst would ingest real data")
+    ingest([raw / "posts.parquet"], dataset, fmt="parquet")
+    ingest([raw / "accounts.parquet"], dataset, fmt="accounts")
+    console.print(f"    wrote {dataset}/")
+
+    _step(3, total, "Detecting coordinated groups (with chance control)")
+    findings = run_detection(dataset, findings_dir, progress=True)
+    m = findings.manifest()
+    console.print(
+        f"    {m['counts']['groups']} groups, {m['counts']['members']} members → {findings_dir}/"
+    )
+
+    _step(4, total, "Scoring the findings against the exercise's ground truth")
+    report = score_findings(findings_dir, raw / "truth.parquet")
+    print_report(report)
+
+    _step(5, total, "Writing the HTML report")
+    write_report(findings_dir, html, truth_path=raw / "truth.parquet", dataset_path=dataset)
+    console.print(f"    open {html} in a browser (works offline)")
+
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"\n[bold green]Done[/] in {elapsed:.0f} s. "
+        f"Generated {gen.n_posts:,} posts; outputs under {out}/."
+    )
