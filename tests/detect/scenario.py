@@ -233,11 +233,11 @@ def mutate(b: Builder, text: str) -> str:
 def copypasta_campaign(
     b: Builder, n: int = 12, n_texts: int = 5, start: float = 1.5 * DAY, prefix: str = "cp"
 ) -> list[str]:
-    """``n`` accounts each post a lightly edited copy of ``n_texts`` long messages within
+    """``n`` accounts each post a lightly edited copy of ``n_texts`` 40-word messages within
     ten minutes of one another."""
     accs = [b.account(f"{prefix}{i:03d}") for i in range(n)]
     for k in range(n_texts):
-        base = b.random_text(25)
+        base = b.random_text(40)
         t = start + k * 5 * 3600 + b.rng.uniform(0, 600)
         for a in accs:
             b.post(a, t + b.rng.uniform(0, 600), text=mutate(b, base))

@@ -80,20 +80,3 @@ def test_copypasta_found_slogan_and_retweets_ignored(tmp_path):
     sig = f.manifest()["signals"]["copypasta"]
     assert sig["near_duplicate_texts"] >= 12 * 4 - 4 - 5  # edited copies fold together
     assert sig["kept"] == 12 * 11 // 2
-
-
-def test_components_match_igraph():
-    import igraph as ig
-
-    from vigie.detect.copypasta import components
-
-    rng = np.random.default_rng(6)
-    n = 2000
-    a, b = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
-    ours = components(n, a, b)
-    theirs = np.asarray(
-        ig.Graph(n=n, edges=np.stack([a, b], axis=1).tolist()).connected_components().membership
-    )
-    # same partition: a bijection between labels
-    pairs = set(zip(ours.tolist(), theirs.tolist(), strict=True))
-    assert len(pairs) == len(set(ours.tolist())) == len(set(theirs.tolist()))
