@@ -77,3 +77,16 @@ def test_cli_runs_and_summarises(tmp_path, mixed):
     signals = __import__("json").loads(m)["signals"]
     assert "copypasta" not in signals and "co_hashtag" not in signals
     assert signals["co_link"]["kept"] > 0
+
+
+def test_documented_example_is_valid(tmp_path):
+    import textwrap
+
+    from vigie.detect import config
+
+    doc = config.__doc__
+    block = doc.split("looks like::", 1)[1].split("Sections:", 1)[0]
+    toml = tmp_path / "detect.toml"
+    toml.write_text(textwrap.dedent(block))
+    cfg = load_config(toml)
+    assert cfg["co_link"]["window_s"] == 30.0 and cfg["graph"]["min_members"] == 5

@@ -5,7 +5,28 @@ default would make an analyst believe a window was changed when it was not. Ever
 checked against the defaults, and a bad key or value is a ``VigieError`` naming it.
 
 Durations are seconds everywhere. ``window_s = "auto"`` asks the detector to estimate its
-window from the data (see ``coaction.estimate_window``).
+window from the data (see ``coaction.estimate_window``). A ``detect.toml`` looks like::
+
+    [general]
+    alpha = 0.01              # family-wise error of the chance control
+    correction = "bh"         # or "bonferroni" (default)
+
+    [co_link]
+    window_s = 30             # seconds
+    min_observed = 4
+
+    [co_repost]
+    window_s = "auto"         # estimated from the data, recorded in the manifest
+
+    [sync_activity]
+    enabled = true
+
+    [graph]
+    min_members = 5
+
+Sections: ``general``, one per detector (``co_link``, ``co_repost``, ``co_reply``,
+``co_hashtag``, ``copypasta``, ``sync_activity``, ``creation_burst``) and ``graph``; the keys
+and their defaults are in ``DEFAULTS`` below.
 """
 
 from __future__ import annotations
