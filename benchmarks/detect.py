@@ -56,10 +56,11 @@ def detect_child(dataset: Path, out: Path, config: dict) -> tuple[float, float, 
         capture_output=True,
         text=True,
         check=False,
+        env=dict(os.environ, VIGIE_DETECT_TIMINGS="1"),
     )
     wall = time.perf_counter() - t
+    sys.stderr.write(res.stderr)  # per-step wall times
     if res.returncode:
-        sys.stderr.write(res.stderr)
         raise SystemExit(f"detection failed (exit {res.returncode})")
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     rep = json.loads(res.stdout.strip().splitlines()[-1])

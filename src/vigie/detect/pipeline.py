@@ -9,6 +9,9 @@ write every table, the GEXF graph, the CSVs and the manifest in one atomic folde
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -54,9 +57,23 @@ def resolve_config(config: dict[str, Any] | str | Path | None) -> dict[str, Any]
 
 @contextlib.contextmanager
 def _steps(progress: bool, total: int) -> Iterator[Callable[[str], None]]:
-    """A progress bar advanced once per step (no bar when ``progress`` is false)."""
+    """A progress bar advanced once per step (no bar when ``progress`` is false).
+
+    With ``VIGIE_DETECT_TIMINGS=1`` each step's wall time goes to stderr (benchmarks read
+    it); timings never enter the Findings, which must be byte-reproducible.
+    """
+    timings = os.environ.get("VIGIE_DETECT_TIMINGS") not in (None, "", "0")
+    last: list[Any] = [None, 0.0]
+
+    def note(text: str | None) -> None:
+        now = time.perf_counter()
+        if timings and last[0] is not None:
+            print(f"[detect] {last[0]}: {now - last[1]:.1f} s", file=sys.stderr, flush=True)
+        last[0], last[1] = text, now
+
     if not progress:
-        yield lambda _text: None
+        yield note
+        note(None)
         return
     from vigie.progress import make_progress
 
@@ -65,12 +82,14 @@ def _steps(progress: bool, total: int) -> Iterator[Callable[[str], None]]:
         started = [False]
 
         def step(text: str) -> None:
+            note(text)
             if started[0]:
                 prog.advance(task)
             started[0] = True
             prog.update(task, description=text)
 
         yield step
+        note(None)
         prog.advance(task)
 
 
@@ -97,10 +116,11 @@ def run_detection(
     general, graph_cfg = cfg["general"], cfg["graph"]
     enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
     n_steps = 2 + len(enabled) + 1 + 2
-    engine = open_engine(dataset, general)
+    engine: Engine | None = None
     try:
         with _steps(progress, n_steps) as step:
             step("loading posts")
+            engine = open_engine(dataset, general)
             skipped: dict[str, int] = {}
             dropped = total_rows(engine) - engine.n_posts
             if dropped:
@@ -125,7 +145,8 @@ def run_detection(
                 engine, dataset, Path(out_path), cfg, signals, edges, groups, members, ev, skipped
             )
     finally:
-        engine.close()
+        if engine is not None:
+            engine.close()
     return findings
 
 
