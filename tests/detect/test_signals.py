@@ -103,3 +103,22 @@ def test_duplicate_rows_do_not_inflate(tmp_path):
         f1.manifest()["signals"]["co_link"]["actions"]
         == f2.manifest()["signals"]["co_link"]["actions"]
     )
+
+
+def test_popular_author_and_fans_is_not_a_group(tmp_path):
+    """Fans who each quickly repost a few of a popular account's posts beat chance one by
+    one with the author (a star), but are not a network: the k-core drops them."""
+    b = Builder(seed=26)
+    org = b.organic(n_accounts=400, n_posts=6000)
+    fans = [str(a) for a in org[:60]]
+    posts = [b.post("star", 0.2 * DAY + k * 1500, text=b.random_text()) for k in range(120)]
+    for fan in fans:  # six posts each, few in common with any other fan
+        for k in b.rng.choice(120, 6, replace=False):
+            b.post(fan, 0.2 * DAY + k * 1500 + b.rng.uniform(2, 50), repost_of=posts[k])
+    ds = b.write(tmp_path / "ds")
+    star = run_detection(ds, tmp_path / "f1", config={"graph": {"min_core": 1}}, progress=False)
+    assert "star" in set(star.members().column("account_id").to_pylist())
+    f = run_detection(ds, tmp_path / "f2", progress=False)
+    assert f.groups().num_rows == 0
+    graph = f.manifest()["graph"]
+    assert graph["nodes"] > graph["nodes_in_core"]

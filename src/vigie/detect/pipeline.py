@@ -136,13 +136,24 @@ def run_detection(
                 )
             step("grouping accounts (Leiden)")
             edges = all_edges(signals)
-            groups = find_groups(edges, graph_cfg, general["seed"])
+            graph_stats: dict[str, Any] = {}
+            groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
             step("gathering evidence")
             members = member_table(groups)
             ev = collect(engine, signals, members, {g.gid: g.signals for g in groups}, graph_cfg)
             step("writing findings")
             findings = _write(
-                engine, dataset, Path(out_path), cfg, signals, edges, groups, members, ev, skipped
+                engine,
+                dataset,
+                Path(out_path),
+                cfg,
+                signals,
+                edges,
+                groups,
+                members,
+                ev,
+                skipped,
+                graph_stats,
             )
     finally:
         if engine is not None:
@@ -161,6 +172,7 @@ def _write(
     members: pa.Table,
     ev: dict[str, pa.Table],
     skipped: dict[str, int],
+    graph_stats: dict[str, Any],
 ) -> Findings:
     acc = fetch(engine.con, "SELECT aid, account_id, platform FROM acc ORDER BY aid")
     ids = acc.column("account_id").combine_chunks()
@@ -287,6 +299,7 @@ def _write(
         "config": cfg,
         "signals": {s.kind: s.stats for s in signals},
         "skipped": skipped,
+        "graph": graph_stats,
         "posts": engine.n_posts,
         "accounts": engine.n_accounts,
     }
