@@ -55,7 +55,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "correction": "bonferroni",  # or "bh" (Benjamini-Hochberg false discovery rate)
         "seed": 0,
         "threads": 0,  # 0 = all cores
-        "memory_limit": "4GB",  # DuckDB's cap (it spills to disk beyond); NumPy needs the rest
+        "memory_limit": "3GB",  # DuckDB's cap (it spills to disk beyond); NumPy needs the rest
     },
     "co_link": dict(_COACTION),
     "co_repost": dict(_COACTION, window_s=60.0, include_authors=True, include_quotes=True),

@@ -188,11 +188,18 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
     values = np.asarray(hw.flatten(), dtype=np.uint64)
     sig = minhash(values, lengths, k, int(cfg["num_perm"]), int(general["seed"]))
+    del values, hw  # free the words before the signatures' LSH (peak memory at 10M posts)
     labels = lsh_clusters(sig, int(cfg["bands"]), float(cfg["threshold"]))
+    del sig
+    n_texts = int(lengths.size)
+    n_clusters = int(np.unique(labels).size)
+    largest = int(np.bincount(labels).max()) if labels.size else 0
     clusters = pa.table({"th": tbl.column("th"), "cid": pa.array(labels, pa.int64())})
+    del tbl, labels, lengths
     engine.con.register("cp_clusters", clusters)
     engine.con.execute("CREATE OR REPLACE TEMP TABLE cp_map AS SELECT * FROM cp_clusters")
     engine.con.unregister("cp_clusters")
+    del clusters
     engine.con.execute(
         f"""CREATE OR REPLACE VIEW raw_{KIND} AS
         SELECT x.aid, 'text#' || m.cid::VARCHAR AS obj, x.t, x.post_id
@@ -205,10 +212,9 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
         SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(min(u.norm), 160) AS obj
         FROM cp_u u JOIN cp_map m USING (th) GROUP BY m.cid"""
     )
-    n_clusters = int(np.unique(labels).size)
     sig_.stats.update(counts)
-    sig_.stats["unique_texts"] = int(lengths.size)
+    sig_.stats["unique_texts"] = n_texts
     sig_.stats["text_clusters"] = n_clusters
-    sig_.stats["near_duplicate_texts"] = int(lengths.size - n_clusters)
-    sig_.stats["largest_cluster_texts"] = int(np.bincount(labels).max()) if labels.size else 0
+    sig_.stats["near_duplicate_texts"] = n_texts - n_clusters
+    sig_.stats["largest_cluster_texts"] = largest
     return sig_

@@ -183,13 +183,18 @@ def find_groups(
 
 def group_of_edges(edges: pa.Table, groups: list[Group]) -> pa.Array:
     """Group id of each edge whose two ends lie in the same retained group, else null."""
-    lookup: dict[int, str] = {}
-    for gr in groups:
-        for a in gr.members.tolist():
-            lookup[a] = gr.gid
-    gu = [lookup.get(a) for a in edges.column("u").to_pylist()]
-    gv = [lookup.get(a) for a in edges.column("v").to_pylist()]
-    return pa.array([x if x is not None and x == y else None for x, y in zip(gu, gv, strict=True)])
+    u = edges.column("u").to_numpy().astype(np.int64)
+    v = edges.column("v").to_numpy().astype(np.int64)
+    top = int(max(u.max(initial=-1), v.max(initial=-1))) + 1
+    index = np.full(top, -1, dtype=np.int64)
+    for i, gr in enumerate(groups):
+        index[gr.members[gr.members < top]] = i
+    gu, gv = index[u], index[v]
+    same = (gu == gv) & (gu >= 0)
+    gids = pa.array([gr.gid for gr in groups], pa.string())
+    if not groups:
+        return pa.nulls(len(u), pa.string())
+    return gids.take(pa.array(np.where(same, gu, 0), mask=~same))
 
 
 def member_table(groups: list[Group]) -> pa.Table:

@@ -319,7 +319,7 @@ def _write(
         ],
     }
     extra = {
-        "graph.gexf": gexf(edges_out, members_out),
+        "graph.gexf": gexf(edges, ids, members_out),
         "groups.csv": csv_bytes(groups_out),
         "members.csv": csv_bytes(members_out),
         "edges.csv": csv_bytes(edges_out),
