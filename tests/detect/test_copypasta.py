@@ -61,6 +61,7 @@ def test_minhash_chunks_agree_with_one_pass(monkeypatch):
     whole = minhash(vals, lens, 3, 32, seed=2)
     monkeypatch.setattr(cp, "_CHUNK_SHINGLES", 97)
     assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2))
+    assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2, threads=3))
 
 
 def test_copypasta_found_slogan_and_retweets_ignored(tmp_path):

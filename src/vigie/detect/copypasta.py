@@ -20,6 +20,7 @@ someone else's text and are ignored.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -56,12 +57,21 @@ def _shingles(values: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarr
 
 
 def minhash(
-    values: np.ndarray, lengths: np.ndarray, k: int, num_perm: int, seed: int
+    values: np.ndarray,
+    lengths: np.ndarray,
+    k: int,
+    num_perm: int,
+    seed: int,
+    threads: int = 1,
 ) -> np.ndarray:
     """MinHash signatures (n_texts x num_perm, uint32) of texts given as word hashes.
 
     ``values`` are the texts' word hashes end to end, ``lengths`` the words per text.
+    Chunks of texts run on ``threads`` threads (NumPy releases the GIL in its loops); each
+    chunk writes its own columns, so the result does not depend on the thread count.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
@@ -76,9 +86,8 @@ def minhash(
     cut = np.searchsorted(ends, np.arange(_CHUNK_SHINGLES, ends[-1], _CHUNK_SHINGLES))
     bounds = np.unique(np.concatenate([[0], cut, [n]]))
     shift = np.uint64(32)
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        if hi <= lo:
-            continue
+
+    def work(lo: int, hi: int) -> None:
         w0, w1 = starts[lo], ends[hi - 1]
         s, doc = _shingles(values[w0:w1], lengths[lo:hi], k)
         seg = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
@@ -97,6 +106,15 @@ def minhash(
                     np.minimum.reduceat(low, seg, out=sig[j, lo:hi])
                 else:
                     sig[j, docs] = np.minimum.reduceat(low, seg)
+
+    spans = [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
+    if threads <= 1 or len(spans) == 1:
+        for lo, hi in spans:
+            work(lo, hi)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for fut in [pool.submit(work, lo, hi) for lo, hi in spans]:
+                fut.result()
     return sig.T  # a view: (texts x hashes) without copying
     return sig
 
@@ -187,7 +205,8 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     hw = tbl.column("hw").combine_chunks()
     lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
     values = np.asarray(hw.flatten(), dtype=np.uint64)
-    sig = minhash(values, lengths, k, int(cfg["num_perm"]), int(general["seed"]))
+    threads = int(general.get("threads") or 0) or (os.cpu_count() or 1)
+    sig = minhash(values, lengths, k, int(cfg["num_perm"]), int(general["seed"]), threads)
     del values, hw  # free the words before the signatures' LSH (peak memory at 10M posts)
     labels = lsh_clusters(sig, int(cfg["bands"]), float(cfg["threshold"]))
     del sig
