@@ -133,9 +133,17 @@ def find_groups(
         vi[inside], w[inside], len(nodes)
     )
     strength_all = np.bincount(ui, w, len(nodes)) + np.bincount(vi, w, len(nodes))
+    observed = edges.column("observed").to_numpy()
+    expected = edges.column("expected").to_numpy()
+    # the internal edges of each community, found once by sorting (not one scan per group)
+    edge_comm = np.where(inside, cu, -1)
+    e_order = np.argsort(edge_comm, kind="stable")
+    e_sorted = edge_comm[e_order]
+    n_order = np.argsort(memb, kind="stable")
+    n_sorted = memb[n_order]
     for c in np.flatnonzero(sizes >= min_members):
-        idx = np.flatnonzero(memb == c)
-        sel = inside & (cu == c)
+        idx = n_order[np.searchsorted(n_sorted, c) : np.searchsorted(n_sorted, c, "right")]
+        sel = e_order[np.searchsorted(e_sorted, c) : np.searchsorted(e_sorted, c, "right")]
         w_in = float(w[sel].sum())
         w_all = float(strength_all[idx].sum()) - w_in  # internal counted twice in strengths
         frac_in = w_in / w_all if w_all > 0 else 0.0
@@ -146,13 +154,13 @@ def find_groups(
         shares: dict[str, float] = {}
         kind_stats: dict[str, dict[str, float]] = {}
         for k in np.unique(kinds[sel]):
-            ks = sel & (kinds == k)
+            ks = sel[kinds[sel] == k]
             shares[str(k)] = float(w[ks].sum()) / w_in if w_in > 0 else 0.0
             touched = np.unique(np.concatenate([ui[ks], vi[ks]])).size
             kind_stats[str(k)] = {
-                "pairs": int(ks.sum()),
-                "observed": float(edges.column("observed").to_numpy()[ks].sum()),
-                "expected": float(edges.column("expected").to_numpy()[ks].sum()),
+                "pairs": int(ks.size),
+                "observed": float(observed[ks].sum()),
+                "expected": float(expected[ks].sum()),
                 "members_touched": touched / idx.size,
             }
         signals = sorted(shares, key=lambda k: (-shares[k], k))
