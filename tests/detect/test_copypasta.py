@@ -61,7 +61,39 @@ def test_minhash_chunks_agree_with_one_pass(monkeypatch):
     whole = minhash(vals, lens, 3, 32, seed=2)
     monkeypatch.setattr(cp, "_CHUNK_SHINGLES", 97)
     assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2))
-    assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2, threads=3))
+
+
+def test_lsh_clusters_match_a_plain_reference():
+    """The vectorised banding (unstable sort, minimum index per bucket) gives the labels of
+    the plain definition: per band, texts with equal band values link to the lowest index
+    among them; a link holds when signatures agree on >= threshold; lowest head wins."""
+    rng = np.random.default_rng(8)
+    base = [" ".join(rng.choice(WORDS, int(rng.integers(8, 25)))) for _ in range(40)]
+    texts = []
+    for _ in range(400):  # near-duplicates of a few bases: one word changed, or unrelated
+        words = base[int(rng.integers(0, 40))].split()
+        if rng.random() < 0.7:
+            words[int(rng.integers(0, len(words)))] = str(rng.choice(WORDS))
+        else:
+            words = list(rng.choice(WORDS, len(words)))
+        texts.append(" ".join(words))
+    vals, lens = _encode(texts)
+    sig = minhash(vals, lens, 3, 32, seed=4)
+    bands, threshold = 8, 0.5
+    rows = 32 // bands
+    expected = np.arange(len(texts))
+    for band in range(bands):
+        heads: dict[tuple[int, ...], int] = {}
+        for i in range(len(texts)):
+            heads.setdefault(tuple(sig[i, band * rows : (band + 1) * rows]), i)
+        for i in range(len(texts)):
+            h = heads[tuple(sig[i, band * rows : (band + 1) * rows])]
+            if h != i and np.mean(sig[i] == sig[h]) >= threshold:
+                expected[i] = min(expected[i], h)
+    got = lsh_clusters(sig, bands, threshold)
+    assert np.array_equal(got, expected)
+    assert np.array_equal(lsh_clusters(np.ascontiguousarray(sig), bands, threshold), expected)
+    assert (got != np.arange(len(texts))).sum() > 100  # the near-duplicates were linked
 
 
 def test_copypasta_found_slogan_and_retweets_ignored(tmp_path):
