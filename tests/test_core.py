@@ -136,3 +136,30 @@ def test_atomic_outputs_follow_umask(tmp_path):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "f.txt").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == 0o755
+
+
+def test_atomic_targets_that_cannot_be_written_are_named(tmp_path):
+    from vigie.errors import VigieError
+
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("keep")
+    with pytest.raises(VigieError, match=r"folder: is a folder"), atomic_file(tmp_path / "folder"):
+        pass
+    with pytest.raises(VigieError, match=r"file: is a file"), atomic_dir(tmp_path / "file"):
+        pass
+    parent_is_file = tmp_path / "file" / "x.json"
+    with pytest.raises(VigieError, match=r"cannot be written there"), atomic_file(parent_is_file):
+        pass
+    assert (tmp_path / "file").read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]  # no temp left
+
+
+def test_cli_file_system_errors_are_one_line(tmp_path, capsys):
+    from vigie.cli import main
+
+    (tmp_path / "d").mkdir()
+    with pytest.raises(SystemExit) as exc:
+        main(["risk", "check", str(tmp_path / "d")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(tmp_path / "d") in " ".join(err.split())

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from vigie.errors import VigieError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -27,13 +29,29 @@ def _publish_mode(path: str | Path, directory: bool = False) -> None:
     os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
 
 
+def _temp_beside(path: Path, directory: bool = False) -> str:
+    """A hidden temporary sibling of ``path``; a target that cannot be written is a
+    ``VigieError`` naming it (not the temporary file, which the user never asked for)."""
+    if path.is_dir() and not directory:
+        raise VigieError(f"{path}: is a folder; give the name of the file to write")
+    if path.exists() and not path.is_dir() and directory:
+        raise VigieError(f"{path}: is a file; give the name of the folder to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if directory:
+            return tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise VigieError(f"{path}: cannot be written there ({exc.strerror or exc})") from exc
+    os.close(fd)
+    return tmp
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator:
     """Open a temporary file next to ``path``; on success rename it onto ``path``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _temp_beside(path)
     try:
         kwargs = {} if "b" in mode else {"encoding": encoding}
         with open(tmp, mode, **kwargs) as fh:
@@ -52,9 +70,7 @@ def atomic_file(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path`` for a writer that needs a file name (Parquet)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _temp_beside(path)
     try:
         yield Path(tmp)
         _publish_mode(tmp)
@@ -74,8 +90,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     (save for the instant between the two renames).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    tmp = Path(_temp_beside(path, directory=True))
     try:
         yield tmp
     except BaseException:

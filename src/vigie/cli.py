@@ -64,6 +64,17 @@ def main(argv: list[str] | None = None) -> None:
     except VigieError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
         sys.exit(2)
+    except OSError as exc:
+        # a path the user named that is a folder, unwritable, missing or on a full disk:
+        # say which path and why, in one line (atomic writes left the old outputs intact)
+        where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
+        reason = exc.strerror or str(exc)
+        err_console.print(
+            f"[bold red]error:[/] {where + ': ' if where else ''}{reason}",
+            markup=True,
+            highlight=False,
+        )
+        sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/]: previous outputs were left intact.")
         sys.exit(130)
