@@ -207,7 +207,9 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
         engine.con,
         "SELECT th, list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw FROM cp_u",
     )
+    th = tbl.column("th")
     hw = tbl.column("hw").combine_chunks()
+    del tbl  # combine_chunks copied the words: drop DuckDB's chunks now (peak memory)
     lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
     values = np.asarray(hw.flatten(), dtype=np.uint64)
     sig = minhash(values, lengths, k, int(cfg["num_perm"]), int(general["seed"]))
@@ -217,8 +219,8 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     n_texts = int(lengths.size)
     n_clusters = int(np.unique(labels).size)
     largest = int(np.bincount(labels).max()) if labels.size else 0
-    clusters = pa.table({"th": tbl.column("th"), "cid": pa.array(labels, pa.int64())})
-    del tbl, labels, lengths
+    clusters = pa.table({"th": th, "cid": pa.array(labels, pa.int64())})
+    del th, labels, lengths
     engine.con.register("cp_clusters", clusters)
     engine.con.execute("CREATE OR REPLACE TEMP TABLE cp_map AS SELECT * FROM cp_clusters")
     engine.con.unregister("cp_clusters")
