@@ -21,7 +21,7 @@ The rule, stated so that an analyst can check it by hand:
 
 Nothing changes silently: ``accept`` writes an updated copy of the study where each accepted
 change is a *forced* likelihood with its evidence as justification, a dated note, and a minor
-version bump.
+version bump; a YAML study keeps its comments and layout (only those fields are edited).
 """
 
 from __future__ import annotations
