@@ -74,6 +74,11 @@ def _message(err: dict[str, Any]) -> str:
         return str(ctx.get("error", err["msg"]))
     if kind in ("too_short",) and isinstance(inp, list | str | dict):
         return f"must not be empty ({err['msg']})"
+    if kind == "string_type" and isinstance(inp, int | float) and not isinstance(inp, bool):
+        # YAML reads an unquoted 1.0 as a number; the fix is not obvious from pydantic's text.
+        field = err["loc"][-1] if err.get("loc") else None
+        example = f'{field}: "{inp}"' if isinstance(field, str) else f'"{inp}"'
+        return f"must be text, not the number {inp!r}: put it in quotes, e.g. {example}"
     return f"{err['msg']} (got {inp!r})" if not isinstance(inp, dict | list) else err["msg"]
 
 
