@@ -211,3 +211,33 @@ def test_errors_carry_their_yaml_line(tmp_path: Path) -> None:
         f"strategic_scenarios[0].paths[1].stakeholders[1]: unknown stakeholder 'SH44' "
         f"(line {j + 1})" in exc.value.errors
     )
+
+
+def test_unquoted_version_says_to_quote_it_with_its_line(tmp_path: Path, capsys) -> None:
+    from vigie.risk.templates import template_text
+
+    lines = template_text("election-en").splitlines()
+    i = lines.index('schema_version: "1.0"')
+    lines[i] = "schema_version: 1.0"
+    j = lines.index('  version: "1.0"')
+    lines[j] = "  version: 2"
+    study = tmp_path / "s.yaml"
+    study.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(StudyError) as exc:
+        load_study(study)
+    assert exc.value.errors == [
+        "schema_version: must be text, not the number 1.0: put it in quotes, "
+        f'e.g. schema_version: "1.0" (line {i + 1})',
+        f'study.version: must be text, not the number 2: put it in quotes, e.g. version: "2" '
+        f"(line {j + 1})",
+    ]
+    data = study_data()
+    data["study"]["authors"] = [3]  # a list item: no field name to show
+    assert validate(data)[1].errors == [
+        'study.authors[0]: must be text, not the number 3: put it in quotes, e.g. "3"'
+    ]
+    with pytest.raises(SystemExit) as code:
+        main(["risk", "check", str(study)])
+    assert code.value.code == 2
+    err = capsys.readouterr().err
+    assert 'schema_version: "1.0"' in err and "Traceback" not in err

@@ -153,3 +153,31 @@ def test_cli_accept_without_change_writes_nothing(tmp_path: Path, capsys) -> Non
     assert run_cli(args) == 0
     assert json.loads(out.read_text())["study"]["version"] == "1.1"
     assert run_cli(["risk", "evidence", str(study), str(f2), "--accept", "--only", "OS9"]) == 2
+
+
+def test_cli_accept_keeps_the_templates_comments_and_layout(tmp_path: Path) -> None:
+    study = tmp_path / "etude.yaml"
+    assert run_cli(["risk", "new", "-t", "election-fr", "-o", str(study)]) == 0
+    before = study.read_text(encoding="utf-8")
+    # OS1 (standard, V3): A4 T0085.003, A5 T0049.003 and A6 T0119 observed -> V4.
+    f = _findings(tmp_path / "F", [_g("g1", 0.95, ["T0085.003", "T0049.003", "T0119"])])
+    args = ["risk", "evidence", str(study), str(f), "--accept", "--date", "2026-11-20"]
+    assert run_cli([*args, "--author", "RSSI"]) == 0
+    after = (tmp_path / "etude-v1.1.yaml").read_text(encoding="utf-8")
+
+    def comments(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.lstrip().startswith("#")]
+
+    assert len(comments(before)) == 20 and comments(after) == comments(before)
+    removed = [line for line in before.splitlines() if line not in after.splitlines()]
+    assert removed == ['  version: "1.0"']  # every other line is kept as written
+    assert '  version: "1.1"' in after.splitlines()
+    s, _ = load_study(tmp_path / "etude-v1.1.yaml")
+    forced = s.operational_scenarios[0].forced["likelihood"]
+    assert (forced.value, forced.source, forced.date) == (
+        "V4",
+        f"evidence:{f}",
+        dt.date(2026, 11, 20),
+    )
+    assert s.notes[-1].text.endswith("OS1 V3->V4.") and s.notes[-1].author == "RSSI"
+    assert compute(s).operational["OS1"].likelihood.value == "V4"

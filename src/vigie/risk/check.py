@@ -74,16 +74,48 @@ def _message(err: dict[str, Any]) -> str:
         return str(ctx.get("error", err["msg"]))
     if kind in ("too_short",) and isinstance(inp, list | str | dict):
         return f"must not be empty ({err['msg']})"
+    if kind == "string_type" and isinstance(inp, int | float) and not isinstance(inp, bool):
+        # YAML reads an unquoted 1.0 as a number; the fix is not obvious from pydantic's text.
+        field = err["loc"][-1] if err.get("loc") else None
+        example = f'{field}: "{inp}"' if isinstance(field, str) else f'"{inp}"'
+        return f"must be text, not the number {inp!r}: put it in quotes, e.g. {example}"
     return f"{err['msg']} (got {inp!r})" if not isinstance(inp, dict | list) else err["msg"]
 
 
+def _bad_scalar(text: str) -> str:
+    """Where PyYAML failed to build a value (a date such as 2026-13-45): ``line N: 'v' ``."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return ""
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, yaml.ScalarNode) and node.style is None:  # plain: PyYAML converts
+            try:
+                yaml.safe_load(node.value)
+            except (ValueError, yaml.YAMLError):
+                return f"line {node.start_mark.line + 1}: {node.value!r} "
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(v for pair in node.value for v in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+    return ""
+
+
 def load_raw(path: str | Path) -> dict[str, Any]:
-    """Read a study file (YAML, or JSON by extension) into plain data."""
+    """Read a study file (YAML, or JSON by extension) into plain data.
+
+    Every way the file can be unreadable is a one-line ``VigieError`` naming the file and,
+    where known, the line: the analyst edits it by hand and must see what to fix.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise VigieError(f"{path}: no such study file") from None
+    except IsADirectoryError:
+        raise VigieError(f"{path}: is a folder, not a study file") from None
     except UnicodeDecodeError as exc:
         raise VigieError(f"{path}: not UTF-8 text ({exc})") from None
     try:
@@ -93,7 +125,14 @@ def load_raw(path: str | Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise VigieError(f"{path}: {where}not valid YAML ({exc})") from None
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        if "'\\t'" in problem:  # PyYAML shows a tab as '\t'
+            problem += "; indent with spaces, not tabs"
+        raise VigieError(f"{path}: {where}not valid YAML ({problem})") from None
+    except ValueError as exc:  # PyYAML builds dates: 2026-13-45 passes the parser, not here
+        raise VigieError(f"{path}: {_bad_scalar(text)}is not a valid value ({exc})") from None
+    if data is None:
+        raise VigieError(f"{path}: is empty (start from a template: vigie risk new -t election-fr)")
     if not isinstance(data, dict):
         raise VigieError(f"{path}: a study must be a mapping at the top level")
     return data

@@ -143,5 +143,12 @@ def evidence(
         raise StudyError("updated study", rep.errors)
     version = new["study"]["version"]
     target = out or study.with_name(f"{study.stem}-v{version}{study.suffix}")
-    write_study(new, target)
+    original = None
+    if study.suffix.lower() != ".json":  # keep the analyst's comments and layout
+        original = (study.read_text(encoding="utf-8"), raw)
+    warning = write_study(new, target, original=original)
+    if warning:
+        from vigie.progress import err_console
+
+        err_console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
     typer.echo(f"wrote {target} (version {version}); the changes are flagged as forced values")

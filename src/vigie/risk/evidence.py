@@ -21,7 +21,7 @@ The rule, stated so that an analyst can check it by hand:
 
 Nothing changes silently: ``accept`` writes an updated copy of the study where each accepted
 change is a *forced* likelihood with its evidence as justification, a dated note, and a minor
-version bump.
+version bump; a YAML study keeps its comments and layout (only those fields are edited).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from vigie.errors import VigieError
 from vigie.risk import scales
@@ -94,6 +96,53 @@ def supports(referenced: str, observed: str) -> bool:
     return observed == referenced or observed.startswith(referenced + ".")
 
 
+def _index_entry(where: Path, tid: str, e: Any) -> dict[str, Any]:
+    """One ``techniques`` entry of a manifest, checked: a hand-edited or truncated manifest
+    must give a clear error naming the field, not a traceback."""
+    if not isinstance(e, dict):
+        raise VigieError(f"{where}: techniques.{tid} is not an object")
+    groups = e.get("groups", [])
+    if not isinstance(groups, list):
+        raise VigieError(f"{where}: techniques.{tid}.groups must be a list of group ids")
+    out: dict[str, Any] = {"groups": [str(g) for g in groups]}
+    for name, kind in (("accounts", int), ("max_score", float)):
+        value = e.get(name, 0)
+        try:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise TypeError
+            out[name] = kind(value)
+        except (TypeError, ValueError):
+            raise VigieError(
+                f"{where}: techniques.{tid}.{name} must be a number (got {value!r})"
+            ) from None
+    return out
+
+
+def _rebuilt_index(f: Findings) -> dict[str, dict[str, Any]]:
+    """The techniques index rebuilt from ``groups.parquet`` and ``members.parquet``."""
+
+    def read(name: str) -> pa.Table:
+        try:
+            return f.table(name)
+        except (pa.ArrowException, ValueError) as exc:
+            raise VigieError(f"{f.table_path(name)}: cannot be read ({exc})") from None
+
+    groups = read("groups")
+    if not groups.num_rows:
+        return {}
+    members = read("members")
+    try:
+        return techniques_index(groups, members)
+    except KeyError as exc:
+        missing = exc.args[0] if exc.args else exc
+        raise VigieError(
+            f"{f.path}: groups.parquet or members.parquet lacks a column ({missing}); "
+            "was it written by vigie detect?"
+        ) from None
+    except (TypeError, ValueError, pa.ArrowException) as exc:
+        raise VigieError(f"{f.path}: groups.parquet has unusable values ({exc})") from None
+
+
 def observed_techniques(findings: str | Path) -> dict[str, Observation]:
     """The techniques observed in a Findings folder.
 
@@ -101,33 +150,38 @@ def observed_techniques(findings: str | Path) -> dict[str, Observation]:
     folder), rebuilds it from ``groups.parquet`` and ``members.parquet``. Groups listed in
     ``groups.parquet`` but absent from the index are merged in, so neither source is ignored.
     """
-    f = Findings(Path(findings)).check()
-    index: dict[str, Any] = dict(f.manifest().get("techniques") or {})
-    groups = f.groups()
-    if groups.num_rows:
-        rebuilt = techniques_index(groups, f.members())
-        for tid, entry in rebuilt.items():
-            cur = index.get(tid)
-            if cur is None:
-                index[tid] = entry
-            else:
-                merged = sorted(set(cur.get("groups", [])) | set(entry["groups"]))
-                index[tid] = {
-                    "groups": merged,
-                    "accounts": max(int(cur.get("accounts", 0)), int(entry["accounts"])),
-                    "max_score": max(float(cur.get("max_score", 0)), float(entry["max_score"])),
-                }
-    out: dict[str, Observation] = {}
-    for tid, e in index.items():
-        if not isinstance(e, dict):
-            raise VigieError(f"{f.manifest_path}: techniques.{tid} is not an object")
-        out[tid] = Observation(
-            technique=tid,
-            groups=tuple(e.get("groups", [])),
-            accounts=int(e.get("accounts", 0)),
-            max_score=float(e.get("max_score", 0.0)),
+    path = Path(findings)
+    if path.is_file():
+        raise VigieError(f"{path}: is a file; give the Findings folder written by vigie detect")
+    f = Findings(path).check()
+    manifest = f.manifest()
+    if not isinstance(manifest, dict):
+        raise VigieError(f"{f.manifest_path}: must be a JSON object")
+    raw_index = manifest.get("techniques") or {}
+    if not isinstance(raw_index, dict):
+        raise VigieError(
+            f"{f.manifest_path}: techniques must be an object mapping DISARM ids to their groups"
         )
-    return out
+    index = {str(t): _index_entry(f.manifest_path, t, e) for t, e in raw_index.items()}
+    for tid, entry in _rebuilt_index(f).items():
+        cur = index.get(tid)
+        if cur is None:
+            index[tid] = entry
+        else:
+            index[tid] = {
+                "groups": sorted(set(cur["groups"]) | set(entry["groups"])),
+                "accounts": max(cur["accounts"], int(entry["accounts"])),
+                "max_score": max(cur["max_score"], float(entry["max_score"])),
+            }
+    return {
+        tid: Observation(
+            technique=tid,
+            groups=tuple(e["groups"]),
+            accounts=e["accounts"],
+            max_score=e["max_score"],
+        )
+        for tid, e in index.items()
+    }
 
 
 def _ancestors(preds: dict[str, list[str]], start: set[str]) -> set[str]:

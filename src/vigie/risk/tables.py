@@ -130,13 +130,32 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def write_study(data: dict[str, Any], path: Path) -> None:
-    """Write a study atomically, as JSON for ``.json`` files, else YAML (order kept)."""
+def write_study(
+    data: dict[str, Any], path: Path, *, original: tuple[str, dict[str, Any]] | None = None
+) -> str | None:
+    """Write a study atomically, as JSON for ``.json`` files, else YAML (order kept).
+
+    ``original`` is the YAML text the study was read from and its plain reading: the new YAML
+    is then that text with only the changed fields edited, so the analyst's comments and layout
+    survive. Returns a warning when they could not be kept (the study is still written).
+    """
+    from vigie.risk.roundtrip import RoundTripError, update_yaml
+
+    warning = None
+    text = None
+    if original is not None and path.suffix.lower() != ".json":
+        try:
+            text = update_yaml(original[0], original[1], data)
+        except RoundTripError as exc:
+            warning = f"{path}: written without the original's comments and layout ({exc})"
     with atomic_file(path) as fh:
-        if path.suffix.lower() == ".json":
+        if text is not None:
+            fh.write(text)
+        elif path.suffix.lower() == ".json":
             json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
             fh.write("\n")
         else:
             yaml.dump(
                 data, fh, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100
             )
+    return warning

@@ -1,7 +1,8 @@
 """The study templates shipped as package data (``vigie/risk/templates/*.yaml``).
 
 Why copy the text rather than dump a model: the templates are commented for the analyst who
-edits them by hand, and the comments must survive ``vigie risk new``.
+edits them by hand, and the comments must survive ``vigie risk new`` (and ``vigie risk
+evidence --accept``, which edits only the changed fields: see ``roundtrip.py``).
 """
 
 from __future__ import annotations
