@@ -126,6 +126,16 @@ def describe_group(g: SharedGroup) -> str:
     return " ".join(parts)
 
 
+def red_recipients_line(view: ShareView) -> str | None:
+    """For a TLP:RED view, the sentence naming the individuals the policy let it reach
+    (``None`` otherwise). STIX and MISP both carry it, so a RED export always says who may
+    read it, whatever its format."""
+    d = view.decision
+    if view.tlp is TLP.RED and d is not None and d.recipients:
+        return "TLP:RED, for the eyes of: " + ", ".join(d.recipients) + " only."
+    return None
+
+
 def findings_tlp(findings: Findings) -> TLP | None:
     """The marking an analyst set in the Findings manifest (key ``tlp``), if any."""
     raw = findings.manifest().get("tlp")
