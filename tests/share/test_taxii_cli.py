@@ -156,3 +156,33 @@ def test_bad_config_names_the_field(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_:  # the CLI shows it as one line, exit code 2
         main(["share", "audit", "--config", str(cfg), "--verify"])
     assert exit_.value.code == 2
+
+
+def test_config_reports_every_problem_at_once(tmp_path: Path) -> None:
+    """Schema errors, the reserved root name and default_tlp > max_tlp in one message
+    (the reserved name used to appear only once the schema errors were fixed)."""
+    cfg = tmp_path / "server.yaml"
+    bad = {
+        "page_size": 0,
+        "api_roots": [
+            {
+                "name": "taxii2",
+                "collections": [
+                    {"name": "c", "max_tlp": "PURPLE"},
+                    {"name": "d", "max_tlp": "GREEN", "default_tlp": "AMBER"},
+                ],
+            }
+        ],
+    }
+    cfg.write_text(yaml.safe_dump(bad), "utf-8")
+    with pytest.raises(InputError) as err:
+        load_config(cfg)
+    message = str(err.value)
+    assert "page_size: Input should be greater than or equal to 1 (got 0)" in message
+    assert "api_roots[0].collections[0].max_tlp: 'PURPLE' is not a TLP 2.0 level" in message
+    assert "api_roots[0].collections[1]: default_tlp TLP:AMBER is above max_tlp" in message
+    assert "api_roots[0].name: 'taxii2' is reserved" in message
+    # alone, each check still reports
+    cfg.write_text(yaml.safe_dump({"api_roots": [{"name": "compare"}, {"name": "compare"}]}))
+    with pytest.raises(InputError, match="'compare' is reserved.*'compare' used twice"):
+        load_config(cfg)
