@@ -199,3 +199,32 @@ def test_export_refusals_are_user_errors(capsys, findings, tmp_path):
         str(tmp_path / "s.sqlite"),
     )
     assert code == 2 and "not found" in err
+
+
+def test_example_registry_warning_says_how_it_was_resolved(capsys, tmp_path, monkeypatch):
+    """$VIGIE_PARTNERS pointing at the example used to warn "no partners registry given"."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIGIE_PARTNERS", raising=False)
+
+    def warning() -> str:
+        code, _, err = run(capsys, "share", "partners", "--json")
+        assert code == 0
+        return " ".join(err.split())
+
+    assert warning().startswith("warning: no partners registry given")
+    monkeypatch.setenv("VIGIE_PARTNERS", EXAMPLE)
+    env = warning()
+    assert "no partners registry given" not in env
+    assert "$VIGIE_PARTNERS names the shipped example registry (fictional partners)" in env
+    code, _, err = run(capsys, "share", "partners", "--partners", EXAMPLE)
+    assert "--partners names the shipped example registry" in " ".join(err.split())
+    own = tmp_path / "partners.yaml"
+    own.write_text(
+        yaml.safe_dump(
+            {"partners": [{"name": "a", "sector": "ngo", "trust": 2, "max_tlp": "GREEN"}]}
+        )
+    )
+    monkeypatch.setenv("VIGIE_PARTNERS", str(own))
+    assert warning() == ""  # a real registry: nothing to warn about
+    monkeypatch.delenv("VIGIE_PARTNERS")
+    assert warning() == ""  # ./partners.yaml is found

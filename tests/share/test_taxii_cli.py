@@ -158,6 +158,53 @@ def test_bad_config_names_the_field(tmp_path: Path) -> None:
     assert exit_.value.code == 2
 
 
+def test_audit_table_is_readable_at_80_columns(tmp_path: Path) -> None:
+    """Every field shows at 80 columns (it used to show only "detail", all else empty)."""
+    import os
+
+    from vigie.share.audit import AuditLog
+    from vigie.share.taxii.store import Store
+
+    cfg = _write_setup(tmp_path)
+    store = Store(load_config(cfg).resolved_db_url())
+    log = AuditLog(store)
+    log.append(
+        "agence-etat/analyste.a@example.gouv",
+        "object.served",
+        object_id="indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        collection="2f6b8c1e-3a7d-4c2b-9e1f-0a5d6c7b8e91",
+        marking="amber+strict",
+        detail={"form": "full", "variant": "redacted on the fly", "endpoint": "objects"},
+    )
+    log.append("-", "auth.refused", detail={"reason": "bad password"})
+    store.dispose()
+    res = subprocess.run(
+        [sys.executable, "-m", "vigie.cli", "share", "audit", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    text = res.stdout
+    for value in (
+        "seq",
+        "agence-etat/analyste",  # the actor folds onto a second line
+        ".a@example.gouv",
+        "object.served",
+        "AMBER+STRICT",
+        "indicator--8e2e2d2b",
+        '{"endpoint": "objects"',
+        "auth.refused",
+        '{"reason": "bad passwo',
+    ):
+        assert value in text, value
+    date = lines[2].split()[1]  # first entry: seq, date, actor, TLP, object
+    assert lines[2].split()[0] == "1" and len(date) == 10 and date[4] == "-"
+
+
 def test_config_reports_every_problem_at_once(tmp_path: Path) -> None:
     """Schema errors, the reserved root name and default_tlp > max_tlp in one message
     (the reserved name used to appear only once the schema errors were fixed)."""
