@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -203,6 +204,54 @@ def test_audit_table_is_readable_at_80_columns(tmp_path: Path) -> None:
         assert value in text, value
     date = lines[2].split()[1]  # first entry: seq, date, actor, TLP, object
     assert lines[2].split()[0] == "1" and len(date) == 10 and date[4] == "-"
+
+
+def _exit_code(argv: list[str]) -> int:
+    """Run the CLI in-process; its exit code (typer exits even on success)."""
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_printed_example_config_starts_as_printed(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`serve --print-example` > server.yaml, then serve: no missing file stops it."""
+    from vigie.share.partners import example_partners_path, load_partners
+    from vigie.share.taxii import server as srv
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIGIE_PARTNERS", raising=False)
+    assert _exit_code(["share", "serve", "--print-example"]) == 0
+    cfg_path = tmp_path / "server.yaml"
+    cfg_path.write_text(capsys.readouterr().out, "utf-8")
+
+    cfg = load_config(cfg_path)
+    assert cfg.compare.items is None and cfg.partners is None
+    state = srv.state_from_config(cfg)  # build_state: database, registry, routes
+    assert len(state.registry) == len(load_partners(example_partners_path()))
+    assert [r.name for r in cfg.api_roots] == ["community", "trusted"]
+    state.store.dispose()
+
+    started: list[Any] = []
+    monkeypatch.setattr(srv, "serve", lambda state, *a, **k: started.append(state))
+    # the real startup, minus uvicorn
+    assert _exit_code(["share", "serve", "--config", str(cfg_path)]) == 0
+    assert len(started) == 1 and started[0].compare is None
+    err = capsys.readouterr().err
+    assert "no partners registry given" in " ".join(err.split())
+    started[0].store.dispose()
+
+    # a configured comparison list that does not exist is one clear, actionable error
+    text = cfg_path.read_text("utf-8").replace("# items: compare", "items: compare")
+    cfg_path.write_text(text, "utf-8")
+    assert _exit_code(["share", "serve", "--config", str(cfg_path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "compare.items:" in err and "compare-items.txt not found" in err
+    assert "--no-compare" in err and "Traceback" not in err
+    assert _exit_code(["share", "serve", "--config", str(cfg_path), "--no-compare"]) == 0
+    assert len(started) == 2
+    started[1].store.dispose()
 
 
 def test_config_reports_every_problem_at_once(tmp_path: Path) -> None:
