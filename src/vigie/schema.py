@@ -259,11 +259,32 @@ class Findings:
         return self.path / f"{name}.parquet"
 
     def check(self) -> Findings:
+        """Raise a clear error unless this is a Findings folder.
+
+        Why the manifest's ``kind`` is read: a Dataset folder has a ``manifest.json`` too,
+        and taking one for Findings would export or score an empty set of groups without a
+        word. A manifest without ``kind`` (written by hand) is accepted only beside a
+        ``groups.parquet``.
+        """
         if not self.path.is_dir():
             raise VigieError(f"{self.path}: no such Findings folder")
         if not self.manifest_path.exists():
             raise VigieError(f"{self.path}: not a vigie Findings folder (manifest.json missing)")
-        return self
+        manifest = read_json(self.manifest_path)
+        kind = manifest.get("kind") if isinstance(manifest, dict) else None
+        if kind == self.KIND:
+            return self
+        if kind == Dataset.KIND:
+            raise VigieError(
+                f"{self.path}: this is a Dataset, not a Findings folder (run vigie detect first)"
+            )
+        if kind is None and isinstance(manifest, dict) and self.table_path("groups").exists():
+            return self
+        what = f"kind {kind!r}" if kind is not None else "no 'kind'"
+        raise VigieError(
+            f"{self.path}: not a vigie Findings folder ({self.manifest_path.name} has {what}, "
+            f"expected {self.KIND!r})"
+        )
 
     def manifest(self) -> dict[str, Any]:
         return read_json(self.manifest_path)

@@ -10,9 +10,16 @@ from _findings import PRIVATE_NOTE, PUBLIC_NOTE, URL_A, URL_B, make_findings
 from pymisp import MISPEvent
 
 from vigie import disarm
-from vigie.share.misp_export import distribution_for, export_misp, galaxy_tag, write_misp
+from vigie.errors import VigieError
+from vigie.share.misp_export import (
+    ALLOWED_DISTRIBUTIONS,
+    distribution_for,
+    export_misp,
+    galaxy_tag,
+    write_misp,
+)
 from vigie.share.partners import example_partners_path, load_partners
-from vigie.share.policy import hash_value
+from vigie.share.policy import decide, hash_value
 from vigie.share.tlp import TLP
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
@@ -107,12 +114,93 @@ def test_distribution_mapping(findings):
     assert distribution_for(TLP.GREEN, plat) == (4, "elections-platforms")
     assert distribution_for(TLP.GREEN, obs) == (1, None)
     assert distribution_for(TLP.AMBER, obs) == (0, None)
+    # AMBER, AMBER+STRICT and RED never reach a sharing group (several organisations)
+    assert distribution_for(TLP.AMBER, plat) == (0, None)
+    assert distribution_for(TLP.AMBER_STRICT, plat) == (0, None)
+    assert distribution_for(TLP.RED, REG.get("agence-etat")) == (0, None)
     assert distribution_for(TLP.RED, None) == (0, None)
+    # (this export used to go to the partner's sharing group, distribution 4: a TLP breach)
     exp = export_misp(findings, tlp="AMBER+STRICT", partner=plat, now=NOW)
     back = MISPEvent()
     back.load(exp.event.to_json())
-    assert int(back.distribution) == 4 and back.SharingGroup.name == "elections-platforms"
+    assert int(back.distribution) == 0 and not back.get("SharingGroup")
     assert "tlp:amber+strict" in {t.name for t in back.tags}
+    green = export_misp(findings, tlp="GREEN", partner=plat, now=NOW)
+    back = MISPEvent()
+    back.load(green.event.to_json())
+    assert int(back.distribution) == 4 and back.SharingGroup.name == "elections-platforms"
+
+
+def _distributions(event: MISPEvent) -> set[int]:
+    """Distributions of every attribute and object of an event (not the event itself)."""
+    out = {int(a.distribution) for a in event.attributes}
+    for o in event.objects:
+        out.add(int(o.distribution))
+        out |= {int(a.distribution) for a in o.attributes}
+    return out
+
+
+# the widest MISP distribution each TLP 2.0 marking allows, written out independently of
+# ALLOWED_DISTRIBUTIONS: 0 org, 1 community, 2 connected, 3 all, 4 sharing group
+_WIDEST_OK = {
+    TLP.CLEAR: {0, 1, 2, 3, 4},
+    TLP.GREEN: {0, 1, 4},
+    TLP.AMBER: {0},
+    TLP.AMBER_STRICT: {0},
+    TLP.RED: {0},
+}
+
+
+@pytest.mark.parametrize("tlp", list(TLP))
+def test_no_event_wider_than_its_marking(findings, tlp):
+    """Every registry partner (and unregistered/internal) x every marking: the policy-allowed
+    exports never get a distribution wider than the marking, and objects inherit it."""
+    assert ALLOWED_DISTRIBUTIONS == _WIDEST_OK
+    exported = 0
+    for partner in [None, *(REG.get(n) for n in REG.names())]:
+        level, group = distribution_for(tlp, partner)
+        assert level in _WIDEST_OK[tlp], (partner, tlp)
+        assert (level == 4) == (group is not None)
+        if partner is None:
+            continue  # internal export; checked through distribution_for above
+        if not decide(partner, tlp).allowed:
+            with pytest.raises(VigieError):
+                export_misp(findings, tlp=tlp, partner=partner, now=NOW)
+            continue
+        back = MISPEvent()
+        back.load(export_misp(findings, tlp=tlp, partner=partner, now=NOW).event.to_json())
+        assert int(back.distribution) in _WIDEST_OK[tlp], (partner.name, tlp)
+        assert _distributions(back) == {5}  # every attribute and object inherits the event
+        assert tlp.misp_tag in {t.name for t in back.tags}
+        exported += 1
+    assert exported == sum(decide(REG.get(n), tlp).allowed for n in REG.names())
+
+
+def test_red_event_names_its_recipients(findings):
+    agence = REG.get("agence-etat")
+    one = export_misp(findings, tlp="RED", partner=agence, recipient="analyste.a@example.gouv")
+    ev = one.event
+    assert int(ev.distribution) == 0
+    line = "TLP:RED, for the eyes of: analyste.a@example.gouv only."
+    assert ev.info.endswith(line)
+    named = [a for a in ev.attributes if a.comment == "TLP:RED named recipients"]
+    assert [a.value for a in named] == [line]
+    both = export_misp(findings, tlp="RED", partner=agence, now=NOW).event
+    line = "TLP:RED, for the eyes of: analyste.a@example.gouv, analyste.b@example.gouv only."
+    assert both.info.endswith(line)
+    # the STIX export names the same people
+    from vigie.share.stix_export import export_stix
+
+    bundle = export_stix(findings, tlp="RED", partner=agence, now=NOW, validate=False).bundle
+    grouping = next(o for o in bundle["objects"] if o["type"] == "grouping")
+    assert grouping["description"].endswith(line)
+    # a non-RED event names no one
+    amber = export_misp(findings, tlp="AMBER", partner=agence, now=NOW).event
+    assert "eyes of" not in amber.info
+    assert not [a for a in amber.attributes if a.comment == "TLP:RED named recipients"]
+    # a RED recipient the partner does not name is refused
+    with pytest.raises(VigieError, match="not a named TLP:RED recipient"):
+        export_misp(findings, tlp="RED", partner=agence, recipient="eve@example.org")
 
 
 def test_reexport_identical_and_written(findings, tmp_path):

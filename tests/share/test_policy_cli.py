@@ -80,6 +80,39 @@ def test_check_findings_allowed_and_denied(capsys, findings):
     assert json.loads(out)["allowed"] is False
 
 
+def test_check_refuses_a_dataset_given_as_findings(capsys, findings):
+    dataset = findings.parent / "dataset"  # written by make_findings beside the Findings
+    code, out, err = run(
+        capsys, "share", "check", str(dataset), "--partner", "observatoire", "--partners", EXAMPLE
+    )
+    assert code == 2 and out == ""
+    flat = " ".join(err.split())  # the console wraps long lines
+    assert f"{dataset}: this is a Dataset, not a Findings folder (run vigie detect first)" in flat
+    assert "Traceback" not in err
+
+
+def test_findings_check_reads_the_manifest_kind(findings, tmp_path):
+    from vigie.errors import VigieError
+    from vigie.schema import Findings, write_json
+
+    assert Findings(findings).check().path == findings
+    with pytest.raises(VigieError, match="this is a Dataset, not a Findings folder"):
+        Findings(findings.parent / "dataset").check()
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    write_json(odd / "manifest.json", {"kind": "report"})
+    with pytest.raises(VigieError, match="manifest.json has kind 'report', expected 'findings'"):
+        Findings(odd).check()
+    write_json(odd / "manifest.json", {})  # no kind and no groups table: not Findings
+    with pytest.raises(VigieError, match="manifest.json has no 'kind'"):
+        Findings(odd).check()
+    # a hand-written manifest without kind is accepted beside a groups table
+    manifest = json.loads((findings / "manifest.json").read_text())
+    del manifest["kind"]
+    write_json(findings / "manifest.json", manifest)
+    assert Findings(findings).check().path == findings
+
+
 def test_export_then_check_and_import_the_bundle(capsys, findings, tmp_path):
     out_stix, out_misp = tmp_path / "b.json", tmp_path / "e.json"
     code, out, err = run(
@@ -166,3 +199,32 @@ def test_export_refusals_are_user_errors(capsys, findings, tmp_path):
         str(tmp_path / "s.sqlite"),
     )
     assert code == 2 and "not found" in err
+
+
+def test_example_registry_warning_says_how_it_was_resolved(capsys, tmp_path, monkeypatch):
+    """$VIGIE_PARTNERS pointing at the example used to warn "no partners registry given"."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIGIE_PARTNERS", raising=False)
+
+    def warning() -> str:
+        code, _, err = run(capsys, "share", "partners", "--json")
+        assert code == 0
+        return " ".join(err.split())
+
+    assert warning().startswith("warning: no partners registry given")
+    monkeypatch.setenv("VIGIE_PARTNERS", EXAMPLE)
+    env = warning()
+    assert "no partners registry given" not in env
+    assert "$VIGIE_PARTNERS names the shipped example registry (fictional partners)" in env
+    code, _, err = run(capsys, "share", "partners", "--partners", EXAMPLE)
+    assert "--partners names the shipped example registry" in " ".join(err.split())
+    own = tmp_path / "partners.yaml"
+    own.write_text(
+        yaml.safe_dump(
+            {"partners": [{"name": "a", "sector": "ngo", "trust": 2, "max_tlp": "GREEN"}]}
+        )
+    )
+    monkeypatch.setenv("VIGIE_PARTNERS", str(own))
+    assert warning() == ""  # a real registry: nothing to warn about
+    monkeypatch.delenv("VIGIE_PARTNERS")
+    assert warning() == ""  # ./partners.yaml is found

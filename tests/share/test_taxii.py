@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
 from vigie.share.audit import AuditLog
 from vigie.share.partners import parse_partners
+from vigie.share.policy import hash_account, hash_value
 from vigie.share.taxii.app import build_state, create_app
 from vigie.share.taxii.auth import set_password
 from vigie.share.taxii.config import collection_id, load_config, parse_config
@@ -180,8 +182,11 @@ def test_add_and_get_objects_with_filters_and_paging(server: dict[str, Any]) -> 
     newer = reader.get_objects(added_after=last)
     assert [o["id"] for o in newer["objects"]] == [indicator(50)["id"]]
 
-    one = reader.get_object(objects[0]["id"])
-    assert one["objects"][0]["pattern"] == objects[0]["pattern"]
+    one = reader.get_object(objects[0]["id"])  # trust 1 reads the hashed form
+    digest = hash_value("https://example.org/1")
+    assert one["objects"][0]["pattern"] == f"[url:x_vigie_sha256 = '{digest}']"
+    full = writer.get_object(objects[0]["id"])  # trust 4 reads it as written
+    assert full["objects"][0]["pattern"] == objects[0]["pattern"]
     manifest = reader.get_manifest()
     assert len(manifest["objects"]) == 9
     assert manifest["objects"][0]["media_type"] == "application/stix+json;version=2.1"
@@ -289,6 +294,111 @@ def test_audit_records_who_what_when_marking(server: dict[str, Any]) -> None:
     row = next(audit.rows(action="object.served"))
     assert row.as_dict()["detail"]["form"] == "hashed"
     assert row.ts is not None and audit.verify().ok
+    # what was served in the hashed form is the hashed indicator, not the raw URL
+    served_obj = coll(server, "newsroom").get_object(green["id"])["objects"][0]
+    assert "https://example.org/41" not in json.dumps(served_obj)
+    assert served_obj["pattern"] == (
+        f"[url:x_vigie_sha256 = '{hash_value('https://example.org/41')}']"
+    )
+
+
+CLEAR_URL = "https://leak.example/files?id=it's"  # a quote, escaped in the pattern
+OTHER_URL = "https://news.example/article-1"
+
+
+def partner_objects() -> list[dict[str, Any]]:
+    """What a partner may add: a URL indicator, a URL and an account observable (also
+    embedded in an observed-data), an account-id indicator, a note quoting a URL."""
+    marking = {"object_marking_refs": [TLP.GREEN.stix_id]}
+    stamp = {"created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z"}
+    escaped = CLEAR_URL.replace("'", "\\'")
+    return [
+        indicator(
+            70,
+            pattern=f"[url:value = '{escaped}']",
+            name=f"pushed link {CLEAR_URL}",
+            description=f"Seen at {OTHER_URL}.",
+        ),
+        indicator(
+            71,
+            pattern="[user-account:user_id = '9876543210' AND "
+            "user-account:account_type = 'twitter']",
+            description="Posts by account 9876543210.",
+        ),
+        {
+            "type": "url",
+            "spec_version": "2.1",
+            "id": f"url--{uuid.UUID(int=72, version=4)}",
+            "value": OTHER_URL,
+            **marking,
+        },
+        {
+            "type": "user-account",
+            "spec_version": "2.1",
+            "id": f"user-account--{uuid.UUID(int=73, version=4)}",
+            "user_id": "9876543210",
+            "account_type": "twitter",
+            "account_login": "troll_farm_42",
+            "display_name": "Troll Farm",
+            **marking,
+        },
+        {
+            "type": "observed-data",
+            "spec_version": "2.1",
+            "id": f"observed-data--{uuid.UUID(int=74, version=4)}",
+            **stamp,
+            "first_observed": "2026-01-01T00:00:00Z",
+            "last_observed": "2026-01-01T00:00:00Z",
+            "number_observed": 1,
+            "objects": {"0": {"type": "url", "value": CLEAR_URL}},
+            **marking,
+        },
+        {
+            "type": "note",
+            "spec_version": "2.1",
+            "id": f"note--{uuid.UUID(int=75, version=4)}",
+            **stamp,
+            "content": f"Coordinated push of {OTHER_URL}.",
+            "object_refs": [f"indicator--{uuid.UUID(int=70, version=4)}"],
+            **marking,
+        },
+    ]
+
+
+@pytest.mark.filterwarnings("ignore:The 'objects' property of observed-data is deprecated")
+def test_hashed_reader_never_gets_clear_urls_or_account_ids(server: dict[str, Any]) -> None:
+    objects = partner_objects()
+    status = coll(server, "state").add_objects({"objects": objects})
+    assert status.success_count == len(objects)
+    clear = (CLEAR_URL, "leak.example", OTHER_URL, "news.example", "9876543210")
+    handles = ("troll_farm_42", "Troll Farm")
+
+    full = {o["id"]: o for o in coll(server, "state").get_objects()["objects"]}
+    assert full == {o["id"]: o for o in objects}  # trust 4: exactly as added
+
+    for user in ("newsroom", "ngo"):  # trust 1 and 2: hashed form
+        got = coll(server, user).get_objects()["objects"]
+        assert {o["id"] for o in got} == {o["id"] for o in objects}  # ids kept for matching
+        text = json.dumps(got, ensure_ascii=False)
+        for value in (*clear, *handles):
+            assert value not in text, (user, value)
+        by_id = {o["id"]: o for o in got}
+        url_hash, other_hash = hash_value(CLEAR_URL), hash_value(OTHER_URL)
+        account_hash = hash_account("twitter", "9876543210")
+        # the same hashes as our own hashed exports (policy.hash_value / hash_account)
+        assert by_id[objects[0]["id"]]["pattern"] == f"[url:x_vigie_sha256 = '{url_hash}']"
+        assert by_id[objects[0]["id"]]["description"] == f"Seen at sha256 {other_hash}."
+        assert by_id[objects[0]["id"]]["name"] == f"pushed link sha256 {url_hash}"
+        assert by_id[objects[1]["id"]]["pattern"] == (
+            f"[user-account:user_id = '{account_hash}' AND user-account:account_type = 'twitter']"
+        )
+        assert by_id[objects[1]["id"]]["description"] == f"Posts by account sha256 {account_hash}."
+        assert by_id[objects[2]["id"]]["x_vigie_sha256"] == other_hash
+        account = by_id[objects[3]["id"]]
+        assert account["user_id"] == account_hash and account["x_vigie_hashed"] == ["user_id"]
+        assert "account_login" not in account and "display_name" not in account
+        assert by_id[objects[4]["id"]]["objects"]["0"]["x_vigie_sha256"] == url_hash
+        assert by_id[objects[5]["id"]]["content"] == f"Coordinated push of sha256 {other_hash}."
 
 
 ACCEPT = {"Accept": "application/taxii+json;version=2.1"}

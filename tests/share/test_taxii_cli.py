@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -156,3 +157,128 @@ def test_bad_config_names_the_field(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_:  # the CLI shows it as one line, exit code 2
         main(["share", "audit", "--config", str(cfg), "--verify"])
     assert exit_.value.code == 2
+
+
+def test_audit_table_is_readable_at_80_columns(tmp_path: Path) -> None:
+    """Every field shows at 80 columns (it used to show only "detail", all else empty)."""
+    import os
+
+    from vigie.share.audit import AuditLog
+    from vigie.share.taxii.store import Store
+
+    cfg = _write_setup(tmp_path)
+    store = Store(load_config(cfg).resolved_db_url())
+    log = AuditLog(store)
+    log.append(
+        "agence-etat/analyste.a@example.gouv",
+        "object.served",
+        object_id="indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        collection="2f6b8c1e-3a7d-4c2b-9e1f-0a5d6c7b8e91",
+        marking="amber+strict",
+        detail={"form": "full", "variant": "redacted on the fly", "endpoint": "objects"},
+    )
+    log.append("-", "auth.refused", detail={"reason": "bad password"})
+    store.dispose()
+    res = subprocess.run(
+        [sys.executable, "-m", "vigie.cli", "share", "audit", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    text = res.stdout
+    for value in (
+        "seq",
+        "agence-etat/analyste",  # the actor folds onto a second line
+        ".a@example.gouv",
+        "object.served",
+        "AMBER+STRICT",
+        "indicator--8e2e2d2b",
+        '{"endpoint": "objects"',
+        "auth.refused",
+        '{"reason": "bad passwo',
+    ):
+        assert value in text, value
+    date = lines[2].split()[1]  # first entry: seq, date, actor, TLP, object
+    assert lines[2].split()[0] == "1" and len(date) == 10 and date[4] == "-"
+
+
+def _exit_code(argv: list[str]) -> int:
+    """Run the CLI in-process; its exit code (typer exits even on success)."""
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_printed_example_config_starts_as_printed(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`serve --print-example` > server.yaml, then serve: no missing file stops it."""
+    from vigie.share.partners import example_partners_path, load_partners
+    from vigie.share.taxii import server as srv
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIGIE_PARTNERS", raising=False)
+    assert _exit_code(["share", "serve", "--print-example"]) == 0
+    cfg_path = tmp_path / "server.yaml"
+    cfg_path.write_text(capsys.readouterr().out, "utf-8")
+
+    cfg = load_config(cfg_path)
+    assert cfg.compare.items is None and cfg.partners is None
+    state = srv.state_from_config(cfg)  # build_state: database, registry, routes
+    assert len(state.registry) == len(load_partners(example_partners_path()))
+    assert [r.name for r in cfg.api_roots] == ["community", "trusted"]
+    state.store.dispose()
+
+    started: list[Any] = []
+    monkeypatch.setattr(srv, "serve", lambda state, *a, **k: started.append(state))
+    # the real startup, minus uvicorn
+    assert _exit_code(["share", "serve", "--config", str(cfg_path)]) == 0
+    assert len(started) == 1 and started[0].compare is None
+    err = capsys.readouterr().err
+    assert "no partners registry given" in " ".join(err.split())
+    started[0].store.dispose()
+
+    # a configured comparison list that does not exist is one clear, actionable error
+    text = cfg_path.read_text("utf-8").replace("# items: compare", "items: compare")
+    cfg_path.write_text(text, "utf-8")
+    assert _exit_code(["share", "serve", "--config", str(cfg_path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "compare.items:" in err and "compare-items.txt not found" in err
+    assert "--no-compare" in err and "Traceback" not in err
+    assert _exit_code(["share", "serve", "--config", str(cfg_path), "--no-compare"]) == 0
+    assert len(started) == 2
+    started[1].store.dispose()
+
+
+def test_config_reports_every_problem_at_once(tmp_path: Path) -> None:
+    """Schema errors, the reserved root name and default_tlp > max_tlp in one message
+    (the reserved name used to appear only once the schema errors were fixed)."""
+    cfg = tmp_path / "server.yaml"
+    bad = {
+        "page_size": 0,
+        "api_roots": [
+            {
+                "name": "taxii2",
+                "collections": [
+                    {"name": "c", "max_tlp": "PURPLE"},
+                    {"name": "d", "max_tlp": "GREEN", "default_tlp": "AMBER"},
+                ],
+            }
+        ],
+    }
+    cfg.write_text(yaml.safe_dump(bad), "utf-8")
+    with pytest.raises(InputError) as err:
+        load_config(cfg)
+    message = str(err.value)
+    assert "page_size: Input should be greater than or equal to 1 (got 0)" in message
+    assert "api_roots[0].collections[0].max_tlp: 'PURPLE' is not a TLP 2.0 level" in message
+    assert "api_roots[0].collections[1]: default_tlp TLP:AMBER is above max_tlp" in message
+    assert "api_roots[0].name: 'taxii2' is reserved" in message
+    # alone, each check still reports
+    cfg.write_text(yaml.safe_dump({"api_roots": [{"name": "compare"}, {"name": "compare"}]}))
+    with pytest.raises(InputError, match="'compare' is reserved.*'compare' used twice"):
+        load_config(cfg)

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -53,6 +54,24 @@ def _config(path: Path | None):  # type: ignore[no-untyped-def]
     return load_config(path)
 
 
+def _server_registry(cfg, config: Path | None):  # type: ignore[no-untyped-def]
+    """The partners registry the server configuration names, warning (like the other
+    ``share`` commands) when it resolves to the shipped example of fictional partners."""
+    from rich.markup import escape
+
+    from vigie.progress import err_console
+    from vigie.share.partners import example_warning, load_partners
+
+    warning = example_warning(
+        cfg.partners_path(),
+        given_as=f"'partners' in {config}",
+        hint="Set partners: in the configuration or $VIGIE_PARTNERS.",
+    )
+    if warning:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", markup=True, highlight=False)
+    return load_partners(cfg.partners_path())
+
+
 def _store(cfg):  # type: ignore[no-untyped-def]
     from vigie.share.taxii.store import Store
 
@@ -89,7 +108,7 @@ def serve(
     from vigie.share.taxii.server import state_from_config
 
     cfg = _config(config)
-    state = state_from_config(cfg)
+    state = state_from_config(cfg, _server_registry(cfg, config))
     if cfg.compare.items and not no_compare:
         state.compare = service_from_config(cfg, audit=state.audit)
     roots = ", ".join(f"/{r.name}/ ({len(r.collections)} collections)" for r in cfg.api_roots)
@@ -118,7 +137,8 @@ def publish(
     from vigie.share.taxii.publish import publish_findings
     from vigie.share.taxii.server import state_from_config
 
-    state = state_from_config(_config(config))
+    cfg = _config(config)
+    state = state_from_config(cfg, _server_registry(cfg, config))
     report = publish_findings(state, findings, collection, tlp=tlp)
     stored = ", ".join(f"{k}: {v}" for k, v in sorted(report.stored.items())) or "nothing new"
     console.print(
@@ -141,12 +161,11 @@ def passwd(
     remove: bool = typer.Option(False, help="Revoke this credential instead of setting it."),
 ) -> None:
     """Set (or revoke) a partner's TAXII password; only its argon2 hash is stored."""
-    from vigie.share.partners import load_partners
     from vigie.share.taxii.access import RECIPIENT_SEP, resolve_caller
     from vigie.share.taxii.auth import check_password_quality, remove_password, set_password
 
     cfg = _config(config)
-    registry = load_partners(cfg.partners_path())
+    registry = _server_registry(cfg, config)
     user = partner if recipient is None else f"{partner}{RECIPIENT_SEP}{recipient}"
     caller = resolve_caller(registry, user)
     if caller is None:
@@ -200,22 +219,55 @@ def audit(
         for r in rows:
             sys.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
         return
-    from rich.table import Table
+    console.print(audit_table(rows, console.width))
 
-    table = Table("seq", "time (UTC)", "actor", "action", "object", "TLP")
-    table.add_column("detail", no_wrap=True, overflow="ellipsis")
-    for r in rows:
-        d = r.as_dict()
+
+def audit_table(rows: list[Any], width: int):  # type: ignore[no-untyped-def]
+    """The audit rows as a table that stays readable at ``width`` columns (80 and up).
+
+    Why this layout: seven bordered columns with a no-wrap detail left every column but
+    "detail" zero characters wide at 80 columns. Here each entry takes two lines: the date
+    over the time, the actor over the action, the object over the detail; short columns get
+    the width of their content, and the object and detail are cut with an ellipsis to what
+    is left (the full rows are in ``--json``).
+    """
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    entries = [r.as_dict() for r in rows]
+    seq_w = max([3, *(len(str(d["seq"])) for d in entries)])
+    longest_who = max([6, *(len(d[k]) for d in entries for k in ("actor", "action"))])
+    who_w = min(max(20, width // 4), longest_who)  # a longer actor folds onto more lines
+    tlp_w = max([3, *(len(d["marking"] or "-") for d in entries)])
+    # 5 columns: 4 boundaries of 3 characters (padding, rule, padding)
+    last_w = max(16, width - (seq_w + 10 + who_w + tlp_w) - 4 * 3)
+
+    def cut(text: str, style: str = "") -> Text:
+        t = Text(text, style=style)
+        t.truncate(last_w, overflow="ellipsis")
+        return t
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("seq", justify="right", no_wrap=True, width=seq_w)
+    table.add_column("time (UTC)", no_wrap=True, width=10)
+    table.add_column("actor / action", overflow="fold", width=who_w)
+    table.add_column("TLP", no_wrap=True, width=tlp_w)
+    table.add_column("object / detail", no_wrap=True, width=last_w)
+    for d in entries:
+        date, _, clock = d["ts"][:19].partition("T")
+        what = cut(d["object_id"] or d["collection"] or "-")
+        if d["detail"]:
+            what.append("\n")
+            what.append(cut(json.dumps(d["detail"], ensure_ascii=False), "dim"))
         table.add_row(
             str(d["seq"]),
-            d["ts"][:19],
-            d["actor"],
-            d["action"],
-            d["object_id"] or d["collection"] or "",
-            d["marking"] or "",
-            json.dumps(d["detail"], ensure_ascii=False)[:80],
+            f"{date}\n{clock}",
+            Text(f"{d['actor']}\n{d['action']}"),
+            (d["marking"] or "-").upper(),
+            what,
         )
-    console.print(table)
+    return table
 
 
 def compare(
@@ -251,7 +303,7 @@ def compare(
         if not is_loopback(host):
             raise VigieError("compare --serve binds loopback only; use `share serve` with TLS")
         cfg = _config(config)
-        state = state_from_config(cfg)
+        state = state_from_config(cfg, _server_registry(cfg, config))
         state.compare = cmp.service_from_config(
             cfg,
             audit=state.audit,

@@ -22,18 +22,15 @@ TLP_HELP = "TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED."
 
 
 def _registry(path: Path | None):
-    from vigie.progress import err_console
-    from vigie.share.partners import is_example_path, load_partners, resolve_partners_path
+    from rich.markup import escape
 
-    resolved = resolve_partners_path(path)
-    if is_example_path(resolved):
-        err_console.print(
-            "[yellow]warning:[/] no partners registry given: using the shipped example "
-            "(fictional partners). Pass --partners or set $VIGIE_PARTNERS.",
-            markup=True,
-            highlight=False,
-        )
-    return load_partners(resolved)
+    from vigie.progress import err_console
+    from vigie.share.partners import example_warning, load_partners
+
+    warning = example_warning(path)
+    if warning:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", markup=True, highlight=False)
+    return load_partners(path)
 
 
 def _print_decision(decision) -> None:

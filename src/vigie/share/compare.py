@@ -44,6 +44,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from vigie.errors import VigieError
@@ -387,6 +388,13 @@ def service_from_config(
     path = items_path or config.compare_items_path()
     if path is None:
         raise VigieError("nothing to compare: give --items or set compare.items in the config")
+    if items_path is None and not Path(path).exists():
+        # the configured list is optional: say how to do without it, not just "not found"
+        raise VigieError(
+            f"compare.items: {path} not found; create it (one identifier per line) or remove "
+            "compare.items from the configuration to serve TAXII without private comparison "
+            "(or run vigie share serve --no-compare)"
+        )
     items = load_items(path)
     chosen = backend or cfg.backend
     key = None

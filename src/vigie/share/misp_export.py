@@ -17,16 +17,28 @@ Mapping (reads the same redacted ``ShareView`` as the STIX export, so both leak 
   (dropped in the hashed form), referencing its narrative;
 - analyst notes the policy lets through → ``text`` attributes commented "analyst note".
 
-Distribution (``distribution_for``), from the marking and the partner:
+Distribution (``distribution_for``), from the marking and the partner. A MISP distribution
+is how far the *receiving* MISP may spread the event, so it must never be wider than TLP 2.0
+lets the marking travel (FIRST): a sharing group or a community is several organisations,
+which only CLEAR and GREEN allow.
 
-==========================  ===========================================================
-TLP:CLEAR                   3 — all communities
-partner with a sharing group 4 — that sharing group (``misp_sharing_group`` in the registry)
-TLP:GREEN                   1 — this community only
-AMBER, AMBER+STRICT, RED    0 — the receiving organisation only
-==========================  ===========================================================
+==============  ===============================================================
+TLP:CLEAR       3 — all communities (disclosure is not limited)
+TLP:GREEN       4 — the partner's sharing group (``misp_sharing_group`` in the
+                registry), else 1 — this community only
+TLP:AMBER       0 — the receiving organisation only (its clients, on need-to-know,
+                are the recipient's call; no other organisation in a sharing group)
+AMBER+STRICT    0 — the receiving organisation only
+TLP:RED         0 — the receiving organisation only, and the event names the
+                individual recipients the policy allowed (``info`` and a ``text``
+                attribute), as the STIX grouping does
+==============  ===============================================================
 
-Objects and attributes inherit the event's distribution (5). UUIDs are derived from the
+``ALLOWED_DISTRIBUTIONS`` lists, per marking, the distributions that are allowed; tests check
+every partner × marking against it.
+
+Objects and attributes are set to inherit the event's distribution (5) explicitly, so a
+receiving MISP's default attribute distribution cannot widen them. UUIDs are derived from the
 Findings and the form, so re-exports are identical. Every object is checked against its
 PyMISP template (known relations, required attributes) before the event is returned.
 """
@@ -44,7 +56,7 @@ from vigie import disarm
 from vigie.atomic import atomic_file
 from vigie.errors import VigieError
 from vigie.share.partners import Partner, Producer
-from vigie.share.shareable import ShareView, describe_group, prepare
+from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
 from vigie.share.stix_export import stable_uuid
 from vigie.share.tlp import TLP
 
@@ -61,13 +73,32 @@ _MICROBLOG_TYPES = {
 _ACCOUNT_TYPES = {"facebook", "twitter", "skype"}  # user-account template vocabulary we meet
 
 
+ALLOWED_DISTRIBUTIONS: dict[TLP, frozenset[int]] = {
+    TLP.CLEAR: frozenset({0, 1, 2, 3, 4}),
+    TLP.GREEN: frozenset({0, 1, 4}),
+    TLP.AMBER: frozenset({0}),
+    TLP.AMBER_STRICT: frozenset({0}),
+    TLP.RED: frozenset({0}),
+}
+"""The MISP distributions each marking allows (0 your organisation, 1 this community,
+2 connected communities, 3 all communities, 4 a sharing group)."""
+
+INHERIT = 5
+"""MISP distribution "inherit event": objects and attributes follow the event."""
+
+
 def distribution_for(tlp: TLP, partner: Partner | None) -> tuple[int, str | None]:
-    """MISP distribution level and sharing-group name for an export (see module docstring)."""
+    """MISP distribution level and sharing-group name for an export (see module docstring).
+
+    Only CLEAR and GREEN may leave the receiving organisation: a sharing group (several
+    organisations) is the community of a GREEN export, never the audience of AMBER,
+    AMBER+STRICT or RED.
+    """
     if tlp is TLP.CLEAR:
         return 3, None
-    if partner is not None and partner.misp_sharing_group:
-        return 4, partner.misp_sharing_group
     if tlp is TLP.GREEN:
+        if partner is not None and partner.misp_sharing_group:
+            return 4, partner.misp_sharing_group
         return 1, None
     return 0, None
 
@@ -104,6 +135,17 @@ def check_objects(event: Any) -> None:
             raise VigieError(f"MISP {obj.name} object is invalid: {exc}") from None
 
 
+def _inherit_distribution(event: Any) -> None:
+    """Set every object and attribute to "inherit event" (5): left unset, a receiving MISP
+    applies its own default attribute distribution, which may be wider than the marking."""
+    for attr in event.attributes:
+        attr.distribution = INHERIT
+    for obj in event.objects:
+        obj.distribution = INHERIT
+        for attr in obj.attributes:
+            attr.distribution = INHERIT
+
+
 def build_event(view: ShareView, partner: Partner | None, producer: Producer, now: datetime):
     """The MISP event (a ``pymisp.MISPEvent``) for an already-redacted view."""
     from pymisp import MISPEvent, MISPObject, MISPSharingGroup
@@ -117,6 +159,9 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
         f"vigie: coordinated inauthentic behaviour, {len(view.groups)} groups "
         f"({view.tlp.label}, {view.form.value} form, from {producer.name})"
     )
+    red_line = red_recipients_line(view)
+    if red_line:
+        ev.info += f". {red_line}"
     last = [g.last_seen for g in view.groups if g.last_seen is not None]
     ev.date = max(last).date() if last else date(now.year, now.month, now.day)
     ev.threat_level_id = 4
@@ -202,6 +247,12 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
             "text", n.text, category="Other", to_ids=False, comment=f"analyst note{where}"
         )
         attr.uuid = uid("note", str(i))
+    if red_line:
+        attr = ev.add_attribute(
+            "text", red_line, category="Other", to_ids=False, comment="TLP:RED named recipients"
+        )
+        attr.uuid = uid("red-recipients")
+    _inherit_distribution(ev)
     check_objects(ev)
     return ev
 

@@ -40,7 +40,9 @@ Public API (stable; the TAXII/audit half of ``vigie.share`` imports it):
 - ``parse_partners(data, source=…)`` validates an already-loaded mapping;
   ``load_partners(path=None)`` reads a YAML file (``None``: see ``resolve_partners_path``);
   ``resolve_partners_path(path)`` → explicit path, else ``$VIGIE_PARTNERS``, else
-  ``./partners.yaml``, else the shipped example (``is_example_path`` tells which).
+  ``./partners.yaml``, else the shipped example (``is_example_path`` tells which);
+  ``example_warning(path, given_as=…)`` → the warning to show when that resolves to the
+  shipped example, worded after how it was reached (``None`` otherwise).
 - ``example_partners_path()`` — the shipped example file.
 - ``PartnersError`` — the ``InputError`` raised for an invalid file.
 """
@@ -314,6 +316,37 @@ def resolve_partners_path(path: str | Path | None = None) -> Path:
     if local.exists():
         return local
     return example_partners_path()
+
+
+def example_warning(
+    path: str | Path | None = None,
+    *,
+    given_as: str = "--partners",
+    hint: str = "Pass --partners or set $VIGIE_PARTNERS.",
+) -> str | None:
+    """The warning for a registry that resolves to the shipped example, or ``None``.
+
+    Why worded by source: the example names fictional partners, so using it deserves a
+    warning, but telling someone who set ``$VIGIE_PARTNERS`` (or ``--partners``) that "no
+    registry was given" is false and sends them looking for the wrong mistake. ``given_as``
+    names how ``path`` was given (a CLI flag, a config key); ``hint`` says how to give one.
+    """
+    resolved = resolve_partners_path(path)
+    if not is_example_path(resolved):
+        return None
+    if path is not None:
+        source = given_as
+    elif os.environ.get(PARTNERS_ENV):
+        source = f"${PARTNERS_ENV}"
+    else:
+        return (
+            f"no partners registry given (no {given_as}, ${PARTNERS_ENV} unset, no "
+            f"./partners.yaml): using the shipped example (fictional partners). {hint}"
+        )
+    return (
+        f"{source} names the shipped example registry (fictional partners); copy it and "
+        "edit it before sharing with real partners."
+    )
 
 
 def load_partners(path: str | Path | None = None) -> Registry:

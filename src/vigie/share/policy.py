@@ -56,6 +56,9 @@ Public API (stable; the TAXII/audit half of ``vigie.share`` imports it):
 - ``MIN_TRUST`` — the minimum trust per marking (``None`` = no registration needed).
 - ``hash_value(value, salt=None) -> str`` — lower-case hex SHA-256 (or HMAC-SHA256 with a
   salt) of a canonical indicator.
+- ``hash_account(platform, account_id, salt=None) -> str`` — the hash of an account id
+  (``hash_value("platform:account_id")``), the one spelling every export and the TAXII
+  server use, so the same account hashes the same way everywhere.
 """
 
 from __future__ import annotations
@@ -248,3 +251,13 @@ def hash_value(value: str, salt: bytes | str | None = None) -> str:
         return hashlib.sha256(data).hexdigest()
     key = salt.encode("utf-8") if isinstance(salt, str) else salt
     return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def hash_account(platform: str, account_id: str, salt: bytes | str | None = None) -> str:
+    """The hash of an account identifier: ``hash_value`` of ``platform:account_id``.
+
+    Why the platform is part of it: ids are only unique within a platform (``111`` on two
+    networks are two people). Every path that hashes an account (the Findings view, the TAXII
+    hashed form) goes through here, so a partner sees one hash per account.
+    """
+    return hash_value(f"{platform}:{account_id}", salt)

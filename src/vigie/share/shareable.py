@@ -10,7 +10,8 @@ shared, a sample of evidence posts, and analyst notes. What each form keeps:
 
 - ``full``: everything;
 - ``redacted``: private analyst notes dropped;
-- ``hashed``: account ids and URLs replaced by SHA-256 hashes (``policy.hash_value``),
+- ``hashed``: account ids and URLs replaced by SHA-256 hashes (``policy.hash_account``,
+  ``policy.hash_value``),
   handles/display names, the group's free-text summary and top objects, evidence posts and
   private notes dropped.
 
@@ -30,7 +31,7 @@ from typing import Any
 from vigie.errors import InputError, VigieError
 from vigie.schema import Dataset, Findings, read_json
 from vigie.share.partners import Partner
-from vigie.share.policy import Decision, Form, Redaction, decide, hash_value
+from vigie.share.policy import Decision, Form, Redaction, decide, hash_account, hash_value
 from vigie.share.tlp import TLP
 
 DEFAULT_FINDINGS_TLP = TLP.AMBER
@@ -124,6 +125,16 @@ def describe_group(g: SharedGroup) -> str:
     if g.summary:
         parts.insert(0, g.summary)
     return " ".join(parts)
+
+
+def red_recipients_line(view: ShareView) -> str | None:
+    """For a TLP:RED view, the sentence naming the individuals the policy let it reach
+    (``None`` otherwise). STIX and MISP both carry it, so a RED export always says who may
+    read it, whatever its format."""
+    d = view.decision
+    if view.tlp is TLP.RED and d is not None and d.recipients:
+        return "TLP:RED, for the eyes of: " + ", ".join(d.recipients) + " only."
+    return None
 
 
 def findings_tlp(findings: Findings) -> TLP | None:
@@ -301,7 +312,7 @@ def prepare(
     }
 
     def account_ref(platform: str, account_id: str) -> str:
-        return hash_value(f"{platform}:{account_id}", salt) if hashed else account_id
+        return hash_account(platform, account_id, salt) if hashed else account_id
 
     groups: list[SharedGroup] = []
     counts = {"groups": 0, "accounts": 0, "urls": 0, "evidence_quoted": 0, "evidence_total": 0}

@@ -43,7 +43,7 @@ from vigie.atomic import atomic_file
 from vigie.errors import VigieError
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
-from vigie.share.shareable import ShareView, describe_group, prepare
+from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
 from vigie.share.stix_validate import validation_errors, validation_report  # noqa: F401 (re-export)
 from vigie.share.tlp import TLP, marking_definition
 
@@ -99,10 +99,8 @@ def _ts(value: datetime | None, default: datetime) -> datetime:
 
 
 def _red_line(view: ShareView) -> str:
-    d = view.decision
-    if view.tlp is TLP.RED and d is not None and d.recipients:
-        return " TLP:RED, for the eyes of: " + ", ".join(d.recipients) + " only."
-    return ""
+    line = red_recipients_line(view)
+    return f" {line}" if line else ""
 
 
 def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str, Any]:

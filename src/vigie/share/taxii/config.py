@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from vigie.errors import InputError, VigieError
 from vigie.share.tlp import TLP
@@ -59,6 +66,15 @@ class CollectionConfig(_Strict):
         if self.default_tlp is not None:
             return self.default_tlp
         return min(TLP.AMBER, self.max_tlp)
+
+    @model_validator(mode="after")
+    def _default_within_max(self) -> CollectionConfig:
+        # checked here, not after the whole file, so it is reported with any other error
+        if self.default_tlp is not None and self.default_tlp > self.max_tlp:
+            raise ValueError(
+                f"default_tlp {self.default_tlp.label} is above max_tlp {self.max_tlp.label}"
+            )
+        return self
 
     @field_validator("max_tlp", "default_tlp", mode="before")
     @classmethod
@@ -152,40 +168,60 @@ def _problems(exc: ValidationError) -> list[str]:
         for part in err["loc"]:
             loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
         msg = err["msg"].removeprefix("Value error, ")
-        out.append(f"{loc or '<top>'}: {msg} (got {err.get('input')!r})")
+        given = err.get("input")
+        # a whole section as "input" (a check across its fields) would only be noise
+        got = "" if isinstance(given, dict | list) else f" (got {given!r})"
+        out.append(f"{loc or '<top>'}: {msg}{got}")
     return out
 
 
+RESERVED_ROOTS = ("taxii2", "compare")
+"""Path segments the server uses itself (discovery, private comparison)."""
+
+
+def _root_name_problems(data: dict[str, Any]) -> list[str]:
+    """Reserved and duplicate API root names, read from the raw mapping.
+
+    Why from the raw data: these checks do not need the rest of the file to be valid, so they
+    are reported together with any schema error instead of only on the next run.
+    """
+    roots = data.get("api_roots")
+    if not isinstance(roots, list):
+        return []
+    problems = []
+    seen: set[str] = set()
+    for i, root in enumerate(roots):
+        name = root.get("name") if isinstance(root, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in RESERVED_ROOTS:
+            problems.append(f"api_roots[{i}].name: {name!r} is reserved")
+        if name in seen:
+            problems.append(f"api_roots[{i}].name: {name!r} used twice")
+        seen.add(name)
+    return problems
+
+
 def parse_config(data: Any, source: str = "<config>", base_dir: str | Path = ".") -> ServerConfig:
-    """Validate a loaded mapping; raise ``InputError`` naming the file and every problem."""
+    """Validate a loaded mapping; raise ``InputError`` naming the file and every problem
+    (schema errors and the checks across fields, all in one message)."""
     if not isinstance(data, dict):
         raise InputError("expected a mapping at the top of the file", file=source)
+    problems = _root_name_problems(data)
     try:
         cfg = ServerConfig.model_validate({**data, "base_dir": str(base_dir)})
     except ValidationError as exc:
-        raise InputError("; ".join(_problems(exc)), file=source) from None
+        raise InputError("; ".join([*_problems(exc), *problems]), file=source) from None
     except VigieError as exc:
-        raise InputError(str(exc), file=source) from None
-    seen_roots: set[str] = set()
+        raise InputError("; ".join([str(exc), *problems]), file=source) from None
     seen_colls: dict[str, str] = {}
-    problems = []
     for i, root in enumerate(cfg.api_roots):
-        if root.name in ("taxii2", "compare"):
-            problems.append(f"api_roots[{i}].name: {root.name!r} is reserved")
-        if root.name in seen_roots:
-            problems.append(f"api_roots[{i}].name: {root.name!r} used twice")
-        seen_roots.add(root.name)
         for j, coll in enumerate(root.collections):
             cid = collection_id(root.name, coll)
             where = f"api_roots[{i}].collections[{j}]"
             if cid in seen_colls:
                 problems.append(f"{where}: collection id {cid} already used by {seen_colls[cid]}")
             seen_colls[cid] = where
-            if coll.default_tlp is not None and coll.default_tlp > coll.max_tlp:
-                problems.append(
-                    f"{where}.default_tlp: {coll.default_tlp.label} is above max_tlp "
-                    f"{coll.max_tlp.label}"
-                )
     if problems:
         raise InputError("; ".join(problems), file=source)
     return cfg
