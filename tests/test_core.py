@@ -148,7 +148,7 @@ def test_atomic_targets_that_cannot_be_written_are_named(tmp_path):
     with pytest.raises(VigieError, match=r"file: is a file"), atomic_dir(tmp_path / "file"):
         pass
     parent_is_file = tmp_path / "file" / "x.json"
-    with pytest.raises(VigieError, match=r"cannot be written there"), atomic_file(parent_is_file):
+    with pytest.raises(VigieError, match=r"cannot write there"), atomic_file(parent_is_file):
         pass
     assert (tmp_path / "file").read_text() == "keep"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]  # no temp left

@@ -42,7 +42,7 @@ def _temp_beside(path: Path, directory: bool = False) -> str:
             return tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise VigieError(f"{path}: cannot be written there ({exc.strerror or exc})") from exc
+        raise VigieError(f"{path}: cannot write there ({exc.strerror or exc})") from exc
     os.close(fd)
     return tmp
 

@@ -211,3 +211,24 @@ def test_fast_validation_gives_the_validators_own_answers(findings):
     assert fast == slow
     assert len(fast[0]) >= 3
     assert report(exp.bundle, fast=True) == report(exp.bundle, fast=False)
+
+
+def test_detected_links_are_shared_as_full_urls(tmp_path):
+    """Findings written by the detector keep co-link objects in the house canonical form
+    (no scheme); the export must still share them, as ``https://`` URLs and indicators."""
+    import pyarrow.parquet as pq
+
+    from vigie.detect.pipeline import run_detection
+    from vigie.exercise.generate import generate
+
+    generate("tiny", 20_000, 12, tmp_path / "scenario", progress=False)
+    findings = run_detection(tmp_path / "scenario", tmp_path / "findings", progress=False)
+    ev = pq.read_table(findings.path / "evidence.parquet").to_pylist()
+    linked = {e["object"] for e in ev if e["kind"] == "co_link"}
+    assert linked and not any("://" in u for u in linked)  # canonical, scheme-less
+    b = export_stix(findings.path, producer=REG.producer, now=NOW).bundle
+    values = {u["value"] for u in _by_type(b, "url")}
+    assert values >= {f"https://{u}" for u in linked}
+    patterns = {i["pattern"] for i in _by_type(b, "indicator")}
+    assert any(u in p for u in linked for p in patterns)
+    assert validation_report(b)[0] == []

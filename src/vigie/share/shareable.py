@@ -254,16 +254,28 @@ def _evidence_digest(
         samples.setdefault(r[0], []).append(dict(zip(cols, r, strict=True)))
     totals = dict(con.execute(f"SELECT group_id, count(*) FROM {src} GROUP BY 1").fetchall())
     urls: dict[str, set[str]] = {}
+    # co-link objects are canonical URLs, stored without their scheme (the house form)
     for gid, obj in con.execute(
-        f"SELECT DISTINCT group_id, object FROM {src} "
-        "WHERE object LIKE 'http://%' OR object LIKE 'https://%'"
+        f"SELECT DISTINCT group_id, object FROM {src} WHERE object IS NOT NULL AND "
+        "(kind = 'co_link' OR object LIKE 'http://%' OR object LIKE 'https://%')"
     ).fetchall():
-        urls.setdefault(gid, set()).add(obj)
+        urls.setdefault(gid, set()).add(full_url(obj))
     return samples, totals, urls
 
 
 def _is_url(value: str | None) -> bool:
     return bool(value) and str(value).startswith(("http://", "https://"))
+
+
+def full_url(value: str) -> str:
+    """A URL with a scheme, as STIX ``url`` objects and MISP ``url`` attributes require.
+
+    Ingest stores URLs canonically without their scheme (``example.org/a``, so that the http
+    and https copies of a link are one object); for sharing they are written ``https://…``,
+    the scheme nearly every link on today's platforms has. A URL that kept its scheme is
+    left as it is.
+    """
+    return value if "://" in value[:12] else f"https://{value}"
 
 
 def prepare(
