@@ -163,3 +163,14 @@ def test_cli_file_system_errors_are_one_line(tmp_path, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and str(tmp_path / "d") in " ".join(err.split())
+
+
+def test_sorted_unique_is_np_unique():
+    import numpy as np
+
+    from vigie.arrays import sorted_unique
+
+    rng = np.random.default_rng(3)
+    for a in (rng.integers(0, 50, 1000), rng.integers(-(2**62), 2**62, 500), np.zeros(0, int)):
+        assert np.array_equal(sorted_unique(a), np.unique(a))
+    assert np.array_equal(sorted_unique(np.array([[3, 1], [1, 2]])), [1, 2, 3])

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.engine import Engine, batches
 
@@ -165,7 +166,7 @@ def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
     labels = np.arange(n, dtype=np.int64)
     if not links:
         return labels
-    pair = np.unique(np.concatenate(links))  # a link found in several bands is checked once
+    pair = sorted_unique(np.concatenate(links))  # a link found in several bands is checked once
     src, dst = pair // n, pair % n
     keep = np.zeros(pair.size, dtype=bool)
     need = int(np.ceil(threshold * num_perm - 1e-9))
@@ -246,7 +247,7 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
         raise RuntimeError(f"copypasta: read {pos} texts of {n_texts}")  # engine invariant
     labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]))
     del sig
-    n_clusters = int(np.unique(labels).size)
+    n_clusters = int(sorted_unique(labels).size)
     largest = int(np.bincount(labels).max()) if labels.size else 0
     th = pa.chunked_array(ths, pa.uint64())
     clusters = pa.table({"th": th, "cid": pa.array(labels, pa.int64())})

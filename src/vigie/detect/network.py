@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal
 from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 
@@ -85,7 +86,7 @@ def find_groups(
     v = edges.column("v").to_numpy().astype(np.int64)
     w = edges.column("weight").to_numpy().astype(np.float64)
     kinds = np.asarray(edges.column("kind").to_pylist(), dtype=object)
-    nodes = np.unique(np.concatenate([u, v]))
+    nodes = sorted_unique(np.concatenate([u, v]))
     ui, vi = np.searchsorted(nodes, u), np.searchsorted(nodes, v)
     # merged undirected edges: key = (min, max) node index
     a, b = np.minimum(ui, vi), np.maximum(ui, vi)
@@ -156,7 +157,7 @@ def find_groups(
         for k in np.unique(kinds[sel]):
             ks = sel[kinds[sel] == k]
             shares[str(k)] = float(w[ks].sum()) / w_in if w_in > 0 else 0.0
-            touched = np.unique(np.concatenate([ui[ks], vi[ks]])).size
+            touched = sorted_unique(np.concatenate([ui[ks], vi[ks]])).size
             kind_stats[str(k)] = {
                 "pairs": int(ks.size),
                 "observed": float(observed[ks].sum()),

@@ -14,6 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from vigie.arrays import sorted_unique
+
 
 def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
     """The account graph (merged edges, one per pair) as GEXF 1.2 text.
@@ -48,7 +50,7 @@ def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
             strict=True,
         )
     )
-    node_ids = np.unique(np.concatenate([pa_, pb_]))
+    node_ids = sorted_unique(np.concatenate([pa_, pb_]))
     node_names = names.take(pa.array(node_ids)).to_pylist()
     label = {
         int(i): quoteattr(str(nm)) for i, nm in zip(node_ids.tolist(), node_names, strict=True)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from vigie.arrays import sorted_unique
 from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync
 from vigie.detect.coaction import Signal
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
@@ -293,7 +294,7 @@ def _write(
         for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
             if s.stats.get(key):
                 skipped[f"{s.kind}.{key}"] = int(s.stats[key])
-    flagged = int(np.unique(m_aid).size)
+    flagged = int(sorted_unique(m_aid).size)
     manifest = {
         "dataset": str(dataset.path),
         "config": cfg,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from vigie.arrays import sorted_unique
 from vigie.exercise.context import Context
 from vigie.exercise.posts import ORIGINAL, QUOTE, REPLY, REPOST, Part
 from vigie.exercise.textgen import (
@@ -191,7 +192,7 @@ def _cascades(
     w = _Sampler(pop.activity[:n_org])
     ev = np.repeat(np.arange(e), sizes)
     users = w(rng, ev.size)
-    key = np.unique(ev * n_org + users)
+    key = sorted_unique(ev * n_org + users)
     ev, users = key // n_org, key % n_org
     stats.cascade_sizes = np.bincount(ev, minlength=e).tolist()
     t = after(rng, t0[ev], median_s=240.0, sigma=1.1, end_us=ctx.end)
@@ -223,7 +224,7 @@ def _quote_bursts(ctx: Context, rng: np.random.Generator, budget: int, stats: Or
     n_org = pop.n_organic
     ev = np.repeat(np.arange(q), per)
     users = _Sampler(pop.activity[:n_org])(rng, ev.size)
-    key = np.unique(ev * n_org + users)
+    key = sorted_unique(ev * n_org + users)
     ev, users = key // n_org, key % n_org
     stats.quote_burst_sizes = np.bincount(ev, minlength=q).tolist()
     t = wrap(after(rng, t0[ev], median_s=600.0, sigma=0.8, end_us=ctx.end), ctx.start, ctx.end)
@@ -327,7 +328,7 @@ def _superfans(
     pairs_rows, pairs_fans = [], []
     for c in pop.candidates:
         posts_c = rows[authors == c]
-        fans = np.unique(users[w(rng, n_fans)])
+        fans = sorted_unique(users[w(rng, n_fans)])
         if posts_c.size == 0 or fans.size == 0:
             continue
         pairs_rows.append(np.repeat(posts_c, fans.size))
