@@ -116,7 +116,7 @@ def test_copypasta_found_slogan_and_retweets_ignored(tmp_path):
 
 
 def test_streamed_batches_give_the_same_findings(tmp_path, monkeypatch):
-    """Word hashes are streamed from DuckDB in batches into one signature matrix; the
+    """Word hashes are fetched from DuckDB in slices into one signature matrix; the
     batch size is a memory knob only and never changes what is found."""
     import vigie.detect.copypasta as cp
 

@@ -28,12 +28,12 @@ import pyarrow as pa
 
 from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal, run_coaction
-from vigie.detect.engine import Engine, batches
+from vigie.detect.engine import Engine, fetch
 
 KIND = "copypasta"
 _CHUNK_SHINGLES = 32_768  # ~256 KiB of uint64 shingles: fits in L2
 _CHECK_LINKS = 262_144
-_TEXTS_PER_BATCH = 250_000  # texts whose word hashes are in memory at once
+_TEXTS_PER_BATCH = 250_000  # about this many texts' word hashes in memory at once
 _LITTLE = sys.byteorder == "little"
 
 
@@ -223,26 +223,32 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     """Kept account pairs that post near-duplicate texts within ``cfg['window_s']``."""
     k = int(cfg["shingle"])
     counts = _normalised_texts(engine, max(int(cfg["min_words"]), k))
-    # word hashes streamed in batches into one signature matrix: the words of every text
-    # are never all in memory at once (~1 GB at 10M posts)
+    # word hashes fetched in slices of the (sorted, uniform) text-hash range into one
+    # signature matrix: the words of every text are never in memory at once (~1 GB at 10M
+    # posts). cp_u is stored sorted by th, so each slice's scan skips the other row groups,
+    # and the texts come in th order whatever the slicing (deterministic labels).
     n_texts = int(engine.scalar("SELECT count(*) FROM cp_u"))
     num_perm = int(cfg["num_perm"])
     sig = np.empty((num_perm, n_texts), dtype=np.uint32)
     ths: list[pa.Array] = []
     pos = 0
-    for batch in batches(
-        engine.con,
-        "SELECT th, list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw "
-        "FROM cp_u ORDER BY th",
-        _TEXTS_PER_BATCH,
-    ):
-        hw = batch.column(1)
+    n_slices = max(1, -(-n_texts // _TEXTS_PER_BATCH))
+    edges = [(i << 64) // n_slices for i in range(n_slices + 1)]
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        upper = f"AND th < {hi}::UBIGINT" if hi < 1 << 64 else ""
+        batch = fetch(
+            engine.con,
+            "SELECT th, list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw "
+            f"FROM cp_u WHERE th >= {lo}::UBIGINT {upper} ORDER BY th",
+        )
+        hw = batch.column("hw").combine_chunks()
         lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
         values = np.asarray(hw.flatten(), dtype=np.uint64)
         m = lengths.size
         minhash(values, lengths, k, num_perm, int(general["seed"]), out=sig[:, pos : pos + m])
-        ths.append(batch.column(0))
+        ths.extend(batch.column("th").chunks)
         pos += m
+        del batch, hw, values
     if pos != n_texts:
         raise RuntimeError(f"copypasta: read {pos} texts of {n_texts}")  # engine invariant
     labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,12 +134,3 @@ def fetch(con: duckdb.DuckDBPyConnection, query: str) -> pa.Table:
     rel = con.sql(query)
     method = getattr(rel, "to_arrow_table", None) or rel.arrow
     return method()
-
-
-def batches(con: duckdb.DuckDBPyConnection, query: str, rows: int) -> Iterator[pa.RecordBatch]:
-    """The rows of ``query`` as Arrow record batches of at most ``rows`` rows, in order:
-    for results too large to hold whole (DuckDB 2.x ``to_arrow_reader``, 1.x
-    ``fetch_record_batch``)."""
-    rel = con.sql(query)
-    method = getattr(rel, "to_arrow_reader", None) or rel.fetch_record_batch
-    yield from method(rows)
