@@ -26,13 +26,21 @@ import tempfile
 import time
 from pathlib import Path
 
+# The child reports its own peak from /proc (VmHWM belongs to the memory image that exec
+# created). getrusage's ru_maxrss would not do: Linux carries it across exec, so a child
+# forked from this process after it generated 10M posts would report the parent's peak.
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from vigie.detect.pipeline import run_detection
 t = time.perf_counter()
 f = run_detection(sys.argv[1], sys.argv[2], config=json.loads(sys.argv[3]), progress=False)
 m = f.manifest()
-print(json.dumps({"seconds": time.perf_counter() - t, "counts": m["counts"],
+try:
+    with open("/proc/self/status") as fh:
+        hwm = next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": time.perf_counter() - t, "counts": m["counts"], "peak_mib": hwm,
                   "signals": {k: {x: v.get(x) for x in ("window_s", "actions", "pairs",
                                                          "tested", "kept")}
                               for k, v in m["signals"].items()}}))
@@ -65,7 +73,7 @@ def detect_child(dataset: Path, out: Path, config: dict) -> tuple[float, float, 
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     rep = json.loads(res.stdout.strip().splitlines()[-1])
     rep["cpu_seconds"] = ru.ru_utime + ru.ru_stime
-    return wall, ru.ru_maxrss / 1024, rep
+    return wall, rep["peak_mib"], rep
 
 
 def speed(args: argparse.Namespace, work: Path) -> None:
