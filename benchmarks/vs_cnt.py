@@ -5,7 +5,7 @@ co-retweet and co-similar-text networks; this script runs both tools on the same
 scenario and prints, in one run, each tool's wall time, peak RSS and account-level F1 against
 the ground truth. The target is vigie >= 20x faster at equal or better F1.
 
-    .venv/bin/python benchmarks/vs_cnt.py                    # 1 000 000 posts (~3 min)
+    .venv/bin/python benchmarks/vs_cnt.py                    # 1 000 000 posts (~2 min)
     .venv/bin/python benchmarks/vs_cnt.py --posts 100000 1000000 2000000   # how it scales
     .venv/bin/python benchmarks/vs_cnt.py --posts 300000 --scenario fr-presidential
 
