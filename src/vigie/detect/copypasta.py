@@ -21,6 +21,7 @@ someone else's text and are ignored.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -219,10 +220,21 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     return {"texts": int(n_all), "texts_too_short": int(n_all - n_kept)}
 
 
-def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
-    """Kept account pairs that post near-duplicate texts within ``cfg['window_s']``."""
+def detect(
+    engine: Engine,
+    cfg: dict[str, Any],
+    general: dict[str, Any],
+    prepared: Callable[[], None] | None = None,
+) -> Signal:
+    """Kept account pairs that post near-duplicate texts within ``cfg['window_s']``.
+
+    ``prepared`` is called once the texts are normalised in DuckDB, when the NumPy part
+    (MinHash, LSH: one core) begins: the pipeline then runs other detectors beside it.
+    """
     k = int(cfg["shingle"])
     counts = _normalised_texts(engine, max(int(cfg["min_words"]), k))
+    if prepared is not None:
+        prepared()
     # word hashes fetched in slices of the (sorted, uniform) text-hash range into one
     # signature matrix: the words of every text are never in memory at once (~1 GB at 10M
     # posts). cp_u is stored sorted by th, so each slice's scan skips the other row groups,
