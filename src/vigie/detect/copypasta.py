@@ -97,9 +97,7 @@ def minhash(
     starts = ends - lengths
     cut = np.searchsorted(ends, np.arange(_CHUNK_SHINGLES, ends[-1], _CHUNK_SHINGLES))
     bounds = np.unique(np.concatenate([[0], cut, [n]]))
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if hi <= lo:
-            continue
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):  # lo < hi
         s, doc = _shingles(values[starts[lo] : ends[hi - 1]], lengths[lo:hi], k)
         seg = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
         docs = doc[seg] + lo
