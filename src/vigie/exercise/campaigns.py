@@ -15,14 +15,15 @@ written by campaign accounts but enact no coordinated behaviour; they are labell
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from vigie.disarm.behaviours import CAMPAIGN_TECHNIQUES
 from vigie.exercise.context import Context
+from vigie.exercise.kinds import ALL_TECHNIQUES, LITERATURE_TYPES
 from vigie.exercise.population import add_campaign_accounts
 from vigie.exercise.posts import ORIGINAL, QUOTE, REPLY, REPOST, Part, lists_from
 from vigie.exercise.scenarios import CampaignPreset
@@ -63,6 +64,10 @@ class StealthParams:
 
     @classmethod
     def of(cls, ctype: str, stealth: float) -> StealthParams:
+        if ctype in LITERATURE_TYPES:
+            from vigie.exercise.literature import lit_params
+
+            return lit_params(ctype, stealth)
         return cls(
             stealth=round(stealth, 4),
             jitter_s=round(BASE_JITTER_S[ctype] * (1.0 + 9.0 * stealth**1.5), 3),
@@ -89,6 +94,10 @@ class CampaignRun:
     leak_urls: list[str] = field(default_factory=list)
     reply_rows: list[int] = field(default_factory=list)
     pending_replies: tuple[Part, np.ndarray, np.ndarray, np.ndarray] | None = None
+    # literature kinds: a step to run once the organic posts exist (reply brigades), and the
+    # claim of each paraphrased post (buffer row, claim id, language, variant)
+    finish: Callable[[Context], None] | None = None
+    claim_rows: list[tuple[int, str, str, int]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -103,7 +112,9 @@ class CampaignRun:
         for r in self.roles:
             roles[r] = roles.get(r, 0) + 1
         objects = {
-            k: [canonical(v) for v in vals] if k == "urls" else list(vals)
+            k: [canonical(v) for v in vals]
+            if k == "urls"
+            else (dict(vals) if isinstance(vals, dict) else list(vals))
             for k, vals in self.objects.items()
         }
         if post_ids is not None and self.seed_rows:
@@ -118,7 +129,7 @@ class CampaignRun:
         return {
             "id": self.id,
             "type": self.type,
-            "techniques": list(CAMPAIGN_TECHNIQUES[self.type]),
+            "techniques": list(ALL_TECHNIQUES[self.type]),
             "target": self.preset.target,
             "n_accounts": int(len(self.members)),
             "roles": dict(sorted(roles.items())),
@@ -450,6 +461,10 @@ BEHAVIOURS = {
 
 
 def _roles(ctype: str, m: int) -> list[str]:
+    if ctype in LITERATURE_TYPES:
+        from vigie.exercise.literature import roles_for
+
+        return roles_for(ctype, m)
     if ctype == "bot_amplification":
         s = max(1, round(m / 20))
         return ["seed"] * s + ["bot"] * (m - s)
@@ -476,7 +491,12 @@ def inject(ctx: Context, index: int, preset: CampaignPreset, size: int) -> Campa
     )
     window = (ctx.at(preset.start), ctx.at(preset.end))
     run = CampaignRun(index, preset, params, members, roles, window)
-    BEHAVIOURS[preset.type](ctx, rng, run)
+    if preset.type in LITERATURE_TYPES:
+        from vigie.exercise.literature import BEHAVIOURS as LITERATURE_BEHAVIOURS
+
+        LITERATURE_BEHAVIOURS[preset.type](ctx, rng, run)
+    else:
+        BEHAVIOURS[preset.type](ctx, rng, run)
     return run
 
 

@@ -35,11 +35,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vigie.atomic import atomic_dir
-from vigie.disarm.behaviours import CAMPAIGN_TECHNIQUES
 from vigie.errors import VigieError
 from vigie.exercise.campaigns import CampaignRun, attach_replies, inject, ordinary_count
 from vigie.exercise.context import Context
+from vigie.exercise.kinds import ALL_TECHNIQUES
 from vigie.exercise.organic import OrganicStats, generate_organic, ordinary_posts
+from vigie.exercise.organic_lit import ExtraStats, generate_extras
 from vigie.exercise.population import Population, assign_ids, organic_population
 from vigie.exercise.posts import PostBuffer, materialise
 from vigie.exercise.scenarios import Scenario, campaign_size, get_scenario
@@ -173,16 +174,23 @@ def generate(
         leak_urls = [u for r in leak_runs for u in r.leak_urls]
         # seed posts of the other campaigns: a few ordinary users fall for them
         others = [x for r in runs if r.type != "hack_and_leak" for x in r.seed_rows]
+        extras = generate_extras(ctx, sc.organic_extras)
         stats = generate_organic(
-            ctx, n_posts - campaign_total, leak_rows, leak_urls, np.array(others, np.int64)
+            ctx,
+            n_posts - campaign_total - extras.posts,
+            leak_rows,
+            leak_urls,
+            np.array(others, np.int64),
         )
         bar.advance(task)
 
         step(steps[3])
         for r in runs:
             attach_replies(ctx, r)
+            if r.finish is not None:
+                r.finish(ctx)
         for r, n in zip(runs, camouflage, strict=True):
-            lo = r.window[0] if r.type == "sleeper_burst" else sc.start_us
+            lo = r.window[0] if r.type in ("sleeper_burst", "doppelganger") else sc.start_us
             ordinary_posts(ctx, r.members, n, (lo, sc.end_us), r.index)
             r.n_ordinary_posts = n
         bar.advance(task)
@@ -196,6 +204,7 @@ def generate(
             raise AssertionError(f"generated {posts.num_rows} posts instead of {n_posts}")
         accounts, truth = _accounts_tables(pop, runs, author_of_post, rng_for(seed, "counts"))
         truth_posts = _truth_posts(posts, camp_of_post, runs)
+        truth_claims = _truth_claims(runs, pid_by_row)
         bar.advance(task)
 
         step(steps[5])
@@ -203,10 +212,18 @@ def generate(
         manifest = _manifest(
             sc, n_posts, seed, stealth, campaign_scale, posts, accounts, runs, stats
         )
+        extra_json: dict[str, Any] = {}
+        if sc.organic_extras:
+            extra_json["organic_groups"] = _organic_groups(extras, pop)
+            manifest["organic"]["authentic_groups"] = len(extras.groups)
+            manifest["organic"]["authentic_group_posts"] = extras.posts
+        if truth_claims is not None:
+            manifest["truth_files"].append("truth_claims.parquet")
         try:
             _write_all(
-                out, posts, accounts, truth, truth_posts, sc, seed, stealth, records, manifest
-            )
+                out, posts, accounts, truth, truth_posts, sc, seed, stealth, records, manifest,
+                truth_claims, extra_json,
+            )  # fmt: skip
         except OSError as exc:
             raise VigieError(f"{out}: cannot write the exercise ({exc.strerror or exc})") from exc
         bar.advance(task)
@@ -234,6 +251,8 @@ def _write_all(
     stealth: float,
     records: list[dict[str, Any]],
     manifest: dict[str, Any],
+    truth_claims: pa.Table | None = None,
+    extra_json: dict[str, Any] | None = None,
 ) -> None:
     """Every file of the exercise, in one atomic folder swap."""
     with atomic_dir(out) as tmp:
@@ -241,9 +260,17 @@ def _write_all(
         write_table(accounts, tmp / "accounts.parquet", ACCOUNTS_SCHEMA)
         write_table(truth, tmp / "truth.parquet", TRUTH_ACCOUNTS_SCHEMA)
         write_table(truth_posts, tmp / "truth_posts.parquet", TRUTH_POSTS_SCHEMA)
+        if truth_claims is not None:
+            write_table(truth_claims, tmp / "truth_claims.parquet")
         write_json(
             tmp / "campaigns.json",
-            {"scenario": sc.name, "seed": seed, "stealth": stealth, "campaigns": records},
+            {
+                "scenario": sc.name,
+                "seed": seed,
+                "stealth": stealth,
+                "campaigns": records,
+                **(extra_json or {}),
+            },
         )
         write_json(tmp / "manifest.json", manifest)
 
@@ -293,6 +320,43 @@ def _accounts_tables(
         }
     )
     return accounts, truth
+
+
+def _truth_claims(runs: list[CampaignRun], pid_by_row: pa.Array) -> pa.Table | None:
+    """Per paraphrased post: its claim id, language and wording variant (None when the
+    scenario has no paraphrase campaign)."""
+    rows = [(r.id, *c) for r in runs for c in r.claim_rows]
+    if not rows:
+        return None
+    rows.sort(key=lambda x: x[1])
+    return pa.table(
+        {
+            "post_id": pid_by_row.take(pa.array([x[1] for x in rows], pa.int64())),
+            "platform": pa.array([PLATFORM] * len(rows), pa.string()),
+            "campaign_id": pa.array([x[0] for x in rows], pa.string()),
+            "claim_id": pa.array([x[2] for x in rows], pa.string()),
+            "lang": pa.array([x[3] for x in rows], pa.string()),
+            "variant": pa.array([x[4] for x in rows], pa.int32()),
+        }
+    )
+
+
+def _organic_groups(extras: ExtraStats, pop: Population) -> list[dict[str, Any]]:
+    """The authentic coordinated groups (ids O01…), with their accounts' ids."""
+    out = []
+    for i, g in enumerate(extras.groups):
+        ids = pop.account_id.take(pa.array(g["accounts"], pa.int64())).to_pylist()
+        out.append(
+            {
+                "id": f"O{i + 1:02d}",
+                "kind": g["kind"],
+                "authentic": True,
+                "n_accounts": len(ids),
+                "n_objects": int(g["objects"]),
+                "accounts": ids,
+            }
+        )
+    return out
 
 
 def pop_now(pop: Population) -> int:
@@ -349,7 +413,7 @@ def _manifest(
             "coordinated_posts": int(sum(r.n_posts for r in runs)),
             "ordinary_posts": int(sum(r.n_ordinary_posts for r in runs)),
             "types": sorted({r.type for r in runs}),
-            "techniques": sorted({t for r in runs for t in CAMPAIGN_TECHNIQUES[r.type]}),
+            "techniques": sorted({t for r in runs for t in ALL_TECHNIQUES[r.type]}),
         },
         organic={
             "cascades": len(cascades),

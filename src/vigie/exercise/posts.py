@@ -48,6 +48,7 @@ class Part:
     mention: pa.Array
     media: pa.Array
     campaign: np.ndarray
+    lang: pa.Array | None = None  # per-post language where it differs from the scenario's
 
     def __len__(self) -> int:
         return len(self.author)
@@ -191,7 +192,7 @@ def materialise(
             "account_id": account_ids.take(pa.array(author)),
             "created_at": pa.array(ts, type=pa.timestamp("us", tz="UTC")),
             "text": text,
-            "lang": const_arr(lang, n),
+            "lang": _langs(buf, o, lang, n),
             "urls": lists_from([url]),
             "hashtags": tags,
             "mentions": mentions,
@@ -204,6 +205,14 @@ def materialise(
     pid_by_row = pid.take(pa.array(rank))
     campaign = buf.column("campaign")[order]
     return conform(table, POSTS_SCHEMA), campaign, author, pid_by_row
+
+
+def _langs(buf: PostBuffer, order: pa.Array, lang: str, n: int) -> pa.Array:
+    """The scenario's language, or a post's own where its part sets one (translations)."""
+    if all(p.lang is None for p in buf.parts):
+        return const_arr(lang, n)
+    own = pa.concat_arrays([nulls(len(p)) if p.lang is None else p.lang for p in buf.parts])
+    return pc.fill_null(own.take(order), lang)
 
 
 def const_arr(value: str, n: int) -> pa.Array:

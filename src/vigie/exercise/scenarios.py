@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from vigie.disarm.behaviours import CAMPAIGN_TYPES
 from vigie.errors import VigieError
+from vigie.exercise.kinds import ALL_TYPES
 
 MIN_MEMBERS = 12
 SIZE_EXPONENT = 0.6
@@ -37,7 +37,7 @@ class CampaignPreset:
     target: str = ""
 
     def __post_init__(self) -> None:
-        if self.type not in CAMPAIGN_TYPES:
+        if self.type not in ALL_TYPES:
             raise ValueError(f"unknown campaign type {self.type!r}")
 
 
@@ -56,6 +56,8 @@ class Scenario:
     stealth: float
     campaigns: tuple[CampaignPreset, ...]
     posts_per_account: float = 15.0
+    # authentic coordinated groups added to organic life (vigie.exercise.organic_lit)
+    organic_extras: tuple[str, ...] = ()
 
     @property
     def start_us(self) -> int:
@@ -107,6 +109,30 @@ _TINY_CAMPAIGNS = (
     CampaignPreset("hack_and_leak", 16, 12, 0.6, 1.0, "Dossiers Marchand leak"),
 )
 
+# Kinds written from published descriptions of real operations (vigie.exercise.literature);
+# sizes at 200k posts. Targets name the candidate the replies, claims and hijacks go after.
+_LIT_FR = (
+    CampaignPreset("retweet_ring", 60, 40, 0.05, 1.0, "pro-Lefèvre"),
+    CampaignPreset("template_astroturf", 50, 30, 0.1, 1.0, "electoral fraud narrative"),
+    CampaignPreset("doppelganger", 80, 40, 0.05, 1.0, "cloned outlets against Marchand"),
+    CampaignPreset("reply_brigade", 40, 25, 0.2, 1.0, "against Claire Marchand"),
+    CampaignPreset("hashtag_hijack", 60, 30, 0.1, 1.0, "debate tags, against Marchand"),
+    CampaignPreset("slow_sleepers", 16, 30, 0.0, 1.0, "obscure-site narratives"),
+    CampaignPreset("paraphrase_claims", 45, 24, 0.1, 1.0, "against Claire Marchand"),
+)
+
+_LIT_EN = (
+    CampaignPreset("retweet_ring", 60, 40, 0.05, 1.0, "pro-Dalton"),
+    CampaignPreset("template_astroturf", 50, 30, 0.1, 1.0, "rigged-election narrative"),
+    CampaignPreset("doppelganger", 80, 40, 0.05, 1.0, "cloned outlets against Hart"),
+    CampaignPreset("reply_brigade", 40, 25, 0.2, 1.0, "against Ellen Hart"),
+    CampaignPreset("hashtag_hijack", 60, 30, 0.1, 1.0, "debate tags, against Hart"),
+    CampaignPreset("slow_sleepers", 16, 30, 0.0, 1.0, "obscure-site narratives"),
+    CampaignPreset("paraphrase_claims", 45, 24, 0.1, 1.0, "against Ellen Hart"),
+)
+
+_LIT_EXTRAS = ("news_feeds", "fandoms", "follow_trains", "party_networks")
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -146,6 +172,36 @@ SCENARIOS: dict[str, Scenario] = {
             default_posts=20_000,
             stealth=0.3,
             campaigns=_TINY_CAMPAIGNS,
+        ),
+        Scenario(
+            name="literature-fr",
+            description="French election, four weeks; campaigns modelled on published "
+            "operations (retweet rings, astroturf templates, Doppelganger clones, reply "
+            "brigades, hashtag hijacking, slow sleepers, fr/en/de paraphrases) among "
+            "authentic coordination (newsroom feeds, fandoms, follow trains, party networks)",
+            lang="fr",
+            start=_utc(2027, 3, 13),
+            end=_utc(2027, 4, 10, 20),
+            utc_offset_h=2.0,
+            reference_posts=200_000,
+            default_posts=200_000,
+            stealth=0.5,
+            campaigns=_LIT_FR,
+            organic_extras=_LIT_EXTRAS,
+        ),
+        Scenario(
+            name="literature-en",
+            description="US-style election, four weeks; the literature campaign kinds of "
+            "literature-fr among the same kinds of authentic coordination",
+            lang="en",
+            start=_utc(2028, 10, 10),
+            end=_utc(2028, 11, 8, 4),
+            utc_offset_h=-5.0,
+            reference_posts=200_000,
+            default_posts=200_000,
+            stealth=0.5,
+            campaigns=_LIT_EN,
+            organic_extras=_LIT_EXTRAS,
         ),
     )
 }
