@@ -6,14 +6,23 @@ from pathlib import Path
 
 import typer
 
+from vigie.exercise.scenarios import list_scenarios
+
 
 def generate(
     out: Path = typer.Option(None, "--out", help="Folder to write (Dataset + truth files)."),
-    scenario: str = typer.Option("fr-presidential", "--scenario", help="Preset name (see --list)."),
+    scenario: str = typer.Option(
+        "fr-presidential",
+        "--scenario",
+        help=f"Preset name: {', '.join(list_scenarios())} (details with --list).",
+    ),
     posts: int = typer.Option(None, "--posts", help="Number of posts (preset default if omitted)."),
     seed: int = typer.Option(0, "--seed", help="Random seed; same seed, same bytes."),
-    stealth: float = typer.Option(
-        None, "--stealth", help="0 (blatant) .. 1 (hidden); the preset's default if omitted."
+    stealth: str = typer.Option(
+        None,
+        "--stealth",
+        help="low, medium, high (0.2, 0.5, 0.8) or a number from 0 (blatant) to 1 (hidden); "
+        "the preset's default if omitted.",
     ),
     campaign_scale: float = typer.Option(
         1.0, "--campaign-scale", help="Multiply the preset's campaign sizes."
@@ -22,7 +31,7 @@ def generate(
 ) -> None:
     """Generate a synthetic election scenario with injected campaigns and ground truth."""
     from vigie.errors import VigieError
-    from vigie.exercise.scenarios import SCENARIOS, get_scenario, list_scenarios
+    from vigie.exercise.scenarios import SCENARIOS, get_scenario
     from vigie.progress import console
 
     if list_:
@@ -35,8 +44,10 @@ def generate(
     n = sc.default_posts if posts is None else posts
 
     from vigie.exercise.generate import generate as run
+    from vigie.exercise.kinds import parse_stealth
 
-    res = run(scenario, n, seed, out, stealth=stealth, progress=True, campaign_scale=campaign_scale)
+    level = parse_stealth(stealth)
+    res = run(scenario, n, seed, out, stealth=level, progress=True, campaign_scale=campaign_scale)
     console.print(
         f"[green]wrote[/] {res.out}/: {res.n_posts:,} posts, {res.n_accounts:,} accounts; "
         f"{res.n_campaigns} campaigns ({res.n_campaign_accounts:,} accounts, "

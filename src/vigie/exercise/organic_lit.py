@@ -166,7 +166,8 @@ def _news_feeds(ctx: Context, rng: np.random.Generator, rec: _Recruiter, prof: _
 
 def _fandoms(ctx: Context, rng: np.random.Generator, rec: _Recruiter, prof: _Profiles):
     """Weekly show nights: fans post the show's hashtag, their artist and the vote link in
-    the same 45 minutes, many with the same few words."""
+    the same 45 minutes (half of them in the two minutes after the vote opens), many with the
+    same few words."""
     b = ctx.bank
     lang = b.lang if b.lang in _SHOWS else "en"
     size = max(30, min(150, ctx.pop.n_organic // 120))
@@ -211,7 +212,11 @@ def _fandoms(ctx: Context, rng: np.random.Generator, rec: _Recruiter, prof: _Pro
             reps = rng.integers(1, 4, who.size)
             authors = np.repeat(who, reps)
             n = authors.size
-            t = night + (rng.uniform(0, 45 * 60, n) * US).astype(np.int64)
+            # half the posts go out in a 'voting party' in the two minutes after the vote
+            # opens (fans agree on the minute), the rest over the show's 45 minutes
+            party = rng.random(n) < 0.5
+            sec = np.where(party, 30 * 60 + rng.uniform(1, 120, n), rng.uniform(0, 45 * 60, n))
+            t = night + (sec * US).astype(np.int64)
             pick = np.repeat(np.flatnonzero(joined), reps)
             art = [_ARTISTS[int(x)] for x in fav[pick]]
             lines = _FAN_LINES[lang]

@@ -24,6 +24,14 @@ Definitions (``truth`` = ``truth.parquet`` written by ``vigie generate``):
   truth, of the share of the group's majority label ("organic" counts as a label).
 - **per campaign** recall = flagged accounts of that campaign / its accounts, plus the number
   of groups its flagged accounts are spread over (fragmentation).
+- **authentic coordinated** accounts: organic accounts whose truth ``role`` is one of
+  ``vigie.exercise.kinds.AUTHENTIC_ROLES`` (newsrooms and their feeds, fans, follow trains,
+  party networks, activists); ``authentic_fpr`` = how many of them are flagged / their number.
+- **likely authentic** groups: groups whose ``likely_authentic`` column in ``groups.parquet``
+  is true (the detectors' own rating). When the column is absent no group counts as likely
+  authentic and ``likely_authentic_known`` is false.
+- **organic FPR, not likely authentic** = organic accounts flagged in at least one group *not*
+  rated likely authentic / organic accounts: the false alarms an analyst would act on.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vigie.errors import InputError, VigieError
+from vigie.exercise.kinds import AUTHENTIC_ROLES
 from vigie.schema import Findings
 
 ORGANIC = "organic"
@@ -56,6 +65,11 @@ DEFINITIONS: dict[str, str] = {
     "weighted by the group's members found in the truth",
     "campaign_recall": "flagged accounts of the campaign / its accounts",
     "unknown_accounts": "flagged accounts absent from the truth (not counted in P/R/F1)",
+    "authentic_fpr": "flagged organic accounts whose truth role is authentic coordination "
+    "(newsroom feeds, fans, follow trains, party networks, activists) / such accounts",
+    "organic_fpr_not_authentic": "organic accounts flagged in a group not rated "
+    "likely_authentic in groups.parquet / organic accounts (= organic_fpr when the column "
+    "is absent)",
 }
 
 
@@ -119,6 +133,13 @@ class ScoreReport:
     by_type: list[TypeScore] = field(default_factory=list)
     by_campaign: list[CampaignScore] = field(default_factory=list)
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
+    authentic_accounts: int = 0
+    authentic_flagged: int = 0
+    authentic_fpr: float | None = None
+    likely_authentic_known: bool = False
+    groups_likely_authentic: int = 0
+    organic_flagged_not_authentic: int = 0
+    organic_fpr_not_authentic: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (used by ``vigie score --json``)."""
@@ -149,6 +170,7 @@ class Truth:
     path: Path
     labels: dict[tuple[str | None, str], tuple[str | None, str]]  # -> (campaign_id, label)
     by_account: dict[str, list[tuple[str | None, str]]]
+    roles: dict[tuple[str | None, str], str] = field(default_factory=dict)
 
     def key_for(self, platform: str | None, account_id: str) -> tuple[str | None, str] | None:
         """The truth key a Findings member maps to, or None when it is not in the truth.
@@ -185,7 +207,7 @@ def load_truth(truth_path: str | Path) -> Truth:
             file=str(path),
             field=missing[0],
         )
-    cols = list(REQUIRED_TRUTH_COLUMNS) + (["platform"] if "platform" in schema.names else [])
+    cols = list(REQUIRED_TRUTH_COLUMNS) + [c for c in ("platform", "role") if c in schema.names]
     try:
         table = pq.read_table(path, columns=cols)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -198,10 +220,16 @@ def load_truth(truth_path: str | Path) -> Truth:
         if "platform" in table.column_names
         else [None] * table.num_rows
     )
+    roles_col = (
+        table.column("role").cast(pa.string()).to_pylist()
+        if "role" in table.column_names
+        else [None] * table.num_rows
+    )
     labels: dict[tuple[str | None, str], tuple[str | None, str]] = {}
     by_account: dict[str, list[tuple[str | None, str]]] = {}
-    for row, (acc, camp, ctype, plat) in enumerate(
-        zip(accounts, campaigns, types, platforms, strict=True)
+    roles: dict[tuple[str | None, str], str] = {}
+    for row, (acc, camp, ctype, plat, role) in enumerate(
+        zip(accounts, campaigns, types, platforms, roles_col, strict=True)
     ):
         if acc is None:
             raise InputError("account_id is null", file=str(path), record=row, field="account_id")
@@ -222,7 +250,18 @@ def load_truth(truth_path: str | Path) -> Truth:
             )
         labels[key] = (camp, ctype if camp is not None else ORGANIC)
         by_account.setdefault(acc, []).append(key)
-    return Truth(path=path, labels=labels, by_account=by_account)
+        if role is not None:
+            roles[key] = role
+    return Truth(path=path, labels=labels, by_account=by_account, roles=roles)
+
+
+def _likely_authentic(groups: pa.Table) -> tuple[bool, set[str]]:
+    """Whether ``groups.parquet`` rates groups as likely authentic, and which ones."""
+    if "likely_authentic" not in groups.column_names:
+        return False, set()
+    flags = groups.column("likely_authentic").to_pylist()
+    ids = groups.column("group_id").to_pylist()
+    return True, {g for g, f in zip(ids, flags, strict=True) if f is True}
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -330,6 +369,15 @@ def score_findings(findings: Findings | str | Path, truth_path: str | Path) -> S
         for c, n in sorted(campaign_totals.items())
     ]
 
+    # authentic coordination, and the false alarms left once groups rated authentic are set aside
+    authentic = {
+        k for k, r in truth.roles.items() if r in AUTHENTIC_ROLES and not truth.labels[k][0]
+    }
+    authentic_flagged = len(authentic & flagged)
+    known, rated = _likely_authentic(groups_tbl)
+    acted_on = set().union(*(keys for g, keys in group_keys.items() if g not in rated))
+    organic_acted = sum(1 for k in acted_on if truth.labels[k][0] is None)
+
     precision = _ratio(tp, len(flagged))
     recall = _ratio(tp, positives)
     return ScoreReport(
@@ -351,4 +399,11 @@ def score_findings(findings: Findings | str | Path, truth_path: str | Path) -> S
         unknown_examples=sorted(a for _, a in unknown)[:10],
         by_type=by_type,
         by_campaign=by_campaign,
+        authentic_accounts=len(authentic),
+        authentic_flagged=authentic_flagged,
+        authentic_fpr=_ratio(authentic_flagged, len(authentic)),
+        likely_authentic_known=known,
+        groups_likely_authentic=len(rated),
+        organic_flagged_not_authentic=organic_acted,
+        organic_fpr_not_authentic=_ratio(organic_acted, organic_total),
     )

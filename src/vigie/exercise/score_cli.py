@@ -45,6 +45,22 @@ def print_report(rep: ScoreReport, max_campaigns: int = 50) -> None:
         f"({rep.organic_flagged} of {rep.organic} organic accounts flagged); "
         f"{rep.positives} campaign accounts, {rep.truth_accounts} accounts in the truth."
     )
+    if rep.authentic_accounts:
+        console.print(
+            f"Authentic coordination flagged: [bold]{_fmt(rep.authentic_fpr)}[/] "
+            f"({rep.authentic_flagged} of {rep.authentic_accounts} accounts of newsroom feeds, "
+            "fandoms, follow trains, party networks and activists)."
+        )
+    rated = (
+        f"{rep.groups_likely_authentic} group(s) rated likely authentic"
+        if rep.likely_authentic_known
+        else "no likely_authentic column in groups.parquet"
+    )
+    console.print(
+        f"Organic false-positive rate outside groups rated likely authentic: "
+        f"[bold]{_fmt(rep.organic_fpr_not_authentic)}[/] "
+        f"({rep.organic_flagged_not_authentic} accounts; {rated})."
+    )
     if rep.unknown_accounts:
         ex = ", ".join(rep.unknown_examples[:5])
         console.print(
