@@ -214,7 +214,7 @@ def generate(
         )
         extra_json: dict[str, Any] = {}
         if sc.organic_extras:
-            extra_json["organic_groups"] = _organic_groups(extras, pop)
+            extra_json["organic_groups"] = _organic_groups(extras, pop, author_of_post)
             manifest["organic"]["authentic_groups"] = len(extras.groups)
             manifest["organic"]["authentic_group_posts"] = extras.posts
         if truth_claims is not None:
@@ -341,11 +341,16 @@ def _truth_claims(runs: list[CampaignRun], pid_by_row: pa.Array) -> pa.Table | N
     )
 
 
-def _organic_groups(extras: ExtraStats, pop: Population) -> list[dict[str, Any]]:
-    """The authentic coordinated groups (ids O01…), with their accounts' ids."""
+def _organic_groups(
+    extras: ExtraStats, pop: Population, author_of_post: np.ndarray
+) -> list[dict[str, Any]]:
+    """The authentic coordinated groups (ids O01…), with the ids of their accounts that
+    posted (the others are in neither accounts.parquet nor the truth)."""
+    posted = np.bincount(author_of_post, minlength=pop.n) > 0
     out = []
     for i, g in enumerate(extras.groups):
-        ids = pop.account_id.take(pa.array(g["accounts"], pa.int64())).to_pylist()
+        rows = [a for a in g["accounts"] if posted[a]]
+        ids = pop.account_id.take(pa.array(rows, pa.int64())).to_pylist()
         out.append(
             {
                 "id": f"O{i + 1:02d}",

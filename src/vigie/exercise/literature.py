@@ -519,10 +519,7 @@ def _slow_sleepers(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> 
     years = 2.0 + 6.0 * rng.random(len(m))
     ctx.pop.created_at[m] = ctx.start - (years * 365 * DAY).astype(np.int64)
     ctx.pop.activity[m] *= 0.3
-    hi_room = DELAY_BOUNDS_S["slow_sleepers"][1]
     lo = run.window[0]
-    hi = max(lo + DAY, ctx.end - int(hi_room * US) - US)
-    t0 = np.sort(sample_times(rng, k, lo, hi, ctx.scenario.utc_offset_h))
     sites = OBSCURE_SITES.get(b.lang, OBSCURE_SITES["en"])
     is_url = rng.random(k) < 0.7
     w1 = b.take("SLUG_WORDS", b.pick(rng, "SLUG_WORDS", k, zipf=0.0)).to_pylist()
@@ -540,13 +537,23 @@ def _slow_sleepers(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> 
             mask[j, rng.choice(len(m), 2, replace=False)] = True
     ki, mi = np.nonzero(mask)
     n = ki.size
-    first = np.r_[True, ki[1:] != ki[:-1]]
     gap = delays_us(rng, "slow_sleepers", n, p.jitter_s, 0.7)
-    # each later touch comes a gap after the previous one on the same object
-    t = t0[ki].copy()
-    for i in range(n):
-        if not first[i]:
-            t[i] = min(t[i - 1] + gap[i], ctx.end - 1)
+    # per object, the first touch at t0 and each later one a gap after the previous; t0 is
+    # drawn so that the whole chain fits before the end (gaps shrink only if it cannot)
+    t = np.empty(n, np.int64)
+    room = ctx.end - 1 - lo
+    for j in range(k):
+        idx = np.flatnonzero(ki == j)
+        g = gap[idx].astype(np.float64)
+        g[0] = 0.0
+        total = g.sum()
+        if total > 0.9 * room:
+            g *= 0.9 * room / total
+            total = g.sum()
+        hi = int(ctx.end - 1 - total)
+        t0 = sample_times(rng, 1, lo, max(hi, lo + HOUR), ctx.scenario.utc_offset_h)[0]
+        order = rng.permutation(idx)  # who touches the object first varies
+        t[order] = np.minimum(int(t0) + np.cumsum(g).astype(np.int64), ctx.end - 1)
     url = pa.array([objs[j] if is_url[j] else None for j in ki.tolist()], pa.string())
     tags = _tags([[] if is_url[j] else [objs[j]] for j in ki.tolist()])
     text = append_urls(append_hashtags(organic_texts(b, rng, n), tags), url)
