@@ -143,6 +143,12 @@ def main(argv: list[str] | None = None) -> None:
     known = all(r["likely_authentic_known"] for rs in results.values() for r in rs)
     if not known:
         print("  (groups.parquet has no likely_authentic column: both FPR rows are the same)")
+
+    def ordinary(r: dict[str, Any]) -> float | None:
+        den = r["organic"] - r["authentic_accounts"]
+        return (r["organic_flagged"] - r["authentic_flagged"]) / den if den else None
+
+    row("ordinary organic FPR", [_fmt(avg(n, ordinary), True) for n in names])
     row(
         "authentic accts flagged", [_fmt(avg(n, lambda r: r["authentic_fpr"]), True) for n in names]
     )
