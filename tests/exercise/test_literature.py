@@ -336,3 +336,24 @@ def test_existing_presets_have_no_literature_files(tmp_path: Path) -> None:
     assert "organic_groups" not in camps
     lang = pq.read_table(tmp_path / "t" / "posts.parquet", columns=["lang"]).column("lang")
     assert pc.all(pc.equal(lang, "fr")).as_py()
+
+
+def test_cli_stealth_levels_and_help(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from typer.testing import CliRunner
+
+    from vigie.cli import app, main
+
+    out = tmp_path / "cli"
+    args = ["generate", "--scenario", "literature-en", "--posts", "25000", "--seed", "2"]
+    res = CliRunner().invoke(app, [*args, "--stealth", "high", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert Dataset(out).manifest()["stealth"] == STEALTH_LEVELS["high"]
+    camps = json.loads((out / "campaigns.json").read_text())["campaigns"]
+    assert all(c["stealth"]["stealth"] == 0.8 for c in camps)
+    helptext = CliRunner().invoke(app, ["generate", "--help"], terminal_width=200).output
+    assert "literature-fr" in helptext and "literature-en" in helptext
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--stealth", "sneaky", "--out", str(tmp_path / "no")])
+    assert exc.value.code == 2
+    assert "--stealth" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
