@@ -65,8 +65,8 @@ def excerpt(raw: Any) -> str:
     if not isinstance(raw, str):
         try:
             raw = json.dumps(raw, ensure_ascii=False, default=str)
-        except (TypeError, ValueError):
-            raw = repr(raw)
+        except (TypeError, ValueError, RecursionError):
+            raw = f"<{type(raw).__name__} that cannot be shown>"
     return raw if len(raw) <= EXCERPT_CHARS else raw[:EXCERPT_CHARS] + "…"
 
 
@@ -84,6 +84,8 @@ class Batch:
     rejected: list[Rejected] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     records: int = 0
+    cursors: dict[str, int] = field(default_factory=dict)
+    """Resume points of a stream read so far (e.g. ``{"jetstream": last time_us}``)."""
 
 
 class Reader(Protocol):
@@ -113,15 +115,55 @@ class RowBuffer:
         return len(self.posts) + len(self.rejected)
 
     def flush(self) -> Batch:
+        try:
+            posts = pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA)
+            accounts = pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA)
+        except UnicodeEncodeError:
+            # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot store: replace
+            # them (U+FFFD) in this batch and count it, rather than fail the whole file
+            n = 0
+            for rows in (self.posts, self.accounts):
+                for row in rows:
+                    n += _scrub(row)
+            self.skip("text with invalid Unicode (lone surrogates replaced)", n)
+            posts = pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA)
+            accounts = pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA)
         batch = Batch(
-            posts=pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA),
-            accounts=pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA),
+            posts=posts,
+            accounts=accounts,
             rejected=self.rejected,
             skipped=self.skipped,
             records=self.records,
         )
         self.__init__()
         return batch
+
+
+def _fix(value: str) -> str:
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _scrub(row: dict[str, Any]) -> int:
+    """Replace lone surrogates in a row's strings; 1 when the row had any."""
+    bad = 0
+    for k, v in row.items():
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                row[k] = _fix(v)
+                bad = 1
+        elif isinstance(v, list):
+            fixed = []
+            for x in v:
+                try:
+                    x.encode("utf-8") if isinstance(x, str) else None
+                    fixed.append(x)
+                except UnicodeEncodeError:
+                    fixed.append(_fix(x))
+                    bad = 1
+            row[k] = fixed
+    return bad
 
 
 def ts_from_iso(value: str) -> datetime:
