@@ -22,6 +22,19 @@ class Missing(Exception):
     """An item lacks a field the Dataset needs (``args[0]`` names it)."""
 
 
+class BadField(ValueError):
+    """A field holds a value that cannot be read (``field`` names it)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+class BadPage(ValueError):
+    """A whole page is refused (e.g. an API error answer): ``args`` = (reason, detail)."""
+
+
 class Skip(Exception):
     """An item that is not a post (``args[0]`` says what), counted in the manifest."""
 
@@ -41,7 +54,7 @@ def time_of(value: Any, name: str) -> Any:
     try:
         return ts_from_value(value)
     except ValueError as exc:
-        raise ValueError(f"{name}: {exc}") from None
+        raise BadField(name, str(exc)) from None
 
 
 def as_int(v: Any) -> int | None:
@@ -68,7 +81,21 @@ def read_items(
             buf.records += 1
             buf.rejected.append(value)
             continue
-        items = unwrap(value)
+        try:
+            items = unwrap(value)
+        except BadPage as exc:
+            buf.records += 1
+            buf.rejected.append(
+                Rejected(
+                    str(path),
+                    lineno,
+                    str(exc.args[0]),
+                    None,
+                    "; ".join(exc.args[1:]) or None,
+                    excerpt(value),
+                )
+            )
+            continue
         if items is None:
             buf.records += 1
             buf.rejected.append(
@@ -92,6 +119,18 @@ def read_items(
                         f"missing {what} field",
                         f,
                         f"{f!r} missing",
+                        excerpt(item),
+                    )
+                )
+                continue
+            except BadField as exc:
+                buf.rejected.append(
+                    Rejected(
+                        str(path),
+                        rec,
+                        f"invalid {exc.field}",
+                        exc.field,
+                        exc.detail,
                         excerpt(item),
                     )
                 )

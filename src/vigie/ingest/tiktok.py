@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, as_list, need, read_items, time_of
+from vigie.ingest.records import BadPage, Mapped, as_list, need, read_items, time_of
 from vigie.ingest.urls import (
     clean_hashtags,
     clean_mentions,
@@ -67,7 +67,7 @@ def _unwrap(value: Any) -> list[Any] | None:
     if isinstance(value, dict) and isinstance(value.get("error"), dict):
         code = value["error"].get("code")
         if code not in (None, "ok") and not (value.get("data") or {}).get("videos"):
-            return None
+            raise BadPage("TikTok API error page", f"{code}: {value['error'].get('message')}")
     return as_list(value, ("data.videos", "videos"), lambda v: "id" in v and "create_time" in v)
 
 
