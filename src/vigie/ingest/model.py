@@ -8,6 +8,7 @@ record number, field, reason, raw excerpt) for an analyst to find and fix it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -139,8 +140,11 @@ class RowBuffer:
         return batch
 
 
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _fix(value: str) -> str:
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return SURROGATE_RE.sub("\ufffd", value)
 
 
 def _scrub(row: dict[str, Any]) -> int:

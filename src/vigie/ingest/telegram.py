@@ -126,7 +126,9 @@ def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: 
     else:
         urls, tags, mentions = urls_in_text(text), hashtags_in_text(text), mentions_in_text(text)
     account_id = msg.get("from_id") or msg.get("actor_id") or f"channel{chat_id}"
-    media = [h for h in (_media_hash(path.parent, msg.get(k)) for k in ("photo", "file")) if h]
+    media = [
+        h for h in (_media_hash(path.parent, msg[k]) for k in ("photo", "file") if k in msg) if h
+    ]
     reply = msg.get("reply_to_message_id")
     if msg.get("forwarded_from") is not None:
         buf.skip("telegram: forward without original id")
@@ -157,18 +159,38 @@ def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: 
     )
 
 
-MESSAGE_PREFIXES = ("messages.item", "chats.list.item.messages.item")
 CHAT_KEYS = ("id", "name", "type")
+
+
+def _single_chat_head(path: Path) -> dict[str, Any] | None:
+    """The chat fields of a one-chat export (written before ``messages``), or None."""
+    chat: dict[str, Any] = {}
+    with open(path, "rb") as fh:
+        for prefix, event, value in ijson.parse(fh, use_float=True):
+            if prefix == "messages" and event == "start_array":
+                return chat
+            if prefix == "chats" or prefix.startswith("chats."):
+                return None
+            if prefix in CHAT_KEYS and event in ("string", "number", "integer", "double"):
+                chat[prefix] = value
+    return None
 
 
 def _stream(path: Path, state: dict[str, int]) -> Iterator[tuple[dict[str, Any], Any]]:
     """Yield ``(chat fields, message)`` from ``result.json`` without loading it whole.
 
-    Why a streaming parser (ijson): the export of a large channel is one JSON document of
-    several GB; memory must be bounded by the largest message, not by the file. Desktop writes
-    a chat's ``id``/``name``/``type`` before its ``messages`` list, which is what lets each
-    message be mapped as soon as it is read.
+    Why a streaming parser (ijson, C backend): the export of a large channel is one JSON
+    document of several GB; memory must be bounded by the largest message, not by the file.
+    Desktop writes a chat's ``id``/``name``/``type`` before its ``messages`` list, which is
+    what lets each message be mapped as soon as it is read.
     """
+    head = _single_chat_head(path)
+    if head is not None:  # the usual case: one channel, messages built natively by ijson
+        state["lists"] = 1
+        with open(path, "rb") as fh:
+            for msg in ijson.items(fh, "messages.item", use_float=True):
+                yield head, msg
+        return
     chat: dict[str, Any] = {}
     builder: ijson.ObjectBuilder | None = None
     depth = 0
@@ -184,9 +206,9 @@ def _stream(path: Path, state: dict[str, int]) -> Iterator[tuple[dict[str, Any],
                     yield chat, builder.value
                     builder = None
                 continue
-            if event == "start_array" and prefix in ("messages", "chats.list.item.messages"):
+            if event == "start_array" and prefix == "chats.list.item.messages":
                 state["lists"] = state.get("lists", 0) + 1
-            elif prefix in MESSAGE_PREFIXES:
+            elif prefix == "chats.list.item.messages.item":
                 if event in ("start_map", "start_array"):
                     builder, depth = ijson.ObjectBuilder(), 1
                     builder.event(event, value)
@@ -194,11 +216,12 @@ def _stream(path: Path, state: dict[str, int]) -> Iterator[tuple[dict[str, Any],
                     yield chat, value
             elif prefix == "chats.list.item" and event == "start_map":
                 chat = {}
-            elif event in ("string", "number", "integer", "double") and (
-                prefix in CHAT_KEYS
-                or (prefix.startswith("chats.list.item.") and prefix[16:] in CHAT_KEYS)
+            elif (
+                event in ("string", "number", "integer", "double")
+                and prefix.startswith("chats.list.item.")
+                and prefix[16:] in CHAT_KEYS
             ):
-                chat[prefix.rsplit(".", 1)[-1]] = value
+                chat[prefix[16:]] = value
 
 
 def read(path: Path) -> Iterator[Batch]:
