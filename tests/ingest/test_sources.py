@@ -43,7 +43,10 @@ def test_jetstream_posts_reposts_and_cursor(tmp_path: Path) -> None:
     repost = posts[f"at://{DID_B}/app.bsky.feed.repost/3l3qo3bbbbb2b"]
     assert repost["repost_of"] == POST_A and repost["account_id"] == DID_B
     assert posts[f"at://{DID_B}/app.bsky.feed.post/3l3qo4ccccc2b"]["reply_to"] == POST_A
-    assert len(posts) == 3
+    q = posts[f"at://{DID_B}/app.bsky.feed.post/3l3qo7eeeee2b"]
+    assert q["quote_of"] == POST_A and q["mentions"] == ["anna.bsky.social"]
+    assert q["media"] == ["bafkreigh2akiscaildcqabsyg3dfr6chu3fgpr"]  # the image blob's CID
+    assert len(posts) == 4
     assert accounts_by_id(ds)[DID_B]["handle"] == "bob.bsky.social"
     src = report.sources[0]
     assert src.skipped == {
@@ -53,8 +56,8 @@ def test_jetstream_posts_reposts_and_cursor(tmp_path: Path) -> None:
     }
     assert [r["reason"] for r in rejected(ds)] == ["invalid time_us"]
     m = manifest(ds)
-    assert m["cursors"] == {"jetstream": T0 + 12_000_000}  # the last valid time_us
-    assert m["sources"][0]["cursors"] == {"jetstream": T0 + 12_000_000}
+    assert m["cursors"] == {"jetstream": T0 + 13_000_000}  # the last valid time_us
+    assert m["sources"][0]["cursors"] == {"jetstream": T0 + 13_000_000}
 
 
 def test_jetstream_resume_keeps_the_furthest_cursor(tmp_path: Path) -> None:
@@ -70,7 +73,7 @@ def test_jetstream_resume_keeps_the_furthest_cursor(tmp_path: Path) -> None:
     later.write_text(json.dumps(replayed) + "\n" + json.dumps(event) + "\n")
     report = ingest([later], ds)
     assert manifest(ds)["cursors"]["jetstream"] == cursor + 1_000_000
-    assert report.duplicates == 1 and report.posts == 4  # the replayed event is merged
+    assert report.duplicates == 1 and report.posts == 5  # the replayed event is merged
     older = tmp_path / "older.jsonl"
     older.write_text(json.dumps(replayed) + "\n")
     ingest([older], ds)
