@@ -206,7 +206,7 @@ def _event(buf: RowBuffer, path: Path, lineno: int, event: Any) -> int | None:
             )
         )
         return time_us
-    except (ValueError, TypeError, AttributeError) as exc:  # bad dates, wrong types
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:  # bad dates, types
         detail = str(exc).split("\n", 1)[-1][:300]
         buf.rejected.append(
             Rejected(

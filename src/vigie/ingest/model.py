@@ -119,6 +119,14 @@ class RowBuffer:
         try:
             posts = pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA)
             accounts = pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            # a payload value of the wrong type reached a column (e.g. a number where the
+            # platform documents a string): coerce or drop that value, count it, keep the row
+            for rows, schema in ((self.posts, POSTS_SCHEMA), (self.accounts, ACCOUNTS_SCHEMA)):
+                for row in rows:
+                    for name in _coerce(row, schema):
+                        self.skip(f"wrong-typed value dropped: {name}")
+            return self.flush()
         except UnicodeEncodeError:
             # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot store: replace
             # them (U+FFFD) in this batch and count it, rather than fail the whole file
@@ -141,6 +149,36 @@ class RowBuffer:
 
 
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _coerce(row: dict[str, Any], schema: pa.Schema) -> list[str]:
+    """Make ``row`` fit ``schema``; the names of the fields whose value had to be dropped."""
+    dropped = []
+    for f in schema:
+        v = row.get(f.name)
+        if v is None:
+            continue
+        if pa.types.is_string(f.type):
+            if isinstance(v, bool) or not isinstance(v, str | int | float):
+                row[f.name] = None
+                dropped.append(f.name)
+            elif not isinstance(v, str):
+                row[f.name] = str(v)
+        elif pa.types.is_list(f.type):
+            if not isinstance(v, list):
+                row[f.name] = []
+                dropped.append(f.name)
+            elif not all(isinstance(x, str) for x in v):
+                row[f.name] = [x for x in v if isinstance(x, str)]
+                dropped.append(f.name)
+        elif pa.types.is_integer(f.type):
+            if isinstance(v, bool) or not isinstance(v, int) or not -(2**63) <= v < 2**63:
+                row[f.name] = None
+                dropped.append(f.name)
+        elif pa.types.is_timestamp(f.type) and not isinstance(v, datetime):
+            row[f.name] = None
+            dropped.append(f.name)
+    return dropped
 
 
 def _fix(value: str) -> str:

@@ -135,7 +135,7 @@ def read_items(
                     )
                 )
                 continue
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
                 buf.rejected.append(
                     Rejected(
                         str(path),

@@ -76,18 +76,24 @@ def _flat_includes(tweet: dict[str, Any]) -> _Includes:
     users, tweets, media = [], [], []
     if isinstance(tweet.get("author"), dict):
         users.append(tweet["author"])
-    for ref in tweet.get("referenced_tweets") or []:
+    for ref in _l(tweet.get("referenced_tweets")):
         if isinstance(ref, dict) and "text" in ref:
             tweets.append(ref)
             if isinstance(ref.get("author"), dict):
                 users.append(ref["author"])
-            for m in (ref.get("attachments") or {}).get("media") or []:
-                media.append(m)
-    for m in (tweet.get("attachments") or {}).get("media") or []:
-        media.append(m)
+            media.extend(_l(_d(ref.get("attachments")).get("media")))
+    media.extend(_l(_d(tweet.get("attachments")).get("media")))
     if isinstance(tweet.get("in_reply_to_user"), dict):
         users.append(tweet["in_reply_to_user"])
     return _Includes({"users": users, "tweets": tweets, "media": media})
+
+
+def _d(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
+
+
+def _l(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
 
 
 class MissingField(Exception):
@@ -171,23 +177,28 @@ def _int(v: Any) -> int | None:
 def _account(author_id: str, user: dict[str, Any] | None) -> dict[str, Any]:
     if user is None:
         return {"account_id": author_id, "platform": PLATFORM}
-    metrics = user.get("public_metrics") or {}
+    metrics = user.get("public_metrics")
+    metrics = metrics if isinstance(metrics, dict) else {}
     created = user.get("created_at")
     try:
         created_at = ts_from_iso(created).replace(microsecond=0) if created else None
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         created_at = None
     return {
         "account_id": author_id,
         "platform": PLATFORM,
-        "handle": user.get("username"),
-        "display_name": user.get("name"),
+        "handle": _str(user.get("username")),
+        "display_name": _str(user.get("name")),
         "created_at": created_at,
         "followers": _int(metrics.get("followers_count")),
         "following": _int(metrics.get("following_count")),
         "posts_count": _int(metrics.get("tweet_count")),
-        "description": user.get("description") or None,
+        "description": _str(user.get("description")) or None,
     }
+
+
+def _str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
 
 
 def _normalize(buf: RowBuffer, path: Path, record: str | int, item: Any, inc: _Includes) -> None:
@@ -223,7 +234,7 @@ def _normalize(buf: RowBuffer, path: Path, record: str | int, item: Any, inc: _I
             )
         )
         return
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
         buf.rejected.append(
             Rejected(
                 str(path),
