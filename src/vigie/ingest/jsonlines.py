@@ -8,6 +8,9 @@ sometimes one document (a saved API page). Either way:
   without being held in memory and refused as "record too large";
 - a broken, non-UTF-8 or too deeply nested line is refused with its line number and the rest
   of the file is read, never a traceback.
+
+Lines are decoded with orjson (2-3x faster than ``json``); what orjson refuses is decoded again
+with ``json``, which accepts lone surrogates and integers over 64 bits and words the refusal.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from vigie.errors import InputError
 from vigie.ingest.model import Rejected, excerpt
@@ -67,6 +72,10 @@ def decode(path: Path, record: int | str, raw: bytes, size: int | None = None) -
             f"{size:,} bytes > {MAX_RECORD_BYTES:,} (VIGIE_MAX_RECORD_BYTES)",
             excerpt(raw[:300]),
         )
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass  # orjson is strict (lone surrogates, integers over 64 bits, depth): ask json
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
