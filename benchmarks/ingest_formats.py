@@ -188,7 +188,7 @@ def floor_query(path: Path, unnest: str | None) -> str:
     """DuckDB's bare parse of every field of ``path`` (materialised, so nothing is skipped)."""
     src = (
         f"read_json('{path}', format='newline_delimited', maximum_object_size=268435456,"
-        " sample_size=-1)"
+        " ignore_errors=true)"
     )
     if unnest:
         return f"SELECT count(*) FROM (SELECT {unnest} AS t FROM {src}) WHERE t IS NOT NULL"
