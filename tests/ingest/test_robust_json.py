@@ -208,3 +208,15 @@ def test_telegram_export_is_streamed(tmp_path: Path) -> None:
     posts = posts_by_id(ds)
     assert len(posts) == n and posts["777:5"]["hashtags"] == ["wahl"]
     assert accounts_by_id(ds)["channel777"]["display_name"] == "Kanal"
+
+
+def test_multi_megabyte_post_text_is_bounded(tmp_path: Path) -> None:
+    """A 6 MB 'post' (no entities) is kept whole; entity extraction stops at a bound."""
+    text = "Aufruf https://example.org/a #wahl " + "x https://example.org/later " * 200_000
+    tweet = {"id": "1", "text": text, "author_id": "2", "created_at": "2021-09-20T08:00:00Z"}
+    src = tmp_path / "big.jsonl"
+    src.write_text(json.dumps(tweet) + "\n", encoding="utf-8")
+    ingest([src], tmp_path / "ds", fmt="x")
+    post = posts_by_id(tmp_path / "ds")["1"]
+    assert post["text"] == text and post["hashtags"] == ["wahl"]
+    assert post["urls"] == ["example.org/a", "example.org/later"]
