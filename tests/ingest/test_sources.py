@@ -171,3 +171,39 @@ def test_sources_append_into_one_dataset(tmp_path: Path) -> None:
     assert platforms == {"bluesky", "mastodon", "youtube", "tiktok", "facebook", "instagram"}
     # 4 statuses and the boosted one inlined in the boost: every row is already there
     assert again.duplicates == 5 and again.posts == before == m["counts"]["posts"]
+
+
+def _full_pages(tmp_path: Path, name: str, items_key: tuple[str, ...], n_pages: int) -> Path:
+    """Pages of the APIs' maximum size (100 items), one per line, from a fixture item."""
+    text = (SRC / name).read_text(encoding="utf-8")
+    page = json.loads(text if name.endswith(".json") else text.splitlines()[0])
+    holder = page
+    for k in items_key[:-1]:
+        holder = holder[k]
+    template = holder[items_key[-1]][0]
+    out = tmp_path / f"full_{name}.jsonl"
+    with open(out, "w", encoding="utf-8") as fh:
+        for p in range(n_pages):
+            items = []
+            for i in range(100):
+                item = json.loads(json.dumps(template).replace("UgzTOP1", f"Ugz{p}x{i}"))
+                if "video_description" in item:
+                    item["id"] = 7_350_000_000_000_000_000 + p * 100 + i
+                items.append(item)
+            holder[items_key[-1]] = items
+            fh.write(json.dumps(page, ensure_ascii=False) + "\n")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "per_item"),
+    [
+        ("tiktok_videos.jsonl", ("data", "videos"), 1),
+        ("youtube_comment_threads.json", ("items",), 2),  # a comment and its reply
+    ],
+)
+def test_full_size_pages(tmp_path: Path, name: str, key: tuple[str, ...], per_item: int) -> None:
+    src = _full_pages(tmp_path, name, key, n_pages=3)
+    report = ingest([src], tmp_path / "ds")
+    assert report.rejected == 0 and report.posts == 300 * per_item
+    assert report.sources[0].records == 300
