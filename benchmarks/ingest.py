@@ -8,6 +8,11 @@ public API, and prints records/s and the process's peak RSS.
     .venv/bin/python benchmarks/ingest.py                      # 1M records
     .venv/bin/python benchmarks/ingest.py --records 10000000   # the 2 GB target
     .venv/bin/python benchmarks/ingest.py --source parquet     # the demo's path
+    .venv/bin/python benchmarks/ingest.py --format x           # twarc2 pages (100k tweets)
+    .venv/bin/python benchmarks/ingest.py --format all         # every format, one process each
+
+Every run also prints the floor: DuckDB's bare parse of the same file (``read_json``, every
+field materialised; twarc2 pages unnested to tweets), as records/s and as vigie's ratio to it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -88,7 +94,14 @@ def to_parquet(jsonl: Path, out: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument(
+        "--records", type=int, default=None, help="default: 1M (jsonl), 100k (other formats)"
+    )
+    ap.add_argument(
+        "--format",
+        default="jsonl",
+        help="jsonl (generic table), x (twarc2 pages), x-flat, jetstream, mastodon, or all",
+    )
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--source", choices=["jsonl", "parquet"], default="jsonl")
     ap.add_argument(
@@ -99,14 +112,28 @@ def main() -> None:
     ap.add_argument("--memory-limit", default="1GB")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
+    if args.format == "all":
+        _run_all(args)
+        return
+    if args.records is None:
+        args.records = 1_000_000 if args.format == "jsonl" else 100_000
 
     from vigie.ingest import ingest
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from ingest_formats import FORMATS
 
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-", dir=args.workdir))
     try:
         src = work / "posts.jsonl"
         t = time.perf_counter()
-        stats = generate(src, args.records, args.seed, args.text_entities)
+        if args.format == "jsonl":
+            stats = generate(src, args.records, args.seed, args.text_entities)
+            unnest = None
+        else:
+            writer, unnest = FORMATS[args.format]
+            writer(src, args.records, args.seed)
+            stats = {"duplicates": 0, "broken": 0}
         gen_s = time.perf_counter() - t
         if args.source == "parquet":
             pq_src = work / "posts.parquet"
@@ -124,8 +151,10 @@ def main() -> None:
         cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         out_mb = sum(p.stat().st_size for p in (work / "ds").iterdir()) / 1e6
+        floor = _floor(src, unnest) if args.source == "jsonl" else None
         print(
-            f"source            {args.source}, {args.records:,} records, {size_mb:,.0f} MB "
+            f"source            {args.format if args.source == 'jsonl' else args.source}, "
+            f"{args.records:,} records, {size_mb:,.0f} MB "
             f"(generated in {gen_s:.1f} s; {stats['duplicates']:,} re-collected, "
             f"{stats['broken']:,} broken lines)"
         )
@@ -135,6 +164,15 @@ def main() -> None:
             f"(CPU time {cpu:.1f} s; {args.records / cpu:,.0f} records per CPU-second; "
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
+        if floor is not None:
+            print(
+                f"floor (DuckDB)    {args.records / floor[0]:,.0f} records/s "
+                f"(bare read_json of the same file: {floor[0]:.1f} s wall, {floor[1]:.1f} s CPU)"
+            )
+            print(
+                f"vigie / floor     {wall / floor[0]:.1f}x wall time, "
+                f"{cpu / floor[1]:.1f}x CPU time"
+            )
         print(
             f"peak RSS          {peak_mb:,.0f} MB (process, ru_maxrss; {rss_before:,.0f} MB "
             "before ingest)"
@@ -145,10 +183,40 @@ def main() -> None:
             f"{out_mb:,.0f} MB on disk"
         )
         ok = report.rejected_total == stats["broken"] and report.duplicates == stats["duplicates"]
+        if args.format != "jsonl":  # every generated record is one post
+            ok = report.rejected_total == 0 and report.posts == args.records
         print(f"check             refusals and duplicates match the generator: {ok}")
         sys.exit(0 if ok else 1)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _floor(src: Path, unnest: str | None) -> tuple[float, float]:
+    """Wall and CPU seconds DuckDB takes to parse every field of ``src`` (the speed floor)."""
+    import duckdb
+    from ingest_formats import floor_query
+
+    con = duckdb.connect()
+    con.execute("SET memory_limit='1GB'")
+    proc = psutil.Process()
+    c0 = proc.cpu_times()
+    t = time.perf_counter()
+    con.execute(floor_query(src, unnest)).fetchone()
+    wall = time.perf_counter() - t
+    c1 = proc.cpu_times()
+    return wall, (c1.user - c0.user) + (c1.system - c0.system)
+
+
+def _run_all(args: argparse.Namespace) -> None:
+    """Each format in its own process, so that each peak RSS is its own."""
+    for fmt in ("jsonl", "x", "x-flat", "jetstream", "mastodon"):
+        cmd = [sys.executable, __file__, "--format", fmt, "--seed", str(args.seed)]
+        if args.records is not None:
+            cmd += ["--records", str(args.records)]
+        if args.workdir is not None:
+            cmd += ["--workdir", str(args.workdir)]
+        print(f"== {fmt}", flush=True)
+        subprocess.run(cmd, check=False)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from vigie.errors import InputError, VigieError
 from vigie.ingest import bluesky, tabular, telegram, x_v2
 from vigie.ingest.detect_format import FORMATS, detect
 from vigie.ingest.model import Batch
+from vigie.ingest.sources import READERS
 from vigie.ingest.writer import Staging, merge
 from vigie.progress import make_progress
 from vigie.schema import Dataset, base_manifest, read_json, write_json
@@ -42,6 +43,7 @@ class SourceReport:
     skipped: dict[str, int] = field(default_factory=dict)
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     ingested_at: str = ""
+    cursors: dict[str, int] = field(default_factory=dict)
 
     def manifest_entry(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class SourceReport:
             "duplicates": self.duplicates,
             "skipped": dict(sorted(self.skipped.items())),
             "ingested_at": self.ingested_at,
+            **({"cursors": dict(self.cursors)} if self.cursors else {}),
         }
 
 
@@ -129,6 +132,8 @@ def _plan(path: Path, fmt: str, mapping: dict[str, str], platform: str | None) -
         return _Plan(path, f, lambda: reader(path, spec), total)
     if mapping:
         raise VigieError(f"{path}: --map applies to csv, jsonl and parquet sources, not to {f}")
+    if f in READERS:
+        return _Plan(path, f, lambda: READERS[f](path, platform), None)
     reader = {"x": x_v2.read, "telegram": telegram.read, "bluesky": bluesky.read}[f]
     return _Plan(path, f, lambda: reader(path), None)
 
@@ -157,6 +162,15 @@ def _link_or_copy(src: str | Path, dst: str | Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def _merge_cursors(old: Any, reports: list[SourceReport]) -> dict[str, int]:
+    """The furthest resume point of each stream over the Dataset's whole history."""
+    out: dict[str, int] = {k: int(v) for k, v in (old or {}).items() if isinstance(v, int)}
+    for r in reports:
+        for k, v in r.cursors.items():
+            out[k] = max(v, out.get(k, v))
+    return dict(sorted(out.items()))
 
 
 def ingest(
@@ -221,6 +235,8 @@ def ingest(
                         rep.rejected += len(batch.rejected)
                         reasons.update(r.reason for r in batch.rejected)
                         skipped.update(batch.skipped)
+                        for k, v in batch.cursors.items():
+                            rep.cursors[k] = max(v, rep.cursors.get(k, v))
                         progress.advance(task, batch.records)
                     rep.rejected_reasons = dict(reasons.most_common())
                     rep.skipped = dict(skipped.most_common())
@@ -259,6 +275,9 @@ def ingest(
             skipped=dict(sorted(skipped_all.items())),
             duplicates=int(old_manifest.get("duplicates", 0)) + sum(r.duplicates for r in reports),
         )
+        cursors = _merge_cursors(old_manifest.get("cursors"), reports)
+        if cursors:
+            manifest["cursors"] = cursors
         write_json(tmp / "manifest.json", manifest)
     return IngestReport(
         dataset=into,

@@ -10,6 +10,10 @@ Why twitwi: its Bluesky normaliser resolves facets (links, mentions, hashtags), 
 - a **repost row** when a feed item carries ``reason: reasonRepost`` (on Bluesky a repost is a
   separate record by another account): post id = the repost record's URI when the API gives
   it, else ``<post uri>#repost:<reposter did>``; ``repost_of`` = the post's URI;
+- lenience where twitwi is stricter than the lexicon: ``replyCount``/``repostCount``/
+  ``likeCount``/``quoteCount`` and the author's ``createdAt`` are optional in
+  ``app.bsky.feed.defs#postView`` / ``profileViewBasic`` but required by twitwi; we fill them on
+  a copy (counts are not stored; a filled ``createdAt`` is not kept in accounts.parquet);
 - ``media`` = the blob CIDs of attached images/videos (content hashes, so the same image
   posted by two accounts matches).
 """
@@ -59,8 +63,35 @@ def _post(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+COUNTS = ("replyCount", "repostCount", "likeCount", "quoteCount")
+FILLED_CREATED_AT = "1970-01-01T00:00:00.000Z"
+"""Stands in for an author's missing ``createdAt`` while twitwi reads the post; dropped after."""
+
+
+def _lenient(item: Any) -> Any:
+    """A copy of a feed item / postView with the lexicon's optional fields twitwi needs filled."""
+    if not isinstance(item, dict):
+        return item
+    if isinstance(item.get("post"), dict):
+        return {**item, "post": _lenient_view(item["post"])}
+    return _lenient_view(item)
+
+
+def _lenient_view(view: dict[str, Any]) -> dict[str, Any]:
+    missing = [k for k in COUNTS if k not in view]
+    author = view.get("author")
+    if not missing and not (isinstance(author, dict) and "createdAt" not in author):
+        return view
+    view = {**view, **{k: 0 for k in missing}}
+    if isinstance(author, dict) and "createdAt" not in author:
+        view["author"] = {**author, "createdAt": FILLED_CREATED_AT}
+    return view
+
+
 def _account(p: dict[str, Any]) -> dict[str, Any]:
     ts = p.get("user_created_at")
+    if ts and ts.startswith("1970-01-01T00:00:00"):
+        ts = None  # filled by _lenient: the payload had no createdAt
     return {
         "account_id": p["user_did"],
         "platform": PLATFORM,
@@ -84,7 +115,7 @@ def _items(value: Any) -> list[Any] | None:
 def _item(buf: RowBuffer, path: Path, record: str | int, item: Any) -> None:
     buf.records += 1
     try:
-        normalized = normalize_post(item, extract_referenced_posts=True)
+        normalized = normalize_post(_lenient(item), extract_referenced_posts=True)
         rows = [(_post(p), _account(p)) for p in normalized]
         main = normalized[-1]
         reason = item.get("reason") if isinstance(item, dict) else None

@@ -11,6 +11,10 @@ FORMAT_HELP = (
     "result.json), bluesky (getAuthorFeed/searchPosts output), csv, jsonl, parquet; "
     "accounts (a csv/jsonl/parquet table of accounts: fills accounts.parquet only)."
 )
+FORMAT_HELP += (
+    " Also: jetstream (Bluesky Jetstream events), mastodon (API statuses), youtube (Data API"
+    " commentThreads), tiktok (Research API videos), mcl (Meta Content Library posts)."
+)
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "
     "account_id, created_at (ISO 8601 or POSIX seconds), platform (or prefix:COLUMN to read it "

@@ -13,15 +13,47 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError
+from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 
-FORMATS = ("auto", "x", "telegram", "bluesky", "csv", "jsonl", "parquet", "accounts")
+FORMATS = (
+    "auto",
+    "x",
+    "telegram",
+    "bluesky",
+    "jetstream",
+    "mastodon",
+    "youtube",
+    "tiktok",
+    "mcl",
+    "csv",
+    "jsonl",
+    "parquet",
+    "accounts",
+)
 SNIFF_BYTES = 1 << 20
+MCL_COLUMNS = ("post_owner.id", "post_owner.name", "mcl_url", "statistics.reaction_count")
+"""Column names only Meta Content Library exports use (flattened ``post_owner``/``statistics``)."""
 
 
 def _shape(obj: Any) -> str | None:
     """The platform format a decoded JSON value looks like, if any."""
+    if isinstance(obj, list):  # a saved JSON array of statuses / videos
+        return _shape(obj[0]) if obj and isinstance(obj[0], dict) else None
     if not isinstance(obj, dict):
         return None
+    if "did" in obj and "time_us" in obj and "kind" in obj:
+        return "jetstream"
+    if str(obj.get("kind", "")).startswith("youtube#comment"):
+        return "youtube"
+    data = obj.get("data")
+    if isinstance(data, dict) and isinstance(data.get("videos"), list):
+        return "tiktok"
+    if "video_description" in obj and "create_time" in obj:
+        return "tiktok"
+    if isinstance(obj.get("account"), dict) and "content" in obj and "uri" in obj:
+        return "mastodon"
+    if "post_owner" in obj and "creation_time" in obj:
+        return "mcl"
     if isinstance(obj.get("messages"), list) or isinstance(obj.get("chats"), dict):
         return "telegram"
     if isinstance(obj.get("feed"), list) or isinstance(obj.get("posts"), list):
@@ -51,7 +83,7 @@ def _shape(obj: Any) -> str | None:
 
 
 def detect(path: Path) -> str:
-    """The format of ``path``: x, telegram, bluesky, csv, jsonl or parquet."""
+    """The format of ``path`` (one of ``FORMATS`` but auto and accounts)."""
     if not path.exists():
         raise InputError("no such file", file=str(path))
     if path.is_dir():
@@ -63,22 +95,31 @@ def detect(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
     try:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)
+            first_raw = head.split(b"\n", 1)[0] if b"\n" in head else None
+            if first_raw is None and len(head) == SNIFF_BYTES:
+                # a first line longer than the sniff window (a twarc2 page is 120-150 KB; some
+                # collectors write bigger): read that line whole, within the record limit
+                fh.seek(0)
+                first_raw = fh.readline(MAX_RECORD_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
+    if suffix in (".csv", ".tsv"):
+        header = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        if sum(c in header for c in MCL_COLUMNS) >= 2:
+            return "mcl"
+        return "csv"
     if head.startswith(b"PAR1"):
         return "parquet"
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
     if not text:
         raise InputError("empty file: nothing to ingest", file=str(path))
-    first_line = text.split("\n", 1)[0]
+    first_line = (first_raw or head).removeprefix(b"\xef\xbb\xbf").strip()
     try:
         first = json.loads(first_line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         first = None
     if first is not None:
         shape = _shape(first)
@@ -95,10 +136,19 @@ def detect(path: Path) -> str:
             return "bluesky"
         if '"data"' in text and ('"includes"' in text or '"author_id"' in text):
             return "x"
+        if '"youtube#comment' in text:
+            return "youtube"
+        if '"videos"' in text and '"create_time"' in text:
+            return "tiktok"
+    if text.startswith("["):
+        if '"account"' in text and '"content"' in text and '"uri"' in text:
+            return "mastodon"
+        if '"video_description"' in text:
+            return "tiktok"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     raise InputError(
         "cannot tell the format from the name or content; pass --format "
-        "(x, telegram, bluesky, csv, jsonl or parquet)",
+        f"({', '.join(f for f in FORMATS if f not in ('auto', 'accounts'))})",
         file=str(path),
     )

@@ -8,6 +8,7 @@ record number, field, reason, raw excerpt) for an analyst to find and fix it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -65,8 +66,8 @@ def excerpt(raw: Any) -> str:
     if not isinstance(raw, str):
         try:
             raw = json.dumps(raw, ensure_ascii=False, default=str)
-        except (TypeError, ValueError):
-            raw = repr(raw)
+        except (TypeError, ValueError, RecursionError):
+            raw = f"<{type(raw).__name__} that cannot be shown>"
     return raw if len(raw) <= EXCERPT_CHARS else raw[:EXCERPT_CHARS] + "…"
 
 
@@ -84,6 +85,8 @@ class Batch:
     rejected: list[Rejected] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     records: int = 0
+    cursors: dict[str, int] = field(default_factory=dict)
+    """Resume points of a stream read so far (e.g. ``{"jetstream": last time_us}``)."""
 
 
 class Reader(Protocol):
@@ -113,15 +116,96 @@ class RowBuffer:
         return len(self.posts) + len(self.rejected)
 
     def flush(self) -> Batch:
+        try:
+            posts = pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA)
+            accounts = pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            # a payload value of the wrong type reached a column (e.g. a number where the
+            # platform documents a string): coerce or drop that value, count it, keep the row
+            for rows, schema in ((self.posts, POSTS_SCHEMA), (self.accounts, ACCOUNTS_SCHEMA)):
+                for row in rows:
+                    for name in _coerce(row, schema):
+                        self.skip(f"wrong-typed value dropped: {name}")
+            return self.flush()
+        except UnicodeEncodeError:
+            # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot store: replace
+            # them (U+FFFD) in this batch and count it, rather than fail the whole file
+            n = 0
+            for rows in (self.posts, self.accounts):
+                for row in rows:
+                    n += _scrub(row)
+            self.skip("text with invalid Unicode (lone surrogates replaced)", n)
+            posts = pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA)
+            accounts = pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA)
         batch = Batch(
-            posts=pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA),
-            accounts=pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA),
+            posts=posts,
+            accounts=accounts,
             rejected=self.rejected,
             skipped=self.skipped,
             records=self.records,
         )
         self.__init__()
         return batch
+
+
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _coerce(row: dict[str, Any], schema: pa.Schema) -> list[str]:
+    """Make ``row`` fit ``schema``; the names of the fields whose value had to be dropped."""
+    dropped = []
+    for f in schema:
+        v = row.get(f.name)
+        if v is None:
+            continue
+        if pa.types.is_string(f.type):
+            if isinstance(v, bool) or not isinstance(v, str | int | float):
+                row[f.name] = None
+                dropped.append(f.name)
+            elif not isinstance(v, str):
+                row[f.name] = str(v)
+        elif pa.types.is_list(f.type):
+            if not isinstance(v, list):
+                row[f.name] = []
+                dropped.append(f.name)
+            elif not all(isinstance(x, str) for x in v):
+                row[f.name] = [x for x in v if isinstance(x, str)]
+                dropped.append(f.name)
+        elif pa.types.is_integer(f.type):
+            if isinstance(v, bool) or not isinstance(v, int) or not -(2**63) <= v < 2**63:
+                row[f.name] = None
+                dropped.append(f.name)
+        elif pa.types.is_timestamp(f.type) and not isinstance(v, datetime):
+            row[f.name] = None
+            dropped.append(f.name)
+    return dropped
+
+
+def _fix(value: str) -> str:
+    return SURROGATE_RE.sub("\ufffd", value)
+
+
+def _scrub(row: dict[str, Any]) -> int:
+    """Replace lone surrogates in a row's strings; 1 when the row had any."""
+    bad = 0
+    for k, v in row.items():
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                row[k] = _fix(v)
+                bad = 1
+        elif isinstance(v, list):
+            fixed = []
+            for x in v:
+                try:
+                    x.encode("utf-8") if isinstance(x, str) else None
+                    fixed.append(x)
+                except UnicodeEncodeError:
+                    fixed.append(_fix(x))
+                    bad = 1
+            row[k] = fixed
+    return bad
 
 
 def ts_from_iso(value: str) -> datetime:

@@ -12,7 +12,8 @@ Limits, said plainly: message ids are per chat, so ``post_id`` is ``"<chat id>:<
 a forwarded message carries only the original sender's *name*, not the original message id,
 so ``repost_of`` stays null (the forward is counted in the manifest's ``skipped`` as
 ``telegram: forward without original id``); photos are identified by the SHA-256 of the file
-when the export includes it. The document is read whole (Desktop exports are one JSON value).
+when the export includes it. The document is streamed (ijson): memory is bounded by the
+largest message, not by the export's size.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ijson
+
 from vigie.errors import InputError
-from vigie.ingest.jsonlines import json_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
 from vigie.ingest.urls import (
     canonical_urls,
@@ -124,7 +126,9 @@ def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: 
     else:
         urls, tags, mentions = urls_in_text(text), hashtags_in_text(text), mentions_in_text(text)
     account_id = msg.get("from_id") or msg.get("actor_id") or f"channel{chat_id}"
-    media = [h for h in (_media_hash(path.parent, msg.get(k)) for k in ("photo", "file")) if h]
+    media = [
+        h for h in (_media_hash(path.parent, msg[k]) for k in ("photo", "file") if k in msg) if h
+    ]
     reply = msg.get("reply_to_message_id")
     if msg.get("forwarded_from") is not None:
         buf.skip("telegram: forward without original id")
@@ -155,43 +159,109 @@ def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: 
     )
 
 
-def _chats(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    if isinstance(doc.get("messages"), list):
-        return [doc]
-    chats = doc.get("chats")
-    if isinstance(chats, dict) and isinstance(chats.get("list"), list):
-        return [c for c in chats["list"] if isinstance(c, dict)]
-    return []
+CHAT_KEYS = ("id", "name", "type")
+
+
+def _single_chat_head(path: Path) -> dict[str, Any] | None:
+    """The chat fields of a one-chat export (written before ``messages``), or None."""
+    chat: dict[str, Any] = {}
+    with open(path, "rb") as fh:
+        for prefix, event, value in ijson.parse(fh, use_float=True):
+            if prefix == "messages" and event == "start_array":
+                return chat
+            if prefix == "chats" or prefix.startswith("chats."):
+                return None
+            if prefix in CHAT_KEYS and event in ("string", "number", "integer", "double"):
+                chat[prefix] = value
+    return None
+
+
+def _stream(path: Path, state: dict[str, int]) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Yield ``(chat fields, message)`` from ``result.json`` without loading it whole.
+
+    Why a streaming parser (ijson, C backend): the export of a large channel is one JSON
+    document of several GB; memory must be bounded by the largest message, not by the file.
+    Desktop writes a chat's ``id``/``name``/``type`` before its ``messages`` list, which is
+    what lets each message be mapped as soon as it is read.
+    """
+    head = _single_chat_head(path)
+    if head is not None:  # the usual case: one channel, messages built natively by ijson
+        state["lists"] = 1
+        with open(path, "rb") as fh:
+            for msg in ijson.items(fh, "messages.item", use_float=True):
+                yield head, msg
+        return
+    chat: dict[str, Any] = {}
+    builder: ijson.ObjectBuilder | None = None
+    depth = 0
+    with open(path, "rb") as fh:
+        for prefix, event, value in ijson.parse(fh, use_float=True):
+            if builder is not None:
+                builder.event(event, value)
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                if depth == 0:
+                    yield chat, builder.value
+                    builder = None
+                continue
+            if event == "start_array" and prefix == "chats.list.item.messages":
+                state["lists"] = state.get("lists", 0) + 1
+            elif prefix == "chats.list.item.messages.item":
+                if event in ("start_map", "start_array"):
+                    builder, depth = ijson.ObjectBuilder(), 1
+                    builder.event(event, value)
+                else:  # a scalar where a message should be
+                    yield chat, value
+            elif prefix == "chats.list.item" and event == "start_map":
+                chat = {}
+            elif (
+                event in ("string", "number", "integer", "double")
+                and prefix.startswith("chats.list.item.")
+                and prefix[16:] in CHAT_KEYS
+            ):
+                chat[prefix[16:]] = value
 
 
 def read(path: Path) -> Iterator[Batch]:
-    """Yield canonical batches from a Telegram Desktop ``result.json``."""
+    """Yield canonical batches from a Telegram Desktop ``result.json`` (streamed)."""
     buf = RowBuffer()
-    for _, doc in json_values(path):
-        if isinstance(doc, Rejected):
-            raise InputError(f"not valid JSON ({doc.detail})", file=str(path))
-        if not isinstance(doc, dict) or not _chats(doc):
-            raise InputError(
-                "not a Telegram Desktop export: no 'messages' list (nor 'chats.list')",
-                file=str(path),
-                field="messages",
-            )
-        for chat in _chats(doc):
-            chat_name = chat.get("name")
-            if chat.get("type", "").endswith("channel") and chat.get("id") is not None:
-                buf.accounts.append(
-                    {
-                        "account_id": f"channel{chat['id']}",
-                        "platform": PLATFORM,
-                        "display_name": chat_name if isinstance(chat_name, str) else None,
-                    }
-                )
-            for k, msg in enumerate(chat.get("messages") or [], start=1):
-                mid = msg.get("id") if isinstance(msg, dict) else None
-                where = f"chat {chat.get('id')} message {mid if mid is not None else f'#{k}'}"
-                _message(buf, path, chat, msg, where)
-                if len(buf) >= BATCH_ROWS:
-                    yield buf.flush()
-        break
+    seen_channels: set[Any] = set()
+    counts: dict[Any, int] = {}
+    state: dict[str, int] = {}
+    try:
+        for chat, msg in _stream(path, state):
+            cid = chat.get("id")
+            if cid not in seen_channels:
+                seen_channels.add(cid)
+                name = chat.get("name")
+                if str(chat.get("type", "")).endswith("channel") and cid is not None:
+                    buf.accounts.append(
+                        {
+                            "account_id": f"channel{cid}",
+                            "platform": PLATFORM,
+                            "display_name": name if isinstance(name, str) else None,
+                        }
+                    )
+            counts[cid] = k = counts.get(cid, 0) + 1
+            mid = msg.get("id") if isinstance(msg, dict) else None
+            where = f"chat {cid} message {mid if mid is not None else f'#{k}'}"
+            _message(buf, path, chat, msg, where)
+            if len(buf) >= BATCH_ROWS:
+                yield buf.flush()
+    except ijson.JSONError as exc:
+        raise InputError(
+            f"not valid JSON ({exc}); {buf.records:,} messages were read before it",
+            file=str(path),
+        ) from exc
+    except RecursionError as exc:
+        raise InputError("JSON nested too deeply", file=str(path)) from exc
+    if not state.get("lists"):
+        raise InputError(
+            "not a Telegram Desktop export: no 'messages' list (nor 'chats.list')",
+            file=str(path),
+            field="messages",
+        )
     if len(buf) or buf.records or buf.skipped:
         yield buf.flush()

@@ -1,30 +1,39 @@
 """X/Twitter API v2 as written by twarc2: response pages or flattened tweets, one per line.
 
-Why twitwi: médialab's normaliser already knows the v2 payload (expansions, referenced
-tweets, media, entities) and is what analysts cross-check against; we only map its flat
-output to the canonical columns. The reply/repost/quote ids are read from the tweet's own
-``referenced_tweets`` (present even when the referenced tweet is not expanded).
-
-Page line (``twarc2 search``): ``{"data": [tweet...], "includes": {"users": [...],
-"tweets": [...], "media": [...]}, "meta": {...}, "__twarc": {...}}``.
-Flattened line (``twarc2 flatten``): one tweet with ``author``, expanded
+Page line (``twarc2 search``, 100 tweets a page, 120-150 KB a line): ``{"data": [tweet...],
+"includes": {"users": [...], "tweets": [...], "media": [...], "places": [...]}, "meta": {...},
+"__twarc": {...}}``. Flattened line (``twarc2 flatten``): one tweet with ``author``, expanded
 ``referenced_tweets`` and ``attachments.media`` inlined.
+
+Why our own normaliser rather than twitwi's ``normalize_tweet_v2``: the API returns only the
+fields a query asked for (a tweet is ``id`` and ``text`` by default; ``public_metrics``,
+``entities``, ``lang``, a user's ``profile_image_url`` or ``created_at`` are optional), while
+twitwi requires all of them and refused valid minimal payloads; it is also 5-10x slower than
+what we need. We keep twitwi's *conventions* so results stay those of médialab's tools: the
+best URL of an entity (``unwound_url``, else ``expanded_url``) normalised with twitwi's
+``custom_normalize_url`` then our canonical key, entity hashtags/mentions sorted, media = the
+best-bitrate variant (videos) or ``url``, referenced retweets and quotes found in
+``includes.tweets`` become posts of their own. Each distinct URL is canonicalised once (cache).
+
+Required per tweet: ``id``, ``author_id`` (``account_id``) and ``created_at`` (the Dataset needs
+a time); without them the tweet is refused with the missing field named. An expanded referenced
+tweet lacking them is skipped and counted (the referencing tweet is kept).
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from twitwi.normalizers import includes_index, normalize_tweet_v2
+from twitwi.utils import custom_normalize_url
 
 from vigie.ingest.jsonlines import json_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
 from vigie.ingest.urls import (
-    canonical_urls,
+    canonical_url,
     clean_hashtags,
     clean_mentions,
     hashtags_in_text,
@@ -35,109 +44,164 @@ from vigie.ingest.urls import (
 PLATFORM = "x"
 
 
-def _indexes(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        "users_by_id": includes_index(payload, "users"),
-        "users_by_screen_name": includes_index(payload, "users", index_key="username"),
-        "places_by_id": includes_index(payload, "places"),
-        "tweets_by_id": includes_index(payload, "tweets"),
-        "media_by_key": includes_index(payload, "media", index_key="media_key"),
-    }
+@lru_cache(maxsize=1 << 18)
+def _link_key(url: str) -> str:
+    """twitwi's URL normalisation, then our canonical key (each distinct URL once)."""
+    try:
+        return canonical_url(custom_normalize_url(url))
+    except Exception:  # ural refuses some exotic strings: keep them verbatim
+        return canonical_url(url)
 
 
-def _flat_payload(tweet: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Rebuild a v2 page (data + includes) around one flattened tweet."""
+def _index(items: Any, key: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(items, list):
+        return {}
+    return {str(x[key]): x for x in items if isinstance(x, dict) and key in x}
+
+
+class _Includes:
+    """The expansions of one page, indexed."""
+
+    __slots__ = ("media", "tweets", "users")
+
+    def __init__(self, includes: Any) -> None:
+        inc = includes if isinstance(includes, dict) else {}
+        self.users = _index(inc.get("users"), "id")
+        self.tweets = _index(inc.get("tweets"), "id")
+        self.media = _index(inc.get("media"), "media_key")
+
+
+def _flat_includes(tweet: dict[str, Any]) -> _Includes:
+    """Rebuild the includes of a page around one flattened tweet."""
     users, tweets, media = [], [], []
     if isinstance(tweet.get("author"), dict):
         users.append(tweet["author"])
-    for ref in tweet.get("referenced_tweets") or []:
+    for ref in _l(tweet.get("referenced_tweets")):
         if isinstance(ref, dict) and "text" in ref:
             tweets.append(ref)
             if isinstance(ref.get("author"), dict):
                 users.append(ref["author"])
-            for m in (ref.get("attachments") or {}).get("media") or []:
-                media.append(m)
-    for m in (tweet.get("attachments") or {}).get("media") or []:
-        media.append(m)
+            media.extend(_l(_d(ref.get("attachments")).get("media")))
+    media.extend(_l(_d(tweet.get("attachments")).get("media")))
     if isinstance(tweet.get("in_reply_to_user"), dict):
         users.append(tweet["in_reply_to_user"])
-    includes = {"users": users, "tweets": tweets, "media": media}
-    return tweet, {"includes": includes}
+    return _Includes({"users": users, "tweets": tweets, "media": media})
 
 
-def _own_text(raw: dict[str, Any]) -> str:
-    """The author's own words with t.co links expanded.
-
-    twitwi inlines a quoted tweet's text into the quoting tweet; copy-paste detection must
-    not see the quoted words as the quoter's, so we rebuild the text from the payload.
-    """
-    text = raw.get("text") or ""
-    for u in (raw.get("entities") or {}).get("urls") or []:
-        if isinstance(u, dict) and u.get("url"):
-            best = u.get("unwound_url") or u.get("expanded_url")
-            if best:
-                text = text.replace(u["url"], best)
-    return html.unescape(text)
+def _d(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
 
 
-def _post(nt: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, Any]:
-    refs = {
-        r.get("type"): str(r.get("id"))
-        for r in (raw or {}).get("referenced_tweets") or []
-        if isinstance(r, dict)
-    }
-    if raw is not None and raw.get("created_at"):
-        created = ts_from_iso(raw["created_at"])
-    else:
-        created = datetime.fromtimestamp(nt["timestamp_utc"], tz=UTC)
-    has_entities = raw is None or bool(raw.get("entities"))
-    raw_text = (raw or {}).get("text", nt.get("text"))
-    text = _own_text(raw) if raw is not None else nt.get("text")
-    if has_entities:
-        urls = canonical_urls(nt.get("links"))
-        hashtags = clean_hashtags(nt.get("hashtags"))
-        mentions = clean_mentions(nt.get("mentioned_names"))
-    else:  # no entities in the payload: read them from the text
-        urls, hashtags, mentions = (
-            urls_in_text(raw_text),
-            hashtags_in_text(raw_text),
-            mentions_in_text(raw_text),
+def _l(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
+
+
+class MissingField(Exception):
+    """A tweet lacks a field the Dataset needs."""
+
+
+def _refs(tweet: dict[str, Any]) -> dict[str, str]:
+    refs = tweet.get("referenced_tweets") or []
+    if not isinstance(refs, list):
+        raise ValueError("referenced_tweets is not a list")
+    return {r.get("type"): str(r.get("id")) for r in refs if isinstance(r, dict)}
+
+
+def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
+    for key in ("id", "author_id", "created_at"):
+        if tweet.get(key) in (None, ""):
+            raise MissingField(key)
+    text = tweet.get("text")
+    if text is not None and not isinstance(text, str):
+        raise ValueError("text is not a string")
+    text = text or ""
+    entities = tweet.get("entities") or {}
+    if not isinstance(entities, dict):
+        raise ValueError("entities is not an object")
+    if entities:
+        links: set[str] = set()
+        for u in entities.get("urls") or []:
+            if isinstance(u, dict) and u.get("url"):
+                best = u.get("unwound_url") or u.get("expanded_url")
+                if best:
+                    text = text.replace(u["url"], best)
+                links.add(_link_key(best or u["url"]))
+        urls = [u for u in dict.fromkeys(sorted(links)) if u]
+        hashtags = clean_hashtags(
+            sorted({h["tag"] for h in entities.get("hashtags") or [] if "tag" in h})
         )
+        mentions = clean_mentions(
+            sorted({m["username"] for m in entities.get("mentions") or [] if "username" in m})
+        )
+    else:  # no entities asked for: read them from the text
+        raw = tweet.get("text") or ""
+        urls, hashtags, mentions = urls_in_text(raw), hashtags_in_text(raw), mentions_in_text(raw)
+    media: dict[str, None] = {}
+    for key in (tweet.get("attachments") or {}).get("media_keys") or []:
+        m = inc.media.get(str(key))
+        if m is None:
+            continue
+        variants = m.get("variants")
+        url = (
+            max(variants, key=lambda v: v.get("bit_rate", 0)).get("url")
+            if variants
+            else m.get("url")
+        )
+        if url:
+            c = _link_key(url)
+            if c:
+                media[c] = None
+    refs = _refs(tweet)
+    lang = tweet.get("lang")
     return {
-        "post_id": str(nt["id"]),
+        "post_id": str(tweet["id"]),
         "platform": PLATFORM,
-        "account_id": str(nt["user_id"]),
-        "created_at": created,
-        "text": text,
-        "lang": nt.get("lang") or None,
+        "account_id": str(tweet["author_id"]),
+        "created_at": ts_from_iso(str(tweet["created_at"])),
+        "text": html.unescape(text),
+        "lang": lang or None,
         "urls": urls,
         "hashtags": hashtags,
         "mentions": mentions,
-        "media": canonical_urls(nt.get("media_urls")),
-        "repost_of": refs.get("retweeted") or nt.get("retweeted_id") or None,
-        "reply_to": refs.get("replied_to") or nt.get("to_tweetid") or None,
-        "quote_of": refs.get("quoted") or nt.get("quoted_id") or None,
+        "media": list(media),
+        "repost_of": refs.get("retweeted"),
+        "reply_to": refs.get("replied_to"),
+        "quote_of": refs.get("quoted"),
     }
 
 
-def _account(nt: dict[str, Any]) -> dict[str, Any]:
-    ts = nt.get("user_timestamp_utc")
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _account(author_id: str, user: dict[str, Any] | None) -> dict[str, Any]:
+    if user is None:
+        return {"account_id": author_id, "platform": PLATFORM}
+    metrics = user.get("public_metrics")
+    metrics = metrics if isinstance(metrics, dict) else {}
+    created = user.get("created_at")
+    try:
+        created_at = ts_from_iso(created).replace(microsecond=0) if created else None
+    except (ValueError, AttributeError, TypeError):
+        created_at = None
     return {
-        "account_id": str(nt["user_id"]),
+        "account_id": author_id,
         "platform": PLATFORM,
-        "handle": nt.get("user_screen_name"),
-        "display_name": nt.get("user_name"),
-        "created_at": datetime.fromtimestamp(ts, tz=UTC) if ts is not None else None,
-        "followers": nt.get("user_followers"),
-        "following": nt.get("user_friends"),
-        "posts_count": nt.get("user_tweets"),
-        "description": nt.get("user_description"),
+        "handle": _str(user.get("username")),
+        "display_name": _str(user.get("name")),
+        "created_at": created_at,
+        "followers": _int(metrics.get("followers_count")),
+        "following": _int(metrics.get("following_count")),
+        "posts_count": _int(metrics.get("tweet_count")),
+        "description": _str(user.get("description")) or None,
     }
 
 
-def _normalize(
-    buf: RowBuffer, path: Path, record: str, item: Any, idx: dict[str, dict[str, Any]]
-) -> None:
+def _str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _normalize(buf: RowBuffer, path: Path, record: str | int, item: Any, inc: _Includes) -> None:
     buf.records += 1
     if not isinstance(item, dict):
         buf.rejected.append(
@@ -147,25 +211,30 @@ def _normalize(
         )
         return
     try:
-        normalized = normalize_tweet_v2(item, extract_referenced_tweets=True, **idx)
-        rows = []
-        for k, nt in enumerate(normalized):
-            raw = item if k == 0 else idx["tweets_by_id"].get(str(nt["id"]))
-            rows.append((_post(nt, raw), _account(nt)))
-    except KeyError as exc:
-        key = exc.args[0] if exc.args else "?"
+        rows = [_post(item, inc)]
+        refs = _refs(item)
+        for kind in ("retweeted", "quoted"):  # expanded referenced tweets are posts too
+            ref = inc.tweets.get(refs.get(kind, ""))
+            if ref is None:
+                continue
+            try:
+                rows.append(_post(ref, inc))
+            except MissingField as exc:
+                buf.skip(f"x: expanded {kind} tweet without {exc.args[0]}")
+    except MissingField as exc:
+        key = exc.args[0]
         buf.rejected.append(
             Rejected(
                 str(path),
                 record,
                 "missing tweet field",
-                str(key),
+                key,
                 f"key {key!r} missing",
                 excerpt(item),
             )
         )
         return
-    except Exception as exc:  # twitwi raises its own payload errors, ValueError on bad dates
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
         buf.rejected.append(
             Rejected(
                 str(path),
@@ -177,9 +246,9 @@ def _normalize(
             )
         )
         return
-    for post, account in rows:
+    for post in rows:
         buf.posts.append(post)
-        buf.accounts.append(account)
+        buf.accounts.append(_account(post["account_id"], inc.users.get(post["account_id"])))
 
 
 def read(path: Path) -> Iterator[Batch]:
@@ -205,14 +274,13 @@ def read(path: Path) -> Iterator[Batch]:
                     )
                 )
                 continue
-            idx = _indexes(value)
+            inc = _Includes(value.get("includes"))
             for k, item in enumerate(items, start=1):
-                _normalize(buf, path, f"{lineno}:{k}", item, idx)
+                _normalize(buf, path, f"{lineno}:{k}", item, inc)
         elif isinstance(value, dict) and "meta" in value and "data" not in value:
             buf.skip("x: empty response page")
         elif isinstance(value, dict) and "id" in value:
-            tweet, page = _flat_payload(value)
-            _normalize(buf, path, lineno, tweet, _indexes(page))
+            _normalize(buf, path, lineno, value, _flat_includes(value))
         else:
             buf.records += 1
             buf.rejected.append(

@@ -1,0 +1,130 @@
+"""Mastodon statuses as the REST API returns them (``GET /api/v1/timelines/...``,
+``/api/v1/accounts/:id/statuses``, ``/api/v2/search``): a JSON array per page, one status per
+line, or a search result ``{"statuses": [...]}``.
+
+Status entity (docs.joinmastodon.org/entities/Status): ``id`` (string, of the instance that
+answered), ``uri``, ``created_at`` (ISO 8601), ``account`` (``id``, ``acct``, ``display_name``,
+``created_at``, ``followers_count``, ``following_count``, ``statuses_count``, ``note``),
+``content`` (HTML), ``language``, ``in_reply_to_id``, ``reblog`` (the boosted Status or null),
+``quote`` (4.4+: ``{"state", "quoted_status"}``), ``media_attachments`` (``url``,
+``remote_url``), ``mentions`` (``acct``), ``tags`` (``name``), ``card`` (``url``).
+
+Mapping, said plainly: ids are those of the instance collected from (``in_reply_to_id`` and
+``reblog.id`` are in that numbering too), so replies and boosts join within one instance's
+collection; mix instances in one Dataset and their ids may collide. A boost is a repost row
+(``repost_of`` = the boosted status's id) and the boosted status is also kept as a post. URLs are
+the links of ``content`` that are not mention or hashtag links, plus the preview ``card``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest.model import Batch
+from vigie.ingest.records import Mapped, Row, as_int, as_list, need, read_items, time_of
+from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
+
+PLATFORM = "mastodon"
+A_RE = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
+HREF_RE = re.compile(r'href="([^"]+)"', re.IGNORECASE)
+CLASS_RE = re.compile(r'class="([^"]*)"', re.IGNORECASE)
+BREAK_RE = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def html_text(content: str) -> str:
+    """Plain text of a status's HTML (line breaks kept, entities decoded)."""
+    return html.unescape(TAG_RE.sub("", BREAK_RE.sub("\n", content))).strip()
+
+
+def _links(content: str) -> list[str]:
+    out = []
+    for tag in A_RE.findall(content):
+        cls = CLASS_RE.search(tag)
+        if cls and ("mention" in cls.group(1) or "hashtag" in cls.group(1)):
+            continue
+        href = HREF_RE.search(tag)
+        if href:
+            out.append(html.unescape(href.group(1)))
+    return out
+
+
+def _account(acc: Any) -> Row:
+    created = acc.get("created_at")
+    try:
+        created_at = time_of(created, "account.created_at") if created else None
+    except ValueError:
+        created_at = None
+    note = acc.get("note")
+    return {
+        "account_id": str(need(acc, "id")),
+        "platform": PLATFORM,
+        "handle": acc.get("acct") or acc.get("username"),
+        "display_name": acc.get("display_name") or None,
+        "created_at": created_at,
+        "followers": as_int(acc.get("followers_count")),
+        "following": as_int(acc.get("following_count")),
+        "posts_count": as_int(acc.get("statuses_count")),
+        "description": html_text(note) if isinstance(note, str) and note else None,
+    }
+
+
+def _status(st: Any) -> Row:
+    if not isinstance(st, dict):
+        raise ValueError("a status is not an object")
+    content = st.get("content") or ""
+    if not isinstance(content, str):
+        raise ValueError("content is not a string")
+    links = _links(content)
+    card = st.get("card")
+    if isinstance(card, dict) and card.get("url"):
+        links.append(card["url"])
+    media = [
+        m.get("remote_url") or m.get("url")
+        for m in st.get("media_attachments") or []
+        if isinstance(m, dict)
+    ]
+    quote = st.get("quote")
+    quoted = quote.get("quoted_status") if isinstance(quote, dict) else None
+    reblog = st.get("reblog")
+    return {
+        "post_id": str(need(st, "id")),
+        "platform": PLATFORM,
+        "account_id": str(need(st, "account", "id")),
+        "created_at": time_of(need(st, "created_at"), "created_at"),
+        "text": None if reblog else html_text(content),
+        "lang": st.get("language") or None,
+        "urls": canonical_urls(links),
+        "hashtags": clean_hashtags(
+            [t.get("name") for t in st.get("tags") or [] if isinstance(t, dict)]
+        ),
+        "mentions": clean_mentions(
+            [m.get("acct") for m in st.get("mentions") or [] if isinstance(m, dict)]
+        ),
+        "media": canonical_urls([m for m in media if m]),
+        "repost_of": str(need(reblog, "id")) if isinstance(reblog, dict) else None,
+        "reply_to": str(st["in_reply_to_id"]) if st.get("in_reply_to_id") else None,
+        "quote_of": str(quoted["id"]) if isinstance(quoted, dict) and quoted.get("id") else None,
+    }
+
+
+def _one(st: Any) -> Mapped:
+    posts, accounts = [_status(st)], [_account(st["account"])]
+    for inner in (st.get("reblog"), (st.get("quote") or {}).get("quoted_status")):
+        if isinstance(inner, dict) and inner.get("account"):
+            posts.append(_status(inner))
+            accounts.append(_account(inner["account"]))
+    return posts, accounts
+
+
+def _unwrap(value: Any) -> list[Any] | None:
+    return as_list(value, ("statuses",), lambda v: "account" in v and "content" in v)
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from Mastodon API statuses."""
+    return read_items(path, _unwrap, _one, "status")

@@ -1,0 +1,171 @@
+"""The loop every JSON platform reader shares: values -> items -> canonical rows or refusals.
+
+Why one loop: each new source (Mastodon, YouTube, TikTok, Meta Content Library) differs only in
+how a page is unwrapped into items and how one item maps to canonical rows; counting records,
+refusing with the record number and field, and batching must behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest.jsonlines import json_values
+from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
+
+Row = dict[str, Any]
+Mapped = tuple[list[Row], list[Row]]
+
+
+class Missing(Exception):
+    """An item lacks a field the Dataset needs (``args[0]`` names it)."""
+
+
+class BadField(ValueError):
+    """A field holds a value that cannot be read (``field`` names it)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+class BadPage(ValueError):
+    """A whole page is refused (e.g. an API error answer): ``args`` = (reason, detail)."""
+
+
+class Skip(Exception):
+    """An item that is not a post (``args[0]`` says what), counted in the manifest."""
+
+
+def need(obj: Any, *path: str) -> Any:
+    """``obj[path[0]][path[1]]...``, or ``Missing`` naming the dotted path."""
+    cur = obj
+    for key in path:
+        if not isinstance(cur, dict) or cur.get(key) in (None, ""):
+            raise Missing(".".join(path))
+        cur = cur[key]
+    return cur
+
+
+def time_of(value: Any, name: str) -> Any:
+    """A post time from ISO 8601 or POSIX seconds; ``ValueError`` naming the field otherwise."""
+    try:
+        return ts_from_value(value)
+    except ValueError as exc:
+        raise BadField(name, str(exc)) from None
+
+
+def as_int(v: Any) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v)
+    return None
+
+
+def read_items(
+    path: Path,
+    unwrap: Callable[[Any], list[Any] | None],
+    one: Callable[[Any], Mapped],
+    what: str,
+    values: Iterable[tuple[int, Any]] | None = None,
+) -> Iterator[Batch]:
+    """Map every item of ``path`` with ``one``; refuse what cannot be mapped, by record."""
+    buf = RowBuffer()
+    for lineno, value in values if values is not None else json_values(path):
+        if isinstance(value, Rejected):
+            buf.records += 1
+            buf.rejected.append(value)
+            continue
+        try:
+            items = unwrap(value)
+        except BadPage as exc:
+            buf.records += 1
+            buf.rejected.append(
+                Rejected(
+                    str(path),
+                    lineno,
+                    str(exc.args[0]),
+                    None,
+                    "; ".join(exc.args[1:]) or None,
+                    excerpt(value),
+                )
+            )
+            continue
+        if items is None:
+            buf.records += 1
+            buf.rejected.append(
+                Rejected(str(path), lineno, f"not a {what} or page", None, None, excerpt(value))
+            )
+            continue
+        for k, item in enumerate(items, start=1):
+            rec: int | str = f"{lineno}:{k}" if len(items) > 1 else lineno
+            buf.records += 1
+            try:
+                posts, accounts = one(item)
+            except Skip as exc:
+                buf.skip(str(exc.args[0]))
+                continue
+            except Missing as exc:
+                f = str(exc.args[0])
+                buf.rejected.append(
+                    Rejected(
+                        str(path),
+                        rec,
+                        f"missing {what} field",
+                        f,
+                        f"{f!r} missing",
+                        excerpt(item),
+                    )
+                )
+                continue
+            except BadField as exc:
+                buf.rejected.append(
+                    Rejected(
+                        str(path),
+                        rec,
+                        f"invalid {exc.field}",
+                        exc.field,
+                        exc.detail,
+                        excerpt(item),
+                    )
+                )
+                continue
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+                buf.rejected.append(
+                    Rejected(
+                        str(path),
+                        rec,
+                        f"invalid {what}",
+                        None,
+                        f"{type(exc).__name__}: {exc}"[:300],
+                        excerpt(item),
+                    )
+                )
+                continue
+            buf.posts.extend(posts)
+            buf.accounts.extend(accounts)
+            if len(buf) >= BATCH_ROWS:
+                yield buf.flush()
+    if len(buf) or buf.records or buf.skipped:
+        yield buf.flush()
+
+
+def as_list(value: Any, keys: tuple[str, ...], single: Callable[[dict[str, Any]], bool]) -> Any:
+    """Items of a page (``value[key]`` for the first list-valued key), a bare JSON array, or
+    ``[value]`` when ``single(value)`` says it is one item; ``None`` otherwise."""
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, dict):
+        return None
+    for k in keys:
+        cur: Any = value
+        for part in k.split("."):
+            cur = cur.get(part) if isinstance(cur, dict) else None
+        if isinstance(cur, list):
+            return cur
+    return [value] if single(value) else None

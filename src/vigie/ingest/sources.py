@@ -1,0 +1,21 @@
+"""The readers of the platform sources added beside X, Telegram and Bluesky, by --format name.
+
+Each takes ``(path, platform)``; ``platform`` is ``--platform`` when the format covers several
+(Meta Content Library: facebook or instagram) and is ignored otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from vigie.ingest import jetstream, mastodon, mcl, tiktok, youtube
+from vigie.ingest.model import Batch
+
+READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
+    "jetstream": lambda path, platform: jetstream.read(path),
+    "mastodon": mastodon.read,
+    "youtube": youtube.read,
+    "tiktok": tiktok.read,
+    "mcl": mcl.read,
+}

@@ -1,0 +1,76 @@
+"""TikTok Research API videos (``POST /v2/research/video/query/``).
+
+Response page: ``{"data": {"videos": [video...], "cursor", "has_more", "search_id"},
+"error": {"code", "message", "log_id"}}``, one page per line, one document, or one video per
+line. A video has only the fields the query asked for (developers.tiktok.com, Research API
+codebook): ``id``, ``create_time`` (POSIX seconds), ``username``, ``video_description``,
+``region_code``, ``hashtag_names``, ``video_mention_list``, ``music_id``, ``voice_to_text``,
+counts...
+
+Mapping: ``post_id`` = ``id``, ``account_id`` = ``username`` (the API gives no numeric user id
+for a video), text = the description, hashtags from ``hashtag_names`` (else from the text),
+mentions from ``video_mention_list`` (else from the text), URLs from the text. Not mapped: the
+sound (``music_id``: a shared popular sound is not evidence of coordination on its own), the
+counts, and ``voice_to_text``. A page whose ``error.code`` is not ``ok`` is refused whole (the API's
+message is in its excerpt). Required per video: ``id``, ``username``, ``create_time``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest.model import Batch
+from vigie.ingest.records import BadPage, Mapped, as_list, need, read_items, time_of
+from vigie.ingest.urls import (
+    clean_hashtags,
+    clean_mentions,
+    hashtags_in_text,
+    mentions_in_text,
+    urls_in_text,
+)
+
+PLATFORM = "tiktok"
+
+
+def _one(v: Any) -> Mapped:
+    if not isinstance(v, dict):
+        raise ValueError("a video is not an object")
+    text = v.get("video_description") or ""
+    if not isinstance(text, str):
+        raise ValueError("video_description is not a string")
+    user = str(need(v, "username"))
+    tags = v.get("hashtag_names")
+    mentions = v.get("video_mention_list")
+    post = {
+        "post_id": str(need(v, "id")),
+        "platform": PLATFORM,
+        "account_id": user,
+        "created_at": time_of(need(v, "create_time"), "create_time"),
+        "text": text,
+        "lang": None,
+        "urls": urls_in_text(text),
+        "hashtags": clean_hashtags(tags) if isinstance(tags, list) else hashtags_in_text(text),
+        "mentions": clean_mentions(mentions)
+        if isinstance(mentions, list)
+        else mentions_in_text(text),
+        "media": [],
+        "repost_of": None,
+        "reply_to": None,
+        "quote_of": None,
+    }
+    return [post], [{"account_id": user, "platform": PLATFORM, "handle": user}]
+
+
+def _unwrap(value: Any) -> list[Any] | None:
+    if isinstance(value, dict) and isinstance(value.get("error"), dict):
+        code = value["error"].get("code")
+        if code not in (None, "ok") and not (value.get("data") or {}).get("videos"):
+            raise BadPage("TikTok API error page", f"{code}: {value['error'].get('message')}")
+    return as_list(value, ("data.videos", "videos"), lambda v: "id" in v and "create_time" in v)
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from TikTok Research API video pages."""
+    return read_items(path, _unwrap, _one, "TikTok video")

@@ -1,0 +1,98 @@
+"""YouTube Data API v3 comment threads (``commentThreads.list``, ``part=snippet,replies``).
+
+Response page: ``{"kind": "youtube#commentThreadListResponse", "items": [commentThread...],
+"nextPageToken"}``, one page per line or one document; a bare ``youtube#commentThread`` per
+line is read too. A thread is ``{"id", "snippet": {"videoId", "topLevelComment": comment,
+"totalReplyCount"}, "replies": {"comments": [comment...]}}``; a comment is ``{"id",
+"snippet": {"authorDisplayName", "authorChannelId": {"value"}, "videoId", "textOriginal",
+"textDisplay", "parentId", "publishedAt"}}`` (developers.google.com/youtube/v3/docs).
+
+Mapping: every comment (top-level and replies) is a post whose ``account_id`` is the author's
+channel id; a top-level comment replies to its video (``reply_to`` = the video id), a reply to
+its ``parentId``. ``textOriginal`` is the text (``textDisplay`` is HTML, used only when the
+original was not requested); URLs, hashtags and @handles are read from it. The API returns
+only part of the replies of a long thread (``totalReplyCount`` tells how many exist): what is
+not in the file is not invented. A comment without ``authorChannelId`` (deleted channel) is
+refused with that field named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest.mastodon import html_text
+from vigie.ingest.model import Batch
+from vigie.ingest.records import Mapped, Row, as_list, need, read_items, time_of
+from vigie.ingest.urls import hashtags_in_text, mentions_in_text, urls_in_text
+
+PLATFORM = "youtube"
+
+
+def _comment(c: Any, video_id: str | None, top: bool) -> tuple[Row, Row]:
+    sn = need(c, "snippet")
+    if "textOriginal" in sn:
+        text = sn.get("textOriginal") or ""
+    else:
+        text = html_text(sn.get("textDisplay") or "")
+    if not isinstance(text, str):
+        raise ValueError("snippet.textOriginal is not a string")
+    channel = str(need(sn, "authorChannelId", "value"))
+    video = sn.get("videoId") or video_id
+    reply_to = (video if top else sn.get("parentId")) or None
+    post = {
+        "post_id": str(need(c, "id")),
+        "platform": PLATFORM,
+        "account_id": channel,
+        "created_at": time_of(need(sn, "publishedAt"), "snippet.publishedAt"),
+        "text": text,
+        "lang": None,
+        "urls": urls_in_text(text),
+        "hashtags": hashtags_in_text(text),
+        "mentions": mentions_in_text(text),
+        "media": [],
+        "repost_of": None,
+        "reply_to": str(reply_to) if reply_to else None,
+        "quote_of": None,
+    }
+    name = sn.get("authorDisplayName") or None
+    account = {
+        "account_id": channel,
+        "platform": PLATFORM,
+        "handle": name.lstrip("@") if isinstance(name, str) and name.startswith("@") else None,
+        "display_name": name,
+    }
+    return post, account
+
+
+def _one(item: Any) -> Mapped:
+    if not isinstance(item, dict):
+        raise ValueError("a comment thread is not an object")
+    posts, accounts = [], []
+    if item.get("kind") == "youtube#comment":  # commentThreads with part=id? no: comments.list
+        p, a = _comment(item, None, top="parentId" not in (item.get("snippet") or {}))
+        return [p], [a]
+    sn = need(item, "snippet")
+    video = sn.get("videoId")
+    p, a = _comment(need(sn, "topLevelComment"), video, top=True)
+    posts.append(p)
+    accounts.append(a)
+    for reply in (item.get("replies") or {}).get("comments") or []:
+        p, a = _comment(reply, video, top=False)
+        posts.append(p)
+        accounts.append(a)
+    return posts, accounts
+
+
+def _unwrap(value: Any) -> list[Any] | None:
+    return as_list(
+        value,
+        ("items",),
+        lambda v: str(v.get("kind", "")) in ("youtube#commentThread", "youtube#comment"),
+    )
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from YouTube comment threads."""
+    return read_items(path, _unwrap, _one, "comment")

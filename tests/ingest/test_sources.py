@@ -1,0 +1,209 @@
+"""The sources added beside X/Telegram/Bluesky, on fixtures written from their documented
+schemas (tests/fixtures/ingest/make_sources.py): detection, mapping, refusals, append."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.helpers import FIX, accounts_by_id, manifest, posts_by_id, rejected
+from vigie.ingest import ingest
+from vigie.ingest.detect_format import detect
+
+SRC = FIX / "sources"
+DID_A = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"
+DID_B = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"
+POST_A = f"at://{DID_A}/app.bsky.feed.post/3l3qo2vuowo2b"
+T0 = 1725911162329308
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("jetstream.jsonl", "jetstream"),
+        ("mastodon_timeline.json", "mastodon"),
+        ("youtube_comment_threads.json", "youtube"),
+        ("tiktok_videos.jsonl", "tiktok"),
+        ("mcl_facebook_posts.csv", "mcl"),
+        ("mcl_instagram_posts.jsonl", "mcl"),
+    ],
+)
+def test_detection(name: str, fmt: str) -> None:
+    assert detect(SRC / name) == fmt
+
+
+def test_jetstream_posts_reposts_and_cursor(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    report = ingest([SRC / "jetstream.jsonl"], ds)
+    posts = posts_by_id(ds)
+    assert posts[POST_A]["urls"] == ["bundeswahlleiter.de/a"]
+    assert posts[POST_A]["hashtags"] == ["btw"] and posts[POST_A]["lang"] == "de"
+    repost = posts[f"at://{DID_B}/app.bsky.feed.repost/3l3qo3bbbbb2b"]
+    assert repost["repost_of"] == POST_A and repost["account_id"] == DID_B
+    assert posts[f"at://{DID_B}/app.bsky.feed.post/3l3qo4ccccc2b"]["reply_to"] == POST_A
+    q = posts[f"at://{DID_B}/app.bsky.feed.post/3l3qo7eeeee2b"]
+    assert q["quote_of"] == POST_A and q["mentions"] == ["anna.bsky.social"]
+    assert q["media"] == ["bafkreigh2akiscaildcqabsyg3dfr6chu3fgpr"]  # the image blob's CID
+    assert len(posts) == 4
+    assert accounts_by_id(ds)[DID_B]["handle"] == "bob.bsky.social"
+    src = report.sources[0]
+    assert src.skipped == {
+        "jetstream: create app.bsky.feed.like (not a new post or repost)": 1,
+        "jetstream: delete app.bsky.feed.post (not a new post or repost)": 1,
+        "jetstream: identity event (handle kept in accounts)": 1,
+    }
+    assert [r["reason"] for r in rejected(ds)] == ["invalid time_us"]
+    m = manifest(ds)
+    assert m["cursors"] == {"jetstream": T0 + 13_000_000}  # the last valid time_us
+    assert m["sources"][0]["cursors"] == {"jetstream": T0 + 13_000_000}
+
+
+def test_jetstream_resume_keeps_the_furthest_cursor(tmp_path: Path) -> None:
+    """A later capture resumed from the cursor appends; the manifest's cursor moves on."""
+    ds = tmp_path / "ds"
+    ingest([SRC / "jetstream.jsonl"], ds)
+    later = tmp_path / "later.jsonl"
+    cursor = manifest(ds)["cursors"]["jetstream"]
+    event = json.loads((SRC / "jetstream.jsonl").read_text().splitlines()[0])
+    event["time_us"] = cursor + 1_000_000
+    event["commit"]["rkey"] = "3l3qozzzzzz2b"
+    replayed = json.loads((SRC / "jetstream.jsonl").read_text().splitlines()[2])
+    later.write_text(json.dumps(replayed) + "\n" + json.dumps(event) + "\n")
+    report = ingest([later], ds)
+    assert manifest(ds)["cursors"]["jetstream"] == cursor + 1_000_000
+    assert report.duplicates == 1 and report.posts == 5  # the replayed event is merged
+    older = tmp_path / "older.jsonl"
+    older.write_text(json.dumps(replayed) + "\n")
+    ingest([older], ds)
+    assert manifest(ds)["cursors"]["jetstream"] == cursor + 1_000_000  # never goes back
+
+
+def test_mastodon_statuses(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    ingest([SRC / "mastodon_timeline.json"], ds)
+    posts = posts_by_id(ds)
+    orig = posts["112000000000000001"]
+    assert orig["text"] == "Wählen gehen! #Europawahl example.org/aufruf\nZweite Zeile & mehr"
+    assert orig["urls"] == ["example.org/aufruf"]  # the hashtag link is not a URL
+    assert orig["hashtags"] == ["europawahl"]
+    assert orig["media"] == ["files.social.example/media/abc.png"]
+    boost = posts["112000000000000002"]
+    assert boost["repost_of"] == "112000000000000001" and boost["text"] is None
+    reply = posts["112000000000000003"]
+    assert reply["reply_to"] == "112000000000000001" and reply["mentions"] == ["anna"]
+    assert posts["112000000000000004"]["text"] == "kurz"  # a minimal status
+    acc = accounts_by_id(ds)
+    assert acc["109000000000000002"]["handle"] == "ben@other.example"
+    assert acc["109000000000000001"]["followers"] == 300
+    assert acc["109000000000000001"]["description"] == "Konto von Anna"
+    rej = rejected(ds)
+    assert [(r["reason"], r["field"], r["record"]) for r in rej] == [
+        ("missing status field", "created_at", "1:5")
+    ]
+
+
+def test_youtube_comment_threads(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    ingest([SRC / "youtube_comment_threads.json"], ds)
+    posts = posts_by_id(ds)
+    assert set(posts) == {"UgzTOP1", "UgzTOP1.REP1"}
+    top = posts["UgzTOP1"]
+    assert top["account_id"] == "UCaaaa" and top["reply_to"] == "dQw4w9WgXcQ"
+    assert top["urls"] == ["example.org/x"] and top["hashtags"] == ["btw"]
+    assert posts["UgzTOP1.REP1"]["reply_to"] == "UgzTOP1"
+    assert accounts_by_id(ds)["UCbbbb"]["handle"] == "bob"
+    rej = rejected(ds)
+    assert [(r["field"], r["record"]) for r in rej] == [("authorChannelId.value", "1:2")]
+
+
+def test_tiktok_videos(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    report = ingest([SRC / "tiktok_videos.jsonl"], ds)
+    posts = posts_by_id(ds)
+    v = posts["7350000000000000001"]  # int64 ids kept exact
+    assert v["account_id"] == "wahl_info" and v["hashtags"] == ["europawahl"]
+    assert v["mentions"] == ["freundin"] and v["urls"] == ["example.org/w"]
+    assert v["created_at"].isoformat() == "2024-06-01T10:00:00+00:00"
+    assert posts["7350000000000000002"]["hashtags"] == ["europawahl"]
+    reasons = sorted((r["reason"], r["field"]) for r in rejected(ds))
+    assert reasons == [
+        ("TikTok API error page", None),
+        ("missing TikTok video field", "create_time"),
+    ]
+    assert report.sources[0].records == 4
+
+
+def test_mcl_facebook_csv_and_instagram_json(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    ingest([SRC / "mcl_facebook_posts.csv", SRC / "mcl_instagram_posts.jsonl"], ds)
+    posts = posts_by_id(ds)
+    fb = posts["1000000000000001"]
+    assert fb["platform"] == "facebook" and fb["account_id"] == "200001"
+    assert fb["urls"] == ["example.org/wahl"]  # fbclid and www. dropped
+    assert fb["hashtags"] == ["europawahl"] and fb["media"] == ["photo:900001"]
+    assert posts["1000000000000002"]["created_at"].isoformat() == "2024-06-01T10:05:00+00:00"
+    ig = posts["3000000000000001"]
+    assert ig["platform"] == "instagram" and ig["mentions"] == ["partei_x"]
+    assert accounts_by_id(ds)["400001"]["handle"] == "kanal_ig"
+    rej = rejected(ds)
+    assert [(r["reason"], r["field"], r["record"]) for r in rej] == [
+        ("invalid creation_time", "creation_time", 4)
+    ]
+
+
+def test_mcl_platform_option_wins(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    ingest([SRC / "mcl_facebook_posts.csv"], ds, platform="instagram")
+    assert {p["platform"] for p in posts_by_id(ds).values()} == {"instagram"}
+
+
+def test_sources_append_into_one_dataset(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    names = sorted(p for p in SRC.iterdir() if p.suffix in (".json", ".jsonl", ".csv"))
+    for n in names:
+        before = ingest([n], ds).posts
+    again = ingest([SRC / "mastodon_timeline.json"], ds)
+    m = manifest(ds)
+    assert len(m["sources"]) == len(names) + 1
+    platforms = {p["platform"] for p in posts_by_id(ds).values()}
+    assert platforms == {"bluesky", "mastodon", "youtube", "tiktok", "facebook", "instagram"}
+    # 4 statuses and the boosted one inlined in the boost: every row is already there
+    assert again.duplicates == 5 and again.posts == before == m["counts"]["posts"]
+
+
+def _full_pages(tmp_path: Path, name: str, items_key: tuple[str, ...], n_pages: int) -> Path:
+    """Pages of the APIs' maximum size (100 items), one per line, from a fixture item."""
+    text = (SRC / name).read_text(encoding="utf-8")
+    page = json.loads(text if name.endswith(".json") else text.splitlines()[0])
+    holder = page
+    for k in items_key[:-1]:
+        holder = holder[k]
+    template = holder[items_key[-1]][0]
+    out = tmp_path / f"full_{name}.jsonl"
+    with open(out, "w", encoding="utf-8") as fh:
+        for p in range(n_pages):
+            items = []
+            for i in range(100):
+                item = json.loads(json.dumps(template).replace("UgzTOP1", f"Ugz{p}x{i}"))
+                if "video_description" in item:
+                    item["id"] = 7_350_000_000_000_000_000 + p * 100 + i
+                items.append(item)
+            holder[items_key[-1]] = items
+            fh.write(json.dumps(page, ensure_ascii=False) + "\n")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "per_item"),
+    [
+        ("tiktok_videos.jsonl", ("data", "videos"), 1),
+        ("youtube_comment_threads.json", ("items",), 2),  # a comment and its reply
+    ],
+)
+def test_full_size_pages(tmp_path: Path, name: str, key: tuple[str, ...], per_item: int) -> None:
+    src = _full_pages(tmp_path, name, key, n_pages=3)
+    report = ingest([src], tmp_path / "ds")
+    assert report.rejected == 0 and report.posts == 300 * per_item
+    assert report.sources[0].records == 300
