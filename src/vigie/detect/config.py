@@ -101,10 +101,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         _COACTION,
         enabled=False,  # costly: embeds every distinct text (needs vigie[semantic])
         window_s=10800.0,
-        threshold=0.75,  # cosine similarity of the multilingual sentence embeddings
+        threshold=0.55,  # cosine similarity of the multilingual sentence embeddings
         min_words=5,
-        bands=32,  # sign-random-projection bands
-        bits=12,  # hyperplanes per band
+        bands=64,  # sign-random-projection bands
+        bits=0,  # hyperplanes per band (0 = from the number of texts: ~32 a bucket)
     ),
     "creation_burst": {
         "enabled": True,
@@ -188,8 +188,8 @@ def merge_config(overrides: dict[str, Any] | None, source: str = "config") -> di
         raise VigieError(f"{source}: key 'copypasta.threshold' must be in (0, 1]")
     if not 0 < cfg["paraphrase"]["threshold"] <= 1:
         raise VigieError(f"{source}: key 'paraphrase.threshold' must be in (0, 1]")
-    if not 1 <= cfg["paraphrase"]["bits"] <= 62 or cfg["paraphrase"]["bands"] < 1:
-        raise VigieError(f"{source}: keys 'paraphrase.bits' (1-62) and 'paraphrase.bands' (>= 1)")
+    if cfg["paraphrase"]["bits"] > 62 or cfg["paraphrase"]["bands"] < 1:
+        raise VigieError(f"{source}: keys 'paraphrase.bits' (0-62) and 'paraphrase.bands' (>= 1)")
     if cfg["co_media"]["max_hamming"] > 32 or cfg["co_media"]["max_hamming_pdq"] > 128:
         raise VigieError(
             f"{source}: keys 'co_media.max_hamming' (<= 32) and 'co_media.max_hamming_pdq' "
