@@ -190,7 +190,7 @@ def _domain_scenario() -> tuple[Builder, list[str], list[str]]:
     for _ in range(3000):  # big outlets shared organically, each article a few times
         a = accs[int(b.rng.integers(len(accs)))]
         site = sites[int(b.rng.zipf(1.5)) % len(sites)]
-        url = f"https://www.{site}/artikel/{int(b.rng.zipf(1.4)) % 3000}"
+        url = f"{site}/artikel/{int(b.rng.zipf(1.4)) % 3000}"  # canonical: no scheme
         b.post(a, b.rng.uniform(0, 3 * DAY), text=b.random_text(), urls=[url])
     for k in range(6):  # breaking news: 40 readers share spiegel.de within minutes
         t = 0.3 * DAY + k * 0.4 * DAY

@@ -5,6 +5,8 @@ articles of it, and a laundering operation rotates through look-alike domains of
 (``lookalike.py``); on both, the shared object is the site, not the page. Each URL's host is
 read in DuckDB, reduced to its registered domain (Public Suffix List, via ``ural``), and
 look-alike families are pooled; the shared engine (``coaction.py``) then does the rest.
+URLs come canonicalised from ingest (no scheme: ``spiegel.de/politik/...``); a scheme or
+user name, when present, is skipped.
 
 Popular sites are kept out by the same means as viral posts: a domain shared by many
 accounts has a rarity weight near zero and a large expected count of chance co-shares, and
@@ -25,6 +27,8 @@ from vigie.detect.engine import Engine, fetch
 from vigie.detect.lookalike import family_objects, is_shortener, registered_domain
 
 KIND = "co_domain"
+_HOST = r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?([^/?#@]+@)?([^/?#]+)"  # [scheme://][user@]host
+_TRIM = r"(^www\.|:\d+$|\.$)"  # www., a port, a trailing dot
 
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
@@ -34,8 +38,7 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {KIND}_rows AS
         SELECT aid, t, post_id,
-               regexp_replace(lower(regexp_extract(url, '^[a-zA-Z][a-zA-Z0-9+.-]*://([^/?#]+)', 1)),
-                              '(^www\\.|:\\d+$|\\.$)', '', 'g') AS host
+               regexp_replace(lower(regexp_extract(url, '{_HOST}', 2)), '{_TRIM}', '', 'g') AS host
         FROM (SELECT aid, unnest(urls) AS url, t, post_id FROM p
               WHERE urls IS NOT NULL AND len(urls) > 0 {repost})
         WHERE url IS NOT NULL"""

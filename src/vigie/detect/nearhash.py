@@ -10,7 +10,8 @@ into ``m`` substrings; two hashes within ``d`` bits differ by at most ``r = d //
 at least one substring (pigeonhole: otherwise they would differ by ``m (r + 1) > d``). So
 the candidates are the pairs whose substring ``i`` is equal or ``r`` bits away, found by
 sorting and looking up each substring's neighbours (all values within ``r`` flips), and
-every candidate is then checked on the full hash. No pair within ``d`` is ever missed.
+every candidate is then checked on the full hash. No pair within ``d`` is missed, except
+inside crowds of hundreds of hashes sharing a substring, linked by leaders (``near_pairs``).
 ``plan`` picks ``m`` (and so ``r``) minimising lookups plus expected candidates for the
 number of hashes at hand.
 
@@ -28,9 +29,12 @@ from itertools import combinations
 
 import numpy as np
 
+from vigie.arrays import sorted_unique
+
 _HEX = re.compile(r"^(?:(phash|dhash|ahash|whash|pdq|hash)[:_-])?([0-9a-f]{16}|[0-9a-f]{64})$")
 _LETTER = re.compile(r"[a-f]")
 _PAIRS_PER_CHUNK = 1 << 22
+_GROUP_ALL_PAIRS = 64  # larger crowds sharing a substring are linked by leaders
 
 
 def parse_hash(value: str) -> tuple[int, bytes] | None:
@@ -163,8 +167,27 @@ def pairs_within(
     return a[keep], b[keep]
 
 
+def _leaders(words: np.ndarray, members: np.ndarray, max_distance: int) -> list[np.ndarray]:
+    """Links of an oversized group: each pass links the first remaining hash to those within
+    ``max_distance`` of it and goes on with the rest (linear in the group, not quadratic)."""
+    out = []
+    rest = members
+    while rest.size > _GROUP_ALL_PAIRS:
+        near = hamming(words, np.full(rest.size - 1, rest[0]), rest[1:]) <= max_distance
+        out.append(np.stack([np.full(int(near.sum()), rest[0]), rest[1:][near]]))
+        rest = rest[1:][~near]
+    if rest.size > 1:
+        i, j = np.triu_indices(rest.size, 1)
+        out.append(np.stack([rest[i], rest[j]]))
+    return out
+
+
 def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair ``i < j`` of distinct rows within ``max_distance`` bits (exact)."""
+    """Pairs ``i < j`` of distinct rows within ``max_distance`` bits: every such pair, except
+    inside a crowd of more than ``_GROUP_ALL_PAIRS`` hashes sharing a substring (thousands of
+    re-encodings of one viral image), which is linked by leaders instead; the clusters
+    (``components``) are the same unless the crowd holds hashes that are near each other
+    but far from every leader."""
     n, n_words = words.shape
     if n < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -172,6 +195,7 @@ def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.nda
     flips_by_width = {w: _flips(w, lay.radius) for w in set(lay.widths)}
     found_a: list[np.ndarray] = []
     found_b: list[np.ndarray] = []
+    cap = _GROUP_ALL_PAIRS
     start = 0
     for width in lay.widths:
         sub = _substring(words, start, width)
@@ -181,15 +205,26 @@ def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.nda
         head = np.flatnonzero(np.r_[True, vals[1:] != vals[:-1]])
         uniq = vals[head]
         sizes = np.diff(np.r_[head, n])
-        cands = [pairs_within(order, head, sizes)]
+        small = np.where(sizes <= cap, sizes, 0)
+        cands = [pairs_within(order, head, small)]
+        for g in np.flatnonzero(sizes > cap).tolist():
+            members = np.sort(order[head[g] : head[g] + sizes[g]])
+            cands.extend((x[0], x[1]) for x in _leaders(words, members, max_distance))
         for mask in flips_by_width[width]:
             q = uniq ^ mask
             pos = np.searchsorted(uniq, q)
             pos[pos == uniq.size] = 0
             hit = (uniq[pos] == q) & (q > uniq)  # each unordered pair of groups once
             ga = np.flatnonzero(hit)
-            if ga.size:
-                cands.append(_pairs_between(order, head, sizes, ga, pos[hit]))
+            if not ga.size:
+                continue
+            gb = pos[hit]
+            crowd = sizes[ga] * sizes[gb] > cap * cap
+            cands.append(_pairs_between(order, head, sizes, ga[~crowd], gb[~crowd]))
+            for x, y in zip(ga[crowd].tolist(), gb[crowd].tolist(), strict=True):
+                xs, ys = order[head[x] : head[x] + sizes[x]], order[head[y] : head[y] + sizes[y]]
+                cands.append((np.full(ys.size, xs.min()), ys))  # star on each side's leader
+                cands.append((xs, np.full(xs.size, ys.min())))
         for a, b in cands:
             for lo in range(0, a.size, _PAIRS_PER_CHUNK):
                 ca, cb = a[lo : lo + _PAIRS_PER_CHUNK], b[lo : lo + _PAIRS_PER_CHUNK]
@@ -200,7 +235,7 @@ def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.nda
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     a = np.concatenate(found_a).astype(np.int64)
     b = np.concatenate(found_b).astype(np.int64)
-    key = np.unique(a * n + b)  # a pair found in several substrings once
+    key = sorted_unique(a * n + b)  # a pair found in several substrings once
     return key // n, key % n
 
 
