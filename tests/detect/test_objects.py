@@ -259,3 +259,48 @@ def test_co_object_on_a_custom_column(tmp_path):
         )
     with pytest.raises(VigieError, match="names no column"):
         run_detection(ds, tmp_path / "h", config=only(co_object={"enabled": True}), progress=False)
+
+
+# -- real data --------------------------------------------------------------------------
+
+
+def test_co_media_on_real_german_images(shared_data, tmp_path):
+    """The German 2021 sample's images (anonymised integer ids, compared exactly): every
+    account in a pair that co-posted at least 3 distinct images within 60 s is in a pair
+    that passed chance control."""
+    import duckdb
+
+    from vigie.schema import POSTS_SCHEMA, base_manifest, write_json, write_table
+
+    src = shared_data / "real" / "german_elections.parquet"
+    if not src.exists():
+        pytest.skip("german_elections.parquet is absent")
+    con = duckdb.connect()
+    rel = con.sql(
+        f"""SELECT post_id::VARCHAR AS post_id, account_id, 'facebook' AS platform,
+               to_timestamp(min(timestamp)) AS created_at,
+               list(DISTINCT phash_id::VARCHAR) FILTER (phash_id IS NOT NULL) AS media
+        FROM read_parquet('{src.as_posix()}') WHERE post_id IS NOT NULL
+        GROUP BY post_id, account_id"""
+    )
+    table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    write_table(table, ds / "posts.parquet", POSTS_SCHEMA)
+    write_json(ds / "manifest.json", base_manifest("dataset"))
+    f = run_detection(ds, tmp_path / "f", config=only("co_media"), progress=False)
+    stats = f.manifest()["signals"]["co_media"]
+    assert stats["perceptual_hashes"] == 0  # integer ids are never matched by bits
+    edges = [e for e in f.edges().to_pylist() if e["kind"] == "co_media"]
+    kept = {e["source"] for e in edges} | {e["target"] for e in edges}
+    ties = con.sql(
+        f"""WITH a AS (SELECT DISTINCT account_id, phash_id, post_id, timestamp AS t
+                       FROM read_parquet('{src.as_posix()}') WHERE phash_id IS NOT NULL),
+        p AS (SELECT x.account_id AS u, y.account_id AS v, count(DISTINCT x.phash_id) AS n
+              FROM a x JOIN a y ON x.phash_id = y.phash_id AND x.account_id < y.account_id
+                AND abs(x.t - y.t) <= 60 GROUP BY 1, 2)
+        SELECT u, v FROM p WHERE n >= 3"""
+    ).fetchall()
+    tied = {a for pair in ties for a in pair}
+    assert len(tied) > 20
+    assert len(tied & kept) / len(tied) >= 0.95
