@@ -92,7 +92,10 @@ def test_parse_hash_keeps_opaque_ids_exact():
     assert parse_hash("1234567890123456") is None  # an anonymised integer id, not a hash
     assert parse_hash("phash:1234567890123456") is not None  # declared by its prefix
     assert parse_hash("img_0042.jpg") is None
-    names = cluster_hashes(["8f3a00c1d2e4b5a6", "8f3a00c1d2e4b5a7", "1234567890123456"], 4, 31)
+    names, n_hashes = cluster_hashes(
+        ["8f3a00c1d2e4b5a6", "8f3a00c1d2e4b5a7", "1234567890123456"], 4, 31
+    )
+    assert n_hashes == 2
     assert names[0] == names[1] != names[2] and names[2] == "1234567890123456"
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.coobject import column_rows
 from vigie.detect.engine import Engine, fetch
-from vigie.detect.nearhash import cluster_hashes, parse_hash
+from vigie.detect.nearhash import cluster_hashes
 
 KIND = "co_media"
 COLUMN = "media"
@@ -44,7 +44,7 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_rows AS SELECT * FROM {pre}")
     values = fetch(con, f"SELECT DISTINCT obj FROM {KIND}_rows ORDER BY obj").column("obj")
     vals = [str(v) for v in values.to_pylist()]
-    names = cluster_hashes(vals, int(cfg["max_hamming"]), int(cfg["max_hamming_pdq"]))
+    names, n_hashes = cluster_hashes(vals, int(cfg["max_hamming"]), int(cfg["max_hamming_pdq"]))
     mapping = pa.table({"obj": pa.array(vals, pa.string()), "cid": pa.array(names, pa.string())})
     con.register(f"{KIND}_map_arrow", mapping)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_map AS SELECT * FROM {KIND}_map_arrow")
@@ -60,7 +60,7 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
         {
             "column_present": COLUMN in engine.columns,
             "distinct_media": len(vals),
-            "perceptual_hashes": sum(1 for v in vals if parse_hash(v) is not None),
+            "perceptual_hashes": n_hashes,
             "media_objects": n_objects,
             "near_duplicate_media": len(vals) - n_objects,
         }

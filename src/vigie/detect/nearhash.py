@@ -258,24 +258,29 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return labels
 
 
-def cluster_hashes(values: list[str], max_distance: int, max_distance_256: int) -> list[str]:
-    """One object name per value: near-identical hashes share the name of their cluster.
+def cluster_hashes(
+    values: list[str], max_distance: int, max_distance_256: int
+) -> tuple[list[str], int]:
+    """One object name per value (near-identical hashes share the name of their cluster),
+    and how many values were read as perceptual hashes.
 
     64-bit hashes (pHash, dHash) are compared within ``max_distance`` bits, 256-bit PDQ
     hashes within ``max_distance_256``; other values (opaque ids) are their own object.
     A cluster is named after its smallest hash, so the name is stable from run to run.
     """
     out = list(values)
+    by_bits: dict[int, tuple[list[int], list[bytes]]] = {64: ([], []), 256: ([], [])}
+    for k, v in enumerate(values):
+        parsed = parse_hash(v)
+        if parsed is not None:
+            by_bits[parsed[0]][0].append(k)
+            by_bits[parsed[0]][1].append(parsed[1])
     for bits, limit in ((64, max_distance), (256, max_distance_256)):
-        idx, raw = [], []
-        for k, v in enumerate(values):
-            parsed = parse_hash(v)
-            if parsed is not None and parsed[0] == bits:
-                idx.append(k)
-                raw.append(parsed[1])
+        idx, raw = by_bits[bits]
+        tag = "pdq" if bits == 256 else "hash"
         if len(idx) < 2 or limit <= 0:
             for k, r in zip(idx, raw, strict=True):
-                out[k] = f"{'pdq' if bits == 256 else 'hash'}:{r.hex()}"
+                out[k] = f"{tag}:{r.hex()}"
             continue
         # distinct hashes in sorted order: stable cluster names, each hash compared once
         hexes = np.array([r.hex() for r in raw])
@@ -283,8 +288,7 @@ def cluster_hashes(values: list[str], max_distance: int, max_distance_256: int) 
         uwords = to_words([bytes.fromhex(h) for h in uniq.tolist()], bits)
         a, b = near_pairs(uwords, limit)
         labels = components(uniq.size, a, b)
-        tag = "pdq" if bits == 256 else "hash"
         names = np.array([f"{tag}:{h}" for h in uniq.tolist()], dtype=object)[labels]
         for k, name in zip(idx, names[inverse].tolist(), strict=True):
             out[k] = name
-    return out
+    return out, len(by_bits[64][0]) + len(by_bits[256][0])
