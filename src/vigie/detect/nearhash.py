@@ -34,6 +34,7 @@ from vigie.arrays import sorted_unique
 _HEX = re.compile(r"^(?:(phash|dhash|ahash|whash|pdq|hash)[:_-])?([0-9a-f]{16}|[0-9a-f]{64})$")
 _LETTER = re.compile(r"[a-f]")
 _PAIRS_PER_CHUNK = 1 << 22
+_JOIN_CHUNK = 1 << 15
 _GROUP_ALL_PAIRS = 64  # larger crowds sharing a substring are linked by leaders
 
 
@@ -182,12 +183,19 @@ def _leaders(words: np.ndarray, members: np.ndarray, max_distance: int) -> list[
     return out
 
 
-def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.ndarray]:
+def near_pairs(
+    words: np.ndarray, max_distance: int, labels: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``i < j`` of distinct rows within ``max_distance`` bits: every such pair, except
     inside a crowd of more than ``_GROUP_ALL_PAIRS`` hashes sharing a substring (thousands of
     re-encodings of one viral image), which is linked by leaders instead; the clusters
     (``components``) are the same unless the crowd holds hashes that are near each other
-    but far from every leader."""
+    but far from every leader.
+
+    With ``labels`` (``np.arange(n)`` to start), only clusters are wanted: candidates
+    already in one cluster are not checked, ``labels`` is updated in place to the cluster
+    of each row, and the pairs returned are just those that joined clusters. A viral image
+    re-encoded a thousand ways has ~500,000 near pairs but needs 999 to be one cluster."""
     n, n_words = words.shape
     if n < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -196,6 +204,7 @@ def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.nda
     found_a: list[np.ndarray] = []
     found_b: list[np.ndarray] = []
     cap = _GROUP_ALL_PAIRS
+    chunk = _PAIRS_PER_CHUNK if labels is None else _JOIN_CHUNK  # joining: update often
     start = 0
     for width in lay.widths:
         sub = _substring(words, start, width)
@@ -226,11 +235,16 @@ def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.nda
                 cands.append((np.full(ys.size, xs.min()), ys))  # star on each side's leader
                 cands.append((xs, np.full(xs.size, ys.min())))
         for a, b in cands:
-            for lo in range(0, a.size, _PAIRS_PER_CHUNK):
-                ca, cb = a[lo : lo + _PAIRS_PER_CHUNK], b[lo : lo + _PAIRS_PER_CHUNK]
+            for lo in range(0, a.size, chunk):
+                ca, cb = a[lo : lo + chunk], b[lo : lo + chunk]
+                if labels is not None:
+                    apart = labels[ca] != labels[cb]
+                    ca, cb = ca[apart], cb[apart]
                 ok = hamming(words, ca, cb) <= max_distance
                 found_a.append(np.minimum(ca[ok], cb[ok]))
                 found_b.append(np.maximum(ca[ok], cb[ok]))
+                if labels is not None and ok.any():
+                    labels[:] = components(n, found_a[-1], found_b[-1], start=labels)
     if not found_a:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     a = np.concatenate(found_a).astype(np.int64)
@@ -239,9 +253,12 @@ def near_pairs(words: np.ndarray, max_distance: int) -> tuple[np.ndarray, np.nda
     return key // n, key % n
 
 
-def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Connected-component label per item (the smallest item index of its component)."""
-    labels = np.arange(n, dtype=np.int64)
+def components(n: int, a: np.ndarray, b: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """Connected-component label per item (the smallest item index of its component).
+
+    ``start``: labels of components found so far (as returned here), joined by ``a``-``b``.
+    """
+    labels = np.arange(n, dtype=np.int64) if start is None else start.copy()
     if a.size == 0:
         return labels
     # pointer jumping: every edge pulls both ends to the smaller label until stable
@@ -286,8 +303,8 @@ def cluster_hashes(
         hexes = np.array([r.hex() for r in raw])
         uniq, inverse = np.unique(hexes, return_inverse=True)
         uwords = to_words([bytes.fromhex(h) for h in uniq.tolist()], bits)
-        a, b = near_pairs(uwords, limit)
-        labels = components(uniq.size, a, b)
+        labels = np.arange(uniq.size, dtype=np.int64)
+        near_pairs(uwords, limit, labels)
         names = np.array([f"{tag}:{h}" for h in uniq.tolist()], dtype=object)[labels]
         for k, name in zip(idx, names[inverse].tolist(), strict=True):
             out[k] = name
