@@ -25,7 +25,8 @@ window from the data (see ``coaction.estimate_window``). A ``detect.toml`` looks
     min_members = 5
 
 Sections: ``general``, one per detector (``co_link``, ``co_repost``, ``co_reply``,
-``co_hashtag``, ``copypasta``, ``sync_activity``, ``creation_burst``) and ``graph``; the keys
+``co_hashtag``, ``copypasta``, ``sync_activity``, ``co_media``, ``co_domain``, ``co_object``,
+``paraphrase``, ``creation_burst``) and ``graph``; the keys
 and their defaults are in ``DEFAULTS`` below.
 """
 
@@ -78,6 +79,33 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         max_object_actions=200,
         min_posts=10,  # accounts posting less are not compared
     ),
+    "co_media": dict(
+        _COACTION,
+        max_hamming=8,  # pHash/dHash (64 bits): near-identical within this many bits
+        max_hamming_pdq=31,  # PDQ (256 bits): the PDQ authors' match threshold
+    ),
+    "co_domain": dict(
+        _COACTION,
+        window_s=300.0,
+        max_object_actions=10000,  # a look-alike family gathers many links
+        lookalikes=True,  # pool look-alike domains of one outlet (lookalike.py)
+        min_label=5,  # labels shorter than this are never edited into a family
+    ),
+    "co_object": dict(
+        _COACTION,
+        enabled=False,
+        column="",  # a column of posts.parquet (list or single value) to detect co-action on
+        lowercase=False,
+    ),
+    "paraphrase": dict(
+        _COACTION,
+        enabled=False,  # costly: embeds every distinct text (needs vigie[semantic])
+        window_s=10800.0,
+        threshold=0.55,  # cosine similarity of the multilingual sentence embeddings
+        min_words=5,
+        bands=64,  # sign-random-projection bands
+        bits=0,  # hyperplanes per band (0 = from the number of texts: ~32 a bucket)
+    ),
     "creation_burst": {
         "enabled": True,
         "window_s": 86400.0,  # creation bins
@@ -96,7 +124,18 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 
-COACTION_KINDS = ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta", "sync_activity")
+COACTION_KINDS = (
+    "co_link",
+    "co_repost",
+    "co_reply",
+    "co_hashtag",
+    "copypasta",
+    "sync_activity",
+    "co_media",
+    "co_domain",
+    "co_object",
+    "paraphrase",
+)
 
 _CHOICES = {("general", "correction"): ("bonferroni", "bh")}
 
@@ -147,6 +186,15 @@ def merge_config(overrides: dict[str, Any] | None, source: str = "config") -> di
         )
     if not 0 < cp["threshold"] <= 1:
         raise VigieError(f"{source}: key 'copypasta.threshold' must be in (0, 1]")
+    if not 0 < cfg["paraphrase"]["threshold"] <= 1:
+        raise VigieError(f"{source}: key 'paraphrase.threshold' must be in (0, 1]")
+    if cfg["paraphrase"]["bits"] > 62 or cfg["paraphrase"]["bands"] < 1:
+        raise VigieError(f"{source}: keys 'paraphrase.bits' (0-62) and 'paraphrase.bands' (>= 1)")
+    if cfg["co_media"]["max_hamming"] > 32 or cfg["co_media"]["max_hamming_pdq"] > 128:
+        raise VigieError(
+            f"{source}: keys 'co_media.max_hamming' (<= 32) and 'co_media.max_hamming_pdq' "
+            "(<= 128): beyond that, unrelated images match"
+        )
     if cfg["graph"]["min_members"] < 2:
         raise VigieError(f"{source}: key 'graph.min_members' must be at least 2")
     return cfg

@@ -25,7 +25,10 @@ import pyarrow as pa
 from vigie.arrays import sorted_unique
 from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync
 from vigie.detect.coaction import Signal
+from vigie.detect.codomain import detect as detect_co_domain
+from vigie.detect.comedia import detect as detect_co_media
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
+from vigie.detect.coobject import detect as detect_co_object
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
 from vigie.detect.evidence import collect
 from vigie.detect.network import (
@@ -37,6 +40,7 @@ from vigie.detect.network import (
     member_table,
 )
 from vigie.detect.outputs import csv_bytes, gexf
+from vigie.detect.paraphrase import detect as detect_paraphrase
 from vigie.schema import TS, Dataset, Findings, write_findings
 
 _Runner = Callable[[Engine, dict[str, Any], dict[str, Any]], Signal]
@@ -48,6 +52,10 @@ RUNNERS: dict[str, _Runner] = {
     "co_hashtag": cohashtag.detect,
     "copypasta": copypasta.detect,
     "sync_activity": sync.detect,
+    "co_media": detect_co_media,
+    "co_domain": detect_co_domain,
+    "co_object": detect_co_object,
+    "paraphrase": detect_paraphrase,
 }
 assert set(RUNNERS) == set(COACTION_KINDS)
 
@@ -394,6 +402,10 @@ _VERBS = {
     "copypasta": "posted near-identical texts",
     "sync_activity": "posted in the same seconds",
     "creation_burst": "were created in the same burst",
+    "co_media": "posted the same or near-identical images",
+    "co_domain": "linked to the same rare sites or look-alike domains",
+    "co_object": "acted on the same objects",
+    "paraphrase": "posted the same claims, reworded or translated",
 }
 
 

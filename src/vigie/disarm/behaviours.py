@@ -35,6 +35,10 @@ SIGNAL_TECHNIQUES: dict[str, tuple[str, ...]] = {
     "co_hashtag": ("T0049.002",),
     "sync_activity": ("T0049",),
     "creation_burst": ("T0150.001",),
+    "co_media": ("T0084", "T0049"),
+    "co_domain": ("T0119", "T0149.001"),
+    "co_object": ("T0049",),
+    "paraphrase": ("T0084.002", "T0085.008"),
 }
 
 SIGNAL_KINDS: tuple[str, ...] = tuple(SIGNAL_TECHNIQUES)

@@ -1,0 +1,146 @@
+"""Registered domains, URL shorteners and look-alike domain families.
+
+Why: influence operations launder links through domains that impersonate real outlets
+(the "Doppelganger" operation used ``spiegel.ltd``, ``bild.work``, ``lemonde.ltd``,
+``washingtonpost.pm``: the outlet's name on another TLD, or with a letter changed), rotating
+to a fresh domain as each is blocked. Each fake domain is short-lived, so accounts rarely
+share the same domain twice, but they keep sharing *look-alikes of the same outlet*.
+This module groups domains into families: the same second-level label on another public
+suffix, or a label one edit away (insertion, deletion, substitution, two adjacent letters
+swapped) after folding common homoglyphs (``0``→``o``, ``1``→``l``, ``rn``→``m``,
+``vv``→``w``, hyphens dropped). Edits are only allowed on labels of at least
+``min_label`` characters: ``bbc`` and ``abc`` are different outlets.
+
+A family's **anchor** is its most-shared domain (by accounts): usually the real outlet. The
+anchor stays its own object; every other member becomes the object "look-alike of the
+anchor", so organic sharing of ``spiegel.de`` never pools with the impostors, while accounts
+rotating through ``spiegel.ltd``, ``spiegel.work`` and ``spiegeI.de`` act on one object.
+Registered domains come from ``ural`` (Public Suffix List); shorteners from ural's list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from ural import get_domain_name, is_shortened_url, split_suffix
+
+from vigie.detect.nearhash import components
+
+_ALL_PAIRS_MAX = 64  # larger deletion buckets (generic labels) are linked as a star only
+_FOLD = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("3", "e"), ("5", "s"), ("-", ""))
+
+
+def registered_domain(host: str) -> str | None:
+    """The registered domain (eTLD+1) of a host name, or ``None`` when there is none."""
+    try:
+        dom = get_domain_name("http://" + host + "/")
+    except Exception:  # ural raises on malformed hosts; such a URL has no domain object
+        return None
+    return dom.lower() if dom else None
+
+
+def is_shortener(host: str) -> bool:
+    """Whether ``host`` is a known URL shortener (its links hide their destination)."""
+    try:
+        return bool(is_shortened_url("http://" + host + "/x"))
+    except Exception:
+        return False
+
+
+def label(domain: str) -> str:
+    """The second-level label of a registered domain (``spiegel`` for ``spiegel.co.uk``)."""
+    parts = split_suffix(domain)
+    head = parts[0] if parts and parts[0] else domain.split(".")[0]
+    return head.rsplit(".", 1)[-1]
+
+
+def fold(text: str) -> str:
+    """The label with common homoglyph substitutions undone."""
+    out = text.lower()
+    for a, b in _FOLD:
+        out = out.replace(a, b)
+    return out
+
+
+def _osa(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent swaps), capped."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] | None = None
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if (
+                prev2 is not None
+                and i > 1
+                and j > 1
+                and a[i - 1] == b[j - 2]
+                and a[i - 2] == b[j - 1]
+            ):
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def families(domains: list[str], min_label: int) -> np.ndarray:
+    """Family label per domain (index of the family's first domain): same folded label, or
+    labels one edit apart when both have at least ``min_label`` characters.
+
+    Candidates come from a deletion index (each label and its one-letter deletions), so the
+    work grows with the number of domains, not its square; every candidate is checked.
+    """
+    n = len(domains)
+    folded = [fold(label(d)) for d in domains]
+    keys: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(folded):
+        if not f:
+            continue
+        keys["=" + f].append(i)
+        if len(f) >= min_label:
+            keys["~" + f].append(i)
+            for k in range(len(f)):
+                keys["~" + f[:k] + f[k + 1 :]].append(i)
+    a: list[int] = []
+    b: list[int] = []
+    for key, members in keys.items():
+        if len(members) < 2:
+            continue
+        first = members[0]
+        exact = key.startswith("=")
+        for other in members[1:]:
+            if other == first:
+                continue
+            if exact or _osa(folded[first], folded[other], 1) <= 1:
+                a.append(first)
+                b.append(other)
+        if not exact and 2 < len(members) <= _ALL_PAIRS_MAX:
+            # the star from ``first`` misses pairs whose distance to ``first`` is 2 but 1
+            # to each other: check them too (buckets are small: labels one deletion apart)
+            for i in range(1, len(members)):
+                for j in range(i + 1, len(members)):
+                    x, y = members[i], members[j]
+                    if x != y and _osa(folded[x], folded[y], 1) <= 1:
+                        a.append(x)
+                        b.append(y)
+    return components(n, np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
+
+
+def family_objects(domains: list[str], accounts: list[int], min_label: int) -> list[str]:
+    """The object each domain stands for: itself, or ``lookalike:<anchor>`` for a member of
+    a family that is not its anchor (the family's most-shared domain, ties by name)."""
+    fam = families(domains, min_label)
+    anchor: dict[int, int] = {}
+    for i in range(len(domains)):
+        f = int(fam[i])
+        j = anchor.get(f)
+        if j is None or (accounts[i], domains[j]) > (accounts[j], domains[i]):
+            anchor[f] = i
+    out = []
+    for i, d in enumerate(domains):
+        j = anchor[int(fam[i])]
+        out.append(d if j == i else f"lookalike:{domains[j]}")
+    return out
