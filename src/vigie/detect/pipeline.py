@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from vigie.arrays import sorted_unique
 from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync
+from vigie.detect.authenticity import annotate as annotate_authenticity
 from vigie.detect.coaction import Signal
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
@@ -339,6 +340,7 @@ def _write(
             "summary": pa.array([r["summary"] for r in rows], pa.string()),
         }
     )
+    groups_out = annotate_authenticity(dataset, groups_out, members_out)
     for s in signals:
         for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
             if s.stats.get(key):

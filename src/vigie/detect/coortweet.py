@@ -1,0 +1,773 @@
+"""A CooRTweet-compatible mode: ``vigie detect DATASET --out F --method coortweet``.
+
+Why: published studies of coordinated sharing (Giglietto et al. 2020; Righetti & Balluff
+2025) used CooRTweet 2.x. An analyst who wants to reproduce one, or to compare vigie's
+chance-controlled method with the field's usual recipe, needs that recipe exactly, on the
+same Dataset, with the columns the R package prints. This module re-implements, step by
+step, what CooRTweet 2.1.3's R source does (``R/detect_groups.R``,
+``R/calc_group_combinations.R``, ``R/generate_coordinated_network.R``,
+``R/reshape_tweets.r``, and the multi-modal recipe of its vignette):
+
+``detect_groups(x, time_window = 10, min_participation = 2, remove_loops = TRUE)``
+  1. keep only accounts with at least ``min_participation`` rows in ``x`` (any object);
+  2. per ``object_id``, every pair of rows (each unordered pair once) whose
+     ``timestamp_share`` differ by at most ``time_window`` seconds, inclusive: pairwise,
+     not measured from the object's first share;
+  3. ``remove_loops``: drop pairs where the object is one of the two contents (an
+     original post paired with its own reposts), where both contents are the same, or
+     where both shares are by the same account (an account re-sharing one object);
+  4. keep accounts whose rows in ``x`` whose ``content_id`` appears in a remaining pair
+     number at least ``min_participation``; keep a pair when *either* of its contents
+     belongs to such an account (CooRTweet's ``|``). Repeated shares of one object by one
+     account therefore count once per share here, although their own pair was removed;
+  5. orient each pair so that ``content_id`` is the older share; ``time_delta`` = |dt|.
+
+``generate_coordinated_network(x, edge_weight = 0.5, subgraph = 1)``
+  one undirected edge per account pair, ``weight`` = the number of coordinated pairs of
+  shares (not of distinct objects), ``avg_time_delta``, ``n_content_id``,
+  ``n_content_id_y`` (distinct older / newer contents), ``edge_symmetry_score`` = their
+  min / max, and ``weight_threshold`` = 1 when ``weight`` is strictly above the
+  ``edge_weight`` quantile of all edge weights (R's default type-7 quantile = NumPy's
+  ``linear``). The groups are the connected components of the graph kept by
+  ``subgraph = 1`` (edges with ``weight_threshold == 1``), as in the package's papers.
+
+How vigie's Dataset becomes CooRTweet's ``x`` (one object kind at a time, like
+``reshape_tweets``/``prep_data``): ``co_link`` = each URL of a post, ``co_hashtag`` = each
+hashtag, ``co_media`` = each media hash, ``co_repost`` = the reposted post id, plus the
+reposted originals present in the data as rows of their own (object = own id), exactly as
+``reshape_tweets(intent = "retweets")`` binds them. Rows are made unique on (object,
+account, content, time) and rows with no object are dropped, as the vignette does;
+``timestamp_share`` is seconds since the epoch with microseconds kept. Stacked kinds are
+detected separately and bound together (``rbindlist``) before the network, with the
+vignette's object prefixes (``url_``, ``hashtag_``, ``hash_``, ``tweet_``) so that a
+hashtag and a URL spelled alike stay two objects.
+
+No chance control: a pair above the median weight is "coordinated" whatever chance
+predicts; see docs/coortweet.md for what that means next to vigie's own method.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from vigie.detect.outputs import csv_bytes
+from vigie.errors import VigieError
+from vigie.schema import TS, Dataset, Findings, write_findings
+
+# kind -> (posts column holding its objects, object prefix used when kinds are stacked)
+KINDS: dict[str, tuple[str, str]] = {
+    "co_link": ("urls", "url_"),
+    "co_hashtag": ("hashtags", "hashtag_"),
+    "co_media": ("media", "hash_"),
+    "co_repost": ("repost_of", "tweet_"),
+}
+
+DEFAULTS: dict[str, Any] = {
+    "time_window": 10.0,  # detect_groups(time_window = 10)
+    "min_participation": 2,  # detect_groups(min_participation = 2)
+    "edge_weight": 0.5,  # generate_coordinated_network(edge_weight = 0.5)
+    "remove_loops": True,  # detect_groups(remove_loops = TRUE)
+}
+
+RESULT_COLUMNS = (
+    "object_id",
+    "content_id",
+    "content_id_y",
+    "time_delta",
+    "account_id",
+    "account_id_y",
+)
+"""detect_groups' columns, in the order the R function returns them."""
+
+NETWORK_COLUMNS = (
+    "from",
+    "to",
+    "weight",
+    "avg_time_delta",
+    "n_content_id",
+    "n_content_id_y",
+    "edge_symmetry_score",
+    "weight_threshold",
+)
+"""``igraph::as_data_frame(generate_coordinated_network(result))``'s edge columns."""
+
+_VERBS = {
+    "co_link": "shared the same links",
+    "co_hashtag": "used the same hashtags",
+    "co_media": "posted the same images",
+    "co_repost": "reposted the same posts",
+}
+
+
+def parse_kinds(only: list[str] | str | None) -> list[str]:
+    """The object kinds to run (``None`` = all four, stacked), checked and in fixed order."""
+    if only is None:
+        return list(KINDS)
+    items = [only] if isinstance(only, str) else list(only)
+    kinds: list[str] = []
+    for item in items:
+        for k in str(item).split(","):
+            k = k.strip().replace("-", "_")
+            if not k:
+                continue
+            if k not in KINDS:
+                known = ", ".join(KINDS)
+                raise VigieError(f"--only: unknown object kind '{k}' (known: {known})")
+            if k not in kinds:
+                kinds.append(k)
+    if not kinds:
+        raise VigieError("--only: no object kind given")
+    return [k for k in KINDS if k in kinds]
+
+
+def check_params(params: dict[str, Any], source: str = "coortweet") -> dict[str, Any]:
+    """CooRTweet's own argument checks, as one-line errors naming the key."""
+    p = dict(DEFAULTS)
+    p.update({k: v for k, v in params.items() if v is not None})
+    for key in ("time_window", "edge_weight"):
+        v = p[key]
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise VigieError(f"{source}: '{key}' must be a number, not {v!r}")
+    if p["time_window"] < 0:
+        raise VigieError(f"{source}: 'time_window' must not be negative ({p['time_window']})")
+    if not 0 <= p["edge_weight"] <= 1:
+        raise VigieError(f"{source}: 'edge_weight' must be between 0 and 1 ({p['edge_weight']})")
+    mp = p["min_participation"]
+    if isinstance(mp, bool) or not isinstance(mp, int) or mp < 0:
+        raise VigieError(f"{source}: 'min_participation' must be a whole number >= 0, not {mp!r}")
+    if not isinstance(p["remove_loops"], bool):
+        raise VigieError(f"{source}: 'remove_loops' must be true or false")
+    p["time_window"] = float(p["time_window"])
+    p["edge_weight"] = float(p["edge_weight"])
+    return p
+
+
+# --- reshape: vigie posts -> CooRTweet's x ------------------------------------------------
+
+
+def _posts_columns(con: duckdb.DuckDBPyConnection, posts: str) -> set[str]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{posts}')").fetchall()
+    except duckdb.Error as exc:
+        raise VigieError(f"{posts}: cannot be read as Parquet ({exc})") from exc
+    return {r[0] for r in rows}
+
+
+def load_posts(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[str, int]:
+    """Table ``cp(post_id, account_id, ts, text, urls, hashtags, media, repost_of)`` of the
+    usable posts; returns what was skipped (rows without id, account or time)."""
+    posts = dataset.posts_path.as_posix()
+    cols = _posts_columns(con, posts)
+    missing = [c for c in ("post_id", "account_id", "created_at") if c not in cols]
+    if missing:
+        raise VigieError(f"{dataset.posts_path}: missing column(s) {', '.join(missing)}")
+
+    def col(name: str, typ: str) -> str:
+        return f"{name}" if name in cols else f"CAST(NULL AS {typ}) AS {name}"
+
+    con.execute(
+        f"""CREATE TABLE cp AS
+        SELECT post_id::VARCHAR AS post_id, account_id::VARCHAR AS account_id,
+               epoch_us(created_at::TIMESTAMPTZ) / 1e6 AS ts,
+               {col("text", "VARCHAR")}, {col("urls", "VARCHAR[]")},
+               {col("hashtags", "VARCHAR[]")}, {col("media", "VARCHAR[]")},
+               {col("repost_of", "VARCHAR")}
+        FROM read_parquet('{posts}')
+        WHERE post_id IS NOT NULL AND account_id IS NOT NULL AND created_at IS NOT NULL"""
+    )
+    total = con.execute(f"SELECT count(*) FROM read_parquet('{posts}')").fetchall()[0][0]
+    kept = con.execute("SELECT count(*) FROM cp").fetchall()[0][0]
+    return {"posts_without_id_account_or_time": int(total - kept)} if total > kept else {}
+
+
+def reshape(con: duckdb.DuckDBPyConnection, kind: str, table: str) -> int:
+    """Create ``table(object_id, account_id, content_id, timestamp_share, rn)`` for ``kind``;
+    ``rn`` is CooRTweet's row order (time, then content id, then object). Returns rows."""
+    column, _ = KINDS[kind]
+    if kind == "co_repost":
+        # reshape_tweets(intent = "retweets"): the retweets, bound with the retweeted
+        # originals found in the data, whose object is their own id
+        body = """SELECT repost_of AS object_id, account_id, post_id AS content_id,
+                         ts AS timestamp_share
+                  FROM cp WHERE repost_of IS NOT NULL AND repost_of <> ''
+                  UNION ALL
+                  SELECT post_id, account_id, post_id, ts FROM cp
+                  WHERE post_id IN (SELECT repost_of FROM cp WHERE repost_of IS NOT NULL)"""
+    else:
+        body = f"""SELECT o AS object_id, account_id, post_id AS content_id,
+                          ts AS timestamp_share
+                   FROM (SELECT account_id, post_id, ts, unnest({column}) AS o FROM cp
+                         WHERE {column} IS NOT NULL)
+                   WHERE o IS NOT NULL AND o <> ''"""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {table} AS
+        SELECT object_id, account_id, content_id, timestamp_share,
+               row_number() OVER (ORDER BY timestamp_share, content_id, object_id) AS rn
+        FROM (SELECT DISTINCT * FROM ({body}))"""
+    )
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+# --- detect_groups -----------------------------------------------------------------------
+
+
+def detect_groups(
+    con: duckdb.DuckDBPyConnection,
+    x: str,
+    out: str,
+    time_window: float = 10.0,
+    min_participation: int = 2,
+    remove_loops: bool = True,
+) -> dict[str, int]:
+    """CooRTweet's ``detect_groups`` on table ``x``; the result goes to table ``out`` with
+    ``RESULT_COLUMNS`` plus ``timestamp_share``/``timestamp_share_y`` (older/newer share).
+    Returns the row count after each step (for the manifest)."""
+    stats: dict[str, int] = {"rows": _count(con, x)}
+    # 1. pre-filter: an account must have at least min_participation rows in x
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE ct_x AS
+        SELECT * FROM {x} WHERE account_id IN (
+            SELECT account_id FROM {x} GROUP BY account_id
+            HAVING count(*) >= {int(min_participation)})"""
+    )
+    stats["rows_after_min_participation"] = _count(con, "ct_x")
+    # 2. calc_group_combinations: every pair of rows of one object (x row before i row),
+    # |t_x - t_i| <= time_window, time_delta = t_x - t_i
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE ct_r AS
+        SELECT a.object_id, a.content_id, b.content_id AS content_id_y,
+               a.timestamp_share - b.timestamp_share AS time_delta,
+               a.account_id, b.account_id AS account_id_y,
+               a.timestamp_share AS ts_a, b.timestamp_share AS ts_b, a.rn AS rn_a, b.rn AS rn_b
+        FROM ct_x a JOIN ct_x b
+          ON a.object_id = b.object_id AND a.rn < b.rn
+         AND b.timestamp_share BETWEEN a.timestamp_share - {time_window}
+                                   AND a.timestamp_share + {time_window}
+        WHERE abs(a.timestamp_share - b.timestamp_share) <= {time_window}"""
+    )
+    stats["pairs_in_window"] = _count(con, "ct_r")
+    # 3. do_remove_loops
+    if remove_loops:
+        con.execute(
+            """DELETE FROM ct_r WHERE object_id = content_id OR object_id = content_id_y
+               OR content_id = content_id_y OR account_id = account_id_y"""
+        )
+        stats["pairs_after_remove_loops"] = _count(con, "ct_r")
+    # 4. filter_min_participation: accounts with >= min_participation rows of x whose
+    # content is in the result; keep a pair when either content belongs to one of them
+    if min_participation >= 1:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE ct_keep AS
+            WITH ids AS (SELECT content_id AS c FROM ct_r UNION SELECT content_id_y FROM ct_r),
+                 rows AS (SELECT account_id, content_id FROM ct_x WHERE content_id IN
+                          (SELECT c FROM ids)),
+                 ok AS (SELECT account_id FROM rows GROUP BY account_id
+                        HAVING count(*) >= {int(min_participation)})
+            SELECT DISTINCT content_id FROM rows WHERE account_id IN (SELECT account_id FROM ok)"""
+        )
+        con.execute(
+            """DELETE FROM ct_r WHERE content_id NOT IN (SELECT content_id FROM ct_keep)
+               AND content_id_y NOT IN (SELECT content_id FROM ct_keep)"""
+        )
+        stats["pairs_after_min_participation"] = _count(con, "ct_r")
+    # 5. the older share first; time_delta as an absolute value
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {out} AS
+        SELECT object_id,
+               CASE WHEN time_delta > 0 THEN content_id_y ELSE content_id END AS content_id,
+               CASE WHEN time_delta > 0 THEN content_id ELSE content_id_y END AS content_id_y,
+               abs(time_delta) AS time_delta,
+               CASE WHEN time_delta > 0 THEN account_id_y ELSE account_id END AS account_id,
+               CASE WHEN time_delta > 0 THEN account_id ELSE account_id_y END AS account_id_y,
+               CASE WHEN time_delta > 0 THEN ts_b ELSE ts_a END AS timestamp_share,
+               CASE WHEN time_delta > 0 THEN ts_a ELSE ts_b END AS timestamp_share_y,
+               rn_a, rn_b
+        FROM ct_r"""
+    )
+    stats["coordinated_pairs"] = _count(con, out)
+    return stats
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+# --- generate_coordinated_network ----------------------------------------------------------
+
+
+def quantile_type7(values: np.ndarray, p: float) -> float:
+    """R's ``quantile(x, p)`` (type 7, the default): linear between order statistics."""
+    return float(np.quantile(np.asarray(values, dtype=np.float64), p, method="linear"))
+
+
+def coordinated_network(
+    con: duckdb.DuckDBPyConnection, result: str, edge_weight: float = 0.5
+) -> tuple[pa.Table, float | None]:
+    """CooRTweet's ``generate_coordinated_network`` (``subgraph = 0``) as an edge table with
+    ``NETWORK_COLUMNS``; ``from`` < ``to`` (byte order: R's ``pmin`` follows the locale).
+    Returns the edges (sorted) and the weight threshold (None when there is no edge)."""
+    edges = fetch(
+        con,
+        f"""SELECT least(account_id, account_id_y) AS "from",
+                   greatest(account_id, account_id_y) AS "to",
+                   count(*)::BIGINT AS weight, avg(time_delta) AS avg_time_delta,
+                   count(DISTINCT content_id)::BIGINT AS n_content_id,
+                   count(DISTINCT content_id_y)::BIGINT AS n_content_id_y
+            FROM {result} GROUP BY 1, 2 ORDER BY 1, 2""",
+    )
+    n1 = np.asarray(edges.column("n_content_id"), dtype=np.float64)
+    n2 = np.asarray(edges.column("n_content_id_y"), dtype=np.float64)
+    sym = np.minimum(n1, n2) / np.maximum(n1, n2) if n1.size else np.zeros(0)
+    w = np.asarray(edges.column("weight"), dtype=np.float64)
+    threshold = quantile_type7(w, edge_weight) if w.size else None
+    flag = (w > threshold).astype(np.int64) if threshold is not None else np.zeros(0, np.int64)
+    edges = edges.append_column("edge_symmetry_score", pa.array(sym, pa.float64()))
+    edges = edges.append_column("weight_threshold", pa.array(flag, pa.int64()))
+    return edges.select(list(NETWORK_COLUMNS)), threshold
+
+
+def fetch(con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None) -> pa.Table:
+    """Rows of ``query`` as Arrow (DuckDB 1.x and 2.x name the method differently)."""
+    rel = con.sql(query, params=params) if params else con.sql(query)
+    method = getattr(rel, "to_arrow_table", None) or rel.arrow
+    return method()
+
+
+def components(edges: pa.Table) -> list[list[str]]:
+    """Connected components of the edges with ``weight_threshold == 1`` (``subgraph = 1``),
+    each a sorted list of accounts, largest first (ties: more weight, then first account)."""
+    import igraph as ig
+
+    keep = np.asarray(edges.column("weight_threshold"), dtype=np.int64) == 1
+    a = np.asarray(edges.column("from").to_pylist(), dtype=object)[keep]
+    b = np.asarray(edges.column("to").to_pylist(), dtype=object)[keep]
+    w = np.asarray(edges.column("weight"), dtype=np.float64)[keep]
+    if a.size == 0:
+        return []
+    names = sorted(set(a.tolist()) | set(b.tolist()))
+    index = {n: i for i, n in enumerate(names)}
+    g = ig.Graph(n=len(names), edges=[(index[x], index[y]) for x, y in zip(a, b, strict=True)])
+    memb = np.asarray(g.connected_components().membership, dtype=np.int64)
+    node_w = np.zeros(len(names))
+    np.add.at(node_w, [index[x] for x in a], w)
+    comps: dict[int, list[str]] = {}
+    for n, c in zip(names, memb.tolist(), strict=True):
+        comps.setdefault(c, []).append(n)
+    weight = {c: float(node_w[memb == c].sum()) for c in comps}
+    order = sorted(comps, key=lambda c: (-len(comps[c]), -weight[c], comps[c][0]))
+    return [comps[c] for c in order]
+
+
+# --- the whole run -------------------------------------------------------------------------
+
+
+def run_coortweet(
+    dataset_path: str | Path,
+    out_path: str | Path,
+    params: dict[str, Any] | None = None,
+    kinds: list[str] | None = None,
+    config: dict[str, Any] | None = None,
+) -> Findings:
+    """CooRTweet on ``dataset_path``: the usual Findings folder (groups = connected
+    components of the thresholded network) plus ``coortweet_detect_groups.csv`` and
+    ``coortweet_network.csv`` in CooRTweet's own columns. ``config`` is vigie's full
+    detect config (its ``graph`` section sizes the evidence)."""
+    p = check_params(params or {})
+    kinds = kinds or list(KINDS)
+    dataset = Dataset(Path(dataset_path)).check()
+    stacked = len(kinds) > 1
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        skipped = load_posts(con, dataset)
+        per_kind: dict[str, dict[str, Any]] = {}
+        parts = []
+        for k in kinds:
+            n = reshape(con, k, f"x_{k}")
+            st = detect_groups(
+                con,
+                f"x_{k}",
+                f"r_{k}",
+                p["time_window"],
+                p["min_participation"],
+                p["remove_loops"],
+            )
+            st["rows"] = n
+            per_kind[k] = st
+            prefix = KINDS[k][1] if stacked else ""
+            parts.append(
+                f"SELECT '{prefix}' || object_id AS object_id, * EXCLUDE (object_id), "
+                f"'{k}' AS kind FROM r_{k}"
+            )
+        con.execute(f"CREATE TABLE res AS {' UNION ALL '.join(parts)}")
+        network, threshold = coordinated_network(con, "res", p["edge_weight"])
+        groups = components(network)
+        return _write(
+            con,
+            dataset,
+            Path(out_path),
+            p,
+            kinds,
+            stacked,
+            per_kind,
+            skipped,
+            network,
+            threshold,
+            groups,
+            config or {},
+        )
+    finally:
+        con.close()
+
+
+def _ts(seconds: list[float | None]) -> pa.Array:
+    us = [None if s is None else int(round(s * 1e6)) for s in seconds]
+    return pa.array(us, pa.int64()).cast(TS)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Dataset,
+    out: Path,
+    p: dict[str, Any],
+    kinds: list[str],
+    stacked: bool,
+    per_kind: dict[str, dict[str, Any]],
+    skipped: dict[str, int],
+    network: pa.Table,
+    threshold: float | None,
+    groups: list[list[str]],
+    config: dict[str, Any],
+) -> Findings:
+    graph_cfg = config.get("graph", {})
+    top_n = int(graph_cfg.get("top_objects", 5))
+    per_object = int(graph_cfg.get("example_posts", 5))
+    gids = [f"g{i:04d}" for i in range(1, len(groups) + 1)]
+    con.execute("CREATE TABLE gm (group_id VARCHAR, account_id VARCHAR)")
+    rows = [(g, a) for g, members in zip(gids, groups, strict=True) for a in members]
+    if rows:
+        con.executemany("INSERT INTO gm VALUES (?, ?)", rows)
+    con.register("net", network)
+    # detect_groups rows between two members of one group
+    con.execute(
+        """CREATE TABLE gr AS SELECT g1.group_id, r.* FROM res r
+           JOIN gm g1 ON g1.account_id = r.account_id
+           JOIN gm g2 ON g2.account_id = r.account_id_y AND g2.group_id = g1.group_id"""
+    )
+    # strength: weighted degree over the thresholded edges inside the group
+    strength = {
+        (g, a): s
+        for g, a, s in con.execute(
+            """SELECT gm.group_id, gm.account_id, sum(n.weight)::DOUBLE FROM gm
+               JOIN net n ON gm.account_id IN (n."from", n."to")
+               JOIN gm o ON o.group_id = gm.group_id AND o.account_id IN (n."from", n."to")
+                        AND o.account_id <> gm.account_id
+               WHERE n.weight_threshold = 1 GROUP BY 1, 2"""
+        ).fetchall()
+    }
+    posts_of = {
+        (g, a): int(n)
+        for g, a, n in con.execute(
+            """SELECT group_id, account_id, count(DISTINCT content_id) FROM (
+                 SELECT group_id, account_id, content_id FROM gr
+                 UNION ALL SELECT group_id, account_id_y, content_id_y FROM gr) GROUP BY 1, 2"""
+        ).fetchall()
+    }
+    members_out = pa.table(
+        {
+            "group_id": pa.array([g for g, _ in rows], pa.string()),
+            "account_id": pa.array([a for _, a in rows], pa.string()),
+            "platform": _platforms(con, dataset, [a for _, a in rows]),
+            "strength": pa.array([strength.get(r, 0.0) for r in rows], pa.float64()),
+            "n_posts": pa.array([posts_of.get(r, 0) for r in rows], pa.int64()),
+        }
+    )
+    # edges: one row per pair and object kind (all of CooRTweet's edges, subgraph = 0)
+    edges_out = fetch(
+        con,
+        """SELECT least(r.account_id, r.account_id_y) AS source,
+                  greatest(r.account_id, r.account_id_y) AS target, kind,
+                  count(*)::DOUBLE AS weight, count(*)::BIGINT AS observed,
+                  CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS p_value,
+                  min(g1.group_id) FILTER (WHERE g1.group_id = g2.group_id) AS group_id
+           FROM res r LEFT JOIN gm g1 ON g1.account_id = r.account_id
+                      LEFT JOIN gm g2 ON g2.account_id = r.account_id_y
+           GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
+    )
+    weights = np.asarray(network.column("weight"), dtype=np.float64)
+    group_rows = []
+    for gid, members in zip(gids, groups, strict=True):
+        group_rows.append(_group_row(con, gid, members, weights, p, threshold))
+    evidence_out = _evidence(con, top_n, per_object)
+    groups_out = pa.table(
+        {
+            "group_id": pa.array([r["group_id"] for r in group_rows], pa.string()),
+            "score": pa.array([r["score"] for r in group_rows], pa.float64()),
+            "n_members": pa.array([r["n_members"] for r in group_rows], pa.int64()),
+            "n_posts": pa.array([r["n_posts"] for r in group_rows], pa.int64()),
+            "signals": pa.array([r["signals"] for r in group_rows], pa.list_(pa.string())),
+            "first_seen": _ts([r["first_seen"] for r in group_rows]),
+            "last_seen": _ts([r["last_seen"] for r in group_rows]),
+            "techniques": pa.array([r["techniques"] for r in group_rows], pa.list_(pa.string())),
+            "top_objects": pa.array([r["top_objects"] for r in group_rows], pa.list_(pa.string())),
+            "summary": pa.array([r["summary"] for r in group_rows], pa.string()),
+        }
+    )
+    from vigie.detect import authenticity
+
+    groups_out = authenticity.annotate(dataset, groups_out, members_out)
+    result_csv = fetch(
+        con,
+        f"""SELECT {", ".join(RESULT_COLUMNS)}, kind, timestamp_share, timestamp_share_y
+            FROM res ORDER BY kind, least(rn_a, rn_b), greatest(rn_a, rn_b)""",
+    )
+    n_accounts = int(con.execute("SELECT count(DISTINCT account_id) FROM cp").fetchall()[0][0])
+    n_posts = int(con.execute("SELECT count(*) FROM cp").fetchall()[0][0])
+    params = {
+        "time_window": p["time_window"],
+        "min_participation": p["min_participation"],
+        "edge_weight": p["edge_weight"],
+        "remove_loops": p["remove_loops"],
+        "subgraph": 1,
+    }
+    manifest = {
+        "dataset": str(dataset.path),
+        "method": "coortweet",
+        "chance_control": "none",
+        "coortweet": {
+            "reproduces": "CooRTweet 2.1.3 detect_groups + generate_coordinated_network",
+            "parameters": params,
+            "kinds": kinds,
+            "stacked": stacked,
+            "weight_threshold": threshold,
+            "network_edges": network.num_rows,
+            "edges_above_threshold": int(np.sum(np.asarray(network.column("weight_threshold")))),
+        },
+        "config": {"coortweet": params, **({"graph": graph_cfg} if graph_cfg else {})},
+        "signals": {
+            k: {
+                "window_s": p["time_window"],
+                "actions": st["rows"],
+                "pairs": st["pairs_in_window"],
+                "kept": st["coordinated_pairs"],
+                **st,
+            }
+            for k, st in per_kind.items()
+        },
+        "skipped": skipped,
+        "posts": n_posts,
+        "accounts": n_accounts,
+    }
+    if not groups:
+        manifest["why_no_group"] = _why_none(per_kind, network.num_rows, threshold)
+    summary = {
+        "method": "coortweet",
+        "groups": len(groups),
+        "accounts_flagged": members_out.num_rows,
+        "posts": n_posts,
+        "accounts": n_accounts,
+        "edges": edges_out.num_rows,
+        "signals_kept": {k: st["coordinated_pairs"] for k, st in per_kind.items()},
+        "top_groups": [
+            {k: r[k] for k in ("group_id", "score", "n_members", "signals", "summary")}
+            for r in group_rows[:10]
+        ],
+    }
+    extra = {
+        "groups.csv": csv_bytes(groups_out),
+        "members.csv": csv_bytes(members_out),
+        "edges.csv": csv_bytes(edges_out),
+        "coortweet_detect_groups.csv": csv_bytes(result_csv),
+        "coortweet_network.csv": csv_bytes(network),
+    }
+    return write_findings(
+        out,
+        groups=groups_out,
+        members=members_out,
+        edges=edges_out,
+        evidence=evidence_out,
+        summary=summary,
+        manifest=manifest,
+        extra_files=extra,
+    )
+
+
+def _why_none(per_kind: dict[str, dict[str, Any]], n_edges: int, threshold: float | None) -> str:
+    if not any(st["rows"] for st in per_kind.values()):
+        return "no post carries an object of the kinds asked for"
+    if n_edges == 0:
+        return (
+            "no two accounts shared one object within the time window "
+            "(after min_participation and loop removal)"
+        )
+    return (
+        f"no edge weight is above the edge_weight quantile ({threshold:g}): "
+        "every pair co-shared equally often"
+    )
+
+
+def _platforms(con: duckdb.DuckDBPyConnection, dataset: Dataset, accounts: list[str]) -> pa.Array:
+    posts = dataset.posts_path.as_posix()
+    cols = _posts_columns(con, posts)
+    if "platform" not in cols or not accounts:
+        return pa.nulls(len(accounts), pa.string())
+    plat = dict(
+        con.execute(
+            f"""SELECT account_id::VARCHAR, min(platform) FROM read_parquet('{posts}')
+                WHERE account_id::VARCHAR IN (SELECT account_id FROM gm) GROUP BY 1"""
+        ).fetchall()
+    )
+    return pa.array([plat.get(a) for a in accounts], pa.string())
+
+
+def _group_row(
+    con: duckdb.DuckDBPyConnection,
+    gid: str,
+    members: list[str],
+    weights: np.ndarray,
+    p: dict[str, Any],
+    threshold: float | None,
+) -> dict[str, Any]:
+    """One group: score = mean percentile of its thresholded edges' weights among all of
+    the network's edges (CooRTweet has no score; this one ranks groups by how far their
+    ties stand above the rest, in [0, 1])."""
+    from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
+
+    gw = np.asarray(
+        [
+            r[0]
+            for r in con.execute(
+                """SELECT n.weight FROM net n
+                   JOIN gm a ON a.account_id = n."from" AND a.group_id = ?
+                   JOIN gm b ON b.account_id = n."to" AND b.group_id = ?
+                   WHERE n.weight_threshold = 1""",
+                [gid, gid],
+            ).fetchall()
+        ],
+        dtype=np.float64,
+    )
+    ranked = np.sort(weights)
+    pct = np.searchsorted(ranked, gw, side="right") / max(ranked.size, 1)
+    score = round(float(pct.mean()) if pct.size else 0.0, 6)
+    kinds = con.execute(
+        "SELECT kind, count(*) FROM gr WHERE group_id = ? GROUP BY 1 ORDER BY 2 DESC, 1", [gid]
+    ).fetchall()
+    n_posts, first, last, n_pairs = con.execute(
+        """SELECT count(DISTINCT c), min(t), max(t), count(*) // 2 FROM (
+             SELECT content_id AS c, timestamp_share AS t FROM gr WHERE group_id = ?
+             UNION ALL SELECT content_id_y, timestamp_share_y FROM gr WHERE group_id = ?)""",
+        [gid, gid],
+    ).fetchall()[0]
+    top = [
+        r[0]
+        for r in con.execute(
+            """SELECT object_id, count(DISTINCT a) AS n FROM (
+                 SELECT object_id, account_id AS a FROM gr WHERE group_id = ?
+                 UNION ALL SELECT object_id, account_id_y FROM gr WHERE group_id = ?)
+               GROUP BY 1 ORDER BY n DESC, object_id LIMIT 10""",
+            [gid, gid],
+        ).fetchall()
+    ]
+    signals = [k for k, _ in kinds]
+    techniques: list[str] = []
+    for k in signals:
+        techniques.extend(t for t in SIGNAL_TECHNIQUES.get(k, ()) if t not in techniques)
+    verb = " and ".join(_VERBS.get(k, k) for k in signals) or "shared the same objects"
+    summary = (
+        f"{len(members)} accounts {verb} within {p['time_window']:g} s "
+        f"(CooRTweet: {n_pairs} coordinated shares, edges above the "
+        f"{p['edge_weight']:g} quantile of weights, {threshold:g}; no chance control)."
+    )
+    return {
+        "group_id": gid,
+        "score": score,
+        "n_members": len(members),
+        "n_posts": int(n_posts or 0),
+        "signals": signals,
+        "first_seen": first,
+        "last_seen": last,
+        "techniques": techniques,
+        "top_objects": top,
+        "summary": summary,
+    }
+
+
+def _evidence(con: duckdb.DuckDBPyConnection, top_n: int, per_object: int) -> pa.Table:
+    """The coordinated posts of each group: its ``top_n`` objects per kind (most accounts)
+    and up to ``per_object`` posts each, earliest first."""
+    return fetch(
+        con,
+        f"""WITH shares AS (
+              SELECT DISTINCT group_id, kind, object_id, content_id AS post_id,
+                     account_id, timestamp_share AS t FROM gr
+              UNION SELECT group_id, kind, object_id, content_id_y, account_id_y,
+                     timestamp_share_y FROM gr),
+            ranked AS (
+              SELECT group_id, kind, object_id,
+                     row_number() OVER (PARTITION BY group_id, kind
+                                        ORDER BY count(DISTINCT account_id) DESC, object_id) AS r
+              FROM shares GROUP BY 1, 2, 3),
+            picked AS (
+              SELECT s.*, row_number() OVER (PARTITION BY s.group_id, s.kind, s.object_id
+                                             ORDER BY s.t, s.post_id) AS k
+              FROM shares s JOIN ranked USING (group_id, kind, object_id) WHERE r <= {top_n})
+            SELECT p.group_id, p.kind, p.object_id AS object, p.post_id, p.account_id,
+                   make_timestamptz((p.t * 1e6)::BIGINT) AS created_at, cp.text
+            FROM picked p LEFT JOIN cp ON cp.post_id = p.post_id
+            WHERE k <= {per_object}
+            ORDER BY p.group_id, p.kind, p.object_id, p.t, p.post_id""",
+    )
+
+
+def run_cli(
+    dataset: Path,
+    out: Path,
+    config: Path | None,
+    method: str,
+    window: float | None,
+    only: list[str] | None,
+    started: float,
+) -> None:
+    """``vigie detect --method coortweet``: settings from ``[coortweet]`` in ``--config``,
+    ``--window`` over them; prints what CooRTweet found and that chance was not controlled."""
+    import time
+
+    from vigie.detect.pipeline import resolve_config
+    from vigie.progress import console
+
+    if method != "coortweet":
+        if method == "vigie":
+            raise VigieError("--window and --only apply to --method coortweet only")
+        raise VigieError(f"--method must be vigie or coortweet, not {method!r}")
+    cfg = resolve_config(config)
+    params = dict(cfg.get("coortweet", DEFAULTS))
+    if window is not None:
+        params["time_window"] = window
+    findings = run_coortweet(dataset, out, params, parse_kinds(only), cfg)
+    m = findings.manifest()
+    ct = m["coortweet"]
+    for kind, st in m["signals"].items():
+        console.print(
+            f"{kind}: {st['rows']} shares -> {st['pairs_in_window']} pairs within "
+            f"{st['window_s']:g} s -> {st['coordinated_pairs']} coordinated pairs of shares"
+        )
+    thr = ct["weight_threshold"]
+    console.print(
+        f"network: {ct['network_edges']} edges, {ct['edges_above_threshold']} above the "
+        f"{ct['parameters']['edge_weight']:g} quantile of weights"
+        + (f" ({thr:g})" if thr is not None else "")
+    )
+    counts = m.get("counts", {})
+    why = f" ({m['why_no_group']})" if "why_no_group" in m else ""
+    console.print(
+        f"[bold green]{counts.get('groups', 0)} groups[/] (connected components), "
+        f"{counts.get('members', 0)} members, no chance control{why}; "
+        f"{time.perf_counter() - started:.1f} s -> {out}/ "
+        "(coortweet_detect_groups.csv, coortweet_network.csv)"
+    )
