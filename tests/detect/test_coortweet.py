@@ -9,8 +9,8 @@ weight_threshold = weight > type-7 quantile, groups = components of subgraph 1).
 from __future__ import annotations
 
 import csv
-import json
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
