@@ -208,9 +208,9 @@ def _office_hours(times: np.ndarray) -> Indicator:
 
 
 def _common_ownership(names: list[str | None], descs: list[str | None]) -> Indicator:
-    vals = [(n or "").strip().lower() for n in names], [(d or "").strip().lower() for d in descs]
-    if all(not v for v in vals[0]) and all(not v for v in vals[1]):
+    if all(v is None for v in names) and all(v is None for v in descs):
         return Indicator("common_ownership", 0.0, "no display names or descriptions", False)
+    vals = [(n or "").strip().lower() for n in names], [(d or "").strip().lower() for d in descs]
     shared = set()
     examples = []
     for col in vals:
@@ -288,31 +288,13 @@ def _append(groups: pa.Table, la: list, ar: list, sc: list, ii: list) -> pa.Tabl
 
 
 def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
-    """Profiles and posts of ``accounts`` (one DuckDB pass over the Parquet files)."""
+    """Posts of ``accounts``, the authors and times of the posts they repost, and the
+    profiles of both (DuckDB over the Parquet files)."""
     con = duckdb.connect(":memory:")
     try:
         con.execute("CREATE TABLE want (account_id VARCHAR)")
         if accounts:
             con.executemany("INSERT INTO want VALUES (?)", [(a,) for a in accounts])
-        profiles: dict[str, dict[str, Any]] = {}
-        fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
-        if dataset.accounts_path.exists():
-            path = dataset.accounts_path.as_posix()
-            cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()}
-            sel = []
-            for f in fields:
-                if f not in cols:
-                    sel.append(f"NULL AS {f}")
-                elif f == "created_at":
-                    sel.append("epoch_us(created_at::TIMESTAMPTZ) / 1e6 AS created_at")
-                else:
-                    sel.append(f)
-            for row in con.execute(
-                f"""SELECT account_id::VARCHAR, {", ".join(sel)} FROM '{path}'
-                    WHERE account_id::VARCHAR IN (SELECT account_id FROM want)
-                    ORDER BY account_id"""
-            ).fetchall():
-                profiles.setdefault(row[0], dict(zip(fields, row[1:], strict=True)))
         posts = dataset.posts_path.as_posix()
         pcols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{posts}'").fetchall()}
         client = next((c for c in CLIENT_COLUMNS if c in pcols), None)
@@ -339,6 +321,31 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
                           AND repost_of IS NOT NULL)"""
             ).fetchall():
                 originals[pid] = (author, t)
+        # profiles of the members and of the authors they repost (a feed's outlet may
+        # stand outside the group)
+        con.execute("CREATE TABLE want_profile AS SELECT account_id FROM want")
+        authors = sorted({a for a, _ in originals.values()} - set(accounts))
+        if authors:
+            con.executemany("INSERT INTO want_profile VALUES (?)", [(a,) for a in authors])
+        profiles: dict[str, dict[str, Any]] = {}
+        fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
+        if dataset.accounts_path.exists():
+            path = dataset.accounts_path.as_posix()
+            cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()}
+            sel = []
+            for f in fields:
+                if f not in cols:
+                    sel.append(f"NULL AS {f}")
+                elif f == "created_at":
+                    sel.append("epoch_us(created_at::TIMESTAMPTZ) / 1e6 AS created_at")
+                else:
+                    sel.append(f)
+            for row in con.execute(
+                f"""SELECT account_id::VARCHAR, {", ".join(sel)} FROM '{path}'
+                    WHERE account_id::VARCHAR IN (SELECT account_id FROM want_profile)
+                    ORDER BY account_id"""
+            ).fetchall():
+                profiles.setdefault(row[0], dict(zip(fields, row[1:], strict=True)))
     finally:
         con.close()
     posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
@@ -429,58 +436,83 @@ def _authentic(
             f"{len(public)} of {n} members are verified or long-lived public identities "
             f"(>= {PUBLIC_FOLLOWERS:,} followers, > 2 years old)"
         )
-    # an outlet and its feeds: the most-followed member plus members relaying it
-    with_f = [(f, i) for i, f in enumerate(followers) if f is not None]
-    if with_f and n >= 2:
-        hub_f, hub = max(with_f)
-        others = [i for i in range(n) if i != hub]
-        other_f = [followers[i] for i in others if followers[i] is not None]
-        med = float(np.median(other_f)) if other_f else 0.0
-        if hub_f >= PUBLIC_FOLLOWERS and hub_f >= 10 * max(med, 1.0):
-            hub_id = accounts[hub]
-            doms = Counter(d for _, urls, _, _ in posts[hub] for d in map(_domain, urls) if d)
-            hub_dom = doms.most_common(1)[0][0] if doms else None
-            feeds, delays = [], []
-            for i in others:
-                ps = posts[i]
-                if not ps:
-                    continue
-                relay = 0
-                for t, urls, rep, _ in ps:
-                    orig = data["originals"].get(rep) if rep else None
-                    if orig and orig[0] == hub_id:
-                        relay += 1
-                        delays.append(t - orig[1])
-                    elif hub_dom and any(_domain(u) == hub_dom for u in urls):
-                        relay += 1
-                if relay / len(ps) >= FEED_SHARE:
-                    feeds.append(i)
-            if feeds:
-                share = (len(feeds) + 1) / n
-                strength = max(strength, share)
-                handle = prof[hub].get("handle") or hub_id
-                how = f" on {hub_dom}" if hub_dom else ""
-                lag = f", median delay {np.median(delays):.0f} s" if delays else ""
-                reasons.append(
-                    f"outlet and feeds: @{handle} ({hub_f:,} followers{how}) and "
-                    f"{len(feeds)} account(s) relaying its posts or links{lag}"
-                )
-            if hub_dom and _own_domain(
-                prof[hub].get("handle"), prof[hub].get("display_name"), hub_dom
-            ):
-                reasons.append(
-                    f"@{prof[hub].get('handle') or hub_id} posts to its own domain {hub_dom}"
-                )
+    # an outlet and its feeds: the most-followed member (or, when the members relay an
+    # account outside the group, as CooRTweet's loop removal leaves it, that account)
+    hub = _hub(accounts, followers, posts, data)
+    if hub is not None:
+        hub_id, hub_f, hub_prof, hub_posts, inside = hub
+        doms = Counter(d for _, urls, _, _ in hub_posts for d in map(_domain, urls) if d)
+        hub_dom = doms.most_common(1)[0][0] if doms else None
+        feeds, delays = [], []
+        for i in range(n):
+            ps = posts[i]
+            if accounts[i] == hub_id or not ps:
+                continue
+            relay = 0
+            for t, urls, rep, _ in ps:
+                orig = data["originals"].get(rep) if rep else None
+                if orig and orig[0] == hub_id:
+                    relay += 1
+                    delays.append(t - orig[1])
+                elif hub_dom and any(_domain(u) == hub_dom for u in urls):
+                    relay += 1
+            if relay / len(ps) >= FEED_SHARE:
+                feeds.append(i)
+        if feeds:
+            share = (len(feeds) + int(inside)) / n
+            strength = max(strength, share)
+            handle = hub_prof.get("handle") or hub_id
+            how = f" on {hub_dom}" if hub_dom else ""
+            lag = f", median delay {np.median(delays):.0f} s" if delays else ""
+            where = "" if inside else " (outside the group)"
+            reasons.append(
+                f"outlet and feeds: @{handle}{where} ({hub_f:,} followers{how}) and "
+                f"{len(feeds)} account(s) relaying its posts or links{lag}"
+            )
+        if hub_dom and _own_domain(hub_prof.get("handle"), hub_prof.get("display_name"), hub_dom):
+            reasons.append(f"@{hub_prof.get('handle') or hub_id} posts to its own domain {hub_dom}")
     return reasons, round(strength, 4)
 
 
+def _hub(
+    accounts: list[str],
+    followers: list[int | None],
+    posts: list[list[tuple[float, list[str], str | None, str | None]]],
+    data: dict[str, Any],
+) -> tuple[str, int, dict[str, Any], list, bool] | None:
+    """The account the group may be the feeds of: its most-followed member when it has
+    >= PUBLIC_FOLLOWERS and 10x the others' median; else the author the members repost
+    most, when it has >= PUBLIC_FOLLOWERS. (id, followers, profile, posts, inside)."""
+    n = len(accounts)
+    with_f = [(f, i) for i, f in enumerate(followers) if f is not None]
+    if with_f and n >= 2:
+        hub_f, hub = max(with_f)
+        other_f = [followers[i] for i in range(n) if i != hub and followers[i] is not None]
+        med = float(np.median(other_f)) if other_f else 0.0
+        if hub_f >= PUBLIC_FOLLOWERS and hub_f >= 10 * max(med, 1.0):
+            return accounts[hub], hub_f, data["profiles"].get(accounts[hub], {}), posts[hub], True
+    authors = Counter(
+        data["originals"][rep][0]
+        for ps in posts
+        for _, _, rep, _ in ps
+        if rep and rep in data["originals"]
+    )
+    for author, _ in authors.most_common(1):
+        if author in accounts:
+            return None
+        prof = data["profiles"].get(author, {})
+        f = prof.get("followers")
+        if f is not None and f >= PUBLIC_FOLLOWERS:
+            return author, f, prof, data["posts"].get(author, []), False
+    return None
+
+
 def plain_words(row: dict[str, Any]) -> str:
-    """One or two sentences for the report, from a groups.parquet row."""
+    """One to three sentences for the report, from a groups.parquet row."""
     reasons = row.get("authenticity_reasons") or []
-    fired = [i for i in (row.get("inauthenticity_indicators") or []) if "unknown (" not in i]
-    unknown = [
-        i.split(":")[0] for i in (row.get("inauthenticity_indicators") or []) if "unknown (" in i
-    ]
+    inds = row.get("inauthenticity_indicators") or []
+    fired = [i.split(": ", 1)[-1] for i in inds if "unknown (" not in i]
+    unknown = [i.split(":")[0].replace("_", " ") for i in inds if "unknown (" in i]
     score = row.get("inauthenticity_score")
     parts = []
     if row.get("likely_authentic"):
@@ -499,12 +531,37 @@ def plain_words(row: dict[str, Any]) -> str:
             )
     elif fired:
         parts.append("Signs of fabricated or hidden identities: " + "; ".join(fired) + ".")
+        if reasons:
+            parts.append("Against that: " + "; ".join(reasons) + ".")
     elif reasons:
         parts.append("Some signs of open coordination: " + "; ".join(reasons) + ".")
+    elif isinstance(score, float) and score > 0:
+        parts.append("Weak profile signs only (none shared by half the members).")
     else:
         parts.append("No profile sign either way.")
     if isinstance(score, float) and not math.isnan(score):
         parts.append(f"Inauthenticity score {score:.2f} (ranks groups; not a probability).")
     if unknown:
-        parts.append("Unknown here (the Dataset lacks the fields): " + ", ".join(unknown) + ".")
+        parts.append("Not assessable from this Dataset: " + ", ".join(unknown) + ".")
     return " ".join(parts)
+
+
+def authenticity_rankings(groups: list[dict[str, Any]], top: int = 20) -> dict[str, Any]:
+    """For the report: groups ranked by inauthenticity score (highest first, likely
+    authentic ones left out), and the groups rated likely authentic, strongest first."""
+    scored = [g for g in groups if g.get("inauthenticity_score") is not None]
+    suspect = sorted(
+        (g for g in scored if not g.get("likely_authentic")),
+        key=lambda g: (-g["inauthenticity_score"], -(g.get("score") or 0.0), g["group_id"]),
+    )
+    authentic = sorted(
+        (g for g in scored if g.get("likely_authentic")),
+        key=lambda g: (-(g.get("score") or 0.0), g["group_id"]),
+    )
+    return {
+        "has_authenticity": bool(scored),
+        "inauthentic_ranking": suspect[:top],
+        "n_inauthentic_ranking": len(suspect),
+        "likely_authentic_groups": authentic[:top],
+        "n_likely_authentic": len(authentic),
+    }
