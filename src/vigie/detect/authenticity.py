@@ -28,6 +28,7 @@ inauthenticity score stays below ``0.5``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -292,9 +293,8 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
     profiles of both (DuckDB over the Parquet files)."""
     con = duckdb.connect(":memory:")
     try:
-        con.execute("CREATE TABLE want (account_id VARCHAR)")
-        if accounts:
-            con.executemany("INSERT INTO want VALUES (?)", [(a,) for a in accounts])
+        con.register("want_arrow", pa.table({"account_id": pa.array(accounts, pa.string())}))
+        con.execute("CREATE TABLE want AS SELECT account_id FROM want_arrow")
         posts = dataset.posts_path.as_posix()
         pcols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{posts}'").fetchall()}
         client = next((c for c in CLIENT_COLUMNS if c in pcols), None)
@@ -325,8 +325,8 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         # stand outside the group)
         con.execute("CREATE TABLE want_profile AS SELECT account_id FROM want")
         authors = sorted({a for a, _ in originals.values()} - set(accounts))
-        if authors:
-            con.executemany("INSERT INTO want_profile VALUES (?)", [(a,) for a in authors])
+        con.register("authors_arrow", pa.table({"account_id": pa.array(authors, pa.string())}))
+        con.execute("INSERT INTO want_profile SELECT account_id FROM authors_arrow")
         profiles: dict[str, dict[str, Any]] = {}
         fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
         if dataset.accounts_path.exists():
@@ -354,6 +354,7 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
     return {"profiles": profiles, "posts": posts_of, "originals": originals}
 
 
+@functools.lru_cache(maxsize=65536)
 def _domain(url: str) -> str | None:
     from ural import get_domain_name
 

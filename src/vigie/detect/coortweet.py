@@ -449,10 +449,17 @@ def _write(
     top_n = int(graph_cfg.get("top_objects", 5))
     per_object = int(graph_cfg.get("example_posts", 5))
     gids = [f"g{i:04d}" for i in range(1, len(groups) + 1)]
-    con.execute("CREATE TABLE gm (group_id VARCHAR, account_id VARCHAR)")
     rows = [(g, a) for g, members in zip(gids, groups, strict=True) for a in members]
-    if rows:
-        con.executemany("INSERT INTO gm VALUES (?, ?)", rows)
+    con.register(
+        "gm_arrow",
+        pa.table(
+            {
+                "group_id": pa.array([g for g, _ in rows], pa.string()),
+                "account_id": pa.array([a for _, a in rows], pa.string()),
+            }
+        ),
+    )
+    con.execute("CREATE TABLE gm AS SELECT * FROM gm_arrow")
     con.register("net", network)
     # detect_groups rows between two members of one group
     con.execute(
