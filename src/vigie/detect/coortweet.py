@@ -471,11 +471,15 @@ def _write(
     strength = {
         (g, a): s
         for g, a, s in con.execute(
-            """SELECT gm.group_id, gm.account_id, sum(n.weight)::DOUBLE FROM gm
-               JOIN net n ON gm.account_id IN (n."from", n."to")
-               JOIN gm o ON o.group_id = gm.group_id AND o.account_id IN (n."from", n."to")
-                        AND o.account_id <> gm.account_id
-               WHERE n.weight_threshold = 1 GROUP BY 1, 2"""
+            """WITH inner_edges AS (
+                 SELECT a.group_id, n."from" AS u, n."to" AS v, n.weight FROM net n
+                 JOIN gm a ON a.account_id = n."from"
+                 JOIN gm b ON b.account_id = n."to" AND b.group_id = a.group_id
+                 WHERE n.weight_threshold = 1)
+               SELECT group_id, x, sum(weight)::DOUBLE FROM (
+                 SELECT group_id, u AS x, weight FROM inner_edges
+                 UNION ALL SELECT group_id, v, weight FROM inner_edges)
+               GROUP BY 1, 2"""
         ).fetchall()
     }
     posts_of = {
@@ -508,9 +512,7 @@ def _write(
            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
     )
     weights = np.asarray(network.column("weight"), dtype=np.float64)
-    group_rows = []
-    for gid, members in zip(gids, groups, strict=True):
-        group_rows.append(_group_row(con, gid, members, weights, p, threshold))
+    group_rows = _group_rows(con, gids, groups, weights, p, threshold)
     evidence_out = _evidence(con, top_n, per_object)
     groups_out = pa.table(
         {
@@ -633,76 +635,84 @@ def _platforms(con: duckdb.DuckDBPyConnection, dataset: Dataset, accounts: list[
     return pa.array([plat.get(a) for a in accounts], pa.string())
 
 
-def _group_row(
+def _group_rows(
     con: duckdb.DuckDBPyConnection,
-    gid: str,
-    members: list[str],
+    gids: list[str],
+    groups: list[list[str]],
     weights: np.ndarray,
     p: dict[str, Any],
     threshold: float | None,
-) -> dict[str, Any]:
-    """One group: score = mean percentile of its thresholded edges' weights among all of
-    the network's edges (CooRTweet has no score; this one ranks groups by how far their
-    ties stand above the rest, in [0, 1])."""
+) -> list[dict[str, Any]]:
+    """One row per group (a few grouped queries, not a few per group). The score is the
+    mean percentile of the group's thresholded edge weights among all of the network's
+    edges: CooRTweet has no score; this one ranks groups by how far their ties stand above
+    the rest, in [0, 1]."""
     from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 
-    gw = np.asarray(
-        [
-            r[0]
-            for r in con.execute(
-                """SELECT n.weight FROM net n
-                   JOIN gm a ON a.account_id = n."from" AND a.group_id = ?
-                   JOIN gm b ON b.account_id = n."to" AND b.group_id = ?
-                   WHERE n.weight_threshold = 1""",
-                [gid, gid],
-            ).fetchall()
-        ],
-        dtype=np.float64,
-    )
-    ranked = np.sort(weights)
-    pct = np.searchsorted(ranked, gw, side="right") / max(ranked.size, 1)
-    score = round(float(pct.mean()) if pct.size else 0.0, 6)
-    kinds = con.execute(
-        "SELECT kind, count(*) FROM gr WHERE group_id = ? GROUP BY 1 ORDER BY 2 DESC, 1", [gid]
-    ).fetchall()
-    n_posts, first, last, n_pairs = con.execute(
-        """SELECT count(DISTINCT c), min(t), max(t), count(*) // 2 FROM (
-             SELECT content_id AS c, timestamp_share AS t FROM gr WHERE group_id = ?
-             UNION ALL SELECT content_id_y, timestamp_share_y FROM gr WHERE group_id = ?)""",
-        [gid, gid],
-    ).fetchall()[0]
-    top = [
-        r[0]
+    gw: dict[str, list[float]] = {}
+    for g, w in con.execute(
+        """SELECT a.group_id, n.weight FROM net n
+           JOIN gm a ON a.account_id = n."from"
+           JOIN gm b ON b.account_id = n."to" AND b.group_id = a.group_id
+           WHERE n.weight_threshold = 1"""
+    ).fetchall():
+        gw.setdefault(g, []).append(float(w))
+    kinds: dict[str, list[str]] = {}
+    for g, k, _ in con.execute(
+        "SELECT group_id, kind, count(*) AS n FROM gr GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2"
+    ).fetchall():
+        kinds.setdefault(g, []).append(k)
+    stats = {
+        r[0]: r[1:]
         for r in con.execute(
-            """SELECT object_id, count(DISTINCT a) AS n FROM (
-                 SELECT object_id, account_id AS a FROM gr WHERE group_id = ?
-                 UNION ALL SELECT object_id, account_id_y FROM gr WHERE group_id = ?)
-               GROUP BY 1 ORDER BY n DESC, object_id LIMIT 10""",
-            [gid, gid],
+            """SELECT group_id, count(DISTINCT c), min(t), max(t), count(*) // 2 FROM (
+                 SELECT group_id, content_id AS c, timestamp_share AS t FROM gr
+                 UNION ALL SELECT group_id, content_id_y, timestamp_share_y FROM gr)
+               GROUP BY 1"""
         ).fetchall()
-    ]
-    signals = [k for k, _ in kinds]
-    techniques: list[str] = []
-    for k in signals:
-        techniques.extend(t for t in SIGNAL_TECHNIQUES.get(k, ()) if t not in techniques)
-    verb = " and ".join(_VERBS.get(k, k) for k in signals) or "shared the same objects"
-    summary = (
-        f"{len(members)} accounts {verb} within {p['time_window']:g} s "
-        f"(CooRTweet: {n_pairs} coordinated shares, edges above the "
-        f"{p['edge_weight']:g} quantile of weights, {threshold:g}; no chance control)."
-    )
-    return {
-        "group_id": gid,
-        "score": score,
-        "n_members": len(members),
-        "n_posts": int(n_posts or 0),
-        "signals": signals,
-        "first_seen": first,
-        "last_seen": last,
-        "techniques": techniques,
-        "top_objects": top,
-        "summary": summary,
     }
+    tops: dict[str, list[str]] = {}
+    for g, o in con.execute(
+        """SELECT group_id, object_id FROM (
+             SELECT group_id, object_id, row_number() OVER (
+                 PARTITION BY group_id ORDER BY count(DISTINCT a) DESC, object_id) AS r
+             FROM (SELECT group_id, object_id, account_id AS a FROM gr
+                   UNION ALL SELECT group_id, object_id, account_id_y FROM gr)
+             GROUP BY 1, 2)
+           WHERE r <= 10 ORDER BY group_id, r"""
+    ).fetchall():
+        tops.setdefault(g, []).append(o)
+    ranked = np.sort(weights)
+    rows = []
+    for gid, members in zip(gids, groups, strict=True):
+        w = np.asarray(gw.get(gid, []), dtype=np.float64)
+        pct = np.searchsorted(ranked, w, side="right") / max(ranked.size, 1)
+        n_posts, first, last, n_pairs = stats.get(gid, (0, None, None, 0))
+        signals = kinds.get(gid, [])
+        techniques: list[str] = []
+        for k in signals:
+            techniques.extend(t for t in SIGNAL_TECHNIQUES.get(k, ()) if t not in techniques)
+        verb = " and ".join(_VERBS.get(k, k) for k in signals) or "shared the same objects"
+        rows.append(
+            {
+                "group_id": gid,
+                "score": round(float(pct.mean()) if pct.size else 0.0, 6),
+                "n_members": len(members),
+                "n_posts": int(n_posts or 0),
+                "signals": signals,
+                "first_seen": first,
+                "last_seen": last,
+                "techniques": techniques,
+                "top_objects": tops.get(gid, []),
+                "summary": (
+                    f"{len(members)} accounts {verb} within {p['time_window']:g} s "
+                    f"(CooRTweet: {n_pairs} coordinated shares, edges above the "
+                    f"{p['edge_weight']:g} quantile of weights, {threshold:g}; "
+                    "no chance control)."
+                ),
+            }
+        )
+    return rows
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, top_n: int, per_object: int) -> pa.Table:
