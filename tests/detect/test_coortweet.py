@@ -152,6 +152,10 @@ def test_detect_groups_known_answer(tmp_path: Path) -> None:
     assert e == {("A", "B"): "g0001", ("A", "D"): None}
     ev = fnd.evidence().to_pylist()
     assert {r["post_id"] for r in ev} == {"a1", "a2", "a5", "b1", "b2", "b5"}
+    import networkx as nx
+
+    g = nx.read_gexf(fnd.path / "graph.gexf")
+    assert set(g.nodes) == {"A", "B", "D"} and g["A"]["D"]["weight"] == 2.0
 
 
 def test_parameters_change_the_answer(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vigie.detect.outputs import csv_bytes
+from vigie.detect.outputs import csv_bytes, gexf
 from vigie.errors import VigieError
 from vigie.schema import TS, Dataset, Findings, write_findings
 
@@ -589,6 +589,7 @@ def _write(
         ],
     }
     extra = {
+        "graph.gexf": _gexf(edges_out, members_out),
         "groups.csv": csv_bytes(groups_out),
         "members.csv": csv_bytes(members_out),
         "edges.csv": csv_bytes(edges_out),
@@ -605,6 +606,23 @@ def _write(
         manifest=manifest,
         extra_files=extra,
     )
+
+
+def _gexf(edges_out: pa.Table, members_out: pa.Table) -> str:
+    """The network (every edge, kinds merged per pair) as GEXF, for Gephi."""
+    src = edges_out.column("source").to_pylist()
+    dst = edges_out.column("target").to_pylist()
+    names = sorted(set(src) | set(dst))
+    index = {n: i for i, n in enumerate(names)}
+    internal = pa.table(
+        {
+            "u": pa.array([index[x] for x in src], pa.int64()),
+            "v": pa.array([index[x] for x in dst], pa.int64()),
+            "kind": edges_out.column("kind"),
+            "weight": edges_out.column("weight"),
+        }
+    )
+    return gexf(internal, pa.array(names, pa.string()), members_out)
 
 
 def _why_none(per_kind: dict[str, dict[str, Any]], n_edges: int, threshold: float | None) -> str:

@@ -397,7 +397,7 @@ def build_context(
         g["last"] = _ts(g["last_seen"])
         g["technique_names"] = _technique_names(g["techniques"])
         g["anchor"] = f"group-{g['group_id']}"
-        g["authenticity_text"] = plain_words(g) if "inauthenticity_score" in g else ""
+        g["authenticity_text"] = plain_words(g) if g.get("inauthenticity_score") is not None else ""
     detailed = grows[: opts.max_groups]
     ids = [g["group_id"] for g in detailed]
     for g in grows:
