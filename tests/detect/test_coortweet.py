@@ -276,3 +276,93 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         main(["detect", str(ds), "--out", str(tmp_path / "g"), "--only", "co_link"])
     assert ex.value.code == 2
     assert "--method coortweet" in capsys.readouterr().err
+
+
+def _reference(rows: list[tuple[str, str, str, float]], tw: float, mp: int) -> list[tuple]:
+    """CooRTweet's do_detect_groups transcribed line by line in plain Python (rows =
+    object_id, account_id, content_id, timestamp_share, in CooRTweet's row order)."""
+    n_rows: dict[str, int] = {}
+    for _, a, _, _ in rows:
+        n_rows[a] = n_rows.get(a, 0) + 1
+    x = [r for r in rows if n_rows[r[1]] >= mp]  # pre-filter
+    result = []
+    objects: dict[str, list] = {}
+    for r in x:
+        objects.setdefault(r[0], []).append(r)
+    for obj, grp in objects.items():  # calc_group_combinations: x row id < i row id
+        for j in range(len(grp)):
+            for i in range(j):
+                lo, hi = grp[i], grp[j]
+                delta = lo[3] - hi[3]
+                if abs(delta) <= tw:
+                    result.append([obj, lo[2], hi[2], delta, lo[1], hi[1]])
+    result = [  # do_remove_loops
+        r for r in result if r[0] != r[1] and r[0] != r[2] and r[1] != r[2] and r[4] != r[5]
+    ]
+    if mp >= 1:  # filter_min_participation
+        ids = {r[1] for r in result} | {r[2] for r in result}
+        per: dict[str, list[str]] = {}
+        for r in x:
+            if r[2] in ids:
+                per.setdefault(r[1], []).append(r[2])
+        ok = {c for a, cs in per.items() if len(cs) >= mp for c in cs}
+        result = [r for r in result if r[1] in ok or r[2] in ok]
+    out = []
+    for o, c, cy, d, a, ay in result:  # older share first
+        if d > 0:
+            c, cy, a, ay = cy, c, ay, a
+        out.append((o, c, cy, abs(d), a, ay))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_matches_a_line_by_line_transcription(tmp_path: Path, seed: int) -> None:
+    """Random data dense in collisions (few objects, few accounts, repeated shares, equal
+    times): the SQL implementation equals the plain transcription of the R source."""
+    import random
+
+    rng = random.Random(seed)
+    posts = []
+    for k in range(160):
+        urls = rng.sample([f"o{i}" for i in range(12)], rng.choice([1, 1, 2]))
+        posts.append(
+            {
+                "id": f"p{k:03d}",
+                "acc": f"a{rng.randrange(14)}",
+                "t": rng.randrange(0, 400, 2),
+                "urls": urls,
+            }
+        )
+    ds = _dataset(tmp_path / "ds", posts)
+    for tw, mp in ((10, 2), (0, 1)) if seed == 1 else ((5, 3),):
+        fnd = run_coortweet(
+            ds, tmp_path / f"f{tw}_{mp}", {"time_window": tw, "min_participation": mp}, ["co_link"]
+        )
+        _, rows = _csv(fnd.path / "coortweet_detect_groups.csv")
+        got = sorted(
+            (
+                r["object_id"],
+                r["content_id"],
+                r["content_id_y"],
+                float(r["time_delta"]),
+                r["account_id"],
+                r["account_id_y"],
+            )
+            for r in rows
+        )
+        # CooRTweet's input, in the row order vigie documents (time, then post id)
+        x = sorted(
+            {(u, p["acc"], p["id"], float(p["t"])) for p in posts for u in p["urls"]},
+            key=lambda r: (r[3], r[2], r[0]),
+        )
+        want = _reference(x, tw, mp)
+
+        # equal times may be oriented either way; compare them unordered
+        def norm(rs: list[tuple]) -> list[tuple]:
+            return sorted(
+                (o, *sorted([(c, a), (cy, ay)]), d) if d == 0 else (o, (c, a), (cy, ay), d)
+                for o, c, cy, d, a, ay in rs
+            )
+
+        assert norm(got) == norm(want), (tw, mp)
+        assert len(got) > 0
