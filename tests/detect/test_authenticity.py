@@ -262,3 +262,42 @@ def test_report_ranks_and_says_it(tmp_path: Path) -> None:
     assert "This group looks like a news outlet and its feed bots: @lemonde" in html
     assert [g["group_id"] for g in ctx["inauthentic_ranking"]] == [by_authentic[False]["group_id"]]
     assert "No chance control" in html
+
+
+def test_shared_client_and_common_ownership(tmp_path: Path) -> None:
+    """Posts carrying a ``source`` column (X's client name): a third-party tool shared by
+    most members fires; identical display names across members fire."""
+    import pyarrow.parquet as pq
+
+    from vigie.schema import Dataset
+
+    accounts = [
+        {
+            "account_id": f"s{i}",
+            "display_name": "Patriote FR" if i < 3 else f"Jean {i}",
+            "description": f"bio {i}",
+        }
+        for i in range(4)
+    ]
+    posts = [{"acc": f"s{i}", "t": 100 * k + i} for i in range(4) for k in range(3)]
+    ds = _write(tmp_path / "ds", accounts, posts)
+    t = pq.read_table(ds / "posts.parquet")
+    clients = [
+        "AutoPoster Pro" if r["account_id"] != "s3" else "Twitter for iPhone"
+        for r in t.select(["account_id"]).to_pylist()
+    ]
+    pq.write_table(t.append_column("source", pa.array(clients)), ds / "posts.parquet")
+    groups, mem = _groups({"g0001": [f"s{i}" for i in range(4)]})
+    g = annotate(Dataset(ds), groups, mem).to_pylist()[0]
+    fired = {i.split(":")[0]: i for i in g["inauthenticity_indicators"] if "unknown (" not in i}
+    assert set(fired) == {"shared_client", "common_ownership"}
+    assert "3 of 4 members" in fired["shared_client"] and "AutoPoster Pro" in fired["shared_client"]
+    assert "3 of 4 members" in fired["common_ownership"]
+    # the official client alone says nothing
+    pq.write_table(
+        t.append_column("source", pa.array(["Twitter for iPhone"] * t.num_rows)),
+        ds / "posts.parquet",
+    )
+    g = annotate(Dataset(ds), groups, mem).to_pylist()[0]
+    inds = g["inauthenticity_indicators"]
+    assert not any(i.startswith("shared_client") for i in inds if "unknown (" not in i)
