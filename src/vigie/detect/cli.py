@@ -34,7 +34,7 @@ def detect(
 
     started = time.perf_counter()
     if method != "vigie" or window is not None or only:
-        from vigie.detect.coortweet import run_cli
+        from vigie.detect.coortweet_findings import run_cli
 
         run_cli(dataset, out, config, method, window, only, started)
         return
