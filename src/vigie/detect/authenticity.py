@@ -293,6 +293,7 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
     profiles of both (DuckDB over the Parquet files)."""
     con = duckdb.connect(":memory:")
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("want_arrow", pa.table({"account_id": pa.array(accounts, pa.string())}))
         con.execute("CREATE TABLE want AS SELECT account_id FROM want_arrow")
         posts = dataset.posts_path.as_posix()

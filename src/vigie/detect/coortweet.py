@@ -230,19 +230,26 @@ def detect_groups(
     )
     stats["rows_after_min_participation"] = _count(con, "ct_x")
     # 2. calc_group_combinations: every pair of rows of one object (x row before i row),
-    # |t_x - t_i| <= time_window, time_delta = t_x - t_i
+    # |t_x - t_i| <= time_window, time_delta = t_x - t_i. Candidates come from equi-joins on
+    # (object, time bucket) with the bucket next door, so a popular object spread over days
+    # is not compared share by share (the filter below is CooRTweet's, unchanged). Buckets
+    # are 2 us wider than the window, on integer microseconds: any pair within the window
+    # lies in the same or adjacent buckets, whatever the rounding of the seconds.
+    width = int(round(time_window * 1e6)) + 2
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE ct_r AS
-        SELECT a.object_id, a.content_id, b.content_id AS content_id_y,
+        f"""CREATE OR REPLACE TEMP TABLE ct_xb AS
+        SELECT *, (round(timestamp_share * 1e6)::BIGINT // {width}) AS bk FROM ct_x"""
+    )
+    pairs = " UNION ALL ".join(
+        f"""SELECT a.object_id, a.content_id, b.content_id AS content_id_y,
                a.timestamp_share - b.timestamp_share AS time_delta,
                a.account_id, b.account_id AS account_id_y,
                a.timestamp_share AS ts_a, b.timestamp_share AS ts_b, a.rn AS rn_a, b.rn AS rn_b
-        FROM ct_x a JOIN ct_x b
-          ON a.object_id = b.object_id AND a.rn < b.rn
-         AND b.timestamp_share BETWEEN a.timestamp_share - {time_window}
-                                   AND a.timestamp_share + {time_window}
-        WHERE abs(a.timestamp_share - b.timestamp_share) <= {time_window}"""
+        FROM ct_xb a JOIN ct_xb b ON a.object_id = b.object_id AND b.bk = a.bk + ({d})
+        WHERE a.rn < b.rn AND abs(a.timestamp_share - b.timestamp_share) <= {time_window}"""
+        for d in (-1, 0, 1)
     )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ct_r AS {pairs}")
     stats["pairs_in_window"] = _count(con, "ct_r")
     # 3. do_remove_loops
     if remove_loops:
@@ -369,14 +376,25 @@ def run_coortweet(
     """CooRTweet on ``dataset_path``: the usual Findings folder (groups = connected
     components of the thresholded network) plus ``coortweet_detect_groups.csv`` and
     ``coortweet_network.csv`` in CooRTweet's own columns. ``config`` is vigie's full
-    detect config (its ``graph`` section sizes the evidence)."""
+    detect config (its ``graph`` section sizes the evidence, ``general`` caps DuckDB's
+    memory and threads as for vigie's own method)."""
+    import os
+    import tempfile
+
     p = check_params(params or {})
     kinds = kinds or list(KINDS)
     dataset = Dataset(Path(dataset_path)).check()
     stacked = len(kinds) > 1
+    general = (config or {}).get("general", {})
+    tmp = tempfile.TemporaryDirectory(prefix="vigie-coortweet-")
     con = duckdb.connect(":memory:")
     try:
+        threads = int(general.get("threads") or 0) or (os.cpu_count() or 1)
+        con.execute(f"SET threads = {threads}")
+        con.execute(f"SET memory_limit = '{general.get('memory_limit', '3GB')}'")
+        con.execute(f"SET temp_directory = '{Path(tmp.name).as_posix()}'")
         con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
         skipped = load_posts(con, dataset)
         per_kind: dict[str, dict[str, Any]] = {}
         parts = []
@@ -418,3 +436,4 @@ def run_coortweet(
         )
     finally:
         con.close()
+        tmp.cleanup()
