@@ -302,14 +302,17 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         urls = "urls" if "urls" in pcols else "CAST(NULL AS VARCHAR[])"
         rep = "repost_of" if "repost_of" in pcols else "CAST(NULL AS VARCHAR)"
         cl = f"{client}::VARCHAR" if client else "CAST(NULL AS VARCHAR)"
-        rows = con.execute(
-            f"""SELECT p.account_id::VARCHAR, epoch_us(p.created_at::TIMESTAMPTZ) / 1e6,
-                       p.post_id::VARCHAR, {urls}, {rep}, {cl}
+        rel = con.sql(
+            f"""SELECT p.account_id::VARCHAR AS a,
+                       epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
+                       {urls} AS u, {rep} AS r, {cl} AS c
                 FROM '{posts}' p
                 WHERE p.account_id::VARCHAR IN (SELECT account_id FROM want)
                   AND p.created_at IS NOT NULL
-                ORDER BY 1, 2, 3"""
-        ).fetchall()
+                ORDER BY a, t, p.post_id::VARCHAR"""
+        )
+        arrow = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        post_cols = [arrow.column(c).to_pylist() for c in ("a", "t", "u", "r", "c")]
         # authors and times of the posts the members repost
         originals: dict[str, tuple[str, float]] = {}
         if "repost_of" in pcols:
@@ -350,8 +353,8 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
     finally:
         con.close()
     posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
-    for a, t, _pid, u, r, c in rows:
-        posts_of.setdefault(a, []).append((t, list(u or []), r, c))
+    for a, t, u, r, c in zip(*post_cols, strict=True):
+        posts_of.setdefault(a, []).append((t, u or [], r, c))
     return {"profiles": profiles, "posts": posts_of, "originals": originals}
 
 
