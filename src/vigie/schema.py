@@ -97,6 +97,10 @@ GROUPS_SCHEMA = pa.schema(
         pa.field("techniques", STR_LIST),  # DISARM ids the behaviour matches, e.g. T0049.003
         pa.field("top_objects", STR_LIST),  # the most shared URLs / targets / texts
         pa.field("summary", pa.string()),  # one human sentence
+        pa.field("likely_authentic", pa.bool_()),  # open coordination (outlet+feeds, ...)
+        pa.field("authenticity_reasons", STR_LIST),
+        pa.field("inauthenticity_score", pa.float64()),  # 0..1, ranks groups
+        pa.field("inauthenticity_indicators", STR_LIST),  # fired, and "...: unknown (...)"
     ]
 )
 MEMBERS_SCHEMA = pa.schema(

@@ -17,6 +17,15 @@ def detect(
     config: Path | None = typer.Option(
         None, "--config", help="TOML file overriding detector settings (windows in seconds)."
     ),
+    method: str = typer.Option(
+        "vigie", "--method", help="vigie (chance-controlled, default) or coortweet (CooRTweet 2.x)."
+    ),
+    window: float | None = typer.Option(
+        None, "--window", help="coortweet: time_window in seconds (default 10)."
+    ),
+    only: list[str] | None = typer.Option(
+        None, "--only", help="coortweet: co_repost, co_link, co_hashtag or co_media (repeatable)."
+    ),
 ) -> None:
     """Find coordinated groups in DATASET and write a Findings folder with evidence."""
     import time
@@ -24,6 +33,11 @@ def detect(
     from vigie.detect.pipeline import run_detection
 
     started = time.perf_counter()
+    if method != "vigie" or window is not None or only:
+        from vigie.detect.coortweet_findings import run_cli
+
+        run_cli(dataset, out, config, method, window, only, started)
+        return
     findings = run_detection(dataset, out, config=config, progress=True)
     print_summary(findings.manifest(), time.perf_counter() - started, out)
 

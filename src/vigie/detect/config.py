@@ -37,6 +37,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from vigie.detect.coortweet import DEFAULTS as COORTWEET_DEFAULTS
 from vigie.errors import VigieError
 
 # Co-action detectors share one engine (coaction.py); each has these keys.
@@ -122,6 +123,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "top_objects": 5,  # evidence: objects per group and signal kind
         "example_posts": 5,  # evidence: posts per object
     },
+    "coortweet": dict(COORTWEET_DEFAULTS),  # --method coortweet (see coortweet.py)
 }
 
 COACTION_KINDS = (

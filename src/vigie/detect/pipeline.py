@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from vigie.arrays import sorted_unique
 from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync
+from vigie.detect.authenticity import annotate as annotate_authenticity
 from vigie.detect.coaction import Signal
 from vigie.detect.codomain import detect as detect_co_domain
 from vigie.detect.comedia import detect as detect_co_media
@@ -347,6 +348,7 @@ def _write(
             "summary": pa.array([r["summary"] for r in rows], pa.string()),
         }
     )
+    groups_out = annotate_authenticity(dataset, groups_out, members_out)
     for s in signals:
         for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
             if s.stats.get(key):

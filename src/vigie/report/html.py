@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from vigie import __version__
 from vigie.atomic import atomic_file
+from vigie.detect.authenticity import authenticity_rankings, plain_words
 from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 from vigie.errors import VigieError
 from vigie.schema import FINDINGS_TABLES, Findings, empty_table, techniques_index
@@ -396,6 +397,7 @@ def build_context(
         g["last"] = _ts(g["last_seen"])
         g["technique_names"] = _technique_names(g["techniques"])
         g["anchor"] = f"group-{g['group_id']}"
+        g["authenticity_text"] = plain_words(g) if g.get("inauthenticity_score") is not None else ""
     detailed = grows[: opts.max_groups]
     ids = [g["group_id"] for g in detailed]
     for g in grows:
@@ -477,6 +479,8 @@ def build_context(
         "truth_legend": _truth_legend(label_colour) if truth.truth else [],
         "score": score,
         "disarm_attribution": ATTRIBUTION,
+        "method": manifest.get("method", "vigie"),
+        **authenticity_rankings(grows),
     }
 
 

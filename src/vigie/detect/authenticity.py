@@ -1,0 +1,572 @@
+"""Coordinated, and how likely inauthentic: indicators per group, never a verdict.
+
+Why: coordination is not inauthenticity. A newsroom and the RSS bots that post its links
+within seconds, a fandom voting together, a party's accounts pushing one hashtag all
+coordinate in the open. An analyst needs, beside "these accounts act together", what
+points to hidden, fabricated identities (the markers platform takedown reports and the
+research literature keep citing: batches of accounts created together, default handles,
+empty profiles, accounts young when they started posting, one posting client shared by
+all, a rhythm that follows one time zone's office hours, identical names or bios) and
+what points to open, accountable ones (long-lived public identities with many followers,
+an outlet and its feeds). Every group stays in the Findings; this only annotates.
+
+Unknown is not evidence: a profile field that is null (the Dataset does not have it) never
+fires an indicator; the indicator is listed as ``"<name>: unknown (...)"`` instead.
+
+``inauthenticity_score`` in [0, 1], built so that it *ranks*: each indicator ``i`` gives a
+strength ``s_i`` in [0, 1] (mostly the share of members, among those whose field is known,
+that show it, so 3 of 10 default handles weigh less than 9 of 10) and has a weight ``w_i``
+(how specific it is to fabricated accounts: a creation burst more than an empty bio); the
+score is the noisy-OR ``1 - prod(1 - w_i * s_i)``. Every ``w_i`` < 1, so the score never
+reaches 1.0, and two groups differ as soon as their shares differ. A score of 0 with
+"unknown" indicators means "no evidence either way", not "authentic".
+
+``likely_authentic`` is true when an authenticity reason holds for most of the group
+(an outlet and its feeds; or most members long-lived public identities) and the
+inauthenticity score stays below ``0.5``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from vigie.schema import STR_LIST, Dataset
+
+DAY = 86400.0
+BURST_WINDOW_S = 3 * DAY  # accounts created within three days of each other
+YOUNG_S = 30 * DAY  # account younger than a month at its first post in the Dataset
+LONG_LIVED_S = 2 * 365 * DAY  # a public identity older than two years
+PUBLIC_FOLLOWERS = 10_000  # followers of a public identity / an outlet
+MIN_RHYTHM_POSTS = 30  # fewer posts say nothing about a weekly rhythm
+FEED_SHARE = 0.5  # a member is a feed when at least half its posts relay the hub
+
+# name + digits: X gives new accounts a handle made of the display name and 8 digits
+# (e.g. "MarieDupont84529173"); other platforms' defaults are similar (user + digits)
+DEFAULT_HANDLE = re.compile(r"^[A-Za-z][A-Za-z_]{0,14}[0-9]{6,10}$")
+
+WEIGHTS: dict[str, float] = {
+    "creation_burst": 0.6,
+    "default_handles": 0.5,
+    "common_ownership": 0.5,
+    "young_accounts": 0.45,
+    "shared_client": 0.4,
+    "office_hours": 0.4,
+    "empty_profiles": 0.35,
+}
+FIRE_AT = 0.5  # an indicator is named (fired) when its strength reaches this
+
+# first-party clients say nothing about ownership (most people use them)
+OFFICIAL_CLIENTS = {
+    "twitter for iphone",
+    "twitter for android",
+    "twitter web app",
+    "twitter web client",
+    "twitter for ipad",
+    "twitter for mac",
+    "mobile web (m2)",
+    "facebook",
+    "instagram",
+    "web",
+    "ios",
+    "android",
+}
+CLIENT_COLUMNS = ("source", "client", "app", "via")
+
+
+@dataclass
+class Indicator:
+    """One indicator for one group: its strength in [0, 1] and the words that explain it;
+    ``known`` false when the Dataset lacks the fields it reads."""
+
+    name: str
+    strength: float
+    text: str
+    known: bool = True
+
+    @property
+    def fired(self) -> bool:
+        return self.known and self.strength >= FIRE_AT
+
+    def label(self) -> str:
+        return f"{self.name}: {self.text}" if self.known else f"{self.name}: unknown ({self.text})"
+
+
+def _frac(n: int, d: int) -> str:
+    return f"{n} of {d} members"
+
+
+def _creation_burst(created: list[float | None]) -> Indicator:
+    ts = sorted(t for t in created if t is not None)
+    if len(ts) < 3:
+        return Indicator("creation_burst", 0.0, "fewer than 3 creation dates", False)
+    arr = np.asarray(ts)
+    ends = np.searchsorted(arr, arr + BURST_WINDOW_S, side="right")
+    best_i = int(np.argmax(ends - np.arange(arr.size)))
+    best = int(ends[best_i] - best_i)
+    strength = best / arr.size if best >= 3 else 0.0
+    day = _day(arr[best_i])
+    return Indicator(
+        "creation_burst",
+        strength,
+        f"{_frac(best, arr.size)} with a known date created within 3 days (from {day})",
+    )
+
+
+def _day(t: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d")
+
+
+def _default_handles(handles: list[str | None]) -> Indicator:
+    known = [h for h in handles if h]
+    if not known:
+        return Indicator("default_handles", 0.0, "no handles", False)
+    hits = [h for h in known if DEFAULT_HANDLE.match(h)]
+    ex = f" (e.g. @{hits[0]})" if hits else ""
+    return Indicator(
+        "default_handles",
+        len(hits) / len(known),
+        f"{_frac(len(hits), len(known))} with a known handle have a name + digits handle{ex}",
+    )
+
+
+def _empty_profiles(names: list[str | None], descs: list[str | None]) -> Indicator:
+    # empty = the platform said "nothing here" (""), not null (we were not told)
+    pairs = [(n, d) for n, d in zip(names, descs, strict=True) if n is not None or d is not None]
+    if not pairs:
+        return Indicator("empty_profiles", 0.0, "no display names or descriptions", False)
+    empty = sum(
+        1 for n, d in pairs if (n is None or not n.strip()) and (d is None or not d.strip())
+    )
+    return Indicator(
+        "empty_profiles",
+        empty / len(pairs),
+        f"{_frac(empty, len(pairs))} with a known profile have no display name and no bio",
+    )
+
+
+def _young_accounts(created: list[float | None], first_post: list[float | None]) -> Indicator:
+    ages = [p - c for c, p in zip(created, first_post, strict=True) if c is not None and p]
+    if not ages:
+        return Indicator("young_accounts", 0.0, "no creation dates", False)
+    young = sum(1 for a in ages if a < YOUNG_S)
+    return Indicator(
+        "young_accounts",
+        young / len(ages),
+        f"{_frac(young, len(ages))} with a known creation date were under 30 days old "
+        "at their first post here",
+    )
+
+
+def _shared_client(clients: list[str | None]) -> Indicator:
+    known = [c for c in clients if c]
+    if not known:
+        return Indicator("shared_client", 0.0, "no posting client in the data", False)
+    top, n = Counter(known).most_common(1)[0]
+    if top.strip().lower() in OFFICIAL_CLIENTS:
+        return Indicator(
+            "shared_client", 0.0, f"most members post with the official client '{top}'"
+        )
+    return Indicator(
+        "shared_client",
+        n / len(known),
+        f"{_frac(n, len(known))} post mostly with the same third-party client '{top}'",
+    )
+
+
+def _office_hours(times: np.ndarray) -> Indicator:
+    """Share of posts on weekdays 09:00-18:00 in the best-fitting UTC offset, rescaled so
+    that a flat week (45/168 of hours) gives 0 and all posts inside gives 1."""
+    if times.size < MIN_RHYTHM_POSTS:
+        return Indicator("office_hours", 0.0, f"fewer than {MIN_RHYTHM_POSTS} posts", False)
+    base = 45.0 / 168.0
+    best, best_off = 0.0, 0
+    for off in range(-12, 15):
+        local = times + off * 3600.0
+        hour = np.floor(local / 3600.0) % 24
+        dow = (np.floor(local / DAY) + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+        frac = float(np.mean((dow < 5) & (hour >= 9) & (hour < 18)))
+        if frac > best:
+            best, best_off = frac, off
+    strength = max(0.0, (best - base) / (1.0 - base))
+    # humans post evenings and weekends too: only a strong concentration is telling
+    strength = max(0.0, (strength - 0.3) / 0.7)
+    return Indicator(
+        "office_hours",
+        strength,
+        f"{best:.0%} of {times.size} posts fall on weekdays 09-18 h in UTC{best_off:+d}",
+    )
+
+
+def _common_ownership(names: list[str | None], descs: list[str | None]) -> Indicator:
+    if all(v is None for v in names) and all(v is None for v in descs):
+        return Indicator("common_ownership", 0.0, "no display names or descriptions", False)
+    vals = [(n or "").strip().lower() for n in names], [(d or "").strip().lower() for d in descs]
+    shared = set()
+    examples = []
+    for col in vals:
+        counts = Counter(v for v in col if v)
+        for i, v in enumerate(col):
+            if v and counts[v] >= 2:
+                shared.add(i)
+                if v not in examples:
+                    examples.append(v)
+    n = len(names)
+    ex = f" (e.g. '{examples[0][:40]}')" if examples else ""
+    return Indicator(
+        "common_ownership",
+        len(shared) / n if n else 0.0,
+        f"{_frac(len(shared), n)} share an identical display name or bio with another{ex}",
+    )
+
+
+# --- authenticity -------------------------------------------------------------------------
+
+
+def _label(domain: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", domain.split(".")[0].lower())
+
+
+def _norm(s: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", (s or "").lower())
+
+
+def _own_domain(handle: str | None, name: str | None, domain: str | None) -> bool:
+    """The account's name is its main domain's name (``lemonde`` posting ``lemonde.fr``)."""
+    if not domain:
+        return False
+    lab = _label(domain)
+    if len(lab) < 3:
+        return False
+    return any(lab and len(x) >= 3 and (lab in x or x in lab) for x in (_norm(handle), _norm(name)))
+
+
+def annotate(dataset: Dataset, groups: pa.Table, members: pa.Table) -> pa.Table:
+    """``groups`` with ``likely_authentic``, ``authenticity_reasons``,
+    ``inauthenticity_score`` and ``inauthenticity_indicators`` appended (row order kept)."""
+    gids = groups.column("group_id").to_pylist()
+    if not gids:
+        return _append(groups, [], [], [], [])
+    data = _load(dataset, sorted(set(members.column("account_id").to_pylist())))
+    by_group: dict[str, list[str]] = {}
+    for g, a in zip(
+        members.column("group_id").to_pylist(),
+        members.column("account_id").to_pylist(),
+        strict=True,
+    ):
+        by_group.setdefault(g, []).append(a)
+    la, ar, sc, ii = [], [], [], []
+    for g in gids:
+        res = assess(by_group.get(g, []), data)
+        la.append(res["likely_authentic"])
+        ar.append(res["authenticity_reasons"])
+        sc.append(res["inauthenticity_score"])
+        ii.append(res["inauthenticity_indicators"])
+    return _append(groups, la, ar, sc, ii)
+
+
+def _append(groups: pa.Table, la: list, ar: list, sc: list, ii: list) -> pa.Table:
+    for name, values, typ in (
+        ("likely_authentic", la, pa.bool_()),
+        ("authenticity_reasons", ar, STR_LIST),
+        ("inauthenticity_score", sc, pa.float64()),
+        ("inauthenticity_indicators", ii, STR_LIST),
+    ):
+        if name in groups.column_names:
+            groups = groups.drop_columns([name])
+        groups = groups.append_column(name, pa.array(values, typ))
+    return groups
+
+
+def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
+    """Posts of ``accounts``, the authors and times of the posts they repost, and the
+    profiles of both (DuckDB over the Parquet files)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.register("want_arrow", pa.table({"account_id": pa.array(accounts, pa.string())}))
+        con.execute("CREATE TABLE want AS SELECT account_id FROM want_arrow")
+        posts = dataset.posts_path.as_posix()
+        pcols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{posts}'").fetchall()}
+        client = next((c for c in CLIENT_COLUMNS if c in pcols), None)
+        urls = "urls" if "urls" in pcols else "CAST(NULL AS VARCHAR[])"
+        rep = "repost_of" if "repost_of" in pcols else "CAST(NULL AS VARCHAR)"
+        cl = f"{client}::VARCHAR" if client else "CAST(NULL AS VARCHAR)"
+        rel = con.sql(
+            f"""SELECT p.account_id::VARCHAR AS a,
+                       epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
+                       {urls} AS u, {rep} AS r, {cl} AS c
+                FROM '{posts}' p
+                WHERE p.account_id::VARCHAR IN (SELECT account_id FROM want)
+                  AND p.created_at IS NOT NULL
+                ORDER BY a, t, p.post_id::VARCHAR"""
+        )
+        arrow = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        post_cols = [arrow.column(c).to_pylist() for c in ("a", "t", "u", "r", "c")]
+        # authors and times of the posts the members repost
+        originals: dict[str, tuple[str, float]] = {}
+        if "repost_of" in pcols:
+            for pid, author, t in con.execute(
+                f"""SELECT o.post_id::VARCHAR, o.account_id::VARCHAR,
+                           epoch_us(o.created_at::TIMESTAMPTZ) / 1e6
+                    FROM '{posts}' o WHERE o.post_id::VARCHAR IN (
+                        SELECT repost_of FROM '{posts}' p
+                        WHERE p.account_id::VARCHAR IN (SELECT account_id FROM want)
+                          AND repost_of IS NOT NULL)"""
+            ).fetchall():
+                originals[pid] = (author, t)
+        # profiles of the members and of the authors they repost (a feed's outlet may
+        # stand outside the group)
+        con.execute("CREATE TABLE want_profile AS SELECT account_id FROM want")
+        authors = sorted({a for a, _ in originals.values()} - set(accounts))
+        con.register("authors_arrow", pa.table({"account_id": pa.array(authors, pa.string())}))
+        con.execute("INSERT INTO want_profile SELECT account_id FROM authors_arrow")
+        profiles: dict[str, dict[str, Any]] = {}
+        fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
+        if dataset.accounts_path.exists():
+            path = dataset.accounts_path.as_posix()
+            cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()}
+            sel = []
+            for f in fields:
+                if f not in cols:
+                    sel.append(f"NULL AS {f}")
+                elif f == "created_at":
+                    sel.append("epoch_us(created_at::TIMESTAMPTZ) / 1e6 AS created_at")
+                else:
+                    sel.append(f)
+            for row in con.execute(
+                f"""SELECT account_id::VARCHAR, {", ".join(sel)} FROM '{path}'
+                    WHERE account_id::VARCHAR IN (SELECT account_id FROM want_profile)
+                    ORDER BY account_id"""
+            ).fetchall():
+                profiles.setdefault(row[0], dict(zip(fields, row[1:], strict=True)))
+    finally:
+        con.close()
+    posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
+    for a, t, u, r, c in zip(*post_cols, strict=True):
+        posts_of.setdefault(a, []).append((t, u or [], r, c))
+    return {"profiles": profiles, "posts": posts_of, "originals": originals}
+
+
+@functools.lru_cache(maxsize=65536)
+def _domain(url: str) -> str | None:
+    from ural import get_domain_name
+
+    try:
+        return get_domain_name(url)
+    except Exception:  # a malformed URL names no domain; it must not stop the report
+        return None
+
+
+def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
+    """Indicators and reasons for one group of ``accounts`` (see the module docstring)."""
+    prof = [data["profiles"].get(a, {}) for a in accounts]
+    posts = [data["posts"].get(a, []) for a in accounts]
+    created = [p.get("created_at") for p in prof]
+    handles = [p.get("handle") for p in prof]
+    names = [p.get("display_name") for p in prof]
+    descs = [p.get("description") for p in prof]
+    followers = [p.get("followers") for p in prof]
+    first_post = [min((t for t, *_ in ps), default=None) for ps in posts]
+    clients = []
+    for ps in posts:
+        cs = [c for *_, c in ps if c]
+        clients.append(Counter(cs).most_common(1)[0][0] if cs else None)
+    times = np.asarray([t for ps in posts for t, *_ in ps], dtype=np.float64)
+    indicators = [
+        _creation_burst(created),
+        _default_handles(handles),
+        _empty_profiles(names, descs),
+        _young_accounts(created, first_post),
+        _shared_client(clients),
+        _office_hours(times),
+        _common_ownership(names, descs),
+    ]
+    score = 1.0
+    for ind in indicators:
+        if ind.known:
+            score *= 1.0 - WEIGHTS[ind.name] * min(1.0, max(0.0, ind.strength))
+    score = round(1.0 - score, 4)
+    fired = [i.label() for i in indicators if i.fired]
+    unknown = [i.label() for i in indicators if not i.known]
+    reasons, strength = _authentic(accounts, prof, posts, created, first_post, followers, data)
+    likely = strength >= 0.5 and score < 0.5
+    return {
+        "likely_authentic": bool(likely),
+        "authenticity_reasons": reasons,
+        "inauthenticity_score": float(score),
+        "inauthenticity_indicators": fired + unknown,
+    }
+
+
+def _authentic(
+    accounts: list[str],
+    prof: list[dict[str, Any]],
+    posts: list[list[tuple[float, list[str], str | None, str | None]]],
+    created: list[float | None],
+    first_post: list[float | None],
+    followers: list[int | None],
+    data: dict[str, Any],
+) -> tuple[list[str], float]:
+    """Reasons to read the group as open, accountable coordination, and how much of the
+    group they cover (0..1)."""
+    reasons: list[str] = []
+    strength = 0.0
+    n = len(accounts)
+    # long-lived public identities: verified, or many followers and years of age
+    public = []
+    known = 0
+    for i, p in enumerate(prof):
+        f, c, t0 = followers[i], created[i], first_post[i]
+        if p.get("verified") is True:
+            public.append(i)
+        elif f is not None and c is not None and t0 is not None:
+            known += 1
+            if f >= PUBLIC_FOLLOWERS and t0 - c >= LONG_LIVED_S:
+                public.append(i)
+    if public:
+        share = len(public) / n
+        strength = max(strength, share)
+        reasons.append(
+            f"{len(public)} of {n} members are verified or long-lived public identities "
+            f"(>= {PUBLIC_FOLLOWERS:,} followers, > 2 years old)"
+        )
+    # an outlet and its feeds: the most-followed member (or, when the members relay an
+    # account outside the group, as CooRTweet's loop removal leaves it, that account)
+    hub = _hub(accounts, followers, posts, data)
+    if hub is not None:
+        hub_id, hub_f, hub_prof, hub_posts, inside = hub
+        doms = Counter(d for _, urls, _, _ in hub_posts for d in map(_domain, urls) if d)
+        hub_dom = doms.most_common(1)[0][0] if doms else None
+        feeds, delays = [], []
+        for i in range(n):
+            ps = posts[i]
+            if accounts[i] == hub_id or not ps:
+                continue
+            relay = 0
+            for t, urls, rep, _ in ps:
+                orig = data["originals"].get(rep) if rep else None
+                if orig and orig[0] == hub_id:
+                    relay += 1
+                    delays.append(t - orig[1])
+                elif hub_dom and any(_domain(u) == hub_dom for u in urls):
+                    relay += 1
+            if relay / len(ps) >= FEED_SHARE:
+                feeds.append(i)
+        if feeds:
+            share = (len(feeds) + int(inside)) / n
+            strength = max(strength, share)
+            handle = hub_prof.get("handle") or hub_id
+            how = f" on {hub_dom}" if hub_dom else ""
+            lag = f", median delay {np.median(delays):.0f} s" if delays else ""
+            where = "" if inside else " (outside the group)"
+            reasons.append(
+                f"outlet and feeds: @{handle}{where} ({hub_f:,} followers{how}) and "
+                f"{len(feeds)} account(s) relaying its posts or links{lag}"
+            )
+        if hub_dom and _own_domain(hub_prof.get("handle"), hub_prof.get("display_name"), hub_dom):
+            reasons.append(f"@{hub_prof.get('handle') or hub_id} posts to its own domain {hub_dom}")
+    return reasons, round(strength, 4)
+
+
+def _hub(
+    accounts: list[str],
+    followers: list[int | None],
+    posts: list[list[tuple[float, list[str], str | None, str | None]]],
+    data: dict[str, Any],
+) -> tuple[str, int, dict[str, Any], list, bool] | None:
+    """The account the group may be the feeds of: its most-followed member when it has
+    >= PUBLIC_FOLLOWERS and 10x the others' median; else the author the members repost
+    most, when it has >= PUBLIC_FOLLOWERS. (id, followers, profile, posts, inside)."""
+    n = len(accounts)
+    with_f = [(f, i) for i, f in enumerate(followers) if f is not None]
+    if with_f and n >= 2:
+        hub_f, hub = max(with_f)
+        other_f = [followers[i] for i in range(n) if i != hub and followers[i] is not None]
+        med = float(np.median(other_f)) if other_f else 0.0
+        if hub_f >= PUBLIC_FOLLOWERS and hub_f >= 10 * max(med, 1.0):
+            return accounts[hub], hub_f, data["profiles"].get(accounts[hub], {}), posts[hub], True
+    authors = Counter(
+        data["originals"][rep][0]
+        for ps in posts
+        for _, _, rep, _ in ps
+        if rep and rep in data["originals"]
+    )
+    for author, _ in authors.most_common(1):
+        if author in accounts:
+            return None
+        prof = data["profiles"].get(author, {})
+        f = prof.get("followers")
+        if f is not None and f >= PUBLIC_FOLLOWERS:
+            return author, f, prof, data["posts"].get(author, []), False
+    return None
+
+
+def plain_words(row: dict[str, Any]) -> str:
+    """One to three sentences for the report, from a groups.parquet row."""
+    reasons = row.get("authenticity_reasons") or []
+    inds = row.get("inauthenticity_indicators") or []
+    fired = [i.split(": ", 1)[-1] for i in inds if "unknown (" not in i]
+    unknown = [i.split(":")[0].replace("_", " ") for i in inds if "unknown (" in i]
+    score = row.get("inauthenticity_score")
+    parts = []
+    if row.get("likely_authentic"):
+        outlet = [r for r in reasons if r.startswith("outlet and feeds")]
+        if outlet:
+            parts.append(
+                "This group looks like a news outlet and its feed bots: "
+                + outlet[0].removeprefix("outlet and feeds: ")
+                + "."
+            )
+        else:
+            parts.append(
+                "This group looks like open coordination by public identities: "
+                + "; ".join(reasons)
+                + "."
+            )
+    elif fired:
+        parts.append("Signs of fabricated or hidden identities: " + "; ".join(fired) + ".")
+        if reasons:
+            parts.append("Against that: " + "; ".join(reasons) + ".")
+    elif reasons:
+        parts.append("Some signs of open coordination: " + "; ".join(reasons) + ".")
+    elif isinstance(score, float) and score > 0:
+        parts.append("Weak profile signs only (none shared by half the members).")
+    else:
+        parts.append("No profile sign either way.")
+    if isinstance(score, float) and not math.isnan(score):
+        parts.append(f"Inauthenticity score {score:.2f} (ranks groups; not a probability).")
+    if unknown:
+        parts.append("Not assessable from this Dataset: " + ", ".join(unknown) + ".")
+    return " ".join(parts)
+
+
+def authenticity_rankings(groups: list[dict[str, Any]], top: int = 20) -> dict[str, Any]:
+    """For the report: groups ranked by inauthenticity score (highest first, likely
+    authentic ones left out), and the groups rated likely authentic, strongest first."""
+    scored = [g for g in groups if g.get("inauthenticity_score") is not None]
+    suspect = sorted(
+        (g for g in scored if not g.get("likely_authentic")),
+        key=lambda g: (-g["inauthenticity_score"], -(g.get("score") or 0.0), g["group_id"]),
+    )
+    authentic = sorted(
+        (g for g in scored if g.get("likely_authentic")),
+        key=lambda g: (-(g.get("score") or 0.0), g["group_id"]),
+    )
+    return {
+        "has_authenticity": bool(scored),
+        "inauthentic_ranking": suspect[:top],
+        "n_inauthentic_ranking": len(suspect),
+        "likely_authentic_groups": authentic[:top],
+        "n_likely_authentic": len(authentic),
+    }

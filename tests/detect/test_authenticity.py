@@ -1,0 +1,303 @@
+"""Authenticity indicators: known answers on hand-built groups.
+
+A newsroom and its feed bots must read as likely authentic with the reason; a burst of
+fresh accounts with default handles and empty profiles must score high; a group whose
+profiles are all null (unknown) must fire nothing and say "unknown".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from vigie.detect.authenticity import annotate, plain_words
+from vigie.schema import (
+    ACCOUNTS_SCHEMA,
+    GROUPS_SCHEMA,
+    POSTS_SCHEMA,
+    base_manifest,
+    write_json,
+    write_table,
+)
+
+T0 = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)  # a Monday
+DAY = 86400
+
+
+def _ts(seconds: float) -> dt.datetime:
+    return T0 + dt.timedelta(seconds=seconds)
+
+
+def _write(path: Path, accounts: list[dict[str, Any]], posts: list[dict[str, Any]]) -> Path:
+    path.mkdir(parents=True)
+    rows = []
+    for i, p in enumerate(posts):
+        rows.append(
+            {
+                "post_id": p.get("id", f"p{i}"),
+                "platform": "x",
+                "account_id": p["acc"],
+                "created_at": _ts(p["t"]),
+                "text": "t",
+                "urls": p.get("urls", []),
+                "hashtags": [],
+                "mentions": [],
+                "media": [],
+                "repost_of": p.get("rt"),
+            }
+        )
+    write_table(pa.Table.from_pylist(rows, schema=POSTS_SCHEMA), path / "posts.parquet")
+    accs = [{"platform": "x", **a} for a in accounts]
+    write_table(pa.Table.from_pylist(accs, schema=ACCOUNTS_SCHEMA), path / "accounts.parquet")
+    write_json(path / "manifest.json", base_manifest("dataset", posts=len(rows)))
+    return path
+
+
+def _groups(members: dict[str, list[str]]) -> tuple[pa.Table, pa.Table]:
+    gids = sorted(members)
+    groups = pa.table(
+        {
+            "group_id": gids,
+            "score": [0.5] * len(gids),
+            "n_members": [len(members[g]) for g in gids],
+        }
+    )
+    mem = pa.table(
+        {
+            "group_id": [g for g in gids for _ in members[g]],
+            "account_id": [a for g in gids for a in members[g]],
+        }
+    )
+    return groups, mem
+
+
+def _run(tmp: Path, accounts: list, posts: list, members: dict) -> dict[str, dict]:
+    from vigie.schema import Dataset
+
+    ds = Dataset(_write(tmp, accounts, posts))
+    groups, mem = _groups(members)
+    out = annotate(ds, groups, mem)
+    # the columns are the schema's: they survive write_findings' conform
+    for name in ("likely_authentic", "inauthenticity_score", "inauthenticity_indicators"):
+        assert out.schema.field(name).type == GROUPS_SCHEMA.field(name).type
+    return {r["group_id"]: r for r in out.to_pylist()}
+
+
+def test_newsroom_and_feeds_is_likely_authentic(tmp_path: Path) -> None:
+    old = _ts(-12 * 365 * DAY)
+    accounts = [
+        {
+            "account_id": "lm",
+            "handle": "lemonde",
+            "display_name": "Le Monde",
+            "created_at": old,
+            "followers": 9_000_000,
+            "description": "Quotidien d'information",
+        }
+    ] + [
+        {
+            "account_id": f"feed{i}",
+            "handle": f"lemonde_{s}",
+            "display_name": f"Le Monde {s}",
+            "created_at": _ts(-(8 * 365 - 200 * i) * DAY),
+            "followers": 3000 + i,
+            "description": f"Les articles {s} du Monde",
+        }
+        for i, s in enumerate(("politique", "sport", "culture", "eco"))
+    ]
+    posts = []
+    for k in range(12):
+        t = k * 3 * 3600
+        posts.append({"id": f"lm{k}", "acc": "lm", "t": t, "urls": [f"lemonde.fr/a/{k}"]})
+        for i in range(4):  # each feed reposts within seconds
+            posts.append({"acc": f"feed{i}", "t": t + 4 + i, "rt": f"lm{k}"})
+    res = _run(tmp_path / "ds", accounts, posts, {"g0001": ["lm"] + [f"feed{i}" for i in range(4)]})
+    g = res["g0001"]
+    assert g["likely_authentic"] is True
+    assert any(r.startswith("outlet and feeds: @lemonde") for r in g["authenticity_reasons"])
+    assert any("own domain lemonde.fr" in r for r in g["authenticity_reasons"])
+    assert plain_words(g).startswith("This group looks like a news outlet and its feed bots")
+
+
+def _fresh_burst(prefix: str, n: int, n_default: int, start: float) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        out.append(
+            {
+                "account_id": f"{prefix}{i}",
+                "handle": f"Marie{prefix}{40000000 + i * 7919}"
+                if i < n_default
+                else f"{prefix}_{i}x",
+                "display_name": "" if i < n_default else f"Person {i}",
+                "created_at": _ts(start + i * 3600),
+                "followers": 3,
+                "description": "" if i < n_default else f"I like {i}",
+            }
+        )
+    return out
+
+
+def test_fresh_burst_scores_high_and_ranks(tmp_path: Path) -> None:
+    # group A: 8 accounts made within 8 hours, 10 days before posting, default handles and
+    # empty profiles; group B: 8 old accounts of which 3 have default handles
+    a = _fresh_burst("a", 8, 8, -10 * DAY)
+    b = [
+        dict(r, created_at=_ts(-(400 + 97 * i) * DAY))
+        for i, r in enumerate(_fresh_burst("b", 8, 3, 0))
+    ]
+    posts = [{"acc": r["account_id"], "t": 1000 + j} for j, r in enumerate(a + b)]
+    res = _run(
+        tmp_path / "ds",
+        a + b,
+        posts,
+        {"g0001": [r["account_id"] for r in a], "g0002": [r["account_id"] for r in b]},
+    )
+    ga, gb = res["g0001"], res["g0002"]
+    names = {i.split(":")[0] for i in ga["inauthenticity_indicators"] if "unknown (" not in i}
+    assert {"creation_burst", "default_handles", "empty_profiles", "young_accounts"} <= names
+    assert ga["inauthenticity_score"] > 0.85
+    assert ga["likely_authentic"] is False
+    # B has signs too, fewer: it ranks below A, above zero, and no score is 1.0
+    assert 0.0 < gb["inauthenticity_score"] < ga["inauthenticity_score"] < 1.0
+    assert "creation_burst" not in {i.split(":")[0] for i in gb["inauthenticity_indicators"]}
+    assert plain_words(ga).startswith("Signs of fabricated or hidden identities")
+
+
+def test_null_profiles_fire_nothing(tmp_path: Path) -> None:
+    accounts = [{"account_id": f"n{i}"} for i in range(6)]  # every profile field null
+    posts = [{"acc": f"n{i}", "t": 60 * i} for i in range(6)]
+    res = _run(tmp_path / "ds", accounts, posts, {"g0001": [f"n{i}" for i in range(6)]})
+    g = res["g0001"]
+    assert g["inauthenticity_score"] == 0.0
+    assert g["likely_authentic"] is False
+    assert g["authenticity_reasons"] == []
+    inds = g["inauthenticity_indicators"]
+    assert inds and all("unknown (" in i for i in inds)
+    assert "No profile sign either way" in plain_words(g)
+
+
+def test_office_hours_rhythm(tmp_path: Path) -> None:
+    # 3 accounts posting only Monday-Friday 09-17 h Moscow time (UTC+3), for four weeks
+    posts = []
+    for week in range(4):
+        for d in range(5):
+            for h in range(9, 17, 2):
+                for i in range(3):
+                    t = week * 7 * DAY + d * DAY + (h - 3 - 8) * 3600 + i * 60
+                    posts.append({"acc": f"w{i}", "t": t})
+    accounts = [{"account_id": f"w{i}"} for i in range(3)]
+    res = _run(tmp_path / "ds", accounts, posts, {"g0001": ["w0", "w1", "w2"]})
+    fired = [i for i in res["g0001"]["inauthenticity_indicators"] if "unknown (" not in i]
+    assert len(fired) == 1 and fired[0].startswith("office_hours: 100% of 240 posts")
+    assert "UTC+3" in fired[0]
+
+
+def test_report_ranks_and_says_it(tmp_path: Path) -> None:
+    """End to end through --method coortweet and the HTML report: the outlet's group is
+    listed as likely authentic in plain words, the burst group ranked by its score."""
+    from vigie.detect.coortweet import run_coortweet
+    from vigie.report.html import write_report
+
+    old = _ts(-12 * 365 * DAY)
+    accounts = [
+        {
+            "account_id": "lm",
+            "handle": "lemonde",
+            "display_name": "Le Monde",
+            "created_at": old,
+            "followers": 9_000_000,
+            "description": "Quotidien",
+        },
+        {
+            "account_id": "f1",
+            "handle": "lemonde_sport",
+            "display_name": "LM sport",
+            "created_at": old,
+            "followers": 5000,
+            "description": "Sport",
+        },
+        {
+            "account_id": "f2",
+            "handle": "lemonde_eco",
+            "display_name": "LM eco",
+            "created_at": _ts(-3000 * DAY),
+            "followers": 4000,
+            "description": "Eco",
+        },
+    ] + _fresh_burst("z", 4, 4, -5 * DAY)
+    posts = []
+    for k in range(6):
+        t = k * 5000
+        posts.append({"id": f"lm{k}", "acc": "lm", "t": t, "urls": [f"lemonde.fr/{k}"]})
+        posts.append({"acc": "f1", "t": t + 2, "rt": f"lm{k}"})
+        posts.append({"acc": "f2", "t": t + 3, "rt": f"lm{k}"})
+        posts.append({"id": f"src{k}", "acc": "src", "t": t + 100})
+        for i in range(4):  # the burst accounts repost an unrelated post within seconds
+            posts.append({"acc": f"z{i}", "t": t + 101 + i, "rt": f"src{k}"})
+    # x1 co-reposts once with x2 and once with x3: two weight-1 edges (the minimum;
+    # CooRTweet keeps weight > quantile) that survive min_participation through x1
+    posts += [
+        {"acc": "x1", "t": 90000, "rt": "src0"},
+        {"acc": "x2", "t": 90001, "rt": "src0"},
+        {"acc": "x1", "t": 95000, "rt": "src1"},
+        {"acc": "x3", "t": 95001, "rt": "src1"},
+        {"acc": "x2", "t": 99000, "rt": "src2"},
+        {"acc": "x3", "t": 99900, "rt": "src3"},
+    ]
+    ds = _write(
+        tmp_path / "ds", accounts + [{"account_id": a} for a in ("src", "x1", "x2", "x3")], posts
+    )
+    fnd = run_coortweet(ds, tmp_path / "f", {"edge_weight": 0.0}, ["co_repost"])
+    rows = fnd.groups().to_pylist()
+    assert len(rows) == 2
+    by_authentic = {r["likely_authentic"]: r for r in rows}
+    assert by_authentic[True]["authenticity_reasons"]
+    assert by_authentic[False]["inauthenticity_score"] > by_authentic[True]["inauthenticity_score"]
+    ctx = write_report(fnd, tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Coordinated, and how likely inauthentic" in html
+    assert "This group looks like a news outlet and its feed bots: @lemonde" in html
+    assert [g["group_id"] for g in ctx["inauthentic_ranking"]] == [by_authentic[False]["group_id"]]
+    assert "No chance control" in html
+
+
+def test_shared_client_and_common_ownership(tmp_path: Path) -> None:
+    """Posts carrying a ``source`` column (X's client name): a third-party tool shared by
+    most members fires; identical display names across members fire."""
+    import pyarrow.parquet as pq
+
+    from vigie.schema import Dataset
+
+    accounts = [
+        {
+            "account_id": f"s{i}",
+            "display_name": "Patriote FR" if i < 3 else f"Jean {i}",
+            "description": f"bio {i}",
+        }
+        for i in range(4)
+    ]
+    posts = [{"acc": f"s{i}", "t": 100 * k + i} for i in range(4) for k in range(3)]
+    ds = _write(tmp_path / "ds", accounts, posts)
+    t = pq.read_table(ds / "posts.parquet")
+    clients = [
+        "AutoPoster Pro" if r["account_id"] != "s3" else "Twitter for iPhone"
+        for r in t.select(["account_id"]).to_pylist()
+    ]
+    pq.write_table(t.append_column("source", pa.array(clients)), ds / "posts.parquet")
+    groups, mem = _groups({"g0001": [f"s{i}" for i in range(4)]})
+    g = annotate(Dataset(ds), groups, mem).to_pylist()[0]
+    fired = {i.split(":")[0]: i for i in g["inauthenticity_indicators"] if "unknown (" not in i}
+    assert set(fired) == {"shared_client", "common_ownership"}
+    assert "3 of 4 members" in fired["shared_client"] and "AutoPoster Pro" in fired["shared_client"]
+    assert "3 of 4 members" in fired["common_ownership"]
+    # the official client alone says nothing
+    pq.write_table(
+        t.append_column("source", pa.array(["Twitter for iPhone"] * t.num_rows)),
+        ds / "posts.parquet",
+    )
+    g = annotate(Dataset(ds), groups, mem).to_pylist()[0]
+    inds = g["inauthenticity_indicators"]
+    assert not any(i.startswith("shared_client") for i in inds if "unknown (" not in i)
