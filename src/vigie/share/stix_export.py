@@ -87,6 +87,13 @@ def stable_uuid(name: str) -> uuid.UUID:
     return uuid.UUID(bytes=digest[:16], version=4)
 
 
+def producer_identity_id(producer: Producer) -> str:
+    """Our identity's STIX id: one per producer name, in every export and form, so that a
+    partner can tell what we signed and the TAXII server can refuse objects that a partner
+    signs with it (``created_by_ref``)."""
+    return f"identity--{stable_uuid('producer/' + producer.name.casefold())}"
+
+
 def _sid(kind: str, view: ShareView, *parts: str) -> str:
     name = "/".join([view.key, view.form.value, kind, *parts])
     return f"{kind}--{stable_uuid(name)}"
@@ -114,7 +121,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
     objects: list[Any] = [clear] if view.tlp is not TLP.CLEAR else []
     objects.append(marking)
     identity = v21.Identity(
-        id=_sid("identity", view, "producer", producer.name),
+        id=producer_identity_id(producer),
         name=producer.name,
         identity_class="organization",
         contact_information=producer.contact,

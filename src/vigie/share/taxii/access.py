@@ -77,6 +77,14 @@ def same_partner(user: str, caller: Caller) -> bool:
     return split_user(user)[0].casefold() == caller.partner.key
 
 
+def audience_key(caller: Caller) -> str:
+    """How the caller is named in a TLP:RED object's audience (``partner/recipient``,
+    case-folded); a partner-wide credential matches no audience."""
+    if caller.recipient is None:
+        return ""
+    return f"{caller.partner.key}{RECIPIENT_SEP}{caller.recipient.casefold()}"
+
+
 def root_visible(caller: Caller, root: ApiRootConfig) -> bool:
     return caller.partner.trust >= root.min_trust
 

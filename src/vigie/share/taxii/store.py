@@ -94,6 +94,21 @@ class StoredObject(Base):
         return json.loads(self.body)
 
 
+class Audience(Base):
+    """The named people a TLP:RED object was addressed to (``partner/recipient``, case-folded).
+
+    A RED object with audience rows is served only to those people's own credentials; one
+    without (a partner's RED object) goes to every named recipient the policy allows.
+    """
+
+    __tablename__ = "taxii_audience"
+
+    obj_rowid: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    )
+    recipient: Mapped[str] = mapped_column(String(400), primary_key=True)
+
+
 class StatusRecord(Base):
     """A TAXII status resource: the outcome of one POST of objects, visible to its poster."""
 
