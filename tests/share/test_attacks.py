@@ -34,3 +34,355 @@ def test_xlsx_formula_injection_is_written_as_text(tmp_path: Path) -> None:
         sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sheets and not any("<f>" in s for s in sheets)  # no formula cell anywhere
     assert any("HYPERLINK" in s for s in sheets)  # the text itself is kept
+
+
+# --- the TAXII server -------------------------------------------------------------------------
+
+import asyncio  # noqa: E402
+import base64  # noqa: E402
+import json  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from vigie.share.audit import AuditLog  # noqa: E402
+from vigie.share.partners import parse_partners  # noqa: E402
+from vigie.share.taxii.app import ServerState, build_state, create_app  # noqa: E402
+from vigie.share.taxii.auth import set_password  # noqa: E402
+from vigie.share.taxii.config import parse_config  # noqa: E402
+from vigie.share.taxii.limits import LockOut  # noqa: E402
+from vigie.share.tlp import TLP  # noqa: E402
+
+CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+TAXII = "application/taxii+json;version=2.1"
+H = {"Accept": TAXII}
+HP = {"Accept": TAXII, "Content-Type": TAXII}
+PW = {
+    "state": "state-password-123",
+    "state/alice@example.gouv": "alice-password-123",
+    "state/bob@example.gouv": "bob-password-12345",
+    "ngo": "ngo-password-12345",
+    "newsroom": "newsroom-pass-1234",
+}
+REGISTRY = {
+    "producer": {"name": "Vigie Desk"},
+    "partners": [
+        {
+            "name": "state",
+            "sector": "state",
+            "trust": 4,
+            "max_tlp": "RED",
+            "red_recipients": ["alice@example.gouv", "bob@example.gouv"],
+        },
+        {"name": "ngo", "sector": "ngo", "trust": 2, "max_tlp": "AMBER"},
+        {"name": "newsroom", "sector": "media", "trust": 1, "max_tlp": "GREEN"},
+    ],
+}
+
+
+def _config(tmp_path: Path, **guard: Any) -> Any:
+    return parse_config(
+        {
+            "db_url": "sqlite:///a.db",
+            "rate_limit": {"requests_per_second": 1000, "burst": 1000},
+            "guard": guard,
+            "api_roots": [
+                {
+                    "name": "community",
+                    "collections": [
+                        {"name": "shared", "max_tlp": "RED", "default_tlp": "GREEN"},
+                    ],
+                },
+                {"name": "inner", "min_trust": 3, "collections": [{"name": "secret"}]},
+            ],
+        },
+        base_dir=tmp_path,
+    )
+
+
+@pytest.fixture
+def srv(tmp_path: Path) -> Iterator[ServerState]:
+    state = build_state(_config(tmp_path), parse_partners(REGISTRY))
+    for user, pw in PW.items():
+        set_password(state.store, user, pw, hasher=CHEAP)
+    yield state
+    state.store.dispose()
+
+
+def _client(state: ServerState, addr: str = "10.0.0.1") -> TestClient:
+    return TestClient(create_app(state), client=(addr, 40000))
+
+
+def _cid(state: ServerState, root: str = "community") -> str:
+    return next(cid for (r, cid) in state.collections if r == root)
+
+
+def _objects_url(state: ServerState) -> str:
+    return f"/community/collections/{_cid(state)}/objects/"
+
+
+def ind(n: int, tlp: TLP | None = TLP.GREEN, **extra: Any) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": f"indicator--{uuid.UUID(int=n, version=4)}",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "pattern": f"[url:value = 'https://example.org/{n}']",
+        "pattern_type": "stix",
+        "valid_from": "2026-01-01T00:00:00Z",
+    }
+    if tlp is not None:
+        obj["object_marking_refs"] = [tlp.stix_id]
+    obj.update(extra)
+    return obj
+
+
+def _post(c: TestClient, state: ServerState, user: str, objs: list[Any]) -> Any:
+    return c.post(
+        _objects_url(state),
+        auth=(user, PW[user]),
+        headers=HP,
+        content=json.dumps({"objects": objs}),
+    )
+
+
+def _read(c: TestClient, state: ServerState, user: str) -> list[dict[str, Any]]:
+    r = c.get(_objects_url(state), auth=(user, PW[user]), headers=H)
+    assert r.status_code == 200, r.text
+    return r.json().get("objects", [])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b"Basic ", b"Basic", "Basic é".encode("latin-1"), b"Basic Og==", b"Basic !!!!", b"Bearer a"]
+    + [b"Basic " + b"A" * 5000, b"Basic " + base64.b64encode("é:x".encode("latin-1"))],
+)
+def test_odd_authorization_headers_get_401(srv: ServerState, header: bytes) -> None:
+    r = _client(srv).get("/taxii2/", headers={**H, "Authorization": header})
+    assert r.status_code == 401
+
+
+def test_lockout_is_per_account_and_address(srv: ServerState) -> None:
+    a, b = _client(srv, "10.0.0.1"), _client(srv, "10.0.0.2")
+    codes = [a.get("/taxii2/", auth=("ngo", f"guess-{i}"), headers=H).status_code for i in range(7)]
+    assert codes == [401] * 5 + [429] * 2
+    # the same account from another address, and another account behind the same NAT: served
+    assert b.get("/taxii2/", auth=("ngo", PW["ngo"]), headers=H).status_code == 200
+    assert a.get("/taxii2/", auth=("state", PW["state"]), headers=H).status_code == 200
+
+
+def test_lockout_backs_off_exponentially() -> None:
+    now = [0.0]
+    lock = LockOut(threshold=3, base_s=2.0, max_s=60.0, clock=lambda: now[0])
+    waits = []
+    for _ in range(8):
+        lock.fail("u|a")
+        waits.append(lock.locked("u|a"))
+    assert waits[:2] == [None, None]
+    assert waits[2:] == [2.0, 4.0, 8.0, 16.0, 32.0, 60.0]
+    lock.succeed("u|a")
+    assert lock.locked("u|a") is None
+
+
+def test_rotating_x_forwarded_for_does_not_dodge_the_lockout(srv: ServerState) -> None:
+    c = _client(srv, "10.0.0.9")
+    codes = [
+        c.get(
+            "/taxii2/", auth=("ngo", f"g{i}"), headers={**H, "X-Forwarded-For": f"198.51.100.{i}"}
+        ).status_code
+        for i in range(8)
+    ]
+    assert codes.count(401) == 5 and codes[-1] == 429
+    rows = list(AuditLog(srv.store).rows(action="auth.refused"))
+    assert {json.loads(r.detail)["client"] for r in rows} == {"10.0.0.9"}  # the real peer
+
+
+def test_x_forwarded_for_counts_only_from_a_trusted_proxy(tmp_path: Path) -> None:
+    state = build_state(
+        _config(tmp_path, trusted_proxies=["10.9.0.0/16"]), parse_partners(REGISTRY)
+    )
+    c = _client(state, "10.9.0.5")
+    hdr = {**H, "X-Forwarded-For": "203.0.113.7, 10.9.0.4"}
+    assert c.get("/taxii2/", auth=("ngo", "bad"), headers=hdr).status_code == 401
+    row = next(AuditLog(state.store).rows(action="auth.refused"))
+    detail = json.loads(row.detail)
+    assert (detail["client"], detail["peer"]) == ("203.0.113.7", "10.9.0.5")
+    state.store.dispose()
+
+
+def _asgi_post(app: Any, headers: list[tuple[bytes, bytes]], receive: Any) -> list[Any]:
+    sent: list[Any] = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/community/collections/x/objects/",
+        "raw_path": b"/community/collections/x/objects/",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("10.0.0.3", 1234),
+        "server": ("testserver", 80),
+    }
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def test_unauthenticated_upload_is_refused_before_its_body_is_read(srv: ServerState) -> None:
+    reads = []
+
+    async def receive() -> dict[str, Any]:
+        reads.append(1)
+        return {"type": "http.request", "body": b"x" * 65536, "more_body": True}
+
+    hdrs = [(b"content-type", TAXII.encode()), (b"authorization", b"Basic bm86bm8=")]
+    sent = _asgi_post(create_app(srv), hdrs, receive)
+    assert sent[0]["status"] == 401 and reads == []
+
+
+def test_slow_body_is_cut_off(tmp_path: Path) -> None:
+    state = build_state(_config(tmp_path, body_timeout_s=0.3), parse_partners(REGISTRY))
+    set_password(state.store, "state", PW["state"], hasher=CHEAP)
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.sleep(0.2)
+        return {"type": "http.request", "body": b"{", "more_body": True}
+
+    token = base64.b64encode(f"state:{PW['state']}".encode())
+    hdrs = [(b"content-type", TAXII.encode()), (b"authorization", b"Basic " + token)]
+    start = time.monotonic()
+    sent = _asgi_post(create_app(state), hdrs, receive)
+    assert sent[0]["status"] == 408 and time.monotonic() - start < 5
+    state.store.dispose()
+
+
+def test_deep_json_and_forged_next_tokens_get_400(srv: ServerState) -> None:
+    c = _client(srv)
+    deep = b"[" * 200_000 + b"]" * 200_000
+    r = c.post(_objects_url(srv), auth=("state", PW["state"]), headers=HP, content=deep)
+    assert r.status_code == 400
+    moderately = b'{"objects": [' + b"[" * 100 + b"]" * 100 + b"]}"
+    r = c.post(_objects_url(srv), auth=("state", PW["state"]), headers=HP, content=moderately)
+    assert r.status_code == 400
+    for raw in ("v1:99999999999999999999999999", "v1:-1", "v2:1", "v1:1e9", "!!", "x" * 500):
+        token = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        r = c.get(_objects_url(srv) + f"?next={token}", auth=("state", PW["state"]), headers=H)
+        assert r.status_code == 400, (raw, r.status_code)
+
+
+def test_a_partner_cannot_sign_as_us(srv: ServerState) -> None:
+    from vigie.share.stix_export import producer_identity_id
+
+    c = _client(srv)
+    ours = producer_identity_id(srv.registry.producer)
+    forged = ind(1, created_by_ref=ours)
+    fake_identity = {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": f"identity--{uuid.UUID(int=77, version=4)}",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "name": "Vigie Desk",
+        "identity_class": "organization",
+    }
+    status = _post(c, srv, "ngo", [forged, fake_identity]).json()
+    assert status["success_count"] == 0 and status["failure_count"] == 2
+    assert _read(c, srv, "state") == []
+
+
+def test_posting_does_not_reveal_whether_a_hidden_id_exists(srv: ServerState) -> None:
+    c = _client(srv)
+    hidden = ind(5, TLP.AMBER, name="state's own")
+    assert _post(c, srv, "state", [hidden]).json()["success_count"] == 1
+    probe = ind(5, TLP.GREEN, name="newsroom's")
+    fresh = ind(6, TLP.GREEN, name="newsroom's")
+    a = _post(c, srv, "newsroom", [probe]).json()
+    b = _post(c, srv, "newsroom", [fresh]).json()
+    strip = {"id", "request_timestamp"}
+    same = [{k: v for k, v in s.items() if k not in strip} for s in (a, b)]
+    for s in same:
+        s["successes"] = [{"version": x["version"]} for x in s["successes"]]
+    assert same[0] == same[1]
+    # the newsroom reads back its own object; the state's object is untouched
+    mine = {o["id"]: o for o in _read(c, srv, "newsroom")}
+    assert mine[probe["id"]]["name"] == "newsroom's"
+    theirs = {o["id"]: o for o in _read(c, srv, "state")}
+    assert theirs[hidden["id"]]["name"] == "state's own"
+
+
+def test_red_granular_parts_of_a_green_object_are_withheld(srv: ServerState) -> None:
+    c = _client(srv)
+    secret = "SECRET source: informant in ministry"
+    partly = ind(
+        10,
+        description=secret,
+        granular_markings=[{"marking_ref": TLP.RED.stix_id, "selectors": ["description"]}],
+    )
+    core = ind(11, granular_markings=[{"marking_ref": TLP.RED.stix_id, "selectors": ["pattern"]}])
+    assert _post(c, srv, "state", [partly, core]).json()["success_count"] == 2
+    for user in ("newsroom", "ngo", "state"):  # state's partner-wide credential: not RED
+        got = {o["id"]: o for o in _read(c, srv, user)}
+        assert secret not in json.dumps(got)
+        assert partly["id"] in got and core["id"] not in got
+    alice = {o["id"]: o for o in _read(c, srv, "state/alice@example.gouv")}
+    assert alice[partly["id"]]["description"] == secret and core["id"] in alice
+
+
+def test_heavy_write_does_not_block_reads(srv: ServerState) -> None:
+    import requests
+
+    from vigie.share.taxii.server import BackgroundServer
+
+    big = json.dumps({"objects": [ind(1000 + i) for i in range(3000)]})
+    done: dict[str, float] = {}
+    with BackgroundServer(create_app(srv)) as url:
+        target = url + _objects_url(srv)
+
+        def write() -> None:
+            requests.post(target, data=big, auth=("state", PW["state"]), headers=HP, timeout=120)
+            done["write"] = time.monotonic()
+
+        t = threading.Thread(target=write)
+        t.start()
+        time.sleep(0.3)  # the write is being parsed and validated
+        r = requests.get(url + "/taxii2/", auth=("ngo", PW["ngo"]), headers=H, timeout=60)
+        done["read"] = time.monotonic()
+        t.join()
+    assert r.status_code == 200
+    assert done["read"] < done["write"]  # the read was answered while the write went on
+
+
+def test_probes_refusals_and_histories_are_audited(tmp_path: Path) -> None:
+    cfg = _config(tmp_path).model_copy(update={"rate_limit": _config(tmp_path).rate_limit})
+    state = build_state(cfg, parse_partners(REGISTRY))
+    for user, pw in PW.items():
+        set_password(state.store, user, pw, hasher=CHEAP)
+    c = _client(state)
+    hidden = _cid(state, "inner")
+    r = c.get(f"/inner/collections/{hidden}/objects/", auth=("ngo", PW["ngo"]), headers=H)
+    assert r.status_code == 404
+    obj = ind(3)
+    _post(c, state, "state", [obj])
+    url = _objects_url(state) + f"{obj['id']}/versions/"
+    assert c.get(url, auth=("ngo", PW["ngo"]), headers=H).status_code == 200
+    from vigie.share.taxii.limits import RateLimiter
+
+    state.limiter = RateLimiter(0.001, 1)
+    codes = [c.get("/taxii2/", auth=("ngo", PW["ngo"]), headers=H).status_code for _ in range(3)]
+    assert codes[-1] == 429
+    actions = {r.action for r in AuditLog(state.store).rows(actor="ngo")}
+    assert {"probe.refused", "versions.served", "rate.refused"} <= actions
+    state.store.dispose()

@@ -131,15 +131,19 @@ def publish(
     collection: str = typer.Option(..., help="Collection name, id, or root/name."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     tlp: str = typer.Option(None, help="TLP 2.0 marking (default: the Findings' own, else AMBER)."),
+    to: list[str] = typer.Option(
+        None, "--to", help="TLP:RED: a named reader, partner/recipient (repeat for each)."
+    ),
 ) -> None:
     """Publish our Findings into a collection, prepared once per policy form (full, redacted,
-    hashed): each partner then reads only the variant and markings the policy allows it."""
+    hashed): each partner then reads only the variant and markings the policy allows it.
+    TLP:RED needs --to: only those named people's credentials will read it."""
     from vigie.share.taxii.publish import publish_findings
     from vigie.share.taxii.server import state_from_config
 
     cfg = _config(config)
     state = state_from_config(cfg, _server_registry(cfg, config))
-    report = publish_findings(state, findings, collection, tlp=tlp)
+    report = publish_findings(state, findings, collection, tlp=tlp, recipients=to or None)
     stored = ", ".join(f"{k}: {v}" for k, v in sorted(report.stored.items())) or "nothing new"
     console.print(
         f"published {findings} as {report.tlp.label} into {report.collection} — new objects "

@@ -23,9 +23,7 @@ def _top(selector: str) -> str:
     return selector.split(".", 1)[0].split("[", 1)[0]
 
 
-def withhold_granular(
-    obj: dict[str, Any], allowed: Callable[[TLP], bool]
-) -> dict[str, Any] | None:
+def withhold_granular(obj: dict[str, Any], allowed: Callable[[TLP], bool]) -> dict[str, Any] | None:
     """``obj`` without the properties under a granular TLP marking ``allowed`` refuses.
 
     A selector reaching inside a property (``external_references.[0].url``) removes the whole
