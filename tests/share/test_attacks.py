@@ -386,3 +386,159 @@ def test_probes_refusals_and_histories_are_audited(tmp_path: Path) -> None:
     actions = {r.action for r in AuditLog(state.store).rows(actor="ngo")}
     assert {"probe.refused", "versions.served", "rate.refused"} <= actions
     state.store.dispose()
+
+
+# --- private comparison (PSI) ------------------------------------------------------------------
+
+from fastapi import FastAPI  # noqa: E402
+
+from vigie.errors import VigieError  # noqa: E402
+from vigie.share.compare import MAX_ELEMENTS, CompareService, compare_with_peer  # noqa: E402
+from vigie.share.psi import ecdh  # noqa: E402
+from vigie.share.psi.canon import canonical_set  # noqa: E402
+
+OUR_CVES = [f"CVE-2024-{1000 + i}" for i in range(50)]
+
+
+def _psi_state(tmp_path: Path, **service: Any) -> ServerState:
+    state = build_state(_config(tmp_path), parse_partners(REGISTRY))
+    for user, pw in PW.items():
+        set_password(state.store, user, pw, hasher=CHEAP)
+    held = canonical_set(list(enumerate(OUR_CVES, 1)), "ours")
+    state.compare = CompareService(held, audit=state.audit, **service)
+    return state
+
+
+def _ecdh_request(elements: list[str]) -> str:
+    return ecdh.ClientSession(elements, False).request()
+
+
+def _fake_request(n: int) -> str:
+    """A well-formed PSI request of ``n`` elements that are not curve points (cheap to make)."""
+    import private_set_intersection.python as psi
+
+    req = psi.Request()
+    req.reveal_intersection = False
+    req.encrypted_elements.extend(bytes([2]) + i.to_bytes(32, "big") for i in range(n))
+    return base64.b64encode(req.SerializeToString()).decode()
+
+
+def _run(c: TestClient, body: Any, user: str = "ngo") -> Any:
+    return c.post("/compare/v1/run", auth=(user, PW[user]), json=body)
+
+
+pytestmark_psi = pytest.mark.skipif(not ecdh.available(), reason="openmined.psi not installed")
+
+
+@pytestmark_psi
+def test_psi_refuses_unpadded_probes_and_budgets_elements(tmp_path: Path) -> None:
+    state = _psi_state(tmp_path, burst=100, per_hour=1000, budget_elements=256)
+    c = _client(state)
+    one = _run(
+        c, {"backend": "ecdh", "reveal": False, "request": _ecdh_request(["cve:CVE-2024-1000"])}
+    )
+    assert one.status_code == 422 and "pad" in one.json()["description"]
+    padded = [f"dummy:{i}" for i in range(63)] + ["cve:CVE-2024-1000"]
+    codes = [
+        _run(c, {"backend": "ecdh", "reveal": False, "request": _ecdh_request(padded)}).status_code
+        for _ in range(5)
+    ]
+    assert codes == [200] * 4 + [429]  # 4 × 64 elements = the 256 budgeted for the period
+    actions = [r.action for r in AuditLog(state.store).rows(actor="ngo")]
+    assert actions.count("compare.refused") == 2 and actions.count("compare.answered") == 4
+    state.store.dispose()
+
+
+@pytestmark_psi
+def test_psi_caps_element_counts_with_a_clear_error(tmp_path: Path) -> None:
+    state = _psi_state(tmp_path, burst=100, per_hour=1000)
+    c = _client(state)
+    r = _run(c, {"backend": "ecdh", "reveal": False, "request": _fake_request(MAX_ELEMENTS * 4)})
+    assert r.status_code == 422 and str(MAX_ELEMENTS) in r.json()["description"]
+    too_many = canonical_set([(i, f"CVE-2020-{10000 + i}") for i in range(MAX_ELEMENTS + 1)], "x")
+    with pytest.raises(VigieError, match="split the list"):
+        compare_with_peer("http://127.0.0.1:9", too_many, user="ngo", password="x" * 12)
+    state.store.dispose()
+
+
+@pytestmark_psi
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        {"backend": "ecdh"},
+        {"backend": "ecdh", "request": "!!!not base64"},
+        {"backend": "ecdh", "request": base64.b64encode(b"\xff" * 300).decode()},
+        {"backend": "ecdh", "request": "forged"},
+        {"backend": "nope"},
+        {"backend": "ecdh", "reveal": "yes", "request": "x"},
+    ],
+)
+def test_psi_hostile_requests_get_clean_errors(tmp_path: Path, body: Any) -> None:
+    state = _psi_state(tmp_path, burst=100, per_hour=1000)
+    r = _run(_client(state), body)
+    assert 400 <= r.status_code < 500 and r.json()["description"]
+    state.store.dispose()
+
+
+@pytestmark_psi
+def test_psi_request_with_forged_points_gets_422(tmp_path: Path) -> None:
+    forged = _fake_request(64)
+    state = _psi_state(tmp_path, burst=100, per_hour=1000)
+    r = _run(_client(state), {"backend": "ecdh", "reveal": False, "request": forged})
+    assert r.status_code == 422
+    deep = b"[" * 100_000 + b"]" * 100_000
+    r = _client(state).post("/compare/v1/run", auth=("ngo", PW["ngo"]), content=deep)
+    assert r.status_code == 400
+    state.store.dispose()
+
+
+def _hostile_peer(info: Any, answer: Any) -> FastAPI:
+    app = FastAPI()
+    seen: list[Any] = []
+    app.state.seen = seen
+
+    @app.get("/compare/v1/")
+    def _info() -> Any:
+        return info
+
+    @app.post("/compare/v1/run")
+    async def _answer(request: Any = None) -> Any:  # noqa: ANN401
+        seen.append(1)
+        return answer
+
+    return app
+
+
+def test_client_never_downgrades_to_keyed_on_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigie.share import compare as cmp
+    from vigie.share.taxii.server import BackgroundServer
+
+    monkeypatch.delenv(cmp.BACKEND_ENV, raising=False)
+    app = _hostile_peer({"backends": ["keyed"], "max_items": 1024}, {"size": 0})
+    ours = canonical_set(list(enumerate(OUR_CVES, 1)), "ours")
+    with BackgroundServer(app) as url, pytest.raises(VigieError, match="WEAKER"):
+        compare_with_peer(url, ours, user="ngo", password="x" * 12, key=b"k" * 32)
+    assert app.state.seen == []  # not one digest left
+
+
+@pytestmark_psi
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {},
+        {"setup": "!!", "response": "!!"},
+        {"setup": base64.b64encode(b"\xff" * 50).decode(), "response": "AAAA"},
+        {"setup": 1, "response": None},
+        ["not", "a", "mapping"],
+    ],
+)
+def test_client_survives_hostile_answers(answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigie.share import compare as cmp
+    from vigie.share.taxii.server import BackgroundServer
+
+    monkeypatch.delenv(cmp.BACKEND_ENV, raising=False)
+    app = _hostile_peer({"backends": ["ecdh"], "max_items": 1024}, answer)
+    ours = canonical_set(list(enumerate(OUR_CVES, 1)), "ours")
+    with BackgroundServer(app) as url, pytest.raises(VigieError, match="compare"):
+        compare_with_peer(url, ours, user="ngo", password="x" * 12)

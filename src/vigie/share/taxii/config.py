@@ -152,6 +152,9 @@ class CompareConfig(_Strict):
     min_bucket: int = Field(64, ge=1)
     per_hour: float = Field(6.0, gt=0)
     burst: int = Field(3, ge=1)
+    # elements compared per partner and period (each is one candidate probed)
+    budget_elements: int = Field(65_536, ge=1)
+    budget_period_h: float = Field(24.0, gt=0)
 
 
 class ServerConfig(_Strict):
