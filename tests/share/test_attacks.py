@@ -542,3 +542,144 @@ def test_client_survives_hostile_answers(answer: Any, monkeypatch: pytest.Monkey
     ours = canonical_set(list(enumerate(OUR_CVES, 1)), "ours")
     with BackgroundServer(app) as url, pytest.raises(VigieError, match="compare"):
         compare_with_peer(url, ours, user="ngo", password="x" * 12)
+
+
+# --- the audit log's head, anchored outside the database ----------------------------------------
+
+import sqlite3  # noqa: E402
+
+from vigie.share.audit import (  # noqa: E402
+    _digest,
+    load_checkpoint_key,
+    make_checkpoint,
+    verify_checkpoint,
+)
+from vigie.share.taxii.store import Store  # noqa: E402
+
+
+def _log(tmp_path: Path, n: int = 6) -> AuditLog:
+    log = AuditLog(Store(f"sqlite:///{tmp_path / 'audit.db'}"))
+    for i in range(n):
+        log.append("ngo", "object.served", object_id=f"indicator--{i}", marking="amber")
+    return log
+
+
+def _tamper(log: AuditLog, sql: list[Any]) -> None:
+    path = log.store.engine.url.database
+    log.store.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("DROP TRIGGER audit_log_no_delete")
+    for stmt in sql:
+        conn.execute(*stmt) if isinstance(stmt, tuple) else conn.execute(stmt)
+    conn.commit()
+    conn.close()
+
+
+def _rechain(log: AuditLog) -> None:
+    """An attacker with the database file rewrites row 2 and recomputes every later hash."""
+    rows = list(log.rows())
+    stmts = []
+    prev = rows[0].hash
+    for r in rows[1:]:
+        marking = "clear" if r.seq == 2 else r.marking
+        h = _digest(
+            seq=r.seq,
+            ts=r.ts,
+            actor=r.actor,
+            action=r.action,
+            object_id=r.object_id,
+            collection=r.collection,
+            marking=marking,
+            detail=r.detail,
+            prev_hash=prev,
+        )
+        stmts.append(
+            (
+                "UPDATE audit_log SET marking=?, prev_hash=?, hash=? WHERE seq=?",
+                (marking, prev, h, r.seq),
+            )
+        )
+        prev = h
+    _tamper(log, stmts)
+
+
+def test_checkpoint_detects_truncation_and_rechaining(tmp_path: Path) -> None:
+    key = load_checkpoint_key(tmp_path / "keys" / "audit.key", create=True)
+    log = _log(tmp_path)
+    cp = make_checkpoint(log, key)
+    assert verify_checkpoint(log, cp, key).ok
+    log.append("ngo", "object.served", object_id="indicator--later")
+    assert verify_checkpoint(log, cp, key).ok  # growth after the checkpoint is fine
+
+    _rechain(log)
+    assert log.verify().ok  # the re-chained log is self-consistent …
+    report = verify_checkpoint(log, cp, key)  # … but no longer passes through the head
+    assert not report.ok and "re-chained" in (report.reason or "")
+
+
+def test_checkpoint_detects_a_truncated_tail(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    cp = make_checkpoint(log)
+    _tamper(log, ["DELETE FROM audit_log WHERE seq >= 5"])
+    assert log.verify().ok
+    report = verify_checkpoint(log, cp)
+    assert not report.ok and "removed" in (report.reason or "")
+
+
+def test_forged_checkpoint_is_refused(tmp_path: Path) -> None:
+    key = load_checkpoint_key(tmp_path / "audit.key", create=True)
+    log = _log(tmp_path)
+    cp = make_checkpoint(log, key)
+    forged = {**cp, "seq": 2, "head": next(r.hash for r in log.rows() if r.seq == 2)}
+    report = verify_checkpoint(log, forged, key)
+    assert not report.ok and "signature" in (report.reason or "")
+
+
+def test_audit_cli_checkpoint_and_verify_head(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+
+    cfg = tmp_path / "server.yaml"
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "db_url": "sqlite:///audit.db",
+                "checkpoint_key": "audit.key",
+                "api_roots": [{"name": "community"}],
+            }
+        )
+    )
+    log = _log(tmp_path)
+    log.store.dispose()
+    runner = CliRunner()
+    head = tmp_path / "head.json"
+    args = ["share", "audit", "checkpoint", "-c", str(cfg), "--out", str(head)]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["share", "audit", "verify", "-c", str(cfg), "--head", str(head)])
+    assert r.exit_code == 0, r.output
+    _tamper(log, ["DELETE FROM audit_log WHERE seq = 6"])
+    r = runner.invoke(app, ["share", "audit", "verify", "-c", str(cfg), "--head", str(head)])
+    assert r.exit_code == 1 and "removed" in r.output
+
+
+def test_file_exports_are_audited(tmp_path: Path) -> None:
+    from _findings import make_findings
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+
+    findings = make_findings(tmp_path / "f")
+    db = tmp_path / "exports.db"
+    out = tmp_path / "b.json"
+    args = ["share", "export", str(findings), "--stix", str(out), "--no-validate"]
+    r = CliRunner().invoke(app, [*args, "--audit-db", str(db)])
+    assert r.exit_code == 0, r.output
+    rows = list(AuditLog(Store(f"sqlite:///{db}")).rows(action="export.written"))
+    assert len(rows) == 1
+    import hashlib
+
+    files = json.loads(rows[0].detail)["files"]
+    assert files == {str(out): hashlib.sha256(out.read_bytes()).hexdigest()}
