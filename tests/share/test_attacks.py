@@ -683,3 +683,102 @@ def test_file_exports_are_audited(tmp_path: Path) -> None:
 
     files = json.loads(rows[0].detail)["files"]
     assert files == {str(out): hashlib.sha256(out.read_bytes()).hexdigest()}
+
+
+# --- content-level leaks -------------------------------------------------------------------------
+
+from vigie.share.policy import hash_account, hash_value  # noqa: E402
+
+LEAKY_NOTE = (
+    "Account 111 (@kiki_1, display name Kiki) and account 98765432101 pushed "
+    "https://news.example/article-1 and https://other.example/x?id=7 within a minute."
+)
+LEAKS = ["kiki_1", "Kiki", "98765432101", "news.example", "other.example", "Account 111 "]
+
+
+def _leaky_findings(tmp_path: Path) -> Path:
+    from _findings import make_findings
+
+    f = make_findings(tmp_path / "f")
+    (f / "notes.json").write_text(
+        json.dumps([{"text": LEAKY_NOTE, "group_id": "g0001", "private": False}])
+    )
+    return f
+
+
+def test_free_text_in_file_exports_follows_the_hashed_form(tmp_path: Path) -> None:
+    from vigie.share.misp_export import export_misp
+    from vigie.share.stix_export import export_stix
+
+    findings = _leaky_findings(tmp_path)
+    registry = parse_partners(REGISTRY)
+    ngo, state = registry.get("ngo"), registry.get("state")
+    stix = json.dumps(export_stix(findings, partner=ngo, validate=False).bundle)
+    misp = export_misp(findings, partner=ngo).event.to_json()
+    for text in (stix, misp):
+        assert not [leak for leak in LEAKS if leak in text]
+        assert hash_account("twitter", "111") in text  # the id hashed like the structured one
+        assert hash_value("https://news.example/article-1") in text
+    full = json.dumps(export_stix(findings, partner=state, validate=False).bundle)
+    assert "98765432101" in full and "kiki_1" in full  # trust 4 reads it as written
+
+
+def test_free_text_served_by_taxii_follows_the_hashed_form(srv: ServerState) -> None:
+    c = _client(srv)
+    note = {
+        "type": "note",
+        "spec_version": "2.1",
+        "id": f"note--{uuid.UUID(int=90, version=4)}",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "content": LEAKY_NOTE,
+        "object_refs": [ind(1)["id"]],
+        "object_marking_refs": [TLP.GREEN.stix_id],
+    }
+    assert _post(c, srv, "state", [note]).json()["success_count"] == 1
+    served = json.dumps(_read(c, srv, "newsroom"))
+    assert not [
+        leak
+        for leak in ["kiki_1", "98765432101", "news.example", "other.example"]
+        if leak in served
+    ]
+    assert "98765432101" in json.dumps(_read(c, srv, "state"))
+
+
+def test_red_publication_reaches_only_the_named_people(tmp_path: Path) -> None:
+    from _findings import make_findings
+
+    from vigie.share.taxii.publish import publish_findings
+
+    findings = make_findings(tmp_path / "f")
+    state = build_state(_config(tmp_path), parse_partners(REGISTRY))
+    for user, pw in PW.items():
+        set_password(state.store, user, pw, hasher=CHEAP)
+    with pytest.raises(VigieError, match="--to"):
+        publish_findings(state, findings, "shared", tlp="red", validate=False)
+    with pytest.raises(VigieError, match="not a named"):
+        publish_findings(
+            state,
+            findings,
+            "shared",
+            tlp="red",
+            validate=False,
+            recipients=["state/mallory@example.gouv"],
+        )
+    publish_findings(
+        state,
+        findings,
+        "shared",
+        tlp="red",
+        validate=False,
+        recipients=["state/alice@example.gouv"],
+    )
+    c = _client(state)
+    alice = _read(c, state, "state/alice@example.gouv")
+    red = [o for o in alice if TLP.RED.stix_id in o.get("object_marking_refs", [])]
+    assert red and "for the eyes of: state/alice@example.gouv only" in json.dumps(alice)
+    assert "publish only" not in json.dumps(alice)
+    for other in ("state/bob@example.gouv", "state", "ngo"):
+        got = _read(c, state, other)
+        assert not [o for o in got if TLP.RED.stix_id in o.get("object_marking_refs", [])]
+    state.store.dispose()

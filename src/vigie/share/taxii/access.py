@@ -32,6 +32,7 @@ from vigie.share.policy import (
     form_for_trust,
     hash_account,
     hash_value,
+    scrub_text,
 )
 from vigie.share.stix_export import VIGIE_HASH_PROPERTY
 from vigie.share.taxii.config import ApiRootConfig, CollectionConfig
@@ -262,7 +263,9 @@ class _Hasher:
             obj[HASHED_MARKER] = sorted({*obj.get(HASHED_MARKER, []), *hashed})
 
     def text(self, value: str) -> str:
-        """Free text with the object's clear values, then any other URL, replaced."""
+        """Free text with the object's clear values, then any other URL, ``@handle`` or
+        account-id-shaped number, replaced (``policy.scrub_text``: the same rule as file
+        exports)."""
         for clear in sorted(self.clear, key=len, reverse=True):
             value = re.sub(rf"(?<!\w){re.escape(clear)}(?!\w)", self.clear[clear], value)
 
@@ -271,7 +274,7 @@ class _Hasher:
             bare = found.rstrip(".,;:!?)]}")  # sentence punctuation is not part of the URL
             return f"sha256 {self.url(bare)}{found[len(bare) :]}"
 
-        return _URL_IN_TEXT.sub(url, value)
+        return scrub_text(_URL_IN_TEXT.sub(url, value))
 
     def scrub(self, node: Any, key: str = "") -> Any:
         """Apply ``text`` to every free-text string under ``node``."""
