@@ -95,8 +95,9 @@ def test_low_trust_event_has_no_handles_urls_or_posts(findings):
     for secret in ("kiki_1", "Kiki", URL_A, "leak.example", PRIVATE_NOTE, "Vote on Monday"):
         assert secret not in text, secret
     assert [o.name for o in exp.event.objects].count("microblog") == 0
-    hashes = sorted(a.value for a in exp.event.attributes if a.type == "sha256")
-    assert hashes == sorted(hash_value(u) for u in (URL_A, URL_B))
+    assert not [a for a in exp.event.attributes if a.type == "sha256"]  # a file-hash type
+    hashes = sorted(a.value for a in exp.event.attributes if a.value.startswith("url-sha256:"))
+    assert hashes == sorted(f"url-sha256:{hash_value(u)}" for u in (URL_A, URL_B))
     ids = {
         a.value
         for o in exp.event.objects

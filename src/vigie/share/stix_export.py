@@ -8,7 +8,8 @@ Mapping (one ``grouping`` for the whole export, the "report"):
 
 - each group → a ``campaign`` ("Coordinated group g0001"): description built from the
   evidence (signals, size, score) and the words "no attribution is claimed"; ``confidence``
-  is the group score × 100;
+  is the strength of the evidence for coordination on STIX's None/Low/Med/High scale
+  (``vigie.share.confidence``), not the score;
 - its accounts → ``user-account`` observables, its URLs → ``url`` observables, both in one
   ``observed-data`` (``related-to`` the campaign);
 - each URL it shared → an ``indicator`` (``[url:value = '…']``) that ``indicates`` the
@@ -41,6 +42,7 @@ from typing import Any
 from vigie import disarm
 from vigie.atomic import atomic_file
 from vigie.errors import VigieError
+from vigie.share.confidence import stix_confidence
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
 from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
@@ -170,7 +172,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
             description=describe_group(g),
             first_seen=first,
             last_seen=last,
-            confidence=max(0, min(100, round(g.score * 100))),
+            confidence=stix_confidence(g.signals, g.n_members, g.score),
             labels=sorted(g.signals) or None,
             **stamp,
             **common,
