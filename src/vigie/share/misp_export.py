@@ -13,8 +13,8 @@ Mapping (reads the same redacted ``ShareView`` as the STIX export, so both leak 
   claimed); a ``user-account`` object per account (``user-id`` hashed in the hashed form,
   ``username``/``display-name`` only when the form keeps handles); a ``url`` attribute per
   shared URL, or in the hashed form a ``text`` attribute ``url-sha256:<hex>`` (category
-  "External analysis"; MISP's ``sha256`` type is for files); a ``microblog`` object per quoted evidence post
-  (dropped in the hashed form), referencing its narrative;
+  "External analysis"; MISP's ``sha256`` type is for files); a ``microblog`` object per
+  quoted evidence post (dropped in the hashed form), referencing its narrative;
 - analyst notes the policy lets through → ``text`` attributes commented "analyst note".
 
 Distribution (``distribution_for``), from the marking and the partner. A MISP distribution
