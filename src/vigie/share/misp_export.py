@@ -254,6 +254,14 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
             "text", red_line, category="Other", to_ids=False, comment="TLP:RED named recipients"
         )
         attr.uuid = uid("red-recipients")
+    # the same statement of method and limits as the STIX report ("coordination, not
+    # attribution"), so a MISP reader gets the caveat with the data
+    from vigie.share.fimi import LIMITS, METHOD
+
+    attr = ev.add_attribute(
+        "text", f"{METHOD} {LIMITS}", category="Other", to_ids=False, comment="method and limits"
+    )
+    attr.uuid = uid("method-limits")
     _inherit_distribution(ev)
     check_objects(ev)
     return ev
