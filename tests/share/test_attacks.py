@@ -56,7 +56,6 @@ from vigie.share.partners import parse_partners  # noqa: E402
 from vigie.share.taxii.app import ServerState, build_state, create_app  # noqa: E402
 from vigie.share.taxii.auth import set_password  # noqa: E402
 from vigie.share.taxii.config import parse_config  # noqa: E402
-from vigie.share.taxii.limits import LockOut  # noqa: E402
 from vigie.share.tlp import TLP  # noqa: E402
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -91,7 +90,7 @@ def _config(tmp_path: Path, **guard: Any) -> Any:
         {
             "db_url": "sqlite:///a.db",
             "rate_limit": {"requests_per_second": 1000, "burst": 1000},
-            "guard": guard,
+            **({"guard": guard} if guard else {}),
             "api_roots": [
                 {
                     "name": "community",
@@ -179,6 +178,8 @@ def test_lockout_is_per_account_and_address(srv: ServerState) -> None:
 
 
 def test_lockout_backs_off_exponentially() -> None:
+    from vigie.share.taxii.limits import LockOut
+
     now = [0.0]
     lock = LockOut(threshold=3, base_s=2.0, max_s=60.0, clock=lambda: now[0])
     waits = []
@@ -393,7 +394,7 @@ def test_probes_refusals_and_histories_are_audited(tmp_path: Path) -> None:
 from fastapi import FastAPI  # noqa: E402
 
 from vigie.errors import VigieError  # noqa: E402
-from vigie.share.compare import MAX_ELEMENTS, CompareService, compare_with_peer  # noqa: E402
+from vigie.share.compare import CompareService, compare_with_peer  # noqa: E402
 from vigie.share.psi import ecdh  # noqa: E402
 from vigie.share.psi.canon import canonical_set  # noqa: E402
 
@@ -451,6 +452,8 @@ def test_psi_refuses_unpadded_probes_and_budgets_elements(tmp_path: Path) -> Non
 
 @pytestmark_psi
 def test_psi_caps_element_counts_with_a_clear_error(tmp_path: Path) -> None:
+    from vigie.share.compare import MAX_ELEMENTS
+
     state = _psi_state(tmp_path, burst=100, per_hour=1000)
     c = _client(state)
     r = _run(c, {"backend": "ecdh", "reveal": False, "request": _fake_request(MAX_ELEMENTS * 4)})
@@ -548,12 +551,7 @@ def test_client_survives_hostile_answers(answer: Any, monkeypatch: pytest.Monkey
 
 import sqlite3  # noqa: E402
 
-from vigie.share.audit import (  # noqa: E402
-    _digest,
-    load_checkpoint_key,
-    make_checkpoint,
-    verify_checkpoint,
-)
+from vigie.share.audit import _digest  # noqa: E402
 from vigie.share.taxii.store import Store  # noqa: E402
 
 
@@ -605,6 +603,8 @@ def _rechain(log: AuditLog) -> None:
 
 
 def test_checkpoint_detects_truncation_and_rechaining(tmp_path: Path) -> None:
+    from vigie.share.audit import load_checkpoint_key, make_checkpoint, verify_checkpoint
+
     key = load_checkpoint_key(tmp_path / "keys" / "audit.key", create=True)
     log = _log(tmp_path)
     cp = make_checkpoint(log, key)
@@ -619,6 +619,8 @@ def test_checkpoint_detects_truncation_and_rechaining(tmp_path: Path) -> None:
 
 
 def test_checkpoint_detects_a_truncated_tail(tmp_path: Path) -> None:
+    from vigie.share.audit import make_checkpoint, verify_checkpoint
+
     log = _log(tmp_path)
     cp = make_checkpoint(log)
     _tamper(log, ["DELETE FROM audit_log WHERE seq >= 5"])
@@ -628,6 +630,8 @@ def test_checkpoint_detects_a_truncated_tail(tmp_path: Path) -> None:
 
 
 def test_forged_checkpoint_is_refused(tmp_path: Path) -> None:
+    from vigie.share.audit import load_checkpoint_key, make_checkpoint, verify_checkpoint
+
     key = load_checkpoint_key(tmp_path / "audit.key", create=True)
     log = _log(tmp_path)
     cp = make_checkpoint(log, key)
