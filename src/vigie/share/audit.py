@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vigie.errors import VigieError
-from vigie.share.taxii.store import Base, as_utc, stix_time, utcnow
+from vigie.share.db import Base, as_utc, stix_time, utcnow
 
 if TYPE_CHECKING:
     from vigie.share.taxii.store import Store

@@ -390,7 +390,7 @@ def compare_with_peer(
 
     import httpx
 
-    from vigie.share.taxii.server import is_loopback
+    from vigie.share.netaddr import is_loopback
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

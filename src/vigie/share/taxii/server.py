@@ -8,26 +8,17 @@ TLS-terminating reverse proxy on the same host).
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import threading
 import time
 from pathlib import Path
 
 from vigie.errors import VigieError
+from vigie.share.netaddr import is_loopback
 from vigie.share.partners import Registry, load_partners
 from vigie.share.taxii.app import ServerState, build_state, create_app
 from vigie.share.taxii.config import ServerConfig
 from vigie.share.taxii.store import Store
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def state_from_config(
