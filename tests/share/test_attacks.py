@@ -347,7 +347,7 @@ def test_heavy_write_does_not_block_reads(srv: ServerState) -> None:
 
     from vigie.share.taxii.server import BackgroundServer
 
-    big = json.dumps({"objects": [ind(1000 + i) for i in range(3000)]})
+    big = json.dumps({"objects": [ind(1000 + i) for i in range(1200)]})
     done: dict[str, float] = {}
     with BackgroundServer(create_app(srv)) as url:
         target = url + _objects_url(srv)
