@@ -26,7 +26,10 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import secrets
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -145,6 +148,10 @@ class AuditLog:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # one writer at a time per database in this process: racing for the head, a large
+        # batch (a 6,000-object upload) lost every retry to single-row appends of concurrent
+        # reads and failed; serialised, nobody starves. Other processes still retry.
+        self._lock: threading.Lock = store.__dict__.setdefault("_audit_lock", threading.Lock())
 
     def append(
         self,
@@ -179,9 +186,11 @@ class AuditLog:
         if not entries:
             return []
         last_exc: Exception | None = None
-        for _ in range(attempts):
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(min(0.5, 0.01 * 2**attempt) * random.random())  # back off
             try:
-                with self.store.session() as s:
+                with self._lock, self.store.session() as s:
                     head = s.execute(
                         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
                     ).first()
