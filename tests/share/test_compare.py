@@ -175,18 +175,27 @@ def test_keyed_fallback_forced_by_env(two: Any, monkeypatch: pytest.MonkeyPatch)
     assert res.matches == OVERLAP
 
 
-def test_auto_falls_back_to_keyed_without_the_wheel(
+def test_keyed_backend_only_when_asked_for_by_name(
     two: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(cmp.BACKEND_ENV, raising=False)
     monkeypatch.setattr(ecdh, "available", lambda: False)
     key = KEY.encode()
     (_, _), (url_b, _) = two(a={"key": key}, b={"key": key})
-    res = compare_with_peer(url_b, items(SIDE_A, "a"), user="alpha", password=PW["alpha"], key=key)
+    with pytest.raises(VigieError, match="WEAKER"):  # never a silent downgrade
+        compare_with_peer(url_b, items(SIDE_A, "a"), user="alpha", password=PW["alpha"], key=key)
+    res = compare_with_peer(
+        url_b, items(SIDE_A, "a"), user="alpha", password=PW["alpha"], key=key, backend="keyed"
+    )
     assert res.backend == "keyed" and res.size == len(OVERLAP)
     # a wrong key finds no overlap: digests are keyed
     other = compare_with_peer(
-        url_b, items(SIDE_A, "a"), user="alpha", password=PW["alpha"], key=b"x" * 32
+        url_b,
+        items(SIDE_A, "a"),
+        user="alpha",
+        password=PW["alpha"],
+        key=b"x" * 32,
+        backend="keyed",
     )
     assert other.size == 0
 

@@ -61,7 +61,9 @@ def test_full_export_content(findings):
     assert names.count("user-account") == 5
     assert names.count("microblog") == 3
     assert sorted(a.value for a in ev.attributes if a.type == "url") == sorted([URL_A, URL_B])
-    notes = {a.value for a in ev.attributes if a.type == "text"}
+    notes = {
+        a.value for a in ev.attributes if a.type == "text" and a.comment.startswith("analyst")
+    }
     assert notes == {PRIVATE_NOTE, PUBLIC_NOTE}
     assert int(ev.distribution) == 0  # AMBER, internal: organisation only
     for o in ev.objects:
@@ -95,8 +97,9 @@ def test_low_trust_event_has_no_handles_urls_or_posts(findings):
     for secret in ("kiki_1", "Kiki", URL_A, "leak.example", PRIVATE_NOTE, "Vote on Monday"):
         assert secret not in text, secret
     assert [o.name for o in exp.event.objects].count("microblog") == 0
-    hashes = sorted(a.value for a in exp.event.attributes if a.type == "sha256")
-    assert hashes == sorted(hash_value(u) for u in (URL_A, URL_B))
+    assert not [a for a in exp.event.attributes if a.type == "sha256"]  # a file-hash type
+    hashes = sorted(a.value for a in exp.event.attributes if a.value.startswith("url-sha256:"))
+    assert hashes == sorted(f"url-sha256:{hash_value(u)}" for u in (URL_A, URL_B))
     ids = {
         a.value
         for o in exp.event.objects

@@ -68,6 +68,9 @@ def test_each_trust_reads_its_own_variant(tmp_path: Path) -> None:
     assert all(len(o["user_id"]) == 64 for o in hashed_accounts)  # SHA-256, not the raw id
     assert "kiki_1" not in text["hashed"]
     assert {o["type"] for o in redacted} >= {"campaign", "indicator"}
+    # the FIMI objects travel through TAXII and taxii2-client like any other
+    assert {o["type"] for o in full} >= {"narrative", "channel", "intrusion-set", "report"}
+    assert {o["type"] for o in hashed} >= {"narrative", "sighting", "extension-definition"}
     # trust 1 may not receive AMBER: only the public objects (markings, DISARM techniques)
     assert {o["type"] for o in newsroom} <= {"marking-definition", "attack-pattern"}
     assert newsroom and all(

@@ -19,6 +19,17 @@ from vigie.risk.report_html import technique_label
 
 FILL = {"low": "7FBF7F", "moderate": "F2B84B", "high": "E0605A"}
 FORCED_FILL = "FFE9A8"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+
+
+def _as_text(cell: Any) -> None:
+    """Keep a study's text a text: a cell starting like a formula (``=HYPERLINK(…)``, ``+1``,
+    ``@SUM``) is stored as a string with Excel's quote prefix, so no spreadsheet evaluates it
+    (formula injection). The value itself is kept verbatim."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _v(v: Value) -> Any:
@@ -174,8 +185,11 @@ def write_xlsx(study: Study, res: Results, out: str | Path) -> Path:
         ws.append(header)
         for c in ws[1]:
             c.font = bold
+            _as_text(c)
         for row in rows:
             ws.append([str(v) if isinstance(v, list | tuple) else v for v in row])
+            for c in ws[ws.max_row]:
+                _as_text(c)
         ws.freeze_panes = "A2"
         for col in ws.columns:
             width = max((len(str(c.value)) for c in col if c.value is not None), default=8)

@@ -10,8 +10,11 @@ went to which partner, when, and under which TLP marking, and refused attempts t
   hash (``prev_hash``); ``seq`` numbers are contiguous. Someone with write access to the
   database file who edits, deletes or reorders rows breaks the chain, and ``verify`` (``vigie
   share audit --verify``) names the first broken row. Truncating the *tail* keeps a valid chain:
-  to detect that, record the head hash ``verify`` prints (e.g. in a signed ticket or on the
-  partner's side) and pass it back with ``--expect-head``.
+  to detect that, and a rewrite re-chained from some row on, anchor the head *outside* the
+  database: ``vigie share audit checkpoint --out head.json [--key FILE]`` writes the head
+  (HMAC-signed with a key file kept elsewhere), a partner or a ticket keeps it, and ``vigie
+  share audit verify --head head.json [--key FILE]`` later shows whether the log still passes
+  through it (``make_checkpoint``, ``verify_checkpoint``).
 
 Concurrency: ``seq`` is unique, so two writers racing for the same position cannot both win;
 the loser re-reads the head and retries.
@@ -20,10 +23,17 @@ the loser re-reads the head and retries.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import random
+import secrets
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, Integer, String, Text, select, text
@@ -31,7 +41,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vigie.share.taxii.store import Base, as_utc, stix_time, utcnow
+from vigie.errors import VigieError
+from vigie.share.db import Base, as_utc, stix_time, utcnow
 
 if TYPE_CHECKING:
     from vigie.share.taxii.store import Store
@@ -137,6 +148,10 @@ class AuditLog:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # one writer at a time per database in this process: racing for the head, a large
+        # batch (a 6,000-object upload) lost every retry to single-row appends of concurrent
+        # reads and failed; serialised, nobody starves. Other processes still retry.
+        self._lock: threading.Lock = store.__dict__.setdefault("_audit_lock", threading.Lock())
 
     def append(
         self,
@@ -171,9 +186,11 @@ class AuditLog:
         if not entries:
             return []
         last_exc: Exception | None = None
-        for _ in range(attempts):
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(min(0.5, 0.01 * 2**attempt) * random.random())  # back off
             try:
-                with self.store.session() as s:
+                with self._lock, self.store.session() as s:
                     head = s.execute(
                         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
                     ).first()
@@ -287,3 +304,140 @@ def verify_rows(rows: Iterator[AuditRow], expect_head: str | None = None) -> Ver
             f"head is {prev}, expected {expect_head} (rows removed from the end?)",
         )
     return VerifyReport(True, n, prev)
+
+
+# --- anchoring the head outside the database ----------------------------------------------------
+
+CHECKPOINT_FORMAT = "vigie-audit-checkpoint/1"
+MIN_KEY_BYTES = 32
+
+
+def load_checkpoint_key(path: str | Path, *, create: bool = False) -> bytes:
+    """The HMAC key signing checkpoints, read from a file kept away from the database (on
+    another machine, or the partner's). ``create`` writes a fresh random key (mode 0600)
+    when the file does not exist yet."""
+    p = Path(path)
+    if not p.exists():
+        if not create:
+            raise VigieError(f"{p}: checkpoint key not found")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    try:
+        key = p.read_bytes().strip()
+    except OSError as exc:
+        raise VigieError(f"{p}: cannot read the checkpoint key ({exc})") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise VigieError(f"{p}: checkpoint key too short (at least {MIN_KEY_BYTES} bytes)")
+    return key
+
+
+def _sign(payload: dict[str, Any], key: bytes) -> str:
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def make_checkpoint(log: AuditLog, key: bytes | None = None) -> dict[str, Any]:
+    """The log's head as a small JSON document to keep *outside* the database (a partner's
+    mailbox, a ticket, another machine): ``seq`` and ``head`` of the last row, signed with
+    HMAC-SHA256 when a key is given. Later, ``verify_checkpoint`` shows whether rows up to
+    that point were deleted (truncation) or rewritten and re-chained."""
+    report = log.verify()
+    if not report.ok:
+        raise VigieError(f"refusing to checkpoint a broken log: {report}")
+    payload: dict[str, Any] = {
+        "format": CHECKPOINT_FORMAT,
+        "seq": report.rows,
+        "head": report.head,
+        "taken_at": stix_time(utcnow()),
+    }
+    if key is not None:
+        payload["hmac_sha256"] = _sign(payload, key)
+    return payload
+
+
+def read_checkpoint(path: str | Path) -> dict[str, Any]:
+    """A checkpoint file, checked for shape (a clear error names what is wrong)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise VigieError(f"{p}: checkpoint file not found") from None
+    except (OSError, ValueError) as exc:
+        raise VigieError(f"{p}: not a checkpoint file ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
+        raise VigieError(f"{p}: not a {CHECKPOINT_FORMAT} file")
+    seq, head = data.get("seq"), data.get("head")
+    if not isinstance(seq, int) or seq < 0 or not isinstance(head, str) or len(head) != 64:
+        raise VigieError(f"{p}: seq must be a whole number and head a 64-hex-digit hash")
+    return data
+
+
+def verify_checkpoint(
+    log: AuditLog, checkpoint: dict[str, Any], key: bytes | None = None
+) -> VerifyReport:
+    """Check the chain, then that it still passes through the checkpoint: row ``seq`` exists
+    (else rows were deleted from the end) and has the recorded hash (else the log was
+    rewritten and re-chained). With ``key``, the checkpoint's signature is checked first."""
+    if key is not None:
+        unsigned = {k: v for k, v in checkpoint.items() if k != "hmac_sha256"}
+        given = str(checkpoint.get("hmac_sha256", ""))
+        if not hmac.compare_digest(given, _sign(unsigned, key)):
+            return VerifyReport(False, 0, "", None, "the checkpoint's signature does not match")
+    seq, head = int(checkpoint["seq"]), str(checkpoint["head"])
+    report = log.verify()
+    if not report.ok:
+        return report
+    if report.rows < seq:
+        return VerifyReport(
+            False,
+            report.rows,
+            report.head,
+            report.rows + 1,
+            f"the log has {report.rows} rows but the checkpoint saw {seq}: rows were removed "
+            "from the end",
+        )
+    if seq == 0:
+        return report
+    at = next(log.rows(since_seq=seq - 1), None)
+    if at is None or at.seq != seq or at.hash != head:
+        return VerifyReport(
+            False,
+            report.rows,
+            report.head,
+            seq,
+            "row at the checkpoint does not have the recorded hash: the log was rewritten "
+            "and re-chained",
+        )
+    return report
+
+
+def record_export(
+    log: AuditLog,
+    *,
+    actor: str,
+    findings: str,
+    partner: str | None,
+    recipient: str | None,
+    tlp: str,
+    form: str,
+    files: dict[str, str],
+    detail: dict[str, Any] | None = None,
+) -> AuditRow:
+    """One audit row for a file export (``vigie share export``): who exported what, for whom,
+    under which marking and form, and the SHA-256 of each file written (so the very file a
+    partner holds can later be matched to this row)."""
+    return log.append(
+        actor,
+        "export.written",
+        marking=tlp,
+        detail={
+            "findings": findings,
+            "partner": partner,
+            "recipient": recipient,
+            "form": form,
+            "files": files,
+            **(detail or {}),
+        },
+    )

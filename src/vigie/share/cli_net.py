@@ -36,7 +36,7 @@ COMPARE_HELP = "\n\n".join(
         "PSI lets a peer probe candidates (the CVE space is small enough to enumerate slowly).",
         "Backends: 'ecdh' (openmined.psi; the peer learns nothing of your identifiers but "
         "their padded count) or the 'keyed' fallback (--backend keyed or "
-        "VIGIE_PSI_BACKEND=keyed; used automatically where the wheel is missing). The "
+        "VIGIE_PSI_BACKEND=keyed; never chosen on its own, even where the wheel is missing). The "
         "fallback is WEAKER: both sides share a key ($VIGIE_PSI_KEY), so the peer can "
         "brute-force small domains (every CVE/CWE id, known software versions) from the "
         "digests you send. Use it only with a peer you would trust with the list itself.",
@@ -131,15 +131,19 @@ def publish(
     collection: str = typer.Option(..., help="Collection name, id, or root/name."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     tlp: str = typer.Option(None, help="TLP 2.0 marking (default: the Findings' own, else AMBER)."),
+    to: list[str] = typer.Option(
+        None, "--to", help="TLP:RED: a named reader, partner/recipient (repeat for each)."
+    ),
 ) -> None:
     """Publish our Findings into a collection, prepared once per policy form (full, redacted,
-    hashed): each partner then reads only the variant and markings the policy allows it."""
+    hashed): each partner then reads only the variant and markings the policy allows it.
+    TLP:RED needs --to: only those named people's credentials will read it."""
     from vigie.share.taxii.publish import publish_findings
     from vigie.share.taxii.server import state_from_config
 
     cfg = _config(config)
     state = state_from_config(cfg, _server_registry(cfg, config))
-    report = publish_findings(state, findings, collection, tlp=tlp)
+    report = publish_findings(state, findings, collection, tlp=tlp, recipients=to or None)
     stored = ", ".join(f"{k}: {v}" for k, v in sorted(report.stored.items())) or "nothing new"
     console.print(
         f"published {findings} as {report.tlp.label} into {report.collection} — new objects "
@@ -189,8 +193,26 @@ def passwd(
 
 
 def audit(
+    what: str = typer.Argument(
+        None,
+        help="Optional: 'verify' (= --verify) or 'checkpoint' (write the head to keep outside "
+        "the database).",
+    ),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     verify: bool = typer.Option(False, "--verify", help="Check the hash chain end to end."),
+    head: Path = typer.Option(
+        None,
+        "--head",
+        help="verify: a checkpoint file written earlier (detects truncation "
+        "and a rewritten, re-chained log).",
+    ),
+    key: Path = typer.Option(
+        None,
+        "--key",
+        help="HMAC key file signing/checking checkpoints (kept away from the "
+        "database; created by 'checkpoint' if missing). Default: checkpoint_key in the config.",
+    ),
+    out: Path = typer.Option(None, "--out", help="checkpoint: write it here (default: stdout)."),
     expect_head: str = typer.Option(
         None, help="With --verify: the head hash recorded earlier (detects a truncated tail)."
     ),
@@ -199,12 +221,39 @@ def audit(
     last: int = typer.Option(50, help="Show the last N matching rows (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
-    """Show or verify the append-only audit log (who received what, when, under which TLP)."""
+    """Show or verify the append-only audit log (who received what, when, under which TLP).
+
+    'checkpoint' writes the log's head (HMAC-signed with --key) for a partner or a ticket to
+    keep; 'verify --head FILE' later proves the log still passes through it.
+    """
+    from vigie.share import audit as audit_mod
     from vigie.share.audit import AuditLog
 
-    log = AuditLog(_store(_config(config)))
-    if verify:
-        report = log.verify(expect_head=expect_head)
+    if what not in (None, "verify", "checkpoint"):
+        raise VigieError(f"unknown audit action {what!r}: use verify or checkpoint")
+    cfg = _config(config)
+    log = AuditLog(_store(cfg))
+    key_path = key or cfg.checkpoint_key_path()
+    if what == "checkpoint":
+        secret = None
+        if key_path is not None:
+            secret = audit_mod.load_checkpoint_key(key_path, create=True)
+        text = json.dumps(audit_mod.make_checkpoint(log, secret), indent=2) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            from vigie.atomic import atomic_file
+
+            with atomic_file(out) as fh:
+                fh.write(text)
+            console.print(f"checkpoint written to {out}: keep it outside this machine")
+        return
+    if what == "verify" or verify or head is not None:
+        if head is not None:
+            secret = audit_mod.load_checkpoint_key(key_path) if key_path is not None else None
+            report = audit_mod.verify_checkpoint(log, audit_mod.read_checkpoint(head), secret)
+        else:
+            report = log.verify(expect_head=expect_head)
         if as_json:
             sys.stdout.write(json.dumps(report.__dict__) + "\n")
         else:

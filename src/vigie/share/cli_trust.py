@@ -188,6 +188,13 @@ def export(
         help="Skip stix2-validator on the bundle (it costs ~5-15 ms per object; stix2 still "
         "type-checks every object as it is built). For very large exports only.",
     ),
+    audit_db: str | None = typer.Option(
+        None,
+        "--audit-db",
+        envvar="VIGIE_AUDIT_DB",
+        help="Record the export in this audit log (an SQLite file or database URL, e.g. the "
+        "TAXII server's): who exported what, for whom, and each file's SHA-256.",
+    ),
 ) -> None:
     """Export FINDINGS as STIX 2.1 and/or MISP, already redacted for --partner per policy."""
     from vigie.errors import VigieError
@@ -255,6 +262,39 @@ def export(
     withheld = view.counts.get("notes_withheld", 0)
     if withheld:
         typer.echo(f"  {withheld} private analyst note(s) withheld")
+    written = [f for f in (stix, misp) if f is not None]
+    if audit_db:
+        row = _audit_export(audit_db, findings, partner, recipient, view, written)
+        typer.echo(f"  recorded in the audit log (seq {row.seq})")
+    else:
+        typer.echo("  not recorded in an audit log (give --audit-db or set VIGIE_AUDIT_DB)")
+
+
+def _audit_export(
+    db: str, findings: Path, partner: str | None, recipient: str | None, view, files: list[Path]
+):  # type: ignore[no-untyped-def]
+    """Append the export's audit row (``audit.record_export``)."""
+    import getpass
+    import hashlib
+
+    from vigie.share.audit import AuditLog, record_export
+    from vigie.share.taxii.store import Store
+
+    url = db if "://" in db else f"sqlite:///{Path(db).resolve()}"
+    try:
+        actor = f"local:{getpass.getuser()}"
+    except (KeyError, OSError):
+        actor = "local:export"
+    return record_export(
+        AuditLog(Store(url)),
+        actor=actor,
+        findings=str(findings),
+        partner=partner,
+        recipient=recipient,
+        tlp=view.tlp.key,
+        form=view.form.value,
+        files={str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files},
+    )
 
 
 def import_(

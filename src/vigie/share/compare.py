@@ -59,6 +59,11 @@ BACKEND_ENV = "VIGIE_PSI_BACKEND"
 
 PROTOCOL = "vigie-compare/1"
 
+MAX_ELEMENTS = 16_384
+"""Hard ceiling on a padded set in one comparison, on either side. Why: the ECDH library
+takes seconds beyond it and fails with an obscure C++ error at 65,536; a clear refusal is
+better, and a large request probes many candidates at once."""
+
 GUARANTEES = {
     "ecdh": "ECDH PSI: the peer learned nothing of our identifiers but their padded count.",
     "keyed": "keyed-hash fallback (WEAKER): the peer holds the shared key and could "
@@ -99,6 +104,8 @@ class CompareService:
         min_trust: int = 1,
         audit: Any = None,
         clock: Callable[[], float] = time.monotonic,
+        budget_elements: int = 65_536,
+        budget_period_s: float = 86_400.0,
     ) -> None:
         self.items = items
         self.reveal = reveal
@@ -108,6 +115,11 @@ class CompareService:
         self.min_bucket = min_bucket
         self.audit = audit
         self.limiter = RateLimiter(per_hour / 3600.0, burst, clock=clock)
+        # elements compared per partner and period: each element is one candidate probed
+        self.budget = RateLimiter(
+            budget_elements / budget_period_s, max(budget_elements, 1), clock=clock
+        )
+        self.budget_elements = budget_elements
         if backend == "auto":
             forced = os.environ.get(BACKEND_ENV, "").strip().lower()
             backend = forced if forced in ("ecdh", "keyed") else "auto"
@@ -126,16 +138,22 @@ class CompareService:
             raise VigieError(
                 f"{items.source}: {len(items.items)} identifiers, more than max_items {max_items}"
             )
+        if bucket_size(len(items.items), min_bucket) > MAX_ELEMENTS:
+            raise VigieError(
+                f"{items.source}: {len(items.items)} identifiers pad to more than "
+                f"{MAX_ELEMENTS}, the most one comparison handles; split the list"
+            )
 
     @property
     def max_client(self) -> int:
-        return bucket_size(self.max_items, self.min_bucket)
+        return min(bucket_size(self.max_items, self.min_bucket), MAX_ELEMENTS)
 
     def info(self) -> dict[str, Any]:
         return {
             "protocol": PROTOCOL,
             "backends": self.backends,
             "max_items": self.max_client,
+            "min_items": self.min_bucket,
             "reveal": self.reveal,
         }
 
@@ -146,6 +164,20 @@ class CompareService:
     def _refuse(self, user: str, status: int, title: str, why: str, **headers: str) -> TaxiiError:
         self._log(user, "compare.refused", {"status": status, "why": why})
         return TaxiiError(status, title, why, headers=dict(headers))
+
+    @staticmethod
+    def _claimed_size(body: dict[str, Any]) -> int | None:
+        """The number of elements a request holds, read cheaply before any crypto."""
+        if body.get("backend") == "keyed":
+            digests = body.get("digests")
+            return len(digests) if isinstance(digests, list) else None
+        request = body.get("request")
+        if not isinstance(request, str):
+            return None
+        try:
+            return ecdh.request_size(request)
+        except ValueError:
+            return None
 
     def answer(self, user: str, rate_key: str, body: Any) -> dict[str, Any]:
         """Answer one comparison request from ``user`` (already authenticated)."""
@@ -170,7 +202,29 @@ class CompareService:
                 "revealing the shared identifiers needs both sides' consent, and this side "
                 "has not consented (reveal: false); ask for the overlap size only",
             )
+        size = self._claimed_size(body)
+        if size is not None and not self.min_bucket <= size <= self.max_client:
+            raise self._refuse(
+                user,
+                422,
+                "Unprocessable Entity",
+                f"the request holds {size} elements; pad to between {self.min_bucket} and "
+                f"{self.max_client} (a smaller set would probe a few candidates at a time)",
+            )
         wait = self.limiter.take(rate_key)
+        if wait is None and size is not None:
+            wait = self.budget.peek(rate_key, float(size))
+            if wait is None:
+                self.budget.take(rate_key, float(size))
+            else:
+                raise self._refuse(
+                    user,
+                    429,
+                    "Too Many Requests",
+                    f"comparison budget spent: at most {self.budget_elements} elements per "
+                    "partner and period (each element is one candidate probed)",
+                    **{"Retry-After": RateLimiter.retry_after_header(wait)},
+                )
         if wait is not None:
             raise self._refuse(
                 user,
@@ -189,6 +243,9 @@ class CompareService:
                 out: dict[str, Any] = ecdh.server_answer(mine, request, reveal, self.max_client)
             except ValueError as exc:
                 raise self._refuse(user, 422, "Unprocessable Entity", str(exc)) from None
+            except Exception as exc:  # the C++ library on hostile points: never a 500
+                why = f"the PSI request could not be processed ({type(exc).__name__})"
+                raise self._refuse(user, 422, "Unprocessable Entity", why) from None
             client_size = out.pop("client_size")
         else:
             nonce, theirs = body.get("nonce"), body.get("digests")
@@ -257,8 +314,15 @@ class CompareResult:
 
 def _choose(backend: str, offered: list[str], have_key: bool) -> str:
     """The backend to use with a peer offering ``offered``: an explicit choice (argument or
-    ``$VIGIE_PSI_BACKEND``) must be offered; ``auto`` prefers ECDH, then the keyed fallback."""
+    ``$VIGIE_PSI_BACKEND``) must be offered; ``auto`` means ECDH and nothing else.
+
+    Why never fall back on our own: a hostile server offering only the keyed backend would
+    then receive our keyed digests and, holding the key, brute-force them (it recovered all 50
+    identifiers of a test list). The weaker backend is used only when asked for by name.
+    """
     forced = backend != "auto" or os.environ.get(BACKEND_ENV, "auto").strip().lower() != "auto"
+    if not isinstance(offered, list) or not all(isinstance(b, str) for b in offered):
+        raise VigieError("compare: the peer's description of its backends is malformed")
     if forced:
         chosen = resolve_backend(backend)
         if chosen not in offered:
@@ -266,12 +330,28 @@ def _choose(backend: str, offered: list[str], have_key: bool) -> str:
         return chosen
     if "ecdh" in offered and ecdh.available():
         return "ecdh"
-    if "keyed" in offered and have_key:
-        return "keyed"
+    if "keyed" in offered:
+        raise VigieError(
+            "the peer offers only the WEAKER keyed-hash backend (it could brute-force small "
+            "domains from our digests); refusing to switch silently. Pass --backend keyed to "
+            "accept it for this peer" + ("" if have_key else ", with the shared key")
+        )
     raise VigieError(
         f"no common comparison backend: the peer offers {', '.join(offered) or 'none'}; "
-        "install openmined.psi, or agree on a shared key for the (weaker) keyed fallback"
+        "install openmined.psi (pip install 'vigie[psi]')"
     )
+
+
+def _peer_json(resp: Any) -> dict[str, Any]:
+    """The peer's JSON answer as a mapping, or a clear error (a hostile or broken peer must
+    not give us a traceback)."""
+    try:
+        data = resp.json()
+    except (ValueError, RecursionError):
+        raise VigieError("compare: the peer's answer is not JSON") from None
+    if not isinstance(data, dict):
+        raise VigieError("compare: the peer's answer is not a JSON object")
+    return data
 
 
 def _raise_for(resp: Any, what: str) -> None:
@@ -310,7 +390,7 @@ def compare_with_peer(
 
     import httpx
 
-    from vigie.share.taxii.server import is_loopback
+    from vigie.share.netaddr import is_loopback
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -323,16 +403,31 @@ def compare_with_peer(
 
     if not items.items:
         raise VigieError(f"{items.source}: no identifier to compare")
+    if bucket_size(len(items.items), min_bucket) > MAX_ELEMENTS:
+        raise VigieError(
+            f"{items.source}: {len(items.items)} identifiers pad to more than {MAX_ELEMENTS}, "
+            "the most one comparison may hold; split the list"
+        )
     base = url.rstrip("/") + "/compare/v1/"
     try:
         with httpx.Client(auth=(user, password), timeout=timeout) as http:
             info_resp = http.get(base, headers={"Accept": "application/json"})
             _raise_for(info_resp, "compare")
-            offered = info_resp.json().get("backends", [])
-            chosen = _choose(backend, offered, key is not None)
-            mine = pad(items.items, min_bucket)
+            info = _peer_json(info_resp)
+            chosen = _choose(backend, info.get("backends", []), key is not None)
+            floor = info.get("min_items", min_bucket)
+            floor = floor if isinstance(floor, int) and 1 <= floor <= MAX_ELEMENTS else min_bucket
+            mine = pad(items.items, max(min_bucket, floor))
+            ceiling = info.get("max_items", MAX_ELEMENTS)
+            ceiling = min(ceiling if isinstance(ceiling, int) else MAX_ELEMENTS, MAX_ELEMENTS)
+            if len(mine) > ceiling:
+                raise VigieError(
+                    f"{items.source}: {len(items.items)} identifiers pad to {len(mine)}, more "
+                    f"than the {ceiling} one comparison may hold; split the list"
+                )
             body: dict[str, Any] = {"protocol": PROTOCOL, "backend": chosen, "reveal": reveal}
             session = None
+            client = None
             if chosen == "ecdh":
                 client = ecdh.ClientSession(mine, reveal)
                 body["request"] = client.request()
@@ -344,9 +439,29 @@ def compare_with_peer(
                 body.update(nonce=nonce, digests=keyed.digests(session, mine))
             resp = http.post(base + "run", json=body, headers={"Accept": "application/json"})
             _raise_for(resp, "compare")
-            answer = resp.json()
+            answer = _peer_json(resp)
     except httpx.HTTPError as exc:
         raise VigieError(f"cannot reach the peer at {url}: {exc}") from None
+    try:
+        return _result(chosen, answer, items, mine, reveal, client, session)
+    except VigieError:
+        raise
+    except Exception as exc:  # malformed fields, bad base64, protobuf or curve errors
+        raise VigieError(
+            f"compare: the peer's answer is malformed ({type(exc).__name__}: {exc})"[:300]
+        ) from None
+
+
+def _result(
+    chosen: str,
+    answer: dict[str, Any],
+    items: ItemSet,
+    mine: list[str],
+    reveal: bool,
+    client: Any,
+    session: bytes | None,
+) -> CompareResult:
+    """What the peer's answer tells us (raises on any malformed part)."""
     matches: list[str] | None = None
     if chosen == "ecdh":
         size = client.size(answer["setup"], answer["response"])
@@ -357,7 +472,10 @@ def compare_with_peer(
         if reveal:
             assert session is not None
             by_digest = {keyed.digest(session, e): e for e in mine}
-            matches = sorted(by_digest[d] for d in answer.get("matches", []) if d in by_digest)
+            found = answer.get("matches", [])
+            if not isinstance(found, list):
+                raise VigieError("compare: the peer's matches are not a list")
+            matches = sorted(by_digest[d] for d in found if isinstance(d, str) and d in by_digest)
     if matches is not None:
         matches = [m for m in matches if not is_dummy(m)]
     return CompareResult(
@@ -413,4 +531,6 @@ def service_from_config(
         burst=cfg.burst,
         min_trust=cfg.min_trust,
         audit=audit,
+        budget_elements=cfg.budget_elements,
+        budget_period_s=cfg.budget_period_h * 3600.0,
     )

@@ -12,9 +12,9 @@ Mapping (reads the same redacted ``ShareView`` as the STIX export, so both leak 
 - per group: a ``narrative`` object (``narrative-summary``: what was observed, no attribution
   claimed); a ``user-account`` object per account (``user-id`` hashed in the hashed form,
   ``username``/``display-name`` only when the form keeps handles); a ``url`` attribute per
-  shared URL, or in the hashed form a ``sha256`` attribute (category "External analysis",
-  commented as the hash of a canonical URL); a ``microblog`` object per quoted evidence post
-  (dropped in the hashed form), referencing its narrative;
+  shared URL, or in the hashed form a ``text`` attribute ``url-sha256:<hex>`` (category
+  "External analysis"; MISP's ``sha256`` type is for files); a ``microblog`` object per
+  quoted evidence post (dropped in the hashed form), referencing its narrative;
 - analyst notes the policy lets through → ``text`` attributes commented "analyst note".
 
 Distribution (``distribution_for``), from the marking and the partner. A MISP distribution
@@ -215,9 +215,11 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
                     comment=f"Shared in coordination by group {g.group_id}",
                 )
             else:
+                # MISP's sha256 type means a *file* hash; a URL's hash has no type of its own,
+                # so it is a text attribute that says what it is
                 attr = ev.add_attribute(
-                    "sha256",
-                    u.sha256,
+                    "text",
+                    f"url-sha256:{u.sha256}",
                     category="External analysis",
                     to_ids=False,
                     comment=f"SHA-256 of a canonical URL shared in coordination by group "
@@ -252,6 +254,14 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
             "text", red_line, category="Other", to_ids=False, comment="TLP:RED named recipients"
         )
         attr.uuid = uid("red-recipients")
+    # the same statement of method and limits as the STIX report ("coordination, not
+    # attribution"), so a MISP reader gets the caveat with the data
+    from vigie.share.fimi import LIMITS, METHOD
+
+    attr = ev.add_attribute(
+        "text", f"{METHOD} {LIMITS}", category="Other", to_ids=False, comment="method and limits"
+    )
+    attr.uuid = uid("method-limits")
     _inherit_distribution(ev)
     check_objects(ev)
     return ev

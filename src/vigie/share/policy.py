@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -251,6 +252,39 @@ def hash_value(value: str, salt: bytes | str | None = None) -> str:
         return hashlib.sha256(data).hexdigest()
     key = salt.encode("utf-8") if isinstance(salt, str) else salt
     return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+")
+_HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,48}[A-Za-z0-9_])?")
+_LONG_ID = re.compile(r"(?<![\w.\-/])\d{6,}(?![\w\-/])")
+HANDLE_REMOVED = "[handle removed]"
+ID_WITHHELD = "[id withheld]"
+
+
+def scrub_text(
+    text: str, known: dict[str, str] | None = None, salt: bytes | str | None = None
+) -> str:
+    """Free text as the hashed form may show it: the same promise as the structured fields.
+
+    Why: a note or a description quoting ``account 1234567890`` or a URL would otherwise
+    give a trust 1–2 partner, in clear, what the policy hashes everywhere else. Applied in
+    order: ``known`` clear values (account ids, handles, URLs of the same export) replaced by
+    what the structured fields show for them (their hash, or ``[handle removed]``); any other
+    URL by ``sha256 <hash>``; any ``@handle`` removed; any other run of six or more digits
+    standing alone (the shape of platform account ids) withheld.
+    """
+    for clear in sorted(known or {}, key=len, reverse=True):
+        if clear:
+            text = re.sub(rf"(?<![\w@]){re.escape(clear)}(?!\w)", (known or {})[clear], text)
+
+    def url(m: re.Match[str]) -> str:
+        found = m.group(0)
+        bare = found.rstrip(".,;:!?)]}")  # sentence punctuation is not part of the URL
+        return f"sha256 {hash_value(bare, salt)}{found[len(bare) :]}"
+
+    text = _URL.sub(url, text)
+    text = _HANDLE.sub(HANDLE_REMOVED, text)
+    return _LONG_ID.sub(ID_WITHHELD, text)
 
 
 def hash_account(platform: str, account_id: str, salt: bytes | str | None = None) -> str:

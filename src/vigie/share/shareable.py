@@ -31,7 +31,16 @@ from typing import Any
 from vigie.errors import InputError, VigieError
 from vigie.schema import Dataset, Findings, read_json
 from vigie.share.partners import Partner
-from vigie.share.policy import Decision, Form, Redaction, decide, hash_account, hash_value
+from vigie.share.policy import (
+    HANDLE_REMOVED,
+    Decision,
+    Form,
+    Redaction,
+    decide,
+    hash_account,
+    hash_value,
+    scrub_text,
+)
 from vigie.share.tlp import TLP
 
 DEFAULT_FINDINGS_TLP = TLP.AMBER
@@ -393,6 +402,27 @@ def prepare(
                 field="group_id",
             )
     kept = [n for n in notes if not (drop_private and n.private)]
+    if hashed:
+        # the notes are the free text the hashed form keeps: they get the same treatment as
+        # the structured fields (ids hashed the same way, handles removed, URLs hashed)
+        known: dict[str, str] = {}
+        for handle, display in _handles(f).values():
+            for name in (handle, display):
+                if name:
+                    known[name] = HANDLE_REMOVED
+                    known["@" + name] = HANDLE_REMOVED
+        for (_gid, account_id), platform in platform_of.items():
+            known[account_id] = f"sha256 {hash_account(platform or 'unknown', account_id, salt)}"
+        for urls_of in evidence_urls.values():
+            for u in urls_of:
+                known[u] = f"sha256 {hash_value(u, salt)}"
+        scrubbed = [
+            Note(scrub_text(n.text, known, salt), n.group_id, n.private, n.author) for n in kept
+        ]
+        counts["notes_scrubbed"] = sum(
+            a.text != b.text for a, b in zip(kept, scrubbed, strict=True)
+        )
+        kept = scrubbed
     counts["notes"] = len(kept)
     counts["notes_withheld"] = len(notes) - len(kept)
     return ShareView(

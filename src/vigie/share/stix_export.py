@@ -8,7 +8,8 @@ Mapping (one ``grouping`` for the whole export, the "report"):
 
 - each group → a ``campaign`` ("Coordinated group g0001"): description built from the
   evidence (signals, size, score) and the words "no attribution is claimed"; ``confidence``
-  is the group score × 100;
+  is the strength of the evidence for coordination on STIX's None/Low/Med/High scale
+  (``vigie.share.confidence``), not the score;
 - its accounts → ``user-account`` observables, its URLs → ``url`` observables, both in one
   ``observed-data`` (``related-to`` the campaign);
 - each URL it shared → an ``indicator`` (``[url:value = '…']``) that ``indicates`` the
@@ -41,6 +42,8 @@ from typing import Any
 from vigie import disarm
 from vigie.atomic import atomic_file
 from vigie.errors import VigieError
+from vigie.share import fimi
+from vigie.share.confidence import evidence_level, stix_confidence
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
 from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
@@ -87,6 +90,13 @@ def stable_uuid(name: str) -> uuid.UUID:
     return uuid.UUID(bytes=digest[:16], version=4)
 
 
+def producer_identity_id(producer: Producer) -> str:
+    """Our identity's STIX id: one per producer name, in every export and form, so that a
+    partner can tell what we signed and the TAXII server can refuse objects that a partner
+    signs with it (``created_by_ref``)."""
+    return f"identity--{stable_uuid('producer/' + producer.name.casefold())}"
+
+
 def _sid(kind: str, view: ShareView, *parts: str) -> str:
     name = "/".join([view.key, view.form.value, kind, *parts])
     return f"{kind}--{stable_uuid(name)}"
@@ -114,7 +124,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
     objects: list[Any] = [clear] if view.tlp is not TLP.CLEAR else []
     objects.append(marking)
     identity = v21.Identity(
-        id=_sid("identity", view, "producer", producer.name),
+        id=producer_identity_id(producer),
         name=producer.name,
         identity_class="organization",
         contact_information=producer.contact,
@@ -126,6 +136,11 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
     common = {"created_by_ref": identity.id, "object_marking_refs": refs}
     stamp = {"created": now, "modified": now}
 
+    fimi_objs: list[dict[str, Any]] = []
+    ext_id = f"extension-definition--{stable_uuid('vigie-fimi/' + fimi.EXTENSION_SCHEMA)}"
+    now_s = fimi.stamp_text(now)
+    dict_stamp = {"created": now_s, "modified": now_s}
+    dict_common = {"created_by_ref": identity.id, "object_marking_refs": refs}
     patterns: dict[str, Any] = {}
     for g in view.groups:
         for tid in g.techniques:
@@ -157,14 +172,16 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
     for g in view.groups:
         first = _ts(g.first_seen, now)
         last = max(_ts(g.last_seen, now), first)
+        confidence = stix_confidence(g.signals, g.n_members, g.score)
+        level = evidence_level(g.signals, g.n_members, g.score)
         campaign = v21.Campaign(
             id=_sid("campaign", view, g.group_id),
             name=f"Coordinated group {g.group_id}",
             description=describe_group(g),
             first_seen=first,
             last_seen=last,
-            confidence=max(0, min(100, round(g.score * 100))),
-            labels=sorted(g.signals) or None,
+            confidence=confidence,
+            labels=[*sorted(g.signals), f"confidence:{level}"],
             **stamp,
             **common,
         )
@@ -259,6 +276,20 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
                     **common,
                 )
             )
+        fimi_objs.extend(
+            fimi.group_objects(
+                g,
+                sid=lambda kind, *parts: _sid(kind, view, *parts),
+                campaign_id=campaign.id,
+                observed_id=observed.id if observed is not None else None,
+                ext_id=ext_id,
+                confidence=confidence,
+                first=fimi.stamp_text(first),
+                last=fimi.stamp_text(last),
+                stamp=dict_stamp,
+                common=dict_common,
+            )
+        )
         if g.evidence:
             lines = [
                 f"Evidence sample ({len(g.evidence)} of {g.n_evidence} posts):",
@@ -293,7 +324,21 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
                 **common,
             )
         )
-    content_ids = [o.id for o in objects if o.type not in ("marking-definition",)]
+    if fimi_objs:
+        objects.append(fimi.extension_definition(ext_id, identity.id, now_s, refs))
+        seen: set[str] = set()
+        for o in fimi_objs:  # a platform's identity is shared by the groups seen there
+            if o["id"] not in seen:
+                seen.add(o["id"])
+                objects.append(o)
+
+    def oid(o: Any) -> str:
+        return o["id"] if isinstance(o, dict) else o.id
+
+    def otype(o: Any) -> str:
+        return o["type"] if isinstance(o, dict) else o.type
+
+    content_ids = [oid(o) for o in objects if otype(o) not in ("marking-definition",)]
     grouping = v21.Grouping(
         id=_sid("grouping", view, "report"),
         name=f"vigie findings ({len(view.groups)} coordinated groups, {view.tlp.label})",
@@ -301,10 +346,21 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
         f"only, no attribution claimed. Form: {view.form.value}.{_red_line(view)}",
         context="suspicious-activity",
         object_refs=content_ids,
+        allow_custom=True,
         **stamp,
         **common,
     )
     objects.append(grouping)
+    objects.append(
+        fimi.report_object(
+            view,
+            report_id=_sid("report", view, "report"),
+            refs=[*content_ids, grouping.id],
+            stamp=dict_stamp,
+            common=dict_common,
+            now=now_s,
+        )
+    )
     bundle = v21.Bundle(
         id=_sid("bundle", view, "bundle"),
         objects=objects,

@@ -82,6 +82,17 @@ class ClientSession:
         return [self.elements[i] for i in self._client.GetIntersection(s, r)]
 
 
+def request_size(request_b64: str) -> int:
+    """How many elements a serialised request holds (read before any costly step)."""
+    psi = _psi()
+    req = psi.Request()
+    try:
+        req.ParseFromString(_unb64(request_b64))
+    except Exception as exc:  # protobuf DecodeError, binascii.Error
+        raise ValueError(f"the PSI request does not parse ({exc})") from None
+    return len(req.encrypted_elements)
+
+
 def server_answer(
     elements: list[str], request_b64: str, reveal: bool, max_client: int
 ) -> dict[str, str | int]:

@@ -32,6 +32,7 @@ from vigie.share.policy import (
     form_for_trust,
     hash_account,
     hash_value,
+    scrub_text,
 )
 from vigie.share.stix_export import VIGIE_HASH_PROPERTY
 from vigie.share.taxii.config import ApiRootConfig, CollectionConfig
@@ -75,6 +76,14 @@ def same_partner(user: str, caller: Caller) -> bool:
     caller's partner: versions of an object may only come from the partner that added it, so
     that one ally cannot overwrite (by a newer version) what another ally shared."""
     return split_user(user)[0].casefold() == caller.partner.key
+
+
+def audience_key(caller: Caller) -> str:
+    """How the caller is named in a TLP:RED object's audience (``partner/recipient``,
+    case-folded); a partner-wide credential matches no audience."""
+    if caller.recipient is None:
+        return ""
+    return f"{caller.partner.key}{RECIPIENT_SEP}{caller.recipient.casefold()}"
 
 
 def root_visible(caller: Caller, root: ApiRootConfig) -> bool:
@@ -254,7 +263,9 @@ class _Hasher:
             obj[HASHED_MARKER] = sorted({*obj.get(HASHED_MARKER, []), *hashed})
 
     def text(self, value: str) -> str:
-        """Free text with the object's clear values, then any other URL, replaced."""
+        """Free text with the object's clear values, then any other URL, ``@handle`` or
+        account-id-shaped number, replaced (``policy.scrub_text``: the same rule as file
+        exports)."""
         for clear in sorted(self.clear, key=len, reverse=True):
             value = re.sub(rf"(?<!\w){re.escape(clear)}(?!\w)", self.clear[clear], value)
 
@@ -263,7 +274,7 @@ class _Hasher:
             bare = found.rstrip(".,;:!?)]}")  # sentence punctuation is not part of the URL
             return f"sha256 {self.url(bare)}{found[len(bare) :]}"
 
-        return _URL_IN_TEXT.sub(url, value)
+        return scrub_text(_URL_IN_TEXT.sub(url, value))
 
     def scrub(self, node: Any, key: str = "") -> Any:
         """Apply ``text`` to every free-text string under ``node``."""

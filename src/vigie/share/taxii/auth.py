@@ -82,10 +82,10 @@ def parse_basic(header: str | None) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, UnicodeDecodeError, ValueError):  # ValueError: non-ASCII header
         return None
     user, sep, password = decoded.partition(":")
-    if not sep or not user:
+    if not sep or not user or len(user) > 200 or len(password) > 1024:
         return None
     return user, password
 

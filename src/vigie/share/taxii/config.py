@@ -104,6 +104,42 @@ class RateConfig(_Strict):
     burst: int = Field(50, ge=1)
 
 
+class GuardConfig(_Strict):
+    """Defences of the server itself (availability and authentication).
+
+    ``trusted_proxies``: addresses or networks of reverse proxies whose ``X-Forwarded-For``
+    is believed; from anyone else the header is ignored (a client could otherwise pick the
+    address the throttle and the audit log see). ``max_connections``: concurrent connections
+    served (more get 503). ``body_timeout_s``: the longest a request body may take to arrive
+    (slow-body attacks get 408). ``keep_alive_s``: idle keep-alive connections are closed
+    after this. ``lockout_*``: failed logins per (account, address) before back-off, its
+    first wait and its cap. ``address_failures_*``: a brake on failures per address for
+    pairs not recently successful (it never blocks an analyst who logged in recently).
+    """
+
+    trusted_proxies: list[str] = Field(default_factory=list)
+    max_connections: int = Field(200, ge=1)
+    body_timeout_s: float = Field(30.0, gt=0)
+    keep_alive_s: float = Field(5.0, gt=0)
+    lockout_threshold: int = Field(5, ge=1)
+    lockout_base_s: float = Field(2.0, gt=0)
+    lockout_max_s: float = Field(900.0, gt=0)
+    address_failures_per_second: float = Field(0.5, gt=0)
+    address_failures_burst: int = Field(30, ge=1)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for v in value:
+            try:
+                ipaddress.ip_network(v, strict=False)
+            except ValueError:
+                raise ValueError(f"{v!r} is not an IP address or network") from None
+        return value
+
+
 class CompareConfig(_Strict):
     """Private comparison: what we compare, whether we consent to reveal items, and limits."""
 
@@ -116,6 +152,9 @@ class CompareConfig(_Strict):
     min_bucket: int = Field(64, ge=1)
     per_hour: float = Field(6.0, gt=0)
     burst: int = Field(3, ge=1)
+    # elements compared per partner and period (each is one candidate probed)
+    budget_elements: int = Field(65_536, ge=1)
+    budget_period_h: float = Field(24.0, gt=0)
 
 
 class ServerConfig(_Strict):
@@ -131,10 +170,17 @@ class ServerConfig(_Strict):
     rate_limit: RateConfig = RateConfig()
     api_roots: list[ApiRootConfig] = Field(min_length=1)
     compare: CompareConfig = CompareConfig()
+    guard: GuardConfig = GuardConfig()
+    checkpoint_key: str | None = None
     base_dir: str = "."
 
     def partners_path(self) -> Path | None:
         return None if self.partners is None else _resolve(self.base_dir, self.partners)
+
+    def checkpoint_key_path(self) -> Path | None:
+        """The key file signing audit checkpoints (``vigie share audit checkpoint``)."""
+        key = self.checkpoint_key
+        return None if key is None else _resolve(self.base_dir, key)
 
     def compare_items_path(self) -> Path | None:
         items = self.compare.items

@@ -26,7 +26,7 @@ from vigie.share.partners import Partner, Sector
 from vigie.share.policy import Form
 from vigie.share.taxii.app import ServerState
 from vigie.share.taxii.config import collection_id
-from vigie.share.taxii.store import StoredIndex, StoredObject, stix_time, utcnow
+from vigie.share.taxii.store import Audience, StoredIndex, StoredObject, stix_time, utcnow
 from vigie.share.taxii.validate import object_tlp, object_version
 from vigie.share.tlp import TLP
 
@@ -45,15 +45,39 @@ class PublishReport:
     skipped_forms: dict[str, str] = field(default_factory=dict)  # form -> why
 
 
-def _reader(form: Form) -> Partner:
-    """A stand-in partner of the form's highest trust, used only to run the export."""
+def _reader(form: Form, recipients: tuple[str, ...] = ()) -> Partner:
+    """A stand-in partner of the form's highest trust, used only to run the export; for a
+    TLP:RED publication its ``red_recipients`` are the named people it is addressed to, so the
+    objects say who may read them."""
     return Partner(
         name=f"readers-{form.value}",
         sector=Sector.STATE,
         trust=_FORM_TRUST[form],
         max_tlp=TLP.RED,
-        red_recipients=(PUBLISH_RECIPIENT,),
+        red_recipients=recipients or (PUBLISH_RECIPIENT,),
     )
+
+
+def resolve_recipients(state: ServerState, names: list[str]) -> list[str]:
+    """The audience of a TLP:RED publication: each ``partner/recipient`` must be a named
+    TLP:RED recipient of a partner the policy lets read RED; returned case-folded (the form
+    ``access.audience_key`` gives a caller)."""
+    from vigie.share.taxii import access
+
+    out = []
+    for name in names:
+        caller = access.resolve_caller(state.registry, name.strip())
+        if caller is None or caller.recipient is None:
+            raise VigieError(
+                f"--to {name!r}: not a named TLP:RED recipient (write partner/recipient, as "
+                "listed in the partners registry's red_recipients)"
+            )
+        if not access.decision_for(caller, TLP.RED).allowed:
+            raise VigieError(
+                f"--to {name!r}: the policy does not let {caller.partner.name} read RED"
+            )
+        out.append(access.audience_key(caller))
+    return sorted(set(out))
 
 
 def find_collection(state: ServerState, name: str) -> tuple[str, str]:
@@ -82,18 +106,21 @@ def publish_findings(
     actor: str = "local:publish",
     now: datetime | None = None,
     validate: bool = True,
+    recipients: list[str] | None = None,
 ) -> PublishReport:
     """Export ``findings`` once per form and store the variants in ``collection``.
 
     Re-publishing creates new object versions (their ``modified`` is the export time, or
     ``now``); readers get the last version by default. The same ``now`` is idempotent.
     ``validate`` runs ``stix2-validator`` on each variant (slow to import; tests skip it,
-    the export's own tests cover it).
+    the export's own tests cover it). A TLP:RED publication must name its ``recipients``
+    (``partner/recipient``): only their own credentials read it, and its objects name them.
     """
     from vigie.share.stix_export import export_stix
 
     root, cid = find_collection(state, collection)
     coll = state.collections[(root, cid)]
+    audience = resolve_recipients(state, recipients or [])
     variants: dict[str, list[dict[str, Any]]] = {}
     level: TLP | None = None
     skipped: dict[str, str] = {}
@@ -102,8 +129,8 @@ def publish_findings(
             export = export_stix(
                 findings,
                 tlp=tlp,
-                partner=_reader(form),
-                recipient=PUBLISH_RECIPIENT,
+                partner=_reader(form, tuple(audience)),
+                recipient=None if audience else PUBLISH_RECIPIENT,
                 producer=state.registry.producer,
                 now=now,
                 validate=validate,
@@ -121,6 +148,11 @@ def publish_findings(
     if level is None:
         raise VigieError(
             "no form of these Findings may be published: " + "; ".join(skipped.values())
+        )
+    if level is TLP.RED and not audience:
+        raise VigieError(
+            "a TLP:RED publication must name its readers: give --to partner/recipient (one "
+            "per named person); every other credential will be refused it"
         )
     report = PublishReport(cid, level, skipped_forms=skipped)
 
@@ -152,20 +184,22 @@ def publish_findings(
                 report.duplicates += 1
                 continue
             index.add(obj, version, form)
-            sess.add(
-                StoredObject(
-                    collection_id=cid,
-                    stix_id=obj["id"],
-                    stix_type=obj["type"],
-                    spec_version=obj.get("spec_version", "2.1"),
-                    version=version,
-                    date_added=now,
-                    added_by=actor,
-                    marking=marking,
-                    form=form,
-                    body=json.dumps(obj, ensure_ascii=False, sort_keys=True),
-                )
+            row = StoredObject(
+                collection_id=cid,
+                stix_id=obj["id"],
+                stix_type=obj["type"],
+                spec_version=obj.get("spec_version", "2.1"),
+                version=version,
+                date_added=now,
+                added_by=actor,
+                marking=marking,
+                form=form,
+                body=json.dumps(obj, ensure_ascii=False, sort_keys=True),
             )
+            sess.add(row)
+            if marking == TLP.RED.key and audience:
+                sess.flush()  # the row id the audience points at
+                sess.add_all(Audience(obj_rowid=row.rowid, recipient=r) for r in audience)
             report.stored[form or "all"] = report.stored.get(form or "all", 0) + 1
             audit_rows.append((obj["id"], marking, form))
     state.audit.append_many(
@@ -176,7 +210,11 @@ def publish_findings(
                 object_id=oid,
                 collection=cid,
                 marking=marking,
-                detail={"form": form or "all", "findings": str(findings)},
+                detail={
+                    "form": form or "all",
+                    "findings": str(findings),
+                    **({"to": audience} if marking == TLP.RED.key and audience else {}),
+                },
             )
             for oid, marking, form in audit_rows
         ]

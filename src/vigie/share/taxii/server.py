@@ -8,26 +8,17 @@ TLS-terminating reverse proxy on the same host).
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import threading
 import time
 from pathlib import Path
 
 from vigie.errors import VigieError
+from vigie.share.netaddr import is_loopback
 from vigie.share.partners import Registry, load_partners
 from vigie.share.taxii.app import ServerState, build_state, create_app
 from vigie.share.taxii.config import ServerConfig
 from vigie.share.taxii.store import Store
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def state_from_config(
@@ -57,11 +48,17 @@ def serve(
             f"refusing to serve on {host} without TLS: passwords would cross the network in "
             "clear. Give --ssl-certfile/--ssl-keyfile, or --allow-plain-http behind a TLS proxy."
         )
+    guard = state.config.guard
     uvicorn.run(
         create_app(state),
         host=host,
         port=port,
         log_level=log_level,
+        # X-Forwarded-For is read by the app itself, and only from guard.trusted_proxies
+        # (uvicorn would believe it from 127.0.0.1, i.e. from anyone on this host)
+        proxy_headers=False,
+        limit_concurrency=guard.max_connections,
+        timeout_keep_alive=max(1, int(guard.keep_alive_s)),
         ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
         ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
         server_header=False,
@@ -89,7 +86,9 @@ class BackgroundServer:
             raise VigieError("BackgroundServer only binds loopback addresses")
         self.host = host
         self.port = port or free_port(host)
-        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            app, host=host, port=self.port, log_level="warning", proxy_headers=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -33,29 +33,13 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from vigie.errors import VigieError
+from vigie.share.db import Base, as_utc, stix_time, utcnow
 
-
-class Base(DeclarativeBase):
-    """Declarative base shared by the TAXII tables and the audit log."""
-
-
-def utcnow() -> datetime:
-    """Now, in UTC, truncated to microseconds (the TAXII timestamp resolution we keep)."""
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite returns naive datetimes: they were written as UTC, so say so."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def stix_time(value: datetime) -> str:
-    """A STIX/TAXII timestamp string with microseconds: ``2026-11-23T02:40:00.123456Z``."""
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+__all__ = ["Base", "as_utc", "stix_time", "utcnow"]  # re-exported: older imports keep working
 
 
 class Credential(Base):
@@ -92,6 +76,21 @@ class StoredObject(Base):
 
     def stix(self) -> dict[str, Any]:
         return json.loads(self.body)
+
+
+class Audience(Base):
+    """The named people a TLP:RED object was addressed to (``partner/recipient``, case-folded).
+
+    A RED object with audience rows is served only to those people's own credentials; one
+    without (a partner's RED object) goes to every named recipient the policy allows.
+    """
+
+    __tablename__ = "taxii_audience"
+
+    obj_rowid: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    )
+    recipient: Mapped[str] = mapped_column(String(400), primary_key=True)
 
 
 class StatusRecord(Base):

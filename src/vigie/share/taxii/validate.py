@@ -103,6 +103,46 @@ def validate_objects(objects: list[Any]) -> list[str]:
     return problems
 
 
+MAX_JSON_DEPTH = 64
+"""Deepest nesting accepted in a request body: STIX objects need a handful of levels; a
+200,000-deep body is an attack on the parser (it was a 500)."""
+
+
+def _too_deep(node: Any, limit: int) -> bool:
+    stack = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def load_json_body(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse a request body, raising ``TaxiiError`` 400 (never a 500) for text that is not
+    JSON, or nested deeper than ``max_depth``."""
+    import json
+
+    from vigie.share.taxii.media import TaxiiError
+
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise TaxiiError(
+            400, "Bad Request", f"body is nested too deeply (at most {max_depth} levels)"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TaxiiError(400, "Bad Request", f"body is not valid JSON ({exc})") from None
+    if _too_deep(data, max_depth):
+        raise TaxiiError(
+            400, "Bad Request", f"body is nested too deeply (at most {max_depth} levels)"
+        )
+    return data
+
+
 def normalise_timestamp(value: str) -> str:
     """A STIX timestamp in one fixed form (microseconds, ``Z``), so that string order is time
     order and ``2026-01-01T00:00:00Z`` equals ``2026-01-01T00:00:00.000Z``. Raises
