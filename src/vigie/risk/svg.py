@@ -120,7 +120,9 @@ def radar(study: Study, results: Results, lang: str, residual: bool = False) -> 
                 fill="#555",
             )
         )
-    cats = list(scales.STAKEHOLDER_CATEGORY)
+    # the guide's three sectors always; any other category the study uses gets its own
+    cats = ["client", "partner", "supplier"]
+    cats += [c for c in dict.fromkeys(s.category for s in study.stakeholders) if c not in cats]
     for k, cat in enumerate(cats):
         a = -math.pi / 2 + k * 2 * math.pi / len(cats)
         out.append(
@@ -140,11 +142,15 @@ def radar(study: Study, results: Results, lang: str, residual: bool = False) -> 
                 cy + (r_max + 14) * math.sin(mid) + 4,
                 scales.label(scales.STAKEHOLDER_CATEGORY, cat, lang),
                 11,
-                fill=CATEGORY_COLOUR[cat],
+                fill=CATEGORY_COLOUR.get(cat, "#555"),
                 font_weight="bold",
             )
         )
-        members = [s for s in study.stakeholders if s.category == cat]
+        members = [
+            s
+            for s in study.stakeholders
+            if s.category == cat and results.stakeholders[s.id].threat.value is not None
+        ]  # unrated stakeholders have no place on the map
         for i, s in enumerate(members):
             res = results.stakeholders[s.id]
             v = res.residual_threat if residual else res.threat
@@ -158,7 +164,7 @@ def radar(study: Study, results: Results, lang: str, residual: bool = False) -> 
                     cx=x,
                     cy=y,
                     r=6,
-                    fill=CATEGORY_COLOUR[cat],
+                    fill=CATEGORY_COLOUR.get(cat, "#555"),
                     stroke="#fff",
                 )
             )
