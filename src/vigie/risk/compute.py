@@ -337,6 +337,10 @@ class Results:
     """The risk grid used (likelihood -> one level per severity)."""
     severities: tuple[str, ...] = scales.SEVERITIES
     likelihoods: tuple[str, ...] = scales.LIKELIHOODS
+    labels: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {**scales.SEVERITY, **scales.LIKELIHOOD}
+    )
+    """Labels of the severity and likelihood codes (the study's own scales where given)."""
     pairs: dict[str, PairResult] = field(default_factory=dict)
     stakeholders: dict[str, StakeholderResult] = field(default_factory=dict)
     strategic: dict[str, StrategicResult] = field(default_factory=dict)
@@ -380,10 +384,17 @@ def risk_grid(study: Study) -> dict[str, Any]:
 
 def compute(study: Study) -> Results:
     """Compute every derived value of a (checked) study."""
+    own = study.settings.scales
     res = Results(
         grid=risk_grid(study),
         severities=severity_codes(study),
         likelihoods=likelihood_codes(study),
+        labels={
+            **scales.SEVERITY,
+            **scales.LIKELIHOOD,
+            **{k: {"fr": v.fr, "en": v.en} for k, v in (own.severity or {}).items()},
+            **{k: {"fr": v.fr, "en": v.en} for k, v in (own.likelihood or {}).items()},
+        },
     )
     zones = study.settings.threat_zones.model_dump()
     thresholds = relevance_thresholds(study)
