@@ -265,9 +265,7 @@ def technique_problem(tid: Any) -> str | None:
         return None
     if tid.startswith("T0"):
         return f"{tid!r} is not in the DISARM catalogue (nor an ATT&CK for ICS id T08xx)"
-    return (
-        f"{tid!r} is neither a DISARM (T0xxx) nor an ATT&CK (T1xxx, ICS T08xx) technique id"
-    )
+    return f"{tid!r} is neither a DISARM (T0xxx) nor an ATT&CK (T1xxx, ICS T08xx) technique id"
 
 
 def _codes(data: dict[str, Any], kind: str) -> set[str]:
