@@ -28,11 +28,16 @@ def _load(study: Path):
 
 @app.command("new")
 def new(
-    template: str = typer.Option(..., "--template", "-t", help="election-fr or election-en."),
+    template: str = typer.Option(
+        ...,
+        "--template",
+        "-t",
+        help="election-fr, election-en or guide-example (the EBIOS RM guide's example, rebuilt).",
+    ),
     out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="File to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Start a study from a template (a complete, realistic presidential-campaign study)."""
+    """Start a study from a template (a presidential campaign, or the guide's worked example)."""
     from vigie.risk.templates import write_template
 
     path = write_template(template, out, overwrite=force)

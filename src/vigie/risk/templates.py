@@ -16,6 +16,7 @@ from vigie.errors import VigieError
 TEMPLATES: dict[str, str] = {
     "election-fr": "election-fr.yaml",
     "election-en": "election-en.yaml",
+    "guide-example": "guide-example.yaml",
 }
 """Template name -> file under ``vigie/risk/templates``."""
 
