@@ -85,3 +85,17 @@ def test_cli_new_writes_the_guide_example(tmp_path) -> None:
     assert "RECONSTITUÉ" in out.read_text(encoding="utf-8")
     write_template("guide-example", tmp_path / "etude.json")
     assert run_cli(["risk", "check", str(tmp_path / "etude.json")]) == 0
+
+
+def test_report_shows_the_new_format_elements() -> None:
+    from vigie.risk.report_html import render
+
+    study, _ = _study()
+    html = render(study, compute(study))
+    assert "Fiche de risque résiduel — R1" in html  # the residual-risk sheet
+    assert "En attente de décision — Directeur général" in html  # its acceptance block
+    assert "RSSI, Direction des ressources humaines" in html  # several owners
+    assert "6 mois" in html and "En cours" in html  # deadline in months, status
+    assert "SS1/P1" in html  # ecosystem measure tied to an attack path
+    assert "T0836 (ATT&amp;CK for ICS)" in html
+    assert "Régulateur" in html and "None" not in html  # unrated stakeholder of a new category

@@ -89,6 +89,11 @@ STAKEHOLDER_CATEGORY: dict[str, dict[str, str]] = {
     "platform": {"fr": "Plateforme", "en": "Platform"},
     "other": {"fr": "Autre", "en": "Other"},
 }
+ACCEPTANCE: dict[str, dict[str, str]] = {
+    "accepted": {"fr": "Accepté", "en": "Accepted"},
+    "refused": {"fr": "Refusé", "en": "Refused"},
+    "pending": {"fr": "En attente de décision", "en": "Decision pending"},
+}
 MEASURE_STATUS: dict[str, dict[str, str]] = {
     "planned": {"fr": "Prévue", "en": "Planned"},
     "in_progress": {"fr": "En cours", "en": "In progress"},
