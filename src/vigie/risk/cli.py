@@ -71,6 +71,28 @@ def compute_cmd(
         print_results(s, res)
 
 
+@app.command("diff")
+def diff_cmd(
+    old: Path = typer.Argument(..., help="Earlier version of the study."),
+    new: Path = typer.Argument(..., help="Later version of the study."),
+    as_json: bool = typer.Option(False, "--json", help="Print the changes as JSON."),
+) -> None:
+    """What changed between two versions: ids added/removed, computed values that moved."""
+    import json
+
+    from vigie.risk.diff import as_dicts, diff
+
+    a, _ = _load(old)
+    b, _ = _load(new)
+    changes = diff(a, b)
+    if as_json:
+        typer.echo(json.dumps(as_dicts(changes), ensure_ascii=False, default=str, indent=2))
+        return
+    for c in changes:
+        typer.echo(c.line())
+    typer.echo(f"{len(changes)} change(s) from {old} to {new}")
+
+
 @app.command("report")
 def report(
     study: Path = STUDY_ARG,
