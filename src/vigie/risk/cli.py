@@ -32,12 +32,16 @@ def new(
         ...,
         "--template",
         "-t",
-        help="election-fr, election-en or guide-example (the EBIOS RM guide's example, rebuilt).",
+        help=(
+            "election-fr, election-en (a campaign), agency-en (a national agency protecting an "
+            "election), platform-en (a platform's election-integrity team), guide-example "
+            "(the EBIOS RM guide's example, rebuilt)."
+        ),
     ),
     out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="File to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Start a study from a template (a presidential campaign, or the guide's worked example)."""
+    """Start a study from a template (a campaign, an agency, a platform, the guide's example)."""
     from vigie.risk.templates import write_template
 
     path = write_template(template, out, overwrite=force)
