@@ -146,6 +146,8 @@ DEFAULT_RELEVANCE_RULE = "grid"
 # The guide's relevance grid (EBIOS RM, workshop 2 "évaluer les couples SR/OV", and the
 # "fiches méthodes" supplement): rows = motivation 1..4, columns = resources 1..4, value =
 # relevance 1..4 (P1..P4). Same cells in CISO Assistant's EBIOS RM module (RoTo pertinence).
+# (Workshop 2 begins on p. 31 of the guide's English edition v1.0, per its table of contents;
+# the grid's own page was not verifiable here: see docs/risk.md.)
 # Activity is recorded and shown but, as in the guide's grid, does not move the level.
 # Check by hand: motivation 3, resources 3 -> 3 (P3, "pertinent"), not "moyennement".
 DEFAULT_RELEVANCE_GRID: tuple[tuple[int, int, int, int], ...] = (
