@@ -62,8 +62,12 @@ def test_relevance_sum_and_product_rules() -> None:
     assert relevance_level(7, (6, 9)) == "P2"
     assert relevance_level(9, (6, 9)) == "P2"
     assert relevance_level(10, (6, 9)) == "P3"
-    # in a study: default sum (6, 9) -> 9 is P2; product (8, 27) -> 24 is P2; custom -> P3
-    assert compute(_study(study_data())).pairs["RP1"].relevance.value == "P2"
+    # in a study the default is now the guide's motivation x resources grid: (4, 3) -> P4
+    # (it was P2 under vigie's earlier default sum rule, which the guide's grid proves wrong)
+    assert compute(_study(study_data())).pairs["RP1"].relevance.value == "P4"
+    # sum (6, 9) -> 9 is P2; product (8, 27) -> 24 is P2; custom -> P3
+    data = study_data(settings={"relevance": {"rule": "sum"}})
+    assert compute(_study(data)).pairs["RP1"].relevance.value == "P2"
     data = study_data(settings={"relevance": {"rule": "product"}})
     assert compute(_study(data)).pairs["RP1"].score == 24
     data = study_data(settings={"relevance": {"rule": "sum", "thresholds": [5, 8]}})
@@ -102,19 +106,22 @@ def test_standard_min_along_a_mode_max_over_modes() -> None:
 
 
 def test_advanced_uses_success_times_difficulty_table() -> None:
+    # cells of the guide's grid (scales.DEFAULT_ADVANCED_TABLE)
     assert action_index(4, 0) == 4
     assert action_index(3, 2) == 3
     assert action_index(3, 4) == 1
     assert action_index(0, 0) == 1
+    assert action_index(0, 4) == 0  # V0, "invraisemblable"
     acts = _actions(
         [
             {"id": "A", "success": 4, "difficulty": 0},  # 4
             {"id": "B", "success": 3, "difficulty": 3},  # 2
-            {"id": "C", "after": ["A"], "success": 2, "difficulty": 1},  # 2
+            {"id": "C", "after": ["A"], "success": 2, "difficulty": 1},  # 3 (was 2: see scales)
             {"id": "D", "after": ["B", "C"], "success": 4, "difficulty": 1},  # 4
         ]
     )
-    assert likelihood_advanced(acts)[0] == "V2"
+    # easiest mode A-C-D: min(4, 3, 4) = 3. vigie's earlier table gave C a 2, hence V2.
+    assert likelihood_advanced(acts)[0] == "V3"
     table = [[4] * 5 for _ in range(5)]
     assert likelihood_advanced(acts, table)[0] == "V4"
 

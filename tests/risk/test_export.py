@@ -35,5 +35,5 @@ def test_xlsx_export(tmp_path: Path) -> None:
     cov = list(wb["Coverage"].iter_rows(values_only=True))
     assert cov[0][:5] == ("feared event", "severity", "SS1", "SS2", "SS3")
     assert cov[1][:5] == ("FE1", "G3", "x", "x", None)  # FE1 reached by SS1 and SS2
-    n_actions = sum(len(o["actions"]) for o in data["operational_scenarios"])
+    n_actions = sum(len(o.get("actions", [])) for o in data["operational_scenarios"])
     assert wb["Operational actions"].max_row == n_actions + 1

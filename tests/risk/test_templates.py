@@ -15,6 +15,8 @@ from vigie.risk.templates import TEMPLATES, template_text, write_template
 
 from .helpers import run_cli
 
+ELECTION = sorted(t for t in TEMPLATES if t.startswith("election"))
+
 
 def _load(name: str):
     data = yaml.safe_load(template_text(name))
@@ -23,14 +25,14 @@ def _load(name: str):
     return data, study, rep
 
 
-@pytest.mark.parametrize("name", sorted(TEMPLATES))
+@pytest.mark.parametrize("name", ELECTION)
 def test_template_checks_clean(name: str) -> None:
     _, study, rep = _load(name)
     assert rep.errors == [] and rep.warnings == []
     assert study.study.lang == name.rsplit("-", 1)[1]
 
 
-@pytest.mark.parametrize("name", sorted(TEMPLATES))
+@pytest.mark.parametrize("name", ELECTION)
 def test_template_techniques_exist(name: str) -> None:
     _, study, _ = _load(name)
     ids = [a.technique for o in study.operational_scenarios for a in o.actions]
@@ -40,10 +42,10 @@ def test_template_techniques_exist(name: str) -> None:
         assert disarm.is_technique(t) or ATTACK_ID.match(t), t
 
 
-@pytest.mark.parametrize("name", sorted(TEMPLATES))
+@pytest.mark.parametrize("name", ELECTION)
 def test_template_is_a_complete_election_study(name: str) -> None:
     _, study, _ = _load(name)
-    assert len(study.strategic_scenarios) == 3
+    assert len(study.strategic_scenarios) >= 3
     methods = {o.method for o in study.operational_scenarios}
     assert methods == {"express", "standard", "advanced"}
     assert {s.category for s in study.stakeholders} == {"client", "partner", "supplier"}
@@ -93,3 +95,20 @@ def test_cli_new_writes_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None
     assert "OK" in capsys.readouterr().out
     with pytest.raises(VigieError, match="unknown template"):
         write_template("election-de", tmp_path / "x.yaml")
+
+
+@pytest.mark.parametrize("name", ELECTION)
+def test_campaign_template_covers_the_threats_campaigns_meet(name: str) -> None:
+    """DDoS on the site and donations, typosquatted clones, doxxing of volunteers, SIM swap
+    and foreign financing each have a scenario, a risk and at least one measure."""
+    _, study, _ = _load(name)
+    techniques = {a.technique for o in study.operational_scenarios for a in o.actions}
+    assert {"T1499.002", "T1583.001", "T0048.004", "T1451"} <= techniques
+    risked = {r.operational_scenario: r for r in study.risks}
+    by_pair = {ss.pair: ss for ss in study.strategic_scenarios}
+    for pair in ("RP7", "RP8", "RP9", "RP10"):  # financing, DDoS, clones, doxxing
+        ss = by_pair[pair]
+        ops = [o.id for o in study.operational_scenarios if o.strategic_scenario == ss.id]
+        assert ops and all(risked[o].measures for o in ops), pair
+    res = compute(study)
+    assert res.risks["R9"].severity == "G4"  # foreign financing reaches the G4 feared event

@@ -30,7 +30,9 @@ from vigie.risk import scales
 from vigie.risk.model import FORCEABLE, SCHEMA_VERSION, Study
 
 ATTACK_ID = re.compile(r"^T1\d{3}(\.\d{3})?$")
-"""MITRE ATT&CK (enterprise) technique ids: T1xxx or T1xxx.yyy. DISARM ids are T0xxx."""
+"""MITRE ATT&CK Enterprise and Mobile technique ids: T1xxx or T1xxx.yyy. DISARM ids are T0xxx."""
+ATTACK_ICS_ID = re.compile(r"^T08\d{2}$")
+"""MITRE ATT&CK for ICS technique ids: T0800..T0899 (DISARM's T0xxx stop well below T0800)."""
 
 
 class StudyError(VigieError):
@@ -259,14 +261,28 @@ def technique_problem(tid: Any) -> str | None:
         return f"{tid!r} is not a technique id"
     if disarm.is_technique(tid):
         return None
-    if ATTACK_ID.match(tid):
+    if ATTACK_ID.match(tid) or ATTACK_ICS_ID.match(tid):
         return None
     if tid.startswith("T0"):
-        return f"{tid!r} is not in the DISARM catalogue"
-    return f"{tid!r} is neither a DISARM (T0xxx) nor an ATT&CK (T1xxx) technique id"
+        return f"{tid!r} is not in the DISARM catalogue (nor an ATT&CK for ICS id T08xx)"
+    return f"{tid!r} is neither a DISARM (T0xxx) nor an ATT&CK (T1xxx, ICS T08xx) technique id"
 
 
-def _check_forced(rep: Report, section: str, i: int, x: dict[str, Any]) -> None:
+def _codes(data: dict[str, Any], kind: str) -> set[str]:
+    """The severity (``G``) or likelihood (``V``) codes the study may use."""
+    s = data.get("settings")
+    sc = s.get("scales") if isinstance(s, dict) else None
+    own = sc.get(kind) if isinstance(sc, dict) else None
+    if isinstance(own, dict) and own:
+        return {str(k) for k in own}
+    if kind == "severity":
+        return set(scales.SEVERITIES)
+    return {"V0", *scales.LIKELIHOODS}
+
+
+def _check_forced(
+    rep: Report, section: str, i: int, x: dict[str, Any], data: dict[str, Any] | None = None
+) -> None:
     forced = x.get("forced")
     if forced is None:
         return
@@ -287,9 +303,9 @@ def _check_forced(rep: Report, section: str, i: int, x: dict[str, Any]) -> None:
         elif name in ("threat", "residual_threat"):
             ok = isinstance(v, int | float) and not isinstance(v, bool) and v > 0
         elif name == "severity":
-            ok = v in scales.SEVERITY
+            ok = v in _codes(data or {}, "severity")
         elif name == "likelihood":
-            ok = v in scales.LIKELIHOOD
+            ok = v in _codes(data or {}, "likelihood") | {"V0"}
         elif name in ("level", "residual_level"):
             ok = v in scales.RISK_LEVEL
         if not ok:
@@ -314,20 +330,58 @@ def _check_settings(data: dict[str, Any], rep: Report) -> None:
         numeric = isinstance(t, list) and len(t) == 2
         if numeric and all(isinstance(v, int | float) for v in t) and not t[0] < t[1]:
             rep.errors.append("settings.relevance.thresholds: the first must be below the second")
-    adv = s.get("advanced")
-    if isinstance(adv, dict) and adv.get("table") is not None:
-        t = adv["table"]
-        ok = (
-            isinstance(t, list)
-            and len(t) == 5
-            and all(isinstance(row, list) and len(row) == 5 for row in t)
-            and all(isinstance(v, int) and 1 <= v <= 4 for row in t for v in row)
-        )
-        if not ok:
+        g = r.get("grid")
+        if g is not None and not _grid_ok(g, 4, 4, 1, 4):
             rep.errors.append(
-                "settings.advanced.table: must be 5 rows (success 0..4) of 5 values "
-                "(difficulty 0..4), each 1..4"
+                "settings.relevance.grid: must be 4 rows (motivation 1..4) of 4 values "
+                "(resources 1..4), each 1..4"
             )
+        if g is not None and r.get("rule", "grid") != "grid":
+            rep.errors.append("settings.relevance.grid: is only used with rule 'grid'")
+    adv = s.get("advanced")
+    if (
+        isinstance(adv, dict)
+        and adv.get("table") is not None
+        and not _grid_ok(adv["table"], 5, 5, 0, 4)
+    ):
+        rep.errors.append(
+            "settings.advanced.table: must be 5 rows (success 0..4) of 5 values "
+            "(difficulty 0..4), each 0..4 (0 = V0, implausible)"
+        )
+    sc = s.get("scales")
+    if isinstance(sc, dict):
+        for kind, letter, lo in (("severity", "G", 1), ("likelihood", "V", 0)):
+            own = sc.get(kind)
+            if not isinstance(own, dict) or not own:
+                continue
+            bad = [k for k in own if not re.fullmatch(letter + r"[0-5]", str(k))]
+            if bad:
+                rep.errors.append(
+                    f"settings.scales.{kind}.{bad[0]}: codes are {letter}{lo}, {letter}{lo + 1} …"
+                )
+                continue
+            nums = sorted(int(str(k)[1:]) for k in own)
+            first = 0 if (kind == "likelihood" and nums[0] == 0) else 1
+            if nums != list(range(first, first + len(nums))) or nums[0] < lo:
+                rep.errors.append(
+                    f"settings.scales.{kind}: levels must follow each other from "
+                    f"{letter}{max(lo, first)} (got {', '.join(letter + str(n) for n in nums)})"
+                )
+    grid = s.get("risk_grid")
+    if isinstance(grid, dict):
+        sev = sorted(_codes(data, "severity"))
+        liks = sorted(_codes(data, "likelihood") - {"V0"})
+        for lik in liks:
+            if lik not in grid:
+                rep.errors.append(f"settings.risk_grid: row {lik} is missing")
+        for lik, row in grid.items():
+            if lik not in _codes(data, "likelihood"):
+                rep.errors.append(f"settings.risk_grid.{lik}: not a likelihood level of the study")
+            elif isinstance(row, list) and len(row) != len(sev):
+                rep.errors.append(
+                    f"settings.risk_grid.{lik}: needs {len(sev)} levels, one per severity "
+                    f"({', '.join(sev)}); got {len(row)}"
+                )
     std = s.get("standard")
     if isinstance(std, dict) and isinstance(std.get("success_to_likelihood"), dict):
         keys = {int(k) for k in std["success_to_likelihood"] if str(k).isdigit()}
@@ -337,11 +391,29 @@ def _check_settings(data: dict[str, Any], rep: Report) -> None:
             )
 
 
+def _grid_ok(t: Any, rows: int, cols: int, lo: int, hi: int) -> bool:
+    return (
+        isinstance(t, list)
+        and len(t) == rows
+        and all(isinstance(row, list) and len(row) == cols for row in t)
+        and all(
+            isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+            for row in t
+            for v in row
+        )
+    )
+
+
 def _check_actions(rep: Report, i: int, os_: dict[str, Any]) -> None:
     method = os_.get("method")
     base = f"operational_scenarios[{i}]"
     if method == "express" and os_.get("likelihood") is None:
         rep.errors.append(f"{base}.likelihood: is required with the express method")
+    if method in ("standard", "advanced") and not _list(os_.get("actions")):
+        rep.errors.append(
+            f"{base}.actions: the {method} method needs at least one action "
+            "(only an express scenario may have none)"
+        )
     acts = [(j, a) for j, a in enumerate(_list(os_.get("actions"))) if isinstance(a, dict)]
     ids: dict[str, int] = {}
     for j, a in acts:
@@ -350,7 +422,12 @@ def _check_actions(rep: Report, i: int, os_: dict[str, Any]) -> None:
             if aid in ids:
                 rep.errors.append(f"{base}.actions[{j}].id: {aid!r} is already used")
             ids.setdefault(aid, j)
-        prob = technique_problem(a.get("technique")) if "technique" in a else None
+        if a.get("join") == "and" and len(_list(a.get("after"))) < 2:
+            rep.errors.append(
+                f"{base}.actions[{j}].join: 'and' needs at least two actions under 'after'"
+            )
+        tid = a.get("technique")
+        prob = technique_problem(tid) if tid is not None else None
         if prob:
             rep.errors.append(f"{base}.actions[{j}].technique: {prob}")
         if method in ("standard", "advanced") and a.get("success") is None:
@@ -418,7 +495,15 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
             bvs,
             "business value",
         )
+    sev_codes = _codes(data, "severity")
+    lik_codes = _codes(data, "likelihood") | {"V0"}
     for i, x in _items(data, "feared_events"):
+        sev = x.get("severity")
+        if isinstance(sev, str) and sev not in sev_codes and sev in ("G1", "G2", "G3", "G4", "G5"):
+            rep.errors.append(
+                f"feared_events[{i}].severity: {sev!r} is not a level of the study's severity "
+                f"scale ({', '.join(sorted(sev_codes))}; declare it under settings.scales)"
+            )
         if isinstance(x.get("business_values"), list):
             _refs(
                 rep,
@@ -441,7 +526,17 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
         if x.get("retained") is True and isinstance(x.get("id"), str):
             retained.add(x["id"])
         _check_forced(rep, "risk_pairs", i, x)
+    ratings = ("dependency", "penetration", "maturity", "trust")
     for i, x in _items(data, "stakeholders"):
+        given = [r for r in ratings if x.get(r) is not None]
+        if given and len(given) < 4:
+            missing = [r for r in ratings if r not in given]
+            rep.errors.append(
+                f"stakeholders[{i}].{missing[0]}: rate all four of {', '.join(ratings)} "
+                "or none (an unrated stakeholder is listed without a threat level)"
+            )
+        if not given and x.get("residual"):
+            rep.errors.append(f"stakeholders[{i}].residual: the stakeholder has no initial ratings")
         _check_forced(rep, "stakeholders", i, x)
     ss_paths: dict[str, set[str]] = {}
     ss_with_pair: set[str] = set()
@@ -482,7 +577,7 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
                 )
         if isinstance(x.get("id"), str):
             ss_paths[x["id"]] = seen_paths
-        _check_forced(rep, "strategic_scenarios", i, x)
+        _check_forced(rep, "strategic_scenarios", i, x, data)
     detailed: set[str] = set()
     for i, x in _items(data, "operational_scenarios"):
         ss = x.get("strategic_scenario")
@@ -501,10 +596,31 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
                 f"attack path of {ss}",
             )
         _check_actions(rep, i, x)
-        _check_forced(rep, "operational_scenarios", i, x)
+        lik = x.get("likelihood")
+        if isinstance(lik, str) and lik.startswith("V") and lik not in lik_codes:
+            rep.errors.append(
+                f"operational_scenarios[{i}].likelihood: {lik!r} is not a level of the study's "
+                "likelihood scale"
+            )
+        _check_forced(rep, "operational_scenarios", i, x, data)
     for i, x in _items(data, "measures"):
         if isinstance(x.get("stakeholders"), list):
             _refs(rep, f"measures[{i}].stakeholders", x["stakeholders"], shs, "stakeholder")
+        if not x.get("owner") and not x.get("owners"):
+            rep.errors.append(f"measures[{i}].owner: is required (or list several under owners)")
+        if x.get("deadline") is not None and x.get("deadline_months") is not None:
+            rep.errors.append(
+                f"measures[{i}].deadline_months: give a deadline as a date or in months, not both"
+            )
+        for j, ref in enumerate(_list(x.get("attack_paths"))):
+            if not isinstance(ref, dict):
+                continue
+            sc, pa = _s(ref.get("scenario")), _s(ref.get("path"))
+            where = f"measures[{i}].attack_paths[{j}]"
+            if sc is not None and sc not in sss:
+                rep.errors.append(f"{where}.scenario: unknown strategic scenario {sc!r}")
+            elif sc is not None and pa is not None and pa not in ss_paths.get(sc, set()):
+                rep.errors.append(f"{where}.path: unknown attack path {pa!r} of {sc}")
     risked: set[str] = set()
     for i, x in _items(data, "risks"):
         if "operational_scenario" in x:
@@ -519,9 +635,17 @@ def _semantic(data: dict[str, Any], rep: Report) -> None:
                 risked.add(x["operational_scenario"])
         if isinstance(x.get("measures"), list):
             _refs(rep, f"risks[{i}].measures", x["measures"], measures, "measure")
+        res_ = x.get("residual")
+        if isinstance(res_, dict):
+            rs = res_.get("severity")
+            if isinstance(rs, str) and rs in ("G1", "G2", "G3", "G4", "G5") and rs not in sev_codes:
+                rep.errors.append(
+                    f"risks[{i}].residual.severity: {rs!r} is not a level of the study's "
+                    "severity scale"
+                )
         if x.get("strategy") == "reduce" and not x.get("measures"):
             rep.warnings.append(f"risks[{i}].measures: strategy 'reduce' without any measure")
-        _check_forced(rep, "risks", i, x)
+        _check_forced(rep, "risks", i, x, data)
 
     # warnings: residual ecosystem ratings that no measure justifies
     measured = {

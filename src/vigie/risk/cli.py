@@ -28,11 +28,20 @@ def _load(study: Path):
 
 @app.command("new")
 def new(
-    template: str = typer.Option(..., "--template", "-t", help="election-fr or election-en."),
+    template: str = typer.Option(
+        ...,
+        "--template",
+        "-t",
+        help=(
+            "election-fr, election-en (a campaign), agency-en (a national agency protecting an "
+            "election), platform-en (a platform's election-integrity team), guide-example "
+            "(the EBIOS RM guide's example, rebuilt)."
+        ),
+    ),
     out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="File to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Start a study from a template (a complete, realistic presidential-campaign study)."""
+    """Start a study from a template (a campaign, an agency, a platform, the guide's example)."""
     from vigie.risk.templates import write_template
 
     path = write_template(template, out, overwrite=force)
@@ -64,6 +73,28 @@ def compute_cmd(
         typer.echo(results_json(res))
     else:
         print_results(s, res)
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Path = typer.Argument(..., help="Earlier version of the study."),
+    new: Path = typer.Argument(..., help="Later version of the study."),
+    as_json: bool = typer.Option(False, "--json", help="Print the changes as JSON."),
+) -> None:
+    """What changed between two versions: ids added/removed, computed values that moved."""
+    import json
+
+    from vigie.risk.diff import as_dicts, diff
+
+    a, _ = _load(old)
+    b, _ = _load(new)
+    changes = diff(a, b)
+    if as_json:
+        typer.echo(json.dumps(as_dicts(changes), ensure_ascii=False, default=str, indent=2))
+        return
+    for c in changes:
+        typer.echo(c.line())
+    typer.echo(f"{len(changes)} change(s) from {old} to {new}")
 
 
 @app.command("report")

@@ -22,8 +22,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0"
 """Version of the study file format (``schema_version`` in the file)."""
 
-SeverityCode = Literal["G1", "G2", "G3", "G4"]
-LikelihoodCode = Literal["V1", "V2", "V3", "V4"]
+SeverityCode = Literal["G1", "G2", "G3", "G4", "G5"]
+"""G5 is allowed only when the study's ``settings.scales.severity`` declares it."""
+LikelihoodCode = Literal["V0", "V1", "V2", "V3", "V4"]
+"""V0 ("invraisemblable") is the guide's 0 cell of the advanced grid; V1..V4 as the guide."""
 Phase = Literal["know", "enter", "find", "exploit"]
 Tlp = Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"]
 
@@ -99,7 +101,11 @@ class Zones(Strict):
 
 
 class RelevanceSettings(Strict):
-    rule: Literal["sum", "product"] = "sum"
+    rule: Literal["grid", "sum", "product"] = "grid"
+    """``grid``: the guide's motivation x resources grid (default); ``sum``/``product``:
+    vigie's earlier score rules with two thresholds."""
+    grid: list[list[int]] | None = None
+    """4 rows (motivation 1..4) x 4 columns (resources 1..4) of relevance levels 1..4."""
     thresholds: tuple[float, float] | None = None
     """Upper bounds of P1 and P2 (a score above the second is P3); default per rule."""
 
@@ -110,7 +116,22 @@ class StandardSettings(Strict):
 
 class AdvancedSettings(Strict):
     table: list[list[int]] | None = None
-    """5 rows (success 0..4) × 5 columns (difficulty 0..4) of V indices 1..4."""
+    """5 rows (success 0..4) × 5 columns (difficulty 0..4) of V indices 0..4 (0 = V0)."""
+
+
+class ScaleLevel(Strict):
+    """One level of a study's own scale: its labels (and what it means, for the report)."""
+
+    fr: Text
+    en: Text
+    description: str | None = None
+
+
+class ScaleSettings(Strict):
+    """A study's own severity / likelihood scales (codes G1..G5, V0..V4). Omitted: the guide's."""
+
+    severity: dict[str, ScaleLevel] | None = None
+    likelihood: dict[str, ScaleLevel] | None = None
 
 
 class Settings(Strict):
@@ -118,6 +139,9 @@ class Settings(Strict):
     relevance: RelevanceSettings = RelevanceSettings()
     standard: StandardSettings = StandardSettings()
     advanced: AdvancedSettings = AdvancedSettings()
+    scales: ScaleSettings = ScaleSettings()
+    risk_grid: dict[str, list[Literal["low", "moderate", "high"]]] | None = None
+    """Rows = likelihood codes, one level per severity of the scale; default: the guide's."""
 
 
 class Note(Strict):
@@ -155,7 +179,8 @@ class SupportingAsset(Strict):
 class FearedEvent(Strict):
     id: Id
     name: Text
-    business_values: list[str] = Field(min_length=1)
+    business_values: list[str] = []
+    """May be empty: the guide lets a feared event stand for the whole object studied."""
     impacts: list[str] = []
     severity: SeverityCode
 
@@ -207,21 +232,31 @@ class ResidualRatings(Strict):
 
 
 class Stakeholder(Strict):
+    """An ecosystem stakeholder. The four ratings go together: all given (the threat level is
+    computed) or none (listed, not rated: the guide rates only the critical ones)."""
+
     id: Id
     name: Text
-    category: Literal["client", "partner", "supplier"]
+    category: Id
+    """client, partner, supplier (the guide's), or any other: regulator, authority, media …"""
+    critical: bool = False
+    """The guide's "partie prenante critique": kept for the strategic scenarios."""
     description: str | None = None
-    dependency: Rating
-    penetration: Rating
-    maturity: Rating
-    trust: Rating
+    dependency: Rating | None = None
+    penetration: Rating | None = None
+    maturity: Rating | None = None
+    trust: Rating | None = None
     residual: ResidualRatings | None = None
     forced: ForcedMap = {}
+
+    @property
+    def rated(self) -> bool:
+        return None not in (self.dependency, self.penetration, self.maturity, self.trust)
 
 
 class AttackPath(Strict):
     id: Id
-    stakeholders: list[str] = []
+    stakeholders: list[Id] = []
     """Stakeholders crossed, in order (empty: a direct attack)."""
     description: str | None = None
 
@@ -246,8 +281,12 @@ class Action(Strict):
     id: Id
     phase: Phase
     description: Text
-    technique: Annotated[str, Field(min_length=1)]
+    technique: Annotated[str, Field(min_length=1)] | None = None
+    """DISARM (T0xxx), ATT&CK Enterprise/Mobile (T1xxx) or ATT&CK for ICS (T08xx); optional."""
     after: list[str] | None = None
+    join: Literal["or", "and"] = "or"
+    """With several actions in ``after``: ``or`` (any one leads here, the guide's default) or
+    ``and`` (all are needed: the junction takes the hardest of them)."""
     success: Level04 | None = None
     difficulty: Level04 | None = None
 
@@ -262,11 +301,19 @@ class OperationalScenario(Strict):
     method: Literal["express", "standard", "advanced"]
     likelihood: LikelihoodCode | None = None
     """The analyst's value for the ``express`` method (ignored otherwise)."""
-    actions: list[Action] = Field(min_length=1)
+    actions: list[Action] = []
+    """Required (non-empty) for standard and advanced; optional for express."""
     forced: ForcedMap = {}
 
 
 # --- Workshop 5 -------------------------------------------------------------------------------
+
+
+class PathRef(Strict):
+    """An attack path of a strategic scenario, named by both ids."""
+
+    scenario: Id
+    path: Id
 
 
 class Measure(Strict):
@@ -274,18 +321,45 @@ class Measure(Strict):
     name: Text
     category: Literal["governance", "protection", "defence", "resilience"]
     description: str | None = None
-    owner: Text
+    owner: str | None = None
+    owners: list[Text] = []
+    """Several owners (the guide's PACS names one or more "responsables")."""
+    status: Literal["planned", "in_progress", "done", "abandoned"] | None = None
     cost: str | None = None
     deadline: dt.date | None = None
+    deadline_months: Annotated[int, Field(gt=0)] | None = None
+    """A deadline counted in months from the study's date, as the guide's PACS writes it."""
     progress: Annotated[int, _range(0, 100)] = 0
     stakeholders: list[str] = []
     """Stakeholders this measure applies to (ecosystem measures, workshop 3)."""
+    attack_paths: list[PathRef] = []
+    """Attack paths this ecosystem measure cuts or hinders (workshop 3)."""
+
+    @property
+    def all_owners(self) -> list[str]:
+        return ([self.owner] if self.owner else []) + [o for o in self.owners if o != self.owner]
+
+
+class Acceptance(Strict):
+    """Who accepted the residual risk, and when (the residual-risk sheet's decision)."""
+
+    by: Text
+    date: dt.date | None = None
+    decision: Literal["accepted", "refused", "pending"] = "accepted"
+    comment: str | None = None
 
 
 class Residual(Strict):
+    """The residual risk and, optionally, the guide's residual-risk sheet ("fiche de risque
+    résiduel", workshop 5): what remains, the vulnerabilities left, how it is watched."""
+
     severity: SeverityCode | None = None
     likelihood: LikelihoodCode | None = None
     justification: Text
+    description: str | None = None
+    vulnerabilities: list[Text] = []
+    monitoring: str | None = None
+    acceptance: Acceptance | None = None
 
 
 class Risk(Strict):

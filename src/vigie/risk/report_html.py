@@ -95,6 +95,12 @@ WORDS: dict[str, dict[str, str]] = {
         "category_m": "Catégorie",
         "cost": "Coût",
         "deadline": "Échéance",
+        "months": "mois",
+        "critical": "Partie prenante critique",
+        "sheet": "Fiche de risque résiduel",
+        "vulnerability": "Vulnérabilité résiduelle",
+        "monitoring": "Suivi",
+        "acceptance": "Acceptation",
         "progress": "Avancement",
         "coverage": "Couverture des événements redoutés",
         "forced": "Valeurs forcées",
@@ -175,6 +181,12 @@ WORDS: dict[str, dict[str, str]] = {
         "category_m": "Category",
         "cost": "Cost",
         "deadline": "Deadline",
+        "months": "months",
+        "critical": "Critical stakeholder",
+        "sheet": "Residual-risk sheet",
+        "vulnerability": "Residual vulnerability",
+        "monitoring": "Monitoring",
+        "acceptance": "Acceptance",
         "progress": "Progress",
         "coverage": "Feared event coverage",
         "forced": "Forced values",
@@ -193,9 +205,11 @@ WORDS: dict[str, dict[str, str]] = {
 
 def technique_label(tid: str, lang: str) -> str:
     """``T0049.003 — <name in lang>`` for DISARM ids, ``T1566 (ATT&CK)`` otherwise."""
+    if not tid:
+        return "—"
     if disarm.is_technique(tid):
         return f"{tid} — {disarm.technique(tid).label(lang)}"
-    return f"{tid} (ATT&CK)"
+    return f"{tid} (ATT&CK{' for ICS' if tid.startswith('T08') else ''})"
 
 
 def _env() -> jinja2.Environment:

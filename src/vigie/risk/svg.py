@@ -38,9 +38,16 @@ def _t(x: float, y: float, text: str, size: int = 11, anchor: str = "middle", **
 
 
 def risk_matrix(results: Results, lang: str, residual: bool = False) -> str:
-    """4 × 4 grid (rows V4..V1 top-down, columns G1..G4), risks placed in their cell."""
+    """The study's risk grid (the guide's 4 × 4 unless the study has its own: rows V4..V1
+    top-down, columns G1..G4), risks placed in their cell; a V0 row only when a risk sits there."""
+    sevs = list(results.severities)
+    liks = list(results.likelihoods)
+    used = {(r.residual_likelihood if residual else r.likelihood) for r in results.risks.values()}
+    if "V0" in used and "V0" not in liks:
+        liks.insert(0, "V0")
+    n_s, n_l = len(sevs), len(liks)
     cell_w, cell_h, left, top = 100, 64, 120, 20
-    w, h = left + 4 * cell_w + 10, top + 4 * cell_h + 50
+    w, h = left + n_s * cell_w + 10, top + n_l * cell_h + 50
     cells: dict[tuple[str, str], list[str]] = {}
     for r in results.risks.values():
         sev = r.residual_severity if residual else r.severity
@@ -49,15 +56,16 @@ def risk_matrix(results: Results, lang: str, residual: bool = False) -> str:
         mark = r.id + ("⚑" if flagged else "")
         cells.setdefault((lik, sev), []).append(mark)
     out = [f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" class="matrix">']
-    for i, lik in enumerate(reversed(scales.LIKELIHOODS)):
+    for i, lik in enumerate(reversed(liks)):
         y = top + i * cell_h
         out.append(_t(left - 8, y + cell_h / 2 - 4, lik, 12, "end", font_weight="bold"))
         out.append(
-            _t(left - 8, y + cell_h / 2 + 10, scales.label(scales.LIKELIHOOD, lik, lang), 9, "end")
+            _t(left - 8, y + cell_h / 2 + 10, scales.label(results.labels, lik, lang), 9, "end")
         )
-        for j, sev in enumerate(scales.SEVERITIES):
+        row = results.grid.get(lik) or ["low"] * n_s
+        for j, sev in enumerate(sevs):
             x = left + j * cell_w
-            level = scales.RISK_GRID[lik][j]
+            level = row[j] if j < len(row) else "low"
             out.append(
                 f'<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" '
                 f'fill="{LEVEL_COLOUR[level]}" stroke="#fff" stroke-width="2"/>'
@@ -73,10 +81,10 @@ def risk_matrix(results: Results, lang: str, residual: bool = False) -> str:
                         font_weight="bold",
                     )
                 )
-    for j, sev in enumerate(scales.SEVERITIES):
+    for j, sev in enumerate(sevs):
         x = left + j * cell_w + cell_w / 2
-        out.append(_t(x, top + 4 * cell_h + 16, sev, 12, font_weight="bold"))
-        out.append(_t(x, top + 4 * cell_h + 30, scales.label(scales.SEVERITY, sev, lang), 9))
+        out.append(_t(x, top + n_l * cell_h + 16, sev, 12, font_weight="bold"))
+        out.append(_t(x, top + n_l * cell_h + 30, scales.label(results.labels, sev, lang), 9))
     out.append("</svg>")
     return "".join(out)
 
@@ -120,7 +128,9 @@ def radar(study: Study, results: Results, lang: str, residual: bool = False) -> 
                 fill="#555",
             )
         )
-    cats = list(scales.STAKEHOLDER_CATEGORY)
+    # the guide's three sectors always; any other category the study uses gets its own
+    cats = ["client", "partner", "supplier"]
+    cats += [c for c in dict.fromkeys(s.category for s in study.stakeholders) if c not in cats]
     for k, cat in enumerate(cats):
         a = -math.pi / 2 + k * 2 * math.pi / len(cats)
         out.append(
@@ -140,11 +150,15 @@ def radar(study: Study, results: Results, lang: str, residual: bool = False) -> 
                 cy + (r_max + 14) * math.sin(mid) + 4,
                 scales.label(scales.STAKEHOLDER_CATEGORY, cat, lang),
                 11,
-                fill=CATEGORY_COLOUR[cat],
+                fill=CATEGORY_COLOUR.get(cat, "#555"),
                 font_weight="bold",
             )
         )
-        members = [s for s in study.stakeholders if s.category == cat]
+        members = [
+            s
+            for s in study.stakeholders
+            if s.category == cat and results.stakeholders[s.id].threat.value is not None
+        ]  # unrated stakeholders have no place on the map
         for i, s in enumerate(members):
             res = results.stakeholders[s.id]
             v = res.residual_threat if residual else res.threat
@@ -158,7 +172,7 @@ def radar(study: Study, results: Results, lang: str, residual: bool = False) -> 
                     cx=x,
                     cy=y,
                     r=6,
-                    fill=CATEGORY_COLOUR[cat],
+                    fill=CATEGORY_COLOUR.get(cat, "#555"),
                     stroke="#fff",
                 )
             )

@@ -22,7 +22,9 @@ from vigie.risk.model import Study
 
 
 def _v(v: Value) -> str:
-    return f"[bold yellow]{v.value} ⚑[/] (computed {v.computed})" if v.is_forced else str(v.value)
+    if v.is_forced:
+        return f"[bold yellow]{v.value} ⚑[/] (computed {v.computed})"
+    return "—" if v.value is None else str(v.value)  # None: an unrated stakeholder
 
 
 def _lv(v: Value, lang: str) -> str:

@@ -16,6 +16,9 @@ from vigie.errors import VigieError
 TEMPLATES: dict[str, str] = {
     "election-fr": "election-fr.yaml",
     "election-en": "election-en.yaml",
+    "guide-example": "guide-example.yaml",
+    "agency-en": "agency-en.yaml",
+    "platform-en": "platform-en.yaml",
 }
 """Template name -> file under ``vigie/risk/templates``."""
 
