@@ -12,7 +12,7 @@ import sys
 import typer
 
 from vigie import __version__
-from vigie.errors import VigieError
+from vigie.errors import MissingExtraError, VigieError, extra_for
 from vigie.progress import err_console
 
 app = typer.Typer(
@@ -63,6 +63,14 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv)
     except VigieError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        sys.exit(2)
+    except ModuleNotFoundError as exc:
+        # an optional extra that is not installed: one line naming the pip install to run
+        extra = extra_for(exc.name)
+        if extra is None:
+            raise
+        msg = MissingExtraError(exc.name.split(".", 1)[0], extra)
+        err_console.print(f"[bold red]error:[/] {msg}", markup=True, highlight=False)
         sys.exit(2)
     except OSError as exc:
         # a path the user named that is a folder, unwritable, missing or on a full disk:
