@@ -462,10 +462,18 @@ def preview(
         if batch is not None:
             table = batch.accounts if plan.fmt == "accounts" else batch.posts
         names = [f.name for f in (table.schema if table is not None else [])]
+        raw = (
+            tabular.sample_rows(plan.path, plan.fmt, plan.spec, rows)
+            if plan.spec is not None and plan.fmt != "accounts"
+            else {}
+        )
         fields: dict[str, tuple[str, list[str]]] = {}
         for name in names:
             vals = [v for v in table.column(name).to_pylist()[: max(rows * 20, 20)] if v]
             shown = [str(v)[:60] for v in vals[:rows]]
+            col = plan.spec.columns.get(name) if plan.spec is not None else None
+            if not shown and col in raw:  # all refused: show what the column holds
+                shown = [f"raw: {str(v)[:60]}" for v in raw[col][:rows] if v is not None]
             fields[name] = (_source_of(name, plan), shown)
         used: set[str] = set()
         if plan.spec is not None:

@@ -42,7 +42,7 @@ def print_summary(report: IngestReport) -> None:
         for note, n in s.notes.items():
             notes[note] = notes.get(note, 0) + n
     for note, n in notes.items():
-        console.print(f"note: {n:,} posts: {note}", highlight=False)
+        console.print(f"note: {n:,} posts: {note}", highlight=False, soft_wrap=True)
     if report.conflicts:
         lost = ", ".join(f"{f}: {n:,}" for f, n in sorted(report.conflicts.items()))
         err_console.print(
@@ -50,10 +50,11 @@ def print_summary(report: IngestReport) -> None:
             f"was kept and the others dropped (posts per field: {lost}); see manifest.json "
             "merge_conflicts",
             highlight=False,
+            soft_wrap=True,
         )
     for s in report.sources:
         for w in s.warnings:
-            err_console.print(f"[yellow]warning:[/] {s.path}: {w}", highlight=False)
+            err_console.print(f"[yellow]warning:[/] {s.path}: {w}", highlight=False, soft_wrap=True)
     line = (
         f"Dataset now holds [bold]{report.posts:,}[/] posts, [bold]{report.accounts:,}[/] "
         f"accounts, {report.rejected_total:,} rejected records."
@@ -79,9 +80,13 @@ def print_preview(previews: list[SourcePreview]) -> None:
             t.add_row(name, src, " | ".join(vals) if vals else "[dim](empty)[/]")
         console.print(t)
         if p.unmapped:
-            console.print(f"unmapped columns (ignored): {', '.join(p.unmapped)}", highlight=False)
+            console.print(
+                f"unmapped columns (ignored): {', '.join(p.unmapped)}",
+                highlight=False,
+                soft_wrap=True,
+            )
         for w in p.warnings:
-            err_console.print(f"[yellow]warning:[/] {p.path}: {w}", highlight=False)
+            err_console.print(f"[yellow]warning:[/] {p.path}: {w}", highlight=False, soft_wrap=True)
         line = f"first batch: {p.records:,} records, {p.accepted:,} would be accepted"
         if p.rejected_reasons:
             parts = []
@@ -90,5 +95,5 @@ def print_preview(previews: list[SourcePreview]) -> None:
                 detail = f" (e.g. record {ex.record}: {ex.detail})" if ex and ex.detail else ""
                 parts.append(f"{reason}: {n:,}{detail}")
             line += "; refused: " + "; ".join(parts)
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
     console.print("dry run: nothing was written.")
