@@ -184,14 +184,14 @@ def check_parquet(path: Path, schema: pa.Schema) -> None:
     except (OSError, pa.ArrowException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise VigieError(
-            f"{path}: not a readable Parquet file (truncated or corrupted? {first}); "
-            "re-create it with the command that wrote it"
+            f"{path}: cannot be read (Could not open it as Parquet: {first}); truncated or "
+            "not a Parquet file? re-create it with the command that wrote it"
         ) from exc
     missing = [f.name for f in schema if f.name not in got.names]
     if missing:
         raise VigieError(
-            f"{path}: not a vigie table (columns {', '.join(missing)} are missing); "
-            "re-create it with the command that wrote it"
+            f"{path}: lacks a column of a vigie table ({', '.join(missing)}): a foreign "
+            "Parquet file? re-create it with the command that wrote it"
         )
 
 
@@ -309,9 +309,10 @@ class Findings:
         manifest = read_json(self.manifest_path)
         kind = manifest.get("kind") if isinstance(manifest, dict) else None
         if kind == self.KIND:
+            # readable, and keyed like ours (hand-made Findings may carry fewer columns)
             for name, schema in FINDINGS_TABLES.items():
                 if self.table_path(name).exists():
-                    check_parquet(self.table_path(name), schema)
+                    check_parquet(self.table_path(name), pa.schema([schema[0]]))
             return self
         if kind == Dataset.KIND:
             raise VigieError(
