@@ -752,6 +752,12 @@ def columns_of(
                         continue
                     if isinstance(obj, dict):
                         keys.update(dict.fromkeys(obj))
+            if not keys:
+                raise InputError(
+                    "no JSON object in its first lines (from line 1 on, none is a JSON Lines "
+                    "record); check the file and --format",
+                    file=str(path),
+                )
             return list(keys)
     except InputError:
         raise
@@ -795,6 +801,17 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
     )
     for more in spec.extra_columns.values():
         needed.update(more)
+    invalid: list[Rejected] = []
+
+    def bad_row(row: Any) -> str:
+        # a row with too many or too few fields: refused and counted, never fatal
+        num = row.number if row.number is not None and row.number > 0 else "?"
+        detail = f"expected {row.expected_columns} columns, got {row.actual_columns}"
+        invalid.append(
+            Rejected(str(path), num, "malformed CSV row", None, detail, excerpt(row.text))
+        )
+        return "skip"
+
     try:
         reader = pacsv.open_csv(
             path,
@@ -804,7 +821,9 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
                 column_names=names,
                 skip_rows=1,
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=d.delimiter),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, delimiter=d.delimiter, invalid_row_handler=bad_row
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
                 include_columns=[c for c in names if c in needed],
@@ -831,7 +850,12 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
         nums = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
         posts, accounts, rejected = convert(t, spec, str(path), nums)
-        yield Batch(posts, accounts, rejected, {}, t.num_rows)
+        refused, invalid[:] = list(invalid), []
+        yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
+    if invalid:
+        yield Batch(
+            POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
+        )
 
 
 def _scalar(v: Any) -> Any:
