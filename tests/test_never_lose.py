@@ -200,3 +200,25 @@ def test_missing_extra_is_one_line_naming_the_pip_install(
     assert "Traceback" not in out.err
     (line,) = [ln for ln in out.err.splitlines() if ln.startswith("error:")]
     assert "stix2" in line and "pip install 'vigie[share]'" in line
+
+
+def test_full_disk_inside_duckdb_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import duckdb
+
+    from vigie.cli import main
+    from vigie.ingest import api
+
+    def full(*_a: object, **_k: object) -> None:
+        raise duckdb.IOException('Could not write file "posts.parquet": No space left on device')
+
+    monkeypatch.setattr(api, "merge", full)
+    with pytest.raises(SystemExit) as exc:
+        src = _csv(tmp_path / "a.csv", "a", 5)
+        main(["ingest", str(src), "--into", str(tmp_path / "ds"), "--platform", "x"])
+    out = capsys.readouterr()
+    assert exc.value.code == 2 and "Traceback" not in out.err
+    (line,) = [ln for ln in out.err.splitlines() if ln.startswith("error:")]
+    assert "No space left on device" in line
+    assert not (tmp_path / "ds").exists()

@@ -149,7 +149,7 @@ def _open_lock(lp: Path, path: Path | str) -> int:
         return os.open(lp, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
     except OSError as exc:
         raise VigieError(
-            f"{path}: cannot create its lock file {lp} ({exc.strerror or exc})"
+            f"{path}: cannot write there ({exc.strerror or exc}, creating its lock file {lp.name})"
         ) from exc
 
 
