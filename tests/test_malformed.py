@@ -809,3 +809,30 @@ def test_malformed(c: Case, world: Path, tmp_path: Path, monkeypatch: pytest.Mon
         assert s in out, f"{s!r} not in:\n{out}"
     if c.check is not None:
         c.check(tmp_path)
+
+
+def test_csv_row_longer_than_a_block_mid_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row that does not fit Arrow's parse block, after rows already delivered: blocks grow
+    and reading resumes where it was, nothing repeated or dropped; past the bound, one line."""
+    from vigie.ingest import tabular
+
+    monkeypatch.setattr(tabular, "CSV_BLOCK", 1 << 16)
+    monkeypatch.setattr(tabular, "MAX_CSV_BLOCK", 1 << 22)
+    rows = _rows(3000)
+    big = "q1,a1,2024-05-01T10:00:00Z,http://big.fr/x " + "w " * 300_000  # 600 kB in one row
+    src = _csv(tmp_path / "mid.csv", [*rows[:2000], big, *rows[2000:], "z1,a1,x,y,extra"])
+    code, out = _run(["ingest", str(src), "--into", str(tmp_path / "out"), "--platform", "x"])
+    assert code == 0 and "Traceback" not in out, out
+    _accounted(tmp_path / "out")
+    ids = pq.read_table(tmp_path / "out" / "posts.parquet", columns=["post_id"]).column(0)
+    assert sorted(ids.to_pylist()) == sorted([f"p{i}" for i in range(3000)] + ["q1"])
+    assert [r["reason"] for r in _rejected(tmp_path / "out")] == ["malformed CSV row"]
+    huge = _csv(
+        tmp_path / "huge.csv",
+        [*rows[:10], "q2,a1,2024-05-01T10:00:00Z," + "w " * (6 << 20), *rows[10:20]],
+    )
+    code, out = _run(["ingest", str(huge), "--into", str(tmp_path / "out2"), "--platform", "x"])
+    assert code == 2 and "Traceback" not in out
+    assert "huge.csv" in out and "a row longer than 4 MiB" in out, out

@@ -802,9 +802,14 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
     for more in spec.extra_columns.values():
         needed.update(more)
     invalid: list[Rejected] = []
+    seen_invalid = [0, 0]  # invalid rows reported so far; to ignore when re-reading after a retry
 
     def bad_row(row: Any) -> str:
         # a row with too many or too few fields: refused and counted, never fatal
+        if seen_invalid[1] > 0:  # re-reading rows already delivered (bigger blocks)
+            seen_invalid[1] -= 1
+            return "skip"
+        seen_invalid[0] += 1
         num = row.number if row.number is not None and row.number > 0 else "?"
         detail = f"expected {row.expected_columns} columns, got {row.actual_columns}"
         invalid.append(
@@ -812,11 +817,101 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
         )
         return "skip"
 
+    row = 0
+    block = CSV_BLOCK
+    for t in _csv_tables(path, d, names, needed, bad_row, block):
+        if t is None:  # a row longer than the block: re-read with bigger blocks, skip done rows
+            block *= 8
+            if block > MAX_CSV_BLOCK:
+                raise InputError(
+                    f"a row longer than {MAX_CSV_BLOCK >> 20} MiB after data row {row}: "
+                    "refused to bound memory (split that text or shorten it)",
+                    file=str(path),
+                )
+            seen_invalid[1] = seen_invalid[0]
+            yield from _csv_resume(path, spec, d, names, needed, bad_row, block, row, invalid)
+            return
+        # CSV row k (1-based, header excluded) is reported as "row k"
+        nums = list(range(row + 1, row + 1 + t.num_rows))
+        row += t.num_rows
+        posts, accounts, rejected = convert(t, spec, str(path), nums)
+        refused, invalid[:] = list(invalid), []
+        yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
+    if invalid:
+        yield Batch(
+            POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
+        )
+
+
+CSV_BLOCK = 8 << 20
+MAX_CSV_BLOCK = 512 << 20
+"""Arrow parses CSV in blocks and a row must fit in one: blocks grow (x8) only when a row
+needs it, up to this bound, so a 100 MB post is read and a runaway one is a clear error."""
+
+
+def _csv_resume(
+    path: Path,
+    spec: Spec,
+    d: CsvDialect,
+    names: list[str],
+    needed: set[str],
+    bad_row: Any,
+    block: int,
+    done: int,
+    invalid: list[Rejected],
+) -> Iterator[Batch]:
+    """Continue ``read_csv`` after ``done`` rows with blocks of ``block`` bytes."""
+    row = 0
+    while True:
+        for t in _csv_tables(path, d, names, needed, bad_row, block):
+            if t is None:
+                block *= 8
+                if block > MAX_CSV_BLOCK:
+                    raise InputError(
+                        f"a row longer than {MAX_CSV_BLOCK >> 20} MiB after data row "
+                        f"{max(row, done)}: refused to bound memory (split that text or "
+                        "shorten it)",
+                        file=str(path),
+                    )
+                row = 0
+                break
+            if row + t.num_rows <= done:
+                row += t.num_rows
+                continue
+            if row < done:
+                t = t.slice(done - row)
+                row = done
+            nums = list(range(row + 1, row + 1 + t.num_rows))
+            row += t.num_rows
+            posts, accounts, rejected = convert(t, spec, str(path), nums)
+            refused, invalid[:] = list(invalid), []
+            yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
+        else:
+            break
+    if invalid:
+        yield Batch(
+            POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
+        )
+
+
+def _csv_tables(
+    path: Path,
+    d: CsvDialect,
+    names: list[str],
+    needed: set[str],
+    bad_row: Any,
+    block: int,
+) -> Iterator[pa.Table | None]:
+    """Arrow tables of a CSV file; ``None`` when a row does not fit in ``block`` bytes."""
+
+    def straddles(exc: Exception) -> bool:
+        return "straddl" in str(exc)
+
     try:
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(
-                block_size=8 << 20,
+                block_size=block,
                 encoding=_arrow_encoding(d.encoding),
                 column_names=names,
                 skip_rows=1,
@@ -831,31 +926,24 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
             ),
         )
     except (OSError, pa.ArrowInvalid) as exc:
+        if straddles(exc):
+            yield None
+            return
         raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
-    row = 0
     while True:
         try:
             rb = reader.read_next_batch()
         except StopIteration:
-            break
+            return
         except (pa.ArrowInvalid, UnicodeError) as exc:
+            if straddles(exc):
+                yield None
+                return
             hint = ""
             if "UTF8" in str(exc) or isinstance(exc, UnicodeError):
                 hint = " (not UTF-8 past the first bytes? pass --encoding latin-1 or cp1252)"
-            raise InputError(
-                f"malformed CSV after data row {row}: {exc}{hint}", file=str(path)
-            ) from exc
-        t = pa.Table.from_batches([rb])
-        # CSV row k (1-based, header excluded) is reported as "row k"
-        nums = list(range(row + 1, row + 1 + t.num_rows))
-        row += t.num_rows
-        posts, accounts, rejected = convert(t, spec, str(path), nums)
-        refused, invalid[:] = list(invalid), []
-        yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
-    if invalid:
-        yield Batch(
-            POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
-        )
+            raise InputError(f"malformed CSV: {exc}{hint}", file=str(path)) from exc
+        yield pa.Table.from_batches([rb])
 
 
 def _scalar(v: Any) -> Any:
