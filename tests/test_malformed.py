@@ -386,6 +386,21 @@ def _(t: Path) -> list[str]:
     return _ingest(t, p, "--platform", "x")
 
 
+def _two_accounts(t: Path) -> None:
+    _accounted(t / "out")
+    rows = pq.read_table(t / "out" / "accounts.parquet").to_pylist()
+    assert {(r["account_id"], r["handle"], r["followers"]) for r in rows} == {
+        ("a1", "alice", 10),
+        ("a2", "bob", 20),
+    }
+
+
+@case("accounts-semicolon-csv", 0, [], _two_accounts)
+def _(t: Path) -> list[str]:
+    (t / "acc.csv").write_text("account_id;handle;followers\na1;alice;10\na2;bob;20\n")
+    return _ingest(t, t / "acc.csv", "--format", "accounts", "--platform", "x")
+
+
 @case("csv-unknown-encoding", 2, ["--encoding 'klingon'", "unknown encoding"])
 def _(t: Path) -> list[str]:
     return _ingest(t, _csv(t / "s.csv", _rows(2)), "--platform", "x", "--encoding", "klingon")

@@ -157,6 +157,7 @@ def _plan(
             )
         cols = tabular.columns_of(path, f, opts.encoding, opts.delimiter)
         spec = tabular.resolve_accounts_spec(path, cols, mapping, platform)
+        spec.encoding, spec.delimiter = opts.encoding, opts.delimiter
         total = _parquet_rows(path) if f == "parquet" else None
         return _Plan(path, "accounts", lambda: tabular.read_accounts(path, f, spec), total)
     f = detect(path) if fmt == "auto" else fmt

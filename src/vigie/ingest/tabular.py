@@ -1255,9 +1255,15 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
     elif fmt == "csv":
+        d = csv_dialect(path, spec.encoding, spec.delimiter)
+        names = columns_of(path, "csv", d.encoding, d.delimiter)
         try:
             table = pacsv.read_csv(
                 path,
+                read_options=pacsv.ReadOptions(
+                    encoding=_arrow_encoding(d.encoding), column_names=names, skip_rows=1
+                ),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=d.delimiter),
                 convert_options=pacsv.ConvertOptions(
                     column_types={c: pa.string() for c in needed}, include_columns=needed
                 ),
