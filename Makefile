@@ -10,8 +10,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# the tour uses every extra (share export needs stix2, pymisp); openmined.psi has no wheel on
+# some platforms, so fall back to the share extra alone (share compare then uses its keyed mode)
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[all]" || $(BIN)/python -m pip install --quiet -e ".[share]"
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python

@@ -3,14 +3,26 @@
 Why: an interrupted ingest or detect (Ctrl-C, full disk, crash) must leave the previous output
 intact. We write into a hidden temporary sibling on the same file system, then rename, which
 POSIX makes atomic for files; folders are swapped with two renames.
+
+Folders are never lost: between the two renames of a swap the previous folder sits in a
+hidden ``.NAME.*.old`` sibling; a crash there leaves no folder at ``path``, and the next
+writer *or reader* of ``path`` (``recover``) puts the old folder back instead of starting an
+empty one. Writers of one folder are serialised by an advisory lock (``fcntl.flock`` on a
+hidden ``.NAME.lock`` sibling, released by the kernel if the process dies), so two concurrent
+ingests cannot both read the old Dataset and the last one win.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import re
 import shutil
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,27 +93,181 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
+LOCK_TIMEOUT_ENV = "VIGIE_LOCK_TIMEOUT"
+"""Seconds a writer waits for another one to finish with the same folder (default 600)."""
+
+_held: dict[str, int] = {}  # lock path -> re-entry depth in this process (flock is per fd)
+_held_guard = threading.Lock()
+
+
+def lock_path(path: str | Path) -> Path:
+    """The lock file of folder ``path``: a hidden sibling (the folder itself is swapped)."""
+    path = Path(path).absolute()
+    return path.parent / f".{path.name}.lock"
+
+
 @contextlib.contextmanager
-def atomic_dir(path: str | Path) -> Iterator[Path]:
+def folder_lock(path: str | Path, what: str = "folder") -> Iterator[None]:
+    """Hold the writer lock of ``path``; re-entrant within one process.
+
+    Another process holding it: say so once and wait (up to ``VIGIE_LOCK_TIMEOUT`` seconds,
+    default 600), then fail with "busy" rather than write over its work.
+    """
+    lp = lock_path(path)
+    key = str(lp)
+    with _held_guard:
+        if _held.get(key):
+            _held[key] += 1
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key] -= 1
+        return
+    fd = _acquire(lp, path, what)
+    with _held_guard:
+        _held[key] = 1
+    try:
+        yield
+    finally:
+        with _held_guard:
+            _held.pop(key, None)
+        # unlink while still holding the lock, then release: a waiter that locked the
+        # unlinked file sees its inode is gone and retries on a fresh one (see _acquire)
+        with contextlib.suppress(OSError):
+            os.unlink(lp)
+        os.close(fd)
+
+
+def _open_lock(lp: Path, path: Path | str) -> int:
+    try:
+        lp.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(lp, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    except OSError as exc:
+        raise VigieError(
+            f"{path}: cannot write there ({exc.strerror or exc}, creating its lock file {lp.name})"
+        ) from exc
+
+
+def _acquire(lp: Path, path: Path | str, what: str) -> int:
+    """Lock ``lp`` and return its descriptor; wait (with one message) while another holds it.
+
+    The lock file is removed on release, so a lock won on a file that has since been
+    unlinked (or replaced) is worthless: we check the inode and retry on the current file.
+    """
+    timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "600") or 600)
+    deadline = None
+    while True:
+        fd = _open_lock(lp, path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if deadline is None:
+                deadline = time.monotonic() + timeout
+                print(
+                    f"{what} busy: another vigie process is writing {path}; waiting "
+                    f"(up to {timeout:g} s, set {LOCK_TIMEOUT_ENV} to change)",
+                    file=sys.stderr,
+                )
+            elif time.monotonic() >= deadline:
+                raise VigieError(
+                    f"{path}: {what} busy: another vigie process is still writing it "
+                    f"after {timeout:g} s; try again when it has finished"
+                ) from None
+            time.sleep(0.05)
+            continue
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lp).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
+def leftovers(path: str | Path) -> tuple[list[Path], list[Path]]:
+    """The ``.old`` and ``.tmp`` siblings that interrupted swaps of ``path`` left behind."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return [], []
+    # exactly mkdtemp's names (8 random characters), so that the leftovers of a sibling
+    # folder such as ``data.v2`` are never taken for those of ``data``
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.(old|tmp)")
+    olds, tmps = [], []
+    for p in path.parent.iterdir():
+        m = pattern.fullmatch(p.name)
+        if m and p.is_dir():
+            (olds if m.group(1) == "old" else tmps).append(p)
+    return sorted(olds), sorted(tmps)
+
+
+def recover(path: str | Path, what: str = "folder") -> str | None:
+    """Undo what an interrupted swap of ``path`` left; return a note of what was done.
+
+    - no ``path`` but one ``.old`` sibling: the crash came between the two renames; the old
+      folder is complete (it was renamed whole), so it is put back;
+    - ``path`` present and ``.old`` siblings: the swap finished and only the clean-up was
+      cut short; they are removed, as are temporary ``.tmp`` folders (writers hold the lock,
+      so none of them belongs to a live process);
+    - no ``path`` and several ``.old`` siblings: we cannot tell which is the right one, so we
+      refuse with a message naming them rather than guess.
+    """
+    path = Path(path)
+    olds, tmps = leftovers(path)
+    if not olds and not tmps:
+        return None
+    with folder_lock(path, what):
+        olds, tmps = leftovers(path)
+        note = None
+        if not path.exists() and olds:
+            if len(olds) > 1:
+                raise VigieError(
+                    f"{path}: missing, and {len(olds)} copies were left by interrupted writes "
+                    f"({', '.join(p.name for p in olds)}); rename the right one to "
+                    f"{path.name} by hand"
+                )
+            os.replace(olds[0], path)
+            note = (
+                f"{path}: recovered the previous {what} from {olds[0].name} "
+                "(an earlier write was interrupted between its two renames)"
+            )
+            print(f"note: {note}", file=sys.stderr)
+            olds = []
+        if path.exists():
+            for p in olds + tmps:
+                shutil.rmtree(p, ignore_errors=True)
+        return note
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | Path, what: str = "folder") -> Iterator[Path]:
     """Yield an empty temporary folder; on success it replaces ``path`` whole.
 
     The old folder, if any, is moved aside and removed only after the new one is in place,
-    so at every instant ``path`` is either the complete old output or the complete new one
-    (save for the instant between the two renames).
+    so at every instant ``path`` is either the complete old output or the complete new one;
+    a crash between the two renames is undone by ``recover`` on the next run. The writer
+    lock of ``path`` is held throughout, so concurrent writers take turns.
     """
     path = Path(path)
-    tmp = Path(_temp_beside(path, directory=True))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _publish_mode(tmp, directory=True)
-    old = None
-    if path.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-        old.rmdir()
-        os.replace(path, old)
-    os.replace(tmp, path)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with folder_lock(path, what):
+        recover(path, what)
+        tmp = Path(_temp_beside(path, directory=True))
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _publish_mode(tmp, directory=True)
+        old = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            old.rmdir()
+            os.replace(path, old)
+        os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -12,7 +12,7 @@ import sys
 import typer
 
 from vigie import __version__
-from vigie.errors import VigieError
+from vigie.errors import MissingExtraError, VigieError, extra_for
 from vigie.progress import err_console
 
 app = typer.Typer(
@@ -57,27 +57,54 @@ def _root(
 _register()
 
 
+def _fail(message: str, code: int = 2) -> None:
+    """Print one red ``error:`` line (the message is escaped: ``vigie[share]`` is no markup)."""
+    from rich.markup import escape
+
+    err_console.print(
+        f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
+    )
+    sys.exit(code)
+
+
+def _library_error(exc: BaseException) -> str | None:
+    """One line for an error raised inside Arrow or DuckDB (a corrupted file, a full disk)."""
+    names = {c.__module__.split(".", 1)[0] for c in type(exc).__mro__}
+    if not names & {"pyarrow", "duckdb", "_duckdb"}:
+        return None
+    text = " ".join(str(exc).split())[:500] or type(exc).__name__
+    return f"{text} (a truncated or foreign file, or a full disk? set VIGIE_DEBUG=1 for details)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one clear line and exit code 2, never a traceback."""
+    import os
+
     try:
         app(args=argv)
     except VigieError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-        sys.exit(2)
+        _fail(str(exc))
+    except ModuleNotFoundError as exc:
+        # an optional extra that is not installed: one line naming the pip install to run
+        extra = extra_for(exc.name)
+        if extra is None:
+            raise
+        _fail(str(MissingExtraError(exc.name.split(".", 1)[0], extra)))
     except OSError as exc:
         # a path the user named that is a folder, unwritable, missing or on a full disk:
         # say which path and why, in one line (atomic writes left the old outputs intact)
         where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
-        reason = exc.strerror or str(exc)
-        err_console.print(
-            f"[bold red]error:[/] {where + ': ' if where else ''}{reason}",
-            markup=True,
-            highlight=False,
-        )
-        sys.exit(2)
+        reason = exc.strerror or " ".join(str(exc).split())
+        _fail(f"{where + ': ' if where else ''}{reason}")
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/]: previous outputs were left intact.")
         sys.exit(130)
+    except Exception as exc:
+        # Arrow/DuckDB failures on a damaged input or a full disk: one line, not a traceback
+        line = None if os.environ.get("VIGIE_DEBUG") else _library_error(exc)
+        if line is None:
+            raise
+        _fail(line)
 
 
 if __name__ == "__main__":

@@ -36,3 +36,53 @@ class InputError(VigieError):
             where.append(f"field '{field}'")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+# Optional extras: the import name of each optional library -> the extra that installs it.
+# Why central: a missing library must be one line naming the ``pip install`` to run, whatever
+# command needed it, and the CLI can only say so if it knows which extra ships the module.
+EXTRA_OF_MODULE: dict[str, str] = {
+    "stix2": "share",
+    "stix2validator": "share",
+    "pymisp": "share",
+    "fastapi": "share",
+    "starlette": "share",
+    "uvicorn": "share",
+    "sqlalchemy": "share",
+    "argon2": "share",
+    "httpx": "share",
+    "openmined": "psi",
+}
+
+
+class MissingExtraError(VigieError):
+    """An optional library is not installed; the message names the ``pip install`` to run."""
+
+    def __init__(self, module: str, extra: str, purpose: str | None = None) -> None:
+        self.module = module
+        self.extra = extra
+        what = f" for {purpose}" if purpose else ""
+        super().__init__(
+            f"the optional library '{module}' is not installed{what}: "
+            f"run  pip install 'vigie[{extra}]'  (or 'vigie[all]')"
+        )
+
+
+def extra_for(module_name: str | None) -> str | None:
+    """The extra that ships ``module_name`` (a dotted import name), or None if it is not ours."""
+    if not module_name:
+        return None
+    return EXTRA_OF_MODULE.get(module_name.split(".", 1)[0])
+
+
+def require_extra(module: str, extra: str | None = None, purpose: str | None = None):  # noqa: ANN201
+    """Import ``module`` or raise ``MissingExtraError`` naming the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or module
+        raise MissingExtraError(
+            missing.split(".", 1)[0], extra or extra_for(missing) or "all", purpose
+        ) from exc

@@ -170,6 +170,35 @@ def read_json(path: Path) -> dict[str, Any]:
         raise VigieError(f"{path}: not valid JSON ({exc})") from exc
 
 
+def recover_folder(path: Path, what: str) -> None:
+    """Put back a folder that a crash between the two renames of its swap left aside."""
+    from vigie.atomic import recover
+
+    recover(path, what)
+
+
+def check_parquet(path: Path, schema: pa.Schema) -> None:
+    """One clear line if ``path`` is not a readable Parquet file with ``schema``'s columns.
+
+    Why read the footer up front: a truncated or foreign file otherwise fails deep inside
+    DuckDB or Arrow with a message that names neither the file nor the fix.
+    """
+    try:
+        got = pq.read_schema(path)
+    except (OSError, pa.ArrowException) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise VigieError(
+            f"{path}: cannot be read (Could not open it as Parquet: {first}); truncated or "
+            "not a Parquet file? re-create it with the command that wrote it"
+        ) from exc
+    missing = [f.name for f in schema if f.name not in got.names]
+    if missing:
+        raise VigieError(
+            f"{path}: lacks a column of a vigie table ({', '.join(missing)}): a foreign "
+            "Parquet file? re-create it with the command that wrote it"
+        )
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write JSON atomically, keys sorted so that outputs are byte-reproducible."""
     with atomic_file(path) as fh:
@@ -209,11 +238,16 @@ class Dataset:
 
     def check(self) -> Dataset:
         """Raise a clear error unless this is a readable Dataset folder."""
+        if not self.path.exists():
+            recover_folder(self.path, "Dataset")
         if not self.path.is_dir():
             raise VigieError(f"{self.path}: no such Dataset folder")
         for p in (self.manifest_path, self.posts_path):
             if not p.exists():
                 raise VigieError(f"{self.path}: not a vigie Dataset ({p.name} is missing)")
+        check_parquet(self.posts_path, POSTS_SCHEMA)
+        if self.accounts_path.exists():
+            check_parquet(self.accounts_path, ACCOUNTS_SCHEMA)
         return self
 
     def manifest(self) -> dict[str, Any]:
@@ -270,6 +304,8 @@ class Findings:
         word. A manifest without ``kind`` (written by hand) is accepted only beside a
         ``groups.parquet``.
         """
+        if not self.path.exists():
+            recover_folder(self.path, "Findings folder")
         if not self.path.is_dir():
             raise VigieError(f"{self.path}: no such Findings folder")
         if not self.manifest_path.exists():
@@ -277,6 +313,10 @@ class Findings:
         manifest = read_json(self.manifest_path)
         kind = manifest.get("kind") if isinstance(manifest, dict) else None
         if kind == self.KIND:
+            # readable, and keyed like ours (hand-made Findings may carry fewer columns)
+            for name, schema in FINDINGS_TABLES.items():
+                if self.table_path(name).exists():
+                    check_parquet(self.table_path(name), pa.schema([schema[0]]))
             return self
         if kind == Dataset.KIND:
             raise VigieError(

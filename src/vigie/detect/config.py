@@ -156,6 +156,8 @@ def _check_value(section: str, key: str, value: Any, default: Any, source: str) 
     if isinstance(default, int | float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise VigieError(f"{source}: key '{name}' must be a number, not {value!r}")
+        if isinstance(value, float) and not abs(value) < float("inf"):  # nan, inf, -inf
+            raise VigieError(f"{source}: key '{name}' must be a finite number, not {value!r}")
         if value < 0:
             raise VigieError(f"{source}: key '{name}' must not be negative ({value})")
         if isinstance(default, int) and not isinstance(value, int):
@@ -213,4 +215,8 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
         raise VigieError(f"{path}: config file not found") from exc
     except tomllib.TOMLDecodeError as exc:
         raise VigieError(f"{path}: not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise VigieError(f"{path}: nested too deeply to read") from None
+    except UnicodeDecodeError as exc:
+        raise VigieError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     return merge_config(data, source=str(path))

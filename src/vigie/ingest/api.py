@@ -17,11 +17,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from vigie.atomic import atomic_dir
+from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.errors import InputError, VigieError
 from vigie.ingest import bluesky, tabular, telegram, x_v2
 from vigie.ingest.detect_format import FORMATS, detect
-from vigie.ingest.model import Batch
+from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
 from vigie.ingest.writer import Staging, merge
 from vigie.progress import make_progress
@@ -44,9 +44,12 @@ class SourceReport:
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     ingested_at: str = ""
     cursors: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: dict[str, int] = field(default_factory=dict)  # counted repairs (capped extraction)
+    examples: dict[str, Rejected] = field(default_factory=dict)  # first refusal per reason
 
     def manifest_entry(self) -> dict[str, Any]:
-        return {
+        entry = {
             "path": self.path,
             "format": self.format,
             "records": self.records,
@@ -57,6 +60,11 @@ class SourceReport:
             "ingested_at": self.ingested_at,
             **({"cursors": dict(self.cursors)} if self.cursors else {}),
         }
+        if self.warnings:
+            entry["warnings"] = list(self.warnings)
+        if self.notes:
+            entry["notes"] = dict(sorted(self.notes.items()))
+        return entry
 
 
 @dataclass
@@ -68,6 +76,7 @@ class IngestReport:
     posts: int
     accounts: int
     rejected_total: int
+    conflicts: dict[str, int] = field(default_factory=dict)
 
     @property
     def accepted(self) -> int:
@@ -102,10 +111,42 @@ class _Plan:
     fmt: str
     read: Callable[[], Iterator[Batch]]
     total: int | None
+    spec: tabular.Spec | None = None
+    columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def _plan(path: Path, fmt: str, mapping: dict[str, str], platform: str | None) -> _Plan:
+@dataclass
+class ReadOptions:
+    """How to read generic tables: dates (``--date-format``, ``--dayfirst``) and CSV dialect."""
+
+    date_format: str | None = None
+    dayfirst: bool = False
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def given(self) -> list[str]:
+        return [
+            flag
+            for flag, v in (
+                ("--date-format", self.date_format),
+                ("--dayfirst", self.dayfirst),
+                ("--encoding", self.encoding),
+                ("--delimiter", self.delimiter),
+            )
+            if v
+        ]
+
+
+def _plan(
+    path: Path,
+    fmt: str,
+    mapping: dict[str, str],
+    platform: str | None,
+    opts: ReadOptions | None = None,
+) -> _Plan:
     """Check a source before any work: it exists, its format is known, its columns map."""
+    opts = opts or ReadOptions()
     if not path.exists():
         raise InputError("no such file", file=str(path))
     if not os.access(path, os.R_OK) or path.is_dir():
@@ -117,25 +158,82 @@ def _plan(path: Path, fmt: str, mapping: dict[str, str], platform: str | None) -
                 f"--format accounts reads csv, jsonl or parquet tables, this looks like {f}",
                 file=str(path),
             )
-        spec = tabular.resolve_accounts_spec(path, tabular.columns_of(path, f), mapping, platform)
-        total = pq.ParquetFile(path).metadata.num_rows if f == "parquet" else None
+        cols = tabular.columns_of(path, f, opts.encoding, opts.delimiter)
+        spec = tabular.resolve_accounts_spec(path, cols, mapping, platform)
+        spec.encoding, spec.delimiter = opts.encoding, opts.delimiter
+        total = _parquet_rows(path) if f == "parquet" else None
         return _Plan(path, "accounts", lambda: tabular.read_accounts(path, f, spec), total)
     f = detect(path) if fmt == "auto" else fmt
     if f in TABULAR:
-        spec = tabular.resolve_spec(path, tabular.columns_of(path, f), mapping, platform)
+        cols = tabular.columns_of(path, f, opts.encoding, opts.delimiter)
+        spec = tabular.resolve_spec(path, cols, mapping, platform)
+        spec.date_format, spec.dayfirst = opts.date_format, opts.dayfirst
+        warnings = []
+        if f == "csv":
+            d = tabular.csv_dialect(path, opts.encoding, opts.delimiter)
+            spec.encoding, spec.delimiter = d.encoding, d.delimiter
+            if d.note:
+                warnings.append(d.note)
+        sample = tabular.sample_rows(path, f, spec)
+        warnings += tabular.unmapped_hints(cols, spec, sample)
         reader = {
             "csv": tabular.read_csv,
             "jsonl": tabular.read_jsonl,
             "parquet": tabular.read_parquet,
         }[f]
-        total = pq.ParquetFile(path).metadata.num_rows if f == "parquet" else None
-        return _Plan(path, f, lambda: reader(path, spec), total)
+        total = _parquet_rows(path) if f == "parquet" else None
+        return _Plan(path, f, lambda: reader(path, spec), total, spec, cols, warnings)
     if mapping:
         raise VigieError(f"{path}: --map applies to csv, jsonl and parquet sources, not to {f}")
+    if opts.given():
+        raise VigieError(
+            f"{path}: {', '.join(opts.given())} apply to csv, jsonl and parquet sources, "
+            f"not to {f} (its reader knows the platform's own date format)"
+        )
     if f in READERS:
         return _Plan(path, f, lambda: READERS[f](path, platform), None)
     reader = {"x": x_v2.read, "telegram": telegram.read, "bluesky": bluesky.read}[f]
     return _Plan(path, f, lambda: reader(path), None)
+
+
+def _parquet_rows(path: Path) -> int:
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
+        raise InputError(
+            f"not a readable Parquet file (truncated or corrupted? {exc})", file=str(path)
+        ) from exc
+
+
+def _share_failure(rep: SourceReport, max_share: float) -> str | None:
+    """The one-line error when too many of a source's records were refused, else None.
+
+    Why fail: a file whose every row is refused (a day-first date column, the wrong
+    ``--map``) used to exit 0 with an empty Dataset; the user must hear it, with the reasons.
+    """
+    if rep.records == 0 or rep.rejected == 0:
+        return None
+    share = rep.rejected / rep.records
+    if not (share > max_share or (max_share >= 1.0 and rep.rejected >= rep.records)):
+        return None
+    top = []
+    for reason, n in list(rep.rejected_reasons.items())[:3]:
+        ex = rep.examples.get(reason)
+        where = ""
+        if ex is not None:
+            where = f"; e.g. record {ex.record}" + (f", field '{ex.field}'" if ex.field else "")
+            if ex.detail:
+                where += f": {ex.detail}"
+        top.append(f"{reason} ({n:,}{where})")
+    limit = (
+        "every record was refused"
+        if max_share >= 1.0
+        else f"more than --max-reject-share {max_share:g}"
+    )
+    return (
+        f"{rep.path}: {rep.rejected:,} of {rep.records:,} records refused ({share:.0%}): "
+        f"{limit}, so nothing was written. Top reasons: {' | '.join(top)}"
+    )
 
 
 OWN_FILES = {"posts.parquet", "accounts.parquet", "manifest.json", "rejected.jsonl"}
@@ -180,13 +278,21 @@ def ingest(
     mapping: dict[str, str] | list[str] | None = None,
     platform: str | None = None,
     memory_limit: str = "1GB",
+    *,
+    max_reject_share: float = 1.0,
+    date_format: str | None = None,
+    dayfirst: bool = False,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> IngestReport:
     """Ingest ``sources`` into the Dataset folder ``into`` (created, or appended to).
 
     Posts are de-duplicated on (platform, post_id) and accounts on (platform, account_id).
     Refused records go to ``into/rejected.jsonl`` with their reason. Raises ``VigieError`` /
-    ``InputError`` for a problem the user must fix (unreadable file, missing column); in that
-    case, as on any interruption, the previous Dataset is left untouched.
+    ``InputError`` for a problem the user must fix (unreadable file, missing column, a source
+    with more than ``max_reject_share`` of its records refused — by default, all of them); in
+    that case, as on any interruption, the previous Dataset is left untouched. Writers of one
+    Dataset take turns (a lock file beside it), so concurrent ingests lose nothing.
     """
     if isinstance(sources, str | Path):
         sources = [sources]
@@ -195,24 +301,42 @@ def ingest(
     if fmt not in FORMATS:
         raise VigieError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     into = Path(into)
+    if not 0.0 <= max_reject_share <= 1.0:
+        raise VigieError(f"--max-reject-share {max_reject_share}: expected a share from 0 to 1")
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = tabular.canonical_platform(platform) if platform else None
-    plans = [_plan(Path(s), fmt, maps, plat) for s in sources]
+    opts = ReadOptions(date_format, dayfirst, encoding, delimiter)
+    plans = [_plan(Path(s), fmt, maps, plat, opts) for s in sources]
+    with folder_lock(into, "Dataset"):
+        recover(into, "Dataset")
+        return _ingest_locked(plans, into, memory_limit, max_reject_share)
 
+
+def _old_manifest(into: Path) -> dict[str, Any]:
+    """The manifest of the Dataset at ``into`` ({} when there is none yet); checks its tables."""
     old = Dataset(into)
-    old_manifest: dict[str, Any] = {}
-    if into.exists():
-        if old.exists():
-            old_manifest = read_json(old.manifest_path)
-            if old_manifest.get("kind") != Dataset.KIND:
-                raise VigieError(
-                    f"{into}: not a vigie Dataset (manifest kind is {old_manifest.get('kind')!r})"
-                )
-        elif not into.is_dir() or any(into.iterdir()):
-            raise VigieError(f"{into}: exists and is not a vigie Dataset; choose another folder")
+    if not into.exists():
+        return {}
+    if old.exists():
+        old_manifest = read_json(old.manifest_path)
+        if not isinstance(old_manifest, dict) or old_manifest.get("kind") != Dataset.KIND:
+            kind = old_manifest.get("kind") if isinstance(old_manifest, dict) else None
+            raise VigieError(f"{into}: not a vigie Dataset (manifest kind is {kind!r})")
+        old.check()  # a truncated or foreign posts/accounts file: one line, before any work
+        return old_manifest
+    if not into.is_dir() or any(into.iterdir()):
+        raise VigieError(f"{into}: exists and is not a vigie Dataset; choose another folder")
+    return {}
 
-    reports = [SourceReport(str(p.path), p.fmt) for p in plans]
-    with atomic_dir(into) as tmp:
+
+def _ingest_locked(
+    plans: list[_Plan], into: Path, memory_limit: str, max_reject_share: float
+) -> IngestReport:
+    old = Dataset(into)
+    old_manifest = _old_manifest(into)
+
+    reports = [SourceReport(str(p.path), p.fmt, warnings=list(p.warnings)) for p in plans]
+    with atomic_dir(into, "Dataset") as tmp:
         if old_manifest:
             _carry_other_files(into, tmp)
         staging = Staging(tmp, old.rejected_path if old_manifest else None)
@@ -234,6 +358,8 @@ def ingest(
                         )
                         rep.rejected += len(batch.rejected)
                         reasons.update(r.reason for r in batch.rejected)
+                        for r in batch.rejected:
+                            rep.examples.setdefault(r.reason, r)
                         skipped.update(batch.skipped)
                         for k, v in batch.cursors.items():
                             rep.cursors[k] = max(v, rep.cursors.get(k, v))
@@ -241,6 +367,11 @@ def ingest(
                     rep.rejected_reasons = dict(reasons.most_common())
                     rep.skipped = dict(skipped.most_common())
                     rep.ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
+                    if plan.spec is not None:
+                        rep.notes = dict(plan.spec.notes)
+                    failure = _share_failure(rep, max_reject_share)
+                    if failure:
+                        raise VigieError(failure)
                 staging.close()
                 task = progress.add_task("merging and de-duplicating", total=None)
                 result = merge(
@@ -278,6 +409,10 @@ def ingest(
         cursors = _merge_cursors(old_manifest.get("cursors"), reports)
         if cursors:
             manifest["cursors"] = cursors
+        conflicts: Counter[str] = Counter(old_manifest.get("merge_conflicts", {}))
+        conflicts.update(result.conflicts)
+        if conflicts:
+            manifest["merge_conflicts"] = dict(sorted(conflicts.items()))
         write_json(tmp / "manifest.json", manifest)
     return IngestReport(
         dataset=into,
@@ -285,4 +420,107 @@ def ingest(
         posts=result.posts,
         accounts=result.accounts,
         rejected_total=rejected_total,
+        conflicts=dict(result.conflicts),
     )
+
+
+@dataclass
+class SourcePreview:
+    """What ``--dry-run`` shows for one source: where each canonical field comes from."""
+
+    path: str
+    format: str
+    fields: dict[str, tuple[str, list[str]]]  # field -> (source, first values)
+    unmapped: list[str]
+    warnings: list[str]
+    dialect: str | None
+    records: int
+    accepted: int
+    rejected_reasons: dict[str, int]
+    examples: dict[str, Rejected]
+
+
+def _source_of(canon: str, plan: _Plan) -> str:
+    spec = plan.spec
+    if spec is None:
+        return f"{plan.fmt} reader"
+    if canon in spec.columns:
+        more = spec.extra_columns.get(canon, [])
+        return " + ".join([spec.columns[canon], *more])
+    if canon == "platform":
+        if spec.platform_prefix_of:
+            return f"prefix of {spec.platform_prefix_of}"
+        return f"--platform {spec.platform}"
+    if canon in spec.extract_from_text:
+        return f"extracted from {spec.columns['text']}"
+    return "(none: left empty)"
+
+
+def preview(
+    sources: list[str | Path] | str | Path,
+    fmt: str = "auto",
+    mapping: dict[str, str] | list[str] | None = None,
+    platform: str | None = None,
+    rows: int = 5,
+    **read_options: Any,
+) -> list[SourcePreview]:
+    """``vigie ingest --dry-run``: map and convert the first batch of each source, write
+    nothing, and say what each canonical field gets and which columns are left unmapped."""
+    if isinstance(sources, str | Path):
+        sources = [sources]
+    if not sources:
+        raise VigieError("nothing to ingest: give at least one source file")
+    if fmt not in FORMATS:
+        raise VigieError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
+    plat = tabular.canonical_platform(platform) if platform else None
+    opts = ReadOptions(**read_options)
+    out = []
+    for plan in (_plan(Path(s), fmt, maps, plat, opts) for s in sources):
+        batch = next(iter(plan.read()), None)
+        table = None
+        if batch is not None:
+            table = batch.accounts if plan.fmt == "accounts" else batch.posts
+        names = [f.name for f in (table.schema if table is not None else [])]
+        raw = (
+            tabular.sample_rows(plan.path, plan.fmt, plan.spec, rows)
+            if plan.spec is not None and plan.fmt != "accounts"
+            else {}
+        )
+        fields: dict[str, tuple[str, list[str]]] = {}
+        for name in names:
+            vals = [v for v in table.column(name).to_pylist()[: max(rows * 20, 20)] if v]
+            shown = [str(v)[:60] for v in vals[:rows]]
+            col = plan.spec.columns.get(name) if plan.spec is not None else None
+            if not shown and col in raw:  # all refused: show what the column holds
+                shown = [f"raw: {str(v)[:60]}" for v in raw[col][:rows] if v is not None]
+            fields[name] = (_source_of(name, plan), shown)
+        used: set[str] = set()
+        if plan.spec is not None:
+            used = set(plan.spec.columns.values()) | {
+                c for m in plan.spec.extra_columns.values() for c in m
+            }
+            if plan.spec.platform_prefix_of:
+                used.add(plan.spec.platform_prefix_of)
+        reasons: Counter[str] = Counter(r.reason for r in (batch.rejected if batch else []))
+        examples: dict[str, Rejected] = {}
+        for r in batch.rejected if batch else []:
+            examples.setdefault(r.reason, r)
+        dialect = None
+        if plan.spec is not None and plan.fmt == "csv":
+            dialect = f"encoding {plan.spec.encoding}, delimiter {plan.spec.delimiter!r}"
+        out.append(
+            SourcePreview(
+                path=str(plan.path),
+                format=plan.fmt,
+                fields=fields,
+                unmapped=[c for c in plan.columns if c not in used],
+                warnings=list(plan.warnings),
+                dialect=dialect,
+                records=batch.records if batch else 0,
+                accepted=table.num_rows if table is not None else 0,
+                rejected_reasons=dict(reasons.most_common()),
+                examples=examples,
+            )
+        )
+    return out

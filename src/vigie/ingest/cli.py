@@ -21,13 +21,16 @@ MAP_HELP = (
     "from a fb_/tw_ prefix), text, lang, urls, hashtags, mentions, media (list, JSON array, "
     "space-separated, or one value per row: rows of the same post are merged), repost_of, "
     "reply_to, quote_of, handle, display_name, account_created_at, followers, following, "
-    "posts_count, description. Columns named like a field need no mapping."
+    "posts_count, description. Columns named like a field need no mapping. Repeat --map for "
+    "a list field to gather several columns (--map urls=link --map urls=domain)."
 )
 
 
 def ingest(
     sources: list[Path] = typer.Argument(..., help="Files to ingest."),
-    into: Path = typer.Option(..., "--into", help="Dataset folder (created or appended to)."),
+    into: Path = typer.Option(
+        None, "--into", help="Dataset folder (created or appended to); not needed with --dry-run."
+    ),
     fmt: str = typer.Option("auto", "--format", "-f", help=FORMAT_HELP),
     mapping: list[str] = typer.Option([], "--map", "-m", help=MAP_HELP),
     platform: str = typer.Option(
@@ -36,14 +39,58 @@ def ingest(
     memory_limit: str = typer.Option(
         "1GB", "--memory-limit", help="DuckDB memory limit for the de-duplication merge."
     ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Preview the mapping on the first rows (what each field gets, what is left "
+        "unmapped, what would be refused) and write nothing.",
+    ),
+    max_reject_share: float = typer.Option(
+        1.0,
+        "--max-reject-share",
+        help="Fail (exit 2, nothing written) when a source has more than this share of its "
+        "records refused; 1 (the default) fails only when every record is refused.",
+    ),
+    date_format: str = typer.Option(
+        None,
+        "--date-format",
+        help="strptime pattern of created_at text, e.g. '%d/%m/%Y %H:%M' (naive times are UTC).",
+    ),
+    dayfirst: bool = typer.Option(
+        False, "--dayfirst", help="Read created_at like 31/12/2024 [23:59[:59]] (day first)."
+    ),
+    encoding: str = typer.Option(
+        None, "--encoding", help="CSV encoding (default: BOM, else UTF-8, else Latin-1)."
+    ),
+    delimiter: str = typer.Option(
+        None, "--delimiter", help="CSV delimiter (default: sniffed among , ; tab |); 'tab' for tab."
+    ),
 ) -> None:
     """Ingest SOURCES into the Dataset folder: append, de-duplicate on (platform, post_id),
     refuse malformed records into DATASET/rejected.jsonl; the previous Dataset stays intact
     if anything fails."""
     from vigie.ingest.api import ingest as run
-    from vigie.ingest.summary import print_summary
+    from vigie.ingest.api import preview
+    from vigie.ingest.summary import print_preview, print_summary
 
+    read_options = dict(
+        date_format=date_format, dayfirst=dayfirst, encoding=encoding, delimiter=delimiter
+    )
+    if dry_run:
+        print_preview(preview(sources, fmt, mapping, platform, **read_options))
+        return
+    if into is None:
+        from vigie.errors import VigieError
+
+        raise VigieError("missing --into DATASET: the Dataset folder to create or append to")
     report = run(
-        sources, into, fmt=fmt, mapping=mapping, platform=platform, memory_limit=memory_limit
+        sources,
+        into,
+        fmt=fmt,
+        mapping=mapping,
+        platform=platform,
+        memory_limit=memory_limit,
+        max_reject_share=max_reject_share,
+        **read_options,
     )
     print_summary(report)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from vigie.ingest.api import IngestReport
-from vigie.progress import console
+from vigie.ingest.api import IngestReport, SourcePreview
+from vigie.progress import console, err_console
 
 
 def print_summary(report: IngestReport) -> None:
@@ -37,6 +37,24 @@ def print_summary(report: IngestReport) -> None:
         for reason, n in report.skipped.items():
             k.add_row(reason, f"{n:,}")
         console.print(k)
+    notes: dict[str, int] = {}
+    for s in report.sources:
+        for note, n in s.notes.items():
+            notes[note] = notes.get(note, 0) + n
+    for note, n in notes.items():
+        console.print(f"note: {n:,} posts: {note}", highlight=False, soft_wrap=True)
+    if report.conflicts:
+        lost = ", ".join(f"{f}: {n:,}" for f, n in sorted(report.conflicts.items()))
+        err_console.print(
+            f"[yellow]warning:[/] merged posts disagreed on a value; the earliest-ingested one "
+            f"was kept and the others dropped (posts per field: {lost}); see manifest.json "
+            "merge_conflicts",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for s in report.sources:
+        for w in s.warnings:
+            err_console.print(f"[yellow]warning:[/] {s.path}: {w}", highlight=False, soft_wrap=True)
     line = (
         f"Dataset now holds [bold]{report.posts:,}[/] posts, [bold]{report.accounts:,}[/] "
         f"accounts, {report.rejected_total:,} rejected records."
@@ -47,3 +65,35 @@ def print_summary(report: IngestReport) -> None:
             "merged into that post."
         )
     console.print(line)
+
+
+def print_preview(previews: list[SourcePreview]) -> None:
+    """``--dry-run``: per source, each canonical field's source and first values; unmapped
+    columns and warnings; what the first batch would refuse. Nothing is written."""
+    for p in previews:
+        title = f"dry run: {p.path} ({p.format})" + (f", {p.dialect}" if p.dialect else "")
+        t = Table(title=title, title_justify="left")
+        t.add_column("field")
+        t.add_column("from")
+        t.add_column("first values")
+        for name, (src, vals) in p.fields.items():
+            t.add_row(name, src, " | ".join(vals) if vals else "[dim](empty)[/]")
+        console.print(t)
+        if p.unmapped:
+            console.print(
+                f"unmapped columns (ignored): {', '.join(p.unmapped)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        for w in p.warnings:
+            err_console.print(f"[yellow]warning:[/] {p.path}: {w}", highlight=False, soft_wrap=True)
+        line = f"first batch: {p.records:,} records, {p.accepted:,} would be accepted"
+        if p.rejected_reasons:
+            parts = []
+            for reason, n in p.rejected_reasons.items():
+                ex = p.examples.get(reason)
+                detail = f" (e.g. record {ex.record}: {ex.detail})" if ex and ex.detail else ""
+                parts.append(f"{reason}: {n:,}{detail}")
+            line += "; refused: " + "; ".join(parts)
+        console.print(line, highlight=False, soft_wrap=True)
+    console.print("dry run: nothing was written.")

@@ -21,6 +21,8 @@ Missing lists stay null when the source lacks the field entirely; ``urls``, ``ha
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +85,14 @@ PLATFORM_PREFIXES = {
 }
 
 
+MAX_EXTRACT_CHARS = 100_000
+"""URLs, hashtags and mentions are extracted from the first this many characters of a text.
+
+Why a cap: extraction costs ~3.5 µs per character, so one 1 GB post would take an hour. No
+real post is this long; longer texts are kept whole but only their head is scanned, and each
+such post is counted in the manifest (``notes``)."""
+
+
 @dataclass
 class Spec:
     """A resolved mapping for one file: canonical field -> source column."""
@@ -91,6 +101,13 @@ class Spec:
     platform: str | None = None  # constant platform (``--platform``)
     platform_prefix_of: str | None = None  # source column whose prefix gives the platform
     extract_from_text: list[str] = field(default_factory=list)
+    # more source columns of a list field (repeated --map urls=a --map urls=b): concatenated
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
+    date_format: str | None = None  # strptime pattern of created_at text (--date-format)
+    dayfirst: bool = False  # dd/mm/yyyy dates (--dayfirst)
+    encoding: str | None = None  # CSV encoding (sniffed or --encoding)
+    delimiter: str | None = None  # CSV delimiter (sniffed or --delimiter)
+    notes: Counter = field(default_factory=Counter)  # counted repairs, e.g. capped extraction
 
 
 def parse_mapping(
@@ -109,7 +126,7 @@ def parse_mapping(
                 raise VigieError(f"--map {p!r}: expected FIELD=COLUMN, e.g. --map text=body")
             k, v = p.split("=", 1)
             items.append((k.strip(), v.strip()))
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     for k, v in items:
         if k not in KNOWN_FIELDS and not accounts:
             raise VigieError(
@@ -117,8 +134,27 @@ def parse_mapping(
             )
         if not v:
             raise VigieError(f"--map {k}=: empty column name")
+        if k in out:
+            # a list field may gather several columns; a scalar field cannot hold two values
+            if k in LIST_FIELDS and not accounts:
+                prev = out[k] if isinstance(out[k], list) else [out[k]]
+                if v not in prev:
+                    out[k] = prev + [v]
+                continue
+            first = out[k] if isinstance(out[k], str) else out[k][0]
+            if first != v:
+                raise VigieError(
+                    f"--map {k}= given twice ({first} and {v}): '{k}' holds one value per post; "
+                    f"keep one --map {k}=COLUMN (only the list fields "
+                    f"{', '.join(LIST_FIELDS)} gather several columns)"
+                )
+            continue
         out[k] = v
     return out
+
+
+def _columns_list(v: str | list[str]) -> list[str]:
+    return [v] if isinstance(v, str) else list(v)
 
 
 def resolve_spec(
@@ -126,8 +162,21 @@ def resolve_spec(
 ) -> Spec:
     """Check the mapping against the file's columns; a missing required column is fatal."""
     cols: dict[str, str] = {}
+    extra: dict[str, list[str]] = {}
     prefix_col = None
-    for canon, src in mapping.items():
+    for canon, srcs in mapping.items():
+        srcs = _columns_list(srcs)
+        src = srcs[0]
+        for more in srcs[1:]:
+            if more not in columns:
+                raise InputError(
+                    f"column '{more}' (mapped to {canon}) not found; columns are: "
+                    f"{', '.join(columns)}",
+                    file=str(path),
+                    field=canon,
+                )
+        if len(srcs) > 1:
+            extra[canon] = srcs[1:]
         if canon == "platform" and src.startswith("prefix:"):
             prefix_col = src.split(":", 1)[1]
             if prefix_col not in columns:
@@ -171,6 +220,7 @@ def resolve_spec(
         platform=None if ("platform" in cols or prefix_col) else platform,
         platform_prefix_of=prefix_col,
         extract_from_text=extract,
+        extra_columns=extra,
     )
 
 
@@ -186,6 +236,11 @@ def _to_str(arr: pa.Array) -> pa.Array:
         return arr.cast(pa.string())
     if pa.types.is_floating(t):
         np_vals = arr.to_numpy(zero_copy_only=False)
+        # NaN and infinities are no identifier or text: they become missing values
+        nonfinite = ~np.isfinite(np_vals)
+        if nonfinite.any():
+            arr = pc.if_else(pa.array(nonfinite), pa.scalar(None, t), arr)
+            np_vals = np.where(nonfinite, 0.0, np_vals)
         finite = np.isfinite(np.nan_to_num(np_vals, nan=0.0))
         if finite.all() and np.all(np.nan_to_num(np_vals, nan=0.0) % 1 == 0):
             return arr.cast(pa.int64()).cast(pa.string())
@@ -197,10 +252,77 @@ def _blank_to_null(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), arr)
 
 
-def _timestamps(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
+DAYFIRST_FORMATS = [
+    f"%d{sep}%m{sep}%Y{clock}"
+    for sep in "/.-"
+    for clock in (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "")
+]
+_SLASHED = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
+
+
+def date_hint(value: Any) -> str:
+    """What to pass for a dd/mm/yyyy or mm/dd/yyyy value ISO 8601 parsing refused ("" if none).
+
+    Why: a day-first export rejects every row; the reason must name the flag that reads it.
+    """
+    m = _SLASHED.match(value) if isinstance(value, str) else None
+    if not m:
+        return ""
+    a, b = int(m.group(1)), int(m.group(2))
+    if b > 12 >= a:
+        return "; looks like mm/dd/yyyy: pass --date-format '%m/%d/%Y %H:%M' (adapt the pattern)"
+    return (
+        "; looks like dd/mm/yyyy: pass --dayfirst (or --date-format '%d/%m/%Y %H:%M', "
+        "'%m/%d/%Y %H:%M' if months come first)"
+    )
+
+
+def _timestamps_pattern(
+    arr: pa.Array, date_format: str | None, dayfirst: bool
+) -> tuple[pa.Array, list[str | None]]:
+    """Times read with an explicit strptime pattern (``--date-format``) or day-first ones."""
+    s = pc.utf8_trim_whitespace(arr.cast(pa.string()))
+    out = pa.nulls(len(s), TS)
+    for fmt in [date_format] if date_format else DAYFIRST_FORMATS:
+        try:
+            parsed = pc.strptime(s, format=fmt, unit="us", error_is_null=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise VigieError(
+                f"--date-format {fmt!r}: not a usable strptime pattern ({exc})"
+            ) from None
+        if parsed.type.tz is None:
+            parsed = parsed.cast(pa.timestamp("us", tz="UTC"))
+        out = pc.coalesce(out, parsed.cast(TS))
+    iso_reasons: list[str | None] | None = None
+    if not date_format:  # --dayfirst still reads ISO 8601 and POSIX seconds
+        iso, iso_reasons = _timestamps(arr)
+        out = pc.coalesce(out, iso)
+    ints = out.cast(pa.int64())
+    in_range = pc.fill_null(
+        pc.and_(pc.greater_equal(ints, MIN_TS_US), pc.less(ints, MAX_TS_US)), False
+    )
+    out = pc.if_else(in_range, out, pa.scalar(None, TS))
+    reasons: list[str | None] = [None] * len(arr)
+    raw = s.to_pylist()
+    for i in np.flatnonzero(~in_range.to_numpy(zero_copy_only=False)):
+        v = raw[i]
+        if v is None or v == "":
+            reasons[i] = "missing"
+        elif date_format:
+            reasons[i] = f"does not match --date-format {date_format!r}: {v!r}"
+        else:
+            reasons[i] = f"not a day-first date (dd/mm/yyyy [HH:MM[:SS]]) nor ISO 8601: {v!r}"
+    return out, reasons
+
+
+def _timestamps(
+    arr: pa.Array, date_format: str | None = None, dayfirst: bool = False
+) -> tuple[pa.Array, list[str | None]]:
     """Canonical UTC microsecond times, and per row ``None`` or the reason it is invalid."""
     t = arr.type
     n = len(arr)
+    if (date_format or dayfirst) and (pa.types.is_string(t) or pa.types.is_large_string(t)):
+        return _timestamps_pattern(arr, date_format, dayfirst)
     out: pa.Array | None = None
     if pa.types.is_timestamp(t):
         out = arr.cast(pa.timestamp(t.unit, tz=t.tz or "UTC")).cast(TS)
@@ -251,7 +373,7 @@ def _timestamps(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
             reasons.append(None)
         except ValueError as exc:
             values.append(None)
-            reasons.append(str(exc))
+            reasons.append(str(exc) + date_hint(v))
     return pa.array(values, TS), reasons
 
 
@@ -388,7 +510,9 @@ def convert(
             ["missing" if isnull else None for isnull in pc.is_null(a).to_pylist()], fld, "missing"
         )
         cols[fld] = a
-    created, reasons = _timestamps(table.column(src["created_at"]).combine_chunks())
+    created, reasons = _timestamps(
+        table.column(src["created_at"]).combine_chunks(), spec.date_format, spec.dayfirst
+    )
     flag(reasons, "created_at", "invalid")
     for i, r in enumerate(reasons):
         if r == "missing" and bad[i] is not None and bad[i][1] == "created_at":
@@ -419,6 +543,17 @@ def convert(
             continue
         lists, reasons = _lists(table.column(src[fld]).combine_chunks())
         flag(reasons, fld, "invalid")
+        for more in spec.extra_columns.get(fld, []):
+            # repeated --map for a list field: the row's lists, concatenated in --map order
+            more_lists, reasons = _lists(table.column(more).combine_chunks())
+            flag(reasons, fld, "invalid")
+            lists = pa.array(
+                [
+                    None if a is None and b is None else (a or []) + (b or [])
+                    for a, b in zip(lists.to_pylist(), more_lists.to_pylist(), strict=True)
+                ],
+                STR_LIST,
+            )
         if fld == "urls":
             lists = _map_list_values(lists, canonical_url)
         elif fld == "hashtags":
@@ -433,6 +568,13 @@ def convert(
             "hashtags": hashtags_in_text,
             "mentions": mentions_in_text,
         }
+        long = sum(1 for t in texts if t is not None and len(t) > MAX_EXTRACT_CHARS)
+        if long:
+            spec.notes[
+                f"text longer than {MAX_EXTRACT_CHARS:,} characters: urls, hashtags and mentions "
+                "read from its head only"
+            ] += long
+            texts = [t[:MAX_EXTRACT_CHARS] if t is not None else None for t in texts]
         for fld in spec.extract_from_text:
             fn = extractors[fld]
             cols[fld] = pa.array([fn(t) if t is not None else None for t in texts], STR_LIST)
@@ -502,19 +644,102 @@ def _dedup_accounts(accounts: pa.Table) -> pa.Table:
 # --- readers ---------------------------------------------------------------------------------
 
 
-def columns_of(path: Path, fmt: str) -> list[str]:
+SNIFF_BYTES = 1 << 16
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file is written: its encoding (Python codec name) and delimiter."""
+
+    encoding: str
+    delimiter: str
+    note: str | None = None  # said to the user when we guessed (e.g. the Latin-1 fallback)
+
+
+def csv_dialect(
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> CsvDialect:
+    """Sniff a CSV's encoding (byte-order mark, UTF-8, else Latin-1) and delimiter.
+
+    Why: spreadsheets in French locales save ``;``-separated files, Excel "Unicode text" is
+    UTF-16 with tabs, and older tools write Latin-1; each must read without flags, and any
+    guess is said aloud (``--encoding``/``--delimiter`` override it).
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
+    note = None
+    if encoding:
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise VigieError(f"--encoding {encoding!r}: unknown encoding") from None
+        enc = encoding
+    elif head.startswith(b"\xef\xbb\xbf"):
+        enc = "utf-8-sig"
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    else:
+        try:
+            head.decode("utf-8")
+            enc = "utf-8"
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4 and len(head) == SNIFF_BYTES:
+                enc = "utf-8"  # a character cut by the sniff window
+            else:
+                enc = "latin-1"
+                note = (
+                    f"not UTF-8 (byte {exc.start}): read as Latin-1; pass --encoding "
+                    "(e.g. cp1252) if accents look wrong"
+                )
+    if delimiter:
+        delim = "\t" if delimiter in ("\\t", "tab") else delimiter
+        if len(delim) != 1:
+            raise VigieError(f"--delimiter {delimiter!r}: expected one character (or 'tab')")
+    else:
+        text = head.decode(enc, errors="replace").lstrip("\ufeff")
+        header = text.split("\n", 1)[0]
+        counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
+        best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+        delim = best if counts[best] > 0 else ("\t" if path.suffix.lower() == ".tsv" else ",")
+    return CsvDialect(enc, delim, note)
+
+
+def _count_outside_quotes(line: str, ch: str) -> int:
+    n, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == ch and not quoted:
+            n += 1
+    return n
+
+
+def _arrow_encoding(enc: str) -> str:
+    """Arrow reads UTF-8 natively (skipping a BOM); other codecs go through Python."""
+    return "utf8" if enc in ("utf-8", "utf-8-sig", "utf8") else enc
+
+
+def columns_of(
+    path: Path, fmt: str, encoding: str | None = None, delimiter: str | None = None
+) -> list[str]:
     """The column names of a tabular file (for mapping checks before any work)."""
     try:
         if fmt == "parquet":
             return pq.read_schema(path).names
         if fmt == "csv":
-            with open(path, encoding="utf-8-sig", newline="") as fh:
-                import csv
+            import csv
 
-                header = next(csv.reader(fh), None)
+            d = csv_dialect(path, encoding, delimiter)
+            enc = "utf-8-sig" if d.encoding == "utf-8" else d.encoding
+            with open(path, encoding=enc, newline="") as fh:
+                header = next(csv.reader(fh, delimiter=d.delimiter), None)
             if not header:
                 raise InputError("empty CSV file (no header row)", file=str(path))
-            return [h.strip() for h in header]
+            return [h.strip().lstrip("\ufeff") for h in header]
         if fmt == "jsonl":
             keys: dict[str, None] = {}
             with open(path, encoding="utf-8") as fh:
@@ -523,16 +748,30 @@ def columns_of(path: Path, fmt: str) -> list[str]:
                         break
                     try:
                         obj = json.loads(line)
-                    except json.JSONDecodeError:
+                    except (json.JSONDecodeError, RecursionError):
                         continue
                     if isinstance(obj, dict):
                         keys.update(dict.fromkeys(obj))
+            if not keys:
+                raise InputError(
+                    "no JSON object in its first lines (from line 1 on, none is a JSON Lines "
+                    "record); check the file and --format",
+                    file=str(path),
+                )
             return list(keys)
     except InputError:
         raise
-    except (OSError, UnicodeDecodeError, pa.ArrowInvalid) as exc:
+    except (OSError, UnicodeError, pa.ArrowInvalid) as exc:
         raise InputError(f"cannot read {fmt} file: {exc}", file=str(path)) from exc
+    except csv_error() as exc:
+        raise InputError(f"cannot read the CSV header: {exc}", file=str(path)) from exc
     raise ValueError(fmt)
+
+
+def csv_error() -> type[Exception]:
+    import csv
+
+    return csv.Error
 
 
 def read_parquet(path: Path, spec: Spec) -> Iterator[Batch]:
@@ -543,6 +782,7 @@ def read_parquet(path: Path, spec: Spec) -> Iterator[Batch]:
     needed = sorted(
         set(spec.columns.values())
         | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
+        | {c for more in spec.extra_columns.values() for c in more}
     )
     row = 0
     for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=needed):
@@ -554,15 +794,131 @@ def read_parquet(path: Path, spec: Spec) -> Iterator[Batch]:
 
 
 def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
-    names = columns_of(path, "csv")
+    d = csv_dialect(path, spec.encoding, spec.delimiter)
+    names = columns_of(path, "csv", d.encoding, d.delimiter)
     needed = set(spec.columns.values()) | (
         {spec.platform_prefix_of} if spec.platform_prefix_of else set()
     )
+    for more in spec.extra_columns.values():
+        needed.update(more)
+    invalid: list[Rejected] = []
+    seen_invalid = [0, 0]  # invalid rows reported so far; to ignore when re-reading after a retry
+
+    def bad_row(row: Any) -> str:
+        # a row with too many or too few fields: refused and counted, never fatal
+        if seen_invalid[1] > 0:  # re-reading rows already delivered (bigger blocks)
+            seen_invalid[1] -= 1
+            return "skip"
+        seen_invalid[0] += 1
+        num = row.number if row.number is not None and row.number > 0 else "?"
+        detail = f"expected {row.expected_columns} columns, got {row.actual_columns}"
+        invalid.append(
+            Rejected(str(path), num, "malformed CSV row", None, detail, excerpt(row.text))
+        )
+        return "skip"
+
+    row = 0
+    block = CSV_BLOCK
+    for t in _csv_tables(path, d, names, needed, bad_row, block):
+        if t is None:  # a row longer than the block: re-read with bigger blocks, skip done rows
+            block *= 8
+            if block > MAX_CSV_BLOCK:
+                raise InputError(
+                    f"a row longer than {MAX_CSV_BLOCK >> 20} MiB after data row {row}: "
+                    "refused to bound memory (split that text or shorten it)",
+                    file=str(path),
+                )
+            seen_invalid[1] = seen_invalid[0]
+            yield from _csv_resume(path, spec, d, names, needed, bad_row, block, row, invalid)
+            return
+        # CSV row k (1-based, header excluded) is reported as "row k"
+        nums = list(range(row + 1, row + 1 + t.num_rows))
+        row += t.num_rows
+        posts, accounts, rejected = convert(t, spec, str(path), nums)
+        refused, invalid[:] = list(invalid), []
+        yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
+    if invalid:
+        yield Batch(
+            POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
+        )
+
+
+CSV_BLOCK = 8 << 20
+MAX_CSV_BLOCK = 512 << 20
+"""Arrow parses CSV in blocks and a row must fit in one: blocks grow (x8) only when a row
+needs it, up to this bound, so a 100 MB post is read and a runaway one is a clear error."""
+
+
+def _csv_resume(
+    path: Path,
+    spec: Spec,
+    d: CsvDialect,
+    names: list[str],
+    needed: set[str],
+    bad_row: Any,
+    block: int,
+    done: int,
+    invalid: list[Rejected],
+) -> Iterator[Batch]:
+    """Continue ``read_csv`` after ``done`` rows with blocks of ``block`` bytes."""
+    row = 0
+    while True:
+        for t in _csv_tables(path, d, names, needed, bad_row, block):
+            if t is None:
+                block *= 8
+                if block > MAX_CSV_BLOCK:
+                    raise InputError(
+                        f"a row longer than {MAX_CSV_BLOCK >> 20} MiB after data row "
+                        f"{max(row, done)}: refused to bound memory (split that text or "
+                        "shorten it)",
+                        file=str(path),
+                    )
+                row = 0
+                break
+            if row + t.num_rows <= done:
+                row += t.num_rows
+                continue
+            if row < done:
+                t = t.slice(done - row)
+                row = done
+            nums = list(range(row + 1, row + 1 + t.num_rows))
+            row += t.num_rows
+            posts, accounts, rejected = convert(t, spec, str(path), nums)
+            refused, invalid[:] = list(invalid), []
+            yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
+        else:
+            break
+    if invalid:
+        yield Batch(
+            POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
+        )
+
+
+def _csv_tables(
+    path: Path,
+    d: CsvDialect,
+    names: list[str],
+    needed: set[str],
+    bad_row: Any,
+    block: int,
+) -> Iterator[pa.Table | None]:
+    """Arrow tables of a CSV file; ``None`` when a row does not fit in ``block`` bytes."""
+
+    def straddles(exc: Exception) -> bool:
+        return "straddl" in str(exc)
+
     try:
         reader = pacsv.open_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=8 << 20, encoding="utf8"),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            read_options=pacsv.ReadOptions(
+                block_size=block,
+                encoding=_arrow_encoding(d.encoding),
+                column_names=names,
+                skip_rows=1,
+            ),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, delimiter=d.delimiter, invalid_row_handler=bad_row
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
                 include_columns=[c for c in names if c in needed],
@@ -570,26 +926,31 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
             ),
         )
     except (OSError, pa.ArrowInvalid) as exc:
+        if straddles(exc):
+            yield None
+            return
         raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
-    row = 0
     while True:
         try:
             rb = reader.read_next_batch()
         except StopIteration:
-            break
-        except pa.ArrowInvalid as exc:
-            raise InputError(f"malformed CSV after data row {row}: {exc}", file=str(path)) from exc
-        t = pa.Table.from_batches([rb])
-        # CSV row k (1-based, header excluded) is reported as "row k"
-        nums = list(range(row + 1, row + 1 + t.num_rows))
-        row += t.num_rows
-        posts, accounts, rejected = convert(t, spec, str(path), nums)
-        yield Batch(posts, accounts, rejected, {}, t.num_rows)
+            return
+        except (pa.ArrowInvalid, UnicodeError) as exc:
+            if straddles(exc):
+                yield None
+                return
+            hint = ""
+            if "UTF8" in str(exc) or isinstance(exc, UnicodeError):
+                hint = " (not UTF-8 past the first bytes? pass --encoding latin-1 or cp1252)"
+            raise InputError(f"malformed CSV: {exc}{hint}", file=str(path)) from exc
+        yield pa.Table.from_batches([rb])
 
 
 def _scalar(v: Any) -> Any:
     if isinstance(v, dict | list):
         raise ValueError(f"expected a single value, got a JSON {type(v).__name__}")
+    if isinstance(v, float) and not np.isfinite(v):
+        raise ValueError(f"not a number: {v!r} (NaN or Infinity in JSON)")
     return v
 
 
@@ -618,7 +979,10 @@ def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
     wanted = dict(spec.columns)
     if spec.platform_prefix_of:
         wanted["_platform_src"] = spec.platform_prefix_of
-    fields = [(canon, col, canon in LIST_FIELDS) for canon, col in wanted.items()]
+    for canon, more in spec.extra_columns.items():
+        for k, col in enumerate(more):
+            wanted[f"_{canon}_{k}"] = col
+    fields = [(canon, col, _base_field(canon) in LIST_FIELDS) for canon, col in wanted.items()]
     loads = json.loads
     try:
         fh = open(path, "rb")  # noqa: SIM115
@@ -640,8 +1004,8 @@ def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
             records += 1
             try:
                 obj = loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                refuse(lineno, "malformed JSON", None, str(exc), line)
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+                refuse(lineno, "malformed JSON", None, str(exc) or "nested too deeply", line)
                 obj = None
             else:
                 if type(obj) is not dict:
@@ -658,7 +1022,8 @@ def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
                     try:
                         vals.append(_listy(v) if is_list else _scalar(v))
                     except ValueError as exc:
-                        refuse(lineno, f"invalid {canon}", canon, str(exc), line)
+                        fld = _base_field(canon)
+                        refuse(lineno, f"invalid {fld}", fld, str(exc), line)
                         vals = None
                         break
                 if vals is not None:
@@ -675,17 +1040,35 @@ def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
             yield _jsonl_batch(buf, nums, rejected, records, spec, path)
 
 
-def _jsonl_batch(
-    buf: dict[str, list[Any]],
-    nums: list[int | str],
-    rejected: list[Rejected],
-    records: int,
-    spec: Spec,
-    path: Path,
-) -> Batch:
+def _base_field(key: str) -> str:
+    """The canonical field of a JSONL projection key (``_urls_0`` -> ``urls``)."""
+    if key.startswith("_") and key[1:].rsplit("_", 1)[0] in LIST_FIELDS:
+        return key[1:].rsplit("_", 1)[0]
+    return key
+
+
+def _surrogate_rows(buf: dict[str, list[Any]]) -> dict[int, str]:
+    """Row index -> field of the values that cannot be encoded as UTF-8."""
+    bad: dict[int, str] = {}
+    for k, vals in buf.items():
+        for i, v in enumerate(vals):
+            if i in bad:
+                continue
+            for x in v if isinstance(v, list) else (v,):
+                if isinstance(x, str):
+                    try:
+                        x.encode("utf-8")
+                    except UnicodeEncodeError:
+                        bad[i] = _base_field(k)
+                        break
+    return bad
+
+
+def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:
+    """Arrow columns from the JSONL projection (raises ``UnicodeEncodeError`` on surrogates)."""
     arrays: dict[str, pa.Array] = {}
     for k, vals in buf.items():
-        if k in LIST_FIELDS:
+        if _base_field(k) in LIST_FIELDS:
             try:
                 arrays[k] = pa.array(vals, STR_LIST)
             except (pa.ArrowInvalid, pa.ArrowTypeError):  # non-string items: stringify them
@@ -697,12 +1080,50 @@ def _jsonl_batch(
             arrays[k] = pa.array([None if v is None else str(v) for v in vals], pa.string())
         if pa.types.is_null(arrays[k].type):
             arrays[k] = arrays[k].cast(pa.string())
+    return arrays
+
+
+def _jsonl_batch(
+    buf: dict[str, list[Any]],
+    nums: list[int | str],
+    rejected: list[Rejected],
+    records: int,
+    spec: Spec,
+    path: Path,
+) -> Batch:
+    try:
+        arrays = _jsonl_arrays(buf)
+    except UnicodeEncodeError:
+        # a lone surrogate (``"\ud800"`` decodes in Python but is no Unicode text): refuse
+        # those records by name rather than fail the whole file
+        bad = _surrogate_rows(buf)
+        rejected = rejected + [
+            Rejected(
+                str(path),
+                nums[i],
+                f"invalid {fld}",
+                fld,
+                "lone surrogate (an unpaired \\ud800-\\udfff escape): not valid Unicode text",
+                None,
+            )
+            for i, fld in sorted(bad.items())
+        ]
+        buf = {k: [v for i, v in enumerate(vals) if i not in bad] for k, vals in buf.items()}
+        nums = [x for i, x in enumerate(nums) if i not in bad]
+        arrays = _jsonl_arrays(buf)
     # the JSONL projection renamed columns to canonical names
     local = Spec(
         columns={k: k for k in spec.columns},
         platform=spec.platform,
         platform_prefix_of="_platform_src" if spec.platform_prefix_of else None,
         extract_from_text=spec.extract_from_text,
+        extra_columns={
+            canon: [f"_{canon}_{k}" for k in range(len(more))]
+            for canon, more in spec.extra_columns.items()
+        },
+        date_format=spec.date_format,
+        dayfirst=spec.dayfirst,
+        notes=spec.notes,
     )
     table = pa.table(arrays) if arrays else pa.table({})
     posts, accounts, more = convert(table, local, str(path), nums)
@@ -834,9 +1255,15 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
     elif fmt == "csv":
+        d = csv_dialect(path, spec.encoding, spec.delimiter)
+        names = columns_of(path, "csv", d.encoding, d.delimiter)
         try:
             table = pacsv.read_csv(
                 path,
+                read_options=pacsv.ReadOptions(
+                    encoding=_arrow_encoding(d.encoding), column_names=names, skip_rows=1
+                ),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=d.delimiter),
                 convert_options=pacsv.ConvertOptions(
                     column_types={c: pa.string() for c in needed}, include_columns=needed
                 ),
@@ -876,3 +1303,100 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
         row += t.num_rows
         accounts, rejected = convert_accounts(t, spec, str(path), nums)
         yield Batch(empty_posts, accounts, rejected, {}, t.num_rows)
+
+
+# --- guard rails: columns left unmapped that hold what detection needs -------------------------
+
+_NAME_HINTS: list[tuple[str, re.Pattern[str], str]] = [
+    ("media", re.compile(r"phash|dhash|ahash|image|photo|picture|media|video|thumb|img"), "media"),
+    ("urls", re.compile(r"url|link|href|domain|website"), "URLs or domains"),
+    ("hashtags", re.compile(r"hashtag|(^|_)tags?($|_)"), "hashtags"),
+    ("mentions", re.compile(r"mention"), "mentions"),
+]
+_CONTENT_HINTS: list[tuple[str, re.Pattern[str], str]] = [
+    ("urls", re.compile(r"(https?://|www\.)\S+", re.I), "URLs"),
+    ("hashtags", re.compile(r"#\w+"), "hashtags"),
+    ("mentions", re.compile(r"@\w+"), "mentions"),
+    ("urls", re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", re.I), "domains"),
+    ("media", re.compile(r"[0-9a-f]{16,64}", re.I), "media hashes"),
+]
+
+
+def unmapped_hints(
+    columns: list[str], spec: Spec, sample: dict[str, list[Any]] | None = None
+) -> list[str]:
+    """Warnings for unmapped columns that look like URLs, hashtags, mentions, domains or media.
+
+    Why: a column named ``url_id`` or ``phash_id`` that nobody maps is dropped, and the
+    detectors that need it then report "0 groups" as if there were nothing to find. We say
+    which column, what it looks like (by name, else by content) and the exact ``--map``.
+    """
+    used = set(spec.columns.values()) | {c for m in spec.extra_columns.values() for c in m}
+    if spec.platform_prefix_of:
+        used.add(spec.platform_prefix_of)
+    out = []
+    for col in columns:
+        if col in used or col in KNOWN_FIELDS:
+            continue
+        hit = None
+        low = col.lower()
+        for fld, pat, what in _NAME_HINTS:
+            if pat.search(low):
+                hit = (fld, what, "name")
+                break
+        if hit is None and sample is not None:
+            vals = [v for v in sample.get(col, []) if isinstance(v, str) and v.strip()]
+            for fld, pat, what in _CONTENT_HINTS:
+                if vals and sum(1 for v in vals if pat.fullmatch(v.strip())) >= 0.8 * len(vals):
+                    hit = (fld, what, "content")
+                    break
+        if hit is None:
+            continue
+        fld, what, by = hit
+        also = " (repeat --map to add it to the mapped column)" if fld in spec.columns else ""
+        out.append(
+            f"column '{col}' looks like {what} (by its {by}) but is not mapped, so it is "
+            f"ignored and detection cannot use it: add --map {fld}={col}{also}"
+        )
+    return out
+
+
+def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, list[Any]]:
+    """The first ``n`` values of every column (for hints and ``--dry-run``); never fatal."""
+    try:
+        if fmt == "parquet":
+            pf = pq.ParquetFile(path)
+            for rb in pf.iter_batches(batch_size=n):
+                return {k: v[:n] for k, v in rb.to_pydict().items()}
+            return {}
+        if fmt == "csv":
+            import csv
+
+            d = csv_dialect(path, spec.encoding, spec.delimiter)
+            enc = "utf-8-sig" if d.encoding == "utf-8" else d.encoding
+            out: dict[str, list[Any]] = {}
+            with open(path, encoding=enc, errors="replace", newline="") as fh:
+                for k, row in enumerate(csv.DictReader(fh, delimiter=d.delimiter)):
+                    if k >= n:
+                        break
+                    for c, v in row.items():
+                        if isinstance(c, str):
+                            out.setdefault(c.strip().lstrip("\ufeff"), []).append(v)
+            return out
+        if fmt == "jsonl":
+            out = {}
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                for k, line in enumerate(fh):
+                    if k >= n:
+                        break
+                    try:
+                        obj = json.loads(line)
+                    except (json.JSONDecodeError, RecursionError):
+                        continue
+                    if isinstance(obj, dict):
+                        for c, v in obj.items():
+                            out.setdefault(c, []).append(v)
+            return out
+    except (OSError, pa.ArrowException, UnicodeError, csv_error(), VigieError):
+        return {}
+    return {}

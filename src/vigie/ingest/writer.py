@@ -16,7 +16,7 @@ Why this shape:
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -45,6 +45,9 @@ class MergeResult:
     accounts: int
     duplicates: dict[int, int]
     account_duplicates: dict[int, int]
+    conflicts: dict[str, int] = field(default_factory=dict)
+    """Per scalar field, the merged posts whose rows disagreed on it (one value was kept, the
+    earliest-ingested; the others are lost): e.g. two ``repost_of`` for one post id."""
 
 
 class Staging:
@@ -145,6 +148,27 @@ def merge(
         total_posts = sum(kept.values())
         duplicates = {src: n - kept.get(src, 0) for src, n in staging.rows.items()}
 
+        conflicts: dict[str, int] = {}
+        if any_merge:
+            scalars = [
+                f.name
+                for f in POSTS_SCHEMA
+                if f.name not in LIST_FIELDS and f.name not in ("platform", "post_id")
+            ]
+            row = con.execute(
+                "SELECT "
+                + ", ".join(f"coalesce(sum(c{i}), 0)" for i in range(len(scalars)))
+                + " FROM (SELECT "
+                + ", ".join(
+                    f'(count(DISTINCT "{name}") > 1)::INTEGER AS c{i}'
+                    for i, name in enumerate(scalars)
+                )
+                + """ FROM u SEMI JOIN (SELECT platform, post_id FROM u GROUP BY ALL
+                      HAVING count(*) > 1) USING (platform, post_id)
+                      GROUP BY platform, post_id)"""
+            ).fetchone()
+            conflicts = {name: int(n) for name, n in zip(scalars, row, strict=True) if n}
+
         posts_out = out_dir / "posts.parquet"
         order = "ORDER BY created_at, platform, post_id"
         if not any_merge:
@@ -219,6 +243,7 @@ def merge(
         accounts=int(n_accounts),
         duplicates=duplicates,
         account_duplicates=account_duplicates,
+        conflicts=conflicts,
     )
 
 

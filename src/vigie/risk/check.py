@@ -120,8 +120,14 @@ def load_raw(path: str | Path) -> dict[str, Any]:
         raise VigieError(f"{path}: is a folder, not a study file") from None
     except UnicodeDecodeError as exc:
         raise VigieError(f"{path}: not UTF-8 text ({exc})") from None
+    if path.suffix.lower() != ".json":
+        from vigie.yamlguard import check_yaml
+
+        check_yaml(text, str(path))  # too deep or a "billion laughs": one line, in bounded time
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except RecursionError:
+        raise VigieError(f"{path}: nested too deeply to read") from None
     except json.JSONDecodeError as exc:
         raise VigieError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
     except yaml.YAMLError as exc:
