@@ -198,11 +198,24 @@ def audit(
     action: str = typer.Option(None, help="Only this action (object.served, auth.refused …)."),
     last: int = typer.Option(50, help="Show the last N matching rows (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    db: str = typer.Option(
+        None,
+        "--db",
+        help="Audit log database URL instead of the server's (default without --config: the "
+        "workspace's, which records file exports).",
+    ),
 ) -> None:
     """Show or verify the append-only audit log (who received what, when, under which TLP)."""
     from vigie.share.audit import AuditLog
 
-    log = AuditLog(_store(_config(config)))
+    if db is None and config is None:
+        from vigie.cases.downstream import find_workspace
+
+        ws = find_workspace(None)
+        db = ws.db_url if ws is not None else None
+    from vigie.share.taxii.store import Store
+
+    log = AuditLog(Store(db) if db is not None else _store(_config(config)))
     if verify:
         report = log.verify(expect_head=expect_head)
         if as_json:
