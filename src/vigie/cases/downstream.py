@@ -3,7 +3,8 @@
 The rule (docs/triage.md): by default only **confirmed** groups are used; with
 ``include_unreviewed`` the unreviewed and needs-review groups are added and labelled;
 **dismissed** groups, and accounts dismissed one by one, are never used. Outside a workspace
-nobody has confirmed anything, so only ``include_unreviewed`` gives groups to use.
+there are no decisions: the Findings are used as they are, every group unreviewed, with a
+warning (so that plain ``vigie detect --out F`` pipelines keep working).
 
 Why a filtered copy of the Findings folder rather than new code paths in risk/ and share/:
 both already read a Findings folder; handing them a copy holding only the allowed groups
@@ -14,6 +15,7 @@ it impossible for a dismissed group to slip through a path that forgot to check.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections import Counter
@@ -255,7 +257,14 @@ def audit_export(
     from vigie.share.audit import AuditEntry, AuditLog
     from vigie.share.taxii.store import Store
 
-    url = audit_db or (ws.db_url if ws is not None else "sqlite:///vigie-audit.sqlite")
+    beside = (
+        files[0].resolve().parent / "vigie-audit.sqlite" if files else Path("vigie-audit.sqlite")
+    )
+    url = (
+        audit_db
+        or os.environ.get("VIGIE_AUDIT_DB")
+        or (ws.db_url if ws is not None else f"sqlite:///{beside}")
+    )
     store = Store(url)
     try:
         entries = [
@@ -295,9 +304,22 @@ def use_reviewed(
     closes, whatever happens, so the calling command needs no extra indentation."""
     import click
 
-    from vigie.progress import err_console
+    from vigie.progress import console
 
     ws = find_workspace(workspace, findings)
+    if ws is None:  # nobody could have decided anything: the Findings as they are
+        f = Findings(Path(findings)).check()
+        n = f.groups().num_rows
+        rev = Reviewed(path=f.path, workspace=False)
+        lids = f.groups().column("group_id").to_pylist()
+        rev.kept = [{"id": str(g), "local_id": str(g), "status": UNREVIEWED} for g in lids]
+        console.print(
+            f"warning: no workspace, so no decision is known: all {n} group(s) used, "
+            "unreviewed (vigie init and vigie triage to use confirmed groups only)",
+            highlight=False,
+            markup=False,
+        )
+        return f.path, rev, None
     cm = reviewed_copy(findings, ws, include_unreviewed=include_unreviewed, label_unreviewed=label)
     rev = cm.__enter__()
 
@@ -313,7 +335,7 @@ def use_reviewed(
         import atexit
 
         atexit.register(_close)
-    err_console.print(f"decisions: {rev.line()}", highlight=False, markup=False)
+    console.print(f"decisions: {rev.line()}", highlight=False, markup=False)
     return rev.path, rev, ws
 
 

@@ -128,6 +128,7 @@ def evidence(
 
     s, _ = _load(study)
     res = compute(s)
+    observed = ev.observed_techniques(findings)  # checks the folder as given
     from vigie.cases.downstream import use_reviewed
 
     used, _, _ = use_reviewed(findings, workspace, include_unreviewed, label=True)

@@ -203,7 +203,8 @@ def export(
     audit_db: str | None = typer.Option(
         None,
         "--audit-db",
-        help="Audit log database URL (default: the workspace's, else ./vigie-audit.sqlite).",
+        help="Audit log database URL (default: $VIGIE_AUDIT_DB, else the workspace's, else "
+        "vigie-audit.sqlite beside the exported file).",
     ),
 ) -> None:
     """Export FINDINGS as STIX 2.1 and/or MISP, already redacted for --partner per policy.
