@@ -131,18 +131,32 @@ def publish(
     collection: str = typer.Option(..., help="Collection name, id, or root/name."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     tlp: str = typer.Option(None, help="TLP 2.0 marking (default: the Findings' own, else AMBER)."),
+    include_unreviewed: bool = typer.Option(
+        False,
+        "--include-unreviewed",
+        help="Also publish groups nobody confirmed; dismissed ones never (see vigie triage).",
+    ),
+    workspace: str = typer.Option(
+        None, "--workspace", "-w", help="Workspace with the decisions (default: found from here)."
+    ),
 ) -> None:
     """Publish our Findings into a collection, prepared once per policy form (full, redacted,
-    hashed): each partner then reads only the variant and markings the policy allows it."""
+    hashed): each partner then reads only the variant and markings the policy allows it.
+    In a workspace, only confirmed groups unless --include-unreviewed."""
+    from vigie.cases import downstream
     from vigie.share.taxii.publish import publish_findings
     from vigie.share.taxii.server import state_from_config
+
+    source = findings
+    findings, reviewed, _ = downstream.use_reviewed(findings, workspace, include_unreviewed)
+    downstream.require_groups(reviewed, source)
 
     cfg = _config(config)
     state = state_from_config(cfg, _server_registry(cfg, config))
     report = publish_findings(state, findings, collection, tlp=tlp)
     stored = ", ".join(f"{k}: {v}" for k, v in sorted(report.stored.items())) or "nothing new"
     console.print(
-        f"published {findings} as {report.tlp.label} into {report.collection} — new objects "
+        f"published {source} as {report.tlp.label} into {report.collection} — new objects "
         f"({stored}); {report.duplicates} already there"
     )
     for form, why in report.skipped_forms.items():
