@@ -26,7 +26,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from vigie.cases.cli import diff, init, runs_app, search, triage
+    from vigie.cases.cli import diff, init, runs_app, search, triage, watch
     from vigie.demo import demo
     from vigie.detect.cli import detect
     from vigie.exercise.generate_cli import generate
@@ -48,6 +48,7 @@ def _register() -> None:
     app.command("triage")(triage)
     app.command("diff")(diff)
     app.command("search")(search)
+    app.command("watch")(watch)
     app.add_typer(runs_app, name="runs", help="Runs registered in the workspace.")
 
 

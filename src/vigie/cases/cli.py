@@ -421,3 +421,79 @@ def runs_groups(
             g.born_run or "",
         )
     console.print(t)
+
+
+def watch(
+    folder: Path = typer.Argument(..., help="Folder where new export files are dropped."),
+    every: float = typer.Option(300.0, "--every", min=1.0, help="Seconds between two looks."),
+    once: bool = typer.Option(False, "--once", help="Look once, then stop (for cron and tests)."),
+    dataset: str = typer.Option(
+        "watched", "--dataset", help="Dataset of the workspace to ingest into (datasets/NAME)."
+    ),
+    fmt: str = typer.Option(
+        "auto",
+        "--format",
+        help="Format of the files (auto: by content; *accounts* files as accounts tables).",
+    ),
+    config: Path | None = typer.Option(None, "--config", help="Detection settings (TOML)."),
+    webhook: str | None = typer.Option(
+        None, "--webhook", help="POST a JSON alert here on new or grown groups (http/https)."
+    ),
+    settle: float = typer.Option(
+        5.0, "--settle", min=0.0, help="Leave files modified in the last SECONDS for later."
+    ),
+    author: str | None = typer.Option(None, "--author", help="Who watches (audit log)."),
+    workspace: str | None = WS_OPT,
+) -> None:
+    """Ingest new files from FOLDER on a schedule, re-detect, diff against the last run and
+    alert on new or grown groups (console, --webhook, audit log)."""
+    import time
+
+    from vigie.cases.watch import Watcher
+    from vigie.progress import console
+
+    ws = open_workspace(workspace)
+    try:
+        w = Watcher(
+            ws,
+            folder,
+            dataset=dataset,
+            fmt=fmt,
+            config=config,
+            webhook=webhook,
+            settle=settle,
+            author=author,
+        )
+        while True:
+            t = w.tick()
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+            for name, why in t.failed.items():
+                console.print(f"{stamp} [red]not ingested[/] {name}: {why}", highlight=False)
+            if not t.ingested:
+                console.print(f"{stamp} nothing new in {folder}")
+            else:
+                assert t.run is not None
+                console.print(
+                    f"{stamp} ingested {', '.join(t.ingested)}; run #{t.run.seq} "
+                    f"{t.run.id}: {t.run.n_groups} group(s)"
+                )
+                for a in t.alerts:
+                    size = (
+                        f"{a['size_a']} → {a['size_b']}"
+                        if a["change"] != "new"
+                        else f"{a['size_b']}"
+                    )
+                    console.print(
+                        f"{stamp} [bold red]ALERT[/] {a['change']} group {a['id']} "
+                        f"({size} accounts, {a['status']})",
+                        highlight=False,
+                    )
+                if not t.alerts:
+                    console.print(f"{stamp} no new or grown group")
+                if t.webhook is not None:
+                    console.print(f"{stamp} webhook: {t.webhook}")
+            if once:
+                return
+            time.sleep(every)
+    finally:
+        ws.close()
