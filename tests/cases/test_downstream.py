@@ -58,7 +58,18 @@ def test_share_export_confirmed_only_by_default_never_dismissed(ws, triaged, tmp
     f, ids = triaged
     out = tmp_path / "bundle.json"
     code, text = _run(
-        ["share", "export", str(f), "--stix", str(out), "-w", str(ws.root), "--author", "bo"],
+        [
+            "share",
+            "export",
+            str(f),
+            "--stix",
+            str(out),
+            "--no-validate",
+            "-w",
+            str(ws.root),
+            "--author",
+            "bo",
+        ],
         capsys,
     )
     assert code == 0, text
@@ -67,7 +78,17 @@ def test_share_export_confirmed_only_by_default_never_dismissed(ws, triaged, tmp
     assert "a001" in shared and "a005" not in shared  # the dismissed account is left out
     assert "https://b.example/1" not in shared
     code, text = _run(
-        ["share", "export", str(f), "--stix", str(out), "-w", str(ws.root), "--include-unreviewed"],
+        [
+            "share",
+            "export",
+            str(f),
+            "--stix",
+            str(out),
+            "--no-validate",
+            "-w",
+            str(ws.root),
+            "--include-unreviewed",
+        ],
         capsys,
     )
     assert code == 0, text

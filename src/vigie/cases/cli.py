@@ -248,16 +248,9 @@ def print_diff(d, show_members: int = 5) -> None:  # type: ignore[no-untyped-def
         title=f"Run #{d.run_a.seq} {d.run_a.id} → run #{d.run_b.seq} {d.run_b.id}",
         title_justify="left",
     )
-    for col in (
-        "change",
-        "group",
-        "status",
-        "size",
-        "members in",
-        "members out",
-        "new evidence",
-        "related",
-    ):
+    for col in ("change", "group", "status", "size"):
+        t.add_column(col, no_wrap=True)
+    for col in ("members in", "members out", "new evidence", "related"):
         t.add_column(col)
     for c in d.changes:
         t.add_row(
@@ -406,7 +399,9 @@ def runs_groups(
         typer.echo(json.dumps([g.as_dict() for g in groups], indent=2, ensure_ascii=False))
         return
     t = Table(title=f"Run #{r.seq} {r.id}: {len(groups)} group(s)", title_justify="left")
-    for col in ("group", "local", "status", "reason", "members", "score", "signals", "since"):
+    for col in ("group", "local", "status"):
+        t.add_column(col, no_wrap=True)
+    for col in ("reason", "members", "score", "signals", "since"):
         t.add_column(col)
     for g in groups:
         st = g.status + (" (changed)" if g.rereview else "")
