@@ -286,6 +286,7 @@ def search(
     ws = open_workspace(workspace)
     try:
         hits = ws.search(query, limit=limit)
+        runs = ws.list_runs()
     finally:
         ws.close()
     if as_json:
@@ -294,20 +295,34 @@ def search(
     if not hits:
         console.print(f"nothing found for {query!r}")
         return
-    t = Table(title=f"{len(hits)} hit(s) for {query!r}", title_justify="left")
-    for col in ("where", "run", "group", "local", "field", "value", "detail"):
-        t.add_column(col)
+    # one row per place: the same value in many evidence posts of one group is one row
+    seq = {r.id: f"#{r.seq}" for r in runs}
+    low = query.strip().lstrip("@#").lower()
+    rows: dict[tuple[str, ...], list[str]] = {}
     for h in hits:
-        t.add_row(
-            h.where,
-            h.run_id or "",
-            h.group_id or "",
-            h.local_id or "",
-            h.field,
-            h.value[:120],
-            h.detail[:120],
-        )
+        value = "" if h.field == "text" else _snippet(h.value, low)
+        group = " ".join(x for x in (h.group_id, h.local_id and f"({h.local_id})") if x)
+        key = (h.where, seq.get(h.run_id or "", ""), group, h.field, value)
+        rows.setdefault(key, []).append(h.detail)
+    t = Table(
+        title=f"{len(hits)} hit(s) for {query!r} in {len(rows)} place(s)", title_justify="left"
+    )
+    for col in ("where", "run", "group"):
+        t.add_column(col, no_wrap=True)
+    for col in ("field", "value", "detail"):
+        t.add_column(col)
+    for key, details in rows.items():
+        detail = details[0][:60] if len(details) == 1 else f"{len(details)} posts"
+        t.add_row(*key, detail)
     console.print(t)
+
+
+def _snippet(text: str, low: str, width: int = 50) -> str:
+    """``text`` around the first match of ``low`` (long summaries and texts)."""
+    if len(text) <= width:
+        return text
+    at = max(0, text.lower().find(low) - width // 3)
+    return ("…" if at else "") + text[at : at + width] + "…"
 
 
 runs_app = typer.Typer(no_args_is_help=False, help="Runs registered in the workspace.")

@@ -2,8 +2,9 @@
 
 Why a hook rather than a new command: ``vigie detect DATASET --out F`` must keep working
 without a workspace, and analysts already know ``detect``. With ``--workspace`` (or without
-``--out`` inside a workspace) the Findings go to ``runs/<UTC time>/`` and are registered, so
-their groups get stable ids and the decisions already taken.
+``--out`` inside a workspace) the Findings go to ``runs/<UTC time>/`` (or ``--out``) and are
+registered, so their groups get stable ids and the decisions already taken; ``--out`` naming
+a folder directly in a workspace's ``runs/`` registers it too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ def plan_run(out: Path | None, workspace: str | None) -> tuple[Path, Workspace |
     from vigie.cases.workspace import Workspace
 
     if workspace is None and out is not None:
-        return out, None  # the classic `vigie detect DATASET --out F`: no workspace involved
+        # the classic `vigie detect DATASET --out F`; registered only when F is a workspace's
+        # runs/ sub-folder (writing a run there means it belongs to the workspace)
+        found = Workspace.find(None, start=out.resolve().parent)
+        if found is not None and found.root is not None:
+            if out.resolve().parent == (found.root / "runs").resolve():
+                return out, found
+            found.close()
+        return out, None
     ws = Workspace.find(workspace)
     if ws is None:
         raise VigieError(

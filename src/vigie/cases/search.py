@@ -173,6 +173,13 @@ def _parquet_hits(
     hits: list[Hit] = []
     con = duckdb.connect()
     like = _sql_str(f"%{low}%")
+    # a #tag matches the hashtag object exactly, and the text only where it is written #tag
+    obj_cond = (
+        f"lower(object) = {_sql_str(low)}"
+        if q.startswith("#")
+        else (f"lower(coalesce(object, '')) LIKE {like}")
+    )
+    text_like = _sql_str(f"%{q.lower()}%") if q.startswith("#") else like
     accs = "[" + ", ".join(_sql_str(a) for a in sorted(accounts)) + "]"
     try:
         ev = _existing(runs, "evidence.parquet")
@@ -181,8 +188,8 @@ def _parquet_hits(
                 f"""
                 SELECT filename, group_id, kind, object, post_id, account_id, text
                 FROM read_parquet(?, union_by_name=true, filename=true)
-                WHERE lower(coalesce(object, '')) LIKE {like}
-                   OR lower(coalesce(text, '')) LIKE {like}
+                WHERE {obj_cond}
+                   OR lower(coalesce(text, '')) LIKE {text_like}
                    OR list_contains({accs}, lower(account_id))
                 LIMIT {int(limit)}
                 """,
