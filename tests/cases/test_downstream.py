@@ -214,3 +214,35 @@ def test_without_workspace_everything_is_used_with_a_warning(tmp_path, capsys, m
         ["report", str(f), "--html", str(tmp_path / "r.html"), "--hide-dismissed"], capsys
     )
     assert code == 2 and "needs a workspace" in text
+
+
+def test_dismissed_pairs_and_accounts_leave_the_edges(ws, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    f = make_findings(tmp_path / "f1", {"g1": accs("a", 4)})
+    edges = [("a000", "a001"), ("a001", "a002"), ("a002", "a003"), ("a000", "a003")]
+    pq.write_table(
+        pa.table(
+            {
+                "source": [a for a, _ in edges],
+                "target": [b for _, b in edges],
+                "kind": ["co_link"] * 4,
+                "weight": [1.0] * 4,
+                "group_id": ["g1"] * 4,
+            }
+        ),
+        f / "edges.parquet",
+    )
+    ws.register_run(f)
+    ws.decide("g1", "confirmed", reason="coordinated-inauthentic")
+    ws.decide(("a002", "a001"), "dismissed", reason="coincidence")
+    ws.decide("a003", "dismissed", reason="newsroom-and-feeds", kind="account")
+    with reviewed_copy(f, ws) as rev:
+        kept = pq.read_table(rev.path / "edges.parquet")
+        members = pq.read_table(rev.path / "members.parquet").column("account_id").to_pylist()
+    assert list(
+        zip(kept.column("source").to_pylist(), kept.column("target").to_pylist(), strict=True)
+    ) == [("a000", "a001")]
+    assert sorted(members) == ["a000", "a001", "a002"]
+    assert rev.accounts_removed == 1

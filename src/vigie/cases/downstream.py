@@ -146,6 +146,13 @@ def reviewed_copy(
         members = members.filter(keep)
         edges = _remap(src.edges(), mapping)
         edges = edges.filter(_not_dismissed(edges, ["source", "target"], dismissed))
+        pairs_out = ws.dismissed_pairs() if ws is not None else set()
+        if pairs_out and {"source", "target"} <= set(edges.column_names):
+            ends = zip(
+                edges.column("source").to_pylist(), edges.column("target").to_pylist(), strict=True
+            )
+            mask = [tuple(sorted((str(a), str(b)))) not in pairs_out for a, b in ends]
+            edges = edges.filter(pa.array(mask, pa.bool_()))
         evidence = _remap(src.evidence(), mapping)
         evidence = evidence.filter(_not_dismissed(evidence, ["account_id"], dismissed))
         for name, t in (

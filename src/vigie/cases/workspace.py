@@ -240,7 +240,21 @@ class Workspace:
         """Register a Findings folder as the next run: match its groups to the known ones
         (see ``vigie.cases.identity``), record memberships and lineage. Registering the same
         unchanged folder again returns the existing run."""
+        from sqlalchemy.exc import IntegrityError
+
         content = read_run(findings)
+        for attempt in range(5):
+            try:
+                return self._register(content, label, author)
+            except IntegrityError as exc:  # another process registered a run meanwhile
+                if attempt == 4:
+                    raise VigieError(
+                        f"{content.path}: could not register (the case store kept changing "
+                        f"under us: {exc.orig})"
+                    ) from exc
+        raise AssertionError("unreachable")
+
+    def _register(self, content: Any, label: str | None, author: str | None) -> Run:
         stored_path = self._stored_path(content.path)
         with self.store.session() as s:
             same = s.scalars(
@@ -478,6 +492,13 @@ class Workspace:
             )
             out[lid] = self._state(app, set(new[lid]), hist.get(gid, []), born)
         return out
+
+    def dismissed_pairs(self) -> set[tuple[str, str]]:
+        """Pairs (sorted) whose decision in force is ``dismissed``."""
+        latest: dict[str, str] = {}
+        for d in self.decisions("pair"):
+            latest[d.target] = d.status
+        return {tuple(t.split(" ", 1)) for t, st in latest.items() if st == "dismissed"}  # type: ignore[misc]
 
     def dismissed_accounts(self) -> set[str]:
         """Accounts whose decision in force is ``dismissed`` (as typed: id or platform:id)."""
