@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from vigie.atomic import atomic_file
 from vigie.cases import decisions as dec
@@ -291,32 +291,41 @@ class Workspace:
                 )
             )
             s.flush()
-            for gid in sorted(set(result.ids.values())):
-                g = s.get(GroupRow, gid)
-                if g is None:
-                    s.add(GroupRow(id=gid, born_run=run_id, last_run=run_id))
-                else:
-                    g.last_run = run_id
-            s.flush()
+            # bulk statements (Core): a run of thousands of groups registers in seconds
+            ids = sorted(set(result.ids.values()))
+            existing = set(taken) & set(ids)
+            new_ids = [g for g in ids if g not in existing]
+            if new_ids:
+                s.execute(
+                    GroupRow.__table__.insert(),
+                    [{"id": g, "born_run": run_id, "last_run": run_id} for g in new_ids],
+                )
+            old_ids = sorted(existing)
+            for i in range(0, len(old_ids), 500):
+                s.execute(
+                    update(GroupRow)
+                    .where(GroupRow.id.in_(old_ids[i : i + 500]))
+                    .values(last_run=run_id)
+                )
             appearances, member_rows = [], []
             for lid, row in content.groups.items():
                 gid = result.ids[lid]
                 mem = content.members.get(lid, {})
                 appearances.append(
-                    AppearanceRow(
-                        run_id=run_id,
-                        local_id=lid,
-                        group_id=gid,
-                        n_members=len(mem) or int(row.get("n_members") or 0),
-                        score=_float(row.get("score")),
-                        n_posts=_int(row.get("n_posts")),
-                        signals=[str(x) for x in row.get("signals") or []],
-                        techniques=[str(x) for x in row.get("techniques") or []],
-                        objects=content.objects.get(lid, []),
-                        summary=row.get("summary"),
-                        match="born" if lid in result.born else "matched",
-                        jaccard=result.jaccard.get(lid),
-                    )
+                    {
+                        "run_id": run_id,
+                        "local_id": lid,
+                        "group_id": gid,
+                        "n_members": len(mem) or int(row.get("n_members") or 0),
+                        "score": _float(row.get("score")),
+                        "n_posts": _int(row.get("n_posts")),
+                        "signals": [str(x) for x in row.get("signals") or []],
+                        "techniques": [str(x) for x in row.get("techniques") or []],
+                        "objects": content.objects.get(lid, []),
+                        "summary": row.get("summary"),
+                        "match": "born" if lid in result.born else "matched",
+                        "jaccard": result.jaccard.get(lid),
+                    }
                 )
                 member_rows.extend(
                     {
@@ -328,14 +337,16 @@ class Workspace:
                     }
                     for key, (plat, acc) in sorted(mem.items())
                 )
-            s.add_all(appearances)
-            s.flush()
+            if appearances:
+                s.execute(AppearanceRow.__table__.insert(), appearances)
             if member_rows:
                 s.execute(MemberRow.__table__.insert(), member_rows)
-            s.add_all(
-                LineageRow(run_id=run_id, event=e, parent=p, child=c, overlap=o, jaccard=j)
+            lineage = [
+                {"run_id": run_id, "event": e, "parent": p, "child": c, "overlap": o, "jaccard": j}
                 for e, p, c, o, j in result.events
-            )
+            ]
+            if lineage:
+                s.execute(LineageRow.__table__.insert(), lineage)
             s.flush()
             return self._run_record(s.get(RunRow, run_id))  # type: ignore[arg-type]
 
