@@ -42,7 +42,7 @@ def _real_dataset(src: Path, out: Path, until_share: float | None) -> Path:
     if until_share is not None:
         q = con.sql(
             f"SELECT quantile_disc(timestamp, {until_share}) FROM read_parquet('{src.as_posix()}')"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         cut = f"HAVING min(timestamp) <= {q}"
     rel = con.sql(
         f"""SELECT post_id::VARCHAR AS post_id,

@@ -80,7 +80,7 @@ def test_a_week_from_the_command_line(tmp_path, capsys, monkeypatch):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["triage", "g0001", "--status", "confirmed"], "--reason is required"),
+        (["triage", "g0001", "--status", "dismissed"], "--reason is required"),
         (["triage", "g0001", "--status", "ok", "--reason", "spam"], "--status: 'ok'"),
         (["triage", "g0009", "--status", "dismissed", "--reason", "spam"], "no group 'g0009'"),
         (["triage", "g0001", "--account", "a"], "name one thing"),

@@ -74,7 +74,7 @@ def test_accounts_and_pairs(ws, tmp_path, monkeypatch):
     ("status", "reason", "note", "message"),
     [
         ("approved", "fandom", None, "--status"),
-        ("confirmed", None, None, "--reason is required"),
+        ("dismissed", None, None, "--reason is required"),
         ("dismissed", "fans", None, "--reason"),
         ("dismissed", "other", None, "needs a --note"),
     ],
@@ -91,3 +91,10 @@ def test_unknown_group_is_a_clear_error(ws, tmp_path):
         ws.decide("G-000000", "confirmed", reason="spam")
     with pytest.raises(VigieError, match="no group 'g9'"):
         ws.decide("g9", "confirmed", reason="spam")
+
+
+def test_spellings_of_statuses_and_reasons_are_normalised(ws, tmp_path):
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": accs("a", 6)}))
+    d = ws.decide("g1", "Needs_Review", reason="Newsroom and feeds")
+    assert (d.status, d.reason) == ("needs-review", "newsroom-and-feeds")
+    assert ws.decide("g1", "confirmed").reason is None  # a reason is optional to confirm

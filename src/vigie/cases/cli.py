@@ -25,7 +25,7 @@ WS_OPT = typer.Option(
     "folder with a workspace.json from here upwards).",
 )
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of a table.")
-REASON_HELP = "Why (required for confirmed/dismissed): " + ", ".join(REASONS) + "."
+REASON_HELP = "Why (required to dismiss): " + ", ".join(REASONS) + "."
 
 
 def open_workspace(workspace: str | None) -> Workspace:
