@@ -32,10 +32,12 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def make_engine(db_url: str) -> Engine:
-    """An engine for ``db_url``; SQLite gets foreign keys, WAL and a busy timeout."""
+    """An engine for ``db_url``; SQLite gets foreign keys, WAL, a busy timeout and
+    connections usable from any thread (the web workbench serves from a thread pool)."""
     try:
         if db_url.startswith("sqlite"):
-            engine = create_engine(db_url, connect_args={"timeout": 30})
+            # check_same_thread off: a web server hands pooled connections across threads
+            engine = create_engine(db_url, connect_args={"timeout": 30, "check_same_thread": False})
 
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_conn: Any, _record: Any) -> None:
