@@ -98,3 +98,26 @@ def test_spellings_of_statuses_and_reasons_are_normalised(ws, tmp_path):
     d = ws.decide("g1", "Needs_Review", reason="Newsroom and feeds")
     assert (d.status, d.reason) == ("needs-review", "newsroom-and-feeds")
     assert ws.decide("g1", "confirmed").reason is None  # a reason is optional to confirm
+
+
+def test_a_split_off_or_an_absorbing_group_inherits_the_decisions_to_review(ws, tmp_path):
+    a, b, c = accs("a", 10), accs("b", 10), accs("c", 4)
+    r1 = ws.register_run(make_findings(tmp_path / "f1", {"g1": a, "g2": b, "g3": c}))
+    id1 = ws.local_ids(r1)
+    ws.decide("g1", "dismissed", reason="fandom", author="ana")
+    ws.decide("g3", "confirmed", reason="coordinated-inauthentic", author="ana")
+    # a splits in two halves (one keeps its id); b absorbs c
+    r2 = ws.register_run(make_findings(tmp_path / "f2", {"h1": a[:5], "h2": a[5:], "h3": b + c}))
+    states = {g.local_id: g for g in ws.groups(r2)}
+    kept, off = sorted((states["h1"], states["h2"]), key=lambda g: g.id != id1["g1"])
+    assert kept.id == id1["g1"] and kept.decision.status == "dismissed"
+    assert kept.status == "needs-review" and kept.drift == 0.5  # half of it left: re-review
+    assert off.status == "needs-review" and off.rereview
+    assert off.inherited == [
+        {"parent": id1["g1"], "event": "split", "status": "dismissed", "reason": "fandom"}
+    ]
+    absorbing = states["h3"]
+    assert absorbing.id == id1["g2"] and absorbing.status == "needs-review"
+    assert [(i["parent"], i["event"], i["status"]) for i in absorbing.inherited] == [
+        (id1["g3"], "merged", "confirmed")
+    ]

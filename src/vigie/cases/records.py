@@ -82,7 +82,9 @@ class GroupState(_AsDict):
     ``status`` is the *effective* status: the latest decision's, except that a group whose
     membership drifted (``drift`` = Jaccard with the decided membership, below
     ``REREVIEW_JACCARD``) is ``needs-review`` with ``rereview`` set; ``unreviewed`` when
-    nobody decided."""
+    nobody decided. A group never decided on itself that split off or absorbed decided groups
+    in this run lists them in ``inherited`` ({parent, event, status, reason}) and is
+    ``needs-review`` with ``rereview`` set: its members were judged under another id."""
 
     id: str
     run_id: str
@@ -102,3 +104,4 @@ class GroupState(_AsDict):
     drift: float | None = None
     born_run: str | None = None
     history: list[Decision] = field(default_factory=list)
+    inherited: list[dict[str, Any]] = field(default_factory=list)  # decided parents (split/merge)

@@ -421,8 +421,11 @@ class Workspace:
                 ).all()
             )
             hist = self._histories(s, "group", [a.group_id for a in apps], until=None)
+            inh = self._inherited(s, r.id, [a.group_id for a in apps])
         out = [
-            self._state(a, mems.get(a.group_id, set()), hist.get(a.group_id, []), born)
+            self._state(
+                a, mems.get(a.group_id, set()), hist.get(a.group_id, []), born, inh.get(a.group_id)
+            )
             for a in apps
         ]
         out.sort(key=lambda g: (-(g.score or 0.0), g.id))
@@ -450,7 +453,27 @@ class Workspace:
             )
             born = {gid: s.get(GroupRow, gid).born_run}  # type: ignore[union-attr]
             hist = self._histories(s, "group", [gid], until=None)
-        return self._state(a, mem, hist.get(gid, []), born)
+            inh = self._inherited(s, run_id, [gid])
+        return self._state(a, mem, hist.get(gid, []), born, inh.get(gid))
+
+    def _inherited(self, s: Any, run_id: str, gids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Decided groups that split into or merged into ``gids`` when ``run_id`` came in."""
+        rows = s.execute(
+            select(LineageRow.child, LineageRow.parent, LineageRow.event).where(
+                LineageRow.run_id == run_id, LineageRow.event.in_(["split", "merged"])
+            )
+        ).all()
+        wanted = set(gids)
+        links = [(c, p, e) for c, p, e in rows if c in wanted and p is not None]
+        hist = self._histories(s, "group", sorted({p for _, p, _ in links}), until=None)
+        out: dict[str, list[dict[str, Any]]] = {}
+        for child, parent, event in links:
+            if hist.get(parent):
+                d = hist[parent][-1]
+                out.setdefault(child, []).append(
+                    {"parent": parent, "event": event, "status": d.status, "reason": d.reason}
+                )
+        return out
 
     def find_run(self, findings: str | Path) -> Run | None:
         """The registered run whose folder is ``findings`` with the same content, if any."""
@@ -519,10 +542,17 @@ class Workspace:
         return {t for t, st in latest.items() if st == "dismissed"}
 
     def _state(
-        self, a: AppearanceRow, mem: set[str], hist: list[Decision], born: dict[str, str]
+        self,
+        a: AppearanceRow,
+        mem: set[str],
+        hist: list[Decision],
+        born: dict[str, str],
+        inherited: list[dict[str, Any]] | None = None,
     ) -> GroupState:
         last = hist[-1] if hist else None
         status, rereview, drift = dec.UNREVIEWED, False, None
+        if last is None and inherited:
+            status, rereview = "needs-review", True
         if last is not None:
             status = last.status
             snap = self._snapshot(last)
@@ -550,6 +580,7 @@ class Workspace:
             drift=drift,
             born_run=born.get(a.group_id),
             history=hist,
+            inherited=list(inherited or []),
         )
 
     def _snapshot(self, d: Decision) -> frozenset[str] | None:
