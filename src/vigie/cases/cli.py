@@ -169,6 +169,11 @@ def _show(
         f"  {g.summary or ''}"
     )
     console.print(f"  members: {', '.join(members[:20])}{' …' if len(members) > 20 else ''}")
+    for i in g.inherited:
+        console.print(
+            f"  [yellow]{i['event']}[/] from {i['parent']}, which was {i['status']}"
+            f"{' (' + i['reason'] + ')' if i['reason'] else ''}: review it"
+        )
     _print_history(g.history, g.id)
     if lineage:
         t = Table(title="Lineage", title_justify="left")
