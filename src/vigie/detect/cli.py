@@ -13,7 +13,12 @@ import typer
 
 def detect(
     dataset: Path = typer.Argument(..., help="Dataset folder (from vigie ingest or generate)."),
-    out: Path = typer.Option(..., "--out", help="Findings folder to write (replaced atomically)."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Findings folder to write (replaced atomically). Default in a workspace: "
+        "runs/<UTC time>/, registered.",
+    ),
     config: Path | None = typer.Option(
         None, "--config", help="TOML file overriding detector settings (windows in seconds)."
     ),
@@ -26,20 +31,32 @@ def detect(
     only: list[str] | None = typer.Option(
         None, "--only", help="coortweet: co_repost, co_link, co_hashtag or co_media (repeatable)."
     ),
+    workspace: str | None = typer.Option(
+        None,
+        "--workspace",
+        "-w",
+        help="Workspace to register the run in (groups get stable ids; see vigie triage).",
+    ),
 ) -> None:
     """Find coordinated groups in DATASET and write a Findings folder with evidence."""
     import time
 
+    from vigie.cases.detect_hook import finish_run, plan_run
     from vigie.detect.pipeline import run_detection
 
+    out, ws = plan_run(out, workspace)
     started = time.perf_counter()
     if method != "vigie" or window is not None or only:
         from vigie.detect.coortweet_findings import run_cli
 
         run_cli(dataset, out, config, method, window, only, started)
+        if ws is not None:
+            finish_run(ws, out)
         return
     findings = run_detection(dataset, out, config=config, progress=True)
     print_summary(findings.manifest(), time.perf_counter() - started, out)
+    if ws is not None:
+        finish_run(ws, out)
 
 
 def print_summary(manifest: dict, seconds: float, out: Path) -> None:

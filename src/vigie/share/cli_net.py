@@ -134,19 +134,33 @@ def publish(
     to: list[str] = typer.Option(
         None, "--to", help="TLP:RED: a named reader, partner/recipient (repeat for each)."
     ),
+    include_unreviewed: bool = typer.Option(
+        False,
+        "--include-unreviewed",
+        help="Also publish groups nobody confirmed; dismissed ones never (see vigie triage).",
+    ),
+    workspace: str = typer.Option(
+        None, "--workspace", "-w", help="Workspace with the decisions (default: found from here)."
+    ),
 ) -> None:
     """Publish our Findings into a collection, prepared once per policy form (full, redacted,
     hashed): each partner then reads only the variant and markings the policy allows it.
-    TLP:RED needs --to: only those named people's credentials will read it."""
+    TLP:RED needs --to: only those named people's credentials will read it. In a workspace,
+    only confirmed groups unless --include-unreviewed."""
+    from vigie.cases import downstream
     from vigie.share.taxii.publish import publish_findings
     from vigie.share.taxii.server import state_from_config
+
+    source = findings
+    findings, reviewed, _ = downstream.use_reviewed(findings, workspace, include_unreviewed)
+    downstream.require_groups(reviewed, source)
 
     cfg = _config(config)
     state = state_from_config(cfg, _server_registry(cfg, config))
     report = publish_findings(state, findings, collection, tlp=tlp, recipients=to or None)
     stored = ", ".join(f"{k}: {v}" for k, v in sorted(report.stored.items())) or "nothing new"
     console.print(
-        f"published {findings} as {report.tlp.label} into {report.collection} — new objects "
+        f"published {source} as {report.tlp.label} into {report.collection} — new objects "
         f"({stored}); {report.duplicates} already there"
     )
     for form, why in report.skipped_forms.items():
@@ -220,6 +234,12 @@ def audit(
     action: str = typer.Option(None, help="Only this action (object.served, auth.refused …)."),
     last: int = typer.Option(50, help="Show the last N matching rows (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    db: str = typer.Option(
+        None,
+        "--db",
+        help="Audit log database URL instead of the server's (default without --config: the "
+        "workspace's, which records file exports).",
+    ),
 ) -> None:
     """Show or verify the append-only audit log (who received what, when, under which TLP).
 
@@ -231,8 +251,18 @@ def audit(
 
     if what not in (None, "verify", "checkpoint"):
         raise VigieError(f"unknown audit action {what!r}: use verify or checkpoint")
+    if db is None and config is None:
+        from vigie.cases.downstream import find_workspace
+
+        ws = find_workspace(None)
+        db = ws.db_url if ws is not None else None
     cfg = _config(config)
-    log = AuditLog(_store(cfg))
+    if db is not None:
+        from vigie.share.taxii.store import Store
+
+        log = AuditLog(Store(db))
+    else:
+        log = AuditLog(_store(cfg))
     key_path = key or cfg.checkpoint_key_path()
     if what == "checkpoint":
         secret = None

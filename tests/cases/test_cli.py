@@ -1,0 +1,107 @@
+"""The commands: init, detect into a workspace, runs, triage, diff, search (JSON outputs)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vigie.cli import main
+
+from .helpers import accs, make_findings
+
+
+def _run(argv, capsys):
+    capsys.readouterr()
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, " ".join(out.err.split())
+
+
+def test_a_week_from_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    monkeypatch.setenv("VIGIE_USER", "ana")
+    ws = tmp_path / "ws"
+    code, out, err = _run(["init", str(ws)], capsys)
+    assert code == 0 and (ws / "workspace.json").exists(), err
+    monkeypatch.chdir(ws / "runs")  # found from a subfolder, like git
+    f1 = make_findings(tmp_path / "mon", {"g0001": accs("a", 8), "g0002": accs("b", 6)})
+    code, out, err = _run(["runs", "add", str(f1)], capsys)
+    assert code == 0 and "2 born" in " ".join(out.split()), out + err
+    code, out, err = _run(["runs", "groups", "--json"], capsys)
+    groups = json.loads(out)
+    gid = {g["local_id"]: g["id"] for g in groups}
+    code, out, err = _run(
+        [
+            "triage",
+            "g0002",
+            "--status",
+            "dismissed",
+            "--reason",
+            "fandom",
+            "--note",
+            "fan club",
+            "--json",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["target"] == gid["g0002"] and d["author"] == "ana" and d["status"] == "dismissed"
+    code, out, err = _run(["triage", "--pair", "a001", "b001", "--status", "needs-review"], capsys)
+    assert code == 0, err
+    # Tuesday: ranks swapped, b grew by one
+    f2 = make_findings(tmp_path / "tue", {"g0001": accs("b", 7), "g0002": accs("a", 8)})
+    _run(["runs", "add", str(f2)], capsys)
+    code, out, err = _run(["runs", "groups", "--json"], capsys)
+    tue = {g["local_id"]: g for g in json.loads(out)}
+    assert tue["g0001"]["id"] == gid["g0002"] and tue["g0001"]["status"] == "dismissed"
+    code, out, err = _run(["diff", "--json"], capsys)
+    diff = json.loads(out)
+    assert [(c["id"], c["change"], c["members_in"]) for c in diff["changes"]] == [
+        (gid["g0002"], "grown", ["x:b006"])
+    ]
+    code, out, err = _run(["diff"], capsys)
+    assert "grown" in out and gid["g0002"] in out
+    code, out, err = _run(["triage", gid["g0002"], "--json"], capsys)
+    shown = json.loads(out)
+    assert [h["status"] for h in shown["history"]] == ["dismissed"]
+    assert [e["event"] for e in shown["lineage"]] == ["born", "continued"]
+    code, out, err = _run(["search", "b006", "--json"], capsys)
+    assert {h["group_id"] for h in json.loads(out)} == {gid["g0002"]}
+    code, out, err = _run(["runs", "--json"], capsys)
+    assert [r["seq"] for r in json.loads(out)] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["triage", "g0001", "--status", "dismissed"], "--reason is required"),
+        (["triage", "g0001", "--status", "ok", "--reason", "spam"], "--status: 'ok'"),
+        (["triage", "g0009", "--status", "dismissed", "--reason", "spam"], "no group 'g0009'"),
+        (["triage", "g0001", "--account", "a"], "name one thing"),
+        (["diff", "1"], "give two runs"),
+        (["diff", "1", "7"], "no run '7'"),
+        (["search", " "], "give something to look for"),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.setenv("VIGIE_WORKSPACE", str(tmp_path / "ws"))
+    _run(["init", str(tmp_path / "ws")], capsys)
+    _run(["runs", "add", str(make_findings(tmp_path / "f", {"g0001": accs("a", 5)}))], capsys)
+    code, out, err = _run(argv, capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith("error: ") and message in err, err
+
+
+def test_no_workspace_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(["runs"], capsys)
+    assert code == 2 and "no workspace here" in err
+    code, out, err = _run(["detect", str(tmp_path)], capsys)
+    assert code == 2 and "give --out FOLDER" in err

@@ -1,0 +1,108 @@
+"""``vigie watch``: new files are ingested, detected, diffed and alerted on (console, webhook
+on a local server, audit log); a restart does not take the same files again."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from vigie.cases.watch import Watcher, check_webhook, post_webhook
+from vigie.cli import main
+from vigie.errors import VigieError
+from vigie.exercise.generate import generate
+from vigie.share.audit import AuditLog
+from vigie.share.taxii.store import Store
+
+
+class _Receiver:
+    """A webhook receiver on 127.0.0.1 that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                n = int(self.headers.get("Content-Length", 0))
+                received.append(json.loads(self.rfile.read(n)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow
+def test_watch_ingests_new_files_detects_diffs_and_alerts(ws, tmp_path, capsys):
+    generate("tiny", 8_000, 3, tmp_path / "ex", progress=False)
+    posts = pq.read_table(tmp_path / "ex" / "posts.parquet")
+    ts = posts.column("created_at").cast("int64")
+    cut = sorted(ts.to_pylist())[int(posts.num_rows * 0.5)]
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    pq.write_table(posts.filter(pc.less(ts, cut)), drop / "day1.parquet")
+    (drop / "accounts.parquet").write_bytes((tmp_path / "ex" / "accounts.parquet").read_bytes())
+    with _Receiver() as hook:
+        w = Watcher(ws, drop, webhook=hook.url, settle=0, author="night-shift")
+        t1 = w.tick()
+        assert sorted(t1.ingested) == ["accounts.parquet", "day1.parquet"] and not t1.failed
+        assert t1.run is not None and t1.run.n_groups > 0
+        assert {a["change"] for a in t1.alerts} == {"new"}  # the first run: all new
+        assert len(t1.alerts) == t1.run.n_groups and t1.webhook == "sent"
+        assert w.tick().run is None  # nothing new: no detection, no alert
+        pq.write_table(posts.filter(pc.greater_equal(ts, cut)), drop / "day2.parquet")
+        t2 = w.tick()
+        assert t2.ingested == ["day2.parquet"] and t2.diff is not None
+        expected = {c.id for c in t2.diff.alerts()}
+        assert {a["id"] for a in t2.alerts} == expected
+        assert all(a["change"] in ("new", "grown", "split") for a in t2.alerts)
+        assert len(hook.received) == (2 if t2.alerts else 1)
+        assert hook.received[0]["run"] == t1.run.id
+        assert {a["id"] for a in hook.received[0]["alerts"]} == {a["id"] for a in t1.alerts}
+    store = Store(ws.db_url)
+    rows = [r.as_dict() for r in AuditLog(store).rows(action="watch.alert")]
+    store.dispose()
+    assert len(rows) == len(t1.alerts) + len(t2.alerts)
+    assert rows[0]["actor"] == "night-shift" and rows[0]["detail"]["webhook"].startswith("127.")
+    # the CLI, once: a restart finds nothing new (state kept in the workspace)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(["watch", str(drop), "--once", "--settle", "0", "-w", str(ws.root)])
+    assert done.value.code == 0
+    assert "nothing new" in capsys.readouterr().out
+
+
+def test_watch_reports_a_bad_file_and_goes_on(ws, tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "broken.jsonl").write_text("{not json\n")
+    w = Watcher(ws, drop, settle=0)
+    t = w.tick()
+    assert "broken.jsonl" in t.failed and t.run is None
+    assert w.tick().failed == {}  # not retried until it changes
+    (drop / "broken.jsonl").write_text("{still not json\n")
+    assert "broken.jsonl" in w.tick().failed
+
+
+def test_webhook_urls_are_checked_and_failures_do_not_stop(tmp_path):
+    for bad in ("file:///etc/passwd", "ftp://x/y", "127.0.0.1:80"):
+        with pytest.raises(VigieError, match="--webhook"):
+            check_webhook(bad)
+    # nothing listens on this port: a reason, not an exception
+    assert post_webhook("http://127.0.0.1:9/x", {"a": 1}, timeout=2).startswith("failed")
