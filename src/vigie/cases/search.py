@@ -1,0 +1,266 @@
+"""``vigie search``: find an account, handle, URL, domain, hashtag or text everywhere.
+
+Where it looks: the case store (group memberships of every run, decisions and their notes,
+evidence objects kept per group) and, with DuckDB, the Parquet files of every run folder
+still on disk (evidence posts and objects, edges i.e. pairs, ``pairs.parquet`` when detection
+wrote one, group summaries) and the accounts table of their Datasets (to turn a handle into
+an account id). A run folder deleted since it was registered is skipped and counted.
+
+How the query is read: ``@name`` is a handle, ``#tag`` a hashtag, ``G-XXXXXX`` a stable
+group, something with ``/`` or ``://`` a URL; a bare word is tried as account id, handle,
+domain (``example.org`` also matches ``https://www.example.org/…``), hashtag and text.
+Matching is case-insensitive; text matches are substring matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select
+
+from vigie.cases.models import AppearanceRow, DecisionRow, MemberRow, RunRow
+from vigie.cases.records import _jsonable
+
+if TYPE_CHECKING:
+    from vigie.cases.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One place the query was found."""
+
+    where: str  # member | decision | evidence | object | pair | edge | summary | account | group
+    run_id: str | None
+    group_id: str | None  # stable id when known
+    local_id: str | None
+    field: str
+    value: str
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
+    """Every place ``query`` occurs (at most ``limit`` hits per source), runs oldest first."""
+    q = query.strip()
+    if not q:
+        from vigie.errors import VigieError
+
+        raise VigieError("search: give something to look for (account, @handle, URL, #tag…)")
+    hits: list[Hit] = []
+    bare = q.lstrip("@#")
+    low = bare.lower()
+    runs = ws.list_runs()
+    local_to_stable = {r.id: ws.local_ids(r) for r in runs}
+    accounts = {low}
+    accounts |= _handles_to_ids(runs, low)
+    with ws.store.session() as s:
+        # group ids
+        if q.upper().startswith("G-"):
+            for a in s.scalars(
+                select(AppearanceRow).where(AppearanceRow.group_id == q.upper()).limit(limit)
+            ):
+                hits.append(
+                    Hit(
+                        "group",
+                        a.run_id,
+                        a.group_id,
+                        a.local_id,
+                        "id",
+                        a.group_id,
+                        f"{a.n_members} members",
+                    )
+                )
+        # memberships
+        for m in s.scalars(
+            select(MemberRow)
+            .where(
+                or_(
+                    func.lower(MemberRow.account_id).in_(sorted(accounts)),
+                    func.lower(MemberRow.account).in_(sorted(accounts)),
+                )
+            )
+            .limit(limit)
+        ):
+            hits.append(Hit("member", m.run_id, m.group_id, None, "account", m.account))
+        # decisions (targets and notes)
+        like = f"%{low}%"
+        for d in s.scalars(
+            select(DecisionRow)
+            .where(
+                or_(
+                    func.lower(DecisionRow.target).in_(sorted(accounts | {q.upper().lower()})),
+                    func.lower(DecisionRow.target).like(like),
+                    func.lower(DecisionRow.note).like(like),
+                )
+            )
+            .order_by(DecisionRow.seq)
+            .limit(limit)
+        ):
+            gid = d.target if d.target_kind == "group" else None
+            hits.append(
+                Hit(
+                    "decision",
+                    d.run_id,
+                    gid,
+                    None,
+                    d.target_kind,
+                    d.target,
+                    f"{d.status} ({d.reason or '-'}) by {d.author}: {d.note or ''}",
+                )
+            )
+        run_seq = dict(s.execute(select(RunRow.id, RunRow.seq)).all())
+    hits.extend(_parquet_hits(runs, q, low, accounts, local_to_stable, limit))
+    hits.sort(key=lambda h: (run_seq.get(h.run_id or "", 0), h.where, h.group_id or "", h.value))
+    return hits
+
+
+def _handles_to_ids(runs: list[Any], low: str) -> set[str]:
+    """Account ids whose handle is ``low`` in the Datasets of the registered runs."""
+    paths = []
+    for r in runs:
+        if r.dataset:
+            for base in (Path(r.dataset), r.path.parent / r.dataset):
+                p = base / "accounts.parquet"
+                if p.exists():
+                    paths.append(str(p.resolve()))
+                    break
+    paths = sorted(set(paths))
+    if not paths:
+        return set()
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT account_id FROM read_parquet(?, union_by_name=true) "
+            "WHERE lower(handle) = ?",
+            [paths, low],
+        ).fetchall()
+    except duckdb.Error:
+        return set()
+    finally:
+        con.close()
+    return {str(r[0]).lower() for r in rows if r[0] is not None}
+
+
+def _existing(runs: list[Any], name: str) -> dict[str, str]:
+    out = {}
+    for r in runs:
+        p = r.path / name
+        if p.exists():
+            out[str(p.resolve())] = r.id
+    return out
+
+
+def _parquet_hits(
+    runs: list[Any],
+    q: str,
+    low: str,
+    accounts: set[str],
+    local_to_stable: dict[str, dict[str, str]],
+    limit: int,
+) -> list[Hit]:
+    import duckdb
+
+    hits: list[Hit] = []
+    con = duckdb.connect()
+    like = _sql_str(f"%{low}%")
+    accs = "[" + ", ".join(_sql_str(a) for a in sorted(accounts)) + "]"
+    try:
+        ev = _existing(runs, "evidence.parquet")
+        if ev:
+            rows = con.execute(
+                f"""
+                SELECT filename, group_id, kind, object, post_id, account_id, text
+                FROM read_parquet(?, union_by_name=true, filename=true)
+                WHERE lower(coalesce(object, '')) LIKE {like}
+                   OR lower(coalesce(text, '')) LIKE {like}
+                   OR list_contains({accs}, lower(account_id))
+                LIMIT {int(limit)}
+                """,
+                [sorted(ev)],
+            ).fetchall()
+            for fn, gid, kind, obj, post, acc, text in rows:
+                rid = ev[str(Path(fn).resolve())]
+                stable = local_to_stable.get(rid, {}).get(str(gid))
+                if acc is not None and str(acc).lower() in accounts:
+                    fld, val = "account_id", str(acc)
+                elif obj is not None and low in str(obj).lower():
+                    fld, val = f"object ({kind})", str(obj)
+                else:
+                    fld, val = "text", (text or "")[:200]
+                hits.append(Hit("evidence", rid, stable, str(gid), fld, val, f"post {post}"))
+        ed = _existing(runs, "edges.parquet")
+        if ed:
+            rows = con.execute(
+                f"""
+                SELECT filename, source, target, kind, weight, group_id
+                FROM read_parquet(?, union_by_name=true, filename=true)
+                WHERE list_contains({accs}, lower(source)) OR list_contains({accs}, lower(target))
+                LIMIT {int(limit)}
+                """,
+                [sorted(ed)],
+            ).fetchall()
+            for fn, src, tgt, kind, w, gid in rows:
+                rid = ed[str(Path(fn).resolve())]
+                stable = local_to_stable.get(rid, {}).get(str(gid)) if gid else None
+                hits.append(Hit("edge", rid, stable, gid, kind, f"{src} {tgt}", f"weight {w}"))
+        hits.extend(_pairs_hits(con, runs, accs, limit))
+        gr = _existing(runs, "groups.parquet")
+        if gr:
+            rows = con.execute(
+                f"""
+                SELECT filename, group_id, summary
+                FROM read_parquet(?, union_by_name=true, filename=true)
+                WHERE lower(coalesce(summary, '')) LIKE {like}
+                   OR list_contains(list_transform(coalesce(top_objects, []), x -> lower(x)),
+                                    {_sql_str(low)})
+                LIMIT {int(limit)}
+                """,
+                [sorted(gr)],
+            ).fetchall()
+            for fn, gid, summary in rows:
+                rid = gr[str(Path(fn).resolve())]
+                stable = local_to_stable.get(rid, {}).get(str(gid))
+                hits.append(Hit("summary", rid, stable, str(gid), "summary", summary or ""))
+    except duckdb.Error as exc:
+        from vigie.errors import VigieError
+
+        raise VigieError(f"search: cannot read the runs' Parquet files ({exc})") from exc
+    finally:
+        con.close()
+    return hits
+
+
+def _pairs_hits(con: Any, runs: list[Any], accs: str, limit: int) -> list[Hit]:
+    """``pairs.parquet`` (written by newer detectors): any two account columns."""
+    hits: list[Hit] = []
+    for path, rid in _existing(runs, "pairs.parquet").items():
+        cols = [
+            c[0] for c in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
+        ]
+        pair_cols = [
+            c
+            for c in ("source", "target", "account_a", "account_b", "a", "b", "u", "v")
+            if c in cols
+        ][:2]
+        if len(pair_cols) < 2:
+            continue
+        x, y = pair_cols
+        cond = (
+            f"list_contains({accs}, lower(CAST({x} AS VARCHAR))) OR "
+            f"list_contains({accs}, lower(CAST({y} AS VARCHAR)))"
+        )
+        for a, b in con.execute(
+            f"SELECT {x}, {y} FROM read_parquet(?) WHERE {cond} LIMIT {int(limit)}", [path]
+        ).fetchall():
+            hits.append(Hit("pair", rid, None, None, "pair", f"{a} {b}"))
+    return hits

@@ -1,0 +1,122 @@
+"""Engine, sessions and migrations of one case store (SQLite file or PostgreSQL URL).
+
+Why migrations on open: a workspace outlives vigie versions; opening an older one with a
+newer vigie upgrades its schema in place (Alembic, scripts shipped in the package), and an
+empty database is brought to the latest revision the same way — there is no other path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from vigie.errors import VigieError
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back: they were written in UTC, so say so."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def make_engine(db_url: str) -> Engine:
+    """An engine for ``db_url``; SQLite gets foreign keys, WAL and a busy timeout."""
+    try:
+        if db_url.startswith("sqlite"):
+            engine = create_engine(db_url, connect_args={"timeout": 30})
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                if db_url not in ("sqlite://", "sqlite:///:memory:"):
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.close()
+
+            return engine
+        return create_engine(db_url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise VigieError(
+            f"cannot open case store {redact_url(db_url)!r}: its driver is not installed "
+            f"({exc.name}); for PostgreSQL: pip install 'psycopg[binary]' and use "
+            "postgresql+psycopg://…"
+        ) from exc
+    except Exception as exc:  # a malformed URL
+        raise VigieError(f"cannot open case store {redact_url(db_url)!r}: {exc}") from exc
+
+
+def redact_url(db_url: str) -> str:
+    """The URL without its password (for messages and listings)."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:
+        return db_url.split("@")[-1]
+
+
+def migrate(engine: Engine) -> str:
+    """Upgrade the store to the latest revision; returns the revision now in place."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option(
+        "script_location", str(resources.files("vigie.cases").joinpath("migrations"))
+    )
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except VigieError:
+        raise
+    except Exception as exc:
+        raise VigieError(
+            f"cannot prepare case store {redact_url(str(engine.url))!r}: {exc}"
+        ) from exc
+    return current_revision(engine) or "base"
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the store is at (None for an empty database)."""
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"version_table": "case_alembic_version"})
+        return ctx.get_current_revision()
+
+
+class CaseStore:
+    """One database: engine, sessions; migrated to the latest schema when opened."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self.engine = make_engine(db_url)
+        self.revision = migrate(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success, rolled back on error."""
+        with self._sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,696 @@
+"""A workspace: a folder holding Datasets, runs of Findings and the case store.
+
+Layout (``vigie init PATH``)::
+
+    PATH/workspace.json   {"kind": "vigie-workspace", "db": "sqlite:///cases.db" | URL}
+    PATH/datasets/        Datasets (vigie ingest … --into PATH/datasets/NAME)
+    PATH/runs/<run id>/   Findings written by vigie detect --workspace PATH
+    PATH/cases.db         the case store (SQLite), unless ``db`` names a PostgreSQL server
+
+Why a folder found like git finds its repository: analysts run commands from wherever they
+are in it; ``--workspace``/``$VIGIE_WORKSPACE`` name it explicitly. The case store keeps
+the memberships of every run, so diffs and decisions survive a deleted run folder.
+
+The Python API (also what the web workbench calls): ``Workspace.init``, ``Workspace.open``,
+``Workspace.find``, then ``register_run``, ``list_runs``, ``run``, ``groups``, ``group``,
+``members``, ``decide``, ``history``, ``lineage``, ``diff``, ``search``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from vigie.atomic import atomic_file
+from vigie.cases import decisions as dec
+from vigie.cases.findings_io import read_run
+from vigie.cases.identity import Membership, jaccard, match, member_key
+from vigie.cases.models import (
+    AppearanceRow,
+    DecisionRow,
+    GroupRow,
+    LineageRow,
+    MemberRow,
+    RunRow,
+)
+from vigie.cases.records import Decision, GroupState, LineageEvent, Run
+from vigie.cases.store import CaseStore, as_utc, redact_url, utcnow
+from vigie.errors import VigieError
+
+if TYPE_CHECKING:
+    from vigie.cases.diff import RunDiff
+    from vigie.cases.search import Hit
+
+MARKER = "workspace.json"
+KIND = "vigie-workspace"
+ENV = "VIGIE_WORKSPACE"
+DB_ENV = "VIGIE_DB"
+DEFAULT_DB = "sqlite:///cases.db"  # relative to the workspace folder
+
+
+def _group_ref(text: str) -> bool:
+    return text.upper().startswith("G-")
+
+
+class Workspace:
+    """One workspace (folder + case store). Open with ``Workspace.open`` or ``find``."""
+
+    def __init__(self, root: Path | None, db_url: str) -> None:
+        self.root = root.resolve() if root is not None else None
+        self.db_url = db_url
+        self.store = CaseStore(db_url)
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: str | Path, db: str | None = None) -> Workspace:
+        """Create (or re-open) the workspace folder ``path``; ``db``: a database URL for
+        server mode (PostgreSQL), default a ``cases.db`` SQLite file inside it."""
+        root = Path(path)
+        if root.exists() and not root.is_dir():
+            raise VigieError(f"{root}: is a file, not a folder")
+        marker = root / MARKER
+        if marker.exists():
+            ws = cls.open(root)
+            if db is not None and db != ws._configured_db():
+                raise VigieError(
+                    f"{root}: already a workspace with another database "
+                    f"({redact_url(ws._configured_db())})"
+                )
+            return ws
+        for sub in ("datasets", "runs"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        config = {"kind": KIND, "db": db or DEFAULT_DB, "version": 1}
+        ws = cls(root, _resolve_db(root, config["db"]))  # migrate first: a bad URL fails here
+        with atomic_file(marker) as fh:
+            json.dump(config, fh, indent=2, sort_keys=True)
+            fh.write("\n")
+        return ws
+
+    @classmethod
+    def open(cls, target: str | Path) -> Workspace:
+        """Open a workspace folder, or a bare case store by database URL (server mode)."""
+        text = str(target)
+        if "://" in text:
+            return cls(None, text)
+        root = Path(target)
+        marker = root / MARKER
+        if not marker.exists():
+            raise VigieError(f"{root}: not a vigie workspace ({MARKER} missing; run vigie init)")
+        try:
+            config = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise VigieError(f"{marker}: not readable ({exc})") from exc
+        if not isinstance(config, dict) or config.get("kind") != KIND:
+            raise VigieError(f"{marker}: not a vigie workspace file (kind is not {KIND!r})")
+        db = os.environ.get(DB_ENV) or config.get("db") or DEFAULT_DB
+        return cls(root, _resolve_db(root, str(db)))
+
+    @classmethod
+    def find(
+        cls, explicit: str | Path | None = None, start: str | Path | None = None
+    ) -> Workspace | None:
+        """The workspace named by ``explicit``, else ``$VIGIE_WORKSPACE``, else the first
+        folder holding ``workspace.json`` from ``start`` (default: the current folder)
+        upwards; None when there is none."""
+        named = explicit if explicit is not None else os.environ.get(ENV) or None
+        if named is not None:
+            return cls.open(named)
+        here = Path(start if start is not None else Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / MARKER).exists():
+                return cls.open(folder)
+        return None
+
+    def _configured_db(self) -> str:
+        if self.root is None:
+            return self.db_url
+        cfg = json.loads((self.root / MARKER).read_text(encoding="utf-8"))
+        return str(cfg.get("db") or DEFAULT_DB)
+
+    def close(self) -> None:
+        self.store.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({self.root or redact_url(self.db_url)!s})"
+
+    @property
+    def runs_dir(self) -> Path:
+        if self.root is None:
+            raise VigieError("this case store has no workspace folder (opened by URL)")
+        return self.root / "runs"
+
+    @property
+    def datasets_dir(self) -> Path:
+        if self.root is None:
+            raise VigieError("this case store has no workspace folder (opened by URL)")
+        return self.root / "datasets"
+
+    def new_run_dir(self) -> Path:
+        """A fresh ``runs/<UTC time>`` folder name (not created) for the next detection."""
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        path = self.runs_dir / stamp
+        n = 1
+        while path.exists():
+            n += 1
+            path = self.runs_dir / f"{stamp}-{n}"
+        return path
+
+    # --- runs ----------------------------------------------------------------------------
+
+    def _stored_path(self, path: Path) -> str:
+        p = path.resolve()
+        if self.root is not None and p.is_relative_to(self.root):
+            return str(p.relative_to(self.root))
+        return str(p)
+
+    def _run_record(self, r: RunRow) -> Run:
+        p = Path(r.path)
+        if not p.is_absolute() and self.root is not None:
+            p = self.root / p
+        return Run(
+            id=r.id,
+            seq=r.seq,
+            path=p,
+            registered_at=as_utc(r.registered_at),  # type: ignore[arg-type]
+            registered_by=r.registered_by,
+            n_groups=r.n_groups,
+            n_members=r.n_members,
+            dataset=r.dataset,
+            label=r.label,
+            data_first=as_utc(r.data_first),
+            data_last=as_utc(r.data_last),
+        )
+
+    def list_runs(self) -> list[Run]:
+        """Every registered run, oldest first."""
+        with self.store.session() as s:
+            return [self._run_record(r) for r in s.scalars(select(RunRow).order_by(RunRow.seq))]
+
+    def run(self, ref: str | int | Run | None = None) -> Run:
+        """A run by id, sequence number (``3``, ``#3``), ``last``/``previous``, negative
+        index (``-1`` last) or Findings path; None: the last run."""
+        if isinstance(ref, Run):
+            return ref
+        runs = self.list_runs()
+        if not runs:
+            raise VigieError("no run registered in this workspace yet (vigie detect -w …)")
+        if ref is None or str(ref) in ("last", "latest"):
+            return runs[-1]
+        text = str(ref).strip()
+        if text == "previous":
+            if len(runs) < 2:
+                raise VigieError("only one run registered: there is no previous run")
+            return runs[-2]
+        for r in runs:
+            if r.id == text:
+                return r
+        num = text.lstrip("#")
+        if num.lstrip("-").isdigit():
+            n = int(num)
+            if n < 0 and -n <= len(runs):
+                return runs[n]
+            for r in runs:
+                if r.seq == n:
+                    return r
+        p = Path(text)
+        if p.exists():
+            rp = p.resolve()
+            for r in reversed(runs):
+                if r.path.resolve() == rp:
+                    return r
+        known = ", ".join(f"#{r.seq} {r.id}" for r in runs[-5:])
+        raise VigieError(f"no run {text!r} in this workspace (latest: {known})")
+
+    def register_run(
+        self, findings: str | Path, *, label: str | None = None, author: str | None = None
+    ) -> Run:
+        """Register a Findings folder as the next run: match its groups to the known ones
+        (see ``vigie.cases.identity``), record memberships and lineage. Registering the same
+        unchanged folder again returns the existing run."""
+        content = read_run(findings)
+        stored_path = self._stored_path(content.path)
+        with self.store.session() as s:
+            same = s.scalars(
+                select(RunRow).where(
+                    RunRow.fingerprint == content.fingerprint, RunRow.path == stored_path
+                )
+            ).first()
+            if same is not None:
+                return self._run_record(same)
+            last = s.scalars(select(RunRow).order_by(RunRow.seq.desc()).limit(1)).first()
+            seq = (last.seq + 1) if last else 1
+            known = self._latest_memberships(s)
+            previous = set(self._run_group_ids(s, last.id)) if last else set()
+            taken = set(s.scalars(select(GroupRow.id)))
+            new = {lid: content.membership(lid) for lid in content.groups}
+            result = match(known, new, previous=previous, taken=taken)
+            now = utcnow()
+            run_id = _run_id(content.path, now, {r for r in s.scalars(select(RunRow.id))})
+            n_members = len({k for m in new.values() for k in m})
+            s.add(
+                RunRow(
+                    id=run_id,
+                    seq=seq,
+                    path=stored_path,
+                    fingerprint=content.fingerprint,
+                    dataset=content.dataset,
+                    label=label,
+                    registered_at=now,
+                    registered_by=dec.current_author(author),
+                    n_groups=len(content.groups),
+                    n_members=n_members,
+                    data_first=content.data_first,
+                    data_last=content.data_last,
+                )
+            )
+            s.flush()
+            for gid in sorted(set(result.ids.values())):
+                g = s.get(GroupRow, gid)
+                if g is None:
+                    s.add(GroupRow(id=gid, born_run=run_id, last_run=run_id))
+                else:
+                    g.last_run = run_id
+            s.flush()
+            appearances, member_rows = [], []
+            for lid, row in content.groups.items():
+                gid = result.ids[lid]
+                mem = content.members.get(lid, {})
+                appearances.append(
+                    AppearanceRow(
+                        run_id=run_id,
+                        local_id=lid,
+                        group_id=gid,
+                        n_members=len(mem) or int(row.get("n_members") or 0),
+                        score=_float(row.get("score")),
+                        n_posts=_int(row.get("n_posts")),
+                        signals=[str(x) for x in row.get("signals") or []],
+                        techniques=[str(x) for x in row.get("techniques") or []],
+                        objects=content.objects.get(lid, []),
+                        summary=row.get("summary"),
+                        match="born" if lid in result.born else "matched",
+                        jaccard=result.jaccard.get(lid),
+                    )
+                )
+                member_rows.extend(
+                    {
+                        "run_id": run_id,
+                        "group_id": gid,
+                        "account": key,
+                        "platform": plat,
+                        "account_id": acc,
+                    }
+                    for key, (plat, acc) in sorted(mem.items())
+                )
+            s.add_all(appearances)
+            s.flush()
+            if member_rows:
+                s.execute(MemberRow.__table__.insert(), member_rows)
+            s.add_all(
+                LineageRow(run_id=run_id, event=e, parent=p, child=c, overlap=o, jaccard=j)
+                for e, p, c, o, j in result.events
+            )
+            s.flush()
+            return self._run_record(s.get(RunRow, run_id))  # type: ignore[arg-type]
+
+    def _run_group_ids(self, s: Any, run_id: str) -> list[str]:
+        return list(s.scalars(select(AppearanceRow.group_id).where(AppearanceRow.run_id == run_id)))
+
+    def _latest_memberships(self, s: Any) -> dict[str, Membership]:
+        """Every known group's membership in the last run it appeared in."""
+        rows = s.execute(
+            select(MemberRow.group_id, MemberRow.account)
+            .join(GroupRow, GroupRow.id == MemberRow.group_id)
+            .where(MemberRow.run_id == GroupRow.last_run)
+        ).all()
+        out: dict[str, set[str]] = {}
+        for gid, acc in rows:
+            out.setdefault(gid, set()).add(acc)
+        for gid in s.scalars(select(GroupRow.id)):
+            out.setdefault(gid, set())
+        return {k: frozenset(v) for k, v in out.items()}
+
+    # --- groups --------------------------------------------------------------------------
+
+    def members(self, group: str, run: str | int | Run | None = None) -> list[str]:
+        """Member keys (``platform:account_id``) of ``group`` in ``run`` (default: the last
+        run the group appeared in)."""
+        gid = self.resolve_group(group, run)
+        wanted = self.run(run).id if run is not None else None
+        with self.store.session() as s:
+            run_id = wanted or s.get(GroupRow, gid).last_run  # type: ignore[union-attr]
+            return sorted(
+                s.scalars(
+                    select(MemberRow.account).where(
+                        MemberRow.group_id == gid, MemberRow.run_id == run_id
+                    )
+                )
+            )
+
+    def resolve_group(self, ref: str, run: str | int | Run | None = None) -> str:
+        """A stable id from ``G-…`` (case-insensitive) or a run's local id (``g0003``,
+        in ``run``, default the last run)."""
+        text = str(ref).strip()
+        with self.store.session() as s:
+            if _group_ref(text):
+                gid = text.upper()
+                if s.get(GroupRow, gid) is None:
+                    raise VigieError(f"no group {gid} in this workspace")
+                return gid
+            r = self.run(run)
+            app = s.get(AppearanceRow, (r.id, text))
+            if app is None:
+                raise VigieError(
+                    f"no group {text!r} in run #{r.seq} {r.id} (give a stable id like G-7F3A2C)"
+                )
+            return app.group_id
+
+    def groups(self, run: str | int | Run | None = None) -> list[GroupState]:
+        """The groups of ``run`` (default: the last) with stable ids and review state,
+        strongest first."""
+        r = self.run(run)
+        with self.store.session() as s:
+            apps = list(s.scalars(select(AppearanceRow).where(AppearanceRow.run_id == r.id)))
+            mems: dict[str, set[str]] = {}
+            for gid, acc in s.execute(
+                select(MemberRow.group_id, MemberRow.account).where(MemberRow.run_id == r.id)
+            ):
+                mems.setdefault(gid, set()).add(acc)
+            born = dict(
+                s.execute(
+                    select(GroupRow.id, GroupRow.born_run).where(
+                        GroupRow.id.in_([a.group_id for a in apps])
+                    )
+                ).all()
+            )
+            hist = self._histories(s, "group", [a.group_id for a in apps], until=None)
+        out = [
+            self._state(a, mems.get(a.group_id, set()), hist.get(a.group_id, []), born)
+            for a in apps
+        ]
+        out.sort(key=lambda g: (-(g.score or 0.0), g.id))
+        return out
+
+    def group(self, ref: str, run: str | int | Run | None = None) -> GroupState:
+        """One group's state in ``run`` (default: the last run it appeared in)."""
+        gid = self.resolve_group(ref, run)
+        wanted = self.run(run).id if run is not None else None
+        with self.store.session() as s:
+            run_id = wanted or s.get(GroupRow, gid).last_run  # type: ignore[union-attr]
+            a = s.scalars(
+                select(AppearanceRow).where(
+                    AppearanceRow.run_id == run_id, AppearanceRow.group_id == gid
+                )
+            ).first()
+            if a is None:
+                raise VigieError(f"group {gid} is not in run {run_id}")
+            mem = set(
+                s.scalars(
+                    select(MemberRow.account).where(
+                        MemberRow.run_id == run_id, MemberRow.group_id == gid
+                    )
+                )
+            )
+            born = {gid: s.get(GroupRow, gid).born_run}  # type: ignore[union-attr]
+            hist = self._histories(s, "group", [gid], until=None)
+        return self._state(a, mem, hist.get(gid, []), born)
+
+    def _state(
+        self, a: AppearanceRow, mem: set[str], hist: list[Decision], born: dict[str, str]
+    ) -> GroupState:
+        last = hist[-1] if hist else None
+        status, rereview, drift = dec.UNREVIEWED, False, None
+        if last is not None:
+            status = last.status
+            snap = self._snapshot(last)
+            if snap is not None:
+                drift = round(jaccard(snap, mem), 6)
+                if drift < dec.REREVIEW_JACCARD:
+                    rereview = True
+                    status = "needs-review"
+        return GroupState(
+            id=a.group_id,
+            run_id=a.run_id,
+            local_id=a.local_id,
+            n_members=a.n_members,
+            score=a.score,
+            n_posts=a.n_posts,
+            signals=list(a.signals or []),
+            techniques=list(a.techniques or []),
+            objects=list(a.objects or []),
+            summary=a.summary,
+            match=a.match,
+            jaccard=a.jaccard,
+            status=status,
+            decision=last,
+            rereview=rereview,
+            drift=drift,
+            born_run=born.get(a.group_id),
+            history=hist,
+        )
+
+    def _snapshot(self, d: Decision) -> frozenset[str] | None:
+        with self.store.session() as s:
+            row = s.get(DecisionRow, d.seq)
+            return frozenset(row.membership) if row and row.membership is not None else None
+
+    def lineage(self, group: str) -> list[LineageEvent]:
+        """Every lineage event naming ``group`` (as parent or child), oldest run first."""
+        gid = self.resolve_group(group)
+        with self.store.session() as s:
+            rows = s.execute(
+                select(LineageRow, RunRow.seq)
+                .join(RunRow, RunRow.id == LineageRow.run_id)
+                .where((LineageRow.parent == gid) | (LineageRow.child == gid))
+                .order_by(RunRow.seq, LineageRow.rowid)
+            ).all()
+            return [
+                LineageEvent(r.run_id, r.event, r.parent, r.child, r.overlap, r.jaccard)
+                for r, _ in rows
+            ]
+
+    def lineage_of_run(self, run: str | int | Run | None = None) -> list[LineageEvent]:
+        """The lineage events recorded when ``run`` was registered."""
+        r = self.run(run)
+        with self.store.session() as s:
+            rows = s.scalars(
+                select(LineageRow).where(LineageRow.run_id == r.id).order_by(LineageRow.rowid)
+            )
+            return [
+                LineageEvent(x.run_id, x.event, x.parent, x.child, x.overlap, x.jaccard)
+                for x in rows
+            ]
+
+    # --- decisions -----------------------------------------------------------------------
+
+    def decide(
+        self,
+        target: str | tuple[str, str] | list[str],
+        status: str,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+        author: str | None = None,
+        kind: str | None = None,
+        run: str | int | Run | None = None,
+    ) -> Decision:
+        """Record a decision on a group (``G-…`` or a local id of ``run``), an account
+        (``kind="account"``) or a pair (a 2-tuple, or ``kind="pair"`` with ``"A B"``).
+        Appends to the history; nothing is ever overwritten."""
+        st, rs = dec.check(status, reason, note)
+        who = dec.current_author(author)
+        tkind, tvalue = self._target(target, kind, run)
+        membership = None
+        run_id = None
+        wanted = self.run(run).id if run is not None else None
+        with self.store.session() as s:
+            last = s.scalars(select(RunRow).order_by(RunRow.seq.desc()).limit(1)).first()
+            run_id = wanted or (last.id if last else None)
+            if tkind == "group":
+                g = s.get(GroupRow, tvalue)
+                run_id = wanted or g.last_run  # type: ignore[union-attr]
+                membership = sorted(
+                    s.scalars(
+                        select(MemberRow.account).where(
+                            MemberRow.group_id == tvalue, MemberRow.run_id == run_id
+                        )
+                    )
+                )
+            row = DecisionRow(
+                target_kind=tkind,
+                target=tvalue,
+                status=st,
+                reason=rs,
+                note=(note or "").strip() or None,
+                author=who,
+                decided_at=utcnow(),
+                run_id=run_id,
+                membership=membership,
+            )
+            s.add(row)
+            s.flush()
+            return _decision(row)
+
+    def _target(
+        self, target: str | tuple[str, str] | list[str], kind: str | None, run: Any
+    ) -> tuple[str, str]:
+        if isinstance(target, tuple | list):
+            if len(target) != 2 or not all(str(t).strip() for t in target):
+                raise VigieError("a pair is two account ids")
+            a, b = sorted(str(t).strip() for t in target)
+            if a == b:
+                raise VigieError(f"a pair needs two different accounts (got {a} twice)")
+            return "pair", f"{a} {b}"
+        text = str(target).strip()
+        if not text:
+            raise VigieError("nothing to decide on: give a group, --account or --pair")
+        if kind == "pair":
+            parts = text.split()
+            return self._target((parts[0], parts[-1]) if len(parts) == 2 else parts, None, run)
+        if kind == "account":
+            return "account", text
+        if kind not in (None, "group"):
+            raise VigieError(f"unknown target kind {kind!r} (group, account or pair)")
+        return "group", self.resolve_group(text, run)
+
+    def history(
+        self, target: str | tuple[str, str] | list[str], *, kind: str | None = None
+    ) -> list[Decision]:
+        """Every decision on ``target``, oldest first (the last one is in force)."""
+        tkind, tvalue = self._target(target, kind, None)
+        with self.store.session() as s:
+            return self._histories(s, tkind, [tvalue], until=None).get(tvalue, [])
+
+    def decisions(self, kind: str | None = None) -> list[Decision]:
+        """All decisions (optionally of one kind), oldest first."""
+        with self.store.session() as s:
+            q = select(DecisionRow).order_by(DecisionRow.seq)
+            if kind is not None:
+                q = q.where(DecisionRow.target_kind == kind)
+            return [_decision(r) for r in s.scalars(q)]
+
+    def status_of(self, target: str, kind: str = "account") -> str:
+        """The status in force for an account or pair (``unreviewed`` when none)."""
+        h = self.history(target, kind=kind)
+        return h[-1].status if h else dec.UNREVIEWED
+
+    def _histories(
+        self, s: Any, kind: str, targets: Iterable[str], until: datetime | None
+    ) -> dict[str, list[Decision]]:
+        ids = list(targets)
+        out: dict[str, list[Decision]] = {}
+        for i in range(0, len(ids), 500):
+            q = (
+                select(DecisionRow)
+                .where(DecisionRow.target_kind == kind, DecisionRow.target.in_(ids[i : i + 500]))
+                .order_by(DecisionRow.seq)
+            )
+            for r in s.scalars(q):
+                out.setdefault(r.target, []).append(_decision(r))
+        return out
+
+    # --- comparison and search -------------------------------------------------------------
+
+    def diff(
+        self, run_a: str | int | Run | None = None, run_b: str | int | Run | None = None
+    ) -> RunDiff:
+        """What changed between two runs (default: the previous and the last)."""
+        from vigie.cases.diff import diff_runs
+
+        if run_a is None and run_b is None:
+            runs = self.list_runs()
+            if len(runs) < 2:
+                raise VigieError(f"a diff needs two registered runs (only {len(runs)} so far)")
+            run_a, run_b = runs[-2], runs[-1]
+        return diff_runs(self, self.run(run_a), self.run(run_b))
+
+    def search(self, query: str, *, limit: int = 200) -> list[Hit]:
+        """Accounts, handles, URLs, domains, hashtags or text across runs, groups, pairs
+        and decisions (see ``vigie.cases.search``)."""
+        from vigie.cases.search import search
+
+        return search(self, query, limit=limit)
+
+    def memberships(self, run: str | int | Run) -> dict[str, frozenset[str]]:
+        """Stable id -> member keys for every group of ``run``."""
+        r = self.run(run)
+        out: dict[str, set[str]] = {}
+        with self.store.session() as s:
+            for gid in self._run_group_ids(s, r.id):
+                out.setdefault(gid, set())
+            for gid, acc in s.execute(
+                select(MemberRow.group_id, MemberRow.account).where(MemberRow.run_id == r.id)
+            ):
+                out[gid].add(acc)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def local_ids(self, run: str | int | Run) -> dict[str, str]:
+        """Local (rank) id -> stable id in ``run``."""
+        r = self.run(run)
+        with self.store.session() as s:
+            return dict(
+                s.execute(
+                    select(AppearanceRow.local_id, AppearanceRow.group_id).where(
+                        AppearanceRow.run_id == r.id
+                    )
+                ).all()
+            )
+
+    def count_groups(self) -> int:
+        with self.store.session() as s:
+            return int(s.scalar(select(func.count()).select_from(GroupRow)) or 0)
+
+
+def _resolve_db(root: Path, db: str) -> str:
+    """``sqlite:///relative.db`` is relative to the workspace folder, not the current one."""
+    prefix = "sqlite:///"
+    if db.startswith(prefix) and not db.startswith(prefix + "/") and db != "sqlite:///:memory:":
+        return prefix + str((root / db[len(prefix) :]).resolve())
+    return db
+
+
+def _run_id(path: Path, now: datetime, taken: set[str]) -> str:
+    """The run folder's name when it is a ``runs/<stamp>`` folder, else a UTC stamp."""
+    base = path.name if path.parent.name == "runs" else now.strftime("%Y%m%dT%H%M%SZ")
+    rid, n = base, 1
+    while rid in taken:
+        n += 1
+        rid = f"{base}-{n}"
+    return rid
+
+
+def _decision(r: DecisionRow) -> Decision:
+    return Decision(
+        seq=r.seq,
+        target_kind=r.target_kind,
+        target=r.target,
+        status=r.status,
+        reason=r.reason,
+        note=r.note,
+        author=r.author,
+        decided_at=as_utc(r.decided_at),  # type: ignore[arg-type]
+        run_id=r.run_id,
+    )
+
+
+def _float(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+def _int(v: Any) -> int | None:
+    return None if v is None else int(v)
+
+
+__all__ = ["Workspace", "member_key"]

@@ -1,0 +1,1 @@
+"""Tests of the workspace case store (vigie.cases)."""

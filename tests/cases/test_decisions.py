@@ -1,0 +1,93 @@
+"""Decisions: validated, append-only, attached to stable ids, and re-review when groups drift."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from vigie.errors import VigieError
+
+from .helpers import accs, make_findings
+
+
+def test_decision_follows_group_across_runs(ws, tmp_path):
+    a, b = accs("a", 10), accs("b", 10)
+    r1 = ws.register_run(make_findings(tmp_path / "f1", {"g0001": a, "g0002": b}))
+    gid_b = ws.local_ids(r1)["g0002"]
+    d = ws.decide("g0002", "dismissed", reason="fandom", note="fan club", author="ana")
+    assert d.target == gid_b and d.author == "ana" and d.target_kind == "group"
+    # next run: b now ranks first and one member changed (J = 9/11): same id, same decision
+    r2 = ws.register_run(make_findings(tmp_path / "f2", {"g0001": b[:-1] + ["b999"], "g0002": a}))
+    g = next(x for x in ws.groups(r2) if x.local_id == "g0001")
+    assert g.id == gid_b
+    assert g.status == "dismissed" and not g.rereview
+    assert g.decision.reason == "fandom" and g.decision.note == "fan club"
+    other = next(x for x in ws.groups(r2) if x.local_id == "g0002")
+    assert other.status == "unreviewed"
+
+
+def test_history_is_append_only(ws, tmp_path):
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": accs("a", 6)}))
+    ws.decide("g1", "needs-review", author="ana")
+    ws.decide("g1", "confirmed", reason="coordinated-inauthentic", note="same texts", author="bo")
+    gid = ws.resolve_group("g1")
+    hist = ws.history(gid)
+    assert [h.status for h in hist] == ["needs-review", "confirmed"]
+    assert [h.author for h in hist] == ["ana", "bo"]
+    assert ws.group(gid).status == "confirmed"
+    with ws.store.engine.begin() as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(text("UPDATE case_decisions SET status = 'dismissed'"))
+    with ws.store.engine.begin() as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(text("DELETE FROM case_decisions"))
+    assert len(ws.history(gid)) == 2
+
+
+def test_changed_group_is_flagged_for_rereview(ws, tmp_path):
+    a = accs("a", 10)
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": a}))
+    gid = ws.resolve_group("g1")
+    ws.decide(gid, "confirmed", reason="coordinated-inauthentic", author="ana")
+    # grows by 6 accounts: J with the decided membership = 10/16 < 0.7, still >= 0.5 to match
+    r2 = ws.register_run(make_findings(tmp_path / "f2", {"g1": a + accs("n", 6)}))
+    g = ws.group(gid, r2)
+    assert g.id == gid
+    assert g.rereview and g.status == "needs-review"
+    assert g.decision.status == "confirmed"
+    assert g.drift == pytest.approx(10 / 16)
+    # deciding again on the new membership clears the flag
+    ws.decide(gid, "confirmed", reason="coordinated-inauthentic", author="ana")
+    assert ws.group(gid).status == "confirmed" and not ws.group(gid).rereview
+
+
+def test_accounts_and_pairs(ws, tmp_path, monkeypatch):
+    monkeypatch.setenv("VIGIE_USER", "carla")
+    d = ws.decide("acc1", "dismissed", reason="newsroom-and-feeds", kind="account")
+    assert d.author == "carla" and d.target_kind == "account"
+    p = ws.decide(("zed", "acc1"), "confirmed", reason="coordinated-inauthentic")
+    assert p.target == "acc1 zed"
+    assert ws.history(("acc1", "zed"))[-1].status == "confirmed"
+    assert ws.status_of("acc1") == "dismissed"
+    assert ws.status_of("nobody") == "unreviewed"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "note", "message"),
+    [
+        ("approved", "fandom", None, "--status"),
+        ("confirmed", None, None, "--reason is required"),
+        ("dismissed", "fans", None, "--reason"),
+        ("dismissed", "other", None, "needs a --note"),
+    ],
+)
+def test_bad_decisions_are_clear_errors(ws, tmp_path, status, reason, note, message):
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": accs("a", 6)}))
+    with pytest.raises(VigieError, match=message):
+        ws.decide("g1", status, reason=reason, note=note)
+
+
+def test_unknown_group_is_a_clear_error(ws, tmp_path):
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": accs("a", 6)}))
+    with pytest.raises(VigieError, match="no group G-000000"):
+        ws.decide("G-000000", "confirmed", reason="spam")
+    with pytest.raises(VigieError, match="no group 'g9'"):
+        ws.decide("g9", "confirmed", reason="spam")
