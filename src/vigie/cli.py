@@ -34,6 +34,7 @@ def _register() -> None:
     from vigie.report.cli import report
     from vigie.risk.cli import app as risk_app
     from vigie.share.cli import app as share_app
+    from vigie.web.cli import serve, users_app
 
     app.command("demo")(demo)
     app.command("ingest")(ingest)
@@ -43,6 +44,8 @@ def _register() -> None:
     app.command("report")(report)
     app.add_typer(risk_app, name="risk", help="EBIOS Risk Manager studies for elections.")
     app.add_typer(share_app, name="share", help="Share with allies by trust (TLP, STIX, TAXII).")
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users", help="People of the web workbench (team mode).")
 
 
 @app.callback(invoke_without_command=True)

@@ -8,6 +8,8 @@ error pages, and one router per resource in ``vigie.web.views``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +39,7 @@ class State:
     """What the views share: settings, the workspace folders, people, jobs, the audit log."""
 
     settings: WebSettings
+    ws: Any  # vigie.cases.workspace.Workspace: runs, groups, decisions, diff, search
     folders: Folders
     directory: Directory
     jobs: Jobs
@@ -62,21 +65,29 @@ def _hostname(host_header: str) -> str:
 
 def create_app(settings: WebSettings) -> FastAPI:
     """The workbench for ``settings.workspace`` (created as needed)."""
+    from vigie.cases.workspace import Workspace
     from vigie.share.audit import AuditLog
     from vigie.share.taxii.store import Store
     from vigie.web import views
 
-    settings.workspace.mkdir(parents=True, exist_ok=True)
-    folders = Folders(settings.workspace)
-    store = Store(settings.database_url)
+    ws = Workspace.init(settings.workspace, db=settings.db_url)
+    folders = Folders(ws)
+    store = Store(ws.db_url)  # people, sessions and the audit log beside the case store
     directory = Directory(store.engine, settings.session_ttl_s)
     if not settings.team and LOCAL_USER.username not in {u.username for u, _ in directory.people()}:
         import secrets
 
         directory.add(LOCAL_USER.username, secrets.token_urlsafe(24), Role.admin)
-    state = State(settings, folders, directory, Jobs(), AuditLog(store))
+    state = State(settings, ws, folders, directory, Jobs(), AuditLog(store))
 
-    app = FastAPI(title="vigie workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.jobs.shutdown()
+
+    app = FastAPI(
+        title="vigie workbench", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.vigie = state
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for router in views.routers():
@@ -84,7 +95,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
-        if not settings.team:
+        if "*" not in settings.allowed_hosts:
             host = _hostname(request.headers.get("host", ""))
             if host not in settings.allowed_hosts:
                 return PlainTextResponse(
@@ -131,11 +142,16 @@ def create_app(settings: WebSettings) -> FastAPI:
     async def _vigie(request: Request, exc: VigieError) -> Response:
         return _error_page(request, 400, str(exc))
 
-    @app.on_event("shutdown")
-    def _stop() -> None:
-        state.jobs.shutdown()
-
     return app
+
+
+def open_directory(workspace: Any, db_url: str | None = None) -> Directory:
+    """The people of a workspace, for the ``vigie users`` commands."""
+    from vigie.cases.workspace import Workspace
+    from vigie.share.taxii.store import Store
+
+    ws = Workspace.init(workspace, db=db_url)
+    return Directory(Store(ws.db_url).engine)
 
 
 def _set_cookie(response: Response, token: str, settings: WebSettings) -> None:

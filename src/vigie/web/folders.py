@@ -1,14 +1,14 @@
-"""The workspace folder as the web pages see it: Datasets, runs of Findings, studies, exports.
+"""The workspace as the web pages see it: Datasets, studies and uploads beside the case store.
 
 Why a small module of its own: the pages must not know paths; every page asks this module
-for "the runs" or "this Dataset", so that the layout lives in one place.
+(or the case store's ``Workspace``) for "the Datasets" or "this study", so that the layout
+lives in one place (``vigie.cases.workspace`` documents the folder).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,31 +34,27 @@ class DatasetInfo:
     sources: int
 
 
-@dataclass(frozen=True)
-class RunInfo:
-    run_id: str
-    path: Path
-    dataset: str
-    groups: int
-    members: int
-    created: str
-
-
 class Folders:
-    """Datasets under ``datasets/``, runs under ``runs/``, studies under ``risk/``."""
+    """``datasets/`` and ``runs/`` (the case store's), ``risk/`` studies, ``uploads/``."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.root: Path = ws.root
         for sub in ("datasets", "runs", "risk", "exports", "uploads"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
 
-    # --- datasets
     def dataset_path(self, name: str) -> Path:
-        return self.root / "datasets" / safe_name(name, "dataset")
+        """``datasets/NAME``, or a Dataset folder at the top of the workspace (the demo's)."""
+        safe_name(name, "Dataset")
+        top = self.root / name
+        if not (self.root / "datasets" / name).exists() and Dataset(top).exists():
+            return top
+        return self.root / "datasets" / name
 
     def datasets(self) -> list[DatasetInfo]:
         out = []
-        for p in sorted((self.root / "datasets").iterdir()):
+        tops = [p for p in sorted(self.root.iterdir()) if p.is_dir() and Dataset(p).exists()]
+        for p in [*sorted((self.root / "datasets").iterdir()), *tops]:
             d = Dataset(p)
             if not d.exists():
                 continue
@@ -75,47 +71,16 @@ class Folders:
             )
         return out
 
-    # --- runs
-    def new_run_id(self) -> str:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        run_id, n = stamp, 1
-        while (self.root / "runs" / run_id).exists():
-            n += 1
-            run_id = f"{stamp}-{n}"
-        return run_id
-
-    def run_path(self, run_id: str) -> Path:
-        return self.root / "runs" / safe_name(run_id, "run")
-
-    def run(self, run_id: str) -> Findings:
-        path = self.run_path(run_id)
+    def findings(self, run: Any) -> Findings:
+        """The Findings folder of a registered run (clear error if it was deleted)."""
+        path = Path(run.path)
         if not path.is_dir():
-            raise VigieError(f"no run {run_id!r} in this workspace")
+            raise VigieError(
+                f"run {run.id}: its Findings folder {path} is gone (the case store still "
+                "holds its groups, decisions and diffs)"
+            )
         return Findings(path).check()
 
-    def runs(self) -> list[RunInfo]:
-        out = []
-        for p in sorted((self.root / "runs").iterdir(), reverse=True):
-            mpath = p / "manifest.json"
-            if not mpath.exists():
-                continue
-            m = _manifest(mpath)
-            if m.get("kind") != Findings.KIND:
-                continue
-            counts = m.get("counts", {})
-            out.append(
-                RunInfo(
-                    p.name,
-                    p,
-                    Path(str(m.get("dataset", ""))).name,
-                    int(counts.get("groups", 0) or 0),
-                    int(counts.get("members", 0) or 0),
-                    datetime.fromtimestamp(mpath.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M"),
-                )
-            )
-        return out
-
-    # --- studies
     def studies(self) -> list[Path]:
         return sorted(p for p in (self.root / "risk").glob("*.yaml") if p.is_file())
 

@@ -21,7 +21,7 @@ class WebSettings:
     """Everything the app needs to know; ``workspace`` is the folder it serves."""
 
     workspace: Path
-    db_url: str | None = None  # default: sqlite file in the workspace
+    db_url: str | None = None  # default: the workspace's case store (SQLite in the folder)
     team: bool = False  # people sign in; otherwise the local person is admin
     secure_cookies: bool = False  # set behind HTTPS (team mode behind a proxy)
     trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-For is believed
@@ -29,9 +29,3 @@ class WebSettings:
     session_ttl_s: int = 8 * 3600
     max_upload_bytes: int = 2 * 1024**3
     partners_path: Path | None = None  # share registry (default: the workspace's, else example)
-
-    @property
-    def database_url(self) -> str:
-        if self.db_url:
-            return self.db_url
-        return f"sqlite:///{(self.workspace / 'web.db').resolve()}"

@@ -19,7 +19,6 @@ async def home(request: Request) -> Response:
         ctx,
         "home.html",
         datasets=f.datasets(),
-        runs=f.runs()[:10],
         studies=f.studies(),
         jobs=ctx.state.jobs.recent(10),
     )

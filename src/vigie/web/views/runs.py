@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vigie.errors import VigieError
-from vigie.web import cases_bridge
 from vigie.web.deps import form, page, redirect
 from vigie.web.render import render
 from vigie.web.users import Role
@@ -80,12 +79,11 @@ def overrides(fields: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @router.get("/runs")
 async def runs(request: Request) -> Response:
     ctx = await page(request)
-    f = ctx.state.folders
     return render(
         ctx,
         "runs.html",
-        runs=f.runs(),
-        datasets=f.datasets(),
+        runs=list(reversed(ctx.state.ws.list_runs())),
+        datasets=ctx.state.folders.datasets(),
         settings=settings_rows(),
         jobs=[j for j in ctx.state.jobs.recent(20) if j.kind == "detect"],
     )
@@ -94,57 +92,58 @@ async def runs(request: Request) -> Response:
 @router.post("/runs")
 async def start_run(request: Request) -> Response:
     ctx, fields = await form(request, Role.analyst)
-    f = ctx.state.folders
-    dataset = f.dataset_path(str(fields.get("dataset", "")))
+    ws = ctx.state.ws
+    dataset = ctx.state.folders.dataset_path(str(fields.get("dataset", "")))
     if not dataset.is_dir():
         raise VigieError(f"no Dataset {dataset.name!r} in this workspace: import one first")
     config = overrides(fields)
-    run_id = f.new_run_id()
-    out = f.run_path(run_id)
-    root = f.root
+    label = str(fields.get("label", "")).strip()[:200] or None
+    out = ws.new_run_dir()
+    who = ctx.user.username
 
     def work(job: Any) -> str:
         from vigie.detect.pipeline import run_detection
 
         job.stage = f"detecting in {dataset.name}"
         findings = run_detection(dataset, out, config=config, progress=False)
-        job.stage = "registering the run"
-        job.message = cases_bridge.register(root, findings.path, ctx.user.username)
-        return f"/runs/{run_id}"
+        job.stage = "matching groups to the known ones"
+        run = ws.register_run(findings.path, label=label, author=who)
+        job.message = f"run #{run.seq}: {run.n_groups} groups, {run.n_members} accounts"
+        return f"/runs/{run.id}"
 
-    job = ctx.state.jobs.submit("detect", f"detect in {dataset.name}", ctx.user.username, work)
-    ctx.audit("run.start", run_id, dataset=dataset.name, config=config, job=job.id)
+    job = ctx.state.jobs.submit("detect", f"detect in {dataset.name}", who, work)
+    ctx.audit("run.start", out.name, dataset=dataset.name, config=config, job=job.id)
     return redirect(f"/jobs/{job.id}")
 
 
 @router.get("/runs/{run_id}")
 async def run_page(request: Request, run_id: str) -> Response:
-    from vigie.web.views.groups import group_rows
+    from vigie.web.views.groups import group_rows, pair_rows
 
     ctx = await page(request)
-    fnd = ctx.state.folders.run(run_id)
+    run = ctx.state.ws.run(run_id)
     q = request.query_params
-    rows, facets = group_rows(ctx, run_id, fnd, q)
+    rows, facets = group_rows(ctx, run, q)
     return render(
         ctx,
         "run.html",
-        run_id=run_id,
-        manifest=fnd.manifest(),
+        run=run,
         groups=rows,
         facets=facets,
         q=q,
-        pairs=cases_bridge.pairs(fnd, limit=50),
+        pairs=pair_rows(ctx, run, limit=100),
     )
 
 
 @router.get("/diff")
 async def diff(request: Request, a: str = "", b: str = "") -> Response:
     ctx = await page(request)
-    runs = ctx.state.folders.runs()
-    if not a and not b and len(runs) >= 2:
-        a, b = runs[1].run_id, runs[0].run_id
+    ws = ctx.state.ws
+    runs = list(reversed(ws.list_runs()))
     result = None
     if a and b:
-        ctx.state.folders.run(a), ctx.state.folders.run(b)  # clear error if either is unknown
-        result = cases_bridge.diff(ctx.state.folders.root, a, b)
+        result = ws.diff(a, b)
+    elif len(runs) >= 2:
+        result = ws.diff()
+        a, b = result.run_a.id, result.run_b.id
     return render(ctx, "diff.html", runs=runs, a=a, b=b, result=result)
