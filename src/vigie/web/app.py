@@ -142,6 +142,15 @@ def create_app(settings: WebSettings) -> FastAPI:
     async def _vigie(request: Request, exc: VigieError) -> Response:
         return _error_page(request, 400, str(exc))
 
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        import logging
+
+        logging.getLogger("vigie.web").exception("unexpected error on %s", request.url.path)
+        return _error_page(
+            request, 500, f"vigie failed unexpectedly ({type(exc).__name__}); nothing was changed"
+        )
+
     return app
 
 

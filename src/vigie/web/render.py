@@ -40,8 +40,8 @@ templates.env.filters["num"] = _num
 templates.env.filters["when"] = _when
 
 
-def render(ctx: Any, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-    """The page ``name`` with ``ctx`` (user, CSRF token, role checks) and ``values``."""
+def render(ctx: Any, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    """The page ``template`` with ``ctx`` (user, CSRF token, role checks) and ``values``."""
     return templates.TemplateResponse(
-        ctx.request, name, {"ctx": ctx, **values}, status_code=status_code
+        ctx.request, template, {"ctx": ctx, **values}, status_code=status_code
     )

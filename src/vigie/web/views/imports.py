@@ -35,6 +35,7 @@ CANONICAL = (
     "account_id",
     "created_at",
     "text",
+    "lang",
     "urls",
     "hashtags",
     "mentions",
