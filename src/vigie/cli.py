@@ -26,6 +26,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    from vigie.cases.cli import diff, init, runs_app, search, triage
     from vigie.demo import demo
     from vigie.detect.cli import detect
     from vigie.exercise.generate_cli import generate
@@ -44,6 +45,11 @@ def _register() -> None:
     app.command("report")(report)
     app.add_typer(risk_app, name="risk", help="EBIOS Risk Manager studies for elections.")
     app.add_typer(share_app, name="share", help="Share with allies by trust (TLP, STIX, TAXII).")
+    app.command("init")(init)
+    app.command("triage")(triage)
+    app.command("diff")(diff)
+    app.command("search")(search)
+    app.add_typer(runs_app, name="runs", help="Runs registered in the workspace.")
     app.command("serve")(serve)
     app.add_typer(users_app, name="users", help="People of the web workbench (team mode).")
 

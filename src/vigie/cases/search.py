@@ -221,8 +221,7 @@ def _parquet_hits(
                 SELECT filename, group_id, summary
                 FROM read_parquet(?, union_by_name=true, filename=true)
                 WHERE lower(coalesce(summary, '')) LIKE {like}
-                   OR list_contains(list_transform(coalesce(top_objects, []), x -> lower(x)),
-                                    {_sql_str(low)})
+                   OR lower(coalesce(array_to_string(top_objects, ' '), '')) LIKE {like}
                 LIMIT {int(limit)}
                 """,
                 [sorted(gr)],

@@ -427,6 +427,65 @@ class Workspace:
             hist = self._histories(s, "group", [gid], until=None)
         return self._state(a, mem, hist.get(gid, []), born)
 
+    def find_run(self, findings: str | Path) -> Run | None:
+        """The registered run whose folder is ``findings`` with the same content, if any."""
+        from vigie.cases.findings_io import fingerprint
+
+        path = Path(findings)
+        stored = self._stored_path(path)
+        fp = fingerprint(path)
+        with self.store.session() as s:
+            row = s.scalars(
+                select(RunRow)
+                .where(RunRow.path == stored, RunRow.fingerprint == fp)
+                .order_by(RunRow.seq.desc())
+            ).first()
+            return self._run_record(row) if row is not None else None
+
+    def review(self, findings: str | Path) -> dict[str, GroupState]:
+        """Local id -> GroupState for any Findings folder, registered or not.
+
+        Why: ``report``, ``risk evidence`` and ``share export`` are given a Findings folder;
+        when it is a registered run its states are read back, otherwise its groups are
+        matched to the known ones by the same rule without registering anything (a group
+        that matches none is ``unreviewed`` under a provisional ``G-`` id)."""
+        run = self.find_run(findings)
+        if run is not None:
+            return {g.local_id: g for g in self.groups(run)}
+        content = read_run(findings)
+        new = {lid: content.membership(lid) for lid in content.groups}
+        with self.store.session() as s:
+            known = self._latest_memberships(s)
+            result = match(known, new, taken=set(known))
+            hist = self._histories(s, "group", sorted(set(result.ids.values())), until=None)
+            born = dict(s.execute(select(GroupRow.id, GroupRow.born_run)).all())
+        out = {}
+        for lid, row in content.groups.items():
+            gid = result.ids[lid]
+            app = AppearanceRow(
+                run_id="(not registered)",
+                local_id=lid,
+                group_id=gid,
+                n_members=len(new[lid]) or int(row.get("n_members") or 0),
+                score=_float(row.get("score")),
+                n_posts=_int(row.get("n_posts")),
+                signals=[str(x) for x in row.get("signals") or []],
+                techniques=[str(x) for x in row.get("techniques") or []],
+                objects=content.objects.get(lid, []),
+                summary=row.get("summary"),
+                match="born" if lid in result.born else "matched",
+                jaccard=result.jaccard.get(lid),
+            )
+            out[lid] = self._state(app, set(new[lid]), hist.get(gid, []), born)
+        return out
+
+    def dismissed_accounts(self) -> set[str]:
+        """Accounts whose decision in force is ``dismissed`` (as typed: id or platform:id)."""
+        latest: dict[str, str] = {}
+        for d in self.decisions("account"):
+            latest[d.target] = d.status
+        return {t for t, st in latest.items() if st == "dismissed"}
+
     def _state(
         self, a: AppearanceRow, mem: set[str], hist: list[Decision], born: dict[str, str]
     ) -> GroupState:

@@ -13,19 +13,34 @@ import typer
 
 def detect(
     dataset: Path = typer.Argument(..., help="Dataset folder (from vigie ingest or generate)."),
-    out: Path = typer.Option(..., "--out", help="Findings folder to write (replaced atomically)."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Findings folder to write (replaced atomically). Default in a workspace: "
+        "runs/<UTC time>/, registered.",
+    ),
     config: Path | None = typer.Option(
         None, "--config", help="TOML file overriding detector settings (windows in seconds)."
+    ),
+    workspace: str | None = typer.Option(
+        None,
+        "--workspace",
+        "-w",
+        help="Workspace to register the run in (groups get stable ids; see vigie triage).",
     ),
 ) -> None:
     """Find coordinated groups in DATASET and write a Findings folder with evidence."""
     import time
 
+    from vigie.cases.detect_hook import finish_run, plan_run
     from vigie.detect.pipeline import run_detection
 
+    out, ws = plan_run(out, workspace)
     started = time.perf_counter()
     findings = run_detection(dataset, out, config=config, progress=True)
     print_summary(findings.manifest(), time.perf_counter() - started, out)
+    if ws is not None:
+        finish_run(ws, out)
 
 
 def print_summary(manifest: dict, seconds: float, out: Path) -> None:

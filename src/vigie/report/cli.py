@@ -32,13 +32,36 @@ def report(
         150, "--max-nodes", min=1, help="Members drawn in one group's network (strongest first)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the network layout."),
+    workspace: str | None = typer.Option(
+        None,
+        "--workspace",
+        "-w",
+        help="Workspace whose decisions to show (status, reason, note, history, changes since "
+        "the previous run); default: $VIGIE_WORKSPACE, else found from here upwards.",
+    ),
+    hide_dismissed: bool = typer.Option(
+        False, "--hide-dismissed", help="With a workspace: leave dismissed groups out."
+    ),
 ) -> None:
     """Write a self-contained HTML report of FINDINGS: summary, DISARM techniques, and per group
     a timeline, its network and the evidence. Opens offline (no external resource)."""
+    from functools import partial
+
+    from vigie.cases.downstream import find_workspace
     from vigie.progress import console
     from vigie.report.html import ReportOptions, write_report
 
-    ctx = write_report(
+    writer = write_report
+    ws = find_workspace(workspace, findings)
+    if ws is not None:  # show the decisions, a triage section and the changes since last run
+        from vigie.cases.report import write_report as write_with_cases
+
+        writer = partial(write_with_cases, ws=ws, hide_dismissed=hide_dismissed)
+    elif hide_dismissed:
+        from vigie.errors import VigieError
+
+        raise VigieError("--hide-dismissed needs a workspace (vigie init, or --workspace)")
+    ctx = writer(
         findings,
         html,
         truth_path=truth,

@@ -107,8 +107,19 @@ def evidence(
     ),
     author: str | None = typer.Option(None, help="Who accepts (recorded in the study)."),
     date: str | None = typer.Option(None, help="Date recorded (YYYY-MM-DD; default today UTC)."),
+    include_unreviewed: bool = typer.Option(
+        False,
+        "--include-unreviewed",
+        help="Also use groups nobody confirmed, labelled '(unreviewed)' in the justification; "
+        "dismissed groups never count. Default: confirmed groups only (vigie triage).",
+    ),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Workspace with the decisions (default: found from here)."
+    ),
 ) -> None:
-    """Propose likelihood changes from the DISARM techniques observed in a Findings folder."""
+    """Propose likelihood changes from the DISARM techniques observed in a Findings folder.
+
+    Only groups a person confirmed count (vigie triage), cited by stable id (G-…)."""
     from vigie.errors import VigieError
     from vigie.risk import evidence as ev
     from vigie.risk.check import StudyError, load_raw, validate
@@ -117,7 +128,11 @@ def evidence(
 
     s, _ = _load(study)
     res = compute(s)
-    observed = ev.observed_techniques(findings)
+    observed = ev.observed_techniques(findings)  # checks the folder as given
+    from vigie.cases.downstream import use_reviewed
+
+    used, _, _ = use_reviewed(findings, workspace, include_unreviewed, label=True)
+    observed = ev.observed_techniques(used)
     proposals = ev.propose(s, res, observed, min_score=min_score)
     print_proposals(proposals, findings, len(observed))
     if not accept:

@@ -131,18 +131,32 @@ def publish(
     collection: str = typer.Option(..., help="Collection name, id, or root/name."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     tlp: str = typer.Option(None, help="TLP 2.0 marking (default: the Findings' own, else AMBER)."),
+    include_unreviewed: bool = typer.Option(
+        False,
+        "--include-unreviewed",
+        help="Also publish groups nobody confirmed; dismissed ones never (see vigie triage).",
+    ),
+    workspace: str = typer.Option(
+        None, "--workspace", "-w", help="Workspace with the decisions (default: found from here)."
+    ),
 ) -> None:
     """Publish our Findings into a collection, prepared once per policy form (full, redacted,
-    hashed): each partner then reads only the variant and markings the policy allows it."""
+    hashed): each partner then reads only the variant and markings the policy allows it.
+    In a workspace, only confirmed groups unless --include-unreviewed."""
+    from vigie.cases import downstream
     from vigie.share.taxii.publish import publish_findings
     from vigie.share.taxii.server import state_from_config
+
+    source = findings
+    findings, reviewed, _ = downstream.use_reviewed(findings, workspace, include_unreviewed)
+    downstream.require_groups(reviewed, source)
 
     cfg = _config(config)
     state = state_from_config(cfg, _server_registry(cfg, config))
     report = publish_findings(state, findings, collection, tlp=tlp)
     stored = ", ".join(f"{k}: {v}" for k, v in sorted(report.stored.items())) or "nothing new"
     console.print(
-        f"published {findings} as {report.tlp.label} into {report.collection} — new objects "
+        f"published {source} as {report.tlp.label} into {report.collection} — new objects "
         f"({stored}); {report.duplicates} already there"
     )
     for form, why in report.skipped_forms.items():
@@ -198,11 +212,24 @@ def audit(
     action: str = typer.Option(None, help="Only this action (object.served, auth.refused …)."),
     last: int = typer.Option(50, help="Show the last N matching rows (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    db: str = typer.Option(
+        None,
+        "--db",
+        help="Audit log database URL instead of the server's (default without --config: the "
+        "workspace's, which records file exports).",
+    ),
 ) -> None:
     """Show or verify the append-only audit log (who received what, when, under which TLP)."""
     from vigie.share.audit import AuditLog
 
-    log = AuditLog(_store(_config(config)))
+    if db is None and config is None:
+        from vigie.cases.downstream import find_workspace
+
+        ws = find_workspace(None)
+        db = ws.db_url if ws is not None else None
+    from vigie.share.taxii.store import Store
+
+    log = AuditLog(Store(db) if db is not None else _store(_config(config)))
     if verify:
         report = log.verify(expect_head=expect_head)
         if as_json:

@@ -188,13 +188,38 @@ def export(
         help="Skip stix2-validator on the bundle (it costs ~5-15 ms per object; stix2 still "
         "type-checks every object as it is built). For very large exports only.",
     ),
+    include_unreviewed: bool = typer.Option(
+        False,
+        "--include-unreviewed",
+        help="Also share groups nobody confirmed (unreviewed, needs-review); dismissed groups "
+        "and accounts are never shared. Default: confirmed groups only (vigie triage).",
+    ),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Workspace with the decisions (default: found from here)."
+    ),
+    author: str | None = typer.Option(
+        None, "--author", help="Who exports, for the audit log (default: $VIGIE_USER, OS user)."
+    ),
+    audit_db: str | None = typer.Option(
+        None,
+        "--audit-db",
+        help="Audit log database URL (default: $VIGIE_AUDIT_DB, else the workspace's, else "
+        "vigie-audit.sqlite beside the exported file).",
+    ),
 ) -> None:
-    """Export FINDINGS as STIX 2.1 and/or MISP, already redacted for --partner per policy."""
+    """Export FINDINGS as STIX 2.1 and/or MISP, already redacted for --partner per policy.
+
+    Only confirmed groups are shared unless --include-unreviewed; dismissed ones never.
+    Every file written is recorded in the audit log (who, what, to whom)."""
+    from vigie.cases import downstream
     from vigie.errors import VigieError
     from vigie.share.partners import Producer
 
     if stix is None and misp is None:
         raise VigieError("give --stix OUT.json and/or --misp OUT.json")
+    source = findings
+    findings, reviewed, ws = downstream.use_reviewed(findings, workspace, include_unreviewed)
+    downstream.require_groups(reviewed, source)
     p = None
     producer = Producer()
     if partner is not None or partners_file is not None:
@@ -255,6 +280,18 @@ def export(
     withheld = view.counts.get("notes_withheld", 0)
     if withheld:
         typer.echo(f"  {withheld} private analyst note(s) withheld")
+    from vigie.cases.decisions import current_author
+
+    db, seq = downstream.audit_export(
+        ws,
+        author=current_author(author),
+        partner=p.name if p is not None else None,
+        files=[f for f in (stix, misp) if f is not None],
+        reviewed=reviewed,
+        tlp=view.tlp.label,
+        audit_db=audit_db,
+    )
+    typer.echo(f"  audit log: recorded as row {seq} in {db}")
 
 
 def import_(

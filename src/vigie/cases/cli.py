@@ -1,0 +1,423 @@
+"""``vigie init | triage | diff | search | runs``: thin wiring over ``vigie.cases``.
+
+Every command finds its workspace with ``--workspace/-w``, else ``$VIGIE_WORKSPACE``, else
+from the current folder upwards (see ``Workspace.find``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from vigie.cases.decisions import REASONS, STATUSES
+
+if TYPE_CHECKING:
+    from vigie.cases.workspace import Workspace
+
+WS_OPT = typer.Option(
+    None,
+    "--workspace",
+    "-w",
+    help="Workspace folder or case store URL (default: $VIGIE_WORKSPACE, else the first "
+    "folder with a workspace.json from here upwards).",
+)
+JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of a table.")
+REASON_HELP = "Why (required for confirmed/dismissed): " + ", ".join(REASONS) + "."
+
+
+def open_workspace(workspace: str | None) -> Workspace:
+    """The workspace the user means, or a clear error saying how to make one."""
+    from vigie.cases.workspace import Workspace
+    from vigie.errors import VigieError
+
+    ws = Workspace.find(workspace)
+    if ws is None:
+        raise VigieError(
+            "no workspace here: run `vigie init` in a folder, or give --workspace PATH "
+            "(or set VIGIE_WORKSPACE)"
+        )
+    return ws
+
+
+def init(
+    path: Path = typer.Argument(Path("."), help="Folder of the workspace (created if needed)."),
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Case store URL for server mode, e.g. postgresql+psycopg://user@host/vigie "
+        "(default: cases.db, SQLite, inside the folder).",
+    ),
+) -> None:
+    """Create a workspace: datasets/, runs/ and the case store (decisions, group identity)."""
+    from vigie.cases.store import redact_url
+    from vigie.cases.workspace import Workspace
+    from vigie.progress import console
+
+    ws = Workspace.init(path, db=db)
+    console.print(
+        f"workspace {ws.root} ready: datasets/, runs/, case store "
+        f"{redact_url(ws.db_url)} (schema {ws.store.revision}); "
+        f"{len(ws.list_runs())} run(s), {ws.count_groups()} known group(s)"
+    )
+    ws.close()
+
+
+def _status_style(status: str) -> str:
+    return {
+        "confirmed": "bold red",
+        "dismissed": "dim",
+        "needs-review": "yellow",
+        "unreviewed": "cyan",
+    }.get(status, "")
+
+
+def triage(
+    group: str | None = typer.Argument(
+        None, help="Group: a stable id (G-7F3A2C) or a local id of the last run (g0003)."
+    ),
+    status: str | None = typer.Option(
+        None, "--status", "-s", help="One of " + ", ".join(STATUSES) + ". Omit to show."
+    ),
+    reason: str | None = typer.Option(None, "--reason", "-r", help=REASON_HELP),
+    note: str | None = typer.Option(None, "--note", "-n", help="Free text kept with it."),
+    account: str | None = typer.Option(None, "--account", help="Decide on one account id."),
+    pair: tuple[str, str] | None = typer.Option(
+        None, "--pair", help="Decide on a pair of accounts: --pair A B."
+    ),
+    author: str | None = typer.Option(
+        None, "--author", help="Who decides (default: $VIGIE_USER, else the OS user)."
+    ),
+    run: str | None = typer.Option(
+        None, "--run", help="Run whose local ids GROUP refers to (default: the last)."
+    ),
+    workspace: str | None = WS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Record a decision on a group, an account or a pair (append-only history), or show one.
+
+    A decision follows its group to later runs; a group whose members changed a lot since
+    (Jaccard < 0.7 with the decided membership) comes back as needs-review."""
+    from vigie.errors import VigieError
+    from vigie.progress import console
+
+    targets = [t for t in (group, account, pair) if t]
+    if len(targets) != 1:
+        raise VigieError("name one thing to triage: GROUP, --account ID or --pair A B")
+    ws = open_workspace(workspace)
+    try:
+        kind = "account" if account else "pair" if pair else "group"
+        target: str | tuple[str, str] = account or pair or group  # type: ignore[assignment]
+        if status is not None:
+            d = ws.decide(
+                target, status, reason=reason, note=note, author=author, kind=kind, run=run
+            )
+            if as_json:
+                typer.echo(json.dumps(d.as_dict(), indent=2))
+                return
+            local = f" ({group} in the last run)" if kind == "group" and group != d.target else ""
+            console.print(
+                f"[{_status_style(d.status)}]{d.status}[/] {d.target_kind} {d.target}{local}"
+                f"{' — ' + d.reason if d.reason else ''}"
+                f"{' — ' + d.note if d.note else ''}  [dim](by {d.author}, "
+                f"{d.decided_at:%Y-%m-%d %H:%M} UTC, decision #{d.seq})[/]"
+            )
+            return
+        if reason is not None or note is not None:
+            raise VigieError("--reason and --note go with --status")
+        _show(ws, kind, target, run, as_json)
+    finally:
+        ws.close()
+
+
+def _show(
+    ws: Workspace, kind: str, target: str | tuple[str, str], run: str | None, as_json: bool
+) -> None:
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    if kind != "group":
+        hist = ws.history(target, kind=kind)
+        if as_json:
+            typer.echo(json.dumps([h.as_dict() for h in hist], indent=2))
+            return
+        _print_history(hist, f"{kind} {' '.join(target) if kind == 'pair' else target}")
+        return
+    gid = ws.resolve_group(str(target), run)
+    g = ws.group(gid)
+    lineage = ws.lineage(gid)
+    members = ws.members(gid)
+    if as_json:
+        out = g.as_dict() | {
+            "members": members,
+            "lineage": [e.as_dict() for e in lineage],
+        }
+        typer.echo(json.dumps(out, indent=2))
+        return
+    flag = (
+        f" [yellow](changed since decided: Jaccard {g.drift:.2f} with the decided members)[/]"
+        if g.rereview
+        else ""
+    )
+    console.print(
+        f"[bold]{g.id}[/] — [{_status_style(g.status)}]{g.status}[/]{flag}\n"
+        f"  last seen in run {g.run_id} as {g.local_id}: {g.n_members} members, score "
+        f"{(g.score or 0):.2f}, signals {', '.join(g.signals) or '—'}\n"
+        f"  {g.summary or ''}"
+    )
+    console.print(f"  members: {', '.join(members[:20])}{' …' if len(members) > 20 else ''}")
+    _print_history(g.history, g.id)
+    if lineage:
+        t = Table(title="Lineage", title_justify="left")
+        for col in ("run", "event", "from", "to", "overlap", "Jaccard"):
+            t.add_column(col)
+        for e in lineage:
+            t.add_row(
+                e.run_id,
+                e.event,
+                e.parent or "—",
+                e.child or "—",
+                "" if e.overlap is None else str(e.overlap),
+                "" if e.jaccard is None else f"{e.jaccard:.2f}",
+            )
+        console.print(t)
+
+
+def _print_history(hist: list, what: str) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    if not hist:
+        console.print(f"  no decision on {what} yet (unreviewed)")
+        return
+    t = Table(title=f"Decisions on {what} (latest in force)", title_justify="left")
+    for col in ("#", "when (UTC)", "who", "status", "reason", "note"):
+        t.add_column(col)
+    for h in hist:
+        t.add_row(
+            str(h.seq),
+            f"{h.decided_at:%Y-%m-%d %H:%M}",
+            h.author,
+            f"[{_status_style(h.status)}]{h.status}[/]",
+            h.reason or "",
+            h.note or "",
+        )
+    console.print(t)
+
+
+def diff(
+    run_a: str | None = typer.Argument(None, help="Earlier run (default: the previous run)."),
+    run_b: str | None = typer.Argument(None, help="Later run (default: the last run)."),
+    workspace: str | None = WS_OPT,
+    as_json: bool = JSON_OPT,
+    show_members: int = typer.Option(5, "--members", help="Member ids listed per change."),
+) -> None:
+    """What changed between two runs: new, grown, shrunk, merged, split and gone groups,
+    members in and out, new evidence."""
+    from vigie.errors import VigieError
+
+    ws = open_workspace(workspace)
+    try:
+        if (run_a is None) != (run_b is None):
+            raise VigieError("give two runs (RUN_A RUN_B) or none (the last two)")
+        d = ws.diff(run_a, run_b)
+    finally:
+        ws.close()
+    if as_json:
+        typer.echo(json.dumps(d.as_dict(), indent=2, ensure_ascii=False))
+        return
+    print_diff(d, show_members)
+
+
+def print_diff(d, show_members: int = 5) -> None:  # type: ignore[no-untyped-def]
+    """The diff as a Rich table and one line of counts."""
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    def cut(items: list[str]) -> str:
+        return ", ".join(items[:show_members]) + (
+            f" … (+{len(items) - show_members})" if len(items) > show_members else ""
+        )
+
+    t = Table(
+        title=f"Run #{d.run_a.seq} {d.run_a.id} → run #{d.run_b.seq} {d.run_b.id}",
+        title_justify="left",
+    )
+    for col in (
+        "change",
+        "group",
+        "status",
+        "size",
+        "members in",
+        "members out",
+        "new evidence",
+        "related",
+    ):
+        t.add_column(col)
+    for c in d.changes:
+        t.add_row(
+            c.change,
+            c.id,
+            f"[{_status_style(c.status)}]{c.status}[/]",
+            f"{c.size_a} → {c.size_b}",
+            cut(c.members_in),
+            cut(c.members_out),
+            cut(c.new_evidence),
+            ", ".join(c.related),
+        )
+    if d.changes:
+        console.print(t)
+    counts = d.counts()
+    console.print(
+        ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("new", "gone")) or "no change"
+    )
+
+
+def search(
+    query: str = typer.Argument(..., help="Account id, @handle, URL, domain, #hashtag or text."),
+    workspace: str | None = WS_OPT,
+    as_json: bool = JSON_OPT,
+    limit: int = typer.Option(200, "--limit", min=1, help="Hits per source at most."),
+) -> None:
+    """Find an account, handle, URL, domain, hashtag or text across runs, groups, pairs
+    and decisions."""
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    ws = open_workspace(workspace)
+    try:
+        hits = ws.search(query, limit=limit)
+    finally:
+        ws.close()
+    if as_json:
+        typer.echo(json.dumps([h.as_dict() for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        console.print(f"nothing found for {query!r}")
+        return
+    t = Table(title=f"{len(hits)} hit(s) for {query!r}", title_justify="left")
+    for col in ("where", "run", "group", "local", "field", "value", "detail"):
+        t.add_column(col)
+    for h in hits:
+        t.add_row(
+            h.where,
+            h.run_id or "",
+            h.group_id or "",
+            h.local_id or "",
+            h.field,
+            h.value[:120],
+            h.detail[:120],
+        )
+    console.print(t)
+
+
+runs_app = typer.Typer(no_args_is_help=False, help="Runs registered in the workspace.")
+
+
+@runs_app.callback(invoke_without_command=True)
+def runs_list(
+    ctx: typer.Context,
+    workspace: str | None = WS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """List the runs (oldest first). Sub-commands: add, groups."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    ws = open_workspace(workspace)
+    try:
+        runs = ws.list_runs()
+    finally:
+        ws.close()
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in runs], indent=2))
+        return
+    t = Table(title=f"{len(runs)} run(s)", title_justify="left")
+    for col in ("#", "run", "registered (UTC)", "by", "groups", "accounts", "folder"):
+        t.add_column(col)
+    for r in runs:
+        t.add_row(
+            str(r.seq),
+            r.id,
+            f"{r.registered_at:%Y-%m-%d %H:%M}",
+            r.registered_by,
+            str(r.n_groups),
+            str(r.n_members),
+            str(r.path) + ("" if r.path.exists() else " (deleted)"),
+        )
+    console.print(t)
+
+
+@runs_app.command("add")
+def runs_add(
+    findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
+    label: str | None = typer.Option(None, "--label", help="A short label for this run."),
+    workspace: str | None = WS_OPT,
+) -> None:
+    """Register a Findings folder as the next run (its groups get stable ids)."""
+    ws = open_workspace(workspace)
+    try:
+        report_registration(ws, ws.register_run(findings, label=label))
+    finally:
+        ws.close()
+
+
+def report_registration(ws: Workspace, run) -> None:  # type: ignore[no-untyped-def]
+    """One line: the run, its groups, and what the identity matching found."""
+    from collections import Counter
+
+    from vigie.progress import console
+
+    events = Counter(e.event for e in ws.lineage_of_run(run))
+    desc = ", ".join(f"{n} {k}" for k, n in sorted(events.items())) or "no group"
+    console.print(
+        f"registered run #{run.seq} {run.id}: {run.n_groups} group(s), {run.n_members} "
+        f"account(s) — {desc}"
+    )
+
+
+@runs_app.command("groups")
+def runs_groups(
+    run: str | None = typer.Argument(None, help="Run (default: the last)."),
+    workspace: str | None = WS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """The groups of a run with their stable ids and review status."""
+    from rich.table import Table
+
+    from vigie.progress import console
+
+    ws = open_workspace(workspace)
+    try:
+        r = ws.run(run)
+        groups = ws.groups(r)
+    finally:
+        ws.close()
+    if as_json:
+        typer.echo(json.dumps([g.as_dict() for g in groups], indent=2, ensure_ascii=False))
+        return
+    t = Table(title=f"Run #{r.seq} {r.id}: {len(groups)} group(s)", title_justify="left")
+    for col in ("group", "local", "status", "reason", "members", "score", "signals", "since"):
+        t.add_column(col)
+    for g in groups:
+        st = g.status + (" (changed)" if g.rereview else "")
+        t.add_row(
+            g.id,
+            g.local_id,
+            f"[{_status_style(g.status)}]{st}[/]",
+            g.decision.reason or "" if g.decision else "",
+            str(g.n_members),
+            f"{(g.score or 0):.2f}",
+            ", ".join(g.signals),
+            g.born_run or "",
+        )
+    console.print(t)

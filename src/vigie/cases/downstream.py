@@ -1,0 +1,345 @@
+"""Downstream respects decisions: what ``risk evidence`` and ``share export`` may use.
+
+The rule (docs/triage.md): by default only **confirmed** groups are used; with
+``include_unreviewed`` the unreviewed and needs-review groups are added and labelled;
+**dismissed** groups, and accounts dismissed one by one, are never used. Outside a workspace
+there are no decisions: the Findings are used as they are, every group unreviewed, with a
+warning (so that plain ``vigie detect --out F`` pipelines keep working).
+
+Why a filtered copy of the Findings folder rather than new code paths in risk/ and share/:
+both already read a Findings folder; handing them a copy holding only the allowed groups
+(with stable ids ``G-…`` in place of the run's rank ids) keeps their code unchanged and makes
+it impossible for a dismissed group to slip through a path that forgot to check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from vigie.cases.decisions import UNREVIEWED
+from vigie.errors import VigieError
+from vigie.schema import Findings, read_json, techniques_index, write_json
+
+if TYPE_CHECKING:
+    from vigie.cases.records import GroupState
+    from vigie.cases.workspace import Workspace
+
+UNREVIEWED_LABEL = " (unreviewed)"
+PAIR_COLUMNS = ("source", "target", "account_a", "account_b", "a", "b", "u", "v")
+
+
+@dataclass
+class Reviewed:
+    """The filtered Findings folder and what was kept or left out, and why."""
+
+    path: Path
+    workspace: bool
+    kept: list[dict[str, Any]] = field(default_factory=list)  # id, local_id, status
+    left_out: Counter = field(default_factory=Counter)  # status -> groups left out
+    accounts_removed: int = 0
+
+    @property
+    def unreviewed(self) -> list[str]:
+        return [k["id"] for k in self.kept if k["status"] != "confirmed"]
+
+    def line(self) -> str:
+        """One sentence for the console."""
+        conf = sum(1 for k in self.kept if k["status"] == "confirmed")
+        parts = [f"{conf} confirmed group(s) used"]
+        if self.unreviewed:
+            parts.append(f"{len(self.unreviewed)} unreviewed added (--include-unreviewed)")
+        for st, n in sorted(self.left_out.items()):
+            why = "never used" if st == "dismissed" else "add with --include-unreviewed"
+            parts.append(f"{n} {st} left out ({why})")
+        if self.accounts_removed:
+            parts.append(f"{self.accounts_removed} dismissed account row(s) removed")
+        if not self.workspace:
+            parts.append("no workspace: no decision known (vigie init, vigie triage)")
+        return "; ".join(parts)
+
+
+def _account_keys(table: pa.Table, col: str) -> list[str]:
+    plat = table.column("platform").to_pylist() if "platform" in table.column_names else None
+    ids = table.column(col).to_pylist()
+    if plat is None:
+        return [str(a) for a in ids]
+    return [f"{p}:{a}" if p else str(a) for p, a in zip(plat, ids, strict=True)]
+
+
+def _not_dismissed(table: pa.Table, cols: list[str], dismissed: set[str]) -> pa.Array:
+    """Boolean mask: rows where none of ``cols`` names a dismissed account."""
+    keep = pa.array([True] * table.num_rows, pa.bool_())
+    if not dismissed:
+        return keep
+    for col in cols:
+        if col not in table.column_names:
+            continue
+        ids = [str(a) if a is not None else "" for a in table.column(col).to_pylist()]
+        keys = _account_keys(table, col) if col == "account_id" else ids
+        hit = pa.array(
+            [a in dismissed or k in dismissed for a, k in zip(ids, keys, strict=True)], pa.bool_()
+        )
+        keep = pc.and_(keep, pc.invert(hit))
+    return keep
+
+
+def _remap(table: pa.Table, mapping: dict[str, str], col: str = "group_id") -> pa.Table:
+    """Rows whose ``col`` is a key of ``mapping``, with the value replaced (null kept out)."""
+    if col not in table.column_names or table.num_rows == 0:
+        return table
+    vals = table.column(col).to_pylist()
+    mask = pa.array([v is not None and str(v) in mapping for v in vals], pa.bool_())
+    t = table.filter(mask)
+    new = pa.array([mapping[str(v)] for v in t.column(col).to_pylist()], pa.string())
+    return t.set_column(t.column_names.index(col), col, new)
+
+
+@contextmanager
+def reviewed_copy(
+    findings: str | Path,
+    ws: Workspace | None,
+    *,
+    include_unreviewed: bool = False,
+    label_unreviewed: bool = False,
+) -> Iterator[Reviewed]:
+    """A temporary Findings folder holding only the groups downstream may use (see module
+    docstring), group ids replaced by stable ids; removed on exit."""
+    src = Findings(Path(findings)).check()
+    states: dict[str, GroupState] = ws.review(src.path) if ws is not None else {}
+    dismissed = ws.dismissed_accounts() if ws is not None else set()
+    groups = src.groups()
+    mapping: dict[str, str] = {}
+    rev = Reviewed(path=Path(), workspace=ws is not None)
+    for lid in groups.column("group_id").to_pylist():
+        st = states.get(str(lid))
+        status = st.status if st is not None else UNREVIEWED
+        gid = st.id if st is not None else str(lid)
+        if status == "confirmed" or (include_unreviewed and status != "dismissed"):
+            label = UNREVIEWED_LABEL if (label_unreviewed and status != "confirmed") else ""
+            mapping[str(lid)] = gid + label
+            rev.kept.append({"id": gid, "local_id": str(lid), "status": status})
+        else:
+            rev.left_out[status] += 1
+    tmp = Path(tempfile.mkdtemp(prefix="vigie-reviewed-"))
+    try:
+        out = tmp / src.path.name
+        out.mkdir()
+        g = _remap(groups, mapping)
+        members = _remap(src.members(), mapping)
+        keep = _not_dismissed(members, ["account_id"], dismissed)
+        rev.accounts_removed += (
+            members.num_rows - pc.sum(pc.cast(keep, pa.int64())).as_py() if members.num_rows else 0
+        )
+        members = members.filter(keep)
+        edges = _remap(src.edges(), mapping)
+        edges = edges.filter(_not_dismissed(edges, ["source", "target"], dismissed))
+        evidence = _remap(src.evidence(), mapping)
+        evidence = evidence.filter(_not_dismissed(evidence, ["account_id"], dismissed))
+        for name, t in (
+            ("groups", g),
+            ("members", members),
+            ("edges", edges),
+            ("evidence", evidence),
+        ):
+            pq.write_table(t, out / f"{name}.parquet", compression="zstd")
+        pairs = src.path / "pairs.parquet"
+        if pairs.exists() and include_unreviewed:
+            pt = pq.read_table(pairs)
+            cols = [c for c in PAIR_COLUMNS if c in pt.column_names]
+            pq.write_table(pt.filter(_not_dismissed(pt, cols, dismissed)), out / pairs.name)
+        manifest = src.manifest()
+        ds = manifest.get("dataset")
+        if ds:
+            for base in (Path(ds), src.path.parent / ds):
+                if base.exists():
+                    manifest["dataset"] = str(base.resolve())
+                    break
+        manifest["counts"] = {
+            "groups": g.num_rows,
+            "members": members.num_rows,
+            "edges": edges.num_rows,
+            "evidence": evidence.num_rows,
+        }
+        if {"group_id", "score", "techniques"} <= set(g.column_names):
+            manifest["techniques"] = techniques_index(g, members)
+        manifest["reviewed"] = {
+            "source": str(src.path),
+            "kept": rev.kept,
+            "left_out": dict(rev.left_out),
+        }
+        write_json(out / "manifest.json", manifest)
+        if (src.path / "summary.json").exists():
+            shutil.copyfile(src.path / "summary.json", out / "summary.json")
+        _write_notes(src, out, mapping, states, ws)
+        rev.path = out
+        yield rev
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_notes(
+    src: Findings,
+    out: Path,
+    mapping: dict[str, str],
+    states: dict[str, GroupState],
+    ws: Workspace | None,
+) -> None:
+    """``notes.json`` of the kept groups, plus each kept group's decision note (private:
+    the sharing policy withholds private notes from partners who must not get them)."""
+    notes: list[dict[str, Any]] = []
+    path = src.path / "notes.json"
+    if path.exists():
+        data = read_json(path)
+        if isinstance(data, list):
+            for rec in data:
+                if not isinstance(rec, dict):
+                    continue
+                gid = rec.get("group_id")
+                if gid is None:
+                    notes.append(rec)
+                elif str(gid) in mapping:
+                    notes.append({**rec, "group_id": mapping[str(gid)]})
+    for lid, new_id in mapping.items():
+        st = states.get(lid)
+        d = st.decision if st is not None else None
+        if d is not None and d.note:
+            notes.append(
+                {
+                    "group_id": new_id,
+                    "text": f"{d.status} ({d.reason}): {d.note}",
+                    "author": d.author,
+                    "private": True,
+                }
+            )
+    if notes:
+        with open(out / "notes.json", "w", encoding="utf-8") as fh:
+            json.dump(notes, fh, ensure_ascii=False, indent=2)
+
+
+def find_workspace(explicit: str | None, findings: str | Path | None = None) -> Workspace | None:
+    """The workspace a downstream command means: ``explicit``, ``$VIGIE_WORKSPACE``, the
+    current folder upwards, then the Findings folder upwards; None when there is none."""
+    from vigie.cases.workspace import Workspace
+
+    ws = Workspace.find(explicit)
+    if ws is None and findings is not None:
+        ws = Workspace.find(None, start=Path(findings).resolve())
+    return ws
+
+
+def audit_export(
+    ws: Workspace | None,
+    *,
+    author: str,
+    partner: str | None,
+    files: list[Path],
+    reviewed: Reviewed,
+    tlp: str | None,
+    audit_db: str | None = None,
+) -> tuple[str, int]:
+    """Append one row per written file to the hash-chained audit log: who (``actor``), what
+    (file, groups, TLP), to whom (``collection`` = partner, or ``internal``). Returns the
+    database (password hidden) and the last row's seq."""
+    from vigie.cases.store import redact_url
+    from vigie.share.audit import AuditEntry, AuditLog
+    from vigie.share.taxii.store import Store
+
+    beside = (
+        files[0].resolve().parent / "vigie-audit.sqlite" if files else Path("vigie-audit.sqlite")
+    )
+    url = (
+        audit_db
+        or os.environ.get("VIGIE_AUDIT_DB")
+        or (ws.db_url if ws is not None else f"sqlite:///{beside}")
+    )
+    store = Store(url)
+    try:
+        entries = [
+            AuditEntry(
+                actor=author,
+                action="file_export",
+                object_id=str(f)[:200],
+                collection=partner or "internal",
+                marking=tlp,
+                detail={
+                    "to": partner or "internal",
+                    "file": str(f),
+                    "groups": [k["id"] for k in reviewed.kept],
+                    "unreviewed": reviewed.unreviewed,
+                    "left_out": dict(reviewed.left_out),
+                    "workspace": str(ws.root or redact_url(ws.db_url)) if ws else None,
+                },
+            )
+            for f in files
+        ]
+        rows = AuditLog(store).append_many(entries)
+    except VigieError:
+        raise
+    except Exception as exc:
+        raise VigieError(f"audit log {redact_url(url)}: cannot write ({exc})") from exc
+    finally:
+        store.dispose()
+    return redact_url(url), rows[-1].seq if rows else 0
+
+
+def use_reviewed(
+    findings: Path, workspace: str | None, include_unreviewed: bool, *, label: bool = False
+) -> tuple[Path, Reviewed, Workspace | None]:
+    """For a CLI command: the filtered Findings folder to use instead of ``findings``.
+
+    The temporary copy (and the workspace) are released when the command's click context
+    closes, whatever happens, so the calling command needs no extra indentation."""
+    import click
+
+    from vigie.progress import console
+
+    ws = find_workspace(workspace, findings)
+    if ws is None:  # nobody could have decided anything: the Findings as they are
+        f = Findings(Path(findings)).check()
+        n = f.groups().num_rows
+        rev = Reviewed(path=f.path, workspace=False)
+        lids = f.groups().column("group_id").to_pylist()
+        rev.kept = [{"id": str(g), "local_id": str(g), "status": UNREVIEWED} for g in lids]
+        console.print(
+            f"warning: no workspace, so no decision is known: all {n} group(s) used, "
+            "unreviewed (vigie init and vigie triage to use confirmed groups only)",
+            highlight=False,
+            markup=False,
+        )
+        return f.path, rev, None
+    cm = reviewed_copy(findings, ws, include_unreviewed=include_unreviewed, label_unreviewed=label)
+    rev = cm.__enter__()
+
+    def _close() -> None:
+        cm.__exit__(None, None, None)
+        if ws is not None:
+            ws.close()
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(_close)
+    else:  # called from Python without a CLI context: clean up at exit
+        import atexit
+
+        atexit.register(_close)
+    console.print(f"decisions: {rev.line()}", highlight=False, markup=False)
+    return rev.path, rev, ws
+
+
+def require_groups(rev: Reviewed, findings: Path) -> None:
+    """Refuse to export nothing silently: say which groups were left out and how to add them."""
+    if not rev.kept:
+        raise VigieError(f"{findings}: no group to share — {rev.line()}")

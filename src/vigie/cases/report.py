@@ -1,0 +1,129 @@
+"""The detection report, with the workspace's decisions (``vigie report … -w``).
+
+Why a layer over ``vigie.report.html`` rather than changes inside it: the report renders a
+Findings folder on its own; when a workspace is given, this module adds to its context each
+group's stable id, status, reason, note and history, a triage section with the changes since
+the previous run, and can leave dismissed groups out. The base report is unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vigie.atomic import atomic_file
+
+if TYPE_CHECKING:
+    from vigie.cases.workspace import Workspace
+
+
+def _history_rows(hist: list) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+    return [
+        {
+            "when": f"{h.decided_at:%Y-%m-%d %H:%M}",
+            "author": h.author,
+            "status": h.status,
+            "reason": h.reason,
+            "note": h.note,
+        }
+        for h in hist
+    ]
+
+
+def annotate(ctx: dict[str, Any], ws: Workspace, findings: Path, hide_dismissed: bool) -> None:
+    """Add the decisions to a report context (in place) and render the triage section."""
+    from importlib import resources
+
+    import jinja2
+    from markupsafe import Markup
+
+    from vigie.cases.store import redact_url
+
+    states = ws.review(findings)
+    for g in ctx["overview"] + ctx["details"]:
+        st = states.get(str(g["group_id"]))
+        if st is not None:
+            g["case"] = {
+                "id": st.id,
+                "status": st.status,
+                "reason": st.decision.reason if st.decision else None,
+                "note": st.decision.note if st.decision else None,
+                "rereview": st.rereview,
+            }
+    hidden = 0
+    if hide_dismissed:
+        dismissed = {lid for lid, st in states.items() if st.status == "dismissed"}
+        hidden = len(dismissed)
+        ctx["overview"] = [g for g in ctx["overview"] if g["group_id"] not in dismissed]
+        ctx["details"] = [g for g in ctx["details"] if g["group_id"] not in dismissed]
+        ctx["n_groups"] -= hidden
+    order = {str(g["group_id"]): i for i, g in enumerate(ctx["overview"])}
+    shown = [st for lid, st in states.items() if lid in order]
+    shown.sort(key=lambda st: order[st.local_id])
+    rows = [
+        {
+            "local_id": st.local_id,
+            "id": st.id,
+            "status": st.status,
+            "rereview": st.rereview,
+            "drift": st.drift or 0.0,
+            "reason": st.decision.reason if st.decision else "",
+            "note": st.decision.note if st.decision else "",
+            "history": _history_rows(st.history),
+        }
+        for st in shown
+    ]
+    counts = Counter(st.status for st in states.values())
+    counts_line = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + "."
+    diff = None
+    run = ws.find_run(findings)
+    runs = ws.list_runs()
+    if run is not None and run.seq > runs[0].seq:
+        prev = [r for r in runs if r.seq < run.seq][-1]
+        d = ws.diff(prev, run)
+        diff = {
+            "run_a": d.run_a,
+            "run_b": d.run_b,
+            "changes": [c.as_dict() for c in d.changes],
+            "counts_line": ", ".join(f"{n} {k}" for k, n in d.counts().items() if n) or "no change",
+        }
+    base = resources.files("vigie.cases").joinpath("templates")
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: base.joinpath(name).read_text("utf-8")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    html = env.get_template("triage.html.j2").render(
+        rows=rows,
+        counts_line=counts_line,
+        hidden=hidden,
+        diff=diff,
+        workspace=str(ws.root or redact_url(ws.db_url)),
+    )
+    ctx["triage_html"] = Markup(html)
+
+
+def write_report(
+    findings: Path,
+    out: Path,
+    ws: Workspace,
+    *,
+    hide_dismissed: bool = False,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """``vigie.report.html.write_report`` with the workspace's decisions added."""
+    from vigie.report.html import build_context, render_html
+
+    ctx = build_context(findings, **kwargs)
+    annotate(ctx, ws, Path(findings), hide_dismissed)
+    page = render_html(ctx)
+    with atomic_file(out) as fh:
+        fh.write(page)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(out, 0o666 & ~umask)
+    return ctx

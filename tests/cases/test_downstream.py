@@ -1,0 +1,195 @@
+"""Downstream respects decisions: share export, risk evidence, report, audit log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vigie.cases.downstream import reviewed_copy
+from vigie.cli import main
+from vigie.risk import evidence as ev
+from vigie.share.audit import AuditLog
+from vigie.share.taxii.store import Store
+
+from .helpers import accs, make_findings
+
+TECH = {"g1": ["T0049.003"], "g2": ["T0049.003"], "g3": ["T0119"]}
+
+
+@pytest.fixture
+def triaged(ws, tmp_path):
+    """Three groups: g1 confirmed, g2 dismissed (a fan club), g3 unreviewed; one account of
+    g1 dismissed on its own (a newsroom feed that happened to share the links)."""
+    f = make_findings(
+        tmp_path / "f1",
+        {"g1": accs("a", 6), "g2": accs("b", 6), "g3": accs("c", 6)},
+        objects={
+            "g1": ["https://a.example/1"],
+            "g2": ["https://b.example/1"],
+            "g3": ["https://c.example/1"],
+        },
+        techniques=TECH,
+    )
+    run = ws.register_run(f)
+    ids = ws.local_ids(run)
+    ws.decide("g1", "confirmed", reason="coordinated-inauthentic", author="ana")
+    ws.decide("g2", "dismissed", reason="fandom", note="K-pop fans", author="ana")
+    ws.decide("a005", "dismissed", reason="newsroom-and-feeds", kind="account", author="ana")
+    return f, ids
+
+
+def _run(argv, capsys):
+    capsys.readouterr()
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, " ".join((out.out + out.err).split())  # unwrap the console's lines
+
+
+def _shared_text(bundle_path):
+    return json.dumps(json.loads(bundle_path.read_text()))
+
+
+def test_share_export_confirmed_only_by_default_never_dismissed(ws, triaged, tmp_path, capsys):
+    f, ids = triaged
+    out = tmp_path / "bundle.json"
+    code, text = _run(
+        ["share", "export", str(f), "--stix", str(out), "-w", str(ws.root), "--author", "bo"],
+        capsys,
+    )
+    assert code == 0, text
+    shared = _shared_text(out)
+    assert ids["g1"] in shared and ids["g2"] not in shared and ids["g3"] not in shared
+    assert "a001" in shared and "a005" not in shared  # the dismissed account is left out
+    assert "https://b.example/1" not in shared
+    code, text = _run(
+        ["share", "export", str(f), "--stix", str(out), "-w", str(ws.root), "--include-unreviewed"],
+        capsys,
+    )
+    assert code == 0, text
+    shared = _shared_text(out)
+    assert ids["g1"] in shared and ids["g3"] in shared and ids["g2"] not in shared
+    # both exports are in the workspace's audit log: who, what, to whom
+    store = Store(ws.db_url)
+    rows = [r.as_dict() for r in AuditLog(store).rows(action="file_export")]
+    store.dispose()
+    assert len(rows) == 2
+    assert rows[0]["actor"] == "bo" and rows[0]["collection"] == "internal"
+    assert rows[0]["detail"]["groups"] == [ids["g1"]]
+    assert rows[0]["detail"]["file"] == str(out)
+    assert sorted(rows[1]["detail"]["groups"]) == sorted([ids["g1"], ids["g3"]])
+    assert rows[1]["detail"]["unreviewed"] == [ids["g3"]]
+    assert AuditLog(Store(ws.db_url)).verify().ok
+
+
+def test_share_export_refuses_when_nothing_is_confirmed(ws, tmp_path, capsys):
+    f = make_findings(tmp_path / "f1", {"g1": accs("a", 6)})
+    ws.register_run(f)
+    code, text = _run(
+        ["share", "export", str(f), "--stix", str(tmp_path / "b.json"), "-w", str(ws.root)], capsys
+    )
+    assert code == 2
+    assert "no group to share" in text and "1 unreviewed left out" in text
+    assert not (tmp_path / "b.json").exists()
+
+
+def test_share_export_to_a_partner_is_audited_with_the_partner(ws, triaged, tmp_path, capsys):
+    f, ids = triaged
+    out = tmp_path / "b.json"
+    code, text = _run(
+        [
+            "share",
+            "export",
+            str(f),
+            "--stix",
+            str(out),
+            "-w",
+            str(ws.root),
+            "--partner",
+            "observatoire",
+        ],
+        capsys,
+    )
+    assert code == 0, text
+    store = Store(ws.db_url)
+    [row] = [r.as_dict() for r in AuditLog(store).rows(action="file_export")]
+    store.dispose()
+    assert row["collection"] == "observatoire" and row["detail"]["to"] == "observatoire"
+    assert row["marking"].startswith("TLP:")
+
+
+def test_risk_evidence_uses_confirmed_groups_and_labels_unreviewed(ws, triaged):
+    f, ids = triaged
+    with reviewed_copy(f, ws) as rev:
+        obs = ev.observed_techniques(rev.path)
+    assert set(obs) == {"T0049.003"}
+    assert obs["T0049.003"].groups == (ids["g1"],)  # the stable id; dismissed g2 left out
+    assert obs["T0049.003"].accounts == 5  # a005 was dismissed on its own
+    with reviewed_copy(f, ws, include_unreviewed=True, label_unreviewed=True) as rev:
+        obs = ev.observed_techniques(rev.path)
+    assert obs["T0119"].groups == (f"{ids['g3']} (unreviewed)",)
+    assert obs["T0049.003"].groups == (ids["g1"],)
+
+
+def test_risk_evidence_cli_proposes_from_confirmed_only(ws, triaged, tmp_path, capsys):
+    f, ids = triaged
+    code, text = _run(
+        ["risk", "new", "--template", "election-en", "--out", str(tmp_path / "s.yaml")], capsys
+    )
+    assert code == 0, text
+    code, text = _run(
+        ["risk", "evidence", str(tmp_path / "s.yaml"), str(f), "-w", str(ws.root)], capsys
+    )
+    assert code == 0, text
+    assert "1 confirmed group(s) used" in text and "1 dismissed left out" in text
+    assert "T0119" not in text  # only the unreviewed g3 shows T0119
+
+
+def test_report_shows_decisions_and_hides_dismissed(ws, triaged, tmp_path, capsys):
+    f, ids = triaged
+    html = tmp_path / "r.html"
+    code, text = _run(["report", str(f), "--html", str(html), "-w", str(ws.root)], capsys)
+    assert code == 0, text
+    page = html.read_text()
+    assert 'id="triage"' in page
+    for gid in ids.values():
+        assert gid in page
+    assert "K-pop fans" in page and "fandom" in page and "dismissed" in page
+    code, text = _run(
+        ["report", str(f), "--html", str(html), "-w", str(ws.root), "--hide-dismissed"], capsys
+    )
+    assert code == 0, text
+    page = html.read_text()
+    assert ids["g2"] not in page and ids["g1"] in page
+    assert "1 dismissed group(s) hidden" in page
+
+
+def test_report_has_a_changes_section_from_the_second_run(ws, triaged, tmp_path, capsys):
+    f, ids = triaged
+    f2 = make_findings(tmp_path / "f2", {"g1": accs("a", 6) + ["a777"], "g2": accs("c", 6)})
+    ws.register_run(f2)
+    html = tmp_path / "r.html"
+    code, text = _run(["report", str(f2), "--html", str(html), "-w", str(ws.root)], capsys)
+    assert code == 0, text
+    page = html.read_text()
+    assert "Changes since the previous run" in page
+    assert "x:a777" in page  # the member who came in
+
+
+def test_without_workspace_everything_is_used_with_a_warning(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    f = make_findings(tmp_path / "f1", {"g1": accs("a", 6)}, techniques={"g1": ["T0119"]})
+    out = tmp_path / "out" / "b.json"
+    code, text = _run(["share", "export", str(f), "--stix", str(out)], capsys)
+    assert code == 0, text
+    assert "no workspace" in text and "g0001" not in text
+    assert (tmp_path / "out" / "vigie-audit.sqlite").exists()  # audited beside the export
+    code, text = _run(
+        ["report", str(f), "--html", str(tmp_path / "r.html"), "--hide-dismissed"], capsys
+    )
+    assert code == 2 and "needs a workspace" in text

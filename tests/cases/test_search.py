@@ -1,0 +1,69 @@
+"""Search across runs, groups, pairs (edges) and decisions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .helpers import accs, make_findings
+
+
+def _dataset(path, handles):
+    path.mkdir(parents=True)
+    pq.write_table(
+        pa.table(
+            {
+                "account_id": list(handles),
+                "platform": ["x"] * len(handles),
+                "handle": list(handles.values()),
+            }
+        ),
+        path / "accounts.parquet",
+    )
+    return path
+
+
+def test_search_finds_accounts_handles_urls_domains_text_and_decisions(ws, tmp_path):
+    a = accs("a", 5)
+    ds = _dataset(tmp_path / "ds", {"a001": "LeVraiPatriote"})
+    f = make_findings(
+        tmp_path / "f1",
+        {"g1": a, "g2": accs("b", 5)},
+        objects={"g1": ["https://www.example.org/story"], "g2": ["#votez"]},
+        dataset=str(ds),
+    )
+    r = ws.register_run(f)
+    gid = ws.local_ids(r)["g1"]
+    ws.decide("a003", "dismissed", reason="newsroom-and-feeds", kind="account", note="AFP feed")
+
+    def where(q):
+        return {(h.where, h.group_id) for h in ws.search(q)}
+
+    assert ("member", gid) in where("a002")
+    assert ("member", gid) in where("@levraipatriote")  # handle -> account id
+    assert ("evidence", gid) in where("https://www.example.org/story")
+    assert ("evidence", gid) in where("example.org")  # a domain
+    assert ("evidence", gid) in where("look at https")  # text of the evidence posts
+    assert ("decision", None) in where("AFP")  # a decision's note
+    assert ("decision", None) in where("a003")
+    assert ("group", gid) in where(gid.lower())
+    assert ws.search("nothing-like-this") == []
+
+
+def test_search_reads_pairs_and_edges_and_skips_deleted_runs(ws, tmp_path):
+    f = make_findings(tmp_path / "f1", {"g1": accs("a", 4)})
+    pq.write_table(
+        pa.table({"source": ["p1"], "target": ["p2"], "kind": ["co_link"], "weight": [1.0],
+                  "group_id": [None], "extra": [datetime(2026, 1, 1, tzinfo=UTC)]}),
+        f / "edges.parquet",
+    )  # fmt: skip
+    pq.write_table(pa.table({"account_a": ["p1"], "account_b": ["p3"]}), f / "pairs.parquet")
+    ws.register_run(f)
+    hits = ws.search("p1")
+    assert {h.where for h in hits} == {"edge", "pair"}
+    import shutil
+
+    shutil.rmtree(f)
+    assert ws.search("a001")[0].where == "member"  # the case store still knows
