@@ -58,18 +58,29 @@ async def new_study(request: Request) -> Response:
     return redirect(f"/risk/{path.name}")
 
 
-@router.get("/risk/{name}")
-async def study_page(request: Request, name: str, run: str = "") -> Response:
+def _proposals(ctx: Any, study: Any, results: Any, run: str, unreviewed: bool) -> tuple:
+    """Proposals from the run's reviewed groups (confirmed only, unless ``unreviewed``), and
+    the sentence saying which groups were used."""
+    from vigie.cases.downstream import reviewed_copy
     from vigie.risk import evidence as ev
 
+    rec = ctx.state.ws.run(run)
+    src = ctx.state.folders.findings(rec).path
+    with reviewed_copy(
+        src, ctx.state.ws, include_unreviewed=unreviewed, label_unreviewed=True
+    ) as rev:
+        observed = ev.observed_techniques(rev.path)
+        return rec, ev.propose(study, results, observed), rev.line()
+
+
+@router.get("/risk/{name}")
+async def study_page(request: Request, name: str, run: str = "", unreviewed: str = "") -> Response:
     ctx = await page(request)
     path, study, results = _study(ctx, name)
     runs = list(reversed(ctx.state.ws.list_runs()))
-    proposals = None
+    proposals = reviewed = None
     if run:
-        rec = ctx.state.ws.run(run)
-        observed = ev.observed_techniques(ctx.state.folders.findings(rec).path)
-        proposals = ev.propose(study, results, observed)
+        _, proposals, reviewed = _proposals(ctx, study, results, run, bool(unreviewed))
     return render(
         ctx,
         "study.html",
@@ -78,6 +89,8 @@ async def study_page(request: Request, name: str, run: str = "") -> Response:
         results=results,
         runs=runs,
         run=run,
+        unreviewed=bool(unreviewed),
+        reviewed=reviewed,
         proposals=proposals,
     )
 
@@ -102,9 +115,8 @@ async def accept(request: Request, name: str) -> Response:
 
     ctx, fields = await form(request, Role.reviewer)
     path, study, results = _study(ctx, name)
-    rec = ctx.state.ws.run(str(fields.get("run", "")))
-    findings = ctx.state.folders.findings(rec).path
-    proposals = [p for p in ev.propose(study, results, ev.observed_techniques(findings))]
+    unreviewed = bool(fields.get("unreviewed"))
+    rec, proposals, _ = _proposals(ctx, study, results, str(fields.get("run", "")), unreviewed)
     if not any(p.changed for p in proposals):
         raise VigieError("nothing to accept: no proposal raises a likelihood")
     raw = load_raw(path)

@@ -41,19 +41,23 @@ def _partner(registry: Any, name: str) -> Any:
 
 
 @router.get("/share")
-async def share_page(request: Request, run: str = "", partner: str = "") -> Response:
+async def share_page(
+    request: Request, run: str = "", partner: str = "", unreviewed: str = ""
+) -> Response:
+    from vigie.cases.downstream import reviewed_copy
     from vigie.share.shareable import prepare
 
     ctx = await page(request, Role.analyst)
     registry = _registry(ctx)
     runs = list(reversed(ctx.state.ws.list_runs()))
-    view = error = None
+    view = error = reviewed = None
     if run:
         rec = ctx.state.ws.run(run)
+        src = ctx.state.folders.findings(rec).path
         try:
-            view = prepare(
-                ctx.state.folders.findings(rec), partner=_partner(registry, partner)
-            )
+            with reviewed_copy(src, ctx.state.ws, include_unreviewed=bool(unreviewed)) as rev:
+                reviewed = rev.line()
+                view = prepare(rev.path, partner=_partner(registry, partner))
         except VigieError as exc:
             error = str(exc)
     exports = sorted((ctx.state.folders.root / "exports").glob("*"), reverse=True)[:20]
@@ -64,6 +68,8 @@ async def share_page(request: Request, run: str = "", partner: str = "") -> Resp
         runs=runs,
         run=run,
         partner=partner,
+        unreviewed=bool(unreviewed),
+        reviewed=reviewed,
         view=view,
         error=error,
         exports=[p.name for p in exports],
@@ -72,6 +78,7 @@ async def share_page(request: Request, run: str = "", partner: str = "") -> Resp
 
 @router.post("/share/export")
 async def share_export(request: Request) -> Response:
+    from vigie.cases.downstream import reviewed_copy
     from vigie.share.misp_export import export_misp, write_misp
     from vigie.share.stix_export import export_stix, write_stix
 
@@ -80,23 +87,28 @@ async def share_export(request: Request) -> Response:
     partner_name = str(fields.get("partner", ""))
     partner = _partner(registry, partner_name)
     rec = ctx.state.ws.run(str(fields.get("run", "")))
-    findings = ctx.state.folders.findings(rec)
+    src = ctx.state.folders.findings(rec).path
+    unreviewed = bool(fields.get("unreviewed"))
     stem = safe_name(f"{rec.id}-{partner_name or 'internal'}", "export")
     out = ctx.state.folders.root / "exports"
-    stix = export_stix(findings, partner=partner)
-    write_stix(stix, out / f"{stem}.stix.json")
-    misp = export_misp(findings, partner=partner)
-    write_misp(misp, out / f"{stem}.misp.json")
+    with reviewed_copy(src, ctx.state.ws, include_unreviewed=unreviewed) as rev:
+        stix = export_stix(rev.path, partner=partner)
+        write_stix(stix, out / f"{stem}.stix.json")
+        misp = export_misp(rev.path, partner=partner)
+        write_misp(misp, out / f"{stem}.misp.json")
+        shared = [k["id"] for k in rev.kept]
     ctx.audit(
         "share.export",
         rec.id,
         partner=partner_name or "internal",
         form=str(stix.view.form),
         tlp=str(stix.view.tlp),
-        groups=len(stix.view.groups),
+        groups=shared,
+        unreviewed=unreviewed,
         files=[f"{stem}.stix.json", f"{stem}.misp.json"],
     )
-    return redirect(f"/share?run={rec.id}&partner={partner_name}&exported={stem}")
+    flag = "&unreviewed=1" if unreviewed else ""
+    return redirect(f"/share?run={rec.id}&partner={partner_name}{flag}&exported={stem}")
 
 
 @router.get("/share/files/{name}")
