@@ -137,39 +137,76 @@ def _profiles(ds: Path | None, ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _true_reach(ds: Path | None, objects: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
-    """(posts, accounts) in the whole Dataset for each (kind, object) we can look up."""
+    """(posts, accounts) in the whole Dataset for each (kind, object) we can look up, in one
+    DuckDB pass over the posts (used when the run did not record its objects' reach)."""
     if ds is None or not objects:
         return {}
     import duckdb
 
-    column = {"co_link": "urls", "co_hashtag": "hashtags", "co_media": "media"}
-    out: dict[str, tuple[int, int]] = {}
+    lists = {"co_link": "urls", "co_hashtag": "hashtags", "co_media": "media"}
+    wanted = {col: [o for k, o in objects if k == kind] for kind, col in lists.items()}
+    wanted = {c: v for c, v in wanted.items() if v}
+    targets = [o for k, o in objects if k in ("co_repost", "co_reply")]
+    parts, params = [], [str(ds / "posts.parquet")]
+    for col, objs in wanted.items():
+        parts.append(
+            f"SELECT unnest(list_intersect({col}, ?::VARCHAR[])) AS o, account_id FROM p "
+            f"WHERE list_has_any({col}, ?::VARCHAR[])"
+        )
+        params += [objs, objs]
+    if targets:
+        parts.append(
+            "SELECT coalesce(repost_of, reply_to) AS o, account_id FROM p "
+            "WHERE coalesce(repost_of, reply_to) IN (SELECT unnest(?::VARCHAR[]))"
+        )
+        params.append(targets)
+    if not parts:
+        return {}
+    sql = (
+        "WITH p AS (SELECT * FROM read_parquet(?)) SELECT o, count(*), count(DISTINCT "
+        f"account_id) FROM ({' UNION ALL '.join(parts)}) GROUP BY o"
+    )
     con = duckdb.connect()
     try:
-        posts = str(ds / "posts.parquet")
-        for kind, col in column.items():
-            objs = [o for k, o in objects if k == kind]
-            if not objs:
-                continue
-            rows = con.execute(
-                f"SELECT o, count(*), count(DISTINCT account_id) FROM (SELECT unnest({col}) AS o,"
-                f" account_id FROM read_parquet(?) WHERE list_has_any({col}, ?)) "
-                "WHERE o IN (SELECT unnest(?)) GROUP BY o",
-                [posts, objs, objs],
-            ).fetchall()
-            out.update({o: (int(n), int(a)) for o, n, a in rows})
-        reposts = [o for k, o in objects if k in ("co_repost", "co_reply")]
-        if reposts:
-            rows = con.execute(
-                "SELECT o, count(*), count(DISTINCT account_id) FROM (SELECT coalesce(repost_of,"
-                " reply_to) AS o, account_id FROM read_parquet(?)) WHERE o IN (SELECT unnest(?))"
-                " GROUP BY o",
-                [posts, reposts],
-            ).fetchall()
-            out.update({o: (int(n), int(a)) for o, n, a in rows})
+        rows = con.execute(sql, params).fetchall()
     finally:
         con.close()
-    return out
+    return {o: (int(n), int(a)) for o, n, a in rows}
+
+
+def _recorded_objects(fnd: Findings, local_id: str) -> list[dict[str, Any]] | None:
+    """The group's objects with their true reach as detection recorded them (newer runs write
+    ``group_objects.parquet`` or ``.csv``); None for runs that did not."""
+    path = fnd.path / "group_objects.parquet"
+    if path.exists():
+        t = _read(path, filters=[("group_id", "=", local_id)])
+    elif (fnd.path / "group_objects.csv").exists():
+        import pyarrow.csv as pacsv
+
+        t = pacsv.read_csv(
+            fnd.path / "group_objects.csv",
+            convert_options=pacsv.ConvertOptions(
+                column_types={"group_id": pa.string(), "object": pa.string(), "kind": pa.string()}
+            ),
+        )
+        t = t.filter(pc.equal(t.column("group_id"), local_id))
+    else:
+        return None
+    if t is None:
+        return None
+    rows = t.to_pylist()
+    rows.sort(key=lambda r: (-(r.get("n_members") or 0), str(r.get("object"))))
+    return [
+        {
+            "kind": r.get("kind"),
+            "object": str(r.get("object") or ""),
+            "group_accounts": r.get("n_members"),
+            "group_posts": r.get("group_posts"),
+            "all_posts": r.get("reach_posts"),
+            "all_accounts": r.get("reach_accounts"),
+        }
+        for r in rows[:MAX_OBJECTS]
+    ]
 
 
 def _group_tables(fnd: Findings, local_id: str) -> dict[str, pa.Table | None]:
@@ -183,9 +220,17 @@ def _group_tables(fnd: Findings, local_id: str) -> dict[str, pa.Table | None]:
 
 @router.get("/groups/{gid}")
 async def group_page(request: Request, gid: str, run: str = "") -> Response:
-    from vigie.cases.decisions import REASONS
+    from starlette.concurrency import run_in_threadpool
 
     ctx = await page(request)
+    values = await run_in_threadpool(_group_values, ctx, gid, run)
+    return render(ctx, "group.html", **values)
+
+
+def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
+    """Everything the group page shows (reads Parquet: run off the event loop)."""
+    from vigie.cases.decisions import REASONS
+
     ws = ctx.state.ws
     state = ws.group(gid, run or None)
     run_rec = ws.run(state.run_id)
@@ -212,6 +257,8 @@ async def group_page(request: Request, gid: str, run: str = "") -> Response:
                 timed.column("kind").to_pylist(),
             )
             posts = ev.sort_by([("created_at", "ascending")]).slice(0, MAX_POSTS).to_pylist()
+            objects = _recorded_objects(fnd, state.local_id) or []
+        if ev is not None and ev.num_rows and not objects:
             counts: dict[tuple[str, str], set[str]] = {}
             n_posts: dict[tuple[str, str], int] = {}
             for r in ev.select(["kind", "object", "account_id"]).to_pylist():
@@ -231,20 +278,18 @@ async def group_page(request: Request, gid: str, run: str = "") -> Response:
                 }
                 for k, o in top
             ]
-    return render(
-        ctx,
-        "group.html",
-        g=state,
-        run=run_rec,
-        extras=extras,
-        members=members,
-        posts=posts,
-        objects=objects,
-        timeline=timeline,
-        lineage=ws.lineage(state.id),
-        reasons=REASONS,
-        has_findings=fnd is not None,
-    )
+    return {
+        "g": state,
+        "run": run_rec,
+        "extras": extras,
+        "members": members,
+        "posts": posts,
+        "objects": objects,
+        "timeline": timeline,
+        "lineage": ws.lineage(state.id),
+        "reasons": REASONS,
+        "has_findings": fnd is not None,
+    }
 
 
 @router.get("/groups/{gid}/network.json")
