@@ -35,6 +35,7 @@ def _register() -> None:
     from vigie.report.cli import report
     from vigie.risk.cli import app as risk_app
     from vigie.share.cli import app as share_app
+    from vigie.web.cli import serve, users_app
 
     app.command("demo")(demo)
     app.command("ingest")(ingest)
@@ -50,6 +51,8 @@ def _register() -> None:
     app.command("search")(search)
     app.command("watch")(watch)
     app.add_typer(runs_app, name="runs", help="Runs registered in the workspace.")
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users", help="People of the web workbench (team mode).")
 
 
 @app.callback(invoke_without_command=True)

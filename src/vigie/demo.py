@@ -66,6 +66,11 @@ def demo(
     _step(5, total, "Writing the HTML report")
     write_report(findings_dir, html, truth_path=raw / "truth.parquet", dataset_path=dataset)
     console.print(f"    open {html} in a browser (works offline)")
+    from vigie.cases.workspace import Workspace
+
+    ws = Workspace.init(out)  # the demo folder is a workspace: triage and the workbench work
+    run = ws.register_run(findings_dir, label="demo", author="vigie demo")
+    console.print(f"    registered as run #{run.seq} of workspace {out}/ (vigie serve {out})")
 
     elapsed = time.perf_counter() - started
     console.print(

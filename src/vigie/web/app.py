@@ -1,0 +1,193 @@
+"""The analyst's workbench: a FastAPI app over the same library calls as the CLI.
+
+Why thin: every action a page offers (ingest, detect, triage, diff, search, risk, share) is a
+call into the library the CLI also uses, so the two faces cannot drift. This module only
+assembles the app: state, middleware (host check, session, security headers, body limit),
+error pages, and one router per resource in ``vigie.web.views``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from vigie.errors import VigieError
+from vigie.web.deps import COOKIE, LoginRequired, client_ip
+from vigie.web.folders import Folders
+from vigie.web.jobs import Jobs
+from vigie.web.render import HERE, templates
+from vigie.web.settings import WebSettings
+from vigie.web.users import Directory, Role, User
+
+LOCAL_USER = User("local", Role.admin)
+MAX_FORM_BYTES = 1024 * 1024  # forms other than uploads
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
+)
+
+
+@dataclass
+class State:
+    """What the views share: settings, the workspace folders, people, jobs, the audit log."""
+
+    settings: WebSettings
+    ws: Any  # vigie.cases.workspace.Workspace: runs, groups, decisions, diff, search
+    folders: Folders
+    directory: Directory
+    jobs: Jobs
+    _audit: Any
+
+    def audit(
+        self, actor: str, action: str, object_id: str | None, detail: dict[str, Any], ip: str
+    ) -> None:
+        """One row in the workspace's hash-chained audit log for every write."""
+        self._audit.append(
+            actor, f"web.{action}", object_id=object_id, detail={**detail, "address": ip}
+        )
+
+    def audit_rows(self, actor: str | None = None, action: str | None = None) -> list[Any]:
+        return list(self._audit.rows(actor=actor or None, action=action or None))
+
+
+def _hostname(host_header: str) -> str:
+    if host_header.startswith("["):
+        return host_header.split("]", 1)[0] + "]"
+    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """The workbench for ``settings.workspace`` (created as needed)."""
+    from vigie.cases.workspace import Workspace
+    from vigie.share.audit import AuditLog
+    from vigie.share.taxii.store import Store
+    from vigie.web import views
+
+    ws = Workspace.init(settings.workspace, db=settings.db_url)
+    folders = Folders(ws)
+    store = Store(ws.db_url)  # people, sessions and the audit log beside the case store
+    directory = Directory(store.engine, settings.session_ttl_s)
+    if not settings.team and LOCAL_USER.username not in {u.username for u, _ in directory.people()}:
+        import secrets
+
+        directory.add(LOCAL_USER.username, secrets.token_urlsafe(24), Role.admin)
+    state = State(settings, ws, folders, directory, Jobs(), AuditLog(store))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.jobs.shutdown()
+
+    app = FastAPI(
+        title="vigie workbench", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    app.state.vigie = state
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for router in views.routers():
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Response:
+        if "*" not in settings.allowed_hosts:
+            host = _hostname(request.headers.get("host", ""))
+            if host not in settings.allowed_hosts:
+                return PlainTextResponse(
+                    "vigie (single-user) answers only on localhost; use --team behind a proxy",
+                    status_code=400,
+                )
+        length = request.headers.get("content-length")
+        limit = (
+            settings.max_upload_bytes if request.url.path.startswith("/import") else MAX_FORM_BYTES
+        )
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return PlainTextResponse("request body too large", status_code=413)
+        sess = state.directory.session(request.cookies.get(COOKIE))
+        new_token = None
+        if (
+            sess is None
+            and not settings.team
+            and request.method == "GET"
+            and not request.url.path.startswith("/static")
+        ):
+            sess = state.directory.open_session(LOCAL_USER)
+            new_token = sess.token
+        request.state.vigie_session = sess
+        response: Response = await call_next(request)
+        if new_token:
+            _set_cookie(response, new_token, settings)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if not request.url.path.startswith("/static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        return _error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(VigieError)
+    async def _vigie(request: Request, exc: VigieError) -> Response:
+        return _error_page(request, 400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        import logging
+
+        logging.getLogger("vigie.web").exception("unexpected error on %s", request.url.path)
+        return _error_page(
+            request, 500, f"vigie failed unexpectedly ({type(exc).__name__}); nothing was changed"
+        )
+
+    return app
+
+
+def open_directory(workspace: Any, db_url: str | None = None) -> Directory:
+    """The people of a workspace, for the ``vigie users`` commands."""
+    from vigie.cases.workspace import Workspace
+    from vigie.share.taxii.store import Store
+
+    ws = Workspace.init(workspace, db=db_url)
+    return Directory(Store(ws.db_url).engine)
+
+
+def _set_cookie(response: Response, token: str, settings: WebSettings) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+        path="/",
+        max_age=settings.session_ttl_s,
+    )
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    if "text/html" not in request.headers.get("accept", "") or status == 404 and not message:
+        return PlainTextResponse(message, status_code=status)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"ctx": None, "status": status, "message": message, "ip": client_ip(request)},
+        status_code=status,
+    )
+
+
+def login_response(url: str, token: str, settings: WebSettings) -> Response:
+    """Redirect after a successful sign-in, with the new session's cookie."""
+    response = RedirectResponse(url, status_code=303)
+    _set_cookie(response, token, settings)
+    return response

@@ -1,0 +1,117 @@
+"""``vigie serve``: the web workbench on a workspace; ``vigie users``: its people (team mode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from vigie.errors import VigieError
+
+users_app = typer.Typer(no_args_is_help=True, help="People of the web workbench (team mode).")
+
+
+def _workspace_path(workspace: Path | None) -> Path:
+    """The workspace named, else the one found from the current folder, else an error."""
+    if workspace is not None:
+        return workspace
+    from vigie.cases.workspace import Workspace
+
+    found = Workspace.find()
+    if found is None or found.root is None:
+        raise VigieError(
+            "no workspace here: give its folder (vigie serve PATH) or create one (vigie init PATH)"
+        )
+    return found.root
+
+
+def _need_web() -> None:
+    try:
+        import argon2  # noqa: F401
+        import fastapi  # noqa: F401
+        import multipart  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise VigieError(
+            f"the web workbench needs the 'web' extra ({exc.name} is missing): "
+            "pip install 'vigie[web]'"
+        ) from None
+
+
+def serve(
+    workspace: Path = typer.Argument(None, help="Workspace folder (created if new)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8765, "--port", help="Port to listen on."),
+    team: bool = typer.Option(
+        False, "--team", help="People sign in with roles (behind a reverse proxy with HTTPS)."
+    ),
+    secure_cookies: bool = typer.Option(
+        False, "--secure-cookies", help="Cookies only over HTTPS (set behind a TLS proxy)."
+    ),
+    trusted_proxy: list[str] = typer.Option(
+        [], "--trusted-proxy", help="Address of a reverse proxy whose X-Forwarded-For counts."
+    ),
+    db: str = typer.Option(None, "--db", help="Database URL (PostgreSQL in server mode)."),
+    partners: Path = typer.Option(None, "--partners", help="Partners registry for sharing."),
+) -> None:
+    """Start the analyst's workbench in a browser: import, detect, triage, compare, search,
+    risk and share, over the same library as the CLI."""
+    _need_web()
+    import uvicorn
+
+    from vigie.web.app import create_app
+    from vigie.web.settings import LOOPBACK_HOSTS, WebSettings
+
+    if not team and host not in LOOPBACK_HOSTS:
+        raise VigieError(
+            f"--host {host}: single-user mode listens on localhost only; use --team (people "
+            "sign in) behind a reverse proxy to serve a team"
+        )
+    settings = WebSettings(
+        workspace=_workspace_path(workspace),
+        db_url=db,
+        team=team,
+        secure_cookies=secure_cookies,
+        trusted_proxies=tuple(trusted_proxy),
+        allowed_hosts=("*",) if team else LOOPBACK_HOSTS,
+        partners_path=partners,
+    )
+    app = create_app(settings)
+    if team and app.state.vigie.directory.count() == 0:
+        typer.echo(
+            "no person can sign in yet: add an administrator first with "
+            f"vigie users add NAME --role admin -w {settings.workspace}"
+        )
+    typer.echo(f"vigie workbench on http://{host}:{port}/ (workspace {settings.workspace})")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
+@users_app.command("add")
+def add_user(
+    username: str = typer.Argument(..., help="Sign-in name (a-z 0-9 . _ -)."),
+    role: str = typer.Option("analyst", "--role", help="viewer, analyst, reviewer or admin."),
+    workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 chars."
+    ),
+) -> None:
+    """Add a person who may sign in to the workbench in team mode."""
+    _need_web()
+    from vigie.web.app import open_directory
+
+    directory = open_directory(_workspace_path(workspace))
+    user = directory.add(username, password, role)
+    typer.echo(f"added {user.username} ({user.role.name})")
+
+
+@users_app.command("list")
+def list_users(
+    workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
+) -> None:
+    """The people of the workbench and their roles."""
+    _need_web()
+    from vigie.web.app import open_directory
+
+    for user, disabled in open_directory(_workspace_path(workspace)).people():
+        state = "disabled" if disabled else "active"
+        typer.echo(f"{user.username}\t{user.role.name}\t{state}")

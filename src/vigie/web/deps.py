@@ -1,0 +1,109 @@
+"""What every page needs: who is asking, may they, is the form genuine, and the audit trail.
+
+Why these checks live in one place: a page that forgot one would be the hole. Each view asks
+``ctx = await page(request, Role.X)`` for a read and ``await form(request, Role.Y)`` for a
+write; the latter checks the CSRF token (form field or ``X-CSRF-Token`` header, compared in
+constant time) and the Origin header before the view sees any data.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from vigie.web.users import Role, User, WebSession
+
+COOKIE = "vigie_session"
+
+
+class LoginRequired(Exception):
+    """Raised for a page read without a session in team mode: the app redirects to /login."""
+
+
+@dataclass
+class Ctx:
+    """One request's context, handed to templates as ``ctx``."""
+
+    request: Request
+    session: WebSession
+    state: Any  # the app's State (settings, folders, directory, jobs, audit)
+
+    @property
+    def user(self) -> User:
+        return self.session.user
+
+    @property
+    def csrf(self) -> str:
+        return self.session.csrf
+
+    def may(self, role: str) -> bool:
+        return self.user.may(Role[role])
+
+    def audit(self, action: str, object_id: str | None = None, **detail: Any) -> None:
+        self.state.audit(self.user.username, action, object_id, detail, client_ip(self.request))
+
+
+def client_ip(request: Request) -> str:
+    """The peer's address; ``X-Forwarded-For`` counts only when the peer is a trusted proxy."""
+    peer = request.client.host if request.client else "-"
+    trusted = request.app.state.vigie.settings.trusted_proxies
+    fwd = request.headers.get("x-forwarded-for")
+    if fwd and peer in trusted:
+        last = fwd.split(",")[-1].strip()  # the address our proxy saw
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            return peer
+    return peer
+
+
+def _session(request: Request) -> WebSession | None:
+    """Set by the app's middleware (which also opens the local person's session in
+    single-user mode and sets its cookie)."""
+    return getattr(request.state, "vigie_session", None)
+
+
+async def page(request: Request, needed: Role = Role.viewer) -> Ctx:
+    """The context of a read; redirects to /login (team mode) or refuses (403)."""
+    st = request.app.state.vigie
+    sess = _session(request)
+    if sess is None:
+        raise LoginRequired()
+    if not sess.user.may(needed):
+        raise HTTPException(403, f"your role ({sess.user.role.name}) may not see this page")
+    return Ctx(request, sess, st)
+
+
+async def form(request: Request, needed: Role) -> tuple[Ctx, dict[str, Any]]:
+    """The context and fields of a write: session, role, same origin and CSRF token checked."""
+    st = request.app.state.vigie
+    sess = st.directory.session(request.cookies.get(COOKIE))  # a cookie sent, never a new one
+    if sess is None:
+        raise HTTPException(401, "sign in first (no session, or it expired)")
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        host = request.headers.get("host", "")
+        if urlsplit(origin).netloc != host:
+            raise HTTPException(403, "cross-site request refused (Origin does not match)")
+    data = await request.form()
+    fields: dict[str, Any] = {}
+    for key in data:
+        values = data.getlist(key)
+        fields[key] = values if len(values) > 1 else values[0]
+    token = request.headers.get("x-csrf-token") or str(fields.get("csrf", ""))
+    if not token or not hmac.compare_digest(token.encode(), sess.csrf.encode()):
+        raise HTTPException(403, "form expired or forged (CSRF token missing or wrong): reload")
+    if not sess.user.may(needed):
+        raise HTTPException(403, f"your role ({sess.user.role.name}) may not do this")
+    return Ctx(request, sess, st), fields
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a write: go to the page that shows its result (POST-redirect-GET)."""
+    return RedirectResponse(url, status_code=303)

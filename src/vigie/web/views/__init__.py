@@ -1,0 +1,33 @@
+"""One module per resource of the workbench (as OASIS medallion has one per TAXII resource)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from vigie.web.views import (
+        audit,
+        auth,
+        groups,
+        home,
+        imports,
+        people,
+        risk,
+        runs,
+        search,
+        share,
+    )
+
+    return [
+        auth.router,
+        home.router,
+        imports.router,
+        runs.router,
+        groups.router,
+        search.router,
+        risk.router,
+        share.router,
+        audit.router,
+        people.router,
+    ]

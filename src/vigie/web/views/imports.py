@@ -1,0 +1,259 @@
+"""Import wizard: upload (or point to) a file, check the format, map columns with a live
+preview of the canonical fields, then ingest in the background with progress.
+
+Why the preview runs the real ``vigie.ingest.ingest`` on the file's first rows (into a
+throw-away folder): what the analyst sees is exactly what the ingest will make of those rows,
+rejections and their reasons included, with no second parser to drift from the first.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from vigie.errors import VigieError
+from vigie.web.deps import form, page, redirect
+from vigie.web.folders import safe_name
+from vigie.web.render import render
+from vigie.web.users import Role
+
+router = APIRouter()
+
+FORMATS = ("auto", "x", "telegram", "bluesky", "csv", "jsonl", "parquet", "accounts")
+PREVIEW_ROWS = 50
+SHOWN_ROWS = 5
+CANONICAL = (
+    "post_id",
+    "platform",
+    "account_id",
+    "created_at",
+    "text",
+    "lang",
+    "urls",
+    "hashtags",
+    "mentions",
+    "media",
+    "repost_of",
+    "reply_to",
+    "quote_of",
+)
+
+
+def _uploads(ctx: Any) -> Path:
+    return ctx.state.folders.root / "uploads"
+
+
+def _upload_path(ctx: Any, token: str) -> Path:
+    """The uploaded file behind ``token`` (a random folder name, never a path from the user)."""
+    safe_name(token, "upload")
+    folder = _uploads(ctx) / token
+    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        raise HTTPException(404, "this upload is gone: upload the file again")
+    return files[0]
+
+
+@router.get("/import")
+async def import_start(request: Request) -> Response:
+    ctx = await page(request, Role.analyst)
+    return render(
+        ctx,
+        "import_start.html",
+        datasets=ctx.state.folders.datasets(),
+        may_point=not ctx.state.settings.team or ctx.may("admin"),
+    )
+
+
+@router.post("/import/upload")
+async def import_upload(request: Request) -> Response:
+    ctx, fields = await form(request, Role.analyst)
+    token = secrets.token_hex(8)
+    folder = _uploads(ctx) / token
+    folder.mkdir(parents=True)
+    upload = fields.get("file")
+    pointed = str(fields.get("path", "")).strip()
+    if upload is not None and getattr(upload, "filename", ""):
+        name = Path(upload.filename).name or "upload"
+        name = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:100]
+        with open(folder / name, "wb") as out:
+            shutil.copyfileobj(upload.file, out, 1024 * 1024)
+    elif pointed:
+        if ctx.state.settings.team and not ctx.may("admin"):
+            raise HTTPException(403, "only an administrator may point to a file on the server")
+        src = Path(pointed).expanduser()
+        if not src.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            raise VigieError(f"{src}: no such file on this machine")
+        (folder / src.name).symlink_to(src.resolve())
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise VigieError("choose a file to upload, or give the path of one")
+    ctx.audit("import.upload", token, file=str(next(folder.iterdir()).name))
+    return redirect(f"/import/map?upload={token}")
+
+
+def _detected_format(path: Path) -> str:
+    from vigie.ingest.detect_format import detect
+
+    try:
+        return detect(path)
+    except VigieError as exc:
+        return f"unknown ({exc})"
+
+
+def _columns(path: Path, fmt: str) -> list[str]:
+    from vigie.ingest.tabular import columns_of
+
+    if fmt not in ("csv", "jsonl", "parquet", "accounts"):
+        return []
+    try:
+        real = _detected_format(path) if fmt == "accounts" else fmt
+        return columns_of(path, real)
+    except (VigieError, OSError, ValueError):
+        return []
+
+
+@router.get("/import/map")
+async def import_map(request: Request, upload: str, format: str = "auto") -> Response:
+    ctx = await page(request, Role.analyst)
+    path = _upload_path(ctx, upload)
+    fmt = format if format in FORMATS else "auto"
+    detected = _detected_format(path)
+    use = detected if fmt == "auto" else fmt
+    return render(
+        ctx,
+        "import_map.html",
+        upload=upload,
+        filename=path.name,
+        size=path.stat().st_size,
+        fmt=fmt,
+        detected=detected,
+        formats=FORMATS,
+        columns=_columns(path, use),
+        canonical=CANONICAL,
+        datasets=[d.name for d in ctx.state.folders.datasets()],
+        default_name=Path(path.name).stem.replace(" ", "_")[:60] or "dataset",
+    )
+
+
+def _mapping(fields: dict[str, Any]) -> list[str]:
+    out = []
+    for field in CANONICAL + ("handle", "display_name", "followers", "account_created_at"):
+        col = str(fields.get(f"map_{field}", "")).strip()
+        if col:
+            out.append(f"{field}={col}")
+    return out
+
+
+def _head(path: Path, fmt: str, tmp: Path) -> Path:
+    """The first rows of ``path`` as a small file of the same format (whole file for JSON
+    documents, whose records cannot be cut by line)."""
+    if fmt in ("csv", "jsonl", "x", "bluesky") and path.suffix.lower() != ".json":
+        out = tmp / path.name
+        with open(path, "rb") as src, open(out, "wb") as dst:
+            for i, line in enumerate(src):
+                if i > PREVIEW_ROWS:
+                    break
+                dst.write(line)
+        return out
+    if fmt == "parquet" or path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        batch = next(pf.iter_batches(batch_size=PREVIEW_ROWS), None)
+        out = tmp / path.name
+        if batch is not None:
+            import pyarrow as pa
+
+            pq.write_table(pa.Table.from_batches([batch]), out)
+            return out
+    return path
+
+
+@router.post("/import/preview")
+async def import_preview(request: Request) -> Response:
+    """The canonical fields of the first rows under the chosen mapping (an HTML fragment)."""
+    ctx, fields = await form(request, Role.analyst)
+    path = _upload_path(ctx, str(fields.get("upload", "")))
+    fmt = str(fields.get("format", "auto"))
+    fmt = fmt if fmt in FORMATS else "auto"
+    use = _detected_format(path) if fmt == "auto" else fmt
+    mapping = _mapping(fields)
+    platform = str(fields.get("platform", "")).strip() or None
+    rows: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    error = None
+    with tempfile.TemporaryDirectory(prefix="vigie-preview-") as tmp:
+        try:
+            from vigie.ingest.api import ingest
+            from vigie.schema import Dataset
+
+            head = _head(path, use, Path(tmp))
+            ingest([head], Path(tmp) / "ds", fmt=fmt, mapping=mapping, platform=platform)
+            ds = Dataset(Path(tmp) / "ds")
+            table = ds.posts().slice(0, SHOWN_ROWS)
+            rows = table.to_pylist()
+            if ds.rejected_path.exists():
+                with open(ds.rejected_path, encoding="utf-8") as fh:
+                    for line in list(fh)[:SHOWN_ROWS]:
+                        rejected.append(json.loads(line))
+        except VigieError as exc:
+            error = str(exc)
+    cols = _columns(path, use)
+    used = {m.split("=", 1)[1] for m in mapping}
+    unmapped = [c for c in cols if c not in used and c not in CANONICAL]
+    return render(
+        ctx,
+        "import_preview.html",
+        rows=rows,
+        rejected=rejected,
+        error=error,
+        canonical=CANONICAL,
+        unmapped=unmapped,
+    )
+
+
+@router.post("/import/run")
+async def import_run(request: Request) -> Response:
+    ctx, fields = await form(request, Role.analyst)
+    token = str(fields.get("upload", ""))
+    path = _upload_path(ctx, token)
+    name = safe_name(str(fields.get("dataset", "")).strip(), "dataset")
+    fmt = str(fields.get("format", "auto"))
+    fmt = fmt if fmt in FORMATS else "auto"
+    mapping = _mapping(fields)
+    platform = str(fields.get("platform", "")).strip() or None
+    into = ctx.state.folders.dataset_path(name)
+    user = ctx.user.username
+
+    def work(job: Any) -> str:
+        from vigie.ingest.api import ingest
+
+        job.stage = f"reading {path.name}"
+        report = ingest([path], into, fmt=fmt, mapping=mapping, platform=platform)
+        job.message = _report_line(report)
+        job.stage = "done"
+        return f"/?dataset={name}"
+
+    job = ctx.state.jobs.submit("ingest", f"ingest {path.name} into {name}", user, work)
+    ctx.audit("import.run", name, upload=token, format=fmt, mapping=mapping, job=job.id)
+    return redirect(f"/jobs/{job.id}")
+
+
+def _report_line(report: Any) -> str:
+    """One line of what an ingest did (counts per source), from its report object."""
+    parts = []
+    for src in getattr(report, "sources", []) or []:
+        parts.append(
+            f"{Path(str(getattr(src, 'path', ''))).name}: {getattr(src, 'accepted', 0):,} "
+            f"accepted, {getattr(src, 'rejected', 0):,} rejected, "
+            f"{getattr(src, 'duplicates', 0):,} duplicates"
+        )
+    return "; ".join(parts) or "ingested"

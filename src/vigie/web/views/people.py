@@ -1,0 +1,46 @@
+"""People and roles (administrators only): add a person, change a role, disable an account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from vigie.web.deps import form, page, redirect
+from vigie.web.render import render
+from vigie.web.users import Role
+
+router = APIRouter()
+
+
+@router.get("/people")
+async def people(request: Request) -> Response:
+    ctx = await page(request, Role.admin)
+    return render(ctx, "people.html", people=ctx.state.directory.people(), roles=list(Role))
+
+
+@router.post("/people")
+async def add_person(request: Request) -> Response:
+    ctx, fields = await form(request, Role.admin)
+    user = ctx.state.directory.add(
+        str(fields.get("username", "")), str(fields.get("password", "")), str(fields.get("role"))
+    )
+    ctx.audit("people.add", user.username, role=user.role.name)
+    return redirect("/people")
+
+
+@router.post("/people/{username}")
+async def change_person(request: Request, username: str) -> Response:
+    ctx, fields = await form(request, Role.admin)
+    d = ctx.state.directory
+    if "role" in fields:
+        d.set_role(username, str(fields["role"]))
+        ctx.audit("people.role", username, role=str(fields["role"]))
+    if "disabled" in fields:
+        disabled = str(fields["disabled"]) == "1"
+        if disabled and username == ctx.user.username:
+            from vigie.errors import VigieError
+
+            raise VigieError("you cannot disable your own account")
+        d.set_disabled(username, disabled)
+        ctx.audit("people.disable" if disabled else "people.enable", username)
+    return redirect("/people")

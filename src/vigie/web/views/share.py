@@ -1,0 +1,121 @@
+"""Sharing from the workbench: per partner, a preview of exactly what it would receive (full,
+redacted or hashed, by the same policy as ``vigie share export``), then the export files.
+
+Why the preview is the exporter's own view: ``vigie.share.shareable.prepare`` builds what
+every exporter writes, already redacted; showing that object means the analyst reviews the
+very thing that leaves, not an approximation of it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, Response
+
+from vigie.errors import VigieError
+from vigie.web.deps import form, page, redirect
+from vigie.web.folders import safe_name
+from vigie.web.render import render
+from vigie.web.users import Role
+
+router = APIRouter()
+
+
+def _registry(ctx: Any) -> Any:
+    from vigie.share.partners import load_partners
+
+    own = ctx.state.folders.root / "partners.yaml"
+    path = ctx.state.settings.partners_path or (own if own.exists() else None)
+    return load_partners(path)
+
+
+def _partner(registry: Any, name: str) -> Any:
+    if not name or name == "internal":
+        return None
+    for p in registry.partners:
+        if p.name == name:
+            return p
+    raise VigieError(f"no partner {name!r} in the registry")
+
+
+@router.get("/share")
+async def share_page(
+    request: Request, run: str = "", partner: str = "", unreviewed: str = ""
+) -> Response:
+    from vigie.cases.downstream import reviewed_copy
+    from vigie.share.shareable import prepare
+
+    ctx = await page(request, Role.analyst)
+    registry = _registry(ctx)
+    runs = list(reversed(ctx.state.ws.list_runs()))
+    view = error = reviewed = None
+    if run:
+        rec = ctx.state.ws.run(run)
+        src = ctx.state.folders.findings(rec).path
+        try:
+            with reviewed_copy(src, ctx.state.ws, include_unreviewed=bool(unreviewed)) as rev:
+                reviewed = rev.line()
+                view = prepare(rev.path, partner=_partner(registry, partner))
+        except VigieError as exc:
+            error = str(exc)
+    exports = sorted((ctx.state.folders.root / "exports").glob("*"), reverse=True)[:20]
+    return render(
+        ctx,
+        "share.html",
+        registry=registry,
+        runs=runs,
+        run=run,
+        partner=partner,
+        unreviewed=bool(unreviewed),
+        reviewed=reviewed,
+        view=view,
+        error=error,
+        exports=[p.name for p in exports],
+    )
+
+
+@router.post("/share/export")
+async def share_export(request: Request) -> Response:
+    from vigie.cases.downstream import reviewed_copy
+    from vigie.share.misp_export import export_misp, write_misp
+    from vigie.share.stix_export import export_stix, write_stix
+
+    ctx, fields = await form(request, Role.reviewer)
+    registry = _registry(ctx)
+    partner_name = str(fields.get("partner", ""))
+    partner = _partner(registry, partner_name)
+    rec = ctx.state.ws.run(str(fields.get("run", "")))
+    src = ctx.state.folders.findings(rec).path
+    unreviewed = bool(fields.get("unreviewed"))
+    stem = safe_name(f"{rec.id}-{partner_name or 'internal'}", "export")
+    out = ctx.state.folders.root / "exports"
+    with reviewed_copy(src, ctx.state.ws, include_unreviewed=unreviewed) as rev:
+        stix = export_stix(rev.path, partner=partner)
+        write_stix(stix, out / f"{stem}.stix.json")
+        misp = export_misp(rev.path, partner=partner)
+        write_misp(misp, out / f"{stem}.misp.json")
+        shared = [k["id"] for k in rev.kept]
+    ctx.audit(
+        "share.export",
+        rec.id,
+        partner=partner_name or "internal",
+        form=str(stix.view.form),
+        tlp=str(stix.view.tlp),
+        groups=shared,
+        unreviewed=unreviewed,
+        files=[f"{stem}.stix.json", f"{stem}.misp.json"],
+    )
+    flag = "&unreviewed=1" if unreviewed else ""
+    return redirect(f"/share?run={rec.id}&partner={partner_name}{flag}&exported={stem}")
+
+
+@router.get("/share/files/{name}")
+async def share_file(request: Request, name: str) -> Response:
+    ctx = await page(request, Role.reviewer)
+    path = ctx.state.folders.root / "exports" / safe_name(name, "file")
+    if not path.is_file():
+        raise HTTPException(404, f"no export {name!r}")
+    ctx.audit("share.download", name)
+    return FileResponse(path, filename=Path(name).name, media_type="application/json")

@@ -1,0 +1,262 @@
+"""Attacks on the workbench's access rules: roles, CSRF, sessions, hosts, throttling.
+
+Each rule has a test that tries to break it (the brief: security is tested by attacking it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from vigie.web.app import create_app
+from vigie.web.settings import WebSettings
+from vigie.web.users import Role
+
+PASSWORD = "correct horse battery"
+
+
+def _team(workspace: Path, **kw: object) -> TestClient:
+    app = create_app(WebSettings(workspace=workspace, team=True, allowed_hosts=("*",), **kw))
+    d = app.state.vigie.directory
+    known = {u.username for u, _ in d.people()}
+    for role in Role:
+        if role.name not in known:
+            d.add(role.name, PASSWORD, role)
+    return TestClient(app, base_url="http://vigie.example")
+
+
+def _login(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    r = client.post(
+        "/login", data={"username": name, "password": password}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    page = client.get("/")
+    return re.search(r'name="csrf" content="([^"]+)"', page.text).group(1)
+
+
+def _group(client: TestClient) -> str:
+    return client.app.state.vigie.ws.groups()[0].id
+
+
+def test_pages_need_a_session_in_team_mode(workspace: Path) -> None:
+    client = _team(workspace)
+    for path in ("/", "/runs", "/search?q=x", "/risk", "/diff"):
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+    r = client.post("/runs", data={"dataset": "election"}, follow_redirects=False)
+    assert r.status_code == 401
+
+
+# (method, path, fields, least role allowed) — every write the workbench offers
+def _writes(client: TestClient) -> list[tuple[str, dict[str, str], Role]]:
+    gid = _group(client)
+    run = client.app.state.vigie.ws.list_runs()[0].id
+    return [
+        (f"/groups/{gid}/triage", {"status": "needs-review", "run": run}, Role.analyst),
+        (
+            f"/groups/{gid}/triage",
+            {"status": "confirmed", "reason": "coordinated-inauthentic", "run": run},
+            Role.reviewer,
+        ),
+        (
+            "/decisions",
+            {"kind": "account", "target": "x", "status": "dismissed", "reason": "fandom"},
+            Role.reviewer,
+        ),
+        ("/risk", {"template": "election-en", "name": "s1"}, Role.analyst),
+        ("/share/export", {"run": run, "partner": "internal"}, Role.reviewer),
+        ("/people", {"username": "newbie", "password": PASSWORD, "role": "viewer"}, Role.admin),
+        ("/people/viewer", {"role": "viewer"}, Role.admin),
+    ]
+
+
+@pytest.mark.parametrize("who", [r for r in Role])
+def test_permissions_matrix(workspace: Path, who: Role) -> None:
+    """Every role tries every write: allowed ones succeed, the others are refused (403)."""
+    client = _team(workspace)
+    csrf = _login(client, who.name)
+    for path, fields, least in _writes(client):
+        r = client.post(path, data={**fields, "csrf": csrf}, follow_redirects=False)
+        if who >= least:
+            assert r.status_code == 303, (who.name, path, r.status_code, r.text[:300])
+        else:
+            assert r.status_code == 403, (who.name, path, r.status_code)
+    # reads reserved to some roles
+    assert client.get("/audit").status_code == (200 if who >= Role.reviewer else 403)
+    assert client.get("/people").status_code == (200 if who >= Role.admin else 403)
+    assert client.get("/import").status_code == (200 if who >= Role.analyst else 403)
+
+
+def test_a_refused_write_changes_nothing(workspace: Path) -> None:
+    client = _team(workspace)
+    csrf = _login(client, "analyst")
+    gid = _group(client)
+    r = client.post(
+        f"/groups/{gid}/triage",
+        data={"status": "confirmed", "reason": "spam", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 403
+    assert client.app.state.vigie.ws.history(gid) == []
+
+
+def test_csrf_token_is_required_and_checked(workspace: Path) -> None:
+    client = _team(workspace)
+    csrf = _login(client, "admin")
+    gid = _group(client)
+    url = f"/groups/{gid}/triage"
+    fields = {"status": "needs-review"}
+    assert client.post(url, data=fields, follow_redirects=False).status_code == 403
+    bad = {**fields, "csrf": csrf[:-2] + "xx"}
+    assert client.post(url, data=bad, follow_redirects=False).status_code == 403
+    # a token from another session does not work either
+    other = _team(workspace)
+    other_csrf = _login(other, "analyst")
+    stolen = {**fields, "csrf": other_csrf}
+    assert client.post(url, data=stolen, follow_redirects=False).status_code == 403
+    # a page on another site posting with the right token (cookie sent): Origin refused
+    r = client.post(
+        url,
+        data={**fields, "csrf": csrf},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 403
+    assert client.app.state.vigie.ws.history(gid) == []
+    ok = client.post(url, data={**fields, "csrf": csrf}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert [d.status for d in client.app.state.vigie.ws.history(gid)] == ["needs-review"]
+
+
+def test_session_cookie_flags_and_logout(workspace: Path) -> None:
+    client = _team(workspace, secure_cookies=True)
+    r = client.post(
+        "/login", data={"username": "viewer", "password": PASSWORD}, follow_redirects=False
+    )
+    cookie = r.headers["set-cookie"].lower()
+    for flag in ("httponly", "samesite=strict", "secure", "path=/"):
+        assert flag in cookie
+    client = _team(workspace)
+    csrf = _login(client, "viewer")
+    token = client.cookies.get("vigie_session")
+    assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    replay = TestClient(client.app, base_url="http://vigie.example")
+    replay.cookies.set("vigie_session", token)
+    assert replay.get("/", follow_redirects=False).status_code == 303  # session is gone
+
+
+def test_disabled_person_loses_open_sessions(workspace: Path) -> None:
+    client = _team(workspace)
+    _login(client, "analyst")
+    assert client.get("/runs").status_code == 200
+    client.app.state.vigie.directory.set_disabled("analyst", True)
+    assert client.get("/runs", follow_redirects=False).status_code == 303
+    r = client.post(
+        "/login", data={"username": "analyst", "password": PASSWORD}, follow_redirects=False
+    )
+    assert r.status_code == 401
+
+
+def test_role_change_applies_at_the_next_request(workspace: Path) -> None:
+    client = _team(workspace)
+    _login(client, "reviewer")
+    assert client.get("/audit").status_code == 200
+    client.app.state.vigie.directory.set_role("reviewer", "viewer")
+    assert client.get("/audit").status_code == 403
+
+
+def test_login_throttle_is_per_person_and_address(workspace: Path) -> None:
+    client = _team(workspace)
+    d = client.app.state.vigie.directory
+    for _ in range(6):
+        assert d.authenticate("analyst", "wrong password", "10.0.0.1") is None
+    # the right password from the guessing address must wait...
+    assert d.authenticate("analyst", PASSWORD, "10.0.0.1") is None
+    assert d.wait_s("analyst", "10.0.0.1") > 0
+    # ...but a colleague behind another address, and another person, are not locked out
+    assert d.authenticate("analyst", PASSWORD, "10.0.0.2") is not None
+    assert d.authenticate("reviewer", PASSWORD, "10.0.0.1") is not None
+
+
+def test_forwarded_for_counts_only_from_a_trusted_proxy(workspace: Path) -> None:
+    client = _team(workspace)
+    for _ in range(5):
+        client.post(
+            "/login",
+            data={"username": "admin", "password": "nope nope nope"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+        )
+    rows = client.app.state.vigie.audit_rows(action="web.login_failed")
+    assert rows and all('"address": "testclient"' in r.detail for r in rows)
+    # rotating the header does not escape the throttle of the real peer
+    assert client.app.state.vigie.directory.wait_s("admin", "testclient") > 0
+    trusted = _team(workspace.parent / "ws2", trusted_proxies=("testclient",))
+    trusted.post(
+        "/login",
+        data={"username": "admin", "password": "nope nope nope"},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    rows = trusted.app.state.vigie.audit_rows(action="web.login_failed")
+    assert '"address": "198.51.100.7"' in rows[-1].detail
+
+
+def test_open_redirect_after_login_is_refused(workspace: Path) -> None:
+    client = _team(workspace)
+    for target in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
+        r = client.post(
+            "/login",
+            data={"username": "viewer", "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
+        assert r.headers["location"] == "/", target
+
+
+def test_single_user_mode_answers_only_on_loopback(workspace: Path) -> None:
+    app = create_app(WebSettings(workspace=workspace))
+    local = TestClient(app, base_url="http://127.0.0.1:8765")
+    assert local.get("/").status_code == 200
+    assert "local · admin" in local.get("/").text
+    # DNS rebinding: a page served as attacker.example resolving to 127.0.0.1
+    rebound = TestClient(app, base_url="http://attacker.example")
+    assert rebound.get("/").status_code == 400
+    # a cross-site form post without our CSRF token is refused even for the local person
+    gid = app.state.vigie.ws.groups()[0].id
+    r = local.post(f"/groups/{gid}/triage", data={"status": "needs-review"})
+    assert r.status_code == 403
+
+
+def test_writes_are_in_the_audit_log(workspace: Path) -> None:
+    client = _team(workspace)
+    csrf = _login(client, "reviewer")
+    gid = _group(client)
+    client.post(
+        f"/groups/{gid}/triage",
+        data={"status": "dismissed", "reason": "fandom", "note": "fan club", "csrf": csrf},
+    )
+    rows = client.app.state.vigie.audit_rows(actor="reviewer")
+    actions = [r.action for r in rows]
+    assert "web.login" in actions and "web.triage" in actions
+    assert client.app.state.vigie._audit.verify().ok
+
+
+def test_body_size_limit(workspace: Path) -> None:
+    client = _team(workspace)
+    csrf = _login(client, "admin")
+    big = "x" * (2 * 1024 * 1024)
+    r = client.post("/people", data={"username": "a", "password": big, "csrf": csrf})
+    assert r.status_code == 413
+
+
+def test_path_tricks_in_names_are_refused(workspace: Path) -> None:
+    client = _team(workspace)
+    csrf = _login(client, "admin")
+    for name in ("%2e%2e%2f%2e%2e%2fworkspace.json", "..%2fcases.db", ".hidden", "a%2fb"):
+        r = client.get(f"/share/files/{name}")
+        assert r.status_code in (400, 404), name
+    for name in ("../../etc/passwd", "..", "a/b", ".hidden"):
+        r = client.post("/risk", data={"template": "election-en", "name": name, "csrf": csrf})
+        assert r.status_code in (400, 404), name
+    assert not (workspace.parent / "etc").exists()
