@@ -13,7 +13,7 @@ $(BIN)/python:
 # the tour uses every extra (share export needs stix2, pymisp); openmined.psi has no wheel on
 # some platforms, so fall back to the share extra alone (share compare then uses its keyed mode)
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[all]" || $(BIN)/python -m pip install --quiet -e ".[share]"
+	$(BIN)/python -m pip install --quiet -e ".[all]" || $(BIN)/python -m pip install --quiet -e ".[share,web,semantic]"
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python

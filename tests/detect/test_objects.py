@@ -160,15 +160,19 @@ def test_co_media_opaque_ids_compared_exactly(tmp_path):
     assert stats["perceptual_hashes"] < 200 and stats["near_duplicate_media"] < 150
 
 
-def test_co_media_without_media_column(tmp_path):
+def test_co_media_without_media_values(tmp_path):
+    """A Dataset whose sources had no media (the column all null): co-media has no input,
+    says so, and keeps nothing (a posts.parquet without the column is refused as foreign)."""
     b = MediaBuilder(seed=3)
     b.organic(n_accounts=50, n_posts=300)
     ds = b.write(tmp_path / "ds")
-    t = pq.read_table(ds / "posts.parquet").drop_columns(["media"])
+    t = pq.read_table(ds / "posts.parquet")
+    i = t.schema.get_field_index("media")
+    t = t.set_column(i, t.schema.field(i), pa.nulls(t.num_rows, t.schema.field(i).type))
     pq.write_table(t, ds / "posts.parquet")
     f = run_detection(ds, tmp_path / "f", config=only("co_media"), progress=False)
     stats = f.manifest()["signals"]["co_media"]
-    assert stats["column_present"] is False and stats["rows"] == 0 and stats["kept"] == 0
+    assert stats["rows"] == 0 and stats["kept"] == 0
 
 
 # -- co-domain --------------------------------------------------------------------------

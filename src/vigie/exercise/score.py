@@ -256,10 +256,13 @@ def load_truth(truth_path: str | Path) -> Truth:
 
 
 def _likely_authentic(groups: pa.Table) -> tuple[bool, set[str]]:
-    """Whether ``groups.parquet`` rates groups as likely authentic, and which ones."""
+    """Whether ``groups.parquet`` rates groups as likely authentic, and which ones (a column
+    of nulls, as a writer that does not rate leaves it, rates nothing)."""
     if "likely_authentic" not in groups.column_names:
         return False, set()
     flags = groups.column("likely_authentic").to_pylist()
+    if all(f is None for f in flags):
+        return False, set()
     ids = groups.column("group_id").to_pylist()
     return True, {g for g, f in zip(ids, flags, strict=True) if f is True}
 
