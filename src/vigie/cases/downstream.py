@@ -258,9 +258,9 @@ def audit_export(
     audit_db: str | None = None,
     form: str | None = None,
 ) -> tuple[str, int]:
-    """Append one row for the written files (each with its SHA-256) to the hash-chained audit log: who (``actor``), what
-    (file, groups, TLP), to whom (``collection`` = partner, or ``internal``). Returns the
-    database (password hidden) and the last row's seq."""
+    """Append one row for the written files (each with its SHA-256) to the hash-chained
+    audit log: who (``actor``), what (files, groups, TLP), to whom (``collection`` = partner,
+    or ``internal``). Returns the database (password hidden) and the row's seq."""
     from vigie.cases.store import redact_url
     from vigie.share.audit import AuditEntry, AuditLog
     from vigie.share.taxii.store import Store
