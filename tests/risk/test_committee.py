@@ -89,7 +89,7 @@ def test_roadmap_sorts_by_deadline_and_totals_euro_costs() -> None:
     assert [r.id for r in rows] == ["M3", "M2", "M1"]
     assert total == 15000 and other == 1
     page = _exec(render(_study(data), compute(_study(data))))
-    assert "15 000 € + 1 ×" in page
+    assert "15 000 €" in page and WORDS["en"]["unpriced"].format(n=1) in page
 
 
 def test_changes_since_previous_version_come_from_risk_diff(tmp_path: Path) -> None:
@@ -161,6 +161,20 @@ def test_pdf_is_rendered(pdf_file: Path) -> None:
     data = pdf_file.read_bytes()
     assert data.startswith(b"%PDF-")
     assert _page_count(data) >= 2  # the summary page, then the workshops
+
+
+def test_summary_fits_on_one_page(pdf_file: Path, tmp_path: Path) -> None:
+    from vigie.risk.pdf import html_to_pdf
+
+    study = _study(yaml.safe_load(template_text("election-fr")))
+    old = copy.deepcopy(study)
+    old.measures[0].progress = 0  # a previous version, so the changes block is there too
+    html = render(study, compute(study), previous=old)
+    assert "measures[M1].progress" in html
+    only = tmp_path / "summary.html"
+    only.write_text(html.split("</section>")[0] + "</section></main></body></html>", "utf-8")
+    data = html_to_pdf(only, tmp_path / "summary.pdf").read_bytes()
+    assert _page_count(data) == 1
 
 
 def test_pdf_first_page_is_the_summary(pdf_file: Path) -> None:

@@ -68,5 +68,8 @@ def html_to_pdf(html: str | Path, out: str | Path, timeout: float = 120.0) -> Pa
         raise VigieError(
             f"{out}: Chromium failed to print the PDF (exit {proc.returncode}): {last}"
         )
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise whoever shares the file
     os.replace(tmp, out)
     return out

@@ -118,8 +118,14 @@ WORDS: dict[str, dict[str, str]] = {
         "exec": "Synthèse pour le comité de pilotage",
         "top": "Risques principaux",
         "decisions": "Décisions demandées au comité",
-        "decide_accept": "Accepter (ou refuser) le risque résiduel {r} — niveau {lvl}",
-        "decide_open": "Statuer sur le risque résiduel {r} — niveau {lvl}, sans décision consignée",
+        "decide_accept": (
+            "Accepter (ou refuser) le risque résiduel {r} — niveau {lvl} (décision en attente)"
+        ),
+        "decide_open": (
+            "Statuer sur les risques résiduels de niveau {lvl}, sans décision consignée : {r}"
+        ),
+        "total": "Total des coûts chiffrés en euros ({n} mesures)",
+        "unpriced": "{n} coût(s) non chiffré(s) en euros",
         "decide_plan": "Valider le plan de mesures : {n} mesure(s) à engager ou en cours",
         "decide_forced": "Prendre acte de {n} valeur(s) forcée(s) par l'analyste",
         "no_decision": "Aucune décision demandée.",
@@ -231,8 +237,10 @@ WORDS: dict[str, dict[str, str]] = {
         "exec": "Executive summary for the steering committee",
         "top": "Top risks",
         "decisions": "Decisions asked of the committee",
-        "decide_accept": "Accept (or refuse) residual risk {r} — level {lvl}",
-        "decide_open": "Rule on residual risk {r} — level {lvl}, no decision recorded",
+        "decide_accept": "Accept (or refuse) residual risk {r} — level {lvl} (decision pending)",
+        "decide_open": "Rule on the residual risks of level {lvl}, no decision recorded: {r}",
+        "total": "Total of the costs given in euros ({n} measures)",
+        "unpriced": "{n} cost(s) not given in euros",
         "decide_plan": "Approve the measures plan: {n} measure(s) to start or under way",
         "decide_forced": "Take note of {n} value(s) forced by the analyst",
         "no_decision": "No decision asked.",
@@ -271,8 +279,9 @@ def technique_label(tid: str, lang: str) -> str:
 LEVEL_RANK = {"low": 0, "moderate": 1, "high": 2}
 TOP_RISKS = 5
 """Risks on the one-page summary (the full list follows in the report)."""
-ROADMAP_ROWS = 8
-CHANGE_ROWS = 8
+ROADMAP_ROWS = 6
+CHANGE_ROWS = 6
+"""Rows of the roadmap and of the changes on the summary page (it must fit on one page)."""
 _EURO = re.compile(r"^\s*(\d[\d\s\u202f.]*(?:,\d+)?)\s*(k?)€\s*$")
 
 
@@ -296,13 +305,18 @@ def decisions(study: Study, results: Results, lang: str) -> list[str]:
     """What the committee must rule on: open residual risks, the measures plan, forced values."""
     w = WORDS[lang]
     out: list[str] = []
+    undecided: dict[str, list[str]] = {}  # residual level -> risks with no decision recorded
     for rk in study.risks:
-        lvl = scales.label(scales.RISK_LEVEL, str(results.risks[rk.id].residual_level.value), lang)
+        level = str(results.risks[rk.id].residual_level.value)
         ac = rk.residual.acceptance if rk.residual else None
         if ac is None:
-            out.append(w["decide_open"].format(r=rk.id, lvl=lvl))
+            undecided.setdefault(level, []).append(rk.id)
         elif ac.decision == "pending":
+            lvl = scales.label(scales.RISK_LEVEL, level, lang)
             out.append(w["decide_accept"].format(r=rk.id, lvl=lvl))
+    for level in sorted(undecided, key=lambda lv: -LEVEL_RANK.get(lv, 0)):
+        lvl = scales.label(scales.RISK_LEVEL, level, lang)
+        out.append(w["decide_open"].format(r=", ".join(undecided[level]), lvl=lvl))
     open_measures = [
         m for m in study.measures if m.status not in ("done", "abandoned") and m.progress < 100
     ]
@@ -394,6 +408,7 @@ def render(study: Study, results: Results, previous: Study | None = None) -> str
         "road_more": max(0, len(road) - ROADMAP_ROWS),
         "road_total": road_total,
         "road_other": road_other,
+        "road_n": len(road),
         "changes": changes_since(previous, study),
         "change_rows": CHANGE_ROWS,
         "previous": previous,
