@@ -274,6 +274,10 @@ def scenario_graph(study: Study, results: Results, scenario_id: str, lang: str) 
             arrow(px, py, x, y + box_h / 2)
             box(x, y, f"{p.id} · {sid}", sh_names.get(sid, sid), "#dde8f5")
             px, py = x + box_w, y + box_h / 2
+        x_end = 20 + longest * (box_w + 50) + box_w
+        if px < x_end:  # a shorter path runs along its own row, so no arrow crosses a box
+            out.append(_el("line", x1=px, y1=py, x2=x_end, y2=py, stroke="#555"))
+            px = x_end
         for fy in fe_y.values():
             arrow(px, py, x_fe, fy + box_h / 2)
     out.append("</svg>")
@@ -348,28 +352,34 @@ def operational_graph(study: Study, results: Results, scenario_id: str, lang: st
         tx, ty, th = boxes[a.id]
         tgt = (tx, ty + th / 2)
         if len(ps) > 1:  # a junction node just left of the target
-            jx, jy = tx - 16, ty + th / 2
+            jx, jy = tx - 24, ty + th / 2
             label = word("and") if a.join == "and" else word("or")
             for p in ps:
                 edges.append(_edge(boxes[p], (jx - 12, jy), p in easiest and a.id in easiest))
             hot = a.id in easiest and any(p in easiest for p in ps)
             edges.append(
                 _el("line", x1=jx + 12, y1=jy, x2=tx, y2=jy, stroke="#c0392b" if hot else "#555",
-                    stroke_width=2.5 if hot else 1.2, marker_end="url(#oarr)")
+                    stroke_width=2.5 if hot else 1.2,
+                    marker_end="url(#oarr-hot)" if hot else "url(#oarr)")
             )  # fmt: skip
             edges.append(
                 _el("circle", cx=jx, cy=jy, r=12, fill="#fff", stroke="#333", stroke_width=1.5)
             )
             edges.append(_t(jx, jy + 3.5, label, 8 if len(label) > 2 else 9, font_weight="bold"))
         else:
-            edges.append(_edge(boxes[ps[0]], tgt, ps[0] in easiest and a.id in easiest))
+            edges.append(
+                _edge(boxes[ps[0]], tgt, ps[0] in easiest and a.id in easiest, boxes[a.id])
+            )
     w = 20 + 4 * col_w + 20
     h = int(max(col_y.values())) + 30
     out = [
         f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" class="opgraph">',
-        '<defs><marker id="oarr" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'fill="context-stroke"/></marker></defs>',
+        '<defs><marker id="oarr" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" '
+        'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker>'
+        '<marker id="oarr-hot" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" '
+        'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#c0392b"/></marker></defs>',
     ]
     for k, ph in enumerate(scales.PHASES):
         x = 20 + k * col_w
@@ -386,16 +396,23 @@ def operational_graph(study: Study, results: Results, scenario_id: str, lang: st
     return "".join(out)
 
 
-def _edge(src: tuple[float, float, float], tgt: tuple[float, float], hot: bool) -> str:
-    """A curve from the right side of ``src`` to ``tgt`` (the easiest mode's edges in red)."""
+def _edge(
+    src: tuple[float, float, float],
+    tgt: tuple[float, float],
+    hot: bool,
+    tgt_box: tuple[float, float, float] | None = None,
+) -> str:
+    """A curve from the right side of ``src`` to ``tgt`` (the easiest mode's edges in red);
+    between two actions of one phase, straight down from one box to the next."""
     x, y, hgt = src
     x1, y1 = x + 180, y + hgt / 2
     x2, y2 = tgt
-    if x2 <= x1:  # same column: leave from the bottom of the box instead
-        x1, y1 = x + 90, y + hgt
-    d = f"M{x1:.1f},{y1:.1f} C{x1 + 40:.1f},{y1:.1f} {x2 - 40:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
-    colour, width = ("#c0392b", 2.5) if hot else ("#555", 1.2)
+    if tgt_box is not None and abs(tgt_box[0] - x) < 1:  # same column
+        d = f"M{x + 90:.1f},{y + hgt:.1f} L{x + 90:.1f},{tgt_box[1]:.1f}"
+    else:
+        d = f"M{x1:.1f},{y1:.1f} C{x1 + 40:.1f},{y1:.1f} {x2 - 40:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+    colour, width, mark = ("#c0392b", 2.5, "oarr-hot") if hot else ("#555", 1.2, "oarr")
     return (
         f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" '
-        'marker-end="url(#oarr)"/>'
+        f'marker-end="url(#{mark})"/>'
     )
