@@ -59,6 +59,10 @@ def test_summary_asks_for_the_pending_acceptance_and_has_signature_lines() -> No
     assert "Directeur général" in page
     assert WORDS["fr"]["decide_accept"].split(" {r}")[0] in page
     assert page.count('class="sig"') == len(study.risks)  # one signature line per risk
+    # the risks with no decision recorded are asked in one line per residual level
+    undecided = [rk.id for rk in study.risks if not (rk.residual and rk.residual.acceptance)]
+    asked = re.findall(r"sans décision consignée : ([^<]+)</li>", page)
+    assert sorted(r for line in asked for r in line.split(", ")) == sorted(undecided)
 
 
 def test_accepted_risk_is_not_asked_again() -> None:
