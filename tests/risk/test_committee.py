@@ -61,6 +61,7 @@ def test_summary_asks_for_the_pending_acceptance_and_has_signature_lines() -> No
     assert page.count('class="sig"') == len(study.risks)  # one signature line per risk
     # the risks with no decision recorded are asked in one line per residual level
     undecided = [rk.id for rk in study.risks if not (rk.residual and rk.residual.acceptance)]
+    assert undecided
     asked = re.findall(r"sans décision consignée : ([^<]+)</li>", page)
     assert sorted(r for line in asked for r in line.split(", ")) == sorted(undecided)
 
