@@ -100,16 +100,36 @@ def diff_cmd(
 @app.command("report")
 def report(
     study: Path = STUDY_ARG,
-    html: Path = typer.Option(..., "--html", help="HTML file to write (self-contained)."),
+    html: Path | None = typer.Option(None, "--html", help="HTML file to write (self-contained)."),
+    pdf: Path | None = typer.Option(
+        None, "--pdf", help="PDF file to write (printed by headless Chromium)."
+    ),
+    previous: Path | None = typer.Option(
+        None, "--previous", help="Earlier version of the study: its changes go in the summary."
+    ),
 ) -> None:
-    """Write the steering-committee report (risk maps, ecosystem radar, scenario graphs…)."""
+    """Write the steering-committee report (one-page summary, risk maps, radars, graphs…)."""
+    import tempfile
+
+    from vigie.errors import VigieError
     from vigie.risk.compute import compute
+    from vigie.risk.pdf import html_to_pdf
     from vigie.risk.report_html import write_report
 
+    if html is None and pdf is None:
+        raise VigieError("risk report: give --html FILE, --pdf FILE or both")
     s, _ = _load(study)
+    old = _load(previous)[0] if previous is not None else None
     res = compute(s)
-    write_report(s, res, html)
-    typer.echo(f"wrote {html} ({len(res.forced)} forced value(s) flagged)")
+    flagged = f"{len(res.forced)} forced value(s) flagged"
+    if html is not None:
+        write_report(s, res, html, old)
+        typer.echo(f"wrote {html} ({flagged})")
+    if pdf is not None:
+        with tempfile.TemporaryDirectory(prefix="vigie-report-") as tmp:
+            page = html if html is not None else write_report(s, res, Path(tmp) / "r.html", old)
+            html_to_pdf(page, pdf)
+        typer.echo(f"wrote {pdf} ({flagged})")
 
 
 @app.command("export")

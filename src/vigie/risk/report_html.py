@@ -8,6 +8,7 @@ flagged (⚑) wherever they appear and listed with their justification.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from vigie import disarm
 from vigie.atomic import atomic_file
 from vigie.risk import scales, svg
 from vigie.risk.compute import Results
+from vigie.risk.diff import diff
 from vigie.risk.model import Study
 
 TLP_COLOUR = {
@@ -113,6 +115,39 @@ WORDS: dict[str, dict[str, str]] = {
         "flag": "⚑ valeur forcée par l'analyste (voir « Valeurs forcées »)",
         "attribution": "Techniques",
         "modes": "modes",
+        "exec": "Synthèse pour le comité de pilotage",
+        "top": "Risques principaux",
+        "decisions": "Décisions demandées au comité",
+        "decide_accept": (
+            "Accepter (ou refuser) le risque résiduel {r} — niveau {lvl} (décision en attente)"
+        ),
+        "decide_open": (
+            "Statuer sur les risques résiduels de niveau {lvl}, sans décision consignée : {r}"
+        ),
+        "total": "Total des coûts chiffrés en euros ({n} mesures)",
+        "unpriced": "{n} coût(s) non chiffré(s) en euros",
+        "decide_plan": "Valider le plan de mesures : {n} mesure(s) à engager ou en cours",
+        "decide_forced": "Prendre acte de {n} valeur(s) forcée(s) par l'analyste",
+        "no_decision": "Aucune décision demandée.",
+        "signoff": "Acceptation des risques résiduels",
+        "decision": "Décision",
+        "by": "Par",
+        "signature": "Signature",
+        "roadmap": "Feuille de route des mesures",
+        "changes": "Évolutions depuis la version précédente",
+        "changes_n": "{n} évolution(s) depuis la version {v}",
+        "more": "… et {n} autre(s)",
+        "no_change": "Aucune évolution.",
+        "added": "ajouté",
+        "removed": "retiré",
+        "direct": "direct",
+        "junction_and": "ET",
+        "junction_or": "OU",
+        "op_graph": "Graphe d'attaque",
+        "legend_easiest": "chemin le plus facile",
+        "method_express": "express",
+        "method_standard": "standard",
+        "method_advanced": "avancée",
     },
     "en": {
         "version": "Version",
@@ -199,6 +234,35 @@ WORDS: dict[str, dict[str, str]] = {
         "flag": "⚑ value forced by the analyst (see “Forced values”)",
         "attribution": "Techniques",
         "modes": "modes",
+        "exec": "Executive summary for the steering committee",
+        "top": "Top risks",
+        "decisions": "Decisions asked of the committee",
+        "decide_accept": "Accept (or refuse) residual risk {r} — level {lvl} (decision pending)",
+        "decide_open": "Rule on the residual risks of level {lvl}, no decision recorded: {r}",
+        "total": "Total of the costs given in euros ({n} measures)",
+        "unpriced": "{n} cost(s) not given in euros",
+        "decide_plan": "Approve the measures plan: {n} measure(s) to start or under way",
+        "decide_forced": "Take note of {n} value(s) forced by the analyst",
+        "no_decision": "No decision asked.",
+        "signoff": "Residual-risk acceptance",
+        "decision": "Decision",
+        "by": "By",
+        "signature": "Signature",
+        "roadmap": "Measures roadmap",
+        "changes": "Changes since the previous version",
+        "changes_n": "{n} change(s) since version {v}",
+        "more": "… and {n} more",
+        "no_change": "No change.",
+        "added": "added",
+        "removed": "removed",
+        "direct": "direct",
+        "junction_and": "AND",
+        "junction_or": "OR",
+        "op_graph": "Attack graph",
+        "legend_easiest": "easiest path",
+        "method_express": "express",
+        "method_standard": "standard",
+        "method_advanced": "advanced",
     },
 }
 
@@ -212,6 +276,88 @@ def technique_label(tid: str, lang: str) -> str:
     return f"{tid} (ATT&CK{' for ICS' if tid.startswith('T08') else ''})"
 
 
+LEVEL_RANK = {"low": 0, "moderate": 1, "high": 2}
+TOP_RISKS = 5
+"""Risks on the one-page summary (the full list follows in the report)."""
+ROADMAP_ROWS = 6
+CHANGE_ROWS = 6
+"""Rows of the roadmap and of the changes on the summary page (it must fit on one page)."""
+_EURO = re.compile(r"^\s*(\d[\d\s\u202f.]*(?:,\d+)?)\s*(k?)€\s*$")
+
+
+def top_risks(study: Study, results: Results, n: int = TOP_RISKS) -> list[str]:
+    """Risk ids, highest level first, then severity, then likelihood (the committee's order)."""
+    sev = {c: i for i, c in enumerate(results.severities)}
+    lik = {c: i for i, c in enumerate(("V0", *results.likelihoods))}
+
+    def key(rid: str) -> tuple[int, int, int]:
+        r = results.risks[rid]
+        return (
+            -LEVEL_RANK.get(str(r.level.value), 0),
+            -sev.get(r.severity, 0),
+            -lik.get(r.likelihood, 0),
+        )
+
+    return sorted((rk.id for rk in study.risks), key=key)[:n]
+
+
+def decisions(study: Study, results: Results, lang: str) -> list[str]:
+    """What the committee must rule on: open residual risks, the measures plan, forced values."""
+    w = WORDS[lang]
+    out: list[str] = []
+    undecided: dict[str, list[str]] = {}  # residual level -> risks with no decision recorded
+    for rk in study.risks:
+        level = str(results.risks[rk.id].residual_level.value)
+        ac = rk.residual.acceptance if rk.residual else None
+        if ac is None:
+            undecided.setdefault(level, []).append(rk.id)
+        elif ac.decision == "pending":
+            lvl = scales.label(scales.RISK_LEVEL, level, lang)
+            out.append(w["decide_accept"].format(r=rk.id, lvl=lvl))
+    for level in sorted(undecided, key=lambda lv: -LEVEL_RANK.get(lv, 0)):
+        lvl = scales.label(scales.RISK_LEVEL, level, lang)
+        out.append(w["decide_open"].format(r=", ".join(undecided[level]), lvl=lvl))
+    open_measures = [
+        m for m in study.measures if m.status not in ("done", "abandoned") and m.progress < 100
+    ]
+    if open_measures:
+        out.append(w["decide_plan"].format(n=len(open_measures)))
+    if results.forced:
+        out.append(w["decide_forced"].format(n=len(results.forced)))
+    return out
+
+
+def _euros(cost: str | None) -> float | None:
+    """A cost written as an amount in euros (``3 000 €``, ``12 k€``), else None."""
+    m = _EURO.match(cost or "")
+    if not m:
+        return None
+    num = re.sub(r"[\s\u202f.]", "", m.group(1)).replace(",", ".")
+    return float(num) * (1000 if m.group(2) else 1)
+
+
+def roadmap(study: Study) -> tuple[list[Any], float, int]:
+    """Measures with a cost or a deadline, soonest first (dated ones, then those in months);
+    with the total of the costs given in euros and the number of costs that are not."""
+    rows = [m for m in study.measures if m.cost or m.deadline or m.deadline_months]
+    rows.sort(
+        key=lambda m: (
+            0 if m.deadline else 1 if m.deadline_months else 2,
+            m.deadline.isoformat() if m.deadline else f"{m.deadline_months or 0:06d}",
+        )
+    )
+    amounts = [_euros(m.cost) for m in rows if m.cost]
+    total = sum(a for a in amounts if a is not None)
+    return rows, total, sum(1 for a in amounts if a is None)
+
+
+def changes_since(previous: Study | None, study: Study) -> list[str] | None:
+    """``vigie risk diff`` lines from the previous version to this one (None: no previous)."""
+    if previous is None:
+        return None
+    return [c.line() for c in diff(previous, study)]
+
+
 def _env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("vigie.risk", "templates"),
@@ -222,9 +368,11 @@ def _env() -> jinja2.Environment:
     )
 
 
-def render(study: Study, results: Results) -> str:
-    """The report's HTML text."""
+def render(study: Study, results: Results, previous: Study | None = None) -> str:
+    """The report's HTML text; ``previous`` (an earlier version of the study) adds the changes
+    since that version to the committee summary."""
     lang = study.study.lang
+    road, road_total, road_other = roadmap(study)
     measure_risks: dict[str, list[str]] = {}
     for rk in study.risks:
         for m in rk.measures:
@@ -246,18 +394,35 @@ def render(study: Study, results: Results) -> str:
             ss.id: svg.scenario_graph(study, results, ss.id, lang)
             for ss in study.strategic_scenarios
         },
+        "opgraphs": {
+            o.id: svg.operational_graph(study, results, o.id, lang)
+            for o in study.operational_scenarios
+        },
         "level_colour": svg.LEVEL_COLOUR,
         "fe_names": {f.id: f.name for f in study.feared_events},
         "attribution": disarm.ATTRIBUTION,
         "measure_risks": measure_risks,
+        "top": top_risks(study, results),
+        "decisions": decisions(study, results, lang),
+        "road": road[:ROADMAP_ROWS],
+        "road_more": max(0, len(road) - ROADMAP_ROWS),
+        "road_total": road_total,
+        "road_other": road_other,
+        "road_n": len(road),
+        "changes": changes_since(previous, study),
+        "change_rows": CHANGE_ROWS,
+        "previous": previous,
+        "os_names": {o.id: o.name for o in study.operational_scenarios},
     }
     return _env().get_template("report.html.j2").render(**context)
 
 
-def write_report(study: Study, results: Results, out: str | Path) -> Path:
+def write_report(
+    study: Study, results: Results, out: str | Path, previous: Study | None = None
+) -> Path:
     """Render and write the report atomically."""
     out = Path(out)
-    html = render(study, results)
+    html = render(study, results, previous)
     with atomic_file(out) as fh:
         fh.write(html)
     return out
