@@ -20,11 +20,16 @@ if TYPE_CHECKING:
 
 def plan_run(out: Path | None, workspace: str | None) -> tuple[Path, Workspace | None]:
     """The Findings folder to write and the workspace to register it in (None: plain run)."""
+    if workspace is None and out is not None:
+        # the classic `vigie detect DATASET --out F`; registered only when F is a workspace's
+        # runs/ sub-folder (writing a run there means it belongs to the workspace). Looked up
+        # on disk first: the case store (SQLAlchemy, Alembic) is loaded only when it is there.
+        runs = out.resolve().parent
+        if runs.name != "runs" or not (runs.parent / "workspace.json").exists():
+            return out, None
     from vigie.cases.workspace import Workspace
 
     if workspace is None and out is not None:
-        # the classic `vigie detect DATASET --out F`; registered only when F is a workspace's
-        # runs/ sub-folder (writing a run there means it belongs to the workspace)
         found = Workspace.find(None, start=out.resolve().parent)
         if found is not None and found.root is not None:
             if out.resolve().parent == (found.root / "runs").resolve():
