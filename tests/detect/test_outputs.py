@@ -93,5 +93,11 @@ def test_empty_dataset_gives_valid_empty_findings(tmp_path):
 
     ds = Builder(seed=1).write(tmp_path / "ds")
     f = run_detection(ds, tmp_path / "f", progress=False)
-    assert f.manifest()["counts"] == {"groups": 0, "members": 0, "edges": 0, "evidence": 0}
+    assert f.manifest()["counts"] == {
+        "groups": 0,
+        "members": 0,
+        "edges": 0,
+        "evidence": 0,
+        "pairs": 0,
+    }
     assert nx.read_gexf(f.path / "graph.gexf").number_of_nodes() == 0
