@@ -19,18 +19,20 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    pairs actually close in time, never with n² per object. Objects acted on more than
    ``max_object_actions`` times (viral) draw no pairs; they are counted in the manifest and
    still feed the null model.
-3. **Co-actions** of a pair are its action pairs within the window (what the null model
-   below counts). The merged graph counts them once per post across signals
-   (``evidence.pair_coactions``): one post's URL, image and hashtag are one act there.
+3. **Co-actions counted once per post.** A pair's observed count at the fast scale is the
+   smaller of the numbers of distinct posts of each account that took part in a
+   co-action: one post of ``a`` meeting one post of ``b`` on three hashtags is one
+   co-action, not three; ``a`` posting twice within one of ``b``'s bursts is one; 207
+   distinct posts of ``a`` each met by one of ``b``'s are 207. The merged graph counts
+   them the same way across signals (``evidence.pair_coactions``): one post's URL, image
+   and hashtag are one act.
 4. **Several time scales.** Besides the detector's own (fast) window, ``scales_s`` lists
    slower windows (an hour, a week by default) run on *rare* objects only (at most
    ``slow_max_object_actions`` actions): sleepers touching the same rare links days apart,
    retweet rings that follow with minutes-to-hours delays. At a slow scale the null model
    is computed on the same rare objects, so it is calibrated on what it looks at. Over
-   days, one account touches one object many times: the co-actions of a pair on one object
-   are a clump, so at slow scales a pair's observed count is its number of distinct
-   objects, tested (Poisson clumping heuristic) against ``E_ab / c``, ``c`` the pair's mean
-   clump size (action pairs per object). At the fast scale ``c = 1``.
+   days one account touches one object many times, so at slow scales a pair's observed
+   count is its number of distinct objects.
 5. **Chance control** (null model). For each object ``o`` with ``n_o`` actions of which
    ``W_o`` pairs fall within the window, a random action on ``o`` has ``r_o = 2 W_o / n_o``
    neighbours in time. Under a configuration null where, within each time stratum ``s``
@@ -43,9 +45,13 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    campaigns (benchmarks/calibration.py measures both); viral objects (large
    ``r_o``) raise the expectation of every account that shares them, so heavy sharers of
    viral news do not look coordinated, while a pair co-acting on many *rare* objects does.
-   ``p = P(Poisson(E_ab) >= observed)``; the family of tests is **every pair that co-acted
-   at least once** at that scale (Bonferroni by default, or Benjamini-Hochberg): a pair
-   below ``min_observed`` is never kept but still counts in the correction. Each (signal,
+   ``E_ab`` counts action pairs; the observed count counts clumps of them (a post pair,
+   or an object at slow scales). Following the Poisson clumping heuristic, clumps are
+   tested against ``E_ab / c``, ``c`` the pair's mean clump size (its action pairs per
+   clump): ``p = P(Poisson(E_ab / c) >= observed)``. The family of tests is **every pair
+   that co-acted at least once** at that scale (Bonferroni by default, or
+   Benjamini-Hochberg): a pair below ``min_observed`` is never kept but still counts in
+   the correction. Each (signal,
    scale) is one family at ``alpha``, so a run's chance of any false pair is at most
    ``alpha`` times its number of families (the manifest's ``families``; measured by
    ``benchmarks/calibration.py``). A pair is kept at the scale where it is most
@@ -162,6 +168,9 @@ def _scale_pairs(
         SELECT x.aid, x.oid, floor(x.t / {window})::BIGINT AS bkt, x.t, x.pid, o.rarity_fx
         FROM {act} x JOIN {ostat} o USING (oid) WHERE o.n <= {cap} AND o.n > 1"""
     )
+    # a clump: at the fast scale one post pair (matched on several objects), at slow
+    # scales one object (touched many times over the days)
+    clumps = "least(count(DISTINCT pu), count(DISTINCT pv))" if i == 0 else "count(DISTINCT oid)"
     con.execute(
         f"""CREATE OR REPLACE TABLE {pairs} AS
         WITH c AS (
@@ -175,7 +184,7 @@ def _scale_pairs(
                    CASE WHEN x.aid < y.aid THEN y.pid ELSE x.pid END, x.t, y.t
             FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND y.bkt = x.bkt + 1
             WHERE x.aid <> y.aid AND y.t - x.t <= {window})
-        SELECT u, v, {"count(*)" if i == 0 else "count(DISTINCT oid)"} AS observed,
+        SELECT u, v, {clumps} AS observed,
                count(DISTINCT oid) AS n_objects, count(*) AS rows_,
                sum(rarity_fx) AS rarity_fx, min(t0) AS first_t, max(t1) AS last_t
         FROM c GROUP BY u, v"""
