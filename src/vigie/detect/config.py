@@ -126,6 +126,10 @@ def _check_value(section: str, key: str, value: Any, default: Any, source: str) 
         if isinstance(default, int) and not isinstance(value, int):
             raise VigieError(f"{source}: key '{name}' must be a whole number, not {value!r}")
         return type(default)(value) if not isinstance(default, int) else value
+    if isinstance(default, list) and not key.endswith("_s"):
+        if not isinstance(value, list):
+            raise VigieError(f"{source}: key '{name}' must be a list, not {value!r}")
+        return value
     if isinstance(default, list):
         ok = isinstance(value, list) and all(
             isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in value
