@@ -199,20 +199,24 @@ def _expected(
 ) -> pa.Table:
     """Tested pairs (at least ``min_obs`` co-actions) with their (stratified) expectation."""
     act, ostat = f"act_{kind}", f"ostat_{kind}_{i}"
+    # one key per (account, stratum): joining on it alone keeps the planner from pairing
+    # every account with every other one of the same stratum
     stratum = max(stratum_s, window) if stratum_s > 0 else 1e15
     return fetch(
         engine.con,
         f"""WITH x AS (
             SELECT aid, floor(t / {stratum})::BIGINT AS st, o.r_fx
             FROM {act} JOIN {ostat} o USING (oid)),
-        d AS (SELECT aid, st, count(*)::DOUBLE AS d, sum(r_fx) / 1e6 AS r
+        d AS (SELECT aid, st, aid::BIGINT * 4294967296 + st AS dk, count(*)::DOUBLE AS d,
+                     sum(r_fx) / 1e6 AS r
               FROM x GROUP BY aid, st),
         m AS (SELECT st, count(*)::DOUBLE AS m FROM x GROUP BY st),
         t AS (SELECT u, v, observed, n_objects, rarity_fx, rows_, first_t, last_t
               FROM {pairs} WHERE observed >= {min_obs}),
         e AS (
             SELECT t.u, t.v, sum((du.r * dv.d + dv.r * du.d) / (2.0 * m.m)) AS expected
-            FROM t JOIN d du ON du.aid = t.u JOIN d dv ON dv.aid = t.v AND dv.st = du.st
+            FROM t JOIN d du ON du.aid = t.u
+            JOIN d dv ON dv.dk = t.v::BIGINT * 4294967296 + du.st
             JOIN m ON m.st = du.st GROUP BY t.u, t.v)
         SELECT t.u, t.v, t.observed, t.n_objects,
                t.observed * (t.rarity_fx / 1e9) / t.rows_ AS weight,

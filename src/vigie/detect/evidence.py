@@ -171,7 +171,7 @@ def _scale_caps(signal: Signal) -> dict[float, int]:
     }
 
 
-def pair_coactions(engine: Engine, signals: list[Signal]) -> pa.Table:
+def pair_coactions(engine: Engine, signals: list[Signal], only: pa.Table | None = None) -> pa.Table:
     """Per kept pair, its co-actions merged across kinds, counted once per post.
 
     Why: one post carries a URL, an image and a hashtag; when two accounts' posts meet on
@@ -182,7 +182,11 @@ def pair_coactions(engine: Engine, signals: list[Signal]) -> pa.Table:
 
     Returns (u, v, n_coactions, sum_observed, first_t, last_t, post_ids, objects),
     ``post_ids`` the earliest posts of both accounts, ``objects`` the most co-acted objects.
+    ``only`` (u, v): restrict to these pairs (the work grows with the pairs gathered).
     """
+    if only is not None:
+        con_only = engine.con
+        con_only.register("pc_only", only.select(["u", "v"]))
     con = engine.con
     parts, names = [], []
     for s in signals:
@@ -202,6 +206,10 @@ def pair_coactions(engine: Engine, signals: list[Signal]) -> pa.Table:
             }
         )
         name = f"pc_kept_{s.kind}"
+        if only is not None:
+            con.register("pc_kept_all", kept)
+            kept = fetch(con, "SELECT k.* FROM pc_kept_all k SEMI JOIN pc_only USING (u, v)")
+            con.unregister("pc_kept_all")
         con.register(name, kept)
         names.append(name)
         ostat = f"ostat_{s.kind}"
@@ -228,7 +236,11 @@ def pair_coactions(engine: Engine, signals: list[Signal]) -> pa.Table:
             "objects": pa.array([], pa.list_(pa.string())),
         }
     )
+    if only is not None:
+        con.unregister("pc_only")
     if not parts:
+        for n in names:
+            con.unregister(n)
         return empty
     objs = " UNION ALL ".join(
         f"SELECT '{s.kind}' AS kind, oid, obj FROM {s.obj_table}"

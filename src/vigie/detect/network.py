@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal
@@ -271,3 +272,25 @@ def discount_shared_posts(edges: pa.Table, merged: pa.Table) -> pa.Table:
     w = np.where(hit, w * factor[pos_c], w)
     i = edges.column_names.index("weight")
     return edges.set_column(i, "weight", pa.array(np.round(w, 9), pa.float64()))
+
+
+def multi_signal_pairs(edges: pa.Table) -> pa.Table:
+    """(u, v) of the pairs kept by two or more co-action signals."""
+    co = edges.filter(pa.compute.not_equal(edges.column("kind"), "creation_burst"))
+    t = co.group_by(["u", "v"]).aggregate([("kind", "count_distinct")])
+    t = t.filter(pa.compute.greater_equal(t.column("kind_count_distinct"), 2))
+    return t.select(["u", "v"]).cast(pa.schema([("u", pa.int32()), ("v", pa.int32())]))
+
+
+def outside_pairs(edges: pa.Table, groups: list[Group]) -> pa.Table:
+    """(u, v) of the kept pairs whose two accounts are not in one same group."""
+    u = edges.column("u").to_numpy().astype(np.int64)
+    v = edges.column("v").to_numpy().astype(np.int64)
+    top = int(max(u.max(initial=-1), v.max(initial=-1))) + 1
+    index = np.full(max(top, 1), -1, dtype=np.int64)
+    for i, gr in enumerate(groups):
+        index[gr.members[gr.members < top]] = i
+    same = (index[u] == index[v]) & (index[u] >= 0) if u.size else np.zeros(0, bool)
+    keep = ~same & (np.asarray(edges.column("kind").to_pylist(), dtype=object) != "creation_burst")
+    t = pa.table({"u": pa.array(u[keep], pa.int32()), "v": pa.array(v[keep], pa.int32())})
+    return t.group_by(["u", "v"]).aggregate([])

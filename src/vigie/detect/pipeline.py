@@ -37,6 +37,8 @@ from vigie.detect.network import (
     group_of_edges,
     kept_pairs,
     member_table,
+    multi_signal_pairs,
+    outside_pairs,
 )
 from vigie.detect.outputs import account_info, csv_bytes, gexf, pairs_table
 from vigie.schema import TS, Dataset, Findings, write_findings
@@ -198,14 +200,17 @@ def run_detection(
                     creation.detect(engine, cfg["creation_burst"], general, kept_pairs(signals))
                 )
             step("grouping accounts (Leiden)")
-            merged = pair_coactions(engine, signals)
-            edges = discount_shared_posts(all_edges(signals), merged)
+            edges = all_edges(signals)
+            # pairs kept by two or more signals: their co-actions merged once per post
+            merged = pair_coactions(engine, signals, multi_signal_pairs(edges))
+            edges = discount_shared_posts(edges, merged)
             graph_stats: dict[str, Any] = {}
             groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
             step("gathering evidence")
             members = member_table(groups)
             ev = collect(engine, signals, members, {g.gid: g.signals for g in groups}, graph_cfg)
-            ev["merged"] = merged
+            # ties outside groups: their evidence posts (gathered for those pairs only)
+            ev["merged"] = pair_coactions(engine, signals, outside_pairs(edges, groups))
             ev["group_objects"] = group_objects(engine, signals, members)
             step("writing findings")
             findings = _write(
