@@ -426,8 +426,9 @@ def write_findings(
         "members": _rows_to_table(members, MEMBERS_SCHEMA),
         "edges": _rows_to_table(edges, EDGES_SCHEMA),
         "evidence": _rows_to_table(evidence, EVIDENCE_SCHEMA),
-        "pairs": _rows_to_table([] if pairs is None else pairs, PAIRS_SCHEMA),
     }
+    if pairs is not None:  # written by vigie detect; other writers keep their four tables
+        tables["pairs"] = _rows_to_table(pairs, PAIRS_SCHEMA)
     m = base_manifest(Findings.KIND)
     m.update(manifest or {})
     m["counts"] = {name: t.num_rows for name, t in tables.items()}
