@@ -110,6 +110,9 @@ MEMBERS_SCHEMA = pa.schema(
         pa.field("platform", pa.string()),
         pa.field("strength", pa.float64()),  # weighted degree inside the group
         pa.field("n_posts", pa.int64()),
+        pa.field("handle", pa.string()),  # from accounts.parquet when the Dataset has it
+        pa.field("account_created_at", TS),
+        pa.field("followers", pa.int64()),
     ]
 )
 EDGES_SCHEMA = pa.schema(
@@ -136,11 +139,38 @@ EVIDENCE_SCHEMA = pa.schema(
     ]
 )
 
+PAIRS_SCHEMA = pa.schema(
+    [
+        pa.field("rank", pa.int64(), nullable=False),  # 1 = strongest (smallest p-value)
+        pa.field("account_id_a", pa.string(), nullable=False),
+        pa.field("account_id_b", pa.string(), nullable=False),
+        pa.field("kinds", STR_LIST),  # every signal that kept the pair
+        pa.field("kind", pa.string()),  # the signal whose test is reported below
+        pa.field("window_s", pa.float64()),  # the time scale that test was run at
+        pa.field("observed", pa.int64()),  # co-actions seen (that signal)
+        pa.field("expected", pa.float64()),  # co-actions expected by chance (that signal)
+        pa.field("p_value", pa.float64()),  # uncorrected; it passed the family's correction
+        pa.field("n_coactions", pa.int64()),  # co-actions over all signals, once per post
+        pa.field("weight", pa.float64()),
+        pa.field("first_seen", TS),
+        pa.field("last_seen", TS),
+        pa.field("post_ids", STR_LIST),  # evidence: the earliest posts of both accounts
+        pa.field("objects", STR_LIST),  # the objects they co-acted on most
+        pa.field("group_id_a", pa.string()),  # null when the account is in no group
+        pa.field("group_id_b", pa.string()),
+        pa.field("handle_a", pa.string()),
+        pa.field("handle_b", pa.string()),
+    ]
+)
+"""Every tie that passed chance control but lies inside no single group (``pairs.parquet``):
+evidence is never hidden because a tie did not make a group."""
+
 FINDINGS_TABLES = {
     "groups": GROUPS_SCHEMA,
     "members": MEMBERS_SCHEMA,
     "edges": EDGES_SCHEMA,
     "evidence": EVIDENCE_SCHEMA,
+    "pairs": PAIRS_SCHEMA,
 }
 
 
@@ -351,6 +381,10 @@ class Findings:
     def evidence(self) -> pa.Table:
         return self.table("evidence")
 
+    def pairs(self) -> pa.Table:
+        """Ties kept by chance control outside any single group (empty for older runs)."""
+        return self.table("pairs")
+
 
 def base_manifest(kind: str, **extra: Any) -> dict[str, Any]:
     """The fields every manifest starts with (no wall-clock time: outputs stay reproducible;
@@ -421,6 +455,7 @@ def write_findings(
     summary: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
     extra_files: dict[str, bytes | str] | None = None,
+    pairs: pa.Table | list[dict[str, Any]] | None = None,
 ) -> Findings:
     """Write a complete Findings folder atomically and return its handle.
 
@@ -436,6 +471,8 @@ def write_findings(
         "edges": _rows_to_table(edges, EDGES_SCHEMA),
         "evidence": _rows_to_table(evidence, EVIDENCE_SCHEMA),
     }
+    if pairs is not None:  # written by vigie detect; other writers keep their four tables
+        tables["pairs"] = _rows_to_table(pairs, PAIRS_SCHEMA)
     m = base_manifest(Findings.KIND)
     m.update(manifest or {})
     m["counts"] = {name: t.num_rows for name, t in tables.items()}

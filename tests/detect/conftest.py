@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vigie.detect.pipeline import run_detection
@@ -55,6 +56,12 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Mixed:
         "tags": set(hashtag_flood(b)),
         "paste": set(copypasta_campaign(b)),
     }
+    # a long tail of everyday hashtags, as in any real collection: without it the flood
+    # would be a third of all hashtag use, and chance control (which expects hyperactive
+    # accounts to meet) would rightly see little beyond chance in six two-tag bursts
+    for t in np.sort(b.rng.uniform(0, 3 * DAY, 3000)):
+        who = str(org[int(b.rng.integers(len(org)))])
+        b.post(who, t, text=b.random_text(), hashtags=[f"t{int(b.rng.zipf(1.3)) % 3000}"])
     root = tmp_path_factory.mktemp("mixed")
     ds = b.write(root / "dataset")
     findings = run_detection(ds, root / "findings", progress=False)

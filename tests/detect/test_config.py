@@ -90,3 +90,14 @@ def test_documented_example_is_valid(tmp_path):
     toml.write_text(textwrap.dedent(block))
     cfg = load_config(toml)
     assert cfg["co_link"]["window_s"] == 30.0 and cfg["graph"]["min_members"] == 5
+
+
+def test_time_scales_are_checked():
+    from vigie.detect.config import merge_config
+    from vigie.errors import VigieError
+
+    assert merge_config({"co_link": {"scales_s": [7200]}})["co_link"]["scales_s"] == [7200.0]
+    assert merge_config({"co_link": {"scales_s": []}})["co_link"]["scales_s"] == []
+    for bad in ("week", [0], ["1d"], [True]):
+        with pytest.raises(VigieError, match="co_link.scales_s"):
+            merge_config({"co_link": {"scales_s": bad}})

@@ -93,5 +93,28 @@ def test_empty_dataset_gives_valid_empty_findings(tmp_path):
 
     ds = Builder(seed=1).write(tmp_path / "ds")
     f = run_detection(ds, tmp_path / "f", progress=False)
-    assert f.manifest()["counts"] == {"groups": 0, "members": 0, "edges": 0, "evidence": 0}
+    assert f.manifest()["counts"] == {
+        "groups": 0,
+        "members": 0,
+        "edges": 0,
+        "evidence": 0,
+        "pairs": 0,
+    }
     assert nx.read_gexf(f.path / "graph.gexf").number_of_nodes() == 0
+
+
+def test_group_objects_carry_true_reach_and_members_their_handles(mixed):
+    """group_objects.csv lists every object two or more members shared, with its reach in
+    the whole Dataset (never below the group's own figures); members carry handles."""
+    import csv
+
+    rows = list(csv.DictReader((mixed.findings.path / "group_objects.csv").open()))
+    assert rows
+    groups = set(mixed.findings.groups().column("group_id").to_pylist())
+    for r in rows:
+        assert r["group_id"] in groups
+        assert int(r["n_members"]) >= 2
+        assert int(r["reach_accounts"]) >= int(r["n_members"])
+        assert int(r["reach_posts"]) >= int(r["group_posts"])
+    members = mixed.findings.members().to_pylist()
+    assert members and all(m["handle"] for m in members)

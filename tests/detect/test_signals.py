@@ -112,8 +112,10 @@ def test_popular_author_and_fans_is_not_a_group(tmp_path):
     org = b.organic(n_accounts=400, n_posts=6000)
     fans = [str(a) for a in org[:60]]
     posts = [b.post("star", 0.2 * DAY + k * 1500, text=b.random_text()) for k in range(120)]
-    for fan in fans:  # six posts each, few in common with any other fan
-        for k in b.rng.choice(120, 6, replace=False):
+    # twelve posts each (enough to beat chance with the star once the correction counts
+    # every co-occurring pair), few in common with any other fan
+    for fan in fans:
+        for k in b.rng.choice(120, 12, replace=False):
             b.post(fan, 0.2 * DAY + k * 1500 + b.rng.uniform(2, 50), repost_of=posts[k])
     ds = b.write(tmp_path / "ds")
     star = run_detection(ds, tmp_path / "f1", config={"graph": {"min_core": 1}}, progress=False)

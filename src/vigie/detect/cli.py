@@ -96,6 +96,8 @@ def print_summary(manifest: dict, seconds: float, out: Path) -> None:
         console.print(gt)
     counts = manifest.get("counts", {})
     skipped = manifest.get("skipped", {})
+    for line in (manifest.get("diagnosis") or {}).get("lines", []):
+        console.print(f"[dim]•[/] {line}")
     console.print(
         f"[bold green]{counts.get('groups', 0)} groups[/], {counts.get('members', 0)} members, "
         f"{counts.get('edges', 0)} edges in {seconds:.1f} s → {out}/"

@@ -5,30 +5,60 @@ Why one engine: those detectors differ only in what the "object" is (a canonical
 reposted post, a hashtag, a cluster of near-duplicate texts, a time bin). Each detector
 writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest in SQL:
 
-1. **De-duplicate** to one action per (account, object, time bucket of one window): the
-   same post listed once per URL, or an account re-sharing a link in a burst, must not
-   count twice (the real German-election data inflates pairs ~1.7x without it).
+1. **Episodes, not rows.** An account's actions on one object are cut into episodes by
+   time gap: an action less than one window after the account's previous action on the
+   same object continues the episode (a burst of re-shares, the same post listed once per
+   URL) and is dropped; only the first action of each episode counts, and an episode
+   longer than one window counts once per window from its own start (a flood sustained
+   for an hour is sixty one-minute acts, not one, and not one per row). Unlike fixed
+   clock buckets, the cut never splits a two-second burst at a bucket edge (the real
+   German election data inflates pairs ~1.7x without any de-duplication).
 2. **Sorted window join**: time is cut into buckets one window wide, so two actions within
-   the window lie in the same or adjacent buckets. The join is an equi-join on
-   (object, bucket) plus (object, bucket + 1), then a filter on the exact gap: the work
-   grows with the pairs that are actually close in time, never with n² per object.
-   Objects acted on more than ``max_object_actions`` times (viral) draw no pairs; they
-   are counted in the manifest and still feed the null model.
-3. **Chance control** (null model). For each object ``o`` with ``n_o`` actions of which
+   the window lie in the same or adjacent buckets; the join is an equi-join on (object,
+   bucket) and (object, bucket + 1), then a filter on the exact gap. The work grows with the
+   pairs actually close in time, never with n² per object. Objects acted on more than
+   ``max_object_actions`` times (viral) draw no pairs; they are counted in the manifest and
+   still feed the null model.
+3. **Co-actions counted once per post.** A pair's observed count at the fast scale is the
+   smaller of the numbers of distinct posts of each account that took part in a
+   co-action: one post of ``a`` meeting one post of ``b`` on three hashtags is one
+   co-action, not three; ``a`` posting twice within one of ``b``'s bursts is one; 207
+   distinct posts of ``a`` each met by one of ``b``'s are 207. The merged graph counts
+   them the same way across signals (``evidence.pair_coactions``): one post's URL, image
+   and hashtag are one act.
+4. **Several time scales.** Besides the detector's own (fast) window, ``scales_s`` lists
+   slower windows (an hour, a week by default) run on *rare* objects only (at most
+   ``slow_max_object_actions`` actions): sleepers touching the same rare links days apart,
+   retweet rings that follow with minutes-to-hours delays. At a slow scale the null model
+   is computed on the same rare objects, so it is calibrated on what it looks at. Over
+   days one account touches one object many times, so at slow scales a pair's observed
+   count is its number of distinct objects.
+5. **Chance control** (null model). For each object ``o`` with ``n_o`` actions of which
    ``W_o`` pairs fall within the window, a random action on ``o`` has ``r_o = 2 W_o / n_o``
-   neighbours in time. Under a configuration null where every action's account is drawn
-   in proportion to account activity (``d_b / M``), the number of within-window co-actions
-   expected between ``a`` and ``b`` is ``E_ab = (R_a d_b + R_b d_a) / 2M`` with
-   ``R_a = sum of r_o over a's actions``. Viral objects (large ``r_o``) raise the
-   expectation of every account that shares them, so heavy sharers of viral news do not
-   look coordinated, while a pair co-acting on many *rare* objects within seconds does.
-   ``p = P(Poisson(E_ab) >= observed)`` is computed for the pairs with at least
-   ``min_observed`` co-actions and corrected (Bonferroni by default, or Benjamini-Hochberg)
-   for the number of pairs tested. ``observed``, ``expected`` and ``p_value`` are kept on
-   every edge, so a reader sees how far beyond chance each tie is.
-4. **Weight** of a kept pair: the sum, over its co-actions, of each object's rarity
-   ``log(N / n_accounts(o)) / log N`` (an IDF in [0, 1]): sharing a rare hashtag says
-   more than sharing a trending one.
+   neighbours in time. Under a configuration null where, within each time stratum ``s``
+   (``general.null_stratum_s``, or the window when longer; 0 = the whole collection, the
+   default), every action's account is drawn in proportion to the accounts' activity in
+   that stratum (``d_bs / M_s``), the number of co-actions expected between ``a`` and ``b``
+   is ``E_ab = sum_s (R_as d_bs + R_bs d_as) / 2 M_s`` with ``R_as`` the sum of ``r_o``
+   over ``a``'s actions in ``s``. Stratifying by day (86400) keeps two accounts that are
+   merely awake on the same days from looking coordinated, at a cost in power on short
+   campaigns (benchmarks/calibration.py measures both); viral objects (large
+   ``r_o``) raise the expectation of every account that shares them, so heavy sharers of
+   viral news do not look coordinated, while a pair co-acting on many *rare* objects does.
+   ``E_ab`` counts action pairs; the observed count counts clumps of them (a post pair,
+   or an object at slow scales). Following the Poisson clumping heuristic, clumps are
+   tested against ``E_ab / c``, ``c`` the pair's mean clump size (its action pairs per
+   clump): ``p = P(Poisson(E_ab / c) >= observed)``. The family of tests is **every pair
+   that co-acted at least once** at that scale (Bonferroni by default, or
+   Benjamini-Hochberg): a pair below ``min_observed`` is never kept but still counts in
+   the correction. Each (signal,
+   scale) is one family at ``alpha``, so a run's chance of any false pair is at most
+   ``alpha`` times its number of families (the manifest's ``families``; measured by
+   ``benchmarks/calibration.py``). A pair is kept at the scale where it is most
+   significant; its ``window_s`` says which.
+6. **Weight** of a kept pair: the sum of the rarity of the objects of its co-actions,
+   rarity being ``log(N / n_accounts(o)) / log N`` (an IDF in
+   [0, 1]): sharing a rare hashtag says more than sharing a trending one.
 
 Sums run over fixed-point integers (``r`` in 1e-6, rarity in 1e-9 units) so that parallel
 aggregation gives byte-identical outputs from run to run.
@@ -49,16 +79,35 @@ from vigie.detect.engine import Engine, fetch
 AUTO_QUANTILE = 0.1
 AUTO_MIN_S, AUTO_MAX_S = 1.0, 3600.0
 
+EDGE_COLUMNS = (
+    "u",
+    "v",
+    "weight",
+    "observed",
+    "expected",
+    "p_value",
+    "n_objects",
+    "window_s",
+    "first_t",
+    "last_t",
+)
+
 
 @dataclass
 class Signal:
-    """The kept account pairs of one detector and the figures of how they were found."""
+    """The kept account pairs of one detector and the figures of how they were found.
+
+    ``edges`` holds at least u, v (aid), weight, observed, expected, p_value, n_objects;
+    the co-action engine adds ``window_s`` (the scale the pair was kept at), ``first_t`` and
+    ``last_t`` (seconds), and a detector may leave them out (they are then unknown).
+    """
 
     kind: str
-    edges: pa.Table  # u, v (aid), weight, observed, expected, p_value, n_objects
+    edges: pa.Table
     stats: dict[str, Any] = field(default_factory=dict)
     act_table: str | None = None  # act_<kind>(aid, oid, t, post_id) kept for evidence
     obj_table: str | None = None  # obj_<kind>(oid, obj) object names for evidence
+    reads: tuple[str, ...] = ()  # the Dataset columns this detector read (diagnosis)
 
 
 def estimate_window(engine: Engine, raw: str) -> float:
@@ -78,6 +127,106 @@ def estimate_window(engine: Engine, raw: str) -> float:
     return float(min(max(q, AUTO_MIN_S), AUTO_MAX_S))
 
 
+def _scales(cfg: dict[str, Any], window: float) -> list[tuple[float, int]]:
+    """(window, object cap) per time scale, fastest first; slower ones on rare objects."""
+    out = [(window, int(cfg["max_object_actions"]))]
+    slow_cap = int(cfg.get("slow_max_object_actions", 100))
+    for w in sorted(float(x) for x in cfg.get("scales_s", ()) or ()):
+        if w > window * 1.5:
+            out.append((w, min(slow_cap, out[0][1])))
+    return out
+
+
+def _scale_pairs(
+    engine: Engine, kind: str, i: int, window: float, cap: int, log_n: float, n_acc: int
+) -> tuple[str, int, dict[str, Any]]:
+    """Candidate pairs of one time scale: table name, co-occurring pair count, figures."""
+    con = engine.con
+    act, ostat = f"act_{kind}", f"ostat_{kind}_{i}"
+    ax, pairs = f"acts_{kind}_{i}", f"pairs_{kind}_{i}"
+    where = "" if i == 0 else f"WHERE oid IN (SELECT oid FROM ostat_{kind}_0 WHERE n <= {cap})"
+    # per object: actions, accounts, within-window pairs (bucket approximation: pairs in the
+    # same bucket are within the window, pairs in adjacent buckets half the time), rarity
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {ostat} AS
+        WITH x AS (SELECT aid, oid, floor(t / {window})::BIGINT AS bkt FROM {act} {where}),
+        b AS (SELECT oid, bkt, count(*)::DOUBLE AS c FROM x GROUP BY oid, bkt),
+        l AS (
+            SELECT oid, c,
+                   CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
+            FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt)),
+        s AS (SELECT oid, sum(c) AS n, sum(c * (c - 1) / 2 + 0.5 * c * cn) AS w
+              FROM l GROUP BY oid),
+        a AS (SELECT oid, count(DISTINCT aid) AS na FROM x GROUP BY oid)
+        SELECT s.oid, s.n, a.na, round(2e6 * s.w / s.n)::BIGINT AS r_fx,
+               round(1e9 * greatest(0.0, least(1.0, ln({n_acc or 1} / a.na) / {log_n})))::BIGINT
+                   AS rarity_fx
+        FROM s JOIN a USING (oid)"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {ax} AS
+        SELECT x.aid, x.oid, floor(x.t / {window})::BIGINT AS bkt, x.t, x.pid, o.rarity_fx
+        FROM {act} x JOIN {ostat} o USING (oid) WHERE o.n <= {cap} AND o.n > 1"""
+    )
+    # a clump: at the fast scale one post pair (matched on several objects), at slow
+    # scales one object (touched many times over the days)
+    clumps = "least(count(DISTINCT pu), count(DISTINCT pv))" if i == 0 else "count(DISTINCT oid)"
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {pairs} AS
+        WITH c AS (
+            SELECT x.aid AS u, y.aid AS v, x.oid, x.rarity_fx, x.pid AS pu, y.pid AS pv,
+                   least(x.t, y.t) AS t0, greatest(x.t, y.t) AS t1
+            FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND x.bkt = y.bkt
+            WHERE x.aid < y.aid AND abs(x.t - y.t) <= {window}
+            UNION ALL
+            SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.oid, x.rarity_fx,
+                   CASE WHEN x.aid < y.aid THEN x.pid ELSE y.pid END,
+                   CASE WHEN x.aid < y.aid THEN y.pid ELSE x.pid END, x.t, y.t
+            FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND y.bkt = x.bkt + 1
+            WHERE x.aid <> y.aid AND y.t - x.t <= {window})
+        SELECT u, v, {clumps} AS observed,
+               count(DISTINCT oid) AS n_objects, count(*) AS rows_,
+               sum(rarity_fx) AS rarity_fx, min(t0) AS first_t, max(t1) AS last_t
+        FROM c GROUP BY u, v"""
+    )
+    con.execute(f"DROP TABLE IF EXISTS {ax}")
+    n_pairs = int(engine.scalar(f"SELECT count(*) FROM {pairs}"))
+    return pairs, n_pairs, {"window_s": round(window, 3), "max_object_actions": cap}
+
+
+def _expected(
+    engine: Engine, kind: str, i: int, window: float, pairs: str, min_obs: int, stratum_s: float
+) -> pa.Table:
+    """Tested pairs (at least ``min_obs`` co-actions) with their (stratified) expectation."""
+    act, ostat = f"act_{kind}", f"ostat_{kind}_{i}"
+    # one key per (account, stratum): joining on it alone keeps the planner from pairing
+    # every account with every other one of the same stratum
+    stratum = max(stratum_s, window) if stratum_s > 0 else 1e15
+    return fetch(
+        engine.con,
+        f"""WITH x AS (
+            SELECT aid, floor(t / {stratum})::BIGINT AS st, o.r_fx
+            FROM {act} JOIN {ostat} o USING (oid)),
+        d AS (SELECT aid, st, aid::BIGINT * 4294967296 + st AS dk, count(*)::DOUBLE AS d,
+                     sum(r_fx) / 1e6 AS r
+              FROM x GROUP BY aid, st),
+        m AS (SELECT st, count(*)::DOUBLE AS m FROM x GROUP BY st),
+        t AS (SELECT u, v, observed, n_objects, rarity_fx, rows_, first_t, last_t
+              FROM {pairs} WHERE observed >= {min_obs}),
+        e AS (
+            SELECT t.u, t.v, sum((du.r * dv.d + dv.r * du.d) / (2.0 * m.m)) AS expected
+            FROM t JOIN d du ON du.aid = t.u
+            JOIN d dv ON dv.dk = t.v::BIGINT * 4294967296 + du.st
+            JOIN m ON m.st = du.st GROUP BY t.u, t.v)
+        SELECT t.u, t.v, t.observed, t.n_objects,
+               t.observed * (t.rarity_fx / 1e9) / t.rows_ AS weight,
+               coalesce(e.expected, 0.0) * t.observed / t.rows_ AS expected,
+               t.first_t, t.last_t
+        FROM t LEFT JOIN e USING (u, v)
+        ORDER BY t.u, t.v""",
+    )
+
+
 def run_coaction(
     engine: Engine,
     kind: str,
@@ -85,18 +234,33 @@ def run_coaction(
     cfg: dict[str, Any],
     general: dict[str, Any],
 ) -> Signal:
-    """Run steps 1-4 (module docstring) on ``raw`` and return the kept pairs."""
+    """Run steps 1-6 (module docstring) on ``raw`` and return the kept pairs."""
     window = cfg["window_s"]
     window = estimate_window(engine, raw) if window == "auto" else float(window)
     window = max(window, 1e-3)
     cap = int(cfg["max_object_actions"])
-    act, obj, ostat, pairs = f"act_{kind}", f"obj_{kind}", f"ostat_{kind}", f"pairs_{kind}"
+    act, obj = f"act_{kind}", f"obj_{kind}"
     con = engine.con
+    # episodes: a gap over one window starts a new one, and a long burst is cut every
+    # window from its own start (a sustained flood counts once per window, not once)
     con.execute(
         f"""CREATE OR REPLACE TABLE {act} AS
-        SELECT aid, hash(obj) AS oid, floor(t / {window})::BIGINT AS bkt,
-               min(t) AS t, arg_min(post_id, (t, post_id)) AS post_id
-        FROM {raw} GROUP BY aid, obj, bkt"""
+        WITH g AS (
+            SELECT aid, hash(obj) AS oid, t, post_id,
+                   coalesce(t - lag(t) OVER (PARTITION BY aid, hash(obj) ORDER BY t, post_id)
+                            > {window}, true)::INTEGER AS new
+            FROM (SELECT DISTINCT aid, obj, t, post_id FROM {raw})),
+        e AS (
+            SELECT *, sum(new) OVER (PARTITION BY aid, oid ORDER BY t, post_id
+                                     ROWS UNBOUNDED PRECEDING) AS ep
+            FROM g),
+        s AS (
+            SELECT *, floor((t - min(t) OVER (PARTITION BY aid, oid, ep)) / {window})::BIGINT
+                   AS sl
+            FROM e)
+        SELECT aid, oid, min(t) AS t, arg_min(post_id, (t, post_id)) AS post_id,
+               hash(arg_min(post_id, (t, post_id))) AS pid
+        FROM s GROUP BY aid, oid, ep, sl"""
     )
     con.execute(
         f"CREATE OR REPLACE TABLE {obj} AS SELECT hash(obj) AS oid, min(obj) AS obj "
@@ -106,90 +270,89 @@ def run_coaction(
     m_actions = engine.scalar(f"SELECT count(*) FROM {act}")
     n_acc = engine.scalar(f"SELECT count(DISTINCT aid) FROM {act}")
     log_n = math.log(n_acc) if n_acc and n_acc > 1 else 1.0
-    # Per object: actions, accounts, within-window pairs (bucket approximation: pairs in the
-    # same bucket are within the window, pairs in adjacent buckets half the time), rarity.
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {ostat} AS
-        WITH b AS (
-            SELECT oid, bkt, count(*)::DOUBLE AS c FROM {act} GROUP BY oid, bkt),
-        l AS (
-            SELECT oid, c,
-                   CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
-            FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt)),
-        s AS (SELECT oid, sum(c) AS n, sum(c * (c - 1) / 2 + 0.5 * c * cn) AS w
-              FROM l GROUP BY oid),
-        a AS (SELECT oid, count(DISTINCT aid) AS na FROM {act} GROUP BY oid)
-        SELECT s.oid, s.n, a.na, round(2e6 * s.w / s.n)::BIGINT AS r_fx,
-               round(1e9 * greatest(0.0, least(1.0, ln({n_acc or 1} / a.na) / {log_n})))::BIGINT
-                   AS rarity_fx
-        FROM s JOIN a USING (oid)"""
-    )
-    over = con.execute(
-        f"SELECT count(*), coalesce(sum(n), 0) FROM {ostat} WHERE n > {cap}"
-    ).fetchall()[0]
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE acts_{kind} AS
-        SELECT x.aid, x.oid, x.bkt, x.t, o.rarity_fx FROM {act} x JOIN {ostat} o USING (oid)
-        WHERE o.n <= {cap} AND o.n > 1"""
-    )
-    ax = f"acts_{kind}"
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {pairs} AS
-        WITH c AS (
-            SELECT x.aid AS u, y.aid AS v, x.oid, x.rarity_fx
-            FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND x.bkt = y.bkt
-            WHERE x.aid < y.aid AND abs(x.t - y.t) <= {window}
-            UNION ALL
-            SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.oid, x.rarity_fx
-            FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND y.bkt = x.bkt + 1
-            WHERE x.aid <> y.aid AND y.t - x.t <= {window})
-        SELECT u, v, count(*) AS observed, count(DISTINCT oid) AS n_objects,
-               sum(rarity_fx) / 1e9 AS weight
-        FROM c GROUP BY u, v"""
-    )
-    n_pairs = engine.scalar(f"SELECT count(*) FROM {pairs}")
     min_obs = int(cfg["min_observed"])
-    tested = fetch(
-        con,
-        f"""WITH d AS (
-            SELECT aid, count(*)::DOUBLE AS d, sum(o.r_fx) / 1e6 AS r
-            FROM {act} JOIN {ostat} o USING (oid) GROUP BY aid)
-        SELECT pr.u, pr.v, pr.observed, pr.n_objects, pr.weight,
-               (du.r * dv.d + dv.r * du.d) / (2.0 * {max(m_actions, 1)}) AS expected
-        FROM {pairs} pr JOIN d du ON du.aid = pr.u JOIN d dv ON dv.aid = pr.v
-        WHERE pr.observed >= {min_obs}
-        ORDER BY pr.u, pr.v""",
-    )
+    scales = _scales(cfg, window)
+    parts: list[pa.Table] = []
+    scale_stats: list[dict[str, Any]] = []
+    family = 0
+    for i, (w, c) in enumerate(scales):
+        pairs, n_pairs, st = _scale_pairs(engine, kind, i, w, c, log_n, n_acc or 1)
+        stratum = float(general.get("null_stratum_s", 0) or 0)
+        tested = _expected(engine, kind, i, w, pairs, min_obs, stratum)
+        family += n_pairs
+        st.update({"pairs": n_pairs, "tested": int(tested.num_rows)})
+        scale_stats.append(st)
+        parts.append(
+            tested.append_column("window_s", pa.array([w] * tested.num_rows, pa.float64()))
+        )
+        con.execute(f"DROP TABLE IF EXISTS {pairs}")
+    over = con.execute(
+        f"SELECT count(*), coalesce(sum(n), 0) FROM ostat_{kind}_0 WHERE n > {cap}"
+    ).fetchall()[0]
+    n_objects = int(engine.scalar(f"SELECT count(*) FROM ostat_{kind}_0"))
+    for i in range(1, len(scales)):
+        con.execute(f"DROP TABLE IF EXISTS ostat_{kind}_{i}")
+    con.execute(f"CREATE OR REPLACE TABLE ostat_{kind} AS SELECT * FROM ostat_{kind}_0")
+    con.execute(f"DROP TABLE IF EXISTS ostat_{kind}_0")
+    tested = pa.concat_tables(parts)
     observed = tested.column("observed").to_numpy().astype(np.float64)
-    expected = tested.column("expected").to_numpy()
-    p = poisson_sf(observed, expected) if len(tested) else np.zeros(0)
-    # corrected over the pairs actually tested (those reaching min_observed co-actions)
-    keep = significant(p, general["alpha"], len(tested), general["correction"])
-    edges = pa.table(
-        {
-            "u": tested.column("u"),
-            "v": tested.column("v"),
-            "weight": tested.column("weight").cast(pa.float64()),
-            "observed": tested.column("observed").cast(pa.int64()),
-            "expected": pa.array(expected, pa.float64()),
-            "p_value": pa.array(p, pa.float64()),
-            "n_objects": tested.column("n_objects").cast(pa.int64()),
-        }
-    ).filter(pa.array(keep))
+    expected = tested.column("expected").to_numpy().astype(np.float64)
+    p = poisson_sf(observed, expected) if tested.num_rows else np.zeros(0)
+    # corrected, at each scale, over every pair that co-acted at least once at that scale
+    keep = np.zeros(p.size, dtype=bool)
+    start = 0
+    for part, st in zip(parts, scale_stats, strict=True):
+        end = start + part.num_rows
+        keep[start:end] = significant(
+            p[start:end], general["alpha"], st["pairs"], general["correction"]
+        )
+        start = end
+    edges = _best_scale(tested, p, keep)
+    for st, (w, _) in zip(scale_stats, scales, strict=True):
+        st["kept"] = int(np.sum(np.asarray(edges.column("window_s")) == w))
     stats = {
         "window_s": round(window, 3),
         "window_auto": cfg["window_s"] == "auto",
+        "scales": scale_stats,
         "rows": int(n_raw),
         "actions": int(m_actions),
         "accounts": int(n_acc),
-        "objects": int(engine.scalar(f"SELECT count(*) FROM {ostat}")),
+        "objects": n_objects,
         "objects_over_cap": int(over[0]),
         "actions_over_cap": int(over[1]),
-        "pairs": int(n_pairs),
-        "tested": int(len(tested)),
+        "pairs": int(scale_stats[0]["pairs"]),
+        "family": int(family),
+        "families": len(scales),
+        "tested": int(tested.num_rows),
         "kept": int(edges.num_rows),
         "observed_kept": int(np.asarray(edges.column("observed")).sum()),
         "expected_kept": round(float(np.asarray(edges.column("expected")).sum()), 6),
     }
-    con.execute(f"DROP TABLE IF EXISTS {ax}")
     return Signal(kind, edges, stats, act_table=act, obj_table=obj)
+
+
+def _best_scale(tested: pa.Table, p: np.ndarray, keep: np.ndarray) -> pa.Table:
+    """One row per kept pair: the scale where it is most significant (ties: the faster)."""
+    idx = np.flatnonzero(keep)
+    u = tested.column("u").to_numpy()[idx].astype(np.int64)
+    v = tested.column("v").to_numpy()[idx].astype(np.int64)
+    w = tested.column("window_s").to_numpy()[idx]
+    order = np.lexsort((w, p[idx], v, u))
+    idx, u, v = idx[order], u[order], v[order]
+    first = np.r_[True, (u[1:] != u[:-1]) | (v[1:] != v[:-1])] if idx.size else np.zeros(0, bool)
+    sel = pa.array(idx[first])
+    t = tested.take(sel)
+    return pa.table(
+        {
+            "u": t.column("u").cast(pa.int32()),
+            "v": t.column("v").cast(pa.int32()),
+            "weight": t.column("weight").cast(pa.float64()),
+            "observed": t.column("observed").cast(pa.int64()),
+            "expected": t.column("expected").cast(pa.float64()),
+            "p_value": pa.array(p[idx[first]], pa.float64()),
+            "n_objects": t.column("n_objects").cast(pa.int64()),
+            "window_s": t.column("window_s").cast(pa.float64()),
+            "first_t": t.column("first_t").cast(pa.float64()),
+            "last_t": t.column("last_t").cast(pa.float64()),
+        }
+    )

@@ -49,6 +49,10 @@ _COACTION = {
     "include_reposts": False,  # count the objects carried by reposts too
     "include_authors": False,  # the author of a reposted post co-acts at posting time
     "include_quotes": False,  # a quote counts as a repost of the quoted post
+    # slower time scales, run on rare objects only (sleepers days apart, rings that follow
+    # with minutes-to-hours delays); [] = the detector's own window only
+    "scales_s": [3600.0, 604800.0],
+    "slow_max_object_actions": 100,  # at slow scales, objects with more actions draw no pairs
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -58,6 +62,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "seed": 0,
         "threads": 0,  # 0 = all cores
         "memory_limit": "3GB",  # DuckDB's cap (it spills to disk beyond); NumPy needs the rest
+        "null_stratum_s": 0.0,  # chance control per time stratum (86400 = per day; 0 = none)
     },
     "co_link": dict(_COACTION),
     "co_repost": dict(_COACTION, window_s=60.0, include_authors=True, include_quotes=True),
@@ -79,6 +84,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         min_observed=8,
         max_object_actions=200,
         min_posts=10,  # accounts posting less are not compared
+        scales_s=[],  # time bins are the objects: a slower scale would be another bin width
     ),
     "co_media": dict(
         _COACTION,
@@ -163,6 +169,20 @@ def _check_value(section: str, key: str, value: Any, default: Any, source: str) 
         if isinstance(default, int) and not isinstance(value, int):
             raise VigieError(f"{source}: key '{name}' must be a whole number, not {value!r}")
         return type(default)(value) if not isinstance(default, int) else value
+    if isinstance(default, list) and not key.endswith("_s"):
+        if not isinstance(value, list):
+            raise VigieError(f"{source}: key '{name}' must be a list, not {value!r}")
+        return value
+    if isinstance(default, list):
+        ok = isinstance(value, list) and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in value
+        )
+        if not ok:
+            raise VigieError(
+                f"{source}: key '{name}' must be a list of positive numbers (seconds), "
+                f"not {value!r}"
+            )
+        return [float(x) for x in value]
     if isinstance(default, str) and not isinstance(value, str):
         raise VigieError(f"{source}: key '{name}' must be text, not {value!r}")
     return value

@@ -156,3 +156,187 @@ def collect(
         "member_posts": member_posts,
         "top_objects": top_objects,
     }
+
+
+PAIR_POSTS = 10  # evidence posts kept per reported pair
+PAIR_OBJECTS = 5  # objects named per reported pair
+
+
+def _scale_caps(signal: Signal) -> dict[float, int]:
+    """The object cap used at each time scale of a co-action signal."""
+    return {
+        float(s["window_s"]): int(s["max_object_actions"])
+        for s in signal.stats.get("scales", [])
+        if "window_s" in s and "max_object_actions" in s
+    }
+
+
+def pair_coactions(engine: Engine, signals: list[Signal], only: pa.Table | None = None) -> pa.Table:
+    """Per kept pair, its co-actions merged across kinds, counted once per post.
+
+    Why: one post carries a URL, an image and a hashtag; when two accounts' posts meet on
+    all three, that is one coordinated act seen three ways, not three independent ones.
+    For every pair kept by a co-action signal, its co-actions (at the scale it was kept
+    at) are gathered from every signal that kept it, and counted like the engine counts
+    them: the smaller of the two accounts' numbers of distinct posts involved.
+
+    Returns (u, v, n_coactions, sum_observed, first_t, last_t, post_ids, objects),
+    ``post_ids`` the earliest posts of both accounts, ``objects`` the most co-acted objects.
+    ``only`` (u, v): restrict to these pairs (the work grows with the pairs gathered).
+    """
+    if only is not None:
+        con_only = engine.con
+        con_only.register("pc_only", only.select(["u", "v"]))
+    con = engine.con
+    parts, names = [], []
+    for s in signals:
+        if s.act_table is None or "window_s" not in s.edges.column_names or not s.edges.num_rows:
+            continue
+        caps = _scale_caps(s)
+        w = s.edges.column("window_s").to_numpy()
+        default_cap = max(caps.values()) if caps else 1 << 62
+        cap = [caps.get(float(x), default_cap) for x in w.tolist()]
+        kept = pa.table(
+            {
+                "u": s.edges.column("u"),
+                "v": s.edges.column("v"),
+                "w": s.edges.column("window_s"),
+                "cap": pa.array(cap, pa.int64()),
+                "obs": s.edges.column("observed"),
+            }
+        )
+        name = f"pc_kept_{s.kind}"
+        if only is not None:
+            con.register("pc_kept_all", kept)
+            kept = fetch(con, "SELECT k.* FROM pc_kept_all k SEMI JOIN pc_only USING (u, v)")
+            con.unregister("pc_kept_all")
+        con.register(name, kept)
+        names.append(name)
+        ostat = f"ostat_{s.kind}"
+        has_ostat = bool(
+            engine.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [ostat])
+        )
+        cap_join = f"JOIN {ostat} o ON o.oid = x.oid AND o.n <= e.cap" if has_ostat else ""
+        parts.append(
+            f"""SELECT e.u, e.v, '{s.kind}' AS kind, x.oid, x.pid AS pu, y.pid AS pv,
+                   x.post_id AS post_u, y.post_id AS post_v, x.t AS tu, y.t AS tv
+            FROM {name} e JOIN {s.act_table} x ON x.aid = e.u
+            JOIN {s.act_table} y ON y.aid = e.v AND y.oid = x.oid {cap_join}
+            WHERE abs(x.t - y.t) <= e.w"""
+        )
+    empty = pa.table(
+        {
+            "u": pa.array([], pa.int32()),
+            "v": pa.array([], pa.int32()),
+            "n_coactions": pa.array([], pa.int64()),
+            "sum_observed": pa.array([], pa.int64()),
+            "first_t": pa.array([], pa.float64()),
+            "last_t": pa.array([], pa.float64()),
+            "post_ids": pa.array([], pa.list_(pa.string())),
+            "objects": pa.array([], pa.list_(pa.string())),
+        }
+    )
+    if only is not None:
+        con.unregister("pc_only")
+    if not parts:
+        for n in names:
+            con.unregister(n)
+        return empty
+    objs = " UNION ALL ".join(
+        f"SELECT '{s.kind}' AS kind, oid, obj FROM {s.obj_table}"
+        for s in signals
+        if s.act_table is not None and s.obj_table is not None
+    )
+    sums = " UNION ALL ".join(f"SELECT u, v, obs FROM {n}" for n in names)
+    con.execute("CREATE OR REPLACE TEMP TABLE pc_co AS " + " UNION ALL ".join(parts))
+    out = fetch(
+        con,
+        f"""WITH m AS (
+            SELECT u, v, least(count(DISTINCT pu), count(DISTINCT pv)) AS n_coactions,
+                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
+            FROM pc_co GROUP BY u, v),
+        s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v),
+        posts AS (
+            SELECT u, v, post_id, t FROM (
+                SELECT u, v, post_id, min(t) AS t FROM (
+                    SELECT u, v, post_u AS post_id, tu AS t FROM pc_co
+                    UNION ALL SELECT u, v, post_v, tv FROM pc_co)
+                GROUP BY u, v, post_id)
+            QUALIFY row_number() OVER (PARTITION BY u, v ORDER BY t, post_id) <= {PAIR_POSTS}),
+        pl AS (SELECT u, v, list(post_id ORDER BY t, post_id) AS post_ids
+               FROM posts GROUP BY u, v),
+        oc AS (
+            SELECT c.u, c.v, o.obj, count(*) AS n, min(least(c.tu, c.tv)) AS t
+            FROM pc_co c JOIN ({objs}) o ON o.kind = c.kind AND o.oid = c.oid
+            GROUP BY c.u, c.v, o.obj
+            QUALIFY row_number() OVER (PARTITION BY c.u, c.v ORDER BY n DESC, t, o.obj)
+                <= {PAIR_OBJECTS}),
+        ol AS (SELECT u, v, list(obj ORDER BY n DESC, t, obj) AS objects FROM oc GROUP BY u, v)
+        SELECT m.u::INTEGER AS u, m.v::INTEGER AS v, m.n_coactions::BIGINT AS n_coactions,
+               s.sum_observed::BIGINT AS sum_observed, m.first_t, m.last_t,
+               pl.post_ids, ol.objects
+        FROM m JOIN s USING (u, v) LEFT JOIN pl USING (u, v) LEFT JOIN ol USING (u, v)
+        ORDER BY u, v""",
+    )
+    con.execute("DROP TABLE IF EXISTS pc_co")
+    for n in names:
+        con.unregister(n)
+    return out
+
+
+def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> pa.Table:
+    """Every object two or more members of a group acted on, with its true reach.
+
+    Why: the evidence table shows the top few objects; an analyst checking or handing a
+    group on needs all of them, and needs to know whether an object is the group's own
+    (its reach is the group) or a popular one the group merely joined (``reach_accounts``
+    far above the group's ``n_members``). Reach counts every post and account in the
+    Dataset that acted on the object, not only the group's.
+    """
+    cols = {
+        "group_id": pa.string(),
+        "kind": pa.string(),
+        "object": pa.string(),
+        "n_members": pa.int64(),
+        "group_posts": pa.int64(),
+        "reach_posts": pa.int64(),
+        "reach_accounts": pa.int64(),
+        "first_t": pa.float64(),
+        "last_t": pa.float64(),
+    }
+    empty = pa.schema(list(cols.items())).empty_table()
+    sigs = [s for s in signals if s.act_table is not None and s.obj_table is not None]
+    if not sigs or members.num_rows == 0:
+        return empty
+    con = engine.con
+    con.register("go_members", members.select(["group_id", "aid"]))
+    parts = []
+    for s in sigs:
+        raw = f"raw_{s.kind}"
+        try:  # the raw view counts every post; the episode table is the fallback
+            con.execute(f"SELECT 1 FROM {raw} LIMIT 0")
+            src = f"SELECT hash(obj) AS oid, aid, post_id FROM {raw}"
+        except Exception:  # noqa: BLE001 - a detector's raw view may live on its own cursor
+            src = f"SELECT oid, aid, post_id FROM {s.act_table}"
+        parts.append(
+            f"""(WITH g AS (
+                SELECT m.group_id, x.oid, count(DISTINCT x.aid) AS n_members,
+                       count(DISTINCT x.post_id) AS group_posts, min(x.t) AS first_t,
+                       max(x.t) AS last_t
+                FROM {s.act_table} x JOIN go_members m USING (aid)
+                GROUP BY m.group_id, x.oid HAVING count(DISTINCT x.aid) >= 2),
+            r AS (
+                SELECT oid, count(DISTINCT post_id) AS reach_posts,
+                       count(DISTINCT aid) AS reach_accounts
+                FROM ({src}) SEMI JOIN (SELECT DISTINCT oid FROM g) USING (oid)
+                GROUP BY oid)
+            SELECT g.group_id, '{s.kind}' AS kind, o.obj AS object, g.n_members,
+                   g.group_posts, r.reach_posts, r.reach_accounts, g.first_t, g.last_t
+            FROM g JOIN {s.obj_table} o USING (oid) LEFT JOIN r USING (oid))"""
+        )
+    out = fetch(
+        con,
+        " UNION ALL ".join(parts) + " ORDER BY group_id, kind, n_members DESC, first_t, object",
+    )
+    con.unregister("go_members")
+    return pa.Table.from_arrays([out.column(c).cast(t) for c, t in cols.items()], names=list(cols))

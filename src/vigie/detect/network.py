@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal
@@ -50,6 +51,9 @@ def all_edges(signals: list[Signal]) -> pa.Table:
         if s.edges.num_rows:
             t = s.edges.select(["u", "v", "weight", "observed", "expected", "p_value"])
             t = t.append_column("kind", pa.array([s.kind] * t.num_rows, pa.string()))
+            for name in ("window_s", "first_t", "last_t"):  # unknown for some detectors
+                col = s.edges.column(name) if name in s.edges.column_names else None
+                t = t.append_column(name, col if col is not None else pa.nulls(t.num_rows))
             parts.append(t.cast(_EDGE_SCHEMA))
     if not parts:
         return _EDGE_SCHEMA.empty_table()
@@ -65,6 +69,9 @@ _EDGE_SCHEMA = pa.schema(
         ("expected", pa.float64()),
         ("p_value", pa.float64()),
         ("kind", pa.string()),
+        ("window_s", pa.float64()),
+        ("first_t", pa.float64()),
+        ("last_t", pa.float64()),
     ]
 )
 
@@ -229,3 +236,61 @@ def kept_pairs(signals: list[Signal]) -> pa.Table:
         return pa.table({"u": pa.array([], pa.int32()), "v": pa.array([], pa.int32())})
     t = edges.select(["u", "v"]).group_by(["u", "v"]).aggregate([])
     return t.sort_by([("u", "ascending"), ("v", "ascending")])
+
+
+def discount_shared_posts(edges: pa.Table, merged: pa.Table) -> pa.Table:
+    """Edge weights scaled so that one post seen by several signals counts once.
+
+    Rule: for a pair kept by several co-action signals, ``n_coactions`` (its co-actions
+    merged across kinds, one per post: see ``evidence.pair_coactions``) is compared with
+    ``sum_observed`` (the per-kind counts added up); every one of the pair's co-action
+    edges has its weight multiplied by ``n_coactions / sum_observed`` (at most 1). A pair
+    whose shared posts each carried the same URL, image and hashtag thus weighs what one
+    signal would, while a pair tied by different posts on each signal keeps its full
+    weight. Supporting edges (creation bursts) are not co-actions and are left alone.
+    """
+    if edges.num_rows == 0 or merged.num_rows == 0:
+        return edges
+    mu = merged.column("u").to_numpy().astype(np.int64)
+    mv = merged.column("v").to_numpy().astype(np.int64)
+    n = merged.column("n_coactions").to_numpy().astype(np.float64)
+    s = merged.column("sum_observed").to_numpy().astype(np.float64)
+    factor = np.minimum(1.0, np.where(s > 0, n / np.maximum(s, 1.0), 1.0))
+    u = edges.column("u").to_numpy().astype(np.int64)
+    v = edges.column("v").to_numpy().astype(np.int64)
+    top = int(max(u.max(initial=0), v.max(initial=0), mu.max(initial=0), mv.max(initial=0))) + 1
+    mkey = mu * top + mv
+    order = np.argsort(mkey, kind="stable")
+    mkey, factor = mkey[order], factor[order]
+    key = u * top + v
+    pos = np.searchsorted(mkey, key)
+    pos_c = np.minimum(pos, max(mkey.size - 1, 0))
+    hit = (pos < mkey.size) & (mkey[pos_c] == key)
+    kinds = np.asarray(edges.column("kind").to_pylist(), dtype=object)
+    hit &= kinds != "creation_burst"
+    w = edges.column("weight").to_numpy().astype(np.float64)
+    w = np.where(hit, w * factor[pos_c], w)
+    i = edges.column_names.index("weight")
+    return edges.set_column(i, "weight", pa.array(np.round(w, 9), pa.float64()))
+
+
+def multi_signal_pairs(edges: pa.Table) -> pa.Table:
+    """(u, v) of the pairs kept by two or more co-action signals."""
+    co = edges.filter(pa.compute.not_equal(edges.column("kind"), "creation_burst"))
+    t = co.group_by(["u", "v"]).aggregate([("kind", "count_distinct")])
+    t = t.filter(pa.compute.greater_equal(t.column("kind_count_distinct"), 2))
+    return t.select(["u", "v"]).cast(pa.schema([("u", pa.int32()), ("v", pa.int32())]))
+
+
+def outside_pairs(edges: pa.Table, groups: list[Group]) -> pa.Table:
+    """(u, v) of the kept pairs whose two accounts are not in one same group."""
+    u = edges.column("u").to_numpy().astype(np.int64)
+    v = edges.column("v").to_numpy().astype(np.int64)
+    top = int(max(u.max(initial=-1), v.max(initial=-1))) + 1
+    index = np.full(max(top, 1), -1, dtype=np.int64)
+    for i, gr in enumerate(groups):
+        index[gr.members[gr.members < top]] = i
+    same = (index[u] == index[v]) & (index[u] >= 0) if u.size else np.zeros(0, bool)
+    keep = ~same & (np.asarray(edges.column("kind").to_pylist(), dtype=object) != "creation_burst")
+    t = pa.table({"u": pa.array(u[keep], pa.int32()), "v": pa.array(v[keep], pa.int32())})
+    return t.group_by(["u", "v"]).aggregate([])

@@ -8,6 +8,7 @@ files are written inside the Findings folder's atomic write (``write_findings``'
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -107,3 +108,159 @@ def csv_bytes(table: pa.Table) -> bytes:
     buf = io.BytesIO()
     pacsv.write_csv(_flat(table), buf)
     return buf.getvalue()
+
+
+def account_info(engine: Any) -> pa.Table:
+    """(handle, created_at, followers) per internal account number (row = aid).
+
+    Why: an analyst judges an account by who it is (a handle, how old it is, how many
+    follow it), not by an opaque id. Null where the Dataset has no ``accounts.parquet`` or
+    the field is unknown.
+    """
+    from vigie.detect.engine import fetch
+    from vigie.schema import TS
+
+    path = engine.dataset.accounts_path
+    cols: set[str] = set()
+    if path.exists():
+        cols = {
+            r[0]
+            for r in engine.con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet('{path.as_posix()}')"
+            ).fetchall()
+        }
+    if "account_id" not in cols:
+        n = int(engine.n_accounts)
+        return pa.table(
+            {
+                "handle": pa.nulls(n, pa.string()),
+                "created_at": pa.nulls(n, TS),
+                "followers": pa.nulls(n, pa.int64()),
+            }
+        )
+
+    def pick(name: str, agg: str, typ: str) -> str:
+        return f"{agg}({name})::{typ}" if name in cols else f"CAST(NULL AS {typ})"
+
+    t = fetch(
+        engine.con,
+        f"""SELECT r.handle, r.created_at, r.followers FROM acc a LEFT JOIN (
+            SELECT account_id, {pick("handle", "min", "VARCHAR")} AS handle,
+                   {pick("created_at", "min", "TIMESTAMPTZ")} AS created_at,
+                   {pick("followers", "max", "BIGINT")} AS followers
+            FROM read_parquet('{path.as_posix()}') GROUP BY account_id) r USING (account_id)
+        ORDER BY a.aid""",
+    )
+    return pa.table(
+        {
+            "handle": t.column("handle").cast(pa.string()),
+            "created_at": t.column("created_at").cast(TS),
+            "followers": t.column("followers").cast(pa.int64()),
+        }
+    )
+
+
+def pairs_table(
+    edges: pa.Table,
+    merged: pa.Table,
+    groups: list[Any],
+    names: pa.Array,
+    handles: pa.Array,
+) -> pa.Table:
+    """Every kept pair that lies inside no single group, strongest first.
+
+    One row per pair, all signals merged: the reported test (``kind``, ``window_s``,
+    ``observed``, ``expected``, ``p_value``) is the pair's most significant one; ``kinds``
+    lists every signal that kept it; ``n_coactions`` counts its co-actions once per post
+    across signals; ``weight`` is its merged edge weight. Ranked by p-value, then weight.
+    """
+    from vigie.schema import PAIRS_SCHEMA, TS
+
+    if edges.num_rows == 0:
+        return PAIRS_SCHEMA.empty_table()
+    u = edges.column("u").to_numpy().astype(np.int64)
+    v = edges.column("v").to_numpy().astype(np.int64)
+    a, b = np.minimum(u, v), np.maximum(u, v)
+    p = edges.column("p_value").to_numpy().astype(np.float64)
+    w = edges.column("weight").to_numpy().astype(np.float64)
+    kinds = np.asarray(edges.column("kind").to_pylist(), dtype=object)
+    top = int(b.max()) + 1
+    group_of = np.full(top, -1, dtype=np.int64)
+    for i, gr in enumerate(groups):
+        group_of[gr.members[gr.members < top]] = i
+    outside = ~((group_of[a] == group_of[b]) & (group_of[a] >= 0))
+    # creation bursts only support co-action ties: a pair tied by nothing else is no tie
+    key = a * top + b
+    order = np.lexsort((p, kinds == "creation_burst", key))
+    key_s = key[order]
+    first = np.r_[True, key_s[1:] != key_s[:-1]]
+    starts = np.flatnonzero(first)
+    best = order[starts]
+    wsum = np.add.reduceat(w[order], starts)
+    kind_lists = [sorted(set(x)) for x in np.split(kinds[order], starts[1:])]
+    keep = outside[best] & (kinds[best] != "creation_burst")
+    best, wsum = best[keep], wsum[keep]
+    kind_lists = [k for k, x in zip(kind_lists, keep.tolist(), strict=True) if x]
+    # merged co-action figures (per pair, once per post)
+    mu = merged.column("u").to_numpy().astype(np.int64)
+    mv = merged.column("v").to_numpy().astype(np.int64)
+    mkey = mu * top + mv
+    morder = np.argsort(mkey, kind="stable")
+    mkey = mkey[morder]
+    pos = np.searchsorted(mkey, key[best])
+    pos_c = np.minimum(pos, max(mkey.size - 1, 0))
+    hit = (pos < mkey.size) & (mkey[pos_c] == key[best]) if mkey.size else np.zeros(0, bool)
+    if not mkey.size:
+        hit = np.zeros(best.size, bool)
+    midx = pa.array(np.where(hit, morder[pos_c] if mkey.size else 0, 0), mask=~hit)
+
+    def mcol(name: str, typ: pa.DataType) -> pa.Array:
+        if not mkey.size:
+            return pa.nulls(best.size, typ)
+        return merged.column(name).take(midx).cast(typ)
+
+    e_first = edges.column("first_t").to_numpy(zero_copy_only=False)
+    e_last = edges.column("last_t").to_numpy(zero_copy_only=False)
+    m_first = np.asarray(mcol("first_t", pa.float64()).to_numpy(zero_copy_only=False), float)
+    m_last = np.asarray(mcol("last_t", pa.float64()).to_numpy(zero_copy_only=False), float)
+    first_t = np.where(np.isfinite(m_first), m_first, np.asarray(e_first[best], float))
+    last_t = np.where(np.isfinite(m_last), m_last, np.asarray(e_last[best], float))
+    rank = np.lexsort((-wsum, p[best]))
+    best, wsum, first_t, last_t = best[rank], wsum[rank], first_t[rank], last_t[rank]
+    kind_lists = [kind_lists[i] for i in rank.tolist()]
+    n_co = mcol("n_coactions", pa.int64()).take(pa.array(rank))
+    post_ids = mcol("post_ids", pa.list_(pa.string())).take(pa.array(rank))
+    objects = mcol("objects", pa.list_(pa.string())).take(pa.array(rank))
+    gids = pa.array([gr.gid for gr in groups] + [None], pa.string())
+    ga, gb = group_of[a[best]], group_of[b[best]]
+    ba, bb = pa.array(a[best]), pa.array(b[best])
+
+    def ts(x: np.ndarray) -> pa.Array:
+        bad = ~np.isfinite(x)
+        us = np.round(np.where(bad, 0.0, x) * 1e6).astype(np.int64)
+        return pa.array(us, pa.int64(), mask=bad).cast(TS)
+
+    return pa.table(
+        {
+            "rank": pa.array(np.arange(1, best.size + 1), pa.int64()),
+            "account_id_a": names.take(ba),
+            "account_id_b": names.take(bb),
+            "kinds": pa.array(kind_lists, pa.list_(pa.string())),
+            "kind": pa.array(kinds[best].tolist(), pa.string()),
+            "window_s": edges.column("window_s").take(pa.array(best)),
+            "observed": edges.column("observed").take(pa.array(best)),
+            "expected": edges.column("expected").take(pa.array(best)),
+            "p_value": edges.column("p_value").take(pa.array(best)),
+            "n_coactions": n_co,
+            "weight": pa.array(np.round(wsum, 6), pa.float64()),
+            "first_seen": ts(first_t),
+            "last_seen": ts(last_t),
+            "post_ids": post_ids,
+            "objects": objects,
+            "group_id_a": gids.take(pa.array(np.where(ga >= 0, ga, len(groups)))),
+            "group_id_b": gids.take(pa.array(np.where(gb >= 0, gb, len(groups)))),
+            "handle_a": handles.take(ba),
+            "handle_b": handles.take(bb),
+        },
+        schema=PAIRS_SCHEMA,
+    )

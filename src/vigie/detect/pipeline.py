@@ -30,17 +30,21 @@ from vigie.detect.codomain import detect as detect_co_domain
 from vigie.detect.comedia import detect as detect_co_media
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
 from vigie.detect.coobject import detect as detect_co_object
+from vigie.detect.diagnosis import diagnose
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
-from vigie.detect.evidence import collect
+from vigie.detect.evidence import collect, group_objects, pair_coactions
 from vigie.detect.network import (
     Group,
     all_edges,
+    discount_shared_posts,
     find_groups,
     group_of_edges,
     kept_pairs,
     member_table,
+    multi_signal_pairs,
+    outside_pairs,
 )
-from vigie.detect.outputs import csv_bytes, gexf
+from vigie.detect.outputs import account_info, csv_bytes, gexf, pairs_table
 from vigie.detect.paraphrase import detect as detect_paraphrase
 from vigie.schema import TS, Dataset, Findings, write_findings
 
@@ -59,6 +63,20 @@ RUNNERS: dict[str, _Runner] = {
     "paraphrase": detect_paraphrase,
 }
 assert set(RUNNERS) == set(COACTION_KINDS)
+
+# The Dataset columns each detector reads, so that a mapped column no detector read is
+# named in the diagnosis (a detector may also say so itself in ``Signal.reads``).
+READS: dict[str, tuple[str, ...]] = {
+    "co_link": ("urls",),
+    "co_repost": ("repost_of", "quote_of"),
+    "co_reply": ("reply_to",),
+    "co_hashtag": ("hashtags",),
+    "copypasta": ("text",),
+    "sync_activity": ("created_at",),
+    "co_media": ("media",),
+    "co_domain": ("urls",),
+    "paraphrase": ("text",),
+}
 
 
 def resolve_config(config: dict[str, Any] | str | Path | None) -> dict[str, Any]:
@@ -195,11 +213,17 @@ def run_detection(
                 )
             step("grouping accounts (Leiden)")
             edges = all_edges(signals)
+            # pairs kept by two or more signals: their co-actions merged once per post
+            merged = pair_coactions(engine, signals, multi_signal_pairs(edges))
+            edges = discount_shared_posts(edges, merged)
             graph_stats: dict[str, Any] = {}
             groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
             step("gathering evidence")
             members = member_table(groups)
             ev = collect(engine, signals, members, {g.gid: g.signals for g in groups}, graph_cfg)
+            # ties outside groups: their evidence posts (gathered for those pairs only)
+            ev["merged"] = pair_coactions(engine, signals, outside_pairs(edges, groups))
+            ev["group_objects"] = group_objects(engine, signals, members)
             step("writing findings")
             findings = _write(
                 engine,
@@ -236,6 +260,7 @@ def _write(
     acc = fetch(engine.con, "SELECT aid, account_id, platform FROM acc ORDER BY aid")
     ids = acc.column("account_id").combine_chunks()
     plats = acc.column("platform").combine_chunks()
+    info = account_info(engine)
 
     def names(aids: pa.Array | pa.ChunkedArray) -> pa.Array:
         return ids.take(pa.array(np.asarray(aids, dtype=np.int64)))
@@ -279,6 +304,9 @@ def _write(
                 ],
                 pa.int64(),
             ),
+            "handle": info.column("handle").take(pa.array(m_aid)),
+            "account_created_at": info.column("created_at").take(pa.array(m_aid)),
+            "followers": info.column("followers").take(pa.array(m_aid)),
         }
     )
     e = ev["evidence"]
@@ -354,6 +382,26 @@ def _write(
             if s.stats.get(key):
                 skipped[f"{s.kind}.{key}"] = int(s.stats[key])
     flagged = int(sorted_unique(m_aid).size)
+    pairs_out = pairs_table(
+        edges, ev["merged"], groups, ids, info.column("handle").combine_chunks()
+    )
+    go = ev["group_objects"]
+    objects_out = pa.table(
+        {
+            "group_id": go.column("group_id"),
+            "kind": go.column("kind"),
+            "object": go.column("object"),
+            "n_members": go.column("n_members"),
+            "group_posts": go.column("group_posts"),
+            "reach_posts": go.column("reach_posts"),
+            "reach_accounts": go.column("reach_accounts"),
+            "first_seen": _ts(go.column("first_t")),
+            "last_seen": _ts(go.column("last_t")),
+        }
+    )
+    diagnosis = diagnose(
+        engine, signals, cfg, edges, groups, graph_stats, pairs_out, READS, flagged
+    )
     manifest = {
         "dataset": str(dataset.path),
         "config": cfg,
@@ -362,6 +410,11 @@ def _write(
         "graph": graph_stats,
         "posts": engine.n_posts,
         "accounts": engine.n_accounts,
+        "diagnosis": diagnosis,
+        "cross_kind_rule": (
+            "a pair's co-actions are counted once per post across signals: each co-action "
+            "edge's weight is scaled by n_coactions / sum of per-signal observed counts"
+        ),
     }
     summary = {
         "groups": len(groups),
@@ -370,6 +423,8 @@ def _write(
         "accounts": engine.n_accounts,
         "edges": edges_out.num_rows,
         "signals_kept": {s.kind: s.stats.get("kept", 0) for s in signals},
+        "pairs_outside_groups": pairs_out.num_rows,
+        "diagnosis": diagnosis["lines"],
         "top_groups": [
             {
                 k: r[k]
@@ -383,6 +438,8 @@ def _write(
         "groups.csv": csv_bytes(groups_out),
         "members.csv": csv_bytes(members_out),
         "edges.csv": csv_bytes(edges_out),
+        "pairs.csv": csv_bytes(pairs_out),
+        "group_objects.csv": csv_bytes(objects_out),
     }
     return write_findings(
         out,
@@ -393,6 +450,7 @@ def _write(
         summary=summary,
         manifest=manifest,
         extra_files=extra,
+        pairs=pairs_out,
     )
 
 

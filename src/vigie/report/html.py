@@ -481,7 +481,24 @@ def build_context(
         "disarm_attribution": ATTRIBUTION,
         "method": manifest.get("method", "vigie"),
         **authenticity_rankings(grows),
+        "diagnosis": (manifest.get("diagnosis") or {}).get("lines", []),
+        **_pairs_context(fnd, opts.max_overview),
     }
+
+
+def _pairs_context(fnd: Findings, limit: int) -> dict[str, Any]:
+    """The strongest ties outside groups (``pairs.parquet``), ranked, for the report."""
+    try:
+        pairs = fnd.pairs()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise VigieError(f"{fnd.path}: cannot read pairs.parquet ({exc})") from exc
+    rows = pairs.slice(0, max(limit, 0)).to_pylist()
+    for r in rows:
+        r["first"] = _ts(r.get("first_seen"))
+        r["last"] = _ts(r.get("last_seen"))
+        p = r.get("p_value")
+        r["p_text"] = "" if p is None else f"{p:.1e}"
+    return {"pairs": rows, "n_pairs": pairs.num_rows, "pairs_capped": pairs.num_rows > len(rows)}
 
 
 def _truth_legend(label_colour) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]

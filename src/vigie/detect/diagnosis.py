@@ -1,0 +1,162 @@
+"""Why a result is what it is: the funnel from candidate pairs to groups, in plain words.
+
+Why: "0 groups" on a real collection leaves an analyst unable to tell a clean dataset from
+a misconfigured run. Every run records, per signal, how many pairs co-acted, how many beat
+chance and were kept; then how many accounts the kept ties touch, how many survived the
+graph's k-core, how many ended in groups and how many are reported only as pairs; which
+detectors had nothing to read; and which columns of the Dataset carry data that no
+detector read (an image-hash column mapped at ingest but read by nothing says so here).
+The CLI, the manifest (``diagnosis``) and the HTML report show the same lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.detect.coaction import Signal
+from vigie.detect.engine import Engine
+
+# Columns that identify or place a post rather than carry an object a detector compares.
+_NOT_OBJECTS = {"post_id", "account_id", "platform", "created_at", "lang"}
+
+
+def columns_with_data(engine: Engine) -> dict[str, int]:
+    """Non-empty values per object-carrying column of posts.parquet (one scan)."""
+    path = engine.dataset.posts_path.as_posix()
+    desc = engine.con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+    exprs, names = [], []
+    for name, typ, *_ in desc:
+        if name in _NOT_OBJECTS:
+            continue
+        q = '"' + name.replace('"', '""') + '"'
+        if str(typ).endswith("[]"):
+            exprs.append(f"count(*) FILTER (len({q}) > 0)")
+        elif str(typ).upper() == "VARCHAR":
+            exprs.append(f"count(*) FILTER ({q} IS NOT NULL AND {q} <> '')")
+        else:
+            exprs.append(f"count({q})")
+        names.append(name)
+    if not exprs:
+        return {}
+    row = engine.con.execute(f"SELECT {', '.join(exprs)} FROM read_parquet('{path}')").fetchall()
+    return {n: int(c) for n, c in zip(names, row[0], strict=True)}
+
+
+def diagnose(
+    engine: Engine,
+    signals: list[Signal],
+    cfg: dict[str, Any],
+    edges: pa.Table,
+    groups: list[Any],
+    graph_stats: dict[str, Any],
+    pairs: pa.Table,
+    reads: dict[str, tuple[str, ...]],
+    accounts_in_groups: int,
+) -> dict[str, Any]:
+    """The funnel figures and the sentences that explain them."""
+    per_signal: dict[str, dict[str, int]] = {}
+    no_input: list[str] = []
+    read: set[str] = set()
+    for s in signals:
+        read |= set(reads.get(s.kind, ())) | set(s.reads) | set(s.stats.get("reads", ()))
+        if s.kind == "creation_burst":
+            continue
+        rows = int(s.stats.get("rows", s.stats.get("actions", 0)) or 0)
+        per_signal[s.kind] = {
+            "input_rows": rows,
+            "candidate_pairs": int(s.stats.get("family", s.stats.get("pairs", 0)) or 0),
+            "tested": int(s.stats.get("tested", 0) or 0),
+            "kept": int(s.stats.get("kept", 0) or 0),
+        }
+        if rows == 0:
+            no_input.append(s.kind)
+    data = columns_with_data(engine)
+    unread = sorted(c for c, n in data.items() if n > 0 and c not in read)
+    co = edges.filter(pa.compute.not_equal(edges.column("kind"), "creation_burst"))
+    u = co.column("u").to_numpy().astype(np.int64)
+    v = co.column("v").to_numpy().astype(np.int64)
+    key = np.unique(
+        np.minimum(u, v) * (int(max(u.max(initial=0), v.max(initial=0))) + 1) + np.maximum(u, v)
+    )
+    tied = int(np.unique(np.concatenate([u, v])).size)
+    in_pairs = set(pairs.column("account_id_a").to_pylist()) | set(
+        pairs.column("account_id_b").to_pylist()
+    )
+    in_groups_ids: set[int] = set()
+    for gr in groups:
+        in_groups_ids |= set(gr.members.tolist())
+    graph_cfg = cfg["graph"]
+    figures = {
+        "candidate_pairs": sum(x["candidate_pairs"] for x in per_signal.values()),
+        "passed_chance": int(key.size),
+        "accounts_in_kept_pairs": tied,
+        "accounts_in_core": int(graph_stats.get("nodes_in_core", 0)),
+        "min_core": int(graph_cfg["min_core"]),
+        "min_members": int(graph_cfg["min_members"]),
+        "groups": len(groups),
+        "accounts_in_groups": int(accounts_in_groups),
+        "pairs_outside_groups": int(pairs.num_rows),
+        "accounts_in_pairs_outside_groups": len(in_pairs),
+        "signals": per_signal,
+        "detectors_without_input": no_input,
+        "unread_columns": unread,
+        "columns_with_data": data,
+    }
+    figures["lines"] = _lines(figures)
+    return figures
+
+
+def _lines(f: dict[str, Any]) -> list[str]:
+    """Plain sentences, most important first."""
+    out = [
+        f"{f['candidate_pairs']:,} account pairs co-acted at least once; "
+        f"{f['passed_chance']:,} beat chance (corrected over every co-occurring pair) and are "
+        f"kept, touching {f['accounts_in_kept_pairs']:,} accounts."
+    ]
+    if f["passed_chance"]:
+        out.append(
+            f"{f['accounts_in_core']:,} of those accounts are tied to at least "
+            f"{f['min_core']} others (graph.min_core); {f['groups']} group(s) of at least "
+            f"{f['min_members']} accounts hold {f['accounts_in_groups']:,} accounts."
+        )
+        if f["pairs_outside_groups"]:
+            out.append(
+                f"{f['pairs_outside_groups']:,} kept tie(s) lie outside any single group "
+                f"({f['accounts_in_pairs_outside_groups']:,} accounts): they are in "
+                "pairs.parquet, strongest first, with their evidence posts."
+            )
+    elif f["candidate_pairs"]:
+        out.append(
+            "No pair co-acted more often than chance allows: no group can form. Longer "
+            "windows (window_s, scales_s) or a looser alpha would test other hypotheses."
+        )
+    else:
+        out.append("No two accounts acted on the same object within any window: nothing to test.")
+    if f["groups"] == 0 and f["passed_chance"]:
+        if f["accounts_in_core"] < f["min_members"]:
+            out.append(
+                "No group because the kept ties do not form a web: groups need every member "
+                f"tied to {f['min_core']} others (set graph.min_core = 1 and "
+                "graph.min_members = 2 to make groups of pairs)."
+            )
+        else:
+            out.append(
+                f"No group because no community reached {f['min_members']} members "
+                "(graph.min_members) or graph.min_score."
+            )
+    if f["detectors_without_input"]:
+        out.append(
+            "Detectors with no input in this Dataset: "
+            + ", ".join(k.replace("_", "-") for k in f["detectors_without_input"])
+            + "."
+        )
+    if f["unread_columns"]:
+        out.append(
+            "Columns with data that no detector read: "
+            + ", ".join(f["unread_columns"])
+            + " (their co-actions are not in these findings)."
+        )
+    return out
