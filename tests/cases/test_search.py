@@ -59,7 +59,10 @@ def test_search_reads_pairs_and_edges_and_skips_deleted_runs(ws, tmp_path):
                   "group_id": [None], "extra": [datetime(2026, 1, 1, tzinfo=UTC)]}),
         f / "edges.parquet",
     )  # fmt: skip
-    pq.write_table(pa.table({"account_a": ["p1"], "account_b": ["p3"]}), f / "pairs.parquet")
+    from vigie.schema import PAIRS_SCHEMA, write_table
+
+    pair = {"rank": 1, "account_id_a": "p1", "account_id_b": "p3", "kinds": ["co_link"]}
+    write_table(pa.Table.from_pylist([pair], schema=PAIRS_SCHEMA), f / "pairs.parquet")
     ws.register_run(f)
     hits = ws.search("p1")
     assert {h.where for h in hits} == {"edge", "pair"}

@@ -14,7 +14,10 @@ from vigie.detect.pipeline import run_detection
 from .scenario import DAY, Builder
 
 ALPHA = 0.01
-ONLY_LINKS = {k: {"enabled": False} for k in ("co_repost", "co_reply", "copypasta")}
+ONLY_LINKS = {
+    k: {"enabled": False}
+    for k in ("co_repost", "co_reply", "copypasta", "co_media", "co_domain")
+}
 
 
 def _organic(seed: int) -> Builder:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from vigie.cases.workspace import Workspace
 
 UNREVIEWED_LABEL = " (unreviewed)"
-PAIR_COLUMNS = ("source", "target", "account_a", "account_b", "a", "b", "u", "v")
+PAIR_COLUMNS = ("account_id_a", "account_id_b", "source", "target", "account_a", "account_b")
 
 
 @dataclass

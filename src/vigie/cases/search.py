@@ -255,7 +255,7 @@ def _pairs_hits(con: Any, runs: list[Any], accs: str, limit: int) -> list[Hit]:
         ]
         pair_cols = [
             c
-            for c in ("source", "target", "account_a", "account_b", "a", "b", "u", "v")
+            for c in ("account_id_a", "account_id_b", "source", "target", "account_a", "account_b")
             if c in cols
         ][:2]
         if len(pair_cols) < 2:
