@@ -41,7 +41,7 @@ def _need_web() -> None:
 def serve(
     workspace: Path = typer.Argument(None, help="Workspace folder (created if new)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8765, "--port", help="Port to listen on."),
+    port: int = typer.Option(8780, "--port", help="Port to listen on."),
     team: bool = typer.Option(
         False, "--team", help="People sign in with roles (behind a reverse proxy with HTTPS)."
     ),
@@ -53,6 +53,9 @@ def serve(
     ),
     db: str = typer.Option(None, "--db", help="Database URL (PostgreSQL in server mode)."),
     partners: Path = typer.Option(None, "--partners", help="Partners registry for sharing."),
+    taxii_config: Path = typer.Option(
+        None, "--taxii-config", help="TAXII server configuration: publish to its collections."
+    ),
 ) -> None:
     """Start the analyst's workbench in a browser: import, detect, triage, compare, search,
     risk and share, over the same library as the CLI."""
@@ -75,6 +78,7 @@ def serve(
         trusted_proxies=tuple(trusted_proxy),
         allowed_hosts=("*",) if team else LOOPBACK_HOSTS,
         partners_path=partners,
+        taxii_config=taxii_config,
     )
     app = create_app(settings)
     if team and app.state.vigie.directory.count() == 0:

@@ -29,3 +29,4 @@ class WebSettings:
     session_ttl_s: int = 8 * 3600
     max_upload_bytes: int = 2 * 1024**3
     partners_path: Path | None = None  # share registry (default: the workspace's, else example)
+    taxii_config: Path | None = None  # a `vigie share serve` configuration to publish into

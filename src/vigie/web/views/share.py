@@ -61,6 +61,7 @@ async def share_page(
         except VigieError as exc:
             error = str(exc)
     exports = sorted((ctx.state.folders.root / "exports").glob("*"), reverse=True)[:20]
+    taxii = _taxii(ctx)
     return render(
         ctx,
         "share.html",
@@ -73,6 +74,7 @@ async def share_page(
         view=view,
         error=error,
         exports=[p.name for p in exports],
+        collections=taxii[1] if taxii else [],
     )
 
 
@@ -109,6 +111,55 @@ async def share_export(request: Request) -> Response:
     )
     flag = "&unreviewed=1" if unreviewed else ""
     return redirect(f"/share?run={rec.id}&partner={partner_name}{flag}&exported={stem}")
+
+
+def _taxii(ctx: Any) -> tuple[Any, list[str]] | None:
+    """The TAXII server's state and its collections (``root/name``), when configured."""
+    path = ctx.state.settings.taxii_config
+    if path is None:
+        return None
+    from vigie.share.taxii.config import load_config
+    from vigie.share.taxii.server import state_from_config
+
+    cfg = load_config(path)
+    state = state_from_config(cfg)
+    names = [f"{r.name}/{c.name}" for r in cfg.api_roots for c in r.collections]
+    return state, names
+
+
+@router.post("/share/publish")
+async def share_publish(request: Request) -> Response:
+    """Publish the run's reviewed groups into a TAXII collection (once per policy form)."""
+    from vigie.cases.downstream import reviewed_copy
+    from vigie.share.taxii.publish import publish_findings
+
+    ctx, fields = await form(request, Role.reviewer)
+    taxii = _taxii(ctx)
+    if taxii is None:
+        raise VigieError("no TAXII server configured: start vigie serve with --taxii-config")
+    state, names = taxii
+    collection = str(fields.get("collection", ""))
+    if collection not in names:
+        raise VigieError(f"unknown collection {collection!r} (known: {', '.join(names)})")
+    rec = ctx.state.ws.run(str(fields.get("run", "")))
+    unreviewed = bool(fields.get("unreviewed"))
+    to = [t.strip() for t in str(fields.get("to", "")).split(",") if t.strip()]
+    src = ctx.state.folders.findings(rec).path
+    with reviewed_copy(src, ctx.state.ws, include_unreviewed=unreviewed) as rev:
+        report = publish_findings(
+            state, rev.path, collection, actor=f"web:{ctx.user.username}", recipients=to or None
+        )
+        shared = [k["id"] for k in rev.kept]
+    ctx.audit(
+        "share.publish",
+        rec.id,
+        collection=collection,
+        tlp=report.tlp.label,
+        stored=report.stored,
+        groups=shared,
+        to=to,
+    )
+    return redirect(f"/share?run={rec.id}&published={collection}")
 
 
 @router.get("/share/files/{name}")
