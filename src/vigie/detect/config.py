@@ -65,7 +65,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "null_stratum_s": 0.0,  # chance control per time stratum (86400 = per day; 0 = none)
     },
     "co_link": dict(_COACTION),
-    "co_repost": dict(_COACTION, window_s=60.0, include_authors=True, include_quotes=True),
+    # no slow scales for reposts by default: fans of a small account repost its posts within
+    # the hour as a matter of course (65 organic accounts grouped at 300k posts otherwise)
+    "co_repost": dict(
+        _COACTION, window_s=60.0, include_authors=True, include_quotes=True, scales_s=[]
+    ),
     "co_reply": dict(_COACTION, window_s=120.0),
     "co_hashtag": dict(_COACTION, window_s=60.0, max_object_actions=2000),
     "copypasta": dict(
