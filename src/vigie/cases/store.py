@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Any
 
-from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from vigie import sqldb
 from vigie.errors import VigieError
 
 
@@ -32,41 +31,11 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def make_engine(db_url: str) -> Engine:
-    """An engine for ``db_url``; SQLite gets foreign keys, WAL, a busy timeout and
-    connections usable from any thread (the web workbench serves from a thread pool)."""
-    try:
-        if db_url.startswith("sqlite"):
-            # check_same_thread off: a web server hands pooled connections across threads
-            engine = create_engine(db_url, connect_args={"timeout": 30, "check_same_thread": False})
-
-            @event.listens_for(engine, "connect")
-            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA foreign_keys=ON")
-                if db_url not in ("sqlite://", "sqlite:///:memory:"):
-                    cur.execute("PRAGMA journal_mode=WAL")
-                cur.close()
-
-            return engine
-        return create_engine(db_url, pool_pre_ping=True)
-    except ModuleNotFoundError as exc:
-        raise VigieError(
-            f"cannot open case store {redact_url(db_url)!r}: its driver is not installed "
-            f"({exc.name}); for PostgreSQL: pip install 'psycopg[binary]' and use "
-            "postgresql+psycopg://…"
-        ) from exc
-    except Exception as exc:  # a malformed URL
-        raise VigieError(f"cannot open case store {redact_url(db_url)!r}: {exc}") from exc
+    """An engine for the case store (see ``vigie.sqldb``)."""
+    return sqldb.make_engine(db_url, "case store")
 
 
-def redact_url(db_url: str) -> str:
-    """The URL without its password (for messages and listings)."""
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(db_url).render_as_string(hide_password=True)
-    except Exception:
-        return db_url.split("@")[-1]
+redact_url = sqldb.redact_url
 
 
 def migrate(engine: Engine) -> str:

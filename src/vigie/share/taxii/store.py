@@ -28,14 +28,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
     select,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
-from sqlalchemy.pool import StaticPool
 
+from vigie import sqldb
 from vigie.errors import VigieError
 from vigie.share.db import Base, as_utc, stix_time, utcnow
 
@@ -156,36 +154,9 @@ class StoredIndex:
 
 
 def make_engine(db_url: str) -> Engine:
-    """An engine for ``db_url``; SQLite gets foreign keys, WAL and thread-safe pooling.
-
-    Why these SQLite settings: the server answers requests from a thread pool, so the
-    connection must be usable across threads; WAL lets readers proceed while one request
-    writes; an in-memory URL needs a single shared connection to be the same database.
-    """
-    try:
-        if db_url.startswith("sqlite"):
-            kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
-            if db_url in ("sqlite://", "sqlite:///:memory:"):
-                kwargs["poolclass"] = StaticPool
-            engine = create_engine(db_url, **kwargs)
-
-            @event.listens_for(engine, "connect")
-            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA foreign_keys=ON")
-                if db_url not in ("sqlite://", "sqlite:///:memory:"):
-                    cur.execute("PRAGMA journal_mode=WAL")
-                cur.close()
-
-            return engine
-        return create_engine(db_url, pool_pre_ping=True)
-    except ModuleNotFoundError as exc:
-        raise VigieError(
-            f"cannot open database {db_url!r}: its driver is not installed ({exc.name}); for "
-            "PostgreSQL: pip install 'psycopg[binary]' and use postgresql+psycopg://…"
-        ) from exc
-    except Exception as exc:  # bad URL
-        raise VigieError(f"cannot open database {db_url!r}: {exc}") from exc
+    """An engine for the server's database (see ``vigie.sqldb``: SQLite across threads, WAL,
+    one shared connection for an in-memory URL)."""
+    return sqldb.make_engine(db_url, "database")
 
 
 class Store:

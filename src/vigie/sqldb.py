@@ -1,0 +1,59 @@
+"""One way to open the project's SQL databases (case store, TAXII store, audit log).
+
+Why one function: the case store, the TAXII server and the web workbench all open SQLite by
+default and PostgreSQL in server mode, and each needs the same care: connections usable across
+a web server's threads, WAL so that readers proceed while one request writes, foreign keys on,
+a single shared connection for an in-memory database, and an error that names the database
+without its password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+
+from vigie.errors import VigieError
+
+MEMORY_URLS = ("sqlite://", "sqlite:///:memory:")
+
+
+def redact_url(db_url: str) -> str:
+    """The URL without its password (for messages and listings)."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:
+        return db_url.split("@")[-1]
+
+
+def make_engine(db_url: str, what: str = "database") -> Engine:
+    """An engine for ``db_url`` (``what`` names it in errors: "case store", "database")."""
+    try:
+        if db_url.startswith("sqlite"):
+            kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+            if db_url in MEMORY_URLS:
+                kwargs["poolclass"] = StaticPool
+            engine = create_engine(db_url, **kwargs)
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                if db_url not in MEMORY_URLS:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.close()
+
+            return engine
+        return create_engine(db_url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise VigieError(
+            f"cannot open {what} {redact_url(db_url)!r}: its driver is not installed "
+            f"({exc.name}); for PostgreSQL: pip install 'psycopg[binary]' and use "
+            "postgresql+psycopg://…"
+        ) from exc
+    except Exception as exc:  # a malformed URL
+        raise VigieError(f"cannot open {what} {redact_url(db_url)!r}: {exc}") from exc
