@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-from ural import get_domain_name, is_shortened_url, split_suffix
 
 from vigie.detect.nearhash import components
 
@@ -33,6 +32,8 @@ _FOLD = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("3", "e"), ("5", "s"
 
 def registered_domain(host: str) -> str | None:
     """The registered domain (eTLD+1) of a host name, or ``None`` when there is none."""
+    from ural import get_domain_name  # imported on use: it costs ~0.4 s at start-up
+
     try:
         dom = get_domain_name("http://" + host + "/")
     except Exception:  # ural raises on malformed hosts; such a URL has no domain object
@@ -42,6 +43,8 @@ def registered_domain(host: str) -> str | None:
 
 def is_shortener(host: str) -> bool:
     """Whether ``host`` is a known URL shortener (its links hide their destination)."""
+    from ural import is_shortened_url
+
     try:
         return bool(is_shortened_url("http://" + host + "/x"))
     except Exception:
@@ -50,6 +53,8 @@ def is_shortener(host: str) -> bool:
 
 def label(domain: str) -> str:
     """The second-level label of a registered domain (``spiegel`` for ``spiegel.co.uk``)."""
+    from ural import split_suffix
+
     parts = split_suffix(domain)
     head = parts[0] if parts and parts[0] else domain.split(".")[0]
     return head.rsplit(".", 1)[-1]
