@@ -9,10 +9,13 @@ without its password.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from vigie.errors import VigieError
@@ -57,3 +60,26 @@ def make_engine(db_url: str, what: str = "database") -> Engine:
         ) from exc
     except Exception as exc:  # a malformed URL
         raise VigieError(f"cannot open {what} {redact_url(db_url)!r}: {exc}") from exc
+
+
+class SessionScope:
+    """What every store shares once its engine is open: transactional sessions and disposal.
+
+    Subclasses set ``engine`` and ``_sessions`` (a ``sessionmaker``) in their ``__init__``."""
+
+    engine: Engine
+    _sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success, rolled back on error."""
+        with self._sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

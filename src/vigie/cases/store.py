@@ -7,13 +7,11 @@ empty database is brought to the latest revision the same way — there is no ot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from vigie import sqldb
 from vigie.errors import VigieError
@@ -69,7 +67,7 @@ def current_revision(engine: Engine) -> str | None:
         return ctx.get_current_revision()
 
 
-class CaseStore:
+class CaseStore(sqldb.SessionScope):
     """One database: engine, sessions; migrated to the latest schema when opened."""
 
     def __init__(self, db_url: str) -> None:
@@ -77,17 +75,3 @@ class CaseStore:
         self.engine = make_engine(db_url)
         self.revision = migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session committed on success, rolled back on error."""
-        with self._sessions() as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    def dispose(self) -> None:
-        self.engine.dispose()

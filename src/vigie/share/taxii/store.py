@@ -15,8 +15,6 @@ argon2 hash.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -159,7 +157,7 @@ def make_engine(db_url: str) -> Engine:
     return sqldb.make_engine(db_url, "database")
 
 
-class Store:
+class Store(sqldb.SessionScope):
     """The database behind one server: engine, sessions and schema creation."""
 
     def __init__(self, db_url: str) -> None:
@@ -173,18 +171,6 @@ class Store:
             Base.metadata.create_all(self.engine)
             audit.install_guards(self.engine)
         except Exception as exc:
-            raise VigieError(f"cannot initialise database {db_url!r}: {exc}") from exc
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session committed on success, rolled back on error."""
-        with self._sessions() as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    def dispose(self) -> None:
-        self.engine.dispose()
+            raise VigieError(
+                f"cannot initialise database {sqldb.redact_url(db_url)!r}: {exc}"
+            ) from exc
