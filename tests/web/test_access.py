@@ -193,7 +193,8 @@ def test_forwarded_for_counts_only_from_a_trusted_proxy(workspace: Path) -> None
     assert rows and all('"address": "testclient"' in r.detail for r in rows)
     # rotating the header does not escape the throttle of the real peer
     assert client.app.state.vigie.directory.wait_s("admin", "testclient") > 0
-    trusted = _team(workspace.parent / "ws2", trusted_proxies=("testclient",))
+    trusted = _team(workspace.parent / "ws2", trusted_proxies=("127.0.0.0/8",))
+    trusted = TestClient(trusted.app, base_url="http://vigie.example", client=("127.0.0.1", 5000))
     trusted.post(
         "/login",
         data={"username": "admin", "password": "nope nope nope"},

@@ -44,6 +44,7 @@ class State:
     directory: Directory
     jobs: Jobs
     _audit: Any
+    proxies: list[Any]  # trusted reverse proxies, as networks
 
     def audit(
         self, actor: str, action: str, object_id: str | None, detail: dict[str, Any], ip: str
@@ -78,7 +79,13 @@ def create_app(settings: WebSettings) -> FastAPI:
         import secrets
 
         directory.add(LOCAL_USER.username, secrets.token_urlsafe(24), Role.admin)
-    state = State(settings, ws, folders, directory, Jobs(), AuditLog(store))
+    from vigie.share.netaddr import parse_networks
+
+    try:
+        proxies = parse_networks(settings.trusted_proxies)
+    except ValueError as exc:
+        raise VigieError(f"--trusted-proxy: {exc}") from None
+    state = State(settings, ws, folders, directory, Jobs(), AuditLog(store), proxies)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -9,7 +9,6 @@ constant time) and the Origin header before the view sees any data.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,17 +49,11 @@ class Ctx:
 
 
 def client_ip(request: Request) -> str:
-    """The peer's address; ``X-Forwarded-For`` counts only when the peer is a trusted proxy."""
-    peer = request.client.host if request.client else "-"
-    trusted = request.app.state.vigie.settings.trusted_proxies
-    fwd = request.headers.get("x-forwarded-for")
-    if fwd and peer in trusted:
-        last = fwd.split(",")[-1].strip()  # the address our proxy saw
-        try:
-            return str(ipaddress.ip_address(last))
-        except ValueError:
-            return peer
-    return peer
+    """The client's address: the peer, or what a trusted proxy says in ``X-Forwarded-For``
+    (the TAXII server's rule, ``vigie.share.netaddr.client_addresses``)."""
+    from vigie.share.netaddr import client_addresses
+
+    return client_addresses(request, request.app.state.vigie.proxies)[0]
 
 
 def _session(request: Request) -> WebSession | None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import json
 import threading
 import time
@@ -46,6 +45,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vigie import __version__
 from vigie.share.audit import AuditEntry, AuditLog
 from vigie.share.compare import CompareService
+from vigie.share.netaddr import client_addresses, parse_networks
 from vigie.share.partners import Registry
 from vigie.share.taxii import access
 from vigie.share.taxii.access import Caller
@@ -153,40 +153,11 @@ def build_state(
         collections=colls,
         compare=compare,
         lockout=LockOut(g.lockout_threshold, g.lockout_base_s, g.lockout_max_s),
-        proxies=[ipaddress.ip_network(p, strict=False) for p in g.trusted_proxies],
+        proxies=parse_networks(g.trusted_proxies),
     )
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _in(addr: str, networks: list[Any]) -> bool:
-    try:
-        ip = ipaddress.ip_address(addr)
-    except ValueError:
-        return False
-    return any(ip in net for net in networks)
-
-
-def client_addresses(request: Request, proxies: list[Any]) -> tuple[str, str]:
-    """``(client, peer)``: the TCP peer, and the client it speaks for.
-
-    ``X-Forwarded-For`` counts only when the peer is a trusted proxy; then the client is the
-    right-most address in it that is not itself a trusted proxy (the left part is whatever
-    the client chose to write). From anyone else the header is ignored, so rotating it
-    neither dodges the throttle nor writes a false address into the audit log.
-    """
-    peer = request.client.host if request.client else "-"
-    if not proxies or not _in(peer, proxies):
-        return peer, peer
-    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
-    for hop in reversed([h for h in hops if h]):
-        if not _in(hop, proxies):
-            try:
-                return ipaddress.ip_address(hop).compressed, peer
-            except ValueError:
-                return peer, peer  # garbage from the proxy's own client: keep the real peer
-    return peer, peer
 
 
 def _parse_timestamp(value: str, param: str) -> datetime:
