@@ -34,12 +34,10 @@ def _history_rows(hist: list) -> list[dict[str, Any]]:  # type: ignore[type-arg]
 
 def annotate(ctx: dict[str, Any], ws: Workspace, findings: Path, hide_dismissed: bool) -> None:
     """Add the decisions to a report context (in place) and render the triage section."""
-    from importlib import resources
-
-    import jinja2
     from markupsafe import Markup
 
     from vigie.cases.store import redact_url
+    from vigie.templating import package_env
 
     states = ws.review(findings)
     for g in ctx["overview"] + ctx["details"]:
@@ -89,14 +87,7 @@ def annotate(ctx: dict[str, Any], ws: Workspace, findings: Path, hide_dismissed:
             "changes": [c.as_dict() for c in d.changes],
             "counts_line": ", ".join(f"{n} {k}" for k, n in d.counts().items() if n) or "no change",
         }
-    base = resources.files("vigie.cases").joinpath("templates")
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: base.joinpath(name).read_text("utf-8")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = package_env("vigie.cases")
     html = env.get_template("triage.html.j2").render(
         rows=rows,
         counts_line=counts_line,

@@ -510,19 +510,11 @@ def _truth_legend(label_colour) -> list[dict[str, str]]:  # type: ignore[no-unty
 
 def render_html(context: dict[str, Any]) -> str:
     """Fill the Jinja2 template (autoescaped; the SVG built here is already escaped)."""
-    from importlib import resources
-
-    import jinja2
     from markupsafe import Markup
 
-    base = resources.files("vigie.report").joinpath("templates")
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: base.joinpath(name).read_text("utf-8")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    from vigie.templating import package_env
+
+    env = package_env("vigie.report")
     env.filters["svg"] = Markup
     env.filters["num"] = _num
     from vigie.report.svg import kind_colour, label_colour
