@@ -47,6 +47,15 @@ from vigie.share.audit import AuditEntry, AuditLog
 from vigie.share.compare import CompareService
 from vigie.share.netaddr import client_addresses, parse_networks
 from vigie.share.partners import Registry
+from vigie.share.stix_common import (
+    as_utc,
+    normalise_timestamp,
+    object_tlp,
+    stix_time,
+    taxii_version,
+    utcnow,
+)
+from vigie.share.store import Store
 from vigie.share.taxii import access
 from vigie.share.taxii.access import Caller
 from vigie.share.taxii.auth import Authenticator, parse_basic
@@ -68,23 +77,8 @@ from vigie.share.taxii.media import (
     error_response,
     taxii_response,
 )
-from vigie.share.taxii.store import (
-    Audience,
-    StatusRecord,
-    Store,
-    StoredIndex,
-    StoredObject,
-    as_utc,
-    stix_time,
-    utcnow,
-)
-from vigie.share.taxii.validate import (
-    load_json_body,
-    normalise_timestamp,
-    object_tlp,
-    object_version,
-    validate_objects,
-)
+from vigie.share.taxii.tables import Audience, StatusRecord, StoredIndex, StoredObject
+from vigie.share.taxii.validate import load_json_body, validate_objects
 from vigie.share.tlp import TLP
 
 MAX_PAGE = 1000
@@ -653,7 +647,7 @@ class Routes:
             readable = self._readable_ids(sess, caller, cid, coll, foreign)
             for obj in objects:
                 oid = obj["id"]
-                version = object_version(obj, stix_time(now))
+                version = taxii_version(obj, stix_time(now))
                 tlp = object_tlp(obj) or coll.intake_tlp
                 forged = self._impersonates(obj, ours)
                 if forged:
