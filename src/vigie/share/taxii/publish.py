@@ -25,8 +25,8 @@ from vigie.share.audit import AuditEntry
 from vigie.share.partners import Partner, Sector
 from vigie.share.policy import Form
 from vigie.share.stix_common import object_tlp, stix_time, taxii_version, utcnow
-from vigie.share.taxii.app import ServerState
 from vigie.share.taxii.config import collection_id
+from vigie.share.taxii.state import ServerState
 from vigie.share.taxii.tables import Audience, StoredIndex, StoredObject
 from vigie.share.tlp import TLP
 

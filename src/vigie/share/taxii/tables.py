@@ -27,6 +27,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vigie.share.db import Base
 
+POSTER_ONLY = "poster"
+"""``form`` of an object stored for its poster alone: its id collided with an object the
+poster may not see, and telling it so would reveal that the hidden object exists."""
+
 
 class Credential(Base):
     """A partner's TAXII credential: the argon2 hash only, never the password."""
