@@ -48,15 +48,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from vigie import disarm
-from vigie.atomic import atomic_file
 from vigie.errors import VigieError
 from vigie.share.partners import Partner, Producer
-from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
+from vigie.share.shareable import (
+    ShareView,
+    describe_group,
+    red_recipients_line,
+    start_export,
+    write_export,
+)
 from vigie.share.stix_export import stable_uuid
 from vigie.share.tlp import TLP
 
@@ -279,10 +284,9 @@ def export_misp(
     step: Callable[[str], None] | None = None,
 ) -> MispExport:
     """Export a Findings folder as a MISP event for ``partner`` (``None``: internal, full)."""
-    say = step or (lambda _msg: None)
-    say("reading and redacting the Findings")
-    view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
-    when = now or datetime.now(UTC).replace(microsecond=0)
+    view, when, say = start_export(
+        findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt, now=now, step=step
+    )
     say("building the MISP event")
     event = build_event(view, partner, producer or Producer(), when)
     return MispExport(event=event, view=view)
@@ -290,7 +294,4 @@ def export_misp(
 
 def write_misp(export: MispExport, path: str | Path) -> Path:
     """Write the event as MISP JSON (``{"Event": …}``), atomically."""
-    p = Path(path)
-    with atomic_file(p) as fh:
-        fh.write(export.to_json())
-    return p
+    return write_export(export.to_json(), path)

@@ -40,13 +40,18 @@ from pathlib import Path
 from typing import Any
 
 from vigie import disarm
-from vigie.atomic import atomic_file
 from vigie.errors import VigieError
 from vigie.share import fimi
 from vigie.share.confidence import evidence_level, stix_confidence
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
-from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
+from vigie.share.shareable import (
+    ShareView,
+    describe_group,
+    red_recipients_line,
+    start_export,
+    write_export,
+)
 from vigie.share.stix_validate import validation_errors, validation_report  # noqa: F401 (re-export)
 from vigie.share.tlp import TLP, marking_definition
 
@@ -386,10 +391,9 @@ def export_stix(
     Raises ``VigieError`` when the policy denies it, or if the bundle failed validation
     (which would be a bug in vigie, reported rather than shipped).
     """
-    say = step or (lambda _msg: None)
-    say("reading and redacting the Findings")
-    view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
-    when = now or datetime.now(UTC).replace(microsecond=0)
+    view, when, say = start_export(
+        findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt, now=now, step=step
+    )
     say("building the STIX objects")
     bundle = build_bundle(view, producer or Producer(), when)
     if validate:
@@ -402,7 +406,4 @@ def export_stix(
 
 def write_stix(export: StixExport, path: str | Path) -> Path:
     """Write the bundle atomically (sorted keys, UTF-8)."""
-    p = Path(path)
-    with atomic_file(p) as fh:
-        fh.write(export.to_json())
-    return p
+    return write_export(export.to_json(), path)

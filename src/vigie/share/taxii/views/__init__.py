@@ -22,7 +22,9 @@ from typing import Any
 from fastapi import Request
 
 from vigie.share.stix_common import stix_time
-from vigie.share.taxii.params import encode_next
+from vigie.share.taxii import gate, queries
+from vigie.share.taxii.access import Caller
+from vigie.share.taxii.params import Filters, encode_next, page_limit
 from vigie.share.taxii.queries import Page
 from vigie.share.taxii.state import ServerState
 from vigie.share.taxii.tables import StoredObject
@@ -31,6 +33,25 @@ from vigie.share.taxii.tables import StoredObject
 def state(request: Request) -> ServerState:
     """The server's state, attached to the application by ``taxii.app.create_app``."""
     return request.app.state.vigie
+
+
+def read_page(
+    request: Request,
+    root: str,
+    cid: str,
+    object_id: str | None = None,
+    *,
+    default_version: str = "last",
+) -> tuple[ServerState, Caller, Page]:
+    """What every read of a collection does first: the gate, then one page of the rows the
+    caller may read that match the request's filters (``object_id``: one object's rows)."""
+    s = state(request)
+    caller = gate.caller(s, request)
+    coll = gate.collection(s, caller, root, cid)
+    q = queries.visible_query(
+        Filters.of(request), caller, cid, coll, object_id, default_version=default_version
+    )
+    return s, caller, queries.page(s.store, q, page_limit(request, s.config.page_size))
 
 
 def date_headers(rows: list[StoredObject]) -> dict[str, str]:

@@ -9,21 +9,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from vigie.share.stix_common import stix_time
-from vigie.share.taxii import gate, queries
 from vigie.share.taxii.media import STIX_MEDIA_TYPE, taxii_response
-from vigie.share.taxii.params import Filters, page_limit
-from vigie.share.taxii.views import date_headers, paged, state
+from vigie.share.taxii.views import date_headers, paged, read_page
 
 router = APIRouter()
 
 
 @router.get("/{root}/collections/{cid}/manifest/")
 def manifest(request: Request, root: str, cid: str) -> JSONResponse:
-    s = state(request)
-    caller = gate.caller(s, request)
-    coll = gate.collection(s, caller, root, cid)
-    q = queries.visible_query(Filters.of(request), caller, cid, coll)
-    page = queries.page(s.store, q, page_limit(request, s.config.page_size))
+    s, caller, page = read_page(request, root, cid)
     body: dict[str, Any] = paged(page)
     if page.rows:
         body["objects"] = [

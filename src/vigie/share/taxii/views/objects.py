@@ -11,21 +11,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from vigie.share.taxii import access, delivery, gate, intake, queries
+from vigie.share.taxii import access, delivery, gate, intake
 from vigie.share.taxii.media import TaxiiError, check_content_type, taxii_response
-from vigie.share.taxii.params import Filters, page_limit
-from vigie.share.taxii.views import date_headers, paged, state
+from vigie.share.taxii.views import date_headers, paged, read_page, state
 
 router = APIRouter()
 
 
 @router.get("/{root}/collections/{cid}/objects/")
 def get_objects(request: Request, root: str, cid: str) -> JSONResponse:
-    s = state(request)
-    caller = gate.caller(s, request)
-    coll = gate.collection(s, caller, root, cid)
-    q = queries.visible_query(Filters.of(request), caller, cid, coll)
-    page = queries.page(s.store, q, page_limit(request, s.config.page_size))
+    s, caller, page = read_page(request, root, cid)
     body: dict[str, Any] = paged(page)
     objects = delivery.serve_objects(s, caller, cid, page.rows, "objects")
     if objects:
@@ -50,11 +45,7 @@ async def add_objects(request: Request, root: str, cid: str) -> JSONResponse:
 
 @router.get("/{root}/collections/{cid}/objects/{object_id}/")
 def get_object(request: Request, root: str, cid: str, object_id: str) -> JSONResponse:
-    s = state(request)
-    caller = gate.caller(s, request)
-    coll = gate.collection(s, caller, root, cid)
-    q = queries.visible_query(Filters.of(request), caller, cid, coll, object_id)
-    page = queries.page(s.store, q, page_limit(request, s.config.page_size))
+    s, caller, page = read_page(request, root, cid, object_id)
     if not page.rows and not request.query_params.get("next"):
         raise TaxiiError(404, "Not Found", f"no object {object_id!r} for {caller.user}")
     body: dict[str, Any] = paged(page)

@@ -8,23 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from vigie.share.taxii import gate, queries
 from vigie.share.taxii.media import TaxiiError, taxii_response
-from vigie.share.taxii.params import Filters, page_limit
-from vigie.share.taxii.views import date_headers, paged, state
+from vigie.share.taxii.views import date_headers, paged, read_page
 
 router = APIRouter()
 
 
 @router.get("/{root}/collections/{cid}/objects/{object_id}/versions/")
 def versions(request: Request, root: str, cid: str, object_id: str) -> JSONResponse:
-    s = state(request)
-    caller = gate.caller(s, request)
-    coll = gate.collection(s, caller, root, cid)
-    q = queries.visible_query(
-        Filters.of(request), caller, cid, coll, object_id, default_version="all"
-    )
-    page = queries.page(s.store, q, page_limit(request, s.config.page_size))
+    s, caller, page = read_page(request, root, cid, object_id, default_version="all")
     if not page.rows and not request.query_params.get("next"):
         raise TaxiiError(404, "Not Found", f"no object {object_id!r} for {caller.user}")
     body: dict[str, Any] = {**paged(page), "versions": [r.version for r in page.rows]}
