@@ -8,7 +8,9 @@ Mapping (reads the same redacted ``ShareView`` as the STIX export, so both leak 
 
 - the event: ``info`` names the findings, threat level "undefined" (we report behaviour, not
   a threat assessment), analysis "ongoing"; tags ``tlp:<level>`` and, per DISARM technique
-  observed, ``misp-galaxy:disarm-techniques="<technique name>"``;
+  observed, ``misp-galaxy:disarm-techniques="<technique name>"``, and per DISARM 2.0
+  observation the signals establish, ``disarm-2.0:observation="<id> <name>"``
+  (``vigie.share.disarm2``; no MISP galaxy covers 2.0 yet);
 - per group: a ``narrative`` object (``narrative-summary``: what was observed, no attribution
   claimed); a ``user-account`` object per account (``user-id`` hashed in the hashed form,
   ``username``/``display-name`` only when the form keeps handles); a ``url`` attribute per
@@ -54,6 +56,8 @@ from typing import Any
 
 from vigie import disarm
 from vigie.errors import VigieError
+from vigie.share.disarm2 import group_observations
+from vigie.share.disarm2 import misp_tag as disarm2_tag
 from vigie.share.partners import Partner, Producer
 from vigie.share.shareable import (
     ShareView,
@@ -181,6 +185,10 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
     techniques = sorted({t for g in view.groups for t in g.techniques})
     for tid in techniques:
         ev.add_tag(galaxy_tag(tid))
+    # DISARM 2.0 observations beside the 1.x galaxy (vigie.share.disarm2)
+    seen = {o.id: o for g in view.groups for o in group_observations(g.signals)}
+    for oid in sorted(seen, key=lambda i: [int(p) for p in i[1:].split(".")]):
+        ev.add_tag(disarm2_tag(seen[oid]))
 
     for g in view.groups:
         narrative = MISPObject("narrative", strict=True)

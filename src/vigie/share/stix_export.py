@@ -18,6 +18,9 @@ Mapping (one ``grouping`` for the whole export, the "report"):
   property: STIX has no hashed URL) and no ``url`` observable is emitted;
 - each DISARM technique → an ``attack-pattern`` with DISARM's own STIX id, external id and
   URL (``source_name: "DISARM"``), kill-chain ``disarm``; the campaign ``uses`` it;
+- beside them, the DISARM 2.0 observations the group's signals establish, as the campaign's
+  ``external_references`` (``source_name: "DISARM 2.0 Observations"``, the official id, its
+  name and page; vigie's signal → observation mapping, ``vigie.share.disarm2``);
 - a ``note`` per group with the evidence sample (dropped in the hashed form), and one per
   analyst note the policy lets through;
 - every object carries the export's TLP 2.0 marking (the OASIS marking-definitions, included
@@ -41,8 +44,9 @@ from typing import Any
 
 from vigie import disarm
 from vigie.errors import VigieError
-from vigie.share import fimi
+from vigie.share import disarm2, fimi
 from vigie.share.confidence import evidence_level, stix_confidence
+from vigie.share.disarm2 import group_observations
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
 from vigie.share.shareable import (
@@ -179,6 +183,9 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
         last = max(_ts(g.last_seen, now), first)
         confidence = stix_confidence(g.signals, g.n_members, g.score)
         level = evidence_level(g.signals, g.n_members, g.score)
+        # DISARM 2.0 observations the group's signals establish, beside the 1.x techniques
+        # (attack-patterns it "uses", below): see vigie.share.disarm2
+        observations = [disarm2.external_reference(o) for o in group_observations(g.signals)]
         campaign = v21.Campaign(
             id=_sid("campaign", view, g.group_id),
             name=f"Coordinated group {g.group_id}",
@@ -187,6 +194,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
             last_seen=last,
             confidence=confidence,
             labels=[*sorted(g.signals), f"confidence:{level}"],
+            **({"external_references": observations} if observations else {}),
             **stamp,
             **common,
         )
