@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from _findings import make_findings
 
-from vigie.errors import InputError
+from vigie.errors import InputError, VigieError
 from vigie.share.stix_export import export_stix, write_stix
 from vigie.share.stix_import import BundleStore, load_bundle
 from vigie.share.tlp import TLP
@@ -96,3 +96,65 @@ def test_bad_bundles_are_refused_with_the_file_named(tmp_path):
         with pytest.raises(InputError):
             store.import_bundle(bad, source="x")
         assert store.objects() == [] and store.imports() == []
+
+
+OLD_SCHEMA = """
+CREATE TABLE objects (
+    id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, tlp TEXT NOT NULL,
+    json TEXT NOT NULL, first_source TEXT NOT NULL, first_received TEXT NOT NULL,
+    PRIMARY KEY (id, modified));
+CREATE TABLE provenance (
+    object_id TEXT NOT NULL, modified TEXT NOT NULL, source TEXT NOT NULL,
+    received_at TEXT NOT NULL, tlp TEXT NOT NULL, bundle_id TEXT, import_id TEXT NOT NULL);
+CREATE TABLE imports (
+    import_id TEXT PRIMARY KEY, bundle_id TEXT, source TEXT NOT NULL, received_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL, tlp TEXT, n_objects INTEGER NOT NULL, added INTEGER NOT NULL,
+    duplicates INTEGER NOT NULL);
+"""
+
+
+def test_a_store_written_by_the_old_sqlite3_code_opens_unchanged(tmp_path, bundle):
+    """Store files made before the one shared store (stdlib sqlite3) keep working."""
+    import sqlite3
+
+    _, data = bundle
+    camp = next(o for o in data["objects"] if o["type"] == "campaign")
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(OLD_SCHEMA)
+    row = (camp["id"], camp["modified"], "campaign", "TLP:AMBER", json.dumps(camp), "old", "t0")
+    db.execute("INSERT INTO objects VALUES (?,?,?,?,?,?,?)", row)
+    db.execute(
+        "INSERT INTO provenance VALUES (?,?,?,?,?,?,?)",
+        (camp["id"], camp["modified"], "old", "2025-01-01T00:00:00+00:00", "TLP:AMBER", None, "i0"),
+    )
+    db.commit()
+    db.close()
+    with BundleStore(path) as store:
+        r = store.import_bundle(data, source="new", received_at=NOW)
+        assert r.duplicates == 1 and r.added == len(data["objects"]) - 1
+        assert [p.source for p in store.provenance(camp["id"])] == ["old", "new"]
+        assert store.get(camp["id"]) == camp
+
+
+def test_imports_and_the_taxii_server_share_one_database(tmp_path, bundle):
+    from vigie.share.audit import AuditLog
+    from vigie.share.store import Store, sqlite_url
+
+    _, data = bundle
+    path = tmp_path / "one.sqlite"
+    with BundleStore(path) as store:
+        store.import_bundle(data, source="a", received_at=NOW)
+    server = Store(sqlite_url(path))  # the TAXII server's store on the same file
+    AuditLog(server).append("a", "object.received", object_id="x--1")
+    assert [r.action for r in AuditLog(server).rows()] == ["object.received"]
+    server.dispose()
+    with BundleStore(path) as store:
+        assert len(store.objects()) == len(data["objects"])
+
+
+def test_a_file_that_is_not_a_database_is_named(tmp_path):
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("these are notes, not a database\n" * 50)
+    with pytest.raises(VigieError, match="notes.sqlite: not a vigie store"):
+        BundleStore(bad)

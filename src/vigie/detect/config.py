@@ -33,7 +33,6 @@ and their defaults are in ``DEFAULTS`` below.
 from __future__ import annotations
 
 import copy
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -232,15 +231,8 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     """Read a TOML file of overrides (``None`` = defaults only)."""
     if path is None:
         return merge_config(None)
+    from vigie.docload import read_document  # on use: pydantic stays out of detect's start-up
+
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise VigieError(f"{path}: config file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise VigieError(f"{path}: not valid TOML ({exc})") from exc
-    except RecursionError:
-        raise VigieError(f"{path}: nested too deeply to read") from None
-    except UnicodeDecodeError as exc:
-        raise VigieError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    data = read_document(path, what="config file", fmt="toml")
     return merge_config(data, source=str(path))

@@ -42,10 +42,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vigie.errors import VigieError
-from vigie.share.db import Base, as_utc, stix_time, utcnow
+from vigie.share.db import Base
+from vigie.share.stix_common import as_utc, stix_time, utcnow
 
 if TYPE_CHECKING:
-    from vigie.share.taxii.store import Store
+    from vigie.share.store import Store
 
 GENESIS = "0" * 64
 """``prev_hash`` of the first row."""

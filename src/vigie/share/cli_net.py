@@ -73,7 +73,7 @@ def _server_registry(cfg, config: Path | None):  # type: ignore[no-untyped-def]
 
 
 def _store(cfg):  # type: ignore[no-untyped-def]
-    from vigie.share.taxii.store import Store
+    from vigie.share.store import Store
 
     return Store(cfg.resolved_db_url())
 
@@ -258,7 +258,7 @@ def audit(
         db = ws.db_url if ws is not None else None
     cfg = _config(config)
     if db is not None:
-        from vigie.share.taxii.store import Store
+        from vigie.share.store import Store
 
         log = AuditLog(Store(db))
     else:

@@ -118,7 +118,8 @@ def check(
             typer.echo(f"{obj}: Findings folder marked {level.label}")
             _print_decision(decision)
     elif obj.is_file():
-        from vigie.share.stix_import import UNMARKED_DEFAULT, load_bundle, object_tlp
+        from vigie.share.stix_common import object_tlp
+        from vigie.share.stix_import import UNMARKED_DEFAULT, load_bundle
 
         if tlp is not None:
             raise VigieError("--tlp applies to Findings folders; a bundle carries its markings")
@@ -289,8 +290,11 @@ def export(
         files=[f for f in (stix, misp) if f is not None],
         reviewed=reviewed,
         tlp=view.tlp.label,
-        audit_db=(audit_db if audit_db is None or "://" in audit_db else
-                  f"sqlite:///{Path(audit_db).resolve()}"),
+        audit_db=(
+            audit_db
+            if audit_db is None or "://" in audit_db
+            else f"sqlite:///{Path(audit_db).resolve()}"
+        ),
         form=view.form.value,
     )
     typer.echo(f"  audit log: recorded as row {seq} in {db}")

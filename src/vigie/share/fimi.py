@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from vigie.share.shareable import SharedGroup, ShareView, describe_group, red_recipients_line
+from vigie.share.stix_common import stix_time
 
 EXTENSION_NAME = "vigie FIMI objects (OpenCTI narrative, channel, event, media-content)"
 EXTENSION_SCHEMA = "https://github.com/vigie-project/vigie/blob/main/docs/share.md#fimi-objects"
@@ -183,7 +184,7 @@ def group_objects(
             **_ext("new-sco", ext_id),
         }
         if p.created_at is not None:
-            media["publication_date"] = p.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            media["publication_date"] = stix_time(p.created_at)
         out.append(media)
         rel("related-to", media["id"], narrative["id"], "media", p.post_id)
     for platform, n in sorted(platforms.items()):
@@ -235,4 +236,4 @@ def report_object(
 
 
 def stamp_text(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return stix_time(value)

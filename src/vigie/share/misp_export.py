@@ -8,7 +8,9 @@ Mapping (reads the same redacted ``ShareView`` as the STIX export, so both leak 
 
 - the event: ``info`` names the findings, threat level "undefined" (we report behaviour, not
   a threat assessment), analysis "ongoing"; tags ``tlp:<level>`` and, per DISARM technique
-  observed, ``misp-galaxy:disarm-techniques="<technique name>"``;
+  observed, ``misp-galaxy:disarm-techniques="<technique name>"``, and per DISARM 2.0
+  observation the signals establish, ``disarm-2.0:observation="<id> <name>"``
+  (``vigie.share.disarm2``; no MISP galaxy covers 2.0 yet);
 - per group: a ``narrative`` object (``narrative-summary``: what was observed, no attribution
   claimed); a ``user-account`` object per account (``user-id`` hashed in the hashed form,
   ``username``/``display-name`` only when the form keeps handles); a ``url`` attribute per
@@ -48,15 +50,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from vigie import disarm
-from vigie.atomic import atomic_file
 from vigie.errors import VigieError
+from vigie.share.disarm2 import group_observations
+from vigie.share.disarm2 import misp_tag as disarm2_tag
 from vigie.share.partners import Partner, Producer
-from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
+from vigie.share.shareable import (
+    ShareView,
+    describe_group,
+    red_recipients_line,
+    start_export,
+    write_export,
+)
 from vigie.share.stix_export import stable_uuid
 from vigie.share.tlp import TLP
 
@@ -176,6 +185,10 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
     techniques = sorted({t for g in view.groups for t in g.techniques})
     for tid in techniques:
         ev.add_tag(galaxy_tag(tid))
+    # DISARM 2.0 observations beside the 1.x galaxy (vigie.share.disarm2)
+    seen = {o.id: o for g in view.groups for o in group_observations(g.signals)}
+    for oid in sorted(seen, key=lambda i: [int(p) for p in i[1:].split(".")]):
+        ev.add_tag(disarm2_tag(seen[oid]))
 
     for g in view.groups:
         narrative = MISPObject("narrative", strict=True)
@@ -279,10 +292,9 @@ def export_misp(
     step: Callable[[str], None] | None = None,
 ) -> MispExport:
     """Export a Findings folder as a MISP event for ``partner`` (``None``: internal, full)."""
-    say = step or (lambda _msg: None)
-    say("reading and redacting the Findings")
-    view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
-    when = now or datetime.now(UTC).replace(microsecond=0)
+    view, when, say = start_export(
+        findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt, now=now, step=step
+    )
     say("building the MISP event")
     event = build_event(view, partner, producer or Producer(), when)
     return MispExport(event=event, view=view)
@@ -290,7 +302,4 @@ def export_misp(
 
 def write_misp(export: MispExport, path: str | Path) -> Path:
     """Write the event as MISP JSON (``{"Event": …}``), atomically."""
-    p = Path(path)
-    with atomic_file(p) as fh:
-        fh.write(export.to_json())
-    return p
+    return write_export(export.to_json(), path)

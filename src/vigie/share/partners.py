@@ -55,11 +55,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-import yaml
+from pydantic import BeforeValidator, model_validator
 
-from vigie.errors import InputError, VigieError
+from vigie.docload import DocModel, DocProblem, DocumentError, read_document, validate
+from vigie.errors import VigieError
 from vigie.share.tlp import TLP
 
 PARTNERS_ENV = "VIGIE_PARTNERS"
@@ -147,152 +148,158 @@ class Registry:
         return isinstance(name, str) and self.find(name) is not None
 
 
-class PartnersError(InputError):
+class PartnersError(DocumentError):
     """An invalid partners registry; the message lists every problem with its path."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
-        super().__init__("; ".join(problems), file=source)
-        self.problems = problems
-        self.args = (f"{source}: " + "; ".join(problems),)
+
+# --- the file's schema (validated by ``vigie.docload``) -----------------------------------------
 
 
-_FIELDS = {
-    "name",
-    "organisation",
-    "sector",
-    "trust",
-    "max_tlp",
-    "red_recipients",
-    "contact",
-    "misp_sharing_group",
-}
-_REQUIRED = ("name", "sector", "trust", "max_tlp")
-
-
-def _opt_str(value: Any, where: str, problems: list[str]) -> str | None:
+def _text(value: Any) -> str:
     if value is None:
-        return None
+        raise DocProblem("missing (required)")
     if not isinstance(value, str) or not value.strip():
-        problems.append(f"{where}: expected a non-empty text, got {value!r}")
-        return None
+        raise DocProblem(f"expected a non-empty text, got {value!r}")
     return value.strip()
 
 
-def _parse_partner(raw: Any, where: str, problems: list[str]) -> Partner | None:
-    if not isinstance(raw, Mapping):
-        problems.append(f"{where}: expected a mapping of fields, got {type(raw).__name__}")
-        return None
-    n_before = len(problems)
-    for key in raw:
-        if not isinstance(key, str) or (key not in _FIELDS and not key.startswith("x_")):
-            allowed = ", ".join(sorted(_FIELDS))
-            problems.append(f"{where}.{key}: unknown field (allowed: {allowed}, or x_*)")
-    for key in _REQUIRED:
-        if raw.get(key) is None:
-            problems.append(f"{where}.{key}: missing (required)")
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
 
-    name = _opt_str(raw.get("name"), f"{where}.name", problems)
 
-    sector = None
-    if raw.get("sector") is not None:
-        try:
-            sector = Sector(str(raw["sector"]).strip().lower())
-        except ValueError:
-            allowed = " / ".join(s.value for s in Sector)
-            problems.append(f"{where}.sector: {raw['sector']!r} is not one of {allowed}")
+def _sector(value: Any) -> Sector:
+    if value is None:
+        raise DocProblem("missing (required)")
+    try:
+        return Sector(str(value).strip().lower())
+    except ValueError:
+        allowed = " / ".join(s.value for s in Sector)
+        raise DocProblem(f"{value!r} is not one of {allowed}") from None
 
-    trust = raw.get("trust")
-    if trust is not None:
-        if isinstance(trust, bool) or not isinstance(trust, int):
-            problems.append(f"{where}.trust: {trust!r} is not a whole number")
-            trust = None
-        elif not TRUST_MIN <= trust <= TRUST_MAX:
-            problems.append(f"{where}.trust: {trust} is outside {TRUST_MIN}..{TRUST_MAX}")
-            trust = None
 
-    max_tlp = None
-    if raw.get("max_tlp") is not None:
-        try:
-            max_tlp = TLP.parse(str(raw["max_tlp"]))
-        except VigieError as exc:
-            problems.append(f"{where}.max_tlp: {exc}")
+def _trust(value: Any) -> int:
+    if value is None:
+        raise DocProblem("missing (required)")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DocProblem(f"{value!r} is not a whole number")
+    if not TRUST_MIN <= value <= TRUST_MAX:
+        raise DocProblem(f"{value} is outside {TRUST_MIN}..{TRUST_MAX}")
+    return value
 
-    recipients: list[str] = []
-    rr = raw.get("red_recipients")
-    if rr is not None:
-        if not isinstance(rr, list):
-            problems.append(f"{where}.red_recipients: expected a list of names, got {rr!r}")
-        else:
-            for i, r in enumerate(rr):
-                s = _opt_str(r, f"{where}.red_recipients[{i}]", problems)
-                if s is not None:
-                    recipients.append(s)
 
-    contact = _opt_str(raw.get("contact"), f"{where}.contact", problems)
-    organisation = _opt_str(raw.get("organisation"), f"{where}.organisation", problems)
-    group = _opt_str(raw.get("misp_sharing_group"), f"{where}.misp_sharing_group", problems)
+def _max_tlp(value: Any) -> TLP:
+    if value is None:
+        raise DocProblem("missing (required)")
+    try:
+        return TLP.parse(str(value))
+    except VigieError as exc:
+        raise DocProblem(str(exc)) from None
 
-    if len(problems) > n_before:
-        return None
-    assert name is not None and sector is not None and trust is not None and max_tlp is not None
-    return Partner(
-        name=name,
-        sector=sector,
-        trust=trust,
-        max_tlp=max_tlp,
-        red_recipients=tuple(recipients),
-        contact=contact,
-        organisation=organisation,
-        misp_sharing_group=group,
-        extra={k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x_")},
-    )
+
+def _recipients(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise DocProblem(f"expected a list of names, got {value!r}")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+OptText = Annotated[str | None, BeforeValidator(_opt_text)]
+
+
+def _keep_x_keys(data: Any) -> Any:
+    """Move ``x_*`` keys (kept unvalidated) into ``x_keys``."""
+    if not isinstance(data, Mapping):
+        return data
+    out = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x_"))}
+    out["x_keys"] = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x_")}
+    return out
+
+
+class PartnerDoc(DocModel):
+    """One entry of ``partners:`` as written in the file."""
+
+    allow_x_keys: ClassVar[bool] = True
+
+    name: Annotated[str, BeforeValidator(_text)]
+    organisation: OptText = None
+    sector: Annotated[Sector, BeforeValidator(_sector)]
+    trust: Annotated[int, BeforeValidator(_trust)]
+    max_tlp: Annotated[TLP, BeforeValidator(_max_tlp)]
+    red_recipients: Annotated[list[Text], BeforeValidator(_recipients)] = []
+    contact: OptText = None
+    misp_sharing_group: OptText = None
+    x_keys: dict[str, Any] = {}
+
+    _x = model_validator(mode="before")(_keep_x_keys)
+
+    def partner(self) -> Partner:
+        return Partner(
+            name=self.name,
+            sector=self.sector,
+            trust=self.trust,
+            max_tlp=self.max_tlp,
+            red_recipients=tuple(self.red_recipients),
+            contact=self.contact,
+            organisation=self.organisation,
+            misp_sharing_group=self.misp_sharing_group,
+            extra=dict(self.x_keys),
+        )
+
+
+class ProducerDoc(DocModel):
+    name: OptText = None
+    contact: OptText = None
+
+
+class RegistryDoc(DocModel):
+    """The whole file: ``partners`` (required), ``producer``, and ``x_*`` keys (ignored)."""
+
+    allow_x_keys: ClassVar[bool] = True
+
+    partners: list[PartnerDoc]
+    producer: ProducerDoc | None = None
+    x_keys: dict[str, Any] = {}
+
+    _x = model_validator(mode="before")(_keep_x_keys)
+
+
+def _duplicate_names(data: Any) -> list[str]:
+    """Names used twice (case-insensitive), read from the raw mapping so that they are
+    reported together with every other problem."""
+    raw = data.get("partners") if isinstance(data, Mapping) else None
+    if not isinstance(raw, list):
+        return []
+    problems = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(raw):
+        name = entry.get("name") if isinstance(entry, Mapping) else None
+        if isinstance(name, str) and name.strip():
+            key = name.strip().casefold()
+            if key in seen:
+                problems.append(
+                    f"partners[{i}].name: {name.strip()!r} already used by partners[{seen[key]}]"
+                )
+            else:
+                seen[key] = i
+    return problems
 
 
 def parse_partners(data: Any, source: str = "<partners>") -> Registry:
     """Validate a loaded registry mapping; raise ``PartnersError`` listing every problem."""
-    problems: list[str] = []
     if not isinstance(data, Mapping):
         raise PartnersError(source, ["expected a mapping with a 'partners' list at the top"])
-    for key in data:
-        if key not in ("partners", "producer") and not str(key).startswith("x_"):
-            problems.append(f"{key}: unknown top-level key (allowed: partners, producer)")
+    try:
+        doc = validate(RegistryDoc, dict(data), source, problems=_duplicate_names(data))
+    except DocumentError as exc:
+        raise PartnersError(source, exc.problems) from None
     producer = Producer()
-    if data.get("producer") is not None:
-        raw = data["producer"]
-        if not isinstance(raw, Mapping):
-            problems.append("producer: expected a mapping with name and contact")
-        else:
-            for key in raw:
-                if key not in ("name", "contact"):
-                    problems.append(f"producer.{key}: unknown field (allowed: name, contact)")
-            pname = _opt_str(raw.get("name"), "producer.name", problems)
-            pcontact = _opt_str(raw.get("contact"), "producer.contact", problems)
-            producer = Producer(name=pname or "vigie", contact=pcontact)
-    raw_partners = data.get("partners")
-    partners: list[Partner] = []
-    if raw_partners is None:
-        problems.append("partners: missing (a list of partners is required)")
-    elif not isinstance(raw_partners, list):
-        problems.append(f"partners: expected a list, got {type(raw_partners).__name__}")
-    else:
-        seen: dict[str, int] = {}
-        for i, raw in enumerate(raw_partners):
-            p = _parse_partner(raw, f"partners[{i}]", problems)
-            name = raw.get("name") if isinstance(raw, Mapping) else None
-            if isinstance(name, str) and name.strip():
-                key = name.strip().casefold()
-                if key in seen:
-                    problems.append(
-                        f"partners[{i}].name: {name.strip()!r} already used by "
-                        f"partners[{seen[key]}]"
-                    )
-                    continue
-                seen[key] = i
-            if p is not None:
-                partners.append(p)
-    if problems:
-        raise PartnersError(source, problems)
-    return Registry(partners=tuple(partners), producer=producer, source=source)
+    if doc.producer is not None:
+        producer = Producer(name=doc.producer.name or "vigie", contact=doc.producer.contact)
+    return Registry(
+        partners=tuple(p.partner() for p in doc.partners), producer=producer, source=source
+    )
 
 
 def example_partners_path() -> Path:
@@ -352,16 +359,4 @@ def example_warning(
 def load_partners(path: str | Path | None = None) -> Registry:
     """Read and validate a partners YAML file (see the module docstring for the format)."""
     p = resolve_partners_path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise VigieError(f"{p}: partners registry not found") from None
-    except OSError as exc:
-        raise VigieError(f"{p}: cannot read the partners registry ({exc})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"not valid YAML{line} ({exc})", file=str(p)) from None
-    return parse_partners(data, source=str(p))
+    return parse_partners(read_document(p, what="partners registry", fmt="yaml"), str(p))

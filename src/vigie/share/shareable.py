@@ -23,11 +23,13 @@ Analyst notes come from an optional ``notes.json`` in the Findings folder, a lis
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vigie.atomic import atomic_file
 from vigie.errors import InputError, VigieError
 from vigie.schema import Dataset, Findings, read_json
 from vigie.share.partners import Partner
@@ -434,3 +436,29 @@ def prepare(
         notes=kept,
         counts=counts,
     )
+
+
+def start_export(
+    findings: Findings | str | Path,
+    *,
+    tlp: TLP | str | None,
+    partner: Partner | None,
+    recipient: str | None,
+    salt: bytes | str | None,
+    now: datetime | None,
+    step: Callable[[str], None] | None,
+) -> tuple[ShareView, datetime, Callable[[str], None]]:
+    """What every file export (STIX, MISP) begins with: the view ``partner`` may receive,
+    the time the export is made (``now``, else this second, UTC) and the progress callback."""
+    say = step or (lambda _msg: None)
+    say("reading and redacting the Findings")
+    view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
+    return view, now or datetime.now(UTC).replace(microsecond=0), say
+
+
+def write_export(text: str, path: str | Path) -> Path:
+    """Write an export's text atomically (a reader never sees half a file)."""
+    p = Path(path)
+    with atomic_file(p) as fh:
+        fh.write(text)
+    return p

@@ -18,6 +18,9 @@ Mapping (one ``grouping`` for the whole export, the "report"):
   property: STIX has no hashed URL) and no ``url`` observable is emitted;
 - each DISARM technique → an ``attack-pattern`` with DISARM's own STIX id, external id and
   URL (``source_name: "DISARM"``), kill-chain ``disarm``; the campaign ``uses`` it;
+- beside them, the DISARM 2.0 observations the group's signals establish, as the campaign's
+  ``external_references`` (``source_name: "DISARM 2.0 Observations"``, the official id, its
+  name and page; vigie's signal → observation mapping, ``vigie.share.disarm2``);
 - a ``note`` per group with the evidence sample (dropped in the hashed form), and one per
   analyst note the policy lets through;
 - every object carries the export's TLP 2.0 marking (the OASIS marking-definitions, included
@@ -40,13 +43,19 @@ from pathlib import Path
 from typing import Any
 
 from vigie import disarm
-from vigie.atomic import atomic_file
 from vigie.errors import VigieError
-from vigie.share import fimi
+from vigie.share import disarm2, fimi
 from vigie.share.confidence import evidence_level, stix_confidence
+from vigie.share.disarm2 import group_observations
 from vigie.share.partners import Partner, Producer
 from vigie.share.policy import Decision
-from vigie.share.shareable import ShareView, describe_group, prepare, red_recipients_line
+from vigie.share.shareable import (
+    ShareView,
+    describe_group,
+    red_recipients_line,
+    start_export,
+    write_export,
+)
 from vigie.share.stix_validate import validation_errors, validation_report  # noqa: F401 (re-export)
 from vigie.share.tlp import TLP, marking_definition
 
@@ -174,6 +183,9 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
         last = max(_ts(g.last_seen, now), first)
         confidence = stix_confidence(g.signals, g.n_members, g.score)
         level = evidence_level(g.signals, g.n_members, g.score)
+        # DISARM 2.0 observations the group's signals establish, beside the 1.x techniques
+        # (attack-patterns it "uses", below): see vigie.share.disarm2
+        observations = [disarm2.external_reference(o) for o in group_observations(g.signals)]
         campaign = v21.Campaign(
             id=_sid("campaign", view, g.group_id),
             name=f"Coordinated group {g.group_id}",
@@ -182,6 +194,7 @@ def build_bundle(view: ShareView, producer: Producer, now: datetime) -> dict[str
             last_seen=last,
             confidence=confidence,
             labels=[*sorted(g.signals), f"confidence:{level}"],
+            **({"external_references": observations} if observations else {}),
             **stamp,
             **common,
         )
@@ -386,10 +399,9 @@ def export_stix(
     Raises ``VigieError`` when the policy denies it, or if the bundle failed validation
     (which would be a bug in vigie, reported rather than shipped).
     """
-    say = step or (lambda _msg: None)
-    say("reading and redacting the Findings")
-    view = prepare(findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt)
-    when = now or datetime.now(UTC).replace(microsecond=0)
+    view, when, say = start_export(
+        findings, tlp=tlp, partner=partner, recipient=recipient, salt=salt, now=now, step=step
+    )
     say("building the STIX objects")
     bundle = build_bundle(view, producer or Producer(), when)
     if validate:
@@ -402,7 +414,4 @@ def export_stix(
 
 def write_stix(export: StixExport, path: str | Path) -> Path:
     """Write the bundle atomically (sorted keys, UTF-8)."""
-    p = Path(path)
-    with atomic_file(p) as fh:
-        fh.write(export.to_json())
-    return p
+    return write_export(export.to_json(), path)

@@ -6,8 +6,9 @@ binds *us* now. The store keeps one row per object version and one provenance ro
 (object version, sender, reception); receiving the same object twice adds provenance, not a
 copy.
 
-Store: one SQLite file (stdlib ``sqlite3``, no server), default ``./vigie-share.sqlite`` or
-``$VIGIE_STORE``. Tables:
+Store: the one sharing store (``vigie.share.store.Store``, tables in ``import_tables``): an
+SQLite file, default ``./vigie-share.sqlite`` or ``$VIGIE_STORE`` (it may be the TAXII
+server's database file), or any database URL (``BundleStore(db_url=…)``). Tables:
 
 - ``objects(id, modified, type, tlp, json, first_source, first_received)`` — primary key
   ``(id, modified)``: STIX versions an object by ``modified``; SCOs and marking-definitions,
@@ -24,7 +25,7 @@ bundle has none (unmarked partner data is not ours to spread).
 Public API: ``BundleStore(path)`` with ``.import_bundle(bundle, source=…, received_at=None)``
 → ``ImportResult``, ``.objects(type=None, source=None, max_tlp=None)``, ``.get(id)`` (latest
 version), ``.provenance(id)``, ``.imports()``, ``.close()``; ``load_bundle(path)`` reads and
-validates a bundle file; ``object_tlp(obj, default)``.
+validates a bundle file; ``object_tlp(obj, default)`` (from ``stix_common``).
 """
 
 from __future__ import annotations
@@ -32,34 +33,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, literal_column, select
+
 from vigie.errors import InputError, VigieError
+from vigie.share.import_tables import ImportedObject, ImportProvenance, ImportRecord
+from vigie.share.stix_common import object_tlp, object_version
+from vigie.share.store import Store, sqlite_url
 from vigie.share.tlp import TLP, strictest
 
 STORE_ENV = "VIGIE_STORE"
 DEFAULT_STORE = "vigie-share.sqlite"
 UNMARKED_DEFAULT = TLP.AMBER
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS objects (
-    id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, tlp TEXT NOT NULL,
-    json TEXT NOT NULL, first_source TEXT NOT NULL, first_received TEXT NOT NULL,
-    PRIMARY KEY (id, modified));
-CREATE TABLE IF NOT EXISTS provenance (
-    object_id TEXT NOT NULL, modified TEXT NOT NULL, source TEXT NOT NULL,
-    received_at TEXT NOT NULL, tlp TEXT NOT NULL, bundle_id TEXT, import_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS provenance_object ON provenance(object_id);
-CREATE TABLE IF NOT EXISTS imports (
-    import_id TEXT PRIMARY KEY, bundle_id TEXT, source TEXT NOT NULL, received_at TEXT NOT NULL,
-    sha256 TEXT NOT NULL, tlp TEXT, n_objects INTEGER NOT NULL, added INTEGER NOT NULL,
-    duplicates INTEGER NOT NULL);
-"""
 
 
 @dataclass(frozen=True)
@@ -87,18 +77,6 @@ class Provenance:
 
 def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
-
-
-def object_tlp(obj: dict[str, Any], default: TLP) -> TLP:
-    """The strictest TLP marking on ``obj``, else ``default`` (TLP definitions are public)."""
-    if obj.get("type") == "marking-definition" and TLP.from_stix_id(obj.get("id", "")) is not None:
-        return TLP.CLEAR
-    level = strictest(TLP.from_stix_id(r) for r in obj.get("object_marking_refs") or [])
-    return level if level is not None else default
-
-
-def _version(obj: dict[str, Any]) -> str:
-    return str(obj.get("modified") or obj.get("created") or "")
 
 
 def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
@@ -134,19 +112,26 @@ def check_bundle(data: Any, *, source: str, validate: bool = True) -> None:
 
 
 class BundleStore:
-    """The local store of partners' STIX objects, with provenance (see module docstring)."""
+    """The partners' objects received as files, with provenance (see module docstring).
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path is not None else default_store_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    A view on the one sharing ``Store`` (``vigie.share.store``): ``path`` is an SQLite file
+    (the TAXII server's database may be the same file), ``db_url`` any database URL."""
+
+    def __init__(self, path: str | Path | None = None, *, db_url: str | None = None) -> None:
+        if db_url is None:
+            self.path: Path | None = Path(path) if path is not None else default_store_path()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db_url = sqlite_url(self.path)
+        else:
+            self.path = None
         try:
-            self._db = sqlite3.connect(self.path)
-            self._db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise VigieError(f"{self.path}: not a vigie store ({exc})") from None
+            self.store = Store(db_url)
+        except VigieError as exc:
+            raise VigieError(f"{self.path or db_url}: not a vigie store ({exc})") from None
+        self._sqlite = self.store.engine.dialect.name == "sqlite"
 
     def close(self) -> None:
-        self._db.close()
+        self.store.dispose()
 
     def __enter__(self) -> BundleStore:
         return self
@@ -179,44 +164,50 @@ class BundleStore:
         import_id = str(uuid.uuid4())
         added = duplicates = 0
         by_tlp: dict[str, int] = {}
-        with self._db:
+        with self.store.session() as sess:
             for o in objs:
                 level = object_tlp(o, default)
                 by_tlp[level.label] = by_tlp.get(level.label, 0) + 1
-                version = _version(o)
-                cur = self._db.execute(
-                    "INSERT OR IGNORE INTO objects VALUES (?,?,?,?,?,?,?)",
-                    (
-                        o["id"],
-                        version,
-                        o["type"],
-                        level.label,
-                        json.dumps(o, sort_keys=True, ensure_ascii=False),
-                        source,
-                        when,
-                    ),
-                )
-                if cur.rowcount:
+                version = object_version(o)
+                if sess.get(ImportedObject, (o["id"], version)) is None:
+                    sess.add(
+                        ImportedObject(
+                            id=o["id"],
+                            modified=version,
+                            type=o["type"],
+                            tlp=level.label,
+                            json=json.dumps(o, sort_keys=True, ensure_ascii=False),
+                            first_source=source,
+                            first_received=when,
+                        )
+                    )
+                    sess.flush()  # a bundle repeating an object stores it once
                     added += 1
                 else:
                     duplicates += 1
-                self._db.execute(
-                    "INSERT INTO provenance VALUES (?,?,?,?,?,?,?)",
-                    (o["id"], version, source, when, level.label, data.get("id"), import_id),
+                sess.add(
+                    ImportProvenance(
+                        object_id=o["id"],
+                        modified=version,
+                        source=source,
+                        received_at=when,
+                        tlp=level.label,
+                        bundle_id=data.get("id"),
+                        import_id=import_id,
+                    )
                 )
-            self._db.execute(
-                "INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    import_id,
-                    data.get("id"),
-                    source,
-                    when,
-                    hashlib.sha256(raw).hexdigest(),
-                    bundle_tlp.label if bundle_tlp else None,
-                    len(objs),
-                    added,
-                    duplicates,
-                ),
+            sess.add(
+                ImportRecord(
+                    import_id=import_id,
+                    bundle_id=data.get("id"),
+                    source=source,
+                    received_at=when,
+                    sha256=hashlib.sha256(raw).hexdigest(),
+                    tlp=bundle_tlp.label if bundle_tlp else None,
+                    n_objects=len(objs),
+                    added=added,
+                    duplicates=duplicates,
+                )
             )
         return ImportResult(
             import_id,
@@ -234,10 +225,21 @@ class BundleStore:
     ) -> list[dict[str, Any]]:
         """Latest version of each stored object, optionally filtered by type, first sender
         and the highest marking wanted."""
-        rows = self._db.execute(
-            "SELECT json, tlp, first_source FROM objects o WHERE modified = "
-            "(SELECT MAX(modified) FROM objects WHERE id = o.id) ORDER BY id"
-        ).fetchall()
+        latest = (
+            select(ImportedObject.id, func.max(ImportedObject.modified).label("modified"))
+            .group_by(ImportedObject.id)
+            .subquery()
+        )
+        q = (
+            select(ImportedObject.json, ImportedObject.tlp, ImportedObject.first_source)
+            .join(
+                latest,
+                (ImportedObject.id == latest.c.id) & (ImportedObject.modified == latest.c.modified),
+            )
+            .order_by(ImportedObject.id)
+        )
+        with self.store.session() as sess:
+            rows = sess.execute(q).all()
         out = []
         for js, tlp, first in rows:
             obj = json.loads(js)
@@ -251,20 +253,34 @@ class BundleStore:
         return out
 
     def get(self, object_id: str) -> dict[str, Any] | None:
-        row = self._db.execute(
-            "SELECT json FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (object_id,)
-        ).fetchone()
-        return json.loads(row[0]) if row else None
+        q = (
+            select(ImportedObject.json)
+            .where(ImportedObject.id == object_id)
+            .order_by(ImportedObject.modified.desc())
+            .limit(1)
+        )
+        with self.store.session() as sess:
+            js = sess.scalar(q)
+        return json.loads(js) if js is not None else None
 
     def provenance(self, object_id: str) -> list[Provenance]:
-        rows = self._db.execute(
-            "SELECT source, received_at, tlp, bundle_id, modified FROM provenance "
-            "WHERE object_id = ? ORDER BY received_at, rowid",
-            (object_id,),
-        ).fetchall()
-        return [Provenance(s, r, TLP.parse(t), b, m) for s, r, t, b, m in rows]
+        q = (
+            select(ImportProvenance)
+            .where(ImportProvenance.object_id == object_id)
+            .order_by(ImportProvenance.received_at, ImportProvenance.rowid)
+        )
+        with self.store.session() as sess:
+            rows = sess.scalars(q).all()
+        return [
+            Provenance(r.source, r.received_at, TLP.parse(r.tlp), r.bundle_id, r.modified)
+            for r in rows
+        ]
 
     def imports(self) -> list[dict[str, Any]]:
-        cur = self._db.execute("SELECT * FROM imports ORDER BY received_at, rowid")
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        # arrival order among imports received at the same instant: SQLite's rowid
+        tiebreak = [literal_column("imports.rowid")] if self._sqlite else []
+        q = select(ImportRecord).order_by(ImportRecord.received_at, *tiebreak)
+        cols = [c.name for c in ImportRecord.__table__.columns]
+        with self.store.session() as sess:
+            rows = sess.scalars(q).all()
+        return [{c: getattr(r, c) for c in cols} for r in rows]

@@ -27,7 +27,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from vigie.errors import VigieError
-from vigie.share.taxii.store import Credential, Store, utcnow
+from vigie.share.stix_common import utcnow
+from vigie.share.store import Store
+from vigie.share.taxii.tables import Credential
 
 MIN_PASSWORD_LENGTH = 12
 CACHE_TTL_S = 300.0

@@ -12,22 +12,14 @@ file's own folder. Every problem is reported at once with its location, e.g.
 
 from __future__ import annotations
 
-import tomllib
 import uuid
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
+from vigie.docload import DocModel, read_document, validate
 from vigie.errors import InputError, VigieError
 from vigie.share.tlp import TLP
 
@@ -36,8 +28,8 @@ COLLECTION_NAMESPACE = uuid.UUID("5c0d1a8e-7f2b-4e55-9a43-6b1f0c9d2e71")
 """Namespace of the uuid5 given to a collection declared without an ``id``."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = DocModel
+"""Unknown keys refused, numbers finite, values frozen (see ``vigie.docload``)."""
 
 
 def _tlp(value: Any) -> TLP:
@@ -207,20 +199,6 @@ def collection_id(root: str, coll: CollectionConfig) -> str:
     return coll.id or str(uuid.uuid5(COLLECTION_NAMESPACE, f"{root}/{coll.name}"))
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    out = []
-    for err in exc.errors():
-        loc = ""
-        for part in err["loc"]:
-            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
-        msg = err["msg"].removeprefix("Value error, ")
-        given = err.get("input")
-        # a whole section as "input" (a check across its fields) would only be noise
-        got = "" if isinstance(given, dict | list) else f" (got {given!r})"
-        out.append(f"{loc or '<top>'}: {msg}{got}")
-    return out
-
-
 RESERVED_ROOTS = ("taxii2", "compare")
 """Path segments the server uses itself (discovery, private comparison)."""
 
@@ -253,13 +231,13 @@ def parse_config(data: Any, source: str = "<config>", base_dir: str | Path = "."
     (schema errors and the checks across fields, all in one message)."""
     if not isinstance(data, dict):
         raise InputError("expected a mapping at the top of the file", file=source)
-    problems = _root_name_problems(data)
-    try:
-        cfg = ServerConfig.model_validate({**data, "base_dir": str(base_dir)})
-    except ValidationError as exc:
-        raise InputError("; ".join([*_problems(exc), *problems]), file=source) from None
-    except VigieError as exc:
-        raise InputError("; ".join([str(exc), *problems]), file=source) from None
+    cfg = validate(
+        ServerConfig,
+        {**data, "base_dir": str(base_dir)},
+        source,
+        problems=_root_name_problems(data),
+    )
+    problems: list[str] = []
     seen_colls: dict[str, str] = {}
     for i, root in enumerate(cfg.api_roots):
         for j, coll in enumerate(root.collections):
@@ -276,18 +254,7 @@ def parse_config(data: Any, source: str = "<config>", base_dir: str | Path = "."
 def load_config(path: str | Path) -> ServerConfig:
     """Read a YAML (``.yaml``/``.yml``) or TOML (``.toml``) server configuration."""
     p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise VigieError(f"{p}: server configuration not found") from None
-    except OSError as exc:
-        raise VigieError(f"{p}: cannot read the server configuration ({exc})") from None
-    try:
-        data = tomllib.loads(raw) if p.suffix.lower() == ".toml" else yaml.safe_load(raw)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(
-            f"not valid {'TOML' if p.suffix == '.toml' else 'YAML'} ({exc})", file=str(p)
-        ) from None
+    data = read_document(p, what="server configuration")
     return parse_config(data, source=str(p), base_dir=p.resolve().parent)
 
 

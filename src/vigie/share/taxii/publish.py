@@ -24,10 +24,10 @@ from vigie.errors import VigieError
 from vigie.share.audit import AuditEntry
 from vigie.share.partners import Partner, Sector
 from vigie.share.policy import Form
-from vigie.share.taxii.app import ServerState
+from vigie.share.stix_common import object_tlp, stix_time, taxii_version, utcnow
 from vigie.share.taxii.config import collection_id
-from vigie.share.taxii.store import Audience, StoredIndex, StoredObject, stix_time, utcnow
-from vigie.share.taxii.validate import object_tlp, object_version
+from vigie.share.taxii.state import ServerState
+from vigie.share.taxii.tables import Audience, StoredIndex, StoredObject
 from vigie.share.tlp import TLP
 
 PUBLISH_RECIPIENT = "publish"
@@ -178,7 +178,7 @@ def publish_findings(
     with state.store.session() as sess:
         index = StoredIndex(sess, cid, [obj["id"] for _, obj in rows])
         for form, obj in rows:
-            version = object_version(obj, stix_time(now))
+            version = taxii_version(obj, stix_time(now))
             marking = (object_tlp(obj) or report.tlp).key
             if index.contains(obj, version, form):
                 report.duplicates += 1

@@ -16,9 +16,10 @@ from pathlib import Path
 from vigie.errors import VigieError
 from vigie.share.netaddr import is_loopback
 from vigie.share.partners import Registry, load_partners
-from vigie.share.taxii.app import ServerState, build_state, create_app
+from vigie.share.store import Store
+from vigie.share.taxii.app import create_app
 from vigie.share.taxii.config import ServerConfig
-from vigie.share.taxii.store import Store
+from vigie.share.taxii.state import ServerState, build_state
 
 
 def state_from_config(

@@ -1,176 +1,26 @@
-"""Server state in one SQL database: partner credentials, STIX objects, TAXII status records.
+"""Where the TAXII server's state lives (kept for older imports).
 
-Why SQLAlchemy 2 on SQLite by default: a sharing desk runs on one laptop or one small VM, and
-a single SQLite file is easy to back up, copy to an auditor and inspect; a larger centre points
-``db_url`` at PostgreSQL and nothing else changes. The audit log lives in the same database
-(see ``vigie.share.audit``) so that one backup holds everything an auditor needs.
-
-What is stored for each object (provenance): the collection it was added to, the partner who
-added it, when (``date_added``, microseconds UTC, the TAXII ordering key), its TLP marking as
-read at intake, the policy form it was prepared for (``None`` for partners' objects, which are
-redacted when served), and the object itself as canonical JSON. Credentials hold only an
-argon2 hash.
+The store is ``vigie.share.store.Store`` (one database for the TAXII tables, the audit log
+and imported bundles); the tables are in ``vigie.share.taxii.tables``.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any
+from vigie.share.db import Base
+from vigie.share.stix_common import as_utc, stix_time, utcnow
+from vigie.share.store import Store, make_engine
+from vigie.share.taxii.tables import Audience, Credential, StatusRecord, StoredIndex, StoredObject
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    DateTime,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    select,
-)
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
-
-from vigie import sqldb
-from vigie.errors import VigieError
-from vigie.share.db import Base, as_utc, stix_time, utcnow
-
-__all__ = ["Base", "as_utc", "stix_time", "utcnow"]  # re-exported: older imports keep working
-
-
-class Credential(Base):
-    """A partner's TAXII credential: the argon2 hash only, never the password."""
-
-    __tablename__ = "taxii_credentials"
-
-    partner: Mapped[str] = mapped_column(String(200), primary_key=True)
-    password_hash: Mapped[str] = mapped_column(String(400))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class StoredObject(Base):
-    """One version of one STIX object in one collection, with its provenance."""
-
-    __tablename__ = "taxii_objects"
-    __table_args__ = (UniqueConstraint("collection_id", "stix_id", "version", "form"),)
-
-    rowid: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
-    collection_id: Mapped[str] = mapped_column(String(100), index=True)
-    stix_id: Mapped[str] = mapped_column(String(200), index=True)
-    stix_type: Mapped[str] = mapped_column(String(100), index=True)
-    spec_version: Mapped[str] = mapped_column(String(10))
-    version: Mapped[str] = mapped_column(String(40))  # STIX timestamp string (sortable)
-    date_added: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    added_by: Mapped[str] = mapped_column(String(200))
-    marking: Mapped[str | None] = mapped_column(String(40), nullable=True)  # TLP key or None
-    # None: one object for every reader (redacted on the fly); else the variant published
-    # for readers of that policy form (full / redacted / hashed), see taxii.publish
-    form: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
-    body: Mapped[str] = mapped_column(Text)
-
-    def stix(self) -> dict[str, Any]:
-        return json.loads(self.body)
-
-
-class Audience(Base):
-    """The named people a TLP:RED object was addressed to (``partner/recipient``, case-folded).
-
-    A RED object with audience rows is served only to those people's own credentials; one
-    without (a partner's RED object) goes to every named recipient the policy allows.
-    """
-
-    __tablename__ = "taxii_audience"
-
-    obj_rowid: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
-    )
-    recipient: Mapped[str] = mapped_column(String(400), primary_key=True)
-
-
-class StatusRecord(Base):
-    """A TAXII status resource: the outcome of one POST of objects, visible to its poster."""
-
-    __tablename__ = "taxii_status"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    partner: Mapped[str] = mapped_column(String(200), index=True)
-    api_root: Mapped[str] = mapped_column(String(100))
-    collection_id: Mapped[str] = mapped_column(String(100))
-    request_timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class StoredIndex:
-    """Which of a batch's objects are already stored in a collection (one query per batch).
-
-    "Already stored" means the same id, version and form; objects without
-    ``modified``/``created`` (cyber-observables) carry no version of their own, so for them it
-    means the same id and form with the same content. ``add`` records what the batch itself
-    adds, so a batch that repeats an object stores it once.
-    """
-
-    def __init__(self, session: Session, collection_id: str, ids: list[str]) -> None:
-        self._keys: set[tuple[str, str, str | None]] = set()
-        self._bodies: set[tuple[str, str | None, str]] = set()
-        self.owners: dict[str, str] = {}  # stix id -> who added its first version
-        unique = sorted(set(ids))
-        for k in range(0, len(unique), 500):
-            q = (
-                select(
-                    StoredObject.stix_id,
-                    StoredObject.version,
-                    StoredObject.form,
-                    StoredObject.body,
-                    StoredObject.added_by,
-                )
-                .where(
-                    StoredObject.collection_id == collection_id,
-                    StoredObject.stix_id.in_(unique[k : k + 500]),
-                )
-                .order_by(StoredObject.rowid)
-            )
-            for sid, version, form, body, added_by in session.execute(q):
-                self._keys.add((sid, version, form))
-                self._bodies.add((sid, form, body))
-                self.owners.setdefault(sid, added_by)
-
-    @staticmethod
-    def canonical(obj: dict[str, Any]) -> str:
-        return json.dumps(obj, ensure_ascii=False, sort_keys=True)
-
-    def contains(self, obj: dict[str, Any], version: str, form: str | None) -> bool:
-        if obj.get("modified") or obj.get("created"):
-            return (obj["id"], version, form) in self._keys
-        return (obj["id"], form, self.canonical(obj)) in self._bodies
-
-    def add(self, obj: dict[str, Any], version: str, form: str | None, added_by: str = "") -> None:
-        self._keys.add((obj["id"], version, form))
-        self.owners.setdefault(obj["id"], added_by)
-        self._bodies.add((obj["id"], form, self.canonical(obj)))
-
-
-def make_engine(db_url: str) -> Engine:
-    """An engine for the server's database (see ``vigie.sqldb``: SQLite across threads, WAL,
-    one shared connection for an in-memory URL)."""
-    return sqldb.make_engine(db_url, "database")
-
-
-class Store(sqldb.SessionScope):
-    """The database behind one server: engine, sessions and schema creation."""
-
-    def __init__(self, db_url: str) -> None:
-        self.db_url = db_url
-        self.engine = make_engine(db_url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # import for its side effect: the audit tables join Base.metadata
-        from vigie.share import audit
-
-        try:
-            Base.metadata.create_all(self.engine)
-            audit.install_guards(self.engine)
-        except Exception as exc:
-            raise VigieError(
-                f"cannot initialise database {sqldb.redact_url(db_url)!r}: {exc}"
-            ) from exc
+__all__ = [
+    "Audience",
+    "Base",
+    "Credential",
+    "StatusRecord",
+    "Store",
+    "StoredIndex",
+    "StoredObject",
+    "as_utc",
+    "make_engine",
+    "stix_time",
+    "utcnow",
+]

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
 from typing import Any
-
-from vigie.share.tlp import TLP, strictest
 
 # STIX 2.1 cyber-observable types: spec_version is optional for them.
 SCO_TYPES = frozenset(
@@ -141,33 +138,3 @@ def load_json_body(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
             400, "Bad Request", f"body is nested too deeply (at most {max_depth} levels)"
         )
     return data
-
-
-def normalise_timestamp(value: str) -> str:
-    """A STIX timestamp in one fixed form (microseconds, ``Z``), so that string order is time
-    order and ``2026-01-01T00:00:00Z`` equals ``2026-01-01T00:00:00.000Z``. Raises
-    ``ValueError`` for text that is not a timestamp."""
-    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def object_version(obj: dict[str, Any], fallback: str) -> str:
-    """TAXII's version of an object: ``modified``, else ``created``, else ``fallback``
-    (the date it was added, for objects such as SCOs that carry no timestamps), normalised
-    by ``normalise_timestamp`` (the object itself is stored unchanged)."""
-    return normalise_timestamp(str(obj.get("modified") or obj.get("created") or fallback))
-
-
-def object_tlp(obj: dict[str, Any]) -> TLP | None:
-    """The strictest TLP (2.0 or 1.0) among the object's ``object_marking_refs``.
-
-    The TLP marking-definitions themselves are public (TLP:CLEAR).
-    """
-    if obj.get("type") == "marking-definition" and TLP.from_stix_id(obj.get("id", "")):
-        return TLP.CLEAR
-    refs = obj.get("object_marking_refs") or []
-    if not isinstance(refs, list):
-        return None
-    return strictest(TLP.from_stix_id(r) for r in refs if isinstance(r, str))
