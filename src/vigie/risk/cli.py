@@ -135,15 +135,67 @@ def report(
 @app.command("export")
 def export(
     study: Path = STUDY_ARG,
-    xlsx: Path = typer.Option(..., "--xlsx", help="Excel workbook to write."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Excel workbook to write."),
+    ciso: Path | None = typer.Option(
+        None, "--ciso", help="CISO Assistant EBIOS RM study workbook (.xlsx) to write."
+    ),
 ) -> None:
-    """Export the study and its results as an Excel workbook (one sheet per table)."""
+    """Export the study as an Excel workbook (one sheet per table), or for CISO Assistant."""
+    from vigie.errors import VigieError
+    from vigie.progress import err_console
     from vigie.risk.compute import compute
-    from vigie.risk.export_xlsx import write_xlsx
 
+    if xlsx is None and ciso is None:
+        raise VigieError("risk export: give --xlsx FILE, --ciso FILE or both")
     s, _ = _load(study)
-    write_xlsx(s, compute(s), xlsx)
-    typer.echo(f"wrote {xlsx}")
+    res = compute(s)
+    if xlsx is not None:
+        from vigie.risk.export_xlsx import write_xlsx
+
+        write_xlsx(s, res, xlsx)
+        typer.echo(f"wrote {xlsx}")
+    if ciso is not None:
+        from vigie.risk.ciso_export import write_ciso
+
+        _, notes = write_ciso(s, res, ciso)
+        for n in notes:
+            err_console.print(f"[yellow]not in the file:[/] {n}", markup=True, highlight=False)
+        typer.echo(f"wrote {ciso} (CISO Assistant: Data wizard, EBIOS RM study Excel export)")
+
+
+@app.command("import-ciso")
+def import_ciso(
+    workbook: Path = typer.Argument(..., help="CISO Assistant's EBIOS RM study export (.xlsx)."),
+    out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="Study file to write."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="fr or en (default: guessed from the file's level names)."
+    ),
+    marking: str = typer.Option(
+        "TLP:AMBER", "--marking", help="TLP marking of the study (CISO Assistant has none)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Read a CISO Assistant EBIOS RM study (its Excel export) into a vigie study file."""
+    from vigie.errors import VigieError
+    from vigie.progress import err_console
+    from vigie.risk.ciso_import import read_ciso
+    from vigie.risk.scales import TLP_LEVELS
+    from vigie.risk.tables import write_study
+
+    if lang not in (None, "fr", "en"):
+        raise VigieError(f"--lang: {lang!r} is not fr or en")
+    if marking not in TLP_LEVELS:
+        raise VigieError(f"--marking: {marking!r} is not one of {', '.join(TLP_LEVELS)}")
+    if out.exists() and not force:
+        raise VigieError(f"{out}: already exists (use --force to overwrite it)")
+    data, notes = read_ciso(workbook, lang=lang, marking=marking)
+    for n in notes:
+        err_console.print(f"[yellow]note:[/] {n}", markup=True, highlight=False)
+    write_study(data, out)
+    typer.echo(
+        f"wrote {out} ({len(data['operational_scenarios'])} operational scenarios, express "
+        f"method; {len(notes)} note(s)); review it, then: vigie risk check {out}"
+    )
 
 
 @app.command("evidence")
