@@ -70,27 +70,28 @@ class Reader:
 
 def _open(path: Path) -> Reader:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.is_file():
         raise VigieError(f"{path}: no such file")
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
     rd = Reader(path)
-    try:
-        by_prefix = {name.split(" ", 1)[0]: name for name in wb.sheetnames}
-        for key, prefix in cf.PREFIX.items():
-            name = by_prefix.get(prefix)
-            if key == "baseline":  # one sheet per compliance assessment: 1.4.1, 1.4.2 …
-                names = [n for p, n in by_prefix.items() if p.startswith("1.4")]
-            else:
-                names = [name] if name else []
-            rd.sheets[key] = []
-            for n in names:
-                rd.sheets[key] += _sheet_rows(rd, wb[n], n, key)
-    finally:
-        wb.close()
+    with path.open("rb") as fh:  # a file object: openpyxl then ignores the extension
+        try:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
+        try:
+            by_prefix = {name.split(" ", 1)[0]: name for name in wb.sheetnames}
+            for key, prefix in cf.PREFIX.items():
+                if key == "baseline":  # one sheet per compliance assessment: 1.4.1, 1.4.2 …
+                    names = [n for p, n in by_prefix.items() if p.startswith("1.4")]
+                else:
+                    names = [by_prefix[prefix]] if prefix in by_prefix else []
+                rd.sheets[key] = []
+                for n in names:
+                    rd.sheets[key] += _sheet_rows(rd, wb[n], n, key)
+        finally:
+            wb.close()
     if not rd.sheets["feared_events"] and not rd.sheets["ro_to"]:
         raise VigieError(
             f"{path}: no sheet '1.3 Feared Events' nor '2.1 RO-TO Couples': not a CISO Assistant "
