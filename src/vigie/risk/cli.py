@@ -225,9 +225,8 @@ def evidence(
     Only groups a person confirmed count (vigie triage), cited by stable id (G-…)."""
     from vigie.errors import VigieError
     from vigie.risk import evidence as ev
-    from vigie.risk.check import StudyError, load_raw, validate
     from vigie.risk.compute import compute
-    from vigie.risk.tables import print_proposals, write_study
+    from vigie.risk.tables import print_proposals
 
     s, _ = _load(study)
     res = compute(s)
@@ -254,19 +253,12 @@ def evidence(
         today = dt.date.fromisoformat(date) if date else dt.datetime.now(dt.UTC).date()
     except ValueError:
         raise VigieError(f"--date: {date!r} is not YYYY-MM-DD") from None
-    raw = load_raw(study)
-    new = ev.accept(raw, proposals, source=str(findings), today=today, author=author)
-    _, rep = validate(new)
-    if rep.errors:
-        raise StudyError("updated study", rep.errors)
-    version = new["study"]["version"]
-    target = out or study.with_name(f"{study.stem}-v{version}{study.suffix}")
-    original = None
-    if study.suffix.lower() != ".json":  # keep the analyst's comments and layout
-        original = (study.read_text(encoding="utf-8"), raw)
-    warning = write_study(new, target, original=original)
-    if warning:
+    written = ev.accept_file(
+        study, proposals, source=str(findings), today=today, author=author, out=out
+    )
+    target, version = written.path, written.version
+    if written.warning:
         from vigie.progress import err_console
 
-        err_console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
+        err_console.print(f"[yellow]warning:[/] {written.warning}", markup=True, highlight=False)
     typer.echo(f"wrote {target} (version {version}); the changes are flagged as forced values")
