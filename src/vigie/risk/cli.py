@@ -163,6 +163,24 @@ def export(
         typer.echo(f"wrote {ciso} (CISO Assistant: Data wizard, EBIOS RM study Excel export)")
 
 
+@app.command("import-xlsx")
+def import_xlsx(
+    workbook: Path = typer.Argument(..., help="Workbook written by vigie risk export --xlsx."),
+    out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="Study file to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Read back a workbook written by ``vigie risk export --xlsx`` (edited or not) as a study."""
+    from vigie.errors import VigieError
+    from vigie.risk.import_xlsx import read_xlsx
+    from vigie.risk.tables import write_study
+
+    if out.exists() and not force:
+        raise VigieError(f"{out}: already exists (use --force to overwrite it)")
+    data = read_xlsx(workbook)
+    write_study(data, out)
+    typer.echo(f"wrote {out} (study {data['study']['id']} v{data['study']['version']})")
+
+
 @app.command("import-ciso")
 def import_ciso(
     workbook: Path = typer.Argument(..., help="CISO Assistant's EBIOS RM study export (.xlsx)."),
