@@ -33,9 +33,9 @@ def new(
         "--template",
         "-t",
         help=(
-            "election-fr, election-en (a campaign), agency-en (a national agency protecting an "
-            "election), platform-en (a platform's election-integrity team), guide-example "
-            "(the EBIOS RM guide's example, rebuilt)."
+            "election-fr, election-en (a campaign), agency-fr, agency-en (a national agency "
+            "protecting an election), platform-fr, platform-en (a platform's election-integrity "
+            "team), guide-example (the EBIOS RM guide's example, rebuilt)."
         ),
     ),
     out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="File to write."),
