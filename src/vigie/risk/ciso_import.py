@@ -15,7 +15,6 @@ a vigie scenario that covered several attack paths (see ``ciso_export``).
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,29 +68,19 @@ class Reader:
 
 
 def _open(path: Path) -> Reader:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from vigie.risk.xlsx_read import open_workbook
 
-    if not path.is_file():
-        raise VigieError(f"{path}: no such file")
     rd = Reader(path)
-    with path.open("rb") as fh:  # a file object: openpyxl then ignores the extension
-        try:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
-        try:
-            by_prefix = {name.split(" ", 1)[0]: name for name in wb.sheetnames}
-            for key, prefix in cf.PREFIX.items():
-                if key == "baseline":  # one sheet per compliance assessment: 1.4.1, 1.4.2 …
-                    names = [n for p, n in by_prefix.items() if p.startswith("1.4")]
-                else:
-                    names = [by_prefix[prefix]] if prefix in by_prefix else []
-                rd.sheets[key] = []
-                for n in names:
-                    rd.sheets[key] += _sheet_rows(rd, wb[n], n, key)
-        finally:
-            wb.close()
+    with open_workbook(path) as wb:
+        by_prefix = {name.split(" ", 1)[0]: name for name in wb.sheetnames}
+        for key, prefix in cf.PREFIX.items():
+            if key == "baseline":  # one sheet per compliance assessment: 1.4.1, 1.4.2 …
+                names = [n for p, n in by_prefix.items() if p.startswith("1.4")]
+            else:
+                names = [by_prefix[prefix]] if prefix in by_prefix else []
+            rd.sheets[key] = []
+            for n in names:
+                rd.sheets[key] += _sheet_rows(rd, wb[n], n, key)
     if not rd.sheets["feared_events"] and not rd.sheets["ro_to"]:
         raise VigieError(
             f"{path}: no sheet '1.3 Feared Events' nor '2.1 RO-TO Couples': not a CISO Assistant "

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -51,32 +50,22 @@ class Book:
 
 
 def _open(path: Path) -> Book:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from vigie.risk.xlsx_read import open_workbook
 
-    if not path.is_file():
-        raise VigieError(f"{path}: no such file")
     book = Book(path)
-    with path.open("rb") as fh:
-        try:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
-        try:
-            for title in wb.sheetnames:
-                key = SHEET_IN.get(title.strip())
-                if key is None:
+    with open_workbook(path) as wb:
+        for title in wb.sheetnames:
+            key = SHEET_IN.get(title.strip())
+            if key is None:
+                continue
+            it = wb[title].iter_rows(values_only=True)
+            head = [header_key(h) if h is not None else "" for h in next(it, ()) or ()]
+            rows = []
+            for n, values in enumerate(it, start=2):
+                if values is None or all(_blank(v) for v in values):
                     continue
-                it = wb[title].iter_rows(values_only=True)
-                head = [header_key(h) if h is not None else "" for h in next(it, ()) or ()]
-                rows = []
-                for n, values in enumerate(it, start=2):
-                    if values is None or all(_blank(v) for v in values):
-                        continue
-                    rows.append((n, {h: v for h, v in zip(head, values, strict=False) if h}))
-                book.sheets[key] = Sheet(key, title, rows)
-        finally:
-            wb.close()
+                rows.append((n, {h: v for h, v in zip(head, values, strict=False) if h}))
+            book.sheets[key] = Sheet(key, title, rows)
     missing = [k for k in REQUIRED if k not in book.sheets]
     if missing:
         raise VigieError(
