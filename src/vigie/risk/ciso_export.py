@@ -28,6 +28,8 @@ from vigie.risk.compute import Results, action_index, operating_modes
 from vigie.risk.model import OperationalScenario, Study
 
 Sheet = tuple[list[str], list[list[Any]]]
+NAME_MAX = 200
+"""Length of CISO Assistant's name fields."""
 
 
 def _level(code: str, table: dict[str, dict[str, str]], res: Results, lang: str) -> str:
@@ -177,7 +179,8 @@ def ciso_sheets(study: Study, res: Results) -> tuple[dict[str, Sheet], list[str]
     for ss in study.strategic_scenarios:
         for p in ss.paths:
             ref = f"{ss.id}.{p.id}"
-            ap_name[(ss.id, p.id)] = f"{ref} {p.description}" if p.description else ref
+            # CISO Assistant's names hold 200 characters; the ref keeps each one unique
+            ap_name[(ss.id, p.id)] = (f"{ref} {p.description}" if p.description else ref)[:NAME_MAX]
             rows.append(
                 [
                     ref,
@@ -231,7 +234,8 @@ def ciso_sheets(study: Study, res: Results) -> tuple[dict[str, Sheet], list[str]
                 )
                 continue
             taken[(ss.id, pid)] = os_.id
-            name = f"{ss.name} - {ap_name[(ss.id, pid)]}"
+            # as CISO Assistant names an operational scenario (95 characters of each name)
+            name = f"{ss.name[:95]} - {ap_name[(ss.id, pid)][:95]}"
             os_rows.append([f"{ss.id}.{pid}", name, ap_name[(ss.id, pid)], lik(str(v.value)),
                             grav(sev), risk, os_.description or "", os_.id in with_risk,
                             v.forced.justification if v.forced else ""])  # fmt: skip
