@@ -387,7 +387,7 @@ def _convert(rd: Reader, lang: str, marking: str) -> dict[str, Any]:
             rd.error(r, "risk_origin", "is empty")
         key = cf.norm(origin)
         if key not in sources:
-            sources[key] = {"id": f"RS{len(sources) + 1}", "name": origin or "?"}
+            sources[key] = {"id": f"SR{len(sources) + 1}", "name": origin or "?"}
         objective = r.text("target_objective")
         if not objective:
             rd.error(r, "target_objective", "is empty")
