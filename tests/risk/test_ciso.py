@@ -339,3 +339,20 @@ def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert _cli("import-ciso", str(study), "-o", str(tmp_path / "n.yaml")) == 2
     assert "not an Excel workbook" in capsys.readouterr().err
     assert _cli("export", str(study)) == 2
+
+
+def test_a_french_study_is_written_as_a_french_user_exports(tmp_path: Path) -> None:
+    """Levels and categories by their French names: a French user's CISO Assistant links an
+    attack path's 'Entity (Catégorie)' to its stakeholder only with the French term."""
+    s = _study("election-fr")
+    path, _ = write_ciso(s, compute(s), tmp_path / "c.xlsx")
+    wb = load_workbook(path)
+    cats = {r[1] for r in wb[cf.SHEETS["stakeholders"]].iter_rows(min_row=2, values_only=True)}
+    assert cats == {"Client", "Partenaire", "Fournisseur"}
+    grav = {r[3] for r in wb[cf.SHEETS["feared_events"]].iter_rows(min_row=2, values_only=True)}
+    assert grav <= {"Mineur", "Significatif", "Important", "Critique"}
+    labels = {r[0] + f" ({r[1]})" for r in
+              wb[cf.SHEETS["stakeholders"]].iter_rows(min_row=2, values_only=True)}  # fmt: skip
+    on_paths = {x for r in wb[cf.SHEETS["attack_paths"]].iter_rows(min_row=2, values_only=True)
+                for x in (r[4] or "").splitlines()}  # fmt: skip
+    assert on_paths and on_paths <= labels

@@ -138,7 +138,7 @@ def ciso_sheets(study: Study, res: Results) -> tuple[dict[str, Sheet], list[str]
             for p in study.risk_pairs
         ],
     )  # fmt: skip
-    sh_label = {s.id: cf.stakeholder_label(s.name, s.category) for s in study.stakeholders}
+    sh_label = {s.id: cf.stakeholder_label(s.name, s.category, lang) for s in study.stakeholders}
     rows = []
     for s in study.stakeholders:
         r = res.stakeholders[s.id]
@@ -155,7 +155,7 @@ def ciso_sheets(study: Study, res: Results) -> tuple[dict[str, Sheet], list[str]
         rows.append(
             [
                 s.name,
-                cf.category_label(s.category),
+                cf.category_label(s.category, lang),
                 *[c or "" for c in cur],
                 crit,
                 *[c or "" for c in fin],

@@ -169,11 +169,14 @@ def lines(v: Any) -> list[str]:
     return [x.strip() for x in str(v).splitlines() if x.strip()]
 
 
-def category_label(cat: str) -> str:
-    """How CISO Assistant writes a category: its term, capitalised like ``str.capitalize``."""
-    return CATEGORY.get(cat, (cat, cat))[0].capitalize()
+def category_label(cat: str, lang: str = "en") -> str:
+    """How CISO Assistant writes a category: its term in the user's language, capitalised
+    like ``str.capitalize`` (its attack paths name stakeholders with it, so a French user's
+    import links them only with the French term)."""
+    en, fr = CATEGORY.get(cat, (cat, cat))
+    return (fr if lang == "fr" else en).capitalize()
 
 
-def stakeholder_label(name: str, cat: str) -> str:
+def stakeholder_label(name: str, cat: str, lang: str = "en") -> str:
     """How an attack path names a stakeholder: ``Entity (Category)``."""
-    return f"{name} ({category_label(cat)})"
+    return f"{name} ({category_label(cat, lang)})"
