@@ -181,3 +181,42 @@ def test_cli_accept_keeps_the_templates_comments_and_layout(tmp_path: Path) -> N
     )
     assert s.notes[-1].text.endswith("OS1 V3->V4.") and s.notes[-1].author == "RSSI"
     assert compute(s).operational["OS1"].likelihood.value == "V4"
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "expected"),
+    [
+        ("study.yaml", "1.1", "study-v1.1.yaml"),
+        ("study-v1.1.yaml", "1.2", "study-v1.2.yaml"),  # renumbered, not study-v1.1-v1.2
+        ("my-vote-study.json", "2.4", "my-vote-study-v2.4.json"),  # other dashes kept
+        ("plan-v2.yaml", "1.1", "plan-v2-v1.1.yaml"),  # not a version x.y: kept
+    ],
+)
+def test_versioned_name(name: str, version: str, expected: str) -> None:
+    assert ev.versioned_name(Path("/d") / name, version) == Path("/d") / expected
+
+
+def test_accept_file_is_the_one_way_to_record_evidence(tmp_path: Path) -> None:
+    """The library step the CLI and the web workbench share: new version beside the study,
+    checked before writing, the original untouched; a second acceptance renumbers."""
+    study = tmp_path / "study.yaml"
+    study.write_text("# kept\n" + yaml.safe_dump(study_data(), sort_keys=False), "utf-8")
+    s = _study()
+    observed = ev.observed_techniques(_findings(tmp_path / "F", [_g("g1", 0.95, ["T0049.003"])]))
+    proposals = ev.propose(s, compute(s), observed)
+    day = dt.date(2026, 11, 20)
+    w = ev.accept_file(study, proposals, source="run r1", today=day, author="ana")
+    assert (w.path.name, w.version, w.warning) == ("study-v1.1.yaml", "1.1", None)
+    assert w.path.read_text(encoding="utf-8").startswith("# kept\n")
+    assert "forced" not in study.read_text(encoding="utf-8")
+    s2, _ = load_study(w.path)
+    assert s2.operational_scenarios[0].forced["likelihood"].author == "ana"
+    w2 = ev.accept_file(w.path, proposals, source="run r2", today=day)
+    assert (w2.path.name, w2.version) == ("study-v1.2.yaml", "1.2")
+    bad = study_data()
+    bad["study"]["version"] = "1.9"
+    bad["stakeholders"][0]["trust"] = 9  # edited by hand since the proposals were made
+    study.write_text(yaml.safe_dump(bad), "utf-8")
+    with pytest.raises(ev.VigieError, match=r"updated study(.|\n)*stakeholders\[0\]\.trust"):
+        ev.accept_file(study, proposals, source="run r3", today=day)
+    assert not (tmp_path / "study-v1.10.yaml").exists()

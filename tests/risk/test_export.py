@@ -31,7 +31,7 @@ def test_xlsx_export(tmp_path: Path) -> None:
     assert eco["SH1"][8] == "danger"  # the zone follows the forced value
     assert eco["SH3"][7] == 4.5
     forced = list(wb["Forced values"].iter_rows(min_row=2, values_only=True))
-    assert forced == [("stakeholders[SH1].threat", 2.0, 3.2, "leak", None, None)]
+    assert forced == [("stakeholders[SH1].threat", 2.0, 3.2, "leak", None, None, None)]
     cov = list(wb["Coverage"].iter_rows(values_only=True))
     assert cov[0][:5] == ("feared event", "severity", "SS1", "SS2", "SS3")
     assert cov[1][:5] == ("FE1", "G3", "x", "x", None)  # FE1 reached by SS1 and SS2

@@ -33,9 +33,9 @@ def new(
         "--template",
         "-t",
         help=(
-            "election-fr, election-en (a campaign), agency-en (a national agency protecting an "
-            "election), platform-en (a platform's election-integrity team), guide-example "
-            "(the EBIOS RM guide's example, rebuilt)."
+            "election-fr, election-en (a campaign), agency-fr, agency-en (a national agency "
+            "protecting an election), platform-fr, platform-en (a platform's election-integrity "
+            "team), guide-example (the EBIOS RM guide's example, rebuilt)."
         ),
     ),
     out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="File to write."),
@@ -135,15 +135,85 @@ def report(
 @app.command("export")
 def export(
     study: Path = STUDY_ARG,
-    xlsx: Path = typer.Option(..., "--xlsx", help="Excel workbook to write."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Excel workbook to write."),
+    ciso: Path | None = typer.Option(
+        None, "--ciso", help="CISO Assistant EBIOS RM study workbook (.xlsx) to write."
+    ),
 ) -> None:
-    """Export the study and its results as an Excel workbook (one sheet per table)."""
+    """Export the study as an Excel workbook (one sheet per table), or for CISO Assistant."""
+    from vigie.errors import VigieError
+    from vigie.progress import err_console
     from vigie.risk.compute import compute
-    from vigie.risk.export_xlsx import write_xlsx
 
+    if xlsx is None and ciso is None:
+        raise VigieError("risk export: give --xlsx FILE, --ciso FILE or both")
     s, _ = _load(study)
-    write_xlsx(s, compute(s), xlsx)
-    typer.echo(f"wrote {xlsx}")
+    res = compute(s)
+    if xlsx is not None:
+        from vigie.risk.export_xlsx import write_xlsx
+
+        write_xlsx(s, res, xlsx)
+        typer.echo(f"wrote {xlsx}")
+    if ciso is not None:
+        from vigie.risk.ciso_export import write_ciso
+
+        _, notes = write_ciso(s, res, ciso)
+        for n in notes:
+            err_console.print(f"[yellow]not in the file:[/] {n}", markup=True, highlight=False)
+        typer.echo(f"wrote {ciso} (CISO Assistant: Data wizard, EBIOS RM study Excel export)")
+
+
+@app.command("import-xlsx")
+def import_xlsx(
+    workbook: Path = typer.Argument(..., help="Workbook written by vigie risk export --xlsx."),
+    out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="Study file to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Read back a workbook written by ``vigie risk export --xlsx`` (edited or not) as a study."""
+    from vigie.errors import VigieError
+    from vigie.risk.import_xlsx import read_xlsx
+    from vigie.risk.tables import write_study
+
+    if out.exists() and not force:
+        raise VigieError(f"{out}: already exists (use --force to overwrite it)")
+    data = read_xlsx(workbook)
+    write_study(data, out)
+    typer.echo(f"wrote {out} (study {data['study']['id']} v{data['study']['version']})")
+
+
+@app.command("import-ciso")
+def import_ciso(
+    workbook: Path = typer.Argument(..., help="CISO Assistant's EBIOS RM study export (.xlsx)."),
+    out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="Study file to write."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="fr or en (default: guessed from the file's level names)."
+    ),
+    marking: str = typer.Option(
+        "TLP:AMBER", "--marking", help="TLP marking of the study (CISO Assistant has none)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Read a CISO Assistant EBIOS RM study (its Excel export) into a vigie study file."""
+    from vigie.errors import VigieError
+    from vigie.progress import err_console
+    from vigie.risk.ciso_import import read_ciso
+    from vigie.risk.scales import TLP_LEVELS
+    from vigie.risk.tables import write_study
+
+    if lang not in (None, "fr", "en"):
+        raise VigieError(f"--lang: {lang!r} is not fr or en")
+    if marking not in TLP_LEVELS:
+        raise VigieError(f"--marking: {marking!r} is not one of {', '.join(TLP_LEVELS)}")
+    if out.exists() and not force:
+        raise VigieError(f"{out}: already exists (use --force to overwrite it)")
+    data, notes = read_ciso(workbook, lang=lang, marking=marking)
+    for n in notes:
+        err_console.print(f"[yellow]note:[/] {n}", markup=True, highlight=False)
+    write_study(data, out)
+    typer.echo(
+        f"wrote {out} ({len(data['operational_scenarios'])} operational scenarios, express "
+        f"method; {len(notes)} note(s)); review it, then: vigie risk check {out}"
+    )
 
 
 @app.command("evidence")
@@ -173,9 +243,8 @@ def evidence(
     Only groups a person confirmed count (vigie triage), cited by stable id (G-…)."""
     from vigie.errors import VigieError
     from vigie.risk import evidence as ev
-    from vigie.risk.check import StudyError, load_raw, validate
     from vigie.risk.compute import compute
-    from vigie.risk.tables import print_proposals, write_study
+    from vigie.risk.tables import print_proposals
 
     s, _ = _load(study)
     res = compute(s)
@@ -202,19 +271,12 @@ def evidence(
         today = dt.date.fromisoformat(date) if date else dt.datetime.now(dt.UTC).date()
     except ValueError:
         raise VigieError(f"--date: {date!r} is not YYYY-MM-DD") from None
-    raw = load_raw(study)
-    new = ev.accept(raw, proposals, source=str(findings), today=today, author=author)
-    _, rep = validate(new)
-    if rep.errors:
-        raise StudyError("updated study", rep.errors)
-    version = new["study"]["version"]
-    target = out or study.with_name(f"{study.stem}-v{version}{study.suffix}")
-    original = None
-    if study.suffix.lower() != ".json":  # keep the analyst's comments and layout
-        original = (study.read_text(encoding="utf-8"), raw)
-    warning = write_study(new, target, original=original)
-    if warning:
+    written = ev.accept_file(
+        study, proposals, source=str(findings), today=today, author=author, out=out
+    )
+    target, version = written.path, written.version
+    if written.warning:
         from vigie.progress import err_console
 
-        err_console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
+        err_console.print(f"[yellow]warning:[/] {written.warning}", markup=True, highlight=False)
     typer.echo(f"wrote {target} (version {version}); the changes are flagged as forced values")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,3 +288,51 @@ def accept(
         data["notes"] = []
     data["notes"].append(note)
     return data
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where ``accept_file`` wrote the new version, which version, and a warning if any."""
+
+    path: Path
+    version: str
+    warning: str | None = None
+
+
+def versioned_name(path: Path, version: str) -> Path:
+    """``study.yaml`` -> ``study-v1.1.yaml``; a name already versioned is renumbered
+    (``study-v1.1.yaml`` -> ``study-v1.2.yaml``), other dashes are kept (``my-vote.yaml``)."""
+    stem = re.sub(r"-v\d+\.\d+$", "", path.stem)
+    return path.with_name(f"{stem}-v{version}{path.suffix}")
+
+
+def accept_file(
+    path: Path,
+    proposals: list[Proposal],
+    *,
+    source: str,
+    today: dt.date,
+    author: str | None = None,
+    out: Path | None = None,
+) -> Written:
+    """Record the changed proposals as a new version of the study file at ``path``.
+
+    The one way the CLI (``vigie risk evidence --accept``) and the web workbench accept
+    evidence: read the study as written (not the checked model, so nothing the analyst wrote
+    is normalised away), ``accept``, check the result, and write it beside the original
+    (``out`` overrides) keeping a YAML study's comments and layout."""
+    from vigie.risk.check import StudyError, load_raw, validate
+    from vigie.risk.tables import write_study
+
+    raw = load_raw(path)
+    new = accept(raw, proposals, source=source, today=today, author=author)
+    _, rep = validate(new)
+    if rep.errors:
+        raise StudyError("updated study", rep.errors)
+    version = str(new["study"]["version"])
+    target = out or versioned_name(path, version)
+    original = None
+    if path.suffix.lower() != ".json":  # keep the analyst's comments and layout
+        original = (path.read_text(encoding="utf-8"), raw)
+    warning = write_study(new, target, original=original)
+    return Written(target, version, warning)

@@ -19,6 +19,8 @@ TEMPLATES: dict[str, str] = {
     "guide-example": "guide-example.yaml",
     "agency-en": "agency-en.yaml",
     "platform-en": "platform-en.yaml",
+    "agency-fr": "agency-fr.yaml",
+    "platform-fr": "platform-fr.yaml",
 }
 """Template name -> file under ``vigie/risk/templates``."""
 

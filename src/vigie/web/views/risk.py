@@ -110,8 +110,6 @@ async def study_report(request: Request, name: str) -> Response:
 async def accept(request: Request, name: str) -> Response:
     """Record the run's proposals as a new version of the study (a new file beside it)."""
     from vigie.risk import evidence as ev
-    from vigie.risk.check import StudyError, load_raw, validate
-    from vigie.risk.tables import write_study
 
     ctx, fields = await form(request, Role.reviewer)
     path, study, results = _study(ctx, name)
@@ -119,14 +117,10 @@ async def accept(request: Request, name: str) -> Response:
     rec, proposals, _ = _proposals(ctx, study, results, str(fields.get("run", "")), unreviewed)
     if not any(p.changed for p in proposals):
         raise VigieError("nothing to accept: no proposal raises a likelihood")
-    raw = load_raw(path)
     today = dt.datetime.now(dt.UTC).date()
-    new = ev.accept(raw, proposals, source=f"run {rec.id}", today=today, author=ctx.user.username)
-    _, rep = validate(new)
-    if rep.errors:
-        raise StudyError("updated study", rep.errors)
-    version = new["study"]["version"]
-    target = path.with_name(f"{path.stem.split('-v')[0]}-v{version}{path.suffix}")
-    write_study(new, target, original=(path.read_text(encoding="utf-8"), raw))
+    written = ev.accept_file(
+        path, proposals, source=f"run {rec.id}", today=today, author=ctx.user.username
+    )
+    target, version = written.path, written.version
     ctx.audit("risk.accept", target.name, source=path.name, run=rec.id, version=version)
     return redirect(f"/risk/{target.name}")

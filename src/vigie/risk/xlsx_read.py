@@ -1,0 +1,77 @@
+"""Reading a workbook someone sent: bounded, and every way it can be broken is one line.
+
+Why: ``import-xlsx`` and ``import-ciso`` read files that come from outside (a committee's
+edited spreadsheet, another tool's export). An .xlsx is a zip of XML files: a small file can
+unpack to gigabytes (zip bomb), its XML can try entity expansion ("billion laughs") or be
+truncated. The zip's declared sizes are checked before anything is unpacked, XML entity
+declarations are refused, and a parse failure becomes a ``VigieError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import VigieError
+
+MAX_UNPACKED = 200 * 1024 * 1024
+"""Bytes a workbook may unpack to (a study of thousands of rows is a few megabytes)."""
+MAX_RATIO = 200
+"""Largest compression ratio of one member: XML compresses ~10x, a bomb ~1000x."""
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = 0
+            for info in z.infolist():
+                total += info.file_size
+                if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(
+                    info.compress_size, 1
+                ):
+                    raise VigieError(
+                        f"{path}: member {info.filename} unpacks {info.file_size} bytes from "
+                        f"{info.compress_size} (a zip bomb?): not read"
+                    )
+                if info.filename.endswith((".xml", ".rels")):
+                    with z.open(info) as member:
+                        head = member.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise VigieError(
+                            f"{path}: member {info.filename} declares XML entities (DOCTYPE): "
+                            "not read"
+                        )
+            if total > MAX_UNPACKED:
+                raise VigieError(
+                    f"{path}: unpacks to {total} bytes, more than {MAX_UNPACKED}: not read"
+                )
+    except zipfile.BadZipFile as exc:
+        raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
+
+
+@contextmanager
+def open_workbook(path: Path) -> Iterator[Any]:
+    """The workbook (read-only, values only), after the checks above."""
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise VigieError(f"{path}: no such file")
+    _check_zip(path)
+    with path.open("rb") as fh:  # a file object: openpyxl then ignores the extension
+        try:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+                ParseError) as exc:  # fmt: skip
+            raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
+        try:
+            yield wb
+        except (ParseError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+            raise VigieError(f"{path}: a sheet cannot be read ({exc})") from None
+        finally:
+            wb.close()

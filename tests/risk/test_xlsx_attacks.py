@@ -1,0 +1,72 @@
+"""Workbooks from outside are attacked before they are trusted: a zip bomb, an XML entity
+bomb, a truncated file, an oversized one each stop with one line, nothing unpacked."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from vigie.errors import VigieError
+from vigie.risk import xlsx_read
+from vigie.risk.check import validate
+from vigie.risk.ciso_import import read_ciso
+from vigie.risk.compute import compute
+from vigie.risk.export_xlsx import write_xlsx
+from vigie.risk.import_xlsx import read_xlsx
+
+from .helpers import study_data
+
+READERS = [read_xlsx, read_ciso]
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>'
+    b"</worksheet>"
+)
+
+
+def _book(tmp_path: Path) -> Path:
+    s, _ = validate(study_data())
+    return write_xlsx(s, compute(s), tmp_path / "s.xlsx")
+
+
+def _rewrite(src: Path, dst: Path, replace: dict[str, bytes], add: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, replace.get(info.filename, zin.read(info)))
+        for name, data in add.items():
+            zout.writestr(name, data)
+    return dst
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_zip_bomb_is_not_unpacked(tmp_path: Path, reader) -> None:
+    bomb = _rewrite(_book(tmp_path), tmp_path / "bomb.xlsx", {}, {"xl/pad.bin": b"\0" * 8_000_000})
+    with pytest.raises(VigieError, match="zip bomb"):
+        reader(bomb)
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_xml_entity_bomb_is_refused(tmp_path: Path, reader) -> None:
+    laughs = _rewrite(_book(tmp_path), tmp_path / "lol.xlsx",
+                      {"xl/worksheets/sheet1.xml": LAUGHS}, {})  # fmt: skip
+    with pytest.raises(VigieError, match="declares XML entities"):
+        reader(laughs)
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_truncated_and_oversized_workbooks(tmp_path: Path, reader, monkeypatch) -> None:
+    book = _book(tmp_path)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(book.read_bytes()[: book.stat().st_size // 2])
+    with pytest.raises(VigieError, match="not an Excel workbook"):
+        reader(cut)
+    monkeypatch.setattr(xlsx_read, "MAX_UNPACKED", 10_000)
+    with pytest.raises(VigieError, match="more than 10000: not read"):
+        reader(book)
