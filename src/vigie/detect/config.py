@@ -68,7 +68,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # no slow scales for reposts by default: fans of a small account repost its posts within
     # the hour as a matter of course (65 organic accounts grouped at 300k posts otherwise)
     "co_repost": dict(
-        _COACTION, window_s=60.0, include_authors=True, include_quotes=True, scales_s=[]
+        _COACTION,
+        window_s=60.0,
+        include_authors=True,
+        include_quotes=True,
+        scales_s=[],
+        # retweet rings: distinct authors co-reposted within this window, tested against an
+        # author-aware null (corepost.py); 0 = off
+        ring_window_s=21600.0,
+        ring_max_audience=250,  # authors reposted by more accounts take no part
     ),
     "co_reply": dict(_COACTION, window_s=120.0),
     "co_hashtag": dict(_COACTION, window_s=60.0, max_object_actions=2000),
