@@ -78,6 +78,9 @@ from vigie.detect.engine import Engine, fetch
 
 AUTO_QUANTILE = 0.1
 AUTO_MIN_S, AUTO_MAX_S = 1.0, 3600.0
+# scales shorter than a day count co-actions like the fast one (post pairs); longer ones
+# count distinct objects (over days one account touches one object many times)
+MID_SCALE_S = 86400.0
 
 EDGE_COLUMNS = (
     "u",
@@ -131,9 +134,11 @@ def _scales(cfg: dict[str, Any], window: float) -> list[tuple[float, int]]:
     """(window, object cap) per time scale, fastest first; slower ones on rare objects."""
     out = [(window, int(cfg["max_object_actions"]))]
     slow_cap = int(cfg.get("slow_max_object_actions", 100))
+    mid_cap = int(cfg.get("mid_max_object_actions", slow_cap))
     for w in sorted(float(x) for x in cfg.get("scales_s", ()) or ()):
         if w > window * 1.5:
-            out.append((w, min(slow_cap, out[0][1])))
+            cap = mid_cap if w < MID_SCALE_S else slow_cap
+            out.append((w, cap))
     return out
 
 
@@ -170,7 +175,11 @@ def _scale_pairs(
     )
     # a clump: at the fast scale one post pair (matched on several objects), at slow
     # scales one object (touched many times over the days)
-    clumps = "least(count(DISTINCT pu), count(DISTINCT pv))" if i == 0 else "count(DISTINCT oid)"
+    clumps = (
+        "least(count(DISTINCT pu), count(DISTINCT pv))"
+        if window < MID_SCALE_S
+        else "count(DISTINCT oid)"
+    )
     con.execute(
         f"""CREATE OR REPLACE TABLE {pairs} AS
         WITH c AS (

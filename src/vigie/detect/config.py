@@ -53,6 +53,7 @@ _COACTION = {
     # with minutes-to-hours delays); [] = the detector's own window only
     "scales_s": [3600.0, 604800.0],
     "slow_max_object_actions": 100,  # at slow scales, objects with more actions draw no pairs
+    "mid_max_object_actions": 100,  # the same at scales under a day
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -79,7 +80,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         ring_max_audience=250,  # authors reposted by more accounts take no part
     ),
     "co_reply": dict(_COACTION, window_s=120.0),
-    "co_hashtag": dict(_COACTION, window_s=60.0, max_object_actions=2000),
+    # hashtag hijacking: campaign posts join a trending tag minutes apart, push after push;
+    # the one-hour scale keeps tags used up to mid_max_object_actions times (a trending
+    # debate tag) and counts co-actions per post pair, like the fast scale
+    "co_hashtag": dict(
+        _COACTION, window_s=60.0, max_object_actions=2000, mid_max_object_actions=5000
+    ),
     "copypasta": dict(
         _COACTION,
         window_s=900.0,
