@@ -142,6 +142,12 @@ def _scales(cfg: dict[str, Any], window: float) -> list[tuple[float, int]]:
     return out
 
 
+def _local(i: int, window: float) -> bool:
+    """Whether scale ``i`` takes its chance neighbours from the hour around each action
+    (the slower scales under a day) rather than the object's average over the collection."""
+    return i > 0 and window < MID_SCALE_S
+
+
 def _scale_pairs(
     engine: Engine, kind: str, i: int, window: float, cap: int, log_n: float, n_acc: int
 ) -> tuple[str, int, dict[str, Any]]:
@@ -168,6 +174,22 @@ def _scale_pairs(
                    AS rarity_fx
         FROM s JOIN a USING (oid)"""
     )
+    # at the hour scales, time-local neighbours: an action in a bucket holding c actions has
+    # c - 1 neighbours there and, on average, half of each adjacent bucket's (a debate
+    # night's burst on a tag must not raise the expectation of its use on quiet afternoons)
+    if _local(i, window):
+        con.execute(
+            f"""CREATE OR REPLACE TABLE rloc_{kind}_{i} AS
+            WITH b AS (
+                SELECT oid, floor(t / {window})::BIGINT AS bkt, count(*)::DOUBLE AS c
+                FROM {act} {where} GROUP BY oid, bkt),
+            l AS (
+                SELECT oid, bkt, c,
+                       CASE WHEN lag(bkt) OVER w = bkt - 1 THEN lag(c) OVER w ELSE 0 END AS cp,
+                       CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
+                FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt))
+            SELECT oid, bkt, round(1e6 * ((c - 1) + 0.5 * (cp + cn)))::BIGINT AS r_fx FROM l"""
+        )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ax} AS
         SELECT x.aid, x.oid, floor(x.t / {window})::BIGINT AS bkt, x.t, x.pid, o.rarity_fx
@@ -211,11 +233,17 @@ def _expected(
     # one key per (account, stratum): joining on it alone keeps the planner from pairing
     # every account with every other one of the same stratum
     stratum = max(stratum_s, window) if stratum_s > 0 else 1e15
+    r_col, r_join = "o.r_fx", ""
+    if _local(i, window):
+        r_col = "r.r_fx"
+        r_join = (
+            f"JOIN rloc_{kind}_{i} r ON r.oid = a.oid AND r.bkt = floor(a.t / {window})::BIGINT"
+        )
     return fetch(
         engine.con,
         f"""WITH x AS (
-            SELECT aid, floor(t / {stratum})::BIGINT AS st, o.r_fx
-            FROM {act} JOIN {ostat} o USING (oid)),
+            SELECT a.aid, floor(a.t / {stratum})::BIGINT AS st, {r_col}
+            FROM {act} a JOIN {ostat} o USING (oid) {r_join}),
         d AS (SELECT aid, st, aid::BIGINT * 4294967296 + st AS dk, count(*)::DOUBLE AS d,
                      sum(r_fx) / 1e6 AS r
               FROM x GROUP BY aid, st),
@@ -295,6 +323,7 @@ def run_coaction(
             tested.append_column("window_s", pa.array([w] * tested.num_rows, pa.float64()))
         )
         con.execute(f"DROP TABLE IF EXISTS {pairs}")
+        con.execute(f"DROP TABLE IF EXISTS rloc_{kind}_{i}")
     over = con.execute(
         f"SELECT count(*), coalesce(sum(n), 0) FROM ostat_{kind}_0 WHERE n > {cap}"
     ).fetchall()[0]

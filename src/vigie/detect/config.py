@@ -113,6 +113,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         _COACTION,
         window_s=300.0,
         max_object_actions=10000,  # a look-alike family gathers many links
+        mid_max_object_actions=10000,  # the hour scale too: clone sites rotate within days
         lookalikes=True,  # pool look-alike domains of one outlet (lookalike.py)
         min_label=5,  # labels shorter than this are never edited into a family
     ),
