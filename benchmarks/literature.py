@@ -69,11 +69,8 @@ def acted_on_f1(findings: Path, truth: Path) -> float | None:
         return None
     keep = {r["group_id"] for r in g if not r["likely_authentic"]}
     m = pq.read_table(findings / "members.parquet", columns=["group_id", "account_id"])
-    flagged = {
-        a
-        for gid, a in zip(m.column("group_id").to_pylist(), m.column("account_id").to_pylist())
-        if gid in keep
-    }
+    gids, accs = m.column("group_id").to_pylist(), m.column("account_id").to_pylist()
+    flagged = {a for gid, a in zip(gids, accs, strict=True) if gid in keep}
     t = pq.read_table(truth, columns=["account_id", "campaign_id"]).to_pylist()
     pos = {r["account_id"] for r in t if r["campaign_id"] is not None}
     known = flagged & {r["account_id"] for r in t}
