@@ -31,8 +31,12 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    ``slow_max_object_actions`` actions): sleepers touching the same rare links days apart,
    retweet rings that follow with minutes-to-hours delays. At a slow scale the null model
    is computed on the same rare objects, so it is calibrated on what it looks at. Over
-   days one account touches one object many times, so at slow scales a pair's observed
-   count is its number of distinct objects.
+   days one account touches one object many times, so at scales of a day or more a pair's
+   observed count is its number of distinct objects; scales under a day (``MID_SCALE_S``)
+   count post pairs like the fast one, may look at commoner objects
+   (``mid_max_object_actions``: a trending tag hijacked push after push), and take each
+   action's chance neighbours from the hour around it (``r`` per object *and* time bucket,
+   below), so that a tag's debate-night flood does not mask injections on quiet afternoons.
 5. **Chance control** (null model). For each object ``o`` with ``n_o`` actions of which
    ``W_o`` pairs fall within the window, a random action on ``o`` has ``r_o = 2 W_o / n_o``
    neighbours in time. Under a configuration null where, within each time stratum ``s``
