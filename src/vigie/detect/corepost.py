@@ -27,6 +27,7 @@ reposting accounts take part (a celebrity's audience says nothing about who know
 and only posts reposted at most ``slow_max_object_actions`` times. The observed count asks
 more than the null (same post, within the window), so the test errs on the cautious side.
 Its family of tests is bounded by ``sum_X A_X (A_X - 1) / 2`` (every pair sharing an author).
+Weights sum fixed-point integers, as in ``coaction.py``: parallel sums stay byte-identical.
 """
 
 from __future__ import annotations
@@ -137,8 +138,9 @@ def ring_pairs(
                    min(t0) AS first_t, max(t1) AS last_t
             FROM c GROUP BY u, v HAVING count(DISTINCT au) >= {min_obs}),
         w AS (
-            SELECT u, v, sum(greatest(0.0, least(1.0, ln({max(n_acc, 1)} / na) / {log_n})))
-                   AS weight
+            SELECT u, v,
+                   sum(round(1e9 * greatest(0.0, least(1.0, ln({max(n_acc, 1)} / na) / {log_n})))
+                       ::BIGINT) / 1e9 AS weight
             FROM (SELECT DISTINCT u, v, au, na FROM c) GROUP BY u, v),
         k AS (SELECT aid, count(*)::BIGINT AS k FROM ring_inc GROUP BY aid)
         SELECT pr.u, pr.v, pr.observed, pr.n_objects, w.weight, ku.k AS ku, kv.k AS kv,
