@@ -14,7 +14,9 @@ party networks, activists) were flagged::
 
 Targets from issue 10 (printed beside the figures, never asserted): account F1 >= 0.90 at
 medium stealth, organic false-positive rate <= 0.1 % outside groups rated likely authentic.
-Seeds default to values no test uses.
+"account F1" counts every group, as ``vigie score`` does (an outlet and its feeds found and
+rated likely authentic lower its precision); "F1, groups not lik. auth." counts only the
+groups not rated likely authentic. Seeds default to values no test uses.
 """
 
 from __future__ import annotations
@@ -57,6 +59,28 @@ def authentic_flagged(findings: Path, truth: Path) -> dict[str, tuple[int, int]]
     return {k: (hit[k], total[k]) for k in sorted(total)}
 
 
+def acted_on_f1(findings: Path, truth: Path) -> float | None:
+    """Account F1 counting only the groups *not* rated likely authentic (what an analyst
+    would act on); the main F1 counts every group, as ``vigie score`` does."""
+    import pyarrow.parquet as pq
+
+    g = pq.read_table(findings / "groups.parquet").to_pylist()
+    if not g or "likely_authentic" not in g[0]:
+        return None
+    keep = {r["group_id"] for r in g if not r["likely_authentic"]}
+    m = pq.read_table(findings / "members.parquet", columns=["group_id", "account_id"])
+    gids, accs = m.column("group_id").to_pylist(), m.column("account_id").to_pylist()
+    flagged = {a for gid, a in zip(gids, accs, strict=True) if gid in keep}
+    t = pq.read_table(truth, columns=["account_id", "campaign_id"]).to_pylist()
+    pos = {r["account_id"] for r in t if r["campaign_id"] is not None}
+    known = flagged & {r["account_id"] for r in t}
+    tp = len(known & pos)
+    if not known or not pos or not tp:
+        return 0.0 if pos else None
+    p, r = tp / len(known), tp / len(pos)
+    return 2 * p * r / (p + r)
+
+
 def run_one(scenario: str, posts: int, seed: int, stealth: float, work: Path) -> dict[str, Any]:
     from vigie.detect.pipeline import run_detection
     from vigie.exercise.generate import generate
@@ -72,6 +96,7 @@ def run_one(scenario: str, posts: int, seed: int, stealth: float, work: Path) ->
     t_det = time.perf_counter() - t
     rep = score_findings(out, ds / "truth.parquet").to_dict()
     rep["authentic_by_role"] = authentic_flagged(out, ds / "truth.parquet")
+    rep["f1_acted_on"] = acted_on_f1(out, ds / "truth.parquet")
     rep["seconds"] = {"generate": t_gen, "detect": t_det}
     return rep
 
@@ -121,6 +146,7 @@ def main(argv: list[str] | None = None) -> None:
 
     names = [n for n, _ in levels]
     row("account F1", [_fmt(avg(n, lambda r: r["f1"])) for n in names])
+    row("F1, groups not lik. auth.", [_fmt(avg(n, lambda r: r["f1_acted_on"])) for n in names])
     row("precision", [_fmt(avg(n, lambda r: r["precision"])) for n in names])
     row("recall", [_fmt(avg(n, lambda r: r["recall"])) for n in names])
     for kind in LITERATURE_TYPES:

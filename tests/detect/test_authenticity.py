@@ -301,3 +301,94 @@ def test_shared_client_and_common_ownership(tmp_path: Path) -> None:
     g = annotate(Dataset(ds), groups, mem).to_pylist()[0]
     inds = g["inauthenticity_indicators"]
     assert not any(i.startswith("shared_client") for i in inds if "unknown (" not in i)
+
+
+def _party(tmp_path: Path, created_days: float) -> dict[str, dict]:
+    """A candidate (public) and eight accounts whose bios name her, reposting her posts; the
+    accounts were created ``created_days`` before the first post."""
+    cand = {
+        "account_id": "cand",
+        "handle": "janedoe",
+        "display_name": "Jane Doe",
+        "created_at": _ts(-9 * 365 * DAY),
+        "followers": 250_000,
+        "description": "Candidate for mayor.",
+    }
+    members = [
+        {
+            "account_id": f"o{i}",
+            "handle": f"official{i}",
+            "display_name": f"Official {i}",
+            "created_at": _ts(-created_days * DAY + i * 600),
+            "followers": 200 + i,
+            "description": "Élue locale. Fière de soutenir Jane Doe.",
+        }
+        for i in range(8)
+    ]
+    posts = [{"acc": "cand", "t": k * 5000, "id": f"c{k}"} for k in range(10)]
+    for k in range(10):
+        for i in range(8):
+            posts.append({"acc": f"o{i}", "t": k * 5000 + 600 + i * 60, "rt": f"c{k}"})
+    return _run(
+        tmp_path / "ds", [cand, *members], posts, {"g0001": ["cand"] + [f"o{i}" for i in range(8)]}
+    )
+
+
+def test_party_network_open_affiliation(tmp_path: Path) -> None:
+    g = _party(tmp_path, created_days=4 * 365)["g0001"]
+    assert g["likely_authentic"] is True
+    assert any(
+        r.startswith("open affiliation: 8 of 9 members name @janedoe")
+        for r in g["authenticity_reasons"]
+    )
+    # the shared bio line names the candidate: declared, so not hidden common ownership
+    assert not any(i.startswith("common_ownership") for i in g["inauthenticity_indicators"])
+
+
+def test_fresh_accounts_naming_a_candidate_are_not_authentic(tmp_path: Path) -> None:
+    g = _party(tmp_path, created_days=3)["g0001"]
+    assert g["likely_authentic"] is False
+    assert not any(r.startswith("open affiliation") for r in g["authenticity_reasons"])
+    fired = [i for i in g["inauthenticity_indicators"] if "unknown (" not in i]
+    assert any(i.startswith("young_accounts") for i in fired)
+    assert any(i.startswith("common_ownership") for i in fired)  # undeclared without a hub
+
+
+def test_fandom_call_to_action_and_evening_rhythm(tmp_path: Path) -> None:
+    """Fans post a show's vote link (the show's own domain) on four weekday show nights
+    between 21:00 and 22:00: a public call to action, and no office-hours rhythm even
+    though that hour is office time in some far time zone."""
+    old = _ts(-3 * 365 * DAY)
+    show = {"account_id": "show", "handle": "singyourtown", "display_name": "Sing Your Town"}
+    accounts = [dict(show, created_at=old, followers=900, description="Official account.")]
+    accounts += [
+        {
+            "account_id": f"fan{i}",
+            "handle": f"fan{i}",
+            "display_name": f"Fan {i}",
+            "created_at": _ts(-(400 + 97 * i) * DAY),
+            "followers": 50,
+            "description": f"Bio {i}",
+        }
+        for i in range(10)
+    ]
+    posts = []
+    for week in range(4):
+        night = week * 7 * DAY + 13 * 3600  # Mondays 21:00 UTC
+        link = [f"https://vote.singyourtown.com/{week}"]
+        posts.append({"acc": "show", "t": night, "urls": link})
+        for i in range(10):
+            for r in range(2):
+                posts.append({"acc": f"fan{i}", "t": night + 60 + i * 90 + r * 1200, "urls": link})
+    members = {"g0001": ["show"] + [f"fan{i}" for i in range(10)]}
+    g = _run(tmp_path / "ds", accounts, posts, members)["g0001"]
+    assert g["likely_authentic"] is True
+    assert any(
+        r.startswith("public call to action: @singyourtown links to its own domain")
+        for r in g["authenticity_reasons"]
+    )
+    assert not any(
+        i.startswith("office_hours") and "unknown" not in i
+        for i in g["inauthenticity_indicators"]
+        if "but in only" not in i
+    )

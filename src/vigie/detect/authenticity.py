@@ -48,6 +48,8 @@ LONG_LIVED_S = 2 * 365 * DAY  # a public identity older than two years
 PUBLIC_FOLLOWERS = 10_000  # followers of a public identity / an outlet
 MIN_RHYTHM_POSTS = 30  # fewer posts say nothing about a weekly rhythm
 FEED_SHARE = 0.5  # a member is a feed when at least half its posts relay the hub
+MIN_WORK_HOURS = 4  # an office rhythm fills at least 4 of the 9 working hours
+MIN_KEY = 5  # a public identity's handle or name must be this long to be looked for
 
 # name + digits: X gives new accounts a handle made of the display name and 8 digits
 # (e.g. "MarieDupont84529173"); other platforms' defaults are similar (user + digits)
@@ -201,10 +203,20 @@ def _office_hours(times: np.ndarray) -> Indicator:
     strength = max(0.0, (best - base) / (1.0 - base))
     # humans post evenings and weekends too: only a strong concentration is telling
     strength = max(0.0, (strength - 0.3) / 0.7)
+    # ... and a working day is spread over its hours: a weekly evening event (a show night,
+    # a debate) packed into one or two hours fits office hours in some far time zone
+    local = times + best_off * 3600.0
+    hour = (np.floor(local / 3600.0) % 24).astype(np.int64)
+    dow = (np.floor(local / DAY) + 3) % 7
+    inside = hour[(dow < 5) & (hour >= 9) & (hour < 18)]
+    filled = int(np.sum(np.bincount(inside - 9, minlength=9) >= max(1, 0.03 * inside.size)))
+    if filled < MIN_WORK_HOURS:
+        strength = 0.0
     return Indicator(
         "office_hours",
         strength,
-        f"{best:.0%} of {times.size} posts fall on weekdays 09-18 h in UTC{best_off:+d}",
+        f"{best:.0%} of {times.size} posts fall on weekdays 09-18 h in UTC{best_off:+d}"
+        + ("" if filled >= MIN_WORK_HOURS else f", but in only {filled} of those 9 hours"),
     )
 
 
@@ -383,14 +395,24 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
         cs = [c for *_, c in ps if c]
         clients.append(Counter(cs).most_common(1)[0][0] if cs else None)
     times = np.asarray([t for ps in posts for t, *_ in ps], dtype=np.float64)
+    young = _young_accounts(created, first_post)
+    declared = _declared(accounts, prof, data) if not young.fired else None
+    # ownership a group declares (feeds named after their outlet, officials whose bio names
+    # their candidate) is not hidden: those members do not count for the two indicators of
+    # hidden common ownership
+    open_ = set(declared[2]) if declared else set()
+    hide = [i in open_ for i in range(len(accounts))]
     indicators = [
-        _creation_burst(created),
+        _creation_burst([None if h else c for c, h in zip(created, hide, strict=True)]),
         _default_handles(handles),
         _empty_profiles(names, descs),
-        _young_accounts(created, first_post),
+        young,
         _shared_client(clients),
         _office_hours(times),
-        _common_ownership(names, descs),
+        _common_ownership(
+            [None if h else x for x, h in zip(names, hide, strict=True)],
+            [None if h else x for x, h in zip(descs, hide, strict=True)],
+        ),
     ]
     score = 1.0
     for ind in indicators:
@@ -400,6 +422,23 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
     fired = [i.label() for i in indicators if i.fired]
     unknown = [i.label() for i in indicators if not i.known]
     reasons, strength = _authentic(accounts, prof, posts, created, first_post, followers, data)
+    if declared:
+        hub_label, hub_f, members_open, inside = declared
+        share = (len(members_open) + int(inside)) / max(len(accounts), 1)
+        strength = max(strength, round(share, 4))
+        reasons.append(
+            f"open affiliation: {len(members_open)} of {len(accounts)} members name "
+            f"{hub_label} ({hub_f:,} followers{'' if inside else ', outside the group'}) "
+            "in their handle, name or bio"
+        )
+    call = _call_to_action(accounts, prof, posts, data)
+    if call and not young.fired:
+        handle, dom, n_link, inside = call
+        strength = max(strength, round((n_link + int(inside)) / max(len(accounts), 1), 4))
+        reasons.append(
+            f"public call to action: @{handle} links to its own domain {dom} and {n_link} of "
+            f"{len(accounts)} members link there too"
+        )
     likely = strength >= 0.5 and score < 0.5
     return {
         "likely_authentic": bool(likely),
@@ -447,7 +486,17 @@ def _authentic(
     if hub is not None:
         hub_id, hub_f, hub_prof, hub_posts, inside = hub
         doms = Counter(d for _, urls, _, _ in hub_posts for d in map(_domain, urls) if d)
-        hub_dom = doms.most_common(1)[0][0] if doms else None
+        # the hub's own domain among its links: the one the other members relay most (an
+        # outlet also links elsewhere, sometimes more often than to itself)
+        relayed = Counter(
+            d
+            for i, ps in enumerate(posts)
+            if accounts[i] != hub_id
+            for _, urls, _, _ in ps
+            for d in map(_domain, urls)
+            if d in doms
+        )
+        hub_dom = (relayed or doms).most_common(1)[0][0] if doms else None
         feeds, delays = [], []
         for i in range(n):
             ps = posts[i]
@@ -477,6 +526,95 @@ def _authentic(
         if hub_dom and _own_domain(hub_prof.get("handle"), hub_prof.get("display_name"), hub_dom):
             reasons.append(f"@{hub_prof.get('handle') or hub_id} posts to its own domain {hub_dom}")
     return reasons, round(strength, 4)
+
+
+def _fold(s: str | None) -> str:
+    """Lower-case letters and digits only, accents dropped (``Équipe`` -> ``equipe``)."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", s or "")
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in t if not unicodedata.combining(c)).lower())
+
+
+def _declared(
+    accounts: list[str], prof: list[dict[str, Any]], data: dict[str, Any]
+) -> tuple[str, int, list[int], bool] | None:
+    """A public identity (verified or >= PUBLIC_FOLLOWERS followers) that at least two other
+    members name in their handle, display name or bio: (label, followers, those members,
+    whether the identity is itself a member). Looked for among the members and, outside
+    the group, the authors they repost most. None when no identity is named by two."""
+    cands: list[tuple[str, dict[str, Any], bool]] = []
+    for a, p in zip(accounts, prof, strict=True):
+        if p.get("verified") is True or (p.get("followers") or 0) >= PUBLIC_FOLLOWERS:
+            cands.append((a, p, True))
+    reposted = Counter(
+        data["originals"][rep][0]
+        for a in accounts
+        for _, _, rep, _ in data["posts"].get(a, [])
+        if rep and rep in data["originals"]
+    )
+    inside = set(accounts)
+    for author, _ in reposted.most_common(3):
+        p = data["profiles"].get(author, {})
+        if author not in inside and (
+            p.get("verified") is True or (p.get("followers") or 0) >= PUBLIC_FOLLOWERS
+        ):
+            cands.append((author, p, False))
+    texts = [
+        "|".join(_fold(p.get(k)) for k in ("handle", "display_name", "description")) for p in prof
+    ]
+    best: tuple[str, int, list[int], bool] | None = None
+    for acc, p, is_member in cands:
+        keys = {
+            k for k in (_fold(p.get("handle")), _fold(p.get("display_name"))) if len(k) >= MIN_KEY
+        }
+        if not keys:
+            continue
+        named = [
+            i for i, txt in enumerate(texts) if accounts[i] != acc and any(k in txt for k in keys)
+        ]
+        if len(named) >= 2 and (best is None or len(named) > len(best[2])):
+            label = f"@{p.get('handle')}" if p.get("handle") else acc
+            best = (label, int(p.get("followers") or 0), named, is_member)
+    return best
+
+
+def _call_to_action(
+    accounts: list[str],
+    prof: list[dict[str, Any]],
+    posts: list[list[tuple[float, list[str], str | None, str | None]]],
+    data: dict[str, Any],
+) -> tuple[str, str, int, bool] | None:
+    """An account that posts links to its own domain (its handle or name is the domain's
+    name: a show's account and its vote site, a club and its ticket page) when at least
+    half of the other members link to that domain too: (handle, domain, members linking,
+    whether it is a member). Looked for among the members and the authors they repost."""
+    doms_of = [{d for _, urls, _, _ in ps for d in map(_domain, urls) if d} for ps in posts]
+    count = Counter(d for ds in doms_of for d in ds)
+    n = len(accounts)
+    cands = [(a, p, ds, True) for a, p, ds in zip(accounts, prof, doms_of, strict=True)]
+    reposted = Counter(
+        data["originals"][rep][0]
+        for ps in posts
+        for _, _, rep, _ in ps
+        if rep and rep in data["originals"]
+    )
+    for author, _ in reposted.most_common(3):
+        if author in accounts:
+            continue
+        ps = data["posts"].get(author, [])
+        ds = {d for _, urls, _, _ in ps for d in map(_domain, urls) if d}
+        cands.append((author, data["profiles"].get(author, {}), ds, False))
+    best = None
+    for acc, p, ds, is_member in cands:
+        for d in ds:
+            if not _own_domain(p.get("handle"), p.get("display_name"), d):
+                continue
+            linking = count[d] - int(is_member)
+            enough = 2 * linking >= n - int(is_member) and linking >= 2
+            if enough and (best is None or linking > best[2]):
+                best = (p.get("handle") or acc, d, linking, is_member)
+    return best
 
 
 def _hub(

@@ -31,8 +31,12 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    ``slow_max_object_actions`` actions): sleepers touching the same rare links days apart,
    retweet rings that follow with minutes-to-hours delays. At a slow scale the null model
    is computed on the same rare objects, so it is calibrated on what it looks at. Over
-   days one account touches one object many times, so at slow scales a pair's observed
-   count is its number of distinct objects.
+   days one account touches one object many times, so at scales of a day or more a pair's
+   observed count is its number of distinct objects; scales under a day (``MID_SCALE_S``)
+   count post pairs like the fast one, may look at commoner objects
+   (``mid_max_object_actions``: a trending tag hijacked push after push), and take each
+   action's chance neighbours from the hour around it (``r`` per object *and* time bucket,
+   below), so that a tag's debate-night flood does not mask injections on quiet afternoons.
 5. **Chance control** (null model). For each object ``o`` with ``n_o`` actions of which
    ``W_o`` pairs fall within the window, a random action on ``o`` has ``r_o = 2 W_o / n_o``
    neighbours in time. Under a configuration null where, within each time stratum ``s``
@@ -78,6 +82,9 @@ from vigie.detect.engine import Engine, fetch
 
 AUTO_QUANTILE = 0.1
 AUTO_MIN_S, AUTO_MAX_S = 1.0, 3600.0
+# scales shorter than a day count co-actions like the fast one (post pairs); longer ones
+# count distinct objects (over days one account touches one object many times)
+MID_SCALE_S = 86400.0
 
 EDGE_COLUMNS = (
     "u",
@@ -131,10 +138,18 @@ def _scales(cfg: dict[str, Any], window: float) -> list[tuple[float, int]]:
     """(window, object cap) per time scale, fastest first; slower ones on rare objects."""
     out = [(window, int(cfg["max_object_actions"]))]
     slow_cap = int(cfg.get("slow_max_object_actions", 100))
+    mid_cap = int(cfg.get("mid_max_object_actions", slow_cap))
     for w in sorted(float(x) for x in cfg.get("scales_s", ()) or ()):
         if w > window * 1.5:
-            out.append((w, min(slow_cap, out[0][1])))
+            cap = mid_cap if w < MID_SCALE_S else slow_cap
+            out.append((w, cap))
     return out
+
+
+def _local(i: int, window: float) -> bool:
+    """Whether scale ``i`` takes its chance neighbours from the hour around each action
+    (the slower scales under a day) rather than the object's average over the collection."""
+    return i > 0 and window < MID_SCALE_S
 
 
 def _scale_pairs(
@@ -163,6 +178,22 @@ def _scale_pairs(
                    AS rarity_fx
         FROM s JOIN a USING (oid)"""
     )
+    # at the hour scales, time-local neighbours: an action in a bucket holding c actions has
+    # c - 1 neighbours there and, on average, half of each adjacent bucket's (a debate
+    # night's burst on a tag must not raise the expectation of its use on quiet afternoons)
+    if _local(i, window):
+        con.execute(
+            f"""CREATE OR REPLACE TABLE rloc_{kind}_{i} AS
+            WITH b AS (
+                SELECT oid, floor(t / {window})::BIGINT AS bkt, count(*)::DOUBLE AS c
+                FROM {act} {where} GROUP BY oid, bkt),
+            l AS (
+                SELECT oid, bkt, c,
+                       CASE WHEN lag(bkt) OVER w = bkt - 1 THEN lag(c) OVER w ELSE 0 END AS cp,
+                       CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
+                FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt))
+            SELECT oid, bkt, round(1e6 * ((c - 1) + 0.5 * (cp + cn)))::BIGINT AS r_fx FROM l"""
+        )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ax} AS
         SELECT x.aid, x.oid, floor(x.t / {window})::BIGINT AS bkt, x.t, x.pid, o.rarity_fx
@@ -170,7 +201,11 @@ def _scale_pairs(
     )
     # a clump: at the fast scale one post pair (matched on several objects), at slow
     # scales one object (touched many times over the days)
-    clumps = "least(count(DISTINCT pu), count(DISTINCT pv))" if i == 0 else "count(DISTINCT oid)"
+    clumps = (
+        "least(count(DISTINCT pu), count(DISTINCT pv))"
+        if window < MID_SCALE_S
+        else "count(DISTINCT oid)"
+    )
     con.execute(
         f"""CREATE OR REPLACE TABLE {pairs} AS
         WITH c AS (
@@ -202,11 +237,17 @@ def _expected(
     # one key per (account, stratum): joining on it alone keeps the planner from pairing
     # every account with every other one of the same stratum
     stratum = max(stratum_s, window) if stratum_s > 0 else 1e15
+    r_col, r_join = "o.r_fx", ""
+    if _local(i, window):
+        r_col = "r.r_fx"
+        r_join = (
+            f"JOIN rloc_{kind}_{i} r ON r.oid = a.oid AND r.bkt = floor(a.t / {window})::BIGINT"
+        )
     return fetch(
         engine.con,
         f"""WITH x AS (
-            SELECT aid, floor(t / {stratum})::BIGINT AS st, o.r_fx
-            FROM {act} JOIN {ostat} o USING (oid)),
+            SELECT a.aid, floor(a.t / {stratum})::BIGINT AS st, {r_col}
+            FROM {act} a JOIN {ostat} o USING (oid) {r_join}),
         d AS (SELECT aid, st, aid::BIGINT * 4294967296 + st AS dk, count(*)::DOUBLE AS d,
                      sum(r_fx) / 1e6 AS r
               FROM x GROUP BY aid, st),
@@ -286,6 +327,7 @@ def run_coaction(
             tested.append_column("window_s", pa.array([w] * tested.num_rows, pa.float64()))
         )
         con.execute(f"DROP TABLE IF EXISTS {pairs}")
+        con.execute(f"DROP TABLE IF EXISTS rloc_{kind}_{i}")
     over = con.execute(
         f"SELECT count(*), coalesce(sum(n), 0) FROM ostat_{kind}_0 WHERE n > {cap}"
     ).fetchall()[0]

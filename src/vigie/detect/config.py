@@ -52,6 +52,7 @@ _COACTION = {
     # with minutes-to-hours delays); [] = the detector's own window only
     "scales_s": [3600.0, 604800.0],
     "slow_max_object_actions": 100,  # at slow scales, objects with more actions draw no pairs
+    "mid_max_object_actions": 100,  # the same at scales under a day
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -67,10 +68,23 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # no slow scales for reposts by default: fans of a small account repost its posts within
     # the hour as a matter of course (65 organic accounts grouped at 300k posts otherwise)
     "co_repost": dict(
-        _COACTION, window_s=60.0, include_authors=True, include_quotes=True, scales_s=[]
+        _COACTION,
+        window_s=60.0,
+        include_authors=True,
+        include_quotes=True,
+        scales_s=[],
+        # retweet rings: distinct authors co-reposted within this window, tested against an
+        # author-aware null (corepost.py); 0 = off
+        ring_window_s=21600.0,
+        ring_max_audience=250,  # authors reposted by more accounts take no part
     ),
     "co_reply": dict(_COACTION, window_s=120.0),
-    "co_hashtag": dict(_COACTION, window_s=60.0, max_object_actions=2000),
+    # hashtag hijacking: campaign posts join a trending tag minutes apart, push after push;
+    # the one-hour scale keeps tags used up to mid_max_object_actions times (a trending
+    # debate tag) and counts co-actions per post pair, like the fast scale
+    "co_hashtag": dict(
+        _COACTION, window_s=60.0, max_object_actions=2000, mid_max_object_actions=5000
+    ),
     "copypasta": dict(
         _COACTION,
         window_s=900.0,
@@ -98,6 +112,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         _COACTION,
         window_s=300.0,
         max_object_actions=10000,  # a look-alike family gathers many links
+        mid_max_object_actions=10000,  # the hour scale too: clone sites rotate within days
         lookalikes=True,  # pool look-alike domains of one outlet (lookalike.py)
         min_label=5,  # labels shorter than this are never edited into a family
     ),
