@@ -214,7 +214,7 @@ def run_detection(
             step("grouping accounts (Leiden)")
             edges = all_edges(signals)
             # pairs kept by two or more signals: their co-actions merged once per post
-            merged = pair_coactions(engine, signals, multi_signal_pairs(edges))
+            merged = pair_coactions(engine, signals, multi_signal_pairs(edges), details=False)
             edges = discount_shared_posts(edges, merged)
             graph_stats: dict[str, Any] = {}
             groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
