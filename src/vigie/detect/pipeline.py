@@ -30,7 +30,8 @@ from vigie.detect.codomain import detect as detect_co_domain
 from vigie.detect.comedia import detect as detect_co_media
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
 from vigie.detect.coobject import detect as detect_co_object
-from vigie.detect.diagnosis import diagnose
+from vigie.detect.diagnosis import CROSS_KIND_RULE, diagnose
+from vigie.detect.empty import detect_empty
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
 from vigie.detect.evidence import collect, group_objects, pair_coactions
 from vigie.detect.network import (
@@ -193,6 +194,9 @@ def run_detection(
     """
     cfg = resolve_config(config)
     dataset = Dataset(Path(dataset_path)).check()
+    empty = detect_empty(dataset, Path(out_path), cfg)  # no posts: nothing to run
+    if empty is not None:
+        return empty
     general, graph_cfg = cfg["general"], cfg["graph"]
     enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
     n_steps = 2 + len(enabled) + 1 + 2
@@ -411,10 +415,7 @@ def _write(
         "posts": engine.n_posts,
         "accounts": engine.n_accounts,
         "diagnosis": diagnosis,
-        "cross_kind_rule": (
-            "a pair's co-actions are counted once per post across signals: each co-action "
-            "edge's weight is scaled by n_coactions / sum of per-signal observed counts"
-        ),
+        "cross_kind_rule": CROSS_KIND_RULE,
     }
     summary = {
         "groups": len(groups),
