@@ -55,4 +55,3 @@ def test_empty_dataset_cli_loads_no_engine(empty_dataset, tmp_path):
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     assert (tmp_path / "f" / "groups.parquet").exists()
-
