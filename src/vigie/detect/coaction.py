@@ -293,30 +293,43 @@ def run_coaction(
     act, obj = f"act_{kind}", f"obj_{kind}"
     con = engine.con
     # episodes: a gap over one window starts a new one, and a long burst is cut every
-    # window from its own start (a sustained flood counts once per window, not once)
+    # window from its own start (a sustained flood counts once per window, not once).
+    # Most (account, object) pairs act once: they skip the window functions (3x less work
+    # on co-repost at 1M posts); an episode is named by its start time (starts strictly
+    # increase, so it is the episode number's equal) so one running max replaces a running
+    # sum and a second partitioned min.
+    ep = f"ep_{kind}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {ep} AS
+        SELECT aid, obj, hash(obj) AS oid, t, post_id
+        FROM (SELECT DISTINCT aid, obj, t, post_id FROM {raw})"""
+    )
     con.execute(
         f"""CREATE OR REPLACE TABLE {act} AS
-        WITH g AS (
-            SELECT aid, hash(obj) AS oid, t, post_id,
-                   coalesce(t - lag(t) OVER (PARTITION BY aid, hash(obj) ORDER BY t, post_id)
-                            > {window}, true)::INTEGER AS new
-            FROM (SELECT DISTINCT aid, obj, t, post_id FROM {raw})),
+        WITH k AS (SELECT aid, oid, count(*) AS n FROM {ep} GROUP BY aid, oid),
+        many AS (
+            SELECT d.aid, d.oid, d.t, d.post_id FROM {ep} d
+            SEMI JOIN (SELECT aid, oid FROM k WHERE n > 1) USING (aid, oid)),
+        g AS (
+            SELECT *, coalesce(t - lag(t) OVER (PARTITION BY aid, oid ORDER BY t, post_id)
+                               > {window}, true) AS new
+            FROM many),
         e AS (
-            SELECT *, sum(new) OVER (PARTITION BY aid, oid ORDER BY t, post_id
-                                     ROWS UNBOUNDED PRECEDING) AS ep
+            SELECT *, max(CASE WHEN new THEN t END) OVER (
+                       PARTITION BY aid, oid ORDER BY t, post_id ROWS UNBOUNDED PRECEDING) AS st
             FROM g),
-        s AS (
-            SELECT *, floor((t - min(t) OVER (PARTITION BY aid, oid, ep)) / {window})::BIGINT
-                   AS sl
-            FROM e)
+        s AS (SELECT *, floor((t - st) / {window})::BIGINT AS sl FROM e)
         SELECT aid, oid, min(t) AS t, arg_min(post_id, (t, post_id)) AS post_id,
                hash(arg_min(post_id, (t, post_id))) AS pid
-        FROM s GROUP BY aid, oid, ep, sl"""
+        FROM s GROUP BY aid, oid, st, sl
+        UNION ALL
+        SELECT d.aid, d.oid, d.t, d.post_id, hash(d.post_id) AS pid FROM {ep} d
+        SEMI JOIN (SELECT aid, oid FROM k WHERE n = 1) USING (aid, oid)"""
     )
     con.execute(
-        f"CREATE OR REPLACE TABLE {obj} AS SELECT hash(obj) AS oid, min(obj) AS obj "
-        f"FROM {raw} GROUP BY oid"
+        f"CREATE OR REPLACE TABLE {obj} AS SELECT oid, min(obj) AS obj FROM {ep} GROUP BY oid"
     )
+    con.execute(f"DROP TABLE {ep}")
     n_raw = engine.scalar(f"SELECT count(*) FROM {raw}")
     m_actions = engine.scalar(f"SELECT count(*) FROM {act}")
     n_acc = engine.scalar(f"SELECT count(DISTINCT aid) FROM {act}")
