@@ -86,30 +86,6 @@ def _csv(names: list[str] | tuple[str, ...]) -> bytes:
     return (",".join(f'"{n}"' for n in names) + "\n").encode()
 
 
-def _gexf() -> str:
-    return "\n".join(
-        [
-            '<?xml version="1.0" encoding="utf-8"?>',
-            '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
-            "  <meta><creator>vigie detect</creator></meta>",
-            '  <graph defaultedgetype="undirected" mode="static">',
-            '    <attributes class="node" mode="static">',
-            '      <attribute id="0" title="group" type="string" />',
-            "    </attributes>",
-            '    <attributes class="edge" mode="static">',
-            '      <attribute id="1" title="kinds" type="string" />',
-            "    </attributes>",
-            "    <nodes>",
-            "    </nodes>",
-            "    <edges>",
-            "    </edges>",
-            "  </graph>",
-            "</gexf>",
-            "",
-        ]
-    )
-
-
 def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings | None:
     """Write the Findings of a Dataset without posts and return them; None (write nothing)
     when the Dataset has posts or needs the full pipeline to word an error."""
@@ -119,6 +95,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
     if cfg["co_object"]["enabled"] or cfg["paraphrase"]["enabled"]:
         return None  # their settings (a column, an extra) are checked by the full pipeline
     from vigie.detect.diagnosis import CROSS_KIND_RULE, explain
+    from vigie.detect.outputs import empty_gexf
     from vigie.schema import (
         EDGES_SCHEMA,
         EVIDENCE_SCHEMA,
@@ -179,7 +156,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         "top_groups": [],
     }
     extra = {
-        "graph.gexf": _gexf(),
+        "graph.gexf": empty_gexf(),
         "groups.csv": _csv(GROUPS_SCHEMA.names),
         "members.csv": _csv(MEMBERS_SCHEMA.names),
         "edges.csv": _csv(EDGES_SCHEMA.names),

@@ -253,37 +253,39 @@ def pair_coactions(
         for n in names:
             con.unregister(n)
         return empty
-    objs = " UNION ALL ".join(
-        f"SELECT '{s.kind}' AS kind, oid, obj FROM {s.obj_table}"
-        for s in signals
-        if s.act_table is not None and s.obj_table is not None
-    )
     sums = " UNION ALL ".join(f"SELECT u, v, obs FROM {n}" for n in names)
     con.execute("CREATE OR REPLACE TEMP TABLE pc_co AS " + " UNION ALL ".join(parts))
-    if not details:
-        out = fetch(
-            con,
-            f"""WITH m AS (
+    counts = f"""WITH m AS (
             SELECT u, v, least(count(DISTINCT pu), count(DISTINCT pv)) AS n_coactions,
                    min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
             FROM pc_co GROUP BY u, v),
-        s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v)
+        s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v)"""
+    if not details:
+        out = fetch(
+            con,
+            f"""{counts}
         SELECT m.u::INTEGER AS u, m.v::INTEGER AS v, m.n_coactions::BIGINT AS n_coactions,
                s.sum_observed::BIGINT AS sum_observed, m.first_t, m.last_t,
                NULL::VARCHAR[] AS post_ids, NULL::VARCHAR[] AS objects
         FROM m JOIN s USING (u, v) ORDER BY u, v""",
         )
-        con.execute("DROP TABLE IF EXISTS pc_co")
-        for n in names:
-            con.unregister(n)
-        return out
-    out = fetch(
-        con,
-        f"""WITH m AS (
-            SELECT u, v, least(count(DISTINCT pu), count(DISTINCT pv)) AS n_coactions,
-                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
-            FROM pc_co GROUP BY u, v),
-        s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v),
+    else:
+        out = fetch(con, _detailed(counts, signals))
+    con.execute("DROP TABLE IF EXISTS pc_co")
+    for n in names:
+        con.unregister(n)
+    return out
+
+
+def _detailed(counts: str, signals: list[Signal]) -> str:
+    """The merged counts (``counts``: CTEs m and s) with each pair's earliest posts and most
+    co-acted objects, over ``pc_co``."""
+    objs = " UNION ALL ".join(
+        f"SELECT '{s.kind}' AS kind, oid, obj FROM {s.obj_table}"
+        for s in signals
+        if s.act_table is not None and s.obj_table is not None
+    )
+    return f"""{counts},
         posts AS (
             SELECT u, v, post_id, t FROM (
                 SELECT u, v, post_id, min(t) AS t FROM (
@@ -304,12 +306,7 @@ def pair_coactions(
                s.sum_observed::BIGINT AS sum_observed, m.first_t, m.last_t,
                pl.post_ids, ol.objects
         FROM m JOIN s USING (u, v) LEFT JOIN pl USING (u, v) LEFT JOIN ol USING (u, v)
-        ORDER BY u, v""",
-    )
-    con.execute("DROP TABLE IF EXISTS pc_co")
-    for n in names:
-        con.unregister(n)
-    return out
+        ORDER BY u, v"""
 
 
 def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> pa.Table:
