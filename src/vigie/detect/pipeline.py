@@ -95,13 +95,18 @@ def _steps(progress: bool, total: int) -> Iterator[Callable[[str], None]]:
     it); timings never enter the Findings, which must be byte-reproducible.
     """
     timings = os.environ.get("VIGIE_DETECT_TIMINGS") not in (None, "", "0")
-    last: list[Any] = [None, 0.0]
+    last: list[Any] = [None, 0.0, 0.0]
 
     def note(text: str | None) -> None:
-        now = time.perf_counter()
+        # wall and process CPU (all threads): on a shared machine CPU is the steadier figure
+        now, cpu = time.perf_counter(), time.process_time()
         if timings and last[0] is not None:
-            print(f"[detect] {last[0]}: {now - last[1]:.1f} s", file=sys.stderr, flush=True)
-        last[0], last[1] = text, now
+            print(
+                f"[detect] {last[0]}: {now - last[1]:.1f} s (CPU {cpu - last[2]:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+        last[0], last[1], last[2] = text, now, cpu
 
     if not progress:
         yield note
