@@ -125,6 +125,44 @@ def csv_bytes(table: pa.Table) -> bytes:
     return buf.getvalue()
 
 
+def write_with_exports(
+    out: Any,
+    *,
+    groups: pa.Table,
+    members: pa.Table,
+    edges: pa.Table,
+    evidence: pa.Table,
+    summary: dict[str, Any],
+    manifest: dict[str, Any],
+    graph: str,
+    more_csv: dict[str, pa.Table],
+    pairs: pa.Table | None = None,
+) -> Any:
+    """``write_findings`` with what every detection method writes beside the tables: the
+    GEXF ``graph``, CSVs of groups, members and edges, and ``more_csv`` (file name: table),
+    all inside the same atomic folder write. Returns the Findings."""
+    from vigie.schema import write_findings
+
+    extra: dict[str, bytes | str] = {
+        "graph.gexf": graph,
+        "groups.csv": csv_bytes(groups),
+        "members.csv": csv_bytes(members),
+        "edges.csv": csv_bytes(edges),
+    }
+    extra.update({name: csv_bytes(t) for name, t in more_csv.items()})
+    return write_findings(
+        out,
+        groups=groups,
+        members=members,
+        edges=edges,
+        evidence=evidence,
+        summary=summary,
+        manifest=manifest,
+        extra_files=extra,
+        pairs=pairs,
+    )
+
+
 def account_info(engine: Any) -> pa.Table:
     """(handle, created_at, followers) per internal account number (row = aid).
 

@@ -45,9 +45,9 @@ from vigie.detect.network import (
     multi_signal_pairs,
     outside_pairs,
 )
-from vigie.detect.outputs import account_info, csv_bytes, gexf, pairs_table
+from vigie.detect.outputs import account_info, gexf, pairs_table, write_with_exports
 from vigie.detect.paraphrase import detect as detect_paraphrase
-from vigie.schema import TS, Dataset, Findings, write_findings
+from vigie.schema import TS, Dataset, Findings
 
 _Runner = Callable[[Engine, dict[str, Any], dict[str, Any]], Signal]
 
@@ -439,15 +439,7 @@ def _write(
             for r in rows[:10]
         ],
     }
-    extra = {
-        "graph.gexf": gexf(edges, ids, members_out),
-        "groups.csv": csv_bytes(groups_out),
-        "members.csv": csv_bytes(members_out),
-        "edges.csv": csv_bytes(edges_out),
-        "pairs.csv": csv_bytes(pairs_out),
-        "group_objects.csv": csv_bytes(objects_out),
-    }
-    return write_findings(
+    return write_with_exports(
         out,
         groups=groups_out,
         members=members_out,
@@ -455,7 +447,8 @@ def _write(
         evidence=evidence_out,
         summary=summary,
         manifest=manifest,
-        extra_files=extra,
+        graph=gexf(edges, ids, members_out),
+        more_csv={"pairs.csv": pairs_out, "group_objects.csv": objects_out},
         pairs=pairs_out,
     )
 
