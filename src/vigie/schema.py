@@ -181,6 +181,8 @@ def empty_table(schema: pa.Schema) -> pa.Table:
 
 def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """Reorder, add missing (null) columns and cast ``table`` to ``schema``."""
+    if table.schema.equals(schema):  # nothing to do (and casting would load pyarrow.compute)
+        return table
     cols = []
     for field in schema:
         if field.name in table.column_names:

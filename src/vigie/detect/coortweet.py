@@ -50,14 +50,16 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import numpy as np
 import pyarrow as pa
 
 from vigie.errors import VigieError
 from vigie.schema import Dataset, Findings
+
+if TYPE_CHECKING:  # imported on use: the detection config reads DEFAULTS at every start
+    import duckdb
+    import numpy as np
 
 # kind -> (posts column holding its objects, object prefix used when kinds are stacked)
 KINDS: dict[str, tuple[str, str]] = {
@@ -144,6 +146,8 @@ def check_params(params: dict[str, Any], source: str = "coortweet") -> dict[str,
 
 
 def _posts_columns(con: duckdb.DuckDBPyConnection, posts: str) -> set[str]:
+    import duckdb
+
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{posts}')").fetchall()
     except duckdb.Error as exc:
@@ -302,6 +306,8 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def quantile_type7(values: np.ndarray, p: float) -> float:
     """R's ``quantile(x, p)`` (type 7, the default): linear between order statistics."""
+    import numpy as np
+
     return float(np.quantile(np.asarray(values, dtype=np.float64), p, method="linear"))
 
 
@@ -311,6 +317,8 @@ def coordinated_network(
     """CooRTweet's ``generate_coordinated_network`` (``subgraph = 0``) as an edge table with
     ``NETWORK_COLUMNS``; ``from`` < ``to`` (byte order: R's ``pmin`` follows the locale).
     Returns the edges (sorted) and the weight threshold (None when there is no edge)."""
+    import numpy as np
+
     edges = fetch(
         con,
         f"""SELECT least(account_id, account_id_y) AS "from",
@@ -342,6 +350,7 @@ def components(edges: pa.Table) -> list[list[str]]:
     """Connected components of the edges with ``weight_threshold == 1`` (``subgraph = 1``),
     each a sorted list of accounts, largest first (ties: more weight, then first account)."""
     import igraph as ig
+    import numpy as np
 
     keep = np.asarray(edges.column("weight_threshold"), dtype=np.int64) == 1
     a = np.asarray(edges.column("from").to_pylist(), dtype=object)[keep]
@@ -387,6 +396,8 @@ def run_coortweet(
     stacked = len(kinds) > 1
     general = (config or {}).get("general", {})
     tmp = tempfile.TemporaryDirectory(prefix="vigie-coortweet-")
+    import duckdb
+
     con = duckdb.connect(":memory:")
     try:
         threads = int(general.get("threads") or 0) or (os.cpu_count() or 1)

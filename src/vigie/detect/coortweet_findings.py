@@ -23,9 +23,9 @@ from vigie.detect.coortweet import (
     parse_kinds,
     run_coortweet,
 )
-from vigie.detect.outputs import csv_bytes, gexf
+from vigie.detect.outputs import gexf, write_with_exports
 from vigie.errors import VigieError
-from vigie.schema import TS, Dataset, Findings, write_findings
+from vigie.schema import TS, Dataset, Findings
 
 _VERBS = {
     "co_link": "shared the same links",
@@ -197,15 +197,7 @@ def write(
             for r in group_rows[:10]
         ],
     }
-    extra = {
-        "graph.gexf": _gexf(edges_out, members_out),
-        "groups.csv": csv_bytes(groups_out),
-        "members.csv": csv_bytes(members_out),
-        "edges.csv": csv_bytes(edges_out),
-        "coortweet_detect_groups.csv": csv_bytes(result_csv),
-        "coortweet_network.csv": csv_bytes(network),
-    }
-    return write_findings(
+    return write_with_exports(
         out,
         groups=groups_out,
         members=members_out,
@@ -213,7 +205,8 @@ def write(
         evidence=evidence_out,
         summary=summary,
         manifest=manifest,
-        extra_files=extra,
+        graph=_gexf(edges_out, members_out),
+        more_csv={"coortweet_detect_groups.csv": result_csv, "coortweet_network.csv": network},
     )
 
 

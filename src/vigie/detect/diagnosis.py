@@ -11,13 +11,18 @@ The CLI, the manifest (``diagnosis``) and the HTML report show the same lines.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
 
-from vigie.detect.coaction import Signal
-from vigie.detect.engine import Engine
+if TYPE_CHECKING:  # light imports: an empty Dataset's diagnosis starts no engine (empty.py)
+    from vigie.detect.coaction import Signal
+    from vigie.detect.engine import Engine
+
+CROSS_KIND_RULE = (
+    "a pair's co-actions are counted once per post across signals: each co-action "
+    "edge's weight is scaled by n_coactions / sum of per-signal observed counts"
+)
 
 # Columns that identify or place a post rather than carry an object a detector compares.
 _NOT_OBJECTS = {"post_id", "account_id", "platform", "created_at", "lang"}
@@ -57,6 +62,8 @@ def diagnose(
     accounts_in_groups: int,
 ) -> dict[str, Any]:
     """The funnel figures and the sentences that explain them."""
+    import numpy as np
+
     per_signal: dict[str, dict[str, int]] = {}
     no_input: list[str] = []
     read: set[str] = set()
@@ -107,6 +114,11 @@ def diagnose(
     }
     figures["lines"] = _lines(figures)
     return figures
+
+
+def explain(f: dict[str, Any]) -> list[str]:
+    """The sentences for funnel figures shaped as ``diagnose`` returns them."""
+    return _lines(f)
 
 
 def _lines(f: dict[str, Any]) -> list[str]:

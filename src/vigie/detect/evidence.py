@@ -171,7 +171,9 @@ def _scale_caps(signal: Signal) -> dict[float, int]:
     }
 
 
-def pair_coactions(engine: Engine, signals: list[Signal], only: pa.Table | None = None) -> pa.Table:
+def pair_coactions(
+    engine: Engine, signals: list[Signal], only: pa.Table | None = None, details: bool = True
+) -> pa.Table:
     """Per kept pair, its co-actions merged across kinds, counted once per post.
 
     Why: one post carries a URL, an image and a hashtag; when two accounts' posts meet on
@@ -183,6 +185,8 @@ def pair_coactions(engine: Engine, signals: list[Signal], only: pa.Table | None 
     Returns (u, v, n_coactions, sum_observed, first_t, last_t, post_ids, objects),
     ``post_ids`` the earliest posts of both accounts, ``objects`` the most co-acted objects.
     ``only`` (u, v): restrict to these pairs (the work grows with the pairs gathered).
+    ``details=False`` leaves ``post_ids`` and ``objects`` null: the cross-kind discount
+    needs only the counts, and ranking every pair's posts and objects is most of the work.
     """
     if only is not None:
         con_only = engine.con
@@ -212,6 +216,13 @@ def pair_coactions(engine: Engine, signals: list[Signal], only: pa.Table | None 
             con.unregister("pc_kept_all")
         con.register(name, kept)
         names.append(name)
+        if s.co_table is not None:  # the engine kept these co-actions: no join again
+            posts = "c.post_u, c.post_v" if details else "NULL AS post_u, NULL AS post_v"
+            parts.append(
+                f"""SELECT c.u, c.v, '{s.kind}' AS kind, c.oid, c.pu, c.pv, {posts}, c.tu, c.tv
+                FROM {s.co_table} c SEMI JOIN {name} e USING (u, v)"""
+            )
+            continue
         ostat = f"ostat_{s.kind}"
         has_ostat = bool(
             engine.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [ostat])
@@ -242,20 +253,39 @@ def pair_coactions(engine: Engine, signals: list[Signal], only: pa.Table | None 
         for n in names:
             con.unregister(n)
         return empty
+    sums = " UNION ALL ".join(f"SELECT u, v, obs FROM {n}" for n in names)
+    con.execute("CREATE OR REPLACE TEMP TABLE pc_co AS " + " UNION ALL ".join(parts))
+    counts = f"""WITH m AS (
+            SELECT u, v, least(count(DISTINCT pu), count(DISTINCT pv)) AS n_coactions,
+                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
+            FROM pc_co GROUP BY u, v),
+        s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v)"""
+    if not details:
+        out = fetch(
+            con,
+            f"""{counts}
+        SELECT m.u::INTEGER AS u, m.v::INTEGER AS v, m.n_coactions::BIGINT AS n_coactions,
+               s.sum_observed::BIGINT AS sum_observed, m.first_t, m.last_t,
+               NULL::VARCHAR[] AS post_ids, NULL::VARCHAR[] AS objects
+        FROM m JOIN s USING (u, v) ORDER BY u, v""",
+        )
+    else:
+        out = fetch(con, _detailed(counts, signals))
+    con.execute("DROP TABLE IF EXISTS pc_co")
+    for n in names:
+        con.unregister(n)
+    return out
+
+
+def _detailed(counts: str, signals: list[Signal]) -> str:
+    """The merged counts (``counts``: CTEs m and s) with each pair's earliest posts and most
+    co-acted objects, over ``pc_co``."""
     objs = " UNION ALL ".join(
         f"SELECT '{s.kind}' AS kind, oid, obj FROM {s.obj_table}"
         for s in signals
         if s.act_table is not None and s.obj_table is not None
     )
-    sums = " UNION ALL ".join(f"SELECT u, v, obs FROM {n}" for n in names)
-    con.execute("CREATE OR REPLACE TEMP TABLE pc_co AS " + " UNION ALL ".join(parts))
-    out = fetch(
-        con,
-        f"""WITH m AS (
-            SELECT u, v, least(count(DISTINCT pu), count(DISTINCT pv)) AS n_coactions,
-                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
-            FROM pc_co GROUP BY u, v),
-        s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v),
+    return f"""{counts},
         posts AS (
             SELECT u, v, post_id, t FROM (
                 SELECT u, v, post_id, min(t) AS t FROM (
@@ -276,12 +306,7 @@ def pair_coactions(engine: Engine, signals: list[Signal], only: pa.Table | None 
                s.sum_observed::BIGINT AS sum_observed, m.first_t, m.last_t,
                pl.post_ids, ol.objects
         FROM m JOIN s USING (u, v) LEFT JOIN pl USING (u, v) LEFT JOIN ol USING (u, v)
-        ORDER BY u, v""",
-    )
-    con.execute("DROP TABLE IF EXISTS pc_co")
-    for n in names:
-        con.unregister(n)
-    return out
+        ORDER BY u, v"""
 
 
 def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> pa.Table:

@@ -12,10 +12,30 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from vigie.arrays import sorted_unique
+
+# the GEXF document around the node and edge lists (pyarrow.compute and pyarrow.csv are
+# imported on use: an empty Dataset's Findings are written without them, see empty.py)
+_GEXF_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
+    "  <meta><creator>vigie detect</creator></meta>",
+    '  <graph defaultedgetype="undirected" mode="static">',
+    '    <attributes class="node" mode="static">',
+    '      <attribute id="0" title="group" type="string" />',
+    "    </attributes>",
+    '    <attributes class="edge" mode="static">',
+    '      <attribute id="1" title="kinds" type="string" />',
+    "    </attributes>",
+)
+_GEXF_TAIL = ("    </edges>", "  </graph>", "</gexf>")
+
+
+def empty_gexf() -> str:
+    """The GEXF of a graph without nodes (what ``gexf`` writes for no edges)."""
+    lines = [*_GEXF_HEAD, "    <nodes>", "    </nodes>", "    <edges>", *_GEXF_TAIL]
+    return "\n".join(lines) + "\n"
 
 
 def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
@@ -60,16 +80,7 @@ def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
         m: quoteattr(";".join(k for k in kinds if m & bit[k])) for m in np.unique(mk).tolist()
     }
     out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
-        "  <meta><creator>vigie detect</creator></meta>",
-        '  <graph defaultedgetype="undirected" mode="static">',
-        '    <attributes class="node" mode="static">',
-        '      <attribute id="0" title="group" type="string" />',
-        "    </attributes>",
-        '    <attributes class="edge" mode="static">',
-        '      <attribute id="1" title="kinds" type="string" />',
-        "    </attributes>",
+        *_GEXF_HEAD,
         "    <nodes>",
     ]
     for nm, i in sorted(zip(node_names, node_ids.tolist(), strict=True)):
@@ -88,12 +99,14 @@ def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
             f'      <edge id="{e}" source={label[x]} target={label[y]} weight="{wt!r}">'
             f'<attvalues><attvalue for="1" value={kind_text[m]} /></attvalues></edge>'
         )
-    out.extend(["    </edges>", "  </graph>", "</gexf>"])
+    out.extend(_GEXF_TAIL)
     return "\n".join(out) + "\n"
 
 
 def _flat(table: pa.Table) -> pa.Table:
     """Lists joined with ``;`` so that every CSV cell is plain text."""
+    import pyarrow.compute as pc
+
     cols = []
     for name in table.column_names:
         col = table.column(name)
@@ -105,9 +118,49 @@ def _flat(table: pa.Table) -> pa.Table:
 
 def csv_bytes(table: pa.Table) -> bytes:
     """``table`` as UTF-8 CSV with a header row."""
+    import pyarrow.csv as pacsv
+
     buf = io.BytesIO()
     pacsv.write_csv(_flat(table), buf)
     return buf.getvalue()
+
+
+def write_with_exports(
+    out: Any,
+    *,
+    groups: pa.Table,
+    members: pa.Table,
+    edges: pa.Table,
+    evidence: pa.Table,
+    summary: dict[str, Any],
+    manifest: dict[str, Any],
+    graph: str,
+    more_csv: dict[str, pa.Table],
+    pairs: pa.Table | None = None,
+) -> Any:
+    """``write_findings`` with what every detection method writes beside the tables: the
+    GEXF ``graph``, CSVs of groups, members and edges, and ``more_csv`` (file name: table),
+    all inside the same atomic folder write. Returns the Findings."""
+    from vigie.schema import write_findings
+
+    extra: dict[str, bytes | str] = {
+        "graph.gexf": graph,
+        "groups.csv": csv_bytes(groups),
+        "members.csv": csv_bytes(members),
+        "edges.csv": csv_bytes(edges),
+    }
+    extra.update({name: csv_bytes(t) for name, t in more_csv.items()})
+    return write_findings(
+        out,
+        groups=groups,
+        members=members,
+        edges=edges,
+        evidence=evidence,
+        summary=summary,
+        manifest=manifest,
+        extra_files=extra,
+        pairs=pairs,
+    )
 
 
 def account_info(engine: Any) -> pa.Table:

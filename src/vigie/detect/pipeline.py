@@ -30,7 +30,8 @@ from vigie.detect.codomain import detect as detect_co_domain
 from vigie.detect.comedia import detect as detect_co_media
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
 from vigie.detect.coobject import detect as detect_co_object
-from vigie.detect.diagnosis import diagnose
+from vigie.detect.diagnosis import CROSS_KIND_RULE, diagnose
+from vigie.detect.empty import detect_empty
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
 from vigie.detect.evidence import collect, group_objects, pair_coactions
 from vigie.detect.network import (
@@ -44,9 +45,9 @@ from vigie.detect.network import (
     multi_signal_pairs,
     outside_pairs,
 )
-from vigie.detect.outputs import account_info, csv_bytes, gexf, pairs_table
+from vigie.detect.outputs import account_info, gexf, pairs_table, write_with_exports
 from vigie.detect.paraphrase import detect as detect_paraphrase
-from vigie.schema import TS, Dataset, Findings, write_findings
+from vigie.schema import TS, Dataset, Findings
 
 _Runner = Callable[[Engine, dict[str, Any], dict[str, Any]], Signal]
 
@@ -94,13 +95,18 @@ def _steps(progress: bool, total: int) -> Iterator[Callable[[str], None]]:
     it); timings never enter the Findings, which must be byte-reproducible.
     """
     timings = os.environ.get("VIGIE_DETECT_TIMINGS") not in (None, "", "0")
-    last: list[Any] = [None, 0.0]
+    last: list[Any] = [None, 0.0, 0.0]
 
     def note(text: str | None) -> None:
-        now = time.perf_counter()
+        # wall and process CPU (all threads): on a shared machine CPU is the steadier figure
+        now, cpu = time.perf_counter(), time.process_time()
         if timings and last[0] is not None:
-            print(f"[detect] {last[0]}: {now - last[1]:.1f} s", file=sys.stderr, flush=True)
-        last[0], last[1] = text, now
+            print(
+                f"[detect] {last[0]}: {now - last[1]:.1f} s (CPU {cpu - last[2]:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+        last[0], last[1], last[2] = text, now, cpu
 
     if not progress:
         yield note
@@ -193,6 +199,9 @@ def run_detection(
     """
     cfg = resolve_config(config)
     dataset = Dataset(Path(dataset_path)).check()
+    empty = detect_empty(dataset, Path(out_path), cfg)  # no posts: nothing to run
+    if empty is not None:
+        return empty
     general, graph_cfg = cfg["general"], cfg["graph"]
     enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
     n_steps = 2 + len(enabled) + 1 + 2
@@ -214,7 +223,7 @@ def run_detection(
             step("grouping accounts (Leiden)")
             edges = all_edges(signals)
             # pairs kept by two or more signals: their co-actions merged once per post
-            merged = pair_coactions(engine, signals, multi_signal_pairs(edges))
+            merged = pair_coactions(engine, signals, multi_signal_pairs(edges), details=False)
             edges = discount_shared_posts(edges, merged)
             graph_stats: dict[str, Any] = {}
             groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
@@ -411,10 +420,7 @@ def _write(
         "posts": engine.n_posts,
         "accounts": engine.n_accounts,
         "diagnosis": diagnosis,
-        "cross_kind_rule": (
-            "a pair's co-actions are counted once per post across signals: each co-action "
-            "edge's weight is scaled by n_coactions / sum of per-signal observed counts"
-        ),
+        "cross_kind_rule": CROSS_KIND_RULE,
     }
     summary = {
         "groups": len(groups),
@@ -433,15 +439,7 @@ def _write(
             for r in rows[:10]
         ],
     }
-    extra = {
-        "graph.gexf": gexf(edges, ids, members_out),
-        "groups.csv": csv_bytes(groups_out),
-        "members.csv": csv_bytes(members_out),
-        "edges.csv": csv_bytes(edges_out),
-        "pairs.csv": csv_bytes(pairs_out),
-        "group_objects.csv": csv_bytes(objects_out),
-    }
-    return write_findings(
+    return write_with_exports(
         out,
         groups=groups_out,
         members=members_out,
@@ -449,7 +447,8 @@ def _write(
         evidence=evidence_out,
         summary=summary,
         manifest=manifest,
-        extra_files=extra,
+        graph=gexf(edges, ids, members_out),
+        more_csv={"pairs.csv": pairs_out, "group_objects.csv": objects_out},
         pairs=pairs_out,
     )
 
