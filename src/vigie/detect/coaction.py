@@ -79,12 +79,10 @@ import pyarrow as pa
 
 from vigie.detect.chance import poisson_sf, significant
 from vigie.detect.engine import Engine, fetch
+from vigie.detect.scales import MID_SCALE_S, time_scales
 
 AUTO_QUANTILE = 0.1
 AUTO_MIN_S, AUTO_MAX_S = 1.0, 3600.0
-# scales shorter than a day count co-actions like the fast one (post pairs); longer ones
-# count distinct objects (over days one account touches one object many times)
-MID_SCALE_S = 86400.0
 
 EDGE_COLUMNS = (
     "u",
@@ -135,18 +133,6 @@ def estimate_window(engine: Engine, raw: str) -> float:
     if q is None or not math.isfinite(q):
         return 60.0
     return float(min(max(q, AUTO_MIN_S), AUTO_MAX_S))
-
-
-def _scales(cfg: dict[str, Any], window: float) -> list[tuple[float, int]]:
-    """(window, object cap) per time scale, fastest first; slower ones on rare objects."""
-    out = [(window, int(cfg["max_object_actions"]))]
-    slow_cap = int(cfg.get("slow_max_object_actions", 100))
-    mid_cap = int(cfg.get("mid_max_object_actions", slow_cap))
-    for w in sorted(float(x) for x in cfg.get("scales_s", ()) or ()):
-        if w > window * 1.5:
-            cap = mid_cap if w < MID_SCALE_S else slow_cap
-            out.append((w, cap))
-    return out
 
 
 def _local(i: int, window: float) -> bool:
@@ -376,7 +362,7 @@ def run_coaction(
     n_acc = engine.scalar(f"SELECT count(DISTINCT aid) FROM {act}")
     log_n = math.log(n_acc) if n_acc and n_acc > 1 else 1.0
     min_obs = int(cfg["min_observed"])
-    scales = _scales(cfg, window)
+    scales = time_scales(cfg, window)
     parts: list[pa.Table] = []
     scale_stats: list[dict[str, Any]] = []
     family = 0

@@ -41,6 +41,7 @@ import pyarrow as pa
 from vigie.detect.chance import poisson_sf, significant
 from vigie.detect.coaction import EDGE_COLUMNS, Signal, run_coaction
 from vigie.detect.engine import Engine, fetch
+from vigie.detect.scales import ring_figures
 
 _COLUMN = {"co_repost": "repost_of", "co_reply": "reply_to"}
 
@@ -175,17 +176,15 @@ def ring_pairs(
             "last_t": t.column("last_t").cast(pa.float64()),
         }
     )
-    stats = {
-        "window_s": round(window, 3),
-        "max_object_actions": post_cap,
-        "null": "author audiences (distinct authors co-reposted)",
-        "max_audience": aud_cap,
-        "authors": int(na.size),
-        "links": links,
-        "pairs": family,
-        "tested": int(obs.size),
-        "kept": int(edges.num_rows),
-    }
+    stats = ring_figures(
+        cfg,
+        authors=int(na.size),
+        links=links,
+        pairs=family,
+        tested=int(obs.size),
+        kept=int(edges.num_rows),
+    )
+    assert stats is not None  # ring_pairs runs only when the ring test is on
     return edges, stats
 
 

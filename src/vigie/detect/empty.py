@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.detect.config import COACTION_KINDS
+from vigie.detect.scales import ring_figures, time_scales
 from vigie.schema import Dataset, Findings
 
 # the columns every co-action detector reads from posts (as pipeline.READS, where it counts)
@@ -54,12 +55,8 @@ def _window(kind: str, c: dict[str, Any]) -> float:
 def _stats(kind: str, c: dict[str, Any]) -> dict[str, Any]:
     """The co-action engine's figures for a detector that read nothing."""
     window = _window(kind, c)
-    cap = int(c["max_object_actions"])
-    scales = [(window, cap)]  # as coaction._scales
-    for w in sorted(float(x) for x in c.get("scales_s", ()) or ()):
-        if w > window * 1.5:
-            scales.append((w, min(int(c.get("slow_max_object_actions", 100)), cap)))
-    return {
+    scales = time_scales(c, window)
+    stats = {
         "window_s": round(window, 3),
         "window_auto": c["window_s"] == "auto",
         "scales": [
@@ -80,6 +77,12 @@ def _stats(kind: str, c: dict[str, Any]) -> dict[str, Any]:
         "observed_kept": 0,
         "expected_kept": 0.0,
     }
+    ring = ring_figures(c) if kind == "co_repost" else None
+    if ring is not None:  # as corepost._merge adds the ring test's family
+        stats["scales"].append(ring)
+        stats["ring"] = ring
+        stats["families"] += 1
+    return stats
 
 
 def _csv(names: list[str] | tuple[str, ...]) -> bytes:
