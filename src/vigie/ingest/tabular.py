@@ -494,6 +494,15 @@ def convert(
     table: pa.Table, spec: Spec, file: str, record_numbers: list[int | str]
 ) -> tuple[pa.Table, pa.Table, list[Rejected]]:
     """Turn a source batch into canonical posts and accounts; refuse rows with bad values."""
+    posts, accounts, rejected, _ = convert_rows(table, spec, file, record_numbers)
+    return posts, dedup_accounts(accounts), rejected
+
+
+def convert_rows(
+    table: pa.Table, spec: Spec, file: str, record_numbers: list[int | str]
+) -> tuple[pa.Table, pa.Table, list[Rejected], np.ndarray]:
+    """``convert``, with one account row per kept row (not de-duplicated) and the mask of the
+    kept rows, so that the parts of one batch can be put back in record order."""
     n = table.num_rows
     bad: list[tuple[str, str, str] | None] = [None] * n  # (reason, field, detail)
 
@@ -615,8 +624,7 @@ def convert(
     posts = _conform(posts.filter(mask) if not keep.all() else posts, POSTS_SCHEMA)
     accounts = pa.table(acc)
     accounts = accounts.filter(mask) if not keep.all() else accounts
-    accounts = _dedup_accounts(_conform(accounts, ACCOUNTS_SCHEMA))
-    return posts, accounts, rejected
+    return posts, _conform(accounts, ACCOUNTS_SCHEMA), rejected, keep
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -629,7 +637,7 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _dedup_accounts(accounts: pa.Table) -> pa.Table:
+def dedup_accounts(accounts: pa.Table) -> pa.Table:
     """One row per account within a batch (last non-null value of each field)."""
     if accounts.num_rows <= 1:
         return accounts
@@ -970,29 +978,77 @@ def _listy(v: Any) -> list[str] | None:
     raise ValueError(f"expected a list, got a JSON {type(v).__name__}")
 
 
-def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
-    """One JSON object per line; a line that is not one is refused, not fatal.
-
-    The loop is the hot path of a 10M-line ingest, hence its plain style: values are only
-    sorted into columns here; Arrow does the typing and ``convert`` the validation.
-    """
+def jsonl_fields(spec: Spec) -> list[tuple[str, str, bool]]:
+    """(projection key, source column, is a list field) of each column a JSONL read needs."""
     wanted = dict(spec.columns)
     if spec.platform_prefix_of:
         wanted["_platform_src"] = spec.platform_prefix_of
     for canon, more in spec.extra_columns.items():
         for k, col in enumerate(more):
             wanted[f"_{canon}_{k}"] = col
-    fields = [(canon, col, _base_field(canon) in LIST_FIELDS) for canon, col in wanted.items()]
-    loads = json.loads
+    return [(canon, col, _base_field(canon) in LIST_FIELDS) for canon, col in wanted.items()]
+
+
+def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
+    """One JSON object per line; a line that is not one is refused, not fatal.
+
+    Lines are mapped in DuckDB SQL (``jsonl_sql``); the lines SQL must not judge go through
+    ``project_line``, the Python path (also the whole path with ``VIGIE_INGEST_FAST=0``).
+    """
+    from vigie.ingest import fastlines, jsonl_sql
+
+    if fastlines.env_disabled():
+        yield from read_jsonl_python(path, spec)
+    else:
+        yield from jsonl_sql.read(path, spec)
+
+
+def project_line(
+    fields: list[tuple[str, str, bool]],
+    lineno: int,
+    line: bytes,
+    file: str,
+    rejected: list[Rejected],
+) -> list[Any] | None:
+    """The projected values of one JSONL line, or ``None`` when it is refused (appended to
+    ``rejected``). Values are only sorted into columns here; Arrow does the typing and
+    ``convert`` the validation."""
+
+    def refuse(reason: str, fld: str | None, detail: str) -> None:
+        rejected.append(Rejected(file, lineno, reason, fld, detail, excerpt(line.rstrip(b"\n"))))
+
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        refuse("malformed JSON", None, str(exc) or "nested too deeply")
+        return None
+    if type(obj) is not dict:
+        refuse("not a JSON object", None, type(obj).__name__)
+        return None
+    vals = []
+    for canon, col, is_list in fields:
+        v = obj.get(col)
+        t = type(v)
+        if v is None or (t is list if is_list else t is str):
+            vals.append(v)
+            continue
+        try:
+            vals.append(_listy(v) if is_list else _scalar(v))
+        except ValueError as exc:
+            fld = _base_field(canon)
+            refuse(f"invalid {fld}", fld, str(exc))
+            return None
+    return vals
+
+
+def read_jsonl_python(path: Path, spec: Spec) -> Iterator[Batch]:
+    """The Python path of ``read_jsonl``: every line decoded by ``json``."""
+    fields = jsonl_fields(spec)
     try:
         fh = open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
     file = str(path)
-
-    def refuse(lineno: int, reason: str, fld: str | None, detail: str, raw: bytes) -> None:
-        rejected.append(Rejected(file, lineno, reason, fld, detail, excerpt(raw.rstrip(b"\n"))))
-
     with fh:
         cols: list[list[Any]] = [[] for _ in fields]
         nums: list[int | str] = []
@@ -1002,42 +1058,19 @@ def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
             if not line.strip():
                 continue
             records += 1
-            try:
-                obj = loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-                refuse(lineno, "malformed JSON", None, str(exc) or "nested too deeply", line)
-                obj = None
-            else:
-                if type(obj) is not dict:
-                    refuse(lineno, "not a JSON object", None, type(obj).__name__, line)
-                    obj = None
-            if obj is not None:
-                vals = []
-                for canon, col, is_list in fields:
-                    v = obj.get(col)
-                    t = type(v)
-                    if v is None or (t is list if is_list else t is str):
-                        vals.append(v)
-                        continue
-                    try:
-                        vals.append(_listy(v) if is_list else _scalar(v))
-                    except ValueError as exc:
-                        fld = _base_field(canon)
-                        refuse(lineno, f"invalid {fld}", fld, str(exc), line)
-                        vals = None
-                        break
-                if vals is not None:
-                    for c, v in zip(cols, vals, strict=True):
-                        c.append(v)
-                    nums.append(lineno)
+            vals = project_line(fields, lineno, line, file, rejected)
+            if vals is not None:
+                for c, v in zip(cols, vals, strict=True):
+                    c.append(v)
+                nums.append(lineno)
             if len(nums) + len(rejected) >= BATCH_ROWS:
                 buf = {canon: c for (canon, _, _), c in zip(fields, cols, strict=True)}
-                yield _jsonl_batch(buf, nums, rejected, records, spec, path)
+                yield jsonl_batch(buf, nums, rejected, records, spec, path)
                 cols = [[] for _ in fields]
                 nums, rejected, records = [], [], 0
         if nums or rejected or records:
             buf = {canon: c for (canon, _, _), c in zip(fields, cols, strict=True)}
-            yield _jsonl_batch(buf, nums, rejected, records, spec, path)
+            yield jsonl_batch(buf, nums, rejected, records, spec, path)
 
 
 def _base_field(key: str) -> str:
@@ -1083,14 +1116,10 @@ def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:
     return arrays
 
 
-def _jsonl_batch(
-    buf: dict[str, list[Any]],
-    nums: list[int | str],
-    rejected: list[Rejected],
-    records: int,
-    spec: Spec,
-    path: Path,
-) -> Batch:
+def jsonl_table(
+    buf: dict[str, list[Any]], nums: list[int | str], rejected: list[Rejected], path: Path
+) -> tuple[pa.Table, list[int | str], list[Rejected]]:
+    """The projected rows as an Arrow table; rows with lone surrogates refused by name."""
     try:
         arrays = _jsonl_arrays(buf)
     except UnicodeEncodeError:
@@ -1111,8 +1140,13 @@ def _jsonl_batch(
         buf = {k: [v for i, v in enumerate(vals) if i not in bad] for k, vals in buf.items()}
         nums = [x for i, x in enumerate(nums) if i not in bad]
         arrays = _jsonl_arrays(buf)
-    # the JSONL projection renamed columns to canonical names
-    local = Spec(
+    table = pa.table(arrays) if arrays else pa.table({})
+    return table, nums, rejected
+
+
+def jsonl_spec(spec: Spec) -> Spec:
+    """The spec of a JSONL projection, whose columns carry the canonical names."""
+    return Spec(
         columns={k: k for k in spec.columns},
         platform=spec.platform,
         platform_prefix_of="_platform_src" if spec.platform_prefix_of else None,
@@ -1125,8 +1159,18 @@ def _jsonl_batch(
         dayfirst=spec.dayfirst,
         notes=spec.notes,
     )
-    table = pa.table(arrays) if arrays else pa.table({})
-    posts, accounts, more = convert(table, local, str(path), nums)
+
+
+def jsonl_batch(
+    buf: dict[str, list[Any]],
+    nums: list[int | str],
+    rejected: list[Rejected],
+    records: int,
+    spec: Spec,
+    path: Path,
+) -> Batch:
+    table, nums, rejected = jsonl_table(buf, nums, rejected, path)
+    posts, accounts, more = convert(table, jsonl_spec(spec), str(path), nums)
     return Batch(posts, accounts, rejected + more, {}, records)
 
 
