@@ -165,9 +165,10 @@ class _Pending:
         if first == 1 and block.startswith(b"\xef\xbb\xbf"):
             starts = starts.copy()
             starts[0] = 3  # a UTF-8 byte-order mark before the first line
-        nonblank = _nonblank(data, starts, ends)
+        nonblank = _nonblank(block, data, starts, ends)
         sizes = ends - starts
         big = sizes > (FAST_MAX_BYTES if limit is None else min(FAST_MAX_BYTES, limit))
+        big |= _python_only(data, starts, ends)
         idx = np.flatnonzero(nonblank)
         pos = 0
         while pos < len(idx):
@@ -234,12 +235,65 @@ def _utf8(raw: bytes) -> bool:
     return True
 
 
-def _nonblank(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Which lines hold anything but whitespace (vectorised ``line.strip() != b""``)."""
+def _nonblank(block: bytes, data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which lines hold anything but whitespace (``line.strip() != b""``)."""
+    out = np.zeros(len(starts), dtype=bool)
+    has = ends > starts
+    out[has] = ~WHITESPACE[data[starts[has]]]
+    for i in np.flatnonzero(has & ~out):  # lines starting with whitespace: rare
+        out[i] = bool(block[starts[i] : ends[i]].strip())
+    return out
+
+
+def _python_only(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Lines that DuckDB's JSON parser could read otherwise than Python's ``json``.
+
+    Coarse on purpose (a text holding ", ]" is flagged too): a line not starting with ``{``;
+    more ``{``/``[`` than ``MAX_BRACKETS`` (``json``'s depth limit is ~1,000 levels, yyjson has
+    none); after ``,`` ``:`` or ``[`` a closing bracket (a trailing comma, which yyjson allows)
+    or ``nan``/``inf`` in any spelling (yyjson reads them; ``json`` only ``NaN``/``Infinity``).
+    """
+    n = len(starts)
+    out = np.ones(n, dtype=bool)
     if len(data) == 0:
-        return np.zeros(len(starts), dtype=bool)
-    solid = np.concatenate(([0], np.cumsum(~WHITESPACE[data], dtype=np.int64)))
-    return solid[ends] - solid[starts] > 0
+        return out
+    has = ends > starts
+    out[has] = data[starts[has]] != 123  # "{"
+    brackets = np.flatnonzero((data == 123) | (data == 91))
+    counts = np.searchsorted(brackets, ends) - np.searchsorted(brackets, starts)
+    out |= counts > MAX_BRACKETS
+    seps = np.flatnonzero((data == 44) | (data == 58) | (data == 91))
+    if len(seps):
+        last = len(data) - 1
+        q = np.minimum(seps + 1, last)
+        for _ in range(3):  # skip the whitespace after a separator
+            ws = WHITESPACE[data[q]]
+            if not ws.any():
+                break
+            q[ws] = np.minimum(q[ws] + 1, last)
+        nxt = data[q]
+        sign = (nxt == 45) | (nxt == 43)
+        q2 = np.minimum(q + sign, last)
+        c = data[q2]
+        c2 = data[np.minimum(q2 + 1, last)]
+        bad = WHITESPACE[nxt]
+        bad |= (data[seps] == 44) & ((nxt == 125) | (nxt == 93))
+        bad |= (c == 78) | (c == 73) | (c == 105) | ((c == 110) & ((c2 == 97) | (c2 == 65)))
+        where = seps[bad]
+        lines = np.searchsorted(ends, where, side="right")
+        out[lines[lines < n]] = True
+    return out
+
+
+MAX_BRACKETS = 400
+
+
+def all_slow(batch: LineBatch) -> LineBatch:
+    """The same batch with every line for the Python path."""
+    nums = batch.lines.column("lineno").to_pylist()
+    texts = batch.lines.column("line").to_pylist()
+    slow = batch.slow + [(n, t.encode("utf-8"), 0) for n, t in zip(nums, texts, strict=True)]
+    return LineBatch(batch.lines.slice(0, 0), sorted(slow), batch.records)
 
 
 def record_limit() -> int:

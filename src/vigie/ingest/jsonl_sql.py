@@ -23,54 +23,64 @@ from vigie.ingest.model import Batch, Rejected
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA
 
 INT_FIELDS = ("followers", "following", "posts_count")
+NO_SQL = "SELECT lineno, false AS fast, line FROM lines"
 
 
-def _field_sql(key: str, col: str, is_list: bool) -> tuple[str, str]:
-    """(value expression, type-is-plain condition) for one projected column."""
-    x = f"struct_extract(j, {sqljson.quote(col)})"
-    t = f"json_type({x})"
-    if is_list:
-        value = f"CASE WHEN {t} = 'ARRAY' THEN from_json({x}, '[\"VARCHAR\"]') END"
-        ok = (
-            f"({x} IS NULL OR {t} = 'NULL' OR ({t} = 'ARRAY' AND coalesce(list_bool_and("
-            f"list_transform(from_json({x}, '[\"JSON\"]'), lambda e: json_type(e) = 'VARCHAR')), "
-            "true)))"
-        )
-    elif key in INT_FIELDS:
-        value = f"CASE WHEN {t} IN ('BIGINT', 'UBIGINT') THEN TRY_CAST({x} ->> '$' AS BIGINT) END"
-        ok = (
-            f"({x} IS NULL OR {t} = 'NULL' OR ({t} IN ('BIGINT', 'UBIGINT') "
-            f"AND TRY_CAST({x} ->> '$' AS BIGINT) IS NOT NULL))"
-        )
-    else:
-        value = f"CASE WHEN {t} = 'VARCHAR' THEN {x} ->> '$' END"
-        ok = f"({x} IS NULL OR {t} IN ('NULL', 'VARCHAR'))"
-    return value, ok
+def _path(col: str, suffix: str = "") -> str:
+    return sqljson.quote('$."' + col + '"' + suffix)
 
 
-def projection_sql(fields: list[tuple[str, str, bool]]) -> str:
-    """The query projecting a ``lines`` table onto the mapped columns (see module doc)."""
-    cols = {col: "JSON" for _, col, _ in fields}
-    parsed = (
-        f"CASE WHEN {sqljson.plain_line()} THEN CASE WHEN json_type(line) = 'OBJECT' "
-        f"THEN from_json(line, {sqljson.structure(cols)}) END END"
-    )
-    values, oks = [], []
-    for key, col, is_list in fields:
-        v, ok = _field_sql(key, col, is_list)
-        values.append(f"CASE WHEN fast THEN {v} END AS {sqljson.ident(key)}")
-        oks.append(ok)
-    keys = "json_keys(line)"
-    fast = " AND ".join(
-        ["j IS NOT NULL", f"len({keys}) = len(list_distinct({keys}))", *oks]
-    )
+def projection_sql(fields: list[tuple[str, str, bool]]) -> str | None:
+    """The query projecting a ``lines`` table onto the mapped columns (see module doc);
+    ``None`` when a column name cannot be written as a JSON path (every line then Python)."""
+    cols: dict[str, bool] = {}
+    for _, col, is_list in fields:
+        if '"' in col or "\\" in col or cols.get(col, is_list) != is_list:
+            return None
+        cols[col] = is_list
+    names = list(cols)
+    paths = "[" + ", ".join(_path(c) for c in names) + "]"
+    ints = {col for key, col, _ in fields if key in INT_FIELDS}
+    checks = ["len(k) = len(list_distinct(k))"]
+    elems = []
+    for i, c in enumerate(names, start=1):
+        t = f"t[{i}]"
+        if cols[c]:
+            elems.append(
+                f"CASE WHEN {t} = 'ARRAY' THEN json_type(line, {_path(c, '[*]')}) "
+                f"END AS e{i}"
+            )
+            checks.append(
+                f"({t} IS NULL OR {t} = 'NULL' OR ({t} = 'ARRAY' AND "
+                f"coalesce(list_bool_and(list_transform(e{i}, lambda y: y = 'VARCHAR')), true)))"
+            )
+        elif c in ints:
+            checks.append(
+                f"({t} IS NULL OR {t} = 'NULL' OR ({t} IN ('BIGINT', 'UBIGINT') AND "
+                f"TRY_CAST(json_extract_string(line, {_path(c)}) AS BIGINT) "
+                "IS NOT NULL))"
+            )
+        else:
+            checks.append(f"({t} IS NULL OR {t} IN ('NULL', 'VARCHAR'))")
+    typed = {c: (["VARCHAR"] if cols[c] else "VARCHAR") for c in names}
+    values = []
+    for key, col, _ in fields:
+        v = f"x[{sqljson.quote(col)}]"
+        if col in ints and not cols[col]:
+            v = f"TRY_CAST({v} AS BIGINT)"
+        values.append(f"{v} AS {sqljson.ident(key)}")
     return f"""
-        WITH p AS (SELECT lineno, line, {parsed} AS j FROM lines),
-        q AS (SELECT *, coalesce(CASE WHEN j IS NOT NULL THEN {fast} END, false) AS fast
-              FROM p)
-        SELECT lineno, fast, CASE WHEN NOT fast THEN line END AS line
-               {"".join(", " + v for v in values)}
-        FROM q ORDER BY lineno"""
+        WITH p AS (SELECT lineno, line, {sqljson.valid()} AS v FROM lines),
+        q AS (SELECT lineno, line, v,
+                     CASE WHEN v THEN json_type(line, {paths}) END AS t,
+                     CASE WHEN v THEN json_keys(line) END AS k
+                     {"".join(", " + e for e in elems)}
+              FROM p),
+        r AS (SELECT lineno, line, coalesce(v AND {" AND ".join(checks)}, false) AS fast FROM q),
+        s AS (SELECT lineno, fast, CASE WHEN NOT fast THEN line END AS line,
+                     CASE WHEN fast THEN from_json(line, {sqljson.structure(typed)}) END AS x
+              FROM r)
+        SELECT lineno, fast, line{"".join(", " + v for v in values)} FROM s ORDER BY lineno"""
 
 
 def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
@@ -79,8 +89,10 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
     local = tabular.jsonl_spec(spec)
     sql = projection_sql(fields)
     file = str(path)
-    for lb in fastlines.line_batches(path, None):
-        out = sqljson.run(sql, lines=lb.lines)
+    for lb in fastlines.line_batches(path, None, tabular.BATCH_ROWS):
+        if sql is None or not fields:
+            lb = fastlines.all_slow(lb)
+        out = sqljson.run(sql or NO_SQL, lines=lb.lines)
         fast = out.column("fast").to_numpy(zero_copy_only=False).astype(bool)
         slow = list(lb.slow)
         if not fast.all():
@@ -123,6 +135,10 @@ def _combine(
     records: int,
 ) -> Batch:
     """Convert each part, then put posts, accounts and refusals back in line order."""
+    if len(parts) == 1:
+        table, nums = parts[0]
+        p, a, more = tabular.convert(table, spec, file, nums)
+        return Batch(p, a, rejected + more, {}, records)
     posts, accounts, kept, more = [], [], [], []
     for table, nums in parts:
         p, a, r, keep = tabular.convert_rows(table, spec, file, nums)
@@ -132,11 +148,8 @@ def _combine(
         more += r
     if not parts:
         return Batch(POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), rejected, {}, records)
-    if len(parts) == 1:
-        p, a = posts[0], accounts[0]
-    else:
-        order = pa.array(np.argsort(np.concatenate(kept), kind="stable"))
-        p = pa.concat_tables(posts).take(order)
-        a = pa.concat_tables(accounts).take(order)
+    order = pa.array(np.argsort(np.concatenate(kept), kind="stable"))
+    p = pa.concat_tables(posts).take(order)
+    a = pa.concat_tables(accounts).take(order)
     more.sort(key=lambda r: r.record if isinstance(r.record, int) else 0)
     return Batch(p, tabular.dedup_accounts(a), rejected + more, {}, records)

@@ -37,6 +37,7 @@ from vigie.ingest.urls import (
     clean_hashtags,
     clean_mentions,
     hashtags_in_text,
+    plain_url_key,
     mentions_in_text,
     urls_in_text,
 )
@@ -46,7 +47,11 @@ PLATFORM = "x"
 
 @lru_cache(maxsize=1 << 18)
 def _link_key(url: str) -> str:
-    """twitwi's URL normalisation, then our canonical key (each distinct URL once)."""
+    """twitwi's URL normalisation, then our canonical key (each distinct URL once); a plain
+    URL's key in one step (the same key: ``test_urls.test_plain_url_key_is_ural``)."""
+    fast = plain_url_key(url)
+    if fast is not None:
+        return fast
     try:
         return canonical_url(custom_normalize_url(url))
     except Exception:  # ural refuses some exotic strings: keep them verbatim
