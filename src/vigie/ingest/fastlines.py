@@ -49,7 +49,10 @@ class LineBatch:
 
 
 def line_batches(
-    path: Path, limit: int | None = None, batch_rows: int = BATCH_ROWS
+    path: Path,
+    limit: int | None = None,
+    batch_rows: int = BATCH_ROWS,
+    fast_max: int = FAST_MAX_BYTES,
 ) -> Iterator[LineBatch]:
     """Cut ``path`` into batches of ``batch_rows`` non-blank lines.
 
@@ -63,16 +66,18 @@ def line_batches(
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
     with fh:
         try:
-            yield from _batches(fh, limit, batch_rows)
+            yield from _batches(fh, limit, batch_rows, fast_max)
         except OSError as exc:
             raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
 
 
-def _batches(fh: object, limit: int | None, batch_rows: int) -> Iterator[LineBatch]:
+def _batches(
+    fh: object, limit: int | None, batch_rows: int, fast_max: int
+) -> Iterator[LineBatch]:
     buf = b""
     lineno = 0  # number of the last line consumed
     eof = False
-    pending = _Pending()
+    pending = _Pending(fast_max)
     while True:
         if not eof:
             chunk = fh.read(READ_BYTES)  # type: ignore[attr-defined]
@@ -128,7 +133,8 @@ def _skip_long(fh: object, buf: bytes, limit: int) -> tuple[bytes, int, bytes]:
 class _Pending:
     """Lines gathered for the next batch."""
 
-    def __init__(self) -> None:
+    def __init__(self, fast_max: int = FAST_MAX_BYTES) -> None:
+        self.fast_max = fast_max
         self.parts: list[pa.Table] = []
         self.slow: list[tuple[int, bytes, int]] = []
         self.records = 0
@@ -148,7 +154,7 @@ class _Pending:
                 {"lineno": pa.array([], pa.int64()), "line": pa.array([], pa.large_string())}
             )
         out = LineBatch(lines, self.slow, self.records)
-        self.__init__()
+        self.__init__(self.fast_max)
         return out
 
     def add_block(
@@ -167,7 +173,7 @@ class _Pending:
             starts[0] = 3  # a UTF-8 byte-order mark before the first line
         nonblank = _nonblank(block, data, starts, ends)
         sizes = ends - starts
-        big = sizes > (FAST_MAX_BYTES if limit is None else min(FAST_MAX_BYTES, limit))
+        big = sizes > (self.fast_max if limit is None else min(self.fast_max, limit))
         big |= _python_only(data, starts, ends)
         idx = np.flatnonzero(nonblank)
         pos = 0

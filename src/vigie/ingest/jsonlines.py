@@ -148,6 +148,16 @@ def json_values(path: Path, max_bytes: int | None = None) -> Iterator[tuple[int,
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
 
 
+def is_line_file(path: Path) -> bool:
+    """Whether ``json_values`` reads ``path`` line by line (not as one JSON document)."""
+    try:
+        with open(path, "rb") as fh:
+            stripped = _first_line(fh).strip()
+            return not (stripped[:1] in (b"{", b"[") and _is_document(fh, stripped))
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
+
+
 def _is_document(fh: IO[bytes], first: bytes) -> bool:
     """Whether the file looks like one JSON document spread over lines (not JSONL)."""
     if first in (b"{", b"["):
