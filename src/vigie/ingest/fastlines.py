@@ -71,9 +71,7 @@ def line_batches(
             raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
 
 
-def _batches(
-    fh: object, limit: int | None, batch_rows: int, fast_max: int
-) -> Iterator[LineBatch]:
+def _batches(fh: object, limit: int | None, batch_rows: int, fast_max: int) -> Iterator[LineBatch]:
     buf = b""
     lineno = 0  # number of the last line consumed
     eof = False
@@ -92,8 +90,8 @@ def _batches(
                 # one line longer than the record limit: keep its head, count the rest
                 head, size, tail = _skip_long(fh, buf, limit)
                 lineno += 1
-                if lineno == 1:
-                    head = head.removeprefix(b"\xef\xbb\xbf")
+                if lineno == 1 and head.startswith(b"\xef\xbb\xbf"):
+                    head, size = head[3:], size - 3
                 pending.add_slow(lineno, head, size)
                 buf = tail
                 if pending.records >= batch_rows:

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from vigie.ingest import fastlines, sqljson, tabular
 from vigie.ingest.model import Batch, Rejected
-from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA
+from vigie.schema import STR_LIST
 
 INT_FIELDS = ("followers", "following", "posts_count")
 NO_SQL = "SELECT lineno, false AS fast, line FROM lines"
@@ -47,8 +47,7 @@ def projection_sql(fields: list[tuple[str, str, bool]]) -> str | None:
         t = f"t[{i}]"
         if cols[c]:
             elems.append(
-                f"CASE WHEN {t} = 'ARRAY' THEN json_type(line, {_path(c, '[*]')}) "
-                f"END AS e{i}"
+                f"CASE WHEN {t} = 'ARRAY' THEN json_type(line, {_path(c, '[*]')}) END AS e{i}"
             )
             checks.append(
                 f"({t} IS NULL OR {t} = 'NULL' OR ({t} = 'ARRAY' AND "
@@ -76,7 +75,8 @@ def projection_sql(fields: list[tuple[str, str, bool]]) -> str | None:
                      CASE WHEN v THEN json_keys(line) END AS k
                      {"".join(", " + e for e in elems)}
               FROM p),
-        r AS (SELECT lineno, line, coalesce(v AND {" AND ".join(checks)}, false) AS fast FROM q),
+        r AS (SELECT lineno, line,
+                     coalesce(CASE WHEN v THEN {" AND ".join(checks)} END, false) AS fast FROM q),
         s AS (SELECT lineno, fast, CASE WHEN NOT fast THEN line END AS line,
                      CASE WHEN fast THEN from_json(line, {sqljson.structure(typed)}) END AS x
               FROM r)
@@ -104,52 +104,63 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
                 )
             ]
             slow.sort()
-        parts = []
+        ft = None
         if fast.any():
             ft = out.filter(pa.array(fast)) if not fast.all() else out
-            nums = ft.column("lineno").to_numpy()
-            table = ft.select([key for key, _, _ in fields]) if fields else pa.table({})
-            parts.append((table, nums.tolist()))
         rejected: list[Rejected] = []
-        if slow:
-            cols: list[list[Any]] = [[] for _ in fields]
-            nums_s: list[int | str] = []
-            for lineno, raw, _ in slow:
-                vals = tabular.project_line(fields, lineno, raw, file, rejected)
-                if vals is not None:
-                    for c, v in zip(cols, vals, strict=True):
-                        c.append(v)
-                    nums_s.append(lineno)
-            buf = {key: c for (key, _, _), c in zip(fields, cols, strict=True)}
-            table, nums_s, rejected = tabular.jsonl_table(buf, nums_s, rejected, path)
-            if nums_s:
-                parts.append((table, nums_s))
-        yield _combine(parts, local, file, rejected, lb.records)
+        cols: list[list[Any]] = [[] for _ in fields]
+        nums_s: list[int | str] = []
+        for lineno, raw, _ in slow:
+            vals = tabular.project_line(fields, lineno, raw, file, rejected)
+            if vals is not None:
+                for c, v in zip(cols, vals, strict=True):
+                    c.append(v)
+                nums_s.append(lineno)
+        buf = {key: c for (key, _, _), c in zip(fields, cols, strict=True)}
+        table, nums, rejected = _combine(ft, [k for k, _, _ in fields], buf, nums_s, rejected, path)
+        posts, accounts, more = tabular.convert(table, local, file, nums)
+        yield Batch(posts, accounts, rejected + more, {}, lb.records)
 
 
 def _combine(
-    parts: list[tuple[pa.Table, list[int | str]]],
-    spec: tabular.Spec,
-    file: str,
+    fast: pa.Table | None,
+    keys: list[str],
+    buf: dict[str, list[Any]],
+    nums: list[int | str],
     rejected: list[Rejected],
-    records: int,
-) -> Batch:
-    """Convert each part, then put posts, accounts and refusals back in line order."""
-    if len(parts) == 1:
-        table, nums = parts[0]
-        p, a, more = tabular.convert(table, spec, file, nums)
-        return Batch(p, a, rejected + more, {}, records)
-    posts, accounts, kept, more = [], [], [], []
-    for table, nums in parts:
-        p, a, r, keep = tabular.convert_rows(table, spec, file, nums)
-        posts.append(p)
-        accounts.append(a)
-        kept.append(np.asarray(nums, dtype=np.int64)[keep])
-        more += r
-    if not parts:
-        return Batch(POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), rejected, {}, records)
-    order = pa.array(np.argsort(np.concatenate(kept), kind="stable"))
-    p = pa.concat_tables(posts).take(order)
-    a = pa.concat_tables(accounts).take(order)
-    more.sort(key=lambda r: r.record if isinstance(r.record, int) else 0)
-    return Batch(p, tabular.dedup_accounts(a), rejected + more, {}, records)
+    path: Path,
+) -> tuple[pa.Table, list[int | str], list[Rejected]]:
+    """One table of the batch in line order, typed as the Python path types it.
+
+    The Python path infers each column's type over the whole batch (a column mixing strings
+    and numbers becomes text, ``str()`` of each value); so where the SQL rows and the Python
+    rows disagree on a column's type, that column is rebuilt from both parts' values the same
+    way. Where they agree (nearly always), the Arrow columns are simply joined."""
+    buf, arrays, nums, rejected = tabular.jsonl_arrays(buf, nums, rejected, path)
+    if fast is None or fast.num_rows == 0:
+        return (pa.table(arrays) if arrays else pa.table({})), nums, rejected
+    fast_nums = fast.column("lineno").to_numpy()
+    fcols = {k: _plain(fast.column(k).combine_chunks()) for k in keys}
+    if not nums:
+        return pa.table(fcols) if fcols else pa.table({}), fast_nums.tolist(), rejected
+    all_nums = np.concatenate([fast_nums, np.asarray(nums, dtype=np.int64)])
+    order = np.argsort(all_nums, kind="stable")
+    cols: dict[str, pa.Array] = {}
+    for k in keys:
+        a, b = fcols[k], arrays[k]
+        if a.type == b.type:
+            cols[k] = pa.concat_arrays([a, b]).take(pa.array(order))
+        else:  # the batch's own type inference, over both parts' values
+            vals = a.to_pylist() + buf[k]
+            cols[k] = tabular._jsonl_arrays({k: [vals[i] for i in order]})[k]
+    return pa.table(cols), all_nums[order].tolist(), rejected
+
+
+def _plain(arr: pa.Array) -> pa.Array:
+    """DuckDB's Arrow types as ``pa.array`` infers them from Python values."""
+    t = arr.type
+    if pa.types.is_large_string(t):
+        return arr.cast(pa.string())
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return arr.cast(STR_LIST)
+    return arr

@@ -139,8 +139,10 @@ def json_values(path: Path, max_bytes: int | None = None) -> Iterator[tuple[int,
                     return
                 fh.seek(0)  # not one document: a JSONL file whose first line is broken
             for lineno, raw, size in read_lines(fh, limit):
-                if lineno == 1:
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    # the byte-order mark is no part of the record (nor of its size: a BOM
+                    # once made the first record "too large" by its 3 bytes)
+                    raw, size = raw[3:], size - 3
                 if not raw.strip():
                     continue
                 yield lineno, decode(path, lineno, raw, size)

@@ -27,9 +27,17 @@ def connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+PAIR_RE = r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+SURROGATE_RE = r"\\u[dD][89a-fA-F]"
+
+
 def valid(col: str = "line") -> str:
-    """SQL: the line is valid JSON (what ``fastlines`` let through reads the same in Python)."""
-    return f"json_valid({col})"
+    """SQL: the line is valid JSON without a lone surrogate escape (``json`` reads those, and
+    the readers refuse or repair them; DuckDB's functions fail on them)."""
+    return (
+        f"(json_valid({col}) AND (NOT (contains({col}, '\\ud') OR contains({col}, '\\uD')) "
+        f"OR NOT regexp_matches(regexp_replace({col}, '{PAIR_RE}', '', 'g'), '{SURROGATE_RE}')))"
+    )
 
 
 def structure(fields: dict[str, object]) -> str:

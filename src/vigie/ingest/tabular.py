@@ -480,7 +480,7 @@ def _ints(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
                 out.append(None)
             else:
                 f = float(v)
-                if f != int(f) or f < 0:
+                if f != int(f) or f < 0 or f >= 2**63:  # over 64 bits: no count, a typo
                     raise ValueError
                 out.append(int(f))
             reasons.append(None)
@@ -1097,7 +1097,7 @@ def _surrogate_rows(buf: dict[str, list[Any]]) -> dict[int, str]:
     return bad
 
 
-def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:
+def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:  # noqa: D401
     """Arrow columns from the JSONL projection (raises ``UnicodeEncodeError`` on surrogates)."""
     arrays: dict[str, pa.Array] = {}
     for k, vals in buf.items():
@@ -1120,11 +1120,20 @@ def jsonl_table(
     buf: dict[str, list[Any]], nums: list[int | str], rejected: list[Rejected], path: Path
 ) -> tuple[pa.Table, list[int | str], list[Rejected]]:
     """The projected rows as an Arrow table; rows with lone surrogates refused by name."""
+    _, arrays, nums, rejected = jsonl_arrays(buf, nums, rejected, path)
+    table = pa.table(arrays) if arrays else pa.table({})
+    return table, nums, rejected
+
+
+def jsonl_arrays(
+    buf: dict[str, list[Any]], nums: list[int | str], rejected: list[Rejected], path: Path
+) -> tuple[dict[str, list[Any]], dict[str, pa.Array], list[int | str], list[Rejected]]:
+    """Arrow columns of the projected rows (and the rows kept): rows holding a lone surrogate
+    (``"\ud800"`` decodes in Python but is no Unicode text) are refused by name rather than
+    failing the whole file."""
     try:
-        arrays = _jsonl_arrays(buf)
+        return buf, _jsonl_arrays(buf), nums, rejected
     except UnicodeEncodeError:
-        # a lone surrogate (``"\ud800"`` decodes in Python but is no Unicode text): refuse
-        # those records by name rather than fail the whole file
         bad = _surrogate_rows(buf)
         rejected = rejected + [
             Rejected(
@@ -1139,9 +1148,7 @@ def jsonl_table(
         ]
         buf = {k: [v for i, v in enumerate(vals) if i not in bad] for k, vals in buf.items()}
         nums = [x for i, x in enumerate(nums) if i not in bad]
-        arrays = _jsonl_arrays(buf)
-    table = pa.table(arrays) if arrays else pa.table({})
-    return table, nums, rejected
+        return buf, _jsonl_arrays(buf), nums, rejected
 
 
 def jsonl_spec(spec: Spec) -> Spec:

@@ -79,12 +79,18 @@ def _str(x: str) -> str:
 
 
 def _int(x: str) -> str:
-    return f"CASE WHEN json_type({x}) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST({x} ->> '$' AS BIGINT) END"
+    return (
+        f"CASE WHEN json_type({x}) IN ('BIGINT', 'UBIGINT') "
+        f"THEN TRY_CAST({x} ->> '$' AS BIGINT) END"
+    )
 
 
 def _int_ok(x: str) -> str:
     """SQL: not an integer over 64 bits (Python keeps it, then drops it as wrong-typed)."""
-    return f"(json_type({x}) IS DISTINCT FROM 'UBIGINT' OR TRY_CAST({x} ->> '$' AS BIGINT) IS NOT NULL)"
+    return (
+        f"(json_type({x}) IS DISTINCT FROM 'UBIGINT' "
+        f"OR TRY_CAST({x} ->> '$' AS BIGINT) IS NOT NULL)"
+    )
 
 
 def _plain_list(lst: str) -> str:
@@ -101,9 +107,7 @@ def _clean(lst: str, lower: bool, strip: str) -> str:
     if lower:
         body = f"lower({body})"
     cleaned = f"list_transform(list_sort(list_distinct({lst})), lambda s: {body})"
-    return (
-        f"list_filter({cleaned}, lambda c, i: c <> '' AND list_position({cleaned}, c) = i)"
-    )
+    return f"list_filter({cleaned}, lambda c, i: c <> '' AND list_position({cleaned}, c) = i)"
 
 
 def build_sql() -> str:
@@ -164,7 +168,7 @@ def build_sql() -> str:
         f"list_filter(list_transform({links}, lambda u: {{'url': u.url, 'best': {best}}}), "
         "lambda p: coalesce(p.best, '') <> '')"
     )
-    refs = "from_json(j.referenced_tweets, '[{\"type\": \"VARCHAR\", \"id\": \"VARCHAR\"}]')"
+    refs = 'from_json(j.referenced_tweets, \'[{"type": "VARCHAR", "id": "VARCHAR"}]\')'
 
     def ref(kind: str) -> str:
         return f"list_filter(coalesce({refs}, []), lambda x: x.type = '{kind}')[-1].id"
@@ -182,7 +186,7 @@ def build_sql() -> str:
     h AS (SELECT lineno, line,
         j.id ->> '$' AS post_id,
         j.author_id ->> '$' AS account_id,
-        (j.created_at ->> '$')::TIMESTAMPTZ AS created_at,
+        TRY_CAST(j.created_at ->> '$' AS TIMESTAMPTZ) AS created_at,
         list_reduce(coalesce({pairs}, []), lambda acc, p: replace(acc, p.url, p.best),
                     coalesce(j.text ->> '$', '')) AS text,
         nullif(j.lang ->> '$', '') AS lang,
@@ -196,7 +200,7 @@ def build_sql() -> str:
         CASE WHEN {mine} THEN {_str(f"{a}.username")} END AS handle,
         CASE WHEN {mine} THEN {_str(f"{a}.name")} END AS display_name,
         CASE WHEN {mine} AND coalesce({a}.created_at ->> '$', '') <> ''
-             THEN date_trunc('second', ({a}.created_at ->> '$')::TIMESTAMPTZ)
+             THEN date_trunc('second', TRY_CAST({a}.created_at ->> '$' AS TIMESTAMPTZ))
              END AS acc_created_at,
         CASE WHEN {mine} THEN {_int(f"{a}.public_metrics.followers_count")} END AS followers,
         CASE WHEN {mine} THEN {_int(f"{a}.public_metrics.following_count")} END AS following,
@@ -206,7 +210,6 @@ def build_sql() -> str:
     FROM g)
     SELECT * EXCLUDE (line), CASE WHEN NOT plain THEN line END AS line
     FROM h ORDER BY lineno"""
-
 
 
 SQL = build_sql()
@@ -314,6 +317,4 @@ def _tables(t: pa.Table) -> tuple[pa.Table, pa.Table]:
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_arrays(
-        [table.column(f.name).cast(f.type) for f in schema], schema=schema
-    )
+    return pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in schema], schema=schema)

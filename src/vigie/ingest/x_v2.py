@@ -37,8 +37,8 @@ from vigie.ingest.urls import (
     clean_hashtags,
     clean_mentions,
     hashtags_in_text,
-    plain_url_key,
     mentions_in_text,
+    plain_url_key,
     urls_in_text,
 )
 
