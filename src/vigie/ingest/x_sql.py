@@ -16,8 +16,10 @@ are read as before. Known difference: a key repeated *inside* a nested object (`
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -27,78 +29,92 @@ from vigie.ingest import fastlines, jsonlines, sqljson, x_v2
 from vigie.ingest.model import BATCH_ROWS, Batch, RowBuffer
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
-TOP = [
-    "id",
-    "author_id",
-    "created_at",
-    "text",
-    "lang",
-    "entities",
-    "referenced_tweets",
-    "author",
-]
-ROUTED_KEYS = ["data", "meta", "attachments", "in_reply_to_user"]
+ROUTED_KEYS = {"data", "meta", "attachments", "in_reply_to_user"}
 TIME_RE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?Z$"
 ASCII_RE = "[^!-~]"
+NONE = (None, "NULL")  # a key absent, or null
 
-ENT = {
-    "urls": [{"url": "VARCHAR", "expanded_url": "VARCHAR", "unwound_url": "VARCHAR"}],
-    "hashtags": [{"tag": "VARCHAR"}],
-    "mentions": [{"username": "VARCHAR"}],
-}
-AUTHOR = {
-    "id": "JSON",
-    "username": "JSON",
-    "name": "JSON",
-    "created_at": "JSON",
-    "description": "JSON",
-    "public_metrics": {
-        "followers_count": "JSON",
-        "following_count": "JSON",
-        "tweet_count": "JSON",
+TYPED = {
+    "id": "VARCHAR",
+    "author_id": "VARCHAR",
+    "created_at": "VARCHAR",
+    "text": "VARCHAR",
+    "lang": "VARCHAR",
+    "entities": {
+        "urls": [{"url": "VARCHAR", "expanded_url": "VARCHAR", "unwound_url": "VARCHAR"}],
+        "hashtags": [{"tag": "VARCHAR"}],
+        "mentions": [{"username": "VARCHAR"}],
+    },
+    "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR"}],
+    "author": {
+        "id": "VARCHAR",
+        "username": "VARCHAR",
+        "name": "VARCHAR",
+        "created_at": "VARCHAR",
+        "description": "VARCHAR",
+        "public_metrics": {
+            "followers_count": "HUGEINT",
+            "following_count": "HUGEINT",
+            "tweet_count": "HUGEINT",
+        },
     },
 }
+METRICS = ("followers_count", "following_count", "tweet_count")
 
 
-def _types_in(expr: str, path: str, allowed: tuple[str, ...]) -> str:
-    """SQL: every value at the wildcard ``path`` of JSON ``expr`` has an allowed type."""
-    ok = " OR ".join(f"y = '{a}'" for a in allowed)
-    return (
-        f"coalesce(list_bool_and(list_transform(json_type({expr}, {sqljson.quote(path)}), "
-        f"lambda y: {ok})), true)"
-    )
+def _items(node: Any, keys: dict[str, tuple[Any, ...]]) -> bool:
+    """A list node of ``json_structure``: objects whose listed keys have allowed types."""
+    if node in NONE:
+        return True
+    if not isinstance(node, list) or len(node) != 1:
+        return False
+    item = node[0]
+    if item == "NULL":  # an empty list
+        return True
+    return isinstance(item, dict) and all(item.get(k) in ok for k, ok in keys.items())
 
 
-def _scalar_ok(x: str, *types: str) -> str:
-    allowed = ", ".join(f"'{t}'" for t in ("NULL", *types))
-    return f"({x} IS NULL OR json_type({x}) IN ({allowed}))"
+def structure_ok(text: str) -> bool:
+    """Whether tweets of this ``json_structure`` can be mapped in SQL (see module doc).
 
-
-def _str(x: str) -> str:
-    return f"CASE WHEN json_type({x}) = 'VARCHAR' THEN {x} ->> '$' END"
-
-
-def _int(x: str) -> str:
-    return (
-        f"CASE WHEN json_type({x}) IN ('BIGINT', 'UBIGINT') "
-        f"THEN TRY_CAST({x} ->> '$' AS BIGINT) END"
-    )
-
-
-def _int_ok(x: str) -> str:
-    """SQL: not an integer over 64 bits (Python keeps it, then drops it as wrong-typed)."""
-    return (
-        f"(json_type({x}) IS DISTINCT FROM 'UBIGINT' "
-        f"OR TRY_CAST({x} ->> '$' AS BIGINT) IS NOT NULL)"
-    )
-
-
-def _plain_list(lst: str) -> str:
-    """SQL: a list of strings holds only printable ASCII (no Unicode case or space rules)."""
-    return (
-        f"NOT coalesce(list_bool_or(list_transform({lst}, "
-        f"lambda s: regexp_matches(s, '{ASCII_RE}'))), false)"
-    )
+    ``json_structure`` merges a list's items into one shape and gives ``"JSON"`` where the
+    types of one key differ (across items, or a repeated key): any such mix is refused."""
+    st = json.loads(text)
+    if not isinstance(st, dict) or ROUTED_KEYS & set(st):
+        return False
+    if any(st.get(k) != "VARCHAR" for k in ("id", "author_id", "created_at")):
+        return False
+    if st.get("text") not in (*NONE, "VARCHAR") or st.get("lang") not in (*NONE, "VARCHAR"):
+        return False
+    ent = st.get("entities")
+    if not isinstance(ent, dict):  # absent, null or {} ("JSON"): entities come from the text
+        return False
+    opt = (*NONE, "VARCHAR")
+    if not (
+        _items(ent.get("urls"), {"url": opt, "expanded_url": opt, "unwound_url": opt})
+        and _items(ent.get("hashtags"), {"tag": (None, "VARCHAR")})
+        and _items(ent.get("mentions"), {"username": (None, "VARCHAR")})
+    ):
+        return False
+    refs = st.get("referenced_tweets")
+    if not _items(refs, {"type": ("VARCHAR",), "id": ("VARCHAR",)}):
+        return False
+    if isinstance(refs, list) and isinstance(refs[0], dict) and set(refs[0]) - {"type", "id"}:
+        return False  # expanded referenced tweets: more posts and users, Python's job
+    au = st.get("author")
+    if au in NONE:
+        return True
+    if not isinstance(au, dict):
+        return False
+    for k in ("id", "username", "name", "created_at", "description"):
+        if au.get(k) not in (None, "VARCHAR") and not (k != "id" and au.get(k) == "NULL"):
+            return False
+    pm = au.get("public_metrics")
+    if pm in NONE:
+        return True
+    if not isinstance(pm, dict):
+        return False
+    return all(pm.get(m) in (*NONE, "BIGINT", "UBIGINT") for m in METRICS)
 
 
 def _clean(lst: str, lower: bool, strip: str) -> str:
@@ -110,86 +126,68 @@ def _clean(lst: str, lower: bool, strip: str) -> str:
     return f"list_filter({cleaned}, lambda c, i: c <> '' AND list_position({cleaned}, c) = i)"
 
 
-def build_sql() -> str:
-    top = sqljson.structure({k: "JSON" for k in TOP})
-    ent = sqljson.structure(ENT)
-    author = sqljson.structure(AUTHOR)
-    e = "j.entities"
-    r = "j.referenced_tweets"
-    a = "au"
-    fast = " AND ".join(
-        [
-            "v",
-            "len(k) = len(list_distinct(k))",
-            "list_contains(k, 'id')",
-            f"NOT list_has_any(k, {ROUTED_KEYS!r})",
-            "json_type(j.id) = 'VARCHAR'",
-            "json_type(j.author_id) = 'VARCHAR'",
-            "json_type(j.created_at) = 'VARCHAR'",
-            "j.id ->> '$' <> ''",
-            "j.author_id ->> '$' <> ''",
-            f"regexp_matches(j.created_at ->> '$', '{TIME_RE}')",
-            _scalar_ok("j.text", "VARCHAR"),
-            _scalar_ok("j.lang", "VARCHAR"),
-            f"json_type({e}) = 'OBJECT'",
-            f"len(json_keys({e})) > 0",
-            _scalar_ok(f"({e} -> '$.urls')", "ARRAY"),
-            _scalar_ok(f"({e} -> '$.hashtags')", "ARRAY"),
-            _scalar_ok(f"({e} -> '$.mentions')", "ARRAY"),
-            _types_in(e, "$.urls[*]", ("OBJECT",)),
-            _types_in(e, "$.hashtags[*]", ("OBJECT",)),
-            _types_in(e, "$.mentions[*]", ("OBJECT",)),
-            _types_in(e, "$.urls[*].url", ("VARCHAR", "NULL")),
-            _types_in(e, "$.urls[*].expanded_url", ("VARCHAR", "NULL")),
-            _types_in(e, "$.urls[*].unwound_url", ("VARCHAR", "NULL")),
-            _types_in(e, "$.hashtags[*].tag", ("VARCHAR",)),
-            _types_in(e, "$.mentions[*].username", ("VARCHAR",)),
-            _scalar_ok(r, "ARRAY"),
-            _types_in(r, "$[*]", ("OBJECT",)),
-            _types_in(r, "$[*].type", ("VARCHAR",)),
-            _types_in(r, "$[*].id", ("VARCHAR",)),
-            f"coalesce(list_bool_and(list_transform(from_json({r}, '[\"JSON\"]'), "
-            "lambda x: list_has_all(['type', 'id'], json_keys(x)))), true)",
-            _scalar_ok("j.author", "OBJECT"),
-            f"({a} IS NULL OR {a}.id IS NULL OR json_type({a}.id) IN ('VARCHAR', 'NULL'))",
-            f"({a} IS NULL OR coalesce({a}.created_at ->> '$', '') = '' OR "
-            f"(json_type({a}.created_at) = 'VARCHAR' AND "
-            f"regexp_matches({a}.created_at ->> '$', '{TIME_RE}')))",
-            f"({a} IS NULL OR {_int_ok(a + '.public_metrics.followers_count')})",
-            f"({a} IS NULL OR {_int_ok(a + '.public_metrics.following_count')})",
-            f"({a} IS NULL OR {_int_ok(a + '.public_metrics.tweet_count')})",
-        ]
+def _plain_list(lst: str) -> str:
+    """SQL: a list of strings holds no null and only printable ASCII (Python's ``strip`` and
+    ``lower`` differ from SQL's beyond it)."""
+    return (
+        f"coalesce(list_bool_and(list_transform({lst}, "
+        f"lambda s: s IS NOT NULL AND NOT regexp_matches(s, '{ASCII_RE}'))), true)"
     )
-    tags = "list_transform(en.hashtags, lambda h: h.tag)"
-    names = "list_transform(en.mentions, lambda m: m.username)"
-    links = "list_filter(en.urls, lambda u: coalesce(u.url, '') <> '')"
+
+
+STRUCT_SQL = f"""
+    SELECT lineno, CASE WHEN v AND len(k) = len(list_distinct(k)) THEN st END AS st
+    FROM (SELECT lineno, v, CASE WHEN v THEN json_keys(line) END AS k,
+                 CASE WHEN v THEN json_structure(line) END AS st
+          FROM (SELECT lineno, line, {sqljson.valid()} AS v FROM lines))
+    ORDER BY lineno"""
+
+
+def build_sql() -> str:
+    """The mapping of the ``lines`` whose structure passed ``structure_ok``."""
+    typed = sqljson.structure(TYPED)
+    tags = "list_transform(x.entities.hashtags, lambda h: h.tag)"
+    names = "list_transform(x.entities.mentions, lambda m: m.username)"
+    links = "list_filter(x.entities.urls, lambda u: coalesce(u.url, '') <> '')"
     best = "CASE WHEN coalesce(u.unwound_url, '') <> '' THEN u.unwound_url ELSE u.expanded_url END"
     pairs = (
         f"list_filter(list_transform({links}, lambda u: {{'url': u.url, 'best': {best}}}), "
         "lambda p: coalesce(p.best, '') <> '')"
     )
-    refs = 'from_json(j.referenced_tweets, \'[{"type": "VARCHAR", "id": "VARCHAR"}]\')'
+    refs = "coalesce(x.referenced_tweets, [])"
 
     def ref(kind: str) -> str:
-        return f"list_filter(coalesce({refs}, []), lambda x: x.type = '{kind}')[-1].id"
+        return f"list_filter({refs}, lambda r: r.type = '{kind}')[-1].id"
 
-    mine = f"({a} IS NOT NULL AND {a}.id ->> '$' = j.author_id ->> '$')"
+    a = "x.author"
+    mine = f"({a}.id IS NOT NULL AND {a}.id = x.author_id)"
+    big = 2**63 - 1
+
+    def metric(m: str) -> str:
+        return f"CASE WHEN {mine} THEN TRY_CAST({a}.public_metrics.{m} AS BIGINT) END"
+
+    value_ok = " AND ".join(
+        [
+            "x.id <> ''",
+            "x.author_id <> ''",
+            f"regexp_matches(x.created_at, '{TIME_RE}')",
+            f"(coalesce({a}.created_at, '') = '' OR regexp_matches({a}.created_at, '{TIME_RE}'))",
+            _plain_list(tags),
+            _plain_list(names),
+            f"coalesce(list_bool_and(list_transform({refs}, "
+            "lambda r: r.type IS NOT NULL AND r.id IS NOT NULL)), true)",
+            *(f"coalesce({a}.public_metrics.{m} <= {big}, true)" for m in METRICS),
+        ]
+    )
     return f"""
-    WITH p AS (SELECT lineno, line, {sqljson.valid()} AS v FROM lines),
-    q AS (SELECT lineno, line, v, CASE WHEN v THEN json_keys(line) END AS k,
-                 CASE WHEN v THEN from_json(line, {top}) END AS j FROM p),
-    w AS (SELECT *, CASE WHEN json_type(j.author) = 'OBJECT'
-                         THEN from_json(j.author, {author}) END AS au FROM q),
-    f AS (SELECT lineno, line, j, au, coalesce({fast}, false) AS fast FROM w),
-    g AS (SELECT lineno, fast, line, j, au,
-                 CASE WHEN fast THEN from_json(j.entities, {ent}) END AS en FROM f),
+    WITH p AS (SELECT lineno, line, from_json(line, {typed}) AS x FROM lines),
     h AS (SELECT lineno, line,
-        j.id ->> '$' AS post_id,
-        j.author_id ->> '$' AS account_id,
-        TRY_CAST(j.created_at ->> '$' AS TIMESTAMPTZ) AS created_at,
+        x.id AS post_id,
+        x.author_id AS account_id,
+        TRY_CAST(x.created_at AS TIMESTAMPTZ) AS created_at,
         list_reduce(coalesce({pairs}, []), lambda acc, p: replace(acc, p.url, p.best),
-                    coalesce(j.text ->> '$', '')) AS text,
-        nullif(j.lang ->> '$', '') AS lang,
+                    coalesce(x.text, '')) AS text,
+        nullif(x.lang, '') AS lang,
         list_transform({links}, lambda u: CASE WHEN coalesce({best}, '') <> '' THEN {best}
                        ELSE u.url END) AS links,
         coalesce({_clean(tags, True, "#")}, []) AS hashtags,
@@ -197,17 +195,17 @@ def build_sql() -> str:
         {ref("retweeted")} AS repost_of,
         {ref("replied_to")} AS reply_to,
         {ref("quoted")} AS quote_of,
-        CASE WHEN {mine} THEN {_str(f"{a}.username")} END AS handle,
-        CASE WHEN {mine} THEN {_str(f"{a}.name")} END AS display_name,
-        CASE WHEN {mine} AND coalesce({a}.created_at ->> '$', '') <> ''
-             THEN date_trunc('second', TRY_CAST({a}.created_at ->> '$' AS TIMESTAMPTZ))
+        CASE WHEN {mine} THEN {a}.username END AS handle,
+        CASE WHEN {mine} THEN {a}.name END AS display_name,
+        CASE WHEN {mine} AND coalesce({a}.created_at, '') <> ''
+             THEN date_trunc('second', TRY_CAST({a}.created_at AS TIMESTAMPTZ))
              END AS acc_created_at,
-        CASE WHEN {mine} THEN {_int(f"{a}.public_metrics.followers_count")} END AS followers,
-        CASE WHEN {mine} THEN {_int(f"{a}.public_metrics.following_count")} END AS following,
-        CASE WHEN {mine} THEN {_int(f"{a}.public_metrics.tweet_count")} END AS posts_count,
-        CASE WHEN {mine} THEN nullif({_str(f"{a}.description")}, '') END AS description,
-        coalesce(fast AND {_plain_list(tags)} AND {_plain_list(names)}, false) AS plain
-    FROM g)
+        {metric("followers_count")} AS followers,
+        {metric("following_count")} AS following,
+        {metric("tweet_count")} AS posts_count,
+        CASE WHEN {mine} THEN nullif({a}.description, '') END AS description,
+        coalesce({value_ok}, false) AS plain
+    FROM p)
     SELECT * EXCLUDE (line), CASE WHEN NOT plain THEN line END AS line
     FROM h ORDER BY lineno"""
 
@@ -222,10 +220,27 @@ def read(path: Path) -> Iterator[Batch]:
     if fastlines.env_disabled() or not jsonlines.is_line_file(path):
         yield from x_v2.read_python(path)
         return
+    verdicts: dict[str, bool] = {}
     for lb in fastlines.line_batches(path, fastlines.record_limit(), BATCH_ROWS, FAST_MAX):
-        out = sqljson.run(SQL, lines=lb.lines)
-        ok = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
+        st = sqljson.run(STRUCT_SQL, lines=lb.lines).column("st").combine_chunks()
+        uniq = pc.unique(st).to_pylist()
+        for u in uniq:
+            if u is not None and u not in verdicts:
+                verdicts[u] = structure_ok(u)
+        good = pa.array([u for u in uniq if u is not None and verdicts[u]], pa.string())
+        mapped = pc.fill_null(pc.is_in(st, value_set=good), False).to_numpy(zero_copy_only=False)
+        lines = lb.lines
         slow = list(lb.slow)
+        if not mapped.all():
+            back = lines.filter(pa.array(~mapped))
+            for n, t in zip(
+                back.column("lineno").to_pylist(), back.column("line").to_pylist(), strict=True
+            ):
+                raw = t.encode("utf-8")
+                slow.append((n, raw, len(raw)))
+            lines = lines.filter(pa.array(mapped))
+        out = sqljson.run(SQL, lines=lines)
+        ok = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
         if not ok.all():
             back = out.filter(pa.array(~ok))
             for n, t in zip(
@@ -233,8 +248,8 @@ def read(path: Path) -> Iterator[Batch]:
             ):
                 raw = t.encode("utf-8")
                 slow.append((n, raw, len(raw)))
-            slow.sort()
             out = out.filter(pa.array(ok))
+        slow.sort()
         yield _batch(path, out, slow, lb.records - len(slow))
 
 
