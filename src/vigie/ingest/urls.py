@@ -68,37 +68,46 @@ def plain_url_key(u: str) -> str | None:
     if m is None:
         return None
     host, path, query = m.group(1), m.group(2) or "", m.group(3)
-    low = path.lower()
-    if (
-        "xn--" in host
-        or "//" in path
-        or "/." in path
-        or "amp" in low
-        or "index" in low
-        or "default" in low
-        or REDIRECTION_DOMAINS_RE.search(u)
-    ):
+    if path:
+        low = path.lower()
+        if "//" in path or "/." in path or "amp" in low or "index" in low or "default" in low:
+            return None
+    if REDIRECTION_DOMAINS_RE.search(u):
         return None
     q = ""
     if query is not None:
-        if OBVIOUS_REDIRECTS_RE.search(u) or "facebook" in host or "youtube" in host:
+        if "facebook" in host or "youtube" in host or OBVIOUS_REDIRECTS_RE.search(u):
             return None
         items = []
         for item in query.split("&"):
             k, eq, v = item.partition("=")
             if not k or not eq:
                 return None
-            items.append((k, v))
-        kept = sorted(
-            (i for i in items if not should_strip_query_item(i, normalize_amp=True)),
-            key=qsl_sort_key,
-        )
-        q = "&".join(f"{k}={v}" for k, v in kept)
-    host = IRRELEVANT_SUBDOMAIN_AMP_RE.sub("", host)
-    if host.startswith("amp-"):
-        host = host[4:]
+            if not _strip_item(k, v):
+                items.append((k, v))
+        if len(items) > 1:
+            items.sort(key=qsl_sort_key)
+        q = "&".join(f"{k}={v}" for k, v in items)
+    host = _plain_host(host)
+    if host is None:
+        return None
     path = path.rstrip("/")
     return host + path + ("?" + q if q else "")
+
+
+@lru_cache(maxsize=1 << 12)
+def _strip_item(key: str, value: str) -> bool:
+    """ural's own verdict on one query item (items repeat: utm_source=twitter...)."""
+    return should_strip_query_item((key, value), normalize_amp=True)
+
+
+@lru_cache(maxsize=1 << 14)
+def _plain_host(host: str) -> str | None:
+    """ural's host rules (irrelevant subdomains, ``amp-``); ``None`` for punycode."""
+    if "xn--" in host:
+        return None
+    host = IRRELEVANT_SUBDOMAIN_AMP_RE.sub("", host)
+    return host[4:] if host.startswith("amp-") else host
 
 
 def canonical_urls(urls: list[str] | None) -> list[str]:
