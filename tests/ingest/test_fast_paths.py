@@ -242,3 +242,62 @@ def test_generic_jsonl_same_both_paths(tmp_path: Path, monkeypatch: pytest.Monke
     src = _write(tmp_path / "posts.jsonl", mixed)
     out = _same(src, tmp_path, monkeypatch, fmt="jsonl")
     assert out[0] != "error" and out[4] > 50
+
+
+@pytest.mark.parametrize("limit", [None, 3000])
+@pytest.mark.parametrize("max_bytes", [None, 5000])
+@pytest.mark.parametrize("batch_rows", [7, 20000])
+def test_line_batches_cut_every_line_once(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    limit: int | None,
+    max_bytes: int | None,
+    batch_rows: int,
+) -> None:
+    """Blank, BOM, non-UTF-8, long and over-limit lines, small reads: each non-blank line
+    comes back once, whole (or as its head with its full size when over the limit)."""
+    from vigie.ingest import fastlines
+
+    rng = random.Random(1)
+    lines = []
+    for i in range(1500):
+        r = rng.random()
+        lines.append(
+            b"   "
+            if r < 0.05
+            else b""
+            if r < 0.08
+            else b"\xff\xfe bad"
+            if r < 0.09
+            else b"x" * rng.randrange(2000, 5000)
+            if r < 0.1
+            else f'{{"a": "{i} é"}}'.encode()
+        )
+    data = b"\xef\xbb\xbf" + b"\n".join(lines)
+    src = tmp_path / "lines.jsonl"
+    src.write_bytes(data)
+    monkeypatch.setattr(fastlines, "READ_BYTES", 4096)
+    got: dict[int, Any] = {}
+    records = 0
+    for b in fastlines.line_batches(src, limit, batch_rows, 2500, max_bytes):
+        records += b.records
+        assert b.records <= batch_rows
+        nums, texts = b.lines.column("lineno").to_pylist(), b.lines.column("line").to_pylist()
+        for n, t in zip(nums, texts, strict=True):
+            got[n] = t.encode()
+        for n, raw, size in b.slow:
+            got[n] = (raw, size)
+    want = {
+        i: line[3:] if i == 1 else line
+        for i, line in enumerate(data.split(b"\n"), start=1)
+        if line.strip()
+    }
+    assert records == len(want) and set(got) == set(want)
+    for n, line in want.items():
+        g = got[n]
+        if isinstance(g, tuple):
+            raw, size = g
+            assert size - raw.endswith(b"\n") == len(line) or size == len(line) + 1
+            assert raw == line[:1024] if limit and len(line) > limit else raw.rstrip(b"\n") == line
+        else:
+            assert g.rstrip(b"\n") == line

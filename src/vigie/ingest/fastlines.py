@@ -53,12 +53,14 @@ def line_batches(
     limit: int | None = None,
     batch_rows: int = BATCH_ROWS,
     fast_max: int = FAST_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> Iterator[LineBatch]:
     """Cut ``path`` into batches of ``batch_rows`` non-blank lines.
 
     ``limit``: lines longer than this many bytes are not kept whole (only their head, as
     ``jsonlines.read_lines`` does, so that the Python path refuses them as "record too large"
-    with bounded memory); ``None`` keeps any line whole.
+    with bounded memory); ``None`` keeps any line whole. ``fast_max``: longer lines go to the
+    Python path. ``max_bytes``: a batch also ends once its lines hold this many bytes.
     """
     try:
         fh = open(path, "rb")  # noqa: SIM115
@@ -66,16 +68,18 @@ def line_batches(
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
     with fh:
         try:
-            yield from _batches(fh, limit, batch_rows, fast_max)
+            yield from _batches(fh, limit, batch_rows, fast_max, max_bytes)
         except OSError as exc:
             raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
 
 
-def _batches(fh: object, limit: int | None, batch_rows: int, fast_max: int) -> Iterator[LineBatch]:
+def _batches(
+    fh: object, limit: int | None, batch_rows: int, fast_max: int, max_bytes: int | None
+) -> Iterator[LineBatch]:
     buf = b""
     lineno = 0  # number of the last line consumed
     eof = False
-    pending = _Pending(fast_max)
+    pending = _Pending(fast_max, max_bytes)
     while True:
         if not eof:
             chunk = fh.read(READ_BYTES)  # type: ignore[attr-defined]
@@ -131,8 +135,10 @@ def _skip_long(fh: object, buf: bytes, limit: int) -> tuple[bytes, int, bytes]:
 class _Pending:
     """Lines gathered for the next batch."""
 
-    def __init__(self, fast_max: int = FAST_MAX_BYTES) -> None:
+    def __init__(self, fast_max: int = FAST_MAX_BYTES, max_bytes: int | None = None) -> None:
         self.fast_max = fast_max
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self.parts: list[pa.Table] = []
         self.slow: list[tuple[int, bytes, int]] = []
         self.records = 0
@@ -152,7 +158,7 @@ class _Pending:
                 {"lineno": pa.array([], pa.int64()), "line": pa.array([], pa.large_string())}
             )
         out = LineBatch(lines, self.slow, self.records)
-        self.__init__(self.fast_max)
+        self.__init__(self.fast_max, self.max_bytes)
         return out
 
     def add_block(
@@ -177,9 +183,20 @@ class _Pending:
         pos = 0
         while pos < len(idx):
             take = idx[pos : pos + batch_rows - self.records]
+            if self.max_bytes is not None:
+                # a byte budget too (twarc2 pages: 20,000 lines would be 2.6 GB)
+                room = self.max_bytes - self.bytes
+                fits = int(np.searchsorted(np.cumsum(sizes[take]), room, side="right"))
+                if fits == 0 and self.records:
+                    yield self.flush()
+                    continue
+                take = take[: max(fits, 1)]
             pos += len(take)
             self._add(block, starts, ends, first, take, big, limit)
-            if self.records >= batch_rows:
+            self.bytes += int(sizes[take].sum())
+            if self.records >= batch_rows or (
+                self.max_bytes is not None and self.bytes >= self.max_bytes
+            ):
                 yield self.flush()
 
     def _add(

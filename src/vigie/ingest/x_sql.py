@@ -213,6 +213,8 @@ def build_sql() -> str:
 SQL = build_sql()
 FAST_MAX = 64 << 10
 """Longer lines (twarc2 pages: 120-150 KB) go straight to the Python path."""
+BATCH_BYTES = 32 << 20
+"""A batch ends at 20,000 lines or 32 MB of them (~250 twarc2 pages), whichever comes first."""
 
 
 def read(path: Path) -> Iterator[Batch]:
@@ -221,7 +223,10 @@ def read(path: Path) -> Iterator[Batch]:
         yield from x_v2.read_python(path)
         return
     verdicts: dict[str, bool] = {}
-    for lb in fastlines.line_batches(path, fastlines.record_limit(), BATCH_ROWS, FAST_MAX):
+    lines_of = fastlines.line_batches(
+        path, fastlines.record_limit(), BATCH_ROWS, FAST_MAX, BATCH_BYTES
+    )
+    for lb in lines_of:
         st = sqljson.run(STRUCT_SQL, lines=lb.lines).column("st").combine_chunks()
         uniq = pc.unique(st).to_pylist()
         for u in uniq:
