@@ -494,15 +494,6 @@ def convert(
     table: pa.Table, spec: Spec, file: str, record_numbers: list[int | str]
 ) -> tuple[pa.Table, pa.Table, list[Rejected]]:
     """Turn a source batch into canonical posts and accounts; refuse rows with bad values."""
-    posts, accounts, rejected, _ = convert_rows(table, spec, file, record_numbers)
-    return posts, dedup_accounts(accounts), rejected
-
-
-def convert_rows(
-    table: pa.Table, spec: Spec, file: str, record_numbers: list[int | str]
-) -> tuple[pa.Table, pa.Table, list[Rejected], np.ndarray]:
-    """``convert``, with one account row per kept row (not de-duplicated) and the mask of the
-    kept rows, so that the parts of one batch can be put back in record order."""
     n = table.num_rows
     bad: list[tuple[str, str, str] | None] = [None] * n  # (reason, field, detail)
 
@@ -624,7 +615,8 @@ def convert_rows(
     posts = _conform(posts.filter(mask) if not keep.all() else posts, POSTS_SCHEMA)
     accounts = pa.table(acc)
     accounts = accounts.filter(mask) if not keep.all() else accounts
-    return posts, _conform(accounts, ACCOUNTS_SCHEMA), rejected, keep
+    accounts = _dedup_accounts(_conform(accounts, ACCOUNTS_SCHEMA))
+    return posts, accounts, rejected
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -637,7 +629,7 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def dedup_accounts(accounts: pa.Table) -> pa.Table:
+def _dedup_accounts(accounts: pa.Table) -> pa.Table:
     """One row per account within a batch (last non-null value of each field)."""
     if accounts.num_rows <= 1:
         return accounts
