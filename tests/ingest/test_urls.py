@@ -42,3 +42,60 @@ def test_extraction_from_text() -> None:
     assert hashtags_in_text(text) == ["afd", "wahl2021"]
     assert mentions_in_text(text) == ["anna_b"]
     assert urls_in_text(None) == [] and hashtags_in_text("no tags") == []
+
+
+def _url_corpus(seed: int, n: int) -> list[str]:
+    """URLs near and inside the plain class: redirect hints, AMP, index pages, tracking and
+    ural's named query items, subdomains ural drops, dot segments, punycode, named domains."""
+    import random
+
+    rng = random.Random(seed)
+    hosts = [
+        "example.org", "www.example.org", "m.example.org", "www2.site.fr", "amp-x.com",
+        "foo-m.bar.com", "mobile.x.de", "amp.y.com", "a.b.c.d", "xn--bcher-kva.de",
+        "facebook.com", "youtube.com", "cdn.ampproject.org", "t.co", "l.facebook.com",
+        "news.google.com", "sub.www.x.com", "wwwx.com", "1.2.3.4", "a-b.c-d.e", "Example.ORG",
+    ]  # fmt: skip
+    segs = [
+        "a", "index.html", "default.aspx", "amp", "AMP", "page.amp", "x.html", "Foo", "..",
+        ".", "", "2024", "~user", "a.b.c", "url", "redirect", "%C3%A9", "a b", "Index",
+    ]  # fmt: skip
+    keys = [
+        "utm_source", "id", "page", "q", "url", "u", "s", "ref", "fbclid", "amp", "m",
+        "source", "B", "_ga", "mode", "output", "platform", "t", "next", "gclid", "sid",
+        "seen", "at_x", "xtor", "outputType",
+    ]  # fmt: skip
+    vals = ["1", "x", "twitter", "tw", "amp", "0", "12", "123", "", "fb", "hootsuite", "%20"]
+    out = []
+    for _ in range(n):
+        u = rng.choice(["https://", "http://", "HTTPS://", ""]) + rng.choice(hosts)
+        if rng.random() < 0.9:
+            u += "/" + "/".join(rng.choice(segs) for _ in range(rng.randrange(4)))
+            u += "/" if rng.random() < 0.2 else ""
+        if rng.random() < 0.6:
+            u += "?" + "&".join(
+                rng.choice(keys) + ("=" + rng.choice(vals) if rng.random() < 0.9 else "")
+                for _ in range(rng.randrange(4))
+            )
+        u += "#top" if rng.random() < 0.05 else ""
+        out.append(u)
+    return out
+
+
+def test_plain_url_key_is_ural() -> None:
+    """The fast path for plain URLs gives ural's key exactly (and the X reader's two-step key:
+    twitwi's ``custom_normalize_url`` then ural), on every URL it accepts; it accepts many."""
+    from twitwi.utils import custom_normalize_url
+    from ural import normalize_url
+
+    from vigie.ingest.urls import plain_url_key
+
+    accepted = 0
+    for u in _url_corpus(7, 30_000):
+        fast = plain_url_key(u)
+        if fast is None:
+            continue
+        accepted += 1
+        assert fast == normalize_url(u), u
+        assert fast == normalize_url(custom_normalize_url(u)), u
+    assert accepted > 2_500

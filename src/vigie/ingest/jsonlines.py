@@ -139,11 +139,23 @@ def json_values(path: Path, max_bytes: int | None = None) -> Iterator[tuple[int,
                     return
                 fh.seek(0)  # not one document: a JSONL file whose first line is broken
             for lineno, raw, size in read_lines(fh, limit):
-                if lineno == 1:
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    # the byte-order mark is no part of the record (nor of its size: a BOM
+                    # once made the first record "too large" by its 3 bytes)
+                    raw, size = raw[3:], size - 3
                 if not raw.strip():
                     continue
                 yield lineno, decode(path, lineno, raw, size)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
+
+
+def is_line_file(path: Path) -> bool:
+    """Whether ``json_values`` reads ``path`` line by line (not as one JSON document)."""
+    try:
+        with open(path, "rb") as fh:
+            stripped = _first_line(fh).strip()
+            return not (stripped[:1] in (b"{", b"[") and _is_document(fh, stripped))
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
 

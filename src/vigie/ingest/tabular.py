@@ -480,7 +480,7 @@ def _ints(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
                 out.append(None)
             else:
                 f = float(v)
-                if f != int(f) or f < 0:
+                if f != int(f) or f < 0 or f >= 2**63:  # over 64 bits: no count, a typo
                     raise ValueError
                 out.append(int(f))
             reasons.append(None)
@@ -970,29 +970,77 @@ def _listy(v: Any) -> list[str] | None:
     raise ValueError(f"expected a list, got a JSON {type(v).__name__}")
 
 
-def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
-    """One JSON object per line; a line that is not one is refused, not fatal.
-
-    The loop is the hot path of a 10M-line ingest, hence its plain style: values are only
-    sorted into columns here; Arrow does the typing and ``convert`` the validation.
-    """
+def jsonl_fields(spec: Spec) -> list[tuple[str, str, bool]]:
+    """(projection key, source column, is a list field) of each column a JSONL read needs."""
     wanted = dict(spec.columns)
     if spec.platform_prefix_of:
         wanted["_platform_src"] = spec.platform_prefix_of
     for canon, more in spec.extra_columns.items():
         for k, col in enumerate(more):
             wanted[f"_{canon}_{k}"] = col
-    fields = [(canon, col, _base_field(canon) in LIST_FIELDS) for canon, col in wanted.items()]
-    loads = json.loads
+    return [(canon, col, _base_field(canon) in LIST_FIELDS) for canon, col in wanted.items()]
+
+
+def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
+    """One JSON object per line; a line that is not one is refused, not fatal.
+
+    Lines are mapped in DuckDB SQL (``jsonl_sql``); the lines SQL must not judge go through
+    ``project_line``, the Python path (also the whole path with ``VIGIE_INGEST_FAST=0``).
+    """
+    from vigie.ingest import fastlines, jsonl_sql
+
+    if fastlines.env_disabled():
+        yield from read_jsonl_python(path, spec)
+    else:
+        yield from jsonl_sql.read(path, spec)
+
+
+def project_line(
+    fields: list[tuple[str, str, bool]],
+    lineno: int,
+    line: bytes,
+    file: str,
+    rejected: list[Rejected],
+) -> list[Any] | None:
+    """The projected values of one JSONL line, or ``None`` when it is refused (appended to
+    ``rejected``). Values are only sorted into columns here; Arrow does the typing and
+    ``convert`` the validation."""
+
+    def refuse(reason: str, fld: str | None, detail: str) -> None:
+        rejected.append(Rejected(file, lineno, reason, fld, detail, excerpt(line.rstrip(b"\n"))))
+
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        refuse("malformed JSON", None, str(exc) or "nested too deeply")
+        return None
+    if type(obj) is not dict:
+        refuse("not a JSON object", None, type(obj).__name__)
+        return None
+    vals = []
+    for canon, col, is_list in fields:
+        v = obj.get(col)
+        t = type(v)
+        if v is None or (t is list if is_list else t is str):
+            vals.append(v)
+            continue
+        try:
+            vals.append(_listy(v) if is_list else _scalar(v))
+        except ValueError as exc:
+            fld = _base_field(canon)
+            refuse(f"invalid {fld}", fld, str(exc))
+            return None
+    return vals
+
+
+def read_jsonl_python(path: Path, spec: Spec) -> Iterator[Batch]:
+    """The Python path of ``read_jsonl``: every line decoded by ``json``."""
+    fields = jsonl_fields(spec)
     try:
         fh = open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
     file = str(path)
-
-    def refuse(lineno: int, reason: str, fld: str | None, detail: str, raw: bytes) -> None:
-        rejected.append(Rejected(file, lineno, reason, fld, detail, excerpt(raw.rstrip(b"\n"))))
-
     with fh:
         cols: list[list[Any]] = [[] for _ in fields]
         nums: list[int | str] = []
@@ -1002,42 +1050,19 @@ def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
             if not line.strip():
                 continue
             records += 1
-            try:
-                obj = loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-                refuse(lineno, "malformed JSON", None, str(exc) or "nested too deeply", line)
-                obj = None
-            else:
-                if type(obj) is not dict:
-                    refuse(lineno, "not a JSON object", None, type(obj).__name__, line)
-                    obj = None
-            if obj is not None:
-                vals = []
-                for canon, col, is_list in fields:
-                    v = obj.get(col)
-                    t = type(v)
-                    if v is None or (t is list if is_list else t is str):
-                        vals.append(v)
-                        continue
-                    try:
-                        vals.append(_listy(v) if is_list else _scalar(v))
-                    except ValueError as exc:
-                        fld = _base_field(canon)
-                        refuse(lineno, f"invalid {fld}", fld, str(exc), line)
-                        vals = None
-                        break
-                if vals is not None:
-                    for c, v in zip(cols, vals, strict=True):
-                        c.append(v)
-                    nums.append(lineno)
+            vals = project_line(fields, lineno, line, file, rejected)
+            if vals is not None:
+                for c, v in zip(cols, vals, strict=True):
+                    c.append(v)
+                nums.append(lineno)
             if len(nums) + len(rejected) >= BATCH_ROWS:
                 buf = {canon: c for (canon, _, _), c in zip(fields, cols, strict=True)}
-                yield _jsonl_batch(buf, nums, rejected, records, spec, path)
+                yield jsonl_batch(buf, nums, rejected, records, spec, path)
                 cols = [[] for _ in fields]
                 nums, rejected, records = [], [], 0
         if nums or rejected or records:
             buf = {canon: c for (canon, _, _), c in zip(fields, cols, strict=True)}
-            yield _jsonl_batch(buf, nums, rejected, records, spec, path)
+            yield jsonl_batch(buf, nums, rejected, records, spec, path)
 
 
 def _base_field(key: str) -> str:
@@ -1064,7 +1089,7 @@ def _surrogate_rows(buf: dict[str, list[Any]]) -> dict[int, str]:
     return bad
 
 
-def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:
+def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:  # noqa: D401
     """Arrow columns from the JSONL projection (raises ``UnicodeEncodeError`` on surrogates)."""
     arrays: dict[str, pa.Array] = {}
     for k, vals in buf.items():
@@ -1083,19 +1108,24 @@ def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:
     return arrays
 
 
-def _jsonl_batch(
-    buf: dict[str, list[Any]],
-    nums: list[int | str],
-    rejected: list[Rejected],
-    records: int,
-    spec: Spec,
-    path: Path,
-) -> Batch:
+def jsonl_table(
+    buf: dict[str, list[Any]], nums: list[int | str], rejected: list[Rejected], path: Path
+) -> tuple[pa.Table, list[int | str], list[Rejected]]:
+    """The projected rows as an Arrow table; rows with lone surrogates refused by name."""
+    _, arrays, nums, rejected = jsonl_arrays(buf, nums, rejected, path)
+    table = pa.table(arrays) if arrays else pa.table({})
+    return table, nums, rejected
+
+
+def jsonl_arrays(
+    buf: dict[str, list[Any]], nums: list[int | str], rejected: list[Rejected], path: Path
+) -> tuple[dict[str, list[Any]], dict[str, pa.Array], list[int | str], list[Rejected]]:
+    """Arrow columns of the projected rows (and the rows kept): rows holding a lone surrogate
+    (``"\ud800"`` decodes in Python but is no Unicode text) are refused by name rather than
+    failing the whole file."""
     try:
-        arrays = _jsonl_arrays(buf)
+        return buf, _jsonl_arrays(buf), nums, rejected
     except UnicodeEncodeError:
-        # a lone surrogate (``"\ud800"`` decodes in Python but is no Unicode text): refuse
-        # those records by name rather than fail the whole file
         bad = _surrogate_rows(buf)
         rejected = rejected + [
             Rejected(
@@ -1110,9 +1140,12 @@ def _jsonl_batch(
         ]
         buf = {k: [v for i, v in enumerate(vals) if i not in bad] for k, vals in buf.items()}
         nums = [x for i, x in enumerate(nums) if i not in bad]
-        arrays = _jsonl_arrays(buf)
-    # the JSONL projection renamed columns to canonical names
-    local = Spec(
+        return buf, _jsonl_arrays(buf), nums, rejected
+
+
+def jsonl_spec(spec: Spec) -> Spec:
+    """The spec of a JSONL projection, whose columns carry the canonical names."""
+    return Spec(
         columns={k: k for k in spec.columns},
         platform=spec.platform,
         platform_prefix_of="_platform_src" if spec.platform_prefix_of else None,
@@ -1125,8 +1158,18 @@ def _jsonl_batch(
         dayfirst=spec.dayfirst,
         notes=spec.notes,
     )
-    table = pa.table(arrays) if arrays else pa.table({})
-    posts, accounts, more = convert(table, local, str(path), nums)
+
+
+def jsonl_batch(
+    buf: dict[str, list[Any]],
+    nums: list[int | str],
+    rejected: list[Rejected],
+    records: int,
+    spec: Spec,
+    path: Path,
+) -> Batch:
+    table, nums, rejected = jsonl_table(buf, nums, rejected, path)
+    posts, accounts, more = convert(table, jsonl_spec(spec), str(path), nums)
     return Batch(posts, accounts, rejected + more, {}, records)
 
 

@@ -38,6 +38,7 @@ from vigie.ingest.urls import (
     clean_mentions,
     hashtags_in_text,
     mentions_in_text,
+    plain_url_key,
     urls_in_text,
 )
 
@@ -46,7 +47,11 @@ PLATFORM = "x"
 
 @lru_cache(maxsize=1 << 18)
 def _link_key(url: str) -> str:
-    """twitwi's URL normalisation, then our canonical key (each distinct URL once)."""
+    """twitwi's URL normalisation, then our canonical key (each distinct URL once); a plain
+    URL's key in one step (the same key: ``test_urls.test_plain_url_key_is_ural``)."""
+    fast = plain_url_key(url)
+    if fast is not None:
+        return fast
     try:
         return canonical_url(custom_normalize_url(url))
     except Exception:  # ural refuses some exotic strings: keep them verbatim
@@ -252,40 +257,55 @@ def _normalize(buf: RowBuffer, path: Path, record: str | int, item: Any, inc: _I
 
 
 def read(path: Path) -> Iterator[Batch]:
-    """Yield canonical batches from a twarc2 file (pages or flattened tweets)."""
-    buf = RowBuffer()
-    for lineno, value in json_values(path):
-        if isinstance(value, Rejected):
-            buf.records += 1
-            buf.rejected.append(value)
-        elif isinstance(value, dict) and "data" in value:
-            data = value["data"]
-            items = [data] if isinstance(data, dict) else data if isinstance(data, list) else None
-            if items is None:
-                buf.records += 1
-                buf.rejected.append(
-                    Rejected(
-                        str(path),
-                        lineno,
-                        "invalid page",
-                        "data",
-                        "data is neither a tweet nor a list",
-                        excerpt(value),
-                    )
-                )
-                continue
-            inc = _Includes(value.get("includes"))
-            for k, item in enumerate(items, start=1):
-                _normalize(buf, path, f"{lineno}:{k}", item, inc)
-        elif isinstance(value, dict) and "meta" in value and "data" not in value:
-            buf.skip("x: empty response page")
-        elif isinstance(value, dict) and "id" in value:
-            _normalize(buf, path, lineno, value, _flat_includes(value))
-        else:
+    """Yield canonical batches from a twarc2 file (pages or flattened tweets).
+
+    Flattened tweets are mapped in SQL (``x_sql``); pages and every line SQL sets aside go
+    through ``read_value``, the Python path."""
+    from vigie.ingest import x_sql
+
+    return x_sql.read(path)
+
+
+def read_value(buf: RowBuffer, path: Path, lineno: int, value: Any) -> None:
+    """Read one decoded line (a page, a tweet, or a refusal) into ``buf``."""
+    if isinstance(value, Rejected):
+        buf.records += 1
+        buf.rejected.append(value)
+    elif isinstance(value, dict) and "data" in value:
+        data = value["data"]
+        items = [data] if isinstance(data, dict) else data if isinstance(data, list) else None
+        if items is None:
             buf.records += 1
             buf.rejected.append(
-                Rejected(str(path), lineno, "not an X v2 page or tweet", None, None, excerpt(value))
+                Rejected(
+                    str(path),
+                    lineno,
+                    "invalid page",
+                    "data",
+                    "data is neither a tweet nor a list",
+                    excerpt(value),
+                )
             )
+            return
+        inc = _Includes(value.get("includes"))
+        for k, item in enumerate(items, start=1):
+            _normalize(buf, path, f"{lineno}:{k}", item, inc)
+    elif isinstance(value, dict) and "meta" in value and "data" not in value:
+        buf.skip("x: empty response page")
+    elif isinstance(value, dict) and "id" in value:
+        _normalize(buf, path, lineno, value, _flat_includes(value))
+    else:
+        buf.records += 1
+        buf.rejected.append(
+            Rejected(str(path), lineno, "not an X v2 page or tweet", None, None, excerpt(value))
+        )
+
+
+def read_python(path: Path) -> Iterator[Batch]:
+    """The Python path of ``read``: every line decoded and mapped here."""
+    buf = RowBuffer()
+    for lineno, value in json_values(path):
+        read_value(buf, path, lineno, value)
         if len(buf) >= BATCH_ROWS:
             yield buf.flush()
     if len(buf) or buf.records or buf.skipped:

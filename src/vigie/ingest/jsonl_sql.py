@@ -1,0 +1,166 @@
+"""Generic JSON Lines read in DuckDB SQL, with the Python path for the lines SQL sets aside.
+
+Why: ``json.loads`` and sorting values into columns cost more than DuckDB's whole parse of the
+file. Here each batch of lines is projected in SQL (``from_json`` with the mapped columns as raw
+JSON, their types checked); a line goes back to Python (``tabular.project_line``) when it is not
+plainly valid for ``json`` (see ``sqljson``), has duplicate keys, or a mapped field of another
+type than the SQL path reads (a string, or an integer for follower counts; a list of strings).
+Both parts then go through the same ``convert`` and are put back in line order, so the rows,
+refusals and their reasons are those of the Python path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.ingest import fastlines, sqljson, tabular
+from vigie.ingest.model import Batch, Rejected
+from vigie.schema import STR_LIST
+
+INT_FIELDS = ("followers", "following", "posts_count")
+NO_SQL = "SELECT lineno, false AS fast, line FROM lines"
+
+
+def _path(col: str, suffix: str = "") -> str:
+    return sqljson.quote('$."' + col + '"' + suffix)
+
+
+def projection_sql(fields: list[tuple[str, str, bool]]) -> str | None:
+    """The query projecting a ``lines`` table onto the mapped columns (see module doc);
+    ``None`` when a column name cannot be written as a JSON path (every line then Python)."""
+    cols: dict[str, bool] = {}
+    for _, col, is_list in fields:
+        if '"' in col or "\\" in col or cols.get(col, is_list) != is_list:
+            return None
+        cols[col] = is_list
+    names = list(cols)
+    paths = "[" + ", ".join(_path(c) for c in names) + "]"
+    ints = {col for key, col, _ in fields if key in INT_FIELDS}
+    checks = ["len(k) = len(list_distinct(k))"]
+    elems = []
+    for i, c in enumerate(names, start=1):
+        t = f"t[{i}]"
+        if cols[c]:
+            elems.append(
+                f"CASE WHEN {t} = 'ARRAY' THEN json_type(line, {_path(c, '[*]')}) END AS e{i}"
+            )
+            checks.append(
+                f"({t} IS NULL OR {t} = 'NULL' OR ({t} = 'ARRAY' AND "
+                f"coalesce(list_bool_and(list_transform(e{i}, lambda y: y = 'VARCHAR')), true)))"
+            )
+        elif c in ints:
+            checks.append(
+                f"({t} IS NULL OR {t} = 'NULL' OR ({t} IN ('BIGINT', 'UBIGINT') AND "
+                f"TRY_CAST(json_extract_string(line, {_path(c)}) AS BIGINT) "
+                "IS NOT NULL))"
+            )
+        else:
+            checks.append(f"({t} IS NULL OR {t} IN ('NULL', 'VARCHAR'))")
+    typed = {c: (["VARCHAR"] if cols[c] else "VARCHAR") for c in names}
+    values = []
+    for key, col, _ in fields:
+        v = f"x[{sqljson.quote(col)}]"
+        if col in ints and not cols[col]:
+            v = f"TRY_CAST({v} AS BIGINT)"
+        values.append(f"{v} AS {sqljson.ident(key)}")
+    return f"""
+        WITH p AS (SELECT lineno, line, {sqljson.valid()} AS v FROM lines),
+        q AS (SELECT lineno, line, v,
+                     CASE WHEN v THEN json_type(line, {paths}) END AS t,
+                     CASE WHEN v THEN json_keys(line) END AS k
+                     {"".join(", " + e for e in elems)}
+              FROM p),
+        r AS (SELECT lineno, line,
+                     coalesce(CASE WHEN v THEN {" AND ".join(checks)} END, false) AS fast FROM q),
+        s AS (SELECT lineno, fast, CASE WHEN NOT fast THEN line END AS line,
+                     CASE WHEN fast THEN from_json(line, {sqljson.structure(typed)}) END AS x
+              FROM r)
+        SELECT lineno, fast, line{"".join(", " + v for v in values)} FROM s ORDER BY lineno"""
+
+
+def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
+    """Yield canonical batches from a JSON Lines file (same batches as the Python path)."""
+    fields = tabular.jsonl_fields(spec)
+    local = tabular.jsonl_spec(spec)
+    sql = projection_sql(fields)
+    file = str(path)
+    for lb in fastlines.line_batches(path, None, tabular.BATCH_ROWS):
+        if sql is None or not fields:
+            lb = fastlines.all_slow(lb)
+        out = sqljson.run(sql or NO_SQL, lines=lb.lines)
+        fast = out.column("fast").to_numpy(zero_copy_only=False).astype(bool)
+        slow = list(lb.slow)
+        if not fast.all():
+            back = out.filter(pa.array(~fast))
+            slow += [
+                (n, t.encode("utf-8"), 0)
+                for n, t in zip(
+                    back.column("lineno").to_pylist(), back.column("line").to_pylist(), strict=True
+                )
+            ]
+            slow.sort()
+        ft = None
+        if fast.any():
+            ft = out.filter(pa.array(fast)) if not fast.all() else out
+        rejected: list[Rejected] = []
+        cols: list[list[Any]] = [[] for _ in fields]
+        nums_s: list[int | str] = []
+        for lineno, raw, _ in slow:
+            vals = tabular.project_line(fields, lineno, raw, file, rejected)
+            if vals is not None:
+                for c, v in zip(cols, vals, strict=True):
+                    c.append(v)
+                nums_s.append(lineno)
+        buf = {key: c for (key, _, _), c in zip(fields, cols, strict=True)}
+        table, nums, rejected = _combine(ft, [k for k, _, _ in fields], buf, nums_s, rejected, path)
+        posts, accounts, more = tabular.convert(table, local, file, nums)
+        yield Batch(posts, accounts, rejected + more, {}, lb.records)
+
+
+def _combine(
+    fast: pa.Table | None,
+    keys: list[str],
+    buf: dict[str, list[Any]],
+    nums: list[int | str],
+    rejected: list[Rejected],
+    path: Path,
+) -> tuple[pa.Table, list[int | str], list[Rejected]]:
+    """One table of the batch in line order, typed as the Python path types it.
+
+    The Python path infers each column's type over the whole batch (a column mixing strings
+    and numbers becomes text, ``str()`` of each value); so where the SQL rows and the Python
+    rows disagree on a column's type, that column is rebuilt from both parts' values the same
+    way. Where they agree (nearly always), the Arrow columns are simply joined."""
+    buf, arrays, nums, rejected = tabular.jsonl_arrays(buf, nums, rejected, path)
+    if fast is None or fast.num_rows == 0:
+        return (pa.table(arrays) if arrays else pa.table({})), nums, rejected
+    fast_nums = fast.column("lineno").to_numpy()
+    fcols = {k: _plain(fast.column(k).combine_chunks()) for k in keys}
+    if not nums:
+        return pa.table(fcols) if fcols else pa.table({}), fast_nums.tolist(), rejected
+    all_nums = np.concatenate([fast_nums, np.asarray(nums, dtype=np.int64)])
+    order = np.argsort(all_nums, kind="stable")
+    cols: dict[str, pa.Array] = {}
+    for k in keys:
+        a, b = fcols[k], arrays[k]
+        if a.type == b.type:
+            cols[k] = pa.concat_arrays([a, b]).take(pa.array(order))
+        else:  # the batch's own type inference, over both parts' values
+            vals = a.to_pylist() + buf[k]
+            cols[k] = tabular._jsonl_arrays({k: [vals[i] for i in order]})[k]
+    return pa.table(cols), all_nums[order].tolist(), rejected
+
+
+def _plain(arr: pa.Array) -> pa.Array:
+    """DuckDB's Arrow types as ``pa.array`` infers them from Python values."""
+    t = arr.type
+    if pa.types.is_large_string(t):
+        return arr.cast(pa.string())
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return arr.cast(STR_LIST)
+    return arr

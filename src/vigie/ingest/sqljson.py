@@ -1,0 +1,65 @@
+"""SQL building blocks shared by the readers that map JSON lines in DuckDB.
+
+DuckDB's JSON parser (yyjson) accepts what Python's ``json`` refuses (trailing commas,
+``nan``/``inf``) and knows no depth limit: ``fastlines`` keeps such lines for the Python path.
+It also keeps the first of duplicate keys where ``json`` keeps the last: readers check that
+the keys they read are not repeated (``unique_keys``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import duckdb
+import pyarrow as pa
+
+_local = threading.local()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per thread (opening one costs ~5 ms; readers query per batch)."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = duckdb.connect()
+        con.execute("SET preserve_insertion_order=true")
+        _local.con = con
+    return con
+
+
+PAIR_RE = r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+SURROGATE_RE = r"\\u[dD][89a-fA-F]"
+
+
+def valid(col: str = "line") -> str:
+    """SQL: the line is valid JSON without a lone surrogate escape (``json`` reads those, and
+    the readers refuse or repair them; DuckDB's functions fail on them)."""
+    return (
+        f"(json_valid({col}) AND (NOT (contains({col}, '\\ud') OR contains({col}, '\\uD')) "
+        f"OR NOT regexp_matches(regexp_replace({col}, '{PAIR_RE}', '', 'g'), '{SURROGATE_RE}')))"
+    )
+
+
+def structure(fields: dict[str, object]) -> str:
+    """A ``from_json`` structure as SQL text (keys are source names: quoted as JSON)."""
+    return quote(json.dumps(fields))
+
+
+def quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def ident(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def run(sql: str, **tables: pa.Table) -> pa.Table:
+    """Run ``sql`` over the given Arrow tables (by name); the result as an Arrow table."""
+    con = connection()
+    for name, t in tables.items():
+        con.register(name, t)
+    try:
+        return con.sql(sql).to_arrow_table()
+    finally:
+        for name in tables:
+            con.unregister(name)
