@@ -186,13 +186,21 @@ def run_detection(
     out_path: str | Path,
     config: dict[str, Any] | str | Path | None = None,
     progress: bool = True,
+    spark: Any = None,
 ) -> Findings:
     """Detect coordinated groups in ``dataset_path`` and write Findings to ``out_path``.
 
     ``config``: overrides as ``{section: {key: value}}``, a TOML file, or None (defaults).
+    ``spark``: a ``spark_engine.SparkOptions`` to run the same SQL on Apache Spark.
     """
     cfg = resolve_config(config)
-    dataset = Dataset(Path(dataset_path)).check()
+    if spark is not None:  # imported on use: the default install needs neither Java nor Spark
+        from vigie.detect import spark_engine
+    dataset = (
+        Dataset(Path(dataset_path)).check()
+        if spark is None
+        else spark_engine.spark_dataset(dataset_path, cfg, spark)
+    )
     general, graph_cfg = cfg["general"], cfg["graph"]
     enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
     n_steps = 2 + len(enabled) + 1 + 2
@@ -200,7 +208,11 @@ def run_detection(
     try:
         with _steps(progress, n_steps) as step:
             step("loading posts")
-            engine = open_engine(dataset, general)
+            engine = (
+                open_engine(dataset, general)
+                if spark is None
+                else spark_engine.open_spark_engine(dataset, general, spark)
+            )
             skipped: dict[str, int] = {}
             dropped = total_rows(engine) - engine.n_posts
             if dropped:
@@ -376,7 +388,10 @@ def _write(
             "summary": pa.array([r["summary"] for r in rows], pa.string()),
         }
     )
-    groups_out = annotate_authenticity(dataset, groups_out, members_out)
+    local = getattr(engine, "authenticity_dataset", None)  # Spark: the members' rows only
+    groups_out = annotate_authenticity(
+        local(members_out) if local else dataset, groups_out, members_out
+    )
     for s in signals:
         for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
             if s.stats.get(key):
@@ -411,6 +426,7 @@ def _write(
         "posts": engine.n_posts,
         "accounts": engine.n_accounts,
         "diagnosis": diagnosis,
+        **getattr(engine, "manifest_notes", {}),
         "cross_kind_rule": (
             "a pair's co-actions are counted once per post across signals: each co-action "
             "edge's weight is scaled by n_coactions / sum of per-signal observed counts"
