@@ -81,20 +81,13 @@ def exercise(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "ex"
 
 
-# every default detector, at its own window only (the slower scales repeat the same SQL with
+# every detector, at its own window only (the slower scales repeat the same SQL with
 # another window; the German test runs them): Spark's cost here is per query, not per row
-FAST = {
-    k: {"scales_s": []}
-    for k in (
-        "co_link",
-        "co_repost",
-        "co_reply",
-        "co_hashtag",
-        "copypasta",
-        "co_media",
-        "co_domain",
-    )
-}
+_COACTION = ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta", "co_media")
+FAST: dict[str, dict] = {k: {"scales_s": []} for k in (*_COACTION, "co_domain")}
+# and the detectors that are off by default, but for paraphrase (refused on Spark)
+FAST["sync_activity"] = {"enabled": True}
+FAST["co_object"] = {"enabled": True, "column": "hashtags", "lowercase": True, "scales_s": []}
 
 
 def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):

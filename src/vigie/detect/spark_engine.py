@@ -49,6 +49,7 @@ _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)\s+(.*)$", re.IGNORECASE | re.DO
 _DESCRIBE = re.compile(r"^\s*DESCRIBE\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _PARQUET = re.compile(r"read_parquet\('((?:[^']|'')*)'\)")
 _TRACE = os.environ.get("VIGIE_SPARK_TRACE") not in (None, "", "0")
+_COUNT = re.compile(r"^\s*SELECT\s+count\(\*\)\s+FROM\s+(\w+)\s*$", re.IGNORECASE)
 _TABLES = re.compile(r"duckdb_tables\(\)", re.IGNORECASE)
 
 
@@ -136,6 +137,7 @@ class SparkConnection:
         self._views: set[str] = set()
         self._parquet: dict[str, str] = {}
         self._is_cursor = False
+        self._counts: dict[str, int] = {}
 
     # -- the calls the detectors make ---------------------------------------------------
     def execute(self, query: str, params: list[Any] | None = None) -> SparkResult:
@@ -158,16 +160,23 @@ class SparkConnection:
         if m := _CREATE.match(query):
             kind, name, body = m.groups()
             df = self.spark.sql(self._spark_sql(body))
+            self._counts.pop(name, None)
             if kind.upper() == "TABLE":
-                df = df.localCheckpoint(eager=True)
+                # computed once here (lazy checkpoint + count: one job, not two), and its row
+                # count kept for the ``SELECT count(*) FROM name`` that usually follows
+                df = df.localCheckpoint(eager=False)
+                self._counts[name] = int(df.count())
             self._name(df, name)
             return SparkResult(rows=[])
+        if (m := _COUNT.match(query)) and m.group(1) in self._counts:
+            return SparkResult(rows=[(self._counts[m.group(1)],)])
         if m := _DROP.match(query):
             self.unregister(m.group(1))
             return SparkResult(rows=[])
         if m := _INSERT.match(query):
             name, body = m.groups()
             df = self.spark.table(name).unionByName(self.spark.sql(self._spark_sql(body)))
+            self._counts.pop(name, None)
             self._name(df.localCheckpoint(eager=True), name)
             return SparkResult(rows=[])
         if m := _DESCRIBE.match(query):
@@ -191,6 +200,7 @@ class SparkConnection:
 
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
+        self._counts.pop(name, None)
         self._views.discard(name)
 
     def cursor(self) -> SparkConnection:
@@ -198,6 +208,7 @@ class SparkConnection:
         session runs jobs from several threads); closing it closes nothing."""
         cur = SparkConnection(self.spark, owner=False)
         cur._views, cur._parquet, cur._is_cursor = self._views, self._parquet, True
+        cur._counts = self._counts
         return cur
 
     def close(self) -> None:
