@@ -43,10 +43,12 @@ print(json.dumps({"seconds": time.perf_counter() - t, "counts": m["counts"],
 """
 
 
-def _tree_rss_mib(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants (Linux /proc), in MiB."""
+def _tree(pid: int, cpu: dict[int, float]) -> float:
+    """Resident memory of ``pid`` and all its descendants (Linux /proc), in MiB; ``cpu``
+    gets each one's CPU seconds so far (user + system)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -54,20 +56,24 @@ def _tree_rss_mib(pid: int) -> float:
             with open(f"/proc/{entry}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
             ppid, pages = int(fields[1]), int(fields[21])
+            ticks[int(entry)] = int(fields[11]) + int(fields[12])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
         rss[int(entry)] = pages
     total, todo = 0, [pid]
+    hz = os.sysconf("SC_CLK_TCK")
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
+        cpu[p] = max(cpu.get(p, 0.0), ticks.get(p, 0) / hz)
         todo.extend(children.get(p, []))
     return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def run_child(args: list[str]) -> tuple[float, float, dict]:
-    """(wall seconds, peak tree RSS MiB, the child's report)."""
+    """(wall seconds, peak tree RSS MiB, the child's report with ``cpu_s``: the tree's CPU
+    seconds, a figure that a machine shared with other work disturbs far less than wall)."""
     t = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, *args],
@@ -76,11 +82,12 @@ def run_child(args: list[str]) -> tuple[float, float, dict]:
         text=True,
     )
     peak = [0.0]
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_mib(proc.pid))
+            peak[0] = max(peak[0], _tree(proc.pid, cpu))
             done.wait(0.2)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -92,7 +99,9 @@ def run_child(args: list[str]) -> tuple[float, float, dict]:
     if proc.returncode:
         tail = "\n".join(err.strip().splitlines()[-15:])
         raise SystemExit(f"{args[0]} failed (exit {proc.returncode}):\n{tail}")
-    return wall, peak[0], json.loads(out.strip().splitlines()[-1])
+    rep = json.loads(out.strip().splitlines()[-1])
+    rep["cpu_s"] = sum(cpu.values())
+    return wall, peak[0], rep
 
 
 def main() -> None:
@@ -130,7 +139,8 @@ def main() -> None:
                 row[engine] = (wall, rss, rep)
                 print(
                     f"{engine:6s} {n:>11,} posts: wall {wall:7.1f} s (pipeline "
-                    f"{rep['seconds']:.1f} s), peak RSS {rss:7,.0f} MiB (tree), "
+                    f"{rep['seconds']:.1f} s), CPU {rep['cpu_s']:7.1f} s, "
+                    f"peak RSS {rss:7,.0f} MiB (tree), "
                     f"groups {rep['counts'].get('groups')}, load avg {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
@@ -149,12 +159,19 @@ def main() -> None:
                 if engine in a and engine in b and steps > 0:
                     ratio = (b[engine][0] / a[engine][0]) ** (1 / steps)
                     print(f"  {engine:6s} {a['posts']:>11,} -> {b['posts']:>11,}: x{ratio:.2f}")
+        print("CPU per doubling (CPU-seconds ratio; less disturbed by other work):")
+        for a, b in zip(rows, rows[1:], strict=False):
+            steps = math.log2(b["posts"] / a["posts"])
+            for engine in ("duckdb", "spark"):
+                if engine in a and engine in b and steps > 0:
+                    ratio = (b[engine][2]["cpu_s"] / a[engine][2]["cpu_s"]) ** (1 / steps)
+                    print(f"  {engine:6s} {a['posts']:>11,} -> {b['posts']:>11,}: x{ratio:.2f}")
         for r in rows:
             if "spark" in r:
-                per = r["posts"] / r["spark"][0]
+                wall, cpu = r["spark"][0], r["spark"][2]["cpu_s"]
                 print(
-                    f"  spark throughput at {r['posts']:,}: {per:,.0f} posts/s "
-                    f"({per / (os.cpu_count() or 1):,.0f} per core)"
+                    f"  spark at {r['posts']:,}: {r['posts'] / wall:,.0f} posts per wall s, "
+                    f"{r['posts'] / cpu:,.0f} posts per CPU s (one partition's core)"
                 )
 
 

@@ -29,6 +29,10 @@ pytestmark = [
         reason="pyspark/sqlglot not installed (pip install 'vigie[spark]')",
     ),
     pytest.mark.skipif(
+        os.environ.get("VIGIE_SPARK_TESTS") == "0",
+        reason="VIGIE_SPARK_TESTS=0 (Spark's local mode costs minutes on a busy machine)",
+    ),
+    pytest.mark.skipif(
         shutil.which("java") is None and not os.environ.get("JAVA_HOME"),
         reason="no Java runtime (Spark needs one; .ci/run installs openjdk-17-jre-headless)",
     ),
