@@ -473,6 +473,8 @@ def open_spark_engine(dataset: Any, general: dict[str, Any], opts: SparkOptions)
     """Open Spark on ``dataset`` and build the base tables ``acc``, ``pr``, ``p`` (and
     ``acc_created``) exactly as ``engine.open_engine`` builds them in DuckDB."""
     spark, owner = spark_session(opts)
+    # times are UTC seconds everywhere (a session handed in may have another zone)
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
     con = SparkConnection(spark, owner)
     try:
         return _base_tables(con, dataset)
