@@ -52,6 +52,8 @@ EXTRA_OF_MODULE: dict[str, str] = {
     "argon2": "share",
     "httpx": "share",
     "openmined": "psi",
+    "pyspark": "spark",
+    "sqlglot": "spark",
 }
 
 

@@ -12,7 +12,7 @@ import typer
 
 
 def detect(
-    dataset: Path = typer.Argument(..., help="Dataset folder (from vigie ingest or generate)."),
+    dataset: str = typer.Argument(..., help="Dataset folder (from vigie ingest or generate)."),
     out: Path | None = typer.Option(
         None,
         "--out",
@@ -37,28 +37,58 @@ def detect(
         "-w",
         help="Workspace to register the run in (groups get stable ids; see vigie triage).",
     ),
+    engine: str = typer.Option(
+        "duckdb",
+        "--engine",
+        help="duckdb (one machine, default) or spark (Apache Spark; needs vigie[spark] and "
+        "Java; DATASET may then be a Hadoop URI: s3a://, abfss://, hdfs://). See docs/spark.md.",
+    ),
+    spark_master: str | None = typer.Option(
+        None, "--spark-master", help="spark: master URL (default: spark-submit's, else local[*])."
+    ),
+    spark_conf: list[str] | None = typer.Option(
+        None, "--spark-conf", help="spark: a KEY=VALUE Spark setting (repeatable)."
+    ),
 ) -> None:
     """Find coordinated groups in DATASET and write a Findings folder with evidence."""
     import time
 
     from vigie.cases.detect_hook import finish_run, plan_run
 
+    spark = None
+    if engine not in ("duckdb", "spark"):
+        from vigie.errors import VigieError
+
+        raise VigieError(f"--engine {engine!r}: expected duckdb or spark")
+    if engine == "spark":
+        from vigie.detect.spark_engine import SparkOptions, parse_conf
+
+        spark = SparkOptions(master=spark_master, conf=parse_conf(spark_conf))
     out, ws = plan_run(out, workspace)
     started = time.perf_counter()
     if method != "vigie" or window is not None or only:
         from vigie.detect.coortweet_findings import run_cli
 
-        run_cli(dataset, out, config, method, window, only, started)
+        if spark is not None:
+            from vigie.errors import VigieError
+
+            raise VigieError("--engine spark runs vigie's method only (not --method coortweet)")
+        run_cli(Path(dataset), out, config, method, window, only, started)
         if ws is not None:
             finish_run(ws, out)
         return
-    from vigie.detect.empty import run_if_empty
-
-    findings = run_if_empty(dataset, out, config)  # no posts: no engine to start
-    if findings is None:
+    if spark is not None:
         from vigie.detect.pipeline import run_detection
 
-        findings = run_detection(dataset, out, config=config, progress=True)
+        findings = run_detection(dataset, out, config, True, spark)
+    else:
+        from vigie.detect.empty import run_if_empty
+
+        findings = run_if_empty(Path(dataset), out, config)  # no posts: no engine to start
+        if findings is None:
+            from vigie.detect.pipeline import run_detection
+
+            findings = run_detection(Path(dataset), out, config=config, progress=True)
     print_summary(findings.manifest(), time.perf_counter() - started, out)
     if ws is not None:
         finish_run(ws, out)

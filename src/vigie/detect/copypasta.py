@@ -244,6 +244,9 @@ def detect(
     pos = 0
     n_slices = max(1, -(-n_texts // _TEXTS_PER_BATCH))
     edges = [(i << 64) // n_slices for i in range(n_slices + 1)]
+    sign_texts = getattr(engine, "sign_texts", None)
+    if sign_texts is not None:  # Spark: signed per partition where the texts are, no slices
+        ths, pos, edges = [sign_texts(k, num_perm, int(general["seed"]), sig)], n_texts, []
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         upper = f"AND th < {hi}::UBIGINT" if hi < 1 << 64 else ""
         batch = fetch(

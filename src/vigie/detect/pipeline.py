@@ -192,16 +192,23 @@ def run_detection(
     out_path: str | Path,
     config: dict[str, Any] | str | Path | None = None,
     progress: bool = True,
+    spark: Any = None,
 ) -> Findings:
     """Detect coordinated groups in ``dataset_path`` and write Findings to ``out_path``.
 
     ``config``: overrides as ``{section: {key: value}}``, a TOML file, or None (defaults).
+    ``spark``: a ``spark_engine.SparkOptions`` to run the same SQL on Apache Spark.
     """
     cfg = resolve_config(config)
-    dataset = Dataset(Path(dataset_path)).check()
-    empty = detect_empty(dataset, Path(out_path), cfg)  # no posts: nothing to run
-    if empty is not None:
-        return empty
+    if spark is not None:  # imported on use: the default install needs neither Java nor Spark
+        from vigie.detect import spark_engine
+
+        dataset = spark_engine.spark_dataset(dataset_path, cfg, spark)
+    else:
+        dataset = Dataset(Path(dataset_path)).check()
+        empty = detect_empty(dataset, Path(out_path), cfg)  # no posts: nothing to run
+        if empty is not None:
+            return empty
     general, graph_cfg = cfg["general"], cfg["graph"]
     enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
     n_steps = 2 + len(enabled) + 1 + 2
@@ -209,7 +216,11 @@ def run_detection(
     try:
         with _steps(progress, n_steps) as step:
             step("loading posts")
-            engine = open_engine(dataset, general)
+            engine = (
+                open_engine(dataset, general)
+                if spark is None
+                else spark_engine.open_spark_engine(dataset, general, spark)
+            )
             skipped: dict[str, int] = {}
             dropped = total_rows(engine) - engine.n_posts
             if dropped:
@@ -385,7 +396,10 @@ def _write(
             "summary": pa.array([r["summary"] for r in rows], pa.string()),
         }
     )
-    groups_out = annotate_authenticity(dataset, groups_out, members_out)
+    local = getattr(engine, "authenticity_dataset", None)  # Spark: the members' rows only
+    groups_out = annotate_authenticity(
+        local(members_out) if local else dataset, groups_out, members_out
+    )
     for s in signals:
         for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
             if s.stats.get(key):
@@ -420,6 +434,7 @@ def _write(
         "posts": engine.n_posts,
         "accounts": engine.n_accounts,
         "diagnosis": diagnosis,
+        **getattr(engine, "manifest_notes", {}),
         "cross_kind_rule": CROSS_KIND_RULE,
     }
     summary = {

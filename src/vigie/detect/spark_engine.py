@@ -1,0 +1,571 @@
+"""The detection engine on Apache Spark: the detectors' own SQL, run in a Spark session.
+
+Why this shape: every detector talks to its engine through a DuckDB-like connection
+(``execute``, ``sql``, ``register``); :class:`SparkConnection` offers the same calls on a
+SparkSession, translating each statement with :mod:`vigie.detect.sqlport`. The detectors
+are not copied: the SQL that runs on Spark is the SQL that runs on DuckDB. What a DuckDB
+``CREATE TABLE`` is becomes a checkpointed temporary view (computed once, its plan cut so
+that later queries stay small), a ``CREATE VIEW`` a lazy temporary view.
+
+The NumPy parts run where their data is: copypasta's MinHash per partition
+(``mapInArrow``, :meth:`SparkEngine.sign_texts`); the near-duplicate media and look-alike
+domain matching on the driver over the distinct values (small: distinct hashes and host
+names, not posts); the graph stage on the driver over the kept pairs. docs/spark.md says
+how large those driver-side results grow.
+
+Nothing here is imported unless ``--engine spark`` is asked for: the default install needs
+neither Java nor PySpark.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.detect.engine import REQUIRED, Engine
+from vigie.detect.sqlport import to_spark
+from vigie.errors import VigieError
+
+# Detectors whose work does not go through the connection alone (a hub model, a second
+# connection of their own): refused on Spark with one clear line rather than run differently.
+UNSUPPORTED = {
+    "paraphrase": "it embeds every distinct text with a local model on one machine",
+}
+
+_CREATE = re.compile(
+    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+|TEMPORARY\s+)?(TABLE|VIEW)\s+(\w+)\s+AS\s+(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_DROP = re.compile(r"^\s*DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?(\w+)\s*$", re.IGNORECASE)
+_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_DESCRIBE = re.compile(r"^\s*DESCRIBE\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_PARQUET = re.compile(r"read_parquet\('((?:[^']|'')*)'\)")
+_TRACE = os.environ.get("VIGIE_SPARK_TRACE") not in (None, "", "0")
+_COUNT = re.compile(r"^\s*SELECT\s+count\(\*\)\s+FROM\s+(\w+)\s*$", re.IGNORECASE)
+_TABLES = re.compile(r"duckdb_tables\(\)", re.IGNORECASE)
+
+
+def _duck_type(dt: Any) -> str:
+    """A Spark type named as DuckDB names it (detectors test ``endswith('[]')``)."""
+    from pyspark.sql import types as T
+
+    if isinstance(dt, T.ArrayType):
+        return _duck_type(dt.elementType) + "[]"
+    names = {
+        T.StringType: "VARCHAR",
+        T.LongType: "BIGINT",
+        T.IntegerType: "INTEGER",
+        T.ShortType: "SMALLINT",
+        T.ByteType: "TINYINT",
+        T.DoubleType: "DOUBLE",
+        T.FloatType: "FLOAT",
+        T.BooleanType: "BOOLEAN",
+        T.TimestampType: "TIMESTAMP WITH TIME ZONE",
+        T.DateType: "DATE",
+        T.BinaryType: "BLOB",
+    }
+    for cls, name in names.items():
+        if isinstance(dt, cls):
+            return name
+    return dt.simpleString().upper()
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """Spark's Arrow as DuckDB's: 32-bit offsets (strings, lists), as the detectors expect."""
+    fields = []
+    changed = False
+    for f in table.schema:
+        t = f.type
+        if pa.types.is_large_string(t):
+            t = pa.string()
+        elif pa.types.is_large_list(t):
+            v = pa.string() if pa.types.is_large_string(t.value_type) else t.value_type
+            t = pa.list_(v)
+        changed |= t != f.type
+        fields.append(pa.field(f.name, t))
+    return table.cast(pa.schema(fields)) if changed else table
+
+
+def _to_arrow(df: Any) -> pa.Table:
+    """A DataFrame collected to the driver as Arrow (PySpark 4 and 3.5)."""
+    if hasattr(df, "toArrow"):
+        return _plain(df.toArrow())
+    batches = df._collect_as_arrow()  # PySpark 3.5
+    schema = batches[0].schema if batches else None
+    if schema is None:
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        schema = to_arrow_schema(df.schema)
+    return _plain(pa.Table.from_batches(batches, schema=schema))
+
+
+class SparkResult:
+    """What ``execute`` returns: rows or Arrow on demand, like a DuckDB relation."""
+
+    def __init__(self, df: Any = None, rows: list[tuple] | None = None) -> None:
+        self._df, self._rows = df, rows
+
+    def fetchall(self) -> list[tuple]:
+        if self._rows is None:
+            self._rows = [tuple(r) for r in self._df.collect()] if self._df is not None else []
+        return self._rows
+
+    def fetchone(self) -> tuple | None:
+        rows = self.fetchall()
+        return rows[0] if rows else None
+
+    def to_arrow_table(self) -> pa.Table:
+        return _to_arrow(self._df)
+
+    arrow = to_arrow_table
+
+
+class SparkConnection:
+    """A DuckDB-like connection over a SparkSession (see the module docstring)."""
+
+    def __init__(self, spark: Any, owner: bool) -> None:
+        self.spark = spark
+        self.owner = owner
+        self._views: set[str] = set()
+        self._parquet: dict[str, str] = {}
+        self._is_cursor = False
+        self._counts: dict[str, int] = {}
+
+    # -- the calls the detectors make ---------------------------------------------------
+    def execute(self, query: str, params: list[Any] | None = None) -> SparkResult:
+        if not _TRACE:
+            return self._execute(query, params)
+        import time
+
+        t0 = time.perf_counter()
+        try:
+            res = self._execute(query, params)
+            if res._df is not None:
+                res.fetchall() if "count(" in query[:40].lower() else None
+            return res
+        finally:
+            took = time.perf_counter() - t0
+            print(f"[spark] {took:6.2f} s  {' '.join(query.split())[:150]}", file=sys.stderr)
+
+    def _execute(self, query: str, params: list[Any] | None = None) -> SparkResult:
+        query = query.strip().rstrip(";")
+        if m := _CREATE.match(query):
+            kind, name, body = m.groups()
+            df = self.spark.sql(self._spark_sql(body))
+            self._counts.pop(name, None)
+            if kind.upper() == "TABLE":
+                # computed once here (lazy checkpoint + count: one job, not two), and its row
+                # count kept for the ``SELECT count(*) FROM name`` that usually follows
+                df = df.localCheckpoint(eager=False)
+                self._counts[name] = int(df.count())
+            self._name(df, name)
+            return SparkResult(rows=[])
+        if (m := _COUNT.match(query)) and m.group(1) in self._counts:
+            return SparkResult(rows=[(self._counts[m.group(1)],)])
+        if m := _DROP.match(query):
+            self.unregister(m.group(1))
+            return SparkResult(rows=[])
+        if m := _INSERT.match(query):
+            name, body = m.groups()
+            df = self.spark.table(name).unionByName(self.spark.sql(self._spark_sql(body)))
+            self._counts.pop(name, None)
+            self._name(df.localCheckpoint(eager=True), name)
+            return SparkResult(rows=[])
+        if m := _DESCRIBE.match(query):
+            schema = self.spark.sql(self._spark_sql(m.group(1))).schema
+            return SparkResult(rows=[(f.name, _duck_type(f.dataType)) for f in schema])
+        if query.upper().startswith("SET "):
+            return SparkResult(rows=[])
+        if _TABLES.search(query):
+            # ``SELECT count(*) FROM duckdb_tables() WHERE table_name = ?``: is it there?
+            name = (params or [""])[0]
+            return SparkResult(rows=[(int(self.spark.catalog.tableExists(name)),)])
+        if params:
+            raise NotImplementedError("spark engine: query parameters are not supported")
+        return SparkResult(self.spark.sql(self._spark_sql(query)))
+
+    def sql(self, query: str) -> SparkResult:
+        return self.execute(query)
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self._name(self.spark_frame(table), name)
+
+    def unregister(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        self._counts.pop(name, None)
+        self._views.discard(name)
+
+    def cursor(self) -> SparkConnection:
+        """A second handle on the same session (temporary views are per session, and a
+        session runs jobs from several threads); closing it closes nothing."""
+        cur = SparkConnection(self.spark, owner=False)
+        cur._views, cur._parquet, cur._is_cursor = self._views, self._parquet, True
+        cur._counts = self._counts
+        return cur
+
+    def close(self) -> None:
+        if self._is_cursor:
+            return
+        for name in list(self._views) + list(self._parquet.values()):
+            self.spark.catalog.dropTempView(name)
+        self._views.clear()
+        self._parquet.clear()
+        if self.owner:
+            self.spark.stop()
+
+    # -- helpers ------------------------------------------------------------------------
+    def spark_frame(self, table: pa.Table) -> Any:
+        """An Arrow table as a DataFrame (uint64, which Spark lacks, kept bit for bit)."""
+        cols = []
+        for col in table.columns:
+            if pa.types.is_uint64(col.type):
+                col = pa.array(np.asarray(col, dtype=np.uint64).view(np.int64), pa.int64())
+            cols.append(col)
+        table = pa.table(cols, names=table.column_names)
+        try:
+            return self.spark.createDataFrame(table)
+        except (TypeError, ValueError):  # PySpark 3.5 takes pandas, not Arrow
+            return self.spark.createDataFrame(table.to_pandas())
+
+    def _name(self, df: Any, name: str) -> None:
+        df.createOrReplaceTempView(name)
+        self._views.add(name)
+
+    def _spark_sql(self, duck_sql: str) -> str:
+        def view(m: re.Match[str]) -> str:
+            path = m.group(1).replace("''", "'")
+            if path not in self._parquet:
+                name = f"vigie_parquet_{len(self._parquet)}"
+                self.spark.read.parquet(path).createOrReplaceTempView(name)
+                self._parquet[path] = name
+            return self._parquet[path]
+
+        return to_spark(_PARQUET.sub(view, duck_sql))
+
+
+@dataclass
+class SparkEngine(Engine):
+    """:class:`Engine` whose connection is a :class:`SparkConnection`."""
+
+    def sign_texts(self, k: int, num_perm: int, seed: int, sig: np.ndarray) -> pa.Array:
+        """Copypasta's MinHash signatures of ``cp_u``'s texts, made per partition.
+
+        Each executor hashes its texts' words with DuckDB's ``hash`` (the same function, so
+        the same signatures as the DuckDB engine) and signs them with
+        ``copypasta.minhash``; the driver receives one row per distinct text (its key and
+        ``num_perm`` 32-bit minima), orders them as DuckDB orders ``cp_u`` (by DuckDB's hash
+        of the text), fills ``sig`` (num_perm x n_texts) in place and returns the texts'
+        keys in that order. LSH then runs on the driver as on one machine.
+        """
+        df = self.con.spark.table("cp_u")
+        out_schema = "th BIGINT, dh BIGINT, sig BINARY"
+
+        def sign(batches: Any) -> Any:
+            import duckdb
+
+            from vigie.detect.copypasta import minhash
+
+            con = duckdb.connect()
+            for batch in batches:
+                if batch.num_rows == 0:
+                    continue
+                con.register("b", pa.Table.from_batches([batch]))
+                t = con.sql(
+                    "SELECT th, hash(norm) AS dh, "
+                    "list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw FROM b"
+                ).fetch_arrow_table()
+                con.unregister("b")
+                hw = t.column("hw").combine_chunks()
+                lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
+                values = np.asarray(hw.flatten(), dtype=np.uint64)
+                s = np.ascontiguousarray(minhash(values, lengths, k, num_perm, seed))
+                raw = pa.array([r.tobytes() for r in s], pa.binary())
+                dh = np.asarray(t.column("dh"), dtype=np.uint64).view(np.int64)
+                yield pa.RecordBatch.from_arrays(
+                    [t.column("th").combine_chunks(), pa.array(dh), raw],
+                    names=["th", "dh", "sig"],
+                )
+
+        got = _to_arrow(df.mapInArrow(sign, out_schema))
+        dh = np.asarray(got.column("dh"), dtype=np.int64).view(np.uint64)
+        order = np.argsort(dh, kind="stable")
+        n = order.size
+        if n != sig.shape[1]:
+            raise RuntimeError(f"copypasta: signed {n} texts of {sig.shape[1]}")
+        if n:
+            flat = np.frombuffer(b"".join(got.column("sig").to_pylist()), dtype=np.uint32)
+            sig[:, :] = flat.reshape(n, num_perm)[order].T
+        th = np.asarray(got.column("th"), dtype=np.int64)[order].view(np.uint64)
+        return pa.array(th, pa.uint64())
+
+    @property
+    def manifest_notes(self) -> dict[str, Any]:
+        """What the manifest says of the engine (the Findings say where they came from)."""
+        sc = self.con.spark.sparkContext
+        return {"engine": {"name": "spark", "spark": sc.version, "master": sc.master}}
+
+    def authenticity_dataset(self, members: pa.Table) -> Any:
+        """A local Dataset holding only what the authenticity check reads: the members'
+        posts, the posts they repost, and the profiles of both.
+
+        Why: that check runs in DuckDB on the driver; the whole collection may be far
+        larger than the driver's disk, or on s3a:// where DuckDB cannot reach. The slice
+        gives it the same rows it would select from the whole, so the same answer.
+        """
+        from vigie.schema import Dataset
+
+        ids = sorted({str(a) for a in members.column("account_id").to_pylist()})
+        if not ids:
+            return self.dataset
+        spark = self.con.spark
+        self.con.register("vigie_want", pa.table({"account_id": pa.array(ids, pa.string())}))
+        member = "CAST(account_id AS STRING) IN (SELECT account_id FROM vigie_want)"
+        originals = ""
+        if "repost_of" in self.columns:
+            originals = f"""OR CAST(post_id AS STRING) IN (
+                SELECT repost_of FROM vigie_posts WHERE {member} AND repost_of IS NOT NULL)"""
+        posts = spark.sql(f"SELECT * FROM vigie_posts WHERE {member} {originals}")
+        posts = posts.localCheckpoint(eager=True)
+        root = Path(self.tmpdir.name) / "authenticity"
+        root.mkdir(parents=True, exist_ok=True)
+        import pyarrow.parquet as pq
+
+        pq.write_table(_to_arrow(posts), root / "posts.parquet")
+        if self.dataset.accounts_path.exists():
+            posts.createOrReplaceTempView("vigie_slice")
+            accounts = spark.read.parquet(self.dataset.accounts_path.as_posix())
+            accounts.createOrReplaceTempView("vigie_accounts_all")
+            acc = spark.sql(
+                """SELECT * FROM vigie_accounts_all WHERE CAST(account_id AS STRING) IN (
+                    SELECT CAST(account_id AS STRING) FROM vigie_slice)"""
+            )
+            pq.write_table(_to_arrow(acc), root / "accounts.parquet")
+            for name in ("vigie_slice", "vigie_accounts_all"):
+                spark.catalog.dropTempView(name)
+        self.con.unregister("vigie_want")
+        return Dataset(root)
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """How to reach Spark: a master URL (None: spark-submit's, else ``local[*]``), extra
+    ``spark.*`` settings, or an already open session (tests, notebooks)."""
+
+    master: str | None = None
+    conf: tuple[tuple[str, str], ...] = ()
+    session: Any = None
+
+
+def parse_conf(items: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """``k=v`` strings from ``--spark-conf`` as pairs; a malformed one is a clear error."""
+    out = []
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise VigieError(
+                f"--spark-conf {item!r}: expected KEY=VALUE (e.g. spark.executor.memory=8g)"
+            )
+        out.append((key.strip(), value.strip()))
+    return tuple(out)
+
+
+def spark_session(opts: SparkOptions) -> tuple[Any, bool]:
+    """(session, whether we own it): the given one, the active one, or a new one."""
+    if opts.session is not None:
+        return opts.session, False
+    try:
+        from pyspark import SparkConf
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise VigieError(
+            "--engine spark needs PySpark: pip install 'vigie[spark]' (and a Java runtime)"
+        ) from exc
+    active = SparkSession.getActiveSession()
+    if active is not None and opts.master is None and not opts.conf:
+        return active, False
+    # executors in local mode run this interpreter (its venv has vigie and NumPy)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    try:
+        conf = SparkConf()
+        if opts.master:
+            conf.setMaster(opts.master)
+        elif not conf.contains("spark.master"):
+            conf.setMaster("local[*]")
+        conf.setIfMissing("spark.app.name", "vigie-detect")
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false")
+        conf.set("spark.sql.session.timeZone", "UTC")  # times are UTC seconds everywhere
+        for key, value in opts.conf:
+            conf.set(key, value)
+        spark = SparkSession.builder.config(conf=conf).getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - no Java, a bad master URL: one line, not a trace
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise VigieError(f"cannot start Spark ({first})") from exc
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark, True
+
+
+def spark_dataset(path: str | Path, cfg: dict[str, Any], opts: SparkOptions) -> Any:
+    """The Dataset to run on Spark: a checked local folder, or a Hadoop URI (read by Spark
+    only). A detector that cannot run on Spark yet is refused here, before any work."""
+    for kind, why in UNSUPPORTED.items():
+        if cfg.get(kind, {}).get("enabled"):
+            raise VigieError(
+                f"--engine spark: the {kind} detector cannot run on Spark yet ({why}); "
+                f"disable it ([{kind}] enabled = false) or use --engine duckdb"
+            )
+    if not is_uri(path):
+        from vigie.schema import Dataset
+
+        return Dataset(Path(path)).check()
+    return RemoteDataset(str(path))
+
+
+class RemoteDataset:
+    """A Dataset named by a Hadoop URI (s3a://, abfss://, hdfs://, file://): its Parquet
+    files are read by Spark only. Paths answer ``as_posix`` like a local ``Path``."""
+
+    KIND = "dataset"
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri.rstrip("/")
+        self.path = self.uri
+        self.posts_path = _Uri(f"{self.uri}/posts.parquet")
+        self.accounts_path = _Uri(f"{self.uri}/accounts.parquet")
+
+
+class _Uri(str):
+    """A file URI that can say whether it exists (through Hadoop's FileSystem)."""
+
+    def as_posix(self) -> str:
+        return str(self)
+
+    def exists(self) -> bool:
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()
+        if spark is None:
+            raise RuntimeError(f"{self}: no Spark session to look it up")  # engine invariant
+        hpath = spark._jvm.org.apache.hadoop.fs.Path(str(self))
+        fs = hpath.getFileSystem(spark._jsc.hadoopConfiguration())
+        return bool(fs.exists(hpath))
+
+
+def is_uri(path: str | Path) -> bool:
+    """A Hadoop-style URI (``scheme://...``) rather than a local folder."""
+    return "://" in str(path)
+
+
+def _checkpoint(df: Any, name: str) -> Any:
+    df = df.localCheckpoint(eager=True)
+    df.createOrReplaceTempView(name)
+    return df
+
+
+def open_spark_engine(dataset: Any, general: dict[str, Any], opts: SparkOptions) -> SparkEngine:
+    """Open Spark on ``dataset`` and build the base tables ``acc``, ``pr``, ``p`` (and
+    ``acc_created``) exactly as ``engine.open_engine`` builds them in DuckDB."""
+    spark, owner = spark_session(opts)
+    # times are UTC seconds everywhere (a session handed in may have another zone)
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    con = SparkConnection(spark, owner)
+    try:
+        return _base_tables(con, dataset)
+    except VigieError:
+        con.close()
+        raise
+    except Exception as exc:
+        con.close()
+        if "AnalysisException" in type(exc).__name__ or "PATH_NOT_FOUND" in str(exc):
+            first = str(exc).strip().splitlines()[0]
+            raise VigieError(f"{dataset.posts_path}: cannot be read as Parquet ({first})") from exc
+        raise
+
+
+def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
+    spark = con.spark
+    posts = dataset.posts_path.as_posix()
+    raw = spark.read.parquet(posts)
+    raw.createOrReplaceTempView("vigie_posts")
+    con._views.add("vigie_posts")
+    cols = set(raw.columns)
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        raise VigieError(f"{dataset.posts_path}: missing column(s) {', '.join(missing)}")
+    platform = "platform" if "platform" in cols else "'unknown'"
+    # aid: the rank of account_id, as DuckDB's row_number() OVER (ORDER BY account_id) - 1,
+    # without a one-partition window: sort (range partitions), count each partition, offset
+    srt = _checkpoint(
+        spark.sql(
+            f"""SELECT account_id, platform, spark_partition_id() AS part FROM (
+            SELECT account_id, min({platform}) AS platform FROM vigie_posts
+            WHERE account_id IS NOT NULL GROUP BY account_id ORDER BY account_id)"""
+        ),
+        "vigie_acc_sorted",
+    )
+    counts = sorted(tuple(r) for r in srt.groupBy("part").count().collect())
+    offsets, run = [], 0
+    for part, n in counts:
+        offsets.append((part, run))
+        run += n
+    off = spark.createDataFrame(offsets or [(0, 0)], "part INT, off BIGINT")
+    off.createOrReplaceTempView("vigie_acc_off")
+    acc = _checkpoint(
+        spark.sql(
+            """SELECT CAST(o.off + row_number() OVER (PARTITION BY s.part ORDER BY s.account_id)
+                       - 1 AS INT) AS aid, s.account_id, s.platform
+            FROM vigie_acc_sorted s JOIN vigie_acc_off o ON s.part = o.part"""
+        ),
+        "acc",
+    )
+    for name in ("vigie_acc_sorted", "vigie_acc_off"):
+        spark.catalog.dropTempView(name)
+    con._views.add("acc")
+
+    def col(name: str, fallback: str) -> str:
+        return f"r.{name}" if name in cols else fallback
+
+    null_list, null_str = "CAST(NULL AS ARRAY<STRING>)", "CAST(NULL AS STRING)"
+    spark.sql(
+        f"""SELECT CAST(r.post_id AS STRING) AS post_id, a.aid,
+               unix_micros(CAST(r.created_at AS TIMESTAMP)) / 1e6 AS t,
+               {col("text", null_str)} AS text,
+               {col("urls", null_list)} AS urls,
+               {col("hashtags", null_list)} AS hashtags,
+               {col("repost_of", null_str)} AS repost_of,
+               {col("reply_to", null_str)} AS reply_to,
+               {col("quote_of", null_str)} AS quote_of
+        FROM vigie_posts r JOIN acc a ON r.account_id = a.account_id
+        WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL"""
+    ).createOrReplaceTempView("pr")
+    con._views.add("pr")
+    p = _checkpoint(spark.table("pr").drop("text"), "p")
+    con._views.add("p")
+    n_posts = p.count()
+    n_acc = acc.count()
+    has_accounts = dataset.accounts_path.exists()
+    if has_accounts:
+        araw = spark.read.parquet(dataset.accounts_path.as_posix())
+        has_accounts = {"account_id", "created_at"} <= set(araw.columns)
+        if has_accounts:
+            araw.createOrReplaceTempView("vigie_accounts")
+            con._views.add("vigie_accounts")
+            _checkpoint(
+                spark.sql(
+                    """SELECT a.aid, unix_micros(CAST(min(r.created_at) AS TIMESTAMP)) / 1e6
+                           AS created
+                    FROM vigie_accounts r JOIN acc a ON r.account_id = a.account_id
+                    WHERE r.created_at IS NOT NULL GROUP BY a.aid"""
+                ),
+                "acc_created",
+            )
+            con._views.add("acc_created")
+    tmp = tempfile.TemporaryDirectory(prefix="vigie-detect-spark-")
+    return SparkEngine(con, dataset, cols, int(n_posts), int(n_acc), tmp, has_accounts)  # type: ignore[arg-type]
