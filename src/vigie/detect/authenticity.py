@@ -593,13 +593,7 @@ def _call_to_action(
     count = Counter(d for ds in doms_of for d in ds)
     n = len(accounts)
     cands = [(a, p, ds, True) for a, p, ds in zip(accounts, prof, doms_of, strict=True)]
-    reposted = Counter(
-        data["originals"][rep][0]
-        for ps in posts
-        for _, _, rep, _ in ps
-        if rep and rep in data["originals"]
-    )
-    for author, _ in reposted.most_common(3):
+    for author, _ in _reposted_authors(posts, data).most_common(3):
         if author in accounts:
             continue
         ps = data["posts"].get(author, [])
@@ -615,6 +609,19 @@ def _call_to_action(
             if enough and (best is None or linking > best[2]):
                 best = (p.get("handle") or acc, d, linking, is_member)
     return best
+
+
+def _reposted_authors(
+    posts: list[list[tuple[float, list[str], str | None, str | None]]], data: dict[str, Any]
+) -> Counter[str]:
+    """How often the members reposted each author (whose posts the Dataset holds): the
+    outlet a group relays, or the public identity whose call it answers."""
+    return Counter(
+        data["originals"][rep][0]
+        for ps in posts
+        for _, _, rep, _ in ps
+        if rep and rep in data["originals"]
+    )
 
 
 def _hub(
@@ -634,13 +641,7 @@ def _hub(
         med = float(np.median(other_f)) if other_f else 0.0
         if hub_f >= PUBLIC_FOLLOWERS and hub_f >= 10 * max(med, 1.0):
             return accounts[hub], hub_f, data["profiles"].get(accounts[hub], {}), posts[hub], True
-    authors = Counter(
-        data["originals"][rep][0]
-        for ps in posts
-        for _, _, rep, _ in ps
-        if rep and rep in data["originals"]
-    )
-    for author, _ in authors.most_common(1):
+    for author, _ in _reposted_authors(posts, data).most_common(1):
         if author in accounts:
             return None
         prof = data["profiles"].get(author, {})
