@@ -49,14 +49,14 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    campaigns (benchmarks/calibration.py measures both); viral objects (large
    ``r_o``) raise the expectation of every account that shares them, so heavy sharers of
    viral news do not look coordinated, while a pair co-acting on many *rare* objects does.
-   ``E_ab`` counts action pairs; the observed count counts clumps of them (a post pair,
-   or an object at slow scales). Following the Poisson clumping heuristic, clumps are
-   tested against ``E_ab / c``, ``c`` the pair's mean clump size (its action pairs per
-   clump): ``p = P(Poisson(E_ab / c) >= observed)``. The family of tests is **every pair
-   that co-acted at least once** at that scale (Bonferroni by default, or
-   Benjamini-Hochberg): a pair below ``min_observed`` is never kept but still counts in
-   the correction. Each (signal,
-   scale) is one family at ``alpha``, so a run's chance of any false pair is at most
+   ``E_ab`` counts action pairs; the observed count counts clumps of them (a post pair; at the
+   day-long scales an object, and never more than the pair's distinct posts, so an album of
+   images shared by two posts is one clump). Following the Poisson clumping heuristic, clumps
+   are tested against ``E_ab / c``, ``c`` the pair's mean clump size (its action pairs per
+   clump): ``p = P(Poisson(E_ab / c) >= observed)``. The family of tests is **every pair that
+   co-acted at least once** at that scale (Bonferroni by default, or Benjamini-Hochberg): a pair
+   below ``min_observed`` is never kept but still counts in the correction. Each (signal, scale)
+   is one family at ``alpha``, so a run's chance of any false pair is at most
    ``alpha`` times its number of families (the manifest's ``families``; measured by
    ``benchmarks/calibration.py``). A pair is kept at the scale where it is most
    significant; its ``window_s`` says which.
@@ -233,7 +233,9 @@ def _scale_pairs(
     clumps = (
         "least(count(DISTINCT pu), count(DISTINCT pv))"
         if window < MID_SCALE_S
-        else "count(DISTINCT oid)"
+        # over days, one object touched again and again counts once, and so does one post
+        # pair however many objects it carries (a four-image album is one co-action)
+        else "least(count(DISTINCT oid), count(DISTINCT pu), count(DISTINCT pv))"
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE {pairs} AS
