@@ -8,12 +8,9 @@ the previous run, and can leave dismissed groups out. The base report is unchang
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from vigie.atomic import atomic_file
 
 if TYPE_CHECKING:
     from vigie.cases.workspace import Workspace
@@ -107,14 +104,9 @@ def write_report(
     **kwargs: Any,
 ) -> dict[str, Any]:
     """``vigie.report.html.write_report`` with the workspace's decisions added."""
-    from vigie.report.html import build_context, render_html
+    from vigie.report.html import build_context, render_html, write_page
 
     ctx = build_context(findings, **kwargs)
     annotate(ctx, ws, Path(findings), hide_dismissed)
-    page = render_html(ctx)
-    with atomic_file(out) as fh:
-        fh.write(page)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(out, 0o666 & ~umask)
+    write_page(out, render_html(ctx))
     return ctx

@@ -544,11 +544,15 @@ def write_report(
 ) -> dict[str, Any]:
     """Render ``findings`` to the HTML file ``out`` (atomically); returns the context used."""
     ctx = build_context(findings, truth_path=truth_path, dataset_path=dataset_path, options=options)
-    page = render_html(ctx)
+    write_page(out, render_html(ctx))
+    return ctx
+
+
+def write_page(out: str | Path, page: str) -> None:
+    """Write an HTML page atomically, readable as the umask allows."""
     with atomic_file(out) as fh:
         fh.write(page)
     # the temporary file was private (0600); a report is meant to be read, so honour the umask
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(out, 0o666 & ~umask)
-    return ctx
