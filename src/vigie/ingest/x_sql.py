@@ -217,6 +217,20 @@ BATCH_BYTES = 32 << 20
 """A batch ends at 20,000 lines or 32 MB of them (~250 twarc2 pages), whichever comes first."""
 
 
+def _keep(table: pa.Table, keep: np.ndarray, slow: list[tuple[int, bytes, int]]) -> pa.Table:
+    """The rows SQL maps; the others go to ``slow`` as (line number, raw line, size), for
+    the Python path to map or refuse exactly as before."""
+    if keep.all():
+        return table
+    back = table.filter(pa.array(~keep))
+    for n, t in zip(
+        back.column("lineno").to_pylist(), back.column("line").to_pylist(), strict=True
+    ):
+        raw = t.encode("utf-8")
+        slow.append((n, raw, len(raw)))
+    return table.filter(pa.array(keep))
+
+
 def read(path: Path) -> Iterator[Batch]:
     """Yield canonical batches of a file of X v2 tweets or pages, one a line."""
     if fastlines.env_disabled() or not jsonlines.is_line_file(path):
@@ -236,24 +250,9 @@ def read(path: Path) -> Iterator[Batch]:
         mapped = pc.fill_null(pc.is_in(st, value_set=good), False).to_numpy(zero_copy_only=False)
         lines = lb.lines
         slow = list(lb.slow)
-        if not mapped.all():
-            back = lines.filter(pa.array(~mapped))
-            for n, t in zip(
-                back.column("lineno").to_pylist(), back.column("line").to_pylist(), strict=True
-            ):
-                raw = t.encode("utf-8")
-                slow.append((n, raw, len(raw)))
-            lines = lines.filter(pa.array(mapped))
+        lines = _keep(lines, mapped, slow)
         out = sqljson.run(SQL, lines=lines)
-        ok = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
-        if not ok.all():
-            back = out.filter(pa.array(~ok))
-            for n, t in zip(
-                back.column("lineno").to_pylist(), back.column("line").to_pylist(), strict=True
-            ):
-                raw = t.encode("utf-8")
-                slow.append((n, raw, len(raw)))
-            out = out.filter(pa.array(ok))
+        out = _keep(out, out.column("plain").to_numpy(zero_copy_only=False).astype(bool), slow)
         slow.sort()
         yield _batch(path, out, slow, lb.records - len(slow))
 
