@@ -341,18 +341,11 @@ async def group_network(request: Request, gid: str, run: str = "") -> Response:
 async def triage(request: Request, gid: str) -> Response:
     """A decision on a group: analysts may ask for review, reviewers confirm or dismiss."""
     ctx, fields = await form(request, Role.analyst)
-    status = str(fields.get("status", ""))
+    status, said = _decision_fields(fields)
     if status in ("confirmed", "dismissed") and not ctx.may("reviewer"):
         return _forbidden(ctx, "only a reviewer may confirm or dismiss a group")
     run = str(fields.get("run", "")) or None
-    d = ctx.state.ws.decide(
-        gid,
-        status,
-        reason=str(fields.get("reason", "")) or None,
-        note=str(fields.get("note", ""))[:4000] or None,
-        author=ctx.user.username,
-        run=run,
-    )
+    d = ctx.state.ws.decide(gid, status, **said, author=ctx.user.username, run=run)
     ctx.audit("triage", d.target, status=d.status, reason=d.reason, run=d.run_id)
     return redirect(f"/groups/{d.target}" + (f"?run={run}" if run else ""))
 
@@ -361,7 +354,7 @@ async def triage(request: Request, gid: str) -> Response:
 async def decide_other(request: Request) -> Response:
     """A decision on one account or one pair of accounts."""
     ctx, fields = await form(request, Role.analyst)
-    status = str(fields.get("status", ""))
+    status, said = _decision_fields(fields)
     if status in ("confirmed", "dismissed") and not ctx.may("reviewer"):
         return _forbidden(ctx, "only a reviewer may confirm or dismiss")
     kind = str(fields.get("kind", "account"))
@@ -371,14 +364,22 @@ async def decide_other(request: Request) -> Response:
     d = ctx.state.ws.decide(
         target,
         status,
-        reason=str(fields.get("reason", "")) or None,
-        note=str(fields.get("note", ""))[:4000] or None,
+        **said,
         author=ctx.user.username,
         kind=kind if kind in ("account", "pair") else "account",
     )
     ctx.audit("triage", d.target, kind=d.target_kind, status=d.status, reason=d.reason)
     back = str(fields.get("back", "/"))
     return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+
+
+def _decision_fields(fields: Any) -> tuple[str, dict[str, str | None]]:
+    """A decision form's status, and its reason and note (the note capped at 4,000
+    characters), read the same way for a group, an account or a pair."""
+    return str(fields.get("status", "")), {
+        "reason": str(fields.get("reason", "")) or None,
+        "note": str(fields.get("note", ""))[:4000] or None,
+    }
 
 
 def _forbidden(ctx: Any, message: str) -> Response:
