@@ -15,6 +15,11 @@ FORMAT_HELP += (
     " Also: jetstream (Bluesky Jetstream events), mastodon (API statuses), youtube (Data API"
     " commentThreads), tiktok (Research API videos), mcl (Meta Content Library posts)."
 )
+FORMAT_HELP += (
+    " And: x-v1 (X/Twitter API v1.1 tweets: twarc1, tweepy, Hydrator), x-io (Twitter's"
+    " Information Operations archive CSV), pushshift (Reddit submissions/comments NDJSON),"
+    " crowdtangle (CrowdTangle Facebook/Instagram CSV export)."
+)
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "
     "account_id, created_at (ISO 8601 or POSIX seconds), platform (or prefix:COLUMN to read it "

@@ -14,6 +14,7 @@ from typing import Any
 
 from vigie.errors import InputError
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
+from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 
 FORMATS = (
     "auto",
@@ -25,6 +26,10 @@ FORMATS = (
     "youtube",
     "tiktok",
     "mcl",
+    "x-v1",
+    "x-io",
+    "pushshift",
+    "crowdtangle",
     "csv",
     "jsonl",
     "parquet",
@@ -41,6 +46,9 @@ def _shape(obj: Any) -> str | None:
         return _shape(obj[0]) if obj and isinstance(obj[0], dict) else None
     if not isinstance(obj, dict):
         return None
+    more = json_shape(obj)
+    if more:
+        return more
     if "did" in obj and "time_us" in obj and "kind" in obj:
         return "jetstream"
     if str(obj.get("kind", "")).startswith("youtube#comment"):
@@ -110,6 +118,9 @@ def detect(path: Path) -> str:
         header = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         if sum(c in header for c in MCL_COLUMNS) >= 2:
             return "mcl"
+        more = csv_shape(path)
+        if more:
+            return more
         return "csv"
     if head.startswith(b"PAR1"):
         return "parquet"
@@ -140,6 +151,8 @@ def detect(path: Path) -> str:
             return "youtube"
         if '"videos"' in text and '"create_time"' in text:
             return "tiktok"
+    if text.startswith(("[", "{")) and text_shape(text):
+        return text_shape(text)
     if text.startswith("["):
         if '"account"' in text and '"content"' in text and '"uri"' in text:
             return "mastodon"

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from vigie.ingest import jetstream, mastodon, mcl, tiktok, youtube
+from vigie.ingest import (
+    crowdtangle,
+    jetstream,
+    mastodon,
+    mcl,
+    pushshift,
+    tiktok,
+    x_io_archive,
+    x_v1,
+    youtube,
+)
 from vigie.ingest.model import Batch
 
 READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
@@ -18,4 +28,8 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "youtube": youtube.read,
     "tiktok": tiktok.read,
     "mcl": mcl.read,
+    "x-v1": x_v1.read,
+    "x-io": x_io_archive.read,
+    "pushshift": pushshift.read,
+    "crowdtangle": crowdtangle.read,
 }

@@ -1,0 +1,161 @@
+"""CrowdTangle CSV exports of Facebook pages/groups and Instagram accounts (the input of
+CooRnet and of most coordinated link sharing studies, 2017-2024).
+
+Facebook export columns (CrowdTangle "Download" of a list or a search): ``Page Name`` (or
+``Group Name``), ``User Name``, ``Facebook Id`` (of the page or group), ``Page Category``,
+``Page Admin Top Country``, ``Page Description``, ``Page Created``, ``Likes at Posting``,
+``Followers at Posting``, ``Post Created``, ``Post Created Date``, ``Post Created Time``,
+``Type``, ``Total Interactions``, ``Likes``, ``Comments``, ``Shares``, reactions, ``Video
+Share Status``, ``Post Views``..., ``URL`` (of the post), ``Message``, ``Link``, ``Final
+Link`` (the link after redirects), ``Image Text``, ``Link Text``, ``Description``, ``Sponsor
+Id``... Instagram exports: ``Account``, ``User Name``, ``Followers at Posting``, ``Post
+Created``, ``Type``, ``Likes``, ``Comments``, ``Views``, ``URL``, ``Link``, ``Photo``,
+``Title``, ``Description`` (the caption). Times are written ``2021-02-01 10:00:00 CET``, in the
+time zone of the dashboard that exported them, named by its abbreviation.
+
+Mapping: ``post_id`` = the post's ``URL`` (the export has no other post id), ``account_id`` =
+``Facebook Id`` (else ``User Name``), created_at = ``Post Created`` with its zone (else ``Post
+Created Date`` + ``Post Created Time`` read as UTC, said in the docs), text = ``Message`` (the
+Instagram caption ``Description``), URLs = ``Final Link`` (else ``Link``) plus the links of the
+text, hashtags and mentions from the text. Platform: ``--platform`` when given, else facebook
+when the export has ``Facebook Id``/``Page Name``/``Group Name``, else instagram. Account:
+handle = ``User Name``, display name = ``Page Name``/``Group Name``/``Account``, created_at =
+``Page Created``, followers = ``Followers at Posting`` (page likes are not followers), description
+= ``Page Description``. An unknown zone abbreviation is a refusal naming it, never a guess.
+Required per row: ``URL``, an account id, a creation time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest import csv_rows
+from vigie.ingest.model import Batch
+from vigie.ingest.records import BadField, Mapped, Missing, as_int, read_items, time_of
+from vigie.ingest.urls import canonical_urls, hashtags_in_text, mentions_in_text, urls_in_text
+
+ZONES = {
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "IST": 5.5, "CET": 1, "CEST": 2,
+    "EET": 2, "EEST": 3, "MSK": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "AEST": 10,
+    "AEDT": 11, "JST": 9, "KST": 9, "SGT": 8, "HKT": 8, "WIB": 7, "PHT": 8, "BRT": -3,
+    "ART": -3,
+}  # fmt: skip
+"""Offsets (hours) of the zone abbreviations dashboards write. Ambiguous ones (CST, IST) are
+read the way CrowdTangle, a US product, wrote them: US Central, India."""
+
+
+def is_crowdtangle(header: list[str]) -> bool:
+    cols = set(header)
+    return (
+        "Post Created" in cols
+        and "URL" in cols
+        and bool(cols & {"Facebook Id", "Page Name", "Group Name", "User Name", "Account"})
+    )
+
+
+def _platform(header_cols: set[str], forced: str | None) -> str:
+    if forced:
+        return forced
+    return "facebook" if header_cols & {"Facebook Id", "Page Name", "Group Name"} else "instagram"
+
+
+def _s(row: dict[str, Any], *names: str) -> str | None:
+    for n in names:
+        v = row.get(n)
+        if v is not None and str(v).strip():
+            return str(v).strip()
+    return None
+
+
+def ct_time(value: str, name: str) -> datetime:
+    """``2021-02-01 10:00:00 CET`` (or without a zone, or ISO 8601) as UTC."""
+    parts = value.rsplit(" ", 1)
+    if len(parts) == 2 and parts[1].isalpha():
+        zone = parts[1].upper()
+        if zone not in ZONES:
+            raise BadField(name, f"unknown time zone {parts[1]!r} in {value!r}")
+        try:
+            local = datetime.fromisoformat(parts[0])
+        except ValueError:
+            raise BadField(name, f"not a time: {value!r}") from None
+        tz = timezone(timedelta(hours=ZONES[zone]))
+        return time_of(local.replace(tzinfo=tz).astimezone(UTC), name)
+    return time_of(value, name)
+
+
+def _count(v: str | None) -> int | None:
+    return as_int(v.replace(",", "")) if v else None
+
+
+def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
+    def one(row: Any) -> Mapped:
+        if not isinstance(row, dict):
+            raise ValueError("a row is not a record")
+        if row.get("_extra"):
+            raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
+        platform = _platform({k for k, v in row.items() if v is not None}, forced)
+        post_id = _s(row, "URL")
+        if post_id is None:
+            raise Missing("URL")
+        account = _s(row, "Facebook Id", "User Name")
+        if account is None:
+            raise Missing("Facebook Id")
+        when = _s(row, "Post Created")
+        if when is not None:
+            created = ct_time(when, "Post Created")
+        else:
+            day = _s(row, "Post Created Date")
+            if day is None:
+                raise Missing("Post Created")
+            created = time_of(
+                f"{day} {_s(row, 'Post Created Time') or '00:00:00'}", "Post Created Date"
+            )
+        text = _s(row, "Message") if platform == "facebook" else _s(row, "Description", "Message")
+        text = text or ""
+        link = _s(row, "Final Link", "Link")
+        if link == post_id:  # Instagram exports repeat the post's own address as its link
+            link = None
+        page_created = _s(row, "Page Created")
+        try:
+            acc_created = ct_time(page_created, "Page Created") if page_created else None
+        except ValueError:
+            acc_created = None
+        post = {
+            "post_id": post_id,
+            "platform": platform,
+            "account_id": account,
+            "created_at": created,
+            "text": text or None,
+            "lang": None,
+            "urls": list(
+                dict.fromkeys(canonical_urls([link] if link else []) + urls_in_text(text))
+            ),
+            "hashtags": hashtags_in_text(text),
+            "mentions": mentions_in_text(text),
+            "media": [],
+            "repost_of": None,
+            "reply_to": None,
+            "quote_of": None,
+        }
+        acc = {
+            "account_id": account,
+            "platform": platform,
+            "handle": _s(row, "User Name"),
+            "display_name": _s(row, "Page Name", "Group Name", "Account"),
+            "created_at": acc_created,
+            "followers": _count(_s(row, "Followers at Posting")),
+            "description": _s(row, "Page Description"),
+        }
+        return [post], [acc]
+
+    return one
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from a CrowdTangle CSV export."""
+    what = f"{platform or 'CrowdTangle'} post"
+    return read_items(path, lambda v: [v], _mapper(platform), what, values=csv_rows.rows(path))

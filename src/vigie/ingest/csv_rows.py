@@ -1,0 +1,75 @@
+"""Rows of a platform's CSV export, as ``(line number, dict)`` pairs for ``records.read_items``.
+
+Why not the generic table reader (``tabular``): a platform export has fixed column names whose
+meaning we know (a time zone suffix, a list written as ``[a, b]``, a post URL standing for an
+id), so its reader maps it without ``--map``; it only needs the rows, read the same careful way
+(UTF-8 with or without BOM, a record may be as long as ``MAX_RECORD_BYTES``, one clear error
+for a file that is not CSV text).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import InputError
+from vigie.ingest.jsonlines import MAX_RECORD_BYTES
+
+
+def header_of(path: Path) -> list[str]:
+    """The column names of a CSV file (``[]`` when it has no readable header)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            return next(csv.reader(fh), [])
+    except (OSError, csv.Error):
+        return []
+
+
+def rows(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(record number, row)`` of each data row; the record number is the row's first line.
+
+    A row with more fields than the header keeps the extra ones under ``None`` (dropped here,
+    so a stray delimiter cannot invent a column); one with fewer has ``None`` values, which the
+    readers treat as missing. Extra fields are not silent: the row's reader sees ``_extra``.
+    """
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            line = 1
+            for row in reader:
+                start, line = line + 1, reader.line_num
+                extra = row.pop(None, None)  # type: ignore[call-overload]
+                if extra:
+                    row["_extra"] = extra
+                yield start, row
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text ({exc}); export the CSV as UTF-8", file=str(path)
+        ) from exc
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV: {exc}", file=str(path)) from exc
+
+
+QUOTED_RE = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
+
+
+def list_cell(value: Any) -> list[str]:
+    """Items of a list written in a cell: ``[a, b]``, ``['a', 'b']``, ``["a"]``, ``a,b`` or ``a``.
+
+    Why by hand: archives write Python-style lists, sometimes unquoted, and ``ast.literal_eval``
+    would fail on the unquoted form and accept far more than a list of strings.
+    """
+    if value is None:
+        return []
+    s = str(value).strip()
+    if s.startswith("[") and s.endswith("]"):
+        s = s[1:-1].strip()
+    if not s:
+        return []
+    if s[0] in "'\"":
+        return [a or b for a, b in QUOTED_RE.findall(s) if (a or b).strip()]
+    return [p.strip() for p in s.split(",") if p.strip()]

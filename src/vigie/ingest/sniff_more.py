@@ -1,0 +1,65 @@
+"""How ``--format auto`` tells the shapes of published datasets apart (used by
+``detect_format``): X API v1.1 tweets, Pushshift Reddit dumps, Twitter's Information Operations
+archive and CrowdTangle exports.
+
+Why separate tests, each on a set of keys or columns only that source writes together: these
+shapes share generic names (``id``, ``text``, ``created_at``, ``URL``) with many others, so a
+single telltale key would misread a generic table as a platform export.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest.crowdtangle import is_crowdtangle
+from vigie.ingest.csv_rows import header_of
+from vigie.ingest.pushshift import is_reddit
+from vigie.ingest.x_io_archive import is_io_archive
+
+
+def is_v1_tweet(obj: dict[str, Any]) -> bool:
+    """An API v1.1 tweet: a nested ``user`` object, an id and a v1.1 text field."""
+    return (
+        isinstance(obj.get("user"), dict)
+        and ("id_str" in obj or "id" in obj)
+        and "created_at" in obj
+        and ("text" in obj or "full_text" in obj or "extended_tweet" in obj)
+    )
+
+
+def json_shape(obj: dict[str, Any]) -> str | None:
+    """``x-v1`` or ``pushshift`` when one decoded record has that shape."""
+    if is_v1_tweet(obj):
+        return "x-v1"
+    statuses = obj.get("statuses")
+    if isinstance(statuses, list) and statuses and isinstance(statuses[0], dict):
+        return "x-v1" if is_v1_tweet(statuses[0]) else None
+    if is_reddit(obj):
+        return "pushshift"
+    data = obj.get("data")
+    if isinstance(data, dict) and obj.get("kind") in ("t1", "t3", "Listing"):
+        return "pushshift"
+    if isinstance(data, list) and data and is_reddit(data[0]):
+        return "pushshift"
+    return None
+
+
+def csv_shape(path: Path) -> str | None:
+    """``x-io`` or ``crowdtangle`` from a CSV file's header."""
+    header = header_of(path)
+    if is_io_archive(header):
+        return "x-io"
+    if is_crowdtangle(header):
+        return "crowdtangle"
+    return None
+
+
+def text_shape(text: str) -> str | None:
+    """The shape of a JSON document spread over many lines, from its first MiB of text."""
+    head = text[: 1 << 20]
+    if '"id_str"' in head and '"user"' in head and '"screen_name"' in head:
+        return "x-v1"
+    if '"created_utc"' in head and '"subreddit"' in head and '"author"' in head:
+        return "pushshift"
+    return None

@@ -1,0 +1,272 @@
+"""The shapes published coordinated-behaviour datasets come in (tests/fixtures/ingest/
+make_datasets.py, written from each source's documentation): X API v1.1 tweets, Twitter's
+Information Operations archive, Pushshift Reddit dumps, CrowdTangle exports. Detection,
+mapping with known answers, refusals with reasons, skips counted, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ingest.helpers import FIX, accounts_by_id, manifest, posts_by_id, rejected
+from vigie.cli import main
+from vigie.ingest.detect_format import detect
+
+DS = FIX / "datasets"
+ORIG = "1050118621198921728"
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return int(exc.value.code or 0), out.out + out.err
+
+
+def _ingest(src: Path, ds: Path, capsys: pytest.CaptureFixture[str], *more: str) -> str:
+    code, out = _cli(["ingest", str(src), "--into", str(ds), *more], capsys)
+    assert code == 0, out
+    return out
+
+
+def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
+    return [(r["reason"], r["field"], r["record"]) for r in rejected(ds)]
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("x_v1_tweets.jsonl", "x-v1"),
+        ("x_v1_search.json", "x-v1"),
+        ("io_archive_tweets_csv_hashed.csv", "x-io"),
+        ("RS_2018-10_sample.ndjson", "pushshift"),
+        ("RC_2018-10_sample.ndjson", "pushshift"),
+        ("crowdtangle_facebook.csv", "crowdtangle"),
+        ("crowdtangle_instagram.csv", "crowdtangle"),
+    ],
+)
+def test_detection(name: str, fmt: str) -> None:
+    assert detect(DS / name) == fmt
+
+
+def test_detection_of_a_saved_json_array_of_v1_tweets(tmp_path: Path) -> None:
+    """tweepy users often json.dump a list of ``tweet._json``, indented."""
+    tweets = [json.loads(x) for x in (DS / "x_v1_tweets.jsonl").read_text().splitlines()[:2]]
+    p = tmp_path / "dump.json"
+    p.write_text(json.dumps(tweets, indent=2))
+    assert detect(p) == "x-v1"
+    one_line = tmp_path / "dump_one_line.json"
+    one_line.write_text(json.dumps(tweets))
+    assert detect(one_line) == "x-v1"
+
+
+def test_generic_tables_are_not_mistaken_for_archives(tmp_path: Path) -> None:
+    """A table with an ``id``/``text``/``created_at`` or a lone ``URL`` column stays generic."""
+    p = tmp_path / "posts.csv"
+    p.write_text("id,URL,created_at,text,user\n1,https://a.org,2024-01-01,hi,u\n")
+    assert detect(p) == "csv"
+    j = tmp_path / "posts.jsonl"
+    j.write_text(json.dumps({"id": "1", "text": "hi", "created_at": "2024-01-01", "user": "u"}))
+    assert detect(j) == "jsonl"
+
+
+def test_x_v1_tweets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    out = _ingest(DS / "x_v1_tweets.jsonl", ds, capsys)
+    assert "x-v1" in out
+    posts = posts_by_id(ds)
+    assert set(posts) == {
+        ORIG,
+        "1050118646000000001",
+        "1050128850000000002",
+        "1050143950000000003",
+        "1050150000000000004",
+    }
+    o = posts[ORIG]
+    assert o["platform"] == "x" and o["account_id"] == "783214"
+    assert o["created_at"] == datetime(2018, 10, 10, 20, 19, 24, tzinfo=UTC)
+    # t.co replaced by the expanded URL, the photo's t.co removed, HTML entities decoded
+    assert (
+        o["text"]
+        == "Go vote! #Vote & read https://www.example.org/article?utm_source=twitter @carl"
+    )
+    assert o["urls"] == ["example.org/article"]
+    assert o["hashtags"] == ["vote"] and o["mentions"] == ["carl"]
+    assert o["media"] == ["pbs.twimg.com/media/DpPhoto1.jpg"] and o["lang"] == "en"
+    rt = posts["1050118646000000001"]
+    assert rt["repost_of"] == ORIG and rt["account_id"] == "1049990000000000001"
+    reply = posts["1050128850000000002"]
+    assert reply["reply_to"] == ORIG and reply["text"].endswith(
+        "#Wahl2018 http://news.example.com/x"
+    )
+    assert reply["hashtags"] == ["wahl2018"] and reply["urls"] == ["news.example.com/x"]
+    q = posts["1050143950000000003"]
+    assert q["quote_of"] == ORIG and q["lang"] is None  # "und" is no language
+    assert q["media"] == ["video.twimg.com/v_832.mp4"]  # the best mp4 variant
+    assert posts["1050150000000000004"]["account_id"] == "42"  # numeric ids only
+    acc = accounts_by_id(ds)
+    assert set(acc) == {"783214", "1049990000000000001", "99", "42"}
+    anna = acc["783214"]
+    assert anna["handle"] == "Anna_B" and anna["followers"] == 1520
+    assert anna["following"] == 310 and anna["posts_count"] == 4200
+    assert anna["created_at"] == datetime(2007, 2, 20, 14, 35, 54, tzinfo=UTC)
+    assert acc["1049990000000000001"]["created_at"].year == 2018
+    reasons = _reasons(ds)
+    assert reasons[:3] == [
+        ("missing tweet field", "created_at", 7),
+        ("invalid created_at", "created_at", 8),
+        ("missing tweet field", "user.id_str", 9),
+    ]
+    assert len(reasons) == 4 and reasons[3][2] == 10  # the cut line
+    src = manifest(ds)["sources"][0]
+    assert src["format"] == "x-v1" and src["records"] == 10
+    assert src["skipped"] == {"x v1.1: stream 'delete' notice (not a tweet)": 1}
+    # the retweeted and quoted original came three times: kept once, the rest counted
+    assert src["accepted"] == 7 and src["duplicates"] == 2 and src["rejected"] == 4
+
+
+def test_x_v1_search_page_and_v2_merge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A v1.1 search page; a v2 collection of the same tweets de-duplicates on (x, id)."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "x_v1_search.json", ds, capsys)
+    assert set(posts_by_id(ds)) == {ORIG, "1050118646000000001"}
+    assert manifest(ds)["sources"][0]["duplicates"] == 1  # the original inside the retweet
+
+
+def test_io_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    _ingest(DS / "io_archive_tweets_csv_hashed.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {ORIG, "1050118646000000001", "1050128850000000002", "1050143950000000003"}
+    o = posts[ORIG]
+    assert o["account_id"] == "2882331822" and o["lang"] == "en"
+    assert o["created_at"] == datetime(2018, 10, 10, 20, 19, tzinfo=UTC)
+    assert o["urls"] == ["example.org/article"]  # from the urls column, canonicalised
+    assert o["hashtags"] == ["vote", "election2018"]
+    hashed = "4b1d27f4d6bd2d5c2a6a8b1c0c2a3cd5e0e6b3c7f2c7e7d0a3c3e1f5b6a7c8d9"
+    rt = posts["1050118646000000001"]
+    assert rt["repost_of"] == ORIG and rt["account_id"] == hashed
+    assert rt["mentions"] == ["2882331822"]  # the archive's mentions are user ids
+    assert posts["1050128850000000002"]["reply_to"] == ORIG
+    q = posts["1050143950000000003"]
+    assert q["quote_of"] == ORIG and q["text"] == 'Look at this,\nthen "decide" https://t.co/q'
+    assert q["urls"] == ["t.co/q"]  # empty urls cell: links of the text
+    acc = accounts_by_id(ds)
+    assert set(acc) == {"2882331822", hashed}
+    b = acc["2882331822"]
+    assert b["handle"] == "PatriotNw" and b["followers"] == 23950 and b["following"] == 1022
+    assert b["created_at"] == datetime(2014, 11, 7, tzinfo=UTC)
+    assert b["description"] == "Breaking news, 24/7"
+    assert acc[hashed]["followers"] == 12
+    assert _reasons(ds) == [
+        ("missing archive tweet field", "tweet_time", 7),
+        ("invalid retweet_tweetid", "retweet_tweetid", 8),
+        ("invalid tweet_time", "tweet_time", 9),
+        ("missing archive tweet field", "tweet_time", 10),
+    ]
+    src = manifest(ds)["sources"][0]
+    assert (src["format"], src["records"], src["accepted"], src["rejected"]) == ("x-io", 8, 4, 4)
+
+
+def test_pushshift_submissions_and_comments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ds = tmp_path / "ds"
+    _cli(
+        [
+            "ingest",
+            str(DS / "RS_2018-10_sample.ndjson"),
+            str(DS / "RC_2018-10_sample.ndjson"),
+            "--into",
+            str(ds),
+        ],
+        capsys,
+    )
+    posts = posts_by_id(ds)
+    assert set(posts) == {
+        "t3_9n2x1a",
+        "t3_9n2x1b",
+        "t3_9n2x1d",
+        "t1_e7sd001",
+        "t1_e7sd002",
+        "t1_e7sd004",
+    }
+    link = posts["t3_9n2x1a"]
+    assert link["platform"] == "reddit" and link["account_id"] == "news_fan"
+    assert link["urls"] == ["example.org/article"] and link["text"] == "Voting machines rigged?"
+    assert link["created_at"] == datetime.fromtimestamp(1539202764, UTC)
+    self_post = posts["t3_9n2x1b"]
+    assert self_post["urls"] == ["vote.example.gov"]  # not the self post's own address
+    assert self_post["mentions"] == ["news_fan"]
+    assert posts["t3_9n2x1d"]["text"] == "Second try"  # "[removed]" is not the author's text
+    assert posts["t1_e7sd001"]["reply_to"] == "t3_9n2x1a"
+    assert posts["t1_e7sd002"]["reply_to"] == "t1_e7sd001"
+    assert posts["t1_e7sd002"]["urls"] == ["example.org/proof"]
+    assert posts["t1_e7sd004"]["text"] is None
+    acc = accounts_by_id(ds)
+    assert set(acc) == {"news_fan", "asker", "troll"}  # no "[deleted]" account
+    assert acc["news_fan"]["created_at"] == datetime.fromtimestamp(1400000000, UTC)
+    assert _reasons(ds) == [
+        ("missing Reddit item field", "created_utc", 5),
+        ("invalid created_utc", "created_utc", 5),
+    ]
+    deleted = "reddit: item by a [deleted] author (no account to attribute it to)"
+    for s in manifest(ds)["sources"]:
+        assert s["format"] == "pushshift" and s["skipped"] == {deleted: 1}
+        assert s["records"] == s["accepted"] + s["rejected"] + 1
+
+
+def test_crowdtangle_facebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    _ingest(DS / "crowdtangle_facebook.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    a, b = (
+        "https://www.facebook.com/100123456789/posts/111",
+        "https://www.facebook.com/100987654321/posts/222",
+    )
+    assert set(posts) == {a, b, "https://www.facebook.com/100987654321/posts/223"}
+    pa_ = posts[a]
+    assert pa_["platform"] == "facebook" and pa_["account_id"] == "100123456789"
+    assert pa_["created_at"] == datetime(2021, 2, 1, 9, 0, tzinfo=UTC)  # 10:00 CET
+    # the Final Link (tracking removed) is the shared object both pages posted
+    assert pa_["urls"][0] == "example.de/artikel" and posts[b]["urls"] == ["example.de/artikel"]
+    assert pa_["hashtags"] == ["btw21"] and pa_["mentions"] == ["tagesschau"]
+    day_time = posts["https://www.facebook.com/100987654321/posts/223"]
+    assert day_time["created_at"] == datetime(2021, 2, 2, 7, 30, tzinfo=UTC)
+    acc = accounts_by_id(ds)
+    assert acc["100123456789"]["handle"] == "nachrichtenjetzt"
+    assert acc["100123456789"]["display_name"] == "Nachrichten Jetzt"
+    assert acc["100123456789"]["followers"] == 6100
+    assert acc["100123456789"]["created_at"] == datetime(2019, 5, 2, 9, 22, 33, tzinfo=UTC)
+    assert acc["100987654321"]["followers"] is None  # empty, and page likes are not followers
+    rej = rejected(ds)
+    assert [(r["reason"], r["field"]) for r in rej] == [
+        ("invalid Post Created", "Post Created"),
+        ("missing CrowdTangle post field", "URL"),
+    ]
+    assert "XYZ" in rej[0]["detail"]
+
+
+def test_crowdtangle_instagram(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    _ingest(DS / "crowdtangle_instagram.csv", ds, capsys)
+    (post,) = posts_by_id(ds).values()
+    assert post["platform"] == "instagram" and post["account_id"] == "wahl.info"
+    assert post["created_at"] == datetime(2021, 2, 3, 23, 0, tzinfo=UTC)  # 18:00 EST
+    assert post["text"] == "Geht wählen! #btw21 @bundestag" and post["urls"] == []
+    assert accounts_by_id(ds)["wahl.info"]["followers"] == 15000
+    ds2 = tmp_path / "ds2"
+    _ingest(
+        DS / "crowdtangle_instagram.csv",
+        ds2,
+        capsys,
+        "--format",
+        "crowdtangle",
+        "--platform",
+        "facebook",
+    )
+    assert next(iter(posts_by_id(ds2).values()))["platform"] == "facebook"
