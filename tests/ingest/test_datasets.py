@@ -214,7 +214,7 @@ def test_pushshift_submissions_and_comments(
         ("missing Reddit item field", "created_utc", 5),
         ("invalid created_utc", "created_utc", 5),
     ]
-    deleted = "reddit: item by a [deleted] author (no account to attribute it to)"
+    deleted = "reddit: item whose author was deleted (no account to attribute it to)"
     for s in manifest(ds)["sources"]:
         assert s["format"] == "pushshift" and s["skipped"] == {deleted: 1}
         assert s["records"] == s["accepted"] + s["rejected"] + 1

@@ -158,4 +158,7 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from a CrowdTangle CSV export."""
     what = f"{platform or 'CrowdTangle'} post"
+    header = csv_rows.header_of(path)
+    if not is_crowdtangle(header):
+        csv_rows.need_columns(path, header, ("URL", "Post Created"), "a CrowdTangle export")
     return read_items(path, lambda v: [v], _mapper(platform), what, values=csv_rows.rows(path))

@@ -28,6 +28,19 @@ def header_of(path: Path) -> list[str]:
         return []
 
 
+def need_columns(path: Path, header: list[str], needed: tuple[str, ...], what: str) -> None:
+    """One clear error, before any row, when a file forced to a format lacks its columns."""
+    have = {h.strip().lower() for h in header}
+    missing = [c for c in needed if c.lower() not in have]
+    if missing:
+        raise InputError(
+            f"not {what}: no column {', '.join(missing)} (columns are: "
+            f"{', '.join(header[:12])}{', ...' if len(header) > 12 else ''}); "
+            "read it as a generic table with --format csv and --map",
+            file=str(path),
+        )
+
+
 def rows(path: Path) -> Iterator[tuple[int, Any]]:
     """``(record number, row)`` of each data row; the record number is the row's first line.
 
@@ -65,9 +78,7 @@ def list_cell(value: Any) -> list[str]:
     """
     if value is None:
         return []
-    s = str(value).strip()
-    if s.startswith("[") and s.endswith("]"):
-        s = s[1:-1].strip()
+    s = str(value).strip().removeprefix("[").removesuffix("]").strip()  # even if cut short
     if not s:
         return []
     if s[0] in "'\"":

@@ -70,7 +70,7 @@ def one(item: Any) -> Mapped:
     if not isinstance(author, str):
         raise ValueError("author is not a string")
     if author.strip() in PLACEHOLDERS:
-        raise Skip("reddit: item by a [deleted] author (no account to attribute it to)")
+        raise Skip("reddit: item whose author was deleted (no account to attribute it to)")
     comment = "body" in item or "parent_id" in item or "link_id" in item
     if comment:
         text = _text(item.get("body"), "body")

@@ -117,4 +117,5 @@ def one(row: Any) -> Mapped:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from an Information Operations archive CSV."""
+    csv_rows.need_columns(path, csv_rows.header_of(path), COLUMNS, "an IO archive file")
     return read_items(path, lambda v: [v], one, "archive tweet", values=csv_rows.rows(path))
