@@ -47,6 +47,8 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("RC_2018-10_sample.ndjson", "pushshift"),
         ("crowdtangle_facebook.csv", "crowdtangle"),
         ("crowdtangle_instagram.csv", "crowdtangle"),
+        ("twarc2_tweets.csv", "twarc-csv"),
+        ("rtweet_tweets.csv", "rtweet"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -270,3 +272,50 @@ def test_crowdtangle_instagram(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "facebook",
     )
     assert next(iter(posts_by_id(ds2).values()))["platform"] == "facebook"
+
+
+X_ORIG = "1498999000000000001"
+
+
+def test_twarc2_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    _ingest(DS / "twarc2_tweets.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {X_ORIG, "1498999000000000002", "1498999000000000003"}
+    o = posts[X_ORIG]
+    assert o["account_id"] == "111" and o["text"] == "Read this\nnow #Wahl @anna https://t.co/a"
+    assert o["created_at"] == datetime(2022, 3, 1, 10, 0, tzinfo=UTC)
+    assert o["urls"] == ["example.org/a"] and o["hashtags"] == ["wahl"]
+    assert o["mentions"] == ["anna"] and o["media"] == ["pbs.twimg.com/media/A.jpg"]
+    rt = posts["1498999000000000002"]
+    assert rt["repost_of"] == X_ORIG and rt["account_id"] == "222"
+    assert posts["1498999000000000003"]["reply_to"] == X_ORIG
+    acc = accounts_by_id(ds)
+    assert acc["111"]["handle"] == "outlet" and acc["111"]["followers"] == 1200  # "1200.0"
+    assert acc["111"]["posts_count"] == 5000
+    assert acc["111"]["created_at"] == datetime(2010, 1, 1, tzinfo=UTC)
+    assert acc["222"]["created_at"] == datetime(2022, 2, 27, 8, tzinfo=UTC)
+    assert _reasons(ds) == [
+        ("missing tweet field", "created_at", 5),
+        ("invalid author_id", "author_id", 6),
+    ]
+
+
+def test_rtweet_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rtweet's x-prefixed ids are the tweet ids: a twarc2 CSV of the same tweets merges."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "rtweet_tweets.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {X_ORIG, "1498999000000000002"}
+    o = posts[X_ORIG]
+    assert o["account_id"] == "111" and o["hashtags"] == ["wahl", "europa"]
+    assert o["mentions"] == ["anna", "bob"] and o["urls"] == ["example.org/a"]
+    assert o["reply_to"] is None and o["repost_of"] is None and o["media"] == []
+    assert posts["1498999000000000002"]["repost_of"] == X_ORIG
+    acc = accounts_by_id(ds)
+    assert acc["111"]["followers"] == 1200 and acc["111"]["description"] == "News, daily"
+    assert acc["222"]["created_at"] == datetime(2022, 2, 27, 8, tzinfo=UTC)
+    assert _reasons(ds) == [("missing tweet field", "created_at", 4)]
+    report_out = _ingest(DS / "twarc2_tweets.csv", ds, capsys)
+    assert "twarc-csv" in report_out
+    assert manifest(ds)["sources"][1]["duplicates"] == 2 and len(posts_by_id(ds)) == 3

@@ -30,6 +30,8 @@ FORMATS = (
     "x-io",
     "pushshift",
     "crowdtangle",
+    "twarc-csv",
+    "rtweet",
     "csv",
     "jsonl",
     "parquet",

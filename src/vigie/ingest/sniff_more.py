@@ -1,6 +1,6 @@
 """How ``--format auto`` tells the shapes of published datasets apart (used by
 ``detect_format``): X API v1.1 tweets, Pushshift Reddit dumps, Twitter's Information Operations
-archive and CrowdTangle exports.
+archive, CrowdTangle exports, twarc2 and rtweet CSVs.
 
 Why separate tests, each on a set of keys or columns only that source writes together: these
 shapes share generic names (``id``, ``text``, ``created_at``, ``URL``) with many others, so a
@@ -15,6 +15,7 @@ from typing import Any
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.pushshift import is_reddit
+from vigie.ingest.x_csv import shape as x_csv_shape
 from vigie.ingest.x_io_archive import is_io_archive
 
 
@@ -46,13 +47,13 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 
 def csv_shape(path: Path) -> str | None:
-    """``x-io`` or ``crowdtangle`` from a CSV file's header."""
+    """``x-io``, ``crowdtangle``, ``twarc-csv`` or ``rtweet`` from a CSV file's header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
     if is_crowdtangle(header):
         return "crowdtangle"
-    return None
+    return x_csv_shape(header)
 
 
 def text_shape(text: str) -> str | None:

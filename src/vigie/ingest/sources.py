@@ -16,6 +16,7 @@ from vigie.ingest import (
     mcl,
     pushshift,
     tiktok,
+    x_csv,
     x_io_archive,
     x_v1,
     youtube,
@@ -32,4 +33,6 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "x-io": x_io_archive.read,
     "pushshift": pushshift.read,
     "crowdtangle": crowdtangle.read,
+    "twarc-csv": x_csv.read_twarc_csv,
+    "rtweet": x_csv.read_rtweet,
 }

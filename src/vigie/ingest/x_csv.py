@@ -1,0 +1,241 @@
+"""X/Twitter collections published as CSV by the two tools most datasets went through:
+``twarc2 csv`` (the twarc-csv plugin, API v2) and R's rtweet (``write_as_csv``/``save_as_csv``,
+API v1.1; the input of many CooRTweet analyses).
+
+twarc-csv (github.com/DocNow/twarc-csv, ``DEFAULT_TWEET_COLUMNS``): one flattened tweet per
+row, dotted column names: ``id``, ``author_id``, ``created_at`` (ISO 8601), ``text`` (newlines
+written as ``\\n``), ``lang``, ``source``, ``referenced_tweets.replied_to.id``,
+``referenced_tweets.retweeted.id``, ``referenced_tweets.quoted.id``, ``entities.hashtags``
+(JSON list of ``"#tag"``), ``entities.mentions`` (``"@user"``), ``entities.urls`` (expanded
+URLs), ``attachments.media`` (JSON list of media objects), ``author.username``,
+``author.name``, ``author.created_at``, ``author.description``,
+``author.public_metrics.followers_count`` / ``following_count`` / ``tweet_count``. A retweet's
+text and entities are those of the retweeted tweet (twarc-csv merges them).
+
+rtweet (``rtweet::tweets_data`` columns, rtweet < 1.0): ``user_id``, ``status_id``,
+``created_at`` (``2020-01-31 12:00:00``, UTC), ``screen_name``, ``text``, ``source``,
+``reply_to_status_id``, ``is_retweet``, ``retweet_status_id``, ``quoted_status_id``,
+``hashtags``, ``urls_expanded_url``, ``media_expanded_url``, ``mentions_screen_name`` (lists
+pasted with spaces, or R's ``c("a", "b")``), ``lang``, ``name``, ``followers_count``,
+``friends_count``, ``statuses_count``, ``account_created_at``, ``description``. Ids may carry
+rtweet's ``x`` prefix (``prepend_ids``, against spreadsheet rounding): it is removed. ``NA`` is
+a missing value.
+
+Both map to the canonical fields of the JSON readers (URLs normalised like twitwi, hashtags
+lower-case, mentions without ``@``); required per row: the tweet id, the author id, the time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest import csv_rows
+from vigie.ingest.model import Batch
+from vigie.ingest.records import BadField, Mapped, Missing, read_items, time_of
+from vigie.ingest.urls import clean_hashtags, clean_mentions
+from vigie.ingest.x_v2 import _link_key
+
+PLATFORM = "x"
+TWARC = {
+    "post_id": "id",
+    "account_id": "author_id",
+    "created_at": "created_at",
+    "text": "text",
+    "lang": "lang",
+    "urls": "entities.urls",
+    "hashtags": "entities.hashtags",
+    "mentions": "entities.mentions",
+    "media": "attachments.media",
+    "repost_of": "referenced_tweets.retweeted.id",
+    "reply_to": "referenced_tweets.replied_to.id",
+    "quote_of": "referenced_tweets.quoted.id",
+    "handle": "author.username",
+    "display_name": "author.name",
+    "account_created_at": "author.created_at",
+    "followers": "author.public_metrics.followers_count",
+    "following": "author.public_metrics.following_count",
+    "posts_count": "author.public_metrics.tweet_count",
+    "description": "author.description",
+}
+RTWEET = {
+    "post_id": "status_id",
+    "account_id": "user_id",
+    "created_at": "created_at",
+    "text": "text",
+    "lang": "lang",
+    "urls": "urls_expanded_url",
+    "hashtags": "hashtags",
+    "mentions": "mentions_screen_name",
+    "media": "media_expanded_url",
+    "repost_of": "retweet_status_id",
+    "reply_to": "reply_to_status_id",
+    "quote_of": "quoted_status_id",
+    "handle": "screen_name",
+    "display_name": "name",
+    "account_created_at": "account_created_at",
+    "followers": "followers_count",
+    "following": "friends_count",
+    "posts_count": "statuses_count",
+    "description": "description",
+}
+MISSING = {"", "na", "nan", "none", "null", "[]"}
+R_LIST_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
+ID_RE = re.compile(r"x?(\d+)(?:\.0)?")
+
+
+def shape(header: list[str]) -> str | None:
+    """``twarc-csv`` or ``rtweet`` from a CSV header, else None."""
+    cols = set(header)
+    if {"id", "author_id", "created_at", "text"} <= cols and (
+        "referenced_tweets.retweeted.id" in cols or "author.username" in cols
+    ):
+        return "twarc-csv"
+    if {"status_id", "user_id", "created_at", "screen_name", "text"} <= cols:
+        return "rtweet"
+    return None
+
+
+def _val(row: dict[str, Any], col: str) -> str | None:
+    v = row.get(col)
+    if v is None:
+        return None
+    v = str(v).strip()
+    return None if v.lower() in MISSING else v
+
+
+def _id(row: dict[str, Any], col: str, required: bool = False) -> str | None:
+    v = _val(row, col)
+    if v is None:
+        if required:
+            raise Missing(col)
+        return None
+    m = ID_RE.fullmatch(v)
+    if m:
+        return m.group(1)
+    if required:
+        raise BadField(col, f"not a tweet or user id: {v[:40]!r}")
+    return v
+
+
+def _items(v: str | None) -> list[Any]:
+    """A list cell in any of the written forms: JSON, R ``c(...)``, ``[a, b]``, space/pipe."""
+    if v is None:
+        return []
+    if v.startswith("["):
+        try:
+            out = json.loads(v)
+            return out if isinstance(out, list) else [out]
+        except (json.JSONDecodeError, RecursionError):
+            return csv_rows.list_cell(v)
+    if v.startswith("c("):
+        return R_LIST_RE.findall(v)
+    return [p for p in re.split(r"[\s|,]+", v) if p and p.upper() != "NA"]
+
+
+def _media(items: list[Any]) -> list[str]:
+    out: dict[str, None] = {}
+    for m in items:
+        url = None
+        if isinstance(m, dict):
+            variants = [v for v in m.get("variants") or [] if isinstance(v, dict) and v.get("url")]
+            if variants:
+                url = max(variants, key=lambda v: v.get("bit_rate") or 0)["url"]
+            else:
+                url = m.get("url") or m.get("preview_image_url")
+        elif isinstance(m, str):
+            url = m
+        if isinstance(url, str) and url:
+            out[_link_key(url)] = None
+    return list(out)
+
+
+def _count(v: str | None) -> int | None:
+    if v is None:
+        return None
+    try:
+        f = float(v.replace(",", ""))
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() and f >= 0 else None
+
+
+def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
+    def one(row: Any) -> Mapped:
+        if not isinstance(row, dict):
+            raise ValueError("a row is not a record")
+        if row.get("_extra"):
+            raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
+        text = _val(row, cols["text"]) or ""
+        if kind == "twarc-csv":
+            text = text.replace("\\n", "\n")
+        when = _val(row, cols["created_at"])
+        if when is None:
+            raise Missing(cols["created_at"])
+        account = _id(row, cols["account_id"], required=True)
+        created = _val(row, cols["account_created_at"])
+        try:
+            acc_created = time_of(created, cols["account_created_at"]) if created else None
+        except ValueError:
+            acc_created = None
+        post = {
+            "post_id": _id(row, cols["post_id"], required=True),
+            "platform": PLATFORM,
+            "account_id": account,
+            "created_at": time_of(when, cols["created_at"]),
+            "text": text,
+            "lang": _val(row, cols["lang"]),
+            "urls": sorted(
+                {
+                    _link_key(str(u))
+                    for u in _items(_val(row, cols["urls"]))
+                    if isinstance(u, str) and u
+                }
+                - {""}
+            ),
+            "hashtags": clean_hashtags(
+                [h for h in _items(_val(row, cols["hashtags"])) if isinstance(h, str)]
+            ),
+            "mentions": clean_mentions(
+                [m for m in _items(_val(row, cols["mentions"])) if isinstance(m, str)]
+            ),
+            "media": _media(_items(_val(row, cols["media"]))),
+            "repost_of": _id(row, cols["repost_of"]),
+            "reply_to": _id(row, cols["reply_to"]),
+            "quote_of": _id(row, cols["quote_of"]),
+        }
+        acc = {
+            "account_id": account,
+            "platform": PLATFORM,
+            "handle": _val(row, cols["handle"]),
+            "display_name": _val(row, cols["display_name"]),
+            "created_at": acc_created,
+            "followers": _count(_val(row, cols["followers"])),
+            "following": _count(_val(row, cols["following"])),
+            "posts_count": _count(_val(row, cols["posts_count"])),
+            "description": _val(row, cols["description"]),
+        }
+        return [post], [acc]
+
+    return one
+
+
+def _read(path: Path, kind: str, cols: dict[str, str]) -> Iterator[Batch]:
+    header = csv_rows.header_of(path)
+    if shape(header) != kind:
+        need = (cols["post_id"], cols["account_id"], cols["created_at"], cols["text"])
+        csv_rows.need_columns(path, header, need, f"a {kind} file")
+    return read_items(path, lambda v: [v], _mapper(cols, kind), "tweet", values=csv_rows.rows(path))
+
+
+def read_twarc_csv(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from a ``twarc2 csv`` file."""
+    return _read(path, "twarc-csv", TWARC)
+
+
+def read_rtweet(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from an rtweet CSV."""
+    return _read(path, "rtweet", RTWEET)
