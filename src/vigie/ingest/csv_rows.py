@@ -41,17 +41,20 @@ def need_columns(path: Path, header: list[str], needed: tuple[str, ...], what: s
         )
 
 
-def rows(path: Path) -> Iterator[tuple[int, Any]]:
+def rows(path: Path, lower: bool = False) -> Iterator[tuple[int, Any]]:
     """``(record number, row)`` of each data row; the record number is the row's first line.
 
     A row with more fields than the header keeps the extra ones under ``None`` (dropped here,
     so a stray delimiter cannot invent a column); one with fewer has ``None`` values, which the
     readers treat as missing. Extra fields are not silent: the row's reader sees ``_extra``.
+    ``lower``: column names stripped and lower-cased once, for readers that match them so.
     """
     csv.field_size_limit(MAX_RECORD_BYTES)
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
+            if lower and reader.fieldnames:
+                reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
             line = 1
             for row in reader:
                 start, line = line + 1, reader.line_num

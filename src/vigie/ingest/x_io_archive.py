@@ -13,10 +13,11 @@ like_count, retweet_count, hashtags, urls, user_mentions, poll_choices``. Times 
 ids (``userid``, ``user_screen_name``) of accounts with few followers are hashed strings.
 
 Mapping: ``post_id`` = ``tweetid``, ``account_id`` = ``userid`` (hashed or not), created_at =
-``tweet_time``, text = ``tweet_text``, lang = ``tweet_language``, URLs = ``urls`` (links of the
-text when the column is empty), hashtags = ``hashtags``, mentions = ``user_mentions`` (these are
-*user ids* in the archive, not handles), ``repost_of`` = ``retweet_tweetid`` (when
-``is_retweet`` is true or the id is given), ``reply_to`` = ``in_reply_to_tweetid``,
+``tweet_time``, text = ``tweet_text``, lang = ``tweet_language``, URLs = ``urls`` normalised
+like the X readers (links of the text when the column is empty), hashtags = ``hashtags``,
+mentions = ``user_mentions`` (these are *user ids* in the archive, not handles),
+``repost_of`` = ``retweet_tweetid`` (when ``is_retweet`` is true or the id is given),
+``reply_to`` = ``in_reply_to_tweetid``,
 ``quote_of`` = ``quoted_tweet_tweetid``. Every row also gives its account's profile as of the
 release: handle, display name, creation date, followers, following, description (the
 authenticity indicators read creation dates and followers from the accounts table). Not mapped:
@@ -27,13 +28,16 @@ the client name, locations, counts, polls. Required per row: ``tweetid``, ``user
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, as_int, need, read_items, time_of
-from vigie.ingest.urls import canonical_urls, clean_hashtags, urls_in_text
+from vigie.ingest.urls import clean_hashtags, urls_in_text
+from vigie.ingest.x_v2 import _link_key
 
 PLATFORM = "x"
 COLUMNS = ("tweetid", "userid", "tweet_time")
@@ -44,6 +48,12 @@ TRUE = {"true", "1", "t", "yes"}
 def is_io_archive(header: list[str]) -> bool:
     cols = {c.strip().lower() for c in header}
     return all(c in cols for c in COLUMNS) and ("tweet_text" in cols or "is_retweet" in cols)
+
+
+@lru_cache(maxsize=1 << 16)
+def _time(value: str, name: str) -> datetime:
+    """A time of the archive (minute resolution: the same text recurs, parsed once)."""
+    return time_of(value, name)
 
 
 def _opt(row: dict[str, Any], name: str) -> str | None:
@@ -72,7 +82,6 @@ def one(row: Any) -> Mapped:
     """Map one archive row to its post and its account's profile."""
     if not isinstance(row, dict):
         raise ValueError("a row is not a record")
-    row = {str(k).strip().lower(): v for k, v in row.items()}
     if row.get("_extra"):
         raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
     text = row.get("tweet_text") or ""
@@ -86,10 +95,10 @@ def one(row: Any) -> Mapped:
         "post_id": str(need(row, "tweetid")).strip(),
         "platform": PLATFORM,
         "account_id": account_id,
-        "created_at": time_of(need(row, "tweet_time"), "tweet_time"),
+        "created_at": _time(str(need(row, "tweet_time")), "tweet_time"),
         "text": text,
         "lang": _opt(row, "tweet_language"),
-        "urls": canonical_urls(urls) if urls else urls_in_text(text),
+        "urls": sorted({_link_key(u) for u in urls} - {""}) if urls else urls_in_text(text),
         "hashtags": clean_hashtags(csv_rows.list_cell(row.get("hashtags"))),
         "mentions": sorted(set(csv_rows.list_cell(row.get("user_mentions")))),
         "media": [],
@@ -99,7 +108,7 @@ def one(row: Any) -> Mapped:
     }
     created = _opt(row, "account_creation_date")
     try:
-        acc_created = time_of(created, "account_creation_date") if created else None
+        acc_created = _time(created, "account_creation_date") if created else None
     except ValueError:
         acc_created = None
     account = {
@@ -118,4 +127,5 @@ def one(row: Any) -> Mapped:
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from an Information Operations archive CSV."""
     csv_rows.need_columns(path, csv_rows.header_of(path), COLUMNS, "an IO archive file")
-    return read_items(path, lambda v: [v], one, "archive tweet", values=csv_rows.rows(path))
+    values = csv_rows.rows(path, lower=True)
+    return read_items(path, lambda v: [v], one, "archive tweet", values=values)
