@@ -49,6 +49,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("crowdtangle_instagram.csv", "crowdtangle"),
         ("twarc2_tweets.csv", "twarc-csv"),
         ("rtweet_tweets.csv", "rtweet"),
+        ("4cat_telegram.csv", "4cat"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -319,3 +320,22 @@ def test_rtweet_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report_out = _ingest(DS / "twarc2_tweets.csv", ds, capsys)
     assert "twarc-csv" in report_out
     assert manifest(ds)["sources"][1]["duplicates"] == 2 and len(posts_by_id(ds)) == 3
+
+
+def test_4cat_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    _ingest(DS / "4cat_telegram.csv", ds, capsys, "--platform", "telegram")
+    posts = posts_by_id(ds)
+    assert set(posts) == {"wahlkanal-101", "wahlkanal-102"}
+    a = posts["wahlkanal-101"]
+    assert a["platform"] == "telegram" and a["account_id"] == "wahlkanal"
+    assert a["created_at"] == datetime(2021, 2, 1, 10, 0, tzinfo=UTC)
+    assert a["urls"] == ["example.de/a"] and a["hashtags"] == ["btw"]
+    b = posts["wahlkanal-102"]
+    assert b["created_at"] == datetime(2021, 2, 1, 11, 0, tzinfo=UTC)  # from timestamp
+    assert b["mentions"] == ["ben", "carla"]
+    assert accounts_by_id(ds)["wahlkanal"]["display_name"] == "Wahl Kanal"
+    assert _reasons(ds) == [("missing 4CAT item field", "timestamp", 4)]
+    ds2 = tmp_path / "ds2"
+    _ingest(DS / "4cat_telegram.csv", ds2, capsys)  # no --platform, no datasource column
+    assert {p["platform"] for p in posts_by_id(ds2).values()} == {"4cat"}

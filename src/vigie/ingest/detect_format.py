@@ -32,6 +32,7 @@ FORMATS = (
     "crowdtangle",
     "twarc-csv",
     "rtweet",
+    "4cat",
     "csv",
     "jsonl",
     "parquet",

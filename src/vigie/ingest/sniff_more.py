@@ -1,6 +1,6 @@
 """How ``--format auto`` tells the shapes of published datasets apart (used by
 ``detect_format``): X API v1.1 tweets, Pushshift Reddit dumps, Twitter's Information Operations
-archive, CrowdTangle exports, twarc2 and rtweet CSVs.
+archive, CrowdTangle exports, twarc2 and rtweet CSVs, 4CAT exports.
 
 Why separate tests, each on a set of keys or columns only that source writes together: these
 shapes share generic names (``id``, ``text``, ``created_at``, ``URL``) with many others, so a
@@ -14,6 +14,7 @@ from typing import Any
 
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.csv_rows import header_of
+from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.x_csv import shape as x_csv_shape
 from vigie.ingest.x_io_archive import is_io_archive
@@ -47,13 +48,13 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 
 def csv_shape(path: Path) -> str | None:
-    """``x-io``, ``crowdtangle``, ``twarc-csv`` or ``rtweet`` from a CSV file's header."""
+    """``x-io``, ``crowdtangle``, ``twarc-csv``, ``rtweet`` or ``4cat`` from a CSV header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
     if is_crowdtangle(header):
         return "crowdtangle"
-    return x_csv_shape(header)
+    return x_csv_shape(header) or ("4cat" if is_4cat(header) else None)
 
 
 def text_shape(text: str) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from vigie.ingest import (
     crowdtangle,
+    fourcat,
     jetstream,
     mastodon,
     mcl,
@@ -35,4 +36,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "crowdtangle": crowdtangle.read,
     "twarc-csv": x_csv.read_twarc_csv,
     "rtweet": x_csv.read_rtweet,
+    "4cat": fourcat.read,
 }
