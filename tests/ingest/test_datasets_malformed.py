@@ -20,6 +20,9 @@ TWEET = json.loads((DS / "x_v1_tweets.jsonl").read_text(encoding="utf-8").splitl
 IO_HEADER = (DS / "io_archive_tweets_csv_hashed.csv").read_text().splitlines()[0]
 IO_ROW = (DS / "io_archive_tweets_csv_hashed.csv").read_text().splitlines()[1]
 CT = (DS / "crowdtangle_facebook.csv").read_text().splitlines()
+TW = (DS / "twarc2_tweets.csv").read_text().splitlines()
+RT = (DS / "rtweet_tweets.csv").read_text().splitlines()
+FC = (DS / "4cat_telegram.csv").read_text().splitlines()
 SUB = {"id": "abc", "author": "u1", "created_utc": 1539202764, "subreddit": "s", "title": "t"}
 
 
@@ -108,6 +111,21 @@ CASES: list[tuple[str, str, str | bytes, list[str], int, list[str], list[str] | 
     ("ct-no-account", "c.csv", CT[0] + "\n" + CT[1].replace("100123456789,", ",", 1)
      .replace("nachrichtenjetzt", "") + "\n" + CT[2] + "\n", [], 0, [],
      ["missing CrowdTangle post field"], None),
+    ("twarc-csv-garbage-lists", "t.csv", TW[0] + "\n" + TW[1].replace(
+        '"[""#Wahl""]"', '"{""a"": 1}"').replace('"[""@anna""]"', "[not json") + "\n", [], 0, [],
+     [], lambda d: posts_by_id(d)["1498999000000000001"]["hashtags"] == []
+     and posts_by_id(d)["1498999000000000001"]["mentions"] == ["not json"]),
+    ("twarc-csv-float-mangled-id", "t.csv", TW[0] + "\n" + TW[1] + "\n"
+     + TW[2].replace("1498999000000000002,1498999000000000002", "1.498999E+18,1.498999E+18", 1)
+     + "\n", [], 0, [], ["invalid id"], None),
+    ("twarc-csv-forced-on-rtweet", "t.csv", RT[0] + "\n" + RT[1] + "\n",
+     ["--format", "twarc-csv"], 2, ["t.csv", "not a twarc-csv file", "author_id"], None, None),
+    ("rtweet-bad-time", "r.csv", RT[0] + "\n" + RT[1].replace("2022-03-01 10:00:00", "01/03/2022")
+     + "\n" + RT[2] + "\n", [], 0, [], ["invalid created_at"], None),
+    ("4cat-bad-unix-time", "f.csv", FC[0] + "\n" + FC[1].replace("1612173600", "soon") + "\n"
+     + FC[2] + "\n", [], 0, [], ["invalid unix_timestamp"], None),
+    ("4cat-only-header", "f.csv", FC[0], [], 0, [], [],
+     lambda d: manifest(d)["counts"]["posts"] == 0),
 ]  # fmt: skip
 
 

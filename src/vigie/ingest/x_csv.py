@@ -125,12 +125,12 @@ def _items(v: str | None) -> list[Any]:
     """A list cell in any of the written forms: JSON, R ``c(...)``, ``[a, b]``, space/pipe."""
     if v is None:
         return []
-    if v.startswith("["):
+    if v.startswith(("[", "{")):
         try:
             out = json.loads(v)
-            return out if isinstance(out, list) else [out]
         except (json.JSONDecodeError, RecursionError):
-            return csv_rows.list_cell(v)
+            return csv_rows.list_cell(v) if v.startswith("[") else []
+        return out if isinstance(out, list) else []
     if v.startswith("c("):
         return R_LIST_RE.findall(v)
     return [p for p in re.split(r"[\s|,]+", v) if p and p.upper() != "NA"]
