@@ -67,7 +67,7 @@ CASES: list[tuple[str, str, str | bytes, list[str], int, list[str], list[str] | 
      _tweet(created_at=1539202764000) + "\n" + _tweet(id=9), [], 0, [],
      ["invalid created_at"], None),
     ("v1-array-with-a-number", "t.json", json.dumps([TWEET, 5, "x"]), [], 0, [],
-     ["invalid tweet", "invalid tweet"], None),
+     ["not a tweet or page", "not a tweet or page"], None),
     ("v1-deep-nesting", "t.jsonl", _tweet() + "\n" + "[" * 100_000 + "]" * 100_000,
      ["--format", "x-v1"], 0, [], ["JSON nested too deeply"], None),
     ("v1-only-notices", "t.jsonl",

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from vigie.ingest import json_array
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Skip, as_list, need, read_items, time_of
 from vigie.ingest.urls import canonical_urls, clean_mentions, urls_in_text
@@ -129,4 +130,4 @@ def _unwrap(value: Any) -> list[Any] | None:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from Pushshift/Reddit submissions and comments."""
-    return read_items(path, _unwrap, one, "Reddit item")
+    return read_items(path, _unwrap, one, "Reddit item", values=json_array.values(path))

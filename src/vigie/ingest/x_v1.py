@@ -19,7 +19,9 @@ hashtags and mentions lower-cased, media = the best-bitrate video variant or the
 retweet is a post with ``repost_of`` = the retweeted tweet's id, and the retweeted (and quoted)
 tweet is kept as a post of its own with its author in the accounts table. Stream notices
 (``delete``, ``limit``, ``scrub_geo``, ``status_withheld``...) are not tweets: skipped and
-counted. Not mapped: the posting client (``source``): the canonical posts table has no column
+counted. A saved JSON array (``json.dump`` of a tweet list, often hundreds of MB) is
+streamed element by element (``json_array``; record = element number). Not mapped: the
+posting client (``source``): the canonical posts table has no column
 for it yet. Required per tweet: ``id_str`` (or ``id``), ``user.id_str`` (or ``user.id``) and
 ``created_at``.
 """
@@ -32,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vigie.ingest import json_array
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, Missing, Row, Skip, as_int, read_items, time_of
 from vigie.ingest.urls import clean_hashtags, clean_mentions
@@ -234,4 +237,4 @@ def _unwrap(value: Any) -> list[Any] | None:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from X/Twitter API v1.1 tweets."""
-    return read_items(path, _unwrap, _one, "tweet")
+    return read_items(path, _unwrap, _one, "tweet", values=json_array.values(path))
