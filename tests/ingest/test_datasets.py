@@ -50,6 +50,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("twarc2_tweets.csv", "twarc-csv"),
         ("rtweet_tweets.csv", "rtweet"),
         ("4cat_telegram.csv", "4cat"),
+        ("twarc1_json2csv.csv", "twarc1-csv"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -339,3 +340,33 @@ def test_4cat_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     ds2 = tmp_path / "ds2"
     _ingest(DS / "4cat_telegram.csv", ds2, capsys)  # no --platform, no datasource column
     assert {p["platform"] for p in posts_by_id(ds2).values()} == {"4cat"}
+
+
+def test_twarc1_json2csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = tmp_path / "ds"
+    _ingest(DS / "twarc1_json2csv.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    orig = "976161920133816322"
+    assert set(posts) == {orig, "976161920133816323", "976161920133816324", "976161920133816325"}
+    o = posts[orig]
+    assert o["account_id"] == "28101965"
+    assert o["created_at"] == datetime(2018, 3, 20, 18, 21, 52, tzinfo=UTC)
+    assert o["urls"] == ["example.org/b", "vote.example.gov"] and o["hashtags"] == ["dcvotes"]
+    assert o["mentions"] == ["dc_board"] and o["media"] == ["pbs.twimg.com/media/B.jpg"]
+    rt, q = posts["976161920133816323"], posts["976161920133816324"]
+    assert (rt["repost_of"], rt["quote_of"]) == (orig, None)  # tweet_type says which
+    assert (q["repost_of"], q["quote_of"]) == (None, orig)
+    assert posts["976161920133816325"]["reply_to"] == orig
+    acc = accounts_by_id(ds)
+    assert acc["28101965"]["followers"] == 46113 and acc["28101965"]["handle"] == "GWtweets"
+    assert acc["28101965"]["created_at"] == datetime(2009, 4, 1, 13, 10, 9, tzinfo=UTC)
+    assert _reasons(ds) == [("missing tweet field", "created_at", 6)]
+    old = tmp_path / "old.csv"  # twarc's early json2csv spelled the column "reweet_or_quote_id"
+    old.write_text(
+        (DS / "twarc1_json2csv.csv")
+        .read_text()
+        .replace("retweet_or_quote_id", "reweet_or_quote_id", 1)
+    )
+    ds2 = tmp_path / "ds2"
+    _ingest(old, ds2, capsys)
+    assert posts_by_id(ds2)["976161920133816323"]["repost_of"] == orig

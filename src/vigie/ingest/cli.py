@@ -19,7 +19,7 @@ FORMAT_HELP += (
     " And: x-v1 (X/Twitter API v1.1 tweets: twarc1, tweepy, Hydrator), x-io (Twitter's"
     " Information Operations archive CSV), pushshift (Reddit submissions/comments NDJSON),"
     " crowdtangle (CrowdTangle Facebook/Instagram CSV export), twarc-csv (twarc2 csv output),"
-    " rtweet (R rtweet CSV), 4cat (4CAT dataset CSV export)."
+    " rtweet (R rtweet CSV), twarc1-csv (twarc 1 json2csv.py), 4cat (4CAT dataset CSV export)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

@@ -32,6 +32,7 @@ FORMATS = (
     "crowdtangle",
     "twarc-csv",
     "rtweet",
+    "twarc1-csv",
     "4cat",
     "csv",
     "jsonl",

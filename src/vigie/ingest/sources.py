@@ -36,5 +36,6 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "crowdtangle": crowdtangle.read,
     "twarc-csv": x_csv.read_twarc_csv,
     "rtweet": x_csv.read_rtweet,
+    "twarc1-csv": x_csv.read_twarc1_csv,
     "4cat": fourcat.read,
 }

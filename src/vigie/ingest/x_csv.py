@@ -1,6 +1,6 @@
-"""X/Twitter collections published as CSV by the two tools most datasets went through:
-``twarc2 csv`` (the twarc-csv plugin, API v2) and R's rtweet (``write_as_csv``/``save_as_csv``,
-API v1.1; the input of many CooRTweet analyses).
+"""X/Twitter collections published as CSV by the tools most datasets went through:
+``twarc2 csv`` (the twarc-csv plugin, API v2), R's rtweet (``write_as_csv``/``save_as_csv``,
+API v1.1; the input of many CooRTweet analyses) and twarc (1)'s ``json2csv.py``.
 
 twarc-csv (github.com/DocNow/twarc-csv, ``DEFAULT_TWEET_COLUMNS``): one flattened tweet per
 row, dotted column names: ``id``, ``author_id``, ``created_at`` (ISO 8601), ``text`` (newlines
@@ -21,7 +21,16 @@ pasted with spaces, or R's ``c("a", "b")``), ``lang``, ``name``, ``followers_cou
 rtweet's ``x`` prefix (``prepend_ids``, against spreadsheet rounding): it is removed. ``NA`` is
 a missing value.
 
-Both map to the canonical fields of the JSON readers (URLs normalised like twitwi, hashtags
+twarc (1) ``utils/json2csv.py`` (and tools that copied its columns, e.g. TweetSets): ``id``,
+``tweet_url``, ``created_at`` (v1.1 form ``Wed Oct 10 20:19:24 +0000 2018``),
+``parsed_created_at``, ``user_screen_name``, ``text``, ``tweet_type`` (original, retweet,
+quote, reply), ``hashtags``, ``media``, ``urls`` (space-separated), ``in_reply_to_status_id``,
+``lang``, ``retweet_or_quote_id`` (``reweet_or_quote_id`` in old versions), ``source``,
+``user_id``, ``user_created_at``, ``user_description``, ``user_followers_count``,
+``user_friends_count``, ``user_statuses_count``, ``user_name``... ``retweet_or_quote_id`` is
+``repost_of`` or ``quote_of`` as ``tweet_type`` says; mentions are read from the text.
+
+All three map to the canonical fields of the JSON readers (URLs normalised like twitwi, hashtags
 lower-case, mentions without ``@``); required per row: the tweet id, the author id, the time.
 """
 
@@ -35,8 +44,9 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, read_items, time_of
-from vigie.ingest.urls import clean_hashtags, clean_mentions
+from vigie.ingest.records import BadField, Mapped, Missing, read_items
+from vigie.ingest.urls import clean_hashtags, clean_mentions, mentions_in_text
+from vigie.ingest.x_v1 import v1_time
 from vigie.ingest.x_v2 import _link_key
 
 PLATFORM = "x"
@@ -82,13 +92,34 @@ RTWEET = {
     "posts_count": "statuses_count",
     "description": "description",
 }
+TWARC1 = {
+    "post_id": "id",
+    "account_id": "user_id",
+    "created_at": "created_at",
+    "text": "text",
+    "lang": "lang",
+    "urls": "urls",
+    "hashtags": "hashtags",
+    "mentions": "mentions",  # json2csv writes none: read from the text
+    "media": "media",
+    "repost_of": "retweet_or_quote_id",  # with tweet_type: retweet or quote
+    "reply_to": "in_reply_to_status_id",
+    "quote_of": "retweet_or_quote_id",
+    "handle": "user_screen_name",
+    "display_name": "user_name",
+    "account_created_at": "user_created_at",
+    "followers": "user_followers_count",
+    "following": "user_friends_count",
+    "posts_count": "user_statuses_count",
+    "description": "user_description",
+}
 MISSING = {"", "na", "nan", "none", "null", "[]"}
 R_LIST_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 ID_RE = re.compile(r"x?(\d+)(?:\.0)?")
 
 
 def shape(header: list[str]) -> str | None:
-    """``twarc-csv`` or ``rtweet`` from a CSV header, else None."""
+    """``twarc-csv``, ``rtweet`` or ``twarc1-csv`` from a CSV header, else None."""
     cols = set(header)
     if {"id", "author_id", "created_at", "text"} <= cols and (
         "referenced_tweets.retweeted.id" in cols or "author.username" in cols
@@ -96,6 +127,8 @@ def shape(header: list[str]) -> str | None:
         return "twarc-csv"
     if {"status_id", "user_id", "created_at", "screen_name", "text"} <= cols:
         return "rtweet"
+    if {"id", "user_id", "created_at", "text", "tweet_type", "user_screen_name"} <= cols:
+        return "twarc1-csv"
     return None
 
 
@@ -172,20 +205,23 @@ def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
         text = _val(row, cols["text"]) or ""
         if kind == "twarc-csv":
             text = text.replace("\\n", "\n")
+        ttype = (_val(row, "tweet_type") or "").lower()
+        if kind == "twarc1-csv" and "retweet_or_quote_id" not in row:
+            row["retweet_or_quote_id"] = row.get("reweet_or_quote_id")  # old twarc's spelling
         when = _val(row, cols["created_at"])
         if when is None:
             raise Missing(cols["created_at"])
         account = _id(row, cols["account_id"], required=True)
         created = _val(row, cols["account_created_at"])
         try:
-            acc_created = time_of(created, cols["account_created_at"]) if created else None
+            acc_created = v1_time(created, cols["account_created_at"]) if created else None
         except ValueError:
             acc_created = None
         post = {
             "post_id": _id(row, cols["post_id"], required=True),
             "platform": PLATFORM,
             "account_id": account,
-            "created_at": time_of(when, cols["created_at"]),
+            "created_at": v1_time(when, cols["created_at"]),
             "text": text,
             "lang": _val(row, cols["lang"]),
             "urls": sorted(
@@ -201,11 +237,17 @@ def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
             ),
             "mentions": clean_mentions(
                 [m for m in _items(_val(row, cols["mentions"])) if isinstance(m, str)]
-            ),
+            )
+            if cols["mentions"] in row
+            else mentions_in_text(text),
             "media": _media(_items(_val(row, cols["media"]))),
-            "repost_of": _id(row, cols["repost_of"]),
+            "repost_of": _id(row, cols["repost_of"])
+            if kind != "twarc1-csv" or ttype == "retweet"
+            else None,
             "reply_to": _id(row, cols["reply_to"]),
-            "quote_of": _id(row, cols["quote_of"]),
+            "quote_of": _id(row, cols["quote_of"])
+            if kind != "twarc1-csv" or ttype == "quote"
+            else None,
         }
         acc = {
             "account_id": account,
@@ -239,3 +281,8 @@ def read_twarc_csv(path: Path, platform: str | None = None) -> Iterator[Batch]:
 def read_rtweet(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from an rtweet CSV."""
     return _read(path, "rtweet", RTWEET)
+
+
+def read_twarc1_csv(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from a twarc (1) ``json2csv.py`` file."""
+    return _read(path, "twarc1-csv", TWARC1)
