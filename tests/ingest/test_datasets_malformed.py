@@ -105,6 +105,8 @@ CASES: list[tuple[str, str, str | bytes, list[str], int, list[str], list[str] | 
     ("ct-garbage-time", "c.csv", CT[0] + "\n" + CT[1] + "\n"
      + CT[1].replace("2021-02-01 10:00:00 CET", "yesterday CET").replace("/111", "/113") + "\n",
      [], 0, [], ["invalid Post Created"], None),
+    ("ct-numeric-offset", "c.csv", CT[0] + "\n" + CT[1].replace("10:00:00 CET", "10:00:00 +0100")
+     + "\n", [], 0, [], [], lambda d: next(iter(posts_by_id(d).values()))["created_at"].hour == 9),
     ("ct-bom-and-thousands", "c.csv", "\ufeff" + CT[0] + "\n" + CT[1].replace(
         ",6100,", ',"6,100",') + "\n", [], 0, [], [],
      lambda d: accounts_by_id(d)["100123456789"]["followers"] == 6100),

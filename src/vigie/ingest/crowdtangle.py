@@ -27,6 +27,7 @@ Required per row: ``URL``, an account id, a creation time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -46,6 +47,9 @@ ZONES = {
 }  # fmt: skip
 """Offsets (hours) of the zone abbreviations dashboards write. Ambiguous ones (CST, IST) are
 read the way CrowdTangle, a US product, wrote them: US Central, India."""
+
+
+OFFSET_RE = re.compile(r"[+-]\d{2}:?\d{2}")
 
 
 def is_crowdtangle(header: list[str]) -> bool:
@@ -74,6 +78,8 @@ def _s(row: dict[str, Any], *names: str) -> str | None:
 def ct_time(value: str, name: str) -> datetime:
     """``2021-02-01 10:00:00 CET`` (or without a zone, or ISO 8601) as UTC."""
     parts = value.rsplit(" ", 1)
+    if len(parts) == 2 and OFFSET_RE.fullmatch(parts[1]):  # "... +0100": an offset, not a name
+        return time_of(parts[0] + parts[1], name)
     if len(parts) == 2 and parts[1].isalpha():
         zone = parts[1].upper()
         if zone not in ZONES:
