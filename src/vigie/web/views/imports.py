@@ -19,6 +19,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from vigie.errors import VigieError
+from vigie.ingest.detect_format import FORMATS
 from vigie.web.deps import form, page, redirect
 from vigie.web.folders import safe_name
 from vigie.web.render import render
@@ -26,7 +27,10 @@ from vigie.web.users import Role
 
 router = APIRouter()
 
-FORMATS = ("auto", "x", "telegram", "bluesky", "csv", "jsonl", "parquet", "accounts")
+LINE_FORMATS = ("jsonl", "x", "x-v1", "bluesky", "jetstream", "pushshift")
+"""One record per line (when not saved as one ``.json`` document): cut by line."""
+CSV_FORMATS = ("csv", "mcl", "x-io", "crowdtangle", "twarc-csv", "rtweet", "twarc1-csv", "4cat")
+"""A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
 PREVIEW_ROWS = 50
 SHOWN_ROWS = 5
 CANONICAL = (
@@ -155,13 +159,19 @@ def _mapping(fields: dict[str, Any]) -> list[str]:
 def _head(path: Path, fmt: str, tmp: Path) -> Path:
     """The first rows of ``path`` as a small file of the same format (whole file for JSON
     documents, whose records cannot be cut by line)."""
-    if fmt in ("csv", "jsonl", "x", "bluesky") and path.suffix.lower() != ".json":
+    if fmt in CSV_FORMATS + LINE_FORMATS and path.suffix.lower() != ".json":
         out = tmp / path.name
+        quoted = fmt in CSV_FORMATS
         with open(path, "rb") as src, open(out, "wb") as dst:
-            for i, line in enumerate(src):
-                if i > PREVIEW_ROWS:
+            records, open_quote = 0, False
+            for line in src:
+                if records > PREVIEW_ROWS:
                     break
                 dst.write(line)
+                if quoted:  # a record ends only where its quotes balance (RFC 4180 doubles them)
+                    open_quote ^= line.count(b'"') % 2 == 1
+                if not open_quote:
+                    records += 1
         return out
     if fmt == "parquet" or path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
