@@ -301,3 +301,17 @@ def test_line_batches_cut_every_line_once(
             assert raw == line[:1024] if limit and len(line) > limit else raw.rstrip(b"\n") == line
         else:
             assert g.rstrip(b"\n") == line
+
+
+def test_negative_count_refused_in_an_all_integer_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A negative follower count is refused whatever else its batch holds (it used to pass
+    when every value of the column was an integer, and be refused beside a string)."""
+    rows = [_generic(i) for i in range(20)]
+    rows[4]["followers"] = -3
+    src = _write(tmp_path / "posts.jsonl", [json.dumps(r).encode() for r in rows])
+    out = _same(src, tmp_path, monkeypatch, fmt="jsonl")
+    refusals = [json.loads(line) for line in out[2].splitlines()]
+    assert [(r["record"], r["field"]) for r in refusals] == [(5, "followers")]
+    assert "-3" in refusals[0]["detail"] or "-3" in refusals[0]["reason"]
