@@ -123,6 +123,12 @@ def _odd_tweets(rng: random.Random) -> list[bytes]:
         lambda t: t.update(created_at="2021-09-01 10:00:00"),
         lambda t: t.update(created_at="2021-09-01T10:00:00+02:00"),
         lambda t: t.update(created_at="yesterday"),
+        lambda t: t.update(created_at="2021-09-01T24:00:00.000Z"),
+        lambda t: t.update(created_at="2021-02-30T10:00:00.000Z"),
+        lambda t: t.update(created_at="2021-09-01T10:00:60.000Z"),
+        lambda t: t.update(created_at="0000-09-01T10:00:00.000Z"),
+        lambda t: t["author"].update(created_at="2015-02-29T00:00:00.000Z"),
+        lambda t: t["author"].update(created_at="2015-01-01T24:00:00.000Z"),
         lambda t: t.update(referenced_tweets="x"),
         lambda t: t.update(referenced_tweets=[{"type": "quoted", "id": "5", "text": "hi"}]),
         lambda t: t.update(
