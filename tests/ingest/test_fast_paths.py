@@ -1,4 +1,4 @@
-"""The SQL paths (``jsonl_sql``, ``x_sql``, ``jetstream_sql``) give the Python paths' Dataset.
+"""The SQL paths (``jsonl_sql``, ``x_sql``) give the Python paths' Dataset.
 
 Each source is ingested twice, with ``VIGIE_INGEST_FAST=0`` (every line through Python, the
 readers as they were) and with the SQL paths on, and the two Datasets must hold the same posts,
