@@ -30,8 +30,8 @@ def projection_sql(fields: list[tuple[str, str, bool]]) -> str | None:
     """The query projecting a ``lines`` table onto the mapped columns (see module doc);
     ``None`` when a column name cannot be written as a JSON path (every line then Python).
 
-    A line is parsed three times, whatever the number of fields: its validity, its keys and
-    the types of the mapped fields (``json_type`` over all paths at once), and its values
+    A line is parsed four times, whatever the number of fields: its validity, its keys,
+    the types of the mapped fields (``json_type`` over all paths at once) and its values
     (``from_json``: scalars as text, lists as JSON fragments whose item types are then read
     from the small fragment, not from the line)."""
     cols: dict[str, bool] = {}
