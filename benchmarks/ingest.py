@@ -208,7 +208,7 @@ def _floor(src: Path, unnest: str | None) -> tuple[float, float]:
     from ingest_formats import floor_query
 
     con = duckdb.connect()
-    con.execute("SET memory_limit='1GB'")
+    con.execute("SET memory_limit='4GB'")
     con.execute("SET preserve_insertion_order=false")  # a count: no order to keep
     proc = psutil.Process()
     c0 = proc.cpu_times()

@@ -1,4 +1,4 @@
-"""The SQL paths (``jsonl_sql``, ``x_sql``, ``jetstream_sql``) give the Python paths' Dataset.
+"""The SQL paths (``jsonl_sql``, ``x_sql``) give the Python paths' Dataset.
 
 Each source is ingested twice, with ``VIGIE_INGEST_FAST=0`` (every line through Python, the
 readers as they were) and with the SQL paths on, and the two Datasets must hold the same posts,
@@ -123,6 +123,12 @@ def _odd_tweets(rng: random.Random) -> list[bytes]:
         lambda t: t.update(created_at="2021-09-01 10:00:00"),
         lambda t: t.update(created_at="2021-09-01T10:00:00+02:00"),
         lambda t: t.update(created_at="yesterday"),
+        lambda t: t.update(created_at="2021-09-01T24:00:00.000Z"),
+        lambda t: t.update(created_at="2021-02-30T10:00:00.000Z"),
+        lambda t: t.update(created_at="2021-09-01T10:00:60.000Z"),
+        lambda t: t.update(created_at="0000-09-01T10:00:00.000Z"),
+        lambda t: t["author"].update(created_at="2015-02-29T00:00:00.000Z"),
+        lambda t: t["author"].update(created_at="2015-01-01T24:00:00.000Z"),
         lambda t: t.update(referenced_tweets="x"),
         lambda t: t.update(referenced_tweets=[{"type": "quoted", "id": "5", "text": "hi"}]),
         lambda t: t.update(
@@ -301,3 +307,17 @@ def test_line_batches_cut_every_line_once(
             assert raw == line[:1024] if limit and len(line) > limit else raw.rstrip(b"\n") == line
         else:
             assert g.rstrip(b"\n") == line
+
+
+def test_negative_count_refused_in_an_all_integer_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A negative follower count is refused whatever else its batch holds (it used to pass
+    when every value of the column was an integer, and be refused beside a string)."""
+    rows = [_generic(i) for i in range(20)]
+    rows[4]["followers"] = -3
+    src = _write(tmp_path / "posts.jsonl", [json.dumps(r).encode() for r in rows])
+    out = _same(src, tmp_path, monkeypatch, fmt="jsonl")
+    refusals = [json.loads(line) for line in out[2].splitlines()]
+    assert [(r["record"], r["field"]) for r in refusals] == [(5, "followers")]
+    assert "-3" in refusals[0]["detail"] or "-3" in refusals[0]["reason"]

@@ -26,61 +26,55 @@ INT_FIELDS = ("followers", "following", "posts_count")
 NO_SQL = "SELECT lineno, false AS fast, line FROM lines"
 
 
-def _path(col: str, suffix: str = "") -> str:
-    return sqljson.quote('$."' + col + '"' + suffix)
-
-
 def projection_sql(fields: list[tuple[str, str, bool]]) -> str | None:
     """The query projecting a ``lines`` table onto the mapped columns (see module doc);
-    ``None`` when a column name cannot be written as a JSON path (every line then Python)."""
+    ``None`` when a column name cannot be written as a JSON path (every line then Python).
+
+    A line is parsed four times, whatever the number of fields: its validity, its keys,
+    the types of the mapped fields (``json_type`` over all paths at once) and its values
+    (``from_json``: scalars as text, lists as JSON fragments whose item types are then read
+    from the small fragment, not from the line)."""
     cols: dict[str, bool] = {}
     for _, col, is_list in fields:
         if '"' in col or "\\" in col or cols.get(col, is_list) != is_list:
             return None
         cols[col] = is_list
     names = list(cols)
-    paths = "[" + ", ".join(_path(c) for c in names) + "]"
+    paths = "[" + ", ".join(sqljson.quote('$."' + c + '"') for c in names) + "]"
     ints = {col for key, col, _ in fields if key in INT_FIELDS}
     checks = ["len(k) = len(list_distinct(k))"]
-    elems = []
     for i, c in enumerate(names, start=1):
-        t = f"t[{i}]"
+        t, f = f"t[{i}]", f"x[{sqljson.quote(c)}]"
         if cols[c]:
-            elems.append(
-                f"CASE WHEN {t} = 'ARRAY' THEN json_type(line, {_path(c, '[*]')}) END AS e{i}"
-            )
             checks.append(
                 f"({t} IS NULL OR {t} = 'NULL' OR ({t} = 'ARRAY' AND "
-                f"coalesce(list_bool_and(list_transform(e{i}, lambda y: y = 'VARCHAR')), true)))"
+                f"list_distinct(json_type({f}, '$[*]')) IN ([], ['VARCHAR'])))"
             )
         elif c in ints:
             checks.append(
                 f"({t} IS NULL OR {t} = 'NULL' OR ({t} IN ('BIGINT', 'UBIGINT') AND "
-                f"TRY_CAST(json_extract_string(line, {_path(c)}) AS BIGINT) "
-                "IS NOT NULL))"
+                f"TRY_CAST({f} AS BIGINT) IS NOT NULL))"
             )
         else:
             checks.append(f"({t} IS NULL OR {t} IN ('NULL', 'VARCHAR'))")
-    typed = {c: (["VARCHAR"] if cols[c] else "VARCHAR") for c in names}
     values = []
     for key, col, _ in fields:
-        v = f"x[{sqljson.quote(col)}]"
-        if col in ints and not cols[col]:
-            v = f"TRY_CAST({v} AS BIGINT)"
-        values.append(f"{v} AS {sqljson.ident(key)}")
+        f = f"x[{sqljson.quote(col)}]"
+        if cols[col]:
+            f = f"""from_json({f}, '["VARCHAR"]')"""
+        elif col in ints:
+            f = f"TRY_CAST({f} AS BIGINT)"
+        values.append(f"CASE WHEN fast THEN {f} END AS {sqljson.ident(key)}")
+    shape = sqljson.structure({c: ("JSON" if cols[c] else "VARCHAR") for c in names})
     return f"""
         WITH p AS (SELECT lineno, line, {sqljson.valid()} AS v FROM lines),
-        q AS (SELECT lineno, line, v,
+        q AS (SELECT lineno, line, v, CASE WHEN v THEN json_keys(line) END AS k,
                      CASE WHEN v THEN json_type(line, {paths}) END AS t,
-                     CASE WHEN v THEN json_keys(line) END AS k
-                     {"".join(", " + e for e in elems)}
-              FROM p),
-        r AS (SELECT lineno, line,
-                     coalesce(CASE WHEN v THEN {" AND ".join(checks)} END, false) AS fast FROM q),
-        s AS (SELECT lineno, fast, CASE WHEN NOT fast THEN line END AS line,
-                     CASE WHEN fast THEN from_json(line, {sqljson.structure(typed)}) END AS x
-              FROM r)
-        SELECT lineno, fast, line{"".join(", " + v for v in values)} FROM s ORDER BY lineno"""
+                     CASE WHEN v THEN from_json(line, {shape}) END AS x FROM p),
+        r AS (SELECT lineno, line, x,
+                     coalesce(CASE WHEN v THEN {" AND ".join(checks)} END, false) AS fast FROM q)
+        SELECT lineno, fast, CASE WHEN NOT fast THEN line END AS line,
+               {", ".join(values)} FROM r ORDER BY lineno"""
 
 
 def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:

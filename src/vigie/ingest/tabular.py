@@ -469,7 +469,10 @@ def _ints(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
     try:
         if pa.types.is_floating(arr.type):
             raise pa.ArrowInvalid("float")
-        return arr.cast(pa.int64()), [None] * n
+        ints = arr.cast(pa.int64())
+        if not pc.any(pc.less(ints, 0)).as_py():
+            return ints, [None] * n
+        # a negative count: refused below with its reason, as in a column of mixed types
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     out: list[int | None] = []

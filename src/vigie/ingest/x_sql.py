@@ -6,8 +6,9 @@ batch of lines is mapped by one DuckDB query to the rows ``x_v2`` makes of it; a
 differently: a page (``data``/``meta``), media (``attachments``), an inlined reply-to user or
 expanded referenced tweets (more posts and users from one line), no ``entities`` (entities then
 come from the text), a type other than the documented one in any field read, a time that is not
-``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z``, a hashtag or mention that is not plain printable ASCII
-(Unicode case rules), repeated keys at the top level. So the SQL path is exact on the lines it
+``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z`` (and a real one: not 30 February, not hour 24), a hashtag
+or mention that is not plain printable ASCII (Unicode case rules), repeated keys at the top
+level. So the SQL path is exact on the lines it
 maps (``tests/ingest/test_fast_paths.py`` compares both paths on every fixture), and the rest
 are read as before. Known difference: a key repeated *inside* a nested object (``author``,
 ``entities``) is read first-wins here, last-wins by Python (no writer emits that).
@@ -30,7 +31,10 @@ from vigie.ingest.model import BATCH_ROWS, Batch, RowBuffer
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
 ROUTED_KEYS = {"data", "meta", "attachments", "in_reply_to_user"}
-TIME_RE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?Z$"
+TIME_RE = r"^[1-9]\d{3}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{3}|\.\d{6})?Z$"
+"""Times Python's ``datetime.fromisoformat`` and DuckDB read alike: DuckDB also takes hour 24
+(as the next day) and year 0, and reads an impossible date (30 February) as null; the SQL
+also checks that the cast succeeds (``_time_ok``)."""
 ASCII_RE = "[^!-~]"
 NONE = (None, "NULL")  # a key absent, or null
 
@@ -143,6 +147,11 @@ STRUCT_SQL = f"""
     ORDER BY lineno"""
 
 
+def _time_ok(col: str) -> str:
+    """SQL: ``col`` is a time both readers take (see ``TIME_RE``)."""
+    return f"(regexp_matches({col}, '{TIME_RE}') AND TRY_CAST({col} AS TIMESTAMPTZ) IS NOT NULL)"
+
+
 def build_sql() -> str:
     """The mapping of the ``lines`` whose structure passed ``structure_ok``."""
     typed = sqljson.structure(TYPED)
@@ -170,8 +179,8 @@ def build_sql() -> str:
         [
             "x.id <> ''",
             "x.author_id <> ''",
-            f"regexp_matches(x.created_at, '{TIME_RE}')",
-            f"(coalesce({a}.created_at, '') = '' OR regexp_matches({a}.created_at, '{TIME_RE}'))",
+            _time_ok("x.created_at"),
+            f"(coalesce({a}.created_at, '') = '' OR {_time_ok(f'{a}.created_at')})",
             _plain_list(tags),
             _plain_list(names),
             f"coalesce(list_bool_and(list_transform({refs}, "
