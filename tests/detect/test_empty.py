@@ -55,3 +55,21 @@ def test_empty_dataset_cli_loads_no_engine(empty_dataset, tmp_path):
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     assert (tmp_path / "f" / "groups.parquet").exists()
+
+
+def test_empty_dataset_command_line_imports_only_what_detect_uses(empty_dataset, tmp_path):
+    """The `vigie` entry point on no posts loads no pandas (pyarrow's Schema.empty_table
+    would), no engine and no other area's command line: start-up is what the analyst waits."""
+    code = (
+        "import json, sys\n"
+        "from vigie.cli import main\n"
+        "try:\n"
+        f"    main(['detect', {str(empty_dataset)!r}, '--out', {str(tmp_path / 'f')!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "heavy = ('pandas', 'duckdb', 'igraph', 'vigie.share.cli', 'vigie.risk.cli')\n"
+        "print(json.dumps(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert (tmp_path / "f" / "groups.parquet").exists()

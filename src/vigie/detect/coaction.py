@@ -157,22 +157,30 @@ def _scale_pairs(
     ax, pairs = f"acts_{kind}_{i}", f"pairs_{kind}_{i}"
     where = "" if i == 0 else f"WHERE oid IN (SELECT oid FROM ostat_{kind}_0 WHERE n <= {cap})"
     # per object: actions, accounts, within-window pairs (bucket approximation: pairs in the
-    # same bucket are within the window, pairs in adjacent buckets half the time), rarity
+    # same bucket are within the window, pairs in adjacent buckets half the time), rarity.
+    # Objects acted on once (96 % of copypasta's text clusters) have one bucket, one account
+    # and no pair: they skip the window function and the distinct count (copypasta's three
+    # scales 2.5 -> 0.9 s CPU at 1M posts, the same rows).
     con.execute(
         f"""CREATE OR REPLACE TABLE {ostat} AS
         WITH x AS (SELECT aid, oid, floor(t / {window})::BIGINT AS bkt FROM {act} {where}),
-        b AS (SELECT oid, bkt, count(*)::DOUBLE AS c FROM x GROUP BY oid, bkt),
+        k AS (SELECT oid, count(*) AS n FROM x GROUP BY oid),
+        xm AS (SELECT * FROM x SEMI JOIN (SELECT oid FROM k WHERE n > 1) USING (oid)),
+        b AS (SELECT oid, bkt, count(*)::DOUBLE AS c FROM xm GROUP BY oid, bkt),
         l AS (
             SELECT oid, c,
                    CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
             FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt)),
         s AS (SELECT oid, sum(c) AS n, sum(c * (c - 1) / 2 + 0.5 * c * cn) AS w
               FROM l GROUP BY oid),
-        a AS (SELECT oid, count(DISTINCT aid) AS na FROM x GROUP BY oid)
-        SELECT s.oid, s.n, a.na, round(2e6 * s.w / s.n)::BIGINT AS r_fx,
-               round(1e9 * greatest(0.0, least(1.0, ln({n_acc or 1} / a.na) / {log_n})))::BIGINT
+        a AS (SELECT oid, count(DISTINCT aid) AS na FROM xm GROUP BY oid),
+        u AS (SELECT s.oid, s.n, a.na, s.w FROM s JOIN a USING (oid)
+              UNION ALL
+              SELECT oid, 1.0::DOUBLE AS n, 1::BIGINT AS na, 0.0::DOUBLE AS w FROM k WHERE n = 1)
+        SELECT oid, n, na, round(2e6 * w / n)::BIGINT AS r_fx,
+               round(1e9 * greatest(0.0, least(1.0, ln({n_acc or 1} / na) / {log_n})))::BIGINT
                    AS rarity_fx
-        FROM s JOIN a USING (oid)"""
+        FROM u"""
     )
     # at the hour scales, time-local neighbours: an action in a bucket holding c actions has
     # c - 1 neighbours there and, on average, half of each adjacent bucket's (a debate

@@ -105,6 +105,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         GROUPS_SCHEMA,
         MEMBERS_SCHEMA,
         PAIRS_SCHEMA,
+        empty_table,
         write_findings,
     )
 
@@ -168,14 +169,14 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
     }
     return write_findings(
         out,
-        groups=GROUPS_SCHEMA.empty_table(),
-        members=MEMBERS_SCHEMA.empty_table(),
-        edges=EDGES_SCHEMA.empty_table(),
-        evidence=EVIDENCE_SCHEMA.empty_table(),
+        groups=empty_table(GROUPS_SCHEMA),
+        members=empty_table(MEMBERS_SCHEMA),
+        edges=empty_table(EDGES_SCHEMA),
+        evidence=empty_table(EVIDENCE_SCHEMA),
         summary=summary,
         manifest=manifest,
         extra_files=extra,
-        pairs=PAIRS_SCHEMA.empty_table(),
+        pairs=empty_table(PAIRS_SCHEMA),
     )
 
 

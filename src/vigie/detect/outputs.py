@@ -227,16 +227,21 @@ def pairs_table(
     lists every signal that kept it; ``n_coactions`` counts its co-actions once per post
     across signals; ``weight`` is its merged edge weight. Ranked by p-value, then weight.
     """
-    from vigie.schema import PAIRS_SCHEMA, TS
+    from vigie.schema import PAIRS_SCHEMA, TS, empty_table
 
     if edges.num_rows == 0:
-        return PAIRS_SCHEMA.empty_table()
+        return empty_table(PAIRS_SCHEMA)
     u = edges.column("u").to_numpy().astype(np.int64)
     v = edges.column("v").to_numpy().astype(np.int64)
     a, b = np.minimum(u, v), np.maximum(u, v)
     p = edges.column("p_value").to_numpy().astype(np.float64)
     w = edges.column("weight").to_numpy().astype(np.float64)
-    kinds = np.asarray(edges.column("kind").to_pylist(), dtype=object)
+    # kinds as codes into their (few) names: a Python string per edge, and a sorted set per
+    # pair when only the few pairs outside groups are reported, were most of this function
+    kind_enc = edges.column("kind").combine_chunks().dictionary_encode()
+    kind_names = np.asarray(kind_enc.dictionary.to_pylist(), dtype=object)
+    kinds = np.asarray(kind_enc.indices, dtype=np.int64)
+    burst = np.isin(kinds, np.flatnonzero(kind_names == "creation_burst"))
     top = int(b.max()) + 1
     group_of = np.full(top, -1, dtype=np.int64)
     for i, gr in enumerate(groups):
@@ -244,16 +249,20 @@ def pairs_table(
     outside = ~((group_of[a] == group_of[b]) & (group_of[a] >= 0))
     # creation bursts only support co-action ties: a pair tied by nothing else is no tie
     key = a * top + b
-    order = np.lexsort((p, kinds == "creation_burst", key))
+    order = np.lexsort((p, burst, key))
     key_s = key[order]
     first = np.r_[True, key_s[1:] != key_s[:-1]]
     starts = np.flatnonzero(first)
+    ends = np.r_[starts[1:], order.size]
     best = order[starts]
     wsum = np.add.reduceat(w[order], starts)
-    kind_lists = [sorted(set(x)) for x in np.split(kinds[order], starts[1:])]
-    keep = outside[best] & (kinds[best] != "creation_burst")
+    keep = outside[best] & ~burst[best]
     best, wsum = best[keep], wsum[keep]
-    kind_lists = [k for k, x in zip(kind_lists, keep.tolist(), strict=True) if x]
+    kinds_o = kinds[order]
+    kind_lists = [
+        sorted({kind_names[c] for c in kinds_o[s:e].tolist()})
+        for s, e in zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
+    ]
     # merged co-action figures (per pair, once per post)
     mu = merged.column("u").to_numpy().astype(np.int64)
     mv = merged.column("v").to_numpy().astype(np.int64)
@@ -299,7 +308,7 @@ def pairs_table(
             "account_id_a": names.take(ba),
             "account_id_b": names.take(bb),
             "kinds": pa.array(kind_lists, pa.list_(pa.string())),
-            "kind": pa.array(kinds[best].tolist(), pa.string()),
+            "kind": pa.array(kind_names[kinds[best]].tolist(), pa.string()),
             "window_s": edges.column("window_s").take(pa.array(best)),
             "observed": edges.column("observed").take(pa.array(best)),
             "expected": edges.column("expected").take(pa.array(best)),
