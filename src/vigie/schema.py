@@ -45,9 +45,20 @@ POSTS_SCHEMA = pa.schema(
         pa.field("repost_of", pa.string()),
         pa.field("reply_to", pa.string()),
         pa.field("quote_of", pa.string()),
+        pa.field("client", pa.string()),  # posting app: X `source`, Mastodon `application`
     ]
 )
 """One row per post. ``urls`` are canonicalised; ``hashtags`` lower-case without ``#``."""
+
+NOT_OBJECT_COLUMNS = frozenset(
+    {"post_id", "account_id", "platform", "created_at", "lang", "client"}
+)
+"""Posts columns that say who, when or how, not what was shared: no co-action is read from
+them (detection's diagnosis lists the *other* columns with data)."""
+
+OPTIONAL_POSTS_COLUMNS = ("client",)
+"""Posts columns added after schema 1.0: a Dataset written before them still opens (they
+read as null), so an analyst's old Datasets need no re-ingest."""
 
 ACCOUNTS_SCHEMA = pa.schema(
     [
@@ -214,7 +225,7 @@ def recover_folder(path: Path, what: str) -> None:
     recover(path, what)
 
 
-def check_parquet(path: Path, schema: pa.Schema) -> None:
+def check_parquet(path: Path, schema: pa.Schema, optional: tuple[str, ...] = ()) -> None:
     """One clear line if ``path`` is not a readable Parquet file with ``schema``'s columns.
 
     Why read the footer up front: a truncated or foreign file otherwise fails deep inside
@@ -228,7 +239,7 @@ def check_parquet(path: Path, schema: pa.Schema) -> None:
             f"{path}: cannot be read (Could not open it as Parquet: {first}); truncated or "
             "not a Parquet file? re-create it with the command that wrote it"
         ) from exc
-    missing = [f.name for f in schema if f.name not in got.names]
+    missing = [f.name for f in schema if f.name not in got.names and f.name not in optional]
     if missing:
         raise VigieError(
             f"{path}: lacks a column of a vigie table ({', '.join(missing)}): a foreign "
@@ -282,7 +293,7 @@ class Dataset:
         for p in (self.manifest_path, self.posts_path):
             if not p.exists():
                 raise VigieError(f"{self.path}: not a vigie Dataset ({p.name} is missing)")
-        check_parquet(self.posts_path, POSTS_SCHEMA)
+        check_parquet(self.posts_path, POSTS_SCHEMA, OPTIONAL_POSTS_COLUMNS)
         if self.accounts_path.exists():
             check_parquet(self.accounts_path, ACCOUNTS_SCHEMA)
         return self
@@ -291,7 +302,17 @@ class Dataset:
         return read_json(self.manifest_path)
 
     def posts(self, columns: list[str] | None = None) -> pa.Table:
-        return pq.read_table(self.posts_path, columns=columns)
+        have = pq.read_schema(self.posts_path).names
+        absent = [c for c in OPTIONAL_POSTS_COLUMNS if c not in have]
+        if not absent or (columns is not None and not set(columns) & set(absent)):
+            return pq.read_table(self.posts_path, columns=columns)
+        # a Dataset written before an optional column existed: it reads as null
+        table = pq.read_table(self.posts_path, columns=[c for c in columns or have if c in have])
+        for name in absent:
+            if columns is None or name in columns:
+                fld = POSTS_SCHEMA.field(name)
+                table = table.append_column(fld, pa.nulls(table.num_rows, fld.type))
+        return table.select(columns) if columns is not None else table
 
     def accounts(self) -> pa.Table:
         if not self.accounts_path.exists():

@@ -155,3 +155,7 @@ def test_planted_retweet_ring_is_one_group(
     assert grouped == ring  # no organic retweeter and no outlet in any group
     # the archive's account profiles reached the members table
     assert all(m["account_created_at"] is not None for m in members)
+    # the archive's posting app reached the posts, and the group's indicators name it
+    groups = pq.read_table(out / "groups.parquet").to_pylist()
+    fired = " ".join(groups[0]["inauthenticity_indicators"])
+    assert "'RingPoster'" in fired, fired

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from vigie.schema import NOT_OBJECT_COLUMNS
+
 if TYPE_CHECKING:  # light imports: an empty Dataset's diagnosis starts no engine (empty.py)
     from vigie.detect.coaction import Signal
     from vigie.detect.engine import Engine
@@ -25,7 +27,6 @@ CROSS_KIND_RULE = (
 )
 
 # Columns that identify or place a post rather than carry an object a detector compares.
-_NOT_OBJECTS = {"post_id", "account_id", "platform", "created_at", "lang"}
 
 
 def columns_with_data(engine: Engine) -> dict[str, int]:
@@ -34,7 +35,7 @@ def columns_with_data(engine: Engine) -> dict[str, int]:
     desc = engine.con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
     exprs, names = [], []
     for name, typ, *_ in desc:
-        if name in _NOT_OBJECTS:
+        if name in NOT_OBJECT_COLUMNS:
             continue
         q = '"' + name.replace('"', '""') + '"'
         if str(typ).endswith("[]"):

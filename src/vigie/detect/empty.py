@@ -17,11 +17,10 @@ from typing import Any
 
 from vigie.detect.config import COACTION_KINDS
 from vigie.detect.scales import ring_figures, time_scales
-from vigie.schema import Dataset, Findings
+from vigie.schema import NOT_OBJECT_COLUMNS, Dataset, Findings
 
 # the columns every co-action detector reads from posts (as pipeline.READS, where it counts)
 _REQUIRED = ("post_id", "account_id", "created_at")
-_NOT_OBJECTS = {"post_id", "account_id", "platform", "created_at", "lang"}
 _OBJECTS_CSV = (
     "group_id",
     "kind",
@@ -134,7 +133,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         "signals": per_signal,
         "detectors_without_input": enabled,
         "unread_columns": [],
-        "columns_with_data": {c: 0 for c in meta[1] if c not in _NOT_OBJECTS},
+        "columns_with_data": {c: 0 for c in meta[1] if c not in NOT_OBJECT_COLUMNS},
     }
     figures["lines"] = explain(figures)
     manifest = {

@@ -26,7 +26,8 @@ MAP_HELP = (
     "account_id, created_at (ISO 8601 or POSIX seconds), platform (or prefix:COLUMN to read it "
     "from a fb_/tw_ prefix), text, lang, urls, hashtags, mentions, media (list, JSON array, "
     "space-separated, or one value per row: rows of the same post are merged), repost_of, "
-    "reply_to, quote_of, handle, display_name, account_created_at, followers, following, "
+    "reply_to, quote_of, client (posting app), handle, display_name, account_created_at, "
+    "followers, following, "
     "posts_count, description. Columns named like a field need no mapping. Repeat --map for "
     "a list field to gather several columns (--map urls=link --map urls=domain)."
 )

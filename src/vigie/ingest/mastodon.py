@@ -25,7 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, Row, as_int, as_list, need, read_items, time_of
+from vigie.ingest.records import (
+    Mapped,
+    Row,
+    as_int,
+    as_list,
+    client_name,
+    need,
+    read_items,
+    time_of,
+)
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
 PLATFORM = "mastodon"
@@ -109,6 +118,9 @@ def _status(st: Any) -> Row:
         "repost_of": str(need(reblog, "id")) if isinstance(reblog, dict) else None,
         "reply_to": str(st["in_reply_to_id"]) if st.get("in_reply_to_id") else None,
         "quote_of": str(quoted["id"]) if isinstance(quoted, dict) and quoted.get("id") else None,
+        "client": client_name(
+            st["application"].get("name") if isinstance(st.get("application"), dict) else None
+        ),
     }
 
 

@@ -169,3 +169,23 @@ def as_list(value: Any, keys: tuple[str, ...], single: Callable[[dict[str, Any]]
         if isinstance(cur, list):
             return cur
     return [value] if single(value) else None
+
+
+CLIENT_CHARS = 200
+"""A posting app's name is short; anything longer is not a name (cut, not refused)."""
+
+
+def client_name(value: Any) -> str | None:
+    """The posting app's name from a platform's ``source`` field, or None.
+
+    Why strip the markup: X API v1.1 (and the twarc/rtweet CSVs made from it) give the app
+    as an HTML link, ``<a href="…">Twitter for iPhone</a>``, while v2, the IO archive and
+    Mastodon give the bare name; the authenticity indicator compares names across all of
+    them, so one app must read the same whichever export it came from.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.startswith("<") and ">" in text:
+        text = text.split(">", 1)[1].rsplit("</", 1)[0].strip()
+    return text[:CLIENT_CHARS] or None

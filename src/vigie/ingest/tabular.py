@@ -44,6 +44,7 @@ from vigie.ingest.model import (
     excerpt,
     ts_from_value,
 )
+from vigie.ingest.records import client_name
 from vigie.ingest.urls import (
     canonical_url,
     hashtags_in_text,
@@ -537,10 +538,12 @@ def convert(
     else:
         plat = pa.array([spec.platform] * n, pa.string())
     cols["platform"] = plat
-    for fld in ("text", "lang", "repost_of", "reply_to", "quote_of"):
+    for fld in ("text", "lang", "repost_of", "reply_to", "quote_of", "client"):
         if fld in src:
             a = _to_str(table.column(src[fld]).combine_chunks())
             cols[fld] = a if fld == "text" else _blank_to_null(a)
+    if "client" in cols:
+        cols["client"] = _map_values(cols["client"], client_name)
     for fld in LIST_FIELDS:
         if fld not in src:
             continue

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vigie.ingest.model import Batch, Rejected
-from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA
+from vigie.schema import ACCOUNTS_SCHEMA, OPTIONAL_POSTS_COLUMNS, POSTS_SCHEMA
 
 SRC_SHIFT = 40
 """Row priority = source index << 40 | row number: earlier sources (and the existing Dataset,
@@ -105,6 +105,18 @@ def _sql_path(p: Path) -> str:
     return "'" + str(p).replace("'", "''") + "'"
 
 
+def _old_post_cols(path: Path) -> str:
+    """The posts columns of a Dataset written earlier, a column added to the schema since
+    (``OPTIONAL_POSTS_COLUMNS``) read as null: appending to an old Dataset just works."""
+    have = set(pq.read_schema(path).names)
+    return ", ".join(
+        f'"{f.name}"'
+        if f.name in have or f.name not in OPTIONAL_POSTS_COLUMNS
+        else f'CAST(NULL AS VARCHAR) AS "{f.name}"'
+        for f in POSTS_SCHEMA
+    )
+
+
 def merge(
     staging: Staging,
     old_posts: Path | None,
@@ -131,7 +143,7 @@ def merge(
         if old_posts is not None and old_posts.exists():
             parts.insert(
                 0,
-                f"SELECT {post_cols}, file_row_number AS _prio "
+                f"SELECT {_old_post_cols(old_posts)}, file_row_number AS _prio "
                 f"FROM read_parquet({_sql_path(old_posts)}, file_row_number=true)",
             )
         con.execute("CREATE VIEW u AS " + " UNION ALL ".join(parts))

@@ -44,7 +44,7 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, read_items
+from vigie.ingest.records import BadField, Mapped, Missing, client_name, read_items
 from vigie.ingest.urls import clean_hashtags, clean_mentions, mentions_in_text
 from vigie.ingest.x_v1 import v1_time
 from vigie.ingest.x_v2 import _link_key
@@ -248,6 +248,7 @@ def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
             "quote_of": _id(row, cols["quote_of"])
             if kind != "twarc1-csv" or ttype == "quote"
             else None,
+            "client": client_name(row.get("source")),
         }
         acc = {
             "account_id": account,

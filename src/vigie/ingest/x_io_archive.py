@@ -35,7 +35,7 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, as_int, need, read_items, time_of
+from vigie.ingest.records import BadField, Mapped, as_int, client_name, need, read_items, time_of
 from vigie.ingest.urls import clean_hashtags, urls_in_text
 from vigie.ingest.x_v2 import _link_key
 
@@ -105,6 +105,7 @@ def one(row: Any) -> Mapped:
         "repost_of": rt_id,
         "reply_to": _opt(row, "in_reply_to_tweetid"),
         "quote_of": _opt(row, "quoted_tweet_tweetid"),
+        "client": client_name(row.get("tweet_client_name")),
     }
     created = _opt(row, "account_creation_date")
     try:

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from vigie.ingest import fastlines, jsonlines, sqljson, x_v2
 from vigie.ingest.model import BATCH_ROWS, Batch, RowBuffer
+from vigie.ingest.records import client_name
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
 ROUTED_KEYS = {"data", "meta", "attachments", "in_reply_to_user"}
@@ -44,6 +45,7 @@ TYPED = {
     "created_at": "VARCHAR",
     "text": "VARCHAR",
     "lang": "VARCHAR",
+    "source": "VARCHAR",
     "entities": {
         "urls": [{"url": "VARCHAR", "expanded_url": "VARCHAR", "unwound_url": "VARCHAR"}],
         "hashtags": [{"tag": "VARCHAR"}],
@@ -88,7 +90,7 @@ def structure_ok(text: str) -> bool:
         return False
     if any(st.get(k) != "VARCHAR" for k in ("id", "author_id", "created_at")):
         return False
-    if st.get("text") not in (*NONE, "VARCHAR") or st.get("lang") not in (*NONE, "VARCHAR"):
+    if any(st.get(k) not in (*NONE, "VARCHAR") for k in ("text", "lang", "source")):
         return False
     ent = st.get("entities")
     if not isinstance(ent, dict):  # absent, null or {} ("JSON"): entities come from the text
@@ -197,6 +199,7 @@ def build_sql() -> str:
         list_reduce(coalesce({pairs}, []), lambda acc, p: replace(acc, p.url, p.best),
                     coalesce(x.text, '')) AS text,
         nullif(x.lang, '') AS lang,
+        x.source AS source,
         list_transform({links}, lambda u: CASE WHEN coalesce({best}, '') <> '' THEN {best}
                        ELSE u.url END) AS links,
         coalesce({_clean(tags, True, "#")}, []) AS hashtags,
@@ -291,6 +294,13 @@ def _batch(path: Path, fast: pa.Table, slow: list[tuple[int, bytes, int]], lines
     return Batch(posts, accounts, py.rejected, py.skipped, records)
 
 
+def _clients(source: pa.ChunkedArray) -> pa.Array:
+    """``client_name`` of each tweet's ``source``, run once per distinct app (a handful)."""
+    enc = source.combine_chunks().dictionary_encode()
+    names = pa.array([client_name(v) for v in enc.dictionary.to_pylist()], pa.string())
+    return names.take(enc.indices)
+
+
 def _tables(t: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Canonical posts and accounts from the mapped rows (URLs keyed, text unescaped)."""
     n = t.num_rows
@@ -326,6 +336,7 @@ def _tables(t: pa.Table) -> tuple[pa.Table, pa.Table]:
             "repost_of": t.column("repost_of"),
             "reply_to": t.column("reply_to"),
             "quote_of": t.column("quote_of"),
+            "client": _clients(t.column("source")),
         }
     )
     accounts = pa.table(

@@ -36,7 +36,17 @@ from typing import Any
 
 from vigie.ingest import json_array
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, Row, Skip, as_int, read_items, time_of
+from vigie.ingest.records import (
+    BadField,
+    Mapped,
+    Missing,
+    Row,
+    Skip,
+    as_int,
+    client_name,
+    read_items,
+    time_of,
+)
 from vigie.ingest.urls import clean_hashtags, clean_mentions
 from vigie.ingest.x_v2 import _link_key
 
@@ -171,6 +181,7 @@ def _tweet(tw: Any) -> Row:
         "repost_of": _id(rt, "id") if isinstance(rt, dict) else None,
         "reply_to": _opt_id(tw, "in_reply_to_status_id"),
         "quote_of": quote_of,
+        "client": client_name(tw.get("source")),
     }
 
 

@@ -32,6 +32,7 @@ from twitwi.utils import custom_normalize_url
 
 from vigie.ingest.jsonlines import json_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
+from vigie.ingest.records import client_name
 from vigie.ingest.urls import (
     canonical_url,
     clean_hashtags,
@@ -172,6 +173,7 @@ def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
         "repost_of": refs.get("retweeted"),
         "reply_to": refs.get("replied_to"),
         "quote_of": refs.get("quoted"),
+        "client": client_name(tweet.get("source")),
     }
 
 
