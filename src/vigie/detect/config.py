@@ -122,6 +122,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         column="",  # a column of posts.parquet (list or single value) to detect co-action on
         lowercase=False,
     ),
+    # sleepers: the same rare objects (links, hashtags, images) touched by the same accounts
+    # over the whole collection, days or weeks apart (corare.py)
+    "co_rare": dict(
+        _COACTION,
+        window_s=60.0,  # unused: the window is the whole collection
+        scales_s=[],
+        max_object_actions=50,  # an object touched by more accounts is not rare
+    ),
     "paraphrase": dict(
         _COACTION,
         enabled=False,  # costly: embeds every distinct text (needs vigie[semantic])
@@ -161,6 +169,7 @@ COACTION_KINDS = (
     "co_domain",
     "co_object",
     "paraphrase",
+    "co_rare",
 )
 
 _CHOICES = {("general", "correction"): ("bonferroni", "bh")}
