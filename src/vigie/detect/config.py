@@ -149,6 +149,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "graph": {
         "min_members": 3,
         "min_core": 2,  # every member tied to at least this many others (k-core)
+        "attach_periphery": True,  # then accounts tied to a core community join it
         "min_score": 0.0,
         "resolution": 1.0,  # Leiden RB-configuration resolution
         "technique_min_share": 0.1,  # a signal names techniques if it carries this share

@@ -89,7 +89,10 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     con.execute(f"DROP TABLE {KIND}_all")
     run_cfg = dict(cfg, window_s=WHOLE_S, scales_s=[])
     sig = run_coaction(engine, KIND, f"{KIND}_rows", run_cfg, general)
-    span_s = round(float(span or 0.0), 3)
+    # on an empty Dataset there is no span: the configured window stands in (as the
+    # empty-Dataset fast path writes it)
+    placeholder = 60.0 if cfg["window_s"] == "auto" else float(cfg["window_s"])
+    span_s = round(float(span) if sig.stats["actions"] else placeholder, 3)
     # the edges say the scale they were kept at: here the collection's span, not 1e12
     w = np.full(sig.edges.num_rows, span_s, dtype=np.float64)
     i = sig.edges.column_names.index("window_s")
