@@ -1,4 +1,5 @@
-"""Co-rare (sleepers over the whole collection) and look-alike brand tokens: known answers.
+"""Co-rare (sleepers over the whole collection), look-alike brand tokens and the periphery
+attached to a group's core: known answers.
 
 A handful of quiet accounts touch the same rare links and hashtags days apart over four
 weeks, among hundreds of ordinary accounts sharing a long tail of links: co-rare must tie
@@ -8,9 +9,12 @@ the same posts with accounts shuffled within each day co-rare must keep no pair.
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from vigie.detect.config import DEFAULTS
 from vigie.detect.lookalike import brand_token, family_objects
+from vigie.detect.network import find_groups
 from vigie.detect.nullshuffle import shuffle_accounts
 from vigie.detect.pipeline import run_detection
 
@@ -105,3 +109,31 @@ def test_brand_token_families() -> None:
     assert objs["politik.de"] == "politik.de"
     assert objs["washington-post.com"] == "lookalike:washingtonpost.com"
     assert objs["washington.edu"] == "washington.edu"
+
+
+def _edges(pairs: list[tuple[int, int]], weight: float = 1.0) -> pa.Table:
+    n = len(pairs)
+    return pa.table(
+        {
+            "u": pa.array([a for a, _ in pairs], pa.int32()),
+            "v": pa.array([b for _, b in pairs], pa.int32()),
+            "weight": pa.array([weight] * n, pa.float64()),
+            "observed": pa.array([4] * n, pa.int64()),
+            "expected": pa.array([0.1] * n, pa.float64()),
+            "p_value": pa.array([1e-9] * n, pa.float64()),
+            "kind": pa.array(["co_link"] * n, pa.string()),
+        }
+    )
+
+
+def test_periphery_attaches_to_a_core_but_a_star_forms_no_group() -> None:
+    core = [(a, b) for a in range(5) for b in range(a + 1, 5)]  # accounts 0-4: a clique
+    hanging = [(5, 0), (6, 1), (7, 6)]  # 5 and 6 tied to the core once, 7 to 6 only
+    star = [(100, 100 + k) for k in range(1, 7)]  # a hub and six fans: no 2-core
+    cfg = {**DEFAULTS["graph"]}
+    stats: dict = {}
+    groups = find_groups(_edges(core + hanging + star), cfg, seed=0, stats=stats)
+    assert [sorted(g.members.tolist()) for g in groups] == [[0, 1, 2, 3, 4, 5, 6, 7]]
+    assert stats["attached"] == 3 and stats["nodes_in_core"] == 5
+    off = find_groups(_edges(core + hanging + star), {**cfg, "attach_periphery": False}, seed=0)
+    assert [sorted(g.members.tolist()) for g in off] == [[0, 1, 2, 3, 4]]
