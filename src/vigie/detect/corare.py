@@ -109,3 +109,42 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
         }
     )
     return sig
+
+
+def only_new_pairs(signals: list[Signal]) -> list[Signal]:
+    """``signals`` with co-rare's edges cut to the pairs no other co-action signal kept.
+
+    Why: a campaign sharing rare links within seconds is also a whole-collection pair, and
+    its co-rare edge would repeat the co-link evidence under a vaguer name (and outweigh it:
+    co-rare's rarity is computed among rare objects only). Co-rare exists for the pairs the
+    windowed detectors cannot see; the pairs it shares with them keep their windowed edges.
+    Dropping kept pairs never adds a false one, so the chance control is untouched. The
+    manifest counts the dropped pairs (``kept_by_other_signals``).
+    """
+    rare = [s for s in signals if s.kind == KIND]
+    if not rare or rare[0].edges.num_rows == 0:
+        return signals
+    sig = rare[0]
+    seen: set[tuple[int, int]] = set()
+    for s in signals:
+        if s.kind != KIND and s.edges.num_rows:
+            u = s.edges.column("u").to_numpy().astype(np.int64)
+            v = s.edges.column("v").to_numpy().astype(np.int64)
+            seen.update(zip(np.minimum(u, v).tolist(), np.maximum(u, v).tolist(), strict=True))
+    u = sig.edges.column("u").to_numpy().astype(np.int64)
+    v = sig.edges.column("v").to_numpy().astype(np.int64)
+    keep = np.array(
+        [
+            (a, b) not in seen
+            for a, b in zip(np.minimum(u, v).tolist(), np.maximum(u, v).tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+    sig.edges = sig.edges.filter(pa.array(keep))
+    sig.stats["kept_by_other_signals"] = int((~keep).sum())
+    sig.stats["kept"] = int(sig.edges.num_rows)
+    sig.stats["observed_kept"] = int(np.asarray(sig.edges.column("observed")).sum())
+    sig.stats["expected_kept"] = round(float(np.asarray(sig.edges.column("expected")).sum()), 6)
+    for st in sig.stats.get("scales", []):
+        st["kept"] = int(sig.edges.num_rows)
+    return signals

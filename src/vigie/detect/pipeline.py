@@ -31,6 +31,7 @@ from vigie.detect.comedia import detect as detect_co_media
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
 from vigie.detect.coobject import detect as detect_co_object
 from vigie.detect.corare import detect as detect_co_rare
+from vigie.detect.corare import only_new_pairs
 from vigie.detect.diagnosis import CROSS_KIND_RULE, diagnose
 from vigie.detect.empty import detect_empty
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
@@ -229,6 +230,7 @@ def run_detection(
             if dropped:
                 skipped["posts_without_id_or_time"] = int(dropped)
             signals = _run_detectors(engine, enabled, cfg, general, step)
+            signals = only_new_pairs(signals)  # co-rare: the pairs no window saw
             step("account-creation bursts")
             if cfg["creation_burst"]["enabled"]:
                 signals.append(
