@@ -122,6 +122,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         column="",  # a column of posts.parquet (list or single value) to detect co-action on
         lowercase=False,
     ),
+    # sleepers: the same rare objects (links, hashtags, images) touched by the same accounts
+    # over the whole collection, days or weeks apart (corare.py)
+    "co_rare": dict(
+        _COACTION,
+        window_s=60.0,  # unused: the window is the whole collection
+        scales_s=[],
+        max_object_actions=50,  # an object touched by more accounts is not rare
+    ),
     "paraphrase": dict(
         _COACTION,
         enabled=False,  # costly: embeds every distinct text (needs vigie[semantic])
@@ -141,6 +149,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "graph": {
         "min_members": 3,
         "min_core": 2,  # every member tied to at least this many others (k-core)
+        "attach_periphery": True,  # then accounts tied to a core community join it
         "min_score": 0.0,
         "resolution": 1.0,  # Leiden RB-configuration resolution
         "technique_min_share": 0.1,  # a signal names techniques if it carries this share
@@ -161,6 +170,7 @@ COACTION_KINDS = (
     "co_domain",
     "co_object",
     "paraphrase",
+    "co_rare",
 )
 
 _CHOICES = {("general", "correction"): ("bonferroni", "bh")}

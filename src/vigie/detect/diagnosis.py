@@ -113,6 +113,8 @@ def diagnose(
         "unread_columns": unread,
         "columns_with_data": data,
     }
+    if "attached" in graph_stats:  # accounts joined to a core community by their strongest tie
+        figures["accounts_attached"] = int(graph_stats["attached"])
     figures["lines"] = _lines(figures)
     return figures
 
@@ -132,7 +134,14 @@ def _lines(f: dict[str, Any]) -> list[str]:
     if f["passed_chance"]:
         out.append(
             f"{f['accounts_in_core']:,} of those accounts are tied to at least "
-            f"{f['min_core']} others (graph.min_core); {f['groups']} group(s) of at least "
+            f"{f['min_core']} others (graph.min_core)"
+            + (
+                f", {f['accounts_attached']:,} more hang on them by their strongest tie "
+                "(graph.attach_periphery)"
+                if f.get("accounts_attached")
+                else ""
+            )
+            + f"; {f['groups']} group(s) of at least "
             f"{f['min_members']} accounts hold {f['accounts_in_groups']:,} accounts."
         )
         if f["pairs_outside_groups"]:

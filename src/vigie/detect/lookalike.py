@@ -9,7 +9,14 @@ This module groups domains into families: the same second-level label on another
 suffix, or a label one edit away (insertion, deletion, substitution, two adjacent letters
 swapped) after folding common homoglyphs (``0``→``o``, ``1``→``l``, ``rn``→``m``,
 ``vv``→``w``, hyphens dropped). Edits are only allowed on labels of at least
-``min_label`` characters: ``bbc`` and ``abc`` are different outlets.
+``min_label`` characters: ``bbc`` and ``abc`` are different outlets. A third rule catches
+the outlet's name used as a **brand token** beside a filler word (``lemonde-info.com``,
+``spiegel-news.net``, ``news-welt24.de``... reported among Doppelganger and RRN clones): a
+hyphenated label whose longest part has at least ``min_label`` characters, and is strictly
+the longest, joins the family of a domain whose whole label is that part. Only one part
+may link, so ``politik-magazin.de`` cannot chain the ``politik`` and ``magazin`` families,
+and a label already matching another domain once its hyphens are dropped (``le-monde.fr``)
+is not linked by its parts (``monde.fr`` is another outlet).
 
 A family's **anchor** is its most-shared domain (by accounts): usually the real outlet. The
 anchor stays its own object; every other member becomes the object "look-alike of the
@@ -91,9 +98,22 @@ def _osa(a: str, b: str, limit: int) -> int:
     return prev[len(b)]
 
 
+def brand_token(domain: str, min_label: int) -> str | None:
+    """The folded brand part of a hyphenated label (``lemonde`` for ``lemonde-info.com``):
+    its strictly longest part, when it has at least ``min_label`` characters; else None."""
+    parts = [fold(x) for x in label(domain).split("-") if x]
+    if len(parts) < 2:
+        return None
+    parts.sort(key=len, reverse=True)
+    if len(parts[0]) < min_label or len(parts[0]) == len(parts[1]):
+        return None
+    return parts[0]
+
+
 def families(domains: list[str], min_label: int) -> np.ndarray:
-    """Family label per domain (index of the family's first domain): same folded label, or
-    labels one edit apart when both have at least ``min_label`` characters.
+    """Family label per domain (index of the family's first domain): same folded label,
+    labels one edit apart when both have at least ``min_label`` characters, or a hyphenated
+    label whose brand part (``brand_token``) is another domain's whole label.
 
     Candidates come from a deletion index (each label and its one-letter deletions), so the
     work grows with the number of domains, not its square; every candidate is checked.
@@ -111,6 +131,14 @@ def families(domains: list[str], min_label: int) -> np.ndarray:
                 keys["~" + f[:k] + f[k + 1 :]].append(i)
     a: list[int] = []
     b: list[int] = []
+    for i, d in enumerate(domains):
+        tok = brand_token(d, min_label)
+        whole = keys.get("=" + tok) if tok else None
+        # a split outlet name (``le-monde.fr``, ``washington-post.com``) is already linked
+        # by its folded label: its parts must not pull in ``monde.fr`` or ``washington.edu``
+        if whole and len(keys["=" + folded[i]]) < 2:
+            a.append(i)
+            b.append(whole[0])
     for key, members in keys.items():
         if len(members) < 2:
             continue

@@ -107,6 +107,8 @@ def find_groups(
     # (the k-core). A popular account whose fans each co-repost a few of its posts makes a
     # star, which chance control alone lets through at scale (the fans did beat chance, by
     # affinity); a campaign makes a dense web (coreness >= 10 on generated scenarios).
+    # The accounts outside the core then join the community of their strongest tie to it
+    # (``attach_periphery``, ``_attach``): a fan star has no core to hang on.
     core = np.asarray(g.coreness(), dtype=np.int64)
     inner = np.flatnonzero(core >= int(graph_cfg["min_core"]))
     memb = np.arange(len(nodes), dtype=np.int64) + len(nodes)  # singletons by default
@@ -121,6 +123,9 @@ def find_groups(
             n_iterations=-1,
         )
         memb[inner] = np.asarray(part.membership, dtype=np.int64)
+    attached = 0
+    if inner.size and graph_cfg.get("attach_periphery", True):
+        attached = _attach(memb, ea, eb, mw, len(nodes))
     if stats is not None:
         stats.update(
             {
@@ -130,6 +135,8 @@ def find_groups(
                 "min_core": int(graph_cfg["min_core"]),
             }
         )
+        if graph_cfg.get("attach_periphery", True):
+            stats["attached"] = int(attached)
     min_members = int(graph_cfg["min_members"])
     # per original edge: community of both ends
     cu, cv = memb[ui], memb[vi]
@@ -195,6 +202,39 @@ def find_groups(
     for i, gr in enumerate(groups, 1):
         gr.gid = f"g{i:04d}"
     return groups
+
+
+def _attach(memb: np.ndarray, ea: np.ndarray, eb: np.ndarray, w: np.ndarray, n: int) -> int:
+    """Attach the accounts outside the core to the community of their strongest tie.
+
+    Why: the k-core keeps a popular account's fan star out (no core, no group), but it also
+    drops a campaign's quieter members, each tied by one or two kept pairs to its core (at
+    high stealth most members join few pushes). Every kept pair already beat chance, so a
+    member hanging on a core community belongs with it. Attachment spreads outwards from
+    the core, one step at a time, each account to the community of its strongest tie among
+    the already placed ones (ties: the smaller community id); a tree with no core member
+    (a star of fans) is never attached. ``memb`` is updated in place; returns how many
+    accounts were attached.
+    """
+    placed = memb < n
+    total = 0
+    while True:
+        # edges with exactly one placed end: (outside node, its placed neighbour, weight)
+        pa_, pb = placed[ea], placed[eb]
+        one = pa_ != pb
+        if not one.any():
+            return total
+        out = np.where(pa_[one], eb[one], ea[one])
+        nb = np.where(pa_[one], ea[one], eb[one])
+        ww = w[one]
+        comm = memb[nb]
+        # per outside node: the strongest tie (then the smaller community id)
+        order = np.lexsort((comm, -ww, out))
+        out, comm = out[order], comm[order]
+        first = np.r_[True, out[1:] != out[:-1]]
+        memb[out[first]] = comm[first]
+        placed[out[first]] = True
+        total += int(first.sum())
 
 
 def group_of_edges(edges: pa.Table, groups: list[Group]) -> pa.Array:

@@ -30,6 +30,8 @@ from vigie.detect.codomain import detect as detect_co_domain
 from vigie.detect.comedia import detect as detect_co_media
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
 from vigie.detect.coobject import detect as detect_co_object
+from vigie.detect.corare import detect as detect_co_rare
+from vigie.detect.corare import only_new_pairs
 from vigie.detect.diagnosis import CROSS_KIND_RULE, diagnose
 from vigie.detect.empty import detect_empty
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
@@ -62,6 +64,7 @@ RUNNERS: dict[str, _Runner] = {
     "co_domain": detect_co_domain,
     "co_object": detect_co_object,
     "paraphrase": detect_paraphrase,
+    "co_rare": detect_co_rare,
 }
 assert set(RUNNERS) == set(COACTION_KINDS)
 
@@ -77,6 +80,7 @@ READS: dict[str, tuple[str, ...]] = {
     "co_media": ("media",),
     "co_domain": ("urls",),
     "paraphrase": ("text",),
+    "co_rare": ("urls", "hashtags", "media"),
 }
 
 
@@ -226,6 +230,7 @@ def run_detection(
             if dropped:
                 skipped["posts_without_id_or_time"] = int(dropped)
             signals = _run_detectors(engine, enabled, cfg, general, step)
+            signals = only_new_pairs(signals)  # co-rare: the pairs no window saw
             step("account-creation bursts")
             if cfg["creation_burst"]["enabled"]:
                 signals.append(
@@ -480,6 +485,7 @@ _VERBS = {
     "co_domain": "linked to the same rare sites or look-alike domains",
     "co_object": "acted on the same objects",
     "paraphrase": "posted the same claims, reworded or translated",
+    "co_rare": "touched the same rare links, hashtags or images, days or weeks apart",
 }
 
 

@@ -38,6 +38,7 @@ SIGNAL_TECHNIQUES: dict[str, tuple[str, ...]] = {
     "co_media": ("T0084", "T0049"),
     "co_domain": ("T0119", "T0149.001"),
     "co_object": ("T0049",),
+    "co_rare": ("T0049",),
     "paraphrase": ("T0084.002", "T0085.008"),
 }
 

@@ -56,6 +56,7 @@ SIGNAL_OBSERVATIONS: dict[str, tuple[str, ...]] = {
     "co_hashtag": (*_ACCOUNTS_REPEATED, "T4008.002"),
     "co_media": (*_ACCOUNTS_REPEATED, "T4002.003"),
     "co_object": _ACCOUNTS_REPEATED,
+    "co_rare": _ACCOUNTS_REPEATED,
     "creation_burst": ("T2001.001", "T2006", "T2026.006"),
 }
 """vigie's mapping: detector signal kind → the 2.0 observations it establishes."""

@@ -1,0 +1,150 @@
+"""Co-rare: pairs of accounts that touch the same *rare* objects over the whole collection.
+
+Why: low-and-slow networks (dormant, aged accounts reactivated to push an obscure site's
+articles or a niche hashtag, Graphika on Spamouflage) touch the same objects days or weeks
+apart, so no time window, however wide, sees more than a few of their co-actions at once;
+split by kind (a link here, a hashtag there) each detector sees even fewer. Pacheco et al.,
+"Uncovering Coordinated Networks on Social Media" (ICWSM 2021), find such networks on the
+whole period's account x object matrix, weighted so that rare objects count and popular
+ones do not (TF-IDF), and Weber & Neumann, "Amplifying influence through coordinated
+behaviour in social networks" (SNAM 2021), merge several interaction kinds into one latent
+coordination network. This detector does both, with vigie's chance control instead of a
+similarity threshold:
+
+- the objects are every URL, hashtag (lower-cased) and media value (exact) of original
+  posts, each prefixed with its kind, so a pair's links, tags and images add up;
+- only *rare* objects take part: those acted on by at most ``max_object_actions`` actions
+  (after the per-account episodes of ``coaction.py``); the null model is computed on the
+  same rare objects, so it is calibrated on what it looks at, and the rarity weight
+  (an IDF) ranks the pairs;
+- the window is the whole collection: two accounts touching the same rare object a month
+  apart co-act once; at this scale a pair's observed count is its number of distinct
+  shared objects (and never more than its distinct posts), tested against
+  ``expected`` (the configuration null of ``coaction.py``, where a popular object raises
+  every sharer's expectation) by a Poisson tail, Bonferroni-corrected over every pair that
+  shared at least one rare object.
+
+It finds what the windowed detectors cannot: the same few accounts, again and again, on
+objects almost nobody else touches, whatever the delay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.detect.coaction import Signal, run_coaction
+from vigie.detect.engine import Engine
+
+KIND = "co_rare"
+# a window longer than any collection: every action of an object falls in one time bucket
+WHOLE_S = 1e12
+
+
+def _sources(engine: Engine, include_reposts: bool) -> list[str]:
+    """SELECTs of (aid, obj, t, post_id) over the links and the hashtags (the base table
+    ``p`` always has both columns, null when the Dataset has none)."""
+    repost = "" if include_reposts else "AND repost_of IS NULL"
+    return [
+        f"""SELECT aid, 'url:' || obj AS obj, t, post_id FROM (
+                SELECT aid, unnest(urls) AS obj, t, post_id FROM p
+                WHERE urls IS NOT NULL AND len(urls) > 0 {repost})
+            WHERE obj IS NOT NULL AND obj <> ''""",
+        f"""SELECT aid, 'tag:' || lower(ltrim(obj, '#')) AS obj, t, post_id FROM (
+                SELECT aid, unnest(hashtags) AS obj, t, post_id FROM p
+                WHERE hashtags IS NOT NULL AND len(hashtags) > 0 {repost})
+            WHERE obj IS NOT NULL AND ltrim(obj, '#') <> ''""",
+    ]
+
+
+def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
+    """Kept account pairs that touched the same rare objects, whenever they did."""
+    from vigie.detect.coobject import column_rows
+
+    con = engine.con
+    parts = _sources(engine, bool(cfg["include_reposts"]))
+    if "media" in engine.columns:
+        column_rows(engine, "media", f"{KIND}_media", bool(cfg["include_reposts"]))
+        parts.append(
+            f"SELECT aid, 'media:' || lower(trim(obj)) AS obj, t, post_id FROM {KIND}_media"
+        )
+    cap = int(cfg["max_object_actions"])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_all AS {' UNION ALL '.join(parts)}")
+    # rare objects only, by accounts (an account's repeats are one episode at this scale):
+    # the null model then sees only what the pairs are drawn from
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {KIND}_rows AS
+        SELECT r.* FROM {KIND}_all r SEMI JOIN (
+            SELECT obj FROM {KIND}_all GROUP BY obj HAVING count(DISTINCT aid) <= {cap}
+        ) k USING (obj)"""
+    )
+    span = con.execute(f"SELECT coalesce(max(t) - min(t), 0) FROM {KIND}_all").fetchall()[0][0]
+    over = con.execute(
+        f"""SELECT count(*), coalesce(sum(n), 0) FROM (
+            SELECT obj, count(*) AS n FROM {KIND}_all GROUP BY obj
+            HAVING count(DISTINCT aid) > {cap})"""
+    ).fetchall()[0]
+    con.execute(f"DROP TABLE {KIND}_all")
+    run_cfg = dict(cfg, window_s=WHOLE_S, scales_s=[])
+    sig = run_coaction(engine, KIND, f"{KIND}_rows", run_cfg, general)
+    # on an empty Dataset there is no span: the configured window stands in (as the
+    # empty-Dataset fast path writes it)
+    placeholder = 60.0 if cfg["window_s"] == "auto" else float(cfg["window_s"])
+    span_s = round(float(span) if sig.stats["actions"] else placeholder, 3)
+    # the edges say the scale they were kept at: here the collection's span, not 1e12
+    w = np.full(sig.edges.num_rows, span_s, dtype=np.float64)
+    i = sig.edges.column_names.index("window_s")
+    sig.edges = sig.edges.set_column(i, "window_s", pa.array(w, pa.float64()))
+    for st in sig.stats.get("scales", []):
+        st["window_s"] = span_s
+    sig.stats.update(
+        {
+            "window_s": span_s,
+            "window": "whole collection",
+            "rare_max_accounts": cap,
+            "objects_over_cap": int(over[0]),
+            "actions_over_cap": int(over[1]),
+        }
+    )
+    return sig
+
+
+def only_new_pairs(signals: list[Signal]) -> list[Signal]:
+    """``signals`` with co-rare's edges cut to the pairs no other co-action signal kept.
+
+    Why: a campaign sharing rare links within seconds is also a whole-collection pair, and
+    its co-rare edge would repeat the co-link evidence under a vaguer name (and outweigh it:
+    co-rare's rarity is computed among rare objects only). Co-rare exists for the pairs the
+    windowed detectors cannot see; the pairs it shares with them keep their windowed edges.
+    Dropping kept pairs never adds a false one, so the chance control is untouched. The
+    manifest counts the dropped pairs (``kept_by_other_signals``).
+    """
+    rare = [s for s in signals if s.kind == KIND]
+    if not rare or rare[0].edges.num_rows == 0:
+        return signals
+    sig = rare[0]
+    seen: set[tuple[int, int]] = set()
+    for s in signals:
+        if s.kind != KIND and s.edges.num_rows:
+            u = s.edges.column("u").to_numpy().astype(np.int64)
+            v = s.edges.column("v").to_numpy().astype(np.int64)
+            seen.update(zip(np.minimum(u, v).tolist(), np.maximum(u, v).tolist(), strict=True))
+    u = sig.edges.column("u").to_numpy().astype(np.int64)
+    v = sig.edges.column("v").to_numpy().astype(np.int64)
+    keep = np.array(
+        [
+            (a, b) not in seen
+            for a, b in zip(np.minimum(u, v).tolist(), np.maximum(u, v).tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+    sig.edges = sig.edges.filter(pa.array(keep))
+    sig.stats["kept_by_other_signals"] = int((~keep).sum())
+    sig.stats["kept"] = int(sig.edges.num_rows)
+    sig.stats["observed_kept"] = int(np.asarray(sig.edges.column("observed")).sum())
+    sig.stats["expected_kept"] = round(float(np.asarray(sig.edges.column("expected")).sum()), 6)
+    for st in sig.stats.get("scales", []):
+        st["kept"] = int(sig.edges.num_rows)
+    return signals
