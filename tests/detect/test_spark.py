@@ -223,3 +223,17 @@ def test_spark_submit_recipe(exercise, tmp_path):
     assert res.returncode == 0, res.stderr[-2000:]
     duck = run_detection(exercise, tmp_path / "duck", config=cfg, progress=False)
     _same(duck.path, out)
+
+
+def test_local_mode_gets_local_defaults_and_clusters_keep_theirs():
+    from vigie.detect.spark_engine import local_cores, local_defaults
+
+    assert local_cores("local[3]") == 3 and local_cores("local[4,2]") == 4
+    assert local_cores("local") == 1 and local_cores("local[*]") >= 1
+    # a few shuffle partitions per core, not Spark's 200, and no web UI
+    conf = local_defaults("local[3]")
+    assert conf["spark.sql.shuffle.partitions"] == "6"
+    assert conf["spark.ui.enabled"] == "false"
+    # on a cluster the cluster's own configuration decides
+    for master in ("yarn", "spark://host:7077", "k8s://https://host:443"):
+        assert local_defaults(master) == {}

@@ -377,6 +377,49 @@ def parse_conf(items: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def local_cores(master: str) -> int | None:
+    """The worker threads of a ``local``, ``local[N]``, ``local[*]`` or ``local[N,F]``
+    master; None for a cluster master (yarn, k8s://, spark://)."""
+    m = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\s*\d+)?\])?", master.strip())
+    if m is None:
+        return None
+    n = m.group(1)
+    if n is None:
+        return 1
+    return (os.cpu_count() or 1) if n == "*" else max(1, int(n))
+
+
+def local_defaults(master: str) -> dict[str, str]:
+    """Settings for Spark's local mode, where the driver JVM is the whole cluster.
+
+    Why: Spark's defaults are made for clusters. 200 shuffle partitions on two cores make
+    every shuffle 200 tiny tasks (a full run issues hundreds of queries, each with several
+    shuffles), the web UI's listeners record every task, and the driver's heap is 1 GiB
+    whatever the machine has. On a cluster master none of these is set: the cluster's own
+    configuration (or ``--spark-conf``) decides, see docs/spark.md. Each can be overridden
+    with ``--spark-conf KEY=VALUE``.
+    """
+    cores = local_cores(master)
+    if cores is None:
+        return {}
+    parts = str(max(2, 2 * cores))
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError):
+        ram = 4 * 2**30
+    heap = max(1, min(8, ram // 4 // 2**30))
+    return {
+        "spark.sql.shuffle.partitions": parts,
+        "spark.default.parallelism": parts,
+        # a shuffle partition is worth its task only above a few MB: merge the small ones
+        "spark.sql.adaptive.coalescePartitions.enabled": "true",
+        "spark.sql.adaptive.advisoryPartitionSizeInBytes": "32m",
+        "spark.ui.enabled": "false",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.driver.memory": f"{heap}g",
+    }
+
+
 def spark_session(opts: SparkOptions) -> tuple[Any, bool]:
     """(session, whether we own it): the given one, the active one, or a new one."""
     if opts.session is not None:
@@ -402,6 +445,10 @@ def spark_session(opts: SparkOptions) -> tuple[Any, bool]:
         conf.setIfMissing("spark.app.name", "vigie-detect")
         conf.setIfMissing("spark.ui.showConsoleProgress", "false")
         conf.set("spark.sql.session.timeZone", "UTC")  # times are UTC seconds everywhere
+        given = {key for key, _ in opts.conf}
+        for key, value in local_defaults(conf.get("spark.master", "")).items():
+            if key not in given:
+                conf.setIfMissing(key, value)
         for key, value in opts.conf:
             conf.set(key, value)
         spark = SparkSession.builder.config(conf=conf).getOrCreate()
