@@ -86,9 +86,11 @@ def exercise(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # every detector, at its own window only (the slower scales repeat the same SQL with
-# another window; the German test runs them): Spark's cost here is per query, not per row
-_COACTION = ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta", "co_media")
+# another window; the German test runs them): Spark's cost here is per query, not per row.
+# Co-link is left to the German week, which runs it at its three scales on real links.
+_COACTION = ("co_repost", "co_reply", "co_hashtag", "copypasta", "co_media")
 FAST: dict[str, dict] = {k: {"scales_s": []} for k in (*_COACTION, "co_domain")}
+FAST["co_link"] = {"enabled": False}
 # and the detectors that are off by default, but for paraphrase (refused on Spark)
 FAST["sync_activity"] = {"enabled": True}
 FAST["co_object"] = {"enabled": True, "column": "hashtags", "lowercase": True, "scales_s": []}

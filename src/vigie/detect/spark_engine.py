@@ -138,6 +138,7 @@ class SparkConnection:
         self._parquet: dict[str, str] = {}
         self._is_cursor = False
         self._counts: dict[str, int] = {}
+        self._tables: set[str] = set()
 
     # -- the calls the detectors make ---------------------------------------------------
     def execute(self, query: str, params: list[Any] | None = None) -> SparkResult:
@@ -161,15 +162,21 @@ class SparkConnection:
             kind, name, body = m.groups()
             df = self.spark.sql(self._spark_sql(body))
             self._counts.pop(name, None)
+            self._tables.discard(name)
             if kind.upper() == "TABLE":
-                # computed once here (lazy checkpoint + count: one job, not two), and its row
-                # count kept for the ``SELECT count(*) FROM name`` that usually follows
-                df = df.localCheckpoint(eager=False)
-                self._counts[name] = int(df.count())
+                # computed once here, its lineage cut: an eager checkpoint runs the query's
+                # own stages only, where a lazy one plus ``count()`` planned, compiled and
+                # ran a second query per table (most tables are never counted)
+                df = df.localCheckpoint(eager=True)
+                self._tables.add(name)
             self._name(df, name)
             return SparkResult(rows=[])
-        if (m := _COUNT.match(query)) and m.group(1) in self._counts:
-            return SparkResult(rows=[(self._counts[m.group(1)],)])
+        if (m := _COUNT.match(query)) and m.group(1) in self._tables:
+            # a checkpointed table's count, kept: detectors ask for it more than once
+            name = m.group(1)
+            if name not in self._counts:
+                self._counts[name] = int(self.spark.table(name).count())
+            return SparkResult(rows=[(self._counts[name],)])
         if m := _DROP.match(query):
             self.unregister(m.group(1))
             return SparkResult(rows=[])
@@ -201,6 +208,7 @@ class SparkConnection:
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         self._counts.pop(name, None)
+        self._tables.discard(name)
         self._views.discard(name)
 
     def cursor(self) -> SparkConnection:
@@ -208,7 +216,7 @@ class SparkConnection:
         session runs jobs from several threads); closing it closes nothing."""
         cur = SparkConnection(self.spark, owner=False)
         cur._views, cur._parquet, cur._is_cursor = self._views, self._parquet, True
-        cur._counts = self._counts
+        cur._counts, cur._tables = self._counts, self._tables
         return cur
 
     def close(self) -> None:
