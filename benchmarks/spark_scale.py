@@ -116,8 +116,11 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None, help="keep data here (default: temp)")
     args = ap.parse_args()
     conf = [kv.split("=", 1) for kv in args.conf]
-    parts = args.partitions or max(2, 2 * (os.cpu_count() or 1))
-    conf.append(["spark.sql.shuffle.partitions", str(parts)])
+    # local mode's own defaults (spark_engine.local_defaults: 2 partitions per core) unless
+    # asked otherwise
+    parts = args.partitions or "local default"
+    if args.partitions:
+        conf.append(["spark.sql.shuffle.partitions", str(args.partitions)])
     with tempfile.TemporaryDirectory(prefix="vigie-spark-bench-") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)

@@ -86,9 +86,11 @@ def exercise(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # every detector, at its own window only (the slower scales repeat the same SQL with
-# another window; the German test runs them): Spark's cost here is per query, not per row
-_COACTION = ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta", "co_media")
+# another window; the German test runs them): Spark's cost here is per query, not per row.
+# Co-link is left to the German week, which runs it at its three scales on real links.
+_COACTION = ("co_repost", "co_reply", "co_hashtag", "copypasta", "co_media")
 FAST: dict[str, dict] = {k: {"scales_s": []} for k in (*_COACTION, "co_domain")}
+FAST["co_link"] = {"enabled": False}
 # and the detectors that are off by default, but for paraphrase (refused on Spark)
 FAST["sync_activity"] = {"enabled": True}
 FAST["co_object"] = {"enabled": True, "column": "hashtags", "lowercase": True, "scales_s": []}
@@ -223,3 +225,17 @@ def test_spark_submit_recipe(exercise, tmp_path):
     assert res.returncode == 0, res.stderr[-2000:]
     duck = run_detection(exercise, tmp_path / "duck", config=cfg, progress=False)
     _same(duck.path, out)
+
+
+def test_local_mode_gets_local_defaults_and_clusters_keep_theirs():
+    from vigie.detect.spark_engine import local_cores, local_defaults
+
+    assert local_cores("local[3]") == 3 and local_cores("local[4,2]") == 4
+    assert local_cores("local") == 1 and local_cores("local[*]") >= 1
+    # a few shuffle partitions per core, not Spark's 200, and no web UI
+    conf = local_defaults("local[3]")
+    assert conf["spark.sql.shuffle.partitions"] == "6"
+    assert conf["spark.ui.enabled"] == "false"
+    # on a cluster the cluster's own configuration decides
+    for master in ("yarn", "spark://host:7077", "k8s://https://host:443"):
+        assert local_defaults(master) == {}

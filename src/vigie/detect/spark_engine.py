@@ -138,6 +138,7 @@ class SparkConnection:
         self._parquet: dict[str, str] = {}
         self._is_cursor = False
         self._counts: dict[str, int] = {}
+        self._tables: set[str] = set()
 
     # -- the calls the detectors make ---------------------------------------------------
     def execute(self, query: str, params: list[Any] | None = None) -> SparkResult:
@@ -161,15 +162,21 @@ class SparkConnection:
             kind, name, body = m.groups()
             df = self.spark.sql(self._spark_sql(body))
             self._counts.pop(name, None)
+            self._tables.discard(name)
             if kind.upper() == "TABLE":
-                # computed once here (lazy checkpoint + count: one job, not two), and its row
-                # count kept for the ``SELECT count(*) FROM name`` that usually follows
-                df = df.localCheckpoint(eager=False)
-                self._counts[name] = int(df.count())
+                # computed once here, its lineage cut: an eager checkpoint runs the query's
+                # own stages only, where a lazy one plus ``count()`` planned, compiled and
+                # ran a second query per table (most tables are never counted)
+                df = df.localCheckpoint(eager=True)
+                self._tables.add(name)
             self._name(df, name)
             return SparkResult(rows=[])
-        if (m := _COUNT.match(query)) and m.group(1) in self._counts:
-            return SparkResult(rows=[(self._counts[m.group(1)],)])
+        if (m := _COUNT.match(query)) and m.group(1) in self._tables:
+            # a checkpointed table's count, kept: detectors ask for it more than once
+            name = m.group(1)
+            if name not in self._counts:
+                self._counts[name] = int(self.spark.table(name).count())
+            return SparkResult(rows=[(self._counts[name],)])
         if m := _DROP.match(query):
             self.unregister(m.group(1))
             return SparkResult(rows=[])
@@ -201,6 +208,7 @@ class SparkConnection:
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         self._counts.pop(name, None)
+        self._tables.discard(name)
         self._views.discard(name)
 
     def cursor(self) -> SparkConnection:
@@ -208,7 +216,7 @@ class SparkConnection:
         session runs jobs from several threads); closing it closes nothing."""
         cur = SparkConnection(self.spark, owner=False)
         cur._views, cur._parquet, cur._is_cursor = self._views, self._parquet, True
-        cur._counts = self._counts
+        cur._counts, cur._tables = self._counts, self._tables
         return cur
 
     def close(self) -> None:
@@ -377,6 +385,49 @@ def parse_conf(items: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def local_cores(master: str) -> int | None:
+    """The worker threads of a ``local``, ``local[N]``, ``local[*]`` or ``local[N,F]``
+    master; None for a cluster master (yarn, k8s://, spark://)."""
+    m = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\s*\d+)?\])?", master.strip())
+    if m is None:
+        return None
+    n = m.group(1)
+    if n is None:
+        return 1
+    return (os.cpu_count() or 1) if n == "*" else max(1, int(n))
+
+
+def local_defaults(master: str) -> dict[str, str]:
+    """Settings for Spark's local mode, where the driver JVM is the whole cluster.
+
+    Why: Spark's defaults are made for clusters. 200 shuffle partitions on two cores make
+    every shuffle 200 tiny tasks (a full run issues hundreds of queries, each with several
+    shuffles), the web UI's listeners record every task, and the driver's heap is 1 GiB
+    whatever the machine has. On a cluster master none of these is set: the cluster's own
+    configuration (or ``--spark-conf``) decides, see docs/spark.md. Each can be overridden
+    with ``--spark-conf KEY=VALUE``.
+    """
+    cores = local_cores(master)
+    if cores is None:
+        return {}
+    parts = str(max(2, 2 * cores))
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError):
+        ram = 4 * 2**30
+    heap = max(1, min(8, ram // 4 // 2**30))
+    return {
+        "spark.sql.shuffle.partitions": parts,
+        "spark.default.parallelism": parts,
+        # a shuffle partition is worth its task only above a few MB: merge the small ones
+        "spark.sql.adaptive.coalescePartitions.enabled": "true",
+        "spark.sql.adaptive.advisoryPartitionSizeInBytes": "32m",
+        "spark.ui.enabled": "false",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.driver.memory": f"{heap}g",
+    }
+
+
 def spark_session(opts: SparkOptions) -> tuple[Any, bool]:
     """(session, whether we own it): the given one, the active one, or a new one."""
     if opts.session is not None:
@@ -402,6 +453,10 @@ def spark_session(opts: SparkOptions) -> tuple[Any, bool]:
         conf.setIfMissing("spark.app.name", "vigie-detect")
         conf.setIfMissing("spark.ui.showConsoleProgress", "false")
         conf.set("spark.sql.session.timeZone", "UTC")  # times are UTC seconds everywhere
+        given = {key for key, _ in opts.conf}
+        for key, value in local_defaults(conf.get("spark.master", "")).items():
+            if key not in given:
+                conf.setIfMissing(key, value)
         for key, value in opts.conf:
             conf.set(key, value)
         spark = SparkSession.builder.config(conf=conf).getOrCreate()
