@@ -99,10 +99,7 @@ def _count(v: str | None) -> int | None:
 
 def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
     def one(row: Any) -> Mapped:
-        if not isinstance(row, dict):
-            raise ValueError("a row is not a record")
-        if row.get("_extra"):
-            raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
+        row = csv_rows.whole(row)
         platform = _platform({k for k, v in row.items() if v is not None}, forced)
         post_id = _s(row, "URL")
         if post_id is None:

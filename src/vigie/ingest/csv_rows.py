@@ -17,6 +17,7 @@ from typing import Any
 
 from vigie.errors import InputError
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
+from vigie.ingest.records import BadField
 
 
 def header_of(path: Path) -> list[str]:
@@ -71,6 +72,18 @@ def rows(path: Path, lower: bool = False) -> Iterator[tuple[int, Any]]:
 
 
 QUOTED_RE = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
+
+
+def whole(row: Any) -> dict[str, Any]:
+    """``row`` if it is one whole record; refused (counted by ``read_items``) otherwise.
+
+    Why here: every export reader must refuse a row with more cells than the header (a
+    stray delimiter shifts every later column: the values would land in the wrong fields)."""
+    if not isinstance(row, dict):
+        raise ValueError("a row is not a record")
+    if row.get("_extra"):
+        raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
+    return row
 
 
 def list_cell(value: Any) -> list[str]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, read_items, time_of
+from vigie.ingest.records import Mapped, Missing, read_items, time_of
 from vigie.ingest.tabular import canonical_platform
 from vigie.ingest.urls import (
     canonical_urls,
@@ -60,10 +60,7 @@ def _mapper(forced: str | None, header: list[str]) -> Callable[[Any], Mapped]:
     has = set(header)
 
     def one(row: Any) -> Mapped:
-        if not isinstance(row, dict):
-            raise ValueError("a row is not a record")
-        if row.get("_extra"):
-            raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
+        row = csv_rows.whole(row)
         post_id = _v(row, "id")
         if post_id is None:
             raise Missing("id")

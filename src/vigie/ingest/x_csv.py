@@ -198,10 +198,7 @@ def _count(v: str | None) -> int | None:
 
 def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
     def one(row: Any) -> Mapped:
-        if not isinstance(row, dict):
-            raise ValueError("a row is not a record")
-        if row.get("_extra"):
-            raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
+        row = csv_rows.whole(row)
         text = _val(row, cols["text"]) or ""
         if kind == "twarc-csv":
             text = text.replace("\\n", "\n")

@@ -80,10 +80,7 @@ def _count(row: dict[str, Any], name: str) -> int | None:
 
 def one(row: Any) -> Mapped:
     """Map one archive row to its post and its account's profile."""
-    if not isinstance(row, dict):
-        raise ValueError("a row is not a record")
-    if row.get("_extra"):
-        raise BadField("row", f"{len(row['_extra'])} more field(s) than the header")
+    row = csv_rows.whole(row)
     text = row.get("tweet_text") or ""
     rt_id = _opt(row, "retweet_tweetid")
     is_rt = str(row.get("is_retweet") or "").strip().lower() in TRUE
