@@ -34,8 +34,17 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
+from vigie.ingest.csv_rows import cell
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, as_int, read_items, time_of
+from vigie.ingest.records import (
+    BadField,
+    Mapped,
+    Missing,
+    as_int,
+    profile_time,
+    read_items,
+    time_of,
+)
 from vigie.ingest.urls import canonical_urls, hashtags_in_text, mentions_in_text, urls_in_text
 
 ZONES = {
@@ -67,14 +76,6 @@ def _platform(header_cols: set[str], forced: str | None) -> str:
     return "facebook" if header_cols & {"Facebook Id", "Page Name", "Group Name"} else "instagram"
 
 
-def _s(row: dict[str, Any], *names: str) -> str | None:
-    for n in names:
-        v = row.get(n)
-        if v is not None and str(v).strip():
-            return str(v).strip()
-    return None
-
-
 def ct_time(value: str, name: str) -> datetime:
     """``2021-02-01 10:00:00 CET`` (or without a zone, or ISO 8601) as UTC."""
     parts = value.rsplit(" ", 1)
@@ -101,32 +102,32 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
         platform = _platform({k for k, v in row.items() if v is not None}, forced)
-        post_id = _s(row, "URL")
+        post_id = cell(row, "URL")
         if post_id is None:
             raise Missing("URL")
-        account = _s(row, "Facebook Id", "User Name")
+        account = cell(row, "Facebook Id", "User Name")
         if account is None:
             raise Missing("Facebook Id")
-        when = _s(row, "Post Created")
+        when = cell(row, "Post Created")
         if when is not None:
             created = ct_time(when, "Post Created")
         else:
-            day = _s(row, "Post Created Date")
+            day = cell(row, "Post Created Date")
             if day is None:
                 raise Missing("Post Created")
             created = time_of(
-                f"{day} {_s(row, 'Post Created Time') or '00:00:00'}", "Post Created Date"
+                f"{day} {cell(row, 'Post Created Time') or '00:00:00'}",
+                "Post Created Date",
             )
-        text = _s(row, "Message") if platform == "facebook" else _s(row, "Description", "Message")
+        text = (
+            cell(row, "Message") if platform == "facebook" else cell(row, "Description", "Message")
+        )
         text = text or ""
-        link = _s(row, "Final Link", "Link")
+        link = cell(row, "Final Link", "Link")
         if link == post_id:  # Instagram exports repeat the post's own address as its link
             link = None
-        page_created = _s(row, "Page Created")
-        try:
-            acc_created = ct_time(page_created, "Page Created") if page_created else None
-        except ValueError:
-            acc_created = None
+        page_created = cell(row, "Page Created")
+        acc_created = profile_time(page_created, "Page Created", ct_time)
         post = {
             "post_id": post_id,
             "platform": platform,
@@ -147,11 +148,11 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
         acc = {
             "account_id": account,
             "platform": platform,
-            "handle": _s(row, "User Name"),
-            "display_name": _s(row, "Page Name", "Group Name", "Account"),
+            "handle": cell(row, "User Name"),
+            "display_name": cell(row, "Page Name", "Group Name", "Account"),
             "created_at": acc_created,
-            "followers": _count(_s(row, "Followers at Posting")),
-            "description": _s(row, "Page Description"),
+            "followers": _count(cell(row, "Followers at Posting")),
+            "description": cell(row, "Page Description"),
         }
         return [post], [acc]
 

@@ -86,6 +86,16 @@ def whole(row: Any) -> dict[str, Any]:
     return row
 
 
+def cell(row: dict[str, Any], *names: str) -> str | None:
+    """The first of ``names`` with a non-blank value in ``row``, stripped (exports rename a
+    column across versions or platforms, e.g. CrowdTangle's ``Facebook Id``/``User Name``)."""
+    for n in names:
+        v = row.get(n)
+        if v is not None and str(v).strip():
+            return str(v).strip()
+    return None
+
+
 def list_cell(value: Any) -> list[str]:
     """Items of a list written in a cell: ``[a, b]``, ``['a', 'b']``, ``["a"]``, ``a,b`` or ``a``.
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
+from vigie.ingest.csv_rows import cell
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Missing, read_items, time_of
 from vigie.ingest.tabular import canonical_platform
@@ -44,14 +45,6 @@ def is_4cat(header: list[str]) -> bool:
     return all(c in header for c in CORE)
 
 
-def _v(row: dict[str, Any], *names: str) -> str | None:
-    for n in names:
-        v = row.get(n)
-        if v is not None and str(v).strip():
-            return str(v).strip()
-    return None
-
-
 def _split(v: str | None) -> list[str]:
     return [p for p in SPLIT_RE.split(v) if p] if v else []
 
@@ -61,22 +54,22 @@ def _mapper(forced: str | None, header: list[str]) -> Callable[[Any], Mapped]:
 
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
-        post_id = _v(row, "id")
+        post_id = cell(row, "id")
         if post_id is None:
             raise Missing("id")
-        account = _v(row, "author_id", "author")
+        account = cell(row, "author_id", "author")
         if account is None:
             raise Missing("author")
-        unix = _v(row, "unix_timestamp")
+        unix = cell(row, "unix_timestamp")
         if unix is not None:
             created = time_of(unix, "unix_timestamp")
         else:
-            ts = _v(row, "timestamp")
+            ts = cell(row, "timestamp")
             if ts is None:
                 raise Missing("timestamp")
             created = time_of(ts, "timestamp")
-        text = _v(row, "body") or ""
-        named = _v(row, "platform", "datasource")  # e.g. "twitter-api", "telegram"
+        text = cell(row, "body") or ""
+        named = cell(row, "platform", "datasource")  # e.g. "twitter-api", "telegram"
         platform = forced or (canonical_platform(named.split("-")[0]) if named else "4cat")
         post = {
             "post_id": post_id,
@@ -84,14 +77,14 @@ def _mapper(forced: str | None, header: list[str]) -> Callable[[Any], Mapped]:
             "account_id": account,
             "created_at": created,
             "text": text or None,
-            "lang": _v(row, "language_guess", "lang"),
-            "urls": canonical_urls(_split(_v(row, "urls")))
+            "lang": cell(row, "language_guess", "lang"),
+            "urls": canonical_urls(_split(cell(row, "urls")))
             if "urls" in has
             else urls_in_text(text),
-            "hashtags": clean_hashtags(_split(_v(row, "hashtags")))
+            "hashtags": clean_hashtags(_split(cell(row, "hashtags")))
             if "hashtags" in has
             else hashtags_in_text(text),
-            "mentions": clean_mentions(_split(_v(row, "mentions")))
+            "mentions": clean_mentions(_split(cell(row, "mentions")))
             if "mentions" in has
             else mentions_in_text(text),
             "media": [],
@@ -102,8 +95,8 @@ def _mapper(forced: str | None, header: list[str]) -> Callable[[Any], Mapped]:
         acc = {
             "account_id": account,
             "platform": platform,
-            "handle": _v(row, "author"),
-            "display_name": _v(row, "author_fullname"),
+            "handle": cell(row, "author"),
+            "display_name": cell(row, "author_fullname"),
         }
         return [post], [acc]
 

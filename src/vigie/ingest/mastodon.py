@@ -32,6 +32,7 @@ from vigie.ingest.records import (
     as_list,
     client_name,
     need,
+    profile_time,
     read_items,
     time_of,
 )
@@ -64,10 +65,7 @@ def _links(content: str) -> list[str]:
 
 def _account(acc: Any) -> Row:
     created = acc.get("created_at")
-    try:
-        created_at = time_of(created, "account.created_at") if created else None
-    except ValueError:
-        created_at = None
+    created_at = profile_time(created, "account.created_at")
     note = acc.get("note")
     return {
         "account_id": str(need(acc, "id")),

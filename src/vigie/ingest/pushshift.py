@@ -30,7 +30,7 @@ from typing import Any
 
 from vigie.ingest import json_array
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, Skip, as_list, need, read_items, time_of
+from vigie.ingest.records import Mapped, Skip, as_list, need, profile_time, read_items, time_of
 from vigie.ingest.urls import canonical_urls, clean_mentions, urls_in_text
 
 PLATFORM = "reddit"
@@ -104,10 +104,7 @@ def one(item: Any) -> Mapped:
         "quote_of": None,
     }
     created = item.get("author_created_utc")
-    try:
-        acc_created = time_of(created, "author_created_utc") if created else None
-    except ValueError:
-        acc_created = None
+    acc_created = profile_time(created, "author_created_utc")
     account = {
         "account_id": author,
         "platform": PLATFORM,

@@ -57,6 +57,19 @@ def time_of(value: Any, name: str) -> Any:
         raise BadField(name, str(exc)) from None
 
 
+def profile_time(value: Any, name: str, parse: Callable[[Any, str], Any] = time_of) -> Any:
+    """An account's creation time by ``parse``, or None when absent or unreadable.
+
+    Why lenient, unlike a post's own time: a profile field is context for the post, so an
+    odd value there must not refuse the post it came with."""
+    if not value:
+        return None
+    try:
+        return parse(value, name)
+    except ValueError:
+        return None
+
+
 def as_int(v: Any) -> int | None:
     if isinstance(v, bool):
         return None

@@ -44,7 +44,7 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, client_name, read_items
+from vigie.ingest.records import BadField, Mapped, Missing, client_name, profile_time, read_items
 from vigie.ingest.urls import clean_hashtags, clean_mentions, mentions_in_text
 from vigie.ingest.x_v1 import v1_time
 from vigie.ingest.x_v2 import _link_key
@@ -210,10 +210,7 @@ def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
             raise Missing(cols["created_at"])
         account = _id(row, cols["account_id"], required=True)
         created = _val(row, cols["account_created_at"])
-        try:
-            acc_created = v1_time(created, cols["account_created_at"]) if created else None
-        except ValueError:
-            acc_created = None
+        acc_created = profile_time(created, cols["account_created_at"], v1_time)
         post = {
             "post_id": _id(row, cols["post_id"], required=True),
             "platform": PLATFORM,

@@ -35,7 +35,16 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, as_int, client_name, need, read_items, time_of
+from vigie.ingest.records import (
+    BadField,
+    Mapped,
+    as_int,
+    client_name,
+    need,
+    profile_time,
+    read_items,
+    time_of,
+)
 from vigie.ingest.urls import clean_hashtags, urls_in_text
 from vigie.ingest.x_v2 import _link_key
 
@@ -105,10 +114,7 @@ def one(row: Any) -> Mapped:
         "client": client_name(row.get("tweet_client_name")),
     }
     created = _opt(row, "account_creation_date")
-    try:
-        acc_created = _time(created, "account_creation_date") if created else None
-    except ValueError:
-        acc_created = None
+    acc_created = profile_time(created, "account_creation_date", _time)
     account = {
         "account_id": account_id,
         "platform": PLATFORM,

@@ -44,6 +44,7 @@ from vigie.ingest.records import (
     Skip,
     as_int,
     client_name,
+    profile_time,
     read_items,
     time_of,
 )
@@ -191,10 +192,7 @@ def _missing(name: str) -> Any:
 
 def _account(user: dict[str, Any]) -> Row:
     created = user.get("created_at")
-    try:
-        created_at = v1_time(created, "user.created_at") if created else None
-    except ValueError:
-        created_at = None
+    created_at = profile_time(created, "user.created_at", v1_time)
     desc = user.get("description")
     return {
         "account_id": _id(user, "id"),
