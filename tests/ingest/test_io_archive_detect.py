@@ -13,41 +13,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from fixtures.ingest.make_datasets import IO_COLUMNS as COLUMNS
 from vigie.cli import main
 
-COLUMNS = [
-    "tweetid",
-    "userid",
-    "user_display_name",
-    "user_screen_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
-    "tweet_language",
-    "tweet_text",
-    "tweet_time",
-    "tweet_client_name",
-    "in_reply_to_userid",
-    "in_reply_to_tweetid",
-    "quoted_tweet_tweetid",
-    "is_retweet",
-    "retweet_userid",
-    "retweet_tweetid",
-    "latitude",
-    "longitude",
-    "quote_count",
-    "reply_count",
-    "like_count",
-    "retweet_count",
-    "hashtags",
-    "urls",
-    "user_mentions",
-    "poll_choices",
-]
 T0 = datetime(2018, 10, 1, 8, 0, tzinfo=UTC)
 
 
