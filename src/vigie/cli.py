@@ -65,34 +65,41 @@ _SETTINGS: dict[str, Any] = dict(
 app = _LazyTyper(**_SETTINGS)
 
 
-def _register() -> None:
-    from vigie.cases.cli import diff, init, runs_app, search, triage, watch
-    from vigie.demo import demo
-    from vigie.detect.cli import detect
-    from vigie.exercise.generate_cli import generate
-    from vigie.exercise.score_cli import score
-    from vigie.ingest.cli import ingest
-    from vigie.report.cli import report
-    from vigie.risk.cli import app as risk_app
-    from vigie.share.cli import app as share_app
-    from vigie.web.cli import serve, users_app
+_AREAS: tuple[tuple[str, str, str, str | None], ...] = (
+    # (name, module, attribute, help of a sub-command group or None for a command), in the
+    # order the root's help lists them
+    ("demo", "vigie.demo", "demo", None),
+    ("ingest", "vigie.ingest.cli", "ingest", None),
+    ("generate", "vigie.exercise.generate_cli", "generate", None),
+    ("detect", "vigie.detect.cli", "detect", None),
+    ("score", "vigie.exercise.score_cli", "score", None),
+    ("report", "vigie.report.cli", "report", None),
+    ("risk", "vigie.risk.cli", "app", "EBIOS Risk Manager studies for elections."),
+    ("share", "vigie.share.cli", "app", "Share with allies by trust (TLP, STIX, TAXII)."),
+    ("init", "vigie.cases.cli", "init", None),
+    ("triage", "vigie.cases.cli", "triage", None),
+    ("diff", "vigie.cases.cli", "diff", None),
+    ("search", "vigie.cases.cli", "search", None),
+    ("watch", "vigie.cases.cli", "watch", None),
+    ("runs", "vigie.cases.cli", "runs_app", "Runs registered in the workspace."),
+    ("serve", "vigie.web.cli", "serve", None),
+    ("users", "vigie.web.cli", "users_app", "People of the web workbench (team mode)."),
+)
 
-    app.command("demo")(demo)
-    app.command("ingest")(ingest)
-    app.command("generate")(generate)
-    app.command("detect")(detect)
-    app.command("score")(score)
-    app.command("report")(report)
-    app.add_typer(risk_app, name="risk", help="EBIOS Risk Manager studies for elections.")
-    app.add_typer(share_app, name="share", help="Share with allies by trust (TLP, STIX, TAXII).")
-    app.command("init")(init)
-    app.command("triage")(triage)
-    app.command("diff")(diff)
-    app.command("search")(search)
-    app.command("watch")(watch)
-    app.add_typer(runs_app, name="runs", help="Runs registered in the workspace.")
-    app.command("serve")(serve)
-    app.add_typer(users_app, name="users", help="People of the web workbench (team mode).")
+
+def _add(root: typer.Typer, name: str, module: str, attr: str, group_help: str | None) -> None:
+    import importlib
+
+    obj = getattr(importlib.import_module(module), attr)
+    if group_help is None:
+        root.command(name)(obj)
+    else:
+        root.add_typer(obj, name=name, help=group_help)
+
+
+def _register() -> None:
+    for area in _AREAS:
+        _add(app, *area)
 
 
 @app.callback(invoke_without_command=True)
@@ -106,26 +113,18 @@ def _root(
 
 # A command named on the line is registered alone (see _one_command); these are the plain
 # commands whose start-up counts. Any other name, `--help` or `app` registers every area.
-_LIGHT = {
-    "detect": ("vigie.detect.cli", "detect"),
-    "ingest": ("vigie.ingest.cli", "ingest"),
-    "generate": ("vigie.exercise.generate_cli", "generate"),
-    "report": ("vigie.report.cli", "report"),
-}
+_LIGHT = ("detect", "ingest", "generate", "report")
 
 
 def _one_command(argv: list[str] | None) -> typer.Typer | None:
     """A root holding only the command that ``argv`` names (same settings and ``--version``
     callback, so its usage, help and errors read as the full root's); None when not light."""
-    import importlib
-
     args = sys.argv[1:] if argv is None else argv
-    spec = _LIGHT.get(args[0]) if args else None
-    if spec is None:
+    if not args or args[0] not in _LIGHT:
         return None
     one = typer.Typer(**_SETTINGS)
     one.callback(invoke_without_command=True)(_root)
-    one.command(args[0])(getattr(importlib.import_module(spec[0]), spec[1]))
+    _add(one, *next(a for a in _AREAS if a[0] == args[0]))
     return one
 
 
