@@ -303,15 +303,16 @@ class Dataset:
 
     def posts(self, columns: list[str] | None = None) -> pa.Table:
         have = pq.read_schema(self.posts_path).names
-        absent = [c for c in OPTIONAL_POSTS_COLUMNS if c not in have]
-        if not absent or (columns is not None and not set(columns) & set(absent)):
+        absent = [
+            c for c in OPTIONAL_POSTS_COLUMNS if c not in have and (columns is None or c in columns)
+        ]
+        if not absent:
             return pq.read_table(self.posts_path, columns=columns)
         # a Dataset written before an optional column existed: it reads as null
         table = pq.read_table(self.posts_path, columns=[c for c in columns or have if c in have])
         for name in absent:
-            if columns is None or name in columns:
-                fld = POSTS_SCHEMA.field(name)
-                table = table.append_column(fld, pa.nulls(table.num_rows, fld.type))
+            fld = POSTS_SCHEMA.field(name)
+            table = table.append_column(fld, pa.nulls(table.num_rows, fld.type))
         return table.select(columns) if columns is not None else table
 
     def accounts(self) -> pa.Table:
