@@ -111,6 +111,13 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     return sig
 
 
+def _pair_keys(edges: pa.Table) -> np.ndarray:
+    """One int64 per unordered account pair (the smaller index in the high bits)."""
+    u = edges.column("u").to_numpy().astype(np.int64)
+    v = edges.column("v").to_numpy().astype(np.int64)
+    return (np.minimum(u, v) << 32) | np.maximum(u, v)
+
+
 def only_new_pairs(signals: list[Signal]) -> list[Signal]:
     """``signals`` with co-rare's edges cut to the pairs no other co-action signal kept.
 
@@ -125,21 +132,8 @@ def only_new_pairs(signals: list[Signal]) -> list[Signal]:
     if not rare or rare[0].edges.num_rows == 0:
         return signals
     sig = rare[0]
-    seen: set[tuple[int, int]] = set()
-    for s in signals:
-        if s.kind != KIND and s.edges.num_rows:
-            u = s.edges.column("u").to_numpy().astype(np.int64)
-            v = s.edges.column("v").to_numpy().astype(np.int64)
-            seen.update(zip(np.minimum(u, v).tolist(), np.maximum(u, v).tolist(), strict=True))
-    u = sig.edges.column("u").to_numpy().astype(np.int64)
-    v = sig.edges.column("v").to_numpy().astype(np.int64)
-    keep = np.array(
-        [
-            (a, b) not in seen
-            for a, b in zip(np.minimum(u, v).tolist(), np.maximum(u, v).tolist(), strict=True)
-        ],
-        dtype=bool,
-    )
+    others = [_pair_keys(s.edges) for s in signals if s.kind != KIND]
+    keep = ~np.isin(_pair_keys(sig.edges), np.concatenate([np.empty(0, np.int64), *others]))
     sig.edges = sig.edges.filter(pa.array(keep))
     sig.stats["kept_by_other_signals"] = int((~keep).sum())
     sig.stats["kept"] = int(sig.edges.num_rows)
