@@ -123,9 +123,8 @@ def find_groups(
             n_iterations=-1,
         )
         memb[inner] = np.asarray(part.membership, dtype=np.int64)
-    attached = 0
-    if inner.size and graph_cfg.get("attach_periphery", True):
-        attached = _attach(memb, ea, eb, mw, len(nodes))
+    attach = bool(graph_cfg.get("attach_periphery", True))
+    attached = _attach(memb, ea, eb, mw, len(nodes)) if attach and inner.size else 0
     if stats is not None:
         stats.update(
             {
@@ -135,8 +134,8 @@ def find_groups(
                 "min_core": int(graph_cfg["min_core"]),
             }
         )
-        if graph_cfg.get("attach_periphery", True):
-            stats["attached"] = int(attached)
+        if attach:
+            stats["attached"] = attached
     min_members = int(graph_cfg["min_members"])
     # per original edge: community of both ends
     cu, cv = memb[ui], memb[vi]
