@@ -45,18 +45,26 @@ class Rejected:
     excerpt: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "file": self.file,
-                "record": self.record,
-                "field": self.field,
-                "reason": self.reason,
-                "detail": self.detail,
-                "excerpt": self.excerpt,
-            },
-            ensure_ascii=False,
-            sort_keys=True,
-        )
+        """One line of ``rejected.jsonl``, readable as UTF-8.
+
+        A refused record may quote a lone surrogate (JSON's ``"\\ud800"``), which UTF-8
+        cannot store; such a line is written with ASCII escapes instead, so the refusal is
+        kept rather than crashing the write.
+        """
+        doc = {
+            "file": self.file,
+            "record": self.record,
+            "field": self.field,
+            "reason": self.reason,
+            "detail": self.detail,
+            "excerpt": self.excerpt,
+        }
+        line = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(doc, ensure_ascii=True, sort_keys=True)
+        return line
 
 
 def excerpt(raw: Any) -> str:
