@@ -135,3 +135,28 @@ def test_lockstep_places_quiet_amplifiers_and_no_organic_reader(tmp_path) -> Non
     off = run_detection(ds, tmp_path / "f0", config={"graph": {"lockstep": False}}, progress=False)
     assert len(set(_grouped(off)) & quiet) < len(set(grouped) & quiet)
     assert "lockstep" not in off.manifest()["graph"]
+
+
+def test_lockstep_adds_nobody_when_outsiders_are_shuffled(tmp_path) -> None:
+    """The null model by time shuffles: the core keeps its posts, every other post (the
+    quiet amplifiers', the readers', the organic ones) gets the account of a random post of
+    the same day. The article touches are all still there, their authors are chance: the
+    lockstep test must place nobody (nominal: at most alpha)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from vigie.detect.nullshuffle import shuffle_accounts
+    from vigie.schema import write_table
+
+    b, core, _, _, _ = _laundering(12)
+    ds = b.write(tmp_path / "ds")
+    posts = pq.read_table(ds / "posts.parquet")
+    is_core = pc.is_in(posts.column("account_id"), pa.array(sorted(core)))
+    kept, rest = posts.filter(is_core), posts.filter(pc.invert(is_core))
+    for seed in (1, 2):
+        shuffled = pa.concat_tables([kept, shuffle_accounts(rest, seed=seed).cast(kept.schema)])
+        write_table(shuffled, ds / "posts.parquet")
+        f = run_detection(ds, tmp_path / f"f{seed}", progress=False)
+        info = f.manifest()["graph"]["lockstep"]
+        assert info["tests"] > 50  # plenty of outsiders touched the core's articles
+        assert info["added"] == 0
