@@ -317,12 +317,16 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         urls = "urls" if "urls" in pcols else "CAST(NULL AS VARCHAR[])"
         rep = "repost_of" if "repost_of" in pcols else "CAST(NULL AS VARCHAR)"
         cl = f"{client}::VARCHAR" if client else "CAST(NULL AS VARCHAR)"
-        txt = "text::VARCHAR" if "text" in pcols else "CAST(NULL AS VARCHAR)"
-        otxt = "o.text::VARCHAR" if "text" in pcols else "CAST(NULL AS VARCHAR)"
+        # texts are only read when they can be handle lists (at least LIST_MENTIONS '@'):
+        # the others would cost their transfer for nothing
+        many_at = f"length(o.text) - length(replace(o.text, '@', '')) >= {LIST_MENTIONS}"
+        otxt = f"CASE WHEN {many_at} THEN o.text::VARCHAR END" if "text" in pcols else "NULL"
+        # only the texts of the posts members repost are read: a follow train's lists are
+        # reposted by its members (reading every member's own texts doubled this step's cost)
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
-                       {urls} AS u, {rep} AS r, {cl} AS c, {txt} AS x
+                       {urls} AS u, {rep} AS r, {cl} AS c
                 FROM '{posts}' p
                 WHERE p.account_id::VARCHAR IN (SELECT account_id FROM want)
                   AND p.created_at IS NOT NULL
@@ -330,10 +334,6 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         )
         arrow = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
         post_cols = [arrow.column(c).to_pylist() for c in ("a", "t", "u", "r", "c")]
-        texts_of: dict[str, list[str]] = {}
-        for a, x in zip(post_cols[0], arrow.column("x").to_pylist(), strict=True):
-            if x and "@" in x:  # only texts that can be handle lists are kept
-                texts_of.setdefault(a, []).append(x)
         orig_text: dict[str, str] = {}
         # authors and times of the posts the members repost
         originals: dict[str, tuple[str, float]] = {}
@@ -383,7 +383,6 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         "profiles": profiles,
         "posts": posts_of,
         "originals": originals,
-        "texts": texts_of,
         "original_texts": orig_text,
     }
 
@@ -662,8 +661,9 @@ def _follow_train(
     posts: list[list[tuple[float, list[str], str | None, str | None]]],
     data: dict[str, Any],
 ) -> tuple[int, int, int] | None:
-    """A follow train (Torres-Lugo, Yang & Menczer, ICWSM 2022): members posting or
-    reposting public lists of each other's handles. (members who posted or reposted a
+    """A follow train (Torres-Lugo, Yang & Menczer, ICWSM 2022): members posting public
+    lists of each other's handles and reposting them (lists no member reposted are not
+    read). (members who posted or reposted a
     list naming at least two members, members named in those lists, lists); None when
     fewer than two members took part. Lists naming fewer than two members are ignored:
     a post tagging strangers is no mutual promotion."""
@@ -677,17 +677,20 @@ def _follow_train(
     engaged: set[int] = set()
     named: set[int] = set()
     lists: set[str] = set()
-    own = data.get("texts", {})
     orig = data.get("original_texts", {})
-    for i, a in enumerate(accounts):
-        cands = list(own.get(a, []))
-        cands += [orig[rep] for _, _, rep, _ in posts[i] if rep and rep in orig]
-        for text in cands:  # a list and its reposts are one list
-            inside = {handles[h] for h in handle_list(text) if h in handles}
-            if len(inside) >= 2:
+    index = {a: i for i, a in enumerate(accounts)}
+    for i in range(len(accounts)):
+        for _, _, rep, _ in posts[i]:
+            if not rep or rep not in orig:
+                continue
+            inside = {handles[h] for h in handle_list(orig[rep]) if h in handles}
+            if len(inside) >= 2:  # the reposter and, when a member, the list's author
                 engaged.add(i)
+                author = index.get(data["originals"][rep][0])
+                if author is not None:
+                    engaged.add(author)
                 named |= inside
-                lists.add(text)
+                lists.add(rep)
     if len(engaged) < 2:
         return None
     return len(engaged), len(named), len(lists)

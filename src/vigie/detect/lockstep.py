@@ -59,12 +59,18 @@ MAX_ROUNDS = 10  # CopyCatch-style: found members widen the object set, then tes
 
 def _source_sql(engine: Engine) -> str:
     """SELECT (aid, obj) of every link, hashtag and image of the original posts."""
-    parts = [
-        f"""SELECT aid, coalesce({sql_key("tk")}, 'url:' || url) AS obj FROM (
-                SELECT aid, url, {sql_tokens("url")} AS tk FROM (
-                    SELECT aid, unnest(urls) AS url FROM p
-                    WHERE urls IS NOT NULL AND len(urls) > 0 AND repost_of IS NULL)
-                WHERE url IS NOT NULL AND url <> '')""",
+    engine.con.execute(
+        """CREATE OR REPLACE TEMP TABLE lockstep_urls AS
+        SELECT aid, url FROM (
+            SELECT aid, unnest(urls) AS url FROM p
+            WHERE urls IS NOT NULL AND len(urls) > 0 AND repost_of IS NULL)
+        WHERE url IS NOT NULL AND url <> ''"""
+    )
+    parts = [  # each distinct URL keyed once (popular links repeat thousands of times)
+        f"""SELECT u.aid, k.obj FROM lockstep_urls u JOIN (
+                SELECT url, coalesce({sql_key("tk")}, 'url:' || url) AS obj FROM (
+                    SELECT url, {sql_tokens("url")} AS tk FROM (
+                        SELECT DISTINCT url FROM lockstep_urls))) k USING (url)""",
         """SELECT aid, 'tag:' || lower(ltrim(tag, '#')) AS obj FROM (
                 SELECT aid, unnest(hashtags) AS tag FROM p
                 WHERE hashtags IS NOT NULL AND len(hashtags) > 0 AND repost_of IS NULL)
@@ -140,7 +146,7 @@ def extend(
         con.register("lockstep_add_arrow", add)
         con.execute("INSERT INTO lockstep_mem SELECT aid, gi FROM lockstep_add_arrow")
         con.unregister("lockstep_add_arrow")
-    for t in ("lockstep_rows", "lockstep_gobj", "lockstep_mem"):
+    for t in ("lockstep_rows", "lockstep_gobj", "lockstep_mem", "lockstep_urls"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     if not kept:
         return groups
