@@ -122,6 +122,7 @@ def test_lockstep_places_quiet_amplifiers_and_no_organic_reader(tmp_path) -> Non
     added = {r["account_id"] for r in info["members"]}
     assert added and added <= quiet  # only network accounts are placed by lockstep
     assert info["added"] == len(added)
+    assert any("graph.lockstep" in line for line in f.manifest()["diagnosis"]["lines"])
     assert all(
         r["observed"] >= 3 and r["observed"] > 2 * r["expected"] and r["p_value"] < 0.01 / 64
         for r in info["members"]

@@ -247,7 +247,10 @@ def run_detection(
             if spark is None:  # DuckDB only (lockstep.py); the manifest says so on Spark
                 groups = extend_lockstep(engine, groups, graph_cfg, general, graph_stats)
             else:
-                graph_stats["lockstep"] = "not run: DuckDB only"
+                graph_stats["lockstep"] = {
+                    "run": False,
+                    "reason": "DuckDB only: the Spark engine does not run the lockstep test",
+                }
             step("gathering evidence")
             members = member_table(groups)
             ev = collect(engine, signals, members, {g.gid: g.signals for g in groups}, graph_cfg)
