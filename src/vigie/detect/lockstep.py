@@ -130,17 +130,17 @@ def extend(
     stats["lockstep"] = info
     total = float(engine.scalar("SELECT count(*) FROM lockstep_rows") or 0)  # rare touches
     kept: list[tuple[int, int, float, float, float]] = []  # (aid, group, k, expected, p)
-    for r in range(1, MAX_ROUNDS + 1):
+    for rnd in range(1, MAX_ROUNDS + 1):
         # round r spends alpha / 2^r: the rounds together never spend more than alpha
-        new = _round(engine, len(groups), total, min_obs, alpha / 2.0**r, info)
+        new = _round(engine, len(groups), total, min_obs, alpha / 2.0**rnd, info)
         if not new:
             break
         info["rounds"] += 1
         kept.extend(new)
         add = pa.table(
             {
-                "aid": pa.array([r[0] for r in new], pa.int32()),
-                "gi": pa.array([r[1] for r in new], pa.int64()),
+                "aid": pa.array([x[0] for x in new], pa.int32()),
+                "gi": pa.array([x[1] for x in new], pa.int64()),
             }
         )
         con.register("lockstep_add_arrow", add)
@@ -148,6 +148,7 @@ def extend(
         con.unregister("lockstep_add_arrow")
     for t in ("lockstep_rows", "lockstep_gobj", "lockstep_mem", "lockstep_urls"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
+    con.execute("DROP VIEW IF EXISTS lockstep_media")
     if not kept:
         return groups
     aid = np.asarray([r[0] for r in kept], np.int64)
