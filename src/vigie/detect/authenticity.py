@@ -50,6 +50,9 @@ MIN_RHYTHM_POSTS = 30  # fewer posts say nothing about a weekly rhythm
 FEED_SHARE = 0.5  # a member is a feed when at least half its posts relay the hub
 MIN_WORK_HOURS = 4  # an office rhythm fills at least 4 of the 9 working hours
 MIN_KEY = 5  # a public identity's handle or name must be this long to be looked for
+LIST_MENTIONS = 5  # a handle list names at least this many accounts ...
+LIST_SHARE = 0.5  # ... and its mentions are at least half of its words
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})")
 
 # name + digits: X gives new accounts a handle made of the display name and 8 digits
 # (e.g. "MarieDupont84529173"); other platforms' defaults are similar (user + digits)
@@ -314,6 +317,12 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         urls = "urls" if "urls" in pcols else "CAST(NULL AS VARCHAR[])"
         rep = "repost_of" if "repost_of" in pcols else "CAST(NULL AS VARCHAR)"
         cl = f"{client}::VARCHAR" if client else "CAST(NULL AS VARCHAR)"
+        # texts are only read when they can be handle lists (at least LIST_MENTIONS '@'):
+        # the others would cost their transfer for nothing
+        many_at = f"length(o.text) - length(replace(o.text, '@', '')) >= {LIST_MENTIONS}"
+        otxt = f"CASE WHEN {many_at} THEN o.text::VARCHAR END" if "text" in pcols else "NULL"
+        # only the texts of the posts members repost are read: a follow train's lists are
+        # reposted by its members (reading every member's own texts doubled this step's cost)
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
@@ -325,18 +334,21 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         )
         arrow = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
         post_cols = [arrow.column(c).to_pylist() for c in ("a", "t", "u", "r", "c")]
+        orig_text: dict[str, str] = {}
         # authors and times of the posts the members repost
         originals: dict[str, tuple[str, float]] = {}
         if "repost_of" in pcols:
-            for pid, author, t in con.execute(
+            for pid, author, t, x in con.execute(
                 f"""SELECT o.post_id::VARCHAR, o.account_id::VARCHAR,
-                           epoch_us(o.created_at::TIMESTAMPTZ) / 1e6
+                           epoch_us(o.created_at::TIMESTAMPTZ) / 1e6, {otxt}
                     FROM '{posts}' o WHERE o.post_id::VARCHAR IN (
                         SELECT repost_of FROM '{posts}' p
                         WHERE p.account_id::VARCHAR IN (SELECT account_id FROM want)
                           AND repost_of IS NOT NULL)"""
             ).fetchall():
                 originals[pid] = (author, t)
+                if x and "@" in x:
+                    orig_text[pid] = x
         # profiles of the members and of the authors they repost (a feed's outlet may
         # stand outside the group)
         con.execute("CREATE TABLE want_profile AS SELECT account_id FROM want")
@@ -367,7 +379,12 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
     posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
     for a, t, u, r, c in zip(*post_cols, strict=True):
         posts_of.setdefault(a, []).append((t, u or [], r, c))
-    return {"profiles": profiles, "posts": posts_of, "originals": originals}
+    return {
+        "profiles": profiles,
+        "posts": posts_of,
+        "originals": originals,
+        "original_texts": orig_text,
+    }
 
 
 @functools.lru_cache(maxsize=65536)
@@ -438,6 +455,14 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
         reasons.append(
             f"public call to action: @{handle} links to its own domain {dom} and {n_link} of "
             f"{len(accounts)} members link there too"
+        )
+    train = _follow_train(accounts, prof, posts, data)
+    if train:
+        engaged, named, n_lists = train
+        strength = max(strength, round(engaged / max(len(accounts), 1), 4))
+        reasons.append(
+            f"open mutual promotion (follow train): {engaged} of {len(accounts)} members "
+            f"posted or reposted {n_lists} public list(s) of handles naming {named} of the members"
         )
     likely = strength >= 0.5 and score < 0.5
     return {
@@ -611,6 +636,66 @@ def _call_to_action(
     return best
 
 
+def handle_list(text: str | None) -> set[str]:
+    """The handles a post lists when it is a handle list (at least ``LIST_MENTIONS``
+    mentions making up at least ``LIST_SHARE`` of its words, hashtags and links not
+    counted as words), lower-cased; else an empty set."""
+    if not text:
+        return set()
+    mentions = _MENTION.findall(text)
+    if len(mentions) < LIST_MENTIONS:
+        return set()
+    words = [
+        w
+        for w in text.split()
+        if not w.startswith("#") and "://" not in w and any(c.isalnum() for c in w)
+    ]
+    if len(mentions) < LIST_SHARE * max(len(words), 1):
+        return set()
+    return {m.lower() for m in mentions}
+
+
+def _follow_train(
+    accounts: list[str],
+    prof: list[dict[str, Any]],
+    posts: list[list[tuple[float, list[str], str | None, str | None]]],
+    data: dict[str, Any],
+) -> tuple[int, int, int] | None:
+    """A follow train (Torres-Lugo, Yang & Menczer, ICWSM 2022): members posting public
+    lists of each other's handles and reposting them (lists no member reposted are not
+    read). (members who posted or reposted a
+    list naming at least two members, members named in those lists, lists); None when
+    fewer than two members took part. Lists naming fewer than two members are ignored:
+    a post tagging strangers is no mutual promotion."""
+    handles = {
+        (p.get("handle") or "").lower().lstrip("@"): i
+        for i, p in enumerate(prof)
+        if p.get("handle")
+    }
+    if len(handles) < 2:
+        return None
+    engaged: set[int] = set()
+    named: set[int] = set()
+    lists: set[str] = set()
+    orig = data.get("original_texts", {})
+    index = {a: i for i, a in enumerate(accounts)}
+    for i in range(len(accounts)):
+        for _, _, rep, _ in posts[i]:
+            if not rep or rep not in orig:
+                continue
+            inside = {handles[h] for h in handle_list(orig[rep]) if h in handles}
+            if len(inside) >= 2:  # the reposter and, when a member, the list's author
+                engaged.add(i)
+                author = index.get(data["originals"][rep][0])
+                if author is not None:
+                    engaged.add(author)
+                named |= inside
+                lists.add(rep)
+    if len(engaged) < 2:
+        return None
+    return len(engaged), len(named), len(lists)
+
+
 def _reposted_authors(
     posts: list[list[tuple[float, list[str], str | None, str | None]]], data: dict[str, Any]
 ) -> Counter[str]:
@@ -661,7 +746,13 @@ def plain_words(row: dict[str, Any]) -> str:
     parts = []
     if row.get("likely_authentic"):
         outlet = [r for r in reasons if r.startswith("outlet and feeds")]
-        if outlet:
+        train = [r for r in reasons if r.startswith("open mutual promotion")]
+        if train and not outlet:
+            parts.append(
+                "This group looks like a follow train, open mutual promotion by its own "
+                "members: " + train[0].split(": ", 1)[1] + "."
+            )
+        elif outlet:
             parts.append(
                 "This group looks like a news outlet and its feed bots: "
                 + outlet[0].removeprefix("outlet and feeds: ")

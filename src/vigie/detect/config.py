@@ -150,6 +150,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "min_members": 3,
         "min_core": 2,  # every member tied to at least this many others (k-core)
         "attach_periphery": True,  # then accounts tied to a core community join it
+        "lockstep": True,  # then accounts on a group's own rare objects join it (lockstep.py)
+        "lockstep_max_accounts": 50,  # an object touched by more accounts is not rare
+        "lockstep_min_objects": 3,  # at least this many of the group's objects, as for a pair
         "min_score": 0.0,
         "resolution": 1.0,  # Leiden RB-configuration resolution
         "technique_min_share": 0.1,  # a signal names techniques if it carries this share

@@ -115,6 +115,9 @@ def diagnose(
     }
     if "attached" in graph_stats:  # accounts joined to a core community by their strongest tie
         figures["accounts_attached"] = int(graph_stats["attached"])
+    lock = graph_stats.get("lockstep")
+    if isinstance(lock, dict) and lock.get("added"):  # joined by the lockstep test (lockstep.py)
+        figures["accounts_lockstep"] = int(lock["added"])
     figures["lines"] = _lines(figures)
     return figures
 
@@ -139,6 +142,12 @@ def _lines(f: dict[str, Any]) -> list[str]:
                 f", {f['accounts_attached']:,} more hang on them by their strongest tie "
                 "(graph.attach_periphery)"
                 if f.get("accounts_attached")
+                else ""
+            )
+            + (
+                f", {f['accounts_lockstep']:,} more act on their group's own rare objects "
+                "too often for chance (graph.lockstep)"
+                if f.get("accounts_lockstep")
                 else ""
             )
             + f"; {f['groups']} group(s) of at least "

@@ -36,6 +36,7 @@ from vigie.detect.diagnosis import CROSS_KIND_RULE, diagnose
 from vigie.detect.empty import detect_empty
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
 from vigie.detect.evidence import collect, group_objects, pair_coactions
+from vigie.detect.lockstep import extend as extend_lockstep
 from vigie.detect.network import (
     Group,
     all_edges,
@@ -243,6 +244,13 @@ def run_detection(
             edges = discount_shared_posts(edges, merged)
             graph_stats: dict[str, Any] = {}
             groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
+            if spark is None:  # DuckDB only (lockstep.py); the manifest says so on Spark
+                groups = extend_lockstep(engine, groups, graph_cfg, general, graph_stats)
+            else:
+                graph_stats["lockstep"] = {
+                    "run": False,
+                    "reason": "DuckDB only: the Spark engine does not run the lockstep test",
+                }
             step("gathering evidence")
             members = member_table(groups)
             ev = collect(engine, signals, members, {g.gid: g.signals for g in groups}, graph_cfg)
