@@ -238,13 +238,21 @@ def _scale_pairs(
     # cross-kind merge of kept pairs (``evidence.pair_coactions``), then aggregated.
     # A clump: under a day one post pair (matched on several objects), at the day-long
     # scales one object (touched many times over the days).
-    co = f"co_{kind}_{i}"
+    # Only the actions of accounts in a candidate pair can meet in one: the self-join runs
+    # on those (a pair's two accounts are both candidates, so no co-action row is lost).
+    co, axc = f"co_{kind}_{i}", f"acts_cand_{kind}_{i}"
     con.execute(
-        f"""CREATE OR REPLACE TABLE {co} AS {_coaction_rows(ax, window)}
+        f"""CREATE OR REPLACE TEMP TABLE {axc} AS
+        SELECT x.* FROM {ax} x SEMI JOIN (SELECT u AS aid FROM {name}
+                                          UNION SELECT v AS aid FROM {name}) a USING (aid)"""
+    )
+    con.execute(f"DROP TABLE IF EXISTS {ax}")
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {co} AS {_coaction_rows(axc, window)}
         SELECT c.* FROM c SEMI JOIN {name} USING (u, v)"""
     )
     con.unregister(name)
-    con.execute(f"DROP TABLE IF EXISTS {ax}")
+    con.execute(f"DROP TABLE IF EXISTS {axc}")
     clumps = (
         "least(count(DISTINCT pu), count(DISTINCT pv))"
         if window < MID_SCALE_S
