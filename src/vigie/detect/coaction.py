@@ -353,8 +353,9 @@ def run_coaction(
     ep = f"ep_{kind}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ep} AS
-        SELECT aid, obj, hash(obj) AS oid, t, post_id
-        FROM (SELECT DISTINCT aid, obj, t, post_id FROM {raw})"""
+        SELECT aid, obj, hash(obj) AS oid, t, post_id, dup
+        FROM (SELECT aid, obj, t, post_id, count(*) AS dup FROM {raw}
+              GROUP BY aid, obj, t, post_id)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE {act} AS
@@ -381,10 +382,10 @@ def run_coaction(
     con.execute(
         f"CREATE OR REPLACE TABLE {obj} AS SELECT oid, min(obj) AS obj FROM {ep} GROUP BY oid"
     )
+    # the raw rows, counted from their distinct ones (``raw`` may be a view: not read again)
+    n_raw = engine.scalar(f"SELECT coalesce(sum(dup), 0) FROM {ep}")
     con.execute(f"DROP TABLE {ep}")
-    n_raw = engine.scalar(f"SELECT count(*) FROM {raw}")
-    m_actions = engine.scalar(f"SELECT count(*) FROM {act}")
-    n_acc = engine.scalar(f"SELECT count(DISTINCT aid) FROM {act}")
+    m_actions, n_acc = con.execute(f"SELECT count(*), count(DISTINCT aid) FROM {act}").fetchall()[0]
     log_n = math.log(n_acc) if n_acc and n_acc > 1 else 1.0
     min_obs = int(cfg["min_observed"])
     scales = time_scales(cfg, window)
