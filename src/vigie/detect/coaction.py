@@ -113,7 +113,8 @@ class Signal:
     act_table: str | None = None  # act_<kind>(aid, oid, t, post_id) kept for evidence
     obj_table: str | None = None  # obj_<kind>(oid, obj) object names for evidence
     # co_<kind>(u, v, oid, rarity_fx, pu, pv, post_u, post_v, tu, tv): the co-actions of
-    # each kept pair at the scale it was kept at (cross-kind merge, pair evidence)
+    # each kept pair at the scale it was kept at (cross-kind merge, pair evidence); it may
+    # also hold rows of candidate pairs that were not kept: readers join it on ``edges``
     co_table: str | None = None
     reads: tuple[str, ...] = ()  # the Dataset columns this detector read (diagnosis)
 
@@ -135,6 +136,12 @@ def estimate_window(engine: Engine, raw: str) -> float:
     return float(min(max(q, AUTO_MIN_S), AUTO_MAX_S))
 
 
+def _ostat(kind: str, i: int) -> str:
+    """Per-object figures of scale ``i``. The fast scale's table is the one the evidence
+    reads (``ostat_<kind>``): named so from the start, it is never copied."""
+    return f"ostat_{kind}" if i == 0 else f"ostat_{kind}_{i}"
+
+
 def _local(i: int, window: float) -> bool:
     """Whether scale ``i`` takes its chance neighbours from the hour around each action
     (the slower scales under a day) rather than the object's average over the collection."""
@@ -153,9 +160,9 @@ def _scale_pairs(
 ) -> tuple[str, int, dict[str, Any]]:
     """Candidate pairs of one time scale: table name, co-occurring pair count, figures."""
     con = engine.con
-    act, ostat = f"act_{kind}", f"ostat_{kind}_{i}"
+    act, ostat = f"act_{kind}", _ostat(kind, i)
     ax, pairs = f"acts_{kind}_{i}", f"pairs_{kind}_{i}"
-    where = "" if i == 0 else f"WHERE oid IN (SELECT oid FROM ostat_{kind}_0 WHERE n <= {cap})"
+    where = "" if i == 0 else f"WHERE oid IN (SELECT oid FROM {_ostat(kind, 0)} WHERE n <= {cap})"
     # per object: actions, accounts, within-window pairs (bucket approximation: pairs in the
     # same bucket are within the window, pairs in adjacent buckets half the time), rarity.
     # Objects acted on once (96 % of copypasta's text clusters) have one bucket, one account
@@ -231,13 +238,21 @@ def _scale_pairs(
     # cross-kind merge of kept pairs (``evidence.pair_coactions``), then aggregated.
     # A clump: under a day one post pair (matched on several objects), at the day-long
     # scales one object (touched many times over the days).
-    co = f"co_{kind}_{i}"
+    # Only the actions of accounts in a candidate pair can meet in one: the self-join runs
+    # on those (a pair's two accounts are both candidates, so no co-action row is lost).
+    co, axc = f"co_{kind}_{i}", f"acts_cand_{kind}_{i}"
     con.execute(
-        f"""CREATE OR REPLACE TABLE {co} AS {_coaction_rows(ax, window)}
+        f"""CREATE OR REPLACE TEMP TABLE {axc} AS
+        SELECT x.* FROM {ax} x SEMI JOIN (SELECT u AS aid FROM {name}
+                                          UNION SELECT v AS aid FROM {name}) a USING (aid)"""
+    )
+    con.execute(f"DROP TABLE IF EXISTS {ax}")
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {co} AS {_coaction_rows(axc, window)}
         SELECT c.* FROM c SEMI JOIN {name} USING (u, v)"""
     )
     con.unregister(name)
-    con.execute(f"DROP TABLE IF EXISTS {ax}")
+    con.execute(f"DROP TABLE IF EXISTS {axc}")
     clumps = (
         "least(count(DISTINCT pu), count(DISTINCT pv))"
         if window < MID_SCALE_S
@@ -280,7 +295,7 @@ def _expected(
     engine: Engine, kind: str, i: int, window: float, pairs: str, min_obs: int, stratum_s: float
 ) -> pa.Table:
     """Tested pairs (at least ``min_obs`` co-actions) with their (stratified) expectation."""
-    act, ostat = f"act_{kind}", f"ostat_{kind}_{i}"
+    act, ostat = f"act_{kind}", _ostat(kind, i)
     # one key per (account, stratum): joining on it alone keeps the planner from pairing
     # every account with every other one of the same stratum
     stratum = max(stratum_s, window) if stratum_s > 0 else 1e15
@@ -338,8 +353,9 @@ def run_coaction(
     ep = f"ep_{kind}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ep} AS
-        SELECT aid, obj, hash(obj) AS oid, t, post_id
-        FROM (SELECT DISTINCT aid, obj, t, post_id FROM {raw})"""
+        SELECT aid, obj, hash(obj) AS oid, t, post_id, dup
+        FROM (SELECT aid, obj, t, post_id, count(*) AS dup FROM {raw}
+              GROUP BY aid, obj, t, post_id)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE {act} AS
@@ -366,10 +382,10 @@ def run_coaction(
     con.execute(
         f"CREATE OR REPLACE TABLE {obj} AS SELECT oid, min(obj) AS obj FROM {ep} GROUP BY oid"
     )
+    # the raw rows, counted from their distinct ones (``raw`` may be a view: not read again)
+    n_raw = engine.scalar(f"SELECT coalesce(sum(dup), 0) FROM {ep}")
     con.execute(f"DROP TABLE {ep}")
-    n_raw = engine.scalar(f"SELECT count(*) FROM {raw}")
-    m_actions = engine.scalar(f"SELECT count(*) FROM {act}")
-    n_acc = engine.scalar(f"SELECT count(DISTINCT aid) FROM {act}")
+    m_actions, n_acc = con.execute(f"SELECT count(*), count(DISTINCT aid) FROM {act}").fetchall()[0]
     log_n = math.log(n_acc) if n_acc and n_acc > 1 else 1.0
     min_obs = int(cfg["min_observed"])
     scales = time_scales(cfg, window)
@@ -389,13 +405,11 @@ def run_coaction(
         con.execute(f"DROP TABLE IF EXISTS {pairs}")
         con.execute(f"DROP TABLE IF EXISTS rloc_{kind}_{i}")
     over = con.execute(
-        f"SELECT count(*), coalesce(sum(n), 0) FROM ostat_{kind}_0 WHERE n > {cap}"
+        f"SELECT count(*), coalesce(sum(n), 0) FROM {_ostat(kind, 0)} WHERE n > {cap}"
     ).fetchall()[0]
-    n_objects = int(engine.scalar(f"SELECT count(*) FROM ostat_{kind}_0"))
+    n_objects = int(engine.scalar(f"SELECT count(*) FROM {_ostat(kind, 0)}"))
     for i in range(1, len(scales)):
-        con.execute(f"DROP TABLE IF EXISTS ostat_{kind}_{i}")
-    con.execute(f"CREATE OR REPLACE TABLE ostat_{kind} AS SELECT * FROM ostat_{kind}_0")
-    con.execute(f"DROP TABLE IF EXISTS ostat_{kind}_0")
+        con.execute(f"DROP TABLE IF EXISTS {_ostat(kind, i)}")
     tested = pa.concat_tables(parts)
     observed = tested.column("observed").to_numpy().astype(np.float64)
     expected = tested.column("expected").to_numpy().astype(np.float64)
@@ -436,12 +450,27 @@ def run_coaction(
 
 def _kept_coactions(engine: Engine, kind: str, edges: pa.Table, windows: list[float]) -> str:
     """Keep, in ``co_<kind>``, the co-action rows of each kept pair at the scale it was
-    kept at (what the cross-kind merge and the pair evidence read); drop the rest."""
+    kept at (what the cross-kind merge and the pair evidence read); drop the rest.
+
+    When every kept pair was kept at the fast scale (co-repost, co-reply on most data), the
+    fast scale's rows are named as they are, through a view, instead of being copied: almost
+    every candidate pair is kept (1.18M of 1.19M co-repost rows at 1M posts), so the copy cost
+    as much as a reader's scan. The view also shows the rows of the few candidate pairs that
+    were not kept; every reader joins it on the signal's kept pairs (``Signal.edges``), so
+    those rows never count. With slower scales kept too, the rows are copied as before: the
+    fast scale's rows of a pair kept at a slower one must not show, and a copy frees them.
+    """
     con = engine.con
     w = np.asarray(edges.column("window_s"), dtype=np.float64)
     scale = np.full(w.size, -1, dtype=np.int32)
     for i, x in enumerate(windows):
         scale[w == x] = i
+    co = f"co_{kind}"
+    if not np.any(scale > 0):
+        for i in range(1, len(windows)):
+            con.execute(f"DROP TABLE IF EXISTS co_{kind}_{i}")
+        con.execute(f"CREATE OR REPLACE VIEW {co} AS SELECT * FROM co_{kind}_0")
+        return co
     name = f"kept_{kind}"
     con.register(
         name, pa.table({"u": edges.column("u"), "v": edges.column("v"), "i": pa.array(scale)})
@@ -451,7 +480,6 @@ def _kept_coactions(engine: Engine, kind: str, edges: pa.Table, windows: list[fl
         "USING (u, v)"
         for i in range(len(windows))
     )
-    co = f"co_{kind}"
     con.execute(f"CREATE OR REPLACE TABLE {co} AS {parts}")
     con.unregister(name)
     for i in range(len(windows)):
