@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from vigie.detect.coaction import Signal
@@ -198,8 +199,11 @@ def pair_coactions(
             continue
         caps = _scale_caps(s)
         w = s.edges.column("window_s").to_numpy()
-        default_cap = max(caps.values()) if caps else 1 << 62
-        cap = [caps.get(float(x), default_cap) for x in w.tolist()]
+        # each edge's cap, looked up by its window: one pass per scale (a few), not a dict
+        # lookup per edge (~1 s at 1M posts, 580k edges)
+        cap = np.full(w.size, max(caps.values()) if caps else 1 << 62, dtype=np.int64)
+        for window, c in caps.items():
+            cap[w == window] = c
         kept = pa.table(
             {
                 "u": s.edges.column("u"),
