@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from vigie.detect.coaction import Signal
@@ -198,8 +199,11 @@ def pair_coactions(
             continue
         caps = _scale_caps(s)
         w = s.edges.column("window_s").to_numpy()
-        default_cap = max(caps.values()) if caps else 1 << 62
-        cap = [caps.get(float(x), default_cap) for x in w.tolist()]
+        # each edge's cap, looked up by its window: one pass per scale (a few), not a dict
+        # lookup per edge (~1 s at 1M posts, 580k edges)
+        cap = np.full(w.size, max(caps.values()) if caps else 1 << 62, dtype=np.int64)
+        for window, c in caps.items():
+            cap[w == window] = c
         kept = pa.table(
             {
                 "u": s.edges.column("u"),
@@ -254,11 +258,22 @@ def pair_coactions(
             con.unregister(n)
         return empty
     sums = " UNION ALL ".join(f"SELECT u, v, obs FROM {n}" for n in names)
-    con.execute("CREATE OR REPLACE TEMP TABLE pc_co AS " + " UNION ALL ".join(parts))
-    counts = f"""WITH m AS (
-            SELECT u, v, least(count(DISTINCT pu), count(DISTINCT pv)) AS n_coactions,
-                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
-            FROM pc_co GROUP BY u, v),
+    co = " UNION ALL ".join(parts)
+    if details:  # read three times below: stored once
+        con.execute("CREATE OR REPLACE TEMP TABLE pc_co AS " + co)
+    # the distinct posts of each side counted as DISTINCT rows, then grouped: the same
+    # numbers as count(DISTINCT pu), count(DISTINCT pv), in 1.5 s instead of 2.2 s of CPU on
+    # the 3M merged co-actions of a 1M-post run; without details the co-actions are not
+    # stored at all, but streamed into these counts (1.4 s less)
+    counts = f"""WITH {"" if details else f"pc_co AS ({co}),"}
+        m1 AS (SELECT u, v, min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
+               FROM pc_co GROUP BY u, v),
+        du AS (SELECT u, v, count(pu) AS n FROM (SELECT DISTINCT u, v, pu FROM pc_co)
+               GROUP BY u, v),
+        dv AS (SELECT u, v, count(pv) AS n FROM (SELECT DISTINCT u, v, pv FROM pc_co)
+               GROUP BY u, v),
+        m AS (SELECT u, v, least(du.n, dv.n) AS n_coactions, first_t, last_t
+              FROM m1 JOIN du USING (u, v) JOIN dv USING (u, v)),
         s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v)"""
     if not details:
         out = fetch(

@@ -305,20 +305,42 @@ def discount_shared_posts(edges: pa.Table, merged: pa.Table) -> pa.Table:
     pos = np.searchsorted(mkey, key)
     pos_c = np.minimum(pos, max(mkey.size - 1, 0))
     hit = (pos < mkey.size) & (mkey[pos_c] == key)
-    kinds = np.asarray(edges.column("kind").to_pylist(), dtype=object)
-    hit &= kinds != "creation_burst"
+    hit &= _not_burst(edges)
     w = edges.column("weight").to_numpy().astype(np.float64)
     w = np.where(hit, w * factor[pos_c], w)
     i = edges.column_names.index("weight")
     return edges.set_column(i, "weight", pa.array(np.round(w, 9), pa.float64()))
 
 
+def _not_burst(edges: pa.Table) -> np.ndarray:
+    """Per edge, whether it is a co-action (not a creation-burst support edge)."""
+    ne = pa.compute.not_equal(edges.column("kind"), "creation_burst")
+    return np.asarray(ne.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def multi_signal_pairs(edges: pa.Table) -> pa.Table:
-    """(u, v) of the pairs kept by two or more co-action signals."""
+    """(u, v) of the pairs kept by two or more co-action signals, ascending.
+
+    Counted on integer keys in NumPy (an Arrow ``count_distinct`` over the kind strings
+    took 0.5 s on the 290k edges of a 1M-post run)."""
     co = edges.filter(pa.compute.not_equal(edges.column("kind"), "creation_burst"))
-    t = co.group_by(["u", "v"]).aggregate([("kind", "count_distinct")])
-    t = t.filter(pa.compute.greater_equal(t.column("kind_count_distinct"), 2))
-    return t.select(["u", "v"]).cast(pa.schema([("u", pa.int32()), ("v", pa.int32())]))
+    u = co.column("u").to_numpy().astype(np.int64)
+    v = co.column("v").to_numpy().astype(np.int64)
+    kind = pa.compute.dictionary_encode(co.column("kind").combine_chunks())
+    code = kind.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    top = int(max(u.max(initial=-1), v.max(initial=-1))) + 1
+    n_kinds = max(len(kind.dictionary), 1)
+    pair_kind = sorted_unique((u * top + v) * n_kinds + code)  # each (pair, kind) once
+    pair = pair_kind // n_kinds
+    start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if pair.size else pair
+    n_per = np.diff(np.r_[start, pair.size])
+    multi = pair[start[n_per >= 2]]
+    return pa.table(
+        {
+            "u": pa.array(multi // max(top, 1), pa.int32()),
+            "v": pa.array(multi % max(top, 1), pa.int32()),
+        }
+    )
 
 
 def outside_pairs(edges: pa.Table, groups: list[Group]) -> pa.Table:
@@ -330,6 +352,6 @@ def outside_pairs(edges: pa.Table, groups: list[Group]) -> pa.Table:
     for i, gr in enumerate(groups):
         index[gr.members[gr.members < top]] = i
     same = (index[u] == index[v]) & (index[u] >= 0) if u.size else np.zeros(0, bool)
-    keep = ~same & (np.asarray(edges.column("kind").to_pylist(), dtype=object) != "creation_burst")
+    keep = ~same & _not_burst(edges)
     t = pa.table({"u": pa.array(u[keep], pa.int32()), "v": pa.array(v[keep], pa.int32())})
     return t.group_by(["u", "v"]).aggregate([])
