@@ -146,6 +146,9 @@ def _odd_tweets(rng: random.Random) -> list[bytes]:
         t = copy.deepcopy(base)
         change(t)
         add(t)
+    for key, value in (("text", "the last text"), ("id", "777"), ("lang", "fr")):
+        # a whole tweet that SQL could map but for a repeated top-level key (Python: last wins)
+        out.append(json.dumps(base)[:-1].encode() + f', "{key}": "{value}"}}'.encode())
     add({"meta": {"result_count": 0}})
     add({"data": [_tweet(2, rng)], "includes": {"users": [_tweet(2, rng)["author"]]}})
     out += [
