@@ -17,6 +17,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -232,6 +233,11 @@ def test_generic_jsonl_same_both_paths(tmp_path: Path, monkeypatch: pytest.Monke
         {**_generic(11), "lang": True},
         {**_generic(12), "account_id": None},
         {**_generic(13), "created_at": "2150-01-01T00:00:00Z"},
+        {**_generic(14), "hashtags": ['a"], 3', "b\\", "]", ""]},
+        {**_generic(15), "hashtags": ["a", True]},
+        {**_generic(16), "mentions": [["nested"]]},
+        {**_generic(17), "media": [1.5, 2]},
+        {**_generic(18), "urls": []},
     ]
     extra = [json.dumps(o).encode() for o in odd] + [
         b'{"post_id": "z1", "account_id": "a", "created_at": "2024-05-01", "x": 1,}',
@@ -324,3 +330,22 @@ def test_negative_count_refused_in_an_all_integer_column(
     refusals = [json.loads(line) for line in out[2].splitlines()]
     assert [(r["record"], r["field"]) for r in refusals] == [(5, "followers")]
     assert "-3" in refusals[0]["detail"] or "-3" in refusals[0]["reason"]
+
+
+def test_string_list_pattern_reads_item_types_as_json_does() -> None:
+    """``jsonl_sql``'s pattern says "only strings" exactly when ``json`` finds only strings."""
+    from vigie.ingest import sqljson
+    from vigie.ingest.jsonl_sql import STRING_LIST_RE
+
+    rng = random.Random(5)
+    atoms = ["a", "\\", '"', "]", '","', "", "é", 1, 2.5, None, True, [], {}, ["x"], {"k": "v"}]
+    frags = ["[ ]", '[ "a" , "b" ]', '["\\u00e9"]']
+    for _ in range(500):
+        items = [rng.choice(atoms) for _ in range(rng.randrange(5))]
+        frags.append(json.dumps(items, separators=rng.choice([(",", ":"), (", ", ": ")])))
+    got = sqljson.run(
+        f"SELECT f, regexp_full_match(f, {sqljson.quote(STRING_LIST_RE)}) AS ok FROM t",
+        t=pa.table({"f": frags}),
+    ).to_pylist()
+    for row in got:
+        assert row["ok"] == all(isinstance(x, str) for x in json.loads(row["f"])), row["f"]
