@@ -243,6 +243,9 @@ def test_generic_jsonl_same_both_paths(tmp_path: Path, monkeypatch: pytest.Monke
         b'{"post_id": "z1", "account_id": "a", "created_at": "2024-05-01", "x": 1,}',
         b'{"post_id": "z2", "account_id": "a", "created_at": "2024-05-01", "x": -inf}',
         b'{"post_id": "z3", "post_id": "z4", "account_id": "a", "created_at": "2024-05-01"}',
+        b'{"post_id": "z8", "account_id": "a", "created_at": "2024-05-01", "te\\u0078t": "a",'
+        b' "text": "b"}',
+        b'{"post_id": "z9", "account_id": "a", "created_at": "2024-05-01", "x": 1, "x": [2]}',
         b'{"post_id": "z5", "account_id": "a", "created_at": "2024-05-01", "t": "\\udc00"}',
         b'{"post_id": "z7", "deep": ' + b"[" * 2000 + b"]" * 2000 + b"}",
         b"\t  ",
