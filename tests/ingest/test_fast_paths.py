@@ -352,3 +352,24 @@ def test_string_list_pattern_reads_item_types_as_json_does() -> None:
     ).to_pylist()
     for row in got:
         assert row["ok"] == all(isinstance(x, str) for x in json.loads(row["f"])), row["f"]
+
+
+def test_post_times_iso_first() -> None:
+    """``ts_from_value`` reads "YYYY-..." as ISO 8601 without trying a float first: same times
+    (UTC), same range check and messages as the float-first order."""
+    from datetime import UTC, datetime
+
+    from vigie.ingest.model import ts_from_value
+
+    assert ts_from_value("2024-06-01T10:00:00.000Z") == datetime(2024, 6, 1, 10, tzinfo=UTC)
+    assert ts_from_value(" 2024-06-01T12:00:00+02:00 ") == datetime(2024, 6, 1, 10, tzinfo=UTC)
+    assert ts_from_value("2024-06-01").tzinfo == UTC
+    last = ts_from_value("2099-12-31T23:59:59.999999Z")
+    assert last == datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert ts_from_value("1714521600") == datetime(2024, 5, 1, tzinfo=UTC)
+    for v in ("1989-12-31T23:59:59Z", "2100-01-01T00:00:00Z", "1.2e-4"):
+        with pytest.raises(ValueError, match="out of range 1990-2100"):
+            ts_from_value(v)
+    for v in ("2024-02-30T00:00:00Z", "2024-06-01T25:00:00Z", "1234-"):
+        with pytest.raises(ValueError, match="not an ISO 8601 time or POSIX seconds"):
+            ts_from_value(v)
