@@ -123,13 +123,20 @@ def structure_ok(text: str) -> bool:
     return all(pm.get(m) in (*NONE, "BIGINT", "UBIGINT") for m in METRICS)
 
 
-def _clean(lst: str, lower: bool, strip: str) -> str:
-    """SQL of ``clean_hashtags``/``clean_mentions`` over sorted distinct raw values."""
+def _cleaned(lst: str, lower: bool, strip: str) -> str:
+    """SQL: the sorted distinct raw values of ``lst``, each cleaned (``#``/``@`` stripped,
+    hashtags lower-cased); ``_dedup`` then keeps each cleaned value's first occurrence."""
     body = f"ltrim(s, '{strip}')"
     if lower:
         body = f"lower({body})"
-    cleaned = f"list_transform(list_sort(list_distinct({lst})), lambda s: {body})"
-    return f"list_filter({cleaned}, lambda c, i: c <> '' AND list_position({cleaned}, c) = i)"
+    return f"list_transform(list_sort(list_distinct({lst})), lambda s: {body})"
+
+
+def _dedup(col: str) -> str:
+    """SQL of ``clean_hashtags``/``clean_mentions`` over a ``_cleaned`` column: non-empty
+    values, first occurrences only. Why a column: written inline, the cleaned list was built
+    again inside the lambda for every item (0.4 s of 1.4 s per 100,000 tweets)."""
+    return f"list_filter({col}, lambda c, i: c <> '' AND list_position({col}, c) = i)"
 
 
 def _plain_list(lst: str) -> str:
@@ -201,7 +208,9 @@ def build_sql() -> str:
         ]
     )
     return f"""
-    WITH p AS (SELECT lineno, line, from_json(line, {typed}) AS x FROM lines),
+    WITH p0 AS (SELECT lineno, line, from_json(line, {typed}) AS x FROM lines),
+    p AS (SELECT lineno, line, x, {_cleaned(tags, True, "#")} AS tags_c,
+                 {_cleaned(names, False, "@")} AS names_c FROM p0),
     h AS (SELECT lineno, line,
         x.id AS post_id,
         x.author_id AS account_id,
@@ -212,8 +221,8 @@ def build_sql() -> str:
         x.source AS source,
         list_transform({links}, lambda u: CASE WHEN coalesce({best}, '') <> '' THEN {best}
                        ELSE u.url END) AS links,
-        coalesce({_clean(tags, True, "#")}, []) AS hashtags,
-        coalesce({_clean(names, False, "@")}, []) AS mentions,
+        coalesce({_dedup("tags_c")}, []) AS hashtags,
+        coalesce({_dedup("names_c")}, []) AS mentions,
         {ref("retweeted")} AS repost_of,
         {ref("replied_to")} AS reply_to,
         {ref("quoted")} AS quote_of,
