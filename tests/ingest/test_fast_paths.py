@@ -17,6 +17,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -146,6 +147,9 @@ def _odd_tweets(rng: random.Random) -> list[bytes]:
         t = copy.deepcopy(base)
         change(t)
         add(t)
+    for key, value in (("text", "the last text"), ("id", "777"), ("lang", "fr")):
+        # a whole tweet that SQL could map but for a repeated top-level key (Python: last wins)
+        out.append(json.dumps(base)[:-1].encode() + f', "{key}": "{value}"}}'.encode())
     add({"meta": {"result_count": 0}})
     add({"data": [_tweet(2, rng)], "includes": {"users": [_tweet(2, rng)["author"]]}})
     out += [
@@ -229,11 +233,19 @@ def test_generic_jsonl_same_both_paths(tmp_path: Path, monkeypatch: pytest.Monke
         {**_generic(11), "lang": True},
         {**_generic(12), "account_id": None},
         {**_generic(13), "created_at": "2150-01-01T00:00:00Z"},
+        {**_generic(14), "hashtags": ['a"], 3', "b\\", "]", ""]},
+        {**_generic(15), "hashtags": ["a", True]},
+        {**_generic(16), "mentions": [["nested"]]},
+        {**_generic(17), "media": [1.5, 2]},
+        {**_generic(18), "urls": []},
     ]
     extra = [json.dumps(o).encode() for o in odd] + [
         b'{"post_id": "z1", "account_id": "a", "created_at": "2024-05-01", "x": 1,}',
         b'{"post_id": "z2", "account_id": "a", "created_at": "2024-05-01", "x": -inf}',
         b'{"post_id": "z3", "post_id": "z4", "account_id": "a", "created_at": "2024-05-01"}',
+        b'{"post_id": "z8", "account_id": "a", "created_at": "2024-05-01", "te\\u0078t": "a",'
+        b' "text": "b"}',
+        b'{"post_id": "z9", "account_id": "a", "created_at": "2024-05-01", "x": 1, "x": [2]}',
         b'{"post_id": "z5", "account_id": "a", "created_at": "2024-05-01", "t": "\\udc00"}',
         b'{"post_id": "z7", "deep": ' + b"[" * 2000 + b"]" * 2000 + b"}",
         b"\t  ",
@@ -321,3 +333,43 @@ def test_negative_count_refused_in_an_all_integer_column(
     refusals = [json.loads(line) for line in out[2].splitlines()]
     assert [(r["record"], r["field"]) for r in refusals] == [(5, "followers")]
     assert "-3" in refusals[0]["detail"] or "-3" in refusals[0]["reason"]
+
+
+def test_string_list_pattern_reads_item_types_as_json_does() -> None:
+    """``jsonl_sql``'s pattern says "only strings" exactly when ``json`` finds only strings."""
+    from vigie.ingest import sqljson
+    from vigie.ingest.jsonl_sql import STRING_LIST_RE
+
+    rng = random.Random(5)
+    atoms = ["a", "\\", '"', "]", '","', "", "é", 1, 2.5, None, True, [], {}, ["x"], {"k": "v"}]
+    frags = ["[ ]", '[ "a" , "b" ]', '["\\u00e9"]']
+    for _ in range(500):
+        items = [rng.choice(atoms) for _ in range(rng.randrange(5))]
+        frags.append(json.dumps(items, separators=rng.choice([(",", ":"), (", ", ": ")])))
+    got = sqljson.run(
+        f"SELECT f, regexp_full_match(f, {sqljson.quote(STRING_LIST_RE)}) AS ok FROM t",
+        t=pa.table({"f": frags}),
+    ).to_pylist()
+    for row in got:
+        assert row["ok"] == all(isinstance(x, str) for x in json.loads(row["f"])), row["f"]
+
+
+def test_post_times_iso_first() -> None:
+    """``ts_from_value`` reads "YYYY-..." as ISO 8601 without trying a float first: same times
+    (UTC), same range check and messages as the float-first order."""
+    from datetime import UTC, datetime
+
+    from vigie.ingest.model import ts_from_value
+
+    assert ts_from_value("2024-06-01T10:00:00.000Z") == datetime(2024, 6, 1, 10, tzinfo=UTC)
+    assert ts_from_value(" 2024-06-01T12:00:00+02:00 ") == datetime(2024, 6, 1, 10, tzinfo=UTC)
+    assert ts_from_value("2024-06-01").tzinfo == UTC
+    last = ts_from_value("2099-12-31T23:59:59.999999Z")
+    assert last == datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert ts_from_value("1714521600") == datetime(2024, 5, 1, tzinfo=UTC)
+    for v in ("1989-12-31T23:59:59Z", "2100-01-01T00:00:00Z", "1.2e-4"):
+        with pytest.raises(ValueError, match="out of range 1990-2100"):
+            ts_from_value(v)
+    for v in ("2024-02-30T00:00:00Z", "2024-06-01T25:00:00Z", "1234-"):
+        with pytest.raises(ValueError, match="not an ISO 8601 time or POSIX seconds"):
+            ts_from_value(v)

@@ -237,6 +237,16 @@ def ts_from_value(value: Any) -> datetime:
         us = int(round(float(value) * 1_000_000))
     elif isinstance(value, str):
         v = value.strip()
+        if v[4:5] == "-" and v[:4].isdigit():
+            # "YYYY-...": never a float (a '-' after four digits), so ISO straight away (the
+            # failed float() cost as much as the ISO parse); same value, same errors
+            try:
+                dt = ts_from_iso(v)
+            except ValueError:
+                raise ValueError(f"not an ISO 8601 time or POSIX seconds: {value!r}") from None
+            if not MIN_DT <= dt < MAX_DT:
+                raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}")
+            return dt
         try:
             us = int(round(float(v) * 1_000_000))
         except ValueError:
@@ -255,6 +265,8 @@ def ts_from_value(value: Any) -> datetime:
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MIN_DT = EPOCH + timedelta(microseconds=MIN_TS_US)
+MAX_DT = EPOCH + timedelta(microseconds=MAX_TS_US)
 
 
 def _dt_to_us(dt: datetime) -> int:

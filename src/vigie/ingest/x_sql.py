@@ -123,13 +123,20 @@ def structure_ok(text: str) -> bool:
     return all(pm.get(m) in (*NONE, "BIGINT", "UBIGINT") for m in METRICS)
 
 
-def _clean(lst: str, lower: bool, strip: str) -> str:
-    """SQL of ``clean_hashtags``/``clean_mentions`` over sorted distinct raw values."""
+def _cleaned(lst: str, lower: bool, strip: str) -> str:
+    """SQL: the sorted distinct raw values of ``lst``, each cleaned (``#``/``@`` stripped,
+    hashtags lower-cased); ``_dedup`` then keeps each cleaned value's first occurrence."""
     body = f"ltrim(s, '{strip}')"
     if lower:
         body = f"lower({body})"
-    cleaned = f"list_transform(list_sort(list_distinct({lst})), lambda s: {body})"
-    return f"list_filter({cleaned}, lambda c, i: c <> '' AND list_position({cleaned}, c) = i)"
+    return f"list_transform(list_sort(list_distinct({lst})), lambda s: {body})"
+
+
+def _dedup(col: str) -> str:
+    """SQL of ``clean_hashtags``/``clean_mentions`` over a ``_cleaned`` column: non-empty
+    values, first occurrences only. Why a column: written inline, the cleaned list was built
+    again inside the lambda for every item (0.4 s of 1.4 s per 100,000 tweets)."""
+    return f"list_filter({col}, lambda c, i: c <> '' AND list_position({col}, c) = i)"
 
 
 def _plain_list(lst: str) -> str:
@@ -142,11 +149,21 @@ def _plain_list(lst: str) -> str:
 
 
 STRUCT_SQL = f"""
-    SELECT lineno, CASE WHEN v AND len(k) = len(list_distinct(k)) THEN st END AS st
-    FROM (SELECT lineno, v, CASE WHEN v THEN json_keys(line) END AS k,
-                 CASE WHEN v THEN json_structure(line) END AS st
-          FROM (SELECT lineno, line, {sqljson.valid()} AS v FROM lines))
+    SELECT lineno, CASE WHEN v THEN len(json_keys(line)) END AS nk,
+           CASE WHEN v THEN json_structure(line) END AS st
+    FROM (SELECT lineno, line, {sqljson.valid()} AS v FROM lines)
     ORDER BY lineno"""
+"""Each valid line's structure and its number of top-level keys. ``json_structure`` merges a
+repeated key into one, so a line with a repeated top-level key has more keys (``nk``) than its
+structure: it goes to Python, which keeps the last value where SQL keeps the first. (Counting
+against the structure, once per distinct structure, replaced ``list_distinct`` over every
+line's keys: 0.3-0.6 s less CPU per 100,000 tweets.)"""
+
+
+def verdict(text: str) -> int:
+    """The number of top-level keys a line of structure ``text`` must have to be mapped in
+    SQL (a line with more repeats a key), or -1 when that structure is not mapped in SQL."""
+    return len(json.loads(text)) if structure_ok(text) else -1
 
 
 def _time_ok(col: str) -> str:
@@ -191,7 +208,9 @@ def build_sql() -> str:
         ]
     )
     return f"""
-    WITH p AS (SELECT lineno, line, from_json(line, {typed}) AS x FROM lines),
+    WITH p0 AS (SELECT lineno, line, from_json(line, {typed}) AS x FROM lines),
+    p AS (SELECT lineno, line, x, {_cleaned(tags, True, "#")} AS tags_c,
+                 {_cleaned(names, False, "@")} AS names_c FROM p0),
     h AS (SELECT lineno, line,
         x.id AS post_id,
         x.author_id AS account_id,
@@ -202,8 +221,8 @@ def build_sql() -> str:
         x.source AS source,
         list_transform({links}, lambda u: CASE WHEN coalesce({best}, '') <> '' THEN {best}
                        ELSE u.url END) AS links,
-        coalesce({_clean(tags, True, "#")}, []) AS hashtags,
-        coalesce({_clean(names, False, "@")}, []) AS mentions,
+        coalesce({_dedup("tags_c")}, []) AS hashtags,
+        coalesce({_dedup("names_c")}, []) AS mentions,
         {ref("retweeted")} AS repost_of,
         {ref("replied_to")} AS reply_to,
         {ref("quoted")} AS quote_of,
@@ -248,18 +267,20 @@ def read(path: Path) -> Iterator[Batch]:
     if fastlines.env_disabled() or not jsonlines.is_line_file(path):
         yield from x_v2.read_python(path)
         return
-    verdicts: dict[str, bool] = {}
+    verdicts: dict[str, int] = {}
     lines_of = fastlines.line_batches(
         path, fastlines.record_limit(), BATCH_ROWS, FAST_MAX, BATCH_BYTES
     )
     for lb in lines_of:
-        st = sqljson.run(STRUCT_SQL, lines=lb.lines).column("st").combine_chunks()
-        uniq = pc.unique(st).to_pylist()
-        for u in uniq:
-            if u is not None and u not in verdicts:
-                verdicts[u] = structure_ok(u)
-        good = pa.array([u for u in uniq if u is not None and verdicts[u]], pa.string())
-        mapped = pc.fill_null(pc.is_in(st, value_set=good), False).to_numpy(zero_copy_only=False)
+        shapes = sqljson.run(STRUCT_SQL, lines=lb.lines)
+        st = shapes.column("st").combine_chunks().dictionary_encode()
+        for u in st.dictionary.to_pylist():
+            if u not in verdicts:
+                verdicts[u] = verdict(u)
+        keys = pa.array([verdicts[u] for u in st.dictionary.to_pylist()], pa.int64())
+        mapped = pc.fill_null(
+            pc.equal(shapes.column("nk").combine_chunks(), keys.take(st.indices)), False
+        ).to_numpy(zero_copy_only=False)
         lines = lb.lines
         slow = list(lb.slow)
         lines = _keep(lines, mapped, slow)
