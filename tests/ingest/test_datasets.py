@@ -43,6 +43,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("x_v1_tweets.jsonl", "x-v1"),
         ("x_v1_search.json", "x-v1"),
         ("io_archive_tweets_csv_hashed.csv", "x-io"),
+        ("io_archive_users_csv_hashed.csv", "x-io-users"),
         ("RS_2018-10_sample.ndjson", "pushshift"),
         ("RC_2018-10_sample.ndjson", "pushshift"),
         ("crowdtangle_facebook.csv", "crowdtangle"),
@@ -174,6 +175,54 @@ def test_io_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
     src = manifest(ds)["sources"][0]
     assert (src["format"], src["records"], src["accepted"], src["rejected"]) == ("x-io", 8, 4, 4)
+
+
+def test_io_archive_users_file_fills_the_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The archive's users file, after its tweets file: profiles of released and unreleased
+    accounts, the later follower count kept, unreadable cells null, a row without id refused."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "io_archive_tweets_csv_hashed.csv", ds, capsys)
+    out = " ".join(_ingest(DS / "io_archive_users_csv_hashed.csv", ds, capsys).split())
+    assert "2 account rows repeated a (platform, account_id)" in out
+    assert "rows repeated a (platform, post_id)" not in out
+    acc = accounts_by_id(ds)
+    hashed = "4b1d27f4d6bd2d5c2a6a8b1c0c2a3cd5e0e6b3c7f2c7e7d0a3c3e1f5b6a7c8d9"
+    assert set(acc) == {"2882331822", hashed, "2991000001", "2991000002"}
+    assert acc["2882331822"]["followers"] == 24100  # the users file came later
+    assert acc["2882331822"]["handle"] == "PatriotNw"
+    ten = acc["2991000001"]
+    assert (ten["handle"], ten["followers"], ten["following"]) == ("TEN_GOP", 1450, None)
+    assert ten["created_at"] == datetime(2015, 11, 19, tzinfo=UTC)
+    assert acc["2991000002"]["created_at"] is None and acc["2991000002"]["followers"] == 3
+    assert len(posts_by_id(ds)) == 4  # no post comes from a users file
+    src = manifest(ds)["sources"][1]
+    assert (src["format"], src["records"], src["accepted"], src["rejected"]) == (
+        "x-io-users",
+        5,
+        4,
+        1,
+    )
+    assert _reasons(ds)[-1] == ("missing archive account field", "userid", 6)
+
+
+def test_io_archive_users_file_forced_on_tweets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ds = tmp_path / "ds"
+    code, out = _cli(
+        [
+            "ingest",
+            str(DS / "crowdtangle_facebook.csv"),
+            "--format",
+            "x-io-users",
+            "--into",
+            str(ds),
+        ],
+        capsys,
+    )
+    assert code == 2 and "not an IO archive users file" in out and "Traceback" not in out
 
 
 def test_pushshift_submissions_and_comments(

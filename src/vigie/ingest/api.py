@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.errors import InputError, VigieError
 from vigie.ingest import bluesky, tabular, telegram, x_v2
-from vigie.ingest.detect_format import FORMATS, detect
+from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
 from vigie.ingest.writer import Staging, merge
@@ -375,7 +375,7 @@ def _ingest_locked(
                         rep.records += batch.records
                         rep.accepted += (
                             batch.accounts.num_rows
-                            if plan.fmt == "accounts"
+                            if plan.fmt in ACCOUNT_FORMATS
                             else batch.posts.num_rows
                         )
                         rep.rejected += len(batch.rejected)
@@ -408,7 +408,7 @@ def _ingest_locked(
             staging.close()
             staging.cleanup()
         for i, rep in enumerate(reports, start=1):
-            if rep.format == "accounts":
+            if rep.format in ACCOUNT_FORMATS:
                 rep.duplicates = result.account_duplicates.get(i, 0)
             else:
                 rep.duplicates = result.duplicates.get(i, 0)
@@ -502,7 +502,7 @@ def preview(
         batch = next(iter(plan.read()), None)
         table = None
         if batch is not None:
-            table = batch.accounts if plan.fmt == "accounts" else batch.posts
+            table = batch.accounts if plan.fmt in ACCOUNT_FORMATS else batch.posts
         names = [f.name for f in (table.schema if table is not None else [])]
         raw = (
             tabular.sample_rows(plan.path, plan.fmt, plan.spec, rows)

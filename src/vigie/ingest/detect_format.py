@@ -28,6 +28,7 @@ FORMATS = (
     "mcl",
     "x-v1",
     "x-io",
+    "x-io-users",
     "pushshift",
     "crowdtangle",
     "twarc-csv",
@@ -39,6 +40,8 @@ FORMATS = (
     "parquet",
     "accounts",
 )
+ACCOUNT_FORMATS = ("accounts", "x-io-users")
+"""Formats whose records are accounts, not posts: their accepted count is of accounts."""
 SNIFF_BYTES = 1 << 20
 MCL_COLUMNS = ("post_owner.id", "post_owner.name", "mcl_url", "statistics.reaction_count")
 """Column names only Meta Content Library exports use (flattened ``post_owner``/``statistics``)."""

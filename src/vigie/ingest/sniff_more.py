@@ -17,7 +17,7 @@ from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.x_csv import shape as x_csv_shape
-from vigie.ingest.x_io_archive import is_io_archive
+from vigie.ingest.x_io_archive import is_io_archive, is_io_users
 
 
 def is_v1_tweet(obj: dict[str, Any]) -> bool:
@@ -48,10 +48,13 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 
 def csv_shape(path: Path) -> str | None:
-    """``x-io``, ``crowdtangle``, ``twarc-csv``, ``rtweet`` or ``4cat`` from a CSV header."""
+    """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet`` or ``4cat``, from
+    a CSV header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
+    if is_io_users(header):
+        return "x-io-users"
     if is_crowdtangle(header):
         return "crowdtangle"
     return x_csv_shape(header) or ("4cat" if is_4cat(header) else None)

@@ -32,6 +32,7 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "mcl": mcl.read,
     "x-v1": x_v1.read,
     "x-io": x_io_archive.read,
+    "x-io-users": x_io_archive.read_users,
     "pushshift": pushshift.read,
     "crowdtangle": crowdtangle.read,
     "twarc-csv": x_csv.read_twarc_csv,

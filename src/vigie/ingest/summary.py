@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from vigie.ingest.api import IngestReport, SourcePreview
+from vigie.ingest.detect_format import ACCOUNT_FORMATS
 from vigie.progress import console, err_console
 
 
@@ -59,10 +60,17 @@ def print_summary(report: IngestReport) -> None:
         f"Dataset now holds [bold]{report.posts:,}[/] posts, [bold]{report.accounts:,}[/] "
         f"accounts, {report.rejected_total:,} rejected records."
     )
-    if report.duplicates:
+    acc_dups = sum(s.duplicates for s in report.sources if s.format in ACCOUNT_FORMATS)
+    post_dups = report.duplicates - acc_dups
+    if post_dups:
         line += (
-            f" {report.duplicates:,} rows repeated a (platform, post_id) already seen and were "
+            f" {post_dups:,} rows repeated a (platform, post_id) already seen and were "
             "merged into that post."
+        )
+    if acc_dups:
+        line += (
+            f" {acc_dups:,} account rows repeated a (platform, account_id) already seen; each "
+            "profile field keeps its latest known value."
         )
     console.print(line)
 

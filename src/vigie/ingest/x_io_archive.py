@@ -51,12 +51,24 @@ from vigie.ingest.x_v2 import _link_key
 PLATFORM = "x"
 COLUMNS = ("tweetid", "userid", "tweet_time")
 """The columns that tell an archive file (and that each row needs)."""
+USER_COLUMNS = ("userid", "account_creation_date")
+"""The columns that tell an archive's users file (``<name>_users_csv_hashed.csv``)."""
 TRUE = {"true", "1", "t", "yes"}
 
 
 def is_io_archive(header: list[str]) -> bool:
     cols = {c.strip().lower() for c in header}
     return all(c in cols for c in COLUMNS) and ("tweet_text" in cols or "is_retweet" in cols)
+
+
+def is_io_users(header: list[str]) -> bool:
+    """An archive's users file: one row per account, the profile columns, no tweets."""
+    cols = {c.strip().lower() for c in header}
+    return (
+        all(c in cols for c in USER_COLUMNS)
+        and "tweetid" not in cols
+        and ("user_screen_name" in cols or "follower_count" in cols)
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -113,19 +125,31 @@ def one(row: Any) -> Mapped:
         "quote_of": _opt(row, "quoted_tweet_tweetid"),
         "client": client_name(row.get("tweet_client_name")),
     }
+    return [post], [_profile(row, account_id)]
+
+
+def _profile(row: dict[str, Any], account_id: str) -> dict[str, Any]:
+    """An account's profile as of the release, from the columns tweets and users files share."""
     created = _opt(row, "account_creation_date")
-    acc_created = profile_time(created, "account_creation_date", _time)
-    account = {
+    return {
         "account_id": account_id,
         "platform": PLATFORM,
         "handle": _opt(row, "user_screen_name"),
         "display_name": _opt(row, "user_display_name"),
-        "created_at": acc_created,
+        "created_at": profile_time(created, "account_creation_date", _time),
         "followers": _count(row, "follower_count"),
         "following": _count(row, "following_count"),
         "description": _opt(row, "user_profile_description"),
     }
-    return [post], [account]
+
+
+def one_user(row: Any) -> Mapped:
+    """Map one row of an archive's users file to its account (no post)."""
+    row = csv_rows.whole(row)
+    account_id = str(need(row, "userid")).strip()
+    if not account_id:
+        raise BadField("userid", "empty")
+    return [], [_profile(row, account_id)]
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
@@ -133,3 +157,15 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     csv_rows.need_columns(path, csv_rows.header_of(path), COLUMNS, "an IO archive file")
     values = csv_rows.rows(path, lower=True)
     return read_items(path, lambda v: [v], one, "archive tweet", values=values)
+
+
+def read_users(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield the accounts of an archive's users file (``<name>_users_csv_hashed.csv``).
+
+    Why a reader of its own: the archives ship their accounts apart from the tweets, with
+    accounts whose tweets were not released; their creation dates and follower counts feed
+    the authenticity indicators, keyed by the same (hashed) ``userid`` as the tweets.
+    """
+    csv_rows.need_columns(path, csv_rows.header_of(path), USER_COLUMNS, "an IO archive users file")
+    values = csv_rows.rows(path, lower=True)
+    return read_items(path, lambda v: [v], one_user, "archive account", values=values)
