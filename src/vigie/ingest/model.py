@@ -67,6 +67,12 @@ class Rejected:
         return line
 
 
+VALUE_NOTES = ("wrong-typed value dropped: ", "text with invalid Unicode")
+"""Prefixes of the manifest's ``skipped`` entries that count values repaired inside accepted
+records (a count left empty, a lone surrogate replaced), not records left out: an audit that
+checks every record's fate (accepted, refused or skipped) leaves them out of the sum."""
+
+
 def excerpt(raw: Any) -> str:
     """A short, printable excerpt of a raw record for ``rejected.jsonl``."""
     if isinstance(raw, bytes):
@@ -133,7 +139,7 @@ class RowBuffer:
             for rows, schema in ((self.posts, POSTS_SCHEMA), (self.accounts, ACCOUNTS_SCHEMA)):
                 for row in rows:
                     for name in _coerce(row, schema):
-                        self.skip(f"wrong-typed value dropped: {name}")
+                        self.skip(VALUE_NOTES[0] + name)
             return self.flush()
         except UnicodeEncodeError:
             # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot store: replace
@@ -142,7 +148,7 @@ class RowBuffer:
             for rows in (self.posts, self.accounts):
                 for row in rows:
                     n += _scrub(row)
-            self.skip("text with invalid Unicode (lone surrogates replaced)", n)
+            self.skip(VALUE_NOTES[1] + " (lone surrogates replaced)", n)
             posts = pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA)
             accounts = pa.Table.from_pylist(self.accounts, schema=ACCOUNTS_SCHEMA)
         batch = Batch(
