@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
-from vigie.ingest.csv_rows import cell
+from vigie.ingest.csv_rows import cell, need_cell
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     BadField,
@@ -102,12 +102,8 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
         platform = _platform({k for k, v in row.items() if v is not None}, forced)
-        post_id = cell(row, "URL")
-        if post_id is None:
-            raise Missing("URL")
-        account = cell(row, "Facebook Id", "User Name")
-        if account is None:
-            raise Missing("Facebook Id")
+        post_id = need_cell(row, "URL")
+        account = need_cell(row, "Facebook Id", "User Name")
         when = cell(row, "Post Created")
         if when is not None:
             created = ct_time(when, "Post Created")

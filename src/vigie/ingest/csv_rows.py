@@ -17,7 +17,7 @@ from typing import Any
 
 from vigie.errors import InputError
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
-from vigie.ingest.records import BadField
+from vigie.ingest.records import BadField, Missing
 
 
 def header_of(path: Path) -> list[str]:
@@ -94,6 +94,15 @@ def cell(row: dict[str, Any], *names: str) -> str | None:
         if v is not None and str(v).strip():
             return str(v).strip()
     return None
+
+
+def need_cell(row: dict[str, Any], *names: str, field: str | None = None) -> str:
+    """``cell(row, *names)``, or ``Missing`` naming ``field`` (the first name by default):
+    the refusal names the column an analyst would look for."""
+    v = cell(row, *names)
+    if v is None:
+        raise Missing(field or names[0])
+    return v
 
 
 def list_cell(value: Any) -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
-from vigie.ingest.csv_rows import cell
+from vigie.ingest.csv_rows import cell, need_cell
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Missing, read_items, time_of
 from vigie.ingest.tabular import canonical_platform
@@ -54,12 +54,8 @@ def _mapper(forced: str | None, header: list[str]) -> Callable[[Any], Mapped]:
 
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
-        post_id = cell(row, "id")
-        if post_id is None:
-            raise Missing("id")
-        account = cell(row, "author_id", "author")
-        if account is None:
-            raise Missing("author")
+        post_id = need_cell(row, "id")
+        account = need_cell(row, "author_id", "author", field="author")
         unix = cell(row, "unix_timestamp")
         if unix is not None:
             created = time_of(unix, "unix_timestamp")
