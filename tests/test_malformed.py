@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from vigie.cli import main
+from ingest.helpers import run_cli
 from vigie.schema import write_findings
 
 HEADER = "post_id,account_id,created_at,text"
@@ -73,7 +73,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A good Dataset ``ds``, a Findings folder ``F``, a truth table and a study."""
     w = tmp_path_factory.mktemp("world")
     src = _csv(w / "good.csv", _rows(30))
-    assert _run(["ingest", str(src), "--into", str(w / "ds"), "--platform", "x"])[0] == 0
+    assert run_cli(["ingest", str(src), "--into", str(w / "ds"), "--platform", "x"])[0] == 0
     groups = [{"group_id": "g1", "score": 0.9, "n_members": 2, "techniques": ["T0049.003"]}]
     members = [
         {"group_id": "g1", "account_id": "a1", "platform": "x"},
@@ -83,9 +83,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pq.write_table(
         pa.table({"platform": ["x"], "account_id": ["a1"], "campaign": ["c1"]}), w / "truth.parquet"
     )
-    assert (
-        _run(["risk", "new", "--template", "election-en", "--out", str(w / "study.yaml")])[0] == 0
-    )
+    study = str(w / "study.yaml")
+    assert run_cli(["risk", "new", "--template", "election-en", "--out", study])[0] == 0
     return w
 
 
@@ -101,20 +100,6 @@ def _copy(name: str, tmp: Path) -> Path:
     else:
         shutil.copy(src, dst)
     return dst
-
-
-def _run(argv: list[str]) -> tuple[int, str]:
-    import contextlib
-    import io
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue() + err.getvalue()
 
 
 def _manifest(ds: Path) -> dict:
@@ -814,7 +799,7 @@ def test_malformed(c: Case, world: Path, tmp_path: Path, monkeypatch: pytest.Mon
     _WORLD = world
     monkeypatch.chdir(tmp_path)
     argv = c.setup(tmp_path)
-    code, out = _run(argv)
+    code, out = run_cli(argv)
     assert "Traceback" not in out, out
     assert code == c.code, out
     if c.code:
@@ -838,7 +823,7 @@ def test_csv_row_longer_than_a_block_mid_file(
     rows = _rows(3000)
     big = "q1,a1,2024-05-01T10:00:00Z,http://big.fr/x " + "w " * 300_000  # 600 kB in one row
     src = _csv(tmp_path / "mid.csv", [*rows[:2000], big, *rows[2000:], "z1,a1,x,y,extra"])
-    code, out = _run(["ingest", str(src), "--into", str(tmp_path / "out"), "--platform", "x"])
+    code, out = run_cli(["ingest", str(src), "--into", str(tmp_path / "out"), "--platform", "x"])
     assert code == 0 and "Traceback" not in out, out
     _accounted(tmp_path / "out")
     ids = pq.read_table(tmp_path / "out" / "posts.parquet", columns=["post_id"]).column(0)
@@ -848,6 +833,6 @@ def test_csv_row_longer_than_a_block_mid_file(
         tmp_path / "huge.csv",
         [*rows[:10], "q2,a1,2024-05-01T10:00:00Z," + "w " * (6 << 20), *rows[10:20]],
     )
-    code, out = _run(["ingest", str(huge), "--into", str(tmp_path / "out2"), "--platform", "x"])
+    code, out = run_cli(["ingest", str(huge), "--into", str(tmp_path / "out2"), "--platform", "x"])
     assert code == 2 and "Traceback" not in out
     assert "huge.csv" in out and "a row longer than 4 MiB" in out, out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -28,3 +30,21 @@ def rejected(dataset: Path) -> list[dict[str, Any]]:
 
 def manifest(dataset: Path) -> dict[str, Any]:
     return json.loads((dataset / "manifest.json").read_text(encoding="utf-8"))
+
+
+def run_cli(argv: list[str]) -> tuple[int, str]:
+    """Run ``vigie ARGV`` in process: (exit code, everything it printed).
+
+    A bare ``sys.exit()`` is success (0); an exit with a message is 1, as the shell sees it.
+    An exception that is not ``SystemExit`` propagates, so a traceback fails the test.
+    """
+    from vigie.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    return code, out.getvalue() + err.getvalue()

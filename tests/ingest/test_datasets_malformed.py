@@ -4,16 +4,13 @@ dropped silently (every record is accepted, refused with a reason, or skipped an
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ingest.helpers import FIX, accounts_by_id, manifest, posts_by_id, rejected
-from vigie.cli import main
+from ingest.helpers import FIX, accounts_by_id, manifest, posts_by_id, rejected, run_cli
 
 DS = FIX / "datasets"
 TWEET = json.loads((DS / "x_v1_tweets.jsonl").read_text(encoding="utf-8").splitlines()[4])
@@ -32,17 +29,6 @@ def _tweet(**kw: object) -> str:
 
 def _sub(**kw: object) -> str:
     return json.dumps({**SUB, **kw})
-
-
-def _run(argv: list[str]) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue() + err.getvalue()
 
 
 # (id, file name, content, extra CLI args, exit code, substrings of the output,
@@ -155,7 +141,7 @@ def test_malformed_dataset_shapes(
     else:
         src.write_text(content + "\n", encoding="utf-8")
     ds = tmp_path / "ds"
-    got, out = _run(["ingest", str(src), "--into", str(ds), *args])
+    got, out = run_cli(["ingest", str(src), "--into", str(ds), *args])
     assert "Traceback" not in out, out
     assert got == code, out
     for s in says:
