@@ -12,7 +12,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.errors import InputError, VigieError
-from vigie.ingest import bluesky, tabular, telegram, x_v2
+from vigie.ingest import bluesky, compressed, tabular, telegram, x_v2
 from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
@@ -116,6 +116,7 @@ class _Plan:
     spec: tabular.Spec | None = None
     columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    plain: Path | None = None  # the unpacked file read in place of a compressed ``path``
 
 
 @dataclass
@@ -308,10 +309,53 @@ def ingest(
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(date_format, dayfirst, encoding, delimiter)
-    plans = [_plan(Path(s), fmt, maps, plat, opts) for s in sources]
-    with folder_lock(into, "Dataset"):
-        recover(into, "Dataset")
-        return _ingest_locked(plans, into, memory_limit, max_reject_share)
+    given = [Path(s) for s in sources]
+    with compressed.readable(given, beside=into.parent) as plain:
+        plans = [
+            _plan_as_given(g, p, fmt, maps, plat, opts) for g, p in zip(given, plain, strict=True)
+        ]
+        with folder_lock(into, "Dataset"):
+            recover(into, "Dataset")
+            return _ingest_locked(plans, into, memory_limit, max_reject_share)
+
+
+@contextmanager
+def _named(plain: Path, given: Path) -> Iterator[None]:
+    """Errors raised while reading the unpacked ``plain`` name the source ``given``."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.file != str(plain):
+            raise
+        raise InputError(exc.reason, file=str(given), record=exc.record, field=exc.field) from None
+    except VigieError as exc:
+        if str(plain) not in str(exc):
+            raise
+        raise VigieError(str(exc).replace(str(plain), str(given))) from None
+
+
+def _plan_as_given(given: Path, plain: Path, fmt: str, *args: Any) -> _Plan:
+    """``_plan`` of the file to read (``plain``: the source, or its unpacked copy), shown
+    and reported under the source's own name (``compressed.py``)."""
+    if plain == given:
+        return _plan(given, fmt, *args)
+    with _named(plain, given):
+        plan = _plan(plain, fmt, *args)
+    read, shown = plan.read, str(plain)
+
+    def read_as_given() -> Iterator[Batch]:
+        with _named(plain, given):
+            for batch in read():
+                if batch.rejected:
+                    batch.rejected = [
+                        replace(r, file=str(given)) if r.file == shown else r
+                        for r in batch.rejected
+                    ]
+                yield batch
+
+    plan.path, plan.plain, plan.read = given, plain, read_as_given
+    plan.warnings = [w.replace(shown, str(given)) for w in plan.warnings]
+    return plan
 
 
 def _old_manifest(into: Path) -> dict[str, Any]:
@@ -497,52 +541,57 @@ def preview(
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(**read_options)
-    out = []
-    for plan in (_plan(Path(s), fmt, maps, plat, opts) for s in sources):
-        batch = next(iter(plan.read()), None)
-        table = None
-        if batch is not None:
-            table = batch.accounts if plan.fmt in ACCOUNT_FORMATS else batch.posts
-        names = [f.name for f in (table.schema if table is not None else [])]
-        raw = (
-            tabular.sample_rows(plan.path, plan.fmt, plan.spec, rows)
-            if plan.spec is not None and plan.fmt != "accounts"
-            else {}
-        )
-        fields: dict[str, tuple[str, list[str]]] = {}
-        for name in names:
-            vals = [v for v in table.column(name).to_pylist()[: max(rows * 20, 20)] if v]
-            shown = [str(v)[:60] for v in vals[:rows]]
-            col = plan.spec.columns.get(name) if plan.spec is not None else None
-            if not shown and col in raw:  # all refused: show what the column holds
-                shown = [f"raw: {str(v)[:60]}" for v in raw[col][:rows] if v is not None]
-            fields[name] = (_source_of(name, plan), shown)
-        used: set[str] = set()
-        if plan.spec is not None:
-            used = set(plan.spec.columns.values()) | {
-                c for m in plan.spec.extra_columns.values() for c in m
-            }
-            if plan.spec.platform_prefix_of:
-                used.add(plan.spec.platform_prefix_of)
-        reasons: Counter[str] = Counter(r.reason for r in (batch.rejected if batch else []))
-        examples: dict[str, Rejected] = {}
-        for r in batch.rejected if batch else []:
-            examples.setdefault(r.reason, r)
-        dialect = None
-        if plan.spec is not None and plan.fmt == "csv":
-            dialect = f"encoding {plan.spec.encoding}, delimiter {plan.spec.delimiter!r}"
-        out.append(
-            SourcePreview(
-                path=str(plan.path),
-                format=plan.fmt,
-                fields=fields,
-                unmapped=[c for c in plan.columns if c not in used],
-                warnings=list(plan.warnings),
-                dialect=dialect,
-                records=batch.records if batch else 0,
-                accepted=table.num_rows if table is not None else 0,
-                rejected_reasons=dict(reasons.most_common()),
-                examples=examples,
-            )
-        )
-    return out
+    given = [Path(s) for s in sources]
+    with compressed.readable(given) as plain:
+        return [
+            _preview_one(_plan_as_given(g, p, fmt, maps, plat, opts), rows)
+            for g, p in zip(given, plain, strict=True)
+        ]
+
+
+def _preview_one(plan: _Plan, rows: int) -> SourcePreview:
+    """The dry-run's view of one planned source (see ``preview``)."""
+    batch = next(iter(plan.read()), None)
+    table = None
+    if batch is not None:
+        table = batch.accounts if plan.fmt in ACCOUNT_FORMATS else batch.posts
+    names = [f.name for f in (table.schema if table is not None else [])]
+    raw = (
+        tabular.sample_rows(plan.plain or plan.path, plan.fmt, plan.spec, rows)
+        if plan.spec is not None and plan.fmt != "accounts"
+        else {}
+    )
+    fields: dict[str, tuple[str, list[str]]] = {}
+    for name in names:
+        vals = [v for v in table.column(name).to_pylist()[: max(rows * 20, 20)] if v]
+        shown = [str(v)[:60] for v in vals[:rows]]
+        col = plan.spec.columns.get(name) if plan.spec is not None else None
+        if not shown and col in raw:  # all refused: show what the column holds
+            shown = [f"raw: {str(v)[:60]}" for v in raw[col][:rows] if v is not None]
+        fields[name] = (_source_of(name, plan), shown)
+    used: set[str] = set()
+    if plan.spec is not None:
+        used = set(plan.spec.columns.values()) | {
+            c for m in plan.spec.extra_columns.values() for c in m
+        }
+        if plan.spec.platform_prefix_of:
+            used.add(plan.spec.platform_prefix_of)
+    reasons: Counter[str] = Counter(r.reason for r in (batch.rejected if batch else []))
+    examples: dict[str, Rejected] = {}
+    for r in batch.rejected if batch else []:
+        examples.setdefault(r.reason, r)
+    dialect = None
+    if plan.spec is not None and plan.fmt == "csv":
+        dialect = f"encoding {plan.spec.encoding}, delimiter {plan.spec.delimiter!r}"
+    return SourcePreview(
+        path=str(plan.path),
+        format=plan.fmt,
+        fields=fields,
+        unmapped=[c for c in plan.columns if c not in used],
+        warnings=list(plan.warnings),
+        dialect=dialect,
+        records=batch.records if batch else 0,
+        accepted=table.num_rows if table is not None else 0,
+        rejected_reasons=dict(reasons.most_common()),
+        examples=examples,
+    )

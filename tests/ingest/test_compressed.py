@@ -1,0 +1,205 @@
+"""Compressed sources: gzip, bzip2, xz, zstandard (Pushshift's long window, several frames) and a
+zip of one file read as the plain file would be; damaged ones refused in one line, by name."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import shutil
+import tarfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from ingest.helpers import FIX, manifest, rejected, run_cli
+
+PUSHSHIFT = FIX / "datasets" / "RC_2018-10_sample.ndjson"
+PAGES = FIX / "x_v2_pages.jsonl"  # twarc2 pages: holds two records the reader refuses
+CSV = FIX / "generic_posts.csv"
+CSV_MAP = [
+    "post_id=id",
+    "account_id=user",
+    "created_at=published",
+    "text=body",
+    "urls=links",
+    "hashtags=tags",
+    "platform=network",
+]
+
+
+def _zstd_frames(data: bytes) -> bytes:
+    """Two frames, as ``pzstd`` or an appended dump writes them."""
+    c = zstandard.ZstdCompressor(level=3)
+    half = data.index(b"\n", len(data) // 2) + 1
+    return c.compress(data[:half]) + c.compress(data[half:])
+
+
+def _zstd_long(data: bytes) -> bytes:
+    """A frame declaring a window over the decoder's default limit (128 MiB) and no content
+    size, as ``zstd --long=31`` streams Pushshift's dumps (2 GiB; 256 MiB here: cheaper to
+    make, and refused by a default decoder all the same)."""
+    params = zstandard.ZstdCompressionParameters.from_level(
+        3, window_log=28, enable_ldm=True, write_content_size=False
+    )
+    obj = zstandard.ZstdCompressor(compression_params=params).compressobj()
+    return obj.compress(data) + obj.flush()
+
+
+def _zip(data: bytes, name: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("__MACOSX/._" + name, b"resource fork")
+        zf.writestr(name, data)
+    return buf.getvalue()
+
+
+PACKERS: dict[str, tuple[str, Callable[[bytes, str], bytes]]] = {
+    "gzip": (".gz", lambda d, n: gzip.compress(d)),
+    "bzip2": (".bz2", lambda d, n: bz2.compress(d)),
+    "xz": (".xz", lambda d, n: lzma.compress(d)),
+    "zstd-frames": (".zst", lambda d, n: _zstd_frames(d)),
+    "zstd-long": (".zst", lambda d, n: _zstd_long(d)),
+    "zip": (".zip", lambda d, n: _zip(d, n)),
+}
+
+
+def _packed(tmp: Path, src: Path, kind: str) -> Path:
+    suffix, pack = PACKERS[kind]
+    name = src.stem + suffix if kind == "zip" else src.name + suffix
+    out = tmp / name
+    out.write_bytes(pack(src.read_bytes(), src.name))
+    return out
+
+
+def _ingest(src: Path, ds: Path, *extra: str) -> tuple[int, str]:
+    return run_cli(["ingest", str(src), "--into", str(ds), *extra])
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith(".vigie-unpack")]
+
+
+def test_zstd_long_window_needs_the_raised_limit() -> None:
+    """The long-window frame is what a default decoder refuses: the test below means it."""
+    data = _zstd_long(PUSHSHIFT.read_bytes())
+    with pytest.raises(zstandard.ZstdError):
+        zstandard.ZstdDecompressor().decompressobj().decompress(data)
+
+
+@pytest.mark.parametrize(
+    ("src", "kind"),
+    [(PUSHSHIFT, k) for k in sorted(PACKERS)] + [(PAGES, "gzip"), (PAGES, "zip")],
+    ids=[f"pushshift-{k}" for k in sorted(PACKERS)] + ["twarc2-pages-gzip", "twarc2-pages-zip"],
+)
+def test_compressed_reads_as_plain(tmp_path: Path, src: Path, kind: str) -> None:
+    plain_ds, packed_ds = tmp_path / "plain", tmp_path / "packed"
+    assert _ingest(src, plain_ds)[0] == 0
+    packed = _packed(tmp_path, src, kind)
+    code, out = _ingest(packed, packed_ds)
+    assert code == 0, out
+    for table in ("posts.parquet", "accounts.parquet"):
+        a = pq.read_table(plain_ds / table)
+        b = pq.read_table(packed_ds / table)
+        assert a.equals(b), table
+    want = [dict(r, file=str(packed)) for r in rejected(plain_ds)]
+    assert rejected(packed_ds) == want  # same refusals, named by the source as given
+    assert manifest(packed_ds)["sources"][0]["path"] == str(packed)
+    assert manifest(packed_ds)["sources"][0]["format"] == manifest(plain_ds)["sources"][0]["format"]
+    assert _leftovers(tmp_path) == []
+
+
+def test_compression_told_by_content_not_name(tmp_path: Path) -> None:
+    """A plain file named ``.gz`` is read as what it is; a gzip without the suffix too."""
+    fake = tmp_path / "posts.ndjson.gz"
+    shutil.copy(PUSHSHIFT, fake)
+    assert _ingest(fake, tmp_path / "a")[0] == 0
+    unnamed = tmp_path / "posts.ndjson"
+    unnamed.write_bytes(gzip.compress(PUSHSHIFT.read_bytes()))
+    assert _ingest(unnamed, tmp_path / "b")[0] == 0
+    a = pq.read_table(tmp_path / "a" / "posts.parquet")
+    assert a.num_rows > 0 and a.equals(pq.read_table(tmp_path / "b" / "posts.parquet"))
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bzip2", "xz", "zstd-frames", "zstd-long"])
+def test_truncated_stream_is_refused_whole(tmp_path: Path, kind: str) -> None:
+    packed = _packed(tmp_path, PUSHSHIFT, kind)
+    cut = tmp_path / ("cut-" + packed.name)
+    data = packed.read_bytes()
+    cut.write_bytes(data[: len(data) - 40])
+    ds = tmp_path / "ds"
+    code, out = _ingest(cut, ds)
+    assert code == 2
+    assert str(cut) in out and "truncated" in out and "Traceback" not in out
+    assert not ds.exists()  # nothing half-ingested
+    assert _leftovers(tmp_path) == []
+
+
+def test_damaged_gzip_is_refused(tmp_path: Path) -> None:
+    data = bytearray(gzip.compress(PUSHSHIFT.read_bytes()))
+    data[len(data) // 2] ^= 0xFF
+    bad = tmp_path / "bad.ndjson.gz"
+    bad.write_bytes(bytes(data))
+    code, out = _ingest(bad, tmp_path / "ds")
+    assert code == 2 and str(bad) in out and "gzip stream is" in out
+    assert not (tmp_path / "ds").exists()
+
+
+def test_existing_dataset_kept_when_a_compressed_source_fails(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    assert _ingest(PUSHSHIFT, ds)[0] == 0
+    before = (ds / "posts.parquet").read_bytes()
+    data = gzip.compress(PAGES.read_bytes())
+    cut = tmp_path / "more.jsonl.gz"
+    cut.write_bytes(data[:-20])
+    assert _ingest(cut, ds)[0] == 2
+    assert (ds / "posts.parquet").read_bytes() == before
+
+
+def test_zip_of_several_files_names_them(tmp_path: Path) -> None:
+    two = tmp_path / "export.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.write(PUSHSHIFT, "comments.ndjson")
+        zf.write(PAGES, "tweets.jsonl")
+    code, out = _ingest(two, tmp_path / "ds")
+    assert code == 2 and "comments.ndjson" in out and "tweets.jsonl" in out
+    assert "unzip" in out
+
+
+def test_tar_archive_says_extract_first(tmp_path: Path) -> None:
+    tgz = tmp_path / "dump.tar.gz"
+    with tarfile.open(tgz, "w:gz") as tf:
+        tf.add(PUSHSHIFT, "comments.ndjson")
+    code, out = _ingest(tgz, tmp_path / "ds")
+    assert code == 2 and "tar archive" in out and str(tgz) in out
+
+
+def test_zip_holding_a_gzip_is_unpacked_twice(tmp_path: Path) -> None:
+    gz = _packed(tmp_path, PUSHSHIFT, "gzip")
+    z = tmp_path / "wrapped.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(gz, gz.name)
+    assert _ingest(z, tmp_path / "ds")[0] == 0
+    assert _ingest(PUSHSHIFT, tmp_path / "plain")[0] == 0
+    a = pq.read_table(tmp_path / "ds" / "posts.parquet")
+    assert a.equals(pq.read_table(tmp_path / "plain" / "posts.parquet"))
+
+
+def test_csv_gz_with_mapping_errors_and_dry_run_name_the_source(tmp_path: Path) -> None:
+    gz = _packed(tmp_path, CSV, "gzip")
+    code, out = _ingest(gz, tmp_path / "ds")  # no --map: the required column is missing
+    assert code == 2 and out.strip().startswith(f"error: {gz}") and "post_id" in out
+    maps = [x for m in CSV_MAP for x in ("--map", m)]
+    code, out = run_cli(["ingest", str(gz), "--dry-run", *maps])
+    assert code == 0 and gz.name in "".join(out.split()) and "nothing was written" in out
+    assert _ingest(gz, tmp_path / "ds", *maps)[0] == 0
+    assert _ingest(CSV, tmp_path / "plain", *maps)[0] == 0
+    assert rejected(tmp_path / "ds") == [
+        dict(r, file=str(gz)) for r in rejected(tmp_path / "plain")
+    ]
+    assert _leftovers(tmp_path) == []
