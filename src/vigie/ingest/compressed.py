@@ -183,12 +183,14 @@ def unpack(
     folder: Path,
     advance: Callable[[int], None] | None = None,
     shown: Path | None = None,
+    limit: int | None = None,
 ) -> Path:
     """Stream ``path`` (compressed as ``kind``) into a plain file in ``folder``; its path.
 
     Raises ``InputError`` naming ``path`` for a damaged, truncated or unsupported archive and
     for a full disk (with the bytes unpacked so far), never leaving a partial file behind
     (the caller deletes ``folder``). Messages name ``shown`` (the source as given) if set.
+    ``limit``: the most bytes it may unpack to (a server's guard against decompression bombs).
     """
     name = shown or path
     stack: list[Any] = []
@@ -222,6 +224,12 @@ def unpack(
                         ) from None
                     raise
                 done += len(chunk)
+                if limit is not None and done > limit:
+                    raise InputError(
+                        f"unpacks to more than {limit:,} bytes, this server's limit "
+                        "(max_unpacked_bytes): unpack it and ingest it from the command line",
+                        file=str(name),
+                    )
                 if advance is not None:
                     advance(raw.tell())
     finally:

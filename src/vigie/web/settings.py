@@ -28,5 +28,6 @@ class WebSettings:
     allowed_hosts: tuple[str, ...] = field(default=LOOPBACK_HOSTS)
     session_ttl_s: int = 8 * 3600
     max_upload_bytes: int = 2 * 1024**3
+    max_unpacked_bytes: int = 20 * 1024**3  # a compressed upload unpacked (decompression bombs)
     partners_path: Path | None = None  # share registry (default: the workspace's, else example)
     taxii_config: Path | None = None  # a `vigie share serve` configuration to publish into

@@ -99,8 +99,39 @@ async def import_upload(request: Request) -> Response:
     else:
         shutil.rmtree(folder, ignore_errors=True)
         raise VigieError("choose a file to upload, or give the path of one")
+    _unpack_upload(ctx, folder)
     ctx.audit("import.upload", token, file=str(next(folder.iterdir()).name))
     return redirect(f"/import/map?upload={token}")
+
+
+def _unpack_upload(ctx: Any, folder: Path) -> None:
+    """A compressed upload (.gz, .zst, a one-file .zip...) is replaced by its content, so that
+    format detection, column mapping and the preview see the plain file; unpacking stops at
+    ``max_unpacked_bytes`` (a small bomb must not fill the server's disk)."""
+    from vigie.ingest import compressed
+
+    saved = next(folder.iterdir())
+    kind = compressed.compression_of(saved)
+    if kind is None:
+        return
+    work = folder / ".unpacking"
+    work.mkdir()
+    try:
+        plain = compressed.unpack(
+            saved,
+            kind,
+            work,
+            shown=Path(saved.name),
+            limit=ctx.state.settings.max_unpacked_bytes,
+        )
+        if compressed.compression_of(plain) is not None:
+            raise VigieError(f"{saved.name}: compressed twice: unpack it first")
+        saved.unlink()
+        plain.rename(folder / plain.name)
+        work.rmdir()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def _detected_format(path: Path) -> str:

@@ -1,0 +1,59 @@
+"""A compressed upload is unpacked once, so that the wizard sees the plain file; a bomb stops
+at the server's limit and leaves nothing behind."""
+
+from __future__ import annotations
+
+import gzip
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from vigie.errors import VigieError
+from vigie.web.views.imports import _detected_format, _unpack_upload
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+
+
+def _ctx(limit: int) -> SimpleNamespace:
+    return SimpleNamespace(
+        state=SimpleNamespace(settings=SimpleNamespace(max_unpacked_bytes=limit))
+    )
+
+
+def test_gzip_upload_becomes_the_plain_file(tmp_path: Path) -> None:
+    src = FIX / "x_v2_pages.jsonl"
+    folder = tmp_path / "token"
+    folder.mkdir()
+    (folder / "pages.jsonl.gz").write_bytes(gzip.compress(src.read_bytes()))
+    _unpack_upload(_ctx(10**9), folder)
+    assert [p.name for p in folder.iterdir()] == ["pages.jsonl"]
+    assert (folder / "pages.jsonl").read_bytes() == src.read_bytes()
+    assert _detected_format(folder / "pages.jsonl") == "x"
+
+
+def test_plain_upload_is_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "token"
+    folder.mkdir()
+    (folder / "posts.csv").write_bytes((FIX / "generic_posts.csv").read_bytes())
+    _unpack_upload(_ctx(10), folder)  # a limit far below its size: it is not unpacked at all
+    assert [p.name for p in folder.iterdir()] == ["posts.csv"]
+
+
+@pytest.mark.parametrize("kind", ["gzip", "zip"])
+def test_decompression_bomb_stops_at_the_limit(tmp_path: Path, kind: str) -> None:
+    """64 MiB of zeros packs into ~64 KB: unpacking stops past the 1 MiB limit, the upload's
+    folder is removed and the message names the limit."""
+    folder = tmp_path / "token"
+    folder.mkdir()
+    zeros = b"\0" * (64 << 20)
+    if kind == "gzip":
+        (folder / "bomb.jsonl.gz").write_bytes(gzip.compress(zeros, compresslevel=9))
+    else:
+        with zipfile.ZipFile(folder / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("bomb.jsonl", zeros)
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 1 << 20
+    with pytest.raises(VigieError, match="max_unpacked_bytes"):
+        _unpack_upload(_ctx(1 << 20), folder)
+    assert not folder.exists()
