@@ -11,6 +11,17 @@ from typing import Any
 import pyarrow.parquet as pq
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+CSV_MAP = [
+    "post_id=id",
+    "account_id=user",
+    "created_at=published",
+    "text=body",
+    "urls=links",
+    "hashtags=tags",
+    "platform=network",
+    "display_name=user_name",
+]
+"""The ``--map`` of ``generic_posts.csv``: each canonical field from its column."""
 
 
 def posts_by_id(dataset: Path) -> dict[str, dict[str, Any]]:

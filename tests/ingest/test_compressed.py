@@ -17,20 +17,11 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from ingest.helpers import FIX, manifest, rejected, run_cli
+from ingest.helpers import CSV_MAP, FIX, manifest, rejected, run_cli
 
 PUSHSHIFT = FIX / "datasets" / "RC_2018-10_sample.ndjson"
 PAGES = FIX / "x_v2_pages.jsonl"  # twarc2 pages: holds two records the reader refuses
 CSV = FIX / "generic_posts.csv"
-CSV_MAP = [
-    "post_id=id",
-    "account_id=user",
-    "created_at=published",
-    "text=body",
-    "urls=links",
-    "hashtags=tags",
-    "platform=network",
-]
 
 
 def _zstd_frames(data: bytes) -> bytes:

@@ -9,21 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.helpers import FIX, accounts_by_id, manifest, posts_by_id, rejected
+from ingest.helpers import CSV_MAP, FIX, accounts_by_id, manifest, posts_by_id, rejected
 from vigie.errors import InputError, VigieError
 from vigie.ingest import ingest
 from vigie.schema import POSTS_SCHEMA
-
-CSV_MAP = [
-    "post_id=id",
-    "account_id=user",
-    "created_at=published",
-    "text=body",
-    "urls=links",
-    "hashtags=tags",
-    "platform=network",
-    "display_name=user_name",
-]
 
 
 def test_csv_with_mapping(tmp_path: Path) -> None:
