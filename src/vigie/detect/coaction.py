@@ -157,8 +157,10 @@ def _scale_pairs(
     log_n: float,
     n_acc: int,
     min_obs: int,
+    posts: bool = True,
 ) -> tuple[str, int, dict[str, Any]]:
-    """Candidate pairs of one time scale: table name, co-occurring pair count, figures."""
+    """Candidate pairs of one time scale: table name, co-occurring pair count, figures.
+    Without ``posts`` the co-action rows leave out the post ids (nobody will read them)."""
     con = engine.con
     act, ostat = f"act_{kind}", _ostat(kind, i)
     ax, pairs = f"acts_{kind}_{i}", f"pairs_{kind}_{i}"
@@ -207,8 +209,8 @@ def _scale_pairs(
         )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ax} AS
-        SELECT x.aid, x.oid, floor(x.t / {window})::BIGINT AS bkt, x.t, x.pid, x.post_id,
-               o.rarity_fx
+        SELECT x.aid, x.oid, floor(x.t / {window})::BIGINT AS bkt, x.t, x.pid,
+               {"x.post_id, " if posts else ""}o.rarity_fx
         FROM {act} x JOIN {ostat} o USING (oid) WHERE o.n <= {cap} AND o.n > 1"""
     )
     # Pass 1: the pair (u, v) of every co-action, counted in NumPy (one sort). Almost every
@@ -216,7 +218,7 @@ def _scale_pairs(
     # posts); grouping them all with the distinct counts below took 8 s, while only pairs
     # with at least ``min_obs`` co-actions can be tested (observed <= co-action rows).
     keys = np.asarray(
-        fetch(con, f"{_coaction_rows(ax, window)} SELECT (u::BIGINT << 32) | v AS k FROM c")
+        fetch(con, f"{_coaction_rows(ax, window, posts)} SELECT (u::BIGINT << 32) | v AS k FROM c")
         .column("k")
         .to_numpy(),
         dtype=np.int64,
@@ -248,43 +250,60 @@ def _scale_pairs(
     )
     con.execute(f"DROP TABLE IF EXISTS {ax}")
     con.execute(
-        f"""CREATE OR REPLACE TABLE {co} AS {_coaction_rows(axc, window)}
+        f"""CREATE OR REPLACE TABLE {co} AS {_coaction_rows(axc, window, posts)}
         SELECT c.* FROM c SEMI JOIN {name} USING (u, v)"""
     )
     con.unregister(name)
     con.execute(f"DROP TABLE IF EXISTS {axc}")
+    # each distinct count as DISTINCT rows grouped again, in its own pass: DuckDB's grouped
+    # aggregate with three count(DISTINCT ...) together cost ~1.0 s CPU on co-repost's 1.2M
+    # co-actions at 1M posts, the DISTINCT rows 0.7 s (the same counts), and only one
+    # distinct hash table is alive at a time (10M posts: the three spilled to disk together)
     clumps = (
-        "least(count(DISTINCT pu), count(DISTINCT pv))"
+        "least(du.n, dv.n)"
         if window < MID_SCALE_S
         # over days, one object touched again and again counts once, and so does one post
         # pair however many objects it carries (a four-image album is one co-action)
-        else "least(count(DISTINCT oid), count(DISTINCT pu), count(DISTINCT pv))"
+        else "least(dob.n, du.n, dv.n)"
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE {pairs} AS
-        SELECT u, v, {clumps} AS observed,
-               count(DISTINCT oid) AS n_objects, count(*) AS rows_,
-               sum(rarity_fx) AS rarity_fx, min(least(tu, tv)) AS first_t,
-               max(greatest(tu, tv)) AS last_t
-        FROM {co} GROUP BY u, v"""
+        WITH m AS (
+            SELECT u, v, count(*) AS rows_, sum(rarity_fx) AS rarity_fx,
+                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
+            FROM {co} GROUP BY u, v),
+        du AS (SELECT u, v, count(*) AS n FROM (SELECT DISTINCT u, v, pu FROM {co}) GROUP BY u, v),
+        dv AS (SELECT u, v, count(*) AS n FROM (SELECT DISTINCT u, v, pv FROM {co}) GROUP BY u, v),
+        dob AS (
+            SELECT u, v, count(*) AS n FROM (SELECT DISTINCT u, v, oid FROM {co}) GROUP BY u, v)
+        SELECT u, v, {clumps} AS observed, dob.n AS n_objects, m.rows_, m.rarity_fx,
+               m.first_t, m.last_t
+        FROM m JOIN du USING (u, v) JOIN dv USING (u, v) JOIN dob USING (u, v)"""
     )
     return pairs, n_pairs, {"window_s": round(window, 3), "max_object_actions": cap}
 
 
-def _coaction_rows(ax: str, window: float) -> str:
+def _coaction_rows(ax: str, window: float, posts: bool = True) -> str:
     """``WITH c AS (...)``: every pair of actions of two accounts on one object within the
-    window, once, as (u < v, oid, rarity_fx, pu, pv, post_u, post_v, tu, tv)."""
+    window, once, as (u < v, oid, rarity_fx, pu, pv, post_u, post_v, tu, tv); without
+    ``posts``, no post_u, post_v (``ax`` then has no post_id)."""
+    ids = "x.post_id AS post_u, y.post_id AS post_v," if posts else ""
+    swapped = (
+        """CASE WHEN x.aid < y.aid THEN x.post_id ELSE y.post_id END,
+                   CASE WHEN x.aid < y.aid THEN y.post_id ELSE x.post_id END,"""
+        if posts
+        else ""
+    )
     return f"""WITH c AS (
             SELECT x.aid AS u, y.aid AS v, x.oid, x.rarity_fx, x.pid AS pu, y.pid AS pv,
-                   x.post_id AS post_u, y.post_id AS post_v, x.t AS tu, y.t AS tv
+                   {ids} x.t AS tu, y.t AS tv
             FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND x.bkt = y.bkt
             WHERE x.aid < y.aid AND abs(x.t - y.t) <= {window}
             UNION ALL
             SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.oid, x.rarity_fx,
                    CASE WHEN x.aid < y.aid THEN x.pid ELSE y.pid END,
                    CASE WHEN x.aid < y.aid THEN y.pid ELSE x.pid END,
-                   CASE WHEN x.aid < y.aid THEN x.post_id ELSE y.post_id END,
-                   CASE WHEN x.aid < y.aid THEN y.post_id ELSE x.post_id END,
+                   {swapped}
                    CASE WHEN x.aid < y.aid THEN x.t ELSE y.t END,
                    CASE WHEN x.aid < y.aid THEN y.t ELSE x.t END
             FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND y.bkt = x.bkt + 1
@@ -336,8 +355,13 @@ def run_coaction(
     raw: str,
     cfg: dict[str, Any],
     general: dict[str, Any],
+    keep_coactions: bool = True,
 ) -> Signal:
-    """Run steps 1-6 (module docstring) on ``raw`` and return the kept pairs."""
+    """Run steps 1-6 (module docstring) on ``raw`` and return the kept pairs.
+
+    ``keep_coactions=False`` when the caller will not hand on ``co_table`` (co-repost with
+    its ring test): the co-action rows are then built without their post ids and dropped
+    once counted, instead of being kept (with two strings a row) for the whole run."""
     window = cfg["window_s"]
     window = estimate_window(engine, raw) if window == "auto" else float(window)
     window = max(window, 1e-3)
@@ -393,7 +417,9 @@ def run_coaction(
     scale_stats: list[dict[str, Any]] = []
     family = 0
     for i, (w, c) in enumerate(scales):
-        pairs, n_pairs, st = _scale_pairs(engine, kind, i, w, c, log_n, n_acc or 1, min_obs)
+        pairs, n_pairs, st = _scale_pairs(
+            engine, kind, i, w, c, log_n, n_acc or 1, min_obs, keep_coactions
+        )
         stratum = float(general.get("null_stratum_s", 0) or 0)
         tested = _expected(engine, kind, i, w, pairs, min_obs, stratum)
         family += n_pairs
@@ -424,7 +450,12 @@ def run_coaction(
         )
         start = end
     edges = _best_scale(tested, p, keep)
-    co = _kept_coactions(engine, kind, edges, [w for w, _ in scales])
+    co: str | None = None
+    if keep_coactions:
+        co = _kept_coactions(engine, kind, edges, [w for w, _ in scales])
+    else:
+        for i in range(len(scales)):
+            con.execute(f"DROP TABLE IF EXISTS co_{kind}_{i}")
     for st, (w, _) in zip(scale_stats, scales, strict=True):
         st["kept"] = int(np.sum(np.asarray(edges.column("window_s")) == w))
     stats = {

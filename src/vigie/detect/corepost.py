@@ -66,9 +66,12 @@ def detect(engine: Engine, kind: str, cfg: dict[str, Any], general: dict[str, An
         WHERE {target} IS NOT NULL AND {target} <> ''
         {authors}"""
     )
-    signal = run_coaction(engine, kind, f"raw_{kind}", cfg, general)
     ring_w = float(cfg.get("ring_window_s", 0) or 0)
-    if kind != "co_repost" or ring_w <= 0:
+    with_ring = kind == "co_repost" and ring_w > 0
+    # with the ring test the merged Signal carries no co_table (``_merge``): the fast
+    # scale's co-action rows need not be kept (10M posts: ~GBs of post ids held to the end)
+    signal = run_coaction(engine, kind, f"raw_{kind}", cfg, general, keep_coactions=not with_ring)
+    if not with_ring:
         return signal
     ring, st = ring_pairs(engine, target, cfg, general)
     return _merge(signal, ring, st)
