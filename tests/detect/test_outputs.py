@@ -118,3 +118,34 @@ def test_group_objects_carry_true_reach_and_members_their_handles(mixed):
         assert int(r["reach_posts"]) >= int(r["group_posts"])
     members = mixed.findings.members().to_pylist()
     assert members and all(m["handle"] for m in members)
+
+
+def test_gexf_text_exact():
+    """The GEXF is written column-wise (Arrow) but reads as the per-edge lines always did:
+    merged pairs in key order, Python's repr of each weight, quoted labels and kinds."""
+    import pyarrow as pa
+
+    from vigie.detect.outputs import gexf
+
+    edges = pa.table(
+        {
+            "u": pa.array([1, 0, 2, 1], pa.int32()),
+            "v": pa.array([0, 1, 0, 2], pa.int32()),
+            "weight": [1.0, 2.0, 1e-05, 0.1 + 0.2],
+            "kind": ["co_link", "copypasta", "co_link", "co_repost"],
+        }
+    )
+    names = pa.array(['a"&<b', "c", "d'x"])
+    members = pa.table({"account_id": ["c"], "group_id": ["g0001"]})
+    text = gexf(edges, names, members)
+    lines = [ln.strip() for ln in text.splitlines()]
+    assert lines[-3:] == ["</edges>", "</graph>", "</gexf>"]
+    assert lines[lines.index("<edges>") + 1 :][:3] == [
+        '<edge id="0" source=\'a"&amp;&lt;b\' target="c" weight="3.0"><attvalues>'
+        '<attvalue for="1" value="co_link;copypasta" /></attvalues></edge>',
+        '<edge id="1" source=\'a"&amp;&lt;b\' target="d\'x" weight="1e-05"><attvalues>'
+        '<attvalue for="1" value="co_link" /></attvalues></edge>',
+        '<edge id="2" source="c" target="d\'x" weight="0.3"><attvalues>'
+        '<attvalue for="1" value="co_repost" /></attvalues></edge>',
+    ]
+    assert '<node id="c" label="c"><attvalues><attvalue for="0" value="g0001" />' in text

@@ -30,12 +30,15 @@ CROSS_KIND_RULE = (
 
 
 def columns_with_data(engine: Engine) -> dict[str, int]:
-    """Non-empty values per object-carrying column of posts.parquet (one scan)."""
+    """Non-empty values per object-carrying column of posts.parquet (one scan, of the
+    columns whose count the Parquet statistics do not already give)."""
     path = engine.dataset.posts_path.as_posix()
     desc = engine.con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+    text_cols = [n for n, t, *_ in desc if n not in NOT_OBJECT_COLUMNS and str(t) == "VARCHAR"]
+    known = _from_statistics(engine.dataset.posts_path, text_cols)
     exprs, names = [], []
     for name, typ, *_ in desc:
-        if name in NOT_OBJECT_COLUMNS:
+        if name in NOT_OBJECT_COLUMNS or name in known:
             continue
         q = '"' + name.replace('"', '""') + '"'
         if str(typ).endswith("[]"):
@@ -45,10 +48,53 @@ def columns_with_data(engine: Engine) -> dict[str, int]:
         else:
             exprs.append(f"count({q})")
         names.append(name)
-    if not exprs:
+    counts = dict(known)
+    if exprs:
+        row = engine.con.execute(
+            f"SELECT {', '.join(exprs)} FROM read_parquet('{path}')"
+        ).fetchall()
+        counts.update({n: int(c) for n, c in zip(names, row[0], strict=True)})
+    return {n: counts[n] for n, *_ in desc if n in counts}
+
+
+def _from_statistics(path: Any, names: list[str]) -> dict[str, int]:
+    """Non-empty values of the string columns ``names`` read from the Parquet footer alone,
+    for the columns where it can tell: in every row group, the null count is recorded and
+    the column is either all null or its minimum is not the empty string (the empty string
+    sorts before every other, so a non-empty minimum, even a truncated one, means there is
+    none). Why: the text column is the largest of a Dataset; decoding a million texts only
+    to count the non-empty ones cost a third of a second per million posts, every run.
+    Other columns, and files the footer cannot answer for, are left to the scan."""
+    from pathlib import Path
+
+    if not isinstance(path, Path) or not names:  # a Spark URI: read by Spark only
         return {}
-    row = engine.con.execute(f"SELECT {', '.join(exprs)} FROM read_parquet('{path}')").fetchall()
-    return {n: int(c) for n, c in zip(names, row[0], strict=True)}
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, ValueError):
+        return {}
+    index = {meta.schema.column(i).path: i for i in range(meta.num_columns)}
+    out: dict[str, int] = {}
+    for name in names:
+        i = index.get(name)
+        if i is None or meta.schema.column(i).physical_type != "BYTE_ARRAY":
+            continue
+        total = 0
+        for g in range(meta.num_row_groups):
+            rg = meta.row_group(g)
+            st = rg.column(i).statistics
+            if st is None or not st.has_null_count:
+                break
+            if st.null_count == rg.num_rows:
+                continue
+            if not st.has_min_max or st.min in ("", b""):
+                break
+            total += rg.num_rows - st.null_count
+        else:
+            out[name] = total
+    return out
 
 
 def diagnose(

@@ -131,7 +131,7 @@ def collect(
             FROM ev_shared s SEMI JOIN t
             ON s.group_id = t.group_id AND s.kind = t.kind AND s.oid = t.oid),
         ex AS (SELECT * FROM e WHERE rk <= {ex}),
-        tx AS (SELECT post_id, min(text) AS text FROM pr SEMI JOIN ex USING (post_id)
+        tx AS (SELECT post_id, min(text) AS text FROM {_texts(engine)} SEMI JOIN ex USING (post_id)
                GROUP BY post_id)
         SELECT e.group_id, e.kind, e.object, e.post_id, e.aid, e.t, tx.text
         FROM ex e LEFT JOIN tx USING (post_id)
@@ -157,6 +157,24 @@ def collect(
         "member_posts": member_posts,
         "top_objects": top_objects,
     }
+
+
+def _texts(engine: Engine) -> str:
+    """Where the evidence reads its posts' texts: the view ``pr`` without its join.
+
+    On DuckDB, ``pr`` joins every post to ``acc`` for an ``aid`` the texts do not need;
+    the same rows (an account id, a time and a post id: ``acc`` holds each non-null account
+    id once) read straight from the Parquet file cost a third less (0.75 -> 0.5 s of CPU at
+    1M posts, most of it decoding the texts). Other engines keep their ``pr``.
+    """
+    import duckdb
+
+    if not isinstance(engine.con, duckdb.DuckDBPyConnection):
+        return "pr"
+    path = engine.dataset.posts_path.as_posix().replace("'", "''")
+    text = "text" if "text" in engine.columns else "CAST(NULL AS VARCHAR)"
+    return f"""(SELECT post_id::VARCHAR AS post_id, {text} AS text FROM read_parquet('{path}')
+        WHERE created_at IS NOT NULL AND post_id IS NOT NULL AND account_id IS NOT NULL)"""
 
 
 PAIR_POSTS = 10  # evidence posts kept per reported pair
@@ -232,9 +250,15 @@ def pair_coactions(
             engine.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [ostat])
         )
         cap_join = f"JOIN {ostat} o ON o.oid = x.oid AND o.n <= e.cap" if has_ostat else ""
+        # without details the post ids are never read: no strings carried through the join
+        post_ids = (
+            "x.post_id AS post_u, y.post_id AS post_v"
+            if details
+            else ("NULL AS post_u, NULL AS post_v")
+        )
         parts.append(
             f"""SELECT e.u, e.v, '{s.kind}' AS kind, x.oid, x.pid AS pu, y.pid AS pv,
-                   x.post_id AS post_u, y.post_id AS post_v, x.t AS tu, y.t AS tv
+                   {post_ids}, x.t AS tu, y.t AS tv
             FROM {name} e JOIN {s.act_table} x ON x.aid = e.u
             JOIN {s.act_table} y ON y.aid = e.v AND y.oid = x.oid {cap_join}
             WHERE abs(x.t - y.t) <= e.w"""
@@ -264,16 +288,19 @@ def pair_coactions(
     # the distinct posts of each side counted as DISTINCT rows, then grouped: the same
     # numbers as count(DISTINCT pu), count(DISTINCT pv), in 1.5 s instead of 2.2 s of CPU on
     # the 3M merged co-actions of a 1M-post run; without details the co-actions are not
-    # stored at all, but streamed into these counts (1.4 s less)
+    # stored at all, but streamed into these counts (1.4 s less). The pair is one BIGINT
+    # key (u and v are 32-bit account numbers) in the DISTINCT and the grouping: hashing
+    # two columns instead of three (2.5 s -> 2.1 s of CPU at 1M posts)
+    pk = "((u::BIGINT << 32) | v::BIGINT)"
     counts = f"""WITH {"" if details else f"pc_co AS ({co}),"}
         m1 AS (SELECT u, v, min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
                FROM pc_co GROUP BY u, v),
-        du AS (SELECT u, v, count(pu) AS n FROM (SELECT DISTINCT u, v, pu FROM pc_co)
-               GROUP BY u, v),
-        dv AS (SELECT u, v, count(pv) AS n FROM (SELECT DISTINCT u, v, pv FROM pc_co)
-               GROUP BY u, v),
+        du AS (SELECT k, count(pu) AS n FROM (SELECT DISTINCT {pk} AS k, pu FROM pc_co)
+               GROUP BY k),
+        dv AS (SELECT k, count(pv) AS n FROM (SELECT DISTINCT {pk} AS k, pv FROM pc_co)
+               GROUP BY k),
         m AS (SELECT u, v, least(du.n, dv.n) AS n_coactions, first_t, last_t
-              FROM m1 JOIN du USING (u, v) JOIN dv USING (u, v)),
+              FROM m1 JOIN du ON du.k = {pk} JOIN dv ON dv.k = {pk}),
         s AS (SELECT u, v, sum(obs) AS sum_observed FROM ({sums}) GROUP BY u, v)"""
     if not details:
         out = fetch(

@@ -92,7 +92,10 @@ def find_groups(
     u = edges.column("u").to_numpy().astype(np.int64)
     v = edges.column("v").to_numpy().astype(np.int64)
     w = edges.column("weight").to_numpy().astype(np.float64)
-    kinds = np.asarray(edges.column("kind").to_pylist(), dtype=object)
+    # kinds as codes into their (few) names: object-array comparisons per group were slow
+    kind_enc = edges.column("kind").combine_chunks().dictionary_encode()
+    kind_names = kind_enc.dictionary.to_pylist()
+    kinds = np.asarray(kind_enc.indices, dtype=np.int64)
     nodes = sorted_unique(np.concatenate([u, v]))
     ui, vi = np.searchsorted(nodes, u), np.searchsorted(nodes, v)
     # merged undirected edges: key = (min, max) node index
@@ -101,8 +104,8 @@ def find_groups(
     ukey, inv = np.unique(key, return_inverse=True)
     mw = np.bincount(inv, weights=w, minlength=ukey.size)
     ea, eb = ukey // len(nodes), ukey % len(nodes)
-    g = ig.Graph(n=len(nodes), edges=np.stack([ea, eb], axis=1).tolist())
-    g.es["weight"] = mw.tolist()
+    g = ig.Graph(n=len(nodes), edges=np.stack([ea, eb], axis=1))
+    g.es["weight"] = mw
     # Coordination is mutual: every member must be tied to at least ``min_core`` others
     # (the k-core). A popular account whose fans each co-repost a few of its posts makes a
     # star, which chance control alone lets through at scale (the fans did beat chance, by
@@ -167,8 +170,12 @@ def find_groups(
             continue
         shares: dict[str, float] = {}
         kind_stats: dict[str, dict[str, float]] = {}
-        for k in np.unique(kinds[sel]):
-            ks = sel[kinds[sel] == k]
+        ksel = kinds[sel]
+        # by name order, as np.unique over the names gave them (the shares' sums add up in
+        # that order)
+        for code in sorted(np.unique(ksel).tolist(), key=lambda c: kind_names[c]):
+            k = kind_names[code]
+            ks = sel[ksel == code]
             shares[str(k)] = float(w[ks].sum()) / w_in if w_in > 0 else 0.0
             touched = sorted_unique(np.concatenate([ui[ks], vi[ks]])).size
             kind_stats[str(k)] = {
