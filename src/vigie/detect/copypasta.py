@@ -37,6 +37,17 @@ _CHECK_LINKS = 262_144
 _TEXTS_PER_BATCH = 250_000  # about this many texts' word hashes in memory at once
 _LITTLE = sys.byteorder == "little"
 
+# What normalisation replaces by a space, leftmost first: a link, a mention, or a run of
+# characters that are neither letters nor digits. The plain rule reads
+# ``https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]+``; spelt as below, a lone space (the gap
+# between most words) is no match, where the plain rule replaced it by itself. Same output
+# (a test compares both on random texts), but the regex engine pays a fixed cost per
+# replacement, and skipping the ~20 per text halves the normalisation (4.3 -> 2.4 s CPU at
+# 1M posts). A run of two or more characters, or of one that is not a space, is replaced
+# as before, and the scan resumes where it would have.
+NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]{2,}|[^\p{L}\p{N} ]"
+PLAIN_NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]+"
+
 
 def _shingles(values: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Hash of every k-word shingle and the index of its text (texts have >= k words)."""
@@ -185,8 +196,8 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     Each distinct normalised text is kept once (``cp_u``); posts refer to it by hash, so the
     texts are held once in DuckDB while NumPy works (peak memory at 10M posts)."""
     con = engine.con
-    # one regex pass: links, mentions and every run of characters that are neither letters
-    # nor digits (Unicode-aware: 'idée' stays one word) become a space
+    # one regex pass (NORMALISE): links, mentions and every run of characters that are
+    # neither letters nor digits (Unicode-aware: 'idée' stays one word) become a space
     # the texts first, then the regex over a plain table: one query doing both runs the
     # regex inside the Parquet scan and join, and is 1.5x slower on two cores
     con.execute(
@@ -194,11 +205,10 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
         WHERE text IS NOT NULL AND repost_of IS NULL AND NOT starts_with(text, 'RT @')"""
     )
     con.execute(
-        r"""CREATE OR REPLACE TEMP TABLE cp_all AS
+        f"""CREATE OR REPLACE TEMP TABLE cp_all AS
         SELECT post_id, aid, t, norm, len(string_split(norm, ' ')) AS n_words FROM (
             SELECT post_id, aid, t,
-                   trim(regexp_replace(lower(text),
-                        '(https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]+)', ' ', 'g')) AS norm
+                   trim(regexp_replace(lower(text), '{NORMALISE}', ' ', 'g')) AS norm
             FROM cp_raw)"""
     )
     con.execute("DROP TABLE cp_raw")
