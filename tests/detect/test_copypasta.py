@@ -143,9 +143,8 @@ def test_normalising_pattern_matches_the_plain_rule():
     from vigie.detect.copypasta import NORMALISE, PLAIN_NORMALISE
 
     rng = np.random.default_rng(11)
-    pieces = [" ", "  ", "a", "Z", "é", "ß", "1", "٣", "日", "_", "@", "@x", "@é", ",", "!",
-              ".", "'", "\n", "\t", "\u00a0", "\u2003", "\x0b", "http://", "https://",
-              "HTTP://", "www.", "ww", "h", "t", "p", ":", "/", "s", "w", "😀", "-", "#"]
+    pieces = list(" aZéß1٣日_@,!.'\n\t\u00a0\u2003\x0b:/shtpw😀-#")
+    pieces += ["  ", "@x", "@é", "http://", "https://", "HTTP://", "www.", "ww"]
     texts = ["".join(rng.choice(pieces, int(rng.integers(0, 14)))) for _ in range(20_000)]
     texts += ["Le candidat X ment !!", " @bob dit: https://t.co/x  voilà", "a @b@c_@ d"]
     con = duckdb.connect()
