@@ -62,6 +62,42 @@ def test_minhash_chunks_agree_with_one_pass(monkeypatch):
     whole = minhash(vals, lens, 3, 32, seed=2)
     monkeypatch.setattr(cp, "_CHUNK_SHINGLES", 97)
     assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2))
+    monkeypatch.setattr(cp, "_TEXTS_PER_BLOCK", 13)
+    monkeypatch.setattr(cp, "_TRANSPOSE", 5)
+    assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2))
+
+
+def test_minhash_matches_the_plain_definition():
+    """Each value is, per hash function j, the least over the text's k-word shingles of
+    the high 32 bits of a_j * shingle + b_j (mod 2**64); a text under k words keeps the
+    empty value. Computed here one shingle at a time in plain Python integers."""
+    from vigie.detect.copypasta import _PRIMES
+
+    rng = np.random.default_rng(9)
+    lens = rng.integers(0, 9, 60)
+    vals = rng.integers(0, 2**64, int(lens.sum()), dtype=np.uint64)
+    k, num_perm, seed = 3, 8, 4
+    sig = minhash(vals, lens, k, num_perm, seed)
+    gen = np.random.default_rng(seed)
+    a = (gen.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)).tolist()
+    b = gen.integers(0, 2**63, size=num_perm, dtype=np.uint64).tolist()
+    mask = 2**64 - 1
+    start = 0
+    for i, n in enumerate(lens.tolist()):
+        words = vals[start : start + n].tolist()
+        start += n
+        shingles = []
+        for p in range(n - k + 1):
+            h = 0
+            for m in range(k):
+                h = (h * int(_PRIMES[m % 4]) + words[p + m]) & mask
+                h ^= h >> 29
+            shingles.append(h)
+        want = [
+            min((((aj * s + bj) & mask) >> 32 for s in shingles), default=2**32 - 1)
+            for aj, bj in zip(a, b, strict=True)
+        ]
+        assert sig[i].tolist() == want, i
 
 
 def test_lsh_clusters_match_a_plain_reference():

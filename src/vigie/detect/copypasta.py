@@ -140,7 +140,8 @@ def minhash(
                         got[j] = least >> np.uint64(32)
                 rows[idx] = got.T
         for t0 in range(0, hi - lo, _TRANSPOSE):  # block-wise: cache-friendly
-            sig[:, lo + t0 : lo + t0 + _TRANSPOSE] = rows[t0 : t0 + _TRANSPOSE].T
+            t1 = min(t0 + _TRANSPOSE, hi - lo)
+            sig[:, lo + t0 : lo + t1] = rows[t0:t1].T
     return sig.T  # a view: (texts x hashes) without copying
 
 
