@@ -6,10 +6,10 @@ dropped), cut into word 3-shingles hashed to 64 bits, and summarised by MinHash 
 so that near-duplicates are found by banded LSH in time linear in the number of texts.
 
 Vectorised on purpose: words are hashed inside DuckDB, then shingling, the MinHash
-permutations (multiply-shift hashing) and the per-text minima (``np.minimum.reduceat``)
-run on whole arrays, chunk by chunk; a per-document Python loop is an order of magnitude
-slower and hungrier. Verbatim copies are collapsed first, so a slogan pasted 10,000 times
-is hashed once.
+permutations (multiply-shift hashing) and the per-text minima (down blocks of texts of
+equal length) run on whole arrays, chunk by chunk; a per-document Python loop is an order
+of magnitude slower and hungrier. Verbatim copies are collapsed first, so a slogan pasted
+10,000 times is hashed once.
 
 Each cluster of near-duplicate texts becomes one object for the co-action engine, which
 applies the window and the chance control: a popular slogan repeated by many accounts over
