@@ -4,6 +4,7 @@ repeated over days and retweets are not copypasta."""
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
 from vigie.detect.copypasta import lsh_clusters, minhash
 from vigie.detect.pipeline import run_detection
@@ -61,6 +62,42 @@ def test_minhash_chunks_agree_with_one_pass(monkeypatch):
     whole = minhash(vals, lens, 3, 32, seed=2)
     monkeypatch.setattr(cp, "_CHUNK_SHINGLES", 97)
     assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2))
+    monkeypatch.setattr(cp, "_TEXTS_PER_BLOCK", 13)
+    monkeypatch.setattr(cp, "_TRANSPOSE", 5)
+    assert np.array_equal(whole, cp.minhash(vals, lens, 3, 32, seed=2))
+
+
+def test_minhash_matches_the_plain_definition():
+    """Each value is, per hash function j, the least over the text's k-word shingles of
+    the high 32 bits of a_j * shingle + b_j (mod 2**64); a text under k words keeps the
+    empty value. Computed here one shingle at a time in plain Python integers."""
+    from vigie.detect.copypasta import _PRIMES
+
+    rng = np.random.default_rng(9)
+    lens = rng.integers(0, 9, 60)
+    vals = rng.integers(0, 2**64, int(lens.sum()), dtype=np.uint64)
+    k, num_perm, seed = 3, 8, 4
+    sig = minhash(vals, lens, k, num_perm, seed)
+    gen = np.random.default_rng(seed)
+    a = (gen.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)).tolist()
+    b = gen.integers(0, 2**63, size=num_perm, dtype=np.uint64).tolist()
+    mask = 2**64 - 1
+    start = 0
+    for i, n in enumerate(lens.tolist()):
+        words = vals[start : start + n].tolist()
+        start += n
+        shingles = []
+        for p in range(n - k + 1):
+            h = 0
+            for m in range(k):
+                h = (h * int(_PRIMES[m % 4]) + words[p + m]) & mask
+                h ^= h >> 29
+            shingles.append(h)
+        want = [
+            min((((aj * s + bj) & mask) >> 32 for s in shingles), default=2**32 - 1)
+            for aj, bj in zip(a, b, strict=True)
+        ]
+        assert sig[i].tolist() == want, i
 
 
 def test_lsh_clusters_match_a_plain_reference():
@@ -131,3 +168,27 @@ def test_streamed_batches_give_the_same_findings(tmp_path, monkeypatch):
     assert whole.edges().num_rows > 0
     assert whole.edges().equals(small.edges())
     assert whole.manifest()["signals"] == small.manifest()["signals"]
+
+
+def test_normalising_pattern_matches_the_plain_rule():
+    """NORMALISE skips lone spaces (fewer regex replacements); on texts full of links,
+    mentions, punctuation, non-Latin letters and odd spaces it gives the plain rule's
+    output to the byte, in the same SQL the detector runs."""
+    import duckdb
+
+    from vigie.detect.copypasta import NORMALISE, PLAIN_NORMALISE
+
+    rng = np.random.default_rng(11)
+    pieces = list(" aZéß1٣日_@,!.'\n\t\u00a0\u2003\x0b:/shtpw😀-#")
+    pieces += ["  ", "@x", "@é", "http://", "https://", "HTTP://", "www.", "ww"]
+    texts = ["".join(rng.choice(pieces, int(rng.integers(0, 14)))) for _ in range(20_000)]
+    texts += ["Le candidat X ment !!", " @bob dit: https://t.co/x  voilà", "a @b@c_@ d"]
+    con = duckdb.connect()
+    con.register("t", pa.table({"text": texts}))
+    rows = con.execute(
+        f"""SELECT text,
+               trim(regexp_replace(lower(text), '{PLAIN_NORMALISE}', ' ', 'g')) AS plain,
+               trim(regexp_replace(lower(text), '{NORMALISE}', ' ', 'g')) AS fast FROM t"""
+    ).fetchall()
+    assert [r[0] for r in rows if r[1] != r[2]] == []
+    assert len({r[1] for r in rows}) > 5_000  # the texts were varied enough to mean something
