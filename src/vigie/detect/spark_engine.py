@@ -51,6 +51,7 @@ _PARQUET = re.compile(r"read_parquet\('((?:[^']|'')*)'\)")
 _TRACE = os.environ.get("VIGIE_SPARK_TRACE") not in (None, "", "0")
 _COUNT = re.compile(r"^\s*SELECT\s+count\(\*\)\s+FROM\s+(\w+)\s*$", re.IGNORECASE)
 _TABLES = re.compile(r"duckdb_tables\(\)", re.IGNORECASE)
+_SHOW = re.compile(r"^\s*SHOW\s+TABLES\s*$", re.IGNORECASE)
 
 
 def _duck_type(dt: Any) -> str:
@@ -191,6 +192,11 @@ class SparkConnection:
             return SparkResult(rows=[(f.name, _duck_type(f.dataType)) for f in schema])
         if query.upper().startswith("SET "):
             return SparkResult(rows=[])
+        if _SHOW.match(query):
+            # DuckDB's ``SHOW TABLES``: one column, the names of tables and views, sorted
+            shown = self.spark.sql("SHOW TABLES").collect()  # a catalog command: no Spark job
+            names = sorted(r["tableName"] for r in shown if r["isTemporary"])
+            return SparkResult(rows=[(n,) for n in names])
         if _TABLES.search(query):
             # ``SELECT count(*) FROM duckdb_tables() WHERE table_name = ?``: is it there?
             name = (params or [""])[0]
