@@ -91,11 +91,10 @@ def exercise(tmp_path_factory: pytest.TempPathFactory) -> Path:
 _COACTION = ("co_repost", "co_reply", "co_hashtag", "copypasta", "co_media")
 FAST: dict[str, dict] = {k: {"scales_s": []} for k in (*_COACTION, "co_domain")}
 FAST["co_link"] = {"enabled": False}
-# and the detectors that are off by default, but for paraphrase (refused on Spark)
+# and the detectors that are off by default (paraphrase has its own test: it needs the
+# semantic extra); the lockstep test against groups runs too (graph.lockstep, on by default)
 FAST["sync_activity"] = {"enabled": True}
 FAST["co_object"] = {"enabled": True, "column": "hashtags", "lowercase": True, "scales_s": []}
-# the lockstep test against groups is DuckDB only (lockstep.py): compared without it
-FAST["graph"] = {"lockstep": False}
 
 
 def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
@@ -113,6 +112,9 @@ def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
         for key in ("actions", "pairs", "tested", "kept", "observed_kept"):
             if key in s:
                 assert m_spark["signals"][kind][key] == s[key], (kind, key)
+    # the lockstep test against groups made the same tests and placed the same accounts
+    assert m_duck["graph"]["lockstep"]["tests"] > 0
+    assert m_spark["graph"] == m_duck["graph"]
 
 
 def test_same_answers_on_the_german_sample(shared_data, spark_opts, tmp_path):
@@ -144,11 +146,33 @@ def test_same_answers_on_the_german_sample(shared_data, spark_opts, tmp_path):
     )
     off = ("co_repost", "co_reply", "co_hashtag", "copypasta", "co_domain", "co_media")
     cfg: dict = {k: {"enabled": False} for k in off}
-    cfg["graph"] = {"lockstep": False}  # DuckDB only (lockstep.py)
     duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
     spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
     _same(duck.path, spark.path)
     assert pq.read_table(spark.path / "edges.parquet").num_rows > 0
+    # the lockstep test against groups (links, hashtags, images) places the same accounts
+    lock = duck.manifest()["graph"]["lockstep"]
+    assert lock["added"] > 0, "the German week has accounts in lockstep with a group"
+    assert spark.manifest()["graph"] == duck.manifest()["graph"]
+
+
+def test_article_keys_are_the_same_on_spark(spark_opts):
+    """lockstep's article key (articlekey.py: the slug of a link, so that one article on
+    rotating look-alike domains is one object), as Spark computes it from the same SQL."""
+    from vigie.detect.articlekey import article_key, sql_key, sql_tokens
+    from vigie.detect.sqlport import to_spark
+
+    from .test_lockstep import KEYED, NOT_KEYED
+
+    more = ["https://x.fr/Un-Deux-Trois-Quatre/", "", "a/b/\u00e9t\u00e9-chaud-et-sec-2027.HTML"]
+    urls = [*KEYED, *NOT_KEYED, *more]
+    spark = spark_opts.session
+    spark.createDataFrame([(u,) for u in urls], "url STRING").createOrReplaceTempView("ak_urls")
+    sql = f"SELECT url, {sql_key('tk')} FROM (SELECT url, {sql_tokens('url')} AS tk FROM ak_urls)"
+    got = {r[0]: r[1] for r in spark.sql(to_spark(sql)).collect()}
+    spark.catalog.dropTempView("ak_urls")
+    assert got == {u: article_key(u) for u in urls}
+    assert sum(v is not None for v in got.values()) >= len(KEYED)
 
 
 def test_unsupported_detector_is_refused_in_one_line(exercise, tmp_path):
