@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ import pyarrow as pa
 from vigie.detect.engine import REQUIRED, Engine
 from vigie.detect.sqlport import to_spark
 from vigie.errors import VigieError
+
+# What the detectors asked of Spark in this process, by kind (benchmarks/spark_scale.py
+# prints it beside the number of Spark jobs): table, view, query, count, insert...
+STATEMENTS: Counter[str] = Counter()
 
 # The paraphrase embedder of this Python worker, loaded once (a worker runs many tasks)
 _WORKER_MODEL: list[Any] = []
@@ -48,6 +53,7 @@ _PARQUET = re.compile(r"read_parquet\('((?:[^']|'')*)'\)")
 _TRACE = os.environ.get("VIGIE_SPARK_TRACE") not in (None, "", "0")
 _COUNT = re.compile(r"^\s*SELECT\s+count\(\*\)\s+FROM\s+(\w+)\s*$", re.IGNORECASE)
 _TABLES = re.compile(r"duckdb_tables\(\)", re.IGNORECASE)
+_PROBE = re.compile(r"^\s*SELECT\s+1\s+FROM\s+(\w+)\s+LIMIT\s+0\s*$", re.IGNORECASE)
 _SHOW = re.compile(r"^\s*SHOW\s+TABLES\s*$", re.IGNORECASE)
 
 
@@ -161,6 +167,7 @@ class SparkConnection:
             df = self.spark.sql(self._spark_sql(body))
             self._counts.pop(name, None)
             self._tables.discard(name)
+            STATEMENTS[kind.lower()] += 1
             if kind.upper() == "TABLE":
                 # computed once here, its lineage cut: an eager checkpoint runs the query's
                 # own stages only, where a lazy one plus ``count()`` planned, compiled and
@@ -172,7 +179,9 @@ class SparkConnection:
         if (m := _COUNT.match(query)) and m.group(1) in self._tables:
             # a checkpointed table's count, kept: detectors ask for it more than once
             name = m.group(1)
+            STATEMENTS["count"] += 1
             if name not in self._counts:
+                STATEMENTS["count computed"] += 1
                 self._counts[name] = int(self.spark.table(name).count())
             return SparkResult(rows=[(self._counts[name],)])
         if m := _DROP.match(query):
@@ -180,6 +189,7 @@ class SparkConnection:
             return SparkResult(rows=[])
         if m := _INSERT.match(query):
             name, body = m.groups()
+            STATEMENTS["insert"] += 1
             df = self.spark.table(name).unionByName(self.spark.sql(self._spark_sql(body)))
             self._counts.pop(name, None)
             self._name(df.localCheckpoint(eager=True), name)
@@ -200,6 +210,11 @@ class SparkConnection:
             return SparkResult(rows=[(int(self.spark.catalog.tableExists(name)),)])
         if params:
             raise NotImplementedError("spark engine: query parameters are not supported")
+        if (m := _PROBE.match(query)) and not self.spark.catalog.tableExists(m.group(1)):
+            # ``SELECT 1 FROM v LIMIT 0``: does ``v`` exist? Answered from the catalog (Spark
+            # would log the missing view as an error before raising)
+            raise LookupError(f"spark engine: no table or view {m.group(1)}")
+        STATEMENTS["query"] += 1
         return SparkResult(self.spark.sql(self._spark_sql(query)))
 
     def sql(self, query: str) -> SparkResult:
@@ -689,7 +704,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
     p = _checkpoint(spark.table("pr").drop("text"), "p")
     con._views.add("p")
     n_posts = p.count()
-    n_acc = acc.count()
+    n_acc = run  # the accounts counted per partition above: no second job
     has_accounts = dataset.accounts_path.exists()
     if has_accounts:
         araw = spark.read.parquet(dataset.accounts_path.as_posix())
