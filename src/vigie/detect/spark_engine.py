@@ -672,7 +672,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         run += n
     off = spark.createDataFrame(offsets or [(0, 0)], "part INT, off BIGINT")
     off.createOrReplaceTempView("vigie_acc_off")
-    acc = _checkpoint(
+    _checkpoint(
         spark.sql(
             """SELECT CAST(o.off + row_number() OVER (PARTITION BY s.part ORDER BY s.account_id)
                        - 1 AS INT) AS aid, s.account_id, s.platform
