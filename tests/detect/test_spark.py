@@ -184,6 +184,7 @@ def test_same_answers_with_paraphrase(spark_opts, tmp_path):
     b, ring = _scenario(61)
     ds = b.write(tmp_path / "ds")
     cfg = dict(OFF, copypasta={"enabled": False}, paraphrase={"enabled": True, "scales_s": []})
+    cfg["graph"] = {"lockstep": False}  # tested above; here the embeddings and claims
     duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
     spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
     _same(duck.path, spark.path)
@@ -206,7 +207,9 @@ def test_spark_embeddings_are_bit_for_bit_duckdbs(spark_opts, tmp_path):
     from .claims import CAMPAIGN, ORGANIC
 
     base = [*ORGANIC, *(v for versions in CAMPAIGN for v in versions)]
-    texts = [f"{t} ({i})" for i, t in enumerate(base * (paraphrase._BATCH // len(base) + 2))]
+    # short texts (the encoder's cost is per token), more than one batch of them
+    n = paraphrase._BATCH + 40
+    texts = [f"{' '.join(base[i % len(base)].split()[:4])} {i}" for i in range(n)]
     assert len(texts) > paraphrase._BATCH  # two slices at least, the last one partial
     u = pa.table({"th": pa.array(range(len(texts)), pa.int64()), "text": texts})
     con = SparkConnection(spark_opts.session, owner=False)

@@ -348,9 +348,11 @@ class SparkEngine(Engine):
         """
         import duckdb
 
+        from vigie.detect.engine import fetch
+
         con = duckdb.connect()
         con.register("u", u)
-        u = con.sql("SELECT th, text FROM u ORDER BY hash(lower(text))").fetch_arrow_table()
+        u = fetch(con, "SELECT th, text FROM u ORDER BY hash(lower(text))")
         con.close()
         spark = self.con.spark
 
