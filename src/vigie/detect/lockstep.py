@@ -37,8 +37,8 @@ against one partner:
 Accounts kept join the group with no pairwise tie (``strength`` 0 in members.parquet); the
 manifest's ``graph.lockstep`` lists each (group, account, observed, expected, p_value).
 Only accounts outside every group are tested, and groups are never merged or created, so a
-group found by the pair tests keeps its members and its score. DuckDB only: the Spark path
-skips this step and says so in the manifest.
+group found by the pair tests keeps its members and its score. The Spark engine runs the
+same SQL (docs/spark.md).
 """
 
 from __future__ import annotations

@@ -148,6 +148,8 @@ def detect(
     embed = embedder or default_embedder()
     counts = _texts(engine, int(cfg["min_words"]))
     u = fetch(engine.con, "SELECT th, text FROM pp_u ORDER BY th")
+    if hasattr(engine, "spread_embedding"):  # Spark: DuckDB's order, embedded per partition
+        u, embed = engine.spread_embedding(u, embedder)
     texts = [str(x) for x in u.column("text").to_pylist()]
     emb = embed(texts) if texts else np.zeros((0, 512), dtype=np.float32)
     labels = claim_clusters(

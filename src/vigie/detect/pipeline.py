@@ -244,13 +244,7 @@ def run_detection(
             edges = discount_shared_posts(edges, merged)
             graph_stats: dict[str, Any] = {}
             groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
-            if spark is None:  # DuckDB only (lockstep.py); the manifest says so on Spark
-                groups = extend_lockstep(engine, groups, graph_cfg, general, graph_stats)
-            else:
-                graph_stats["lockstep"] = {
-                    "run": False,
-                    "reason": "DuckDB only: the Spark engine does not run the lockstep test",
-                }
+            groups = extend_lockstep(engine, groups, graph_cfg, general, graph_stats)
             step("gathering evidence")
             members = member_table(groups)
             ev = collect(engine, signals, members, {g.gid: g.signals for g in groups}, graph_cfg)

@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,12 @@ from vigie.detect.engine import REQUIRED, Engine
 from vigie.detect.sqlport import to_spark
 from vigie.errors import VigieError
 
-# Detectors whose work does not go through the connection alone (a hub model, a second
-# connection of their own): refused on Spark with one clear line rather than run differently.
-UNSUPPORTED = {
-    "paraphrase": "it embeds every distinct text with a local model on one machine",
-}
+# What the detectors asked of Spark in this process, by kind (benchmarks/spark_scale.py
+# prints it beside the number of Spark jobs): table, view, query, count, insert...
+STATEMENTS: Counter[str] = Counter()
+
+# The paraphrase embedder of this Python worker, loaded once (a worker runs many tasks)
+_WORKER_MODEL: list[Any] = []
 
 _CREATE = re.compile(
     r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+|TEMPORARY\s+)?(TABLE|VIEW)\s+(\w+)\s+AS\s+(.*)$",
@@ -51,6 +53,8 @@ _PARQUET = re.compile(r"read_parquet\('((?:[^']|'')*)'\)")
 _TRACE = os.environ.get("VIGIE_SPARK_TRACE") not in (None, "", "0")
 _COUNT = re.compile(r"^\s*SELECT\s+count\(\*\)\s+FROM\s+(\w+)\s*$", re.IGNORECASE)
 _TABLES = re.compile(r"duckdb_tables\(\)", re.IGNORECASE)
+_PROBE = re.compile(r"^\s*SELECT\s+1\s+FROM\s+(\w+)\s+LIMIT\s+0\s*$", re.IGNORECASE)
+_SHOW = re.compile(r"^\s*SHOW\s+TABLES\s*$", re.IGNORECASE)
 
 
 def _duck_type(dt: Any) -> str:
@@ -163,6 +167,7 @@ class SparkConnection:
             df = self.spark.sql(self._spark_sql(body))
             self._counts.pop(name, None)
             self._tables.discard(name)
+            STATEMENTS[kind.lower()] += 1
             if kind.upper() == "TABLE":
                 # computed once here, its lineage cut: an eager checkpoint runs the query's
                 # own stages only, where a lazy one plus ``count()`` planned, compiled and
@@ -174,7 +179,9 @@ class SparkConnection:
         if (m := _COUNT.match(query)) and m.group(1) in self._tables:
             # a checkpointed table's count, kept: detectors ask for it more than once
             name = m.group(1)
+            STATEMENTS["count"] += 1
             if name not in self._counts:
+                STATEMENTS["count computed"] += 1
                 self._counts[name] = int(self.spark.table(name).count())
             return SparkResult(rows=[(self._counts[name],)])
         if m := _DROP.match(query):
@@ -182,6 +189,7 @@ class SparkConnection:
             return SparkResult(rows=[])
         if m := _INSERT.match(query):
             name, body = m.groups()
+            STATEMENTS["insert"] += 1
             df = self.spark.table(name).unionByName(self.spark.sql(self._spark_sql(body)))
             self._counts.pop(name, None)
             self._name(df.localCheckpoint(eager=True), name)
@@ -191,12 +199,22 @@ class SparkConnection:
             return SparkResult(rows=[(f.name, _duck_type(f.dataType)) for f in schema])
         if query.upper().startswith("SET "):
             return SparkResult(rows=[])
+        if _SHOW.match(query):
+            # DuckDB's ``SHOW TABLES``: one column, the names of tables and views, sorted
+            shown = self.spark.sql("SHOW TABLES").collect()  # a catalog command: no Spark job
+            names = sorted(r["tableName"] for r in shown if r["isTemporary"])
+            return SparkResult(rows=[(n,) for n in names])
         if _TABLES.search(query):
             # ``SELECT count(*) FROM duckdb_tables() WHERE table_name = ?``: is it there?
             name = (params or [""])[0]
             return SparkResult(rows=[(int(self.spark.catalog.tableExists(name)),)])
         if params:
             raise NotImplementedError("spark engine: query parameters are not supported")
+        if (m := _PROBE.match(query)) and not self.spark.catalog.tableExists(m.group(1)):
+            # ``SELECT 1 FROM v LIMIT 0``: does ``v`` exist? Answered from the catalog (Spark
+            # would log the missing view as an error before raising)
+            raise LookupError(f"spark engine: no table or view {m.group(1)}")
+        STATEMENTS["query"] += 1
         return SparkResult(self.spark.sql(self._spark_sql(query)))
 
     def sql(self, query: str) -> SparkResult:
@@ -314,6 +332,53 @@ class SparkEngine(Engine):
         th = np.asarray(got.column("th"), dtype=np.int64)[order].view(np.uint64)
         return pa.array(th, pa.uint64())
 
+    def spread_embedding(self, u: pa.Table, embedder: Any = None) -> tuple[pa.Table, Any]:
+        """Paraphrase's distinct texts in DuckDB's order, and an embedder that runs on the
+        executors (``paraphrase.detect`` calls it as it calls its own on one machine).
+
+        Why the order: ``pp_u`` is ordered by the texts' hash, and Spark's hash is not
+        DuckDB's; the claim labels (smallest index of a component) and the centring of the
+        embeddings follow the order, so the driver reorders the texts by DuckDB's own hash
+        of the same lower-cased text (what ``th`` is on DuckDB). Why whole batches: the
+        sentence encoder's floats depend on which texts share a batch (by ~1e-7), so the
+        texts travel in the slices of ``paraphrase._BATCH`` that one machine would embed
+        together, one slice per row, each embedded whole by an executor: the embeddings are
+        bit for bit DuckDB's. ``embedder``: the test's or caller's (shipped to executors,
+        it must pickle); None loads ``paraphrase.default_embedder`` once per worker.
+        """
+        import duckdb
+
+        from vigie.detect.engine import fetch
+
+        con = duckdb.connect()
+        con.register("u", u)
+        u = fetch(con, "SELECT th, text FROM u ORDER BY hash(lower(text))")
+        con.close()
+        spark = self.con.spark
+
+        def embed(texts: list[str]) -> np.ndarray:
+            from vigie.detect import paraphrase
+
+            chunk = int(getattr(paraphrase, "_BATCH", 256))
+            rows = [texts[lo : lo + chunk] for lo in range(0, len(texts), chunk)]
+            table = pa.table(
+                {
+                    "b": pa.array(np.arange(len(rows), dtype=np.int64)),
+                    "texts": pa.array(rows, pa.list_(pa.string())),
+                }
+            )
+            parts = max(1, min(len(rows), spark.sparkContext.defaultParallelism))
+            df = self.con.spark_frame(table).repartition(parts)
+            got = _to_arrow(df.mapInArrow(_embed_slices(embedder), "b BIGINT, emb BINARY"))
+            order = np.argsort(np.asarray(got.column("b"), dtype=np.int64), kind="stable")
+            if order.size != len(rows):
+                raise RuntimeError(f"paraphrase: embedded {order.size} slices of {len(rows)}")
+            blobs = got.column("emb").to_pylist()
+            flat = np.frombuffer(b"".join(blobs[i] for i in order), dtype=np.float32)
+            return flat.reshape(len(texts), -1) if texts else flat.reshape(0, 512)
+
+        return u, embed
+
     @property
     def manifest_notes(self) -> dict[str, Any]:
         """What the manifest says of the engine (the Findings say where they came from)."""
@@ -360,6 +425,33 @@ class SparkEngine(Engine):
                 spark.catalog.dropTempView(name)
         self.con.unregister("vigie_want")
         return Dataset(root)
+
+
+def _embed_slices(embedder: Any) -> Any:
+    """The executors' side of :meth:`SparkEngine.spread_embedding`: each row's slice of
+    texts embedded whole, as float32 bytes (a module-level function: it pickles small)."""
+
+    def run(batches: Any) -> Any:
+        from vigie.detect import spark_engine
+
+        model = embedder
+        if model is None:
+            if not spark_engine._WORKER_MODEL:
+                from vigie.detect.paraphrase import default_embedder
+
+                spark_engine._WORKER_MODEL.append(default_embedder())
+            model = spark_engine._WORKER_MODEL[0]
+        for batch in batches:
+            for b, texts in zip(
+                batch.column("b").to_pylist(), batch.column("texts").to_pylist(), strict=True
+            ):
+                emb = np.ascontiguousarray(model([str(t) for t in texts]), dtype=np.float32)
+                yield pa.RecordBatch.from_arrays(
+                    [pa.array([b], pa.int64()), pa.array([emb.tobytes()], pa.binary())],
+                    names=["b", "emb"],
+                )
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -425,7 +517,23 @@ def local_defaults(master: str) -> dict[str, str]:
         "spark.ui.enabled": "false",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.driver.memory": f"{heap}g",
+        # PySpark gives its Python workers OMP_NUM_THREADS=1; the driver's BLAS runs with
+        # one thread per core, and matrix products sum in another order with another count:
+        # the paraphrase encoder's floats (~1e-7 apart) then differ from the DuckDB engine's
+        "spark.executorEnv.OMP_NUM_THREADS": str(_blas_threads()),
     }
+
+
+def _blas_threads() -> int:
+    """The threads OpenBLAS starts with in this process (its own rule: the environment,
+    else one per usable core)."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if (os.environ.get(var) or "").strip().isdigit():
+            return max(1, int(os.environ[var]))
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def spark_session(opts: SparkOptions) -> tuple[Any, bool]:
@@ -469,13 +577,7 @@ def spark_session(opts: SparkOptions) -> tuple[Any, bool]:
 
 def spark_dataset(path: str | Path, cfg: dict[str, Any], opts: SparkOptions) -> Any:
     """The Dataset to run on Spark: a checked local folder, or a Hadoop URI (read by Spark
-    only). A detector that cannot run on Spark yet is refused here, before any work."""
-    for kind, why in UNSUPPORTED.items():
-        if cfg.get(kind, {}).get("enabled"):
-            raise VigieError(
-                f"--engine spark: the {kind} detector cannot run on Spark yet ({why}); "
-                f"disable it ([{kind}] enabled = false) or use --engine duckdb"
-            )
+    only)."""
     if not is_uri(path):
         from vigie.schema import Dataset
 
@@ -572,7 +674,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         run += n
     off = spark.createDataFrame(offsets or [(0, 0)], "part INT, off BIGINT")
     off.createOrReplaceTempView("vigie_acc_off")
-    acc = _checkpoint(
+    _checkpoint(
         spark.sql(
             """SELECT CAST(o.off + row_number() OVER (PARTITION BY s.part ORDER BY s.account_id)
                        - 1 AS INT) AS aid, s.account_id, s.platform
@@ -604,7 +706,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
     p = _checkpoint(spark.table("pr").drop("text"), "p")
     con._views.add("p")
     n_posts = p.count()
-    n_acc = acc.count()
+    n_acc = run  # the accounts counted per partition above: no second job
     has_accounts = dataset.accounts_path.exists()
     if has_accounts:
         araw = spark.read.parquet(dataset.accounts_path.as_posix())
