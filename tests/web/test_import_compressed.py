@@ -57,3 +57,38 @@ def test_decompression_bomb_stops_at_the_limit(tmp_path: Path, kind: str) -> Non
     with pytest.raises(VigieError, match="max_unpacked_bytes"):
         _unpack_upload(_ctx(1 << 20), folder)
     assert not folder.exists()
+
+
+def test_zip_holding_a_gzip_is_read_as_the_command_line_reads_it(tmp_path: Path) -> None:
+    """The web import and ``vigie ingest`` share one unpacking: a mailed export (a .zip around
+    a .jsonl.gz) becomes the plain file in both, and nothing of the middle layer is left."""
+    src = FIX / "x_v2_pages.jsonl"
+    folder = tmp_path / "token"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("pages.jsonl.gz", gzip.compress(src.read_bytes()))
+    _unpack_upload(_ctx(10**9), folder)
+    assert [p.name for p in folder.iterdir()] == ["pages.jsonl"]
+    assert (folder / "pages.jsonl").read_bytes() == src.read_bytes()
+
+
+def test_three_layers_are_refused_and_leave_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "token"
+    folder.mkdir()
+    inner = gzip.compress(gzip.compress((FIX / "x_v2_pages.jsonl").read_bytes()))
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("pages.jsonl.gz.gz", inner)
+    with pytest.raises(VigieError, match="three times"):
+        _unpack_upload(_ctx(10**9), folder)
+    assert not folder.exists()
+
+
+def test_bomb_in_the_inner_layer_stops_at_the_limit(tmp_path: Path) -> None:
+    """The limit holds for the inner layer too: a small gzip bomb inside a zip is stopped."""
+    folder = tmp_path / "token"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("bomb.jsonl.gz", gzip.compress(b"\0" * (64 << 20), compresslevel=9))
+    with pytest.raises(VigieError, match="max_unpacked_bytes"):
+        _unpack_upload(_ctx(1 << 20), folder)
+    assert not folder.exists()

@@ -239,6 +239,34 @@ def unpack(
     return out_path
 
 
+def unpack_nested(
+    path: Path,
+    kind: str,
+    folder: Path,
+    advance: Callable[[int], None] | None = None,
+    shown: Path | None = None,
+    limit: int | None = None,
+) -> Path:
+    """``unpack``, then once more if what came out is itself compressed (a ``.zip`` holding a
+    ``.csv.gz``, as exports are often mailed), and no further: three layers is refused.
+
+    One function for the command line and the web import, so that both accept the same files.
+    The middle layer is deleted as soon as it is read; ``limit`` bounds each layer.
+    """
+    name = shown or path
+    plain = unpack(path, kind, folder, advance, shown, limit)
+    inner = compression_of(plain)
+    if inner is None:
+        return plain
+    deeper = folder / "inner"
+    deeper.mkdir()
+    out = unpack(plain, inner, deeper, shown=name, limit=limit)
+    plain.unlink()
+    if compression_of(out) is not None:
+        raise InputError("compressed three times over: unpack it yourself", file=str(name))
+    return out
+
+
 def _damaged(path: Path, kind: str, done: int, exc: BaseException) -> InputError:
     what = "truncated" if isinstance(exc, EOFError) or "end" in str(exc).lower() else "damaged"
     return InputError(
@@ -281,17 +309,9 @@ def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Pat
                 folder = tmp / str(i)  # one folder per source: two sources may share a name
                 folder.mkdir()
                 task = prog.add_task(f"unpacking {p.name} ({kind})", total=p.stat().st_size)
-                plain = unpack(p, kind, folder, lambda n, t=task: prog.update(t, completed=n))
-                inner = compression_of(plain)
-                if inner is not None:  # a .zip holding a .csv.gz: one level more, no further
-                    deeper = folder / "inner"
-                    deeper.mkdir()
-                    plain = unpack(plain, inner, deeper, shown=p)
-                    if compression_of(plain) is not None:
-                        raise InputError(
-                            "compressed three times over: unpack it yourself", file=str(p)
-                        )
-                out.append(plain)
+                out.append(
+                    unpack_nested(p, kind, folder, lambda n, t=task: prog.update(t, completed=n))
+                )
         yield out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

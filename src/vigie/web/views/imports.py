@@ -105,7 +105,8 @@ async def import_upload(request: Request) -> Response:
 
 
 def _unpack_upload(ctx: Any, folder: Path) -> None:
-    """A compressed upload (.gz, .zst, a one-file .zip...) is replaced by its content, so that
+    """A compressed upload (.gz, .zst, a one-file .zip, a zip of a .gz...) is replaced by its
+    content, as the command line reads it (``compressed.unpack_nested``), so that
     format detection, column mapping and the preview see the plain file; unpacking stops at
     ``max_unpacked_bytes`` (a small bomb must not fill the server's disk)."""
     from vigie.ingest import compressed
@@ -117,18 +118,16 @@ def _unpack_upload(ctx: Any, folder: Path) -> None:
     work = folder / ".unpacking"
     work.mkdir()
     try:
-        plain = compressed.unpack(
+        plain = compressed.unpack_nested(
             saved,
             kind,
             work,
             shown=Path(saved.name),
             limit=ctx.state.settings.max_unpacked_bytes,
         )
-        if compressed.compression_of(plain) is not None:
-            raise VigieError(f"{saved.name}: compressed twice: unpack it first")
         saved.unlink()
         plain.rename(folder / plain.name)
-        work.rmdir()
+        shutil.rmtree(work)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
