@@ -166,14 +166,14 @@ def build_sql() -> str:
                  list_transform(tags, lambda s: lower(ltrim(s, '#'))) AS tags_c,
                  CASE WHEN x.did <> '' AND x.time_us >= {MIN_TS_US} AND x.time_us < {MAX_TS_US}
                       THEN {kind} END AS what FROM p)
-    SELECT lineno, what, x.did AS account_id, CAST(x.time_us AS BIGINT) AS time_us,
+    SELECT lineno, what, x.did AS account_id, TRY_CAST(x.time_us AS BIGINT) AS time_us,
         CASE WHEN what = 'skip' THEN
              CASE WHEN x.kind <> 'commit' THEN 'jetstream: ' || x.kind || ' event (not a post)'
                   ELSE 'jetstream: ' || {c}.operation || ' ' || {c}.collection
                        || ' (not a new post or repost)' END END AS skip,
         'at://' || x.did || '/' || {c}.collection || '/' || {c}.rkey AS post_id,
         CASE WHEN coalesce({r}.createdAt, '') <> '' THEN TRY_CAST({r}.createdAt AS TIMESTAMPTZ)
-             ELSE to_timestamp(0) + to_microseconds(CAST(x.time_us AS BIGINT)) END AS created_at,
+             ELSE to_timestamp(0) + to_microseconds(TRY_CAST(x.time_us AS BIGINT)) END AS created_at,
         CASE WHEN what = 'post' THEN {r}.text END AS text,
         CASE WHEN what = 'post' AND len({r}.langs) > 0 THEN {r}.langs[1] END AS lang,
         CASE WHEN what = 'post' THEN links ELSE [] END AS links,
