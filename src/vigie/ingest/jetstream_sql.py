@@ -173,7 +173,8 @@ def build_sql() -> str:
                        || ' (not a new post or repost)' END END AS skip,
         'at://' || x.did || '/' || {c}.collection || '/' || {c}.rkey AS post_id,
         CASE WHEN coalesce({r}.createdAt, '') <> '' THEN TRY_CAST({r}.createdAt AS TIMESTAMPTZ)
-             ELSE to_timestamp(0) + to_microseconds(TRY_CAST(x.time_us AS BIGINT)) END AS created_at,
+             ELSE to_timestamp(0) + to_microseconds(TRY_CAST(x.time_us AS BIGINT))
+             END AS created_at,
         CASE WHEN what = 'post' THEN {r}.text END AS text,
         CASE WHEN what = 'post' AND len({r}.langs) > 0 THEN {r}.langs[1] END AS lang,
         CASE WHEN what = 'post' THEN links ELSE [] END AS links,
