@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -32,6 +33,33 @@ from vigie.ingest.urls import canonical_url
 NONE = (None, "NULL")
 STR = (*NONE, "VARCHAR")
 INT = ("BIGINT", "UBIGINT")
+
+R = "$.commit.record"
+PATHS = [
+    "$.did",
+    "$.time_us",
+    "$.kind",
+    "$.commit",
+    "$.commit.operation",
+    "$.commit.collection",
+    "$.commit.rkey",
+    R,
+    f"{R}.text",
+    f"{R}.createdAt",
+    f"{R}.embed",
+    f"{R}.langs",
+    f"{R}.langs[0]",
+    f"{R}.reply",
+    f"{R}.reply.parent",
+    f"{R}.reply.parent.uri",
+    f"{R}.facets",
+    f"{R}.subject",
+    f"{R}.subject.uri",
+]
+"""The fields read, whose JSON types (``json_type``, one parse for all) decide with the keys
+of the three objects read (``json_keys``: a repeated key is read first-wins by SQL, last-wins
+by Python, so such lines go to Python) and the facets' merged structure what SQL may map.
+Why not ``json_structure`` of the whole line: it cost more than the rest of the mapping."""
 
 TYPED = {
     "did": "VARCHAR",
@@ -47,81 +75,71 @@ TYPED = {
             "langs": ["VARCHAR"],
             "reply": {"parent": {"uri": "VARCHAR"}},
             "subject": {"uri": "VARCHAR"},
-            "facets": [{"features": [{"$type": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}],
+            "facets": "JSON",
         },
     },
 }
+FACETS = [{"features": [{"$type": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}]
+NEED = {"skip": 1, "repost": 2, "post": 3}
+MAX_SHAPES = 10_000
 
 
-def _post_ok(rec: Any) -> bool:
-    """A post record's structure the SQL maps (no embed; see module doc)."""
-    if not isinstance(rec, dict) or rec.get("text") != "VARCHAR":
-        return False
-    if rec.get("createdAt") != "VARCHAR" or rec.get("embed") not in NONE:
-        return False
-    langs = rec.get("langs")
-    if langs not in NONE and langs not in (["VARCHAR"], ["NULL"]):
-        return False
-    reply = rec.get("reply")
-    if reply not in NONE:
-        if not isinstance(reply, dict):
-            return False
-        parent = reply.get("parent")
-        if parent not in NONE and not (isinstance(parent, dict) and parent.get("uri") in STR):
-            return False
-    feats = {"$type": ("VARCHAR",), "uri": STR, "tag": STR}
-    facets = rec.get("facets")
+def _facets_ok(text: str | None) -> bool:
+    """Facets of this ``json_structure`` (of the facets alone) are mapped in SQL."""
+    if text is None:
+        return True
+    facets = json.loads(text)
     if facets in NONE or facets == ["NULL"]:
         return True
     if not (isinstance(facets, list) and len(facets) == 1 and isinstance(facets[0], dict)):
         return False
-    return x_sql._items(facets[0].get("features"), feats)
+    return x_sql._items(facets[0].get("features"), {"$type": ("VARCHAR",), "uri": STR, "tag": STR})
 
 
-def _repost_ok(rec: Any) -> bool:
-    if not isinstance(rec, dict) or rec.get("createdAt") not in STR:
-        return False
-    subject = rec.get("subject")
-    return isinstance(subject, dict) and subject.get("uri") == "VARCHAR"
+def _unique(keys: Any) -> bool:
+    return isinstance(keys, list) and len(set(keys)) == len(keys)
 
 
-def verdict(text: str) -> tuple[int, int, int, int]:
-    """For lines of structure ``text``: the key counts they must have (top level, commit,
-    record; -1 for absent) and what SQL may map (0: nothing, 1: skips, 2: reposts too,
-    3: posts too); (-1, -1, -1, 0) when nothing."""
-    st = json.loads(text)
-    no = (-1, -1, -1, 0)
-    if not isinstance(st, dict) or st.get("did") != "VARCHAR" or st.get("kind") != "VARCHAR":
-        return no
-    if st.get("time_us") not in INT:
-        return no
-    commit = st.get("commit")
-    if not isinstance(commit, dict):
-        return no
-    if commit.get("operation") != "VARCHAR" or commit.get("collection") != "VARCHAR":
-        return no
-    rec = commit.get("record")
+def verdict(shape: str, facets: str | None) -> int:
+    """What SQL may map of lines of this shape (see ``PATHS``) and facets structure: 0
+    nothing, 1 skipped commits, 2 reposts too, 3 posts too."""
+    doc = json.loads(shape)
+    t = dict(zip(PATHS, doc["t"], strict=True))
+    keys = doc["k"] or [None, None, None]
+    if not (_unique(keys[0]) and t["$.did"] == "VARCHAR" and t["$.kind"] == "VARCHAR"):
+        return 0
+    if t["$.time_us"] not in INT or t["$.commit"] != "OBJECT" or not _unique(keys[1]):
+        return 0
+    if t["$.commit.operation"] != "VARCHAR" or t["$.commit.collection"] != "VARCHAR":
+        return 0
+    if t["$.commit.rkey"] != "VARCHAR" or t[R] != "OBJECT" or not _unique(keys[2]):
+        return 1
     level = 1
-    if commit.get("rkey") == "VARCHAR" and _repost_ok(rec):
-        level = 2
-    if commit.get("rkey") == "VARCHAR" and _post_ok(rec):
-        level = 3
-    return len(st), len(commit), len(rec) if isinstance(rec, dict) else -1, level
-
-
-STRUCT_SQL = f"""
-    SELECT lineno, CASE WHEN v THEN len(json_keys(line)) END AS nk,
-           CASE WHEN v THEN len(json_keys(line, '$.commit')) END AS nkc,
-           CASE WHEN v THEN coalesce(len(json_keys(line, '$.commit.record')), -1) END AS nkr,
-           CASE WHEN v THEN json_structure(line) END AS st
-    FROM (SELECT lineno, line, {sqljson.valid()} AS v FROM lines)
-    ORDER BY lineno"""
+    if t[f"{R}.createdAt"] in STR and t[f"{R}.subject"] == "OBJECT":
+        level = 2 if t[f"{R}.subject.uri"] == "VARCHAR" else 1
+    if t[f"{R}.text"] != "VARCHAR" or t[f"{R}.createdAt"] != "VARCHAR":
+        return level
+    if t[f"{R}.embed"] not in NONE or t[f"{R}.langs"] not in (*NONE, "ARRAY"):
+        return level
+    if t[f"{R}.langs"] == "ARRAY" and t[f"{R}.langs[0]"] not in (None, "VARCHAR"):
+        return level
+    reply, parent = t[f"{R}.reply"], t[f"{R}.reply.parent"]
+    if reply not in (*NONE, "OBJECT"):
+        return level
+    if reply == "OBJECT" and parent not in (*NONE, "OBJECT"):
+        return level
+    if parent == "OBJECT" and t[f"{R}.reply.parent.uri"] not in STR:
+        return level
+    if t[f"{R}.facets"] not in (*NONE, "ARRAY") or not _facets_ok(facets):
+        return level
+    return 3
 
 
 def build_sql() -> str:
     typed = sqljson.structure(TYPED)
+    paths = "[" + ", ".join(sqljson.quote(p) for p in PATHS) + "]"
     c, r = "x.commit", "x.commit.record"
-    feats = f"flatten(list_transform(coalesce({r}.facets, []), lambda f: coalesce(f.features, [])))"
+    feats = "flatten(list_transform(coalesce(facets, []), lambda f: coalesce(f.features, [])))"
 
     def of(kind: str, key: str) -> str:
         return (
@@ -134,11 +152,10 @@ def build_sql() -> str:
     cleaned = x_sql._dedup("tags_c")
     post_ok = " AND ".join(
         [
-            "level >= 3",
             f"{r}.text IS NOT NULL",
             time_ok,
             f"(coalesce(len({r}.langs), 0) = 0 OR {r}.langs[1] IS NOT NULL)",
-            f"coalesce(list_bool_and(list_transform(coalesce({r}.facets, []), "
+            "coalesce(list_bool_and(list_transform(coalesce(facets, []), "
             "lambda f: f IS NOT NULL)), true)",
             "coalesce(list_bool_and(list_transform(feats, lambda f: f IS NOT NULL "
             "AND NOT suffix(f.\"$type\", '#mention'))), true)",
@@ -146,12 +163,11 @@ def build_sql() -> str:
         ]
     )
     repost_ok = (
-        f"level >= 2 AND coalesce({r}.subject.uri, '') <> '' AND "
-        f"(coalesce({r}.createdAt, '') = '' OR {time_ok})"
+        f"coalesce({r}.subject.uri, '') <> '' AND (coalesce({r}.createdAt, '') = '' OR {time_ok})"
     )
     create = f"{c}.operation = 'create'"
     kind = f"""CASE
-        WHEN x.kind = 'identity' OR level < 1 THEN NULL
+        WHEN x.kind = 'identity' OR {c} IS NULL THEN NULL
         WHEN x.kind <> 'commit' THEN 'skip'
         WHEN {create} AND {c}.collection = '{jetstream.POST}' THEN
              CASE WHEN {post_ok} THEN 'post' END
@@ -159,13 +175,19 @@ def build_sql() -> str:
              CASE WHEN {repost_ok} THEN 'repost' END
         ELSE 'skip' END"""
     return f"""
-    WITH p0 AS (SELECT lineno, line, level, from_json(line, {typed}) AS x FROM lines),
+    WITH p AS (SELECT lineno, line, {sqljson.valid()} AS v FROM lines),
+    p00 AS (SELECT lineno, line,
+        CASE WHEN v THEN to_json({{'t': json_type(line, {paths}),
+                                   'k': json_keys(line, ['$', '$.commit', '{R}'])}}) END AS shape,
+        CASE WHEN v THEN from_json(line, {typed}) END AS x FROM p),
+    p0 AS (SELECT *, json_structure({r}.facets) AS fshape,
+                  from_json({r}.facets, {sqljson.structure(FACETS)}) AS facets FROM p00),
     p1 AS (SELECT *, {feats} AS feats FROM p0),
-    p AS (SELECT *, {tags} AS tags, {links} AS links FROM p1),
-    q AS (SELECT lineno, line, x, tags, links,
+    p2 AS (SELECT *, {tags} AS tags, {links} AS links FROM p1),
+    q AS (SELECT lineno, x, tags, links, shape, fshape,
                  list_transform(tags, lambda s: lower(ltrim(s, '#'))) AS tags_c,
                  CASE WHEN x.did <> '' AND x.time_us >= {MIN_TS_US} AND x.time_us < {MAX_TS_US}
-                      THEN {kind} END AS what FROM p)
+                      THEN {kind} END AS what FROM p2)
     SELECT lineno, what, x.did AS account_id, TRY_CAST(x.time_us AS BIGINT) AS time_us,
         CASE WHEN what = 'skip' THEN
              CASE WHEN x.kind <> 'commit' THEN 'jetstream: ' || x.kind || ' event (not a post)'
@@ -181,7 +203,7 @@ def build_sql() -> str:
         CASE WHEN what = 'post' THEN coalesce({cleaned}, []) ELSE [] END AS hashtags,
         CASE WHEN what = 'repost' THEN {r}.subject.uri END AS repost_of,
         CASE WHEN what = 'post' THEN nullif({r}.reply.parent.uri, '') END AS reply_to,
-        CASE WHEN what IS NULL THEN line END AS line
+        shape, fshape
     FROM q ORDER BY lineno"""
 
 
@@ -193,34 +215,39 @@ def read(path: Path) -> Iterator[Batch]:
     if fastlines.env_disabled() or not jsonlines.is_line_file(path):
         yield from jetstream.read_python(path)
         return
-    verdicts: dict[str, tuple[int, int, int, int]] = {}
+    verdicts: dict[tuple[str, str | None], int] = {}
     cursor: int | None = None
     for lb in fastlines.line_batches(path, fastlines.record_limit(), BATCH_ROWS):
-        shapes = sqljson.run(STRUCT_SQL, lines=lb.lines)
-        st = shapes.column("st").combine_chunks().dictionary_encode()
-        uniq = st.dictionary.to_pylist()
-        for u in uniq:
-            if u not in verdicts:
-                verdicts[u] = verdict(u)
-        idx = st.indices
-        want = [pa.array([verdicts[u][i] for u in uniq], pa.int64()).take(idx) for i in range(4)]
-        ok = pc.and_(
-            pc.and_(
-                pc.equal(shapes.column("nk").combine_chunks(), want[0]),
-                pc.equal(shapes.column("nkc").combine_chunks(), want[1]),
-            ),
-            pc.and_(
-                pc.equal(shapes.column("nkr").combine_chunks(), want[2]),
-                pc.greater(want[3], 0),
-            ),
-        )
-        mapped = pc.fill_null(ok, False).to_numpy(zero_copy_only=False)
+        out = sqljson.run(SQL, lines=lb.lines)
+        need = pc.fill_null(
+            pc.index_in(out.column("what"), pa.array(list(NEED))), len(NEED)
+        ).to_numpy(zero_copy_only=False)
+        levels = np.zeros(out.num_rows, dtype=np.int64)
+        cand = np.flatnonzero(need < len(NEED))
+        if len(cand):
+            pairs = out.select(["shape", "fshape"]).take(pa.array(cand))
+            sh = pairs.column("shape").combine_chunks().dictionary_encode()
+            fs = pairs.column("fshape").combine_chunks().dictionary_encode()
+            ids = np.asarray(sh.indices) * (len(fs.dictionary) + 1) + np.asarray(
+                fs.indices.fill_null(len(fs.dictionary))
+            )
+            sd, fd = sh.dictionary.to_pylist(), fs.dictionary.to_pylist() + [None]
+            uniq, inverse = np.unique(ids, return_inverse=True)
+            vals = np.empty(len(uniq), dtype=np.int64)
+            for j, u in enumerate(uniq.tolist()):
+                key = (sd[u // len(fd)], fd[u % len(fd)])
+                v = verdicts.get(key)
+                if v is None:
+                    v = verdict(*key)
+                    if len(verdicts) < MAX_SHAPES:  # a file of ever-new shapes: no hoard
+                        verdicts[key] = v
+                vals[j] = v
+            levels[cand] = vals[inverse]
+        required = np.array([NEED[k] for k in NEED] + [99])[need]
+        keep = levels >= required
         slow = list(lb.slow)
-        lines = lb.lines.append_column("level", want[3])
-        lines = sqlbatch.keep_rows(lines, mapped, slow)
-        out = sqljson.run(SQL, lines=lines)
-        fast = pc.is_valid(out.column("what")).to_numpy(zero_copy_only=False)
-        out = sqlbatch.keep_rows(out, fast, slow)
+        sqlbatch.keep_rows(lb.lines, keep, slow)
+        out = out.filter(pa.array(keep)) if not keep.all() else out
         batch, cur = _batch(path, out, slow, lb.records - len(slow))
         if cur is not None and (cursor is None or cur > cursor):
             cursor = cur
