@@ -74,6 +74,7 @@ def _odd_statuses(rng: random.Random) -> list[bytes]:
         lambda s: s.update(content=7),
         lambda s: s.update(content="  <p>&#32;espace &lt;b&gt; &eacute;t&eacute;</p>\n"),
         lambda s: s.update(content="<p>\u2003em space\u00a0</p>"),
+        lambda s: s.update(content="<p>a &amp; b &#39;c&#39; &lt;/p&gt;</p>"),
         lambda s: s.update(content="<P>Grand</P>\t<P class='x'>BR<BR />fin</p>"),
         lambda s: s.update(content="<p>Ünïcødé 🗳️ <a href='https://x.example/q'>q</a></p>"),
         lambda s: s.update(

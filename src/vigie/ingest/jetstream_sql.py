@@ -81,7 +81,6 @@ TYPED = {
 }
 FACETS = [{"features": [{"$type": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}]
 NEED = {"skip": 1, "repost": 2, "post": 3}
-MAX_SHAPES = 10_000
 
 
 def _facets_ok(text: str | None) -> bool:
@@ -222,27 +221,8 @@ def read(path: Path) -> Iterator[Batch]:
         need = pc.fill_null(
             pc.index_in(out.column("what"), pa.array(list(NEED))), len(NEED)
         ).to_numpy(zero_copy_only=False)
-        levels = np.zeros(out.num_rows, dtype=np.int64)
         cand = np.flatnonzero(need < len(NEED))
-        if len(cand):
-            pairs = out.select(["shape", "fshape"]).take(pa.array(cand))
-            sh = pairs.column("shape").combine_chunks().dictionary_encode()
-            fs = pairs.column("fshape").combine_chunks().dictionary_encode()
-            ids = np.asarray(sh.indices) * (len(fs.dictionary) + 1) + np.asarray(
-                fs.indices.fill_null(len(fs.dictionary))
-            )
-            sd, fd = sh.dictionary.to_pylist(), fs.dictionary.to_pylist() + [None]
-            uniq, inverse = np.unique(ids, return_inverse=True)
-            vals = np.empty(len(uniq), dtype=np.int64)
-            for j, u in enumerate(uniq.tolist()):
-                key = (sd[u // len(fd)], fd[u % len(fd)])
-                v = verdicts.get(key)
-                if v is None:
-                    v = verdict(*key)
-                    if len(verdicts) < MAX_SHAPES:  # a file of ever-new shapes: no hoard
-                        verdicts[key] = v
-                vals[j] = v
-            levels[cand] = vals[inverse]
+        levels = sqlbatch.shape_verdicts(out, cand, verdicts, verdict)
         required = np.array([NEED[k] for k in NEED] + [99])[need]
         keep = levels >= required
         slow = list(lb.slow)

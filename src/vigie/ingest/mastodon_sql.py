@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from vigie.ingest import fastlines, jsonlines, mastodon, sqlbatch, sqljson, x_sql
 from vigie.ingest.model import BATCH_ROWS, Batch, RowBuffer
@@ -37,9 +36,44 @@ TAG_RE = "<[^>]+>"
 A_RE = f"(?i)<a{S}[^>]*>"
 HREF_RE = '(?i)href="([^"]+)"'
 CLASS_RE = '(?i)class="([^"]*)"'
-EDGE_RE = f"^{S}|{S}$"
 NONE = (None, "NULL")
 STR = (*NONE, "VARCHAR")
+
+COUNTS = ("followers_count", "following_count", "statuses_count")
+PATHS = [
+    "$.id",
+    "$.created_at",
+    "$.content",
+    "$.language",
+    "$.in_reply_to_id",
+    "$.reblog",
+    "$.quote",
+    "$.account",
+    "$.account.id",
+    "$.account.acct",
+    "$.account.username",
+    "$.account.display_name",
+    "$.account.created_at",
+    "$.account.note",
+    *(f"$.account.{c}" for c in COUNTS),
+    "$.card",
+    "$.card.url",
+    "$.application",
+    "$.application.name",
+    "$.media_attachments",
+    "$.tags",
+    "$.mentions",
+]
+"""The fields read, whose JSON types (``json_type``, one parse for all), with the keys of
+the status and of its account (``json_keys``: a repeated key is read first-wins by SQL,
+last-wins by Python, so such lines go to Python) and the merged structures of the three
+lists, decide whether SQL maps a line. Why not ``json_structure`` of the whole line: it cost
+more than the rest of the mapping."""
+LISTS = {
+    "media_attachments": {"url": STR, "remote_url": STR},
+    "tags": {"name": (None, "VARCHAR")},
+    "mentions": {"acct": (None, "VARCHAR")},
+}
 
 TYPED = {
     "id": "VARCHAR",
@@ -54,77 +88,54 @@ TYPED = {
         "display_name": "VARCHAR",
         "created_at": "VARCHAR",
         "note": "VARCHAR",
-        "followers_count": "HUGEINT",
-        "following_count": "HUGEINT",
-        "statuses_count": "HUGEINT",
+        **{c: "HUGEINT" for c in COUNTS},
     },
     "card": {"url": "VARCHAR"},
+    "media_attachments": "JSON",
+    "tags": "JSON",
+    "mentions": "JSON",
+    "application": {"name": "VARCHAR"},
+}
+LIST_TYPED = {
     "media_attachments": [{"url": "VARCHAR", "remote_url": "VARCHAR"}],
     "tags": [{"name": "VARCHAR"}],
     "mentions": [{"acct": "VARCHAR"}],
-    "application": {"name": "VARCHAR"},
 }
 
 
-def _object(node: Any, keys: dict[str, tuple[Any, ...]]) -> bool:
-    """An object node of ``json_structure`` (or null/absent) whose keys have allowed types."""
-    if node in NONE:
-        return True
-    return isinstance(node, dict) and all(node.get(k) in ok for k, ok in keys.items())
+def _unique(keys: Any) -> bool:
+    return isinstance(keys, list) and len(set(keys)) == len(keys)
 
 
-def structure_ok(text: str) -> bool:
-    """Whether statuses of this ``json_structure`` are mapped in SQL (see module doc)."""
-    st = json.loads(text)
-    if not isinstance(st, dict) or "statuses" in st or "account" not in st:
-        return False
-    if "content" not in st or st.get("reblog") not in NONE or st.get("quote") not in NONE:
-        return False
-    if st.get("id") != "VARCHAR" or st.get("created_at") != "VARCHAR":
-        return False
-    if any(st.get(k) not in STR for k in ("content", "language", "in_reply_to_id")):
-        return False
-    acc = st.get("account")
-    if not isinstance(acc, dict) or acc.get("id") != "VARCHAR":
-        return False
-    if any(acc.get(k) not in STR for k in ("acct", "username", "display_name", "created_at")):
-        return False
-    if acc.get("note") not in STR:
-        return False
-    if any(acc.get(k) not in (*NONE, "BIGINT", "UBIGINT") for k in x_counts()):
-        return False
-    lists = {
-        "media_attachments": {"url": STR, "remote_url": STR},
-        "tags": {"name": (None, "VARCHAR")},
-        "mentions": {"acct": (None, "VARCHAR")},
-    }
-    if not all(x_sql._items(st.get(k), keys) for k, keys in lists.items()):
-        return False
-    return _object(st.get("card"), {"url": STR}) and _object(st.get("application"), {"name": STR})
-
-
-def x_counts() -> tuple[str, ...]:
-    return ("followers_count", "following_count", "statuses_count")
-
-
-STRUCT_SQL = f"""
-    SELECT lineno, CASE WHEN v THEN len(json_keys(line)) END AS nk,
-           CASE WHEN v THEN len(json_keys(line, '$.account')) END AS nka,
-           CASE WHEN v THEN json_structure(line) END AS st
-    FROM (SELECT lineno, line, {sqljson.valid()} AS v FROM lines)
-    ORDER BY lineno"""
-"""Each valid line's structure and its numbers of keys (top level and ``account``): a line
-with more keys than its structure repeats one (``json_structure`` merges repeats), and goes
-to Python, which keeps the last value where SQL keeps the first."""
-
-
-def verdict(text: str) -> tuple[int, int]:
-    """The key counts (top level, account) a line of structure ``text`` must have to be mapped
-    in SQL, or (-1, -1) when that structure is not."""
-    if not structure_ok(text):
-        return -1, -1
-    st = json.loads(text)
-    return len(st), len(st["account"])
+def verdict(shape: str, lists: str | None) -> int:
+    """1 when lines of this shape (see ``PATHS``) and list structures are mapped in SQL."""
+    doc = json.loads(shape)
+    t = dict(zip(PATHS, doc["t"], strict=True))
+    top, acc = doc["k"] or [None, None]
+    if not (_unique(top) and "account" in top and "content" in top and "statuses" not in top):
+        return 0
+    if t["$.reblog"] not in NONE or t["$.quote"] not in NONE:
+        return 0
+    if t["$.id"] != "VARCHAR" or t["$.created_at"] != "VARCHAR":
+        return 0
+    if any(t[f"$.{k}"] not in STR for k in ("content", "language", "in_reply_to_id")):
+        return 0
+    if t["$.account"] != "OBJECT" or not _unique(acc) or t["$.account.id"] != "VARCHAR":
+        return 0
+    strings = ("acct", "username", "display_name", "created_at", "note")
+    if any(t[f"$.account.{k}"] not in STR for k in strings):
+        return 0
+    if any(t[f"$.account.{c}"] not in (*NONE, "BIGINT", "UBIGINT") for c in COUNTS):
+        return 0
+    for obj, key in (("card", "url"), ("application", "name")):
+        if t[f"$.{obj}"] not in (*NONE, "OBJECT") or t[f"$.{obj}.{key}"] not in STR:
+            return 0
+    if any(t[f"$.{k}"] not in (*NONE, "ARRAY") for k in LISTS):
+        return 0
+    structs = json.loads(lists) if lists else [None] * len(LISTS)
+    return int(
+        all(x_sql._items(st, keys) for st, keys in zip(structs, LISTS.values(), strict=True))
+    )
 
 
 def _time(col: str) -> str:
@@ -167,20 +178,32 @@ def build_sql() -> str:
             f"(coalesce({a}.created_at, '') = '' OR {_time(f'{a}.created_at')})",
             x_sql._plain_list(tags),
             x_sql._plain_list(names),
-            *(f"coalesce({a}.{c} <= {2**63 - 1}, true)" for c in x_counts()),
+            *(f"coalesce({a}.{c} <= {2**63 - 1}, true)" for c in COUNTS),
         ]
     )
+    paths = "[" + ", ".join(sqljson.quote(p) for p in PATHS) + "]"
+    frags = ", ".join(f"json_structure(x0.{k})" for k in LISTS)
+    lists = ", ".join(
+        f"{k} := from_json(x0.{k}, {sqljson.structure(LIST_TYPED[k])})" for k in LISTS
+    )
     return f"""
-    WITH p0 AS (SELECT lineno, line, from_json(line, {typed}) AS x FROM lines),
-    p AS (SELECT lineno, line, x, {_html_text("coalesce(x.content, '')")} AS text,
+    WITH v AS (SELECT lineno, line, {sqljson.valid()} AS v FROM lines),
+    p00 AS (SELECT lineno,
+        CASE WHEN v THEN to_json({{'t': json_type(line, {paths}),
+                                   'k': json_keys(line, ['$', '$.account'])}}) END AS shape,
+        CASE WHEN v THEN from_json(line, {typed}) END AS x0 FROM v),
+    p0 AS (SELECT lineno, shape, to_json([{frags}]) AS fshape,
+                  struct_update(x0, {lists}) AS x FROM p00),
+    p AS (SELECT lineno, shape, fshape, x, {_html_text("coalesce(x.content, '')")} AS text,
                  list_transform({tags}, lambda s: lower(ltrim(s, '#'))) AS tags_c,
                  list_transform({names}, lambda s: ltrim(s, '@')) AS names_c FROM p0),
-    h AS (SELECT lineno, line,
+    h AS (SELECT lineno, shape, fshape,
         x.id AS post_id,
         {a}.id AS account_id,
         TRY_CAST(x.created_at AS TIMESTAMPTZ) AS created_at,
         text,
-        contains(text, '&') OR regexp_matches(text, {sqljson.quote(EDGE_RE)}) AS fix_text,
+        contains(text, '&') OR regexp_full_match(left(text, 1), {sqljson.quote(S)})
+            OR regexp_full_match(right(text, 1), {sqljson.quote(S)}) AS fix_text,
         nullif(x.language, '') AS lang,
         {hrefs} AS hrefs,
         CASE WHEN coalesce(x.card.url, '') <> '' THEN [x.card.url] ELSE [] END AS card,
@@ -197,10 +220,9 @@ def build_sql() -> str:
         TRY_CAST({a}.following_count AS BIGINT) AS following,
         TRY_CAST({a}.statuses_count AS BIGINT) AS posts_count,
         nullif({a}.note, '') AS note,
-        coalesce({value_ok}, false) AS plain
+        x IS NOT NULL AND coalesce({value_ok}, false) AS plain
     FROM p)
-    SELECT * EXCLUDE (line), CASE WHEN NOT plain THEN line END AS line
-    FROM h ORDER BY lineno"""
+    SELECT * FROM h ORDER BY lineno"""
 
 
 SQL = build_sql()
@@ -211,27 +233,14 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     if fastlines.env_disabled() or not jsonlines.is_line_file(path):
         yield from mastodon.read_python(path, platform)
         return
-    verdicts: dict[str, tuple[int, int]] = {}
+    verdicts: dict[tuple[str, str | None], int] = {}
     for lb in fastlines.line_batches(path, fastlines.record_limit(), BATCH_ROWS):
-        shapes = sqljson.run(STRUCT_SQL, lines=lb.lines)
-        st = shapes.column("st").combine_chunks().dictionary_encode()
-        uniq = st.dictionary.to_pylist()
-        for u in uniq:
-            if u not in verdicts:
-                verdicts[u] = verdict(u)
-        idx = st.indices
-        want_k = pa.array([verdicts[u][0] for u in uniq], pa.int64()).take(idx)
-        want_a = pa.array([verdicts[u][1] for u in uniq], pa.int64()).take(idx)
-        ok = pc.and_(
-            pc.equal(shapes.column("nk").combine_chunks(), want_k),
-            pc.equal(shapes.column("nka").combine_chunks(), want_a),
-        )
-        mapped = pc.fill_null(ok, False).to_numpy(zero_copy_only=False)
-        slow = list(lb.slow)
-        lines = sqlbatch.keep_rows(lb.lines, mapped, slow)
-        out = sqljson.run(SQL, lines=lines)
+        out = sqljson.run(SQL, lines=lb.lines)
         plain = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
-        out = sqlbatch.keep_rows(out, plain, slow)
+        keep = sqlbatch.shape_verdicts(out, np.flatnonzero(plain), verdicts, verdict) > 0
+        slow = list(lb.slow)
+        sqlbatch.keep_rows(lb.lines, keep, slow)
+        out = out.filter(pa.array(keep)) if not keep.all() else out
         yield _batch(path, out, slow, lb.records - len(slow))
 
 

@@ -111,3 +111,40 @@ def posts_table(cols: dict[str, Any]) -> pa.Table:
 
 def accounts_table(cols: dict[str, Any]) -> pa.Table:
     return conform(pa.table(cols), ACCOUNTS_SCHEMA)
+
+
+MAX_SHAPES = 10_000
+"""Verdicts kept per file: a file of ever-new shapes must not hoard them."""
+
+
+def shape_verdicts(
+    out: pa.Table,
+    rows: np.ndarray,
+    cache: dict[tuple[str, str | None], int],
+    verdict: Callable[[str, str | None], int],
+) -> np.ndarray:
+    """``verdict(shape, fragments)`` of each row of ``out`` (its ``shape`` and ``fshape``
+    columns), run once per distinct pair; 0 for the rows not in ``rows`` (indices)."""
+    levels = np.zeros(out.num_rows, dtype=np.int64)
+    if len(rows) == 0:
+        return levels
+    pairs = out.select(["shape", "fshape"]).take(pa.array(rows))
+    sh = pairs.column("shape").combine_chunks().dictionary_encode()
+    fs = pairs.column("fshape").combine_chunks().dictionary_encode()
+    sd = sh.dictionary.to_pylist()
+    fd = fs.dictionary.to_pylist() + [None]
+    ids = np.asarray(sh.indices.fill_null(0)) * len(fd) + np.asarray(
+        fs.indices.fill_null(len(fd) - 1)
+    )
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    vals = np.empty(len(uniq), dtype=np.int64)
+    for j, u in enumerate(uniq.tolist()):
+        key = (sd[u // len(fd)], fd[u % len(fd)])
+        v = cache.get(key)
+        if v is None:
+            v = verdict(*key)
+            if len(cache) < MAX_SHAPES:
+                cache[key] = v
+        vals[j] = v
+    levels[rows] = vals[inverse]
+    return levels
