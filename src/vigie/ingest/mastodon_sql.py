@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -261,7 +262,9 @@ def _batch(path: Path, fast: pa.Table, slow: list[tuple[int, bytes, int]], lines
     return Batch(posts, accounts, py.rejected, py.skipped, lines + py.records)
 
 
+@lru_cache(maxsize=1 << 16)
 def _href_key(u: str) -> str:
+    """A link's key as ``mastodon._links`` and ``canonical_urls`` make it (links repeat)."""
     return canonical_url(html.unescape(u))
 
 
