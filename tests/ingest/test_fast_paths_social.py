@@ -373,6 +373,31 @@ def test_sql_paths_map_the_plain_records(tmp_path: Path, monkeypatch: pytest.Mon
     assert seen == [0, 0]
 
 
+def test_x_sql_maps_the_plain_tweets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The X flat path judges shapes by types and keys: plain tweets stay in SQL, and a tweet
+    with a key repeated in ``author`` (SQL: first wins; Python: last) goes to Python."""
+    from ingest.test_fast_paths import _tweet
+    from vigie.ingest import x_sql
+
+    seen: list[list[int]] = []
+    real = x_sql._batch
+
+    def counting(path: Path, fast: Any, slow: list[Any], lines: int) -> Any:
+        seen.append([n for n, _, _ in slow])
+        return real(path, fast, slow, lines)
+
+    monkeypatch.setattr(x_sql, "_batch", counting)
+    rng = random.Random(8)
+    lines = [json.dumps(_tweet(i, rng)).encode() for i in range(30)]
+    au = json.dumps(_tweet(0, rng)["author"])
+    lines.append(lines[0].replace(au.encode(), au[:-1].encode() + b', "name": "last"}'))
+    src = _write(tmp_path / "t.jsonl", lines)
+    assert sum(b.posts.num_rows for b in x_sql.read(src)) == 31
+    assert seen == [[31]]
+    out = _same(src, tmp_path, monkeypatch, fmt="x")
+    assert out[0] != "error"
+
+
 def test_python_whitespace_class() -> None:
     """``sqlbatch.PY_SPACE`` spells Python's ``\\s`` (what the readers' patterns use)."""
     from vigie.ingest import sqlbatch
