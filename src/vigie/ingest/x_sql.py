@@ -7,11 +7,14 @@ differently: a page (``data``/``meta``), media (``attachments``), an inlined rep
 expanded referenced tweets (more posts and users from one line), no ``entities`` (entities then
 come from the text), a type other than the documented one in any field read, a time that is not
 ``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z`` (and a real one: not 30 February, not hour 24), a hashtag
-or mention that is not plain printable ASCII (Unicode case rules), repeated keys at the top
-level. So the SQL path is exact on the lines it
-maps (``tests/ingest/test_fast_paths.py`` compares both paths on every fixture), and the rest
-are read as before. Known difference: a key repeated *inside* a nested object (``author``,
-``entities``) is read first-wins here, last-wins by Python (no writer emits that).
+or mention that is not plain printable ASCII (Unicode case rules), a key repeated at the top
+level or in ``entities``, ``author`` or its ``public_metrics``. The types are read in the same
+query as the mapping (``json_type`` of the fields read, ``json_keys`` of the objects read, the
+merged structure of the small list fragments), judged once per distinct shape. So the SQL path
+is exact on the lines it maps (``tests/ingest/test_fast_paths.py`` compares both paths on every
+fixture), and the rest are read as before. Known difference: a key repeated inside an item of
+a list (a URL, hashtag, mention or reference object) is read first-wins here, last-wins by
+Python (no writer emits that).
 """
 
 from __future__ import annotations
@@ -102,49 +105,6 @@ def _items(node: Any, keys: dict[str, tuple[Any, ...]]) -> bool:
     return isinstance(item, dict) and all(item.get(k) in ok for k, ok in keys.items())
 
 
-def structure_ok(text: str) -> bool:
-    """Whether tweets of this ``json_structure`` can be mapped in SQL (see module doc).
-
-    ``json_structure`` merges a list's items into one shape and gives ``"JSON"`` where the
-    types of one key differ (across items, or a repeated key): any such mix is refused."""
-    st = json.loads(text)
-    if not isinstance(st, dict) or ROUTED_KEYS & set(st):
-        return False
-    if any(st.get(k) != "VARCHAR" for k in ("id", "author_id", "created_at")):
-        return False
-    if any(st.get(k) not in (*NONE, "VARCHAR") for k in ("text", "lang", "source")):
-        return False
-    ent = st.get("entities")
-    if not isinstance(ent, dict):  # absent, null or {} ("JSON"): entities come from the text
-        return False
-    opt = (*NONE, "VARCHAR")
-    if not (
-        _items(ent.get("urls"), {"url": opt, "expanded_url": opt, "unwound_url": opt})
-        and _items(ent.get("hashtags"), {"tag": (None, "VARCHAR")})
-        and _items(ent.get("mentions"), {"username": (None, "VARCHAR")})
-    ):
-        return False
-    refs = st.get("referenced_tweets")
-    if not _items(refs, {"type": ("VARCHAR",), "id": ("VARCHAR",)}):
-        return False
-    if isinstance(refs, list) and isinstance(refs[0], dict) and set(refs[0]) - {"type", "id"}:
-        return False  # expanded referenced tweets: more posts and users, Python's job
-    au = st.get("author")
-    if au in NONE:
-        return True
-    if not isinstance(au, dict):
-        return False
-    for k in ("id", "username", "name", "created_at", "description"):
-        if au.get(k) not in (None, "VARCHAR") and not (k != "id" and au.get(k) == "NULL"):
-            return False
-    pm = au.get("public_metrics")
-    if pm in NONE:
-        return True
-    if not isinstance(pm, dict):
-        return False
-    return all(pm.get(m) in (*NONE, "BIGINT", "UBIGINT") for m in METRICS)
-
-
 def _cleaned(lst: str, lower: bool, strip: str) -> str:
     """SQL: the sorted distinct raw values of ``lst``, each cleaned (``#``/``@`` stripped,
     hashtags lower-cased); ``_dedup`` then keeps each cleaned value's first occurrence."""
@@ -168,24 +128,6 @@ def _plain_list(lst: str) -> str:
         f"coalesce(list_bool_and(list_transform({lst}, "
         f"lambda s: s IS NOT NULL AND NOT regexp_matches(s, '{ASCII_RE}'))), true)"
     )
-
-
-STRUCT_SQL = f"""
-    SELECT lineno, CASE WHEN v THEN len(json_keys(line)) END AS nk,
-           CASE WHEN v THEN json_structure(line) END AS st
-    FROM (SELECT lineno, line, {sqljson.valid()} AS v FROM lines)
-    ORDER BY lineno"""
-"""Each valid line's structure and its number of top-level keys. ``json_structure`` merges a
-repeated key into one, so a line with a repeated top-level key has more keys (``nk``) than its
-structure: it goes to Python, which keeps the last value where SQL keeps the first. (Counting
-against the structure, once per distinct structure, replaced ``list_distinct`` over every
-line's keys: 0.3-0.6 s less CPU per 100,000 tweets.)"""
-
-
-def verdict(text: str) -> int:
-    """The number of top-level keys a line of structure ``text`` must have to be mapped in
-    SQL (a line with more repeats a key), or -1 when that structure is not mapped in SQL."""
-    return len(json.loads(text)) if structure_ok(text) else -1
 
 
 def _unique(keys: Any, empty_ok: bool = True) -> bool:
