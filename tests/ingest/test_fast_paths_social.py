@@ -408,3 +408,24 @@ def test_python_whitespace_class() -> None:
     for lo, hi in ranges:
         mine |= set(range(int(lo, 16), int(hi or lo, 16) + 1))
     assert mine == py
+
+
+def test_small_batches_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch edges (rows and bytes) and a line over the record limit fall the same way."""
+    from vigie.ingest import jetstream_sql, jsonlines, mastodon_sql, model, sqlbatch
+
+    rng = random.Random(9)
+    monkeypatch.setattr(jsonlines, "MAX_RECORD_BYTES", 4000)
+    monkeypatch.setattr(model, "BATCH_ROWS", 6)
+    monkeypatch.setattr(mastodon_sql, "BATCH_ROWS", 6)
+    monkeypatch.setattr(jetstream_sql, "BATCH_ROWS", 6)
+    monkeypatch.setattr(sqlbatch, "BATCH_BYTES", 3000)
+    for name, make, fmt in (("m", _status, "mastodon"), ("j", _event, "jetstream")):
+        lines = [json.dumps(make(i, rng)).encode() for i in range(40)]
+        big = make(99, rng)
+        big["x"] = "y" * 5000
+        lines.insert(7, json.dumps(big).encode())
+        lines.insert(20, b"")
+        src = _write(tmp_path / f"{name}.jsonl", lines)
+        out = _same(src, tmp_path / name, monkeypatch, fmt=fmt)
+        assert "record too large" in out[2]

@@ -216,7 +216,10 @@ def read(path: Path) -> Iterator[Batch]:
         return
     verdicts: dict[tuple[str, str | None], int] = {}
     cursor: int | None = None
-    for lb in fastlines.line_batches(path, fastlines.record_limit(), BATCH_ROWS):
+    batches = fastlines.line_batches(
+        path, fastlines.record_limit(), BATCH_ROWS, max_bytes=sqlbatch.BATCH_BYTES
+    )
+    for lb in batches:
         out = sqljson.run(SQL, lines=lb.lines)
         need = pc.fill_null(
             pc.index_in(out.column("what"), pa.array(list(NEED))), len(NEED)

@@ -235,7 +235,10 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
         yield from mastodon.read_python(path, platform)
         return
     verdicts: dict[tuple[str, str | None], int] = {}
-    for lb in fastlines.line_batches(path, fastlines.record_limit(), BATCH_ROWS):
+    batches = fastlines.line_batches(
+        path, fastlines.record_limit(), BATCH_ROWS, max_bytes=sqlbatch.BATCH_BYTES
+    )
+    for lb in batches:
         out = sqljson.run(SQL, lines=lb.lines)
         plain = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
         keep = sqlbatch.shape_verdicts(out, np.flatnonzero(plain), verdicts, verdict) > 0

@@ -27,6 +27,10 @@ PY_SPACE = (
 """Python's ``\\s`` (``str.isspace``) as an RE2 class: RE2's own ``\\s`` is ASCII only, and the
 Python readers' patterns and ``strip()`` use Python's (``tests/ingest`` checks the two sets)."""
 
+BATCH_BYTES = 32 << 20
+"""A batch ends at 20,000 lines or 32 MB of them: API pages saved one a line (40 statuses,
+~150 KB each) would otherwise make a batch of gigabytes."""
+
 MIN_TS = "TIMESTAMPTZ '1990-01-01 00:00:00+00'"
 MAX_TS = "TIMESTAMPTZ '2100-01-01 00:00:00+00'"
 
