@@ -136,5 +136,13 @@ def _unwrap(value: Any) -> list[Any] | None:
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
-    """Yield canonical batches from Mastodon API statuses."""
+    """Yield canonical batches from Mastodon API statuses (one a line: mapped in SQL, see
+    ``mastodon_sql``; pages and whole-file arrays: ``read_python``)."""
+    from vigie.ingest import mastodon_sql  # it imports this module
+
+    return mastodon_sql.read(path, platform)
+
+
+def read_python(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from Mastodon API statuses, every record mapped in Python."""
     return read_items(path, _unwrap, _one, "status")

@@ -90,82 +90,90 @@ def read_items(
     """Map every item of ``path`` with ``one``; refuse what cannot be mapped, by record."""
     buf = RowBuffer()
     for lineno, value in values if values is not None else json_values(path):
-        if isinstance(value, Rejected):
-            buf.records += 1
-            buf.rejected.append(value)
-            continue
+        yield from read_value(buf, path, lineno, value, unwrap, one, what, BATCH_ROWS)
+    if len(buf) or buf.records or buf.skipped:
+        yield buf.flush()
+
+
+def read_value(
+    buf: RowBuffer,
+    path: Path,
+    lineno: int,
+    value: Any,
+    unwrap: Callable[[Any], list[Any] | None],
+    one: Callable[[Any], Mapped],
+    what: str,
+    batch_rows: int | None = None,
+) -> Iterator[Batch]:
+    """Map the items of one decoded value (a line, or a whole file) into ``buf``; a batch is
+    flushed whenever ``buf`` reaches ``batch_rows`` rows (``None``: never).
+
+    Why a function of its own: the SQL paths (``mastodon_sql``) hand the lines they do not
+    map back to exactly this, one by one, so refusals stay those of the Python reader."""
+    if isinstance(value, Rejected):
+        buf.records += 1
+        buf.rejected.append(value)
+        return
+    try:
+        items = unwrap(value)
+    except BadPage as exc:
+        buf.records += 1
+        buf.rejected.append(
+            Rejected(
+                str(path),
+                lineno,
+                str(exc.args[0]),
+                None,
+                "; ".join(exc.args[1:]) or None,
+                excerpt(value),
+            )
+        )
+        return
+    if items is None:
+        buf.records += 1
+        buf.rejected.append(
+            Rejected(str(path), lineno, f"not a {what} or page", None, None, excerpt(value))
+        )
+        return
+    for k, item in enumerate(items, start=1):
+        rec: int | str = f"{lineno}:{k}" if len(items) > 1 else lineno
+        buf.records += 1
         try:
-            items = unwrap(value)
-        except BadPage as exc:
-            buf.records += 1
+            posts, accounts = one(item)
+        except Skip as exc:
+            buf.skip(str(exc.args[0]))
+            continue
+        except Missing as exc:
+            f = str(exc.args[0])
+            buf.rejected.append(
+                Rejected(
+                    str(path), rec, f"missing {what} field", f, f"{f!r} missing", excerpt(item)
+                )
+            )
+            continue
+        except BadField as exc:
+            buf.rejected.append(
+                Rejected(
+                    str(path), rec, f"invalid {exc.field}", exc.field, exc.detail, excerpt(item)
+                )
+            )
+            continue
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             buf.rejected.append(
                 Rejected(
                     str(path),
-                    lineno,
-                    str(exc.args[0]),
+                    rec,
+                    f"invalid {what}",
                     None,
-                    "; ".join(exc.args[1:]) or None,
-                    excerpt(value),
+                    f"{type(exc).__name__}: {exc}"[:300],
+                    excerpt(item),
                 )
             )
             continue
-        if items is None:
-            buf.records += 1
-            buf.rejected.append(
-                Rejected(str(path), lineno, f"not a {what} or page", None, None, excerpt(value))
-            )
-            continue
-        for k, item in enumerate(items, start=1):
-            rec: int | str = f"{lineno}:{k}" if len(items) > 1 else lineno
-            buf.records += 1
-            try:
-                posts, accounts = one(item)
-            except Skip as exc:
-                buf.skip(str(exc.args[0]))
-                continue
-            except Missing as exc:
-                f = str(exc.args[0])
-                buf.rejected.append(
-                    Rejected(
-                        str(path),
-                        rec,
-                        f"missing {what} field",
-                        f,
-                        f"{f!r} missing",
-                        excerpt(item),
-                    )
-                )
-                continue
-            except BadField as exc:
-                buf.rejected.append(
-                    Rejected(
-                        str(path),
-                        rec,
-                        f"invalid {exc.field}",
-                        exc.field,
-                        exc.detail,
-                        excerpt(item),
-                    )
-                )
-                continue
-            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-                buf.rejected.append(
-                    Rejected(
-                        str(path),
-                        rec,
-                        f"invalid {what}",
-                        None,
-                        f"{type(exc).__name__}: {exc}"[:300],
-                        excerpt(item),
-                    )
-                )
-                continue
-            buf.posts.extend(posts)
-            buf.accounts.extend(accounts)
-            if len(buf) >= BATCH_ROWS:
-                yield buf.flush()
-    if len(buf) or buf.records or buf.skipped:
-        yield buf.flush()
+        buf.posts.extend(posts)
+        buf.accounts.extend(accounts)
+        if batch_rows is not None and len(buf) >= batch_rows:
+            yield buf.flush()
 
 
 def as_list(value: Any, keys: tuple[str, ...], single: Callable[[dict[str, Any]], bool]) -> Any:

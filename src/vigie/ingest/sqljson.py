@@ -23,6 +23,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     if con is None:
         con = duckdb.connect()
         con.execute("SET preserve_insertion_order=true")
+        con.execute("SET enable_progress_bar=false")  # it would print over the CLI's output
         # one batch (20,000 lines) is one Arrow scan task: more threads only wait for it, and
         # their waiting cost ~15 % more CPU than the query itself
         con.execute("SET threads=1")

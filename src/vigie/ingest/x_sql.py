@@ -7,11 +7,14 @@ differently: a page (``data``/``meta``), media (``attachments``), an inlined rep
 expanded referenced tweets (more posts and users from one line), no ``entities`` (entities then
 come from the text), a type other than the documented one in any field read, a time that is not
 ``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z`` (and a real one: not 30 February, not hour 24), a hashtag
-or mention that is not plain printable ASCII (Unicode case rules), repeated keys at the top
-level. So the SQL path is exact on the lines it
-maps (``tests/ingest/test_fast_paths.py`` compares both paths on every fixture), and the rest
-are read as before. Known difference: a key repeated *inside* a nested object (``author``,
-``entities``) is read first-wins here, last-wins by Python (no writer emits that).
+or mention that is not plain printable ASCII (Unicode case rules), a key repeated at the top
+level or in ``entities``, ``author`` or its ``public_metrics``. The types are read in the same
+query as the mapping (``json_type`` of the fields read, ``json_keys`` of the objects read, the
+merged structure of the small list fragments), judged once per distinct shape. So the SQL path
+is exact on the lines it maps (``tests/ingest/test_fast_paths.py`` compares both paths on every
+fixture), and the rest are read as before. Known difference: a key repeated inside an item of
+a list (a URL, hashtag, mention or reference object) is read first-wins here, last-wins by
+Python (no writer emits that).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from vigie.ingest import fastlines, jsonlines, sqljson, x_v2
+from vigie.ingest import fastlines, jsonlines, sqlbatch, sqljson, x_v2
 from vigie.ingest.model import BATCH_ROWS, Batch, RowBuffer
 from vigie.ingest.records import client_name
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
@@ -46,12 +49,8 @@ TYPED = {
     "text": "VARCHAR",
     "lang": "VARCHAR",
     "source": "VARCHAR",
-    "entities": {
-        "urls": [{"url": "VARCHAR", "expanded_url": "VARCHAR", "unwound_url": "VARCHAR"}],
-        "hashtags": [{"tag": "VARCHAR"}],
-        "mentions": [{"username": "VARCHAR"}],
-    },
-    "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR"}],
+    "entities": {"urls": "JSON", "hashtags": "JSON", "mentions": "JSON"},
+    "referenced_tweets": "JSON",
     "author": {
         "id": "VARCHAR",
         "username": "VARCHAR",
@@ -66,6 +65,32 @@ TYPED = {
     },
 }
 METRICS = ("followers_count", "following_count", "tweet_count")
+LISTS = {
+    "entities.urls": [{"url": "VARCHAR", "expanded_url": "VARCHAR", "unwound_url": "VARCHAR"}],
+    "entities.hashtags": [{"tag": "VARCHAR"}],
+    "entities.mentions": [{"username": "VARCHAR"}],
+    "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR"}],
+}
+"""List fields, read as JSON fragments: their merged structure (``json_structure`` of the
+small fragment) is judged, then they are typed (``from_json`` of the fragment)."""
+AUTHOR = ("id", "username", "name", "created_at", "description")
+PATHS = [
+    "$.id",
+    "$.author_id",
+    "$.created_at",
+    "$.text",
+    "$.lang",
+    "$.source",
+    "$.entities",
+    "$.author",
+    *(f"$.author.{k}" for k in AUTHOR),
+    "$.author.public_metrics",
+    *(f"$.author.public_metrics.{m}" for m in METRICS),
+]
+"""The scalar and object fields read: their JSON types (one ``json_type`` for all), the keys of
+the objects read (``json_keys``) and the list fragments' structures decide whether a line is
+mapped in SQL. Why not ``json_structure`` of the whole line: it cost as much as the mapping."""
+KEYED = ["$", "$.entities", "$.author", "$.author.public_metrics"]
 
 
 def _items(node: Any, keys: dict[str, tuple[Any, ...]]) -> bool:
@@ -78,49 +103,6 @@ def _items(node: Any, keys: dict[str, tuple[Any, ...]]) -> bool:
     if item == "NULL":  # an empty list
         return True
     return isinstance(item, dict) and all(item.get(k) in ok for k, ok in keys.items())
-
-
-def structure_ok(text: str) -> bool:
-    """Whether tweets of this ``json_structure`` can be mapped in SQL (see module doc).
-
-    ``json_structure`` merges a list's items into one shape and gives ``"JSON"`` where the
-    types of one key differ (across items, or a repeated key): any such mix is refused."""
-    st = json.loads(text)
-    if not isinstance(st, dict) or ROUTED_KEYS & set(st):
-        return False
-    if any(st.get(k) != "VARCHAR" for k in ("id", "author_id", "created_at")):
-        return False
-    if any(st.get(k) not in (*NONE, "VARCHAR") for k in ("text", "lang", "source")):
-        return False
-    ent = st.get("entities")
-    if not isinstance(ent, dict):  # absent, null or {} ("JSON"): entities come from the text
-        return False
-    opt = (*NONE, "VARCHAR")
-    if not (
-        _items(ent.get("urls"), {"url": opt, "expanded_url": opt, "unwound_url": opt})
-        and _items(ent.get("hashtags"), {"tag": (None, "VARCHAR")})
-        and _items(ent.get("mentions"), {"username": (None, "VARCHAR")})
-    ):
-        return False
-    refs = st.get("referenced_tweets")
-    if not _items(refs, {"type": ("VARCHAR",), "id": ("VARCHAR",)}):
-        return False
-    if isinstance(refs, list) and isinstance(refs[0], dict) and set(refs[0]) - {"type", "id"}:
-        return False  # expanded referenced tweets: more posts and users, Python's job
-    au = st.get("author")
-    if au in NONE:
-        return True
-    if not isinstance(au, dict):
-        return False
-    for k in ("id", "username", "name", "created_at", "description"):
-        if au.get(k) not in (None, "VARCHAR") and not (k != "id" and au.get(k) == "NULL"):
-            return False
-    pm = au.get("public_metrics")
-    if pm in NONE:
-        return True
-    if not isinstance(pm, dict):
-        return False
-    return all(pm.get(m) in (*NONE, "BIGINT", "UBIGINT") for m in METRICS)
 
 
 def _cleaned(lst: str, lower: bool, strip: str) -> str:
@@ -148,22 +130,53 @@ def _plain_list(lst: str) -> str:
     )
 
 
-STRUCT_SQL = f"""
-    SELECT lineno, CASE WHEN v THEN len(json_keys(line)) END AS nk,
-           CASE WHEN v THEN json_structure(line) END AS st
-    FROM (SELECT lineno, line, {sqljson.valid()} AS v FROM lines)
-    ORDER BY lineno"""
-"""Each valid line's structure and its number of top-level keys. ``json_structure`` merges a
-repeated key into one, so a line with a repeated top-level key has more keys (``nk``) than its
-structure: it goes to Python, which keeps the last value where SQL keeps the first. (Counting
-against the structure, once per distinct structure, replaced ``list_distinct`` over every
-line's keys: 0.3-0.6 s less CPU per 100,000 tweets.)"""
+def _unique(keys: Any, empty_ok: bool = True) -> bool:
+    return isinstance(keys, list) and len(set(keys)) == len(keys) and (empty_ok or bool(keys))
 
 
-def verdict(text: str) -> int:
-    """The number of top-level keys a line of structure ``text`` must have to be mapped in
-    SQL (a line with more repeats a key), or -1 when that structure is not mapped in SQL."""
-    return len(json.loads(text)) if structure_ok(text) else -1
+def shape_verdict(shape: str, lists: str | None) -> int:
+    """1 when lines of this shape (see ``PATHS``) and list structures are mapped in SQL, as
+    ``structure_ok`` decides from a whole line's structure; 0 otherwise. Stricter than it on
+    repeated keys: one in ``entities``, ``author`` or its metrics also goes to Python."""
+    doc = json.loads(shape)
+    t = dict(zip(PATHS, doc["t"], strict=True))
+    top, ent, au, pm = doc["k"] or [None] * len(KEYED)
+    if not _unique(top) or ROUTED_KEYS & set(top):
+        return 0
+    if any(t[f"$.{k}"] != "VARCHAR" for k in ("id", "author_id", "created_at")):
+        return 0
+    if any(t[f"$.{k}"] not in (*NONE, "VARCHAR") for k in ("text", "lang", "source")):
+        return 0
+    if t["$.entities"] != "OBJECT" or not _unique(ent, empty_ok=False):
+        return 0  # absent, null or {}: entities come from the text
+    urls, tags, names, refs = json.loads(lists) if lists else [None] * len(LISTS)
+    opt = (*NONE, "VARCHAR")
+    if not (
+        _items(urls, {"url": opt, "expanded_url": opt, "unwound_url": opt})
+        and _items(tags, {"tag": (None, "VARCHAR")})
+        and _items(names, {"username": (None, "VARCHAR")})
+        and _items(refs, {"type": ("VARCHAR",), "id": ("VARCHAR",)})
+    ):
+        return 0
+    if isinstance(refs, list) and isinstance(refs[0], dict) and set(refs[0]) - {"type", "id"}:
+        return 0  # expanded referenced tweets: more posts and users, Python's job
+    if t["$.author"] in NONE:
+        return 1
+    if t["$.author"] != "OBJECT" or not _unique(au, empty_ok=False):
+        return 0
+    for k in AUTHOR:
+        if t[f"$.author.{k}"] not in (None, "VARCHAR") and not (
+            k != "id" and t[f"$.author.{k}"] == "NULL"
+        ):
+            return 0
+    if t["$.author.public_metrics"] in NONE:
+        return 1
+    if t["$.author.public_metrics"] != "OBJECT" or not _unique(pm, empty_ok=False):
+        return 0
+    return int(all(t[f"$.author.public_metrics.{m}"] in (*NONE, *INTS) for m in METRICS))
+
+
+INTS = ("BIGINT", "UBIGINT")
 
 
 def _time_ok(col: str) -> str:
@@ -207,11 +220,28 @@ def build_sql() -> str:
             *(f"coalesce({a}.public_metrics.{m} <= {big}, true)" for m in METRICS),
         ]
     )
+    paths = "[" + ", ".join(sqljson.quote(p) for p in PATHS) + "]"
+    keyed = "[" + ", ".join(sqljson.quote(p) for p in KEYED) + "]"
+    frags = ", ".join(f"json_structure(x0.{k})" for k in LISTS)
+    ent = ", ".join(
+        f"{k.split('.')[1]} := from_json(x0.{k}, {sqljson.structure(v)})"
+        for k, v in LISTS.items()
+        if k.startswith("entities.")
+    )
+    refs_t = sqljson.structure(LISTS["referenced_tweets"])
     return f"""
-    WITH p0 AS (SELECT lineno, line, from_json(line, {typed}) AS x FROM lines),
-    p AS (SELECT lineno, line, x, {_cleaned(tags, True, "#")} AS tags_c,
+    WITH v AS (SELECT lineno, line, {sqljson.valid()} AS v FROM lines),
+    p00 AS (SELECT lineno, line,
+        CASE WHEN v THEN to_json({{'t': json_type(line, {paths}),
+                                   'k': json_keys(line, {keyed})}}) END AS shape,
+        CASE WHEN v THEN from_json(line, {typed}) END AS x0 FROM v),
+    p0 AS (SELECT lineno, line, shape, to_json([{frags}]) AS fshape, x0 IS NOT NULL AS parsed,
+        struct_update(x0, entities := struct_pack({ent}),
+                      referenced_tweets := from_json(x0.referenced_tweets, {refs_t})) AS x
+        FROM p00),
+    p AS (SELECT lineno, line, shape, fshape, parsed, x, {_cleaned(tags, True, "#")} AS tags_c,
                  {_cleaned(names, False, "@")} AS names_c FROM p0),
-    h AS (SELECT lineno, line,
+    h AS (SELECT lineno, shape, fshape,
         x.id AS post_id,
         x.author_id AS account_id,
         TRY_CAST(x.created_at AS TIMESTAMPTZ) AS created_at,
@@ -235,10 +265,9 @@ def build_sql() -> str:
         {metric("following_count")} AS following,
         {metric("tweet_count")} AS posts_count,
         CASE WHEN {mine} THEN nullif({a}.description, '') END AS description,
-        coalesce({value_ok}, false) AS plain
+        parsed AND coalesce({value_ok}, false) AS plain
     FROM p)
-    SELECT * EXCLUDE (line), CASE WHEN NOT plain THEN line END AS line
-    FROM h ORDER BY lineno"""
+    SELECT * FROM h ORDER BY lineno"""
 
 
 SQL = build_sql()
@@ -267,25 +296,17 @@ def read(path: Path) -> Iterator[Batch]:
     if fastlines.env_disabled() or not jsonlines.is_line_file(path):
         yield from x_v2.read_python(path)
         return
-    verdicts: dict[str, int] = {}
+    verdicts: dict[tuple[str, str | None], int] = {}
     lines_of = fastlines.line_batches(
         path, fastlines.record_limit(), BATCH_ROWS, FAST_MAX, BATCH_BYTES
     )
     for lb in lines_of:
-        shapes = sqljson.run(STRUCT_SQL, lines=lb.lines)
-        st = shapes.column("st").combine_chunks().dictionary_encode()
-        for u in st.dictionary.to_pylist():
-            if u not in verdicts:
-                verdicts[u] = verdict(u)
-        keys = pa.array([verdicts[u] for u in st.dictionary.to_pylist()], pa.int64())
-        mapped = pc.fill_null(
-            pc.equal(shapes.column("nk").combine_chunks(), keys.take(st.indices)), False
-        ).to_numpy(zero_copy_only=False)
-        lines = lb.lines
+        out = sqljson.run(SQL, lines=lb.lines)
+        plain = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
+        keep = sqlbatch.shape_verdicts(out, np.flatnonzero(plain), verdicts, shape_verdict) > 0
         slow = list(lb.slow)
-        lines = _keep(lines, mapped, slow)
-        out = sqljson.run(SQL, lines=lines)
-        out = _keep(out, out.column("plain").to_numpy(zero_copy_only=False).astype(bool), slow)
+        _keep(lb.lines, keep, slow)
+        out = out.filter(pa.array(keep)) if not keep.all() else out
         slow.sort()
         yield _batch(path, out, slow, lb.records - len(slow))
 
