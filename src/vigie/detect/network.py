@@ -50,7 +50,8 @@ def all_edges(signals: list[Signal]) -> pa.Table:
     for s in signals:
         if s.edges.num_rows:
             t = s.edges.select(["u", "v", "weight", "observed", "expected", "p_value"])
-            t = t.append_column("kind", pa.array([s.kind] * t.num_rows, pa.string()))
+            # one value repeated by Arrow, not a Python list of a string per edge
+            t = t.append_column("kind", pa.repeat(pa.scalar(s.kind, pa.string()), t.num_rows))
             for name in ("window_s", "first_t", "last_t"):  # unknown for some detectors
                 col = s.edges.column(name) if name in s.edges.column_names else None
                 t = t.append_column(name, col if col is not None else pa.nulls(t.num_rows))
