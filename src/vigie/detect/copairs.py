@@ -73,31 +73,43 @@ def candidate_rows(
     keep = ai != aj
     if not keep.all():
         i, j, ai, aj = i[keep], j[keep], ai[keep], aj[keep]
-    swap = aj < ai
-    iu, iv = np.where(swap, j, i), np.where(swap, i, j)
-    del i, j
-    key = (np.minimum(ai, aj).astype(np.int64) << 32) | np.maximum(ai, aj).astype(np.int64)
-    del ai, aj, swap, keep
+    del keep
+    key = np.minimum(ai, aj).astype(np.int64)
+    key <<= 32
+    key |= np.maximum(ai, aj)
+    del ai, aj
     order = np.argsort(key)
     ks = key[order]
     del key
     new = np.r_[True, ks[1:] != ks[:-1]] if ks.size else np.zeros(0, bool)
     first = np.flatnonzero(new)
+    del new
     counts = np.diff(np.r_[first, ks.size])
     n_pairs = int(first.size)
     cand = counts >= max(min_obs, 1)
-    sel = order[np.repeat(cand, counts)]
     keys = ks[first][cand]
-    del ks, order
-    return Candidates(keys, counts[cand], iu[sel], iv[sel]), n_pairs
+    del ks
+    sel = order[np.repeat(cand, counts)]
+    del order
+    i, j = i[sel], j[sel]
+    del sel
+    # oriented from the smaller account (only the candidates' rows)
+    swap = aid[j] < aid[i]
+    return Candidates(keys, counts[cand], np.where(swap, j, i), np.where(swap, i, j)), n_pairs
 
 
-def _distinct(seg: np.ndarray, val: np.ndarray, n_val: int, n_seg: int) -> np.ndarray:
-    """Distinct values of ``val`` (dense, < ``n_val``) per segment ``seg`` (< ``n_seg``)."""
-    c = seg.astype(np.int64) * int(max(n_val, 1)) + val.astype(np.int64)
+def _distinct(seg: np.ndarray, starts: np.ndarray, val: np.ndarray, n_val: int) -> np.ndarray:
+    """Distinct values of ``val`` (dense, < ``n_val``) per segment: ``seg`` is each row's
+    segment, ascending, segment ``k`` starting at row ``starts[k]``. Sorting the packed
+    (segment, value) keeps every segment where it was, so the first of each run of equal
+    keys is counted at its own segment."""
+    c = seg * int(max(n_val, 1))
+    c += val
     c.sort()
-    new = np.r_[True, c[1:] != c[:-1]] if c.size else np.zeros(0, bool)
-    return np.bincount(c[new] // int(max(n_val, 1)), minlength=n_seg).astype(np.int64)
+    new = np.empty(c.size, bool)
+    new[0] = True
+    np.not_equal(c[1:], c[:-1], out=new[1:])
+    return np.add.reduceat(new, starts, dtype=np.int64)
 
 
 def pair_counts(
@@ -130,10 +142,10 @@ def pair_counts(
     first_t = np.minimum.reduceat(np.minimum(tu, tv), starts)
     last_t = np.maximum.reduceat(np.maximum(tu, tv), starts)
     del tu, tv
-    rar = np.add.reduceat(rarity_fx[cand.iu].astype(np.int64), starts)
-    du = _distinct(seg, post[cand.iu], n_post, n)
-    dv = _distinct(seg, post[cand.iv], n_post, n)
-    dob = _distinct(seg, obj[cand.iu], n_obj, n)
+    rar = np.add.reduceat(np.asarray(rarity_fx, dtype=np.int64)[cand.iu], starts)
+    du = _distinct(seg, starts, post[cand.iu], n_post)
+    dv = _distinct(seg, starts, post[cand.iv], n_post)
+    dob = _distinct(seg, starts, obj[cand.iu], n_obj)
     observed = np.minimum(du, dv)
     if by_object:
         observed = np.minimum(observed, dob)
