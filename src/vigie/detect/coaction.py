@@ -14,8 +14,9 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    clock buckets, the cut never splits a two-second burst at a bucket edge (the real
    German election data inflates pairs ~1.7x without any de-duplication).
 2. **Sorted window join**: time is cut into buckets one window wide, so two actions within
-   the window lie in the same or adjacent buckets; the join is an equi-join on (object,
-   bucket) and (object, bucket + 1), then a filter on the exact gap. The work grows with the
+   the window lie in the same or adjacent buckets; over the actions sorted by (object,
+   time), each action meets the next ones on its object until one is too late
+   (``copairs.py``, NumPy), then a filter on the exact gap. The work grows with the
    pairs actually close in time, never with n² per object. Objects acted on more than
    ``max_object_actions`` times (viral) draw no pairs; they are counted in the manifest and
    still feed the null model.
