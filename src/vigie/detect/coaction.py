@@ -14,8 +14,9 @@ writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest i
    clock buckets, the cut never splits a two-second burst at a bucket edge (the real
    German election data inflates pairs ~1.7x without any de-duplication).
 2. **Sorted window join**: time is cut into buckets one window wide, so two actions within
-   the window lie in the same or adjacent buckets; the join is an equi-join on (object,
-   bucket) and (object, bucket + 1), then a filter on the exact gap. The work grows with the
+   the window lie in the same or adjacent buckets; over the actions sorted by (object,
+   time), each action meets the next ones on its object until one is too late
+   (``copairs.py``, NumPy), then a filter on the exact gap. The work grows with the
    pairs actually close in time, never with n² per object. Objects acted on more than
    ``max_object_actions`` times (viral) draw no pairs; they are counted in the manifest and
    still feed the null model.
@@ -74,10 +75,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
 from vigie.detect.chance import poisson_sf, significant
+from vigie.detect.copairs import Candidates, candidate_rows, pair_counts
 from vigie.detect.engine import Engine, fetch
 from vigie.detect.scales import MID_SCALE_S, time_scales
 
@@ -148,22 +151,58 @@ def _local(i: int, window: float) -> bool:
     return i > 0 and window < MID_SCALE_S
 
 
-def _scale_pairs(
-    engine: Engine,
-    kind: str,
-    i: int,
-    window: float,
-    cap: int,
-    log_n: float,
-    n_acc: int,
-    min_obs: int,
-    posts: bool = True,
-) -> tuple[str, int, dict[str, Any]]:
-    """Candidate pairs of one time scale: table name, co-occurring pair count, figures.
-    Without ``posts`` the co-action rows leave out the post ids (nobody will read them)."""
+@dataclass
+class _Acts:
+    """Every action on an object with 2 to ``max(caps)`` actions, sorted by (object, time),
+    fetched once for all the time scales: a scale keeps those with ``n <= cap``. The
+    slower scales' objects are the fast scale's with fewer actions, so their counts and
+    rarity are the fast scale's too (``ostat`` is computed on whole objects)."""
+
+    aid: np.ndarray
+    oid: np.ndarray
+    t: np.ndarray
+    pid: np.ndarray
+    rarity_fx: np.ndarray
+    n: np.ndarray
+    post: np.ndarray  # dense id of pid (distinct posts are counted by pid, as in SQL)
+    n_post: int
+    obj: np.ndarray  # dense id of oid (rows are sorted by oid)
+    n_obj: int
+    post_id: pa.Array | None
+
+
+def _fetch_acts(engine: Engine, kind: str, cap: int, posts: bool) -> _Acts:
+    table = fetch(
+        engine.con,
+        f"""SELECT x.aid, x.oid, x.t, x.pid, o.rarity_fx, o.n{", x.post_id" if posts else ""}
+        FROM act_{kind} x JOIN {_ostat(kind, 0)} o USING (oid)
+        WHERE o.n > 1 AND o.n <= {cap}
+        ORDER BY x.oid, x.t, x.aid, x.pid""",
+    )
+    oid = table.column("oid").to_numpy()
+    pid = table.column("pid").to_numpy()
+    _, post = np.unique(pid, return_inverse=True)
+    obj = np.cumsum(np.r_[0, oid[1:] != oid[:-1]]) if oid.size else np.zeros(0, np.int64)
+    return _Acts(
+        aid=np.asarray(table.column("aid").to_numpy(), dtype=np.int32),
+        oid=oid,
+        t=np.asarray(table.column("t").to_numpy(), dtype=np.float64),
+        pid=pid,
+        rarity_fx=np.asarray(table.column("rarity_fx").to_numpy(), dtype=np.int64),
+        n=np.asarray(table.column("n").to_numpy(), dtype=np.float64),
+        post=post.ravel(),
+        n_post=int(post.max()) + 1 if post.size else 0,
+        obj=obj,
+        n_obj=int(obj[-1]) + 1 if obj.size else 0,
+        post_id=table.column("post_id").combine_chunks() if posts else None,
+    )
+
+
+def _ostats(engine: Engine, kind: str, i: int, window: float, cap: int, log_n: float, n_acc: int):
+    """Per-object figures of scale ``i`` (``ostat``) and, at the hour scales, per bucket
+    (``rloc``): what the null model (``_expected``) reads."""
     con = engine.con
     act, ostat = f"act_{kind}", _ostat(kind, i)
-    ax, pairs = f"acts_{kind}_{i}", f"pairs_{kind}_{i}"
     where = "" if i == 0 else f"WHERE oid IN (SELECT oid FROM {_ostat(kind, 0)} WHERE n <= {cap})"
     # per object: actions, accounts, within-window pairs (bucket approximation: pairs in the
     # same bucket are within the window, pairs in adjacent buckets half the time), rarity.
@@ -207,107 +246,60 @@ def _scale_pairs(
                 FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt))
             SELECT oid, bkt, round(1e6 * ((c - 1) + 0.5 * (cp + cn)))::BIGINT AS r_fx FROM l"""
         )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {ax} AS
-        SELECT x.aid, x.oid, floor(x.t / {window})::BIGINT AS bkt, x.t, x.pid,
-               {"x.post_id, " if posts else ""}o.rarity_fx
-        FROM {act} x JOIN {ostat} o USING (oid) WHERE o.n <= {cap} AND o.n > 1"""
+
+
+def _scale_pairs(
+    engine: Engine,
+    kind: str,
+    i: int,
+    window: float,
+    cap: int,
+    min_obs: int,
+    acts: _Acts,
+) -> tuple[str, int, dict[str, Any], Candidates]:
+    """Candidate pairs of one time scale (registered as ``pairs_<kind>_<i>``), the number of
+    co-occurring pairs, the scale's figures and the candidates' co-action rows.
+
+    The co-actions are drawn and counted in NumPy (``copairs``): every pair of actions of
+    two accounts on one object within the window, once, counted per pair in one sort; only
+    pairs with at least ``min_obs`` co-action rows can be tested (observed <= rows), and
+    only theirs are grouped, with the distinct clump counts. A clump: under a day one post
+    pair (matched on several objects), at the day-long scales one object (touched many
+    times over the days) and never more than the pair's distinct posts (a four-image album
+    is one co-action)."""
+    sub = np.flatnonzero(acts.n <= cap)
+    whole = sub.size == acts.n.size
+    cand, n_pairs = candidate_rows(
+        acts.aid if whole else acts.aid[sub],
+        acts.oid if whole else acts.oid[sub],
+        acts.t if whole else acts.t[sub],
+        window,
+        min_obs,
     )
-    # Pass 1: the pair (u, v) of every co-action, counted in NumPy (one sort). Almost every
-    # pair co-acts once or twice (2.1M pairs from 2.4M co-actions for copypasta at 1M
-    # posts); grouping them all with the distinct counts below took 8 s, while only pairs
-    # with at least ``min_obs`` co-actions can be tested (observed <= co-action rows).
-    keys = np.asarray(
-        fetch(con, f"{_coaction_rows(ax, window, posts)} SELECT (u::BIGINT << 32) | v AS k FROM c")
-        .column("k")
-        .to_numpy(),
-        dtype=np.int64,
+    if not whole:
+        cand.iu, cand.iv = sub[cand.iu], sub[cand.iv]
+    counts = pair_counts(
+        cand,
+        acts.t,
+        acts.rarity_fx,
+        acts.post,
+        acts.n_post,
+        acts.obj,
+        acts.n_obj,
+        by_object=window >= MID_SCALE_S,
     )
-    keys = np.sort(keys)
-    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else keys
-    counts = np.diff(np.r_[first, keys.size])
-    cand = keys[first][counts >= max(min_obs, 1)]
-    n_pairs = int(first.size)
-    del keys, first, counts
-    name = f"cand_{kind}_{i}"
-    con.register(
-        name,
+    pairs = f"pairs_{kind}_{i}"
+    engine.con.register(
+        pairs,
         pa.table(
-            {"u": pa.array(cand >> 32, pa.int32()), "v": pa.array(cand & 0xFFFFFFFF, pa.int32())}
+            {
+                "u": pa.array(cand.keys >> 32, pa.int32()),
+                "v": pa.array(cand.keys & 0xFFFFFFFF, pa.int32()),
+                **{k: pa.array(x) for k, x in counts.items()},
+            }
         ),
     )
-    # Pass 2: the co-actions of those candidate pairs only, kept (``co_<kind>_<i>``) for the
-    # cross-kind merge of kept pairs (``evidence.pair_coactions``), then aggregated.
-    # A clump: under a day one post pair (matched on several objects), at the day-long
-    # scales one object (touched many times over the days).
-    # Only the actions of accounts in a candidate pair can meet in one: the self-join runs
-    # on those (a pair's two accounts are both candidates, so no co-action row is lost).
-    co, axc = f"co_{kind}_{i}", f"acts_cand_{kind}_{i}"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {axc} AS
-        SELECT x.* FROM {ax} x SEMI JOIN (SELECT u AS aid FROM {name}
-                                          UNION SELECT v AS aid FROM {name}) a USING (aid)"""
-    )
-    con.execute(f"DROP TABLE IF EXISTS {ax}")
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {co} AS {_coaction_rows(axc, window, posts)}
-        SELECT c.* FROM c SEMI JOIN {name} USING (u, v)"""
-    )
-    con.unregister(name)
-    con.execute(f"DROP TABLE IF EXISTS {axc}")
-    # each distinct count as DISTINCT rows grouped again, in its own pass: DuckDB's grouped
-    # aggregate with three count(DISTINCT ...) together cost ~1.0 s CPU on co-repost's 1.2M
-    # co-actions at 1M posts, the DISTINCT rows 0.7 s (the same counts), and only one
-    # distinct hash table is alive at a time (10M posts: the three spilled to disk together)
-    clumps = (
-        "least(du.n, dv.n)"
-        if window < MID_SCALE_S
-        # over days, one object touched again and again counts once, and so does one post
-        # pair however many objects it carries (a four-image album is one co-action)
-        else "least(dob.n, du.n, dv.n)"
-    )
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {pairs} AS
-        WITH m AS (
-            SELECT u, v, count(*) AS rows_, sum(rarity_fx) AS rarity_fx,
-                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
-            FROM {co} GROUP BY u, v),
-        du AS (SELECT u, v, count(*) AS n FROM (SELECT DISTINCT u, v, pu FROM {co}) GROUP BY u, v),
-        dv AS (SELECT u, v, count(*) AS n FROM (SELECT DISTINCT u, v, pv FROM {co}) GROUP BY u, v),
-        dob AS (
-            SELECT u, v, count(*) AS n FROM (SELECT DISTINCT u, v, oid FROM {co}) GROUP BY u, v)
-        SELECT u, v, {clumps} AS observed, dob.n AS n_objects, m.rows_, m.rarity_fx,
-               m.first_t, m.last_t
-        FROM m JOIN du USING (u, v) JOIN dv USING (u, v) JOIN dob USING (u, v)"""
-    )
-    return pairs, n_pairs, {"window_s": round(window, 3), "max_object_actions": cap}
-
-
-def _coaction_rows(ax: str, window: float, posts: bool = True) -> str:
-    """``WITH c AS (...)``: every pair of actions of two accounts on one object within the
-    window, once, as (u < v, oid, rarity_fx, pu, pv, post_u, post_v, tu, tv); without
-    ``posts``, no post_u, post_v (``ax`` then has no post_id)."""
-    ids = "x.post_id AS post_u, y.post_id AS post_v," if posts else ""
-    swapped = (
-        """CASE WHEN x.aid < y.aid THEN x.post_id ELSE y.post_id END,
-                   CASE WHEN x.aid < y.aid THEN y.post_id ELSE x.post_id END,"""
-        if posts
-        else ""
-    )
-    return f"""WITH c AS (
-            SELECT x.aid AS u, y.aid AS v, x.oid, x.rarity_fx, x.pid AS pu, y.pid AS pv,
-                   {ids} x.t AS tu, y.t AS tv
-            FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND x.bkt = y.bkt
-            WHERE x.aid < y.aid AND abs(x.t - y.t) <= {window}
-            UNION ALL
-            SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.oid, x.rarity_fx,
-                   CASE WHEN x.aid < y.aid THEN x.pid ELSE y.pid END,
-                   CASE WHEN x.aid < y.aid THEN y.pid ELSE x.pid END,
-                   {swapped}
-                   CASE WHEN x.aid < y.aid THEN x.t ELSE y.t END,
-                   CASE WHEN x.aid < y.aid THEN y.t ELSE x.t END
-            FROM {ax} x JOIN {ax} y ON x.oid = y.oid AND y.bkt = x.bkt + 1
-            WHERE x.aid <> y.aid AND y.t - x.t <= {window})"""
+    return pairs, n_pairs, {"window_s": round(window, 3), "max_object_actions": cap}, cand
 
 
 def _expected(
@@ -416,10 +408,14 @@ def run_coaction(
     parts: list[pa.Table] = []
     scale_stats: list[dict[str, Any]] = []
     family = 0
+    cands: list[Candidates] = []
+    acts: _Acts | None = None
     for i, (w, c) in enumerate(scales):
-        pairs, n_pairs, st = _scale_pairs(
-            engine, kind, i, w, c, log_n, n_acc or 1, min_obs, keep_coactions
-        )
+        _ostats(engine, kind, i, w, c, log_n, n_acc or 1)
+        if acts is None:  # once, for every scale (each keeps its objects with n <= cap)
+            acts = _fetch_acts(engine, kind, max(x for _, x in scales), keep_coactions)
+        pairs, n_pairs, st, cand = _scale_pairs(engine, kind, i, w, c, min_obs, acts)
+        cands.append(cand)
         stratum = float(general.get("null_stratum_s", 0) or 0)
         tested = _expected(engine, kind, i, w, pairs, min_obs, stratum)
         family += n_pairs
@@ -428,7 +424,7 @@ def run_coaction(
         parts.append(
             tested.append_column("window_s", pa.array([w] * tested.num_rows, pa.float64()))
         )
-        con.execute(f"DROP TABLE IF EXISTS {pairs}")
+        con.unregister(pairs)
         con.execute(f"DROP TABLE IF EXISTS rloc_{kind}_{i}")
     over = con.execute(
         f"SELECT count(*), coalesce(sum(n), 0) FROM {_ostat(kind, 0)} WHERE n > {cap}"
@@ -451,11 +447,9 @@ def run_coaction(
         start = end
     edges = _best_scale(tested, p, keep)
     co: str | None = None
-    if keep_coactions:
-        co = _kept_coactions(engine, kind, edges, [w for w, _ in scales])
-    else:
-        for i in range(len(scales)):
-            con.execute(f"DROP TABLE IF EXISTS co_{kind}_{i}")
+    if keep_coactions and acts is not None:
+        co = _kept_coactions(engine, kind, edges, [w for w, _ in scales], cands, acts)
+    del cands, acts
     for st, (w, _) in zip(scale_stats, scales, strict=True):
         st["kept"] = int(np.sum(np.asarray(edges.column("window_s")) == w))
     stats = {
@@ -479,42 +473,58 @@ def run_coaction(
     return Signal(kind, edges, stats, act_table=act, obj_table=obj, co_table=co)
 
 
-def _kept_coactions(engine: Engine, kind: str, edges: pa.Table, windows: list[float]) -> str:
+def _kept_coactions(
+    engine: Engine,
+    kind: str,
+    edges: pa.Table,
+    windows: list[float],
+    cands: list[Candidates],
+    acts: _Acts,
+) -> str:
     """Keep, in ``co_<kind>``, the co-action rows of each kept pair at the scale it was
-    kept at (what the cross-kind merge and the pair evidence read); drop the rest.
+    kept at (what the cross-kind merge and the pair evidence read): (u, v, oid, rarity_fx,
+    pu, pv, post_u, post_v, tu, tv), taken from the candidates' rows of that scale.
 
-    When every kept pair was kept at the fast scale (co-repost, co-reply on most data), the
-    fast scale's rows are named as they are, through a view, instead of being copied: almost
-    every candidate pair is kept (1.18M of 1.19M co-repost rows at 1M posts), so the copy cost
-    as much as a reader's scan. The view also shows the rows of the few candidate pairs that
-    were not kept; every reader joins it on the signal's kept pairs (``Signal.edges``), so
-    those rows never count. With slower scales kept too, the rows are copied as before: the
-    fast scale's rows of a pair kept at a slower one must not show, and a copy frees them.
-    """
+    The rows are gathered by index from the actions (on DuckDB the post ids travel
+    dictionary-encoded over the actions' own, not as two strings a row)."""
     con = engine.con
+    u = np.asarray(edges.column("u"), dtype=np.int64)
+    v = np.asarray(edges.column("v"), dtype=np.int64)
     w = np.asarray(edges.column("window_s"), dtype=np.float64)
-    scale = np.full(w.size, -1, dtype=np.int32)
-    for i, x in enumerate(windows):
-        scale[w == x] = i
+    iu: list[np.ndarray] = []
+    iv: list[np.ndarray] = []
+    for x, cand in zip(windows, cands, strict=True):
+        kept = np.sort((u[w == x] << 32) | v[w == x])
+        if not kept.size or not cand.keys.size:
+            continue
+        rows = np.repeat(np.isin(cand.keys, kept, assume_unique=True), cand.counts)
+        iu.append(cand.iu[rows])
+        iv.append(cand.iv[rows])
+    ru = np.concatenate(iu) if iu else np.zeros(0, np.int64)
+    rv = np.concatenate(iv) if iv else np.zeros(0, np.int64)
+    cols: dict[str, Any] = {
+        "u": pa.array(acts.aid[ru], pa.int32()),
+        "v": pa.array(acts.aid[rv], pa.int32()),
+        "oid": pa.array(acts.oid[ru]),
+        "rarity_fx": pa.array(acts.rarity_fx[ru], pa.int64()),
+        "pu": pa.array(acts.pid[ru]),
+        "pv": pa.array(acts.pid[rv]),
+    }
+    if acts.post_id is not None:
+        if isinstance(con, duckdb.DuckDBPyConnection):
+            cols["post_u"] = pa.DictionaryArray.from_arrays(pa.array(ru, pa.int32()), acts.post_id)
+            cols["post_v"] = pa.DictionaryArray.from_arrays(pa.array(rv, pa.int32()), acts.post_id)
+        else:
+            cols["post_u"] = acts.post_id.take(pa.array(ru))
+            cols["post_v"] = acts.post_id.take(pa.array(rv))
+    cols["tu"] = pa.array(acts.t[ru], pa.float64())
+    cols["tv"] = pa.array(acts.t[rv], pa.float64())
     co = f"co_{kind}"
-    if not np.any(scale > 0):
-        for i in range(1, len(windows)):
-            con.execute(f"DROP TABLE IF EXISTS co_{kind}_{i}")
-        con.execute(f"CREATE OR REPLACE VIEW {co} AS SELECT * FROM co_{kind}_0")
-        return co
-    name = f"kept_{kind}"
-    con.register(
-        name, pa.table({"u": edges.column("u"), "v": edges.column("v"), "i": pa.array(scale)})
-    )
-    parts = " UNION ALL ".join(
-        f"SELECT c.* FROM co_{kind}_{i} c SEMI JOIN (SELECT u, v FROM {name} WHERE i = {i}) k "
-        "USING (u, v)"
-        for i in range(len(windows))
-    )
-    con.execute(f"CREATE OR REPLACE TABLE {co} AS {parts}")
-    con.unregister(name)
-    for i in range(len(windows)):
-        con.execute(f"DROP TABLE IF EXISTS co_{kind}_{i}")
+    # a table, not the registered Arrow: copypasta runs on a cursor of its own, and a
+    # registration is seen by its own connection only
+    con.register(f"{co}_arrow", pa.table(cols))
+    con.execute(f"CREATE OR REPLACE TABLE {co} AS SELECT * FROM {co}_arrow")
+    con.unregister(f"{co}_arrow")
     return co
 
 

@@ -40,6 +40,7 @@ import pyarrow as pa
 
 from vigie.detect.chance import poisson_sf, significant
 from vigie.detect.coaction import EDGE_COLUMNS, Signal, run_coaction
+from vigie.detect.copairs import pairs_within as _pairs_within
 from vigie.detect.engine import Engine, fetch
 from vigie.detect.scales import ring_figures
 
@@ -173,30 +174,6 @@ def ring_pairs(
     )
     assert stats is not None  # ring_pairs runs only when the ring test is on
     return edges, stats
-
-
-def _pairs_within(oid: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
-    """Row index pairs ``i < j`` of rows sorted by (object, time) on one object and within
-    ``window`` (and adjacent ``window`` buckets, as the SQL join this replaces asked).
-
-    Offset by offset: once row ``i + d`` is too late or on another object, so is every row
-    after it, so the rows still open shrink at each step (at most ``post_cap`` steps)."""
-    b = np.floor(t / max(window, 1e-3)).astype(np.int64)
-    open_ = np.arange(max(oid.size - 1, 0), dtype=np.int64)
-    left: list[np.ndarray] = []
-    right: list[np.ndarray] = []
-    d = 1
-    while open_.size:
-        j = open_ + d
-        ok = (oid[j] == oid[open_]) & (np.abs(t[j] - t[open_]) <= window) & (b[j] - b[open_] <= 1)
-        open_ = open_[ok]
-        left.append(open_)
-        right.append(open_ + d)
-        d += 1
-        open_ = open_[open_ + d < oid.size]
-    if not left:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(left), np.concatenate(right)
 
 
 def _ring_tested(rows: pa.Table, k: pa.Table, window: float, min_obs: int) -> pa.Table:

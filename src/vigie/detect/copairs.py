@@ -1,0 +1,159 @@
+"""Co-action rows and their per-pair counts, in NumPy (the co-action engine's inner loop).
+
+Why not SQL: at 10M posts a bot network of a thousand accounts reposting the same posts
+seconds apart gives ~20M co-action rows whose pairs are nearly all candidates. DuckDB drew
+them twice (once for the pair counts, once for the candidates' rows), stored them, and
+grouped them with three distinct counts whose hash tables hold one group per row: 38 s of
+CPU for co-repost on a 1.2M-post sample of the 10M Dataset, most of it spent building
+and spilling those tables. Here the rows are drawn once, by sorted offsets over the actions
+sorted by (object, time), and counted with one argsort and three plain sorts of packed
+integers: the same pairs and counts (``coaction._scale_pairs`` says which), a few times
+cheaper. Every sum is over integers, so the results do not depend on any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def pairs_within(oid: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
+    """Row index pairs ``i < j`` of rows sorted by (object, time) on one object and within
+    ``window`` (and adjacent ``window`` buckets, as the SQL join this replaces asked).
+
+    Offset by offset: once row ``i + d`` is too late or on another object, so is every row
+    after it, so the rows still open shrink at each step (at most ``post_cap`` steps).
+    Indices are 32-bit when the rows allow it (half the memory of ~20M row pairs)."""
+    b = np.floor(t / max(window, 1e-3)).astype(np.int64)
+    itype = np.int32 if oid.size < 2**31 - 1 else np.int64
+    open_ = np.arange(max(oid.size - 1, 0), dtype=itype)
+    left: list[np.ndarray] = []
+    right: list[np.ndarray] = []
+    d = 1
+    while open_.size:
+        j = open_ + d
+        ok = (oid[j] == oid[open_]) & (np.abs(t[j] - t[open_]) <= window) & (b[j] - b[open_] <= 1)
+        open_ = open_[ok]
+        left.append(open_)
+        right.append(open_ + d)
+        d += 1
+        open_ = open_[open_ + d < oid.size]
+    if not left:
+        return np.zeros(0, itype), np.zeros(0, itype)
+    return np.concatenate(left), np.concatenate(right)
+
+
+@dataclass
+class Candidates:
+    """The co-action rows of one time scale's candidate pairs, grouped by pair.
+
+    ``iu``/``iv``: action rows of the smaller/larger account of each co-action, pair after
+    pair in ``keys`` order (``(u << 32) | v``, ascending), ``counts[k]`` rows for pair ``k``.
+    """
+
+    keys: np.ndarray
+    counts: np.ndarray
+    iu: np.ndarray
+    iv: np.ndarray
+
+
+def candidate_rows(
+    aid: np.ndarray, oid: np.ndarray, t: np.ndarray, window: float, min_obs: int
+) -> tuple[Candidates, int]:
+    """The co-actions of every pair with at least ``min_obs`` of them, and the number of
+    distinct pairs that co-acted at all (the family of tests).
+
+    Rows are actions sorted by (object, time). A co-action is two actions of two accounts
+    on one object within ``window`` (and adjacent buckets), once per unordered pair of
+    actions, oriented from the smaller account id: the rows the engine's SQL self-join drew
+    (same bucket with ``x.aid < y.aid``, or the next bucket with ``x.aid <> y.aid``)."""
+    i, j = pairs_within(oid, t, window)
+    ai, aj = aid[i], aid[j]
+    keep = ai != aj
+    if not keep.all():
+        i, j, ai, aj = i[keep], j[keep], ai[keep], aj[keep]
+    del keep
+    key = np.minimum(ai, aj).astype(np.int64)
+    key <<= 32
+    key |= np.maximum(ai, aj)
+    del ai, aj
+    order = np.argsort(key)
+    ks = key[order]
+    del key
+    new = np.r_[True, ks[1:] != ks[:-1]] if ks.size else np.zeros(0, bool)
+    first = np.flatnonzero(new)
+    del new
+    counts = np.diff(np.r_[first, ks.size])
+    n_pairs = int(first.size)
+    cand = counts >= max(min_obs, 1)
+    keys = ks[first][cand]
+    del ks
+    sel = order[np.repeat(cand, counts)]
+    del order
+    i, j = i[sel], j[sel]
+    del sel
+    # oriented from the smaller account (only the candidates' rows)
+    swap = aid[j] < aid[i]
+    return Candidates(keys, counts[cand], np.where(swap, j, i), np.where(swap, i, j)), n_pairs
+
+
+def _distinct(seg: np.ndarray, starts: np.ndarray, val: np.ndarray, n_val: int) -> np.ndarray:
+    """Distinct values of ``val`` (dense, < ``n_val``) per segment: ``seg`` is each row's
+    segment, ascending, segment ``k`` starting at row ``starts[k]``. Sorting the packed
+    (segment, value) keeps every segment where it was, so the first of each run of equal
+    keys is counted at its own segment."""
+    c = seg * int(max(n_val, 1))
+    c += val
+    c.sort()
+    new = np.empty(c.size, bool)
+    new[0] = True
+    np.not_equal(c[1:], c[:-1], out=new[1:])
+    return np.add.reduceat(new, starts, dtype=np.int64)
+
+
+def pair_counts(
+    cand: Candidates,
+    t: np.ndarray,
+    rarity_fx: np.ndarray,
+    post: np.ndarray,
+    n_post: int,
+    obj: np.ndarray,
+    n_obj: int,
+    by_object: bool,
+) -> dict[str, np.ndarray]:
+    """Per candidate pair: observed clumps, distinct objects, co-action rows, summed rarity
+    (fixed point), first and last time; ``post``/``obj`` are dense ids of each action's post
+    and object. ``by_object``: at the day-long scales a clump is also at most one object."""
+    n = cand.keys.size
+    if n == 0:
+        z = np.zeros(0, np.int64)
+        return {
+            "observed": z,
+            "n_objects": z,
+            "rows_": z,
+            "rarity_fx": z,
+            "first_t": np.zeros(0),
+            "last_t": np.zeros(0),
+        }
+    starts = np.r_[0, np.cumsum(cand.counts)[:-1]]
+    seg = np.repeat(np.arange(n, dtype=np.int64), cand.counts)
+    tu, tv = t[cand.iu], t[cand.iv]
+    first_t = np.minimum.reduceat(np.minimum(tu, tv), starts)
+    last_t = np.maximum.reduceat(np.maximum(tu, tv), starts)
+    del tu, tv
+    rar = np.add.reduceat(np.asarray(rarity_fx, dtype=np.int64)[cand.iu], starts)
+    du = _distinct(seg, starts, post[cand.iu], n_post)
+    dv = _distinct(seg, starts, post[cand.iv], n_post)
+    dob = _distinct(seg, starts, obj[cand.iu], n_obj)
+    observed = np.minimum(du, dv)
+    if by_object:
+        observed = np.minimum(observed, dob)
+    return {
+        "observed": observed,
+        "n_objects": dob,
+        "rows_": cand.counts.astype(np.int64),
+        "rarity_fx": rar,
+        "first_t": first_t,
+        "last_t": last_t,
+    }

@@ -1,0 +1,90 @@
+"""The co-action engine's pair drawing and counting in NumPy against the SQL self-join's
+definition written as a double loop, pair by pair."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from vigie.detect.copairs import candidate_rows, pair_counts
+
+
+def _brute(aid, oid, t, post, obj, rar, window, min_obs, by_object):
+    """The rows the engine's SQL drew: same bucket with x.aid < y.aid, or y in the next
+    bucket with x.aid <> y.aid, within the window; then per pair its counts."""
+    b = [math.floor(x / window) for x in t]
+    rows: dict = {}
+    n = len(aid)
+    for x in range(n):
+        for y in range(n):
+            if oid[x] != oid[y] or aid[x] == aid[y]:
+                continue
+            same = b[x] == b[y] and aid[x] < aid[y] and abs(t[x] - t[y]) <= window
+            nxt = b[y] == b[x] + 1 and t[y] - t[x] <= window
+            if not (same or nxt):
+                continue
+            u, v = (x, y) if aid[x] < aid[y] else (y, x)
+            rows.setdefault((aid[u], aid[v]), []).append((u, v))
+    out = {}
+    for (a, c), rs in rows.items():
+        if len(rs) < min_obs:
+            continue
+        du = len({post[u] for u, _ in rs})
+        dv = len({post[v] for _, v in rs})
+        dob = len({obj[u] for u, _ in rs})
+        observed = min(du, dv, dob) if by_object else min(du, dv)
+        out[(a, c)] = (
+            observed,
+            dob,
+            len(rs),
+            sum(rar[u] for u, _ in rs),
+            min(min(t[u], t[v]) for u, v in rs),
+            max(max(t[u], t[v]) for u, v in rs),
+        )
+    return out, len(rows)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("window", [7.0, 60.0])
+def test_pairs_and_counts_match_the_definition(seed: int, window: float) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    oid = np.sort(rng.integers(0, 12, n)).astype(np.uint64)
+    t = np.round(rng.uniform(0, 600, n), 1)
+    t[rng.random(n) < 0.1] = 120.0  # ties, and actions on a bucket edge
+    order = np.lexsort((t, oid))
+    oid, t = oid[order], t[order]
+    aid = rng.integers(0, 15, n).astype(np.int32)
+    post = rng.integers(0, 250, n)  # a post may act on several objects (two hashtags)
+    obj = np.cumsum(np.r_[0, oid[1:] != oid[:-1]])
+    rar = rng.integers(0, 10**9, n).astype(np.int64)
+    for by_object in (False, True):
+        want, n_want = _brute(aid, oid, t, post, obj, rar, window, 3, by_object)
+        cand, n_pairs = candidate_rows(aid, oid, t, window, 3)
+        got = pair_counts(cand, t, rar, post, 250, obj, int(obj[-1]) + 1, by_object)
+        assert n_pairs == n_want
+        keys = [(int(k >> 32), int(k & 0xFFFFFFFF)) for k in cand.keys]
+        assert keys == sorted(want)
+        assert len(keys) > 5  # the data has pairs to test
+        for m, uv in enumerate(keys):
+            assert (
+                int(got["observed"][m]),
+                int(got["n_objects"][m]),
+                int(got["rows_"][m]),
+                int(got["rarity_fx"][m]),
+                float(got["first_t"][m]),
+                float(got["last_t"][m]),
+            ) == want[uv]
+        # every row is oriented from the smaller account and belongs to its pair
+        seg = np.repeat(np.arange(cand.keys.size), cand.counts)
+        assert np.all(aid[cand.iu] < aid[cand.iv])
+        assert np.array_equal((aid[cand.iu].astype(np.int64) << 32) | aid[cand.iv], cand.keys[seg])
+
+
+def test_no_rows() -> None:
+    z = np.zeros(0)
+    cand, n_pairs = candidate_rows(np.zeros(0, np.int32), z.astype(np.uint64), z, 60.0, 3)
+    got = pair_counts(cand, z, z.astype(np.int64), z.astype(np.int64), 0, z, 0, False)
+    assert n_pairs == 0 and cand.keys.size == 0 and got["observed"].size == 0
