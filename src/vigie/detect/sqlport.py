@@ -155,9 +155,7 @@ def split_ctes(sql: str) -> tuple[tuple[tuple[str, str], ...], str]:
             return (), sql
     uses = _refs(tree, names)
     deps = {c.alias: set(_refs(c.this, names)) for c in ctes}
-    chosen = [
-        c.alias for c in ctes if uses[c.alias] >= 2 and c.this.find(*_WORK) is not None
-    ]
+    chosen = [c.alias for c in ctes if uses[c.alias] >= 2 and c.this.find(*_WORK) is not None]
     if not chosen:
         return (), sql
     view = {name: f"{CTE_TOKEN}{name}" for name in chosen}
@@ -198,3 +196,28 @@ def split_ctes(sql: str) -> tuple[tuple[tuple[str, str], ...], str]:
     else:
         rest.set("with_" if "with_" in rest.arg_types else "with", None)
     return tuple(steps), rest.transform(rename).sql(dialect="duckdb")
+
+
+@functools.lru_cache(maxsize=4096)
+def tables_read(sql: str) -> frozenset[str] | None:
+    """The tables and views ``sql`` (one DuckDB query) reads, its own CTEs left out; None
+    when it calls a table function (``read_parquet``, ``range``...) or a function whose
+    value differs between the engines (``hash``: a value computed by DuckDB on the driver
+    could later meet one computed by Spark), or is not a plain query."""
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError:
+        return None
+    if not isinstance(tree, exp.Query):
+        return None
+    for fn in tree.find_all(exp.Anonymous):
+        if str(fn.this).lower() in _RENAMES:
+            return None
+    ctes = {c.alias for c in tree.find_all(exp.CTE)}
+    names = set()
+    for tb in tree.find_all(exp.Table):
+        if not isinstance(tb.this, exp.Identifier) or tb.args.get("db") or tb.args.get("catalog"):
+            return None
+        if tb.name not in ctes:
+            names.add(tb.name)
+    return frozenset(names)
