@@ -237,6 +237,127 @@ def test_translation_rewrites_what_differs():
     assert "explode(cast(l as array<string>))" in sql
 
 
+# a statement shaped as the chance control's expectation query: x and d are read twice
+# and do work (a join, a grouping), t is read twice but only filters one table
+_CTE_SQL = """WITH x AS (SELECT a.aid, a.t // 10 AS st, o.r FROM act a JOIN o USING (oid)),
+    d AS (SELECT aid, st, count(*) AS n, sum(r) AS r FROM x GROUP BY aid, st),
+    m AS (SELECT st, count(*) AS m FROM x GROUP BY st),
+    t AS (SELECT u, v FROM pairs WHERE u < v),
+    e AS (SELECT t.u, t.v, sum(du.n * dv.r + m.m) AS s
+          FROM t JOIN d du ON du.aid = t.u JOIN d dv ON dv.aid = t.v AND dv.st = du.st
+          JOIN m ON m.st = du.st GROUP BY t.u, t.v)
+    SELECT t.u, t.v, coalesce(e.s, 0) AS s FROM t LEFT JOIN e USING (u, v)
+    WHERE t.u IN (SELECT aid FROM x) ORDER BY t.u, t.v"""
+
+
+def _cte_tables(con) -> None:
+    import random
+
+    rnd = random.Random(5)
+    con.execute("CREATE TABLE o AS SELECT range AS oid, range % 7 AS r FROM range(20)")
+    rows = ", ".join(
+        f"({rnd.randrange(9)}, {rnd.randrange(20)}, {rnd.randrange(60)})" for _ in range(300)
+    )
+    con.execute(f"CREATE TABLE act AS SELECT * FROM (VALUES {rows}) v(aid, oid, t)")
+    con.execute(
+        "CREATE TABLE pairs AS SELECT a.range AS u, b.range AS v FROM range(10) a, range(10) b"
+    )
+
+
+def test_ctes_read_twice_are_computed_once_with_the_same_rows():
+    """``split_ctes`` takes out the CTEs read twice that do work, and the statement read
+    over them gives DuckDB's own rows (run here in DuckDB, no Spark needed)."""
+    from vigie.detect.sqlport import CTE_TOKEN, split_ctes
+
+    steps, rest = split_ctes(_CTE_SQL)
+    assert [v.removeprefix(CTE_TOKEN) for v, _ in steps] == ["x", "d"]
+    con = duckdb.connect()
+    _cte_tables(con)
+    want = con.sql(_CTE_SQL).fetchall()
+    for view, sql in steps:
+        con.execute(f"CREATE TEMP TABLE {view} AS {sql}")
+    assert con.sql(rest).fetchall() == want and len(want) > 20
+    # nothing read twice, or only cheap filters read twice: the statement comes back whole
+    once = "WITH a AS (SELECT aid, count(*) AS n FROM act GROUP BY aid) SELECT * FROM a"
+    assert split_ctes(once) == ((), once)
+    cheap = "WITH a AS (SELECT aid FROM act WHERE t > 3) SELECT * FROM a JOIN a b USING (aid)"
+    assert split_ctes(cheap) == ((), cheap)
+
+
+def test_stored_ctes_give_duckdbs_rows_on_spark_and_are_released(spark_opts, tmp_path):
+    import pyarrow as pa
+
+    from vigie.detect.engine import fetch
+    from vigie.detect.spark_engine import STATEMENTS, STORE_CTES, SparkConnection
+
+    duck = duckdb.connect()
+    _cte_tables(duck)
+    want = duck.sql(_CTE_SQL).fetchall()
+    con = SparkConnection(spark_opts.session, owner=False)
+    spark_opts.session.conf.set(STORE_CTES, "true")  # off by default (docs/spark.md)
+    stored = STATEMENTS["cte stored"]
+    try:
+        for name in ("o", "act", "pairs"):
+            # Spark tables, not the driver's (a query over those alone runs on the driver)
+            con.register(f"{name}_a", fetch(duck, f"SELECT * FROM {name}"))
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_a")
+        got = con.execute(_CTE_SQL).fetchall()
+        assert [tuple(r) for r in got] == [tuple(r) for r in want]
+        con.execute(f"CREATE TABLE res AS {_CTE_SQL}")
+        assert con.execute("SELECT * FROM res ORDER BY u, v").fetchall() == got
+        shown = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        assert not [n for n in shown if n.startswith("vigie_cte")], shown
+        assert isinstance(con.execute("SELECT * FROM res").to_arrow_table(), pa.Table)
+        assert STATEMENTS["cte stored"] == stored + 4  # x and d, for each statement
+    finally:
+        spark_opts.session.conf.unset(STORE_CTES)
+        con.close()
+
+
+def test_queries_over_driver_tables_run_on_the_driver(spark_opts):
+    """A query reading only tables registered from the driver's Arrow runs there (no Spark
+    job) and gives DuckDB's rows; one that mixes in a Spark table, or calls ``hash``
+    (whose value differs between the engines), stays on Spark."""
+    import pyarrow as pa
+
+    from vigie.detect.spark_engine import STATEMENTS, SparkConnection
+
+    kept = pa.table({"u": [1, 2, 3, 4], "v": [5, 6, 7, 8], "w": [0.5, 1.5, 2.5, 3.5]})
+    only = pa.table({"u": [2, 4, 9], "v": [6, 8, 9]})
+    sql = "SELECT k.* FROM pc_kept_all k SEMI JOIN pc_only USING (u, v) ORDER BY u"
+    duck = duckdb.connect()
+    duck.register("pc_kept_all", kept)
+    duck.register("pc_only", only)
+    want = duck.sql(sql).fetchall()
+    con = SparkConnection(spark_opts.session, owner=False)
+    tracker = spark_opts.session.sparkContext.statusTracker()
+
+    def jobs() -> int:
+        return max(tracker.getJobIdsForGroup() or [-1])
+
+    try:
+        con.register("pc_kept_all", kept)
+        con.register("pc_only", only)
+        before, local = jobs(), STATEMENTS["query on the driver"]
+        assert con.execute(sql).fetchall() == want == [(2, 6, 1.5), (4, 8, 3.5)]
+        assert con.execute(sql).to_arrow_table().num_rows == 2
+        assert jobs() == before and STATEMENTS["query on the driver"] == local + 2
+        # a Spark table in the query, or a function that differs: Spark runs it
+        con.execute("CREATE TABLE pc_spark AS SELECT u, v FROM pc_only WHERE u < 9")
+        mixed = "SELECT k.u FROM pc_kept_all k SEMI JOIN pc_spark USING (u, v) ORDER BY u"
+        assert con.execute(mixed).fetchall() == [(2,), (4,)]
+        assert jobs() > before
+        hashed = "SELECT u, hash(v) AS h FROM pc_only ORDER BY u"
+        assert con.execute(hashed).fetchall() != duck.sql(hashed).fetchall()
+        assert STATEMENTS["query on the driver"] == local + 2
+        # a name replaced by a Spark table is no longer the driver's
+        con.execute("CREATE TABLE pc_only AS SELECT u, v FROM pc_spark WHERE u = 2")
+        assert con.execute(sql).fetchall() == [(2, 6, 1.5)]
+        assert STATEMENTS["query on the driver"] == local + 2
+    finally:
+        con.close()
+
+
 def test_spark_conf_must_be_key_value():
     from vigie.detect.spark_engine import parse_conf
 

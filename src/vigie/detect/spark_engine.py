@@ -19,11 +19,13 @@ neither Java nor PySpark.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 
 from vigie.detect.engine import REQUIRED, Engine
-from vigie.detect.sqlport import to_spark
+from vigie.detect.sqlport import CTE_TOKEN, split_ctes, tables_read, to_spark
 from vigie.errors import VigieError
 
 # What the detectors asked of Spark in this process, by kind (benchmarks/spark_scale.py
@@ -55,6 +57,13 @@ _COUNT = re.compile(r"^\s*SELECT\s+count\(\*\)\s+FROM\s+(\w+)\s*$", re.IGNORECAS
 _TABLES = re.compile(r"duckdb_tables\(\)", re.IGNORECASE)
 _PROBE = re.compile(r"^\s*SELECT\s+1\s+FROM\s+(\w+)\s+LIMIT\s+0\s*$", re.IGNORECASE)
 _SHOW = re.compile(r"^\s*SHOW\s+TABLES\s*$", re.IGNORECASE)
+# one number per statement whose CTEs are stored: their views' names never collide
+_CTE_SEQ = itertools.count()
+# ``--spark-conf spark.vigie.storeCtes=true``: store CTEs read twice (see ``_frame``)
+STORE_CTES = "spark.vigie.storeCtes"
+# A table registered from the driver's Arrow up to this size is also kept there: a query
+# reading only such tables runs on the driver (see ``SparkConnection._on_driver``)
+_LOCAL_MAX_BYTES = 64 * 2**20
 
 
 def _duck_type(dt: Any) -> str:
@@ -114,12 +123,29 @@ def _to_arrow(df: Any) -> pa.Table:
 class SparkResult:
     """What ``execute`` returns: rows or Arrow on demand, like a DuckDB relation."""
 
-    def __init__(self, df: Any = None, rows: list[tuple] | None = None) -> None:
-        self._df, self._rows = df, rows
+    def __init__(
+        self,
+        df: Any = None,
+        rows: list[tuple] | None = None,
+        release: Callable[[], None] | None = None,
+        table: pa.Table | None = None,
+    ) -> None:
+        self._df, self._rows, self._release, self._table = df, rows, release, table
+
+    def _done(self) -> None:
+        """The statement's stored CTEs are no longer needed once its rows are out (a second
+        fetch recomputes them from their plan: the same rows, more work)."""
+        if self._release is not None:
+            release, self._release = self._release, None
+            release()
 
     def fetchall(self) -> list[tuple]:
+        if self._rows is None and self._table is not None:
+            cols = [c.to_pylist() for c in self._table.columns]  # names may repeat
+            self._rows = list(zip(*cols, strict=True)) if cols else []
         if self._rows is None:
             self._rows = [tuple(r) for r in self._df.collect()] if self._df is not None else []
+            self._done()
         return self._rows
 
     def fetchone(self) -> tuple | None:
@@ -127,7 +153,11 @@ class SparkResult:
         return rows[0] if rows else None
 
     def to_arrow_table(self) -> pa.Table:
-        return _to_arrow(self._df)
+        if self._table is not None:
+            return self._table
+        table = _to_arrow(self._df)
+        self._done()
+        return table
 
     arrow = to_arrow_table
 
@@ -143,6 +173,7 @@ class SparkConnection:
         self._is_cursor = False
         self._counts: dict[str, int] = {}
         self._tables: set[str] = set()
+        self._local: dict[str, pa.Table] = {}
 
     # -- the calls the detectors make ---------------------------------------------------
     def execute(self, query: str, params: list[Any] | None = None) -> SparkResult:
@@ -164,7 +195,8 @@ class SparkConnection:
         query = query.strip().rstrip(";")
         if m := _CREATE.match(query):
             kind, name, body = m.groups()
-            df = self.spark.sql(self._spark_sql(body))
+            df, release = self._frame(body)
+            self._local.pop(name, None)
             self._counts.pop(name, None)
             self._tables.discard(name)
             STATEMENTS[kind.lower()] += 1
@@ -174,7 +206,13 @@ class SparkConnection:
                 # ran a second query per table (most tables are never counted)
                 df = df.localCheckpoint(eager=True)
                 self._tables.add(name)
+            elif release is not None:
+                # a lazy view over stored CTEs would lose them when they are released:
+                # computed now instead (no detector makes a view with a CTE read twice)
+                df = df.localCheckpoint(eager=True)
             self._name(df, name)
+            if release is not None:
+                release()
             return SparkResult(rows=[])
         if (m := _COUNT.match(query)) and m.group(1) in self._tables:
             # a checkpointed table's count, kept: detectors ask for it more than once
@@ -190,9 +228,13 @@ class SparkConnection:
         if m := _INSERT.match(query):
             name, body = m.groups()
             STATEMENTS["insert"] += 1
-            df = self.spark.table(name).unionByName(self.spark.sql(self._spark_sql(body)))
+            new, release = self._frame(body)
+            df = self.spark.table(name).unionByName(new)
+            self._local.pop(name, None)
             self._counts.pop(name, None)
             self._name(df.localCheckpoint(eager=True), name)
+            if release is not None:
+                release()
             return SparkResult(rows=[])
         if m := _DESCRIBE.match(query):
             schema = self.spark.sql(self._spark_sql(m.group(1))).schema
@@ -215,26 +257,36 @@ class SparkConnection:
             # would log the missing view as an error before raising)
             raise LookupError(f"spark engine: no table or view {m.group(1)}")
         STATEMENTS["query"] += 1
-        return SparkResult(self.spark.sql(self._spark_sql(query)))
+        local = self._on_driver(query)
+        if local is not None:
+            STATEMENTS["query on the driver"] += 1
+            return SparkResult(table=local)
+        df, release = self._frame(query)
+        return SparkResult(df, release=release)
 
     def sql(self, query: str) -> SparkResult:
         return self.execute(query)
 
     def register(self, name: str, table: pa.Table) -> None:
         self._name(self.spark_frame(table), name)
+        if table.nbytes <= _LOCAL_MAX_BYTES:
+            self._local[name] = table
+        else:
+            self._local.pop(name, None)
 
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         self._counts.pop(name, None)
         self._tables.discard(name)
         self._views.discard(name)
+        self._local.pop(name, None)
 
     def cursor(self) -> SparkConnection:
         """A second handle on the same session (temporary views are per session, and a
         session runs jobs from several threads); closing it closes nothing."""
         cur = SparkConnection(self.spark, owner=False)
         cur._views, cur._parquet, cur._is_cursor = self._views, self._parquet, True
-        cur._counts, cur._tables = self._counts, self._tables
+        cur._counts, cur._tables, cur._local = self._counts, self._tables, self._local
         return cur
 
     def close(self) -> None:
@@ -244,6 +296,7 @@ class SparkConnection:
             self.spark.catalog.dropTempView(name)
         self._views.clear()
         self._parquet.clear()
+        self._local.clear()
         if self.owner:
             self.spark.stop()
 
@@ -266,6 +319,11 @@ class SparkConnection:
         self._views.add(name)
 
     def _spark_sql(self, duck_sql: str) -> str:
+        return to_spark(self._parquet_views(duck_sql))
+
+    def _parquet_views(self, duck_sql: str) -> str:
+        """``read_parquet('path')`` as a temporary view over Spark's reader of the path."""
+
         def view(m: re.Match[str]) -> str:
             path = m.group(1).replace("''", "'")
             if path not in self._parquet:
@@ -274,7 +332,71 @@ class SparkConnection:
                 self._parquet[path] = name
             return self._parquet[path]
 
-        return to_spark(_PARQUET.sub(view, duck_sql))
+        return _PARQUET.sub(view, duck_sql)
+
+    def _on_driver(self, duck_sql: str) -> pa.Table | None:
+        """The rows of a query that reads only tables the driver registered from Arrow
+        (and still holds), computed there by DuckDB; None for any other query.
+
+        Why: the detectors join small driver-side tables (the kept pairs of a signal
+        against those of the others, a few hundred rows); Spark would plan and schedule
+        each as a distributed job with its shuffles, for rows that never left the driver.
+        The statement is the detectors' own DuckDB text, run by DuckDB: the DuckDB engine's
+        own answer. Queries that call a function whose value differs between the engines
+        (``hash``) stay on Spark (``sqlport.tables_read``).
+        """
+        names = tables_read(duck_sql)
+        if not names or not names <= self._local.keys():
+            return None
+        import duckdb
+
+        from vigie.detect.engine import fetch
+
+        con = duckdb.connect()
+        try:
+            for name in names:
+                con.register(name, self._local[name])
+            return fetch(con, duck_sql)
+        finally:
+            con.close()
+
+    def _frame(self, duck_sql: str) -> tuple[Any, Callable[[], None] | None]:
+        """One query as a DataFrame, its CTEs read more than once stored first.
+
+        Why: Spark inlines a CTE at each reference (DuckDB computes it once);
+        ``sqlport.split_ctes`` names the CTEs worth storing. Each is a cached temporary
+        view, filled by the first task that reads it and read from memory by the others;
+        the returned ``release`` drops the views and frees the cache once the statement's
+        result has been taken (None when nothing was stored). Off unless the session sets
+        ``spark.vigie.storeCtes=true``: measured at 100k posts it saved no job and no CPU
+        (AQE already reuses the identical shuffles of a CTE read twice) and the stored
+        copies added jobs (docs/spark.md); kept for clusters to measure on their data.
+        """
+        duck_sql = self._parquet_views(duck_sql)
+        if self.spark.conf.get(STORE_CTES, "false").lower() != "true":
+            return self.spark.sql(to_spark(duck_sql)), None
+        steps, rest = split_ctes(duck_sql)
+        if not steps:
+            return self.spark.sql(to_spark(duck_sql)), None
+        tag = f"vigie_cte{next(_CTE_SEQ)}_"
+        held: list[tuple[str, Any]] = []
+        for view, sql in steps:
+            name = view.replace(CTE_TOKEN, tag)
+            df = self.spark.sql(to_spark(sql).replace(CTE_TOKEN, tag)).persist()
+            df.createOrReplaceTempView(name)
+            held.append((name, df))
+            STATEMENTS["cte stored"] += 1
+
+        def release() -> None:
+            for name, df in held:
+                self.spark.catalog.dropTempView(name)
+                df.unpersist(blocking=False)
+
+        try:
+            return self.spark.sql(to_spark(rest).replace(CTE_TOKEN, tag)), release
+        except Exception:
+            release()
+            raise
 
 
 @dataclass
