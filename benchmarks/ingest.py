@@ -123,6 +123,8 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from ingest_formats import FORMATS
 
+    if args.workdir:  # a folder named on the command line may not exist yet
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-", dir=args.workdir))
     try:
         src = work / "posts.jsonl"

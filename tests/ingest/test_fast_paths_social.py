@@ -339,7 +339,7 @@ def _odd_events(rng: random.Random) -> list[bytes]:
     return out
 
 
-def test_jetstream_same_both_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jetstream_odd_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(6)
     plain = [json.dumps(_event(i, rng), ensure_ascii=False).encode() for i in range(120)]
     src = _write(tmp_path / "events.jsonl", _mix(plain, _odd_events(rng)))
@@ -350,7 +350,7 @@ def test_jetstream_same_both_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_sql_paths_map_the_plain_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The comparisons above are not vacuous: plain records never reach the Python path."""
-    from vigie.ingest import jetstream_sql, mastodon_sql, sqlbatch
+    from vigie.ingest import mastodon_sql, sqlbatch
 
     seen: list[int] = []
     real = sqlbatch.python_part
@@ -363,14 +363,7 @@ def test_sql_paths_map_the_plain_records(tmp_path: Path, monkeypatch: pytest.Mon
     rng = random.Random(7)
     m = _write(tmp_path / "m.jsonl", [json.dumps(_status(i, rng)).encode() for i in range(50)])
     assert sum(b.posts.num_rows for b in mastodon_sql.read(m)) == 50
-    j = _write(tmp_path / "j.jsonl", [json.dumps(_event(i, rng)).encode() for i in range(50)])
-    likes = [json.dumps(_like(i)).encode() for i in range(5)]
-    reposts = [json.dumps(_repost(i)).encode() for i in range(5)]
-    j = _write(tmp_path / "j.jsonl", j.read_bytes().splitlines() + likes + reposts)
-    batches = list(jetstream_sql.read(j))
-    assert sum(b.posts.num_rows for b in batches) == 55
-    assert sum(batches[0].skipped.values()) == 5
-    assert seen == [0, 0]
+    assert seen == [0]
 
 
 def test_x_sql_maps_the_plain_tweets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -412,13 +405,12 @@ def test_python_whitespace_class() -> None:
 
 def test_small_batches_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batch edges (rows and bytes) and a line over the record limit fall the same way."""
-    from vigie.ingest import jetstream_sql, jsonlines, mastodon_sql, model, sqlbatch
+    from vigie.ingest import jsonlines, mastodon_sql, model, sqlbatch
 
     rng = random.Random(9)
     monkeypatch.setattr(jsonlines, "MAX_RECORD_BYTES", 4000)
     monkeypatch.setattr(model, "BATCH_ROWS", 6)
     monkeypatch.setattr(mastodon_sql, "BATCH_ROWS", 6)
-    monkeypatch.setattr(jetstream_sql, "BATCH_ROWS", 6)
     monkeypatch.setattr(sqlbatch, "BATCH_BYTES", 3000)
     for name, make, fmt in (("m", _status, "mastodon"), ("j", _event, "jetstream")):
         lines = [json.dumps(make(i, rng)).encode() for i in range(40)]

@@ -225,15 +225,7 @@ def _event(buf: RowBuffer, path: Path, lineno: int, event: Any) -> int | None:
 
 
 def read(path: Path) -> Iterator[Batch]:
-    """Yield canonical batches from a Jetstream log; each batch carries the cursor so far.
-    Most events are mapped in SQL (``jetstream_sql``), the rest by ``read_python``'s code."""
-    from vigie.ingest import jetstream_sql  # it imports this module
-
-    return jetstream_sql.read(path)
-
-
-def read_python(path: Path) -> Iterator[Batch]:
-    """Yield canonical batches from a Jetstream log, every event read in Python."""
+    """Yield canonical batches from a Jetstream log; each batch carries the cursor so far."""
     buf = RowBuffer()
     cursor: int | None = None
     for lineno, value in json_values(path):

@@ -1,10 +1,11 @@
-"""What the one-record-a-line SQL readers (``mastodon_sql``, ``jetstream_sql``) share.
+"""The batching of a one-record-a-line SQL reader (``mastodon_sql``), kept apart from its
+mapping so that the next such reader can share it.
 
-Why: each maps most lines of a batch in one DuckDB query and hands the rest back to its Python
-reader; both parts must then come out as one batch in line order (the merge keeps the
+Why: such a reader maps most lines of a batch in one DuckDB query and hands the rest back
+to its Python reader; both parts must then come out as one batch in line order (the merge keeps the
 earliest-ingested value of a post, so order is part of the result), with the Python part's
 refusals and skip counts as they were. Also here: canonicalising each *distinct* value of a
-list column once (URLs repeat a lot), and the time and text checks both readers use.
+list column once (URLs repeat a lot), and the time and text checks.
 """
 
 from __future__ import annotations
