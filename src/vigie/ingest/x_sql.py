@@ -277,20 +277,6 @@ BATCH_BYTES = 32 << 20
 """A batch ends at 20,000 lines or 32 MB of them (~250 twarc2 pages), whichever comes first."""
 
 
-def _keep(table: pa.Table, keep: np.ndarray, slow: list[tuple[int, bytes, int]]) -> pa.Table:
-    """The rows SQL maps; the others go to ``slow`` as (line number, raw line, size), for
-    the Python path to map or refuse exactly as before."""
-    if keep.all():
-        return table
-    back = table.filter(pa.array(~keep))
-    for n, t in zip(
-        back.column("lineno").to_pylist(), back.column("line").to_pylist(), strict=True
-    ):
-        raw = t.encode("utf-8")
-        slow.append((n, raw, len(raw)))
-    return table.filter(pa.array(keep))
-
-
 def read(path: Path) -> Iterator[Batch]:
     """Yield canonical batches of a file of X v2 tweets or pages, one a line."""
     if fastlines.env_disabled() or not jsonlines.is_line_file(path):
@@ -305,7 +291,7 @@ def read(path: Path) -> Iterator[Batch]:
         plain = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
         keep = sqlbatch.shape_verdicts(out, np.flatnonzero(plain), verdicts, shape_verdict) > 0
         slow = list(lb.slow)
-        _keep(lb.lines, keep, slow)
+        sqlbatch.keep_rows(lb.lines, keep, slow)
         out = out.filter(pa.array(keep)) if not keep.all() else out
         slow.sort()
         yield _batch(path, out, slow, lb.records - len(slow))
