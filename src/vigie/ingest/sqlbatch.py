@@ -1,11 +1,11 @@
-"""The batching of a one-record-a-line SQL reader (``mastodon_sql``), kept apart from its
-mapping so that the next such reader can share it.
+"""What the one-record-a-line SQL readers share: ``mastodon_sql`` all of it, ``x_sql`` the
+judging of line shapes and the hand-back of the lines SQL does not map.
 
 Why: such a reader maps most lines of a batch in one DuckDB query and hands the rest back
-to its Python reader; both parts must then come out as one batch in line order (the merge keeps the
-earliest-ingested value of a post, so order is part of the result), with the Python part's
-refusals and skip counts as they were. Also here: canonicalising each *distinct* value of a
-list column once (URLs repeat a lot), and the time and text checks.
+to its Python reader; both parts must then come out as one batch in line order (the merge
+keeps the earliest-ingested value of a post, so order is part of the result), with the
+Python part's refusals and skip counts as they were. Also here: canonicalising each
+*distinct* value of a list column once (URLs repeat a lot), and the time and text checks.
 """
 
 from __future__ import annotations
