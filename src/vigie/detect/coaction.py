@@ -3,7 +3,8 @@ synchronised activity: two accounts acting on the same object within a time wind
 
 Why one engine: those detectors differ only in what the "object" is (a canonical URL, a
 reposted post, a hashtag, a cluster of near-duplicate texts, a time bin). Each detector
-writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest in SQL:
+writes a table ``raw_<kind>(aid, obj, t, post_id)``; this module does the rest in SQL,
+except the drawing and counting of the pairs (``copairs.py``, NumPy):
 
 1. **Episodes, not rows.** An account's actions on one object are cut into episodes by
    time gap: an action less than one window after the account's previous action on the
