@@ -267,12 +267,13 @@ def _nonblank(block: bytes, data: np.ndarray, starts: np.ndarray, ends: np.ndarr
 
 
 def _python_only(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Lines that DuckDB's JSON parser could read otherwise than Python's ``json``.
+    """Lines that must not reach DuckDB's JSON functions at all.
 
-    Coarse on purpose (a text holding ", ]" is flagged too): a line not starting with ``{``;
-    more ``{``/``[`` than ``MAX_BRACKETS`` (``json``'s depth limit is ~1,000 levels, yyjson has
-    none); after ``,`` ``:`` or ``[`` a closing bracket (a trailing comma, which yyjson allows)
-    or ``nan``/``inf`` in any spelling (yyjson reads them; ``json`` only ``NaN``/``Infinity``).
+    A line not starting with ``{``; more ``{``/``[`` than ``MAX_BRACKETS`` (``json``'s depth
+    limit is ~1,000 levels, yyjson has none). The finer test — a trailing comma or a
+    ``nan``/``inf`` that yyjson reads and ``json`` does not — is ``sqljson.valid``'s
+    ``LENIENT_RE``, run by DuckDB on each line (a numpy pass over every separator of the
+    block cost more than the SQL mapping of the lines).
     """
     n = len(starts)
     out = np.ones(n, dtype=bool)
@@ -283,26 +284,6 @@ def _python_only(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
     brackets = np.flatnonzero((data == 123) | (data == 91))
     counts = np.searchsorted(brackets, ends) - np.searchsorted(brackets, starts)
     out |= counts > MAX_BRACKETS
-    seps = np.flatnonzero((data == 44) | (data == 58) | (data == 91))
-    if len(seps):
-        last = len(data) - 1
-        q = np.minimum(seps + 1, last)
-        for _ in range(3):  # skip the whitespace after a separator
-            ws = WHITESPACE[data[q]]
-            if not ws.any():
-                break
-            q[ws] = np.minimum(q[ws] + 1, last)
-        nxt = data[q]
-        sign = (nxt == 45) | (nxt == 43)
-        q2 = np.minimum(q + sign, last)
-        c = data[q2]
-        c2 = data[np.minimum(q2 + 1, last)]
-        bad = WHITESPACE[nxt]
-        bad |= (data[seps] == 44) & ((nxt == 125) | (nxt == 93))
-        bad |= (c == 78) | (c == 73) | (c == 105) | ((c == 110) & ((c2 == 97) | (c2 == 65)))
-        where = seps[bad]
-        lines = np.searchsorted(ends, where, side="right")
-        out[lines[lines < n]] = True
     return out
 
 

@@ -33,13 +33,21 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 PAIR_RE = r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 SURROGATE_RE = r"\\u[dD][89a-fA-F]"
+_WS = r"[\t\n\x0b\x0c\r ]"
+LENIENT_RE = rf"[,:\[]{_WS}{{0,3}}[+-]?(?:[NIi]|n[aA])|[,:\[]{_WS}{{4}}|,{_WS}{{0,3}}[\]}}]"
+"""What yyjson may read where ``json`` refuses: after ``,`` ``:`` or ``[`` (and up to three
+spaces) a closing bracket after a comma (a trailing comma) or ``nan``/``inf`` in any spelling;
+four spaces or more, too (the test looks no further). Coarse on purpose: a text holding
+``", in"`` sends its line to the Python path too, which maps it the same, only slower."""
 
 
 def valid(col: str = "line") -> str:
-    """SQL: the line is valid JSON without a lone surrogate escape (``json`` reads those, and
-    the readers refuse or repair them; DuckDB's functions fail on them)."""
+    """SQL: the line is valid JSON, with nothing that yyjson reads and ``json`` does not
+    (``LENIENT_RE``) and no lone surrogate escape (``json`` reads those, and the readers refuse
+    or repair them; DuckDB's functions fail on them)."""
     return (
-        f"(json_valid({col}) AND (NOT (contains({col}, '\\ud') OR contains({col}, '\\uD')) "
+        f"(json_valid({col}) AND NOT regexp_matches({col}, {quote(LENIENT_RE)}) "
+        f"AND (NOT (contains({col}, '\\ud') OR contains({col}, '\\uD')) "
         f"OR NOT regexp_matches(regexp_replace({col}, '{PAIR_RE}', '', 'g'), '{SURROGATE_RE}')))"
     )
 
