@@ -174,18 +174,31 @@ def merge(
         duplicates = {src: n - kept.get(src, 0) for src, n in staging.rows.items()}
 
         conflicts: dict[str, int] = {}
-        posts_out = out_dir / "posts.parquet"
-        order = "ORDER BY created_at, platform, post_id"
-        if not any_merge:
-            select = f"SELECT {post_cols} FROM u {order}"
-        else:
-            # the keys held by several rows, and their merged rows with, per scalar field,
-            # whether the rows disagreed: each computed once (temporary tables spill to disk)
+        if any_merge:
             scalars = [
                 f.name
                 for f in POSTS_SCHEMA
                 if f.name not in LIST_FIELDS and f.name not in ("platform", "post_id")
             ]
+            row = con.execute(
+                "SELECT "
+                + ", ".join(f"coalesce(sum(c{i}), 0)" for i in range(len(scalars)))
+                + " FROM (SELECT "
+                + ", ".join(
+                    f'(count(DISTINCT "{name}") > 1)::INTEGER AS c{i}'
+                    for i, name in enumerate(scalars)
+                )
+                + """ FROM u SEMI JOIN (SELECT platform, post_id FROM u GROUP BY ALL
+                      HAVING count(*) > 1) USING (platform, post_id)
+                      GROUP BY platform, post_id)"""
+            ).fetchone()
+            conflicts = {name: int(n) for name, n in zip(scalars, row, strict=True) if n}
+
+        posts_out = out_dir / "posts.parquet"
+        order = "ORDER BY created_at, platform, post_id"
+        if not any_merge:
+            select = f"SELECT {post_cols} FROM u {order}"
+        else:
             aggs = []
             for f in POSTS_SCHEMA:
                 name = f'"{f.name}"'
@@ -198,29 +211,13 @@ def merge(
                     )
                 else:
                     aggs.append(f"arg_min({name}, _prio) AS {name}")
-            flags = [
-                f'(count(DISTINCT "{name}") > 1)::INTEGER AS _c{i}'
-                for i, name in enumerate(scalars)
-            ]
-            con.execute(
-                "CREATE TEMP TABLE d AS SELECT platform, post_id FROM u GROUP BY ALL "
-                "HAVING count(*) > 1"
-            )
-            con.execute(
-                f"""CREATE TEMP TABLE m AS SELECT {", ".join(aggs + flags)}
-                    FROM u SEMI JOIN d USING (platform, post_id) GROUP BY platform, post_id"""
-            )
-            row = con.execute(
-                "SELECT "
-                + ", ".join(f"coalesce(sum(_c{i}), 0)" for i in range(len(scalars)))
-                + " FROM m"
-            ).fetchone()
-            conflicts = {name: int(n) for name, n in zip(scalars, row, strict=True) if n}
             select = f"""
+                WITH d AS (SELECT platform, post_id FROM u GROUP BY ALL HAVING count(*) > 1)
                 SELECT {post_cols} FROM (
                     SELECT {post_cols} FROM u ANTI JOIN d USING (platform, post_id)
                     UNION ALL
-                    SELECT {post_cols} FROM m
+                    SELECT {", ".join(aggs)} FROM u SEMI JOIN d USING (platform, post_id)
+                    GROUP BY platform, post_id
                 ) {order}"""
         con.execute(
             f"COPY ({select}) TO {_sql_path(posts_out)} "
