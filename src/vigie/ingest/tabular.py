@@ -754,16 +754,24 @@ def columns_of(
             return [h.strip().lstrip("\ufeff") for h in header]
         if fmt == "jsonl":
             keys: dict[str, None] = {}
-            with open(path, encoding="utf-8") as fh:
+            # bytes, as the readers decode each line: a line that is not UTF-8 is one refused
+            # record there, not a reason to refuse the whole file here
+            not_utf8: UnicodeDecodeError | None = None
+            with open(path, "rb") as fh:
                 for k, line in enumerate(fh):
                     if k >= 1000:
                         break
                     try:
                         obj = json.loads(line)
+                    except UnicodeDecodeError as exc:
+                        not_utf8 = not_utf8 or exc
+                        continue
                     except (json.JSONDecodeError, RecursionError):
                         continue
                     if isinstance(obj, dict):
                         keys.update(dict.fromkeys(obj))
+            if not keys and not_utf8 is not None:
+                raise not_utf8  # no line read: the file's encoding is the problem
             if not keys:
                 raise InputError(
                     "no JSON object in its first lines (from line 1 on, none is a JSON Lines "
@@ -1059,6 +1067,8 @@ def read_jsonl_python(path: Path, spec: Spec) -> Iterator[Batch]:
         rejected: list[Rejected] = []
         records = 0
         for lineno, line in enumerate(fh, start=1):
+            if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]  # a byte-order mark is no part of the record (nor its excerpt)
             if not line.strip():
                 continue
             records += 1
