@@ -281,9 +281,14 @@ def _python_only(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
         return out
     has = ends > starts
     out[has] = data[starts[has]] != 123  # "{"
-    brackets = np.flatnonzero((data == 123) | (data == 91))
-    counts = np.searchsorted(brackets, ends) - np.searchsorted(brackets, starts)
-    out |= counts > MAX_BRACKETS
+    long = np.flatnonzero(ends - starts > MAX_BRACKETS)  # only those can hold that many
+    if len(long) == 0:
+        return out
+    lo, hi = int(starts[long[0]]), int(ends[long[-1]])
+    part = data[lo:hi]
+    brackets = np.flatnonzero((part == 123) | (part == 91)) + lo
+    counts = np.searchsorted(brackets, ends[long]) - np.searchsorted(brackets, starts[long])
+    out[long[counts > MAX_BRACKETS]] = True
     return out
 
 
