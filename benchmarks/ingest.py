@@ -222,7 +222,9 @@ def _floor(src: Path, unnest: str | None) -> tuple[float, float]:
 
 
 def _run_all(args: argparse.Namespace) -> None:
-    """Each format in its own process, so that each peak RSS is its own."""
+    """Each format in its own process, so that each peak RSS is its own; then one line per
+    format: vigie beside the floor, as a ratio."""
+    rows = []
     for fmt in ("jsonl", "x", "x-flat", "jetstream", "mastodon"):
         cmd = [sys.executable, __file__, "--format", fmt, "--seed", str(args.seed)]
         if args.records is not None:
@@ -230,7 +232,36 @@ def _run_all(args: argparse.Namespace) -> None:
         if args.workdir is not None:
             cmd += ["--workdir", str(args.workdir)]
         print(f"== {fmt}", flush=True)
-        subprocess.run(cmd, check=False)
+        out = subprocess.run(cmd, check=False, capture_output=True, text=True)
+        print(out.stdout, end="", flush=True)
+        print(out.stderr, end="", file=sys.stderr, flush=True)
+        rows.append((fmt, _summary(out.stdout)))
+    print(
+        "\nformat     vigie rec/s  floor rec/s  wall ratio  CPU ratio  vigie CPU  floor CPU"
+        "  peak RSS"
+    )
+    for fmt, r in rows:
+        print(
+            f"{fmt:<10} {r.get('vigie', '?'):>11}  {r.get('floor', '?'):>11}  "
+            f"{r.get('wall', '?'):>10}  {r.get('cpu', '?'):>9}  {r.get('vcpu', '?'):>9}  "
+            f"{r.get('fcpu', '?'):>9}  {r.get('rss', '?'):>8}"
+        )
+
+
+def _summary(stdout: str) -> dict[str, str]:
+    """The figures of one format's run, read back from its printed lines."""
+    r: dict[str, str] = {}
+    for line in stdout.splitlines():
+        words = line.split()
+        if line.startswith("throughput"):
+            r["vigie"], r["vcpu"] = words[1], words[5] + " s"
+        elif line.startswith("floor (DuckDB)") and words[2] != "not":
+            r["floor"], r["fcpu"] = words[2], words[-3] + " s"
+        elif line.startswith("vigie / floor"):
+            r["wall"], r["cpu"] = words[3], words[6]
+        elif line.startswith("peak RSS"):
+            r["rss"] = words[2] + " MB"
+    return r
 
 
 if __name__ == "__main__":
