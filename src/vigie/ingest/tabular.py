@@ -762,10 +762,14 @@ def columns_of(
                     if k >= 1000:
                         break
                     try:
-                        obj = json.loads(line)
+                        text = line.decode("utf-8")
                     except UnicodeDecodeError as exc:
                         not_utf8 = not_utf8 or exc
                         continue
+                    if k == 0:
+                        text = text.removeprefix("\ufeff")
+                    try:
+                        obj = json.loads(text)
                     except (json.JSONDecodeError, RecursionError):
                         continue
                     if isinstance(obj, dict):
