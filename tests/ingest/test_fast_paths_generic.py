@@ -222,3 +222,57 @@ def test_a_line_not_utf8_among_the_first_is_one_refusal(
     assert (report.posts, report.rejected_total) == (2, 1)
     rejected = json.loads((tmp_path / "ds" / "rejected.jsonl").read_text(encoding="utf-8"))
     assert (rejected["record"], rejected["reason"]) == (2, "malformed JSON")
+
+
+@pytest.mark.parametrize("fast", ["0", "1"])
+def test_a_line_over_the_record_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: str
+) -> None:
+    """Generic JSONL (posts and accounts, the mapping check, the dry run): a line over the
+    record limit is one "record too large", even as the first line, and its bytes are never
+    held whole (a 300 MB single line once ran DuckDB out of memory and failed the ingest)."""
+    from vigie.ingest import ingest, jsonlines
+    from vigie.ingest.api import preview
+
+    monkeypatch.setenv("VIGIE_INGEST_FAST", fast)
+    monkeypatch.setattr(jsonlines, "MAX_RECORD_BYTES", 2_000)
+    huge = b'{"id": "0", "user": "z", "ts": "2024-05-01T10:00:00Z", "text": "' + b"y" * 9_000
+    src = tmp_path / "posts.jsonl"
+    src.write_bytes(
+        huge + b'"}\n'
+        b'{"id": "1", "user": "a", "ts": "2024-05-01T10:00:00Z", "text": "hi"}\n'
+        b'{"id": "2", "user": "b", "ts": "2024-05-01T10:01:00Z", "text": "' + b"w" * 5_000 + b'"}\n'
+        b'{"id": "3", "user": "b", "ts": "2024-05-01T10:02:00Z", "text": "ok"}\n'
+    )
+    maps = ["post_id=id", "account_id=user", "created_at=ts", "text=text"]
+    seen = preview([src], fmt="jsonl", mapping=maps, platform="x")
+    assert seen[0].accepted == 2 and seen[0].rejected_reasons == {"record too large": 2}
+    report = ingest([src], tmp_path / "ds", fmt="jsonl", mapping=maps, platform="x")
+    assert (report.posts, report.rejected_total) == (2, 2)
+    rows = [
+        json.loads(x)
+        for x in (tmp_path / "ds" / "rejected.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert sorted((r["record"], r["reason"]) for r in rows) == [
+        (1, "record too large"),
+        (3, "record too large"),
+    ]
+    assert all(len(r["excerpt"]) < 1_000 for r in rows)
+    monkeypatch.setattr(jsonlines, "MAX_RECORD_BYTES", 20_000)  # room for the deep line
+    acc = tmp_path / "accounts.jsonl"
+    acc.write_bytes(
+        b'{"id": "a", "name": "' + b"n" * 30_000 + b'"}\n'
+        b'{"id": "b", "name": "bee"}\n'
+        b'{"id": "c", "name": ' + b"[" * 5_000 + b"]" * 5_000 + b"}\n"
+    )
+    report = ingest(
+        [acc],
+        tmp_path / "ds2",
+        fmt="accounts",
+        mapping=["account_id=id", "handle=name"],
+        platform="x",
+    )
+    assert (report.accounts, report.rejected_total) == (1, 2)
+    reasons = (tmp_path / "ds2" / "rejected.jsonl").read_text(encoding="utf-8")
+    got = sorted((r["record"], r["reason"]) for r in map(json.loads, reasons.splitlines()))
+    assert got == [(1, "record too large"), (3, "malformed JSON")]  # too deep: refused too

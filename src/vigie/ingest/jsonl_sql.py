@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.ingest import fastlines, sqljson, tabular
+from vigie.ingest import fastlines, jsonlines, sqljson, tabular
 from vigie.ingest.model import Batch, Rejected
 from vigie.schema import STR_LIST
 
@@ -95,7 +95,10 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
     local = tabular.jsonl_spec(spec)
     sql = projection_sql(fields)
     file = str(path)
-    for lb in fastlines.line_batches(path, None, tabular.BATCH_ROWS):
+    # a line over the record limit keeps only its head (bounded memory, whatever its size)
+    # and is refused as "record too large", as every JSON reader does
+    limit = jsonlines.MAX_RECORD_BYTES
+    for lb in fastlines.line_batches(path, limit, tabular.BATCH_ROWS):
         if sql is None or not fields:
             lb = fastlines.all_slow(lb)
         out = sqljson.run(sql or NO_SQL, lines=lb.lines)
@@ -116,7 +119,11 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
         rejected: list[Rejected] = []
         cols: list[list[Any]] = [[] for _ in fields]
         nums_s: list[int | str] = []
-        for lineno, raw, _ in slow:
+        for lineno, raw, size in slow:
+            big = jsonlines.too_large(file, lineno, raw, size)
+            if big is not None:
+                rejected.append(big)
+                continue
             vals = tabular.project_line(fields, lineno, raw, file, rejected)
             if vals is not None:
                 for c, v in zip(cols, vals, strict=True):

@@ -60,18 +60,26 @@ def read_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes, int]
             yield lineno, line, len(line)
 
 
+def too_large(path: Path | str, record: int | str, raw: bytes, size: int) -> Rejected | None:
+    """The refusal of a line that ``read_lines`` (or ``fastlines``) kept only the head of
+    (``size`` is its full size, over ``len(raw)``), else ``None``."""
+    if size <= len(raw):
+        return None
+    return Rejected(
+        str(path),
+        record,
+        "record too large",
+        None,
+        f"{size:,} bytes > {MAX_RECORD_BYTES:,} (VIGIE_MAX_RECORD_BYTES)",
+        excerpt(raw[:300]),
+    )
+
+
 def decode(path: Path, record: int | str, raw: bytes, size: int | None = None) -> Any | Rejected:
     """Decode one JSON value, or say why it is refused (a ``Rejected``, never an exception)."""
-    size = len(raw) if size is None else size
-    if size > len(raw):
-        return Rejected(
-            str(path),
-            record,
-            "record too large",
-            None,
-            f"{size:,} bytes > {MAX_RECORD_BYTES:,} (VIGIE_MAX_RECORD_BYTES)",
-            excerpt(raw[:300]),
-        )
+    big = too_large(path, record, raw, len(raw) if size is None else size)
+    if big is not None:
+        return big
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:

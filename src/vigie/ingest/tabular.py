@@ -35,6 +35,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from vigie.errors import InputError, VigieError
+from vigie.ingest import jsonlines
 from vigie.ingest.model import (
     BATCH_ROWS,
     MAX_TS_US,
@@ -758,9 +759,13 @@ def columns_of(
             # record there, not a reason to refuse the whole file here
             not_utf8: UnicodeDecodeError | None = None
             with open(path, "rb") as fh:
-                for k, line in enumerate(fh):
+                # a line over the record limit is skipped unread (the readers refuse it)
+                lines = jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES)
+                for k, (_, line, size) in enumerate(lines):
                     if k >= 1000:
                         break
+                    if size > len(line):
+                        continue
                     try:
                         text = line.decode("utf-8")
                     except UnicodeDecodeError as exc:
@@ -1070,13 +1075,19 @@ def read_jsonl_python(path: Path, spec: Spec) -> Iterator[Batch]:
         nums: list[int | str] = []
         rejected: list[Rejected] = []
         records = 0
-        for lineno, line in enumerate(fh, start=1):
+        for lineno, line, size in jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES):
             if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]  # a byte-order mark is no part of the record (nor its excerpt)
+                # a byte-order mark is no part of the record (nor its excerpt)
+                line, size = line[3:], size - 3
             if not line.strip():
                 continue
             records += 1
-            vals = project_line(fields, lineno, line, file, rejected)
+            big = jsonlines.too_large(file, lineno, line, size)
+            if big is not None:  # only its head was read: memory bounded by the limit
+                rejected.append(big)
+                vals = None
+            else:
+                vals = project_line(fields, lineno, line, file, rejected)
             if vals is not None:
                 for c, v in zip(cols, vals, strict=True):
                     c.append(v)
@@ -1347,15 +1358,21 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
         rows: list[dict[str, Any]] = []
         lines: list[int] = []
         refused: list[Rejected] = []
-        with open(path, encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
+        with open(path, "rb") as fh:
+            for lineno, raw, size in jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES):
+                if not raw.strip():
                     continue
+                big = jsonlines.too_large(path, lineno, raw, size)
+                if big is not None:  # only its head was read
+                    refused.append(big)
+                    continue
+                line = raw.decode("utf-8", errors="replace")
                 try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
+                    obj = json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+                    detail = str(exc) or "nested too deeply"
                     refused.append(
-                        Rejected(str(path), lineno, "malformed JSON", None, str(exc), excerpt(line))
+                        Rejected(str(path), lineno, "malformed JSON", None, detail, excerpt(line))
                     )
                     continue
                 if not isinstance(obj, dict):
@@ -1456,10 +1473,14 @@ def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, lis
             return out
         if fmt == "jsonl":
             out = {}
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                for k, line in enumerate(fh):
+            with open(path, "rb") as fh:
+                lines = jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES)
+                for k, (_, raw, size) in enumerate(lines):
                     if k >= n:
                         break
+                    if size > len(raw):  # over the record limit: skipped unread
+                        continue
+                    line = raw.decode("utf-8", errors="replace")
                     try:
                         obj = json.loads(line)
                     except (json.JSONDecodeError, RecursionError):
