@@ -149,3 +149,55 @@ def test_gexf_text_exact():
         '<attvalue for="1" value="co_repost" /></attvalues></edge>',
     ]
     assert '<node id="c" label="c"><attvalues><attvalue for="0" value="g0001" />' in text
+
+
+def test_float_repr_is_pythons_repr():
+    """Weights are written as Python's repr wrote them, whole numbers, exponents, the
+    smallest and largest doubles and non-finite values included."""
+    import math
+
+    import numpy as np
+
+    from vigie.detect.outputs import float_repr
+
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            np.round(rng.exponential(3.0, 5000), 6),
+            rng.uniform(-1e20, 1e20, 200),
+            10.0 ** rng.uniform(-320, 308, 500),
+            np.arange(-5, 40, dtype=np.float64),
+            [0.0, -0.0, 1e-4, 9.99e-5, 1e16, 9999999999999998.0, 1e15, 123456789012.5],
+            [5e-324, 1.7976931348623157e308, math.inf, -math.inf, math.nan, 0.1 + 0.2],
+        ]
+    )
+    assert float_repr(values).to_pylist() == [repr(x) for x in values.tolist()]
+    assert float_repr(np.zeros(0)).to_pylist() == []
+
+
+def test_gexf_written_in_slices_is_the_same_text(monkeypatch, tmp_path):
+    """The GEXF streamed slice by slice to a file is the text written in one piece."""
+    import numpy as np
+    import pyarrow as pa
+
+    from vigie.detect import outputs
+
+    rng = np.random.default_rng(3)
+    n = 500
+    u = rng.integers(0, 60, n)
+    v = (u + rng.integers(1, 59, n)) % 60
+    edges = pa.table(
+        {
+            "u": pa.array(u, pa.int32()),
+            "v": pa.array(v, pa.int32()),
+            "weight": np.round(rng.exponential(2.0, n), 3),
+            "kind": rng.choice(["co_link", "co_repost", "copypasta"], n).tolist(),
+        }
+    )
+    names = pa.array([f"acc{i}é" for i in range(60)])
+    members = pa.table({"account_id": ["acc3é", "acc7é"], "group_id": ["g0001", "g0002"]})
+    whole = outputs.gexf(edges, names, members)
+    monkeypatch.setattr(outputs, "GEXF_SLICE", 7)
+    outputs.gexf_writer(edges, names, members)(tmp_path / "g.gexf")
+    assert (tmp_path / "g.gexf").read_bytes() == whole.encode("utf-8")
+    assert whole.count("<edge ") == len({(min(a, b), max(a, b)) for a, b in zip(u, v)})

@@ -7,7 +7,7 @@ files are written inside the Findings folder's atomic write (``write_findings``'
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -38,9 +38,9 @@ def empty_gexf() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rows_text(*parts: pa.Array | str) -> str:
+def _rows_bytes(*parts: pa.Array | str) -> bytes:
     """The rows made by concatenating ``parts`` (string arrays of one length, or constant
-    strings) element-wise, as one text (each part ends its own line where it should).
+    strings) element-wise, as UTF-8 bytes (each part ends its own line where it should).
 
     Why: one Python f-string per edge was most of the GEXF's cost (a million edges at 10M
     posts); Arrow joins the columns in C++ and the rows already lie end to end in the
@@ -54,14 +54,62 @@ def _rows_text(*parts: pa.Array | str) -> str:
     if isinstance(rows, pa.ChunkedArray):
         rows = rows.combine_chunks()
     if len(rows) == 0:
-        return ""
+        return b""
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
     data = rows.buffers()[2]
-    return data.to_pybytes()[int(offsets[0]) : int(offsets[len(rows)])].decode("utf-8")
+    return data.to_pybytes()[int(offsets[0]) : int(offsets[len(rows)])]
+
+
+def float_repr(values: np.ndarray) -> pa.Array:
+    """Python's ``repr`` of each float64, as Arrow strings, without a Python call per value.
+
+    Why: the GEXF has always written weights as Python wrote them (``3.0``, ``1e-05``);
+    Arrow's cast writes the same shortest round-trip digits, but ``3`` for ``3.0`` and its
+    own exponent thresholds. Whole numbers get their ``.0``; the values Python writes with
+    an exponent (below 1e-4 or from 1e16) or Arrow does (any ``e``), and the non-finite
+    ones, are few and taken from ``repr`` itself.
+    """
+    import pyarrow.compute as pc
+
+    vals = np.asarray(values, dtype=np.float64)
+    text = pa.array(vals, pa.float64()).cast(pa.string())
+    mag = np.abs(vals)
+    plain = np.isfinite(vals) & ((mag >= 1e-4) | (mag == 0.0)) & (mag < 1e16)
+    plain &= ~np.asarray(pc.match_substring(text, "e").fill_null(True), dtype=bool)
+    whole = plain & ~np.asarray(pc.match_substring(text, ".").fill_null(True), dtype=bool)
+    text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, ".0", ""), text)
+    odd = np.flatnonzero(~plain)
+    if odd.size == 0:
+        return text
+    fixed = pa.array([repr(x) for x in vals[odd].tolist()], pa.string())
+    idx = np.arange(vals.size, dtype=np.int64)
+    idx[odd] = vals.size + np.arange(odd.size)
+    return pa.concat_arrays([text, fixed]).take(pa.array(idx))
+
+
+# merged edges per slice of the GEXF body: bounds the text held at once (~100 bytes a row)
+GEXF_SLICE = 1 << 18
 
 
 def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
-    """The account graph (merged edges, one per pair) as GEXF 1.2 text.
+    """The account graph (merged edges, one per pair) as GEXF 1.2 text (see ``gexf_chunks``)."""
+    return b"".join(gexf_chunks(edges, names, members)).decode("utf-8")
+
+
+def gexf_writer(edges: pa.Table, names: pa.Array, members: pa.Table) -> Any:
+    """A callable writing ``gexf(edges, names, members)`` at the path it is given, slice by
+    slice: the whole text of a 10M-post run's graph (~380 MB) is never held at once."""
+
+    def write(path: Any) -> None:
+        with open(path, "wb") as fh:
+            for chunk in gexf_chunks(edges, names, members):
+                fh.write(chunk)
+
+    return write
+
+
+def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator[bytes]:
+    """The account graph (merged edges, one per pair) as GEXF 1.2, in UTF-8 pieces.
 
     ``edges`` holds the internal (u, v, kind, weight) rows, ``names`` the account id of each
     internal account number. Node attribute: ``group`` (empty when in no group); edge
@@ -82,14 +130,18 @@ def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
     code_bit = np.asarray([bit[k] for k in names_k], dtype=np.int64)
     kb = code_bit[np.asarray(kind_enc.indices, dtype=np.int64)] if edges.num_rows else code_bit
     a, b = np.minimum(u, v), np.maximum(u, v)
+    del u, v
     n = int(max(a.max(initial=0), b.max(initial=0))) + 1
     key = a * n + b
+    del a, b
     order = np.argsort(key, kind="stable")
     ks = key[order]
+    del key
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if ks.size else np.zeros(0, int)
     mw = np.add.reduceat(w[order], starts) if ks.size else np.zeros(0)
     mk = np.bitwise_or.reduceat(kb[order], starts) if ks.size else np.zeros(0, np.int64)
     pa_, pb_ = ks[starts] // n, ks[starts] % n
+    del ks, order, starts, w, kb
     group = dict(
         zip(
             members.column("account_id").to_pylist(),
@@ -114,33 +166,34 @@ def gexf(edges: pa.Table, names: pa.Array, members: pa.Table) -> str:
         )
     out.append("    </nodes>")
     out.append("    <edges>")
-    head = "\n".join(out) + "\n"
+    yield ("\n".join(out) + "\n").encode("utf-8")
     # per merged edge, its weight as Python's repr (what the f-string wrote) of each
     # distinct value, and its kinds' text per distinct kind mask
-    wr = np.round(mw, 6)
-    uw, w_inv = np.unique(wr, return_inverse=True)
-    w_text = pa.array([repr(x) for x in uw.tolist()], pa.string()).take(pa.array(w_inv))
+    uw, w_inv = np.unique(np.round(mw, 6), return_inverse=True)
+    w_text = float_repr(uw)
     um, m_inv = np.unique(mk, return_inverse=True)
     k_text = pa.array(
         [quoteattr(";".join(k for k in kinds if m & bit[k])) for m in um.tolist()], pa.string()
-    ).take(pa.array(m_inv))
-    src = label.take(pa.array(np.searchsorted(node_ids, pa_)))
-    dst = label.take(pa.array(np.searchsorted(node_ids, pb_)))
-    ids = pa.array(np.arange(pa_.size, dtype=np.int64)).cast(pa.string())
-    body = _rows_text(
-        '      <edge id="',
-        ids,
-        '" source=',
-        src,
-        " target=",
-        dst,
-        ' weight="',
-        w_text,
-        '"><attvalues><attvalue for="1" value=',
-        k_text,
-        " /></attvalues></edge>\n",
     )
-    return head + body + "\n".join(_GEXF_TAIL) + "\n"
+    src_pos = np.searchsorted(node_ids, pa_)
+    dst_pos = np.searchsorted(node_ids, pb_)
+    del pa_, pb_, mw, mk
+    for lo in range(0, src_pos.size, GEXF_SLICE):
+        hi = min(lo + GEXF_SLICE, src_pos.size)
+        yield _rows_bytes(
+            '      <edge id="',
+            pa.array(np.arange(lo, hi, dtype=np.int64)).cast(pa.string()),
+            '" source=',
+            label.take(pa.array(src_pos[lo:hi])),
+            " target=",
+            label.take(pa.array(dst_pos[lo:hi])),
+            ' weight="',
+            w_text.take(pa.array(w_inv[lo:hi])),
+            '"><attvalues><attvalue for="1" value=',
+            k_text.take(pa.array(m_inv[lo:hi])),
+            " /></attvalues></edge>\n",
+        )
+    yield ("\n".join(_GEXF_TAIL) + "\n").encode("utf-8")
 
 
 def _flat(table: pa.Table) -> pa.Table:
@@ -156,13 +209,17 @@ def _flat(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(cols, names=table.column_names)
 
 
-def csv_bytes(table: pa.Table) -> bytes:
-    """``table`` as UTF-8 CSV with a header row."""
-    import pyarrow.csv as pacsv
+def csv_writer(table: pa.Table) -> Any:
+    """A callable writing ``table`` as UTF-8 CSV with a header row (lists joined with
+    ``;``) at the path it is given, straight from Arrow to the file: the 430 MB of a
+    10M-post run's edges.csv are never held in memory."""
 
-    buf = io.BytesIO()
-    pacsv.write_csv(_flat(table), buf)
-    return buf.getvalue()
+    def write(path: Any) -> None:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(_flat(table), str(path))
+
+    return write
 
 
 def write_with_exports(
@@ -174,22 +231,23 @@ def write_with_exports(
     evidence: pa.Table,
     summary: dict[str, Any],
     manifest: dict[str, Any],
-    graph: str,
+    graph: str | Any,
     more_csv: dict[str, pa.Table],
     pairs: pa.Table | None = None,
 ) -> Any:
     """``write_findings`` with what every detection method writes beside the tables: the
-    GEXF ``graph``, CSVs of groups, members and edges, and ``more_csv`` (file name: table),
-    all inside the same atomic folder write. Returns the Findings."""
+    GEXF ``graph`` (its text, or a callable writing it, see ``gexf_writer``), CSVs of
+    groups, members and edges, and ``more_csv`` (file name: table), all inside the same
+    atomic folder write, each file streamed to disk in turn. Returns the Findings."""
     from vigie.schema import write_findings
 
-    extra: dict[str, bytes | str] = {
+    extra: dict[str, Any] = {
         "graph.gexf": graph,
-        "groups.csv": csv_bytes(groups),
-        "members.csv": csv_bytes(members),
-        "edges.csv": csv_bytes(edges),
+        "groups.csv": csv_writer(groups),
+        "members.csv": csv_writer(members),
+        "edges.csv": csv_writer(edges),
     }
-    extra.update({name: csv_bytes(t) for name, t in more_csv.items()})
+    extra.update({name: csv_writer(t) for name, t in more_csv.items()})
     return write_findings(
         out,
         groups=groups,

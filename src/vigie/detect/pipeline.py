@@ -48,7 +48,7 @@ from vigie.detect.network import (
     multi_signal_pairs,
     outside_pairs,
 )
-from vigie.detect.outputs import account_info, gexf, pairs_table, write_with_exports
+from vigie.detect.outputs import account_info, gexf_writer, pairs_table, write_with_exports
 from vigie.detect.paraphrase import detect as detect_paraphrase
 from vigie.schema import TS, Dataset, Findings
 
@@ -469,7 +469,7 @@ def _write(
         evidence=evidence_out,
         summary=summary,
         manifest=manifest,
-        graph=gexf(edges, ids, members_out),
+        graph=gexf_writer(edges, ids, members_out),
         more_csv={"pairs.csv": pairs_out, "group_objects.csv": objects_out},
         pairs=pairs_out,
     )
