@@ -202,3 +202,63 @@ def test_gexf_written_in_slices_is_the_same_text(monkeypatch, tmp_path):
     assert (tmp_path / "g.gexf").read_bytes() == whole.encode("utf-8")
     pairs = {(min(a, b), max(a, b)) for a, b in zip(u.tolist(), v.tolist(), strict=True)}
     assert whole.count("<edge ") == len(pairs)
+
+
+def _pair_edges(rows):
+    import pyarrow as pa
+
+    cols = ("u", "v", "kind", "weight", "observed", "expected", "p_value", "window_s")
+    t = {c: [r[i] for r in rows] for i, c in enumerate(cols)}
+    t["first_t"] = [100.0 + r[0] for r in rows]
+    t["last_t"] = [200.0 + r[1] for r in rows]
+    return pa.table(t)
+
+
+def test_pairs_table_lists_only_pairs_outside_groups():
+    """One row per pair tied outside every group, all its signals merged: its most
+    significant test reported, weights summed, ranked by p-value; pairs inside a group, and
+    pairs tied by a creation burst alone, are left out; none at all gives an empty table."""
+    import numpy as np
+    import pyarrow as pa
+
+    from vigie.detect.network import Group
+    from vigie.detect.outputs import pairs_table
+    from vigie.schema import PAIRS_SCHEMA
+
+    group = Group("g0001", np.array([0, 1, 2]), np.ones(3), 1.0, ["co_link"], [])
+    edges = _pair_edges(
+        [
+            (0, 1, "co_link", 2.0, 5, 0.1, 1e-9, 60.0),  # inside g0001
+            (1, 2, "co_repost", 1.0, 4, 0.1, 1e-8, 60.0),  # inside g0001
+            (4, 3, "co_link", 1.5, 3, 0.2, 1e-4, 60.0),  # pair (3, 4): two signals
+            (2, 5, "co_hashtag", 0.5, 2, 0.1, 1e-3, 300.0),  # member and outsider
+            (3, 4, "copypasta", 0.25, 6, 0.1, 1e-7, 60.0),
+            (6, 7, "creation_burst", 1.0, 3, 0.1, 1e-12, 0.0),  # a burst alone: no tie
+            (3, 4, "creation_burst", 1.0, 3, 0.1, 1e-12, 0.0),  # supports (3, 4) only
+        ]
+    )
+    merged = pa.table(
+        {
+            "u": pa.array([3], pa.int64()),
+            "v": pa.array([4], pa.int64()),
+            "n_coactions": [7],
+            "first_t": [10.0],
+            "last_t": [20.0],
+            "post_ids": [["p1", "p2"]],
+            "objects": [["o1"]],
+        }
+    )
+    names = pa.array([f"a{i}" for i in range(8)])
+    out = pairs_table(edges, merged, [group], names, pa.array([None] * 8, pa.string()))
+    assert out.schema.equals(PAIRS_SCHEMA)
+    rows = out.to_pylist()
+    assert [(r["account_id_a"], r["account_id_b"]) for r in rows] == [("a3", "a4"), ("a2", "a5")]
+    first, second = rows
+    assert first["kind"] == "copypasta" and first["p_value"] == 1e-7
+    assert first["kinds"] == ["co_link", "copypasta", "creation_burst"]
+    assert first["weight"] == 2.75 and first["n_coactions"] == 7
+    assert first["post_ids"] == ["p1", "p2"] and first["group_id_a"] is None
+    assert second["kind"] == "co_hashtag" and second["group_id_a"] == "g0001"
+    assert second["n_coactions"] is None and second["rank"] == 2
+    inside = pairs_table(edges.slice(0, 2), merged, [group], names, names)
+    assert inside.num_rows == 0 and inside.schema.equals(PAIRS_SCHEMA)

@@ -347,14 +347,18 @@ def pairs_table(
     outside = ~((group_of[a] == group_of[b]) & (group_of[a] >= 0))
     # creation bursts only support co-action ties: a pair tied by nothing else is no tie
     key = a * top + b
-    order = np.lexsort((p, burst, key))
+    # only the edges of pairs outside every group are sorted (a pair's edges are all outside
+    # or all inside): at 10M posts, 3.6M kept edges lie inside groups and a few hundred
+    # pairs outside; the stable sort of the rest keeps each pair's order, sums and best test
+    sel = np.flatnonzero(outside)
+    order = sel[np.lexsort((p[sel], burst[sel], key[sel]))]
     key_s = key[order]
-    first = np.r_[True, key_s[1:] != key_s[:-1]]
+    first = np.r_[True, key_s[1:] != key_s[:-1]] if order.size else np.zeros(0, bool)
     starts = np.flatnonzero(first)
-    ends = np.r_[starts[1:], order.size]
+    ends = np.r_[starts[1:], order.size][: starts.size]
     best = order[starts]
-    wsum = np.add.reduceat(w[order], starts)
-    keep = outside[best] & ~burst[best]
+    wsum = np.add.reduceat(w[order], starts) if order.size else np.zeros(0)
+    keep = ~burst[best]
     best, wsum = best[keep], wsum[keep]
     kinds_o = kinds[order]
     kind_lists = [

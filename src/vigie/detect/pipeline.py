@@ -404,34 +404,39 @@ def _write(
         }
     )
     local = getattr(engine, "authenticity_dataset", None)  # Spark: the members' rows only
-    groups_out = annotate_authenticity(
-        local(members_out) if local else dataset, groups_out, members_out
-    )
-    for s in signals:
-        for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
-            if s.stats.get(key):
-                skipped[f"{s.kind}.{key}"] = int(s.stats[key])
-    flagged = int(sorted_unique(m_aid).size)
-    pairs_out = pairs_table(
-        edges, ev["merged"], groups, ids, info.column("handle").combine_chunks()
-    )
-    go = ev["group_objects"]
-    objects_out = pa.table(
-        {
-            "group_id": go.column("group_id"),
-            "kind": go.column("kind"),
-            "object": go.column("object"),
-            "n_members": go.column("n_members"),
-            "group_posts": go.column("group_posts"),
-            "reach_posts": go.column("reach_posts"),
-            "reach_accounts": go.column("reach_accounts"),
-            "first_seen": _ts(go.column("first_t")),
-            "last_seen": _ts(go.column("last_t")),
-        }
-    )
-    diagnosis = diagnose(
-        engine, signals, cfg, edges, groups, graph_stats, pairs_out, READS, flagged
-    )
+    # the authenticity check reads the Dataset on a DuckDB connection of its own and needs
+    # nothing computed below: it runs beside the pairs, the objects and the diagnosis (its
+    # scans on one core while their NumPy runs on the other) and is joined before writing
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        authenticity = pool.submit(
+            annotate_authenticity, local(members_out) if local else dataset, groups_out, members_out
+        )
+        for s in signals:
+            for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
+                if s.stats.get(key):
+                    skipped[f"{s.kind}.{key}"] = int(s.stats[key])
+        flagged = int(sorted_unique(m_aid).size)
+        pairs_out = pairs_table(
+            edges, ev["merged"], groups, ids, info.column("handle").combine_chunks()
+        )
+        go = ev["group_objects"]
+        objects_out = pa.table(
+            {
+                "group_id": go.column("group_id"),
+                "kind": go.column("kind"),
+                "object": go.column("object"),
+                "n_members": go.column("n_members"),
+                "group_posts": go.column("group_posts"),
+                "reach_posts": go.column("reach_posts"),
+                "reach_accounts": go.column("reach_accounts"),
+                "first_seen": _ts(go.column("first_t")),
+                "last_seen": _ts(go.column("last_t")),
+            }
+        )
+        diagnosis = diagnose(
+            engine, signals, cfg, edges, groups, graph_stats, pairs_out, READS, flagged
+        )
+        groups_out = authenticity.result()
     manifest = {
         "dataset": str(dataset.path),
         "config": cfg,
