@@ -262,3 +262,61 @@ def test_pairs_table_lists_only_pairs_outside_groups():
     assert second["n_coactions"] is None and second["rank"] == 2
     inside = pairs_table(edges.slice(0, 2), merged, [group], names, names)
     assert inside.num_rows == 0 and inside.schema.equals(PAIRS_SCHEMA)
+
+
+def test_exports_written_beside_fail_whole(tmp_path, monkeypatch):
+    """edges.csv is written in a thread beside the GEXF: the folder appears only once both
+    are complete, and a failure of either leaves the previous Findings whole, raised, with
+    no temporary folder left behind."""
+    import pyarrow as pa
+
+    from vigie.detect import outputs
+    from vigie.schema import (
+        EDGES_SCHEMA,
+        EVIDENCE_SCHEMA,
+        GROUPS_SCHEMA,
+        MEMBERS_SCHEMA,
+        empty_table,
+    )
+
+    edges = pa.table(
+        {
+            "source": ["a", "b"],
+            "target": ["b", "c"],
+            "kind": ["co_link", "co_link"],
+            "weight": [1.0, 2.0],
+            "observed": pa.array([3, 4], pa.int64()),
+            "expected": [0.1, 0.2],
+            "p_value": [1e-5, 1e-6],
+            "group_id": pa.array([None, None], pa.string()),
+        }
+    ).cast(EDGES_SCHEMA)
+
+    def write(graph: object) -> object:
+        return outputs.write_with_exports(
+            tmp_path / "f",
+            groups=empty_table(GROUPS_SCHEMA),
+            members=empty_table(MEMBERS_SCHEMA),
+            edges=edges,
+            evidence=empty_table(EVIDENCE_SCHEMA),
+            summary={},
+            manifest={},
+            graph=graph,
+            more_csv={},
+        )
+
+    f = write(outputs.empty_gexf())
+    before = {p.name: p.read_bytes() for p in f.path.iterdir()}
+    assert (f.path / "edges.csv").read_text().count("\n") == 3
+
+    def broken(path: object) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write(broken)
+    real = outputs.csv_writer
+    monkeypatch.setattr(outputs, "csv_writer", lambda t: broken if t.num_rows == 2 else real(t))
+    with pytest.raises(OSError, match="disk full"):
+        write(outputs.empty_gexf())
+    assert {p.name: p.read_bytes() for p in f.path.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]

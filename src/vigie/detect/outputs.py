@@ -171,7 +171,10 @@ def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator
     # distinct value, and its kinds' text per distinct kind mask
     uw, w_inv = np.unique(np.round(mw, 6), return_inverse=True)
     w_text = float_repr(uw)
-    um, m_inv = np.unique(mk, return_inverse=True)
+    # kind masks are small integers (one bit per signal): distinct ones by counting
+    present = np.bincount(mk) > 0 if mk.size else np.zeros(0, bool)
+    um = np.flatnonzero(present)
+    m_inv = (np.cumsum(present) - 1)[mk] if mk.size else np.zeros(0, np.int64)
     k_text = pa.array(
         [quoteattr(";".join(k for k in kinds if m & bit[k])) for m in um.tolist()], pa.string()
     )
@@ -238,27 +241,62 @@ def write_with_exports(
     """``write_findings`` with what every detection method writes beside the tables: the
     GEXF ``graph`` (its text, or a callable writing it, see ``gexf_writer``), CSVs of
     groups, members and edges, and ``more_csv`` (file name: table), all inside the same
-    atomic folder write, each file streamed to disk in turn. Returns the Findings."""
+    atomic folder write, each file streamed to disk. Returns the Findings.
+
+    Why a thread: edges.csv (430 MB at 10M posts) is Arrow's CSV writer, which runs
+    without the GIL; it is written while the GEXF is built and written (2.7 s of CPU
+    beside 3.8 s). Every export waits for it before returning, so the folder is complete
+    before it replaces the old one, and a failure anywhere is raised after it has ended.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from vigie.schema import write_findings
 
-    extra: dict[str, Any] = {
-        "graph.gexf": graph,
-        "groups.csv": csv_writer(groups),
-        "members.csv": csv_writer(members),
-        "edges.csv": csv_writer(edges),
-    }
-    extra.update({name: csv_writer(t) for name, t in more_csv.items()})
-    return write_findings(
-        out,
-        groups=groups,
-        members=members,
-        edges=edges,
-        evidence=evidence,
-        summary=summary,
-        manifest=manifest,
-        extra_files=extra,
-        pairs=pairs,
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: list[Future] = []
+
+        def beside(writer: Any) -> Any:
+            def start(path: Any) -> None:
+                pending.append(pool.submit(writer, path))
+
+            return start
+
+        def waited(writer: Any, last: bool = False) -> Any:
+            def write(path: Any) -> None:
+                try:
+                    if isinstance(writer, str):
+                        with open(path, "w", encoding="utf-8") as fh:
+                            fh.write(writer)
+                    else:
+                        writer(path)
+                except BaseException:  # never leave the folder's removal to a running thread
+                    for f in pending:
+                        f.exception()
+                    raise
+                if last:
+                    for f in pending:
+                        f.result()
+
+            return write
+
+        extra: dict[str, Any] = {
+            "edges.csv": beside(csv_writer(edges)),
+            "groups.csv": waited(csv_writer(groups)),
+            "members.csv": waited(csv_writer(members)),
+        }
+        extra.update({name: waited(csv_writer(t)) for name, t in more_csv.items()})
+        extra["graph.gexf"] = waited(graph, last=True)
+        return write_findings(
+            out,
+            groups=groups,
+            members=members,
+            edges=edges,
+            evidence=evidence,
+            summary=summary,
+            manifest=manifest,
+            extra_files=extra,
+            pairs=pairs,
+        )
 
 
 def account_info(engine: Any) -> pa.Table:
