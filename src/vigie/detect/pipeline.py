@@ -292,19 +292,6 @@ def _write(
     def names(aids: pa.Array | pa.ChunkedArray) -> pa.Array:
         return ids.take(pa.array(np.asarray(aids, dtype=np.int64)))
 
-    edge_groups = group_of_edges(edges, groups)
-    edges_out = pa.table(
-        {
-            "source": names(edges.column("u")),
-            "target": names(edges.column("v")),
-            "kind": edges.column("kind"),
-            "weight": edges.column("weight"),
-            "observed": edges.column("observed"),
-            "expected": edges.column("expected"),
-            "p_value": edges.column("p_value"),
-            "group_id": edge_groups,
-        }
-    )
     # member activity
     mp = {
         (g, a): n
@@ -334,18 +321,6 @@ def _write(
             "handle": info.column("handle").take(pa.array(m_aid)),
             "account_created_at": info.column("created_at").take(pa.array(m_aid)),
             "followers": info.column("followers").take(pa.array(m_aid)),
-        }
-    )
-    e = ev["evidence"]
-    evidence_out = pa.table(
-        {
-            "group_id": e.column("group_id"),
-            "kind": e.column("kind"),
-            "object": e.column("object"),
-            "post_id": e.column("post_id"),
-            "account_id": names(e.column("aid")),
-            "created_at": _ts(e.column("t")),
-            "text": e.column("text"),
         }
     )
     gs = {
@@ -410,6 +385,31 @@ def _write(
     with ThreadPoolExecutor(max_workers=1) as pool:
         authenticity = pool.submit(
             annotate_authenticity, local(members_out) if local else dataset, groups_out, members_out
+        )
+        edge_groups = group_of_edges(edges, groups)
+        edges_out = pa.table(
+            {
+                "source": names(edges.column("u")),
+                "target": names(edges.column("v")),
+                "kind": edges.column("kind"),
+                "weight": edges.column("weight"),
+                "observed": edges.column("observed"),
+                "expected": edges.column("expected"),
+                "p_value": edges.column("p_value"),
+                "group_id": edge_groups,
+            }
+        )
+        e = ev["evidence"]
+        evidence_out = pa.table(
+            {
+                "group_id": e.column("group_id"),
+                "kind": e.column("kind"),
+                "object": e.column("object"),
+                "post_id": e.column("post_id"),
+                "account_id": names(e.column("aid")),
+                "created_at": _ts(e.column("t")),
+                "text": e.column("text"),
+            }
         )
         for s in signals:
             for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
