@@ -483,14 +483,16 @@ def write_findings(
     evidence: pa.Table | list[dict[str, Any]],
     summary: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
-    extra_files: dict[str, bytes | str] | None = None,
+    extra_files: dict[str, bytes | str | Any] | None = None,
     pairs: pa.Table | list[dict[str, Any]] | None = None,
 ) -> Findings:
     """Write a complete Findings folder atomically and return its handle.
 
     The manifest gets ``counts`` (rows per table), ``techniques`` (see ``techniques_index``)
     and whatever the caller adds (``dataset``, ``config``, ``signals``, ``skipped`` …).
-    ``extra_files`` (e.g. ``graph.gexf``, CSVs) are written inside the same atomic folder.
+    ``extra_files`` (e.g. ``graph.gexf``, CSVs) are written inside the same atomic folder;
+    a value may also be a callable that writes the file at the path it is given (a large
+    export streamed to disk, never held whole in memory).
     """
     from vigie.atomic import atomic_dir
 
@@ -512,6 +514,9 @@ def write_findings(
         write_json(tmp / "summary.json", summary or {})
         write_json(tmp / "manifest.json", m)
         for fname, content in (extra_files or {}).items():
+            if callable(content):
+                content(tmp / fname)
+                continue
             mode = "wb" if isinstance(content, bytes) else "w"
             with open(tmp / fname, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
                 fh.write(content)

@@ -149,3 +149,174 @@ def test_gexf_text_exact():
         '<attvalue for="1" value="co_repost" /></attvalues></edge>',
     ]
     assert '<node id="c" label="c"><attvalues><attvalue for="0" value="g0001" />' in text
+
+
+def test_float_repr_is_pythons_repr():
+    """Weights are written as Python's repr wrote them, whole numbers, exponents, the
+    smallest and largest doubles and non-finite values included."""
+    import math
+
+    import numpy as np
+
+    from vigie.detect.outputs import float_repr
+
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            np.round(rng.exponential(3.0, 5000), 6),
+            rng.uniform(-1e20, 1e20, 200),
+            10.0 ** rng.uniform(-320, 308, 500),
+            np.arange(-5, 40, dtype=np.float64),
+            [0.0, -0.0, 1e-4, 9.99e-5, 1e16, 9999999999999998.0, 1e15, 123456789012.5],
+            [5e-324, 1.7976931348623157e308, math.inf, -math.inf, math.nan, 0.1 + 0.2],
+        ]
+    )
+    assert float_repr(values).to_pylist() == [repr(x) for x in values.tolist()]
+    assert float_repr(np.zeros(0)).to_pylist() == []
+
+
+def test_gexf_written_in_slices_is_the_same_text(monkeypatch, tmp_path):
+    """The GEXF streamed slice by slice to a file is the text written in one piece."""
+    import numpy as np
+    import pyarrow as pa
+
+    from vigie.detect import outputs
+
+    rng = np.random.default_rng(3)
+    n = 500
+    u = rng.integers(0, 60, n)
+    v = (u + rng.integers(1, 59, n)) % 60
+    edges = pa.table(
+        {
+            "u": pa.array(u, pa.int32()),
+            "v": pa.array(v, pa.int32()),
+            "weight": np.round(rng.exponential(2.0, n), 3),
+            "kind": rng.choice(["co_link", "co_repost", "copypasta"], n).tolist(),
+        }
+    )
+    names = pa.array([f"acc{i}é" for i in range(60)])
+    members = pa.table({"account_id": ["acc3é", "acc7é"], "group_id": ["g0001", "g0002"]})
+    whole = outputs.gexf(edges, names, members)
+    monkeypatch.setattr(outputs, "GEXF_SLICE", 7)
+    outputs.gexf_writer(edges, names, members)(tmp_path / "g.gexf")
+    assert (tmp_path / "g.gexf").read_bytes() == whole.encode("utf-8")
+    pairs = {(min(a, b), max(a, b)) for a, b in zip(u.tolist(), v.tolist(), strict=True)}
+    assert whole.count("<edge ") == len(pairs)
+
+
+def _pair_edges(rows):
+    import pyarrow as pa
+
+    cols = ("u", "v", "kind", "weight", "observed", "expected", "p_value", "window_s")
+    t = {c: [r[i] for r in rows] for i, c in enumerate(cols)}
+    t["first_t"] = [100.0 + r[0] for r in rows]
+    t["last_t"] = [200.0 + r[1] for r in rows]
+    return pa.table(t)
+
+
+def test_pairs_table_lists_only_pairs_outside_groups():
+    """One row per pair tied outside every group, all its signals merged: its most
+    significant test reported, weights summed, ranked by p-value; pairs inside a group, and
+    pairs tied by a creation burst alone, are left out; none at all gives an empty table."""
+    import numpy as np
+    import pyarrow as pa
+
+    from vigie.detect.network import Group
+    from vigie.detect.outputs import pairs_table
+    from vigie.schema import PAIRS_SCHEMA
+
+    group = Group("g0001", np.array([0, 1, 2]), np.ones(3), 1.0, ["co_link"], [])
+    edges = _pair_edges(
+        [
+            (0, 1, "co_link", 2.0, 5, 0.1, 1e-9, 60.0),  # inside g0001
+            (1, 2, "co_repost", 1.0, 4, 0.1, 1e-8, 60.0),  # inside g0001
+            (4, 3, "co_link", 1.5, 3, 0.2, 1e-4, 60.0),  # pair (3, 4): two signals
+            (2, 5, "co_hashtag", 0.5, 2, 0.1, 1e-3, 300.0),  # member and outsider
+            (3, 4, "copypasta", 0.25, 6, 0.1, 1e-7, 60.0),
+            (6, 7, "creation_burst", 1.0, 3, 0.1, 1e-12, 0.0),  # a burst alone: no tie
+            (3, 4, "creation_burst", 1.0, 3, 0.1, 1e-12, 0.0),  # supports (3, 4) only
+        ]
+    )
+    merged = pa.table(
+        {
+            "u": pa.array([3], pa.int64()),
+            "v": pa.array([4], pa.int64()),
+            "n_coactions": [7],
+            "first_t": [10.0],
+            "last_t": [20.0],
+            "post_ids": [["p1", "p2"]],
+            "objects": [["o1"]],
+        }
+    )
+    names = pa.array([f"a{i}" for i in range(8)])
+    out = pairs_table(edges, merged, [group], names, pa.array([None] * 8, pa.string()))
+    assert out.schema.equals(PAIRS_SCHEMA)
+    rows = out.to_pylist()
+    assert [(r["account_id_a"], r["account_id_b"]) for r in rows] == [("a3", "a4"), ("a2", "a5")]
+    first, second = rows
+    assert first["kind"] == "copypasta" and first["p_value"] == 1e-7
+    assert first["kinds"] == ["co_link", "copypasta", "creation_burst"]
+    assert first["weight"] == 2.75 and first["n_coactions"] == 7
+    assert first["post_ids"] == ["p1", "p2"] and first["group_id_a"] is None
+    assert second["kind"] == "co_hashtag" and second["group_id_a"] == "g0001"
+    assert second["n_coactions"] is None and second["rank"] == 2
+    inside = pairs_table(edges.slice(0, 2), merged, [group], names, names)
+    assert inside.num_rows == 0 and inside.schema.equals(PAIRS_SCHEMA)
+
+
+def test_exports_written_beside_fail_whole(tmp_path, monkeypatch):
+    """edges.csv is written in a thread beside the GEXF: the folder appears only once both
+    are complete, and a failure of either leaves the previous Findings whole, raised, with
+    no temporary folder left behind."""
+    import pyarrow as pa
+
+    from vigie.detect import outputs
+    from vigie.schema import (
+        EDGES_SCHEMA,
+        EVIDENCE_SCHEMA,
+        GROUPS_SCHEMA,
+        MEMBERS_SCHEMA,
+        empty_table,
+    )
+
+    edges = pa.table(
+        {
+            "source": ["a", "b"],
+            "target": ["b", "c"],
+            "kind": ["co_link", "co_link"],
+            "weight": [1.0, 2.0],
+            "observed": pa.array([3, 4], pa.int64()),
+            "expected": [0.1, 0.2],
+            "p_value": [1e-5, 1e-6],
+            "group_id": pa.array([None, None], pa.string()),
+        }
+    ).cast(EDGES_SCHEMA)
+
+    def write(graph: object) -> object:
+        return outputs.write_with_exports(
+            tmp_path / "f",
+            groups=empty_table(GROUPS_SCHEMA),
+            members=empty_table(MEMBERS_SCHEMA),
+            edges=edges,
+            evidence=empty_table(EVIDENCE_SCHEMA),
+            summary={},
+            manifest={},
+            graph=graph,
+            more_csv={},
+        )
+
+    f = write(outputs.empty_gexf())
+    before = {p.name: p.read_bytes() for p in f.path.iterdir()}
+    assert (f.path / "edges.csv").read_text().count("\n") == 3
+
+    def broken(path: object) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write(broken)
+    real = outputs.csv_writer
+    monkeypatch.setattr(outputs, "csv_writer", lambda t: broken if t.num_rows == 2 else real(t))
+    with pytest.raises(OSError, match="disk full"):
+        write(outputs.empty_gexf())
+    assert {p.name: p.read_bytes() for p in f.path.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]

@@ -48,7 +48,7 @@ from vigie.detect.network import (
     multi_signal_pairs,
     outside_pairs,
 )
-from vigie.detect.outputs import account_info, gexf, pairs_table, write_with_exports
+from vigie.detect.outputs import account_info, gexf_writer, pairs_table, write_with_exports
 from vigie.detect.paraphrase import detect as detect_paraphrase
 from vigie.schema import TS, Dataset, Findings
 
@@ -292,19 +292,6 @@ def _write(
     def names(aids: pa.Array | pa.ChunkedArray) -> pa.Array:
         return ids.take(pa.array(np.asarray(aids, dtype=np.int64)))
 
-    edge_groups = group_of_edges(edges, groups)
-    edges_out = pa.table(
-        {
-            "source": names(edges.column("u")),
-            "target": names(edges.column("v")),
-            "kind": edges.column("kind"),
-            "weight": edges.column("weight"),
-            "observed": edges.column("observed"),
-            "expected": edges.column("expected"),
-            "p_value": edges.column("p_value"),
-            "group_id": edge_groups,
-        }
-    )
     # member activity
     mp = {
         (g, a): n
@@ -334,18 +321,6 @@ def _write(
             "handle": info.column("handle").take(pa.array(m_aid)),
             "account_created_at": info.column("created_at").take(pa.array(m_aid)),
             "followers": info.column("followers").take(pa.array(m_aid)),
-        }
-    )
-    e = ev["evidence"]
-    evidence_out = pa.table(
-        {
-            "group_id": e.column("group_id"),
-            "kind": e.column("kind"),
-            "object": e.column("object"),
-            "post_id": e.column("post_id"),
-            "account_id": names(e.column("aid")),
-            "created_at": _ts(e.column("t")),
-            "text": e.column("text"),
         }
     )
     gs = {
@@ -404,34 +379,64 @@ def _write(
         }
     )
     local = getattr(engine, "authenticity_dataset", None)  # Spark: the members' rows only
-    groups_out = annotate_authenticity(
-        local(members_out) if local else dataset, groups_out, members_out
-    )
-    for s in signals:
-        for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
-            if s.stats.get(key):
-                skipped[f"{s.kind}.{key}"] = int(s.stats[key])
-    flagged = int(sorted_unique(m_aid).size)
-    pairs_out = pairs_table(
-        edges, ev["merged"], groups, ids, info.column("handle").combine_chunks()
-    )
-    go = ev["group_objects"]
-    objects_out = pa.table(
-        {
-            "group_id": go.column("group_id"),
-            "kind": go.column("kind"),
-            "object": go.column("object"),
-            "n_members": go.column("n_members"),
-            "group_posts": go.column("group_posts"),
-            "reach_posts": go.column("reach_posts"),
-            "reach_accounts": go.column("reach_accounts"),
-            "first_seen": _ts(go.column("first_t")),
-            "last_seen": _ts(go.column("last_t")),
-        }
-    )
-    diagnosis = diagnose(
-        engine, signals, cfg, edges, groups, graph_stats, pairs_out, READS, flagged
-    )
+    # the authenticity check reads the Dataset on a DuckDB connection of its own and needs
+    # nothing computed below: it runs beside the pairs, the objects and the diagnosis (its
+    # scans on one core while their NumPy runs on the other) and is joined before writing
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        authenticity = pool.submit(
+            annotate_authenticity, local(members_out) if local else dataset, groups_out, members_out
+        )
+        edge_groups = group_of_edges(edges, groups)
+        edges_out = pa.table(
+            {
+                "source": names(edges.column("u")),
+                "target": names(edges.column("v")),
+                "kind": edges.column("kind"),
+                "weight": edges.column("weight"),
+                "observed": edges.column("observed"),
+                "expected": edges.column("expected"),
+                "p_value": edges.column("p_value"),
+                "group_id": edge_groups,
+            }
+        )
+        e = ev["evidence"]
+        evidence_out = pa.table(
+            {
+                "group_id": e.column("group_id"),
+                "kind": e.column("kind"),
+                "object": e.column("object"),
+                "post_id": e.column("post_id"),
+                "account_id": names(e.column("aid")),
+                "created_at": _ts(e.column("t")),
+                "text": e.column("text"),
+            }
+        )
+        for s in signals:
+            for key in ("objects_over_cap", "actions_over_cap", "texts_too_short"):
+                if s.stats.get(key):
+                    skipped[f"{s.kind}.{key}"] = int(s.stats[key])
+        flagged = int(sorted_unique(m_aid).size)
+        pairs_out = pairs_table(
+            edges, ev["merged"], groups, ids, info.column("handle").combine_chunks()
+        )
+        go = ev["group_objects"]
+        objects_out = pa.table(
+            {
+                "group_id": go.column("group_id"),
+                "kind": go.column("kind"),
+                "object": go.column("object"),
+                "n_members": go.column("n_members"),
+                "group_posts": go.column("group_posts"),
+                "reach_posts": go.column("reach_posts"),
+                "reach_accounts": go.column("reach_accounts"),
+                "first_seen": _ts(go.column("first_t")),
+                "last_seen": _ts(go.column("last_t")),
+            }
+        )
+        diagnosis = diagnose(
+            engine, signals, cfg, edges, groups, graph_stats, pairs_out, READS, flagged
+        )
+        groups_out = authenticity.result()
     manifest = {
         "dataset": str(dataset.path),
         "config": cfg,
@@ -469,7 +474,7 @@ def _write(
         evidence=evidence_out,
         summary=summary,
         manifest=manifest,
-        graph=gexf(edges, ids, members_out),
+        graph=gexf_writer(edges, ids, members_out),
         more_csv={"pairs.csv": pairs_out, "group_objects.csv": objects_out},
         pairs=pairs_out,
     )
