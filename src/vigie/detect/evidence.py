@@ -54,17 +54,19 @@ def collect(
         schema=pa.schema([("group_id", pa.string()), ("kind", pa.string())]),
     )
     con.register("ev_kinds", gk)
-    parts = []
+    parts, names = [], []
     for s in signals:
         if s.act_table is None:
             continue
+        # no object names here: every member's action would carry its object's name (a
+        # copypasta text, a URL) through the grouping; the names are joined to the few
+        # objects at least two members shared (``ev_objs``), one row per object
         parts.append(
-            f"""SELECT m.group_id, '{s.kind}' AS kind, x.oid, x.aid, x.t, x.post_id,
-                   o.obj AS object
+            f"""SELECT m.group_id, '{s.kind}' AS kind, x.oid, x.aid, x.t, x.post_id
             FROM {s.act_table} x JOIN ev_members m USING (aid)
-            JOIN ev_kinds k ON k.group_id = m.group_id AND k.kind = '{s.kind}'
-            JOIN {s.obj_table} o USING (oid)"""
+            JOIN ev_kinds k ON k.group_id = m.group_id AND k.kind = '{s.kind}'"""
         )
+        names.append(f"SELECT '{s.kind}' AS kind, oid, obj FROM {s.obj_table}")
     if not parts or members.num_rows == 0:
         con.unregister("ev_members")
         con.unregister("ev_kinds")
@@ -99,14 +101,15 @@ def collect(
     con.execute("CREATE OR REPLACE TEMP TABLE ev_acts AS " + " UNION ALL ".join(parts))
     # objects acted on by at least two members of the group
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE ev_objs AS
-        SELECT group_id, kind, oid, min(object) AS object,
-               count(DISTINCT aid) AS n_accounts, min(t) AS first_t
-        FROM ev_acts GROUP BY group_id, kind, oid HAVING count(DISTINCT aid) >= 2"""
+        f"""CREATE OR REPLACE TEMP TABLE ev_objs AS
+        SELECT g.group_id, g.kind, g.oid, o.obj AS object, g.n_accounts, g.first_t
+        FROM (SELECT group_id, kind, oid, count(DISTINCT aid) AS n_accounts, min(t) AS first_t
+              FROM ev_acts GROUP BY group_id, kind, oid HAVING count(DISTINCT aid) >= 2) g
+        JOIN ({" UNION ALL ".join(names)}) o ON o.kind = g.kind AND o.oid = g.oid"""
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE ev_shared AS
-        SELECT a.* FROM ev_acts a SEMI JOIN ev_objs o
+        SELECT a.*, o.object FROM ev_acts a JOIN ev_objs o
         ON a.group_id = o.group_id AND a.kind = o.kind AND a.oid = o.oid"""
     )
     top = int(graph_cfg["top_objects"])
