@@ -192,3 +192,22 @@ def test_normalising_pattern_matches_the_plain_rule():
     ).fetchall()
     assert [r[0] for r in rows if r[1] != r[2]] == []
     assert len({r[1] for r in rows}) > 5_000  # the texts were varied enough to mean something
+
+
+def test_minhash_beside_or_after_the_others_gives_the_same_findings(tmp_path):
+    """Whether copypasta's MinHash runs beside the other detectors (small collections) or
+    after them (``general.minhash_beside_max_posts``: peak memory at 10M posts) is a
+    schedule only: the same groups, edges and signals either way."""
+    b = Builder(seed=17)
+    org = b.organic(n_accounts=150, n_posts=1200)
+    slogan(b, [str(a) for a in org[:60]], "Allez voter dimanche chaque voix compte pour l avenir")
+    campaign = set(copypasta_campaign(b, n=10, n_texts=4))
+    ds = b.write(tmp_path / "ds")
+    beside = run_detection(ds, tmp_path / "a", progress=False)
+    after = run_detection(
+        ds, tmp_path / "b", config={"general": {"minhash_beside_max_posts": 0}}, progress=False
+    )
+    assert campaign <= set(beside.members().column("account_id").to_pylist())
+    assert after.edges().equals(beside.edges())
+    assert after.members().equals(beside.members())
+    assert after.manifest()["signals"] == beside.manifest()["signals"]
