@@ -179,13 +179,11 @@ def read(path: Path) -> Iterator[Batch]:
     buf = RowBuffer()
     for lineno, value in json_values(path):
         if isinstance(value, Rejected):
-            buf.records += 1
-            buf.rejected.append(value)
+            buf.refuse(value)
             continue
         items = _items(value)
         if items is None:
-            buf.records += 1
-            buf.rejected.append(
+            buf.refuse(
                 Rejected(
                     str(path), lineno, "not a Bluesky post or page", None, None, excerpt(value)
                 )

@@ -230,8 +230,7 @@ def read(path: Path) -> Iterator[Batch]:
     cursor: int | None = None
     for lineno, value in json_values(path):
         if isinstance(value, Rejected):
-            buf.records += 1
-            buf.rejected.append(value)
+            buf.refuse(value)
             continue
         t = _event(buf, path, lineno, value)
         if t is not None and (cursor is None or t > cursor):

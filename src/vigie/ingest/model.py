@@ -126,6 +126,11 @@ class RowBuffer:
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
 
+    def refuse(self, rejected: Rejected) -> None:
+        """Count one record read and refused (every refusal is a record: the totals add up)."""
+        self.records += 1
+        self.rejected.append(rejected)
+
     def __len__(self) -> int:
         return len(self.posts) + len(self.rejected)
 

@@ -111,14 +111,12 @@ def read_value(
     Why a function of its own: the SQL paths (``mastodon_sql``) hand the lines they do not
     map back to exactly this, one by one, so refusals stay those of the Python reader."""
     if isinstance(value, Rejected):
-        buf.records += 1
-        buf.rejected.append(value)
+        buf.refuse(value)
         return
     try:
         items = unwrap(value)
     except BadPage as exc:
-        buf.records += 1
-        buf.rejected.append(
+        buf.refuse(
             Rejected(
                 str(path),
                 lineno,
@@ -130,10 +128,7 @@ def read_value(
         )
         return
     if items is None:
-        buf.records += 1
-        buf.rejected.append(
-            Rejected(str(path), lineno, f"not a {what} or page", None, None, excerpt(value))
-        )
+        buf.refuse(Rejected(str(path), lineno, f"not a {what} or page", None, None, excerpt(value)))
         return
     for k, item in enumerate(items, start=1):
         rec: int | str = f"{lineno}:{k}" if len(items) > 1 else lineno

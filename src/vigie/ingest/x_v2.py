@@ -271,14 +271,12 @@ def read(path: Path) -> Iterator[Batch]:
 def read_value(buf: RowBuffer, path: Path, lineno: int, value: Any) -> None:
     """Read one decoded line (a page, a tweet, or a refusal) into ``buf``."""
     if isinstance(value, Rejected):
-        buf.records += 1
-        buf.rejected.append(value)
+        buf.refuse(value)
     elif isinstance(value, dict) and "data" in value:
         data = value["data"]
         items = [data] if isinstance(data, dict) else data if isinstance(data, list) else None
         if items is None:
-            buf.records += 1
-            buf.rejected.append(
+            buf.refuse(
                 Rejected(
                     str(path),
                     lineno,
@@ -297,8 +295,7 @@ def read_value(buf: RowBuffer, path: Path, lineno: int, value: Any) -> None:
     elif isinstance(value, dict) and "id" in value:
         _normalize(buf, path, lineno, value, _flat_includes(value))
     else:
-        buf.records += 1
-        buf.rejected.append(
+        buf.refuse(
             Rejected(str(path), lineno, "not an X v2 page or tweet", None, None, excerpt(value))
         )
 
