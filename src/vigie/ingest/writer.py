@@ -161,15 +161,25 @@ def merge(
             )
         con.execute("CREATE VIEW u AS " + " UNION ALL ".join(parts))
 
+        # the keys held by more than one row (few: re-collected posts) are found once, by one
+        # grouping of the keys; the counts, the conflicts and the final select then join
+        # against them (each was a grouping of every row of ``u`` of its own)
+        con.execute(
+            "CREATE TEMP TABLE d AS SELECT platform, post_id FROM u GROUP BY ALL "
+            "HAVING count(*) > 1"
+        )
+        any_merge = con.execute("SELECT count(*) > 0 FROM d").fetchone()[0]
+        # per source, the keys whose earliest row it holds: its rows of a key held once,
+        # and the keys held more than once whose lowest-priority row is its
         per_src = con.execute(
-            f"""SELECT s, count(*) AS kept, count(*) FILTER (WHERE n > 1) AS merged_keys,
-                       sum(n) AS rows_
-                FROM (SELECT min(_prio) >> {SRC_SHIFT} AS s, count(*) AS n
-                      FROM u GROUP BY platform, post_id)
+            f"""SELECT s, count(*) FROM (
+                    SELECT _prio >> {SRC_SHIFT} AS s FROM u ANTI JOIN d USING (platform, post_id)
+                    UNION ALL
+                    SELECT min(_prio) >> {SRC_SHIFT} AS s FROM u SEMI JOIN d
+                    USING (platform, post_id) GROUP BY platform, post_id)
                 GROUP BY s"""
         ).fetchall()
-        kept = {int(s): int(k) for s, k, _, _ in per_src}
-        any_merge = any(int(m) > 0 for _, _, m, _ in per_src)
+        kept = {int(s): int(k) for s, k in per_src}
         total_posts = sum(kept.values())
         duplicates = {src: n - kept.get(src, 0) for src, n in staging.rows.items()}
 
@@ -188,9 +198,7 @@ def merge(
                     f'(count(DISTINCT "{name}") > 1)::INTEGER AS c{i}'
                     for i, name in enumerate(scalars)
                 )
-                + """ FROM u SEMI JOIN (SELECT platform, post_id FROM u GROUP BY ALL
-                      HAVING count(*) > 1) USING (platform, post_id)
-                      GROUP BY platform, post_id)"""
+                + " FROM u SEMI JOIN d USING (platform, post_id) GROUP BY platform, post_id)"
             ).fetchone()
             conflicts = {name: int(n) for name, n in zip(scalars, row, strict=True) if n}
 
@@ -212,7 +220,6 @@ def merge(
                 else:
                     aggs.append(f"arg_min({name}, _prio) AS {name}")
             select = f"""
-                WITH d AS (SELECT platform, post_id FROM u GROUP BY ALL HAVING count(*) > 1)
                 SELECT {post_cols} FROM (
                     SELECT {post_cols} FROM u ANTI JOIN d USING (platform, post_id)
                     UNION ALL
