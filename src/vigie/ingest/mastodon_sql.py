@@ -284,10 +284,10 @@ def _tables(t: pa.Table) -> tuple[pa.Table, pa.Table]:
     n = t.num_rows
     col = lambda k: t.column(k).combine_chunks()  # noqa: E731
     urls = sqlbatch.first_seen(
-        sqlbatch.map_list_values(col("hrefs"), _href_key),
-        sqlbatch.map_list_values(col("card"), canonical_url),
+        sqlbatch.map_list_urls(col("hrefs"), _href_key, escaped=True),
+        sqlbatch.map_list_urls(col("card"), canonical_url),
     )
-    media = sqlbatch.first_seen(sqlbatch.map_list_values(col("media"), canonical_url))
+    media = sqlbatch.first_seen(sqlbatch.map_list_urls(col("media"), canonical_url))
     platform = pa.array([mastodon.PLATFORM] * n, pa.string())
     posts = sqlbatch.posts_table(
         {

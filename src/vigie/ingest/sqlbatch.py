@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.ingest import jsonlines, sqljson
+from vigie.ingest import jsonlines, sqljson, urls
 from vigie.ingest.model import Batch, RowBuffer
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
@@ -106,6 +106,17 @@ def map_list_values(lists: pa.Array, fn: Callable[[str], str]) -> pa.Array:
     flat = lists.flatten()
     mapped = map_distinct(flat, fn, pa.string()) if len(flat) else flat
     return pa.ListArray.from_arrays(lists.offsets, mapped, mask=lists.is_null())
+
+
+def map_list_urls(lists: pa.Array, fn: Callable[[str], str], escaped: bool = False) -> pa.Array:
+    """``map_list_values`` for a ``fn`` that gives a plain URL its ``plain_url_key``: plain
+    URLs keyed by Arrow kernels (``urls.map_urls``), each distinct other one by ``fn``."""
+    lists = lists.cast(STR_LIST)
+    flat = lists.flatten()
+    if len(flat):
+        enc = flat.dictionary_encode()
+        flat = urls.map_urls(enc.dictionary, fn, escaped).take(enc.indices)
+    return pa.ListArray.from_arrays(lists.offsets, flat, mask=lists.is_null())
 
 
 def first_seen(*lists: pa.Array) -> pa.Array:
