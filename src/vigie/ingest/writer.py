@@ -162,23 +162,33 @@ def merge(
         con.execute("CREATE VIEW u AS " + " UNION ALL ".join(parts))
 
         # the keys held by more than one row (few: re-collected posts) are found once, by one
-        # grouping of the keys; the counts, the conflicts and the final select then join
-        # against them (each was a grouping of every row of ``u`` of its own)
+        # grouping of the keys, and their rows are copied once (``m``): the counts, the
+        # conflicts and the final select read those instead of each grouping, or joining and
+        # scanning, every row of ``u`` again
         con.execute(
             "CREATE TEMP TABLE d AS SELECT platform, post_id FROM u GROUP BY ALL "
             "HAVING count(*) > 1"
         )
         any_merge = con.execute("SELECT count(*) > 0 FROM d").fetchone()[0]
-        # per source, the keys whose earliest row it holds: its rows of a key held once,
-        # and the keys held more than once whose lowest-priority row is its
-        per_src = con.execute(
-            f"""SELECT s, count(*) FROM (
-                    SELECT _prio >> {SRC_SHIFT} AS s FROM u ANTI JOIN d USING (platform, post_id)
-                    UNION ALL
-                    SELECT min(_prio) >> {SRC_SHIFT} AS s FROM u SEMI JOIN d
-                    USING (platform, post_id) GROUP BY platform, post_id)
-                GROUP BY s"""
-        ).fetchall()
+        if any_merge:
+            con.execute(
+                f"CREATE TEMP TABLE m AS SELECT {post_cols}, _prio FROM u "
+                "SEMI JOIN d USING (platform, post_id)"
+            )
+            # per source, the keys whose earliest row it holds: its rows of a key held once,
+            # and the keys held more than once whose lowest-priority row is its
+            per_src = con.execute(
+                f"""SELECT s, count(*) FROM (
+                        SELECT _prio >> {SRC_SHIFT} AS s FROM u
+                        ANTI JOIN d USING (platform, post_id)
+                        UNION ALL
+                        SELECT min(_prio) >> {SRC_SHIFT} AS s FROM m GROUP BY platform, post_id)
+                    GROUP BY s"""
+            ).fetchall()
+        else:
+            per_src = con.execute(
+                f"SELECT _prio >> {SRC_SHIFT} AS s, count(*) FROM u GROUP BY s"
+            ).fetchall()
         kept = {int(s): int(k) for s, k in per_src}
         total_posts = sum(kept.values())
         duplicates = {src: n - kept.get(src, 0) for src, n in staging.rows.items()}
@@ -198,7 +208,7 @@ def merge(
                     f'(count(DISTINCT "{name}") > 1)::INTEGER AS c{i}'
                     for i, name in enumerate(scalars)
                 )
-                + " FROM u SEMI JOIN d USING (platform, post_id) GROUP BY platform, post_id)"
+                + " FROM m GROUP BY platform, post_id)"
             ).fetchone()
             conflicts = {name: int(n) for name, n in zip(scalars, row, strict=True) if n}
 
@@ -223,8 +233,7 @@ def merge(
                 SELECT {post_cols} FROM (
                     SELECT {post_cols} FROM u ANTI JOIN d USING (platform, post_id)
                     UNION ALL
-                    SELECT {", ".join(aggs)} FROM u SEMI JOIN d USING (platform, post_id)
-                    GROUP BY platform, post_id
+                    SELECT {", ".join(aggs)} FROM m GROUP BY platform, post_id
                 ) {order}"""
         con.execute(
             f"COPY ({select}) TO {_sql_path(posts_out)} "
