@@ -129,7 +129,7 @@ def plain_url_keys(values: pa.Array) -> pa.Array:
     Why: keying each distinct URL in Python cost ~5 µs, with the cache's own upkeep more
     (2.2 s per million generic posts, a seventh of the ingest). A URL with more than one
     query item kept (they must be sorted by ural's key) is left null here too: ``plain_url_key``
-    keys it. ``tests/ingest/test_urls.py`` checks both agree on 30,000 near-miss URLs."""
+    keys it. ``tests/ingest/test_urls.py`` checks both agree on 60,000 near-miss URLs."""
     values = values.cast(pa.string())
     n = len(values)
     if n == 0:
