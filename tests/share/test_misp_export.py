@@ -61,9 +61,7 @@ def test_full_export_content(findings):
     assert names.count("user-account") == 5
     assert names.count("microblog") == 3
     assert sorted(a.value for a in ev.attributes if a.type == "url") == sorted([URL_A, URL_B])
-    notes = {
-        a.value for a in ev.attributes if a.type == "text" and a.comment.startswith("analyst")
-    }
+    notes = {a.value for a in ev.attributes if a.type == "text" and a.comment.startswith("analyst")}
     assert notes == {PRIVATE_NOTE, PUBLIC_NOTE}
     assert int(ev.distribution) == 0  # AMBER, internal: organisation only
     for o in ev.objects:

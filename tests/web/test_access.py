@@ -29,9 +29,7 @@ def _team(workspace: Path, **kw: object) -> TestClient:
 
 
 def _login(client: TestClient, name: str, password: str = PASSWORD) -> str:
-    r = client.post(
-        "/login", data={"username": name, "password": password}, follow_redirects=False
-    )
+    r = client.post("/login", data={"username": name, "password": password}, follow_redirects=False)
     assert r.status_code == 303, r.text
     page = client.get("/")
     return re.search(r'name="csrf" content="([^"]+)"', page.text).group(1)

@@ -35,6 +35,7 @@ def __getattr__(name: str) -> Any:
         return Workspace
     raise AttributeError(f"module 'vigie.cases' has no attribute {name!r}")
 
+
 __all__ = [
     "LINK_SHARE",
     "MATCH_JACCARD",

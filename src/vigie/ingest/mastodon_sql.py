@@ -39,6 +39,8 @@ HREF_RE = '(?i)href="([^"]+)"'
 CLASS_RE = '(?i)class="([^"]*)"'
 NONE = (None, "NULL")
 STR = (*NONE, "VARCHAR")
+YEARS = (sqlbatch.MIN_TS, sqlbatch.MAX_TS)
+"""The times SQL maps (``sqlbatch.time_ok``): the Python reader refuses those outside."""
 
 COUNTS = ("followers_count", "following_count", "statuses_count")
 PATHS = [
@@ -139,15 +141,6 @@ def verdict(shape: str, lists: str | None) -> int:
     )
 
 
-def _time(col: str) -> str:
-    """SQL: ``col`` as a time both readers take (``x_sql.TIME_RE``), within 1990-2100."""
-    t = f"TRY_CAST({col} AS TIMESTAMPTZ)"
-    return (
-        f"(regexp_matches({col}, '{x_sql.TIME_RE}') AND {t} >= {sqlbatch.MIN_TS} "
-        f"AND {t} < {sqlbatch.MAX_TS})"
-    )
-
-
 def _html_text(col: str) -> str:
     """SQL: ``mastodon.html_text`` up to its ``html.unescape`` and ``strip``."""
     brk = f"regexp_replace({col}, {sqljson.quote(BREAK_RE)}, chr(10), 'g')"
@@ -171,12 +164,13 @@ def build_sql() -> str:
         "CASE WHEN coalesce(m.remote_url, '') <> '' THEN m.remote_url ELSE m.url END), "
         "lambda u: coalesce(u, '') <> '')"
     )
+
     value_ok = " AND ".join(
         [
             "x.id <> ''",
             f"{a}.id <> ''",
-            _time("x.created_at"),
-            f"(coalesce({a}.created_at, '') = '' OR {_time(f'{a}.created_at')})",
+            sqlbatch.time_ok("x.created_at", *YEARS),
+            f"(coalesce({a}.created_at, '') = '' OR {sqlbatch.time_ok(f'{a}.created_at', *YEARS)})",
             x_sql._plain_list(tags),
             x_sql._plain_list(names),
             *(f"coalesce({a}.{c} <= {2**63 - 1}, true)" for c in COUNTS),
@@ -290,10 +284,10 @@ def _tables(t: pa.Table) -> tuple[pa.Table, pa.Table]:
     n = t.num_rows
     col = lambda k: t.column(k).combine_chunks()  # noqa: E731
     urls = sqlbatch.first_seen(
-        sqlbatch.map_list_values(col("hrefs"), _href_key),
-        sqlbatch.map_list_values(col("card"), canonical_url),
+        sqlbatch.map_list_urls(col("hrefs"), _href_key, escaped=True),
+        sqlbatch.map_list_urls(col("card"), canonical_url),
     )
-    media = sqlbatch.first_seen(sqlbatch.map_list_values(col("media"), canonical_url))
+    media = sqlbatch.first_seen(sqlbatch.map_list_urls(col("media"), canonical_url))
     platform = pa.array([mastodon.PLATFORM] * n, pa.string())
     posts = sqlbatch.posts_table(
         {

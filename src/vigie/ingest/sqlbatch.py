@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.ingest import jsonlines, sqljson
+from vigie.ingest import jsonlines, sqljson, urls
 from vigie.ingest.model import Batch, RowBuffer
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
@@ -34,6 +34,23 @@ BATCH_BYTES = 32 << 20
 
 MIN_TS = "TIMESTAMPTZ '1990-01-01 00:00:00+00'"
 MAX_TS = "TIMESTAMPTZ '2100-01-01 00:00:00+00'"
+TIME_RE = r"^[1-9]\d{3}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{3}|\.\d{6})?Z$"
+"""Times Python's ``datetime.fromisoformat`` and DuckDB read alike: DuckDB also takes hour 24
+(as the next day) and year 0, and reads an impossible date (30 February) as null; the SQL
+also checks that the cast succeeds (``time_ok``)."""
+
+
+def time_ok(col: str, lo: str | None = None, hi: str | None = None) -> str:
+    """SQL: ``col`` is a time both readers take (``TIME_RE``, and one DuckDB reads: not 30
+    February); with ``lo`` and ``hi`` (SQL timestamps, e.g. ``MIN_TS``/``MAX_TS``), one from
+    ``lo`` up to ``hi`` excluded. Used by ``x_sql`` (no range) and ``mastodon_sql`` (a range:
+    the Python reader refuses times outside 1990-2100)."""
+    t = f"TRY_CAST({col} AS TIMESTAMPTZ)"
+    if lo is None and hi is None:
+        return f"(regexp_matches({col}, '{TIME_RE}') AND {t} IS NOT NULL)"
+    if lo is None or hi is None:
+        raise ValueError("time_ok: give both ends of the range, or neither")
+    return f"(regexp_matches({col}, '{TIME_RE}') AND {t} >= {lo} AND {t} < {hi})"
 
 
 def keep_rows(table: pa.Table, keep: np.ndarray, slow: list[tuple[int, bytes, int]]) -> pa.Table:
@@ -89,6 +106,17 @@ def map_list_values(lists: pa.Array, fn: Callable[[str], str]) -> pa.Array:
     flat = lists.flatten()
     mapped = map_distinct(flat, fn, pa.string()) if len(flat) else flat
     return pa.ListArray.from_arrays(lists.offsets, mapped, mask=lists.is_null())
+
+
+def map_list_urls(lists: pa.Array, fn: Callable[[str], str], escaped: bool = False) -> pa.Array:
+    """``map_list_values`` for a ``fn`` that gives a plain URL its ``plain_url_key``: plain
+    URLs keyed by Arrow kernels (``urls.map_urls``), each distinct other one by ``fn``."""
+    lists = lists.cast(STR_LIST)
+    flat = lists.flatten()
+    if len(flat):
+        enc = flat.dictionary_encode()
+        flat = urls.map_urls(enc.dictionary, fn, escaped).take(enc.indices)
+    return pa.ListArray.from_arrays(lists.offsets, flat, mask=lists.is_null())
 
 
 def first_seen(*lists: pa.Array) -> pa.Array:

@@ -39,6 +39,16 @@ LENIENT_RE = rf"[,:\[]{_WS}{{0,3}}[+-]?(?:[NIi]|n[aA])|[,:\[]{_WS}{{4}}|,{_WS}{{
 spaces) a closing bracket after a comma (a trailing comma) or ``nan``/``inf`` in any spelling;
 four spaces or more, too (the test looks no further). Coarse on purpose: a text holding
 ``", in"`` sends its line to the Python path too, which maps it the same, only slower."""
+_NAN = r"[+-]?(?:[NIi]|n[aA])"
+LENIENT_RES = (
+    rf",(?:{_WS}{{0,3}}(?:{_NAN}|[\]}}])|{_WS}{{4}})",
+    rf":(?:{_WS}{{0,3}}{_NAN}|{_WS}{{4}})",
+    rf"\[(?:{_WS}{{0,3}}{_NAN}|{_WS}{{4}})",
+)
+"""``LENIENT_RE`` as three patterns, one per separator, which flag together exactly the lines
+it flags (``tests/ingest/test_fast_paths_generic.py``). Why: a pattern starting with one
+literal byte lets RE2 skip to that byte; one starting with a class of three scans every byte
+(0.13 against 0.06 s per 100,000 generic lines, 0.34 against 0.14 s per 100,000 X tweets)."""
 
 
 def valid(col: str = "line") -> str:
@@ -46,10 +56,15 @@ def valid(col: str = "line") -> str:
     (``LENIENT_RE``) and no lone surrogate escape (``json`` reads those, and the readers refuse
     or repair them; DuckDB's functions fail on them)."""
     return (
-        f"(json_valid({col}) AND NOT regexp_matches({col}, {quote(LENIENT_RE)}) "
+        f"(json_valid({col}) AND NOT {lenient(col)} "
         f"AND (NOT (contains({col}, '\\ud') OR contains({col}, '\\uD')) "
         f"OR NOT regexp_matches(regexp_replace({col}, '{PAIR_RE}', '', 'g'), '{SURROGATE_RE}')))"
     )
+
+
+def lenient(col: str = "line") -> str:
+    """SQL: ``col`` matches ``LENIENT_RE`` (as its three faster parts, ``LENIENT_RES``)."""
+    return "(" + " OR ".join(f"regexp_matches({col}, {quote(p)})" for p in LENIENT_RES) + ")"
 
 
 def structure(fields: dict[str, object]) -> str:

@@ -49,6 +49,7 @@ from vigie.ingest.records import client_name
 from vigie.ingest.urls import (
     canonical_url,
     hashtags_in_text,
+    map_urls,
     mentions_in_text,
     urls_in_text,
 )
@@ -432,6 +433,20 @@ def _map_list_values(lists: pa.Array, fn: Any) -> pa.Array:
     return pa.ListArray.from_arrays(lists.offsets, new_values, mask=pc.is_null(lists))
 
 
+def _map_list_urls(lists: pa.Array, fn: Any) -> pa.Array:
+    """``_map_list_values`` for a ``fn`` that gives a plain URL its ``plain_url_key``
+    (``canonical_url``, X's link key): plain URLs keyed by Arrow kernels (``urls.map_urls``),
+    each distinct other one by ``fn``."""
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    values = lists.values
+    if len(values) == 0:
+        return lists
+    uniq = pc.unique(values)
+    new_values = map_urls(uniq, fn).take(pc.index_in(values, value_set=uniq))
+    return pa.ListArray.from_arrays(lists.offsets, new_values, mask=pc.is_null(lists))
+
+
 def canonical_platform(name: str) -> str:
     """House platform names: ``twitter``/``tw`` -> ``x``, ``fb`` -> ``facebook`` ..."""
     n = name.strip().lower()
@@ -568,7 +583,7 @@ def convert(
                 STR_LIST,
             )
         if fld == "urls":
-            lists = _map_list_values(lists, canonical_url)
+            lists = _map_list_urls(lists, canonical_url)
         elif fld == "hashtags":
             lists = _map_list_values(lists, _clean_tag)
         elif fld == "mentions":

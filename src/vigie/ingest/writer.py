@@ -161,15 +161,35 @@ def merge(
             )
         con.execute("CREATE VIEW u AS " + " UNION ALL ".join(parts))
 
-        per_src = con.execute(
-            f"""SELECT s, count(*) AS kept, count(*) FILTER (WHERE n > 1) AS merged_keys,
-                       sum(n) AS rows_
-                FROM (SELECT min(_prio) >> {SRC_SHIFT} AS s, count(*) AS n
-                      FROM u GROUP BY platform, post_id)
-                GROUP BY s"""
-        ).fetchall()
-        kept = {int(s): int(k) for s, k, _, _ in per_src}
-        any_merge = any(int(m) > 0 for _, _, m, _ in per_src)
+        # the keys held by more than one row (few: re-collected posts) are found once, by one
+        # grouping of the keys, and their rows are copied once (``m``): the counts, the
+        # conflicts and the final select read those instead of each grouping, or joining and
+        # scanning, every row of ``u`` again
+        con.execute(
+            "CREATE TEMP TABLE d AS SELECT platform, post_id FROM u GROUP BY ALL "
+            "HAVING count(*) > 1"
+        )
+        any_merge = con.execute("SELECT count(*) > 0 FROM d").fetchone()[0]
+        if any_merge:
+            con.execute(
+                f"CREATE TEMP TABLE m AS SELECT {post_cols}, _prio FROM u "
+                "SEMI JOIN d USING (platform, post_id)"
+            )
+            # per source, the keys whose earliest row it holds: its rows of a key held once,
+            # and the keys held more than once whose lowest-priority row is its
+            per_src = con.execute(
+                f"""SELECT s, count(*) FROM (
+                        SELECT _prio >> {SRC_SHIFT} AS s FROM u
+                        ANTI JOIN d USING (platform, post_id)
+                        UNION ALL
+                        SELECT min(_prio) >> {SRC_SHIFT} AS s FROM m GROUP BY platform, post_id)
+                    GROUP BY s"""
+            ).fetchall()
+        else:
+            per_src = con.execute(
+                f"SELECT _prio >> {SRC_SHIFT} AS s, count(*) FROM u GROUP BY s"
+            ).fetchall()
+        kept = {int(s): int(k) for s, k in per_src}
         total_posts = sum(kept.values())
         duplicates = {src: n - kept.get(src, 0) for src, n in staging.rows.items()}
 
@@ -188,9 +208,7 @@ def merge(
                     f'(count(DISTINCT "{name}") > 1)::INTEGER AS c{i}'
                     for i, name in enumerate(scalars)
                 )
-                + """ FROM u SEMI JOIN (SELECT platform, post_id FROM u GROUP BY ALL
-                      HAVING count(*) > 1) USING (platform, post_id)
-                      GROUP BY platform, post_id)"""
+                + " FROM m GROUP BY platform, post_id)"
             ).fetchone()
             conflicts = {name: int(n) for name, n in zip(scalars, row, strict=True) if n}
 
@@ -212,12 +230,10 @@ def merge(
                 else:
                     aggs.append(f"arg_min({name}, _prio) AS {name}")
             select = f"""
-                WITH d AS (SELECT platform, post_id FROM u GROUP BY ALL HAVING count(*) > 1)
                 SELECT {post_cols} FROM (
                     SELECT {post_cols} FROM u ANTI JOIN d USING (platform, post_id)
                     UNION ALL
-                    SELECT {", ".join(aggs)} FROM u SEMI JOIN d USING (platform, post_id)
-                    GROUP BY platform, post_id
+                    SELECT {", ".join(aggs)} FROM m GROUP BY platform, post_id
                 ) {order}"""
         con.execute(
             f"COPY ({select}) TO {_sql_path(posts_out)} "

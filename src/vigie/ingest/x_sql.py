@@ -35,10 +35,7 @@ from vigie.ingest.records import client_name
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
 ROUTED_KEYS = {"data", "meta", "attachments", "in_reply_to_user"}
-TIME_RE = r"^[1-9]\d{3}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{3}|\.\d{6})?Z$"
-"""Times Python's ``datetime.fromisoformat`` and DuckDB read alike: DuckDB also takes hour 24
-(as the next day) and year 0, and reads an impossible date (30 February) as null; the SQL
-also checks that the cast succeeds (``_time_ok``)."""
+TIME_RE = sqlbatch.TIME_RE
 ASCII_RE = "[^!-~]"
 NONE = (None, "NULL")  # a key absent, or null
 
@@ -179,11 +176,6 @@ def shape_verdict(shape: str, lists: str | None) -> int:
 INTS = ("BIGINT", "UBIGINT")
 
 
-def _time_ok(col: str) -> str:
-    """SQL: ``col`` is a time both readers take (see ``TIME_RE``)."""
-    return f"(regexp_matches({col}, '{TIME_RE}') AND TRY_CAST({col} AS TIMESTAMPTZ) IS NOT NULL)"
-
-
 def build_sql() -> str:
     """The mapping of the ``lines`` whose structure passed ``structure_ok``."""
     typed = sqljson.structure(TYPED)
@@ -211,8 +203,8 @@ def build_sql() -> str:
         [
             "x.id <> ''",
             "x.author_id <> ''",
-            _time_ok("x.created_at"),
-            f"(coalesce({a}.created_at, '') = '' OR {_time_ok(f'{a}.created_at')})",
+            sqlbatch.time_ok("x.created_at"),
+            f"(coalesce({a}.created_at, '') = '' OR {sqlbatch.time_ok(f'{a}.created_at')})",
             _plain_list(tags),
             _plain_list(names),
             f"coalesce(list_bool_and(list_transform({refs}, "
@@ -332,10 +324,10 @@ def _clients(source: pa.ChunkedArray) -> pa.Array:
 def _tables(t: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Canonical posts and accounts from the mapped rows (URLs keyed, text unescaped)."""
     n = t.num_rows
-    from vigie.ingest.tabular import _map_list_values
+    from vigie.ingest.tabular import _map_list_urls
 
     links = t.column("links").combine_chunks().cast(STR_LIST)
-    keyed = _map_list_values(links, x_v2._link_key)
+    keyed = _map_list_urls(links, x_v2._link_key)
     urls = sqljson.run(
         "SELECT list_filter(list_sort(list_distinct(coalesce(u, []))), lambda x: x <> '') AS u "
         "FROM k",

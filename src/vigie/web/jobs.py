@@ -55,9 +55,7 @@ class Jobs:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def submit(
-        self, kind: str, title: str, owner: str, work: Callable[[Job], str | None]
-    ) -> Job:
+    def submit(self, kind: str, title: str, owner: str, work: Callable[[Job], str | None]) -> Job:
         """Queue ``work(job)``; it returns the URL of its result (or None)."""
         with self._lock:
             job = Job(id=f"j{next(self._ids)}", kind=kind, title=title, owner=owner)

@@ -17,10 +17,16 @@ router = APIRouter()
 
 # What an analyst may set from the page, with the sentence that explains each setting.
 EXPLAINED: list[tuple[str, str, str]] = [
-    ("general", "alpha", "Family-wise error rate of the chance control: lower keeps fewer, "
-     "surer ties."),
-    ("graph", "min_members", "Smallest group reported; ties of smaller sets stay in the "
-     "pairs table."),
+    (
+        "general",
+        "alpha",
+        "Family-wise error rate of the chance control: lower keeps fewer, surer ties.",
+    ),
+    (
+        "graph",
+        "min_members",
+        "Smallest group reported; ties of smaller sets stay in the pairs table.",
+    ),
     ("co_link", "window_s", "Seconds within which two accounts sharing one link co-act."),
     ("co_link", "min_observed", "Co-shared links a pair needs before chance control."),
     ("co_repost", "window_s", "Seconds within which two reposts of one post co-act."),
