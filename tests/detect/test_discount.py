@@ -40,10 +40,10 @@ def _edges(obs: dict[tuple[int, int], int]) -> pa.Table:
 
 
 def _kept_signal(con, kind: str, rows: list[tuple[int, int, int, int]], obs) -> Signal:
-    """A signal whose engine kept its co-action rows (u, v, pid of u's post, of v's):
+    """A signal whose engine kept its co-action rows (u, v, number of u's post, of v's):
     ``co_<kind>`` for the SQL, the same rows as dense post ids for the merge."""
     rows = sorted(rows)
-    u, v, pu, pv = (np.array(c) for c in zip(*rows, strict=True))
+    u, v, nu, nv = (np.array(c) for c in zip(*rows, strict=True))
     con.register(
         "x",
         pa.table(
@@ -51,8 +51,8 @@ def _kept_signal(con, kind: str, rows: list[tuple[int, int, int, int]], obs) -> 
                 "u": pa.array(u, pa.int32()),
                 "v": pa.array(v, pa.int32()),
                 "oid": pa.array(np.zeros(u.size), pa.uint64()),
-                "pu": pa.array(pu, pa.uint64()),
-                "pv": pa.array(pv, pa.uint64()),
+                "post_u": pa.array([f"p{x}" for x in nu]),
+                "post_v": pa.array([f"p{x}" for x in nv]),
                 "tu": pa.array(np.zeros(u.size)),
                 "tv": pa.array(np.zeros(u.size)),
             }
@@ -61,7 +61,12 @@ def _kept_signal(con, kind: str, rows: list[tuple[int, int, int, int]], obs) -> 
     con.execute(f"CREATE TABLE co_{kind} AS SELECT * FROM x")
     con.execute(f"CREATE TABLE act_{kind} AS SELECT 0 AS aid")  # unread: the co rows are
     con.unregister("x")
-    pids, dense = np.unique(np.r_[pu, pv].astype(np.uint64), return_inverse=True)
+    # a post's pid is the hash of its id, in every kind
+    names = sorted({f"p{x}" for x in np.r_[nu, nv]})
+    pid = dict(con.execute("SELECT s, hash(s) FROM unnest(?::VARCHAR[]) t(s)", [names]).fetchall())
+    hu = np.array([pid[f"p{x}"] for x in nu], np.uint64)
+    hv = np.array([pid[f"p{x}"] for x in nv], np.uint64)
+    pids, dense = np.unique(np.r_[hu, hv], return_inverse=True)
     keys, counts = np.unique((u.astype(np.int64) << 32) | v, return_counts=True)
     block = PairPosts(W, keys, counts, dense[: u.size].astype(np.int32), dense[u.size :])
     return Signal(
@@ -92,9 +97,9 @@ def _known(con) -> list[Signal]:
     )
     # co-repost without kept rows (its ring test): drawn again from its actions
     con.execute(
-        """CREATE TABLE act_co_repost AS SELECT * FROM (VALUES
-            (2, 7::UBIGINT, 0.0, 'p31', 31::UBIGINT), (3, 7::UBIGINT, 10.0, 'p302', 302::UBIGINT),
-            (3, 8::UBIGINT, 500.0, 'p303', 303::UBIGINT)) t(aid, oid, t, post_id, pid)"""
+        """CREATE TABLE act_co_repost AS SELECT *, hash(post_id) AS pid FROM (VALUES
+            (2, 7::UBIGINT, 0.0, 'p31'), (3, 7::UBIGINT, 10.0, 'p302'),
+            (3, 8::UBIGINT, 500.0, 'p303')) t(aid, oid, t, post_id)"""
     )
     repost = Signal(
         "co_repost",

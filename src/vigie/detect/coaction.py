@@ -123,7 +123,7 @@ class Signal:
     stats: dict[str, Any] = field(default_factory=dict)
     act_table: str | None = None  # act_<kind>(aid, oid, t, post_id) kept for evidence
     obj_table: str | None = None  # obj_<kind>(oid, obj) object names for evidence
-    # co_<kind>(u, v, oid, rarity_fx, pu, pv, post_u, post_v, tu, tv): the co-actions of
+    # co_<kind>(u, v, oid, post_u, post_v, tu, tv): the co-actions of
     # each kept pair at the scale it was kept at (cross-kind merge, pair evidence); it may
     # also hold rows of candidate pairs that were not kept: readers join it on ``edges``
     co_table: str | None = None
@@ -172,7 +172,6 @@ class _Acts:
     aid: np.ndarray
     oid: np.ndarray
     t: np.ndarray
-    pid: np.ndarray
     rarity_fx: np.ndarray
     n: np.ndarray
     post: np.ndarray  # dense id of pid (distinct posts are counted by pid, as in SQL)
@@ -199,7 +198,6 @@ def _fetch_acts(engine: Engine, kind: str, cap: int, posts: bool) -> _Acts:
         aid=np.asarray(table.column("aid").to_numpy(), dtype=np.int32),
         oid=oid,
         t=np.asarray(table.column("t").to_numpy(), dtype=np.float64),
-        pid=pid,
         rarity_fx=np.asarray(table.column("rarity_fx").to_numpy(), dtype=np.int64),
         n=np.asarray(table.column("n").to_numpy(), dtype=np.float64),
         # 32-bit where the posts allow it: gathered per co-action row (``_shared_posts``)
@@ -530,8 +528,9 @@ def _kept_coactions(
 ) -> str:
     """Keep, in ``co_<kind>``, the co-action rows of each kept pair at the scale it was
     kept at (``rows``: ``_kept_rows``; what the pair evidence reads): (u, v, oid,
-    rarity_fx, pu, pv, post_u, post_v, tu, tv), taken from the candidates' rows of that
-    scale.
+    post_u, post_v, tu, tv), taken from the candidates' rows of that scale. No post
+    ``pid`` (it is ``hash(post_u)``) and no rarity: 24 bytes a row that only the
+    cross-kind merge read, which now takes the rows' posts from ``_shared_posts``.
 
     The rows are gathered by index from the actions (on DuckDB the post ids travel
     dictionary-encoded over the actions' own, not as two strings a row)."""
@@ -542,9 +541,6 @@ def _kept_coactions(
         "u": pa.array(acts.aid[ru], pa.int32()),
         "v": pa.array(acts.aid[rv], pa.int32()),
         "oid": pa.array(acts.oid[ru]),
-        "rarity_fx": pa.array(acts.rarity_fx[ru], pa.int64()),
-        "pu": pa.array(acts.pid[ru]),
-        "pv": pa.array(acts.pid[rv]),
     }
     if acts.post_id is not None:
         if isinstance(con, duckdb.DuckDBPyConnection):

@@ -276,7 +276,8 @@ def pair_coactions(
         if s.co_table is not None:  # the engine kept these co-actions: no join again
             posts = "c.post_u, c.post_v" if details else "NULL AS post_u, NULL AS post_v"
             parts.append(
-                f"""SELECT c.u, c.v, '{s.kind}' AS kind, c.oid, c.pu, c.pv, {posts}, c.tu, c.tv
+                f"""SELECT c.u, c.v, '{s.kind}' AS kind, c.oid, hash(c.post_u) AS pu,
+                       hash(c.post_v) AS pv, {posts}, c.tu, c.tv
                 FROM {s.co_table} c SEMI JOIN {name} e USING (u, v)"""
             )
             continue
@@ -417,7 +418,8 @@ def merged_counts(engine: Engine, signals: list[Signal], only: pa.Table) -> pa.T
         if s.co_table is not None:
             rows_t = fetch(
                 con,
-                f"SELECT c.u, c.v, c.pu, c.pv FROM {s.co_table} c SEMI JOIN {name} USING (u, v)",
+                f"""SELECT c.u, c.v, hash(c.post_u) AS pu, hash(c.post_v) AS pv
+                FROM {s.co_table} c SEMI JOIN {name} USING (u, v)""",
             )
         else:
             rows_t = fetch(con, f"SELECT u, v, pu, pv FROM ({_rejoined(engine, s, name, False)})")
