@@ -73,6 +73,7 @@ aggregation gives byte-identical outputs from run to run.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +82,13 @@ import numpy as np
 import pyarrow as pa
 
 from vigie.detect.chance import poisson_sf, significant
-from vigie.detect.copairs import Candidates, candidate_rows, pair_counts
+from vigie.detect.copairs import (
+    Candidates,
+    PairPosts,
+    SharedPosts,
+    candidate_rows,
+    pair_counts,
+)
 from vigie.detect.engine import Engine, fetch
 from vigie.detect.scales import MID_SCALE_S, time_scales
 
@@ -116,10 +123,13 @@ class Signal:
     stats: dict[str, Any] = field(default_factory=dict)
     act_table: str | None = None  # act_<kind>(aid, oid, t, post_id) kept for evidence
     obj_table: str | None = None  # obj_<kind>(oid, obj) object names for evidence
-    # co_<kind>(u, v, oid, rarity_fx, pu, pv, post_u, post_v, tu, tv): the co-actions of
+    # co_<kind>(u, v, oid, post_u, post_v, tu, tv): the co-actions of
     # each kept pair at the scale it was kept at (cross-kind merge, pair evidence); it may
     # also hold rows of candidate pairs that were not kept: readers join it on ``edges``
     co_table: str | None = None
+    # the posts of each kept pair's co-actions at the scale it was kept at (the rows of
+    # ``co_table``, kept even without it): what the cross-kind discount counts
+    shared: SharedPosts | None = None
     reads: tuple[str, ...] = ()  # the Dataset columns this detector read (diagnosis)
 
 
@@ -162,11 +172,11 @@ class _Acts:
     aid: np.ndarray
     oid: np.ndarray
     t: np.ndarray
-    pid: np.ndarray
     rarity_fx: np.ndarray
     n: np.ndarray
     post: np.ndarray  # dense id of pid (distinct posts are counted by pid, as in SQL)
     n_post: int
+    pids: np.ndarray  # the pid of each dense post id (ascending)
     obj: np.ndarray  # dense id of oid (rows are sorted by oid)
     n_obj: int
     post_id: pa.Array | None
@@ -182,17 +192,18 @@ def _fetch_acts(engine: Engine, kind: str, cap: int, posts: bool) -> _Acts:
     )
     oid = table.column("oid").to_numpy()
     pid = table.column("pid").to_numpy()
-    _, post = np.unique(pid, return_inverse=True)
+    pids, post = np.unique(pid, return_inverse=True)
     obj = np.cumsum(np.r_[0, oid[1:] != oid[:-1]]) if oid.size else np.zeros(0, np.int64)
     return _Acts(
         aid=np.asarray(table.column("aid").to_numpy(), dtype=np.int32),
         oid=oid,
         t=np.asarray(table.column("t").to_numpy(), dtype=np.float64),
-        pid=pid,
         rarity_fx=np.asarray(table.column("rarity_fx").to_numpy(), dtype=np.int64),
         n=np.asarray(table.column("n").to_numpy(), dtype=np.float64),
-        post=post.ravel(),
+        # 32-bit where the posts allow it: gathered per co-action row (``_shared_posts``)
+        post=post.ravel().astype(np.int32 if pids.size < 2**31 else np.int64),
         n_post=int(post.max()) + 1 if post.size else 0,
+        pids=pids,
         obj=obj,
         n_obj=int(obj[-1]) + 1 if obj.size else 0,
         post_id=table.column("post_id").combine_chunks() if posts else None,
@@ -448,8 +459,15 @@ def run_coaction(
         start = end
     edges = _best_scale(tested, p, keep)
     co: str | None = None
-    if keep_coactions and acts is not None:
-        co = _kept_coactions(engine, kind, edges, [w for w, _ in scales], cands, acts)
+    shared: SharedPosts | None = None
+    if acts is not None:
+        # a list when the co-action table reads them too, else drawn scale by scale
+        drawn = _kept_rows(edges, [w for w, _ in scales], cands)
+        rows = list(drawn) if keep_coactions else []
+        shared = _shared_posts(rows if keep_coactions else drawn, acts)
+        if keep_coactions:
+            co = _kept_coactions(engine, kind, rows, acts)
+        del rows, drawn
     del cands, acts
     for st, (w, _) in zip(scale_stats, scales, strict=True):
         st["kept"] = int(np.sum(np.asarray(edges.column("window_s")) == w))
@@ -471,45 +489,58 @@ def run_coaction(
         "observed_kept": int(np.asarray(edges.column("observed")).sum()),
         "expected_kept": round(float(np.asarray(edges.column("expected")).sum()), 6),
     }
-    return Signal(kind, edges, stats, act_table=act, obj_table=obj, co_table=co)
+    return Signal(kind, edges, stats, act_table=act, obj_table=obj, co_table=co, shared=shared)
+
+
+_Rows = tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _kept_rows(edges: pa.Table, windows: list[float], cands: list[Candidates]) -> Iterator[_Rows]:
+    """Per time scale, the co-action rows of the pairs kept at that scale: (window, pair
+    keys, rows per pair, action rows of ``u``, of ``v``), pair after pair."""
+    u = np.asarray(edges.column("u"), dtype=np.int64)
+    v = np.asarray(edges.column("v"), dtype=np.int64)
+    w = np.asarray(edges.column("window_s"), dtype=np.float64)
+    for x, cand in zip(windows, cands, strict=True):
+        kept = np.sort((u[w == x] << 32) | v[w == x])
+        if not kept.size or not cand.keys.size:
+            continue
+        sel = np.isin(cand.keys, kept, assume_unique=True)
+        rows = np.repeat(sel, cand.counts)
+        yield x, cand.keys[sel], cand.counts[sel], cand.iu[rows], cand.iv[rows]
+
+
+def _shared_posts(rows: Iterable[_Rows], acts: _Acts) -> SharedPosts:
+    """The kept pairs' co-action rows reduced to their two dense post ids, pair after pair:
+    what the cross-kind merge counts (``evidence.merged_counts``), 8 bytes a row, without
+    the grouping by pair and the numbering of posts it would otherwise redo."""
+    blocks = [
+        PairPosts(x, keys, counts, acts.post[iu], acts.post[iv]) for x, keys, counts, iu, iv in rows
+    ]
+    return SharedPosts(blocks, acts.pids)
 
 
 def _kept_coactions(
     engine: Engine,
     kind: str,
-    edges: pa.Table,
-    windows: list[float],
-    cands: list[Candidates],
+    rows: list[_Rows],
     acts: _Acts,
 ) -> str:
     """Keep, in ``co_<kind>``, the co-action rows of each kept pair at the scale it was
-    kept at (what the cross-kind merge and the pair evidence read): (u, v, oid, rarity_fx,
-    pu, pv, post_u, post_v, tu, tv), taken from the candidates' rows of that scale.
+    kept at (``rows``: ``_kept_rows``; what the pair evidence reads): (u, v, oid,
+    post_u, post_v, tu, tv), taken from the candidates' rows of that scale. No post
+    ``pid`` (it is ``hash(post_u)``) and no rarity: 24 bytes a row that only the
+    cross-kind merge read, which now takes the rows' posts from ``_shared_posts``.
 
     The rows are gathered by index from the actions (on DuckDB the post ids travel
     dictionary-encoded over the actions' own, not as two strings a row)."""
     con = engine.con
-    u = np.asarray(edges.column("u"), dtype=np.int64)
-    v = np.asarray(edges.column("v"), dtype=np.int64)
-    w = np.asarray(edges.column("window_s"), dtype=np.float64)
-    iu: list[np.ndarray] = []
-    iv: list[np.ndarray] = []
-    for x, cand in zip(windows, cands, strict=True):
-        kept = np.sort((u[w == x] << 32) | v[w == x])
-        if not kept.size or not cand.keys.size:
-            continue
-        rows = np.repeat(np.isin(cand.keys, kept, assume_unique=True), cand.counts)
-        iu.append(cand.iu[rows])
-        iv.append(cand.iv[rows])
-    ru = np.concatenate(iu) if iu else np.zeros(0, np.int64)
-    rv = np.concatenate(iv) if iv else np.zeros(0, np.int64)
+    ru = np.concatenate([r[3] for r in rows]) if rows else np.zeros(0, np.int64)
+    rv = np.concatenate([r[4] for r in rows]) if rows else np.zeros(0, np.int64)
     cols: dict[str, Any] = {
         "u": pa.array(acts.aid[ru], pa.int32()),
         "v": pa.array(acts.aid[rv], pa.int32()),
         "oid": pa.array(acts.oid[ru]),
-        "rarity_fx": pa.array(acts.rarity_fx[ru], pa.int64()),
-        "pu": pa.array(acts.pid[ru]),
-        "pv": pa.array(acts.pid[rv]),
     }
     if acts.post_id is not None:
         if isinstance(con, duckdb.DuckDBPyConnection):

@@ -157,3 +157,28 @@ def pair_counts(
         "first_t": first_t,
         "last_t": last_t,
     }
+
+
+@dataclass
+class PairPosts:
+    """The co-action rows of the pairs kept at one time scale (``window``), reduced to their
+    two posts: what the cross-kind merge counts (``evidence.merged_counts``).
+
+    ``keys``: the pairs (``(u << 32) | v``, ascending); pair ``k`` holds ``counts[k]`` rows,
+    pair after pair, of ``pu`` and ``pv``: the dense post id (into ``SharedPosts.pids``) of
+    each co-action's ``u`` and ``v`` side."""
+
+    window: float
+    keys: np.ndarray
+    counts: np.ndarray
+    pu: np.ndarray
+    pv: np.ndarray
+
+
+@dataclass
+class SharedPosts:
+    """The co-actions' posts of every kept pair of one signal, scale by scale (``blocks``);
+    ``pids`` maps a dense post id to its post's ``pid`` (ascending: dense ids follow it)."""
+
+    blocks: list[PairPosts]
+    pids: np.ndarray

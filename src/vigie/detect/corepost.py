@@ -273,11 +273,19 @@ def _merge(signal: Signal, ring: pa.Table, st: dict[str, Any]) -> Signal:
     stats["kept"] = int(edges.num_rows)
     stats["observed_kept"] = int(np.asarray(edges.column("observed")).sum())
     stats["expected_kept"] = round(float(np.asarray(edges.column("expected")).sum()), 6)
+    # the engine's co-action posts stand for the pairs kept at its scales (their window
+    # says so); a ring pair's window is the ring's, and its co-actions are drawn again at it
+    # (``evidence.merged_counts``): unless the ring's window is one of the engine's
+    shared = signal.shared
+    ring_w = set(np.unique(np.asarray(ring.column("window_s"), dtype=np.float64)).tolist())
+    if shared is not None and any(b.window in ring_w for b in shared.blocks):
+        shared = None
     return Signal(
         signal.kind,
         edges,
         stats,
         act_table=signal.act_table,
         obj_table=signal.obj_table,
+        shared=shared,
         reads=signal.reads,
     )

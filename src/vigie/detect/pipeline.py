@@ -35,7 +35,7 @@ from vigie.detect.corare import only_new_pairs
 from vigie.detect.diagnosis import CROSS_KIND_RULE, diagnose
 from vigie.detect.empty import detect_empty
 from vigie.detect.engine import Engine, fetch, open_engine, total_rows
-from vigie.detect.evidence import collect, group_objects, pair_coactions
+from vigie.detect.evidence import collect, group_objects, merged_counts, pair_coactions
 from vigie.detect.lockstep import extend as extend_lockstep
 from vigie.detect.network import (
     Group,
@@ -247,7 +247,7 @@ def run_detection(
             step("grouping accounts (Leiden)")
             edges = all_edges(signals)
             # pairs kept by two or more signals: their co-actions merged once per post
-            merged = pair_coactions(engine, signals, multi_signal_pairs(edges), details=False)
+            merged = merged_counts(engine, signals, multi_signal_pairs(edges))
             edges = discount_shared_posts(edges, merged)
             graph_stats: dict[str, Any] = {}
             groups = find_groups(edges, graph_cfg, general["seed"], graph_stats)
