@@ -211,3 +211,56 @@ def test_minhash_beside_or_after_the_others_gives_the_same_findings(tmp_path):
     assert after.edges().equals(beside.edges())
     assert after.members().equals(beside.members())
     assert after.manifest()["signals"] == beside.manifest()["signals"]
+
+
+def test_threaded_minhash_and_lsh_give_the_sequential_signatures_and_labels(monkeypatch):
+    """MinHash blocks, LSH bands and link checks on a thread pool (the NumPy part when it
+    runs alone, above ``general.minhash_beside_max_posts``) give the sequential bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import vigie.detect.copypasta as cp
+
+    rng = np.random.default_rng(19)
+    base = [" ".join(rng.choice(WORDS, int(rng.integers(2, 30)))) for _ in range(300)]
+    texts = []
+    for _ in range(3_000):  # near-duplicates, unrelated texts, texts under k words
+        words = base[int(rng.integers(0, len(base)))].split()
+        if rng.random() < 0.6:
+            words[int(rng.integers(0, len(words)))] = str(rng.choice(WORDS))
+        else:
+            words = list(rng.choice(WORDS, int(rng.integers(1, 40))))
+        texts.append(" ".join(words))
+    vals, lens = _encode(texts)
+    monkeypatch.setattr(cp, "_TEXTS_PER_BLOCK", 97)  # many blocks, one short at the end
+    monkeypatch.setattr(cp, "_CHECK_LINKS", 101)  # many slices of links to check
+    sig = cp.minhash(vals, lens, 3, 64, seed=6)
+    labels = cp.lsh_clusters(sig, 16, 0.5)
+    for threads in (2, 3):
+        with ThreadPoolExecutor(threads) as pool:
+            par = cp.minhash(vals, lens, 3, 64, seed=6, pool=pool)
+            assert np.array_equal(par, sig)
+            assert np.array_equal(cp.lsh_clusters(par, 16, 0.5, pool), labels)
+    assert (labels != np.arange(len(texts))).sum() > 500  # the near-duplicates were linked
+
+
+def test_threaded_slices_give_the_same_findings(tmp_path, monkeypatch):
+    """Slices fetched from DuckDB while the previous one is signed on threads: the same
+    findings as one thread (``general.threads``), whatever the slice and block sizes."""
+    import vigie.detect.copypasta as cp
+
+    b = Builder(seed=23)
+    org = b.organic(n_accounts=150, n_posts=1500)
+    slogan(b, [str(a) for a in org[:60]], "Allez voter dimanche chaque voix compte pour l avenir")
+    copypasta_campaign(b, n=10, n_texts=4)
+    ds = b.write(tmp_path / "ds")
+    after = {"minhash_beside_max_posts": 0}
+    one = run_detection(ds, tmp_path / "a", {"general": {**after, "threads": 1}}, False)
+    monkeypatch.setattr(cp, "_TEXTS_PER_BATCH", 50)
+    monkeypatch.setattr(cp, "_TEXTS_PER_BLOCK", 7)
+    monkeypatch.setattr(cp, "_CHECK_LINKS", 5)
+    assert cp.numpy_threads({**after, "threads": 3}, beside=False) == 3
+    three = run_detection(ds, tmp_path / "b", {"general": {**after, "threads": 3}}, False)
+    assert one.edges().num_rows > 0
+    assert three.edges().equals(one.edges())
+    assert three.members().equals(one.members())
+    assert three.manifest()["signals"] == one.manifest()["signals"]
