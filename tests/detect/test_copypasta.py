@@ -100,6 +100,22 @@ def test_minhash_matches_the_plain_definition():
         assert sig[i].tolist() == want, i
 
 
+def _plain_lsh(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
+    """lsh_clusters by its definition, text by text."""
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    expected = np.arange(n)
+    for band in range(bands):
+        heads: dict[tuple[int, ...], int] = {}
+        for i in range(n):
+            heads.setdefault(tuple(sig[i, band * rows : (band + 1) * rows]), i)
+        for i in range(n):
+            h = heads[tuple(sig[i, band * rows : (band + 1) * rows])]
+            if h != i and np.mean(sig[i] == sig[h]) >= threshold:
+                expected[i] = min(expected[i], h)
+    return expected
+
+
 def test_lsh_clusters_match_a_plain_reference():
     """The vectorised banding (unstable sort, minimum index per bucket) gives the labels of
     the plain definition: per band, texts with equal band values link to the lowest index
@@ -117,16 +133,7 @@ def test_lsh_clusters_match_a_plain_reference():
     vals, lens = _encode(texts)
     sig = minhash(vals, lens, 3, 32, seed=4)
     bands, threshold = 8, 0.5
-    rows = 32 // bands
-    expected = np.arange(len(texts))
-    for band in range(bands):
-        heads: dict[tuple[int, ...], int] = {}
-        for i in range(len(texts)):
-            heads.setdefault(tuple(sig[i, band * rows : (band + 1) * rows]), i)
-        for i in range(len(texts)):
-            h = heads[tuple(sig[i, band * rows : (band + 1) * rows])]
-            if h != i and np.mean(sig[i] == sig[h]) >= threshold:
-                expected[i] = min(expected[i], h)
+    expected = _plain_lsh(sig, bands, threshold)
     got = lsh_clusters(sig, bands, threshold)
     assert np.array_equal(got, expected)
     assert np.array_equal(lsh_clusters(np.ascontiguousarray(sig), bands, threshold), expected)
@@ -264,3 +271,22 @@ def test_threaded_slices_give_the_same_findings(tmp_path, monkeypatch):
     assert three.edges().equals(one.edges())
     assert three.members().equals(one.members())
     assert three.manifest()["signals"] == one.manifest()["signals"]
+
+
+def test_lsh_link_checks_compare_whole_values_not_low_bytes():
+    """Links are first screened on the values' low bytes, then compared value by value:
+    signatures whose values share low bytes but differ above them are not linked, with
+    hash counts that take the 8-byte count (64) and the plain one (20)."""
+    rng = np.random.default_rng(29)
+    for num_perm, bands in ((64, 16), (20, 5)):
+        base = rng.integers(0, 2**32, (60, num_perm), dtype=np.uint32)
+        sig = base[rng.integers(0, 60, 1_500)]
+        edit = rng.random(sig.shape) < rng.uniform(0, 0.9, (sig.shape[0], 1))
+        high = rng.integers(1, 2**24, sig.shape, dtype=np.uint32) << np.uint32(8)
+        other = rng.integers(0, 2**32, sig.shape, dtype=np.uint32)
+        sig = np.where(edit, np.where(rng.random(sig.shape) < 0.7, sig ^ high, other), sig)
+        expected = _plain_lsh(sig, bands, 0.5)
+        assert np.array_equal(lsh_clusters(sig, bands, 0.5), expected)
+        assert (expected != np.arange(sig.shape[0])).sum() > 300
+        by_low_bytes = _plain_lsh(sig & np.uint32(0xFF), bands, 0.5)
+        assert not np.array_equal(by_low_bytes, expected)  # the screen alone would differ

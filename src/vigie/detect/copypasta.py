@@ -35,7 +35,7 @@ from vigie.detect.engine import Engine, fetch
 
 KIND = "copypasta"
 _CHUNK_SHINGLES = 32_768  # ~256 KiB of uint64 shingles: fits in L2
-_CHECK_LINKS = 262_144
+_CHECK_LINKS = 65_536  # links checked at once: 4 MiB of low bytes per side
 _TEXTS_PER_BATCH = 250_000  # about this many texts' word hashes in memory at once
 _TEXTS_PER_BLOCK = 65_536  # minhash's text-major buffer: 16 MiB at 64 hash functions
 _TRANSPOSE = 4_096  # texts per transposed block
@@ -222,12 +222,66 @@ def _band_links(by_hash: np.ndarray, rows: slice, mult: np.ndarray) -> np.ndarra
     return members[link].astype(np.int64) * n + head[link]
 
 
-def _agreeing(by_hash: np.ndarray, src: np.ndarray, dst: np.ndarray, need: int) -> np.ndarray:
-    """Whether each link's two signatures agree on at least ``need`` values."""
-    same = np.zeros(src.size, dtype=np.int32)
+def _low_bytes(by_hash: np.ndarray, lo: int, hi: int, out: np.ndarray) -> None:
+    """``out[lo:hi]``: texts ``lo:hi``'s signatures, text-major, each value's low byte."""
+    for t0 in range(lo, hi, _TRANSPOSE):  # block-wise: cache-friendly
+        t1 = min(t0 + _TRANSPOSE, hi)
+        out[t0:t1] = by_hash[:, t0:t1].T  # uint32 -> uint8 keeps the low byte
+
+
+def _agreeing(
+    by_hash: np.ndarray, low: np.ndarray, src: np.ndarray, dst: np.ndarray, need: int
+) -> np.ndarray:
+    """Whether each link's two signatures agree on at least ``need`` values.
+
+    Equal values have equal low bytes, so a link whose low bytes (``low``, text-major: one
+    cache line a text at 64 hash functions) agree fewer than ``need`` times fails, and
+    only the others (12% at 10M posts, nearly all kept) are compared value by value, in
+    the hash-major rows. Comparing every link there read 64 rows at random, twice: 13 of
+    the 17 s of CPU that 10M posts' 16.3M links cost; this way 5.5 s (byte-identical).
+    """
+    num_perm = low.shape[1]
+    eq = low[src] == low[dst]
+    if num_perm % 8 == 0 and num_perm < 256:  # count the equal bytes 8 at a time
+        words = eq.view(np.uint64)
+        total = words[:, 0].copy()
+        for j in range(1, words.shape[1]):
+            total += words[:, j]  # each byte: how many of its column agree (< 256)
+        count = (total * np.uint64(0x0101010101010101)) >> np.uint64(56)  # bytes' sum
+    else:
+        count = np.count_nonzero(eq, axis=1)
+    del eq
+    maybe = np.flatnonzero(count >= need)
+    s, d = src[maybe], dst[maybe]
+    same = np.zeros(maybe.size, dtype=np.int32)
     for row in by_hash:  # contiguous rows: gathers stay within one row at a time
-        same += row[src] == row[dst]
-    return same >= need
+        same += row[s] == row[d]
+    agree = np.zeros(src.size, dtype=bool)
+    agree[maybe[same >= need]] = True
+    return agree
+
+
+def _check_links(
+    by_hash: np.ndarray, src: np.ndarray, dst: np.ndarray, need: int, pool: Executor | None
+) -> np.ndarray:
+    """Whether each link ``src -> dst`` holds (``_agreeing``), slice by slice of links."""
+    n, num_perm = by_hash.shape[1], by_hash.shape[0]
+    low = np.empty((n, num_perm), dtype=np.uint8)  # n * num_perm bytes: 384 MB at 10M posts
+    blocks = [(lo, min(lo + _TEXTS_PER_BLOCK, n)) for lo in range(0, n, _TEXTS_PER_BLOCK)]
+    cuts = [(lo, lo + _CHECK_LINKS) for lo in range(0, src.size, _CHECK_LINKS)]  # bounded memory
+
+    def fill(block: tuple[int, int]) -> None:
+        _low_bytes(by_hash, block[0], block[1], low)
+
+    def check(cut: tuple[int, int]) -> np.ndarray:
+        return _agreeing(by_hash, low, src[cut[0] : cut[1]], dst[cut[0] : cut[1]], need)
+
+    if pool is None:
+        for block in blocks:
+            fill(block)
+        return np.concatenate([check(cut) for cut in cuts])
+    list(pool.map(fill, blocks))
+    return np.concatenate(list(pool.map(check, cuts)))
 
 
 def lsh_clusters(
@@ -272,15 +326,9 @@ def lsh_clusters(
     pair = sorted_unique(np.concatenate(links))  # a link found in several bands is checked once
     del links, found
     src, dst = pair // n, pair % n
+    del pair
     need = int(np.ceil(threshold * num_perm - 1e-9))
-    cuts = [(lo, lo + _CHECK_LINKS) for lo in range(0, pair.size, _CHECK_LINKS)]  # bounded memory
-    if pool is None:
-        kept = [_agreeing(by_hash, src[lo:hi], dst[lo:hi], need) for lo, hi in cuts]
-    else:
-        kept = list(
-            pool.map(lambda c: _agreeing(by_hash, src[c[0] : c[1]], dst[c[0] : c[1]], need), cuts)
-        )
-    keep = np.concatenate(kept)
+    keep = _check_links(by_hash, src, dst, need, pool)
     np.minimum.at(labels, src[keep], dst[keep])
     return labels
 
