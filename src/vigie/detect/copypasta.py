@@ -323,9 +323,12 @@ def lsh_clusters(
     labels = np.arange(n, dtype=np.int64)
     if not links:
         return labels
-    pair = sorted_unique(np.concatenate(links))  # a link found in several bands is checked once
-    del links, found
-    src, dst = pair // n, pair % n
+    pair = np.concatenate(links)
+    del links, found  # the run's peak at 10M posts is here: one copy of the links at a time
+    pair = sorted_unique(pair)  # a link found in several bands is checked once
+    src = pair // n
+    pair -= src * n
+    dst = pair
     del pair
     need = int(np.ceil(threshold * num_perm - 1e-9))
     keep = _check_links(by_hash, src, dst, need, pool)
