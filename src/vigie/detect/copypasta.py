@@ -326,9 +326,8 @@ def lsh_clusters(
     pair = np.concatenate(links)
     del links, found  # the run's peak at 10M posts is here: one copy of the links at a time
     pair = sorted_unique(pair)  # a link found in several bands is checked once
-    src = pair // n
-    pair -= src * n
-    dst = pair
+    index = np.int32 if n < 2**31 else np.int64  # half the memory while links are checked
+    src, dst = (pair // n).astype(index), (pair % n).astype(index)
     del pair
     need = int(np.ceil(threshold * num_perm - 1e-9))
     keep = _check_links(by_hash, src, dst, need, pool)
