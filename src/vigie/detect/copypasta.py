@@ -39,6 +39,9 @@ _CHECK_LINKS = 65_536  # links checked at once: 4 MiB of low bytes per side
 _TEXTS_PER_BATCH = 250_000  # about this many texts' word hashes in memory at once
 _TEXTS_PER_BLOCK = 65_536  # minhash's text-major buffer: 16 MiB at 64 hash functions
 _TRANSPOSE = 4_096  # texts per transposed block
+# Each LSH band in flight holds ~200 MB at 10M posts (keys, their sorted copy, a buffer);
+# measured on two cores only, so more threads than this are not presumed to pay.
+_MAX_THREADS = 4
 
 # What normalisation replaces by a space, leftmost first: a link, a mention, or a run of
 # characters that are neither letters nor digits. The plain rule reads
@@ -377,11 +380,12 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
 
 def numpy_threads(general: dict[str, Any], beside: bool) -> int:
     """Threads for MinHash and LSH: DuckDB's (``general.threads``, else the cores) when the
-    NumPy part runs alone; one when it runs beside the other detectors (below
-    ``general.minhash_beside_max_posts``), whose DuckDB queries then take the other cores."""
+    NumPy part runs alone, at most ``_MAX_THREADS``; one when it runs beside the other
+    detectors (below ``general.minhash_beside_max_posts``), whose DuckDB queries then take
+    the other cores (measured at 1M posts: two threads there gain nothing)."""
     if beside:
         return 1
-    return int(general.get("threads") or 0) or (os.cpu_count() or 1)
+    return min(int(general.get("threads") or 0) or (os.cpu_count() or 1), _MAX_THREADS)
 
 
 def _sign_slices(
