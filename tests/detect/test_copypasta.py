@@ -100,6 +100,22 @@ def test_minhash_matches_the_plain_definition():
         assert sig[i].tolist() == want, i
 
 
+def _plain_lsh(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
+    """lsh_clusters by its definition, text by text."""
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    expected = np.arange(n)
+    for band in range(bands):
+        heads: dict[tuple[int, ...], int] = {}
+        for i in range(n):
+            heads.setdefault(tuple(sig[i, band * rows : (band + 1) * rows]), i)
+        for i in range(n):
+            h = heads[tuple(sig[i, band * rows : (band + 1) * rows])]
+            if h != i and np.mean(sig[i] == sig[h]) >= threshold:
+                expected[i] = min(expected[i], h)
+    return expected
+
+
 def test_lsh_clusters_match_a_plain_reference():
     """The vectorised banding (unstable sort, minimum index per bucket) gives the labels of
     the plain definition: per band, texts with equal band values link to the lowest index
@@ -117,16 +133,7 @@ def test_lsh_clusters_match_a_plain_reference():
     vals, lens = _encode(texts)
     sig = minhash(vals, lens, 3, 32, seed=4)
     bands, threshold = 8, 0.5
-    rows = 32 // bands
-    expected = np.arange(len(texts))
-    for band in range(bands):
-        heads: dict[tuple[int, ...], int] = {}
-        for i in range(len(texts)):
-            heads.setdefault(tuple(sig[i, band * rows : (band + 1) * rows]), i)
-        for i in range(len(texts)):
-            h = heads[tuple(sig[i, band * rows : (band + 1) * rows])]
-            if h != i and np.mean(sig[i] == sig[h]) >= threshold:
-                expected[i] = min(expected[i], h)
+    expected = _plain_lsh(sig, bands, threshold)
     got = lsh_clusters(sig, bands, threshold)
     assert np.array_equal(got, expected)
     assert np.array_equal(lsh_clusters(np.ascontiguousarray(sig), bands, threshold), expected)
@@ -211,3 +218,75 @@ def test_minhash_beside_or_after_the_others_gives_the_same_findings(tmp_path):
     assert after.edges().equals(beside.edges())
     assert after.members().equals(beside.members())
     assert after.manifest()["signals"] == beside.manifest()["signals"]
+
+
+def test_threaded_minhash_and_lsh_give_the_sequential_signatures_and_labels(monkeypatch):
+    """MinHash blocks, LSH bands and link checks on a thread pool (the NumPy part when it
+    runs alone, above ``general.minhash_beside_max_posts``) give the sequential bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import vigie.detect.copypasta as cp
+
+    rng = np.random.default_rng(19)
+    base = [" ".join(rng.choice(WORDS, int(rng.integers(2, 30)))) for _ in range(300)]
+    texts = []
+    for _ in range(3_000):  # near-duplicates, unrelated texts, texts under k words
+        words = base[int(rng.integers(0, len(base)))].split()
+        if rng.random() < 0.6:
+            words[int(rng.integers(0, len(words)))] = str(rng.choice(WORDS))
+        else:
+            words = list(rng.choice(WORDS, int(rng.integers(1, 40))))
+        texts.append(" ".join(words))
+    vals, lens = _encode(texts)
+    monkeypatch.setattr(cp, "_TEXTS_PER_BLOCK", 97)  # many blocks, one short at the end
+    monkeypatch.setattr(cp, "_CHECK_LINKS", 101)  # many slices of links to check
+    sig = cp.minhash(vals, lens, 3, 64, seed=6)
+    labels = cp.lsh_clusters(sig, 16, 0.5)
+    for threads in (2, 3):
+        with ThreadPoolExecutor(threads) as pool:
+            par = cp.minhash(vals, lens, 3, 64, seed=6, pool=pool)
+            assert np.array_equal(par, sig)
+            assert np.array_equal(cp.lsh_clusters(par, 16, 0.5, pool), labels)
+    assert (labels != np.arange(len(texts))).sum() > 500  # the near-duplicates were linked
+
+
+def test_threaded_slices_give_the_same_findings(tmp_path, monkeypatch):
+    """Slices fetched from DuckDB while the previous one is signed on threads: the same
+    findings as one thread (``general.threads``), whatever the slice and block sizes."""
+    import vigie.detect.copypasta as cp
+
+    b = Builder(seed=23)
+    org = b.organic(n_accounts=150, n_posts=1500)
+    slogan(b, [str(a) for a in org[:60]], "Allez voter dimanche chaque voix compte pour l avenir")
+    copypasta_campaign(b, n=10, n_texts=4)
+    ds = b.write(tmp_path / "ds")
+    after = {"minhash_beside_max_posts": 0}
+    one = run_detection(ds, tmp_path / "a", {"general": {**after, "threads": 1}}, False)
+    monkeypatch.setattr(cp, "_TEXTS_PER_BATCH", 50)
+    monkeypatch.setattr(cp, "_TEXTS_PER_BLOCK", 7)
+    monkeypatch.setattr(cp, "_CHECK_LINKS", 5)
+    assert cp.numpy_threads({**after, "threads": 3}, beside=False) == 3
+    three = run_detection(ds, tmp_path / "b", {"general": {**after, "threads": 3}}, False)
+    assert one.edges().num_rows > 0
+    assert three.edges().equals(one.edges())
+    assert three.members().equals(one.members())
+    assert three.manifest()["signals"] == one.manifest()["signals"]
+
+
+def test_lsh_link_checks_compare_whole_values_not_low_bytes():
+    """Links are first screened on the values' low bytes, then compared value by value:
+    signatures whose values share low bytes but differ above them are not linked, with
+    hash counts that take the 8-byte count (64) and the plain one (20)."""
+    rng = np.random.default_rng(29)
+    for num_perm, bands in ((64, 16), (20, 5)):
+        base = rng.integers(0, 2**32, (60, num_perm), dtype=np.uint32)
+        sig = base[rng.integers(0, 60, 1_500)]
+        edit = rng.random(sig.shape) < rng.uniform(0, 0.9, (sig.shape[0], 1))
+        high = rng.integers(1, 2**24, sig.shape, dtype=np.uint32) << np.uint32(8)
+        other = rng.integers(0, 2**32, sig.shape, dtype=np.uint32)
+        sig = np.where(edit, np.where(rng.random(sig.shape) < 0.7, sig ^ high, other), sig)
+        expected = _plain_lsh(sig, bands, 0.5)
+        assert np.array_equal(lsh_clusters(sig, bands, 0.5), expected)
+        assert (expected != np.arange(sig.shape[0])).sum() > 300
+        by_low_bytes = _plain_lsh(sig & np.uint32(0xFF), bands, 0.5)
+        assert not np.array_equal(by_low_bytes, expected)  # the screen alone would differ

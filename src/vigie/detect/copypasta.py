@@ -20,7 +20,10 @@ someone else's text and are ignored.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -32,10 +35,13 @@ from vigie.detect.engine import Engine, fetch
 
 KIND = "copypasta"
 _CHUNK_SHINGLES = 32_768  # ~256 KiB of uint64 shingles: fits in L2
-_CHECK_LINKS = 262_144
+_CHECK_LINKS = 65_536  # links checked at once: 4 MiB of low bytes per side
 _TEXTS_PER_BATCH = 250_000  # about this many texts' word hashes in memory at once
 _TEXTS_PER_BLOCK = 65_536  # minhash's text-major buffer: 16 MiB at 64 hash functions
 _TRANSPOSE = 4_096  # texts per transposed block
+# Each LSH band in flight holds ~200 MB at 10M posts (keys, their sorted copy, a buffer);
+# measured on two cores only, so more threads than this are not presumed to pay.
+_MAX_THREADS = 4
 
 # What normalisation replaces by a space, leftmost first: a link, a mention, or a run of
 # characters that are neither letters nor digits. The plain rule reads
@@ -72,51 +78,45 @@ def _shingles(values: np.ndarray, k: int) -> np.ndarray:
     return s
 
 
-def minhash(
-    values: np.ndarray,
-    lengths: np.ndarray,
-    k: int,
-    num_perm: int,
-    seed: int,
-    out: np.ndarray | None = None,
-) -> np.ndarray:
-    """MinHash signatures (n_texts x num_perm, uint32) of texts given as word hashes.
+class _Signer:
+    """MinHash signatures of one batch of texts, written block by block into ``out``.
 
-    ``values`` are the texts' word hashes end to end, ``lengths`` the words per text.
-    Hash function j maps a shingle s to the high 32 bits of ``a_j * s + b_j`` (mod 2**64);
-    a text's value is the least over its shingles. The minimum of the high halves is the
-    high half of the minimum, so the minimum is taken on whole 64-bit values.
+    Each block of ``_TEXTS_PER_BLOCK`` texts writes its own columns of ``out`` and nothing
+    else, so blocks may run in any order, on several threads: the NumPy passes below work
+    on arrays of ~``_CHUNK_SHINGLES`` values and release the GIL while they run."""
 
-    Why this layout: texts with the same number of shingles w are taken together, their
-    shingles as a (w x texts) block of about ``_CHUNK_SHINGLES`` values that stays in the
-    CPU cache; each hash function is then a multiply, an add and a minimum down the block's
-    columns, three whole-array passes (a per-text ``reduceat``, as before, costs ~3x more
-    per value than the minimum). Results go through a text-major buffer, where each text's
-    row is written at once, and are transposed block-wise into the hash-major layout that
-    ``lsh_clusters`` reads; the function returns that as a transposed view. Neither the
-    grouping nor the chunk sizes change a value. ``out``, a hash-major (num_perm x n_texts)
-    slice of a larger array, receives the signatures of a batch of texts in place.
-    """
-    rng = np.random.default_rng(seed)
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-    n = lengths.size
-    if out is None:
-        sig = np.empty((num_perm, n), dtype=np.uint32)
-    else:
-        if out.shape != (num_perm, n):
+    def __init__(
+        self,
+        values: np.ndarray,
+        lengths: np.ndarray,
+        k: int,
+        num_perm: int,
+        seed: int,
+        out: np.ndarray | None = None,
+    ) -> None:
+        rng = np.random.default_rng(seed)
+        self.a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+        self.b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+        n = lengths.size
+        if out is None:
+            out = np.empty((num_perm, n), dtype=np.uint32)
+        elif out.shape != (num_perm, n):
             raise ValueError(f"out has shape {out.shape}, expected {(num_perm, n)}")
-        sig = out
-    starts = np.cumsum(lengths) - lengths
-    width = np.maximum(lengths - (k - 1), 0)  # shingles per text
-    empty = np.iinfo(np.uint32).max  # a text with fewer than k words
-    for lo in range(0, n, _TEXTS_PER_BLOCK):
-        hi = min(lo + _TEXTS_PER_BLOCK, n)
+        self.out, self.values, self.lengths, self.k = out, values, lengths, k
+        self.starts = np.cumsum(lengths) - lengths
+        self.width = np.maximum(lengths - (k - 1), 0)  # shingles per text
+        self.blocks = [(lo, min(lo + _TEXTS_PER_BLOCK, n)) for lo in range(0, n, _TEXTS_PER_BLOCK)]
+
+    def sign(self, lo: int, hi: int) -> None:
+        """Write the signatures of texts ``lo:hi`` into ``self.out[:, lo:hi]``."""
+        a, b, k, starts, lengths = self.a, self.b, self.k, self.starts, self.lengths
+        num_perm = a.size
+        empty = np.iinfo(np.uint32).max  # a text with fewer than k words
         v0 = int(starts[lo])
-        shingles = _shingles(values[v0 : int(starts[hi - 1] + lengths[hi - 1])], k)
+        shingles = _shingles(self.values[v0 : int(starts[hi - 1] + lengths[hi - 1])], k)
         first = starts[lo:hi] - v0  # each text's first shingle in ``shingles``
-        order = np.argsort(width[lo:hi], kind="stable")
-        ws = width[lo:hi][order]
+        order = np.argsort(self.width[lo:hi], kind="stable")
+        ws = self.width[lo:hi][order]
         cut = np.flatnonzero(np.r_[True, ws[1:] != ws[:-1], True]).tolist()
         rows = np.empty((hi - lo, num_perm), dtype=np.uint32)  # text-major
         for g0, g1 in zip(cut[:-1], cut[1:], strict=True):  # texts with w shingles each
@@ -141,11 +141,155 @@ def minhash(
                 rows[idx] = got.T
         for t0 in range(0, hi - lo, _TRANSPOSE):  # block-wise: cache-friendly
             t1 = min(t0 + _TRANSPOSE, hi - lo)
-            sig[:, lo + t0 : lo + t1] = rows[t0:t1].T
-    return sig.T  # a view: (texts x hashes) without copying
+            self.out[:, lo + t0 : lo + t1] = rows[t0:t1].T
 
 
-def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
+def minhash(
+    values: np.ndarray,
+    lengths: np.ndarray,
+    k: int,
+    num_perm: int,
+    seed: int,
+    out: np.ndarray | None = None,
+    pool: Executor | None = None,
+) -> np.ndarray:
+    """MinHash signatures (n_texts x num_perm, uint32) of texts given as word hashes.
+
+    ``values`` are the texts' word hashes end to end, ``lengths`` the words per text.
+    Hash function j maps a shingle s to the high 32 bits of ``a_j * s + b_j`` (mod 2**64);
+    a text's value is the least over its shingles. The minimum of the high halves is the
+    high half of the minimum, so the minimum is taken on whole 64-bit values.
+
+    Why this layout: texts with the same number of shingles w are taken together, their
+    shingles as a (w x texts) block of about ``_CHUNK_SHINGLES`` values that stays in the
+    CPU cache; each hash function is then a multiply, an add and a minimum down the block's
+    columns, three whole-array passes (a per-text ``reduceat``, as before, costs ~3x more
+    per value than the minimum). Results go through a text-major buffer, where each text's
+    row is written at once, and are transposed block-wise into the hash-major layout that
+    ``lsh_clusters`` reads; the function returns that as a transposed view. Neither the
+    grouping nor the chunk sizes change a value. ``out``, a hash-major (num_perm x n_texts)
+    slice of a larger array, receives the signatures of a batch of texts in place.
+    ``pool``: blocks of ``_TEXTS_PER_BLOCK`` texts are signed on its threads (the same
+    values: each block writes its own columns).
+    """
+    signer = _Signer(values, lengths, k, num_perm, seed, out)
+    if pool is None:
+        for lo, hi in signer.blocks:
+            signer.sign(lo, hi)
+    else:
+        for done in [pool.submit(signer.sign, lo, hi) for lo, hi in signer.blocks]:
+            done.result()
+    return signer.out.T  # a view: (texts x hashes) without copying
+
+
+def _band_links(by_hash: np.ndarray, rows: slice, mult: np.ndarray) -> np.ndarray | None:
+    """One LSH band's links (``member * n + head``), or None when no two texts collide.
+
+    Most texts share their band key with no other (89% at 1M posts), so the keys are
+    sorted by value first (SIMD: 4x faster than an argsort, which also gathers the keys
+    back at random: 0.73 against 0.12 s for 6M texts), the keys seen twice or more marked
+    in a bit table by their low bits, and only the texts whose key hits a mark (those
+    sharing a key, plus a few others) are sorted with their index. The buckets, and so the
+    links, are those of sorting all texts: a bucket's texts all hit their key's mark."""
+    n = by_hash.shape[1]
+    key = np.zeros(n, dtype=np.uint64)
+    tmp = np.empty(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row, m in zip(by_hash[rows], mult, strict=True):
+            np.multiply(row, m, out=tmp)
+            key += tmp
+    # Signed order sorts ~1.5x faster, and buckets do not depend on the order.
+    ks = np.sort(key.view(np.int64))
+    same = ks[1:] == ks[:-1]
+    if not same.any():
+        return None  # no collision in this band
+    mask = (1 << min(max(n.bit_length(), 16), 24)) - 1
+    marked = np.zeros(mask + 1, dtype=bool)
+    marked[ks[1:][same] & mask] = True
+    del ks, same
+    np.bitwise_and(key, np.uint64(mask), out=tmp)
+    cand = np.flatnonzero(marked[tmp.view(np.int64)])  # texts maybe sharing their key
+    del tmp, marked
+    ck = key[cand]
+    del key
+    # an unstable sort is faster; the head is then the minimum index of its bucket.
+    order = np.argsort(ck.view(np.int64))
+    ks, cand = ck[order], cand[order]
+    same = ks[1:] == ks[:-1]
+    # only buckets of two or more texts link: the rest are left out at once
+    shared = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+    members, mk = cand[shared], ks[shared]
+    start = np.flatnonzero(np.r_[True, mk[1:] != mk[:-1]])
+    head = np.repeat(np.minimum.reduceat(members, start), np.diff(np.r_[start, mk.size]))
+    link = members != head
+    return members[link].astype(np.int64) * n + head[link]
+
+
+def _low_bytes(by_hash: np.ndarray, lo: int, hi: int, out: np.ndarray) -> None:
+    """``out[lo:hi]``: texts ``lo:hi``'s signatures, text-major, each value's low byte."""
+    for t0 in range(lo, hi, _TRANSPOSE):  # block-wise: cache-friendly
+        t1 = min(t0 + _TRANSPOSE, hi)
+        out[t0:t1] = by_hash[:, t0:t1].T  # uint32 -> uint8 keeps the low byte
+
+
+def _agreeing(
+    by_hash: np.ndarray, low: np.ndarray, src: np.ndarray, dst: np.ndarray, need: int
+) -> np.ndarray:
+    """Whether each link's two signatures agree on at least ``need`` values.
+
+    Equal values have equal low bytes, so a link whose low bytes (``low``, text-major: one
+    cache line a text at 64 hash functions) agree fewer than ``need`` times fails, and
+    only the others (12% at 10M posts, nearly all kept) are compared value by value, in
+    the hash-major rows. Comparing every link there read 64 rows at random, twice: 13 of
+    the 17 s of CPU that 10M posts' 16.3M links cost; this way 5.5 s (byte-identical).
+    """
+    num_perm = low.shape[1]
+    eq = low[src] == low[dst]
+    if num_perm % 8 == 0 and num_perm < 256:  # count the equal bytes 8 at a time
+        words = eq.view(np.uint64)
+        total = words[:, 0].copy()
+        for j in range(1, words.shape[1]):
+            total += words[:, j]  # each byte: how many of its column agree (< 256)
+        count = (total * np.uint64(0x0101010101010101)) >> np.uint64(56)  # bytes' sum
+    else:
+        count = np.count_nonzero(eq, axis=1)
+    del eq
+    maybe = np.flatnonzero(count >= need)
+    s, d = src[maybe], dst[maybe]
+    same = np.zeros(maybe.size, dtype=np.int32)
+    for row in by_hash:  # contiguous rows: gathers stay within one row at a time
+        same += row[s] == row[d]
+    agree = np.zeros(src.size, dtype=bool)
+    agree[maybe[same >= need]] = True
+    return agree
+
+
+def _check_links(
+    by_hash: np.ndarray, src: np.ndarray, dst: np.ndarray, need: int, pool: Executor | None
+) -> np.ndarray:
+    """Whether each link ``src -> dst`` holds (``_agreeing``), slice by slice of links."""
+    n, num_perm = by_hash.shape[1], by_hash.shape[0]
+    low = np.empty((n, num_perm), dtype=np.uint8)  # n * num_perm bytes: 384 MB at 10M posts
+    blocks = [(lo, min(lo + _TEXTS_PER_BLOCK, n)) for lo in range(0, n, _TEXTS_PER_BLOCK)]
+    cuts = [(lo, lo + _CHECK_LINKS) for lo in range(0, src.size, _CHECK_LINKS)]  # bounded memory
+
+    def fill(block: tuple[int, int]) -> None:
+        _low_bytes(by_hash, block[0], block[1], low)
+
+    def check(cut: tuple[int, int]) -> np.ndarray:
+        return _agreeing(by_hash, low, src[cut[0] : cut[1]], dst[cut[0] : cut[1]], need)
+
+    if pool is None:
+        for block in blocks:
+            fill(block)
+        return np.concatenate([check(cut) for cut in cuts])
+    list(pool.map(fill, blocks))
+    return np.concatenate(list(pool.map(check, cuts)))
+
+
+def lsh_clusters(
+    sig: np.ndarray, bands: int, threshold: float, pool: Executor | None = None
+) -> np.ndarray:
     """Cluster label per text, the index of a "head" text it is near.
 
     In each band, texts whose signatures collide form a bucket; its lowest-index text is
@@ -158,6 +302,8 @@ def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
 
     ``sig`` is texts x hashes; ``minhash`` returns it as a view of a hash-major array, which
     is read here without a copy (band keys and checks then scan contiguous rows).
+    ``pool``: bands, then slices of the links to check, run on its threads (the same
+    labels: links are sorted before they are checked, each check writes its own slice).
     """
     n, num_perm = sig.shape
     if n == 0:
@@ -171,42 +317,23 @@ def lsh_clusters(sig: np.ndarray, bands: int, threshold: float) -> np.ndarray:
         ],
         dtype=np.uint64,
     )
-    links = []
-    key = np.empty(n, dtype=np.uint64)
-    tmp = np.empty(n, dtype=np.uint64)
-    for band in range(bands):
-        key.fill(0)
-        with np.errstate(over="ignore"):
-            for r in range(rows):
-                np.multiply(by_hash[band * rows + r], mult[r], out=tmp)
-                key += tmp
-        # an unstable sort is 4x faster; the head is then the minimum index of its bucket.
-        # Signed order sorts ~1.5x faster still, and buckets do not depend on the order.
-        order = np.argsort(key.view(np.int64))
-        ks = key[order]
-        same = ks[1:] == ks[:-1]
-        if not same.any():
-            continue  # no collision in this band
-        # only buckets of two or more texts link: the rest (most) are left out at once
-        shared = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
-        members, mk = order[shared], ks[shared]
-        start = np.flatnonzero(np.r_[True, mk[1:] != mk[:-1]])
-        head = np.repeat(np.minimum.reduceat(members, start), np.diff(np.r_[start, mk.size]))
-        link = members != head
-        links.append(members[link].astype(np.int64) * n + head[link])
+    spans = [slice(band * rows, (band + 1) * rows) for band in range(bands)]
+    if pool is None:
+        found = [_band_links(by_hash, span, mult) for span in spans]
+    else:
+        found = list(pool.map(lambda span: _band_links(by_hash, span, mult), spans))
+    links = [x for x in found if x is not None]
     labels = np.arange(n, dtype=np.int64)
     if not links:
         return labels
-    pair = sorted_unique(np.concatenate(links))  # a link found in several bands is checked once
-    src, dst = pair // n, pair % n
-    keep = np.zeros(pair.size, dtype=bool)
+    pair = np.concatenate(links)
+    del links, found  # the run's peak at 10M posts is here: one copy of the links at a time
+    pair = sorted_unique(pair)  # a link found in several bands is checked once
+    index = np.int32 if n < 2**31 else np.int64  # half the memory while links are checked
+    src, dst = (pair // n).astype(index), (pair % n).astype(index)
+    del pair
     need = int(np.ceil(threshold * num_perm - 1e-9))
-    for lo in range(0, pair.size, _CHECK_LINKS):  # bounded memory
-        s, d = src[lo : lo + _CHECK_LINKS], dst[lo : lo + _CHECK_LINKS]
-        same = np.zeros(s.size, dtype=np.int32)
-        for row in by_hash:  # contiguous rows: gathers stay within one row at a time
-            same += row[s] == row[d]
-        keep[lo : lo + _CHECK_LINKS] = same >= need
+    keep = _check_links(by_hash, src, dst, need, pool)
     np.minimum.at(labels, src[keep], dst[keep])
     return labels
 
@@ -251,6 +378,62 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     return {"texts": int(n_all), "texts_too_short": int(n_all - n_kept)}
 
 
+def numpy_threads(general: dict[str, Any], beside: bool) -> int:
+    """Threads for MinHash and LSH: DuckDB's (``general.threads``, else the cores) when the
+    NumPy part runs alone, at most ``_MAX_THREADS``; one when it runs beside the other
+    detectors (below ``general.minhash_beside_max_posts``), whose DuckDB queries then take
+    the other cores (measured at 1M posts: two threads there gain nothing)."""
+    if beside:
+        return 1
+    return min(int(general.get("threads") or 0) or (os.cpu_count() or 1), _MAX_THREADS)
+
+
+def _sign_slices(
+    engine: Engine, k: int, num_perm: int, seed: int, sig: np.ndarray, pool: Executor | None
+) -> list[pa.Array]:
+    """Sign every text of ``cp_u`` into ``sig`` (hash-major), slice by slice; their th.
+
+    With a ``pool``, a slice's blocks are signed on its threads while the next slice is
+    fetched from DuckDB; at most two slices' word hashes are held at once."""
+    n_texts = sig.shape[1]
+    sign_texts = getattr(engine, "sign_texts", None)
+    if sign_texts is not None:  # Spark: signed per partition where the texts are, no slices
+        return [sign_texts(k, num_perm, seed, sig)]
+    ths: list[pa.Array] = []
+    pos = 0
+    n_slices = max(1, -(-n_texts // _TEXTS_PER_BATCH))
+    edges = [(i << 64) // n_slices for i in range(n_slices + 1)]
+    signing: list[Future[None]] = []  # the blocks of the slice being signed
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        upper = f"AND th < {hi}::UBIGINT" if hi < 1 << 64 else ""
+        batch = fetch(
+            engine.con,
+            "SELECT th, list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw "
+            f"FROM cp_u WHERE th >= {lo}::UBIGINT {upper} ORDER BY th",
+        )
+        hw = batch.column("hw").combine_chunks()
+        lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
+        values = np.asarray(hw.flatten(), dtype=np.uint64)
+        m = lengths.size
+        signer = _Signer(values, lengths, k, num_perm, seed, out=sig[:, pos : pos + m])
+        ths.extend(batch.column("th").chunks)
+        pos += m
+        del batch, hw, values, lengths
+        if pool is None:
+            for b0, b1 in signer.blocks:
+                signer.sign(b0, b1)
+            continue
+        previous, signing = signing, [pool.submit(signer.sign, b0, b1) for b0, b1 in signer.blocks]
+        del signer
+        for done in previous:  # queued behind it: the workers stay busy while we wait
+            done.result()
+    for done in signing:
+        done.result()
+    if pos != n_texts:
+        raise RuntimeError(f"copypasta: read {pos} texts of {n_texts}")  # engine invariant
+    return ths
+
+
 def detect(
     engine: Engine,
     cfg: dict[str, Any],
@@ -273,31 +456,10 @@ def detect(
     n_texts = int(engine.scalar("SELECT count(*) FROM cp_u"))
     num_perm = int(cfg["num_perm"])
     sig = np.empty((num_perm, n_texts), dtype=np.uint32)
-    ths: list[pa.Array] = []
-    pos = 0
-    n_slices = max(1, -(-n_texts // _TEXTS_PER_BATCH))
-    edges = [(i << 64) // n_slices for i in range(n_slices + 1)]
-    sign_texts = getattr(engine, "sign_texts", None)
-    if sign_texts is not None:  # Spark: signed per partition where the texts are, no slices
-        ths, pos, edges = [sign_texts(k, num_perm, int(general["seed"]), sig)], n_texts, []
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-        upper = f"AND th < {hi}::UBIGINT" if hi < 1 << 64 else ""
-        batch = fetch(
-            engine.con,
-            "SELECT th, list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw "
-            f"FROM cp_u WHERE th >= {lo}::UBIGINT {upper} ORDER BY th",
-        )
-        hw = batch.column("hw").combine_chunks()
-        lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
-        values = np.asarray(hw.flatten(), dtype=np.uint64)
-        m = lengths.size
-        minhash(values, lengths, k, num_perm, int(general["seed"]), out=sig[:, pos : pos + m])
-        ths.extend(batch.column("th").chunks)
-        pos += m
-        del batch, hw, values
-    if pos != n_texts:
-        raise RuntimeError(f"copypasta: read {pos} texts of {n_texts}")  # engine invariant
-    labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]))
+    threads = numpy_threads(general, beside=prepared is not None)
+    with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
+        ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
+        labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool)
     del sig
     n_clusters = int(sorted_unique(labels).size)
     largest = int(np.bincount(labels).max()) if labels.size else 0
