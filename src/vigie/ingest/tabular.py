@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -420,31 +420,35 @@ def _lists(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
     return pa.ListArray.from_arrays(pa.array(offsets), values), reasons
 
 
-def _map_list_values(lists: pa.Array, fn: Any) -> pa.Array:
-    """Apply ``fn`` to each distinct value of a list column (cheap: values repeat a lot)."""
+def _map_distinct(lists: pa.Array, map_uniq: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """A list column whose values are replaced through ``map_uniq``, which maps the column's
+    distinct values (an array) to as many new ones: values repeat a lot, so each is mapped
+    once and the result taken back to every row."""
     if isinstance(lists, pa.ChunkedArray):
         lists = lists.combine_chunks()
     values = lists.values
     if len(values) == 0:
         return lists
     uniq = pc.unique(values)
-    mapped = pa.array([fn(u) if u is not None else None for u in uniq.to_pylist()], pa.string())
-    new_values = mapped.take(pc.index_in(values, value_set=uniq))
+    new_values = map_uniq(uniq).take(pc.index_in(values, value_set=uniq))
     return pa.ListArray.from_arrays(lists.offsets, new_values, mask=pc.is_null(lists))
+
+
+def _map_list_values(lists: pa.Array, fn: Any) -> pa.Array:
+    """Apply ``fn`` to each distinct value of a list column (cheap: values repeat a lot)."""
+    return _map_distinct(
+        lists,
+        lambda uniq: pa.array(
+            [fn(u) if u is not None else None for u in uniq.to_pylist()], pa.string()
+        ),
+    )
 
 
 def _map_list_urls(lists: pa.Array, fn: Any) -> pa.Array:
     """``_map_list_values`` for a ``fn`` that gives a plain URL its ``plain_url_key``
     (``canonical_url``, X's link key): plain URLs keyed by Arrow kernels (``urls.map_urls``),
     each distinct other one by ``fn``."""
-    if isinstance(lists, pa.ChunkedArray):
-        lists = lists.combine_chunks()
-    values = lists.values
-    if len(values) == 0:
-        return lists
-    uniq = pc.unique(values)
-    new_values = map_urls(uniq, fn).take(pc.index_in(values, value_set=uniq))
-    return pa.ListArray.from_arrays(lists.offsets, new_values, mask=pc.is_null(lists))
+    return _map_distinct(lists, lambda uniq: map_urls(uniq, fn))
 
 
 def canonical_platform(name: str) -> str:
