@@ -100,23 +100,31 @@ def map_distinct(arr: pa.Array, fn: Callable[[Any], Any], out_type: pa.DataType)
     return vals.take(enc.indices)
 
 
+def _map_list(lists: pa.Array, map_values: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """A list<string> column whose items are replaced through ``map_values``, which maps the
+    column's distinct items (a string array) to as many new ones: items repeat a lot, so
+    each is mapped once and taken back to every row; null lists stay null. The items are
+    read as ``values`` under the column's own ``offsets`` (not ``flatten()``, which drops
+    what a null or sliced-out list covers and would no longer match the offsets)."""
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    lists = lists.cast(STR_LIST)
+    values = lists.values
+    if len(values):
+        enc = values.dictionary_encode()
+        values = map_values(enc.dictionary).take(enc.indices)
+    return pa.ListArray.from_arrays(lists.offsets, values, mask=lists.is_null())
+
+
 def map_list_values(lists: pa.Array, fn: Callable[[str], str]) -> pa.Array:
     """``fn`` of each item of a list<string> column, once per distinct item; nulls stay."""
-    lists = lists.cast(STR_LIST)
-    flat = lists.flatten()
-    mapped = map_distinct(flat, fn, pa.string()) if len(flat) else flat
-    return pa.ListArray.from_arrays(lists.offsets, mapped, mask=lists.is_null())
+    return _map_list(lists, lambda d: pa.array([fn(v) for v in d.to_pylist()], pa.string()))
 
 
 def map_list_urls(lists: pa.Array, fn: Callable[[str], str], escaped: bool = False) -> pa.Array:
     """``map_list_values`` for a ``fn`` that gives a plain URL its ``plain_url_key``: plain
     URLs keyed by Arrow kernels (``urls.map_urls``), each distinct other one by ``fn``."""
-    lists = lists.cast(STR_LIST)
-    flat = lists.flatten()
-    if len(flat):
-        enc = flat.dictionary_encode()
-        flat = urls.map_urls(enc.dictionary, fn, escaped).take(enc.indices)
-    return pa.ListArray.from_arrays(lists.offsets, flat, mask=lists.is_null())
+    return _map_list(lists, lambda d: urls.map_urls(d, fn, escaped))
 
 
 def first_seen(*lists: pa.Array) -> pa.Array:

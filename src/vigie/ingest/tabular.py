@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from vigie.errors import InputError, VigieError
-from vigie.ingest import jsonlines
+from vigie.ingest import jsonlines, sqlbatch
 from vigie.ingest.model import (
     BATCH_ROWS,
     MAX_TS_US,
@@ -49,7 +49,6 @@ from vigie.ingest.records import client_name
 from vigie.ingest.urls import (
     canonical_url,
     hashtags_in_text,
-    map_urls,
     mentions_in_text,
     urls_in_text,
 )
@@ -420,37 +419,6 @@ def _lists(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
     return pa.ListArray.from_arrays(pa.array(offsets), values), reasons
 
 
-def _map_distinct(lists: pa.Array, map_uniq: Callable[[pa.Array], pa.Array]) -> pa.Array:
-    """A list column whose values are replaced through ``map_uniq``, which maps the column's
-    distinct values (an array) to as many new ones: values repeat a lot, so each is mapped
-    once and the result taken back to every row."""
-    if isinstance(lists, pa.ChunkedArray):
-        lists = lists.combine_chunks()
-    values = lists.values
-    if len(values) == 0:
-        return lists
-    uniq = pc.unique(values)
-    new_values = map_uniq(uniq).take(pc.index_in(values, value_set=uniq))
-    return pa.ListArray.from_arrays(lists.offsets, new_values, mask=pc.is_null(lists))
-
-
-def _map_list_values(lists: pa.Array, fn: Any) -> pa.Array:
-    """Apply ``fn`` to each distinct value of a list column (cheap: values repeat a lot)."""
-    return _map_distinct(
-        lists,
-        lambda uniq: pa.array(
-            [fn(u) if u is not None else None for u in uniq.to_pylist()], pa.string()
-        ),
-    )
-
-
-def _map_list_urls(lists: pa.Array, fn: Any) -> pa.Array:
-    """``_map_list_values`` for a ``fn`` that gives a plain URL its ``plain_url_key``
-    (``canonical_url``, X's link key): plain URLs keyed by Arrow kernels (``urls.map_urls``),
-    each distinct other one by ``fn``."""
-    return _map_distinct(lists, lambda uniq: map_urls(uniq, fn))
-
-
 def canonical_platform(name: str) -> str:
     """House platform names: ``twitter``/``tw`` -> ``x``, ``fb`` -> ``facebook`` ..."""
     n = name.strip().lower()
@@ -587,11 +555,11 @@ def convert(
                 STR_LIST,
             )
         if fld == "urls":
-            lists = _map_list_urls(lists, canonical_url)
+            lists = sqlbatch.map_list_urls(lists, canonical_url)
         elif fld == "hashtags":
-            lists = _map_list_values(lists, _clean_tag)
+            lists = sqlbatch.map_list_values(lists, _clean_tag)
         elif fld == "mentions":
-            lists = _map_list_values(lists, _clean_mention)
+            lists = sqlbatch.map_list_values(lists, _clean_mention)
         cols[fld] = lists
     if spec.extract_from_text:
         texts = cols["text"].to_pylist()

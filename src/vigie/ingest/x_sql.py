@@ -324,10 +324,8 @@ def _clients(source: pa.ChunkedArray) -> pa.Array:
 def _tables(t: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Canonical posts and accounts from the mapped rows (URLs keyed, text unescaped)."""
     n = t.num_rows
-    from vigie.ingest.tabular import _map_list_urls
-
     links = t.column("links").combine_chunks().cast(STR_LIST)
-    keyed = _map_list_urls(links, x_v2._link_key)
+    keyed = sqlbatch.map_list_urls(links, x_v2._link_key)
     urls = sqljson.run(
         "SELECT list_filter(list_sort(list_distinct(coalesce(u, []))), lambda x: x <> '') AS u "
         "FROM k",
