@@ -20,3 +20,17 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(s[1:], s[:-1], out=keep[1:])
     return s[keep]
+
+
+def lookup_sorted(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per value of ``values``: whether it is in ``keys`` (ascending), and its position there
+    (``np.isin``'s argument order).
+
+    The position is clipped into ``keys`` (0 when ``keys`` is empty), so that it can index
+    arrays aligned with ``keys`` everywhere, a value that is absent included: callers mask
+    by the first result (``np.where(hit, table[pos], ...)``) rather than filter first."""
+    pos = np.searchsorted(keys, values)
+    if not keys.size:
+        return np.zeros(np.shape(values), dtype=bool), pos
+    pos = np.minimum(pos, keys.size - 1)
+    return keys[pos] == values, pos

@@ -461,13 +461,14 @@ def run_coaction(
     co: str | None = None
     shared: SharedPosts | None = None
     if acts is not None:
-        # a list when the co-action table reads them too, else drawn scale by scale
         drawn = _kept_rows(edges, [w for w, _ in scales], cands)
-        rows = list(drawn) if keep_coactions else []
-        shared = _shared_posts(rows if keep_coactions else drawn, acts)
-        if keep_coactions:
+        if keep_coactions:  # the co-action table reads the rows too: held as a list
+            rows = list(drawn)
             co = _kept_coactions(engine, kind, rows, acts)
-        del rows, drawn
+            shared = _shared_posts(rows, acts)
+            del rows
+        else:  # drawn scale by scale, once
+            shared = _shared_posts(drawn, acts)
     del cands, acts
     for st, (w, _) in zip(scale_stats, scales, strict=True):
         st["kept"] = int(np.sum(np.asarray(edges.column("window_s")) == w))

@@ -78,6 +78,12 @@ def _shingles(values: np.ndarray, k: int) -> np.ndarray:
     return s
 
 
+def _blocks(n: int) -> list[tuple[int, int]]:
+    """Texts ``0:n`` cut into spans of ``_TEXTS_PER_BLOCK``: each writes its own columns (or
+    rows) of a shared array, so the spans may run in any order, on several threads."""
+    return [(lo, min(lo + _TEXTS_PER_BLOCK, n)) for lo in range(0, n, _TEXTS_PER_BLOCK)]
+
+
 class _Signer:
     """MinHash signatures of one batch of texts, written block by block into ``out``.
 
@@ -105,7 +111,12 @@ class _Signer:
         self.out, self.values, self.lengths, self.k = out, values, lengths, k
         self.starts = np.cumsum(lengths) - lengths
         self.width = np.maximum(lengths - (k - 1), 0)  # shingles per text
-        self.blocks = [(lo, min(lo + _TEXTS_PER_BLOCK, n)) for lo in range(0, n, _TEXTS_PER_BLOCK)]
+        self.blocks = _blocks(n)
+
+    def sign_all(self) -> None:
+        """Write every text's signature, block after block, on this thread."""
+        for lo, hi in self.blocks:
+            self.sign(lo, hi)
 
     def sign(self, lo: int, hi: int) -> None:
         """Write the signatures of texts ``lo:hi`` into ``self.out[:, lo:hi]``."""
@@ -174,8 +185,7 @@ def minhash(
     """
     signer = _Signer(values, lengths, k, num_perm, seed, out)
     if pool is None:
-        for lo, hi in signer.blocks:
-            signer.sign(lo, hi)
+        signer.sign_all()
     else:
         for done in [pool.submit(signer.sign, lo, hi) for lo, hi in signer.blocks]:
             done.result()
@@ -270,7 +280,7 @@ def _check_links(
     """Whether each link ``src -> dst`` holds (``_agreeing``), slice by slice of links."""
     n, num_perm = by_hash.shape[1], by_hash.shape[0]
     low = np.empty((n, num_perm), dtype=np.uint8)  # n * num_perm bytes: 384 MB at 10M posts
-    blocks = [(lo, min(lo + _TEXTS_PER_BLOCK, n)) for lo in range(0, n, _TEXTS_PER_BLOCK)]
+    blocks = _blocks(n)
     cuts = [(lo, lo + _CHECK_LINKS) for lo in range(0, src.size, _CHECK_LINKS)]  # bounded memory
 
     def fill(block: tuple[int, int]) -> None:
@@ -420,8 +430,7 @@ def _sign_slices(
         pos += m
         del batch, hw, values, lengths
         if pool is None:
-            for b0, b1 in signer.blocks:
-                signer.sign(b0, b1)
+            signer.sign_all()
             continue
         previous, signing = signing, [pool.submit(signer.sign, b0, b1) for b0, b1 in signer.blocks]
         del signer

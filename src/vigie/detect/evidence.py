@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.arrays import sorted_unique
+from vigie.arrays import lookup_sorted, sorted_unique
 from vigie.detect.coaction import Signal
 from vigie.detect.engine import Engine, fetch
 
@@ -347,14 +347,6 @@ def pair_coactions(
     return out
 
 
-def _in_sorted(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per value of ``a``: whether it is in ``b`` (sorted, distinct), and its position."""
-    pos = np.searchsorted(b, a)
-    if not b.size:
-        return np.zeros(a.size, bool), pos
-    return (pos < b.size) & (b[np.minimum(pos, b.size - 1)] == a), pos
-
-
 def merged_counts(engine: Engine, signals: list[Signal], only: pa.Table) -> pa.Table:
     """``pair_coactions(engine, signals, only, details=False)``, the same table: for each
     pair of ``only`` (distinct, (u, v) ascending) its co-actions merged across the signals
@@ -386,7 +378,7 @@ def merged_counts(engine: Engine, signals: list[Signal], only: pa.Table) -> pa.T
         eu = np.asarray(s.edges.column("u"), dtype=np.int64)
         ev = np.asarray(s.edges.column("v"), dtype=np.int64)
         ek = (eu << 32) | ev
-        hit, pos = _in_sorted(ek, mk)
+        hit, pos = lookup_sorted(ek, mk)
         if not hit.any():
             continue
         np.add.at(sum_obs, pos[hit], np.asarray(s.edges.column("observed"), np.int64)[hit])
@@ -399,10 +391,10 @@ def merged_counts(engine: Engine, signals: list[Signal], only: pa.Table) -> pa.T
             for b in s.shared.blocks:
                 at = np.flatnonzero(hit & (ew == b.window))
                 mine = np.sort(ek[at])
-                ok, _ = _in_sorted(b.keys, mine)
+                ok, _ = lookup_sorted(b.keys, mine)
                 if not ok.any():
                     continue
-                held, _ = _in_sorted(ek[at], b.keys[ok])
+                held, _ = lookup_sorted(ek[at], b.keys[ok])
                 rest[at[held]] = False
                 rows = np.repeat(ok, b.counts)
                 idx_l.append(np.repeat(np.searchsorted(mk, b.keys[ok]), b.counts[ok]))

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 
-from vigie.arrays import sorted_unique
+from vigie.arrays import lookup_sorted, sorted_unique
 from vigie.detect.coaction import Signal
 from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 
@@ -310,9 +310,7 @@ def discount_shared_posts(edges: pa.Table, merged: pa.Table) -> pa.Table:
     order = np.argsort(mkey, kind="stable")
     mkey, factor = mkey[order], factor[order]
     key = u * top + v
-    pos = np.searchsorted(mkey, key)
-    pos_c = np.minimum(pos, max(mkey.size - 1, 0))
-    hit = (pos < mkey.size) & (mkey[pos_c] == key)
+    hit, pos_c = lookup_sorted(key, mkey)
     hit &= _not_burst(edges)
     w = edges.column("weight").to_numpy().astype(np.float64)
     w = np.where(hit, w * factor[pos_c], w)

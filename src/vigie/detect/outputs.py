@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.arrays import sorted_unique
+from vigie.arrays import lookup_sorted, sorted_unique
 
 # the GEXF document around the node and edge lists (pyarrow.compute and pyarrow.csv are
 # imported on use: an empty Dataset's Findings are written without them, see empty.py)
@@ -409,11 +409,7 @@ def pairs_table(
     mkey = mu * top + mv
     morder = np.argsort(mkey, kind="stable")
     mkey = mkey[morder]
-    pos = np.searchsorted(mkey, key[best])
-    pos_c = np.minimum(pos, max(mkey.size - 1, 0))
-    hit = (pos < mkey.size) & (mkey[pos_c] == key[best]) if mkey.size else np.zeros(0, bool)
-    if not mkey.size:
-        hit = np.zeros(best.size, bool)
+    hit, pos_c = lookup_sorted(key[best], mkey)
     midx = pa.array(np.where(hit, morder[pos_c] if mkey.size else 0, 0), mask=~hit)
 
     def mcol(name: str, typ: pa.DataType) -> pa.Array:
