@@ -35,7 +35,6 @@ from vigie.ingest.records import client_name
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
 ROUTED_KEYS = {"data", "meta", "attachments", "in_reply_to_user"}
-TIME_RE = sqlbatch.TIME_RE
 ASCII_RE = "[^!-~]"
 NONE = (None, "NULL")  # a key absent, or null
 
