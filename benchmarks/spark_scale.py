@@ -109,7 +109,14 @@ def run_child(args: list[str]) -> tuple[float, float, dict]:
     if proc.returncode:
         tail = "\n".join(err.strip().splitlines()[-15:])
         raise SystemExit(f"{args[0]} failed (exit {proc.returncode}):\n{tail}")
-    rep = json.loads(out.strip().splitlines()[-1])
+    lines = out.strip().splitlines()
+    # the report is the last JSON line; anything else the child printed is shown, not parsed
+    last = max((i for i, line in enumerate(lines) if line.startswith("{")), default=-1)
+    if last < 0:
+        raise SystemExit(f"{args[0]} printed no report:\n{out[-2000:]}")
+    for line in lines[:last] + lines[last + 1 :]:
+        print(f"  ({args[0]} printed: {line[:200]})", file=sys.stderr)
+    rep = json.loads(lines[last])
     rep["cpu_s"] = sum(cpu.values())
     return wall, peak[0], rep
 

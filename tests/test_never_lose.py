@@ -222,3 +222,90 @@ def test_full_disk_inside_duckdb_is_one_line(
     (line,) = [ln for ln in out.err.splitlines() if ln.startswith("error:")]
     assert "No space left on device" in line
     assert not (tmp_path / "ds").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_detect_never_writes_its_findings_over_the_dataset_or_other_files(
+    tmp_path: Path,
+) -> None:
+    """A folder swap replaces the folder whole: ``--out`` naming the Dataset itself, or a
+    folder of the user's own files, must be refused before any work, leaving both intact;
+    an earlier Findings folder or an empty folder is replaced as before."""
+    ds = tmp_path / "ds"
+    code, out = _inproc(
+        "ingest", str(_csv(tmp_path / "a.csv", "p", 40)), "--into", str(ds), "--platform", "x"
+    )
+    assert code == 0, out
+    before = _files(ds)
+    code, out = _inproc("detect", str(ds), "--out", str(ds))
+    assert code == 2 and "Traceback" not in out
+    assert "is not a Findings folder (it is a vigie Dataset)" in " ".join(out.split())
+    assert _files(ds) == before
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("precious", encoding="utf-8")
+    code, out = _inproc("detect", str(ds), "--out", str(mine))
+    assert code == 2 and "thesis.txt" in out
+    assert _files(mine) == {"thesis.txt": b"precious"}
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for target in (empty, empty):  # the second run replaces the first run's Findings
+        code, out = _inproc("detect", str(ds), "--out", str(target))
+        assert code == 0, out
+        assert _manifest(target)["kind"] == "findings"
+    assert _files(ds) == before
+
+
+def test_generate_replaces_an_earlier_exercise_but_never_an_ingested_dataset(
+    tmp_path: Path,
+) -> None:
+    from vigie.atomic import check_replaceable
+    from vigie.errors import VigieError
+
+    ds = tmp_path / "ds"
+    code, out = _inproc(
+        "ingest", str(_csv(tmp_path / "a.csv", "p", 10)), "--into", str(ds), "--platform", "x"
+    )
+    assert code == 0, out
+    with pytest.raises(
+        VigieError, match="not a generated exercise .it is a vigie Dataset without truth.parquet"
+    ):
+        check_replaceable(ds, "generated exercise", "dataset", "truth.parquet")
+    (ds / "truth.parquet").write_bytes(b"")  # what marks a folder vigie generate wrote
+    check_replaceable(ds, "generated exercise", "dataset", "truth.parquet")
+    # a manifest that cannot be read is not a licence to replace the folder
+    (ds / "manifest.json").write_text("{trunc", encoding="utf-8")
+    with pytest.raises(VigieError, match="it holds accounts.parquet, manifest.json, posts"):
+        check_replaceable(ds, "generated exercise", "dataset", "truth.parquet")
+    code, out = _inproc("generate", "--out", str(ds), "--posts", "8000")
+    assert code == 2 and "Traceback" not in out and "choose a new folder name" in out
+    assert (ds / "manifest.json").read_text(encoding="utf-8") == "{trunc"
+
+
+def test_reports_and_exports_never_write_over_a_file_of_another_kind(tmp_path: Path) -> None:
+    """``--html posts.csv`` must not replace the user's data with a page; an earlier report
+    (same suffix) is replaced as before, and a new name of any kind is written."""
+    ds = tmp_path / "ds"
+    src = _csv(tmp_path / "a.csv", "p", 30)
+    assert _inproc("ingest", str(src), "--into", str(ds), "--platform", "x")[0] == 0
+    assert _inproc("detect", str(ds), "--out", str(tmp_path / "f"))[0] == 0
+    data = src.read_bytes()
+    code, out = _inproc("report", str(tmp_path / "f"), "--html", str(src))
+    assert code == 2 and "Traceback" not in out and "will not write over it" in out
+    assert src.read_bytes() == data
+    for name in ("r.html", "r.html", "report-without-suffix"):
+        code, out = _inproc("report", str(tmp_path / "f"), "--html", str(tmp_path / name))
+        assert code == 0, out
+        assert (tmp_path / name).read_text(encoding="utf-8").lstrip().lower().startswith("<!doc")
+    from vigie.errors import VigieError
+    from vigie.share.shareable import write_export
+
+    with pytest.raises(VigieError, match="not a JSON export"):
+        write_export("{}", src)
+    assert src.read_bytes() == data
+    assert write_export("{}", tmp_path / "bundle.json").read_text(encoding="utf-8") == "{}"

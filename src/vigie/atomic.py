@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -244,18 +245,86 @@ def recover(path: str | Path, what: str = "folder") -> str | None:
         return note
 
 
+def _manifest_kind(path: Path) -> str | None:
+    """The ``kind`` of the vigie manifest in folder ``path`` (None: none, or unreadable)."""
+    try:
+        with open(path / "manifest.json", encoding="utf-8") as fh:
+            manifest = json.load(fh)
+    except (OSError, ValueError, RecursionError):
+        return None
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+def check_replaceable(path: Path, what: str, kind: str, marker: str | None = None) -> None:
+    """Refuse to swap away a folder that is not an earlier output of the same kind.
+
+    Why: a swap replaces the folder whole. ``vigie detect DATASET --out DATASET`` (or
+    ``--out ~/Documents``) used to delete the Dataset (or the user's own files) and put
+    Findings in their place, with exit code 0. A folder may be replaced only when it is
+    empty or its manifest says it is a ``kind`` output (and holds ``marker``, a file that
+    tells an exercise from an ingested Dataset of the same kind).
+    """
+    if not path.is_dir():
+        return
+    entries = sorted(p.name for p in path.iterdir())
+    if not entries:
+        return
+    found = _manifest_kind(path)
+    if found == kind and (marker is None or (path / marker).exists()):
+        return
+    names = {"dataset": "Dataset", "findings": "Findings folder"}
+    if found == kind:
+        held = f"it is a vigie {names.get(found, found)} without {marker}"
+    elif found is not None:
+        held = f"it is a vigie {names.get(found, found)}"
+    else:
+        more = f" and {len(entries) - 3} more" if len(entries) > 3 else ""
+        held = "it holds " + ", ".join(entries[:3]) + more
+    raise VigieError(
+        f"{path}: exists and is not a {what} ({held}); vigie writes its output as a whole "
+        "folder and would replace what is there: choose a new folder name, or remove this "
+        "one yourself"
+    )
+
+
+def check_overwrite(path: Path, what: str, suffixes: tuple[str, ...]) -> None:
+    """Refuse to write ``what`` over an existing file that is plainly something else.
+
+    Why: ``vigie report F --html posts.csv`` (a slip of the tab key) used to replace the
+    user's source data with a report. A file whose name ends in one of ``suffixes`` (an
+    earlier report, an earlier export) is replaced as before; another existing file is not.
+    """
+    if path.is_file() and path.suffix.lower() not in suffixes:
+        raise VigieError(
+            f"{path}: exists and is not {what} (its name does not end in "
+            f"{' or '.join(suffixes)}); vigie will not write over it: give a name ending in "
+            f"{suffixes[0]}, or remove that file yourself"
+        )
+
+
 @contextlib.contextmanager
-def atomic_dir(path: str | Path, what: str = "folder") -> Iterator[Path]:
+def atomic_dir(
+    path: str | Path,
+    what: str = "folder",
+    *,
+    kind: str | None = None,
+    marker: str | None = None,
+) -> Iterator[Path]:
     """Yield an empty temporary folder; on success it replaces ``path`` whole.
 
     The old folder, if any, is moved aside and removed only after the new one is in place,
     so at every instant ``path`` is either the complete old output or the complete new one;
     a crash between the two renames is undone by ``recover`` on the next run. The writer
-    lock of ``path`` is held throughout, so concurrent writers take turns.
+    lock of ``path`` is held throughout, so concurrent writers take turns. With ``kind``,
+    an existing folder is replaced only if it is an earlier output of that kind
+    (``check_replaceable``; callers with long work before the write check it up front too).
     """
     path = Path(path)
     with folder_lock(path, what):
         recover(path, what)
+        if kind is not None:
+            check_replaceable(path, what, kind, marker)
         tmp = Path(_temp_beside(path, directory=True))
         try:
             yield tmp

@@ -508,7 +508,7 @@ def write_findings(
     m.update(manifest or {})
     m["counts"] = {name: t.num_rows for name, t in tables.items()}
     m["techniques"] = techniques_index(tables["groups"], tables["members"])
-    with atomic_dir(path) as tmp:
+    with atomic_dir(path, "Findings folder", kind=Findings.KIND) as tmp:
         for name, t in tables.items():
             pq.write_table(t, tmp / f"{name}.parquet", compression="zstd")
         write_json(tmp / "summary.json", summary or {})

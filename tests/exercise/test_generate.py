@@ -128,12 +128,20 @@ def test_bad_arguments(tmp_path: Path, kwargs: dict, message: str) -> None:
 
 
 def test_rerun_replaces_the_folder_whole(tmp_path: Path) -> None:
+    """An earlier exercise is replaced whole (a stale file in it goes); a folder that is not
+    one is refused before any work, its files untouched."""
     out = tmp_path / "ex"
-    out.mkdir()
+    generate("tiny", 5000, 1, out, progress=False)
     (out / "stale.txt").write_text("from an older run")
     generate("tiny", 5000, 1, out, progress=False)
     assert not (out / "stale.txt").exists()
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("not an exercise")
+    with pytest.raises(VigieError, match="not a generated exercise .it holds notes.txt"):
+        generate("tiny", 5000, 1, mine, progress=False)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
 def test_cli_generate_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

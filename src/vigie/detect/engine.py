@@ -67,6 +67,9 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
     con.execute(f"SET memory_limit = '{general['memory_limit']}'")
     con.execute(f"SET temp_directory = '{Path(tmp.name).as_posix()}'")
     con.execute("SET preserve_insertion_order = false")
+    # DuckDB draws its own bar on stdout for queries over 2 s (a busy machine, 10M posts):
+    # it would print over the CLI's progress and into a caller's captured output
+    con.execute("SET enable_progress_bar = false")
     posts = dataset.posts_path.as_posix()
     try:
         cols = {

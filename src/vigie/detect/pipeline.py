@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from vigie.arrays import sorted_unique
+from vigie.atomic import check_replaceable
 from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync
 from vigie.detect.authenticity import annotate as annotate_authenticity
 from vigie.detect.coaction import Signal
@@ -212,6 +213,8 @@ def run_detection(
     ``spark``: a ``spark_engine.SparkOptions`` to run the same SQL on Apache Spark.
     """
     cfg = resolve_config(config)
+    # before minutes of work: an --out that is a Dataset or the user's own folder is refused
+    check_replaceable(Path(out_path), "Findings folder", Findings.KIND)
     if spark is not None:  # imported on use: the default install needs neither Java nor Spark
         from vigie.detect import spark_engine
 

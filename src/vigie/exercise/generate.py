@@ -34,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from vigie.atomic import atomic_dir
+from vigie.atomic import atomic_dir, check_replaceable
 from vigie.errors import VigieError
 from vigie.exercise.campaigns import CampaignRun, attach_replies, inject, ordinary_count
 from vigie.exercise.context import Context
@@ -134,6 +134,7 @@ def generate(
     stealth = sc.stealth if stealth is None else float(stealth)
     _check_args(n_posts, seed, stealth, campaign_scale)
     out = Path(out)
+    check_replaceable(out, "generated exercise", Dataset.KIND, "truth.parquet")  # before the work
     steps = ["accounts", "campaigns", "organic life", "camouflage", "assembling", "writing"]
     bar = make_progress()
     if not progress:
@@ -255,7 +256,7 @@ def _write_all(
     extra_json: dict[str, Any] | None = None,
 ) -> None:
     """Every file of the exercise, in one atomic folder swap."""
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, "exercise", kind=Dataset.KIND, marker="truth.parquet") as tmp:
         write_table(posts, tmp / "posts.parquet", POSTS_SCHEMA)
         write_table(accounts, tmp / "accounts.parquet", ACCOUNTS_SCHEMA)
         write_table(truth, tmp / "truth.parquet", TRUTH_ACCOUNTS_SCHEMA)

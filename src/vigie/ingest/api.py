@@ -402,7 +402,7 @@ def _ingest_locked(
     old_manifest = _old_manifest(into)
 
     reports = [SourceReport(str(p.path), p.fmt, warnings=list(p.warnings)) for p in plans]
-    with atomic_dir(into, "Dataset") as tmp:
+    with atomic_dir(into, "Dataset", kind=Dataset.KIND) as tmp:
         if old_manifest:
             _carry_other_files(into, tmp)
         staging = Staging(tmp, old.rejected_path if old_manifest else None)

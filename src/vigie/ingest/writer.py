@@ -145,6 +145,7 @@ def merge(
         con.execute(f"SET memory_limit='{memory_limit}'")
         con.execute(f"SET temp_directory={_sql_path(spill)}")
         con.execute("SET preserve_insertion_order=false")
+        con.execute("SET enable_progress_bar=false")  # it would print over the CLI's output
         if threads:
             con.execute(f"SET threads={int(threads)}")
         post_cols = ", ".join(f'"{f.name}"' for f in POSTS_SCHEMA)

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vigie import __version__
-from vigie.atomic import atomic_file
+from vigie.atomic import atomic_file, check_overwrite
 from vigie.detect.authenticity import authenticity_rankings, plain_words
 from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 from vigie.errors import VigieError
@@ -550,6 +550,7 @@ def write_report(
 
 def write_page(out: str | Path, page: str) -> None:
     """Write an HTML page atomically, readable as the umask allows."""
+    check_overwrite(Path(out), "an HTML page", (".html", ".htm"))
     with atomic_file(out) as fh:
         fh.write(page)
     # the temporary file was private (0600); a report is meant to be read, so honour the umask

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vigie.atomic import atomic_path
+from vigie.atomic import atomic_path, check_overwrite
 from vigie.risk import scales
 from vigie.risk.compute import Results, Value
 from vigie.risk.model import Study
@@ -300,6 +300,7 @@ def write_xlsx(study: Study, res: Results, out: str | Path) -> Path:
                         c.fill = PatternFill("solid", fgColor=FILL[c.value])
     wb.properties.title = study.study.title
     wb.properties.keywords = study.study.marking
+    check_overwrite(Path(out), "an Excel workbook", (".xlsx",))
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from vigie import disarm
-from vigie.atomic import atomic_file
+from vigie.atomic import atomic_file, check_overwrite
 from vigie.risk import scales, svg
 from vigie.risk.compute import Results
 from vigie.risk.diff import diff
@@ -422,6 +422,7 @@ def write_report(
 ) -> Path:
     """Render and write the report atomically."""
     out = Path(out)
+    check_overwrite(out, "an HTML report", (".html", ".htm"))
     html = render(study, results, previous)
     with atomic_file(out) as fh:
         fh.write(html)

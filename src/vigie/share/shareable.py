@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vigie.atomic import atomic_file
+from vigie.atomic import atomic_file, check_overwrite
 from vigie.errors import InputError, VigieError
 from vigie.schema import Dataset, Findings, read_json
 from vigie.share.partners import Partner
@@ -459,6 +459,7 @@ def start_export(
 def write_export(text: str, path: str | Path) -> Path:
     """Write an export's text atomically (a reader never sees half a file)."""
     p = Path(path)
+    check_overwrite(p, "a JSON export", (".json",))
     with atomic_file(p) as fh:
         fh.write(text)
     return p
