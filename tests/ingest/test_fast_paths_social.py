@@ -85,6 +85,14 @@ def _odd_statuses(rng: random.Random) -> list[bytes]:
             content='<a\u2003href="https://em.example/a">em</a><a\thref="https://tab.example/">t</a>'
         ),
         lambda s: s.update(content='<a class="u-url mention" href="https://m.example/@a">@a</a>'),
+        # the first class attribute decides, "mention"/"hashtag" matched case-sensitively
+        lambda s: s.update(
+            content='<a class="Mention" href="https://c1.example/">1</a>'
+            '<a class="x" class="hashtag" href="https://c2.example/">2</a>'
+            '<a class="hashtags-x" href="https://c3.example/">3</a>'
+            '<a CLASS="" href="https://c4.example/">4</a>'
+            '<a href="https://c5.example/" class="u-mention">5</a>'
+        ),
         lambda s: s.update(content="<p>" + "long text " * 30_000 + "</p>"),
         lambda s: s.update(id=""),
         lambda s: s.update(id=12345),

@@ -154,9 +154,10 @@ def build_sql() -> str:
     names = "list_transform(x.mentions, lambda m: m.acct)"
     anchors = f"regexp_extract_all(coalesce(x.content, ''), {sqljson.quote(A_RE)})"
     hrefs = (
-        f"list_filter(list_transform(list_filter({anchors}, lambda t: NOT ("
-        f"contains(regexp_extract(t, {sqljson.quote(CLASS_RE)}, 1), 'mention') OR "
-        f"contains(regexp_extract(t, {sqljson.quote(CLASS_RE)}, 1), 'hashtag'))), "
+        # the class is read once per anchor ("mention" or "hashtag" in it, as the Python
+        # reader's two ``in`` tests; case-sensitive)
+        f"list_filter(list_transform(list_filter({anchors}, lambda t: NOT regexp_matches("
+        f"regexp_extract(t, {sqljson.quote(CLASS_RE)}, 1), 'mention|hashtag')), "
         f"lambda t: regexp_extract(t, {sqljson.quote(HREF_RE)}, 1)), lambda h: h <> '')"
     )
     media = (
