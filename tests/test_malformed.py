@@ -423,6 +423,26 @@ def _(t: Path) -> list[str]:
     return _ingest(t, _csv(t / "c.csv", lines, HEADER + ",who"), "--platform", "x")
 
 
+def _ignored_listed(t: Path) -> None:
+    _accounted(t / "out")
+    (warning,) = [
+        w for w in _manifest(t / "out")["sources"][0]["warnings"] if "mapped to no field" in w
+    ]
+    assert "'score'" in warning and "'lang_code'" in warning and "'link'" not in warning
+
+
+# any other column left out is named too (never a silent drop), once, with how to keep it
+@case(
+    "unmapped-plain-columns-named",
+    0,
+    ["2 column(s) mapped to no field", "'score'", "'lang_code'", "--map FIELD=COLUMN"],
+    _ignored_listed,
+)
+def _(t: Path) -> list[str]:
+    lines = [f"p{i},a1,2024-05-01T10:00:00Z,x,{i},fr,https://n{i}.fr/a" for i in range(3)]
+    return _ingest(t, _csv(t / "c.csv", lines, HEADER + ",score,lang_code,link"), "--platform", "x")
+
+
 def _conflict(t: Path) -> None:
     _accounted(t / "out")
     assert _manifest(t / "out")["merge_conflicts"] == {"repost_of": 2}

@@ -178,7 +178,11 @@ def _plan(
             if d.note:
                 warnings.append(d.note)
         sample = tabular.sample_rows(path, f, spec)
-        warnings += tabular.unmapped_hints(cols, spec, sample)
+        hints = tabular.unmapped_hints(cols, spec, sample)
+        warnings += hints.values()
+        rest = [c for c in tabular.ignored_columns(cols, spec) if c not in hints]
+        if rest:
+            warnings.append(tabular.ignored_note(rest))
         reader = {
             "csv": tabular.read_csv,
             "jsonl": tabular.read_jsonl,
@@ -569,13 +573,7 @@ def _preview_one(plan: _Plan, rows: int) -> SourcePreview:
         if not shown and col in raw:  # all refused: show what the column holds
             shown = [f"raw: {str(v)[:60]}" for v in raw[col][:rows] if v is not None]
         fields[name] = (_source_of(name, plan), shown)
-    used: set[str] = set()
-    if plan.spec is not None:
-        used = set(plan.spec.columns.values()) | {
-            c for m in plan.spec.extra_columns.values() for c in m
-        }
-        if plan.spec.platform_prefix_of:
-            used.add(plan.spec.platform_prefix_of)
+    used = plan.spec.used_columns() if plan.spec is not None else set()
     reasons: Counter[str] = Counter(r.reason for r in (batch.rejected if batch else []))
     examples: dict[str, Rejected] = {}
     for r in batch.rejected if batch else []:

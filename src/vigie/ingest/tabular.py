@@ -111,6 +111,13 @@ class Spec:
     delimiter: str | None = None  # CSV delimiter (sniffed or --delimiter)
     notes: Counter = field(default_factory=Counter)  # counted repairs, e.g. capped extraction
 
+    def used_columns(self) -> set[str]:
+        """The source columns this mapping reads (fields, extra list columns, platform)."""
+        used = set(self.columns.values()) | {c for m in self.extra_columns.values() for c in m}
+        if self.platform_prefix_of:
+            used.add(self.platform_prefix_of)
+        return used
+
 
 def parse_mapping(
     pairs: list[str] | dict[str, str] | None, accounts: bool = False
@@ -1397,22 +1404,34 @@ _CONTENT_HINTS: list[tuple[str, re.Pattern[str], str]] = [
 ]
 
 
+def ignored_columns(columns: list[str], spec: Spec) -> list[str]:
+    """The source columns no field reads: they are not kept in the Dataset."""
+    used = spec.used_columns()
+    return [c for c in columns if c not in used and c not in KNOWN_FIELDS]
+
+
+def ignored_note(columns: list[str]) -> str:
+    """One line naming the columns left out (never a silent drop), at most ten by name."""
+    more = f" and {len(columns) - 10} more" if len(columns) > 10 else ""
+    return (
+        f"{len(columns)} column(s) mapped to no field, so not kept: "
+        f"{', '.join(repr(c) for c in columns[:10])}{more} "
+        "(--map FIELD=COLUMN keeps one; --dry-run shows every mapping)"
+    )
+
+
 def unmapped_hints(
     columns: list[str], spec: Spec, sample: dict[str, list[Any]] | None = None
-) -> list[str]:
-    """Warnings for unmapped columns that look like URLs, hashtags, mentions, domains or media.
+) -> dict[str, str]:
+    """Warnings, by column, for unmapped columns that look like URLs, hashtags, mentions,
+    domains or media.
 
     Why: a column named ``url_id`` or ``phash_id`` that nobody maps is dropped, and the
     detectors that need it then report "0 groups" as if there were nothing to find. We say
     which column, what it looks like (by name, else by content) and the exact ``--map``.
     """
-    used = set(spec.columns.values()) | {c for m in spec.extra_columns.values() for c in m}
-    if spec.platform_prefix_of:
-        used.add(spec.platform_prefix_of)
-    out = []
-    for col in columns:
-        if col in used or col in KNOWN_FIELDS:
-            continue
+    out: dict[str, str] = {}
+    for col in ignored_columns(columns, spec):
         hit = None
         low = col.lower()
         for fld, pat, what in _NAME_HINTS:
@@ -1429,7 +1448,7 @@ def unmapped_hints(
             continue
         fld, what, by = hit
         also = " (repeat --map to add it to the mapped column)" if fld in spec.columns else ""
-        out.append(
+        out[col] = (
             f"column '{col}' looks like {what} (by its {by}) but is not mapped, so it is "
             f"ignored and detection cannot use it: add --map {fld}={col}{also}"
         )
