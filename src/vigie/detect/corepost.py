@@ -198,8 +198,11 @@ def _ring_tested(rows: pa.Table, k: pa.Table, window: float, min_obs: int) -> pa
     swap = aid[j] < aid[i]
     i, j = np.where(swap, j, i), np.where(swap, i, j)
     key = (aid[i] << 32) | aid[j]
-    # pass 1: co-repost rows per pair; only pairs with min_obs rows can be tested
-    order = np.argsort(key, kind="stable")
+    # pass 1: co-repost rows per pair; only pairs with min_obs rows can be tested. A plain
+    # (unstable) sort: pass 2 re-sorts what it reads and reduces with sums, minima, maxima
+    # and distinct counts, which no order of equal keys changes (a row's weight is its
+    # author's: the same for every row of one (pair, author))
+    order = np.argsort(key)
     ks = key[order]
     first = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if ks.size else ks
     counts = np.diff(np.r_[first, ks.size])

@@ -3,7 +3,7 @@
 Why a graph: one signal alone is thin (two accounts sharing three links), but a network that
 co-reposts, co-links and pastes the same texts is a campaign. Each kept pair contributes
 its rarity-weighted co-actions as edge weight; the per-pair weights of all signals are
-summed; Leiden (igraph + leidenalg, seeded, so reproducible) cuts the graph into
+summed; Leiden (igraph's own C implementation, seeded, so reproducible) cuts the graph into
 communities, and communities of at least ``min_members`` accounts become groups.
 
 A group's score in [0, 1] grows with how tightly its members are tied (mean internal
@@ -16,6 +16,8 @@ was *seen doing*, never a guess at who runs it.
 from __future__ import annotations
 
 import math
+import random
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +88,6 @@ def find_groups(
     """Leiden communities of the merged graph's k-core, as scored groups (strongest first);
     ``stats`` (when given) receives the graph's size and how many accounts the core kept."""
     import igraph as ig
-    import leidenalg as la
 
     if edges.num_rows == 0:
         return []
@@ -105,8 +106,9 @@ def find_groups(
     ukey, inv = np.unique(key, return_inverse=True)
     mw = np.bincount(inv, weights=w, minlength=ukey.size)
     ea, eb = ukey // len(nodes), ukey % len(nodes)
-    g = ig.Graph(n=len(nodes), edges=np.stack([ea, eb], axis=1))
-    g.es["weight"] = mw
+    g = ig.Graph(n=len(nodes))
+    # add_edges from one (m, 2) array: the constructor walks a Python list of pairs
+    g.add_edges(np.stack([ea, eb], axis=1), attributes={"weight": mw})
     # Coordination is mutual: every member must be tied to at least ``min_core`` others
     # (the k-core). A popular account whose fans each co-repost a few of its posts makes a
     # star, which chance control alone lets through at scale (the fans did beat chance, by
@@ -118,15 +120,7 @@ def find_groups(
     memb = np.arange(len(nodes), dtype=np.int64) + len(nodes)  # singletons by default
     if inner.size:
         sub = g.induced_subgraph(inner.tolist())
-        part = la.find_partition(
-            sub,
-            la.RBConfigurationVertexPartition,
-            weights="weight",
-            resolution_parameter=float(graph_cfg["resolution"]),
-            seed=int(seed),
-            n_iterations=-1,
-        )
-        memb[inner] = np.asarray(part.membership, dtype=np.int64)
+        memb[inner] = leiden(sub, float(graph_cfg["resolution"]), int(seed))
     attach = bool(graph_cfg.get("attach_periphery", True))
     attached = _attach(memb, ea, eb, mw, len(nodes)) if attach and inner.size else 0
     if stats is not None:
@@ -209,6 +203,52 @@ def find_groups(
     for i, gr in enumerate(groups, 1):
         gr.gid = f"g{i:04d}"
     return groups
+
+
+_RNG_LOCK = threading.Lock()
+
+
+def leiden(g: Any, resolution: float, seed: int) -> np.ndarray:
+    """Leiden communities of ``g`` maximising modularity with ``resolution`` (the
+    RB-configuration model), run to a stable partition, labelled canonically.
+
+    Why igraph's C ``community_leiden`` and not the ``leidenalg`` package: the same quality
+    function and algorithm, ~5x faster on the merged graph of a 10M-post run (its moves run
+    in C without Python callbacks). igraph draws from a process-wide random generator: it
+    is swapped for one seeded with ``seed`` under a lock (so two detections in one process,
+    as the web app runs them, cannot interleave draws) and put back after, which makes the
+    partition a function of the graph and the seed alone."""
+    import igraph as ig
+
+    with _RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            part = g.community_leiden(
+                objective_function="modularity",
+                weights="weight",
+                resolution=resolution,
+                n_iterations=-1,
+            )
+        finally:
+            ig.set_random_number_generator(random)
+    return canonical_labels(np.asarray(part.membership, dtype=np.int64))
+
+
+def canonical_labels(memb: np.ndarray) -> np.ndarray:
+    """Community labels numbered by decreasing size, ties by smallest vertex: a partition's
+    labels then depend on the partition alone, not on the order the algorithm found it in
+    (``_attach`` breaks ties by the smaller label)."""
+    if memb.size == 0:
+        return memb
+    _, inv = np.unique(memb, return_inverse=True)
+    inv = inv.ravel()
+    sizes = np.bincount(inv)
+    first = np.full(sizes.size, memb.size, dtype=np.int64)
+    np.minimum.at(first, inv, np.arange(memb.size))
+    order = np.lexsort((first, -sizes))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[inv].astype(np.int64)
 
 
 def _attach(memb: np.ndarray, ea: np.ndarray, eb: np.ndarray, w: np.ndarray, n: int) -> int:
