@@ -163,7 +163,7 @@ def _(t: Path) -> list[str]:
     return _ingest(t, t / "empty.csv", "--platform", "x")
 
 
-@case("csv-header-only", 0, [], _ok)
+@case("csv-header-only", 0, ["h.csv", "no records in it"], _ok)
 def _(t: Path) -> list[str]:
     return _ingest(t, _csv(t / "h.csv", []), "--platform", "x")
 
@@ -613,10 +613,24 @@ def _(t: Path) -> list[str]:
     return _ingest(t, t / "nope.csv", "--platform", "x")
 
 
-@case("source-is-folder", 2, ["dir.csv", "not a readable file"])
+@case("source-is-empty-folder", 2, ["dir.csv", "is a folder with no files"])
 def _(t: Path) -> list[str]:
     (t / "dir.csv").mkdir()
     return _ingest(t, t / "dir.csv", "--platform", "x")
+
+
+# a folder of collection files: refused (an ingest names each file it took), with the glob
+@case("source-is-folder-of-files", 2, ["coll", "is a folder, not a file", "coll/*.csv", "a.csv"])
+def _(t: Path) -> list[str]:
+    (t / "coll").mkdir()
+    _csv(t / "coll" / "a.csv", ["p1,a1,2024-05-01T10:00:00Z,x"])
+    _csv(t / "coll" / "b.csv", ["p2,a1,2024-05-01T10:00:00Z,x"])
+    return _ingest(t, t / "coll", "--platform", "x")
+
+
+@case("source-is-a-dataset", 2, ["vigie output folder", "not a source file"])
+def _(t: Path) -> list[str]:
+    return _ingest(t, _copy("ds", t), "--platform", "x")
 
 
 # corrupted Dataset and Findings folders, in every command

@@ -141,6 +141,26 @@ class ReadOptions:
         ]
 
 
+def _folder_hint(path: Path, shown: int = 5) -> str:
+    """Why a folder is refused as a source, and the command that would read its files.
+
+    A folder is not read whole: it may hold a Dataset, Findings or files of other kinds,
+    and an ingest must say exactly which files it took (the manifest lists each)."""
+    try:
+        files = sorted(p.name for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        files = []
+    if (path / "manifest.json").is_file():
+        return "is a vigie output folder (it holds a manifest.json), not a source file"
+    if not files:
+        return "is a folder with no files in it: pass the files to ingest"
+    exts = sorted({Path(f).suffix for f in files if Path(f).suffix})
+    pattern = f"{path}/*{exts[0]}" if len(exts) == 1 else f"{path}/*"
+    more = len(files) - shown
+    listed = ", ".join(files[:shown]) + (f" and {more} more" if more > 0 else "")
+    return f"is a folder, not a file: pass its files, e.g. {pattern} (it holds {listed})"
+
+
 def _plan(
     path: Path,
     fmt: str,
@@ -152,7 +172,9 @@ def _plan(
     opts = opts or ReadOptions()
     if not path.exists():
         raise InputError("no such file", file=str(path))
-    if not os.access(path, os.R_OK) or path.is_dir():
+    if path.is_dir():
+        raise InputError(_folder_hint(path), file=str(path))
+    if not os.access(path, os.R_OK):
         raise InputError("not a readable file", file=str(path))
     if fmt == "accounts":
         f = detect(path)
@@ -434,6 +456,13 @@ def _ingest_locked(
                         for k, v in batch.cursors.items():
                             rep.cursors[k] = max(v, rep.cursors.get(k, v))
                         progress.advance(task, batch.records)
+                    if rep.records == 0:
+                        # a header-only CSV, an empty JSONL or a page of no tweets: nothing
+                        # to merge, which is legal but rarely what was meant
+                        rep.warnings.append(
+                            "no records in it (an empty file, or a header row only): "
+                            "nothing was read from it"
+                        )
                     rep.rejected_reasons = dict(reasons.most_common())
                     rep.skipped = dict(skipped.most_common())
                     rep.ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
