@@ -210,54 +210,92 @@ def _fetch_acts(engine: Engine, kind: str, cap: int, posts: bool) -> _Acts:
     )
 
 
-def _ostats(engine: Engine, kind: str, i: int, window: float, cap: int, log_n: float, n_acc: int):
-    """Per-object figures of scale ``i`` (``ostat``) and, at the hour scales, per bucket
-    (``rloc``): what the null model (``_expected``) reads."""
-    con = engine.con
-    act, ostat = f"act_{kind}", _ostat(kind, i)
-    where = "" if i == 0 else f"WHERE oid IN (SELECT oid FROM {_ostat(kind, 0)} WHERE n <= {cap})"
-    # per object: actions, accounts, within-window pairs (bucket approximation: pairs in the
-    # same bucket are within the window, pairs in adjacent buckets half the time), rarity.
-    # Objects acted on once (96 % of copypasta's text clusters) have one bucket, one account
-    # and no pair: they skip the window function and the distinct count (copypasta's three
-    # scales 2.5 -> 0.9 s CPU at 1M posts, the same rows).
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {ostat} AS
-        WITH x AS (SELECT aid, oid, floor(t / {window})::BIGINT AS bkt FROM {act} {where}),
-        k AS (SELECT oid, count(*) AS n FROM x GROUP BY oid),
-        xm AS (SELECT * FROM x SEMI JOIN (SELECT oid FROM k WHERE n > 1) USING (oid)),
-        b AS (SELECT oid, bkt, count(*)::DOUBLE AS c FROM xm GROUP BY oid, bkt),
-        l AS (
+def _buckets(source: str, window: float) -> str:
+    """Per object of ``source(oid, t)`` and bucket one window wide, its actions ``c``."""
+    return f"""SELECT oid, floor(t / {window})::BIGINT AS bkt, count(*)::DOUBLE AS c
+            FROM {source} GROUP BY oid, bkt"""
+
+
+def _window_pairs(name: str, source: str, window: float) -> str:
+    """CTEs ending in ``name(oid, n, w)``: per object of ``source(oid, t)``, its actions and
+    its within-window pairs, by the bucket approximation (pairs in the same bucket are
+    within the window, pairs in adjacent buckets half the time). One text for every scale,
+    so the fast scale's figures and the slow scales' are the same computation."""
+    return f"""{name}_b AS ({_buckets(source, window)}),
+        {name}_l AS (
             SELECT oid, c,
                    CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
-            FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt)),
-        s AS (SELECT oid, sum(c) AS n, sum(c * (c - 1) / 2 + 0.5 * c * cn) AS w
-              FROM l GROUP BY oid),
-        a AS (SELECT oid, count(DISTINCT aid) AS na FROM xm GROUP BY oid),
-        u AS (SELECT s.oid, s.n, a.na, s.w FROM s JOIN a USING (oid)
-              UNION ALL
-              SELECT oid, 1.0::DOUBLE AS n, 1::BIGINT AS na, 0.0::DOUBLE AS w FROM k WHERE n = 1)
-        SELECT oid, n, na, round(2e6 * w / n)::BIGINT AS r_fx,
-               round(1e9 * greatest(0.0, least(1.0, ln({n_acc or 1} / na) / {log_n})))::BIGINT
-                   AS rarity_fx
-        FROM u"""
-    )
+            FROM {name}_b WINDOW w AS (PARTITION BY oid ORDER BY bkt)),
+        {name} AS (SELECT oid, sum(c) AS n, sum(c * (c - 1) / 2 + 0.5 * c * cn) AS w
+              FROM {name}_l GROUP BY oid)"""
+
+
+def _multi(kind: str, cap: int) -> str:
+    """The actions (oid, t) on objects acted on more than once and at most ``cap`` times:
+    the only ones of a slow scale with neighbours in time."""
+    return f"""(SELECT x.oid, x.t FROM act_{kind} x
+            SEMI JOIN (SELECT oid FROM {_ostat(kind, 0)} WHERE n > 1 AND n <= {cap}) USING (oid))"""
+
+
+def _ostats(engine: Engine, kind: str, i: int, window: float, cap: int, log_n: float, n_acc: int):
+    """Per-object figures of scale ``i`` (``ostat``) and, at the hour scales, per bucket
+    (``rloc``): what the null model (``_expected``) reads.
+
+    An object's actions, accounts and rarity are the same at every scale (the slower
+    scales keep whole objects, those with ``n <= cap``): only its within-window pairs
+    ``w``, and so ``r_fx``, depend on the window. Objects acted on once (96 % of
+    copypasta's text clusters) have no pair at any scale (``r_fx`` 0). So the fast scale's
+    table (``ostat_<kind>``) holds every object, and a slower scale's only the objects with
+    ``1 < n <= cap`` (their n, na and rarity taken from the fast table): ``_expected``
+    reads the others' ``r_fx`` as 0. The hour scales take ``r`` from ``rloc`` alone and
+    need no ostat of their own; ``rloc`` likewise leaves out the buckets whose ``r_fx``
+    is 0 (all of those of single-action objects). The same figures as computing every
+    object at every scale (``tests/detect/test_slow_ostats.py``), at a fraction of the work
+    (copypasta's slow scales at 1M posts: see docs/detect-speed.md)."""
+    con = engine.con
+    act, ostat = f"act_{kind}", _ostat(kind, i)
+    if i == 0:
+        # Objects acted on once skip the window function and the distinct count (copypasta's
+        # three scales 2.5 -> 0.9 s CPU at 1M posts, the same rows).
+        con.execute(
+            f"""CREATE OR REPLACE TABLE {ostat} AS
+            WITH k AS (SELECT oid, count(*) AS n FROM {act} GROUP BY oid),
+            xm AS (SELECT aid, oid, t FROM {act}
+                   SEMI JOIN (SELECT oid FROM k WHERE n > 1) USING (oid)),
+            {_window_pairs("s", "xm", window)},
+            a AS (SELECT oid, count(DISTINCT aid) AS na FROM xm GROUP BY oid),
+            u AS (SELECT s.oid, s.n, a.na, s.w FROM s JOIN a USING (oid)
+                  UNION ALL
+                  SELECT oid, 1.0::DOUBLE AS n, 1::BIGINT AS na, 0.0::DOUBLE AS w
+                  FROM k WHERE n = 1)
+            SELECT oid, n, na, round(2e6 * w / n)::BIGINT AS r_fx,
+                   round(1e9 * greatest(0.0, least(1.0, ln({n_acc or 1} / na) / {log_n})))::BIGINT
+                       AS rarity_fx
+            FROM u"""
+        )
+        return
+    if not _local(i, window):
+        con.execute(
+            f"""CREATE OR REPLACE TABLE {ostat} AS
+            WITH {_window_pairs("s", _multi(kind, cap), window)}
+            SELECT o.oid, o.n, o.na, round(2e6 * s.w / o.n)::BIGINT AS r_fx, o.rarity_fx
+            FROM s JOIN {_ostat(kind, 0)} o USING (oid)"""
+        )
+        return
     # at the hour scales, time-local neighbours: an action in a bucket holding c actions has
     # c - 1 neighbours there and, on average, half of each adjacent bucket's (a debate
     # night's burst on a tag must not raise the expectation of its use on quiet afternoons)
-    if _local(i, window):
-        con.execute(
-            f"""CREATE OR REPLACE TABLE rloc_{kind}_{i} AS
-            WITH b AS (
-                SELECT oid, floor(t / {window})::BIGINT AS bkt, count(*)::DOUBLE AS c
-                FROM {act} {where} GROUP BY oid, bkt),
-            l AS (
-                SELECT oid, bkt, c,
-                       CASE WHEN lag(bkt) OVER w = bkt - 1 THEN lag(c) OVER w ELSE 0 END AS cp,
-                       CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
-                FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt))
-            SELECT oid, bkt, round(1e6 * ((c - 1) + 0.5 * (cp + cn)))::BIGINT AS r_fx FROM l"""
-        )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE rloc_{kind}_{i} AS
+        WITH b AS ({_buckets(_multi(kind, cap), window)}),
+        l AS (
+            SELECT oid, bkt, c,
+                   CASE WHEN lag(bkt) OVER w = bkt - 1 THEN lag(c) OVER w ELSE 0 END AS cp,
+                   CASE WHEN lead(bkt) OVER w = bkt + 1 THEN lead(c) OVER w ELSE 0 END AS cn
+            FROM b WINDOW w AS (PARTITION BY oid ORDER BY bkt)),
+        r AS (SELECT oid, bkt, round(1e6 * ((c - 1) + 0.5 * (cp + cn)))::BIGINT AS r_fx FROM l)
+        SELECT * FROM r WHERE r_fx > 0"""
+    )
 
 
 def _scale_pairs(
@@ -315,24 +353,37 @@ def _scale_pairs(
 
 
 def _expected(
-    engine: Engine, kind: str, i: int, window: float, pairs: str, min_obs: int, stratum_s: float
+    engine: Engine,
+    kind: str,
+    i: int,
+    window: float,
+    cap: int,
+    pairs: str,
+    min_obs: int,
+    stratum_s: float,
 ) -> pa.Table:
     """Tested pairs (at least ``min_obs`` co-actions) with their (stratified) expectation."""
-    act, ostat = f"act_{kind}", _ostat(kind, i)
+    act = f"act_{kind}"
     # one key per (account, stratum): joining on it alone keeps the planner from pairing
     # every account with every other one of the same stratum
     stratum = max(stratum_s, window) if stratum_s > 0 else 1e15
-    r_col, r_join = "o.r_fx", ""
-    if _local(i, window):
-        r_col = "r.r_fx"
-        r_join = (
-            f"JOIN rloc_{kind}_{i} r ON r.oid = a.oid AND r.bkt = floor(a.t / {window})::BIGINT"
-        )
+    # the fast scale: every object, its own r; a slower one: the objects with n <= cap,
+    # their r from the scale's own table, which leaves out those whose r is 0 (``_ostats``)
+    r_col, r_join, where = "o.r_fx", "", ""
+    if i > 0:
+        where = f"WHERE o.n <= {cap}"
+        r_col = "coalesce(r.r_fx, 0) AS r_fx"
+        r_join = f"LEFT JOIN {_ostat(kind, i)} r ON r.oid = a.oid"
+        if _local(i, window):
+            r_join = (
+                f"LEFT JOIN rloc_{kind}_{i} r ON r.oid = a.oid"
+                f" AND r.bkt = floor(a.t / {window})::BIGINT"
+            )
     return fetch(
         engine.con,
         f"""WITH x AS (
             SELECT a.aid, floor(a.t / {stratum})::BIGINT AS st, {r_col}
-            FROM {act} a JOIN {ostat} o USING (oid) {r_join}),
+            FROM {act} a JOIN {_ostat(kind, 0)} o USING (oid) {r_join} {where}),
         d AS (SELECT aid, st, aid::BIGINT * 4294967296 + st AS dk, count(*)::DOUBLE AS d,
                      sum(r_fx) / 1e6 AS r
               FROM x GROUP BY aid, st),
@@ -360,8 +411,13 @@ def run_coaction(
     cfg: dict[str, Any],
     general: dict[str, Any],
     keep_coactions: bool = True,
+    names: bool = True,
 ) -> Signal:
     """Run steps 1-6 (module docstring) on ``raw`` and return the kept pairs.
+
+    ``names=False`` when the caller writes the object names (``obj_<kind>``, read by the
+    evidence) itself after this returns (copypasta, paraphrase: a text per cluster): the
+    engine's own, the least ``obj`` string per object, would be replaced unread.
 
     ``keep_coactions=False`` when the caller will not hand on ``co_table`` (co-repost with
     its ring test): the co-action rows are then built without their post ids and dropped
@@ -407,9 +463,10 @@ def run_coaction(
         SELECT d.aid, d.oid, d.t, d.post_id, hash(d.post_id) AS pid FROM {ep} d
         SEMI JOIN (SELECT aid, oid FROM k WHERE n = 1) USING (aid, oid)"""
     )
-    con.execute(
-        f"CREATE OR REPLACE TABLE {obj} AS SELECT oid, min(obj) AS obj FROM {ep} GROUP BY oid"
-    )
+    if names:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {obj} AS SELECT oid, min(obj) AS obj FROM {ep} GROUP BY oid"
+        )
     # the raw rows, counted from their distinct ones (``raw`` may be a view: not read again)
     n_raw = engine.scalar(f"SELECT coalesce(sum(dup), 0) FROM {ep}")
     con.execute(f"DROP TABLE {ep}")
@@ -429,7 +486,7 @@ def run_coaction(
         pairs, n_pairs, st, cand = _scale_pairs(engine, kind, i, w, c, min_obs, acts)
         cands.append(cand)
         stratum = float(general.get("null_stratum_s", 0) or 0)
-        tested = _expected(engine, kind, i, w, pairs, min_obs, stratum)
+        tested = _expected(engine, kind, i, w, c, pairs, min_obs, stratum)
         family += n_pairs
         st.update({"pairs": n_pairs, "tested": int(tested.num_rows)})
         scale_stats.append(st)

@@ -486,7 +486,8 @@ def detect(
         SELECT x.aid, 'text#' || m.cid::VARCHAR AS obj, x.t, x.post_id
         FROM cp_text x JOIN cp_map m USING (th)"""
     )
-    sig_ = run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)
+    # the object names (obj_copypasta) are the texts, written below: none from the engine
+    sig_ = run_coaction(engine, KIND, f"raw_{KIND}", cfg, general, names=False)
     # Name each object by one of its texts (evidence readers want words, not a number):
     # the least. A text alone in its cluster names it without a grouping (half the cost).
     engine.con.execute(

@@ -166,7 +166,8 @@ def detect(
         SELECT x.aid, 'claim#' || m.cid::VARCHAR AS obj, x.t, x.post_id
         FROM pp_text x JOIN pp_map m USING (th)"""
     )
-    sig = run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)
+    # the object names (obj_paraphrase) are the texts, written below: none from the engine
+    sig = run_coaction(engine, KIND, f"raw_{KIND}", cfg, general, names=False)
     engine.con.execute(
         f"""CREATE OR REPLACE TABLE obj_{KIND} AS
         SELECT hash('claim#' || m.cid::VARCHAR) AS oid, left(min(u.text), 160) AS obj
