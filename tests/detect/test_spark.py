@@ -421,3 +421,56 @@ def test_local_mode_gets_local_defaults_and_clusters_keep_theirs():
     # on a cluster the cluster's own configuration decides
     for master in ("yarn", "spark://host:7077", "k8s://https://host:443"):
         assert local_defaults(master) == {}
+    # the driver's result cap follows its heap in local mode (Spark's 1 GiB cap is a
+    # cluster's guard: copypasta's signatures alone pass it at 10M posts)
+    assert conf["spark.driver.maxResultSize"] == conf["spark.driver.memory"]
+
+
+def test_driver_limits_are_one_line_naming_the_setting():
+    from vigie.detect.spark_engine import failure_line
+
+    capped = RuntimeError(
+        "An error occurred while calling o89.localCheckpoint.\n: org.apache.spark."
+        "SparkException: Job aborted due to stage failure: Total size of serialized results "
+        "of 2 tasks (12.7 MiB) is bigger than spark.driver.maxResultSize (1024.0 KiB)\n\tat x"
+    )
+    line = failure_line(capped)
+    assert line is not None and "\n" not in line
+    assert "(12.7 MiB against 1024.0 KiB)" in line
+    assert "--spark-conf spark.driver.maxResultSize=" in line
+    oom = RuntimeError("Py4JJavaError: ... java.lang.OutOfMemoryError: Java heap space\n\tat y")
+    assert "spark.driver.memory" in (failure_line(oom) or "")
+    assert failure_line(ValueError("a bug of ours")) is None
+
+
+@pytest.mark.slow
+def test_a_result_too_large_for_the_driver_is_one_line(exercise, tmp_path):
+    """Attack: a driver capped far below what comes back to it. The run must stop with the
+    setting to raise, exit code 2, no Java or Python stack, and no Findings half-written."""
+    out = tmp_path / "F"
+    conf = [a for k, v in TEST_CONF for a in ("--spark-conf", f"{k}={v}")]
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vigie.cli",
+            "detect",
+            str(exercise),
+            "--out",
+            str(out),
+            "--engine",
+            "spark",
+            "--spark-master",
+            "local[1]",
+            *conf,
+            "--spark-conf",
+            "spark.driver.maxResultSize=1k",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 2, res.stderr[-2000:]
+    assert "spark.driver.maxResultSize" in res.stderr
+    assert "Traceback" not in res.stderr and "\tat org.apache" not in res.stderr
+    assert not out.exists()

@@ -51,6 +51,7 @@ from vigie.detect.network import (
 )
 from vigie.detect.outputs import account_info, gexf_writer, pairs_table, write_with_exports
 from vigie.detect.paraphrase import detect as detect_paraphrase
+from vigie.errors import VigieError
 from vigie.schema import TS, Dataset, Findings
 
 _Runner = Callable[[Engine, dict[str, Any], dict[str, Any]], Signal]
@@ -275,6 +276,13 @@ def run_detection(
                 skipped,
                 graph_stats,
             )
+    except Exception as exc:
+        # Spark's own failures (a driver too small for what comes back to it) carry the JVM's
+        # stack: one line naming the setting to raise instead
+        line = spark_engine.failure_line(exc) if spark is not None else None
+        if line is None or os.environ.get("VIGIE_DEBUG"):
+            raise
+        raise VigieError(line) from exc
     finally:
         if engine is not None:
             engine.close()

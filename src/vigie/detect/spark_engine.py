@@ -639,11 +639,45 @@ def local_defaults(master: str) -> dict[str, str]:
         "spark.ui.enabled": "false",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.driver.memory": f"{heap}g",
+        # results collected to the driver (kept pairs, copypasta's signatures: 264 bytes per
+        # distinct text, 1.6 GB at 10M posts) are capped at 1 GiB by default, a cluster's
+        # guard; in local mode the driver is the whole cluster, so its heap is the bound
+        "spark.driver.maxResultSize": f"{heap}g",
         # PySpark gives its Python workers OMP_NUM_THREADS=1; the driver's BLAS runs with
         # one thread per core, and matrix products sum in another order with another count:
         # the paraphrase encoder's floats (~1e-7 apart) then differ from the DuckDB engine's
         "spark.executorEnv.OMP_NUM_THREADS": str(_blas_threads()),
     }
+
+
+def failure_line(exc: BaseException) -> str | None:
+    """One line, with the setting to change, for a Spark job that failed for want of room on
+    the driver (the results that come back to it: docs/spark.md, "How large the driver-side
+    results get"); None for any other error.
+
+    Why: PySpark raises these as a Py4J error carrying the JVM's whole stack trace, while
+    the user's fix is one ``--spark-conf``."""
+    text = str(exc)
+    if "maxResultSize" in text:
+        m = re.search(
+            r"Total size of serialized results of .*?\(([^)]*)\) is bigger than "
+            r"spark\.driver\.maxResultSize \(([^)]*)\)",
+            text,
+        )
+        sizes = f" ({m.group(1)} against {m.group(2)})" if m else ""
+        return (
+            f"Spark: the results sent to the driver outgrew spark.driver.maxResultSize{sizes}; "
+            "raise it, e.g. --spark-conf spark.driver.maxResultSize=8g (0 = no limit), with "
+            "spark.driver.memory to match (docs/spark.md: how large the driver-side results get)"
+        )
+    if "java.lang.OutOfMemoryError" in text:
+        where = "GC overhead limit" if "GC overhead" in text else "Java heap space"
+        return (
+            f"Spark ran out of memory ({where}); raise --spark-conf spark.driver.memory=16g "
+            "(and spark.executor.memory on a cluster), or split the collection by month "
+            "(docs/spark.md: how large the driver-side results get)"
+        )
+    return None
 
 
 def _blas_threads() -> int:
