@@ -18,6 +18,7 @@ FORMAT_HELP += (
 FORMAT_HELP += (
     " And: x-v1 (X/Twitter API v1.1 tweets: twarc1, tweepy, Hydrator), x-io (Twitter's"
     " Information Operations archive CSV), x-io-users (its users CSV: accounts only),"
+    " x-users (twarc2 users/followers/following/members output: accounts only),"
     " pushshift (Reddit submissions/comments NDJSON),"
     " crowdtangle (CrowdTangle Facebook/Instagram CSV export), twarc-csv (twarc2 csv output),"
     " rtweet (R rtweet CSV), twarc1-csv (twarc 1 json2csv.py), 4cat (4CAT dataset CSV export)."

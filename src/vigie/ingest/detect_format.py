@@ -19,6 +19,7 @@ from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 FORMATS = (
     "auto",
     "x",
+    "x-users",
     "telegram",
     "bluesky",
     "jetstream",
@@ -40,11 +41,37 @@ FORMATS = (
     "parquet",
     "accounts",
 )
-ACCOUNT_FORMATS = ("accounts", "x-io-users")
+ACCOUNT_FORMATS = ("accounts", "x-io-users", "x-users")
 """Formats whose records are accounts, not posts: their accepted count is of accounts."""
 SNIFF_BYTES = 1 << 20
 MCL_COLUMNS = ("post_owner.id", "post_owner.name", "mcl_url", "statistics.reaction_count")
 """Column names only Meta Content Library exports use (flattened ``post_owner``/``statistics``)."""
+
+
+_COMPLIANCE_KEYS = {"id", "action", "created_at", "reason", "redacted_at", "__twarc"}
+NOT_POSTS = {
+    "not:counts": "a twarc2 counts file (tweets per time period, not tweets): nothing to "
+    "ingest; collect the tweets themselves (twarc2 search) and ingest that file",
+    "not:lists": "a twarc2 lists file (lists' names and sizes, not tweets or users): nothing "
+    "to ingest; ingest the lists' members (twarc2 members) or their tweets (twarc2 timelines)",
+    "not:compliance": "an X compliance file (ids of deleted, suspended or withheld tweets or "
+    "users, not tweets): nothing to ingest",
+}
+"""Files a collector writes beside the tweets that hold no posts or accounts: refused by name."""
+
+
+def _twarc_other(item: Any) -> str | None:
+    """What a twarc2 page's first item is when it is not a tweet: users (``x-users``), tweet
+    counts or lists (refused: ``NOT_POSTS``); None for a tweet or anything else."""
+    if not isinstance(item, dict) or "text" in item or "author_id" in item:
+        return None
+    if "id" in item and "username" in item:
+        return "x-users"
+    if "tweet_count" in item and "start" in item and "end" in item:
+        return "not:counts"
+    if "member_count" in item or ("owner_id" in item and "follower_count" in item):
+        return "not:lists"
+    return None
 
 
 def _shape(obj: Any) -> str | None:
@@ -81,7 +108,15 @@ def _shape(obj: Any) -> str | None:
         and isinstance(obj["data"], list | dict)
         and ("includes" in obj or "meta" in obj or "__twarc" in obj)
     ):
-        return "x"
+        data = obj["data"]
+        item = data if isinstance(data, dict) else data[0] if data else None
+        return _twarc_other(item) or "x"
+    if "__twarc" in obj or "public_metrics" in obj:  # one twarc2 object a line (flattened)
+        other = _twarc_other(obj)
+        if other:
+            return other
+    if "action" in obj and "id" in obj and set(obj) <= _COMPLIANCE_KEYS:
+        return "not:compliance"
     if (
         "author_id" in obj
         and "id" in obj
@@ -134,13 +169,17 @@ def detect(path: Path) -> str:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
     if not text:
         raise InputError("empty file: nothing to ingest", file=str(path))
-    first_line = (first_raw or head).removeprefix(b"\xef\xbb\xbf").strip()
+    first_line = (head if first_raw is None else first_raw).removeprefix(b"\xef\xbb\xbf").strip()
+    if not first_line:  # blank lines before the first record (some exports start so)
+        first_line = next((ln.strip() for ln in head.splitlines() if ln.strip()), b"")
     try:
         first = json.loads(first_line)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         first = None
     if first is not None:
         shape = _shape(first)
+        if shape in NOT_POSTS:
+            raise InputError(NOT_POSTS[shape], file=str(path))
         if shape:
             return shape
         if isinstance(first, dict) and (suffix in (".jsonl", ".ndjson") or "\n" in text.strip()):

@@ -19,6 +19,7 @@ from vigie.ingest import (
     tiktok,
     x_csv,
     x_io_archive,
+    x_users,
     x_v1,
     youtube,
 )
@@ -30,6 +31,7 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "youtube": youtube.read,
     "tiktok": tiktok.read,
     "mcl": mcl.read,
+    "x-users": x_users.read,
     "x-v1": x_v1.read,
     "x-io": x_io_archive.read,
     "x-io-users": x_io_archive.read_users,

@@ -181,7 +181,8 @@ def _int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
-def _account(author_id: str, user: dict[str, Any] | None) -> dict[str, Any]:
+def account_row(author_id: str, user: dict[str, Any] | None) -> dict[str, Any]:
+    """The account row of an X v2 user object (only its id when the page had no profile)."""
     if user is None:
         return {"account_id": author_id, "platform": PLATFORM}
     metrics = user.get("public_metrics")
@@ -255,7 +256,7 @@ def _normalize(buf: RowBuffer, path: Path, record: str | int, item: Any, inc: _I
         return
     for post in rows:
         buf.posts.append(post)
-        buf.accounts.append(_account(post["account_id"], inc.users.get(post["account_id"])))
+        buf.accounts.append(account_row(post["account_id"], inc.users.get(post["account_id"])))
 
 
 def read(path: Path) -> Iterator[Batch]:
