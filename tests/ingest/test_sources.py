@@ -207,3 +207,44 @@ def test_full_size_pages(tmp_path: Path, name: str, key: tuple[str, ...], per_it
     report = ingest([src], tmp_path / "ds")
     assert report.rejected == 0 and report.posts == 300 * per_item
     assert report.sources[0].records == 300
+
+
+def test_mastodon_quotes_embedded_and_shallow(tmp_path: Path) -> None:
+    """Mastodon 4.4's two quote shapes: a Quote embeds the quoted status (kept as a post too),
+    a ShallowQuote names it by ``quoted_status_id`` only; both set ``quote_of``."""
+    acct = {"id": "7", "acct": "cam", "username": "cam"}
+    quoted = {
+        "id": "900",
+        "created_at": "2025-06-01T09:00:00.000Z",
+        "content": "<p>src</p>",
+        "account": {"id": "8", "acct": "dan", "username": "dan"},
+    }
+    statuses = [
+        {
+            "id": "901",
+            "created_at": "2025-06-01T10:00:00.000Z",
+            "content": "<p>a</p>",
+            "account": acct,
+            "quote": {"state": "accepted", "quoted_status": quoted},
+        },
+        {
+            "id": "902",
+            "created_at": "2025-06-01T10:05:00.000Z",
+            "content": "<p>b</p>",
+            "account": acct,
+            "quote": {"state": "accepted", "quoted_status_id": "900"},
+        },
+        {
+            "id": "903",
+            "created_at": "2025-06-01T10:06:00.000Z",
+            "content": "<p>c</p>",
+            "account": acct,
+            "quote": None,
+        },
+    ]
+    src = tmp_path / "statuses.json"
+    src.write_text(json.dumps(statuses), encoding="utf-8")
+    ingest([src], tmp_path / "ds", fmt="mastodon")
+    posts = posts_by_id(tmp_path / "ds")
+    assert posts["901"]["quote_of"] == "900" and posts["902"]["quote_of"] == "900"
+    assert posts["903"]["quote_of"] is None and "900" in posts

@@ -6,7 +6,8 @@ Status entity (docs.joinmastodon.org/entities/Status): ``id`` (string, of the in
 answered), ``uri``, ``created_at`` (ISO 8601), ``account`` (``id``, ``acct``, ``display_name``,
 ``created_at``, ``followers_count``, ``following_count``, ``statuses_count``, ``note``),
 ``content`` (HTML), ``language``, ``in_reply_to_id``, ``reblog`` (the boosted Status or null),
-``quote`` (4.4+: ``{"state", "quoted_status"}``), ``media_attachments`` (``url``,
+``quote`` (4.4+: ``{"state", "quoted_status"}``, or a ShallowQuote ``{"state",
+"quoted_status_id"}``), ``media_attachments`` (``url``,
 ``remote_url``), ``mentions`` (``acct``), ``tags`` (``name``), ``card`` (``url``).
 
 Mapping, said plainly: ids are those of the instance collected from (``in_reply_to_id`` and
@@ -97,6 +98,10 @@ def _status(st: Any) -> Row:
     ]
     quote = st.get("quote")
     quoted = quote.get("quoted_status") if isinstance(quote, dict) else None
+    # a ShallowQuote (4.4+, where the quoted post is not embedded) names it by id only
+    quoted_id = quoted.get("id") if isinstance(quoted, dict) else None
+    if not quoted_id and isinstance(quote, dict) and isinstance(quote.get("quoted_status_id"), str):
+        quoted_id = quote["quoted_status_id"]
     reblog = st.get("reblog")
     return {
         "post_id": str(need(st, "id")),
@@ -115,7 +120,7 @@ def _status(st: Any) -> Row:
         "media": canonical_urls([m for m in media if m]),
         "repost_of": str(need(reblog, "id")) if isinstance(reblog, dict) else None,
         "reply_to": str(st["in_reply_to_id"]) if st.get("in_reply_to_id") else None,
-        "quote_of": str(quoted["id"]) if isinstance(quoted, dict) and quoted.get("id") else None,
+        "quote_of": str(quoted_id) if quoted_id else None,
         "client": client_name(
             st["application"].get("name") if isinstance(st.get("application"), dict) else None
         ),
