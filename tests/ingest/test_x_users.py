@@ -175,3 +175,31 @@ def test_a_tweet_with_a_username_field_is_still_a_tweet(tmp_path: Path) -> None:
         "__twarc": TWARC,
     }
     assert detect(_lines(tmp_path / "t.jsonl", [tweet])) == "x"
+
+
+def test_users_csv_of_twarc2_csv(tmp_path: Path) -> None:
+    """``twarc2 csv --input-data-type users``: one user a row, dotted column names (the
+    plugin's documented user columns); a row with a stray delimiter is refused, not shifted."""
+    header = (
+        "id,created_at,username,name,description,location,pinned_tweet_id,protected,"
+        "public_metrics.followers_count,public_metrics.following_count,"
+        "public_metrics.listed_count,public_metrics.tweet_count,url,verified,"
+        "__twarc.retrieved_at"
+    )
+    rows = [
+        "1001,2024-04-11T08:00:00.000Z,user1,User 1,about 1,Paris,,False,10,1,0,101,,False,"
+        "2024-05-03T00:00:00+00:00",
+        "1002,,user2,User 2,,,,False,,,,,,False,2024-05-03T00:00:00+00:00",
+        "1003,2024-04-13T08:00:00.000Z,user3,User 3,a,b,c,False,1,2,3,4,,False,x,EXTRA",
+    ]
+    src = tmp_path / "users.csv"
+    src.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert detect(src) == "x-users"
+    report = ingest(src, tmp_path / "ds")
+    assert report.sources[0].accepted == 2 and report.sources[0].rejected == 1
+    acc = accounts_by_id(tmp_path / "ds")
+    assert acc["1001"]["handle"] == "user1" and acc["1001"]["followers"] == 10
+    assert acc["1001"]["posts_count"] == 101 and acc["1001"]["description"] == "about 1"
+    assert acc["1002"]["followers"] is None and acc["1002"]["created_at"] is None
+    (bad,) = rejected(tmp_path / "ds")
+    assert bad["record"] == 4  # the third data row (line 4)

@@ -18,6 +18,7 @@ from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.x_csv import shape as x_csv_shape
 from vigie.ingest.x_io_archive import is_io_archive, is_io_users
+from vigie.ingest.x_users import is_users_csv
 
 
 def is_v1_tweet(obj: dict[str, Any]) -> bool:
@@ -57,6 +58,8 @@ def csv_shape(path: Path) -> str | None:
         return "x-io-users"
     if is_crowdtangle(header):
         return "crowdtangle"
+    if is_users_csv(header):
+        return "x-users"
     return x_csv_shape(header) or ("4cat" if is_4cat(header) else None)
 
 
