@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ingest.helpers import FIX, accounts_by_id, posts_by_id, rejected
@@ -47,3 +48,32 @@ def test_search_posts_jsonl(tmp_path: Path) -> None:
     posts = posts_by_id(ds)
     assert set(posts) == {P1, P3}
     assert posts[P3]["quote_of"] == P1
+
+
+def test_a_missing_record_field_is_named(tmp_path: Path) -> None:
+    """A postView whose record lacks ``createdAt`` (required by the lexicon): refused as a
+    missing field named ``record.createdAt``, not as an unnamed invalid post."""
+
+    def view(uri: str, record: dict) -> dict:
+        return {
+            "uri": uri,
+            "cid": "bafyc",
+            "author": {"did": DID_B, "handle": "bob.bsky.social"},
+            "record": {"$type": "app.bsky.feed.post", **record},
+            "indexedAt": "2024-06-01T09:00:00.000Z",
+        }
+
+    posts = [
+        view(P2, {"text": "mit Datum", "createdAt": "2024-06-01T08:59:00.000Z"}),
+        view(P3, {"text": "ohne Datum"}),
+    ]
+    src = tmp_path / "search.json"
+    src.write_text(json.dumps({"posts": posts, "cursor": "1"}), encoding="utf-8")
+    ingest([src], tmp_path / "ds")
+    assert set(posts_by_id(tmp_path / "ds")) == {P2}
+    (rej,) = rejected(tmp_path / "ds")
+    assert (rej["reason"], rej["field"], rej["record"]) == (
+        "missing post field",
+        "record.createdAt",
+        "1:2",
+    )

@@ -158,12 +158,16 @@ def _item(buf: RowBuffer, path: Path, record: str | int, item: Any) -> None:
         return
     except Exception as exc:  # twitwi's BlueskyPayloadError, bad dates
         detail = str(exc).split("\n", 1)[-1][:300]
+        # twitwi names a missing key in words ("key createdAt is missing from payload's
+        # record"): the refusal then names the field, as every other reader's does
+        missing = _MISSING_KEY.search(str(exc))
+        field = f"{missing.group(2)}.{missing.group(1)}" if missing else None
         buf.rejected.append(
             Rejected(
                 str(path),
                 record,
-                "invalid post",
-                None,
+                "missing post field" if missing else "invalid post",
+                field,
                 f"{type(exc).__name__}: {detail}",
                 excerpt(item),
             )
@@ -172,6 +176,9 @@ def _item(buf: RowBuffer, path: Path, record: str | int, item: Any) -> None:
     for post, account in rows:
         buf.posts.append(post)
         buf.accounts.append(account)
+
+
+_MISSING_KEY = re.compile(r"key (\w+) is missing from payload's (\w+)")
 
 
 def read(path: Path) -> Iterator[Batch]:
