@@ -628,6 +628,14 @@ def _(t: Path) -> list[str]:
     return _ingest(t, t / "coll", "--platform", "x")
 
 
+# a Telegram Desktop export folder: its one JSON file is named
+@case("source-is-telegram-export-folder", 2, ["pass the export file", "result.json"])
+def _(t: Path) -> list[str]:
+    (t / "export" / "photos").mkdir(parents=True)
+    (t / "export" / "result.json").write_text('{"name": "c", "messages": []}', encoding="utf-8")
+    return _ingest(t, t / "export")
+
+
 @case("source-is-a-dataset", 2, ["vigie output folder", "not a source file"])
 def _(t: Path) -> list[str]:
     return _ingest(t, _copy("ds", t), "--platform", "x")

@@ -213,11 +213,12 @@ def leiden(g: Any, resolution: float, seed: int) -> np.ndarray:
     RB-configuration model), run to a stable partition, labelled canonically.
 
     Why igraph's C ``community_leiden`` and not the ``leidenalg`` package: the same quality
-    function and algorithm, ~5x faster on the merged graph of a 10M-post run (its moves run
-    in C without Python callbacks). igraph draws from a process-wide random generator: it
-    is swapped for one seeded with ``seed`` under a lock (so two detections in one process,
-    as the web app runs them, cannot interleave draws) and put back after, which makes the
-    partition a function of the graph and the seed alone."""
+    function and algorithm with its moves in C (the whole grouping step of a 10M-post run
+    went from 16-24 s to 6.6 s wall, docs/detect-speed.md). igraph draws from a
+    process-wide random generator: it is swapped for one seeded with ``seed`` under a lock
+    (so two detections in one process, as the web app runs them, cannot interleave draws)
+    and put back after, which makes the partition a function of the graph and the seed
+    alone."""
     import igraph as ig
 
     with _RNG_LOCK:

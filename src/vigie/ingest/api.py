@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.errors import InputError, VigieError
 from vigie.ingest import bluesky, compressed, tabular, telegram, x_v2
-from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect
+from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
 from vigie.ingest.writer import Staging, merge
@@ -141,26 +141,6 @@ class ReadOptions:
         ]
 
 
-def _folder_hint(path: Path, shown: int = 5) -> str:
-    """Why a folder is refused as a source, and the command that would read its files.
-
-    A folder is not read whole: it may hold a Dataset, Findings or files of other kinds,
-    and an ingest must say exactly which files it took (the manifest lists each)."""
-    try:
-        files = sorted(p.name for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-    except OSError:
-        files = []
-    if (path / "manifest.json").is_file():
-        return "is a vigie output folder (it holds a manifest.json), not a source file"
-    if not files:
-        return "is a folder with no files in it: pass the files to ingest"
-    exts = sorted({Path(f).suffix for f in files if Path(f).suffix})
-    pattern = f"{path}/*{exts[0]}" if len(exts) == 1 else f"{path}/*"
-    more = len(files) - shown
-    listed = ", ".join(files[:shown]) + (f" and {more} more" if more > 0 else "")
-    return f"is a folder, not a file: pass its files, e.g. {pattern} (it holds {listed})"
-
-
 def _plan(
     path: Path,
     fmt: str,
@@ -173,7 +153,7 @@ def _plan(
     if not path.exists():
         raise InputError("no such file", file=str(path))
     if path.is_dir():
-        raise InputError(_folder_hint(path), file=str(path))
+        raise InputError(folder_refusal(path), file=str(path))
     if not os.access(path, os.R_OK):
         raise InputError("not a readable file", file=str(path))
     if fmt == "accounts":

@@ -15,6 +15,7 @@ from typing import Any
 from vigie.errors import InputError
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
+from vigie.ingest.x_users import is_user
 
 FORMATS = (
     "auto",
@@ -63,10 +64,10 @@ NOT_POSTS = {
 def _twarc_other(item: Any) -> str | None:
     """What a twarc2 page's first item is when it is not a tweet: users (``x-users``), tweet
     counts or lists (refused: ``NOT_POSTS``); None for a tweet or anything else."""
+    if is_user(item):
+        return "x-users"
     if not isinstance(item, dict) or "text" in item or "author_id" in item:
         return None
-    if "id" in item and "username" in item:
-        return "x-users"
     if "tweet_count" in item and "start" in item and "end" in item:
         return "not:counts"
     if "member_count" in item or ("owner_id" in item and "follower_count" in item):
@@ -132,16 +133,34 @@ def _shape(obj: Any) -> str | None:
     return None
 
 
+def folder_refusal(path: Path, shown: int = 5) -> str:
+    """Why a folder is refused as a source, and the command that would read its files.
+
+    A folder is not read whole: it may hold a Dataset, Findings or files of other kinds,
+    and an ingest must say exactly which files it took (the manifest lists each)."""
+    try:
+        files = sorted(p.name for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        files = []
+    if (path / "manifest.json").is_file():
+        return "is a vigie output folder (it holds a manifest.json), not a source file"
+    if (path / "result.json").is_file():  # a Telegram Desktop export: its JSON is one file
+        return f"is a folder; pass the export file {path / 'result.json'}"
+    if not files:
+        return "is a folder with no files in it: pass the files to ingest"
+    exts = sorted({Path(f).suffix for f in files if Path(f).suffix})
+    pattern = f"{path}/*{exts[0]}" if len(exts) == 1 else f"{path}/*"
+    more = len(files) - shown
+    listed = ", ".join(files[:shown]) + (f" and {more} more" if more > 0 else "")
+    return f"is a folder, not a file: pass its files, e.g. {pattern} (it holds {listed})"
+
+
 def detect(path: Path) -> str:
     """The format of ``path`` (one of ``FORMATS`` but auto and accounts)."""
     if not path.exists():
         raise InputError("no such file", file=str(path))
     if path.is_dir():
-        if (path / "result.json").exists():
-            raise InputError(
-                f"is a folder; pass the export file {path / 'result.json'}", file=str(path)
-            )
-        raise InputError("is a folder, not a file", file=str(path))
+        raise InputError(folder_refusal(path), file=str(path))
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return "parquet"
