@@ -34,3 +34,55 @@ def lookup_sorted(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.
         return np.zeros(np.shape(values), dtype=bool), pos
     pos = np.minimum(pos, keys.size - 1)
     return keys[pos] == values, pos
+
+
+def stable_order(key: np.ndarray, bound: int, word_bits: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argsort(key, kind="stable")`` and ``key`` in that order, for integer keys in
+    ``[0, bound)``.
+
+    Why: NumPy sorts 64-bit values with SIMD kernels but has no such argsort: on this
+    project's reference machine a sort of 30M int64 takes 0.3 s and their argsort 2.6 s.
+    So each key is packed with its row index into one unsigned 64-bit word, the words are
+    sorted, and the order is read back from the low bits: ties fall in row order, which is
+    exactly the stable order. When key and index need more than ``word_bits`` bits, rows
+    are first bucketed by the key's top bits (a stable radix sort of small integers) and
+    each bucket is packed and sorted alone. ``word_bits`` is a parameter for the tests only.
+    """
+    key = np.asarray(key)
+    n = key.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), key.copy()
+    if int(key.min()) < 0 or int(key.max()) >= bound:
+        raise ValueError(f"keys must lie in [0, {bound})")
+    ib = (n - 1).bit_length()
+    kb = (int(bound) - 1).bit_length()
+    excess = ib + kb - word_bits
+    if excess > 16:  # a bucket per 16-bit prefix would still not fit: NumPy's own
+        order = np.argsort(key, kind="stable")
+        return order, key[order]
+    if excess <= 0:
+        order, ks = _packed_order(key, ib)
+        return order, ks.view(np.int64).astype(key.dtype, copy=False)
+    shift = np.uint64(kb - excess)
+    k64 = key.astype(np.uint64)
+    top = (k64 >> shift).astype(np.uint16)
+    by_top = np.argsort(top, kind="stable")
+    edges = np.r_[0, np.cumsum(np.bincount(top, minlength=1 << excess))]
+    low = k64[by_top] & np.uint64((1 << (kb - excess)) - 1)
+    order = np.empty(n, dtype=np.int64)
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        if hi > lo:
+            local, _ = _packed_order(low[lo:hi], ib)
+            order[lo:hi] = by_top[lo:hi][local]
+    return order, key[order]
+
+
+def _packed_order(key: np.ndarray, ib: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stable order of ``key`` (each < 2**(64 - ib)) and the sorted keys (uint64):
+    two arrays of the keys' length, the one sorted and then shifted in place."""
+    packed = key.astype(np.uint64) << np.uint64(ib)
+    packed |= np.arange(key.size, dtype=np.uint64)
+    packed.sort()
+    order = (packed & np.uint64((1 << ib) - 1)).view(np.int64)
+    packed >>= np.uint64(ib)
+    return order, packed

@@ -290,3 +290,42 @@ def test_lsh_link_checks_compare_whole_values_not_low_bytes():
         assert (expected != np.arange(sig.shape[0])).sum() > 300
         by_low_bytes = _plain_lsh(sig & np.uint32(0xFF), bands, 0.5)
         assert not np.array_equal(by_low_bytes, expected)  # the screen alone would differ
+
+
+def test_texts_sharing_a_key_are_one_text_the_least(tmp_path, monkeypatch):
+    """``cp_u`` is grouped on (key, text): were two different texts to share a 64-bit key,
+    they would be two rows. The run must still end with one text per key, the least,
+    as every table keyed by it reads them. Collisions are forced with a 2-character key."""
+    import vigie.detect.copypasta as cp
+    from vigie.detect.engine import open_engine
+    from vigie.detect.pipeline import resolve_config
+    from vigie.schema import Dataset
+
+    b = Builder(seed=19)
+    b.organic(n_accounts=120, n_posts=900)
+    copypasta_campaign(b, n=8, n_texts=3)
+    ds = b.write(tmp_path / "ds")
+    cfg = resolve_config(None)
+    monkeypatch.setattr(cp, "TEXT_KEY", "hash(left(norm, 2))")
+    engine = open_engine(Dataset(ds).check(), cfg["general"])
+    try:
+        signal = cp.detect(engine, cfg["copypasta"], cfg["general"])
+        con = engine.con
+        min_words = max(int(cfg["copypasta"]["min_words"]), int(cfg["copypasta"]["shingle"]))
+        expected = con.execute(
+            f"""SELECT hash(left(norm, 2)) AS th, min(norm) AS norm FROM (
+                SELECT trim(regexp_replace(lower(text), '{cp.NORMALISE}', ' ', 'g')) AS norm
+                FROM pr WHERE text IS NOT NULL AND repost_of IS NULL
+                      AND NOT starts_with(text, 'RT @'))
+            WHERE len(string_split(norm, ' ')) >= {min_words} GROUP BY th ORDER BY th"""
+        ).fetchall()
+        got = con.execute("SELECT th, norm FROM cp_u ORDER BY th").fetchall()
+        n_obj, n_oid = con.execute(
+            "SELECT count(*), count(DISTINCT oid) FROM obj_copypasta"
+        ).fetchone()
+    finally:
+        engine.close()
+    assert 1 < len(expected) < 900  # keys collided, and more than one key is left
+    assert got == expected
+    assert signal.stats["unique_texts"] == len(expected)
+    assert n_obj == n_oid == signal.stats["text_clusters"]

@@ -6,7 +6,7 @@ them twice (once for the pair counts, once for the candidates' rows), stored the
 grouped them with three distinct counts whose hash tables hold one group per row: 38 s of
 CPU for co-repost on a 1.2M-post sample of the 10M Dataset, most of it spent building
 and spilling those tables. Here the rows are drawn once, by sorted offsets over the actions
-sorted by (object, time), and counted with one argsort and three plain sorts of packed
+sorted by (object, time), and counted with four plain sorts of packed
 integers: the same pairs and counts (``coaction._scale_pairs`` says which), a few times
 cheaper. Every sum is over integers, so the results do not depend on any order.
 """
@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from vigie.arrays import stable_order
 
 
 def pairs_within(oid: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
@@ -27,10 +29,17 @@ def pairs_within(oid: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndar
     Indices are 32-bit when the rows allow it (half the memory of ~20M row pairs)."""
     b = np.floor(t / max(window, 1e-3)).astype(np.int64)
     itype = np.int32 if oid.size < 2**31 - 1 else np.int64
-    open_ = np.arange(max(oid.size - 1, 0), dtype=itype)
     left: list[np.ndarray] = []
     right: list[np.ndarray] = []
-    d = 1
+    # offset 1 reads every row: compared as shifted slices (no gather), half the cost
+    ok = (oid[1:] == oid[:-1]) & (np.abs(t[1:] - t[:-1]) <= window) & (b[1:] - b[:-1] <= 1)
+    open_ = np.flatnonzero(ok).astype(itype)
+    del ok
+    if open_.size:
+        left.append(open_)
+        right.append(open_ + 1)
+    d = 2
+    open_ = open_[open_ + d < oid.size]
     while open_.size:
         j = open_ + d
         ok = (oid[j] == oid[open_]) & (np.abs(t[j] - t[open_]) <= window) & (b[j] - b[open_] <= 1)
@@ -74,12 +83,14 @@ def candidate_rows(
     if not keep.all():
         i, j, ai, aj = i[keep], j[keep], ai[keep], aj[keep]
     del keep
+    # the pair as one dense integer (u * na + v: the order of (u, v)), sorted with its row
+    # index packed beside it (``stable_order``: a SIMD sort instead of an argsort)
+    na = int(aid.max()) + 1 if aid.size else 1
     key = np.minimum(ai, aj).astype(np.int64)
-    key <<= 32
-    key |= np.maximum(ai, aj)
+    key *= na
+    key += np.maximum(ai, aj)
     del ai, aj
-    order = np.argsort(key)
-    ks = key[order]
+    order, ks = stable_order(key, na * na)
     del key
     new = np.r_[True, ks[1:] != ks[:-1]] if ks.size else np.zeros(0, bool)
     first = np.flatnonzero(new)
@@ -87,8 +98,10 @@ def candidate_rows(
     counts = np.diff(np.r_[first, ks.size])
     n_pairs = int(first.size)
     cand = counts >= max(min_obs, 1)
-    keys = ks[first][cand]
-    del ks
+    dense = ks[first][cand]
+    keys = (dense // na) << 32
+    keys |= dense % na
+    del ks, dense
     sel = order[np.repeat(cand, counts)]
     del order
     i, j = i[sel], j[sel]

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from vigie.arrays import stable_order
 from vigie.detect.chance import poisson_sf, significant
 from vigie.detect.coaction import EDGE_COLUMNS, Signal, run_coaction
 from vigie.detect.copairs import pairs_within as _pairs_within
@@ -197,41 +198,47 @@ def _ring_tested(rows: pa.Table, k: pa.Table, window: float, min_obs: int) -> pa
     # the row with the smaller account id is the SQL's x (its author and weight)
     swap = aid[j] < aid[i]
     i, j = np.where(swap, j, i), np.where(swap, i, j)
-    key = (aid[i] << 32) | aid[j]
-    # pass 1: co-repost rows per pair; only pairs with min_obs rows can be tested. A plain
-    # (unstable) sort: pass 2 re-sorts what it reads and reduces with sums, minima, maxima
-    # and distinct counts, which no order of equal keys changes (a row's weight is its
-    # author's: the same for every row of one (pair, author))
-    order = np.argsort(key)
-    ks = key[order]
+    # the pair as one dense integer (its order is that of (u, v)); orders are drawn by
+    # ``stable_order`` (a SIMD sort of values packed with their row: ~8x an argsort)
+    na = int(aid.max()) + 1 if aid.size else 1
+    key = aid[i] * na + aid[j]
+    # pass 1: co-repost rows per pair; only pairs with min_obs rows can be tested. Pass 2
+    # reduces with sums, minima, maxima and distinct counts, which no order of equal keys
+    # changes (a row's weight is its author's: the same for every row of one (pair, author))
+    order, ks = stable_order(key, na * na)
     first = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if ks.size else ks
     counts = np.diff(np.r_[first, ks.size])
-    cand = np.repeat(counts >= max(min_obs, 1), counts)
+    cand_pair = counts >= max(min_obs, 1)
+    cand = np.repeat(cand_pair, counts)
     sel = order[cand]
-    i, j, key = i[sel], j[sel], key[sel]
+    i, j, key = i[sel], j[sel], ks[cand]  # key ascending: pair after pair
+    del order, ks, sel
     # pass 2: distinct authors, distinct posts and the sums, per candidate pair
+    n_cand = int(np.count_nonzero(cand_pair))
+    seg = np.repeat(np.arange(n_cand, dtype=np.int64), counts[cand_pair])
+    starts = np.r_[0, np.cumsum(counts[cand_pair])[:-1]] if n_cand else np.zeros(0, np.int64)
     t0, t1 = np.minimum(t[i], t[j]), np.maximum(t[i], t[j])
-    a_i, o_i, w_i = au[i], oid[i], w_fx[i]
-    by_au = np.lexsort((a_i, key))
-    k_s, a_s = key[by_au], a_i[by_au]
-    new_pair = np.r_[True, k_s[1:] != k_s[:-1]] if k_s.size else np.zeros(0, bool)
-    new_au = new_pair | np.r_[True, a_s[1:] != a_s[:-1]] if k_s.size else new_pair
-    starts = np.flatnonzero(new_pair)
-    observed = np.add.reduceat(new_au.astype(np.int64), starts) if starts.size else starts
-    weight_fx = np.add.reduceat(np.where(new_au, w_i[by_au], 0), starts) if starts.size else starts
-    by_o = np.lexsort((o_i, key))
-    k_o, o_s = key[by_o], o_i[by_o]
-    new_o = (
-        (np.r_[True, k_o[1:] != k_o[:-1]] | np.r_[True, o_s[1:] != o_s[:-1]]) if k_o.size else k_o
-    )
-    n_objects = np.add.reduceat(new_o.astype(np.int64), starts) if starts.size else starts
-    first_t = np.minimum.reduceat(t0[by_au], starts) if starts.size else t0[:0]
-    last_t = np.maximum.reduceat(t1[by_au], starts) if starts.size else t1[:0]
-    pair = k_s[starts]
+    a_i, w_i = au[i], w_fx[i]
+    # rows come sorted by (object, time): an object's rank there orders objects as their ids
+    o_rank = np.cumsum(np.r_[0, oid[1:] != oid[:-1]]) if oid.size else oid.astype(np.int64)
+    n_au = int(au.max()) + 1 if au.size else 1
+    by_au, a_key = stable_order(seg * n_au + a_i, max(n_cand, 1) * n_au)
+    new_au = np.r_[True, a_key[1:] != a_key[:-1]] if a_key.size else np.zeros(0, bool)
+    observed = np.add.reduceat(new_au.astype(np.int64), starts) if n_cand else starts
+    weight_fx = np.add.reduceat(np.where(new_au, w_i[by_au], 0), starts) if n_cand else starts
+    del a_key, new_au
+    n_o = int(o_rank[-1]) + 1 if o_rank.size else 1
+    o_key = np.sort(seg * n_o + o_rank[i])  # distinct posts per pair: values alone
+    new_o = np.r_[True, o_key[1:] != o_key[:-1]] if o_key.size else np.zeros(0, bool)
+    n_objects = np.add.reduceat(new_o.astype(np.int64), starts) if n_cand else starts
+    del o_key, new_o
+    first_t = np.minimum.reduceat(t0, starts) if n_cand else t0[:0]
+    last_t = np.maximum.reduceat(t1, starts) if n_cand else t1[:0]
+    pair = key[starts] if n_cand else key[:0]
     ok = observed >= min_obs
     pair, observed, weight_fx = pair[ok], observed[ok], weight_fx[ok]
     n_objects, first_t, last_t = n_objects[ok], first_t[ok], last_t[ok]
-    u, v = pair >> 32, pair & 0xFFFFFFFF
+    u, v = pair // na, pair % na
     k_aid = np.asarray(k.column("aid"), dtype=np.int64)
     k_k = np.asarray(k.column("k"), dtype=np.int64)
     k_of = np.zeros(int(k_aid.max()) + 1 if k_aid.size else 0, np.int64)

@@ -1,0 +1,43 @@
+"""``arrays.stable_order``: the same permutation as NumPy's stable argsort, on every path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vigie.arrays import stable_order
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    ("n", "bound", "word_bits"),
+    [
+        (1, 1, 64),
+        (1_000, 50, 64),  # many ties
+        (20_000, 2**40, 64),  # packed in one word
+        (20_000, 2**40, 48),  # bucketed by the top bits (7 bits in excess)
+        (5_000, 2**30, 30),  # bucketed, some buckets empty
+        (3_000, 2**62, 64),  # too wide even for buckets: NumPy's argsort
+    ],
+)
+def test_stable_order_is_numpys_stable_argsort(seed, n, bound, word_bits):
+    rng = np.random.default_rng(seed)
+    for key in (
+        rng.integers(0, bound, n, dtype=np.int64),
+        rng.integers(0, min(bound, max(bound // 2**20, 2)), n, dtype=np.int64),  # bunched low
+        np.full(n, bound - 1, dtype=np.int64),  # all at the top
+    ):
+        order, ks = stable_order(key, bound, word_bits)
+        want = np.argsort(key, kind="stable")
+        assert np.array_equal(order, want)
+        assert ks.dtype == key.dtype
+        assert np.array_equal(ks, key[want])
+
+
+def test_stable_order_of_nothing_and_out_of_range():
+    order, ks = stable_order(np.zeros(0, dtype=np.int64), 10)
+    assert order.size == 0 and ks.size == 0
+    with pytest.raises(ValueError, match="0, 10"):
+        stable_order(np.array([3, 10]), 10)
+    with pytest.raises(ValueError):
+        stable_order(np.array([-1, 2]), 10)
