@@ -27,11 +27,24 @@ def test_stable_order_is_numpys_stable_argsort(seed, n, bound, word_bits):
         rng.integers(0, min(bound, max(bound // 2**20, 2)), n, dtype=np.int64),  # bunched low
         np.full(n, bound - 1, dtype=np.int64),  # all at the top
     ):
-        order, ks = stable_order(key, bound, word_bits)
         want = np.argsort(key, kind="stable")
-        assert np.array_equal(order, want)
-        assert ks.dtype == key.dtype
-        assert np.array_equal(ks, key[want])
+        for overwrite in (False, True):
+            mine = key.copy()
+            order, ks = stable_order(mine, bound, word_bits, overwrite=overwrite)
+            assert np.array_equal(order, want)
+            assert ks.dtype == key.dtype
+            assert np.array_equal(ks, key[want])
+            if not overwrite:
+                assert np.array_equal(mine, key)  # the caller's keys left alone
+
+
+def test_stable_order_adds_row_indices_block_by_block(monkeypatch):
+    import vigie.arrays as arrays
+
+    monkeypatch.setattr(arrays, "_ROWS_AT_ONCE", 7)
+    key = np.random.default_rng(5).integers(0, 40, 1_000, dtype=np.int64)
+    order, ks = stable_order(key, 40)
+    assert np.array_equal(order, np.argsort(key, kind="stable"))
 
 
 def test_stable_order_of_nothing_and_out_of_range():

@@ -36,7 +36,9 @@ def lookup_sorted(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.
     return keys[pos] == values, pos
 
 
-def stable_order(key: np.ndarray, bound: int, word_bits: int = 64) -> tuple[np.ndarray, np.ndarray]:
+def stable_order(
+    key: np.ndarray, bound: int, word_bits: int = 64, overwrite: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """``np.argsort(key, kind="stable")`` and ``key`` in that order, for integer keys in
     ``[0, bound)``.
 
@@ -47,6 +49,10 @@ def stable_order(key: np.ndarray, bound: int, word_bits: int = 64) -> tuple[np.n
     exactly the stable order. When key and index need more than ``word_bits`` bits, rows
     are first bucketed by the key's top bits (a stable radix sort of small integers) and
     each bucket is packed and sorted alone. ``word_bits`` is a parameter for the tests only.
+
+    ``overwrite``: ``key`` (64-bit) is the caller's to lose, and its buffer holds the packed
+    words, then the sorted keys: two arrays of the keys' size at the peak instead of three
+    (10M posts: ~30M co-action rows, 240 MB less).
     """
     key = np.asarray(key)
     n = key.size
@@ -61,7 +67,10 @@ def stable_order(key: np.ndarray, bound: int, word_bits: int = 64) -> tuple[np.n
         order = np.argsort(key, kind="stable")
         return order, key[order]
     if excess <= 0:
-        order, ks = _packed_order(key, ib)
+        in_place = overwrite and key.dtype in (np.int64, np.uint64)
+        order, ks = _packed_order(key.view(np.uint64) if in_place else key, ib, in_place)
+        if in_place:
+            return order, ks.view(key.dtype)
         return order, ks.view(np.int64).astype(key.dtype, copy=False)
     shift = np.uint64(kb - excess)
     k64 = key.astype(np.uint64)
@@ -72,16 +81,23 @@ def stable_order(key: np.ndarray, bound: int, word_bits: int = 64) -> tuple[np.n
     order = np.empty(n, dtype=np.int64)
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         if hi > lo:
-            local, _ = _packed_order(low[lo:hi], ib)
+            local, _ = _packed_order(low[lo:hi], ib, True)
             order[lo:hi] = by_top[lo:hi][local]
     return order, key[order]
 
 
-def _packed_order(key: np.ndarray, ib: int) -> tuple[np.ndarray, np.ndarray]:
+_ROWS_AT_ONCE = 1 << 20  # row indices added a block at a time: no array of them all
+
+
+def _packed_order(key: np.ndarray, ib: int, in_place: bool) -> tuple[np.ndarray, np.ndarray]:
     """The stable order of ``key`` (each < 2**(64 - ib)) and the sorted keys (uint64):
-    two arrays of the keys' length, the one sorted and then shifted in place."""
-    packed = key.astype(np.uint64) << np.uint64(ib)
-    packed |= np.arange(key.size, dtype=np.uint64)
+    two arrays of the keys' length, the one sorted and then shifted in place (``key``'s
+    own buffer when ``in_place``, a uint64 array then)."""
+    packed = key if in_place else key.astype(np.uint64)
+    packed <<= np.uint64(ib)
+    for lo in range(0, packed.size, _ROWS_AT_ONCE):
+        hi = min(lo + _ROWS_AT_ONCE, packed.size)
+        packed[lo:hi] |= np.arange(lo, hi, dtype=np.uint64)
     packed.sort()
     order = (packed & np.uint64((1 << ib) - 1)).view(np.int64)
     packed >>= np.uint64(ib)

@@ -90,7 +90,7 @@ def candidate_rows(
     key *= na
     key += np.maximum(ai, aj)
     del ai, aj
-    order, ks = stable_order(key, na * na)
+    order, ks = stable_order(key, na * na, overwrite=True)
     del key
     new = np.r_[True, ks[1:] != ks[:-1]] if ks.size else np.zeros(0, bool)
     first = np.flatnonzero(new)

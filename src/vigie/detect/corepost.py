@@ -205,7 +205,7 @@ def _ring_tested(rows: pa.Table, k: pa.Table, window: float, min_obs: int) -> pa
     # pass 1: co-repost rows per pair; only pairs with min_obs rows can be tested. Pass 2
     # reduces with sums, minima, maxima and distinct counts, which no order of equal keys
     # changes (a row's weight is its author's: the same for every row of one (pair, author))
-    order, ks = stable_order(key, na * na)
+    order, ks = stable_order(key, na * na, overwrite=True)
     first = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if ks.size else ks
     counts = np.diff(np.r_[first, ks.size])
     cand_pair = counts >= max(min_obs, 1)
@@ -222,7 +222,7 @@ def _ring_tested(rows: pa.Table, k: pa.Table, window: float, min_obs: int) -> pa
     # rows come sorted by (object, time): an object's rank there orders objects as their ids
     o_rank = np.cumsum(np.r_[0, oid[1:] != oid[:-1]]) if oid.size else oid.astype(np.int64)
     n_au = int(au.max()) + 1 if au.size else 1
-    by_au, a_key = stable_order(seg * n_au + a_i, max(n_cand, 1) * n_au)
+    by_au, a_key = stable_order(seg * n_au + a_i, max(n_cand, 1) * n_au, overwrite=True)
     new_au = np.r_[True, a_key[1:] != a_key[:-1]] if a_key.size else np.zeros(0, bool)
     observed = np.add.reduceat(new_au.astype(np.int64), starts) if n_cand else starts
     weight_fx = np.add.reduceat(np.where(new_au, w_i[by_au], 0), starts) if n_cand else starts
