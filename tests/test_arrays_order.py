@@ -16,6 +16,7 @@ from vigie.arrays import stable_order
         (1_000, 50, 64),  # many ties
         (20_000, 2**40, 64),  # packed in one word
         (20_000, 2**40, 48),  # bucketed by the top bits (7 bits in excess)
+        (20_000, 2**40, 54),  # one bit in excess: 64 buckets all the same
         (5_000, 2**30, 30),  # bucketed, some buckets empty
         (3_000, 2**62, 64),  # too wide even for buckets: NumPy's argsort
     ],

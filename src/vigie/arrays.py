@@ -72,18 +72,29 @@ def stable_order(
         if in_place:
             return order, ks.view(key.dtype)
         return order, ks.view(np.int64).astype(key.dtype, copy=False)
-    shift = np.uint64(kb - excess)
-    k64 = key.astype(np.uint64)
+    # buckets by the key's top bits: at least 64 of them, so that one bucket's words and
+    # order are a small part of the rows (memory: the rows' top bits, their bucket order,
+    # their low bits and the output; no more than three full arrays beside the keys)
+    bits = min(max(excess, 6), kb, 16)
+    shift = np.uint64(kb - bits)
+    in_place = overwrite and key.dtype in (np.int64, np.uint64)
+    k64 = key.view(np.uint64) if in_place else key.astype(np.uint64)
     top = (k64 >> shift).astype(np.uint16)
-    by_top = np.argsort(top, kind="stable")
-    edges = np.r_[0, np.cumsum(np.bincount(top, minlength=1 << excess))]
-    low = k64[by_top] & np.uint64((1 << (kb - excess)) - 1)
-    order = np.empty(n, dtype=np.int64)
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    order = np.argsort(top, kind="stable")  # rows by bucket (a radix sort), then in place
+    edges = np.r_[0, np.cumsum(np.bincount(top, minlength=1 << bits))].tolist()
+    del top
+    low = np.take(k64, order)
+    low &= np.uint64((1 << (kb - bits)) - 1)
+    for b, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
         if hi > lo:
-            local, _ = _packed_order(low[lo:hi], ib, True)
-            order[lo:hi] = by_top[lo:hi][local]
-    return order, key[order]
+            local, words = _packed_order(low[lo:hi], ib, True)
+            order[lo:hi] = order[lo:hi][local]
+            words |= np.uint64(b) << shift
+            k64[lo:hi] = words  # the sorted keys, in the keys' own buffer (or a copy)
+    del low
+    if in_place:
+        return order, k64.view(key.dtype)
+    return order, k64.view(np.int64).astype(key.dtype, copy=False)
 
 
 _ROWS_AT_ONCE = 1 << 20  # row indices added a block at a time: no array of them all

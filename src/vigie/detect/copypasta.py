@@ -53,8 +53,6 @@ _MAX_THREADS = 4
 # as before, and the scan resumes where it would have.
 NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]{2,}|[^\p{L}\p{N} ]"
 PLAIN_NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]+"
-# A normalised text's key (``th``): texts with one key are one text everywhere below.
-TEXT_KEY = "hash(norm)"
 
 
 _PRIMES = (
@@ -366,7 +364,7 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cp_all AS
-        SELECT post_id, aid, t, norm, {TEXT_KEY} AS th,
+        SELECT post_id, aid, t, norm, hash(norm) AS th,
                len(string_split(norm, ' ')) AS n_words FROM (
             SELECT post_id, aid, t,
                    trim(regexp_replace(lower(text), '{NORMALISE}', ' ', 'g')) AS norm
@@ -378,13 +376,11 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
         SELECT post_id, aid, t, th FROM cp_all WHERE n_words >= {min_words}"""
     )
     # not stored in th order: sorting the texts cost 0.45 s CPU at 1M posts, and bought
-    # nothing (each slice below is ordered on its own, by th alone). Grouped on the text
-    # itself as well as its hash: DuckDB keeps string keys in its hash table's rows, where
-    # ``any_value(norm)`` built a string state per group (10M posts: 5.7 against 16 s CPU).
-    # Two texts with one hash would then be two rows: ``_one_text_per_hash`` keeps one.
+    # nothing (each slice below is ordered on its own, by th alone)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cp_u AS
-        SELECT th, norm FROM cp_all WHERE n_words >= {min_words} GROUP BY th, norm"""
+        SELECT th, any_value(norm) AS norm FROM cp_all
+        WHERE n_words >= {min_words} GROUP BY th"""
     )
     n_all = engine.scalar("SELECT count(*) FROM cp_all")
     n_kept = engine.scalar("SELECT count(*) FROM cp_text")
@@ -447,42 +443,6 @@ def _sign_slices(
     return ths
 
 
-def _repeats(ths: list[pa.Array]) -> bool:
-    """Whether a text hash occurs twice. One pass when the hashes come sorted (DuckDB's
-    slices, ordered by hash and disjoint), a sort otherwise (Spark's order)."""
-    th = np.concatenate([np.asarray(a, dtype=np.uint64) for a in ths]) if ths else np.zeros(0)
-    if th.size < 2:
-        return False
-    if bool(np.all(th[1:] >= th[:-1])):
-        return bool(np.any(th[1:] == th[:-1]))
-    return int(sorted_unique(th).size) != th.size
-
-
-def _signatures(
-    engine: Engine, k: int, num_perm: int, seed: int, pool: Executor | None
-) -> tuple[np.ndarray, list[pa.Array]]:
-    """Signatures (num_perm x texts) of ``cp_u``'s texts, and their hashes in that order.
-
-    ``cp_u`` has one row per distinct (hash, text): two different texts with one 64-bit
-    hash (about one chance in a million at 10M posts) would be two rows under one key.
-    Then the texts are one text, as every table keyed by ``th`` already reads them: the
-    least of them is kept, and the signing is done again (one more pass, only then)."""
-
-    def sign() -> tuple[np.ndarray, list[pa.Array]]:
-        n_texts = int(engine.scalar("SELECT count(*) FROM cp_u"))
-        sig = np.empty((num_perm, n_texts), dtype=np.uint32)
-        return sig, _sign_slices(engine, k, num_perm, seed, sig, pool)
-
-    sig, ths = sign()
-    if not _repeats(ths):
-        return sig, ths
-    del sig, ths
-    engine.con.execute(
-        "CREATE OR REPLACE TEMP TABLE cp_u AS SELECT th, min(norm) AS norm FROM cp_u GROUP BY th"
-    )
-    return sign()
-
-
 def detect(
     engine: Engine,
     cfg: dict[str, Any],
@@ -502,11 +462,12 @@ def detect(
     # matrix: the words of every text are never in memory at once (~1 GB at 10M posts).
     # Each slice comes sorted by th, so the texts come in th order whatever the slicing
     # (deterministic labels).
+    n_texts = int(engine.scalar("SELECT count(*) FROM cp_u"))
     num_perm = int(cfg["num_perm"])
+    sig = np.empty((num_perm, n_texts), dtype=np.uint32)
     threads = numpy_threads(general, beside=prepared is not None)
     with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
-        sig, ths = _signatures(engine, k, num_perm, int(general["seed"]), pool)
-        n_texts = sig.shape[1]
+        ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
         labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool)
     del sig
     n_clusters = int(sorted_unique(labels).size)
