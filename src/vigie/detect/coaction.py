@@ -81,6 +81,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from vigie.arrays import run_ranks
 from vigie.detect.chance import poisson_sf, significant
 from vigie.detect.copairs import (
     Candidates,
@@ -193,7 +194,7 @@ def _fetch_acts(engine: Engine, kind: str, cap: int, posts: bool) -> _Acts:
     oid = table.column("oid").to_numpy()
     pid = table.column("pid").to_numpy()
     pids, post = np.unique(pid, return_inverse=True)
-    obj = np.cumsum(np.r_[0, oid[1:] != oid[:-1]]) if oid.size else np.zeros(0, np.int64)
+    obj = run_ranks(oid)
     return _Acts(
         aid=np.asarray(table.column("aid").to_numpy(), dtype=np.int32),
         oid=oid,

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.arrays import stable_order
+from vigie.arrays import run_ranks, stable_order
 from vigie.detect.chance import poisson_sf, significant
 from vigie.detect.coaction import EDGE_COLUMNS, Signal, run_coaction
 from vigie.detect.copairs import pairs_within as _pairs_within
@@ -220,7 +220,7 @@ def _ring_tested(rows: pa.Table, k: pa.Table, window: float, min_obs: int) -> pa
     t0, t1 = np.minimum(t[i], t[j]), np.maximum(t[i], t[j])
     a_i, w_i = au[i], w_fx[i]
     # rows come sorted by (object, time): an object's rank there orders objects as their ids
-    o_rank = np.cumsum(np.r_[0, oid[1:] != oid[:-1]]) if oid.size else oid.astype(np.int64)
+    o_rank = run_ranks(oid)
     n_au = int(au.max()) + 1 if au.size else 1
     by_au, a_key = stable_order(seg * n_au + a_i, max(n_cand, 1) * n_au, overwrite=True)
     new_au = np.r_[True, a_key[1:] != a_key[:-1]] if a_key.size else np.zeros(0, bool)
