@@ -88,3 +88,47 @@ def test_no_rows() -> None:
     cand, n_pairs = candidate_rows(np.zeros(0, np.int32), z.astype(np.uint64), z, 60.0, 3)
     got = pair_counts(cand, z, z.astype(np.int64), z.astype(np.int64), 0, z, 0, False)
     assert n_pairs == 0 and cand.keys.size == 0 and got["observed"].size == 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("min_obs", [1, 3])
+def test_objects_drawn_by_partition_give_the_same_pairs(seed: int, min_obs: int) -> None:
+    """What the Spark engine does (``SparkEngine.draw_acts``): objects split over
+    partitions, each partition's pairs counted alone and summed, then only the actions of
+    the candidates' co-actions kept. The family and the candidates' rows must be those of
+    one machine drawing over every action."""
+    from vigie.detect.copairs import involved_rows, pair_keys
+
+    rng = np.random.default_rng(seed)
+    n = 600
+    oid = np.sort(rng.integers(0, 30, n)).astype(np.int64)
+    t = np.round(rng.uniform(0, 900, n), 1)
+    order = np.lexsort((t, oid))
+    oid, t = oid[order], t[order]
+    aid = rng.integers(0, 20, n).astype(np.int32)
+    window = 60.0
+    whole, n_pairs = candidate_rows(aid, oid, t, window, min_obs)
+    # partitions of whole objects, as hashing by object makes them
+    part = (oid * 7919) % 4
+    total: dict[int, int] = {}
+    for q in range(4):
+        rows = np.flatnonzero(part == q)
+        keys, counts = pair_keys(aid[rows], oid[rows], t[rows], window)
+        assert np.all(np.diff(keys) > 0)
+        for k, c in zip(keys.tolist(), counts.tolist(), strict=True):
+            total[k] = total.get(k, 0) + c
+    assert len(total) == n_pairs
+    cand = np.array(sorted(k for k, c in total.items() if c >= min_obs), np.int64)
+    assert cand.tolist() == whole.keys.tolist()
+    keep = np.zeros(n, bool)
+    for q in range(4):
+        rows = np.flatnonzero(part == q)
+        keep[rows[involved_rows(aid[rows], oid[rows], t[rows], window, cand)]] = True
+    assert 0 < keep.sum() < n  # some actions are left out, not all
+    sub = np.flatnonzero(keep)
+    few, _ = candidate_rows(aid[sub], oid[sub], t[sub], window, min_obs)
+    assert few.keys.tolist() == whole.keys.tolist()
+    assert few.counts.tolist() == whole.counts.tolist()
+    # the same co-actions, row for row, once mapped back to the whole's action rows
+    got = sorted(zip(sub[few.iu].tolist(), sub[few.iv].tolist(), strict=True))
+    assert got == sorted(zip(whole.iu.tolist(), whole.iv.tolist(), strict=True))

@@ -98,11 +98,20 @@ FAST["co_object"] = {"enabled": True, "column": "hashtags", "lowercase": True, "
 
 
 def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
+    from vigie.detect.spark_engine import STATEMENTS
+
     duck = run_detection(exercise, tmp_path / "duck", config=FAST, progress=False)
+    drawn = STATEMENTS["co-action actions drawn per partition"]
+    sent = STATEMENTS["co-action actions sent to the driver"]
     spark = run_detection(
         exercise, tmp_path / "spark", config=FAST, progress=False, spark=spark_opts
     )
     _same(duck.path, spark.path)
+    # the co-action pairs were drawn on the executors: the driver got the candidates'
+    # actions only, fewer than were drawn from
+    drawn = STATEMENTS["co-action actions drawn per partition"] - drawn
+    sent = STATEMENTS["co-action actions sent to the driver"] - sent
+    assert 0 < sent < drawn
     groups = pq.read_table(spark.path / "groups.parquet")
     assert groups.num_rows > 0  # the exercise's campaigns are found, not two empty tables
     m_duck, m_spark = duck.manifest(), spark.manifest()

@@ -183,19 +183,31 @@ class _Acts:
     post_id: pa.Array | None
 
 
-def _fetch_acts(engine: Engine, kind: str, cap: int, posts: bool) -> _Acts:
-    table = fetch(
-        engine.con,
-        f"""SELECT x.aid, x.oid, x.t, x.pid, o.rarity_fx, o.n{", x.post_id" if posts else ""}
+def _fetch_acts(
+    engine: Engine, kind: str, scales: list[tuple[float, int]], min_obs: int, posts: bool
+) -> tuple[_Acts, list[int] | None]:
+    """The actions every scale draws its pairs from, and, when the engine drew the pairs
+    itself, each scale's family of tests (None: ``candidate_rows`` counts it here).
+
+    An engine with a ``draw_acts`` method (Spark) draws the pairs where the actions are,
+    partition by partition of objects, and sends only the actions of the candidates'
+    co-actions (3-30 % of them on generated elections): ``candidate_rows`` gives the same
+    candidates and rows from them, but not the number of pairs that co-acted at all."""
+    cap = max(c for _, c in scales)
+    query = f"""SELECT x.aid, x.oid, x.t, x.pid, o.rarity_fx, o.n{", x.post_id" if posts else ""}
         FROM act_{kind} x JOIN {_ostat(kind, 0)} o USING (oid)
-        WHERE o.n > 1 AND o.n <= {cap}
-        ORDER BY x.oid, x.t, x.aid, x.pid""",
-    )
+        WHERE o.n > 1 AND o.n <= {cap}"""
+    family: list[int] | None = None
+    draw = getattr(engine, "draw_acts", None)
+    if draw is not None:
+        table, family = draw(query, scales, min_obs)
+    else:
+        table = fetch(engine.con, f"{query} ORDER BY x.oid, x.t, x.aid, x.pid")
     oid = table.column("oid").to_numpy()
     pid = table.column("pid").to_numpy()
     pids, post = np.unique(pid, return_inverse=True)
     obj = run_ranks(oid)
-    return _Acts(
+    acts = _Acts(
         aid=np.asarray(table.column("aid").to_numpy(), dtype=np.int32),
         oid=oid,
         t=np.asarray(table.column("t").to_numpy(), dtype=np.float64),
@@ -209,6 +221,7 @@ def _fetch_acts(engine: Engine, kind: str, cap: int, posts: bool) -> _Acts:
         n_obj=int(obj[-1]) + 1 if obj.size else 0,
         post_id=table.column("post_id").combine_chunks() if posts else None,
     )
+    return acts, family
 
 
 def _buckets(source: str, window: float) -> str:
@@ -307,6 +320,7 @@ def _scale_pairs(
     cap: int,
     min_obs: int,
     acts: _Acts,
+    family: int | None = None,
 ) -> tuple[str, int, dict[str, Any], Candidates]:
     """Candidate pairs of one time scale (registered as ``pairs_<kind>_<i>``), the number of
     co-occurring pairs, the scale's figures and the candidates' co-action rows.
@@ -317,7 +331,10 @@ def _scale_pairs(
     only theirs are grouped, with the distinct clump counts. A clump: under a day one post
     pair (matched on several objects), at the day-long scales one object (touched many
     times over the days) and never more than the pair's distinct posts (a four-image album
-    is one co-action)."""
+    is one co-action).
+
+    ``family``: the number of co-occurring pairs when the engine counted it over all the
+    actions (``_fetch_acts``), ``acts`` then holding only the candidates' actions."""
     sub = np.flatnonzero(acts.n <= cap)
     whole = sub.size == acts.n.size
     cand, n_pairs = candidate_rows(
@@ -329,6 +346,8 @@ def _scale_pairs(
     )
     if not whole:
         cand.iu, cand.iv = sub[cand.iu], sub[cand.iv]
+    if family is not None:
+        n_pairs = family
     counts = pair_counts(
         cand,
         acts.t,
@@ -480,11 +499,14 @@ def run_coaction(
     family = 0
     cands: list[Candidates] = []
     acts: _Acts | None = None
+    families: list[int] | None = None
     for i, (w, c) in enumerate(scales):
         _ostats(engine, kind, i, w, c, log_n, n_acc or 1)
         if acts is None:  # once, for every scale (each keeps its objects with n <= cap)
-            acts = _fetch_acts(engine, kind, max(x for _, x in scales), keep_coactions)
-        pairs, n_pairs, st, cand = _scale_pairs(engine, kind, i, w, c, min_obs, acts)
+            acts, families = _fetch_acts(engine, kind, scales, min_obs, keep_coactions)
+        pairs, n_pairs, st, cand = _scale_pairs(
+            engine, kind, i, w, c, min_obs, acts, None if families is None else families[i]
+        )
         cands.append(cand)
         stratum = float(general.get("null_stratum_s", 0) or 0)
         tested = _expected(engine, kind, i, w, c, pairs, min_obs, stratum)

@@ -67,6 +67,33 @@ class Candidates:
     iv: np.ndarray
 
 
+def _drawn(
+    aid: np.ndarray, oid: np.ndarray, t: np.ndarray, window: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Every co-action row of two accounts: its two action rows ``i < j`` and its pair as one
+    dense integer (``u * na + v``, in the order of (u, v)) with ``na``. The one drawing that
+    ``candidate_rows`` (one machine) and ``pair_keys``/``involved_rows`` (a partition of
+    objects on a distributed engine) share, so that both count the same rows."""
+    i, j = pairs_within(oid, t, window)
+    ai, aj = aid[i], aid[j]
+    keep = ai != aj
+    if not keep.all():
+        i, j, ai, aj = i[keep], j[keep], ai[keep], aj[keep]
+    del keep
+    na = int(aid.max()) + 1 if aid.size else 1
+    key = np.minimum(ai, aj).astype(np.int64)
+    key *= na
+    key += np.maximum(ai, aj)
+    return i, j, key, na
+
+
+def _packed(dense: np.ndarray, na: int) -> np.ndarray:
+    """Dense pair integers (``u * na + v``) as the engine's pair keys, ``(u << 32) | v``."""
+    keys = (dense // na) << 32
+    keys |= dense % na
+    return keys
+
+
 def candidate_rows(
     aid: np.ndarray, oid: np.ndarray, t: np.ndarray, window: float, min_obs: int
 ) -> tuple[Candidates, int]:
@@ -76,20 +103,14 @@ def candidate_rows(
     Rows are actions sorted by (object, time). A co-action is two actions of two accounts
     on one object within ``window`` (and adjacent buckets), once per unordered pair of
     actions, oriented from the smaller account id: the rows the engine's SQL self-join drew
-    (same bucket with ``x.aid < y.aid``, or the next bucket with ``x.aid <> y.aid``)."""
-    i, j = pairs_within(oid, t, window)
-    ai, aj = aid[i], aid[j]
-    keep = ai != aj
-    if not keep.all():
-        i, j, ai, aj = i[keep], j[keep], ai[keep], aj[keep]
-    del keep
-    # the pair as one dense integer (u * na + v: the order of (u, v)), sorted with its row
-    # index packed beside it (``stable_order``: a SIMD sort instead of an argsort)
-    na = int(aid.max()) + 1 if aid.size else 1
-    key = np.minimum(ai, aj).astype(np.int64)
-    key *= na
-    key += np.maximum(ai, aj)
-    del ai, aj
+    (same bucket with ``x.aid < y.aid``, or the next bucket with ``x.aid <> y.aid``).
+
+    The same candidates come out of any subset of the rows that keeps every action of
+    every candidate's co-actions (whether two actions co-act depends on those two alone):
+    what lets a distributed engine send only those actions (``involved_rows``)."""
+    i, j, key, na = _drawn(aid, oid, t, window)
+    # sorted with its row index packed beside it (``stable_order``: a SIMD sort instead
+    # of an argsort)
     order, ks = stable_order(key, na * na, overwrite=True)
     del key
     new = np.r_[True, ks[1:] != ks[:-1]] if ks.size else np.zeros(0, bool)
@@ -98,10 +119,8 @@ def candidate_rows(
     counts = np.diff(np.r_[first, ks.size])
     n_pairs = int(first.size)
     cand = counts >= max(min_obs, 1)
-    dense = ks[first][cand]
-    keys = (dense // na) << 32
-    keys |= dense % na
-    del ks, dense
+    keys = _packed(ks[first][cand], na)
+    del ks
     sel = order[np.repeat(cand, counts)]
     del order
     i, j = i[sel], j[sel]
@@ -109,6 +128,38 @@ def candidate_rows(
     # oriented from the smaller account (only the candidates' rows)
     swap = aid[j] < aid[i]
     return Candidates(keys, counts[cand], np.where(swap, j, i), np.where(swap, i, j)), n_pairs
+
+
+def pair_keys(
+    aid: np.ndarray, oid: np.ndarray, t: np.ndarray, window: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair that co-acted among these rows (``(u << 32) | v``, ascending) and its
+    number of co-action rows. Rows hold whole objects sorted by (object, time): a
+    partition of objects, whose counts a distributed engine sums per pair to find the
+    family of tests and the candidates."""
+    _, _, key, na = _drawn(aid, oid, t, window)
+    key.sort()
+    if not key.size:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return _packed(key[first], na), np.diff(np.r_[first, key.size])
+
+
+def involved_rows(
+    aid: np.ndarray, oid: np.ndarray, t: np.ndarray, window: float, keys: np.ndarray
+) -> np.ndarray:
+    """Which rows take part in a co-action of one of the pairs ``keys`` (``(u << 32) | v``,
+    ascending): the only actions ``candidate_rows`` needs to draw those pairs' rows."""
+    i, j, key, na = _drawn(aid, oid, t, window)
+    mask = np.zeros(aid.size, bool)
+    if not keys.size or not key.size:
+        return mask
+    packed = _packed(key, na)
+    at = np.searchsorted(keys, packed).clip(max=keys.size - 1)
+    hit = keys[at] == packed
+    mask[i[hit]] = True
+    mask[j[hit]] = True
+    return mask
 
 
 def _distinct(seg: np.ndarray, starts: np.ndarray, val: np.ndarray, n_val: int) -> np.ndarray:

@@ -454,6 +454,64 @@ class SparkEngine(Engine):
         th = np.asarray(got.column("th"), dtype=np.int64)[order].view(np.uint64)
         return pa.array(th, pa.uint64())
 
+    def draw_acts(
+        self, query: str, scales: list[tuple[float, int]], min_obs: int
+    ) -> tuple[pa.Table, list[int]]:
+        """The co-action engine's pairs drawn per partition of objects; the actions of the
+        candidates' co-actions and each scale's family of tests (``coaction._fetch_acts``).
+
+        Why: drawing on the driver would bring it every action on an object acted on 2 to
+        ``max_object_actions`` times, the largest result of a run. Here the actions
+        (``query``) are hashed by object so that each partition holds whole objects,
+        sorted by (object, time) as one machine sorts them. Each executor draws its
+        objects' co-actions with ``copairs.pair_keys`` (the function one machine draws
+        with), Spark sums the rows per pair, which gives each scale's number of pairs and
+        its candidates (``min_obs`` rows or more); a second pass over the same partitions
+        keeps the actions of the candidates' co-actions (``copairs.involved_rows``), the
+        only ones the driver receives. ``candidate_rows`` on them gives the candidates'
+        rows exactly, as any subset holding them does.
+        """
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F
+
+        spark = self.con.spark
+        df, release = self.con._frame(query)
+        parts = max(1, int(spark.conf.get("spark.sql.shuffle.partitions", "200")))
+        acts = (
+            df.repartition(parts, "oid")
+            .sortWithinPartitions("oid", "t", "aid", "pid")
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        windows = [(float(w), int(c)) for w, c in scales]
+        agg = (
+            acts.mapInArrow(_partition_pairs(windows), "scale INT, key BIGINT, rows BIGINT")
+            .groupBy("scale", "key")
+            .agg(F.sum("rows").alias("rows"))
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        try:
+            # the per-kind sums benchmarks/spark_scale.py prints: what the driver was spared
+            STATEMENTS["co-action actions drawn per partition"] += acts.count()
+            counted = dict(tuple(r) for r in agg.groupBy("scale").count().collect())
+            family = [int(counted.get(i, 0)) for i in range(len(windows))]
+            cand = _to_arrow(agg.where(F.col("rows") >= max(min_obs, 1)).select("scale", "key"))
+            scale = np.asarray(cand.column("scale"), dtype=np.int64)
+            key = np.asarray(cand.column("key"), dtype=np.int64)
+            keys = [np.sort(key[scale == i]) for i in range(len(windows))]
+            shared = spark.sparkContext.broadcast(keys)
+            try:
+                got = _to_arrow(acts.mapInArrow(_partition_involved(windows, shared), acts.schema))
+            finally:
+                shared.unpersist()
+        finally:
+            agg.unpersist()
+            acts.unpersist()
+            if release is not None:
+                release()
+        STATEMENTS["co-action actions sent to the driver"] += got.num_rows
+        order = [(c, "ascending") for c in ("oid", "t", "aid", "pid")]
+        return got.sort_by(order), family
+
     def spread_embedding(self, u: pa.Table, embedder: Any = None) -> tuple[pa.Table, Any]:
         """Paraphrase's distinct texts in DuckDB's order, and an embedder that runs on the
         executors (``paraphrase.detect`` calls it as it calls its own on one machine).
@@ -547,6 +605,70 @@ class SparkEngine(Engine):
                 spark.catalog.dropTempView(name)
         self.con.unregister("vigie_want")
         return Dataset(root)
+
+
+def _partition_arrays(batches: Any) -> tuple[pa.Table | None, dict[str, np.ndarray]]:
+    """A partition's actions (whole objects, sorted by object and time) as one table and
+    the NumPy columns the drawing reads; None when the partition is empty."""
+    held = [b for b in batches if b.num_rows]
+    if not held:
+        return None, {}
+    table = pa.Table.from_batches(held)
+    cols = {
+        "aid": np.asarray(table.column("aid").to_numpy(), dtype=np.int64),
+        "oid": np.asarray(table.column("oid").to_numpy()),
+        "t": np.asarray(table.column("t").to_numpy(), dtype=np.float64),
+        "n": np.asarray(table.column("n").to_numpy(), dtype=np.float64),
+    }
+    return table, cols
+
+
+def _partition_pairs(windows: list[tuple[float, int]]) -> Any:
+    """The executors' first pass of :meth:`SparkEngine.draw_acts`: per time scale, every
+    pair that co-acted in the partition and its co-action rows (module level: it pickles
+    small)."""
+
+    def run(batches: Any) -> Any:
+        from vigie.detect.copairs import pair_keys
+
+        table, c = _partition_arrays(batches)
+        if table is None:
+            return
+        for i, (window, cap) in enumerate(windows):
+            sub = np.flatnonzero(c["n"] <= cap)
+            keys, rows = pair_keys(c["aid"][sub], c["oid"][sub], c["t"][sub], window)
+            if keys.size:
+                yield pa.RecordBatch.from_arrays(
+                    [pa.array(np.full(keys.size, i, np.int32)), pa.array(keys), pa.array(rows)],
+                    names=["scale", "key", "rows"],
+                )
+
+    return run
+
+
+def _partition_involved(windows: list[tuple[float, int]], shared: Any) -> Any:
+    """The executors' second pass of :meth:`SparkEngine.draw_acts`: the partition's actions
+    that take part in a co-action of a candidate pair at any scale (``shared``: the
+    candidates' keys per scale, broadcast)."""
+
+    def run(batches: Any) -> Any:
+        from vigie.detect.copairs import involved_rows
+
+        table, c = _partition_arrays(batches)
+        if table is None:
+            return
+        keys = shared.value
+        keep = np.zeros(table.num_rows, bool)
+        for i, (window, cap) in enumerate(windows):
+            if not keys[i].size:
+                continue
+            sub = np.flatnonzero(c["n"] <= cap)
+            hit = involved_rows(c["aid"][sub], c["oid"][sub], c["t"][sub], window, keys[i])
+            keep[sub[hit]] = True
+        if keep.any():
+            yield from table.filter(pa.array(keep)).to_batches()
+
+    return run
 
 
 def _embed_slices(embedder: Any) -> Any:
