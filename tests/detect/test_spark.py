@@ -97,6 +97,9 @@ FAST["sync_activity"] = {"enabled": True}
 FAST["co_object"] = {"enabled": True, "column": "hashtags", "lowercase": True, "scales_s": []}
 
 
+_SAME = ("actions", "pairs", "tested", "kept", "observed_kept")
+
+
 def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
     from vigie.detect.spark_engine import STATEMENTS
 
@@ -118,9 +121,12 @@ def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
     assert m_spark["engine"]["name"] == "spark"
     # every detector saw the same actions, pairs and tests
     for kind, s in m_duck["signals"].items():
-        for key in ("actions", "pairs", "tested", "kept", "observed_kept"):
+        for key in (*_SAME, "text_clusters", "largest_cluster_texts", "unique_texts"):
             if key in s:
                 assert m_spark["signals"][kind][key] == s[key], (kind, key)
+    # copypasta's clusters were made on the executors, and hold near-duplicates
+    assert STATEMENTS["copypasta clustered per partition"] > 0
+    assert m_duck["signals"]["copypasta"]["near_duplicate_texts"] > 0
     # the lockstep test against groups made the same tests and placed the same accounts
     assert m_duck["graph"]["lockstep"]["tests"] > 0
     assert m_spark["graph"] == m_duck["graph"]
@@ -483,3 +489,77 @@ def test_a_result_too_large_for_the_driver_is_one_line(exercise, tmp_path):
     assert "spark.driver.maxResultSize" in res.stderr
     assert "Traceback" not in res.stderr and "\tat org.apache" not in res.stderr
     assert not out.exists()
+
+
+def test_copypasta_clusters_are_the_same_on_spark(spark_opts, tmp_path):
+    """Copypasta's LSH made on the executors (``SparkEngine.cluster_texts``) groups the
+    texts exactly as one machine's ``lsh_clusters``: families of texts with 0 to 5 edited
+    words (links that pass the signature check and links that fail it, texts that are the
+    head of one bucket and a member of another) beside unrelated texts."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    import pyarrow as pa
+
+    from vigie.detect import copypasta, spark_engine
+    from vigie.detect.config import merge_config
+    from vigie.detect.engine import fetch, open_engine
+    from vigie.schema import Dataset
+
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(500)]
+    texts = []
+    for _ in range(40):
+        base = rng.sample(words, 16)
+        for v in range(9):
+            t = list(base)
+            for _ in range(v % 6):
+                t[rng.randrange(len(t))] = rng.choice(words)
+            texts.append(" ".join(t))
+    texts += [" ".join(rng.sample(words, 12)) for _ in range(200)]
+    t0 = datetime(2027, 4, 1, tzinfo=UTC)
+    root = tmp_path / "ds"
+    root.mkdir()
+    pq.write_table(
+        pa.table(
+            {
+                "post_id": [f"p{i}" for i in range(len(texts))],
+                "account_id": [f"a{i % 97}" for i in range(len(texts))],
+                "created_at": [t0 + timedelta(seconds=7 * i) for i in range(len(texts))],
+                "text": texts,
+            }
+        ),
+        root / "posts.parquet",
+    )
+    cfg = merge_config(None)
+    general, cp = cfg["general"], cfg["copypasta"]
+    query = "SELECT u.norm, m.cid, m.multi FROM cp_u u JOIN cp_map m USING (th)"
+
+    def clusters(table: pa.Table) -> tuple[set, dict]:
+        norms = table.column("norm").to_pylist()
+        by: dict = {}
+        for norm, cid in zip(norms, table.column("cid").to_pylist(), strict=True):
+            by.setdefault(cid, set()).add(norm)
+        multi = dict(zip(norms, table.column("multi").to_pylist(), strict=True))
+        return {frozenset(x) for x in by.values()}, multi
+
+    duck = open_engine(Dataset(root), general)
+    try:
+        copypasta._normalised_texts(duck, int(cp["min_words"]))
+        n_texts = int(duck.scalar("SELECT count(*) FROM cp_u"))
+        want_counts = copypasta._cluster_here(duck, cp, general, n_texts, beside=False)
+        want = clusters(fetch(duck.con, query))
+    finally:
+        duck.close()
+    spark = spark_engine.open_spark_engine(Dataset(root), general, spark_opts)
+    try:
+        copypasta._normalised_texts(spark, int(cp["min_words"]))
+        got_counts = spark.cluster_texts(cp, int(general["seed"]))
+        got = clusters(spark.con.execute(query).to_arrow_table())
+    finally:
+        spark.close()
+    assert got_counts == want_counts
+    assert got == want
+    sizes = sorted(len(c) for c in want[0])
+    assert sizes[0] == 1 and sizes[-1] >= 4  # lone texts and families of near-duplicates
+    assert len(want[0]) > 240  # edited copies that fail the check stay apart

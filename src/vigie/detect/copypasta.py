@@ -192,6 +192,35 @@ def minhash(
     return signer.out.T  # a view: (texts x hashes) without copying
 
 
+def band_mult(rows: int) -> np.ndarray:
+    """The odd multipliers that mix a band's ``rows`` signature values into one key."""
+    return np.array(
+        [
+            ((0x9E3779B97F4A7C15 ^ (i * 0x632BE59BD9B4E019)) | 1) & 0xFFFFFFFFFFFFFFFF
+            for i in range(rows)
+        ],
+        dtype=np.uint64,
+    )
+
+
+def band_key(band_rows: np.ndarray, mult: np.ndarray) -> np.ndarray:
+    """One LSH band's key per text: its ``band_rows`` (hash-major: values x texts) mixed
+    by ``mult`` (``band_mult``), wrapping at 64 bits. Texts whose band values are all
+    equal share the key; the one function one machine and Spark's executors both use."""
+    key = np.zeros(band_rows.shape[1], dtype=np.uint64)
+    tmp = np.empty_like(key)
+    with np.errstate(over="ignore"):
+        for row, m in zip(band_rows, mult, strict=True):
+            np.multiply(row, m, out=tmp)
+            key += tmp
+    return key
+
+
+def agreeing_needed(threshold: float, num_perm: int) -> int:
+    """How many of ``num_perm`` signature values two texts must share to be linked."""
+    return int(np.ceil(threshold * num_perm - 1e-9))
+
+
 def _band_links(by_hash: np.ndarray, rows: slice, mult: np.ndarray) -> np.ndarray | None:
     """One LSH band's links (``member * n + head``), or None when no two texts collide.
 
@@ -202,12 +231,8 @@ def _band_links(by_hash: np.ndarray, rows: slice, mult: np.ndarray) -> np.ndarra
     sharing a key, plus a few others) are sorted with their index. The buckets, and so the
     links, are those of sorting all texts: a bucket's texts all hit their key's mark."""
     n = by_hash.shape[1]
-    key = np.zeros(n, dtype=np.uint64)
+    key = band_key(by_hash[rows], mult)
     tmp = np.empty(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for row, m in zip(by_hash[rows], mult, strict=True):
-            np.multiply(row, m, out=tmp)
-            key += tmp
     # Signed order sorts ~1.5x faster, and buckets do not depend on the order.
     ks = np.sort(key.view(np.int64))
     same = ks[1:] == ks[:-1]
@@ -320,13 +345,7 @@ def lsh_clusters(
         return np.zeros(0, dtype=np.int64)
     rows = num_perm // bands
     by_hash = np.ascontiguousarray(sig.T)  # no copy for minhash()'s output
-    mult = np.array(
-        [
-            ((0x9E3779B97F4A7C15 ^ (i * 0x632BE59BD9B4E019)) | 1) & 0xFFFFFFFFFFFFFFFF
-            for i in range(rows)
-        ],
-        dtype=np.uint64,
-    )
+    mult = band_mult(rows)
     spans = [slice(band * rows, (band + 1) * rows) for band in range(bands)]
     if pool is None:
         found = [_band_links(by_hash, span, mult) for span in spans]
@@ -342,7 +361,7 @@ def lsh_clusters(
     index = np.int32 if n < 2**31 else np.int64  # half the memory while links are checked
     src, dst = (pair // n).astype(index), (pair % n).astype(index)
     del pair
-    need = int(np.ceil(threshold * num_perm - 1e-9))
+    need = agreeing_needed(threshold, num_perm)
     keep = _check_links(by_hash, src, dst, need, pool)
     np.minimum.at(labels, src[keep], dst[keep])
     return labels
@@ -406,9 +425,6 @@ def _sign_slices(
     With a ``pool``, a slice's blocks are signed on its threads while the next slice is
     fetched from DuckDB; at most two slices' word hashes are held at once."""
     n_texts = sig.shape[1]
-    sign_texts = getattr(engine, "sign_texts", None)
-    if sign_texts is not None:  # Spark: signed per partition where the texts are, no slices
-        return [sign_texts(k, num_perm, seed, sig)]
     ths: list[pa.Array] = []
     pos = 0
     n_slices = max(1, -(-n_texts // _TEXTS_PER_BATCH))
@@ -443,6 +459,37 @@ def _sign_slices(
     return ths
 
 
+def _cluster_here(
+    engine: Engine, cfg: dict[str, Any], general: dict[str, Any], n_texts: int, beside: bool
+) -> tuple[int, int]:
+    """Sign ``cp_u``'s texts and cluster them by banded LSH in this process, into
+    ``cp_map(th, cid, multi)``; the number of clusters and the largest one's texts.
+
+    Word hashes are fetched in slices of the (uniform) text-hash range into one signature
+    matrix: the words of every text are never in memory at once (~1 GB at 10M posts).
+    Each slice comes sorted by th, so the texts come in th order whatever the slicing
+    (deterministic labels: a cluster is named by its lowest text in that order)."""
+    k = int(cfg["shingle"])
+    num_perm = int(cfg["num_perm"])
+    sig = np.empty((num_perm, n_texts), dtype=np.uint32)
+    threads = numpy_threads(general, beside=beside)
+    with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
+        ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
+        labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool)
+    del sig
+    n_clusters = int(sorted_unique(labels).size)
+    largest = int(np.bincount(labels).max()) if labels.size else 0
+    th = pa.chunked_array(ths, pa.uint64())
+    # ``multi``: the text's cluster has others (most have not: see obj_copypasta in detect)
+    multi = np.bincount(labels, minlength=labels.size)[labels] > 1
+    clusters = pa.table({"th": th, "cid": pa.array(labels, pa.int64()), "multi": multi})
+    del th, ths, labels, multi
+    engine.con.register("cp_clusters", clusters)
+    engine.con.execute("CREATE OR REPLACE TEMP TABLE cp_map AS SELECT * FROM cp_clusters")
+    engine.con.unregister("cp_clusters")
+    return n_clusters, largest
+
+
 def detect(
     engine: Engine,
     cfg: dict[str, Any],
@@ -458,29 +505,12 @@ def detect(
     counts = _normalised_texts(engine, max(int(cfg["min_words"]), k))
     if prepared is not None:
         prepared()
-    # word hashes fetched in slices of the (uniform) text-hash range into one signature
-    # matrix: the words of every text are never in memory at once (~1 GB at 10M posts).
-    # Each slice comes sorted by th, so the texts come in th order whatever the slicing
-    # (deterministic labels).
     n_texts = int(engine.scalar("SELECT count(*) FROM cp_u"))
-    num_perm = int(cfg["num_perm"])
-    sig = np.empty((num_perm, n_texts), dtype=np.uint32)
-    threads = numpy_threads(general, beside=prepared is not None)
-    with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
-        ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
-        labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool)
-    del sig
-    n_clusters = int(sorted_unique(labels).size)
-    largest = int(np.bincount(labels).max()) if labels.size else 0
-    th = pa.chunked_array(ths, pa.uint64())
-    # ``multi``: the text's cluster has others (most have not: see obj_copypasta below)
-    multi = np.bincount(labels, minlength=labels.size)[labels] > 1
-    clusters = pa.table({"th": th, "cid": pa.array(labels, pa.int64()), "multi": multi})
-    del th, ths, labels, multi
-    engine.con.register("cp_clusters", clusters)
-    engine.con.execute("CREATE OR REPLACE TEMP TABLE cp_map AS SELECT * FROM cp_clusters")
-    engine.con.unregister("cp_clusters")
-    del clusters
+    cluster_texts = getattr(engine, "cluster_texts", None)
+    if cluster_texts is not None:  # Spark: signed and banded where the texts are
+        n_clusters, largest = cluster_texts(cfg, int(general["seed"]))
+    else:
+        n_clusters, largest = _cluster_here(engine, cfg, general, n_texts, prepared is not None)
     engine.con.execute(
         f"""CREATE OR REPLACE VIEW raw_{KIND} AS
         SELECT x.aid, 'text#' || m.cid::VARCHAR AS obj, x.t, x.post_id

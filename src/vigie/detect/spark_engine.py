@@ -7,8 +7,9 @@ are not copied: the SQL that runs on Spark is the SQL that runs on DuckDB. What 
 ``CREATE TABLE`` is becomes a checkpointed temporary view (computed once, its plan cut so
 that later queries stay small), a ``CREATE VIEW`` a lazy temporary view.
 
-The NumPy parts run where their data is: copypasta's MinHash per partition
-(``mapInArrow``, :meth:`SparkEngine.sign_texts`); the near-duplicate media and look-alike
+The NumPy parts run where their data is: copypasta's MinHash and LSH bands per partition
+(``mapInArrow``, :meth:`SparkEngine.cluster_texts`), the co-action pairs per partition of
+objects (:meth:`SparkEngine.draw_acts`); the near-duplicate media and look-alike
 domain matching on the driver over the distinct values (small: distinct hashes and host
 names, not posts); the graph stage on the driver over the kept pairs. docs/spark.md says
 how large those driver-side results grow.
@@ -403,56 +404,74 @@ class SparkConnection:
 class SparkEngine(Engine):
     """:class:`Engine` whose connection is a :class:`SparkConnection`."""
 
-    def sign_texts(self, k: int, num_perm: int, seed: int, sig: np.ndarray) -> pa.Array:
-        """Copypasta's MinHash signatures of ``cp_u``'s texts, made per partition.
+    def cluster_texts(self, cfg: dict[str, Any], seed: int) -> tuple[int, int]:
+        """Copypasta's clusters of near-duplicate texts made in Spark, into ``cp_map(th,
+        cid, multi)``; the number of clusters and the largest one's texts (what
+        ``copypasta._cluster_here`` does on one machine).
 
-        Each executor hashes its texts' words with DuckDB's ``hash`` (the same function, so
-        the same signatures as the DuckDB engine) and signs them with
-        ``copypasta.minhash``; the driver receives one row per distinct text (its key and
-        ``num_perm`` 32-bit minima), orders them as DuckDB orders ``cp_u`` (by DuckDB's hash
-        of the text), fills ``sig`` (num_perm x n_texts) in place and returns the texts'
-        keys in that order. LSH then runs on the driver as on one machine.
+        Why here: the signatures (264 bytes per distinct text) were the largest thing the
+        driver received (~160 GB at a billion posts). Each executor signs its texts with
+        ``copypasta.minhash`` (words hashed by DuckDB's ``hash``, as on one machine) and
+        cuts each signature into band keys (``copypasta.band_key``); Spark groups the keys,
+        links each text of a shared bucket to the bucket's head, checks each link on the
+        two signatures (``copypasta.agreeing_needed`` values equal) and labels each text
+        with the lowest head it holds to. One machine orders the texts by DuckDB's hash of
+        the text and names a bucket's head and a cluster by the lowest; here each text
+        carries that hash with its top bit flipped (``o``), whose signed order is that
+        unsigned order, so heads and clusters are the same texts. A cluster's ``cid`` is
+        its text's ``o`` rather than its rank: only its identity reaches the Findings.
+        Nothing but two counts comes back to the driver.
         """
-        df = self.con.spark.table("cp_u")
-        out_schema = "th BIGINT, dh BIGINT, sig BINARY"
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F
 
-        def sign(batches: Any) -> Any:
-            import duckdb
+        from vigie.detect.copypasta import agreeing_needed
 
-            from vigie.detect.copypasta import minhash
-
-            con = duckdb.connect()
-            for batch in batches:
-                if batch.num_rows == 0:
-                    continue
-                con.register("b", pa.Table.from_batches([batch]))
-                t = con.sql(
-                    "SELECT th, hash(norm) AS dh, "
-                    "list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw FROM b"
-                ).fetch_arrow_table()
-                con.unregister("b")
-                hw = t.column("hw").combine_chunks()
-                lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
-                values = np.asarray(hw.flatten(), dtype=np.uint64)
-                s = np.ascontiguousarray(minhash(values, lengths, k, num_perm, seed))
-                raw = pa.array([r.tobytes() for r in s], pa.binary())
-                dh = np.asarray(t.column("dh"), dtype=np.uint64).view(np.int64)
-                yield pa.RecordBatch.from_arrays(
-                    [t.column("th").combine_chunks(), pa.array(dh), raw],
-                    names=["th", "dh", "sig"],
-                )
-
-        got = _to_arrow(df.mapInArrow(sign, out_schema))
-        dh = np.asarray(got.column("dh"), dtype=np.int64).view(np.uint64)
-        order = np.argsort(dh, kind="stable")
-        n = order.size
-        if n != sig.shape[1]:
-            raise RuntimeError(f"copypasta: signed {n} texts of {sig.shape[1]}")
-        if n:
-            flat = np.frombuffer(b"".join(got.column("sig").to_pylist()), dtype=np.uint32)
-            sig[:, :] = flat.reshape(n, num_perm)[order].T
-        th = np.asarray(got.column("th"), dtype=np.int64)[order].view(np.uint64)
-        return pa.array(th, pa.uint64())
+        k, num_perm, bands = int(cfg["shingle"]), int(cfg["num_perm"]), int(cfg["bands"])
+        need = agreeing_needed(float(cfg["threshold"]), num_perm)
+        spark = self.con.spark
+        sigs = (
+            spark.table("cp_u")
+            .mapInArrow(_sign_texts(k, num_perm, seed), "th BIGINT, o BIGINT, sig BINARY")
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        held = [sigs]
+        try:
+            keys = sigs.mapInArrow(_band_keys(num_perm, bands), "band INT, key BIGINT, o BIGINT")
+            keys = keys.persist(StorageLevel.MEMORY_AND_DISK)
+            held.append(keys)
+            heads = (
+                keys.groupBy("band", "key")
+                .agg(F.min("o").alias("head"), F.count(F.lit(1)).alias("c"))
+                .where("c > 1")
+            )
+            links = (
+                keys.join(heads, ["band", "key"])
+                .where("o <> head")
+                .select(F.col("o").alias("src"), F.col("head").alias("dst"))
+                .distinct()
+            )
+            side = sigs.select("o", "sig")
+            pairs = links.join(side.withColumnsRenamed({"o": "src", "sig": "ss"}), "src").join(
+                side.withColumnsRenamed({"o": "dst", "sig": "sd"}), "dst"
+            )
+            kept = pairs.mapInArrow(_agreeing_links(num_perm, need), "src BIGINT, dst BIGINT")
+            label = kept.groupBy("src").agg(F.min("dst").alias("cid"))
+            base = sigs.select("th", "o")
+            texts = base.join(label, base.o == label.src, "left")
+            texts = texts.select("th", F.coalesce("cid", "o").alias("cid"))
+            size = texts.groupBy("cid").agg(F.count(F.lit(1)).alias("size"))
+            cp_map = _checkpoint(
+                texts.join(size, "cid").select("th", "cid", (F.col("size") > 1).alias("multi")),
+                "cp_map",
+            )
+            self.con._views.add("cp_map")
+            row = cp_map.groupBy("cid").count().agg(F.count(F.lit(1)), F.max("count")).first()
+        finally:
+            for df in held:
+                df.unpersist()
+        STATEMENTS["copypasta clustered per partition"] += 1
+        return int(row[0] or 0), int(row[1] or 0)
 
     def draw_acts(
         self, query: str, scales: list[tuple[float, int]], min_obs: int
@@ -605,6 +624,90 @@ class SparkEngine(Engine):
                 spark.catalog.dropTempView(name)
         self.con.unregister("vigie_want")
         return Dataset(root)
+
+
+def _signatures(column: pa.Array, num_perm: int) -> np.ndarray:
+    """A batch's signatures (``num_perm`` 32-bit values each, as bytes) as texts x values."""
+    flat = np.frombuffer(b"".join(column.to_pylist()), dtype=np.uint32)
+    return flat.reshape(-1, num_perm)
+
+
+def _sign_texts(k: int, num_perm: int, seed: int) -> Any:
+    """The executors' MinHash of :meth:`SparkEngine.cluster_texts`: per text of ``cp_u``
+    its ``th``, DuckDB's hash of the text with the top bit flipped (``o``: its signed order
+    is the one machine's unsigned order of the texts) and its signature as bytes."""
+
+    def run(batches: Any) -> Any:
+        import duckdb
+
+        from vigie.detect.copypasta import minhash
+
+        con = duckdb.connect()
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            con.register("b", pa.Table.from_batches([batch]))
+            t = con.sql(
+                "SELECT th, hash(norm) AS dh, "
+                "list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw FROM b"
+            ).fetch_arrow_table()
+            con.unregister("b")
+            hw = t.column("hw").combine_chunks()
+            lengths = np.asarray(hw.value_lengths(), dtype=np.int64)
+            values = np.asarray(hw.flatten(), dtype=np.uint64)
+            s = np.ascontiguousarray(minhash(values, lengths, k, num_perm, seed))
+            raw = pa.array([r.tobytes() for r in s], pa.binary())
+            o = (np.asarray(t.column("dh"), dtype=np.uint64) ^ np.uint64(1 << 63)).view(np.int64)
+            yield pa.RecordBatch.from_arrays(
+                [t.column("th").combine_chunks(), pa.array(o), raw], names=["th", "o", "sig"]
+            )
+
+    return run
+
+
+def _band_keys(num_perm: int, bands: int) -> Any:
+    """The executors' LSH bands of :meth:`SparkEngine.cluster_texts`: per text and band,
+    the band's key (``copypasta.band_key``, as one machine computes it)."""
+
+    def run(batches: Any) -> Any:
+        from vigie.detect.copypasta import band_key, band_mult
+
+        rows = num_perm // bands
+        mult = band_mult(rows)
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            by_hash = _signatures(batch.column("sig"), num_perm).T
+            o = batch.column("o")
+            for band in range(bands):
+                key = band_key(by_hash[band * rows : (band + 1) * rows], mult)
+                yield pa.RecordBatch.from_arrays(
+                    [pa.array(np.full(key.size, band, np.int32)), pa.array(key.view(np.int64)), o],
+                    names=["band", "key", "o"],
+                )
+
+    return run
+
+
+def _agreeing_links(num_perm: int, need: int) -> Any:
+    """The executors' check of :meth:`SparkEngine.cluster_texts`: the links whose two
+    signatures share at least ``need`` values (``copypasta.lsh_clusters``' rule)."""
+
+    def run(batches: Any) -> Any:
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            ss = _signatures(batch.column("ss"), num_perm)
+            sd = _signatures(batch.column("sd"), num_perm)
+            ok = np.count_nonzero(ss == sd, axis=1) >= need
+            if ok.any():
+                keep = pa.array(ok)
+                yield pa.RecordBatch.from_arrays(
+                    [batch.column("src").filter(keep), batch.column("dst").filter(keep)],
+                    names=["src", "dst"],
+                )
+
+    return run
 
 
 def _partition_arrays(batches: Any) -> tuple[pa.Table | None, dict[str, np.ndarray]]:
