@@ -93,11 +93,12 @@ def test_no_rows() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("min_obs", [1, 3])
 def test_objects_drawn_by_partition_give_the_same_pairs(seed: int, min_obs: int) -> None:
-    """What the Spark engine does (``SparkEngine.draw_acts``): objects split over
-    partitions, each partition's pairs counted alone and summed, then only the actions of
-    the candidates' co-actions kept. The family and the candidates' rows must be those of
-    one machine drawing over every action."""
-    from vigie.detect.copairs import involved_rows, pair_keys
+    """What the Spark engine does (``spark_engine.SparkPairs``): objects split over
+    partitions, each partition's pairs counted alone and summed, each partition's share of
+    the candidates' rows counted per pair, and only the actions of the candidates'
+    co-actions kept. The family, the counts and the candidates' rows must be those of one
+    machine drawing over every action."""
+    from vigie.detect.copairs import coactions_of, involved_rows, pair_keys
 
     rng = np.random.default_rng(seed)
     n = 600
@@ -120,6 +121,32 @@ def test_objects_drawn_by_partition_give_the_same_pairs(seed: int, min_obs: int)
     assert len(total) == n_pairs
     cand = np.array(sorted(k for k, c in total.items() if c >= min_obs), np.int64)
     assert cand.tolist() == whole.keys.tolist()
+    # each partition's share of the candidates' rows, counted per pair across partitions
+    post = rng.integers(0, 300, n)
+    rar = rng.integers(0, 10**9, n).astype(np.int64)
+    obj = np.cumsum(np.r_[0, oid[1:] != oid[:-1]])
+    rows_of: dict[int, list] = {}
+    for q in range(4):
+        rows = np.flatnonzero(part == q)
+        key, iu, iv = coactions_of(aid[rows], oid[rows], t[rows], window, cand)
+        assert np.all(aid[rows][iu] < aid[rows][iv])  # oriented from the smaller account
+        for k, a, b in zip(key.tolist(), rows[iu].tolist(), rows[iv].tolist(), strict=True):
+            rows_of.setdefault(k, []).append((a, b))
+    for by_object in (False, True):
+        want = pair_counts(whole, t, rar, post, 300, obj, int(obj[-1]) + 1, by_object)
+        for m, k in enumerate(whole.keys.tolist()):
+            rs = rows_of[k]
+            du, dv = len({post[a] for a, _ in rs}), len({post[b] for _, b in rs})
+            dob = len({oid[a] for a, _ in rs})
+            got = (
+                min(du, dv, dob) if by_object else min(du, dv),
+                dob,
+                len(rs),
+                sum(int(rar[a]) for a, _ in rs),
+                min(min(t[a], t[b]) for a, b in rs),
+                max(max(t[a], t[b]) for a, b in rs),
+            )
+            assert got == tuple(want[c][m] for c in want)
     keep = np.zeros(n, bool)
     for q in range(4):
         rows = np.flatnonzero(part == q)

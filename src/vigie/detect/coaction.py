@@ -183,31 +183,21 @@ class _Acts:
     post_id: pa.Array | None
 
 
-def _fetch_acts(
-    engine: Engine, kind: str, scales: list[tuple[float, int]], min_obs: int, posts: bool
-) -> tuple[_Acts, list[int] | None]:
-    """The actions every scale draws its pairs from, and, when the engine drew the pairs
-    itself, each scale's family of tests (None: ``candidate_rows`` counts it here).
-
-    An engine with a ``draw_acts`` method (Spark) draws the pairs where the actions are,
-    partition by partition of objects, and sends only the actions of the candidates'
-    co-actions (3-30 % of them on generated elections): ``candidate_rows`` gives the same
-    candidates and rows from them, but not the number of pairs that co-acted at all."""
-    cap = max(c for _, c in scales)
-    query = f"""SELECT x.aid, x.oid, x.t, x.pid, o.rarity_fx, o.n{", x.post_id" if posts else ""}
+def _acts_query(kind: str, cap: int, posts: bool) -> str:
+    """The actions every time scale draws its pairs from: those on objects acted on 2 to
+    ``cap`` times (the largest scale's cap), with their object's figures."""
+    return f"""SELECT x.aid, x.oid, x.t, x.pid, o.rarity_fx, o.n{", x.post_id" if posts else ""}
         FROM act_{kind} x JOIN {_ostat(kind, 0)} o USING (oid)
         WHERE o.n > 1 AND o.n <= {cap}"""
-    family: list[int] | None = None
-    draw = getattr(engine, "draw_acts", None)
-    if draw is not None:
-        table, family = draw(query, scales, min_obs)
-    else:
-        table = fetch(engine.con, f"{query} ORDER BY x.oid, x.t, x.aid, x.pid")
+
+
+def _acts_from(table: pa.Table, posts: bool) -> _Acts:
+    """``_acts_query``'s rows, sorted by (object, time, account, post), as arrays."""
     oid = table.column("oid").to_numpy()
     pid = table.column("pid").to_numpy()
     pids, post = np.unique(pid, return_inverse=True)
     obj = run_ranks(oid)
-    acts = _Acts(
+    return _Acts(
         aid=np.asarray(table.column("aid").to_numpy(), dtype=np.int32),
         oid=oid,
         t=np.asarray(table.column("t").to_numpy(), dtype=np.float64),
@@ -221,7 +211,80 @@ def _fetch_acts(
         n_obj=int(obj[-1]) + 1 if obj.size else 0,
         post_id=table.column("post_id").combine_chunks() if posts else None,
     )
-    return acts, family
+
+
+def _candidates(acts: _Acts, window: float, cap: int, min_obs: int) -> tuple[Candidates, int]:
+    """One time scale's candidates (``candidate_rows``) over the actions on objects acted
+    on at most ``cap`` times, their rows indexing ``acts``; and the scale's family."""
+    sub = np.flatnonzero(acts.n <= cap)
+    if sub.size == acts.n.size:
+        return candidate_rows(acts.aid, acts.oid, acts.t, window, min_obs)
+    cand, n_pairs = candidate_rows(acts.aid[sub], acts.oid[sub], acts.t[sub], window, min_obs)
+    cand.iu, cand.iv = sub[cand.iu], sub[cand.iv]
+    return cand, n_pairs
+
+
+_Counts = tuple[np.ndarray, dict[str, np.ndarray], int]
+
+
+class _HerePairs:
+    """The pairs drawn and counted in this process (``copairs``), over every action
+    fetched once for all the time scales."""
+
+    def __init__(self, acts: _Acts, scales: list[tuple[float, int]], min_obs: int) -> None:
+        self.acts, self.scales, self.min_obs = acts, scales, min_obs
+        self.cands: list[Candidates] = []
+
+    def counts(self, i: int, by_object: bool) -> _Counts:
+        window, cap = self.scales[i]
+        cand, n_pairs = _candidates(self.acts, window, cap, self.min_obs)
+        self.cands.append(cand)
+        a = self.acts
+        counts = pair_counts(cand, a.t, a.rarity_fx, a.post, a.n_post, a.obj, a.n_obj, by_object)
+        return cand.keys, counts, n_pairs
+
+    def kept(self, kept: list[np.ndarray]) -> tuple[_Acts, list[Candidates]]:
+        return self.acts, self.cands
+
+    def close(self) -> None:
+        self.cands = []
+
+
+class _SpreadPairs:
+    """The pairs drawn and counted where the actions are, by an engine with a
+    ``pair_drawing`` (Spark: ``SparkEngine.pair_drawing``); the kept pairs' actions alone
+    come here, from which ``candidate_rows`` draws their co-action rows exactly as from
+    every action (whether two actions co-act depends on those two alone)."""
+
+    def __init__(
+        self, remote: Any, scales: list[tuple[float, int]], min_obs: int, posts: bool
+    ) -> None:
+        self.remote, self.scales, self.min_obs, self.posts = remote, scales, min_obs, posts
+
+    def counts(self, i: int, by_object: bool) -> _Counts:
+        return self.remote.counts(i, by_object)
+
+    def kept(self, kept: list[np.ndarray]) -> tuple[_Acts, list[Candidates]]:
+        acts = _acts_from(self.remote.kept_actions(kept), self.posts)
+        return acts, [_candidates(acts, w, c, self.min_obs)[0] for w, c in self.scales]
+
+    def close(self) -> None:
+        self.remote.close()
+
+
+def _drawing(
+    engine: Engine, kind: str, scales: list[tuple[float, int]], min_obs: int, posts: bool
+) -> _HerePairs | _SpreadPairs:
+    """Where the co-action pairs are drawn and counted: in the engine's own partitions
+    when it offers ``pair_drawing`` (the driver then receives per-pair counts and the kept
+    pairs' actions only), else here over every action on an object with 2 to ``cap``
+    actions, fetched once for all the scales."""
+    query = _acts_query(kind, max(c for _, c in scales), posts)
+    spread = getattr(engine, "pair_drawing", None)
+    if spread is not None:
+        return _SpreadPairs(spread(query, scales, min_obs), scales, min_obs, posts)
+    table = fetch(engine.con, f"{query} ORDER BY x.oid, x.t, x.aid, x.pid")
+    return _HerePairs(_acts_from(table, posts), scales, min_obs)
 
 
 def _buckets(source: str, window: float) -> str:
@@ -313,63 +376,31 @@ def _ostats(engine: Engine, kind: str, i: int, window: float, cap: int, log_n: f
 
 
 def _scale_pairs(
-    engine: Engine,
-    kind: str,
-    i: int,
-    window: float,
-    cap: int,
-    min_obs: int,
-    acts: _Acts,
-    family: int | None = None,
-) -> tuple[str, int, dict[str, Any], Candidates]:
-    """Candidate pairs of one time scale (registered as ``pairs_<kind>_<i>``), the number of
-    co-occurring pairs, the scale's figures and the candidates' co-action rows.
+    engine: Engine, kind: str, i: int, by_object: bool, drawing: _HerePairs | _SpreadPairs
+) -> tuple[str, int]:
+    """Candidate pairs of one time scale, registered as ``pairs_<kind>_<i>`` with their
+    counts, and the number of co-occurring pairs (the scale's family of tests).
 
     The co-actions are drawn and counted in NumPy (``copairs``): every pair of actions of
     two accounts on one object within the window, once, counted per pair in one sort; only
     pairs with at least ``min_obs`` co-action rows can be tested (observed <= rows), and
     only theirs are grouped, with the distinct clump counts. A clump: under a day one post
     pair (matched on several objects), at the day-long scales one object (touched many
-    times over the days) and never more than the pair's distinct posts (a four-image album
-    is one co-action).
-
-    ``family``: the number of co-occurring pairs when the engine counted it over all the
-    actions (``_fetch_acts``), ``acts`` then holding only the candidates' actions."""
-    sub = np.flatnonzero(acts.n <= cap)
-    whole = sub.size == acts.n.size
-    cand, n_pairs = candidate_rows(
-        acts.aid if whole else acts.aid[sub],
-        acts.oid if whole else acts.oid[sub],
-        acts.t if whole else acts.t[sub],
-        window,
-        min_obs,
-    )
-    if not whole:
-        cand.iu, cand.iv = sub[cand.iu], sub[cand.iv]
-    if family is not None:
-        n_pairs = family
-    counts = pair_counts(
-        cand,
-        acts.t,
-        acts.rarity_fx,
-        acts.post,
-        acts.n_post,
-        acts.obj,
-        acts.n_obj,
-        by_object=window >= MID_SCALE_S,
-    )
+    times over the days, ``by_object``) and never more than the pair's distinct posts (a
+    four-image album is one co-action)."""
+    keys, counts, n_pairs = drawing.counts(i, by_object)
     pairs = f"pairs_{kind}_{i}"
     engine.con.register(
         pairs,
         pa.table(
             {
-                "u": pa.array(cand.keys >> 32, pa.int32()),
-                "v": pa.array(cand.keys & 0xFFFFFFFF, pa.int32()),
+                "u": pa.array(keys >> 32, pa.int32()),
+                "v": pa.array(keys & 0xFFFFFFFF, pa.int32()),
                 **{k: pa.array(x) for k, x in counts.items()},
             }
         ),
     )
-    return pairs, n_pairs, {"window_s": round(window, 3), "max_object_actions": cap}, cand
+    return pairs, n_pairs
 
 
 def _expected(
@@ -497,59 +528,61 @@ def run_coaction(
     parts: list[pa.Table] = []
     scale_stats: list[dict[str, Any]] = []
     family = 0
-    cands: list[Candidates] = []
-    acts: _Acts | None = None
-    families: list[int] | None = None
-    for i, (w, c) in enumerate(scales):
-        _ostats(engine, kind, i, w, c, log_n, n_acc or 1)
-        if acts is None:  # once, for every scale (each keeps its objects with n <= cap)
-            acts, families = _fetch_acts(engine, kind, scales, min_obs, keep_coactions)
-        pairs, n_pairs, st, cand = _scale_pairs(
-            engine, kind, i, w, c, min_obs, acts, None if families is None else families[i]
-        )
-        cands.append(cand)
-        stratum = float(general.get("null_stratum_s", 0) or 0)
-        tested = _expected(engine, kind, i, w, c, pairs, min_obs, stratum)
-        family += n_pairs
-        st.update({"pairs": n_pairs, "tested": int(tested.num_rows)})
-        scale_stats.append(st)
-        parts.append(
-            tested.append_column("window_s", pa.array([w] * tested.num_rows, pa.float64()))
-        )
-        con.unregister(pairs)
-        con.execute(f"DROP TABLE IF EXISTS rloc_{kind}_{i}")
-    over = con.execute(
-        f"SELECT count(*), coalesce(sum(n), 0) FROM {_ostat(kind, 0)} WHERE n > {cap}"
-    ).fetchall()[0]
-    n_objects = int(engine.scalar(f"SELECT count(*) FROM {_ostat(kind, 0)}"))
-    for i in range(1, len(scales)):
-        con.execute(f"DROP TABLE IF EXISTS {_ostat(kind, i)}")
-    tested = pa.concat_tables(parts)
-    observed = tested.column("observed").to_numpy().astype(np.float64)
-    expected = tested.column("expected").to_numpy().astype(np.float64)
-    p = poisson_sf(observed, expected) if tested.num_rows else np.zeros(0)
-    # corrected, at each scale, over every pair that co-acted at least once at that scale
-    keep = np.zeros(p.size, dtype=bool)
-    start = 0
-    for part, st in zip(parts, scale_stats, strict=True):
-        end = start + part.num_rows
-        keep[start:end] = significant(
-            p[start:end], general["alpha"], st["pairs"], general["correction"]
-        )
-        start = end
-    edges = _best_scale(tested, p, keep)
-    co: str | None = None
-    shared: SharedPosts | None = None
-    if acts is not None:
-        drawn = _kept_rows(edges, [w for w, _ in scales], cands)
-        if keep_coactions:  # the co-action table reads the rows too: held as a list
-            rows = list(drawn)
-            co = _kept_coactions(engine, kind, rows, acts)
-            shared = _shared_posts(rows, acts)
-            del rows
-        else:  # drawn scale by scale, once
-            shared = _shared_posts(drawn, acts)
-    del cands, acts
+    drawing: _HerePairs | _SpreadPairs | None = None
+    try:
+        for i, (w, c) in enumerate(scales):
+            _ostats(engine, kind, i, w, c, log_n, n_acc or 1)
+            if drawing is None:  # once, for every scale (each keeps objects with n <= cap)
+                drawing = _drawing(engine, kind, scales, min_obs, keep_coactions)
+            pairs, n_pairs = _scale_pairs(engine, kind, i, w >= MID_SCALE_S, drawing)
+            st: dict[str, Any] = {"window_s": round(w, 3), "max_object_actions": c}
+            stratum = float(general.get("null_stratum_s", 0) or 0)
+            tested = _expected(engine, kind, i, w, c, pairs, min_obs, stratum)
+            family += n_pairs
+            st.update({"pairs": n_pairs, "tested": int(tested.num_rows)})
+            scale_stats.append(st)
+            parts.append(
+                tested.append_column("window_s", pa.array([w] * tested.num_rows, pa.float64()))
+            )
+            con.unregister(pairs)
+            con.execute(f"DROP TABLE IF EXISTS rloc_{kind}_{i}")
+        over = con.execute(
+            f"SELECT count(*), coalesce(sum(n), 0) FROM {_ostat(kind, 0)} WHERE n > {cap}"
+        ).fetchall()[0]
+        n_objects = int(engine.scalar(f"SELECT count(*) FROM {_ostat(kind, 0)}"))
+        for i in range(1, len(scales)):
+            con.execute(f"DROP TABLE IF EXISTS {_ostat(kind, i)}")
+        tested = pa.concat_tables(parts)
+        observed = tested.column("observed").to_numpy().astype(np.float64)
+        expected = tested.column("expected").to_numpy().astype(np.float64)
+        p = poisson_sf(observed, expected) if tested.num_rows else np.zeros(0)
+        # corrected, at each scale, over every pair that co-acted at least once at that scale
+        keep = np.zeros(p.size, dtype=bool)
+        start = 0
+        for part, st in zip(parts, scale_stats, strict=True):
+            end = start + part.num_rows
+            keep[start:end] = significant(
+                p[start:end], general["alpha"], st["pairs"], general["correction"]
+            )
+            start = end
+        edges = _best_scale(tested, p, keep)
+        co: str | None = None
+        shared: SharedPosts | None = None
+        if drawing is not None:
+            windows = [w for w, _ in scales]
+            acts, cands = drawing.kept(_kept_keys(edges, windows))
+            drawn = _kept_rows(edges, windows, cands)
+            if keep_coactions:  # the co-action table reads the rows too: held as a list
+                rows = list(drawn)
+                co = _kept_coactions(engine, kind, rows, acts)
+                shared = _shared_posts(rows, acts)
+                del rows
+            else:  # drawn scale by scale, once
+                shared = _shared_posts(drawn, acts)
+            del cands, acts
+    finally:
+        if drawing is not None:
+            drawing.close()
     for st, (w, _) in zip(scale_stats, scales, strict=True):
         st["kept"] = int(np.sum(np.asarray(edges.column("window_s")) == w))
     stats = {
@@ -576,14 +609,18 @@ def run_coaction(
 _Rows = tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _kept_rows(edges: pa.Table, windows: list[float], cands: list[Candidates]) -> Iterator[_Rows]:
-    """Per time scale, the co-action rows of the pairs kept at that scale: (window, pair
-    keys, rows per pair, action rows of ``u``, of ``v``), pair after pair."""
+def _kept_keys(edges: pa.Table, windows: list[float]) -> list[np.ndarray]:
+    """Per time scale, the pairs kept at that scale (``(u << 32) | v``, ascending)."""
     u = np.asarray(edges.column("u"), dtype=np.int64)
     v = np.asarray(edges.column("v"), dtype=np.int64)
     w = np.asarray(edges.column("window_s"), dtype=np.float64)
-    for x, cand in zip(windows, cands, strict=True):
-        kept = np.sort((u[w == x] << 32) | v[w == x])
+    return [np.sort((u[w == x] << 32) | v[w == x]) for x in windows]
+
+
+def _kept_rows(edges: pa.Table, windows: list[float], cands: list[Candidates]) -> Iterator[_Rows]:
+    """Per time scale, the co-action rows of the pairs kept at that scale: (window, pair
+    keys, rows per pair, action rows of ``u``, of ``v``), pair after pair."""
+    for x, kept, cand in zip(windows, _kept_keys(edges, windows), cands, strict=True):
         if not kept.size or not cand.keys.size:
             continue
         sel = np.isin(cand.keys, kept, assume_unique=True)

@@ -145,20 +145,35 @@ def pair_keys(
     return _packed(key[first], na), np.diff(np.r_[first, key.size])
 
 
+def coactions_of(
+    aid: np.ndarray, oid: np.ndarray, t: np.ndarray, window: float, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The co-action rows of the pairs ``keys`` (``(u << 32) | v``, ascending) among these
+    rows: each row's pair key and its two action rows, of the smaller account (``iu``) and
+    of the larger (``iv``), in drawing order. A partition's share of the candidates' rows,
+    which a distributed engine groups by pair as ``pair_counts`` does."""
+    i, j, key, na = _drawn(aid, oid, t, window)
+    if not keys.size or not key.size:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    packed = _packed(key, na)
+    del key
+    at = np.searchsorted(keys, packed).clip(max=keys.size - 1)
+    hit = keys[at] == packed
+    i, j, packed = i[hit], j[hit], packed[hit]
+    swap = aid[j] < aid[i]
+    return packed, np.where(swap, j, i), np.where(swap, i, j)
+
+
 def involved_rows(
     aid: np.ndarray, oid: np.ndarray, t: np.ndarray, window: float, keys: np.ndarray
 ) -> np.ndarray:
     """Which rows take part in a co-action of one of the pairs ``keys`` (``(u << 32) | v``,
     ascending): the only actions ``candidate_rows`` needs to draw those pairs' rows."""
-    i, j, key, na = _drawn(aid, oid, t, window)
+    _, iu, iv = coactions_of(aid, oid, t, window, keys)
     mask = np.zeros(aid.size, bool)
-    if not keys.size or not key.size:
-        return mask
-    packed = _packed(key, na)
-    at = np.searchsorted(keys, packed).clip(max=keys.size - 1)
-    hit = keys[at] == packed
-    mask[i[hit]] = True
-    mask[j[hit]] = True
+    mask[iu] = True
+    mask[iv] = True
     return mask
 
 

@@ -9,7 +9,7 @@ that later queries stay small), a ``CREATE VIEW`` a lazy temporary view.
 
 The NumPy parts run where their data is: copypasta's MinHash and LSH bands per partition
 (``mapInArrow``, :meth:`SparkEngine.cluster_texts`), the co-action pairs per partition of
-objects (:meth:`SparkEngine.draw_acts`); the near-duplicate media and look-alike
+objects and counted by Spark (:class:`SparkPairs`); the near-duplicate media and look-alike
 domain matching on the driver over the distinct values (small: distinct hashes and host
 names, not posts); the graph stage on the driver over the kept pairs. docs/spark.md says
 how large those driver-side results grow.
@@ -400,6 +400,144 @@ class SparkConnection:
             raise
 
 
+class SparkPairs:
+    """One co-action kind's pairs, drawn and counted where its actions are.
+
+    Why: drawing on the driver would bring it every action on an object acted on 2 to
+    ``max_object_actions`` times, and every co-action row of every candidate pair, the
+    largest results of a run. Here the actions (``query``) are hashed by object so that
+    each partition holds whole objects, sorted by (object, time) as one machine sorts
+    them, and kept (persisted) for the kind's whole run:
+
+    1. each executor draws its objects' co-actions at every time scale with
+       ``copairs.pair_keys`` (the drawing ``candidate_rows`` does on one machine) and
+       emits each pair's rows; Spark sums them per pair, which gives each scale's family
+       of tests (the pairs that co-acted at all) and its candidates (``min_obs`` rows or
+       more), whose keys are broadcast;
+    2. each executor emits its share of the candidates' co-action rows
+       (``copairs.coactions_of``: pair, the two posts, the object, the two times, the
+       object's rarity) and Spark counts them per pair as ``copairs.pair_counts`` does
+       (distinct posts of each side, distinct objects, rows, summed rarity, first and last
+       time): the driver receives one row per candidate pair;
+    3. once the chance control has kept its pairs, the actions of the kept pairs'
+       co-actions (``copairs.involved_rows``) come to the driver, which draws their rows
+       with ``candidate_rows`` exactly as from every action (whether two actions co-act
+       depends on those two alone) for the evidence.
+    """
+
+    def __init__(
+        self, con: SparkConnection, query: str, windows: list[tuple[float, int]], min_obs: int
+    ) -> None:
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F
+
+        spark = con.spark
+        self.windows = windows
+        df, release = con._frame(query)
+        parts = max(1, int(spark.conf.get("spark.sql.shuffle.partitions", "200")))
+        self.acts = (
+            df.repartition(parts, "oid")
+            .sortWithinPartitions("oid", "t", "aid", "pid")
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        self._bc: list[Any] = []
+        try:
+            STATEMENTS["co-action actions drawn per partition"] += self.acts.count()
+            drawn = self.acts.mapInArrow(
+                _partition_pairs(windows), "scale INT, key BIGINT, rows BIGINT"
+            )
+            agg = (
+                drawn.groupBy("scale", "key")
+                .agg(F.sum("rows").alias("rows"))
+                .persist(StorageLevel.MEMORY_AND_DISK)
+            )
+            try:
+                counted = dict(tuple(r) for r in agg.groupBy("scale").count().collect())
+                self.family = [int(counted.get(i, 0)) for i in range(len(windows))]
+                cand = _to_arrow(agg.where(F.col("rows") >= max(min_obs, 1)).select("scale", "key"))
+            finally:
+                agg.unpersist()
+            keys = _keys_by_scale(cand, len(windows))
+            shared = self._broadcast(spark, keys)
+            rows = self.acts.mapInArrow(
+                _partition_coactions(windows, shared),
+                "scale INT, key BIGINT, pu BIGINT, pv BIGINT, oid BIGINT, tu DOUBLE, "
+                "tv DOUBLE, rarity BIGINT",
+            )
+            self.table = _to_arrow(
+                rows.groupBy("scale", "key")
+                .agg(
+                    F.count(F.lit(1)).alias("rows_"),
+                    F.countDistinct("pu").alias("du"),
+                    F.countDistinct("pv").alias("dv"),
+                    F.countDistinct("oid").alias("dob"),
+                    F.sum("rarity").alias("rarity_fx"),
+                    F.min(F.least("tu", "tv")).alias("first_t"),
+                    F.max(F.greatest("tu", "tv")).alias("last_t"),
+                )
+                .orderBy("scale", "key")
+            )
+            STATEMENTS["co-action candidate pairs counted per partition"] += self.table.num_rows
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            if release is not None:
+                release()
+
+    def _broadcast(self, spark: Any, value: Any) -> Any:
+        shared = spark.sparkContext.broadcast(value)
+        self._bc.append(shared)
+        return shared
+
+    def counts(self, i: int, by_object: bool) -> tuple[np.ndarray, dict[str, np.ndarray], int]:
+        """Scale ``i``'s candidate pairs (keys ascending), their counts as
+        ``copairs.pair_counts`` gives them, and the scale's family of tests."""
+        scale = np.asarray(self.table.column("scale"), dtype=np.int64)
+        at = np.flatnonzero(scale == i)
+
+        def col(name: str, dtype: Any) -> np.ndarray:
+            return np.asarray(self.table.column(name), dtype=dtype)[at]
+
+        du, dv, dob = col("du", np.int64), col("dv", np.int64), col("dob", np.int64)
+        observed = np.minimum(du, dv)
+        if by_object:
+            observed = np.minimum(observed, dob)
+        counts = {
+            "observed": observed,
+            "n_objects": dob,
+            "rows_": col("rows_", np.int64),
+            "rarity_fx": col("rarity_fx", np.int64),
+            "first_t": col("first_t", np.float64),
+            "last_t": col("last_t", np.float64),
+        }
+        return col("key", np.int64), counts, self.family[i]
+
+    def kept_actions(self, kept: list[np.ndarray]) -> pa.Table:
+        """The actions of the co-actions of the pairs ``kept`` at each scale, sorted by
+        (object, time, account, post) as ``coaction._acts_from`` reads them."""
+        shared = self._broadcast(self.acts.sparkSession, kept)
+        got = _to_arrow(
+            self.acts.mapInArrow(_partition_involved(self.windows, shared), self.acts.schema)
+        )
+        STATEMENTS["co-action actions sent to the driver"] += got.num_rows
+        return got.sort_by([(c, "ascending") for c in ("oid", "t", "aid", "pid")])
+
+    def close(self) -> None:
+        """Free the persisted actions and the broadcast keys."""
+        for shared in self._bc:
+            shared.unpersist()
+        self._bc = []
+        self.acts.unpersist()
+
+
+def _keys_by_scale(table: pa.Table, n_scales: int) -> list[np.ndarray]:
+    """(scale, key) rows as each scale's keys, ascending."""
+    scale = np.asarray(table.column("scale"), dtype=np.int64)
+    key = np.asarray(table.column("key"), dtype=np.int64)
+    return [np.sort(key[scale == i]) for i in range(n_scales)]
+
+
 @dataclass
 class SparkEngine(Engine):
     """:class:`Engine` whose connection is a :class:`SparkConnection`."""
@@ -473,63 +611,10 @@ class SparkEngine(Engine):
         STATEMENTS["copypasta clustered per partition"] += 1
         return int(row[0] or 0), int(row[1] or 0)
 
-    def draw_acts(
-        self, query: str, scales: list[tuple[float, int]], min_obs: int
-    ) -> tuple[pa.Table, list[int]]:
-        """The co-action engine's pairs drawn per partition of objects; the actions of the
-        candidates' co-actions and each scale's family of tests (``coaction._fetch_acts``).
-
-        Why: drawing on the driver would bring it every action on an object acted on 2 to
-        ``max_object_actions`` times, the largest result of a run. Here the actions
-        (``query``) are hashed by object so that each partition holds whole objects,
-        sorted by (object, time) as one machine sorts them. Each executor draws its
-        objects' co-actions with ``copairs.pair_keys`` (the function one machine draws
-        with), Spark sums the rows per pair, which gives each scale's number of pairs and
-        its candidates (``min_obs`` rows or more); a second pass over the same partitions
-        keeps the actions of the candidates' co-actions (``copairs.involved_rows``), the
-        only ones the driver receives. ``candidate_rows`` on them gives the candidates'
-        rows exactly, as any subset holding them does.
-        """
-        from pyspark import StorageLevel
-        from pyspark.sql import functions as F
-
-        spark = self.con.spark
-        df, release = self.con._frame(query)
-        parts = max(1, int(spark.conf.get("spark.sql.shuffle.partitions", "200")))
-        acts = (
-            df.repartition(parts, "oid")
-            .sortWithinPartitions("oid", "t", "aid", "pid")
-            .persist(StorageLevel.MEMORY_AND_DISK)
-        )
-        windows = [(float(w), int(c)) for w, c in scales]
-        agg = (
-            acts.mapInArrow(_partition_pairs(windows), "scale INT, key BIGINT, rows BIGINT")
-            .groupBy("scale", "key")
-            .agg(F.sum("rows").alias("rows"))
-            .persist(StorageLevel.MEMORY_AND_DISK)
-        )
-        try:
-            # the per-kind sums benchmarks/spark_scale.py prints: what the driver was spared
-            STATEMENTS["co-action actions drawn per partition"] += acts.count()
-            counted = dict(tuple(r) for r in agg.groupBy("scale").count().collect())
-            family = [int(counted.get(i, 0)) for i in range(len(windows))]
-            cand = _to_arrow(agg.where(F.col("rows") >= max(min_obs, 1)).select("scale", "key"))
-            scale = np.asarray(cand.column("scale"), dtype=np.int64)
-            key = np.asarray(cand.column("key"), dtype=np.int64)
-            keys = [np.sort(key[scale == i]) for i in range(len(windows))]
-            shared = spark.sparkContext.broadcast(keys)
-            try:
-                got = _to_arrow(acts.mapInArrow(_partition_involved(windows, shared), acts.schema))
-            finally:
-                shared.unpersist()
-        finally:
-            agg.unpersist()
-            acts.unpersist()
-            if release is not None:
-                release()
-        STATEMENTS["co-action actions sent to the driver"] += got.num_rows
-        order = [(c, "ascending") for c in ("oid", "t", "aid", "pid")]
-        return got.sort_by(order), family
+    def pair_drawing(self, query: str, scales: list[tuple[float, int]], min_obs: int) -> SparkPairs:
+        """The co-action engine's pairs drawn and counted per partition of objects
+        (``coaction._drawing``; see :class:`SparkPairs`)."""
+        return SparkPairs(self.con, query, [(float(w), int(c)) for w, c in scales], min_obs)
 
     def spread_embedding(self, u: pa.Table, embedder: Any = None) -> tuple[pa.Table, Any]:
         """Paraphrase's distinct texts in DuckDB's order, and an embedder that runs on the
@@ -727,7 +812,7 @@ def _partition_arrays(batches: Any) -> tuple[pa.Table | None, dict[str, np.ndarr
 
 
 def _partition_pairs(windows: list[tuple[float, int]]) -> Any:
-    """The executors' first pass of :meth:`SparkEngine.draw_acts`: per time scale, every
+    """The executors' first pass of :class:`SparkPairs`: per time scale, every
     pair that co-acted in the partition and its co-action rows (module level: it pickles
     small)."""
 
@@ -749,10 +834,50 @@ def _partition_pairs(windows: list[tuple[float, int]]) -> Any:
     return run
 
 
+def _partition_coactions(windows: list[tuple[float, int]], shared: Any) -> Any:
+    """The executors' second pass of :class:`SparkPairs`: the partition's co-action rows of
+    the candidate pairs (``shared``: their keys per scale, broadcast), each with what
+    ``copairs.pair_counts`` counts: the pair, both posts (``pid``), the object, both
+    times and the object's rarity."""
+
+    def run(batches: Any) -> Any:
+        from vigie.detect.copairs import coactions_of
+
+        table, c = _partition_arrays(batches)
+        if table is None:
+            return
+        keys = shared.value
+        pid = np.asarray(table.column("pid").to_numpy(), dtype=np.int64)
+        rarity = np.asarray(table.column("rarity_fx").to_numpy(), dtype=np.int64)
+        for i, (window, cap) in enumerate(windows):
+            if not keys[i].size:
+                continue
+            sub = np.flatnonzero(c["n"] <= cap)
+            key, iu, iv = coactions_of(c["aid"][sub], c["oid"][sub], c["t"][sub], window, keys[i])
+            if not key.size:
+                continue
+            iu, iv = sub[iu], sub[iv]
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.array(np.full(key.size, i, np.int32)),
+                    pa.array(key),
+                    pa.array(pid[iu]),
+                    pa.array(pid[iv]),
+                    pa.array(c["oid"][iu]),
+                    pa.array(c["t"][iu]),
+                    pa.array(c["t"][iv]),
+                    pa.array(rarity[iu]),
+                ],
+                names=["scale", "key", "pu", "pv", "oid", "tu", "tv", "rarity"],
+            )
+
+    return run
+
+
 def _partition_involved(windows: list[tuple[float, int]], shared: Any) -> Any:
-    """The executors' second pass of :meth:`SparkEngine.draw_acts`: the partition's actions
-    that take part in a co-action of a candidate pair at any scale (``shared``: the
-    candidates' keys per scale, broadcast)."""
+    """The executors' last pass of :class:`SparkPairs`: the partition's actions that take
+    part in a co-action of a kept pair at any scale (``shared``: the kept pairs' keys per
+    scale, broadcast)."""
 
     def run(batches: Any) -> Any:
         from vigie.detect.copairs import involved_rows
