@@ -7,7 +7,10 @@ of the cost), so it includes the JVM and the Python workers. "time per doubling"
 much the wall time grows each time the posts double (x2.0 = linear), from the two nearest
 sizes. Spark's run also prints how many Spark jobs it ran and how many statements the
 detectors sent it, by kind (a figure that, unlike the wall time, a busy machine does not
-disturb). Runnable here at the defaults; the issue's 1M and 10M by flag::
+disturb), and how many rows the executors handled in place of the driver (the actions the
+co-action pairs were drawn from against those sent to the driver, the candidate pairs
+counted, copypasta's texts clustered). Runnable here at the defaults; the issue's 1M and
+10M by flag::
 
     .venv/bin/python benchmarks/spark_scale.py                       # 25k, 50k, 100k posts
     .venv/bin/python benchmarks/spark_scale.py --sizes 1000000 --master 'local[*]'
@@ -48,6 +51,7 @@ if session is not None:
     ids = session.sparkContext.statusTracker().getJobIdsForGroup()
     rep["jobs"] = max(ids) + 1 if ids else 0  # job ids count up from 0 in a session
     rep["statements"] = dict(se.STATEMENTS)
+    rep["spread"] = dict(se.SPREAD)
     session.stop()
 print(json.dumps(rep))
 """
@@ -164,6 +168,12 @@ def main() -> None:
                         f"({', '.join(f'{k} {v}' for k, v in sorted(st.items()))})",
                         flush=True,
                     )
+                    spread = rep.get("spread") or {}
+                    if spread:  # rows the executors handled in place of the driver
+                        print(
+                            "rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(spread.items())),
+                            flush=True,
+                        )
                 print(
                     f"{engine:6s} {n:>11,} posts: wall {wall:7.1f} s (pipeline "
                     f"{rep['seconds']:.1f} s), CPU {rep['cpu_s']:7.1f} s, "

@@ -101,19 +101,20 @@ _SAME = ("actions", "pairs", "tested", "kept", "observed_kept")
 
 
 def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
-    from vigie.detect.spark_engine import STATEMENTS
+    from vigie.detect.spark_engine import SPREAD
 
     duck = run_detection(exercise, tmp_path / "duck", config=FAST, progress=False)
-    drawn = STATEMENTS["co-action actions drawn per partition"]
-    sent = STATEMENTS["co-action actions sent to the driver"]
+    drawn = SPREAD["co-action actions drawn on the executors"]
+    sent = SPREAD["co-action actions sent to the driver"]
+    texts = SPREAD["copypasta texts clustered on the executors"]
     spark = run_detection(
         exercise, tmp_path / "spark", config=FAST, progress=False, spark=spark_opts
     )
     _same(duck.path, spark.path)
     # the co-action pairs were drawn on the executors: the driver got the candidates'
     # actions only, fewer than were drawn from
-    drawn = STATEMENTS["co-action actions drawn per partition"] - drawn
-    sent = STATEMENTS["co-action actions sent to the driver"] - sent
+    drawn = SPREAD["co-action actions drawn on the executors"] - drawn
+    sent = SPREAD["co-action actions sent to the driver"] - sent
     assert 0 < sent < drawn
     groups = pq.read_table(spark.path / "groups.parquet")
     assert groups.num_rows > 0  # the exercise's campaigns are found, not two empty tables
@@ -125,7 +126,8 @@ def test_same_answers_on_a_generated_exercise(exercise, spark_opts, tmp_path):
             if key in s:
                 assert m_spark["signals"][kind][key] == s[key], (kind, key)
     # copypasta's clusters were made on the executors, and hold near-duplicates
-    assert STATEMENTS["copypasta clustered per partition"] > 0
+    texts = SPREAD["copypasta texts clustered on the executors"] - texts
+    assert texts == m_duck["signals"]["copypasta"]["unique_texts"] > 0
     assert m_duck["signals"]["copypasta"]["near_duplicate_texts"] > 0
     # the lockstep test against groups made the same tests and placed the same accounts
     assert m_duck["graph"]["lockstep"]["tests"] > 0

@@ -41,6 +41,10 @@ from vigie.errors import VigieError
 # What the detectors asked of Spark in this process, by kind (benchmarks/spark_scale.py
 # prints it beside the number of Spark jobs): table, view, query, count, insert...
 STATEMENTS: Counter[str] = Counter()
+# What the executors did in place of the driver, in rows (printed beside STATEMENTS): the
+# actions the co-action pairs were drawn from, the candidate pairs they counted, the
+# actions sent to the driver, the texts copypasta clustered
+SPREAD: Counter[str] = Counter()
 
 # The paraphrase embedder of this Python worker, loaded once (a worker runs many tasks)
 _WORKER_MODEL: list[Any] = []
@@ -442,7 +446,7 @@ class SparkPairs:
         )
         self._bc: list[Any] = []
         try:
-            STATEMENTS["co-action actions drawn per partition"] += self.acts.count()
+            SPREAD["co-action actions drawn on the executors"] += self.acts.count()
             drawn = self.acts.mapInArrow(
                 _partition_pairs(windows), "scale INT, key BIGINT, rows BIGINT"
             )
@@ -477,7 +481,7 @@ class SparkPairs:
                 )
                 .orderBy("scale", "key")
             )
-            STATEMENTS["co-action candidate pairs counted per partition"] += self.table.num_rows
+            SPREAD["candidate pairs counted on the executors"] += self.table.num_rows
         except BaseException:
             self.close()
             raise
@@ -520,7 +524,7 @@ class SparkPairs:
         got = _to_arrow(
             self.acts.mapInArrow(_partition_involved(self.windows, shared), self.acts.schema)
         )
-        STATEMENTS["co-action actions sent to the driver"] += got.num_rows
+        SPREAD["co-action actions sent to the driver"] += got.num_rows
         return got.sort_by([(c, "ascending") for c in ("oid", "t", "aid", "pid")])
 
     def close(self) -> None:
@@ -608,7 +612,7 @@ class SparkEngine(Engine):
         finally:
             for df in held:
                 df.unpersist()
-        STATEMENTS["copypasta clustered per partition"] += 1
+        SPREAD["copypasta texts clustered on the executors"] += cp_map.count()
         return int(row[0] or 0), int(row[1] or 0)
 
     def pair_drawing(self, query: str, scales: list[tuple[float, int]], min_obs: int) -> SparkPairs:
