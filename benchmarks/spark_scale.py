@@ -51,7 +51,7 @@ if session is not None:
     ids = session.sparkContext.statusTracker().getJobIdsForGroup()
     rep["jobs"] = max(ids) + 1 if ids else 0  # job ids count up from 0 in a session
     rep["statements"] = dict(se.STATEMENTS)
-    rep["spread"] = dict(se.SPREAD)
+    rep["spread"] = dict(getattr(se, "SPREAD", {}))  # older code has none
     session.stop()
 print(json.dumps(rep))
 """

@@ -20,7 +20,8 @@ except the drawing and counting of the pairs (``copairs.py``, NumPy):
    (``copairs.py``, NumPy), then a filter on the exact gap. The work grows with the
    pairs actually close in time, never with n² per object. Objects acted on more than
    ``max_object_actions`` times (viral) draw no pairs; they are counted in the manifest and
-   still feed the null model.
+   still feed the null model. On Spark the same functions draw and count the pairs on the
+   executors, per partition of whole objects (``spark_engine.SparkPairs``).
 3. **Co-actions counted once per post.** A pair's observed count at the fast scale is the
    smaller of the numbers of distinct posts of each account that took part in a
    co-action: one post of ``a`` meeting one post of ``b`` on three hashtags is one
