@@ -57,9 +57,10 @@ print(json.dumps(rep))
 """
 
 
-def _tree(pid: int, cpu: dict[int, float]) -> float:
+def _tree(pid: int, cpu: dict[int, float], own: list[float] | None = None) -> float:
     """Resident memory of ``pid`` and all its descendants (Linux /proc), in MiB; ``cpu``
-    gets each one's CPU seconds so far (user + system)."""
+    gets each one's CPU seconds so far (user + system); ``own[0]`` is raised to ``pid``'s
+    own resident memory (the Python driver alone, without the JVM and its workers)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     ticks: dict[int, int] = {}
@@ -77,6 +78,8 @@ def _tree(pid: int, cpu: dict[int, float]) -> float:
         rss[int(entry)] = pages
     total, todo = 0, [pid]
     hz = os.sysconf("SC_CLK_TCK")
+    if own is not None:
+        own[0] = max(own[0], rss.get(pid, 0) * os.sysconf("SC_PAGE_SIZE") / 2**20)
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
@@ -87,7 +90,9 @@ def _tree(pid: int, cpu: dict[int, float]) -> float:
 
 def run_child(args: list[str]) -> tuple[float, float, dict]:
     """(wall seconds, peak tree RSS MiB, the child's report with ``cpu_s``: the tree's CPU
-    seconds, a figure that a machine shared with other work disturbs far less than wall)."""
+    seconds, a figure that a machine shared with other work disturbs far less than wall,
+    and ``driver_mib``: the peak RSS of the child alone, the Python driver, whose share is
+    what the executors' work spares)."""
     t = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, *args],
@@ -95,13 +100,13 @@ def run_child(args: list[str]) -> tuple[float, float, dict]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    peak = [0.0]
+    peak, own = [0.0], [0.0]
     cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree(proc.pid, cpu))
+            peak[0] = max(peak[0], _tree(proc.pid, cpu, own))
             done.wait(0.2)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -122,6 +127,7 @@ def run_child(args: list[str]) -> tuple[float, float, dict]:
         print(f"  ({args[0]} printed: {line[:200]})", file=sys.stderr)
     rep = json.loads(lines[last])
     rep["cpu_s"] = sum(cpu.values())
+    rep["driver_mib"] = own[0]
     return wall, peak[0], rep
 
 
@@ -177,7 +183,8 @@ def main() -> None:
                 print(
                     f"{engine:6s} {n:>11,} posts: wall {wall:7.1f} s (pipeline "
                     f"{rep['seconds']:.1f} s), CPU {rep['cpu_s']:7.1f} s, "
-                    f"peak RSS {rss:7,.0f} MiB (tree), "
+                    f"peak RSS {rss:7,.0f} MiB (tree; Python driver "
+                    f"{rep['driver_mib']:,.0f}), "
                     f"groups {rep['counts'].get('groups')}, load avg {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
