@@ -579,18 +579,12 @@ class SparkEngine(Engine):
         )
         held = [sigs]
         try:
-            keys = sigs.mapInArrow(_band_keys(num_perm, bands), "band INT, key BIGINT, o BIGINT")
-            keys = keys.persist(StorageLevel.MEMORY_AND_DISK)
-            held.append(keys)
-            heads = (
-                keys.groupBy("band", "key")
-                .agg(F.min("o").alias("head"), F.count(F.lit(1)).alias("c"))
-                .where("c > 1")
-            )
+            # each bucket (band, key) lands whole in one partition: its links are made there
+            parts = max(1, int(spark.conf.get("spark.sql.shuffle.partitions", "200")))
             links = (
-                keys.join(heads, ["band", "key"])
-                .where("o <> head")
-                .select(F.col("o").alias("src"), F.col("head").alias("dst"))
+                sigs.mapInArrow(_band_keys(num_perm, bands), "band INT, key BIGINT, o BIGINT")
+                .repartition(parts, "band", "key")
+                .mapInArrow(_bucket_links, "src BIGINT, dst BIGINT")
                 .distinct()
             )
             side = sigs.select("o", "sig")
@@ -776,6 +770,29 @@ def _band_keys(num_perm: int, bands: int) -> Any:
                 )
 
     return run
+
+
+def _bucket_links(batches: Any) -> Any:
+    """The executors' LSH buckets of :meth:`SparkEngine.cluster_texts`: in a partition
+    holding whole buckets (hashed by band and key), every text of a bucket of two or more
+    linked to the bucket's head, its lowest ``o`` (``copypasta._band_links``' star)."""
+    held = [b for b in batches if b.num_rows]
+    if not held:
+        return
+    table = pa.Table.from_batches(held)
+    band = np.asarray(table.column("band").to_numpy(), dtype=np.int64)
+    key = np.asarray(table.column("key").to_numpy(), dtype=np.int64)
+    o = np.asarray(table.column("o").to_numpy(), dtype=np.int64)
+    order = np.lexsort((key, band))
+    band, key, o = band[order], key[order], o[order]
+    start = np.flatnonzero(np.r_[True, (band[1:] != band[:-1]) | (key[1:] != key[:-1])])
+    size = np.diff(np.r_[start, o.size])
+    head = np.repeat(np.minimum.reduceat(o, start), size)
+    link = (np.repeat(size, size) > 1) & (o != head)
+    if link.any():
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(o[link]), pa.array(head[link])], names=["src", "dst"]
+        )
 
 
 def _agreeing_links(num_perm: int, need: int) -> Any:
