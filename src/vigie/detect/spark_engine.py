@@ -554,14 +554,17 @@ class SparkEngine(Engine):
         Why here: the signatures (264 bytes per distinct text) were the largest thing the
         driver received (~160 GB at a billion posts). Each executor signs its texts with
         ``copypasta.minhash`` (words hashed by DuckDB's ``hash``, as on one machine) and
-        cuts each signature into band keys (``copypasta.band_key``); Spark groups the keys,
-        links each text of a shared bucket to the bucket's head, checks each link on the
-        two signatures (``copypasta.agreeing_needed`` values equal) and labels each text
-        with the lowest head it holds to. One machine orders the texts by DuckDB's hash of
-        the text and names a bucket's head and a cluster by the lowest; here each text
-        carries that hash with its top bit flipped (``o``), whose signed order is that
-        unsigned order, so heads and clusters are the same texts. A cluster's ``cid`` is
-        its text's ``o`` rather than its rank: only its identity reaches the Findings.
+        cuts each signature into band keys (``copypasta.band_key``). The keys are hashed to
+        partitions by (band, key), so that each bucket is whole in one, where every text of
+        a bucket of two or more is linked to the bucket's head (``_bucket_links``). Spark
+        then checks each link on the two signatures (``copypasta.agreeing_needed`` values
+        equal) and labels each text with the lowest head it holds to.
+
+        One machine orders the texts by DuckDB's hash of the text and names a bucket's head
+        and a cluster by the lowest. Here each text carries that hash with its top bit
+        flipped (``o``), whose signed order is that unsigned order, so heads and clusters
+        are the same texts. A cluster's ``cid`` is its text's ``o`` rather than its rank:
+        only its identity reaches the Findings.
         Nothing but two counts comes back to the driver.
         """
         from pyspark import StorageLevel
