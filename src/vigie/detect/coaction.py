@@ -571,8 +571,9 @@ def run_coaction(
         shared: SharedPosts | None = None
         if drawing is not None:
             windows = [w for w, _ in scales]
-            acts, cands = drawing.kept(_kept_keys(edges, windows))
-            drawn = _kept_rows(edges, windows, cands)
+            kept = _kept_keys(edges, windows)
+            acts, cands = drawing.kept(kept)
+            drawn = _kept_rows(kept, windows, cands)
             if keep_coactions:  # the co-action table reads the rows too: held as a list
                 rows = list(drawn)
                 co = _kept_coactions(engine, kind, rows, acts)
@@ -618,10 +619,13 @@ def _kept_keys(edges: pa.Table, windows: list[float]) -> list[np.ndarray]:
     return [np.sort((u[w == x] << 32) | v[w == x]) for x in windows]
 
 
-def _kept_rows(edges: pa.Table, windows: list[float], cands: list[Candidates]) -> Iterator[_Rows]:
-    """Per time scale, the co-action rows of the pairs kept at that scale: (window, pair
-    keys, rows per pair, action rows of ``u``, of ``v``), pair after pair."""
-    for x, kept, cand in zip(windows, _kept_keys(edges, windows), cands, strict=True):
+def _kept_rows(
+    kept_keys: list[np.ndarray], windows: list[float], cands: list[Candidates]
+) -> Iterator[_Rows]:
+    """Per time scale, the co-action rows of the pairs kept at that scale (``kept_keys``:
+    ``_kept_keys``): (window, pair keys, rows per pair, action rows of ``u``, of ``v``),
+    pair after pair."""
+    for x, kept, cand in zip(windows, kept_keys, cands, strict=True):
         if not kept.size or not cand.keys.size:
             continue
         sel = np.isin(cand.keys, kept, assume_unique=True)

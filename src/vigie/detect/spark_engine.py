@@ -564,8 +564,7 @@ class SparkEngine(Engine):
         and a cluster by the lowest. Here each text carries that hash with its top bit
         flipped (``o``), whose signed order is that unsigned order, so heads and clusters
         are the same texts. A cluster's ``cid`` is its text's ``o`` rather than its rank:
-        only its identity reaches the Findings.
-        Nothing but two counts comes back to the driver.
+        only its identity reaches the Findings. Nothing but counts comes back to the driver.
         """
         from pyspark import StorageLevel
         from pyspark.sql import functions as F
@@ -580,7 +579,6 @@ class SparkEngine(Engine):
             .mapInArrow(_sign_texts(k, num_perm, seed), "th BIGINT, o BIGINT, sig BINARY")
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        held = [sigs]
         try:
             # each bucket (band, key) lands whole in one partition: its links are made there
             parts = max(1, int(spark.conf.get("spark.sql.shuffle.partitions", "200")))
@@ -605,11 +603,15 @@ class SparkEngine(Engine):
                 "cp_map",
             )
             self.con._views.add("cp_map")
-            row = cp_map.groupBy("cid").count().agg(F.count(F.lit(1)), F.max("count")).first()
+            row = (
+                cp_map.groupBy("cid")
+                .count()
+                .agg(F.count(F.lit(1)), F.max("count"), F.sum("count"))
+                .first()
+            )
         finally:
-            for df in held:
-                df.unpersist()
-        SPREAD["copypasta texts clustered on the executors"] += cp_map.count()
+            sigs.unpersist()
+        SPREAD["copypasta texts clustered on the executors"] += int(row[2] or 0)
         return int(row[0] or 0), int(row[1] or 0)
 
     def pair_drawing(self, query: str, scales: list[tuple[float, int]], min_obs: int) -> SparkPairs:
@@ -779,10 +781,9 @@ def _bucket_links(batches: Any) -> Any:
     """The executors' LSH buckets of :meth:`SparkEngine.cluster_texts`: in a partition
     holding whole buckets (hashed by band and key), every text of a bucket of two or more
     linked to the bucket's head, its lowest ``o`` (``copypasta._band_links``' star)."""
-    held = [b for b in batches if b.num_rows]
-    if not held:
+    table = _whole_partition(batches)
+    if table is None:
         return
-    table = pa.Table.from_batches(held)
     band = np.asarray(table.column("band").to_numpy(), dtype=np.int64)
     key = np.asarray(table.column("key").to_numpy(), dtype=np.int64)
     o = np.asarray(table.column("o").to_numpy(), dtype=np.int64)
@@ -819,13 +820,19 @@ def _agreeing_links(num_perm: int, need: int) -> Any:
     return run
 
 
+def _whole_partition(batches: Any) -> pa.Table | None:
+    """A partition's batches as one table (the NumPy steps see all its rows at once: whole
+    objects, whole buckets); None when the partition is empty."""
+    held = [b for b in batches if b.num_rows]
+    return pa.Table.from_batches(held) if held else None
+
+
 def _partition_arrays(batches: Any) -> tuple[pa.Table | None, dict[str, np.ndarray]]:
     """A partition's actions (whole objects, sorted by object and time) as one table and
     the NumPy columns the drawing reads; None when the partition is empty."""
-    held = [b for b in batches if b.num_rows]
-    if not held:
+    table = _whole_partition(batches)
+    if table is None:
         return None, {}
-    table = pa.Table.from_batches(held)
     cols = {
         "aid": np.asarray(table.column("aid").to_numpy(), dtype=np.int64),
         "oid": np.asarray(table.column("oid").to_numpy()),
