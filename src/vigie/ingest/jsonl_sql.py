@@ -98,10 +98,10 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
     # a line over the record limit keeps only its head (bounded memory, whatever its size)
     # and is refused as "record too large", as every JSON reader does
     limit = jsonlines.MAX_RECORD_BYTES
-    for lb in fastlines.line_batches(path, limit, tabular.BATCH_ROWS):
-        if sql is None or not fields:
-            lb = fastlines.all_slow(lb)
-        out = sqljson.run(sql or NO_SQL, lines=lb.lines)
+    batches = fastlines.line_batches(path, limit, tabular.BATCH_ROWS)
+    if sql is None or not fields:
+        batches = (fastlines.all_slow(lb) for lb in batches)
+    for lb, out in sqljson.run_ahead(sql or NO_SQL, batches, fastlines.lines_of):
         fast = out.column("fast").to_numpy(zero_copy_only=False).astype(bool)
         slow = list(lb.slow)
         if not fast.all():

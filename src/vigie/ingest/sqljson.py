@@ -9,10 +9,17 @@ the keys they read are not repeated (``unique_keys``).
 from __future__ import annotations
 
 import json
+import os
 import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
+
+from vigie.errors import VigieError
 
 _local = threading.local()
 
@@ -90,3 +97,60 @@ def run(sql: str, **tables: pa.Table) -> pa.Table:
     finally:
         for name in tables:
             con.unregister(name)
+
+
+B = TypeVar("B")
+MAX_THREADS = 4
+"""More query threads than this gain nothing: the main thread's Python (mapping the rows,
+writing them) is then what the reading waits on."""
+
+
+def query_threads() -> int:
+    """How many batches' queries run at once (``VIGIE_INGEST_THREADS``, else the cores, at
+    most ``MAX_THREADS``); 1 runs them one after the other in the calling thread."""
+    raw = os.environ.get("VIGIE_INGEST_THREADS", "").strip()
+    if raw:
+        try:
+            n = int(raw)
+        except ValueError:
+            raise VigieError(
+                f"VIGIE_INGEST_THREADS must be a whole number of threads, not {raw!r}"
+            ) from None
+        if n < 1:
+            raise VigieError(f"VIGIE_INGEST_THREADS must be at least 1, not {n}")
+        return n
+    return max(1, min(os.cpu_count() or 1, MAX_THREADS))
+
+
+def run_ahead(
+    sql: str, batches: Iterable[B], lines: Callable[[B], pa.Table], threads: int | None = None
+) -> Iterator[tuple[B, pa.Table]]:
+    """Each batch with ``sql`` run over its ``lines(batch)``, in the batches' order.
+
+    Why: a reader's query per batch is most of its time, and DuckDB runs it with the GIL
+    released, on one thread (``connection``); meanwhile the calling thread maps the previous
+    batch's rows in Python. So the next batches' queries are run by worker threads (each
+    with its own connection, the same settings) while the caller works: the rows, and their
+    order, are those of running the queries one after the other; on two cores a 1M-tweet
+    file's wall time falls by ~40 % (docs/ingest.md). At most ``threads + 1`` batches are
+    held at once (20,000 lines or 32 MB each)."""
+    n = query_threads() if threads is None else threads
+    if n <= 1:
+        for b in batches:
+            yield b, run(sql, lines=lines(b))
+        return
+    pending: deque[tuple[B, Future[pa.Table]]] = deque()
+    pool = ThreadPoolExecutor(n, thread_name_prefix="vigie-ingest-sql")
+    try:
+        for b in batches:
+            pending.append((b, pool.submit(run, sql, lines=lines(b))))
+            if len(pending) > n:
+                done, fut = pending.popleft()
+                yield done, fut.result()
+        while pending:
+            done, fut = pending.popleft()
+            yield done, fut.result()
+    finally:  # a consumer that stops early (an error, a refusal) leaves no query running
+        for _, fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
