@@ -166,6 +166,30 @@ def _columns_list(v: str | list[str]) -> list[str]:
     return [v] if isinstance(v, str) else list(v)
 
 
+def _refuse_repeated_columns(
+    path: Path, columns: list[str], used: dict[str, str], more: list[str] | None = None
+) -> None:
+    """Fail naming the field when a column it reads is named twice in the header.
+
+    Why: a header with ``text,text`` (two exports pasted side by side, a spreadsheet's
+    repeated heading) cannot say which of the two is meant; reading either silently drops
+    the other, and Arrow raised a bare ``KeyError`` (a traceback) when asked for the name.
+    A repeated column that no field reads is harmless and left alone.
+    """
+    counts: dict[str, int] = {}
+    for c in columns:
+        counts[c] = counts.get(c, 0) + 1
+    for canon, src in [*used.items(), *(("", m) for m in more or [])]:
+        if counts.get(src, 0) > 1:
+            raise InputError(
+                f"column '{src}' appears {counts[src]} times in the header, so which one "
+                f"{canon or 'a --map'} reads is ambiguous: rename the copies (or map another "
+                "column with --map FIELD=COLUMN)",
+                file=str(path),
+                field=canon or None,
+            )
+
+
 def resolve_spec(
     path: Path, columns: list[str], mapping: dict[str, str], platform: str | None
 ) -> Spec:
@@ -221,6 +245,12 @@ def resolve_spec(
             file=str(path),
             field="platform",
         )
+    _refuse_repeated_columns(
+        path,
+        columns,
+        cols,
+        [m for ms in extra.values() for m in ms] + ([prefix_col] if prefix_col else []),
+    )
     extract = []
     if "text" in cols:
         extract = [f for f in ("urls", "hashtags", "mentions") if f not in cols]
@@ -842,7 +872,10 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
 
     row = 0
     block = CSV_BLOCK
-    for t in _csv_tables(path, d, names, needed, bad_row, block):
+    # the last column is read even when no field maps it: a quote opened there and never
+    # closed swallows every row after it into that one value, which only it can show
+    last = set(names[-1:]) if names.count(names[-1]) == 1 else set()
+    for t in _csv_tables(path, d, names, needed | last, bad_row, block):
         if t is None:  # a row longer than the block: re-read with bigger blocks, skip done rows
             block *= 8
             if block > MAX_CSV_BLOCK:
@@ -857,6 +890,23 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
         # CSV row k (1-based, header excluded) is reported as "row k"
         nums = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
+        open_quote = _unterminated_last_row(path, t, d.encoding)
+        if open_quote is not None:
+            col, value = open_quote
+            t, nums = t.slice(0, t.num_rows - 1), nums[:-1]
+            invalid.append(
+                Rejected(
+                    str(path),
+                    row,
+                    "unterminated quote",
+                    col,
+                    f"column {col!r} opens a quote that is never closed: it runs to the end "
+                    f"of the file, over {value.count(chr(10))} more line(s) (fix the quote "
+                    "and ingest again)",
+                    excerpt(value),
+                )
+            )
+        t = t.select([i for i, c in enumerate(t.column_names) if c in needed])
         posts, accounts, rejected = convert(t, spec, str(path), nums)
         refused, invalid[:] = list(invalid), []
         yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
@@ -915,6 +965,34 @@ def _csv_resume(
         yield Batch(
             POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
         )
+
+
+def _unterminated_last_row(path: Path, table: pa.Table, encoding: str) -> tuple[str, str] | None:
+    """(column, value) when the table's last row ends the file inside an open quote.
+
+    Why: Arrow, like Python's ``csv``, reads a quote that is never closed as a field running
+    to the end of the file; when that is the last column the row is well formed, so the rows
+    after it vanished silently into one text. Such a value holds a line break and is,
+    byte for byte, the end of the file (a closed quote would follow it).
+    """
+    if table.num_rows == 0:
+        return None
+    for name in table.column_names:
+        value = table.column(name)[-1].as_py()
+        if not isinstance(value, str) or ("\n" not in value and "\r" not in value):
+            continue
+        try:
+            tail = value.encode(encoding)
+        except (UnicodeError, LookupError):
+            continue
+        size = path.stat().st_size
+        if len(tail) > size:
+            continue
+        with open(path, "rb") as fh:
+            fh.seek(size - len(tail))
+            if fh.read() == tail:
+                return name, value
+    return None
 
 
 def _csv_tables(
@@ -1127,12 +1205,12 @@ def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:  # noqa: D4
         if _base_field(k) in LIST_FIELDS:
             try:
                 arrays[k] = pa.array(vals, STR_LIST)
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # non-string items: stringify them
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # non-strings: as text
                 arrays[k] = pa.array([_listy(v) for v in vals], STR_LIST)
             continue
         try:
             arrays[k] = pa.array(vals)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # 2**70 fits no int64
             arrays[k] = pa.array([None if v is None else str(v) for v in vals], pa.string())
         if pa.types.is_null(arrays[k].type):
             arrays[k] = arrays[k].cast(pa.string())
@@ -1252,6 +1330,7 @@ def resolve_accounts_spec(
             file=str(path),
             field="platform",
         )
+    _refuse_repeated_columns(path, columns, cols, [prefix_col] if prefix_col else [])
     return Spec(
         columns=cols,
         platform=None if ("platform" in cols or prefix_col) else platform,
