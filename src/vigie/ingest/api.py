@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from vigie.atomic import atomic_dir, folder_lock, recover
+from vigie.duckmem import check_memory_limit
 from vigie.errors import InputError, VigieError
 from vigie.ingest import bluesky, compressed, tabular, telegram, x_v2
 from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
@@ -312,6 +313,7 @@ def ingest(
     into = Path(into)
     if not 0.0 <= max_reject_share <= 1.0:
         raise VigieError(f"--max-reject-share {max_reject_share}: expected a share from 0 to 1")
+    check_memory_limit(memory_limit, "--memory-limit")
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(date_format, dayfirst, encoding, delimiter)

@@ -368,11 +368,12 @@ def _timestamps(
     elif pa.types.is_date(t):
         out = arr.cast(pa.timestamp("us")).cast(TS)
     elif pa.types.is_integer(t) or pa.types.is_floating(t):
-        f = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        # unsafe: an int64 past 2**53 (a bad value, out of range anyway) is no reason to fail
+        f = arr.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         with np.errstate(invalid="ignore", over="ignore"):
             us = np.round(f * 1_000_000)
         ok = np.isfinite(us) & (us >= MIN_TS_US) & (us < MAX_TS_US)
-        mask = pa.array(~ok) if not ok.all() else None
+        mask = ~ok if not ok.all() else None  # a NumPy mask: Arrow takes no Arrow one here
         vals = np.where(ok, us, 0).astype(np.int64)
         out = pa.array(vals, pa.int64(), mask=mask).cast(TS)
         reasons: list[str | None] = [None] * n
@@ -382,7 +383,7 @@ def _timestamps(
                 reasons[i] = (
                     "missing"
                     if np.isnan(v)
-                    else f"out of range 1990-2100 (expected POSIX seconds): {v!r}"
+                    else f"out of range 1990-2100 (expected POSIX seconds): {float(v)!r}"
                 )
         return out, reasons
     elif pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -837,13 +838,51 @@ def read_parquet(path: Path, spec: Spec) -> Iterator[Batch]:
         | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
         | {c for more in spec.extra_columns.values() for c in more}
     )
+    _refuse_nested_columns(path, pf.schema_arrow, spec)
     row = 0
     for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=needed):
         t = pa.Table.from_batches([rb])
         nums = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
-        posts, accounts, rejected = convert(t, spec, str(path), nums)
+        try:
+            posts, accounts, rejected = convert(t, spec, str(path), nums)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+            # a column type no check above foresaw: name the file and the rows, not only
+            # Arrow's words
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(
+                f"cannot convert rows {nums[0]}-{nums[-1]} ({first}); check the mapped "
+                "columns' types (--dry-run shows them)",
+                file=str(path),
+            ) from exc
         yield Batch(posts, accounts, rejected, {}, t.num_rows)
+
+
+def _refuse_nested_columns(path: Path, schema: pa.Schema, spec: Spec) -> None:
+    """Fail naming the field when a Parquet column it reads holds records or maps.
+
+    Why: a ``text`` or ``post_id`` mapped to a struct column (a nested export read as is)
+    cannot become text; Arrow said "Unsupported cast from struct" without the file or the
+    field. List fields may hold lists; no field reads a struct or a map.
+    """
+    for fld, col in spec.columns.items():
+        if col not in schema.names:
+            continue
+        t = schema.field(col).type
+        nested = pa.types.is_struct(t) or pa.types.is_map(t) or pa.types.is_union(t)
+        listy = pa.types.is_list(t) or pa.types.is_large_list(t)
+        if listy and fld in LIST_FIELDS:
+            value = t.value_type
+            nested = pa.types.is_nested(value)
+        elif listy:
+            nested = True
+        if nested:
+            raise InputError(
+                f"column '{col}' holds {t}, which is no {fld} value: map a column of text, "
+                "numbers or times (or flatten the nested one first)",
+                file=str(path),
+                field=fld,
+            )
 
 
 def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
