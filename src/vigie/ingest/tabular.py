@@ -933,18 +933,7 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
         if open_quote is not None:
             col, value = open_quote
             t, nums = t.slice(0, t.num_rows - 1), nums[:-1]
-            invalid.append(
-                Rejected(
-                    str(path),
-                    row,
-                    "unterminated quote",
-                    col,
-                    f"column {col!r} opens a quote that is never closed: it runs to the end "
-                    f"of the file, over {value.count(chr(10))} more line(s) (fix the quote "
-                    "and ingest again)",
-                    excerpt(value),
-                )
-            )
+            invalid.append(_open_quote_refusal(path, row, col, value))
         t = t.select([i for i, c in enumerate(t.column_names) if c in needed])
         posts, accounts, rejected = convert(t, spec, str(path), nums)
         refused, invalid[:] = list(invalid), []
@@ -1032,6 +1021,19 @@ def _unterminated_last_row(path: Path, table: pa.Table, encoding: str) -> tuple[
             if fh.read() == tail:
                 return name, value
     return None
+
+
+def _open_quote_refusal(path: Path, row: int, col: str, value: str) -> Rejected:
+    """The refusal of a CSV row whose last column opens a quote never closed."""
+    return Rejected(
+        str(path),
+        row,
+        "unterminated quote",
+        col,
+        f"column {col!r} opens a quote that is never closed: it runs to the end of the file, "
+        f"over {value.count(chr(10))} more line(s) (fix the quote and ingest again)",
+        excerpt(value),
+    )
 
 
 def _csv_tables(
@@ -1440,17 +1442,22 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
         | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
     )
     row = 0
+    open_quote: list[Rejected] = []
     if fmt == "parquet":
         try:
+            pf = pq.ParquetFile(path)
+            _refuse_nested_columns(path, pf.schema_arrow, spec)
             batches = (
                 pa.Table.from_batches([rb])
-                for rb in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=needed)
+                for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=needed)
             )
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
     elif fmt == "csv":
         d = csv_dialect(path, spec.encoding, spec.delimiter)
         names = columns_of(path, "csv", d.encoding, d.delimiter)
+        # the last column too: only it shows a quote left open to the end of the file
+        last = names[-1:] if names.count(names[-1]) == 1 and names[-1] not in needed else []
         try:
             table = pacsv.read_csv(
                 path,
@@ -1459,11 +1466,18 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
                 ),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=d.delimiter),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={c: pa.string() for c in needed}, include_columns=needed
+                    column_types={c: pa.string() for c in [*needed, *last]},
+                    include_columns=[*needed, *last],
                 ),
             )
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
+        found = _unterminated_last_row(path, table, d.encoding)
+        if found is not None:
+            col, value = found
+            table = table.slice(0, table.num_rows - 1)
+            open_quote.append(_open_quote_refusal(path, table.num_rows + 1, col, value))
+        table = table.select(needed)
         batches = (pa.Table.from_batches([b]) for b in table.to_batches(BATCH_ROWS))
     else:
         # accounts JSONL files are small next to posts: read whole, refusing bad lines
@@ -1494,15 +1508,39 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
                     continue
                 rows.append({c: obj.get(c) for c in needed})
                 lines.append(lineno)
-        t = pa.Table.from_pylist(rows) if rows else pa.table({c: pa.nulls(0) for c in needed})
-        accounts, rejected = convert_accounts(t, spec, str(path), list(lines))
-        yield Batch(empty_posts, accounts, refused + rejected, {}, len(rows) + len(refused))
+        # column by column, as for posts: a key that is a number on one line and text on
+        # another (or 2**70) is read as text, then refused by the field's own check
+        buf = {c: [r[c] for r in rows] for c in needed}
+        n_records = len(rows) + len(refused)
+        _, arrays, nums, refused = jsonl_arrays(buf, list(lines), refused, path)
+        t = pa.table(arrays) if nums else pa.table({c: pa.nulls(0) for c in needed})
+        accounts, rejected = _convert_accounts_named(t, spec, path, nums)
+        yield Batch(empty_posts, accounts, refused + rejected, {}, n_records)
         return
     for t in batches:
-        nums: list[int | str] = list(range(row + 1, row + 1 + t.num_rows))
+        nums_: list[int | str] = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
-        accounts, rejected = convert_accounts(t, spec, str(path), nums)
+        accounts, rejected = _convert_accounts_named(t, spec, path, nums_)
         yield Batch(empty_posts, accounts, rejected, {}, t.num_rows)
+    if open_quote:
+        yield Batch(empty_posts, ACCOUNTS_SCHEMA.empty_table(), open_quote, {}, len(open_quote))
+
+
+def _convert_accounts_named(
+    t: pa.Table, spec: Spec, path: Path, nums: list[int | str]
+) -> tuple[pa.Table, list[Rejected]]:
+    """``convert_accounts``, an unforeseen column type failing with the file and rows named
+    (Arrow's own message named neither)."""
+    try:
+        return convert_accounts(t, spec, str(path), nums)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        where = f"rows {nums[0]}-{nums[-1]}" if nums else "its rows"
+        raise InputError(
+            f"cannot convert {where} ({first}); check the mapped columns' types "
+            "(--dry-run shows them)",
+            file=str(path),
+        ) from exc
 
 
 # --- guard rails: columns left unmapped that hold what detection needs -------------------------
