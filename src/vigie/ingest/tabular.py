@@ -1031,7 +1031,8 @@ def _open_quote_refusal(path: Path, row: int, col: str, value: str) -> Rejected:
         "unterminated quote",
         col,
         f"column {col!r} opens a quote that is never closed: it runs to the end of the file, "
-        f"over {value.count(chr(10))} more line(s) (fix the quote and ingest again)",
+        f"over {value.rstrip(chr(13) + chr(10)).count(chr(10))} more line(s) (fix the quote and "
+        "ingest again)",
         excerpt(value),
     )
 
