@@ -116,7 +116,7 @@ _WORLD: dict[str, Path] = {}
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A good Dataset ``ds``, a Findings folder ``F`` (one group) and a study."""
+    """A good Dataset ``ds`` and a Findings folder ``F`` (one group)."""
     w = tmp_path_factory.mktemp("world")
     rows = [
         f"p{i},a{i % 4},2024-05-01T10:{i % 60:02d}:00Z,post {i} http://s{i % 2}.fr/x"
@@ -130,8 +130,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {"group_id": "g1", "account_id": "a2", "platform": "x"},
     ]
     write_findings(w / "F", groups=groups, members=members, edges=[], evidence=[])
-    study = w / "study.yaml"
-    assert run_cli(["risk", "new", "--template", "election-en", "--out", str(study)])[0] == 0
     _WORLD["w"] = w
     return w
 
@@ -702,12 +700,13 @@ def _(t: Path) -> list[str]:
     return ["report", str(_copy("F", t)), "--html", str(t)]
 
 
-@case("risk-evidence-techniques-a-list", 2, ["manifest.json", "key 'techniques'"])
+# was: TypeError traceback in the report (the index read as a mapping)
+@case("report-manifest-techniques-a-list", 2, ["manifest.json", "techniques must be an object"])
 def _(t: Path) -> list[str]:
-    f = _copy("F", t)
-    m = json.loads((f / "manifest.json").read_text())
-    _text(f / "manifest.json", json.dumps(dict(m, techniques=[])))
-    return ["risk", "evidence", str(_copy("study.yaml", t)), str(f)]
+    args = _report(t)
+    m = json.loads((t / "F" / "manifest.json").read_text())
+    _text(t / "F" / "manifest.json", json.dumps(dict(m, techniques=["T0049.003"])))
+    return args
 
 
 # was: the MISP event silently replaced the STIX bundle written a moment before

@@ -474,6 +474,10 @@ def _check_manifest_types(path: Path, manifest: dict[str, Any]) -> None:
     for key, want in FINDINGS_MANIFEST_TYPES.items():
         value = manifest.get(key)
         if value is not None and not isinstance(value, want):
+            if key == "techniques":  # worded as vigie risk evidence, which reads it most
+                raise VigieError(
+                    f"{path}: techniques must be an object mapping DISARM ids to their groups"
+                )
             what = "an object" if want is dict else "a string"
             raise VigieError(
                 f"{path}: key '{key}' must be {what}, not {json.dumps(value)[:60]}: edited by "
