@@ -753,7 +753,10 @@ def test_battery_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
-def test_malformed_more(c: Case, world: Path, tmp_path: Path) -> None:
+def test_malformed_more(
+    c: Case, world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # stores opened by default in the current folder land here
     code, out = run_cli(c.setup(tmp_path))
     assert "Traceback" not in out
     assert code == c.code, out
