@@ -245,6 +245,40 @@ def check_parquet(path: Path, schema: pa.Schema, optional: tuple[str, ...] = ())
             f"{path}: lacks a column of a vigie table ({', '.join(missing)}): a foreign "
             "Parquet file? re-create it with the command that wrote it"
         )
+    for want in schema:
+        if want.name not in got.names:
+            continue
+        have = got.field(want.name).type
+        if _type_family(have) != _type_family(want.type) and not pa.types.is_null(have):
+            raise VigieError(
+                f"{path}: column '{want.name}' holds {have}, not {want.type} as a vigie table "
+                "does: edited by another tool? re-create it with the command that wrote it"
+            )
+
+
+def _type_family(t: pa.DataType) -> str:
+    """The kind of value a column holds, ignoring width, unit, zone and encoding.
+
+    Why: a column of the right name but the wrong kind (ids as integers, times as text)
+    passed the name check and failed later inside DuckDB or Arrow with a message naming
+    neither the file nor the column; widths, time units and dictionary encoding are cast
+    without loss, so they are not refused.
+    """
+    if pa.types.is_dictionary(t):
+        return _type_family(t.value_type)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "text"
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "number"
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        return "time"
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return "list of " + (
+            "null" if pa.types.is_null(t.value_type) else _type_family(t.value_type)
+        )
+    return str(t)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -372,10 +406,11 @@ class Findings:
         manifest = read_json(self.manifest_path)
         kind = manifest.get("kind") if isinstance(manifest, dict) else None
         if kind == self.KIND:
+            _check_manifest_types(self.manifest_path, manifest)
             # readable, and keyed like ours (hand-made Findings may carry fewer columns)
             for name, schema in FINDINGS_TABLES.items():
                 if self.table_path(name).exists():
-                    check_parquet(self.table_path(name), pa.schema([schema[0]]))
+                    check_parquet(self.table_path(name), schema, tuple(schema.names[1:]))
             return self
         if kind == Dataset.KIND:
             raise VigieError(
@@ -413,6 +448,41 @@ class Findings:
     def pairs(self) -> pa.Table:
         """Ties kept by chance control outside any single group (empty for older runs)."""
         return self.table("pairs")
+
+
+FINDINGS_MANIFEST_TYPES: dict[str, type] = {
+    "schema_version": str,
+    "vigie_version": str,
+    "dataset": str,
+    "counts": dict,
+    "signals": dict,
+    "skipped": dict,
+    "config": dict,
+    "techniques": dict,
+    "diagnosis": dict,
+    "graph": dict,
+}
+"""The Findings manifest's keys that commands read, and what each must hold."""
+
+
+def _check_manifest_types(path: Path, manifest: dict[str, Any]) -> None:
+    """One clear line when a key the commands read holds the wrong kind of JSON value.
+
+    Why: a hand-edited manifest with ``"counts": 5`` or ``"signals": "x"`` failed deep in
+    the report or the exports with an ``AttributeError`` traceback; the key is named here.
+    """
+    for key, want in FINDINGS_MANIFEST_TYPES.items():
+        value = manifest.get(key)
+        if value is not None and not isinstance(value, want):
+            if key == "techniques":  # worded as vigie risk evidence, which reads it most
+                raise VigieError(
+                    f"{path}: techniques must be an object mapping DISARM ids to their groups"
+                )
+            what = "an object" if want is dict else "a string"
+            raise VigieError(
+                f"{path}: key '{key}' must be {what}, not {json.dumps(value)[:60]}: edited by "
+                "hand? re-create the Findings with vigie detect"
+            )
 
 
 def base_manifest(kind: str, **extra: Any) -> dict[str, Any]:

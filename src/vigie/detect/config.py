@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.detect.coortweet import DEFAULTS as COORTWEET_DEFAULTS
+from vigie.duckmem import check_memory_limit
 from vigie.errors import VigieError
 
 # Co-action detectors share one engine (coaction.py); each has these keys.
@@ -220,6 +221,8 @@ def _check_value(section: str, key: str, value: Any, default: Any, source: str) 
         return [float(x) for x in value]
     if isinstance(default, str) and not isinstance(value, str):
         raise VigieError(f"{source}: key '{name}' must be text, not {value!r}")
+    if name == "general.memory_limit":
+        check_memory_limit(value, f"{source}: key '{name}'")
     return value
 
 

@@ -120,6 +120,10 @@ def parse_kinds(only: list[str] | str | None) -> list[str]:
     return [k for k in KINDS if k in kinds]
 
 
+MAX_TIME_WINDOW_S = 100 * 365.25 * 86_400
+"""The widest ``time_window`` taken: a century, beyond any collection."""
+
+
 def check_params(params: dict[str, Any], source: str = "coortweet") -> dict[str, Any]:
     """CooRTweet's own argument checks, as one-line errors naming the key."""
     p = dict(DEFAULTS)
@@ -130,6 +134,12 @@ def check_params(params: dict[str, Any], source: str = "coortweet") -> dict[str,
             raise VigieError(f"{source}: '{key}' must be a number, not {v!r}")
     if p["time_window"] < 0:
         raise VigieError(f"{source}: 'time_window' must not be negative ({p['time_window']})")
+    if p["time_window"] > MAX_TIME_WINDOW_S:
+        # microseconds of 1e308 s overflow (a traceback); no data spans a century anyway
+        raise VigieError(
+            f"{source}: 'time_window' must be at most {MAX_TIME_WINDOW_S:,.0f} seconds "
+            f"(100 years), not {p['time_window']!r}"
+        )
     if not 0 <= p["edge_weight"] <= 1:
         raise VigieError(f"{source}: 'edge_weight' must be between 0 and 1 ({p['edge_weight']})")
     mp = p["min_participation"]

@@ -43,7 +43,7 @@ from vigie.exercise.organic import OrganicStats, generate_organic, ordinary_post
 from vigie.exercise.organic_lit import ExtraStats, generate_extras
 from vigie.exercise.population import Population, assign_ids, organic_population
 from vigie.exercise.posts import PostBuffer, materialise
-from vigie.exercise.scenarios import Scenario, campaign_size, get_scenario
+from vigie.exercise.scenarios import SIZE_EXPONENT, Scenario, campaign_size, get_scenario
 from vigie.exercise.textgen import bank
 from vigie.exercise.timeline import DAY, rng_for
 from vigie.progress import make_progress
@@ -161,7 +161,11 @@ def generate(
         camouflage = [ordinary_count(r) for r in runs]
         campaign_total = coordinated + sum(camouflage)
         if campaign_total > MAX_CAMPAIGN_SHARE * n_posts:
-            need = int(np.ceil(campaign_total / MAX_CAMPAIGN_SHARE))
+            # campaigns grow with the run (as n ** SIZE_EXPONENT at most, less at the
+            # MIN_MEMBERS floor), so campaign_total / share would be too few again: this
+            # bound is enough whatever the floors
+            ratio = campaign_total / (MAX_CAMPAIGN_SHARE * n_posts)
+            need = int(np.ceil(n_posts * ratio ** (1 / (1 - SIZE_EXPONENT)) / 100) * 100)
             raise VigieError(
                 f"--posts {n_posts:,} is too small for the campaigns of '{scenario}' "
                 f"({campaign_total:,} campaign posts); use at least {need:,} posts or a "

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from vigie.atomic import atomic_dir, folder_lock, recover
+from vigie.duckmem import check_memory_limit
 from vigie.errors import InputError, VigieError
 from vigie.ingest import bluesky, compressed, tabular, telegram, x_v2
 from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
@@ -156,6 +157,7 @@ def _plan(
         raise InputError(folder_refusal(path), file=str(path))
     if not os.access(path, os.R_OK):
         raise InputError("not a readable file", file=str(path))
+    _refuse_utf16_json(path)
     if fmt == "accounts":
         f = detect(path)
         if f not in TABULAR:
@@ -312,6 +314,7 @@ def ingest(
     into = Path(into)
     if not 0.0 <= max_reject_share <= 1.0:
         raise VigieError(f"--max-reject-share {max_reject_share}: expected a share from 0 to 1")
+    check_memory_limit(memory_limit, "--memory-limit")
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(date_format, dayfirst, encoding, delimiter)
@@ -338,6 +341,28 @@ def _named(plain: Path, given: Path) -> Iterator[None]:
         if str(plain) not in str(exc):
             raise
         raise VigieError(str(exc).replace(str(plain), str(given))) from None
+
+
+_UTF16_JSON_HEADS = (b"\xff\xfe{\x00", b"\xff\xfe[\x00", b"\xfe\xff\x00{", b"\xfe\xff\x00[")
+
+
+def _refuse_utf16_json(path: Path) -> None:
+    """Fail in one line on JSON saved as UTF-16 (a byte-order mark, then ``{`` or ``[``).
+
+    Why: JSON Lines are split on the byte ``\\n`` and each line decoded alone, so a UTF-16
+    file came out as a few half-decoded lines: some records refused as "not UTF-8 text",
+    one odd line counted as an extra record, and now and then one record accepted, as if
+    the file were merely damaged. (A UTF-16 CSV is read as such; this is for JSON only.)
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head in _UTF16_JSON_HEADS:
+        raise InputError(
+            "JSON saved as UTF-16 text (it starts with a UTF-16 byte-order mark); vigie reads "
+            f"JSON as UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 {path.name} > "
+            f"{path.stem}.utf8{path.suffix}) and ingest that file",
+            file=str(path),
+        )
 
 
 def _plan_as_given(given: Path, plain: Path, fmt: str, *args: Any) -> _Plan:

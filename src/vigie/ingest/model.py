@@ -8,6 +8,7 @@ record number, field, reason, raw excerpt) for an analyst to find and fix it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -245,7 +246,7 @@ def ts_from_value(value: Any) -> datetime:
     if isinstance(value, bool):
         raise ValueError(f"not a time: {value!r}")
     if isinstance(value, int | float):
-        us = int(round(float(value) * 1_000_000))
+        us = _seconds_to_us(value)
     elif isinstance(value, str):
         v = value.strip()
         if v[4:5] == "-" and v[:4].isdigit():
@@ -259,7 +260,7 @@ def ts_from_value(value: Any) -> datetime:
                 raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}")
             return dt
         try:
-            us = int(round(float(v) * 1_000_000))
+            us = _seconds_to_us(float(v))
         except ValueError:
             try:
                 dt = ts_from_iso(v)
@@ -273,6 +274,22 @@ def ts_from_value(value: Any) -> datetime:
     if not MIN_TS_US <= us < MAX_TS_US:
         raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}")
     return EPOCH + timedelta(microseconds=us)
+
+
+def _seconds_to_us(value: float) -> int:
+    """POSIX seconds as integer microseconds; -1 (out of range) for what no time can be.
+
+    Why: ``1e308`` seconds, ``10**400`` or ``inf`` overflow ``float``/``int`` conversion
+    (``OverflowError``, a traceback that stopped the whole ingest), and NaN has no integer at
+    all; each is one record's bad value, refused by the range check like any other.
+    """
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer past float's range
+        return -1
+    if not math.isfinite(seconds):
+        return -1
+    return int(round(seconds * 1_000_000)) if abs(seconds) < 1e15 else -1
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -166,6 +166,30 @@ def _columns_list(v: str | list[str]) -> list[str]:
     return [v] if isinstance(v, str) else list(v)
 
 
+def _refuse_repeated_columns(
+    path: Path, columns: list[str], used: dict[str, str], more: list[str] | None = None
+) -> None:
+    """Fail naming the field when a column it reads is named twice in the header.
+
+    Why: a header with ``text,text`` (two exports pasted side by side, a spreadsheet's
+    repeated heading) cannot say which of the two is meant; reading either silently drops
+    the other, and Arrow raised a bare ``KeyError`` (a traceback) when asked for the name.
+    A repeated column that no field reads is harmless and left alone.
+    """
+    counts: dict[str, int] = {}
+    for c in columns:
+        counts[c] = counts.get(c, 0) + 1
+    for canon, src in [*used.items(), *(("", m) for m in more or [])]:
+        if counts.get(src, 0) > 1:
+            raise InputError(
+                f"column '{src}' appears {counts[src]} times in the header, so which one "
+                f"{canon or 'a --map'} reads is ambiguous: rename the copies (or map another "
+                "column with --map FIELD=COLUMN)",
+                file=str(path),
+                field=canon or None,
+            )
+
+
 def resolve_spec(
     path: Path, columns: list[str], mapping: dict[str, str], platform: str | None
 ) -> Spec:
@@ -221,6 +245,12 @@ def resolve_spec(
             file=str(path),
             field="platform",
         )
+    _refuse_repeated_columns(
+        path,
+        columns,
+        cols,
+        [m for ms in extra.values() for m in ms] + ([prefix_col] if prefix_col else []),
+    )
     extract = []
     if "text" in cols:
         extract = [f for f in ("urls", "hashtags", "mentions") if f not in cols]
@@ -338,11 +368,12 @@ def _timestamps(
     elif pa.types.is_date(t):
         out = arr.cast(pa.timestamp("us")).cast(TS)
     elif pa.types.is_integer(t) or pa.types.is_floating(t):
-        f = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        # unsafe: an int64 past 2**53 (a bad value, out of range anyway) is no reason to fail
+        f = arr.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         with np.errstate(invalid="ignore", over="ignore"):
             us = np.round(f * 1_000_000)
         ok = np.isfinite(us) & (us >= MIN_TS_US) & (us < MAX_TS_US)
-        mask = pa.array(~ok) if not ok.all() else None
+        mask = ~ok if not ok.all() else None  # a NumPy mask: Arrow takes no Arrow one here
         vals = np.where(ok, us, 0).astype(np.int64)
         out = pa.array(vals, pa.int64(), mask=mask).cast(TS)
         reasons: list[str | None] = [None] * n
@@ -352,7 +383,7 @@ def _timestamps(
                 reasons[i] = (
                     "missing"
                     if np.isnan(v)
-                    else f"out of range 1990-2100 (expected POSIX seconds): {v!r}"
+                    else f"out of range 1990-2100 (expected POSIX seconds): {float(v)!r}"
                 )
         return out, reasons
     elif pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -807,13 +838,51 @@ def read_parquet(path: Path, spec: Spec) -> Iterator[Batch]:
         | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
         | {c for more in spec.extra_columns.values() for c in more}
     )
+    _refuse_nested_columns(path, pf.schema_arrow, spec)
     row = 0
     for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=needed):
         t = pa.Table.from_batches([rb])
         nums = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
-        posts, accounts, rejected = convert(t, spec, str(path), nums)
+        try:
+            posts, accounts, rejected = convert(t, spec, str(path), nums)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+            # a column type no check above foresaw: name the file and the rows, not only
+            # Arrow's words
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(
+                f"cannot convert rows {nums[0]}-{nums[-1]} ({first}); check the mapped "
+                "columns' types (--dry-run shows them)",
+                file=str(path),
+            ) from exc
         yield Batch(posts, accounts, rejected, {}, t.num_rows)
+
+
+def _refuse_nested_columns(path: Path, schema: pa.Schema, spec: Spec) -> None:
+    """Fail naming the field when a Parquet column it reads holds records or maps.
+
+    Why: a ``text`` or ``post_id`` mapped to a struct column (a nested export read as is)
+    cannot become text; Arrow said "Unsupported cast from struct" without the file or the
+    field. List fields may hold lists; no field reads a struct or a map.
+    """
+    for fld, col in spec.columns.items():
+        if col not in schema.names:
+            continue
+        t = schema.field(col).type
+        nested = pa.types.is_struct(t) or pa.types.is_map(t) or pa.types.is_union(t)
+        listy = pa.types.is_list(t) or pa.types.is_large_list(t)
+        if listy and fld in LIST_FIELDS:
+            value = t.value_type
+            nested = pa.types.is_nested(value)
+        elif listy:
+            nested = True
+        if nested:
+            raise InputError(
+                f"column '{col}' holds {t}, which is no {fld} value: map a column of text, "
+                "numbers or times (or flatten the nested one first)",
+                file=str(path),
+                field=fld,
+            )
 
 
 def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
@@ -842,7 +911,10 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
 
     row = 0
     block = CSV_BLOCK
-    for t in _csv_tables(path, d, names, needed, bad_row, block):
+    # the last column is read even when no field maps it: a quote opened there and never
+    # closed swallows every row after it into that one value, which only it can show
+    last = set(names[-1:]) if names.count(names[-1]) == 1 else set()
+    for t in _csv_tables(path, d, names, needed | last, bad_row, block):
         if t is None:  # a row longer than the block: re-read with bigger blocks, skip done rows
             block *= 8
             if block > MAX_CSV_BLOCK:
@@ -857,6 +929,12 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
         # CSV row k (1-based, header excluded) is reported as "row k"
         nums = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
+        open_quote = _unterminated_last_row(path, t, d.encoding)
+        if open_quote is not None:
+            col, value = open_quote
+            t, nums = t.slice(0, t.num_rows - 1), nums[:-1]
+            invalid.append(_open_quote_refusal(path, row, col, value))
+        t = t.select([i for i, c in enumerate(t.column_names) if c in needed])
         posts, accounts, rejected = convert(t, spec, str(path), nums)
         refused, invalid[:] = list(invalid), []
         yield Batch(posts, accounts, refused + rejected, {}, t.num_rows + len(refused))
@@ -915,6 +993,48 @@ def _csv_resume(
         yield Batch(
             POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table(), invalid, {}, len(invalid)
         )
+
+
+def _unterminated_last_row(path: Path, table: pa.Table, encoding: str) -> tuple[str, str] | None:
+    """(column, value) when the table's last row ends the file inside an open quote.
+
+    Why: Arrow, like Python's ``csv``, reads a quote that is never closed as a field running
+    to the end of the file; when that is the last column the row is well formed, so the rows
+    after it vanished silently into one text. Such a value holds a line break and is,
+    byte for byte, the end of the file (a closed quote would follow it).
+    """
+    if table.num_rows == 0:
+        return None
+    for name in table.column_names:
+        value = table.column(name)[-1].as_py()
+        if not isinstance(value, str) or ("\n" not in value and "\r" not in value):
+            continue
+        try:
+            tail = value.encode(encoding)
+        except (UnicodeError, LookupError):
+            continue
+        size = path.stat().st_size
+        if len(tail) > size:
+            continue
+        with open(path, "rb") as fh:
+            fh.seek(size - len(tail))
+            if fh.read() == tail:
+                return name, value
+    return None
+
+
+def _open_quote_refusal(path: Path, row: int, col: str, value: str) -> Rejected:
+    """The refusal of a CSV row whose last column opens a quote never closed."""
+    return Rejected(
+        str(path),
+        row,
+        "unterminated quote",
+        col,
+        f"column {col!r} opens a quote that is never closed: it runs to the end of the file, "
+        f"over {value.rstrip(chr(13) + chr(10)).count(chr(10))} more line(s) (fix the quote and "
+        "ingest again)",
+        excerpt(value),
+    )
 
 
 def _csv_tables(
@@ -1127,12 +1247,12 @@ def _jsonl_arrays(buf: dict[str, list[Any]]) -> dict[str, pa.Array]:  # noqa: D4
         if _base_field(k) in LIST_FIELDS:
             try:
                 arrays[k] = pa.array(vals, STR_LIST)
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # non-string items: stringify them
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # non-strings: as text
                 arrays[k] = pa.array([_listy(v) for v in vals], STR_LIST)
             continue
         try:
             arrays[k] = pa.array(vals)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # 2**70 fits no int64
             arrays[k] = pa.array([None if v is None else str(v) for v in vals], pa.string())
         if pa.types.is_null(arrays[k].type):
             arrays[k] = arrays[k].cast(pa.string())
@@ -1252,6 +1372,7 @@ def resolve_accounts_spec(
             file=str(path),
             field="platform",
         )
+    _refuse_repeated_columns(path, columns, cols, [prefix_col] if prefix_col else [])
     return Spec(
         columns=cols,
         platform=None if ("platform" in cols or prefix_col) else platform,
@@ -1322,17 +1443,22 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
         | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
     )
     row = 0
+    open_quote: list[Rejected] = []
     if fmt == "parquet":
         try:
+            pf = pq.ParquetFile(path)
+            _refuse_nested_columns(path, pf.schema_arrow, spec)
             batches = (
                 pa.Table.from_batches([rb])
-                for rb in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=needed)
+                for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=needed)
             )
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
     elif fmt == "csv":
         d = csv_dialect(path, spec.encoding, spec.delimiter)
         names = columns_of(path, "csv", d.encoding, d.delimiter)
+        # the last column too: only it shows a quote left open to the end of the file
+        last = names[-1:] if names.count(names[-1]) == 1 and names[-1] not in needed else []
         try:
             table = pacsv.read_csv(
                 path,
@@ -1341,11 +1467,18 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
                 ),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=d.delimiter),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={c: pa.string() for c in needed}, include_columns=needed
+                    column_types={c: pa.string() for c in [*needed, *last]},
+                    include_columns=[*needed, *last],
                 ),
             )
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
+        found = _unterminated_last_row(path, table, d.encoding)
+        if found is not None:
+            col, value = found
+            table = table.slice(0, table.num_rows - 1)
+            open_quote.append(_open_quote_refusal(path, table.num_rows + 1, col, value))
+        table = table.select(needed)
         batches = (pa.Table.from_batches([b]) for b in table.to_batches(BATCH_ROWS))
     else:
         # accounts JSONL files are small next to posts: read whole, refusing bad lines
@@ -1376,15 +1509,39 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
                     continue
                 rows.append({c: obj.get(c) for c in needed})
                 lines.append(lineno)
-        t = pa.Table.from_pylist(rows) if rows else pa.table({c: pa.nulls(0) for c in needed})
-        accounts, rejected = convert_accounts(t, spec, str(path), list(lines))
-        yield Batch(empty_posts, accounts, refused + rejected, {}, len(rows) + len(refused))
+        # column by column, as for posts: a key that is a number on one line and text on
+        # another (or 2**70) is read as text, then refused by the field's own check
+        buf = {c: [r[c] for r in rows] for c in needed}
+        n_records = len(rows) + len(refused)
+        _, arrays, nums, refused = jsonl_arrays(buf, list(lines), refused, path)
+        t = pa.table(arrays) if nums else pa.table({c: pa.nulls(0) for c in needed})
+        accounts, rejected = _convert_accounts_named(t, spec, path, nums)
+        yield Batch(empty_posts, accounts, refused + rejected, {}, n_records)
         return
     for t in batches:
-        nums: list[int | str] = list(range(row + 1, row + 1 + t.num_rows))
+        nums_: list[int | str] = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
-        accounts, rejected = convert_accounts(t, spec, str(path), nums)
+        accounts, rejected = _convert_accounts_named(t, spec, path, nums_)
         yield Batch(empty_posts, accounts, rejected, {}, t.num_rows)
+    if open_quote:
+        yield Batch(empty_posts, ACCOUNTS_SCHEMA.empty_table(), open_quote, {}, len(open_quote))
+
+
+def _convert_accounts_named(
+    t: pa.Table, spec: Spec, path: Path, nums: list[int | str]
+) -> tuple[pa.Table, list[Rejected]]:
+    """``convert_accounts``, an unforeseen column type failing with the file and rows named
+    (Arrow's own message named neither)."""
+    try:
+        return convert_accounts(t, spec, str(path), nums)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        where = f"rows {nums[0]}-{nums[-1]}" if nums else "its rows"
+        raise InputError(
+            f"cannot convert {where} ({first}); check the mapped columns' types "
+            "(--dry-run shows them)",
+            file=str(path),
+        ) from exc
 
 
 # --- guard rails: columns left unmapped that hold what detection needs -------------------------

@@ -25,7 +25,15 @@ from vigie.atomic import atomic_file, check_overwrite
 from vigie.detect.authenticity import authenticity_rankings, plain_words
 from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 from vigie.errors import VigieError
-from vigie.schema import FINDINGS_TABLES, Findings, empty_table, techniques_index
+from vigie.schema import (
+    FINDINGS_TABLES,
+    OPTIONAL_POSTS_COLUMNS,
+    POSTS_SCHEMA,
+    Findings,
+    check_parquet,
+    empty_table,
+    techniques_index,
+)
 
 MAX_TEXT = 280
 MAX_EVIDENCE_SCAN = 20_000  # beyond this, example posts are drawn from the top objects only
@@ -83,6 +91,8 @@ def _find_dataset(fnd: Findings, given: str | Path | None, manifest: dict[str, A
         p = Path(given)
         if not (p / "posts.parquet").exists():
             raise VigieError(f"{p}: not a vigie Dataset (posts.parquet is missing)")
+        # a truncated or edited posts.parquet: one line naming it, not DuckDB's SQL excerpt
+        check_parquet(p / "posts.parquet", POSTS_SCHEMA, OPTIONAL_POSTS_COLUMNS)
         return p
     recorded = manifest.get("dataset")
     if not recorded:

@@ -218,6 +218,9 @@ def export(
 
     if stix is None and misp is None:
         raise VigieError("give --stix OUT.json and/or --misp OUT.json")
+    if stix is not None and misp is not None and stix.resolve() == misp.resolve():
+        # the MISP event would silently replace the STIX bundle just written
+        raise VigieError(f"{stix}: given to both --stix and --misp; give each its own file")
     source = findings
     findings, reviewed, ws = downstream.use_reviewed(findings, workspace, include_unreviewed)
     downstream.require_groups(reviewed, source)
