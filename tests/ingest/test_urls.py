@@ -128,3 +128,65 @@ def test_plain_url_keys_in_arrow_are_plain_url_key() -> None:
     assert map_urls(arr, canonical_url).to_pylist() == want
     want = [_link_key(u) if u is not None else None for u in corpus]
     assert map_urls(arr, _link_key).to_pylist() == want
+
+
+_ALPHABET = [
+    *"abcXYZ019_ @#@#..,;:!?-/'\"\t\n",
+    *("é", "ß", "İ", "ﬁ", "٣", "½", "Ⅻ", "\u0301", "\u200d", "😀", "五", "ǅ", "ª"),
+    *("\u00a0", "ᾈ", "Σ", "https://", "www.", "//", "(", ")", "[", "](", ".fr", ".com/x"),
+]
+
+
+def _random_texts(seed: int, n: int) -> list[str]:
+    """Texts mixing word characters of many Unicode categories, markers and URL pieces."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        t = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(30)))
+        if rng.random() < 0.1:
+            t = "RT @" + rng.choice(["ab", "é", "x_1", ""]) + ": " + t
+        out.append(t)
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_hashtags_and_mentions_are_twitwis(seed: int) -> None:
+    """``items_in_text`` (one findall) gives twitwi's ``extract_items_from_text`` (split and
+    scan) on texts where the token boundaries (Unicode ``\\w``, ``#``, ``@``, the retweet
+    prefix, case) are what differ."""
+    from twitwi.normalizers import extract_items_from_text
+
+    from vigie.ingest.urls import items_in_text
+
+    texts = _random_texts(seed, 20_000)
+    for char in "#@":
+        mine = [items_in_text(t, char) for t in texts]
+        assert mine == [extract_items_from_text(t, char) for t in texts]
+    assert sum(bool(x) for x in mine) > 1000  # the texts do hold mentions
+
+
+def test_urls_in_text_is_ural_on_every_text() -> None:
+    """The ``//`` screen of ``urls_in_text`` skips only texts where ural finds nothing."""
+    from ural import urls_from_text
+
+    from vigie.ingest.urls import canonical_urls
+
+    texts = _random_texts(3, 20_000)
+    mine = [urls_in_text(t) for t in texts]
+    assert mine == [canonical_urls(list(urls_from_text(t))) if t else [] for t in texts]
+    assert sum(bool(x) for x in mine) > 200
+
+
+def test_urls_of_a_batch_of_texts_are_urls_in_text_of_each() -> None:
+    """The generic tables key the URLs found in a batch's texts once per distinct URL: the
+    same lists, in the same order, as ``urls_in_text`` text by text; a null text stays
+    null."""
+    from vigie.ingest.tabular import _urls_of_texts
+
+    texts: list[str | None] = _random_texts(4, 5_000)
+    texts += [None, "", "see https://www.Example.org/a?utm_source=x and http://t.co/x"] * 50
+    got = _urls_of_texts(texts).to_pylist()
+    assert got == [urls_in_text(t) if t is not None else None for t in texts]
+    assert sum(bool(x) for x in got if x) > 100 and got.count(None) == 50

@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from twitwi.normalizers import extract_hashtags_from_text, extract_mentions_from_text
+from twitwi.normalizers import CLEAN_RT_PATTERN
 from ural import normalize_url, urls_from_text
 from ural.infer_redirection import OBVIOUS_REDIRECTS_RE, REDIRECTION_DOMAINS_RE
 from ural.normalize_url import (
@@ -250,20 +250,47 @@ def clean_mentions(names: list[str] | None) -> list[str]:
 
 def urls_in_text(text: str | None) -> list[str]:
     """Canonical URLs found in ``text`` (used when a source carries no URL entities)."""
-    if not text:
+    return canonical_urls(raw_urls_in_text(text))
+
+
+def raw_urls_in_text(text: str | None) -> list[str]:
+    """The URLs ural finds in ``text``, as written (``urls_in_text`` before keying them).
+
+    Every URL ural finds in text holds ``//`` (its ``PROTOCOL`` pattern), so a text without
+    one is passed over without the pattern (most posts carry no link)."""
+    if not text or "//" not in text:
         return []
-    return canonical_urls(list(urls_from_text(text[:TEXT_SCAN_CHARS])))
+    return list(urls_from_text(text[:TEXT_SCAN_CHARS]))
 
 
 def hashtags_in_text(text: str | None) -> list[str]:
     """Hashtags found in ``text``, lower-case without ``#``."""
     if not text or "#" not in text:
         return []
-    return extract_hashtags_from_text(text[:TEXT_SCAN_CHARS])
+    return items_in_text(text[:TEXT_SCAN_CHARS], "#")
 
 
 def mentions_in_text(text: str | None) -> list[str]:
     """Handles mentioned in ``text``, without ``@`` (lower-case, as twitwi extracts them)."""
     if not text or "@" not in text:
         return []
-    return extract_mentions_from_text(text[:TEXT_SCAN_CHARS])
+    return items_in_text(text[:TEXT_SCAN_CHARS], "@")
+
+
+_ITEM_RES = {c: re.compile(rf"(?<![\w{c}]){c}[\w{c}]*") for c in "#@"}
+r"""A run of word characters and ``c`` that starts with ``c`` and starts a run: the tokens
+twitwi's splitter (``[^\w<c>]+``) yields that start with ``c``."""
+
+
+def items_in_text(text: str, char: str) -> list[str]:
+    r"""twitwi's ``extract_items_from_text(text, char)`` (hashtags ``#``, mentions ``@``),
+    same result, ~5x faster.
+
+    Why not twitwi's own: it splits the whole text into tokens and tests each one in Python
+    (8 s of a 9.6 s ingest of a 1M-row CSV without a mentions column). One ``findall``
+    finds only the tokens that start with ``char``: a token is a maximal run of word
+    characters and ``char``, so it starts where the character before is neither. The same
+    ``re`` engine and ``\w``, the same retweet prefix removed, the same ``lstrip``, ``lower``,
+    set and sort (``tests/ingest/test_urls.py`` compares both on random Unicode texts)."""
+    found = _ITEM_RES[char].findall(CLEAN_RT_PATTERN.sub("", text))
+    return sorted({m.lstrip(char).lower() for m in found})
