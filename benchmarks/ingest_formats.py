@@ -185,11 +185,14 @@ FORMATS = {
 
 
 def floor_query(path: Path, unnest: str | None) -> str:
-    """DuckDB's bare parse of every field of ``path`` (materialised, so nothing is skipped)."""
+    """DuckDB's bare parse of every field of ``path`` (materialised, so nothing is skipped):
+    ``read_json``, or ``read_csv`` for a ``.csv`` (``ingest.py --source csv``)."""
     src = (
         f"read_json('{path}', format='newline_delimited', maximum_object_size=268435456,"
         " ignore_errors=true)"
     )
+    if path.suffix == ".csv":  # every column as text, as vigie reads a CSV before typing it
+        src = f"read_csv('{path}', all_varchar=true)"
     if unnest:
         return f"SELECT count(*) FROM (SELECT {unnest} AS t FROM {src}) WHERE t IS NOT NULL"
     return f"SELECT count(*) FROM (SELECT * FROM {src}) AS t WHERE t IS NOT NULL"
