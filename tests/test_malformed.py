@@ -18,8 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.helpers import run_cli
-from vigie.schema import write_findings
+from ingest.helpers import one_group_findings, run_cli
 
 HEADER = "post_id,account_id,created_at,text"
 
@@ -74,12 +73,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     w = tmp_path_factory.mktemp("world")
     src = _csv(w / "good.csv", _rows(30))
     assert run_cli(["ingest", str(src), "--into", str(w / "ds"), "--platform", "x"])[0] == 0
-    groups = [{"group_id": "g1", "score": 0.9, "n_members": 2, "techniques": ["T0049.003"]}]
-    members = [
-        {"group_id": "g1", "account_id": "a1", "platform": "x"},
-        {"group_id": "g1", "account_id": "a2", "platform": "x"},
-    ]
-    write_findings(w / "F", groups=groups, members=members, edges=[], evidence=[])
+    one_group_findings(w / "F")
     pq.write_table(
         pa.table({"platform": ["x"], "account_id": ["a1"], "campaign": ["c1"]}), w / "truth.parquet"
     )

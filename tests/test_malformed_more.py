@@ -25,8 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.helpers import FIX, run_cli
-from vigie.schema import write_findings
+from ingest.helpers import FIX, one_group_findings, run_cli
 
 DATE = "2024-05-01T10:00:00Z"
 HEADER = "post_id,account_id,created_at,text"
@@ -124,12 +123,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     src = _text(w / "good.csv", HEADER + "\n" + "\n".join(rows) + "\n")
     assert run_cli(["ingest", str(src), "--into", str(w / "ds"), "--platform", "x"])[0] == 0
-    groups = [{"group_id": "g1", "score": 0.9, "n_members": 2, "techniques": ["T0049.003"]}]
-    members = [
-        {"group_id": "g1", "account_id": "a1", "platform": "x"},
-        {"group_id": "g1", "account_id": "a2", "platform": "x"},
-    ]
-    write_findings(w / "F", groups=groups, members=members, edges=[], evidence=[])
+    one_group_findings(w / "F")
     _WORLD["w"] = w
     return w
 

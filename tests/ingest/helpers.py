@@ -43,6 +43,19 @@ def manifest(dataset: Path) -> dict[str, Any]:
     return json.loads((dataset / "manifest.json").read_text(encoding="utf-8"))
 
 
+def one_group_findings(out: Path) -> None:
+    """A Findings folder at ``out`` holding one group of two accounts (a1, a2 on x): what the
+    malformed-input batteries corrupt, copy by copy."""
+    from vigie.schema import write_findings
+
+    groups = [{"group_id": "g1", "score": 0.9, "n_members": 2, "techniques": ["T0049.003"]}]
+    members = [
+        {"group_id": "g1", "account_id": "a1", "platform": "x"},
+        {"group_id": "g1", "account_id": "a2", "platform": "x"},
+    ]
+    write_findings(out, groups=groups, members=members, edges=[], evidence=[])
+
+
 def run_cli(argv: list[str]) -> tuple[int, str]:
     """Run ``vigie ARGV`` in process: (exit code, everything it printed).
 
