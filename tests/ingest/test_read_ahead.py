@@ -23,11 +23,13 @@ from ingest.test_fast_paths import _dataset, _odd_tweets, _tweet
 from ingest.test_fast_paths_generic import MAPS, _line
 from ingest.test_fast_paths_social import _mix, _odd_statuses, _status
 from vigie.ingest import sqljson
+from vigie.ingest.fastlines import LineBatch
 
 
-def _tables(n: int) -> list[pa.Table]:
+def _tables(n: int) -> list[LineBatch]:
     return [
-        pa.table({"lineno": [i * 10 + k for k in range(5)], "line": ["1"] * 5}) for i in range(n)
+        LineBatch(pa.table({"lineno": [i * 10 + k for k in range(5)], "line": ["1"] * 5}))
+        for i in range(n)
     ]
 
 
@@ -39,31 +41,29 @@ def _sql_threads() -> list[threading.Thread]:
 def test_batches_come_back_in_order_with_their_own_rows(threads: int) -> None:
     batches = _tables(12)
     got = list(
-        sqljson.run_ahead(
-            "SELECT lineno * 2 AS x FROM lines", iter(batches), lambda t: t, threads=threads
-        )
+        sqljson.run_ahead("SELECT lineno * 2 AS x FROM lines", iter(batches), threads=threads)
     )
     assert [b for b, _ in got] == batches
     for b, out in got:
-        assert out.column("x").to_pylist() == [2 * v for v in b.column("lineno").to_pylist()]
+        assert out.column("x").to_pylist() == [2 * v for v in b.lines.column("lineno").to_pylist()]
     assert not _sql_threads()
 
 
 def test_a_failing_query_is_raised_at_its_batch() -> None:
     batches = _tables(8)
-    batches[5] = pa.table({"lineno": [50], "line": ["not a number"]})
+    batches[5] = LineBatch(pa.table({"lineno": [50], "line": ["not a number"]}))
     seen = []
     with pytest.raises(duckdb.Error):
         for b, _out in sqljson.run_ahead(
-            "SELECT CAST(line AS INTEGER) AS x FROM lines", batches, lambda t: t, threads=3
+            "SELECT CAST(line AS INTEGER) AS x FROM lines", batches, threads=3
         ):
-            seen.append(b.column("lineno")[0].as_py())
+            seen.append(b.lines.column("lineno")[0].as_py())
     assert seen == [0, 10, 20, 30, 40]  # every batch before the bad one, in order
     assert not _sql_threads()
 
 
 def test_a_reader_stopped_early_leaves_no_query_running() -> None:
-    it = sqljson.run_ahead("SELECT lineno FROM lines", _tables(50), lambda t: t, threads=3)
+    it = sqljson.run_ahead("SELECT lineno FROM lines", _tables(50), threads=3)
     next(it)
     next(it)
     it.close()  # what a consumer's ``break`` or exception does to a generator

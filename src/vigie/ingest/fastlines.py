@@ -48,11 +48,6 @@ class LineBatch:
     records: int = 0
 
 
-def lines_of(batch: LineBatch) -> pa.Table:
-    """The batch's DuckDB-ready lines (what ``sqljson.run_ahead`` queries)."""
-    return batch.lines
-
-
 def line_batches(
     path: Path,
     limit: int | None = None,

@@ -101,7 +101,7 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
     batches = fastlines.line_batches(path, limit, tabular.BATCH_ROWS)
     if sql is None or not fields:
         batches = (fastlines.all_slow(lb) for lb in batches)
-    for lb, out in sqljson.run_ahead(sql or NO_SQL, batches, fastlines.lines_of):
+    for lb, out in sqljson.run_ahead(sql or NO_SQL, batches):
         fast = out.column("fast").to_numpy(zero_copy_only=False).astype(bool)
         slow = list(lb.slow)
         if not fast.all():

@@ -233,7 +233,7 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     batches = fastlines.line_batches(
         path, fastlines.record_limit(), BATCH_ROWS, max_bytes=sqlbatch.BATCH_BYTES
     )
-    for lb, out in sqljson.run_ahead(SQL, batches, fastlines.lines_of):
+    for lb, out in sqljson.run_ahead(SQL, batches):
         plain = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
         keep = sqlbatch.shape_verdicts(out, np.flatnonzero(plain), verdicts, verdict) > 0
         slow = list(lb.slow)

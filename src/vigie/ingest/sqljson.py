@@ -12,14 +12,17 @@ import json
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from vigie.errors import VigieError
+
+if TYPE_CHECKING:
+    from vigie.ingest.fastlines import LineBatch
 
 _local = threading.local()
 
@@ -99,7 +102,6 @@ def run(sql: str, **tables: pa.Table) -> pa.Table:
             con.unregister(name)
 
 
-B = TypeVar("B")
 MAX_THREADS = 4
 """More query threads than this gain nothing: the main thread's Python (mapping the rows,
 writing them) is then what the reading waits on."""
@@ -123,9 +125,9 @@ def query_threads() -> int:
 
 
 def run_ahead(
-    sql: str, batches: Iterable[B], lines: Callable[[B], pa.Table], threads: int | None = None
-) -> Iterator[tuple[B, pa.Table]]:
-    """Each batch with ``sql`` run over its ``lines(batch)``, in the batches' order.
+    sql: str, batches: Iterable[LineBatch], threads: int | None = None
+) -> Iterator[tuple[LineBatch, pa.Table]]:
+    """Each batch with ``sql`` run over its ``lines`` table, in the batches' order.
 
     Why: a reader's query per batch is most of its time, and DuckDB runs it with the GIL
     released, on one thread (``connection``); meanwhile the calling thread maps the previous
@@ -137,13 +139,13 @@ def run_ahead(
     n = query_threads() if threads is None else threads
     if n <= 1:
         for b in batches:
-            yield b, run(sql, lines=lines(b))
+            yield b, run(sql, lines=b.lines)
         return
-    pending: deque[tuple[B, Future[pa.Table]]] = deque()
+    pending: deque[tuple[LineBatch, Future[pa.Table]]] = deque()
     pool = ThreadPoolExecutor(n, thread_name_prefix="vigie-ingest-sql")
     try:
         for b in batches:
-            pending.append((b, pool.submit(run, sql, lines=lines(b))))
+            pending.append((b, pool.submit(run, sql, lines=b.lines)))
             if len(pending) > n:
                 done, fut = pending.popleft()
                 yield done, fut.result()
@@ -151,6 +153,4 @@ def run_ahead(
             done, fut = pending.popleft()
             yield done, fut.result()
     finally:  # a consumer that stops early (an error, a refusal) leaves no query running
-        for _, fut in pending:
-            fut.cancel()
         pool.shutdown(wait=True, cancel_futures=True)

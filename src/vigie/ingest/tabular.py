@@ -177,9 +177,7 @@ def _refuse_repeated_columns(
     the other, and Arrow raised a bare ``KeyError`` (a traceback) when asked for the name.
     A repeated column that no field reads is harmless and left alone.
     """
-    counts: dict[str, int] = {}
-    for c in columns:
-        counts[c] = counts.get(c, 0) + 1
+    counts = Counter(columns)
     for canon, src in [*used.items(), *(("", m) for m in more or [])]:
         if counts.get(src, 0) > 1:
             raise InputError(

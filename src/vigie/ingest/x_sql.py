@@ -277,7 +277,7 @@ def read(path: Path) -> Iterator[Batch]:
     lines_of = fastlines.line_batches(
         path, fastlines.record_limit(), BATCH_ROWS, FAST_MAX, BATCH_BYTES
     )
-    for lb, out in sqljson.run_ahead(SQL, lines_of, fastlines.lines_of):
+    for lb, out in sqljson.run_ahead(SQL, lines_of):
         plain = out.column("plain").to_numpy(zero_copy_only=False).astype(bool)
         keep = sqlbatch.shape_verdicts(out, np.flatnonzero(plain), verdicts, shape_verdict) > 0
         slow = list(lb.slow)
