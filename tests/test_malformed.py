@@ -548,7 +548,7 @@ def _(t: Path) -> list[str]:
     return _ingest(t, _jsonl(t / "a.jsonl", ["{oops", "{oops", "{oops"]), "--platform", "x")
 
 
-@case("jsonl-binary-garbage", 2, ["g.jsonl", "utf-8"])
+@case("jsonl-binary-garbage", 2, ["g.jsonl", "not UTF-8 text"])
 def _(t: Path) -> list[str]:
     (t / "g.jsonl").write_bytes(
         bytes(range(256)) * 4 + b"\n" + bytes(range(255, -1, -1)) * 4 + b"\n"

@@ -31,11 +31,19 @@ class InputError(VigieError):
         if file is not None:
             where.append(str(file))
         if record is not None:
-            where.append(f"record {record}")
+            where.append(record_label(record))
         if field is not None:
             where.append(f"field '{field}'")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+def record_label(record: int | str) -> str:
+    """How a message names a record: ``record 12``, or ``line 12`` where only the line is
+    known (a CSV row Arrow could not split, located by its text)."""
+    if isinstance(record, str) and record.startswith("line "):
+        return record
+    return f"record {record}"
 
 
 # Optional extras: the import name of each optional library -> the extra that installs it.

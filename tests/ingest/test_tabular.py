@@ -191,7 +191,7 @@ def test_unreadable_files(tmp_path: Path) -> None:
     assert "nope.csv" in str(exc.value)
     bad = tmp_path / "latin1.jsonl"
     bad.write_bytes('{"id": "1", "text": "caf\xe9"}\n'.encode("latin-1"))
-    with pytest.raises(InputError, match="utf-8") as exc:
+    with pytest.raises(InputError, match="not UTF-8 text.*--encoding latin-1") as exc:
         ingest(
             [bad],
             tmp_path / "ds",

@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 
 from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.duckmem import check_memory_limit
-from vigie.errors import InputError, VigieError
-from vigie.ingest import bluesky, compressed, tabular, telegram, x_v2
+from vigie.errors import InputError, VigieError, record_label
+from vigie.ingest import bluesky, compressed, tabular, telegram, transcode, x_v2
 from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
@@ -129,6 +129,14 @@ class ReadOptions:
     encoding: str | None = None
     delimiter: str | None = None
 
+    def read_as(self, plain: Path, unpacked: Path) -> ReadOptions:
+        """These options for reading ``plain``: without ``--encoding`` when ``plain`` is the
+        UTF-8 copy of ``unpacked`` (``transcode.py``): the encoding was applied there, and
+        any JSON reader, a platform's included, then reads the copy as usual."""
+        if plain == unpacked:
+            return self
+        return replace(self, encoding=None)
+
     def given(self) -> list[str]:
         return [
             flag
@@ -181,6 +189,8 @@ def _plan(
             spec.encoding, spec.delimiter = d.encoding, d.delimiter
             if d.note:
                 warnings.append(d.note)
+        else:
+            warnings += _unused_dialect(f, opts)
         sample = tabular.sample_rows(path, f, spec)
         hints = tabular.unmapped_hints(cols, spec, sample)
         warnings += hints.values()
@@ -205,6 +215,18 @@ def _plan(
         return _Plan(path, f, lambda: READERS[f](path, platform), None)
     reader = {"x": x_v2.read, "telegram": telegram.read, "bluesky": bluesky.read}[f]
     return _Plan(path, f, lambda: reader(path), None)
+
+
+def _unused_dialect(fmt: str, opts: ReadOptions) -> list[str]:
+    """Warnings for CSV dialect flags given for a JSON Lines or Parquet source, which
+    would otherwise be ignored without a word (several sources of mixed kinds share the
+    flags, so this is no error)."""
+    out = []
+    if opts.delimiter:
+        out.append(f"--delimiter is for CSV sources: not used for this {fmt} file")
+    if opts.encoding and fmt == "parquet":
+        out.append("--encoding is for CSV and JSON sources: Parquet text is always UTF-8")
+    return out
 
 
 def _parquet_rows(path: Path) -> int:
@@ -232,7 +254,8 @@ def _share_failure(rep: SourceReport, max_share: float) -> str | None:
         ex = rep.examples.get(reason)
         where = ""
         if ex is not None:
-            where = f"; e.g. record {ex.record}" + (f", field '{ex.field}'" if ex.field else "")
+            where = f"; e.g. {record_label(ex.record)}"
+            where += f", field '{ex.field}'" if ex.field else ""
             if ex.detail:
                 where += f": {ex.detail}"
         top.append(f"{reason} ({n:,}{where})")
@@ -319,9 +342,13 @@ def ingest(
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(date_format, dayfirst, encoding, delimiter)
     given = [Path(s) for s in sources]
-    with compressed.readable(given, beside=into.parent) as plain:
+    with (
+        compressed.readable(given, beside=into.parent) as unpacked,
+        transcode.utf8_copies(unpacked, given, fmt, encoding, into.parent) as plain,
+    ):
         plans = [
-            _plan_as_given(g, p, fmt, maps, plat, opts) for g, p in zip(given, plain, strict=True)
+            _plan_as_given(g, p, fmt, maps, plat, opts.read_as(p, u))
+            for g, u, p in zip(given, unpacked, plain, strict=True)
         ]
         with folder_lock(into, "Dataset"):
             recover(into, "Dataset")
@@ -358,9 +385,9 @@ def _refuse_utf16_json(path: Path) -> None:
         head = fh.read(4)
     if head in _UTF16_JSON_HEADS:
         raise InputError(
-            "JSON saved as UTF-16 text (it starts with a UTF-16 byte-order mark); vigie reads "
-            f"JSON as UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 {path.name} > "
-            f"{path.stem}.utf8{path.suffix}) and ingest that file",
+            "JSON saved as UTF-16 text (it starts with a UTF-16 byte-order mark): pass "
+            "--encoding utf-16, or convert it first (iconv -f UTF-16 -t UTF-8 "
+            f"{path.name} > {path.stem}.utf8{path.suffix}) and ingest that file",
             file=str(path),
         )
 
@@ -580,10 +607,13 @@ def preview(
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(**read_options)
     given = [Path(s) for s in sources]
-    with compressed.readable(given) as plain:
+    with (
+        compressed.readable(given) as unpacked,
+        transcode.utf8_copies(unpacked, given, fmt, opts.encoding) as plain,
+    ):
         return [
-            _preview_one(_plan_as_given(g, p, fmt, maps, plat, opts), rows)
-            for g, p in zip(given, plain, strict=True)
+            _preview_one(_plan_as_given(g, p, fmt, maps, plat, opts.read_as(p, u)), rows)
+            for g, u, p in zip(given, unpacked, plain, strict=True)
         ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from vigie.errors import record_label
 from vigie.ingest.api import IngestReport, SourcePreview
 from vigie.ingest.detect_format import ACCOUNT_FORMATS
 from vigie.progress import console, err_console
@@ -100,7 +101,9 @@ def print_preview(previews: list[SourcePreview]) -> None:
             parts = []
             for reason, n in p.rejected_reasons.items():
                 ex = p.examples.get(reason)
-                detail = f" (e.g. record {ex.record}: {ex.detail})" if ex and ex.detail else ""
+                detail = ""
+                if ex and ex.detail:
+                    detail = f" (e.g. {record_label(ex.record)}: {ex.detail})"
                 parts.append(f"{reason}: {n:,}{detail}")
             line += "; refused: " + "; ".join(parts)
         console.print(line, highlight=False, soft_wrap=True)

@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 
 from vigie.errors import InputError, VigieError
 from vigie.ingest import jsonlines, sqlbatch
+from vigie.ingest.csv_locate import RowLocator, open_quote_column
 from vigie.ingest.model import (
     BATCH_ROWS,
     MAX_TS_US,
@@ -708,6 +709,8 @@ class CsvDialect:
     encoding: str
     delimiter: str
     note: str | None = None  # said to the user when we guessed (e.g. the Latin-1 fallback)
+    # lines before the data: the header, after Excel's ``sep=;`` line when there is one
+    skip: int = 1
 
 
 def csv_dialect(
@@ -748,17 +751,26 @@ def csv_dialect(
                     f"not UTF-8 (byte {exc.start}): read as Latin-1; pass --encoding "
                     "(e.g. cp1252) if accents look wrong"
                 )
+    text = head.decode(enc, errors="replace").lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    excel = EXCEL_SEP.fullmatch(first.rstrip("\r"))
     if delimiter:
         delim = "\t" if delimiter in ("\\t", "tab") else delimiter
         if len(delim) != 1:
             raise VigieError(f"--delimiter {delimiter!r}: expected one character (or 'tab')")
+    elif excel:
+        delim = excel.group(1)
     else:
-        text = head.decode(enc, errors="replace").lstrip("\ufeff")
-        header = text.split("\n", 1)[0]
-        counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
+        counts = {d: _count_outside_quotes(first, d) for d in DELIMITERS}
         best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
         delim = best if counts[best] > 0 else ("\t" if path.suffix.lower() == ".tsv" else ",")
-    return CsvDialect(enc, delim, note)
+    return CsvDialect(enc, delim, note, skip=2 if excel else 1)
+
+
+EXCEL_SEP = re.compile(r"sep=(.)")
+"""Excel's first line naming the delimiter (``sep=;``), written before the header by tools
+that export for Excel in locales where ``,`` is the decimal mark: it is no header, and it
+says the delimiter outright."""
 
 
 def _count_outside_quotes(line: str, ch: str) -> int:
@@ -789,7 +801,10 @@ def columns_of(
             d = csv_dialect(path, encoding, delimiter)
             enc = "utf-8-sig" if d.encoding == "utf-8" else d.encoding
             with open(path, encoding=enc, newline="") as fh:
-                header = next(csv.reader(fh, delimiter=d.delimiter), None)
+                reader = csv.reader(fh, delimiter=d.delimiter)
+                for _ in range(d.skip - 1):  # Excel's ``sep=`` line
+                    next(reader, None)
+                header = next(reader, None)
             if not header:
                 raise InputError("empty CSV file (no header row)", file=str(path))
             return [h.strip().lstrip("\ufeff") for h in header]
@@ -797,11 +812,11 @@ def columns_of(
             keys: dict[str, None] = {}
             # bytes, as the readers decode each line: a line that is not UTF-8 is one refused
             # record there, not a reason to refuse the whole file here
-            not_utf8: UnicodeDecodeError | None = None
+            not_utf8: tuple[int, UnicodeDecodeError] | None = None
             with open(path, "rb") as fh:
                 # a line over the record limit is skipped unread (the readers refuse it)
                 lines = jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES)
-                for k, (_, line, size) in enumerate(lines):
+                for k, (lineno, line, size) in enumerate(lines):
                     if k >= 1000:
                         break
                     if size > len(line):
@@ -809,7 +824,7 @@ def columns_of(
                     try:
                         text = line.decode("utf-8")
                     except UnicodeDecodeError as exc:
-                        not_utf8 = not_utf8 or exc
+                        not_utf8 = not_utf8 or (lineno, exc)
                         continue
                     if k == 0:
                         text = text.removeprefix("\ufeff")
@@ -819,8 +834,14 @@ def columns_of(
                         continue
                     if isinstance(obj, dict):
                         keys.update(dict.fromkeys(obj))
-            if not keys and not_utf8 is not None:
-                raise not_utf8  # no line read: the file's encoding is the problem
+            if not keys and not_utf8 is not None:  # no line read: the encoding is the problem
+                lineno, exc = not_utf8
+                raise InputError(
+                    f"not UTF-8 text (line {lineno}, byte {exc.start + 1}: "
+                    f"0x{exc.object[exc.start]:02x}): pass the file's encoding, e.g. "
+                    '--encoding latin-1 or cp1252 (utf-16 for Excel\'s "Unicode text")',
+                    file=str(path),
+                )
             if not keys:
                 raise InputError(
                     "no JSON object in its first lines (from line 1 on, none is a JSON Lines "
@@ -910,6 +931,24 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
         needed.update(more)
     invalid: list[Rejected] = []
     seen_invalid = [0, 0]  # invalid rows reported so far; to ignore when re-reading after a retry
+    locator = RowLocator(path, d.encoding)
+    try:
+        yield from _read_csv_rows(path, spec, d, names, needed, invalid, seen_invalid, locator)
+    finally:
+        locator.close()
+
+
+def _read_csv_rows(
+    path: Path,
+    spec: Spec,
+    d: CsvDialect,
+    names: list[str],
+    needed: set[str],
+    invalid: list[Rejected],
+    seen_invalid: list[int],
+    locator: RowLocator,
+) -> Iterator[Batch]:
+    """``read_csv``'s loop: blocks of rows converted, Arrow's refused rows reported."""
 
     def bad_row(row: Any) -> str:
         # a row with too many or too few fields: refused and counted, never fatal
@@ -917,11 +956,7 @@ def read_csv(path: Path, spec: Spec) -> Iterator[Batch]:
             seen_invalid[1] -= 1
             return "skip"
         seen_invalid[0] += 1
-        num = row.number if row.number is not None and row.number > 0 else "?"
-        detail = f"expected {row.expected_columns} columns, got {row.actual_columns}"
-        invalid.append(
-            Rejected(str(path), num, "malformed CSV row", None, detail, excerpt(row.text))
-        )
+        invalid.append(_malformed_row(path, row, names, d.delimiter, locator))
         return "skip"
 
     row = 0
@@ -1010,6 +1045,43 @@ def _csv_resume(
         )
 
 
+def _malformed_row(
+    path: Path, row: Any, names: list[str], delimiter: str, locator: RowLocator
+) -> Rejected:
+    """The refusal of a row Arrow could not split into the header's columns.
+
+    It names the row's line (``RowLocator``), and says when the row spans several lines:
+    a quote opened and never closed took every line after it to the end of the file
+    ("unterminated quote", with the column and the lines swallowed); one closed later
+    joined the rows in between (said in the detail)."""
+    text = row.text or ""
+    line = locator.line_of(text)
+    num: int | str = f"line {line}" if line is not None else "?"
+    spans = len(text.splitlines()) - 1
+    if spans > 0 and line is not None:
+        col = open_quote_column(text, delimiter)
+        if col is not None and locator.runs_to_end():
+            name = names[col] if col < len(names) else f"#{col + 1}"
+            return Rejected(
+                str(path),
+                num,
+                "unterminated quote",
+                name,
+                f"column {name!r} opens a quote on line {line} that is never closed: it runs "
+                f"to the end of the file, over {spans} more line(s), which were read as part "
+                "of this row (fix the quote and ingest again)",
+                excerpt(text),
+            )
+    detail = f"expected {row.expected_columns} columns, got {row.actual_columns}"
+    if spans > 0:
+        where = f"lines {line}-{line + spans}" if line is not None else f"{spans + 1} lines"
+        detail += (
+            f"; the row spans {where}: a misplaced quote may have joined several rows "
+            "into this one (all refused)"
+        )
+    return Rejected(str(path), num, "malformed CSV row", None, detail, excerpt(text))
+
+
 def _unterminated_last_row(path: Path, table: pa.Table, encoding: str) -> tuple[str, str] | None:
     """(column, value) when the table's last row ends the file inside an open quote.
 
@@ -1072,7 +1144,7 @@ def _csv_tables(
                 block_size=block,
                 encoding=_arrow_encoding(d.encoding),
                 column_names=names,
-                skip_rows=1,
+                skip_rows=d.skip,
             ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, delimiter=d.delimiter, invalid_row_handler=bad_row
@@ -1478,7 +1550,7 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
             table = pacsv.read_csv(
                 path,
                 read_options=pacsv.ReadOptions(
-                    encoding=_arrow_encoding(d.encoding), column_names=names, skip_rows=1
+                    encoding=_arrow_encoding(d.encoding), column_names=names, skip_rows=d.skip
                 ),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=d.delimiter),
                 convert_options=pacsv.ConvertOptions(
@@ -1642,6 +1714,8 @@ def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, lis
             enc = "utf-8-sig" if d.encoding == "utf-8" else d.encoding
             out: dict[str, list[Any]] = {}
             with open(path, encoding=enc, errors="replace", newline="") as fh:
+                for _ in range(d.skip - 1):  # Excel's ``sep=`` line
+                    fh.readline()
                 for k, row in enumerate(csv.DictReader(fh, delimiter=d.delimiter)):
                     if k >= n:
                         break

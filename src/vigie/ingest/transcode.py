@@ -1,0 +1,130 @@
+"""JSON sources in another encoding than UTF-8, re-encoded as UTF-8 before reading.
+
+Why: JSON Lines are split on the byte ``\\n`` and handed to DuckDB and ``json``, which read
+UTF-8 only; ``--encoding`` used to be read by the CSV reader alone, so a Latin-1 or UTF-16
+export failed with "'utf-8' codec can't decode" even when the user said what it was. Teaching
+every JSON reader another codec would multiply the ways to get it wrong (the same reasoning
+as ``compressed.py``): the file is streamed once, in 1 MiB chunks through an incremental
+decoder (memory bounded whatever its size), into a UTF-8 copy in a private temporary folder
+beside the Dataset, read from there and deleted afterwards. Line numbers stay those of the
+source: only the bytes of each character change, never the line breaks.
+
+A byte the named encoding cannot read is no guess to make: the whole source is refused,
+naming its line, with the likely right encoding to try.
+"""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from vigie.errors import InputError, VigieError
+
+CHUNK = 1 << 20
+_UTF8 = {"utf-8", "utf-8-sig"}
+_NOT_JSON = {"csv", "parquet"}
+
+
+def codec_name(encoding: str) -> str:
+    """Python's name for ``encoding`` (``latin1`` -> ``iso8859-1``); one line if unknown."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise VigieError(f"--encoding {encoding!r}: unknown encoding") from None
+
+
+def is_json_text(path: Path, encoding: str) -> bool:
+    """Whether ``path``, read as ``encoding``, starts like JSON (an object or an array).
+
+    Why sniff rather than trust the name: a ``.txt`` of JSON Lines is common, and a CSV
+    given with ``--encoding`` must keep going to the CSV reader, which decodes it itself."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False  # the plan's own checks say what is wrong with the file
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    return text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+
+
+def needs_copy(path: Path, fmt: str, encoding: str | None) -> bool:
+    """Whether a source is JSON in an encoding other than UTF-8 (``--encoding``)."""
+    if not encoding or fmt in _NOT_JSON or not path.is_file():
+        return False
+    if codec_name(encoding) in _UTF8:
+        return False
+    return is_json_text(path, encoding)
+
+
+def to_utf8(path: Path, encoding: str, folder: Path, shown: Path) -> Path:
+    """Stream ``path`` (in ``encoding``) into a UTF-8 file of the same name in ``folder``.
+
+    Raises ``InputError`` naming ``shown`` and the line for a byte ``encoding`` cannot
+    read, and for a full disk; the caller deletes ``folder`` either way."""
+    out_path = folder / path.name
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    lines = 1  # the line the next decoded character is on
+    first = True
+    with open(path, "rb") as src, open(out_path, "w", encoding="utf-8", newline="") as out:
+        while True:
+            chunk = src.read(CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                before = codecs.getincrementaldecoder(encoding)(errors="replace")
+                lines += before.decode(chunk[: max(exc.start, 0)]).count("\n")
+                raise InputError(
+                    f"line {lines} is not {encoding} text ({exc.reason}: byte "
+                    f"0x{chunk[exc.start]:02x}); the file is in another encoding: try "
+                    "--encoding latin-1, cp1252 or utf-8",
+                    file=str(shown),
+                ) from None
+            if text:
+                try:
+                    out.write(text.removeprefix("\ufeff") if first else text)
+                except OSError as exc:
+                    raise InputError(
+                        f"cannot write its UTF-8 copy in {folder} ({exc.strerror}): free "
+                        "space there, or convert it yourself (iconv -f "
+                        f"{encoding} -t UTF-8)",
+                        file=str(shown),
+                    ) from None
+                lines += text.count("\n")
+                first = False
+            if not chunk:
+                return out_path
+
+
+@contextmanager
+def utf8_copies(
+    paths: list[Path],
+    given: list[Path],
+    fmt: str,
+    encoding: str | None,
+    beside: Path | None = None,
+) -> Iterator[list[Path]]:
+    """The sources, JSON ones in another encoding replaced by UTF-8 copies (``to_utf8``)
+    in a temporary folder made in ``beside``, deleted on exit whatever happens."""
+    todo = [needs_copy(p, fmt, encoding) for p in paths]
+    if not any(todo) or encoding is None:
+        yield paths
+        return
+    if beside is not None:
+        beside.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".vigie-utf8-", dir=beside))
+    try:
+        out = []
+        for i, (p, g, do) in enumerate(zip(paths, given, todo, strict=True)):
+            if not do:
+                out.append(p)
+                continue
+            folder = tmp / str(i)  # one folder per source: two sources may share a name
+            folder.mkdir()
+            out.append(to_utf8(p, encoding, folder, g))
+        yield out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
