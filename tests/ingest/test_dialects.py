@@ -265,3 +265,43 @@ def test_dialect_flags_that_do_not_apply_are_said(tmp_path: Path) -> None:
         ["ingest", str(src), "--into", str(tmp_path / "ds"), "--platform", "x", "--delimiter", ";"]
     )
     assert code == 0 and "--delimiter is for CSV sources" in text
+
+
+# --- a report's preamble above the header ---------------------------------------------------
+
+PREAMBLE = 'Report:,Election monitoring\nQuery:,"candidat OR élection"\nDate range:,01/05/2024\n\n'
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_preamble_above_the_header_is_skipped_and_said(tmp_path: Path, sep: str) -> None:
+    body = [HEADER, _row(1), _row(2, '"two\nlines"'), "p3,a0,too,many,fields", _row(4)]
+    src = tmp_path / "export.csv"
+    text = PREAMBLE + "\n".join(body) + "\n"
+    src.write_text(text.replace(",", sep), encoding="utf-8")
+    out = tmp_path / "ds"
+    code, said = run_cli(["ingest", str(src), "--into", str(out), "--platform", "x"])
+    assert code == 0 and "the header is row 5: the 4 row(s) above it" in said
+    assert sorted(posts_by_id(out)) == ["p1", "p2", "p4"]
+    assert posts_by_id(out)["p2"]["text"] == "two\nlines"
+    (r,) = rejected(out)  # lines count from the file's first, preamble included
+    assert r["record"] == "line 9"
+    (only,) = preview([src], platform="x", delimiter=sep)  # the same with --delimiter
+    assert only.accepted == 3
+
+
+@pytest.mark.parametrize(
+    "first_lines",
+    [
+        [HEADER],  # a plain CSV
+        ["post_id,text", "p1,hello", "p2,world"],  # two columns only: nothing wider to find
+        [HEADER + ",", _row(1) + ",", _row(2) + ","],  # a trailing delimiter everywhere
+        ["a,b", "1,2,3", "1,2,3"],  # a narrow header over wide rows: no header-like row
+    ],
+)
+def test_no_preamble_where_there_is_none(tmp_path: Path, first_lines: list[str]) -> None:
+    from vigie.ingest.tabular import csv_dialect
+
+    src = tmp_path / "plain.csv"
+    src.write_text("\n".join([*first_lines, _row(3), _row(4)]) + "\n", encoding="utf-8")
+    d = csv_dialect(src)
+    assert (d.skip, d.delimiter, d.note) == (1, ",", None)

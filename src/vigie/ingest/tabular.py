@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from vigie.errors import InputError, VigieError
-from vigie.ingest import jsonlines, sqlbatch
+from vigie.ingest import csv_preamble, jsonlines, sqlbatch
 from vigie.ingest.csv_locate import RowLocator, open_quote_column
 from vigie.ingest.model import (
     BATCH_ROWS,
@@ -752,19 +752,32 @@ def csv_dialect(
                     "(e.g. cp1252) if accents look wrong"
                 )
     text = head.decode(enc, errors="replace").lstrip("\ufeff")
+    if len(head) == SNIFF_BYTES and "\n" in text:
+        text = text[: text.rindex("\n") + 1]  # whole lines only
     first = text.split("\n", 1)[0]
     excel = EXCEL_SEP.fullmatch(first.rstrip("\r"))
+    above = 0  # rows above the header (a report's preamble: ``csv_preamble``)
     if delimiter:
         delim = "\t" if delimiter in ("\\t", "tab") else delimiter
         if len(delim) != 1:
             raise VigieError(f"--delimiter {delimiter!r}: expected one character (or 'tab')")
+        above = 0 if excel else csv_preamble.header_row(text, delim)
     elif excel:
         delim = excel.group(1)
     else:
         counts = {d: _count_outside_quotes(first, d) for d in DELIMITERS}
         best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
         delim = best if counts[best] > 0 else ("\t" if path.suffix.lower() == ".tsv" else ",")
-    return CsvDialect(enc, delim, note, skip=2 if excel else 1)
+        found = csv_preamble.sniff(text, DELIMITERS) if counts[best] <= 1 else None
+        if found is not None:
+            delim, above = found
+    if above:
+        said = (
+            f"the header is row {above + 1}: the {above} row(s) above it, a report's "
+            "preamble, were skipped"
+        )
+        note = f"{note}; {said}" if note else said
+    return CsvDialect(enc, delim, note, skip=2 if excel else 1 + above)
 
 
 EXCEL_SEP = re.compile(r"sep=(.)")
@@ -802,7 +815,7 @@ def columns_of(
             enc = "utf-8-sig" if d.encoding == "utf-8" else d.encoding
             with open(path, encoding=enc, newline="") as fh:
                 reader = csv.reader(fh, delimiter=d.delimiter)
-                for _ in range(d.skip - 1):  # Excel's ``sep=`` line
+                for _ in range(d.skip - 1):  # Excel's ``sep=`` line, a report's preamble
                     next(reader, None)
                 header = next(reader, None)
             if not header:
@@ -1714,8 +1727,9 @@ def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, lis
             enc = "utf-8-sig" if d.encoding == "utf-8" else d.encoding
             out: dict[str, list[Any]] = {}
             with open(path, encoding=enc, errors="replace", newline="") as fh:
-                for _ in range(d.skip - 1):  # Excel's ``sep=`` line
-                    fh.readline()
+                above = csv.reader(fh, delimiter=d.delimiter)
+                for _ in range(d.skip - 1):  # Excel's ``sep=`` line, a report's preamble
+                    next(above, None)
                 for k, row in enumerate(csv.DictReader(fh, delimiter=d.delimiter)):
                     if k >= n:
                         break
