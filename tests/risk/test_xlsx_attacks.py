@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from vigie import workbook
 from vigie.errors import VigieError
-from vigie.risk import xlsx_read
 from vigie.risk.check import validate
 from vigie.risk.ciso_import import read_ciso
 from vigie.risk.compute import compute
@@ -67,6 +67,6 @@ def test_truncated_and_oversized_workbooks(tmp_path: Path, reader, monkeypatch) 
     cut.write_bytes(book.read_bytes()[: book.stat().st_size // 2])
     with pytest.raises(VigieError, match="not an Excel workbook"):
         reader(cut)
-    monkeypatch.setattr(xlsx_read, "MAX_UNPACKED", 10_000)
+    monkeypatch.setattr(workbook, "MAX_UNPACKED", 10_000)
     with pytest.raises(VigieError, match="more than 10000: not read"):
         reader(book)

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.duckmem import check_memory_limit
 from vigie.errors import InputError, VigieError, record_label
-from vigie.ingest import bluesky, compressed, tabular, telegram, transcode, x_v2
+from vigie.ingest import bluesky, compressed, tabular, telegram, transcode, x_v2, xlsx
 from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
@@ -128,14 +128,6 @@ class ReadOptions:
     dayfirst: bool = False
     encoding: str | None = None
     delimiter: str | None = None
-
-    def read_as(self, plain: Path, unpacked: Path) -> ReadOptions:
-        """These options for reading ``plain``: without ``--encoding`` when ``plain`` is the
-        UTF-8 copy of ``unpacked`` (``transcode.py``): the encoding was applied there, and
-        any JSON reader, a platform's included, then reads the copy as usual."""
-        if plain == unpacked:
-            return self
-        return replace(self, encoding=None)
 
     def given(self) -> list[str]:
         return [
@@ -342,17 +334,55 @@ def ingest(
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(date_format, dayfirst, encoding, delimiter)
     given = [Path(s) for s in sources]
-    with (
-        compressed.readable(given, beside=into.parent) as unpacked,
-        transcode.utf8_copies(unpacked, given, fmt, encoding, into.parent) as plain,
-    ):
-        plans = [
-            _plan_as_given(g, p, fmt, maps, plat, opts.read_as(p, u))
-            for g, u, p in zip(given, unpacked, plain, strict=True)
-        ]
+    with _readable(given, fmt, opts, into.parent) as sources_read:
+        plans = [_planned(src, maps, plat) for src in sources_read]
         with folder_lock(into, "Dataset"):
             recover(into, "Dataset")
             return _ingest_locked(plans, into, memory_limit, max_reject_share)
+
+
+@dataclass
+class _Source:
+    """A source as given, the plain file to read for it, and how to read that file."""
+
+    given: Path
+    plain: Path
+    fmt: str
+    opts: ReadOptions
+    notes: list[str]
+
+
+@contextmanager
+def _readable(
+    given: list[Path], fmt: str, opts: ReadOptions, beside: Path | None = None
+) -> Iterator[list[_Source]]:
+    """The sources as plain UTF-8 files, each made at most once, in temporary folders made
+    in ``beside`` and deleted on exit: compressed ones unpacked (``compressed.py``),
+    workbooks written as the CSV of their sheet (``xlsx.py``), JSON in another encoding
+    re-encoded (``transcode.py``). A copy is read without the flags already applied in
+    making it: ``--encoding`` (the copy is UTF-8), ``--delimiter`` and ``--format xlsx``
+    (a workbook's CSV is vigie's own)."""
+    with (
+        compressed.readable(given, beside=beside) as unpacked,
+        xlsx.csv_copies(unpacked, given, fmt, beside) as (sheets, notes),
+        transcode.utf8_copies(sheets, given, fmt, opts.encoding, beside) as plain,
+    ):
+        out = []
+        for g, u, sheet, p, said in zip(given, unpacked, sheets, plain, notes, strict=True):
+            f, o = fmt, opts
+            if sheet != u:  # a workbook's sheet
+                f, o = ("auto" if fmt == "xlsx" else fmt), replace(o, encoding=None, delimiter=None)
+            elif p != sheet:  # a UTF-8 copy
+                o = replace(o, encoding=None)
+            out.append(_Source(g, p, f, o, said))
+        yield out
+
+
+def _planned(src: _Source, maps: dict[str, Any], plat: str | None) -> _Plan:
+    """``_plan_as_given`` of one readable source, with the notes its copy left."""
+    plan = _plan_as_given(src.given, src.plain, src.fmt, maps, plat, src.opts)
+    plan.warnings = src.notes + plan.warnings
+    return plan
 
 
 @contextmanager
@@ -607,14 +637,8 @@ def preview(
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(**read_options)
     given = [Path(s) for s in sources]
-    with (
-        compressed.readable(given) as unpacked,
-        transcode.utf8_copies(unpacked, given, fmt, opts.encoding) as plain,
-    ):
-        return [
-            _preview_one(_plan_as_given(g, p, fmt, maps, plat, opts.read_as(p, u)), rows)
-            for g, u, p in zip(given, unpacked, plain, strict=True)
-        ]
+    with _readable(given, fmt, opts) as sources_read:
+        return [_preview_one(_planned(src, maps, plat), rows) for src in sources_read]
 
 
 def _preview_one(plan: _Plan, rows: int) -> SourcePreview:

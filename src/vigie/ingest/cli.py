@@ -8,7 +8,8 @@ import typer
 
 FORMAT_HELP = (
     "auto (from name/content), x (twarc2 pages or flattened tweets), telegram (Desktop "
-    "result.json), bluesky (getAuthorFeed/searchPosts output), csv, jsonl, parquet; "
+    "result.json), bluesky (getAuthorFeed/searchPosts output), csv, jsonl, parquet, xlsx "
+    "(an Excel workbook's first sheet with data, read as a CSV); "
     "accounts (a csv/jsonl/parquet table of accounts: fills accounts.parquet only)."
 )
 FORMAT_HELP += (
@@ -69,7 +70,10 @@ def ingest(
         False, "--dayfirst", help="Read created_at like 31/12/2024 [23:59[:59]] (day first)."
     ),
     encoding: str = typer.Option(
-        None, "--encoding", help="CSV encoding (default: BOM, else UTF-8, else Latin-1)."
+        None,
+        "--encoding",
+        help="Encoding of CSV and JSON sources (CSV default: BOM, else UTF-8, else Latin-1; "
+        "JSON: UTF-8).",
     ),
     delimiter: str = typer.Option(
         None, "--delimiter", help="CSV delimiter (default: sniffed among , ; tab |); 'tab' for tab."

@@ -56,7 +56,13 @@ def compression_of(path: Path) -> str | None:
             head = fh.read(8)
     except OSError:
         return None  # the caller's own checks say what is wrong with the file
-    return next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+    kind = next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+    if kind == "zip":
+        from vigie.ingest.xlsx import is_xlsx
+
+        if is_xlsx(path):  # a workbook is a zip too, read by ``xlsx.py``, not unpacked
+            return None
+    return kind
 
 
 def plain_name(path: Path, member: str | None = None) -> str:

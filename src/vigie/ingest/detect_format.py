@@ -40,6 +40,7 @@ FORMATS = (
     "csv",
     "jsonl",
     "parquet",
+    "xlsx",
     "accounts",
 )
 ACCOUNT_FORMATS = ("accounts", "x-io-users", "x-users")
@@ -185,6 +186,12 @@ def detect(path: Path) -> str:
         return "csv"
     if head.startswith(b"PAR1"):
         return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: Excel 97-2003 (.xls), or Word, ...
+        raise InputError(
+            "an Excel 97-2003 workbook (.xls) or another old Office file: open it and save "
+            "the sheet as .xlsx or CSV (UTF-8), then ingest that file",
+            file=str(path),
+        )
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
     if not text:
         raise InputError("empty file: nothing to ingest", file=str(path))

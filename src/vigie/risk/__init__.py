@@ -12,7 +12,7 @@ the method computes, and reports it for a steering committee:
 * ``evidence.py`` — observed DISARM techniques in a Findings folder → proposed likelihoods;
 * ``report_html.py`` + ``svg.py`` + ``templates/report.html.j2`` — the offline HTML report;
 * ``export_xlsx.py`` — the spreadsheet export, ``import_xlsx.py`` reads it back,
-  ``xlsx_labels.py`` its sheet names and headers (fr/en), ``xlsx_read.py`` bounded reading;
+  ``xlsx_labels.py`` its sheet names and headers (fr/en), ``vigie.workbook`` bounded reading;
 * ``ciso_format.py``, ``ciso_export.py``, ``ciso_import.py`` + ``ciso_convert.py`` — CISO
   Assistant's EBIOS RM study workbook, out and in; ``tables.py`` — terminal tables;
 * ``cli.py`` — ``vigie risk new | check | compute | diff | report | export | import-xlsx |

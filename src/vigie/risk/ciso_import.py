@@ -67,7 +67,7 @@ class Reader:
 
 
 def _open(path: Path) -> Reader:
-    from vigie.risk.xlsx_read import open_workbook
+    from vigie.workbook import open_workbook
 
     rd = Reader(path)
     with open_workbook(path) as wb:

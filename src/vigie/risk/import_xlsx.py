@@ -50,7 +50,7 @@ class Book:
 
 
 def _open(path: Path) -> Book:
-    from vigie.risk.xlsx_read import open_workbook
+    from vigie.workbook import open_workbook
 
     book = Book(path)
     with open_workbook(path) as wb:

@@ -1,10 +1,11 @@
 """Reading a workbook someone sent: bounded, and every way it can be broken is one line.
 
-Why: ``import-xlsx`` and ``import-ciso`` read files that come from outside (a committee's
-edited spreadsheet, another tool's export). An .xlsx is a zip of XML files: a small file can
-unpack to gigabytes (zip bomb), its XML can try entity expansion ("billion laughs") or be
-truncated. The zip's declared sizes are checked before anything is unpacked, XML entity
-declarations are refused, and a parse failure becomes a ``VigieError`` naming the file.
+Why: ``risk import-xlsx``, ``risk import-ciso`` and ``ingest`` of an .xlsx read files that
+come from outside (a committee's edited spreadsheet, another tool's export). An .xlsx is a
+zip of XML files: a small file can unpack to gigabytes (zip bomb), its XML can try entity
+expansion ("billion laughs") or be truncated. The zip's declared sizes are checked before
+anything is unpacked, XML entity declarations are refused, and a parse failure becomes a
+``VigieError`` naming the file.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ MAX_RATIO = 200
 """Largest compression ratio of one member: XML compresses ~10x, a bomb ~1000x."""
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, max_unpacked: int | None = None) -> None:
+    limit = MAX_UNPACKED if max_unpacked is None else max_unpacked
     try:
         with zipfile.ZipFile(path) as z:
             total = 0
@@ -44,17 +46,16 @@ def _check_zip(path: Path) -> None:
                             f"{path}: member {info.filename} declares XML entities (DOCTYPE): "
                             "not read"
                         )
-            if total > MAX_UNPACKED:
-                raise VigieError(
-                    f"{path}: unpacks to {total} bytes, more than {MAX_UNPACKED}: not read"
-                )
+            if total > limit:
+                raise VigieError(f"{path}: unpacks to {total} bytes, more than {limit}: not read")
     except zipfile.BadZipFile as exc:
         raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
 
 
 @contextmanager
-def open_workbook(path: Path) -> Iterator[Any]:
-    """The workbook (read-only, values only), after the checks above."""
+def open_workbook(path: Path, max_unpacked: int | None = None) -> Iterator[Any]:
+    """The workbook (read-only, values only), after the checks above; ``max_unpacked``
+    replaces ``MAX_UNPACKED`` (a sheet of posts is bigger than a risk study)."""
     from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
@@ -62,7 +63,7 @@ def open_workbook(path: Path) -> Iterator[Any]:
 
     if not path.is_file():
         raise VigieError(f"{path}: no such file")
-    _check_zip(path)
+    _check_zip(path, max_unpacked)
     with path.open("rb") as fh:  # a file object: openpyxl then ignores the extension
         try:
             wb = load_workbook(fh, read_only=True, data_only=True)

@@ -1,0 +1,202 @@
+"""Excel workbooks (.xlsx) ingested as the CSV of their sheet.
+
+Why: the analysts vigie serves receive spreadsheets more often than CSV files: social-listening
+tools, dashboards and colleagues export .xlsx. An .xlsx is a zip, so it used to be refused as
+"a zip archive of 8 files". Teaching every table reader a workbook would duplicate the CSV
+path's mapping, dialect and refusal rules; instead the sheet is streamed once (openpyxl's
+read-only mode, through ``vigie.workbook``'s checks against zip bombs and XML entities) into a
+CSV file in a private temporary folder beside the Dataset, read from there by the CSV path
+(so a CrowdTangle or Meta Content Library sheet is still told apart from a generic table, and
+a report's preamble above the header is still skipped), and deleted afterwards. Messages name
+the workbook.
+
+Values are written as the sheet shows them to a reader: dates as ISO 8601 (naive: read as
+UTC, as ``--date-format`` says of naive times), whole numbers without ``.0``. A number of
+more than 15 significant digits cannot be exact in a spreadsheet (Excel keeps doubles): an id
+column holding such numbers (an X post id typed as a number) is said in a warning, since those
+ids are not the platform's any more.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from vigie.errors import InputError, VigieError
+
+MAX_UNPACKED = 4 << 30
+"""Bytes a workbook of posts may unpack to: Excel's 1,048,576 rows of post-sized texts."""
+_EXACT = 2**53  # integers past this are not all representable as doubles
+
+
+def is_xlsx(path: Path) -> bool:
+    """Whether ``path`` is an Office Open XML workbook (a zip holding ``xl/workbook.xml``)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _text(v: Any) -> str:
+    """A cell's value as CSV text (see the module's docstring)."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime | dt.date | dt.time):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer() and abs(v) < _EXACT:
+        return str(int(v))
+    return str(v)
+
+
+class _Inexact:
+    """Columns holding numbers a double cannot keep exact: counted, one example each."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple[int, Any]] = {}
+
+    def see(self, row: tuple[Any, ...]) -> None:
+        for i, v in enumerate(row):
+            if isinstance(v, int | float) and not isinstance(v, bool) and abs(v) >= _EXACT:
+                n, ex = self.found.get(i, (0, v))
+                self.found[i] = (n + 1, ex)
+
+    def notes(self, header: list[str]) -> list[str]:
+        out = []
+        for i, (n, ex) in sorted(self.found.items()):
+            name = header[i] if i < len(header) and header[i] else f"#{i + 1}"
+            out.append(
+                f"column {name!r}: {n:,} number(s) of more than 15 digits (e.g. {ex!r}) were "
+                "stored by the spreadsheet as approximations, so their last digits are lost: "
+                "if these are ids, export them as text (or ingest the platform's own file)"
+            )
+        return out
+
+
+def to_csv(path: Path, folder: Path, shown: Path) -> tuple[Path, list[str]]:
+    """Write the first sheet holding data of the workbook ``path`` as a CSV in ``folder``.
+
+    Returns the CSV's path and the notes to say (which sheet, inexact numbers). Raises
+    ``InputError`` naming ``shown`` for a workbook that cannot be read or holds no data."""
+    from vigie.workbook import open_workbook
+
+    out_path = folder / (path.stem + ".csv")
+    notes: list[str] = []
+    try:
+        with open_workbook(path, MAX_UNPACKED) as wb:
+            names = list(wb.sheetnames)
+            for ws in wb.worksheets:
+                inexact = _Inexact()
+                header = _write_sheet(ws, out_path, inexact)
+                if header is not None:
+                    break
+            else:
+                raise InputError(
+                    f"no data in any of its {len(names)} sheet(s) ({', '.join(names)})",
+                    file=str(shown),
+                )
+    except VigieError as exc:
+        if isinstance(exc, InputError):
+            raise
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise InputError(reason, file=str(shown)) from None
+    if len(names) > 1:
+        others = [n for n in names if n != ws.title]
+        notes.append(
+            f"read sheet {ws.title!r}; the workbook's other sheet(s) were not read: "
+            f"{', '.join(repr(n) for n in others)} (save one as CSV to ingest it)"
+        )
+    return out_path, notes + inexact.notes(header)
+
+
+def _write_sheet(ws: Any, out_path: Path, inexact: _Inexact) -> list[str] | None:
+    """Stream the sheet ``ws`` into ``out_path``; its header, or None when it is empty.
+
+    The header is the first row of three values or more (rows above it, a report's
+    preamble of a label and a value per row, are written as they are, for the CSV path to
+    skip); every row after it is written as wide as the header (blank cells at the end of a
+    row may be missing from the sheet's XML, and a short row would be a refused one), and
+    wider only when it holds values past the header (the CSV path then refuses that row as
+    too wide, counted and named, rather than losing the value). Empty rows are written as
+    empty lines, which the reader skips, so lines follow the sheet's rows."""
+    from vigie.progress import make_progress
+
+    header: list[str] | None = None
+    width, fixed = 0, False
+    total = ws.max_row if isinstance(ws.max_row, int) and ws.max_row > 1 else None
+    with (
+        open(out_path, "w", encoding="utf-8", newline="") as fh,
+        make_progress(transient=True) as prog,
+    ):
+        # ~10 s per 100,000 rows in openpyxl: a sheet of a million rows takes minutes
+        task = prog.add_task(f"reading sheet {ws.title!r} of {out_path.stem}", total=total)
+        writer = csv.writer(fh, lineterminator="\n")
+        for n, row in enumerate(ws.iter_rows(values_only=True)):
+            if n % 4096 == 0:
+                prog.update(task, completed=n)
+            cells = [_text(v) for v in row]
+            last = max((i + 1 for i, c in enumerate(cells) if c), default=0)
+            if last == 0:
+                fh.write("\n")
+                continue
+            if fixed:
+                inexact.see(row)
+                cells += [""] * (width - len(cells))
+                writer.writerow(cells[: max(width, last)])
+                continue
+            width = max(width, last)
+            cells += [""] * (width - len(cells))
+            if header is None or sum(1 for c in cells if c.strip()) >= 3:
+                header = cells[:width]
+                fixed = len([c for c in header if c.strip()]) >= 3
+            writer.writerow(cells[:width])
+    return header
+
+
+@contextmanager
+def csv_copies(
+    paths: list[Path], given: list[Path], fmt: str, beside: Path | None = None
+) -> Iterator[tuple[list[Path], list[list[str]]]]:
+    """The sources, workbooks replaced by the CSV of their sheet (``to_csv``) in a temporary
+    folder made in ``beside``, deleted on exit whatever happens; and each source's notes.
+
+    ``--format xlsx`` on a file that is no workbook is one line naming it."""
+    todo = [is_xlsx(p) for p in paths]
+    if fmt == "xlsx":
+        for g, do in zip(given, todo, strict=True):
+            if not do:
+                raise InputError("--format xlsx: not an Excel workbook (.xlsx)", file=str(g))
+    if not any(todo):
+        yield paths, [[] for _ in paths]
+        return
+    if beside is not None:
+        beside.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".vigie-xlsx-", dir=beside))
+    try:
+        out: list[Path] = []
+        notes: list[list[str]] = []
+        for i, (p, g, do) in enumerate(zip(paths, given, todo, strict=True)):
+            if not do:
+                out.append(p)
+                notes.append([])
+                continue
+            folder = tmp / str(i)
+            folder.mkdir()
+            csv_path, said = to_csv(p, folder, g)
+            out.append(csv_path)
+            notes.append(said)
+        yield out, notes
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
