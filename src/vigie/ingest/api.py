@@ -173,7 +173,12 @@ def _plan(
     f = detect(path) if fmt == "auto" else fmt
     if f in TABULAR:
         cols = tabular.columns_of(path, f, opts.encoding, opts.delimiter)
-        spec = tabular.resolve_spec(path, cols, mapping, platform)
+        nested: list[str] = []
+        if f == "jsonl":  # --map text=message.body: a path into nested objects
+            wanted = [c for srcs in mapping.values() for c in tabular.mapped_columns(srcs)]
+            nested = tabular.json_paths_found(path, wanted, cols)
+        spec = tabular.resolve_spec(path, cols + nested, mapping, platform)
+        spec.nested = frozenset(nested)
         spec.date_format, spec.dayfirst = opts.date_format, opts.dayfirst
         warnings = []
         if f == "csv":

@@ -32,7 +32,9 @@ MAP_HELP = (
     "reply_to, quote_of, client (posting app), handle, display_name, account_created_at, "
     "followers, following, "
     "posts_count, description. Columns named like a field need no mapping. Repeat --map for "
-    "a list field to gather several columns (--map urls=link --map urls=domain)."
+    "a list field to gather several columns (--map urls=link --map urls=domain). In JSON "
+    "Lines, a dotted name is a path into nested objects (--map account_id=peer_id.channel_id; "
+    "through a list, every item's value: --map hashtags=entities.tag)."
 )
 
 

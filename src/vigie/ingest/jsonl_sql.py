@@ -93,7 +93,8 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
     """Yield canonical batches from a JSON Lines file (same batches as the Python path)."""
     fields = tabular.jsonl_fields(spec)
     local = tabular.jsonl_spec(spec)
-    sql = projection_sql(fields)
+    # paths into nested objects are walked in Python (``tabular.json_path_value``)
+    sql = None if spec.nested else projection_sql(fields)
     file = str(path)
     # a line over the record limit keeps only its head (bounded memory, whatever its size)
     # and is refused as "record too large", as every JSON reader does
@@ -124,7 +125,7 @@ def read(path: Path, spec: tabular.Spec) -> Iterator[Batch]:
             if big is not None:
                 rejected.append(big)
                 continue
-            vals = tabular.project_line(fields, lineno, raw, file, rejected)
+            vals = tabular.project_line(fields, lineno, raw, file, rejected, spec.nested)
             if vals is not None:
                 for c, v in zip(cols, vals, strict=True):
                     c.append(v)

@@ -112,6 +112,8 @@ class Spec:
     encoding: str | None = None  # CSV encoding (sniffed or --encoding)
     delimiter: str | None = None  # CSV delimiter (sniffed or --delimiter)
     notes: Counter = field(default_factory=Counter)  # counted repairs, e.g. capped extraction
+    # JSON Lines: mapped names read as paths into nested objects (``peer_id.channel_id``)
+    nested: frozenset[str] = frozenset()
 
     def used_columns(self) -> set[str]:
         """The source columns this mapping reads (fields, extra list columns, platform)."""
@@ -166,6 +168,11 @@ def parse_mapping(
 
 def _columns_list(v: str | list[str]) -> list[str]:
     return [v] if isinstance(v, str) else list(v)
+
+
+def mapped_columns(v: str | list[str]) -> list[str]:
+    """The source column names one ``--map`` value reads (``prefix:COL`` reads COL)."""
+    return [c.removeprefix("prefix:") for c in _columns_list(v)]
 
 
 def _refuse_repeated_columns(
@@ -1238,16 +1245,64 @@ def read_jsonl(path: Path, spec: Spec) -> Iterator[Batch]:
         yield from jsonl_sql.read(path, spec)
 
 
+def json_path_value(obj: Any, path: str) -> Any:
+    """The value at the dotted ``path`` of a JSON record (``peer_id.channel_id``); through a
+    list, the values of its items (``entities.hashtags.tag`` -> every tag), so that list
+    fields read nested exports (Telethon, scrapers' JSON) without flattening them first.
+    None where the path ends early."""
+    parts = path.split(".")
+    v = obj
+    for i, key in enumerate(parts):
+        if isinstance(v, list):
+            out: list[Any] = []
+            for item in v:
+                x = json_path_value(item, ".".join(parts[i:]))
+                out.extend(x if isinstance(x, list) else [] if x is None else [x])
+            return out
+        if not isinstance(v, dict):
+            return None
+        v = v.get(key)
+    return v
+
+
+def json_paths_found(path: Path, wanted: list[str], top: list[str]) -> list[str]:
+    """The dotted names of ``wanted`` that are no top-level key (``top``) but a path into
+    the nested objects of the file's first 1,000 records (``json_path_value``).
+
+    A name that leads nowhere is left out, for the mapping check to refuse it; a name that
+    is a top-level key reads that key, dots and all."""
+    todo = [w for w in dict.fromkeys(wanted) if "." in w and w not in top]
+    if not todo:
+        return []
+    found: set[str] = set()
+    with open(path, "rb") as fh:
+        lines = jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES)
+        for k, (_, line, size) in enumerate(lines):
+            if k >= 1000 or len(found) == len(todo):
+                break
+            if size > len(line):
+                continue
+            try:
+                obj = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+                continue
+            if isinstance(obj, dict):
+                found.update(w for w in todo if json_path_value(obj, w) not in (None, []))
+    return [w for w in todo if w in found]
+
+
 def project_line(
     fields: list[tuple[str, str, bool]],
     lineno: int,
     line: bytes,
     file: str,
     rejected: list[Rejected],
+    nested: frozenset[str] = frozenset(),
 ) -> list[Any] | None:
     """The projected values of one JSONL line, or ``None`` when it is refused (appended to
     ``rejected``). Values are only sorted into columns here; Arrow does the typing and
-    ``convert`` the validation."""
+    ``convert`` the validation. Columns in ``nested`` are paths into the record
+    (``json_path_value``)."""
 
     def refuse(reason: str, fld: str | None, detail: str) -> None:
         rejected.append(Rejected(file, lineno, reason, fld, detail, excerpt(line.rstrip(b"\n"))))
@@ -1262,7 +1317,7 @@ def project_line(
         return None
     vals = []
     for canon, col, is_list in fields:
-        v = obj.get(col)
+        v = json_path_value(obj, col) if col in nested else obj.get(col)
         t = type(v)
         if v is None or (t is list if is_list else t is str):
             vals.append(v)
@@ -1301,7 +1356,7 @@ def read_jsonl_python(path: Path, spec: Spec) -> Iterator[Batch]:
                 rejected.append(big)
                 vals = None
             else:
-                vals = project_line(fields, lineno, line, file, rejected)
+                vals = project_line(fields, lineno, line, file, rejected, spec.nested)
             if vals is not None:
                 for c, v in zip(cols, vals, strict=True):
                     c.append(v)
@@ -1664,7 +1719,8 @@ _CONTENT_HINTS: list[tuple[str, re.Pattern[str], str]] = [
 def ignored_columns(columns: list[str], spec: Spec) -> list[str]:
     """The source columns no field reads: they are not kept in the Dataset."""
     used = spec.used_columns()
-    return [c for c in columns if c not in used and c not in KNOWN_FIELDS]
+    heads = {c.split(".", 1)[0] for c in spec.nested}  # read through a nested path
+    return [c for c in columns if c not in used and c not in KNOWN_FIELDS and c not in heads]
 
 
 def ignored_note(columns: list[str]) -> str:
@@ -1754,6 +1810,8 @@ def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, lis
                     if isinstance(obj, dict):
                         for c, v in obj.items():
                             out.setdefault(c, []).append(v)
+                        for c in spec.nested:
+                            out.setdefault(c, []).append(json_path_value(obj, c))
             return out
     except (OSError, pa.ArrowException, UnicodeError, csv_error(), VigieError):
         return {}
