@@ -22,13 +22,29 @@ import pyarrow.parquet as pq
 from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.duckmem import check_memory_limit
 from vigie.errors import InputError, VigieError, record_label
-from vigie.ingest import bluesky, compressed, tabular, telegram, transcode, x_v2, xlsx
+from vigie.ingest import (
+    bluesky,
+    compressed,
+    json_array,
+    tabular,
+    telegram,
+    transcode,
+    x_v2,
+    xlsx,
+)
 from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
 from vigie.ingest.writer import Staging, merge
 from vigie.progress import make_progress
-from vigie.schema import Dataset, base_manifest, read_json, write_json
+from vigie.schema import (
+    ACCOUNTS_SCHEMA,
+    POSTS_SCHEMA,
+    Dataset,
+    base_manifest,
+    read_json,
+    write_json,
+)
 
 TABULAR = ("csv", "jsonl", "parquet")
 
@@ -355,6 +371,7 @@ class _Source:
     fmt: str
     opts: ReadOptions
     notes: list[str]
+    refused: list[Rejected] = field(default_factory=list)  # met while making the copy
 
 
 @contextmanager
@@ -370,16 +387,19 @@ def _readable(
     with (
         compressed.readable(given, beside=beside) as unpacked,
         xlsx.csv_copies(unpacked, given, fmt, beside) as (sheets, notes),
-        transcode.utf8_copies(sheets, given, fmt, opts.encoding, beside) as plain,
+        transcode.utf8_copies(sheets, given, fmt, opts.encoding, beside) as utf8,
+        json_array.jsonl_copies(utf8, given, fmt, beside) as (plain, refused),
     ):
         out = []
-        for g, u, sheet, p, said in zip(given, unpacked, sheets, plain, notes, strict=True):
+        for g, u, sheet, p, said, bad in zip(
+            given, unpacked, sheets, plain, notes, refused, strict=True
+        ):
             f, o = fmt, opts
             if sheet != u:  # a workbook's sheet
                 f, o = ("auto" if fmt == "xlsx" else fmt), replace(o, encoding=None, delimiter=None)
-            elif p != sheet:  # a UTF-8 copy
+            elif p != sheet:  # a UTF-8 copy, JSON Lines of an array
                 o = replace(o, encoding=None)
-            out.append(_Source(g, p, f, o, said))
+            out.append(_Source(g, p, f, o, said, bad))
         yield out
 
 
@@ -387,6 +407,15 @@ def _planned(src: _Source, maps: dict[str, Any], plat: str | None) -> _Plan:
     """``_plan_as_given`` of one readable source, with the notes its copy left."""
     plan = _plan_as_given(src.given, src.plain, src.fmt, maps, plat, src.opts)
     plan.warnings = src.notes + plan.warnings
+    if src.refused:
+        read, refused = plan.read, src.refused
+
+        def read_then_refused() -> Iterator[Batch]:
+            yield from read()
+            empty = POSTS_SCHEMA.empty_table(), ACCOUNTS_SCHEMA.empty_table()
+            yield Batch(*empty, list(refused), {}, len(refused))
+
+        plan.read = read_then_refused
     return plan
 
 

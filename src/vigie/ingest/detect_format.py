@@ -76,6 +76,18 @@ def _twarc_other(item: Any) -> str | None:
     return None
 
 
+def _generic_array(path: Path) -> bool:
+    """Whether ``path`` holds a JSON array of records no platform's shape matches (a
+    scraper's ``json.dump(list_of_dicts)``): a generic table, read as JSON Lines
+    (``json_array.jsonl_copies``). An array of a platform's records is left to the
+    "pass --format" error, which names the formats to try."""
+    from vigie.ingest.json_array import elements
+
+    for _, first in elements(path, MAX_RECORD_BYTES):
+        return isinstance(first, dict) and _shape(first) is None
+    return False
+
+
 def _shape(obj: Any) -> str | None:
     """The platform format a decoded JSON value looks like, if any."""
     if isinstance(obj, list):  # a saved JSON array of statuses / videos
@@ -231,6 +243,8 @@ def detect(path: Path) -> str:
         if '"video_description"' in text:
             return "tiktok"
     if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if text.startswith("[") and _generic_array(path):
         return "jsonl"
     raise InputError(
         "cannot tell the format from the name or content; pass --format "

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import codecs
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +124,75 @@ def _skip(buf: str, pos: int, extra: str = "") -> int:
     while pos < n and buf[pos] in chars:
         pos += 1
     return pos
+
+
+def to_jsonl(path: Path, folder: Path, shown: Path) -> tuple[Path, list[Rejected]]:
+    """Write the array ``path`` holds as JSON Lines in ``folder``: element k on line k.
+
+    Why: a generic table saved as one JSON array (``json.dump(records)``, a scraper's
+    dataset export, pretty-printed or not) then goes through the JSON Lines path, mappings
+    and nested paths included, with record numbers that are element numbers. Elements are
+    written with ASCII escapes (a lone surrogate stays an escape, for the reader to refuse).
+    A refused element (too large; the array broken or cut short, where reading stops) leaves
+    an empty line, which the reader skips, and is returned with the source's name ``shown``."""
+    out_path = folder / (path.stem + ".jsonl")
+    refused: list[Rejected] = []
+    try:
+        with open(out_path, "w", encoding="utf-8", newline="\n") as out:
+            for _, value in elements(path, MAX_RECORD_BYTES):
+                if isinstance(value, Rejected):
+                    refused.append(replace(value, file=str(shown)))
+                    out.write("\n")
+                else:
+                    out.write(json.dumps(value) + "\n")
+    except InputError as exc:
+        raise InputError(exc.reason, file=str(shown), record=exc.record) from None
+    return out_path, refused
+
+
+def is_generic_array(path: Path, fmt: str) -> bool:
+    """Whether ``path`` is a JSON array to read as a generic table (``--format jsonl`` or
+    ``accounts``, or told so by ``detect``)."""
+    if not path.is_file() or fmt not in ("auto", "jsonl", "accounts"):
+        return False
+    try:
+        if not starts_with_array(path):
+            return False
+        if fmt != "auto":
+            return True
+        from vigie.ingest.detect_format import detect
+
+        return detect(path) == "jsonl"
+    except InputError:
+        return False  # the plan's own checks say what is wrong with the file
+
+
+@contextmanager
+def jsonl_copies(
+    paths: list[Path], given: list[Path], fmt: str, beside: Path | None = None
+) -> Iterator[tuple[list[Path], list[list[Rejected]]]]:
+    """The sources, generic JSON arrays replaced by their JSON Lines (``to_jsonl``) in a
+    temporary folder made in ``beside`` and deleted on exit; and each one's refused elements."""
+    todo = [is_generic_array(p, fmt) for p in paths]
+    if not any(todo):
+        yield paths, [[] for _ in paths]
+        return
+    if beside is not None:
+        beside.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".vigie-array-", dir=beside))
+    try:
+        out: list[Path] = []
+        refused: list[list[Rejected]] = []
+        for i, (p, g, do) in enumerate(zip(paths, given, todo, strict=True)):
+            if not do:
+                out.append(p)
+                refused.append([])
+                continue
+            folder = tmp / str(i)
+            folder.mkdir()
+            copy, bad = to_jsonl(p, folder, g)
+            out.append(copy)
+            refused.append(bad)
+        yield out, refused
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

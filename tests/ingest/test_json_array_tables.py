@@ -1,0 +1,110 @@
+"""A generic table saved as one JSON array (``json.dump(records)``, a scraper's export).
+
+Known answers: each array is written beside its JSON Lines twin (same records, one a line);
+both must give the same Dataset, and refusals must name element numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from ingest.helpers import accounts_by_id, posts_by_id, rejected, run_cli
+from vigie.ingest import ingest, json_array
+from vigie.ingest.detect_format import detect
+
+DATE = "2024-05-01T10:00:00.000Z"
+MAP = ["post_id=id", "account_id=author.id", "created_at=createTimeISO", "hashtags=tags.name"]
+
+
+def _video(i: int) -> dict[str, Any]:
+    """A record shaped like a scraper's TikTok item (nested author, list of tag objects)."""
+    return {
+        "id": str(7000 + i),
+        "text": f"vidéo {i} https://example.org/{i % 4}",
+        "createTimeISO": DATE,
+        "author": {"id": f"u{i % 3}", "name": f"user {i % 3}"},
+        "tags": [{"name": f"tag{i % 2}"}, {"name": "Vote"}],
+        "playCount": 100 * i,
+    }
+
+
+def _same_posts(a: Path, b: Path) -> None:
+    ta = pq.read_table(a / "posts.parquet").sort_by("post_id")
+    tb = pq.read_table(b / "posts.parquet").sort_by("post_id")
+    assert ta.equals(tb)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_array_gives_the_dataset_of_its_json_lines(tmp_path: Path, indent: int | None) -> None:
+    items = [_video(i) for i in range(9)]
+    arr = tmp_path / "dataset_tiktok.json"
+    arr.write_text(json.dumps(items, indent=indent, ensure_ascii=False), encoding="utf-8")
+    lines = tmp_path / "dataset_tiktok.jsonl"
+    lines.write_text("".join(json.dumps(x) + "\n" for x in items), encoding="utf-8")
+    assert detect(arr) == "jsonl"
+    report = ingest([arr], tmp_path / "a", mapping=MAP, platform="tiktok")
+    ingest([lines], tmp_path / "b", mapping=MAP, platform="tiktok")
+    _same_posts(tmp_path / "a", tmp_path / "b")
+    assert report.sources[0].path == str(arr) and report.sources[0].records == 9
+    assert posts_by_id(tmp_path / "a")["7001"]["hashtags"] == ["tag1", "vote"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".vigie-")] == []
+
+
+def test_array_cut_short_keeps_what_was_read_and_says_where(tmp_path: Path) -> None:
+    text = json.dumps([_video(i) for i in range(5)])
+    arr = tmp_path / "cut.json"
+    arr.write_text(text[: text.index('{"id": "7004"')], encoding="utf-8")
+    ingest([arr], tmp_path / "ds", mapping=MAP, platform="tiktok")
+    assert sorted(posts_by_id(tmp_path / "ds")) == ["7000", "7001", "7002", "7003"]
+    (r,) = rejected(tmp_path / "ds")
+    assert (r["record"], r["reason"], r["file"]) == (5, "malformed JSON", str(arr))
+    assert "not closed" in r["detail"]
+
+
+def test_elements_over_the_limit_keep_the_numbers_of_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(json_array, "MAX_RECORD_BYTES", 600)
+    items = [_video(i) for i in range(4)]
+    items[1]["text"] = "x" * 2000
+    items[3]["createTimeISO"] = "not a date"
+    arr = tmp_path / "big.json"
+    arr.write_text(json.dumps(items), encoding="utf-8")
+    ingest([arr], tmp_path / "ds", mapping=MAP, platform="tiktok")
+    refused = sorted((r["record"], r["reason"]) for r in rejected(tmp_path / "ds"))
+    assert refused == [(2, "record too large"), (4, "invalid created_at")]
+    assert sorted(posts_by_id(tmp_path / "ds")) == ["7000", "7002"]
+
+
+def test_array_of_accounts_and_an_encoded_array(tmp_path: Path) -> None:
+    accounts = [{"account_id": f"u{i}", "handle": f"h{i}", "followers": i} for i in range(3)]
+    src = tmp_path / "accounts.json"
+    src.write_text(json.dumps(accounts), encoding="utf-8")
+    ingest([src], tmp_path / "ds", fmt="accounts", platform="tiktok")
+    assert accounts_by_id(tmp_path / "ds")["u2"]["handle"] == "h2"
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(json.dumps([_video(0)], ensure_ascii=False).encode("latin-1"))
+    ingest([latin], tmp_path / "ds2", mapping=MAP, platform="tiktok", encoding="latin-1")
+    assert posts_by_id(tmp_path / "ds2")["7000"]["text"].startswith("vidéo 0")
+
+
+def test_an_array_of_a_platforms_records_is_not_a_generic_table(tmp_path: Path) -> None:
+    status = {
+        "id": "1",
+        "uri": "https://m.example/users/a/statuses/1",
+        "created_at": "2024-05-01T10:00:00.000Z",
+        "content": "<p>hi</p>",
+        "account": {"id": "9", "acct": "a", "username": "a"},
+    }
+    src = tmp_path / "statuses.json"
+    src.write_text(json.dumps([status]), encoding="utf-8")
+    assert detect(src) == "mastodon"
+    scalars = tmp_path / "numbers.json"
+    scalars.write_text("[1, 2, 3]", encoding="utf-8")
+    code, said = run_cli(["ingest", str(scalars), "--into", str(tmp_path / "x")])
+    assert code != 0 and "cannot tell the format" in said and "numbers.json" in said
