@@ -150,3 +150,27 @@ def test_the_top_level_key_read_through_a_path_is_not_called_unused(tmp_path: Pa
 )
 def test_json_path_value(obj: dict[str, Any], path: str, value: Any) -> None:
     assert json_path_value(obj, path) == value
+
+
+def test_parquet_struct_columns_read_through_the_same_paths(tmp_path: Path) -> None:
+    """The messages as Parquet (structs, a list of structs): the Dataset of the JSON twin."""
+    import pyarrow as pa
+
+    msgs = [_message(i) for i in range(12)]
+    table = pa.Table.from_pylist(msgs)
+    assert pa.types.is_struct(table.schema.field("peer_id").type)
+    src = tmp_path / "messages.parquet"
+    with pq.ParquetWriter(src, table.schema) as w:  # two row groups, two batches
+        w.write_table(table.slice(0, 5))
+        w.write_table(table.slice(5))
+    flat = _write(tmp_path / "flat.jsonl", [_flat(m) for m in msgs])
+    ingest([src], tmp_path / "a", mapping=NESTED_MAP, platform="telegram")
+    ingest([flat], tmp_path / "b", mapping=FLAT_MAP, platform="telegram")
+    ta = pq.read_table(tmp_path / "a" / "posts.parquet").sort_by("post_id")
+    tb = pq.read_table(tmp_path / "b" / "posts.parquet").sort_by("post_id")
+    assert ta.equals(tb)
+    with pytest.raises(InputError, match="'peer_id' holds struct|'peer_id.nope'"):
+        ingest([src], tmp_path / "c", mapping=["account_id=peer_id.nope"], platform="x")
+    with pytest.raises(InputError, match="column 'fwd_from.from_id' holds struct"):
+        mapping = ["post_id=id", "created_at=date", "account_id=fwd_from.from_id"]
+        ingest([src], tmp_path / "d", mapping=mapping, platform="x")

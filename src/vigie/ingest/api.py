@@ -23,6 +23,7 @@ from vigie.atomic import atomic_dir, folder_lock, recover
 from vigie.duckmem import check_memory_limit
 from vigie.errors import InputError, VigieError, record_label
 from vigie.ingest import (
+    arrow_paths,
     bluesky,
     compressed,
     json_array,
@@ -189,10 +190,13 @@ def _plan(
     f = detect(path) if fmt == "auto" else fmt
     if f in TABULAR:
         cols = tabular.columns_of(path, f, opts.encoding, opts.delimiter)
+        # --map account_id=user.id: a path into nested objects (JSON) or struct columns
+        wanted = [c for srcs in mapping.values() for c in tabular.mapped_columns(srcs)]
         nested: list[str] = []
-        if f == "jsonl":  # --map text=message.body: a path into nested objects
-            wanted = [c for srcs in mapping.values() for c in tabular.mapped_columns(srcs)]
+        if f == "jsonl":
             nested = tabular.json_paths_found(path, wanted, cols)
+        elif f == "parquet":
+            nested = arrow_paths.paths_found(pq.read_schema(path), wanted)
         spec = tabular.resolve_spec(path, cols + nested, mapping, platform)
         spec.nested = frozenset(nested)
         spec.date_format, spec.dayfirst = opts.date_format, opts.dayfirst

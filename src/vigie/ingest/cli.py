@@ -33,8 +33,9 @@ MAP_HELP = (
     "followers, following, "
     "posts_count, description. Columns named like a field need no mapping. Repeat --map for "
     "a list field to gather several columns (--map urls=link --map urls=domain). In JSON "
-    "Lines, a dotted name is a path into nested objects (--map account_id=peer_id.channel_id; "
-    "through a list, every item's value: --map hashtags=entities.tag)."
+    "and Parquet, a dotted name is a path into nested records (--map "
+    "account_id=peer_id.channel_id; through a list, every item's value: --map "
+    "hashtags=entities.tag)."
 )
 
 

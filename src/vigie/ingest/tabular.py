@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from vigie.errors import InputError, VigieError
-from vigie.ingest import csv_preamble, jsonlines, sqlbatch
+from vigie.ingest import arrow_paths, csv_preamble, jsonlines, sqlbatch
 from vigie.ingest.csv_locate import RowLocator, open_quote_column
 from vigie.ingest.model import (
     BATCH_ROWS,
@@ -890,14 +890,18 @@ def read_parquet(path: Path, spec: Spec) -> Iterator[Batch]:
     except (OSError, pa.ArrowInvalid) as exc:
         raise InputError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
     needed = sorted(
-        set(spec.columns.values())
-        | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
-        | {c for more in spec.extra_columns.values() for c in more}
+        (
+            set(spec.columns.values())
+            | ({spec.platform_prefix_of} if spec.platform_prefix_of else set())
+            | {c for more in spec.extra_columns.values() for c in more}
+        )
+        - spec.nested
+        | {c.split(".", 1)[0] for c in spec.nested}  # struct columns read through a path
     )
-    _refuse_nested_columns(path, pf.schema_arrow, spec)
+    _refuse_nested_columns(path, arrow_paths.with_paths(pf.schema_arrow, spec.nested), spec)
     row = 0
     for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=needed):
-        t = pa.Table.from_batches([rb])
+        t = arrow_paths.add_paths(pa.Table.from_batches([rb]), spec.nested)
         nums = list(range(row + 1, row + 1 + t.num_rows))
         row += t.num_rows
         try:
@@ -1774,7 +1778,8 @@ def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, lis
         if fmt == "parquet":
             pf = pq.ParquetFile(path)
             for rb in pf.iter_batches(batch_size=n):
-                return {k: v[:n] for k, v in rb.to_pydict().items()}
+                t = arrow_paths.add_paths(pa.Table.from_batches([rb]), spec.nested)
+                return {k: v[:n] for k, v in t.to_pydict().items()}
             return {}
         if fmt == "csv":
             import csv
