@@ -143,11 +143,14 @@ def test_broken_and_foreign_workbooks_are_one_line(tmp_path: Path) -> None:
     cut.write_bytes(b"PK\x03\x04" + buf.getvalue()[4:])
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(xls.read_bytes())
     csv_file = tmp_path / "plain.csv"
     csv_file.write_text("post_id,account_id,created_at,text\np1,a,2024-05-01,x\n", "utf-8")
     for src, says, more in [
         (cut, "cut.xlsx", []),
         (xls, "Excel 97-2003", []),
+        (locked, "password-protected workbook", []),
         (csv_file, "--format xlsx: not an Excel workbook", ["--format", "xlsx"]),
         (_workbook(tmp_path / "empty.xlsx", {"A": [], "B": []}), "no data in any", []),
     ]:

@@ -198,10 +198,15 @@ def detect(path: Path) -> str:
         return "csv"
     if head.startswith(b"PAR1"):
         return "parquet"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: Excel 97-2003 (.xls), or Word, ...
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .xls, an encrypted .xlsx, Word 97...
+        what = (
+            "a password-protected workbook (Excel encrypts it whole)"
+            if suffix in (".xlsx", ".xlsm")
+            else "an Excel 97-2003 workbook (.xls) or another old Office file"
+        )
         raise InputError(
-            "an Excel 97-2003 workbook (.xls) or another old Office file: open it and save "
-            "the sheet as .xlsx or CSV (UTF-8), then ingest that file",
+            f"{what}: open it and save the sheet as .xlsx (without a password) or CSV "
+            "(UTF-8), then ingest that file",
             file=str(path),
         )
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
