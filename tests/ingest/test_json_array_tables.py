@@ -108,3 +108,7 @@ def test_an_array_of_a_platforms_records_is_not_a_generic_table(tmp_path: Path) 
     scalars.write_text("[1, 2, 3]", encoding="utf-8")
     code, said = run_cli(["ingest", str(scalars), "--into", str(tmp_path / "x")])
     assert code != 0 and "cannot tell the format" in said and "numbers.json" in said
+    empty = tmp_path / "empty.json"
+    empty.write_text("[\n]\n", encoding="utf-8")
+    code, said = run_cli(["ingest", str(empty), "--into", str(tmp_path / "x")])
+    assert code != 0 and "empty.json: an empty JSON array" in said

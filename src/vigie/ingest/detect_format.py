@@ -85,7 +85,7 @@ def _generic_array(path: Path) -> bool:
 
     for _, first in elements(path, MAX_RECORD_BYTES):
         return isinstance(first, dict) and _shape(first) is None
-    return False
+    raise InputError("an empty JSON array ([]): nothing to ingest", file=str(path))
 
 
 def _shape(obj: Any) -> str | None:
