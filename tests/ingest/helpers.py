@@ -28,6 +28,20 @@ def posts_by_id(dataset: Path) -> dict[str, dict[str, Any]]:
     return {r["post_id"]: r for r in pq.read_table(dataset / "posts.parquet").to_pylist()}
 
 
+def assert_same_posts(a: Path, b: Path) -> None:
+    """The posts tables of the Datasets ``a`` and ``b`` are equal, row for row by post id."""
+    ta = pq.read_table(a / "posts.parquet").sort_by("post_id")
+    tb = pq.read_table(b / "posts.parquet").sort_by("post_id")
+    assert ta.equals(tb)
+
+
+def assert_no_temp_left(folder: Path) -> None:
+    """No temporary copy (``.vigie-*``: unpacked, re-encoded, a sheet's CSV) is left in
+    ``folder`` after an ingest, whether it succeeded or failed."""
+    left = [p.name for p in folder.iterdir() if p.name.startswith(".vigie-")]
+    assert left == [], left
+
+
 def accounts_by_id(dataset: Path) -> dict[str, dict[str, Any]]:
     return {r["account_id"]: r for r in pq.read_table(dataset / "accounts.parquet").to_pylist()}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.helpers import posts_by_id, rejected, run_cli
+from ingest.helpers import assert_no_temp_left, posts_by_id, rejected, run_cli
 from vigie.ingest import csv_locate, ingest
 from vigie.ingest.api import preview
 from vigie.ingest.csv_locate import RowLocator, open_quote_column
@@ -23,11 +23,6 @@ HEADER = "post_id,account_id,created_at,text"
 
 def _row(i: int, text: str | None = None) -> str:
     return f"p{i},a{i % 3},{DATE},{text if text is not None else f'post {i}'}"
-
-
-def _no_temp_left(folder: Path) -> None:
-    left = [p.name for p in folder.iterdir() if p.name.startswith(".vigie-")]
-    assert left == [], left
 
 
 # --- Excel's sep= line ----------------------------------------------------------------------
@@ -208,7 +203,7 @@ def test_jsonl_read_in_the_encoding_given(tmp_path: Path, encoding: str) -> None
     (r,) = rejected(ds)  # the source's line number, its name, not the copy's
     assert (r["record"], r["reason"], r["file"]) == (3, "malformed JSON", str(src))
     assert report.rejected == 1
-    _no_temp_left(tmp_path)
+    assert_no_temp_left(tmp_path)
 
 
 def test_compressed_utf16_jsonl(tmp_path: Path) -> None:
@@ -216,7 +211,7 @@ def test_compressed_utf16_jsonl(tmp_path: Path) -> None:
     src.write_bytes(gzip.compress(_posts_json(["Grüße"]).encode("utf-16")))
     ingest([src], tmp_path / "ds", platform="x", encoding="utf-16")
     assert posts_by_id(tmp_path / "ds")["p1"]["text"] == "Grüße"
-    _no_temp_left(tmp_path)
+    assert_no_temp_left(tmp_path)
 
 
 def test_byte_the_encoding_cannot_read_names_the_line(tmp_path: Path) -> None:
@@ -239,7 +234,7 @@ def test_byte_the_encoding_cannot_read_names_the_line(tmp_path: Path) -> None:
     assert code != 0 and "Traceback" not in text
     assert "posts.jsonl" in text and "line 2" in text and "cp1252" in text
     assert not (tmp_path / "ds").exists()
-    _no_temp_left(tmp_path)
+    assert_no_temp_left(tmp_path)
 
 
 def test_utf16_tweets_with_encoding(tmp_path: Path) -> None:

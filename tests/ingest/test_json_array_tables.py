@@ -10,10 +10,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 
-from ingest.helpers import accounts_by_id, posts_by_id, rejected, run_cli
+from ingest.helpers import (
+    accounts_by_id,
+    assert_no_temp_left,
+    assert_same_posts,
+    posts_by_id,
+    rejected,
+    run_cli,
+)
 from vigie.ingest import ingest, json_array
 from vigie.ingest.detect_format import detect
 
@@ -33,12 +39,6 @@ def _video(i: int) -> dict[str, Any]:
     }
 
 
-def _same_posts(a: Path, b: Path) -> None:
-    ta = pq.read_table(a / "posts.parquet").sort_by("post_id")
-    tb = pq.read_table(b / "posts.parquet").sort_by("post_id")
-    assert ta.equals(tb)
-
-
 @pytest.mark.parametrize("indent", [None, 2])
 def test_array_gives_the_dataset_of_its_json_lines(tmp_path: Path, indent: int | None) -> None:
     items = [_video(i) for i in range(9)]
@@ -49,10 +49,10 @@ def test_array_gives_the_dataset_of_its_json_lines(tmp_path: Path, indent: int |
     assert detect(arr) == "jsonl"
     report = ingest([arr], tmp_path / "a", mapping=MAP, platform="tiktok")
     ingest([lines], tmp_path / "b", mapping=MAP, platform="tiktok")
-    _same_posts(tmp_path / "a", tmp_path / "b")
+    assert_same_posts(tmp_path / "a", tmp_path / "b")
     assert report.sources[0].path == str(arr) and report.sources[0].records == 9
     assert posts_by_id(tmp_path / "a")["7001"]["hashtags"] == ["tag1", "vote"]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".vigie-")] == []
+    assert_no_temp_left(tmp_path)
 
 
 def test_array_cut_short_keeps_what_was_read_and_says_where(tmp_path: Path) -> None:

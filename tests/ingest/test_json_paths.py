@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.helpers import posts_by_id, rejected, run_cli
+from ingest.helpers import assert_same_posts, posts_by_id, rejected, run_cli
 from vigie.errors import InputError
 from vigie.ingest import ingest
 from vigie.ingest.tabular import json_path_value
@@ -79,9 +79,7 @@ def test_nested_paths_give_the_dataset_of_the_flattened_file(
     flat = _write(tmp_path / "flat.jsonl", [_flat(m) for m in msgs])
     ingest([nested], tmp_path / "a", mapping=NESTED_MAP, platform="telegram")
     ingest([flat], tmp_path / "b", mapping=FLAT_MAP, platform="telegram")
-    ta = pq.read_table(tmp_path / "a" / "posts.parquet").sort_by("post_id")
-    tb = pq.read_table(tmp_path / "b" / "posts.parquet").sort_by("post_id")
-    assert ta.equals(tb)
+    assert_same_posts(tmp_path / "a", tmp_path / "b")
     p = posts_by_id(tmp_path / "a")["101"]
     assert (p["account_id"], p["repost_of"], p["hashtags"]) == ("1001", "77", ["tag1", "vote"])
 
@@ -166,9 +164,7 @@ def test_parquet_struct_columns_read_through_the_same_paths(tmp_path: Path) -> N
     flat = _write(tmp_path / "flat.jsonl", [_flat(m) for m in msgs])
     ingest([src], tmp_path / "a", mapping=NESTED_MAP, platform="telegram")
     ingest([flat], tmp_path / "b", mapping=FLAT_MAP, platform="telegram")
-    ta = pq.read_table(tmp_path / "a" / "posts.parquet").sort_by("post_id")
-    tb = pq.read_table(tmp_path / "b" / "posts.parquet").sort_by("post_id")
-    assert ta.equals(tb)
+    assert_same_posts(tmp_path / "a", tmp_path / "b")
     with pytest.raises(InputError, match="'peer_id' holds struct|'peer_id.nope'"):
         ingest([src], tmp_path / "c", mapping=["account_id=peer_id.nope"], platform="x")
     with pytest.raises(InputError, match="column 'fwd_from.from_id' holds struct"):

@@ -14,11 +14,18 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from ingest.helpers import CSV_MAP, FIX, posts_by_id, rejected, run_cli
+from ingest.helpers import (
+    CSV_MAP,
+    FIX,
+    assert_no_temp_left,
+    assert_same_posts,
+    posts_by_id,
+    rejected,
+    run_cli,
+)
 from vigie.errors import InputError
 from vigie.ingest import ingest
 
@@ -39,15 +46,6 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         return list(csv.reader(fh))
 
 
-def _no_temp_left(folder: Path) -> None:
-    assert [p.name for p in folder.iterdir() if p.name.startswith(".vigie-")] == []
-
-
-def _same_posts(a: Path, b: Path) -> None:
-    ta, tb = pq.read_table(a / "posts.parquet"), pq.read_table(b / "posts.parquet")
-    assert ta.sort_by("post_id").equals(tb.sort_by("post_id"))
-
-
 @pytest.mark.parametrize(
     ("fixture", "args"),
     [
@@ -63,9 +61,9 @@ def test_workbook_gives_the_dataset_of_its_csv(
     book = _workbook(tmp_path / "export.xlsx", {"Sheet1": _csv_rows(src)})
     ingest([src], tmp_path / "from_csv", **args)
     report = ingest([book], tmp_path / "from_xlsx", **args)
-    _same_posts(tmp_path / "from_csv", tmp_path / "from_xlsx")
+    assert_same_posts(tmp_path / "from_csv", tmp_path / "from_xlsx")
     assert report.sources[0].path == str(book)
-    _no_temp_left(tmp_path)
+    assert_no_temp_left(tmp_path)
 
 
 def test_typed_cells_and_a_preamble(tmp_path: Path) -> None:
@@ -90,7 +88,7 @@ def test_typed_cells_and_a_preamble(tmp_path: Path) -> None:
     assert posts["102"]["hashtags"] == ["vote"] and posts["102"]["urls"] == ["example.org/x"]
     (r,) = rejected(out)
     assert r["reason"] == "invalid created_at" and r["file"] == str(book)
-    _no_temp_left(tmp_path)
+    assert_no_temp_left(tmp_path)
 
 
 def test_other_sheets_are_said_and_an_empty_first_sheet_is_passed(tmp_path: Path) -> None:
@@ -129,7 +127,7 @@ def test_workbook_inside_a_zip(tmp_path: Path) -> None:
         z.write(book, "export/inner.xlsx")
     ingest([archive], tmp_path / "ds", platform="x")
     assert list(posts_by_id(tmp_path / "ds")) == ["p1"]
-    _no_temp_left(tmp_path)
+    assert_no_temp_left(tmp_path)
 
 
 def test_broken_and_foreign_workbooks_are_one_line(tmp_path: Path) -> None:
@@ -159,6 +157,6 @@ def test_broken_and_foreign_workbooks_are_one_line(tmp_path: Path) -> None:
         assert code != 0 and "Traceback" not in said, said
         assert says in said and src.name in said, said
         assert not out.exists()
-    _no_temp_left(tmp_path)
+    assert_no_temp_left(tmp_path)
     with pytest.raises(InputError, match="not an Excel workbook"):
         ingest([csv_file], tmp_path / "ds2", fmt="xlsx", platform="x")

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError
+from vigie.ingest.copies import copies
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES, json_values
 from vigie.ingest.model import Rejected, excerpt
 
@@ -174,25 +173,9 @@ def jsonl_copies(
     """The sources, generic JSON arrays replaced by their JSON Lines (``to_jsonl``) in a
     temporary folder made in ``beside`` and deleted on exit; and each one's refused elements."""
     todo = [is_generic_array(p, fmt) for p in paths]
-    if not any(todo):
-        yield paths, [[] for _ in paths]
-        return
-    if beside is not None:
-        beside.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".vigie-array-", dir=beside))
-    try:
-        out: list[Path] = []
-        refused: list[list[Rejected]] = []
-        for i, (p, g, do) in enumerate(zip(paths, given, todo, strict=True)):
-            if not do:
-                out.append(p)
-                refused.append([])
-                continue
-            folder = tmp / str(i)
-            folder.mkdir()
-            copy, bad = to_jsonl(p, folder, g)
-            out.append(copy)
-            refused.append(bad)
-        yield out, refused
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    def make(i: int, p: Path, folder: Path) -> tuple[Path, list[Rejected]]:
+        return to_jsonl(p, folder, given[i])
+
+    with copies(paths, todo, make, list, beside, ".vigie-array-") as made:
+        yield made

@@ -16,13 +16,12 @@ naming its line, with the likely right encoding to try.
 from __future__ import annotations
 
 import codecs
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from vigie.errors import InputError, VigieError
+from vigie.ingest.copies import copies
 
 CHUNK = 1 << 20
 _UTF8 = {"utf-8", "utf-8-sig"}
@@ -110,21 +109,10 @@ def utf8_copies(
     """The sources, JSON ones in another encoding replaced by UTF-8 copies (``to_utf8``)
     in a temporary folder made in ``beside``, deleted on exit whatever happens."""
     todo = [needs_copy(p, fmt, encoding) for p in paths]
-    if not any(todo) or encoding is None:
-        yield paths
-        return
-    if beside is not None:
-        beside.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".vigie-utf8-", dir=beside))
-    try:
-        out = []
-        for i, (p, g, do) in enumerate(zip(paths, given, todo, strict=True)):
-            if not do:
-                out.append(p)
-                continue
-            folder = tmp / str(i)  # one folder per source: two sources may share a name
-            folder.mkdir()
-            out.append(to_utf8(p, encoding, folder, g))
+
+    def make(i: int, p: Path, folder: Path) -> tuple[Path, None]:
+        assert encoding is not None  # needs_copy is false without one
+        return to_utf8(p, encoding, folder, given[i]), None
+
+    with copies(paths, todo, make, lambda: None, beside, ".vigie-utf8-") as (out, _):
         yield out
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError, VigieError
+from vigie.ingest.copies import copies
 
 MAX_UNPACKED = 4 << 30
 """Bytes a workbook of posts may unpack to: Excel's 1,048,576 rows of post-sized texts."""
@@ -178,25 +177,9 @@ def csv_copies(
         for g, do in zip(given, todo, strict=True):
             if not do:
                 raise InputError("--format xlsx: not an Excel workbook (.xlsx)", file=str(g))
-    if not any(todo):
-        yield paths, [[] for _ in paths]
-        return
-    if beside is not None:
-        beside.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".vigie-xlsx-", dir=beside))
-    try:
-        out: list[Path] = []
-        notes: list[list[str]] = []
-        for i, (p, g, do) in enumerate(zip(paths, given, todo, strict=True)):
-            if not do:
-                out.append(p)
-                notes.append([])
-                continue
-            folder = tmp / str(i)
-            folder.mkdir()
-            csv_path, said = to_csv(p, folder, g)
-            out.append(csv_path)
-            notes.append(said)
-        yield out, notes
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    def make(i: int, p: Path, folder: Path) -> tuple[Path, list[str]]:
+        return to_csv(p, folder, given[i])
+
+    with copies(paths, todo, make, list, beside, ".vigie-xlsx-") as made:
+        yield made
