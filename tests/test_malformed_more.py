@@ -613,6 +613,28 @@ def _config(t: Path, text: str) -> list[str]:
     return _detect(t, "--config", str(_text(t / "c.toml", text)))
 
 
+def _manifest(t: Path, text: str) -> list[str]:
+    cmd = _detect(t)
+    _text(Path(cmd[1]) / "manifest.json", text)
+    return cmd
+
+
+# was: detect ignored its Dataset's manifest, garbage or a Findings folder's
+@case("detect-dataset-manifest-array", 2, ["ds", "manifest.json: not a JSON object"])
+def _(t: Path) -> list[str]:
+    return _manifest(t, "[]")
+
+
+@case("detect-dataset-manifest-findings", 2, ["ds", "kind is 'findings'"])
+def _(t: Path) -> list[str]:
+    return _manifest(t, '{"kind": "findings"}')
+
+
+@case("detect-dataset-manifest-garbage", 2, ["manifest.json", "not valid JSON"])
+def _(t: Path) -> list[str]:
+    return _manifest(t, "garbage")
+
+
 # was: DuckDB's parser message when detection began, naming no file or key
 @case("detect-config-memory-limit", 2, ["c.toml", "key 'general.memory_limit'", "not a memory"])
 def _(t: Path) -> list[str]:

@@ -327,6 +327,16 @@ class Dataset:
         for p in (self.manifest_path, self.posts_path):
             if not p.exists():
                 raise VigieError(f"{self.path}: not a vigie Dataset ({p.name} is missing)")
+        # the manifest must be a JSON object, and not another folder's (Findings passed where
+        # a Dataset is expected); a hand-made one without ``kind`` is accepted
+        manifest = read_json(self.manifest_path)
+        kind = manifest.get("kind", self.KIND) if isinstance(manifest, dict) else None
+        if kind != self.KIND:
+            what = f"kind is {kind!r}" if isinstance(manifest, dict) else "not a JSON object"
+            raise VigieError(
+                f"{self.path}: not a vigie Dataset (its manifest.json: {what}); "
+                "a Dataset is what `vigie ingest` or `vigie generate` writes"
+            )
         check_parquet(self.posts_path, POSTS_SCHEMA, OPTIONAL_POSTS_COLUMNS)
         if self.accounts_path.exists():
             check_parquet(self.accounts_path, ACCOUNTS_SCHEMA)
