@@ -385,9 +385,10 @@ def _readable(
     """The sources as plain UTF-8 files, each made at most once, in temporary folders made
     in ``beside`` and deleted on exit: compressed ones unpacked (``compressed.py``),
     workbooks written as the CSV of their sheet (``xlsx.py``), JSON in another encoding
-    re-encoded (``transcode.py``). A copy is read without the flags already applied in
-    making it: ``--encoding`` (the copy is UTF-8), ``--delimiter`` and ``--format xlsx``
-    (a workbook's CSV is vigie's own)."""
+    re-encoded (``transcode.py``), a generic table saved as one JSON array written as JSON
+    Lines (``json_array.py``; the elements it refused are kept for the report). A copy is
+    read without the flags already applied in making it: ``--encoding`` (the copy is
+    UTF-8), ``--delimiter`` and ``--format xlsx`` (a workbook's CSV is vigie's own)."""
     with (
         compressed.readable(given, beside=beside) as unpacked,
         xlsx.csv_copies(unpacked, given, fmt, beside) as (sheets, notes),
