@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.engine import Engine, fetch
+from vigie.detect.exploded import rows
 from vigie.detect.lookalike import family_objects, is_shortener, registered_domain
 
 KIND = "co_domain"
@@ -34,14 +35,12 @@ _TRIM = r"(^www\.|:\d+$|\.$)"  # www., a port, a trailing dot
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that link to the same sites (or look-alike families) in a window."""
     con = engine.con
-    repost = "" if cfg["include_reposts"] else "AND repost_of IS NULL"
+    urls = rows(engine, "urls", bool(cfg["include_reposts"]))  # '' kept: a URL without a host
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {KIND}_rows AS
         SELECT aid, t, post_id,
-               regexp_replace(lower(regexp_extract(url, '{_HOST}', 2)), '{_TRIM}', '', 'g') AS host
-        FROM (SELECT aid, unnest(urls) AS url, t, post_id FROM p
-              WHERE urls IS NOT NULL AND len(urls) > 0 {repost})
-        WHERE url IS NOT NULL"""
+               regexp_replace(lower(regexp_extract(obj, '{_HOST}', 2)), '{_TRIM}', '', 'g') AS host
+        FROM {urls}"""
     )
     hosts = fetch(
         con,

@@ -12,18 +12,15 @@ from typing import Any
 
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.engine import Engine
+from vigie.detect.exploded import rows
 
 KIND = "co_hashtag"
 
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that use the same hashtags within ``cfg['window_s']``."""
-    repost = "" if cfg["include_reposts"] else "AND repost_of IS NULL"
+    tags = rows(engine, "hashtags", bool(cfg["include_reposts"]))  # lower-case, no '#'
     engine.con.execute(
-        f"""CREATE OR REPLACE VIEW raw_{KIND} AS
-        SELECT aid, lower(ltrim(obj, '#')) AS obj, t, post_id FROM (
-            SELECT aid, unnest(hashtags) AS obj, t, post_id FROM p
-            WHERE hashtags IS NOT NULL AND len(hashtags) > 0 {repost})
-        WHERE obj IS NOT NULL AND ltrim(obj, '#') <> ''"""
+        f"CREATE OR REPLACE VIEW raw_{KIND} AS SELECT aid, obj, t, post_id FROM {tags}"
     )
     return run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)

@@ -13,18 +13,16 @@ from typing import Any
 
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.engine import Engine
+from vigie.detect.exploded import rows
 
 KIND = "co_link"
 
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that share the same URLs within ``cfg['window_s']``."""
-    repost = "" if cfg["include_reposts"] else "AND repost_of IS NULL"
+    urls = rows(engine, "urls", bool(cfg["include_reposts"]))
     engine.con.execute(
         f"""CREATE OR REPLACE VIEW raw_{KIND} AS
-        SELECT aid, obj, t, post_id FROM (
-            SELECT aid, unnest(urls) AS obj, t, post_id FROM p
-            WHERE urls IS NOT NULL AND len(urls) > 0 {repost})
-        WHERE obj IS NOT NULL AND obj <> ''"""
+        SELECT aid, obj, t, post_id FROM {urls} WHERE obj <> ''"""
     )
     return run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)

@@ -18,8 +18,8 @@ from typing import Any
 import pyarrow as pa
 
 from vigie.detect.coaction import Signal, run_coaction
-from vigie.detect.coobject import column_rows
 from vigie.detect.engine import Engine, fetch
+from vigie.detect.exploded import rows
 from vigie.detect.nearhash import cluster_hashes
 
 KIND = "co_media"
@@ -35,13 +35,14 @@ def _empty(engine: Engine, view: str) -> None:
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that post the same or near-identical media within the window."""
-    pre = f"raw_{KIND}_values"
-    if COLUMN not in engine.columns:
-        _empty(engine, pre)
-    else:
-        column_rows(engine, COLUMN, pre, bool(cfg["include_reposts"]), "trim(obj)")
     con = engine.con
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_rows AS SELECT * FROM {pre}")
+    if COLUMN not in engine.columns:
+        _empty(engine, f"{KIND}_rows")
+    else:  # trimmed values, shared with co-rare (lockstep reads them as co_media_rows)
+        media = rows(engine, COLUMN, bool(cfg["include_reposts"]))
+        con.execute(
+            f"CREATE OR REPLACE VIEW {KIND}_rows AS SELECT aid, obj, t, post_id FROM {media}"
+        )
     values = fetch(con, f"SELECT DISTINCT obj FROM {KIND}_rows ORDER BY obj").column("obj")
     vals = [str(v) for v in values.to_pylist()]
     names, n_hashes = cluster_hashes(vals, int(cfg["max_hamming"]), int(cfg["max_hamming_pdq"]))

@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.engine import Engine
+from vigie.detect.exploded import rows
 
 KIND = "co_rare"
 # a window longer than any collection: every action of an object falls in one time bucket
@@ -44,32 +45,25 @@ WHOLE_S = 1e12
 
 
 def _sources(engine: Engine, include_reposts: bool) -> list[str]:
-    """SELECTs of (aid, obj, t, post_id) over the links and the hashtags (the base table
-    ``p`` always has both columns, null when the Dataset has none)."""
-    repost = "" if include_reposts else "AND repost_of IS NULL"
-    return [
-        f"""SELECT aid, 'url:' || obj AS obj, t, post_id FROM (
-                SELECT aid, unnest(urls) AS obj, t, post_id FROM p
-                WHERE urls IS NOT NULL AND len(urls) > 0 {repost})
-            WHERE obj IS NOT NULL AND obj <> ''""",
-        f"""SELECT aid, 'tag:' || lower(ltrim(obj, '#')) AS obj, t, post_id FROM (
-                SELECT aid, unnest(hashtags) AS obj, t, post_id FROM p
-                WHERE hashtags IS NOT NULL AND len(hashtags) > 0 {repost})
-            WHERE obj IS NOT NULL AND ltrim(obj, '#') <> ''""",
+    """SELECTs of (aid, obj, t, post_id) over the links, the hashtags and the images, read
+    from the rows the other detectors share (``exploded.rows``; the base table ``p`` always
+    has links and hashtags, null when the Dataset has none)."""
+    urls = rows(engine, "urls", include_reposts)
+    tags = rows(engine, "hashtags", include_reposts)  # already lower-case, without '#'
+    parts = [
+        f"SELECT aid, 'url:' || obj AS obj, t, post_id FROM {urls} WHERE obj <> ''",
+        f"SELECT aid, 'tag:' || obj AS obj, t, post_id FROM {tags}",
     ]
+    if "media" in engine.columns:  # trimmed, not empty: lower-cased here
+        media = rows(engine, "media", include_reposts)
+        parts.append(f"SELECT aid, 'media:' || lower(obj) AS obj, t, post_id FROM {media}")
+    return parts
 
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that touched the same rare objects, whenever they did."""
-    from vigie.detect.coobject import column_rows
-
     con = engine.con
     parts = _sources(engine, bool(cfg["include_reposts"]))
-    if "media" in engine.columns:
-        column_rows(engine, "media", f"{KIND}_media", bool(cfg["include_reposts"]))
-        parts.append(
-            f"SELECT aid, 'media:' || lower(trim(obj)) AS obj, t, post_id FROM {KIND}_media"
-        )
     cap = int(cfg["max_object_actions"])
     con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_all AS {' UNION ALL '.join(parts)}")
     # rare objects only, by accounts (an account's repeats are one episode at this scale):

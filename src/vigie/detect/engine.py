@@ -40,6 +40,9 @@ class Engine:
     n_accounts: int
     tmpdir: tempfile.TemporaryDirectory = field(repr=False)
     has_accounts: bool = False
+    # the list columns one row per element, made once for the detectors that read them
+    # (``exploded.rows``): (column, reposts included) -> table name
+    lists: dict[tuple[str, bool], str] = field(default_factory=dict, repr=False)
 
     def sql(self, query: str, params: list[Any] | None = None) -> duckdb.DuckDBPyRelation:
         return self.con.execute(query, params or [])

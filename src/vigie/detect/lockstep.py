@@ -51,6 +51,7 @@ import pyarrow as pa
 
 from vigie.detect.articlekey import sql_key, sql_tokens
 from vigie.detect.engine import Engine, fetch
+from vigie.detect.exploded import rows
 from vigie.detect.network import Group
 
 LIST_MAX = 500  # accounts listed one by one in the manifest (the count is always given)
@@ -59,22 +60,18 @@ MAX_ROUNDS = 10  # CopyCatch-style: found members widen the object set, then tes
 
 def _source_sql(engine: Engine) -> str:
     """SELECT (aid, obj) of every link, hashtag and image of the original posts."""
+    # the rows the detectors share (``exploded.rows``): hashtags already lower-case
+    urls, tags = rows(engine, "urls", False), rows(engine, "hashtags", False)
     engine.con.execute(
-        """CREATE OR REPLACE TEMP TABLE lockstep_urls AS
-        SELECT aid, url FROM (
-            SELECT aid, unnest(urls) AS url FROM p
-            WHERE urls IS NOT NULL AND len(urls) > 0 AND repost_of IS NULL)
-        WHERE url IS NOT NULL AND url <> ''"""
+        f"""CREATE OR REPLACE VIEW lockstep_urls AS
+        SELECT aid, obj AS url FROM {urls} WHERE obj <> ''"""
     )
     parts = [  # each distinct URL keyed once (popular links repeat thousands of times)
         f"""SELECT u.aid, k.obj FROM lockstep_urls u JOIN (
                 SELECT url, coalesce({sql_key("tk")}, 'url:' || url) AS obj FROM (
                     SELECT url, {sql_tokens("url")} AS tk FROM (
                         SELECT DISTINCT url FROM lockstep_urls))) k USING (url)""",
-        """SELECT aid, 'tag:' || lower(ltrim(tag, '#')) AS obj FROM (
-                SELECT aid, unnest(hashtags) AS tag FROM p
-                WHERE hashtags IS NOT NULL AND len(hashtags) > 0 AND repost_of IS NULL)
-            WHERE tag IS NOT NULL AND ltrim(tag, '#') <> ''""",
+        f"SELECT aid, 'tag:' || obj AS obj FROM {tags}",
     ]
     tables = {r[0] for r in engine.con.execute("SHOW TABLES").fetchall()}
     if "co_media_map" in tables and "co_media_rows" in tables:
@@ -83,11 +80,9 @@ def _source_sql(engine: Engine) -> str:
             """SELECT x.aid, 'media:' || m.cid AS obj
                FROM co_media_rows x JOIN co_media_map m USING (obj)"""
         )
-    elif "media" in engine.columns:
-        from vigie.detect.coobject import column_rows
-
-        column_rows(engine, "media", "lockstep_media", False, "lower(trim(obj))")
-        parts.append("SELECT aid, 'media:' || obj AS obj FROM lockstep_media")
+    elif "media" in engine.columns:  # trimmed, not empty: lower-cased here
+        media = rows(engine, "media", False)
+        parts.append(f"SELECT aid, 'media:' || lower(obj) AS obj FROM {media}")
     return " UNION ALL ".join(parts)
 
 
@@ -146,9 +141,9 @@ def extend(
         con.register("lockstep_add_arrow", add)
         con.execute("INSERT INTO lockstep_mem SELECT aid, gi FROM lockstep_add_arrow")
         con.unregister("lockstep_add_arrow")
-    for t in ("lockstep_rows", "lockstep_gobj", "lockstep_mem", "lockstep_urls"):
+    for t in ("lockstep_rows", "lockstep_gobj", "lockstep_mem"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
-    con.execute("DROP VIEW IF EXISTS lockstep_media")
+    con.execute("DROP VIEW IF EXISTS lockstep_urls")
     if not kept:
         return groups
     aid = np.asarray([r[0] for r in kept], np.int64)
