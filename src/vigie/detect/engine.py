@@ -10,6 +10,9 @@ Base tables built once:
 - ``p(post_id, aid, t, urls, hashtags, repost_of, reply_to, quote_of)``: the posts
   with ``t`` in seconds since the epoch (DOUBLE); the view ``pr`` adds ``text``, read from
   Parquet only when needed.
+
+The links, hashtags and images one row per element (``x_urls``...) are made on first use
+by ``exploded.rows``, not here: a run with those detectors off never pays for them.
 """
 
 from __future__ import annotations
