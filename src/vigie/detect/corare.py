@@ -65,22 +65,27 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     con = engine.con
     parts = _sources(engine, bool(cfg["include_reposts"]))
     cap = int(cfg["max_object_actions"])
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_all AS {' UNION ALL '.join(parts)}")
+    src = " UNION ALL ".join(parts)
+    # each object's figures in one grouping (it was two, over a copy of every row): which
+    # objects are rare, what the others weigh, the collection's span. The rows are read
+    # from the shared tables again rather than copied (10M posts: 1.8 -> 1.0 s CPU).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {KIND}_objs AS
+        SELECT obj, count(*) AS n, count(DISTINCT aid) AS n_accounts, min(t) AS t0, max(t) AS t1
+        FROM ({src}) GROUP BY obj"""
+    )
     # rare objects only, by accounts (an account's repeats are one episode at this scale):
     # the null model then sees only what the pairs are drawn from
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {KIND}_rows AS
-        SELECT r.* FROM {KIND}_all r SEMI JOIN (
-            SELECT obj FROM {KIND}_all GROUP BY obj HAVING count(DISTINCT aid) <= {cap}
-        ) k USING (obj)"""
+        SELECT r.* FROM ({src}) r SEMI JOIN (
+            SELECT obj FROM {KIND}_objs WHERE n_accounts <= {cap}) k USING (obj)"""
     )
-    span = con.execute(f"SELECT coalesce(max(t) - min(t), 0) FROM {KIND}_all").fetchall()[0][0]
+    span = engine.scalar(f"SELECT coalesce(max(t1) - min(t0), 0) FROM {KIND}_objs")
     over = con.execute(
-        f"""SELECT count(*), coalesce(sum(n), 0) FROM (
-            SELECT obj, count(*) AS n FROM {KIND}_all GROUP BY obj
-            HAVING count(DISTINCT aid) > {cap})"""
+        f"SELECT count(*), coalesce(sum(n), 0) FROM {KIND}_objs WHERE n_accounts > {cap}"
     ).fetchall()[0]
-    con.execute(f"DROP TABLE {KIND}_all")
+    con.execute(f"DROP TABLE {KIND}_objs")
     run_cfg = dict(cfg, window_s=WHOLE_S, scales_s=[])
     sig = run_coaction(engine, KIND, f"{KIND}_rows", run_cfg, general)
     # on an empty Dataset there is no span: the configured window stands in (as the
