@@ -24,9 +24,10 @@ does the evidence (``evidence.group_objects``: an object's reach), after lockste
 
 from __future__ import annotations
 
+from vigie.detect.coobject import column_rows
 from vigie.detect.engine import Engine
 
-# columns that ``rows`` can make, and the table each one is made under
+# the list columns ``rows`` makes a table of
 COLUMNS = ("urls", "hashtags", "media")
 
 
@@ -58,8 +59,6 @@ def rows(engine: Engine, column: str, include_reposts: bool) -> str:
             WHERE obj IS NOT NULL AND ltrim(obj, '#') <> ''"""
         )
     else:
-        from vigie.detect.coobject import column_rows  # coobject imports the engine too
-
         view = f"{name}_parquet"
         column_rows(engine, column, view, include_reposts, "trim(obj)")
         engine.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {view}")
