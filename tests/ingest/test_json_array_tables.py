@@ -20,6 +20,7 @@ from ingest.helpers import (
     rejected,
     run_cli,
 )
+from vigie.errors import InputError
 from vigie.ingest import ingest, json_array
 from vigie.ingest.detect_format import detect
 
@@ -112,3 +113,18 @@ def test_an_array_of_a_platforms_records_is_not_a_generic_table(tmp_path: Path) 
     empty.write_text("[\n]\n", encoding="utf-8")
     code, said = run_cli(["ingest", str(empty), "--into", str(tmp_path / "x")])
     assert code != 0 and "empty.json: an empty JSON array" in said
+
+
+def test_a_generic_posts_wrapper_is_not_taken_for_a_bluesky_page(tmp_path: Path) -> None:
+    """``{"posts": [...]}`` of another tool's records used to be read as a Bluesky search
+    page, whose reader then refused every record; only ``at://`` posts make one."""
+    generic = tmp_path / "export.json"
+    generic.write_text(json.dumps({"posts": [{"id": "1", "text": "x"}]}), encoding="utf-8")
+    with pytest.raises(InputError, match="cannot tell the format"):
+        detect(generic)
+    page = {"posts": [{"uri": "at://did:plc:x/app.bsky.feed.post/1", "record": {}}]}
+    (tmp_path / "search.json").write_text(json.dumps(page), encoding="utf-8")
+    assert detect(tmp_path / "search.json") == "bluesky"
+    feed = {"feed": [{"post": {"uri": "at://did:plc:x/app.bsky.feed.post/2"}}], "cursor": "c"}
+    (tmp_path / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
+    assert detect(tmp_path / "feed.json") == "bluesky"

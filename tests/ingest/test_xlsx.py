@@ -97,6 +97,30 @@ def test_other_sheets_are_said_and_an_empty_first_sheet_is_passed(tmp_path: Path
     code, said = run_cli(["ingest", str(book), "--into", str(tmp_path / "ds"), "--platform", "x"])
     assert code == 0 and "read sheet 'Posts'" in said and "'Cover', 'Notes'" in said
     assert list(posts_by_id(tmp_path / "ds")) == ["p1"]
+    more = [["post_id", "account_id", "created_at", "text"], ["p9", "a9", "2024-05-01", "y"]]
+    book = _workbook(tmp_path / "c.xlsx", {"Posts": data, "Later": more})
+    ingest([book], tmp_path / "ds2", platform="x", sheet="Later")
+    assert list(posts_by_id(tmp_path / "ds2")) == ["p9"]
+    code, said = run_cli(
+        ["ingest", str(book), "--into", str(tmp_path / "ds3"), "--platform", "x", "--sheet", "Nope"]
+    )
+    assert code != 0 and "c.xlsx" in said and "--sheet 'Nope': no such sheet" in said
+    assert "'Posts', 'Later'" in said and not (tmp_path / "ds3").exists()
+    csv_file = tmp_path / "plain.csv"
+    csv_file.write_text("post_id,account_id,created_at,text\np1,a,2024-05-01,x\n", "utf-8")
+    code, said = run_cli(
+        [
+            "ingest",
+            str(csv_file),
+            "--into",
+            str(tmp_path / "ds4"),
+            "--platform",
+            "x",
+            "--sheet",
+            "S",
+        ]
+    )
+    assert code == 0 and "--sheet is for Excel workbooks" in said
 
 
 def test_ids_a_spreadsheet_rounded_are_said(tmp_path: Path) -> None:

@@ -145,6 +145,7 @@ class ReadOptions:
     dayfirst: bool = False
     encoding: str | None = None
     delimiter: str | None = None
+    sheet: str | None = None  # an Excel workbook's sheet to read (``xlsx.py``)
 
     def given(self) -> list[str]:
         return [
@@ -335,6 +336,7 @@ def ingest(
     dayfirst: bool = False,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> IngestReport:
     """Ingest ``sources`` into the Dataset folder ``into`` (created, or appended to).
 
@@ -357,7 +359,7 @@ def ingest(
     check_memory_limit(memory_limit, "--memory-limit")
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = tabular.canonical_platform(platform) if platform else None
-    opts = ReadOptions(date_format, dayfirst, encoding, delimiter)
+    opts = ReadOptions(date_format, dayfirst, encoding, delimiter, sheet)
     given = [Path(s) for s in sources]
     with _readable(given, fmt, opts, into.parent) as sources_read:
         plans = [_planned(src, maps, plat) for src in sources_read]
@@ -391,7 +393,7 @@ def _readable(
     UTF-8), ``--delimiter`` and ``--format xlsx`` (a workbook's CSV is vigie's own)."""
     with (
         compressed.readable(given, beside=beside) as unpacked,
-        xlsx.csv_copies(unpacked, given, fmt, beside) as (sheets, notes),
+        xlsx.csv_copies(unpacked, given, fmt, beside, opts.sheet) as (sheets, notes),
         transcode.utf8_copies(sheets, given, fmt, opts.encoding, beside) as utf8,
         json_array.jsonl_copies(utf8, given, fmt, beside) as (plain, refused),
     ):
@@ -399,11 +401,15 @@ def _readable(
         for g, u, sheet, p, said, bad in zip(
             given, unpacked, sheets, plain, notes, refused, strict=True
         ):
-            f, o = fmt, opts
+            f, o = fmt, replace(opts, sheet=None)
             if sheet != u:  # a workbook's sheet
-                f, o = ("auto" if fmt == "xlsx" else fmt), replace(o, encoding=None, delimiter=None)
-            elif p != sheet:  # a UTF-8 copy, JSON Lines of an array
-                o = replace(o, encoding=None)
+                f = "auto" if fmt == "xlsx" else fmt
+                o = replace(o, encoding=None, delimiter=None)
+            else:
+                if p != sheet:  # a UTF-8 copy, JSON Lines of an array
+                    o = replace(o, encoding=None)
+                if opts.sheet:
+                    said = [*said, "--sheet is for Excel workbooks: not used for this file"]
             out.append(_Source(g, p, f, o, said, bad))
         yield out
 

@@ -81,6 +81,11 @@ def ingest(
     delimiter: str = typer.Option(
         None, "--delimiter", help="CSV delimiter (default: sniffed among , ; tab |); 'tab' for tab."
     ),
+    sheet: str = typer.Option(
+        None,
+        "--sheet",
+        help="The sheet of an Excel workbook to read (default: the first with data).",
+    ),
 ) -> None:
     """Ingest SOURCES into the Dataset folder: append, de-duplicate on (platform, post_id),
     refuse malformed records into DATASET/rejected.jsonl; the previous Dataset stays intact
@@ -90,7 +95,11 @@ def ingest(
     from vigie.ingest.summary import print_preview, print_summary
 
     read_options = dict(
-        date_format=date_format, dayfirst=dayfirst, encoding=encoding, delimiter=delimiter
+        date_format=date_format,
+        dayfirst=dayfirst,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
     )
     if dry_run:
         print_preview(preview(sources, fmt, mapping, platform, **read_options))

@@ -88,6 +88,17 @@ def _generic_array(path: Path) -> bool:
     raise InputError("an empty JSON array ([]): nothing to ingest", file=str(path))
 
 
+def _bluesky_items(items: list[Any]) -> bool:
+    """Whether a page's list holds Bluesky posts (an ``at://`` uri, or a feed item's
+    ``post`` with one), or nothing: a generic ``{"posts": [...]}`` of another tool's records
+    is no Bluesky page, and its reader refused every record as if it were."""
+    first = next((x for x in items if isinstance(x, dict)), None)
+    if first is None:
+        return not items  # an empty page
+    post = first.get("post") if isinstance(first.get("post"), dict) else first
+    return str(post.get("uri", "")).startswith("at://")
+
+
 def _shape(obj: Any) -> str | None:
     """The platform format a decoded JSON value looks like, if any."""
     if isinstance(obj, list):  # a saved JSON array of statuses / videos
@@ -112,8 +123,10 @@ def _shape(obj: Any) -> str | None:
         return "mcl"
     if isinstance(obj.get("messages"), list) or isinstance(obj.get("chats"), dict):
         return "telegram"
-    if isinstance(obj.get("feed"), list) or isinstance(obj.get("posts"), list):
-        return "bluesky"
+    for key in ("feed", "posts"):  # a Bluesky page: getAuthorFeed's feed, searchPosts' posts
+        items = obj.get(key)
+        if isinstance(items, list) and _bluesky_items(items):
+            return "bluesky"
     post = obj.get("post") if isinstance(obj.get("post"), dict) else obj
     if str(post.get("uri", "")).startswith("at://") and isinstance(post.get("record"), dict):
         return "bluesky"

@@ -84,11 +84,15 @@ class _Inexact:
         return out
 
 
-def to_csv(path: Path, folder: Path, shown: Path) -> tuple[Path, list[str]]:
-    """Write the first sheet holding data of the workbook ``path`` as a CSV in ``folder``.
+def to_csv(
+    path: Path, folder: Path, shown: Path, sheet: str | None = None
+) -> tuple[Path, list[str]]:
+    """Write the sheet ``sheet`` (by default the first holding data) of the workbook
+    ``path`` as a CSV in ``folder``.
 
     Returns the CSV's path and the notes to say (which sheet, inexact numbers). Raises
-    ``InputError`` naming ``shown`` for a workbook that cannot be read or holds no data."""
+    ``InputError`` naming ``shown`` for a workbook that cannot be read, holds no data, or
+    has no sheet named ``sheet``."""
     from vigie.workbook import open_workbook
 
     out_path = folder / (path.stem + ".csv")
@@ -96,26 +100,35 @@ def to_csv(path: Path, folder: Path, shown: Path) -> tuple[Path, list[str]]:
     try:
         with open_workbook(path, MAX_UNPACKED) as wb:
             names = list(wb.sheetnames)
-            for ws in wb.worksheets:
+            if sheet is not None and sheet not in names:
+                raise InputError(
+                    f"--sheet {sheet!r}: no such sheet; its sheets are: "
+                    f"{', '.join(repr(n) for n in names)}",
+                    file=str(shown),
+                )
+            chosen = [wb[sheet]] if sheet is not None else wb.worksheets
+            for ws in chosen:
                 inexact = _Inexact()
                 header = _write_sheet(ws, out_path, inexact)
                 if header is not None:
                     break
             else:
-                raise InputError(
-                    f"no data in any of its {len(names)} sheet(s) ({', '.join(names)})",
-                    file=str(shown),
+                where = (
+                    f"sheet {sheet!r}"
+                    if sheet is not None
+                    else f"any of its {len(names)} sheet(s) ({', '.join(names)})"
                 )
+                raise InputError(f"no data in {where}", file=str(shown))
     except VigieError as exc:
         if isinstance(exc, InputError):
             raise
         reason = str(exc).removeprefix(f"{path}: ")
         raise InputError(reason, file=str(shown)) from None
-    if len(names) > 1:
+    if len(names) > 1 and sheet is None:
         others = [n for n in names if n != ws.title]
         notes.append(
             f"read sheet {ws.title!r}; the workbook's other sheet(s) were not read: "
-            f"{', '.join(repr(n) for n in others)} (save one as CSV to ingest it)"
+            f"{', '.join(repr(n) for n in others)} (--sheet NAME reads another)"
         )
     return out_path, notes + inexact.notes(header)
 
@@ -166,7 +179,11 @@ def _write_sheet(ws: Any, out_path: Path, inexact: _Inexact) -> list[str] | None
 
 @contextmanager
 def csv_copies(
-    paths: list[Path], given: list[Path], fmt: str, beside: Path | None = None
+    paths: list[Path],
+    given: list[Path],
+    fmt: str,
+    beside: Path | None = None,
+    sheet: str | None = None,
 ) -> Iterator[tuple[list[Path], list[list[str]]]]:
     """The sources, workbooks replaced by the CSV of their sheet (``to_csv``) in a temporary
     folder made in ``beside``, deleted on exit whatever happens; and each source's notes.
@@ -179,7 +196,7 @@ def csv_copies(
                 raise InputError("--format xlsx: not an Excel workbook (.xlsx)", file=str(g))
 
     def make(i: int, p: Path, folder: Path) -> tuple[Path, list[str]]:
-        return to_csv(p, folder, given[i])
+        return to_csv(p, folder, given[i], sheet)
 
     with copies(paths, todo, make, list, beside, ".vigie-xlsx-") as made:
         yield made
