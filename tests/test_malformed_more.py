@@ -602,6 +602,30 @@ def _(t: Path) -> list[str]:
     return ["ingest", str(p), "--platform", "x", "--dry-run"]
 
 
+# was: "cannot tell the format", or a JSON parser's complaint with --format telegram
+_TG_HTML = (
+    '<!DOCTYPE html>\n<html>\n <head>\n  <meta charset="utf-8"/>\n'
+    "<title>Exported Data</title>\n </head>\n <body>\n"
+    '  <div class="message default clearfix" id="message5"><div class="text">hi</div></div>\n'
+    " </body>\n</html>\n"
+)
+
+
+@case("telegram-html-export", 2, ["messages.html", "Telegram Desktop export in HTML", "JSON"])
+def _(t: Path) -> list[str]:
+    return _ingest(t, _text(t / "messages.html", _TG_HTML))
+
+
+@case("telegram-html-export-format", 2, ["messages.html", "Machine-readable JSON"])
+def _(t: Path) -> list[str]:
+    return _ingest(t, _text(t / "messages.html", _TG_HTML), "--format", "telegram")
+
+
+@case("saved-web-page", 2, ["page.json", "an HTML or XML page"])
+def _(t: Path) -> list[str]:
+    return _ingest(t, _text(t / "page.json", "<html><body>nothing</body></html>\n"))
+
+
 # --- detect ---------------------------------------------------------------------------------
 
 

@@ -76,6 +76,24 @@ def _twarc_other(item: Any) -> str | None:
     return None
 
 
+def markup_refusal(text: str) -> str:
+    """What to say of an HTML or XML file given as a source (its first bytes: ``text``).
+
+    Why: Telegram Desktop exports chats as HTML by default (``messages.html``), and a saved
+    web page is a common mistake; both used to get "cannot tell the format" or a JSON
+    parser's complaint, neither saying what to do."""
+    if 'class="message' in text or "<title>Exported Data</title>" in text:
+        return (
+            "a Telegram Desktop export in HTML: vigie reads its JSON export. In Telegram "
+            "Desktop, export the chat again with Format 'Machine-readable JSON', then ingest "
+            "its result.json"
+        )
+    return (
+        "an HTML or XML page, not a data export: save the platform's data as JSON, CSV or "
+        "Parquet (the collector's own output), then ingest that file"
+    )
+
+
 def _generic_array(path: Path) -> bool:
     """Whether ``path`` holds a JSON array of records no platform's shape matches (a
     scraper's ``json.dump(list_of_dicts)``): a generic table, read as JSON Lines
@@ -225,6 +243,8 @@ def detect(path: Path) -> str:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
     if not text:
         raise InputError("empty file: nothing to ingest", file=str(path))
+    if text.startswith("<"):
+        raise InputError(markup_refusal(text), file=str(path))
     first_line = (head if first_raw is None else first_raw).removeprefix(b"\xef\xbb\xbf").strip()
     if not first_line:  # blank lines before the first record (some exports start so)
         first_line = next((ln.strip() for ln in head.splitlines() if ln.strip()), b"")

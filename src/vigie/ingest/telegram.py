@@ -224,8 +224,22 @@ def _stream(path: Path, state: dict[str, int]) -> Iterator[tuple[dict[str, Any],
                 chat[prefix[16:]] = value
 
 
+def _refuse_markup(path: Path) -> None:
+    """One line for the HTML export (``--format telegram`` on ``messages.html``)."""
+    from vigie.ingest.detect_format import markup_refusal
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
+    except OSError:
+        return  # the reader's own error says what is wrong with the file
+    if head.startswith("<"):
+        raise InputError(markup_refusal(head), file=str(path))
+
+
 def read(path: Path) -> Iterator[Batch]:
     """Yield canonical batches from a Telegram Desktop ``result.json`` (streamed)."""
+    _refuse_markup(path)
     buf = RowBuffer()
     seen_channels: set[Any] = set()
     counts: dict[Any, int] = {}
