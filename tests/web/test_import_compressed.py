@@ -92,3 +92,29 @@ def test_bomb_in_the_inner_layer_stops_at_the_limit(tmp_path: Path) -> None:
     with pytest.raises(VigieError, match="max_unpacked_bytes"):
         _unpack_upload(_ctx(1 << 20), folder)
     assert not folder.exists()
+
+
+def test_workbook_upload_is_told_and_its_header_listed(tmp_path: Path) -> None:
+    """An .xlsx upload is no zip to unpack: the wizard names it and lists its sheet's header
+    (below a report's preamble), which the ingest then reads as a CSV."""
+    from openpyxl import Workbook
+
+    from vigie.web.views.imports import _columns
+
+    wb = Workbook()
+    ws = wb.active
+    for row in [["Report", "x"], [], ["post_id", "account_id", "created_at", "text"]]:
+        ws.append(row)
+    ws.append(["p1", "a1", "2024-05-01T10:00:00Z", "hello"])
+    folder = tmp_path / "token"
+    folder.mkdir()
+    wb.save(folder / "export.xlsx")
+    _unpack_upload(_ctx(10**9), folder)
+    assert [p.name for p in folder.iterdir()] == ["export.xlsx"]
+    assert _detected_format(folder / "export.xlsx") == "xlsx"
+    assert _columns(folder / "export.xlsx", "xlsx") == [
+        "post_id",
+        "account_id",
+        "created_at",
+        "text",
+    ]

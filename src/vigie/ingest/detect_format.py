@@ -208,6 +208,10 @@ def detect(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return "parquet"
+    from vigie.ingest.xlsx import is_xlsx
+
+    if is_xlsx(path):  # told by content: a zip holding xl/workbook.xml
+        return "xlsx"
     try:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)

@@ -60,6 +60,26 @@ def _text(v: Any) -> str:
     return str(v)
 
 
+def header_of(path: Path, rows: int = 40) -> list[str]:
+    """The header ``to_csv`` would take (first sheet with data), from its first ``rows``
+    rows only: what a mapping form lists, without converting the whole workbook."""
+    from vigie.workbook import open_workbook
+
+    with open_workbook(path, MAX_UNPACKED) as wb:
+        for ws in wb.worksheets:
+            first: list[str] | None = None
+            for row in ws.iter_rows(values_only=True, max_row=rows):
+                cells = [_text(v).strip() for v in row]
+                named = [c for c in cells if c]
+                if len(named) >= 3:
+                    return cells[: max(i + 1 for i, c in enumerate(cells) if c)]
+                if named and first is None:
+                    first = cells[: max(i + 1 for i, c in enumerate(cells) if c)]
+            if first is not None:
+                return first
+    return []
+
+
 class _Inexact:
     """Columns holding numbers a double cannot keep exact: counted, one example each."""
 

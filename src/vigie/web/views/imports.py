@@ -145,10 +145,14 @@ def _detected_format(path: Path) -> str:
 def _columns(path: Path, fmt: str) -> list[str]:
     from vigie.ingest.tabular import columns_of
 
-    if fmt not in ("csv", "jsonl", "parquet", "accounts"):
+    if fmt not in ("csv", "jsonl", "parquet", "accounts", "xlsx"):
         return []
     try:
         real = _detected_format(path) if fmt == "accounts" else fmt
+        if real == "xlsx":  # the sheet's header, as the ingest will read it
+            from vigie.ingest.xlsx import header_of
+
+            return header_of(path)
         return columns_of(path, real)
     except (VigieError, OSError, ValueError):
         return []
