@@ -20,7 +20,6 @@ from ingest.helpers import (
     rejected,
     run_cli,
 )
-from vigie.errors import InputError
 from vigie.ingest import ingest, json_array
 from vigie.ingest.detect_format import detect
 
@@ -117,14 +116,72 @@ def test_an_array_of_a_platforms_records_is_not_a_generic_table(tmp_path: Path) 
 
 def test_a_generic_posts_wrapper_is_not_taken_for_a_bluesky_page(tmp_path: Path) -> None:
     """``{"posts": [...]}`` of another tool's records used to be read as a Bluesky search
-    page, whose reader then refused every record; only ``at://`` posts make one."""
+    page, whose reader then refused every record; only ``at://`` posts make one, the others
+    are a generic wrapper of records."""
     generic = tmp_path / "export.json"
     generic.write_text(json.dumps({"posts": [{"id": "1", "text": "x"}]}), encoding="utf-8")
-    with pytest.raises(InputError, match="cannot tell the format"):
-        detect(generic)
+    assert detect(generic) == "jsonl"  # a generic wrapper of records (below)
     page = {"posts": [{"uri": "at://did:plc:x/app.bsky.feed.post/1", "record": {}}]}
     (tmp_path / "search.json").write_text(json.dumps(page), encoding="utf-8")
     assert detect(tmp_path / "search.json") == "bluesky"
     feed = {"feed": [{"post": {"uri": "at://did:plc:x/app.bsky.feed.post/2"}}], "cursor": "c"}
     (tmp_path / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
     assert detect(tmp_path / "feed.json") == "bluesky"
+
+
+GRAPH_MAP = ["post_id=id", "account_id=from.id", "created_at=created_time", "text=message"]
+
+
+def _graph_post(i: int) -> dict[str, Any]:
+    return {
+        "id": f"10_{i}",
+        "from": {"id": f"page{i % 3}", "name": "Page"},
+        "created_time": "2024-05-01T10:00:00+0000",
+        "message": f"post {i} https://example.org/{i}",
+        "attachments": {"data": [{"url": f"https://example.org/{i}"}]},
+    }
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_saved_api_response_wrapping_its_records(tmp_path: Path, indent: int | None) -> None:
+    """``{"data": [...], "paging": {...}}`` (a Graph API page saved whole): its records."""
+    posts = [_graph_post(i) for i in range(7)]
+    doc = {"data": posts, "paging": {"cursors": {"after": "x"}, "next": "https://g.example"}}
+    src = tmp_path / "page.json"
+    src.write_text(json.dumps(doc, indent=indent), encoding="utf-8")
+    twin = tmp_path / "page.jsonl"
+    twin.write_text("".join(json.dumps(p) + "\n" for p in posts), encoding="utf-8")
+    assert detect(src) == "jsonl"
+    report = ingest([src], tmp_path / "a", mapping=GRAPH_MAP, platform="facebook")
+    ingest([twin], tmp_path / "b", mapping=GRAPH_MAP, platform="facebook")
+    assert_same_posts(tmp_path / "a", tmp_path / "b")
+    assert report.sources[0].records == 7
+    assert_no_temp_left(tmp_path)
+
+
+def test_json_lines_whose_records_hold_lists_are_not_unwrapped(tmp_path: Path) -> None:
+    """Records with a list of objects of their own (``attachments.data``) stay records."""
+    src = tmp_path / "posts.jsonl"
+    src.write_text("".join(json.dumps(_graph_post(i)) + "\n" for i in range(3)), "utf-8")
+    assert json_array.wrapped_key(src) is None
+    ingest([src], tmp_path / "ds", mapping=GRAPH_MAP, platform="facebook")
+    assert sorted(posts_by_id(tmp_path / "ds")) == ["10_0", "10_1", "10_2"]
+
+
+def test_a_wrapper_broken_part_way_keeps_the_records_before(tmp_path: Path) -> None:
+    text = json.dumps({"data": [_graph_post(i) for i in range(4)]})
+    src = tmp_path / "cut.json"
+    src.write_text(text[: text.index('{"id": "10_3"') + 20], encoding="utf-8")
+    ingest([src], tmp_path / "ds", mapping=GRAPH_MAP, platform="facebook")
+    assert sorted(posts_by_id(tmp_path / "ds")) == ["10_0", "10_1", "10_2"]
+    (r,) = rejected(tmp_path / "ds")
+    assert (r["record"], r["reason"], r["file"]) == (4, "malformed JSON", str(src))
+    assert "breaks after record 3 of 'data'" in r["detail"]
+
+
+def test_a_platforms_wrapped_page_keeps_its_reader(tmp_path: Path) -> None:
+    page = {"data": {"videos": [{"id": 1, "create_time": 1714557600}], "has_more": False}}
+    src = tmp_path / "videos.json"
+    src.write_text(json.dumps(page, indent=2), encoding="utf-8")
+    assert detect(src) == "tiktok"
+    assert json_array._generic_wrapper(src, "auto") is None

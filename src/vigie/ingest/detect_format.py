@@ -288,6 +288,11 @@ def detect(path: Path) -> str:
         return "jsonl"
     if text.startswith("[") and _generic_array(path):
         return "jsonl"
+    if text.startswith("{"):
+        from vigie.ingest.json_array import wrapped_key
+
+        if wrapped_key(path) is not None:  # {"data": [records], ...}: a saved API response
+            return "jsonl"
     raise InputError(
         "cannot tell the format from the name or content; pass --format "
         f"({', '.join(f for f in FORMATS if f not in ('auto', 'accounts'))})",

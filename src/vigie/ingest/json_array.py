@@ -149,6 +149,81 @@ def to_jsonl(path: Path, folder: Path, shown: Path) -> tuple[Path, list[Rejected
     return out_path, refused
 
 
+def wrapped_key(path: Path) -> str | None:
+    """The key of the records when ``path`` is one JSON document wrapping them in an object
+    (``{"data": [{...}, ...], "paging": {...}}``, a saved API response), else None.
+
+    The key is the first top-level one whose value is an array of objects, read from the
+    file's first MiB; a file of several JSON objects, one a line, is JSON Lines, not a
+    wrapper (its records may well hold lists of objects)."""
+    import io
+
+    import ijson
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(CHUNK)
+    except OSError:
+        return None
+    body = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not body.startswith(b"{"):
+        return None
+    first, _, rest = body.partition(b"\n")
+    try:
+        json.loads(first)
+        if rest.strip():
+            return None  # one complete object a line: JSON Lines
+    except (ValueError, RecursionError):
+        pass  # pretty-printed, longer than the head, or nested too deeply to tell
+    events = ijson.parse(io.BytesIO(body))
+    key, last = None, None
+    try:
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key":
+                key, last = value, None
+                continue
+            if key is not None and prefix == key and event == "start_array":
+                last = "array"
+            elif last == "array" and prefix == f"{key}.item":
+                if event == "start_map":
+                    return key
+                last = None
+            elif prefix == key:
+                last = None
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError):
+        return None
+    return None
+
+
+def wrapped_to_jsonl(
+    path: Path, key: str, folder: Path, shown: Path
+) -> tuple[Path, list[Rejected]]:
+    """Write the records under ``key`` of the document ``path`` as JSON Lines in ``folder``
+    (streamed by ijson: memory bounded by a record). A document broken part-way keeps the
+    records before the break and refuses the rest as one record, like ``to_jsonl``."""
+    import ijson
+
+    out_path = folder / (path.stem + ".jsonl")
+    refused: list[Rejected] = []
+    k = 0
+    with open(path, "rb") as fh, open(out_path, "w", encoding="utf-8", newline="\n") as out:
+        try:
+            for value in ijson.items(fh, f"{key}.item", use_float=True):
+                k += 1
+                out.write(json.dumps(value) + "\n")
+        except (
+            ijson.JSONError,
+            ijson.IncompleteJSONError,
+            UnicodeDecodeError,
+            RecursionError,
+        ) as exc:
+            k += 1
+            detail = f"the document breaks after record {k - 1} of {key!r} ({exc})"
+            refused.append(Rejected(str(shown), k, "malformed JSON", None, detail))
+            out.write("\n")
+    return out_path, refused
+
+
 def is_generic_array(path: Path, fmt: str) -> bool:
     """Whether ``path`` is a JSON array to read as a generic table (``--format jsonl`` or
     ``accounts``, or told so by ``detect``)."""
@@ -166,6 +241,22 @@ def is_generic_array(path: Path, fmt: str) -> bool:
         return False  # the plan's own checks say what is wrong with the file
 
 
+def _generic_wrapper(path: Path, fmt: str) -> str | None:
+    """``wrapped_key`` for a source read as a generic table (``--format jsonl``, or told so
+    by ``detect``), else None: a platform's wrapped page keeps its reader."""
+    if not path.is_file() or fmt not in ("auto", "jsonl", "accounts"):
+        return None
+    key = wrapped_key(path)
+    if key is None or fmt != "auto":
+        return key
+    from vigie.ingest.detect_format import detect
+
+    try:
+        return key if detect(path) == "jsonl" else None
+    except InputError:
+        return None
+
+
 @contextmanager
 def jsonl_copies(
     paths: list[Path], given: list[Path], fmt: str, beside: Path | None = None
@@ -173,8 +264,13 @@ def jsonl_copies(
     """The sources, generic JSON arrays replaced by their JSON Lines (``to_jsonl``) in a
     temporary folder made in ``beside`` and deleted on exit; and each one's refused elements."""
     todo = [is_generic_array(p, fmt) for p in paths]
+    keys = [None if do else _generic_wrapper(p, fmt) for p, do in zip(paths, todo, strict=True)]
+    todo = [do or key is not None for do, key in zip(todo, keys, strict=True)]
 
     def make(i: int, p: Path, folder: Path) -> tuple[Path, list[Rejected]]:
+        key = keys[i]
+        if key is not None:
+            return wrapped_to_jsonl(p, key, folder, given[i])
         return to_jsonl(p, folder, given[i])
 
     with copies(paths, todo, make, list, beside, ".vigie-array-") as made:
