@@ -42,17 +42,28 @@ def _video(i: int) -> dict[str, Any]:
 @pytest.mark.parametrize("indent", [None, 2])
 def test_array_gives_the_dataset_of_its_json_lines(tmp_path: Path, indent: int | None) -> None:
     items = [_video(i) for i in range(9)]
-    arr = tmp_path / "dataset_tiktok.json"
-    arr.write_text(json.dumps(items, indent=indent, ensure_ascii=False), encoding="utf-8")
-    lines = tmp_path / "dataset_tiktok.jsonl"
-    lines.write_text("".join(json.dumps(x) + "\n" for x in items), encoding="utf-8")
-    assert detect(arr) == "jsonl"
-    report = ingest([arr], tmp_path / "a", mapping=MAP, platform="tiktok")
-    ingest([lines], tmp_path / "b", mapping=MAP, platform="tiktok")
-    assert_same_posts(tmp_path / "a", tmp_path / "b")
-    assert report.sources[0].path == str(arr) and report.sources[0].records == 9
+    text = json.dumps(items, indent=indent, ensure_ascii=False)
+    report = _same_as_twin(tmp_path, text, items, MAP, "tiktok")
+    assert report.sources[0].path == str(tmp_path / "source.json")
     assert posts_by_id(tmp_path / "a")["7001"]["hashtags"] == ["tag1", "vote"]
+
+
+def _same_as_twin(
+    tmp_path: Path, text: str, records: list[Any], mapping: list[str], platform: str
+) -> Any:
+    """Ingest ``text`` (a JSON document holding ``records``) and its JSON Lines twin: the
+    same posts, every record counted, no temporary copy left; the document's report."""
+    src = tmp_path / "source.json"
+    src.write_text(text, encoding="utf-8")
+    twin = tmp_path / "twin.jsonl"
+    twin.write_text("".join(json.dumps(x) + "\n" for x in records), encoding="utf-8")
+    assert detect(src) == "jsonl"
+    report = ingest([src], tmp_path / "a", mapping=mapping, platform=platform)
+    ingest([twin], tmp_path / "b", mapping=mapping, platform=platform)
+    assert_same_posts(tmp_path / "a", tmp_path / "b")
+    assert report.sources[0].records == len(records)
     assert_no_temp_left(tmp_path)
+    return report
 
 
 def test_array_cut_short_keeps_what_was_read_and_says_where(tmp_path: Path) -> None:
@@ -147,16 +158,7 @@ def test_a_saved_api_response_wrapping_its_records(tmp_path: Path, indent: int |
     """``{"data": [...], "paging": {...}}`` (a Graph API page saved whole): its records."""
     posts = [_graph_post(i) for i in range(7)]
     doc = {"data": posts, "paging": {"cursors": {"after": "x"}, "next": "https://g.example"}}
-    src = tmp_path / "page.json"
-    src.write_text(json.dumps(doc, indent=indent), encoding="utf-8")
-    twin = tmp_path / "page.jsonl"
-    twin.write_text("".join(json.dumps(p) + "\n" for p in posts), encoding="utf-8")
-    assert detect(src) == "jsonl"
-    report = ingest([src], tmp_path / "a", mapping=GRAPH_MAP, platform="facebook")
-    ingest([twin], tmp_path / "b", mapping=GRAPH_MAP, platform="facebook")
-    assert_same_posts(tmp_path / "a", tmp_path / "b")
-    assert report.sources[0].records == 7
-    assert_no_temp_left(tmp_path)
+    _same_as_twin(tmp_path, json.dumps(doc, indent=indent), posts, GRAPH_MAP, "facebook")
 
 
 def test_json_lines_whose_records_hold_lists_are_not_unwrapped(tmp_path: Path) -> None:
