@@ -118,3 +118,19 @@ def test_workbook_upload_is_told_and_its_header_listed(tmp_path: Path) -> None:
         "created_at",
         "text",
     ]
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_json_array_upload_lists_its_records_keys(tmp_path: Path, wrapped: bool) -> None:
+    """A scraper's JSON array, or a saved response wrapping its records: the mapping form
+    lists the records' keys (the line reader found no JSON object a line to list)."""
+    import json
+
+    from vigie.web.views.imports import _columns
+
+    records = [{"id": "1", "author": {"id": "a"}}, {"id": "2", "text": "x", "author": {}}]
+    doc: object = {"data": records, "paging": {"next": None}} if wrapped else records
+    src = tmp_path / "export.json"
+    src.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    assert _detected_format(src) == "jsonl"
+    assert _columns(src, "jsonl") == ["id", "author", "text"]

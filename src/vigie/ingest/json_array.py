@@ -224,6 +224,27 @@ def wrapped_to_jsonl(
     return out_path, refused
 
 
+def first_records(path: Path, n: int = 200) -> list[dict[str, Any]]:
+    """The first ``n`` objects of a JSON array or of a wrapped document's records (what a
+    mapping form lists the keys of); [] for anything else."""
+    import itertools
+
+    import ijson
+
+    key = None if starts_with_array(path) else wrapped_key(path)
+    try:
+        if key is not None:
+            with open(path, "rb") as fh:
+                items = ijson.items(fh, f"{key}.item", use_float=True)
+                return [x for x in itertools.islice(items, n) if isinstance(x, dict)]
+        if starts_with_array(path):
+            got = itertools.islice(elements(path, MAX_RECORD_BYTES), n)
+            return [x for _, x in got if isinstance(x, dict)]
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError):
+        return []
+    return []
+
+
 def is_generic_array(path: Path, fmt: str) -> bool:
     """Whether ``path`` is a JSON array to read as a generic table (``--format jsonl`` or
     ``accounts``, or told so by ``detect``)."""

@@ -153,6 +153,12 @@ def _columns(path: Path, fmt: str) -> list[str]:
             from vigie.ingest.xlsx import header_of
 
             return header_of(path)
+        if real == "jsonl":  # a JSON array, or a saved response wrapping its records
+            from vigie.ingest.json_array import first_records
+
+            records = first_records(path)
+            if records:
+                return list(dict.fromkeys(k for r in records for k in r))
         return columns_of(path, real)
     except (VigieError, OSError, ValueError):
         return []
