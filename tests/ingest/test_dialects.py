@@ -300,3 +300,21 @@ def test_no_preamble_where_there_is_none(tmp_path: Path, first_lines: list[str])
     src.write_text("\n".join([*first_lines, _row(3), _row(4)]) + "\n", encoding="utf-8")
     d = csv_dialect(src)
     assert (d.skip, d.delimiter, d.note) == (1, ",", None)
+
+
+@pytest.mark.parametrize("codec", ["rot13", "hex", "base64", "zlib", "no-such-codec"])
+@pytest.mark.parametrize("name", ["posts.jsonl", "posts.csv"])
+def test_codecs_that_are_no_text_encoding_are_one_line(
+    tmp_path: Path, codec: str, name: str
+) -> None:
+    """Python's bytes-to-bytes and text-to-text codecs passed the JSON sniff and failed deep
+    in the copy (a TypeError, an AssertionError)."""
+    src = tmp_path / name
+    body = _posts_json(["x"]) if name.endswith(".jsonl") else HEADER + "\n" + _row(1) + "\n"
+    src.write_text(body, encoding="utf-8")
+    code, text = run_cli(
+        ["ingest", str(src), "--into", str(tmp_path / "ds"), "--platform", "x", "--encoding", codec]
+    )
+    assert code != 0 and "Traceback" not in text
+    assert f"--encoding '{codec}': unknown encoding" in text
+    assert not (tmp_path / "ds").exists()

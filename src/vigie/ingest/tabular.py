@@ -47,6 +47,7 @@ from vigie.ingest.model import (
     ts_from_value,
 )
 from vigie.ingest.records import client_name
+from vigie.ingest.transcode import codec_name
 from vigie.ingest.urls import (
     canonical_url,
     hashtags_in_text,
@@ -736,10 +737,7 @@ def csv_dialect(
         raise InputError(f"cannot read CSV file: {exc}", file=str(path)) from exc
     note = None
     if encoding:
-        try:
-            "".encode(encoding)
-        except LookupError:
-            raise VigieError(f"--encoding {encoding!r}: unknown encoding") from None
+        codec_name(encoding)  # one line for an unknown encoding
         enc = encoding
     elif head.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"

@@ -29,11 +29,15 @@ _NOT_JSON = {"csv", "parquet"}
 
 
 def codec_name(encoding: str) -> str:
-    """Python's name for ``encoding`` (``latin1`` -> ``iso8859-1``); one line if unknown."""
+    """Python's name for the text encoding ``encoding`` (``latin1`` -> ``iso8859-1``); one
+    line if it is unknown or no text encoding (``rot13``, ``hex``, ``zlib``: Python's
+    codecs of bytes to bytes or text to text, whose decoders fail deep in a read)."""
     try:
-        return codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
+        "".encode(encoding)  # a LookupError for the codecs that are no text encoding
     except LookupError:
         raise VigieError(f"--encoding {encoding!r}: unknown encoding") from None
+    return info.name
 
 
 def is_json_text(path: Path, encoding: str) -> bool:
