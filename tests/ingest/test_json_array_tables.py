@@ -186,4 +186,4 @@ def test_a_platforms_wrapped_page_keeps_its_reader(tmp_path: Path) -> None:
     src = tmp_path / "videos.json"
     src.write_text(json.dumps(page, indent=2), encoding="utf-8")
     assert detect(src) == "tiktok"
-    assert json_array._generic_wrapper(src, "auto") is None
+    assert json_array.generic_records_key(src, "auto") is None

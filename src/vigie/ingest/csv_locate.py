@@ -44,8 +44,7 @@ class RowLocator:
         self._newline = b"\n"
         self._pos = 0  # where the last row found starts: its line is ``self._line``
         self._line = 1
-        self._next = 0  # where the next search starts (past the last row found)
-        self._end = 0  # where the last row found ends
+        self._end = 0  # where the last row found ends: the next search starts there
 
     def _map(self) -> mmap.mmap | None:
         if self._mm is None and not self._failed:
@@ -68,7 +67,7 @@ class RowLocator:
             needle = text.encode(self._codec)
         except (UnicodeError, LookupError):
             return None
-        nl, at = self._newline, self._next
+        nl, at = self._newline, self._end
         while True:
             at = mm.find(needle, at)
             if at < 0:
@@ -81,7 +80,7 @@ class RowLocator:
                 break
             at += 1
         self._line += _count(mm, nl, self._pos, at)
-        self._pos, self._next, self._end = at, at + len(needle), at + len(needle)
+        self._pos, self._end = at, at + len(needle)
         return self._line
 
     def runs_to_end(self) -> bool:

@@ -17,6 +17,9 @@ import io
 import re
 
 MAX_PREAMBLE = 30
+HEADER_NAMES = 3
+"""A header names at least this many columns; a row of fewer values above it is a preamble's
+(a label and its value). The workbook reader (``xlsx.py``) tells its header by the same."""
 """Rows looked at above the header: a preamble longer than this is no preamble."""
 _FOLLOWING = 20  # rows after a candidate header checked for its width
 
@@ -36,7 +39,7 @@ _VALUE = re.compile(r"[\d\s.,:;/+\-TZ]+")
 
 def _looks_like_header(row: list[str]) -> bool:
     names = [c.strip() for c in row]
-    if len(names) < 3 or not all(names) or len(set(names)) != len(names):
+    if len(names) < HEADER_NAMES or not all(names) or len(set(names)) != len(names):
         return False
     return not any(_VALUE.fullmatch(n) for n in names)
 
@@ -46,7 +49,7 @@ def header_row(text: str, delimiter: str) -> int:
     the first row is the header or no better one is found."""
     rows = _rows(text, delimiter)
     for i, row in enumerate(rows[: MAX_PREAMBLE + 1]):
-        if sum(1 for c in row if c.strip()) > 2:
+        if sum(1 for c in row if c.strip()) >= HEADER_NAMES:
             if i == 0 or not _looks_like_header(row):
                 return 0  # a wide row that is no header: no preamble to skip
             after = rows[i + 1 : i + 1 + _FOLLOWING]

@@ -175,22 +175,15 @@ def wrapped_key(path: Path) -> str | None:
             return None  # one complete object a line: JSON Lines
     except (ValueError, RecursionError):
         pass  # pretty-printed, longer than the head, or nested too deeply to tell
-    events = ijson.parse(io.BytesIO(body))
-    key, last = None, None
+    key, prev = None, None
     try:
-        for prefix, event, value in events:
+        for prefix, event, value in ijson.parse(io.BytesIO(body)):
             if prefix == "" and event == "map_key":
-                key, last = value, None
-                continue
-            if key is not None and prefix == key and event == "start_array":
-                last = "array"
-            elif last == "array" and prefix == f"{key}.item":
-                if event == "start_map":
-                    return key
-                last = None
-            elif prefix == key:
-                last = None
-    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError):
+                key = value
+            elif event == "start_map" and prev == (key, "start_array"):
+                return key  # the first item of the array under a top-level key: an object
+            prev = (prefix, event)
+    except (ijson.JSONError, UnicodeDecodeError, RecursionError):
         return None
     return None
 
@@ -211,17 +204,18 @@ def wrapped_to_jsonl(
             for value in ijson.items(fh, f"{key}.item", use_float=True):
                 k += 1
                 out.write(json.dumps(value) + "\n")
-        except (
-            ijson.JSONError,
-            ijson.IncompleteJSONError,
-            UnicodeDecodeError,
-            RecursionError,
-        ) as exc:
+        except (ijson.JSONError, UnicodeDecodeError, RecursionError) as exc:
             k += 1
             detail = f"the document breaks after record {k - 1} of {key!r} ({exc})"
             refused.append(Rejected(str(shown), k, "malformed JSON", None, detail))
             out.write("\n")
     return out_path, refused
+
+
+def records_key(path: Path) -> str | None:
+    """How ``path`` holds its records when it is no JSON Lines: ``"["`` for one array,
+    else the key of a document wrapping them (``wrapped_key``), else None."""
+    return "[" if starts_with_array(path) else wrapped_key(path)
 
 
 def first_records(path: Path, n: int = 200) -> list[dict[str, Any]]:
@@ -231,68 +225,53 @@ def first_records(path: Path, n: int = 200) -> list[dict[str, Any]]:
 
     import ijson
 
-    key = None if starts_with_array(path) else wrapped_key(path)
+    key = records_key(path)
     try:
+        if key == "[":
+            got = itertools.islice(elements(path, MAX_RECORD_BYTES), n)
+            return [x for _, x in got if isinstance(x, dict)]
         if key is not None:
             with open(path, "rb") as fh:
                 items = ijson.items(fh, f"{key}.item", use_float=True)
                 return [x for x in itertools.islice(items, n) if isinstance(x, dict)]
-        if starts_with_array(path):
-            got = itertools.islice(elements(path, MAX_RECORD_BYTES), n)
-            return [x for _, x in got if isinstance(x, dict)]
-    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError):
+    except (ijson.JSONError, UnicodeDecodeError, RecursionError):
         return []
     return []
 
 
-def is_generic_array(path: Path, fmt: str) -> bool:
-    """Whether ``path`` is a JSON array to read as a generic table (``--format jsonl`` or
-    ``accounts``, or told so by ``detect``)."""
+def generic_records_key(path: Path, fmt: str) -> str | None:
+    """``records_key`` for a source read as a generic table (``--format jsonl`` or
+    ``accounts``, or told so by ``detect``), else None: a platform's array or wrapped page
+    keeps its reader."""
     if not path.is_file() or fmt not in ("auto", "jsonl", "accounts"):
-        return False
+        return None
     try:
-        if not starts_with_array(path):
-            return False
-        if fmt != "auto":
-            return True
+        key = records_key(path)
+        if key is None or fmt != "auto":
+            return key
         from vigie.ingest.detect_format import detect
 
-        return detect(path) == "jsonl"
-    except InputError:
-        return False  # the plan's own checks say what is wrong with the file
-
-
-def _generic_wrapper(path: Path, fmt: str) -> str | None:
-    """``wrapped_key`` for a source read as a generic table (``--format jsonl``, or told so
-    by ``detect``), else None: a platform's wrapped page keeps its reader."""
-    if not path.is_file() or fmt not in ("auto", "jsonl", "accounts"):
-        return None
-    key = wrapped_key(path)
-    if key is None or fmt != "auto":
-        return key
-    from vigie.ingest.detect_format import detect
-
-    try:
         return key if detect(path) == "jsonl" else None
     except InputError:
-        return None
+        return None  # the plan's own checks say what is wrong with the file
 
 
 @contextmanager
 def jsonl_copies(
     paths: list[Path], given: list[Path], fmt: str, beside: Path | None = None
 ) -> Iterator[tuple[list[Path], list[list[Rejected]]]]:
-    """The sources, generic JSON arrays replaced by their JSON Lines (``to_jsonl``) in a
-    temporary folder made in ``beside`` and deleted on exit; and each one's refused elements."""
-    todo = [is_generic_array(p, fmt) for p in paths]
-    keys = [None if do else _generic_wrapper(p, fmt) for p, do in zip(paths, todo, strict=True)]
-    todo = [do or key is not None for do, key in zip(todo, keys, strict=True)]
+    """The sources, generic JSON arrays and wrapped documents replaced by their JSON Lines
+    (``to_jsonl``, ``wrapped_to_jsonl``) in a temporary folder made in ``beside`` and deleted
+    on exit; and each one's refused elements."""
+    keys = [generic_records_key(p, fmt) for p in paths]
 
     def make(i: int, p: Path, folder: Path) -> tuple[Path, list[Rejected]]:
         key = keys[i]
-        if key is not None:
-            return wrapped_to_jsonl(p, key, folder, given[i])
-        return to_jsonl(p, folder, given[i])
+        if key == "[":
+            return to_jsonl(p, folder, given[i])
+        assert key is not None  # only sources with a key are copied
+        return wrapped_to_jsonl(p, key, folder, given[i])
 
+    todo = [key is not None for key in keys]
     with copies(paths, todo, make, list, beside, ".vigie-array-") as made:
         yield made

@@ -1277,20 +1277,30 @@ def json_paths_found(path: Path, wanted: list[str], top: list[str]) -> list[str]
     if not todo:
         return []
     found: set[str] = set()
+    for obj in first_json_objects(path, 1000, "strict"):
+        found.update(w for w in todo if json_path_value(obj, w) not in (None, []))
+        if len(found) == len(todo):
+            break
+    return [w for w in todo if w in found]
+
+
+def first_json_objects(path: Path, n: int, errors: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects on the first ``n`` lines of a JSON Lines file, for sniffing: a line
+    over the record limit is passed over unread, one that is no JSON object (or, with
+    ``errors="strict"``, no UTF-8) is passed over."""
     with open(path, "rb") as fh:
         lines = jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES)
-        for k, (_, line, size) in enumerate(lines):
-            if k >= 1000 or len(found) == len(todo):
-                break
-            if size > len(line):
+        for k, (_, raw, size) in enumerate(lines):
+            if k >= n:
+                return
+            if size > len(raw):
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(raw.decode("utf-8", errors=errors))
             except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                 continue
             if isinstance(obj, dict):
-                found.update(w for w in todo if json_path_value(obj, w) not in (None, []))
-    return [w for w in todo if w in found]
+                yield obj
 
 
 def project_line(
@@ -1798,23 +1808,11 @@ def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, lis
             return out
         if fmt == "jsonl":
             out = {}
-            with open(path, "rb") as fh:
-                lines = jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES)
-                for k, (_, raw, size) in enumerate(lines):
-                    if k >= n:
-                        break
-                    if size > len(raw):  # over the record limit: skipped unread
-                        continue
-                    line = raw.decode("utf-8", errors="replace")
-                    try:
-                        obj = json.loads(line)
-                    except (json.JSONDecodeError, RecursionError):
-                        continue
-                    if isinstance(obj, dict):
-                        for c, v in obj.items():
-                            out.setdefault(c, []).append(v)
-                        for c in spec.nested:
-                            out.setdefault(c, []).append(json_path_value(obj, c))
+            for obj in first_json_objects(path, n, "replace"):
+                for c, v in obj.items():
+                    out.setdefault(c, []).append(v)
+                for c in spec.nested:
+                    out.setdefault(c, []).append(json_path_value(obj, c))
             return out
     except (OSError, pa.ArrowException, UnicodeError, csv_error(), VigieError):
         return {}

@@ -29,6 +29,7 @@ from typing import Any
 
 from vigie.errors import InputError, VigieError
 from vigie.ingest.copies import copies
+from vigie.ingest.csv_preamble import HEADER_NAMES
 
 MAX_UNPACKED = 4 << 30
 """Bytes a workbook of posts may unpack to: Excel's 1,048,576 rows of post-sized texts."""
@@ -60,6 +61,16 @@ def _text(v: Any) -> str:
     return str(v)
 
 
+def _last(cells: list[str]) -> int:
+    """The width of a row: one past its last cell holding anything."""
+    return max((i + 1 for i, c in enumerate(cells) if c), default=0)
+
+
+def _names(cells: list[str]) -> int:
+    """How many cells of a row hold more than blanks."""
+    return sum(1 for c in cells if c.strip())
+
+
 def header_of(path: Path, rows: int = 40) -> list[str]:
     """The header ``to_csv`` would take (first sheet with data), from its first ``rows``
     rows only: what a mapping form lists, without converting the whole workbook."""
@@ -69,12 +80,11 @@ def header_of(path: Path, rows: int = 40) -> list[str]:
         for ws in wb.worksheets:
             first: list[str] | None = None
             for row in ws.iter_rows(values_only=True, max_row=rows):
-                cells = [_text(v).strip() for v in row]
-                named = [c for c in cells if c]
-                if len(named) >= 3:
-                    return cells[: max(i + 1 for i, c in enumerate(cells) if c)]
-                if named and first is None:
-                    first = cells[: max(i + 1 for i, c in enumerate(cells) if c)]
+                cells = [_text(v) for v in row]
+                if _names(cells) >= HEADER_NAMES:
+                    return [c.strip() for c in cells[: _last(cells)]]
+                if _names(cells) and first is None:
+                    first = [c.strip() for c in cells[: _last(cells)]]
             if first is not None:
                 return first
     return []
@@ -139,9 +149,9 @@ def to_csv(
                     else f"any of its {len(names)} sheet(s) ({', '.join(names)})"
                 )
                 raise InputError(f"no data in {where}", file=str(shown))
-    except VigieError as exc:
-        if isinstance(exc, InputError):
-            raise
+    except InputError:
+        raise
+    except VigieError as exc:  # the workbook's own checks name the file read, maybe a copy
         reason = str(exc).removeprefix(f"{path}: ")
         raise InputError(reason, file=str(shown)) from None
     if len(names) > 1 and sheet is None:
@@ -179,7 +189,7 @@ def _write_sheet(ws: Any, out_path: Path, inexact: _Inexact) -> list[str] | None
             if n % 4096 == 0:
                 prog.update(task, completed=n)
             cells = [_text(v) for v in row]
-            last = max((i + 1 for i, c in enumerate(cells) if c), default=0)
+            last = _last(cells)
             if last == 0:
                 fh.write("\n")
                 continue
@@ -190,9 +200,9 @@ def _write_sheet(ws: Any, out_path: Path, inexact: _Inexact) -> list[str] | None
                 continue
             width = max(width, last)
             cells += [""] * (width - len(cells))
-            if header is None or sum(1 for c in cells if c.strip()) >= 3:
+            if header is None or _names(cells) >= HEADER_NAMES:
                 header = cells[:width]
-                fixed = len([c for c in header if c.strip()]) >= 3
+                fixed = _names(header) >= HEADER_NAMES
             writer.writerow(cells[:width])
     return header
 
