@@ -24,6 +24,7 @@ Rewrites beyond sqlglot's own:
 - ``quantile_cont(x, q)`` -> ``percentile(x, q)``: both interpolate linearly between the
   closest ranks (Spark's ``percentile_cont`` wants ``WITHIN GROUP`` syntax).
 - ``epoch_us(ts)`` -> ``unix_micros(ts)``.
+- ``strlen(s)`` -> ``octet_length(s)``: both count a string's UTF-8 bytes.
 - ``CAST(unnest(l) AS T)`` -> ``explode(CAST(l AS ARRAY<T>))``: Spark refuses a generator
   nested in an expression.
 """
@@ -36,7 +37,7 @@ from collections import Counter
 import sqlglot
 from sqlglot import exp
 
-_RENAMES = {"hash": "xxhash64", "epoch_us": "unix_micros"}
+_RENAMES = {"hash": "xxhash64", "epoch_us": "unix_micros", "strlen": "octet_length"}
 
 
 # expressions whose value is a string: ``length`` of them stays ``length`` (see above)
