@@ -125,7 +125,7 @@ class Watcher:
             return {"files": {}}
         try:
             return json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: also a too long integer
             raise VigieError(f"{self.state_path}: unreadable watch state ({exc})") from exc
 
     def _save(self, state: dict[str, Any]) -> None:

@@ -105,7 +105,7 @@ class Workspace:
             raise VigieError(f"{root}: not a vigie workspace ({MARKER} missing; run vigie init)")
         try:
             config = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: also a too long integer
             raise VigieError(f"{marker}: not readable ({exc})") from exc
         if not isinstance(config, dict) or config.get("kind") != KIND:
             raise VigieError(f"{marker}: not a vigie workspace file (kind is not {KIND!r})")

@@ -254,7 +254,7 @@ def detect(path: Path) -> str:
         first_line = next((ln.strip() for ln in head.splitlines() if ln.strip()), b"")
     try:
         first = json.loads(first_line)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: also an integer too long for Python
         first = None
     if first is not None:
         shape = _shape(first)

@@ -23,6 +23,7 @@ from vigie.errors import InputError
 from vigie.ingest.copies import copies
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES, json_values
 from vigie.ingest.model import Rejected, excerpt
+from vigie.json_guard import decode_past, guarded, too_long
 
 CHUNK = 1 << 20
 WS = " \t\r\n"
@@ -79,6 +80,25 @@ def elements(path: Path, limit: int) -> Iterator[tuple[int, Any]]:
                     yield k, Rejected(str(path), k, "malformed JSON", None, detail)
                     return
                 if buf[pos] == "]":
+                    rest = _skip(buf, pos + 1)
+                    while rest >= len(buf) and not eof:  # what follows, if anything
+                        chunk = more()
+                        eof = chunk == ""
+                        buf, rest = buf[rest:] + chunk, 0
+                        rest = _skip(buf, rest)
+                    if rest < len(buf):  # said, not silently dropped
+                        detail = "text after the array's end (a second document?)"
+                        yield (
+                            k + 1,
+                            Rejected(
+                                str(path),
+                                k + 1,
+                                "malformed JSON",
+                                None,
+                                detail,
+                                excerpt(buf[rest:]),
+                            ),
+                        )
                     return
                 k += 1
                 while True:
@@ -87,6 +107,16 @@ def elements(path: Path, limit: int) -> Iterator[tuple[int, Any]]:
                         complete = isinstance(obj, dict | list) or end < len(buf) or eof
                     except json.JSONDecodeError as exc:
                         obj, end, complete = exc, pos, False
+                    except ValueError as exc:  # an integer too long for Python
+                        detail = too_long(exc)
+                        if detail is None:
+                            raise
+                        try:  # refused, and read past for the next element
+                            end = decode_past(buf, pos)
+                            obj = Rejected(str(path), k, "malformed JSON", None, detail)
+                            complete = buf[pos] in "[{" or end < len(buf) or eof
+                        except json.JSONDecodeError as more_exc:  # not all read yet
+                            obj, end, complete = more_exc, pos, False
                     except RecursionError:
                         yield k, Rejected(str(path), k, "JSON nested too deeply", None, None)
                         return
@@ -177,7 +207,7 @@ def wrapped_key(path: Path) -> str | None:
         pass  # pretty-printed, longer than the head, or nested too deeply to tell
     key, prev = None, None
     try:
-        for prefix, event, value in ijson.parse(io.BytesIO(body)):
+        for prefix, event, value in ijson.parse(guarded(io.BytesIO(body))):
             if prefix == "" and event == "map_key":
                 key = value
             elif event == "start_map" and prev == (key, "start_array"):
@@ -201,7 +231,7 @@ def wrapped_to_jsonl(
     k = 0
     with open(path, "rb") as fh, open(out_path, "w", encoding="utf-8", newline="\n") as out:
         try:
-            for value in ijson.items(fh, f"{key}.item", use_float=True):
+            for value in ijson.items(guarded(fh), f"{key}.item", use_float=True):
                 k += 1
                 out.write(json.dumps(value) + "\n")
         except (ijson.JSONError, UnicodeDecodeError, RecursionError) as exc:
@@ -232,7 +262,7 @@ def first_records(path: Path, n: int = 200) -> list[dict[str, Any]]:
             return [x for _, x in got if isinstance(x, dict)]
         if key is not None:
             with open(path, "rb") as fh:
-                items = ijson.items(fh, f"{key}.item", use_float=True)
+                items = ijson.items(guarded(fh), f"{key}.item", use_float=True)
                 return [x for x in itertools.islice(items, n) if isinstance(x, dict)]
     except (ijson.JSONError, UnicodeDecodeError, RecursionError):
         return []

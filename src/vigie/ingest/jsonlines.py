@@ -25,6 +25,7 @@ import orjson
 
 from vigie.errors import InputError
 from vigie.ingest.model import Rejected, excerpt
+from vigie.json_guard import too_long
 
 MAX_RECORD_BYTES = int(os.environ.get("VIGIE_MAX_RECORD_BYTES", 64 << 20))
 """Largest JSON line or document decoded (64 MiB: ~400 twarc2 pages). Above it the record is
@@ -98,6 +99,9 @@ def decode(path: Path, record: int | str, raw: bytes, size: int | None = None) -
         )
     except UnicodeDecodeError as exc:
         return Rejected(str(path), record, "not UTF-8 text", None, str(exc), excerpt(raw[:300]))
+    except ValueError as exc:  # an integer too long for Python (json_guard)
+        detail = too_long(exc) or str(exc)
+        return Rejected(str(path), record, "malformed JSON", None, detail, excerpt(raw[:300]))
     except RecursionError:
         return Rejected(
             str(path),
@@ -176,6 +180,6 @@ def _is_document(fh: IO[bytes], first: bytes) -> bool:
         return False
     try:
         json.loads(first)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: also an integer too long for Python
         return True
     return False

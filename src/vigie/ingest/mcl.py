@@ -50,7 +50,7 @@ def _media(value: Any) -> list[str]:
             return []
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # ValueError: a too long integer too
             return [value]
     if isinstance(value, dict):
         value = [value]

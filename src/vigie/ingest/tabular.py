@@ -55,6 +55,7 @@ from vigie.ingest.urls import (
     raw_urls_in_text,
     urls_in_text,
 )
+from vigie.json_guard import too_long
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST, TS
 
 POST_FIELDS = [f.name for f in POSTS_SCHEMA]
@@ -362,6 +363,35 @@ def _timestamps_pattern(
     return out, reasons
 
 
+_PER_US = {"s": -1_000_000, "ms": -1_000, "us": 1, "ns": 1_000}  # negative: a multiplier
+
+
+def _timestamp_column(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
+    """A timestamp column (any unit, any zone: the instant is kept) as canonical times.
+
+    Why not Arrow's cast: it is all or nothing. A nanosecond time that is no whole
+    microsecond (pandas writes them) failed the whole batch ("would lose data"), as did one
+    time past year 2262 or 9999. Here nanoseconds are truncated to the microsecond, and a
+    time outside 1990-2100 refuses its row alone."""
+    unit = arr.type.unit
+    raw = arr.cast(pa.int64())
+    null = pc.is_null(raw).to_numpy(zero_copy_only=False)
+    v = pc.fill_null(raw, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    k = _PER_US[unit]
+    if k < 0:  # seconds or milliseconds: in range before multiplying (no overflow)
+        m = -k
+        ok = (v >= -(-MIN_TS_US // m)) & (v < -(-MAX_TS_US // m))  # ceilings of MIN/m, MAX/m
+        us = np.where(ok, v, 0) * m
+    else:
+        us = np.floor_divide(v, k)
+    ok = ~null & (us >= MIN_TS_US) & (us < MAX_TS_US)
+    out = pa.array(np.where(ok, us, 0), pa.int64(), mask=~ok).cast(TS)
+    reasons: list[str | None] = [None] * len(arr)
+    for i in np.flatnonzero(~ok):
+        reasons[i] = "missing" if null[i] else f"out of range 1990-2100: {v[i]} {unit} since 1970"
+    return out, reasons
+
+
 def _timestamps(
     arr: pa.Array, date_format: str | None = None, dayfirst: bool = False
 ) -> tuple[pa.Array, list[str | None]]:
@@ -372,8 +402,8 @@ def _timestamps(
         return _timestamps_pattern(arr, date_format, dayfirst)
     out: pa.Array | None = None
     if pa.types.is_timestamp(t):
-        out = arr.cast(pa.timestamp(t.unit, tz=t.tz or "UTC")).cast(TS)
-    elif pa.types.is_date(t):
+        return _timestamp_column(arr)
+    if pa.types.is_date(t):
         out = arr.cast(pa.timestamp("us")).cast(TS)
     elif pa.types.is_integer(t) or pa.types.is_floating(t):
         # unsafe: an int64 past 2**53 (a bad value, out of range anyway) is no reason to fail
@@ -430,7 +460,7 @@ def _split_text_list(s: str) -> list[str]:
     if s.startswith("["):
         try:
             v = json.loads(s)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # ValueError: a too long integer too
             raise ValueError(f"not a JSON array: {s[:80]!r}") from None
         if not isinstance(v, list):
             raise ValueError("not a JSON array")
@@ -661,7 +691,7 @@ def convert(
     if not keep.all():
         for i in np.flatnonzero(~keep):
             reason, fld, detail = bad[i]  # type: ignore[misc]
-            row = table.slice(int(i), 1).to_pylist()[0]
+            row = _row_of(table, int(i))
             rejected.append(
                 Rejected(
                     file=file,
@@ -831,6 +861,7 @@ def columns_of(
             # bytes, as the readers decode each line: a line that is not UTF-8 is one refused
             # record there, not a reason to refuse the whole file here
             not_utf8: tuple[int, UnicodeDecodeError] | None = None
+            unread: tuple[int, str] | None = None  # an object json could not read
             with open(path, "rb") as fh:
                 # a line over the record limit is skipped unread (the readers refuse it)
                 lines = jsonlines.read_lines(fh, jsonlines.MAX_RECORD_BYTES)
@@ -848,7 +879,11 @@ def columns_of(
                         text = text.removeprefix("\ufeff")
                     try:
                         obj = json.loads(text)
-                    except (json.JSONDecodeError, RecursionError):
+                    except (ValueError, RecursionError) as exc:
+                        why = "nested too deeply" if isinstance(exc, RecursionError) else None
+                        why = why or too_long(exc)
+                        if why is not None and unread is None:
+                            unread = (lineno, why)
                         continue
                     if isinstance(obj, dict):
                         keys.update(dict.fromkeys(obj))
@@ -861,9 +896,10 @@ def columns_of(
                     file=str(path),
                 )
             if not keys:
+                why = f" (line {unread[0]}: {unread[1]})" if unread is not None else ""
                 raise InputError(
                     "no JSON object in its first lines (from line 1 on, none is a JSON Lines "
-                    "record); check the file and --format",
+                    f"record{why}); check the file and --format",
                     file=str(path),
                 )
             return list(keys)
@@ -1297,7 +1333,7 @@ def first_json_objects(path: Path, n: int, errors: str) -> Iterator[dict[str, An
                 continue
             try:
                 obj = json.loads(raw.decode("utf-8", errors=errors))
-            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            except (ValueError, RecursionError):  # ValueError: a too long integer too
                 continue
             if isinstance(obj, dict):
                 yield obj
@@ -1321,8 +1357,8 @@ def project_line(
 
     try:
         obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        refuse("malformed JSON", None, str(exc) or "nested too deeply")
+    except (ValueError, RecursionError) as exc:  # ValueError: a too long integer too
+        refuse("malformed JSON", None, too_long(exc) or str(exc) or "nested too deeply")
         return None
     if type(obj) is not dict:
         refuse("not a JSON object", None, type(obj).__name__)
@@ -1594,7 +1630,7 @@ def convert_accounts(
     rejected: list[Rejected] = []
     for i in np.flatnonzero(~keep):
         reason, fld, detail = bad[i]  # type: ignore[misc]
-        row = table.slice(int(i), 1).to_pylist()[0]
+        row = _row_of(table, int(i))
         rejected.append(Rejected(file, record_numbers[i], reason, fld, detail, excerpt(row)))
     t = _conform(pa.table(cols), ACCOUNTS_SCHEMA)
     if not keep.all():
@@ -1663,8 +1699,8 @@ def read_accounts(path: Path, fmt: str, spec: Spec) -> Iterator[Batch]:
                 line = raw.decode("utf-8", errors="replace")
                 try:
                     obj = json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-                    detail = str(exc) or "nested too deeply"
+                except (ValueError, RecursionError) as exc:  # a too long integer too
+                    detail = too_long(exc) or str(exc) or "nested too deeply"
                     refused.append(
                         Rejected(str(path), lineno, "malformed JSON", None, detail, excerpt(line))
                     )
@@ -1780,6 +1816,24 @@ def unmapped_hints(
     return out
 
 
+def _py_values(col: pa.ChunkedArray) -> list[Any]:
+    """A column's values as Python's, or as text where Python has no such value (a
+    timestamp past year 9999: Arrow's ``as_py`` overflows) so that a sample never fails."""
+    try:
+        return col.to_pylist()
+    except (OverflowError, ValueError, pa.ArrowException):
+        try:
+            return col.cast(pa.string()).to_pylist()
+        except (OverflowError, ValueError, pa.ArrowException):
+            return [None] * len(col)
+
+
+def _row_of(table: pa.Table, i: int) -> dict[str, Any]:
+    """Row ``i`` as Python values, column by column (``_py_values``), for an excerpt."""
+    one = table.slice(i, 1)
+    return {k: _py_values(one.column(k))[0] for k in one.column_names}
+
+
 def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, list[Any]]:
     """The first ``n`` values of every column (for hints and ``--dry-run``); never fatal."""
     try:
@@ -1787,7 +1841,7 @@ def sample_rows(path: Path, fmt: str, spec: Spec, n: int = 200) -> dict[str, lis
             pf = pq.ParquetFile(path)
             for rb in pf.iter_batches(batch_size=n):
                 t = arrow_paths.add_paths(pa.Table.from_batches([rb]), spec.nested)
-                return {k: v[:n] for k, v in t.to_pydict().items()}
+                return {k: _py_values(t.column(k))[:n] for k in t.column_names}
             return {}
         if fmt == "csv":
             import csv

@@ -35,6 +35,7 @@ from vigie.ingest.urls import (
     mentions_in_text,
     urls_in_text,
 )
+from vigie.json_guard import guarded
 
 PLATFORM = "telegram"
 
@@ -166,7 +167,7 @@ def _single_chat_head(path: Path) -> dict[str, Any] | None:
     """The chat fields of a one-chat export (written before ``messages``), or None."""
     chat: dict[str, Any] = {}
     with open(path, "rb") as fh:
-        for prefix, event, value in ijson.parse(fh, use_float=True):
+        for prefix, event, value in ijson.parse(guarded(fh), use_float=True):
             if prefix == "messages" and event == "start_array":
                 return chat
             if prefix == "chats" or prefix.startswith("chats."):
@@ -188,14 +189,14 @@ def _stream(path: Path, state: dict[str, int]) -> Iterator[tuple[dict[str, Any],
     if head is not None:  # the usual case: one channel, messages built natively by ijson
         state["lists"] = 1
         with open(path, "rb") as fh:
-            for msg in ijson.items(fh, "messages.item", use_float=True):
+            for msg in ijson.items(guarded(fh), "messages.item", use_float=True):
                 yield head, msg
         return
     chat: dict[str, Any] = {}
     builder: ijson.ObjectBuilder | None = None
     depth = 0
     with open(path, "rb") as fh:
-        for prefix, event, value in ijson.parse(fh, use_float=True):
+        for prefix, event, value in ijson.parse(guarded(fh), use_float=True):
             if builder is not None:
                 builder.event(event, value)
                 if event in ("start_map", "start_array"):

@@ -161,7 +161,7 @@ def _items(v: str | None) -> list[Any]:
     if v.startswith(("[", "{")):
         try:
             out = json.loads(v)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # ValueError: a too long integer too
             return csv_rows.list_cell(v) if v.startswith("[") else []
         return out if isinstance(out, list) else []
     if v.startswith("c("):

@@ -26,6 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from vigie.errors import VigieError
+from vigie.json_guard import too_long
 from vigie.risk import scales
 from vigie.risk.model import FORCEABLE, SCHEMA_VERSION, Study
 
@@ -138,6 +139,9 @@ def load_raw(path: str | Path) -> dict[str, Any]:
             problem += "; indent with spaces, not tabs"
         raise VigieError(f"{path}: {where}not valid YAML ({problem})") from None
     except ValueError as exc:  # PyYAML builds dates: 2026-13-45 passes the parser, not here
+        long_int = too_long(exc)  # json or PyYAML: an integer too long for Python
+        if long_int is not None:
+            raise VigieError(f"{path}: not a valid value ({long_int})") from None
         raise VigieError(f"{path}: {_bad_scalar(text)}is not a valid value ({exc})") from None
     if data is None:
         raise VigieError(f"{path}: is empty (start from a template: vigie risk new -t election-fr)")

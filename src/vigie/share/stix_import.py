@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy import func, literal_column, select
 
 from vigie.errors import InputError, VigieError
+from vigie.json_guard import too_long
 from vigie.share.import_tables import ImportedObject, ImportProvenance, ImportRecord
 from vigie.share.stix_common import object_tlp, object_version
 from vigie.share.store import Store, sqlite_url
@@ -86,8 +87,8 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise VigieError(f"{p}: not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid JSON ({exc})", file=str(p)) from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a too long integer
+        raise InputError(f"not valid JSON ({too_long(exc) or exc})", file=str(p)) from None
     check_bundle(data, source=str(p), validate=validate)
     return data
 

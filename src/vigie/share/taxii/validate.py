@@ -13,6 +13,8 @@ import re
 import uuid
 from typing import Any
 
+from vigie.json_guard import too_long
+
 # STIX 2.1 cyber-observable types: spec_version is optional for them.
 SCO_TYPES = frozenset(
     {
@@ -131,8 +133,10 @@ def load_json_body(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
         raise TaxiiError(
             400, "Bad Request", f"body is nested too deeply (at most {max_depth} levels)"
         ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise TaxiiError(400, "Bad Request", f"body is not valid JSON ({exc})") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a too long integer
+        raise TaxiiError(
+            400, "Bad Request", f"body is not valid JSON ({too_long(exc) or exc})"
+        ) from None
     if _too_deep(data, max_depth):
         raise TaxiiError(
             400, "Bad Request", f"body is nested too deeply (at most {max_depth} levels)"
