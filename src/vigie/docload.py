@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from vigie.errors import InputError, VigieError
+from vigie.json_guard import too_long
 from vigie.yamlguard import check_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,6 +73,8 @@ def parse_text(text: str, source: str, fmt: str = "yaml") -> Any:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"not valid TOML ({_one_line(exc)})", file=source) from None
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise InputError(f"not valid TOML ({too_long(exc) or exc})", file=source) from None
         except RecursionError:
             raise InputError("nested too deeply to read", file=source) from None
     check_yaml(text, source)
@@ -82,6 +85,9 @@ def parse_text(text: str, source: str, fmt: str = "yaml") -> Any:
         line = f" at line {mark.line + 1}" if mark is not None else ""
         why = getattr(exc, "problem", None) or _one_line(exc)
         raise InputError(f"not valid YAML{line} ({why})", file=source) from None
+    except ValueError as exc:  # PyYAML builds values: 2026-13-45, a 5,000-digit integer
+        why = too_long(exc) or _one_line(exc)
+        raise InputError(f"not a valid value in YAML ({why})", file=source) from None
     except RecursionError:  # guarded above; kept so that no input is ever a traceback
         raise InputError("nested too deeply to read", file=source) from None
 

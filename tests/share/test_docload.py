@@ -203,3 +203,27 @@ def test_empty_document_is_named() -> None:
 
     with pytest.raises(DocumentError, match="limits.yaml: expected a mapping at the top, got an"):
         validate(_Limits, parse_text("", "limits.yaml"), "limits.yaml")
+
+
+_BIG = "1" + "0" * 5000  # more digits than Python converts (4,300 by default)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "needle"),
+    [
+        (f"seed = {_BIG}\n", "toml", "not valid TOML (a number of 5,001 digits"),
+        (f"seed: {_BIG}\n", "yaml", "not a valid value in YAML (a number of 5,001 digits"),
+        ("when: 2026-13-45\n", "yaml", "not a valid value in YAML (month must be in 1..12)"),
+    ],
+)
+def test_values_python_cannot_build_are_one_line(text: str, fmt: str, needle: str) -> None:
+    # tomllib and PyYAML raise a bare ValueError for these, past their own error classes
+    with pytest.raises(InputError) as exc:
+        parse_text(text, f"settings.{fmt}", fmt)
+    assert needle in str(exc.value)
+
+
+def test_detect_config_with_a_huge_integer_is_one_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "detect.toml", f"[general]\nseed = {_BIG}\n")
+    with pytest.raises(VigieError, match="5,001 digits"):
+        load_detect(path)
