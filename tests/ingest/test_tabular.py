@@ -256,3 +256,35 @@ def test_accounts_table_into_new_dataset(tmp_path: Path) -> None:
     ingest([src], ds, fmt="accounts", mapping=["account_id=id", "handle=name", "platform=net"])
     assert accounts_by_id(ds)["u1"]["handle"] == "Anna"
     assert manifest(ds)["counts"]["posts"] == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [
+        (1_714_557_600_000, "milliseconds"),
+        (1_714_557_600_000_000, "microseconds"),
+        (1_714_557_600_000_000_000, "nanoseconds"),
+        (-86_400, None),  # before 1970: no unit makes it a time
+        (10**25, None),
+    ],
+)
+def test_epoch_in_a_finer_unit_is_refused_with_what_to_do(
+    tmp_path: Path, value: int, unit: str | None
+) -> None:
+    """vigie reads POSIX seconds; a column of milliseconds (JavaScript, Java exports) is
+    refused row by row, and the reason says the unit it looks like and how to convert."""
+    src = tmp_path / "posts.csv"
+    src.write_text(
+        "post_id,account_id,created_at,text\n"
+        f"1,a,{value},x\n2,a,1714557600,y\n",  # the Arrow CSV reader types the column int
+        encoding="utf-8",
+    )
+    ingest([src], tmp_path / "ds", platform="x")
+    (r,) = rejected(tmp_path / "ds")
+    assert r["record"] == 1 and r["field"] == "created_at", r
+    assert "out of range 1990-2100" in r["detail"]
+    if unit is None:
+        assert "looks like" not in r["detail"]
+    else:
+        assert f"looks like {unit} since 1970" in r["detail"]
+    assert list(posts_by_id(tmp_path / "ds")) == ["2"]

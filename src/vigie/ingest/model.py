@@ -7,6 +7,7 @@ record number, field, reason, raw excerpt) for an analyst to find and fix it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -236,6 +237,26 @@ def ts_from_iso(value: str) -> datetime:
     return dt.astimezone(UTC)
 
 
+_FINER = ((1_000, "milliseconds"), (1_000_000, "microseconds"), (1_000_000_000, "nanoseconds"))
+
+
+def epoch_unit_hint(seconds: float) -> str:
+    """What to do with a POSIX time that is out of range in seconds but in range in a finer
+    unit ("" otherwise): a JavaScript or Java export writes milliseconds.
+
+    Why a hint and no guess: a number 1,000 times too large is as likely a count mapped to
+    the wrong column as milliseconds; the analyst knows which, and converts."""
+    if not math.isfinite(seconds):
+        return ""
+    for per, unit in _FINER:
+        if MIN_TS_US <= seconds / per * 1_000_000 < MAX_TS_US:
+            return (
+                f"; looks like {unit} since 1970: divide the column by {per:,} "
+                "(vigie reads POSIX seconds)"
+            )
+    return ""
+
+
 def ts_from_value(value: Any) -> datetime:
     """A post time from ISO 8601 text or POSIX seconds (int, float or numeric text).
 
@@ -272,7 +293,11 @@ def ts_from_value(value: Any) -> datetime:
     else:
         raise ValueError(f"not a time: {type(value).__name__}")
     if not MIN_TS_US <= us < MAX_TS_US:
-        raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}")
+        hint = ""
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            with contextlib.suppress(ValueError, OverflowError):
+                hint = epoch_unit_hint(float(value))
+        raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}{hint}")
     return EPOCH + timedelta(microseconds=us)
 
 

@@ -43,6 +43,7 @@ from vigie.ingest.model import (
     MIN_TS_US,
     Batch,
     Rejected,
+    epoch_unit_hint,
     excerpt,
     ts_from_value,
 )
@@ -422,6 +423,7 @@ def _timestamps(
                     "missing"
                     if np.isnan(v)
                     else f"out of range 1990-2100 (expected POSIX seconds): {float(v)!r}"
+                    + epoch_unit_hint(float(v))
                 )
         return out, reasons
     elif pa.types.is_string(t) or pa.types.is_large_string(t):
