@@ -824,12 +824,15 @@ def test_malformed_more(
         c.check(tmp_path)
 
 
-def test_generate_advice_is_enough(tmp_path: Path) -> None:
+@pytest.mark.parametrize("posts", [50, 7000])
+def test_generate_advice_is_enough_and_near(tmp_path: Path, posts: int) -> None:
     """was: 'use at least N posts' failed again at N (campaigns grow with the run), so the
-    advice led from one refusal to the next."""
-    code, out = run_cli(["generate", "--out", str(tmp_path / "g"), "--posts", "7000"])
+    advice led from one refusal to the next; then a bound true whatever the floors told a
+    run of 50 posts to use 11.5 million. The advice works, and half of it does not."""
+    code, out = run_cli(["generate", "--out", str(tmp_path / "g"), "--posts", str(posts)])
     assert code == 2 and "Traceback" not in out
     m = re.search(r"use at least ([\d,]+) posts", out)
     assert m, out
     need = int(m.group(1).replace(",", ""))
     assert run_cli(["generate", "--out", str(tmp_path / "g"), "--posts", str(need)])[0] == 0
+    assert run_cli(["generate", "--out", str(tmp_path / "h"), "--posts", str(need // 2)])[0] == 2

@@ -43,7 +43,7 @@ from vigie.exercise.organic import OrganicStats, generate_organic, ordinary_post
 from vigie.exercise.organic_lit import ExtraStats, generate_extras
 from vigie.exercise.population import Population, assign_ids, organic_population
 from vigie.exercise.posts import PostBuffer, materialise
-from vigie.exercise.scenarios import SIZE_EXPONENT, Scenario, campaign_size, get_scenario
+from vigie.exercise.scenarios import Scenario, campaign_size, get_scenario
 from vigie.exercise.textgen import bank
 from vigie.exercise.timeline import DAY, rng_for
 from vigie.progress import make_progress
@@ -119,6 +119,33 @@ def _check_args(n_posts: int, seed: int, stealth: float, campaign_scale: float) 
         raise VigieError(f"--seed must be a non-negative integer (got {seed})")
 
 
+def _posts_needed(
+    sc: Scenario, n_posts: int, campaign_scale: float, per_run: list[int]
+) -> int:
+    """The fewest posts (a round number) whose campaigns fit ``MAX_CAMPAIGN_SHARE``.
+
+    Why not the closed-form bound: campaigns grow as n ** SIZE_EXPONENT but no smaller than
+    MIN_MEMBERS, and a bound true whatever the floors told a user of 50 posts to generate
+    11.5 million. Each campaign's posts are taken proportional to its members (as the
+    presets write them), scaled from this run's, with a 10 % margin; the smallest run they
+    fit in is found by doubling, then halving the interval."""
+    base = [campaign_size(p, sc, n_posts, campaign_scale) for p in sc.campaigns]
+
+    def fits(n: int) -> bool:
+        sizes = [campaign_size(p, sc, n, campaign_scale) for p in sc.campaigns]
+        total = sum(t * m / b for t, m, b in zip(per_run, sizes, base, strict=True))
+        return total * 1.1 <= MAX_CAMPAIGN_SHARE * n
+
+    lo, hi = n_posts, max(n_posts, 100) * 2
+    while not fits(hi):
+        lo, hi = hi, hi * 2
+    while hi - lo > max(100, hi // 100):
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    step = 10 ** max(2, len(str(hi)) - 2)  # two significant digits, at least hundreds
+    return -(-hi // step) * step
+
+
 def generate(
     scenario: str,
     n_posts: int,
@@ -161,11 +188,8 @@ def generate(
         camouflage = [ordinary_count(r) for r in runs]
         campaign_total = coordinated + sum(camouflage)
         if campaign_total > MAX_CAMPAIGN_SHARE * n_posts:
-            # campaigns grow with the run (as n ** SIZE_EXPONENT at most, less at the
-            # MIN_MEMBERS floor), so campaign_total / share would be too few again: this
-            # bound is enough whatever the floors
-            ratio = campaign_total / (MAX_CAMPAIGN_SHARE * n_posts)
-            need = int(np.ceil(n_posts * ratio ** (1 / (1 - SIZE_EXPONENT)) / 100) * 100)
+            per_run = [r.n_posts + c for r, c in zip(runs, camouflage, strict=True)]
+            need = _posts_needed(sc, n_posts, campaign_scale, per_run)
             raise VigieError(
                 f"--posts {n_posts:,} is too small for the campaigns of '{scenario}' "
                 f"({campaign_total:,} campaign posts); use at least {need:,} posts or a "
