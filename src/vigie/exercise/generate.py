@@ -119,9 +119,7 @@ def _check_args(n_posts: int, seed: int, stealth: float, campaign_scale: float) 
         raise VigieError(f"--seed must be a non-negative integer (got {seed})")
 
 
-def _posts_needed(
-    sc: Scenario, n_posts: int, campaign_scale: float, per_run: list[int]
-) -> int:
+def _posts_needed(sc: Scenario, n_posts: int, campaign_scale: float, per_run: list[int]) -> int:
     """The fewest posts (a round number) whose campaigns fit ``MAX_CAMPAIGN_SHARE``.
 
     Why not the closed-form bound: campaigns grow as n ** SIZE_EXPONENT but no smaller than
