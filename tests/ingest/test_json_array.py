@@ -67,3 +67,42 @@ def test_numbers_split_across_reads_are_whole(
     src = tmp_path / "n.json"
     src.write_text('[12345, 678901, {"x": [1, 2]}]')
     assert [v for _, v in json_array.elements(src, 100)] == [12345, 678901, {"x": [1, 2]}]
+
+
+_FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "fmt"),
+    [
+        ("x_v2_pages.jsonl", "x"),
+        ("x_v2_flat.jsonl", "x"),
+        ("sources/tiktok_videos.jsonl", "tiktok"),
+        ("sources/jetstream.jsonl", "jetstream"),
+        ("bluesky_search.jsonl", "bluesky"),
+    ],
+)
+def test_a_json_array_of_a_platforms_lines_reads_as_its_lines(
+    tmp_path: Path, fixture: str, fmt: str
+) -> None:
+    """was: an array of X v2 response pages (``json.dump(pages, indent=2)``) was "cannot
+    tell the format", and read as one record with ``--format x``; an array of TikTok pages
+    refused every video. An array is now read element by element, as its lines would be:
+    found by its first element's shape, the same posts."""
+    lines = [x for x in (_FIX / fixture).read_text(encoding="utf-8").splitlines() if x.strip()]
+    values = []
+    for line in lines:
+        try:
+            values.append(json.loads(line))
+        except ValueError:
+            continue  # the fixture's malformed lines: a valid array cannot hold them
+    jsonl = tmp_path / "lines.jsonl"
+    jsonl.write_text("".join(json.dumps(v) + "\n" for v in values), encoding="utf-8")
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps(values, indent=2), encoding="utf-8")
+    ingest([jsonl], tmp_path / "a")
+    ingest([array], tmp_path / "b")  # auto-detected
+    assert manifest(tmp_path / "b")["sources"][0]["format"] == fmt
+    a, b = posts_by_id(tmp_path / "a"), posts_by_id(tmp_path / "b")
+    assert a and a == b
+    assert len(rejected(tmp_path / "a")) == len(rejected(tmp_path / "b"))

@@ -100,7 +100,7 @@ def test_mastodon_statuses(tmp_path: Path) -> None:
     assert acc["109000000000000001"]["description"] == "Konto von Anna"
     rej = rejected(ds)
     assert [(r["reason"], r["field"], r["record"]) for r in rej] == [
-        ("missing status field", "created_at", "1:5")
+        ("missing status field", "created_at", 5)  # an array's records: element numbers
     ]
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from twitwi.bluesky import normalize_post
 
-from vigie.ingest.jsonlines import json_values
+from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
@@ -184,7 +184,7 @@ _MISSING_KEY = re.compile(r"key (\w+) is missing from payload's (\w+)")
 def read(path: Path) -> Iterator[Batch]:
     """Yield canonical batches from Bluesky API output."""
     buf = RowBuffer()
-    for lineno, value in json_values(path):
+    for lineno, value in json_array_values(path):
         if isinstance(value, Rejected):
             buf.refuse(value)
             continue

@@ -94,15 +94,18 @@ def markup_refusal(text: str) -> str:
     )
 
 
-def _generic_array(path: Path) -> bool:
-    """Whether ``path`` holds a JSON array of records no platform's shape matches (a
-    scraper's ``json.dump(list_of_dicts)``): a generic table, read as JSON Lines
-    (``json_array.jsonl_copies``). An array of a platform's records is left to the
-    "pass --format" error, which names the formats to try."""
+def _array_shape(path: Path) -> str | None:
+    """The format of a JSON array by its first element: a platform's when it has one's shape
+    (an array of X v2 response pages or TikTok pages, saved with ``json.dump(pages)``, read
+    element by element as JSON Lines would be), ``"jsonl"`` for other records (a scraper's
+    ``json.dump(list_of_dicts)``: a generic table, read through ``json_array.jsonl_copies``),
+    else None (the "pass --format" error names the formats to try)."""
     from vigie.ingest.json_array import elements
 
     for _, first in elements(path, MAX_RECORD_BYTES):
-        return isinstance(first, dict) and _shape(first) is None
+        if not isinstance(first, dict):
+            return None
+        return _shape(first) or "jsonl"
     raise InputError("an empty JSON array ([]): nothing to ingest", file=str(path))
 
 
@@ -286,8 +289,10 @@ def detect(path: Path) -> str:
             return "tiktok"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    if text.startswith("[") and _generic_array(path):
-        return "jsonl"
+    if text.startswith("["):
+        shape = _array_shape(path)
+        if shape is not None:
+            return shape
     if text.startswith("{"):
         from vigie.ingest.json_array import wrapped_key
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from vigie.ingest import sqlbatch
 from vigie.ingest.bluesky import PLATFORM
-from vigie.ingest.jsonlines import json_values
+from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import (
     BATCH_ROWS,
     MAX_TS_US,
@@ -230,7 +230,7 @@ def read(path: Path) -> Iterator[Batch]:
     """Yield canonical batches from a Jetstream log; each batch carries the cursor so far."""
     buf = RowBuffer()
     cursor: int | None = None
-    for lineno, value in json_values(path):
+    for lineno, value in json_array_values(path):
         if isinstance(value, Rejected):
             buf.refuse(value)
             continue

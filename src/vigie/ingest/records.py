@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from vigie.ingest.jsonlines import json_values
+from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
 
 Row = dict[str, Any]
@@ -89,7 +89,7 @@ def read_items(
 ) -> Iterator[Batch]:
     """Map every item of ``path`` with ``one``; refuse what cannot be mapped, by record."""
     buf = RowBuffer()
-    for lineno, value in values if values is not None else json_values(path):
+    for lineno, value in values if values is not None else json_array_values(path):
         yield from read_value(buf, path, lineno, value, unwrap, one, what, BATCH_ROWS)
     if len(buf) or buf.records or buf.skipped:
         yield buf.flush()

@@ -30,7 +30,7 @@ from typing import Any
 
 from twitwi.utils import custom_normalize_url
 
-from vigie.ingest.jsonlines import json_values
+from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
 from vigie.ingest.records import client_name
 from vigie.ingest.urls import (
@@ -304,7 +304,7 @@ def read_value(buf: RowBuffer, path: Path, lineno: int, value: Any) -> None:
 def read_python(path: Path) -> Iterator[Batch]:
     """The Python path of ``read``: every line decoded and mapped here."""
     buf = RowBuffer()
-    for lineno, value in json_values(path):
+    for lineno, value in json_array_values(path):
         read_value(buf, path, lineno, value)
         if len(buf) >= BATCH_ROWS:
             yield buf.flush()
