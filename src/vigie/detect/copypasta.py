@@ -32,7 +32,6 @@ import pyarrow as pa
 from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.engine import Engine, fetch
-from vigie.duckmem import room_for
 
 KIND = "copypasta"
 _CHUNK_SHINGLES = 32_768  # ~256 KiB of uint64 shingles: fits in L2
@@ -488,14 +487,7 @@ def _cluster_here(
     num_perm = int(cfg["num_perm"])
     sig = np.empty((num_perm, n_texts), dtype=np.uint32)
     threads = numpy_threads(general, beside=beside)
-    # alone (large runs), DuckDB makes room for the signatures (duckmem.room_for); beside
-    # the other detectors (small runs), their queries keep DuckDB's whole limit
-    room = (
-        nullcontext()
-        if beside
-        else room_for(engine.con, sig.nbytes, restore=str(general["memory_limit"]))
-    )
-    with room, ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
+    with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
         ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
         labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool)
     del sig
