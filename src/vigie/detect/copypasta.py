@@ -396,25 +396,17 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
         f"""CREATE OR REPLACE TEMP TABLE cp_text AS
         SELECT post_id, aid, t, th FROM cp_all WHERE n_words >= {min_words}"""
     )
-    # Each distinct text once. Most texts are unique (95% at 10M posts): grouping every
-    # text with its string (``any_value(norm)`` by th) took 3.4-3.9 s at 10M posts, the
-    # hashes alone 0.4 s; so only the hashes seen twice are grouped with their text, and
-    # the other texts are copied as they are (the same rows: 0.6 s). Not stored in th
-    # order: sorting cost 0.45 s CPU at 1M posts and bought nothing (each slice below is
-    # ordered on its own, by th alone).
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cp_dup AS SELECT th FROM cp_all
-        WHERE n_words >= {min_words} GROUP BY th HAVING count(*) > 1"""
-    )
+    # not stored in th order: sorting the texts cost 0.45 s CPU at 1M posts, and bought
+    # nothing (each slice below is ordered on its own, by th alone). Grouping every text
+    # with its string here is the heaviest statement of the normalisation (3.4-3.9 s at
+    # 10M posts); grouping only the hashes seen twice took 1 s, but DuckDB then kept in
+    # memory the tables the aggregate used to push to disk, and making that room again
+    # while NumPy signs cost what was saved (docs/detect-speed.md, eleventh round)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cp_u AS
-        SELECT th, norm FROM cp_all
-        WHERE n_words >= {min_words} AND th NOT IN (SELECT th FROM cp_dup)
-        UNION ALL
         SELECT th, any_value(norm) AS norm FROM cp_all
-        WHERE n_words >= {min_words} AND th IN (SELECT th FROM cp_dup) GROUP BY th"""
+        WHERE n_words >= {min_words} GROUP BY th"""
     )
-    con.execute("DROP TABLE cp_dup")
     n_all = engine.scalar("SELECT count(*) FROM cp_all")
     n_kept = engine.scalar("SELECT count(*) FROM cp_text")
     con.execute("DROP TABLE cp_all")
