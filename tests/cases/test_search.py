@@ -70,3 +70,16 @@ def test_search_reads_pairs_and_edges_and_skips_deleted_runs(ws, tmp_path):
 
     shutil.rmtree(f)
     assert ws.search("a001")[0].where == "member"  # the case store still knows
+
+
+def test_search_refuses_a_query_too_long_to_look_for(ws):
+    """was: a pasted text of 100,000 characters was a SQLAlchemy traceback (SQLite refuses
+    a LIKE pattern over 50,000 bytes); now one line, and the longest query allowed works."""
+    import pytest
+
+    from vigie.cases.search import MAX_QUERY_CHARS
+    from vigie.errors import VigieError
+
+    with pytest.raises(VigieError, match="100,000 characters long"):
+        ws.search("a" * 100_000)
+    assert ws.search("a" * MAX_QUERY_CHARS) == []

@@ -47,13 +47,23 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+MAX_QUERY_CHARS = 2_000
+"""The longest query: longer than any URL a platform keeps, far below SQLite's limit on a
+LIKE pattern (50,000 bytes), past which a pasted text was a traceback."""
+
+
 def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
     """Every place ``query`` occurs (at most ``limit`` hits per source), runs oldest first."""
+    from vigie.errors import VigieError
+
     q = query.strip()
     if not q:
-        from vigie.errors import VigieError
-
         raise VigieError("search: give something to look for (account, @handle, URL, #tag…)")
+    if len(q) > MAX_QUERY_CHARS:  # SQLite refuses LIKE patterns over 50,000 bytes
+        raise VigieError(
+            f"search: the query is {len(q):,} characters long, at most {MAX_QUERY_CHARS:,} "
+            "(an account, a @handle, a URL, a #tag or a few words of a text)"
+        )
     hits: list[Hit] = []
     bare = q.lstrip("@#")
     low = bare.lower()
