@@ -836,3 +836,25 @@ def test_generate_advice_is_enough_and_near(tmp_path: Path, posts: int) -> None:
     need = int(m.group(1).replace(",", ""))
     assert run_cli(["generate", "--out", str(tmp_path / "g"), "--posts", str(need)])[0] == 0
     assert run_cli(["generate", "--out", str(tmp_path / "h"), "--posts", str(need // 2)])[0] == 2
+
+
+def test_an_argument_that_is_no_utf8_text_is_one_line(tmp_path: Path) -> None:
+    """was: a note typed in a Latin-1 terminal reached the case store as lone surrogates
+    (Python's reading of such bytes) and was a UnicodeEncodeError traceback."""
+    latin1 = b"caf\xe9".decode("utf-8", "surrogateescape")
+    code, out = run_cli(["search", latin1])
+    assert code == 2 and "Traceback" not in out
+    assert "'caf\\xe9' holds bytes that are no UTF-8 text" in out
+
+
+def test_a_source_whose_name_is_no_utf8_text_is_ingested(tmp_path: Path) -> None:
+    """A file name is bytes on Linux: such a file is read, and its name is kept in the
+    manifest with a JSON escape (writing the manifest crashed after the whole ingest)."""
+    import os
+
+    name = os.fsdecode(bytes(tmp_path / "posts") + b"\xe9.jsonl")
+    Path(name).write_text(json.dumps(_post(1)) + "\n", encoding="utf-8")
+    code, out = run_cli(["ingest", name, "--into", str(tmp_path / "ds"), "--platform", "x"])
+    assert code == 0, out
+    manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text(encoding="utf-8"))
+    assert [s["path"] for s in manifest["sources"]] == [name]

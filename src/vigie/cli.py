@@ -147,10 +147,35 @@ def _library_error(exc: BaseException) -> str | None:
     return f"{text} (a truncated or foreign file, or a full disk? set VIGIE_DEBUG=1 for details)"
 
 
+def _not_text(args: list[str]) -> str | None:
+    """The first argument holding bytes that are no UTF-8 text, unless it names a file.
+
+    Why: Python passes such bytes on as lone surrogates (a Latin-1 terminal, a note pasted
+    from a binary file), and writing them anywhere as UTF-8 (the case store, a report) was a
+    ``UnicodeEncodeError`` traceback. A path that exists is left alone: Linux file names are
+    bytes, and the file is read by its name."""
+    import os
+
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            if not os.path.lexists(arg):
+                return arg
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one clear line and exit code 2, never a traceback."""
     import os
 
+    bad = _not_text(sys.argv[1:] if argv is None else argv)
+    if bad is not None:
+        shown = os.fsencode(bad).decode("utf-8", "backslashreplace")
+        _fail(
+            f"the argument '{shown[:80]}' holds bytes that are no UTF-8 text: "
+            "retype it, or set the terminal to UTF-8"
+        )
     try:
         (_one_command(argv) or app)(args=argv)
     except VigieError as exc:

@@ -283,10 +283,18 @@ def _type_family(t: pa.DataType) -> str:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON atomically, keys sorted so that outputs are byte-reproducible."""
+    """Write JSON atomically, keys sorted so that outputs are byte-reproducible.
+
+    A value UTF-8 cannot store (a source file whose name is Latin-1 bytes reaches Python as
+    lone surrogates) is written with ASCII escapes, which read back as the same string; it
+    crashed the write, after the whole ingest."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True, default=str)
     with atomic_file(path) as fh:
-        json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-        fh.write("\n")
+        fh.write(text + "\n")
 
 
 @dataclass(frozen=True)
