@@ -248,3 +248,21 @@ def test_mastodon_quotes_embedded_and_shallow(tmp_path: Path) -> None:
     posts = posts_by_id(tmp_path / "ds")
     assert posts["901"]["quote_of"] == "900" and posts["902"]["quote_of"] == "900"
     assert posts["903"]["quote_of"] is None and "900" in posts
+
+
+def test_a_platform_array_larger_than_the_record_limit_is_read(tmp_path, monkeypatch):
+    """was: a saved array of statuses was decoded whole as one record, so an array over
+    the record limit (64 MB) was refused entirely ("record too large"); its elements are
+    now read one by one, each under the limit."""
+    from vigie.ingest import json_array, jsonlines
+
+    statuses = json.loads((SRC / "mastodon_timeline.json").read_text(encoding="utf-8"))
+    size = len(json.dumps(statuses))
+    biggest = max(len(json.dumps(s)) for s in statuses)
+    limit = (size + biggest) // 2  # over every status, under the whole array
+    monkeypatch.setattr(json_array, "MAX_RECORD_BYTES", limit)
+    monkeypatch.setattr(jsonlines, "MAX_RECORD_BYTES", limit)
+    ds = tmp_path / "ds"
+    ingest([SRC / "mastodon_timeline.json"], ds)
+    assert "112000000000000001" in posts_by_id(ds)
+    assert [r["reason"] for r in rejected(ds)] == ["missing status field"]
