@@ -266,3 +266,122 @@ def test_a_platform_array_larger_than_the_record_limit_is_read(tmp_path, monkeyp
     ingest([SRC / "mastodon_timeline.json"], ds)
     assert "112000000000000001" in posts_by_id(ds)
     assert [r["reason"] for r in rejected(ds)] == ["missing status field"]
+
+
+def _yt_video(vid: str, channel: str, when: str, text: str) -> dict:
+    return {
+        "kind": "youtube#video",
+        "etag": f"e{vid}",
+        "id": vid,
+        "snippet": {
+            "publishedAt": when,
+            "channelId": channel,
+            "title": f"Titre {vid}",
+            "description": text,
+            "channelTitle": f"Chaîne {channel}",
+            "tags": ["ignored keyword"],
+            "defaultAudioLanguage": "fr",
+        },
+        "statistics": {"viewCount": "12"},
+    }
+
+
+def test_youtube_videos_from_videos_search_and_playlist_items(tmp_path):
+    """YouTube Data API v3 videos as posts of their channel, written from the documented
+    resources (videos.list, search.list, playlistItems.list): the id, where each list puts
+    it, the channel (a playlist item's video owner), the time (a playlist item's
+    videoPublishedAt, not when it joined the playlist), text = title and description; a
+    search result that is a channel is skipped, not refused; a comment under a video
+    replies to the video's post."""
+    videos = {
+        "kind": "youtube#videoListResponse",
+        "items": [
+            _yt_video("v1", "UC1", "2024-05-01T10:00:00Z", "Lien https://example.org/a #Vote"),
+            _yt_video("v2", "UC2", "2024-05-01T10:01:00Z", ""),
+        ],
+    }
+    search = {
+        "kind": "youtube#searchListResponse",
+        "nextPageToken": "CAIQAA",
+        "items": [
+            {
+                "kind": "youtube#searchResult",
+                "id": {"kind": "youtube#video", "videoId": "v3"},
+                "snippet": {
+                    "publishedAt": "2024-05-01T10:02:00Z",
+                    "channelId": "UC3",
+                    "title": "Trouvée",
+                    "description": "https://example.org/a",
+                    "channelTitle": "C3",
+                },
+            },
+            {
+                "kind": "youtube#searchResult",
+                "id": {"kind": "youtube#channel", "channelId": "UC9"},
+                "snippet": {"publishedAt": "2020-01-01T00:00:00Z", "channelId": "UC9"},
+            },
+        ],
+    }
+    playlist = {
+        "kind": "youtube#playlistItemListResponse",
+        "items": [
+            {
+                "kind": "youtube#playlistItem",
+                "id": "PLitem1",
+                "snippet": {
+                    "publishedAt": "2024-06-01T00:00:00Z",
+                    "channelId": "UCplaylistowner",
+                    "title": "Dans la liste",
+                    "description": "",
+                    "resourceId": {"kind": "youtube#video", "videoId": "v4"},
+                    "videoOwnerChannelId": "UC4",
+                    "videoOwnerChannelTitle": "C4",
+                },
+                "contentDetails": {"videoId": "v4", "videoPublishedAt": "2024-05-01T10:03:00Z"},
+            }
+        ],
+    }
+    thread = {
+        "kind": "youtube#commentThread",
+        "id": "t1",
+        "snippet": {
+            "videoId": "v1",
+            "topLevelComment": {
+                "kind": "youtube#comment",
+                "id": "c1",
+                "snippet": {
+                    "authorDisplayName": "@fan",
+                    "authorChannelId": {"value": "UCfan"},
+                    "videoId": "v1",
+                    "textOriginal": "bravo",
+                    "publishedAt": "2024-05-01T11:00:00Z",
+                },
+            },
+        },
+    }
+    src = tmp_path / "youtube.jsonl"
+    src.write_text(
+        "".join(json.dumps(x) + "\n" for x in (videos, search, playlist, thread)),
+        encoding="utf-8",
+    )
+    assert detect(src) == "youtube"
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    posts = posts_by_id(ds)
+    assert sorted(posts) == ["c1", "v1", "v2", "v3", "v4"]
+    v1 = posts["v1"]
+    assert (v1["account_id"], v1["lang"], v1["reply_to"]) == ("UC1", "fr", None)
+    assert v1["text"] == "Titre v1\n\nLien https://example.org/a #Vote"
+    assert v1["urls"] == ["example.org/a"] and v1["hashtags"] == ["vote"]
+    assert posts["v2"]["text"] == "Titre v2"
+    assert posts["v3"]["account_id"] == "UC3" and posts["v3"]["urls"] == ["example.org/a"]
+    v4 = posts["v4"]
+    assert v4["account_id"] == "UC4"
+    assert v4["created_at"].isoformat() == "2024-05-01T10:03:00+00:00"
+    assert posts["c1"]["reply_to"] == "v1"
+    acc = accounts_by_id(ds)
+    assert acc["UC1"]["display_name"] == "Chaîne UC1" and acc["UC4"]["display_name"] == "C4"
+    assert "UC9" not in acc and "UCplaylistowner" not in acc
+    assert rejected(ds) == []
+    skipped = manifest(ds)["sources"][0]
+    assert "search result that is no video" in json.dumps(skipped)

@@ -120,6 +120,16 @@ def _bluesky_items(items: list[Any]) -> bool:
     return str(post.get("uri", "")).startswith("at://")
 
 
+# a YouTube Data API item's or page's ``kind``: comments, videos, search results, playlist items
+YOUTUBE_KINDS = (
+    "youtube#comment",
+    "youtube#video",
+    "youtube#searchResult",
+    "youtube#searchListResponse",
+    "youtube#playlistItem",
+)
+
+
 def _shape(obj: Any) -> str | None:
     """The platform format a decoded JSON value looks like, if any."""
     if isinstance(obj, list):  # a saved JSON array of statuses / videos
@@ -131,7 +141,7 @@ def _shape(obj: Any) -> str | None:
         return more
     if "did" in obj and "time_us" in obj and "kind" in obj:
         return "jetstream"
-    if str(obj.get("kind", "")).startswith("youtube#comment"):
+    if str(obj.get("kind", "")).startswith(YOUTUBE_KINDS):
         return "youtube"
     data = obj.get("data")
     if isinstance(data, dict) and isinstance(data.get("videos"), list):
@@ -276,7 +286,7 @@ def detect(path: Path) -> str:
             return "bluesky"
         if '"data"' in text and ('"includes"' in text or '"author_id"' in text):
             return "x"
-        if '"youtube#comment' in text:
+        if any(f'"{kind}' in text for kind in YOUTUBE_KINDS):
             return "youtube"
         if '"videos"' in text and '"create_time"' in text:
             return "tiktok"
