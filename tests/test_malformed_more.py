@@ -858,3 +858,13 @@ def test_a_source_whose_name_is_no_utf8_text_is_ingested(tmp_path: Path) -> None
     assert code == 0, out
     manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text(encoding="utf-8"))
     assert [s["path"] for s in manifest["sources"]] == [name]
+
+
+def test_a_dataset_given_like_cp_is_named_in_the_missing_into(tmp_path: Path) -> None:
+    """`vigie ingest posts.jsonl mydata`, as cp would read it: the error names the fix;
+    two files given without --into are not taken for a Dataset."""
+    src = _jsonl(tmp_path / "a.jsonl", [_post(1)])
+    code, out = run_cli(["ingest", str(src), str(tmp_path / "mydata")])
+    assert code == 2 and f"did you mean: --into {tmp_path / 'mydata'}?" in out, out
+    code, out = run_cli(["ingest", str(src), str(src)])
+    assert code == 2 and "missing --into" in out and "did you mean" not in out, out

@@ -107,7 +107,12 @@ def ingest(
     if into is None:
         from vigie.errors import VigieError
 
-        raise VigieError("missing --into DATASET: the Dataset folder to create or append to")
+        hint = ""
+        last = Path(sources[-1]) if sources else None
+        if last is not None and len(sources) > 1 and (not last.exists() or last.is_dir()):
+            # `vigie ingest posts.csv mydata`, as cp would read it: name the fix
+            hint = f" (did you mean: --into {sources[-1]}?)"
+        raise VigieError(f"missing --into DATASET: the Dataset folder to create or append to{hint}")
     report = run(
         sources,
         into,
