@@ -385,3 +385,48 @@ def test_youtube_videos_from_videos_search_and_playlist_items(tmp_path):
     assert rejected(ds) == []
     skipped = manifest(ds)["sources"][0]
     assert "search result that is no video" in json.dumps(skipped)
+
+
+@pytest.mark.parametrize("fmt", ["tiktok", "youtube"])
+def test_one_document_over_the_record_limit_is_streamed_item_by_item(tmp_path, monkeypatch, fmt):
+    """was: pages merged into one document (``{"data": {"videos": [...]}}``, a YouTube
+    response of every item) were decoded whole, so a document over the record limit (64
+    MB) was refused entirely; its items are now streamed by ijson, the same posts."""
+    from vigie.ingest import json_array, jsonlines
+
+    if fmt == "tiktok":
+        items = [
+            {
+                "id": 7350000000000000000 + i,
+                "create_time": 1717236000 + i,
+                "username": f"u{i}",
+                "video_description": f"video {i} https://example.org/{i % 3}",
+            }
+            for i in range(40)
+        ]
+        doc = {"data": {"videos": items, "cursor": 40, "has_more": False}, "error": {"code": "ok"}}
+    else:
+        items = [
+            {
+                "kind": "youtube#video",
+                "id": f"v{i}",
+                "snippet": {
+                    "publishedAt": "2024-05-01T10:00:00Z",
+                    "channelId": f"UC{i % 4}",
+                    "title": f"video {i}",
+                    "description": "https://example.org/a",
+                },
+            }
+            for i in range(40)
+        ]
+        doc = {"kind": "youtube#videoListResponse", "items": items}
+    src = tmp_path / "merged.json"
+    src.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    ingest([src], tmp_path / "whole", fmt=fmt)  # under the limit: decoded whole
+    limit = src.stat().st_size // 4  # over any item, under the document
+    monkeypatch.setattr(json_array, "MAX_RECORD_BYTES", limit)
+    monkeypatch.setattr(jsonlines, "MAX_RECORD_BYTES", limit)
+    ingest([src], tmp_path / "streamed", fmt=fmt)
+    whole, streamed = posts_by_id(tmp_path / "whole"), posts_by_id(tmp_path / "streamed")
+    assert len(whole) == 40 and whole == streamed
+    assert rejected(tmp_path / "streamed") == []

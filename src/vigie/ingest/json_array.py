@@ -39,13 +39,52 @@ def starts_with_array(path: Path) -> bool:
     return head[:1] == b"["
 
 
-def values(path: Path, limit: int | None = None) -> Iterator[tuple[int, Any]]:
+def values(
+    path: Path, limit: int | None = None, keys: tuple[str, ...] = ()
+) -> Iterator[tuple[int, Any]]:
     """``json_values`` for any file, but a top-level array is streamed element by element
-    (record = element number, from 1)."""
+    (record = element number, from 1), and so are the items under the first of ``keys``
+    (dotted paths, e.g. ``data.videos``) that holds any, in one document over the record
+    limit: pages merged into one document were refused whole as "record too large"."""
     if starts_with_array(path):
         yield from elements(path, MAX_RECORD_BYTES if limit is None else limit)
-    else:
-        yield from json_values(path)
+        return
+    found = json_values(path)
+    first = next(found, None)
+    if first is None:
+        return
+    second = next(found, None)
+    too_large = isinstance(first[1], Rejected) and first[1].reason == "record too large"
+    if keys and too_large and second is None:  # one document, not a JSON Lines file
+        yield from _items_under(path, keys, first)
+        return
+    yield first
+    if second is not None:
+        yield second
+        yield from found
+
+
+def _items_under(
+    path: Path, keys: tuple[str, ...], refused: tuple[int, Any]
+) -> Iterator[tuple[int, Any]]:
+    """The items of the list under the first of ``keys`` holding any, streamed by ijson
+    (memory bounded by an item); ``refused`` when none does."""
+    import ijson
+
+    for key in keys:
+        k = 0
+        try:
+            with open(path, "rb") as fh:
+                for item in ijson.items(guarded(fh), f"{key}.item", use_float=True):
+                    k += 1
+                    yield k, item
+        except (ijson.JSONError, UnicodeDecodeError, RecursionError) as exc:
+            detail = f"the document breaks after record {k} of {key!r} ({exc})"
+            yield k + 1, Rejected(str(path), k + 1, "malformed JSON", None, detail)
+            return
+        if k:
+            return
+    yield refused
 
 
 def elements(path: Path, limit: int) -> Iterator[tuple[int, Any]]:

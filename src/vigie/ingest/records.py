@@ -86,10 +86,14 @@ def read_items(
     one: Callable[[Any], Mapped],
     what: str,
     values: Iterable[tuple[int, Any]] | None = None,
+    keys: tuple[str, ...] = (),
 ) -> Iterator[Batch]:
-    """Map every item of ``path`` with ``one``; refuse what cannot be mapped, by record."""
+    """Map every item of ``path`` with ``one``; refuse what cannot be mapped, by record.
+
+    ``keys``: where a page holds its items (``json_array.values``), so that one document
+    over the record limit is streamed item by item instead of refused whole."""
     buf = RowBuffer()
-    for lineno, value in values if values is not None else json_array_values(path):
+    for lineno, value in values if values is not None else json_array_values(path, keys=keys):
         yield from read_value(buf, path, lineno, value, unwrap, one, what, BATCH_ROWS)
     if len(buf) or buf.records or buf.skipped:
         yield buf.flush()

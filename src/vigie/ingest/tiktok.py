@@ -63,14 +63,17 @@ def _one(v: Any) -> Mapped:
     return [post], [{"account_id": user, "platform": PLATFORM, "handle": user}]
 
 
+PAGE_KEYS = ("data.videos", "videos")  # where a page (or merged pages) holds its videos
+
+
 def _unwrap(value: Any) -> list[Any] | None:
     if isinstance(value, dict) and isinstance(value.get("error"), dict):
         code = value["error"].get("code")
         if code not in (None, "ok") and not (value.get("data") or {}).get("videos"):
             raise BadPage("TikTok API error page", f"{code}: {value['error'].get('message')}")
-    return as_list(value, ("data.videos", "videos"), lambda v: "id" in v and "create_time" in v)
+    return as_list(value, PAGE_KEYS, lambda v: "id" in v and "create_time" in v)
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from TikTok Research API video pages."""
-    return read_items(path, _unwrap, _one, "TikTok video")
+    return read_items(path, _unwrap, _one, "TikTok video", keys=PAGE_KEYS)

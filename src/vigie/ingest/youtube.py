@@ -162,4 +162,4 @@ def _unwrap(value: Any) -> list[Any] | None:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from YouTube comment threads and videos."""
-    return read_items(path, _unwrap, _one, "comment")
+    return read_items(path, _unwrap, _one, "comment", keys=("items",))
