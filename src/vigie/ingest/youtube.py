@@ -41,6 +41,25 @@ from vigie.ingest.urls import hashtags_in_text, mentions_in_text, urls_in_text
 PLATFORM = "youtube"
 
 
+def _post(post_id: str, channel: str, created_at: Any, text: str, lang: Any, reply_to: Any) -> Row:
+    """A comment's or a video's post: URLs, hashtags and @handles read from its text."""
+    return {
+        "post_id": post_id,
+        "platform": PLATFORM,
+        "account_id": channel,
+        "created_at": created_at,
+        "text": text,
+        "lang": lang,
+        "urls": urls_in_text(text),
+        "hashtags": hashtags_in_text(text),
+        "mentions": mentions_in_text(text),
+        "media": [],
+        "repost_of": None,
+        "reply_to": str(reply_to) if reply_to else None,
+        "quote_of": None,
+    }
+
+
 def _comment(c: Any, video_id: str | None, top: bool) -> tuple[Row, Row]:
     sn = need(c, "snippet")
     if "textOriginal" in sn:
@@ -52,21 +71,9 @@ def _comment(c: Any, video_id: str | None, top: bool) -> tuple[Row, Row]:
     channel = str(need(sn, "authorChannelId", "value"))
     video = sn.get("videoId") or video_id
     reply_to = (video if top else sn.get("parentId")) or None
-    post = {
-        "post_id": str(need(c, "id")),
-        "platform": PLATFORM,
-        "account_id": channel,
-        "created_at": time_of(need(sn, "publishedAt"), "snippet.publishedAt"),
-        "text": text,
-        "lang": None,
-        "urls": urls_in_text(text),
-        "hashtags": hashtags_in_text(text),
-        "mentions": mentions_in_text(text),
-        "media": [],
-        "repost_of": None,
-        "reply_to": str(reply_to) if reply_to else None,
-        "quote_of": None,
-    }
+    post_id = str(need(c, "id"))
+    when = time_of(need(sn, "publishedAt"), "snippet.publishedAt")
+    post = _post(post_id, channel, when, text, None, reply_to)
     name = sn.get("authorDisplayName") or None
     account = {
         "account_id": channel,
@@ -103,21 +110,8 @@ def _video(item: dict[str, Any]) -> Mapped:
     if not isinstance(title, str) or not isinstance(description, str):
         raise ValueError("snippet.title or snippet.description is not a string")
     text = f"{title}\n\n{description}" if title and description else title or description
-    post = {
-        "post_id": str(video),
-        "platform": PLATFORM,
-        "account_id": str(channel),
-        "created_at": time_of(when, "snippet.publishedAt"),
-        "text": text,
-        "lang": sn.get("defaultAudioLanguage") or sn.get("defaultLanguage") or None,
-        "urls": urls_in_text(text),
-        "hashtags": hashtags_in_text(text),
-        "mentions": mentions_in_text(text),
-        "media": [],
-        "repost_of": None,
-        "reply_to": None,
-        "quote_of": None,
-    }
+    lang = sn.get("defaultAudioLanguage") or sn.get("defaultLanguage") or None
+    post = _post(str(video), str(channel), time_of(when, "snippet.publishedAt"), text, lang, None)
     name = sn.get("channelTitle") if kind != "youtube#playlistItem" else None
     name = name or sn.get("videoOwnerChannelTitle") or None
     account = {
