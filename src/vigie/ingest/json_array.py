@@ -67,24 +67,34 @@ def values(
 def _items_under(
     path: Path, keys: tuple[str, ...], refused: tuple[int, Any]
 ) -> Iterator[tuple[int, Any]]:
-    """The items of the list under the first of ``keys`` holding any, streamed by ijson
-    (memory bounded by an item); ``refused`` when none does."""
-    import ijson
-
+    """The items of the list under the first of ``keys`` holding any (``items_at``);
+    ``refused`` when none does."""
     for key in keys:
-        k = 0
-        try:
-            with open(path, "rb") as fh:
-                for item in ijson.items(guarded(fh), f"{key}.item", use_float=True):
-                    k += 1
-                    yield k, item
-        except (ijson.JSONError, UnicodeDecodeError, RecursionError) as exc:
-            detail = f"the document breaks after record {k} of {key!r} ({exc})"
-            yield k + 1, Rejected(str(path), k + 1, "malformed JSON", None, detail)
-            return
-        if k:
+        got = False
+        for k, item in items_at(path, key):
+            got = True
+            yield k, item
+        if got:
             return
     yield refused
+
+
+def items_at(path: Path, key: str) -> Iterator[tuple[int, Any]]:
+    """``(k, item)`` for the items of the list under ``key`` (a dotted path) of the document
+    ``path``, streamed by ijson (memory bounded by an item; ``json_guard`` in front). A
+    document broken part-way ends with one ``Rejected`` for the rest: the records before
+    the break are kept."""
+    import ijson
+
+    k = 0
+    try:
+        with open(path, "rb") as fh:
+            for item in ijson.items(guarded(fh), f"{key}.item", use_float=True):
+                k += 1
+                yield k, item
+    except (ijson.JSONError, UnicodeDecodeError, RecursionError) as exc:
+        detail = f"the document breaks after record {k} of {key!r} ({exc})"
+        yield k + 1, Rejected(str(path), k + 1, "malformed JSON", None, detail)
 
 
 def elements(path: Path, limit: int) -> Iterator[tuple[int, Any]]:
@@ -261,23 +271,17 @@ def wrapped_to_jsonl(
     path: Path, key: str, folder: Path, shown: Path
 ) -> tuple[Path, list[Rejected]]:
     """Write the records under ``key`` of the document ``path`` as JSON Lines in ``folder``
-    (streamed by ijson: memory bounded by a record). A document broken part-way keeps the
+    (``items_at``: memory bounded by a record). A document broken part-way keeps the
     records before the break and refuses the rest as one record, like ``to_jsonl``."""
-    import ijson
-
     out_path = folder / (path.stem + ".jsonl")
     refused: list[Rejected] = []
-    k = 0
-    with open(path, "rb") as fh, open(out_path, "w", encoding="utf-8", newline="\n") as out:
-        try:
-            for value in ijson.items(guarded(fh), f"{key}.item", use_float=True):
-                k += 1
+    with open(out_path, "w", encoding="utf-8", newline="\n") as out:
+        for _, value in items_at(path, key):
+            if isinstance(value, Rejected):
+                refused.append(replace(value, file=str(shown)))
+                out.write("\n")
+            else:
                 out.write(json.dumps(value) + "\n")
-        except (ijson.JSONError, UnicodeDecodeError, RecursionError) as exc:
-            k += 1
-            detail = f"the document breaks after record {k - 1} of {key!r} ({exc})"
-            refused.append(Rejected(str(shown), k, "malformed JSON", None, detail))
-            out.write("\n")
     return out_path, refused
 
 
@@ -292,19 +296,15 @@ def first_records(path: Path, n: int = 200) -> list[dict[str, Any]]:
     mapping form lists the keys of); [] for anything else."""
     import itertools
 
-    import ijson
-
     key = records_key(path)
-    try:
-        if key == "[":
-            got = itertools.islice(elements(path, MAX_RECORD_BYTES), n)
-            return [x for _, x in got if isinstance(x, dict)]
-        if key is not None:
-            with open(path, "rb") as fh:
-                items = ijson.items(guarded(fh), f"{key}.item", use_float=True)
-                return [x for x in itertools.islice(items, n) if isinstance(x, dict)]
-    except (ijson.JSONError, UnicodeDecodeError, RecursionError):
-        return []
+    if key == "[":
+        got = itertools.islice(elements(path, MAX_RECORD_BYTES), n)
+        return [x for _, x in got if isinstance(x, dict)]
+    if key is not None:
+        items = [x for _, x in itertools.islice(items_at(path, key), n)]
+        if any(isinstance(x, Rejected) for x in items):
+            return []  # broken within the first records: nothing to show
+        return [x for x in items if isinstance(x, dict)]
     return []
 
 
