@@ -294,7 +294,7 @@ def ts_from_value(value: Any) -> datetime:
         raise ValueError(f"not a time: {type(value).__name__}")
     if not MIN_TS_US <= us < MAX_TS_US:
         hint = ""
-        if isinstance(value, int | float | str) and not isinstance(value, bool):
+        if isinstance(value, int | float | str):  # a bool was refused above
             with contextlib.suppress(ValueError, OverflowError):
                 hint = epoch_unit_hint(float(value))
         raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}{hint}")

@@ -364,7 +364,8 @@ def _timestamps_pattern(
     return out, reasons
 
 
-_PER_US = {"s": -1_000_000, "ms": -1_000, "us": 1, "ns": 1_000}  # negative: a multiplier
+_TO_US = {"s": (1_000_000, 1), "ms": (1_000, 1), "us": (1, 1), "ns": (1, 1_000)}
+"""A timestamp unit's values to microseconds: (multiply by, then floor-divide by)."""
 
 
 def _timestamp_column(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
@@ -378,13 +379,10 @@ def _timestamp_column(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
     raw = arr.cast(pa.int64())
     null = pc.is_null(raw).to_numpy(zero_copy_only=False)
     v = pc.fill_null(raw, 0).to_numpy(zero_copy_only=False).astype(np.int64)
-    k = _PER_US[unit]
-    if k < 0:  # seconds or milliseconds: in range before multiplying (no overflow)
-        m = -k
-        ok = (v >= -(-MIN_TS_US // m)) & (v < -(-MAX_TS_US // m))  # ceilings of MIN/m, MAX/m
-        us = np.where(ok, v, 0) * m
-    else:
-        us = np.floor_divide(v, k)
+    mul, div = _TO_US[unit]
+    # in range before converting (no overflow): MIN and MAX in the column's unit, rounded up
+    fits = (v >= -(-MIN_TS_US * div // mul)) & (v < -(-MAX_TS_US * div // mul))
+    us = np.floor_divide(np.where(fits, v, 0) * mul, div)
     ok = ~null & (us >= MIN_TS_US) & (us < MAX_TS_US)
     out = pa.array(np.where(ok, us, 0), pa.int64(), mask=~ok).cast(TS)
     reasons: list[str | None] = [None] * len(arr)
@@ -882,8 +880,8 @@ def columns_of(
                     try:
                         obj = json.loads(text)
                     except (ValueError, RecursionError) as exc:
-                        why = "nested too deeply" if isinstance(exc, RecursionError) else None
-                        why = why or too_long(exc)
+                        deep = isinstance(exc, RecursionError)
+                        why = "nested too deeply" if deep else too_long(exc)
                         if why is not None and unread is None:
                             unread = (lineno, why)
                         continue
