@@ -424,6 +424,18 @@ def _(t: Path) -> list[str]:
     return _x(t, _text(t / "a.csv", HEADER + "\n" + body))
 
 
+@case("csv-date-format-epoch-typo", 2, ["--date-format 'epoch-sec'", "epoch-ms"])
+def _(t: Path) -> list[str]:
+    body = "p1,a,1714557600000,x\n"
+    return _x(t, _text(t / "a.csv", HEADER + "\n" + body), "--date-format", "epoch-sec")
+
+
+@case("csv-date-format-epoch-ms", 0, refused={"invalid created_at": 1}, accepted=2)
+def _(t: Path) -> list[str]:
+    body = "p1,a,1714557600000,x\np2,a,1714557600000.5,y\np3,a,yesterday,z\n"
+    return _x(t, _text(t / "a.csv", HEADER + "\n" + body), "--date-format", "epoch-ms")
+
+
 @case("csv-followers-2-pow-70", 2, ["a.csv", "field 'followers'", "1180591620717411303424"])
 def _(t: Path) -> list[str]:
     return _x(t, _text(t / "a.csv", HEADER + f",followers\np1,a,{DATE},x,{2**70}\n"))
@@ -439,6 +451,31 @@ def _(t: Path) -> list[str]:
     cols["created_at"] = pa.array([1714557600, -1], pa.int64())
     pq.write_table(pa.table(cols), t / "a.parquet")
     return _x(t, t / "a.parquet")
+
+
+# was: "Invalid UTF8 payload" naming no file, then "cannot convert rows 1-4": the whole batch
+@case(
+    "parquet-binary-invalid-utf8-one-row-each",
+    0,
+    refused={"invalid post_id": 1, "invalid text": 1},
+    accepted=2,
+    check=lambda t: _says_byte(t, {"post_id": "0xff at offset 1", "text": "0xe9 at offset 4"}),
+)
+def _(t: Path) -> list[str]:
+    cols = {
+        "post_id": pa.array([b"p1", b"p\xff2", b"p3", b"p4"], pa.binary()),
+        "account_id": pa.array([b"a"] * 4, pa.large_binary()),
+        "created_at": [1714557600] * 4,
+        "text": pa.array([b"ok", b"x", b"bad \xe9", "caf\u00e9".encode()], pa.binary()),
+    }
+    pq.write_table(pa.table(cols), t / "a.parquet")
+    return _x(t, t / "a.parquet")
+
+
+def _says_byte(t: Path, want: dict[str, str]) -> None:
+    lines = (t / "out" / "rejected.jsonl").read_text(encoding="utf-8").splitlines()
+    got = {r["field"]: r["detail"] for r in map(json.loads, lines)}
+    assert {f: f"not UTF-8 text: byte {w}" for f, w in want.items()} == got
 
 
 # was: "Integer value ... not in range" naming no file (the int64 -> float cast was safe)
@@ -461,15 +498,6 @@ def _(t: Path) -> list[str]:
 @case("parquet-list-of-lists-urls", 2, ["a.parquet", "field 'urls'"])
 def _(t: Path) -> list[str]:
     cols = {"post_id": ["a"], "account_id": ["x"], "created_at": [DATE], "urls": [[["u"]]]}
-    pq.write_table(pa.table(cols), t / "a.parquet")
-    return _x(t, t / "a.parquet")
-
-
-# was: "Invalid UTF8 payload" naming no file
-@case("parquet-binary-text-not-utf8", 2, ["a.parquet", "rows 1-2", "UTF8"])
-def _(t: Path) -> list[str]:
-    cols = {"post_id": ["a", "b"], "account_id": ["x", "y"], "created_at": [DATE] * 2}
-    cols["text"] = pa.array([b"ok", b"\xff"], pa.binary())
     pq.write_table(pa.table(cols), t / "a.parquet")
     return _x(t, t / "a.parquet")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +13,7 @@ import pytest
 from ingest.helpers import CSV_MAP, FIX, accounts_by_id, manifest, posts_by_id, rejected
 from vigie.errors import InputError, VigieError
 from vigie.ingest import ingest
+from vigie.ingest.model import EPOCH_OPTIONS
 from vigie.schema import POSTS_SCHEMA
 
 
@@ -287,4 +289,96 @@ def test_epoch_in_a_finer_unit_is_refused_with_what_to_do(
         assert "looks like" not in r["detail"]
     else:
         assert f"looks like {unit} since 1970" in r["detail"]
+        assert f"pass --date-format epoch-{EPOCH_OPTIONS[unit]}" in r["detail"]
     assert list(posts_by_id(tmp_path / "ds")) == ["2"]
+
+
+T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+PER = {"epoch": 1, "epoch-s": 1, "epoch-ms": 10**3, "epoch-us": 10**6, "epoch-ns": 10**9}
+
+
+def _epoch_source(tmp_path: Path, kind: str, values: list[object]) -> Path:
+    """posts 1..n whose created_at is ``values``, as a CSV (text), JSON Lines or Parquet."""
+    rows = [
+        {"post_id": str(i), "account_id": "a", "created_at": v, "text": "t"}
+        for i, v in enumerate(values, 1)
+    ]
+    if kind == "parquet":
+        src = tmp_path / "p.parquet"
+        pq.write_table(pa.Table.from_pylist(rows), src)
+    elif kind == "jsonl":
+        src = tmp_path / "p.jsonl"
+        src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        src = tmp_path / "p.csv"
+        lines = ["post_id,account_id,created_at,text"]
+        lines += [
+            f"{r['post_id']},a,{'' if r['created_at'] is None else r['created_at']},t" for r in rows
+        ]
+        src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return src
+
+
+@pytest.mark.parametrize("fmt", sorted(PER))
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "parquet"])
+def test_date_format_epoch_reads_each_unit_exactly(tmp_path: Path, fmt: str, kind: str) -> None:
+    """--date-format epoch-ms (and -us, -ns, seconds) reads integer counts exactly, a
+    nanosecond count included (past a float's 53 bits), and truncates below the microsecond."""
+    per = PER[fmt]
+    base = int(T0.timestamp()) * per
+    # + one unit, and (where the unit is finer than a microsecond) a remainder to truncate
+    values: list[object] = [base, base + 1, base + per // 2]
+    src = _epoch_source(tmp_path, kind, values)
+    ingest([src], tmp_path / "ds", platform="x", date_format=fmt)
+    got = {k: v["created_at"] for k, v in posts_by_id(tmp_path / "ds").items()}
+    us_per_unit = 10**6 / per
+    want = {
+        str(i): T0 + timedelta(microseconds=int((v - base) * us_per_unit))
+        for i, v in enumerate(values, 1)
+    }
+    assert got == want
+    assert rejected(tmp_path / "ds") == []
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_date_format_epoch_refuses_each_bad_row_alone(tmp_path: Path, kind: str) -> None:
+    """A fraction is read (rounded to the microsecond); text that is no number, a missing
+    value and a count outside 1990-2100 are refused row by row, naming the unit."""
+    ms = int(T0.timestamp()) * 1000
+    values: list[object] = [ms, ms + 0.25, "soon", None, ms * 10**6, -5]
+    if kind == "jsonl":
+        values[1] = ms + 0.25  # a JSON number with a fraction
+    src = _epoch_source(tmp_path, kind, values)
+    ingest([src], tmp_path / "ds", platform="x", date_format="epoch-ms")
+    got = {k: v["created_at"] for k, v in posts_by_id(tmp_path / "ds").items()}
+    assert got == {"1": T0, "2": T0 + timedelta(microseconds=250)}
+    details = {r["record"]: r["detail"] for r in rejected(tmp_path / "ds")}
+    assert set(details) == {3, 4, 5, 6}, details
+    if kind == "csv":  # a JSON column with text in it is read as text too, but the value differs
+        assert "not a number of milliseconds since 1970 (--date-format epoch-ms)" in details[3]
+    assert details[4] == "missing"
+    assert "out of range 1990-2100" in details[5] and "milliseconds since 1970" in details[5]
+    assert "out of range 1990-2100" in details[6]
+
+
+@pytest.mark.parametrize("bad", ["epoch-sec", "dd/mm/yyyy", "unix"])
+def test_date_format_without_a_directive_is_refused_before_reading(
+    tmp_path: Path, bad: str
+) -> None:
+    """A --date-format no time can match (a typo of epoch-ms, a pattern written as a person
+    would) is one error before any file is read, listing what is accepted."""
+    src = _epoch_source(tmp_path, "csv", [1714557600])
+    with pytest.raises(VigieError, match="epoch-ms") as exc:
+        ingest([src], tmp_path / "ds", platform="x", date_format=bad)
+    assert repr(bad) in str(exc.value)
+    assert not (tmp_path / "ds").exists()
+
+
+def test_date_format_epoch_on_a_timestamp_column_keeps_its_unit(tmp_path: Path) -> None:
+    """A Parquet timestamp column carries its own unit: --date-format epoch-ms does not
+    rescale it."""
+    src = tmp_path / "p.parquet"
+    cols = {"post_id": ["1"], "account_id": ["a"], "text": ["t"]}
+    pq.write_table(pa.table({**cols, "created_at": pa.array([T0], pa.timestamp("ms"))}), src)
+    ingest([src], tmp_path / "ds", platform="x", date_format="epoch-ms")
+    assert posts_by_id(tmp_path / "ds")["1"]["created_at"] == T0

@@ -34,6 +34,7 @@ from vigie.ingest import (
     xlsx,
 )
 from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
+from vigie.ingest.epoch import check_date_format
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
 from vigie.ingest.writer import Staging, merge
@@ -146,6 +147,9 @@ class ReadOptions:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None  # an Excel workbook's sheet to read (``xlsx.py``)
+
+    def __post_init__(self) -> None:
+        check_date_format(self.date_format)
 
     def given(self) -> list[str]:
         return [

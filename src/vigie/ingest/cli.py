@@ -67,7 +67,8 @@ def ingest(
     date_format: str = typer.Option(
         None,
         "--date-format",
-        help="strptime pattern of created_at text, e.g. '%d/%m/%Y %H:%M' (naive times are UTC).",
+        help="strptime pattern of created_at text, e.g. '%d/%m/%Y %H:%M' (naive times are UTC); "
+        "epoch-ms, epoch-us or epoch-ns for numbers of that unit since 1970 (epoch: seconds).",
     ),
     dayfirst: bool = typer.Option(
         False, "--dayfirst", help="Read created_at like 31/12/2024 [23:59[:59]] (day first)."

@@ -240,16 +240,27 @@ def ts_from_iso(value: str) -> datetime:
 _FINER = ((1_000, "milliseconds"), (1_000_000, "microseconds"), (1_000_000_000, "nanoseconds"))
 
 
-def epoch_unit_hint(seconds: float) -> str:
+EPOCH_OPTIONS = {"milliseconds": "ms", "microseconds": "us", "nanoseconds": "ns"}
+"""The ``--date-format`` value that reads a column in each finer unit (``tabular``)."""
+
+
+def epoch_unit_hint(seconds: float, table: bool = False) -> str:
     """What to do with a POSIX time that is out of range in seconds but in range in a finer
     unit ("" otherwise): a JavaScript or Java export writes milliseconds.
 
     Why a hint and no guess: a number 1,000 times too large is as likely a count mapped to
-    the wrong column as milliseconds; the analyst knows which, and converts."""
+    the wrong column as milliseconds; the analyst knows which, and says so with
+    ``--date-format epoch-ms`` (``table``: a generic table, where that option is read) or
+    converts the column (a platform's file, whose times have a documented unit)."""
     if not math.isfinite(seconds):
         return ""
     for per, unit in _FINER:
         if MIN_TS_US <= seconds / per * 1_000_000 < MAX_TS_US:
+            if table:
+                return (
+                    f"; looks like {unit} since 1970: pass --date-format "
+                    f"epoch-{EPOCH_OPTIONS[unit]} (vigie reads POSIX seconds otherwise)"
+                )
             return (
                 f"; looks like {unit} since 1970: divide the column by {per:,} "
                 "(vigie reads POSIX seconds)"
@@ -257,10 +268,11 @@ def epoch_unit_hint(seconds: float) -> str:
     return ""
 
 
-def ts_from_value(value: Any) -> datetime:
+def ts_from_value(value: Any, table: bool = False) -> datetime:
     """A post time from ISO 8601 text or POSIX seconds (int, float or numeric text).
 
-    Raises ``ValueError`` with a reason fit for ``rejected.jsonl``.
+    Raises ``ValueError`` with a reason fit for ``rejected.jsonl`` (``table``: the value is
+    a generic table's, where ``--date-format`` is read, so the reason may name it).
     """
     if value is None or value == "":
         raise ValueError("missing")
@@ -296,7 +308,7 @@ def ts_from_value(value: Any) -> datetime:
         hint = ""
         if isinstance(value, int | float | str):  # a bool was refused above
             with contextlib.suppress(ValueError, OverflowError):
-                hint = epoch_unit_hint(float(value))
+                hint = epoch_unit_hint(float(value), table)
         raise ValueError(f"out of range 1990-2100 (expected POSIX seconds): {value!r}{hint}")
     return EPOCH + timedelta(microseconds=us)
 

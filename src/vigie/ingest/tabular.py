@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 from vigie.errors import InputError, VigieError
 from vigie.ingest import arrow_paths, csv_preamble, jsonlines, sqlbatch
 from vigie.ingest.csv_locate import RowLocator, open_quote_column
+from vigie.ingest.epoch import EPOCH_FORMATS, epoch_times, unit_times
 from vigie.ingest.model import (
     BATCH_ROWS,
     MAX_TS_US,
@@ -296,6 +297,41 @@ def _to_str(arr: pa.Array) -> pa.Array:
     return arr.cast(pa.string())
 
 
+def _decode_binary(
+    table: pa.Table, canon_of: dict[str, str]
+) -> tuple[pa.Table, dict[str, list[str | None]]]:
+    """Binary columns (``canon_of``: source column -> canonical field) decoded as UTF-8 text,
+    and per field the rows whose bytes are no UTF-8, with why.
+
+    Why: Arrow's cast to text is all or nothing, so one post id or text of invalid bytes in a
+    binary Parquet column (as a C or Go exporter writes) failed its whole batch of 100,000
+    rows. Such a row is refused alone, naming the field and the first bad byte; its excerpt
+    shows the value with U+FFFD in place of the bytes."""
+    reasons: dict[str, list[str | None]] = {}
+    for col, canon in canon_of.items():
+        if col not in table.column_names:
+            continue
+        arr = table.column(col).combine_chunks()
+        t = arr.type
+        if not (pa.types.is_binary(t) or pa.types.is_large_binary(t)):
+            continue
+        try:
+            decoded = arr.cast(pa.string())
+        except pa.ArrowInvalid:
+            why: list[str | None] = [None] * len(arr)
+            texts: list[str | None] = []
+            for i, b in enumerate(arr.to_pylist()):
+                try:
+                    texts.append(None if b is None else b.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    texts.append(b.decode("utf-8", "replace"))
+                    why[i] = f"not UTF-8 text: byte 0x{b[exc.start]:02x} at offset {exc.start}"
+            decoded = pa.array(texts, pa.string())
+            reasons[canon] = why
+        table = table.set_column(table.column_names.index(col), col, decoded)
+    return table, reasons
+
+
 def _blank_to_null(arr: pa.Array) -> pa.Array:
     trimmed = pc.utf8_trim_whitespace(arr)
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), arr)
@@ -364,31 +400,9 @@ def _timestamps_pattern(
     return out, reasons
 
 
-_TO_US = {"s": (1_000_000, 1), "ms": (1_000, 1), "us": (1, 1), "ns": (1, 1_000)}
-"""A timestamp unit's values to microseconds: (multiply by, then floor-divide by)."""
-
-
 def _timestamp_column(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
-    """A timestamp column (any unit, any zone: the instant is kept) as canonical times.
-
-    Why not Arrow's cast: it is all or nothing. A nanosecond time that is no whole
-    microsecond (pandas writes them) failed the whole batch ("would lose data"), as did one
-    time past year 2262 or 9999. Here nanoseconds are truncated to the microsecond, and a
-    time outside 1990-2100 refuses its row alone."""
-    unit = arr.type.unit
-    raw = arr.cast(pa.int64())
-    null = pc.is_null(raw).to_numpy(zero_copy_only=False)
-    v = pc.fill_null(raw, 0).to_numpy(zero_copy_only=False).astype(np.int64)
-    mul, div = _TO_US[unit]
-    # in range before converting (no overflow): MIN and MAX in the column's unit, rounded up
-    fits = (v >= -(-MIN_TS_US * div // mul)) & (v < -(-MAX_TS_US * div // mul))
-    us = np.floor_divide(np.where(fits, v, 0) * mul, div)
-    ok = ~null & (us >= MIN_TS_US) & (us < MAX_TS_US)
-    out = pa.array(np.where(ok, us, 0), pa.int64(), mask=~ok).cast(TS)
-    reasons: list[str | None] = [None] * len(arr)
-    for i in np.flatnonzero(~ok):
-        reasons[i] = "missing" if null[i] else f"out of range 1990-2100: {v[i]} {unit} since 1970"
-    return out, reasons
+    """A timestamp column (any unit, any zone: the instant is kept) as canonical times."""
+    return unit_times(arr.cast(pa.int64()), arr.type.unit)
 
 
 def _timestamps(
@@ -397,6 +411,8 @@ def _timestamps(
     """Canonical UTC microsecond times, and per row ``None`` or the reason it is invalid."""
     t = arr.type
     n = len(arr)
+    if date_format in EPOCH_FORMATS and not (pa.types.is_timestamp(t) or pa.types.is_date(t)):
+        return epoch_times(arr, date_format)
     if (date_format or dayfirst) and (pa.types.is_string(t) or pa.types.is_large_string(t)):
         return _timestamps_pattern(arr, date_format, dayfirst)
     out: pa.Array | None = None
@@ -421,7 +437,7 @@ def _timestamps(
                     "missing"
                     if np.isnan(v)
                     else f"out of range 1990-2100 (expected POSIX seconds): {float(v)!r}"
-                    + epoch_unit_hint(float(v))
+                    + epoch_unit_hint(float(v), table=True)
                 )
         return out, reasons
     elif pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -447,7 +463,7 @@ def _timestamps(
     reasons = []
     for v in arr.to_pylist():
         try:
-            values.append(ts_from_value(v))
+            values.append(ts_from_value(v, table=True))
             reasons.append(None)
         except ValueError as exc:
             values.append(None)
@@ -571,6 +587,19 @@ def _ints(arr: pa.Array) -> tuple[pa.Array, list[str | None]]:
     return pa.array(out, pa.int64()), reasons
 
 
+def _canon_of(spec: Spec) -> dict[str, str]:
+    """Each source column a spec reads -> the canonical field it feeds (the first, if more)."""
+    out: dict[str, str] = {}
+    if spec.platform_prefix_of:
+        out[spec.platform_prefix_of] = "platform"
+    for canon, col in spec.columns.items():
+        out.setdefault(col, canon)
+    for canon, more in spec.extra_columns.items():
+        for col in more:
+            out.setdefault(col, canon)
+    return out
+
+
 def convert(
     table: pa.Table, spec: Spec, file: str, record_numbers: list[int | str]
 ) -> tuple[pa.Table, pa.Table, list[Rejected]]:
@@ -587,6 +616,9 @@ def convert(
 
     cols: dict[str, pa.Array] = {}
     src = spec.columns
+    table, undecoded = _decode_binary(table, _canon_of(spec))
+    for fld, reasons in undecoded.items():
+        flag(reasons, fld, "invalid")
     for fld in ("post_id", "account_id"):
         a = _blank_to_null(_to_str(table.column(src[fld]).combine_chunks()))
         if a.null_count:
@@ -1599,6 +1631,9 @@ def convert_accounts(
                 bad[i] = (f"{label} {fld}", fld, r)
 
     cols: dict[str, pa.Array] = {}
+    table, undecoded = _decode_binary(table, _canon_of(spec))
+    for fld, reasons in undecoded.items():
+        flag(reasons, fld, "invalid")
     a = _blank_to_null(_to_str(table.column(src["account_id"]).combine_chunks()))
     flag(["missing" if x else None for x in pc.is_null(a).to_pylist()], "account_id", "missing")
     cols["account_id"] = a
