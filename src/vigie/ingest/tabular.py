@@ -308,27 +308,25 @@ def _decode_binary(
     rows. Such a row is refused alone, naming the field and the first bad byte; its excerpt
     shows the value with U+FFFD in place of the bytes."""
     reasons: dict[str, list[str | None]] = {}
-    for col, canon in canon_of.items():
-        if col not in table.column_names:
+    for i, f in enumerate(table.schema):
+        canon = canon_of.get(f.name)
+        if canon is None or not (pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)):
             continue
-        arr = table.column(col).combine_chunks()
-        t = arr.type
-        if not (pa.types.is_binary(t) or pa.types.is_large_binary(t)):
-            continue
+        arr = table.column(i).combine_chunks()
         try:
             decoded = arr.cast(pa.string())
         except pa.ArrowInvalid:
             why: list[str | None] = [None] * len(arr)
             texts: list[str | None] = []
-            for i, b in enumerate(arr.to_pylist()):
+            for row, b in enumerate(arr.to_pylist()):
                 try:
                     texts.append(None if b is None else b.decode("utf-8"))
                 except UnicodeDecodeError as exc:
                     texts.append(b.decode("utf-8", "replace"))
-                    why[i] = f"not UTF-8 text: byte 0x{b[exc.start]:02x} at offset {exc.start}"
+                    why[row] = f"not UTF-8 text: byte 0x{b[exc.start]:02x} at offset {exc.start}"
             decoded = pa.array(texts, pa.string())
             reasons[canon] = why
-        table = table.set_column(table.column_names.index(col), col, decoded)
+        table = table.set_column(i, f.name, decoded)
     return table, reasons
 
 
