@@ -92,9 +92,21 @@ def _add(root: typer.Typer, name: str, module: str, attr: str, group_help: str |
 
     obj = getattr(importlib.import_module(module), attr)
     if group_help is None:
-        root.command(name)(obj)
+        root.command(name, short_help=_short_help(obj))(obj)
     else:
+        for info in obj.registered_commands:
+            if info.short_help is None and info.callback is not None:
+                info.short_help = _short_help(info.callback)
         root.add_typer(obj, name=name, help=group_help)
+
+
+def _short_help(fn: Any) -> str | None:
+    """A command's line in its group's list: the docstring's first paragraph on one line.
+
+    Why: Typer lists that paragraph with its source line breaks kept, so a terminal showed
+    ragged lines cut mid-sentence; rST literals (````x````) are shown as plain ``x``."""
+    first = (fn.__doc__ or "").strip().split("\n\n", 1)[0]
+    return " ".join(first.replace("``", "`").split()) or None
 
 
 def _register() -> None:
