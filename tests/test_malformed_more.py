@@ -580,6 +580,26 @@ def _(t: Path) -> list[str]:
     return _x(t, _jsonl(t / "a.jsonl", [_post(0)]), "--memory-limit", "1GB'")
 
 
+# was: "a.jsonl: cannot be read (Out of Memory Error ...)", blaming the input file
+@case("memory-limit-too-small", 2, ["--memory-limit '1KB'", "at least 64MiB"])
+def _(t: Path) -> list[str]:
+    return _x(t, _jsonl(t / "a.jsonl", [_post(0)]), "--memory-limit", "1KB")
+
+
+# the same floor for detect's [general] memory_limit (it read as a broken posts.parquet)
+@case("detect-memory-limit-too-small", 2, ["c.toml", "general.memory_limit", "at least 64MiB"])
+def _(t: Path) -> list[str]:
+    _text(t / "c.toml", '[general]\nmemory_limit = "10MB"\n')
+    return [
+        "detect",
+        str(FIX.parent / "no-such-dataset"),
+        "--out",
+        str(t / "f"),
+        "--config",
+        str(t / "c.toml"),
+    ]
+
+
 @case("map-empty-column", 2, ["--map text=", "empty column name"])
 def _(t: Path) -> list[str]:
     return _x(t, _jsonl(t / "a.jsonl", [_post(0)]), "--map", "text=")

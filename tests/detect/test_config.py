@@ -36,11 +36,34 @@ def test_defaults_and_overrides(tmp_path):
         ({"co_link": {"window_s": -5}}, "co_link.window_s"),
         ({"general": {"correction": "holm"}}, "general.correction"),
         ({"copypasta": {"bands": 7}}, "copypasta.bands"),
+        # values of the right type but no meaning: they ran to an empty or meaningless result
+        ({"general": {"alpha": 2}}, "general.alpha"),
+        ({"general": {"alpha": 0}}, "general.alpha"),
+        ({"graph": {"technique_min_share": 3}}, "graph.technique_min_share"),
+        ({"copypasta": {"shingle": 0}}, "copypasta.shingle"),
+        ({"creation_burst": {"window_s": 0}}, "creation_burst.window_s"),
+        ({"creation_burst": {"baseline_bins": 0}}, "creation_burst.baseline_bins"),
+        ({"creation_burst": {"min_accounts": 1}}, "creation_burst.min_accounts"),
+        ({"sync_activity": {"window_s": 0}}, "sync_activity.window_s"),
     ],
 )
 def test_bad_keys_and_values_are_named(overrides, named):
     with pytest.raises(VigieError, match=named.replace(".", r"\.")):
         merge_config(overrides, source="detect.toml")
+
+
+def test_the_bounds_themselves_are_accepted():
+    """The edges of each range are values a user may mean: alpha 1, a share of 0 or 1, one
+    word a shingle, bursts of two accounts."""
+    cfg = merge_config(
+        {
+            "general": {"alpha": 1},
+            "graph": {"technique_min_share": 1},
+            "copypasta": {"shingle": 1},
+            "creation_burst": {"min_accounts": 2, "baseline_bins": 1, "window_s": 0.5},
+        }
+    )
+    assert cfg["general"]["alpha"] == 1 and cfg["creation_burst"]["min_accounts"] == 2
 
 
 def test_bad_toml_is_a_clear_error(tmp_path):

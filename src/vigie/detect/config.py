@@ -259,7 +259,28 @@ def merge_config(overrides: dict[str, Any] | None, source: str = "config") -> di
         )
     if cfg["graph"]["min_members"] < 2:
         raise VigieError(f"{source}: key 'graph.min_members' must be at least 2")
+    for (section, key), (ok, what) in _BOUNDS.items():
+        if not ok(cfg[section][key]):
+            raise VigieError(
+                f"{source}: key '{section}.{key}' must be {what}, not {cfg[section][key]!r}"
+            )
     return cfg
+
+
+_BOUNDS: dict[tuple[str, str], tuple[Any, str]] = {
+    # a test at level 0 keeps nothing; above 1 it is no error rate (every pair would pass)
+    ("general", "alpha"): (lambda v: 0 < v <= 1, "a share in (0, 1], e.g. 0.01"),
+    ("graph", "technique_min_share"): (lambda v: v <= 1, "a share from 0 to 1"),
+    ("copypasta", "shingle"): (lambda v: v >= 1, "at least 1 (words a shingle holds)"),
+    # time bins of no width: every creation or post its own bin, no rate to compare
+    ("creation_burst", "window_s"): (lambda v: v > 0, "a positive number of seconds"),
+    ("sync_activity", "window_s"): (lambda v: v > 0, "a positive number of seconds"),
+    ("creation_burst", "baseline_bins"): (lambda v: v >= 1, "at least 1"),
+    ("creation_burst", "min_accounts"): (lambda v: v >= 2, "at least 2 (a burst of accounts)"),
+}
+"""Values a key's type admits but its meaning does not: refused with what is meant, where
+they used to run to an empty or meaningless result (alpha 2, a share of 3, shingles of
+no words)."""
 
 
 def load_config(path: str | Path | None) -> dict[str, Any]:
