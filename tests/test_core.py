@@ -94,24 +94,26 @@ def test_cli_version_and_help():
         assert cmd in res.output
 
 
-def test_every_command_lists_a_one_line_summary():
-    """Each group's list of commands shows one sentence per command, rewrapped by the
-    terminal: no docstring line break (ragged lines cut mid-sentence), no rST literal."""
+def test_every_command_help_is_prose_the_terminal_wraps():
+    """Each command's help (its summary in its group's list, the text of its --help) holds
+    its paragraphs of prose on one line each, which the terminal wraps: no docstring line
+    break (ragged lines cut mid-sentence at the source's width), no rST literal."""
     import typer
 
     def walk(cmd: object, path: str) -> list[tuple[str, str]]:
         out = []
         if hasattr(cmd, "commands"):  # a group (Typer 0.29 carries its own click)
             for name, sub in cmd.commands.items():
-                # what the list shows: short_help, else the help (its first paragraph, lines kept)
-                out.append((f"{path} {name}", sub.short_help or sub.help or ""))
+                out.append((f"{path} {name}", sub.help or ""))
                 out += walk(sub, f"{path} {name}")
         return out
 
     listed = walk(typer.main.get_command(app), "vigie")
     assert len(listed) > 30  # the commands and every group's subcommands
-    for name, short in listed:
-        assert short and "\n" not in short and "``" not in short, (name, short)
+    for name, text in listed:
+        assert text and "``" not in text, (name, text)
+        for para in text.split("\n\n"):
+            assert "\n" not in para or para.lstrip()[:2] in ("- ", "* "), (name, para)
 
 
 def test_write_findings_manifest_counts_and_techniques(tmp_path):

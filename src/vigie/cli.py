@@ -92,21 +92,31 @@ def _add(root: typer.Typer, name: str, module: str, attr: str, group_help: str |
 
     obj = getattr(importlib.import_module(module), attr)
     if group_help is None:
-        root.command(name, short_help=_short_help(obj))(obj)
+        root.command(name, help=_reflow(obj.__doc__))(obj)
     else:
         for info in obj.registered_commands:
-            if info.short_help is None and info.callback is not None:
-                info.short_help = _short_help(info.callback)
+            if info.help is None and info.callback is not None:
+                info.help = _reflow(info.callback.__doc__)
         root.add_typer(obj, name=name, help=group_help)
 
 
-def _short_help(fn: Any) -> str | None:
-    """A command's line in its group's list: the docstring's first paragraph on one line.
+def _reflow(doc: str | None) -> str | None:
+    """A command's docstring as its help: each paragraph of prose on one line, which the
+    terminal wraps; paragraphs holding a list, an indented example or a table keep their
+    lines; rST literals (````x````) read as ```x```.
 
-    Why: Typer lists that paragraph with its source line breaks kept, so a terminal showed
-    ragged lines cut mid-sentence; rST literals (````x````) are shown as plain ``x``."""
-    first = (fn.__doc__ or "").strip().split("\n\n", 1)[0]
-    return " ".join(first.replace("``", "`").split()) or None
+    Why: Typer's rich help keeps a docstring's source line breaks, so the lists of commands
+    and each command's help showed ragged lines cut mid-sentence at the source's width."""
+    if not doc:
+        return None
+    import inspect
+
+    out = []
+    for para in inspect.cleandoc(doc).replace("``", "`").split("\n\n"):
+        lines = para.split("\n")
+        laid_out = any(ln[:1].isspace() or ln.lstrip()[:2] in ("- ", "* ", "| ") for ln in lines)
+        out.append(para if laid_out else " ".join(ln.strip() for ln in lines))
+    return "\n\n".join(out)
 
 
 def _register() -> None:
