@@ -105,3 +105,18 @@ def test_no_workspace_is_a_clear_error(tmp_path, capsys, monkeypatch):
     assert code == 2 and "no workspace here" in err
     code, out, err = _run(["detect", str(tmp_path)], capsys)
     assert code == 2 and "give --out FOLDER" in err
+
+
+def test_a_decision_on_an_unknown_account_is_kept_with_a_note(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    ws = tmp_path / "ws"
+    assert _run(["init", str(ws)], capsys)[0] == 0
+    monkeypatch.chdir(ws)
+    f1 = make_findings(tmp_path / "mon", {"g0001": accs("a", 6)})
+    assert _run(["runs", "add", str(f1)], capsys)[0] == 0
+    code, out, _ = _run(["triage", "--pair", "a001", "a01", "--status", "confirmed"], capsys)
+    said = " ".join(out.split())
+    assert code == 0 and "confirmed pair a001 a01" in said
+    assert "a01 is a member of no group" in said and "a001 is a member" not in said
+    code, out, _ = _run(["triage", "--pair", "a001", "a01", "--json"], capsys)
+    assert code == 0 and json.loads(out)[-1]["status"] == "confirmed"

@@ -70,6 +70,15 @@ def test_accounts_and_pairs(ws, tmp_path, monkeypatch):
     assert ws.status_of("nobody") == "unreviewed"
 
 
+def test_unknown_accounts_are_those_no_run_holds(ws, tmp_path):
+    """A decision on an account is kept as typed; the ids no group of any run holds (a
+    typo, or an account never flagged) are told apart, by id or platform:id. LIKE's
+    wildcards in an id match nothing but themselves."""
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": accs("a", 6)}))
+    ids = ["a001", "x:a002", "y:a003", "a0", "%", "a00_", "zed"]
+    assert ws.unknown_accounts(ids) == ["y:a003", "a0", "%", "a00_", "zed"]
+
+
 @pytest.mark.parametrize(
     ("status", "reason", "note", "message"),
     [

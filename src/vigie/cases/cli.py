@@ -124,6 +124,12 @@ def triage(
                 f"{' — ' + d.note if d.note else ''}  [dim](by {d.author}, "
                 f"{d.decided_at:%Y-%m-%d %H:%M} UTC, decision #{d.seq})[/]"
             )
+            if kind != "group":
+                for acc in ws.unknown_accounts(d.target.split(" ")):
+                    console.print(
+                        f"[yellow]note:[/] {acc} is a member of no group in this workspace's "
+                        "runs: check the id (the decision is kept, and applies if it appears)"
+                    )
             return
         if reason is not None or note is not None:
             raise VigieError("--reason and --note go with --status")

@@ -384,6 +384,27 @@ class Workspace:
                 )
             )
 
+    def unknown_accounts(self, ids: Iterable[str]) -> list[str]:
+        """Those of ``ids`` that no group of any run holds as a member, by ``platform:id``
+        or by the id alone.
+
+        Why: a decision on an account or a pair is kept as typed, so a mistyped id is
+        recorded without complaint and never applies; the command line says so."""
+        out = []
+        with self.store.session() as s:
+            for i in ids:
+                hit = s.scalars(
+                    select(MemberRow.account)
+                    .where(
+                        (MemberRow.account == i)
+                        | MemberRow.account.endswith(f":{i}", autoescape=True)
+                    )
+                    .limit(1)
+                ).first()
+                if hit is None:
+                    out.append(i)
+        return out
+
     def resolve_group(self, ref: str, run: str | int | Run | None = None) -> str:
         """A stable id from ``G-…`` (case-insensitive) or a run's local id (``g0003``,
         in ``run``, default the last run)."""
