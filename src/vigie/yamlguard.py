@@ -59,6 +59,7 @@ def check_yaml(text: str, source: str) -> None:
         return
     # expanded size of every node, children before parents, shared (aliased) nodes once
     size: dict[int, int] = {}
+    open_: set[int] = set()  # nodes whose children are being counted: the path from the root
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -72,7 +73,16 @@ def check_yaml(text: str, source: str) -> None:
             if isinstance(node, yaml.MappingNode)
             else list(node.value)
         )
+        if not done:
+            if id(node) in open_:  # reached again below itself: `&a [*a]` holds itself
+                line = node.start_mark.line + 1
+                raise VigieError(
+                    f"{source}: line {line}: an alias (*name) inside the value it names "
+                    "makes a value that contains itself, without end; refused"
+                )
+            open_.add(id(node))
         if done:
+            open_.discard(id(node))
             total = 1 + sum(size.get(id(c), 1) for c in children)
             size[id(node)] = total
             if total > MAX_EXPANDED_NODES:

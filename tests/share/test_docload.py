@@ -97,6 +97,28 @@ def test_hostile_yaml_is_one_line_in_bounded_time(tmp_path: Path, text: str, nee
         _one_line(exc.value, str(path), needle)
 
 
+SELF_HOLDING = ["partners: &a [*a]\n", "partners: &x {b: &y [1, *x]}\n", "&a [1, [2, *a]]\n"]
+
+
+@pytest.mark.parametrize("text", SELF_HOLDING)
+def test_an_alias_inside_its_own_value_is_one_line(tmp_path: Path, text: str) -> None:
+    """`&a [*a]` is a value that holds itself: the alias guard walked it forever (a hang in
+    every YAML reader, `vigie risk check` included). A child process, so that a regression
+    is a failure, not a hung test run."""
+    import subprocess
+    import sys
+
+    path = _write(tmp_path, "study.yaml", text)
+    for argv in (["risk", "check", str(path)], ["share", "partners", "--partners", str(path)]):
+        code = f"import sys; from vigie.cli import main; sys.argv = ['vigie'] + {argv!r}; main()"
+        res = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        )
+        assert res.returncode == 2, res.stdout + res.stderr
+        err = " ".join(res.stderr.split())
+        assert "contains itself" in err and str(path) in err and "Traceback" not in err, err
+
+
 def test_syntax_errors_are_one_line_with_the_line(tmp_path: Path) -> None:
     path = _write(tmp_path, "partners.yaml", "partners:\n" + PARTNER + "   bad: [\n")
     with pytest.raises(InputError) as exc:
