@@ -155,6 +155,28 @@ def test_truth_campaign_without_type(tmp_path):
         score_findings(write_groups(tmp_path / "f"), p)
 
 
+def test_truth_of_no_account_is_refused(tmp_path):
+    """Every figure would be "—" with exit 0: an empty truth is a wrong file, said so."""
+    p = write_truth(tmp_path / "t.parquet", rows=[])
+    with pytest.raises(InputError, match="holds no account"):
+        score_findings(write_groups(tmp_path / "f"), p)
+
+
+def test_cli_says_when_no_flagged_account_is_in_the_truth(tmp_path):
+    """Another exercise's truth: every flagged account is unknown to it, so the tables are
+    of nothing; the command says which question to ask, not only a count left out."""
+    truth = write_truth(
+        tmp_path / "t.parquet", rows=[(f"z{i}", None, None, "organic") for i in range(5)]
+    )
+    res = CliRunner().invoke(
+        app, ["score", str(write_groups(tmp_path / "f")), "--truth", str(truth)]
+    )
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0, said
+    assert "None of the 10 flagged accounts is in the truth" in said
+    assert "are not in the truth and were left out" not in said
+
+
 def test_missing_findings_folder(tmp_path):
     with pytest.raises(VigieError, match="no such Findings"):
         score_findings(tmp_path / "nope", write_truth(tmp_path / "t.parquet"))

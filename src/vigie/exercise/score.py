@@ -252,6 +252,12 @@ def load_truth(truth_path: str | Path) -> Truth:
         by_account.setdefault(acc, []).append(key)
         if role is not None:
             roles[key] = role
+    if not labels:  # every figure would be "—": a truth of no account is a wrong file
+        raise InputError(
+            "the truth table holds no account: nothing to score against (the exercise's "
+            "truth.parquet lists every account of the scenario)",
+            file=str(path),
+        )
     return Truth(path=path, labels=labels, by_account=by_account, roles=roles)
 
 

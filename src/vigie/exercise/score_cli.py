@@ -61,7 +61,14 @@ def print_report(rep: ScoreReport, max_campaigns: int = 50) -> None:
         f"[bold]{_fmt(rep.organic_fpr_not_authentic)}[/] "
         f"({rep.organic_flagged_not_authentic} accounts; {rated})."
     )
-    if rep.unknown_accounts:
+    if rep.unknown_accounts and rep.flagged == 0:
+        # not one flagged account is in the truth: the figures are of nothing
+        console.print(
+            f"[bold yellow]None of the {rep.unknown_accounts} flagged accounts is in the "
+            "truth:[/] is this the truth of the exercise these Findings were detected on? "
+            f"(e.g. {', '.join(rep.unknown_examples[:3])} are not in it)"
+        )
+    elif rep.unknown_accounts:
         ex = ", ".join(rep.unknown_examples[:5])
         console.print(
             f"[yellow]{rep.unknown_accounts} flagged account(s) are not in the truth[/] "
