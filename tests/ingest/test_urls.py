@@ -167,6 +167,28 @@ def test_hashtags_and_mentions_are_twitwis(seed: int) -> None:
     assert sum(bool(x) for x in mine) > 1000  # the texts do hold mentions
 
 
+@pytest.mark.parametrize("seed", [5, 6])
+def test_items_of_a_batch_of_texts_are_items_in_text_of_each(seed: int) -> None:
+    """The generic tables find a batch's hashtags and mentions in one scan of its texts
+    joined by newlines: the same lists as ``items_in_text`` text by text (no token runs
+    across a text's end, the look back at a text's start sees no word), ``[]`` without the
+    character, None for a null text, and texts longer than the scan read from their head."""
+    from vigie.ingest.urls import TEXT_SCAN_CHARS, items_in_text, items_in_texts
+
+    texts: list[str | None] = _random_texts(seed, 20_000)
+    texts += [None, "", "#", "a#b #c\n#d", "x\n#y", "#é\u0301 @Ab", "RT @ab: #x @y"] * 20
+    texts += ["#start " + "x" * TEXT_SCAN_CHARS + " #past"]
+    for char in "#@":
+        got = items_in_texts(texts, char)
+        assert got == [
+            items_in_text(t[:TEXT_SCAN_CHARS], char) if t else ([] if t == "" else None)
+            for t in texts
+        ]
+        assert sum(bool(x) for x in got) > 1000
+    assert items_in_texts(texts[-1:], "#") == [["start"]]
+    assert items_in_texts([None, "no tag"], "#") == [None, []]
+
+
 def test_urls_in_text_is_ural_on_every_text() -> None:
     """The ``//`` screen of ``urls_in_text`` skips only texts where ural finds nothing."""
     from ural import urls_from_text

@@ -52,10 +52,8 @@ from vigie.ingest.records import client_name
 from vigie.ingest.transcode import codec_name
 from vigie.ingest.urls import (
     canonical_url,
-    hashtags_in_text,
-    mentions_in_text,
+    items_in_texts,
     raw_urls_in_text,
-    urls_in_text,
 )
 from vigie.json_guard import too_long
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST, TS
@@ -682,11 +680,6 @@ def convert(
         cols[fld] = lists
     if spec.extract_from_text:
         texts = cols["text"].to_pylist()
-        extractors = {
-            "urls": urls_in_text,
-            "hashtags": hashtags_in_text,
-            "mentions": mentions_in_text,
-        }
         long = sum(1 for t in texts if t is not None and len(t) > MAX_EXTRACT_CHARS)
         if long:
             spec.notes[
@@ -698,8 +691,8 @@ def convert(
             if fld == "urls":
                 cols[fld] = _urls_of_texts(texts)
                 continue
-            fn = extractors[fld]
-            cols[fld] = pa.array([fn(t) if t is not None else None for t in texts], STR_LIST)
+            char = {"hashtags": "#", "mentions": "@"}[fld]
+            cols[fld] = pa.array(items_in_texts(texts, char), STR_LIST)
 
     acc: dict[str, pa.Array] = {"account_id": cols["account_id"], "platform": cols["platform"]}
     for canon, target in ACCOUNT_FIELDS.items():

@@ -282,6 +282,51 @@ r"""A run of word characters and ``c`` that starts with ``c`` and starts a run: 
 twitwi's splitter (``[^\w<c>]+``) yields that start with ``c``."""
 
 
+_ITEM_AT = {c: re.compile(rf"{c}(?<![\w{c}]{c})[\w{c}]*") for c in "#@"}
+"""``_ITEM_RES`` led by its literal (``c`` first, then a look back at the character before
+it): the same matches, found by the engine's fast scan for ``c`` instead of a test at every
+position of a batch's joined texts."""
+
+
+def items_in_texts(texts: list[str | None], char: str) -> list[list[str] | None]:
+    """``items_in_text`` of each text (``[]`` without ``char``, None for a null text), in
+    one regex scan of the batch's texts joined by newlines.
+
+    Why: called text by text, the Python calls, the retweet-prefix substitution and the
+    ``findall`` set-up cost ~4.7 µs a text for each of hashtags and mentions (a third of a
+    text-only CSV's ingest). A newline is neither a word character nor ``char``, so no
+    token runs across it and the look back at a text's first character sees what the
+    start of the text would: each token is the one ``items_in_text`` finds. The retweet
+    prefix is removed before joining, from the texts that start with it."""
+    out: list[list[str] | None] = [None if t is None else [] for t in texts]
+    rows = [i for i, t in enumerate(texts) if t and char in t]
+    if not rows:
+        return out
+    parts = []
+    for i in rows:
+        t = texts[i][:TEXT_SCAN_CHARS]  # type: ignore[index]
+        parts.append(CLEAN_RT_PATTERN.sub("", t) if t.startswith("RT @") else t)
+    starts = np.cumsum([0] + [len(p) + 1 for p in parts[:-1]])
+    joined = "\n".join(parts)
+    pat = _ITEM_AT[char]
+    pos = [m.start() for m in pat.finditer(joined)]
+    if not pos:
+        return out
+    found = pat.findall(joined)  # the same matches, as strings, at C speed
+    at = (np.searchsorted(starts, np.array(pos, np.int64), "right") - 1).tolist()
+    i, n = 0, len(found)
+    while i < n:
+        k, j = at[i], i + 1
+        while j < n and at[j] == k:
+            j += 1
+        if j == i + 1:
+            out[rows[k]] = [found[i].lstrip(char).lower()]
+        else:
+            out[rows[k]] = sorted({t.lstrip(char).lower() for t in found[i:j]})
+        i = j
+    return out
+
+
 def items_in_text(text: str, char: str) -> list[str]:
     r"""twitwi's ``extract_items_from_text(text, char)`` (hashtags ``#``, mentions ``@``),
     same result, ~1.7x faster on a post-sized text.
