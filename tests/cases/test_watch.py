@@ -106,3 +106,16 @@ def test_webhook_urls_are_checked_and_failures_do_not_stop(tmp_path):
             check_webhook(bad)
     # nothing listens on this port: a reason, not an exception
     assert post_webhook("http://127.0.0.1:9/x", {"a": 1}, timeout=2).startswith("failed")
+
+
+@pytest.mark.parametrize("name", ["../../etc", "a/b", "..", "/abs", ""])
+def test_a_dataset_name_that_leaves_the_workspace_is_refused(ws, tmp_path, name):
+    """``--dataset ../../etc`` ingested into a folder two levels above the workspace, and
+    ``a/b`` into a nested one: the names the web workbench refuses are refused here too,
+    before anything is read or written."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    with pytest.raises(VigieError, match="--dataset"):
+        Watcher(ws, drop, dataset=name, settle=0)
+    assert sorted(p.name for p in ws.datasets_dir.iterdir()) == []
+    assert not (tmp_path / "etc").exists()

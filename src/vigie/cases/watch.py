@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigie.atomic import atomic_file
 from vigie.errors import VigieError
+from vigie.names import safe_name
 
 if TYPE_CHECKING:
     from vigie.cases.diff import RunDiff
@@ -111,7 +112,7 @@ class Watcher:
         check_webhook(webhook)
         self.ws = ws
         self.folder = folder
-        self.dataset = ws.datasets_dir / dataset
+        self.dataset = ws.datasets_dir / safe_name(dataset, "--dataset")
         self.fmt = fmt
         self.config = config
         self.webhook = webhook

@@ -7,22 +7,13 @@ lives in one place (``vigie.cases.workspace`` documents the folder).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vigie.errors import VigieError
+from vigie.names import safe_name
 from vigie.schema import Dataset, Findings, read_json
-
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-
-
-def safe_name(name: str, what: str) -> str:
-    """A folder name typed by a person: letters, digits, '.', '_' and '-' only (no '..')."""
-    if not NAME_RE.match(name) or ".." in name:
-        raise VigieError(f"{what} {name!r}: use letters, digits, '.', '_' or '-' (max 80)")
-    return name
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from fastapi.responses import Response
 
 from vigie.errors import VigieError
 from vigie.ingest.detect_format import FORMATS
+from vigie.names import safe_name
 from vigie.web.deps import form, page, redirect
-from vigie.web.folders import safe_name
 from vigie.web.render import render
 from vigie.web.users import Role
 

@@ -15,8 +15,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
 from vigie.errors import VigieError
+from vigie.names import safe_name
 from vigie.web.deps import form, page, redirect
-from vigie.web.folders import safe_name
 from vigie.web.render import render
 from vigie.web.users import Role
 
