@@ -487,8 +487,14 @@ def _urls_of_texts(texts: list[str | None]) -> pa.Array:
     (``canonical_urls``) cost ~3 s per million posts, once per distinct URL with Arrow
     kernels (``sqlbatch.map_list_urls``, as the platform readers key theirs) a fraction.
     The texts come from an Arrow column: valid UTF-8, so no lone surrogate reaches Arrow
-    again (the Jetstream reader, whose texts are Python's, checks for them)."""
-    lists = pa.array([raw_urls_in_text(t) if t is not None else None for t in texts], STR_LIST)
+    again (the Jetstream reader, whose texts are Python's, checks for them).
+    ural reads each distinct text once: retweets, quotes of one post and pasted texts
+    repeat a text many times in real collections."""
+    seen: dict[str, list[str]] = {}
+    for t in texts:
+        if t is not None and t not in seen:
+            seen[t] = raw_urls_in_text(t)
+    lists = pa.array([seen[t] if t is not None else None for t in texts], STR_LIST)
     keyed = sqlbatch.first_seen(sqlbatch.map_list_urls(lists, canonical_url))
     return pa.ListArray.from_arrays(keyed.offsets, keyed.values, mask=lists.is_null())
 
