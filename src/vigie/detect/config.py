@@ -27,7 +27,9 @@ window from the data (see ``coaction.estimate_window``). A ``detect.toml`` looks
 Sections: ``general``, one per detector (``co_link``, ``co_repost``, ``co_reply``,
 ``co_hashtag``, ``copypasta``, ``sync_activity``, ``co_media``, ``co_domain``, ``co_object``,
 ``paraphrase``, ``creation_burst``) and ``graph``; the keys
-and their defaults are in ``DEFAULTS`` below.
+and their defaults are in ``DEFAULTS`` below. Values are checked for meaning as well as
+type (``_BOUNDS`` and ``merge_config``): no negative number, ``alpha`` in (0, 1], shares at
+most 1, time bins of some width; a value outside is refused with what is meant.
 """
 
 from __future__ import annotations
