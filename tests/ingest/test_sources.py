@@ -387,7 +387,7 @@ def test_youtube_videos_from_videos_search_and_playlist_items(tmp_path):
     assert "search result that is no video" in json.dumps(skipped)
 
 
-@pytest.mark.parametrize("fmt", ["tiktok", "youtube"])
+@pytest.mark.parametrize("fmt", ["tiktok", "youtube", "bluesky-feed", "bluesky-search"])
 def test_one_document_over_the_record_limit_is_streamed_item_by_item(tmp_path, monkeypatch, fmt):
     """was: pages merged into one document (``{"data": {"videos": [...]}}``, a YouTube
     response of every item) were decoded whole, so a document over the record limit (64
@@ -420,6 +420,18 @@ def test_one_document_over_the_record_limit_is_streamed_item_by_item(tmp_path, m
             for i in range(40)
         ]
         doc = {"kind": "youtube#videoListResponse", "items": items}
+    if fmt.startswith("bluesky"):  # the fixture's pages, their items made 40 distinct posts
+        if fmt == "bluesky-feed":
+            page = json.loads((FIX / "bluesky_author_feed.json").read_text(encoding="utf-8"))
+            key, one = "feed", page["feed"][0]
+        else:
+            line = (FIX / "bluesky_search.jsonl").read_text(encoding="utf-8").splitlines()[0]
+            key, one = "posts", json.loads(line)["posts"][0]
+        items = []
+        for i in range(40):
+            text = json.dumps(one).replace("3ktaaaaaaaa21", f"3ktbbbbbb{i:04d}")
+            items.append(json.loads(text))
+        doc, fmt = {key: items, "cursor": "c"}, "bluesky"
     src = tmp_path / "merged.json"
     src.write_text(json.dumps(doc, indent=1), encoding="utf-8")
     ingest([src], tmp_path / "whole", fmt=fmt)  # under the limit: decoded whole

@@ -182,9 +182,13 @@ _MISSING_KEY = re.compile(r"key (\w+) is missing from payload's (\w+)")
 
 
 def read(path: Path) -> Iterator[Batch]:
-    """Yield canonical batches from Bluesky API output."""
+    """Yield canonical batches from Bluesky API output.
+
+    A page is self-contained (each feed item or post carries its author and the posts it
+    quotes), so one document over the record limit, pages merged into one ``feed`` or
+    ``posts`` list, is streamed item by item instead of refused whole."""
     buf = RowBuffer()
-    for lineno, value in json_array_values(path):
+    for lineno, value in json_array_values(path, keys=("feed", "posts")):
         if isinstance(value, Rejected):
             buf.refuse(value)
             continue
