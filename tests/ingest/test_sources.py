@@ -104,6 +104,79 @@ def test_mastodon_statuses(tmp_path: Path) -> None:
     ]
 
 
+def test_telethon_messages(tmp_path: Path) -> None:
+    """Telethon's messages (``to_json()``, one per line): ids per chat as the Desktop export
+    writes them, a forward naming its original, replies across chats, hidden links, service
+    messages counted and not refused, bad peers and missing dates refused by record."""
+    ds = tmp_path / "ds"
+    report = ingest([SRC / "telethon_messages.jsonl"], ds)
+    assert report.sources[0].format == "telethon"
+    posts = posts_by_id(ds)
+    call = posts["1500000001:501"]
+    assert call["account_id"] == "channel1500000001" and call["platform"] == "telegram"
+    assert call["urls"] == ["example.org/aufruf"] and call["hashtags"] == ["europawahl"]
+    assert call["created_at"].isoformat() == "2024-06-01T10:00:00+00:00"
+    assert posts["1500000001:502"]["urls"] == ["nachrichten.example.de/artikel/7"]  # hidden
+    fwd = posts["1500000002:77"]
+    assert fwd["repost_of"] == "1500000001:501"  # the original channel post, named
+    assert fwd["created_at"].isoformat() == "2024-06-01T10:05:00+00:00"  # str(datetime)
+    reply = posts["1500000003:9001"]
+    assert reply["account_id"] == "user424242" and reply["reply_to"] == "1500000001:502"
+    assert reply["mentions"] == ["anna"]
+    group = posts["880001:12"]
+    assert group["reply_to"] == "880001:11" and group["repost_of"] is None  # a user's forward
+    assert posts["1500000001:506"]["created_at"].isoformat() == "2024-06-01T10:11:00+00:00"
+    assert len(posts) == 6
+    # the channels that posted and the user who wrote in a chat (channel 1500000003 only
+    # holds that user's comment)
+    assert set(accounts_by_id(ds)) == {"channel1500000001", "channel1500000002", "user424242"}
+    reasons = sorted((r["record"], r["reason"], r["field"]) for r in rejected(ds))
+    assert reasons == [
+        (7, "missing Telegram message field", "date"),
+        (8, "invalid peer_id", "peer_id"),
+    ]
+    assert "service message" in json.dumps(manifest(ds)["sources"][0])
+
+
+def test_telethon_and_desktop_export_of_one_channel_deduplicate(tmp_path: Path) -> None:
+    """One channel collected with Telethon and exported from Telegram Desktop: the same
+    post ids and account ids, so the second source adds no post twice."""
+    desktop = {
+        "name": "Kanal",
+        "type": "public_channel",
+        "id": 1500000001,
+        "messages": [
+            {
+                "id": 501,
+                "type": "message",
+                "date": "2024-06-01T12:00:00",
+                "date_unixtime": "1717236000",
+                "from": "Kanal",
+                "from_id": "channel1500000001",
+                "text": "Wahlaufruf #Europawahl: https://example.org/aufruf?utm_source=tg",
+            }
+        ],
+    }
+    src = tmp_path / "result.json"
+    src.write_text(json.dumps(desktop), encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([SRC / "telethon_messages.jsonl"], ds)
+    again = ingest([src], ds)
+    assert again.duplicates == 1
+    post = posts_by_id(ds)["1500000001:501"]
+    assert post["account_id"] == "channel1500000001"
+
+
+def test_telethon_array_pretty_printed_is_detected(tmp_path: Path) -> None:
+    """The same messages saved as one indented JSON array are recognised and read alike."""
+    lines = (SRC / "telethon_messages.jsonl").read_text(encoding="utf-8").splitlines()
+    src = tmp_path / "dump.json"
+    src.write_text(json.dumps([json.loads(x) for x in lines], indent=2), encoding="utf-8")
+    ingest([src], tmp_path / "a")
+    ingest([SRC / "telethon_messages.jsonl"], tmp_path / "b")
+    assert posts_by_id(tmp_path / "a") == posts_by_id(tmp_path / "b")
+
+
 def test_youtube_comment_threads(tmp_path: Path) -> None:
     ds = tmp_path / "ds"
     ingest([SRC / "youtube_comment_threads.json"], ds)
@@ -168,7 +241,15 @@ def test_sources_append_into_one_dataset(tmp_path: Path) -> None:
     m = manifest(ds)
     assert len(m["sources"]) == len(names) + 1
     platforms = {p["platform"] for p in posts_by_id(ds).values()}
-    assert platforms == {"bluesky", "mastodon", "youtube", "tiktok", "facebook", "instagram"}
+    assert platforms == {
+        "bluesky",
+        "mastodon",
+        "youtube",
+        "tiktok",
+        "facebook",
+        "instagram",
+        "telegram",
+    }
     # 4 statuses and the boosted one inlined in the boost: every row is already there
     assert again.duplicates == 5 and again.posts == before == m["counts"]["posts"]
 

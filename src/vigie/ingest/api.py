@@ -164,6 +164,10 @@ class ReadOptions:
         ]
 
 
+MAPPABLE = ("telethon",)
+"""Detected formats that a ``--map`` reads as generic JSON instead (see ``_plan``)."""
+
+
 def _plan(
     path: Path,
     fmt: str,
@@ -193,6 +197,10 @@ def _plan(
         total = _parquet_rows(path) if f == "parquet" else None
         return _Plan(path, "accounts", lambda: tabular.read_accounts(path, f, spec), total)
     f = detect(path) if fmt == "auto" else fmt
+    if fmt == "auto" and f in MAPPABLE and mapping:
+        # messages saved by a collection tool, which analysts mapped with dotted --map
+        # paths before vigie read the shape itself: the mapping given is the one used
+        f = "jsonl"
     if f in TABULAR:
         cols = tabular.columns_of(path, f, opts.encoding, opts.delimiter)
         # --map account_id=user.id: a path into nested objects (JSON) or struct columns
@@ -227,7 +235,10 @@ def _plan(
         total = _parquet_rows(path) if f == "parquet" else None
         return _Plan(path, f, lambda: reader(path, spec), total, spec, cols, warnings)
     if mapping:
-        raise VigieError(f"{path}: --map applies to csv, jsonl and parquet sources, not to {f}")
+        raise VigieError(
+            f"{path}: --map applies to csv, jsonl and parquet sources, not to {f} (read "
+            f"as {f} without --map, or pass --format jsonl to map its fields yourself)"
+        )
     if opts.given():
         raise VigieError(
             f"{path}: {', '.join(opts.given())} apply to csv, jsonl and parquet sources, "

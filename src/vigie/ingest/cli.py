@@ -22,7 +22,8 @@ FORMAT_HELP += (
     " x-users (twarc2 users/followers/following/members output: accounts only),"
     " pushshift (Reddit submissions/comments NDJSON),"
     " crowdtangle (CrowdTangle Facebook/Instagram CSV export), twarc-csv (twarc2 csv output),"
-    " rtweet (R rtweet CSV), twarc1-csv (twarc 1 json2csv.py), 4cat (4CAT dataset CSV export)."
+    " rtweet (R rtweet CSV), twarc1-csv (twarc 1 json2csv.py), 4cat (4CAT dataset CSV export),"
+    " telethon (Telegram messages as Telethon writes them: one per line or an array)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

@@ -9,12 +9,14 @@ rather than guess.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
+from vigie.ingest.telethon import is_message
 from vigie.ingest.x_users import is_user
 
 FORMATS = (
@@ -22,6 +24,7 @@ FORMATS = (
     "x",
     "x-users",
     "telegram",
+    "telethon",
     "bluesky",
     "jetstream",
     "mastodon",
@@ -130,6 +133,12 @@ YOUTUBE_KINDS = (
 )
 
 
+_TELETHON = re.compile(
+    r'"_"\s*:\s*"Message(Service)?"[^{}]*?"peer_id"|"peer_id".*?"_"\s*:\s*"Message"', re.S
+)
+"""A Telethon message's TL type and chat, in either order, in a document's first MiB."""
+
+
 def _shape(obj: Any) -> str | None:
     """The platform format a decoded JSON value looks like, if any."""
     if isinstance(obj, list):  # a saved JSON array of statuses / videos
@@ -139,6 +148,8 @@ def _shape(obj: Any) -> str | None:
     more = json_shape(obj)
     if more:
         return more
+    if is_message(obj):
+        return "telethon"
     if "did" in obj and "time_us" in obj and "kind" in obj:
         return "jetstream"
     if str(obj.get("kind", "")).startswith(YOUTUBE_KINDS):
@@ -290,6 +301,8 @@ def detect(path: Path) -> str:
             return "youtube"
         if '"videos"' in text and '"create_time"' in text:
             return "tiktok"
+    if text.startswith(("[", "{")) and _TELETHON.search(text[:SNIFF_BYTES]):
+        return "telethon"  # Telethon messages, as a pretty-printed array
     if text.startswith(("[", "{")) and text_shape(text):
         return text_shape(text)
     if text.startswith("["):

@@ -16,6 +16,7 @@ from vigie.ingest import (
     mastodon,
     mcl,
     pushshift,
+    telethon,
     tiktok,
     x_csv,
     x_io_archive,
@@ -41,4 +42,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "rtweet": x_csv.read_rtweet,
     "twarc1-csv": x_csv.read_twarc1_csv,
     "4cat": fourcat.read,
+    "telethon": telethon.read,
 }
