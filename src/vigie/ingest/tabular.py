@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from vigie.errors import InputError, VigieError
-from vigie.ingest import arrow_paths, csv_preamble, jsonlines, sqlbatch
+from vigie.ingest import arrow_paths, csv_preamble, guess_map, jsonlines, sqlbatch
 from vigie.ingest.csv_locate import RowLocator, open_quote_column
 from vigie.ingest.epoch import EPOCH_FORMATS, epoch_times, unit_times
 from vigie.ingest.model import (
@@ -177,6 +177,19 @@ def mapped_columns(v: str | list[str]) -> list[str]:
     return [c.removeprefix("prefix:") for c in _columns_list(v)]
 
 
+def _guessed(columns: list[str], cols: dict[str, str]) -> str:
+    """The ``--map`` options the column names suggest, as a sentence to add to a refusal."""
+    guess = guess_map.suggest(columns, cols)
+    if not guess:
+        return ""
+    unguessed = [f for f in REQUIRED if f not in cols and f not in guess]
+    rest = f"; no column looks like {', '.join(unguessed)}" if unguessed else ""
+    return (
+        f". By their names, these columns look like the fields: {guess_map.as_options(guess)}"
+        f"{rest}; check the reading with --dry-run before ingesting"
+    )
+
+
 def _refuse_repeated_columns(
     path: Path, columns: list[str], used: dict[str, str], more: list[str] | None = None
 ) -> None:
@@ -243,7 +256,7 @@ def resolve_spec(
         if canon not in cols:
             raise InputError(
                 f"required field '{canon}' has no column: add --map {canon}=COLUMN "
-                f"(columns are: {', '.join(columns)})",
+                f"(columns are: {', '.join(columns)}){_guessed(columns, cols)}",
                 file=str(path),
                 field=canon,
             )

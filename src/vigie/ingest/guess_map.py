@@ -1,0 +1,131 @@
+"""The ``--map`` a generic table's column names suggest, for the refusal that asks for one.
+
+Why a suggestion and not a reading: a column named ``date`` may be the post's time or the
+collection's, ``author`` a handle or an id. A table whose required fields have no column is
+refused (``tabular.resolve_spec``); the refusal now says which columns look like them, as a
+``--map`` to paste after checking it with ``--dry-run``, instead of leaving a non-programmer
+to match ``tweet_id`` to ``post_id`` from a list of names.
+"""
+
+from __future__ import annotations
+
+import re
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    # the names collection tools, exports and spreadsheets use, most specific first
+    "post_id": (
+        "post_id",
+        "tweet_id",
+        "tweetid",
+        "status_id",
+        "message_id",
+        "msg_id",
+        "comment_id",
+        "video_id",
+        "item_id",
+        "postid",
+        "id",
+    ),
+    "account_id": (
+        "account_id",
+        "user_id",
+        "userid",
+        "author_id",
+        "authorid",
+        "channel_id",
+        "page_id",
+        "owner_id",
+        "from_id",
+        "sender_id",
+        "screen_name",
+        "username",
+        "user_name",
+        "handle",
+        "author",
+        "user",
+        "account",
+        "channel",
+        "sender",
+    ),
+    "created_at": (
+        "created_at",
+        "createdat",
+        "created_time",
+        "create_time",
+        "published_at",
+        "publish_date",
+        "post_date",
+        "post_created",
+        "creation_time",
+        "date_posted",
+        "tweet_time",
+        "datetime",
+        "timestamp",
+        "date",
+        "time",
+        "created",
+        "published",
+    ),
+    "text": (
+        "text",
+        "full_text",
+        "content",
+        "body",
+        "message",
+        "post_text",
+        "tweet",
+        "caption",
+        "description",
+        "title",
+    ),
+    "repost_of": (
+        "repost_of",
+        "retweet_id",
+        "retweeted_id",
+        "retweet_of",
+        "retweeted_status_id",
+        "shared_post_id",
+        "forwarded_from",
+    ),
+    "reply_to": ("reply_to", "in_reply_to_status_id", "in_reply_to", "reply_to_id", "parent_id"),
+    # not "url": in exports it is most often the post's own address, not a link it shares
+    "urls": ("urls", "links", "expanded_urls", "link"),
+    "hashtags": ("hashtags", "hashtag", "tags"),
+    "mentions": ("mentions", "user_mentions", "mentioned"),
+    "lang": ("lang", "language"),
+}
+
+
+def _key(name: str) -> str:
+    """``Post ID``, ``post-id`` and ``postId`` compare as ``post_id``."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+    return re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
+
+
+def suggest(columns: list[str], mapped: dict[str, str]) -> dict[str, str]:
+    """Canonical field -> the column its name suggests, for the fields ``mapped`` lacks;
+    each column is suggested once, to the field it names most specifically."""
+    taken = set(mapped.values())
+    by_key: dict[str, str] = {}
+    for col in columns:
+        by_key.setdefault(_key(col), col)
+    out: dict[str, str] = {}
+    for field, names in SYNONYMS.items():
+        if field in mapped:
+            continue
+        for name in names:
+            col = by_key.get(name)
+            if col is not None and col not in taken:
+                out[field] = col
+                taken.add(col)
+                break
+    return out
+
+
+def as_options(guess: dict[str, str]) -> str:
+    """``--map post_id=tweet_id --map ...`` (quoted where the shell needs it)."""
+    parts = []
+    for field, col in guess.items():
+        value = f"{field}={col}"
+        parts.append(f"--map '{value}'" if re.search(r"[^\w.=:/-]", value) else f"--map {value}")
+    return " ".join(parts)
