@@ -19,7 +19,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from vigie.errors import VigieError
+from vigie.ingest import guess_map
 from vigie.ingest.detect_format import FORMATS
+from vigie.ingest.tabular import KNOWN_FIELDS
 from vigie.names import safe_name
 from vigie.web.deps import form, page, redirect
 from vigie.web.render import render
@@ -171,6 +173,10 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
     fmt = format if format in FORMATS else "auto"
     detected = _detected_format(path)
     use = detected if fmt == "auto" else fmt
+    columns = _columns(path, use)
+    # fields whose column has another name: pre-selected by name (tweet_id -> post_id), shown
+    # as suggested, and read by the preview below before anything is ingested
+    named = {f: f for f in KNOWN_FIELDS if f in columns}  # read without a mapping
     return render(
         ctx,
         "import_map.html",
@@ -180,8 +186,9 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
         fmt=fmt,
         detected=detected,
         formats=FORMATS,
-        columns=_columns(path, use),
+        columns=columns,
         canonical=CANONICAL,
+        guessed=guess_map.suggest(columns, named) if columns else {},
         datasets=[d.name for d in ctx.state.folders.datasets()],
         default_name=Path(path.name).stem.replace(" ", "_")[:60] or "dataset",
     )
