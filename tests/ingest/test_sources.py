@@ -134,6 +134,7 @@ def test_telethon_messages(tmp_path: Path) -> None:
     assert reasons == [
         (7, "missing Telegram message field", "date"),
         (8, "invalid peer_id", "peer_id"),
+        (10, "invalid id", "id"),
     ]
     assert "service message" in json.dumps(manifest(ds)["sources"][0])
 

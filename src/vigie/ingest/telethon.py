@@ -62,7 +62,9 @@ def _one(m: Any) -> Mapped:
     if m.get("_") != "Message":
         raise Skip(f"telegram: {m.get('_') or 'item'} (a service message, not a post)")
     chat = _peer(need(m, "peer_id"), "peer_id")
-    mid = str(need(m, "id"))
+    mid = need(m, "id")
+    if isinstance(mid, bool) or not isinstance(mid, int | str):
+        raise BadField("id", f"not a message id: {str(mid)[:80]}")
     sender = _peer(m.get("from_id"), "from_id") or chat
     account = f"{sender[0]}{sender[1]}"  # type: ignore[index]
     text = m.get("message") or ""
