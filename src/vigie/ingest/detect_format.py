@@ -133,10 +133,13 @@ YOUTUBE_KINDS = (
 )
 
 
-_TELETHON = re.compile(
-    r'"_"\s*:\s*"Message(Service)?"[^{}]*?"peer_id"|"peer_id".*?"_"\s*:\s*"Message"', re.S
-)
-"""A Telethon message's TL type and chat, in either order, in a document's first MiB."""
+_TL_MESSAGE = re.compile(r'"_"\s*:\s*"Message(Service)?"')
+
+
+def _telethon_text(head: str) -> bool:
+    """A Telethon message's TL type and its chat (``peer_id``) in a document's first MiB:
+    two linear scans (one pattern spanning both could backtrack over every ``peer_id``)."""
+    return '"peer_id"' in head and _TL_MESSAGE.search(head) is not None
 
 
 def _shape(obj: Any) -> str | None:
@@ -301,7 +304,7 @@ def detect(path: Path) -> str:
             return "youtube"
         if '"videos"' in text and '"create_time"' in text:
             return "tiktok"
-    if text.startswith(("[", "{")) and _TELETHON.search(text[:SNIFF_BYTES]):
+    if text.startswith(("[", "{")) and _telethon_text(text[:SNIFF_BYTES]):
         return "telethon"  # Telethon messages, as a pretty-printed array
     if text.startswith(("[", "{")) and text_shape(text):
         return text_shape(text)
