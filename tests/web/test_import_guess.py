@@ -1,7 +1,7 @@
-"""The import wizard pre-selects, as "suggested", the columns whose names say which field
-they hold (tweet_id -> post_id), so that the first preview a non-programmer sees reads the
-file instead of failing for want of a mapping; columns already named like a field are left
-to the default."""
+"""The import wizard for a table as a non-programmer brings it: the columns whose names say
+which field they hold are pre-selected as "suggested" (tweet_id -> post_id), and the times
+may be day first or milliseconds, as the command line's --dayfirst and --date-format read
+them (a refusal naming an option the browser lacked was a dead end)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ from vigie.web.app import create_app
 from vigie.web.settings import WebSettings
 
 
-def test_mapping_page_preselects_the_columns_names_suggest(workspace: Path) -> None:
-    client = TestClient(
-        create_app(WebSettings(workspace=workspace)), base_url="http://127.0.0.1:8765"
-    )
+def _upload(client: TestClient, body: bytes) -> tuple[str, str, str]:
+    """(csrf, upload token, the mapping page) for ``body`` uploaded as a CSV."""
     csrf = re.search(r'name="csrf" content="([^"]+)"', client.get("/").text).group(1)
-    body = b"tweet_id,user_id,date,content,lang\n1,u1,2024-05-01 10:00:00,hallo,de\n"
     r = client.post(
         "/import/upload",
         data={"csrf": csrf},
@@ -27,7 +24,19 @@ def test_mapping_page_preselects_the_columns_names_suggest(workspace: Path) -> N
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
-    page = client.get(r.headers["location"]).text
+    token = r.headers["location"].split("upload=", 1)[1]
+    return csrf, token, client.get(r.headers["location"]).text
+
+
+def _local(workspace: Path) -> TestClient:
+    app = create_app(WebSettings(workspace=workspace))
+    return TestClient(app, base_url="http://127.0.0.1:8765")
+
+
+def test_mapping_page_preselects_the_columns_names_suggest(workspace: Path) -> None:
+    client = _local(workspace)
+    body = b"tweet_id,user_id,date,content,lang\n1,u1,2024-05-01 10:00:00,hallo,de\n"
+    _, _, page = _upload(client, body)
     selects = re.findall(r'<select name="map_(\w+)"(.*?)</select>', page, re.S)
     chosen = {
         field: m.group(1)
@@ -42,3 +51,32 @@ def test_mapping_page_preselects_the_columns_names_suggest(workspace: Path) -> N
     }
     # lang is named like its field: the default, not a suggestion
     assert page.count('<em class="muted">suggested</em>') == 4
+
+
+def test_day_first_and_millisecond_times_are_read_from_the_browser(workspace: Path) -> None:
+    client = _local(workspace)
+    body = b"post_id,account_id,created_at,text\n1,a,31/12/2024 23:59,eins\n"
+    body += b"2,b,01/06/2024 08:00,zwei\n"
+    csrf, token, _ = _upload(client, body)
+    base = {"csrf": csrf, "upload": token, "platform": "x", "format": "auto"}
+    refused = client.post("/import/preview", data=base).text
+    assert "31/12/2024" in refused and "2024-12-31" not in refused  # every row refused
+    shown = client.post("/import/preview", data={**base, "dates": "dayfirst"}).text
+    assert "2024-12-31 23:59" in shown and "2024-06-01 08:00" in shown
+    r = client.post(
+        "/import/run",
+        data={**base, "dates": "dayfirst", "dataset": "dayfirst"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    job = client.app.state.vigie.jobs.wait(r.headers["location"].rsplit("/", 1)[1], 120)
+    assert job is not None and job.stage == "done", job and job.message
+    assert (workspace / "datasets" / "dayfirst" / "posts.parquet").exists()
+
+    ms = b"post_id,account_id,created_at,text\n1,a,1735689540000,eins\n"
+    csrf, token, _ = _upload(client, ms)
+    base = {"csrf": csrf, "upload": token, "platform": "x", "format": "auto"}
+    shown = client.post("/import/preview", data={**base, "dates": "epoch-ms"}).text
+    assert "2024-12-31 23:59" in shown
+    pattern = {**base, "dates": "pattern", "date_pattern": "%d.%m.%Y"}  # the wrong one
+    assert "does not match --date-format" in client.post("/import/preview", data=pattern).text

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from vigie.errors import VigieError
 from vigie.ingest import guess_map
 from vigie.ingest.detect_format import FORMATS
+from vigie.ingest.epoch import EPOCH_FORMATS
 from vigie.ingest.tabular import KNOWN_FIELDS
 from vigie.names import safe_name
 from vigie.web.deps import form, page, redirect
@@ -194,6 +195,21 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
     )
 
 
+def _read_options(fields: dict[str, Any]) -> dict[str, Any]:
+    """How a generic table writes its times, from the form's choice (``--dayfirst``,
+    ``--date-format``): the refusal of a day-first or millisecond column names those
+    options, which the browser must offer too."""
+    choice = str(fields.get("dates", "")).strip()
+    if choice == "dayfirst":
+        return {"dayfirst": True}
+    if choice == "pattern":
+        pattern = str(fields.get("date_pattern", "")).strip()
+        return {"date_format": pattern} if pattern else {}
+    if choice in EPOCH_FORMATS:
+        return {"date_format": choice}
+    return {}
+
+
 def _mapping(fields: dict[str, Any]) -> list[str]:
     out = []
     for field in CANONICAL + ("handle", "display_name", "followers", "account_created_at"):
@@ -253,7 +269,14 @@ async def import_preview(request: Request) -> Response:
             from vigie.schema import Dataset
 
             head = _head(path, use, Path(tmp))
-            ingest([head], Path(tmp) / "ds", fmt=fmt, mapping=mapping, platform=platform)
+            ingest(
+                [head],
+                Path(tmp) / "ds",
+                fmt=fmt,
+                mapping=mapping,
+                platform=platform,
+                **_read_options(fields),
+            )
             ds = Dataset(Path(tmp) / "ds")
             table = ds.posts().slice(0, SHOWN_ROWS)
             rows = table.to_pylist()
@@ -287,6 +310,7 @@ async def import_run(request: Request) -> Response:
     fmt = fmt if fmt in FORMATS else "auto"
     mapping = _mapping(fields)
     platform = str(fields.get("platform", "")).strip() or None
+    options = _read_options(fields)
     into = ctx.state.folders.dataset_path(name)
     user = ctx.user.username
 
@@ -294,13 +318,13 @@ async def import_run(request: Request) -> Response:
         from vigie.ingest.api import ingest
 
         job.stage = f"reading {path.name}"
-        report = ingest([path], into, fmt=fmt, mapping=mapping, platform=platform)
+        report = ingest([path], into, fmt=fmt, mapping=mapping, platform=platform, **options)
         job.message = _report_line(report)
         job.stage = "done"
         return f"/?dataset={name}"
 
     job = ctx.state.jobs.submit("ingest", f"ingest {path.name} into {name}", user, work)
-    ctx.audit("import.run", name, upload=token, format=fmt, mapping=mapping, job=job.id)
+    ctx.audit("import.run", name, upload=token, format=fmt, mapping=mapping, job=job.id, **options)
     return redirect(f"/jobs/{job.id}")
 
 
