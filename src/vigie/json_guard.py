@@ -58,6 +58,20 @@ def too_long(exc: BaseException) -> str | None:
     return f"a number of {int(m[2]):,} digits, more than the {int(m[1]):,} Python converts"
 
 
+UNREADABLE = (ValueError, RecursionError)
+"""What stdlib ``json.loads`` raises for text it cannot read: ``JSONDecodeError``,
+``UnicodeDecodeError`` and a too long integer are ``ValueError``; a document nested a thousand
+levels deep is a ``RecursionError``, which a handler of ``ValueError`` let through as a
+traceback (``vigie share import`` of a hostile bundle)."""
+
+
+def why(exc: BaseException) -> str:
+    """The words for an ``UNREADABLE`` error, fit for "not valid JSON (…)"."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    return too_long(exc) or str(exc)
+
+
 def decode_past(buf: str, pos: int) -> int:
     """Where the JSON value at ``buf[pos:]`` ends, its over-long integers read as strings
     (``raw_decode`` raised Python's refusal of them); raises ``ValueError`` if it is broken

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from vigie import __version__
 from vigie.atomic import atomic_file
 from vigie.errors import VigieError
-from vigie.json_guard import too_long
+from vigie.json_guard import UNREADABLE, why
 
 SCHEMA_VERSION = "1.0"
 
@@ -215,8 +215,8 @@ def read_json(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise VigieError(f"{path}: not found") from exc
-    except ValueError as exc:  # JSONDecodeError or an integer too long for Python
-        raise VigieError(f"{path}: not valid JSON ({too_long(exc) or exc})") from exc
+    except UNREADABLE as exc:  # JSONDecodeError, an integer too long for Python, too deep
+        raise VigieError(f"{path}: not valid JSON ({why(exc)})") from None
 
 
 def recover_folder(path: Path, what: str) -> None:

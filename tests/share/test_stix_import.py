@@ -76,6 +76,52 @@ def test_unmarked_objects_take_the_bundle_marking_or_amber(tmp_path):
         assert store.provenance(ident["id"])[0].tlp is TLP.AMBER
 
 
+def test_markings_that_are_no_tlp_never_read_as_clear(tmp_path):
+    """An object marked only by a marking we do not know (a partner's statement, PAP, a TLP
+    under another id) was read as TLP:CLEAR, the least restrictive, and so could be passed
+    on to anyone. It now takes the bundle's strictest TLP, and never less than AMBER; the
+    TLP marking-definitions themselves stay public."""
+    ident = {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": "identity--11111111-1111-4111-8111-111111111111",
+        "created": "2025-01-01T00:00:00.000Z",
+        "modified": "2025-01-01T00:00:00.000Z",
+        "name": "Someone",
+        "object_marking_refs": ["marking-definition--33333333-3333-4333-8333-333333333333"],
+    }
+    clear = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"  # TLP:CLEAR (2.0)
+    public = dict(
+        ident, id="identity--44444444-4444-4444-8444-444444444444", object_marking_refs=[clear]
+    )
+    red = dict(ident, id="identity--55555555-5555-4555-8555-555555555555")
+    red["object_marking_refs"] = ["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]
+    b = {"type": "bundle", "id": "bundle--22222222-2222-4222-8222-222222222222"}
+    with BundleStore(tmp_path / "s.sqlite") as store:
+        store.import_bundle(
+            {**b, "objects": [ident, public]}, source="x", received_at=NOW, validate=False
+        )
+        assert store.provenance(ident["id"])[0].tlp is TLP.AMBER
+        assert store.provenance(public["id"])[0].tlp is TLP.CLEAR
+        # beside a TLP:RED object, the unknown marking takes RED, the bundle's strictest
+        store.import_bundle(
+            {**b, "objects": [dict(ident, modified="2025-01-02T00:00:00.000Z"), red]},
+            source="x",
+            received_at=NOW,
+            validate=False,
+        )
+        assert [p.tlp for p in store.provenance(ident["id"])][-1] is TLP.RED
+
+
+def test_a_bundle_nested_too_deeply_is_one_line(tmp_path):
+    """A thousand nested arrays made Python's json raise RecursionError, which the handler of
+    ValueError let through: a traceback from `vigie share import`."""
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"type": "bundle", "objects": [' + "[" * 100_000 + "]" * 100_000 + "]}")
+    with pytest.raises(InputError, match="deep.json: not valid JSON \\(nested too deeply"):
+        load_bundle(deep)
+
+
 def test_bad_bundles_are_refused_with_the_file_named(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigie.atomic import atomic_file
 from vigie.errors import VigieError
+from vigie.json_guard import UNREADABLE, why
 from vigie.names import safe_name
 
 if TYPE_CHECKING:
@@ -126,8 +127,8 @@ class Watcher:
             return {"files": {}}
         try:
             return json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:  # ValueError: also a too long integer
-            raise VigieError(f"{self.state_path}: unreadable watch state ({exc})") from exc
+        except (OSError, *UNREADABLE) as exc:  # ValueError: also a too long integer
+            raise VigieError(f"{self.state_path}: unreadable watch state ({why(exc)})") from None
 
     def _save(self, state: dict[str, Any]) -> None:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ from vigie.cases.models import (
 from vigie.cases.records import Decision, GroupState, LineageEvent, Run
 from vigie.cases.store import CaseStore, as_utc, redact_url, utcnow
 from vigie.errors import VigieError
+from vigie.json_guard import UNREADABLE, why
 
 if TYPE_CHECKING:
     from vigie.cases.diff import RunDiff
@@ -105,8 +106,8 @@ class Workspace:
             raise VigieError(f"{root}: not a vigie workspace ({MARKER} missing; run vigie init)")
         try:
             config = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:  # ValueError: also a too long integer
-            raise VigieError(f"{marker}: not readable ({exc})") from exc
+        except (OSError, *UNREADABLE) as exc:  # ValueError: also a too long integer
+            raise VigieError(f"{marker}: not readable ({why(exc)})") from None
         if not isinstance(config, dict) or config.get("kind") != KIND:
             raise VigieError(f"{marker}: not a vigie workspace file (kind is not {KIND!r})")
         db = os.environ.get(DB_ENV) or config.get("db") or DEFAULT_DB

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import VigieError
-from vigie.json_guard import too_long
+from vigie.json_guard import UNREADABLE, why
 from vigie.risk import scales
 from vigie.risk.export_xlsx import GAP_SEP, NO_PREDECESSOR, PATH_SEP, RESIDUAL
 from vigie.risk.xlsx_labels import SHEET_IN, header_key
@@ -237,8 +237,8 @@ def _study(book: Book) -> dict[str, Any]:
                     data["settings"] = json.loads(c.s(field) or "")
                 except json.JSONDecodeError as exc:
                     book.error("Study", c.n, "settings", f"not valid JSON ({exc.msg})")
-                except ValueError as exc:  # an integer too long for Python
-                    book.error("Study", c.n, "settings", f"not valid JSON ({too_long(exc)})")
+                except UNREADABLE as exc:  # an integer too long for Python, too deep
+                    book.error("Study", c.n, "settings", f"not valid JSON ({why(exc)})")
         else:
             v = c.s(field)
         if field == "schema_version":

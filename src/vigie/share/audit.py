@@ -42,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vigie.errors import VigieError
+from vigie.json_guard import UNREADABLE, why
 from vigie.share.db import Base
 from vigie.share.stix_common import as_utc, stix_time, utcnow
 
@@ -365,8 +366,8 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise VigieError(f"{p}: checkpoint file not found") from None
-    except (OSError, ValueError) as exc:
-        raise VigieError(f"{p}: not a checkpoint file ({exc})") from None
+    except (OSError, *UNREADABLE) as exc:
+        raise VigieError(f"{p}: not a checkpoint file ({why(exc)})") from None
     if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
         raise VigieError(f"{p}: not a {CHECKPOINT_FORMAT} file")
     seq, head = data.get("seq"), data.get("head")

@@ -20,7 +20,9 @@ server's database file), or any database URL (``BundleStore(db_url=…)``). Tabl
 
 Marking of an object: the strictest TLP among its ``object_marking_refs`` (TLP 2.0 or 1.0 ids);
 an unmarked object takes the strictest marking found in its bundle, or TLP:AMBER when the
-bundle has none (unmarked partner data is not ours to spread).
+bundle has none (unmarked partner data is not ours to spread); an object whose markings are
+none of TLP's (a partner's statement marking, PAP) takes the same, and never less than AMBER:
+such a marking was read as TLP:CLEAR before.
 
 Public API: ``BundleStore(path)`` with ``.import_bundle(bundle, source=…, received_at=None)``
 → ``ImportResult``, ``.objects(type=None, source=None, max_tlp=None)``, ``.get(id)`` (latest
@@ -42,7 +44,7 @@ from typing import Any
 from sqlalchemy import func, literal_column, select
 
 from vigie.errors import InputError, VigieError
-from vigie.json_guard import too_long
+from vigie.json_guard import UNREADABLE, why
 from vigie.share.import_tables import ImportedObject, ImportProvenance, ImportRecord
 from vigie.share.stix_common import object_tlp, object_version
 from vigie.share.store import Store, sqlite_url
@@ -87,8 +89,8 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise VigieError(f"{p}: not found") from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a too long integer
-        raise InputError(f"not valid JSON ({too_long(exc) or exc})", file=str(p)) from None
+    except UNREADABLE as exc:  # JSONDecodeError, UnicodeDecodeError, a too long integer, depth
+        raise InputError(f"not valid JSON ({why(exc)})", file=str(p)) from None
     check_bundle(data, source=str(p), validate=validate)
     return data
 
@@ -158,16 +160,18 @@ class BundleStore:
         when = (received_at or datetime.now(UTC)).astimezone(UTC).isoformat()
         raw = json.dumps(data, sort_keys=True).encode("utf-8")
         objs: list[dict[str, Any]] = data.get("objects", [])
-        bundle_tlp = strictest(
-            object_tlp(o, TLP.CLEAR) if o.get("object_marking_refs") else None for o in objs
-        )
+        # the strictest TLP marking in the bundle; markings that are no TLP say nothing here
+        bundle_tlp = strictest(object_tlp(o) for o in objs)
         default = bundle_tlp if bundle_tlp is not None else UNMARKED_DEFAULT
+        # an object marked only by markings we do not know (a partner's own statement, PAP, a
+        # TLP under another id) may bind us more than we can tell: never less than AMBER
+        unknown = strictest([default, UNMARKED_DEFAULT]) or UNMARKED_DEFAULT
         import_id = str(uuid.uuid4())
         added = duplicates = 0
         by_tlp: dict[str, int] = {}
         with self.store.session() as sess:
             for o in objs:
-                level = object_tlp(o, default)
+                level = object_tlp(o, unknown if o.get("object_marking_refs") else default)
                 by_tlp[level.label] = by_tlp.get(level.label, 0) + 1
                 version = object_version(o)
                 if sess.get(ImportedObject, (o["id"], version)) is None:

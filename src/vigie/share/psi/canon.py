@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError, VigieError
-from vigie.json_guard import too_long
+from vigie.json_guard import UNREADABLE, why
 
 KINDS = ("cve", "cwe", "technique", "software", "ip", "hash", "email", "url", "domain")
 _HASH_KINDS = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
@@ -205,8 +205,8 @@ def load_items(path: str | Path, strict: bool = False) -> ItemSet:
     if p.suffix.lower() == ".json":
         try:
             data = json.loads(text)
-        except ValueError as exc:  # JSONDecodeError or an integer too long for Python
-            raise InputError(f"not valid JSON ({too_long(exc) or exc})", file=str(p)) from None
+        except UNREADABLE as exc:  # JSONDecodeError, an integer too long, too deep
+            raise InputError(f"not valid JSON ({why(exc)})", file=str(p)) from None
         if isinstance(data, dict) and data.get("type") == "bundle":
             values = list(enumerate(_from_stix(data), start=1))
         elif isinstance(data, list) and all(isinstance(v, str) for v in data):
