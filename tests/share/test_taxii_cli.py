@@ -282,3 +282,30 @@ def test_config_reports_every_problem_at_once(tmp_path: Path) -> None:
     cfg.write_text(yaml.safe_dump({"api_roots": [{"name": "compare"}, {"name": "compare"}]}))
     with pytest.raises(InputError, match="'compare' is reserved.*'compare' used twice"):
         load_config(cfg)
+
+
+@pytest.mark.parametrize(
+    ("more", "said"),
+    [
+        (["--peer", "ftp://peer.example"], "expected http(s)://host:port"),
+        (["--peer", "http://peer.example:8766"], "refusing to send the password in clear"),
+        (["--peer", "http://127.0.0.1:9", "--backend", "rot13"], "--backend 'rot13'"),
+    ],
+)
+def test_compare_refuses_a_bad_peer_or_backend_before_asking_the_password(
+    tmp_path, monkeypatch, capsys, more, said
+):
+    """These were checked only after the password prompt (or, for the backend, after the
+    connection): a person typed a password for a command that could not run."""
+    items = tmp_path / "ours.txt"
+    items.write_text("CVE-2024-3094\n", encoding="utf-8")
+
+    def no_prompt(*args, **kwargs):
+        raise AssertionError("the password was asked for")
+
+    monkeypatch.setattr("typer.prompt", no_prompt)
+    monkeypatch.delenv("VIGIE_PEER_PASSWORD", raising=False)
+    with pytest.raises(SystemExit) as exc:
+        main(["share", "compare", str(items), "--user", "ngo", *more])
+    assert exc.value.code == 2
+    assert said in " ".join(capsys.readouterr().err.split())

@@ -375,6 +375,8 @@ def compare(
     from vigie.share.psi import keyed
     from vigie.share.psi.canon import load_items
 
+    if backend not in ("auto", "ecdh", "keyed"):  # before any prompt or connection
+        raise VigieError(f"--backend {backend!r}: expected auto, ecdh or keyed")
     if serve_mode:
         from vigie.share.taxii.app import create_app
         from vigie.share.taxii.server import is_loopback, state_from_config
@@ -404,6 +406,7 @@ def compare(
         return
     if items is None or peer is None or user is None:
         raise VigieError("give ITEMS, --peer and --user (or --serve to serve our identifiers)")
+    cmp.check_peer(peer, allow_plain_http)  # before the password is asked for
     mine = load_items(items, strict=strict)
     password = os.environ.get(password_env) or typer.prompt(
         f"Password of {user} on {peer}", hide_input=True

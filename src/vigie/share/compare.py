@@ -368,6 +368,24 @@ def _raise_for(resp: Any, what: str) -> None:
     raise VigieError(f"{what}: the peer answered {resp.status_code}: {why}{extra}")
 
 
+def check_peer(url: str, allow_plain_http: bool = False) -> None:
+    """Refuse a peer URL that is no http(s) address, or plain http to another machine (the
+    password travels with every request); the command line calls it before it asks for the
+    password."""
+    from urllib.parse import urlsplit
+
+    from vigie.share.netaddr import is_loopback
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise VigieError(f"--peer {url!r}: expected http(s)://host:port")
+    if parts.scheme == "http" and not is_loopback(parts.hostname) and not allow_plain_http:
+        raise VigieError(
+            f"--peer {url}: refusing to send the password in clear to another machine; use "
+            "https:// (or --allow-plain-http through an encrypted tunnel)"
+        )
+
+
 def compare_with_peer(
     url: str,
     items: ItemSet,
@@ -386,20 +404,9 @@ def compare_with_peer(
     A plain ``http://`` URL is refused unless it points at this machine (loopback) or
     ``allow_plain_http`` is set: the password travels with every request.
     """
-    from urllib.parse import urlsplit
-
     import httpx
 
-    from vigie.share.netaddr import is_loopback
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise VigieError(f"--peer {url!r}: expected http(s)://host:port")
-    if parts.scheme == "http" and not is_loopback(parts.hostname) and not allow_plain_http:
-        raise VigieError(
-            f"--peer {url}: refusing to send the password in clear to another machine; use "
-            "https:// (or --allow-plain-http through an encrypted tunnel)"
-        )
+    check_peer(url, allow_plain_http)
 
     if not items.items:
         raise VigieError(f"{items.source}: no identifier to compare")
