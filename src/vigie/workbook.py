@@ -11,6 +11,7 @@ anything is unpacked, XML entity declarations are refused, and a parse failure b
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ from vigie.errors import VigieError
 
 MAX_UNPACKED = 200 * 1024 * 1024
 """Bytes a workbook may unpack to (a study of thousands of rows is a few megabytes)."""
+DAMAGED = "one of its compressed parts cannot be unpacked; save or download it again"
+
 MAX_RATIO = 200
 """Largest compression ratio of one member: XML compresses ~10x, a bomb ~1000x."""
 
@@ -50,6 +53,8 @@ def _check_zip(path: Path, max_unpacked: int | None = None) -> None:
                 raise VigieError(f"{path}: unpacks to {total} bytes, more than {limit}: not read")
     except zipfile.BadZipFile as exc:
         raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
+    except (zlib.error, EOFError) as exc:  # bytes damaged inside a part (a broken download)
+        raise VigieError(f"{path}: a damaged Excel workbook: {DAMAGED} ({exc})") from None
 
 
 @contextmanager
@@ -70,9 +75,13 @@ def open_workbook(path: Path, max_unpacked: int | None = None) -> Iterator[Any]:
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
                 ParseError) as exc:  # fmt: skip
             raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
+        except (zlib.error, EOFError) as exc:
+            raise VigieError(f"{path}: a damaged Excel workbook: {DAMAGED} ({exc})") from None
         try:
             yield wb
         except (ParseError, zipfile.BadZipFile, KeyError, EOFError) as exc:
             raise VigieError(f"{path}: a sheet cannot be read ({exc})") from None
+        except zlib.error as exc:
+            raise VigieError(f"{path}: a damaged Excel workbook: {DAMAGED} ({exc})") from None
         finally:
             wb.close()

@@ -70,3 +70,36 @@ def test_truncated_and_oversized_workbooks(tmp_path: Path, reader, monkeypatch) 
     monkeypatch.setattr(workbook, "MAX_UNPACKED", 10_000)
     with pytest.raises(VigieError, match="more than 10000: not read"):
         reader(book)
+
+
+def _damage(book: Path, dst: Path) -> Path:
+    """The workbook with bytes overwritten inside its largest compressed part (a broken
+    download): the zip's directory is intact, the part's deflate stream is not."""
+    with zipfile.ZipFile(book) as z:
+        info = max(z.infolist(), key=lambda i: i.compress_size)
+    data = bytearray(book.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 10, start + min(info.compress_size - 1, 200), 7):
+        data[k] ^= 0x5A
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_damaged_part_is_one_line(tmp_path: Path, reader) -> None:
+    """zlib's error on a damaged compressed part was a traceback in every workbook reader
+    (risk import-xlsx, import-ciso, and vigie ingest of a workbook)."""
+    damaged = _damage(_book(tmp_path), tmp_path / "damaged.xlsx")
+    with pytest.raises(VigieError) as exc:
+        reader(damaged)
+    said = str(exc.value)
+    assert "damaged.xlsx" in said and "\n" not in said
+    assert "damaged Excel workbook" in said or "not an Excel workbook" in said
+
+
+def test_ingest_of_a_damaged_workbook_is_one_line(tmp_path: Path) -> None:
+    from vigie.ingest import ingest
+
+    damaged = _damage(_book(tmp_path), tmp_path / "damaged.xlsx")
+    with pytest.raises(VigieError, match="damaged"):
+        ingest([damaged], tmp_path / "ds", platform="x")
