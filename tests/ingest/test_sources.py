@@ -469,6 +469,37 @@ def test_youtube_videos_from_videos_search_and_playlist_items(tmp_path):
     assert "search result that is no video" in json.dumps(skipped)
 
 
+def test_bluesky_thread_gives_the_post_its_parents_and_every_reply(tmp_path: Path) -> None:
+    """A ``getPostThread`` answer (how a reply brigade under one post is saved): the post,
+    its parent chain and the reply tree, each once; nodes that are no post are passed over;
+    one line or pretty-printed alike."""
+    page = json.loads((FIX / "bluesky_author_feed.json").read_text(encoding="utf-8"))
+    view = page["feed"][0]["post"]
+
+    def node(tag: str, **more: object) -> dict[str, object]:
+        post = json.loads(json.dumps(view).replace("3ktaaaaaaaa21", f"3ktthread{tag}"))
+        return {"$type": "app.bsky.feed.defs#threadViewPost", "post": post, **more}
+
+    lost = {"$type": "app.bsky.feed.defs#notFoundPost", "uri": "at://x/y/z", "notFound": True}
+    deep = node("r2")
+    thread = node(
+        "root",
+        parent=node("p1", parent=node("p0")),
+        replies=[node("r1", replies=[deep, lost]), node("r3"), node("r1")],  # r1 twice
+    )
+    line = tmp_path / "thread.jsonl"
+    line.write_text(json.dumps({"thread": thread}) + "\n", encoding="utf-8")
+    pretty = tmp_path / "thread.json"
+    pretty.write_text(json.dumps({"thread": thread}, indent=2), encoding="utf-8")
+    for src in (line, pretty):
+        ds = tmp_path / src.stem / src.suffix[1:]
+        report = ingest([src], ds)
+        assert report.sources[0].format == "bluesky"
+        ids = {p.rsplit("/", 1)[1] for p in posts_by_id(ds)}
+        assert ids == {f"3ktthread{t}" for t in ("root", "p1", "p0", "r1", "r2", "r3")}
+        assert rejected(ds) == []
+
+
 @pytest.mark.parametrize("fmt", ["tiktok", "youtube", "bluesky-feed", "bluesky-search"])
 def test_one_document_over_the_record_limit_is_streamed_item_by_item(tmp_path, monkeypatch, fmt):
     """was: pages merged into one document (``{"data": {"videos": [...]}}``, a YouTube

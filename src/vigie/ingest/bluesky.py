@@ -107,9 +107,41 @@ def _items(value: Any) -> list[Any] | None:
             return value["feed"]
         if isinstance(value.get("posts"), list):
             return value["posts"]
+        if isinstance(value.get("thread"), dict):
+            return thread_posts(value["thread"])
         if "post" in value or "uri" in value:
             return [value]
     return None
+
+
+def thread_posts(root: dict[str, Any]) -> list[dict[str, Any]]:
+    """The posts of a ``getPostThread`` answer, as feed items: the post, its parents up the
+    chain, then every reply down the tree, each once.
+
+    Why: a reply brigade under one post (many accounts answering within minutes) is saved
+    as its thread; the tree is walked without recursion (a deep thread is no stack risk),
+    and nodes that are no post (``notFoundPost``, ``blockedPost``) are passed over."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def take(node: Any) -> None:
+        post = node.get("post") if isinstance(node, dict) else None
+        if isinstance(post, dict) and post.get("uri") not in seen:
+            seen.add(str(post.get("uri")))
+            out.append({"post": post})
+
+    take(root)
+    parent = root.get("parent")
+    while isinstance(parent, dict):
+        take(parent)
+        parent = parent.get("parent")
+    todo = list(reversed(root.get("replies") or []))
+    while todo:
+        node = todo.pop()
+        take(node)
+        if isinstance(node, dict):
+            todo.extend(reversed(node.get("replies") or []))
+    return out
 
 
 def _item(buf: RowBuffer, path: Path, record: str | int, item: Any) -> None:

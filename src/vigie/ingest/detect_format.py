@@ -172,6 +172,9 @@ def _shape(obj: Any) -> str | None:
         items = obj.get(key)
         if isinstance(items, list) and _bluesky_items(items):
             return "bluesky"
+    thread = obj.get("thread")  # getPostThread: the post, its parents, its replies
+    if isinstance(thread, dict) and _bluesky_items([thread]) and thread.get("post"):
+        return "bluesky"
     post = obj.get("post") if isinstance(obj.get("post"), dict) else obj
     if str(post.get("uri", "")).startswith("at://") and isinstance(post.get("record"), dict):
         return "bluesky"
@@ -296,7 +299,7 @@ def detect(path: Path) -> str:
         # look for the telltale keys in the first MiB instead of parsing it whole
         if path.name == "result.json" or '"messages"' in text[:SNIFF_BYTES]:
             return "telegram"
-        if '"feed"' in text or ('"posts"' in text and '"at://' in text):
+        if '"feed"' in text or (('"posts"' in text or '"thread"' in text) and '"at://' in text):
             return "bluesky"
         if '"data"' in text and ('"includes"' in text or '"author_id"' in text):
             return "x"
