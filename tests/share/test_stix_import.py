@@ -74,6 +74,19 @@ def test_unmarked_objects_take_the_bundle_marking_or_amber(tmp_path):
         r = store.import_bundle(b, source="x", received_at=NOW)
         assert r.by_tlp == {"TLP:AMBER": 1}
         assert store.provenance(ident["id"])[0].tlp is TLP.AMBER
+    # beside the TLP:CLEAR marking-definition (public, marking nothing itself): still AMBER
+    clear = {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        "created": "2022-10-01T00:00:00.000Z",
+        "definition_type": "statement",
+        "name": "TLP:CLEAR",
+        "definition": {"statement": "TLP:CLEAR"},
+    }
+    with BundleStore(tmp_path / "s2.sqlite") as store:
+        r = store.import_bundle({**b, "objects": [clear, ident]}, source="x", validate=False)
+        assert store.provenance(ident["id"])[0].tlp is TLP.AMBER
 
 
 def test_markings_that_are_no_tlp_never_read_as_clear(tmp_path):

@@ -160,8 +160,11 @@ class BundleStore:
         when = (received_at or datetime.now(UTC)).astimezone(UTC).isoformat()
         raw = json.dumps(data, sort_keys=True).encode("utf-8")
         objs: list[dict[str, Any]] = data.get("objects", [])
-        # the strictest TLP marking in the bundle; markings that are no TLP say nothing here
-        bundle_tlp = strictest(object_tlp(o) for o in objs)
+        # the strictest TLP marking on the bundle's objects (markings that are no TLP say
+        # nothing here, and the TLP marking-definitions, public, mark nothing themselves)
+        bundle_tlp = strictest(
+            object_tlp(o) for o in objs if o.get("object_marking_refs") is not None
+        )
         default = bundle_tlp if bundle_tlp is not None else UNMARKED_DEFAULT
         # an object marked only by markings we do not know (a partner's own statement, PAP, a
         # TLP under another id) may bind us more than we can tell: never less than AMBER
