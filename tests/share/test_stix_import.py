@@ -60,15 +60,18 @@ def test_new_version_is_kept_beside_the_old(tmp_path, bundle):
         assert store.get(camp["id"])["description"] == "updated"
 
 
+IDENTITY = {
+    "type": "identity",
+    "spec_version": "2.1",
+    "id": "identity--11111111-1111-4111-8111-111111111111",
+    "created": "2025-01-01T00:00:00.000Z",
+    "modified": "2025-01-01T00:00:00.000Z",
+    "name": "Someone",
+}
+
+
 def test_unmarked_objects_take_the_bundle_marking_or_amber(tmp_path):
-    ident = {
-        "type": "identity",
-        "spec_version": "2.1",
-        "id": "identity--11111111-1111-4111-8111-111111111111",
-        "created": "2025-01-01T00:00:00.000Z",
-        "modified": "2025-01-01T00:00:00.000Z",
-        "name": "Someone",
-    }
+    ident = dict(IDENTITY)
     b = {"type": "bundle", "id": "bundle--22222222-2222-4222-8222-222222222222", "objects": [ident]}
     with BundleStore(tmp_path / "s.sqlite") as store:
         r = store.import_bundle(b, source="x", received_at=NOW)
@@ -94,15 +97,8 @@ def test_markings_that_are_no_tlp_never_read_as_clear(tmp_path):
     under another id) was read as TLP:CLEAR, the least restrictive, and so could be passed
     on to anyone. It now takes the bundle's strictest TLP, and never less than AMBER; the
     TLP marking-definitions themselves stay public."""
-    ident = {
-        "type": "identity",
-        "spec_version": "2.1",
-        "id": "identity--11111111-1111-4111-8111-111111111111",
-        "created": "2025-01-01T00:00:00.000Z",
-        "modified": "2025-01-01T00:00:00.000Z",
-        "name": "Someone",
-        "object_marking_refs": ["marking-definition--33333333-3333-4333-8333-333333333333"],
-    }
+    unknown = "marking-definition--33333333-3333-4333-8333-333333333333"  # no TLP
+    ident = dict(IDENTITY, object_marking_refs=[unknown])
     clear = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"  # TLP:CLEAR (2.0)
     public = dict(
         ident, id="identity--44444444-4444-4444-8444-444444444444", object_marking_refs=[clear]
