@@ -168,6 +168,28 @@ def test_telethon_and_desktop_export_of_one_channel_deduplicate(tmp_path: Path) 
     assert post["account_id"] == "channel1500000001"
 
 
+def test_telethon_objects_as_4cat_keeps_them(tmp_path: Path) -> None:
+    """4CAT's Telegram data source keeps Telethon's objects with their TL type under
+    ``_type`` and times as POSIX seconds: the same posts."""
+    from datetime import datetime
+
+    def fourcat(v: object) -> object:
+        if isinstance(v, dict):
+            out = {("_type" if k == "_" else k): fourcat(x) for k, x in v.items()}
+            if isinstance(out.get("date"), str):
+                out["date"] = int(datetime.fromisoformat(out["date"]).timestamp())
+            return out
+        return [fourcat(x) for x in v] if isinstance(v, list) else v
+
+    lines = (SRC / "telethon_messages.jsonl").read_text(encoding="utf-8").splitlines()
+    src = tmp_path / "telegram-4cat.ndjson"
+    src.write_text("".join(json.dumps(fourcat(json.loads(x))) + "\n" for x in lines))
+    report = ingest([src], tmp_path / "a")
+    assert report.sources[0].format == "telethon"
+    ingest([SRC / "telethon_messages.jsonl"], tmp_path / "b")
+    assert posts_by_id(tmp_path / "a") == posts_by_id(tmp_path / "b")
+
+
 def test_telethon_array_pretty_printed_is_detected(tmp_path: Path) -> None:
     """The same messages saved as one indented JSON array are recognised and read alike."""
     lines = (SRC / "telethon_messages.jsonl").read_text(encoding="utf-8").splitlines()

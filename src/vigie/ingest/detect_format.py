@@ -133,7 +133,7 @@ YOUTUBE_KINDS = (
 )
 
 
-_TL_MESSAGE = re.compile(r'"_"\s*:\s*"Message(Service)?"')
+_TL_MESSAGE = re.compile(r'"_(type)?"\s*:\s*"Message(Service)?"')
 
 
 def _telethon_text(head: str) -> bool:

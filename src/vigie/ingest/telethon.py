@@ -39,9 +39,15 @@ MESSAGE_KINDS = ("Message", "MessageService", "MessageEmpty")
 _PEER_IDS = {"PeerChannel": "channel_id", "PeerChat": "chat_id", "PeerUser": "user_id"}
 
 
+def tl_type(obj: Any) -> Any:
+    """The TL type an object names: ``_`` as Telethon writes it, ``_type`` as 4CAT's Telegram
+    data source keeps Telethon's objects."""
+    return (obj.get("_") or obj.get("_type")) if isinstance(obj, dict) else None
+
+
 def is_message(obj: Any) -> bool:
-    """One of Telethon's messages (its ``_`` names the TL type; ``peer_id`` the chat)."""
-    return isinstance(obj, dict) and obj.get("_") in MESSAGE_KINDS and "peer_id" in obj
+    """One of Telethon's messages (its TL type says so; ``peer_id`` names the chat)."""
+    return tl_type(obj) in MESSAGE_KINDS and "peer_id" in obj
 
 
 def _peer(value: Any, name: str) -> tuple[str, str] | None:
@@ -49,7 +55,7 @@ def _peer(value: Any, name: str) -> tuple[str, str] | None:
     null; ``BadField`` for anything else."""
     if value is None:
         return None
-    kind = value.get("_") if isinstance(value, dict) else None
+    kind = tl_type(value)
     key = _PEER_IDS.get(kind)  # type: ignore[arg-type]
     if key is None or value.get(key) in (None, ""):
         raise BadField(name, f"not a Telegram peer: {str(value)[:80]}")
@@ -59,8 +65,8 @@ def _peer(value: Any, name: str) -> tuple[str, str] | None:
 def _one(m: Any) -> Mapped:
     if not isinstance(m, dict):
         raise ValueError("a message is not an object")
-    if m.get("_") != "Message":
-        raise Skip(f"telegram: {m.get('_') or 'item'} (a service message, not a post)")
+    if tl_type(m) != "Message":
+        raise Skip(f"telegram: {tl_type(m) or 'item'} (a service message, not a post)")
     chat = _peer(need(m, "peer_id"), "peer_id")
     mid = need(m, "id")
     if isinstance(mid, bool) or not isinstance(mid, int | str):
@@ -74,7 +80,7 @@ def _one(m: Any) -> Mapped:
         e["url"]
         for e in m.get("entities") or []
         if isinstance(e, dict)
-        and e.get("_") == "MessageEntityTextUrl"
+        and tl_type(e) == "MessageEntityTextUrl"
         and isinstance(e.get("url"), str)
     ]
     repost = None
