@@ -13,7 +13,7 @@ import pytest
 from ingest.helpers import CSV_MAP, FIX, accounts_by_id, manifest, posts_by_id, rejected
 from vigie.errors import InputError, VigieError
 from vigie.ingest import ingest
-from vigie.ingest.model import EPOCH_OPTIONS
+from vigie.ingest.model import UNIT_NAMES
 from vigie.schema import POSTS_SCHEMA
 
 
@@ -289,7 +289,8 @@ def test_epoch_in_a_finer_unit_is_refused_with_what_to_do(
         assert "looks like" not in r["detail"]
     else:
         assert f"looks like {unit} since 1970" in r["detail"]
-        assert f"pass --date-format epoch-{EPOCH_OPTIONS[unit]}" in r["detail"]
+        abbr = {name: abbr for abbr, name in UNIT_NAMES.items()}[unit]
+        assert f"pass --date-format epoch-{abbr}" in r["detail"]
     assert list(posts_by_id(tmp_path / "ds")) == ["2"]
 
 

@@ -14,19 +14,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vigie.errors import VigieError
-from vigie.ingest.model import MAX_TS_US, MIN_TS_US
+from vigie.ingest.model import MAX_TS_US, MIN_TS_US, UNIT_NAMES
 from vigie.schema import TS
 
 EPOCH_FORMATS = {"epoch": "s", "epoch-s": "s", "epoch-ms": "ms", "epoch-us": "us", "epoch-ns": "ns"}
 """``--date-format`` values that read created_at as a number of this unit since 1970."""
 
-UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
-
 _TO_US = {"s": (1_000_000, 1), "ms": (1_000, 1), "us": (1, 1), "ns": (1, 1_000)}
 """A unit's values to microseconds: (multiply by, then floor-divide by)."""
-
-_US_PER = {"s": 1e6, "ms": 1e3, "us": 1.0, "ns": 1e-3}
-"""Microseconds in one of a unit (for fractions, read as floats)."""
 
 _INT = r"^[+-]?\d{1,18}$"  # fits an int64 whatever the digits
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -96,9 +91,10 @@ def epoch_times(arr: pa.Array, fmt: str) -> tuple[pa.Array, list[str | None]]:
             "(a timestamp column carries its own unit: drop the option)"
         )
     from_ints, _ = unit_times(ints, unit)
+    mul, div = _TO_US[unit]
     f = floats.to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore", over="ignore"):
-        us = np.round(f * _US_PER[unit])
+        us = np.round(f * (mul / div))  # microseconds in one of the unit
     ok = np.isfinite(us) & (us >= MIN_TS_US) & (us < MAX_TS_US)
     from_floats = pa.array(np.where(ok, us, 0).astype(np.int64), pa.int64(), mask=~ok).cast(TS)
     out = pc.coalesce(from_ints, from_floats)

@@ -213,18 +213,27 @@ def to_jsonl(path: Path, folder: Path, shown: Path) -> tuple[Path, list[Rejected
     written with ASCII escapes (a lone surrogate stays an escape, for the reader to refuse).
     A refused element (too large; the array broken or cut short, where reading stops) leaves
     an empty line, which the reader skips, and is returned with the source's name ``shown``."""
-    out_path = folder / (path.stem + ".jsonl")
-    refused: list[Rejected] = []
     try:
-        with open(out_path, "w", encoding="utf-8", newline="\n") as out:
-            for _, value in elements(path, MAX_RECORD_BYTES):
-                if isinstance(value, Rejected):
-                    refused.append(replace(value, file=str(shown)))
-                    out.write("\n")
-                else:
-                    out.write(json.dumps(value) + "\n")
+        return _write_lines(
+            elements(path, MAX_RECORD_BYTES), folder / (path.stem + ".jsonl"), shown
+        )
     except InputError as exc:
         raise InputError(exc.reason, file=str(shown), record=exc.record) from None
+
+
+def _write_lines(
+    values: Iterator[tuple[int, Any]], out_path: Path, shown: Path
+) -> tuple[Path, list[Rejected]]:
+    """Each value on a line of ``out_path`` (ASCII escapes); a refused one leaves an empty
+    line, which the reader skips, and is returned named after ``shown``."""
+    refused: list[Rejected] = []
+    with open(out_path, "w", encoding="utf-8", newline="\n") as out:
+        for _, value in values:
+            if isinstance(value, Rejected):
+                refused.append(replace(value, file=str(shown)))
+                out.write("\n")
+            else:
+                out.write(json.dumps(value) + "\n")
     return out_path, refused
 
 
@@ -273,16 +282,7 @@ def wrapped_to_jsonl(
     """Write the records under ``key`` of the document ``path`` as JSON Lines in ``folder``
     (``items_at``: memory bounded by a record). A document broken part-way keeps the
     records before the break and refuses the rest as one record, like ``to_jsonl``."""
-    out_path = folder / (path.stem + ".jsonl")
-    refused: list[Rejected] = []
-    with open(out_path, "w", encoding="utf-8", newline="\n") as out:
-        for _, value in items_at(path, key):
-            if isinstance(value, Rejected):
-                refused.append(replace(value, file=str(shown)))
-                out.write("\n")
-            else:
-                out.write(json.dumps(value) + "\n")
-    return out_path, refused
+    return _write_lines(items_at(path, key), folder / (path.stem + ".jsonl"), shown)
 
 
 def records_key(path: Path) -> str | None:

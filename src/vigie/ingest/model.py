@@ -237,11 +237,10 @@ def ts_from_iso(value: str) -> datetime:
     return dt.astimezone(UTC)
 
 
-_FINER = ((1_000, "milliseconds"), (1_000_000, "microseconds"), (1_000_000_000, "nanoseconds"))
+UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
+"""A time unit's abbreviation (``--date-format epoch-ms``, Arrow's units) -> its name."""
 
-
-EPOCH_OPTIONS = {"milliseconds": "ms", "microseconds": "us", "nanoseconds": "ns"}
-"""The ``--date-format`` value that reads a column in each finer unit (``tabular``)."""
+_FINER = ((1_000, "ms"), (1_000_000, "us"), (1_000_000_000, "ns"))
 
 
 def epoch_unit_hint(seconds: float, table: bool = False) -> str:
@@ -254,12 +253,13 @@ def epoch_unit_hint(seconds: float, table: bool = False) -> str:
     converts the column (a platform's file, whose times have a documented unit)."""
     if not math.isfinite(seconds):
         return ""
-    for per, unit in _FINER:
+    for per, abbr in _FINER:
+        unit = UNIT_NAMES[abbr]
         if MIN_TS_US <= seconds / per * 1_000_000 < MAX_TS_US:
             if table:
                 return (
                     f"; looks like {unit} since 1970: pass --date-format "
-                    f"epoch-{EPOCH_OPTIONS[unit]} (vigie reads POSIX seconds otherwise)"
+                    f"epoch-{abbr} (vigie reads POSIX seconds otherwise)"
                 )
             return (
                 f"; looks like {unit} since 1970: divide the column by {per:,} "
