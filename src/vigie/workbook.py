@@ -21,10 +21,17 @@ from vigie.errors import VigieError
 
 MAX_UNPACKED = 200 * 1024 * 1024
 """Bytes a workbook may unpack to (a study of thousands of rows is a few megabytes)."""
-DAMAGED = "one of its compressed parts cannot be unpacked; save or download it again"
 
 MAX_RATIO = 200
 """Largest compression ratio of one member: XML compresses ~10x, a bomb ~1000x."""
+
+
+def _damaged(path: Path, exc: BaseException) -> VigieError:
+    """Bytes damaged inside a compressed part (a broken download or copy): one line."""
+    return VigieError(
+        f"{path}: a damaged Excel workbook: one of its compressed parts cannot be unpacked; "
+        f"save or download it again ({exc})"
+    )
 
 
 def _check_zip(path: Path, max_unpacked: int | None = None) -> None:
@@ -54,7 +61,7 @@ def _check_zip(path: Path, max_unpacked: int | None = None) -> None:
     except zipfile.BadZipFile as exc:
         raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
     except (zlib.error, EOFError) as exc:  # bytes damaged inside a part (a broken download)
-        raise VigieError(f"{path}: a damaged Excel workbook: {DAMAGED} ({exc})") from None
+        raise _damaged(path, exc) from None
 
 
 @contextmanager
@@ -76,12 +83,12 @@ def open_workbook(path: Path, max_unpacked: int | None = None) -> Iterator[Any]:
                 ParseError) as exc:  # fmt: skip
             raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
         except (zlib.error, EOFError) as exc:
-            raise VigieError(f"{path}: a damaged Excel workbook: {DAMAGED} ({exc})") from None
+            raise _damaged(path, exc) from None
         try:
             yield wb
         except (ParseError, zipfile.BadZipFile, KeyError, EOFError) as exc:
             raise VigieError(f"{path}: a sheet cannot be read ({exc})") from None
         except zlib.error as exc:
-            raise VigieError(f"{path}: a damaged Excel workbook: {DAMAGED} ({exc})") from None
+            raise _damaged(path, exc) from None
         finally:
             wb.close()
