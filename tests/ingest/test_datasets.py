@@ -52,6 +52,9 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("rtweet_tweets.csv", "rtweet"),
         ("4cat_telegram.csv", "4cat"),
         ("twarc1_json2csv.csv", "twarc1-csv"),
+        ("twitwi_tweets.csv", "twitwi"),
+        ("twitwi_bluesky_posts.csv", "twitwi-bluesky"),
+        ("twitwi_tweets_es.jsonl", "twitwi"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -419,3 +422,125 @@ def test_twarc1_json2csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     ds2 = tmp_path / "ds2"
     _ingest(old, ds2, capsys)
     assert posts_by_id(ds2)["976161920133816323"]["repost_of"] == orig
+
+
+def test_twitwi_tweets_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """minet / gazouilloire CSVs: POSIX times, ``|`` lists, retweets by ``retweeted_id``."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "twitwi_tweets.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    orig, rt, reply = "1348592722928656384", "1348592751940673536", "1347085867584794624"
+    assert set(posts) == {orig, rt, reply}
+    o = posts[orig]
+    assert o["account_id"] == "1222191125584318464" and o["lang"] == "fr"
+    assert o["created_at"] == datetime(2021, 1, 11, 11, 28, 55, tzinfo=UTC)  # not local_time
+    assert o["urls"] == ["lemonde.fr/a.html", "twitter.com/x/status/1"]
+    assert o["hashtags"] == ["bigtech", "biden"] and o["media"] == ["pbs.twimg.com/media/EraBc.jpg"]
+    assert o["client"] == "Twitter for Android" and o["repost_of"] is None
+    assert posts[rt]["repost_of"] == orig and posts[rt]["account_id"] == "762290549168701440"
+    r = posts[reply]
+    assert (r["reply_to"], r["quote_of"]) == ("1347084392481615872", orig)
+    assert r["mentions"] == ["fr_conservateur", "krnl_panik"]
+    acc = accounts_by_id(ds)["1222191125584318464"]
+    assert (acc["handle"], acc["followers"], acc["following"], acc["posts_count"]) == (
+        "Fr_Conservateur",
+        7791,
+        2426,
+        5495,
+    )
+    assert acc["created_at"] == datetime(2020, 1, 28, 16, 14, 24, tzinfo=UTC)
+    assert acc["description"] == "Valeurs, traditions\nHistoire"
+    assert _reasons(ds) == [
+        ("missing tweet field", "timestamp_utc", 6),
+        ("missing tweet field", "user_id", 7),
+    ]
+
+
+def test_twitwi_elasticsearch_dump(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """gazouilloire's Elasticsearch dump of the same tweets gives the same Dataset (the id is
+    the hit's ``_id``), with the same refusals."""
+    csv_ds, es_ds = tmp_path / "csv", tmp_path / "es"
+    _ingest(DS / "twitwi_tweets.csv", csv_ds, capsys)
+    _ingest(DS / "twitwi_tweets_es.jsonl", es_ds, capsys)
+    assert posts_by_id(es_ds) == posts_by_id(csv_ds) and len(posts_by_id(es_ds)) == 3
+    assert accounts_by_id(es_ds) == accounts_by_id(csv_ds)
+    assert [(r, f) for r, f, _ in _reasons(es_ds)] == [
+        ("missing tweet field", "timestamp_utc"),
+        ("missing tweet field", "user_id"),
+    ]
+
+
+def test_twitwi_bluesky_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """minet's Bluesky CSV: at:// URIs as post ids (as the JSON reader's), the author's own
+    words, and a post seen through a repost giving the repost row the JSON reader gives."""
+    ds = tmp_path / "ds"
+    out = _ingest(DS / "twitwi_bluesky_posts.csv", ds, capsys)
+    a, b = "did:plc:crmrddqmbqzyqd24yjlpibz2", "did:plc:7g4ic3vzf6ts42dmpy5usg4l"
+    post = f"at://{b}/app.bsky.feed.post/3lkgnjzh6ec2g"
+    quote = "at://did:plc:jitewfrw6ppganrowtvqtkwy/app.bsky.feed.post/3lkgoqgzhg22k"
+    reply = f"at://{a}/app.bsky.feed.post/3lkhaibfxv22b"
+    posts = posts_by_id(ds)
+    assert set(posts) == {post, quote, reply, f"{post}#repost:{a}"}
+    p = posts[post]
+    assert p["account_id"] == b and p["created_at"] == datetime(2025, 3, 15, 17, 27, 52, tzinfo=UTC)
+    assert p["urls"] == ["example.fr/c"] and p["hashtags"] == ["esr", "hceres"]
+    assert p["media"] == ["bafkreicq5yhlz7tkr3yrjerk2vcwdw63q52aetg3gchn5lkgcrfs5tnc4q"]
+    q = posts[quote]
+    assert q["text"] == "Riposter aux rapports du #HCERES"  # original_text, not the quote's words
+    assert q["quote_of"] == post and q["lang"] == "fr" and q["mentions"] == ["p4bl0.net"]
+    rp = posts[f"{post}#repost:{a}"]
+    assert (rp["account_id"], rp["repost_of"]) == (a, post)
+    assert rp["created_at"] == datetime(2025, 3, 15, 18, 0, tzinfo=UTC)
+    assert posts[reply]["reply_to"] == post
+    acc = accounts_by_id(ds)
+    assert (
+        acc[b]["display_name"] == "MC Pablo" and acc[a]["handle"] == "pecqueuxanthony.bsky.social"
+    )
+    assert _reasons(ds) == [("missing post field", "timestamp_utc", 14)]
+    assert "merged" in out  # the reposted post's row repeats the post: one post
+
+
+def test_twitwi_early_bluesky_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Early twitwi Bluesky CSVs had ``user_name`` and no ``original_text``: still read."""
+    src = tmp_path / "early.csv"
+    src.write_text(
+        "cid,uri,timestamp_utc,user_did,user_handle,user_name,text,links,hashtags\n"
+        "bafyreia,at://did:plc:x/app.bsky.feed.post/1,1742059672,did:plc:x,x.bsky.social,Ex,"
+        "Votez https://example.fr,https://example.fr,\n"
+    )
+    assert detect(src) == "twitwi-bluesky"
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    (p,) = posts_by_id(ds).values()
+    assert p["text"] == "Votez https://example.fr" and p["urls"] == ["example.fr"]
+    assert accounts_by_id(ds)["did:plc:x"]["display_name"] == "Ex"
+
+
+def test_twitwi_forced_on_another_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A table forced to the format without its columns: one line naming what is missing."""
+    code, out = _cli(
+        ["ingest", str(DS / "rtweet_tweets.csv"), "--format", "twitwi", "--into", str(tmp_path)],
+        capsys,
+    )
+    assert code != 0 and "no column id, timestamp_utc" in out and "--map" in out
+
+
+def test_twitwi_json_values_of_the_wrong_type(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An object or a list where twitwi writes a text or an id is refused by field, never
+    stored as its Python spelling; a list where twitwi writes one is read."""
+    hits = [json.loads(x) for x in (DS / "twitwi_tweets_es.jsonl").read_text().splitlines()[:3]]
+    hits[0]["_source"]["text"] = {"a": 1}
+    hits[1]["_source"]["retweeted_id"] = ["1348592722928656384"]
+    hits[2]["_source"]["hashtags"] = ["Wahl", None, ""]
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("".join(json.dumps(h) + "\n" for h in hits))
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    assert [(r, f) for r, f, _ in _reasons(ds)] == [
+        ("invalid text", "text"),
+        ("invalid retweeted_id", "retweeted_id"),
+    ]
+    (post,) = posts_by_id(ds).values()
+    assert post["hashtags"] == ["wahl"]

@@ -28,6 +28,7 @@ T0 = 1725911162329308
         ("tiktok_videos.jsonl", "tiktok"),
         ("mcl_facebook_posts.csv", "mcl"),
         ("mcl_instagram_posts.jsonl", "mcl"),
+        ("zeeschuimer.ndjson", "zeeschuimer"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -229,6 +230,62 @@ def test_tiktok_videos(tmp_path: Path) -> None:
         ("missing TikTok video field", "create_time"),
     ]
     assert report.sources[0].records == 4
+
+
+def test_zeeschuimer_captures(tmp_path: Path) -> None:
+    """X GraphQL results read as the v1.1 tweets they wrap (a long tweet whole, the retweeted
+    and quoted tweets their own posts), TikTok and Instagram web items; other platforms'
+    items skipped and counted, a tweet result without its ``legacy`` refused by field."""
+    ds = tmp_path / "ds"
+    report = ingest([SRC / "zeeschuimer.ndjson"], ds)
+    posts = posts_by_id(ds)
+    orig, rt, quote = "1785000000000000001", "1785000000000000002", "1785000000000000003"
+    assert set(posts) == {orig, rt, quote, "7363000000000000001", "7363000000000000002"} | {
+        "C6aBcDeFgHi"
+    }
+    o = posts[orig]
+    assert o["platform"] == "x" and o["account_id"] == "111" and o["lang"] == "fr"
+    assert o["text"].startswith("Lisez ceci") and "x" * 260 in o["text"]  # note_tweet, whole
+    assert o["text"].endswith("https://www.lemonde.fr/a?utm_source=twitter")
+    assert o["urls"] == ["lemonde.fr/a"] and o["hashtags"] == ["presidentielle"]
+    assert o["media"] == ["pbs.twimg.com/media/GMa1.jpg"] and o["client"] == "Twitter Web App"
+    assert o["created_at"].isoformat() == "2024-04-30T10:00:00+00:00"
+    assert posts[rt]["repost_of"] == orig and posts[rt]["account_id"] == "222"
+    q = posts[quote]  # unwrapped from TweetWithVisibilityResults
+    assert (q["quote_of"], q["reply_to"], q["mentions"]) == (orig, orig, ["outlet"])
+    v = posts["7363000000000000001"]
+    assert v["platform"] == "tiktok" and v["account_id"] == "creator_fr"
+    assert v["hashtags"] == ["election"] and v["mentions"] == ["ami_1"]
+    assert posts["7363000000000000002"]["account_id"] == "relay_fr"  # author as a bare name
+    ig = posts["C6aBcDeFgHi"]
+    assert ig["platform"] == "instagram" and ig["account_id"] == "4400"
+    assert ig["created_at"].isoformat() == "2024-04-30T11:00:00+00:00"
+    assert ig["hashtags"] == ["vote"] and ig["urls"] == ["example.fr/r"]
+    acc = accounts_by_id(ds)
+    assert acc["111"]["handle"] == "outlet" and acc["111"]["followers"] == 1200  # user's core
+    assert acc["222"]["handle"] == "fan"  # user's legacy (older results)
+    assert acc["creator_fr"]["display_name"] == "Créa" and acc["creator_fr"]["posts_count"] == 88
+    assert acc["4400"]["handle"] == "militant.fr"
+    assert [(r["reason"], r["field"]) for r in rejected(ds)] == [
+        ("missing item field", "data.legacy")
+    ]
+    src = manifest(ds)["sources"][0]
+    assert src["skipped"] == {"zeeschuimer: items from linkedin.com are not read": 1}
+    assert report.sources[0].records == 8
+
+
+def test_zeeschuimer_tiktok_merges_with_the_research_api(tmp_path: Path) -> None:
+    """The account of a captured TikTok video is its user name, as the Research API's."""
+    capture = tmp_path / "capture.ndjson"
+    line = json.loads((SRC / "zeeschuimer.ndjson").read_text().splitlines()[4])
+    line["data"]["id"] = "7350000000000000001"
+    line["data"]["author"]["uniqueId"] = "wahl_info"
+    capture.write_text(json.dumps(line) + "\n")
+    ds = tmp_path / "ds"
+    ingest([SRC / "tiktok_videos.jsonl"], ds)
+    ingest([capture], ds)
+    assert posts_by_id(ds)["7350000000000000001"]["account_id"] == "wahl_info"
+    assert manifest(ds)["sources"][1]["duplicates"] == 1
 
 
 def test_mcl_facebook_csv_and_instagram_json(tmp_path: Path) -> None:

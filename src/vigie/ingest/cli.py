@@ -23,7 +23,10 @@ FORMAT_HELP += (
     " pushshift (Reddit submissions/comments NDJSON),"
     " crowdtangle (CrowdTangle Facebook/Instagram CSV export), twarc-csv (twarc2 csv output),"
     " rtweet (R rtweet CSV), twarc1-csv (twarc 1 json2csv.py), 4cat (4CAT dataset CSV export),"
-    " telethon (Telegram messages as Telethon writes them: one per line or an array)."
+    " telethon (Telegram messages as Telethon writes them: one per line or an array),"
+    " twitwi (X CSV from médialab's minet or gazouilloire), twitwi-bluesky (minet's"
+    " Bluesky CSV), zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok,"
+    " Instagram)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

@@ -16,9 +16,12 @@ from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.pushshift import is_reddit
+from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
+from vigie.ingest.twitwi_files import shape as twitwi_shape
 from vigie.ingest.x_csv import shape as x_csv_shape
 from vigie.ingest.x_io_archive import is_io_archive, is_io_users
 from vigie.ingest.x_users import is_users_csv
+from vigie.ingest.zeeschuimer import is_capture
 
 
 def is_v1_tweet(obj: dict[str, Any]) -> bool:
@@ -32,7 +35,10 @@ def is_v1_tweet(obj: dict[str, Any]) -> bool:
 
 
 def json_shape(obj: dict[str, Any]) -> str | None:
-    """``x-v1`` or ``pushshift`` when one decoded record has that shape."""
+    """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky`` or ``zeeschuimer`` when one
+    decoded record has that shape."""
+    if is_capture(obj):
+        return "zeeschuimer"
     if is_v1_tweet(obj):
         return "x-v1"
     statuses = obj.get("statuses")
@@ -40,6 +46,9 @@ def json_shape(obj: dict[str, Any]) -> str | None:
         return "x-v1" if is_v1_tweet(statuses[0]) else None
     if is_reddit(obj):
         return "pushshift"
+    twitwi = twitwi_json_shape(obj)
+    if twitwi:
+        return twitwi
     data = obj.get("data")
     if isinstance(data, dict) and obj.get("kind") in ("t1", "t3", "Listing"):
         return "pushshift"
@@ -49,8 +58,8 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 
 def csv_shape(path: Path) -> str | None:
-    """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet`` or ``4cat``, from
-    a CSV header."""
+    """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
+    ``twitwi-bluesky`` or ``4cat``, from a CSV header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
@@ -60,7 +69,7 @@ def csv_shape(path: Path) -> str | None:
         return "crowdtangle"
     if is_users_csv(header):
         return "x-users"
-    return x_csv_shape(header) or ("4cat" if is_4cat(header) else None)
+    return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
 
 
 def text_shape(text: str) -> str | None:

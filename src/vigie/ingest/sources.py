@@ -18,11 +18,13 @@ from vigie.ingest import (
     pushshift,
     telethon,
     tiktok,
+    twitwi_files,
     x_csv,
     x_io_archive,
     x_users,
     x_v1,
     youtube,
+    zeeschuimer,
 )
 from vigie.ingest.model import Batch
 
@@ -43,4 +45,7 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "twarc1-csv": x_csv.read_twarc1_csv,
     "4cat": fourcat.read,
     "telethon": telethon.read,
+    "twitwi": twitwi_files.read_tweets,
+    "twitwi-bluesky": twitwi_files.read_bluesky,
+    "zeeschuimer": zeeschuimer.read,
 }

@@ -23,6 +23,7 @@ from vigie.ingest import guess_map
 from vigie.ingest.detect_format import FORMATS
 from vigie.ingest.epoch import EPOCH_FORMATS
 from vigie.ingest.tabular import KNOWN_FIELDS
+from vigie.ingest.twitwi_files import is_json
 from vigie.names import safe_name
 from vigie.web.deps import form, page, redirect
 from vigie.web.render import render
@@ -30,10 +31,12 @@ from vigie.web.users import Role
 
 router = APIRouter()
 
-LINE_FORMATS = ("jsonl", "x", "x-v1", "bluesky", "jetstream", "pushshift")
+LINE_FORMATS = ("jsonl", "x", "x-v1", "bluesky", "jetstream", "pushshift", "zeeschuimer")
 """One record per line (when not saved as one ``.json`` document): cut by line."""
 CSV_FORMATS = ("csv", "mcl", "x-io", "crowdtangle", "twarc-csv", "rtweet", "twarc1-csv", "4cat")
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
+EITHER_FORMATS = ("twitwi", "twitwi-bluesky")
+"""A CSV or JSON lines, told by the file's first byte."""
 PREVIEW_ROWS = 50
 SHOWN_ROWS = 5
 CANONICAL = (
@@ -222,9 +225,9 @@ def _mapping(fields: dict[str, Any]) -> list[str]:
 def _head(path: Path, fmt: str, tmp: Path) -> Path:
     """The first rows of ``path`` as a small file of the same format (whole file for JSON
     documents, whose records cannot be cut by line)."""
-    if fmt in CSV_FORMATS + LINE_FORMATS and path.suffix.lower() != ".json":
+    if fmt in CSV_FORMATS + LINE_FORMATS + EITHER_FORMATS and path.suffix.lower() != ".json":
         out = tmp / path.name
-        quoted = fmt in CSV_FORMATS
+        quoted = fmt in CSV_FORMATS or (fmt in EITHER_FORMATS and not is_json(path))
         with open(path, "rb") as src, open(out, "wb") as dst:
             records, open_quote = 0, False
             for line in src:

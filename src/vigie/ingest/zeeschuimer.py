@@ -1,0 +1,226 @@
+"""Zeeschuimer captures: the NDJSON file the Zeeschuimer browser extension exports (and 4CAT
+imports), one captured item a line.
+
+Why: researchers who cannot get API access browse a platform with Zeeschuimer running, and it
+keeps the objects the platform's own web app received. Each line is ``{"item_id",
+"timestamp_collected", "source_platform", "source_platform_url", "source_url", "user_agent",
+"data": {...}}``; ``data`` is the web app's object, so its shape is the platform's internal
+one, not its public API's. Read here:
+
+- **X** (``source_platform`` ``twitter.com``/``x.com``): a GraphQL tweet result, ``{"rest_id",
+  "core": {"user_results": {"result": user}}, "legacy": {...}, "source", "note_tweet"?,
+  "quoted_status_result"?}`` (or wrapped as ``{"__typename": "TweetWithVisibilityResults",
+  "tweet": ...}``). Its ``legacy`` part is an API v1.1 tweet without its ``user``, so it is
+  completed (``id_str`` from ``rest_id``, the author from ``core`` or ``legacy.user_id_str``,
+  the retweeted and quoted results the same way, a long tweet's text from ``note_tweet``) and
+  read by the v1.1 reader: the ids, entities and conventions of every other X source.
+- **TikTok** (``tiktok.com``): the web app's item, ``{"id", "desc", "createTime", "author":
+  {"uniqueId", "nickname", ...} or the user name, "textExtra": [{"hashtagName"} or
+  {"userUniqueId"}], "challenges", "authorStats"}``. The account is the user name, as the
+  Research API reader's (which gives no numeric id), so both merge.
+- **Instagram** (``instagram.com``): a media item of the web app's feeds, ``{"code",
+  "taken_at", "user": {"pk"/"id", "username", "full_name"}, "caption": {"text"}}``. The post id
+  is the shortcode (the ``/p/<code>`` of its link), the account the user's numeric id.
+
+Items from other platforms Zeeschuimer captures (LinkedIn, Threads, 9GAG, Imgur, Pinterest,
+Douyin, Xiaohongshu, Truth Social, Gab) are skipped and counted by platform in the manifest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest import x_v1
+from vigie.ingest.model import Batch
+from vigie.ingest.records import Mapped, Missing, Skip, as_int, need, read_items, time_of
+from vigie.ingest.urls import (
+    clean_hashtags,
+    clean_mentions,
+    hashtags_in_text,
+    mentions_in_text,
+    urls_in_text,
+)
+
+X_HOSTS = ("twitter.com", "x.com")
+
+
+def is_capture(obj: Any) -> bool:
+    """A Zeeschuimer item: the captured object under ``data`` beside its platform."""
+    return (
+        isinstance(obj, dict)
+        and isinstance(obj.get("data"), dict)
+        and isinstance(obj.get("source_platform"), str)
+        and ("item_id" in obj or "timestamp_collected" in obj)
+    )
+
+
+def _d(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
+
+
+def _host(item: dict[str, Any]) -> str:
+    host = str(item.get("source_platform") or "").strip().lower()
+    return host.removeprefix("www.")
+
+
+# --- X: GraphQL tweet results, completed into API v1.1 tweets ------------------------------
+
+
+def _result(obj: Any) -> dict[str, Any]:
+    """A tweet result, unwrapped from ``TweetWithVisibilityResults`` (``{"tweet": ...}``)."""
+    obj = _d(obj)
+    if "rest_id" not in obj and isinstance(obj.get("tweet"), dict):
+        return obj["tweet"]
+    return obj
+
+
+def _user(tweet: dict[str, Any], legacy: dict[str, Any]) -> dict[str, Any]:
+    """The author as a v1.1 user object: newer results keep the screen name and creation
+    date under the user's ``core``, older ones under its ``legacy``."""
+    result = _d(_d(_d(tweet.get("core")).get("user_results")).get("result"))
+    ul, uc = _d(result.get("legacy")), _d(result.get("core"))
+    description = ul.get("description") or _d(result.get("profile_bio")).get("description")
+    return {
+        "id_str": legacy.get("user_id_str") or result.get("rest_id"),
+        "screen_name": uc.get("screen_name") or ul.get("screen_name"),
+        "name": uc.get("name") or ul.get("name"),
+        "created_at": uc.get("created_at") or ul.get("created_at"),
+        "followers_count": ul.get("followers_count"),
+        "friends_count": ul.get("friends_count"),
+        "statuses_count": ul.get("statuses_count"),
+        "description": description,
+    }
+
+
+def v1_of(result: Any) -> dict[str, Any]:
+    """A GraphQL tweet result as the API v1.1 tweet its ``legacy`` part almost is."""
+    tweet = _result(result)
+    if tweet.get("__typename") == "TweetTombstone" or "tombstone" in tweet:
+        raise Skip("zeeschuimer: a tweet no longer available (tombstone)")
+    legacy = tweet.get("legacy")
+    if not isinstance(legacy, dict):
+        raise Missing("data.legacy")
+    v1 = {k: v for k, v in legacy.items() if k != "retweeted_status_result"}
+    v1["id_str"] = tweet.get("rest_id") or legacy.get("id_str")
+    v1["user"] = _user(tweet, legacy)
+    v1["source"] = tweet.get("source") or legacy.get("source")
+    note = _d(_d(_d(tweet.get("note_tweet")).get("note_tweet_results")).get("result"))
+    if isinstance(note.get("text"), str) and note["text"]:  # a long tweet, whole
+        v1["full_text"] = note["text"]
+        if isinstance(note.get("entity_set"), dict):
+            v1["entities"] = {**_d(legacy.get("entities")), **note["entity_set"]}
+    rt = _result(_d(legacy.get("retweeted_status_result")).get("result"))
+    if rt.get("legacy"):
+        v1["retweeted_status"] = v1_of(rt)
+    quoted = _result(_d(tweet.get("quoted_status_result")).get("result"))
+    if quoted.get("legacy"):
+        v1["quoted_status"] = v1_of(quoted)
+    return v1
+
+
+# --- TikTok: the web app's items ------------------------------------------------------------
+
+
+def _tiktok(data: dict[str, Any]) -> Mapped:
+    author = data.get("author")
+    if isinstance(author, dict):
+        user, name = author.get("uniqueId"), author.get("nickname")
+    else:
+        user, name = author, data.get("nickname")
+    if not isinstance(user, str) or not user:
+        raise Missing("data.author.uniqueId")
+    text = data.get("desc") or ""
+    if not isinstance(text, str):
+        raise ValueError("desc is not a string")
+    extra = [x for x in data.get("textExtra") or [] if isinstance(x, dict)]
+    tags = [str(x["hashtagName"]) for x in extra if x.get("hashtagName")]
+    tags += [str(c["title"]) for c in data.get("challenges") or [] if _d(c).get("title")]
+    mentions = [str(x["userUniqueId"]) for x in extra if x.get("userUniqueId")]
+    stats = _d(data.get("authorStats"))
+    post = {
+        "post_id": str(need(data, "id")),
+        "platform": "tiktok",
+        "account_id": user,
+        "created_at": time_of(need(data, "createTime"), "createTime"),
+        "text": text,
+        "lang": None,
+        "urls": urls_in_text(text),
+        "hashtags": clean_hashtags(tags) if tags else hashtags_in_text(text),
+        "mentions": clean_mentions(mentions) if mentions else mentions_in_text(text),
+        "media": [],
+        "repost_of": None,
+        "reply_to": None,
+        "quote_of": None,
+    }
+    account = {
+        "account_id": user,
+        "platform": "tiktok",
+        "handle": user,
+        "display_name": name if isinstance(name, str) and name else None,
+        "followers": as_int(stats.get("followerCount")),
+        "following": as_int(stats.get("followingCount")),
+        "posts_count": as_int(stats.get("videoCount")),
+    }
+    return [post], [account]
+
+
+# --- Instagram: media items ----------------------------------------------------------------
+
+
+def _instagram(data: dict[str, Any]) -> Mapped:
+    user = _d(data.get("user")) or _d(data.get("owner"))
+    uid = user.get("pk") or user.get("id")
+    if uid in (None, ""):
+        raise Missing("data.user.pk")
+    caption = _d(data.get("caption")).get("text") or ""
+    if not isinstance(caption, str):
+        raise ValueError("caption.text is not a string")
+    when = data.get("taken_at")
+    if when in (None, ""):
+        raise Missing("data.taken_at")
+    account = str(uid)
+    post = {
+        "post_id": str(need(data, "code")),
+        "platform": "instagram",
+        "account_id": account,
+        "created_at": time_of(when, "taken_at"),
+        "text": caption,
+        "lang": None,
+        "urls": urls_in_text(caption),
+        "hashtags": hashtags_in_text(caption),
+        "mentions": mentions_in_text(caption),
+        "media": [],
+        "repost_of": None,
+        "reply_to": None,
+        "quote_of": None,
+    }
+    name = user.get("full_name")
+    acc = {
+        "account_id": account,
+        "platform": "instagram",
+        "handle": user.get("username") if isinstance(user.get("username"), str) else None,
+        "display_name": name if isinstance(name, str) and name else None,
+    }
+    return [post], [acc]
+
+
+def _one(item: Any) -> Mapped:
+    if not is_capture(item):
+        raise ValueError("not a Zeeschuimer item (no data object beside source_platform)")
+    host, data = _host(item), item["data"]
+    if host in X_HOSTS:
+        return x_v1._one(v1_of(data))
+    if host == "tiktok.com":
+        return _tiktok(data)
+    if host == "instagram.com":
+        if data.get("product_type") == "ad":
+            raise Skip("zeeschuimer: an Instagram ad (not a post)")
+        return _instagram(data)
+    raise Skip(f"zeeschuimer: items from {host or 'an unnamed platform'} are not read")
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from a Zeeschuimer NDJSON export."""
+    return read_items(path, lambda v: [v], _one, "item")
