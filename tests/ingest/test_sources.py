@@ -3,8 +3,11 @@ schemas (tests/fixtures/ingest/make_sources.py): detection, mapping, refusals, a
 
 from __future__ import annotations
 
+import csv as csv_mod
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +32,9 @@ T0 = 1725911162329308
         ("mcl_facebook_posts.csv", "mcl"),
         ("mcl_instagram_posts.jsonl", "mcl"),
         ("zeeschuimer.ndjson", "zeeschuimer"),
+        ("minet_youtube_comments.csv", "minet"),
+        ("minet_youtube_videos.csv", "minet"),
+        ("minet_tiktok_videos.csv", "minet"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -286,6 +292,79 @@ def test_zeeschuimer_tiktok_merges_with_the_research_api(tmp_path: Path) -> None
     ingest([capture], ds)
     assert posts_by_id(ds)["7350000000000000001"]["account_id"] == "wahl_info"
     assert manifest(ds)["sources"][1]["duplicates"] == 1
+
+
+def test_minet_youtube_and_tiktok_csvs(tmp_path: Path) -> None:
+    """minet's CSVs: comments reply to their video or parent, videos are their channel's
+    posts, TikTok accounts are user names; a comment of a deleted channel is refused."""
+    ds = tmp_path / "ds"
+    report = ingest(
+        [
+            SRC / "minet_youtube_comments.csv",
+            SRC / "minet_youtube_videos.csv",
+            SRC / "minet_tiktok_videos.csv",
+        ],
+        ds,
+    )
+    posts = posts_by_id(ds)
+    top, reply = posts["UgzTopComment1"], posts["UgzTopComment1.AbCdReply1"]
+    assert (top["platform"], top["account_id"]) == ("youtube", "UCaaaaaaaaaaaaaaaaaaaaa1")
+    assert top["reply_to"] == "dQw4w9WgXcQ" and top["urls"] == ["example.fr/vote"]
+    assert top["created_at"].isoformat() == "2024-06-20T08:00:00+00:00"
+    assert reply["reply_to"] == "UgzTopComment1" and reply["text"] == "@Citoyen_1 oui,\nallez voter"
+    video = posts["dQw4w9WgXcQ"]
+    assert video["account_id"] == "UCccccccccccccccccccccc3" and video["lang"] == "fr"
+    assert video["text"] == "Le débat en entier\n\nRegardez https://example.fr/debat #legislatives"
+    tt = posts["7382000000000000001"]
+    assert (tt["platform"], tt["account_id"]) == ("tiktok", "militant_2")
+    assert tt["hashtags"] == ["vote", "legislatives"] and tt["mentions"] == ["ami_2"]
+    assert posts["7382000000000000002"]["hashtags"] == ["europe"]  # none listed: the text's
+    acc = accounts_by_id(ds)
+    assert acc["UCaaaaaaaaaaaaaaaaaaaaa1"]["handle"] == "Citoyen_1"
+    assert acc["militant_2"]["followers"] == 900 and acc["militant_2"]["posts_count"] == 31
+    assert sorted((r["reason"], r["field"]) for r in rejected(ds)) == [
+        ("missing comment field", "author_channel_id"),
+        ("missing video field", "published_at"),
+    ]
+    assert [s.format for s in report.sources] == ["minet"] * 3
+
+
+def test_minet_comments_read_as_the_api_reader_reads_them(tmp_path: Path) -> None:
+    """The comments minet wrote and the commentThread they came from: one Dataset."""
+    rows = (SRC / "minet_youtube_comments.csv").read_text(encoding="utf-8")
+    top, reply, _ = list(csv_mod.DictReader(io.StringIO(rows)))
+
+    def snippet(row: dict[str, str]) -> dict[str, Any]:
+        sn = {
+            "videoId": row["video_id"],
+            "textOriginal": row["text"],
+            "authorDisplayName": row["author_name"],
+            "authorChannelId": {"value": row["author_channel_id"]},
+            "publishedAt": row["published_at"],
+        }
+        return sn | ({"parentId": row["parent_comment_id"]} if row["parent_comment_id"] else {})
+
+    thread = {
+        "kind": "youtube#commentThread",
+        "id": top["comment_id"],
+        "snippet": {
+            "videoId": top["video_id"],
+            "topLevelComment": {"id": top["comment_id"], "snippet": snippet(top)},
+        },
+        "replies": {"comments": [{"id": reply["comment_id"], "snippet": snippet(reply)}]},
+    }
+    api = tmp_path / "threads.jsonl"
+    api.write_text(json.dumps(thread) + "\n")
+    minet_csv = tmp_path / "minet.csv"
+    with open(minet_csv, "w", encoding="utf-8", newline="") as fh:
+        writer = csv_mod.DictWriter(fh, list(top))
+        writer.writeheader()
+        writer.writerows([top, reply])
+    a, b = tmp_path / "a", tmp_path / "b"
+    ingest([api], a)
+    ingest([minet_csv], b)
+    assert posts_by_id(a) == posts_by_id(b) and len(posts_by_id(a)) == 2
+    assert accounts_by_id(a) == accounts_by_id(b)
 
 
 def test_mcl_facebook_csv_and_instagram_json(tmp_path: Path) -> None:

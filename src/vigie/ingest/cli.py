@@ -25,7 +25,8 @@ FORMAT_HELP += (
     " rtweet (R rtweet CSV), twarc1-csv (twarc 1 json2csv.py), 4cat (4CAT dataset CSV export),"
     " telethon (Telegram messages as Telethon writes them: one per line or an array),"
     " twitwi (X CSV from médialab's minet or gazouilloire), twitwi-bluesky (minet's"
-    " Bluesky CSV), zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok,"
+    " Bluesky CSV), minet (minet's YouTube comments or videos and TikTok CSVs),"
+    " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok,"
     " Instagram)."
 )
 MAP_HELP = (

@@ -43,6 +43,7 @@ FORMATS = (
     "twitwi",
     "twitwi-bluesky",
     "zeeschuimer",
+    "minet",
     "csv",
     "jsonl",
     "parquet",

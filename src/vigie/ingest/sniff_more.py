@@ -15,6 +15,7 @@ from typing import Any
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
+from vigie.ingest.minet_csv import is_minet
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
 from vigie.ingest.twitwi_files import shape as twitwi_shape
@@ -59,7 +60,7 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 def csv_shape(path: Path) -> str | None:
     """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
-    ``twitwi-bluesky`` or ``4cat``, from a CSV header."""
+    ``twitwi-bluesky``, ``minet`` or ``4cat``, from a CSV header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
@@ -69,6 +70,8 @@ def csv_shape(path: Path) -> str | None:
         return "crowdtangle"
     if is_users_csv(header):
         return "x-users"
+    if is_minet(header):
+        return "minet"
     return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
 
 

@@ -15,6 +15,7 @@ from vigie.ingest import (
     jetstream,
     mastodon,
     mcl,
+    minet_csv,
     pushshift,
     telethon,
     tiktok,
@@ -48,4 +49,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "twitwi": twitwi_files.read_tweets,
     "twitwi-bluesky": twitwi_files.read_bluesky,
     "zeeschuimer": zeeschuimer.read,
+    "minet": minet_csv.read,
 }

@@ -33,7 +33,17 @@ router = APIRouter()
 
 LINE_FORMATS = ("jsonl", "x", "x-v1", "bluesky", "jetstream", "pushshift", "zeeschuimer")
 """One record per line (when not saved as one ``.json`` document): cut by line."""
-CSV_FORMATS = ("csv", "mcl", "x-io", "crowdtangle", "twarc-csv", "rtweet", "twarc1-csv", "4cat")
+CSV_FORMATS = (
+    "csv",
+    "mcl",
+    "x-io",
+    "crowdtangle",
+    "twarc-csv",
+    "rtweet",
+    "twarc1-csv",
+    "4cat",
+    "minet",
+)
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
 EITHER_FORMATS = ("twitwi", "twitwi-bluesky")
 """A CSV or JSON lines, told by the file's first byte."""
