@@ -246,9 +246,9 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     report = ingest([SRC / "zeeschuimer.ndjson"], ds)
     posts = posts_by_id(ds)
     orig, rt, quote = "1785000000000000001", "1785000000000000002", "1785000000000000003"
-    assert set(posts) == {orig, rt, quote, "7363000000000000001", "7363000000000000002"} | {
-        "C6aBcDeFgHi"
-    }
+    tiktok = {"7363000000000000001", "7363000000000000002"}
+    comments = {"7363000000000000101", "7363000000000000102"}
+    assert set(posts) == {orig, rt, quote, "C6aBcDeFgHi", "C7tHrEaDs01"} | tiktok | comments
     o = posts[orig]
     assert o["platform"] == "x" and o["account_id"] == "111" and o["lang"] == "fr"
     assert o["text"].startswith("Lisez ceci") and "x" * 260 in o["text"]  # note_tweet, whole
@@ -259,7 +259,8 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     assert posts[rt]["repost_of"] == orig and posts[rt]["account_id"] == "222"
     q = posts[quote]  # unwrapped from TweetWithVisibilityResults
     assert (q["quote_of"], q["reply_to"], q["mentions"]) == (orig, orig, ["outlet"])
-    v = posts["7363000000000000001"]
+    tiktok_video = "7363000000000000001"
+    v = posts[tiktok_video]
     assert v["platform"] == "tiktok" and v["account_id"] == "creator_fr"
     assert v["hashtags"] == ["election"] and v["mentions"] == ["ami_1"]
     assert posts["7363000000000000002"]["account_id"] == "relay_fr"  # author as a bare name
@@ -267,6 +268,13 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     assert ig["platform"] == "instagram" and ig["account_id"] == "4400"
     assert ig["created_at"].isoformat() == "2024-04-30T11:00:00+00:00"
     assert ig["hashtags"] == ["vote"] and ig["urls"] == ["example.fr/r"]
+    th = posts["C7tHrEaDs01"]
+    assert (th["platform"], th["account_id"]) == ("threads", "5500")
+    assert th["urls"] == ["example.fr/programme"]  # the link preview, through l.threads.net
+    top, reply = posts["7363000000000000101"], posts["7363000000000000102"]
+    assert (top["account_id"], top["reply_to"], top["lang"]) == ("fan_9", tiktok_video, "fr")
+    assert top["mentions"] == ["creator_fr"] and top["hashtags"] == ["election"]
+    assert reply["reply_to"] == "7363000000000000101" and reply["account_id"] == "creator_fr"
     acc = accounts_by_id(ds)
     assert acc["111"]["handle"] == "outlet" and acc["111"]["followers"] == 1200  # user's core
     assert acc["222"]["handle"] == "fan"  # user's legacy (older results)
@@ -277,7 +285,7 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     ]
     src = manifest(ds)["sources"][0]
     assert src["skipped"] == {"zeeschuimer: items from linkedin.com are not read": 1}
-    assert report.sources[0].records == 8
+    assert report.sources[0].records == 11
 
 
 def test_zeeschuimer_tiktok_merges_with_the_research_api(tmp_path: Path) -> None:

@@ -26,8 +26,8 @@ FORMAT_HELP += (
     " telethon (Telegram messages as Telethon writes them: one per line or an array),"
     " twitwi (X CSV from médialab's minet or gazouilloire), twitwi-bluesky (minet's"
     " Bluesky CSV), minet (minet's YouTube comments or videos and TikTok CSVs),"
-    " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok,"
-    " Instagram)."
+    " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok videos and comments,"
+    " Instagram, Threads)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

@@ -18,12 +18,17 @@ one, not its public API's. Read here:
   {"uniqueId", "nickname", ...} or the user name, "textExtra": [{"hashtagName"} or
   {"userUniqueId"}], "challenges", "authorStats"}``. The account is the user name, as the
   Research API reader's (which gives no numeric id), so both merge.
-- **Instagram** (``instagram.com``): a media item of the web app's feeds, ``{"code",
-  "taken_at", "user": {"pk"/"id", "username", "full_name"}, "caption": {"text"}}``. The post id
-  is the shortcode (the ``/p/<code>`` of its link), the account the user's numeric id.
+- **TikTok comments** (``tiktok-comments``): ``{"cid", "aweme_id", "reply_id", "create_time",
+  "text", "user": {"unique_id", "nickname"}, "comment_language"}``; a comment replies to its
+  video (``aweme_id``) or, when ``reply_id`` is not ``"0"``, to that comment.
+- **Instagram** (``instagram.com``) and **Threads** (``threads.net``): a media item of the web
+  app's feeds, ``{"code", "taken_at", "user": {"pk"/"id", "username", "full_name"},
+  "caption": {"text"}}`` (Threads adds ``text_post_app_info.link_preview_attachment.url``, a
+  link through ``l.threads.net/?u=``, read as its target). The post id is the shortcode (the
+  ``/p/<code>`` of its link), the account the user's numeric id.
 
-Items from other platforms Zeeschuimer captures (LinkedIn, Threads, 9GAG, Imgur, Pinterest,
-Douyin, Xiaohongshu, Truth Social, Gab) are skipped and counted by platform in the manifest.
+Items from other platforms Zeeschuimer captures (LinkedIn, 9GAG, Imgur, Pinterest, Douyin,
+Xiaohongshu, Truth Social, Gab) are skipped and counted by platform in the manifest.
 """
 
 from __future__ import annotations
@@ -31,15 +36,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from vigie.ingest import x_v1
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Missing, Skip, as_int, need, read_items, time_of
 from vigie.ingest.urls import (
+    canonical_urls,
     clean_hashtags,
     clean_mentions,
     hashtags_in_text,
     mentions_in_text,
+    raw_urls_in_text,
     urls_in_text,
 )
 
@@ -169,7 +177,53 @@ def _tiktok(data: dict[str, Any]) -> Mapped:
 # --- Instagram: media items ----------------------------------------------------------------
 
 
-def _instagram(data: dict[str, Any]) -> Mapped:
+def _tiktok_comment(data: dict[str, Any]) -> Mapped:
+    user = _d(data.get("user"))
+    name = user.get("unique_id")
+    if not isinstance(name, str) or not name:
+        raise Missing("data.user.unique_id")
+    text = data.get("text") or ""
+    if not isinstance(text, str):
+        raise ValueError("text is not a string")
+    video = str(need(data, "aweme_id"))
+    parent = data.get("reply_id")
+    lang = data.get("comment_language")
+    post = {
+        "post_id": str(need(data, "cid")),
+        "platform": "tiktok",
+        "account_id": name,
+        "created_at": time_of(need(data, "create_time"), "create_time"),
+        "text": text,
+        "lang": lang if isinstance(lang, str) and lang and lang != "un" else None,
+        "urls": urls_in_text(text),
+        "hashtags": hashtags_in_text(text),
+        "mentions": mentions_in_text(text),
+        "media": [],
+        "repost_of": None,
+        "reply_to": str(parent) if parent not in (None, "", "0", 0) else video,
+        "quote_of": None,
+    }
+    nick = user.get("nickname")
+    account = {
+        "account_id": name,
+        "platform": "tiktok",
+        "handle": name,
+        "display_name": nick if isinstance(nick, str) and nick else None,
+    }
+    return [post], [account]
+
+
+def _preview_link(data: dict[str, Any]) -> list[str]:
+    """A Threads post's link preview, through ``l.threads.net/?u=`` read as its target."""
+    info = _d(data.get("text_post_app_info"))
+    url = _d(info.get("link_preview_attachment")).get("url")
+    if not isinstance(url, str) or not url:
+        return []
+    target = parse_qs(urlparse(url).query).get("u")
+    return [target[0] if target else url]
+
+
+def _instagram(data: dict[str, Any], platform: str = "instagram") -> Mapped:
     user = _d(data.get("user")) or _d(data.get("owner"))
     uid = user.get("pk") or user.get("id")
     if uid in (None, ""):
@@ -183,12 +237,12 @@ def _instagram(data: dict[str, Any]) -> Mapped:
     account = str(uid)
     post = {
         "post_id": str(need(data, "code")),
-        "platform": "instagram",
+        "platform": platform,
         "account_id": account,
         "created_at": time_of(when, "taken_at"),
         "text": caption,
         "lang": None,
-        "urls": urls_in_text(caption),
+        "urls": canonical_urls([*raw_urls_in_text(caption), *_preview_link(data)]),
         "hashtags": hashtags_in_text(caption),
         "mentions": mentions_in_text(caption),
         "media": [],
@@ -199,7 +253,7 @@ def _instagram(data: dict[str, Any]) -> Mapped:
     name = user.get("full_name")
     acc = {
         "account_id": account,
-        "platform": "instagram",
+        "platform": platform,
         "handle": user.get("username") if isinstance(user.get("username"), str) else None,
         "display_name": name if isinstance(name, str) and name else None,
     }
@@ -214,10 +268,12 @@ def _one(item: Any) -> Mapped:
         return x_v1._one(v1_of(data))
     if host == "tiktok.com":
         return _tiktok(data)
-    if host == "instagram.com":
+    if host == "tiktok-comments":
+        return _tiktok_comment(data)
+    if host in ("instagram.com", "threads.net", "threads.com"):
         if data.get("product_type") == "ad":
             raise Skip("zeeschuimer: an Instagram ad (not a post)")
-        return _instagram(data)
+        return _instagram(data, "instagram" if host == "instagram.com" else "threads")
     raise Skip(f"zeeschuimer: items from {host or 'an unnamed platform'} are not read")
 
 
