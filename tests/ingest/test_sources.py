@@ -35,6 +35,7 @@ T0 = 1725911162329308
         ("minet_youtube_comments.csv", "minet"),
         ("minet_youtube_videos.csv", "minet"),
         ("minet_tiktok_videos.csv", "minet"),
+        ("snscrape_tweets.jsonl", "snscrape"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -373,6 +374,69 @@ def test_minet_comments_read_as_the_api_reader_reads_them(tmp_path: Path) -> Non
     ingest([minet_csv], b)
     assert posts_by_id(a) == posts_by_id(b) and len(posts_by_id(a)) == 2
     assert accounts_by_id(a) == accounts_by_id(b)
+
+
+def test_snscrape_tweets(tmp_path: Path) -> None:
+    """snscrape's Tweets read as the v1.1 tweets they were scraped from: t.co links
+    expanded, photos keyed as v1.1's media_url_https, the best mp4 of a video, the retweeted
+    tweet a post of its own, a TweetRef's id as the quote; older and forBuggyIntParser
+    output too; a User item skipped, a tweet whose user has no id refused by that field."""
+    ds = tmp_path / "ds"
+    report = ingest([SRC / "snscrape_tweets.jsonl"], ds)
+    posts = posts_by_id(ds)
+    orig, rt, reply = "1498999000000000101", "1498999000000000102", "1498999000000000103"
+    old, buggy = "1480000000000000001", "1498999000000000104"
+    assert set(posts) == {orig, rt, reply, old, buggy}
+    o = posts[orig]
+    assert o["account_id"] == "783214" and o["client"] == "Twitter for Android"
+    assert o["text"].endswith("https://www.lemonde.fr/a?utm_source=twitter")
+    assert o["urls"] == ["lemonde.fr/a"] and o["media"] == ["pbs.twimg.com/media/FMx1.jpg"]
+    assert o["hashtags"] == ["presidentielle"] and o["mentions"] == ["bob_r"]
+    assert o["created_at"].isoformat() == "2022-03-01T10:00:00+00:00"
+    assert posts[rt]["repost_of"] == orig and posts[rt]["account_id"] == "995566"
+    assert (posts[reply]["reply_to"], posts[reply]["quote_of"]) == (orig, "1498999000000000099")
+    assert posts[old]["urls"] == ["example.fr/ancien"]  # outlinks, before links existed
+    assert posts[old]["media"] == ["video.twimg.com/v/vid/720/a.mp4"]
+    acc = accounts_by_id(ds)["783214"]
+    assert (acc["handle"], acc["followers"], acc["posts_count"]) == ("anna_b", 150, 900)
+    assert [(r["reason"], r["field"]) for r in rejected(ds)] == [("missing tweet field", "user.id")]
+    assert manifest(ds)["sources"][0]["skipped"] == {"snscrape: a User item (not a tweet)": 1}
+    assert report.sources[0].records == 7
+
+
+def test_snscrape_and_the_api_give_one_tweet(tmp_path: Path) -> None:
+    """The same tweet from snscrape and from API v1.1: one post, field for field."""
+    line = json.loads((SRC / "snscrape_tweets.jsonl").read_text().splitlines()[0])
+    api = {
+        "id_str": "1498999000000000101",
+        "created_at": "Tue Mar 01 10:00:00 +0000 2022",
+        "full_text": "Lisez avant de voter #Presidentielle @bob_r https://t.co/aaa",
+        "lang": "fr",
+        "source": '<a href="http://twitter.com/download/android">Twitter for Android</a>',
+        "entities": {
+            "hashtags": [{"text": "Presidentielle"}],
+            "user_mentions": [{"screen_name": "bob_r", "id_str": "995566"}],
+            "urls": [
+                {
+                    "url": "https://t.co/aaa",
+                    "expanded_url": "https://www.lemonde.fr/a?utm_source=twitter",
+                }
+            ],
+        },
+        "extended_entities": {
+            "media": [{"media_url_https": "https://pbs.twimg.com/media/FMx1.jpg", "type": "photo"}]
+        },
+        "user": {"id_str": "783214", "screen_name": "anna_b"},
+    }
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps(line) + "\n")
+    b.write_text(json.dumps(api) + "\n")
+    da, db = tmp_path / "da", tmp_path / "db"
+    ingest([a], da)
+    ingest([b], db)
+    assert posts_by_id(da) == posts_by_id(db)
+    ingest([b], da)  # appended: the same (platform, post_id), merged
+    assert len(posts_by_id(da)) == 1 and manifest(da)["sources"][1]["duplicates"] == 1
 
 
 def test_mcl_facebook_csv_and_instagram_json(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ FORMATS = (
     "twitwi-bluesky",
     "zeeschuimer",
     "minet",
+    "snscrape",
     "csv",
     "jsonl",
     "parquet",

@@ -17,6 +17,7 @@ from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.minet_csv import is_minet
 from vigie.ingest.pushshift import is_reddit
+from vigie.ingest.snscrape_x import is_tweet as is_snscrape
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
 from vigie.ingest.twitwi_files import shape as twitwi_shape
 from vigie.ingest.x_csv import shape as x_csv_shape
@@ -36,10 +37,12 @@ def is_v1_tweet(obj: dict[str, Any]) -> bool:
 
 
 def json_shape(obj: dict[str, Any]) -> str | None:
-    """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky`` or ``zeeschuimer`` when one
-    decoded record has that shape."""
+    """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky``, ``zeeschuimer`` or
+    ``snscrape`` when one decoded record has that shape."""
     if is_capture(obj):
         return "zeeschuimer"
+    if is_snscrape(obj):
+        return "snscrape"
     if is_v1_tweet(obj):
         return "x-v1"
     statuses = obj.get("statuses")

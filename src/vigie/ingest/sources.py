@@ -17,6 +17,7 @@ from vigie.ingest import (
     mcl,
     minet_csv,
     pushshift,
+    snscrape_x,
     telethon,
     tiktok,
     twitwi_files,
@@ -50,4 +51,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "twitwi-bluesky": twitwi_files.read_bluesky,
     "zeeschuimer": zeeschuimer.read,
     "minet": minet_csv.read,
+    "snscrape": snscrape_x.read,
 }

@@ -31,7 +31,16 @@ from vigie.web.users import Role
 
 router = APIRouter()
 
-LINE_FORMATS = ("jsonl", "x", "x-v1", "bluesky", "jetstream", "pushshift", "zeeschuimer")
+LINE_FORMATS = (
+    "jsonl",
+    "x",
+    "x-v1",
+    "bluesky",
+    "jetstream",
+    "pushshift",
+    "zeeschuimer",
+    "snscrape",
+)
 """One record per line (when not saved as one ``.json`` document): cut by line."""
 CSV_FORMATS = (
     "csv",
