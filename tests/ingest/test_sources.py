@@ -480,6 +480,7 @@ def test_sources_append_into_one_dataset(tmp_path: Path) -> None:
         "facebook",
         "instagram",
         "telegram",
+        "x",  # snscrape's tweets
     }
     # 4 statuses and the boosted one inlined in the boost: every row is already there
     assert again.duplicates == 5 and again.posts == before == m["counts"]["posts"]
