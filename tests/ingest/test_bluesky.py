@@ -77,3 +77,45 @@ def test_a_missing_record_field_is_named(tmp_path: Path) -> None:
         "record.createdAt",
         "1:2",
     )
+
+
+def _snake(key: str) -> str:
+    """A lexicon field name as the atproto Python SDK's ``model_dump()`` writes it."""
+    if key in ("$type", "$link"):
+        return {"$type": "py_type", "$link": "link"}[key]
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+def _sdk(value: object) -> object:
+    if isinstance(value, list):
+        return [_sdk(v) for v in value]
+    if isinstance(value, dict):
+        return {_snake(k): _sdk(v) for k, v in value.items()}
+    return value
+
+
+def test_4cat_bluesky_items_as_the_sdk_dumps_them(tmp_path: Path) -> None:
+    """4CAT's Bluesky data source keeps each postView as the atproto SDK's ``model_dump()``
+    (snake_case names, ``py_type``, blob ``link``s) with its own ``4CAT_metadata``: the
+    same posts and accounts as the API's camelCase pages, refusals included."""
+    pages = [
+        json.loads(line)
+        for line in (FIX / "bluesky_search.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    views = [v for page in pages for v in page["posts"]]
+    dumped = tmp_path / "4cat-bluesky.ndjson"
+    with open(dumped, "w", encoding="utf-8") as fh:
+        for view in views:
+            item = _sdk(view)
+            assert isinstance(item, dict) and "indexed_at" in item
+            item["4CAT_metadata"] = {"collected_at": 1714500000.0, "query": "wahl", "rank": 1}
+            fh.write(json.dumps(item) + "\n")
+    api, sdk = tmp_path / "api", tmp_path / "sdk"
+    ingest([FIX / "bluesky_search.jsonl"], api)
+    ingest([dumped], sdk)
+    assert posts_by_id(sdk) == posts_by_id(api) and len(posts_by_id(api)) >= 2
+    assert accounts_by_id(sdk) == accounts_by_id(api)
+    assert [(r["reason"], r["field"]) for r in rejected(sdk)] == [
+        (r["reason"], r["field"]) for r in rejected(api)
+    ]

@@ -68,10 +68,44 @@ FILLED_CREATED_AT = "1970-01-01T00:00:00.000Z"
 """Stands in for an author's missing ``createdAt`` while twitwi reads the post; dropped after."""
 
 
+def _camel_key(key: str) -> str:
+    """A field name of the atproto Python SDK's ``model_dump()`` as the lexicon spells it."""
+    if key == "py_type":
+        return "$type"
+    if "_" not in key or key.startswith("_"):
+        return key
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _camel(value: Any, parent: str | None = None) -> Any:
+    """``value`` with the SDK's snake_case field names in the lexicon's camelCase (a blob
+    reference's ``link`` as ``$link``); values are kept as they are."""
+    if isinstance(value, list):
+        return [_camel(v, parent) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, v in value.items():
+        name = "$link" if key == "link" and parent == "ref" else _camel_key(str(key))
+        out[name] = _camel(v, name)
+    return out
+
+
+def _sdk_dump(item: dict[str, Any]) -> bool:
+    """Whether ``item`` is a postView as the atproto SDK's ``model_dump()`` writes it (4CAT's
+    Bluesky data source keeps its posts so): snake_case names, ``py_type`` for ``$type``."""
+    post = item.get("post") if isinstance(item.get("post"), dict) else item
+    return "py_type" in post or "indexed_at" in post
+
+
 def _lenient(item: Any) -> Any:
-    """A copy of a feed item / postView with the lexicon's optional fields twitwi needs filled."""
+    """A copy of a feed item / postView with the lexicon's optional fields twitwi needs filled
+    (and, from the atproto SDK's ``model_dump()``, its field names as the lexicon's)."""
     if not isinstance(item, dict):
         return item
+    if _sdk_dump(item):
+        item = _camel({k: v for k, v in item.items() if k != "4CAT_metadata"})
     if isinstance(item.get("post"), dict):
         return {**item, "post": _lenient_view(item["post"])}
     return _lenient_view(item)
