@@ -289,6 +289,27 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     assert report.sources[0].records == 11
 
 
+def test_zeeschuimer_items_as_4cat_exports_them(tmp_path: Path) -> None:
+    """4CAT's NDJSON download of an imported Zeeschuimer dataset: each captured object's
+    fields beside ``__import_meta`` (the rest of the item). The same Dataset."""
+    flat = tmp_path / "4cat-export.ndjson"
+    with open(flat, "w", encoding="utf-8") as fh:
+        for line in (SRC / "zeeschuimer.ndjson").read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            meta = {k: v for k, v in item.items() if k != "data"}
+            fh.write(json.dumps({**item["data"], "__import_meta": meta}) + "\n")
+    assert detect(flat) == "zeeschuimer"
+    a, b = tmp_path / "a", tmp_path / "b"
+    ingest([SRC / "zeeschuimer.ndjson"], a)
+    ingest([flat], b)
+    assert posts_by_id(b) == posts_by_id(a) and len(posts_by_id(a)) == 9
+    assert accounts_by_id(b) == accounts_by_id(a)
+    assert manifest(b)["sources"][0]["skipped"] == manifest(a)["sources"][0]["skipped"]
+    assert [(r["reason"], r["field"]) for r in rejected(b)] == [
+        (r["reason"], r["field"]) for r in rejected(a)
+    ]
+
+
 def test_zeeschuimer_tiktok_merges_with_the_research_api(tmp_path: Path) -> None:
     """The account of a captured TikTok video is its user name, as the Research API's."""
     capture = tmp_path / "capture.ndjson"

@@ -27,6 +27,9 @@ one, not its public API's. Read here:
   link through ``l.threads.net/?u=``, read as its target). The post id is the shortcode (the
   ``/p/<code>`` of its link), the account the user's numeric id.
 
+4CAT keeps an imported item as the captured object's own fields beside ``__import_meta`` (the
+rest of the Zeeschuimer item), and its NDJSON download gives them so: read alike.
+
 Items from other platforms Zeeschuimer captures (LinkedIn, 9GAG, Imgur, Pinterest, Douyin,
 Xiaohongshu, Truth Social, Gab) are skipped and counted by platform in the manifest.
 """
@@ -55,13 +58,27 @@ X_HOSTS = ("twitter.com", "x.com")
 
 
 def is_capture(obj: Any) -> bool:
-    """A Zeeschuimer item: the captured object under ``data`` beside its platform."""
+    """A Zeeschuimer item: the captured object under ``data`` beside its platform, or as
+    4CAT keeps it once imported (and exports it as NDJSON): the object's own fields beside
+    ``__import_meta``, which holds the rest of the Zeeschuimer item."""
+    if not isinstance(obj, dict):
+        return False
+    meta = obj.get("__import_meta")
+    if isinstance(meta, dict):
+        return isinstance(meta.get("source_platform"), str)
     return (
-        isinstance(obj, dict)
-        and isinstance(obj.get("data"), dict)
+        isinstance(obj.get("data"), dict)
         and isinstance(obj.get("source_platform"), str)
         and ("item_id" in obj or "timestamp_collected" in obj)
     )
+
+
+def _unwrapped(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(metadata, captured object)`` of a Zeeschuimer item in either form."""
+    meta = item.get("__import_meta")
+    if isinstance(meta, dict):
+        return meta, {k: v for k, v in item.items() if k != "__import_meta"}
+    return item, item["data"]
 
 
 def _d(v: Any) -> dict[str, Any]:
@@ -263,7 +280,8 @@ def _instagram(data: dict[str, Any], platform: str = "instagram") -> Mapped:
 def _one(item: Any) -> Mapped:
     if not is_capture(item):
         raise ValueError("not a Zeeschuimer item (no data object beside source_platform)")
-    host, data = _host(item), item["data"]
+    meta, data = _unwrapped(item)
+    host = _host(meta)
     if host in X_HOSTS:
         return x_v1._one(v1_of(data))
     if host == "tiktok.com":
