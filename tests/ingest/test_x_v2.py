@@ -54,3 +54,38 @@ def test_twarc2_flattened_and_text_entities(tmp_path: Path) -> None:
     assert p["hashtags"] == ["wahl2021"]
     assert p["mentions"] == ["alice_wahl"]
     assert accounts_by_id(ds)["1003"]["handle"] == "carol_c"
+
+
+def _as_4cat(tweet: dict) -> dict:
+    """A twarc-flattened tweet as 4CAT's X v2 data source keeps it: the author under
+    ``author_user``, each media key replaced by its media object, references alike."""
+    out = {k: v for k, v in tweet.items() if k not in ("author", "__twarc")}
+    if "author" in tweet:
+        out["author_user"] = tweet["author"]
+    att = tweet.get("attachments")
+    if isinstance(att, dict) and "media" in att:
+        out["attachments"] = {"media_keys": att["media"]}
+    refs = tweet.get("referenced_tweets")
+    if isinstance(refs, list):
+        out["referenced_tweets"] = [_as_4cat(r) if isinstance(r, dict) else r for r in refs]
+    return out
+
+
+def test_4cat_enriched_tweets_read_as_flattened_ones(tmp_path: Path) -> None:
+    """Authors' profiles and media survive 4CAT's names for them (they were dropped)."""
+    import json
+
+    from vigie.ingest.detect_format import detect
+
+    src = FIX / "x_v2_flat.jsonl"
+    tweets = [json.loads(x) for x in src.read_text().splitlines() if x.strip()]
+    enriched = tmp_path / "4cat-twitterv2.ndjson"
+    enriched.write_text("".join(json.dumps(_as_4cat(t)) + "\n" for t in tweets))
+    assert detect(enriched) == "x"
+    a, b = tmp_path / "a", tmp_path / "b"
+    ingest([src], a)
+    ingest([enriched], b)
+    assert posts_by_id(b) == posts_by_id(a)
+    assert any(p["media"] for p in posts_by_id(b).values())
+    assert accounts_by_id(b) == accounts_by_id(a)
+    assert all(acc["handle"] for acc in accounts_by_id(b).values())

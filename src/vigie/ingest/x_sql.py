@@ -34,7 +34,7 @@ from vigie.ingest.model import BATCH_ROWS, Batch, RowBuffer
 from vigie.ingest.records import client_name
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST
 
-ROUTED_KEYS = {"data", "meta", "attachments", "in_reply_to_user"}
+ROUTED_KEYS = {"data", "meta", "attachments", "in_reply_to_user", "author_user"}
 ASCII_RE = "[^!-~]"
 NONE = (None, "NULL")  # a key absent, or null
 

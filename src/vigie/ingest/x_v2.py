@@ -3,7 +3,9 @@
 Page line (``twarc2 search``, 100 tweets a page, 120-150 KB a line): ``{"data": [tweet...],
 "includes": {"users": [...], "tweets": [...], "media": [...], "places": [...]}, "meta": {...},
 "__twarc": {...}}``. Flattened line (``twarc2 flatten``): one tweet with ``author``, expanded
-``referenced_tweets`` and ``attachments.media`` inlined.
+``referenced_tweets`` and ``attachments.media`` inlined. 4CAT's X v2 data source keeps its
+tweets enriched alike: the author as ``author_user``, each of ``attachments.media_keys``
+replaced by its media object; read the same way.
 
 Why our own normaliser rather than twitwi's ``normalize_tweet_v2``: the API returns only the
 fields a query asked for (a tweet is ``id`` and ``text`` by default; ``public_metrics``,
@@ -77,18 +79,31 @@ class _Includes:
         self.media = _index(inc.get("media"), "media_key")
 
 
+def _author(tweet: dict[str, Any]) -> Any:
+    """A flattened tweet's author: twarc's ``author``, or 4CAT's ``author_user``."""
+    return tweet.get("author") if "author" in tweet else tweet.get("author_user")
+
+
+def _inline_media(tweet: dict[str, Any]) -> list[Any]:
+    """Media objects inlined in a tweet: twarc's ``attachments.media``, or 4CAT's media keys
+    each replaced by its object (``attachments.media_keys`` holding objects)."""
+    att = _d(tweet.get("attachments"))
+    return _l(att.get("media")) + [m for m in _l(att.get("media_keys")) if isinstance(m, dict)]
+
+
 def _flat_includes(tweet: dict[str, Any]) -> _Includes:
-    """Rebuild the includes of a page around one flattened tweet."""
+    """Rebuild the includes of a page around one flattened tweet (twarc2 ``flatten``, or
+    4CAT's X v2 data source, which keeps its tweets enriched alike under other names)."""
     users, tweets, media = [], [], []
-    if isinstance(tweet.get("author"), dict):
-        users.append(tweet["author"])
+    if isinstance(_author(tweet), dict):
+        users.append(_author(tweet))
     for ref in _l(tweet.get("referenced_tweets")):
         if isinstance(ref, dict) and "text" in ref:
             tweets.append(ref)
-            if isinstance(ref.get("author"), dict):
-                users.append(ref["author"])
-            media.extend(_l(_d(ref.get("attachments")).get("media")))
-    media.extend(_l(_d(tweet.get("attachments")).get("media")))
+            if isinstance(_author(ref), dict):
+                users.append(_author(ref))
+            media.extend(_inline_media(ref))
+    media.extend(_inline_media(tweet))
     if isinstance(tweet.get("in_reply_to_user"), dict):
         users.append(tweet["in_reply_to_user"])
     return _Includes({"users": users, "tweets": tweets, "media": media})
@@ -144,6 +159,8 @@ def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
         urls, hashtags, mentions = urls_in_text(raw), hashtags_in_text(raw), mentions_in_text(raw)
     media: dict[str, None] = {}
     for key in (tweet.get("attachments") or {}).get("media_keys") or []:
+        if isinstance(key, dict):  # 4CAT: the key replaced by its media object
+            key = key.get("media_key")
         m = inc.media.get(str(key))
         if m is None:
             continue
