@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError
-from vigie.ingest import csv_rows, youtube
+from vigie.ingest import csv_rows, tiktok, youtube
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, read_items, time_of
-from vigie.ingest.urls import clean_hashtags, hashtags_in_text, mentions_in_text, urls_in_text
+from vigie.ingest.records import Mapped, read_items, text_post, time_of
+from vigie.ingest.urls import clean_hashtags
 from vigie.ingest.x_csv import _count, _val
 
 FORMAT = "minet"
@@ -108,30 +108,21 @@ def _tiktok(row: Any) -> Mapped:
     user = _need(row, "author_unique_id")
     text = row.get("description") or ""
     tags = [t for t in (_val(row, "challenges_titles") or "").split("|") if t.strip()]
-    post = {
-        "post_id": _need(row, "id"),
-        "platform": "tiktok",
-        "account_id": user,
-        "created_at": time_of(_need(row, "timestamp"), "timestamp"),
-        "text": text,
-        "lang": None,
-        "urls": urls_in_text(text),
-        "hashtags": clean_hashtags(tags) if tags else hashtags_in_text(text),
-        "mentions": mentions_in_text(text),
-        "media": [],
-        "repost_of": None,
-        "reply_to": None,
-        "quote_of": None,
-    }
-    account = {
-        "account_id": user,
-        "platform": "tiktok",
-        "handle": user,
-        "display_name": _val(row, "author_nickname"),
-        "followers": _count(_val(row, "author_follower_count")),
-        "following": _count(_val(row, "author_following_count")),
-        "posts_count": _count(_val(row, "author_video_count")),
-    }
+    post = text_post(
+        "tiktok",
+        _need(row, "id"),
+        user,
+        time_of(_need(row, "timestamp"), "timestamp"),
+        text,
+        hashtags=clean_hashtags(tags) if tags else None,
+    )
+    account = tiktok.account_row(
+        user,
+        _val(row, "author_nickname"),
+        _count(_val(row, "author_follower_count")),
+        _count(_val(row, "author_following_count")),
+        _count(_val(row, "author_video_count")),
+    )
     return [post], [account]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
+from vigie.ingest.urls import hashtags_in_text, mentions_in_text, urls_in_text
 
 Row = dict[str, Any]
 Mapped = tuple[list[Row], list[Row]]
@@ -37,6 +38,42 @@ class BadPage(ValueError):
 
 class Skip(Exception):
     """An item that is not a post (``args[0]`` says what), counted in the manifest."""
+
+
+def text_post(
+    platform: str,
+    post_id: str,
+    account: str,
+    created_at: Any,
+    text: str,
+    *,
+    lang: str | None = None,
+    reply_to: str | None = None,
+    urls: list[str] | None = None,
+    hashtags: list[str] | None = None,
+    mentions: list[str] | None = None,
+) -> Row:
+    """A post with no repost, quote or media, whose links, hashtags and mentions are read
+    from its text unless the source lists them (``None``: not listed).
+
+    Why one function: the video and comment sources (YouTube, TikTok, Instagram, from their
+    APIs, minet or Zeeschuimer) give little beyond a text, and must read it alike for their
+    posts to compare across sources."""
+    return {
+        "post_id": post_id,
+        "platform": platform,
+        "account_id": account,
+        "created_at": created_at,
+        "text": text,
+        "lang": lang,
+        "urls": urls_in_text(text) if urls is None else urls,
+        "hashtags": hashtags_in_text(text) if hashtags is None else hashtags,
+        "mentions": mentions_in_text(text) if mentions is None else mentions,
+        "media": [],
+        "repost_of": None,
+        "reply_to": reply_to,
+        "quote_of": None,
+    }
 
 
 def need(obj: Any, *path: str) -> Any:

@@ -22,14 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadPage, Mapped, as_list, need, read_items, time_of
-from vigie.ingest.urls import (
-    clean_hashtags,
-    clean_mentions,
-    hashtags_in_text,
-    mentions_in_text,
-    urls_in_text,
+from vigie.ingest.records import (
+    BadPage,
+    Mapped,
+    Row,
+    as_list,
+    need,
+    read_items,
+    text_post,
+    time_of,
 )
+from vigie.ingest.urls import clean_hashtags, clean_mentions
 
 PLATFORM = "tiktok"
 
@@ -43,24 +46,36 @@ def _one(v: Any) -> Mapped:
     user = str(need(v, "username"))
     tags = v.get("hashtag_names")
     mentions = v.get("video_mention_list")
-    post = {
-        "post_id": str(need(v, "id")),
-        "platform": PLATFORM,
+    post = text_post(
+        PLATFORM,
+        str(need(v, "id")),
+        user,
+        time_of(need(v, "create_time"), "create_time"),
+        text,
+        hashtags=clean_hashtags(tags) if isinstance(tags, list) else None,
+        mentions=clean_mentions(mentions) if isinstance(mentions, list) else None,
+    )
+    return [post], [account_row(user)]
+
+
+def account_row(
+    user: str,
+    name: Any = None,
+    followers: int | None = None,
+    following: int | None = None,
+    videos: int | None = None,
+) -> Row:
+    """A TikTok account: its user name is its id (the Research API gives no numeric id for
+    a video's author, so every TikTok source keys accounts by name, and they merge)."""
+    return {
         "account_id": user,
-        "created_at": time_of(need(v, "create_time"), "create_time"),
-        "text": text,
-        "lang": None,
-        "urls": urls_in_text(text),
-        "hashtags": clean_hashtags(tags) if isinstance(tags, list) else hashtags_in_text(text),
-        "mentions": clean_mentions(mentions)
-        if isinstance(mentions, list)
-        else mentions_in_text(text),
-        "media": [],
-        "repost_of": None,
-        "reply_to": None,
-        "quote_of": None,
+        "platform": PLATFORM,
+        "handle": user,
+        "display_name": name if isinstance(name, str) and name else None,
+        "followers": followers,
+        "following": following,
+        "posts_count": videos,
     }
-    return [post], [{"account_id": user, "platform": PLATFORM, "handle": user}]
 
 
 PAGE_KEYS = ("data.videos", "videos")  # where a page (or merged pages) holds its videos

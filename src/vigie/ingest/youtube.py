@@ -35,29 +35,25 @@ from typing import Any
 
 from vigie.ingest.mastodon import html_text
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, Missing, Row, Skip, as_list, need, read_items, time_of
-from vigie.ingest.urls import hashtags_in_text, mentions_in_text, urls_in_text
+from vigie.ingest.records import (
+    Mapped,
+    Missing,
+    Row,
+    Skip,
+    as_list,
+    need,
+    read_items,
+    text_post,
+    time_of,
+)
 
 PLATFORM = "youtube"
 
 
 def _post(post_id: str, channel: str, created_at: Any, text: str, lang: Any, reply_to: Any) -> Row:
     """A comment's or a video's post: URLs, hashtags and @handles read from its text."""
-    return {
-        "post_id": post_id,
-        "platform": PLATFORM,
-        "account_id": channel,
-        "created_at": created_at,
-        "text": text,
-        "lang": lang,
-        "urls": urls_in_text(text),
-        "hashtags": hashtags_in_text(text),
-        "mentions": mentions_in_text(text),
-        "media": [],
-        "repost_of": None,
-        "reply_to": str(reply_to) if reply_to else None,
-        "quote_of": None,
-    }
+    reply = str(reply_to) if reply_to else None
+    return text_post(PLATFORM, post_id, channel, created_at, text, lang=lang, reply_to=reply)
 
 
 def _comment(c: Any, video_id: str | None, top: bool) -> tuple[Row, Row]:

@@ -41,18 +41,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from vigie.ingest import x_v1
+from vigie.ingest import tiktok, x_v1
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, Missing, Skip, as_int, need, read_items, time_of
-from vigie.ingest.urls import (
-    canonical_urls,
-    clean_hashtags,
-    clean_mentions,
-    hashtags_in_text,
-    mentions_in_text,
-    raw_urls_in_text,
-    urls_in_text,
+from vigie.ingest.records import (
+    Mapped,
+    Missing,
+    Skip,
+    as_int,
+    need,
+    read_items,
+    text_post,
+    time_of,
 )
+from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions, raw_urls_in_text
 
 X_HOSTS = ("twitter.com", "x.com")
 
@@ -164,30 +165,22 @@ def _tiktok(data: dict[str, Any]) -> Mapped:
     tags += [str(c["title"]) for c in data.get("challenges") or [] if _d(c).get("title")]
     mentions = [str(x["userUniqueId"]) for x in extra if x.get("userUniqueId")]
     stats = _d(data.get("authorStats"))
-    post = {
-        "post_id": str(need(data, "id")),
-        "platform": "tiktok",
-        "account_id": user,
-        "created_at": time_of(need(data, "createTime"), "createTime"),
-        "text": text,
-        "lang": None,
-        "urls": urls_in_text(text),
-        "hashtags": clean_hashtags(tags) if tags else hashtags_in_text(text),
-        "mentions": clean_mentions(mentions) if mentions else mentions_in_text(text),
-        "media": [],
-        "repost_of": None,
-        "reply_to": None,
-        "quote_of": None,
-    }
-    account = {
-        "account_id": user,
-        "platform": "tiktok",
-        "handle": user,
-        "display_name": name if isinstance(name, str) and name else None,
-        "followers": as_int(stats.get("followerCount")),
-        "following": as_int(stats.get("followingCount")),
-        "posts_count": as_int(stats.get("videoCount")),
-    }
+    post = text_post(
+        "tiktok",
+        str(need(data, "id")),
+        user,
+        time_of(need(data, "createTime"), "createTime"),
+        text,
+        hashtags=clean_hashtags(tags) if tags else None,
+        mentions=clean_mentions(mentions) if mentions else None,
+    )
+    account = tiktok.account_row(
+        user,
+        name,
+        as_int(stats.get("followerCount")),
+        as_int(stats.get("followingCount")),
+        as_int(stats.get("videoCount")),
+    )
     return [post], [account]
 
 
@@ -205,29 +198,16 @@ def _tiktok_comment(data: dict[str, Any]) -> Mapped:
     video = str(need(data, "aweme_id"))
     parent = data.get("reply_id")
     lang = data.get("comment_language")
-    post = {
-        "post_id": str(need(data, "cid")),
-        "platform": "tiktok",
-        "account_id": name,
-        "created_at": time_of(need(data, "create_time"), "create_time"),
-        "text": text,
-        "lang": lang if isinstance(lang, str) and lang and lang != "un" else None,
-        "urls": urls_in_text(text),
-        "hashtags": hashtags_in_text(text),
-        "mentions": mentions_in_text(text),
-        "media": [],
-        "repost_of": None,
-        "reply_to": str(parent) if parent not in (None, "", "0", 0) else video,
-        "quote_of": None,
-    }
-    nick = user.get("nickname")
-    account = {
-        "account_id": name,
-        "platform": "tiktok",
-        "handle": name,
-        "display_name": nick if isinstance(nick, str) and nick else None,
-    }
-    return [post], [account]
+    post = text_post(
+        "tiktok",
+        str(need(data, "cid")),
+        name,
+        time_of(need(data, "create_time"), "create_time"),
+        text,
+        lang=lang if isinstance(lang, str) and lang and lang != "un" else None,
+        reply_to=str(parent) if parent not in (None, "", "0", 0) else video,
+    )
+    return [post], [tiktok.account_row(name, user.get("nickname"))]
 
 
 def _preview_link(data: dict[str, Any]) -> list[str]:
@@ -252,21 +232,14 @@ def _instagram(data: dict[str, Any], platform: str = "instagram") -> Mapped:
     if when in (None, ""):
         raise Missing("data.taken_at")
     account = str(uid)
-    post = {
-        "post_id": str(need(data, "code")),
-        "platform": platform,
-        "account_id": account,
-        "created_at": time_of(when, "taken_at"),
-        "text": caption,
-        "lang": None,
-        "urls": canonical_urls([*raw_urls_in_text(caption), *_preview_link(data)]),
-        "hashtags": hashtags_in_text(caption),
-        "mentions": mentions_in_text(caption),
-        "media": [],
-        "repost_of": None,
-        "reply_to": None,
-        "quote_of": None,
-    }
+    post = text_post(
+        platform,
+        str(need(data, "code")),
+        account,
+        time_of(when, "taken_at"),
+        caption,
+        urls=canonical_urls([*raw_urls_in_text(caption), *_preview_link(data)]),
+    )
     name = user.get("full_name")
     acc = {
         "account_id": account,
