@@ -249,7 +249,10 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     orig, rt, quote = "1785000000000000001", "1785000000000000002", "1785000000000000003"
     tiktok = {"7363000000000000001", "7363000000000000002"}
     comments = {"7363000000000000101", "7363000000000000102"}
-    assert set(posts) == {orig, rt, quote, "C6aBcDeFgHi", "C7tHrEaDs01"} | tiktok | comments
+    truths = {"112345678901234567", "112345678901234560"}
+    assert (
+        set(posts) == {orig, rt, quote, "C6aBcDeFgHi", "C7tHrEaDs01"} | tiktok | comments | truths
+    )
     o = posts[orig]
     assert o["platform"] == "x" and o["account_id"] == "111" and o["lang"] == "fr"
     assert o["text"].startswith("Lisez ceci") and "x" * 260 in o["text"]  # note_tweet, whole
@@ -276,7 +279,13 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     assert (top["account_id"], top["reply_to"], top["lang"]) == ("fan_9", tiktok_video, "fr")
     assert top["mentions"] == ["creator_fr"] and top["hashtags"] == ["election"]
     assert reply["reply_to"] == "7363000000000000101" and reply["account_id"] == "creator_fr"
+    truth = posts["112345678901234567"]  # a Mastodon status, its quote embedded whole
+    assert (truth["platform"], truth["account_id"]) == ("truthsocial", "107780257626128497")
+    assert truth["quote_of"] == "112345678901234560" and truth["hashtags"] == ["election"]
+    assert truth["urls"] == ["example.com/vote"] and truth["text"].startswith("Votez !")
+    assert posts["112345678901234560"]["platform"] == "truthsocial"
     acc = accounts_by_id(ds)
+    assert acc["107780257626128497"]["handle"] == "patriot_1"
     assert acc["111"]["handle"] == "outlet" and acc["111"]["followers"] == 1200  # user's core
     assert acc["222"]["handle"] == "fan"  # user's legacy (older results)
     assert acc["creator_fr"]["display_name"] == "Créa" and acc["creator_fr"]["posts_count"] == 88
@@ -286,7 +295,7 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     ]
     src = manifest(ds)["sources"][0]
     assert src["skipped"] == {"zeeschuimer: items from linkedin.com are not read": 1}
-    assert report.sources[0].records == 11
+    assert report.sources[0].records == 12
 
 
 def test_zeeschuimer_items_as_4cat_exports_them(tmp_path: Path) -> None:
@@ -302,7 +311,7 @@ def test_zeeschuimer_items_as_4cat_exports_them(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     ingest([SRC / "zeeschuimer.ndjson"], a)
     ingest([flat], b)
-    assert posts_by_id(b) == posts_by_id(a) and len(posts_by_id(a)) == 9
+    assert posts_by_id(b) == posts_by_id(a) and len(posts_by_id(a)) == 11
     assert accounts_by_id(b) == accounts_by_id(a)
     assert manifest(b)["sources"][0]["skipped"] == manifest(a)["sources"][0]["skipped"]
     assert [(r["reason"], r["field"]) for r in rejected(b)] == [

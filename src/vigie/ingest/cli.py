@@ -27,7 +27,7 @@ FORMAT_HELP += (
     " twitwi (X CSV from médialab's minet or gazouilloire), twitwi-bluesky (minet's"
     " Bluesky CSV), minet (minet's YouTube comments or videos and TikTok CSVs),"
     " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok videos and comments,"
-    " Instagram, Threads), snscrape (snscrape's Twitter JSON lines)."
+    " Instagram, Threads, Truth Social), snscrape (snscrape's Twitter JSON lines)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

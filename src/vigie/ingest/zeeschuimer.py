@@ -30,8 +30,12 @@ one, not its public API's. Read here:
 4CAT keeps an imported item as the captured object's own fields beside ``__import_meta`` (the
 rest of the Zeeschuimer item), and its NDJSON download gives them so: read alike.
 
+- **Truth Social** (``truthsocial.com``): a Mastodon API status (Truth Social is a Mastodon
+  fork), read by the Mastodon reader with the platform ``truthsocial``; its quote is the quoted
+  status itself under ``quote`` (or only its id, ``quote_id``), where Mastodon 4.4 wraps it.
+
 Items from other platforms Zeeschuimer captures (LinkedIn, 9GAG, Imgur, Pinterest, Douyin,
-Xiaohongshu, Truth Social, Gab) are skipped and counted by platform in the manifest.
+Xiaohongshu, Gab) are skipped and counted by platform in the manifest.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from vigie.ingest import tiktok, x_v1
+from vigie.ingest import mastodon, tiktok, x_v1
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     Mapped,
@@ -250,6 +254,22 @@ def _instagram(data: dict[str, Any], platform: str = "instagram") -> Mapped:
     return [post], [acc]
 
 
+# --- Truth Social: Mastodon statuses --------------------------------------------------------
+
+
+def _truth(data: dict[str, Any]) -> Mapped:
+    status = dict(data)
+    quote = status.get("quote")
+    if isinstance(quote, dict) and "account" in quote:  # the quoted status itself
+        status["quote"] = {"quoted_status": quote}
+    elif not isinstance(quote, dict) and status.get("quote_id") not in (None, ""):
+        status["quote"] = {"quoted_status_id": str(status["quote_id"])}
+    posts, accounts = mastodon._one(status)
+    for row in (*posts, *accounts):
+        row["platform"] = "truthsocial"
+    return posts, accounts
+
+
 def _one(item: Any) -> Mapped:
     if not is_capture(item):
         raise ValueError("not a Zeeschuimer item (no data object beside source_platform)")
@@ -259,6 +279,8 @@ def _one(item: Any) -> Mapped:
         return x_v1._one(v1_of(data))
     if host == "tiktok.com":
         return _tiktok(data)
+    if host == "truthsocial.com":
+        return _truth(data)
     if host == "tiktok-comments":
         return _tiktok_comment(data)
     if host in ("instagram.com", "threads.net", "threads.com"):
