@@ -37,7 +37,21 @@ EXTENSION_NAME = "vigie FIMI objects (OpenCTI narrative, channel, event, media-c
 EXTENSION_SCHEMA = "https://github.com/vigie-project/vigie/blob/main/docs/share.md#fimi-objects"
 NEW_SDO = ("narrative", "channel", "event")
 NEW_SCO = ("media-content",)
-PLATFORM_NAMES = {"twitter": "Twitter", "x": "X", "telegram": "Telegram", "facebook": "Facebook"}
+PLATFORM_NAMES = {
+    "twitter": "Twitter",
+    "x": "X",
+    "telegram": "Telegram",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "threads": "Threads",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "truthsocial": "Truth Social",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "reddit": "Reddit",
+}
+"""How a platform vigie reads is named in a shared report (others: as the Dataset spells it)."""
 
 METHOD = (
     "Method: vigie detects coordinated inauthentic behaviour from behavioural signals between "
