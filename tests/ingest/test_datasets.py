@@ -55,6 +55,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("twitwi_tweets.csv", "twitwi"),
         ("twitwi_bluesky_posts.csv", "twitwi-bluesky"),
         ("twitwi_tweets_es.jsonl", "twitwi"),
+        ("ira538_tweets.csv", "ira-538"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -544,3 +545,32 @@ def test_twitwi_json_values_of_the_wrong_type(
     ]
     (post,) = posts_by_id(ds).values()
     assert post["hashtags"] == ["wahl"]
+
+
+def test_ira_tweets_of_fivethirtyeight(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The rebuilt author id (not the rounded one, which two handles share), month-first
+    times, language names as codes, the t.co redirects as links; the post id from the
+    tweet's URL when ``tweet_id`` is empty; the handle when no id was rebuilt."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "ira538_tweets.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {
+        "914580356430536707",
+        "914581356430536708",
+        "794000000000000001",
+        "699000000000000001",
+    }
+    p = posts["914580356430536707"]
+    assert p["account_id"] == "905874659358453760" and p["lang"] == "en"
+    assert p["created_at"] == datetime(2017, 10, 1, 19, 58, tzinfo=UTC)
+    assert p["urls"] == ["example.com/senator-trial"] and p["hashtags"] == ["maga"]
+    assert p["mentions"] == ["nedryun"]
+    assert posts["794000000000000001"]["account_id"] == "905874659358453999"
+    assert posts["794000000000000001"]["lang"] == "fr"
+    lone = posts["699000000000000001"]
+    assert lone["account_id"] == "handle:Pamela_Moore13" and lone["lang"] is None
+    acc = accounts_by_id(ds)
+    assert acc["905874659358453760"]["handle"] == "10_GOP"
+    assert acc["905874659358453760"]["followers"] == 9636
+    assert acc["905874659358453999"]["handle"] == "TEN_GOP_2"
+    assert _reasons(ds) == [("invalid publish_date", "publish_date", 6)]

@@ -27,7 +27,8 @@ FORMAT_HELP += (
     " twitwi (X CSV from médialab's minet or gazouilloire), twitwi-bluesky (minet's"
     " Bluesky CSV), minet (minet's YouTube comments or videos and TikTok CSVs),"
     " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok videos and comments,"
-    " Instagram, Threads, Truth Social), snscrape (snscrape's Twitter JSON lines)."
+    " Instagram, Threads, Truth Social), snscrape (snscrape's Twitter JSON lines),"
+    " ira-538 (the IRA troll tweets published by FiveThirtyEight and Clemson University)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

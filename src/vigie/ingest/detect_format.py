@@ -45,6 +45,7 @@ FORMATS = (
     "zeeschuimer",
     "minet",
     "snscrape",
+    "ira-538",
     "csv",
     "jsonl",
     "parquet",

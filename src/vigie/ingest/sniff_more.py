@@ -15,6 +15,7 @@ from typing import Any
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
+from vigie.ingest.ira538 import is_ira538
 from vigie.ingest.minet_csv import is_minet
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_tweet as is_snscrape
@@ -63,7 +64,7 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 def csv_shape(path: Path) -> str | None:
     """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
-    ``twitwi-bluesky``, ``minet`` or ``4cat``, from a CSV header."""
+    ``twitwi-bluesky``, ``minet``, ``ira-538`` or ``4cat``, from a CSV header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
@@ -75,6 +76,8 @@ def csv_shape(path: Path) -> str | None:
         return "x-users"
     if is_minet(header):
         return "minet"
+    if is_ira538(header):
+        return "ira-538"
     return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
 
 

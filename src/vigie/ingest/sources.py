@@ -12,6 +12,7 @@ from pathlib import Path
 from vigie.ingest import (
     crowdtangle,
     fourcat,
+    ira538,
     jetstream,
     mastodon,
     mcl,
@@ -52,4 +53,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "zeeschuimer": zeeschuimer.read,
     "minet": minet_csv.read,
     "snscrape": snscrape_x.read,
+    "ira-538": ira538.read,
 }

@@ -52,6 +52,7 @@ CSV_FORMATS = (
     "twarc1-csv",
     "4cat",
     "minet",
+    "ira-538",
 )
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
 EITHER_FORMATS = ("twitwi", "twitwi-bluesky")
