@@ -36,6 +36,8 @@ T0 = 1725911162329308
         ("minet_youtube_videos.csv", "minet"),
         ("minet_tiktok_videos.csv", "minet"),
         ("snscrape_tweets.jsonl", "snscrape"),
+        ("vk_wall.jsonl", "vk"),
+        ("vk_4cat.ndjson", "vk"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -469,6 +471,37 @@ def test_snscrape_and_the_api_give_one_tweet(tmp_path: Path) -> None:
     assert len(posts_by_id(da)) == 1 and manifest(da)["sources"][1]["duplicates"] == 1
 
 
+def test_vk_wall_and_4cat_items(tmp_path: Path) -> None:
+    """VK posts by their wall address, a repost's original a post of its own, VK's mention
+    markup, link attachments, photos by their own id; 4CAT's comments reply to the post or
+    to a comment, with the author's profile; an error answer and a post without its author
+    refused."""
+    ds = tmp_path / "ds"
+    ingest([SRC / "vk_wall.jsonl"], ds)
+    posts = posts_by_id(ds)
+    assert set(posts) == {"-1001_501", "777_88"}
+    src = posts["-1001_501"]
+    assert (src["platform"], src["account_id"]) == ("vk", "-1001")
+    assert src["created_at"].isoformat() == "2024-04-30T10:00:00+00:00"
+    assert sorted(src["urls"]) == ["example.ru/a", "example.ru/statya"]
+    assert src["hashtags"] == ["выборы"] and src["mentions"] == ["id777"]
+    assert src["media"] == ["photo-1001_457239017"]
+    assert posts["777_88"]["repost_of"] == "-1001_501"
+    assert sorted((r["reason"], r["field"]) for r in rejected(ds)) == [
+        ("VK API error page", None),
+        ("missing VK item field", "from_id"),
+    ]
+    items = tmp_path / "items"
+    ingest([SRC / "vk_4cat.ndjson"], items)
+    posts = posts_by_id(items)
+    assert posts["-1001_501_c9001"]["reply_to"] == "-1001_501"
+    assert posts["-1001_501_c9002"]["reply_to"] == "-1001_501_c9001"
+    acc = accounts_by_id(items)
+    assert acc["-1001"]["handle"] == "news_region"
+    assert acc["-1001"]["display_name"] == "Новости региона"
+    assert acc["555"]["display_name"] == "Анна К."
+
+
 def test_mcl_facebook_csv_and_instagram_json(tmp_path: Path) -> None:
     ds = tmp_path / "ds"
     ingest([SRC / "mcl_facebook_posts.csv", SRC / "mcl_instagram_posts.jsonl"], ds)
@@ -511,6 +544,7 @@ def test_sources_append_into_one_dataset(tmp_path: Path) -> None:
         "instagram",
         "telegram",
         "x",  # snscrape's tweets
+        "vk",
     }
     # 4 statuses and the boosted one inlined in the boost: every row is already there
     assert again.duplicates == 5 and again.posts == before == m["counts"]["posts"]

@@ -28,7 +28,8 @@ FORMAT_HELP += (
     " Bluesky CSV), minet (minet's YouTube comments or videos and TikTok CSVs),"
     " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok videos and comments,"
     " Instagram, Threads, Truth Social), snscrape (snscrape's Twitter JSON lines),"
-    " ira-538 (the IRA troll tweets published by FiveThirtyEight and Clemson University)."
+    " ira-538 (the IRA troll tweets published by FiveThirtyEight and Clemson University),"
+    " vk (VKontakte API wall posts and comments, or 4CAT's VK items)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

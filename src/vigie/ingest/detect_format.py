@@ -46,6 +46,7 @@ FORMATS = (
     "minet",
     "snscrape",
     "ira-538",
+    "vk",
     "csv",
     "jsonl",
     "parquet",

@@ -21,6 +21,7 @@ from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_tweet as is_snscrape
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
 from vigie.ingest.twitwi_files import shape as twitwi_shape
+from vigie.ingest.vk import is_vk
 from vigie.ingest.x_csv import shape as x_csv_shape
 from vigie.ingest.x_io_archive import is_io_archive, is_io_users
 from vigie.ingest.x_users import is_users_csv
@@ -38,12 +39,14 @@ def is_v1_tweet(obj: dict[str, Any]) -> bool:
 
 
 def json_shape(obj: dict[str, Any]) -> str | None:
-    """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky``, ``zeeschuimer`` or
-    ``snscrape`` when one decoded record has that shape."""
+    """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky``, ``zeeschuimer``,
+    ``snscrape`` or ``vk`` when one decoded record has that shape."""
     if is_capture(obj):
         return "zeeschuimer"
     if is_snscrape(obj):
         return "snscrape"
+    if is_vk(obj):
+        return "vk"
     if is_v1_tweet(obj):
         return "x-v1"
     statuses = obj.get("statuses")

@@ -22,6 +22,7 @@ from vigie.ingest import (
     telethon,
     tiktok,
     twitwi_files,
+    vk,
     x_csv,
     x_io_archive,
     x_users,
@@ -54,4 +55,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "minet": minet_csv.read,
     "snscrape": snscrape_x.read,
     "ira-538": ira538.read,
+    "vk": vk.read,
 }

@@ -50,6 +50,7 @@ PLATFORM_NAMES = {
     "tiktok": "TikTok",
     "youtube": "YouTube",
     "reddit": "Reddit",
+    "vk": "VKontakte",
 }
 """How a platform vigie reads is named in a shared report (others: as the Dataset spells it)."""
 

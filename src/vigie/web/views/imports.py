@@ -40,6 +40,7 @@ LINE_FORMATS = (
     "pushshift",
     "zeeschuimer",
     "snscrape",
+    "vk",
 )
 """One record per line (when not saved as one ``.json`` document): cut by line."""
 CSV_FORMATS = (
