@@ -321,6 +321,22 @@ def test_zeeschuimer_items_as_4cat_exports_them(tmp_path: Path) -> None:
     ]
 
 
+def test_bare_tiktok_items_as_4cat_fetches_them(tmp_path: Path) -> None:
+    """4CAT's TikTok-by-URL data source keeps the web items bare (their comments beside them):
+    told apart and read as the same items captured by Zeeschuimer."""
+    items = [json.loads(x) for x in (SRC / "zeeschuimer.ndjson").read_text().splitlines()]
+    videos = [i["data"] for i in items if i["source_platform"] == "tiktok.com"]
+    bare = tmp_path / "tiktok-urls.ndjson"
+    bare.write_text("".join(json.dumps({**v, "comments": []}) + "\n" for v in videos))
+    assert detect(bare) == "zeeschuimer"
+    ds, zs = tmp_path / "ds", tmp_path / "zs"
+    ingest([bare], ds)
+    ingest([SRC / "zeeschuimer.ndjson"], zs)
+    ids = {str(v["id"]) for v in videos}
+    assert posts_by_id(ds) == {k: v for k, v in posts_by_id(zs).items() if k in ids}
+    assert len(ids) == 2
+
+
 def test_zeeschuimer_tiktok_merges_with_the_research_api(tmp_path: Path) -> None:
     """The account of a captured TikTok video is its user name, as the Research API's."""
     capture = tmp_path / "capture.ndjson"

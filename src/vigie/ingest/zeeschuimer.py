@@ -28,7 +28,9 @@ one, not its public API's. Read here:
   ``/p/<code>`` of its link), the account the user's numeric id.
 
 4CAT keeps an imported item as the captured object's own fields beside ``__import_meta`` (the
-rest of the Zeeschuimer item), and its NDJSON download gives them so: read alike.
+rest of the Zeeschuimer item), and its NDJSON download gives them so: read alike. Its TikTok-
+by-URL data source keeps bare TikTok web items (no wrapper, their comments beside them): read
+as TikTok items.
 
 - **Truth Social** (``truthsocial.com``): a Mastodon API status (Truth Social is a Mastodon
   fork), read by the Mastodon reader with the platform ``truthsocial``; its quote is the quoted
@@ -65,12 +67,15 @@ X_HOSTS = ("twitter.com", "x.com")
 def is_capture(obj: Any) -> bool:
     """A Zeeschuimer item: the captured object under ``data`` beside its platform, or as
     4CAT keeps it once imported (and exports it as NDJSON): the object's own fields beside
-    ``__import_meta``, which holds the rest of the Zeeschuimer item."""
+    ``__import_meta``, which holds the rest of the Zeeschuimer item; or a bare TikTok web
+    item, as 4CAT's TikTok-by-URL data source keeps what it fetched."""
     if not isinstance(obj, dict):
         return False
     meta = obj.get("__import_meta")
     if isinstance(meta, dict):
         return isinstance(meta.get("source_platform"), str)
+    if _bare_tiktok(obj):
+        return True
     return (
         isinstance(obj.get("data"), dict)
         and isinstance(obj.get("source_platform"), str)
@@ -78,11 +83,25 @@ def is_capture(obj: Any) -> bool:
     )
 
 
+def _bare_tiktok(obj: dict[str, Any]) -> bool:
+    """A TikTok web item on its own: its id, description, time and author, with the keys of
+    its video, sound or counts (a generic table rarely holds ``createTime`` beside them)."""
+    return {"id", "desc", "createTime", "author"} <= set(obj) and (
+        "video" in obj or "music" in obj or "stats" in obj
+    )
+
+
+BARE = {"source_platform": "tiktok.com"}
+"""The metadata a bare TikTok item is read with."""
+
+
 def _unwrapped(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(metadata, captured object)`` of a Zeeschuimer item in either form."""
+    """``(metadata, captured object)`` of a Zeeschuimer item in any of its forms."""
     meta = item.get("__import_meta")
     if isinstance(meta, dict):
         return meta, {k: v for k, v in item.items() if k != "__import_meta"}
+    if "data" not in item and _bare_tiktok(item):
+        return BARE, item
     return item, item["data"]
 
 
