@@ -252,9 +252,9 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     tiktok = {"7363000000000000001", "7363000000000000002"}
     comments = {"7363000000000000101", "7363000000000000102"}
     truths = {"112345678901234567", "112345678901234560"}
-    assert (
-        set(posts) == {orig, rt, quote, "C6aBcDeFgHi", "C7tHrEaDs01"} | tiktok | comments | truths
-    )
+    gabs = {"112400000000000001", "112400000000000002"}
+    expected = {orig, rt, quote, "C6aBcDeFgHi", "C7tHrEaDs01"} | tiktok | comments | truths | gabs
+    assert set(posts) == expected
     o = posts[orig]
     assert o["platform"] == "x" and o["account_id"] == "111" and o["lang"] == "fr"
     assert o["text"].startswith("Lisez ceci") and "x" * 260 in o["text"]  # note_tweet, whole
@@ -286,6 +286,12 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     assert truth["quote_of"] == "112345678901234560" and truth["hashtags"] == ["election"]
     assert truth["urls"] == ["example.com/vote"] and truth["text"].startswith("Votez !")
     assert posts["112345678901234560"]["platform"] == "truthsocial"
+    gab = posts["112400000000000001"]  # Gab's compact names
+    assert (gab["platform"], gab["account_id"]) == ("gab", "4000001")
+    assert gab["text"] == "Stop the steal #Election2024" and gab["hashtags"] == ["election2024"]
+    assert gab["mentions"] == ["patriot_1"] and gab["media"] == ["media.gab.com/system/1.jpg"]
+    assert gab["created_at"].isoformat() == "2024-04-30T13:00:00+00:00"
+    assert posts["112400000000000002"]["account_id"] == "4000002"  # the API's names
     acc = accounts_by_id(ds)
     assert acc["107780257626128497"]["handle"] == "patriot_1"
     assert acc["111"]["handle"] == "outlet" and acc["111"]["followers"] == 1200  # user's core
@@ -297,7 +303,7 @@ def test_zeeschuimer_captures(tmp_path: Path) -> None:
     ]
     src = manifest(ds)["sources"][0]
     assert src["skipped"] == {"zeeschuimer: items from linkedin.com are not read": 1}
-    assert report.sources[0].records == 12
+    assert report.sources[0].records == 14
 
 
 def test_zeeschuimer_items_as_4cat_exports_them(tmp_path: Path) -> None:
@@ -313,7 +319,7 @@ def test_zeeschuimer_items_as_4cat_exports_them(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     ingest([SRC / "zeeschuimer.ndjson"], a)
     ingest([flat], b)
-    assert posts_by_id(b) == posts_by_id(a) and len(posts_by_id(a)) == 11
+    assert posts_by_id(b) == posts_by_id(a) and len(posts_by_id(a)) == 13
     assert accounts_by_id(b) == accounts_by_id(a)
     assert manifest(b)["sources"][0]["skipped"] == manifest(a)["sources"][0]["skipped"]
     assert [(r["reason"], r["field"]) for r in rejected(b)] == [

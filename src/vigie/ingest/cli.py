@@ -27,7 +27,7 @@ FORMAT_HELP += (
     " twitwi (X CSV from médialab's minet or gazouilloire), twitwi-bluesky (minet's"
     " Bluesky CSV), minet (minet's YouTube comments or videos and TikTok CSVs),"
     " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok videos and comments,"
-    " Instagram, Threads, Truth Social), snscrape (snscrape's Twitter JSON lines),"
+    " Instagram, Threads, Truth Social, Gab), snscrape (snscrape's Twitter JSON lines),"
     " ira-538 (the IRA troll tweets published by FiveThirtyEight and Clemson University),"
     " vk (VKontakte API wall posts and comments, or 4CAT's VK items)."
 )

@@ -36,8 +36,13 @@ as TikTok items.
   fork), read by the Mastodon reader with the platform ``truthsocial``; its quote is the quoted
   status itself under ``quote`` (or only its id, ``quote_id``), where Mastodon 4.4 wraps it.
 
+- **Gab** (``gab.com``): a Mastodon-like status (Gab is another Mastodon fork), in the API's
+  names or in Gab's compact ones (``i``, ``ca``, ``c``, ``ul``, ``m``, ``tg``, the author under
+  ``author_info`` with ``i``, ``un``, ``ac``, ``dn``, ``nt``; media under ``image_info`` with
+  ``u``), as 4CAT's Gab mapper reads both; read by the Mastodon reader as platform ``gab``.
+
 Items from other platforms Zeeschuimer captures (LinkedIn, 9GAG, Imgur, Pinterest, Douyin,
-Xiaohongshu, Gab) are skipped and counted by platform in the manifest.
+Xiaohongshu) are skipped and counted by platform in the manifest.
 """
 
 from __future__ import annotations
@@ -289,6 +294,43 @@ def _truth(data: dict[str, Any]) -> Mapped:
     return posts, accounts
 
 
+GAB_AUTHOR = {"i": "id", "un": "username", "ac": "acct", "dn": "display_name", "nt": "note"}
+"""Gab's compact names of an author's fields, as 4CAT's Gab mapper reads them."""
+
+
+def _pick(data: dict[str, Any], *keys: str) -> Any:
+    """The first of ``keys`` that ``data`` has (a compact name before the API's, as 4CAT)."""
+    return next((data[k] for k in keys if k in data), None)
+
+
+def _gab(data: dict[str, Any]) -> Mapped:
+    status = {
+        **data,
+        "id": _pick(data, "i", "id"),
+        "created_at": _pick(data, "ca", "created_at"),
+        "content": _pick(data, "c", "content"),
+        "tags": _pick(data, "tg", "tags"),
+        "card": _pick(data, "card", "link"),
+    }
+    author = _pick(data, "author_info", "account")
+    status["account"] = (
+        {GAB_AUTHOR.get(k, k): v for k, v in author.items()} if isinstance(author, dict) else author
+    )
+    status["mentions"] = [
+        {**m, "acct": m.get("acct") or m.get("username")}
+        for m in _pick(data, "m", "mentions") or []
+        if isinstance(m, dict)
+    ]
+    media = _pick(data, "image_info", "media_attachments")
+    status["media_attachments"] = [
+        {"url": m.get("url", m.get("u"))} for m in media or [] if isinstance(m, dict)
+    ]
+    posts, accounts = mastodon._one(status)
+    for row in (*posts, *accounts):
+        row["platform"] = "gab"
+    return posts, accounts
+
+
 def _one(item: Any) -> Mapped:
     if not is_capture(item):
         raise ValueError("not a Zeeschuimer item (no data object beside source_platform)")
@@ -300,6 +342,8 @@ def _one(item: Any) -> Mapped:
         return _tiktok(data)
     if host == "truthsocial.com":
         return _truth(data)
+    if host == "gab.com":
+        return _gab(data)
     if host == "tiktok-comments":
         return _tiktok_comment(data)
     if host in ("instagram.com", "threads.net", "threads.com"):

@@ -47,6 +47,7 @@ PLATFORM_NAMES = {
     "bluesky": "Bluesky",
     "mastodon": "Mastodon",
     "truthsocial": "Truth Social",
+    "gab": "Gab",
     "tiktok": "TikTok",
     "youtube": "YouTube",
     "reddit": "Reddit",
