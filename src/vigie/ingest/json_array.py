@@ -29,14 +29,25 @@ CHUNK = 1 << 20
 WS = " \t\r\n"
 
 
-def starts_with_array(path: Path) -> bool:
-    """Whether the file's first non-blank character (after a BOM) is ``[``."""
+def _first_byte(path: Path) -> bytes:
+    """The file's first non-blank byte (after a BOM), or ``b""``."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
-    return head[:1] == b"["
+    return head[:1]
+
+
+def starts_with_array(path: Path) -> bool:
+    """Whether the file's first non-blank character (after a BOM) is ``[``."""
+    return _first_byte(path) == b"["
+
+
+def starts_with_json(path: Path) -> bool:
+    """Whether the file's first non-blank character (after a BOM) opens a JSON object or
+    array (a file that may be CSV or JSON lines is told so)."""
+    return _first_byte(path) in (b"{", b"[")
 
 
 def values(

@@ -64,13 +64,13 @@ def _links(content: str) -> list[str]:
     return out
 
 
-def _account(acc: Any) -> Row:
+def _account(acc: Any, platform: str = PLATFORM) -> Row:
     created = acc.get("created_at")
     created_at = profile_time(created, "account.created_at")
     note = acc.get("note")
     return {
         "account_id": str(need(acc, "id")),
-        "platform": PLATFORM,
+        "platform": platform,
         "handle": acc.get("acct") or acc.get("username"),
         "display_name": acc.get("display_name") or None,
         "created_at": created_at,
@@ -81,7 +81,7 @@ def _account(acc: Any) -> Row:
     }
 
 
-def _status(st: Any) -> Row:
+def _status(st: Any, platform: str = PLATFORM) -> Row:
     if not isinstance(st, dict):
         raise ValueError("a status is not an object")
     content = st.get("content") or ""
@@ -105,7 +105,7 @@ def _status(st: Any) -> Row:
     reblog = st.get("reblog")
     return {
         "post_id": str(need(st, "id")),
-        "platform": PLATFORM,
+        "platform": platform,
         "account_id": str(need(st, "account", "id")),
         "created_at": time_of(need(st, "created_at"), "created_at"),
         "text": None if reblog else html_text(content),
@@ -127,12 +127,14 @@ def _status(st: Any) -> Row:
     }
 
 
-def _one(st: Any) -> Mapped:
-    posts, accounts = [_status(st)], [_account(st["account"])]
+def _one(st: Any, platform: str = PLATFORM) -> Mapped:
+    """A status, its boosted and quoted statuses, and their accounts. ``platform``: a Mastodon
+    fork's name (Truth Social, Gab), whose statuses are Mastodon's."""
+    posts, accounts = [_status(st, platform)], [_account(st["account"], platform)]
     for inner in (st.get("reblog"), (st.get("quote") or {}).get("quoted_status")):
         if isinstance(inner, dict) and inner.get("account"):
-            posts.append(_status(inner))
-            accounts.append(_account(inner["account"]))
+            posts.append(_status(inner, platform))
+            accounts.append(_account(inner["account"], platform))
     return posts, accounts
 
 

@@ -34,6 +34,7 @@ from vigie.errors import InputError
 from vigie.ingest import csv_rows, tiktok, youtube
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, read_items, text_post, time_of
+from vigie.ingest.twitwi_files import pipe_list
 from vigie.ingest.urls import clean_hashtags
 from vigie.ingest.x_csv import _count, _val
 
@@ -107,7 +108,7 @@ def _tiktok(row: Any) -> Mapped:
     row = csv_rows.whole(row)
     user = _need(row, "author_unique_id")
     text = row.get("description") or ""
-    tags = [t for t in (_val(row, "challenges_titles") or "").split("|") if t.strip()]
+    tags = pipe_list(row, "challenges_titles")
     post = text_post(
         "tiktok",
         _need(row, "id"),

@@ -40,6 +40,16 @@ class Skip(Exception):
     """An item that is not a post (``args[0]`` says what), counted in the manifest."""
 
 
+def as_dict(v: Any) -> dict[str, Any]:
+    """``v`` if it is an object, else an empty one: a payload's optional object, read safely."""
+    return v if isinstance(v, dict) else {}
+
+
+def as_items(v: Any) -> list[Any]:
+    """``v`` if it is a list, else an empty one: a payload's optional list, read safely."""
+    return v if isinstance(v, list) else []
+
+
 def text_post(
     platform: str,
     post_id: str,

@@ -32,6 +32,8 @@ from urllib.parse import parse_qs, urlparse
 from vigie.ingest import x_v1
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Missing, Skip, read_items
+from vigie.ingest.records import as_dict as _d
+from vigie.ingest.records import as_items as _l
 
 PREFIX = "snscrape.modules.twitter."
 TWEET = PREFIX + "Tweet"
@@ -40,14 +42,6 @@ TWEET = PREFIX + "Tweet"
 def is_tweet(obj: Any) -> bool:
     """A snscrape ``Tweet`` (or another item of its Twitter module, skipped when read)."""
     return isinstance(obj, dict) and str(obj.get("_type", "")).startswith(PREFIX)
-
-
-def _d(v: Any) -> dict[str, Any]:
-    return v if isinstance(v, dict) else {}
-
-
-def _l(v: Any) -> list[Any]:
-    return v if isinstance(v, list) else []
 
 
 def _big(obj: dict[str, Any], key: str) -> Any:

@@ -35,6 +35,7 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.bluesky import _cids
+from vigie.ingest.json_array import starts_with_json
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     BadField,
@@ -81,7 +82,7 @@ def _unwrap(obj: Any) -> Any:
     return source
 
 
-def _pipe(row: dict[str, Any], col: str) -> list[str]:
+def pipe_list(row: dict[str, Any], col: str) -> list[str]:
     """A twitwi list: an array in JSON, a cell with items separated by ``|`` in CSV."""
     items = row.get(col)
     if isinstance(items, list):
@@ -132,10 +133,10 @@ def _tweet(row: Any) -> Mapped:
         "created_at": _when(row, "timestamp_utc"),
         "text": _val(row, "text") or "",
         "lang": _val(row, "lang"),
-        "urls": sorted({_link_key(u) for u in _pipe(row, "links")} - {""}),
-        "hashtags": clean_hashtags(_pipe(row, "hashtags")),
-        "mentions": clean_mentions(_pipe(row, "mentioned_names")),
-        "media": _media(_pipe(row, "media_urls")),
+        "urls": sorted({_link_key(u) for u in pipe_list(row, "links")} - {""}),
+        "hashtags": clean_hashtags(pipe_list(row, "hashtags")),
+        "mentions": clean_mentions(pipe_list(row, "mentioned_names")),
+        "media": _media(pipe_list(row, "media_urls")),
         "repost_of": _id(row, "retweeted_id"),
         "reply_to": _id(row, "to_tweetid"),
         "quote_of": _id(row, "quoted_id"),
@@ -159,7 +160,7 @@ def _bluesky(row: Any) -> Mapped:
     row = _record(row)
     uri = csv_rows.need_cell(row, "uri")
     account = csv_rows.need_cell(row, "user_did")
-    langs = _pipe(row, "user_langs")
+    langs = pipe_list(row, "user_langs")
     text = _val(row, "original_text") if "original_text" in row else _val(row, "text")
     post = {
         "post_id": uri,
@@ -168,10 +169,10 @@ def _bluesky(row: Any) -> Mapped:
         "created_at": _when(row, "timestamp_utc"),
         "text": text,
         "lang": langs[0] if langs else None,
-        "urls": sorted({_link_key(u) for u in _pipe(row, "links")} - {""}),
-        "hashtags": clean_hashtags(_pipe(row, "hashtags")),
-        "mentions": clean_mentions(_pipe(row, "mentioned_user_handles")),
-        "media": _cids(_pipe(row, "media_urls")),
+        "urls": sorted({_link_key(u) for u in pipe_list(row, "links")} - {""}),
+        "hashtags": clean_hashtags(pipe_list(row, "hashtags")),
+        "mentions": clean_mentions(pipe_list(row, "mentioned_user_handles")),
+        "media": _cids(pipe_list(row, "media_urls")),
         "repost_of": None,
         "reply_to": _val(row, "to_post_uri"),
         "quote_of": _val(row, "quoted_uri"),
@@ -211,17 +212,10 @@ def _bluesky(row: Any) -> Mapped:
     return posts, accounts
 
 
-def is_json(path: Path) -> bool:
-    """Whether ``path`` holds JSON (its first non-blank byte opens an object or an array)."""
-    with open(path, "rb") as fh:
-        head = fh.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head[:1] in (b"{", b"[")
-
-
 def _read(path: Path, kind: str) -> Iterator[Batch]:
     one = _bluesky if kind == BLUESKY else _tweet
     what = "post" if kind == BLUESKY else "tweet"
-    if is_json(path):  # each record is checked for its fields as it is read
+    if starts_with_json(path):  # each record is checked for its fields as it is read
         return read_items(path, lambda v: [_unwrap(v)], one, what)
     header = csv_rows.header_of(path)
     if shape(header) != kind:

@@ -34,6 +34,7 @@ from typing import Any
 
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadPage, Mapped, Row, need, read_items, text_post, time_of
+from vigie.ingest.records import as_dict as _d
 from vigie.ingest.urls import (
     canonical_urls,
     clean_mentions,
@@ -44,10 +45,6 @@ from vigie.ingest.urls import (
 
 PLATFORM = "vk"
 MARKUP_RE = re.compile(r"\[((?:id|club|public|event)\d+)\|[^\]]*\]")
-
-
-def _d(v: Any) -> dict[str, Any]:
-    return v if isinstance(v, dict) else {}
 
 
 def _num(obj: dict[str, Any], key: str, where: str) -> str:

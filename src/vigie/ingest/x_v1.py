@@ -48,6 +48,8 @@ from vigie.ingest.records import (
     read_items,
     time_of,
 )
+from vigie.ingest.records import as_dict as _d
+from vigie.ingest.records import as_items as _l
 from vigie.ingest.urls import clean_hashtags, clean_mentions
 from vigie.ingest.x_v2 import _link_key
 
@@ -92,14 +94,6 @@ def _opt_id(obj: dict[str, Any], name: str) -> str | None:
         return _id(obj, name)
     except Missing:
         return None
-
-
-def _d(v: Any) -> dict[str, Any]:
-    return v if isinstance(v, dict) else {}
-
-
-def _l(v: Any) -> list[Any]:
-    return v if isinstance(v, list) else []
 
 
 def _media_url(m: dict[str, Any]) -> str | None:

@@ -34,6 +34,8 @@ from twitwi.utils import custom_normalize_url
 
 from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
+from vigie.ingest.records import as_dict as _d
+from vigie.ingest.records import as_items as _l
 from vigie.ingest.records import client_name
 from vigie.ingest.urls import (
     canonical_url,
@@ -107,14 +109,6 @@ def _flat_includes(tweet: dict[str, Any]) -> _Includes:
     if isinstance(tweet.get("in_reply_to_user"), dict):
         users.append(tweet["in_reply_to_user"])
     return _Includes({"users": users, "tweets": tweets, "media": media})
-
-
-def _d(v: Any) -> dict[str, Any]:
-    return v if isinstance(v, dict) else {}
-
-
-def _l(v: Any) -> list[Any]:
-    return v if isinstance(v, list) else []
 
 
 class MissingField(Exception):

@@ -64,6 +64,7 @@ from vigie.ingest.records import (
     text_post,
     time_of,
 )
+from vigie.ingest.records import as_dict as _d
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions, raw_urls_in_text
 
 X_HOSTS = ("twitter.com", "x.com")
@@ -108,10 +109,6 @@ def _unwrapped(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     if "data" not in item and _bare_tiktok(item):
         return BARE, item
     return item, item["data"]
-
-
-def _d(v: Any) -> dict[str, Any]:
-    return v if isinstance(v, dict) else {}
 
 
 def _host(item: dict[str, Any]) -> str:
@@ -212,9 +209,6 @@ def _tiktok(data: dict[str, Any]) -> Mapped:
     return [post], [account]
 
 
-# --- Instagram: media items ----------------------------------------------------------------
-
-
 def _tiktok_comment(data: dict[str, Any]) -> Mapped:
     user = _d(data.get("user"))
     name = user.get("unique_id")
@@ -236,6 +230,9 @@ def _tiktok_comment(data: dict[str, Any]) -> Mapped:
         reply_to=str(parent) if parent not in (None, "", "0", 0) else video,
     )
     return [post], [tiktok.account_row(name, user.get("nickname"))]
+
+
+# --- Instagram and Threads: media items ----------------------------------------------------
 
 
 def _preview_link(data: dict[str, Any]) -> list[str]:
@@ -288,10 +285,7 @@ def _truth(data: dict[str, Any]) -> Mapped:
         status["quote"] = {"quoted_status": quote}
     elif not isinstance(quote, dict) and status.get("quote_id") not in (None, ""):
         status["quote"] = {"quoted_status_id": str(status["quote_id"])}
-    posts, accounts = mastodon._one(status)
-    for row in (*posts, *accounts):
-        row["platform"] = "truthsocial"
-    return posts, accounts
+    return mastodon._one(status, "truthsocial")
 
 
 GAB_AUTHOR = {"i": "id", "un": "username", "ac": "acct", "dn": "display_name", "nt": "note"}
@@ -325,10 +319,7 @@ def _gab(data: dict[str, Any]) -> Mapped:
     status["media_attachments"] = [
         {"url": m.get("url", m.get("u"))} for m in media or [] if isinstance(m, dict)
     ]
-    posts, accounts = mastodon._one(status)
-    for row in (*posts, *accounts):
-        row["platform"] = "gab"
-    return posts, accounts
+    return mastodon._one(status, "gab")
 
 
 def _one(item: Any) -> Mapped:

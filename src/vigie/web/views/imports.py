@@ -22,8 +22,8 @@ from vigie.errors import VigieError
 from vigie.ingest import guess_map
 from vigie.ingest.detect_format import FORMATS
 from vigie.ingest.epoch import EPOCH_FORMATS
+from vigie.ingest.json_array import starts_with_json
 from vigie.ingest.tabular import KNOWN_FIELDS
-from vigie.ingest.twitwi_files import is_json
 from vigie.names import safe_name
 from vigie.web.deps import form, page, redirect
 from vigie.web.render import render
@@ -248,7 +248,7 @@ def _head(path: Path, fmt: str, tmp: Path) -> Path:
     documents, whose records cannot be cut by line)."""
     if fmt in CSV_FORMATS + LINE_FORMATS + EITHER_FORMATS and path.suffix.lower() != ".json":
         out = tmp / path.name
-        quoted = fmt in CSV_FORMATS or (fmt in EITHER_FORMATS and not is_json(path))
+        quoted = fmt in CSV_FORMATS or (fmt in EITHER_FORMATS and not starts_with_json(path))
         with open(path, "rb") as src, open(out, "wb") as dst:
             records, open_quote = 0, False
             for line in src:
