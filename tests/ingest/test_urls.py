@@ -179,14 +179,14 @@ def test_items_of_a_batch_of_texts_are_items_in_text_of_each(seed: int) -> None:
     texts += [None, "", "#", "a#b #c\n#d", "x\n#y", "#é\u0301 @Ab", "RT @ab: #x @y"] * 20
     texts += ["#start " + "x" * TEXT_SCAN_CHARS + " #past"]
     for char in "#@":
-        got = items_in_texts(texts, char)
+        got = items_in_texts(texts, char).to_pylist()
         assert got == [
             items_in_text(t[:TEXT_SCAN_CHARS], char) if t else ([] if t == "" else None)
             for t in texts
         ]
         assert sum(bool(x) for x in got) > 1000
-    assert items_in_texts(texts[-1:], "#") == [["start"]]
-    assert items_in_texts([None, "no tag"], "#") == [None, []]
+    assert items_in_texts(texts[-1:], "#").to_pylist() == [["start"]]
+    assert items_in_texts([None, "no tag"], "#").to_pylist() == [None, []]
 
 
 def test_urls_in_text_is_ural_on_every_text() -> None:

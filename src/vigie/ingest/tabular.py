@@ -711,7 +711,7 @@ def convert(
                 cols[fld] = _urls_of_texts(texts)
                 continue
             char = {"hashtags": "#", "mentions": "@"}[fld]
-            cols[fld] = pa.array(items_in_texts(texts, char), STR_LIST)
+            cols[fld] = items_in_texts(texts, char)
 
     acc: dict[str, pa.Array] = {"account_id": cols["account_id"], "platform": cols["platform"]}
     for canon, target in ACCOUNT_FIELDS.items():

@@ -16,13 +16,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from twitwi.normalizers import CLEAN_RT_PATTERN
-from ural import normalize_url, urls_from_text
+from ural import normalize_url
 from ural.infer_redirection import OBVIOUS_REDIRECTS_RE, REDIRECTION_DOMAINS_RE
 from ural.normalize_url import (
     IRRELEVANT_SUBDOMAIN_AMP_RE,
     qsl_sort_key,
     should_strip_query_item,
 )
+
+from vigie.ingest.urlscan import raw_urls
 
 TEXT_SCAN_CHARS = 100_000
 """Entities are looked for in a text's first 100,000 characters (the longest post any platform
@@ -257,10 +259,11 @@ def raw_urls_in_text(text: str | None) -> list[str]:
     """The URLs ural finds in ``text``, as written (``urls_in_text`` before keying them).
 
     Every URL ural finds in text holds ``//`` (its ``PROTOCOL`` pattern), so a text without
-    one is passed over without the pattern (most posts carry no link)."""
+    one is passed over without the pattern (most posts carry no link); ``urlscan`` finds
+    the others' as ural would, looking for the ``//`` first."""
     if not text or "//" not in text:
         return []
-    return list(urls_from_text(text[:TEXT_SCAN_CHARS]))
+    return raw_urls(text[:TEXT_SCAN_CHARS])
 
 
 def hashtags_in_text(text: str | None) -> list[str]:
@@ -282,49 +285,62 @@ r"""A run of word characters and ``c`` that starts with ``c`` and starts a run: 
 twitwi's splitter (``[^\w<c>]+``) yields that start with ``c``."""
 
 
-_ITEM_AT = {c: re.compile(rf"{c}(?<![\w{c}]{c})[\w{c}]*") for c in "#@"}
-"""``_ITEM_RES`` led by its literal (``c`` first, then a look back at the character before
-it): the same matches, found by the engine's fast scan for ``c`` instead of a test at every
-position of a batch's joined texts."""
+_ITEM_OR_NEWLINE = {c: re.compile(rf"\n|{c}(?<![\w{c}]{c})[\w{c}]*") for c in "#@"}
+"""A newline, or ``_ITEM_RES`` led by its literal (``c`` first, then a look back at the
+character before it): the same tokens, found by the engine's fast scan for ``c`` or a
+newline instead of a test at every position of a batch's joined texts, with the newlines
+that tell the texts apart."""
 
 
-def items_in_texts(texts: list[str | None], char: str) -> list[list[str] | None]:
-    """``items_in_text`` of each text (``[]`` without ``char``, None for a null text), in
-    one regex scan of the batch's texts joined by newlines.
+def items_in_texts(texts: list[str | None], char: str) -> pa.Array:
+    """``items_in_text`` of each text as a ``list<string>`` column (``[]`` without ``char``,
+    null for a null text), from one regex scan of the batch's texts joined by newlines.
 
     Why: called text by text, the Python calls, the retweet-prefix substitution and the
     ``findall`` set-up cost ~4.7 µs a text for each of hashtags and mentions (a third of a
-    text-only CSV's ingest). A newline is neither a word character nor ``char``, so no
-    token runs across it and the look back at a text's first character sees what the
-    start of the text would: each token is the one ``items_in_text`` finds. The retweet
-    prefix is removed before joining, from the texts that start with it."""
-    out: list[list[str] | None] = [None if t is None else [] for t in texts]
-    rows = [i for i, t in enumerate(texts) if t and char in t]
-    if not rows:
-        return out
-    parts = []
-    for i in rows:
-        t = texts[i][:TEXT_SCAN_CHARS]  # type: ignore[index]
-        parts.append(CLEAN_RT_PATTERN.sub("", t) if t.startswith("RT @") else t)
-    starts = np.cumsum([0] + [len(p) + 1 for p in parts[:-1]])
-    joined = "\n".join(parts)
-    pat = _ITEM_AT[char]
-    pos = [m.start() for m in pat.finditer(joined)]
-    if not pos:
-        return out
-    found = pat.findall(joined)  # the same matches, as strings, at C speed
-    at = (np.searchsorted(starts, np.array(pos, np.int64), "right") - 1).tolist()
-    i, n = 0, len(found)
-    while i < n:
-        k, j = at[i], i + 1
-        while j < n and at[j] == k:
-            j += 1
-        if j == i + 1:
-            out[rows[k]] = [found[i].lstrip(char).lower()]
-        else:
-            out[rows[k]] = sorted({t.lstrip(char).lower() for t in found[i:j]})
-        i = j
-    return out
+    text-only CSV's ingest); gathering each text's tokens in Python after one scan still
+    cost ~1.5 s per million texts. Now the scan's one ``findall`` also returns the newlines
+    between texts (its pattern reads ``\n`` or a token), so a token's text is the count of
+    newlines before it, and the rest is Arrow's: each distinct token is lower-cased once,
+    and each text's tokens are sorted and made distinct by one sort of (text, token).
+
+    A newline is neither a word character nor ``char``, so no token runs across it and the
+    look back at a text's first character sees what the start of the text would: each token
+    is the one ``items_in_text`` finds. A newline inside a text becomes a space (neither a
+    word character nor ``char`` either). The retweet prefix is removed before joining, from
+    the texts that start with it. Arrow sorts strings by their UTF-8 bytes, which is the
+    order of their code points: ``sorted``'s."""
+    n = len(texts)
+    rows: list[int] = []
+    parts: list[str] = []
+    for i, t in enumerate(texts):
+        if t and char in t:
+            t = t[:TEXT_SCAN_CHARS]
+            if t.startswith("RT @"):
+                t = CLEAN_RT_PATTERN.sub("", t)
+            rows.append(i)
+            parts.append(t.replace("\n", " ") if "\n" in t else t)
+    found = _ITEM_OR_NEWLINE[char].findall("\n".join(parts)) if parts else []
+    tokens = pa.array(found, pa.string())
+    newline = pc.equal(tokens, "\n").to_numpy(zero_copy_only=False)
+    text_of = np.asarray(rows, np.int64)[np.cumsum(newline)[~newline]]
+    tokens = tokens.filter(pa.array(~newline))
+    # each distinct token lower-cased once, by Python's rules (``str.lower`` is not Arrow's)
+    coded = tokens.dictionary_encode()
+    words = pa.array([w.lstrip(char).lower() for w in coded.dictionary.to_pylist()], pa.string())
+    pairs = pa.table({"i": text_of, "w": words.take(coded.indices)})
+    pairs = pairs.take(pc.sort_indices(pairs, [("i", "ascending"), ("w", "ascending")]))
+    i = pairs.column("i").to_numpy()
+    w = pairs.column("w").combine_chunks()
+    if len(w) > 1:  # a token a text holds twice is kept once
+        again = np.zeros(len(w), bool)
+        again[1:] = (i[1:] == i[:-1]) & pc.equal(w[1:], w[:-1]).to_numpy(zero_copy_only=False)
+        if again.any():
+            i, w = i[~again], w.filter(pa.array(~again))
+    offsets = np.zeros(n + 1, np.int32)
+    np.cumsum(np.bincount(i, minlength=n), out=offsets[1:])
+    null = pa.array([t is None for t in texts], pa.bool_())
+    return pa.ListArray.from_arrays(pa.array(offsets), w, mask=null)
 
 
 def items_in_text(text: str, char: str) -> list[str]:
