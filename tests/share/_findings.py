@@ -25,8 +25,11 @@ ACCOUNTS = [
 ]
 
 
-def make_findings(root: Path, *, tlp: str | None = None, notes: bool = True) -> Path:
-    """Write ``root/dataset`` (accounts only) and ``root/findings``; return the latter."""
+def make_findings(
+    root: Path, *, tlp: str | None = None, notes: bool = True, links: tuple[str, ...] = ()
+) -> Path:
+    """Write ``root/dataset`` (accounts only) and ``root/findings``; return the latter.
+    ``links``: more co-link objects of group g0001, as detection stores them."""
     ds = root / "dataset"
     ds.mkdir(parents=True, exist_ok=True)
     accounts = pa.Table.from_pylist(
@@ -108,6 +111,18 @@ def make_findings(root: Path, *, tlp: str | None = None, notes: bool = True) -> 
             "created_at": T0,
             "text": "Vote on Monday, not Sunday!",
         },
+    ]
+    evidence += [
+        {
+            "group_id": "g0001",
+            "kind": "co_link",
+            "object": link,
+            "post_id": f"x{i}",
+            "account_id": "111",
+            "created_at": T0,
+            "text": link,
+        }
+        for i, link in enumerate(links)
     ]
     manifest = {"dataset": str(ds)}
     if tlp:

@@ -238,3 +238,38 @@ def test_detected_links_are_shared_as_full_urls(tmp_path):
     patterns = {i["pattern"] for i in _by_type(b, "indicator")}
     assert any(u in p for u in linked for p in patterns)
     assert validation_report(b)[0] == []
+
+
+# Links as posts write them, which a URI may not hold (found by a fuzz of detect then share
+# export: one of them made the validator refuse the whole bundle).
+ODD_LINKS = (
+    "x.yz.com/http:/a.b/ccc{{x}}[a@user",  # braces, a bracket, an at sign in the path
+    "\u0131/10.0.0.1",  # a host in another script (dotless i)
+    "b\u00fccher.example/s\u00e4tze?q=\u00e9t\u00e9#a#b",  # IRI; a second '#'
+    "a.example/100%/x%2Fy",  # a '%' that escapes nothing, and one that does
+    "u@v@host.example:80a/p q",  # two '@', a port that is not one, a space
+    "https://host.example:8080/ok?a=1&b=2#frag",  # already a URI: unchanged
+)
+
+
+def test_links_that_are_not_uris_are_shared_as_uris(tmp_path):
+    """Every link of a group is shared in its RFC 3986 form and the bundle validates; a link
+    that is already a URI keeps its value (and so its indicator and hash)."""
+    from urllib.parse import unquote
+
+    from vigie.share.shareable import as_uri
+
+    findings = make_findings(tmp_path, links=ODD_LINKS)
+    exp = export_stix(findings, producer=REG.producer, now=NOW)
+    assert validation_report(exp.bundle)[0] == []
+    values = {u["value"] for u in _by_type(exp.bundle, "url")}
+    assert values == {URL_A, URL_B} | {
+        as_uri("https://" + u.removeprefix("https://")) for u in ODD_LINKS
+    }
+    assert ODD_LINKS[-1] in values and "https://%C4%B1/10.0.0.1" in values
+    # nothing is lost: unescaping gives back what the post held
+    assert unquote(as_uri("https://" + ODD_LINKS[2])) == "https://" + ODD_LINKS[2]
+    for value in values:
+        assert as_uri(value) == value  # a URI stays as it is
+    patterns = " ".join(i["pattern"] for i in _by_type(exp.bundle, "indicator"))
+    assert all(v.replace("'", "\\'") in patterns for v in values)

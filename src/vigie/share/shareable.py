@@ -23,11 +23,13 @@ Analyst notes come from an optional ``notes.json`` in the Findings folder, a lis
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from vigie.atomic import atomic_file, check_overwrite
 from vigie.errors import InputError, VigieError
@@ -289,6 +291,43 @@ def full_url(value: str) -> str:
     return value if "://" in value[:12] else f"https://{value}"
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PCHAR = "-._~!$&'()*+,;=:@%"  # RFC 3986 unreserved, sub-delims, ':', '@', and escapes
+
+
+def as_uri(url: str) -> str:
+    """``url`` as an RFC 3986 URI, which a STIX ``url`` object's value must be.
+
+    Why: links are read out of posts as people wrote them, so a shared link may hold
+    characters a URI may not (a host in another script, ``{``, ``[``, a space-like
+    character, a second ``#``, a ``%`` that escapes nothing), and one such link made the
+    validator refuse the whole bundle. Each part gets the characters its grammar allows and
+    the rest is %-escaped as UTF-8 (the mapping of RFC 3987 from an IRI to a URI; a host
+    escaped so is a valid ``reg-name``); a URI already valid is returned unchanged, so the
+    links of every usual post keep their value, and their hashes."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or not _SCHEME.fullmatch(scheme):
+        scheme, rest = "https", url
+    rest = _LONE_PERCENT.sub("%25", rest)
+    cut = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    userinfo, at, hostport = authority.rpartition("@")
+    host, colon, port = hostport.rpartition(":")
+    if not colon or not port.isascii() or not port.isdigit():
+        host, colon, port = hostport, "", ""
+    head, hash_, fragment = tail.partition("#")
+    return (
+        f"{scheme}://"
+        + (quote(userinfo, safe=_PCHAR.replace("@", "")) + at if at else "")
+        + quote(host, safe=_PCHAR.replace("@", "").replace(":", ""))
+        + colon
+        + port
+        + quote(head, safe=_PCHAR + "/?")
+        + (hash_ + quote(fragment, safe=_PCHAR + "/?") if hash_ else "")
+    )
+
+
 def prepare(
     findings: Findings | str | Path,
     *,
@@ -366,7 +405,11 @@ def prepare(
                 )
             )
         urls = sorted(
-            evidence_urls.get(gid, set()) | {o for o in (g["top_objects"] or []) if _is_url(o)}
+            {
+                as_uri(u)
+                for u in evidence_urls.get(gid, set())
+                | {o for o in (g["top_objects"] or []) if _is_url(o)}
+            }
         )
         sg.urls = [
             SharedURL(None, hash_value(u, salt)) if hashed else SharedURL(u, None) for u in urls
