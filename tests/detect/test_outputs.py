@@ -320,3 +320,32 @@ def test_exports_written_beside_fail_whole(tmp_path, monkeypatch):
         write(outputs.empty_gexf())
     assert {p.name: p.read_bytes() for p in f.path.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]
+
+
+def test_gexf_of_hostile_account_ids_is_well_formed_xml(tmp_path):
+    """Account ids holding characters XML may not hold (control characters, U+FFFE, a lone
+    surrogate's escape) are written escaped; the file parses and networkx reads every node,
+    edge and group. An id XML can hold, quotes and ampersands included, is written as is."""
+    import xml.etree.ElementTree as ET
+
+    import pyarrow as pa
+
+    from vigie.detect.outputs import gexf_chunks
+
+    names = pa.array(["acc\x010", "acc\x1c1\ufffe", 'plain "2" & <3>', "tab\there"])
+    edges = pa.table(
+        {
+            "u": pa.array([0, 1, 2], pa.int64()),
+            "v": pa.array([1, 2, 3], pa.int64()),
+            "kind": pa.array(["co_link", "copypasta", "co_link"]),
+            "weight": pa.array([1.0, 2.0, 3.0]),
+        }
+    )
+    members = pa.table({"account_id": ["acc\x010", 'plain "2" & <3>'], "group_id": ["g1", "g1"]})
+    path = tmp_path / "graph.gexf"
+    path.write_bytes(b"".join(gexf_chunks(edges, names, members)))
+    ET.parse(path)  # well-formed
+    g = nx.read_gexf(path)
+    assert set(g.nodes) == {"acc\\x010", "acc\\x1c1\\ufffe", 'plain "2" & <3>', "tab\there"}
+    assert g.nodes["acc\\x010"]["group"] == "g1" and g.nodes['plain "2" & <3>']["group"] == "g1"
+    assert g.number_of_edges() == 3

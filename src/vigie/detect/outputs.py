@@ -7,6 +7,7 @@ files are written inside the Findings folder's atomic write (``write_findings``'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,6 +109,25 @@ def gexf_writer(edges: pa.Table, names: pa.Array, members: pa.Table) -> Any:
     return write
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""The characters XML 1.0 may not hold at all, not even as a character reference."""
+
+
+def xml_attr(value: str) -> str:
+    """``value`` quoted as an XML attribute, each character XML may not hold written as
+    its Python escape (``\\x01``, ``\\ufffe``).
+
+    Why: account ids are whatever a platform or a file held, and one with a control
+    character made the whole GEXF file unreadable (Gephi and every XML parser stop at it);
+    found by a fuzz of detection on hostile ids. Only such ids change; the others are
+    written as before."""
+    from xml.sax.saxutils import quoteattr
+
+    if _NOT_XML.search(value):
+        value = _NOT_XML.sub(lambda m: repr(m.group(0))[1:-1], value)
+    return quoteattr(value)
+
+
 def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator[bytes]:
     """The account graph (merged edges, one per pair) as GEXF 1.2, in UTF-8 pieces.
 
@@ -117,8 +137,6 @@ def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator
     Pairs are merged with NumPy and the XML rows joined by Arrow (networkx's writer is ten
     times slower on the million edges of a 10M-post run); networkx and Gephi read it.
     """
-    from xml.sax.saxutils import quoteattr
-
     u = edges.column("u").to_numpy().astype(np.int64)
     v = edges.column("v").to_numpy().astype(np.int64)
     w = edges.column("weight").to_numpy().astype(np.float64)
@@ -152,7 +170,7 @@ def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator
     node_ids = sorted_unique(np.concatenate([pa_, pb_]))
     node_names = names.take(pa.array(node_ids)).to_pylist()
     # per node (few: the accounts in kept pairs), its quoted label, by position in node_ids
-    label = pa.array([quoteattr(str(nm)) for nm in node_names], pa.string())
+    label = pa.array([xml_attr(str(nm)) for nm in node_names], pa.string())
     out = [
         *_GEXF_HEAD,
         "    <nodes>",
@@ -161,7 +179,7 @@ def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator
         q = label[i].as_py()
         out.append(
             f"      <node id={q} label={q}><attvalues>"
-            f'<attvalue for="0" value={quoteattr(group.get(nm) or "")} />'
+            f'<attvalue for="0" value={xml_attr(group.get(nm) or "")} />'
             "</attvalues></node>"
         )
     out.append("    </nodes>")
@@ -176,7 +194,7 @@ def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator
     um = np.flatnonzero(present)
     m_inv = (np.cumsum(present) - 1)[mk] if mk.size else np.zeros(0, np.int64)
     k_text = pa.array(
-        [quoteattr(";".join(k for k in kinds if m & bit[k])) for m in um.tolist()], pa.string()
+        [xml_attr(";".join(k for k in kinds if m & bit[k])) for m in um.tolist()], pa.string()
     )
     src_pos = np.searchsorted(node_ids, pa_)
     dst_pos = np.searchsorted(node_ids, pb_)
