@@ -153,6 +153,36 @@ def test_bad_bundles_are_refused_with_the_file_named(tmp_path):
         assert store.objects() == [] and store.imports() == []
 
 
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("created", 17),  # the validator matched a regex on it: TypeError
+        ("type", {"a": 1}),  # it hashed it: TypeError
+        ("created", None),
+        ("external_references", ["x"]),  # it read .get on each: AttributeError
+    ],
+)
+def test_a_bundle_the_validator_fails_on_is_refused_naming_the_object(
+    tmp_path, bundle, where, value
+):
+    """stix2-validator raises, instead of reporting, on some wrongly typed properties (found
+    by a fuzz of ``share import`` on exported bundles); the import refuses such a bundle
+    with the object named, and every other object's own errors, never with a traceback."""
+    _path, data = bundle
+    broken = copy.deepcopy(data)
+    campaign = next(o for o in broken["objects"] if o["type"] == "campaign")
+    campaign[where] = value
+    bad = tmp_path / "broken.json"
+    bad.write_text(json.dumps(broken))
+    with pytest.raises(InputError, match="broken.json: not valid STIX 2.1: ") as err:
+        load_bundle(bad)
+    assert campaign["id"] in str(err.value)
+    with BundleStore(tmp_path / "s.sqlite") as store:
+        with pytest.raises(InputError):
+            store.import_bundle(bad, source="x")
+        assert store.objects() == []
+
+
 OLD_SCHEMA = """
 CREATE TABLE objects (
     id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, tlp TEXT NOT NULL,

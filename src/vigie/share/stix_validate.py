@@ -80,18 +80,53 @@ def validation_report(
 
     text = bundle if isinstance(bundle, str) else json.dumps(bundle)
     ctx = _cached_validators() if fast else contextlib.nullcontext()
-    with ctx:
-        results = validate_string(text, ValidationOptions(version="2.1"))
-    if not isinstance(results, list):
-        results = [results]
     errors: list[str] = []
     warnings: list[str] = []
-    for r in results:
-        errors.extend(f"{r.object_id}: {e}" for e in r.errors)
-        warnings.extend(f"{r.object_id}: {w}" for w in (r.warnings or []))
-        if not r.is_valid and not r.errors:
-            errors.append(f"{r.object_id}: rejected by stix2-validator")
+
+    def check(text: str) -> None:
+        results = validate_string(text, ValidationOptions(version="2.1"))
+        for r in results if isinstance(results, list) else [results]:
+            errors.extend(f"{r.object_id}: {e}" for e in r.errors)
+            warnings.extend(f"{r.object_id}: {w}" for w in (r.warnings or []))
+            if not r.is_valid and not r.errors:
+                errors.append(f"{r.object_id}: rejected by stix2-validator")
+
+    with ctx:
+        try:
+            check(text)
+        except Exception:  # noqa: BLE001 - the validator's own failure on a malformed object
+            errors.clear()
+            warnings.clear()
+            _object_by_object(text, check, errors)
     return errors, warnings
+
+
+def _object_by_object(text: str, check: Any, errors: list[str]) -> None:
+    """Check each object of a bundle alone, after the validator failed on the whole.
+
+    Why: stix2-validator assumes each property has its type (it hashes a ``type`` that is
+    an object, matches a regex on a ``created`` that is a number) and raises where it should
+    report, so a malformed bundle from a partner was a traceback that named nothing. Alone,
+    each object is reported as usual, and one the validator still fails on is named, with
+    what failed."""
+    data = json.loads(text)
+    objects = data.get("objects") if isinstance(data, dict) else None
+    if not isinstance(objects, list):
+        errors.append("bundle: stix2-validator could not read it (not an object with a list)")
+        return
+    for i, obj in enumerate(objects):
+        oid = obj.get("id") if isinstance(obj, dict) else None
+        name = oid if isinstance(oid, str) else f"object {i}"
+        alone = {k: v for k, v in data.items() if k != "objects"} | {"objects": [obj]}
+        try:
+            check(json.dumps(alone))
+        except Exception as exc:  # noqa: BLE001 - as above, now for one object
+            errors.append(
+                f"{name}: stix2-validator failed on it ({type(exc).__name__}: {exc}); "
+                "a property holds a value of the wrong type"
+            )
+    if not errors:  # every object passes alone: the bundle's own properties are at fault
+        errors.append("bundle: stix2-validator failed on its own properties (id, type)")
 
 
 def validation_errors(bundle: dict[str, Any] | str, *, fast: bool = True) -> list[str]:
