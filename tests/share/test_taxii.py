@@ -457,13 +457,17 @@ def test_malformed_envelopes_name_index_and_field(server: dict[str, Any]) -> Non
     bad_id = indicator(2, id="indicator--not-a-uuid")
     no_spec = {k: v for k, v in indicator(3).items() if k != "spec_version"}
     bad_pattern = indicator(4, valid_from="yesterday")
-    env = {"objects": [indicator(1), bad_id, no_spec, bad_pattern]}
+    # stix2 itself raised on these two (UnboundLocalError, AttributeError): a 500 before
+    empty_pattern = indicator(5, pattern="")
+    bad_extensions = indicator(6, extensions="x")
+    env = {"objects": [indicator(1), bad_id, no_spec, bad_pattern, empty_pattern, bad_extensions]}
     r = requests.post(url, auth=auth, json=env, headers=POST)
     assert r.status_code == 422
     problems = r.json()["details"]["problems"]
     assert problems[0].startswith("objects[1].id:")
     assert problems[1].startswith("objects[2].spec_version: missing")
     assert problems[2].startswith("objects[3]") and "valid_from" in problems[2]
+    assert problems[3].startswith("objects[4]") and problems[4].startswith("objects[5]")
     # all or nothing: the valid object was not stored either
     assert coll(server, "state").get_objects().get("objects") is None
     refused = list(AuditLog(server["state"].store).rows(action="bundle.refused"))

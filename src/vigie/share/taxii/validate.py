@@ -85,6 +85,11 @@ def stix_problem(obj: dict[str, Any], index: int) -> str | None:
     except (STIXError, ValueError, TypeError, KeyError) as exc:
         msg = " ".join(str(exc).split())
         return f"objects[{index}] ({obj.get('id')}): {msg}"
+    except Exception as exc:  # noqa: BLE001 - stix2's own failure on a malformed object
+        # stix2 raises AttributeError on extensions that are not objects and
+        # UnboundLocalError on an empty pattern, where it should report them: such an
+        # object is invalid all the same (found by a fuzz of the intake: a 500 before)
+        return f"objects[{index}] ({obj.get('id')}): stix2 could not read it ({type(exc).__name__})"
     return None
 
 
