@@ -75,3 +75,37 @@ def test_the_refusal_names_the_suggested_map(tmp_path: Path) -> None:
     assert "--dry-run" in said
     mapping = ["post_id=tweet_id", "account_id=user_id", "created_at=date", "text=content"]
     assert ingest([src], tmp_path / "ds", platform="x", mapping=mapping).posts == 1
+
+
+def test_a_table_of_accounts_is_told_to_use_format_accounts(tmp_path: Path) -> None:
+    """The generator's accounts.parquet (and a collector's profiles table) ingested without
+    ``--format accounts`` is refused as a table of accounts, not with a ``--map post_id``
+    that cannot be right; with the format it is read. A posts table missing its id, or a
+    table with profile columns and a text, still gets the usual refusal."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from vigie.ingest.tabular import looks_like_accounts
+
+    acc = tmp_path / "accounts.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "account_id": ["a1", "a2"],
+                "platform": ["x", "x"],
+                "handle": ["h1", "h2"],
+                "followers": [3, 4],
+            }
+        ),
+        acc,
+    )
+    with pytest.raises(
+        InputError, match=r"accounts.parquet: its columns .* are a table of accounts"
+    ):
+        ingest([acc], tmp_path / "ds")
+    ingest([acc], tmp_path / "ds", fmt="accounts")
+    assert pq.read_table(tmp_path / "ds" / "accounts.parquet").num_rows == 2
+    assert looks_like_accounts(["user_id", "screen_name", "followers_count", "bio"])
+    assert not looks_like_accounts(["user_id", "screen_name", "followers_count", "text"])
+    assert not looks_like_accounts(["account_id", "created_at", "content"])
+    assert not looks_like_accounts(["handle", "followers"])  # no account id
