@@ -149,6 +149,25 @@ def test_truth_duplicate_account(tmp_path):
     assert exc.value.record == len(TRUTH_ROWS)
 
 
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("platform", pa.array([{"a": 1}])),  # nested
+        ("account_id", pa.array([["a1"]])),  # a list
+        ("campaign_type", pa.array([b"\xff"])),  # bytes that are not UTF-8
+    ],
+)
+def test_truth_column_that_is_not_text_is_named(tmp_path, column, values):
+    """A truth column of another type was an Arrow message naming neither file nor column."""
+    cols = {"account_id": ["a1"], "platform": ["x"], "campaign_id": ["c1"]}
+    cols["campaign_type"] = ["copypasta"]
+    cols[column] = values
+    p = tmp_path / "t.parquet"
+    pq.write_table(pa.table(cols), p)
+    with pytest.raises(InputError, match=f"t.parquet, field '{column}': column '{column}' holds"):
+        score_findings(write_groups(tmp_path / "f"), p)
+
+
 def test_truth_campaign_without_type(tmp_path):
     p = write_truth(tmp_path / "t.parquet", rows=[("a1", "c1", None, "seed")])
     with pytest.raises(InputError, match="no campaign_type"):

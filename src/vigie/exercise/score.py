@@ -191,6 +191,23 @@ class Truth:
         return None if key is None else self.labels[key][1]
 
 
+def _texts(table: pa.Table, name: str, path: Path) -> list[str | None]:
+    """Column ``name`` as text (all None when the table has none), or an error naming the
+    file and the column: a truth table of another shape (a nested column, bytes that are
+    not UTF-8) was an Arrow message that named neither."""
+    if name not in table.column_names:
+        return [None] * table.num_rows
+    col = table.column(name)
+    try:
+        return col.cast(pa.string()).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(
+            f"column '{name}' holds {col.type}, which is not text ({exc})",
+            file=str(path),
+            field=name,
+        ) from None
+
+
 def load_truth(truth_path: str | Path) -> Truth:
     """Read and validate a truth table (``TRUTH_ACCOUNTS_SCHEMA``), with errors that name the
     file, the row and the column."""
@@ -212,19 +229,11 @@ def load_truth(truth_path: str | Path) -> Truth:
         table = pq.read_table(path, columns=cols)
     except (pa.ArrowInvalid, OSError) as exc:
         raise VigieError(f"{path}: cannot read truth table ({exc})") from exc
-    accounts = table.column("account_id").cast(pa.string()).to_pylist()
-    campaigns = table.column("campaign_id").cast(pa.string()).to_pylist()
-    types = table.column("campaign_type").cast(pa.string()).to_pylist()
-    platforms = (
-        table.column("platform").cast(pa.string()).to_pylist()
-        if "platform" in table.column_names
-        else [None] * table.num_rows
-    )
-    roles_col = (
-        table.column("role").cast(pa.string()).to_pylist()
-        if "role" in table.column_names
-        else [None] * table.num_rows
-    )
+    accounts = _texts(table, "account_id", path)
+    campaigns = _texts(table, "campaign_id", path)
+    types = _texts(table, "campaign_type", path)
+    platforms = _texts(table, "platform", path)
+    roles_col = _texts(table, "role", path)
     labels: dict[tuple[str | None, str], tuple[str | None, str]] = {}
     by_account: dict[str, list[tuple[str | None, str]]] = {}
     roles: dict[tuple[str | None, str], str] = {}
