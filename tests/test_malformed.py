@@ -732,9 +732,29 @@ for _cmd, _argv in {
         _foreign(_copy("F", t) / "members.parquet")
         return argv(t)
 
+    def _null_ids(t: Path, argv: Callable = _argv) -> list[str]:
+        # a members table whose account ids were lost (a null where vigie writes none)
+        p = _copy("F", t) / "members.parquet"
+        m = pq.read_table(p)
+        i = m.column_names.index("account_id")
+        pq.write_table(m.set_column(i, "account_id", pa.nulls(m.num_rows, pa.string())), p)
+        return argv(t)
+
+    def _no_object(t: Path, argv: Callable = _argv) -> list[str]:
+        # an evidence table without the column every reader of evidence reads
+        p = _copy("F", t) / "evidence.parquet"
+        pq.write_table(pq.read_table(p).drop_columns(["object"]), p)
+        return argv(t)
+
     CASES.append(Case(f"{_cmd}-truncated-groups", _trunc, 2, ["groups.parquet", "cannot be read"]))
     CASES.append(
         Case(f"{_cmd}-foreign-members", _foreign_f, 2, ["members.parquet", "lacks a column"])
+    )
+    CASES.append(
+        Case(f"{_cmd}-null-member-ids", _null_ids, 2, ["members.parquet", "'account_id'", "null"])
+    )
+    CASES.append(
+        Case(f"{_cmd}-evidence-without-object", _no_object, 2, ["evidence.parquet", "(object)"])
     )
 
 

@@ -69,7 +69,10 @@ CASES = [
     (["evidence", "study.yaml", "bad-index"], "techniques.T0049.003.accounts must be a number"),
     (["evidence", "study.yaml", "index-list"], "techniques must be an object mapping DISARM ids"),
     (["evidence", "study.yaml", "bad-parquet"], "groups.parquet: cannot be read (Could not open"),
-    (["evidence", "study.yaml", "no-column"], "members.parquet lacks a column (Field"),
+    (
+        ["evidence", "study.yaml", "no-column"],
+        "groups.parquet: lacks a column of a vigie table (score, n_members)",
+    ),
     (["evidence", "study.yaml", "F", "--accept", "--date", "2026-13-01"], "--date: '2026-13-01'"),
     (["evidence", "malformed.yaml", "F"], "malformed.yaml: line 3: not valid YAML"),
 ]
