@@ -275,17 +275,18 @@ def check_no_nulls(path: Path, schema: pa.Schema) -> None:
     passed the column checks and failed deep in the report, the exports or the scoring
     with a traceback (found by a fuzz of the Findings tables)."""
     meta = pq.ParquetFile(path).metadata
-    names = meta.schema.names
+    arrow = meta.schema.to_arrow_schema()
+    # a column chunk by its path: leaf names alone repeat (every list's leaf is "element")
+    chunk = {meta.schema.column(i).path: i for i in range(meta.num_columns)}
     for f in schema:
-        if f.nullable or f.name not in names:
+        if f.nullable or f.name not in chunk:
             continue
-        i = names.index(f.name)
-        if meta.num_rows and pa.types.is_null(meta.schema.to_arrow_schema().field(f.name).type):
+        if meta.num_rows and pa.types.is_null(arrow.field(f.name).type):
             nulls = meta.num_rows
         else:
             nulls = 0
             for rg in range(meta.num_row_groups):
-                stats = meta.row_group(rg).column(i).statistics
+                stats = meta.row_group(rg).column(chunk[f.name]).statistics
                 if stats is not None and stats.has_null_count:
                     nulls += stats.null_count
         if nulls:

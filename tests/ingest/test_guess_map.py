@@ -85,7 +85,7 @@ def test_a_table_of_accounts_is_told_to_use_format_accounts(tmp_path: Path) -> N
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from vigie.ingest.tabular import looks_like_accounts
+    from vigie.ingest.guess_map import looks_like_accounts
 
     acc = tmp_path / "accounts.parquet"
     pq.write_table(

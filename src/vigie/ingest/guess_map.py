@@ -122,6 +122,36 @@ def suggest(columns: list[str], mapped: dict[str, str]) -> dict[str, str]:
     return out
 
 
+_PROFILE_NAMES = frozenset(
+    {
+        "handle", "screen_name", "username", "user_name", "display_name", "name",
+        "followers", "followers_count", "following", "friends_count", "following_count",
+        "description", "bio", "posts_count", "statuses_count", "verified", "location",
+    }
+)  # fmt: skip
+_ACCOUNT_ID_NAMES = frozenset({"account_id", "user_id", "author_id"})
+_POST_NAMES = frozenset(
+    [n for n in SYNONYMS["post_id"] if n != "id"]  # a profile table has an ``id`` too
+    + [n for n in SYNONYMS["text"] if n not in ("description", "title")]  # and a bio
+)
+
+
+def looks_like_accounts(columns: list[str]) -> bool:
+    """Whether a table's columns are a table of accounts (profiles) rather than of posts:
+    an account id, two or more profile columns, and no column named as a post id or text
+    would be (the names ``suggest`` reads, compared as it compares them).
+
+    Why: ``vigie generate`` and many collectors write the profiles in a file of their own;
+    given to ``vigie ingest`` without ``--format accounts``, it was refused for want of a
+    ``post_id`` column with a suggestion to map one, which cannot be right."""
+    names = {_key(c) for c in columns}
+    return (
+        bool(names & _ACCOUNT_ID_NAMES)
+        and len(names & _PROFILE_NAMES) >= 2
+        and not names & _POST_NAMES
+    )
+
+
 def as_options(guess: dict[str, str]) -> str:
     """``--map post_id=tweet_id --map ...`` (quoted where the shell needs it)."""
     parts = []

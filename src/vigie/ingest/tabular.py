@@ -177,58 +177,6 @@ def mapped_columns(v: str | list[str]) -> list[str]:
     return [c.removeprefix("prefix:") for c in _columns_list(v)]
 
 
-_PROFILE_COLUMNS = frozenset(
-    [
-        "handle",
-        "screen_name",
-        "username",
-        "user_name",
-        "display_name",
-        "name",
-        "followers",
-        "followers_count",
-        "following",
-        "friends_count",
-        "following_count",
-        "description",
-        "bio",
-        "posts_count",
-        "statuses_count",
-        "verified",
-        "location",
-    ]
-)
-_POST_COLUMNS = frozenset(
-    [
-        "post_id",
-        "tweet_id",
-        "status_id",
-        "message_id",
-        "text",
-        "full_text",
-        "content",
-        "body",
-        "message",
-        "caption",
-    ]
-)
-
-
-def looks_like_accounts(columns: list[str]) -> bool:
-    """Whether a table's columns are a table of accounts (profiles) rather than of posts:
-    an account id, two or more profile columns, and no post id or text.
-
-    Why: ``vigie generate`` and many collectors write the profiles in a file of their own;
-    given to ``vigie ingest`` without ``--format accounts``, it was refused for want of a
-    ``post_id`` column with a suggestion to map one, which cannot be right."""
-    names = {c.strip().lower() for c in columns}
-    return (
-        bool(names & {"account_id", "user_id", "author_id"})
-        and len(names & _PROFILE_COLUMNS) >= 2
-        and not names & _POST_COLUMNS
-    )
-
-
 def _guessed(columns: list[str], cols: dict[str, str]) -> str:
     """The ``--map`` options the column names suggest, as a sentence to add to a refusal."""
     guess = guess_map.suggest(columns, cols)
@@ -305,7 +253,7 @@ def resolve_spec(
         if canon not in cols and canon in columns and not (canon == "platform" and prefix_col):
             cols[canon] = canon
     for canon in REQUIRED:
-        if canon not in cols and looks_like_accounts(columns):
+        if canon not in cols and guess_map.looks_like_accounts(columns):
             raise InputError(
                 f"its columns ({', '.join(columns)}) are a table of accounts (profiles), "
                 "not of posts: ingest it with --format accounts, into the Dataset of the posts",
