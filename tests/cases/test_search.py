@@ -83,3 +83,24 @@ def test_search_refuses_a_query_too_long_to_look_for(ws):
     with pytest.raises(VigieError, match="100,000 characters long"):
         ws.search("a" * 100_000)
     assert ws.search("a" * MAX_QUERY_CHARS) == []
+
+
+def test_search_refuses_a_limit_sqlite_cannot_hold(ws, capsys):
+    """was: ``vigie search x --limit 99999999999999999999`` was SQLAlchemy's OverflowError
+    traceback (SQLite's LIMIT is a 64-bit integer); now one line naming the range, through
+    the CLI as well, and the largest limit allowed works."""
+    import pytest
+
+    from vigie.cases.search import MAX_LIMIT
+    from vigie.cli import main
+    from vigie.errors import VigieError
+
+    with pytest.raises(VigieError, match="give 1 to 1,000,000"):
+        ws.search("a001", limit=10**20)
+    assert ws.search("a001", limit=MAX_LIMIT) == []  # an empty workspace: asked, no hit
+    with pytest.raises(SystemExit) as exit_:
+        main(["search", "a001", "-w", str(ws.root), "--limit", str(10**20)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "give 1 to 1,000,000 hits per source" in err
+    assert "Traceback" not in err

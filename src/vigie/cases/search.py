@@ -52,10 +52,17 @@ MAX_QUERY_CHARS = 2_000
 LIKE pattern (50,000 bytes), past which a pasted text was a traceback."""
 
 
+MAX_LIMIT = 1_000_000
+"""The most hits per source one search may ask for: far more than a screen shows, and far
+below SQLite's 64-bit ``LIMIT``, past which a pasted number was a traceback."""
+
+
 def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
     """Every place ``query`` occurs (at most ``limit`` hits per source), runs oldest first."""
     from vigie.errors import VigieError
 
+    if not 1 <= limit <= MAX_LIMIT:
+        raise VigieError(f"search: the limit is {limit:,}; give 1 to {MAX_LIMIT:,} hits per source")
     q = query.strip()
     if not q:
         raise VigieError("search: give something to look for (account, @handle, URL, #tag…)")
