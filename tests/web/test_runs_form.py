@@ -49,7 +49,7 @@ def test_a_script_may_name_a_switch_and_a_wrong_one_is_refused() -> None:
         on.split(".")[0]: {on.split(".")[1]: False},
         off.split(".")[0]: {off.split(".")[1]: True},
     }
-    with pytest.raises(VigieError, match="is not on/off"):
+    with pytest.raises(VigieError, match="is not on or off"):
         overrides({on: "maybe"})
 
 

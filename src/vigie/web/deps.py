@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from vigie.errors import VigieError
 from vigie.web.users import Role, User, WebSession
 
 COOKIE = "vigie_session"
@@ -95,6 +96,30 @@ async def form(request: Request, needed: Role) -> tuple[Ctx, dict[str, Any]]:
     if not sess.user.may(needed):
         raise HTTPException(403, f"your role ({sess.user.role.name}) may not do this")
     return Ctx(request, sess, st), fields
+
+
+_ON = frozenset({"1", "on", "true", "yes"})
+_OFF = frozenset({"", "0", "off", "false", "no"})
+
+
+def flag(value: Any, name: str) -> bool:
+    """A checkbox's or a yes/no field's value: absent, empty, 0, off, false or no is off;
+    1, on, true or yes is on (any case); the same value sent twice is that value.
+
+    Why strict: ``bool("0")`` is true, so a client that posted ``unreviewed=0`` shared the
+    groups nobody confirmed with a partner. Anything else is refused, naming the field."""
+    if value is None:
+        return False
+    values = value if isinstance(value, list) else [value]
+    seen = set()
+    for v in values:
+        raw = str(v).strip().lower()
+        if raw not in _ON and raw not in _OFF:
+            raise VigieError(f"{name}: {str(v)[:40]!r} is not on or off (1/0, true/false, yes/no)")
+        seen.add(raw in _ON)
+    if len(seen) > 1:
+        raise VigieError(f"{name}: sent both on and off")
+    return seen.pop() if seen else False
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from vigie.web.deps import form, page, redirect
+from vigie.web.deps import flag, form, page, redirect
 from vigie.web.render import render
 from vigie.web.users import Role
 
@@ -36,7 +36,7 @@ async def change_person(request: Request, username: str) -> Response:
         d.set_role(username, str(fields["role"]))
         ctx.audit("people.role", username, role=str(fields["role"]))
     if "disabled" in fields:
-        disabled = str(fields["disabled"]) == "1"
+        disabled = flag(fields["disabled"], "disabled")
         if disabled and username == ctx.user.username:
             from vigie.errors import VigieError
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from vigie.errors import VigieError
 from vigie.names import safe_name
-from vigie.web.deps import form, page, redirect
+from vigie.web.deps import flag, form, page, redirect
 from vigie.web.render import render
 from vigie.web.users import Role
 
@@ -79,8 +79,9 @@ async def study_page(request: Request, name: str, run: str = "", unreviewed: str
     path, study, results = _study(ctx, name)
     runs = list(reversed(ctx.state.ws.list_runs()))
     proposals = reviewed = None
+    wanted = flag(unreviewed, "unreviewed")
     if run:
-        _, proposals, reviewed = _proposals(ctx, study, results, run, bool(unreviewed))
+        _, proposals, reviewed = _proposals(ctx, study, results, run, wanted)
     return render(
         ctx,
         "study.html",
@@ -89,7 +90,7 @@ async def study_page(request: Request, name: str, run: str = "", unreviewed: str
         results=results,
         runs=runs,
         run=run,
-        unreviewed=bool(unreviewed),
+        unreviewed=wanted,
         reviewed=reviewed,
         proposals=proposals,
     )
@@ -113,7 +114,7 @@ async def accept(request: Request, name: str) -> Response:
 
     ctx, fields = await form(request, Role.reviewer)
     path, study, results = _study(ctx, name)
-    unreviewed = bool(fields.get("unreviewed"))
+    unreviewed = flag(fields.get("unreviewed"), "unreviewed")
     rec, proposals, _ = _proposals(ctx, study, results, str(fields.get("run", "")), unreviewed)
     if not any(p.changed for p in proposals):
         raise VigieError("nothing to accept: no proposal raises a likelihood")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vigie.errors import VigieError
-from vigie.web.deps import form, page, redirect
+from vigie.web.deps import flag, form, page, redirect
 from vigie.web.render import render
 from vigie.web.users import Role
 
@@ -65,9 +65,6 @@ FORM_MARK = "settings_form"
 """A hidden field of the runs page's form: its checkboxes are all there, so an unchecked
 one (absent, as browsers send them) means off."""
 
-_YES = {"on", "true", "1", "yes"}
-_NO = {"off", "false", "0", "no", ""}
-
 
 def overrides(fields: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Settings that differ from the defaults, typed as the defaults are.
@@ -88,10 +85,7 @@ def overrides(fields: dict[str, Any]) -> dict[str, dict[str, Any]]:
             elif name not in fields:
                 continue
             else:
-                raw = str(fields[name]).strip().lower()
-                if raw not in _YES | _NO:
-                    raise VigieError(f"{name}: {fields[name]!r} is not on/off (true or false)")
-                value = raw in _YES
+                value = flag(fields[name], name)
         else:
             raw = str(fields.get(name, "")).strip()
             if raw == "" or raw == str(default):

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, Response
 
 from vigie.errors import VigieError
 from vigie.names import safe_name
-from vigie.web.deps import form, page, redirect
+from vigie.web.deps import flag, form, page, redirect
 from vigie.web.render import render
 from vigie.web.users import Role
 
@@ -51,11 +51,12 @@ async def share_page(
     registry = _registry(ctx)
     runs = list(reversed(ctx.state.ws.list_runs()))
     view = error = reviewed = None
+    wanted = flag(unreviewed, "unreviewed")
     if run:
         rec = ctx.state.ws.run(run)
         src = ctx.state.folders.findings(rec).path
         try:
-            with reviewed_copy(src, ctx.state.ws, include_unreviewed=bool(unreviewed)) as rev:
+            with reviewed_copy(src, ctx.state.ws, include_unreviewed=wanted) as rev:
                 reviewed = rev.line()
                 view = prepare(rev.path, partner=_partner(registry, partner))
         except VigieError as exc:
@@ -69,7 +70,7 @@ async def share_page(
         runs=runs,
         run=run,
         partner=partner,
-        unreviewed=bool(unreviewed),
+        unreviewed=wanted,
         reviewed=reviewed,
         view=view,
         error=error,
@@ -90,7 +91,7 @@ async def share_export(request: Request) -> Response:
     partner = _partner(registry, partner_name)
     rec = ctx.state.ws.run(str(fields.get("run", "")))
     src = ctx.state.folders.findings(rec).path
-    unreviewed = bool(fields.get("unreviewed"))
+    unreviewed = flag(fields.get("unreviewed"), "unreviewed")
     stem = safe_name(f"{rec.id}-{partner_name or 'internal'}", "export")
     out = ctx.state.folders.root / "exports"
     with reviewed_copy(src, ctx.state.ws, include_unreviewed=unreviewed) as rev:
@@ -109,8 +110,8 @@ async def share_export(request: Request) -> Response:
         unreviewed=unreviewed,
         files=[f"{stem}.stix.json", f"{stem}.misp.json"],
     )
-    flag = "&unreviewed=1" if unreviewed else ""
-    return redirect(f"/share?run={rec.id}&partner={partner_name}{flag}&exported={stem}")
+    also = "&unreviewed=1" if unreviewed else ""
+    return redirect(f"/share?run={rec.id}&partner={partner_name}{also}&exported={stem}")
 
 
 def _taxii(ctx: Any) -> tuple[Any, list[str]] | None:
@@ -142,7 +143,7 @@ async def share_publish(request: Request) -> Response:
     if collection not in names:
         raise VigieError(f"unknown collection {collection!r} (known: {', '.join(names)})")
     rec = ctx.state.ws.run(str(fields.get("run", "")))
-    unreviewed = bool(fields.get("unreviewed"))
+    unreviewed = flag(fields.get("unreviewed"), "unreviewed")
     to = [t.strip() for t in str(fields.get("to", "")).split(",") if t.strip()]
     src = ctx.state.folders.findings(rec).path
     with reviewed_copy(src, ctx.state.ws, include_unreviewed=unreviewed) as rev:
