@@ -227,13 +227,18 @@ class Workspace:
                 if r.seq == n:
                     return r
         p = Path(text)
-        if p.exists():
+        try:
+            is_path = p.exists()
+        except OSError:  # a name longer than the file system allows: no such run either
+            is_path = False
+        if is_path:
             rp = p.resolve()
             for r in reversed(runs):
                 if r.path.resolve() == rp:
                     return r
         known = ", ".join(f"#{r.seq} {r.id}" for r in runs[-5:])
-        raise VigieError(f"no run {text!r} in this workspace (latest: {known})")
+        shown = text if len(text) <= 80 else text[:80] + "…"
+        raise VigieError(f"no run {shown!r} in this workspace (latest: {known})")
 
     def register_run(
         self, findings: str | Path, *, label: str | None = None, author: str | None = None

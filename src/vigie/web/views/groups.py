@@ -358,6 +358,8 @@ async def decide_other(request: Request) -> Response:
     if status in ("confirmed", "dismissed") and not ctx.may("reviewer"):
         return _forbidden(ctx, "only a reviewer may confirm or dismiss")
     kind = str(fields.get("kind", "account"))
+    if kind not in ("account", "pair"):  # was: recorded as an account decision, silently
+        raise VigieError(f"kind: {kind[:40]!r} is neither account nor pair")
     target: Any = str(fields.get("target", ""))
     if kind == "pair":
         target = target.split()
@@ -366,7 +368,7 @@ async def decide_other(request: Request) -> Response:
         status,
         **said,
         author=ctx.user.username,
-        kind=kind if kind in ("account", "pair") else "account",
+        kind=kind,
     )
     ctx.audit("triage", d.target, kind=d.target_kind, status=d.status, reason=d.reason)
     back = str(fields.get("back", "/"))

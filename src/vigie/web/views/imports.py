@@ -119,9 +119,16 @@ async def import_upload(request: Request) -> Response:
         if ctx.state.settings.team and not ctx.may("admin"):
             raise HTTPException(403, "only an administrator may point to a file on the server")
         src = Path(pointed).expanduser()
-        if not src.is_file():
+        try:
+            found = src.is_file()
+        except OSError as exc:  # a path longer than the file system allows
+            found, why = False, f" ({exc.strerror})"
+        else:
+            why = ""
+        if not found:
             shutil.rmtree(folder, ignore_errors=True)
-            raise VigieError(f"{src}: no such file on this machine")
+            shown = pointed if len(pointed) <= 200 else pointed[:200] + "…"
+            raise VigieError(f"{shown}: no such file on this machine{why}")
         (folder / src.name).symlink_to(src.resolve())
     else:
         shutil.rmtree(folder, ignore_errors=True)

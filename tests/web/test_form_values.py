@@ -1,0 +1,64 @@
+"""Values a form should not hold, posted anyway: each is a 400 naming what is wrong, and
+nothing is recorded. Found by posting every write of the workbench with each field missing,
+repeated or replaced by hostile values (602 posts): a run id or a server path longer than
+the file system allows was a 500 (the OS refused the name), and a decision of an unknown
+kind was recorded as a decision on an account."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from vigie.web.app import create_app
+from vigie.web.settings import WebSettings
+
+LONG = "x" * 5_000
+
+
+def _client(workspace: Path) -> tuple[TestClient, str]:
+    client = TestClient(
+        create_app(WebSettings(workspace=workspace)),
+        base_url="http://127.0.0.1:8765",
+        raise_server_exceptions=False,
+    )
+    csrf = re.search(r'name="csrf" content="([^"]+)"', client.get("/").text).group(1)
+    return client, csrf
+
+
+def test_a_run_id_too_long_for_a_file_name_is_no_such_run(workspace: Path) -> None:
+    client, csrf = _client(workspace)
+    gid = client.app.state.vigie.ws.groups()[0].id
+    posts = [
+        (f"/groups/{gid}/triage", {"status": "needs-review", "run": LONG}),
+        ("/share/export", {"run": LONG, "partner": ""}),
+    ]
+    for path, data in posts:
+        r = client.post(path, data={**data, "csrf": csrf}, follow_redirects=False)
+        assert r.status_code == 400, (path, r.status_code, r.text[-300:])
+        assert "no run 'xxxx" in r.text and "…" in r.text and LONG not in r.text
+    assert client.app.state.vigie.ws.group(gid).status == "unreviewed"
+
+
+def test_a_server_path_too_long_is_no_such_file(workspace: Path) -> None:
+    client, csrf = _client(workspace)
+    r = client.post(
+        "/import/upload", data={"path": "/" + LONG, "csrf": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 400, r.text[-300:]
+    assert "no such file on this machine" in r.text and LONG not in r.text
+    assert not any((workspace / "uploads").glob("*/*"))  # its upload folder was removed
+
+
+def test_a_decision_of_an_unknown_kind_is_refused_and_not_recorded(workspace: Path) -> None:
+    client, csrf = _client(workspace)
+    data = {"kind": "planet", "target": "acc1", "status": "dismissed", "reason": "fandom"}
+    r = client.post("/decisions", data={**data, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 400 and "neither account nor pair" in r.text
+    assert "acc1" not in client.app.state.vigie.ws.dismissed_accounts()
+    r = client.post(
+        "/decisions", data={**data, "kind": "account", "csrf": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    assert "acc1" in client.app.state.vigie.ws.dismissed_accounts()
