@@ -62,3 +62,21 @@ def test_a_decision_of_an_unknown_kind_is_refused_and_not_recorded(workspace: Pa
     )
     assert r.status_code == 303
     assert "acc1" in client.app.state.vigie.ws.dismissed_accounts()
+
+
+def test_a_field_sent_twice_is_refused_before_anything_is_read(workspace: Path) -> None:
+    """was: read as the text of a Python list ("['confirmed', 'dismissed']"), refused or
+    not depending on the field; no page sends a field twice."""
+    client, csrf = _client(workspace)
+    ws = client.app.state.vigie.ws
+    gid = ws.groups()[0].id
+    data = {"status": ["needs-review", "confirmed"], "csrf": csrf}
+    r = client.post(f"/groups/{gid}/triage", data=data, follow_redirects=False)
+    assert r.status_code == 400 and "'status' sent 2 times" in r.text
+    assert ws.group(gid).status == "unreviewed"
+    r = client.post(
+        f"/groups/{gid}/triage",
+        data={"status": "needs-review", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and ws.group(gid).status == "needs-review"

@@ -89,7 +89,10 @@ async def form(request: Request, needed: Role) -> tuple[Ctx, dict[str, Any]]:
     fields: dict[str, Any] = {}
     for key in data:
         values = data.getlist(key)
-        fields[key] = values if len(values) > 1 else values[0]
+        if len(values) > 1:  # no page sends a field twice: which one was meant is unknown
+            name = str(key)[:40]
+            raise HTTPException(400, f"field {name!r} sent {len(values)} times; send it once")
+        fields[key] = values[0]
     token = request.headers.get("x-csrf-token") or str(fields.get("csrf", ""))
     if not token or not hmac.compare_digest(token.encode(), sess.csrf.encode()):
         raise HTTPException(403, "form expired or forged (CSRF token missing or wrong): reload")
