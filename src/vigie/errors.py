@@ -38,6 +38,13 @@ class InputError(VigieError):
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 
+def shortened(text: str, n: int) -> str:
+    """``text`` as a message quotes it: its first ``n`` characters, then ``…`` if it was
+    longer. Why: a value pasted by mistake (5,000 characters for a run id) must not fill
+    the screen, or a web page, with itself."""
+    return text if len(text) <= n else text[:n] + "…"
+
+
 def record_label(record: int | str) -> str:
     """How a message names a record: ``record 12``, or ``line 12`` where only the line is
     known (a CSV row Arrow could not split, located by its text)."""

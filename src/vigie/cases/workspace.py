@@ -41,7 +41,7 @@ from vigie.cases.models import (
 )
 from vigie.cases.records import Decision, GroupState, LineageEvent, Run
 from vigie.cases.store import CaseStore, as_utc, redact_url, utcnow
-from vigie.errors import VigieError
+from vigie.errors import VigieError, shortened
 from vigie.json_guard import UNREADABLE, why
 
 if TYPE_CHECKING:
@@ -237,8 +237,7 @@ class Workspace:
                 if r.path.resolve() == rp:
                     return r
         known = ", ".join(f"#{r.seq} {r.id}" for r in runs[-5:])
-        shown = text if len(text) <= 80 else text[:80] + "…"
-        raise VigieError(f"no run {shown!r} in this workspace (latest: {known})")
+        raise VigieError(f"no run {shortened(text, 80)!r} in this workspace (latest: {known})")
 
     def register_run(
         self, findings: str | Path, *, label: str | None = None, author: str | None = None

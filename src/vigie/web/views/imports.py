@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from vigie.errors import VigieError
+from vigie.errors import VigieError, shortened
 from vigie.ingest import guess_map
 from vigie.ingest.detect_format import FORMATS
 from vigie.ingest.epoch import EPOCH_FORMATS
@@ -127,8 +127,7 @@ async def import_upload(request: Request) -> Response:
             why = ""
         if not found:
             shutil.rmtree(folder, ignore_errors=True)
-            shown = pointed if len(pointed) <= 200 else pointed[:200] + "…"
-            raise VigieError(f"{shown}: no such file on this machine{why}")
+            raise VigieError(f"{shortened(pointed, 200)}: no such file on this machine{why}")
         (folder / src.name).symlink_to(src.resolve())
     else:
         shutil.rmtree(folder, ignore_errors=True)
