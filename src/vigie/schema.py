@@ -236,14 +236,16 @@ def recover_folder(path: Path, what: str) -> None:
     recover(path, what)
 
 
-def check_parquet(path: Path, schema: pa.Schema, optional: tuple[str, ...] = ()) -> None:
-    """One clear line if ``path`` is not a readable Parquet file with ``schema``'s columns.
+def check_parquet(path: Path, schema: pa.Schema, optional: tuple[str, ...] = ()) -> pq.FileMetaData:
+    """One clear line if ``path`` is not a readable Parquet file with ``schema``'s columns;
+    its footer (``check_no_nulls`` reads its statistics, without opening the file again).
 
     Why read the footer up front: a truncated or foreign file otherwise fails deep inside
     DuckDB or Arrow with a message that names neither the file nor the fix.
     """
     try:
-        got = pq.read_schema(path)
+        with pq.ParquetFile(path) as pf:  # what pq.read_schema reads, and the footer
+            got, meta = pf.schema_arrow, pf.metadata
     except (OSError, pa.ArrowException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise VigieError(
@@ -265,16 +267,17 @@ def check_parquet(path: Path, schema: pa.Schema, optional: tuple[str, ...] = ())
                 f"{path}: column '{want.name}' holds {have}, not {want.type} as a vigie table "
                 "does: edited by another tool? re-create it with the command that wrote it"
             )
+    return meta
 
 
-def check_no_nulls(path: Path, schema: pa.Schema) -> None:
+def check_no_nulls(path: Path, schema: pa.Schema, meta: pq.FileMetaData) -> None:
     """One clear line when a column ``schema`` declares never null holds nulls (or is of the
-    null type), from the Parquet footer's statistics (no data read).
+    null type), from the Parquet footer's statistics (``meta``, as ``check_parquet`` returns
+    it: no data read, and the file not opened again).
 
     Why: a hand-edited or foreign Findings table with a null account id or evidence kind
     passed the column checks and failed deep in the report, the exports or the scoring
     with a traceback (found by a fuzz of the Findings tables)."""
-    meta = pq.ParquetFile(path).metadata
     arrow = meta.schema.to_arrow_schema()
     # a column chunk by its path: leaf names alone repeat (every list's leaf is "element")
     chunk = {meta.schema.column(i).path: i for i in range(meta.num_columns)}
@@ -470,8 +473,8 @@ class Findings:
                 if self.table_path(name).exists():
                     needed = {f.name for f in schema if not f.nullable} | FINDINGS_READ[name]
                     optional = tuple(n for n in schema.names if n not in needed)
-                    check_parquet(self.table_path(name), schema, optional)
-                    check_no_nulls(self.table_path(name), schema)
+                    meta = check_parquet(self.table_path(name), schema, optional)
+                    check_no_nulls(self.table_path(name), schema, meta)
             return self
         if kind == Dataset.KIND:
             raise VigieError(
