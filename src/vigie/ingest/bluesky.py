@@ -107,8 +107,35 @@ def _lenient(item: Any) -> Any:
     if _sdk_dump(item):
         item = _camel({k: v for k, v in item.items() if k != "4CAT_metadata"})
     if isinstance(item.get("post"), dict):
-        return {**item, "post": _lenient_view(item["post"])}
+        return _feed_context({**item, "post": _lenient_view(item["post"])})
     return _lenient_view(item)
+
+
+def _feed_context(item: dict[str, Any]) -> dict[str, Any]:
+    """A feed item without the context twitwi cannot read, the post itself kept.
+
+    Why: getAuthorFeed puts the author's pinned post first with ``reason: #reasonPin`` (no
+    ``by``: it is the author's own post), and twitwi refuses any reason but a repost; a
+    reply's ``replyRef`` holds a ``#notFoundPost`` or ``#blockedPost`` (a uri, no record)
+    when the post answered was deleted or its author blocks the collector, and twitwi reads
+    each parent as a post. Both refused real posts. The reply's target stays known from
+    its own ``record.reply``; only the views of vanished posts are dropped."""
+    reason = item.get("reason")
+    if isinstance(reason, dict) and not str(reason.get("$type", "")).endswith("reasonRepost"):
+        item = {k: v for k, v in item.items() if k != "reason"}
+    reply = item.get("reply")
+    if isinstance(reply, dict):
+        views = {k: v for k, v in reply.items() if k not in ("root", "parent") or _is_view(v)}
+        if views != reply:
+            item = {k: v for k, v in item.items() if k != "reply"}
+            if "root" in views or "parent" in views:
+                item["reply"] = views
+    return item
+
+
+def _is_view(node: Any) -> bool:
+    """Whether a thread node is a post view (a record to read), not a placeholder."""
+    return isinstance(node, dict) and isinstance(node.get("record"), dict) and "cid" in node
 
 
 def _lenient_view(view: dict[str, Any]) -> dict[str, Any]:
