@@ -146,7 +146,7 @@ def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: 
             "mentions": mentions,
             "media": media,
             "repost_of": None,
-            "reply_to": f"{chat_id}:{reply}" if reply is not None else None,
+            "reply_to": f"{_reply_chat(msg, chat_id)}:{reply}" if reply is not None else None,
             "quote_of": None,
         }
     )
@@ -160,7 +160,26 @@ def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: 
     )
 
 
+def _reply_chat(msg: dict[str, Any], chat_id: Any) -> Any:
+    """The chat of the message answered: ``reply_to_peer_id`` when Desktop wrote one.
+
+    Why: a reply may answer a message of another chat (a discussion group's comment under
+    its channel's post); Desktop then names that chat as ``"channel<id>"`` (or ``chat``/
+    ``user``) beside ``reply_to_message_id``, and the message ids of the two chats are
+    unrelated, so the reply was tied to a message of the wrong chat. The bare id is the
+    one Desktop gives each chat (its ``id``), which post ids are built from."""
+    peer = msg.get("reply_to_peer_id")
+    if isinstance(peer, str):
+        bare = peer.removeprefix("channel").removeprefix("chat").removeprefix("user")
+        if bare.isdigit():
+            return bare
+    return chat_id
+
+
 CHAT_KEYS = ("id", "name", "type")
+CHAT_LISTS = ("chats", "left_chats")
+"""The lists of a full account export that hold chats: Desktop writes the channels and
+groups the account has left under ``left_chats``, beside ``chats``, in the same shape."""
 
 
 def _single_chat_head(path: Path) -> dict[str, Any] | None:
@@ -170,7 +189,7 @@ def _single_chat_head(path: Path) -> dict[str, Any] | None:
         for prefix, event, value in ijson.parse(guarded(fh), use_float=True):
             if prefix == "messages" and event == "start_array":
                 return chat
-            if prefix == "chats" or prefix.startswith("chats."):
+            if prefix.split(".", 1)[0] in CHAT_LISTS:
                 return None
             if prefix in CHAT_KEYS and event in ("string", "number", "integer", "double"):
                 chat[prefix] = value
@@ -207,22 +226,21 @@ def _stream(path: Path, state: dict[str, int]) -> Iterator[tuple[dict[str, Any],
                     yield chat, builder.value
                     builder = None
                 continue
-            if event == "start_array" and prefix == "chats.list.item.messages":
+            section, _, rest = prefix.partition(".list.item")
+            if section not in CHAT_LISTS or not prefix.startswith(section + ".list.item"):
+                continue
+            if event == "start_array" and rest == ".messages":
                 state["lists"] = state.get("lists", 0) + 1
-            elif prefix == "chats.list.item.messages.item":
+            elif rest == ".messages.item":
                 if event in ("start_map", "start_array"):
                     builder, depth = ijson.ObjectBuilder(), 1
                     builder.event(event, value)
                 else:  # a scalar where a message should be
                     yield chat, value
-            elif prefix == "chats.list.item" and event == "start_map":
+            elif rest == "" and event == "start_map":
                 chat = {}
-            elif (
-                event in ("string", "number", "integer", "double")
-                and prefix.startswith("chats.list.item.")
-                and prefix[16:] in CHAT_KEYS
-            ):
-                chat[prefix[16:]] = value
+            elif event in ("string", "number", "integer", "double") and rest[1:] in CHAT_KEYS:
+                chat[rest[1:]] = value
 
 
 def _refuse_markup(path: Path) -> None:
