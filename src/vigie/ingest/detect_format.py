@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError
+from vigie.ingest.jetstream import v2_payload
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 from vigie.ingest.telethon import is_message
@@ -160,7 +161,7 @@ def _shape(obj: Any) -> str | None:
         return more
     if is_message(obj):
         return "telethon"
-    if "did" in obj and "time_us" in obj and "kind" in obj:
+    if ("did" in obj and "time_us" in obj and "kind" in obj) or v2_payload(obj) is not None:
         return "jetstream"
     if str(obj.get("kind", "")).startswith(YOUTUBE_KINDS):
         return "youtube"

@@ -1,9 +1,12 @@
 """Bluesky Jetstream events, one JSON event per line, as a Jetstream client writes them.
 
-Event shape (github.com/bluesky-social/jetstream): ``{"did", "time_us", "kind": "commit" |
-"identity" | "account", "commit": {"rev", "operation": "create" | "update" | "delete",
-"collection", "rkey", "record", "cid"}}``; identity events carry ``{"identity": {"did",
-"handle", "seq", "time"}}``.
+Event shape (github.com/bluesky-social/jetstream, the v1 wire, ``/subscribe``): ``{"did",
+"time_us", "kind": "commit" | "identity" | "account", "commit": {"rev", "operation":
+"create" | "update" | "delete", "collection", "rkey", "record", "cid"}}``; identity events
+carry ``{"identity": {"did", "handle", "seq", "time"}}``. Jetstream v2's frames
+(``/xrpc/network.bsky.jetstream.subscribeEvents``: ``{"$type": "message", "payload":
+{"$type": "...#commit", "seq", "did", "time", "operation", "collection", ...}}``, or their
+payloads alone) are read as the same events (``_from_v2``).
 
 What becomes what:
 - ``app.bsky.feed.post`` creates: a post, ``post_id`` = its ``at://`` URI; URLs, hashtags and
@@ -50,6 +53,59 @@ from vigie.ingest.urls import canonical_url, canonical_urls, clean_hashtags, cle
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+V2_TYPE = "network.bsky.jetstream.subscribeEvents#"
+"""The ``$type`` prefix of Jetstream v2's event messages (``#commit``, ``#identity``, ...)."""
+
+
+def v2_payload(value: Any) -> dict[str, Any] | None:
+    """The event of a Jetstream v2 frame, or None when ``value`` is no v2 frame.
+
+    A v2 client (``/xrpc/network.bsky.jetstream.subscribeEvents``) receives each event as
+    ``{"$type": "message", "payload": {"$type": "...#commit", "seq", "did", "time", ...}}``;
+    a log keeps either the frames or their payloads. Error frames (``{"$type": "error"}``)
+    are returned too, to be counted rather than refused."""
+    if not isinstance(value, dict):
+        return None
+    kind = value.get("$type")
+    if kind == "message" and isinstance(value.get("payload"), dict):
+        value = value["payload"]
+        kind = value.get("$type")
+    if kind == "error" or (isinstance(kind, str) and kind.startswith(V2_TYPE)):
+        return value
+    return None
+
+
+def _from_v2(payload: dict[str, Any]) -> dict[str, Any] | str:
+    """A v2 event in v1's shape (``did``, ``time_us``, ``kind``, ``commit``/``identity``/
+    ``account``), or the skip reason of a frame that is no event (an error, an advisory).
+
+    Why convert: the two wires carry the same events; v2 flattens the commit into the
+    event and gives the time as an RFC 3339 datetime with microseconds instead of
+    ``time_us``. Kept as microseconds, the largest time read still resumes either
+    endpoint (both take a ``cursor`` of 10^15 or more as a time)."""
+    kind = str(payload.get("$type", ""))
+    if kind == "error":
+        return f"jetstream: error frame ({payload.get('error')})"
+    kind = kind.removeprefix(V2_TYPE)
+    if kind == "info":
+        return f"jetstream: info frame ({payload.get('name')})"
+    event: dict[str, Any] = {"did": payload.get("did"), "kind": kind}
+    when = payload.get("time")
+    try:
+        t = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+        if t.tzinfo is None:
+            raise ValueError("no time zone")
+        event["time_us"] = (t - EPOCH) // timedelta(microseconds=1)
+    except ValueError:
+        event["time_us"] = when  # refused below as an invalid time
+    if kind == "commit":
+        keys = ("rev", "operation", "collection", "rkey", "record", "cid")
+        event["commit"] = {k: payload[k] for k in keys if k in payload}
+    elif isinstance(payload.get(kind), dict):  # identity, account, sync: the upstream event
+        event[kind] = payload[kind]
+    return event
 
 
 def _time_us(event: dict[str, Any]) -> int:
@@ -164,6 +220,12 @@ def _post(did: str, commit: dict[str, Any]) -> dict[str, Any]:
 def _event(buf: RowBuffer, path: Path, lineno: int, event: Any) -> int | None:
     """Read one event into ``buf``; its ``time_us`` when it has a valid one."""
     buf.records += 1
+    v2 = v2_payload(event)
+    if v2 is not None:
+        event = _from_v2(v2)
+        if isinstance(event, str):
+            buf.skip(event)
+            return None
     if not isinstance(event, dict) or not event.get("did") or "kind" not in event:
         buf.rejected.append(
             Rejected(str(path), lineno, "not a Jetstream event", None, None, excerpt(event))
