@@ -215,6 +215,15 @@ def _shape(obj: Any) -> str | None:
     return None
 
 
+def _whole_shape(text: str) -> str | None:
+    """The platform shape of ``text`` read as one JSON document, if it is one."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return _shape(doc) if isinstance(doc, dict) else None
+
+
 def folder_refusal(path: Path, shown: int = 5) -> str:
     """Why a folder is refused as a source, and the command that would read its files.
 
@@ -302,6 +311,16 @@ def detect(path: Path) -> str:
             return shape
         if isinstance(first, dict) and (suffix in (".jsonl", ".ndjson") or "\n" in text.strip()):
             return "jsonl"
+    if text.startswith("{") and len(head) < SNIFF_BYTES:
+        # a whole small document over many lines (one API object saved with indent=2, as
+        # a Mastodon status or a TikTok page is when fetched alone): its shape is told
+        # from the document itself, as a one-line one's is; the keyword scans below only
+        # know some platforms' pages and refused a lone Mastodon status
+        shape = _whole_shape(text)
+        if shape in NOT_POSTS:
+            raise InputError(NOT_POSTS[shape], file=str(path))
+        if shape:
+            return shape
     if text.startswith("{"):
         # one JSON document over many lines (Telegram result.json, a saved API page):
         # look for the telltale keys in the first MiB instead of parsing it whole
