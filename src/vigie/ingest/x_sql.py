@@ -62,7 +62,15 @@ TYPED = {
 }
 METRICS = ("followers_count", "following_count", "tweet_count")
 LISTS = {
-    "entities.urls": [{"url": "VARCHAR", "expanded_url": "VARCHAR", "unwound_url": "VARCHAR"}],
+    "entities.urls": [
+        {
+            "url": "VARCHAR",
+            "expanded_url": "VARCHAR",
+            "unwound_url": "VARCHAR",
+            "media_key": "VARCHAR",
+            "display_url": "VARCHAR",
+        }
+    ],
     "entities.hashtags": [{"tag": "VARCHAR"}],
     "entities.mentions": [{"username": "VARCHAR"}],
     "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR"}],
@@ -148,7 +156,16 @@ def shape_verdict(shape: str, lists: str | None) -> int:
     urls, tags, names, refs = json.loads(lists) if lists else [None] * len(LISTS)
     opt = (*NONE, "VARCHAR")
     if not (
-        _items(urls, {"url": opt, "expanded_url": opt, "unwound_url": opt})
+        _items(
+            urls,
+            {
+                "url": opt,
+                "expanded_url": opt,
+                "unwound_url": opt,
+                "media_key": opt,
+                "display_url": opt,
+            },
+        )
         and _items(tags, {"tag": (None, "VARCHAR")})
         and _items(names, {"username": (None, "VARCHAR")})
         and _items(refs, {"type": ("VARCHAR",), "id": ("VARCHAR",)})
@@ -180,13 +197,24 @@ def build_sql() -> str:
     typed = sqljson.structure(TYPED)
     tags = "list_transform(x.entities.hashtags, lambda h: h.tag)"
     names = "list_transform(x.entities.mentions, lambda m: m.username)"
-    links = "list_filter(x.entities.urls, lambda u: coalesce(u.url, '') <> '')"
+    # ``x_v2.is_media_link``: the photo's own link is no shared URL and leaves the text
+    media = " OR ".join(
+        ["coalesce(u.media_key, '') <> ''"]
+        + [f"starts_with(coalesce(u.display_url, ''), '{h}')" for h in x_v2.MEDIA_HOSTS]
+    )
+    links = f"list_filter(x.entities.urls, lambda u: coalesce(u.url, '') <> '' AND NOT ({media}))"
+    pics = f"list_filter(x.entities.urls, lambda u: coalesce(u.url, '') <> '' AND ({media}))"
+    trailing = " || ".join(f"chr({ord(c)})" for c in x_v2.TRAILING)
     best = "CASE WHEN coalesce(u.unwound_url, '') <> '' THEN u.unwound_url ELSE u.expanded_url END"
     pairs = (
         f"list_filter(list_transform({links}, lambda u: {{'url': u.url, 'best': {best}}}), "
         "lambda p: coalesce(p.best, '') <> '')"
     )
     refs = "coalesce(x.referenced_tweets, [])"
+    text = (
+        f"list_reduce(coalesce({pairs}, []), lambda acc, p: replace(acc, p.url, p.best), "
+        "coalesce(x.text, ''))"
+    )
 
     def ref(kind: str) -> str:
         return f"list_filter({refs}, lambda r: r.type = '{kind}')[-1].id"
@@ -236,8 +264,10 @@ def build_sql() -> str:
         x.id AS post_id,
         x.author_id AS account_id,
         TRY_CAST(x.created_at AS TIMESTAMPTZ) AS created_at,
-        list_reduce(coalesce({pairs}, []), lambda acc, p: replace(acc, p.url, p.best),
-                    coalesce(x.text, '')) AS text,
+        CASE WHEN len(coalesce({pics}, [])) > 0
+             THEN rtrim(list_reduce({pics}, lambda acc, u: replace(acc, u.url, ''), {text}),
+                        {trailing})
+             ELSE {text} END AS text,
         nullif(x.lang, '') AS lang,
         x.source AS source,
         list_transform({links}, lambda u: CASE WHEN coalesce({best}, '') <> '' THEN {best}

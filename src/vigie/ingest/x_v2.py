@@ -111,6 +111,26 @@ def _flat_includes(tweet: dict[str, Any]) -> _Includes:
     return _Includes({"users": users, "tweets": tweets, "media": media})
 
 
+MEDIA_HOSTS = ("pic.twitter.com/", "pic.x.com/")
+TRAILING = " \t\n\r\x0b\x0c"
+"""Whitespace left at the end of a text by its removed photo link (the SQL path's too)."""
+
+
+def is_media_link(u: dict[str, Any]) -> bool:
+    """Whether an entity URL is the link to the tweet's own photo or video.
+
+    Why: API v2 lists the ``pic.twitter.com`` link of attached media among
+    ``entities.urls`` (with a ``media_key``, or only its ``display_url`` in older
+    answers); its expanded URL is the tweet's own ``/status/<id>/photo/1`` page, a new URL
+    for every tweet. v1.1 keeps it under ``entities.media`` and vigie's v1.1 reader drops
+    it from the text, so the same tweet collected both ways differed, and 40% of the URLs
+    of twarc's real test collections were such links, shared by nothing."""
+    display = u.get("display_url")
+    return bool(u.get("media_key")) or (
+        isinstance(display, str) and display.startswith(MEDIA_HOSTS)
+    )
+
+
 class MissingField(Exception):
     """A tweet lacks a field the Dataset needs."""
 
@@ -135,13 +155,19 @@ def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
         raise ValueError("entities is not an object")
     if entities:
         links: set[str] = set()
+        pictures = False
         for u in entities.get("urls") or []:
-            if isinstance(u, dict) and u.get("url"):
+            if isinstance(u, dict) and u.get("url") and is_media_link(u):
+                text = text.replace(u["url"], "")
+                pictures = True
+            elif isinstance(u, dict) and u.get("url"):
                 best = u.get("unwound_url") or u.get("expanded_url")
                 if best:
                     text = text.replace(u["url"], best)
                 links.add(_link_key(best or u["url"]))
         urls = [u for u in dict.fromkeys(sorted(links)) if u]
+        if pictures:
+            text = text.rstrip(TRAILING)
         hashtags = clean_hashtags(
             sorted({h["tag"] for h in entities.get("hashtags") or [] if "tag" in h})
         )
