@@ -246,3 +246,22 @@ def test_dismissed_pairs_and_accounts_leave_the_edges(ws, tmp_path):
     ) == [("a000", "a001")]
     assert sorted(members) == ["a000", "a001", "a002"]
     assert rev.accounts_removed == 1
+
+
+def test_share_audit_shows_the_workspace_log_without_a_server_config(
+    ws, triaged, tmp_path, capsys, monkeypatch
+):
+    """``vigie share audit`` inside a workspace reads the workspace's log, as README's week of
+    triage and docs/triage.md show it (it used to ask for --config even then, and even with
+    ``--db``)."""
+    f, ids = triaged
+    out = tmp_path / "b.json"
+    args = ["share", "export", str(f), "--stix", str(out), "--no-validate", "-w", str(ws.root)]
+    code, text = _run(args, capsys)
+    assert code == 0, text
+    monkeypatch.setenv("VIGIE_WORKSPACE", str(ws.root))
+    code, text = _run(["share", "audit", "--json", "--last", "0"], capsys)
+    assert code == 0, text
+    assert '"action": "export.written"' in text and ids["g1"] in text
+    code, text = _run(["share", "audit", "--db", ws.db_url, "--verify"], capsys)
+    assert code == 0 and "audit log intact: 1 rows" in text, text

@@ -256,14 +256,16 @@ def audit(
 
         ws = find_workspace(None)
         db = ws.db_url if ws is not None else None
-    cfg = _config(config)
+    # a server configuration is needed only for the server's log (or its checkpoint key):
+    # the workspace's log and --db are read without one
+    cfg = _config(config) if config is not None or db is None else None
     if db is not None:
         from vigie.share.store import Store
 
         log = AuditLog(Store(db))
     else:
         log = AuditLog(_store(cfg))
-    key_path = key or cfg.checkpoint_key_path()
+    key_path = key or (cfg.checkpoint_key_path() if cfg is not None else None)
     if what == "checkpoint":
         secret = None
         if key_path is not None:
