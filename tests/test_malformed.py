@@ -417,6 +417,30 @@ def _(t: Path) -> list[str]:
     return _ingest(t, _csv(t / "c.csv", lines, HEADER + ",who"), "--platform", "x")
 
 
+def _flags_not_hinted(t: Path) -> None:
+    _accounted(t / "out")
+    warnings = _manifest(t / "out")["sources"][0]["warnings"]
+    assert not [w for w in warnings if "media_unread" in w and "looks like" in w], warnings
+    assert not [w for w in warnings if "'mentioned'" in w and "looks like" in w], warnings
+    (listed,) = [w for w in warnings if "mapped to no field" in w]
+    assert "'media_unread'" in listed and "'mentioned'" in listed
+
+
+# yes/no columns named after an object (Telethon's media_unread, mentioned) are no object:
+# listed among the columns not kept, never sent to a --map every row would refuse
+@case(
+    "unmapped-yes-no-columns-not-hinted",
+    0,
+    ["column 'photo_url' looks like", "--map media=photo_url", "2 column(s) mapped"],
+    _flags_not_hinted,
+)
+def _(t: Path) -> list[str]:
+    flags = ["True,false", "False,FALSE", ",yes", "true,no"]
+    lines = [f"p{i},a1,2024-05-01T10:00:00Z,x,{f},{i}.jpg" for i, f in enumerate(flags)]
+    header = HEADER + ",media_unread,mentioned,photo_url"
+    return _ingest(t, _csv(t / "f.csv", lines, header), "--platform", "x")
+
+
 def _ignored_listed(t: Path) -> None:
     _accounted(t / "out")
     (warning,) = [

@@ -1832,6 +1832,24 @@ def ignored_note(columns: list[str]) -> str:
     )
 
 
+_FLAG_WORDS = frozenset({"true", "false", "yes", "no"})
+
+
+def _is_flag(values: list[Any]) -> bool:
+    """Whether a column's sampled values are all yes/no (JSON booleans, or the words true,
+    false, yes, no in any case) and at least one is set.
+
+    Why: a column named after media or mentions that only says yes or no (Telethon's
+    ``media_unread``, ``invert_media``, ``mentioned``) holds no object detection could use;
+    hinting ``--map media=media_unread`` sent the user to a mapping every row refuses.
+    0 and 1 are not read as yes/no: a numeric id column (``url_id``) may hold only those."""
+    seen = [v for v in values if v is not None and not (isinstance(v, str) and not v.strip())]
+    return bool(seen) and all(
+        isinstance(v, bool) or (isinstance(v, str) and v.strip().lower() in _FLAG_WORDS)
+        for v in seen
+    )
+
+
 def unmapped_hints(
     columns: list[str], spec: Spec, sample: dict[str, list[Any]] | None = None
 ) -> dict[str, str]:
@@ -1846,6 +1864,8 @@ def unmapped_hints(
     for col in ignored_columns(columns, spec):
         hit = None
         low = col.lower()
+        if sample is not None and _is_flag(sample.get(col, [])):
+            continue  # a yes/no column (``media_unread``, ``mentioned``) holds no object
         for fld, pat, what in _NAME_HINTS:
             if pat.search(low):
                 hit = (fld, what, "name")
