@@ -94,6 +94,14 @@ def ct_time(value: str, name: str) -> datetime:
     return time_of(value, name)
 
 
+def is_csv(path: Path) -> bool:
+    """Whether ``path`` holds CSV text rather than JSON: its first non-blank byte is not
+    ``{`` or ``[`` (CooRnet users save API posts under any name, ``.csv`` or ``.json``)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return not head.startswith((b"{", b"["))
+
+
 def _count(v: str | None) -> int | None:
     return as_int(v.replace(",", "")) if v else None
 
@@ -156,9 +164,21 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
-    """Yield canonical batches from a CrowdTangle CSV export."""
+    """Yield canonical batches from a CrowdTangle dashboard export, or from CrowdTangle API
+    posts (JSON, or CooRnet's CSV of them: ``crowdtangle_api``), told apart by their shape."""
+    from vigie.ingest import crowdtangle_api
+
     what = f"{platform or 'CrowdTangle'} post"
+    if not is_csv(path):
+        return crowdtangle_api.read(path, platform)
     header = csv_rows.header_of(path)
+    if crowdtangle_api.is_api_csv(header) and not is_crowdtangle(header):
+        return crowdtangle_api.read(path, platform, csv=True)
     if not is_crowdtangle(header):
-        csv_rows.need_columns(path, header, ("URL", "Post Created"), "a CrowdTangle export")
+        csv_rows.need_columns(
+            path,
+            header,
+            ("URL", "Post Created"),
+            "a CrowdTangle export (nor CrowdTangle API posts: id, account.platformId, expanded)",
+        )
     return read_items(path, lambda v: [v], _mapper(platform), what, values=csv_rows.rows(path))

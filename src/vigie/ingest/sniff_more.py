@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest.crowdtangle import is_crowdtangle
+from vigie.ingest.crowdtangle_api import is_api_csv, is_api_value
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.ira538 import is_ira538
@@ -40,7 +41,9 @@ def is_v1_tweet(obj: dict[str, Any]) -> bool:
 
 def json_shape(obj: dict[str, Any]) -> str | None:
     """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky``, ``zeeschuimer``,
-    ``snscrape`` or ``vk`` when one decoded record has that shape."""
+    ``snscrape``, ``vk`` or ``crowdtangle`` when one decoded record has that shape."""
+    if is_api_value(obj):
+        return "crowdtangle"
     if is_capture(obj):
         return "zeeschuimer"
     if is_snscrape(obj):
@@ -73,7 +76,7 @@ def csv_shape(path: Path) -> str | None:
         return "x-io"
     if is_io_users(header):
         return "x-io-users"
-    if is_crowdtangle(header):
+    if is_crowdtangle(header) or is_api_csv(header):
         return "crowdtangle"
     if is_users_csv(header):
         return "x-users"
