@@ -7,12 +7,22 @@ codebook): ``id``, ``create_time`` (POSIX seconds), ``username``, ``video_descri
 ``region_code``, ``hashtag_names``, ``video_mention_list``, ``music_id``, ``voice_to_text``,
 counts...
 
-Mapping: ``post_id`` = ``id``, ``account_id`` = ``username`` (the API gives no numeric user id
-for a video), text = the description, hashtags from ``hashtag_names`` (else from the text),
-mentions from ``video_mention_list`` (else from the text), URLs from the text. Not mapped: the
-sound (``music_id``: a shared popular sound is not evidence of coordination on its own), the
-counts, and ``voice_to_text``. A page whose ``error.code`` is not ``ok`` is refused whole (the API's
-message is in its excerpt). Required per video: ``id``, ``username``, ``create_time``.
+Mapping: ``post_id`` = ``id`` (the codebook's other names for it, ``video_id`` and
+``item_id``, read alike: TikTok's own examples and R's traktok write ``video_id``),
+``account_id`` = ``username`` (traktok's ``author_name``; the API gives no numeric user id
+for a video), time = ``create_time`` (POSIX seconds, or the UTC text traktok writes), text =
+the description, hashtags from ``hashtag_names`` (else the names in ``hashtag_info_list``, else
+from the text), mentions from ``video_mention_list`` (else from the text), URLs from the text.
+
+Every other field of the codebook is left out on purpose, each for a reason:
+``music_id`` (a shared popular sound is not evidence of coordination on its own),
+``voice_to_text`` (a machine transcript: one song's lyrics would read as copypasta across every
+video using it), ``region_code`` (where the creator registered, not something shared), the
+counts (``view_count``, ``like_count``, ``comment_count``, ``share_count``,
+``favorites_count``), ``effect_ids``/``effect_info_list``/``sticker_info_list`` (the app's
+decorations), ``playlist_id``, ``video_duration``, ``is_stem_verified``, ``video_label`` and
+``video_tag`` (TikTok's own labels). A page whose ``error.code`` is not ``ok`` is refused whole
+(the API's message is in its excerpt). Required per video: an id, a username, ``create_time``.
 """
 
 from __future__ import annotations
@@ -35,6 +45,23 @@ from vigie.ingest.records import (
 from vigie.ingest.urls import clean_hashtags, clean_mentions
 
 PLATFORM = "tiktok"
+ID_KEYS = ("id", "video_id", "item_id")
+"""The codebook's names for a video's id ("also called item_id or video_id")."""
+USER_KEYS = ("username", "author_name")
+"""The creator's user name: the API's, and R traktok's name for it."""
+
+
+def _first(v: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The first of ``keys`` holding a value, or ``Missing`` naming the API's name."""
+    for k in keys:
+        if v.get(k) not in (None, ""):
+            return v[k]
+    return need(v, keys[0])
+
+
+def is_video(v: dict[str, Any]) -> bool:
+    """One video object: an id under any of its names, and its ``create_time``."""
+    return "create_time" in v and any(k in v for k in ID_KEYS)
 
 
 def _one(v: Any) -> Mapped:
@@ -43,12 +70,15 @@ def _one(v: Any) -> Mapped:
     text = v.get("video_description") or ""
     if not isinstance(text, str):
         raise ValueError("video_description is not a string")
-    user = str(need(v, "username"))
+    user = str(_first(v, USER_KEYS))
     tags = v.get("hashtag_names")
+    if not isinstance(tags, list) and isinstance(v.get("hashtag_info_list"), list):
+        tags = [t.get("hashtag_name") for t in v["hashtag_info_list"] if isinstance(t, dict)]
+        tags = [t for t in tags if isinstance(t, str) and t]
     mentions = v.get("video_mention_list")
     post = text_post(
         PLATFORM,
-        str(need(v, "id")),
+        str(_first(v, ID_KEYS)),
         user,
         time_of(need(v, "create_time"), "create_time"),
         text,
@@ -86,7 +116,7 @@ def _unwrap(value: Any) -> list[Any] | None:
         code = value["error"].get("code")
         if code not in (None, "ok") and not (value.get("data") or {}).get("videos"):
             raise BadPage("TikTok API error page", f"{code}: {value['error'].get('message')}")
-    return as_list(value, PAGE_KEYS, lambda v: "id" in v and "create_time" in v)
+    return as_list(value, PAGE_KEYS, is_video)
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
