@@ -16,6 +16,7 @@ from typing import Any
 from vigie.errors import InputError
 from vigie.ingest.jetstream import v2_payload
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
+from vigie.ingest.mastodon_stream import is_known_frame, is_sse
 from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 from vigie.ingest.telethon import is_message
 from vigie.ingest.x_users import is_user
@@ -172,6 +173,8 @@ def _shape(obj: Any) -> str | None:
         return "tiktok"
     if isinstance(obj.get("account"), dict) and "content" in obj and "uri" in obj:
         return "mastodon"
+    if is_known_frame(obj):  # a streaming API message (update, delete, notification...)
+        return "mastodon"
     if "post_owner" in obj and "creation_time" in obj:
         return "mcl"
     if isinstance(obj.get("messages"), list) or isinstance(obj.get("chats"), dict):
@@ -296,6 +299,8 @@ def detect(path: Path) -> str:
         raise InputError("empty file: nothing to ingest", file=str(path))
     if text.startswith("<"):
         raise InputError(markup_refusal(text), file=str(path))
+    if is_sse(head):  # Mastodon's streaming API saved raw: event: / data: lines
+        return "mastodon"
     first_line = (head if first_raw is None else first_raw).removeprefix(b"\xef\xbb\xbf").strip()
     if not first_line:  # blank lines before the first record (some exports start so)
         first_line = next((ln.strip() for ln in head.splitlines() if ln.strip()), b"")

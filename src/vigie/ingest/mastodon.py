@@ -15,6 +15,7 @@ Mapping, said plainly: ids are those of the instance collected from (``in_reply_
 collection; mix instances in one Dataset and their ids may collide. A boost is a repost row
 (``repost_of`` = the boosted status's id) and the boosted status is also kept as a post. URLs are
 the links of ``content`` that are not mention or hashtag links, plus the preview ``card``.
+The streaming API's messages and saved SSE streams are read too (``mastodon_stream``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from vigie.ingest import mastodon_stream
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     Mapped,
@@ -130,7 +132,9 @@ def _status(st: Any, platform: str = PLATFORM) -> Row:
 def _one(st: Any, platform: str = PLATFORM) -> Mapped:
     """A status, its boosted and quoted statuses, and their accounts. ``platform``: a Mastodon
     fork's name (Truth Social, Gab), whose statuses are Mastodon's."""
-    posts, accounts = [_status(st, platform)], [_account(st["account"], platform)]
+    if mastodon_stream.is_frame(st):  # a streaming message: its status, or a counted skip
+        st = mastodon_stream.status_of(st)
+    posts, accounts = [_status(st, platform)], [_account(need(st, "account"), platform)]
     for inner in (st.get("reblog"), (st.get("quote") or {}).get("quoted_status")):
         if isinstance(inner, dict) and inner.get("account"):
             posts.append(_status(inner, platform))
@@ -139,7 +143,11 @@ def _one(st: Any, platform: str = PLATFORM) -> Mapped:
 
 
 def _unwrap(value: Any) -> list[Any] | None:
-    return as_list(value, ("statuses",), lambda v: "account" in v and "content" in v)
+    return as_list(
+        value,
+        ("statuses",),
+        lambda v: ("account" in v and "content" in v) or mastodon_stream.is_frame(v),
+    )
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
@@ -147,6 +155,11 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     ``mastodon_sql``; pages and whole-file arrays: ``read_python``)."""
     from vigie.ingest import mastodon_sql  # it imports this module
 
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if mastodon_stream.is_sse(head):  # a saved Server-Sent Events stream
+        values = mastodon_stream.sse_values(path)
+        return read_items(path, _unwrap, _one, "status", values=values)
     return mastodon_sql.read(path, platform)
 
 
