@@ -188,3 +188,91 @@ def test_not_crowdtangle_forced_names_both_shapes(tmp_path: Path) -> None:
     src.write_text("id,when,body\n1,2022-01-01,hi\n", encoding="utf-8")
     with pytest.raises(InputError, match="not a CrowdTangle export.*CrowdTangle API posts"):
         ingest([src], tmp_path / "ds", fmt="crowdtangle")
+
+
+MINET = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "sources"
+M_PAGE, M_GROUP, M_INSTA = "700000000000011", "700000000000012", "17800000000000013"
+M_ARTICLE = "presse.example.fr/2022/05/article-un"
+
+
+@pytest.mark.parametrize("fmt", ["auto", "crowdtangle"])
+def test_minet_ct_posts_csv(tmp_path: Path, fmt: str) -> None:
+    """minet's CrowdTangle CSV (``minet ct posts``/``search``/``posts-by-id``): the post is
+    minet's ``id`` (the platform's), not ``ct_id``; the account its ``account_id`` (the
+    platform's page id), not ``account_ct_id``; a link card's title is never the post's
+    text; the resolved links, not the short ones nor the post's own address; a posts-by-id
+    row whose post was not found is counted, not refused; refusals name minet's columns."""
+    src = MINET / "minet_ct_posts.csv"
+    assert detect(src) == "crowdtangle"
+    ds = tmp_path / "ds"
+    report = ingest([src], ds, fmt=fmt)
+    s = report.sources[0]
+    assert (s.format, s.accepted, s.rejected) == ("crowdtangle", 4, 2)
+    posts = posts_by_id(ds)
+    share = posts[f"{M_PAGE}_810001"]
+    assert share["account_id"] == M_PAGE and share["platform"] == "facebook"
+    assert share["created_at"] == datetime(2022, 5, 1, 10, 15, 1, tzinfo=UTC)
+    assert share["text"] == "À lire avant dimanche #legislatives @voisin"
+    assert share["urls"] == [M_ARTICLE, "autre.example.net/page"]
+    assert share["hashtags"] == ["legislatives"] and share["mentions"] == ["voisin"]
+    silent = posts[f"{M_GROUP}_810002"]
+    assert silent["text"] is None and silent["urls"] == [M_ARTICLE]
+    photo = posts[f"2830000000000000003_{M_INSTA}"]
+    assert photo["platform"] == "instagram" and photo["account_id"] == M_INSTA
+    assert photo["text"] == "Tous aux urnes #vote @ami_2" and photo["urls"] == []
+    video = posts[f"{M_PAGE}_810004"]
+    assert video["text"] == "Le meeting en entier" and video["urls"] == []
+    accounts = accounts_by_id(ds)
+    assert set(accounts) == {M_PAGE, M_GROUP, M_INSTA}
+    page = accounts[M_PAGE]
+    assert (page["handle"], page["display_name"], page["followers"]) == (
+        "pageexemple",
+        "Page Exemple",
+        4321,
+    )
+    assert accounts[M_GROUP]["handle"] is None and accounts[M_GROUP]["followers"] == 88
+    assert [(r["record"], r["field"]) for r in rejected(ds)] == [(7, "datetime"), (8, "account_id")]
+    skipped = manifest(ds)["sources"][0]["skipped"]
+    assert skipped == {"crowdtangle: row without a post (minet ct posts-by-id found none)": 1}
+
+
+def test_minet_ct_summary_posts_and_api_merge(tmp_path: Path) -> None:
+    """``minet ct summary --posts`` puts the queried ``url`` first and repeats a post for each
+    URL it shares (duplicates, counted); the same post from the API's JSON has the same post
+    and account ids, so the two files give one post."""
+    src = MINET / "minet_ct_summary_posts.csv"
+    assert detect(src) == "crowdtangle"
+    api = _post(1, M_PAGE, message="À lire avant dimanche #legislatives @voisin")
+    api["platformId"] = f"{M_PAGE}_810001"
+    api["date"] = "2022-05-01 10:15:01"
+    page = tmp_path / "links.json"
+    page.write_text(json.dumps(_page([api])) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src, page], ds)
+    posts = posts_by_id(ds)
+    assert set(posts) == {f"{M_PAGE}_810001", f"{M_GROUP}_810002"}
+    assert posts[f"{M_PAGE}_810001"]["account_id"] == M_PAGE
+    dups = [x["duplicates"] for x in manifest(ds)["sources"]]
+    assert dups == [1, 1]
+
+
+def test_minet_ct_2019_header(tmp_path: Path) -> None:
+    """minet's first CrowdTangle CSVs (July 2019) had no ``datetime``: their ``date`` was the
+    full time, read as such; and no ``account_type``, ``care`` counts."""
+    header = (
+        "ct_id,id,platform,type,title,caption,message,description,date,updated,link,post_url,"
+        "score,account_ct_id,account_id,account_platform,account_name,account_handle,"
+        "account_subscriber_count,links,expanded_links,media"
+    )
+    row = (
+        f"910001,{M_PAGE}_810001,Facebook,status,,,bonjour,,2019-07-16 08:00:00,,,"
+        f"https://www.facebook.com/{M_PAGE}/posts/810001,0,42001,{M_PAGE},Facebook,"
+        "Page Exemple,pageexemple,12,,,"
+    )
+    src = tmp_path / "ct_posts_2019.csv"
+    src.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    assert detect(src) == "crowdtangle"
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    [p] = posts_by_id(ds).values()
+    assert p["created_at"] == datetime(2019, 7, 16, 8, 0, tzinfo=UTC) and p["text"] == "bonjour"

@@ -35,6 +35,8 @@ T0 = 1725911162329308
         ("minet_youtube_comments.csv", "minet"),
         ("minet_youtube_videos.csv", "minet"),
         ("minet_tiktok_videos.csv", "minet"),
+        ("minet_ct_posts.csv", "crowdtangle"),
+        ("minet_ct_summary_posts.csv", "crowdtangle"),
         ("snscrape_tweets.jsonl", "snscrape"),
         ("vk_wall.jsonl", "vk"),
         ("vk_4cat.ndjson", "vk"),

@@ -22,7 +22,7 @@ FORMAT_HELP += (
     " x-users (twarc2 users/followers/following/members output: accounts only),"
     " pushshift (Reddit submissions/comments NDJSON),"
     " crowdtangle (CrowdTangle Facebook/Instagram CSV export, or API posts: JSON pages,"
-    " CooRnet's ct_shares CSV), twarc-csv (twarc2 csv output),"
+    " CooRnet's ct_shares CSV, minet's ct CSVs), twarc-csv (twarc2 csv output),"
     " rtweet (R rtweet CSV), twarc1-csv (twarc 1 json2csv.py), 4cat (4CAT dataset CSV export),"
     " telethon (Telegram messages as Telethon writes them: one per line or an array),"
     " twitwi (X CSV from médialab's minet or gazouilloire), twitwi-bluesky (minet's"

@@ -166,12 +166,14 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from a CrowdTangle dashboard export, or from CrowdTangle API
     posts (JSON, or CooRnet's CSV of them: ``crowdtangle_api``), told apart by their shape."""
-    from vigie.ingest import crowdtangle_api
+    from vigie.ingest import crowdtangle_api, crowdtangle_minet
 
     what = f"{platform or 'CrowdTangle'} post"
     if not is_csv(path):
         return crowdtangle_api.read(path, platform)
     header = csv_rows.header_of(path)
+    if crowdtangle_minet.is_minet_ct(header):
+        return crowdtangle_minet.read(path, platform)
     if crowdtangle_api.is_api_csv(header) and not is_crowdtangle(header):
         return crowdtangle_api.read(path, platform, csv=True)
     if not is_crowdtangle(header):
@@ -179,6 +181,7 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
             path,
             header,
             ("URL", "Post Created"),
-            "a CrowdTangle export (nor CrowdTangle API posts: id, account.platformId, expanded)",
+            "a CrowdTangle export (nor CrowdTangle API posts: id, account.platformId, "
+            "expanded; nor minet's: ct_id, id, account_ct_id, account_id, post_url)",
         )
     return read_items(path, lambda v: [v], _mapper(platform), what, values=csv_rows.rows(path))

@@ -14,6 +14,7 @@ from typing import Any
 
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.crowdtangle_api import is_api_csv, is_api_value
+from vigie.ingest.crowdtangle_minet import is_minet_ct
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.ira538 import is_ira538
@@ -76,7 +77,7 @@ def csv_shape(path: Path) -> str | None:
         return "x-io"
     if is_io_users(header):
         return "x-io-users"
-    if is_crowdtangle(header) or is_api_csv(header):
+    if is_crowdtangle(header) or is_api_csv(header) or is_minet_ct(header):
         return "crowdtangle"
     if is_users_csv(header):
         return "x-users"
