@@ -15,14 +15,18 @@ text = title and self text of a submission, ``body`` of a comment; URLs = the li
 post (not the self post's own permalink) plus the links of the text; mentions = ``u/name``
 references. ``[removed]`` / ``[deleted]`` texts are the platform's placeholders, not what the
 author wrote: the text is left empty so that identical placeholders never look like copypasta.
-Posts by a ``[deleted]`` author cannot be attributed to any account: they are skipped and
-counted in the manifest (one shared "[deleted]" account would tie every deleted user
+Reddit API answers: a listing's things, each comment's nested ``replies`` (a thread's tree:
+every comment, not only the top-level ones), an ``/api/morechildren`` answer's things; a
+``more`` stub and things that are no post (``t4`` messages, ``t2``, ``t5``) are skipped and
+counted by kind. Posts by a ``[deleted]`` author cannot be attributed to any account: they are
+skipped and counted in the manifest (one shared "[deleted]" account would tie every deleted user
 together). Not mapped: subreddit (a place, not a shared object), scores. Required per item:
 ``id``, ``author``, ``created_utc``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,12 +34,31 @@ from typing import Any
 
 from vigie.ingest import json_array
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, Skip, as_list, need, profile_time, read_items, time_of
+from vigie.ingest.records import (
+    BadPage,
+    Mapped,
+    Skip,
+    as_dict,
+    as_items,
+    as_list,
+    need,
+    profile_time,
+    read_items,
+    time_of,
+)
 from vigie.ingest.urls import canonical_urls, clean_mentions, urls_in_text
 
 PLATFORM = "reddit"
 PLACEHOLDERS = {"[removed]", "[deleted]"}
 REDDIT_KEYS = {"author", "subreddit", "body", "selftext", "link_id", "parent_id"}
+MORE = "reddit: 'more' stub (comments the answer did not load; fetch them with /api/morechildren)"
+KINDS = {
+    "t2": "account (t2)",
+    "t4": "private message (t4)",
+    "t5": "subreddit (t5)",
+    "t6": "award (t6)",
+}
+"""The API's other kinds of things, named when skipped: an inbox mixes messages with replies."""
 USER_RE = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 
 
@@ -64,9 +87,16 @@ def _fullname(raw: Any, prefix: str) -> str:
 
 
 def one(item: Any) -> Mapped:
-    """Map one submission or comment to its post and its author."""
+    """Map one submission or comment (bare, or an API thing) to its post and its author."""
     if not isinstance(item, dict):
         raise ValueError("an item is not an object")
+    if isinstance(item.get("data"), dict) and "kind" in item:  # an API thing
+        kind = item["kind"]
+        if kind == "more":
+            raise Skip(MORE)
+        if kind not in ("t1", "t3"):
+            raise Skip(f"reddit: {KINDS.get(kind, str(kind))}, not a post or comment")
+        item = item["data"]
     author = need(item, "author")
     if not isinstance(author, str):
         raise ValueError("author is not a string")
@@ -114,12 +144,34 @@ def one(item: Any) -> Mapped:
     return [post], [account]
 
 
+def _tree(children: list[Any]) -> list[Any]:
+    """The things of a listing, each followed by the replies nested in it (a thread's comment
+    tree), depth first: iteratively, as a thread can nest hundreds of levels."""
+    out: list[Any] = []
+    stack = list(reversed(children))
+    while stack:
+        thing = stack.pop()
+        out.append(thing)
+        data = thing.get("data") if isinstance(thing, dict) else None
+        replies = data.get("replies") if isinstance(data, dict) else None
+        if isinstance(replies, dict) and isinstance(replies.get("data"), dict):
+            stack.extend(reversed(as_items(replies["data"].get("children"))))
+    return out
+
+
 def _unwrap(value: Any) -> list[Any] | None:
+    """The items of one decoded value: Reddit API things (kept wrapped, ``one`` reads the
+    kind), a listing's tree, a morechildren answer, or Pushshift's bare items."""
+    answer = value.get("json") if isinstance(value, dict) else None
+    if isinstance(answer, dict) and ("errors" in answer or "data" in answer):  # /api/...
+        if answer.get("errors"):
+            raise BadPage("Reddit API error answer", json.dumps(answer["errors"])[:300])
+        return as_items(as_dict(answer.get("data")).get("things"))
     if isinstance(value, dict) and isinstance(value.get("data"), dict) and "kind" in value:
-        value = value["data"]  # a Reddit API "thing": {"kind": "t3", "data": {...}}
-        if isinstance(value.get("children"), list):  # a Listing
-            return [c.get("data", c) if isinstance(c, dict) else c for c in value["children"]]
-        return [value]
+        children = value["data"].get("children")
+        if isinstance(children, list):  # a Listing
+            return _tree(children)
+        return _tree([value])  # one thing: {"kind": "t3", "data": {...}}
     # one item per line: any object with an id and a Reddit field (the item's own checks then
     # name what it lacks, e.g. created_utc)
     return as_list(value, ("data",), lambda v: "id" in v and bool(REDDIT_KEYS & v.keys()))
