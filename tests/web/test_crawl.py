@@ -1,0 +1,42 @@
+"""No dead end anywhere in the workbench.
+
+What a crawl of every page found, each pinned here by a test of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from vigie.web.app import create_app
+from vigie.web.settings import WebSettings
+
+ORIGIN = "http://127.0.0.1:8765"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _single(workspace: Path) -> tuple[TestClient, str]:
+    client = TestClient(
+        create_app(WebSettings(workspace=workspace)), base_url=ORIGIN, raise_server_exceptions=False
+    )
+    m = re.search(r'name="csrf" content="([^"]+)"', client.get("/").text)
+    assert m
+    return client, m.group(1)
+
+
+# --------------------------------------------------------------------------- what the crawl found
+def test_share_preview_names_accounts_and_links_not_python_reprs(workspace: Path) -> None:
+    """The preview printed ``SharedAccount(platform='x', user_id=…, display_name=None)``
+    for every account and ``SharedURL(value=…, sha256=None)`` for every link: the template
+    asked for attributes the view never had (``account_id``, ``url``) and fell back to the
+    object. What the partner receives must read as ids, handles and URLs."""
+    client, _ = _single(workspace)
+    run = client.app.state.vigie.ws.list_runs()[0].id
+    page = client.get(f"/share?run={run}&partner=internal&unreviewed=1", headers=BROWSER).text
+    assert "Accounts as shared" in page
+    assert "SharedAccount(" not in page and "SharedURL(" not in page and "None" not in page
+    view = re.search(r"Accounts as shared:</b> <code>([^<]+)</code> @(\S+)", page)
+    assert view and view.group(1).isdigit(), page[page.find("Accounts as shared") :][:300]
+    assert re.search(r"Links as shared:</b> <code>https?://", page)
