@@ -40,3 +40,30 @@ def test_share_preview_names_accounts_and_links_not_python_reprs(workspace: Path
     view = re.search(r"Accounts as shared:</b> <code>([^<]+)</code> @(\S+)", page)
     assert view and view.group(1).isdigit(), page[page.find("Accounts as shared") :][:300]
     assert re.search(r"Links as shared:</b> <code>https?://", page)
+
+
+def test_sign_in_returns_to_the_whole_address_query_included(workspace: Path) -> None:
+    """A colleague's link to a group *of one run*, a share preview or an import's mapping
+    step sent a signed-out person to ``/login?next=PATH``: the query was dropped, so after
+    signing in they saw another run's group, an empty share page, or — for
+    ``/import/map`` without its ``upload`` — a raw 422 JSON error."""
+    from vigie.web.users import Role
+
+    app = create_app(WebSettings(workspace=workspace, team=True))
+    app.state.vigie.directory.add("ana", "correct horse battery", Role.analyst)
+    client = TestClient(app, base_url=ORIGIN, raise_server_exceptions=False)
+    run = app.state.vigie.ws.list_runs()[0].id
+    gid = app.state.vigie.ws.groups()[0].id
+    for wanted in (f"/groups/{gid}?run={run}", f"/share?run={run}&partner=internal&unreviewed=1"):
+        r = client.get(wanted, headers=BROWSER, follow_redirects=False)
+        assert r.status_code == 303
+        login = client.get(r.headers["location"], headers=BROWSER)
+        nxt = re.search(r'name="next" value="([^"]+)"', login.text)
+        assert nxt and nxt.group(1).replace("&amp;", "&") == wanted, r.headers["location"]
+        r = client.post(
+            "/login",
+            data={"username": "ana", "password": "correct horse battery", "next": wanted},
+            follow_redirects=False,
+        )
+        assert r.headers["location"] == wanted
+        client.cookies.clear()

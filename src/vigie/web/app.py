@@ -139,7 +139,13 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # the whole address, query included: a link to a group of one run, a share preview
+        # or an import's mapping step must land there after sign-in (the path alone opened
+        # the group's latest run, an empty share page, or a 422 for the missing upload)
+        from urllib.parse import quote
+
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(wanted, safe='/')}", status_code=303)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
