@@ -67,3 +67,34 @@ def test_sign_in_returns_to_the_whole_address_query_included(workspace: Path) ->
         )
         assert r.headers["location"] == wanted
         client.cookies.clear()
+
+
+def test_error_pages_are_pages_with_the_menu_and_a_back_link_that_works(workspace: Path) -> None:
+    """An old or mistyped address answered FastAPI's raw JSON (``{"detail":"Not Found"}``,
+    or a 422 listing pydantic errors for ``/import/map`` without its upload) to a browser;
+    every error page dropped the menu of the signed-in person, and its "Back" link,
+    ``javascript:history.back()``, is one the workbench's own CSP forbids (nothing happened
+    on click). Now: an HTML page saying what is wrong, the menu, and a real link back."""
+    from vigie.web.app import CSP
+
+    assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP.split("script-src")[1]
+    client, _ = _single(workspace)
+    came_from = {"Referer": f"{ORIGIN}/runs", **BROWSER}
+    for url, status, said in (
+        ("/no-such-page", 404, "no page at /no-such-page"),
+        ("/import/map", 400, "upload: field required"),
+        ("/jobs/j-gone", 404, "no job"),
+        ("/share/export", 405, "Method Not Allowed"),
+    ):
+        r = client.get(url, headers=came_from)
+        assert r.status_code == status and r.headers["content-type"].startswith("text/html"), url
+        assert said in r.text, (url, r.text[:300])
+        assert "javascript:" not in r.text
+        assert '<a href="/runs">Back</a>' in r.text, url
+        assert 'href="/search"' in r.text, f"{url}: the menu is gone"
+        assert len(re.findall(r"<h1[ >]", r.text)) == 1
+    # a Referer from another site is no way back
+    r = client.get("/no-such-page", headers={"Referer": "https://evil.example/x", **BROWSER})
+    assert "evil.example" not in r.text and ">Back<" not in r.text
+    # scripts still get plain text
+    assert client.get("/no-such-page").headers["content-type"].startswith("text/plain")

@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from vigie.errors import VigieError
 from vigie.web.deps import COOKIE, LoginRequired, client_ip
@@ -147,9 +149,23 @@ def create_app(settings: WebSettings) -> FastAPI:
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(wanted, safe='/')}", status_code=303)
 
-    @app.exception_handler(HTTPException)
+    @app.exception_handler(HTTPException)  # Starlette's: also "no route" 404s and 405s
     async def _http(request: Request, exc: HTTPException) -> Response:
-        return _error_page(request, exc.status_code, str(exc.detail))
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no page at {request.url.path[:200]}: the link is old or mistyped"
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _fields(request: Request, exc: RequestValidationError) -> Response:
+        # a page asked for without a field it needs (/import/map without its upload) was
+        # FastAPI's raw 422 JSON: a person gets a page that says which field, in words
+        said = "; ".join(
+            f"{'/'.join(str(p) for p in e.get('loc', ())[1:]) or 'a field'}: "
+            f"{str(e.get('msg', 'not valid')).lower()}"
+            for e in exc.errors()[:5]
+        )
+        return _error_page(request, 400, f"this address lacks what the page needs ({said})")
 
     @app.exception_handler(VigieError)
     async def _vigie(request: Request, exc: VigieError) -> Response:
@@ -189,14 +205,41 @@ def _set_cookie(response: Response, token: str, settings: WebSettings) -> None:
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
+    """The error as a page for a browser (plain text for a script).
+
+    Why the page keeps the menu and a real "Back" link: a signed-in person who meets a
+    refusal or an old link must be able to go on; the page showed no menu at all, and its
+    ``javascript:history.back()`` link is one the CSP (``script-src 'self'``) forbids the
+    browser to run, so it did nothing. "Back" is now the same-site page they came from."""
     if "text/html" not in request.headers.get("accept", "") or status == 404 and not message:
         return PlainTextResponse(message, status_code=status)
+    from vigie.web.deps import Ctx
+
+    sess = getattr(request.state, "vigie_session", None)
+    ctx = Ctx(request, sess, request.app.state.vigie) if sess is not None and status < 500 else None
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"ctx": None, "status": status, "message": message, "ip": client_ip(request)},
+        {
+            "ctx": ctx,
+            "status": status,
+            "message": message,
+            "back": _same_site_referer(request),
+            "ip": client_ip(request),
+        },
         status_code=status,
     )
+
+
+def _same_site_referer(request: Request) -> str | None:
+    """The path of the page that linked here, when it is one of ours (never another site's)."""
+    from urllib.parse import urlsplit
+
+    ref = urlsplit(request.headers.get("referer", ""))
+    if not ref.path.startswith("/") or ref.netloc != request.headers.get("host", ""):
+        return None
+    back = ref.path + (f"?{ref.query}" if ref.query else "")
+    return None if back.startswith("//") or "\\" in back or back == str(request.url.path) else back
 
 
 def login_response(url: str, token: str, settings: WebSettings) -> Response:
