@@ -79,6 +79,41 @@ def test_unknown_accounts_are_those_no_run_holds(ws, tmp_path):
     assert ws.unknown_accounts(ids) == ["y:a003", "a0", "%", "a00_", "zed"]
 
 
+def test_unseen_accounts_also_looks_in_the_runs_strong_ties(ws, tmp_path):
+    """The pairs a run lists outside groups are mostly of accounts in no group: the web
+    workbench must not refuse a decision on them as on ids seen nowhere."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    f1 = make_findings(tmp_path / "f1", {"g1": accs("a", 6)})
+    ws.register_run(f1)
+    ties = {"rank": [1], "account_id_a": ["p001"], "account_id_b": ["p002"], "p_value": [1e-6]}
+    pq.write_table(pa.table(ties), f1 / "pairs.parquet")
+    ids = ["a001", "p001", "x:p002", "q001"]
+    assert ws.unseen_accounts(ids) == ["q001"]
+    (f1 / "pairs.parquet").unlink()  # the folder's ties gone: only the memberships remain
+    assert ws.unseen_accounts(ids) == ["p001", "x:p002", "q001"]
+
+
+def test_decision_histories_of_many_accounts_and_pairs_in_one_call(ws, tmp_path):
+    """A group page asks for the decisions on every member at once; an account named
+    ``platform:id`` gathers those typed as the bare id too (downstream applies both)."""
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": accs("a", 6)}))
+    ws.decide("a001", "needs-review", kind="account", author="ana")
+    ws.decide("x:a001", "dismissed", reason="newsroom-and-feeds", kind="account", author="rev")
+    ws.decide(("a003", "a002"), "confirmed", author="rev")
+    got = ws.decision_histories("account", ["x:a001", "a002"])
+    assert list(got) == ["x:a001"]
+    assert [(d.target, d.status) for d in got["x:a001"]] == [
+        ("a001", "needs-review"),
+        ("x:a001", "dismissed"),
+    ]
+    pairs = ws.decision_histories("pair", [("a002", "a003"), "a001 a002"])
+    assert list(pairs) == ["a002 a003"] and pairs["a002 a003"][0].author == "rev"
+    with pytest.raises(VigieError, match="account or pair"):
+        ws.decision_histories("group", ["G-000000"])
+
+
 @pytest.mark.parametrize(
     ("status", "reason", "note", "message"),
     [

@@ -410,6 +410,68 @@ class Workspace:
                     out.append(i)
         return out
 
+    def unseen_accounts(self, ids: Iterable[str]) -> list[str]:
+        """Those of ``ids`` that no run has seen: a member of no group (``unknown_accounts``)
+        and named in no registered run's strong ties outside groups (``pairs.parquet``, read
+        while the run's folder is still on disk).
+
+        Why both: the pairs a run lists are, by definition, mostly of accounts in no group;
+        a decision on such a pair is about accounts the workspace knows. The web workbench
+        refuses ids seen nowhere (its forms only offer seen ones, so such an id is a typo or
+        a forged post); the command line keeps them with a warning."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        left = self.unknown_accounts(ids)
+        for run in self.list_runs() if left else []:
+            path = run.path / "pairs.parquet"
+            if not left or not path.exists():
+                continue
+            try:
+                names = pq.read_schema(path).names
+                cols = [c for c in ("account_id_a", "account_id_b") if c in names]
+                table = pq.read_table(path, columns=cols) if cols else None
+            except (OSError, ValueError):  # an unreadable file names nobody
+                continue
+            if table is None:
+                continue
+            wanted = pa.array(sorted({f for i in left for f in (i, i.split(":", 1)[-1])}))
+            seen: set[str] = set()
+            for c in cols:
+                col = pc.cast(table.column(c), pa.string())
+                seen.update(x for x in col.filter(pc.is_in(col, wanted)).to_pylist() if x)
+            left = [i for i in left if i not in seen and i.split(":", 1)[-1] not in seen]
+        return left
+
+    def decision_histories(
+        self, kind: str, targets: Iterable[str | tuple[str, str] | list[str]]
+    ) -> dict[str, list[Decision]]:
+        """Every decision on each of ``targets`` (accounts or pairs), oldest first (the last
+        is in force), keyed by the target as given (a pair: ``"A B"``, sorted).
+
+        Why one call: a group page shows the decision on each of hundreds of members, and a
+        run page on each of its pairs, in one query rather than one per row. An account
+        given as ``platform:id`` also gathers the decisions typed as the bare id, since the
+        exports and the risk evidence apply both (``vigie.cases.downstream``)."""
+        if kind not in ("account", "pair"):
+            raise VigieError(f"unknown target kind {kind!r} (account or pair)")
+        asked: dict[str, list[str]] = {}
+        for t in targets:
+            _, key = self._target(t, kind, None)
+            forms = [key]
+            if kind == "account" and ":" in key:
+                forms.append(key.split(":", 1)[1])
+            asked[key] = forms
+        with self.store.session() as s:
+            found = self._histories(s, kind, {f for fs in asked.values() for f in fs}, until=None)
+        out: dict[str, list[Decision]] = {}
+        for key, forms in asked.items():
+            hist = sorted((d for f in forms for d in found.get(f, [])), key=lambda d: d.seq)
+            if hist:
+                out[key] = hist
+        return out
+
     def resolve_group(self, ref: str, run: str | int | Run | None = None) -> str:
         """A stable id from ``G-…`` (case-insensitive) or a run's local id (``g0003``,
         in ``run``, default the last run)."""
