@@ -125,6 +125,24 @@ def flag(value: Any, name: str) -> bool:
     return seen.pop() if seen else False
 
 
+def same_site(url: str | None, default: str = "/") -> str:
+    """``url`` if it is a path of this site, else ``default``.
+
+    Why so strict: a form's ``back`` or a sign-in's ``next`` is sent by the client, so a
+    forged post could bounce a person to another site. Browsers read ``//evil``, ``/\\evil``
+    (a backslash counts as a slash) and ``/<tab>/evil`` (tabs and line breaks are dropped) as
+    another host, and ``https://…`` or ``javascript:`` are not paths at all."""
+    if (
+        not url
+        or not url.startswith("/")
+        or url.startswith("//")
+        or "\\" in url
+        or any(ord(c) < 32 or ord(c) == 127 for c in url)
+    ):
+        return default
+    return url
+
+
 def redirect(url: str) -> RedirectResponse:
     """After a write: go to the page that shows its result (POST-redirect-GET)."""
     return RedirectResponse(url, status_code=303)

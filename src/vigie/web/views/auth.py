@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from vigie.web.deps import COOKIE, client_ip, redirect
+from vigie.web.deps import COOKIE, client_ip, redirect, same_site
 from vigie.web.render import templates
 
 router = APIRouter()
@@ -13,9 +13,7 @@ router = APIRouter()
 
 def _safe_next(url: str | None) -> str:
     """Only local paths: an attacker's link must not bounce a person to another site."""
-    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
-        return "/"
-    return url
+    return same_site(url)
 
 
 @router.get("/login")
