@@ -39,6 +39,12 @@ def _group(client: TestClient) -> str:
     return client.app.state.vigie.ws.groups()[0].id
 
 
+def _member(client: TestClient, i: int = 0) -> str:
+    """An account id of the first group (as the group page's member rows give it)."""
+    ws = client.app.state.vigie.ws
+    return ws.members(_group(client))[i].split(":", 1)[1]
+
+
 def test_pages_need_a_session_in_team_mode(workspace: Path) -> None:
     client = _team(workspace)
     for path in ("/", "/runs", "/search?q=x", "/risk", "/diff"):
@@ -52,8 +58,10 @@ def test_pages_need_a_session_in_team_mode(workspace: Path) -> None:
 def _writes(client: TestClient) -> list[tuple[str, dict[str, str], Role]]:
     gid = _group(client)
     run = client.app.state.vigie.ws.list_runs()[0].id
+    acc = _member(client)
     return [
         (f"/groups/{gid}/triage", {"status": "needs-review", "run": run}, Role.analyst),
+        ("/decisions", {"kind": "account", "target": acc, "status": "needs-review"}, Role.analyst),
         (
             f"/groups/{gid}/triage",
             {"status": "confirmed", "reason": "coordinated-inauthentic", "run": run},
@@ -61,7 +69,12 @@ def _writes(client: TestClient) -> list[tuple[str, dict[str, str], Role]]:
         ),
         (
             "/decisions",
-            {"kind": "account", "target": "x", "status": "dismissed", "reason": "fandom"},
+            {"kind": "account", "target": acc, "status": "dismissed", "reason": "fandom"},
+            Role.reviewer,
+        ),
+        (
+            "/decisions",
+            {"kind": "pair", "target": f"{acc} {_member(client, 1)}", "status": "confirmed"},
             Role.reviewer,
         ),
         ("/risk", {"template": "election-en", "name": "s1"}, Role.analyst),
@@ -259,3 +272,81 @@ def test_path_tricks_in_names_are_refused(workspace: Path) -> None:
         r = client.post("/risk", data={"template": "election-en", "name": name, "csrf": csrf})
         assert r.status_code in (400, 404), name
     assert not (workspace.parent / "etc").exists()
+
+
+def test_a_decision_on_one_account_or_pair_follows_the_roles(workspace: Path) -> None:
+    """A viewer decides nothing; an analyst asks for review but cannot confirm or dismiss
+    an account or a pair (a dismissed account leaves every export); the token is checked."""
+    client = _team(workspace)
+    ws = client.app.state.vigie.ws
+    acc, other = _member(client), _member(client, 1)
+    tries = [
+        ("viewer", {"kind": "account", "target": acc, "status": "needs-review"}),
+        ("analyst", {"kind": "account", "target": acc, "status": "confirmed"}),
+        ("analyst", {"kind": "account", "target": acc, "status": "dismissed", "reason": "spam"}),
+        ("analyst", {"kind": "pair", "target": f"{acc} {other}", "status": "dismissed"}),
+    ]
+    for who, fields in tries:
+        csrf = _login(client, who)
+        r = client.post("/decisions", data={**fields, "csrf": csrf}, follow_redirects=False)
+        assert r.status_code == 403, (who, fields, r.status_code)
+    csrf = _login(client, "analyst")
+    asked = {"kind": "account", "target": acc, "status": "needs-review"}
+    for token in (None, csrf[:-2] + "xx"):
+        data = asked if token is None else {**asked, "csrf": token}
+        assert client.post("/decisions", data=data, follow_redirects=False).status_code == 403
+    assert ws.history(acc, kind="account") == [] and ws.history((acc, other)) == []
+    r = client.post("/decisions", data={**asked, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert [(d.status, d.author) for d in ws.history(acc, kind="account")] == [
+        ("needs-review", "analyst")
+    ]
+
+
+def test_the_way_back_after_a_decision_stays_on_this_site(workspace: Path) -> None:
+    """``back`` is the client's to send: a forged form must not bounce the person to
+    another site (browsers read a backslash as a slash and drop tabs and line breaks)."""
+    client = _team(workspace)
+    csrf = _login(client, "analyst")
+    acc = _member(client)
+    fields = {"kind": "account", "target": acc, "status": "needs-review", "csrf": csrf}
+    for back in (
+        "//evil.example/x",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+        "",
+    ):
+        r = client.post("/decisions", data={**fields, "back": back}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/", back
+    here = f"/groups/{_group(client)}?run=first#member-{acc}"
+    r = client.post("/decisions", data={**fields, "back": here}, follow_redirects=False)
+    assert r.headers["location"] == here
+
+
+def test_a_decision_on_an_account_no_run_has_seen_is_refused(workspace: Path) -> None:
+    """The pages offer only accounts a run has seen; an id seen nowhere is a typo or a
+    forged post, which the case store would keep as a decision that never applies."""
+    client = _team(workspace)
+    csrf = _login(client, "reviewer")
+    ws = client.app.state.vigie.ws
+    acc = _member(client)
+    tries = [
+        ({"kind": "account", "target": "nobody-42"}, "'nobody-42'"),
+        ({"kind": "pair", "target": f"{acc} nobody-42"}, "'nobody-42'"),
+        ({"kind": "pair", "target": acc}, "two account ids"),
+        ({"kind": "account", "target": " "}, "one account id"),
+        ({"kind": "account", "target": acc, "run": "gone"}, "no run 'gone'"),
+    ]
+    for fields, said in tries:
+        data = {**fields, "status": "dismissed", "reason": "spam", "csrf": csrf}
+        r = client.post("/decisions", data=data, follow_redirects=False)
+        assert r.status_code == 400 and said in r.text, (fields, r.status_code, r.text[:300])
+    assert ws.decisions() == []
+    # the member as the case store names it (platform:id) is an account it has seen
+    key = ws.members(_group(client))[0]
+    data = {"kind": "account", "target": key, "status": "needs-review", "csrf": csrf}
+    assert client.post("/decisions", data=data, follow_redirects=False).status_code == 303

@@ -28,8 +28,10 @@ route would only be checked to match it, so the module stays well under a minute
 machine. JavaScript is not run: the URLs the scripts build (``/jobs/ID`` as JSON,
 ``/import/preview``) are tested where they are used. The workbench has no page of its own
 for an account, a pair or help: accounts and pairs are rows of the run, group and search
-pages (``POST /decisions``, on one account or pair, has no form: the report prints it), and
-help is docs/web.md; the crawl cannot reach pages that do not exist, so it does not claim to.
+pages, help is docs/web.md; the crawl cannot reach pages that do not exist, so it does not
+claim to. ``POST /decisions`` (one account or one pair) had no form on any page, which the
+report printed; each member row of a group page and each pair of a run page now has one,
+checked here like every form and submitted in test_decide_one.py.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -100,7 +104,6 @@ WHY_NO_FORM = {
     "/import/preview": "the mapping page's script posts it, with the X-CSRF-Token header",
     "/share/publish": "its form shows only when vigie serve has --taxii-config",
     "/risk/{name}/accept": "its button shows only when a run's proposals raise a likelihood",
-    "/decisions": "no page offers a decision on one account or one pair: scripts only",
 }
 
 # Visible text that means the template printed a value it should have said in words.
@@ -410,6 +413,37 @@ def _content(client: TestClient) -> list[str]:
     return seeds
 
 
+def write_ties(workspace: Path) -> list[tuple[str, str]]:
+    """Strong ties in the run's folder (the generated scenario has none): one between two
+    group members, one between two accounts of the Dataset that no group holds."""
+    from vigie.cases.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    try:
+        run = ws.list_runs()[0]
+        members = sorted(m.split(":", 1)[1] for g in ws.groups(run) for m in ws.members(g.id))
+        every = pq.read_table(workspace / "datasets" / "election" / "accounts.parquet")
+        alone = sorted(set(every.column("account_id").to_pylist()) - set(members))
+    finally:
+        ws.close()
+    pairs = [(members[0], members[1]), (alone[0], alone[1])]
+    pq.write_table(
+        pa.table(
+            {
+                "rank": [1, 2],
+                "account_id_a": [a for a, _ in pairs],
+                "account_id_b": [b for _, b in pairs],
+                "kinds": [["co_link"], ["co_repost"]],
+                "observed": [12, 9],
+                "expected": [0.5, 0.4],
+                "p_value": [1e-6, 1e-5],
+            }
+        ),
+        run.path / "pairs.parquet",
+    )
+    return pairs
+
+
 @dataclass
 class Site:
     """The crawls, done once for the module, and the apps they walked."""
@@ -422,6 +456,7 @@ class Site:
 def site(base_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
     root = tmp_path_factory.mktemp("crawl") / "ws"
     shutil.copytree(base_workspace, root)
+    write_ties(root)  # the run page's pairs, each with its decision form
     clients: dict[str, TestClient] = {}
     crawls: dict[str, Crawl] = {}
 
@@ -482,6 +517,28 @@ def test_report(site: Site) -> None:
         if r not in posted:
             print(f"POST {r}: no form of any page posts to it ({WHY_NO_FORM.get(r, '?')})")
     assert all(c.visits for c in site.crawls.values())
+
+
+def test_every_write_has_a_form_or_a_reason(site: Site) -> None:
+    """Each POST route is posted by a form some page shows, or WHY_NO_FORM says why not:
+    ``/decisions`` had none, so an analyst could not decide on one account or pair."""
+    app: FastAPI = site.clients["admin"].app  # type: ignore[assignment]
+    posts = {r.path for r in app_routes(app) if "POST" in (getattr(r, "methods", None) or ())}
+    posted = {
+        route_of(app, f.method, urlsplit(_local(f.action or page, "/") or "/").path)[0]
+        for c in site.crawls.values()
+        for page, f in c.forms
+        if f.method == "post"
+    }
+    assert "/decisions" in posted
+    kinds = {
+        dict(f.fields).get("kind")
+        for c in site.crawls.values()
+        for _, f in c.forms
+        if f.action == "/decisions"
+    }
+    assert kinds == {"account", "pair"}  # a group's members, a run's strong ties
+    assert not posts - posted - set(WHY_NO_FORM), sorted(posts - posted - set(WHY_NO_FORM))
 
 
 @pytest.mark.parametrize("who", WHO)

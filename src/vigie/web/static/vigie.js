@@ -4,6 +4,8 @@
 const CSRF = (document.querySelector('meta[name="csrf"]') || {}).content || "";
 
 function cellValue(td) {
+  // a cell holding a form (a decision) sorts by what it says, not by its options' text
+  if (td.dataset.sort !== undefined) return td.dataset.sort.toLowerCase();
   const t = td.textContent.trim().replace(/,/g, "");
   const n = parseFloat(t);
   return (t !== "" && !isNaN(n) && /^-?[\d.]+(e-?\d+)?$/i.test(t)) ? n : td.textContent.trim().toLowerCase();

@@ -18,9 +18,9 @@ import pyarrow.parquet as pq
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from vigie.errors import VigieError
+from vigie.errors import VigieError, shortened
 from vigie.schema import Findings
-from vigie.web.deps import form, page, redirect
+from vigie.web.deps import form, page, redirect, same_site
 from vigie.web.render import render
 from vigie.web.users import Role
 
@@ -30,6 +30,7 @@ MAX_NODES = 500
 MAX_POSTS = 50
 MAX_OBJECTS = 25
 MAX_PAIRS = 200
+MAX_MEMBER_ROWS = 500  # members listed in the table (all are counted and decided on)
 EXTRA_GROUP_COLUMNS = (
     "likely_authentic",
     "authenticity_reasons",
@@ -103,7 +104,9 @@ def group_rows(ctx: Any, run: Any, q: Any) -> tuple[list[dict[str, Any]], dict[s
 
 
 def pair_rows(ctx: Any, run: Any, limit: int = MAX_PAIRS) -> list[dict[str, Any]]:
-    """Strong ties outside groups (``pairs.parquet``), strongest first, when the run has it."""
+    """Strong ties outside groups (``pairs.parquet``), strongest first, when the run has it,
+    each with its ``target`` as the case store names a pair (``"A B"``, sorted) and the
+    decisions on it (``history``, oldest first)."""
     fnd = _findings(ctx, run)
     if fnd is None:
         return []
@@ -112,7 +115,20 @@ def pair_rows(ctx: Any, run: Any, limit: int = MAX_PAIRS) -> list[dict[str, Any]
         return []
     rows = t.to_pylist()
     rows.sort(key=lambda r: (r.get("p_value") or 1.0, -(r.get("observed") or 0)))
-    return rows[:limit]
+    rows = [r for r in rows[:limit] if r.get("account_id_a") and r.get("account_id_b")]
+    for r in rows:
+        r["target"] = " ".join(sorted((str(r["account_id_a"]), str(r["account_id_b"]))))
+    histories = ctx.state.ws.decision_histories("pair", [r["target"] for r in rows])
+    for r in rows:
+        r["history"] = histories.get(r["target"], [])
+    return rows
+
+
+def _account_key(row: dict[str, Any]) -> str:
+    """How the case store names a member (``platform:id``, or the id when the platform is
+    unknown): the decisions gathered for it include those typed as the bare id."""
+    platform = row.get("platform")
+    return f"{platform}:{row['account_id']}" if platform else str(row["account_id"])
 
 
 def _dataset(fnd: Findings, ctx: Any) -> Path | None:
@@ -278,9 +294,15 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
                 }
                 for k, o in top
             ]
+    histories = ws.decision_histories("account", [_account_key(m) for m in members])
+    for i, m in enumerate(members):
+        m["history"] = histories.get(_account_key(m), [])
+        m["in_table"] = i < MAX_MEMBER_ROWS
     return {
         "g": state,
         "run": run_rec,
+        "here": f"/groups/{state.id}?run={run_rec.id}",
+        "decided": [m for m in members if m["history"]],
         "extras": extras,
         "members": members,
         "posts": posts,
@@ -352,7 +374,11 @@ async def triage(request: Request, gid: str) -> Response:
 
 @router.post("/decisions")
 async def decide_other(request: Request) -> Response:
-    """A decision on one account or one pair of accounts."""
+    """A decision on one account or one pair of accounts (the member rows of a group page,
+    the pairs of a run page): analysts may ask for review, reviewers confirm or dismiss.
+
+    An id no run has seen is refused, naming it: the pages only offer seen ones, and the
+    case store would keep a mistyped id as a decision that never applies."""
     ctx, fields = await form(request, Role.analyst)
     status, said = _decision_fields(fields)
     if status in ("confirmed", "dismissed") and not ctx.may("reviewer"):
@@ -360,19 +386,26 @@ async def decide_other(request: Request) -> Response:
     kind = str(fields.get("kind", "account"))
     if kind not in ("account", "pair"):  # was: recorded as an account decision, silently
         raise VigieError(f"kind: {kind[:40]!r} is neither account nor pair")
-    target: Any = str(fields.get("target", ""))
-    if kind == "pair":
-        target = target.split()
-    d = ctx.state.ws.decide(
-        target,
-        status,
-        **said,
-        author=ctx.user.username,
-        kind=kind,
+    ids = str(fields.get("target", "")).split()
+    if len(ids) != (2 if kind == "pair" else 1):
+        raise VigieError(
+            f"target: give {'two account ids' if kind == 'pair' else 'one account id'}"
+        )
+    ws = ctx.state.ws
+    unseen = ws.unseen_accounts(ids)
+    if unseen:
+        names = ", ".join(repr(shortened(a, 60)) for a in unseen)
+        raise VigieError(
+            f"target: {names}: no run of this workspace has seen this account (a member of "
+            "no group, in no strong tie); check the id"
+        )
+    target: Any = ids if kind == "pair" else ids[0]
+    run = str(fields.get("run", "")) or None
+    d = ws.decide(target, status, **said, author=ctx.user.username, kind=kind, run=run)
+    ctx.audit(
+        "triage", d.target, kind=d.target_kind, status=d.status, reason=d.reason, run=d.run_id
     )
-    ctx.audit("triage", d.target, kind=d.target_kind, status=d.status, reason=d.reason)
-    back = str(fields.get("back", "/"))
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+    return redirect(same_site(str(fields.get("back", "/"))))
 
 
 def _decision_fields(fields: Any) -> tuple[str, dict[str, str | None]]:

@@ -141,12 +141,14 @@ async def start_run(request: Request) -> Response:
 
 @router.get("/runs/{run_id}")
 async def run_page(request: Request, run_id: str) -> Response:
+    from vigie.cases.decisions import REASONS
     from vigie.web.views.groups import group_rows, pair_rows
 
     ctx = await page(request)
     run = ctx.state.ws.run(run_id)
     q = request.query_params
     rows, facets = group_rows(ctx, run, q)
+    query = request.url.query
     return render(
         ctx,
         "run.html",
@@ -155,6 +157,8 @@ async def run_page(request: Request, run_id: str) -> Response:
         facets=facets,
         q=q,
         pairs=pair_rows(ctx, run, limit=100),
+        reasons=REASONS,
+        here=f"/runs/{run.id}" + (f"?{query}" if query else ""),  # back here, filters kept
     )
 
 
