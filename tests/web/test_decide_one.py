@@ -74,7 +74,7 @@ def _group_page(client: TestClient) -> tuple[str, str, str]:
 
 
 def _member_row(html: str, account: str) -> str:
-    start = html.index(f'<tr id="member-{account}">')
+    start = html.index(f'<tr id="member-{account}"')
     return html[start : html.index("</tr>", start)]
 
 
@@ -153,6 +153,7 @@ def test_a_reviewer_dismisses_a_news_outlet_caught_in_a_group(workspace: Path) -
     assert account in ws.dismissed_accounts()
     row = _member_row(client.get(url).text, account)
     assert 'class="badge dismissed">dismissed' in row and "newsroom-and-feeds" in row
+    assert row.startswith(f'<tr id="member-{account}" class="status-dismissed">')  # greyed
     # the decision is where an analyst looks later: the search across runs lists it
     found = client.get(f"/search?q={account}").text
     assert re.search(r"<td>decision</td>.*?dismissed \(newsroom-and-feeds\) by reviewer", found)
@@ -193,7 +194,7 @@ def test_a_pair_outside_groups_is_decided_on_the_run_page(workspace: Path) -> No
     )
     assert tuple(alone.split()) in ws.dismissed_pairs()
     page = client.get(url).text
-    row = page[page.index('<tr id="pair-2">') :]
+    row = page[page.index('<tr id="pair-2" class="status-dismissed">') :]
     row = row[: row.index("</tr>")]
     assert 'class="badge dismissed">dismissed' in row and "coincidence" in row
     assert "reviewer," in row
