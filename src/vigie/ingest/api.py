@@ -659,6 +659,9 @@ class SourcePreview:
     accepted: int
     rejected_reasons: dict[str, int]
     examples: dict[str, Rejected]
+    skipped: dict[str, int] = field(default_factory=dict)
+    """Records the first batch would skip, by reason (likes, deletions, ``more`` stubs):
+    counted apart from the refused ones, as the ingest's summary counts them."""
 
 
 def _source_of(canon: str, plan: _Plan) -> str:
@@ -740,4 +743,5 @@ def _preview_one(plan: _Plan, rows: int) -> SourcePreview:
         accepted=table.num_rows if table is not None else 0,
         rejected_reasons=dict(reasons.most_common()),
         examples=examples,
+        skipped=dict(Counter(batch.skipped).most_common()) if batch else {},
     )

@@ -106,5 +106,7 @@ def print_preview(previews: list[SourcePreview]) -> None:
                     detail = f" (e.g. {record_label(ex.record)}: {ex.detail})"
                 parts.append(f"{reason}: {n:,}{detail}")
             line += "; refused: " + "; ".join(parts)
+        if p.skipped:
+            line += "; skipped: " + "; ".join(f"{why}: {n:,}" for why, n in p.skipped.items())
         console.print(line, highlight=False, soft_wrap=True)
     console.print("dry run: nothing was written.")
