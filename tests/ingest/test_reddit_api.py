@@ -135,3 +135,42 @@ def test_inbox_messages_and_morechildren(tmp_path: Path) -> None:
     [rej] = rejected(ds)
     assert rej["record"] == 3 and rej["reason"] == "Reddit API error answer"
     assert "RATELIMIT" in rej["detail"]
+
+
+def test_a_crosspost_is_a_repost_of_the_submission_it_shares(tmp_path: Path) -> None:
+    """Crossposts (``crosspost_parent``, as Pushshift dumps and the API give them) are reposts
+    of the original submission, so that accounts crossposting the same submissions together
+    meet in co-repost; a crosspost_parent that is no text is a refused record, not a guess."""
+    original = {
+        "id": "orig1",
+        "author": "source",
+        "title": "Article",
+        "created_utc": 1700000000,
+        "url": "https://presse.example.fr/a",
+        "domain": "presse.example.fr",
+    }
+    cross = [
+        {
+            "id": f"x{i}",
+            "author": f"relai{i}",
+            "title": "Article",
+            "created_utc": 1700000100 + i,
+            "url": "/r/autre/comments/orig1/article/",
+            "domain": "self.autre",
+            "crosspost_parent": "t3_orig1",
+            "subreddit": f"sub{i}",
+        }
+        for i in range(3)
+    ]
+    bare = dict(cross[0], id="x9", author="relai9", crosspost_parent="orig1")
+    bad = dict(cross[0], id="x8", author="relai8", crosspost_parent=["t3_orig1"])
+    src = tmp_path / "RS_sample.ndjson"
+    src.write_text("\n".join(json.dumps(x) for x in [original, *cross, bare, bad]) + "\n")
+    ingest([src], tmp_path / "ds", fmt="pushshift")
+    posts = posts_by_id(tmp_path / "ds")
+    assert posts["t3_orig1"]["repost_of"] is None
+    assert [posts[f"t3_x{i}"]["repost_of"] for i in range(3)] == ["t3_orig1"] * 3
+    assert posts["t3_x9"]["repost_of"] == "t3_orig1"  # a bare id is the submission's
+    assert posts["t3_x0"]["urls"] == []  # the relative permalink is no shared link
+    (refused,) = rejected(tmp_path / "ds")
+    assert "crosspost_parent" in refused["detail"] and refused["record"] == 6

@@ -13,8 +13,9 @@ a comment) so that a comment's ``parent_id`` is directly its ``reply_to``; ``acc
 ``author`` (Reddit usernames are unique; ``author_fullname`` is often absent from old dumps);
 text = title and self text of a submission, ``body`` of a comment; URLs = the link of a link
 post (not the self post's own permalink) plus the links of the text; mentions = ``u/name``
-references. ``[removed]`` / ``[deleted]`` texts are the platform's placeholders, not what the
-author wrote: the text is left empty so that identical placeholders never look like copypasta.
+references; a crosspost is a repost of its ``crosspost_parent``. ``[removed]`` /
+``[deleted]`` texts are the platform's placeholders, not what the author wrote: the text is
+left empty so that identical placeholders never look like copypasta.
 Reddit API answers: a listing's things, each comment's nested ``replies`` (a thread's tree:
 every comment, not only the top-level ones), an ``/api/morechildren`` answer's things; a
 ``more`` stub and things that are no post (``t4`` messages, ``t2``, ``t5``) are skipped and
@@ -86,6 +87,21 @@ def _fullname(raw: Any, prefix: str) -> str:
     return s if s.startswith(("t1_", "t3_")) else f"{prefix}{s}"
 
 
+def _crosspost_of(item: dict[str, Any]) -> str | None:
+    """The submission a crosspost shares (``crosspost_parent``, a ``t3_`` fullname).
+
+    Why a repost: a crosspost puts another submission, as it is, before a new subreddit's
+    readers; accounts crossposting the same submissions within minutes of one another is
+    the amplification co-repost looks for (a crosspost's own ``url`` is the original's
+    permalink, relative, so it gave no shared link either)."""
+    parent = item.get("crosspost_parent")
+    if parent is None or parent == "":
+        return None
+    if not isinstance(parent, str):
+        raise ValueError("crosspost_parent is not a string")
+    return _fullname(parent, "t3_")
+
+
 def one(item: Any) -> Mapped:
     """Map one submission or comment (bare, or an API thing) to its post and its author."""
     if not isinstance(item, dict):
@@ -104,6 +120,7 @@ def one(item: Any) -> Mapped:
         raise Skip("reddit: item whose author was deleted (no account to attribute it to)")
     comment = "body" in item or "parent_id" in item or "link_id" in item
     if comment:
+        repost_of = None
         text = _text(item.get("body"), "body")
         links = urls_in_text(text)
         parent = item.get("parent_id") or item.get("link_id")
@@ -118,6 +135,7 @@ def one(item: Any) -> Mapped:
         if isinstance(url, str) and url.startswith("http") and not is_self:
             links = canonical_urls([url]) + links
         reply_to = None
+        repost_of = _crosspost_of(item)
     post = {
         "post_id": _fullname(need(item, "id"), "t1_" if comment else "t3_"),
         "platform": PLATFORM,
@@ -129,7 +147,7 @@ def one(item: Any) -> Mapped:
         "hashtags": [],
         "mentions": clean_mentions(sorted({m.lower() for m in USER_RE.findall(text)})),
         "media": [],
-        "repost_of": None,
+        "repost_of": repost_of,
         "reply_to": reply_to,
         "quote_of": None,
     }
