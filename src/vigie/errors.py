@@ -12,6 +12,19 @@ class VigieError(Exception):
     """A problem the user can fix; shown without a traceback."""
 
 
+class NotFound(VigieError):
+    """A group, run or study named by its id that the workspace does not hold.
+
+    Why its own type: the web workbench answers an address that leads nowhere (a bookmark
+    to a deleted run, a mistyped group id) with 404 "Not found", and a malformed value with
+    400; the command line shows it as any ``VigieError``. ``ref`` is the id as given, so the
+    workbench can tell an id of the address from one of a posted form."""
+
+    def __init__(self, message: str, ref: str = "") -> None:
+        super().__init__(message)
+        self.ref = ref
+
+
 class InputError(VigieError):
     """Bad input, located as precisely as we can: file, record (line or row) and field."""
 

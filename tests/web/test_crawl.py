@@ -755,8 +755,9 @@ STALE = {"gid": "G-GONE00", "run_id": "gone", "job_id": "j-gone", "name": "gone.
 @pytest.mark.parametrize("who", ["viewer", "admin", "single-user"])
 def test_a_stale_address_is_an_error_page_not_a_crash(site: Site, who: str) -> None:
     """Every GET route with its parameters set to things that do not exist (a bookmark to
-    a group of a deleted run, a job of a restarted server): a 4xx page a person can read,
-    never a 500 or JSON, with the menu's way out."""
+    a group of a deleted run, a job of a restarted server): a 404 "Not found" page a person
+    can read (was 400 "That did not work" for a group, run or study), never a 500 or JSON,
+    with the menu's way out; a page the person may not see stays 403 whatever it names."""
     client = site.clients[who]
     app: FastAPI = client.app  # type: ignore[assignment]
     bad = []
@@ -767,18 +768,27 @@ def test_a_stale_address_is_an_error_page_not_a_crash(site: Site, who: str) -> N
         url = r.path.format(**{k: STALE.get(k, "gone") for k in r.param_convertors})
         tried += 1
         resp = client.get(url, headers={**BROWSER, "Referer": ORIGIN + "/runs"})
-        if not 400 <= resp.status_code < 500 or not resp.headers["content-type"].startswith(
-            "text/html"
-        ):
+        wanted = 403 if who == "viewer" and r.path in REVIEWER - EVERYONE else 404
+        if resp.status_code != wanted or not resp.headers["content-type"].startswith("text/html"):
             bad.append(f"{url} -> {resp.status_code} {resp.headers['content-type']}")
             continue
+        if wanted == 404 and "<h1>Not found</h1>" not in resp.text:
+            bad.append(f"{url}: no 'Not found' heading")
         html = parse(resp.text)
         bad += shape_problems(url, html) + text_problems(url, html)
         if ("a.href", "/runs") not in html.links:
             bad.append(f"{url}: no way back to the page that linked it")
-    for url in ("/no-such-page", "/import/map", "/runs/first?min_score=many"):
+    gid = client.app.state.vigie.ws.groups()[0].id  # type: ignore[attr-defined]
+    for url, status in (
+        ("/no-such-page", 404),
+        (f"/groups/{gid}?run=gone", 404),  # a known group, of a run that is not
+        ("/groups/g9999?run=first", 404),  # a local id the run does not have
+        ("/diff?a=first&b=gone", 404),
+        ("/import/map", 400),  # malformed: a field missing, a value not a number
+        ("/runs/first?min_score=many", 400),
+    ):
         resp = client.get(url, headers=BROWSER)
-        if not 400 <= resp.status_code < 500 or "text/html" not in resp.headers["content-type"]:
+        if resp.status_code != status or "text/html" not in resp.headers["content-type"]:
             bad.append(f"{url} -> {resp.status_code} {resp.headers['content-type']}")
     assert tried >= 6
     assert not bad, f"{who}: " + "\n".join(bad)

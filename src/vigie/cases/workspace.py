@@ -41,7 +41,7 @@ from vigie.cases.models import (
 )
 from vigie.cases.records import Decision, GroupState, LineageEvent, Run
 from vigie.cases.store import CaseStore, as_utc, redact_url, utcnow
-from vigie.errors import VigieError, shortened
+from vigie.errors import NotFound, VigieError, shortened
 from vigie.json_guard import UNREADABLE, why
 
 if TYPE_CHECKING:
@@ -207,13 +207,15 @@ class Workspace:
             return ref
         runs = self.list_runs()
         if not runs:
-            raise VigieError("no run registered in this workspace yet (vigie detect -w …)")
+            raise NotFound(
+                "no run registered in this workspace yet (vigie detect -w …)", str(ref or "")
+            )
         if ref is None or str(ref) in ("last", "latest"):
             return runs[-1]
         text = str(ref).strip()
         if text == "previous":
             if len(runs) < 2:
-                raise VigieError("only one run registered: there is no previous run")
+                raise NotFound("only one run registered: there is no previous run", text)
             return runs[-2]
         for r in runs:
             if r.id == text:
@@ -237,7 +239,7 @@ class Workspace:
                 if r.path.resolve() == rp:
                     return r
         known = ", ".join(f"#{r.seq} {r.id}" for r in runs[-5:])
-        raise VigieError(f"no run {shortened(text, 80)!r} in this workspace (latest: {known})")
+        raise NotFound(f"no run {shortened(text, 80)!r} in this workspace (latest: {known})", text)
 
     def register_run(
         self, findings: str | Path, *, label: str | None = None, author: str | None = None
@@ -480,13 +482,15 @@ class Workspace:
             if _group_ref(text):
                 gid = text.upper()
                 if s.get(GroupRow, gid) is None:
-                    raise VigieError(f"no group {gid} in this workspace")
+                    raise NotFound(f"no group {shortened(gid, 80)} in this workspace", text)
                 return gid
             r = self.run(run)
             app = s.get(AppearanceRow, (r.id, text))
             if app is None:
-                raise VigieError(
-                    f"no group {text!r} in run #{r.seq} {r.id} (give a stable id like G-7F3A2C)"
+                raise NotFound(
+                    f"no group {shortened(text, 80)!r} in run #{r.seq} {r.id} (give a stable "
+                    "id like G-7F3A2C)",
+                    text,
                 )
             return app.group_id
 
@@ -531,7 +535,7 @@ class Workspace:
                 )
             ).first()
             if a is None:
-                raise VigieError(f"group {gid} is not in run {run_id}")
+                raise NotFound(f"group {gid} is not in run {run_id}", gid)
             mem = set(
                 s.scalars(
                     select(MemberRow.account).where(

@@ -19,7 +19,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from vigie.errors import VigieError
+from vigie.errors import NotFound, VigieError
 from vigie.web.deps import COOKIE, LoginRequired, client_ip
 from vigie.web.folders import Folders
 from vigie.web.jobs import Jobs
@@ -169,7 +169,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @app.exception_handler(VigieError)
     async def _vigie(request: Request, exc: VigieError) -> Response:
-        return _error_page(request, 400, str(exc))
+        return _error_page(request, _vigie_status(request, exc), str(exc))
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
@@ -202,6 +202,19 @@ def _set_cookie(response: Response, token: str, settings: WebSettings) -> None:
         path="/",
         max_age=settings.session_ttl_s,
     )
+
+
+def _vigie_status(request: Request, exc: VigieError) -> int:
+    """404 for a group, run or study the address names and the workspace does not hold
+    (a bookmark to a deleted run, a mistyped id): "Not found" says the link is the problem,
+    where 400 "That did not work" read as a fault of vigie's. An unknown id in a *posted*
+    form's field stays 400, a malformed value, unless the address itself names it
+    (``POST /groups/G-GONE00/triage``)."""
+    if not isinstance(exc, NotFound):
+        return 400
+    if request.method in ("GET", "HEAD") or exc.ref in request.path_params.values():
+        return 404
+    return 400
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

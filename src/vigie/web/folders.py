@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vigie.errors import VigieError
+from vigie.errors import NotFound, VigieError, shortened
 from vigie.names import safe_name
 from vigie.schema import Dataset, Findings, read_json
 
@@ -78,7 +78,7 @@ class Folders:
     def study_path(self, name: str) -> Path:
         path = self.root / "risk" / safe_name(name, "study")
         if path.suffix != ".yaml" or not path.is_file():
-            raise VigieError(f"no study {name!r} in this workspace")
+            raise NotFound(f"no study {shortened(name, 80)!r} in this workspace", name)
         return path
 
 
