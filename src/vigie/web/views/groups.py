@@ -103,16 +103,55 @@ def group_rows(ctx: Any, run: Any, q: Any) -> tuple[list[dict[str, Any]], dict[s
     return out, facets
 
 
+def _pairs(ctx: Any, run: Any) -> pa.Table | None:
+    """The run's strong ties outside groups (``pairs.parquet``), None when it has none."""
+    fnd = _findings(ctx, run)
+    if fnd is None:
+        return None
+    t = _read(fnd.path / "pairs.parquet")
+    return t if t is not None and t.num_rows else None
+
+
 def pair_rows(ctx: Any, run: Any, limit: int = MAX_PAIRS) -> list[dict[str, Any]]:
     """Strong ties outside groups (``pairs.parquet``), strongest first, when the run has it,
     each with its ``target`` as the case store names a pair (``"A B"``, sorted) and the
     decisions on it (``history``, oldest first)."""
-    fnd = _findings(ctx, run)
-    if fnd is None:
-        return []
-    t = _read(fnd.path / "pairs.parquet")
-    if t is None or t.num_rows == 0:
-        return []
+    t = _pairs(ctx, run)
+    return _pair_list(ctx, t, limit) if t is not None else []
+
+
+def group_ties(
+    ctx: Any, run: Any, local_id: str, members: list[str], limit: int = MAX_PAIRS
+) -> tuple[list[dict[str, Any]], int]:
+    """The strong ties outside groups that touch a member of the group (``local_id`` in
+    ``run``), strongest first, at most ``limit``, and how many there are in all.
+
+    Why on the group page: a member's strongest ties to accounts left out of every group
+    (too few to make a group of their own) are where an analyst looks for the group's
+    relays; they were only listed, mixed with all others, on the run page. Read by the
+    pairs' ``group_id_a``/``group_id_b`` (the run's local ids) where the run wrote them,
+    else by the members' ids."""
+    t = _pairs(ctx, run)
+    if t is None:
+        return [], 0
+    if {"group_id_a", "group_id_b"} <= set(t.column_names):
+        touch = pc.or_kleene(
+            pc.equal(t.column("group_id_a"), local_id), pc.equal(t.column("group_id_b"), local_id)
+        )
+    else:
+        ids = pa.array(sorted(set(members)), pa.string())
+        touch = pc.or_kleene(
+            *(
+                pc.is_in(pc.cast(t.column(c), pa.string()), ids)
+                for c in ("account_id_a", "account_id_b")
+            )
+        )
+    t = t.filter(pc.fill_null(touch, False))
+    return _pair_list(ctx, t, limit), t.num_rows
+
+
+def _pair_list(ctx: Any, t: pa.Table, limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` strongest pairs of ``t`` with their target and decisions."""
     rows = t.to_pylist()
     rows.sort(key=lambda r: (r.get("p_value") or 1.0, -(r.get("observed") or 0)))
     rows = [r for r in rows[:limit] if r.get("account_id_a") and r.get("account_id_b")]
@@ -298,6 +337,7 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
     for i, m in enumerate(members):
         m["history"] = histories.get(_account_key(m), [])
         m["in_table"] = i < MAX_MEMBER_ROWS
+    ties, n_ties = group_ties(ctx, run_rec, state.local_id, [str(m["account_id"]) for m in members])
     return {
         "g": state,
         "run": run_rec,
@@ -305,6 +345,8 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
         "decided": [m for m in members if m["history"]],
         "extras": extras,
         "members": members,
+        "ties": ties,
+        "n_ties": n_ties,
         "posts": posts,
         "objects": objects,
         "timeline": timeline,

@@ -1,0 +1,119 @@
+"""A group page lists the strong ties outside groups that touch its members, each with the
+decision control a run page's pairs have, capped at ``MAX_PAIRS`` rows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vigie.web.views.groups import MAX_PAIRS
+
+from .test_crawl import write_ties
+from .test_decide_one import _as, _decision_forms, _submit, _team
+
+
+def _ties(html: str) -> list[tuple[str, str]]:
+    """(account A, account B) of each row of the page's ties table, in order."""
+    start = html.index('id="tie-table"')
+    body = html[start : html.index("</table>", start)]
+    return re.findall(r'<tr id="tie-\d+"[^>]*><td>([^<]*)</td><td>([^<]*)</td>', body)
+
+
+def _write(workspace: Path, rows: list[tuple[str, str, str | None, str | None]]) -> None:
+    """pairs.parquet as detection writes it: the groups (local ids) of each account."""
+    run = sorted((workspace / "runs").iterdir())[0]
+    n = len(rows)
+    pq.write_table(
+        pa.table(
+            {
+                "rank": list(range(1, n + 1)),
+                "account_id_a": [r[0] for r in rows],
+                "account_id_b": [r[1] for r in rows],
+                "kinds": [["co_link"]] * n,
+                "observed": [100 - i % 50 for i in range(n)],
+                "expected": [0.5] * n,
+                "p_value": [1e-9 * (i + 1) for i in range(n)],
+                "group_id_a": pa.array([r[2] for r in rows], pa.string()),
+                "group_id_b": pa.array([r[3] for r in rows], pa.string()),
+            }
+        ),
+        run / "pairs.parquet",
+    )
+
+
+def test_the_group_page_lists_its_members_ties_strongest_first_and_capped(
+    workspace: Path,
+) -> None:
+    client = _as(_team(workspace), "viewer")
+    ws = client.app.state.vigie.ws
+    g, other = ws.groups()[:2]
+    mine = [m.split(":", 1)[1] for m in ws.members(g.id)]
+    theirs = [m.split(":", 1)[1] for m in ws.members(other.id)]
+    rows = [(mine[0], f"out{i:04d}", g.local_id, None) for i in range(MAX_PAIRS + 5)]
+    rows.insert(3, ("out-b", mine[1], None, g.local_id))  # the member second
+    rows.insert(1, (theirs[0], "out-x", other.local_id, None))  # another group's tie
+    rows.insert(2, ("out-y", "out-z", None, None))  # no group at all
+    _write(workspace, rows)
+
+    html = client.get(f"/groups/{g.id}?run={g.run_id}").text
+    shown = _ties(html)
+    touching = [(a, b) for a, b, ga, gb in rows if g.local_id in (ga, gb)]
+    assert len(shown) == MAX_PAIRS
+    assert shown == touching[:MAX_PAIRS]  # strongest (smallest p-value) first
+    assert f"{len(touching)}, the {MAX_PAIRS} strongest shown" in html
+    assert f"{len(touching) - MAX_PAIRS} more, weaker" in html
+    assert ("out-y", "out-z") not in shown and (theirs[0], "out-x") not in shown
+    assert _decision_forms(html) == {}  # a viewer reads, decides nothing
+
+    theirs_page = client.get(f"/groups/{other.id}?run={other.run_id}").text
+    assert _ties(theirs_page) == [(theirs[0], "out-x")]
+
+
+def test_a_tie_is_decided_from_the_group_page_and_shown_there(workspace: Path) -> None:
+    pairs = write_ties(workspace)  # an older run's pairs.parquet: no group_id columns
+    client = _as(_team(workspace), "reviewer")
+    ws = client.app.state.vigie.ws
+    inside = " ".join(sorted(pairs[0]))
+    g = next(x for x in ws.groups() if f"x:{pairs[0][0]}" in ws.members(x.id))
+    url = f"/groups/{g.id}?run={g.run_id}"
+    html = client.get(url).text
+    assert pairs[0] in _ties(html) and pairs[1] not in _ties(html)  # by the members' ids
+    forms = _decision_forms(html)
+    form = forms[inside]
+    fields = dict(form.fields)
+    assert (fields["kind"], fields["run"]) == ("pair", g.run_id)
+    row = _ties(html).index(pairs[0]) + 1
+    assert fields["back"] == f"{url}#tie-{row}"
+
+    back = _submit(client, form, status="dismissed", reason="coincidence", note="same bot")
+
+    assert back == f"{url}#tie-{row}"
+    (d,) = ws.history(inside, kind="pair")
+    assert (d.status, d.reason, d.note, d.author, d.run_id) == (
+        "dismissed",
+        "coincidence",
+        "same bot",
+        "reviewer",
+        g.run_id,
+    )
+    page = client.get(url).text
+    tr = page[page.index(f'<tr id="tie-{row}"') :]
+    tr = tr[: tr.index("</tr>")]
+    assert tr.startswith(f'<tr id="tie-{row}" class="status-dismissed">')
+    assert 'class="badge dismissed">dismissed' in tr and "coincidence" in tr
+
+    analyst = _as(client, "analyst").get(url).text
+    start = analyst.index(f'name="target" value="{inside}"')
+    form_html = analyst[start : analyst.index("</form>", start)]
+    assert "confirmed" not in form_html and "needs review" in form_html
+
+
+def test_no_ties_is_said_in_words(workspace: Path) -> None:
+    client = _as(_team(workspace), "viewer")
+    g = client.app.state.vigie.ws.groups()[0]
+    html = client.get(f"/groups/{g.id}?run={g.run_id}").text
+    assert 'id="ties"' in html
+    assert "No strong tie outside groups touches a member of this group in this run." in html
