@@ -13,7 +13,7 @@ the memberships of every run, so diffs and decisions survive a deleted run folde
 
 The Python API (also what the web workbench calls): ``Workspace.init``, ``Workspace.open``,
 ``Workspace.find``, then ``register_run``, ``list_runs``, ``run``, ``groups``, ``group``,
-``members``, ``decide``, ``history``, ``lineage``, ``diff``, ``search``.
+``members``, ``decide``, ``history``, ``decision_log``, ``lineage``, ``diff``, ``search``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from vigie.errors import NotFound, VigieError, shortened
 from vigie.json_guard import UNREADABLE, why
 
 if TYPE_CHECKING:
+    from vigie.cases.decision_log import DecisionFilter, DecisionPage
     from vigie.cases.diff import RunDiff
     from vigie.cases.search import Hit
 
@@ -794,6 +795,37 @@ class Workspace:
             if kind is not None:
                 q = q.where(DecisionRow.target_kind == kind)
             return [_decision(r) for r in s.scalars(q)]
+
+    def decision_log(
+        self,
+        flt: DecisionFilter | None = None,
+        *,
+        before: int | None = None,
+        after: int | None = None,
+        limit: int = 100,
+    ) -> DecisionPage:
+        """One page of every decision (groups, accounts, pairs), newest first, narrowed by
+        ``flt``, with where each can be seen; paged in SQL by sequence number (``before``:
+        older than, ``after``: newer than), so deciding meanwhile shifts nothing.
+
+        Why beside ``decisions``: that one reads the whole log, which the CLI's exports
+        need; a page of the workbench must read only its hundred rows."""
+        from vigie.cases import decision_log as log
+
+        return log.page(self, flt or log.DecisionFilter(), before=before, after=after, limit=limit)
+
+    def decision_authors(self) -> list[str]:
+        """Everyone who decided something, sorted (a filter's choices)."""
+        from vigie.cases import decision_log as log
+
+        return log.authors(self)
+
+    def write_decisions_csv(self, path: str | Path, flt: DecisionFilter | None = None) -> int:
+        """The decisions ``flt`` keeps, newest first, as a CSV file written atomically, its
+        cells guarded against formula injection; returns how many rows."""
+        from vigie.cases import decision_log as log
+
+        return log.write_csv(self, flt or log.DecisionFilter(), path)
 
     def status_of(self, target: str, kind: str = "account") -> str:
         """The status in force for an account or pair (``unreviewed`` when none)."""

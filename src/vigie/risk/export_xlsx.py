@@ -18,11 +18,10 @@ from vigie.risk.model import Study
 from vigie.risk.report_html import technique_label
 from vigie.risk.xlsx_labels import header as header_label
 from vigie.risk.xlsx_labels import sheet_name
+from vigie.spreadsheet import FORMULA_START
 
 FILL = {"low": "7FBF7F", "moderate": "F2B84B", "high": "E0605A"}
 FORCED_FILL = "FFE9A8"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""Leading characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
 
 
 GAP_SEP = " — "

@@ -9,6 +9,7 @@ def routers() -> list[APIRouter]:
     from vigie.web.views import (
         audit,
         auth,
+        decisions,
         groups,
         home,
         imports,
@@ -25,6 +26,7 @@ def routers() -> list[APIRouter]:
         imports.router,
         runs.router,
         groups.router,
+        decisions.router,
         search.router,
         risk.router,
         share.router,
