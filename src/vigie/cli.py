@@ -80,6 +80,7 @@ _AREAS: tuple[tuple[str, str, str, str | None], ...] = (
     ("triage", "vigie.cases.cli", "triage", None),
     ("diff", "vigie.cases.cli", "diff", None),
     ("search", "vigie.cases.cli", "search", None),
+    ("decisions", "vigie.cases.cli", "decisions", None),
     ("watch", "vigie.cases.cli", "watch", None),
     ("runs", "vigie.cases.cli", "runs_app", "Runs registered in the workspace."),
     ("serve", "vigie.web.cli", "serve", None),

@@ -1,4 +1,4 @@
-"""``vigie init | triage | diff | search | runs``: thin wiring over ``vigie.cases``.
+"""``vigie init | triage | diff | search | decisions | runs``: thin wiring over ``vigie.cases``.
 
 Every command finds its workspace with ``--workspace/-w``, else ``$VIGIE_WORKSPACE``, else
 from the current folder upwards (see ``Workspace.find``).
@@ -15,6 +15,9 @@ import typer
 from vigie.cases.decisions import REASONS, STATUSES
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
+    from vigie.cases.decision_log import DecisionFilter, LoggedDecision
     from vigie.cases.workspace import Workspace
 
 WS_OPT = typer.Option(
@@ -334,6 +337,211 @@ def _snippet(text: str, low: str, width: int = 50) -> str:
         return text
     at = max(0, text.lower().find(low) - width // 3)
     return ("…" if at else "") + text[at : at + width] + "…"
+
+
+DECISIONS_LIMIT = 50
+"""Decisions ``vigie decisions`` shows by default: a screenful, the newest."""
+
+MAX_DECISIONS_LIMIT = 1_000_000
+"""The largest ``--limit`` (0 asks for all): a pasted number past it is a clear error, never
+an overflow of SQLite's 64-bit LIMIT."""
+
+
+def decisions(
+    kind: str | None = typer.Option(None, "--kind", help="group, account or pair."),
+    status: str | None = typer.Option(
+        None, "--status", "-s", help="One of " + ", ".join(STATUSES) + "."
+    ),
+    author: str | None = typer.Option(None, "--author", help="Who decided (as recorded)."),
+    text: str | None = typer.Option(
+        None, "--text", help="Words in the target, the reason or the note (any case)."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", metavar="DAY", help="From this day on (YYYY-MM-DD, UTC, included)."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", metavar="DAY", help="Up to this day (YYYY-MM-DD, UTC, included)."
+    ),
+    limit: str | None = typer.Option(
+        None,
+        "--limit",
+        metavar="N",
+        help=f"Show the newest N (default {DECISIONS_LIMIT}; 0: all; at most "
+        f"{MAX_DECISIONS_LIMIT:,}).",
+    ),
+    csv_path: Path | None = typer.Option(
+        None,
+        "--csv",
+        metavar="FILE",
+        help="Write every decision the filters keep to FILE (CSV, cells guarded against "
+        "formulas) instead of showing them.",
+    ),
+    workspace: str | None = WS_OPT,
+    as_json: bool = typer.Option(
+        False, "--json", help="One JSON object per line (newest first) instead of a table."
+    ),
+) -> None:
+    """The decision log: every decision on a group, an account or a pair, newest first,
+    with who took it, when, why and on which run (the workbench's Decisions page).
+
+    The case store filters and pages it (``Workspace.decision_log``); ``--csv`` is the
+    page's download (``Workspace.write_decisions_csv``)."""
+    from vigie.errors import VigieError
+    from vigie.progress import console
+
+    flt = _decision_filter(kind, status, author, text, since, until)
+    if csv_path is not None and (as_json or limit is not None):
+        raise VigieError(
+            "--csv writes every decision the filters keep: give it without --json or --limit"
+        )
+    n = _decisions_limit(limit)
+    ws = open_workspace(workspace)
+    try:
+        if csv_path is not None:
+            written = ws.write_decisions_csv(csv_path, flt)
+            console.print(f"{written} decision(s) written to {csv_path}", highlight=False)
+            return
+        if as_json:
+            for e in _newest_decisions(ws, flt, n)[0]:
+                typer.echo(json.dumps(_logged_dict(e), ensure_ascii=False))
+            return
+        shown, total = _newest_decisions(ws, flt, n)
+        if not shown:
+            known = ws.decision_authors()
+            hint = (
+                f" (nobody named {author!r} decided anything; people: {', '.join(known)})"
+                if author and known and author not in known
+                else ""
+            )
+            console.print(f"no decision matches{hint}", highlight=False, markup=False)
+            return
+    finally:
+        ws.close()
+    head = (
+        f"the newest {len(shown)} of {total} decisions (--limit 0: all)"
+        if len(shown) < total
+        else f"{total} decision(s), newest first"
+    )
+    console.print(head, highlight=False, markup=False, soft_wrap=True)
+    console.print(decisions_table(shown, console.width))
+
+
+def _decision_filter(
+    kind: str | None,
+    status: str | None,
+    author: str | None,
+    text: str | None,
+    since: str | None,
+    until: str | None,
+) -> DecisionFilter:
+    """The options as the case store's filter; its one-line error names the option."""
+    from vigie.cases.decision_log import DecisionFilter
+    from vigie.errors import VigieError
+
+    values = {"kind": kind, "status": status, "author": author, "q": text}
+    try:
+        return DecisionFilter.parse(values | {"since": since, "until": until})
+    except VigieError as exc:  # "kind: 'x' is not one of …" -> "--kind: …"
+        raise VigieError(f"--{exc}") from None
+
+
+def _decisions_limit(raw: str | None) -> int:
+    """``--limit`` as a number of decisions (0: all), or a one-line error with the range.
+
+    Why text, not an int option: Typer's own refusal of ``--limit x`` is a boxed usage
+    message; every other bad value of this command is one red line."""
+    from vigie.errors import VigieError, shortened
+
+    if raw is None:
+        return DECISIONS_LIMIT
+    try:
+        n = int(raw.strip())
+    except ValueError:
+        n = -1
+    if not 0 <= n <= MAX_DECISIONS_LIMIT:
+        raise VigieError(
+            f"--limit: {shortened(raw, 40)!r}; give 0 (all) to {MAX_DECISIONS_LIMIT:,} decisions"
+        )
+    return n
+
+
+def _newest_decisions(
+    ws: Workspace, flt: DecisionFilter, limit: int
+) -> tuple[list[LoggedDecision], int]:
+    """The ``limit`` newest decisions ``flt`` keeps (0: all) and how many it keeps in all.
+
+    Read page after page through the case store's keyset paging (a page holds at most
+    ``MAX_PAGE``): a decision taken meanwhile shifts nothing from one page to the next."""
+    from vigie.cases.decision_log import MAX_PAGE
+
+    shown: list[LoggedDecision] = []
+    total: int | None = None
+    before: int | None = None
+    while True:
+        want = MAX_PAGE if limit == 0 else min(MAX_PAGE, limit - len(shown))
+        page = ws.decision_log(flt, before=before, limit=want)
+        total = page.total if total is None else total
+        shown.extend(page.entries)
+        if page.older is None or (limit and len(shown) >= limit):
+            return shown, total
+        before = page.older
+
+
+def _logged_dict(e: LoggedDecision) -> dict[str, object]:
+    """One decision of the log as ``--json`` prints it: the decision, its run's number and
+    the groups of that run that show it (where to look in the workbench)."""
+    return e.decision.as_dict() | {"run_seq": e.run_seq, "groups": e.groups}
+
+
+def decisions_table(entries: list[LoggedDecision], width: int) -> Table:
+    """The decision log as a table that stays readable at ``width`` columns (80 and up).
+
+    Why this layout (``audit_table``'s): one column per field left the reason and the note
+    a few characters wide at 80 columns. Each decision takes two lines: the day over the
+    time, the author over the status, what was decided over why (reason, note); short
+    columns get the width of their content, and the last one is cut with an ellipsis to
+    what is left (the full rows are in ``--json`` and ``--csv``)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    seq_w = max([1, *(len(str(e.decision.seq)) for e in entries)])
+    longest_who = max([12, *(len(e.decision.author) for e in entries)])
+    who_w = min(max(16, width // 5), longest_who)  # a longer name folds onto more lines
+    run_w = max([3, *(len(f"#{e.run_seq}") for e in entries if e.run_seq is not None)])
+    # 5 columns: 4 boundaries of 3 characters (padding, rule, padding)
+    last_w = max(16, width - (seq_w + 10 + who_w + run_w) - 4 * 3)
+
+    def cut(text: str, style: str = "") -> Text:
+        t = Text(" ".join(text.split()), style=style)  # a note's line breaks: one line
+        t.truncate(last_w, overflow="ellipsis")
+        return t
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True, width=seq_w)
+    table.add_column("when (UTC)", no_wrap=True, width=10)
+    table.add_column("who / status", overflow="fold", width=who_w)
+    table.add_column("run", no_wrap=True, width=run_w)
+    table.add_column("decided on / why", no_wrap=True, width=last_w)
+    for e in entries:
+        d = e.decision
+        who = Text(d.author + "\n")
+        who.append(d.status, style=_status_style(d.status))
+        seen = e.groups if d.target_kind != "group" else []  # where the workbench shows it
+        place = f" · in {seen[0]}" + (f" +{len(seen) - 1}" if len(seen) > 1 else "") if seen else ""
+        what = cut(f"{d.target_kind} {d.target}{place}")
+        why = " — ".join(x for x in (d.reason, d.note) if x)
+        if why:
+            what.append("\n")
+            what.append(cut(why, "dim"))
+        table.add_row(
+            str(d.seq),
+            f"{d.decided_at:%Y-%m-%d}\n{d.decided_at:%H:%M}",
+            who,
+            "" if e.run_seq is None else f"#{e.run_seq}",
+            what,
+        )
+    return table
 
 
 runs_app = typer.Typer(no_args_is_help=False, help="Runs registered in the workspace.")
