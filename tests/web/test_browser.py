@@ -207,3 +207,70 @@ def test_full_journey(workspace: Path, tmp_path: Path, browser: object) -> None:
         for action in ("web.import.run", "web.run.start", "web.triage", "web.risk.new"):
             assert action in text, action
         assert not errors, errors
+
+
+def test_member_decision_then_the_decision_log(workspace: Path, browser: object) -> None:
+    """An analyst decides on one member of a group in the browser, lands back on that row
+    with the decision shown, then finds it on the Decisions page filtered to accounts.
+
+    Why in a browser: the "Decide…" control is a ``<details>`` fold with a form inside a
+    table row and a redirect back to the row's anchor; only a real browser shows that the
+    fold opens, the form posts (CSRF, same-site ``back``) and the page returns to the row."""
+    from vigie.web.settings import WebSettings
+
+    note = "posts within seconds of the group's, a fresh account"
+    with Server(WebSettings(workspace=workspace)) as srv:
+        ws = srv.app.state.vigie.ws
+        gid = ws.groups(ws.run("last"))[0].id
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        # 1. the group page; the first member row's "Decide…" fold
+        page.goto(srv.url(f"/groups/{gid}"))
+        row = page.locator("tr[id^='member-']").first
+        row_id = row.get_attribute("id")
+        account = row_id.removeprefix("member-")
+        row = page.locator(f"[id='{row_id}']")  # by id: it must be found again after the post
+        assert "no decision" in row.locator("td.decision").inner_text()
+        row.locator("details.decide summary").click()
+        form = row.locator("form.decide-form")
+        sync_api.expect(form).to_be_visible()
+        form.locator("select[name=status]").select_option("needs-review")
+        form.locator("select[name=reason]").select_option("coordinated-inauthentic")
+        form.locator("input[name=note]").fill(note)
+        _shot(page, "12-group-member-decide")
+        form.get_by_role("button", name="Record").click()
+
+        # 2. back on the same row, scrolled to, the decision in force shown on it
+        page.wait_for_url(f"**/groups/{gid}*#{row_id}")
+        sync_api.expect(row.locator("td.decision .badge")).to_have_text("needs-review")
+        sync_api.expect(row).to_be_in_viewport()
+        assert "coordinated-inauthentic" in row.locator("td.decision").inner_text()
+        assert account in page.locator("#member-decisions").inner_text()
+        _shot(page, "13-group-member-decided")
+
+        # 3. the Decisions page from the menu, filtered to accounts
+        page.locator("nav").get_by_role("link", name="Decisions").click()
+        page.wait_for_selector("#decisions")
+        _shot(page, "14-decisions")
+        filters = page.locator("#decision-filters")
+        filters.locator("select[name=kind]").select_option("account")
+        filters.get_by_role("button", name="Filter").click()
+        page.wait_for_url("**/decisions?*kind=account*")
+        rows = page.locator("#decisions tbody tr")
+        assert rows.count() == 1  # the workspace held no decision on an account before
+        shown = rows.first.inner_text()
+        for value in (account, "needs-review", "coordinated-inauthentic", note, gid):
+            assert value in shown, value
+        assert rows.first.locator("td").nth(2).inner_text().startswith("account ")
+        _shot(page, "15-decisions-accounts")
+
+        # 4. "where to see it" leads back to the row
+        rows.first.locator("td.where a").first.click()
+        page.wait_for_url(f"**/groups/{gid}*#{row_id}")
+        sync_api.expect(page.locator(f"[id='{row_id}'] td.decision .badge")).to_have_text(
+            "needs-review"
+        )
+        assert ws.history(account, kind="account")[-1].note == note
+        assert not errors, errors
