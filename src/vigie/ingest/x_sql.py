@@ -5,10 +5,12 @@ batch of lines is mapped by one DuckDB query to the rows ``x_v2`` makes of it; a
 ``x_v2``'s Python path instead when it holds anything that path treats specially or could read
 differently: a page (``data``/``meta``), media (``attachments``), an inlined reply-to user or
 expanded referenced tweets (more posts and users from one line), no ``entities`` (entities then
-come from the text), a type other than the documented one in any field read, a time that is not
-``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z`` (and a real one: not 30 February, not hour 24), a hashtag
-or mention that is not plain printable ASCII (Unicode case rules), a key repeated at the top
-level or in ``entities``, ``author`` or its ``public_metrics``. The types are read in the same
+come from the text), a long post's ``note_tweet`` without a text or ``entities``, a type other
+than the documented one in any field read, a time that is not ``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z``
+(and a real one: not 30 February, not hour 24), a hashtag or mention that is not plain printable
+ASCII (Unicode case rules), a key repeated at the top level or in ``entities``, ``author``, its
+``public_metrics``, ``note_tweet`` or its ``entities``. A long post's note is read here as in
+Python (its text and entities stand for the tweet's). The types are read in the same
 query as the mapping (``json_type`` of the fields read, ``json_keys`` of the objects read, the
 merged structure of the small list fragments), judged once per distinct shape. So the SQL path
 is exact on the lines it maps (``tests/ingest/test_fast_paths.py`` compares both paths on every
@@ -46,6 +48,10 @@ TYPED = {
     "lang": "VARCHAR",
     "source": "VARCHAR",
     "entities": {"urls": "JSON", "hashtags": "JSON", "mentions": "JSON"},
+    "note_tweet": {
+        "text": "VARCHAR",
+        "entities": {"urls": "JSON", "hashtags": "JSON", "mentions": "JSON"},
+    },
     "referenced_tweets": "JSON",
     "author": {
         "id": "VARCHAR",
@@ -90,11 +96,24 @@ PATHS = [
     *(f"$.author.{k}" for k in AUTHOR),
     "$.author.public_metrics",
     *(f"$.author.public_metrics.{m}" for m in METRICS),
+    "$.note_tweet",
+    "$.note_tweet.text",
+    "$.note_tweet.entities",
 ]
 """The scalar and object fields read: their JSON types (one ``json_type`` for all), the keys of
 the objects read (``json_keys``) and the list fragments' structures decide whether a line is
 mapped in SQL. Why not ``json_structure`` of the whole line: it cost as much as the mapping."""
-KEYED = ["$", "$.entities", "$.author", "$.author.public_metrics"]
+KEYED = [
+    "$",
+    "$.entities",
+    "$.author",
+    "$.author.public_metrics",
+    "$.note_tweet",
+    "$.note_tweet.entities",
+]
+NOTE = "x0.note_tweet IS NOT NULL"
+"""A long post (``x_v2._text_entities``): its note's text and entities stand for the tweet's.
+The list fragments judged and typed are those of the entities read, the note's or the tweet's."""
 
 
 def _items(node: Any, keys: dict[str, tuple[Any, ...]]) -> bool:
@@ -144,9 +163,17 @@ def shape_verdict(shape: str, lists: str | None) -> int:
     repeated keys: one in ``entities``, ``author`` or its metrics also goes to Python."""
     doc = json.loads(shape)
     t = dict(zip(PATHS, doc["t"], strict=True))
-    top, ent, au, pm = doc["k"] or [None] * len(KEYED)
+    top, ent, au, pm, note, note_ent = doc["k"] or [None] * len(KEYED)
     if not _unique(top) or ROUTED_KEYS & set(top):
         return 0
+    if t["$.note_tweet"] not in NONE and not (
+        t["$.note_tweet"] == "OBJECT"
+        and _unique(note)
+        and t["$.note_tweet.text"] == "VARCHAR"
+        and t["$.note_tweet.entities"] == "OBJECT"
+        and _unique(note_ent, empty_ok=False)
+    ):
+        return 0  # no text (a refusal) or no entities (read from the text): Python's
     if any(t[f"$.{k}"] != "VARCHAR" for k in ("id", "author_id", "created_at")):
         return 0
     if any(t[f"$.{k}"] not in (*NONE, "VARCHAR") for k in ("text", "lang", "source")):
@@ -241,9 +268,14 @@ def build_sql() -> str:
     )
     paths = "[" + ", ".join(sqljson.quote(p) for p in PATHS) + "]"
     keyed = "[" + ", ".join(sqljson.quote(p) for p in KEYED) + "]"
-    frags = ", ".join(f"json_structure(x0.{k})" for k in LISTS)
+    read = f"(CASE WHEN {NOTE} THEN x0.note_tweet.entities ELSE x0.entities END)"
+
+    def frag(k: str) -> str:
+        return f"{read}.{k.split('.')[1]}" if k.startswith("entities.") else f"x0.{k}"
+
+    frags = ", ".join(f"json_structure({frag(k)})" for k in LISTS)
     ent = ", ".join(
-        f"{k.split('.')[1]} := from_json(x0.{k}, {sqljson.structure(v)})"
+        f"{k.split('.')[1]} := from_json({frag(k)}, {sqljson.structure(v)})"
         for k, v in LISTS.items()
         if k.startswith("entities.")
     )
@@ -256,6 +288,7 @@ def build_sql() -> str:
         CASE WHEN v THEN from_json(line, {typed}) END AS x0 FROM v),
     p0 AS (SELECT lineno, line, shape, to_json([{frags}]) AS fshape, x0 IS NOT NULL AS parsed,
         struct_update(x0, entities := struct_pack({ent}),
+                      text := CASE WHEN {NOTE} THEN x0.note_tweet.text ELSE x0.text END,
                       referenced_tweets := from_json(x0.referenced_tweets, {refs_t})) AS x
         FROM p00),
     p AS (SELECT lineno, line, shape, fshape, parsed, x, {_cleaned(tags, True, "#")} AS tags_c,

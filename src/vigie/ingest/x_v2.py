@@ -142,15 +142,39 @@ def _refs(tweet: dict[str, Any]) -> dict[str, str]:
     return {r.get("type"): str(r.get("id")) for r in refs if isinstance(r, dict)}
 
 
+def _text_entities(tweet: dict[str, Any]) -> tuple[str, Any]:
+    """The text of a tweet and the entities found in it: a long post's note when it has one.
+
+    Why: since 2023 a post longer than 280 characters comes with ``text`` cut (and a link to
+    the post) and its whole text in ``note_tweet: {"text", "entities"}`` (``tweet.fields=
+    note_tweet``). The API indexes each entities object on its own text: ``entities`` on the
+    cut ``text``, ``note_tweet.entities`` on the whole one, so the note's entities hold every
+    link, hashtag and mention of the post and the tweet's own add only the cut text's link to
+    the post itself (new for every post, shared by none). So the note's entities replace the
+    tweet's, as the v1.1 reader takes ``extended_tweet``'s; a note without ``entities`` is
+    read from its text, as a tweet without them."""
+    note = tweet.get("note_tweet")
+    if note is not None:
+        if not isinstance(note, dict):
+            raise ValueError("note_tweet is not an object")
+        text = note.get("text")
+        if not isinstance(text, str):
+            raise ValueError("note_tweet.text is not a string")
+        entities = note.get("entities") or {}
+    else:
+        text = tweet.get("text")
+        if text is not None and not isinstance(text, str):
+            raise ValueError("text is not a string")
+        text = text or ""
+        entities = tweet.get("entities") or {}
+    return text, entities
+
+
 def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
     for key in ("id", "author_id", "created_at"):
         if tweet.get(key) in (None, ""):
             raise MissingField(key)
-    text = tweet.get("text")
-    if text is not None and not isinstance(text, str):
-        raise ValueError("text is not a string")
-    text = text or ""
-    entities = tweet.get("entities") or {}
+    text, entities = _text_entities(tweet)
     if not isinstance(entities, dict):
         raise ValueError("entities is not an object")
     if entities:
@@ -175,8 +199,11 @@ def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
             sorted({m["username"] for m in entities.get("mentions") or [] if "username" in m})
         )
     else:  # no entities asked for: read them from the text
-        raw = tweet.get("text") or ""
-        urls, hashtags, mentions = urls_in_text(raw), hashtags_in_text(raw), mentions_in_text(raw)
+        urls, hashtags, mentions = (
+            urls_in_text(text),
+            hashtags_in_text(text),
+            mentions_in_text(text),
+        )
     media: dict[str, None] = {}
     for key in (tweet.get("attachments") or {}).get("media_keys") or []:
         if isinstance(key, dict):  # 4CAT: the key replaced by its media object
