@@ -14,8 +14,9 @@ twitwi requires all of them and refused valid minimal payloads; it is also 5-10x
 what we need. We keep twitwi's *conventions* so results stay those of médialab's tools: the
 best URL of an entity (``unwound_url``, else ``expanded_url``) normalised with twitwi's
 ``custom_normalize_url`` then our canonical key, entity hashtags/mentions sorted, media = the
-best-bitrate variant (videos) or ``url``, referenced retweets and quotes found in
-``includes.tweets`` become posts of their own. Each distinct URL is canonicalised once (cache).
+best-bitrate variant (videos) or ``url`` (else a video's ``preview_image_url``), referenced
+retweets and quotes found in ``includes.tweets`` become posts of their own. Each distinct URL is
+canonicalised once (cache). A page's ``errors`` (tweets the API did not return) are counted.
 
 Required per tweet: ``id``, ``author_id`` (``account_id``) and ``created_at`` (the Dataset needs
 a time); without them the tweet is refused with the missing field named. An expanded referenced
@@ -212,10 +213,12 @@ def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
         if m is None:
             continue
         variants = m.get("variants")
+        # a video asked for without ``variants`` has only its preview (``url`` is a photo's):
+        # the v1.1 reader's ``media_url_https`` of a video without ``video_info``
         url = (
             max(variants, key=lambda v: v.get("bit_rate", 0)).get("url")
             if variants
-            else m.get("url")
+            else m.get("url") or m.get("preview_image_url")
         )
         if url:
             c = _link_key(url)
@@ -333,8 +336,32 @@ def read(path: Path) -> Iterator[Batch]:
     return x_sql.read(path)
 
 
+UNRETURNED = ("resource-not-found", "not-authorized-for-resource", "resource-unavailable")
+"""The API's problem types for a tweet (or user) it could not return: deleted, protected or
+suspended. Any other type is counted as ``other``, so the skip reasons stay a short list."""
+
+
+def _count_errors(buf: RowBuffer, errors: Any) -> None:
+    """Count each entry of a page's ``errors`` as a skipped object, by kind.
+
+    Why: the API answers a tweet it cannot return (a deleted or protected post looked up by
+    ``twarc2 hydrate``, or a referenced tweet missing from ``includes``) with an ``errors``
+    entry instead; twarc2 writes such pages, some with no ``data`` at all. They hold no post,
+    but how many tweets a collection lost is worth telling (they were refused as "not an X v2
+    page" when the page had no ``data``, and not counted when it had)."""
+    for e in _l(errors):
+        e = _d(e)
+        kind = str(e.get("type") or "").rsplit("/", 1)[-1]
+        what = e.get("resource_type") if e.get("resource_type") in ("tweet", "user") else "object"
+        buf.skip(f"x: {what} not returned by the API ({kind if kind in UNRETURNED else 'other'})")
+
+
 def read_value(buf: RowBuffer, path: Path, lineno: int, value: Any) -> None:
     """Read one decoded line (a page, a tweet, or a refusal) into ``buf``."""
+    if isinstance(value, dict) and "id" not in value and "errors" in value:
+        _count_errors(buf, value["errors"])
+        if "data" not in value:
+            return
     if isinstance(value, Rejected):
         buf.refuse(value)
     elif isinstance(value, dict) and "data" in value:

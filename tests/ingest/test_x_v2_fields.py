@@ -1,0 +1,159 @@
+"""X API v2 tweet fields beyond text and entities, as the API writes them (values ours).
+
+``errors`` entries for tweets the API could not return (deleted, protected), pages with only
+``errors`` or only ``meta``, an edited post's versions (``edit_history_tweet_ids``), a video
+whose media object has no ``variants``, and the fields vigie does not map (``withheld``,
+``possibly_sensitive``, ``reply_settings``, ``conversation_id``, ``in_reply_to_user_id``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from ingest.helpers import posts_by_id
+from vigie.ingest import ingest
+
+PROBLEM = "https://api.twitter.com/2/problems/"
+
+
+def _tweet(tid: str, **more: Any) -> dict[str, Any]:
+    return {
+        "id": tid,
+        "author_id": "7",
+        "created_at": "2024-04-02T08:00:00.000Z",
+        "text": f"post {tid} #Tag",
+        "entities": {"hashtags": [{"start": 8, "end": 12, "tag": "Tag"}]},
+        **more,
+    }
+
+
+def _error(tid: str, kind: str) -> dict[str, Any]:
+    return {
+        "resource_id": tid,
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "value": tid,
+        "title": "An error",
+        "detail": f"Could not read tweet {tid}.",
+        "type": PROBLEM + kind,
+    }
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_unavailable_tweets_are_counted_not_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: str
+) -> None:
+    """A page with only ``errors`` (``twarc2 hydrate`` of deleted posts) was refused as "not
+    an X v2 page or tweet", and the ``errors`` beside ``data`` (a retweeted tweet missing from
+    ``includes``) were not counted. Now each is a skipped tweet, by kind; a ``meta``-only page
+    stays an empty page; the retweet keeps its ``repost_of``."""
+    monkeypatch.setenv("VIGIE_INGEST_FAST", fast)
+    rt = _tweet("1", referenced_tweets=[{"type": "retweeted", "id": "99"}])
+    lines = [
+        {"data": [rt], "includes": {}, "errors": [_error("99", "resource-not-found")]},
+        {"errors": [_error("98", "not-authorized-for-resource")], "__twarc": {"version": "2"}},
+        {"errors": [{"title": "odd", "type": "about:blank"}]},
+        {"meta": {"result_count": 0}, "__twarc": {"version": "2"}},
+        _tweet("2"),
+    ]
+    src = tmp_path / "x.jsonl"
+    src.write_text("".join(json.dumps(v) + "\n" for v in lines))
+    report = ingest([src], tmp_path / "ds", fmt="x")
+    assert report.rejected == 0
+    assert report.sources[0].skipped == {
+        "x: tweet not returned by the API (resource-not-found)": 1,
+        "x: tweet not returned by the API (not-authorized-for-resource)": 1,
+        "x: object not returned by the API (other)": 1,
+        "x: empty response page": 1,
+    }
+    posts = posts_by_id(tmp_path / "ds")
+    assert sorted(posts) == ["1", "2"] and posts["1"]["repost_of"] == "99"
+
+
+def test_unmapped_fields_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tweet with every other documented field reads as the bare one, on both paths (it
+    stays on the SQL path: the fields are not read there either)."""
+    extra = {
+        "edit_history_tweet_ids": ["3"],
+        "edit_controls": {"edits_remaining": 5, "is_edit_eligible": True, "editable_until": "x"},
+        "withheld": {"copyright": False, "country_codes": ["DE", "FR"], "scope": "tweet"},
+        "possibly_sensitive": True,
+        "reply_settings": "following",
+        "conversation_id": "1",
+        "in_reply_to_user_id": "8",
+        "referenced_tweets": [{"type": "replied_to", "id": "1"}],
+        "author": {"id": "7", "username": "seven", "name": "Seven"},
+    }
+    tables = []
+    for fast in ("1", "0"):
+        monkeypatch.setenv("VIGIE_INGEST_FAST", fast)
+        for name, t in (
+            ("bare", _tweet("3", author=extra["author"])),
+            ("full", _tweet("3", **extra)),
+        ):
+            src = tmp_path / f"{name}.jsonl"
+            src.write_text(json.dumps(t) + "\n")
+            ingest([src], tmp_path / f"ds-{name}-{fast}", fmt="x")
+            row = pq.read_table(tmp_path / f"ds-{name}-{fast}" / "posts.parquet").to_pylist()[0]
+            tables.append(row if name == "bare" else {**row, "reply_to": None})
+    assert tables[0] == tables[1] == tables[2] == tables[3]
+    assert tables[0]["hashtags"] == ["tag"]
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_an_edited_post_keeps_each_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: str
+) -> None:
+    """Each version of an edited post is a tweet of its own id (``edit_history_tweet_ids``
+    lists them, oldest first): each stays a post, by the same account."""
+    monkeypatch.setenv("VIGIE_INGEST_FAST", fast)
+    first = _tweet("20", edit_history_tweet_ids=["20"])
+    second = {**_tweet("21", edit_history_tweet_ids=["20", "21"]), "text": "post 20 #Tag, fixed"}
+    src = tmp_path / "x.jsonl"
+    src.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n")
+    ingest([src], tmp_path / "ds", fmt="x")
+    posts = posts_by_id(tmp_path / "ds")
+    assert sorted(posts) == ["20", "21"]
+    assert posts["21"]["text"] == "post 20 #Tag, fixed"
+
+
+def test_a_video_without_variants_has_its_preview(tmp_path: Path) -> None:
+    """Asked without ``variants`` (``media.fields``), a video has only ``preview_image_url``:
+    its media was nothing; now the preview, as the v1.1 reader's ``media_url_https`` of a
+    video without ``video_info``. A video with variants keeps its best-bitrate one."""
+    media = [
+        {"media_key": "7_1", "type": "video", "preview_image_url": "https://pbs.twimg.com/v/1.jpg"},
+        {
+            "media_key": "7_2",
+            "type": "video",
+            "preview_image_url": "https://pbs.twimg.com/v/2.jpg",
+            "variants": [
+                {"content_type": "application/x-mpegURL", "url": "https://video.twimg.com/2.m3u8"},
+                {
+                    "bit_rate": 832000,
+                    "content_type": "video/mp4",
+                    "url": "https://video.twimg.com/2s.mp4",
+                },
+                {
+                    "bit_rate": 2176000,
+                    "content_type": "video/mp4",
+                    "url": "https://video.twimg.com/2b.mp4",
+                },
+            ],
+        },
+        {"media_key": "3_3", "type": "photo", "url": "https://pbs.twimg.com/media/3.jpg"},
+    ]
+    data = [
+        _tweet("30", attachments={"media_keys": ["7_1", "3_3"]}),
+        _tweet("31", attachments={"media_keys": ["7_2"]}),
+    ]
+    src = tmp_path / "p.jsonl"
+    src.write_text(json.dumps({"data": data, "includes": {"media": media}}) + "\n")
+    ingest([src], tmp_path / "ds", fmt="x")
+    posts = posts_by_id(tmp_path / "ds")
+    assert posts["30"]["media"] == ["pbs.twimg.com/v/1.jpg", "pbs.twimg.com/media/3.jpg"]
+    assert posts["31"]["media"] == ["video.twimg.com/2b.mp4"]
