@@ -106,6 +106,39 @@ def _count(v: str | None) -> int | None:
     return as_int(v.replace(",", "")) if v else None
 
 
+def text_post(
+    post_id: str,
+    platform: str,
+    account: str,
+    created: datetime,
+    text: str,
+    links: list[str],
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """A CrowdTangle post as the Dataset holds it: its shared links first, then the links,
+    hashtags and mentions read from its text.
+
+    Why one function for the dashboard export, the API's posts and minet's CSVs: CrowdTangle
+    gives no entity lists, so every flavour builds the same row from the same few cells, and a
+    rule changed in one (the order of links, an empty text) must hold for all three, whose
+    posts and accounts merge in one Dataset."""
+    return {
+        "post_id": post_id,
+        "platform": platform,
+        "account_id": account,
+        "created_at": created,
+        "text": text or None,
+        "lang": lang,
+        "urls": list(dict.fromkeys(canonical_urls(links) + urls_in_text(text))),
+        "hashtags": hashtags_in_text(text),
+        "mentions": mentions_in_text(text),
+        "media": [],
+        "repost_of": None,
+        "reply_to": None,
+        "quote_of": None,
+    }
+
+
 def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
@@ -132,23 +165,7 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
             link = None
         page_created = cell(row, "Page Created")
         acc_created = profile_time(page_created, "Page Created", ct_time)
-        post = {
-            "post_id": post_id,
-            "platform": platform,
-            "account_id": account,
-            "created_at": created,
-            "text": text or None,
-            "lang": None,
-            "urls": list(
-                dict.fromkeys(canonical_urls([link] if link else []) + urls_in_text(text))
-            ),
-            "hashtags": hashtags_in_text(text),
-            "mentions": mentions_in_text(text),
-            "media": [],
-            "repost_of": None,
-            "reply_to": None,
-            "quote_of": None,
-        }
+        post = text_post(post_id, platform, account, created, text, [link] if link else [])
         acc = {
             "account_id": account,
             "platform": platform,

@@ -33,11 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
-from vigie.ingest.crowdtangle import ct_time
+from vigie.ingest.crowdtangle import ct_time, text_post
 from vigie.ingest.mcl import flatten
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadPage, Mapped, Missing, profile_time, read_items
-from vigie.ingest.urls import canonical_urls, hashtags_in_text, mentions_in_text, urls_in_text
 
 ACCOUNT_KEYS = ("account.platformId", "account.subscriberCount")
 """Columns only a flattened CrowdTangle API post has (``account_*`` once renamed)."""
@@ -165,21 +164,9 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
         if text is None and str(_value(row, "type") or "") != "link":
             text = _text(row, "description") or _text(row, "title")
         text = text or ""
-        post = {
-            "post_id": post_id,
-            "platform": platform,
-            "account_id": account,
-            "created_at": created,
-            "text": text or None,
-            "lang": _text(row, "languageCode"),
-            "urls": list(dict.fromkeys(canonical_urls(_links(row)) + urls_in_text(text))),
-            "hashtags": hashtags_in_text(text),
-            "mentions": mentions_in_text(text),
-            "media": [],
-            "repost_of": None,
-            "reply_to": None,
-            "quote_of": None,
-        }
+        post = text_post(
+            post_id, platform, account, created, text, _links(row), _text(row, "languageCode")
+        )
         acc = {
             "account_id": account,
             "platform": platform,

@@ -43,11 +43,10 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
-from vigie.ingest.crowdtangle import ct_time
+from vigie.ingest.crowdtangle import ct_time, text_post
 from vigie.ingest.csv_rows import cell, need_cell
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Skip, as_int, read_items
-from vigie.ingest.urls import canonical_urls, hashtags_in_text, mentions_in_text, urls_in_text
 
 COLUMNS = ("ct_id", "id", "account_ct_id", "account_id", "post_url")
 """Columns only minet's CrowdTangle posts have together (``ct_id``/``account_ct_id`` are
@@ -96,21 +95,7 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
         )
         own = cell(row, "post_url")
         links = [u for u in links if u != own]
-        post = {
-            "post_id": post_id,
-            "platform": platform,
-            "account_id": account,
-            "created_at": created,
-            "text": text or None,
-            "lang": None,
-            "urls": list(dict.fromkeys(canonical_urls(links) + urls_in_text(text))),
-            "hashtags": hashtags_in_text(text),
-            "mentions": mentions_in_text(text),
-            "media": [],
-            "repost_of": None,
-            "reply_to": None,
-            "quote_of": None,
-        }
+        post = text_post(post_id, platform, account, created, text, links)
         acc = {
             "account_id": account,
             "platform": platform,
