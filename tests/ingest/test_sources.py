@@ -452,7 +452,7 @@ def test_snscrape_tweets(tmp_path: Path) -> None:
     assert posts[rt]["repost_of"] == orig and posts[rt]["account_id"] == "995566"
     assert (posts[reply]["reply_to"], posts[reply]["quote_of"]) == (orig, "1498999000000000099")
     assert posts[old]["urls"] == ["example.fr/ancien"]  # outlinks, before links existed
-    assert posts[old]["media"] == ["video.twimg.com/v/vid/720/a.mp4"]
+    assert posts[old]["media"] == ["x-media:1"]
     acc = accounts_by_id(ds)["783214"]
     assert (acc["handle"], acc["followers"], acc["posts_count"]) == ("anna_b", 150, 900)
     assert [(r["reason"], r["field"]) for r in rejected(ds)] == [("missing tweet field", "user.id")]

@@ -123,12 +123,15 @@ def test_an_edited_post_keeps_each_version(
 
 def test_a_video_without_variants_has_its_preview(tmp_path: Path) -> None:
     """Asked without ``variants`` (``media.fields``), a video has only ``preview_image_url``:
-    its media was nothing; now the preview, as the v1.1 reader's ``media_url_https`` of a
-    video without ``video_info``. A video with variants keeps its best-bitrate one."""
+    its media was nothing; now its media id (``x_media``: from its ``media_key``, as with
+    variants). A video whose key and URLs hold no id (shapes X never wrote) keeps its preview,
+    as the v1.1 reader's ``media_url_https`` of a video without ``video_info``, or its
+    best-bitrate variant: never dropped."""
     media = [
         {"media_key": "7_1", "type": "video", "preview_image_url": "https://pbs.twimg.com/v/1.jpg"},
+        {"media_key": "7_b", "type": "video", "preview_image_url": "https://pbs.twimg.com/v/b.jpg"},
         {
-            "media_key": "7_2",
+            "media_key": "7_c",
             "type": "video",
             "preview_image_url": "https://pbs.twimg.com/v/2.jpg",
             "variants": [
@@ -149,11 +152,11 @@ def test_a_video_without_variants_has_its_preview(tmp_path: Path) -> None:
     ]
     data = [
         _tweet("30", attachments={"media_keys": ["7_1", "3_3"]}),
-        _tweet("31", attachments={"media_keys": ["7_2"]}),
+        _tweet("31", attachments={"media_keys": ["7_c", "7_b"]}),
     ]
     src = tmp_path / "p.jsonl"
     src.write_text(json.dumps({"data": data, "includes": {"media": media}}) + "\n")
     ingest([src], tmp_path / "ds", fmt="x")
     posts = posts_by_id(tmp_path / "ds")
-    assert posts["30"]["media"] == ["pbs.twimg.com/v/1.jpg", "pbs.twimg.com/media/3.jpg"]
-    assert posts["31"]["media"] == ["video.twimg.com/2b.mp4"]
+    assert posts["30"]["media"] == ["x-media:1", "pbs.twimg.com/media/3.jpg"]
+    assert posts["31"]["media"] == ["video.twimg.com/2b.mp4", "pbs.twimg.com/v/b.jpg"]

@@ -14,12 +14,13 @@ Tweet, or a ``TweetRef``/``Tombstone`` holding only the id), "inReplyToTweetId",
 "mentionedUsers": [User], "hashtags": [str]}``. With ``forBuggyIntParser`` each large integer
 also has an ``<key>.str`` twin, read first.
 
-Each tweet is rewritten as the API v1.1 tweet it was scraped from and read by the v1.1
-reader: the same ids, links (t.co replaced by the expanded URL), hashtags, media keys (a
-photo's ``fullUrl`` ``.../media/ID?format=jpg&name=large`` is its ``media_url_https``
-``.../media/ID.jpg``) and conventions as every other X source, so a snscrape collection and an
-API one of the same event merge; the retweeted and quoted tweets become posts of their own.
-Other snscrape items (users, tombstones) are skipped and counted.
+Each tweet is rewritten as the API v1.1 tweet it was scraped from and read by the v1.1 reader:
+the same ids, links (t.co replaced by the expanded URL), hashtags, media keys (a photo's
+``fullUrl`` ``.../media/ID?format=jpg&name=large`` is its ``media_url_https``
+``.../media/ID.jpg``; a video's or GIF's media id, read from its variants' or its
+``thumbnailUrl``'s shape, as ``x_media`` keys it) and conventions as every other X source, so a
+snscrape collection and an API one of the same event merge; the retweeted and quoted tweets
+become posts of their own. Other snscrape items (users, tombstones) are skipped and counted.
 """
 
 from __future__ import annotations
@@ -86,7 +87,11 @@ def _media(t: dict[str, Any]) -> list[dict[str, Any]]:
             if isinstance(v, dict) and isinstance(v.get("url"), str)
         ]
         if variants:
-            out.append({"video_info": {"variants": variants}})
+            video: dict[str, Any] = {"video_info": {"variants": variants}}
+            thumb = m.get("thumbnailUrl")
+            if isinstance(thumb, str) and thumb:  # its id, if the variants' shape hides it
+                video["media_url_https"] = thumb
+            out.append(video)
         elif isinstance(m.get("fullUrl"), str) and m["fullUrl"]:
             out.append({"media_url_https": _photo_url(m["fullUrl"])})
     return out

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from vigie.ingest import csv_rows
+from vigie.ingest import csv_rows, x_media
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, Missing, client_name, profile_time, read_items
 from vigie.ingest.urls import clean_hashtags, clean_mentions, mentions_in_text
@@ -170,18 +170,29 @@ def _items(v: str | None) -> list[Any]:
 
 
 def _media(items: list[Any]) -> list[str]:
+    """The ``media`` of a cell: twarc-csv's v2 media objects, or URLs (rtweet, twarc's
+    json2csv, twitwi's ``media_urls``). A video or GIF is its ``x_media`` key, found in its
+    ``media_key`` or in the shape of its URL (twitwi writes a video's best variant), so that
+    it matches the same video read from JSON or collected at another time; other URLs are
+    keyed like links."""
     out: dict[str, None] = {}
     for m in items:
-        url = None
+        url = key = None
         if isinstance(m, dict):
             variants = [v for v in m.get("variants") or [] if isinstance(v, dict) and v.get("url")]
+            key = x_media.key_of_object(
+                m, [*(v["url"] for v in variants), m.get("url"), m.get("preview_image_url")]
+            )
             if variants:
                 url = max(variants, key=lambda v: v.get("bit_rate") or 0)["url"]
             else:
                 url = m.get("url") or m.get("preview_image_url")
         elif isinstance(m, str):
             url = m
-        if isinstance(url, str) and url:
+            key = x_media.key_of_url(m)
+        if key is not None:
+            out[key] = None
+        elif isinstance(url, str) and url:
             out[_link_key(url)] = None
     return list(out)
 

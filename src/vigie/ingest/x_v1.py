@@ -14,16 +14,16 @@ Tweet object (developer.x.com, "Tweet object" of API v1.1): ``id_str`` (``id`` a
 
 Mapping: the same canonical fields and conventions as the API v2 reader (``x_v2``), so that a
 v1.1 and a v2 collection of one event merge and de-duplicate on (``x``, tweet id): ``t.co``
-links replaced by their expanded URL in the text, URLs normalised like twitwi then canonicalised,
-hashtags and mentions lower-cased, media = the best-bitrate video variant or the photo URL. A
-retweet is a post with ``repost_of`` = the retweeted tweet's id, and the retweeted (and quoted)
-tweet is kept as a post of its own with its author in the accounts table. Stream notices
-(``delete``, ``limit``, ``scrub_geo``, ``status_withheld``...) are not tweets: skipped and
-counted. A saved JSON array (``json.dump`` of a tweet list, often hundreds of MB) is
-streamed element by element (``json_array``; record = element number). Not mapped: the
-posting client (``source``): the canonical posts table has no column
-for it yet. Required per tweet: ``id_str`` (or ``id``), ``user.id_str`` (or ``user.id``) and
-``created_at``.
+links replaced by their expanded URL in the text, URLs normalised like twitwi then
+canonicalised, hashtags and mentions lower-cased, media = the photo URL or a video's or GIF's
+media id (``x_media``: the same across collections and readers). A retweet is a post with
+``repost_of`` = the retweeted tweet's id, and the retweeted (and quoted) tweet is kept as a post
+of its own with its author in the accounts table. Stream notices (``delete``, ``limit``,
+``scrub_geo``, ``status_withheld``...) are not tweets: skipped and counted. A saved JSON array
+(``json.dump`` of a tweet list, often hundreds of MB) is streamed element by element
+(``json_array``; record = element number). Not mapped: the posting client (``source``): the
+canonical posts table has no column for it yet. Required per tweet: ``id_str`` (or ``id``),
+``user.id_str`` (or ``user.id``) and ``created_at``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vigie.ingest import json_array
+from vigie.ingest import json_array, x_media
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     BadField,
@@ -96,17 +96,24 @@ def _opt_id(obj: dict[str, Any], name: str) -> str | None:
         return None
 
 
-def _media_url(m: dict[str, Any]) -> str | None:
+def _media_value(m: dict[str, Any]) -> str | None:
+    """A media object's ``media`` value: a video's or GIF's ``x_media`` key (its media id, the
+    same whatever variants X served when it was collected), else the best-bitrate mp4 variant,
+    else the photo URL (``media_url_https``), keyed like a link."""
     variants = [
         v
         for v in _l(_d(m.get("video_info")).get("variants"))
         if isinstance(v, dict) and v.get("url")
     ]
+    thumbs = [m.get("media_url_https"), m.get("media_url")]
+    key = x_media.key_of_object(m, [*(v["url"] for v in variants), *thumbs])
+    if key is not None:
+        return key
     if variants:
         mp4 = [v for v in variants if v.get("content_type") == "video/mp4"] or variants
-        return str(max(mp4, key=lambda v: as_int(v.get("bitrate")) or 0)["url"])
+        return _link_key(str(max(mp4, key=lambda v: as_int(v.get("bitrate")) or 0)["url"]))
     url = m.get("media_url_https") or m.get("media_url") or m.get("expanded_url")
-    return str(url) if url else None
+    return _link_key(str(url)) if url else None
 
 
 def _tweet(tw: Any) -> Row:
@@ -132,9 +139,9 @@ def _tweet(tw: Any) -> Row:
     media: dict[str, None] = {}
     for m in _l(ext_media.get("media")) or _l(entities.get("media")):
         if isinstance(m, dict):
-            url = _media_url(m)
-            if url:
-                media[_link_key(url)] = None
+            value = _media_value(m)
+            if value is not None:
+                media[value] = None
             short = m.get("url")
             if isinstance(short, str) and short:  # the t.co link of a photo points at it
                 text = text.replace(short, "").rstrip()

@@ -11,12 +11,13 @@ Why our own normaliser rather than twitwi's ``normalize_tweet_v2``: the API retu
 fields a query asked for (a tweet is ``id`` and ``text`` by default; ``public_metrics``,
 ``entities``, ``lang``, a user's ``profile_image_url`` or ``created_at`` are optional), while
 twitwi requires all of them and refused valid minimal payloads; it is also 5-10x slower than
-what we need. We keep twitwi's *conventions* so results stay those of médialab's tools: the
-best URL of an entity (``unwound_url``, else ``expanded_url``) normalised with twitwi's
-``custom_normalize_url`` then our canonical key, entity hashtags/mentions sorted, media = the
-best-bitrate variant (videos) or ``url`` (else a video's ``preview_image_url``), referenced
-retweets and quotes found in ``includes.tweets`` become posts of their own. Each distinct URL is
-canonicalised once (cache). A page's ``errors`` (tweets the API did not return) are counted.
+what we need. We keep twitwi's *conventions* so results stay those of médialab's tools: the best
+URL of an entity (``unwound_url``, else ``expanded_url``) normalised with twitwi's
+``custom_normalize_url`` then our canonical key, entity hashtags/mentions sorted, media = a
+photo's ``url``, a video's or GIF's media id (``x_media``: ``x-media:<id>``, the same from every
+reader and collection), referenced retweets and quotes found in ``includes.tweets`` become posts
+of their own. Each distinct URL is canonicalised once (cache). A page's ``errors`` (tweets the
+API did not return) are counted.
 
 Required per tweet: ``id``, ``author_id`` (``account_id``) and ``created_at`` (the Dataset needs
 a time); without them the tweet is refused with the missing field named. An expanded referenced
@@ -33,6 +34,7 @@ from typing import Any
 
 from twitwi.utils import custom_normalize_url
 
+from vigie.ingest import x_media
 from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
 from vigie.ingest.records import as_dict as _d
@@ -171,6 +173,26 @@ def _text_entities(tweet: dict[str, Any]) -> tuple[str, Any]:
     return text, entities
 
 
+def media_value(m: dict[str, Any]) -> str | None:
+    """A v2 media object's ``media`` value: a video's or GIF's ``x_media`` key (from its
+    ``media_key``, which every v2 media object has, else its URLs), so that the video matches
+    itself whatever variants X served at collection time and whichever reader read it; else a
+    photo's ``url``; else, for a video shape not recognised, the best-bitrate variant or the
+    preview (a video asked for without ``variants`` has only ``preview_image_url``: the v1.1
+    reader's ``media_url_https`` of a video without ``video_info``), keyed like a link."""
+    variants = m.get("variants")
+    urls = [v.get("url") for v in variants if isinstance(v, dict)] if variants else []
+    key = x_media.key_of_object(m, [*urls, m.get("url"), m.get("preview_image_url")])
+    if key is not None:
+        return key
+    url = (
+        max(variants, key=lambda v: v.get("bit_rate", 0)).get("url")
+        if variants
+        else m.get("url") or m.get("preview_image_url")
+    )
+    return _link_key(url) if url else None
+
+
 def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
     for key in ("id", "author_id", "created_at"):
         if tweet.get(key) in (None, ""):
@@ -212,18 +234,9 @@ def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
         m = inc.media.get(str(key))
         if m is None:
             continue
-        variants = m.get("variants")
-        # a video asked for without ``variants`` has only its preview (``url`` is a photo's):
-        # the v1.1 reader's ``media_url_https`` of a video without ``video_info``
-        url = (
-            max(variants, key=lambda v: v.get("bit_rate", 0)).get("url")
-            if variants
-            else m.get("url") or m.get("preview_image_url")
-        )
-        if url:
-            c = _link_key(url)
-            if c:
-                media[c] = None
+        value = media_value(m)
+        if value:
+            media[value] = None
     refs = _refs(tweet)
     lang = tweet.get("lang")
     return {
