@@ -15,28 +15,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from vigie.web.app import create_app
-from vigie.web.settings import WebSettings
-from vigie.web.users import Role
-
+from .teamclient import signed_in, team_client
 from .test_crawl import Form, parse, write_ties
-
-PASSWORD = "correct horse battery"
-ORIGIN = "http://vigie.example"
-
-
-def _team(workspace: Path) -> TestClient:
-    app = create_app(WebSettings(workspace=workspace, team=True, allowed_hosts=("*",)))
-    for role in Role:
-        app.state.vigie.directory.add(role.name, PASSWORD, role)
-    return TestClient(app, base_url=ORIGIN)
-
-
-def _as(client: TestClient, who: str) -> TestClient:
-    client.cookies.clear()
-    r = client.post("/login", data={"username": who, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return client
 
 
 def _decision_forms(html: str) -> dict[str, Form]:
@@ -81,15 +61,15 @@ def _member_row(html: str, account: str) -> str:
 def test_each_member_has_a_decision_form_for_analysts_and_none_for_viewers(
     workspace: Path,
 ) -> None:
-    client = _team(workspace)
+    client = team_client(workspace)
     url, gid, run = _group_page(client)
     members = [m.split(":", 1)[1] for m in client.app.state.vigie.ws.members(gid, run)]
 
-    viewer = _as(client, "viewer").get(url).text
+    viewer = signed_in(client, "viewer").get(url).text
     assert _decision_forms(viewer) == {}
     assert "no decision" in _member_row(viewer, members[0])
 
-    analyst = _as(client, "analyst").get(url).text
+    analyst = signed_in(client, "analyst").get(url).text
     forms = _decision_forms(analyst)
     assert sorted(forms) == sorted(members)
     fields = dict(forms[members[0]].fields)
@@ -100,12 +80,12 @@ def test_each_member_has_a_decision_form_for_analysts_and_none_for_viewers(
 
     assert _options(analyst, members[0], "reason") == ["", *REASONS]
 
-    reviewer = _as(client, "reviewer").get(url).text
+    reviewer = signed_in(client, "reviewer").get(url).text
     assert _options(reviewer, members[0], "status") == ["needs-review", "confirmed", "dismissed"]
 
 
 def test_an_analyst_flags_one_member_through_the_page_and_sees_it_there(workspace: Path) -> None:
-    client = _as(_team(workspace), "analyst")
+    client = signed_in(team_client(workspace), "analyst")
     ws = client.app.state.vigie.ws
     url, gid, run = _group_page(client)
     account = ws.members(gid, run)[3].split(":", 1)[1]
@@ -144,7 +124,7 @@ def test_an_analyst_flags_one_member_through_the_page_and_sees_it_there(workspac
 
 
 def test_a_reviewer_dismisses_a_news_outlet_caught_in_a_group(workspace: Path) -> None:
-    client = _as(_team(workspace), "reviewer")
+    client = signed_in(team_client(workspace), "reviewer")
     ws = client.app.state.vigie.ws
     url, gid, run = _group_page(client)
     account = ws.members(gid, run)[0].split(":", 1)[1]
@@ -168,13 +148,13 @@ def test_a_reviewer_dismisses_a_news_outlet_caught_in_a_group(workspace: Path) -
 
 def test_a_pair_outside_groups_is_decided_on_the_run_page(workspace: Path) -> None:
     pairs = write_ties(workspace)
-    client = _team(workspace)
+    client = team_client(workspace)
     ws = client.app.state.vigie.ws
     run = ws.list_runs()[0].id
     url = f"/runs/{run}?min_size=2"  # a filtered view: the way back keeps it
 
-    assert _decision_forms(_as(client, "viewer").get(url).text) == {}
-    page = _as(client, "reviewer").get(url).text
+    assert _decision_forms(signed_in(client, "viewer").get(url).text) == {}
+    page = signed_in(client, "reviewer").get(url).text
     forms = _decision_forms(page)
     targets = [" ".join(sorted(p)) for p in pairs]
     assert sorted(forms) == sorted(targets)
@@ -206,7 +186,7 @@ def test_a_pair_outside_groups_is_decided_on_the_run_page(workspace: Path) -> No
 
 def test_an_analyst_asks_for_review_of_a_pair(workspace: Path) -> None:
     pairs = write_ties(workspace)
-    client = _as(_team(workspace), "analyst")
+    client = signed_in(team_client(workspace), "analyst")
     ws = client.app.state.vigie.ws
     run = ws.list_runs()[0].id
     target = " ".join(sorted(pairs[0]))

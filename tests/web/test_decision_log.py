@@ -14,28 +14,12 @@ from fastapi.testclient import TestClient
 
 from vigie.web.app import create_app
 from vigie.web.settings import WebSettings
-from vigie.web.users import Role
 
+from .teamclient import signed_in, team_client
 from .test_crawl import parse, write_ties
 
-PASSWORD = "correct horse battery"
-ORIGIN = "http://vigie.example"
 BROWSER = {"Accept": "text/html"}
 LONG_NOTE = ("Seen the same evening on three channels; " * 5).strip()
-
-
-def _team(workspace: Path) -> TestClient:
-    app = create_app(WebSettings(workspace=workspace, team=True, allowed_hosts=("*",)))
-    for role in Role:
-        app.state.vigie.directory.add(role.name, PASSWORD, role)
-    return TestClient(app, base_url=ORIGIN)
-
-
-def _as(client: TestClient, who: str) -> TestClient:
-    client.cookies.clear()
-    r = client.post("/login", data={"username": who, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return client
 
 
 def _decide_all_kinds(client: TestClient, pairs: list[tuple[str, str]]) -> dict[str, object]:
@@ -72,12 +56,12 @@ def _where(row: str) -> list[str]:
 
 def test_the_page_lists_every_kind_and_each_link_shows_it(workspace: Path) -> None:
     pairs = write_ties(workspace)
-    client = _team(workspace)
+    client = team_client(workspace)
     ws = client.app.state.vigie.ws
     made = _decide_all_kinds(client, pairs)
     run = ws.list_runs()[0]
 
-    page = _as(client, "viewer").get("/decisions", headers=BROWSER).text
+    page = signed_in(client, "viewer").get("/decisions", headers=BROWSER).text
     rows = _rows(page)
     assert list(rows) == sorted((d.seq for d in made.values()), reverse=True)  # newest first
     assert "4 in this workspace" in page
@@ -113,7 +97,7 @@ def test_the_page_lists_every_kind_and_each_link_shows_it(workspace: Path) -> No
 
 def test_each_filter_of_the_form_narrows_the_list(workspace: Path) -> None:
     pairs = write_ties(workspace)
-    client = _as(_team(workspace), "analyst")
+    client = signed_in(team_client(workspace), "analyst")
     made = _decide_all_kinds(client, pairs)
     form = next(f for f in parse(client.get("/decisions").text).forms if f.action == "/decisions")
     assert [k for k, _ in form.fields] == ["kind", "status", "author", "q", "since", "until"]
@@ -142,7 +126,7 @@ def test_each_filter_of_the_form_narrows_the_list(workspace: Path) -> None:
 
 
 def test_paging_follows_its_links_without_gap_or_repeat(workspace: Path) -> None:
-    client = _as(_team(workspace), "viewer")
+    client = signed_in(team_client(workspace), "viewer")
     ws = client.app.state.vigie.ws
     accounts = [m.split(":", 1)[1] for g in ws.groups()[:8] for m in ws.members(g.id)]
     made = [
@@ -174,7 +158,7 @@ def test_paging_follows_its_links_without_gap_or_repeat(workspace: Path) -> None
 
 def test_the_csv_is_the_filtered_list_with_formulas_neutralised(workspace: Path) -> None:
     pairs = write_ties(workspace)
-    client = _as(_team(workspace), "viewer")
+    client = signed_in(team_client(workspace), "viewer")
     ws = client.app.state.vigie.ws
     made = _decide_all_kinds(client, pairs)
     evil = '=HYPERLINK("https://evil.example","open")'
@@ -198,14 +182,14 @@ def test_the_csv_is_the_filtered_list_with_formulas_neutralised(workspace: Path)
 
 
 def test_a_viewer_reads_it_and_anonymous_is_sent_to_sign_in(workspace: Path) -> None:
-    client = _team(workspace)
+    client = team_client(workspace)
     for url in ("/decisions?kind=pair", "/decisions.csv?kind=pair"):
         r = client.get(url, follow_redirects=False)
         assert r.status_code == 303
         loc = urlsplit(r.headers["location"])
         assert loc.path == "/login" and parse_qs(loc.query)["next"] == [url]
     for who in ("viewer", "analyst", "reviewer", "admin"):
-        html = _as(client, who).get("/", headers=BROWSER).text
+        html = signed_in(client, who).get("/", headers=BROWSER).text
         assert '<a href="/decisions" >Decisions</a>' in html, who
         page = client.get("/decisions", headers=BROWSER)
         assert page.status_code == 200 and "<h1>Decisions" in page.text

@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 
 from vigie.web.views.groups import MAX_PAIRS
 
+from .teamclient import signed_in, team_client
 from .test_crawl import write_ties
-from .test_decide_one import _as, _decision_forms, _submit, _team
+from .test_decide_one import _decision_forms, _submit
 
 
 def _ties(html: str) -> list[tuple[str, str]]:
@@ -47,7 +48,7 @@ def _write(workspace: Path, rows: list[tuple[str, str, str | None, str | None]])
 def test_the_group_page_lists_its_members_ties_strongest_first_and_capped(
     workspace: Path,
 ) -> None:
-    client = _as(_team(workspace), "viewer")
+    client = signed_in(team_client(workspace), "viewer")
     ws = client.app.state.vigie.ws
     g, other = ws.groups()[:2]
     mine = [m.split(":", 1)[1] for m in ws.members(g.id)]
@@ -74,7 +75,7 @@ def test_the_group_page_lists_its_members_ties_strongest_first_and_capped(
 
 def test_a_tie_is_decided_from_the_group_page_and_shown_there(workspace: Path) -> None:
     pairs = write_ties(workspace)  # an older run's pairs.parquet: no group_id columns
-    client = _as(_team(workspace), "reviewer")
+    client = signed_in(team_client(workspace), "reviewer")
     ws = client.app.state.vigie.ws
     inside = " ".join(sorted(pairs[0]))
     g = next(x for x in ws.groups() if f"x:{pairs[0][0]}" in ws.members(x.id))
@@ -105,14 +106,14 @@ def test_a_tie_is_decided_from_the_group_page_and_shown_there(workspace: Path) -
     assert tr.startswith(f'<tr id="tie-{row}" class="status-dismissed">')
     assert 'class="badge dismissed">dismissed' in tr and "coincidence" in tr
 
-    analyst = _as(client, "analyst").get(url).text
+    analyst = signed_in(client, "analyst").get(url).text
     start = analyst.index(f'name="target" value="{inside}"')
     form_html = analyst[start : analyst.index("</form>", start)]
     assert "confirmed" not in form_html and "needs review" in form_html
 
 
 def test_no_ties_is_said_in_words(workspace: Path) -> None:
-    client = _as(_team(workspace), "viewer")
+    client = signed_in(team_client(workspace), "viewer")
     g = client.app.state.vigie.ws.groups()[0]
     html = client.get(f"/groups/{g.id}?run={g.run_id}").text
     assert 'id="ties"' in html
