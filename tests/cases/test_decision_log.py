@@ -82,6 +82,10 @@ def test_a_filter_from_a_form_is_checked_field_by_field() -> None:
     flt = DecisionFilter.parse({"kind": "pair", "status": "", "q": "  x ", "since": "2026-03-02"})
     assert flt == DecisionFilter(kind="pair", text="x", since=date(2026, 3, 2))
     assert DecisionFilter.parse(flt.as_query()) == flt
+    # a status as ``vigie triage --status`` takes it, a kind in any case
+    for spelt in ("Needs review", "NEEDS_REVIEW", " needs-review "):
+        assert DecisionFilter.parse({"status": spelt}).status == "needs-review"
+    assert DecisionFilter.parse({"kind": "Account"}).kind == "account"
     for bad, said in (
         ({"kind": "planet"}, "kind: 'planet'"),
         ({"status": "gone"}, "status: 'gone'"),

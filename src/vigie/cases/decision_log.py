@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, or_, select
 
 from vigie.atomic import atomic_file
-from vigie.cases.decisions import STATUSES
+from vigie.cases.decisions import STATUSES, _slug
 from vigie.cases.models import DecisionRow, MemberRow, RunRow
 from vigie.cases.records import Decision
 from vigie.errors import VigieError, shortened
@@ -64,7 +64,10 @@ class DecisionFilter:
             raw = str(values.get(name) or "").strip()
             return raw[:400] or None
 
-        kind, status = text("kind"), text("status")
+        # spelt as a decision's own status is (``Needs review``, ``NEEDS_REVIEW``): the
+        # filter must take what ``vigie triage --status`` takes
+        kind = (text("kind") or "").lower() or None
+        status = _slug(text("status")) or None
         if kind is not None and kind not in KINDS:
             raise VigieError(f"kind: {shortened(kind, 40)!r} is not one of {', '.join(KINDS)}")
         if status is not None and status not in STATUSES:
