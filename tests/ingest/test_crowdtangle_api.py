@@ -105,6 +105,21 @@ def test_links_api_pages_one_per_line(tmp_path: Path) -> None:
     assert "token expired" in rej["detail"]
 
 
+def test_a_large_page_saved_with_indent_is_told_by_its_keys(tmp_path: Path) -> None:
+    """One API page over the 1 MiB that detection parses whole, pretty-printed: it was
+    "cannot tell the format" (the keyword scan knew other platforms' pages only)."""
+    posts = [
+        _post(1 + n % 9, PAGE_ID, id=900000 + n, platformId=f"{PAGE_ID}_9{n:06d}")
+        for n in range(1500)
+    ]
+    src = tmp_path / "page.json"
+    src.write_text(json.dumps(_page(posts), indent=2), encoding="utf-8")
+    assert src.stat().st_size > 1 << 20
+    assert detect(src) == "crowdtangle"
+    ingest([src], tmp_path / "ds")
+    assert len(posts_by_id(tmp_path / "ds")) == 1500 and rejected(tmp_path / "ds") == []
+
+
 def test_json_array_of_flattened_posts(tmp_path: Path) -> None:
     """PyCooRnet's JSON: an array of posts whose account is already flattened with dots."""
     post = _post(1, PAGE_ID, message="hello")

@@ -339,6 +339,8 @@ def detect(path: Path) -> str:
             return "youtube"
         if '"videos"' in text and '"create_time"' in text:
             return "tiktok"
+        if '"result"' in text and '"posts"' in text and '"platformId"' in text:
+            return "crowdtangle"  # a CrowdTangle API page, saved with indent
     if text.startswith(("[", "{")) and _telethon_text(text[:SNIFF_BYTES]):
         return "telethon"  # Telethon messages, as a pretty-printed array
     if text.startswith(("[", "{")) and text_shape(text):
