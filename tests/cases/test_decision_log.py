@@ -53,6 +53,15 @@ def test_every_kind_newest_first_with_where_to_see_it(decided) -> None:
     assert all(e.decision.run_id == run.id for e in log.entries)
 
 
+def test_a_pair_inside_one_group_points_at_its_member_row(decided) -> None:
+    """Two members of one group are no strong tie outside groups: the group page's ties
+    section does not list them, so the log points at the first account's member row."""
+    ws, _ = decided
+    ws.decide(("a003", "a002"), "needs-review", kind="pair", author="ana")
+    (e,) = ws.decision_log(DecisionFilter(kind="pair", text="a002")).entries
+    assert e.groups == [ws.resolve_group("g1")] and e.anchor == "member-a002"
+
+
 @pytest.mark.parametrize(
     ("flt", "expected"),
     [

@@ -268,12 +268,19 @@ def _placed(s: Any, decisions: list[Decision]) -> list[LoggedDecision]:
             groups = [d.target]
         elif d.run_id:
             found: dict[str, str] = {}
+            both: dict[str, int] = {}  # group -> how many accounts of the target it holds
             for a in d.target.split():
                 for gid, acc in held.get((d.run_id, a), {}).items():
                     found.setdefault(gid, acc)
+                    both[gid] = both.get(gid, 0) + 1
             groups = sorted(found)
             if groups:
-                anchor = f"member-{found[groups[0]]}" if d.target_kind == "account" else "ties"
+                # a pair inside one group is no strong tie outside groups: the ties section
+                # does not list it, its first account's member row does show it
+                inside = d.target_kind == "pair" and both[groups[0]] == 2
+                anchor = (
+                    f"member-{found[groups[0]]}" if d.target_kind == "account" or inside else "ties"
+                )
         out.append(LoggedDecision(d, seqs.get(d.run_id or ""), groups, anchor))
     return out
 
