@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from vigie.ingest import csv_rows
+from vigie.ingest import csv_rows, json_array
 from vigie.ingest.csv_rows import cell, need_cell
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
@@ -92,14 +92,6 @@ def ct_time(value: str, name: str) -> datetime:
         tz = timezone(timedelta(hours=ZONES[zone]))
         return time_of(local.replace(tzinfo=tz).astimezone(UTC), name)
     return time_of(value, name)
-
-
-def is_csv(path: Path) -> bool:
-    """Whether ``path`` holds CSV text rather than JSON: its first non-blank byte is not
-    ``{`` or ``[`` (CooRnet users save API posts under any name, ``.csv`` or ``.json``)."""
-    with open(path, "rb") as fh:
-        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return not head.startswith((b"{", b"["))
 
 
 def _count(v: str | None) -> int | None:
@@ -186,7 +178,8 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     from vigie.ingest import crowdtangle_api, crowdtangle_minet
 
     what = f"{platform or 'CrowdTangle'} post"
-    if not is_csv(path):
+    # JSON or CSV by content: CooRnet users save API posts under any name (.csv or .json)
+    if json_array.starts_with_json(path):
         return crowdtangle_api.read(path, platform)
     header = csv_rows.header_of(path)
     if crowdtangle_minet.is_minet_ct(header):
