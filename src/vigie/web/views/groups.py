@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from vigie.cases.identity import member_key
 from vigie.errors import VigieError, shortened
 from vigie.schema import Findings
 from vigie.web.deps import form, page, redirect, same_site
@@ -161,13 +162,6 @@ def _pair_list(ctx: Any, t: pa.Table, limit: int) -> list[dict[str, Any]]:
     for r in rows:
         r["history"] = histories.get(r["target"], [])
     return rows
-
-
-def _account_key(row: dict[str, Any]) -> str:
-    """How the case store names a member (``platform:id``, or the id when the platform is
-    unknown): the decisions gathered for it include those typed as the bare id."""
-    platform = row.get("platform")
-    return f"{platform}:{row['account_id']}" if platform else str(row["account_id"])
 
 
 def _dataset(fnd: Findings, ctx: Any) -> Path | None:
@@ -333,9 +327,12 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
                 }
                 for k, o in top
             ]
-    histories = ws.decision_histories("account", [_account_key(m) for m in members])
-    for i, m in enumerate(members):
-        m["history"] = histories.get(_account_key(m), [])
+    # a member as the case store names it (``platform:id``); its decisions gathered include
+    # those typed as the bare id
+    keys = [member_key(m.get("platform"), m["account_id"]) for m in members]
+    histories = ws.decision_histories("account", keys)
+    for i, (m, key) in enumerate(zip(members, keys, strict=True)):
+        m["history"] = histories.get(key, [])
         m["in_table"] = i < MAX_MEMBER_ROWS
     ties, n_ties = group_ties(ctx, run_rec, state.local_id, [str(m["account_id"]) for m in members])
     return {
