@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from vigie.errors import NotFound, VigieError
-from vigie.web.deps import COOKIE, LoginRequired, client_ip
+from vigie.web.deps import COOKIE, LoginRequired, client_ip, same_site
 from vigie.web.folders import Folders
 from vigie.web.jobs import Jobs
 from vigie.web.render import HERE, templates
@@ -249,10 +249,10 @@ def _same_site_referer(request: Request) -> str | None:
     from urllib.parse import urlsplit
 
     ref = urlsplit(request.headers.get("referer", ""))
-    if not ref.path.startswith("/") or ref.netloc != request.headers.get("host", ""):
+    if ref.netloc != request.headers.get("host", ""):
         return None
-    back = ref.path + (f"?{ref.query}" if ref.query else "")
-    return None if back.startswith("//") or "\\" in back or back == str(request.url.path) else back
+    back = same_site(ref.path + (f"?{ref.query}" if ref.query else ""), "")
+    return back if back and back != str(request.url.path) else None
 
 
 def login_response(url: str, token: str, settings: WebSettings) -> Response:
