@@ -177,6 +177,23 @@ PAIRS_SCHEMA = pa.schema(
 """Every tie that passed chance control but lies inside no single group (``pairs.parquet``):
 evidence is never hidden because a tie did not make a group."""
 
+GROUP_OBJECTS_SCHEMA = pa.schema(
+    [
+        pa.field("group_id", pa.string()),
+        pa.field("kind", pa.string()),  # the detector: co_link, co_hashtag, copypasta …
+        pa.field("object", pa.string()),  # the URL, hashtag, post id or text shared
+        pa.field("n_members", pa.int64()),  # members of the group who acted on it
+        pa.field("group_posts", pa.int64()),  # their posts on it
+        pa.field("reach_posts", pa.int64()),  # every post on it in the Dataset
+        pa.field("reach_accounts", pa.int64()),  # every account that acted on it
+        pa.field("first_seen", TS),
+        pa.field("last_seen", TS),
+    ]
+)
+"""Every object two or more members of a group acted on, with its reach in the whole Dataset
+(``group_objects.parquet``, and its CSV for spreadsheets): what the workbench's group page
+shows as the group's objects."""
+
 FINDINGS_READ: dict[str, set[str]] = {
     "groups": set(),
     "members": {"n_posts"},

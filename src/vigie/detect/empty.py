@@ -21,17 +21,6 @@ from vigie.schema import NOT_OBJECT_COLUMNS, Dataset, Findings
 
 # the columns every co-action detector reads from posts (as pipeline.READS, where it counts)
 _REQUIRED = ("post_id", "account_id", "created_at")
-_OBJECTS_CSV = (
-    "group_id",
-    "kind",
-    "object",
-    "n_members",
-    "group_posts",
-    "reach_posts",
-    "reach_accounts",
-    "first_seen",
-    "last_seen",
-)
 
 
 def _posts_meta(dataset: Dataset) -> tuple[int, list[str]] | None:
@@ -97,10 +86,11 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
     if cfg["co_object"]["enabled"] or cfg["paraphrase"]["enabled"]:
         return None  # their settings (a column, an extra) are checked by the full pipeline
     from vigie.detect.diagnosis import CROSS_KIND_RULE, explain
-    from vigie.detect.outputs import empty_gexf
+    from vigie.detect.outputs import empty_gexf, parquet_writer
     from vigie.schema import (
         EDGES_SCHEMA,
         EVIDENCE_SCHEMA,
+        GROUP_OBJECTS_SCHEMA,
         GROUPS_SCHEMA,
         MEMBERS_SCHEMA,
         PAIRS_SCHEMA,
@@ -164,7 +154,8 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         "members.csv": _csv(MEMBERS_SCHEMA.names),
         "edges.csv": _csv(EDGES_SCHEMA.names),
         "pairs.csv": _csv(PAIRS_SCHEMA.names),
-        "group_objects.csv": _csv(_OBJECTS_CSV),
+        "group_objects.csv": _csv(GROUP_OBJECTS_SCHEMA.names),
+        "group_objects.parquet": parquet_writer(empty_table(GROUP_OBJECTS_SCHEMA)),
     }
     return write_findings(
         out,

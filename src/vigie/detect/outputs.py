@@ -218,8 +218,12 @@ def gexf_chunks(edges: pa.Table, names: pa.Array, members: pa.Table) -> Iterator
 
 
 def _flat(table: pa.Table) -> pa.Table:
-    """Lists joined with ``;`` so that every CSV cell is plain text."""
+    """Lists joined with ``;`` so that every CSV cell is plain text, and every text that
+    starts like a spreadsheet formula behind a ``'`` (``vigie.spreadsheet``): the objects,
+    handles and texts in these files were typed by the accounts under study."""
     import pyarrow.compute as pc
+
+    from vigie.spreadsheet import guard_table
 
     cols = []
     for name in table.column_names:
@@ -227,7 +231,7 @@ def _flat(table: pa.Table) -> pa.Table:
         if pa.types.is_list(col.type):
             col = pc.binary_join(col, ";")
         cols.append(col)
-    return pa.Table.from_arrays(cols, names=table.column_names)
+    return guard_table(pa.Table.from_arrays(cols, names=table.column_names))
 
 
 def csv_writer(table: pa.Table) -> Any:
@@ -239,6 +243,17 @@ def csv_writer(table: pa.Table) -> Any:
         import pyarrow.csv as pacsv
 
         pacsv.write_csv(_flat(table), str(path))
+
+    return write
+
+
+def parquet_writer(table: pa.Table) -> Any:
+    """A callable writing ``table`` as zstd Parquet at the path it is given."""
+
+    def write(path: Any) -> None:
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, str(path), compression="zstd")
 
     return write
 
@@ -255,11 +270,14 @@ def write_with_exports(
     graph: str | Any,
     more_csv: dict[str, pa.Table],
     pairs: pa.Table | None = None,
+    more_parquet: dict[str, pa.Table] | None = None,
 ) -> Any:
     """``write_findings`` with what every detection method writes beside the tables: the
     GEXF ``graph`` (its text, or a callable writing it, see ``gexf_writer``), CSVs of
     groups, members and edges, and ``more_csv`` (file name: table), all inside the same
-    atomic folder write, each file streamed to disk. Returns the Findings.
+    atomic folder write, each file streamed to disk. Returns the Findings. ``more_parquet``
+    (file name: table) keeps a table as it is for the commands that read it back: a CSV's
+    texts are guarded for spreadsheets, so they are not the values any more.
 
     Why a thread: edges.csv (430 MB at 10M posts) is Arrow's CSV writer, which runs
     without the GIL; it is written while the GEXF is built and written (2.7 s of CPU
@@ -303,6 +321,7 @@ def write_with_exports(
             "members.csv": waited(csv_writer(members)),
         }
         extra.update({name: waited(csv_writer(t)) for name, t in more_csv.items()})
+        extra.update({name: waited(parquet_writer(t)) for name, t in (more_parquet or {}).items()})
         extra["graph.gexf"] = waited(graph, last=True)
         return write_findings(
             out,

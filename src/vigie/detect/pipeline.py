@@ -52,7 +52,7 @@ from vigie.detect.network import (
 from vigie.detect.outputs import account_info, gexf_writer, pairs_table, write_with_exports
 from vigie.detect.paraphrase import detect as detect_paraphrase
 from vigie.errors import VigieError
-from vigie.schema import TS, Dataset, Findings
+from vigie.schema import GROUP_OBJECTS_SCHEMA, TS, Dataset, Findings
 
 _Runner = Callable[[Engine, dict[str, Any], dict[str, Any]], Signal]
 
@@ -449,7 +449,8 @@ def _write(
                 "reach_accounts": go.column("reach_accounts"),
                 "first_seen": _ts(go.column("first_t")),
                 "last_seen": _ts(go.column("last_t")),
-            }
+            },
+            schema=GROUP_OBJECTS_SCHEMA,
         )
         diagnosis = diagnose(
             engine, signals, cfg, edges, groups, graph_stats, pairs_out, READS, flagged
@@ -495,6 +496,7 @@ def _write(
         graph=gexf_writer(edges, ids, members_out),
         more_csv={"pairs.csv": pairs_out, "group_objects.csv": objects_out},
         pairs=pairs_out,
+        more_parquet={"group_objects.parquet": objects_out},
     )
 
 

@@ -224,8 +224,9 @@ def _true_reach(ds: Path | None, objects: list[tuple[str, str]]) -> dict[str, tu
 
 
 def _recorded_objects(fnd: Findings, local_id: str) -> list[dict[str, Any]] | None:
-    """The group's objects with their true reach as detection recorded them (newer runs write
-    ``group_objects.parquet`` or ``.csv``); None for runs that did not."""
+    """The group's objects with their true reach as detection recorded them (runs write
+    ``group_objects.parquet``; earlier ones only ``.csv``, whose texts were not yet guarded
+    for spreadsheets, so read as they are); None for runs that did not."""
     path = fnd.path / "group_objects.parquet"
     if path.exists():
         t = _read(path, filters=[("group_id", "=", local_id)])
