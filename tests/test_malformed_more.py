@@ -916,3 +916,18 @@ def test_a_dataset_given_like_cp_is_named_in_the_missing_into(tmp_path: Path) ->
     assert code == 2 and f"did you mean: --into {tmp_path / 'mydata'}?" in out, out
     code, out = run_cli(["ingest", str(src), str(src)])
     assert code == 2 and "missing --into" in out and "did you mean" not in out, out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ingest", "x.csv", "--into", "ds", "--encoding", "\x00"],
+        ["share", "export", "f", "--stix", "b.json", "--audit-db", "a\x00b"],
+    ],
+)
+def test_an_argument_holding_nul_is_one_line(argv: list[str]) -> None:
+    """was: a NUL in --encoding or --audit-db (no shell passes one, a script calling
+    ``vigie.cli.main`` can) reached Python's OS calls, a bare ValueError traceback."""
+    code, out = run_cli(argv)
+    assert code == 2 and "Traceback" not in out
+    assert "holds a NUL character" in out

@@ -192,7 +192,12 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one clear line and exit code 2, never a traceback."""
     import os
 
-    bad = _not_text(sys.argv[1:] if argv is None else argv)
+    args = sys.argv[1:] if argv is None else argv
+    nul = next((a for a in args if "\x00" in a), None)
+    if nul is not None:  # no shell passes one; a script calling main() can, and no path,
+        # encoding or URL may hold it (Python's OS calls refuse it with a bare ValueError)
+        _fail(f"the argument {nul[:80]!r} holds a NUL character: remove it")
+    bad = _not_text(args)
     if bad is not None:
         shown = os.fsencode(bad).decode("utf-8", "backslashreplace")
         _fail(
