@@ -81,7 +81,7 @@ def _store(cfg):  # type: ignore[no-untyped-def]
 def serve(
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
-    port: int = typer.Option(8765, help="TCP port."),
+    port: int = typer.Option(8765, min=1, max=65535, help="TCP port."),
     ssl_certfile: Path = typer.Option(None, help="TLS certificate (needed off loopback)."),
     ssl_keyfile: Path = typer.Option(None, help="TLS private key."),
     allow_plain_http: bool = typer.Option(
@@ -371,7 +371,7 @@ def compare(
     serve_mode: bool = typer.Option(False, "--serve", help="Serve our identifiers instead."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP + " (with --serve)"),
     host: str = typer.Option("127.0.0.1", help="With --serve: address to bind."),
-    port: int = typer.Option(8766, help="With --serve: TCP port."),
+    port: int = typer.Option(8766, min=1, max=65535, help="With --serve: TCP port."),
 ) -> None:
     from vigie.share import compare as cmp
     from vigie.share.psi import keyed

@@ -12,8 +12,20 @@ users_app = typer.Typer(no_args_is_help=True, help="People of the web workbench 
 
 
 def _workspace_path(workspace: Path | None) -> Path:
-    """The workspace named, else the one found from the current folder, else an error."""
+    """The workspace named, else the one found from the current folder, else an error.
+
+    A folder named that is not a workspace is made one only when it is new or empty: a typo
+    (``vigie serve ~/Documents``, ``vigie serve /etc``) would otherwise scatter the
+    workspace's folders and database among someone's files."""
     if workspace is not None:
+        from vigie.cases.workspace import MARKER
+
+        if workspace.is_dir() and not (workspace / MARKER).exists() and any(workspace.iterdir()):
+            raise VigieError(
+                f"{workspace}: not a vigie workspace ({MARKER} missing) and not empty: give a "
+                f"new folder to create one there, or make this one a workspace with "
+                f"vigie init {workspace}"
+            )
         return workspace
     from vigie.cases.workspace import Workspace
 
@@ -41,7 +53,7 @@ def _need_web() -> None:
 def serve(
     workspace: Path = typer.Argument(None, help="Workspace folder (created if new)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8780, "--port", help="Port to listen on."),
+    port: int = typer.Option(8780, "--port", min=1, max=65535, help="Port to listen on."),
     team: bool = typer.Option(
         False, "--team", help="People sign in with roles (behind a reverse proxy with HTTPS)."
     ),
