@@ -14,8 +14,6 @@ or generate their own data).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import signal
@@ -26,7 +24,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from vigie.cli import app, main
+from ingest.helpers import run_cli
+from vigie.cli import app
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -64,18 +63,6 @@ BASES = [
 GROUPS = ("risk", "share", "runs", "users")
 
 
-def _run(argv: list[str]) -> tuple[int, str]:
-    """(exit code, output) of ``vigie ARGV`` in this process; a traceback propagates."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-    return code, out.getvalue() + err.getvalue()
-
-
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with one Dataset, one run, a decision, a study and a bundle; the hostile
@@ -84,8 +71,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     here = os.getcwd()
     os.chdir(root)
     try:
-        assert _run(["generate", "--scenario", "tiny", "--posts", "4000", "--out", "gen"])[0] == 0
-        assert _run(["init", "ws"])[0] == 0
+        assert (
+            run_cli(["generate", "--scenario", "tiny", "--posts", "4000", "--out", "gen"])[0] == 0
+        )
+        assert run_cli(["init", "ws"])[0] == 0
         os.chdir(root / "ws")
         steps = [
             ["ingest", "../gen/posts.parquet", "--into", "datasets/main"],
@@ -93,10 +82,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ["risk", "new", "-t", "election-fr", "-o", "s.yaml"],
         ]
         for argv in steps:
-            code, out = _run(argv)
+            code, out = run_cli(argv)
             assert code == 0, (argv, out)
         run = next((root / "ws" / "runs").iterdir()).name
-        code, out = _run(["share", "export", f"runs/{run}", "--stix", "b.json",
+        code, out = run_cli(["share", "export", f"runs/{run}", "--stix", "b.json",
                           "--include-unreviewed"])  # fmt: skip
         assert code == 0, out
     finally:
@@ -182,7 +171,7 @@ def test_no_option_value_gives_a_traceback(
     group = Findings(ws / "runs" / run).groups().column("group_id")[0].as_py()
     fill = {"RUN": f"runs/{run}", "GROUP": group}
     argv = [fill.get(a, a) for a in argv]
-    code, out = _run(argv)
+    code, out = run_cli(argv)
     assert code == 0, (argv, out)  # the invocation each trial starts from works
     failures = []
     old = signal.signal(signal.SIGALRM, _alarm)
@@ -190,7 +179,7 @@ def test_no_option_value_gives_a_traceback(
         for trial in _trials(argv, base / "bad"):
             signal.alarm(60)
             try:
-                code, out = _run(trial)
+                code, out = run_cli(trial)
             except _Hang:
                 failures.append(f"{trial}: still running after 60 s")
                 continue
