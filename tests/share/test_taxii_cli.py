@@ -236,7 +236,8 @@ def test_printed_example_config_starts_as_printed(tmp_path: Path, monkeypatch, c
     started: list[Any] = []
     monkeypatch.setattr(srv, "serve", lambda state, *a, **k: started.append(state))
     # the real startup, minus uvicorn
-    assert _exit_code(["share", "serve", "--config", str(cfg_path)]) == 0
+    port = str(srv.free_port())  # the command binds it once to see that it can
+    assert _exit_code(["share", "serve", "--config", str(cfg_path), "--port", port]) == 0
     assert len(started) == 1 and started[0].compare is None
     err = capsys.readouterr().err
     assert "no partners registry given" in " ".join(err.split())
@@ -249,7 +250,10 @@ def test_printed_example_config_starts_as_printed(tmp_path: Path, monkeypatch, c
     err = " ".join(capsys.readouterr().err.split())
     assert "compare.items:" in err and "compare-items.txt not found" in err
     assert "--no-compare" in err and "Traceback" not in err
-    assert _exit_code(["share", "serve", "--config", str(cfg_path), "--no-compare"]) == 0
+    assert (
+        _exit_code(["share", "serve", "--config", str(cfg_path), "--no-compare", "--port", port])
+        == 0
+    )
     assert len(started) == 2
     started[1].store.dispose()
 

@@ -41,10 +41,13 @@ def test_a_new_or_empty_folder_becomes_a_workspace(
     folder = tmp_path / "ws"
     if fresh == "empty":
         folder.mkdir()
-    code, out = run_cli(["serve", str(folder), "--port", "8799"])
+    from vigie.share.taxii.server import free_port
+
+    port = free_port()  # the command binds it once to see that it can
+    code, out = run_cli(["serve", str(folder), "--port", str(port)])
     assert code == 0, out
-    assert (folder / "workspace.json").exists() and started[0]["port"] == 8799
-    code, out = run_cli(["serve", str(folder)])  # a workspace already: served as it is
+    assert (folder / "workspace.json").exists() and started[0]["port"] == port
+    code, out = run_cli(["serve", str(folder), "--port", str(port)])  # served as it is
     assert code == 0, out
 
 
@@ -63,3 +66,31 @@ def test_a_port_out_of_range_is_refused(tmp_path: Path, started: list, argv: lis
     code, out = run_cli(argv)
     assert code == 2 and "Traceback" not in out
     assert "--port" in out and not started
+
+
+def test_a_port_in_use_is_one_line_before_any_address_is_printed(
+    tmp_path: Path, started: list
+) -> None:
+    """was: "vigie workbench on http://127.0.0.1:PORT/" then uvicorn's own ERROR line and
+    exit code 3: the address printed answered nothing."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out = run_cli(["serve", str(tmp_path / "ws"), "--port", str(port)])
+    assert code == 2 and "Traceback" not in out and not started
+    assert f"127.0.0.1:{port} is already in use" in out and "--port" in out
+    assert "workbench on" not in out
+
+
+@pytest.mark.parametrize(
+    ("host", "said"), [("no-such-host.invalid", "can resolve"), ("192.0.2.1", "no network")]
+)
+def test_a_host_that_cannot_be_listened_on_is_one_line(host: str, said: str) -> None:
+    from vigie.errors import VigieError
+    from vigie.listen import ensure_can_listen
+
+    with pytest.raises(VigieError, match=said):
+        ensure_can_listen(host, 8799)

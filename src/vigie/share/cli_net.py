@@ -111,6 +111,9 @@ def serve(
     state = state_from_config(cfg, _server_registry(cfg, config))
     if cfg.compare.items and not no_compare:
         state.compare = service_from_config(cfg, audit=state.audit)
+    from vigie.listen import ensure_can_listen
+
+    ensure_can_listen(host, port)
     roots = ", ".join(f"/{r.name}/ ({len(r.collections)} collections)" for r in cfg.api_roots)
     console.print(
         f"[bold]vigie TAXII 2.1[/] on http://{host}:{port}/taxii2/ — roots {roots}; "
@@ -395,6 +398,9 @@ def compare(
             backend=None if backend == "auto" else backend,
         )
         svc = state.compare
+        from vigie.listen import ensure_can_listen
+
+        ensure_can_listen(host, port)
         console.print(
             f"comparison service on http://{host}:{port}/compare/v1/ — "
             f"{svc.items.summary()}; backends {', '.join(svc.backends)}; "

@@ -92,6 +92,9 @@ def serve(
         partners_path=partners,
         taxii_config=taxii_config,
     )
+    from vigie.listen import ensure_can_listen
+
+    ensure_can_listen(host, port)
     app = create_app(settings)
     if team and app.state.vigie.directory.count() == 0:
         typer.echo(
