@@ -350,3 +350,17 @@ def test_a_decision_on_an_account_no_run_has_seen_is_refused(workspace: Path) ->
     key = ws.members(_group(client))[0]
     data = {"kind": "account", "target": key, "status": "needs-review", "csrf": csrf}
     assert client.post("/decisions", data=data, follow_redirects=False).status_code == 303
+
+
+def test_a_refusal_names_files_inside_the_workspace_not_on_the_server(workspace: Path) -> None:
+    """A broken study's errors are shown by line (the checker's own), its file named as
+    ``risk/broken.yaml``: a viewer in team mode is not told where the server keeps it."""
+    from .teamclient import signed_in, team_client
+
+    (workspace / "risk").mkdir(exist_ok=True)
+    (workspace / "risk" / "broken.yaml").write_text("a: [1, 2\n", encoding="utf-8")
+    client = signed_in(team_client(workspace), "viewer")
+    r = client.get("/risk/broken.yaml", headers={"Accept": "text/html"})
+    assert r.status_code == 400
+    assert "risk/broken.yaml: line 2: not valid YAML" in r.text
+    assert str(workspace) not in r.text and str(workspace.resolve()) not in r.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -167,9 +168,16 @@ def create_app(settings: WebSettings) -> FastAPI:
         )
         return _error_page(request, 400, f"this address lacks what the page needs ({said})")
 
+    # a refusal names the file it refused, by its path on the server: shown relative to the
+    # workspace, so that a page does not tell every signed-in person where the server keeps it
+    roots = sorted({f"{settings.workspace}/", f"{Path(settings.workspace).resolve()}/"}, key=len)
+
     @app.exception_handler(VigieError)
     async def _vigie(request: Request, exc: VigieError) -> Response:
-        return _error_page(request, _vigie_status(request, exc), str(exc))
+        message = str(exc)
+        for root in reversed(roots):
+            message = message.replace(root, "")
+        return _error_page(request, _vigie_status(request, exc), message)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
