@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from vigie.errors import VigieError
 from vigie.web.app import create_app
 from vigie.web.settings import WebSettings
 from vigie.web.users import Role
@@ -364,3 +365,20 @@ def test_a_refusal_names_files_inside_the_workspace_not_on_the_server(workspace:
     assert r.status_code == 400
     assert "risk/broken.yaml: line 2: not valid YAML" in r.text
     assert str(workspace) not in r.text and str(workspace.resolve()) not in r.text
+
+
+def test_a_failed_job_names_files_inside_the_workspace_not_on_the_server(workspace: Path) -> None:
+    """The same for a job that fails (an import, a detection): its message is shown on the
+    home, runs and job pages to everyone who may see them."""
+    from .teamclient import team_client
+
+    client = team_client(workspace)
+    state = client.app.state.vigie  # type: ignore[attr-defined]
+    where = workspace.resolve() / "uploads" / "u1" / "posts.csv"
+
+    def fail(job: object) -> None:
+        raise VigieError(f"{where}: record 3: created_at: not a time")
+
+    job = state.jobs.submit("import", "import posts.csv", "analyst", fail)
+    done = state.jobs.wait(job.id, 10)
+    assert done.message == "uploads/u1/posts.csv: record 3: created_at: not a time"

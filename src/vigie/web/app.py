@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -88,7 +87,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         proxies = parse_networks(settings.trusted_proxies)
     except ValueError as exc:
         raise VigieError(f"--trusted-proxy: {exc}") from None
-    state = State(settings, ws, folders, directory, Jobs(), AuditLog(store), proxies)
+    state = State(settings, ws, folders, directory, Jobs(folders.shown), AuditLog(store), proxies)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -168,16 +167,9 @@ def create_app(settings: WebSettings) -> FastAPI:
         )
         return _error_page(request, 400, f"this address lacks what the page needs ({said})")
 
-    # a refusal names the file it refused, by its path on the server: shown relative to the
-    # workspace, so that a page does not tell every signed-in person where the server keeps it
-    roots = sorted({f"{settings.workspace}/", f"{Path(settings.workspace).resolve()}/"}, key=len)
-
     @app.exception_handler(VigieError)
     async def _vigie(request: Request, exc: VigieError) -> Response:
-        message = str(exc)
-        for root in reversed(roots):
-            message = message.replace(root, "")
-        return _error_page(request, _vigie_status(request, exc), message)
+        return _error_page(request, _vigie_status(request, exc), folders.shown(str(exc)))
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:

@@ -33,6 +33,16 @@ class Folders:
         self.root: Path = ws.root
         for sub in ("datasets", "runs", "risk", "exports", "uploads"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        # the workspace as a refusal may spell it, the longer first (a prefix of the other)
+        self._spelt = sorted({f"{self.root}/", f"{self.root.resolve()}/"}, key=len, reverse=True)
+
+    def shown(self, message: str) -> str:
+        """``message`` as a page may show it: the files it names inside the workspace given
+        relative to it (``risk/broken.yaml``), so that a refusal or a failed job does not tell
+        every signed-in person where the server keeps the workspace."""
+        for root in self._spelt:
+            message = message.replace(root, "")
+        return message
 
     def dataset_path(self, name: str) -> Path:
         """``datasets/NAME``, or a Dataset folder at the top of the workspace (the demo's)."""

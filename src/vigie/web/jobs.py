@@ -49,7 +49,9 @@ class Job:
 class Jobs:
     """A queue of jobs run one at a time on a worker thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown: Callable[[str], str] = str) -> None:
+        """``shown``: how a failure's message may be shown (``Folders.shown``)."""
+        self._shown = shown
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-job")
         self._jobs: dict[str, Job] = {}
         self._ids = itertools.count(1)
@@ -67,11 +69,12 @@ class Jobs:
                 job.result_url = work(job)
                 job.state = "done"
             except VigieError as exc:
-                job.state, job.message = "failed", str(exc)
+                job.state, job.message = "failed", self._shown(str(exc))
             except OSError as exc:
-                job.state, job.message = "failed", f"{exc.filename or ''} {exc.strerror or exc}"
+                why = f"{exc.filename or ''} {exc.strerror or exc}"
+                job.state, job.message = "failed", self._shown(why)
             except Exception as exc:  # noqa: BLE001 - shown as one line, kept on the job
-                job.state, job.message = "failed", f"{type(exc).__name__}: {exc}"
+                job.state, job.message = "failed", self._shown(f"{type(exc).__name__}: {exc}")
             finally:
                 job.finished = time.time()
 
