@@ -49,6 +49,7 @@ FORMATS = (
     "snscrape",
     "ira-538",
     "vk",
+    "apify",
     "csv",
     "jsonl",
     "parquet",

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from vigie.ingest import (
+    apify,
     crowdtangle,
     fourcat,
     ira538,
@@ -56,4 +57,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "snscrape": snscrape_x.read,
     "ira-538": ira538.read,
     "vk": vk.read,
+    "apify": apify.read,
 }
