@@ -152,6 +152,22 @@ def _telethon_text(head: str) -> bool:
     return '"peer_id"' in head and _TL_MESSAGE.search(head) is not None
 
 
+def _apify_array(path: Path, head: str) -> bool:
+    """Whether a JSON array's first element is an Apify actor's item (``apify.is_item``).
+
+    Why before the keyword scans: an exported tweet's author is ``"type": "user"`` and its
+    mentions have ``screen_name`` and ``id_str``, which the scan for v1.1 tweets takes for
+    theirs; the first element is decoded only when the text names an Apify item's key."""
+    from vigie.ingest.apify import TEXT_HINTS, is_item
+    from vigie.ingest.json_array import elements
+
+    if not any(hint in head for hint in TEXT_HINTS):
+        return False
+    for _, first in elements(path, MAX_RECORD_BYTES):
+        return is_item(first)
+    return False
+
+
 def _shape(obj: Any) -> str | None:
     """The platform format a decoded JSON value looks like, if any."""
     if isinstance(obj, list):  # a saved JSON array of statuses / videos
@@ -342,6 +358,8 @@ def detect(path: Path) -> str:
             return "tiktok"
         if '"result"' in text and '"posts"' in text and '"platformId"' in text:
             return "crowdtangle"  # a CrowdTangle API page, saved with indent
+    if text.startswith("[") and _apify_array(path, text[:SNIFF_BYTES]):
+        return "apify"  # Apify's "Export dataset" JSON: one indented array
     if text.startswith(("[", "{")) and _telethon_text(text[:SNIFF_BYTES]):
         return "telethon"  # Telethon messages, as a pretty-printed array
     if text.startswith(("[", "{")) and text_shape(text):

@@ -1,6 +1,6 @@
 """How ``--format auto`` tells the shapes of published datasets apart (used by
 ``detect_format``): X API v1.1 tweets, Pushshift Reddit dumps, Twitter's Information Operations
-archive, CrowdTangle exports, twarc2 and rtweet CSVs, 4CAT exports.
+archive, CrowdTangle exports, twarc2 and rtweet CSVs, 4CAT exports, Apify dataset exports.
 
 Why separate tests, each on a set of keys or columns only that source writes together: these
 shapes share generic names (``id``, ``text``, ``created_at``, ``URL``) with many others, so a
@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from vigie.ingest.apify import is_csv as is_apify_csv
+from vigie.ingest.apify import is_item as is_apify
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.crowdtangle_api import is_api_csv, is_api_value
 from vigie.ingest.crowdtangle_minet import is_minet_ct
@@ -42,7 +44,7 @@ def is_v1_tweet(obj: dict[str, Any]) -> bool:
 
 def json_shape(obj: dict[str, Any]) -> str | None:
     """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky``, ``zeeschuimer``,
-    ``snscrape``, ``vk`` or ``crowdtangle`` when one decoded record has that shape."""
+    ``snscrape``, ``vk``, ``apify`` or ``crowdtangle`` when one decoded record has that shape."""
     if is_api_value(obj):
         return "crowdtangle"
     if is_capture(obj):
@@ -51,6 +53,8 @@ def json_shape(obj: dict[str, Any]) -> str | None:
         return "snscrape"
     if is_vk(obj):
         return "vk"
+    if is_apify(obj):
+        return "apify"
     if is_v1_tweet(obj):
         return "x-v1"
     statuses = obj.get("statuses")
@@ -71,7 +75,7 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 def csv_shape(path: Path) -> str | None:
     """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
-    ``twitwi-bluesky``, ``minet``, ``ira-538`` or ``4cat``, from a CSV header."""
+    ``twitwi-bluesky``, ``minet``, ``ira-538``, ``apify`` or ``4cat``, from a CSV header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
@@ -85,6 +89,8 @@ def csv_shape(path: Path) -> str | None:
         return "minet"
     if is_ira538(header):
         return "ira-538"
+    if is_apify_csv(header):
+        return "apify"
     return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
 
 
