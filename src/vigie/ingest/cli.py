@@ -30,7 +30,9 @@ FORMAT_HELP += (
     " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok videos and comments,"
     " Instagram, Threads, Truth Social, Gab), snscrape (snscrape's Twitter JSON lines),"
     " ira-538 (the IRA troll tweets published by FiveThirtyEight and Clemson University),"
-    " vk (VKontakte API wall posts and comments, or 4CAT's VK items)."
+    " vk (VKontakte API wall posts and comments, or 4CAT's VK items),"
+    " apify (Apify dataset exports, JSON, JSON lines or CSV: Tweet Scraper V2's tweets,"
+    " clockworks' TikTok videos, apify/instagram-scraper's Instagram posts)."
 )
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

@@ -56,7 +56,7 @@ CSV_FORMATS = (
     "ira-538",
 )
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
-EITHER_FORMATS = ("twitwi", "twitwi-bluesky")
+EITHER_FORMATS = ("twitwi", "twitwi-bluesky", "apify")
 """A CSV or JSON lines, told by the file's first byte."""
 PREVIEW_ROWS = 50
 SHOWN_ROWS = 5
