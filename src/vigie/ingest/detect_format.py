@@ -50,6 +50,7 @@ FORMATS = (
     "ira-538",
     "vk",
     "apify",
+    "yt-dlp",
     "csv",
     "jsonl",
     "parquet",

@@ -69,10 +69,11 @@ class Rejected:
         return line
 
 
-VALUE_NOTES = ("wrong-typed value dropped: ", "text with invalid Unicode")
+VALUE_NOTES = ("wrong-typed value dropped: ", "text with invalid Unicode", "time estimated: ")
 """Prefixes of the manifest's ``skipped`` entries that count values repaired inside accepted
-records (a count left empty, a lone surrogate replaced), not records left out: an audit that
-checks every record's fate (accepted, refused or skipped) leaves them out of the sum."""
+records (a count left empty, a lone surrogate replaced) or qualified (a time the collector
+estimated), not records left out: an audit that checks every record's fate (accepted,
+refused or skipped) leaves them out of the sum."""
 
 
 def excerpt(raw: Any) -> str:

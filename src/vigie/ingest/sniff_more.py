@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from vigie.ingest import ytdlp
 from vigie.ingest.apify import is_csv as is_apify_csv
 from vigie.ingest.apify import is_item as is_apify
 from vigie.ingest.crowdtangle import is_crowdtangle
@@ -45,6 +46,8 @@ def is_v1_tweet(obj: dict[str, Any]) -> bool:
 def json_shape(obj: dict[str, Any]) -> str | None:
     """``x-v1``, ``pushshift``, ``twitwi``, ``twitwi-bluesky``, ``zeeschuimer``,
     ``snscrape``, ``vk``, ``apify`` or ``crowdtangle`` when one decoded record has that shape."""
+    if ytdlp.is_info(obj):
+        return "yt-dlp"
     if is_api_value(obj):
         return "crowdtangle"
     if is_capture(obj):
@@ -101,4 +104,4 @@ def text_shape(text: str) -> str | None:
         return "x-v1"
     if '"created_utc"' in head and '"subreddit"' in head and '"author"' in head:
         return "pushshift"
-    return None
+    return "yt-dlp" if ytdlp.is_text(head) else None

@@ -29,6 +29,7 @@ from vigie.ingest import (
     x_users,
     x_v1,
     youtube,
+    ytdlp,
     zeeschuimer,
 )
 from vigie.ingest.model import Batch
@@ -58,4 +59,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "ira-538": ira538.read,
     "vk": vk.read,
     "apify": apify.read,
+    "yt-dlp": ytdlp.read,
 }
