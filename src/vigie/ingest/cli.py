@@ -34,6 +34,7 @@ FORMAT_HELP += (
     " apify (Apify dataset exports, JSON, JSON lines or CSV: Tweet Scraper V2's tweets,"
     " clockworks' TikTok videos, apify/instagram-scraper's Instagram posts)."
 )
+FORMAT_HELP += " yt-dlp (yt-dlp's -j lines, -J playlists, .info.json: YouTube, comments, TikTok)."
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "
     "account_id, created_at (ISO 8601 or POSIX seconds), platform (or prefix:COLUMN to read it "
