@@ -42,30 +42,52 @@ def need_columns(path: Path, header: list[str], needed: tuple[str, ...], what: s
         )
 
 
-def rows(path: Path, lower: bool = False) -> Iterator[tuple[int, Any]]:
+def rows(
+    path: Path,
+    lower: bool = False,
+    *,
+    encoding: str = "utf-8-sig",
+    delimiter: str = ",",
+    above: int = 0,
+    strip: bool = False,
+) -> Iterator[tuple[int, Any]]:
     """``(record number, row)`` of each data row; the record number is the row's first line.
 
     A row with more fields than the header keeps the extra ones under ``None`` (dropped here,
     so a stray delimiter cannot invent a column); one with fewer has ``None`` values, which the
     readers treat as missing. Extra fields are not silent: the row's reader sees ``_extra``.
     ``lower``: column names stripped and lower-cased once, for readers that match them so.
+    ``encoding``, ``delimiter`` and ``above`` (rows before the header: a report's preamble)
+    are a sniffed dialect's (``tabular.csv_dialect``), for exports that are no plain UTF-8
+    comma-separated file (a listening tool's UTF-16 tab-separated report); record numbers
+    still count the file's lines from its first, preamble included. ``strip``: column names
+    stripped of blanks and a byte-order mark, case kept.
     """
     csv.field_size_limit(MAX_RECORD_BYTES)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
+        with open(path, encoding=encoding, newline="") as fh:
+            before = 0  # lines of the rows above the header
+            if above:
+                preamble = csv.reader(fh, delimiter=delimiter)
+                for _ in range(above):
+                    next(preamble, None)
+                before = preamble.line_num
+            reader = csv.DictReader(fh, delimiter=delimiter)
             if lower and reader.fieldnames:
                 reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-            line = 1
+            elif strip and reader.fieldnames:
+                reader.fieldnames = [f.strip().lstrip("\ufeff").strip() for f in reader.fieldnames]
+            line = before + 1
             for row in reader:
-                start, line = line + 1, reader.line_num
+                start, line = line + 1, before + reader.line_num
                 extra = row.pop(None, None)  # type: ignore[call-overload]
                 if extra:
                     row["_extra"] = extra
                 yield start, row
     except UnicodeDecodeError as exc:
+        said = "UTF-8" if encoding.startswith("utf-8") else encoding
         raise InputError(
-            f"not UTF-8 text ({exc}); export the CSV as UTF-8", file=str(path)
+            f"not {said} text ({exc}); export the CSV as UTF-8", file=str(path)
         ) from exc
     except csv.Error as exc:
         raise InputError(f"unreadable CSV: {exc}", file=str(path)) from exc
