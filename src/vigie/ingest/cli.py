@@ -17,6 +17,10 @@ FORMAT_HELP += (
     " commentThreads), tiktok (Research API videos), mcl (Meta Content Library posts)."
 )
 FORMAT_HELP += (
+    " Listening tools: brandwatch, meltwater, talkwalker (Brandwatch Consumer Research,"
+    " Meltwater Explore and Talkwalker mention exports, CSV or XLSX; see docs/ingest.md)."
+)
+FORMAT_HELP += (
     " And: x-v1 (X/Twitter API v1.1 tweets: twarc1, tweepy, Hydrator), x-io (Twitter's"
     " Information Operations archive CSV), x-io-users (its users CSV: accounts only),"
     " x-users (twarc2 users/followers/following/members output: accounts only),"

@@ -16,6 +16,7 @@ from typing import Any
 from vigie.errors import InputError
 from vigie.ingest.jetstream import v2_payload
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
+from vigie.ingest.listening import FORMATS as LISTENING_FORMATS
 from vigie.ingest.mastodon_stream import is_known_frame, is_sse
 from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 from vigie.ingest.telethon import is_message
@@ -38,6 +39,7 @@ FORMATS = (
     "x-io-users",
     "pushshift",
     "crowdtangle",
+    *LISTENING_FORMATS,  # brandwatch, meltwater, talkwalker
     "twarc-csv",
     "rtweet",
     "twarc1-csv",

@@ -21,6 +21,7 @@ from vigie.ingest.crowdtangle_minet import is_minet_ct
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.ira538 import is_ira538
+from vigie.ingest.listening import shape as listening_shape
 from vigie.ingest.minet_csv import is_minet
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_tweet as is_snscrape
@@ -94,7 +95,8 @@ def csv_shape(path: Path) -> str | None:
         return "ira-538"
     if is_apify_csv(header):
         return "apify"
-    return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
+    found = x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
+    return found or listening_shape(path)  # a listening tool's, maybe UTF-16 or below a preamble
 
 
 def text_shape(text: str) -> str | None:

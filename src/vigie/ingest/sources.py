@@ -15,6 +15,7 @@ from vigie.ingest import (
     fourcat,
     ira538,
     jetstream,
+    listening,
     mastodon,
     mcl,
     minet_csv,
@@ -46,6 +47,7 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "x-io-users": x_io_archive.read_users,
     "pushshift": pushshift.read,
     "crowdtangle": crowdtangle.read,
+    **listening.READERS,  # brandwatch, meltwater, talkwalker
     "twarc-csv": x_csv.read_twarc_csv,
     "rtweet": x_csv.read_rtweet,
     "twarc1-csv": x_csv.read_twarc1_csv,
