@@ -8,6 +8,7 @@ never makes.
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 
 from vigie.web.views.imports import PREVIEW_ROWS, _head
@@ -43,3 +44,23 @@ def test_jsonl_preview_is_cut_by_line(tmp_path: Path) -> None:
     lines = _head(src, "pushshift", out_dir).read_text(encoding="utf-8").splitlines()
     assert lines == src.read_text(encoding="utf-8").splitlines()[: len(lines)]
     assert PREVIEW_ROWS <= len(lines) < 500
+
+
+def test_workbook_preview_is_not_cut(tmp_path: Path) -> None:
+    """A workbook forced to a CSV format (a Brandwatch or MCL export saved as ``.xlsx``) is a
+    zip: cut by line it would be a broken file and the preview an error the ingest never makes."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Date", "Url", "Author", "Full Text"])
+    rng = random.Random(3)  # texts that compress badly: a zip of many bytes, many of them 0x0A
+    for i in range(3000):
+        text = "".join(rng.choice("abcdefghij klmnop") for _ in range(60))
+        wb.active.append(["2024-05-01T10:00:00Z", f"https://x.com/a/status/{i}", "a", text])
+    src = tmp_path / "mentions.xlsx"
+    wb.save(src)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    for fmt in ("brandwatch", "mcl", "csv"):
+        head = _head(src, fmt, out_dir)
+        assert head.read_bytes() == src.read_bytes()

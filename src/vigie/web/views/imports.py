@@ -55,6 +55,8 @@ CSV_FORMATS = (
     "4cat",
     "minet",
     "ira-538",
+    "brandwatch",
+    "talkwalker",
 )
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
 EITHER_FORMATS = ("twitwi", "twitwi-bluesky", "apify")
@@ -252,8 +254,13 @@ def _mapping(fields: dict[str, Any]) -> list[str]:
 
 def _head(path: Path, fmt: str, tmp: Path) -> Path:
     """The first rows of ``path`` as a small file of the same format (whole file for JSON
-    documents, whose records cannot be cut by line)."""
-    if fmt in CSV_FORMATS + LINE_FORMATS + EITHER_FORMATS and path.suffix.lower() != ".json":
+    documents, whose records cannot be cut by line, and for workbooks: a listening tool's or
+    the Meta Content Library's export, forced to its CSV format, may be an ``.xlsx``, a zip
+    that a cut by line would break)."""
+    from vigie.ingest.xlsx import is_xlsx
+
+    cut = fmt in CSV_FORMATS + LINE_FORMATS + EITHER_FORMATS and path.suffix.lower() != ".json"
+    if cut and not is_xlsx(path):
         out = tmp / path.name
         quoted = fmt in CSV_FORMATS or (fmt in EITHER_FORMATS and not starts_with_json(path))
         with open(path, "rb") as src, open(out, "wb") as dst:
