@@ -42,6 +42,12 @@ from vigie.ingest.records import (
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
 PLATFORM = "mastodon"
+FORKS = {"truthsocial.com": "truthsocial", "gab.com": "gab"}
+"""Mastodon forks whose statuses are read as their own platform, told by the status's
+``url`` (else ``uri``) host: Truth Social's API, as ``truthbrush`` saves it, and Gab's are
+Mastodon's, but their ids and accounts are not those of any Mastodon instance."""
+FORK_RE = re.compile(r"https?://(?:www\.)?(truthsocial\.com|gab\.com)/", re.IGNORECASE)
+"""The same test as ``mastodon_sql``'s (``FORK_SQL``): keep the two alike."""
 A_RE = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
 HREF_RE = re.compile(r'href="([^"]+)"', re.IGNORECASE)
 CLASS_RE = re.compile(r'class="([^"]*)"', re.IGNORECASE)
@@ -129,11 +135,35 @@ def _status(st: Any, platform: str = PLATFORM) -> Row:
     }
 
 
-def _one(st: Any, platform: str = PLATFORM) -> Mapped:
+def fork_of(st: dict[str, Any]) -> str | None:
+    """The Mastodon fork a status comes from (``FORKS``), by its link's host; else ``None``."""
+    link = st.get("url") or st.get("uri")
+    found = FORK_RE.match(link) if isinstance(link, str) else None
+    return FORKS[found.group(1).lower()] if found else None
+
+
+def truth_status(st: dict[str, Any]) -> dict[str, Any]:
+    """A Truth Social status with its quote as Mastodon 4.4 writes one: Truth Social puts the
+    quoted status itself under ``quote`` (or only its id, ``quote_id``), where Mastodon wraps
+    it as ``{"quoted_status": ...}`` (or ``{"quoted_status_id": ...}``). Idempotent."""
+    quote = st.get("quote")
+    if isinstance(quote, dict) and "account" in quote:  # the quoted status itself
+        return {**st, "quote": {"quoted_status": quote}}
+    if not isinstance(quote, dict) and st.get("quote_id") not in (None, ""):
+        return {**st, "quote": {"quoted_status_id": str(st["quote_id"])}}
+    return st
+
+
+def _one(st: Any, platform: str | None = None) -> Mapped:
     """A status, its boosted and quoted statuses, and their accounts. ``platform``: a Mastodon
-    fork's name (Truth Social, Gab), whose statuses are Mastodon's."""
+    fork's name (Truth Social, Gab), whose statuses are Mastodon's; by default the status's
+    own link tells it (``fork_of``), else ``mastodon``."""
     if mastodon_stream.is_frame(st):  # a streaming message: its status, or a counted skip
         st = mastodon_stream.status_of(st)
+    if platform is None:
+        platform = (fork_of(st) if isinstance(st, dict) else None) or PLATFORM
+    if platform == "truthsocial" and isinstance(st, dict):
+        st = truth_status(st)
     posts, accounts = [_status(st, platform)], [_account(need(st, "account"), platform)]
     for inner in (st.get("reblog"), (st.get("quote") or {}).get("quoted_status")):
         if isinstance(inner, dict) and inner.get("account"):

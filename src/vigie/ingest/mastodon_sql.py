@@ -4,8 +4,9 @@ Why: decoding and walking each status in Python cost ~30 µs, 20x DuckDB's parse
 batch of lines is mapped by one query to the rows ``mastodon._one`` makes; a line goes to the
 Python path instead when it holds anything that path treats specially or could read
 differently: a page or a JSON array, a boost (``reblog``) or a quote (more posts from one
-line), a type other than the documented one in a field read, a time that is not
-``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z`` within 1990-2100, a hashtag or mention that is not plain
+line), a status of a Mastodon fork (Truth Social, Gab: ``FORK_SQL``), a type other than the
+documented one in a field read, a time that is not ``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z`` within
+1990-2100, a hashtag or mention that is not plain
 printable ASCII, a repeated key at the top level or in ``account``, or anything the Python
 reader refuses. HTML is stripped with the Python reader's own patterns (their ``\\s`` spelt as
 Python's); the few texts holding ``&`` or edge whitespace are unescaped and stripped in Python.
@@ -80,6 +81,8 @@ LISTS = {
 
 TYPED = {
     "id": "VARCHAR",
+    "url": "VARCHAR",
+    "uri": "VARCHAR",
     "created_at": "VARCHAR",
     "content": "VARCHAR",
     "language": "VARCHAR",
@@ -141,6 +144,14 @@ def verdict(shape: str, lists: str | None) -> int:
     )
 
 
+FORK_SQL = (
+    "NOT regexp_matches(coalesce(x.url, '') || ' ' || coalesce(x.uri, ''), "
+    "'(?i)(truthsocial|gab)[.]com')"
+)
+"""A line whose link names a Mastodon fork (``mastodon.FORKS``) goes to Python, which tells
+the fork (``mastodon.fork_of``) and rewrites a Truth Social quote (``truth_status``)."""
+
+
 def _html_text(col: str) -> str:
     """SQL: ``mastodon.html_text`` up to its ``html.unescape`` and ``strip``."""
     brk = f"regexp_replace({col}, {sqljson.quote(BREAK_RE)}, chr(10), 'g')"
@@ -174,6 +185,7 @@ def build_sql() -> str:
             f"(coalesce({a}.created_at, '') = '' OR {sqlbatch.time_ok(f'{a}.created_at', *YEARS)})",
             x_sql._plain_list(tags),
             x_sql._plain_list(names),
+            FORK_SQL,
             *(f"coalesce({a}.{c} <= {2**63 - 1}, true)" for c in COUNTS),
         ]
     )

@@ -279,13 +279,7 @@ def _instagram(data: dict[str, Any], platform: str = "instagram") -> Mapped:
 
 
 def _truth(data: dict[str, Any]) -> Mapped:
-    status = dict(data)
-    quote = status.get("quote")
-    if isinstance(quote, dict) and "account" in quote:  # the quoted status itself
-        status["quote"] = {"quoted_status": quote}
-    elif not isinstance(quote, dict) and status.get("quote_id") not in (None, ""):
-        status["quote"] = {"quoted_status_id": str(status["quote_id"])}
-    return mastodon._one(status, "truthsocial")
+    return mastodon._one(data, "truthsocial")  # its quote rewritten there (truth_status)
 
 
 GAB_AUTHOR = {"i": "id", "un": "username", "ac": "acct", "dn": "display_name", "nt": "note"}
