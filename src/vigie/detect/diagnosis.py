@@ -168,8 +168,57 @@ def diagnose(
     lock = graph_stats.get("lockstep")
     if isinstance(lock, dict) and lock.get("added"):  # joined by the lockstep test (lockstep.py)
         figures["accounts_lockstep"] = int(lock["added"])
+    figures["time_resolution"] = time_resolution(engine)
     figures["lines"] = _lines(figures)
     return figures
+
+
+COARSE_SHARE = 0.9
+"""The share of posts whose times fall on whole days (or hours) above which the run says so."""
+COARSE_MIN_POSTS = 20
+"""Below this many posts, whole-hour times are as likely to be chance as a coarse export."""
+
+
+def time_resolution(engine: Engine) -> dict[str, int]:
+    """How many posts carry a time on a whole day (00:00:00 UTC) or a whole hour.
+
+    Why: a day-only export (a spreadsheet's date column, a CSV read with ``--date-format
+    %d/%m/%Y``, yt-dlp's ``upload_date``, YouTube comment times estimated from "3 days ago")
+    gives every post of a day the same instant. The windows then cannot order them: every
+    co-action of a day is "within 60 s". Chance control counts the same coarse times (on a
+    generated election with its times cut to the day, no ordinary account was flagged outside
+    groups rated likely authentic), but the analyst must know that the timing evidence is by
+    day, not by second. One scan of the posts' times, already in memory."""
+    row = engine.con.execute(
+        """SELECT count(*),
+                  sum(CASE WHEN t % 86400 = 0 THEN 1 ELSE 0 END),
+                  sum(CASE WHEN t % 3600 = 0 THEN 1 ELSE 0 END)
+           FROM p"""
+    ).fetchall()[0]
+    return {
+        "posts": int(row[0] or 0),
+        "whole_days": int(row[1] or 0),
+        "whole_hours": int(row[2] or 0),
+    }
+
+
+def _coarse_line(res: dict[str, int] | None) -> str | None:
+    """The sentence saying the posts' times are days or hours only, when they mostly are."""
+    if not res or res["posts"] < COARSE_MIN_POSTS:
+        return None
+    for key, unit, span, example in (
+        ("whole_days", "day", "a day", "a day-only date column"),
+        ("whole_hours", "hour", "an hour", "times rounded to the hour"),
+    ):
+        share = res[key] / res["posts"]
+        if share >= COARSE_SHARE:
+            return (
+                f"Post times are whole {unit}s for {share:.0%} of posts ({example}): every "
+                f"window shorter than {span} sees the posts of one {unit} as simultaneous. "
+                "Chance control counts the same coarse times, so kept ties still beat chance, "
+                f"but their timing is known to the {unit} only."
+            )
+    return None
 
 
 def explain(f: dict[str, Any]) -> list[str]:
@@ -228,6 +277,9 @@ def _lines(f: dict[str, Any]) -> list[str]:
                 f"No group because no community reached {f['min_members']} members "
                 "(graph.min_members) or graph.min_score."
             )
+    coarse = _coarse_line(f.get("time_resolution"))
+    if coarse:
+        out.append(coarse)
     if f["detectors_without_input"]:
         out.append(
             "Detectors with no input in this Dataset: "
