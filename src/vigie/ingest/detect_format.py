@@ -52,6 +52,7 @@ FORMATS = (
     "ira-538",
     "vk",
     "apify",
+    "threads",
     "yt-dlp",
     "csv",
     "jsonl",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vigie.ingest import ytdlp
+from vigie.ingest import threads_api, ytdlp
 from vigie.ingest.apify import is_csv as is_apify_csv
 from vigie.ingest.apify import is_item as is_apify
 from vigie.ingest.crowdtangle import is_crowdtangle
@@ -53,6 +53,8 @@ def json_shape(obj: dict[str, Any]) -> str | None:
         return "crowdtangle"
     if is_capture(obj):
         return "zeeschuimer"
+    if threads_api.is_value(obj):
+        return "threads"
     if is_snscrape(obj):
         return "snscrape"
     if is_vk(obj):
@@ -106,4 +108,6 @@ def text_shape(text: str) -> str | None:
         return "x-v1"
     if '"created_utc"' in head and '"subreddit"' in head and '"author"' in head:
         return "pushshift"
+    if threads_api.is_text(head):
+        return "threads"
     return "yt-dlp" if ytdlp.is_text(head) else None

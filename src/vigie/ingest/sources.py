@@ -22,6 +22,7 @@ from vigie.ingest import (
     pushshift,
     snscrape_x,
     telethon,
+    threads_api,
     tiktok,
     twitwi_files,
     vk,
@@ -61,5 +62,6 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "ira-538": ira538.read,
     "vk": vk.read,
     "apify": apify.read,
+    "threads": threads_api.read,
     "yt-dlp": ytdlp.read,
 }
