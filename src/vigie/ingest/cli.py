@@ -38,6 +38,7 @@ FORMAT_HELP += (
     " apify (Apify dataset exports, JSON, JSON lines or CSV: Tweet Scraper V2's tweets,"
     " clockworks' TikTok videos, apify/instagram-scraper's Instagram posts)."
 )
+FORMAT_HELP += " threads (Threads API pages: keyword_search, user threads, replies, conversation)."
 FORMAT_HELP += " yt-dlp (yt-dlp's -j lines, -J playlists, .info.json: YouTube, comments, TikTok)."
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "

@@ -41,6 +41,7 @@ LINE_FORMATS = (
     "zeeschuimer",
     "snscrape",
     "vk",
+    "threads",
     "yt-dlp",
 )
 """One record per line (when not saved as one ``.json`` document): cut by line."""
