@@ -12,7 +12,8 @@ import pytest
 from ingest.helpers import FIX, accounts_by_id, posts_by_id, rejected, run_cli
 from vigie.ingest import ingest
 from vigie.ingest.detect_format import detect
-from vigie.ingest.threads_api import api_time, is_value, mentions_in
+from vigie.ingest.threads_api import api_time, is_value
+from vigie.ingest.urls import dotted_mentions_in_text
 
 THREADS = FIX / "threads"
 ROOT = "18040000000000001"
@@ -208,7 +209,7 @@ def test_other_meta_shapes_are_not_taken() -> None:
 
 def test_mentions_and_times() -> None:
     text = "@civic.anna, mail anna@example.fr et @Jean_M. puis @" + "x" * 31 + " @a_b.c."
-    assert mentions_in(text) == ["civic.anna", "jean_m", "a_b.c"]
+    assert dotted_mentions_in_text(text) == ["civic.anna", "jean_m", "a_b.c"]
     assert api_time("2024-06-30T08:15:00+0000").isoformat() == "2024-06-30T08:15:00+00:00"
     assert api_time("2024-06-30T10:15:00+0200").isoformat() == "2024-06-30T08:15:00+00:00"
     assert api_time("2024-06-30T08:15:00Z").isoformat() == "2024-06-30T08:15:00+00:00"

@@ -13,7 +13,13 @@ from typing import Any
 
 from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
-from vigie.ingest.urls import hashtags_in_text, mentions_in_text, urls_in_text
+from vigie.ingest.urls import (
+    DOTTED_HANDLES,
+    dotted_mentions_in_text,
+    hashtags_in_text,
+    mentions_in_text,
+    urls_in_text,
+)
 
 Row = dict[str, Any]
 Mapped = tuple[list[Row], list[Row]]
@@ -50,6 +56,13 @@ def as_items(v: Any) -> list[Any]:
     return v if isinstance(v, list) else []
 
 
+def _mentions(platform: str, text: str) -> list[str]:
+    """The handles ``text`` mentions, by its platform's user-name rule (``DOTTED_HANDLES``)."""
+    if platform in DOTTED_HANDLES:
+        return dotted_mentions_in_text(text)
+    return mentions_in_text(text)
+
+
 def text_post(
     platform: str,
     post_id: str,
@@ -78,7 +91,7 @@ def text_post(
         "lang": lang,
         "urls": urls_in_text(text) if urls is None else urls,
         "hashtags": hashtags_in_text(text) if hashtags is None else hashtags,
-        "mentions": mentions_in_text(text) if mentions is None else mentions,
+        "mentions": _mentions(platform, text) if mentions is None else mentions,
         "media": [],
         "repost_of": None,
         "reply_to": reply_to,

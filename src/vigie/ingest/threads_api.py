@@ -69,7 +69,13 @@ from urllib.parse import parse_qs, urlparse
 
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, Row, Skip, need, read_items, text_post, time_of
-from vigie.ingest.urls import canonical_urls, clean_hashtags, hashtags_in_text, raw_urls_in_text
+from vigie.ingest.urls import (
+    canonical_urls,
+    clean_hashtags,
+    dotted_mentions_in_text,
+    hashtags_in_text,
+    raw_urls_in_text,
+)
 
 PLATFORM = "threads"
 """The platform name Zeeschuimer's Threads items get, so both sit on one platform."""
@@ -80,11 +86,6 @@ REDIRECTORS = ("l.threads.net", "l.threads.com")
 API_TIME = "%Y-%m-%dT%H:%M:%S%z"
 """The documented form of ``timestamp``: ``2023-10-17T05:42:03+0000``."""
 REPOST_FACADE = "REPOST_FACADE"
-MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_.]+)")
-"""``@name`` where the name has Threads' (Instagram's) user-name characters; an e-mail
-address (a word character before ``@``) is no mention."""
-MAX_NAME = 30
-"""The longest Threads (Instagram) user name: a longer ``@run`` is no user name."""
 TEXT_HINT = re.compile(r'"media_product_type"\s*:\s*"THREADS"')
 
 
@@ -202,19 +203,6 @@ def _hashtags(item: dict[str, Any], text: str) -> list[str]:
     return clean_hashtags([*tags, *hashtags_in_text(text)])
 
 
-def mentions_in(text: str) -> list[str]:
-    """``@names`` of ``text``, lower-case, a sentence's closing dot left out.
-
-    Why not the X rule every other reader uses: Threads' user names hold dots
-    (``@civic.anna``), where X's stop; read with it, two people became one ``civic``."""
-    out: dict[str, None] = {}
-    for m in MENTION_RE.finditer(text):
-        name = m.group(1).rstrip(".").lower()
-        if name and len(name) <= MAX_NAME:
-            out[name] = None
-    return list(out)
-
-
 def _username(item: dict[str, Any]) -> str:
     name = need(item, "username")
     if not isinstance(name, str) or not name.strip():
@@ -245,7 +233,7 @@ def _post(item: dict[str, Any]) -> Row:
         text,
         urls=_urls(item, text),
         hashtags=_hashtags(item, text),
-        mentions=mentions_in(text),
+        mentions=dotted_mentions_in_text(text),
         reply_to=_ref(item, "replied_to"),
     )
     post["repost_of"] = _ref(item, "reposted_post")

@@ -280,6 +280,29 @@ def mentions_in_text(text: str | None) -> list[str]:
     return items_in_text(text[:TEXT_SCAN_CHARS], "@")
 
 
+DOTTED_HANDLES = frozenset({"instagram", "threads", "tiktok"})
+"""Platforms whose user names hold dots (``@civic.anna``), where X's stop: their mentions are
+read from a text by ``dotted_mentions_in_text``, not by X's rule (which made ``civic``)."""
+_DOTTED_MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9_.]+)")
+"""``@name`` with Instagram's (and Threads', TikTok's) user-name characters; an e-mail address
+(a word character before ``@``) is no mention."""
+MAX_DOTTED_HANDLE = 30
+"""The longest Instagram user name (TikTok's: 24): a longer ``@run`` is no user name."""
+
+
+def dotted_mentions_in_text(text: str | None) -> list[str]:
+    """``@names`` of ``text`` by Instagram's user-name rule, lower-case, distinct, in order; a
+    sentence's closing dot left out (``@anna.`` is ``anna``)."""
+    if not text or "@" not in text:
+        return []
+    out: dict[str, None] = {}
+    for m in _DOTTED_MENTION.finditer(text[:TEXT_SCAN_CHARS]):
+        name = m.group(1).rstrip(".").lower()
+        if name and len(name) <= MAX_DOTTED_HANDLE:
+            out[name] = None
+    return list(out)
+
+
 _ITEM_RES = {c: re.compile(rf"(?<![\w{c}]){c}[\w{c}]*") for c in "#@"}
 r"""A run of word characters and ``c`` that starts with ``c`` and starts a run: the tokens
 twitwi's splitter (``[^\w<c>]+``) yields that start with ``c``."""
