@@ -29,6 +29,7 @@ from vigie.ingest import (
     json_array,
     tabular,
     telegram,
+    telegram_html,
     transcode,
     x_v2,
     xlsx,
@@ -378,6 +379,8 @@ def ingest(
     given = [Path(s) for s in sources]
     with _readable(given, fmt, opts, into.parent) as sources_read:
         plans = [_planned(src, maps, plat) for src in sources_read]
+        for p in plans:  # a Telegram HTML chat read without some of its pages
+            p.warnings += telegram_html.pages_left_out(p.path, p.fmt, [q.path for q in plans])
         with folder_lock(into, "Dataset"):
             recover(into, "Dataset")
             return _ingest_locked(plans, into, memory_limit, max_reject_share)

@@ -12,6 +12,7 @@ FORMAT_HELP = (
     "(an Excel workbook's first sheet with data, read as a CSV); "
     "accounts (a csv/jsonl/parquet table of accounts: fills accounts.parquet only)."
 )
+FORMAT_HELP += " telegram-html (Telegram Desktop's HTML export: pass every messages*.html page)."
 FORMAT_HELP += (
     " Also: jetstream (Bluesky Jetstream events), mastodon (API statuses), youtube (Data API"
     " commentThreads), tiktok (Research API videos), mcl (Meta Content Library posts)."

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.errors import InputError
+from vigie.ingest import telegram_html
 from vigie.ingest.jetstream import v2_payload
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.listening import FORMATS as LISTENING_FORMATS
@@ -27,6 +28,7 @@ FORMATS = (
     "x",
     "x-users",
     "telegram",
+    "telegram-html",
     "telethon",
     "bluesky",
     "jetstream",
@@ -100,11 +102,9 @@ def markup_refusal(text: str) -> str:
     web page is a common mistake; both used to get "cannot tell the format" or a JSON
     parser's complaint, neither saying what to do."""
     if 'class="message' in text or "<title>Exported Data</title>" in text:
-        return (
-            "a Telegram Desktop export in HTML: vigie reads its JSON export. In Telegram "
-            "Desktop, export the chat again with Format 'Machine-readable JSON', then ingest "
-            "its result.json"
-        )
+        if not telegram_html.is_chat_page(text):  # the summary or a list: no messages
+            return telegram_html.not_a_chat_page(text)
+        return "a Telegram Desktop export in HTML: read it with --format telegram-html"
     return (
         "an HTML or XML page, not a data export: save the platform's data as JSON, CSV or "
         "Parquet (the collector's own output), then ingest that file"
@@ -319,6 +319,8 @@ def detect(path: Path) -> str:
     if not text:
         raise InputError("empty file: nothing to ingest", file=str(path))
     if text.startswith("<"):
+        if telegram_html.is_chat_page(text):
+            return "telegram-html"  # Telegram Desktop's default export: messages*.html
         raise InputError(markup_refusal(text), file=str(path))
     if is_sse(head):  # Mastodon's streaming API saved raw: event: / data: lines
         return "mastodon"
