@@ -10,6 +10,7 @@ public API, and prints records/s and the process's peak RSS.
     .venv/bin/python benchmarks/ingest.py --source parquet     # the demo's path
     .venv/bin/python benchmarks/ingest.py --source csv         # a spreadsheet export: text only
     .venv/bin/python benchmarks/ingest.py --format x           # twarc2 pages (100k tweets)
+    .venv/bin/python benchmarks/ingest.py --format apify       # Apify tweets (100k items)
     .venv/bin/python benchmarks/ingest.py --format all         # every format, one process each
 
 Every run also prints the floor: DuckDB's bare parse of the same file (``read_json``, every
@@ -115,7 +116,8 @@ def main() -> None:
     ap.add_argument(
         "--format",
         default="jsonl",
-        help="jsonl (generic table), x (twarc2 pages), x-flat, jetstream, mastodon, or all",
+        help="jsonl (generic table), x (twarc2 pages), x-flat, jetstream, mastodon, apify (Tweet "
+        "Scraper V2 items), threads (Threads API pages), or all",
     )
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--source", choices=["jsonl", "parquet", "csv"], default="jsonl")
@@ -246,7 +248,7 @@ def _run_all(args: argparse.Namespace) -> None:
     """Each format in its own process, so that each peak RSS is its own; then one line per
     format: vigie beside the floor, as a ratio."""
     rows = []
-    for fmt in ("jsonl", "x", "x-flat", "jetstream", "mastodon"):
+    for fmt in ("jsonl", "x", "x-flat", "jetstream", "mastodon", "apify", "threads"):
         cmd = [sys.executable, __file__, "--format", fmt, "--seed", str(args.seed)]
         if args.records is not None:
             cmd += ["--records", str(args.records)]

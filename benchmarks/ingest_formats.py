@@ -176,11 +176,84 @@ def write_mastodon(path: Path, n: int, seed: int) -> int:
     return n
 
 
+def write_apify(path: Path, n: int, seed: int) -> int:
+    """Apify's Tweet Scraper V2 items, one a line (its dataset exported as JSON lines)."""
+    rng = random.Random(seed)
+    n_acc, pool = max(10, n // 20), max(1000, n // 4)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            a = rng.randrange(n_acc)
+            url = _url(rng, pool)
+            tid = str(1_700_000_000_000_000_000 + i)
+            text = f"Tweet {i} #wahl @u{rng.randrange(n_acc)} https://t.co/{i}"
+            item = {
+                "type": "tweet",
+                "id": tid,
+                "url": f"https://x.com/u{a}/status/{tid}",
+                "text": text,
+                "fullText": text,
+                "createdAt": f"Fri Nov {1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:36 +0000 2023",
+                "lang": "de",
+                "retweetCount": 1,
+                "replyCount": 0,
+                "likeCount": 3,
+                "quoteCount": 0,
+                "isReply": False,
+                "isRetweet": False,
+                "isQuote": False,
+                "author": {
+                    "type": "user",
+                    "userName": f"u{a}",
+                    "id": str(a),
+                    "name": f"U {a}",
+                    "followers": a % 1000,
+                    "following": 100,
+                    "createdAt": "Tue Mar 03 09:00:00 +0000 2015",
+                },
+                "entities": {
+                    "hashtags": [{"text": "wahl", "indices": [10, 15]}],
+                    "user_mentions": [{"screen_name": f"u{a}", "id_str": str(a)}],
+                    "urls": [{"url": f"https://t.co/{i}", "expanded_url": url}],
+                },
+            }
+            fh.write(json.dumps(item) + "\n")
+    return n
+
+
+def write_threads(path: Path, n: int, seed: int) -> int:
+    """Threads API keyword-search pages (``{"data": [...], "paging"}``) of 25 posts, one a line."""
+    rng = random.Random(seed)
+    n_acc, pool = max(10, n // 20), max(1000, n // 4)
+    with open(path, "w", encoding="utf-8") as fh:
+        for start in range(0, n, 25):
+            data = []
+            for i in range(start, min(n, start + 25)):
+                a = rng.randrange(n_acc)
+                data.append(
+                    {
+                        "id": str(18_040_000_000_000_000 + i),
+                        "media_product_type": "THREADS",
+                        "media_type": "TEXT_POST",
+                        "permalink": f"https://www.threads.net/@u.{a}/post/C{i:010d}",
+                        "username": f"u.{a}",
+                        "timestamp": f"2024-06-{1 + i % 28:02d}T{i % 24:02d}:00:00+0000",
+                        "shortcode": f"C{i:010d}",
+                        "text": f"Post {i} #wahl @u.{rng.randrange(n_acc)} {_url(rng, pool)}",
+                        "is_quote_post": False,
+                    }
+                )
+            fh.write(json.dumps({"data": data, "paging": {"cursors": {"after": str(start)}}}))
+            fh.write("\n")
+    return n
+
+
 FORMATS = {
     "x": (write_x_pages, "unnest(data)"),
     "x-flat": (write_x_flat, None),
     "jetstream": (write_jetstream, None),
     "mastodon": (write_mastodon, None),
+    "apify": (write_apify, None),
+    "threads": (write_threads, "unnest(data)"),
 }
 
 
