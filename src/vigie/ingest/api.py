@@ -31,6 +31,7 @@ from vigie.ingest import (
     telegram,
     telegram_html,
     transcode,
+    whatsapp,
     x_v2,
     xlsx,
 )
@@ -240,6 +241,10 @@ def _plan(
             f"{path}: --map applies to csv, jsonl and parquet sources, not to {f} (read "
             f"as {f} without --map, or pass --format jsonl to map its fields yourself)"
         )
+    if f == "whatsapp" and not (opts.encoding or opts.delimiter):
+        # the one platform export whose dates may need --date-format: day or month first
+        order = whatsapp.day_order(opts.date_format, opts.dayfirst)
+        return _Plan(path, f, lambda: whatsapp.read(path, order), None)
     if opts.given():
         raise VigieError(
             f"{path}: {', '.join(opts.given())} apply to csv, jsonl and parquet sources, "

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from vigie.errors import InputError
+from vigie.ingest.whatsapp import IOS_CHAT, is_chat_file_name
 
 CHUNK = 1 << 20
 MAGIC = (
@@ -70,6 +71,9 @@ def plain_name(path: Path, member: str | None = None) -> str:
     compression suffix (``tweets.jsonl.gz`` -> ``tweets.jsonl``), so that format detection
     by name still works."""
     if member is not None:
+        if Path(member).name == IOS_CHAT:  # WhatsApp's iOS export: the group is the zip's name
+            base = plain_name(path)
+            return base if base.lower().endswith(".txt") else base + ".txt"
         return Path(member).name
     name = path.name
     for suffix in SUFFIXES:
@@ -87,6 +91,9 @@ def _zip_member(name: Path, zf: zipfile.ZipFile) -> zipfile.ZipInfo:
         and not i.filename.startswith("__MACOSX/")
         and not Path(i.filename).name.startswith(".")
     ]
+    chats = [i for i in files if is_chat_file_name(Path(i.filename).name)]
+    if len(files) > 1 and len(chats) == 1:  # a WhatsApp export with media: its chat's text
+        files = chats
     if len(files) != 1:
         names = ", ".join(i.filename for i in files[:5]) + (" ..." if len(files) > 5 else "")
         raise InputError(

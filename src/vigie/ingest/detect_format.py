@@ -21,6 +21,7 @@ from vigie.ingest.listening import FORMATS as LISTENING_FORMATS
 from vigie.ingest.mastodon_stream import is_known_frame, is_sse
 from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 from vigie.ingest.telethon import is_message
+from vigie.ingest.whatsapp import is_export as is_whatsapp
 from vigie.ingest.x_users import is_user
 
 FORMATS = (
@@ -56,6 +57,7 @@ FORMATS = (
     "apify",
     "threads",
     "yt-dlp",
+    "whatsapp",
     "csv",
     "jsonl",
     "parquet",
@@ -331,6 +333,8 @@ def detect(path: Path) -> str:
         first = json.loads(first_line)
     except (ValueError, RecursionError):  # ValueError: also an integer too long for Python
         first = None
+    if first is None and is_whatsapp(text):  # a chat export: lines that start with a time
+        return "whatsapp"
     if first is not None:
         shape = _shape(first)
         if shape in NOT_POSTS:

@@ -27,6 +27,7 @@ from vigie.ingest import (
     tiktok,
     twitwi_files,
     vk,
+    whatsapp,
     x_csv,
     x_io_archive,
     x_users,
@@ -66,4 +67,5 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "apify": apify.read,
     "threads": threads_api.read,
     "yt-dlp": ytdlp.read,
+    "whatsapp": lambda path, platform: whatsapp.read(path),  # dates: see api._plan
 }
