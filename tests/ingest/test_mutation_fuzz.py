@@ -22,7 +22,9 @@ from vigie.ingest.detect_format import FORMATS
 from vigie.ingest.model import VALUE_NOTES
 
 FIXTURES = sorted(
-    p for p in FIX.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".json", ".csv", ".ndjson")
+    p
+    for p in FIX.rglob("*")
+    if p.is_file() and p.suffix in (".jsonl", ".json", ".csv", ".ndjson", ".txt")
 )
 FORCED = [f for f in FORMATS if f not in ("auto", "parquet")]
 MUTATIONS = (
