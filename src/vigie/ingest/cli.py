@@ -41,6 +41,10 @@ FORMAT_HELP += (
 )
 FORMAT_HELP += " threads (Threads API pages: keyword_search, user threads, replies, conversation)."
 FORMAT_HELP += " yt-dlp (yt-dlp's -j lines, -J playlists, .info.json: YouTube, comments, TikTok)."
+FORMAT_HELP += (
+    " whatsapp (WhatsApp's 'Export chat' .txt, or its .zip; day/month order told from the dates,"
+    " else --date-format %d/%m/%y or %m/%d/%y)."
+)
 MAP_HELP = (
     "FIELD=COLUMN for csv/jsonl/parquet, repeatable (e.g. --map text=body). Fields: post_id, "
     "account_id, created_at (ISO 8601 or POSIX seconds), platform (or prefix:COLUMN to read it "

@@ -44,7 +44,9 @@ LINE_FORMATS = (
     "threads",
     "yt-dlp",
 )
-"""One record per line (when not saved as one ``.json`` document): cut by line."""
+"""One record per line (when not saved as one ``.json`` document): cut by line. Not
+``whatsapp``: a chat's first lines may not tell day from month (its reader scans on for a day
+above 12), and WhatsApp caps an export at some 40,000 messages, a preview read whole."""
 CSV_FORMATS = (
     "csv",
     "mcl",
