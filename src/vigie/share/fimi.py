@@ -52,6 +52,7 @@ PLATFORM_NAMES = {
     "youtube": "YouTube",
     "reddit": "Reddit",
     "vk": "VKontakte",
+    "whatsapp": "WhatsApp",
 }
 """How a platform vigie reads is named in a shared report (others: as the Dataset spells it)."""
 
