@@ -313,7 +313,12 @@ class _Scan:
 
 
 def _scan(path: Path) -> _Scan:
-    """Read the headers until one settles the order; refuse a file that starts otherwise."""
+    """Read the headers until one settles the order; refuse a file that starts otherwise.
+
+    Why no bound on the lines read: a busy chat can fill days 1 to 12 of a month with
+    thousands of messages, and a bound would refuse a file whose order can be told; the scan
+    holds one line at a time and stops at the first date above 12, and WhatsApp caps an
+    export at some 40,000 messages, so reading one to its end costs a second or two."""
     scan = _Scan()
     first = True
     for lineno, line, starts, _ in _lines(path):
