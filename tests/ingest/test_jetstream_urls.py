@@ -1,4 +1,4 @@
-"""Jetstream posts' URLs keyed per batch (``jetstream._flush``) give each post exactly what
+"""Jetstream posts' URLs keyed per batch (``jetstream.flush_keyed``) give each post exactly what
 ``canonical_urls`` of its raw links gave post by post: the same keys, first-seen order, no
 empty key, one key per post however many links share it; a lone surrogate in a link keeps the
 old order of work (keyed, then repaired)."""

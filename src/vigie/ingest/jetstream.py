@@ -115,17 +115,22 @@ def _time_us(event: dict[str, Any]) -> int:
     return t
 
 
-def _repost(did: str, commit: dict[str, Any], time_us: int) -> dict[str, Any]:
+def _repost(did: str, commit: dict[str, Any], time_us: int | None) -> dict[str, Any]:
+    """A repost row; without ``createdAt``, the event's time (None: no event, refused)."""
     record = commit.get("record") or {}
     subject = record.get("subject") or {}
     if not isinstance(subject, dict) or not subject.get("uri"):
         raise KeyError("record.subject.uri")
     created = record.get("createdAt")
+    if not created and time_us is None:
+        raise KeyError("record.createdAt")
     return {
         "post_id": f"at://{did}/{REPOST}/{commit['rkey']}",
         "platform": PLATFORM,
         "account_id": did,
-        "created_at": ts_from_iso(created) if created else EPOCH + timedelta(microseconds=time_us),
+        "created_at": ts_from_iso(created)
+        if created
+        else EPOCH + timedelta(microseconds=time_us or 0),
         "text": None,
         "urls": [],
         "hashtags": [],
@@ -255,37 +260,58 @@ def _event(buf: RowBuffer, path: Path, lineno: int, event: Any) -> int | None:
     if op != "create" or coll not in (POST, REPOST):
         buf.skip(f"jetstream: {op} {coll} (not a new post or repost)")
         return time_us
+    post = create_row(buf, path, lineno, did, commit, time_us, event)
+    if post is not None:
+        buf.posts.append(post)
+        buf.accounts.append({"account_id": did, "platform": PLATFORM})
+    return time_us
+
+
+def create_row(
+    buf: RowBuffer,
+    path: Path,
+    where: int | str,
+    did: str,
+    commit: dict[str, Any],
+    time_us: int | None,
+    raw: Any,
+) -> dict[str, Any] | None:
+    """The row of a new post or repost record (``commit``: ``collection``, ``rkey``,
+    ``record``), or None with its refusal added to ``buf`` (``where``: the record's place in
+    ``path``, ``raw``: what the refusal quotes).
+
+    Why public: an account's repository (``bluesky_car``) holds the very records Jetstream
+    streams, and must give the very same rows: one mapping, one set of refusals. ``time_us``
+    is the event's time, which a repost without ``createdAt`` falls back on (None: no event,
+    so such a repost is refused). URLs are left raw: ``flush_keyed`` keys them per batch."""
+    coll = commit.get("collection")
     try:
-        post = _post(did, commit) if coll == POST else _repost(did, commit, time_us)
+        return _post(did, commit) if coll == POST else _repost(did, commit, time_us)
     except KeyError as exc:
         key = exc.args[0] if exc.args else "?"
         buf.rejected.append(
             Rejected(
                 str(path),
-                lineno,
+                where,
                 "missing post field",
                 str(key),
                 f"{key!r} missing",
-                excerpt(event),
+                excerpt(raw),
             )
         )
-        return time_us
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:  # bad dates, types
         detail = str(exc).split("\n", 1)[-1][:300]
         buf.rejected.append(
             Rejected(
                 str(path),
-                lineno,
+                where,
                 "invalid post",
                 None,
                 f"{type(exc).__name__}: {detail}",
-                excerpt(event),
+                excerpt(raw),
             )
         )
-        return time_us
-    buf.posts.append(post)
-    buf.accounts.append({"account_id": did, "platform": PLATFORM})
-    return time_us
+    return None
 
 
 def read(path: Path) -> Iterator[Batch]:
@@ -300,12 +326,12 @@ def read(path: Path) -> Iterator[Batch]:
         if t is not None and (cursor is None or t > cursor):
             cursor = t
         if len(buf) >= BATCH_ROWS:
-            yield _with_cursor(_flush(buf), cursor)
+            yield _with_cursor(flush_keyed(buf), cursor)
     if len(buf) or buf.records or buf.skipped:
-        yield _with_cursor(_flush(buf), cursor)
+        yield _with_cursor(flush_keyed(buf), cursor)
 
 
-def _flush(buf: RowBuffer) -> Batch:
+def flush_keyed(buf: RowBuffer) -> Batch:
     """The buffer's batch, each post's raw URLs made ``canonical_urls`` of them.
 
     Why per batch: URLs repeat, and keying each distinct one once with Arrow kernels
