@@ -14,8 +14,9 @@ FORMAT_HELP = (
 )
 FORMAT_HELP += " telegram-html (Telegram Desktop's HTML export: pass every messages*.html page)."
 FORMAT_HELP += (
-    " Also: jetstream (Bluesky Jetstream events), mastodon (API statuses), youtube (Data API"
-    " commentThreads), tiktok (Research API videos), mcl (Meta Content Library posts)."
+    " Also: jetstream (Bluesky Jetstream events), bluesky-car (a Bluesky account's whole"
+    " repository: getRepo's .car, the app's data export), mastodon (API statuses), youtube"
+    " (Data API commentThreads), tiktok (Research API videos), mcl (Meta Content Library posts)."
 )
 FORMAT_HELP += (
     " Listening tools: brandwatch, meltwater, talkwalker (Brandwatch Consumer Research,"

@@ -15,6 +15,7 @@ from typing import Any
 
 from vigie.errors import InputError
 from vigie.ingest import telegram_html
+from vigie.ingest.bluesky_car import is_car
 from vigie.ingest.jetstream import v2_payload
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.listening import FORMATS as LISTENING_FORMATS
@@ -33,6 +34,7 @@ FORMATS = (
     "telethon",
     "bluesky",
     "jetstream",
+    "bluesky-car",
     "mastodon",
     "youtube",
     "tiktok",
@@ -296,6 +298,11 @@ def detect(path: Path) -> str:
                 first_raw = fh.readline(MAX_RECORD_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
+    if is_car(head) or (suffix == ".car" and head):
+        # binary, told before any text sniffing: a CAR v1 header (a varint, then a DAG-CBOR
+        # map of ``version`` and ``roots``); a .car without one gets its reader's refusal,
+        # which names the byte where the header fails, rather than "cannot tell the format"
+        return "bluesky-car"
     if suffix in (".csv", ".tsv"):
         header = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         if sum(c in header for c in MCL_COLUMNS) >= 2:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from vigie.ingest import (
     apify,
+    bluesky_car,
     crowdtangle,
     fourcat,
     ira538,
@@ -40,6 +41,7 @@ from vigie.ingest.model import Batch
 
 READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "jetstream": lambda path, platform: jetstream.read(path),
+    "bluesky-car": lambda path, platform: bluesky_car.read(path),
     "mastodon": mastodon.read,
     "youtube": youtube.read,
     "tiktok": tiktok.read,
