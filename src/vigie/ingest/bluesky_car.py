@@ -165,6 +165,13 @@ def _cid_end(buf: bytes | mmap.mmap, pos: int, end: int) -> int:
     multihash(code | length | digest)``, CIDv0 a bare 34-byte sha2-256 multihash."""
     if buf[pos : pos + 2] == b"\x12\x20":
         stop = pos + 34
+    elif (
+        end - pos >= 36
+        and buf[pos] == 1
+        and buf[pos + 1] < 0x80
+        and buf[pos + 2 : pos + 4] == b"\x12\x20"
+    ):
+        stop = pos + 36  # the usual CIDv1: one-byte codec, sha2-256 (no varint loop)
     else:
         version, p = _varint(buf, pos, end)
         if version != 1:
@@ -185,6 +192,8 @@ def _digest_ok(cid: bytes, block: bytes) -> bool:
     pass a flipped byte in a post's text as a valid (wrong) post."""
     if cid[:2] == b"\x12\x20":
         return hashlib.sha256(block).digest() == cid[2:]
+    if len(cid) == 36 and cid[0] == 1 and cid[1] < 0x80 and cid[2:4] == b"\x12\x20":
+        return hashlib.sha256(block).digest() == cid[4:]  # the usual CIDv1, read directly
     try:
         _, p = _varint(cid, 0, len(cid))
         _, p = _varint(cid, p, len(cid))
@@ -407,13 +416,7 @@ def _record(buf: RowBuffer, path: Path, blocks: Blocks, did: str, key: str, cid:
         buf.accounts.append(_profile(did, record))
         buf.skip(f"{SKIP}{PROFILE} (kept in accounts)")
         return
-    commit = {
-        "operation": "create",
-        "collection": collection,
-        "rkey": rkey,
-        "record": record,
-        "cid": cid_text(cid),
-    }
+    commit = {"operation": "create", "collection": collection, "rkey": rkey, "record": record}
     row = create_row(buf, path, key, did, commit, None, record)
     if row is not None:
         if not buf.accounts:  # the account once a batch (every post is the same DID's)
