@@ -46,7 +46,9 @@ LINE_FORMATS = (
 )
 """One record per line (when not saved as one ``.json`` document): cut by line. Not
 ``whatsapp``: a chat's first lines may not tell day from month (its reader scans on for a day
-above 12), and WhatsApp caps an export at some 40,000 messages, a preview read whole."""
+above 12), and WhatsApp caps an export at some 40,000 messages, a preview read whole. Not
+``bluesky-car`` either: a repository CAR is binary, its records reached through a tree that
+may sit at its end; one account's repository is previewed whole."""
 CSV_FORMATS = (
     "csv",
     "mcl",
