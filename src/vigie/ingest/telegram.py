@@ -63,17 +63,33 @@ def _text_and_entities(msg: dict[str, Any]) -> tuple[str, list[dict[str, Any]] |
     return text, entities
 
 
+def export_file_hash(base: Path, rel: str) -> str | None:
+    """``sha256:`` of the file an export names by ``rel``, a path relative to its own folder
+    ``base``; ``None`` when there is no such file inside that folder.
+
+    Why the bound: the path comes from the file being read. A crafted export naming
+    ``../../home/analyst/.ssh/id_ed25519`` or an absolute path made vigie read any file the
+    analyst can read and write its hash into a Dataset that may be shared with allies (or
+    spend minutes hashing a disk image). A link inside the export that points outside it is
+    refused the same way (the path is resolved before the test)."""
+    try:
+        root = base.resolve()
+        p = (root / rel).resolve()
+        if not p.is_relative_to(root) or not p.is_file():
+            return None
+        h = hashlib.sha256()
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except (OSError, ValueError):  # a name the OS refuses (NUL, too long), a vanished file
+        return None
+    return "sha256:" + h.hexdigest()
+
+
 def _media_hash(base: Path, rel: Any) -> str | None:
     if not isinstance(rel, str) or rel.startswith("(") or not rel:
-        return None
-    p = (base / rel).resolve()
-    if not p.is_file():
-        return None
-    h = hashlib.sha256()
-    with open(p, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return "sha256:" + h.hexdigest()
+        return None  # "(File not included. Change data exporting settings to download.)"
+    return export_file_hash(base, rel)
 
 
 def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: str) -> None:

@@ -63,7 +63,6 @@ reason; a file that is no Telegram chat page is refused in one line.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -84,6 +83,7 @@ from vigie.ingest.model import (
     excerpt,
     ts_from_value,
 )
+from vigie.ingest.telegram import export_file_hash
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
 PLATFORM = "telegram"
@@ -438,17 +438,7 @@ def _media_hash(page: Path, href: str) -> str | None:
     """``sha256:`` of a message's file, when the export holds it (the JSON reader's key)."""
     if not href or SCHEME_RE.match(href) or href.startswith(("/", "\\", "#")):
         return None
-    try:
-        p = (page.parent / href).resolve()
-        if not p.is_file():
-            return None
-        h = hashlib.sha256()
-        with open(p, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    except (OSError, ValueError):
-        return None
-    return "sha256:" + h.hexdigest()
+    return export_file_hash(page.parent, href)  # inside the page's folder only
 
 
 def _refuse(
