@@ -272,18 +272,28 @@ class Blocks:
 # --- the repository: commit, tree, records --------------------------------------------------
 
 
+def _structural(blocks: Blocks, cid: bytes, what: str) -> tuple[Any, int] | None:
+    """A block the walk stands on (the commit, a tree node), decoded, and its offset; None
+    when the CAR lacks it. Why it stops the file when damaged, where a damaged record is
+    refused alone: without it the records below it cannot be found, nor told to be missing."""
+    found = blocks.get(cid)
+    if found is None:
+        return None
+    data, offset = found
+    if not _digest_ok(cid, data):
+        raise CarError(f"{what} does not match its CID (damaged)", offset)
+    try:
+        return _decode(data), offset
+    except ValueError as exc:
+        raise CarError(f"{what} is {exc}", offset) from None
+
+
 def _commit(blocks: Blocks, root: bytes) -> tuple[str, bytes]:
     """The account's DID and its tree's root CID, from the commit the CAR's root names."""
-    found = blocks.get(root)
+    found = _structural(blocks, root, "the commit block")
     if found is None:
         raise CarError(f"the root block (the commit, {cid_text(root)}) is not in the file", 0)
-    data, offset = found
-    if not _digest_ok(root, data):
-        raise CarError("the commit block does not match its CID (damaged)", offset)
-    try:
-        commit = _decode(data)
-    except ValueError as exc:
-        raise CarError(f"the commit block is {exc}", offset) from None
+    commit, offset = found
     did = commit.get("did") if isinstance(commit, dict) else None
     tree = commit.get("data") if isinstance(commit, dict) else None
     if not isinstance(did, str) or not did.startswith("did:") or not isinstance(tree, Link):
@@ -298,16 +308,10 @@ def _commit(blocks: Blocks, root: bytes) -> tuple[str, bytes]:
 def _node(blocks: Blocks, cid: bytes) -> tuple[Any, list[tuple[bytes, bytes, Any]], int] | None:
     """An MST node as (left subtree, [(key, record CID, right subtree)], offset); None when
     its block is not in the CAR. Keys are rebuilt from their prefix compression."""
-    found = blocks.get(cid)
+    found = _structural(blocks, cid, "a tree node")
     if found is None:
         return None
-    data, offset = found
-    if not _digest_ok(cid, data):
-        raise CarError("a tree node does not match its CID (damaged)", offset)
-    try:
-        node = _decode(data)
-    except ValueError as exc:
-        raise CarError(f"a tree node is {exc}", offset) from None
+    node, offset = found
     entries = node.get("e") if isinstance(node, dict) else None
     left = node.get("l") if isinstance(node, dict) else None
     if not isinstance(entries, list) or not isinstance(left, Link | None):
