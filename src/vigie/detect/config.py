@@ -25,9 +25,9 @@ window from the data (see ``coaction.estimate_window``). A ``detect.toml`` looks
     min_members = 5
 
 Sections: ``general``, one per detector (``co_link``, ``co_repost``, ``co_reply``,
-``co_hashtag``, ``copypasta``, ``sync_activity``, ``co_media``, ``co_domain``, ``co_object``,
-``paraphrase``, ``creation_burst``) and ``graph``; the keys
-and their defaults are in ``DEFAULTS`` below. Values are checked for meaning as well as
+``co_hashtag``, ``co_mention``, ``copypasta``, ``sync_activity``, ``co_media``, ``co_domain``,
+``co_object``, ``paraphrase``, ``co_rare``, ``creation_burst``) and ``graph``; the keys and their
+defaults are in ``DEFAULTS`` below. Values are checked for meaning as well as
 type (``_BOUNDS`` and ``merge_config``): no negative number, ``alpha`` in (0, 1], shares at
 most 1, time bins of some width; a value outside is refused with what is meant.
 """
@@ -91,6 +91,18 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # debate tag) and counts co-actions per post pair, like the fast scale
     "co_hashtag": dict(
         _COACTION, window_s=60.0, max_object_actions=2000, mid_max_object_actions=5000
+    ),
+    # mention floods (comention.py): waves of posts tagging the same accounts minutes apart.
+    # Newsrooms and candidates are tagged all day long: as for a hijacked trending tag, the
+    # hour scale looks at handles tagged up to mid_max_object_actions times, its chance
+    # neighbours taken from the hour around each act. No week scale: friends tagging the
+    # same small accounts over days are a clique, not a campaign
+    "co_mention": dict(
+        _COACTION,
+        window_s=300.0,
+        scales_s=[3600.0],
+        mid_max_object_actions=5000,
+        include_replies=False,  # a reply's head names whom it answers (co-reply weighs that)
     ),
     "copypasta": dict(
         _COACTION,
@@ -174,6 +186,7 @@ COACTION_KINDS = (
     "co_repost",
     "co_reply",
     "co_hashtag",
+    "co_mention",
     "copypasta",
     "sync_activity",
     "co_media",

@@ -29,6 +29,7 @@ from vigie.detect.authenticity import annotate as annotate_authenticity
 from vigie.detect.coaction import Signal
 from vigie.detect.codomain import detect as detect_co_domain
 from vigie.detect.comedia import detect as detect_co_media
+from vigie.detect.comention import detect as detect_co_mention
 from vigie.detect.config import COACTION_KINDS, load_config, merge_config
 from vigie.detect.coobject import detect as detect_co_object
 from vigie.detect.corare import detect as detect_co_rare
@@ -61,6 +62,7 @@ RUNNERS: dict[str, _Runner] = {
     "co_repost": lambda e, c, g: corepost.detect(e, "co_repost", c, g),
     "co_reply": lambda e, c, g: corepost.detect(e, "co_reply", c, g),
     "co_hashtag": cohashtag.detect,
+    "co_mention": detect_co_mention,
     "copypasta": copypasta.detect,
     "sync_activity": sync.detect,
     "co_media": detect_co_media,
@@ -78,6 +80,7 @@ READS: dict[str, tuple[str, ...]] = {
     "co_repost": ("repost_of", "quote_of"),
     "co_reply": ("reply_to",),
     "co_hashtag": ("hashtags",),
+    "co_mention": ("mentions",),
     "copypasta": ("text",),
     "sync_activity": ("created_at",),
     "co_media": ("media",),
@@ -505,6 +508,7 @@ _VERBS = {
     "co_repost": "reposted the same posts",
     "co_reply": "replied to the same posts",
     "co_hashtag": "used the same rare hashtags",
+    "co_mention": "tagged the same accounts",
     "copypasta": "posted near-identical texts",
     "sync_activity": "posted in the same seconds",
     "creation_burst": "were created in the same burst",

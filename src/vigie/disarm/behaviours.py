@@ -33,6 +33,9 @@ SIGNAL_TECHNIQUES: dict[str, tuple[str, ...]] = {
     "copypasta": ("T0084.001",),
     "co_link": ("T0119",),
     "co_hashtag": ("T0049.002",),
+    # tagging the same newsrooms, fact-checkers or people in waves: baiting them into
+    # relaying (Operation Overload) or harassing them
+    "co_mention": ("T0039", "T0048"),
     "sync_activity": ("T0049",),
     "creation_burst": ("T0150.001",),
     "co_media": ("T0084", "T0049"),

@@ -54,6 +54,7 @@ SIGNAL_OBSERVATIONS: dict[str, tuple[str, ...]] = {
     "co_link": (*_ACCOUNTS_REPEATED, "T4602"),
     "co_domain": (*_ACCOUNTS_REPEATED, "T4602", "T2004.001"),
     "co_hashtag": (*_ACCOUNTS_REPEATED, "T4008.002"),
+    "co_mention": (*_ACCOUNTS_REPEATED, "T4008"),
     "co_media": (*_ACCOUNTS_REPEATED, "T4002.003"),
     "co_object": _ACCOUNTS_REPEATED,
     "co_rare": _ACCOUNTS_REPEATED,
