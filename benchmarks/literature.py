@@ -1,9 +1,10 @@
 """Benchmark ``vigie detect`` on the scenarios written from published operations.
 
-Generates the ``literature-fr`` (or ``-en``) preset at each stealth level and seed, runs the
-current detection pipeline with its default settings, and prints account-level F1 overall and
-per campaign kind (F1_T is "—" when no group has a majority of that kind: then only
-its recall says anything), the organic false-positive rate over all groups and outside the
+Generates the ``literature-fr`` (or ``-en``, or ``overload-fr``: mention bombing in the manner
+of Operation Overload beside three literature kinds) preset at each stealth level and seed,
+runs the current detection pipeline with its default settings, and prints account-level F1
+overall and per campaign kind (F1_T is "—" when no group has a majority of that kind: then
+only its recall says anything), the organic false-positive rate over all groups and outside the
 groups that ``groups.parquet`` rates ``likely_authentic`` (when the column exists), and how
 many accounts of each kind of authentic coordination (newsroom feeds, fandoms, follow trains,
 party networks, activists) were flagged::

@@ -40,7 +40,7 @@ from vigie.exercise.campaigns import CampaignRun, attach_replies, inject, ordina
 from vigie.exercise.context import Context
 from vigie.exercise.kinds import ALL_TECHNIQUES
 from vigie.exercise.organic import OrganicStats, generate_organic, ordinary_posts
-from vigie.exercise.organic_lit import ExtraStats, generate_extras
+from vigie.exercise.organic_lit import ExtraStats, extras_for, generate_extras
 from vigie.exercise.population import Population, assign_ids, organic_population
 from vigie.exercise.posts import PostBuffer, materialise
 from vigie.exercise.scenarios import Scenario, campaign_size, get_scenario
@@ -201,7 +201,7 @@ def generate(
         leak_urls = [u for r in leak_runs for u in r.leak_urls]
         # seed posts of the other campaigns: a few ordinary users fall for them
         others = [x for r in runs if r.type != "hack_and_leak" for x in r.seed_rows]
-        extras = generate_extras(ctx, sc.organic_extras)
+        extras = generate_extras(ctx, extras_for(sc))
         stats = generate_organic(
             ctx,
             n_posts - campaign_total - extras.posts,
@@ -217,7 +217,8 @@ def generate(
             if r.finish is not None:
                 r.finish(ctx)
         for r, n in zip(runs, camouflage, strict=True):
-            lo = r.window[0] if r.type in ("sleeper_burst", "doppelganger") else sc.start_us
+            fresh = ("sleeper_burst", "doppelganger", "mention_bombing")  # made before the window
+            lo = r.window[0] if r.type in fresh else sc.start_us
             ordinary_posts(ctx, r.members, n, (lo, sc.end_us), r.index)
             r.n_ordinary_posts = n
         bar.advance(task)

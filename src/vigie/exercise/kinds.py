@@ -3,7 +3,8 @@ of organic accounts that coordinate openly.
 
 Why a table of its own (beside ``vigie.disarm.behaviours.CAMPAIGN_TECHNIQUES``): the original
 six kinds and the presets built on them stay exactly as they were (same bytes for the same
-seed), while the literature kinds below are used by the ``literature-*`` presets only. Each kind
+seed), while the literature kinds below are used by the ``literature-*`` and ``overload-fr``
+presets only. Each kind
 lists the DISARM techniques it enacts; ``vigie.exercise.literature`` cites, per kind, the report
 or paper it is modelled on.
 """
@@ -30,6 +31,9 @@ LITERATURE_TECHNIQUES: dict[str, tuple[str, ...]] = {
     "slow_sleepers": ("T0049", "T0118"),
     # one claim, reworded or translated (fr/en/de) by separate accounts within hours
     "paraphrase_claims": ("T0085.008", "T0084.003"),
+    # waves of original posts tagging several newsrooms, fact-checkers and journalists at once
+    # to make them verify fabricated content (CheckFirst & Reset.Tech 2024: Operation Overload)
+    "mention_bombing": ("T0039", "T0049"),
 }
 
 LITERATURE_TYPES: tuple[str, ...] = tuple(LITERATURE_TECHNIQUES)

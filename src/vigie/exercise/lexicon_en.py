@@ -975,3 +975,70 @@ Proud of my state.
 Food bank volunteer.
 Home health aide.
 """)
+
+# --- newsrooms' verification desks and the press corps (vigie.exercise.organic_lit,
+# press_corps) and what readers and Operation Overload-style accounts write when they tag
+# them (vigie.exercise.literature, mention_bombing). Only read by presets that use them.
+
+FACT_CHECKERS = (
+    ("Ledger Fact Check", "ledgerfactcheck"),
+    ("Capitol Wire Verify", "capitolwire_verify"),
+    ("Rumor Patrol", "rumorpatrol"),
+    ("True or Not", "trueornot_news"),
+    ("Claim Watch", "claimwatch_us"),
+    ("Check the Record", "checktherecord"),
+)
+
+FACT_CHECKER_BIO = "Independent fact-checking. Send us the claims you want checked."
+
+FACT_CHECK_VERDICTS = _lines("""
+FALSE:
+MISLEADING:
+TRUE:
+UNVERIFIED:
+MISSING CONTEXT:
+""")
+
+JOURNALIST_BIOS = _lines("""
+Political reporter at {outlet}.
+Senior correspondent, {outlet}.
+Politics editor at {outlet}.
+Reporter at {outlet}. Elections, courts, Congress.
+Covering the campaign for {outlet}. DMs open.
+""")
+
+JOURNALIST_PITCHES = _lines("""
+My piece for @{outlet}:
+Read it on @{outlet}:
+Our investigation with @{colleague} for @{outlet}:
+New from me on the campaign for @{outlet}:
+My story with @{colleague} (@{outlet}):
+""")
+
+VERIFY_REQUESTS = _lines("""
+Can you verify this?
+Is this real?
+Please check this.
+Is this true?
+Can you confirm?
+Fact-check this please.
+Why is nobody reporting this?
+Real or fake?
+Have you seen this?
+Urgent: please verify.
+Is this authentic?
+Can someone check this video?
+Are you going to cover this?
+Would love an expert opinion on this.
+""")
+
+MEDIA_INTROS = _lines("""
+Video:
+This video is everywhere:
+Look at this:
+Seen online:
+Clip from a news report:
+Screenshot:
+Someone sent me this:
+This document is going around:
+""")

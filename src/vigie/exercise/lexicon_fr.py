@@ -981,3 +981,70 @@ Fier de ma région.
 Bénévole aux Restos.
 Aide-soignante.
 """)
+
+# --- newsrooms' verification desks and the press corps (vigie.exercise.organic_lit,
+# press_corps) and what readers and Operation Overload-style accounts write when they tag
+# them (vigie.exercise.literature, mention_bombing). Only read by presets that use them.
+
+FACT_CHECKERS = (
+    ("Vérif' Quotidien", "verif_quotidien"),
+    ("Info Continue Vérifie", "infocontinue_verif"),
+    ("Les Démêleurs", "lesdemeleurs"),
+    ("Vrai ou Faux ?", "vraioufaux_fr"),
+    ("Observatoire des Infox", "obs_infox"),
+    ("Le Vrai du Faux Hexagone", "rh_vraidufaux"),
+)
+
+FACT_CHECKER_BIO = "Service de vérification des faits. Signalez-nous les infox."
+
+FACT_CHECK_VERDICTS = _lines("""
+FAUX :
+TROMPEUR :
+VRAI :
+INVÉRIFIABLE :
+SORTI DE SON CONTEXTE :
+""")
+
+JOURNALIST_BIOS = _lines("""
+Journaliste politique à {outlet}.
+Grand reporter, {outlet}.
+Chef du service politique de {outlet}.
+Journaliste à {outlet}. Élections, institutions.
+Reporter pour {outlet}. DM ouverts.
+""")
+
+JOURNALIST_PITCHES = _lines("""
+Mon article pour @{outlet} :
+À lire sur @{outlet} :
+Notre enquête avec @{colleague} pour @{outlet} :
+Je reviens sur la campagne pour @{outlet} :
+Mon papier avec @{colleague} (@{outlet}) :
+""")
+
+VERIFY_REQUESTS = _lines("""
+Pouvez-vous vérifier ?
+Est-ce que c'est vrai ?
+C'est authentique ?
+Merci de vérifier cette information.
+Vous confirmez ?
+Quelqu'un peut vérifier ça ?
+Fake ou pas ?
+Vous avez vu ça ?
+Pourquoi personne n'en parle ?
+Urgent, à vérifier.
+Info ou intox ?
+Pouvez-vous confirmer l'authenticité de cette vidéo ?
+Vous allez en parler ou pas ?
+J'aimerais votre avis de spécialistes.
+""")
+
+MEDIA_INTROS = _lines("""
+Vidéo :
+Cette vidéo circule partout :
+Regardez :
+Vu sur les réseaux :
+Extrait d'un reportage :
+Capture d'écran :
+On m'a envoyé ça :
+Ce document circule :
+""")

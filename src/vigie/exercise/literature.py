@@ -33,6 +33,15 @@ finds easily, so a score on them says how vigie does on behaviour it was not tun
 - ``paraphrase_claims`` — OpenAI (May 2024): Doppelganger used a language model to write
   comments in English, French, German, Italian and Polish and to translate articles; the same
   claim, reworded or translated, posted by separate accounts within hours.
+- ``mention_bombing`` — CheckFirst & Reset.Tech, "Operation Overload: how pro-Russian actors
+  flood newsrooms with fake content and seek to divert their efforts" (June 2024), and the
+  2024-2025 follow-ups by CheckFirst and ISD: networks of mostly new or inauthentic X accounts
+  posting original messages (neither replies nor reposts) that tag several newsrooms,
+  fact-checkers and journalists at once, asking them to verify fabricated content (a video
+  or image made to look like a real outlet's, a link), in waves of posts minutes apart, each
+  in its own words, in more than one language. The media and links differ from post to post;
+  what the posts share is the handles they tag, which ordinary readers tag too (the
+  ``press_corps`` extra of ``vigie.exercise.organic_lit``).
 
 ``stealth`` (0..1, or low/medium/high = 0.2/0.5/0.8) changes delays, participation, text edits,
 account age and object rarity per kind (``lit_params``), and is recorded in campaigns.json.
@@ -41,7 +50,7 @@ account age and object rarity per kind (``lit_params``), and is recorded in camp
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -73,6 +82,7 @@ _PARAMS: dict[str, tuple[float, float, float, float]] = {
     "hashtag_hijack": (600.0, 3.0, 0.85, 0.45),
     "slow_sleepers": (1.5 * 86400.0, 2.0, 0.45, 0.20),
     "paraphrase_claims": (2400.0, 2.0, 0.80, 0.40),
+    "mention_bombing": (90.0, 4.0, 0.75, 0.40),
 }
 
 # hard bounds on each kind's delays, in seconds (what the tests check against)
@@ -84,7 +94,11 @@ DELAY_BOUNDS_S: dict[str, tuple[float, float]] = {
     "hashtag_hijack": (10.0, 3 * 3600.0),
     "slow_sleepers": (6 * 3600.0, 14 * 86400.0),
     "paraphrase_claims": (60.0, 10 * 3600.0),
+    "mention_bombing": (5.0, 2 * 3600.0),
 }
+
+# mention bombing: the most handles one post tags at stealth 0 and at stealth 1 (at least 2)
+MENTIONS_MAX: tuple[int, int] = (10, 3)
 
 REAL_OUTLETS: dict[str, tuple[str, ...]] = {
     "fr": ("lemonde.fr", "lefigaro.fr", "leparisien.fr", "liberation.fr", "20minutes.fr"),
@@ -137,6 +151,7 @@ def roles_for(ctype: str, m: int) -> list[str]:
         "hashtag_hijack": "hijacker",
         "slow_sleepers": "sleeper",
         "paraphrase_claims": "paraphraser",
+        "mention_bombing": "tagger",
     }[ctype]
     return [role] * m
 
@@ -609,6 +624,141 @@ def _paraphrase_claims(ctx: Context, rng: np.random.Generator, run: CampaignRun)
     run.objects = {"claims": sorted(set(claim_of)), "hashtags": [tag]}
 
 
+# --- (h) mention bombing (Operation Overload) ----------------------------------------------
+
+
+def max_mentions(stealth: float) -> int:
+    """The most handles one mention-bombing post tags: 10 at stealth 0, 3 at stealth 1."""
+    hi, lo = MENTIONS_MAX
+    return max(2, round(hi - (hi - lo) * stealth))
+
+
+def press_targets(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """The accounts a mention-bombing campaign tags (outlets, fact-checkers, journalists of
+    the press corps; the news outlets alone without one) and their prominence weights."""
+    press = ctx.pop.press
+    outlets = press.get("outlet", ctx.pop.media_outlets).astype(np.int64)
+    checkers = press.get("fact_checker", np.zeros(0, np.int64)).astype(np.int64)
+    journalists = press.get("journalist", np.zeros(0, np.int64)).astype(np.int64)
+    rows = np.concatenate([outlets, checkers, journalists])
+    # the reports' targets were above all fact-checkers and large newsrooms
+    kind_w = np.concatenate(
+        [np.full(outlets.size, 1.0), np.full(checkers.size, 1.6), np.full(journalists.size, 0.5)]
+    )
+    rank = np.concatenate([np.arange(outlets.size), np.arange(checkers.size),
+                           np.arange(journalists.size)])  # fmt: skip
+    return rows, kind_w / (rank + 1.0) ** 0.3
+
+
+def _mention_bombing(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> None:
+    """Waves of original posts, each tagging two to ten (fewer with stealth) newsrooms,
+    fact-checkers and journalists and asking them to verify a fabricated video, image or
+    link; the members of a wave post minutes apart, each in its own words (the request
+    often in English in a French election, and the reverse), each with its own media or
+    link. The handles are chosen once the press corps exists (``run.finish``): per wave a
+    handful in focus, most of each post's handles from it, the rest from the whole list."""
+    from vigie.exercise.textgen import bank
+
+    b = ctx.bank
+    k, p, m = run.preset.n_actions, run.params, run.members
+    s = p.stealth
+    lo = run.window[0]
+    # mostly fresh accounts, created days (weeks with stealth) before the operation; the
+    # rest older, bought or taken-over accounts
+    fresh = rng.random(len(m)) < 0.8 - 0.4 * s
+    days = np.where(
+        fresh, 1.0 + (3.0 + 40.0 * s) * rng.random(len(m)), 365.0 * (1.0 + 5.0 * rng.random(len(m)))
+    )
+    ctx.pop.created_at[m] = lo - (days * DAY).astype(np.int64)
+    ctx.pop.followers[m] = np.minimum(ctx.pop.followers[m], rng.integers(0, 150, len(m)))
+    t0 = _push_times(ctx, rng, run, k, DELAY_BOUNDS_S["mention_bombing"][1])
+    mask = _mask(rng, k, len(m), p.participation)
+    ki, mi = np.nonzero(mask)
+    n = ki.size
+    t = t0[ki] + delays_us(rng, "mention_bombing", n, p.jitter_s, 0.9)
+    # the fabricated content's caption is in the election's language; the request around it
+    # is in that language too, or in English (in French for an English-language election),
+    # as the operation wrote to newsrooms abroad
+    other = bank("en" if b.lang != "en" else "fr")
+    body = organic_texts(b, rng, n).to_pylist()
+    foreign = rng.random(n) < 0.4
+    words: dict[bool, tuple[list[str], list[str]]] = {}
+    for f, bk in ((False, b), (True, other)):
+        words[f] = (
+            bk.take("VERIFY_REQUESTS", bk.pick(rng, "VERIFY_REQUESTS", n, zipf=0.3)).to_pylist(),
+            bk.take("MEDIA_INTROS", bk.pick(rng, "MEDIA_INTROS", n, zipf=0.3)).to_pylist(),
+        )
+    quote = {"fr": ("« ", " »"), "en": ("“", "”")}[other.lang]
+    # what each post asks about: a video or image (its own), a link (its own), or both
+    form = rng.choice(3, n, p=[0.6, 0.2, 0.2])
+    media = [f"{int(h)}" for h in rng.integers(0, 2**62, n)]
+    order = rng.random(n) < 0.5  # request first, or the content first
+    lead = rng.random(n) < 0.7  # handles before the message, or after it
+    bodies, urls, meds = [], [], []
+    for i in range(n):
+        req, intro = words[bool(foreign[i])]
+        content = f"{quote[0]}{body[i]}{quote[1]}" if foreign[i] else body[i]
+        if form[i] != 1:
+            content = f"{intro[i]} {content}"
+        msg = f"{req[i]} {content}" if order[i] else f"{content} {req[i]}"
+        url = short_link(rng) if form[i] != 0 else None
+        bodies.append(msg if url is None else f"{msg} {url}")
+        urls.append(url)
+        meds.append(media[i] if form[i] != 1 else None)
+    n_tags = rng.integers(2, max_mentions(s) + 1, n)
+    part = Part.make(
+        m[mi],
+        t,
+        ORIGINAL,
+        text=pa.array(bodies, pa.string()),
+        url=pa.array(urls, pa.string()),
+        media=pa.array(meds, pa.string()),
+        campaign=run.index,
+    )
+    ctx.buf.add(part)
+    run.n_posts = int(n)
+    frng = ctx.rng(f"campaign:{run.index}:mention_bombing:targets")
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    waves = [(epoch + timedelta(microseconds=int(x))).isoformat() for x in t0[np.unique(ki)]]
+
+    def finish(ctx: Context) -> None:
+        rows, weight = press_targets(ctx)
+        handles = ctx.pop.handle.take(pa.array(rows, pa.int64())).to_pylist()
+        size = len(rows)
+        prob = weight / weight.sum()
+        # per wave, the handles in focus; each handle of a post comes from the focus with
+        # probability 0.85 at stealth 0, 0.5 at stealth 1, else from the whole list
+        focus = [
+            frng.choice(size, min(size, int(frng.integers(5, 11))), replace=False, p=prob)
+            for _ in range(k)
+        ]
+        q = 0.85 - 0.35 * s
+        tagged: list[list[str]] = []
+        text: list[str] = []
+        for i, j in enumerate(ki.tolist()):
+            want = min(int(n_tags[i]), size)
+            chosen: list[int] = []
+            while len(chosen) < want:
+                if frng.random() < q:
+                    c = int(focus[j][int(frng.integers(0, len(focus[j])))])
+                else:
+                    c = int(frng.choice(size, p=prob))
+                if c not in chosen:
+                    chosen.append(c)
+            names = [handles[c] for c in chosen]
+            at = " ".join(f"@{h}" for h in names)
+            text.append(f"{at} {bodies[i]}" if lead[i] else f"{bodies[i]} {at}")
+            tagged.append(names)
+        part.text = pa.array(text, pa.string())
+        part.mentions = pa.array(tagged, pa.list_(pa.string()))
+        run.objects = {
+            "targets": sorted({h for names in tagged for h in names}),
+            "waves": waves,
+        }
+
+    run.finish = finish
+
+
 BEHAVIOURS: dict[str, Callable[[Context, np.random.Generator, CampaignRun], None]] = {
     "retweet_ring": _retweet_ring,
     "template_astroturf": _template_astroturf,
@@ -617,4 +767,5 @@ BEHAVIOURS: dict[str, Callable[[Context, np.random.Generator, CampaignRun], None
     "hashtag_hijack": _hashtag_hijack,
     "slow_sleepers": _slow_sleepers,
     "paraphrase_claims": _paraphrase_claims,
+    "mention_bombing": _mention_bombing,
 }

@@ -13,22 +13,52 @@ authentic; the score reports the organic false-positive rate with and without th
 Accounts are recruited among the ordinary organic accounts (their ``campaign_id`` stays null)
 and their ``role`` in truth.parquet says which authentic group they belong to
 (``vigie.exercise.kinds.AUTHENTIC_ROLES``).
+
+``press_corps`` is no coordinated group: it gives the election its fact-checking desks and
+political journalists beside the news outlets, and has ordinary users tag them, one to a few
+at a time, as readers do (asking a fact-checker "is this true?", calling out a newsroom,
+more of it on debate nights), and journalists tag their outlet and colleagues in their own
+posts. Those are the hard negatives of ``mention_bombing`` (``vigie.exercise.literature``),
+whose accounts tag the same handles; a scenario with that kind always has a press corps
+(``extras_for``).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from vigie.exercise.context import Context
 from vigie.exercise.posts import ORIGINAL, REPOST, Part
 from vigie.exercise.textgen import append_hashtags, headline_texts, organic_texts
 from vigie.exercise.timeline import DAY, HOUR, US, after, sample_times
 
-ORGANIC_EXTRAS: tuple[str, ...] = ("news_feeds", "fandoms", "follow_trains", "party_networks")
+if TYPE_CHECKING:
+    from vigie.exercise.scenarios import Scenario
+
+ORGANIC_EXTRAS: tuple[str, ...] = (
+    "news_feeds",
+    "fandoms",
+    "follow_trains",
+    "party_networks",
+    "press_corps",
+)
+
+# Posts in which an ordinary user tags a newsroom, journalist or fact-checker, as a share of
+# all posts. An order of magnitude chosen for the exercise, not a measured figure: enough that
+# the handles a mention-bombing campaign tags are tagged by many ordinary users as well.
+PRESS_TAG_SHARE = 0.012
+N_JOURNALISTS = 16
+# handles an ordinary tagger puts in one post (1 to 6: mostly one, rarely many)
+_TAGS_PER_POST = np.array([0.62, 0.2, 0.1, 0.04, 0.025, 0.015])
+_DEFAULT_HANDLE = re.compile(r"^[A-Z][a-z]*[0-9]{8}$")  # X's default handle
+_HANDLE = re.compile(r"@([A-Za-z0-9_]+)")
 
 _FEED_SUFFIX = ("rss", "direct", "alertes", "live", "info")
 _FEED_SUFFIX_EN = ("rss", "feed", "alerts", "live", "breaking")
@@ -327,12 +357,180 @@ def _party_networks(ctx: Context, rng: np.random.Generator, rec: _Recruiter, pro
     return groups, posts
 
 
+def _unique_handle(taken: Counter, old: str, new: str, row: int) -> str:
+    """``new``, or ``new_row`` if another account has it (assign_ids would rename a later
+    duplicate, and a tagged handle must stay the account's)."""
+    taken[old.lower()] -= 1
+    h = new if taken[new.lower()] == 0 else f"{new}_{row}"
+    taken[h.lower()] += 1
+    return h
+
+
+def _press_corps(ctx: Context, rng: np.random.Generator, rec: _Recruiter, prof: _Profiles):
+    """Fact-checking desks and political journalists beside the news outlets; the desks post
+    their checks, the journalists their articles (tagging their outlet, now and then a
+    colleague), and ordinary users tag one to a few of them, some asking them to verify
+    something, more of them on debate nights. ``pop.press`` keeps who is who."""
+    from vigie.exercise.literature import debate_nights
+
+    pop, b = ctx.pop, ctx.bank
+    mod = b.module
+    media = list(mod.MEDIA)
+    outlets = pop.media_outlets.astype(np.int64)
+    taken = Counter(h.lower() for h in prof.handle)
+    span_days = max(1.0, (ctx.end - ctx.start) / DAY)
+    checkers: list[int] = []
+    for name, handle in mod.FACT_CHECKERS:
+        got = rec.take(1)
+        if got.size == 0:
+            break
+        i = int(got[0])
+        prof.set(i, _unique_handle(taken, prof.handle[i], handle, i), name, mod.FACT_CHECKER_BIO)
+        checkers.append(i)
+    journalists: list[int] = []
+    outlet_of: list[int] = []
+    tries = 0
+    while len(journalists) < N_JOURNALISTS and tries < 20 * N_JOURNALISTS:
+        tries += 1
+        got = rec.take(1)
+        if got.size == 0:
+            break
+        i = int(got[0])
+        h = prof.handle[i]
+        if _DEFAULT_HANDLE.match(h) or taken[h.lower()] != 1:
+            continue  # a journalist's handle is their own name, and only theirs
+        oi = len(journalists) % len(media)
+        bio = mod.JOURNALIST_BIOS[int(rng.integers(0, len(mod.JOURNALIST_BIOS)))]
+        prof.set(i, h, prof.name[i], bio.format(outlet=media[oi][0]))
+        journalists.append(i)
+        outlet_of.append(oi)
+    ch, jo = np.array(checkers, np.int64), np.array(journalists, np.int64)
+    pop.press = {"outlet": outlets, "fact_checker": ch, "journalist": jo}
+    pop.followers[ch] = rng.lognormal(np.log(80_000), 0.7, ch.size).astype(np.int64)
+    pop.followers[jo] = rng.lognormal(np.log(15_000), 1.0, jo.size).astype(np.int64)
+    pop.created_at[ch] = np.minimum(pop.created_at[ch], ctx.start - 5 * 365 * DAY)
+    pop.activity[ch] = 1e-6  # a desk posts its checks only
+    posts = 0
+    parts: list[Part] = []
+    domains = list(mod.NEWS_DOMAINS)
+    off = ctx.scenario.utc_offset_h
+
+    def article_urls(n: int, dom: list[str]) -> list[str]:
+        secs = b.take("SECTIONS", b.pick(rng, "SECTIONS", n)).to_pylist()
+        w = b.take("SLUG_WORDS", b.pick(rng, "SLUG_WORDS", 2 * n, zipf=0.0)).to_pylist()
+        ids = rng.integers(2_000_000, 9_999_999, n)
+        return [f"https://{dom[j]}/{secs[j]}/{w[2 * j]}-{w[2 * j + 1]}-{ids[j]}" for j in range(n)]
+
+    # the desks' checks: a verdict, a headline, the link
+    n_by = rng.poisson(0.8 * span_days, ch.size)
+    authors = np.repeat(ch, n_by)
+    if authors.size:
+        verdicts = list(mod.FACT_CHECK_VERDICTS)
+        v = [verdicts[int(x)] for x in rng.integers(0, len(verdicts), authors.size)]
+        head = headline_texts(b, rng, authors.size).to_pylist()
+        dom = [domains[int(x)] for x in rng.integers(0, len(domains), authors.size)]
+        urls = article_urls(authors.size, dom)
+        text = [f"{a} {h} {u}" for a, h, u in zip(v, head, urls, strict=True)]
+        t = sample_times(rng, authors.size, ctx.start, ctx.end, off)
+        parts.append(Part.make(authors, t, ORIGINAL, text=pa.array(text, pa.string()),
+                               url=pa.array(urls, pa.string())))  # fmt: skip
+    # the journalists' articles: their outlet tagged, sometimes a colleague too
+    n_by = rng.poisson(0.5 * span_days, jo.size)
+    rows = np.repeat(np.arange(jo.size), n_by)
+    if rows.size:
+        pitches = list(mod.JOURNALIST_PITCHES)
+        head = headline_texts(b, rng, rows.size).to_pylist()
+        dom = [domains[outlet_of[r] % len(domains)] for r in rows.tolist()]
+        urls = article_urls(rows.size, dom)
+        text, tagged = [], []
+        for j, r in enumerate(rows.tolist()):
+            same = [c for c in range(jo.size) if outlet_of[c] == outlet_of[r] and c != r]
+            others = same or [c for c in range(jo.size) if c != r] or [r]
+            mate = others[int(rng.integers(0, len(others)))]
+            pitch = pitches[int(rng.integers(0, len(pitches)))].format(
+                outlet=prof.handle[int(outlets[outlet_of[r]])],
+                colleague=prof.handle[int(jo[mate])],
+            )
+            text.append(f"{pitch} {head[j]} {urls[j]}")
+            tagged.append(_HANDLE.findall(pitch))
+        t = sample_times(rng, rows.size, ctx.start, ctx.end, off,
+                         hour_shift=pop.hour_shift[jo[rows]])  # fmt: skip
+        part = Part.make(jo[rows], t, ORIGINAL, text=pa.array(text, pa.string()),
+                         url=pa.array(urls, pa.string()))  # fmt: skip
+        part.mentions = pa.array(tagged, pa.list_(pa.string()))
+        parts.append(part)
+    # ordinary users tagging the press: one handle mostly, a few at most
+    press = np.concatenate([outlets, ch, jo])
+    kind_w = np.concatenate([np.full(outlets.size, 3.0), np.full(ch.size, 2.0),
+                             np.ones(jo.size)])  # fmt: skip
+    rank = np.concatenate([np.arange(outlets.size), np.arange(ch.size), np.arange(jo.size)])
+    weight = kind_w / (rank + 1.0) ** 0.6
+    n = round(PRESS_TAG_SHARE * pop.n_organic * ctx.scenario.posts_per_account)
+    first = len(pop.candidates) + len(pop.media_outlets)
+    w = pop.activity[: pop.n_organic].copy()
+    w[:first] = 0.0
+    w[press] = 0.0
+    if n > 0 and press.size and w.sum() > 0:
+        cdf = np.cumsum(w) / w.sum()
+        authors = np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), w.size - 1)
+        k = 1 + rng.choice(_TAGS_PER_POST.size, n, p=_TAGS_PER_POST / _TAGS_PER_POST.sum())
+        k = np.minimum(k, press.size)
+        # k handles per post without replacement, by prominence (Gumbel top-k)
+        keys = np.log(weight)[None, :] + rng.gumbel(size=(n, press.size))
+        order = np.argsort(-keys, axis=1)
+        handles = prof.handle
+        tagged = [[handles[int(press[c])] for c in order[i, : k[i]]] for i in range(n)]
+        ask = rng.random(n) < 0.45
+        shown = rng.random(n) < 0.25  # an image or video of what they ask about
+        casual = pop.casual[authors]
+        body = organic_texts(b, rng, n).to_pylist()
+        req = b.take("VERIFY_REQUESTS", b.pick(rng, "VERIFY_REQUESTS", n, zipf=0.5)).to_pylist()
+        intro = b.take("MEDIA_INTROS", b.pick(rng, "MEDIA_INTROS", n, zipf=0.5)).to_pylist()
+        lead = rng.random(n) < 0.75
+        text = []
+        for i in range(n):
+            parts_i = [req[i]] if ask[i] else []
+            if ask[i] and shown[i]:
+                parts_i.append(intro[i])
+            parts_i.append(body[i])
+            at = " ".join(f"@{h}" for h in tagged[i])
+            msg = " ".join(parts_i).lower() if casual[i] else " ".join(parts_i)
+            text.append(f"{at} {msg}" if lead[i] else f"{msg} {at}")
+        # on debate nights, part of it within hours of the debate
+        nights = debate_nights(ctx)
+        night = rng.random(n) < 0.3
+        t = sample_times(rng, n, ctx.start, ctx.end, off, hour_shift=pop.hour_shift[authors])
+        tn = after(rng, nights[rng.integers(0, nights.size, n)], 2400.0, 0.8, ctx.end)
+        t = np.where(night, tn, t)
+        mhash = pa.array(rng.integers(0, 2**62, n)).cast(pa.string())
+        part = Part.make(
+            authors, t, ORIGINAL, text=pa.array(text, pa.string()),
+            media=pc.if_else(pa.array(shown), mhash, pa.nulls(n, pa.string())),
+        )  # fmt: skip
+        part.mentions = pa.array(tagged, pa.list_(pa.string()))
+        parts.append(part)
+    for part in parts:
+        ctx.buf.add(part)
+        posts += len(part)
+    return [], posts
+
+
 _BUILDERS = {
     "news_feeds": _news_feeds,
     "fandoms": _fandoms,
     "follow_trains": _follow_trains,
     "party_networks": _party_networks,
+    "press_corps": _press_corps,
 }
+
+
+def extras_for(scenario: Scenario) -> tuple[str, ...]:
+    """The scenario's organic extras, with a press corps wherever a campaign tags the press
+    (last, so that the other groups recruit the same accounts as without it)."""
+    kinds = tuple(scenario.organic_extras)
+    if "press_corps" not in kinds and any(c.type == "mention_bombing" for c in scenario.campaigns):
+        kinds += ("press_corps",)
+    return kinds
 
 
 def generate_extras(ctx: Context, kinds: tuple[str, ...]) -> ExtraStats:

@@ -55,6 +55,9 @@ class Population:
     candidates: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     media_outlets: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     account_id: pa.Array | None = None
+    # the newsrooms, fact-checkers and journalists people tag, by kind ("outlet",
+    # "fact_checker", "journalist"): set by the press_corps organic extra only
+    press: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:

@@ -49,6 +49,8 @@ class Part:
     media: pa.Array
     campaign: np.ndarray
     lang: pa.Array | None = None  # per-post language where it differs from the scenario's
+    # further handles a post tags, after ``mention`` (a post tagging several accounts at once)
+    mentions: pa.ListArray | None = None
 
     def __len__(self) -> int:
         return len(self.author)
@@ -121,6 +123,19 @@ def lists_from(cols: list[pa.Array]) -> pa.ListArray:
     return pa.ListArray.from_arrays(pa.array(offsets), stacked.take(pa.array(pos)))
 
 
+def concat_lists(a: pa.ListArray, b: pa.ListArray) -> pa.ListArray:
+    """Row-wise ``a + b`` of two list<string> columns of the same length (null rows empty)."""
+    n = len(a)
+    ca = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
+    cb = pc.fill_null(pc.list_value_length(b), 0).to_numpy(zero_copy_only=False)
+    rows = np.concatenate([np.repeat(np.arange(n), ca), np.repeat(np.arange(n), cb)])
+    order = np.argsort(rows, kind="stable")  # a row's values of ``a`` come first
+    values = pa.concat_arrays([pc.list_flatten(a), pc.list_flatten(b)]).take(pa.array(order))
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(ca + cb, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
 def _masked(idx: np.ndarray, keep: np.ndarray) -> pa.Array:
     """Take indices that are null where ``keep`` is false (take then yields nulls)."""
     return pa.array(idx, type=pa.int64(), mask=~keep)
@@ -184,6 +199,11 @@ def materialise(
     url = pc.replace_substring_regex(buf.arrow("url").take(src), "^https?://", "")
     media = buf.arrow("media").take(src)
     mentions = lists_from([tgt_handle, buf.arrow("mention").take(src)])
+    if any(p.mentions is not None for p in buf.parts):
+        more = pa.concat_arrays(
+            [empty_lists(len(p)) if p.mentions is None else p.mentions for p in buf.parts]
+        )
+        mentions = concat_lists(mentions, more.take(src))
 
     table = pa.table(
         {

@@ -133,6 +133,16 @@ _LIT_EN = (
 
 _LIT_EXTRAS = ("news_feeds", "fandoms", "follow_trains", "party_networks")
 
+# Operation Overload-style mention bombing beside three literature kinds; the press corps
+# (fact-checkers, journalists and the readers who tag them) is added to the organic extras
+# for the mention-bombing campaign (vigie.exercise.organic_lit.extras_for).
+_OVERLOAD_FR = (
+    CampaignPreset("mention_bombing", 60, 30, 0.05, 1.0, "newsrooms and fact-checkers"),
+    CampaignPreset("doppelganger", 80, 40, 0.05, 1.0, "cloned outlets against Marchand"),
+    CampaignPreset("retweet_ring", 60, 40, 0.05, 1.0, "pro-Lefèvre"),
+    CampaignPreset("reply_brigade", 40, 25, 0.2, 1.0, "against Claire Marchand"),
+)
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -201,6 +211,22 @@ SCENARIOS: dict[str, Scenario] = {
             default_posts=200_000,
             stealth=0.5,
             campaigns=_LIT_EN,
+            organic_extras=_LIT_EXTRAS,
+        ),
+        Scenario(
+            name="overload-fr",
+            description="French election, four weeks; Operation Overload-style mention "
+            "bombing (waves of posts tagging newsrooms, fact-checkers and journalists to "
+            "verify fabricated content) beside Doppelganger clones, a retweet ring and a reply "
+            "brigade, among authentic coordination and ordinary readers tagging the same press",
+            lang="fr",
+            start=_utc(2027, 3, 13),
+            end=_utc(2027, 4, 10, 20),
+            utc_offset_h=2.0,
+            reference_posts=200_000,
+            default_posts=200_000,
+            stealth=0.5,
+            campaigns=_OVERLOAD_FR,
             organic_extras=_LIT_EXTRAS,
         ),
     )
