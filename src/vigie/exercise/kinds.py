@@ -4,9 +4,8 @@ of organic accounts that coordinate openly.
 Why a table of its own (beside ``vigie.disarm.behaviours.CAMPAIGN_TECHNIQUES``): the original
 six kinds and the presets built on them stay exactly as they were (same bytes for the same
 seed), while the literature kinds below are used by the ``literature-*`` and ``overload-fr``
-presets only. Each kind
-lists the DISARM techniques it enacts; ``vigie.exercise.literature`` cites, per kind, the report
-or paper it is modelled on.
+presets only. Each kind lists the DISARM techniques it enacts; ``vigie.exercise.literature``
+cites, per kind, the report or paper it is modelled on.
 """
 
 from __future__ import annotations

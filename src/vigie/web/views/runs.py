@@ -32,6 +32,12 @@ EXPLAINED: list[tuple[str, str, str]] = [
     ("co_repost", "window_s", "Seconds within which two reposts of one post co-act."),
     ("co_repost", "min_observed", "Co-reposts a pair needs before chance control."),
     ("co_hashtag", "window_s", "Seconds within which two uses of one hashtag co-act."),
+    ("co_mention", "window_s", "Seconds within which two posts tagging one account co-act."),
+    (
+        "co_mention",
+        "include_replies",
+        "Count the handles a reply names (whom it answers): off, co-reply weighs replies.",
+    ),
     ("copypasta", "window_s", "Seconds within which two near-identical texts co-act."),
     ("copypasta", "threshold", "Estimated word-shingle similarity two texts need (0-1)."),
 ]
