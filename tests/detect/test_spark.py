@@ -192,6 +192,29 @@ def test_article_keys_are_the_same_on_spark(spark_opts):
     assert sum(v is not None for v in got.values()) >= len(KEYED)
 
 
+def test_look_alike_letters_fold_the_same_on_spark(spark_opts):
+    """copypasta's folding of look-alike letters and invisible characters (confusables.py),
+    as Spark computes it from the same SQL: its translate and its regular expressions."""
+    import numpy as np
+
+    from vigie.detect.confusables import FOLD, INVISIBLE, fold, fold_sql
+    from vigie.detect.sqlport import to_spark
+
+    rng = np.random.default_rng(3)
+    alphabet = list("abc xyz.") + list(FOLD) + list(INVISIBLE) + list("дж漢🙂é")
+    texts = ["".join(rng.choice(alphabet, size=int(rng.integers(0, 30)))) for _ in range(200)]
+    texts += ["plain ascii", ""]
+    spark = spark_opts.session
+    rows = list(enumerate(texts))
+    spark.createDataFrame(rows, "i INT, s STRING").createOrReplaceTempView("cf_texts")
+    got = {
+        r[0]: r[1]
+        for r in spark.sql(to_spark(f"SELECT i, {fold_sql('s')} FROM cf_texts")).collect()
+    }
+    spark.catalog.dropTempView("cf_texts")
+    assert [got[i] for i in range(len(texts))] == [fold(t) for t in texts]
+
+
 def test_same_answers_with_paraphrase(spark_opts, tmp_path):
     """The paraphrase detector on Spark (texts embedded on the executors): the same claims,
     the same pairs and groups as on DuckDB (the claims in three languages of its own test)."""

@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal, run_coaction
+from vigie.detect.confusables import fold_sql
 from vigie.detect.engine import Engine, fetch
 
 KIND = "copypasta"
@@ -373,8 +374,10 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     Each distinct normalised text is kept once (``cp_u``); posts refer to it by hash, so the
     texts are held once in DuckDB while NumPy works (peak memory at 10M posts)."""
     con = engine.con
-    # one regex pass (NORMALISE): links, mentions and every run of characters that are
-    # neither letters nor digits (Unicode-aware: 'idée' stays one word) become a space
+    # look-alike letters and invisible characters folded (``confusables``: evasion by
+    # homoglyphs), then one regex pass (NORMALISE): links, mentions and every run of
+    # characters that are neither letters nor digits (Unicode-aware: 'idée' stays one
+    # word) become a space
     # the texts first, then the regex over a plain table: one query doing both runs the
     # regex inside the Parquet scan and join, and is 1.5x slower on two cores
     con.execute(
@@ -386,8 +389,8 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
         SELECT post_id, aid, t, norm, hash(norm) AS th,
                strlen(norm) - strlen(replace(norm, ' ', '')) + 1 AS n_words FROM (
             SELECT post_id, aid, t,
-                   trim(regexp_replace(lower(text), '{NORMALISE}', ' ', 'g')) AS norm
-            FROM cp_raw)"""
+                   trim(regexp_replace({fold_sql("l")}, '{NORMALISE}', ' ', 'g')) AS norm
+            FROM (SELECT post_id, aid, t, lower(text) AS l FROM cp_raw))"""
     )
     con.execute("DROP TABLE cp_raw")
     # n_words counts the spaces (+1): exactly ``len(string_split(norm, ' '))``, the words
