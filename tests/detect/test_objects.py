@@ -202,6 +202,27 @@ def test_lookalike_families():
     assert objs["lemonde.fr"] == "lemonde.fr"
 
 
+def test_lookalike_families_see_through_other_scripts():
+    """IDN homographs: the outlet's name with several letters taken from Cyrillic, as the
+    URL shows it (Unicode) or as the host is sent (punycode), joins the outlet's family; a
+    genuine Cyrillic outlet name does not."""
+    two = "l\u0435m\u043ende.fr"  # lеmоnde: Cyrillic е and о, two edits away as written
+    three = "l\u0435m\u043end\u0435.com".encode("idna").decode("ascii")  # xn--...
+    doms = [
+        "lemonde.fr",
+        two,
+        three,
+        "\u0440\u0438\u0430\u043d\u043e\u0432\u043e\u0441\u0442\u0438.ru",
+        "liberation.fr",
+    ]
+    accounts = [400, 3, 2, 50, 300]
+    objs = dict(zip(doms, family_objects(doms, accounts, min_label=5), strict=True))
+    assert three.startswith("xn--")
+    assert objs[two] == objs[three] == "lookalike:lemonde.fr"
+    assert objs["lemonde.fr"] == "lemonde.fr" and objs["liberation.fr"] == "liberation.fr"
+    assert objs[doms[3]] == doms[3]
+
+
 def _domain_scenario() -> tuple[Builder, list[str], list[str]]:
     b = Builder(seed=41)
     accs = [b.account(f"org{i:04d}") for i in range(300)]

@@ -8,7 +8,8 @@ share the same domain twice, but they keep sharing *look-alikes of the same outl
 This module groups domains into families: the same second-level label on another public
 suffix, or a label one edit away (insertion, deletion, substitution, two adjacent letters
 swapped) after folding common homoglyphs (``0``→``o``, ``1``→``l``, ``rn``→``m``,
-``vv``→``w``, hyphens dropped). Edits are only allowed on labels of at least
+``vv``→``w``, hyphens dropped; letters of other scripts drawn like Latin ones, in Unicode or
+punycode: ``lеmоnde.fr``, ``xn--lmnde-...``). Edits are only allowed on labels of at least
 ``min_label`` characters: ``bbc`` and ``abc`` are different outlets. A third rule catches
 the outlet's name used as a **brand token** beside a filler word (``lemonde-info.com``,
 ``spiegel-news.net``, ``news-welt24.de``... reported among Doppelganger and RRN clones): a
@@ -27,10 +28,12 @@ Registered domains come from ``ural`` (Public Suffix List); shorteners from ural
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 
 import numpy as np
 
+from vigie.detect.confusables import fold as fold_confusables
 from vigie.detect.nearhash import components
 
 _ALL_PAIRS_MAX = 64  # larger deletion buckets (generic labels) are linked as a star only
@@ -68,8 +71,15 @@ def label(domain: str) -> str:
 
 
 def fold(text: str) -> str:
-    """The label with common homoglyph substitutions undone."""
+    """The label with common homoglyph substitutions undone: a punycode label decoded
+    (``xn--lemnde-yqf``), look-alike letters of other scripts read as the Latin letters they
+    are drawn like (``lеmоnde`` with a Cyrillic ``е`` and ``о``: the IDN homograph attack,
+    ``confusables``), then the ASCII tricks (``0``, ``rn``...)."""
     out = text.lower()
+    if out.startswith("xn--"):
+        with contextlib.suppress(UnicodeError):  # not valid punycode: compared as written
+            out = out.encode("ascii").decode("idna")
+    out = fold_confusables(out)
     for a, b in _FOLD:
         out = out.replace(a, b)
     return out
