@@ -11,7 +11,7 @@ small run keeps campaigns detectable and a large run keeps them a small share of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from vigie.errors import VigieError
@@ -143,6 +143,23 @@ _OVERLOAD_FR = (
     CampaignPreset("reply_brigade", 40, 25, 0.2, 1.0, "against Claire Marchand"),
 )
 
+_LITERATURE_FR = Scenario(
+    name="literature-fr",
+    description="French election, four weeks; campaigns modelled on published "
+    "operations (retweet rings, astroturf templates, Doppelganger clones, reply "
+    "brigades, hashtag hijacking, slow sleepers, fr/en/de paraphrases) among "
+    "authentic coordination (newsroom feeds, fandoms, follow trains, party networks)",
+    lang="fr",
+    start=_utc(2027, 3, 13),
+    end=_utc(2027, 4, 10, 20),
+    utc_offset_h=2.0,
+    reference_posts=200_000,
+    default_posts=200_000,
+    stealth=0.5,
+    campaigns=_LIT_FR,
+    organic_extras=_LIT_EXTRAS,
+)
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -183,22 +200,7 @@ SCENARIOS: dict[str, Scenario] = {
             stealth=0.3,
             campaigns=_TINY_CAMPAIGNS,
         ),
-        Scenario(
-            name="literature-fr",
-            description="French election, four weeks; campaigns modelled on published "
-            "operations (retweet rings, astroturf templates, Doppelganger clones, reply "
-            "brigades, hashtag hijacking, slow sleepers, fr/en/de paraphrases) among "
-            "authentic coordination (newsroom feeds, fandoms, follow trains, party networks)",
-            lang="fr",
-            start=_utc(2027, 3, 13),
-            end=_utc(2027, 4, 10, 20),
-            utc_offset_h=2.0,
-            reference_posts=200_000,
-            default_posts=200_000,
-            stealth=0.5,
-            campaigns=_LIT_FR,
-            organic_extras=_LIT_EXTRAS,
-        ),
+        _LITERATURE_FR,
         Scenario(
             name="literature-en",
             description="US-style election, four weeks; the literature campaign kinds of "
@@ -213,21 +215,15 @@ SCENARIOS: dict[str, Scenario] = {
             campaigns=_LIT_EN,
             organic_extras=_LIT_EXTRAS,
         ),
-        Scenario(
+        # literature-fr's election, dates and authentic groups, other campaigns
+        replace(
+            _LITERATURE_FR,
             name="overload-fr",
             description="French election, four weeks; Operation Overload-style mention "
             "bombing (waves of posts tagging newsrooms, fact-checkers and journalists to "
             "verify fabricated content) beside Doppelganger clones, a retweet ring and a reply "
             "brigade, among authentic coordination and ordinary readers tagging the same press",
-            lang="fr",
-            start=_utc(2027, 3, 13),
-            end=_utc(2027, 4, 10, 20),
-            utc_offset_h=2.0,
-            reference_posts=200_000,
-            default_posts=200_000,
-            stealth=0.5,
             campaigns=_OVERLOAD_FR,
-            organic_extras=_LIT_EXTRAS,
         ),
     )
 }
