@@ -47,7 +47,13 @@ def ordinary(b: MentionBuilder, n_accounts: int = 300, n_posts: int = 4000) -> l
 
 
 def flood(
-    b: MentionBuilder, n: int, waves: int, *, replies: bool = False, prefix: str = "ovl"
+    b: MentionBuilder,
+    n: int,
+    waves: int,
+    *,
+    replies: bool = False,
+    prefix: str = "ovl",
+    platform: str = "x",
 ) -> list[str]:
     """``n`` accounts post in ``waves`` waves of a few minutes, each post in its own words
     tagging 3 to 6 outlets drawn from a list of 24 (mixed case, as people type them)."""
@@ -63,6 +69,9 @@ def flood(
             if replies:  # answering an ordinary post of the wave's first outlet
                 fields["reply_to"] = f"outlet-post-{k}"
             b.post(a, start + float(b.rng.uniform(0, 240)), mentions=tagged, **fields)
+            b.posts[-1]["platform"] = platform
+    for a in accs:
+        b.accounts[a]["platform"] = platform
     return accs
 
 
@@ -117,6 +126,21 @@ def test_replies_count_only_when_asked(tmp_path: Path):
     on = {**off, "co_mention": {"include_replies": True}}
     f2 = run_detection(ds, tmp_path / "f2", config=on, progress=False)
     assert len(_members(f2) & set(bots)) >= 10
+
+
+@pytest.mark.parametrize("seed", [8, 10])
+def test_replies_count_where_the_platform_writes_no_handle_itself(tmp_path: Path, seed: int):
+    """On Bluesky a reply's tags are its author's own (facets): a flood of replies there is
+    found with the defaults (half its accounts at least: 7 to 12 of 12 over seeds 8-12);
+    the same flood on X is not (its replies' heads are X's)."""
+    b = MentionBuilder(seed)
+    ordinary(b, 200, 2000)
+    sky = flood(b, n=12, waves=10, replies=True, prefix="sky", platform="bluesky")
+    xs = flood(b, n=12, waves=10, replies=True, prefix="xrp")
+    off = {"co_reply": {"enabled": False}}
+    f = run_detection(b.write(tmp_path / "ds"), tmp_path / "f", config=off, progress=False)
+    assert len(_members(f) & set(sky)) >= 6
+    assert not (_members(f) & set(xs))
 
 
 def test_reposts_do_not_carry_their_originals_tags(tmp_path: Path):

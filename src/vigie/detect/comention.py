@@ -14,11 +14,13 @@ tagger's expectation), its rarity weight, one co-action per pair of posts howeve
 handles the two posts share.
 
 What is left out by default, and why:
-- **replies** (``include_replies = false``): X and Mastodon put the handles of the people a
-  reply answers at its head by themselves, so a reply's mentions say whom it answers, which
+- **replies** (``include_replies = false``) on the platforms that put the handles of the
+  people a reply answers at its head by themselves (X, Mastodon, YouTube, Instagram, TikTok,
+  VK...: all but ``OWN_REPLY_TAGS``), so a reply's mentions say whom it answers, which
   co-reply already weighs (the same post) and which an ordinary thread repeats for every
   participant. ``include_replies = true`` counts them (CooRTweet's co-reply to the same
-  *user* rather than the same post);
+  *user* rather than the same post). On Bluesky, Reddit, Telegram and WhatsApp a reply's
+  tags are its author's own and always count;
 - **reposts** (``include_reposts = false``): a repost carries its original's mentions;
 - **the week scale**: two friends tagging the same small accounts over a week is a clique,
   not a campaign; mention floods come in waves of minutes, so the slow scale is the hour.
@@ -34,6 +36,11 @@ from vigie.detect.engine import Engine
 
 KIND = "co_mention"
 COLUMN = "mentions"
+OWN_REPLY_TAGS = ("bluesky", "reddit", "telegram", "whatsapp")
+"""Platforms whose replies carry no handle the platform wrote itself: a reply there tags whom
+its author chose (a Bluesky facet, a Reddit ``u/``, a Telegram ``@``), so its mentions count
+even when ``include_replies`` is off. X, Mastodon and its forks, YouTube, Instagram, TikTok,
+Threads, VK and Facebook put the answered person's handle or name at the head of a reply."""
 
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
@@ -52,7 +59,9 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     if not cfg["include_reposts"] and "repost_of" in engine.columns:
         skip.append("AND r.repost_of IS NULL")
     if not cfg["include_replies"] and "reply_to" in engine.columns:
-        skip.append("AND r.reply_to IS NULL")
+        own = ", ".join(f"'{x}'" for x in OWN_REPLY_TAGS)
+        platform = "lower(r.platform)" if "platform" in engine.columns else "NULL"
+        skip.append(f"AND (r.reply_to IS NULL OR coalesce({platform} IN ({own}), false))")
     # the handles as one row each, read from Parquet beside the base tables (as co-media's
     # images are): the in-memory ``p`` stays as small as before for runs without mentions
     # the handle is cleaned outside the unnest (Spark allows no generator inside a function)

@@ -102,7 +102,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         window_s=300.0,
         scales_s=[3600.0],
         mid_max_object_actions=5000,
-        include_replies=False,  # a reply's head names whom it answers (co-reply weighs that)
+        # on X, Mastodon... a reply's head names whom it answers (co-reply weighs that);
+        # Bluesky, Reddit, Telegram and WhatsApp replies count anyway (comention.py)
+        include_replies=False,
     ),
     "copypasta": dict(
         _COACTION,

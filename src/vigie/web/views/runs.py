@@ -36,7 +36,7 @@ EXPLAINED: list[tuple[str, str, str]] = [
     (
         "co_mention",
         "include_replies",
-        "Count the handles a reply names (whom it answers): off, co-reply weighs replies.",
+        "Count the handles at the head of X, Mastodon... replies (whom they answer).",
     ),
     ("copypasta", "window_s", "Seconds within which two near-identical texts co-act."),
     ("copypasta", "threshold", "Estimated word-shingle similarity two texts need (0-1)."),
