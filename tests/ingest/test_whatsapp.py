@@ -319,6 +319,38 @@ def test_notices_and_placeholders_without_the_mark(tmp_path: Path) -> None:
     assert [r["text"] for r in posts_by_id(tmp_path / "ds").values()] == ["<b>gras</b> et plus"]
 
 
+def test_tombstones_in_the_phone_language_are_deleted_messages(tmp_path: Path) -> None:
+    """Android writes a deleted message's tombstone in the phone's language, unmarked: each
+    is counted as a deleted message, not read as a post that many members "posted"; a
+    sentence speaking of a deleted message stays a message."""
+    tombstones = [
+        "Ce message a été supprimé",
+        "Vous avez supprimé ce message",
+        "Diese Nachricht wurde gelöscht.",
+        "Se eliminó este mensaje.",
+        "Essa mensagem foi apagada",
+        "Questo messaggio è stato eliminato",
+        "Dit bericht is verwijderd",
+        "Это сообщение было удалено",
+        "Bu mesaj silindi.",
+        "تم حذف هذه الرسالة",
+    ]
+    lines = [f"13/06/2024, 10:{i:02d} - Membre {i}: {text}" for i, text in enumerate(tombstones)]
+    lines += [
+        "13/06/2024, 11:00 - Ann: Ce message a été supprimé par erreur, je le remets",
+        "13/06/2024, 11:01 - Bo: la notice dit que les messages et les appels sont chiffrés",
+        # an older iOS export of a group renamed since: the notice as the old name's message
+        "13/06/2024, 11:02 - Ancien nom: Les messages et les appels sont chiffrés de bout en "
+        "bout. Personne en dehors de ce groupe ne peut les lire.",
+    ]
+    src = _write(tmp_path, "WhatsApp Chat with Quartier.txt", lines)
+    report = ingest([src], tmp_path / "ds")
+    skipped = report.sources[0].skipped
+    assert skipped.get(wa.DELETED) == len(tombstones) and skipped.get(wa.SYSTEM) == 1
+    texts = sorted(r["text"] for r in posts_by_id(tmp_path / "ds").values())
+    assert texts == sorted(line.split(": ", 1)[1] for line in lines[-3:-1])
+
+
 def test_a_message_too_long_is_refused_alone(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(wa, "MAX_MESSAGE_CHARS", 100)
     src = _write(

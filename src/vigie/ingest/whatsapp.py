@@ -39,10 +39,12 @@ numbers wrapped in U+202A...U+202C, the Portuguese file name). Read here:
   ``This message was deleted.``, ``<attached: 00000012-PHOTO-2023-12-31-23-59-58.jpg>``;
   Android, with media: ``IMG-20231231-WA0003.jpg (file attached)``); older exports and
   Android's ``<Media omitted>``, ``This message was deleted``, ``You deleted this message``
-  and ``null`` (view-once media) are unmarked and told by their English words; a message that
-  is only words in angle brackets is Android's media placeholder in another language. Other
-  unmarked placeholders in other languages are read as text (short ones, which copypasta
-  leaves out), as is ``<This message was edited>`` in another language.
+  and ``null`` (view-once media) are unmarked and told by their words: the tombstones and the
+  encryption notice in English, French, German, Spanish, Portuguese, Italian, Dutch, Russian
+  and Turkish (the tombstone in Arabic too, ``DELETED_TEXT``); a message that is only words in
+  angle brackets is Android's media placeholder in another language. Unmarked placeholders
+  in yet other languages are read as text (short ones, which copypasta leaves out), as is
+  ``<This message was edited>`` in another language.
 
 Mapping, and why:
 
@@ -161,9 +163,31 @@ HEADER = re.compile(
 PHONE = re.compile(r"\+[\d ()./-]{5,30}")
 ENCRYPTION = re.compile(
     r"(Messages and calls are end-to-end encrypted|Messages to this (group|chat)"
-    r"( and calls)? are now secured with end-to-end encryption)"
+    r"( and calls)? are now secured with end-to-end encryption"
+    r"|Les messages et les appels sont chiffrés de bout en bout"
+    r"|Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt"
+    r"|Los mensajes y las llamadas están cifrados de extremo a extremo"
+    r"|As mensagens e as chamadas são (criptografadas|protegidas) de ponta a ponta"
+    r"|I messaggi e le chiamate sono crittografati end-to-end"
+    r"|Berichten en oproepen zijn end-to-end versleuteld"
+    r"|Сообщения и звонки защищены сквозным шифрованием"
+    r"|Mesajlar ve aramalar uçtan uca şifrelidir)"
 )
-DELETED_TEXT = re.compile(r"(This message was deleted|You deleted this message)\.?")
+DELETED_TEXT = re.compile(
+    r"(This message was deleted|You deleted this message"
+    r"|Ce message a été supprimé|Vous avez supprimé ce message"
+    r"|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht"
+    r"|Se eliminó este mensaje|Este mensaje fue eliminado|Eliminaste este mensaje"
+    r"|Essa mensagem foi apagada|Mensagem apagada|Você apagou esta mensagem"
+    r"|Questo messaggio è stato eliminato|Hai eliminato questo messaggio"
+    r"|Dit bericht is verwijderd|Je hebt dit bericht verwijderd"
+    r"|Это сообщение было удалено|Данное сообщение удалено|Вы удалили это сообщение"
+    r"|Bu mesaj silindi|Bu mesajı sildiniz"
+    r"|تم حذف هذه الرسالة)\.?"
+)
+"""Android writes a deleted message's tombstone in the phone's language, unmarked: the
+European languages vigie's users meet most, Russian, Turkish and Arabic. A whole message only
+(``fullmatch``): a sentence that speaks of a deleted message is a message."""
 MEDIA_LINE = re.compile(
     r"<Media omitted>|(image|video|audio|sticker|GIF|document|Contact card) omitted"
     r"|.* document omitted|<attached: [^>]*>|\S.* \(file attached\)",
