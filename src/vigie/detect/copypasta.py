@@ -1,9 +1,12 @@
 """Copypasta: near-duplicate texts posted by different accounts within a window.
 
 Why: sockpuppets paste the same message with small edits ("Le candidat X ment !!" /
-"le candidat X ment"). Texts are normalised (lower case; links, mentions and punctuation
-dropped), cut into word 3-shingles hashed to 64 bits, and summarised by MinHash signatures
-so that near-duplicates are found by banded LSH in time linear in the number of texts.
+"le candidat X ment"). Texts are normalised (lower case; look-alike letters of other scripts
+and styled letters read as the letters they show, invisible characters deleted, so that a
+copy disguised letter by letter is still a copy: ``confusables.py``; links, mentions and
+punctuation dropped), cut into word 3-shingles hashed to 64 bits, and summarised by MinHash
+signatures so that near-duplicates are found by banded LSH in time linear in the number of
+texts.
 
 Vectorised on purpose: words are hashed inside DuckDB, then shingling, the MinHash
 permutations (multiply-shift hashing) and the per-text minima (down blocks of texts of

@@ -9,7 +9,7 @@
   const data = await r.json();
   const maxCore = data.nodes.reduce((m, n) => Math.max(m, n.core), 0);
   const maxStrength = data.nodes.reduce((m, n) => Math.max(m, n.strength), 0) || 1;
-  const colours = { co_link: "#0072B2", co_repost: "#E69F00", co_reply: "#CC79A7", co_hashtag: "#009E73",
+  const colours = { co_link: "#0072B2", co_repost: "#E69F00", co_reply: "#CC79A7", co_hashtag: "#009E73", co_mention: "#000000",
     copypasta: "#D55E00", sync_activity: "#56B4E9", creation_burst: "#999999" };
   const cy = cytoscape({
     container: box,
