@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from vigie.detect.coaction import Signal, run_coaction
+from vigie.detect.coobject import empty_rows
 from vigie.detect.engine import Engine, fetch
 from vigie.detect.exploded import rows
 from vigie.detect.nearhash import cluster_hashes
@@ -26,18 +27,11 @@ KIND = "co_media"
 COLUMN = "media"
 
 
-def _empty(engine: Engine, view: str) -> None:
-    engine.con.execute(
-        f"""CREATE OR REPLACE VIEW {view} AS SELECT NULL::INTEGER AS aid, NULL::VARCHAR AS obj,
-        NULL::DOUBLE AS t, NULL::VARCHAR AS post_id WHERE false"""
-    )
-
-
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that post the same or near-identical media within the window."""
     con = engine.con
     if COLUMN not in engine.columns:
-        _empty(engine, f"{KIND}_rows")
+        empty_rows(engine, f"{KIND}_rows")
     else:  # trimmed values, shared with co-rare (lockstep reads them as co_media_rows)
         media = rows(engine, COLUMN, bool(cfg["include_reposts"]))
         con.execute(

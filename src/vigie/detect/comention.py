@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from vigie.detect.coaction import Signal, run_coaction
-from vigie.detect.coobject import column_type
+from vigie.detect.coobject import column_type, empty_rows
 from vigie.detect.engine import Engine
 
 KIND = "co_mention"
@@ -45,13 +45,15 @@ Threads, VK and Facebook put the answered person's handle or name at the head of
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that tag the same accounts within ``cfg['window_s']``."""
-    con = engine.con
     if COLUMN not in engine.columns:
-        con.execute(
-            f"""CREATE OR REPLACE VIEW raw_{KIND} AS SELECT NULL::INTEGER AS aid,
-            NULL::VARCHAR AS obj, NULL::DOUBLE AS t, NULL::VARCHAR AS post_id WHERE false"""
-        )
-        return run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)
+        empty_rows(engine, f"raw_{KIND}")
+    else:
+        _mention_rows(engine, cfg)
+    return run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)
+
+
+def _mention_rows(engine: Engine, cfg: dict[str, Any]) -> None:
+    """``raw_co_mention(aid, obj, t, post_id)``: one row per handle a counted post tags."""
     posts = engine.dataset.posts_path.as_posix().replace("'", "''")
     # a list of handles (the canonical schema), or one handle a post (a mapped column)
     value = "unnest(r.mentions)" if column_type(engine, COLUMN).endswith("[]") else "r.mentions"
@@ -65,7 +67,7 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
     # the handles as one row each, read from Parquet beside the base tables (as co-media's
     # images are): the in-memory ``p`` stays as small as before for runs without mentions
     # the handle is cleaned outside the unnest (Spark allows no generator inside a function)
-    con.execute(
+    engine.con.execute(
         f"""CREATE OR REPLACE TABLE raw_{KIND} AS
         SELECT aid, lower(ltrim(trim(h), '@')) AS obj, t, post_id FROM (
             SELECT a.aid, {value}::VARCHAR AS h,
@@ -76,4 +78,3 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
               AND r.mentions IS NOT NULL {" ".join(skip)})
         WHERE h IS NOT NULL AND ltrim(trim(h), '@') <> ''"""
     )
-    return run_coaction(engine, KIND, f"raw_{KIND}", cfg, general)

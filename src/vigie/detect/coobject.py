@@ -41,6 +41,15 @@ def column_type(engine: Engine, column: str) -> str:
     return types[column]
 
 
+def empty_rows(engine: Engine, view: str) -> None:
+    """Create ``view(aid, obj, t, post_id)`` with no row: the input of a detector whose
+    column the Dataset lacks (the engine then finds nothing, and says so in its figures)."""
+    engine.con.execute(
+        f"""CREATE OR REPLACE VIEW {view} AS SELECT NULL::INTEGER AS aid, NULL::VARCHAR AS obj,
+        NULL::DOUBLE AS t, NULL::VARCHAR AS post_id WHERE false"""
+    )
+
+
 def column_rows(
     engine: Engine, column: str, view: str, include_reposts: bool, expr: str = "obj"
 ) -> None:

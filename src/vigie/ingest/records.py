@@ -75,13 +75,14 @@ def text_post(
     urls: list[str] | None = None,
     hashtags: list[str] | None = None,
     mentions: list[str] | None = None,
+    media: list[str] | None = None,
 ) -> Row:
-    """A post with no repost, quote or media, whose links, hashtags and mentions are read
-    from its text unless the source lists them (``None``: not listed).
+    """A post with no repost or quote, whose links, hashtags and mentions are read from its
+    text unless the source lists them (``None``: not listed); ``media`` only as listed.
 
-    Why one function: the video and comment sources (YouTube, TikTok, Instagram, from their
-    APIs, minet or Zeeschuimer) give little beyond a text, and must read it alike for their
-    posts to compare across sources."""
+    Why one function: the video, comment and chat sources (YouTube, TikTok, Instagram, from
+    their APIs, minet or Zeeschuimer; Telegram's exports; WhatsApp) give little beyond a text,
+    and must read it alike for their posts to compare across sources."""
     return {
         "post_id": post_id,
         "platform": platform,
@@ -92,7 +93,7 @@ def text_post(
         "urls": urls_in_text(text) if urls is None else urls,
         "hashtags": hashtags_in_text(text) if hashtags is None else hashtags,
         "mentions": _mentions(platform, text) if mentions is None else mentions,
-        "media": [],
+        "media": [] if media is None else media,
         "repost_of": None,
         "reply_to": reply_to,
         "quote_of": None,

@@ -27,6 +27,7 @@ import ijson
 
 from vigie.errors import InputError
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
+from vigie.ingest.records import text_post
 from vigie.ingest.urls import (
     canonical_urls,
     clean_hashtags,
@@ -149,23 +150,13 @@ def _message(buf: RowBuffer, path: Path, chat: dict[str, Any], msg: Any, where: 
     reply = msg.get("reply_to_message_id")
     if msg.get("forwarded_from") is not None:
         buf.skip("telegram: forward without original id")
+    reply_to = f"{_reply_chat(msg, chat_id)}:{reply}" if reply is not None else None
     buf.posts.append(
-        {
-            "post_id": f"{chat_id}:{mid}",
-            "platform": PLATFORM,
-            "account_id": str(account_id),
-            "created_at": created,
-            "text": text,
-            "lang": None,
-            "urls": urls,
-            "hashtags": tags,
-            "mentions": mentions,
-            "media": media,
-            "repost_of": None,
-            "reply_to": f"{_reply_chat(msg, chat_id)}:{reply}" if reply is not None else None,
-            "quote_of": None,
-        }
-    )
+        text_post(
+            PLATFORM, f"{chat_id}:{mid}", str(account_id), created, text, reply_to=reply_to,
+            urls=urls, hashtags=tags, mentions=mentions, media=media,
+        )
+    )  # fmt: skip
     buf.accounts.append(
         {
             "account_id": str(account_id),

@@ -83,6 +83,7 @@ from vigie.ingest.model import (
     excerpt,
     ts_from_value,
 )
+from vigie.ingest.records import text_post
 from vigie.ingest.telegram import export_file_hash
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
@@ -514,23 +515,13 @@ def _post(buf: RowBuffer, chat: _Chat, msg: _Message, mid: int, who: str, create
     if msg.forwarded:
         buf.skip(FORWARD)
     account = account_of(who, chat.name)
+    text = "".join(msg.text).strip()
     buf.posts.append(
-        {
-            "post_id": post_id(chat.name, mid),
-            "platform": PLATFORM,
-            "account_id": account,
-            "created_at": created,
-            "text": "".join(msg.text).strip(),
-            "lang": None,
-            "urls": urls,
-            "hashtags": tags,
-            "mentions": mentions,
-            "media": media,
-            "repost_of": None,
-            "reply_to": reply,
-            "quote_of": None,
-        }
-    )
+        text_post(
+            PLATFORM, post_id(chat.name, mid), account, created, text, reply_to=reply,
+            urls=urls, hashtags=tags, mentions=mentions, media=media,
+        )
+    )  # fmt: skip
     buf.accounts.append(
         {"account_id": account, "platform": PLATFORM, "handle": None, "display_name": who}
     )
