@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from vigie.detect.confusables import FOLD, FOLD_FROM, GATE, INVISIBLE, fold, fold_sql
+from vigie.detect.confusables import DELETED, FOLD, FOLD_FROM, GATE, fold, fold_sql
 from vigie.detect.pipeline import run_detection
 
 from .scenario import DAY, Builder, mutate
@@ -34,6 +34,13 @@ ONLY_COPYPASTA = {
     )
 }
 HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
+OTHER_SCRIPTS = {
+    "o": "օ", "u": "ս", "h": "հ", "n": "ո", "g": "ց",  # Armenian
+    "a": "ɑ", "i": "ı", "l": "ℓ",  # Latin look-alikes
+    "d": "ꓒ", "t": "ꓔ", "s": "ꓢ",  # Lisu
+    "e": "Ꭼ", "w": "Ꮃ", "k": "Ꮶ",  # Cherokee capitals (lower() makes them small letters)
+}  # fmt: skip
+MARKS = [chr(c) for c in (*range(0x0300, 0x0370), *range(0x1DC0, 0x1DD0), *range(0x20D0, 0x20E0))]
 BOLD = {c: chr(0x1D41A + i) for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}
 
 
@@ -45,6 +52,26 @@ def invisibles(rng: np.random.Generator, text: str, rate: float) -> str:
     marks = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\U000e0041"]
     return "".join(
         c + (marks[int(rng.integers(len(marks)))] if c.isalpha() and rng.random() < rate else "")
+        for c in text
+    )
+
+
+def other_scripts(rng: np.random.Generator, text: str, rate: float) -> str:
+    """Look-alikes from Armenian, Lisu, Cherokee and Latin itself, as homograph kits offer."""
+    return "".join(
+        OTHER_SCRIPTS[c] if c in OTHER_SCRIPTS and rng.random() < rate else c for c in text
+    )
+
+
+def zalgo(rng: np.random.Generator, text: str, rate: float) -> str:
+    """One to three combining marks piled on a share of the letters ("Zalgo" text)."""
+    return "".join(
+        c
+        + (
+            "".join(MARKS[int(i)] for i in rng.integers(len(MARKS), size=int(rng.integers(1, 4))))
+            if c.isalpha() and rng.random() < rate
+            else ""
+        )
         for c in text
     )
 
@@ -74,7 +101,14 @@ def _campaign(tmp_path: Path, seed: int, disguise, rate: float) -> tuple[set[str
 @pytest.mark.parametrize("seed", [3, 4])
 @pytest.mark.parametrize(
     ("disguise", "rate"),
-    [(homoglyphs, 0.1), (homoglyphs, 0.5), (invisibles, 0.2), (styled, 0.3)],
+    [
+        (homoglyphs, 0.1),
+        (homoglyphs, 0.5),
+        (invisibles, 0.2),
+        (styled, 0.3),
+        (other_scripts, 0.2),
+        (zalgo, 0.15),
+    ],
 )
 def test_a_disguised_campaign_is_found(tmp_path: Path, seed: int, disguise, rate: float):
     bots, organic = _campaign(tmp_path, seed, disguise, rate)
@@ -84,7 +118,7 @@ def test_a_disguised_campaign_is_found(tmp_path: Path, seed: int, disguise, rate
 
 def test_the_sql_folds_as_the_python_does():
     rng = np.random.default_rng(7)
-    alphabet = list("abc xyz.") + list(FOLD) + list(INVISIBLE) + list("дждзщ漢字🙂é")
+    alphabet = list("abc xyz.") + list(FOLD) + list(DELETED) + list("дждзщ漢字🙂é")
     texts = ["".join(rng.choice(alphabet, size=int(rng.integers(0, 40)))) for _ in range(500)]
     texts += ["plain ascii text", "", "ÉLECTION truquée 🙂"]
     con = duckdb.connect()
@@ -116,6 +150,13 @@ def test_genuine_cyrillic_and_greek_texts_stay_apart():
                 assert FOLD[c] not in targets or {c, targets[FOLD[c]]} == {"н", "һ"}, c
                 targets[FOLD[c]] = c
     assert fold("выборы украдены") != fold("выборы честные")
+    armenian: dict[str, str] = {}
+    for cp in range(0x0530, 0x0590):
+        c = chr(cp)
+        if c in FOLD:
+            assert FOLD[c] not in armenian, c
+            armenian[FOLD[c]] = c
+    assert fold("ընտրություններ") != fold("ընտրութիւններ")
     assert fold("εκλογές") != fold("εκλογη")
 
 
@@ -129,3 +170,16 @@ def test_a_campaign_written_in_cyrillic_is_still_found(tmp_path: Path):
 
     bots, organic = _campaign(tmp_path, 5, russian, 0.0)
     assert len(bots) >= 11 and not organic
+
+
+def test_combining_marks_go_and_precomposed_letters_stay():
+    """Marks piled on letters are deleted (the word stays one word); a text written with
+    precomposed accented letters, as phones write it, keeps them; the marks Hebrew, Arabic
+    and Hindi need are in other blocks and stay."""
+    import unicodedata
+
+    assert fold("v\u0336o\u0335t\u0338e\u20d2") == "vote"
+    assert fold("élection truquée") == "élection truquée"
+    assert fold(unicodedata.normalize("NFD", "élection")) == "election"
+    for text in ("שָׁלוֹם", "انتخابات مُزوّرة", "चुनाव"):
+        assert fold(text) == text

@@ -203,24 +203,27 @@ def test_lookalike_families():
 
 
 def test_lookalike_families_see_through_other_scripts():
-    """IDN homographs: the outlet's name with several letters taken from Cyrillic, as the
+    """IDN homographs: the outlet's name with several letters taken from Cyrillic (or
+    Armenian), as the
     URL shows it (Unicode) or as the host is sent (punycode), joins the outlet's family; a
     genuine Cyrillic outlet name does not."""
     two = "l\u0435m\u043ende.fr"  # lеmоnde: Cyrillic е and о, two edits away as written
     three = "l\u0435m\u043end\u0435.com".encode("idna").decode("ascii")  # xn--...
+    armenian = "lem\u0585\u0578de.fr"  # lemօոde: Armenian oh and vo
     doms = [
         "lemonde.fr",
         two,
         three,
+        armenian,
         "\u0440\u0438\u0430\u043d\u043e\u0432\u043e\u0441\u0442\u0438.ru",
         "liberation.fr",
     ]
-    accounts = [400, 3, 2, 50, 300]
+    accounts = [400, 3, 2, 4, 50, 300]
     objs = dict(zip(doms, family_objects(doms, accounts, min_label=5), strict=True))
     assert three.startswith("xn--")
-    assert objs[two] == objs[three] == "lookalike:lemonde.fr"
+    assert objs[two] == objs[three] == objs[armenian] == "lookalike:lemonde.fr"
     assert objs["lemonde.fr"] == "lemonde.fr" and objs["liberation.fr"] == "liberation.fr"
-    assert objs[doms[3]] == doms[3]
+    assert objs[doms[4]] == doms[4]
 
 
 def _domain_scenario() -> tuple[Builder, list[str], list[str]]:

@@ -193,15 +193,16 @@ def test_article_keys_are_the_same_on_spark(spark_opts):
 
 
 def test_look_alike_letters_fold_the_same_on_spark(spark_opts):
-    """copypasta's folding of look-alike letters and invisible characters (confusables.py),
+    """copypasta's folding of look-alike letters, invisible characters and combining marks
+    (confusables.py),
     as Spark computes it from the same SQL: its translate and its regular expressions."""
     import numpy as np
 
-    from vigie.detect.confusables import FOLD, INVISIBLE, fold, fold_sql
+    from vigie.detect.confusables import DELETED, FOLD, fold, fold_sql
     from vigie.detect.sqlport import to_spark
 
     rng = np.random.default_rng(3)
-    alphabet = list("abc xyz.") + list(FOLD) + list(INVISIBLE) + list("дж漢🙂é")
+    alphabet = list("abc xyz.") + list(FOLD) + list(DELETED) + list("дж漢🙂é")
     texts = ["".join(rng.choice(alphabet, size=int(rng.integers(0, 30)))) for _ in range(200)]
     texts += ["plain ascii", ""]
     spark = spark_opts.session

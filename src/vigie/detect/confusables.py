@@ -19,9 +19,21 @@ limited to what leaves real text in other scripts comparable:
 - mathematical alphanumeric letters and digits (U+1D400-U+1D7FF, with the letter-like
   symbols filling their gaps, ``ℎ``, ``ℯ``, ``ℝ``...), fullwidth Latin letters and digits,
   circled letters and small capitals, to plain lower-case letters and digits;
+- Armenian, Cherokee and Lisu letters drawn like Latin ones (``օ``, ``ս``, ``Ꭺ``, ``ꓮ``), and
+  the Latin look-alikes of other letters (dotless ``ı``, ``ɑ``, ``ℓ``, small Roman numerals
+  ``ⅰ``, ``ⅴ``...), to that letter. Armenian stays one-to-one (its ``ռ`` and ``զ``, which
+  Unicode's list also reads as ``n`` and ``q``, are left as they are); Cherokee and Lisu,
+  scarce in the posts vigie reads, are mapped whole (two of their letters may read as one);
 - format characters that draw nothing (zero-width space and joiners, word joiner, soft
   hyphen, byte order mark, bidirectional embeddings and isolates, the Hangul fillers, tag
-  characters, variation selectors): deleted, so a word they split stays one word.
+  characters, variation selectors): deleted, so a word they split stays one word;
+- combining marks of the generic blocks (U+0300-U+036F, the Cyrillic ones U+0483-U+0489,
+  U+1AB0-U+1AFF, U+1DC0-U+1DFF, U+20D0-U+20FF, U+FE20-U+FE2F): deleted, so "Zalgo" text
+  (marks piled on letters) and marks slipped into words leave the word whole. Texts written
+  with precomposed letters (``é``, as phones and keyboards write them) hold none and keep
+  their accents; a text written decomposed (``e`` then U+0301) loses them, so it matches
+  an unaccented copy rather than an accented one. The marks of scripts that need them
+  (Hebrew points, Arabic harakat, Indic vowel signs) are in other blocks and stay.
 
 Why SQL with a gate: DuckDB's ``translate`` costs ~3.7 µs a text; run on every post it more
 than tripled copypasta's normalising pass. Only texts that hold a character of the ranges
@@ -42,8 +54,29 @@ _GREEK = {
 }  # fmt: skip
 _SMALL_CAPS = dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢɡ", "abcdefghijklmnopqrstuvwyzg", strict=True))
 _LETTERLIKE = dict(zip("ℎℯℊℴℬℰℱℋℐℒℳℛℭℌℑℜℨℂℍℕℙℚℝℤ", "hegobefhilmrchirzchnpqrz", strict=True))
+_ARMENIAN = dict(zip("ագհոսցքօտ", "wqhnugfos", strict=True))
+_CHEROKEE_CAPS = {
+    0x13A0: "d", 0x13A1: "r", 0x13A2: "t", 0x13A5: "i", 0x13A9: "y", 0x13AA: "a", 0x13AB: "j",
+    0x13AC: "e", 0x13B3: "w", 0x13B7: "m", 0x13BB: "h", 0x13BD: "y", 0x13C0: "g", 0x13C2: "h",
+    0x13C3: "z", 0x13CF: "b", 0x13D2: "r", 0x13D4: "w", 0x13D5: "s", 0x13D9: "v", 0x13DA: "s",
+    0x13DE: "l", 0x13DF: "c", 0x13E2: "p", 0x13E6: "k", 0x13E7: "d", 0x13F3: "g", 0x13F4: "b",
+}  # fmt: skip
+"""Cherokee letters (Unicode's confusables list) by code point: ``lower()`` turns them into
+Cherokee small letters (U+AB70...), which are mapped alike (``_cherokee``)."""
+_LISU = dict(zip("ꓐꓑꓒꓓꓔꓖꓗꓙꓚꓜꓝꓟꓠꓡꓢꓣꓦꓧꓪꓫꓬꓮꓰꓲꓳꓴ", "bpddtgkjczfmnlsrvhwxyaeiou", strict=True))
+_LATIN_ALIKE = dict(zip("ıȷɑɩʋꞵϲϳѵℓⅰⅴⅹⅼⅽⅾⅿ", "ijaiubcjvlivxlcdm", strict=True))
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
 _DIGITS = "0123456789"
+
+
+def _cherokee() -> dict[str, str]:
+    """The Cherokee look-alikes, capital and small (``lower()`` of each), and ``ꮁ`` (a small
+    letter drawn like ``r`` whose capital is not a look-alike)."""
+    out = {"\uab81": "r"}
+    for cp, letter in _CHEROKEE_CAPS.items():
+        out[chr(cp)] = letter
+        out[chr(cp).lower()] = letter
+    return out
 
 
 def _styled() -> dict[str, str]:
@@ -77,17 +110,41 @@ INVISIBLE = (
 )
 """Deleted: format characters that draw nothing (see the module doc)."""
 
-FOLD: dict[str, str] = {**_CYRILLIC, **_GREEK, **_SMALL_CAPS, **_LETTERLIKE, **_styled()}
+COMBINING = "".join(
+    chr(c)
+    for lo, hi in ((0x0300, 0x036F), (0x0483, 0x0489), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF),
+                   (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+    for c in range(lo, hi + 1)
+    if c != 0x034F  # the combining grapheme joiner is in INVISIBLE
+)  # fmt: skip
+"""Deleted: combining marks of the generic blocks (see the module doc). Unassigned code points
+of those blocks are listed too: no text holds them."""
+
+FOLD: dict[str, str] = {
+    **_CYRILLIC,
+    **_GREEK,
+    **_ARMENIAN,
+    **_cherokee(),
+    **_LISU,
+    **_LATIN_ALIKE,
+    **_SMALL_CAPS,
+    **_LETTERLIKE,
+    **_styled(),
+}
 """Each look-alike (lower case, as ``lower()`` leaves it) and the letter or digit it reads as."""
 
-FOLD_FROM = "".join(FOLD) + INVISIBLE
+DELETED = INVISIBLE + COMBINING
+FOLD_FROM = "".join(FOLD) + DELETED
 FOLD_TO = "".join(FOLD.values())
+_DELETED = frozenset(DELETED)
 
 GATE = (
-    r"[\x{00AD}\x{01EB}\x{0250}-\x{02AF}\x{034F}\x{0370}-\x{052F}\x{115F}\x{1160}\x{180E}"
-    r"\x{1D00}-\x{1D2B}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2069}\x{2102}-\x{2134}"
-    r"\x{24B6}-\x{24E9}\x{3164}\x{A730}\x{A731}\x{FE00}-\x{FE0F}\x{FEFF}\x{FF10}-\x{FF5A}"
-    r"\x{FFA0}\x{1D400}-\x{1D7FF}\x{E0001}-\x{E007F}]"
+    r"[\x{00AD}\x{0131}\x{01EB}\x{0237}\x{0250}-\x{02AF}\x{0300}-\x{058F}\x{115F}\x{1160}"
+    r"\x{13A0}-\x{13FD}\x{180E}\x{1AB0}-\x{1AFF}\x{1D00}-\x{1D2B}\x{1DC0}-\x{1DFF}"
+    r"\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2069}\x{20D0}-\x{20FF}"
+    r"\x{2102}-\x{2134}\x{2170}-\x{217F}\x{24B6}-\x{24E9}\x{3164}\x{A4D0}-\x{A4FF}"
+    r"\x{A730}\x{A731}\x{A7B5}\x{AB70}-\x{ABBF}\x{FE00}-\x{FE0F}\x{FE20}-\x{FE2F}"
+    r"\x{FEFF}\x{FF10}-\x{FF5A}\x{FFA0}\x{1D400}-\x{1D7FF}\x{E0001}-\x{E007F}]"
 )
 """A character ``FOLD_FROM`` holds may be in the text (RE2 and Java both read ``\\x{...}``)."""
 
@@ -106,7 +163,7 @@ def fold(text: str) -> str:
     """``fold_sql`` in Python, for tests and for callers outside SQL."""
     out = []
     for ch in text:
-        if ch in INVISIBLE:
+        if ch in _DELETED:
             continue
         out.append(FOLD.get(ch, ch))
     return "".join(out)
