@@ -83,7 +83,7 @@ import numpy as np
 import pyarrow as pa
 
 from vigie.arrays import run_ranks
-from vigie.detect.chance import poisson_sf, significant
+from vigie.detect.chance import poisson_sf, significant, weak_core
 from vigie.detect.copairs import (
     Candidates,
     PairPosts,
@@ -566,6 +566,22 @@ def run_coaction(
                 p[start:end], general["alpha"], st["pairs"], general["correction"]
             )
             start = end
+        # at the detector's own window (co-rare's: the whole collection, on objects rare by
+        # construction), weak ties that knit a k-core are kept too (``chance.weak_core``);
+        # not at the slower scales, where fan and hashtag communities knit the same way over
+        # hours and days (measured: fans and ordinary users grouped at 1M posts)
+        n_weak = 0
+        weak_p, weak_k = float(general["weak_p"]), int(general["weak_min_degree"])
+        if weak_p > 0 and weak_k > 0 and parts and parts[0].num_rows:
+            n0 = parts[0].num_rows
+            fast = tested.slice(0, n0)
+            core = weak_core(
+                fast.column("u").to_numpy(), fast.column("v").to_numpy(), p[:n0], weak_p, weak_k
+            )
+            core &= ~keep[:n0]
+            n_weak = int(core.sum())
+            keep[:n0] |= core
+        scale_stats[0]["weak_core"] = n_weak if parts else 0
         edges = _best_scale(tested, p, keep)
         co: str | None = None
         shared: SharedPosts | None = None
@@ -602,6 +618,7 @@ def run_coaction(
         "families": len(scales),
         "tested": int(tested.num_rows),
         "kept": int(edges.num_rows),
+        "weak_core": int(scale_stats[0].get("weak_core", 0)) if scale_stats else 0,
         "observed_kept": int(np.asarray(edges.column("observed")).sum()),
         "expected_kept": round(float(np.asarray(edges.column("expected")).sum()), 6),
     }

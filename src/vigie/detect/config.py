@@ -66,6 +66,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "threads": 0,  # 0 = all cores
         "memory_limit": "3GB",  # DuckDB's cap (it spills to disk beyond); NumPy needs the rest
         "null_stratum_s": 0.0,  # chance control per time stratum (86400 = per day; 0 = none)
+        # weak ties (p at most weak_p, uncorrected) at a detector's own window are kept when
+        # they knit accounts each tied so to weak_min_degree others (chance.weak_core); 0: off
+        "weak_p": 0.0003,
+        "weak_min_degree": 3,
         # copypasta's MinHash runs beside the other detectors (the second core) up to this
         # many posts; above it, after them: its signatures (256 bytes a distinct text) and
         # their NumPy stages held at once made 10M posts peak at 7.4 GiB instead of 5.0
@@ -287,6 +291,7 @@ def merge_config(overrides: dict[str, Any] | None, source: str = "config") -> di
 _BOUNDS: dict[tuple[str, str], tuple[Any, str]] = {
     # a test at level 0 keeps nothing; above 1 it is no error rate (every pair would pass)
     ("general", "alpha"): (lambda v: 0 < v <= 1, "a share in (0, 1], e.g. 0.01"),
+    ("general", "weak_p"): (lambda v: 0 <= v <= 1, "a p-value from 0 (off) to 1, e.g. 0.001"),
     ("graph", "technique_min_share"): (lambda v: v <= 1, "a share from 0 to 1"),
     ("copypasta", "shingle"): (lambda v: v >= 1, "at least 1 (words a shingle holds)"),
     # time bins of no width: every creation or post its own bin, no rate to compare

@@ -126,6 +126,7 @@ def diagnose(
             "candidate_pairs": int(s.stats.get("family", s.stats.get("pairs", 0)) or 0),
             "tested": int(s.stats.get("tested", 0) or 0),
             "kept": int(s.stats.get("kept", 0) or 0),
+            "weak_core": int(s.stats.get("weak_core", 0) or 0),
         }
         if rows == 0:
             no_input.append(s.kind)
@@ -150,6 +151,9 @@ def diagnose(
     figures = {
         "candidate_pairs": sum(x["candidate_pairs"] for x in per_signal.values()),
         "passed_chance": int(key.size),
+        "weak_core": sum(x["weak_core"] for x in per_signal.values()),
+        "weak_p": float(cfg["general"]["weak_p"]),
+        "weak_min_degree": int(cfg["general"]["weak_min_degree"]),
         "accounts_in_kept_pairs": tied,
         "accounts_in_core": int(graph_stats.get("nodes_in_core", 0)),
         "min_core": int(graph_cfg["min_core"]),
@@ -233,6 +237,13 @@ def _lines(f: dict[str, Any]) -> list[str]:
         f"{f['passed_chance']:,} beat chance (corrected over every co-occurring pair) and are "
         f"kept, touching {f['accounts_in_kept_pairs']:,} accounts."
     ]
+    if f.get("weak_core"):
+        out[0] = out[0][:-1] + (
+            f"; of the kept ties, counted per signal, {f['weak_core']:,} beat chance as a "
+            f"cluster rather than alone (weak ties, p <= {f['weak_p']:g} each, knitting "
+            f"accounts each so tied to at least {f['weak_min_degree']} others: "
+            "general.weak_p, general.weak_min_degree)."
+        )
     if f["passed_chance"]:
         out.append(
             f"{f['accounts_in_core']:,} of those accounts are tied to at least "

@@ -62,9 +62,12 @@ def _stats(kind: str, c: dict[str, Any]) -> dict[str, Any]:
         "families": len(scales),
         "tested": 0,
         "kept": 0,
+        "weak_core": 0,
         "observed_kept": 0,
         "expected_kept": 0.0,
     }
+    if stats["scales"]:  # as run_coaction counts the weak ties of its own window
+        stats["scales"][0]["weak_core"] = 0
     ring = ring_figures(c) if kind == "co_repost" else None
     if ring is not None:  # as corepost._merge adds the ring test's family
         stats["scales"].append(ring)
@@ -107,11 +110,15 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
             "accounts_with_creation_time": 0,
         }
     per_signal = {
-        k: {"input_rows": 0, "candidate_pairs": 0, "tested": 0, "kept": 0} for k in enabled
+        k: {"input_rows": 0, "candidate_pairs": 0, "tested": 0, "kept": 0, "weak_core": 0}
+        for k in enabled
     }
     figures: dict[str, Any] = {
         "candidate_pairs": 0,
         "passed_chance": 0,
+        "weak_core": 0,
+        "weak_p": float(cfg["general"]["weak_p"]),
+        "weak_min_degree": int(cfg["general"]["weak_min_degree"]),
         "accounts_in_kept_pairs": 0,
         "accounts_in_core": 0,
         "min_core": int(cfg["graph"]["min_core"]),

@@ -23,6 +23,11 @@ EXPLAINED: list[tuple[str, str, str]] = [
         "Family-wise error rate of the chance control: lower keeps fewer, surer ties.",
     ),
     (
+        "general",
+        "weak_p",
+        "Ties too weak alone (p at most this) kept when they knit a cluster; 0 turns it off.",
+    ),
+    (
         "graph",
         "min_members",
         "Smallest group reported; ties of smaller sets stay in the pairs table.",
