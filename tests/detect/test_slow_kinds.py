@@ -9,6 +9,7 @@ of the same tag. Each test also turns the new scale off to show it is what found
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from vigie.detect.corepost import expected_shared
 from vigie.detect.pipeline import run_detection
@@ -42,17 +43,17 @@ def test_expected_shared_matches_the_sum() -> None:
     assert np.allclose(got, want)
 
 
-def _ring_and_fans(seed: int):
+def _ring_and_fans(seed: int, join: float = 0.5, pushes: int = 40):
     b = Builder(seed=seed)
     # the ring must be a small part of all reposting, as in any real collection
     b.organic(n_accounts=1500, n_posts=16000, days=6.0)
     ring = [b.account(f"ring{i:02d}") for i in range(20)]
-    for k in range(40):  # each push by another member; half the others follow 20-90 min later
+    for k in range(pushes):  # each push by another member; others follow 20-90 min later
         author = ring[k % len(ring)]
-        t0 = 0.2 * DAY + k * 0.14 * DAY + b.rng.uniform(0, 3600)
+        t0 = 0.2 * DAY + k * (5.6 * DAY / pushes) + b.rng.uniform(0, 3600)
         pid = b.post(author, t0, text=b.random_text())
         for a in ring:
-            if a != author and b.rng.random() < 0.5:
+            if a != author and b.rng.random() < join:
                 b.post(a, t0 + b.rng.uniform(20, 90) * 60, repost_of=pid)
     fans = [b.account(f"fan{i:02d}") for i in range(30)]
     for k in range(20):  # fans of one small account repost it within the hour
@@ -78,6 +79,22 @@ def test_retweet_ring_found_fans_not(tmp_path) -> None:
     off = dict(ONLY_REPOST, co_repost={"ring_window_s": 0})
     f0 = run_detection(ds, tmp_path / "f0", config=off, progress=False)
     assert not _members(f0) & ring  # the one-minute window alone misses the ring
+
+
+@pytest.mark.parametrize("seed", [41, 42])
+def test_a_stealthy_ring_is_found_by_its_weak_ties_when_asked(tmp_path, seed: int) -> None:
+    """Each member follows a quarter of 80 pushes: no pair shares enough authors to pass
+    the ring test alone, but with ``ring_weak_core`` their weak ties knit the ring; the fans
+    of one small account stay out either way."""
+    b, ring, fans = _ring_and_fans(seed, join=0.25, pushes=80)
+    ds = b.write(tmp_path / "ds")
+    got = {}
+    for on in (True, False):
+        cfg = dict(ONLY_REPOST, co_repost={"ring_weak_core": on})
+        found = _members(run_detection(ds, tmp_path / f"f{on}", config=cfg, progress=False))
+        assert not found & (fans | {"smallacct"}) and found <= ring, (on, found - ring)
+        got[on] = len(found)
+    assert got[False] < 5 and got[True] >= 14, got
 
 
 def test_hashtag_hijack_found_among_genuine_users(tmp_path) -> None:

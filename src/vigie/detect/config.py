@@ -88,6 +88,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # author-aware null (corepost.py); 0 = off
         ring_window_s=21600.0,
         ring_max_audience=250,  # authors reposted by more accounts take no part
+        # the ring's weak ties that knit a core (chance.weak_core) kept too: rings at high
+        # stealth all found, but open follow-back trains of real people grouped with them
+        # (rated likely authentic only where their profiles say so): off by default
+        ring_weak_core=False,
     ),
     "co_reply": dict(_COACTION, window_s=120.0),
     # hashtag hijacking: campaign posts join a trending tag minutes apart, push after push;
