@@ -161,6 +161,19 @@ class Builder:
         return path
 
 
+def only(*kinds: str, creation_burst: bool = True) -> dict[str, dict[str, Any]]:
+    """A detect config running only ``kinds`` of the co-action detectors (and creation
+    bursts unless ``creation_burst=False``)."""
+    from vigie.detect.config import COACTION_KINDS
+
+    cfg: dict[str, dict[str, Any]] = {
+        k: {"enabled": False} for k in COACTION_KINDS if k not in kinds
+    }
+    if not creation_burst:
+        cfg["creation_burst"] = {"enabled": False}
+    return cfg
+
+
 def viral_cascade(b: Builder, accounts: list[str], start: float, minutes: float = 5.0) -> str:
     """One popular post reposted by every one of ``accounts`` within a few minutes."""
     seed = b.post("celebrity", start, text="Breaking: the debate is tonight at nine")

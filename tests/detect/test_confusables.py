@@ -18,21 +18,9 @@ import pytest
 from vigie.detect.confusables import DELETED, FOLD, FOLD_FROM, GATE, fold, fold_sql
 from vigie.detect.pipeline import run_detection
 
-from .scenario import DAY, Builder, mutate
+from .scenario import DAY, Builder, mutate, only
 
-ONLY_COPYPASTA = {
-    k: {"enabled": False}
-    for k in (
-        "co_link",
-        "co_repost",
-        "co_reply",
-        "co_hashtag",
-        "co_mention",
-        "co_domain",
-        "co_media",
-        "co_rare",
-    )
-}
+ONLY_COPYPASTA = only("copypasta")
 HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
 OTHER_SCRIPTS = {
     "o": "օ", "u": "ս", "h": "հ", "n": "ո", "g": "ց",  # Armenian

@@ -19,23 +19,10 @@ from vigie.detect.config import merge_config
 from vigie.detect.pipeline import run_detection
 from vigie.errors import VigieError
 
-from .scenario import DAY
+from .scenario import DAY, only
 from .test_comention import OUTLETS, MentionBuilder, ordinary
 
-ONLY_CO_MENTION = {
-    k: {"enabled": False}
-    for k in (
-        "co_link",
-        "co_repost",
-        "co_reply",
-        "co_hashtag",
-        "copypasta",
-        "co_media",
-        "co_domain",
-        "co_rare",
-        "creation_burst",
-    )
-}
+ONLY_CO_MENTION = only("co_mention", creation_burst=False)
 
 
 def test_the_core_keeps_a_knit_cluster_and_drops_scattered_ties():

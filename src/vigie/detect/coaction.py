@@ -581,7 +581,8 @@ def run_coaction(
             core &= ~keep[:n0]
             n_weak = int(core.sum())
             keep[:n0] |= core
-        scale_stats[0]["weak_core"] = n_weak if parts else 0
+        if scale_stats:
+            scale_stats[0]["weak_core"] = n_weak
         edges = _best_scale(tested, p, keep)
         co: str | None = None
         shared: SharedPosts | None = None

@@ -27,6 +27,9 @@ reposting accounts take part (a celebrity's audience says nothing about who know
 and only posts reposted at most ``slow_max_object_actions`` times. The observed count asks
 more than the null (same post, within the window), so the test errs on the cautious side.
 Its family of tests is bounded by ``sum_X A_X (A_X - 1) / 2`` (every pair sharing an author).
+With ``ring_weak_core`` (off by default) the ring test's weak ties that knit a 3-core are kept
+too (``chance.weak_core``): rings whose members each follow a quarter of the pushes are then
+found, but so are open follow-back trains of real people (``docs/detection.md``).
 Weights sum fixed-point integers, as in ``coaction.py``: parallel sums stay byte-identical.
 """
 
