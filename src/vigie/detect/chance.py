@@ -132,3 +132,22 @@ def weak_core(u: np.ndarray, v: np.ndarray, p: np.ndarray, weak_p: float, k: int
     out = np.zeros(weak.size, dtype=bool)
     out[idx[alive]] = True
     return out
+
+
+def weak_threshold(general: dict, family: int) -> float:
+    """The p-value under which a tie counts as weak for ``weak_core``, for a family of
+    ``family`` co-acting pairs: ``general.weak_p``, lowered so that chance gives at most
+    ``general.weak_budget`` weak ties in the family (``weak_budget / family``).
+
+    Why a budget: the 3-core argument assumes chance ties scattered at random; in a large
+    collection they are not (heavy reposters of the same popular posts meet more than the
+    null expects), and ``weak_p`` x 12.9 million co-reposting pairs at 10M posts let chance
+    give thousands of weak ties: 873 ordinary reposters were knit into one group (rated
+    likely authentic). The budget keeps small collections (a few thousand pairs) at
+    ``weak_p`` itself and lowers it where the pairs are millions (629 of them remained at
+    10M, in that likely-authentic group: ``docs/detection.md``)."""
+    weak_p = float(general["weak_p"])
+    budget = float(general["weak_budget"])
+    if weak_p <= 0 or family <= 0:
+        return weak_p if family > 0 else 0.0
+    return min(weak_p, budget / family)

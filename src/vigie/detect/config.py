@@ -70,6 +70,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # they knit accounts each tied so to weak_min_degree others (chance.weak_core); 0: off
         "weak_p": 0.0003,
         "weak_min_degree": 3,
+        "weak_budget": 10.0,  # weak ties chance may give per signal: weak_p <= budget / pairs
         # copypasta's MinHash runs beside the other detectors (the second core) up to this
         # many posts; above it, after them: its signatures (256 bytes a distinct text) and
         # their NumPy stages held at once made 10M posts peak at 7.4 GiB instead of 5.0

@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 
 from vigie.arrays import run_ranks, stable_order
-from vigie.detect.chance import poisson_sf, significant, weak_core
+from vigie.detect.chance import poisson_sf, significant, weak_core, weak_threshold
 from vigie.detect.coaction import EDGE_COLUMNS, Signal, run_coaction
 from vigie.detect.copairs import pairs_within as _pairs_within
 from vigie.detect.engine import Engine, fetch
@@ -152,13 +152,14 @@ def ring_pairs(
     )
     pv = poisson_sf(obs, exp) if obs.size else np.zeros(0)
     keep = significant(pv, general["alpha"], max(family, obs.size), general["correction"])
-    if cfg.get("ring_weak_core") and float(general["weak_p"]) > 0 and obs.size:
+    weak_p = weak_threshold(general, max(family, obs.size))
+    if cfg.get("ring_weak_core") and weak_p > 0 and obs.size:
         # opt-in (module doc): the ring's weak ties that knit a core (``chance.weak_core``)
         keep |= weak_core(
             np.asarray(tested.column("u")),
             np.asarray(tested.column("v")),
             pv,
-            float(general["weak_p"]),
+            weak_p,
             int(general["weak_min_degree"]),
         )
     idx = pa.array(np.flatnonzero(keep))

@@ -240,9 +240,9 @@ def _lines(f: dict[str, Any]) -> list[str]:
     if f.get("weak_core"):
         out[0] = out[0][:-1] + (
             f"; of the kept ties, counted per signal, {f['weak_core']:,} beat chance as a "
-            f"cluster rather than alone (weak ties, p <= {f['weak_p']:g} each, knitting "
-            f"accounts each so tied to at least {f['weak_min_degree']} others: "
-            "general.weak_p, general.weak_min_degree)."
+            f"cluster rather than alone (weak ties, p <= {f['weak_p']:g} each, lower in "
+            "large collections so that chance gives at most general.weak_budget of them, "
+            f"knitting accounts each so tied to at least {f['weak_min_degree']} others)."
         )
     if f["passed_chance"]:
         out.append(

@@ -68,6 +68,7 @@ def _stats(kind: str, c: dict[str, Any]) -> dict[str, Any]:
     }
     if stats["scales"]:  # as run_coaction counts the weak ties of its own window
         stats["scales"][0]["weak_core"] = 0
+        stats["scales"][0]["weak_p"] = 0.0
     ring = ring_figures(c) if kind == "co_repost" else None
     if ring is not None:  # as corepost._merge adds the ring test's family
         stats["scales"].append(ring)
