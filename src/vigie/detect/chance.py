@@ -114,23 +114,20 @@ def weak_core(u: np.ndarray, v: np.ndarray, p: np.ndarray, weak_p: float, k: int
     hence the default 0.0003 (``docs/detection.md`` has the figures)."""
     weak = np.asarray(p, dtype=np.float64) <= weak_p
     idx = np.flatnonzero(weak)
-    if idx.size == 0 or k < 1:
-        return np.zeros(weak.size, dtype=bool)
+    out = np.zeros(weak.size, dtype=bool)
+    if idx.size == 0 or k < 1 or weak_p <= 0:  # weak_p 0: off
+        return out
+    import igraph as ig  # as the graph stage's own k-core (network.py): only when needed
+
     a = np.asarray(u, dtype=np.int64)[idx]
     b = np.asarray(v, dtype=np.int64)[idx]
     nodes, inv = np.unique(np.concatenate([a, b]), return_inverse=True)
     ea, eb = inv[: idx.size], inv[idx.size :]
-    alive = np.ones(idx.size, dtype=bool)
-    while True:  # peel accounts with fewer than k live ties until none is left to peel
-        deg = np.bincount(ea[alive], minlength=nodes.size) + np.bincount(
-            eb[alive], minlength=nodes.size
-        )
-        still = alive & (deg[ea] >= k) & (deg[eb] >= k)
-        if still.sum() == alive.sum():
-            break
-        alive = still
-    out = np.zeros(weak.size, dtype=bool)
-    out[idx[alive]] = True
+    core = np.asarray(
+        ig.Graph(n=nodes.size, edges=np.column_stack([ea, eb]).tolist()).coreness(),
+        dtype=np.int64,
+    )
+    out[idx[(core[ea] >= k) & (core[eb] >= k)]] = True
     return out
 
 
@@ -146,8 +143,6 @@ def weak_threshold(general: dict, family: int) -> float:
     likely authentic). The budget keeps small collections (a few thousand pairs) at
     ``weak_p`` itself and lowers it where the pairs are millions (629 of them remained at
     10M, in that likely-authentic group: ``docs/detection.md``)."""
-    weak_p = float(general["weak_p"])
-    budget = float(general["weak_budget"])
-    if weak_p <= 0 or family <= 0:
-        return weak_p if family > 0 else 0.0
-    return min(weak_p, budget / family)
+    if family <= 0:
+        return 0.0
+    return min(float(general["weak_p"]), float(general["weak_budget"]) / family)

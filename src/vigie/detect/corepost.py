@@ -152,14 +152,13 @@ def ring_pairs(
     )
     pv = poisson_sf(obs, exp) if obs.size else np.zeros(0)
     keep = significant(pv, general["alpha"], max(family, obs.size), general["correction"])
-    weak_p = weak_threshold(general, max(family, obs.size))
-    if cfg.get("ring_weak_core") and weak_p > 0 and obs.size:
+    if cfg.get("ring_weak_core") and obs.size:
         # opt-in (module doc): the ring's weak ties that knit a core (``chance.weak_core``)
         keep |= weak_core(
             np.asarray(tested.column("u")),
             np.asarray(tested.column("v")),
             pv,
-            weak_p,
+            weak_threshold(general, max(family, obs.size)),
             int(general["weak_min_degree"]),
         )
     idx = pa.array(np.flatnonzero(keep))
