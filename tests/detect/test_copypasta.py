@@ -9,7 +9,7 @@ import pyarrow as pa
 from vigie.detect.copypasta import lsh_clusters, minhash
 from vigie.detect.pipeline import run_detection
 
-from .scenario import WORDS, Builder, copypasta_campaign, slogan
+from .scenario import DAY, WORDS, Builder, copypasta_campaign, slogan
 
 
 def _encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -290,3 +290,101 @@ def test_lsh_link_checks_compare_whole_values_not_low_bytes():
         assert (expected != np.arange(sig.shape[0])).sum() > 300
         by_low_bytes = _plain_lsh(sig & np.uint32(0xFF), bands, 0.5)
         assert not np.array_equal(by_low_bytes, expected)  # the screen alone would differ
+
+
+def _plain_link_labels(n: int, src: list[int], dst: list[int], max_texts: int) -> list[int]:
+    """link_labels by its definition: union-find components; a component of at most
+    ``max_texts`` texts is named by its lowest text, a larger one leaves each text at the
+    lowest head it links to (or itself)."""
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in zip(src, dst, strict=True):
+        ra, rb = root(a), root(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    comps: dict[int, list[int]] = {}
+    for i in range(n):
+        comps.setdefault(root(i), []).append(i)
+    star = list(range(n))
+    for a, b in zip(src, dst, strict=True):
+        star[a] = min(star[a], b)
+    out = star[:]
+    for members in comps.values():
+        if max_texts > 0 and len(members) <= max_texts:
+            for i in members:
+                out[i] = min(members)
+    return out
+
+
+def test_link_labels_match_a_plain_reference():
+    """Chains of links (a-b, b-c) join into one cluster up to the cap, named by its lowest
+    text; over the cap, and with the cap at 0, each text keeps its one-hop head."""
+    from vigie.detect.copypasta import link_labels
+
+    rng = np.random.default_rng(21)
+    n = 400
+    src, dst = [], []
+    for _ in range(260):  # chains and stars of every size, many texts in none
+        a, b = sorted(rng.choice(n, 2, replace=False).tolist())
+        if rng.random() < 0.5:
+            a = int(rng.integers(0, 60))  # a few hubs: large components
+        if a != b:
+            src.append(max(a, b))
+            dst.append(min(a, b))
+    s, d = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+    for cap in (0, 1, 3, 8, 50, 10_000):
+        want = _plain_link_labels(n, src, dst, cap)
+        assert link_labels(n, s, d, cap).tolist() == want, cap
+    sizes = np.bincount(link_labels(n, s, d, 10_000))
+    assert sizes.max() > 50 and (sizes == 2).any()  # the cases above were all met
+
+
+def _template_push(b: Builder, accounts: list[str], start: float, hours: float) -> None:
+    """Each volunteer posts an own copy of the day's template within ``hours``: other
+    words in its slots, an opener, two neighbouring words swapped (two copies of one push
+    share about a third of their word 3-shingles, as the copies of ``literature.py``'s
+    templates do at high stealth, after the NIS and Spamouflage reports)."""
+    base = b.random_text(36).split()
+    for a in accounts:
+        if b.rng.random() < 0.4:
+            continue  # not every volunteer joins every push
+        words = list(base)
+        for lo in (3, 12, 22):
+            if b.rng.random() < 0.35:
+                words[lo : lo + 2] = b.random_text(2).split()
+        i = int(b.rng.integers(0, len(words) - 1))
+        words[i], words[i + 1] = words[i + 1], words[i]
+        if b.rng.random() < 0.5:
+            words = b.random_text(2).split() + words
+        b.post(a, start + b.rng.uniform(0, hours * 3600), text=" ".join(words))
+
+
+def test_template_copies_join_through_each_other(tmp_path):
+    """Volunteers posting their own edits of a template over hours are one group; with one
+    hop only (``chain_max_texts = 0``) their copies split into clusters too small to meet
+    in, and fewer of them are found. No ordinary account either way."""
+    from .scenario import only
+
+    found, one_hop = [], []
+    for seed in (31, 32, 33):
+        b = Builder(seed=seed)
+        b.organic(n_accounts=300, n_posts=3000)
+        team = [b.account(f"vol{i:02d}") for i in range(20)]
+        for k in range(20):  # a push every five hours for four days
+            _template_push(b, team, 0.2 * DAY + k * 5 * 3600, hours=4)
+        ds = b.write(tmp_path / f"ds{seed}")
+        cfg = only("copypasta")
+        runs = {}
+        for name, chain in (("chains", 2000), ("one hop", 0)):
+            cfg["copypasta"] = {"chain_max_texts": chain}
+            f = run_detection(ds, tmp_path / f"f{seed}{chain}", config=cfg, progress=False)
+            runs[name] = set(f.members().column("account_id").to_pylist())
+        assert runs["chains"] <= set(team) and runs["one hop"] <= set(team)
+        found.append(len(runs["chains"]))
+        one_hop.append(len(runs["one hop"]))
+    assert min(found) >= 15, found  # 17-19 of 20 when written
+    assert sum(one_hop) < sum(found), (one_hop, found)

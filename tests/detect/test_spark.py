@@ -579,23 +579,33 @@ def test_copypasta_clusters_are_the_same_on_spark(spark_opts, tmp_path):
         multi = dict(zip(norms, table.column("multi").to_pylist(), strict=True))
         return {frozenset(x) for x in by.values()}, multi
 
+    # chains joined (the default), chains joined only up to 3 texts, one hop only
+    settings = [dict(cp), dict(cp, chain_max_texts=3), dict(cp, chain_max_texts=0)]
     duck = open_engine(Dataset(root), general)
+    want = []
     try:
         copypasta._normalised_texts(duck, int(cp["min_words"]))
         n_texts = int(duck.scalar("SELECT count(*) FROM cp_u"))
-        want_counts = copypasta._cluster_here(duck, cp, general, n_texts, beside=False)
-        want = clusters(fetch(duck.con, query))
+        for c in settings:
+            counts = copypasta._cluster_here(duck, c, general, n_texts, beside=False)
+            want.append((counts, clusters(fetch(duck.con, query))))
     finally:
         duck.close()
     spark = spark_engine.open_spark_engine(Dataset(root), general, spark_opts)
+    got = []
     try:
         copypasta._normalised_texts(spark, int(cp["min_words"]))
-        got_counts = spark.cluster_texts(cp, int(general["seed"]))
-        got = clusters(spark.con.execute(query).to_arrow_table())
+        for c in settings:
+            counts = spark.cluster_texts(c, int(general["seed"]))
+            got.append((counts, clusters(spark.con.execute(query).to_arrow_table())))
     finally:
         spark.close()
-    assert got_counts == want_counts
     assert got == want
-    sizes = sorted(len(c) for c in want[0])
+    (chained, _), (capped, _), (one_hop, _) = (w[0] for w in want)
+    assert chained < one_hop  # chains join copies that no one link joins
+    assert chained <= capped <= one_hop
+    sizes = sorted(len(c) for c in want[2][1][0])
     assert sizes[0] == 1 and sizes[-1] >= 4  # lone texts and families of near-duplicates
-    assert len(want[0]) > 240  # edited copies that fail the check stay apart
+    assert one_hop > 240  # edited copies that fail the check stay apart
+    # a chain over the cap is left as one hop made it
+    assert {c for c in want[1][1][0] if len(c) > 3} <= want[2][1][0]

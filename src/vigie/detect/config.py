@@ -123,6 +123,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         bands=16,  # LSH bands (num_perm must be a multiple)
         min_words=6,  # shorter texts carry too little to compare
         shingle=3,
+        # texts linked through each other (a template's copies, each edited its own way)
+        # are one message up to this many texts; larger chains fall back to one hop (0: always)
+        chain_max_texts=2000,
     ),
     "sync_activity": dict(
         _COACTION,

@@ -36,6 +36,7 @@ from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.confusables import fold_sql
 from vigie.detect.engine import Engine, fetch
+from vigie.detect.nearhash import components
 
 KIND = "copypasta"
 _CHUNK_SHINGLES = 32_768  # ~256 KiB of uint64 shingles: fits in L2
@@ -327,17 +328,20 @@ def _check_links(
 
 
 def lsh_clusters(
-    sig: np.ndarray, bands: int, threshold: float, pool: Executor | None = None
+    sig: np.ndarray,
+    bands: int,
+    threshold: float,
+    pool: Executor | None = None,
+    max_texts: int = 0,
 ) -> np.ndarray:
     """Cluster label per text, the index of a "head" text it is near.
 
     In each band, texts whose signatures collide form a bucket; its lowest-index text is
     the head, and every other text is linked to it (a star: m links for m texts, not m²).
     A link is kept when the two signatures agree on at least ``threshold`` of their
-    values. Each text takes the lowest head it is linked to (or itself). One hop only, on
-    purpose: chaining links transitively (connected components) merges a whole dataset of
-    template-like texts into one giant cluster (57,000 texts on a 1M-post scenario), which
-    would hide a campaign's messages among them.
+    values. Texts joined by kept links, directly or through others, are one cluster (see
+    :func:`link_labels`) when they are at most ``max_texts``; in a larger chain each text
+    takes the lowest head it is linked to (or itself), one hop only.
 
     ``sig`` is texts x hashes; ``minhash`` returns it as a view of a hash-major array, which
     is read here without a copy (band keys and checks then scan contiguous rows).
@@ -367,7 +371,42 @@ def lsh_clusters(
     del pair
     need = agreeing_needed(threshold, num_perm)
     keep = _check_links(by_hash, src, dst, need, pool)
-    np.minimum.at(labels, src[keep], dst[keep])
+    return link_labels(n, src[keep], dst[keep], max_texts)
+
+
+def link_labels(n: int, src: np.ndarray, dst: np.ndarray, max_texts: int) -> np.ndarray:
+    """Cluster label per text (``0..n-1``, in the order that names clusters) from the kept
+    links ``src`` -> ``dst`` (``dst``, the bucket's head, has the lower index).
+
+    Why chains: the copies of one template are each edited in their own way (another word
+    in a slot, an opener, two words swapped), so two copies of the same push share only a
+    third of their word 3-shingles, and a copy is linked to some of the others, not to all
+    (measured on ``literature-fr`` at high stealth: 20 % of the pairs of copies pass the
+    check). With one hop a push's copies split into many clusters and two volunteers rarely
+    meet in one (template recall 0.50). Joined through each other (connected components)
+    the copies are one message again. The cap: in a whole collection, chains of
+    template-like ordinary texts grow large (12,713 texts at 1M ``en-presidential`` posts);
+    a cluster of more texts than ``max_texts`` would be one object too common for the
+    co-action engine to draw pairs from (its ``max_object_actions``), hiding whatever
+    campaign copies it swallowed, so there each text keeps its own one-hop label (the
+    star: the lowest head it is linked to). ``max_texts = 0``: one hop everywhere.
+
+    The label of a chain is its lowest index, that of a star its lowest head: both name a
+    cluster by one of its texts, deterministically."""
+    labels = np.arange(n, dtype=np.int64)
+    if src.size == 0:
+        return labels
+    np.minimum.at(labels, src, dst)  # the one-hop stars
+    if max_texts <= 0:
+        return labels
+    # components over the linked texts only (a few per cent of all texts): compact indices
+    nodes = sorted_unique(np.concatenate([src, dst]))
+    a = np.searchsorted(nodes, src)
+    b = np.searchsorted(nodes, dst)
+    comp = components(nodes.size, a, b)
+    size = np.bincount(comp, minlength=nodes.size)
+    small = size[comp] <= max_texts
+    labels[nodes[small]] = nodes[comp[small]]
     return labels
 
 
@@ -487,7 +526,9 @@ def _cluster_here(
     threads = numpy_threads(general, beside=beside)
     with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
         ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
-        labels = lsh_clusters(sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool)
+        labels = lsh_clusters(
+            sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool, int(cfg["chain_max_texts"])
+        )
     del sig
     n_clusters = int(sorted_unique(labels).size)
     largest = int(np.bincount(labels).max()) if labels.size else 0

@@ -45,6 +45,11 @@ EXPLAINED: list[tuple[str, str, str]] = [
     ),
     ("copypasta", "window_s", "Seconds within which two near-identical texts co-act."),
     ("copypasta", "threshold", "Estimated word-shingle similarity two texts need (0-1)."),
+    (
+        "copypasta",
+        "chain_max_texts",
+        "Texts linked through one another are one message up to this many; 0: direct links only.",
+    ),
 ]
 
 
