@@ -317,6 +317,16 @@ def _(t: Path) -> list[str]:
     return _ingest(t, _text(t / "result.json", _tg({"a": 1})), "--format", "telegram")
 
 
+# was: a UnicodeDecodeError traceback from the streaming parser (found by mutating fixtures)
+@case("telegram-not-utf8", 2, ["result.json", "not UTF-8", "0xed", "2 messages were read"])
+def _(t: Path) -> list[str]:
+    raw = _tg([_tgm(1), _tgm(2), _tgm(3, text="bad \udcff"), _tgm(4)]).encode("utf-8")
+    # a CESU-8 surrogate (ED A0 80) where the third message's text is: not UTF-8
+    raw = raw.replace(b"\\udcff", b"\xed\xa0\x80")
+    (t / "result.json").write_bytes(raw)
+    return _ingest(t, t / "result.json", "--format", "telegram")
+
+
 @case("telegram-text-entities-of-odd-types", 0, refused={"invalid text": 2}, accepted=2)
 def _(t: Path) -> list[str]:
     odd = [{"type": "link", "text": None}, 5, None, {"type": "text_link", "href": 5}]

@@ -295,6 +295,12 @@ def read(path: Path) -> Iterator[Batch]:
             f"not valid JSON ({exc}); {buf.records:,} messages were read before it",
             file=str(path),
         ) from exc
+    except UnicodeDecodeError as exc:  # Telegram Desktop writes UTF-8: a damaged file
+        raise InputError(
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} cannot be read); "
+            f"{buf.records:,} messages were read before it",
+            file=str(path),
+        ) from exc
     except RecursionError as exc:
         raise InputError("JSON nested too deeply", file=str(path)) from exc
     if not state.get("lists"):
