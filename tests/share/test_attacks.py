@@ -786,3 +786,28 @@ def test_red_publication_reaches_only_the_named_people(tmp_path: Path) -> None:
         got = _read(c, state, other)
         assert not [o for o in got if TLP.RED.stix_id in o.get("object_marking_refs", [])]
     state.store.dispose()
+
+
+def test_lone_surrogates_are_refused_not_stored(srv: ServerState, tmp_path: Path) -> None:
+    """JSON may escape a lone surrogate (``"\\ud800"``), which no UTF-8 store can keep: a
+    partner's object carrying one is refused with where it is (the TAXII POST, and `vigie
+    share import` of a bundle), never a server error or a traceback."""
+    from vigie.errors import InputError
+    from vigie.share.stix_import import BundleStore
+
+    bad = ind(7, name="x")
+    body = json.dumps({"objects": [ind(6), bad]}).replace('"name": "x"', '"name": "a\\ud800b"')
+    c = _client(srv)
+    r = c.post(_objects_url(srv), auth=("state", PW["state"]), headers=HP, content=body)
+    assert r.status_code in (400, 422), r.text
+    assert "objects[1]" in r.text and "name" in r.text
+    assert _read(c, srv, "state") == []  # all or nothing
+    bundle = json.loads(body)
+    bundle.update(type="bundle", id="bundle--" + "0" * 8 + "-0000-4000-8000-" + "0" * 12)
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    with BundleStore(tmp_path / "s.sqlite") as store:
+        with pytest.raises(InputError, match="not Unicode") as exc:
+            store.import_bundle(path, source="plateforme")
+        assert "record 1" in str(exc.value) and "'name'" in str(exc.value)
+        assert store.imports() == []

@@ -71,3 +71,32 @@ def object_tlp(obj: dict[str, Any], default: TLP | None = None) -> TLP | None:
         return default
     level = strictest(TLP.from_stix_id(r) for r in refs if isinstance(r, str))
     return level if level is not None else default
+
+
+def not_unicode_path(obj: Any) -> str | None:
+    """The path (``a.b[2]``) of the first key or string in ``obj`` that UTF-8 cannot
+    encode, or ``None``. Why: JSON may escape lone surrogates, which ``json`` reads into
+    strings that no UTF-8 store accepts (a bundle's import and a TAXII POST failed inside
+    the database: found by mutating bundles)."""
+    stack: list[tuple[str, Any]] = [("", obj)]
+    while stack:
+        path, v = stack.pop()
+        if isinstance(v, dict):
+            for k, x in v.items():
+                key = f"{path}.{k}" if path else str(k)
+                if isinstance(k, str) and not _utf8(k):
+                    return path or "(key)"
+                stack.append((key, x))
+        elif isinstance(v, list):
+            stack.extend((f"{path}[{j}]", x) for j, x in enumerate(v))
+        elif isinstance(v, str) and not _utf8(v):
+            return path
+    return None
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -46,7 +46,7 @@ from sqlalchemy import func, literal_column, select
 from vigie.errors import InputError, VigieError
 from vigie.json_guard import UNREADABLE, why
 from vigie.share.import_tables import ImportedObject, ImportProvenance, ImportRecord
-from vigie.share.stix_common import object_tlp, object_version
+from vigie.share.stix_common import not_unicode_path, object_tlp, object_version
 from vigie.share.store import Store, sqlite_url
 from vigie.share.tlp import TLP, strictest
 
@@ -105,6 +105,15 @@ def check_bundle(data: Any, *, source: str, validate: bool = True) -> None:
     for i, o in enumerate(objs):
         if not isinstance(o, dict) or not isinstance(o.get("id"), str) or "type" not in o:
             raise InputError("object without type or id", file=source, record=i)
+        bad = not_unicode_path(o)
+        if bad is not None:
+            raise InputError(
+                "text that is not Unicode (a lone surrogate, JSON's \\ud800...): the store "
+                "keeps objects as UTF-8 text",
+                file=source,
+                record=i,
+                field=bad,
+            )
     if validate:
         from vigie.share.stix_validate import validation_errors
 

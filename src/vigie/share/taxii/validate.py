@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from vigie.json_guard import too_long
+from vigie.share.stix_common import not_unicode_path
 
 # STIX 2.1 cyber-observable types: spec_version is optional for them.
 SCO_TYPES = frozenset(
@@ -72,6 +73,9 @@ def structural_problems(obj: Any, index: int) -> list[str]:
         problems.append(f"{where}.spec_version: missing (must be '2.1')")
     elif spec is not None and spec != "2.1":
         problems.append(f"{where}.spec_version: {spec!r} is not '2.1'")
+    bad = not_unicode_path(obj)
+    if bad is not None:  # the store keeps UTF-8 text: it failed inside the database (a 500)
+        problems.append(f"{where}.{bad}: text that is not Unicode (a lone surrogate)")
     return problems
 
 
