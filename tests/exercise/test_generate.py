@@ -127,6 +127,25 @@ def test_bad_arguments(tmp_path: Path, kwargs: dict, message: str) -> None:
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize(
+    ("scenario", "n_posts", "seed"),
+    [("literature-fr", 6000, 3), ("overload-fr", 3000, 1), ("literature-en", 10000, 1)],
+)
+def test_too_few_posts_for_the_organic_life_is_one_clear_error(
+    tmp_path: Path, scenario: str, n_posts: int, seed: int
+) -> None:
+    """Campaigns that fit but authentic groups (news feeds, fans...) that leave ordinary
+    users no posts: was a NumPy "negative dimensions" traceback (found by a sweep of
+    sizes); now what each part takes and what to do."""
+    with pytest.raises(VigieError) as exc:
+        generate(scenario, n_posts, seed, tmp_path / "x", progress=False)
+    msg = str(exc.value)
+    assert f"--posts {n_posts:,} is too small for '{scenario}'" in msg
+    assert "authentic groups" in msg and "for ordinary users" in msg
+    assert f"default is {SCENARIOS[scenario].default_posts:,}" in msg
+    assert not (tmp_path / "x").exists()
+
+
 def test_rerun_replaces_the_folder_whole(tmp_path: Path) -> None:
     """An earlier exercise is replaced whole (a stale file in it goes); a folder that is not
     one is refused before any work, its files untouched."""

@@ -39,7 +39,7 @@ from vigie.errors import VigieError
 from vigie.exercise.campaigns import CampaignRun, attach_replies, inject, ordinary_count
 from vigie.exercise.context import Context
 from vigie.exercise.kinds import ALL_TECHNIQUES
-from vigie.exercise.organic import OrganicStats, generate_organic, ordinary_posts
+from vigie.exercise.organic import OrganicStats, TooFewPosts, generate_organic, ordinary_posts
 from vigie.exercise.organic_lit import ExtraStats, extras_for, generate_extras
 from vigie.exercise.population import Population, assign_ids, organic_population
 from vigie.exercise.posts import PostBuffer, materialise
@@ -202,13 +202,21 @@ def generate(
         # seed posts of the other campaigns: a few ordinary users fall for them
         others = [x for r in runs if r.type != "hack_and_leak" for x in r.seed_rows]
         extras = generate_extras(ctx, extras_for(sc))
-        stats = generate_organic(
-            ctx,
-            n_posts - campaign_total - extras.posts,
-            leak_rows,
-            leak_urls,
-            np.array(others, np.int64),
-        )
+        try:
+            stats = generate_organic(
+                ctx,
+                n_posts - campaign_total - extras.posts,
+                leak_rows,
+                leak_urls,
+                np.array(others, np.int64),
+            )
+        except TooFewPosts as exc:
+            raise VigieError(
+                f"--posts {n_posts:,} is too small for '{scenario}': its campaigns take "
+                f"{campaign_total:,} posts and its authentic groups (news feeds, fans, party "
+                f"accounts...) {extras.posts:,}, so {exc}; use more posts (the preset's "
+                f"default is {sc.default_posts:,})"
+            ) from None
         bar.advance(task)
 
         step(steps[3])

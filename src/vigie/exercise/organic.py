@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from vigie.arrays import sorted_unique
+from vigie.errors import VigieError
 from vigie.exercise.context import Context
 from vigie.exercise.posts import ORIGINAL, QUOTE, REPLY, REPOST, Part
 from vigie.exercise.textgen import (
@@ -64,6 +65,11 @@ class OrganicStats:
     reposts: int = 0
     replies: int = 0
     quotes: int = 0
+
+
+class TooFewPosts(VigieError):
+    """The posts left for ordinary users cannot hold the organic life (``generate`` words
+    it with the scenario's figures)."""
 
 
 class _Sampler:
@@ -387,6 +393,9 @@ def generate_organic(
     ``leak_rows``/``leak_urls``: a leak's seed posts and documents, picked up by ordinary
     users once public; ``campaign_rows``: other campaign posts a few ordinary users repost."""
     stats = OrganicStats()
+    if budget < 10:  # its shares below would be negative sizes (a NumPy error before)
+        left = f"only {budget:,} posts are left" if budget > 0 else "no post is left"
+        raise TooFewPosts(f"{left} for ordinary users")
     rng = ctx.rng("organic")
     used = 0
     viral_rows, k = _cascades(ctx, ctx.rng("cascades"), int(budget * CASCADE_SHARE), stats)
@@ -402,9 +411,10 @@ def generate_organic(
     used += stats.campaign_pickup_posts
     rest = budget - used
     if rest < 10:
-        from vigie.errors import VigieError
-
-        raise VigieError(f"too few posts ({budget}) for the organic life of this scenario")
+        raise TooFewPosts(
+            f"only {max(rest, 0):,} posts are left for ordinary users once their viral "
+            "cascades, activists and pick-ups are made"
+        )
     n_orig = int(rest * KIND_SPLIT["original"])
     articles = _article_pool(ctx, rng, max(200, budget // 6))
     base, authors = _regular_originals(ctx, rng, n_orig, articles, stats)
