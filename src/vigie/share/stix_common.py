@@ -74,10 +74,10 @@ def object_tlp(obj: dict[str, Any], default: TLP | None = None) -> TLP | None:
 
 
 def not_unicode_path(obj: Any) -> str | None:
-    """The path (``a.b[2]``) of the first key or string in ``obj`` that UTF-8 cannot
-    encode, or ``None``. Why: JSON may escape lone surrogates, which ``json`` reads into
-    strings that no UTF-8 store accepts (a bundle's import and a TAXII POST failed inside
-    the database: found by mutating bundles)."""
+    """The path (``a.b[2]``) of a string in ``obj`` (or of the object holding a key) that
+    UTF-8 cannot encode, or ``None`` when there is none. Why: JSON may escape lone
+    surrogates, which ``json`` reads into strings that no UTF-8 store accepts (a bundle's
+    import and a TAXII POST failed inside the database: found by mutating bundles)."""
     stack: list[tuple[str, Any]] = [("", obj)]
     while stack:
         path, v = stack.pop()
