@@ -317,6 +317,22 @@ def _(t: Path) -> list[str]:
     return _ingest(t, _text(t / "result.json", _tg({"a": 1})), "--format", "telegram")
 
 
+# was: "UnicodeError: UTF-16 stream does not start with BOM", a traceback (found by a fuzz of
+# the options): Python's utf-16 and utf-32 need a byte-order mark; the byte order is named then
+@case("encoding-utf16-without-bom-jsonl", 2, ["a.jsonl", "cannot be read as utf-16", "utf-16-le"])
+def _(t: Path) -> list[str]:
+    src = t / "a.jsonl"
+    src.write_bytes("\n".join(json.dumps(_post(i)) for i in range(3)).encode("utf-16-le"))
+    return _x(t, src, "--encoding", "utf-16")
+
+
+@case("encoding-utf32-without-bom-csv", 2, ["a.csv", "cannot be read as utf-32", "utf-32-le"])
+def _(t: Path) -> list[str]:
+    src = t / "a.csv"
+    src.write_bytes(b"post_id,account_id,created_at,text\np1,a,2024-05-01,x\n")
+    return _x(t, src, "--encoding", "utf-32")
+
+
 # was: a UnicodeDecodeError traceback from the streaming parser (found by mutating fixtures)
 @case("telegram-not-utf8", 2, ["result.json", "not UTF-8", "0xed", "2 messages were read"])
 def _(t: Path) -> list[str]:

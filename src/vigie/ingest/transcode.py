@@ -50,8 +50,22 @@ def is_json_text(path: Path, encoding: str) -> bool:
             head = fh.read(4096)
     except OSError:
         return False  # the plan's own checks say what is wrong with the file
-    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    try:
+        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    except UnicodeError as exc:  # "utf-16"/"utf-32" without a byte-order mark
+        raise no_bom(encoding, exc, path) from None
     return text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+
+
+def no_bom(encoding: str, exc: UnicodeError, shown: Path) -> InputError:
+    """The one-line refusal of a file that ``encoding`` cannot even start reading: Python's
+    ``utf-16`` and ``utf-32`` need a byte-order mark (``errors="replace"`` does not cover it:
+    it was a traceback), the byte order has to be named then."""
+    return InputError(
+        f"cannot be read as {encoding} ({exc}): name the byte order (--encoding "
+        f"{codec_name(encoding)}-le or -be) or the file's own encoding (utf-8, latin-1...)",
+        file=str(shown),
+    )
 
 
 def needs_copy(path: Path, fmt: str, encoding: str | None) -> bool:
@@ -77,7 +91,9 @@ def to_utf8(path: Path, encoding: str, folder: Path, shown: Path) -> Path:
             chunk = src.read(CHUNK)
             try:
                 text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:
+                if not isinstance(exc, UnicodeDecodeError):
+                    raise no_bom(encoding, exc, shown) from None
                 before = codecs.getincrementaldecoder(encoding)(errors="replace")
                 lines += before.decode(chunk[: max(exc.start, 0)]).count("\n")
                 raise InputError(
