@@ -82,7 +82,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vigie.arrays import run_ranks
+from vigie.arrays import lookup_sorted, run_ranks, sorted_unique
 from vigie.detect.chance import poisson_sf, significant, weak_core, weak_threshold
 from vigie.detect.copairs import (
     Candidates,
@@ -580,12 +580,13 @@ def run_coaction(
             core = weak_core(u0, v0, p[:n0], weak_p, weak_k)
             # a weak tie between two accounts the signal already ties (at any scale) adds no
             # account, only an edge: at 10M posts 580,000 of them, 0.2 GiB of peak memory
-            tied = np.unique(
+            tied = sorted_unique(
                 np.concatenate(
                     [tested.column("u").to_numpy()[keep], tested.column("v").to_numpy()[keep]]
                 )
             )
-            core &= ~keep[:n0] & ~(np.isin(u0, tied) & np.isin(v0, tied))
+            both = lookup_sorted(u0, tied)[0] & lookup_sorted(v0, tied)[0]
+            core &= ~keep[:n0] & ~both
             n_weak = int(core.sum())
             keep[:n0] |= core
         if scale_stats:
