@@ -44,7 +44,8 @@ def is_json_text(path: Path, encoding: str) -> bool:
     """Whether ``path``, read as ``encoding``, starts like JSON (an object or an array).
 
     Why sniff rather than trust the name: a ``.txt`` of JSON Lines is common, and a CSV
-    given with ``--encoding`` must keep going to the CSV reader, which decodes it itself."""
+    given with ``--encoding`` must keep going to the CSV reader, which decodes it itself.
+    Raises ``InputError`` (``no_bom``) when ``encoding`` cannot start reading the file."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
@@ -91,9 +92,7 @@ def to_utf8(path: Path, encoding: str, folder: Path, shown: Path) -> Path:
             chunk = src.read(CHUNK)
             try:
                 text = decoder.decode(chunk, final=not chunk)
-            except UnicodeError as exc:
-                if not isinstance(exc, UnicodeDecodeError):
-                    raise no_bom(encoding, exc, shown) from None
+            except UnicodeDecodeError as exc:
                 before = codecs.getincrementaldecoder(encoding)(errors="replace")
                 lines += before.decode(chunk[: max(exc.start, 0)]).count("\n")
                 raise InputError(
@@ -102,6 +101,8 @@ def to_utf8(path: Path, encoding: str, folder: Path, shown: Path) -> Path:
                     "--encoding latin-1, cp1252 or utf-8",
                     file=str(shown),
                 ) from None
+            except UnicodeError as exc:  # utf-16/utf-32 without a byte-order mark
+                raise no_bom(encoding, exc, shown) from None
             if text:
                 try:
                     out.write(text.removeprefix("\ufeff") if first else text)
