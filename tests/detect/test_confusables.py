@@ -15,7 +15,16 @@ import duckdb
 import numpy as np
 import pytest
 
-from vigie.detect.confusables import DELETED, FOLD, FOLD_FROM, GATE, fold, fold_sql
+from vigie.detect.confusables import (
+    DELETE_CLASS,
+    DELETED,
+    FOLD,
+    FOLD_FROM,
+    GATE,
+    LAYERS,
+    fold,
+    fold_sql,
+)
 from vigie.detect.pipeline import run_detection
 
 from .scenario import DAY, Builder, mutate, only
@@ -114,6 +123,35 @@ def test_the_sql_folds_as_the_python_does():
     con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
     got = dict(con.execute(f"SELECT i, {fold_sql('s')} FROM t").fetchall())
     assert [got[i] for i in range(len(texts))] == [fold(s) for s in texts]
+
+
+def test_each_layer_folds_alone_and_with_the_others():
+    """The fold runs in parts (the deletions, then each map where its class matches): a
+    text holding the letters of one part only, of two, or of none but deleted characters,
+    folds as the whole map does (the parts' gates read the text before folding)."""
+    rng = np.random.default_rng(11)
+    parts = [frm for _, frm, _ in LAYERS]
+    assert "".join(sorted(parts[0] + parts[1] + parts[2])) == "".join(sorted(FOLD))
+    texts = []
+    for chosen in ([0], [1], [2], [0, 1], [0, 2], [1, 2], []):
+        alphabet = list("vote pour lui ") + list(DELETED) + [c for i in chosen for c in parts[i]]
+        texts += ["".join(rng.choice(alphabet, size=30)) for _ in range(60)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, s VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    got = dict(con.execute(f"SELECT i, {fold_sql('s')} FROM t").fetchall())
+    assert [got[i] for i in range(len(texts))] == [fold(s) for s in texts]
+    for cls, frm, _ in LAYERS:  # each class holds its map's letters and nothing else
+        hits = con.execute(
+            f"SELECT count(*) FROM unnest(?) u(c) WHERE regexp_matches(c, '{cls}')",
+            [sorted(set(FOLD_FROM) | set("abc"))],
+        ).fetchone()[0]
+        assert hits == len(set(frm))
+    deleted = con.execute(
+        f"SELECT count(*) FROM unnest(?) u(c) WHERE regexp_matches(c, '{DELETE_CLASS}')",
+        [sorted(set(FOLD_FROM) | set("abc"))],
+    ).fetchone()[0]
+    assert deleted == len(set(DELETED))
 
 
 def test_the_gate_lets_every_folded_character_through():

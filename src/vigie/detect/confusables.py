@@ -35,13 +35,23 @@ limited to what leaves real text in other scripts comparable:
   an unaccented copy rather than an accented one. The marks of scripts that need them
   (Hebrew points, Arabic harakat, Indic vowel signs) are in other blocks and stay.
 
-Why SQL with a gate: DuckDB's ``translate`` costs ~3.7 µs a text; run on every post it more
-than tripled copypasta's normalising pass. Only texts that hold a character of the ranges
-below (``GATE``) are translated, and only non-ASCII texts are even looked at (a byte count
-against a character count): +0.4 s at 2M English posts. Spark has the same ``translate``.
+Why SQL with a gate, in layers: DuckDB's ``translate`` builds its map from the two strings
+for every text, so its cost grows with the map: ~1 µs a text for Cyrillic's 21 letters, ~57
+µs for the whole fold (981 look-alikes and 466 deleted characters). Only texts that hold a
+character of the ranges below (``GATE``) are folded at all, and only non-ASCII texts are even
+looked at (a byte count against a character count). Then each part runs only where the text
+needs it: the deleted characters go in one RE2 pass (``DELETE_CLASS``), and each
+``LAYERS`` map (the scripts of real languages; the other look-alikes; the mathematical
+letters) is translated only in texts holding one of its characters (tested on the text
+before folding: no layer makes characters of another). Measured on 200,000 texts, the whole
+map in one ``translate``: 11.4 s for Russian texts, 12.4 s for French texts with an emoji's
+variation selector (``❤️``: common in real posts), against 0.2 s and 0.1 s in layers. Spark
+has the same ``translate`` and ``regexp_replace``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 _CYRILLIC = {
     "а": "a", "в": "b", "е": "e", "і": "i", "ј": "j", "к": "k", "м": "m", "н": "h", "о": "o",
@@ -149,13 +159,53 @@ GATE = (
 """A character ``FOLD_FROM`` holds may be in the text (RE2 and Java both read ``\\x{...}``)."""
 
 
+def char_class(chars: str) -> str:
+    """A regex class of exactly ``chars`` (as ``\\x{...}`` ranges: RE2 and Java read them)."""
+    cps = sorted({ord(c) for c in chars})
+    parts = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(f"\\x{{{cps[i]:04X}}}" + (f"-\\x{{{cps[j]:04X}}}" if j > i else ""))
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+def _layer(keep: Callable[[int], bool]) -> tuple[str, str, str]:
+    frm = "".join(k for k in FOLD if keep(ord(k)))
+    return char_class(frm), frm, "".join(FOLD[k] for k in frm)
+
+
+DELETE_CLASS = char_class(DELETED)
+"""The characters the fold deletes, as one class for ``regexp_replace``."""
+
+LAYERS = (
+    _layer(lambda cp: 0x0370 <= cp <= 0x058F),  # Greek, Cyrillic, Armenian: real languages
+    _layer(lambda cp: not 0x0370 <= cp <= 0x058F and cp < 0x1D400),  # the other look-alikes
+    _layer(lambda cp: cp >= 0x1D400),  # mathematical letters and digits (726 of them)
+)
+"""``FOLD`` in parts ``(class, from, to)``, each translated only where its class matches: a
+text pays for the maps it needs (module doc)."""
+
+
 def fold_sql(lowered: str) -> str:
     """SQL folding ``lowered`` (a string expression already lower-cased; a column name or an
-    expression without side effects: it is read up to four times)."""
+    expression without side effects: it is read once per layer and by the gates)."""
     s = f"{lowered}::VARCHAR"
+    inner = f"regexp_replace({s}, '{DELETE_CLASS}', '', 'g')"
+    for cls, frm, to in LAYERS:
+        # ``translate`` walks the whole text even with an empty map (~1 µs a text): a layer
+        # whose class is absent is skipped. CASE evaluates one branch per row, so the text
+        # of ``inner`` written twice (8 copies after three layers) is still computed once
+        inner = (
+            f"CASE WHEN regexp_matches({s}, '{cls}') THEN translate({inner}, '{frm}', '{to}') "
+            f"ELSE {inner} END"
+        )
     return (
         f"CASE WHEN strlen({s}) <> length({s}) AND regexp_matches({s}, '{GATE}') "
-        f"THEN translate({s}, '{FOLD_FROM}', '{FOLD_TO}') ELSE {s} END"
+        f"THEN {inner} ELSE {s} END"
     )
 
 
