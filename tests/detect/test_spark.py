@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -226,6 +227,39 @@ def test_look_alike_letters_fold_the_same_on_spark(spark_opts):
     assert [got[i] for i in range(len(texts))] == [fold(t) for t in texts]
 
 
+def test_texts_without_spaces_are_cut_the_same_on_spark(spark_opts):
+    """copypasta's normalisation and its words (``words_sql``: Chinese, Japanese, Thai cut
+    into characters with their marks; Hindi's vowel signs kept in words) as Spark computes
+    them from the same SQL: Java's regular expressions, and RE2's ``\\1`` written ``$1``."""
+    from vigie.detect.copypasta import NORMALISE, words_sql
+    from vigie.detect.sqlport import to_spark
+
+    texts = [
+        "台湾的选举结果是被操纵的，所有人都应该知道真相！请转发。",
+        "選挙は不正だった。みんなに真実を知ってほしい $1 \\1",
+        "การเลือกตั้งครั้งนี้ถูกโกง ทุกคนควรรู้ความจริง",
+        "नमस्ते भारत के लोगों, चुनाव में धांधली हुई है",
+        "Le débat, ce soir: 中国 et le Japon! https://x.example/a @bob",
+        "𠀀𠀁 ok ﾃｽﾄ",
+        "",
+    ]
+    sql = (
+        f"SELECT i, w FROM (SELECT i, {words_sql('norm')} AS w FROM (SELECT i, "
+        f"trim(regexp_replace(lower(s), '{NORMALISE}', ' ', 'g')) AS norm FROM cut_texts))"
+    )
+    spark = spark_opts.session
+    spark.createDataFrame(list(enumerate(texts)), "i INT, s STRING").createOrReplaceTempView(
+        "cut_texts"
+    )
+    got = {r[0]: r[1] for r in spark.sql(to_spark(sql)).collect()}
+    spark.catalog.dropTempView("cut_texts")
+    con = duckdb.connect()
+    con.register("cut_texts", pa.table({"i": list(range(len(texts))), "s": texts}))
+    want = dict(con.execute(sql).fetchall())
+    assert got == want
+    assert want[0].split(" ")[:3] == ["台", "湾", "的"] and "नमस्ते" in want[3].split(" ")
+
+
 def test_same_answers_with_paraphrase(spark_opts, tmp_path):
     """The paraphrase detector on Spark (texts embedded on the executors): the same claims,
     the same pairs and groups as on DuckDB (the claims in three languages of its own test)."""
@@ -286,6 +320,10 @@ def test_translation_rewrites_what_differs():
     assert "percentile(d, 0.1)" in sql
     assert "unix_micros(ts)" in sql
     assert "explode(cast(l as array<string>))" in sql
+    # RE2's groups in a replacement (\\1) are Java's $1; a literal $ is escaped for Java
+    groups = to_spark(r"SELECT regexp_replace(s, '(a)(b)', ' \2\1 $ ', 'g') FROM t")
+    assert r"' $2$1 \\$ '" in groups, groups
+    assert "'x'" in to_spark("SELECT regexp_replace(s, 'a', 'x', 'g') FROM t")
 
 
 # a statement shaped as the chance control's expectation query: x and d are read twice

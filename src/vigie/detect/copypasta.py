@@ -56,8 +56,40 @@ _MAX_THREADS = 4
 # replacement, and skipping the ~20 per text halves the normalisation (4.3 -> 2.4 s CPU at
 # 1M posts). A run of two or more characters, or of one that is not a space, is replaced
 # as before, and the scan resumes where it would have.
-NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]{2,}|[^\p{L}\p{N} ]"
-PLAIN_NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{N}]+"
+# Marks (``\p{M}``) are part of words: the vowel signs of Devanagari, Bengali, Tamil or
+# Thai and Arabic's and Hebrew's points are inside words (``नमस्ते`` was cut into ``नमस त``);
+# the marks of the generic blocks, which Latin, Greek and Cyrillic texts use, are deleted
+# by the fold before this pattern runs (``confusables``).
+NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{M}\p{N}]{2,}|[^\p{L}\p{M}\p{N} ]"
+PLAIN_NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{M}\p{N}]+"
+
+UNSPACED = (
+    r"[\x{0E00}-\x{0EFF}\x{1000}-\x{109F}\x{1780}-\x{17FF}\x{3040}-\x{30FF}\x{31F0}-\x{31FF}"
+    r"\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\x{FF66}-\x{FF9F}\x{20000}-\x{2FA1F}]"
+)
+"""Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, Japanese kana,
+Chinese characters (the unified ideographs, their extensions and compatibility forms)."""
+
+
+def words_sql(norm: str) -> str:
+    """SQL: the words of a normalised text, space-separated, as the signer shingles them.
+
+    Why: Chinese, Japanese or Thai texts have no spaces between words, so a whole sentence
+    was one word: a 40-character Chinese post held three or four, under ``min_words``, and
+    every such text was skipped (a Spamouflage push in Chinese could not be compared). Each
+    character of those scripts, with the marks written on it, is a word here (the shingles
+    are then character 3-grams, the usual unit for near-duplicates in these languages);
+    other words stay whole. ``norm``
+    itself is kept as written (evidence shows it): only the shingles see this form. An ASCII
+    text (a byte count against a character count) is not even searched."""
+    return (
+        # ``::VARCHAR``: a string, for sqlport (Spark's ``length`` of a list is ``size``)
+        f"CASE WHEN strlen({norm}) <> length({norm}::VARCHAR) "
+        f"AND regexp_matches({norm}, '{UNSPACED}') "
+        "THEN trim(regexp_replace("
+        f"regexp_replace({norm}, '({UNSPACED}\\p{{M}}*)', ' \\1 ', 'g'), ' {{2,}}', ' ', 'g')) "
+        f"ELSE {norm} END"
+    )
 
 
 _PRIMES = (
@@ -418,8 +450,8 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     con = engine.con
     # look-alike letters and invisible characters folded (``confusables``: evasion by
     # homoglyphs), then one regex pass (NORMALISE): links, mentions and every run of
-    # characters that are neither letters nor digits (Unicode-aware: 'idée' stays one
-    # word) become a space
+    # characters that are neither letters, marks nor digits (Unicode-aware: 'idée' stays
+    # one word) become a space; ``words_sql`` then cuts scripts written without spaces
     # the texts first, then the regex over a plain table: one query doing both runs the
     # regex inside the Parquet scan and join, and is 1.5x slower on two cores
     con.execute(
@@ -429,14 +461,15 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cp_all AS
         SELECT post_id, aid, t, norm, hash(norm) AS th,
-               strlen(norm) - strlen(replace(norm, ' ', '')) + 1 AS n_words FROM (
-            SELECT post_id, aid, t,
-                   trim(regexp_replace({fold_sql("l")}, '{NORMALISE}', ' ', 'g')) AS norm
-            FROM (SELECT post_id, aid, t, lower(text) AS l FROM cp_raw))"""
+               strlen(w) - strlen(replace(w, ' ', '')) + 1 AS n_words FROM (
+            SELECT post_id, aid, t, norm, {words_sql("norm")} AS w FROM (
+                SELECT post_id, aid, t,
+                       trim(regexp_replace({fold_sql("l")}, '{NORMALISE}', ' ', 'g')) AS norm
+                FROM (SELECT post_id, aid, t, lower(text) AS l FROM cp_raw)))"""
     )
     con.execute("DROP TABLE cp_raw")
-    # n_words counts the spaces (+1): exactly ``len(string_split(norm, ' '))``, the words
-    # the signer reads, without building the lists (1.4 -> 1.0 s at 10M posts)
+    # n_words counts the spaces (+1) of ``words_sql``: exactly the words the signer reads,
+    # without building the lists (1.4 -> 1.0 s at 10M posts)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cp_text AS
         SELECT post_id, aid, t, th FROM cp_all WHERE n_words >= {min_words}"""
@@ -485,7 +518,8 @@ def _sign_slices(
         upper = f"AND th < {hi}::UBIGINT" if hi < 1 << 64 else ""
         batch = fetch(
             engine.con,
-            "SELECT th, list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw "
+            f"SELECT th, list_transform(string_split({words_sql('norm')}, ' '), lambda x: hash(x)) "
+            "AS hw "
             f"FROM cp_u WHERE th >= {lo}::UBIGINT {upper} ORDER BY th",
         )
         hw = batch.column("hw").combine_chunks()

@@ -752,7 +752,7 @@ def _sign_texts(k: int, num_perm: int, seed: int) -> Any:
     def run(batches: Any) -> Any:
         import duckdb
 
-        from vigie.detect.copypasta import minhash
+        from vigie.detect.copypasta import minhash, words_sql
 
         con = duckdb.connect()
         for batch in batches:
@@ -761,7 +761,8 @@ def _sign_texts(k: int, num_perm: int, seed: int) -> Any:
             con.register("b", pa.Table.from_batches([batch]))
             t = con.sql(
                 "SELECT th, hash(norm) AS dh, "
-                "list_transform(string_split(norm, ' '), lambda x: hash(x)) AS hw FROM b"
+                f"list_transform(string_split({words_sql('norm')}, ' '), lambda x: hash(x)) "
+                "AS hw FROM b"
             ).fetch_arrow_table()
             con.unregister("b")
             hw = t.column("hw").combine_chunks()

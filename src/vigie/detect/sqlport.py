@@ -27,11 +27,14 @@ Rewrites beyond sqlglot's own:
 - ``strlen(s)`` -> ``octet_length(s)``: both count a string's UTF-8 bytes.
 - ``CAST(unnest(l) AS T)`` -> ``explode(CAST(l AS ARRAY<T>))``: Spark refuses a generator
   nested in an expression.
+- ``regexp_replace(s, p, r, 'g')`` with a group in ``r``: RE2 writes the group ``\\1``, Java
+  ``$1`` (where ``\\1`` is a plain ``1``, and ``$`` must be escaped).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 
 import sqlglot
@@ -82,6 +85,16 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
                 expression=exp.Literal.string(")\\z"),
             )
         return exp.RegexpLike(this=node.this, expression=anchored)
+    if isinstance(node, exp.RegexpReplace) and not node.meta.get("java_replacement"):
+        rep = node.args.get("replacement")
+        if isinstance(rep, exp.Literal) and rep.is_string and re.search(r"[\\$]", rep.this):
+            java = re.sub(
+                r"\\(\d)|\$", lambda m: f"${m.group(1)}" if m.group(1) else "\\$", rep.this
+            )
+            new = node.copy()
+            new.set("replacement", exp.Literal.string(java))
+            new.meta["java_replacement"] = True  # rewritten once: the loop below repeats
+            return new
     if isinstance(node, exp.PercentileCont):
         return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
     if isinstance(node, exp.Cast) and isinstance(node.this, exp.Explode):
