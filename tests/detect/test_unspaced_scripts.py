@@ -138,3 +138,31 @@ def test_vowel_signs_stay_inside_words():
     words = con.execute(f"SELECT {copypasta.words_sql('n')} FROM (SELECT ? AS n)", [norm])
     # Hindi words whole; Thai cut into characters, each with the marks written on it
     assert words.fetchone()[0].split(" ")[-5:] == ["है", "ทุ", "ก", "ค", "น"]
+
+
+def test_the_paraphrase_detector_reads_texts_without_spaces():
+    """The paraphrase detector's ``min_words`` counts each character of a script written
+    without spaces as a word (the sentence encoder reads Chinese and Japanese): a Chinese or
+    Japanese post is embedded, no longer skipped as too short; a short Latin one still is."""
+    from types import SimpleNamespace
+
+    from vigie.detect.paraphrase import _texts
+
+    con = duckdb.connect()
+    texts = [
+        "台湾的选举结果是被操纵的，所有人都应该知道真相！请转发。",
+        "選挙は不正だった。みんなに真実を知ってほしい",
+        "नमस्ते भारत के लोगों, चुनाव में धांधली हुई है",
+        "trop court",
+    ]
+    con.execute(
+        "CREATE TABLE pr (post_id VARCHAR, aid INTEGER, t DOUBLE, text VARCHAR, repost_of VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO pr VALUES (?, ?, ?, ?, NULL)",
+        [(f"p{i}", i, 0.0, x) for i, x in enumerate(texts)],
+    )
+    engine = SimpleNamespace(con=con, scalar=lambda q: con.execute(q).fetchone()[0])
+    assert _texts(engine, 5) == {"texts": 4, "texts_too_short": 1}
+    kept = {r[0] for r in con.execute("SELECT post_id FROM pp_text").fetchall()}
+    assert kept == {"p0", "p1", "p2"}

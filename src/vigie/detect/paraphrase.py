@@ -38,6 +38,7 @@ import pyarrow as pa
 
 from vigie.arrays import sorted_unique
 from vigie.detect.coaction import Signal, run_coaction
+from vigie.detect.copypasta import UNSPACED
 from vigie.detect.engine import Engine, fetch
 from vigie.detect.nearhash import components, pairs_within
 from vigie.errors import VigieError
@@ -113,10 +114,15 @@ def _texts(engine: Engine, min_words: int) -> dict[str, int]:
     cleaned texts (links and mentions removed); reposts carry others' words and are left
     out, as are texts under ``min_words`` words."""
     con = engine.con
+    # words: runs of letters, marks and digits, and each character of a script written
+    # without spaces (a Chinese sentence was one "word", under ``min_words``: every Chinese
+    # or Japanese text was skipped, though the encoder reads both)
     con.execute(
-        r"""CREATE OR REPLACE TEMP TABLE pp_all AS
+        rf"""CREATE OR REPLACE TEMP TABLE pp_all AS
         SELECT post_id, aid, t, clean,
-               len(regexp_extract_all(clean, '[\p{L}\p{N}]+')) AS n_words
+               len(regexp_extract_all(clean, '[\p{{L}}\p{{M}}\p{{N}}]+'))
+               + length(clean::VARCHAR) - length(regexp_replace(clean, '{UNSPACED}', '', 'g'))
+               AS n_words
         FROM (SELECT post_id, aid, t,
                      trim(regexp_replace(regexp_replace(text,
                           '(https?://\S+|www\.\S+|@\w+)', ' ', 'g'), '\s+', ' ', 'g')) AS clean
