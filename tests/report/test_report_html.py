@@ -63,6 +63,15 @@ def test_one_section_per_group_with_timeline_network_and_evidence(page):
     assert "RT @candidate: Big rally tonight!" in text
 
 
+def test_evidence_texts_take_their_own_direction(page):
+    """Arabic or Hebrew evidence sits in cells whose direction the browser takes from the
+    text itself (``dir="auto"``), so a right-to-left post reads in its order in a
+    left-to-right page."""
+    _, p = page
+    cells = [a for t, a in p.tags if t == "td" and a.get("class") in ("text", "obj")]
+    assert cells and all(a.get("dir") == "auto" for a in cells)
+
+
 def test_data_text_is_escaped_not_executed(page):
     out, p = page
     assert HOSTILE_TEXT in p.all_text  # shown as text …
