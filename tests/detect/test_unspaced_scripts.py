@@ -79,8 +79,17 @@ def _edit(rng: np.random.Generator, text: str, write) -> str:
     return (write(rng, 3).rstrip("。") if rng.random() < 0.5 else "") + "".join(chars)
 
 
-def _scenario(tmp_path: Path, script: str, seed: int) -> tuple[Path, set[str]]:
-    write = WRITERS[script]
+def _scenario(
+    tmp_path: Path,
+    seed: int,
+    write,
+    length: int,
+    copy,
+    organic: tuple[int, int] = (15, 60),
+) -> tuple[Path, set[str]]:
+    """150 ordinary accounts writing ``write`` texts of ``organic`` units, 50 of them
+    repeating a slogan over days, and twelve accounts posting ``copy`` of each of five
+    messages of ``length`` units within ten minutes of one another."""
     b = Builder(seed=seed)
     rng = b.rng
     org = [b.account(f"org{i:04d}", created=-rng.uniform(30, 3000) * DAY) for i in range(150)]
@@ -88,18 +97,23 @@ def _scenario(tmp_path: Path, script: str, seed: int) -> tuple[Path, set[str]]:
         b.post(
             str(rng.choice(org)),
             rng.uniform(0, 3 * DAY),
-            text=write(rng, int(rng.integers(15, 60))),
+            text=write(rng, int(rng.integers(*organic))),
         )
     slogan = write(rng, 20)
     for a in org[:50]:  # a popular slogan repeated over days: not coordination
         b.post(a, rng.uniform(0, 3 * DAY), text=slogan)
     bots = [b.account(f"cp{i:03d}") for i in range(12)]
     for k in range(5):
-        base = write(rng, LENGTH[script])
+        base = write(rng, length)
         t = 1.5 * DAY + k * 5 * 3600 + rng.uniform(0, 600)
         for a in bots:
-            b.post(a, t + rng.uniform(0, 600), text=_edit(rng, base, write))
+            b.post(a, t + rng.uniform(0, 600), text=copy(rng, base))
     return b.write(tmp_path / "ds"), set(bots)
+
+
+def _script(tmp_path: Path, script: str, seed: int) -> tuple[Path, set[str]]:
+    write = WRITERS[script]
+    return _scenario(tmp_path, seed, write, LENGTH[script], lambda rng, t: _edit(rng, t, write))
 
 
 def _members(findings: Path) -> set[str]:
@@ -111,7 +125,7 @@ def _members(findings: Path) -> set[str]:
 @pytest.mark.parametrize("script", sorted(WRITERS))
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_campaign_in_each_script_is_found(tmp_path: Path, script: str, seed: int):
-    ds, bots = _scenario(tmp_path, script, seed)
+    ds, bots = _script(tmp_path, script, seed)
     run_detection(ds, tmp_path / "f", config=ONLY_COPYPASTA, progress=False)
     found = _members(tmp_path / "f")
     assert len(found & bots) >= 11, (script, sorted(found & bots))
@@ -122,7 +136,7 @@ def test_a_campaign_in_each_script_is_found(tmp_path: Path, script: str, seed: i
 def test_without_cutting_the_texts_the_campaign_is_missed(tmp_path: Path, script: str, monkeypatch):
     """The same data with whole sentences as words (the behaviour before): every text is
     under ``min_words`` and nobody is found, which is what the cut changes."""
-    ds, bots = _scenario(tmp_path, script, 1)
+    ds, bots = _script(tmp_path, script, 1)
     monkeypatch.setattr(copypasta, "words_sql", lambda norm: norm)
     run_detection(ds, tmp_path / "f", config=ONLY_COPYPASTA, progress=False)
     assert not _members(tmp_path / "f") & bots
@@ -195,25 +209,10 @@ def test_arabic_copies_stretched_and_voweled_are_found(tmp_path: Path, seed: int
     """Twelve accounts post copies of five Arabic messages, each copy stretched with tatweel
     and voweled its own way, among 150 ordinary accounts writing Arabic: found with the
     fold (``confusables.ARABIC_OPTIONAL``), not without it."""
-    b = Builder(seed=seed)
-    rng = b.rng
-    org = [b.account(f"org{i:04d}", created=-rng.uniform(30, 3000) * DAY) for i in range(150)]
-    for _ in range(1500):
-        b.post(
-            str(rng.choice(org)),
-            rng.uniform(0, 3 * DAY),
-            text=_arabic(rng, int(rng.integers(8, 30))),
-        )
-    bots = [b.account(f"cp{i:03d}") for i in range(12)]
-    for k in range(5):
-        base = _arabic(rng, 30)
-        t = 1.5 * DAY + k * 5 * 3600 + rng.uniform(0, 600)
-        for a in bots:
-            b.post(a, t + rng.uniform(0, 600), text=_stretched(rng, base))
-    ds = b.write(tmp_path / "ds")
+    ds, bots = _scenario(tmp_path, seed, _arabic, 30, _stretched, organic=(8, 30))
     run_detection(ds, tmp_path / "f", config=ONLY_COPYPASTA, progress=False)
     found = _members(tmp_path / "f")
-    assert len(found & set(bots)) >= 11 and not found - set(bots), sorted(found)
+    assert len(found & bots) >= 11 and not found - bots, sorted(found)
     monkeypatch.setattr(copypasta, "fold_sql", lambda lowered: lowered)
     run_detection(ds, tmp_path / "g", config=ONLY_COPYPASTA, progress=False)
-    assert len(_members(tmp_path / "g") & set(bots)) <= 2
+    assert len(_members(tmp_path / "g") & bots) <= 2

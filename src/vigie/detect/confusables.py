@@ -39,7 +39,7 @@ limited to what leaves real text in other scripts comparable:
 
 Why SQL with a gate, in layers: DuckDB's ``translate`` builds its map from the two strings
 for every text, so its cost grows with the map: ~1 µs a text for Cyrillic's 21 letters, ~57
-µs for the whole fold (981 look-alikes and 466 deleted characters). Only texts that hold a
+µs for the whole fold (981 look-alikes and, then, 466 deleted characters). Only texts that hold a
 character of the ranges below (``GATE``) are folded at all, and only non-ASCII texts are even
 looked at (a byte count against a character count). Then each part runs only where the text
 needs it: the deleted characters go in one RE2 pass (``DELETE_CLASS``), and each
@@ -54,6 +54,8 @@ has the same ``translate`` and ``regexp_replace``.
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from vigie.charclass import re2_class
 
 _CYRILLIC = {
     "а": "a", "в": "b", "е": "e", "і": "i", "ј": "j", "к": "k", "м": "m", "н": "h", "о": "o",
@@ -168,26 +170,12 @@ GATE = (
 """A character ``FOLD_FROM`` holds may be in the text (RE2 and Java both read ``\\x{...}``)."""
 
 
-def char_class(chars: str) -> str:
-    """A regex class of exactly ``chars`` (as ``\\x{...}`` ranges: RE2 and Java read them)."""
-    cps = sorted({ord(c) for c in chars})
-    parts = []
-    i = 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        parts.append(f"\\x{{{cps[i]:04X}}}" + (f"-\\x{{{cps[j]:04X}}}" if j > i else ""))
-        i = j + 1
-    return "[" + "".join(parts) + "]"
-
-
 def _layer(keep: Callable[[int], bool]) -> tuple[str, str, str]:
     frm = "".join(k for k in FOLD if keep(ord(k)))
-    return char_class(frm), frm, "".join(FOLD[k] for k in frm)
+    return re2_class(frm), frm, "".join(FOLD[k] for k in frm)
 
 
-DELETE_CLASS = char_class(DELETED)
+DELETE_CLASS = re2_class(DELETED)
 """The characters the fold deletes, as one class for ``regexp_replace``."""
 
 LAYERS = (

@@ -24,6 +24,7 @@ from ural.normalize_url import (
     should_strip_query_item,
 )
 
+from vigie.charclass import python_class_body
 from vigie.ingest.urlscan import raw_urls
 
 TEXT_SCAN_CHARS = 100_000
@@ -311,15 +312,8 @@ def _marks() -> str:
     scripts', made every hashtag scan 2x slower: ``re`` tests those ranges one by one)."""
     import unicodedata
 
-    cps = [cp for cp in range(0x10000) if unicodedata.category(chr(cp)).startswith("M")]
-    parts, i = [], 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        parts.append(f"\\u{cps[i]:04X}" + (f"-\\u{cps[j]:04X}" if j > i else ""))
-        i = j + 1
-    return "".join(parts)
+    marks = (cp for cp in range(0x10000) if unicodedata.category(chr(cp)).startswith("M"))
+    return python_class_body(marks)
 
 
 def _word(c: str) -> str:
