@@ -181,6 +181,22 @@ def test_hashtags_keep_the_marks_written_in_them() -> None:
     assert mentions_in_text("@ab\u0301c @नमस्ते") == ["ab", "नमस"]  # twitwi's rule, unchanged
 
 
+def test_fullwidth_signs_start_hashtags_and_mentions() -> None:
+    """Chinese and Japanese keyboards type ``＃`` and ``＠`` (fullwidth), which X reads as
+    ``#`` and ``@``: the same tags and handles, text by text and batch by batch."""
+    from vigie.ingest.urls import hashtags_in_text, items_in_texts, mentions_in_text
+
+    text = "＃選挙 と #投票、＠yamada さん @bob a＃b x@y"
+    assert hashtags_in_text(text) == ["投票", "選挙"]
+    assert mentions_in_text(text) == ["bob", "yamada"]
+    assert items_in_texts([text, "＃台湾", None], "#").to_pylist() == [
+        ["投票", "選挙"],
+        ["台湾"],
+        None,
+    ]
+    assert items_in_texts([text], "@").to_pylist() == [["bob", "yamada"]]
+
+
 @pytest.mark.parametrize("seed", [5, 6])
 def test_items_of_a_batch_of_texts_are_items_in_text_of_each(seed: int) -> None:
     """The generic tables find a batch's hashtags and mentions in one scan of its texts
