@@ -140,6 +140,33 @@ def test_each_filter(decided, capsys, args: list[str], expected: list[int]) -> N
     assert [d["seq"] for d in _json(decided, capsys, *args)] == expected
 
 
+def test_json_lines_are_printed_as_the_pages_are_read(decided, capsys, monkeypatch) -> None:
+    """``--json --limit 0`` on a long log holds one page at a time: each page's lines are
+    out before the next page is read (a log of a million decisions is not collected first)."""
+    import typer
+
+    from vigie.cases.workspace import Workspace
+
+    monkeypatch.setattr("vigie.cases.decision_log.MAX_PAGE", 2)
+    pages: list[int] = []
+    lines_before_page: list[int] = []
+    printed: list[str] = []
+    read = Workspace.decision_log
+
+    def reading(self, *args, **kwargs):
+        lines_before_page.append(len(printed))
+        pages.append(1)
+        return read(self, *args, **kwargs)
+
+    echo = typer.echo
+    monkeypatch.setattr(Workspace, "decision_log", reading)
+    monkeypatch.setattr(
+        typer, "echo", lambda line, *a, **k: (printed.append(line), echo(line, *a, **k))
+    )
+    assert [d["seq"] for d in _json(decided, capsys, "--limit", "0")] == [6, 5, 4, 3, 2, 1]
+    assert len(pages) == 3 and lines_before_page == [0, 2, 4]
+
+
 @pytest.mark.parametrize(
     ("limit", "expected"),
     [("1", [6]), ("5", [6, 5, 4, 3, 2]), ("6", [6, 5, 4, 3, 2, 1]), ("7", [6, 5, 4, 3, 2, 1])],

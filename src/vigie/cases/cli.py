@@ -15,6 +15,8 @@ import typer
 from vigie.cases.decisions import REASONS, STATUSES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rich.table import Table
 
     from vigie.cases.decision_log import DecisionFilter, LoggedDecision
@@ -401,9 +403,10 @@ def decisions(
             written = ws.write_decisions_csv(csv_path, flt)
             console.print(f"{written} decision(s) written to {csv_path}", highlight=False)
             return
-        if as_json:
-            for e in _newest_decisions(ws, flt, n)[0]:
-                typer.echo(json.dumps(_logged_dict(e), ensure_ascii=False))
+        if as_json:  # printed page by page: --limit 0 on a long log holds one page at once
+            for entries, _ in _decision_pages(ws, flt, n):
+                for e in entries:
+                    typer.echo(json.dumps(_logged_dict(e), ensure_ascii=False))
             return
         shown, total = _newest_decisions(ws, flt, n)
         if not shown:
@@ -468,22 +471,36 @@ def _decisions_limit(raw: str | None) -> int:
 def _newest_decisions(
     ws: Workspace, flt: DecisionFilter, limit: int
 ) -> tuple[list[LoggedDecision], int]:
-    """The ``limit`` newest decisions ``flt`` keeps (0: all) and how many it keeps in all.
+    """The ``limit`` newest decisions ``flt`` keeps (0: all) and how many it keeps in all."""
+    shown: list[LoggedDecision] = []
+    total = 0
+    for entries, of in _decision_pages(ws, flt, limit):
+        shown.extend(entries)
+        total = of
+    return shown, total
 
-    Read page after page through the case store's keyset paging (a page holds at most
-    ``MAX_PAGE``): a decision taken meanwhile shifts nothing from one page to the next."""
+
+def _decision_pages(
+    ws: Workspace, flt: DecisionFilter, limit: int
+) -> Iterator[tuple[list[LoggedDecision], int]]:
+    """The ``limit`` newest decisions ``flt`` keeps (0: all), page after page, each with how
+    many the filter keeps in all (counted once, at the first page).
+
+    Read through the case store's keyset paging (a page holds at most ``MAX_PAGE``): a
+    decision taken meanwhile shifts nothing from one page to the next."""
     from vigie.cases.decision_log import MAX_PAGE
 
-    shown: list[LoggedDecision] = []
     total: int | None = None
     before: int | None = None
+    seen = 0
     while True:
-        want = MAX_PAGE if limit == 0 else min(MAX_PAGE, limit - len(shown))
+        want = MAX_PAGE if limit == 0 else min(MAX_PAGE, limit - seen)
         page = ws.decision_log(flt, before=before, limit=want)
         total = page.total if total is None else total
-        shown.extend(page.entries)
-        if page.older is None or (limit and len(shown) >= limit):
-            return shown, total
+        seen += len(page.entries)
+        yield page.entries, total
+        if page.older is None or (limit and seen >= limit):
+            return
         before = page.older
 
 
