@@ -200,14 +200,15 @@ def test_a_campaign_written_in_cyrillic_is_still_found(tmp_path: Path):
 
 def test_combining_marks_go_and_precomposed_letters_stay():
     """Marks piled on letters are deleted (the word stays one word); a text written with
-    precomposed accented letters, as phones write it, keeps them; the marks Hebrew and Hindi
-    need are in other blocks and stay; Arabic's optional vowel signs and its tatweel go (a
-    word stretched or voweled is the word as usually written)."""
+    precomposed accented letters, as phones write it, keeps them; the marks Hindi needs are
+    in other blocks and stay; Arabic's optional vowel signs and its tatweel, Hebrew's points,
+    go (a word stretched or voweled is the word as usually written)."""
     import unicodedata
 
     assert fold("v\u0336o\u0335t\u0338e\u20d2") == "vote"
     assert fold("élection truquée") == "élection truquée"
     assert fold(unicodedata.normalize("NFD", "élection")) == "election"
-    for text in ("שָׁלוֹם", "انتخابات مزورة", "चुनाव"):
+    for text in ("שלום", "انتخابات مزورة", "चुनाव", "नमस्ते"):
         assert fold(text) == text
     assert fold("انتخابـــات مُزَوَّرَة") == "انتخابات مزورة"
+    assert fold("שָׁלוֹם בְּחִירוֹת") == "שלום בחירות"

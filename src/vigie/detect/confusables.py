@@ -27,15 +27,16 @@ limited to what leaves real text in other scripts comparable:
 - format characters that draw nothing (zero-width space and joiners, word joiner, soft
   hyphen, byte order mark, bidirectional embeddings and isolates, the Hangul fillers, tag
   characters, variation selectors): deleted, so a word they split stays one word;
-- Arabic's tatweel and optional vowel signs (``ARABIC_OPTIONAL``): deleted, so a word
-  stretched (``انتخابـــات``) or voweled (``مِصْر``) is the word as usually written;
+- Arabic's tatweel and optional vowel signs (``ARABIC_OPTIONAL``), Hebrew's vowel points
+  and cantillation (``HEBREW_POINTS``): deleted, so a word stretched (``انتخابـــات``) or
+  voweled (``مِصْر``, ``שָׁלוֹם``) is the word as usually written;
 - combining marks of the generic blocks (U+0300-U+036F, the Cyrillic ones U+0483-U+0489,
   U+1AB0-U+1AFF, U+1DC0-U+1DFF, U+20D0-U+20FF, U+FE20-U+FE2F): deleted, so "Zalgo" text
   (marks piled on letters) and marks slipped into words leave the word whole. Texts written
   with precomposed letters (``é``, as phones and keyboards write them) hold none and keep
   their accents; a text written decomposed (``e`` then U+0301) loses them, so it matches
   an unaccented copy rather than an accented one. The marks of scripts that need them
-  (Hebrew points, Indic vowel signs) are in other blocks and stay.
+  (Indic vowel signs) are in other blocks and stay.
 
 Why SQL with a gate, in layers: DuckDB's ``translate`` builds its map from the two strings
 for every text, so its cost grows with the map: ~1 µs a text for Cyrillic's 21 letters, ~57
@@ -153,14 +154,20 @@ its optional vowel and reading signs (harakat, shadda, sukun, the small alef): m
 are written without them, and stretching or voweling a copy is a cheap way to change its
 words. Arabic text analysis strips them the same way before comparing words."""
 
-DELETED = INVISIBLE + COMBINING + ARABIC_OPTIONAL
+HEBREW_POINTS = "".join(
+    chr(c) for c in (*range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7)
+)
+"""Deleted: Hebrew's vowel points (niqqud) and cantillation marks, optional in modern
+Hebrew as harakat are in Arabic: a copy voweled its own way is the same words."""
+
+DELETED = INVISIBLE + COMBINING + ARABIC_OPTIONAL + HEBREW_POINTS
 FOLD_FROM = "".join(FOLD) + DELETED
 FOLD_TO = "".join(FOLD.values())
 _DELETED = frozenset(DELETED)
 
 GATE = (
     r"[\x{00AD}\x{0131}\x{01EB}\x{0237}\x{0250}-\x{02AF}\x{0300}-\x{058F}\x{0640}"
-    r"\x{064B}-\x{065F}\x{0670}\x{115F}\x{1160}"
+    r"\x{0591}-\x{05C7}\x{064B}-\x{065F}\x{0670}\x{115F}\x{1160}"
     r"\x{13A0}-\x{13FD}\x{180E}\x{1AB0}-\x{1AFF}\x{1D00}-\x{1D2B}\x{1DC0}-\x{1DFF}"
     r"\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2069}\x{20D0}-\x{20FF}"
     r"\x{2102}-\x{2134}\x{2170}-\x{217F}\x{24B6}-\x{24E9}\x{3164}\x{A4D0}-\x{A4FF}"
