@@ -162,8 +162,9 @@ def test_hashtags_and_mentions_are_twitwis(seed: int) -> None:
 
     texts = _random_texts(seed, 20_000)
     for char in "#@":
-        # hashtags keep marks where twitwi stops (the next test): compared without them
-        some = [t for t in texts if char == "@" or "\u0301" not in t]
+        # hashtags keep marks where twitwi stops, and lower Turkish's İ as the platforms do
+        # (the next tests): compared on texts without them
+        some = [t for t in texts if char == "@" or not ("\u0301" in t or "İ" in t)]
         mine = [items_in_text(t, char) for t in some]
         assert mine == [extract_items_from_text(t, char) for t in some]
     assert sum(bool(x) for x in mine) > 1000  # the texts do hold mentions
@@ -179,6 +180,19 @@ def test_hashtags_keep_the_marks_written_in_them() -> None:
     assert hashtags_in_text(text) == sorted(want)
     assert items_in_texts([text, "नमस्ते#x #y"], "#").to_pylist() == [sorted(want), ["y"]]
     assert mentions_in_text("@ab\u0301c @नमस्ते") == ["ab", "नमस"]  # twitwi's rule, unchanged
+
+
+def test_turkish_capital_i_lowers_as_the_platforms_do() -> None:
+    """``#İstanbul`` is ``#istanbul`` (Python's full lower case adds a combining dot that
+    DuckDB, Arrow and X do not), in texts, in entity lists and in a table's tag column;
+    Greek's final sigma keeps Python's rule."""
+    from vigie.ingest.tabular import _clean_tag
+    from vigie.ingest.urls import clean_hashtags, hashtags_in_text, items_in_texts
+
+    assert hashtags_in_text("#İstanbul #istanbul #SEÇİM2023") == ["istanbul", "seçim2023"]
+    assert items_in_texts(["#İstanbul", "#ISTANBUL"], "#").to_pylist() == [["istanbul"]] * 2
+    assert clean_hashtags(["#İstanbul", "istanbul", "ΕΚΛΟΓΕΣ"]) == ["istanbul", "εκλογες"]
+    assert _clean_tag(" #İzmir ") == "izmir"
 
 
 def test_fullwidth_signs_start_hashtags_and_mentions() -> None:

@@ -54,6 +54,7 @@ from vigie.ingest.urls import (
     canonical_url,
     items_in_texts,
     raw_urls_in_text,
+    tag_lower,
 )
 from vigie.json_guard import too_long
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, STR_LIST, TS
@@ -559,7 +560,7 @@ def _map_values(arr: pa.Array, fn: Any) -> pa.Array:
 
 
 def _clean_tag(v: str) -> str:
-    return v.strip().lstrip("#").lower()
+    return tag_lower(v.strip().lstrip("#"))
 
 
 def _clean_mention(v: str) -> str:

@@ -223,6 +223,16 @@ def canonical_urls(urls: list[str] | None) -> list[str]:
     return list(out)
 
 
+def tag_lower(tag: str) -> str:
+    """A hashtag in lower case, as the platforms match them: ``str.lower`` but for Turkish's
+    capital ``İ``, whose full lower case is ``i`` with a combining dot (``#İstanbul`` read
+    ``i̇stanbul``, another hashtag than the ``#istanbul`` people type; DuckDB's and Arrow's
+    ``lower`` give ``i``, as X does). Python's rule is kept otherwise: Greek's final sigma
+    (``#ΕΚΛΟΓΕΣ`` is ``εκλογες``) is how the lower-case hashtag is typed."""
+    low = tag.lower()
+    return low.replace("i\u0307", "i") if "\u0307" in low else low
+
+
 def clean_hashtags(tags: list[str] | None) -> list[str]:
     """Lower-case, strip ``#`` and de-duplicate hashtags (first-seen order)."""
     if not tags:
@@ -231,7 +241,7 @@ def clean_hashtags(tags: list[str] | None) -> list[str]:
     for t in tags:
         if t is None:
             continue
-        c = str(t).strip().lstrip("#").lower()
+        c = tag_lower(str(t).strip().lstrip("#"))
         if c:
             out[c] = None
     return list(out)
@@ -387,7 +397,8 @@ def items_in_texts(texts: list[str | None], char: str) -> pa.Array:
     # each distinct token lower-cased once, by Python's rules (``str.lower`` is not Arrow's)
     coded = tokens.dictionary_encode()
     signs = SIGNS[char]
-    words = pa.array([w.lstrip(signs).lower() for w in coded.dictionary.to_pylist()], pa.string())
+    low = tag_lower if char == "#" else str.lower
+    words = pa.array([low(w.lstrip(signs)) for w in coded.dictionary.to_pylist()], pa.string())
     pairs = pa.table({"i": text_of, "w": words.take(coded.indices)})
     pairs = pairs.take(pc.sort_indices(pairs, [("i", "ascending"), ("w", "ascending")]))
     i = pairs.column("i").to_numpy()
@@ -415,4 +426,5 @@ def items_in_text(text: str, char: str) -> list[str]:
     ``re`` engine and ``\w``, the same retweet prefix removed, the same ``lstrip``, ``lower``,
     set and sort (``tests/ingest/test_urls.py`` compares both on random Unicode texts)."""
     found = _item_re(char).findall(CLEAN_RT_PATTERN.sub("", text))
-    return sorted({m.lstrip(SIGNS[char]).lower() for m in found})
+    low = tag_lower if char == "#" else str.lower
+    return sorted({low(m.lstrip(SIGNS[char])) for m in found})
