@@ -64,3 +64,20 @@ def test_rows_are_made_once(tmp_path):
         assert sorted(engine.lists) == [("hashtags", False)]
     finally:
         engine.close()
+
+
+def test_turkish_i_is_one_hashtag(tmp_path):
+    """``İ`` lowered by Python's full case rule carries a combining dot (``i̇stanbul``): a
+    Dataset written by another tool (or by vigie before) holding it, and ``#İSTANBUL`` and
+    ``#istanbul``, give co-hashtag one hashtag, as on the platforms."""
+    b = MediaBuilder(seed=3)
+    b.post("a", 0, hashtags=["#i\u0307stanbul"])
+    b.post("b", 5, hashtags=["#İSTANBUL"])
+    b.post("c", 9, hashtags=["istanbul"])
+    ds = b.write(tmp_path / "ds")
+    engine = open_engine(Dataset(ds).check(), load_config(None)["general"])
+    try:
+        got = _values(engine, rows(engine, "hashtags", False))
+        assert got == [("a", "istanbul"), ("b", "istanbul"), ("c", "istanbul")]
+    finally:
+        engine.close()

@@ -11,8 +11,9 @@ What every reader shares is done here, once:
 
 - ``urls``: the elements that are not null. The empty string is kept: co-domain counts
   it among the URLs without a domain, the others leave it out themselves.
-- ``hashtags``: lower-cased without ``#``, the empty ones left out (all readers compare
-  hashtags so).
+- ``hashtags``: lower-cased without ``#`` (Turkish's ``İ`` as ``i``, without the combining
+  dot Python's lower case gives it: the ingest's ``urls.tag_lower``), the empty ones left
+  out (all readers compare hashtags so).
 - ``media`` (``coobject.column_rows``: a list or a single value per post): trimmed, the
   empty ones left out (co-media's values; co-rare and lockstep lower-case them).
 
@@ -53,7 +54,7 @@ def rows(engine: Engine, column: str, include_reposts: bool) -> str:
     elif column == "hashtags":
         engine.con.execute(
             f"""CREATE OR REPLACE TABLE {name} AS
-            SELECT aid, lower(ltrim(obj, '#')) AS obj, t, post_id FROM (
+            SELECT aid, replace(lower(ltrim(obj, '#')), 'i\u0307', 'i') AS obj, t, post_id FROM (
                 SELECT aid, unnest(hashtags) AS obj, t, post_id FROM p
                 WHERE hashtags IS NOT NULL AND len(hashtags) > 0 {repost})
             WHERE obj IS NOT NULL AND ltrim(obj, '#') <> ''"""
