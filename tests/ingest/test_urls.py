@@ -162,9 +162,10 @@ def test_hashtags_and_mentions_are_twitwis(seed: int) -> None:
 
     texts = _random_texts(seed, 20_000)
     for char in "#@":
-        # hashtags keep marks where twitwi stops, and lower Turkish's İ as the platforms do
-        # (the next tests): compared on texts without them
-        some = [t for t in texts if char == "@" or not ("\u0301" in t or "İ" in t)]
+        # hashtags keep marks and zero-width joiners where twitwi stops, and lower Turkish's
+        # İ as the platforms do (the next tests): compared on texts without them
+        differ = ("\u0301", "\u200d", "İ")
+        some = [t for t in texts if char == "@" or not any(x in t for x in differ)]
         mine = [items_in_text(t, char) for t in some]
         assert mine == [extract_items_from_text(t, char) for t in some]
     assert sum(bool(x) for x in mine) > 1000  # the texts do hold mentions
@@ -175,8 +176,11 @@ def test_hashtags_keep_the_marks_written_in_them() -> None:
     ``\\w`` holds none, so ``#नमस्ते`` and ``#नमस्कार`` were both ``नमस``."""
     from vigie.ingest.urls import hashtags_in_text, items_in_texts, mentions_in_text
 
-    text = "Vote #नमस्ते, #नमस्कार! #เลือกตั้ง2566 #ভোট২০২৪ #தேர்தல் #e\u0301lection #مِصر a#b"
-    want = ["e\u0301lection", "नमस्कार", "नमस्ते", "مِصر", "ভোট২০২৪", "தேர்தல்", "เลือกตั้ง2566"]
+    text = (
+        "Vote #نمی\u200cخواهم #नमस्ते, #नमस्कार! #เลือกตั้ง2566 #ভোট২০২৪ #தேர்தல் #e\u0301lection #مِصر a#b"
+    )
+    want = ["e\u0301lection", "नमस्कार", "नमस्ते", "مِصر", "نمی\u200cخواهم"]
+    want += ["ভোট২০২৪", "தேர்தல்", "เลือกตั้ง2566"]
     assert hashtags_in_text(text) == sorted(want)
     assert items_in_texts([text, "नमस्ते#x #y"], "#").to_pylist() == [sorted(want), ["y"]]
     assert mentions_in_text("@ab\u0301c @नमस्ते") == ["ab", "नमस"]  # twitwi's rule, unchanged
@@ -193,6 +197,7 @@ def test_turkish_capital_i_lowers_as_the_platforms_do() -> None:
     assert items_in_texts(["#İstanbul", "#ISTANBUL"], "#").to_pylist() == [["istanbul"]] * 2
     assert clean_hashtags(["#İstanbul", "istanbul", "ΕΚΛΟΓΕΣ"]) == ["istanbul", "εκλογες"]
     assert _clean_tag(" #İzmir ") == "izmir"
+    assert hashtags_in_text("#vote\u200d #رای\u200c") == ["vote", "رای"]
 
 
 def test_fullwidth_signs_start_hashtags_and_mentions() -> None:

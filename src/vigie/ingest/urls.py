@@ -228,8 +228,9 @@ def tag_lower(tag: str) -> str:
     capital ``İ``, whose full lower case is ``i`` with a combining dot (``#İstanbul`` read
     ``i̇stanbul``, another hashtag than the ``#istanbul`` people type; DuckDB's and Arrow's
     ``lower`` give ``i``, as X does). Python's rule is kept otherwise: Greek's final sigma
-    (``#ΕΚΛΟΓΕΣ`` is ``εκλογες``) is how the lower-case hashtag is typed."""
-    low = tag.lower()
+    (``#ΕΚΛΟΓΕΣ`` is ``εκλογες``) is how the lower-case hashtag is typed. A zero-width
+    joiner or non-joiner at its end (``_word`` reads them inside Persian words) is dropped."""
+    low = tag.lower().rstrip("\u200c\u200d")  # a joiner ends no word: typed after it
     return low.replace("i\u0307", "i") if "\u0307" in low else low
 
 
@@ -337,9 +338,11 @@ def _word(c: str) -> str:
     for hashtags Unicode's marks too. Why: Python's ``\\w`` holds no mark, so a Hindi,
     Bengali, Tamil or Thai hashtag stopped at its first vowel sign (``#नमस्ते`` was ``नमस``,
     ``#เลือกตั้ง`` was ``เล``), and different hashtags met as one; X's own rule
-    (twitter-text) keeps the marks. Mentions keep twitwi's rule: the platforms' user names
-    hold no marks. Measured: +20 % on a scan of 200,000 texts holding 1.8M hashtags."""
-    return rf"\w{SIGNS[c]}{_marks()}" if c == "#" else rf"\w{SIGNS[c]}"
+    (twitter-text) keeps the marks. The zero-width non-joiner and joiner too: Persian writes
+    words with them (``#می‌خواهم`` read ``می``), Malayalam and Sinhala letters hold them.
+    Mentions keep twitwi's rule: the platforms' user names hold no marks. Measured: +20 %
+    on a scan of 200,000 texts holding 1.8M hashtags."""
+    return rf"\w{SIGNS[c]}{_marks()}\u200c\u200d" if c == "#" else rf"\w{SIGNS[c]}"
 
 
 @lru_cache(maxsize=2)
