@@ -417,6 +417,12 @@ def _(t: Path) -> list[str]:
     return _ingest(t, _csv(t / "c.csv", lines, HEADER + ",who"), "--platform", "x")
 
 
+@case("unmapped-fullwidth-hashtags-by-content", 0, ["column 'c8'", "--map hashtags=c8"], _ok)
+def _(t: Path) -> list[str]:
+    lines = [f"p{i},a1,2024-05-01T10:00:00Z,x,＃選挙{i}" for i in range(3)]
+    return _ingest(t, _csv(t / "c.csv", lines, HEADER + ",c8"), "--platform", "x")
+
+
 def _flags_not_hinted(t: Path) -> None:
     _accounted(t / "out")
     warnings = _manifest(t / "out")["sources"][0]["warnings"]

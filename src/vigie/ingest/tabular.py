@@ -1809,8 +1809,8 @@ _NAME_HINTS: list[tuple[str, re.Pattern[str], str]] = [
 ]
 _CONTENT_HINTS: list[tuple[str, re.Pattern[str], str]] = [
     ("urls", re.compile(r"(https?://|www\.)\S+", re.I), "URLs"),
-    ("hashtags", re.compile(r"#\w+"), "hashtags"),
-    ("mentions", re.compile(r"@\w+"), "mentions"),
+    ("hashtags", re.compile(r"[#＃]\w+"), "hashtags"),
+    ("mentions", re.compile(r"[@＠]\w+"), "mentions"),
     ("urls", re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", re.I), "domains"),
     ("media", re.compile(r"[0-9a-f]{16,64}", re.I), "media hashes"),
 ]
