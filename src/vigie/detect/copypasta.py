@@ -57,9 +57,9 @@ _MAX_THREADS = 4
 # 1M posts). A run of two or more characters, or of one that is not a space, is replaced
 # as before, and the scan resumes where it would have.
 # Marks (``\p{M}``) are part of words: the vowel signs of Devanagari, Bengali, Tamil or
-# Thai and Arabic's and Hebrew's points are inside words (``नमस्ते`` was cut into ``नमस त``);
-# the marks of the generic blocks, which Latin, Greek and Cyrillic texts use, are deleted
-# by the fold before this pattern runs (``confusables``).
+# Thai are inside words (``नमस्ते`` was cut into ``नमस त``); the marks of the generic
+# blocks (Latin, Greek, Cyrillic), Arabic's optional vowel signs and Hebrew's points are
+# deleted by the fold before this pattern runs (``confusables``).
 NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{M}\p{N}]{2,}|[^\p{L}\p{M}\p{N} ]"
 PLAIN_NORMALISE = r"https?://\S+|www\.\S+|@\w+|[^\p{L}\p{M}\p{N}]+"
 
@@ -79,9 +79,9 @@ def words_sql(norm: str) -> str:
     every such text was skipped (a Spamouflage push in Chinese could not be compared). Each
     character of those scripts, with the marks written on it, is a word here (the shingles
     are then character 3-grams, the usual unit for near-duplicates in these languages);
-    other words stay whole. ``norm``
-    itself is kept as written (evidence shows it): only the shingles see this form. An ASCII
-    text (a byte count against a character count) is not even searched."""
+    other words stay whole. ``norm`` itself is kept as written (evidence shows it): only
+    the shingles see this form. An ASCII text (a byte count against a character count) is
+    not even searched."""
     return (
         # ``::VARCHAR``: a string, for sqlport (Spark's ``length`` of a list is ``size``)
         f"CASE WHEN strlen({norm}) <> length({norm}::VARCHAR) "
