@@ -51,6 +51,7 @@ from vigie.ingest.model import (
 from vigie.ingest.records import client_name
 from vigie.ingest.transcode import codec_name
 from vigie.ingest.urls import (
+    SIGNS,
     canonical_url,
     items_in_texts,
     raw_urls_in_text,
@@ -1809,8 +1810,8 @@ _NAME_HINTS: list[tuple[str, re.Pattern[str], str]] = [
 ]
 _CONTENT_HINTS: list[tuple[str, re.Pattern[str], str]] = [
     ("urls", re.compile(r"(https?://|www\.)\S+", re.I), "URLs"),
-    ("hashtags", re.compile(r"[#＃]\w+"), "hashtags"),
-    ("mentions", re.compile(r"[@＠]\w+"), "mentions"),
+    ("hashtags", re.compile(rf"[{SIGNS['#']}]\w+"), "hashtags"),
+    ("mentions", re.compile(rf"[{SIGNS['@']}]\w+"), "mentions"),
     ("urls", re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", re.I), "domains"),
     ("media", re.compile(r"[0-9a-f]{16,64}", re.I), "media hashes"),
 ]

@@ -280,7 +280,7 @@ def raw_urls_in_text(text: str | None) -> list[str]:
 
 def hashtags_in_text(text: str | None) -> list[str]:
     """Hashtags found in ``text``, lower-case without ``#`` (or ``＃``)."""
-    if not text or ("#" not in text and "\uff03" not in text):
+    if not text or not _has_sign(text, "#"):
         return []
     return items_in_text(text[:TEXT_SCAN_CHARS], "#")
 
@@ -288,7 +288,7 @@ def hashtags_in_text(text: str | None) -> list[str]:
 def mentions_in_text(text: str | None) -> list[str]:
     """Handles mentioned in ``text``, without ``@`` or ``＠`` (lower-case, as twitwi extracts
     them)."""
-    if not text or ("@" not in text and "\uff20" not in text):
+    if not text or not _has_sign(text, "@"):
         return []
     return items_in_text(text[:TEXT_SCAN_CHARS], "@")
 
@@ -331,6 +331,16 @@ def _marks() -> str:
 SIGNS = {"#": "#\uff03", "@": "@\uff20"}
 """The signs that start a hashtag or a mention: the ASCII one and its fullwidth form, which
 Chinese and Japanese keyboards type (``＃選挙``) and X's own rule (twitter-text) reads too."""
+
+_LOWER = {"#": tag_lower, "@": str.lower}
+"""How a token of each sign is lower-cased: hashtags as the platforms match them, mentions
+by Python's rule (twitwi's)."""
+
+
+def _has_sign(text: str, char: str) -> bool:
+    """Whether ``text`` holds either sign of ``char`` (two ``in`` tests: a hot path)."""
+    ascii_sign, wide = SIGNS[char]
+    return ascii_sign in text or wide in text
 
 
 def _word(c: str) -> str:
@@ -382,11 +392,10 @@ def items_in_texts(texts: list[str | None], char: str) -> pa.Array:
     the texts that start with it. Arrow sorts strings by their UTF-8 bytes, which is the
     order of their code points: ``sorted``'s."""
     n = len(texts)
-    wide = SIGNS[char][1]
     rows: list[int] = []
     parts: list[str] = []
     for i, t in enumerate(texts):
-        if t and (char in t or wide in t):
+        if t and _has_sign(t, char):
             t = t[:TEXT_SCAN_CHARS]
             if t.startswith("RT @"):
                 t = CLEAN_RT_PATTERN.sub("", t)
@@ -399,8 +408,7 @@ def items_in_texts(texts: list[str | None], char: str) -> pa.Array:
     tokens = tokens.filter(pa.array(~newline))
     # each distinct token lower-cased once, by Python's rules (``str.lower`` is not Arrow's)
     coded = tokens.dictionary_encode()
-    signs = SIGNS[char]
-    low = tag_lower if char == "#" else str.lower
+    signs, low = SIGNS[char], _LOWER[char]
     words = pa.array([low(w.lstrip(signs)) for w in coded.dictionary.to_pylist()], pa.string())
     pairs = pa.table({"i": text_of, "w": words.take(coded.indices)})
     pairs = pairs.take(pc.sort_indices(pairs, [("i", "ascending"), ("w", "ascending")]))
@@ -429,5 +437,4 @@ def items_in_text(text: str, char: str) -> list[str]:
     ``re`` engine and ``\w``, the same retweet prefix removed, the same ``lstrip``, ``lower``,
     set and sort (``tests/ingest/test_urls.py`` compares both on random Unicode texts)."""
     found = _item_re(char).findall(CLEAN_RT_PATTERN.sub("", text))
-    low = tag_lower if char == "#" else str.lower
-    return sorted({low(m.lstrip(SIGNS[char])) for m in found})
+    return sorted({_LOWER[char](m.lstrip(SIGNS[char])) for m in found})
