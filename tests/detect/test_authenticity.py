@@ -122,6 +122,93 @@ def test_newsroom_and_feeds_is_likely_authentic(tmp_path: Path) -> None:
     assert plain_words(g).startswith("This group looks like a news outlet and its feed bots")
 
 
+def _press_group(fresh_feeds: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list]:
+    """Three titles of one press group, each with three feeds reposting it within seconds
+    and linking to its site; the titles share wire stories (a third site: two in five of
+    their links, together more than any title's feeds link to it), so that the co-actions
+    tie all twelve into one group. ``fresh_feeds``: the feeds are a burst of new accounts
+    with default handles and empty profiles instead (a network dressed as feeds)."""
+    old = _ts(-12 * 365 * DAY)
+    titles = [
+        ("lp", "leprogres", 1_200_000),
+        ("dl", "ledauphine", 900_000),
+        ("er", "estrep", 400_000),
+    ]
+    accounts: list[dict[str, Any]] = []
+    members: list[str] = []
+    for acc, handle, n_f in titles:
+        accounts.append(
+            {
+                "account_id": acc,
+                "handle": handle,
+                "display_name": handle.capitalize(),
+                "created_at": old,
+                "followers": n_f,
+                "description": "Quotidien régional",
+            }
+        )
+        members.append(acc)
+        if fresh_feeds:
+            feeds = _fresh_burst(f"{acc}f", 3, 3, -10 * DAY)
+        else:
+            feeds = [
+                {
+                    "account_id": f"{acc}f{i}",
+                    "handle": f"{handle}_{s}",
+                    "display_name": f"{handle.capitalize()} {s}",
+                    "created_at": _ts(-(6 * 365 - 100 * i) * DAY),
+                    "followers": 800 + 37 * i,
+                    "description": f"Les articles {s} du {handle}",
+                }
+                for i, s in enumerate(("sport", "faits-divers", "politique"))
+            ]
+        accounts += feeds
+        members += [f["account_id"] for f in feeds]
+    posts: list[dict[str, Any]] = []
+    for k in range(12):
+        t = k * 3 * 3600
+        for j, (acc, handle, _) in enumerate(titles):
+            tk = t + 600 * j
+            posts.append({"id": f"{acc}{k}", "acc": acc, "t": tk, "urls": [f"{handle}.fr/a/{k}"]})
+            for w in range(2):  # more of its own, and wire copy shared by every title
+                posts.append({"acc": acc, "t": tk + 40 + w, "urls": [f"{handle}.fr/b/{k}/{w}"]})
+                posts.append({"acc": acc, "t": tk + 60 + w, "urls": [f"afp-wire.fr/{k}/{w}"]})
+            for i in range(3):
+                posts.append({"acc": f"{acc}f{i}", "t": tk + 4 + i, "rt": f"{acc}{k}"})
+                posts.append(
+                    {"acc": f"{acc}f{i}", "t": tk + 30 + i, "urls": [f"{handle}.fr/a/{k}"]}
+                )
+    return accounts, posts, members
+
+
+def test_press_group_titles_and_their_feeds_are_likely_authentic(tmp_path: Path) -> None:
+    """Measured on a generated election with times cut to the minute: three titles and
+    their feeds were tied into one group, and the rule that looked for one outlet (the most
+    followed) found its feeds alone, under half the group: an open press group read as not
+    likely authentic. Every title with feeds of its own now covers them too."""
+    accounts, posts, members = _press_group(fresh_feeds=False)
+    g = _run(tmp_path / "ds", accounts, posts, {"g0001": members})["g0001"]
+    assert g["likely_authentic"] is True
+    outlet = [r for r in g["authenticity_reasons"] if r.startswith("outlet and feeds")]
+    assert outlet == [
+        "outlet and feeds: 3 outlets, @leprogres (1,200,000 followers on leprogres.fr), "
+        "@ledauphine (900,000 followers on ledauphine.fr), @estrep (400,000 followers on "
+        "estrep.fr), and 9 account(s) each relaying one of them, median delay 5 s"
+    ]
+    assert plain_words(g).startswith("This group looks like news outlets and their feed bots")
+
+
+def test_fresh_accounts_dressed_as_feeds_of_several_outlets_are_not(tmp_path: Path) -> None:
+    """The same shape, the feeds a burst of new accounts with default handles and empty
+    profiles (sockpuppets relaying state media): the outlets cover them, but the signs of
+    fabricated identities keep the group from reading as likely authentic."""
+    accounts, posts, members = _press_group(fresh_feeds=True)
+    g = _run(tmp_path / "ds", accounts, posts, {"g0001": members})["g0001"]
+    assert g["likely_authentic"] is False
+    assert g["inauthenticity_score"] >= 0.5
+    assert plain_words(g).startswith("Signs of fabricated or hidden identities")
+
+
 def _fresh_burst(prefix: str, n: int, n_default: int, start: float) -> list[dict[str, Any]]:
     out = []
     for i in range(n):

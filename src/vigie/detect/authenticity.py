@@ -22,8 +22,8 @@ reaches 1.0, and two groups differ as soon as their shares differ. A score of 0 
 "unknown" indicators means "no evidence either way", not "authentic".
 
 ``likely_authentic`` is true when an authenticity reason holds for most of the group
-(an outlet and its feeds; or most members long-lived public identities) and the
-inauthenticity score stays below ``0.5``.
+(an outlet and its feeds, or a press group's outlets each with theirs; or most members
+long-lived public identities) and the inauthenticity score stays below ``0.5``.
 """
 
 from __future__ import annotations
@@ -511,47 +511,119 @@ def _authentic(
     hub = _hub(accounts, followers, posts, data)
     if hub is not None:
         hub_id, hub_f, hub_prof, hub_posts, inside = hub
-        doms = Counter(d for _, urls, _, _ in hub_posts for d in map(_domain, urls) if d)
-        # the hub's own domain among its links: the one the other members relay most (an
-        # outlet also links elsewhere, sometimes more often than to itself)
-        relayed = Counter(
-            d
-            for i, ps in enumerate(posts)
-            if accounts[i] != hub_id
-            for _, urls, _, _ in ps
-            for d in map(_domain, urls)
-            if d in doms
-        )
-        hub_dom = (relayed or doms).most_common(1)[0][0] if doms else None
-        feeds, delays = [], []
-        for i in range(n):
-            ps = posts[i]
-            if accounts[i] == hub_id or not ps:
-                continue
-            relay = 0
-            for t, urls, rep, _ in ps:
-                orig = data["originals"].get(rep) if rep else None
-                if orig and orig[0] == hub_id:
-                    relay += 1
-                    delays.append(t - orig[1])
-                elif hub_dom and any(_domain(u) == hub_dom for u in urls):
-                    relay += 1
-            if relay / len(ps) >= FEED_SHARE:
-                feeds.append(i)
+        # a press group's titles (or a broadcaster's regional editions), each with its own
+        # feeds, share links and reposts and are tied into one group: the other outlets
+        # among the members do not vote for the hub's domain (thousands of links to a
+        # third site would outvote its feeds), and each with feeds of its own covers them
+        others = _other_outlets(accounts, followers, hub_id) if inside else []
+        hub_dom = _hub_domain(accounts, hub_id, hub_posts, posts, set(others), hub_prof)
+        feeds, delays = _feeds(accounts, posts, data, hub_id, hub_dom, set())
+        covered = {accounts.index(hub_id), *feeds} if others and feeds else set()
+        outlets = [(hub_prof.get("handle") or hub_id, hub_f, hub_dom)]
+        for i in others if feeds else []:
+            voters = set(others) | {accounts.index(hub_id)}
+            prof_i = data["profiles"].get(accounts[i], {})
+            dom = _hub_domain(accounts, accounts[i], posts[i], posts, voters, prof_i)
+            more, lag = _feeds(accounts, posts, data, accounts[i], dom, covered | {i})
+            if more:
+                covered |= {i, *more}
+                feeds += more
+                delays += lag
+                outlets.append((prof_i.get("handle") or accounts[i], int(followers[i] or 0), dom))
         if feeds:
-            share = (len(feeds) + int(inside)) / n
+            share = (len(feeds) + int(inside) + len(outlets) - 1) / n
             strength = max(strength, share)
-            handle = hub_prof.get("handle") or hub_id
-            how = f" on {hub_dom}" if hub_dom else ""
             lag = f", median delay {np.median(delays):.0f} s" if delays else ""
-            where = "" if inside else " (outside the group)"
-            reasons.append(
-                f"outlet and feeds: @{handle}{where} ({hub_f:,} followers{how}) and "
-                f"{len(feeds)} account(s) relaying its posts or links{lag}"
-            )
+            if len(outlets) == 1:
+                handle, _, dom = outlets[0]
+                how = f" on {dom}" if dom else ""
+                where = "" if inside else " (outside the group)"
+                reasons.append(
+                    f"outlet and feeds: @{handle}{where} ({hub_f:,} followers{how}) and "
+                    f"{len(feeds)} account(s) relaying its posts or links{lag}"
+                )
+            else:
+                named = ", ".join(
+                    f"@{h} ({f:,} followers{f' on {d}' if d else ''})" for h, f, d in outlets
+                )
+                reasons.append(
+                    f"outlet and feeds: {len(outlets)} outlets, {named}, and {len(feeds)} "
+                    f"account(s) each relaying one of them{lag}"
+                )
         if hub_dom and _own_domain(hub_prof.get("handle"), hub_prof.get("display_name"), hub_dom):
             reasons.append(f"@{hub_prof.get('handle') or hub_id} posts to its own domain {hub_dom}")
     return reasons, round(strength, 4)
+
+
+def _hub_domain(
+    accounts: list[str],
+    hub_id: str,
+    hub_posts: list[tuple[float, list[str], str | None, str | None]],
+    posts: list[list[tuple[float, list[str], str | None, str | None]]],
+    outlets: set[int],
+    hub_prof: dict[str, Any],
+) -> str | None:
+    """The hub's own domain among its links: the one the other members (``outlets`` left
+    out) relay most (an outlet also links elsewhere, sometimes more often than to itself).
+    With other outlets in the group, the feeds of each vote for their own outlet's site:
+    there the domain named like the hub (``regionsdirect`` -> ``regionsdirect.fr``) wins
+    when it has one."""
+    doms = Counter(d for _, urls, _, _ in hub_posts for d in map(_domain, urls) if d)
+    if outlets:
+        handle, name = hub_prof.get("handle"), hub_prof.get("display_name")
+        own = [d for d, _ in doms.most_common() if _own_domain(handle, name, d)]
+        if own:
+            return own[0]
+    relayed = Counter(
+        d
+        for i, ps in enumerate(posts)
+        if accounts[i] != hub_id and i not in outlets
+        for _, urls, _, _ in ps
+        for d in map(_domain, urls)
+        if d in doms
+    )
+    return (relayed or doms).most_common(1)[0][0] if doms else None
+
+
+def _feeds(
+    accounts: list[str],
+    posts: list[list[tuple[float, list[str], str | None, str | None]]],
+    data: dict[str, Any],
+    hub_id: str,
+    hub_dom: str | None,
+    skip: set[int],
+) -> tuple[list[int], list[float]]:
+    """The members (outside ``skip``) at least FEED_SHARE of whose posts repost the hub or
+    link to its domain, and the delays of those members' reposts of the hub (feeds or not)."""
+    feeds: list[int] = []
+    delays: list[float] = []
+    for i, ps in enumerate(posts):
+        if accounts[i] == hub_id or i in skip or not ps:
+            continue
+        relay = 0
+        for t, urls, rep, _ in ps:
+            orig = data["originals"].get(rep) if rep else None
+            if orig and orig[0] == hub_id:
+                relay += 1
+                delays.append(t - orig[1])
+            elif hub_dom and any(_domain(u) == hub_dom for u in urls):
+                relay += 1
+        if relay / len(ps) >= FEED_SHARE:
+            feeds.append(i)
+    return feeds, delays
+
+
+def _other_outlets(accounts: list[str], followers: list[int | None], hub_id: str) -> list[int]:
+    """Members besides the hub that could be outlets too: >= PUBLIC_FOLLOWERS followers and
+    10x the median member's, most followed first."""
+    known = [f for f in followers if f is not None]
+    if not known:
+        return []
+    floor = max(PUBLIC_FOLLOWERS, 10 * max(float(np.median(known)), 1.0))
+    cands = [
+        i for i, f in enumerate(followers) if f is not None and f >= floor and accounts[i] != hub_id
+    ]
+    return sorted(cands, key=lambda i: (-(followers[i] or 0), accounts[i]))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -765,9 +837,15 @@ def plain_words(row: dict[str, Any]) -> str:
                 "members: " + train[0].split(": ", 1)[1] + "."
             )
         elif outlet:
+            what = outlet[0].removeprefix("outlet and feeds: ")
+            several = re.match(r"\d+ outlets, ", what)
             parts.append(
-                "This group looks like a news outlet and its feed bots: "
-                + outlet[0].removeprefix("outlet and feeds: ")
+                (
+                    "This group looks like news outlets and their feed bots: "
+                    if several
+                    else "This group looks like a news outlet and its feed bots: "
+                )
+                + what
                 + "."
             )
         else:

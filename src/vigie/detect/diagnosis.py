@@ -184,7 +184,8 @@ COARSE_MIN_POSTS = 20
 
 
 def time_resolution(engine: Engine) -> dict[str, int]:
-    """How many posts carry a time on a whole day (00:00:00 UTC) or a whole hour.
+    """How many posts carry a time on a whole day (00:00:00 UTC), a whole hour or a whole
+    minute.
 
     Why: a day-only export (a spreadsheet's date column, a CSV read with ``--date-format
     %d/%m/%Y``, yt-dlp's ``upload_date``, YouTube comment times estimated from "3 days ago")
@@ -192,22 +193,28 @@ def time_resolution(engine: Engine) -> dict[str, int]:
     co-action of a day is "within 60 s". Chance control counts the same coarse times (on a
     generated election with its times cut to the day, no ordinary account was flagged outside
     groups rated likely authentic), but the analyst must know that the timing evidence is by
-    day, not by second. One scan of the posts' times, already in memory."""
+    day, not by second. Minutes too: Android's WhatsApp chat export and X's
+    information-operations archive (``tweet_time``) give no seconds, so a 60 s window there
+    holds posts up to two minutes apart. One scan of the posts' times, already in memory."""
     row = engine.con.execute(
         """SELECT count(*),
                   sum(CASE WHEN t % 86400 = 0 THEN 1 ELSE 0 END),
-                  sum(CASE WHEN t % 3600 = 0 THEN 1 ELSE 0 END)
+                  sum(CASE WHEN t % 3600 = 0 THEN 1 ELSE 0 END),
+                  sum(CASE WHEN t % 60 = 0 THEN 1 ELSE 0 END)
            FROM p"""
     ).fetchall()[0]
     return {
         "posts": int(row[0] or 0),
         "whole_days": int(row[1] or 0),
         "whole_hours": int(row[2] or 0),
+        "whole_minutes": int(row[3] or 0),
     }
 
 
 def _coarse_line(res: dict[str, int] | None) -> str | None:
-    """The sentence saying the posts' times are days or hours only, when they mostly are."""
+    """The sentence saying the posts' times are days, hours or minutes only, when they
+    mostly are (the coarsest unit that holds). Findings written before minutes were
+    counted have no ``whole_minutes``: nothing is said of minutes there."""
     if not res or res["posts"] < COARSE_MIN_POSTS:
         return None
     for key, unit, span, example in (
@@ -222,6 +229,15 @@ def _coarse_line(res: dict[str, int] | None) -> str | None:
                 "Chance control counts the same coarse times, so kept ties still beat chance, "
                 f"but their timing is known to the {unit} only."
             )
+    share = res.get("whole_minutes", 0) / res["posts"]
+    if share >= COARSE_SHARE:
+        return (
+            f"Post times are whole minutes for {share:.0%} of posts (a WhatsApp chat or an "
+            "archive export without seconds): the posts of one minute share one instant, so "
+            "every window reaches up to a minute further than it says (60 s holds posts up "
+            "to two minutes apart). Chance control counts the same coarse times, so kept "
+            "ties still beat chance, but their timing is known to the minute only."
+        )
     return None
 
 
