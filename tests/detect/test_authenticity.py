@@ -136,13 +136,13 @@ def _press_group(fresh_feeds: bool) -> tuple[list[dict[str, Any]], list[dict[str
     ]
     accounts: list[dict[str, Any]] = []
     members: list[str] = []
-    for acc, handle, n_f in titles:
+    for j, (acc, handle, n_f) in enumerate(titles):
         accounts.append(
             {
                 "account_id": acc,
                 "handle": handle,
                 "display_name": handle.capitalize(),
-                "created_at": old,
+                "created_at": old + dt.timedelta(days=400 * j),
                 "followers": n_f,
                 "description": "Quotidien régional",
             }
@@ -439,6 +439,58 @@ def test_fresh_accounts_naming_a_candidate_are_not_authentic(tmp_path: Path) -> 
     fired = [i for i in g["inauthenticity_indicators"] if "unknown (" not in i]
     assert any(i.startswith("young_accounts") for i in fired)
     assert any(i.startswith("common_ownership") for i in fired)  # undeclared without a hub
+
+
+def test_coalition_officials_naming_their_own_candidates(tmp_path: Path) -> None:
+    """Three allied lists' officials, five each, repost their own head of list (outside the
+    group) and each other: one group. Each official's bio names their candidate; the rule
+    kept the most named identity only (5 of 15: not most of the group), and the other ten
+    officials' shared bio lines counted as hidden common ownership."""
+    cands = [("ca", "janedoe", "Jane Doe"), ("cb", "paulmartin", "Paul Martin")]
+    cands.append(("cc", "leaberger", "Léa Berger"))
+    accounts: list[dict[str, Any]] = []
+    members: list[str] = []
+    posts: list[dict[str, Any]] = []
+    for j, (cid, handle, name) in enumerate(cands):
+        accounts.append(
+            {
+                "account_id": cid,
+                "handle": handle,
+                "display_name": name,
+                "created_at": _ts(-(9 - j) * 365 * DAY),
+                "followers": 250_000 - 50_000 * j,
+                "description": "Tête de liste.",
+            }
+        )
+        for i in range(5):
+            accounts.append(
+                {
+                    "account_id": f"{cid}o{i}",
+                    "handle": f"elu_{handle[:4]}{i}",
+                    "display_name": f"Élu {j}{i}",
+                    "created_at": _ts(-(4 * 365 + 90 * i + 17 * j) * DAY),
+                    "followers": 200 + 10 * i + j,
+                    "description": f"Élu local. Fier de soutenir {name}.",
+                }
+            )
+            members.append(f"{cid}o{i}")
+    for k in range(10):
+        for j, (cid, _, _) in enumerate(cands):
+            t = k * 5000 + 900 * j
+            posts.append({"acc": cid, "t": t, "id": f"{cid}{k}"})
+            for cid2, _, _ in cands:  # their own candidate first, the allies after
+                for i in range(5):
+                    lag = 300 + i * 60 + (0 if cid2 == cid else 600)
+                    posts.append({"acc": f"{cid2}o{i}", "t": t + lag, "rt": f"{cid}{k}"})
+    g = _run(tmp_path / "ds", accounts, posts, {"g0001": members})["g0001"]
+    assert g["likely_authentic"] is True
+    assert any(
+        r.startswith("open affiliation: 15 of 15 members name @janedoe")
+        and "@paulmartin" in r
+        and "@leaberger" in r
+        for r in g["authenticity_reasons"]
+    )
+    assert not any(i.startswith("common_ownership") for i in g["inauthenticity_indicators"])
 
 
 def test_fandom_call_to_action_and_evening_rhythm(tmp_path: Path) -> None:

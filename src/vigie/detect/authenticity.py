@@ -50,6 +50,7 @@ MIN_RHYTHM_POSTS = 30  # fewer posts say nothing about a weekly rhythm
 FEED_SHARE = 0.5  # a member is a feed when at least half its posts relay the hub
 MIN_WORK_HOURS = 4  # an office rhythm fills at least 4 of the 9 working hours
 MIN_KEY = 5  # a public identity's handle or name must be this long to be looked for
+_MAX_NAMED = 4  # identities a reason names before "N more"
 LIST_MENTIONS = 5  # a handle list names at least this many accounts ...
 LIST_SHARE = 0.5  # ... and its mentions are at least half of its words
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})")
@@ -223,8 +224,14 @@ def _office_hours(times: np.ndarray) -> Indicator:
     )
 
 
-def _common_ownership(names: list[str | None], descs: list[str | None]) -> Indicator:
+def _common_ownership(
+    names: list[str | None], descs: list[str | None], declared: bool = False
+) -> Indicator:
+    """Members sharing an identical display name or bio. ``declared``: the names and bios
+    left out (None) are those of members that name their owner (known, not hidden)."""
     if all(v is None for v in names) and all(v is None for v in descs):
+        if declared:
+            return Indicator("common_ownership", 0.0, "every name or bio declares its owner")
         return Indicator("common_ownership", 0.0, "no display names or descriptions", False)
     vals = [(n or "").strip().lower() for n in names], [(d or "").strip().lower() for d in descs]
     shared = set()
@@ -414,11 +421,11 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
         clients.append(Counter(cs).most_common(1)[0][0] if cs else None)
     times = np.asarray([t for ps in posts for t, *_ in ps], dtype=np.float64)
     young = _young_accounts(created, first_post)
-    declared = _declared(accounts, prof, data) if not young.fired else None
+    declared = _declared(accounts, prof, data) if not young.fired else []
     # ownership a group declares (feeds named after their outlet, officials whose bio names
     # their candidate) is not hidden: those members do not count for the two indicators of
-    # hidden common ownership
-    open_ = set(declared[2]) if declared else set()
+    # hidden common ownership (whichever identity they name: a press group's titles)
+    open_ = {i for _, _, named, _ in declared for i in named}
     hide = [i in open_ for i in range(len(accounts))]
     indicators = [
         _creation_burst([None if h else c for c, h in zip(created, hide, strict=True)]),
@@ -430,6 +437,7 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
         _common_ownership(
             [None if h else x for x, h in zip(names, hide, strict=True)],
             [None if h else x for x, h in zip(descs, hide, strict=True)],
+            declared=any(hide),
         ),
     ]
     score = 1.0
@@ -441,13 +449,18 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
     unknown = [i.label() for i in indicators if not i.known]
     reasons, strength = _authentic(accounts, prof, posts, created, first_post, followers, data)
     if declared:
-        hub_label, hub_f, members_open, inside = declared
-        share = (len(members_open) + int(inside)) / max(len(accounts), 1)
+        named_ids = [
+            f"{label} ({f:,} followers{'' if inside else ', outside the group'})"
+            for label, f, _, inside in declared[:_MAX_NAMED]
+        ]
+        if len(declared) > _MAX_NAMED:
+            named_ids.append(f"{len(declared) - _MAX_NAMED} more")
+        inside_ids = {label for label, _, _, inside in declared if inside}
+        share = (len(open_) + len(inside_ids)) / max(len(accounts), 1)
         strength = max(strength, round(share, 4))
         reasons.append(
-            f"open affiliation: {len(members_open)} of {len(accounts)} members name "
-            f"{hub_label} ({hub_f:,} followers{'' if inside else ', outside the group'}) "
-            "in their handle, name or bio"
+            f"open affiliation: {len(open_)} of {len(accounts)} members name "
+            f"{', '.join(named_ids)} in their handle, name or bio"
         )
     call = _call_to_action(accounts, prof, posts, data)
     if call and not young.fired:
@@ -647,11 +660,12 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 def _declared(
     accounts: list[str], prof: list[dict[str, Any]], data: dict[str, Any]
-) -> tuple[str, int, list[int], bool] | None:
-    """A public identity (verified or >= PUBLIC_FOLLOWERS followers) that at least two other
-    members name in their handle, display name or bio: (label, followers, those members,
-    whether the identity is itself a member). Looked for among the members and, outside
-    the group, the authors they repost most. None when no identity is named by two."""
+) -> list[tuple[str, int, list[int], bool]]:
+    """The public identities (verified or >= PUBLIC_FOLLOWERS followers) that at least two
+    other members name in their handle, display name or bio: (label, followers, those
+    members, whether the identity is itself a member), the most named first. Looked for
+    among the members and, outside the group, the authors they repost most. Several when a
+    group joins several outlets' feeds or several candidates' officials."""
     cands: list[tuple[str, dict[str, Any], bool]] = []
     for a, p in zip(accounts, prof, strict=True):
         if p.get("verified") is True or (p.get("followers") or 0) >= PUBLIC_FOLLOWERS:
@@ -672,7 +686,7 @@ def _declared(
     texts = [
         "|".join(_fold(p.get(k)) for k in ("handle", "display_name", "description")) for p in prof
     ]
-    best: tuple[str, int, list[int], bool] | None = None
+    found: list[tuple[str, int, list[int], bool]] = []
     for acc, p, is_member in cands:
         keys = {
             k for k in (_fold(p.get("handle")), _fold(p.get("display_name"))) if len(k) >= MIN_KEY
@@ -682,10 +696,11 @@ def _declared(
         named = [
             i for i, txt in enumerate(texts) if accounts[i] != acc and any(k in txt for k in keys)
         ]
-        if len(named) >= 2 and (best is None or len(named) > len(best[2])):
+        if len(named) >= 2:
             label = f"@{p.get('handle')}" if p.get("handle") else acc
-            best = (label, int(p.get("followers") or 0), named, is_member)
-    return best
+            found.append((label, int(p.get("followers") or 0), named, is_member))
+    # the most named first; among equals, the first candidate (as when one was kept)
+    return sorted(found, key=lambda d: -len(d[2]))
 
 
 def _call_to_action(
