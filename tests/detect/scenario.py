@@ -9,11 +9,13 @@ an arbitrary origin; every random choice takes an explicit seed.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from vigie.schema import ACCOUNTS_SCHEMA, POSTS_SCHEMA, base_manifest, write_json, write_table
 
@@ -261,3 +263,36 @@ def slogan(b: Builder, accounts: list[str], text: str, days: float = 3.0) -> Non
     """A popular slogan posted verbatim by many accounts spread over days (not coordination)."""
     for a in accounts:
         b.post(a, b.rng.uniform(0, days * DAY), text=text)
+
+
+def as_text_archive(src: Path, dst: Path) -> Path:
+    """A copy of the Dataset ``src`` as an archive without retweet ids keeps it (TAGS,
+    NodeXL): every repost's ``repost_of`` dropped, its text ``RT @<author's handle>: <the
+    post's text>`` (the account id where the author has no handle)."""
+    shutil.copytree(src, dst)
+    posts = pq.read_table(src / "posts.parquet")
+    handles: dict[str, str] = {}
+    if (src / "accounts.parquet").exists():
+        accounts = pq.read_table(src / "accounts.parquet")
+        if "handle" in accounts.column_names:
+            for a, h in zip(
+                accounts.column("account_id").to_pylist(),
+                accounts.column("handle").to_pylist(),
+                strict=True,
+            ):
+                if h:
+                    handles[a] = h
+    rows = posts.to_pylist()
+    by_id = {(r["platform"], r["post_id"]): r for r in rows}
+    n = 0
+    for r in rows:
+        target = r.get("repost_of")
+        if target:
+            orig = by_id[(r["platform"], target)]
+            author = handles.get(orig["account_id"], orig["account_id"])
+            r["text"] = f"RT @{author}: {orig['text']}"
+            r["repost_of"] = None
+            n += 1
+    assert n > 0
+    pq.write_table(pa.Table.from_pylist(rows, schema=posts.schema), dst / "posts.parquet")
+    return dst

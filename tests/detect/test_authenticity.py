@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from vigie.detect.authenticity import annotate, plain_words
 from vigie.schema import (
@@ -41,7 +42,7 @@ def _write(path: Path, accounts: list[dict[str, Any]], posts: list[dict[str, Any
                 "platform": "x",
                 "account_id": p["acc"],
                 "created_at": _ts(p["t"]),
-                "text": "t",
+                "text": p.get("text", "t"),
                 "urls": p.get("urls", []),
                 "hashtags": [],
                 "mentions": [],
@@ -74,12 +75,14 @@ def _groups(members: dict[str, list[str]]) -> tuple[pa.Table, pa.Table]:
     return groups, mem
 
 
-def _run(tmp: Path, accounts: list, posts: list, members: dict) -> dict[str, dict]:
+def _run(
+    tmp: Path, accounts: list, posts: list, members: dict, text_reposts: bool = False
+) -> dict[str, dict]:
     from vigie.schema import Dataset
 
     ds = Dataset(_write(tmp, accounts, posts))
     groups, mem = _groups(members)
-    out = annotate(ds, groups, mem)
+    out = annotate(ds, groups, mem, text_reposts)
     # the columns are the schema's: they survive write_findings' conform
     for name in ("likely_authentic", "inauthenticity_score", "inauthenticity_indicators"):
         assert out.schema.field(name).type == GROUPS_SCHEMA.field(name).type
@@ -491,6 +494,53 @@ def test_coalition_officials_naming_their_own_candidates(tmp_path: Path) -> None
         for r in g["authenticity_reasons"]
     )
     assert not any(i.startswith("common_ownership") for i in g["inauthenticity_indicators"])
+
+
+@pytest.mark.parametrize("text_reposts", [True, False])
+def test_officials_retweeting_by_text_name_their_candidate(tmp_path: Path, text_reposts) -> None:
+    """An archive without retweet ids (``RT @janedoe: ...`` texts): the officials' reposts
+    still lead to the candidate they repost (outside the group), found by her handle, and
+    her name in their bios reads as open affiliation. Without the text reposts read, the
+    candidate is not found and their shared bio line reads as hidden common ownership."""
+    cand = {
+        "account_id": "1001",
+        "handle": "JaneDoe",
+        "display_name": "Jane Doe",
+        "created_at": _ts(-9 * 365 * DAY),
+        "followers": 250_000,
+        "description": "Candidate for mayor.",
+    }
+    officials = [
+        {
+            "account_id": f"20{i}",
+            "handle": f"official{i}",
+            "display_name": f"Official {i}",
+            "created_at": _ts(-(4 * 365 + 50 * i) * DAY),
+            "followers": 200 + i,
+            "description": "Élue locale. Fière de soutenir Jane Doe.",
+        }
+        for i in range(8)
+    ]
+    posts = [
+        {"acc": "1001", "t": k * 5000, "id": f"c{k}", "text": f"Meeting {k}"} for k in range(10)
+    ]
+    for k in range(10):
+        for i in range(8):
+            text = f"RT @janedoe: Meeting {k}"
+            posts.append({"acc": f"20{i}", "t": k * 5000 + 600 + i * 60, "text": text})
+    members = {"g0001": [f"20{i}" for i in range(8)]}
+    g = _run(tmp_path / "ds", [cand, *officials], posts, members, text_reposts)["g0001"]
+    affiliation = [r for r in g["authenticity_reasons"] if r.startswith("open affiliation")]
+    if text_reposts:
+        assert g["likely_authentic"] is True
+        assert affiliation == [
+            "open affiliation: 8 of 8 members name @JaneDoe (250,000 followers, outside the "
+            "group) in their handle, name or bio"
+        ]
+    else:
+        assert g["likely_authentic"] is False
+        assert affiliation == []
+        assert any(i.startswith("common_ownership: 8 of 8") for i in g["inauthenticity_indicators"])
 
 
 def test_fandom_call_to_action_and_evening_rhythm(tmp_path: Path) -> None:

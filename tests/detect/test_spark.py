@@ -647,3 +647,72 @@ def test_copypasta_clusters_are_the_same_on_spark(spark_opts, tmp_path):
     assert one_hop > 240  # edited copies that fail the check stay apart
     # a chain over the cap is left as one hop made it
     assert {c for c in want[1][1][0] if len(c) > 3} <= want[2][1][0]
+
+
+def test_reposts_known_by_their_text_are_the_same_on_spark(exercise, spark_opts, tmp_path):
+    """An archive without retweet ids (``RT @x: ...`` texts): the same reposts read, the
+    same answers."""
+    from .scenario import as_text_archive
+
+    ds = as_text_archive(exercise, tmp_path / "tags")
+    only = {k: {"enabled": False} for k in (*_COACTION, "co_link", "co_domain", "co_rare")}
+    only["co_repost"] = {"scales_s": [], "ring_window_s": 0}
+    only["co_hashtag"] = {"scales_s": []}
+    duck = run_detection(ds, tmp_path / "duck", config=only, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=only, progress=False, spark=spark_opts)
+    _same(duck.path, spark.path)
+    d_duck, d_spark = duck.manifest()["diagnosis"], spark.manifest()["diagnosis"]
+    assert d_spark["reposts_by_text"] == d_duck["reposts_by_text"] > 0
+    for kind in ("co_repost", "co_hashtag"):
+        assert spark.manifest()["signals"][kind]["kept"] == duck.manifest()["signals"][kind]["kept"]
+    assert duck.manifest()["signals"]["co_repost"]["kept"] > 0
+
+
+def test_authenticity_slice_holds_the_accounts_text_reposts_name(spark_opts, tmp_path):
+    """The authenticity check reads a slice of the collection on the driver: with text
+    reposts read, the accounts their ``RT @handle:`` names are in it (by handle, case
+    aside), as the whole Dataset would give them on one machine."""
+    import datetime as dt
+
+    from vigie.detect import textreposts
+    from vigie.detect.config import merge_config
+    from vigie.detect.spark_engine import open_spark_engine
+    from vigie.schema import (
+        ACCOUNTS_SCHEMA,
+        POSTS_SCHEMA,
+        Dataset,
+        base_manifest,
+        write_json,
+        write_table,
+    )
+
+    root = tmp_path / "ds"
+    root.mkdir()
+    t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+    rows = [{"post_id": "c0", "account_id": "cand", "text": "Meeting tonight"}]
+    rows += [
+        {"post_id": f"r{i}", "account_id": f"o{i}", "text": "RT @janedoe: Meeting tonight"}
+        for i in range(2)
+    ]
+    posts = [
+        {"platform": "x", "created_at": t0 + dt.timedelta(minutes=i), **r}
+        for i, r in enumerate(rows)
+    ]
+    write_table(pa.Table.from_pylist(posts, schema=POSTS_SCHEMA), root / "posts.parquet")
+    accounts = [
+        {"platform": "x", "account_id": "cand", "handle": "JaneDoe", "followers": 250_000},
+        {"platform": "x", "account_id": "o0", "handle": "official0"},
+        {"platform": "x", "account_id": "o1", "handle": "official1"},
+        {"platform": "x", "account_id": "x9", "handle": "someone"},
+    ]
+    write_table(pa.Table.from_pylist(accounts, schema=ACCOUNTS_SCHEMA), root / "accounts.parquet")
+    write_json(root / "manifest.json", base_manifest("dataset", posts=len(posts)))
+    engine = open_spark_engine(Dataset(root), merge_config(None)["general"], spark_opts)
+    try:
+        engine.reposts_by_text = textreposts.mark(engine, "auto")
+        assert engine.reposts_by_text == 2
+        local = engine.authenticity_dataset(pa.table({"account_id": ["o0", "o1"]}))
+        ids = sorted(pq.read_table(local.accounts_path).column("account_id").to_pylist())
+        assert ids == ["cand", "o0", "o1"]
+    finally:
+        engine.close()

@@ -273,13 +273,15 @@ def _own_domain(handle: str | None, name: str | None, domain: str | None) -> boo
     return any(lab and len(x) >= 3 and (lab in x or x in lab) for x in (_norm(handle), _norm(name)))
 
 
-def annotate(dataset: Dataset, groups: pa.Table, members: pa.Table) -> pa.Table:
+def annotate(
+    dataset: Dataset, groups: pa.Table, members: pa.Table, text_reposts: bool = False
+) -> pa.Table:
     """``groups`` with ``likely_authentic``, ``authenticity_reasons``,
     ``inauthenticity_score`` and ``inauthenticity_indicators`` appended (row order kept)."""
     gids = groups.column("group_id").to_pylist()
     if not gids:
         return _append(groups, [], [], [], [])
-    data = _load(dataset, sorted(set(members.column("account_id").to_pylist())))
+    data = _load(dataset, sorted(set(members.column("account_id").to_pylist())), text_reposts)
     by_group: dict[str, list[str]] = {}
     for g, a in zip(
         members.column("group_id").to_pylist(),
@@ -310,9 +312,11 @@ def _append(groups: pa.Table, la: list, ar: list, sc: list, ii: list) -> pa.Tabl
     return groups
 
 
-def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
+def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> dict[str, Any]:
     """Posts of ``accounts``, the authors and times of the posts they repost, and the
-    profiles of both (DuckDB over the Parquet files)."""
+    profiles of both (DuckDB over the Parquet files). ``text_reposts``: the Dataset's
+    reposts are known by their ``RT @handle:`` text alone (``textreposts``): each such post
+    reposts ``rt@<handle>``, whose author is the account of that handle (time unknown)."""
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
@@ -330,6 +334,10 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         otxt = f"CASE WHEN {many_at} THEN o.text::VARCHAR END" if "text" in pcols else "NULL"
         # only the texts of the posts members repost are read: a follow train's lists are
         # reposted by its members (reading every member's own texts doubled this step's cost)
+        if text_reposts and "text" in pcols:
+            # the handle a text repost names, as its target: "rt@<handle>" (resolved below)
+            rh = f"regexp_extract(p.text, '{TEXT_REPOST_HANDLE}', 1)"
+            rep = f"coalesce({rep}, CASE WHEN {rh} <> '' THEN 'rt@' || {rh} END)"
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
@@ -357,6 +365,8 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
                 originals[pid] = (author, t)
                 if x and "@" in x:
                     orig_text[pid] = x
+        if text_reposts:
+            originals.update(_text_repost_authors(con, dataset, post_cols[3]))
         # profiles of the members and of the authors they repost (a feed's outlet may
         # stand outside the group)
         con.execute("CREATE TABLE want_profile AS SELECT account_id FROM want")
@@ -393,6 +403,34 @@ def _load(dataset: Dataset, accounts: list[str]) -> dict[str, Any]:
         "originals": originals,
         "original_texts": orig_text,
     }
+
+
+TEXT_REPOST_HANDLE = r"^\s*RT @(\w+)"
+"""The handle a text repost (``textreposts.TEXT_REPOST``) names."""
+
+
+def _text_repost_authors(
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, targets: list[str | None]
+) -> dict[str, tuple[str, float]]:
+    """``rt@<handle>`` -> (the account of that handle, an unknown time): the account whose
+    ``handle`` it is in accounts.parquet (case aside, as handles are), else the account
+    with that id."""
+    handles = sorted({r[3:] for r in targets if r and r.startswith("rt@")})
+    if not handles:
+        return {}
+    found: dict[str, str] = {}
+    if dataset.accounts_path.exists():
+        path = dataset.accounts_path.as_posix()
+        cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()}
+        if "handle" in cols:
+            low = sorted({h.lower() for h in handles})
+            con.register("rt_handles", pa.table({"h": pa.array(low, pa.string())}))
+            for h, acc in con.execute(
+                f"""SELECT lower(handle::VARCHAR) AS h, min(account_id::VARCHAR) FROM '{path}'
+                    WHERE lower(handle::VARCHAR) IN (SELECT h FROM rt_handles) GROUP BY h"""
+            ).fetchall():
+                found[h] = acc
+    return {f"rt@{h}": (found.get(h.lower(), h), math.nan) for h in handles}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -618,7 +656,8 @@ def _feeds(
             orig = data["originals"].get(rep) if rep else None
             if orig and orig[0] == hub_id:
                 relay += 1
-                delays.append(t - orig[1])
+                if not math.isnan(orig[1]):  # a text repost's original time is unknown
+                    delays.append(t - orig[1])
             elif hub_dom and any(_domain(u) == hub_dom for u in urls):
                 relay += 1
         if relay / len(ps) >= FEED_SHARE:

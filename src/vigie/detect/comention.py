@@ -58,8 +58,8 @@ def _mention_rows(engine: Engine, cfg: dict[str, Any]) -> None:
     # a list of handles (the canonical schema), or one handle a post (a mapped column)
     value = "unnest(r.mentions)" if column_type(engine, COLUMN).endswith("[]") else "r.mentions"
     skip = []
-    if not cfg["include_reposts"] and "repost_of" in engine.columns:
-        skip.append("AND r.repost_of IS NULL")
+    if not cfg["include_reposts"]:
+        skip.append(engine.originals_only())
     if not cfg["include_replies"] and "reply_to" in engine.columns:
         own = ", ".join(f"'{x}'" for x in OWN_REPLY_TAGS)
         platform = "lower(r.platform)" if "platform" in engine.columns else "NULL"

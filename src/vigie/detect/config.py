@@ -75,6 +75,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # many posts; above it, after them: its signatures (256 bytes a distinct text) and
         # their NumPy stages held at once made 10M posts peak at 7.4 GiB instead of 5.0
         "minhash_beside_max_posts": 2_000_000,
+        # retweets known by their "RT @x: ..." text alone (textreposts.py): "auto" when no
+        # post of the Dataset names the post it reposts (TAGS, NodeXL, CSV exports), true, false
+        "text_reposts": "auto",
     },
     "co_link": dict(_COACTION),
     # no slow scales for reposts by default: fans of a small account repost its posts within
@@ -211,12 +214,17 @@ COACTION_KINDS = (
 )
 
 _CHOICES = {("general", "correction"): ("bonferroni", "bh")}
+_AUTO_OR_BOOL = {("general", "text_reposts")}
 
 
 def _check_value(section: str, key: str, value: Any, default: Any, source: str) -> Any:
     name = f"{section}.{key}"
     if key == "window_s" and value == "auto":
         return value
+    if (section, key) in _AUTO_OR_BOOL:
+        if value == "auto" or isinstance(value, bool):
+            return value
+        raise VigieError(f"{source}: key '{name}' must be \"auto\", true or false, not {value!r}")
     if (section, key) in _CHOICES and value not in _CHOICES[(section, key)]:
         allowed = ", ".join(_CHOICES[(section, key)])
         raise VigieError(f"{source}: key '{name}' must be one of {allowed}, not {value!r}")

@@ -64,8 +64,7 @@ def column_rows(
     posts = engine.dataset.posts_path.as_posix()
     col = f"r.{_quote(column)}"
     value = f"unnest({col})::VARCHAR" if ctype.endswith("[]") else f"{col}::VARCHAR"
-    has_repost = "repost_of" in engine.columns
-    repost = "" if include_reposts or not has_repost else "AND r.repost_of IS NULL"
+    repost = "" if include_reposts else engine.originals_only()
     engine.con.execute(
         f"""CREATE OR REPLACE VIEW {view} AS
         SELECT aid, {expr} AS obj, t, post_id FROM (

@@ -173,6 +173,7 @@ def diagnose(
     if isinstance(lock, dict) and lock.get("added"):  # joined by the lockstep test (lockstep.py)
         figures["accounts_lockstep"] = int(lock["added"])
     figures["time_resolution"] = time_resolution(engine)
+    figures["reposts_by_text"] = int(engine.reposts_by_text)
     figures["lines"] = _lines(figures)
     return figures
 
@@ -307,6 +308,14 @@ def _lines(f: dict[str, Any]) -> list[str]:
     coarse = _coarse_line(f.get("time_resolution"))
     if coarse:
         out.append(coarse)
+    if f.get("reposts_by_text"):
+        out.append(
+            f"{f['reposts_by_text']:,} posts were read as reposts from their text alone "
+            '("RT @author: ...", as TAGS sheets and CSV exports of tweets keep retweets): '
+            "the Dataset names no reposted post, so each such text is the object co-repost "
+            "compares, and the other detectors count these posts as reposts "
+            "(general.text_reposts)."
+        )
     if f["detectors_without_input"]:
         out.append(
             "Detectors with no input in this Dataset: "

@@ -46,6 +46,20 @@ class Engine:
     # the list columns one row per element, made once for the detectors that read them
     # (``exploded.rows``): (column, reposts included) -> table name
     lists: dict[tuple[str, bool], str] = field(default_factory=dict, repr=False)
+    # posts read as reposts from their text alone (``textreposts.mark``)
+    reposts_by_text: int = 0
+
+    def originals_only(self, alias: str = "r.") -> str:
+        """SQL conditions (each after ``AND``) that keep a post of the Dataset's Parquet
+        (read as ``alias``) only if it is no repost: ``repost_of`` empty and, where the
+        Dataset's reposts are known by their text (``textreposts``), no ``RT @x:`` text.
+        For the readers that scan the Parquet beside ``p`` (whose ``repost_of`` says it)."""
+        from vigie.detect.textreposts import TEXT_REPOST
+
+        parts = [f"{alias}repost_of IS NULL"] if "repost_of" in self.columns else []
+        if self.reposts_by_text:
+            parts.append(f"NOT regexp_matches(coalesce({alias}text, ''), '{TEXT_REPOST}')")
+        return "".join(f" AND {c}" for c in parts)
 
     def sql(self, query: str, params: list[Any] | None = None) -> duckdb.DuckDBPyRelation:
         return self.con.execute(query, params or [])

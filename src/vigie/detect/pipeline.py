@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from vigie.arrays import sorted_unique
 from vigie.atomic import check_replaceable
-from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync
+from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync, textreposts
 from vigie.detect.authenticity import annotate as annotate_authenticity
 from vigie.detect.coaction import Signal
 from vigie.detect.codomain import detect as detect_co_domain
@@ -240,6 +240,8 @@ def run_detection(
                 if spark is None
                 else spark_engine.open_spark_engine(dataset, general, spark)
             )
+            # before any detector reads ``p``: retweets known by their "RT @x:" text alone
+            engine.reposts_by_text = textreposts.mark(engine, general["text_reposts"])
             skipped: dict[str, int] = {}
             dropped = total_rows(engine) - engine.n_posts
             if dropped:
@@ -405,7 +407,11 @@ def _write(
     # scans on one core while their NumPy runs on the other) and is joined before writing
     with ThreadPoolExecutor(max_workers=1) as pool:
         authenticity = pool.submit(
-            annotate_authenticity, local(members_out) if local else dataset, groups_out, members_out
+            annotate_authenticity,
+            local(members_out) if local else dataset,
+            groups_out,
+            members_out,
+            engine.reposts_by_text > 0,
         )
         edge_groups = group_of_edges(edges, groups)
         edges_out = pa.table(

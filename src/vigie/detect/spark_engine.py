@@ -727,9 +727,21 @@ class SparkEngine(Engine):
             posts.createOrReplaceTempView("vigie_slice")
             accounts = spark.read.parquet(self.dataset.accounts_path.as_posix())
             accounts.createOrReplaceTempView("vigie_accounts_all")
+            by_handle = ""
+            if self.reposts_by_text and {"handle", "text"} <= {
+                *accounts.columns,
+                *posts.columns,
+            }:
+                # the accounts the members' text reposts name ("RT @handle:"), found by handle
+                from vigie.detect.authenticity import TEXT_REPOST_HANDLE
+
+                pattern = TEXT_REPOST_HANDLE.replace("\\", "\\\\")
+                by_handle = f"""OR lower(CAST(handle AS STRING)) IN (
+                    SELECT lower(regexp_extract(text, '{pattern}', 1)) FROM vigie_slice
+                    WHERE text IS NOT NULL)"""
             acc = spark.sql(
-                """SELECT * FROM vigie_accounts_all WHERE CAST(account_id AS STRING) IN (
-                    SELECT CAST(account_id AS STRING) FROM vigie_slice)"""
+                f"""SELECT * FROM vigie_accounts_all WHERE CAST(account_id AS STRING) IN (
+                    SELECT CAST(account_id AS STRING) FROM vigie_slice) {by_handle}"""
             )
             pq.write_table(_to_arrow(acc), root / "accounts.parquet")
             for name in ("vigie_slice", "vigie_accounts_all"):
