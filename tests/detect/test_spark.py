@@ -663,6 +663,7 @@ def test_reposts_known_by_their_text_are_the_same_on_spark(exercise, spark_opts,
     _same(duck.path, spark.path)
     d_duck, d_spark = duck.manifest()["diagnosis"], spark.manifest()["diagnosis"]
     assert d_spark["reposts_by_text"] == d_duck["reposts_by_text"] > 0
+    assert d_spark["reposts_by_text_matched"] == d_duck["reposts_by_text_matched"] > 0
     for kind in ("co_repost", "co_hashtag"):
         assert spark.manifest()["signals"][kind]["kept"] == duck.manifest()["signals"][kind]["kept"]
     assert duck.manifest()["signals"]["co_repost"]["kept"] > 0
@@ -709,8 +710,8 @@ def test_authenticity_slice_holds_the_accounts_text_reposts_name(spark_opts, tmp
     write_json(root / "manifest.json", base_manifest("dataset", posts=len(posts)))
     engine = open_spark_engine(Dataset(root), merge_config(None)["general"], spark_opts)
     try:
-        engine.reposts_by_text = textreposts.mark(engine, "auto")
-        assert engine.reposts_by_text == 2
+        engine.reposts_by_text, matched = textreposts.mark(engine, "auto")
+        assert engine.reposts_by_text == 2 == matched  # by the handle, case aside
         local = engine.authenticity_dataset(pa.table({"account_id": ["o0", "o1"]}))
         ids = sorted(pq.read_table(local.accounts_path).column("account_id").to_pylist())
         assert ids == ["cand", "o0", "o1"]

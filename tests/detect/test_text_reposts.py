@@ -39,7 +39,7 @@ def _diagnosis(findings: Path) -> dict:
 def test_retweets_known_by_their_text_are_reposts(mixed: Mixed, tmp_path: Path) -> None:
     ds = as_text_archive(mixed.dataset, tmp_path / "tags")
     run_detection(ds, tmp_path / "auto", progress=False)
-    bots = mixed.truth["bots"] - {"bot_seed"}  # the seed's own posts are not reposts
+    bots = mixed.truth["bots"]  # and their seed: its posts are matched by its handle
     flagged = _flagged(tmp_path / "auto")
     assert bots <= flagged
     assert _co_repost_kept(tmp_path / "auto") > 0
@@ -48,6 +48,8 @@ def test_retweets_known_by_their_text_are_reposts(mixed: Mixed, tmp_path: Path) 
     diag = _diagnosis(tmp_path / "auto")
     n_reposts = pq.read_table(mixed.dataset / "posts.parquet", columns=["repost_of"])
     assert diag["reposts_by_text"] == n_reposts.column("repost_of").drop_null().length() > 0
+    # every retweeted post is in the archive: each repost matched to its post, as an id
+    assert diag["reposts_by_text_matched"] == diag["reposts_by_text"]
     assert any("read as reposts from their text alone" in line for line in diag["lines"])
     # off: the same archive's retweets are no reposts, as before
     off = {"general": {"text_reposts": False}}
@@ -68,3 +70,67 @@ def test_auto_leaves_datasets_with_repost_ids_alone(mixed: Mixed) -> None:
 def test_text_reposts_setting_is_checked(bad: object) -> None:
     with pytest.raises(VigieError, match='general.text_reposts\' must be "auto", true or'):
         merge_config({"general": {"text_reposts": bad}})
+
+
+def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
+    """Each text repost is matched to its post by the author's handle (case aside) and the
+    text: whole, or its beginning where X cut the retweet with an ellipsis; the latest such
+    post before the repost; a post the archive lacks leaves the text as the target."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from vigie.detect import textreposts
+    from vigie.detect.config import DEFAULTS
+    from vigie.detect.engine import open_engine
+    from vigie.schema import (
+        ACCOUNTS_SCHEMA,
+        POSTS_SCHEMA,
+        Dataset,
+        base_manifest,
+        write_json,
+        write_table,
+    )
+
+    long = "Le bureau de vote 12 ferme à 18h et non 20h, partagez avant dimanche " * 3
+    rows = [
+        ("old", "jd", 0, "Meeting ce soir"),  # an earlier post with the same text
+        ("new", "jd", 100, "Meeting ce soir"),
+        ("later", "jd", 900, "Meeting ce soir"),  # after the reposts: not theirs
+        ("lng", "jd", 200, long.strip()),
+        ("wait", "jd", 210, "Attendez\u2026"),  # a short post ending with an ellipsis
+        ("r1", "o1", 300, "RT @JaneDoe: Meeting ce soir"),
+        ("r2", "o2", 310, "RT @janedoe: " + long[:100] + "\u2026"),  # cut by the API
+        ("r3", "o3", 320, "RT @janedoe: Not in the archive"),
+        ("r4", "o4", 330, "RT @nobody: Meeting ce soir"),
+        ("r5", "o5", 340, "RT @JaneDoe: Attendez\u2026"),  # whole, not cut
+    ]
+    t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+    posts = [
+        {
+            "platform": "x",
+            "post_id": pid,
+            "account_id": acc,
+            "created_at": t0 + dt.timedelta(seconds=t),
+            "text": text,
+        }
+        for pid, acc, t, text in rows
+    ]
+    root = tmp_path / "ds"
+    root.mkdir()
+    write_table(pa.Table.from_pylist(posts, schema=POSTS_SCHEMA), root / "posts.parquet")
+    accounts = [{"platform": "x", "account_id": "jd", "handle": "JaneDoe"}]
+    write_table(pa.Table.from_pylist(accounts, schema=ACCOUNTS_SCHEMA), root / "accounts.parquet")
+    write_json(root / "manifest.json", base_manifest("dataset", posts=len(posts)))
+    engine = open_engine(Dataset(root), dict(DEFAULTS["general"]))
+    try:
+        assert textreposts.mark(engine, "auto") == (5, 3)
+        got = dict(engine.sql("SELECT post_id, repost_of FROM p").fetchall())
+    finally:
+        engine.close()
+    assert got["r1"] == "new"
+    assert got["r2"] == "lng"
+    assert got["r3"] == "RT @janedoe: Not in the archive"
+    assert got["r4"] == "RT @nobody: Meeting ce soir"
+    assert got["r5"] == "wait"
+    assert got["old"] is None and got["lng"] is None

@@ -174,6 +174,7 @@ def diagnose(
         figures["accounts_lockstep"] = int(lock["added"])
     figures["time_resolution"] = time_resolution(engine)
     figures["reposts_by_text"] = int(engine.reposts_by_text)
+    figures["reposts_by_text_matched"] = int(engine.reposts_by_text_matched)
     figures["lines"] = _lines(figures)
     return figures
 
@@ -311,9 +312,10 @@ def _lines(f: dict[str, Any]) -> list[str]:
     if f.get("reposts_by_text"):
         out.append(
             f"{f['reposts_by_text']:,} posts were read as reposts from their text alone "
-            '("RT @author: ...", as TAGS sheets and CSV exports of tweets keep retweets): '
-            "the Dataset names no reposted post, so each such text is the object co-repost "
-            "compares, and the other detectors count these posts as reposts "
+            '("RT @author: ...", as TAGS sheets and CSV exports of tweets keep retweets), '
+            f"{f.get('reposts_by_text_matched', 0):,} of them matched to the reposted post "
+            "in the Dataset (its author's handle and text); the others' text is the object "
+            "co-repost compares. Every detector counts them as reposts "
             "(general.text_reposts)."
         )
     if f["detectors_without_input"]:

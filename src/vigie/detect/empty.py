@@ -134,6 +134,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         "columns_with_data": {c: 0 for c in meta[1] if c not in NOT_OBJECT_COLUMNS},
         "time_resolution": {"posts": 0, "whole_days": 0, "whole_hours": 0, "whole_minutes": 0},
         "reposts_by_text": 0,
+        "reposts_by_text_matched": 0,
     }
     figures["lines"] = explain(figures)
     manifest = {

@@ -46,8 +46,10 @@ class Engine:
     # the list columns one row per element, made once for the detectors that read them
     # (``exploded.rows``): (column, reposts included) -> table name
     lists: dict[tuple[str, bool], str] = field(default_factory=dict, repr=False)
-    # posts read as reposts from their text alone (``textreposts.mark``)
+    # posts read as reposts from their text alone, and those matched to their reposted post
+    # (``textreposts.mark``)
     reposts_by_text: int = 0
+    reposts_by_text_matched: int = 0
 
     def originals_only(self, alias: str = "r.") -> str:
         """SQL conditions (each after ``AND``) that keep a post of the Dataset's Parquet

@@ -241,7 +241,8 @@ def run_detection(
                 else spark_engine.open_spark_engine(dataset, general, spark)
             )
             # before any detector reads ``p``: retweets known by their "RT @x:" text alone
-            engine.reposts_by_text = textreposts.mark(engine, general["text_reposts"])
+            read = textreposts.mark(engine, general["text_reposts"])
+            engine.reposts_by_text, engine.reposts_by_text_matched = read
             skipped: dict[str, int] = {}
             dropped = total_rows(engine) - engine.n_posts
             if dropped:
