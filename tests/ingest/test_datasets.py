@@ -56,6 +56,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("twitwi_bluesky_posts.csv", "twitwi-bluesky"),
         ("twitwi_tweets_es.jsonl", "twitwi"),
         ("ira538_tweets.csv", "ira-538"),
+        ("tags_archive.csv", "tags"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -574,3 +575,47 @@ def test_ira_tweets_of_fivethirtyeight(tmp_path: Path, capsys: pytest.CaptureFix
     assert acc["905874659358453760"]["followers"] == 9636
     assert acc["905874659358453999"]["handle"] == "TEN_GOP_2"
     assert _reasons(ds) == [("invalid publish_date", "publish_date", 6)]
+
+
+def test_tags_archive_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A TAGS sheet: the v1.1 tweet each row was made from (links from ``entities_str``,
+    expanded into the text, as a v1.1 collection of the same tweets gives them); the ids a
+    spreadsheet rounded taken from ``status_url`` and the handle; the text's entities where
+    the cell was cut; retweets kept as X wrote them, with no target id."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "tags_archive.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {f"179000000000000000{i}" for i in range(1, 6)}
+    orig = posts["1790000000000000001"]
+    assert orig["account_id"] == "111" and orig["client"] == "Twitter Web App"
+    assert orig["created_at"] == datetime(2024, 6, 9, 8, 0, tzinfo=UTC)
+    assert orig["urls"] == ["example.org/bureaux"] and orig["hashtags"] == ["legislatives"]
+    assert orig["text"].endswith("#Legislatives https://www.example.org/bureaux?utm_source=twitter")
+    assert orig["lang"] is None  # user_lang is the user's interface, not the tweet's
+    rt = posts["1790000000000000002"]
+    assert rt["text"].startswith("RT @JaneDoe: Bureau 12") and rt["repost_of"] is None
+    assert rt["mentions"] == ["JaneDoe"]
+    rounded = posts["1790000000000000003"]
+    assert rounded["account_id"] == "handle:official2"
+    assert posts["1790000000000000004"]["reply_to"] == "1790000000000000001"
+    cut = posts["1790000000000000005"]
+    assert cut["hashtags"] == ["vote2024"] and cut["urls"] == ["example.net/info"]
+    assert cut["mentions"] == ["janedoe"]  # read from the text, as text-only sources do
+    acc = accounts_by_id(ds)
+    assert acc["111"]["handle"] == "JaneDoe" and acc["111"]["followers"] == 25000
+    assert acc["handle:official2"]["handle"] == "official2"
+    assert sorted(_reasons(ds), key=str) == sorted(
+        [("invalid created_at", "created_at", 7), ("invalid id_str", "id_str", 8)], key=str
+    )
+
+
+def test_tags_retweets_are_read_as_reposts_of_their_post(tmp_path: Path, capsys) -> None:
+    """Detection on a TAGS sheet: its two retweets are read from their text and matched to
+    the post they name (``detect/textreposts.py``), as retweet ids would have given them."""
+    from vigie.detect.pipeline import run_detection
+
+    ds = tmp_path / "ds"
+    _ingest(DS / "tags_archive.csv", ds, capsys)
+    findings = run_detection(ds, tmp_path / "findings", progress=False)
+    diagnosis = findings.manifest()["diagnosis"]
+    assert diagnosis["reposts_by_text"] == diagnosis["reposts_by_text_matched"] == 2

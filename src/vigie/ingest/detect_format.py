@@ -55,6 +55,7 @@ FORMATS = (
     "minet",
     "snscrape",
     "ira-538",
+    "tags",
     "vk",
     "apify",
     "threads",

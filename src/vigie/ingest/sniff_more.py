@@ -25,6 +25,7 @@ from vigie.ingest.listening import shape as listening_shape
 from vigie.ingest.minet_csv import is_minet
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_tweet as is_snscrape
+from vigie.ingest.tags import is_tags
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
 from vigie.ingest.twitwi_files import shape as twitwi_shape
 from vigie.ingest.vk import is_vk
@@ -81,7 +82,8 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 def csv_shape(path: Path) -> str | None:
     """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
-    ``twitwi-bluesky``, ``minet``, ``ira-538``, ``apify`` or ``4cat``, from a CSV header."""
+    ``twitwi-bluesky``, ``minet``, ``ira-538``, ``tags``, ``apify`` or ``4cat``, from a CSV
+    header."""
     header = header_of(path)
     if is_io_archive(header):
         return "x-io"
@@ -95,6 +97,8 @@ def csv_shape(path: Path) -> str | None:
         return "minet"
     if is_ira538(header):
         return "ira-538"
+    if is_tags(header):
+        return "tags"
     if is_apify_csv(header):
         return "apify"
     found = x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
