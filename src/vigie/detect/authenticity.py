@@ -332,12 +332,12 @@ def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> 
         # the others would cost their transfer for nothing
         many_at = f"length(o.text) - length(replace(o.text, '@', '')) >= {LIST_MENTIONS}"
         otxt = f"CASE WHEN {many_at} THEN o.text::VARCHAR END" if "text" in pcols else "NULL"
-        # only the texts of the posts members repost are read: a follow train's lists are
-        # reposted by its members (reading every member's own texts doubled this step's cost)
         if text_reposts and "text" in pcols:
             # the handle a text repost names, as its target: "rt@<handle>" (resolved below)
             rh = f"regexp_extract(p.text, '{TEXT_REPOST_HANDLE}', 1)"
             rep = f"coalesce({rep}, CASE WHEN {rh} <> '' THEN 'rt@' || {rh} END)"
+        # only the texts of the posts members repost are read: a follow train's lists are
+        # reposted by its members (reading every member's own texts doubled this step's cost)
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
