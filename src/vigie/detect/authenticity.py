@@ -39,6 +39,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from vigie.detect.textreposts import TEXT_REPOST_HANDLE
 from vigie.schema import STR_LIST, Dataset
 
 DAY = 86400.0
@@ -403,10 +404,6 @@ def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> 
         "originals": originals,
         "original_texts": orig_text,
     }
-
-
-TEXT_REPOST_HANDLE = r"^\s*RT @(\w+)"
-"""The handle a text repost (``textreposts.TEXT_REPOST``) names."""
 
 
 def _text_repost_authors(

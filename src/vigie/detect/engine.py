@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from vigie.detect.textreposts import TEXT_REPOST
 from vigie.errors import VigieError
 from vigie.schema import Dataset
 
@@ -56,8 +57,6 @@ class Engine:
         (read as ``alias``) only if it is no repost: ``repost_of`` empty and, where the
         Dataset's reposts are known by their text (``textreposts``), no ``RT @x:`` text.
         For the readers that scan the Parquet beside ``p`` (whose ``repost_of`` says it)."""
-        from vigie.detect.textreposts import TEXT_REPOST
-
         parts = [f"{alias}repost_of IS NULL"] if "repost_of" in self.columns else []
         if self.reposts_by_text:
             parts.append(f"NOT regexp_matches(coalesce({alias}text, ''), '{TEXT_REPOST}')")

@@ -733,7 +733,7 @@ class SparkEngine(Engine):
                 *posts.columns,
             }:
                 # the accounts the members' text reposts name ("RT @handle:"), found by handle
-                from vigie.detect.authenticity import TEXT_REPOST_HANDLE
+                from vigie.detect.textreposts import TEXT_REPOST_HANDLE
 
                 pattern = TEXT_REPOST_HANDLE.replace("\\", "\\\\")
                 by_handle = f"""OR lower(CAST(handle AS STRING)) IN (

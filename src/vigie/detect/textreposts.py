@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 TEXT_REPOST = r"^\s*RT @\w"
 """A retweet written as text (``RT @handle: ...``, leading spaces allowed)."""
-_HANDLE = r"^\s*RT @(\w+)"
+TEXT_REPOST_HANDLE = r"^\s*RT @(\w+)"
+"""The handle a text repost names (its first group)."""
 _PREFIX = r"^\s*RT @\w+:?\s*"
 _KEY_CHARS = 40
 """Texts are paired on their author and first 40 characters (then checked whole), a final
@@ -61,7 +62,7 @@ def mark(engine: Engine, mode: object) -> tuple[int, int]:
     con = engine.con
     con.execute(
         f"""CREATE OR REPLACE TABLE rt_x AS
-        SELECT post_id, aid, t, lower(regexp_extract(text, '{_HANDLE}', 1)) AS h,
+        SELECT post_id, aid, t, lower(regexp_extract(text, '{TEXT_REPOST_HANDLE}', 1)) AS h,
                trim(regexp_replace(text, '{_PREFIX}', '')) AS body
         FROM pr WHERE {is_text_repost}"""
     )

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
+from vigie.ingest.ira538 import STATUS_RE
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, Missing, read_items
 from vigie.ingest.urls import hashtags_in_text, mentions_in_text, urls_in_text
@@ -41,7 +42,6 @@ from vigie.ingest.x_v1 import _account, _tweet
 
 FORMAT = "tags"
 COLUMNS = ("id_str", "from_user", "text", "created_at", "from_user_id_str", "status_url")
-STATUS_RE = re.compile(r"/status(?:es)?/(\d+)")
 DIGITS = re.compile(r"\d+")
 
 
@@ -88,7 +88,7 @@ def _one(row: Any) -> Mapped:
     }
     tweet: dict[str, Any] = {
         "id_str": _post_id(row),
-        "created_at": _val(row, "created_at") or _missing("created_at"),
+        "created_at": _val(row, "created_at"),  # none: x_v1 refuses it as missing
         "text": row.get("text") or "",
         "user": user,
         "in_reply_to_status_id_str": _reply_to(row),
@@ -108,10 +108,6 @@ def _one(row: Any) -> Mapped:
 def _reply_to(row: dict[str, Any]) -> str | None:
     value = _val(row, "in_reply_to_status_id_str")
     return value if value is not None and DIGITS.fullmatch(value) else None
-
-
-def _missing(name: str) -> Any:
-    raise Missing(name)
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
