@@ -184,3 +184,38 @@ def test_broken_and_foreign_workbooks_are_one_line(tmp_path: Path) -> None:
     assert_no_temp_left(tmp_path)
     with pytest.raises(InputError, match="not an Excel workbook"):
         ingest([csv_file], tmp_path / "ds2", fmt="xlsx", platform="x")
+
+
+def test_a_tags_workbook_is_read_from_its_archive_sheet(tmp_path: Path) -> None:
+    """A TAGS workbook opens on its settings sheet (rows of three values and more, which
+    read as a header) and keeps the tweets in "Archive", behind it; a dashboard follows.
+    The sheet whose columns name a format is read, and read as that format."""
+    settings = [
+        ["Instructions", "", ""],
+        ["Enter search term:", "#Legislatives", "Type:", "Search/tweets"],
+        ["Period:", "default", "No. tweets:", 3000],
+    ]
+    dashboard = [["Top tweeters", "Tweets", "Rank"], ["JaneDoe", 1, 1]]
+    src = FIX / "datasets" / "tags_archive.csv"
+    book = _workbook(
+        tmp_path / "tags.xlsx",
+        {"Readme - Settings": settings, "Archive": _csv_rows(src), "Dashboard": dashboard},
+    )
+    ingest([src], tmp_path / "from_csv")
+    code, said = run_cli(["ingest", str(book), "--into", str(tmp_path / "from_xlsx")])
+    assert code == 0, said
+    assert "read sheet 'Archive' (its columns are a tags export's)" in said
+    assert "'Readme - Settings', 'Dashboard'" in said
+    assert_same_posts(tmp_path / "from_csv", tmp_path / "from_xlsx")
+    assert posts_by_id(tmp_path / "from_xlsx")  # the tweets, not the settings
+    assert_no_temp_left(tmp_path)
+
+
+def test_a_plain_table_behind_a_cover_is_still_the_first_sheet_with_data(tmp_path: Path) -> None:
+    """No sheet names a known format: the first with data is read, as before (the choice by
+    format never skips a table the user meant)."""
+    data = [["post_id", "account_id", "created_at", "text"], ["p1", "a1", "2024-05-01", "x"]]
+    other = [["post_id", "account_id", "created_at", "text"], ["p2", "a2", "2024-05-01", "y"]]
+    book = _workbook(tmp_path / "b.xlsx", {"First": data, "Second": other})
+    ingest([book], tmp_path / "ds", platform="x")
+    assert list(posts_by_id(tmp_path / "ds")) == ["p1"]

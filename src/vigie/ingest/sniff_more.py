@@ -84,7 +84,12 @@ def csv_shape(path: Path) -> str | None:
     """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
     ``twitwi-bluesky``, ``minet``, ``ira-538``, ``tags``, ``apify`` or ``4cat``, from a CSV
     header."""
-    header = header_of(path)
+    return header_shape(header_of(path)) or listening_shape(path)
+
+
+def header_shape(header: list[str]) -> str | None:
+    """What ``csv_shape`` tells from a header row alone (a listening tool's export, looked
+    for below a preamble and in other encodings, is ``listening.shape``'s)."""
     if is_io_archive(header):
         return "x-io"
     if is_io_users(header):
@@ -101,8 +106,7 @@ def csv_shape(path: Path) -> str | None:
         return "tags"
     if is_apify_csv(header):
         return "apify"
-    found = x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
-    return found or listening_shape(path)  # a listening tool's, maybe UTF-16 or below a preamble
+    return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)
 
 
 def text_shape(text: str) -> str | None:

@@ -71,22 +71,62 @@ def _names(cells: list[str]) -> int:
     return sum(1 for c in cells if c.strip())
 
 
-def header_of(path: Path, rows: int = 40) -> list[str]:
-    """The header ``to_csv`` would take (first sheet with data), from its first ``rows``
-    rows only: what a mapping form lists, without converting the whole workbook."""
+HEAD_ROWS = 40
+"""Rows of a sheet looked at for its header (a report's preamble sits above it)."""
+
+
+def _layout(names: list[str]) -> str | None:
+    """The format a header row names (a TAGS archive, a Meta Content Library export, a
+    listening tool's...), as ``--format auto`` tells it of a CSV file; None for a plain table."""
+    from vigie.ingest.detect_format import MCL_COLUMNS
+    from vigie.ingest.listening import LAYOUTS
+    from vigie.ingest.sniff_more import header_shape
+
+    if sum(c in names for c in MCL_COLUMNS) >= 2:
+        return "mcl"
+    listening = next((lay.fmt for lay in LAYOUTS.values() if lay.matches(names)), None)
+    return header_shape(names) or listening
+
+
+def _sheet_head(ws: Any, rows: int = HEAD_ROWS) -> tuple[list[str], str | None]:
+    """A sheet's header among its first ``rows`` rows (the first of ``HEADER_NAMES`` values
+    or more, else its first row holding anything; [] when none does) and the format it names."""
+    first: list[str] | None = None
+    for row in ws.iter_rows(values_only=True, max_row=rows):
+        cells = [_text(v) for v in row]
+        names = [c.strip() for c in cells[: _last(cells)]]
+        if _names(cells) >= HEADER_NAMES:
+            return names, _layout(names)
+        if _names(cells) and first is None:
+            first = names
+    return first or [], None
+
+
+def _known_sheet(wb: Any) -> tuple[Any, str] | None:
+    """The first sheet whose header names a format vigie reads, with that format, when the
+    workbook has several sheets: a TAGS workbook opens on its "Readme/Settings" sheet and
+    keeps its tweets in "Archive", other exports put a summary or a chart first. None when
+    no sheet names one (the first sheet with data is then read)."""
+    if len(wb.sheetnames) < 2:
+        return None
+    for ws in wb.worksheets:
+        _, fmt = _sheet_head(ws)
+        if fmt is not None:
+            return ws, fmt
+    return None
+
+
+def header_of(path: Path, rows: int = HEAD_ROWS) -> list[str]:
+    """The header ``to_csv`` would take, from the first ``rows`` rows of the sheet it would
+    read: what a mapping form lists, without converting the whole workbook."""
     from vigie.workbook import open_workbook
 
     with open_workbook(path, MAX_UNPACKED) as wb:
-        for ws in wb.worksheets:
-            first: list[str] | None = None
-            for row in ws.iter_rows(values_only=True, max_row=rows):
-                cells = [_text(v) for v in row]
-                if _names(cells) >= HEADER_NAMES:
-                    return [c.strip() for c in cells[: _last(cells)]]
-                if _names(cells) and first is None:
-                    first = [c.strip() for c in cells[: _last(cells)]]
-            if first is not None:
-                return first
+        known = _known_sheet(wb)
+        for ws in [known[0]] if known else wb.worksheets:
+            header, _ = _sheet_head(ws, rows)
+            if header:
+                return header
     return []
 
 
@@ -136,7 +176,8 @@ def to_csv(
                     f"{', '.join(repr(n) for n in names)}",
                     file=str(shown),
                 )
-            chosen = [wb[sheet]] if sheet is not None else wb.worksheets
+            known = _known_sheet(wb) if sheet is None else None
+            chosen = [wb[sheet]] if sheet is not None else [known[0]] if known else wb.worksheets
             for ws in chosen:
                 inexact = _Inexact()
                 header = _write_sheet(ws, out_path, inexact)
@@ -156,8 +197,9 @@ def to_csv(
         raise InputError(reason, file=str(shown)) from None
     if len(names) > 1 and sheet is None:
         others = [n for n in names if n != ws.title]
+        why = f" (its columns are a {known[1]} export's)" if known else ""
         notes.append(
-            f"read sheet {ws.title!r}; the workbook's other sheet(s) were not read: "
+            f"read sheet {ws.title!r}{why}; the workbook's other sheet(s) were not read: "
             f"{', '.join(repr(n) for n in others)} (--sheet NAME reads another)"
         )
     return out_path, notes + inexact.notes(header)
