@@ -74,7 +74,8 @@ def test_text_reposts_setting_is_checked(bad: object) -> None:
 
 def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
     """Each text repost is matched to its post by the author's handle (case aside) and the
-    text: whole, or its beginning where X cut the retweet with an ellipsis; the latest such
+    text (white space aside): whole, or its beginning where the retweet was cut (X's ``…``,
+    another tool's ``...``); the latest such
     post before the repost; a post the archive lacks leaves the text as the target."""
     import datetime as dt
 
@@ -104,6 +105,10 @@ def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
         ("r3", "o3", 320, "RT @janedoe: Not in the archive"),
         ("r4", "o4", 330, "RT @nobody: Meeting ce soir"),
         ("r5", "o5", 340, "RT @JaneDoe: Attendez\u2026"),  # whole, not cut
+        ("two", "jd", 400, "Ligne un\n\nLigne deux #vote"),
+        ("r6", "o6", 410, "RT @JaneDoe: " + long[:90] + "..."),  # cut by another tool
+        ("r7", "o7", 420, "RT @JaneDoe: Ligne un Ligne deux #vote"),  # line breaks as spaces
+        ("r8", "o8", 430, "RT @JaneDoe: Le bureau de vote 12 ferme à 18h et non 20h, part…"),
     ]
     t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
     posts = [
@@ -124,7 +129,7 @@ def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
     write_json(root / "manifest.json", base_manifest("dataset", posts=len(posts)))
     engine = open_engine(Dataset(root), dict(DEFAULTS["general"]))
     try:
-        assert textreposts.mark(engine, "auto") == (5, 3)
+        assert textreposts.mark(engine, "auto") == (8, 6)
         got = dict(engine.sql("SELECT post_id, repost_of FROM p").fetchall())
     finally:
         engine.close()
@@ -133,4 +138,6 @@ def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
     assert got["r3"] == "RT @janedoe: Not in the archive"
     assert got["r4"] == "RT @nobody: Meeting ce soir"
     assert got["r5"] == "wait"
+    assert got["r6"] == "lng" and got["r7"] == "two"
+    assert got["r8"] == "lng"
     assert got["old"] is None and got["lng"] is None

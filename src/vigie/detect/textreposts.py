@@ -33,10 +33,22 @@ TEXT_REPOST_HANDLE = r"^\s*RT @(\w+)"
 _PREFIX = r"^\s*RT @\w+:?\s*"
 _KEY_CHARS = 40
 """Texts are paired on their author and first 40 characters (then checked whole), a final
-ellipsis aside on both sides: a key that keeps the join small whatever the author's number
+cut mark aside on both sides: a key that keeps the join small whatever the author's number
 of posts, and the same for a post and its whole retweet even when the post ends with ``…``."""
-_ELLIPSIS = "\u2026"
-"""X's API cut a retweet's text to 140 characters and ended it with this."""
+_CUT = r"\s*(\x{2026}|\.\.\.)$"
+"""How a cut text ends: X's API cut a retweet's text to 140 characters and ended it with
+``…``; other tools (exports, scrapers, spreadsheets) cut at other lengths with ``...``."""
+
+
+def _spaced(expr: str) -> str:
+    """``expr`` trimmed with its runs of white space made one space: an export that writes a
+    post's line breaks as spaces still gives the text of its retweets."""
+    return rf"regexp_replace(trim({expr}), '\s+', ' ', 'g')"
+
+
+def _stem(expr: str) -> str:
+    """``expr`` without a final cut mark (``_CUT``)."""
+    return f"regexp_replace({expr}, '{_CUT}', '')"
 
 
 def mark(engine: Engine, mode: object) -> tuple[int, int]:
@@ -45,8 +57,8 @@ def mark(engine: Engine, mode: object) -> tuple[int, int]:
 
     The post a text repost names is looked for among the Dataset's own posts: one by the
     account of that handle (its ``handle`` in accounts.parquet, or its id, case aside)
-    whose text is the repost's text after ``RT @handle:`` (or begins with it, where X's API
-    cut the retweet and ended it with an ellipsis), posted before it (a minute of slack);
+    whose text is the repost's text after ``RT @handle:`` (white space aside), or begins with
+    it where the retweet was cut (``…`` or ``...``), posted before it (a minute of slack);
     the latest such post. Found, it is the ``repost_of``, as an id would have given it, and
     the ring test and the author's part in co-repost see it; not found (the archive holds
     the retweet, not the tweet), the text itself is the target."""
@@ -63,7 +75,7 @@ def mark(engine: Engine, mode: object) -> tuple[int, int]:
     con.execute(
         f"""CREATE OR REPLACE TABLE rt_x AS
         SELECT post_id, aid, t, lower(regexp_extract(text, '{TEXT_REPOST_HANDLE}', 1)) AS h,
-               trim(regexp_replace(text, '{_PREFIX}', '')) AS body
+               {_spaced(f"regexp_replace(text, '{_PREFIX}', '')")} AS body
         FROM pr WHERE {is_text_repost}"""
     )
     n = int(engine.scalar("SELECT count(*) FROM rt_x") or 0)
@@ -105,19 +117,19 @@ def _resolve(engine: Engine) -> None:
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE rt_o AS
-        SELECT o.post_id, o.t, h.h, trim(o.text) AS body,
-               left(rtrim(trim(o.text), '{_ELLIPSIS}'), {_KEY_CHARS}) AS k
-        FROM pr o JOIN rt_h h ON o.aid = h.aid
-        WHERE o.text IS NOT NULL AND NOT regexp_matches(o.text, '{TEXT_REPOST}')"""
+        SELECT post_id, t, h, body, left({_stem("body")}, {_KEY_CHARS}) AS k
+        FROM (SELECT o.post_id, o.t, h.h, {_spaced("o.text")} AS body
+              FROM pr o JOIN rt_h h ON o.aid = h.aid
+              WHERE o.text IS NOT NULL AND NOT regexp_matches(o.text, '{TEXT_REPOST}'))"""
     )
-    cut = f"rtrim(x.body, '{_ELLIPSIS}')"
+    cut = _stem("x.body")
     con.execute(
         f"""CREATE OR REPLACE TABLE rt_m AS
         SELECT x.post_id, x.aid, arg_max(o.post_id, o.t) AS original
         FROM rt_x x JOIN rt_o o ON o.h = x.h AND o.k = left({cut}, {_KEY_CHARS})
         WHERE o.t <= x.t + 60
           AND (o.body = x.body
-               OR (ends_with(x.body, '{_ELLIPSIS}') AND starts_with(o.body, {cut})))
+               OR (regexp_matches(x.body, '{_CUT}') AND starts_with(o.body, {cut})))
         GROUP BY x.post_id, x.aid"""
     )
 
