@@ -57,6 +57,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("twitwi_tweets_es.jsonl", "twitwi"),
         ("ira538_tweets.csv", "ira-538"),
         ("tags_archive.csv", "tags"),
+        ("nodexl_edges.csv", "nodexl"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -617,5 +618,78 @@ def test_tags_retweets_are_read_as_reposts_of_their_post(tmp_path: Path, capsys)
     ds = tmp_path / "ds"
     _ingest(DS / "tags_archive.csv", ds, capsys)
     findings = run_detection(ds, tmp_path / "findings", progress=False)
+    diagnosis = findings.manifest()["diagnosis"]
+    assert diagnosis["reposts_by_text"] == diagnosis["reposts_by_text_matched"] == 2
+
+
+def _nodexl_ids() -> dict[str, str]:
+    from fixtures.ingest.make_datasets import nodexl_id
+
+    return {
+        "orig": nodexl_id("2024-06-09 08:00:00", 1),
+        "rt1": nodexl_id("2024-06-09 08:00:30", 2),
+        "rt2": nodexl_id("2024-06-09 08:00:41", 3),
+        "rep": nodexl_id("2024-06-09 08:05:00", 4),
+        "pic": nodexl_id("2024-06-09 08:06:17", 5),
+    }
+
+
+def test_nodexl_edges_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A NodeXL Edges sheet: each tweet once, whatever its number of edges; the header found
+    below the row of column groups; the time X's id holds (to the second where Excel kept
+    the minute); the id in the tweet's page where a spreadsheet rounded it; the links NodeXL
+    expanded, its hashtags, the photo; the reply's target; the Follows edge and the other
+    edges of tweets already read counted as skipped; the rows with no id or no time refused."""
+    ids = _nodexl_ids()
+    ds = tmp_path / "ds"
+    _ingest(DS / "nodexl_edges.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == set(ids.values())
+    orig = posts[ids["orig"]]
+    assert orig["account_id"] == "handle:janedoe" and orig["lang"] == "fr"
+    assert orig["created_at"] == datetime(2024, 6, 9, 8, 0, tzinfo=UTC)
+    assert orig["urls"] == ["example.org/bureaux"] and orig["hashtags"] == ["legislatives"]
+    assert orig["mentions"] == ["paulmartin"] and orig["repost_of"] is None
+    rt2 = posts[ids["rt2"]]  # Excel's "6/9/2024 8:00": the id keeps 08:00:41
+    assert rt2["created_at"] == datetime(2024, 6, 9, 8, 0, 41, tzinfo=UTC)
+    assert rt2["account_id"] == "handle:official2" and rt2["text"].startswith("RT @janedoe: ")
+    assert posts[ids["rep"]]["reply_to"] == ids["orig"]
+    pic = posts[ids["pic"]]
+    assert pic["media"] == ["pbs.twimg.com/media/EraBc.jpg"] and pic["hashtags"] == ["legislatives"]
+    acc = accounts_by_id(ds)
+    assert acc["handle:janedoe"]["handle"] == "janedoe"
+    skipped = json.loads((ds / "manifest.json").read_text())["sources"][0]["skipped"]
+    assert skipped == {
+        "nodexl: another edge of a tweet already read": 2,
+        "nodexl: a 'Follows' edge with no tweet": 1,
+    }
+    assert sorted(_reasons(ds), key=str) == [
+        ("invalid Tweet Date (UTC)", "Tweet Date (UTC)", 12),
+        ("missing NodeXL edge field", "Imported ID", 11),
+    ]
+
+
+def test_nodexl_workbook_and_its_retweets(tmp_path: Path, capsys) -> None:
+    """The workbook itself (Edges first, then Vertices) gives the Dataset of its sheet as
+    CSV, and the detection reads its two retweets as reposts of the post they name."""
+    import csv as csv_mod
+
+    from openpyxl import Workbook
+
+    from vigie.detect.pipeline import run_detection
+
+    wb = Workbook()
+    edges = wb.active
+    edges.title = "Edges"
+    with open(DS / "nodexl_edges.csv", encoding="utf-8", newline="") as fh:
+        for r in csv_mod.reader(fh):
+            edges.append(r)
+    wb.create_sheet("Vertices").append(["Vertex", "Color", "Shape", "Size", "Followers"])
+    book = tmp_path / "nodexl.xlsx"
+    wb.save(book)
+    _ingest(DS / "nodexl_edges.csv", tmp_path / "from_csv", capsys)
+    _ingest(book, tmp_path / "ds", capsys)
+    assert posts_by_id(tmp_path / "ds") == posts_by_id(tmp_path / "from_csv")
+    findings = run_detection(tmp_path / "ds", tmp_path / "findings", progress=False)
     diagnosis = findings.manifest()["diagnosis"]
     assert diagnosis["reposts_by_text"] == diagnosis["reposts_by_text_matched"] == 2

@@ -37,6 +37,7 @@ FORMAT_HELP += (
     " Instagram, Threads, Truth Social, Gab), snscrape (snscrape's Twitter JSON lines),"
     " ira-538 (the IRA troll tweets published by FiveThirtyEight and Clemson University),"
     " tags (a TAGS archive sheet, Martin Hawksey's Twitter Archiving Google Sheet, as CSV),"
+    " nodexl (a NodeXL Twitter network's Edges sheet: the workbook or the sheet as CSV),"
     " vk (VKontakte API wall posts and comments, or 4CAT's VK items),"
     " apify (Apify dataset exports, JSON, JSON lines or CSV: Tweet Scraper V2's tweets,"
     " clockworks' TikTok videos, apify/instagram-scraper's Instagram posts)."

@@ -56,6 +56,7 @@ FORMATS = (
     "snscrape",
     "ira-538",
     "tags",
+    "nodexl",
     "vk",
     "apify",
     "threads",

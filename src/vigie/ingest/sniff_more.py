@@ -23,6 +23,8 @@ from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.ira538 import is_ira538
 from vigie.ingest.listening import shape as listening_shape
 from vigie.ingest.minet_csv import is_minet
+from vigie.ingest.nodexl import is_nodexl
+from vigie.ingest.nodexl import locate as nodexl_locate
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_tweet as is_snscrape
 from vigie.ingest.tags import is_tags
@@ -82,9 +84,10 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 def csv_shape(path: Path) -> str | None:
     """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
-    ``twitwi-bluesky``, ``minet``, ``ira-538``, ``tags``, ``apify`` or ``4cat``, from a CSV
-    header."""
-    return header_shape(header_of(path)) or listening_shape(path)
+    ``twitwi-bluesky``, ``minet``, ``ira-538``, ``tags``, ``nodexl``, ``apify`` or ``4cat``,
+    from a CSV header (a NodeXL sheet's a row below its column groups)."""
+    found = header_shape(header_of(path)) or listening_shape(path)
+    return found or ("nodexl" if nodexl_locate(path) is not None else None)
 
 
 def header_shape(header: list[str]) -> str | None:
@@ -104,6 +107,8 @@ def header_shape(header: list[str]) -> str | None:
         return "ira-538"
     if is_tags(header):
         return "tags"
+    if is_nodexl(header):
+        return "nodexl"
     if is_apify_csv(header):
         return "apify"
     return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)

@@ -89,17 +89,23 @@ def _layout(names: list[str]) -> str | None:
 
 
 def _sheet_head(ws: Any, rows: int = HEAD_ROWS) -> tuple[list[str], str | None]:
-    """A sheet's header among its first ``rows`` rows (the first of ``HEADER_NAMES`` values
-    or more, else its first row holding anything; [] when none does) and the format it names."""
+    """A sheet's header among its first ``rows`` rows and the format it names: the first
+    row naming a format (a NodeXL sheet has a row of column groups above its header), else
+    the first of ``HEADER_NAMES`` values or more, else the first holding anything ([] when
+    none does), with None."""
     first: list[str] | None = None
+    wide: list[str] | None = None
     for row in ws.iter_rows(values_only=True, max_row=rows):
         cells = [_text(v) for v in row]
         names = [c.strip() for c in cells[: _last(cells)]]
         if _names(cells) >= HEADER_NAMES:
-            return names, _layout(names)
+            fmt = _layout(names)
+            if fmt is not None:
+                return names, fmt
+            wide = wide or names
         if _names(cells) and first is None:
             first = names
-    return first or [], None
+    return wide or first or [], None
 
 
 def _known_sheet(wb: Any) -> tuple[Any, str] | None:
