@@ -58,6 +58,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("ira538_tweets.csv", "ira-538"),
         ("tags_archive.csv", "tags"),
         ("nodexl_edges.csv", "nodexl"),
+        ("nodexl_vertices.csv", "nodexl-vertices"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -669,9 +670,30 @@ def test_nodexl_edges_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     ]
 
 
+def test_nodexl_vertices_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Vertices sheet, ingested after the edges: the profiles join the accounts of the
+    posts (same ``handle:`` keys); an unreadable join date leaves the account's date empty
+    (context, not the post's time); a row with no vertex is refused by field."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "nodexl_edges.csv", ds, capsys)
+    _ingest(DS / "nodexl_vertices.csv", ds, capsys)
+    acc = accounts_by_id(ds)
+    jane = acc["handle:janedoe"]
+    assert jane["followers"] == 25000 and jane["following"] == 300
+    assert jane["posts_count"] == 1200 and jane["display_name"] == "Jane Doe"
+    assert jane["created_at"] == datetime(2012, 3, 4, 10, 0, tzinfo=UTC)
+    assert jane["description"] == "Candidate"
+    assert acc["handle:official1"]["created_at"] == datetime(2024, 6, 1, 9, 15, tzinfo=UTC)
+    assert acc["handle:official2"]["created_at"] is None
+    assert acc["handle:official2"]["followers"] is None
+    assert ("missing NodeXL vertex field", "Vertex", 6) in _reasons(ds)
+    assert len(posts_by_id(ds)) == 5  # the posts are kept
+
+
 def test_nodexl_workbook_and_its_retweets(tmp_path: Path, capsys) -> None:
     """The workbook itself (Edges first, then Vertices) gives the Dataset of its sheet as
-    CSV, and the detection reads its two retweets as reposts of the post they name."""
+    CSV, its Vertices sheet the profiles, and the detection reads its two retweets as
+    reposts of the post they name."""
     import csv as csv_mod
 
     from openpyxl import Workbook
@@ -684,12 +706,18 @@ def test_nodexl_workbook_and_its_retweets(tmp_path: Path, capsys) -> None:
     with open(DS / "nodexl_edges.csv", encoding="utf-8", newline="") as fh:
         for r in csv_mod.reader(fh):
             edges.append(r)
-    wb.create_sheet("Vertices").append(["Vertex", "Color", "Shape", "Size", "Followers"])
+    vertices = wb.create_sheet("Vertices")
+    with open(DS / "nodexl_vertices.csv", encoding="utf-8", newline="") as fh:
+        for r in csv_mod.reader(fh):
+            vertices.append(r)
     book = tmp_path / "nodexl.xlsx"
     wb.save(book)
     _ingest(DS / "nodexl_edges.csv", tmp_path / "from_csv", capsys)
-    _ingest(book, tmp_path / "ds", capsys)
+    said = _ingest(book, tmp_path / "ds", capsys)
+    assert "read sheet 'Edges'" in said and "'Vertices'" in said
     assert posts_by_id(tmp_path / "ds") == posts_by_id(tmp_path / "from_csv")
+    _ingest(book, tmp_path / "ds", capsys, "--sheet", "Vertices")
+    assert accounts_by_id(tmp_path / "ds")["handle:janedoe"]["followers"] == 25000
     findings = run_detection(tmp_path / "ds", tmp_path / "findings", progress=False)
     diagnosis = findings.manifest()["diagnosis"]
     assert diagnosis["reposts_by_text"] == diagnosis["reposts_by_text_matched"] == 2

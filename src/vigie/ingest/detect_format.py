@@ -57,6 +57,7 @@ FORMATS = (
     "ira-538",
     "tags",
     "nodexl",
+    "nodexl-vertices",
     "vk",
     "apify",
     "threads",
@@ -68,7 +69,7 @@ FORMATS = (
     "xlsx",
     "accounts",
 )
-ACCOUNT_FORMATS = ("accounts", "x-io-users", "x-users")
+ACCOUNT_FORMATS = ("accounts", "x-io-users", "x-users", "nodexl-vertices")
 """Formats whose records are accounts, not posts: their accepted count is of accounts."""
 SNIFF_BYTES = 1 << 20
 MCL_COLUMNS = ("post_owner.id", "post_owner.name", "mcl_url", "statistics.reaction_count")

@@ -28,15 +28,19 @@ mentions the handles the text names (NodeXL draws a mention edge only towards ac
 its network). ``In-Reply-To Tweet ID`` is the reply's target; NodeXL Pro's ``Quoted Status
 ID`` the quoted post; ``Language`` (X's guess of the tweet's) its language. Retweets keep X's
 text ``RT @author: ...``: the detection reads them as reposts of the post they name
-(``general.text_reposts``), as for TAGS. The ``Vertices`` sheet (followers, descriptions,
-join dates) is not read.
+(``general.text_reposts``), as for TAGS.
+
+The ``Vertices`` sheet (``--format nodexl-vertices``, or ``--sheet Vertices`` of the
+workbook) gives the accounts' profiles: ``Vertex`` (the screen name, keyed ``handle:`` as
+above), ``Name``, ``Followers``, ``Followed`` (following), ``Tweets``, ``Description`` and
+``Joined Twitter Date (UTC)`` (the creation date the creation-burst detector reads).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,7 +50,17 @@ from vigie.ingest import csv_rows
 from vigie.ingest.ira538 import STATUS_RE
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, Skip, read_items, text_post, time_of
+from vigie.ingest.records import (
+    BadField,
+    Mapped,
+    Missing,
+    Skip,
+    as_int,
+    profile_time,
+    read_items,
+    text_post,
+    time_of,
+)
 from vigie.ingest.urls import clean_hashtags, urls_in_text
 from vigie.ingest.x_csv import _media
 
@@ -60,6 +74,9 @@ _X_EPOCH_MS = 1288834974657
 """X's ids since 4 November 2010 (Snowflake) hold their millisecond since this one."""
 _FIRST_SNOWFLAKE = 29_700_000_000_000_000
 """Ids below this predate Snowflake (sequential ids, no time inside)."""
+PROFILE = frozenset(
+    {"Followed", "Followers", "Tweets", "Description", "Joined Twitter Date (UTC)", "Location"}
+)
 _US_TIMES = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
 
 
@@ -68,16 +85,23 @@ def is_nodexl(header: list[str]) -> bool:
     return set(NEEDS) <= names and any(c in names for c in IDS)
 
 
-def locate(path: Path) -> int | None:
-    """Rows above the header of a NodeXL ``Edges`` sheet saved as CSV; None when none of its
-    first ``HEAD_ROWS`` rows is one."""
+def is_vertices(header: list[str]) -> bool:
+    """A NodeXL Twitter network's ``Vertices`` sheet: ``Vertex`` and two of the profile
+    columns NodeXL's Twitter importers add."""
+    names = {h.strip() for h in header}
+    return "Vertex" in names and len(PROFILE & names) >= 2 and "Vertex 1" not in names
+
+
+def locate(path: Path, test: Callable[[list[str]], bool] = is_nodexl) -> int | None:
+    """Rows above the header of a NodeXL sheet (``Edges`` by default) saved as CSV; None
+    when none of its first ``HEAD_ROWS`` rows is one."""
     csv.field_size_limit(MAX_RECORD_BYTES)
     try:
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
             for i, row in enumerate(csv.reader(fh)):
                 if i >= HEAD_ROWS:
                     break
-                if is_nodexl(row):
+                if test(row):
                     return i
     except (OSError, csv.Error):
         return None
@@ -115,7 +139,11 @@ def _time(row: dict[str, Any], post_id: str) -> datetime:
     )
     if name is None:
         raise Missing("Tweet Date (UTC)")
-    value = csv_rows.cell(row, name) or ""
+    return _date(csv_rows.cell(row, name) or "", name)
+
+
+def _date(value: str, name: str) -> datetime:
+    """A NodeXL date: ISO 8601, or Excel's US ``month/day/year hour:minute``."""
     for fmt in _US_TIMES:
         try:
             return datetime.strptime(value, fmt).replace(tzinfo=UTC)
@@ -167,6 +195,42 @@ class _Reader:
         self.seen.add(post_id)
         account = {"account_id": f"handle:{handle}", "platform": "x", "handle": handle}
         return [post], [account]
+
+
+def _vertex(row: Any) -> Mapped:
+    """A ``Vertices`` row: the account's profile, keyed as the ``Edges`` sheet's posts are."""
+    row = csv_rows.whole(row)
+    handle = csv_rows.cell(row, "Vertex")
+    if handle is None:
+        raise Missing("Vertex")
+    handle = handle.lstrip("@")
+    joined = csv_rows.cell(row, "Joined Twitter Date (UTC)")
+    account = {
+        "account_id": f"handle:{handle}",
+        "platform": "x",
+        "handle": handle,
+        "display_name": csv_rows.cell(row, "Name"),
+        "created_at": profile_time(joined, "Joined Twitter Date (UTC)", _date),
+        "followers": as_int(csv_rows.cell(row, "Followers")),
+        "following": as_int(csv_rows.cell(row, "Followed")),
+        "posts_count": as_int(csv_rows.cell(row, "Tweets")),
+        "description": csv_rows.cell(row, "Description"),
+    }
+    return [], [account]
+
+
+def read_vertices(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield the accounts of a NodeXL ``Vertices`` sheet saved as CSV (or the CSV ``xlsx.py``
+    wrote of it): accounts only, like an X users file."""
+    above = locate(path, is_vertices)
+    if above is None:
+        raise InputError(
+            f"not a NodeXL vertices sheet: none of its first {HEAD_ROWS} rows holds the column "
+            f"Vertex and two of {', '.join(sorted(PROFILE))}",
+            file=str(path),
+        )
+    values = csv_rows.rows(path, above=above, strip=True)
+    return read_items(path, lambda v: [v], _vertex, "NodeXL vertex", values=values)
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:

@@ -23,7 +23,7 @@ from vigie.ingest.fourcat import is_4cat
 from vigie.ingest.ira538 import is_ira538
 from vigie.ingest.listening import shape as listening_shape
 from vigie.ingest.minet_csv import is_minet
-from vigie.ingest.nodexl import is_nodexl
+from vigie.ingest.nodexl import is_nodexl, is_vertices
 from vigie.ingest.nodexl import locate as nodexl_locate
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_tweet as is_snscrape
@@ -87,7 +87,11 @@ def csv_shape(path: Path) -> str | None:
     ``twitwi-bluesky``, ``minet``, ``ira-538``, ``tags``, ``nodexl``, ``apify`` or ``4cat``,
     from a CSV header (a NodeXL sheet's a row below its column groups)."""
     found = header_shape(header_of(path)) or listening_shape(path)
-    return found or ("nodexl" if nodexl_locate(path) is not None else None)
+    if found is None and nodexl_locate(path) is not None:
+        return "nodexl"
+    if found is None and nodexl_locate(path, is_vertices) is not None:
+        return "nodexl-vertices"
+    return found
 
 
 def header_shape(header: list[str]) -> str | None:
@@ -109,6 +113,8 @@ def header_shape(header: list[str]) -> str | None:
         return "tags"
     if is_nodexl(header):
         return "nodexl"
+    if is_vertices(header):
+        return "nodexl-vertices"
     if is_apify_csv(header):
         return "apify"
     return x_csv_shape(header) or twitwi_shape(header) or ("4cat" if is_4cat(header) else None)

@@ -69,6 +69,7 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "ira-538": ira538.read,
     "tags": tags.read,
     "nodexl": nodexl.read,
+    "nodexl-vertices": nodexl.read_vertices,
     "vk": vk.read,
     "apify": apify.read,
     "threads": threads_api.read,
