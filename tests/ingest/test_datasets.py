@@ -59,6 +59,8 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("tags_archive.csv", "tags"),
         ("nodexl_edges.csv", "nodexl"),
         ("nodexl_vertices.csv", "nodexl-vertices"),
+        ("twint_tweets.jsonl", "twint"),
+        ("twint_tweets.csv", "twint"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -721,3 +723,68 @@ def test_nodexl_workbook_and_its_retweets(tmp_path: Path, capsys) -> None:
     findings = run_detection(tmp_path / "ds", tmp_path / "findings", progress=False)
     diagnosis = findings.manifest()["diagnosis"]
     assert diagnosis["reposts_by_text"] == diagnosis["reposts_by_text_matched"] == 2
+
+
+def _twint_ids() -> dict[str, str]:
+    from fixtures.ingest.make_datasets import nodexl_id
+
+    whens = [
+        ("orig", "2020-11-01 20:00:00"),
+        ("rt", "2020-11-01 20:00:30"),
+        ("reply", "2020-11-01 20:03:00"),
+        ("quote", "2020-11-01 20:05:00"),
+        ("old", "2019-05-20 08:00:00"),
+        ("old_rt", "2019-05-20 08:00:20"),
+    ]
+    return {k: nodexl_id(when, i) for i, (k, when) in enumerate(whens, start=1)}
+
+
+def test_twint_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """twint's JSON lines: UTC times from the ids (the file holds the scraping computer's
+    local time, 21:00 CET for 20:00 UTC); the spaces twint put before links taken away; a
+    retweet of October 2020 and after read as the retweeter's repost; one of before, whose
+    row is the retweeted post, read as both posts; a reply's thread as its target; the
+    quote's target and photo; a 2009 tweet's local time and offset; a zone name refused."""
+    ids = _twint_ids()
+    ds = tmp_path / "ds"
+    _ingest(DS / "twint_tweets.jsonl", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {*ids.values(), "2000000000"}
+    orig = posts[ids["orig"]]
+    assert orig["created_at"] == datetime(2020, 11, 1, 20, 0, tzinfo=UTC)
+    assert orig["account_id"] == "111" and orig["lang"] == "fr"
+    assert orig["text"] == "Votez dimanche #Municipales https://t.co/Ab12"
+    assert orig["urls"] == ["example.org/bureaux"] and orig["hashtags"] == ["municipales"]
+    rt = posts[ids["rt"]]
+    assert rt["repost_of"] == ids["orig"] and rt["account_id"] == "222"
+    assert rt["created_at"] == datetime(2020, 11, 1, 20, 0, 30, tzinfo=UTC)
+    assert rt["mentions"] == ["janedoe"]
+    reply = posts[ids["reply"]]
+    assert reply["reply_to"] == ids["orig"] and reply["mentions"] == ["janedoe"]
+    quote = posts[ids["quote"]]
+    assert quote["quote_of"] == ids["orig"] and quote["reply_to"] is None
+    assert quote["media"] == ["pbs.twimg.com/media/EraBc.jpg"]
+    assert quote["text"] == "La file au bureau 7 pic.twitter.com/Xy"
+    old = posts[ids["old"]]  # the retweeted post, by its author
+    assert old["account_id"] == "444" and old["repost_of"] is None
+    assert old["hashtags"] == ["europeennes2019"] and old["mentions"] == ["paulmartin"]
+    old_rt = posts[ids["old_rt"]]  # the retweet, by the retweeter
+    assert old_rt["account_id"] == "555" and old_rt["repost_of"] == ids["old"]
+    assert old_rt["created_at"] == datetime(2019, 5, 20, 8, 0, 20, tzinfo=UTC)
+    assert old_rt["text"].startswith("RT @lemaire: Réunion publique")
+    assert posts["2000000000"]["created_at"] == datetime(2009, 6, 14, 10, 0, tzinfo=UTC)
+    acc = accounts_by_id(ds)
+    assert acc["555"]["handle"] == "militant" and acc["111"]["display_name"] == "Jane Doe"
+    assert _reasons(ds) == [("invalid timezone", "timezone", 7)]
+
+
+def test_twint_csv_gives_what_its_json_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same four tweets written by ``twint --csv`` (lists as Python wrote them) give the
+    posts the JSON lines give."""
+    _ingest(DS / "twint_tweets.csv", tmp_path / "csv", capsys)
+    _ingest(DS / "twint_tweets.jsonl", tmp_path / "json", capsys)
+    from_csv, from_json = posts_by_id(tmp_path / "csv"), posts_by_id(tmp_path / "json")
+    assert len(from_csv) == 4
+    assert from_csv == {k: from_json[k] for k in from_csv}

@@ -54,6 +54,7 @@ FORMATS = (
     "zeeschuimer",
     "minet",
     "snscrape",
+    "twint",
     "ira-538",
     "tags",
     "nodexl",

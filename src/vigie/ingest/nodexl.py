@@ -61,6 +61,7 @@ from vigie.ingest.records import (
     text_post,
     time_of,
 )
+from vigie.ingest.snowflake import time_of_id
 from vigie.ingest.urls import clean_hashtags, urls_in_text
 from vigie.ingest.x_csv import _media
 
@@ -70,10 +71,6 @@ IDS = ("Imported ID", "Twitter Page for Tweet")
 HEAD_ROWS = 5
 """Rows looked at for the header: NodeXL puts one row of column groups above it."""
 DIGITS = re.compile(r"\d+")
-_X_EPOCH_MS = 1288834974657
-"""X's ids since 4 November 2010 (Snowflake) hold their millisecond since this one."""
-_FIRST_SNOWFLAKE = 29_700_000_000_000_000
-"""Ids below this predate Snowflake (sequential ids, no time inside)."""
 PROFILE = frozenset(
     {"Followed", "Followers", "Tweets", "Description", "Joined Twitter Date (UTC)", "Location"}
 )
@@ -131,8 +128,9 @@ def _post_id(row: dict[str, Any]) -> str:
 
 def _time(row: dict[str, Any], post_id: str) -> datetime:
     """The time X's id holds, else the sheet's date (module doc)."""
-    if len(post_id) < 25 and int(post_id) >= _FIRST_SNOWFLAKE:
-        return datetime.fromtimestamp(((int(post_id) >> 22) + _X_EPOCH_MS) / 1000, UTC)
+    exact = time_of_id(post_id)
+    if exact is not None:
+        return exact
     name = next(
         (c for c in ("Tweet Date (UTC)", "Relationship Date (UTC)") if csv_rows.cell(row, c)),
         None,

@@ -28,6 +28,7 @@ from vigie.ingest.nodexl import locate as nodexl_locate
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_tweet as is_snscrape
 from vigie.ingest.tags import is_tags
+from vigie.ingest.twint import is_twint
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
 from vigie.ingest.twitwi_files import shape as twitwi_shape
 from vigie.ingest.vk import is_vk
@@ -60,6 +61,8 @@ def json_shape(obj: dict[str, Any]) -> str | None:
         return "threads"
     if is_snscrape(obj):
         return "snscrape"
+    if is_twint(obj):
+        return "twint"
     if is_vk(obj):
         return "vk"
     if is_apify(obj):
@@ -103,6 +106,8 @@ def header_shape(header: list[str]) -> str | None:
         return "x-io-users"
     if is_crowdtangle(header) or is_api_csv(header) or is_minet_ct(header):
         return "crowdtangle"
+    if is_twint(header):  # before users: twint's header has id and username, no text
+        return "twint"
     if is_users_csv(header):
         return "x-users"
     if is_minet(header):
