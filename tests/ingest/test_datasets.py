@@ -61,6 +61,8 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("nodexl_vertices.csv", "nodexl-vertices"),
         ("twint_tweets.jsonl", "twint"),
         ("twint_tweets.csv", "twint"),
+        ("videoinfo_aXnaHh40xnM_2024_06_09-10_00_00_comments.tab", "ytdt"),
+        ("ytdt_comments_renamed.csv", "ytdt"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -788,3 +790,34 @@ def test_twint_csv_gives_what_its_json_gives(
     from_csv, from_json = posts_by_id(tmp_path / "csv"), posts_by_id(tmp_path / "json")
     assert len(from_csv) == 4
     assert from_csv == {k: from_json[k] for k in from_csv}
+
+
+def test_ytdt_comments_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A YouTube Data Tools comments file, tab-separated, named as YTDT names it: top-level
+    comments reply to the video its name holds, replies to their top-level comment; the
+    HTML of a top-level text read out; a reply without its target and a bad date refused;
+    renamed, the file's top-level comments have no target and the replies keep theirs."""
+    ds = tmp_path / "ds"
+    _ingest(DS / "videoinfo_aXnaHh40xnM_2024_06_09-10_00_00_comments.tab", ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {"UgwTop1", "UgwTop2", "UgwTop1.AAA"}
+    top = posts["UgwTop1"]
+    assert top["platform"] == "youtube" and top["account_id"] == "UCaaaaaaaaaaaaaaaaaaaaaa"
+    assert top["reply_to"] == "aXnaHh40xnM"
+    assert top["created_at"] == datetime(2024, 6, 8, 20, 0, tzinfo=UTC)
+    assert top["text"].endswith("c'est demain #Legislatives") and "<a" not in top["text"]
+    assert top["urls"] == ["example.org/bureaux"] and top["hashtags"] == ["legislatives"]
+    reply = posts["UgwTop1.AAA"]
+    assert reply["reply_to"] == "UgwTop1" and reply["mentions"] == ["janedoe"]
+    acc = accounts_by_id(ds)
+    assert acc["UCaaaaaaaaaaaaaaaaaaaaaa"]["handle"] == "janedoe"
+    assert acc["UCbbbbbbbbbbbbbbbbbbbbbb"]["display_name"] == "Paul Martin"
+    assert acc["UCbbbbbbbbbbbbbbbbbbbbbb"]["handle"] is None
+    assert sorted(_reasons(ds), key=str) == [
+        ("invalid publishedAt", "publishedAt", 6),
+        ("missing YTDT comment field", "isReplyTo", 5),
+    ]
+    renamed = tmp_path / "renamed"
+    _ingest(DS / "ytdt_comments_renamed.csv", renamed, capsys)
+    again = posts_by_id(renamed)
+    assert again["UgwTop1"]["reply_to"] is None and again["UgwTop1.AAA"]["reply_to"] == "UgwTop1"

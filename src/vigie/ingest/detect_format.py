@@ -63,6 +63,7 @@ FORMATS = (
     "apify",
     "threads",
     "yt-dlp",
+    "ytdt",
     "whatsapp",
     "csv",
     "jsonl",
@@ -307,7 +308,7 @@ def detect(path: Path) -> str:
         # map of ``version`` and ``roots``); a .car without one gets its reader's refusal,
         # which names the byte where the header fails, rather than "cannot tell the format"
         return "bluesky-car"
-    if suffix in (".csv", ".tsv"):
+    if suffix in (".csv", ".tsv", ".tab"):
         header = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         if sum(c in header for c in MCL_COLUMNS) >= 2:
             return "mcl"

@@ -35,6 +35,7 @@ from vigie.ingest.vk import is_vk
 from vigie.ingest.x_csv import shape as x_csv_shape
 from vigie.ingest.x_io_archive import is_io_archive, is_io_users
 from vigie.ingest.x_users import is_users_csv
+from vigie.ingest.ytdt import delimiter as ytdt_delimiter
 from vigie.ingest.zeeschuimer import is_capture
 
 
@@ -92,6 +93,8 @@ def csv_shape(path: Path) -> str | None:
     found = header_shape(header_of(path)) or listening_shape(path)
     if found is None and nodexl_locate(path) is not None:
         return "nodexl"
+    if found is None and ytdt_delimiter(path) is not None:
+        return "ytdt"
     if found is None and nodexl_locate(path, is_vertices) is not None:
         return "nodexl-vertices"
     return found

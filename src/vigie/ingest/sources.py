@@ -38,6 +38,7 @@ from vigie.ingest import (
     x_v1,
     youtube,
     ytdlp,
+    ytdt,
     zeeschuimer,
 )
 from vigie.ingest.model import Batch
@@ -70,6 +71,7 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "ira-538": ira538.read,
     "tags": tags.read,
     "twint": twint.read,
+    "ytdt": ytdt.read,
     "nodexl": nodexl.read,
     "nodexl-vertices": nodexl.read_vertices,
     "vk": vk.read,

@@ -1,0 +1,113 @@
+"""YouTube Data Tools' comment files (Bernhard Rieder's YTDT, Digital Methods Initiative).
+
+Why a reader of its own: YTDT is how most media scholars, journalists and NGOs without code
+collect YouTube comments, and its "Video Info and Comments" module writes one file per video,
+``videoinfo_<videoId>_<YYYY_MM_DD-hh_mm_ss>_comments.csv`` (or ``.tab``, tab-separated;
+``videoinfo_<channelId>_<videoId>_...`` when run on a video list). Its columns (the module's
+source, ``mod_video_comments.php``): ``id``, ``replyCount``, ``likeCount``, ``publishedAt``,
+``authorName``, ``text``, ``authorChannelId``, ``authorChannelUrl``, ``isReply``,
+``isReplyTo`` (the top-level comment a reply answers), ``isReplyToName``; later versions add
+``videoId``.
+
+Mapping, as vigie's other YouTube readers (``youtube.py``): every comment is a post of its
+author's channel (``authorChannelId``); a top-level comment replies to its video (the
+``videoId`` column, else the video id in the file's name; a file renamed so that it holds
+neither leaves top-level comments without a target: co-reply then compares the replies only),
+a reply to ``isReplyTo``. ``publishedAt`` was written by the YTDT server with
+PHP's ``date()``, in the server's own time zone, which the file does not say: it is read as
+UTC. Texts had their runs of white space made one space by YTDT; a top-level comment's is
+YouTube's HTML ``textDisplay`` (links as ``<a>``, ``<br>``): its text is read out of the HTML.
+URLs, hashtags and @handles are read from the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest import csv_rows, youtube
+from vigie.ingest.jsonlines import MAX_RECORD_BYTES
+from vigie.ingest.mastodon import html_text
+from vigie.ingest.model import Batch
+from vigie.ingest.records import Mapped, Missing, read_items, text_post, time_of
+
+FORMAT = "ytdt"
+COLUMNS = ("id", "publishedAt", "authorName", "text", "authorChannelId", "isReply")
+VIDEO_IN_NAME = re.compile(
+    r"videoinfo_(?:UC[\w-]{22}_)?([\w-]{11})_\d{4}_\d\d_\d\d-\d\d_\d\d_\d\d_comments",
+)
+_HTML = re.compile(r"<[a-zA-Z/][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def is_ytdt(header: list[str]) -> bool:
+    names = {h.strip() for h in header}
+    return set(COLUMNS) <= names and ("isReplyTo" in names or "isReplyToId" in names)
+
+
+def delimiter(path: Path) -> str | None:
+    """The delimiter (comma or tab) under which ``path``'s first row is a YTDT header."""
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    for delim in (",", "\t"):
+        try:
+            with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+                if is_ytdt(next(csv.reader(fh, delimiter=delim), [])):
+                    return delim
+        except (OSError, csv.Error):
+            return None
+    return None
+
+
+def video_of(path: Path) -> str | None:
+    """The video id YTDT put in the file's name, if it is there."""
+    found = VIDEO_IN_NAME.search(path.name)
+    return found.group(1) if found else None
+
+
+def _reader(video: str | None) -> Any:
+    def one(row: Any) -> Mapped:
+        row = csv_rows.whole(row)
+        post_id = csv_rows.need_cell(row, "id")
+        account = csv_rows.need_cell(row, "authorChannelId")
+        when = time_of(csv_rows.need_cell(row, "publishedAt"), "publishedAt")
+        text = row.get("text") or ""
+        if _HTML.search(text):
+            text = html_text(text)
+        reply = (csv_rows.cell(row, "isReply") or "0") not in ("0", "false", "False")
+        target = csv_rows.cell(row, "isReplyTo", "isReplyToId") if reply else None
+        if reply and target is None:
+            raise Missing("isReplyTo")
+        post = text_post(
+            youtube.PLATFORM,
+            post_id,
+            account,
+            when,
+            text,
+            reply_to=target or csv_rows.cell(row, "videoId") or video,
+        )
+        name = csv_rows.cell(row, "authorName")
+        handle = name if name and name.startswith("@") else None
+        account_row = {
+            "account_id": account,
+            "platform": youtube.PLATFORM,
+            "handle": handle.lstrip("@") if handle else None,
+            "display_name": name,
+        }
+        return [post], [account_row]
+
+    return one
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from a YTDT comments file (CSV or tab-separated)."""
+    delim = delimiter(path)
+    if delim is None:
+        header = csv_rows.header_of(path)
+        csv_rows.need_columns(
+            path, header, (*COLUMNS, "isReplyTo"), "a YouTube Data Tools comments file"
+        )
+        delim = ","
+    values = csv_rows.rows(path, delimiter=delim, strip=True)
+    return read_items(path, lambda v: [v], _reader(video_of(path)), "YTDT comment", values=values)
