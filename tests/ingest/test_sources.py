@@ -38,6 +38,7 @@ T0 = 1725911162329308
         ("minet_ct_posts.csv", "crowdtangle"),
         ("minet_ct_summary_posts.csv", "crowdtangle"),
         ("snscrape_tweets.jsonl", "snscrape"),
+        ("snscrape_telegram.jsonl", "snscrape"),
         ("vk_wall.jsonl", "vk"),
         ("vk_4cat.ndjson", "vk"),
     ],
@@ -874,3 +875,24 @@ def test_one_document_over_the_record_limit_is_streamed_item_by_item(tmp_path, m
     whole, streamed = posts_by_id(tmp_path / "whole"), posts_by_id(tmp_path / "streamed")
     assert len(whole) == 40 and whole == streamed
     assert rejected(tmp_path / "streamed") == []
+
+
+def test_snscrape_telegram_posts(tmp_path: Path) -> None:
+    """snscrape's Telegram posts: keyed ``<channel>-<id>``, links from the text's outlinks
+    and the preview (a relayed Telegram post is a link too), a post of media only kept with
+    an empty text, the Channel entity skipped, a URL that is no post refused by field."""
+    ds = tmp_path / "ds"
+    ingest([SRC / "snscrape_telegram.jsonl"], ds)
+    posts = posts_by_id(ds)
+    assert set(posts) == {"wahlkanal-101", "wahlkanal-102", "wahlkanal-103"}
+    first = posts["wahlkanal-101"]
+    assert first["platform"] == "telegram" and first["account_id"] == "wahlkanal"
+    assert first["urls"] == ["example.de/a"] and first["hashtags"] == ["btw"]
+    assert first["mentions"] == ["andererkanal"]
+    assert posts["wahlkanal-102"]["text"] == ""
+    assert str(posts["wahlkanal-102"]["created_at"]) == "2021-09-20 10:30:00+00:00"
+    assert posts["wahlkanal-103"]["urls"] == ["t.me/anderer/55"]
+    assert manifest(ds)["sources"][0]["skipped"] == {
+        "snscrape: a telegram Channel item (not a post)": 1
+    }
+    assert [(r["reason"], r["field"]) for r in rejected(ds)] == [("invalid url", "url")]

@@ -26,7 +26,7 @@ from vigie.ingest.minet_csv import is_minet
 from vigie.ingest.nodexl import is_nodexl, is_vertices
 from vigie.ingest.nodexl import locate as nodexl_locate
 from vigie.ingest.pushshift import is_reddit
-from vigie.ingest.snscrape_x import is_tweet as is_snscrape
+from vigie.ingest.snscrape_x import is_item as is_snscrape
 from vigie.ingest.tags import is_tags
 from vigie.ingest.twint import is_twint
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape

@@ -1,5 +1,6 @@
 """Tweets as snscrape wrote them (``snscrape --jsonl twitter-search ...``): one ``Tweet`` a
-line, the dataclass serialised with its ``_type``.
+line, the dataclass serialised with its ``_type``. (Its Telegram posts, read by the same
+``--format snscrape``, are ``snscrape_telegram.py``'s.)
 
 Why: from 2020 until X closed its web search to scrapers in 2023, snscrape was how most
 researchers without API access collected tweets, and many published election datasets are
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from vigie.ingest import x_v1
+from vigie.ingest import snscrape_telegram, x_v1
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Missing, Skip, read_items
 from vigie.ingest.records import as_dict as _d
@@ -43,6 +44,11 @@ TWEET = PREFIX + "Tweet"
 def is_tweet(obj: Any) -> bool:
     """A snscrape ``Tweet`` (or another item of its Twitter module, skipped when read)."""
     return isinstance(obj, dict) and str(obj.get("_type", "")).startswith(PREFIX)
+
+
+def is_item(obj: Any) -> bool:
+    """An item of snscrape's Twitter or Telegram module (``--format snscrape`` reads both)."""
+    return is_tweet(obj) or snscrape_telegram.is_item(obj)
 
 
 def _big(obj: dict[str, Any], key: str) -> Any:
@@ -143,6 +149,8 @@ def v1_of(t: dict[str, Any]) -> dict[str, Any]:
 
 
 def _one(item: Any) -> Mapped:
+    if snscrape_telegram.is_item(item):
+        return snscrape_telegram.one(item)
     if not is_tweet(item):
         raise ValueError("not a snscrape Twitter item (no _type snscrape.modules.twitter.*)")
     kind = item["_type"]
@@ -155,5 +163,5 @@ def _one(item: Any) -> Mapped:
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
-    """Yield canonical batches from snscrape's Twitter JSON lines."""
+    """Yield canonical batches from snscrape's Twitter (or Telegram) JSON lines."""
     return read_items(path, lambda v: v if isinstance(v, list) else [v], _one, "tweet")
