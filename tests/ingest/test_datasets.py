@@ -63,6 +63,8 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("twint_tweets.csv", "twint"),
         ("videoinfo_aXnaHh40xnM_2024_06_09-10_00_00_comments.tab", "ytdt"),
         ("ytdt_comments_renamed.csv", "ytdt"),
+        ("tcat_export.csv", "tcat"),
+        ("tcat_export.tsv", "tcat"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -821,3 +823,39 @@ def test_ytdt_comments_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     _ingest(DS / "ytdt_comments_renamed.csv", renamed, capsys)
     again = posts_by_id(renamed)
     assert again["UgwTop1"]["reply_to"] is None and again["UgwTop1.AAA"]["reply_to"] == "UgwTop1"
+
+
+@pytest.mark.parametrize("name", ["tcat_export.csv", "tcat_export.tsv"])
+def test_tcat_export(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """A DMI-TCAT export (CSV or TSV, with TCAT's byte-order mark): the links X expanded
+    (not TCAT's own redirects), hashtags and mentions from their columns, the client, the
+    reply's and the quote's targets (``0`` is none), a 2009 tweet dated by ``time``, the
+    profile; the retweet kept as TCAT stored it, read by the detection as a repost of its
+    post; an id a spreadsheet rounded refused by field."""
+    from fixtures.ingest.make_datasets import nodexl_id
+    from vigie.detect.pipeline import run_detection
+
+    orig_id = nodexl_id("2017-04-23 18:00:00", 1)
+    quote_id = nodexl_id("2017-04-23 18:03:00", 4)
+    ds = tmp_path / "ds"
+    _ingest(DS / name, ds, capsys)
+    posts = posts_by_id(ds)
+    assert len(posts) == 5
+    orig = posts[orig_id]
+    assert orig["account_id"] == "111" and orig["client"] == "Twitter Web Client"
+    assert orig["created_at"] == datetime(2017, 4, 23, 18, 0, tzinfo=UTC)
+    assert orig["urls"] == ["example.org/bureaux"] and orig["hashtags"] == ["presidentielle2017"]
+    assert orig["lang"] == "fr" and orig["reply_to"] is None
+    reply = posts[nodexl_id("2017-04-23 18:02:00", 3)]
+    assert reply["reply_to"] == orig_id and reply["mentions"] == ["JaneDoe"]  # as X's entities
+    quote = posts[quote_id]
+    assert quote["quote_of"] == orig_id and quote["reply_to"] is None
+    old = posts["2000000000"]
+    assert old["created_at"] == datetime(2009, 6, 14, 17, 20, tzinfo=UTC) and old["lang"] is None
+    acc = accounts_by_id(ds)
+    assert acc["111"]["handle"] == "JaneDoe" and acc["111"]["followers"] == 25000
+    assert acc["111"]["created_at"] == datetime(2009, 5, 5, 10, 0, tzinfo=UTC)
+    assert _reasons(ds) == [("invalid id", "id", 7)]
+    findings = run_detection(ds, tmp_path / "findings", progress=False)
+    diagnosis = findings.manifest()["diagnosis"]
+    assert diagnosis["reposts_by_text"] == diagnosis["reposts_by_text_matched"] == 1

@@ -39,6 +39,7 @@ FORMAT_HELP += (
     " tags (a TAGS archive sheet, Martin Hawksey's Twitter Archiving Google Sheet, as CSV),"
     " nodexl (a NodeXL Twitter network's Edges sheet: the workbook or the sheet as CSV),"
     " twint (twint's --json lines or --csv, 2018-2021),"
+    " tcat (DMI-TCAT's tweet exports, CSV or TSV),"
     " nodexl-vertices (its Vertices sheet: the accounts' profiles),"
     " vk (VKontakte API wall posts and comments, or 4CAT's VK items),"
     " apify (Apify dataset exports, JSON, JSON lines or CSV: Tweet Scraper V2's tweets,"

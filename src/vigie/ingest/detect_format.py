@@ -55,6 +55,7 @@ FORMATS = (
     "minet",
     "snscrape",
     "twint",
+    "tcat",
     "ira-538",
     "tags",
     "nodexl",

@@ -28,6 +28,8 @@ from vigie.ingest.nodexl import locate as nodexl_locate
 from vigie.ingest.pushshift import is_reddit
 from vigie.ingest.snscrape_x import is_item as is_snscrape
 from vigie.ingest.tags import is_tags
+from vigie.ingest.tcat import delimiter as tcat_delimiter
+from vigie.ingest.tcat import is_tcat
 from vigie.ingest.twint import is_twint
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
 from vigie.ingest.twitwi_files import shape as twitwi_shape
@@ -36,6 +38,7 @@ from vigie.ingest.x_csv import shape as x_csv_shape
 from vigie.ingest.x_io_archive import is_io_archive, is_io_users
 from vigie.ingest.x_users import is_users_csv
 from vigie.ingest.ytdt import delimiter as ytdt_delimiter
+from vigie.ingest.ytdt import is_ytdt
 from vigie.ingest.zeeschuimer import is_capture
 
 
@@ -95,6 +98,8 @@ def csv_shape(path: Path) -> str | None:
         return "nodexl"
     if found is None and ytdt_delimiter(path) is not None:
         return "ytdt"
+    if found is None and tcat_delimiter(path) is not None:
+        return "tcat"
     if found is None and nodexl_locate(path, is_vertices) is not None:
         return "nodexl-vertices"
     return found
@@ -107,6 +112,10 @@ def header_shape(header: list[str]) -> str | None:
         return "x-io"
     if is_io_users(header):
         return "x-io-users"
+    if is_tcat(header):
+        return "tcat"
+    if is_ytdt(header):
+        return "ytdt"
     if is_crowdtangle(header) or is_api_csv(header) or is_minet_ct(header):
         return "crowdtangle"
     if is_twint(header):  # before users: twint's header has id and username, no text
