@@ -663,6 +663,7 @@ def test_nodexl_edges_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert posts[ids["rep"]]["reply_to"] == ids["orig"]
     pic = posts[ids["pic"]]
     assert pic["media"] == ["pbs.twimg.com/media/EraBc.jpg"] and pic["hashtags"] == ["legislatives"]
+    assert pic["text"] == "La file au bureau 7 & 8 #Legislatives"  # X's escape undone
     acc = accounts_by_id(ds)
     assert acc["handle:janedoe"]["handle"] == "janedoe"
     skipped = json.loads((ds / "manifest.json").read_text())["sources"][0]["skipped"]
@@ -768,7 +769,7 @@ def test_twint_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     quote = posts[ids["quote"]]
     assert quote["quote_of"] == ids["orig"] and quote["reply_to"] is None
     assert quote["media"] == ["pbs.twimg.com/media/EraBc.jpg"]
-    assert quote["text"] == "La file au bureau 7 pic.twitter.com/Xy"
+    assert quote["text"] == "La file au bureau 7 & 8 pic.twitter.com/Xy"  # X's escape undone
     old = posts[ids["old"]]  # the retweeted post, by its author
     assert old["account_id"] == "444" and old["repost_of"] is None
     assert old["hashtags"] == ["europeennes2019"] and old["mentions"] == ["paulmartin"]

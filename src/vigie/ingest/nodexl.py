@@ -39,6 +39,7 @@ above), ``Name``, ``Followers``, ``Followed`` (following), ``Tweets``, ``Descrip
 from __future__ import annotations
 
 import csv
+import html
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -179,7 +180,7 @@ class _Reader:
             post_id,
             f"handle:{handle}",
             _time(row, post_id),
-            text,
+            html.unescape(text),  # X's API text: &amp; &lt; &gt; escaped, as x_v1 reads it
             reply_to=_id(csv_rows.cell(row, "In-Reply-To Tweet ID")),
             urls=urls_in_text(urls) if urls else None,
             hashtags=clean_hashtags([h.lstrip("#") for h in _words(row, "Hashtags in Tweet")])

@@ -27,7 +27,8 @@ Its traps, each handled here:
   retweeted post too, as a post of its own.
 - **The text was rewritten**: a space put before every ``http`` and ``pic.twitter``, line
   breaks made spaces. The spaces twint added are taken away (exactly: each ``http`` it
-  wrote follows one); the line breaks cannot be told from spaces any more.
+  wrote follows one); the line breaks cannot be told from spaces any more. X's escapes
+  (``&amp;``, ``&lt;``, ``&gt;``) are undone, as the other X readers undo them.
 - **No replied-to post id.** ``reply_to`` lists the accounts replied to; a reply is known
   by its ``conversation_id`` (its thread's first post) differing from its ``id``. Its
   ``reply_to`` is that first post: co-reply then compares replies to one thread, not to one
@@ -41,6 +42,7 @@ twint's own setting, not the posting client: not read. The account is ``user_id`
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -206,7 +208,7 @@ def _one(row: Any) -> Mapped:
     tweet = row.get("tweet")
     if tweet is not None and not isinstance(tweet, str):
         raise BadField("tweet", f"not a string: {type(tweet).__name__}")
-    text = _untwint(tweet or "")
+    text = html.unescape(_untwint(tweet or ""))  # X's API text: &amp; &lt; &gt; escaped
     when = _time(row, post_id)
     post = _post(post_id, account, when, text, row)
     accounts = [_account(account, handle, name)]
