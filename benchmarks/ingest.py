@@ -117,7 +117,7 @@ def main() -> None:
         "--format",
         default="jsonl",
         help="jsonl (generic table), x (twarc2 pages), x-flat, jetstream, mastodon, apify (Tweet "
-        "Scraper V2 items), threads (Threads API pages), or all",
+        "Scraper V2 items), threads (Threads API pages), twint (twint's --json lines), or all",
     )
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--source", choices=["jsonl", "parquet", "csv"], default="jsonl")
@@ -248,7 +248,7 @@ def _run_all(args: argparse.Namespace) -> None:
     """Each format in its own process, so that each peak RSS is its own; then one line per
     format: vigie beside the floor, as a ratio."""
     rows = []
-    for fmt in ("jsonl", "x", "x-flat", "jetstream", "mastodon", "apify", "threads"):
+    for fmt in ("jsonl", "x", "x-flat", "jetstream", "mastodon", "apify", "threads", "twint"):
         cmd = [sys.executable, __file__, "--format", fmt, "--seed", str(args.seed)]
         if args.records is not None:
             cmd += ["--records", str(args.records)]

@@ -247,6 +247,36 @@ def write_threads(path: Path, n: int, seed: int) -> int:
     return n
 
 
+def write_twint(path: Path, n: int, seed: int) -> int:
+    """twint's ``--json`` lines (October 2020 and after): local times, lists of expanded links
+    and hashtags, a retweet one time in three."""
+    rng = random.Random(seed)
+    n_acc, pool = max(10, n // 20), max(1000, n // 4)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            a = rng.randrange(n_acc)
+            url = _url(rng, pool)
+            tid = 1_320_000_000_000_000_000 + i * 4096
+            rt = rng.random() < 0.3
+            tw = {
+                "id": tid, "conversation_id": str(tid),
+                "created_at": f"2020-11-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00 CET",
+                "date": f"2020-11-{1 + i % 28:02d}", "time": f"{i % 24:02d}:{i % 60:02d}:00",
+                "timezone": "+0100", "user_id": a, "username": f"u{a}", "name": f"U {a}",
+                "place": "", "tweet": f"Tweet {i} #wahl @u{rng.randrange(n_acc)}  https://t.co/{i}",
+                "language": "de", "mentions": [], "urls": [url], "photos": [],
+                "replies_count": 0, "retweets_count": 1, "likes_count": 3, "hashtags": ["wahl"],
+                "cashtags": [], "link": f"https://twitter.com/u{a}/status/{tid}", "retweet": rt,
+                "quote_url": "", "video": 0, "thumbnail": "", "near": "", "geo": "", "source": "",
+                "user_rt_id": str(rng.randrange(n_acc)) if rt else "", "user_rt": "",
+                "retweet_id": str(tid - 4096 * rng.randrange(1, 50)) if rt else "",
+                "reply_to": [], "retweet_date": "", "translate": "", "trans_src": "",
+                "trans_dest": "",
+            }  # fmt: skip
+            fh.write(json.dumps(tw) + "\n")
+    return n
+
+
 FORMATS = {
     "x": (write_x_pages, "unnest(data)"),
     "x-flat": (write_x_flat, None),
@@ -254,6 +284,7 @@ FORMATS = {
     "mastodon": (write_mastodon, None),
     "apify": (write_apify, None),
     "threads": (write_threads, "unnest(data)"),
+    "twint": (write_twint, None),
 }
 
 
