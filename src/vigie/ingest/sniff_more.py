@@ -91,8 +91,10 @@ def json_shape(obj: dict[str, Any]) -> str | None:
 
 def csv_shape(path: Path) -> str | None:
     """``x-io``, ``x-io-users``, ``crowdtangle``, ``twarc-csv``, ``rtweet``, ``twitwi``,
-    ``twitwi-bluesky``, ``minet``, ``ira-538``, ``tags``, ``nodexl``, ``apify`` or ``4cat``,
-    from a CSV header (a NodeXL sheet's a row below its column groups)."""
+    ``twitwi-bluesky``, ``minet``, ``ira-538``, ``tags``, ``nodexl``, ``nodexl-vertices``,
+    ``twint``, ``tcat``, ``ytdt``, ``apify``, ``4cat`` or a listening tool's, from a CSV
+    header (a NodeXL sheet's is a row below its column groups; TCAT's and YTDT's may be
+    tab-separated)."""
     found = header_shape(header_of(path)) or listening_shape(path)
     if found is None and nodexl_locate(path) is not None:
         return "nodexl"
