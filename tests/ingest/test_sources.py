@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ingest.helpers import FIX, accounts_by_id, manifest, posts_by_id, rejected
+from vigie.errors import VigieError
 from vigie.ingest import ingest
 from vigie.ingest.detect_format import detect
 
@@ -896,3 +897,84 @@ def test_snscrape_telegram_posts(tmp_path: Path) -> None:
         "snscrape: a telegram Channel item (not a post)": 1
     }
     assert [(r["reason"], r["field"]) for r in rejected(ds)] == [("invalid url", "url")]
+
+
+def _instaloader_folder(root: Path) -> Path:
+    """A folder as Instaloader writes it (``instaloader --comments profile janedoe``): a
+    post's metadata (LZMA, as by default), its comments file (an answer inside), the
+    profile's metadata, a story item, and a post file whose node lacks its shortcode."""
+    import lzma
+
+    def save(name: str, node: dict[str, Any], kind: str) -> None:
+        doc = {"node": node, "instaloader": {"version": "4.13", "node_type": kind}}
+        with lzma.open(root / name, "wt", check=lzma.CHECK_NONE) as fp:
+            json.dump(doc, fp, separators=(",", ":"))
+
+    root.mkdir()
+    owner = {"id": "987654", "username": "janedoe", "full_name": "Jane Doe"}
+    caption = "Votez dimanche ! https://www.example.org/bureaux #Europeennes2024 @paulmartin"
+    post = {
+        "__typename": "GraphImage",
+        "id": "3381234567890123456",
+        "shortcode": "C7abcDEFghi",
+        "taken_at_timestamp": 1717236000,
+        "owner": owner,
+        "edge_media_to_caption": {"edges": [{"node": {"text": caption}}]},
+        "is_video": False,
+    }
+    save("2024-06-01_10-00-00_UTC.json.xz", post, "Post")
+    answer = {"id": "18002", "created_at": 1717236700, "text": "merci", "owner": owner}
+    comments = [
+        {
+            "id": "18001",
+            "created_at": 1717236600,
+            "text": "Bravo @janedoe",
+            "owner": {"id": "111", "username": "fan1", "is_verified": False},
+            "likes_count": 2,
+            "answers": [{**answer, "likes_count": 0}],
+        }
+    ]
+    (root / "2024-06-01_10-00-00_UTC_comments.json").write_text(json.dumps(comments, indent=4))
+    profile = {
+        **owner,
+        "biography": "Candidate",
+        "edge_followed_by": {"count": 25000},
+        "edge_follow": {"count": 300},
+        "edge_owner_to_timeline_media": {"count": 412},
+    }
+    save("janedoe_987654.json.xz", profile, "Profile")
+    save("2024-06-02_08-00-00_UTC.json.xz", {"id": "1", "owner": owner}, "StoryItem")
+    save("2024-06-03_08-00-00_UTC.json.xz", {**post, "shortcode": None}, "Post")
+    return root
+
+
+def test_instaloader_folder(tmp_path: Path) -> None:
+    """Instaloader's files: the post by its shortcode and owner id, the caption's link,
+    hashtag and handle; its comments replying to the post named by the metadata file beside
+    them, the answer to its comment; the profile's counts and bio into the account; the
+    story item skipped and counted; the post without a shortcode refused by field."""
+    root = _instaloader_folder(tmp_path / "janedoe")
+    bad = root / "2024-06-03_08-00-00_UTC.json.xz"
+    files = sorted(p for p in root.iterdir() if p != bad)
+    ds = tmp_path / "ds"
+    report = ingest(files, ds)  # told by content, the LZMA files once unpacked
+    assert {s.format for s in report.sources} == {"instaloader"}
+    posts = posts_by_id(ds)
+    assert set(posts) == {"C7abcDEFghi", "18001", "18002"}
+    post = posts["C7abcDEFghi"]
+    assert post["platform"] == "instagram" and post["account_id"] == "987654"
+    assert str(post["created_at"]) == "2024-06-01 10:00:00+00:00"
+    assert post["urls"] == ["example.org/bureaux"] and post["hashtags"] == ["europeennes2024"]
+    assert post["mentions"] == ["paulmartin"]
+    assert posts["18001"]["reply_to"] == "C7abcDEFghi" and posts["18001"]["account_id"] == "111"
+    assert posts["18002"]["reply_to"] == "18001"
+    acc = accounts_by_id(ds)
+    assert acc["987654"]["handle"] == "janedoe" and acc["987654"]["followers"] == 25000
+    assert acc["987654"]["description"] == "Candidate" and acc["987654"]["posts_count"] == 412
+    skipped = [s["skipped"] for s in manifest(ds)["sources"] if s["skipped"]]
+    assert skipped == [{"instaloader: a StoryItem (not a post)": 1}]
+    with pytest.raises(VigieError, match=r"2024-06-03_08-00-00_UTC\.json\.xz.*node\.shortcode"):
+        ingest([bad], tmp_path / "bad")
+    (root / "2024-06-01_10-00-00_UTC.json.xz").unlink()  # comments without their post
+    ingest([root / "2024-06-01_10-00-00_UTC_comments.json"], tmp_path / "alone")
+    assert posts_by_id(tmp_path / "alone")["18001"]["reply_to"] is None

@@ -48,6 +48,7 @@ FORMAT_HELP += (
 FORMAT_HELP += " threads (Threads API pages: keyword_search, user threads, replies, conversation)."
 FORMAT_HELP += " yt-dlp (yt-dlp's -j lines, -J playlists, .info.json: YouTube, comments, TikTok)."
 FORMAT_HELP += " ytdt (YouTube Data Tools' comments files, CSV or .tab)."
+FORMAT_HELP += " instaloader (Instaloader's post, profile and comments JSON, .json or .json.xz)."
 FORMAT_HELP += (
     " whatsapp (WhatsApp's 'Export chat' .txt, or its .zip; day/month order told from the dates,"
     " else --date-format %d/%m/%y or %m/%d/%y)."

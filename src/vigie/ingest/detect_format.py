@@ -64,6 +64,7 @@ FORMATS = (
     "apify",
     "threads",
     "yt-dlp",
+    "instaloader",
     "ytdt",
     "whatsapp",
     "csv",

@@ -20,6 +20,7 @@ from vigie.ingest.crowdtangle_api import is_api_csv, is_api_value
 from vigie.ingest.crowdtangle_minet import is_minet_ct
 from vigie.ingest.csv_rows import header_of
 from vigie.ingest.fourcat import is_4cat
+from vigie.ingest.instaloader import is_item as is_instaloader
 from vigie.ingest.ira538 import is_ira538
 from vigie.ingest.listening import shape as listening_shape
 from vigie.ingest.minet_csv import is_minet
@@ -67,6 +68,8 @@ def json_shape(obj: dict[str, Any]) -> str | None:
         return "snscrape"
     if is_twint(obj):
         return "twint"
+    if is_instaloader(obj):
+        return "instaloader"
     if is_vk(obj):
         return "vk"
     if is_apify(obj):
