@@ -64,3 +64,23 @@ def test_workbook_preview_is_not_cut(tmp_path: Path) -> None:
     for fmt in ("brandwatch", "mcl", "csv"):
         head = _head(src, fmt, out_dir)
         assert head.read_bytes() == src.read_bytes()
+
+
+def test_archive_previews_are_cut_whole(tmp_path: Path) -> None:
+    """The archive formats read as tables (a NodeXL sheet with its row of column groups, a
+    TCAT export in TSV) are cut to their first records too, and the cut file still reads as
+    its format: an upload of a million rows previews in a moment, as it did for CSV ones."""
+    from vigie.ingest import ingest
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "datasets"
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    for name, fmt, top in (("nodexl_edges.csv", "nodexl", 2), ("tcat_export.tsv", "tcat", 1)):
+        lines = (fixtures / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        src = tmp_path / name
+        src.write_text("".join(lines[:top] + lines[top : top + 3] * 100), encoding="utf-8")
+        head = _head(src, fmt, out_dir).read_text(encoding="utf-8").splitlines()
+        assert head == src.read_text(encoding="utf-8").splitlines()[: len(head)]
+        assert PREVIEW_ROWS <= len(head) < 300
+        report = ingest([out_dir / name], tmp_path / f"ds-{fmt}", fmt=fmt)
+        assert report.sources[0].records >= PREVIEW_ROWS - top

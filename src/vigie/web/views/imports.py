@@ -62,9 +62,14 @@ CSV_FORMATS = (
     "ira-538",
     "brandwatch",
     "talkwalker",
+    "tags",
+    "nodexl",
+    "nodexl-vertices",
+    "tcat",
+    "ytdt",
 )
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
-EITHER_FORMATS = ("twitwi", "twitwi-bluesky", "apify")
+EITHER_FORMATS = ("twitwi", "twitwi-bluesky", "apify", "twint")
 """A CSV or JSON lines, told by the file's first byte."""
 PREVIEW_ROWS = 50
 SHOWN_ROWS = 5
