@@ -65,6 +65,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("ytdt_comments_renamed.csv", "ytdt"),
         ("tcat_export.csv", "tcat"),
         ("tcat_export.tsv", "tcat"),
+        ("academictwitter_tidy.csv", "academictwitter"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -860,3 +861,28 @@ def test_tcat_export(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: s
     findings = run_detection(ds, tmp_path / "findings", progress=False)
     diagnosis = findings.manifest()["diagnosis"]
     assert diagnosis["reposts_by_text"] == diagnosis["reposts_by_text_matched"] == 1
+
+
+def test_academictwitter_tidy_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """academictwitteR's tidy table as R's write.csv saves it (row names, ``NA``): the
+    retweet and the quote point at their post, which is also a post of its own (dated by its
+    id); the reply at its thread; the author's profile; a row with no id refused by field."""
+    from fixtures.ingest.make_datasets import nodexl_id
+
+    orig = nodexl_id("2021-09-20 10:00:00", 1)
+    ds = tmp_path / "ds"
+    _ingest(DS / "academictwitter_tidy.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    assert len(posts) == 4
+    rt = posts[nodexl_id("2021-09-20 10:00:25", 2)]
+    assert rt["repost_of"] == orig and rt["account_id"] == "222"
+    assert posts[nodexl_id("2021-09-20 10:04:00", 3)]["quote_of"] == orig
+    assert posts[nodexl_id("2021-09-20 10:05:00", 4)]["reply_to"] == orig
+    source = posts[orig]
+    assert source["account_id"] == "111" and source["hashtags"] == ["btw21"]
+    assert source["created_at"] == datetime(2021, 9, 20, 10, 0, tzinfo=UTC)
+    assert source["reply_to"] is None and source["lang"] == "de"
+    acc = accounts_by_id(ds)
+    assert acc["111"]["handle"] == "JaneDoe" and acc["111"]["followers"] == 25000
+    assert acc["111"]["created_at"] == datetime(2012, 3, 4, 10, 0, tzinfo=UTC)
+    assert _reasons(ds) == [("invalid tweet_id", "tweet_id", 6)]

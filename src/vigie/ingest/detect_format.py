@@ -56,6 +56,7 @@ FORMATS = (
     "snscrape",
     "twint",
     "tcat",
+    "academictwitter",
     "ira-538",
     "tags",
     "nodexl",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import threads_api, ytdlp
+from vigie.ingest.academictwitter import is_academictwitter
 from vigie.ingest.apify import is_csv as is_apify_csv
 from vigie.ingest.apify import is_item as is_apify
 from vigie.ingest.crowdtangle import is_crowdtangle
@@ -119,6 +120,8 @@ def header_shape(header: list[str]) -> str | None:
         return "x-io-users"
     if is_tcat(header):
         return "tcat"
+    if is_academictwitter(header):
+        return "academictwitter"
     if is_ytdt(header):
         return "ytdt"
     if is_crowdtangle(header) or is_api_csv(header) or is_minet_ct(header):

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from vigie.ingest import (
+    academictwitter,
     apify,
     bluesky_car,
     crowdtangle,
@@ -75,6 +76,7 @@ READERS: dict[str, Callable[[Path, str | None], Iterator[Batch]]] = {
     "twint": twint.read,
     "instaloader": instaloader.read,
     "tcat": tcat.read,
+    "academictwitter": academictwitter.read,
     "ytdt": ytdt.read,
     "nodexl": nodexl.read,
     "nodexl-vertices": nodexl.read_vertices,

@@ -67,6 +67,7 @@ CSV_FORMATS = (
     "nodexl-vertices",
     "tcat",
     "ytdt",
+    "academictwitter",
 )
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
 EITHER_FORMATS = ("twitwi", "twitwi-bluesky", "apify", "twint")
