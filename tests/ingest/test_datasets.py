@@ -66,6 +66,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("tcat_export.csv", "tcat"),
         ("tcat_export.tsv", "tcat"),
         ("academictwitter_tidy.csv", "academictwitter"),
+        ("pyktok_videos.csv", "pyktok"),
     ],
 )
 def test_detection(name: str, fmt: str) -> None:
@@ -886,3 +887,31 @@ def test_academictwitter_tidy_csv(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert acc["111"]["handle"] == "JaneDoe" and acc["111"]["followers"] == 25000
     assert acc["111"]["created_at"] == datetime(2012, 3, 4, 10, 0, tzinfo=UTC)
     assert _reasons(ds) == [("invalid tweet_id", "tweet_id", 6)]
+
+
+def test_pyktok_videos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pyktok's metadata: UTC times from the video ids (the file holds the scraping
+    computer's local time, two hours ahead); the on-screen texts after the description, so
+    that two videos carrying the same words share them; the author's counts (pandas'
+    floats); an advertisement skipped and counted; an id that is none refused; an id that
+    holds no time dated by its ``video_timestamp``."""
+    from fixtures.ingest.make_datasets import tiktok_id
+
+    ds = tmp_path / "ds"
+    _ingest(DS / "pyktok_videos.csv", ds, capsys)
+    posts = posts_by_id(ds)
+    first, second = tiktok_id("2024-11-20 08:00:00", 101), tiktok_id("2024-11-20 08:00:40", 102)
+    assert set(posts) == {first, second, "12345"}
+    one = posts[first]
+    assert one["platform"] == "tiktok" and one["account_id"] == "susținător1"
+    assert one["created_at"] == datetime(2024, 11, 20, 8, 0, tzinfo=UTC)
+    assert sorted(one["hashtags"]) == ["alegeri", "romania"]
+    assert one["text"].endswith("\nVotați pe 24 noiembrie!")
+    assert posts[second]["text"] == "Votați pe 24 noiembrie!\nDistribuie!"
+    assert posts["12345"]["created_at"] == datetime(2016, 10, 1, 12, 0, tzinfo=UTC)
+    acc = accounts_by_id(ds)
+    assert acc["susținător1"]["followers"] == 1200 and acc["susținător1"]["posts_count"] == 35
+    assert acc["susținător2"]["followers"] is None
+    skipped = json.loads((ds / "manifest.json").read_text())["sources"][0]["skipped"]
+    assert skipped == {"pyktok: an advertisement (not a post)": 1}
+    assert _reasons(ds) == [("invalid video_id", "video_id", 5)]

@@ -41,6 +41,7 @@ FORMAT_HELP += (
     " twint (twint's --json lines or --csv, 2018-2021),"
     " tcat (DMI-TCAT's tweet exports, CSV or TSV),"
     " academictwitter (academictwitteR's tidy tweets saved as CSV),"
+    " pyktok (pyktok's TikTok video metadata CSV),"
     " nodexl-vertices (its Vertices sheet: the accounts' profiles),"
     " vk (VKontakte API wall posts and comments, or 4CAT's VK items),"
     " apify (Apify dataset exports, JSON, JSON lines or CSV: Tweet Scraper V2's tweets,"

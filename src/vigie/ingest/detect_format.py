@@ -57,6 +57,7 @@ FORMATS = (
     "twint",
     "tcat",
     "academictwitter",
+    "pyktok",
     "ira-538",
     "tags",
     "nodexl",

@@ -28,6 +28,7 @@ from vigie.ingest.minet_csv import is_minet
 from vigie.ingest.nodexl import is_nodexl, is_vertices
 from vigie.ingest.nodexl import locate as nodexl_locate
 from vigie.ingest.pushshift import is_reddit
+from vigie.ingest.pyktok import is_pyktok
 from vigie.ingest.snscrape_x import is_item as is_snscrape
 from vigie.ingest.tags import is_tags
 from vigie.ingest.tcat import delimiter as tcat_delimiter
@@ -122,6 +123,8 @@ def header_shape(header: list[str]) -> str | None:
         return "tcat"
     if is_academictwitter(header):
         return "academictwitter"
+    if is_pyktok(header):
+        return "pyktok"
     if is_ytdt(header):
         return "ytdt"
     if is_crowdtangle(header) or is_api_csv(header) or is_minet_ct(header):

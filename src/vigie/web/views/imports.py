@@ -68,6 +68,7 @@ CSV_FORMATS = (
     "tcat",
     "ytdt",
     "academictwitter",
+    "pyktok",
 )
 """A header then records, whose quoted cells may hold line breaks (tweet texts do)."""
 EITHER_FORMATS = ("twitwi", "twitwi-bluesky", "apify", "twint")

@@ -1,0 +1,105 @@
+"""TikTok videos as pyktok saved them (``pyk.save_tiktok(..., metadata_fn="videos.csv")``).
+
+Why a reader of its own: Deen Freelon's pyktok is how many social scientists collect TikTok
+videos without the Research API, and its metadata CSV is what they hold of election-time
+TikTok (one row per video, appended run after run and de-duplicated on ``video_id``). Its
+columns (``generate_data_row`` in ``pyktok.py``): ``video_id``, ``video_timestamp``,
+``video_duration``, ``video_locationcreated``, ``video_diggcount``, ``video_sharecount``,
+``video_commentcount``, ``video_playcount``, ``video_description``, ``video_is_ad``,
+``video_stickers``, ``author_username``, ``author_name``, ``author_followercount``,
+``author_followingcount``, ``author_heartcount``, ``author_videocount``,
+``author_diggcount``, ``author_verified``, ``poi_name``, ``poi_address``, ``poi_city``.
+
+Its trap: ``video_timestamp`` is ``datetime.fromtimestamp(createTime).isoformat()``, the
+*scraping computer's* local time, with no zone. The time is the one the video id holds
+instead: a TikTok id's first 32 bits are its creation time in Unix seconds (the fact OSINT
+tools read ids by); for an id that holds none, ``video_timestamp`` read as UTC.
+
+Mapping, as vigie's other TikTok readers: the post id is ``video_id``, the account the
+author's user name (``author_username``: TikTok sources give no numeric author id alike, so
+every TikTok reader keys accounts by name), the text the description, hashtags and @handles
+read from it; the on-screen texts (``video_stickers``, ``;``-joined) follow the
+description on a line of their own, so the same words pasted on many videos compare; the
+account's name, followers, following and videos. An advertisement (``video_is_ad``) is
+skipped and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest import csv_rows, tiktok
+from vigie.ingest.model import Batch
+from vigie.ingest.records import BadField, Mapped, Skip, read_items, text_post, time_of
+
+FORMAT = "pyktok"
+COLUMNS = ("video_id", "video_timestamp", "video_description", "author_username")
+FIRST_SECOND = datetime(2016, 9, 1, tzinfo=UTC).timestamp()
+"""TikTok (musical.ly before it) ids that decode to an earlier second hold no time."""
+
+
+def is_pyktok(header: list[str]) -> bool:
+    return set(COLUMNS) <= {h.strip() for h in header}
+
+
+def time_of_video(video_id: str) -> datetime | None:
+    """The UTC second a TikTok video id holds in its first 32 bits; None when it holds no
+    plausible one (not a 64-bit number, or before TikTok)."""
+    if not video_id.isascii() or not video_id.isdigit() or len(video_id) > 20:
+        return None
+    value = int(video_id)
+    if value >= 1 << 64:
+        return None
+    seconds = value >> 32
+    if seconds < FIRST_SECOND or seconds > datetime.now(UTC).timestamp() + 86400:
+        return None
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _number(value: str | None) -> int | None:
+    """A count as pandas wrote it (``1200`` or ``1200.0``; ``nan`` when unknown)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number == number and abs(number) < 2**53 else None
+
+
+def _one(row: Any) -> Mapped:
+    row = csv_rows.whole(row)
+    video = csv_rows.need_cell(row, "video_id")
+    if not video.isdigit():
+        raise BadField("video_id", f"not a TikTok video id: {video[:40]!r}")
+    if (csv_rows.cell(row, "video_is_ad") or "").lower() == "true":
+        raise Skip("pyktok: an advertisement (not a post)")
+    user = csv_rows.need_cell(row, "author_username")
+    when = time_of_video(video) or time_of(
+        csv_rows.need_cell(row, "video_timestamp"), "video_timestamp"
+    )
+    text = row.get("video_description") or ""
+    stickers = [s.strip() for s in (row.get("video_stickers") or "").split(";") if s.strip()]
+    if stickers:
+        text = "\n".join([text, *stickers]) if text else "\n".join(stickers)
+    post = text_post(tiktok.PLATFORM, video, user, when, text)
+    account = tiktok.account_row(
+        user,
+        csv_rows.cell(row, "author_name"),
+        _number(csv_rows.cell(row, "author_followercount")),
+        _number(csv_rows.cell(row, "author_followingcount")),
+        _number(csv_rows.cell(row, "author_videocount")),
+    )
+    return [post], [account]
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from pyktok's video metadata CSV."""
+    header = csv_rows.header_of(path)
+    if not is_pyktok(header):
+        csv_rows.need_columns(path, header, COLUMNS, "pyktok's video metadata")
+    values = csv_rows.rows(path, strip=True)
+    return read_items(path, lambda v: [v], _one, "pyktok video", values=values)
