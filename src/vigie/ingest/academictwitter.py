@@ -52,8 +52,7 @@ DIGITS = re.compile(r"\d+")
 
 
 def is_academictwitter(header: list[str]) -> bool:
-    names = {h.strip().lstrip("\ufeff") for h in header}
-    return set(COLUMNS) <= names and any(m in names for m in MARKS)
+    return csv_rows.has_columns(header, COLUMNS, MARKS)
 
 
 def _cell(row: dict[str, Any], name: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,32 @@ def header_of(path: Path) -> list[str]:
             return next(csv.reader(fh), [])
     except (OSError, csv.Error):
         return []
+
+
+def names(header: list[str]) -> set[str]:
+    """A header's column names, blanks and a byte-order mark stripped."""
+    return {h.strip().lstrip("\ufeff").strip() for h in header}
+
+
+def has_columns(header: list[str], needed: tuple[str, ...], any_of: tuple[str, ...]) -> bool:
+    """Whether a header holds every one of ``needed`` and one of ``any_of`` (a tool's own
+    column, which tells its export from a generic table with the common names)."""
+    have = names(header)
+    return set(needed) <= have and any(c in have for c in any_of)
+
+
+def header_delimiter(path: Path, test: Callable[[list[str]], bool]) -> str | None:
+    """The delimiter, comma or tab, under which ``path``'s first row passes ``test`` (tools
+    that write CSV or TSV with the same header); None when neither does."""
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    for delim in (",", "\t"):
+        try:
+            with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+                if test(next(csv.reader(fh, delimiter=delim), [])):
+                    return delim
+        except (OSError, csv.Error):
+            return None
+    return None
 
 
 def need_columns(path: Path, header: list[str], needed: tuple[str, ...], what: str) -> None:

@@ -79,14 +79,13 @@ _US_TIMES = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/
 
 
 def is_nodexl(header: list[str]) -> bool:
-    names = {h.strip() for h in header}
-    return set(NEEDS) <= names and any(c in names for c in IDS)
+    return csv_rows.has_columns(header, NEEDS, IDS)
 
 
 def is_vertices(header: list[str]) -> bool:
     """A NodeXL Twitter network's ``Vertices`` sheet: ``Vertex`` and two of the profile
     columns NodeXL's Twitter importers add."""
-    names = {h.strip() for h in header}
+    names = csv_rows.names(header)
     return "Vertex" in names and len(PROFILE & names) >= 2 and "Vertex 1" not in names
 
 

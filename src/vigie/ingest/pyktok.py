@@ -42,7 +42,7 @@ FIRST_SECOND = datetime(2016, 9, 1, tzinfo=UTC).timestamp()
 
 
 def is_pyktok(header: list[str]) -> bool:
-    return set(COLUMNS) <= {h.strip() for h in header}
+    return set(COLUMNS) <= csv_rows.names(header)
 
 
 def time_of_video(video_id: str) -> datetime | None:

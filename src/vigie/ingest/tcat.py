@@ -33,7 +33,6 @@ tweets, creation time (``from_user_created_at``).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -41,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
-from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     BadField,
@@ -65,21 +63,12 @@ DIGITS = re.compile(r"\d+")
 
 
 def is_tcat(header: list[str]) -> bool:
-    names = {h.strip().lstrip("\ufeff") for h in header}
-    return set(COLUMNS) <= names and any(m in names for m in MARKS)
+    return csv_rows.has_columns(header, COLUMNS, MARKS)
 
 
 def delimiter(path: Path) -> str | None:
     """The delimiter (comma, or tab for TCAT's TSV) under which the header is TCAT's."""
-    csv.field_size_limit(MAX_RECORD_BYTES)
-    for delim in (",", "\t"):
-        try:
-            with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-                if is_tcat(next(csv.reader(fh, delimiter=delim), [])):
-                    return delim
-        except (OSError, csv.Error):
-            return None
-    return None
+    return csv_rows.header_delimiter(path, is_tcat)
 
 
 def _id(row: dict[str, Any], name: str) -> str | None:

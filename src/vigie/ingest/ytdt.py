@@ -22,14 +22,12 @@ URLs, hashtags and @handles are read from the text.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows, youtube
-from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.mastodon import html_text
 from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Missing, read_items, text_post, time_of
@@ -43,21 +41,12 @@ _HTML = re.compile(r"<[a-zA-Z/][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def is_ytdt(header: list[str]) -> bool:
-    names = {h.strip() for h in header}
-    return set(COLUMNS) <= names and ("isReplyTo" in names or "isReplyToId" in names)
+    return csv_rows.has_columns(header, COLUMNS, ("isReplyTo", "isReplyToId"))
 
 
 def delimiter(path: Path) -> str | None:
     """The delimiter (comma or tab) under which ``path``'s first row is a YTDT header."""
-    csv.field_size_limit(MAX_RECORD_BYTES)
-    for delim in (",", "\t"):
-        try:
-            with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-                if is_ytdt(next(csv.reader(fh, delimiter=delim), [])):
-                    return delim
-        except (OSError, csv.Error):
-            return None
-    return None
+    return csv_rows.header_delimiter(path, is_ytdt)
 
 
 def video_of(path: Path) -> str | None:
