@@ -849,6 +849,7 @@ def test_tcat_export(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: s
     assert orig["created_at"] == datetime(2017, 4, 23, 18, 0, tzinfo=UTC)
     assert orig["urls"] == ["example.org/bureaux"] and orig["hashtags"] == ["presidentielle2017"]
     assert orig["lang"] == "fr" and orig["reply_to"] is None
+    assert orig["text"].endswith("#Presidentielle2017 https://www.example.org/bureaux")  # as x_v1
     reply = posts[nodexl_id("2017-04-23 18:02:00", 3)]
     assert reply["reply_to"] == orig_id and reply["mentions"] == ["JaneDoe"]  # as X's entities
     quote = posts[quote_id]

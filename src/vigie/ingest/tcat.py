@@ -22,7 +22,8 @@ HTML entities decoded.
 Mapping (X's conventions, as the other X readers): the post id is ``id`` and the account
 ``from_user_id``; the time is the one the id holds (``snowflake.py``), else ``time``, else
 ``created_at``; links are ``urls_expanded`` (the tweet's links as X expanded them; TCAT's
-own ``urls_followed`` redirects are not read), else read from the text; media
+own ``urls_followed`` redirects are not read), else read from the text, and each ``t.co``
+link of the text is replaced by its expansion, as the v1.1 reader writes a tweet's text; media
 ``media_urls``; mentions and hashtags their columns, else read from the text; the client is
 ``source``; ``in_reply_to_status_id`` and ``quoted_status_id`` the reply's and the quote's
 targets. The export keeps no retweet id: TCAT stored a retweet's text as ``RT @author:
@@ -83,6 +84,18 @@ def _list(row: dict[str, Any], name: str) -> list[str] | None:
     return [v.strip() for v in (row.get(name) or "").split(";") if v.strip()]
 
 
+def _expanded(text: str, short: list[str] | None, full: list[str] | None) -> str:
+    """The text with each ``t.co`` link replaced by the address X expanded it to, as the
+    v1.1 reader writes a tweet's text (``urls`` and ``urls_expanded`` are TCAT's rows of one
+    table, in one order): the same tweet then reads the same from TCAT and from X's JSON."""
+    if not short or not full or len(short) != len(full):
+        return text
+    for s, f in zip(short, full, strict=True):
+        if s.startswith("https://t.co/") and f:
+            text = text.replace(s, f)
+    return text
+
+
 def _time(row: dict[str, Any], post_id: str) -> datetime:
     exact = time_of_id(post_id)
     if exact is not None:
@@ -110,7 +123,7 @@ def _one(row: Any) -> Mapped:
         post_id,
         account,
         _time(row, post_id),
-        row.get("text") or "",
+        _expanded(row.get("text") or "", _list(row, "urls"), urls),
         lang=csv_rows.cell(row, "lang"),
         reply_to=_id(row, "in_reply_to_status_id"),
         urls=sorted({_link_key(u) for u in urls}) if urls else None,
