@@ -916,3 +916,36 @@ def test_pyktok_videos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     skipped = json.loads((ds / "manifest.json").read_text())["sources"][0]["skipped"]
     assert skipped == {"pyktok: an advertisement (not a post)": 1}
     assert _reasons(ds) == [("invalid video_id", "video_id", 5)]
+
+
+def test_a_tcat_tweet_and_its_api_json_are_one_post(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same tweet from a TCAT export and from X's v1.1 JSON merges into one post with no
+    field in disagreement (text with its link expanded, links, hashtags, client, language)."""
+    from fixtures.ingest.make_datasets import nodexl_id
+
+    orig = nodexl_id("2017-04-23 18:00:00", 1)
+    tweet = {
+        "id_str": orig,
+        "created_at": "Sun Apr 23 18:00:00 +0000 2017",
+        "full_text": "Bureau 12 ouvert jusqu'à 19h #Presidentielle2017 https://t.co/Ab12",
+        "lang": "fr",
+        "source": '<a href="http://twitter.com" rel="nofollow">Twitter Web Client</a>',
+        "user": {"id_str": "111", "screen_name": "JaneDoe", "name": "Jane Doe"},
+        "entities": {
+            "hashtags": [{"text": "Presidentielle2017", "indices": [29, 48]}],
+            "user_mentions": [],
+            "urls": [
+                {"url": "https://t.co/Ab12", "expanded_url": "https://www.example.org/bureaux"}
+            ],
+        },
+    }
+    api = tmp_path / "api.jsonl"
+    api.write_text(json.dumps(tweet) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    _ingest(DS / "tcat_export.csv", ds, capsys)
+    _ingest(api, ds, capsys, "--format", "x-v1")
+    post = posts_by_id(ds)[orig]
+    assert post["text"].endswith("https://www.example.org/bureaux")
+    assert "merge_conflicts" not in manifest(ds) or not manifest(ds)["merge_conflicts"]
