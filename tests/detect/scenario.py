@@ -153,14 +153,17 @@ class Builder:
         return accs
 
     def write(self, path: Path) -> Path:
-        path.mkdir(parents=True, exist_ok=True)
-        write_table(pa.Table.from_pylist(self.posts, schema=POSTS_SCHEMA), path / "posts.parquet")
-        write_table(
-            pa.Table.from_pylist(list(self.accounts.values()), schema=ACCOUNTS_SCHEMA),
-            path / "accounts.parquet",
-        )
-        write_json(path / "manifest.json", base_manifest("dataset", posts=len(self.posts)))
-        return path
+        return write_dataset(path, self.posts, list(self.accounts.values()))
+
+
+def write_dataset(path: Path, posts: list[dict[str, Any]], accounts: list[dict[str, Any]]) -> Path:
+    """A Dataset folder at ``path`` holding these canonical post and account rows (fields
+    left out are empty), with its manifest."""
+    path.mkdir(parents=True, exist_ok=True)
+    write_table(pa.Table.from_pylist(posts, schema=POSTS_SCHEMA), path / "posts.parquet")
+    write_table(pa.Table.from_pylist(accounts, schema=ACCOUNTS_SCHEMA), path / "accounts.parquet")
+    write_json(path / "manifest.json", base_manifest("dataset", posts=len(posts)))
+    return path
 
 
 def only(*kinds: str, creation_burst: bool = True) -> dict[str, dict[str, Any]]:

@@ -16,13 +16,10 @@ import pytest
 
 from vigie.detect.authenticity import annotate, plain_words
 from vigie.schema import (
-    ACCOUNTS_SCHEMA,
     GROUPS_SCHEMA,
-    POSTS_SCHEMA,
-    base_manifest,
-    write_json,
-    write_table,
 )
+
+from .scenario import write_dataset
 
 T0 = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)  # a Monday
 DAY = 86400
@@ -33,7 +30,6 @@ def _ts(seconds: float) -> dt.datetime:
 
 
 def _write(path: Path, accounts: list[dict[str, Any]], posts: list[dict[str, Any]]) -> Path:
-    path.mkdir(parents=True)
     rows = []
     for i, p in enumerate(posts):
         rows.append(
@@ -50,10 +46,7 @@ def _write(path: Path, accounts: list[dict[str, Any]], posts: list[dict[str, Any
                 "repost_of": p.get("rt"),
             }
         )
-    write_table(pa.Table.from_pylist(rows, schema=POSTS_SCHEMA), path / "posts.parquet")
-    accs = [{"platform": "x", **a} for a in accounts]
-    write_table(pa.Table.from_pylist(accs, schema=ACCOUNTS_SCHEMA), path / "accounts.parquet")
-    write_json(path / "manifest.json", base_manifest("dataset", posts=len(rows)))
+    write_dataset(path, rows, [{"platform": "x", **a} for a in accounts])
     return path
 
 

@@ -17,13 +17,10 @@ import pyarrow as pa
 
 from vigie.detect.authenticity import annotate, handle_list, plain_words
 from vigie.schema import (
-    ACCOUNTS_SCHEMA,
-    POSTS_SCHEMA,
     Dataset,
-    base_manifest,
-    write_json,
-    write_table,
 )
+
+from .scenario import write_dataset
 
 T0 = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
 DAY = 86400
@@ -34,7 +31,6 @@ def _ts(s: float) -> dt.datetime:
 
 
 def _dataset(path: Path, accounts: list[dict[str, Any]], posts: list[dict[str, Any]]) -> Dataset:
-    path.mkdir(parents=True)
     rows = [
         {
             "post_id": p["id"],
@@ -50,10 +46,7 @@ def _dataset(path: Path, accounts: list[dict[str, Any]], posts: list[dict[str, A
         }
         for p in posts
     ]
-    write_table(pa.Table.from_pylist(rows, schema=POSTS_SCHEMA), path / "posts.parquet")
-    accs = [{"platform": "x", **a} for a in accounts]
-    write_table(pa.Table.from_pylist(accs, schema=ACCOUNTS_SCHEMA), path / "accounts.parquet")
-    write_json(path / "manifest.json", base_manifest("dataset", posts=len(rows)))
+    write_dataset(path, rows, [{"platform": "x", **a} for a in accounts])
     return Dataset(path)
 
 

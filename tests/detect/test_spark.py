@@ -678,17 +678,10 @@ def test_authenticity_slice_holds_the_accounts_text_reposts_name(spark_opts, tmp
     from vigie.detect import textreposts
     from vigie.detect.config import merge_config
     from vigie.detect.spark_engine import open_spark_engine
-    from vigie.schema import (
-        ACCOUNTS_SCHEMA,
-        POSTS_SCHEMA,
-        Dataset,
-        base_manifest,
-        write_json,
-        write_table,
-    )
+    from vigie.schema import Dataset
 
-    root = tmp_path / "ds"
-    root.mkdir()
+    from .scenario import write_dataset
+
     t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
     rows = [{"post_id": "c0", "account_id": "cand", "text": "Meeting tonight"}]
     rows += [
@@ -699,15 +692,13 @@ def test_authenticity_slice_holds_the_accounts_text_reposts_name(spark_opts, tmp
         {"platform": "x", "created_at": t0 + dt.timedelta(minutes=i), **r}
         for i, r in enumerate(rows)
     ]
-    write_table(pa.Table.from_pylist(posts, schema=POSTS_SCHEMA), root / "posts.parquet")
     accounts = [
         {"platform": "x", "account_id": "cand", "handle": "JaneDoe", "followers": 250_000},
         {"platform": "x", "account_id": "o0", "handle": "official0"},
         {"platform": "x", "account_id": "o1", "handle": "official1"},
         {"platform": "x", "account_id": "x9", "handle": "someone"},
     ]
-    write_table(pa.Table.from_pylist(accounts, schema=ACCOUNTS_SCHEMA), root / "accounts.parquet")
-    write_json(root / "manifest.json", base_manifest("dataset", posts=len(posts)))
+    root = write_dataset(tmp_path / "ds", posts, accounts)
     engine = open_spark_engine(Dataset(root), merge_config(None)["general"], spark_opts)
     try:
         engine.reposts_by_text, matched = textreposts.mark(engine, "auto")

@@ -20,7 +20,7 @@ from vigie.detect.pipeline import run_detection
 from vigie.errors import VigieError
 
 from .conftest import Mixed
-from .scenario import as_text_archive
+from .scenario import as_text_archive, write_dataset
 
 
 def _flagged(findings: Path) -> set[str]:
@@ -75,23 +75,14 @@ def test_text_reposts_setting_is_checked(bad: object) -> None:
 def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
     """Each text repost is matched to its post by the author's handle (case aside) and the
     text (white space aside): whole, or its beginning where the retweet was cut (X's ``…``,
-    another tool's ``...``); the latest such
-    post before the repost; a post the archive lacks leaves the text as the target."""
+    another tool's ``...``); the latest such post before the repost; a post the archive
+    lacks leaves the text as the target."""
     import datetime as dt
-
-    import pyarrow as pa
 
     from vigie.detect import textreposts
     from vigie.detect.config import DEFAULTS
     from vigie.detect.engine import open_engine
-    from vigie.schema import (
-        ACCOUNTS_SCHEMA,
-        POSTS_SCHEMA,
-        Dataset,
-        base_manifest,
-        write_json,
-        write_table,
-    )
+    from vigie.schema import Dataset
 
     long = "Le bureau de vote 12 ferme à 18h et non 20h, partagez avant dimanche " * 3
     rows = [
@@ -121,12 +112,8 @@ def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
         }
         for pid, acc, t, text in rows
     ]
-    root = tmp_path / "ds"
-    root.mkdir()
-    write_table(pa.Table.from_pylist(posts, schema=POSTS_SCHEMA), root / "posts.parquet")
     accounts = [{"platform": "x", "account_id": "jd", "handle": "JaneDoe"}]
-    write_table(pa.Table.from_pylist(accounts, schema=ACCOUNTS_SCHEMA), root / "accounts.parquet")
-    write_json(root / "manifest.json", base_manifest("dataset", posts=len(posts)))
+    root = write_dataset(tmp_path / "ds", posts, accounts)
     engine = open_engine(Dataset(root), dict(DEFAULTS["general"]))
     try:
         assert textreposts.mark(engine, "auto") == (8, 6)
