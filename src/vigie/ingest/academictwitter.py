@@ -44,6 +44,7 @@ from vigie.ingest.records import (
     time_of,
 )
 from vigie.ingest.snowflake import time_of_id
+from vigie.ingest.x_v1 import tweet_lang
 
 FORMAT = "academictwitter"
 COLUMNS = ("tweet_id", "user_username", "text", "author_id", "conversation_id", "created_at")
@@ -66,10 +67,6 @@ def _id(row: dict[str, Any], name: str) -> str | None:
     return value if value is not None and DIGITS.fullmatch(value) else None
 
 
-def _lang(value: str | None) -> str | None:
-    return value if value and value != "und" else None
-
-
 def _one(row: Any) -> Mapped:
     row = csv_rows.whole(row)
     post_id = _id(row, "tweet_id")
@@ -87,7 +84,7 @@ def _one(row: Any) -> Mapped:
         account,
         when,
         _cell(row, "text") or "",
-        lang=_lang(_cell(row, "lang")),
+        lang=tweet_lang(_cell(row, "lang")),
         reply_to=thread if replying and thread != post_id else None,
     )
     post["client"] = client_name(_cell(row, "source"))
@@ -116,7 +113,7 @@ def _one(row: Any) -> Mapped:
                     author,
                     at,
                     _cell(row, "sourcetweet_text") or "",
-                    lang=_lang(_cell(row, "sourcetweet_lang")),
+                    lang=tweet_lang(_cell(row, "sourcetweet_lang")),
                 )
             )
             accounts.append({"account_id": author, "platform": "x"})

@@ -65,6 +65,7 @@ from vigie.ingest.records import (
 from vigie.ingest.snowflake import time_of_id
 from vigie.ingest.urls import clean_hashtags, urls_in_text
 from vigie.ingest.x_csv import _media
+from vigie.ingest.x_v1 import tweet_lang
 
 FORMAT = "nodexl"
 NEEDS = ("Vertex 1", "Vertex 2", "Relationship", "Tweet")
@@ -188,8 +189,7 @@ class _Reader:
             media=_media(_words(row, "Media in Tweet")),
         )
         post["quote_of"] = _id(csv_rows.cell(row, "Quoted Status ID"))
-        lang = csv_rows.cell(row, "Language")
-        post["lang"] = lang if lang and lang != "und" else None
+        post["lang"] = tweet_lang(csv_rows.cell(row, "Language"))
         self.seen.add(post_id)
         account = {"account_id": f"handle:{handle}", "platform": "x", "handle": handle}
         return [post], [account]

@@ -55,6 +55,7 @@ from vigie.ingest.records import (
 from vigie.ingest.snowflake import time_of_id
 from vigie.ingest.urls import clean_hashtags, clean_mentions
 from vigie.ingest.x_csv import _media
+from vigie.ingest.x_v1 import tweet_lang
 from vigie.ingest.x_v2 import _link_key
 
 FORMAT = "tcat"
@@ -124,14 +125,14 @@ def _one(row: Any) -> Mapped:
         account,
         _time(row, post_id),
         _expanded(row.get("text") or "", _list(row, "urls"), urls),
-        lang=csv_rows.cell(row, "lang"),
+        lang=tweet_lang(csv_rows.cell(row, "lang")),
         reply_to=_id(row, "in_reply_to_status_id"),
         urls=sorted({_link_key(u) for u in urls}) if urls else None,
         hashtags=clean_hashtags([h.lstrip("#") for h in hashtags]) if hashtags else None,
         mentions=clean_mentions([m.lstrip("@") for m in mentions]) if mentions else None,
         media=_media(media or []),
     )
-    if post["lang"] in ("und", "none"):
+    if post["lang"] == "none":  # TCAT's own word for a tweet X gave no language
         post["lang"] = None
     post["quote_of"] = _id(row, "quoted_status_id")
     post["client"] = client_name(row.get("source"))

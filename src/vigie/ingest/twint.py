@@ -56,6 +56,7 @@ from vigie.ingest.records import BadField, Mapped, Missing, read_items, time_of
 from vigie.ingest.snowflake import time_of_id
 from vigie.ingest.urls import clean_hashtags, clean_mentions
 from vigie.ingest.x_csv import _media
+from vigie.ingest.x_v1 import tweet_lang
 from vigie.ingest.x_v2 import _link_key
 
 FORMAT = "twint"
@@ -173,14 +174,13 @@ def _post(
     post_id: str, account: str, when: datetime, text: str, row: dict[str, Any]
 ) -> dict[str, Any]:
     quote = STATUS_RE.search(_str(row.get("quote_url")) or "")
-    lang = _str(row.get("language"))
     return {
         "post_id": post_id,
         "platform": "x",
         "account_id": account,
         "created_at": when,
         "text": text,
-        "lang": lang if lang and lang != "und" else None,
+        "lang": tweet_lang(_str(row.get("language"))),
         "urls": sorted({_link_key(u) for u in _items(row.get("urls")) if isinstance(u, str) and u}),
         "hashtags": clean_hashtags(
             sorted({h.lstrip("#") for h in _items(row.get("hashtags")) if isinstance(h, str)})

@@ -116,6 +116,11 @@ def _media_value(m: dict[str, Any]) -> str | None:
     return _link_key(str(url)) if url else None
 
 
+def tweet_lang(value: Any) -> str | None:
+    """X's language code of a tweet; None for its ``und`` (undetermined), as for none."""
+    return value if isinstance(value, str) and value and value != "und" else None
+
+
 def _tweet(tw: Any) -> Row:
     if not isinstance(tw, dict):
         raise ValueError("a tweet is not an object")
@@ -152,14 +157,13 @@ def _tweet(tw: Any) -> Row:
     quote_of = _opt_id(tw, "quoted_status_id")
     if quote_of is None and isinstance(tw.get("quoted_status"), dict):
         quote_of = _opt_id(tw["quoted_status"], "id")
-    lang = tw.get("lang")
     return {
         "post_id": _id(tw, "id"),
         "platform": PLATFORM,
         "account_id": _id(user, "id"),
         "created_at": v1_time(tw.get("created_at") or _missing("created_at"), "created_at"),
         "text": html.unescape(text),
-        "lang": lang if isinstance(lang, str) and lang and lang != "und" else None,
+        "lang": tweet_lang(tw.get("lang")),
         "urls": sorted(u for u in links if u),
         "hashtags": clean_hashtags(
             sorted(
