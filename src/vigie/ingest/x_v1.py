@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vigie.ingest import json_array, x_media
+from vigie.ingest import fixed_times, json_array, x_media
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     BadField,
@@ -72,6 +72,9 @@ NOTICES = (
 def v1_time(value: Any, name: str) -> datetime:
     """A v1.1 time (``Wed Oct 10 20:19:24 +0000 2018``), else ISO 8601 or POSIX seconds."""
     if isinstance(value, str):
+        fast = fixed_times.x_v1(value)  # X's own shape, without strptime's cost
+        if fast is not None:
+            return fast
         try:
             return datetime.strptime(value.strip(), V1_TIME).astimezone(UTC)
         except ValueError:
