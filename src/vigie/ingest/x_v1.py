@@ -84,19 +84,21 @@ def v1_time(value: Any, name: str) -> datetime:
 
 def _id(obj: dict[str, Any], name: str) -> str:
     """``obj[name + "_str"]``, else ``obj[name]`` as text; ``Missing`` naming the field."""
+    v = _opt_id(obj, name)
+    if v is None:
+        raise Missing(f"{name}_str")
+    return v
+
+
+def _opt_id(obj: dict[str, Any], name: str) -> str | None:
+    """``_id``'s value, or None where it would refuse: most tweets reply to and quote
+    nothing, and an exception raised and caught for each cost more than the rest of it."""
     v = obj.get(f"{name}_str")
     if v in (None, ""):
         v = obj.get(name)
     if v in (None, "") or isinstance(v, bool | dict | list):
-        raise Missing(f"{name}_str")
-    return str(v)
-
-
-def _opt_id(obj: dict[str, Any], name: str) -> str | None:
-    try:
-        return _id(obj, name)
-    except Missing:
         return None
+    return str(v)
 
 
 def _media_value(m: dict[str, Any]) -> str | None:
