@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from ingest.helpers import posts_by_id
-from vigie.ingest import ingest
-from vigie.ingest.telegram import export_file_hash
+from vigie.ingest import ingest, telegram
+from vigie.ingest.telegram import ExportFiles, export_file_hash
 
 SECRET = b"the analyst's private key"
 
@@ -56,6 +56,35 @@ def test_no_file_outside_the_export_is_read(export: Path, rel: str) -> None:
 def test_a_file_inside_is_hashed(export: Path) -> None:
     assert export_file_hash(export, "photos/ok.jpg") == _sha(b"a photo")
     assert export_file_hash(export, "photos/../photos/ok.jpg") == _sha(b"a photo")
+
+
+@pytest.mark.parametrize("rel", HOSTILE)
+def test_the_remembering_hasher_reads_nothing_outside_either(export: Path, rel: str) -> None:
+    files = ExportFiles(export)
+    assert files.hash("photos/ok.jpg") == _sha(b"a photo")
+    assert files.hash(rel) is None
+    assert files.hash(rel) is None  # remembered as refused, not read the second time
+
+
+def test_a_file_named_again_is_read_once(export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sticker named by a thousand messages is hashed once; the memory is bounded."""
+    reads: list[str] = []
+    real = telegram._hash_inside
+
+    def counted(root: Path, rel: str) -> str | None:
+        reads.append(rel)
+        return real(root, rel)
+
+    monkeypatch.setattr(telegram, "_hash_inside", counted)
+    files = ExportFiles(export, remember=3)
+    assert {files.hash("photos/ok.jpg") for _ in range(1000)} == {_sha(b"a photo")}
+    assert reads == ["photos/ok.jpg"]
+    for i in range(10):  # ten other names: the memory is emptied when it holds three
+        assert files.hash(f"photos/missing{i}.jpg") is None
+        assert len(files._known) <= 3
+    assert files.hash("photos/ok.jpg") == _sha(b"a photo")
+    assert reads.count("photos/ok.jpg") == 2  # forgotten, then read again: same hash
+    assert files.hash("(File not included. Change data exporting settings to download.)") is None
 
 
 def test_json_export(export: Path, tmp_path: Path) -> None:
