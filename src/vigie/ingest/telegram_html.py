@@ -84,7 +84,7 @@ from vigie.ingest.model import (
     ts_from_value,
 )
 from vigie.ingest.records import text_post
-from vigie.ingest.telegram import export_file_hash
+from vigie.ingest.telegram import ExportFiles
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
 PLATFORM = "telegram"
@@ -407,6 +407,7 @@ class _Chat:
     path: Path
     name: str
     last_sender: str | None = None
+    files: ExportFiles | None = None  # the page folder's files (made on first use)
 
 
 def _text_parts(msg: _Message) -> tuple[list[str], list[str], list[str]]:
@@ -435,11 +436,11 @@ def _text_parts(msg: _Message) -> tuple[list[str], list[str], list[str]]:
     return canonical_urls(urls), clean_hashtags(tags), clean_mentions(mentions)
 
 
-def _media_hash(page: Path, href: str) -> str | None:
+def _media_hash(files: ExportFiles | None, href: str) -> str | None:
     """``sha256:`` of a message's file, when the export holds it (the JSON reader's key)."""
-    if not href or SCHEME_RE.match(href) or href.startswith(("/", "\\", "#")):
+    if files is None or not href or SCHEME_RE.match(href) or href.startswith(("/", "\\", "#")):
         return None
-    return export_file_hash(page.parent, href)  # inside the page's folder only
+    return files.hash(href)
 
 
 def _refuse(
@@ -504,7 +505,9 @@ def _sender(msg: _Message, chat: _Chat) -> str | None:
 
 def _post(buf: RowBuffer, chat: _Chat, msg: _Message, mid: int, who: str, created: Any) -> None:
     urls, tags, mentions = _text_parts(msg)
-    media = [h for h in (_media_hash(chat.path, href) for href in msg.media) if h]
+    if msg.media and chat.files is None:
+        chat.files = ExportFiles(chat.path.parent)  # inside the page's folder only
+    media = [h for h in (_media_hash(chat.files, href) for href in msg.media) if h]
     reply = None
     if msg.reply is not None:
         target = REPLY_RE.search(msg.reply)
