@@ -79,6 +79,19 @@ def styled(rng: np.random.Generator, text: str, rate: float) -> str:
     return " ".join("".join(BOLD.get(c, c) for c in w) if rng.random() < rate else w for w in words)
 
 
+ACCENTED = str.maketrans("aeioucn", "àéîôüçñ")
+
+
+def decomposed(rng: np.random.Generator, text: str, rate: float) -> str:
+    """An accented text with a share of its words typed decomposed (NFD: the letter, then its
+    accent as a combining mark), as some keyboards and input methods write them: every copy
+    looks the same on screen, and each mixes the two forms in its own way."""
+    import unicodedata
+
+    words = text.translate(ACCENTED).split(" ")
+    return " ".join(unicodedata.normalize("NFD", w) if rng.random() < rate else w for w in words)
+
+
 def _campaign(tmp_path: Path, seed: int, disguise, rate: float) -> tuple[set[str], set[str]]:
     b = Builder(seed)
     org = b.organic(300, 3000)
@@ -105,6 +118,7 @@ def _campaign(tmp_path: Path, seed: int, disguise, rate: float) -> tuple[set[str
         (styled, 0.3),
         (other_scripts, 0.2),
         (zalgo, 0.15),
+        (decomposed, 0.5),
     ],
 )
 def test_a_disguised_campaign_is_found(tmp_path: Path, seed: int, disguise, rate: float):
@@ -212,3 +226,30 @@ def test_combining_marks_go_and_precomposed_letters_stay():
         assert fold(text) == text
     assert fold("انتخابـــات مُزَوَّرَة") == "انتخابات مزورة"
     assert fold("שָׁלוֹם בְּחִירוֹת") == "שלום בחירות"
+
+
+def test_copies_typed_composed_or_decomposed_are_signed_alike():
+    """The signer compares texts without their accents (``accentless_sql``), so a word typed
+    precomposed, decomposed (its marks deleted by the fold) or without accents is one word;
+    scripts whose marks are part of the letter, and ASCII texts, are left as they are."""
+    import unicodedata
+
+    from vigie.detect.copypasta import accentless_sql
+
+    con = duckdb.connect()
+
+    def signed(text: str) -> str:
+        normed = fold(text.lower())
+        return con.execute(
+            f"SELECT {accentless_sql('x')} FROM (SELECT ?::VARCHAR AS x)", [normed]
+        ).fetchone()[0]
+
+    forms = [
+        "élection truquée à Besançon",
+        unicodedata.normalize("NFD", "élection truquée à Besançon"),
+    ]
+    forms.append("election truquee a besancon")
+    assert {signed(f) for f in forms} == {"election truquee a besancon"}
+    assert signed("Bầu cử gian lận") == signed(unicodedata.normalize("NFD", "Bầu cử gian lận"))
+    for text in ("चुनाव में धांधली", "การเลือกตั้งที่ไม่ยุติธรรม", "がんばって 選挙", "plain ascii text"):
+        assert signed(text) == fold(text.lower())

@@ -34,9 +34,10 @@ limited to what leaves real text in other scripts comparable:
   U+1AB0-U+1AFF, U+1DC0-U+1DFF, U+20D0-U+20FF, U+FE20-U+FE2F): deleted, so "Zalgo" text
   (marks piled on letters) and marks slipped into words leave the word whole. Texts written
   with precomposed letters (``é``, as phones and keyboards write them) hold none and keep
-  their accents; a text written decomposed (``e`` then U+0301) loses them, so it matches
-  an unaccented copy rather than an accented one. The marks of scripts that need them
-  (Indic vowel signs) are in other blocks and stay.
+  their accents here; a text written decomposed (``e`` then U+0301) loses them. Copypasta's
+  signer then compares words without accents (``copypasta.accentless_sql``), so the two
+  forms are one word there, while the evidence shows the text with its accents. The marks
+  of scripts that need them (Indic vowel signs) are in other blocks and stay.
 
 Why SQL with a gate, in layers: DuckDB's ``translate`` builds its map from the two strings
 for every text, so its cost grows with the map: ~1 µs a text for Cyrillic's 21 letters, ~57

@@ -764,7 +764,7 @@ def _sign_texts(k: int, num_perm: int, seed: int) -> Any:
     def run(batches: Any) -> Any:
         import duckdb
 
-        from vigie.detect.copypasta import minhash, words_sql
+        from vigie.detect.copypasta import accentless_sql, hashed_words_sql, minhash
 
         con = duckdb.connect()
         for batch in batches:
@@ -772,9 +772,8 @@ def _sign_texts(k: int, num_perm: int, seed: int) -> Any:
                 continue
             con.register("b", pa.Table.from_batches([batch]))
             t = con.sql(
-                "SELECT th, hash(norm) AS dh, "
-                f"list_transform(string_split({words_sql('norm')}, ' '), lambda x: hash(x)) "
-                "AS hw FROM b"
+                f"SELECT th, hash(norm) AS dh, {hashed_words_sql('a')} AS hw "
+                f"FROM (SELECT th, norm, {accentless_sql('norm')} AS a FROM b)"
             ).fetch_arrow_table()
             con.unregister("b")
             hw = t.column("hw").combine_chunks()
