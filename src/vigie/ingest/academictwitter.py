@@ -39,7 +39,6 @@ from vigie.ingest.records import (
     as_int,
     client_name,
     profile_time,
-    read_items,
     text_post,
     time_of,
 )
@@ -122,8 +121,7 @@ def _one(row: Any) -> Mapped:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from academictwitteR's tidy table saved as CSV."""
-    header = csv_rows.header_of(path)
-    if not is_academictwitter(header):
-        csv_rows.need_columns(path, header, COLUMNS, "academictwitteR's tidy table")
-    values = csv_rows.rows(path, strip=True)
-    return read_items(path, lambda v: [v], _one, "academictwitteR tweet", values=values)
+    return csv_rows.read_table(
+        path, is_academictwitter, COLUMNS, "academictwitteR's tidy table", _one,
+        "academictwitteR tweet", strip=True,
+    )  # fmt: skip

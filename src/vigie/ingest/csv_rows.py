@@ -17,7 +17,8 @@ from typing import Any
 
 from vigie.errors import InputError
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
-from vigie.ingest.records import BadField, Missing
+from vigie.ingest.model import Batch
+from vigie.ingest.records import BadField, Mapped, Missing, read_items
 
 
 def header_of(path: Path) -> list[str]:
@@ -66,6 +67,27 @@ def need_columns(path: Path, header: list[str], needed: tuple[str, ...], what: s
             "read it as a generic table with --format csv and --map",
             file=str(path),
         )
+
+
+def read_table(
+    path: Path,
+    accepts: Callable[[list[str]], bool],
+    needed: tuple[str, ...],
+    what_file: str,
+    one: Callable[[Any], Mapped],
+    what: str,
+    *,
+    strip: bool = False,
+) -> Iterator[Batch]:
+    """Batches of a tool's CSV export mapped row by row with ``one``: the reading every
+    one-row-one-record table reader shares. A header the format does not ``accepts`` is
+    refused before any row when it lacks the ``needed`` columns (``need_columns``, naming
+    ``what_file``); each row is then one ``what`` record (``rows``; ``strip``: its cells'
+    edge blanks dropped)."""
+    header = header_of(path)
+    if not accepts(header):
+        need_columns(path, header, needed, what_file)
+    return read_items(path, lambda v: [v], one, what, values=rows(path, strip=strip))
 
 
 def rows(

@@ -33,7 +33,7 @@ from typing import Any
 
 from vigie.ingest import csv_rows, fixed_times
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, read_items, text_post
+from vigie.ingest.records import BadField, Mapped, Missing, text_post
 from vigie.ingest.urls import canonical_urls
 from vigie.ingest.x_csv import _count, _id, _val
 
@@ -152,7 +152,6 @@ def _one(row: Any) -> Mapped:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from FiveThirtyEight's IRA tweets CSV."""
-    header = csv_rows.header_of(path)
-    if not is_ira538(header):
-        csv_rows.need_columns(path, header, COLUMNS, "a FiveThirtyEight IRA tweets file")
-    return read_items(path, lambda v: [v], _one, "tweet", values=csv_rows.rows(path))
+    return csv_rows.read_table(
+        path, is_ira538, COLUMNS, "a FiveThirtyEight IRA tweets file", _one, "tweet"
+    )

@@ -33,7 +33,7 @@ from typing import Any
 
 from vigie.ingest import csv_rows, tiktok
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Skip, read_items, text_post, time_of
+from vigie.ingest.records import BadField, Mapped, Skip, text_post, time_of
 
 FORMAT = "pyktok"
 COLUMNS = ("video_id", "video_timestamp", "video_description", "author_username")
@@ -98,8 +98,6 @@ def _one(row: Any) -> Mapped:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from pyktok's video metadata CSV."""
-    header = csv_rows.header_of(path)
-    if not is_pyktok(header):
-        csv_rows.need_columns(path, header, COLUMNS, "pyktok's video metadata")
-    values = csv_rows.rows(path, strip=True)
-    return read_items(path, lambda v: [v], _one, "pyktok video", values=values)
+    return csv_rows.read_table(
+        path, is_pyktok, COLUMNS, "pyktok's video metadata", _one, "pyktok video", strip=True
+    )

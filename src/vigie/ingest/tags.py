@@ -35,7 +35,7 @@ from typing import Any
 from vigie.ingest import csv_rows
 from vigie.ingest.ira538 import STATUS_RE
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadField, Mapped, Missing, read_items
+from vigie.ingest.records import BadField, Mapped, Missing
 from vigie.ingest.urls import hashtags_in_text, mentions_in_text, urls_in_text
 from vigie.ingest.x_csv import _val
 from vigie.ingest.x_v1 import _account, _tweet
@@ -112,7 +112,4 @@ def _reply_to(row: dict[str, Any]) -> str | None:
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from a TAGS archive sheet saved as CSV."""
-    header = csv_rows.header_of(path)
-    if not is_tags(header):
-        csv_rows.need_columns(path, header, COLUMNS, "a TAGS archive sheet")
-    return read_items(path, lambda v: [v], _one, "tweet", values=csv_rows.rows(path))
+    return csv_rows.read_table(path, is_tags, COLUMNS, "a TAGS archive sheet", _one, "tweet")

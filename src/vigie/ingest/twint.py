@@ -234,8 +234,6 @@ def _one(row: Any) -> Mapped:
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from twint's JSON lines or CSV."""
     if path.suffix.lower() in (".csv", ".tsv"):
-        header = csv_rows.header_of(path)
-        if not is_twint(header):
-            csv_rows.need_columns(path, header, (*KEYS, "created_at"), "a twint CSV")
-        return read_items(path, lambda v: [v], _one, "twint tweet", values=csv_rows.rows(path))
+        needed = (*KEYS, "created_at")
+        return csv_rows.read_table(path, is_twint, needed, "a twint CSV", _one, "twint tweet")
     return read_items(path, lambda v: v if isinstance(v, list) else [v], _one, "twint tweet")
