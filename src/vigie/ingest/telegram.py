@@ -64,24 +64,15 @@ def _text_and_entities(msg: dict[str, Any]) -> tuple[str, list[dict[str, Any]] |
     return text, entities
 
 
-def export_file_hash(base: Path, rel: str) -> str | None:
+def _hash_inside(root: Path, rel: str) -> str | None:
     """``sha256:`` of the file an export names by ``rel``, a path relative to its own folder
-    ``base``; ``None`` when there is no such file inside that folder.
+    ``root`` (already resolved); ``None`` when there is no such file inside that folder.
 
     Why the bound: the path comes from the file being read. A crafted export naming
     ``../../home/analyst/.ssh/id_ed25519`` or an absolute path made vigie read any file the
     analyst can read and write its hash into a Dataset that may be shared with allies (or
     spend minutes hashing a disk image). A link inside the export that points outside it is
     refused the same way (the path is resolved before the test)."""
-    try:
-        root = base.resolve()
-    except (OSError, ValueError):
-        return None
-    return _hash_inside(root, rel)
-
-
-def _hash_inside(root: Path, rel: str) -> str | None:
-    """``export_file_hash`` with the export's folder already resolved (``root``)."""
     try:
         p = (root / rel).resolve()
         if not p.is_relative_to(root) or not p.is_file():
@@ -96,8 +87,8 @@ def _hash_inside(root: Path, rel: str) -> str | None:
 
 
 class ExportFiles:
-    """The files one export names, hashed as ``export_file_hash`` does (inside its folder
-    only), with the folder resolved once and the latest files' hashes remembered.
+    """The files one export names, hashed by ``_hash_inside`` (inside its folder only), with
+    the folder resolved once and the latest files' hashes remembered.
 
     Why: a channel's export names a file in most messages; resolving the folder again for
     each message took a third of the reading (300,000 messages naming photos), and a chat's
