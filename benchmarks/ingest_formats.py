@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,19 @@ def _user(a: int) -> dict[str, Any]:
     }
 
 
+def _json_lines(
+    path: Path, n: int, seed: int, record: Callable[[int, random.Random, int, int], dict]
+) -> int:
+    """``n`` JSON records, one a line, ``record(i, rng, n_acc, pool)`` each: the file every
+    one-record-a-line writer shares (accounts and the link pool sized from ``n``)."""
+    rng = random.Random(seed)
+    n_acc, pool = max(10, n // 20), max(1000, n // 4)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps(record(i, rng, n_acc, pool)) + "\n")
+    return n
+
+
 def write_x_pages(path: Path, n: int, seed: int) -> int:
     """twarc2 search output: 100 tweets a page with includes.users, meta and __twarc."""
     rng = random.Random(seed)
@@ -99,125 +113,121 @@ def write_x_pages(path: Path, n: int, seed: int) -> int:
 
 def write_x_flat(path: Path, n: int, seed: int) -> int:
     """twarc2 flatten output: one tweet a line with its author inlined."""
-    rng = random.Random(seed)
-    n_acc, pool = max(10, n // 20), max(1000, n // 4)
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            t = _tweet(i, rng, n_acc, pool)
-            t["author"] = _user(int(t["author_id"]))
-            fh.write(json.dumps(t) + "\n")
-    return n
+    return _json_lines(path, n, seed, _x_flat_record)
+
+
+def _x_flat_record(i: int, rng: random.Random, n_acc: int, pool: int) -> dict[str, Any]:
+    t = _tweet(i, rng, n_acc, pool)
+    t["author"] = _user(int(t["author_id"]))
+    return t
 
 
 def write_jetstream(path: Path, n: int, seed: int) -> int:
     """Jetstream post creations with link facets (and a few likes, skipped by the reader)."""
-    rng = random.Random(seed)
-    n_acc, pool = max(10, n // 20), max(1000, n // 4)
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            url = _url(rng, pool)
-            text = f"Post {i} {url}"
-            start = len(f"Post {i} ")
-            ev = {
-                "did": f"did:plc:{rng.randrange(n_acc):024d}",
-                "time_us": 1725911162329308 + i,
-                "kind": "commit",
-                "commit": {
-                    "rev": "3l3",
-                    "operation": "create",
-                    "collection": "app.bsky.feed.post",
-                    "rkey": f"3k{i:011d}",
-                    "record": {
-                        "$type": "app.bsky.feed.post",
-                        "text": text,
-                        "createdAt": "2024-09-09T19:46:02.102Z",
-                        "langs": ["de"],
-                        "facets": [
-                            {
-                                "index": {"byteStart": start, "byteEnd": start + len(url)},
-                                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url}],
-                            }
-                        ],
-                    },
-                    "cid": f"bafyrei{i:052d}",
-                },
-            }
-            fh.write(json.dumps(ev) + "\n")
-    return n
+    return _json_lines(path, n, seed, _jetstream_record)
+
+
+def _jetstream_record(i: int, rng: random.Random, n_acc: int, pool: int) -> dict[str, Any]:
+    url = _url(rng, pool)
+    text = f"Post {i} {url}"
+    start = len(f"Post {i} ")
+    ev = {
+        "did": f"did:plc:{rng.randrange(n_acc):024d}",
+        "time_us": 1725911162329308 + i,
+        "kind": "commit",
+        "commit": {
+            "rev": "3l3",
+            "operation": "create",
+            "collection": "app.bsky.feed.post",
+            "rkey": f"3k{i:011d}",
+            "record": {
+                "$type": "app.bsky.feed.post",
+                "text": text,
+                "createdAt": "2024-09-09T19:46:02.102Z",
+                "langs": ["de"],
+                "facets": [
+                    {
+                        "index": {"byteStart": start, "byteEnd": start + len(url)},
+                        "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url}],
+                    }
+                ],
+            },
+            "cid": f"bafyrei{i:052d}",
+        },
+    }
+    return ev
 
 
 def write_mastodon(path: Path, n: int, seed: int) -> int:
     """Mastodon statuses, one per line (as a collector appends API pages' items)."""
-    rng = random.Random(seed)
-    n_acc, pool = max(10, n // 20), max(1000, n // 4)
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            a = rng.randrange(n_acc)
-            url = _url(rng, pool)
-            st = {
-                "id": str(110_000_000_000_000_000 + i),
-                "uri": f"https://s.example/statuses/{i}",
-                "created_at": "2024-06-01T10:00:00.000Z",
-                "language": "de",
-                "content": f'<p>Status {i} <a href="{url}" rel="nofollow">{url}</a></p>',
-                "account": {
-                    "id": str(a),
-                    "acct": f"u{a}",
-                    "username": f"u{a}",
-                    "display_name": f"U {a}",
-                    "followers_count": a % 100,
-                },
-                "tags": [],
-                "mentions": [],
-                "media_attachments": [],
-                "reblog": None,
-            }
-            fh.write(json.dumps(st) + "\n")
-    return n
+    return _json_lines(path, n, seed, _mastodon_record)
+
+
+def _mastodon_record(i: int, rng: random.Random, n_acc: int, pool: int) -> dict[str, Any]:
+    a = rng.randrange(n_acc)
+    url = _url(rng, pool)
+    st = {
+        "id": str(110_000_000_000_000_000 + i),
+        "uri": f"https://s.example/statuses/{i}",
+        "created_at": "2024-06-01T10:00:00.000Z",
+        "language": "de",
+        "content": f'<p>Status {i} <a href="{url}" rel="nofollow">{url}</a></p>',
+        "account": {
+            "id": str(a),
+            "acct": f"u{a}",
+            "username": f"u{a}",
+            "display_name": f"U {a}",
+            "followers_count": a % 100,
+        },
+        "tags": [],
+        "mentions": [],
+        "media_attachments": [],
+        "reblog": None,
+    }
+    return st
 
 
 def write_apify(path: Path, n: int, seed: int) -> int:
     """Apify's Tweet Scraper V2 items, one a line (its dataset exported as JSON lines)."""
-    rng = random.Random(seed)
-    n_acc, pool = max(10, n // 20), max(1000, n // 4)
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            a = rng.randrange(n_acc)
-            url = _url(rng, pool)
-            tid = str(1_700_000_000_000_000_000 + i)
-            text = f"Tweet {i} #wahl @u{rng.randrange(n_acc)} https://t.co/{i}"
-            item = {
-                "type": "tweet",
-                "id": tid,
-                "url": f"https://x.com/u{a}/status/{tid}",
-                "text": text,
-                "fullText": text,
-                "createdAt": f"Fri Nov {1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:36 +0000 2023",
-                "lang": "de",
-                "retweetCount": 1,
-                "replyCount": 0,
-                "likeCount": 3,
-                "quoteCount": 0,
-                "isReply": False,
-                "isRetweet": False,
-                "isQuote": False,
-                "author": {
-                    "type": "user",
-                    "userName": f"u{a}",
-                    "id": str(a),
-                    "name": f"U {a}",
-                    "followers": a % 1000,
-                    "following": 100,
-                    "createdAt": "Tue Mar 03 09:00:00 +0000 2015",
-                },
-                "entities": {
-                    "hashtags": [{"text": "wahl", "indices": [10, 15]}],
-                    "user_mentions": [{"screen_name": f"u{a}", "id_str": str(a)}],
-                    "urls": [{"url": f"https://t.co/{i}", "expanded_url": url}],
-                },
-            }
-            fh.write(json.dumps(item) + "\n")
-    return n
+    return _json_lines(path, n, seed, _apify_record)
+
+
+def _apify_record(i: int, rng: random.Random, n_acc: int, pool: int) -> dict[str, Any]:
+    a = rng.randrange(n_acc)
+    url = _url(rng, pool)
+    tid = str(1_700_000_000_000_000_000 + i)
+    text = f"Tweet {i} #wahl @u{rng.randrange(n_acc)} https://t.co/{i}"
+    item = {
+        "type": "tweet",
+        "id": tid,
+        "url": f"https://x.com/u{a}/status/{tid}",
+        "text": text,
+        "fullText": text,
+        "createdAt": f"Fri Nov {1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:36 +0000 2023",
+        "lang": "de",
+        "retweetCount": 1,
+        "replyCount": 0,
+        "likeCount": 3,
+        "quoteCount": 0,
+        "isReply": False,
+        "isRetweet": False,
+        "isQuote": False,
+        "author": {
+            "type": "user",
+            "userName": f"u{a}",
+            "id": str(a),
+            "name": f"U {a}",
+            "followers": a % 1000,
+            "following": 100,
+            "createdAt": "Tue Mar 03 09:00:00 +0000 2015",
+        },
+        "entities": {
+            "hashtags": [{"text": "wahl", "indices": [10, 15]}],
+            "user_mentions": [{"screen_name": f"u{a}", "id_str": str(a)}],
+            "urls": [{"url": f"https://t.co/{i}", "expanded_url": url}],
+        },
+    }
+    return item
 
 
 def write_threads(path: Path, n: int, seed: int) -> int:
@@ -250,31 +260,30 @@ def write_threads(path: Path, n: int, seed: int) -> int:
 def write_twint(path: Path, n: int, seed: int) -> int:
     """twint's ``--json`` lines (October 2020 and after): local times, lists of expanded links
     and hashtags, a retweet one time in three."""
-    rng = random.Random(seed)
-    n_acc, pool = max(10, n // 20), max(1000, n // 4)
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            a = rng.randrange(n_acc)
-            url = _url(rng, pool)
-            tid = 1_320_000_000_000_000_000 + i * 4096
-            rt = rng.random() < 0.3
-            tw = {
-                "id": tid, "conversation_id": str(tid),
-                "created_at": f"2020-11-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00 CET",
-                "date": f"2020-11-{1 + i % 28:02d}", "time": f"{i % 24:02d}:{i % 60:02d}:00",
-                "timezone": "+0100", "user_id": a, "username": f"u{a}", "name": f"U {a}",
-                "place": "", "tweet": f"Tweet {i} #wahl @u{rng.randrange(n_acc)}  https://t.co/{i}",
-                "language": "de", "mentions": [], "urls": [url], "photos": [],
-                "replies_count": 0, "retweets_count": 1, "likes_count": 3, "hashtags": ["wahl"],
-                "cashtags": [], "link": f"https://twitter.com/u{a}/status/{tid}", "retweet": rt,
-                "quote_url": "", "video": 0, "thumbnail": "", "near": "", "geo": "", "source": "",
-                "user_rt_id": str(rng.randrange(n_acc)) if rt else "", "user_rt": "",
-                "retweet_id": str(tid - 4096 * rng.randrange(1, 50)) if rt else "",
-                "reply_to": [], "retweet_date": "", "translate": "", "trans_src": "",
-                "trans_dest": "",
-            }  # fmt: skip
-            fh.write(json.dumps(tw) + "\n")
-    return n
+    return _json_lines(path, n, seed, _twint_record)
+
+
+def _twint_record(i: int, rng: random.Random, n_acc: int, pool: int) -> dict[str, Any]:
+    a = rng.randrange(n_acc)
+    url = _url(rng, pool)
+    tid = 1_320_000_000_000_000_000 + i * 4096
+    rt = rng.random() < 0.3
+    tw = {
+        "id": tid, "conversation_id": str(tid),
+        "created_at": f"2020-11-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00 CET",
+        "date": f"2020-11-{1 + i % 28:02d}", "time": f"{i % 24:02d}:{i % 60:02d}:00",
+        "timezone": "+0100", "user_id": a, "username": f"u{a}", "name": f"U {a}",
+        "place": "", "tweet": f"Tweet {i} #wahl @u{rng.randrange(n_acc)}  https://t.co/{i}",
+        "language": "de", "mentions": [], "urls": [url], "photos": [],
+        "replies_count": 0, "retweets_count": 1, "likes_count": 3, "hashtags": ["wahl"],
+        "cashtags": [], "link": f"https://twitter.com/u{a}/status/{tid}", "retweet": rt,
+        "quote_url": "", "video": 0, "thumbnail": "", "near": "", "geo": "", "source": "",
+        "user_rt_id": str(rng.randrange(n_acc)) if rt else "", "user_rt": "",
+        "retweet_id": str(tid - 4096 * rng.randrange(1, 50)) if rt else "",
+        "reply_to": [], "retweet_date": "", "translate": "", "trans_src": "",
+        "trans_dest": "",
+    }  # fmt: skip
+    return tw
 
 
 FORMATS = {
