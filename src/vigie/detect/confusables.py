@@ -35,7 +35,7 @@ limited to what leaves real text in other scripts comparable:
   (marks piled on letters) and marks slipped into words leave the word whole. Texts written
   with precomposed letters (``é``, as phones and keyboards write them) hold none and keep
   their accents here; a text written decomposed (``e`` then U+0301) loses them. Copypasta's
-  signer then compares words without accents (``copypasta.accentless_sql``), so the two
+  signer then compares words without accents (``copypasta.signed_words_sql``), so the two
   forms are one word there, while the evidence shows the text with its accents. The marks
   of scripts that need them (Indic vowel signs) are in other blocks and stay.
 

@@ -764,7 +764,7 @@ def _sign_texts(k: int, num_perm: int, seed: int) -> Any:
     def run(batches: Any) -> Any:
         import duckdb
 
-        from vigie.detect.copypasta import accentless_sql, hashed_words_sql, minhash
+        from vigie.detect.copypasta import minhash, signed_words_sql
 
         con = duckdb.connect()
         for batch in batches:
@@ -772,8 +772,7 @@ def _sign_texts(k: int, num_perm: int, seed: int) -> Any:
                 continue
             con.register("b", pa.Table.from_batches([batch]))
             t = con.sql(
-                f"SELECT th, hash(norm) AS dh, {hashed_words_sql('a')} AS hw "
-                f"FROM (SELECT th, norm, {accentless_sql('norm')} AS a FROM b)"
+                f"SELECT th, hash(norm) AS dh, {signed_words_sql('norm')} AS hw FROM b"
             ).fetch_arrow_table()
             con.unregister("b")
             hw = t.column("hw").combine_chunks()
