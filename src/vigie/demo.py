@@ -28,6 +28,11 @@ def demo(
     stealth: float | None = typer.Option(
         None, "--stealth", min=0.0, max=1.0, help="Campaign stealth 0..1 (preset default)."
     ),
+    campaign_scale: float = typer.Option(
+        1.0,
+        "--campaign-scale",
+        help="Multiply the preset's campaign sizes (below 1: a smaller --posts is enough).",
+    ),
 ) -> None:
     """Generate a French-election scenario, ingest it, detect, score and report."""
     from vigie.detect.pipeline import run_detection
@@ -44,7 +49,9 @@ def demo(
     total = 5
 
     _step(1, total, f"Generating the '{scenario}' exercise: {posts:,} posts (seed {seed})")
-    gen = generate(scenario, posts, seed, raw, stealth=stealth, progress=True)
+    gen = generate(
+        scenario, posts, seed, raw, stealth=stealth, progress=True, campaign_scale=campaign_scale
+    )
     console.print(f"    wrote {raw}/ (posts, accounts, ground truth)")
 
     _step(2, total, "Ingesting the generated posts as an analyst would ingest real data")

@@ -43,7 +43,7 @@ from vigie.exercise.organic import OrganicStats, TooFewPosts, generate_organic, 
 from vigie.exercise.organic_lit import ExtraStats, extras_for, generate_extras
 from vigie.exercise.population import Population, assign_ids, organic_population
 from vigie.exercise.posts import PostBuffer, materialise
-from vigie.exercise.scenarios import Scenario, campaign_size, get_scenario
+from vigie.exercise.scenarios import MIN_MEMBERS, Scenario, campaign_size, get_scenario
 from vigie.exercise.textgen import bank
 from vigie.exercise.timeline import DAY, rng_for
 from vigie.progress import make_progress
@@ -188,10 +188,16 @@ def generate(
         if campaign_total > MAX_CAMPAIGN_SHARE * n_posts:
             per_run = [r.n_posts + c for r, c in zip(runs, camouflage, strict=True)]
             need = _posts_needed(sc, n_posts, campaign_scale, per_run)
+            # a smaller scale only helps while some campaign is above its smallest size
+            sizes = [campaign_size(p, sc, n_posts, campaign_scale) for p in sc.campaigns]
+            smaller = (
+                " or a smaller --campaign-scale"
+                if max(sizes) > MIN_MEMBERS
+                else f" (every campaign is at its smallest, {MIN_MEMBERS} accounts)"
+            )
             raise VigieError(
                 f"--posts {n_posts:,} is too small for the campaigns of '{scenario}' "
-                f"({campaign_total:,} campaign posts); use at least {need:,} posts or a "
-                "smaller --campaign-scale"
+                f"({campaign_total:,} campaign posts); use at least {need:,} posts{smaller}"
             )
         bar.advance(task)
 
