@@ -1,0 +1,107 @@
+"""Damaged copies of every ingest fixture through ``vigie.ingest.ingest``: count the exceptions
+that are not a ``VigieError`` (a traceback a user would see), per file.
+
+Why outside the suite: a seed over every fixture is ~1,000 ingests (~5 minutes on two cores);
+the suite runs the damages on the archive readers (``tests/ingest/test_archive_fuzz.py``),
+this runs them, and five more, on every reader's fixture. The damages: the suite's nine (a
+cut, a flipped byte, a stray quote, a lost first line, shuffled and doubled lines, a
+byte-order mark with semicolons, NUL bytes, CRLF, 3,000 open brackets), then a number of
+5,000 digits, a value swapped for ``NaN``, a lone surrogate escape, ``null``, ``[]``, ``{}``,
+``-1e400`` or an escaped NUL, the file in UTF-16, a line repeated 50 times, and double quotes
+made single. Seeded: a traceback replays with the same ``--seed``.
+
+    .venv/bin/python benchmarks/ingest_fuzz.py --seed 7 --per-file 12
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "tests" / "fixtures" / "ingest"
+SWAPS = [b"NaN", b'"\\ud800"', b"null", b"[]", b"{}", b"-1e400", b'"\\u0000"']
+
+
+def damaged(data: bytes, rng: random.Random, suite: Callable[..., bytes]) -> bytes:
+    """One random damage of ``data`` (see the module doc); ``suite``: the suite's nine."""
+    if not data:
+        return b"{"
+    kind = rng.randrange(14)
+    if kind < 9:
+        return suite(data, rng, kind)
+    i = rng.randrange(len(data))
+    colon = data.find(b":", i)
+    if kind in (9, 10) and colon < 0:
+        return data[:i]
+    if kind == 9:  # Python's int() refuses over 4,300 digits
+        return data[: colon + 1] + b"9" * 5000 + data[colon + 1 :]
+    if kind == 10:  # the value after a colon swapped
+        end = colon + 1
+        while end < len(data) and data[end : end + 1] not in (b",", b"}", b"]", b"\n"):
+            end += 1
+        return data[: colon + 1] + rng.choice(SWAPS) + data[end:]
+    if kind == 11:
+        try:
+            return data.decode("utf-8").encode("utf-16")
+        except UnicodeDecodeError:
+            return data[::-1]
+    if kind == 12:
+        lines = data.split(b"\n")
+        return b"\n".join(lines + [rng.choice(lines)] * 50)
+    return data.replace(b'"', b"'", rng.randrange(1, 20))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--per-file", type=int, default=12, help="damaged copies of each fixture")
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from ingest.test_archive_fuzz import _damaged  # the suite's nine damages
+    from vigie.errors import VigieError
+    from vigie.ingest import ingest
+
+    files = sorted(
+        p
+        for p in FIX.rglob("*")
+        if p.is_file() and not p.name.startswith("make_") and p.suffix not in (".jpg", ".pdf")
+    )
+    rng = random.Random(args.seed)
+    mutants = tracebacks = 0
+    for f in files:
+        rel = f.relative_to(FIX)
+        data = f.read_bytes()
+        bad = 0
+        for j in range(args.per_file):
+            with tempfile.TemporaryDirectory(prefix="vigie-fuzz-") as tmp:
+                src = Path(tmp) / "in" / rel
+                src.parent.mkdir(parents=True)
+                for sibling in f.parent.iterdir():  # Telegram's photos, HTML pages beside it
+                    if sibling.is_file() and sibling != f:
+                        shutil.copy(sibling, src.parent / sibling.name)
+                src.write_bytes(damaged(data, rng, _damaged))
+                mutants += 1
+                try:
+                    ingest([src], Path(tmp) / "ds")
+                except VigieError:
+                    pass
+                except Exception:  # a traceback a user would see
+                    bad += 1
+                    print(f"TRACEBACK {rel} copy {j} (seed {args.seed})", flush=True)
+                    traceback.print_exc(limit=4)
+        tracebacks += bad
+        print(f"{str(rel):70} {args.per_file:4} copies {bad:3} tracebacks", flush=True)
+    print(f"\n{mutants:,} damaged files of {len(files)} fixtures, {tracebacks} tracebacks")
+    sys.exit(1 if tracebacks else 0)
+
+
+if __name__ == "__main__":
+    main()
