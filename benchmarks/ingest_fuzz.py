@@ -10,7 +10,14 @@ byte-order mark with semicolons, NUL bytes, CRLF, 3,000 open brackets), then a n
 ``-1e400`` or an escaped NUL, the file in UTF-16, a line repeated 50 times, and double quotes
 made single. Seeded: a traceback replays with the same ``--seed``.
 
+With ``--options RUNS``, the files are left whole and ``vigie ingest``'s options are damaged
+instead: random ``--map`` specs (known and unknown fields, empty, dotted, ``prefix:``, 5,000
+characters, NUL), ``--platform``, ``--date-format``, ``--encoding`` (byte-to-byte codecs such
+as ``base64`` or ``zlib`` too), ``--delimiter``, ``--sheet``, ``--max-reject-share`` (``nan``,
+``inf``), ``--memory-limit``, ``--format``, ``--dayfirst`` and ``--dry-run``, through the CLI.
+
     .venv/bin/python benchmarks/ingest_fuzz.py --seed 7 --per-file 12
+    .venv/bin/python benchmarks/ingest_fuzz.py --seed 1 --options 600
 """
 
 from __future__ import annotations
@@ -21,12 +28,78 @@ import shutil
 import sys
 import tempfile
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "ingest"
 SWAPS = [b"NaN", b'"\\ud800"', b"null", b"[]", b"{}", b"-1e400", b'"\\u0000"']
+OPTION_FILES = [
+    "generic_posts.csv",
+    "generic_posts.jsonl",
+    "x_v2_pages.jsonl",
+    "listening/brandwatch_mentions.csv",
+    "datasets/crowdtangle_facebook.csv",
+]
+FIELDS = [
+    "post_id",
+    "account_id",
+    "created_at",
+    "platform",
+    "text",
+    "lang",
+    "urls",
+    "hashtags",
+    "mentions",
+    "media",
+    "repost_of",
+    "reply_to",
+    "quote_of",
+    "client",
+    "handle",
+    "display_name",
+    "account_created_at",
+    "followers",
+    "following",
+    "posts_count",
+    "description",
+    "nope",
+    "TEXT",
+    "",
+]
+COLUMNS = [
+    "text",
+    "id",
+    "body",
+    "a.b",
+    "a.b.c",
+    "entities.tag",
+    "prefix:",
+    "prefix:platform",
+    "url",
+    "urls",
+    "created_at",
+    "[0]",
+    "a..b",
+    ".",
+    '"',
+    "'",
+    "ééé",
+    "",
+    "x" * 5000,
+    "\x00",
+]
+OPTIONS = {
+    "--platform": ["", " ", "x" * 2000, "ü", "\x00", "x", "facebook", "../x"],
+    "--date-format": ["%", "%Q", "%d/%m/%Y", "epoch-ms", "epoch-xx", "", "%s", "%Y" * 500],
+    "--encoding": ["utf-8", "latin-1", "nonexistent", "utf-16", "rot13", "", "base64", "zlib"],
+    "--delimiter": [",", ";", "tab", "", "ab", "\n", '"', "\x00", "é", " ", "\r"],
+    "--sheet": ["", "nope", "0", "Sheet1"],
+    "--max-reject-share": ["-1", "0", "0.5", "2", "nan", "inf", "1e400", "abc"],
+    "--memory-limit": ["1GB", "abc", "0", "-1GB", "1PB", "100KB", "", "1GB'; DROP", "nan"],
+    "--format": ["auto", "csv", "jsonl", "parquet", "x", "telegram", "nope", "accounts", ""],
+}
 
 
 def damaged(data: bytes, rng: random.Random, suite: Callable[..., bytes]) -> bytes:
@@ -62,7 +135,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--per-file", type=int, default=12, help="damaged copies of each fixture")
+    ap.add_argument("--options", type=int, default=0, help="damage the options instead, RUNS times")
     args = ap.parse_args()
+    if args.options:
+        sys.exit(1 if _options(args.seed, args.options) else 0)
 
     sys.path.insert(0, str(ROOT / "tests"))
     from ingest.test_archive_fuzz import _damaged  # the suite's nine damages
@@ -101,6 +177,42 @@ def main() -> None:
         print(f"{str(rel):70} {args.per_file:4} copies {bad:3} tracebacks", flush=True)
     print(f"\n{mutants:,} damaged files of {len(files)} fixtures, {tracebacks} tracebacks")
     sys.exit(1 if tracebacks else 0)
+
+
+def _options(seed: int, runs: int) -> int:
+    """``vigie ingest`` with random, often hostile options on whole fixtures (module doc);
+    the number of runs that ended in an exception other than ``VigieError`` or a usage error."""
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+    from vigie.errors import VigieError
+
+    rng = random.Random(seed)
+    runner = CliRunner()
+    outcomes: Counter[str] = Counter()
+    for _ in range(runs):
+        args = ["ingest", str(FIX / rng.choice(OPTION_FILES))]
+        for _ in range(rng.randrange(3)):
+            args += ["--map", f"{rng.choice(FIELDS)}={rng.choice(COLUMNS)}"]
+        for option, values in OPTIONS.items():
+            if rng.random() < 0.08:
+                args += [option, rng.choice(values)]
+        if rng.random() < 0.2:
+            args.append("--dayfirst")
+        with tempfile.TemporaryDirectory(prefix="vigie-fuzz-") as tmp:
+            args += ["--dry-run"] if rng.random() < 0.3 else ["--into", str(Path(tmp) / "ds")]
+            exc = runner.invoke(app, args).exception
+        if exc is None or isinstance(exc, VigieError | SystemExit):
+            outcomes["read" if exc is None else "refused"] += 1
+            continue
+        outcomes["traceback"] += 1
+        print(f"TRACEBACK {[a[:60] for a in args]} (seed {seed})", flush=True)
+        traceback.print_exception(type(exc), exc, exc.__traceback__, limit=-4)
+    print(
+        f"{runs:,} runs of vigie ingest with damaged options: {outcomes['read']} read, "
+        f"{outcomes['refused']} refused with a message, {outcomes['traceback']} tracebacks"
+    )
+    return outcomes["traceback"]
 
 
 if __name__ == "__main__":
