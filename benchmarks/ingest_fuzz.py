@@ -42,32 +42,7 @@ OPTION_FILES = [
     "listening/brandwatch_mentions.csv",
     "datasets/crowdtangle_facebook.csv",
 ]
-FIELDS = [
-    "post_id",
-    "account_id",
-    "created_at",
-    "platform",
-    "text",
-    "lang",
-    "urls",
-    "hashtags",
-    "mentions",
-    "media",
-    "repost_of",
-    "reply_to",
-    "quote_of",
-    "client",
-    "handle",
-    "display_name",
-    "account_created_at",
-    "followers",
-    "following",
-    "posts_count",
-    "description",
-    "nope",
-    "TEXT",
-    "",
-]
+EXTRA_FIELDS = ["nope", "TEXT", ""]  # beside the known fields (``tabular.KNOWN_FIELDS``)
 COLUMNS = [
     "text",
     "id",
@@ -186,14 +161,16 @@ def _options(seed: int, runs: int) -> int:
 
     from vigie.cli import app
     from vigie.errors import VigieError
+    from vigie.ingest.tabular import KNOWN_FIELDS
 
+    fields = [*sorted(KNOWN_FIELDS), *EXTRA_FIELDS]
     rng = random.Random(seed)
     runner = CliRunner()
     outcomes: Counter[str] = Counter()
     for _ in range(runs):
         args = ["ingest", str(FIX / rng.choice(OPTION_FILES))]
         for _ in range(rng.randrange(3)):
-            args += ["--map", f"{rng.choice(FIELDS)}={rng.choice(COLUMNS)}"]
+            args += ["--map", f"{rng.choice(fields)}={rng.choice(COLUMNS)}"]
         for option, values in OPTIONS.items():
             if rng.random() < 0.08:
                 args += [option, rng.choice(values)]
