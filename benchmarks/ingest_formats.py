@@ -123,7 +123,7 @@ def _x_flat_record(i: int, rng: random.Random, n_acc: int, pool: int) -> dict[st
 
 
 def write_jetstream(path: Path, n: int, seed: int) -> int:
-    """Jetstream post creations with link facets (and a few likes, skipped by the reader)."""
+    """Jetstream post creations with link facets, one event a line."""
     return _json_lines(path, n, seed, _jetstream_record)
 
 

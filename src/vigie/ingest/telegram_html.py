@@ -436,9 +436,9 @@ def _text_parts(msg: _Message) -> tuple[list[str], list[str], list[str]]:
     return canonical_urls(urls), clean_hashtags(tags), clean_mentions(mentions)
 
 
-def _media_hash(files: ExportFiles | None, href: str) -> str | None:
+def _media_hash(files: ExportFiles, href: str) -> str | None:
     """``sha256:`` of a message's file, when the export holds it (the JSON reader's key)."""
-    if files is None or not href or SCHEME_RE.match(href) or href.startswith(("/", "\\", "#")):
+    if not href or SCHEME_RE.match(href) or href.startswith(("/", "\\", "#")):
         return None
     return files.hash(href)
 
@@ -505,9 +505,11 @@ def _sender(msg: _Message, chat: _Chat) -> str | None:
 
 def _post(buf: RowBuffer, chat: _Chat, msg: _Message, mid: int, who: str, created: Any) -> None:
     urls, tags, mentions = _text_parts(msg)
-    if msg.media and chat.files is None:
-        chat.files = ExportFiles(chat.path.parent)  # inside the page's folder only
-    media = [h for h in (_media_hash(chat.files, href) for href in msg.media) if h]
+    media: list[str] = []
+    if msg.media:
+        if chat.files is None:
+            chat.files = ExportFiles(chat.path.parent)  # inside the page's folder only
+        media = [h for h in (_media_hash(chat.files, href) for href in msg.media) if h]
     reply = None
     if msg.reply is not None:
         target = REPLY_RE.search(msg.reply)
