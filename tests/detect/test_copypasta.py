@@ -220,6 +220,48 @@ def test_minhash_beside_or_after_the_others_gives_the_same_findings(tmp_path):
     assert after.manifest()["signals"] == beside.manifest()["signals"]
 
 
+def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
+    tmp_path, monkeypatch
+):
+    """Copypasta runs on its own thread from the start, beside the other detectors: when it
+    fails, the run raises its error before starting another detector (not minutes later,
+    after all of them)."""
+    import threading
+
+    import pytest
+
+    import vigie.detect.copypasta as cp
+    import vigie.detect.pipeline as pl
+    from vigie.errors import VigieError
+
+    b = Builder(seed=23)
+    b.organic(n_accounts=60, n_posts=400)
+    ds = b.write(tmp_path / "ds")
+    failed = threading.Event()
+
+    def broken(engine, min_words):
+        failed.set()
+        raise VigieError("copypasta broke")
+
+    ran: list[str] = []
+
+    def waiting(kind):
+        def run(engine, cfg, general):
+            ran.append(kind)
+            assert failed.wait(10)  # the first detector outlives copypasta's failure
+            return pl_runners[kind](engine, cfg, general)
+
+        return run
+
+    pl_runners = dict(pl.RUNNERS)
+    monkeypatch.setattr(cp, "_normalised_texts", broken)
+    monkeypatch.setattr(pl, "RUNNERS", {k: waiting(k) for k in pl_runners})
+    with pytest.raises(VigieError, match="copypasta broke"):
+        run_detection(ds, tmp_path / "f", progress=False)
+    assert ran == ["co_link"]
+    assert not (tmp_path / "f").exists()
+
+
 def test_threaded_minhash_and_lsh_give_the_sequential_signatures_and_labels(monkeypatch):
     """MinHash blocks, LSH bands and link checks on a thread pool (the NumPy part when it
     runs alone, above ``general.minhash_beside_max_posts``) give the sequential bytes."""

@@ -24,7 +24,6 @@ someone else's text and are ignored.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from typing import Any
@@ -619,23 +618,21 @@ def detect(
     engine: Engine,
     cfg: dict[str, Any],
     general: dict[str, Any],
-    prepared: Callable[[], None] | None = None,
+    beside: bool = False,
 ) -> Signal:
     """Kept account pairs that post near-duplicate texts within ``cfg['window_s']``.
 
-    ``prepared`` is called once the texts are normalised in DuckDB, when the NumPy part
-    (MinHash, LSH: one core) begins: the pipeline then runs other detectors beside it.
+    ``beside``: the pipeline runs the other detectors on the main thread meanwhile, so the
+    NumPy part (MinHash, LSH) takes one core (``numpy_threads``).
     """
     k = int(cfg["shingle"])
     counts = _normalised_texts(engine, max(int(cfg["min_words"]), k))
-    if prepared is not None:
-        prepared()
     n_texts = int(engine.scalar("SELECT count(*) FROM cp_u"))
     cluster_texts = getattr(engine, "cluster_texts", None)
     if cluster_texts is not None:  # Spark: signed and banded where the texts are
         n_clusters, largest = cluster_texts(cfg, int(general["seed"]))
     else:
-        n_clusters, largest = _cluster_here(engine, cfg, general, n_texts, prepared is not None)
+        n_clusters, largest = _cluster_here(engine, cfg, general, n_texts, beside)
     engine.con.execute(
         f"""CREATE OR REPLACE VIEW raw_{KIND} AS
         SELECT x.aid, 'text#' || m.cid::VARCHAR AS obj, x.t, x.post_id

@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -148,16 +147,13 @@ def _ts(t: np.ndarray | pa.Array | pa.ChunkedArray) -> pa.Array:
     return pa.array(us, type=pa.int64(), mask=mask).cast(TS)
 
 
-def _copypasta_beside(
-    engine: Engine, cfg: dict[str, Any], general: dict[str, Any], prepared: threading.Event
-) -> Signal:
+def _copypasta_beside(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Copypasta on a cursor of its own (a second connection to the same database: its
     TEMP tables stay its own, the tables it leaves for the evidence are shared)."""
     cur = engine.con.cursor()
     try:
-        return copypasta.detect(dataclasses.replace(engine, con=cur), cfg, general, prepared.set)
+        return copypasta.detect(dataclasses.replace(engine, con=cur), cfg, general, beside=True)
     finally:
-        prepared.set()
         cur.close()
 
 
@@ -170,11 +166,13 @@ def _run_detectors(
 ) -> list[Signal]:
     """Every enabled co-action detector's Signal, in ``enabled`` order.
 
-    Why a thread: copypasta first normalises texts in DuckDB (all cores), then spends
-    about as long in single-threaded NumPy (MinHash, LSH). The other detectors are DuckDB
-    queries, so they run during that NumPy part, on the core it leaves idle (124 s -> 113 s
-    at 10M posts, 7.7 s -> 7.0 s at 1M). Every detector is deterministic on its own: the
-    Findings are the same bytes.
+    Why a thread: copypasta is the longest detector, and about half of it is single-threaded
+    NumPy (MinHash, LSH); its text normalisation, DuckDB regexes over every text, keeps
+    about one core busy too (1M posts: 1.6 s wall, 2.4 s CPU). The other detectors are
+    DuckDB queries and NumPy, so they run meanwhile on the main thread, from the start:
+    waiting for the normalisation before starting them cost 0.4-1.6 s at 1M posts
+    (five alternated pairs, docs/detect-speed.md, seventeenth round) and 0.3 s at 200k. Every
+    detector is deterministic on its own: the Findings are the same bytes.
 
     Above ``general.minhash_beside_max_posts`` posts the detectors run one after the
     other: MinHash's signature matrix (256 bytes a distinct text: 1.5 GB for the 6M texts
@@ -190,16 +188,14 @@ def _run_detectors(
             step(f"detecting {kind.replace('_', '-')}")
             done[kind] = RUNNERS[kind](engine, cfg[kind], general)
         return [done[k] for k in enabled]
-    prepared = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        step("detecting copypasta (normalising texts)")
-        future = pool.submit(_copypasta_beside, engine, cfg["copypasta"], general, prepared)
-        prepared.wait()
-        if future.done():
-            future.result()  # copypasta failed before its NumPy part: raise it now
+        future = pool.submit(_copypasta_beside, engine, cfg["copypasta"], general)
         for kind in others:
-            step(f"detecting {kind.replace('_', '-')} (copypasta's MinHash alongside)")
+            if future.done():
+                future.result()  # copypasta failed: raise it now, not after every detector
+            step(f"detecting {kind.replace('_', '-')} (copypasta alongside)")
             done[kind] = RUNNERS[kind](engine, cfg[kind], general)
+        step("detecting copypasta (the rest of it)")
         done["copypasta"] = future.result()
     return [done[k] for k in enabled]
 
