@@ -220,6 +220,38 @@ def test_minhash_beside_or_after_the_others_gives_the_same_findings(tmp_path):
     assert after.manifest()["signals"] == beside.manifest()["signals"]
 
 
+def test_a_copy_posted_twice_counts_twice_in_its_reach_beside_the_others_or_after(tmp_path):
+    """The evidence's reach of a text counts every post of it (``group_objects``), whether
+    copypasta ran on its own thread beside the other detectors or after them: its tables
+    behind ``raw_copypasta`` are read from the main connection. (They were TEMP tables of
+    copypasta's cursor: beside the others, the reach fell back to the episodes, where an
+    account's copies within the window count once.)"""
+    import pyarrow.parquet as pq
+
+    b = Builder(seed=29)
+    b.organic(n_accounts=150, n_posts=1200)
+    accs = [b.account(f"tw{i:03d}") for i in range(10)]
+    texts = [b.random_text(40) for _ in range(3)]
+    for k, text in enumerate(texts):
+        t0 = 1.5 * DAY + k * 5 * 3600
+        for a in accs:
+            t = t0 + b.rng.uniform(0, 600)
+            b.post(a, t, text=text)
+            b.post(a, t + 60, text=text)  # the same copy again a minute later
+    ds = b.write(tmp_path / "ds")
+    runs = {}
+    for name, general in (("beside", {}), ("after", {"minhash_beside_max_posts": 0})):
+        out = tmp_path / name
+        f = run_detection(ds, out, {"general": general}, progress=False)
+        assert set(accs) <= set(f.members().column("account_id").to_pylist())
+        runs[name] = pq.read_table(out / "group_objects.parquet")
+    assert runs["beside"].equals(runs["after"])
+    copies = runs["beside"].filter(pa.compute.equal(runs["beside"]["kind"], "copypasta"))
+    assert copies.num_rows == 3
+    assert copies["reach_posts"].to_pylist() == [20, 20, 20]  # 10 accounts, 2 copies each
+    assert copies["reach_accounts"].to_pylist() == [10, 10, 10]
+
+
 def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
     tmp_path, monkeypatch
 ):

@@ -508,8 +508,11 @@ def _normalised_texts(engine: Engine, min_words: int) -> dict[str, int]:
     con.execute("DROP TABLE cp_raw")
     # n_words counts the spaces (+1) of ``words_sql``: exactly the words the signer reads,
     # without building the lists (1.4 -> 1.0 s at 10M posts)
+    # cp_text and cp_map (below) are plain tables, not TEMP ones: ``raw_copypasta`` reads
+    # them, and the evidence reads that view from the main connection, while copypasta may
+    # run on a cursor of its own (beside the other detectors), whose TEMP tables it cannot see
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cp_text AS
+        f"""CREATE OR REPLACE TABLE cp_text AS
         SELECT post_id, aid, t, th FROM cp_all WHERE n_words >= {min_words}"""
     )
     # not stored in th order: sorting the texts cost 0.45 s CPU at 1M posts, and bought
@@ -609,7 +612,7 @@ def _cluster_here(
     clusters = pa.table({"th": th, "cid": pa.array(labels, pa.int64()), "multi": multi})
     del th, ths, labels, multi
     engine.con.register("cp_clusters", clusters)
-    engine.con.execute("CREATE OR REPLACE TEMP TABLE cp_map AS SELECT * FROM cp_clusters")
+    engine.con.execute("CREATE OR REPLACE TABLE cp_map AS SELECT * FROM cp_clusters")
     engine.con.unregister("cp_clusters")
     return n_clusters, largest
 

@@ -530,7 +530,7 @@ def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> p
         try:  # the raw view counts every post; the episode table is the fallback
             con.execute(f"SELECT 1 FROM {raw} LIMIT 0")
             src = f"SELECT hash(obj) AS oid, aid, post_id FROM {raw}"
-        except Exception:  # noqa: BLE001 - a detector's raw view may live on its own cursor
+        except Exception:  # noqa: BLE001 - a raw view over another cursor's TEMP tables
             src = f"SELECT oid, aid, post_id FROM {s.act_table}"
         parts.append(
             f"""(WITH g AS (

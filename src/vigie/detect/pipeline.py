@@ -149,7 +149,8 @@ def _ts(t: np.ndarray | pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _copypasta_beside(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Copypasta on a cursor of its own (a second connection to the same database: its
-    TEMP tables stay its own, the tables it leaves for the evidence are shared)."""
+    TEMP tables stay its own; the tables it leaves for the evidence, ``raw_copypasta``'s
+    included, are plain ones, shared)."""
     cur = engine.con.cursor()
     try:
         return copypasta.detect(dataclasses.replace(engine, con=cur), cfg, general, beside=True)
