@@ -218,6 +218,19 @@ def test_minhash_beside_or_after_the_others_gives_the_same_findings(tmp_path):
     assert after.edges().equals(beside.edges())
     assert after.members().equals(beside.members())
     assert after.manifest()["signals"] == beside.manifest()["signals"]
+    # every file the same bytes (the evidence and its CSVs too); the manifest but its config
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert "group_objects.parquet" in names and "evidence.parquet" in names
+    for name in names:
+        if name != "manifest.json":
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), (
+                name
+            )
+    m_beside, m_after = beside.manifest(), after.manifest()
+    assert m_beside.pop("config")["general"]["minhash_beside_max_posts"] > 0
+    assert m_after.pop("config")["general"]["minhash_beside_max_posts"] == 0
+    assert m_beside == m_after
 
 
 def test_a_copy_posted_twice_counts_twice_in_its_reach_beside_the_others_or_after(tmp_path):
