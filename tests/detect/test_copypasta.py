@@ -234,11 +234,12 @@ def test_minhash_beside_or_after_the_others_gives_the_same_findings(tmp_path):
 
 
 def test_a_copy_posted_twice_counts_twice_in_its_reach_beside_the_others_or_after(tmp_path):
-    """The evidence's reach of a text counts every post of it (``group_objects``), whether
-    copypasta ran on its own thread beside the other detectors or after them: its tables
-    behind ``raw_copypasta`` are read from the main connection. (They were TEMP tables of
-    copypasta's cursor: beside the others, the reach fell back to the episodes, where an
-    account's copies within the window count once.)"""
+    """The evidence's reach of a text, and the group's own posts of it, count every post
+    (``group_objects``), whether copypasta ran on its own thread beside the other detectors
+    or after them: its tables behind ``raw_copypasta`` are read from the main connection.
+    (They were TEMP tables of copypasta's cursor: beside the others, the reach fell back to
+    the episodes, where an account's copies within the window count once; the group's posts
+    were always counted as episodes, so its share of an object's posts looked halved.)"""
     import pyarrow.parquet as pq
 
     b = Builder(seed=29)
@@ -263,6 +264,9 @@ def test_a_copy_posted_twice_counts_twice_in_its_reach_beside_the_others_or_afte
     assert copies.num_rows == 3
     assert copies["reach_posts"].to_pylist() == [20, 20, 20]  # 10 accounts, 2 copies each
     assert copies["reach_accounts"].to_pylist() == [10, 10, 10]
+    # the group's own figures count posts too, not episodes (one per account and window)
+    assert copies["group_posts"].to_pylist() == [20, 20, 20]
+    assert copies["n_members"].to_pylist() == [10, 10, 10]
 
 
 def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(

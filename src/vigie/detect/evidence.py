@@ -529,24 +529,34 @@ def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> p
         raw = f"raw_{s.kind}"
         try:  # the raw view counts every post; the episode table is the fallback
             con.execute(f"SELECT 1 FROM {raw} LIMIT 0")
-            src = f"SELECT hash(obj) AS oid, aid, post_id FROM {raw}"
+            src = f"SELECT hash(obj) AS oid, aid, t, post_id FROM {raw}"
         except Exception:  # noqa: BLE001 - a raw view over another cursor's TEMP tables
-            src = f"SELECT oid, aid, post_id FROM {s.act_table}"
+            src = f"SELECT oid, aid, t, post_id FROM {s.act_table}"
+        # which objects: those two members acted on in the tested actions (the episodes);
+        # their figures, the group's as the reach, from every post (``src``): an account
+        # posting one text five times in a window is one episode but five posts, and the
+        # group's share of an object's posts must not be understated against its reach
         parts.append(
             f"""(WITH g AS (
-                SELECT m.group_id, x.oid, count(DISTINCT x.aid) AS n_members,
-                       count(DISTINCT x.post_id) AS group_posts, min(x.t) AS first_t,
-                       max(x.t) AS last_t
+                SELECT m.group_id, x.oid
                 FROM {s.act_table} x JOIN go_members m USING (aid)
                 GROUP BY m.group_id, x.oid HAVING count(DISTINCT x.aid) >= 2),
+            x AS (
+                SELECT oid, aid, t, post_id FROM ({src})
+                SEMI JOIN (SELECT DISTINCT oid FROM g) USING (oid)),
             r AS (
                 SELECT oid, count(DISTINCT post_id) AS reach_posts,
                        count(DISTINCT aid) AS reach_accounts
-                FROM ({src}) SEMI JOIN (SELECT DISTINCT oid FROM g) USING (oid)
-                GROUP BY oid)
-            SELECT g.group_id, '{s.kind}' AS kind, o.obj AS object, g.n_members,
-                   g.group_posts, r.reach_posts, r.reach_accounts, g.first_t, g.last_t
-            FROM g JOIN {s.obj_table} o USING (oid) LEFT JOIN r USING (oid))"""
+                FROM x GROUP BY oid),
+            gx AS (
+                SELECT m.group_id, x.oid, count(DISTINCT x.aid) AS n_members,
+                       count(DISTINCT x.post_id) AS group_posts, min(x.t) AS first_t,
+                       max(x.t) AS last_t
+                FROM x JOIN go_members m USING (aid) SEMI JOIN g USING (group_id, oid)
+                GROUP BY m.group_id, x.oid)
+            SELECT gx.group_id, '{s.kind}' AS kind, o.obj AS object, gx.n_members,
+                   gx.group_posts, r.reach_posts, r.reach_accounts, gx.first_t, gx.last_t
+            FROM gx JOIN {s.obj_table} o USING (oid) LEFT JOIN r USING (oid))"""
         )
     out = fetch(
         con,
