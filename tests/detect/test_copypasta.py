@@ -276,6 +276,7 @@ def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
     fails, the run raises its error before starting another detector (not minutes later,
     after all of them)."""
     import threading
+    import time
 
     import pytest
 
@@ -286,9 +287,10 @@ def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
     b = Builder(seed=23)
     b.organic(n_accounts=60, n_posts=400)
     ds = b.write(tmp_path / "ds")
-    failed = threading.Event()
+    started, failed = threading.Event(), threading.Event()
 
     def broken(engine, min_words):
+        assert started.wait(10)  # fails once the first detector has started
         failed.set()
         raise VigieError("copypasta broke")
 
@@ -297,7 +299,9 @@ def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
     def waiting(kind):
         def run(engine, cfg, general):
             ran.append(kind)
+            started.set()
             assert failed.wait(10)  # the first detector outlives copypasta's failure
+            time.sleep(0.3)  # and the thread's end (the future is done microseconds after)
             return pl_runners[kind](engine, cfg, general)
 
         return run
