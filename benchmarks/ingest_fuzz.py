@@ -14,10 +14,13 @@ With ``--options RUNS``, the files are left whole and ``vigie ingest``'s options
 instead: random ``--map`` specs (known and unknown fields, empty, dotted, ``prefix:``, 5,000
 characters, NUL), ``--platform``, ``--date-format``, ``--encoding`` (byte-to-byte codecs such
 as ``base64`` or ``zlib`` too), ``--delimiter``, ``--sheet``, ``--max-reject-share`` (``nan``,
-``inf``), ``--memory-limit``, ``--format``, ``--dayfirst`` and ``--dry-run``, through the CLI.
+``inf``), ``--memory-limit``, ``--format``, ``--dayfirst`` and ``--dry-run``, through the CLI,
+on five fixtures (a CSV, JSON Lines, X pages, a listening export, CrowdTangle) or, with
+``--all-files``, on every reader's fixture.
 
     .venv/bin/python benchmarks/ingest_fuzz.py --seed 7 --per-file 12
     .venv/bin/python benchmarks/ingest_fuzz.py --seed 1 --options 600
+    .venv/bin/python benchmarks/ingest_fuzz.py --seed 3 --options 800 --all-files
 """
 
 from __future__ import annotations
@@ -111,20 +114,20 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--per-file", type=int, default=12, help="damaged copies of each fixture")
     ap.add_argument("--options", type=int, default=0, help="damage the options instead, RUNS times")
+    ap.add_argument(
+        "--all-files", action="store_true", help="with --options: on every fixture, not five"
+    )
     args = ap.parse_args()
     if args.options:
-        sys.exit(1 if _options(args.seed, args.options) else 0)
+        files = _fixtures() if args.all_files else [FIX / f for f in OPTION_FILES]
+        sys.exit(1 if _options(args.seed, args.options, files) else 0)
 
     sys.path.insert(0, str(ROOT / "tests"))
     from ingest.test_archive_fuzz import _damaged  # the suite's nine damages
     from vigie.errors import VigieError
     from vigie.ingest import ingest
 
-    files = sorted(
-        p
-        for p in FIX.rglob("*")
-        if p.is_file() and not p.name.startswith("make_") and p.suffix not in (".jpg", ".pdf")
-    )
+    files = _fixtures()
     rng = random.Random(args.seed)
     mutants = tracebacks = 0
     for f in files:
@@ -154,7 +157,16 @@ def main() -> None:
     sys.exit(1 if tracebacks else 0)
 
 
-def _options(seed: int, runs: int) -> int:
+def _fixtures() -> list[Path]:
+    """Every reader's fixture (the scripts that make them and the pictures left out)."""
+    return sorted(
+        p
+        for p in FIX.rglob("*")
+        if p.is_file() and not p.name.startswith("make_") and p.suffix not in (".jpg", ".pdf")
+    )
+
+
+def _options(seed: int, runs: int, files: list[Path]) -> int:
     """``vigie ingest`` with random, often hostile options on whole fixtures (module doc);
     the number of runs that ended in an exception other than ``VigieError`` or a usage error."""
     from typer.testing import CliRunner
@@ -168,7 +180,7 @@ def _options(seed: int, runs: int) -> int:
     runner = CliRunner()
     outcomes: Counter[str] = Counter()
     for _ in range(runs):
-        args = ["ingest", str(FIX / rng.choice(OPTION_FILES))]
+        args = ["ingest", str(rng.choice(files))]
         for _ in range(rng.randrange(3)):
             args += ["--map", f"{rng.choice(fields)}={rng.choice(COLUMNS)}"]
         for option, values in OPTIONS.items():
