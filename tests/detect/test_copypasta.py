@@ -239,7 +239,8 @@ def test_a_copy_posted_twice_counts_twice_in_its_reach_beside_the_others_or_afte
     or after them: its tables behind ``raw_copypasta`` are read from the main connection.
     (They were TEMP tables of copypasta's cursor: beside the others, the reach fell back to
     the episodes, where an account's copies within the window count once; the group's posts
-    were always counted as episodes, so its share of an object's posts looked halved.)"""
+    were always counted as episodes, so its share of an object's posts looked halved.) The
+    group's and its members' ``n_posts`` count every post the same way."""
     import pyarrow.parquet as pq
 
     b = Builder(seed=29)
@@ -257,7 +258,13 @@ def test_a_copy_posted_twice_counts_twice_in_its_reach_beside_the_others_or_afte
     for name, general in (("beside", {}), ("after", {"minhash_beside_max_posts": 0})):
         out = tmp_path / name
         f = run_detection(ds, out, {"general": general}, progress=False)
-        assert set(accs) <= set(f.members().column("account_id").to_pylist())
+        members = f.members().to_pylist()
+        assert set(accs) <= {m["account_id"] for m in members}
+        # the members' and the group's posts on what they shared: 3 texts, twice each
+        assert {m["n_posts"] for m in members if m["account_id"] in accs} == {6}
+        (gid,) = {m["group_id"] for m in members if m["account_id"] in accs}
+        groups = {g["group_id"]: g for g in f.groups().to_pylist()}
+        assert groups[gid]["n_posts"] == 60 and f"({60} posts)" in groups[gid]["summary"]
         runs[name] = pq.read_table(out / "group_objects.parquet")
     assert runs["beside"].equals(runs["after"])
     copies = runs["beside"].filter(pa.compute.equal(runs["beside"]["kind"], "copypasta"))

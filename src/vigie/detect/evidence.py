@@ -100,6 +100,11 @@ def collect(
             ),
         }
     con.execute("CREATE OR REPLACE TEMP TABLE ev_acts AS " + " UNION ALL ".join(parts))
+    posts = [
+        f"SELECT '{s.kind}' AS kind, x.* FROM ({post_rows(engine, s)}) x"
+        for s in signals
+        if s.act_table is not None
+    ]
     # objects acted on by at least two members of the group
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE ev_objs AS
@@ -141,17 +146,25 @@ def collect(
         FROM ex e LEFT JOIN tx USING (post_id)
         ORDER BY e.group_id, e.kind, e.object, e.t, e.post_id""",
     )
+    # the group's and its members' posts on the objects they shared: every post of them,
+    # not their episodes (``post_rows``)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE ev_posts AS
+        SELECT m.group_id, x.aid, x.t, x.post_id
+        FROM ({" UNION ALL ".join(posts)}) x JOIN ev_members m USING (aid)
+        SEMI JOIN ev_objs o ON o.group_id = m.group_id AND o.kind = x.kind AND o.oid = x.oid"""
+    )
     group_stats = fetch(
         con,
         """SELECT group_id, count(DISTINCT post_id) AS n_posts, min(t) AS first_t,
-                  max(t) AS last_t FROM ev_shared GROUP BY group_id ORDER BY group_id""",
+                  max(t) AS last_t FROM ev_posts GROUP BY group_id ORDER BY group_id""",
     )
     member_posts = fetch(
         con,
-        """SELECT group_id, aid, count(DISTINCT post_id) AS n_posts FROM ev_shared
+        """SELECT group_id, aid, count(DISTINCT post_id) AS n_posts FROM ev_posts
         GROUP BY group_id, aid ORDER BY group_id, aid""",
     )
-    for name in ("ev_acts", "ev_objs", "ev_shared"):
+    for name in ("ev_acts", "ev_objs", "ev_shared", "ev_posts"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.unregister("ev_members")
     con.unregister("ev_kinds")
@@ -498,6 +511,23 @@ def _detailed(counts: str, signals: list[Signal]) -> str:
         ORDER BY u, v"""
 
 
+def post_rows(engine: Engine, s: Signal) -> str:
+    """SQL: every post of signal ``s`` on an object, as ``(oid, aid, t, post_id)``.
+
+    Why not the episodes (``act_<kind>``): the detectors test episodes, where an account's
+    posts of one object within a window count once (a flood is not many co-actions), but
+    the figures a person reads (a group's posts, a member's, an object's reach) count posts:
+    an account that posted one text five times posted it five times. The detector's
+    ``raw_<kind>`` view holds them; the episodes are the fallback where a view cannot be
+    read here (one over another cursor's TEMP tables)."""
+    raw = f"raw_{s.kind}"
+    try:
+        engine.con.execute(f"SELECT 1 FROM {raw} LIMIT 0")
+    except Exception:  # noqa: BLE001 - a raw view over another cursor's TEMP tables
+        return f"SELECT oid, aid, t, post_id FROM {s.act_table}"
+    return f"SELECT hash(obj) AS oid, aid, t, post_id FROM {raw}"
+
+
 def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> pa.Table:
     """Every object two or more members of a group acted on, with its true reach.
 
@@ -526,16 +556,9 @@ def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> p
     con.register("go_members", members.select(["group_id", "aid"]))
     parts = []
     for s in sigs:
-        raw = f"raw_{s.kind}"
-        try:  # the raw view counts every post; the episode table is the fallback
-            con.execute(f"SELECT 1 FROM {raw} LIMIT 0")
-            src = f"SELECT hash(obj) AS oid, aid, t, post_id FROM {raw}"
-        except Exception:  # noqa: BLE001 - a raw view over another cursor's TEMP tables
-            src = f"SELECT oid, aid, t, post_id FROM {s.act_table}"
-        # which objects: those two members acted on in the tested actions (the episodes);
-        # their figures, the group's as the reach, from every post (``src``): an account
-        # posting one text five times in a window is one episode but five posts, and the
-        # group's share of an object's posts must not be understated against its reach
+        src = post_rows(engine, s)
+        # which objects: those two members acted on, read from the episodes (the smaller table);
+        # their figures, the group's as the reach, from every post (``post_rows``)
         parts.append(
             f"""(WITH g AS (
                 SELECT m.group_id, x.oid
