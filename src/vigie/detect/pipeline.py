@@ -171,9 +171,9 @@ def _run_detectors(
     NumPy (MinHash, LSH); its text normalisation, DuckDB regexes over every text, keeps
     about one core busy too (1M posts: 1.6 s wall, 2.4 s CPU). The other detectors are
     DuckDB queries and NumPy, so they run meanwhile on the main thread, from the start:
-    waiting for the normalisation before starting them cost 0.4-1.6 s at 1M posts
-    (five alternated pairs, docs/detect-speed.md, seventeenth round) and 0.3 s at 200k. Every
-    detector is deterministic on its own: the Findings are the same bytes.
+    waiting for the normalisation before starting them cost 0.5-1.9 s at 1M posts and
+    0.2-0.5 s at 200k (five alternated pairs each, docs/detect-speed.md, seventeenth round).
+    Every detector is deterministic on its own: the Findings are the same bytes.
 
     Above ``general.minhash_beside_max_posts`` posts the detectors run one after the
     other: MinHash's signature matrix (256 bytes a distinct text: 1.5 GB for the 6M texts
