@@ -100,11 +100,6 @@ def collect(
             ),
         }
     con.execute("CREATE OR REPLACE TEMP TABLE ev_acts AS " + " UNION ALL ".join(parts))
-    posts = [
-        f"SELECT '{s.kind}' AS kind, x.* FROM ({post_rows(engine, s)}) x"
-        for s in signals
-        if s.act_table is not None
-    ]
     # objects acted on by at least two members of the group
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE ev_objs AS
@@ -148,6 +143,11 @@ def collect(
     )
     # the group's and its members' posts on the objects they shared: every post of them,
     # not their episodes (``post_rows``)
+    posts = [
+        f"SELECT '{s.kind}' AS kind, x.* FROM ({post_rows(engine, s)}) x"
+        for s in signals
+        if s.act_table is not None
+    ]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE ev_posts AS
         SELECT m.group_id, x.aid, x.t, x.post_id
