@@ -23,7 +23,7 @@ from .scenario import DAY, Builder
 WINDOWED = ("co_link", "co_repost", "co_reply", "co_hashtag", "copypasta", "co_media", "co_domain")
 
 
-def _sleepers(seed: int) -> tuple[Builder, set[str], list[str]]:
+def _sleepers(seed: int, repeat: int = 1) -> tuple[Builder, set[str], list[str]]:
     b = Builder(seed=seed)
     organic = b.organic(n_accounts=600, n_posts=6000, days=28.0)
     for _ in range(8000):  # the long tail every collection has: links few others share
@@ -37,7 +37,8 @@ def _sleepers(seed: int) -> tuple[Builder, set[str], list[str]]:
             obj = {"hashtags": [f"niche{k}tag"]}
         t = b.rng.uniform(0, 10 * DAY)
         for a in b.rng.choice(sleepers, size=4, replace=False):
-            b.post(str(a), t, text=b.random_text(), **obj)
+            for r in range(repeat):  # ``repeat`` posts of it, three hours apart
+                b.post(str(a), t + r * 3 * 3600, text=b.random_text(), **obj)
             t += b.rng.uniform(1.5, 5.0) * DAY
     for a in sleepers:  # and otherwise ordinary: a few posts of their own
         for _ in range(6):
@@ -137,3 +138,27 @@ def test_periphery_attaches_to_a_core_but_a_star_forms_no_group() -> None:
     assert stats["attached"] == 3 and stats["nodes_in_core"] == 5
     off = find_groups(_edges(core + hanging + star), {**cfg, "attach_periphery": False}, seed=0)
     assert [sorted(g.members.tolist()) for g in off] == [[0, 1, 2, 3, 4]]
+
+
+def test_co_rare_evidence_counts_every_post_of_a_rare_object(tmp_path) -> None:
+    """A sleeper that posts a rare link twice posted it twice: the evidence's figures on
+    co-rare's objects (an object's reach, the group's posts of it) count posts, as for
+    every other detector, not co-rare's episodes (over the whole collection an account's
+    posts of one object are one episode). Co-rare's rows are ``co_rare_rows``, not
+    ``raw_co_rare``: the evidence reads the rows table the signal names."""
+    b, sleepers, organic = _sleepers(5, repeat=2)
+    ds = b.write(tmp_path / "ds")
+    only = {k: {"enabled": False} for k in WINDOWED}
+    f = run_detection(ds, tmp_path / "f", config=only, progress=False)
+    objs = pq.read_table(tmp_path / "f" / "group_objects.parquet").to_pylist()
+    rare = [o for o in objs if o["kind"] == "co_rare"]
+    assert len(rare) >= 20  # nearly every one of the 24 is shared by two or more members
+    assert all("dossier-" in o["object"] or "niche" in o["object"] for o in rare)
+    for o in rare:  # two posts of each object by each account that posted it
+        assert o["reach_posts"] == 2 * o["reach_accounts"]
+        assert o["group_posts"] == 2 * o["n_members"]
+    members = {m["account_id"]: m for m in f.members().to_pylist()}
+    assert set(members) <= set(sleepers) and len(members) >= 5
+    assert not set(members) & set(organic)
+    for m in members.values():  # each sleeper's posts of its rare objects, two of each
+        assert m["n_posts"] % 2 == 0 and m["n_posts"] >= 4

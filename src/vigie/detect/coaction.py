@@ -133,6 +133,9 @@ class Signal:
     # ``co_table``, kept even without it): what the cross-kind discount counts
     shared: SharedPosts | None = None
     reads: tuple[str, ...] = ()  # the Dataset columns this detector read (diagnosis)
+    # the rows the episodes were cut from (aid, obj, t, post_id): every post, what the
+    # evidence's figures count (``evidence.post_rows``); ``raw_<kind>`` where left unset
+    raw_table: str | None = None
 
 
 def estimate_window(engine: Engine, raw: str) -> float:
@@ -632,7 +635,16 @@ def run_coaction(
         "observed_kept": int(np.asarray(edges.column("observed")).sum()),
         "expected_kept": round(float(np.asarray(edges.column("expected")).sum()), 6),
     }
-    return Signal(kind, edges, stats, act_table=act, obj_table=obj, co_table=co, shared=shared)
+    return Signal(
+        kind,
+        edges,
+        stats,
+        act_table=act,
+        obj_table=obj,
+        co_table=co,
+        shared=shared,
+        raw_table=raw,
+    )
 
 
 _Rows = tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]

@@ -310,4 +310,5 @@ def _merge(signal: Signal, ring: pa.Table, st: dict[str, Any]) -> Signal:
         obj_table=signal.obj_table,
         shared=shared,
         reads=signal.reads,
+        raw_table=signal.raw_table,
     )

@@ -55,10 +55,11 @@ def collect(
         schema=pa.schema([("group_id", pa.string()), ("kind", pa.string())]),
     )
     con.register("ev_kinds", gk)
+    # only the signals that tie some group: the others' rows would all be joined away
+    tying = {k for ks in group_kinds.values() for k in ks}
+    signals = [s for s in signals if s.act_table is not None and s.kind in tying]
     parts, names = [], []
     for s in signals:
-        if s.act_table is None:
-            continue
         # no object names here: every member's action would carry its object's name (a
         # copypasta text, a URL) through the grouping; the names are joined to the few
         # objects at least two members shared (``ev_objs``), one row per object
@@ -143,11 +144,7 @@ def collect(
     )
     # the group's and its members' posts on the objects they shared: every post of them,
     # not their episodes (``post_rows``)
-    posts = [
-        f"SELECT '{s.kind}' AS kind, x.* FROM ({post_rows(engine, s)}) x"
-        for s in signals
-        if s.act_table is not None
-    ]
+    posts = [f"SELECT '{s.kind}' AS kind, x.* FROM ({post_rows(engine, s)}) x" for s in signals]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE ev_posts AS
         SELECT m.group_id, x.aid, x.t, x.post_id
@@ -518,9 +515,10 @@ def post_rows(engine: Engine, s: Signal) -> str:
     posts of one object within a window count once (a flood is not many co-actions), but
     the figures a person reads (a group's posts, a member's, an object's reach) count posts:
     an account that posted one text five times posted it five times. The detector's
-    ``raw_<kind>`` view holds them; the episodes are the fallback where a view cannot be
-    read here (one over another cursor's TEMP tables)."""
-    raw = f"raw_{s.kind}"
+    rows table (``Signal.raw_table``: ``raw_<kind>`` for most, co-rare's ``co_rare_rows``)
+    holds them; the episodes are the fallback where it cannot be read here (a view over
+    another cursor's TEMP tables)."""
+    raw = s.raw_table or f"raw_{s.kind}"
     try:
         engine.con.execute(f"SELECT 1 FROM {raw} LIMIT 0")
     except Exception:  # noqa: BLE001 - a raw view over another cursor's TEMP tables
