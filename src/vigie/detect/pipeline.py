@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +53,7 @@ from vigie.detect.outputs import account_info, gexf_writer, pairs_table, write_w
 from vigie.detect.paraphrase import detect as detect_paraphrase
 from vigie.errors import VigieError
 from vigie.schema import GROUP_OBJECTS_SCHEMA, TS, Dataset, Findings
+from vigie.warm import warm_imports
 
 _Runner = Callable[[Engine, dict[str, Any], dict[str, Any]], Signal]
 
@@ -160,29 +159,6 @@ def _copypasta_beside(engine: Engine, cfg: dict[str, Any], general: dict[str, An
         cur.close()
 
 
-def _warm_imports(cfg: dict[str, Any]) -> threading.Thread:
-    """Import, on a thread of its own, the modules the run imports anyway on its first use
-    of them, while the main thread loads the posts.
-
-    Why: pyarrow imports pandas (when it is installed) the first time it converts anything,
-    and co-domain imports ural (its Public Suffix List); together ~0.35 s of import on a
-    quiet machine, up to ~0.9 s on a busy one, made by the main thread in the middle of a
-    detector, and the main thread is the critical path of every run up to 2M posts. Loading
-    the posts runs in DuckDB, which releases the GIL: the imports fit beside it. A module
-    imported twice at once is imported once (the other thread waits for it); a module that
-    is not installed is simply not warmed."""
-    names = ["pandas"] + (["ural"] if cfg["co_domain"]["enabled"] else [])
-
-    def run() -> None:
-        for name in names:
-            with contextlib.suppress(Exception):  # not installed: pyarrow goes without it
-                importlib.import_module(name)
-
-    thread = threading.Thread(target=run, name="vigie-warm-imports", daemon=True)
-    thread.start()
-    return thread
-
-
 def _run_detectors(
     engine: Engine,
     enabled: list[str],
@@ -250,7 +226,9 @@ def run_detection(
         empty = detect_empty(dataset, Path(out_path), cfg)  # no posts: nothing to run
         if empty is not None:
             return empty
-    _warm_imports(cfg)
+    # pyarrow imports pandas on its first conversion, co-domain imports ural: off the main
+    # thread, while the posts load (``vigie.warm``)
+    warm_imports("pandas", *(["ural"] if cfg["co_domain"]["enabled"] else []))
     general, graph_cfg = cfg["general"], cfg["graph"]
     enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
     n_steps = 2 + len(enabled) + 1 + 2
