@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vigie.detect.pipeline import run_detection
@@ -124,3 +125,38 @@ def test_popular_author_and_fans_is_not_a_group(tmp_path):
     assert f.groups().num_rows == 0
     graph = f.manifest()["graph"]
     assert graph["nodes"] > graph["nodes_in_core"]
+
+
+def test_a_post_listing_its_link_twice_is_one_act(tmp_path):
+    """The episode cut takes the rows as they come: a post that lists one link twice (two
+    identical rows) is the same act as a post listing it once, for co-link and co-domain
+    alike: the same pairs with the same figures, the same groups; only the rows read grow."""
+    from .scenario import only
+
+    b = Builder(seed=41)
+    org = b.organic(n_accounts=200, n_posts=2000)
+    for k in range(300):  # ordinary links, some shared by chance
+        a = org[int(b.rng.integers(len(org)))]
+        url = f"https://x.example/{k % 90}"
+        b.post(a, b.rng.uniform(0, 2 * DAY), text=b.random_text(), urls=[url])
+    accs = link_campaign(b, n=12, n_urls=8)
+    once = b.write(tmp_path / "once")
+    twice = b.write(tmp_path / "twice")
+    posts = pq.read_table(twice / "posts.parquet")
+    urls = posts.column("urls")
+    rows = [None if u is None else u + u for u in urls.to_pylist()]  # each link listed twice
+    i = posts.schema.get_field_index("urls")
+    posts = posts.set_column(i, "urls", pa.array(rows, urls.type))
+    pq.write_table(posts, twice / "posts.parquet")
+    cfg = only("co_link", "co_domain", creation_burst=False)
+    f1 = run_detection(once, tmp_path / "f1", config=cfg, progress=False)
+    f2 = run_detection(twice, tmp_path / "f2", config=cfg, progress=False)
+    assert set(accs) <= set(f1.members().column("account_id").to_pylist())
+    e1 = pq.read_table(tmp_path / "f1" / "edges.parquet")
+    e2 = pq.read_table(tmp_path / "f2" / "edges.parquet")
+    assert e1.num_rows > 0 and e1.equals(e2)
+    assert f1.groups().equals(f2.groups()) and f1.members().equals(f2.members())
+    for kind in ("co_link", "co_domain"):
+        s1, s2 = f1.manifest()["signals"][kind], f2.manifest()["signals"][kind]
+        assert s2["rows"] == 2 * s1["rows"]
+        assert s1["actions"] == s2["actions"] and s1["kept"] == s2["kept"]

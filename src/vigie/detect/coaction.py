@@ -489,6 +489,10 @@ def run_coaction(
     # on co-repost at 1M posts); an episode is named by its start time (starts strictly
     # increase, so it is the episode number's equal) so one running max replaces a running
     # sum and a second partitioned min.
+    # Rows repeated whole (a post listing one link twice) are grouped first: the episode
+    # cut orders by (t, post_id), and two identical rows would be ties that its two window
+    # passes may order differently, leaving one of them an episode of its own
+    # (``tests/detect/test_signals.py::test_a_post_listing_its_link_twice_is_one_act``).
     ep = f"ep_{kind}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ep} AS
