@@ -128,3 +128,45 @@ def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
     assert got["r6"] == "lng" and got["r7"] == "two"
     assert got["r8"] == "lng"
     assert got["old"] is None and got["lng"] is None
+
+
+def test_a_text_repost_of_two_posts_of_one_second_names_the_same_one_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    """Two posts of one author with one text in the same second (a bot posting twice, or
+    one post collected twice under two ids, at a clock of whole seconds) both precede the
+    repost equally: the repost names the larger post id, however the Dataset's rows are
+    ordered (it was whichever row the engine met first, so two runs of one Dataset could
+    disagree)."""
+    import datetime as dt
+
+    from vigie.detect import textreposts
+    from vigie.detect.config import DEFAULTS
+    from vigie.detect.engine import open_engine
+    from vigie.schema import Dataset
+
+    t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+    originals = [(f"p{i:02d}", "jd", 0, "Meeting ce soir") for i in range(12)]
+    reposts = [(f"r{i}", f"o{i}", 30 + i, "RT @JaneDoe: Meeting ce soir") for i in range(3)]
+    named = set()
+    for k, order in enumerate((originals, originals[::-1], originals[5:] + originals[:5])):
+        posts = [
+            {
+                "platform": "x",
+                "post_id": pid,
+                "account_id": acc,
+                "created_at": t0 + dt.timedelta(seconds=t),
+                "text": text,
+            }
+            for pid, acc, t, text in order + reposts
+        ]
+        accounts = [{"platform": "x", "account_id": "jd", "handle": "JaneDoe"}]
+        root = write_dataset(tmp_path / f"ds{k}", posts, accounts)
+        engine = open_engine(Dataset(root), dict(DEFAULTS["general"]))
+        try:
+            textreposts.mark(engine, "auto")
+            got = dict(engine.sql("SELECT post_id, repost_of FROM p").fetchall())
+        finally:
+            engine.close()
+        named |= {got[f"r{i}"] for i in range(3)}
+    assert named == {"p11"}

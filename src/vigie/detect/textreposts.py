@@ -59,9 +59,10 @@ def mark(engine: Engine, mode: object) -> tuple[int, int]:
     account of that handle (its ``handle`` in accounts.parquet, or its id, case aside)
     whose text is the repost's text after ``RT @handle:`` (white space aside), or begins with
     it where the retweet was cut (``…`` or ``...``), posted before it (a minute of slack);
-    the latest such post. Found, it is the ``repost_of``, as an id would have given it, and
-    the ring test and the author's part in co-repost see it; not found (the archive holds
-    the retweet, not the tweet), the text itself is the target."""
+    the latest such post (of two in the same second, the larger id: the same pick whatever
+    the order of the Dataset's rows). Found, it is the ``repost_of``, as an id would have
+    given it, and the ring test and the author's part in co-repost see it; not found (the
+    archive holds the retweet, not the tweet), the text itself is the target."""
     if mode is False or "text" not in engine.columns:
         return 0, 0
     if mode == "auto" and engine.scalar(
@@ -125,7 +126,7 @@ def _resolve(engine: Engine) -> None:
     cut = _stem("x.body")
     con.execute(
         f"""CREATE OR REPLACE TABLE rt_m AS
-        SELECT x.post_id, x.aid, arg_max(o.post_id, o.t) AS original
+        SELECT x.post_id, x.aid, arg_max(o.post_id, (o.t, o.post_id)) AS original
         FROM rt_x x JOIN rt_o o ON o.h = x.h AND o.k = left({cut}, {_KEY_CHARS})
         WHERE o.t <= x.t + 60
           AND (o.body = x.body
