@@ -708,3 +708,15 @@ def test_authenticity_slice_holds_the_accounts_text_reposts_name(spark_opts, tmp
         assert ids == ["cand", "o0", "o1"]
     finally:
         engine.close()
+
+
+def test_ids_on_several_platforms_are_counted_on_spark(spark_opts, tmp_path):
+    """Spark counts the account ids of two platforms as DuckDB does (in the job that numbers
+    the accounts)."""
+    from .scenario import only
+    from .test_platform_ids import _two_platforms
+
+    ds = _two_platforms(tmp_path, 3)
+    cfg = only("co_repost", creation_burst=False)
+    spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
+    assert spark.manifest()["diagnosis"]["ids_on_several_platforms"] == 3

@@ -175,6 +175,7 @@ def diagnose(
     figures["time_resolution"] = time_resolution(engine)
     figures["reposts_by_text"] = int(engine.reposts_by_text)
     figures["reposts_by_text_matched"] = int(engine.reposts_by_text_matched)
+    figures["ids_on_several_platforms"] = int(getattr(engine, "ids_on_several_platforms", 0))
     figures["lines"] = _lines(figures)
     return figures
 
@@ -317,6 +318,14 @@ def _lines(f: dict[str, Any]) -> list[str]:
             "in the Dataset (its author's handle and text); the others' text is the object "
             "co-repost compares. Every detector counts them as reposts "
             "(general.text_reposts)."
+        )
+    if f.get("ids_on_several_platforms"):
+        out.append(
+            f"{f['ids_on_several_platforms']:,} account id(s) name accounts of two or more "
+            "platforms in this Dataset: detection keys an account by its id, so each such id "
+            "was read as one account (its posts on every platform together, shown under one "
+            "platform). Check those accounts before acting on them, or ingest each platform "
+            "into a Dataset of its own."
         )
     if f["detectors_without_input"]:
         out.append(

@@ -51,6 +51,9 @@ class Engine:
     # (``textreposts.mark``)
     reposts_by_text: int = 0
     reposts_by_text_matched: int = 0
+    # account ids that name accounts of two or more platforms: detection keys an account by
+    # its id alone, so each such id is one account here (said by the diagnosis)
+    ids_on_several_platforms: int = 0
 
     def originals_only(self, alias: str = "r.") -> str:
         """SQL conditions (each after ``AND``) that keep a post of the Dataset's Parquet
@@ -107,10 +110,12 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
     con.execute(
         f"""CREATE TABLE acc AS
         SELECT (row_number() OVER (ORDER BY account_id) - 1)::INTEGER AS aid,
-               account_id, platform
-        FROM (SELECT account_id, min({platform}) AS platform
+               account_id, platform, platform <> platform_max AS several
+        FROM (SELECT account_id, min({platform}) AS platform, max({platform}) AS platform_max
               FROM read_parquet('{posts}') WHERE account_id IS NOT NULL GROUP BY account_id)"""
     )
+    several = int(con.execute("SELECT count(*) FILTER (several) FROM acc").fetchall()[0][0])
+    con.execute("ALTER TABLE acc DROP COLUMN several")
     # ``pr``: every usable post, read from Parquet on demand (texts stay on disk until the
     # copypasta detector and the evidence need them); ``p``: the same without text, in memory.
     con.execute(
@@ -144,7 +149,9 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
                 FROM read_parquet('{acc_path}') r JOIN acc a USING (account_id)
                 WHERE r.created_at IS NOT NULL GROUP BY a.aid"""
             )
-    return Engine(con, dataset, cols, n_posts, n_acc, tmp, has_accounts)
+    engine = Engine(con, dataset, cols, n_posts, n_acc, tmp, has_accounts)
+    engine.ids_on_several_platforms = several
+    return engine
 
 
 def total_rows(engine: Engine) -> int:

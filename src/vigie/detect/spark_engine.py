@@ -1233,17 +1233,23 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
     # without a one-partition window: sort (range partitions), count each partition, offset
     srt = _checkpoint(
         spark.sql(
-            f"""SELECT account_id, platform, spark_partition_id() AS part FROM (
-            SELECT account_id, min({platform}) AS platform FROM vigie_posts
+            f"""SELECT account_id, platform, CAST(platform <> platform_max AS INT) AS several,
+                   spark_partition_id() AS part FROM (
+            SELECT account_id, min({platform}) AS platform, max({platform}) AS platform_max
+            FROM vigie_posts
             WHERE account_id IS NOT NULL GROUP BY account_id ORDER BY account_id)"""
         ),
         "vigie_acc_sorted",
     )
-    counts = sorted(tuple(r) for r in srt.groupBy("part").count().collect())
-    offsets, run = [], 0
-    for part, n in counts:
+    from pyspark.sql import functions as F
+
+    per_part = srt.groupBy("part").agg(F.count("*"), F.sum("several"))
+    counts = sorted(tuple(r) for r in per_part.collect())
+    offsets, run, several = [], 0, 0
+    for part, n, k in counts:  # the ids on several platforms counted in the same job
         offsets.append((part, run))
         run += n
+        several += int(k or 0)
     off = spark.createDataFrame(offsets or [(0, 0)], "part INT, off BIGINT")
     off.createOrReplaceTempView("vigie_acc_off")
     _checkpoint(
@@ -1297,4 +1303,6 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
             )
             con._views.add("acc_created")
     tmp = tempfile.TemporaryDirectory(prefix="vigie-detect-spark-")
-    return SparkEngine(con, dataset, cols, int(n_posts), int(n_acc), tmp, has_accounts)  # type: ignore[arg-type]
+    engine = SparkEngine(con, dataset, cols, int(n_posts), int(n_acc), tmp, has_accounts)  # type: ignore[arg-type]
+    engine.ids_on_several_platforms = several
+    return engine
