@@ -135,6 +135,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         "time_resolution": {"posts": 0, "whole_days": 0, "whole_hours": 0, "whole_minutes": 0},
         "reposts_by_text": 0,
         "reposts_by_text_matched": 0,
+        "ids_on_several_platforms": 0,
     }
     figures["lines"] = explain(figures)
     manifest = {
