@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -72,11 +73,10 @@ def test_text_reposts_setting_is_checked(bad: object) -> None:
         merge_config({"general": {"text_reposts": bad}})
 
 
-def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
-    """Each text repost is matched to its post by the author's handle (case aside) and the
-    text (white space aside): whole, or its beginning where the retweet was cut (X's ``…``,
-    another tool's ``...``); the latest such post before the repost; a post the archive
-    lacks leaves the text as the target."""
+def _marked(root: Path, rows: list[tuple[str, str, int, str]]) -> tuple[Any, dict[str, Any]]:
+    """``rows`` (post id, account, seconds, text) written as a Dataset at ``root`` (the
+    account ``jd`` is the handle ``JaneDoe``); what ``textreposts.mark`` returns on it, and
+    each post's ``repost_of`` after it."""
     import datetime as dt
 
     from vigie.detect import textreposts
@@ -84,6 +84,31 @@ def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
     from vigie.detect.engine import open_engine
     from vigie.schema import Dataset
 
+    t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+    posts = [
+        {
+            "platform": "x",
+            "post_id": pid,
+            "account_id": acc,
+            "created_at": t0 + dt.timedelta(seconds=t),
+            "text": text,
+        }
+        for pid, acc, t, text in rows
+    ]
+    accounts = [{"platform": "x", "account_id": "jd", "handle": "JaneDoe"}]
+    engine = open_engine(Dataset(write_dataset(root, posts, accounts)), dict(DEFAULTS["general"]))
+    try:
+        counts = textreposts.mark(engine, "auto")
+        return counts, dict(engine.sql("SELECT post_id, repost_of FROM p").fetchall())
+    finally:
+        engine.close()
+
+
+def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
+    """Each text repost is matched to its post by the author's handle (case aside) and the
+    text (white space aside): whole, or its beginning where the retweet was cut (X's ``…``,
+    another tool's ``...``); the latest such post before the repost; a post the archive
+    lacks leaves the text as the target."""
     long = "Le bureau de vote 12 ferme à 18h et non 20h, partagez avant dimanche " * 3
     rows = [
         ("old", "jd", 0, "Meeting ce soir"),  # an earlier post with the same text
@@ -101,25 +126,8 @@ def test_text_reposts_are_matched_to_their_post(tmp_path: Path) -> None:
         ("r7", "o7", 420, "RT @JaneDoe: Ligne un Ligne deux #vote"),  # line breaks as spaces
         ("r8", "o8", 430, "RT @JaneDoe: Le bureau de vote 12 ferme à 18h et non 20h, part…"),
     ]
-    t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
-    posts = [
-        {
-            "platform": "x",
-            "post_id": pid,
-            "account_id": acc,
-            "created_at": t0 + dt.timedelta(seconds=t),
-            "text": text,
-        }
-        for pid, acc, t, text in rows
-    ]
-    accounts = [{"platform": "x", "account_id": "jd", "handle": "JaneDoe"}]
-    root = write_dataset(tmp_path / "ds", posts, accounts)
-    engine = open_engine(Dataset(root), dict(DEFAULTS["general"]))
-    try:
-        assert textreposts.mark(engine, "auto") == (8, 6)
-        got = dict(engine.sql("SELECT post_id, repost_of FROM p").fetchall())
-    finally:
-        engine.close()
+    counts, got = _marked(tmp_path / "ds", rows)
+    assert counts == (8, 6)
     assert got["r1"] == "new"
     assert got["r2"] == "lng"
     assert got["r3"] == "RT @janedoe: Not in the archive"
@@ -138,35 +146,10 @@ def test_a_text_repost_of_two_posts_of_one_second_names_the_same_one_whatever_th
     repost equally: the repost names the larger post id, however the Dataset's rows are
     ordered (it was whichever row the engine met first, so two runs of one Dataset could
     disagree)."""
-    import datetime as dt
-
-    from vigie.detect import textreposts
-    from vigie.detect.config import DEFAULTS
-    from vigie.detect.engine import open_engine
-    from vigie.schema import Dataset
-
-    t0 = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
     originals = [(f"p{i:02d}", "jd", 0, "Meeting ce soir") for i in range(12)]
     reposts = [(f"r{i}", f"o{i}", 30 + i, "RT @JaneDoe: Meeting ce soir") for i in range(3)]
     named = set()
     for k, order in enumerate((originals, originals[::-1], originals[5:] + originals[:5])):
-        posts = [
-            {
-                "platform": "x",
-                "post_id": pid,
-                "account_id": acc,
-                "created_at": t0 + dt.timedelta(seconds=t),
-                "text": text,
-            }
-            for pid, acc, t, text in order + reposts
-        ]
-        accounts = [{"platform": "x", "account_id": "jd", "handle": "JaneDoe"}]
-        root = write_dataset(tmp_path / f"ds{k}", posts, accounts)
-        engine = open_engine(Dataset(root), dict(DEFAULTS["general"]))
-        try:
-            textreposts.mark(engine, "auto")
-            got = dict(engine.sql("SELECT post_id, repost_of FROM p").fetchall())
-        finally:
-            engine.close()
+        _, got = _marked(tmp_path / f"ds{k}", order + reposts)
         named |= {got[f"r{i}"] for i in range(3)}
     assert named == {"p11"}
