@@ -134,7 +134,7 @@ class Signal:
     shared: SharedPosts | None = None
     reads: tuple[str, ...] = ()  # the Dataset columns this detector read (diagnosis)
     # the rows the episodes were cut from (aid, obj, t, post_id): every post, what the
-    # evidence's figures count (``evidence.post_rows``); ``raw_<kind>`` where left unset
+    # evidence's figures count (``evidence.post_rows``); set by ``run_coaction``
     raw_table: str | None = None
 
 

@@ -175,7 +175,7 @@ def diagnose(
     figures["time_resolution"] = time_resolution(engine)
     figures["reposts_by_text"] = int(engine.reposts_by_text)
     figures["reposts_by_text_matched"] = int(engine.reposts_by_text_matched)
-    figures["ids_on_several_platforms"] = int(getattr(engine, "ids_on_several_platforms", 0))
+    figures["ids_on_several_platforms"] = int(engine.ids_on_several_platforms)
     figures["lines"] = _lines(figures)
     return figures
 

@@ -149,9 +149,9 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
                 FROM read_parquet('{acc_path}') r JOIN acc a USING (account_id)
                 WHERE r.created_at IS NOT NULL GROUP BY a.aid"""
             )
-    engine = Engine(con, dataset, cols, n_posts, n_acc, tmp, has_accounts)
-    engine.ids_on_several_platforms = several
-    return engine
+    return Engine(
+        con, dataset, cols, n_posts, n_acc, tmp, has_accounts, ids_on_several_platforms=several
+    )
 
 
 def total_rows(engine: Engine) -> int:

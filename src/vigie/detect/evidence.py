@@ -514,16 +514,19 @@ def post_rows(engine: Engine, s: Signal) -> str:
     Why not the episodes (``act_<kind>``): the detectors test episodes, where an account's
     posts of one object within a window count once (a flood is not many co-actions), but
     the figures a person reads (a group's posts, a member's, an object's reach) count posts:
-    an account that posted one text five times posted it five times. The detector's
-    rows table (``Signal.raw_table``: ``raw_<kind>`` for most, co-rare's ``co_rare_rows``)
-    holds them; the episodes are the fallback where it cannot be read here (a view over
+    an account that posted one text five times posted it five times. The rows the
+    detector's episodes were cut from (``Signal.raw_table``, which ``run_coaction`` sets:
+    ``raw_<kind>`` for most, co-rare's ``co_rare_rows``) hold them; the episodes are the
+    fallback for a signal without them or where they cannot be read here (a view over
     another cursor's TEMP tables)."""
-    raw = s.raw_table or f"raw_{s.kind}"
+    episodes = f"SELECT oid, aid, t, post_id FROM {s.act_table}"
+    if s.raw_table is None:
+        return episodes
     try:
-        engine.con.execute(f"SELECT 1 FROM {raw} LIMIT 0")
+        engine.con.execute(f"SELECT 1 FROM {s.raw_table} LIMIT 0")
     except Exception:  # noqa: BLE001 - a raw view over another cursor's TEMP tables
-        return f"SELECT oid, aid, t, post_id FROM {s.act_table}"
-    return f"SELECT hash(obj) AS oid, aid, t, post_id FROM {raw}"
+        return episodes
+    return f"SELECT hash(obj) AS oid, aid, t, post_id FROM {s.raw_table}"
 
 
 def group_objects(engine: Engine, signals: list[Signal], members: pa.Table) -> pa.Table:

@@ -1303,6 +1303,13 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
             )
             con._views.add("acc_created")
     tmp = tempfile.TemporaryDirectory(prefix="vigie-detect-spark-")
-    engine = SparkEngine(con, dataset, cols, int(n_posts), int(n_acc), tmp, has_accounts)  # type: ignore[arg-type]
-    engine.ids_on_several_platforms = several
-    return engine
+    return SparkEngine(
+        con,  # type: ignore[arg-type]
+        dataset,
+        cols,
+        int(n_posts),
+        int(n_acc),
+        tmp,
+        has_accounts,
+        ids_on_several_platforms=several,
+    )
