@@ -1,10 +1,11 @@
-"""One account id on two platforms: detection keys an account by its id, so the run says so.
+"""One account id on two platforms: two accounts, kept apart by detection, and said.
 
-Why: a Dataset may hold several platforms (X JSON appended to a Telegram export, Mastodon
-beside Bluesky), and their account ids are strings of each platform's own: a 9-digit X id
-and a 9-digit Telegram id can be the same string. Detection reads such an id as one account
-(its posts on both platforms together, shown under one platform); an analyst must be told
-before acting on it. The diagnosis counts those ids and says what to do.
+Why: a Dataset may hold several platforms (X JSON appended to a Telegram export, VK beside
+Telegram), and their account ids are strings of each platform's own: a 9-digit X id and a
+9-digit Telegram id can be the same string. Read as one account, such an id merged two
+people's posts (a Telegram channel's reposts tied to an X bot net's, shown under one
+platform), so detection keys an account by its platform and id as the Dataset does. The
+diagnosis still counts those ids: the edges, pairs and evidence name accounts by id alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from vigie.detect.pipeline import run_detection
 
-from .scenario import Builder, bot_amplification
+from .scenario import Builder, bot_amplification, only, write_dataset
 
 
 def _two_platforms(tmp_path: Path, shared: int) -> Path:
@@ -44,7 +45,7 @@ def test_ids_on_two_platforms_are_counted_and_said(tmp_path: Path) -> None:
     diag = f.manifest()["diagnosis"]
     assert diag["ids_on_several_platforms"] == 3
     (line,) = [s for s in diag["lines"] if "two or more platforms" in s]
-    assert line.startswith("3 account id(s)") and "Dataset of its own" in line
+    assert line.startswith("3 account id(s)") and "kept them apart" in line
 
 
 def test_one_platform_says_nothing(tmp_path: Path) -> None:
@@ -52,3 +53,63 @@ def test_one_platform_says_nothing(tmp_path: Path) -> None:
     diag = f.manifest()["diagnosis"]
     assert diag["ids_on_several_platforms"] == 0
     assert not [s for s in diag["lines"] if "platforms" in s]
+
+
+def _two_nets(tmp_path: Path) -> Path:
+    """An X bot net (``bot000``-``bot009``) reposting X seeds, and a Telegram net whose
+    first five accounts have the ids of five X bots (``bot000``-``bot004``, then
+    ``tg005``-``tg009``) forwarding a Telegram channel's posts, at other times."""
+    b = Builder(seed=61)
+    b.organic(n_accounts=150, n_posts=1500)
+    bot_amplification(b, n_bots=10, n_seeds=8)
+    n_x = len(b.posts)
+    tg = [f"bot{i:03d}" if i < 5 else f"tg{i:03d}" for i in range(10)]
+    for s in range(8):
+        t = 1.7 * 86400 + s * 4 * 3600 + float(b.rng.uniform(0, 600))
+        seed = b.post("tgchannel", t, text=b.random_text(), post_id=f"tg-seed-{s}")
+        for k, a in enumerate(tg):
+            b.post(a, t + float(b.rng.uniform(1, 30)), repost_of=seed, post_id=f"tg-{s}-{k}")
+    for row in b.posts[n_x:]:
+        row["platform"] = "telegram"
+    accounts = [a for a in b.accounts.values() if a["account_id"] not in ("tgchannel", *tg[5:])]
+    accounts += [
+        dict(b.accounts["bot000"], account_id=a, platform="telegram", handle=None)
+        for a in ["tgchannel", *tg]
+    ]
+    return write_dataset(tmp_path / "two-nets", b.posts, accounts)
+
+
+def test_accounts_of_two_platforms_are_kept_apart(tmp_path: Path) -> None:
+    """Each net is a group of its own platform's ten accounts: ``bot000`` on X and
+    ``bot000`` on Telegram are two members of two groups (read as one account, the five
+    shared ids tied both nets into one group, shown under Telegram)."""
+    f = run_detection(_two_nets(tmp_path), tmp_path / "f", config=only("co_repost"), progress=False)
+    assert f.manifest()["diagnosis"]["ids_on_several_platforms"] == 5
+    members = f.members().to_pylist()
+    by_group: dict[str, set[tuple[str, str]]] = {}
+    for m in members:
+        by_group.setdefault(m["group_id"], set()).add((m["platform"], m["account_id"]))
+    x_net = {("x", f"bot{i:03d}") for i in range(10)}
+    tg_net = {("telegram", f"bot{i:03d}" if i < 5 else f"tg{i:03d}") for i in range(10)}
+    assert any(x_net <= g for g in by_group.values())
+    assert any(tg_net <= g for g in by_group.values())
+    for g in by_group.values():  # no group mixes the nets
+        assert not (g & x_net and g & tg_net), g
+    x_rows = [m for m in members if (m["platform"], m["account_id"]) in x_net]
+    assert all(m["n_posts"] == 8 for m in x_rows)  # its own eight reposts, not Telegram's
+
+
+def test_authenticity_reads_a_member_on_its_own_platform(tmp_path: Path) -> None:
+    """The authenticity check reads a member's posts and profile on the member's platform
+    where accounts are keyed by both (by id alone, both accounts' posts are read)."""
+    from vigie.detect.authenticity import _load
+    from vigie.schema import Dataset
+
+    ds = Dataset(_two_nets(tmp_path))
+    by_id = _load(ds, ["bot000"])
+    on_x = _load(ds, [("bot000", "x")])
+    on_tg = _load(ds, [("bot000", "telegram")])
+    assert len(by_id["posts"]["bot000"]) == 16
+    assert len(on_x["posts"]["bot000"]) == len(on_tg["posts"]["bot000"]) == 8
+    assert on_x["profiles"]["bot000"]["handle"] == "bot000"
+    assert on_tg["profiles"]["bot000"]["handle"] is None

@@ -720,3 +720,24 @@ def test_ids_on_several_platforms_are_counted_on_spark(spark_opts, tmp_path):
     cfg = only("co_repost", creation_burst=False)
     spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
     assert spark.manifest()["diagnosis"]["ids_on_several_platforms"] == 3
+
+
+def test_accounts_of_two_platforms_are_kept_apart_on_spark(spark_opts, tmp_path):
+    """Where one id names accounts of two platforms, Spark numbers (platform, id) accounts
+    as DuckDB does: the same members, each under its own platform."""
+    from .scenario import only
+    from .test_platform_ids import _two_nets
+
+    ds = _two_nets(tmp_path)
+    cfg = only("co_repost", "co_mention", creation_burst=False)
+    local = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
+
+    def rows(f):
+        m = f.members()
+        cols = ("group_id", "platform", "account_id", "n_posts")
+        return sorted(zip(*(m.column(c).to_pylist() for c in cols), strict=True))
+
+    assert spark.manifest()["diagnosis"]["ids_on_several_platforms"] == 5
+    assert rows(spark) == rows(local)
+    assert {p for _, p, a, _ in rows(spark) if a == "bot000"} == {"x", "telegram"}

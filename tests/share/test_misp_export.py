@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pyarrow as pa
 import pytest
 from _findings import PRIVATE_NOTE, PUBLIC_NOTE, URL_A, URL_B, make_findings
 from pymisp import MISPEvent
@@ -210,3 +211,30 @@ def test_reexport_identical_and_written(findings, tmp_path):
     assert a == b.to_json()
     out = write_misp(b, tmp_path / "event.json")
     assert json.loads(out.read_text()) == json.loads(a)
+
+
+def test_one_id_on_two_platforms_in_a_group_is_two_accounts(findings):
+    """Two members of one group with one id on two platforms (detection keeps them apart)
+    are two user-account objects with uuids of their own; an id held once keeps its uuid."""
+    import pyarrow.parquet as pq
+
+    path = findings / "members.parquet"
+    members = pq.read_table(path)
+    extra = {n: None for n in members.column_names}
+    extra.update(group_id="g0002", account_id="tg9", platform="twitter", strength=1.0, n_posts=1)
+    rows = members.to_pylist() + [extra]
+    before = export_misp(findings, producer=REG.producer, now=NOW).event
+    pq.write_table(pa.Table.from_pylist(rows, schema=members.schema), path)
+    ev = export_misp(findings, producer=REG.producer, now=NOW).event
+    accounts = [o for o in ev.objects if o.name == "user-account"]
+    assert len({o.uuid for o in ev.objects}) == len(ev.objects)
+    tg9 = [o for o in accounts if any(a.value == "tg9" for a in o.attributes)]
+    assert sorted(
+        a.value for o in tg9 for a in o.attributes if a.object_relation == "description"
+    ) == [
+        "platform: telegram",
+        "platform: twitter",
+    ]
+    uuids = {o.uuid for o in before.objects if o.name == "user-account"}
+    kept = {o.uuid for o in accounts if not any(a.value == "tg9" for a in o.attributes)}
+    assert kept <= uuids  # the accounts whose id is held once keep their uuids

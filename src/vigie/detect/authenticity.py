@@ -275,14 +275,25 @@ def _own_domain(handle: str | None, name: str | None, domain: str | None) -> boo
 
 
 def annotate(
-    dataset: Dataset, groups: pa.Table, members: pa.Table, text_reposts: bool = False
+    dataset: Dataset,
+    groups: pa.Table,
+    members: pa.Table,
+    text_reposts: bool = False,
+    by_platform: bool = False,
 ) -> pa.Table:
     """``groups`` with ``likely_authentic``, ``authenticity_reasons``,
-    ``inauthenticity_score`` and ``inauthenticity_indicators`` appended (row order kept)."""
+    ``inauthenticity_score`` and ``inauthenticity_indicators`` appended (row order kept).
+    ``by_platform``: detection keyed accounts by platform and id (``Engine.by_platform``),
+    so the members' posts and profiles are read by both (``members`` has ``platform``)."""
     gids = groups.column("group_id").to_pylist()
     if not gids:
         return _append(groups, [], [], [], [])
-    data = _load(dataset, sorted(set(members.column("account_id").to_pylist())), text_reposts)
+    ids = members.column("account_id").to_pylist()
+    want: list[str] | list[tuple[str, str | None]] = sorted(set(ids))
+    if by_platform and "platform" in members.column_names:
+        plats = members.column("platform").to_pylist()
+        want = sorted(set(zip(ids, plats, strict=True)), key=lambda k: (k[0], k[1] or ""))
+    data = _load(dataset, want, text_reposts)
     by_group: dict[str, list[str]] = {}
     for g, a in zip(
         members.column("group_id").to_pylist(),
@@ -313,18 +324,35 @@ def _append(groups: pa.Table, la: list, ar: list, sc: list, ii: list) -> pa.Tabl
     return groups
 
 
-def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> dict[str, Any]:
+def _load(
+    dataset: Dataset,
+    accounts: list[str] | list[tuple[str, str | None]],
+    text_reposts: bool = False,
+) -> dict[str, Any]:
     """Posts of ``accounts``, the authors and times of the posts they repost, and the
     profiles of both (DuckDB over the Parquet files). ``text_reposts``: the Dataset's
     reposts are known by their ``RT @handle:`` text alone (``textreposts``): each such post
-    reposts ``rt@<handle>``, whose author is the account of that handle (time unknown)."""
+    reposts ``rt@<handle>``, whose author is the account of that handle (time unknown).
+    ``accounts`` as (id, platform) pairs: only those platforms' posts and profiles of each
+    id are read (a platform of None: any), where the files have a platform column."""
+    pairs = [a if isinstance(a, tuple) else (a, None) for a in accounts]
+    ids = sorted({a for a, _ in pairs})
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
-        con.register("want_arrow", pa.table({"account_id": pa.array(accounts, pa.string())}))
-        con.execute("CREATE TABLE want AS SELECT account_id FROM want_arrow")
+        con.register(
+            "want_arrow",
+            pa.table(
+                {
+                    "account_id": pa.array([a for a, _ in pairs], pa.string()),
+                    "platform": pa.array([p for _, p in pairs], pa.string()),
+                }
+            ),
+        )
+        con.execute("CREATE TABLE want AS SELECT account_id, platform FROM want_arrow")
         posts = dataset.posts_path.as_posix()
         pcols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{posts}'").fetchall()}
+        member = _wanted("p", "want", "platform" in pcols and any(p for _, p in pairs))
         client = next((c for c in CLIENT_COLUMNS if c in pcols), None)
         urls = "urls" if "urls" in pcols else "CAST(NULL AS VARCHAR[])"
         rep = "repost_of" if "repost_of" in pcols else "CAST(NULL AS VARCHAR)"
@@ -343,8 +371,7 @@ def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> 
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
                        {urls} AS u, {rep} AS r, {cl} AS c
-                FROM '{posts}' p
-                WHERE p.account_id::VARCHAR IN (SELECT account_id FROM want)
+                FROM '{posts}' p WHERE {member}
                 ORDER BY a, t, p.post_id::VARCHAR"""
         )
         every = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
@@ -370,10 +397,10 @@ def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> 
             originals.update(_text_repost_authors(con, dataset, post_cols[3]))
         # profiles of the members and of the authors they repost (a feed's outlet may
         # stand outside the group)
-        con.execute("CREATE TABLE want_profile AS SELECT account_id FROM want")
-        authors = sorted({a for a, _ in originals.values()} - set(accounts))
+        con.execute("CREATE TABLE want_profile AS SELECT account_id, platform FROM want")
+        authors = sorted({a for a, _ in originals.values()} - set(ids))
         con.register("authors_arrow", pa.table({"account_id": pa.array(authors, pa.string())}))
-        con.execute("INSERT INTO want_profile SELECT account_id FROM authors_arrow")
+        con.execute("INSERT INTO want_profile SELECT account_id, NULL FROM authors_arrow")
         profiles: dict[str, dict[str, Any]] = {}
         fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
         if dataset.accounts_path.exists():
@@ -387,9 +414,10 @@ def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> 
                     sel.append("epoch_us(created_at::TIMESTAMPTZ) / 1e6 AS created_at")
                 else:
                     sel.append(f)
+            two = "platform" in cols and any(p for _, p in pairs)
             for row in con.execute(
-                f"""SELECT account_id::VARCHAR, {", ".join(sel)} FROM '{path}'
-                    WHERE account_id::VARCHAR IN (SELECT account_id FROM want_profile)
+                f"""SELECT account_id::VARCHAR, {", ".join(sel)} FROM '{path}' x
+                    WHERE {_wanted("x", "want_profile", two)}
                     ORDER BY account_id"""
             ).fetchall():
                 profiles.setdefault(row[0], dict(zip(fields, row[1:], strict=True)))
@@ -404,6 +432,16 @@ def _load(dataset: Dataset, accounts: list[str], text_reposts: bool = False) -> 
         "originals": originals,
         "original_texts": orig_text,
     }
+
+
+def _wanted(row: str, table: str, by_platform: bool) -> str:
+    """SQL: ``row`` (posts or profiles) is of an account in ``table(account_id, platform)``:
+    by id, or by id and platform where accounts are keyed by both (a NULL platform in
+    ``table``: any). By id alone, the query is the one-key filter it always was."""
+    if not by_platform:
+        return f"{row}.account_id::VARCHAR IN (SELECT account_id FROM {table})"
+    return f"""EXISTS (SELECT 1 FROM {table} w WHERE w.account_id = {row}.account_id::VARCHAR
+               AND (w.platform IS NULL OR w.platform = {row}.platform::VARCHAR))"""
 
 
 def _text_repost_authors(

@@ -71,7 +71,7 @@ def column_rows(
             SELECT a.aid, {value} AS obj,
                    epoch_us(r.created_at::TIMESTAMPTZ) / 1e6 AS t,
                    r.post_id::VARCHAR AS post_id
-            FROM read_parquet('{posts}') r JOIN acc a USING (account_id)
+            FROM read_parquet('{posts}') r JOIN acc a {engine.acc_join()}
             WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL
               AND {col} IS NOT NULL {repost})
         WHERE obj IS NOT NULL AND trim(obj) <> ''"""

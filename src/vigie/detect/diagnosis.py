@@ -322,10 +322,10 @@ def _lines(f: dict[str, Any]) -> list[str]:
     if f.get("ids_on_several_platforms"):
         out.append(
             f"{f['ids_on_several_platforms']:,} account id(s) name accounts of two or more "
-            "platforms in this Dataset: detection keys an account by its id, so each such id "
-            "was read as one account (its posts on every platform together, shown under one "
-            "platform). Check those accounts before acting on them, or ingest each platform "
-            "into a Dataset of its own."
+            "platforms in this Dataset: detection kept them apart (an account is its platform "
+            "and id, as members.parquet lists them), but edges, pairs and evidence name "
+            "accounts by id alone: read such an id with its platform in members.parquet "
+            "before acting on it."
         )
     if f["detectors_without_input"]:
         out.append(

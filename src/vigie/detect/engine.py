@@ -6,7 +6,8 @@ of memory on 10M+ posts, and can be ported to a distributed SQL engine unchanged
 
 Base tables built once:
 - ``acc(aid, account_id, platform)``: a dense integer per account (joins on integers are
-  several times faster than on strings);
+  several times faster than on strings); an account is its id, or its platform and id where
+  one id names accounts of two platforms (``Engine.by_platform``);
 - ``p(post_id, aid, t, urls, hashtags, repost_of, reply_to, quote_of)``: the posts
   with ``t`` in seconds since the epoch (DOUBLE); the view ``pr`` adds ``text``, read from
   Parquet only when needed.
@@ -51,9 +52,19 @@ class Engine:
     # (``textreposts.mark``)
     reposts_by_text: int = 0
     reposts_by_text_matched: int = 0
-    # account ids that name accounts of two or more platforms: detection keys an account by
-    # its id alone, so each such id is one account here (said by the diagnosis)
+    # account ids that name accounts of two or more platforms (said by the diagnosis: the
+    # edges, pairs and evidence name accounts by id alone)
     ids_on_several_platforms: int = 0
+    # ``acc`` keys an account by (platform, id), not by id: set when some id names accounts
+    # of two platforms (a 9-digit X id and a 9-digit Telegram id), which would otherwise be
+    # read as one account. Off otherwise, so that every query stays the one-key join
+    by_platform: bool = False
+
+    def acc_join(self, r: str = "r", a: str = "a") -> str:
+        """The join condition of a posts row ``r`` to its account ``a`` in ``acc``: by id,
+        and by platform too where accounts are keyed by both (a table without a platform
+        column, such as a foreign accounts file, is joined with ``acc_join(False)``)."""
+        return acc_join(self.by_platform, r, a)
 
     def originals_only(self, alias: str = "r.") -> str:
         """SQL conditions (each after ``AND``) that keep a post of the Dataset's Parquet
@@ -76,6 +87,13 @@ class Engine:
     def close(self) -> None:
         self.con.close()
         self.tmpdir.cleanup()
+
+
+def acc_join(by_platform: bool, r: str = "r", a: str = "a") -> str:
+    """``Engine.acc_join`` before the engine exists (``open_engine``)."""
+    if not by_platform:
+        return "USING (account_id)"
+    return f"ON {r}.account_id = {a}.account_id AND {r}.platform IS NOT DISTINCT FROM {a}.platform"
 
 
 def _col(columns: set[str], name: str, fallback: str) -> str:
@@ -116,6 +134,19 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
     )
     several = int(con.execute("SELECT count(*) FILTER (several) FROM acc").fetchall()[0][0])
     con.execute("ALTER TABLE acc DROP COLUMN several")
+    by_platform = several > 0  # a platform column exists: it differs within some id
+    if by_platform:
+        # two accounts of one id on two platforms stay two accounts (the Dataset's key);
+        # numbered in the same order as by id alone, each id's platforms in turn (a NULL
+        # platform last, as Spark is told to order it)
+        con.execute(
+            f"""CREATE OR REPLACE TABLE acc AS
+            SELECT (row_number() OVER (ORDER BY account_id, platform NULLS LAST) - 1)::INTEGER
+                       AS aid, account_id, platform
+            FROM (SELECT DISTINCT account_id, platform FROM read_parquet('{posts}')
+                  WHERE account_id IS NOT NULL)"""
+        )
+    on = acc_join(by_platform)
     # ``pr``: every usable post, read from Parquet on demand (texts stay on disk until the
     # copypasta detector and the evidence need them); ``p``: the same without text, in memory.
     con.execute(
@@ -128,7 +159,7 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
                {_col(cols, "repost_of", null_str)} AS repost_of,
                {_col(cols, "reply_to", null_str)} AS reply_to,
                {_col(cols, "quote_of", null_str)} AS quote_of
-        FROM read_parquet('{posts}') r JOIN acc a USING (account_id)
+        FROM read_parquet('{posts}') r JOIN acc a {on}
         WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL"""
     )
     con.execute("CREATE TABLE p AS SELECT * EXCLUDE (text) FROM pr")
@@ -143,14 +174,23 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
         }
         has_accounts = {"account_id", "created_at"} <= acols
         if has_accounts:
+            a_on = acc_join(by_platform and "platform" in acols)
             con.execute(
                 f"""CREATE TABLE acc_created AS
                 SELECT a.aid, epoch_us(min(r.created_at)::TIMESTAMPTZ) / 1e6 AS created
-                FROM read_parquet('{acc_path}') r JOIN acc a USING (account_id)
+                FROM read_parquet('{acc_path}') r JOIN acc a {a_on}
                 WHERE r.created_at IS NOT NULL GROUP BY a.aid"""
             )
     return Engine(
-        con, dataset, cols, n_posts, n_acc, tmp, has_accounts, ids_on_several_platforms=several
+        con,
+        dataset,
+        cols,
+        n_posts,
+        n_acc,
+        tmp,
+        has_accounts,
+        ids_on_several_platforms=several,
+        by_platform=by_platform,
     )
 
 

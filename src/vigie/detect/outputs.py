@@ -343,7 +343,7 @@ def account_info(engine: Any) -> pa.Table:
     follow it), not by an opaque id. Null where the Dataset has no ``accounts.parquet`` or
     the field is unknown.
     """
-    from vigie.detect.engine import fetch
+    from vigie.detect.engine import acc_join, fetch
     from vigie.schema import TS
 
     path = engine.dataset.accounts_path
@@ -368,13 +368,16 @@ def account_info(engine: Any) -> pa.Table:
     def pick(name: str, agg: str, typ: str) -> str:
         return f"{agg}({name})::{typ}" if name in cols else f"CAST(NULL AS {typ})"
 
+    # an account is (platform, id) where some id names two platforms' accounts (``acc``)
+    two = engine.by_platform and "platform" in cols
+    key = "account_id, platform" if two else "account_id"
     t = fetch(
         engine.con,
         f"""SELECT r.handle, r.created_at, r.followers FROM acc a LEFT JOIN (
-            SELECT account_id, {pick("handle", "min", "VARCHAR")} AS handle,
+            SELECT {key}, {pick("handle", "min", "VARCHAR")} AS handle,
                    {pick("created_at", "min", "TIMESTAMPTZ")} AS created_at,
                    {pick("followers", "max", "BIGINT")} AS followers
-            FROM read_parquet('{path.as_posix()}') GROUP BY account_id) r USING (account_id)
+            FROM read_parquet('{path.as_posix()}') GROUP BY {key}) r {acc_join(two)}
         ORDER BY a.aid""",
     )
     return pa.table(

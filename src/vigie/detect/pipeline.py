@@ -414,6 +414,7 @@ def _write(
             groups_out,
             members_out,
             engine.reposts_by_text > 0,
+            engine.by_platform,
         )
         edge_groups = group_of_edges(edges, groups)
         edges_out = pa.table(

@@ -1250,11 +1250,30 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         offsets.append((part, run))
         run += n
         several += int(k or 0)
+    order = "s.account_id"
+    by_platform = several > 0  # as on DuckDB (``open_engine``): (platform, id) accounts
+    if by_platform:
+        spark.catalog.dropTempView("vigie_acc_sorted")
+        srt = _checkpoint(
+            spark.sql(
+                f"""SELECT account_id, platform, spark_partition_id() AS part FROM (
+                SELECT DISTINCT account_id, {platform} AS platform FROM vigie_posts
+                WHERE account_id IS NOT NULL
+                ORDER BY account_id, platform NULLS LAST)"""
+            ),
+            "vigie_acc_sorted",
+        )
+        counts = sorted(tuple(r) for r in srt.groupBy("part").count().collect())
+        offsets, run = [], 0
+        for part, n in counts:
+            offsets.append((part, run))
+            run += n
+        order = "s.account_id, s.platform NULLS LAST"
     off = spark.createDataFrame(offsets or [(0, 0)], "part INT, off BIGINT")
     off.createOrReplaceTempView("vigie_acc_off")
     _checkpoint(
         spark.sql(
-            """SELECT CAST(o.off + row_number() OVER (PARTITION BY s.part ORDER BY s.account_id)
+            f"""SELECT CAST(o.off + row_number() OVER (PARTITION BY s.part ORDER BY {order})
                        - 1 AS INT) AS aid, s.account_id, s.platform
             FROM vigie_acc_sorted s JOIN vigie_acc_off o ON s.part = o.part"""
         ),
@@ -1268,6 +1287,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         return f"r.{name}" if name in cols else fallback
 
     null_list, null_str = "CAST(NULL AS ARRAY<STRING>)", "CAST(NULL AS STRING)"
+    same = "AND r.platform <=> a.platform" if by_platform else ""
     spark.sql(
         f"""SELECT CAST(r.post_id AS STRING) AS post_id, a.aid,
                unix_micros(CAST(r.created_at AS TIMESTAMP)) / 1e6 AS t,
@@ -1277,7 +1297,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
                {col("repost_of", null_str)} AS repost_of,
                {col("reply_to", null_str)} AS reply_to,
                {col("quote_of", null_str)} AS quote_of
-        FROM vigie_posts r JOIN acc a ON r.account_id = a.account_id
+        FROM vigie_posts r JOIN acc a ON r.account_id = a.account_id {same}
         WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL"""
     ).createOrReplaceTempView("pr")
     con._views.add("pr")
@@ -1292,11 +1312,12 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         if has_accounts:
             araw.createOrReplaceTempView("vigie_accounts")
             con._views.add("vigie_accounts")
+            a_same = same if "platform" in araw.columns else ""
             _checkpoint(
                 spark.sql(
-                    """SELECT a.aid, unix_micros(CAST(min(r.created_at) AS TIMESTAMP)) / 1e6
+                    f"""SELECT a.aid, unix_micros(CAST(min(r.created_at) AS TIMESTAMP)) / 1e6
                            AS created
-                    FROM vigie_accounts r JOIN acc a ON r.account_id = a.account_id
+                    FROM vigie_accounts r JOIN acc a ON r.account_id = a.account_id {a_same}
                     WHERE r.created_at IS NOT NULL GROUP BY a.aid"""
                 ),
                 "acc_created",
@@ -1312,4 +1333,5 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         tmp,
         has_accounts,
         ids_on_several_platforms=several,
+        by_platform=by_platform,
     )

@@ -107,10 +107,16 @@ def _resolve(engine: Engine) -> None:
     handles = "SELECT aid, lower(CAST(account_id AS VARCHAR)) AS h FROM acc"
     path = engine.dataset.accounts_path
     if _has_handles(engine):
+        # an account is (platform, id) where some id names two platforms' accounts (``acc``)
+        import pyarrow.parquet as pq
+
+        same = ""
+        if engine.by_platform and "platform" in pq.read_schema(path).names:
+            same = " AND x.platform IS NOT DISTINCT FROM a.platform"
         handles += f"""
             UNION SELECT a.aid, lower(CAST(x.handle AS VARCHAR)) AS h
             FROM read_parquet('{path.as_posix()}') x JOIN acc a
-              ON CAST(x.account_id AS VARCHAR) = CAST(a.account_id AS VARCHAR)
+              ON CAST(x.account_id AS VARCHAR) = CAST(a.account_id AS VARCHAR){same}
             WHERE x.handle IS NOT NULL"""
     con.execute(
         f"""CREATE OR REPLACE TABLE rt_h AS

@@ -48,6 +48,7 @@ PyMISP template (known relations, required attributes) before the event is retur
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -197,9 +198,13 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
         narrative.add_attribute("narrative-summary", value=describe_group(g))
         narrative.attributes[-1].uuid = uid(g.group_id, "narrative", "summary")
         ev.add_object(narrative)
+        ids = Counter(a.user_id for a in g.accounts)
         for a in g.accounts:
             acc = MISPObject("user-account", strict=True)
-            acc.uuid = uid(g.group_id, "account", a.user_id)
+            # an id held by two members of the group (two platforms' accounts) is told apart
+            # by its platform; every other account keeps the uuid it always had
+            key = a.user_id if ids[a.user_id] == 1 else f"{a.platform}:{a.user_id}"
+            acc.uuid = uid(g.group_id, "account", key)
             acc.comment = f"Member of coordinated group {g.group_id}"
             acc.add_attribute("user-id", value=a.user_id)
             if a.handle:
@@ -214,9 +219,9 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
                 desc += "; user-id is the SHA-256 of platform:account_id"
             acc.add_attribute("description", value=desc)
             for i, attr in enumerate(acc.attributes):
-                attr.uuid = uid(g.group_id, "account", a.user_id, str(i))
+                attr.uuid = uid(g.group_id, "account", key, str(i))
             ref = acc.add_reference(narrative.uuid, "member-of")
-            ref.uuid = uid(g.group_id, "account", a.user_id, "ref")
+            ref.uuid = uid(g.group_id, "account", key, "ref")
             ev.add_object(acc)
         for u in g.urls:
             if u.value is not None:
