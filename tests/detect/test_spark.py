@@ -741,3 +741,31 @@ def test_accounts_of_two_platforms_are_kept_apart_on_spark(spark_opts, tmp_path)
     assert spark.manifest()["diagnosis"]["ids_on_several_platforms"] == 5
     assert rows(spark) == rows(local)
     assert {p for _, p, a, _ in rows(spark) if a == "bot000"} == {"x", "telegram"}
+
+
+def test_posts_of_two_platforms_are_kept_apart_on_spark(spark_opts, tmp_path):
+    """Where one post id names posts of two platforms, Spark reads posts and repost targets
+    as platform:id as DuckDB does: the same groups, the same evidence posts."""
+    from .scenario import only
+    from .test_platform_posts import _mirrored
+
+    ds = _mirrored(tmp_path)
+    cfg = only("co_repost", creation_burst=False)
+    local = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
+
+    def rows(f):
+        m, e = f.members(), f.evidence()
+        return (
+            sorted(
+                zip(
+                    *(m.column(c).to_pylist() for c in ("group_id", "platform", "account_id")),
+                    strict=True,
+                )
+            ),
+            sorted(zip(*(e.column(c).to_pylist() for c in ("group_id", "post_id")), strict=True)),
+        )
+
+    assert spark.manifest()["diagnosis"]["post_ids_on_several_platforms"] == 8
+    assert rows(spark) == rows(local)
+    assert all(":" in pid for _, pid in rows(spark)[1])

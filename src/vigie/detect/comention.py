@@ -72,7 +72,7 @@ def _mention_rows(engine: Engine, cfg: dict[str, Any]) -> None:
         SELECT aid, lower(ltrim(trim(h), '@')) AS obj, t, post_id FROM (
             SELECT a.aid, {value}::VARCHAR AS h,
                    epoch_us(r.created_at::TIMESTAMPTZ) / 1e6 AS t,
-                   r.post_id::VARCHAR AS post_id
+                   {engine.post_key("r.")} AS post_id
             FROM read_parquet('{posts}') r JOIN acc a {engine.acc_join()}
             WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL
               AND r.mentions IS NOT NULL {" ".join(skip)})

@@ -70,7 +70,7 @@ def column_rows(
         SELECT aid, {expr} AS obj, t, post_id FROM (
             SELECT a.aid, {value} AS obj,
                    epoch_us(r.created_at::TIMESTAMPTZ) / 1e6 AS t,
-                   r.post_id::VARCHAR AS post_id
+                   {engine.post_key("r.")} AS post_id
             FROM read_parquet('{posts}') r JOIN acc a {engine.acc_join()}
             WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL
               AND {col} IS NOT NULL {repost})

@@ -176,6 +176,7 @@ def diagnose(
     figures["reposts_by_text"] = int(engine.reposts_by_text)
     figures["reposts_by_text_matched"] = int(engine.reposts_by_text_matched)
     figures["ids_on_several_platforms"] = int(engine.ids_on_several_platforms)
+    figures["post_ids_on_several_platforms"] = int(engine.post_ids_on_several_platforms)
     figures["lines"] = _lines(figures)
     return figures
 
@@ -326,6 +327,13 @@ def _lines(f: dict[str, Any]) -> list[str]:
             "and id, as members.parquet lists them), but edges, pairs and evidence name "
             "accounts by id alone: read such an id with its platform in members.parquet "
             "before acting on it."
+        )
+    if f.get("post_ids_on_several_platforms"):
+        out.append(
+            f"{f['post_ids_on_several_platforms']:,} post id(s) name posts of two or more "
+            "platforms in this Dataset (each platform numbers its own): detection read each "
+            "post as its platform and id, and what reposts, replies to or quotes it as a post "
+            "of the same platform, so evidence and pairs name posts as platform:id."
         )
     if f["detectors_without_input"]:
         out.append(

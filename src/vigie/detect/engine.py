@@ -59,6 +59,16 @@ class Engine:
     # of two platforms (a 9-digit X id and a 9-digit Telegram id), which would otherwise be
     # read as one account. Off otherwise, so that every query stays the one-key join
     by_platform: bool = False
+    # post ids that name posts of two or more platforms (each platform numbers its own), and
+    # whether detection reads a post, and what a repost, reply or quote targets, as
+    # ``platform:id`` (``post_key``): set where some post id is shared, off otherwise
+    post_ids_on_several_platforms: int = 0
+    posts_by_platform: bool = False
+
+    def post_key(self, alias: str = "r.") -> str:
+        """SQL: the post id detection reads for a row of the Dataset's posts (``alias``):
+        the id, or ``platform:id`` where posts are keyed by both (``posts_by_platform``)."""
+        return post_key(self.posts_by_platform, alias)
 
     def acc_join(self, r: str = "r", a: str = "a") -> str:
         """The join condition of a posts row ``r`` to its account ``a`` in ``acc``: by id,
@@ -94,6 +104,24 @@ def acc_join(by_platform: bool, r: str = "r", a: str = "a") -> str:
     if not by_platform:
         return "USING (account_id)"
     return f"ON {r}.account_id = {a}.account_id AND {r}.platform IS NOT DISTINCT FROM {a}.platform"
+
+
+def post_key(by_platform: bool, alias: str = "r.") -> str:
+    """``Engine.post_key`` before the engine exists (``open_engine``)."""
+    pid = f"{alias}post_id::VARCHAR"
+    return pid if not by_platform else f"coalesce({alias}platform, '') || ':' || {pid}"
+
+
+def target_key(by_platform: bool, column: str, alias: str = "r.") -> str:
+    """SQL: what a repost, reply or quote (``column``) targets, as ``post_key`` names that
+    post: a post of the same platform (no platform reposts another's posts). Null and
+    empty stay as they are (no target)."""
+    if not by_platform:
+        return column
+    return (
+        f"CASE WHEN {column} IS NULL OR {column}::VARCHAR = '' THEN {column}::VARCHAR "
+        f"ELSE coalesce({alias}platform, '') || ':' || {column}::VARCHAR END"
+    )
 
 
 def _col(columns: set[str], name: str, fallback: str) -> str:
@@ -147,18 +175,38 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
                   WHERE account_id IS NOT NULL)"""
         )
     on = acc_join(by_platform)
+    shared_posts = 0
+    if "platform" in cols:
+        # several platforms: do two of them number a post alike (``post_key``)? One more
+        # grouping of the post ids, only for a Dataset of several platforms
+        multi = several > 0 or bool(
+            con.execute("SELECT min(platform) <> max(platform) FROM acc").fetchall()[0][0]
+        )
+        if multi:
+            shared_posts = int(
+                con.execute(
+                    f"""SELECT count(*) FROM (SELECT post_id FROM read_parquet('{posts}')
+                    WHERE post_id IS NOT NULL GROUP BY post_id
+                    HAVING min(platform) <> max(platform))"""
+                ).fetchall()[0][0]
+            )
+    by_post = shared_posts > 0
+
+    def target(name: str) -> str:
+        return target_key(by_post, name) if name in cols else null_str
+
     # ``pr``: every usable post, read from Parquet on demand (texts stay on disk until the
     # copypasta detector and the evidence need them); ``p``: the same without text, in memory.
     con.execute(
         f"""CREATE VIEW pr AS
-        SELECT r.post_id::VARCHAR AS post_id, a.aid,
+        SELECT {post_key(by_post)} AS post_id, a.aid,
                epoch_us(r.created_at::TIMESTAMPTZ) / 1e6 AS t,
                {_col(cols, "text", null_str)} AS text,
                {_col(cols, "urls", null_list)} AS urls,
                {_col(cols, "hashtags", null_list)} AS hashtags,
-               {_col(cols, "repost_of", null_str)} AS repost_of,
-               {_col(cols, "reply_to", null_str)} AS reply_to,
-               {_col(cols, "quote_of", null_str)} AS quote_of
+               {target("repost_of")} AS repost_of,
+               {target("reply_to")} AS reply_to,
+               {target("quote_of")} AS quote_of
         FROM read_parquet('{posts}') r JOIN acc a {on}
         WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL"""
     )
@@ -191,6 +239,8 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
         has_accounts,
         ids_on_several_platforms=several,
         by_platform=by_platform,
+        post_ids_on_several_platforms=shared_posts,
+        posts_by_platform=by_post,
     )
 
 

@@ -187,7 +187,7 @@ def _texts(engine: Engine) -> str:
         return "pr"
     path = engine.dataset.posts_path.as_posix().replace("'", "''")
     text = "text" if "text" in engine.columns else "CAST(NULL AS VARCHAR)"
-    return f"""(SELECT post_id::VARCHAR AS post_id, {text} AS text FROM read_parquet('{path}')
+    return f"""(SELECT {engine.post_key("")} AS post_id, {text} AS text FROM read_parquet('{path}')
         WHERE created_at IS NOT NULL AND post_id IS NOT NULL AND account_id IS NOT NULL)"""
 
 

@@ -1288,15 +1288,44 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
 
     null_list, null_str = "CAST(NULL AS ARRAY<STRING>)", "CAST(NULL AS STRING)"
     same = "AND r.platform <=> a.platform" if by_platform else ""
+    shared_posts = 0
+    if "platform" in cols:  # post ids two platforms share, as on DuckDB (``open_engine``)
+        multi = several > 0 or bool(
+            spark.sql("SELECT min(platform) <> max(platform) FROM acc").collect()[0][0]
+        )
+        if multi:
+            shared_posts = int(
+                spark.sql(
+                    """SELECT count(*) FROM (SELECT post_id FROM vigie_posts
+                    WHERE post_id IS NOT NULL GROUP BY post_id
+                    HAVING min(platform) <> max(platform))"""
+                ).collect()[0][0]
+            )
+    by_post = shared_posts > 0
+
+    def target(name: str) -> str:
+        if name not in cols:
+            return null_str
+        if not by_post:
+            return f"r.{name}"
+        value = f"CAST(r.{name} AS STRING)"
+        return (
+            f"CASE WHEN {value} IS NULL OR {value} = '' THEN {value} "
+            f"ELSE concat(coalesce(r.platform, ''), ':', {value}) END"
+        )
+
+    pid = "CAST(r.post_id AS STRING)"
+    if by_post:
+        pid = f"concat(coalesce(r.platform, ''), ':', {pid})"
     spark.sql(
-        f"""SELECT CAST(r.post_id AS STRING) AS post_id, a.aid,
+        f"""SELECT {pid} AS post_id, a.aid,
                unix_micros(CAST(r.created_at AS TIMESTAMP)) / 1e6 AS t,
                {col("text", null_str)} AS text,
                {col("urls", null_list)} AS urls,
                {col("hashtags", null_list)} AS hashtags,
-               {col("repost_of", null_str)} AS repost_of,
-               {col("reply_to", null_str)} AS reply_to,
-               {col("quote_of", null_str)} AS quote_of
+               {target("repost_of")} AS repost_of,
+               {target("reply_to")} AS reply_to,
+               {target("quote_of")} AS quote_of
         FROM vigie_posts r JOIN acc a ON r.account_id = a.account_id {same}
         WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL"""
     ).createOrReplaceTempView("pr")
@@ -1334,4 +1363,6 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         has_accounts,
         ids_on_several_platforms=several,
         by_platform=by_platform,
+        post_ids_on_several_platforms=shared_posts,
+        posts_by_platform=by_post,
     )
