@@ -76,3 +76,18 @@ def test_one_platform_reads_post_ids_as_they_are(tmp_path: Path) -> None:
     )
     assert f.manifest()["diagnosis"]["post_ids_on_several_platforms"] == 0
     assert not [e for e in f.evidence().to_pylist() if ":" in e["post_id"]]
+
+
+def test_a_repost_is_credited_to_its_own_platforms_author(tmp_path: Path) -> None:
+    """The authenticity check reads who a member reposts on the member's platform: the
+    Facebook sharers repost the Facebook page, never the X account whose posts have the
+    same ids (by id alone, each shared id was credited to one of the two)."""
+    from vigie.detect.authenticity import _load
+    from vigie.schema import Dataset
+
+    ds = Dataset(_mirrored(tmp_path))
+    for member, author in (("fb03", "fbpage"), ("bot003", "bot_seed")):
+        data = _load(ds, [member])
+        targets = [r for _, _, r, _ in data["posts"][member] if r]
+        assert len(targets) == 8
+        assert {data["originals"][r][0] for r in targets} == {author}

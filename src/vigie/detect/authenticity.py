@@ -367,10 +367,12 @@ def _load(
             rep = f"coalesce({rep}, CASE WHEN {rh} <> '' THEN 'rt@' || {rh} END)"
         # only the texts of the posts members repost are read: a follow train's lists are
         # reposted by its members (reading every member's own texts doubled this step's cost)
+        has_platform = "platform" in pcols
+        pf = "{}.platform::VARCHAR" if has_platform else "CAST(NULL AS VARCHAR)"
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
-                       {urls} AS u, {rep} AS r, {cl} AS c
+                       {urls} AS u, {rep} AS r, {cl} AS c, {pf.format("p")} AS pf
                 FROM '{posts}' p WHERE {member}
                 ORDER BY a, t, p.post_id::VARCHAR"""
         )
@@ -384,15 +386,23 @@ def _load(
         # authors and times of the posts the members repost
         originals: dict[str, tuple[str, float]] = {}
         if "repost_of" in pcols:
-            for pid, author, t, x in con.execute(
+            rows = con.execute(
                 f"""SELECT o.post_id::VARCHAR, o.account_id::VARCHAR,
-                           epoch_us(o.created_at::TIMESTAMPTZ) / 1e6, {otxt}
+                           epoch_us(o.created_at::TIMESTAMPTZ) / 1e6, {otxt}, {pf.format("o")}
                     FROM '{posts}' o WHERE o.post_id::VARCHAR IN (
                         SELECT r FROM member_reposts WHERE r IS NOT NULL)"""
-            ).fetchall():
-                originals[pid] = (author, t)
+            ).fetchall()
+            shared = _shared_ids(rows)
+            if shared:  # see ``_shared_ids``: those reposts and originals as platform:id
+                post_cols[3] = [
+                    f"{p}:{r}" if r in shared else r
+                    for r, p in zip(post_cols[3], arrow.column("pf").to_pylist(), strict=True)
+                ]
+            for pid, author, t, x, plat in rows:
+                key = f"{plat}:{pid}" if pid in shared else pid
+                originals[key] = (author, t)
                 if x and "@" in x:
-                    orig_text[pid] = x
+                    orig_text[key] = x
         if text_reposts:
             originals.update(_text_repost_authors(con, dataset, post_cols[3]))
         # profiles of the members and of the authors they repost (a feed's outlet may
@@ -432,6 +442,21 @@ def _load(
         "originals": originals,
         "original_texts": orig_text,
     }
+
+
+def _shared_ids(rows: list[tuple[Any, ...]]) -> set[str]:
+    """The post ids among the reposted posts ``rows`` (id first, platform last) that name
+    posts of two platforms. Why: each platform numbers its own posts, and a repost is of a
+    post of its own platform; read by id alone, a member's repost of the X post ``p12``
+    was credited to the author of the Facebook post ``p12``. Those are keyed
+    ``platform:id`` (the member's reposts of them too); every other id as it is."""
+    seen: dict[str, Any] = {}
+    shared: set[str] = set()
+    for row in rows:
+        pid, plat = row[0], row[-1]
+        if seen.setdefault(pid, plat) != plat:
+            shared.add(pid)
+    return shared
 
 
 def _wanted(row: str, table: str, by_platform: bool) -> str:
