@@ -112,6 +112,13 @@ def post_key(by_platform: bool, alias: str = "r.") -> str:
     return pid if not by_platform else f"coalesce({alias}platform, '') || ':' || {pid}"
 
 
+def shared_post_ids_query(source: str) -> str:
+    """SQL (DuckDB and Spark alike): how many post ids of ``source`` name posts of two or
+    more platforms (``Engine.posts_by_platform``)."""
+    return f"""SELECT count(*) FROM (SELECT post_id FROM {source}
+        WHERE post_id IS NOT NULL GROUP BY post_id HAVING min(platform) <> max(platform))"""
+
+
 def target_key(by_platform: bool, column: str, alias: str = "r.") -> str:
     """SQL: what a repost, reply or quote (``column``) targets, as ``post_key`` names that
     post: a post of the same platform (no platform reposts another's posts). Null and
@@ -184,11 +191,7 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
         )
         if multi:
             shared_posts = int(
-                con.execute(
-                    f"""SELECT count(*) FROM (SELECT post_id FROM read_parquet('{posts}')
-                    WHERE post_id IS NOT NULL GROUP BY post_id
-                    HAVING min(platform) <> max(platform))"""
-                ).fetchall()[0][0]
+                con.execute(shared_post_ids_query(f"read_parquet('{posts}')")).fetchall()[0][0]
             )
     by_post = shared_posts > 0
 

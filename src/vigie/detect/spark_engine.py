@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.detect.engine import REQUIRED, Engine
+from vigie.detect.engine import REQUIRED, Engine, shared_post_ids_query
 from vigie.detect.sqlport import CTE_TOKEN, split_ctes, tables_read, to_spark
 from vigie.errors import VigieError
 
@@ -1294,13 +1294,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
             spark.sql("SELECT min(platform) <> max(platform) FROM acc").collect()[0][0]
         )
         if multi:
-            shared_posts = int(
-                spark.sql(
-                    """SELECT count(*) FROM (SELECT post_id FROM vigie_posts
-                    WHERE post_id IS NOT NULL GROUP BY post_id
-                    HAVING min(platform) <> max(platform))"""
-                ).collect()[0][0]
-            )
+            shared_posts = int(spark.sql(shared_post_ids_query("vigie_posts")).collect()[0][0])
     by_post = shared_posts > 0
 
     def target(name: str) -> str:
