@@ -113,3 +113,19 @@ def test_authenticity_reads_a_member_on_its_own_platform(tmp_path: Path) -> None
     assert len(on_x["posts"]["bot000"]) == len(on_tg["posts"]["bot000"]) == 8
     assert on_x["profiles"]["bot000"]["handle"] == "bot000"
     assert on_tg["profiles"]["bot000"]["handle"] is None
+
+
+def test_the_graph_has_a_node_per_account(tmp_path: Path) -> None:
+    """In the GEXF (Gephi's file) an id naming accounts of two platforms is two nodes,
+    ``x:bot000`` and ``telegram:bot000``, each in its own group; other ids stay plain
+    (one node for both, in one group, before)."""
+    import networkx as nx
+
+    f = run_detection(_two_nets(tmp_path), tmp_path / "f", config=only("co_repost"), progress=False)
+    g = nx.read_gexf(f.path / "graph.gexf")
+    groups = {m["platform"] + ":" + m["account_id"]: m["group_id"] for m in f.members().to_pylist()}
+    for i in range(5):
+        x, tg = f"x:bot{i:03d}", f"telegram:bot{i:03d}"
+        assert g.nodes[x]["group"] == groups[x] and g.nodes[tg]["group"] == groups[tg]
+        assert groups[x] != groups[tg]
+    assert "bot005" in g and "tg005" in g and "x:bot005" not in g

@@ -497,6 +497,7 @@ def _write(
             for r in rows[:10]
         ],
     }
+    node_names, node_members = _graph_names(engine, ids, plats, members_out)
     return write_with_exports(
         out,
         groups=groups_out,
@@ -505,11 +506,38 @@ def _write(
         evidence=evidence_out,
         summary=summary,
         manifest=manifest,
-        graph=gexf_writer(edges, ids, members_out),
+        graph=gexf_writer(edges, node_names, node_members),
         more_csv={"pairs.csv": pairs_out, "group_objects.csv": objects_out},
         pairs=pairs_out,
         more_parquet={"group_objects.parquet": objects_out},
     )
+
+
+def _graph_names(
+    engine: Engine, ids: pa.Array, plats: pa.Array, members: pa.Table
+) -> tuple[pa.Array, pa.Table]:
+    """The GEXF's node names (one per internal account number) and the members keyed by
+    them: the account ids, but ``platform:id`` for an id naming accounts of two platforms
+    (``Engine.by_platform``). Why: a GEXF node is its id, so two accounts of one id were
+    one node (Gephi merges them, with one group); the tables keep the plain id beside
+    ``platform``, which a node has no room for."""
+    if not engine.by_platform:
+        return ids, members
+    import pyarrow.compute as pc
+
+    counts = pc.value_counts(ids)
+    shared = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if len(shared) == 0:
+        return ids, members
+
+    def named(i: pa.Array, p: pa.Array) -> pa.Array:
+        both = pc.binary_join_element_wise(p.cast(pa.string()), i.cast(pa.string()), ":")
+        return pc.if_else(pc.is_in(i, value_set=shared), both, i)
+
+    m_ids = members.column("account_id").combine_chunks()
+    m_plat = members.column("platform").combine_chunks()
+    k = members.column_names.index("account_id")
+    return named(ids, plats), members.set_column(k, "account_id", named(m_ids, m_plat))
 
 
 _VERBS = {
