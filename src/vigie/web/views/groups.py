@@ -174,15 +174,29 @@ def _dataset(fnd: Findings, ctx: Any) -> Path | None:
     return None
 
 
-def _profiles(ds: Path | None, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _profiles(ds: Path | None, ids: list[str]) -> dict[Any, dict[str, Any]]:
+    """Profiles of ``ids``, by id and by (platform, id): one id can name accounts of two
+    platforms (detection keeps them apart), and a member is shown its own platform's."""
     if ds is None or not ids:
         return {}
     t = _read(
         ds / "accounts.parquet",
-        ["account_id", "handle", "display_name", "created_at", "followers", "description"],
+        ["account_id", "platform", "handle", "display_name", "created_at", "followers"]
+        + ["description"],
         filters=[("account_id", "in", ids)],
     )
-    return {r["account_id"]: r for r in t.to_pylist()} if t is not None else {}
+    out: dict[Any, dict[str, Any]] = {}
+    for r in t.to_pylist() if t is not None else []:
+        plat = r.pop("platform", None)
+        out.setdefault(r["account_id"], r)
+        out[(plat, r["account_id"])] = r
+    return out
+
+
+def _profile_of(profiles: dict[Any, dict[str, Any]], member: dict[str, Any]) -> dict[str, Any]:
+    """A member's profile: its own platform's, else any of its id's."""
+    own = profiles.get((member.get("platform"), member["account_id"]))
+    return own if own is not None else profiles.get(member["account_id"], {})
 
 
 def _true_reach(ds: Path | None, objects: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
@@ -298,7 +312,7 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
         mem = tables["members"].to_pylist() if tables["members"] is not None else []
         mem.sort(key=lambda m: (-(m.get("strength") or 0.0), m["account_id"]))
         profiles = _profiles(ds, [m["account_id"] for m in mem[:MAX_NODES]])
-        members = [{**m, **profiles.get(m["account_id"], {})} for m in mem]
+        members = [{**m, **_profile_of(profiles, m)} for m in mem]
         ev = tables["evidence"]
         if ev is not None and ev.num_rows:
             timed = ev.filter(pc.is_valid(ev.column("created_at")))
