@@ -55,15 +55,22 @@ class Engine:
     # account ids that name accounts of two or more platforms (said by the diagnosis: the
     # edges, pairs and evidence name accounts by id alone)
     ids_on_several_platforms: int = 0
-    # ``acc`` keys an account by (platform, id), not by id: set when some id names accounts
-    # of two platforms (a 9-digit X id and a 9-digit Telegram id), which would otherwise be
-    # read as one account. Off otherwise, so that every query stays the one-key join
-    by_platform: bool = False
-    # post ids that name posts of two or more platforms (each platform numbers its own), and
-    # whether detection reads a post, and what a repost, reply or quote targets, as
-    # ``platform:id`` (``post_key``): set where some post id is shared, off otherwise
+    # post ids that name posts of two or more platforms (each platform numbers its own)
     post_ids_on_several_platforms: int = 0
-    posts_by_platform: bool = False
+
+    @property
+    def by_platform(self) -> bool:
+        """``acc`` keys an account by (platform, id), not by id: where some id names
+        accounts of two platforms (a 9-digit X id and a 9-digit Telegram id), which would
+        otherwise be read as one account. Off otherwise, so every query stays the one-key
+        join."""
+        return self.ids_on_several_platforms > 0
+
+    @property
+    def posts_by_platform(self) -> bool:
+        """Detection reads a post, and what a repost, reply or quote targets, as
+        ``platform:id`` (``post_key``): where some post id names posts of two platforms."""
+        return self.post_ids_on_several_platforms > 0
 
     def post_key(self, alias: str = "r.") -> str:
         """SQL: the post id detection reads for a row of the Dataset's posts (``alias``):
@@ -241,9 +248,7 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
         tmp,
         has_accounts,
         ids_on_several_platforms=several,
-        by_platform=by_platform,
         post_ids_on_several_platforms=shared_posts,
-        posts_by_platform=by_post,
     )
 
 

@@ -1192,6 +1192,17 @@ def is_uri(path: str | Path) -> bool:
     return "://" in str(path)
 
 
+def _offsets(counts: list[tuple[Any, ...]]) -> tuple[list[tuple[int, int]], int]:
+    """Each range partition's first account number, from its (part, rows, ...) counts in
+    partition order, and the rows of all: the numbering's offsets, without a one-partition
+    window."""
+    offsets, run = [], 0
+    for part, n, *_ in counts:
+        offsets.append((part, run))
+        run += n
+    return offsets, run
+
+
 def _checkpoint(df: Any, name: str) -> Any:
     df = df.localCheckpoint(eager=True)
     df.createOrReplaceTempView(name)
@@ -1245,11 +1256,8 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
 
     per_part = srt.groupBy("part").agg(F.count("*"), F.sum("several"))
     counts = sorted(tuple(r) for r in per_part.collect())
-    offsets, run, several = [], 0, 0
-    for part, n, k in counts:  # the ids on several platforms counted in the same job
-        offsets.append((part, run))
-        run += n
-        several += int(k or 0)
+    offsets, run = _offsets(counts)
+    several = sum(int(k or 0) for _, _, k in counts)  # counted in the same job
     order = "s.account_id"
     by_platform = several > 0  # as on DuckDB (``open_engine``): (platform, id) accounts
     if by_platform:
@@ -1263,11 +1271,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
             ),
             "vigie_acc_sorted",
         )
-        counts = sorted(tuple(r) for r in srt.groupBy("part").count().collect())
-        offsets, run = [], 0
-        for part, n in counts:
-            offsets.append((part, run))
-            run += n
+        offsets, run = _offsets(sorted(tuple(r) for r in srt.groupBy("part").count().collect()))
         order = "s.account_id, s.platform NULLS LAST"
     off = spark.createDataFrame(offsets or [(0, 0)], "part INT, off BIGINT")
     off.createOrReplaceTempView("vigie_acc_off")
@@ -1356,7 +1360,5 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         tmp,
         has_accounts,
         ids_on_several_platforms=several,
-        by_platform=by_platform,
         post_ids_on_several_platforms=shared_posts,
-        posts_by_platform=by_post,
     )
