@@ -115,6 +115,47 @@ def test_authenticity_reads_a_member_on_its_own_platform(tmp_path: Path) -> None
     assert on_tg["profiles"]["bot000"]["handle"] is None
 
 
+def test_authenticity_keeps_two_members_of_one_id_apart(tmp_path: Path) -> None:
+    """With ``bot000`` on X and ``bot000`` on Telegram both members (of two groups), each is
+    read with its own posts and profile (by id alone, both groups saw 16 posts of one
+    account and one profile), and a group is rated as it is when rated alone."""
+    import pyarrow as pa
+
+    from vigie.detect.authenticity import _load, annotate
+    from vigie.schema import Dataset
+
+    ds = Dataset(_two_nets(tmp_path))
+    data = _load(ds, [("bot000", "x"), ("bot000", "telegram"), ("bot005", "x")])
+    assert len(data["posts"]["x:bot000"]) == len(data["posts"]["telegram:bot000"]) == 8
+    assert "bot000" not in data["posts"] and len(data["posts"]["bot005"]) == 8
+    assert data["profiles"]["x:bot000"]["handle"] == "bot000"
+    assert data["profiles"]["telegram:bot000"]["handle"] is None
+    # the X bots' reposts are of X posts by the X seed account, the Telegram net's of the
+    # channel's: every author named by the platform of the post reposted
+    assert {data["originals"][r][0] for _, _, r, _ in data["posts"]["x:bot000"]} == {"bot_seed"}
+    tg = {data["originals"][r][0] for _, _, r, _ in data["posts"]["telegram:bot000"]}
+    assert tg == {"tgchannel"}
+
+    x_net = [("x", f"bot{i:03d}") for i in range(10)]
+    tg_net = [("telegram", f"bot{i:03d}" if i < 5 else f"tg{i:03d}") for i in range(10)]
+
+    def rate(nets: dict[str, list[tuple[str, str]]]) -> list[dict]:
+        gids = list(nets)
+        rows = [(g, p, a) for g in gids for p, a in nets[g]]
+        groups = pa.table({"group_id": gids})
+        members = pa.table(
+            {
+                "group_id": [g for g, _, _ in rows],
+                "platform": [p for _, p, _ in rows],
+                "account_id": [a for _, _, a in rows],
+            }
+        )
+        return annotate(ds, groups, members, by_platform=True).drop_columns("group_id").to_pylist()
+
+    both = rate({"gx": x_net, "gt": tg_net})
+    assert both == rate({"gx": x_net}) + rate({"gt": tg_net})
+
+
 def test_the_graph_has_a_node_per_account(tmp_path: Path) -> None:
     """In the GEXF (Gephi's file) an id naming accounts of two platforms is two nodes,
     ``x:bot000`` and ``telegram:bot000``, each in its own group; other ids stay plain

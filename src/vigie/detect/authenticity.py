@@ -32,6 +32,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -294,13 +295,14 @@ def annotate(
         plats = members.column("platform").to_pylist()
         want = sorted(set(zip(ids, plats, strict=True)), key=lambda k: (k[0], k[1] or ""))
     data = _load(dataset, want, text_reposts)
+    plats = (
+        members.column("platform").to_pylist()
+        if by_platform and "platform" in members.column_names
+        else [None] * len(ids)
+    )
     by_group: dict[str, list[str]] = {}
-    for g, a in zip(
-        members.column("group_id").to_pylist(),
-        members.column("account_id").to_pylist(),
-        strict=True,
-    ):
-        by_group.setdefault(g, []).append(a)
+    for g, a, p in zip(members.column("group_id").to_pylist(), ids, plats, strict=True):
+        by_group.setdefault(g, []).append(data["key"](a, p))
     la, ar, sc, ii = [], [], [], []
     for g in gids:
         res = assess(by_group.get(g, []), data)
@@ -336,7 +338,6 @@ def _load(
     ``accounts`` as (id, platform) pairs: only those platforms' posts and profiles of each
     id are read (a platform of None: any), where the files have a platform column."""
     pairs = [a if isinstance(a, tuple) else (a, None) for a in accounts]
-    ids = sorted({a for a, _ in pairs})
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
@@ -385,6 +386,7 @@ def _load(
         orig_text: dict[str, str] = {}
         # authors and times of the posts the members repost
         originals: dict[str, tuple[str, float]] = {}
+        rows: list[tuple[Any, ...]] = []
         if "repost_of" in pcols:
             rows = con.execute(
                 f"""SELECT o.post_id::VARCHAR, o.account_id::VARCHAR,
@@ -398,19 +400,33 @@ def _load(
                     f"{p}:{r}" if r in shared else r
                     for r, p in zip(post_cols[3], arrow.column("pf").to_pylist(), strict=True)
                 ]
+        key = _account_keys([*pairs, *((r[1], r[-1]) for r in rows)])
+        if "repost_of" in pcols:
             for pid, author, t, x, plat in rows:
-                key = f"{plat}:{pid}" if pid in shared else pid
-                originals[key] = (author, t)
+                post = f"{plat}:{pid}" if pid in shared else pid
+                originals[post] = (key(author, plat), t)
                 if x and "@" in x:
-                    orig_text[key] = x
+                    orig_text[post] = x
+        author_pairs = {(r[1], r[-1]) for r in rows}
         if text_reposts:
-            originals.update(_text_repost_authors(con, dataset, post_cols[3]))
+            by_text = _text_repost_authors(con, dataset, post_cols[3])
+            originals.update(by_text)
+            author_pairs |= {(a, None) for a, _ in by_text.values()}
         # profiles of the members and of the authors they repost (a feed's outlet may
-        # stand outside the group)
+        # stand outside the group), each author on the platform of the post reposted
         con.execute("CREATE TABLE want_profile AS SELECT account_id, platform FROM want")
-        authors = sorted({a for a, _ in originals.values()} - set(ids))
-        con.register("authors_arrow", pa.table({"account_id": pa.array(authors, pa.string())}))
-        con.execute("INSERT INTO want_profile SELECT account_id, NULL FROM authors_arrow")
+        member_keys = {key(a, p) for a, p in pairs}
+        authors = [ap for ap in author_pairs if key(*ap) not in member_keys]
+        con.register(
+            "authors_arrow",
+            pa.table(
+                {
+                    "account_id": pa.array([a for a, _ in authors], pa.string()),
+                    "platform": pa.array([p for _, p in authors], pa.string()),
+                }
+            ),
+        )
+        con.execute("INSERT INTO want_profile SELECT account_id, platform FROM authors_arrow")
         profiles: dict[str, dict[str, Any]] = {}
         fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
         if dataset.accounts_path.exists():
@@ -425,22 +441,24 @@ def _load(
                 else:
                     sel.append(f)
             two = "platform" in cols and any(p for _, p in pairs)
+            plat = "platform::VARCHAR" if two else "NULL"
             for row in con.execute(
-                f"""SELECT account_id::VARCHAR, {", ".join(sel)} FROM '{path}' x
+                f"""SELECT account_id::VARCHAR, {plat}, {", ".join(sel)} FROM '{path}' x
                     WHERE {_wanted("x", "want_profile", two)}
                     ORDER BY account_id"""
             ).fetchall():
-                profiles.setdefault(row[0], dict(zip(fields, row[1:], strict=True)))
+                profiles.setdefault(key(row[0], row[1]), dict(zip(fields, row[2:], strict=True)))
     finally:
         con.close()
     posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
-    for a, t, u, r, c in zip(*post_cols, strict=True):
-        posts_of.setdefault(a, []).append((t, u or [], r, c))
+    for a, t, u, r, c, p in zip(*post_cols, arrow.column("pf").to_pylist(), strict=True):
+        posts_of.setdefault(key(a, p), []).append((t, u or [], r, c))
     return {
         "profiles": profiles,
         "posts": posts_of,
         "originals": originals,
         "original_texts": orig_text,
+        "key": key,
     }
 
 
@@ -457,6 +475,26 @@ def _shared_ids(rows: list[tuple[Any, ...]]) -> set[str]:
         if seen.setdefault(pid, plat) != plat:
             shared.add(pid)
     return shared
+
+
+def _account_keys(
+    pairs: Iterable[tuple[str, str | None]],
+) -> Callable[[str, str | None], str]:
+    """How this check names an account of ``pairs`` (id, platform): by its id, or
+    ``platform:id`` for an id that names accounts of two platforms among them (members and
+    the authors they repost). Why: read by id alone, two such accounts' posts were one
+    member's and one profile stood for both; every other id keeps its plain name, so a
+    Dataset of one platform is read as it always was."""
+    seen: dict[str, str] = {}
+    shared: set[str] = set()
+    for a, p in pairs:
+        if p is not None and seen.setdefault(a, p) != p:
+            shared.add(a)
+
+    def key(account: str, platform: str | None) -> str:
+        return f"{platform}:{account}" if platform is not None and account in shared else account
+
+    return key
 
 
 def _wanted(row: str, table: str, by_platform: bool) -> str:
