@@ -49,3 +49,43 @@ def test_a_demo_too_small_for_its_campaigns_says_which_options_fix_it(tmp_path):
     gen = json.loads((out / "scenario" / "manifest.json").read_text())
     assert gen["counts"]["posts"] == 10_000
     assert Dataset(out / "dataset").check().manifest()["counts"]["posts"] == 10_000
+
+
+def test_a_second_demo_in_the_same_folder_starts_afresh(tmp_path):
+    """Another seed in the same ``--out``: the Dataset holds that scenario's posts only
+    (it was appended to: two scenarios scored against one truth), and every flagged
+    account is in the new truth."""
+    out = tmp_path / "demo"
+    base = ["demo", "--out", str(out), "--posts", "10000", "--campaign-scale", "0.5"]
+    for seed in ("3", "4"):
+        res = CliRunner().invoke(app, [*base, "--seed", seed])
+        assert res.exit_code == 0, res.output
+    gen = json.loads((out / "scenario" / "manifest.json").read_text())
+    assert gen["seed"] == 4
+    manifest = Dataset(out / "dataset").check().manifest()
+    assert manifest["counts"]["posts"] == 10_000 and len(manifest["sources"]) == 2
+    rep = score_findings(Findings(out / "findings").check(), out / "scenario" / "truth.parquet")
+    assert rep.flagged > 0 and rep.unknown_accounts == 0
+
+
+def test_a_demo_refuses_a_dataset_it_did_not_make_before_any_work(tmp_path):
+    """``--out`` whose ``dataset/`` is the analyst's own Dataset: refused with a line naming
+    it, before the scenario is generated, and the Dataset is left as it was."""
+    from vigie.ingest import ingest
+
+    out = tmp_path / "demo"
+    src = tmp_path / "mine.jsonl"
+    src.write_text(
+        json.dumps(
+            {"post_id": "1", "account_id": "a", "created_at": "2026-01-01T00:00:00Z", "text": "x"}
+        )
+        + "\n"
+    )
+    ingest([src], out / "dataset", platform="x")
+    before = (out / "dataset" / "posts.parquet").read_bytes()
+    res = CliRunner().invoke(app, ["demo", "--out", str(out), "--posts", "10000"])
+    assert isinstance(res.exception, VigieError)
+    said = str(res.exception)
+    assert str(out / "dataset") in said and "earlier vigie demo" in said
+    assert not (out / "scenario").exists()
+    assert (out / "dataset" / "posts.parquet").read_bytes() == before

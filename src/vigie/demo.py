@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -18,6 +19,53 @@ from vigie.progress import console
 
 def _step(n: int, total: int, text: str) -> None:
     console.print(f"\n[bold cyan]{n}/{total}[/] {text}")
+
+
+def _earlier_demo(dataset: Path) -> bool:
+    """Whether ``dataset`` is absent, empty, or a Dataset an earlier ``vigie demo`` made:
+    every source it was ingested from is a ``scenario/`` file (the demo's own)."""
+    from vigie.errors import VigieError
+    from vigie.schema import Dataset, read_json
+
+    if not dataset.is_dir() or not any(dataset.iterdir()):
+        return True
+    ds = Dataset(dataset)
+    if not ds.exists():
+        return False
+    try:
+        manifest: Any = read_json(ds.manifest_path)
+    except VigieError:  # unreadable: not recognised, so refused
+        return False
+    sources = manifest.get("sources") if isinstance(manifest, dict) else None
+    if manifest.get("kind") != Dataset.KIND or not isinstance(sources, list) or not sources:
+        return False
+    own = {("scenario", "posts.parquet"), ("scenario", "accounts.parquet")}
+    return all(
+        isinstance(s, dict) and tuple(Path(str(s.get("path", ""))).parts[-2:]) in own
+        for s in sources
+    )
+
+
+def _check_outputs(out: Path) -> None:
+    """Refuse, before any work, an ``--out`` whose demo folders hold something else.
+
+    Why: the demo's Dataset was appended to, not replaced: a second demo in the same
+    folder with another seed scored two scenarios' posts against one truth ("187 flagged
+    accounts are not in the truth"). Each run now rebuilds the scenario, the Dataset and
+    the Findings; a folder of those names that an earlier demo did not make is refused
+    before the minutes of generation, not after."""
+    from vigie.atomic import check_replaceable
+    from vigie.errors import VigieError
+    from vigie.schema import Dataset, Findings
+
+    check_replaceable(out / "scenario", "generated exercise", Dataset.KIND, "truth.parquet")
+    if not _earlier_demo(out / "dataset"):
+        raise VigieError(
+            f"{out / 'dataset'}: exists and is not a Dataset an earlier vigie demo made; the "
+            "demo rebuilds it from its scenario and would replace what is there: choose a new "
+            "--out folder, or remove this one yourself"
+        )
+    check_replaceable(out / "findings", "Findings folder", Findings.KIND)
 
 
 def demo(
@@ -35,6 +83,7 @@ def demo(
     ),
 ) -> None:
     """Generate a French-election scenario, ingest it, detect, score and report."""
+    from vigie.atomic import atomic_dir
     from vigie.detect.pipeline import run_detection
     from vigie.exercise.generate import generate
     from vigie.exercise.score import score_findings
@@ -43,6 +92,7 @@ def demo(
     from vigie.report.html import write_report
 
     started = time.perf_counter()
+    _check_outputs(out)
     out.mkdir(parents=True, exist_ok=True)
     raw, dataset, findings_dir = out / "scenario", out / "dataset", out / "findings"
     html = out / "report.html"
@@ -55,8 +105,9 @@ def demo(
     console.print(f"    wrote {raw}/ (posts, accounts, ground truth)")
 
     _step(2, total, "Ingesting the generated posts as an analyst would ingest real data")
-    ingest([raw / "posts.parquet"], dataset, fmt="parquet")
-    ingest([raw / "accounts.parquet"], dataset, fmt="accounts")
+    with atomic_dir(dataset, "Dataset") as fresh:  # this scenario's posts only
+        ingest([raw / "posts.parquet"], fresh, fmt="parquet")
+        ingest([raw / "accounts.parquet"], fresh, fmt="accounts")
     console.print(f"    wrote {dataset}/")
 
     _step(3, total, "Detecting coordinated groups (with chance control)")
