@@ -310,6 +310,9 @@ _BOUNDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("general", "weak_p"): (lambda v: 0 <= v <= 1, "a p-value from 0 (off) to 1, e.g. 0.001"),
     ("graph", "technique_min_share"): (lambda v: v <= 1, "a share from 0 to 1"),
     ("copypasta", "shingle"): (lambda v: v >= 1, "at least 1 (words a shingle holds)"),
+    # each function is a pass over every shingle and 4 bytes a text: a million asked 27 GiB
+    # at 7,000 texts; past a thousand, the estimate of a text pair's likeness gains nothing
+    ("copypasta", "num_perm"): (lambda v: v <= 1024, "at most 1024 (MinHash functions)"),
     # time bins of no width: every creation or post its own bin, no rate to compare
     ("creation_burst", "window_s"): (lambda v: v > 0, "a positive number of seconds"),
     ("sync_activity", "window_s"): (lambda v: v > 0, "a positive number of seconds"),
