@@ -42,6 +42,38 @@ from vigie.ingest.guess_map import as_options, suggest
         (["a", "b", "c"], {}),
         # "url" is most often the post's own address: not suggested as a shared link
         (["id", "url"], {"post_id": "id"}),
+        # French, German and Spanish spreadsheets, accents and case aside
+        (
+            ["Identifiant", "Auteur", "Publié le", "Texte", "Liens", "Mots-dièses", "Langue"],
+            {
+                "post_id": "Identifiant",
+                "account_id": "Auteur",
+                "created_at": "Publié le",
+                "text": "Texte",
+                "urls": "Liens",
+                "hashtags": "Mots-dièses",
+                "lang": "Langue",
+            },
+        ),
+        (
+            ["ID", "Benutzer", "Erstellt am", "Inhalt", "Antwort auf"],
+            {
+                "post_id": "ID",
+                "account_id": "Benutzer",
+                "created_at": "Erstellt am",
+                "text": "Inhalt",
+                "reply_to": "Antwort auf",
+            },
+        ),
+        (
+            ["id_publicacion", "usuario", "fecha", "texto"],
+            {
+                "post_id": "id_publicacion",
+                "account_id": "usuario",
+                "created_at": "fecha",
+                "text": "texto",
+            },
+        ),
     ],
 )
 def test_suggest_reads_the_names_collection_tools_use(columns, want):

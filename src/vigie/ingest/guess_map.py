@@ -10,6 +10,7 @@ to match ``tweet_id`` to ``post_id`` from a list of names.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     # the names collection tools, exports and spreadsheets use, most specific first
@@ -24,7 +25,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "video_id",
         "item_id",
         "postid",
+        # French, German, Spanish, Italian spreadsheets (accents and case fold away)
+        "id_publication",
+        "identifiant_publication",
+        "id_message",
+        "beitrags_id",
+        "id_publicacion",
+        "id_pubblicazione",
         "id",
+        "identifiant",
     ),
     "account_id": (
         "account_id",
@@ -46,6 +55,23 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "account",
         "channel",
         "sender",
+        "id_utilisateur",
+        "identifiant_utilisateur",
+        "id_compte",
+        "id_auteur",
+        "nom_utilisateur",
+        "nom_d_utilisateur",
+        "auteur",
+        "compte",
+        "utilisateur",
+        "pseudo",
+        "benutzer",
+        "nutzer",
+        "autor",
+        "usuario",
+        "cuenta",
+        "utente",
+        "autore",
     ),
     "created_at": (
         "created_at",
@@ -65,6 +91,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "time",
         "created",
         "published",
+        "date_de_publication",
+        "date_publication",
+        "publie_le",
+        "date_heure",
+        "horodatage",
+        "heure",
+        "erstellt_am",
+        "datum",
+        "zeitstempel",
+        "fecha_de_publicacion",
+        "fecha",
+        "data_pubblicazione",
     ),
     "text": (
         "text",
@@ -77,6 +115,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "caption",
         "description",
         "title",
+        "texte",
+        "contenu",
+        "legende",
+        "inhalt",
+        "nachricht",
+        "beitrag",
+        "texto",
+        "contenido",
+        "mensaje",
+        "testo",
+        "messaggio",
     ),
     "repost_of": (
         "repost_of",
@@ -86,19 +135,36 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "retweeted_status_id",
         "shared_post_id",
         "forwarded_from",
+        "id_retweet",
+        "partage_de",
     ),
-    "reply_to": ("reply_to", "in_reply_to_status_id", "in_reply_to", "reply_to_id", "parent_id"),
+    "reply_to": (
+        "reply_to",
+        "in_reply_to_status_id",
+        "in_reply_to",
+        "reply_to_id",
+        "parent_id",
+        "en_reponse_a",
+        "reponse_a",
+        "antwort_auf",
+        "respuesta_a",
+    ),
     # not "url": in exports it is most often the post's own address, not a link it shares
-    "urls": ("urls", "links", "expanded_urls", "link"),
-    "hashtags": ("hashtags", "hashtag", "tags"),
+    "urls": ("urls", "links", "expanded_urls", "link", "liens", "lien", "enlaces", "collegamenti"),
+    "hashtags": ("hashtags", "hashtag", "tags", "mots_dieses", "mot_diese"),
     "mentions": ("mentions", "user_mentions", "mentioned"),
-    "lang": ("lang", "language"),
+    "lang": ("lang", "language", "langue", "sprache", "idioma", "lingua"),
 }
 
 
 def _key(name: str) -> str:
-    """``Post ID``, ``post-id`` and ``postId`` compare as ``post_id``."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+    """``Post ID``, ``post-id`` and ``postId`` compare as ``post_id``; ``Publié le`` as
+    ``publie_le`` (accents dropped: spreadsheets in French, German or Spanish name their
+    columns in those languages)."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", name.strip()) if not unicodedata.combining(c)
+    )
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", plain)
     return re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
 
 
@@ -131,7 +197,7 @@ _PROFILE_NAMES = frozenset(
 )  # fmt: skip
 _ACCOUNT_ID_NAMES = frozenset({"account_id", "user_id", "author_id"})
 _POST_NAMES = frozenset(
-    [n for n in SYNONYMS["post_id"] if n != "id"]  # a profile table has an ``id`` too
+    [n for n in SYNONYMS["post_id"] if n not in ("id", "identifiant")]  # profiles have one too
     + [n for n in SYNONYMS["text"] if n not in ("description", "title")]  # and a bio
 )
 
