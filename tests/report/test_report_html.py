@@ -185,6 +185,22 @@ def test_cli(findings_dir, truth_file, tmp_path):
     assert out.exists() and "3 group(s)" in res.output
 
 
+def test_cli_without_html_writes_beside_the_findings(findings_dir, tmp_path, monkeypatch):
+    """``vigie report F`` with no ``--html`` writes ``F.html`` beside the folder (not in it:
+    a later ``vigie detect`` swaps the folder whole), ``.`` named by the folder's own name."""
+    copy = tmp_path / "run1"
+    shutil.copytree(findings_dir, copy)
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["report", "run1"])
+    assert res.exit_code == 0, res.output
+    assert "Wrote run1.html: 3 group(s)" in res.output
+    assert "<html" in (tmp_path / "run1.html").read_text().lower()
+    monkeypatch.chdir(copy)
+    res = CliRunner().invoke(app, ["report", "."])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "run1.html").stat().st_mtime_ns > 0 and not (copy / ".html").exists()
+
+
 def test_cli_missing_findings_is_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["report", str(tmp_path / "nope"), "--html", str(tmp_path / "r.html")])

@@ -92,3 +92,14 @@ def test_bad_input_is_one_clear_line_and_exit_2(
     assert "Traceback" not in err
     [line] = err.strip().splitlines()
     assert line.startswith("error: ") and expected in line, line
+
+
+def test_report_and_export_without_a_file_write_beside_the_study(files: Path) -> None:
+    """``vigie risk report study.yaml`` (and ``export``) with no file named write
+    ``study.html`` (``study.xlsx``) beside the study, as a user expects, instead of refusing."""
+    for cmd, out in (("report", "study.html"), ("export", "study.xlsx")):
+        with pytest.raises(SystemExit) as done:
+            main(["risk", cmd, str(files / "study.yaml")])
+        assert done.value.code in (0, None)
+        assert (files / out).stat().st_size > 0
+    assert "<html" in (files / "study.html").read_text(encoding="utf-8").lower()

@@ -12,7 +12,11 @@ import typer
 
 def report(
     findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
-    html: Path = typer.Option(..., "--html", help="HTML file to write (self-contained)."),
+    html: Path | None = typer.Option(
+        None,
+        "--html",
+        help="HTML file to write (self-contained); default: FINDINGS.html beside the folder.",
+    ),
     truth: Path | None = typer.Option(
         None,
         "--truth",
@@ -51,6 +55,9 @@ def report(
     from vigie.progress import console
     from vigie.report.html import ReportOptions, write_report
 
+    if html is None:  # beside the folder: a later `vigie detect` swaps the folder whole
+        folder = findings if findings.name not in ("", ".", "..") else findings.resolve()
+        html = folder.parent / f"{folder.name}.html"
     writer = write_report
     ws = find_workspace(workspace, findings)
     if ws is not None:  # show the decisions, a triage section and the changes since last run

@@ -100,7 +100,11 @@ def diff_cmd(
 @app.command("report")
 def report(
     study: Path = STUDY_ARG,
-    html: Path | None = typer.Option(None, "--html", help="HTML file to write (self-contained)."),
+    html: Path | None = typer.Option(
+        None,
+        "--html",
+        help="HTML file to write (self-contained); with neither option: STUDY.html beside it.",
+    ),
     pdf: Path | None = typer.Option(
         None, "--pdf", help="PDF file to write (printed by headless Chromium)."
     ),
@@ -111,13 +115,12 @@ def report(
     """Write the steering-committee report (one-page summary, risk maps, radars, graphs…)."""
     import tempfile
 
-    from vigie.errors import VigieError
     from vigie.risk.compute import compute
     from vigie.risk.pdf import html_to_pdf
     from vigie.risk.report_html import write_report
 
     if html is None and pdf is None:
-        raise VigieError("risk report: give --html FILE, --pdf FILE or both")
+        html = study.with_suffix(".html")
     s, _ = _load(study)
     old = _load(previous)[0] if previous is not None else None
     res = compute(s)
@@ -135,18 +138,19 @@ def report(
 @app.command("export")
 def export(
     study: Path = STUDY_ARG,
-    xlsx: Path | None = typer.Option(None, "--xlsx", help="Excel workbook to write."),
+    xlsx: Path | None = typer.Option(
+        None, "--xlsx", help="Excel workbook to write; with neither option: STUDY.xlsx beside it."
+    ),
     ciso: Path | None = typer.Option(
         None, "--ciso", help="CISO Assistant EBIOS RM study workbook (.xlsx) to write."
     ),
 ) -> None:
     """Export the study as an Excel workbook (one sheet per table), or for CISO Assistant."""
-    from vigie.errors import VigieError
     from vigie.progress import err_console
     from vigie.risk.compute import compute
 
     if xlsx is None and ciso is None:
-        raise VigieError("risk export: give --xlsx FILE, --ciso FILE or both")
+        xlsx = study.with_suffix(".xlsx")
     s, _ = _load(study)
     res = compute(s)
     if xlsx is not None:
