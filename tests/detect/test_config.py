@@ -42,6 +42,8 @@ def test_defaults_and_overrides(tmp_path):
         ({"graph": {"technique_min_share": 3}}, "graph.technique_min_share"),
         ({"copypasta": {"shingle": 0}}, "copypasta.shingle"),
         ({"copypasta": {"num_perm": 1_000_000, "bands": 1}}, "copypasta.num_perm"),
+        ({"general": {"threads": 2**62}}, "general.threads"),
+        ({"general": {"threads": -1}}, "general.threads"),
         ({"creation_burst": {"window_s": 0}}, "creation_burst.window_s"),
         ({"creation_burst": {"baseline_bins": 0}}, "creation_burst.baseline_bins"),
         ({"creation_burst": {"min_accounts": 1}}, "creation_burst.min_accounts"),
@@ -58,7 +60,7 @@ def test_the_bounds_themselves_are_accepted():
     word a shingle, bursts of two accounts."""
     cfg = merge_config(
         {
-            "general": {"alpha": 1},
+            "general": {"alpha": 1, "threads": 1024},
             "graph": {"technique_min_share": 1},
             "copypasta": {"shingle": 1, "num_perm": 1024, "bands": 32},
             "creation_burst": {"min_accounts": 2, "baseline_bins": 1, "window_s": 0.5},

@@ -307,6 +307,8 @@ def merge_config(overrides: dict[str, Any] | None, source: str = "config") -> di
 _BOUNDS: dict[tuple[str, str], tuple[Any, str]] = {
     # a test at level 0 keeps nothing; above 1 it is no error rate (every pair would pass)
     ("general", "alpha"): (lambda v: 0 < v <= 1, "a share in (0, 1], e.g. 0.01"),
+    # DuckDB reserves a vector per thread: 2**62 of them aborted the process (no message)
+    ("general", "threads"): (lambda v: 0 <= v <= 1024, "0 (every core) up to 1024"),
     ("general", "weak_p"): (lambda v: 0 <= v <= 1, "a p-value from 0 (off) to 1, e.g. 0.001"),
     ("graph", "technique_min_share"): (lambda v: v <= 1, "a share from 0 to 1"),
     ("copypasta", "shingle"): (lambda v: v >= 1, "at least 1 (words a shingle holds)"),
