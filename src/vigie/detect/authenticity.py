@@ -341,15 +341,7 @@ def _load(
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
-        con.register(
-            "want_arrow",
-            pa.table(
-                {
-                    "account_id": pa.array([a for a, _ in pairs], pa.string()),
-                    "platform": pa.array([p for _, p in pairs], pa.string()),
-                }
-            ),
-        )
+        con.register("want_arrow", _pairs_table(pairs))
         con.execute("CREATE TABLE want AS SELECT account_id, platform FROM want_arrow")
         posts = dataset.posts_path.as_posix()
         pcols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{posts}'").fetchall()}
@@ -417,15 +409,7 @@ def _load(
         con.execute("CREATE TABLE want_profile AS SELECT account_id, platform FROM want")
         member_keys = {key(a, p) for a, p in pairs}
         authors = [ap for ap in author_pairs if key(*ap) not in member_keys]
-        con.register(
-            "authors_arrow",
-            pa.table(
-                {
-                    "account_id": pa.array([a for a, _ in authors], pa.string()),
-                    "platform": pa.array([p for _, p in authors], pa.string()),
-                }
-            ),
-        )
+        con.register("authors_arrow", _pairs_table(authors))
         con.execute("INSERT INTO want_profile SELECT account_id, platform FROM authors_arrow")
         profiles: dict[str, dict[str, Any]] = {}
         fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
@@ -475,6 +459,16 @@ def _shared_ids(rows: list[tuple[Any, ...]]) -> set[str]:
         if seen.setdefault(pid, plat) != plat:
             shared.add(pid)
     return shared
+
+
+def _pairs_table(pairs: list[tuple[str, str | None]]) -> pa.Table:
+    """(account id, platform) pairs as a table DuckDB can read (``_wanted``'s ``table``)."""
+    return pa.table(
+        {
+            "account_id": pa.array([a for a, _ in pairs], pa.string()),
+            "platform": pa.array([p for _, p in pairs], pa.string()),
+        }
+    )
 
 
 def _account_keys(
