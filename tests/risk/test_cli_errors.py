@@ -103,3 +103,8 @@ def test_report_and_export_without_a_file_write_beside_the_study(files: Path) ->
         assert done.value.code in (0, None)
         assert (files / out).stat().st_size > 0
     assert "<html" in (files / "study.html").read_text(encoding="utf-8").lower()
+    # a workbook already there may be the one the user edits: not replaced unless named
+    before = (files / "study.xlsx").read_bytes()
+    with pytest.raises(SystemExit) as done:
+        main(["risk", "export", str(files / "study.yaml")])
+    assert done.value.code == 2 and (files / "study.xlsx").read_bytes() == before

@@ -139,18 +139,26 @@ def report(
 def export(
     study: Path = STUDY_ARG,
     xlsx: Path | None = typer.Option(
-        None, "--xlsx", help="Excel workbook to write; with neither option: STUDY.xlsx beside it."
+        None,
+        "--xlsx",
+        help="Excel workbook to write; with neither option: STUDY.xlsx beside it, if new.",
     ),
     ciso: Path | None = typer.Option(
         None, "--ciso", help="CISO Assistant EBIOS RM study workbook (.xlsx) to write."
     ),
 ) -> None:
     """Export the study as an Excel workbook (one sheet per table), or for CISO Assistant."""
+    from vigie.errors import VigieError
     from vigie.progress import err_console
     from vigie.risk.compute import compute
 
     if xlsx is None and ciso is None:
         xlsx = study.with_suffix(".xlsx")
+        if xlsx.exists():  # maybe the workbook the user edits (import-xlsx reads it back)
+            raise VigieError(
+                f"{xlsx} exists (a workbook you edit, or a CISO Assistant export?): name the "
+                "file to write with --xlsx FILE, which replaces it"
+            )
     s, _ = _load(study)
     res = compute(s)
     if xlsx is not None:
