@@ -137,6 +137,10 @@ EDGES_SCHEMA = pa.schema(
         pa.field("expected", pa.float64()),  # co-actions expected under the null model
         pa.field("p_value", pa.float64()),
         pa.field("group_id", pa.string()),  # null when the edge ties no retained group
+        # each end's platform: a tie across platforms shows as such, and an id that names
+        # accounts of two platforms (each platform numbers its own) is told apart
+        pa.field("source_platform", pa.string()),
+        pa.field("target_platform", pa.string()),
     ]
 )
 EVIDENCE_SCHEMA = pa.schema(
@@ -148,6 +152,7 @@ EVIDENCE_SCHEMA = pa.schema(
         pa.field("account_id", pa.string(), nullable=False),
         pa.field("created_at", TS),
         pa.field("text", pa.string()),
+        pa.field("platform", pa.string()),  # the post's and its account's
     ]
 )
 
@@ -172,6 +177,8 @@ PAIRS_SCHEMA = pa.schema(
         pa.field("group_id_b", pa.string()),
         pa.field("handle_a", pa.string()),
         pa.field("handle_b", pa.string()),
+        pa.field("platform_a", pa.string()),
+        pa.field("platform_b", pa.string()),
     ]
 )
 """Every tie that passed chance control but lies inside no single group (``pairs.parquet``):

@@ -249,7 +249,8 @@ def test_pairs_table_lists_only_pairs_outside_groups():
         }
     )
     names = pa.array([f"a{i}" for i in range(8)])
-    out = pairs_table(edges, merged, [group], names, pa.array([None] * 8, pa.string()))
+    plats = pa.array(["x"] * 5 + ["telegram"] * 3)
+    out = pairs_table(edges, merged, [group], names, pa.array([None] * 8, pa.string()), plats)
     assert out.schema.equals(PAIRS_SCHEMA)
     rows = out.to_pylist()
     assert [(r["account_id_a"], r["account_id_b"]) for r in rows] == [("a3", "a4"), ("a2", "a5")]
@@ -260,7 +261,9 @@ def test_pairs_table_lists_only_pairs_outside_groups():
     assert first["post_ids"] == ["p1", "p2"] and first["group_id_a"] is None
     assert second["kind"] == "co_hashtag" and second["group_id_a"] == "g0001"
     assert second["n_coactions"] is None and second["rank"] == 2
-    inside = pairs_table(edges.slice(0, 2), merged, [group], names, names)
+    assert (first["platform_a"], first["platform_b"]) == ("x", "x")
+    assert (second["platform_a"], second["platform_b"]) == ("x", "telegram")
+    inside = pairs_table(edges.slice(0, 2), merged, [group], names, names, plats)
     assert inside.num_rows == 0 and inside.schema.equals(PAIRS_SCHEMA)
 
 
@@ -289,6 +292,8 @@ def test_exports_written_beside_fail_whole(tmp_path, monkeypatch):
             "expected": [0.1, 0.2],
             "p_value": [1e-5, 1e-6],
             "group_id": pa.array([None, None], pa.string()),
+            "source_platform": ["x", "x"],
+            "target_platform": ["x", "x"],
         }
     ).cast(EDGES_SCHEMA)
 

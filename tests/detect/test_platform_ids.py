@@ -5,7 +5,7 @@ Telegram), and their account ids are strings of each platform's own: a 9-digit X
 9-digit Telegram id can be the same string. Read as one account, such an id merged two
 people's posts (a Telegram channel's reposts tied to an X bot net's, shown under one
 platform), so detection keys an account by its platform and id as the Dataset does. The
-diagnosis still counts those ids: the edges, pairs and evidence name accounts by id alone.
+diagnosis still counts those ids; every Findings table gives an account's platform beside it.
 """
 
 from __future__ import annotations
@@ -97,6 +97,27 @@ def test_accounts_of_two_platforms_are_kept_apart(tmp_path: Path) -> None:
         assert not (g & x_net and g & tg_net), g
     x_rows = [m for m in members if (m["platform"], m["account_id"]) in x_net]
     assert all(m["n_posts"] == 8 for m in x_rows)  # its own eight reposts, not Telegram's
+
+
+def test_edges_and_evidence_name_each_accounts_platform(tmp_path: Path) -> None:
+    """Every edge and evidence row gives its accounts' platforms: the X group's are all
+    ``x``, the Telegram group's all ``telegram``, so ``bot000`` is told apart in them too
+    (by id alone, as before, it was one name in both groups' rows)."""
+    f = run_detection(_two_nets(tmp_path), tmp_path / "f", config=only("co_repost"), progress=False)
+    plat = {}
+    for m in f.members().to_pylist():
+        plat.setdefault(m["group_id"], set()).add(m["platform"])
+    assert sorted(map(sorted, plat.values())) == [["telegram"], ["x"]]
+    edges = f.edges().to_pylist()
+    assert edges and all(e["group_id"] is not None for e in edges)
+    for e in edges:
+        assert {e["source_platform"], e["target_platform"]} == plat[e["group_id"]]
+    evidence = f.evidence().to_pylist()
+    assert {e["platform"] for e in evidence} == {"x", "telegram"}
+    for e in evidence:
+        assert {e["platform"]} == plat[e["group_id"]]
+    shared = [e for e in evidence if e["account_id"] == "bot000"]
+    assert {e["platform"] for e in shared} == {"x", "telegram"}
 
 
 def test_authenticity_reads_a_member_on_its_own_platform(tmp_path: Path) -> None:

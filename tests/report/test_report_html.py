@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -238,3 +239,38 @@ def test_renders_in_headless_chromium(findings_dir, truth_file, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1280, 2000)
+
+
+def test_ties_across_platforms_are_named_with_their_platforms(tmp_path):
+    """The report's ties outside groups name each account ``platform:id`` when they span
+    several platforms (a tie from an X account to a Telegram channel reads as one), and by
+    id alone when one platform holds them all."""
+    groups = [{"group_id": "g1", "score": 0.9, "n_members": 2}]
+    members = [{"group_id": "g1", "account_id": a, "platform": "x"} for a in ("m1", "m2")]
+
+    def tie(b_platform: str) -> list[dict]:
+        return [
+            {
+                "rank": 1,
+                "account_id_a": "a-17",
+                "account_id_b": "b-42",
+                "kinds": ["co_link"],
+                "observed": 9,
+                "expected": 0.5,
+                "p_value": 1e-9,
+                "platform_a": "x",
+                "platform_b": b_platform,
+            }
+        ]
+
+    for b_platform, want in (("telegram", ("x:a-17", "telegram:b-42")), ("x", ("a-17", "b-42"))):
+        f = tmp_path / f"f-{b_platform}"
+        write_findings(
+            f, groups=groups, members=members, edges=[], evidence=[], pairs=tie(b_platform)
+        )
+        out = tmp_path / f"{b_platform}.html"
+        write_report(f, out)
+        html = out.read_text()
+        body = html[html.index('id="pairs-table"') :]
+        cells = re.findall(r'<td class="mono">([^<(]*?)(?: \(@[^)]*\))?(?: · [^<]*)?</td>', body)
+        assert list(want) == [c.strip() for c in cells[:2]], cells[:4]

@@ -118,3 +118,33 @@ def test_no_ties_is_said_in_words(workspace: Path) -> None:
     html = client.get(f"/groups/{g.id}?run={g.run_id}").text
     assert 'id="ties"' in html
     assert "No strong tie outside groups touches a member of this group in this run." in html
+
+
+def test_ties_across_platforms_name_each_account_with_its_platform(workspace: Path) -> None:
+    """Ties whose accounts are of several platforms show ``platform:id`` (a tie across
+    platforms reads as one); the decision still names the pair by its ids."""
+    client = signed_in(team_client(workspace), "viewer")
+    ws = client.app.state.vigie.ws
+    g = ws.groups()[0]
+    mine = [m.split(":", 1)[1] for m in ws.members(g.id)]
+    run = sorted((workspace / "runs").iterdir())[0]
+    pq.write_table(
+        pa.table(
+            {
+                "rank": [1, 2],
+                "account_id_a": [mine[0], mine[1]],
+                "account_id_b": ["tg-7", "x-9"],
+                "kinds": [["co_link"]] * 2,
+                "observed": [9, 8],
+                "expected": [0.5, 0.5],
+                "p_value": [1e-9, 2e-9],
+                "group_id_a": [g.local_id, g.local_id],
+                "group_id_b": pa.array([None, None], pa.string()),
+                "platform_a": ["x", "x"],
+                "platform_b": ["telegram", "x"],
+            }
+        ),
+        run / "pairs.parquet",
+    )
+    html = client.get(f"/groups/{g.id}?run={g.run_id}").text
+    assert _ties(html) == [(f"x:{mine[0]}", "telegram:tg-7"), (f"x:{mine[1]}", "x:x-9")]

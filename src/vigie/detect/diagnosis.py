@@ -324,9 +324,9 @@ def _lines(f: dict[str, Any]) -> list[str]:
         out.append(
             f"{f['ids_on_several_platforms']:,} account id(s) name accounts of two or more "
             "platforms in this Dataset: detection kept them apart (an account is its platform "
-            "and id, as members.parquet lists them), but edges, pairs and evidence name "
-            "accounts by id alone: read such an id with its platform in members.parquet "
-            "before acting on it."
+            "and id): read such an id with its platform (members.parquet's platform, "
+            "edges' source_platform and target_platform, pairs' platform_a and platform_b, "
+            "evidence's platform) before acting on it."
         )
     if f.get("post_ids_on_several_platforms"):
         out.append(

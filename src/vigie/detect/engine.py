@@ -52,8 +52,8 @@ class Engine:
     # (``textreposts.mark``)
     reposts_by_text: int = 0
     reposts_by_text_matched: int = 0
-    # account ids that name accounts of two or more platforms (said by the diagnosis: the
-    # edges, pairs and evidence name accounts by id alone)
+    # account ids that name accounts of two or more platforms (said by the diagnosis: read
+    # such an id with its platform, which every Findings table gives beside it)
     ids_on_several_platforms: int = 0
     # post ids that name posts of two or more platforms (each platform numbers its own)
     post_ids_on_several_platforms: int = 0

@@ -395,6 +395,7 @@ def pairs_table(
     groups: list[Any],
     names: pa.Array,
     handles: pa.Array,
+    platforms: pa.Array,
 ) -> pa.Table:
     """Every kept pair that lies inside no single group, strongest first.
 
@@ -499,6 +500,8 @@ def pairs_table(
             "group_id_b": gids.take(pa.array(np.where(gb >= 0, gb, len(groups)))),
             "handle_a": handles.take(ba),
             "handle_b": handles.take(bb),
+            "platform_a": platforms.take(ba),
+            "platform_b": platforms.take(bb),
         },
         schema=PAIRS_SCHEMA,
     )

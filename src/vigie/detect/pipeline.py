@@ -317,6 +317,9 @@ def _write(
     def names(aids: pa.Array | pa.ChunkedArray) -> pa.Array:
         return ids.take(pa.array(np.asarray(aids, dtype=np.int64)))
 
+    def on_platform(aids: pa.Array | pa.ChunkedArray) -> pa.Array:
+        return plats.take(pa.array(np.asarray(aids, dtype=np.int64)))
+
     # member activity
     mp = {
         (g, a): n
@@ -427,6 +430,8 @@ def _write(
                 "expected": edges.column("expected"),
                 "p_value": edges.column("p_value"),
                 "group_id": edge_groups,
+                "source_platform": on_platform(edges.column("u")),
+                "target_platform": on_platform(edges.column("v")),
             }
         )
         e = ev["evidence"]
@@ -439,6 +444,7 @@ def _write(
                 "account_id": names(e.column("aid")),
                 "created_at": _ts(e.column("t")),
                 "text": e.column("text"),
+                "platform": on_platform(e.column("aid")),
             }
         )
         for s in signals:
@@ -447,7 +453,7 @@ def _write(
                     skipped[f"{s.kind}.{key}"] = int(s.stats[key])
         flagged = int(sorted_unique(m_aid).size)
         pairs_out = pairs_table(
-            edges, ev["merged"], groups, ids, info.column("handle").combine_chunks()
+            edges, ev["merged"], groups, ids, info.column("handle").combine_chunks(), plats
         )
         go = ev["group_objects"]
         objects_out = pa.table(

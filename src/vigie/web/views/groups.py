@@ -156,8 +156,16 @@ def _pair_list(ctx: Any, t: pa.Table, limit: int) -> list[dict[str, Any]]:
     rows = t.to_pylist()
     rows.sort(key=lambda r: (r.get("p_value") or 1.0, -(r.get("observed") or 0)))
     rows = [r for r in rows[:limit] if r.get("account_id_a") and r.get("account_id_b")]
+    # accounts of several platforms among the ties: named with their platform (a tie across
+    # platforms, or one id on two platforms, reads as such); the decision still names ids
+    several = len({r.get(f"platform_{s}") for r in rows for s in "ab"} - {None}) > 1
     for r in rows:
         r["target"] = " ".join(sorted((str(r["account_id_a"]), str(r["account_id_b"]))))
+        for s in "ab":
+            plat = r.get(f"platform_{s}")
+            r[f"name_{s}"] = (
+                f"{plat}:{r[f'account_id_{s}']}" if several and plat else r[f"account_id_{s}"]
+            )
     histories = ctx.state.ws.decision_histories("pair", [r["target"] for r in rows])
     for r in rows:
         r["history"] = histories.get(r["target"], [])
