@@ -28,6 +28,8 @@ def test_a_week_from_the_command_line(tmp_path, capsys, monkeypatch):
     ws = tmp_path / "ws"
     code, out, err = _run(["init", str(ws)], capsys)
     assert code == 0 and (ws / "workspace.json").exists(), err
+    said = " ".join(out.split())  # a new workspace says what to type next
+    assert f"vigie detect {ws}/datasets/NAME --out {ws}/runs/NAME" in said, said
     monkeypatch.chdir(ws / "runs")  # found from a subfolder, like git
     f1 = make_findings(tmp_path / "mon", {"g0001": accs("a", 8), "g0002": accs("b", 6)})
     code, out, err = _run(["runs", "add", str(f1)], capsys)

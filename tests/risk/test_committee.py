@@ -120,11 +120,15 @@ def test_changes_since_previous_version_come_from_risk_diff(tmp_path: Path) -> N
     assert "measures[M1].progress: 50 -&gt; 90" in out.read_text(encoding="utf-8")
 
 
-def test_report_needs_an_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_without_an_output_writes_html_beside_the_study(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No --html or --pdf: the report is s.html beside s.yaml (it used to be refused)."""
     study = tmp_path / "s.yaml"
     study.write_text(template_text("election-en"), encoding="utf-8")
-    assert run_cli(["risk", "report", str(study)]) == 2
-    assert "--pdf" in capsys.readouterr().err
+    assert run_cli(["risk", "report", str(study)]) == 0
+    assert f"wrote {tmp_path / 's.html'}" in capsys.readouterr().out
+    assert "<html" in (tmp_path / "s.html").read_text(encoding="utf-8").lower()
 
 
 def test_pdf_without_chromium_is_one_clear_error(

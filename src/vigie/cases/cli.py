@@ -67,6 +67,14 @@ def init(
         f"{redact_url(ws.db_url)} (schema {ws.store.revision}); "
         f"{len(ws.list_runs())} run(s), {ws.count_groups()} known group(s)"
     )
+    if not ws.list_runs():  # what to type next, for someone who has never run vigie
+        where = path if path.name not in ("", ".") else Path(".")
+        console.print(
+            f"next: vigie ingest YOUR-EXPORT --into {where / 'datasets' / 'NAME'}, then "
+            f"vigie detect {where / 'datasets' / 'NAME'} --out {where / 'runs' / 'NAME'} "
+            f"(registered as a run), then vigie serve {where} for the workbench",
+            soft_wrap=True,
+        )
     ws.close()
 
 
