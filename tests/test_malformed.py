@@ -717,6 +717,19 @@ def _(t: Path) -> list[str]:
     return _append(t)
 
 
+@case("append-into-findings", 2, ["is not a vigie Dataset", "Findings folder", "written by"])
+def _(t: Path) -> list[str]:
+    shutil.copytree(_copy("F", t), t / "ds")  # ingest --into a run's folder, by mistake
+    return _append(t)
+
+
+@case("append-into-workspace", 2, ["is not a vigie Dataset", "it is a workspace", "datasets"])
+def _(t: Path) -> list[str]:
+    (t / "ds").mkdir()
+    (t / "ds" / "workspace.json").write_text("{}", encoding="utf-8")
+    return _append(t)
+
+
 @case("detect-truncated-posts", 2, ["posts.parquet", "cannot be read"])
 def _(t: Path) -> list[str]:
     _truncate(_copy("ds", t) / "posts.parquet")

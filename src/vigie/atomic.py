@@ -245,7 +245,7 @@ def recover(path: str | Path, what: str = "folder") -> str | None:
         return note
 
 
-def _manifest_kind(path: Path) -> str | None:
+def manifest_kind(path: Path) -> str | None:
     """The ``kind`` of the vigie manifest in folder ``path`` (None: none, or unreadable)."""
     try:
         with open(path / "manifest.json", encoding="utf-8") as fh:
@@ -270,7 +270,7 @@ def check_replaceable(path: Path, what: str, kind: str, marker: str | None = Non
     entries = sorted(p.name for p in path.iterdir())
     if not entries:
         return
-    found = _manifest_kind(path)
+    found = manifest_kind(path)
     if found == kind and (marker is None or (path / marker).exists()):
         return
     names = {"dataset": "Dataset", "findings": "Findings folder"}

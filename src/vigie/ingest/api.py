@@ -527,8 +527,25 @@ def _old_manifest(into: Path) -> dict[str, Any]:
         old.check()  # a truncated or foreign posts/accounts file: one line, before any work
         return old_manifest
     if not into.is_dir() or any(into.iterdir()):
-        raise VigieError(f"{into}: exists and is not a vigie Dataset; choose another folder")
+        raise VigieError(
+            f"{into}: exists and is not a vigie Dataset{_what_it_is(into)}; choose another folder"
+        )
     return {}
+
+
+def _what_it_is(folder: Path) -> str:
+    """What a folder that is no Dataset is, when vigie made it: the two folders an analyst
+    mistakes for one (a run's Findings, the workspace itself) say where to ingest instead."""
+    from vigie.atomic import manifest_kind
+
+    if not folder.is_dir():
+        return ""
+    if (folder / "workspace.json").exists():
+        return f" (it is a workspace: ingest into {folder / 'datasets' / 'NAME'})"
+    kind = manifest_kind(folder)
+    if kind == "findings":
+        return " (it is a Findings folder, written by vigie detect: ingest into a Dataset folder)"
+    return f" (it is a vigie {kind} folder)" if kind else ""
 
 
 @contextmanager
