@@ -723,9 +723,19 @@ def _(t: Path) -> list[str]:
     return _manifest(t, "[]")
 
 
-@case("detect-dataset-manifest-findings", 2, ["ds", "kind is 'findings'"])
+@case("detect-dataset-manifest-findings", 2, ["ds", "this is a Findings folder, not a Dataset"])
 def _(t: Path) -> list[str]:
     return _manifest(t, '{"kind": "findings"}')
+
+
+@case("detect-findings-folder", 2, ["is a Findings folder, not a Dataset", "this run's was"])
+def _(t: Path) -> list[str]:
+    # a run's folder given to detect (it has no posts.parquet): said as such, with the
+    # Dataset it came from, where it used to say "posts.parquet is missing"
+    f = t / "F"
+    f.mkdir()
+    (f / "manifest.json").write_text('{"kind": "findings", "dataset": "my-data"}')
+    return ["detect", str(f), "--out", str(t / "F2")]
 
 
 @case("detect-dataset-manifest-garbage", 2, ["manifest.json", "not valid JSON"])

@@ -399,13 +399,21 @@ class Dataset:
             recover_folder(self.path, "Dataset")
         if not self.path.is_dir():
             raise VigieError(f"{self.path}: no such Dataset folder")
-        for p in (self.manifest_path, self.posts_path):
-            if not p.exists():
-                raise VigieError(f"{self.path}: not a vigie Dataset ({p.name} is missing)")
+        if not self.manifest_path.exists():
+            raise VigieError(f"{self.path}: not a vigie Dataset (manifest.json is missing)")
         # the manifest must be a JSON object, and not another folder's (Findings passed where
         # a Dataset is expected); a hand-made one without ``kind`` is accepted
         manifest = read_json(self.manifest_path)
         kind = manifest.get("kind", self.KIND) if isinstance(manifest, dict) else None
+        if kind == "findings":  # a run's folder given where its Dataset was meant
+            came = manifest.get("dataset")
+            came = f"; this run's was {came}" if isinstance(came, str) and came else ""
+            raise VigieError(
+                f"{self.path}: this is a Findings folder, not a Dataset (a Dataset is what "
+                f"`vigie ingest` or `vigie generate` writes{came})"
+            )
+        if not self.posts_path.exists():
+            raise VigieError(f"{self.path}: not a vigie Dataset (posts.parquet is missing)")
         if kind != self.KIND:
             what = f"kind is {kind!r}" if isinstance(manifest, dict) else "not a JSON object"
             raise VigieError(
