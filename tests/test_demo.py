@@ -89,3 +89,15 @@ def test_a_demo_refuses_a_dataset_it_did_not_make_before_any_work(tmp_path):
     assert str(out / "dataset") in said and "earlier vigie demo" in said
     assert not (out / "scenario").exists()
     assert (out / "dataset" / "posts.parquet").read_bytes() == before
+
+
+def test_a_demo_refuses_a_dataset_folder_with_a_foreign_manifest(tmp_path):
+    """A ``dataset/`` whose manifest is no Dataset's (a JSON list here) is refused with the
+    folder named, not a traceback."""
+    out = tmp_path / "demo"
+    (out / "dataset").mkdir(parents=True)
+    (out / "dataset" / "manifest.json").write_text("[]")
+    (out / "dataset" / "posts.parquet").write_bytes(b"")
+    res = CliRunner().invoke(app, ["demo", "--out", str(out), "--posts", "10000"])
+    assert isinstance(res.exception, VigieError), res.output
+    assert "earlier vigie demo" in str(res.exception)

@@ -36,8 +36,10 @@ def _earlier_demo(dataset: Path) -> bool:
         manifest: Any = read_json(ds.manifest_path)
     except VigieError:  # unreadable: not recognised, so refused
         return False
-    sources = manifest.get("sources") if isinstance(manifest, dict) else None
-    if manifest.get("kind") != Dataset.KIND or not isinstance(sources, list) or not sources:
+    if not isinstance(manifest, dict) or manifest.get("kind") != Dataset.KIND:
+        return False
+    sources = manifest.get("sources")
+    if not isinstance(sources, list) or not sources:
         return False
     own = {("scenario", "posts.parquet"), ("scenario", "accounts.parquet")}
     return all(
