@@ -141,3 +141,24 @@ def test_a_table_of_accounts_is_told_to_use_format_accounts(tmp_path: Path) -> N
     assert not looks_like_accounts(["user_id", "screen_name", "followers_count", "text"])
     assert not looks_like_accounts(["account_id", "created_at", "content"])
     assert not looks_like_accounts(["handle", "followers"])  # no account id
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suggested"),
+    [("csvv", "did you mean csv?"), ("twitter", "did you mean x or twarc-csv?"), ("zzz", "")],
+)
+def test_an_unknown_format_suggests_the_nearest_names(tmp_path: Path, fmt, suggested) -> None:
+    """A typo or an everyday name (X was Twitter) gets the formats meant first, then the
+    list; a name like none of them gets the list alone. The dry run says the same."""
+    from vigie.errors import VigieError
+    from vigie.ingest.api import preview
+
+    src = tmp_path / "a.csv"
+    src.write_text("post_id\n1\n")
+    for call in (lambda: ingest([src], tmp_path / "ds", fmt=fmt), lambda: preview([src], fmt)):
+        with pytest.raises(VigieError) as exc:
+            call()
+        said = str(exc.value)
+        assert said.startswith(f"--format '{fmt}': {suggested}")
+        assert "expected one of auto, x," in said
+        assert ("did you mean" in said) == bool(suggested)

@@ -372,8 +372,7 @@ def ingest(
         sources = [sources]
     if not sources:
         raise VigieError("nothing to ingest: give at least one source file")
-    if fmt not in FORMATS:
-        raise VigieError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    _check_format(fmt)
     into = Path(into)
     if not 0.0 <= max_reject_share <= 1.0:
         raise VigieError(f"--max-reject-share {max_reject_share}: expected a share from 0 to 1")
@@ -531,6 +530,37 @@ def _old_manifest(into: Path) -> dict[str, Any]:
             f"{into}: exists and is not a vigie Dataset{_what_it_is(into)}; choose another folder"
         )
     return {}
+
+
+_FORMAT_WORDS = {
+    "twitter": ["x", "twarc-csv"],
+    "tweets": ["x", "twarc-csv"],
+    "json": ["jsonl", "x"],
+    "ndjson": ["jsonl"],
+    "excel": ["xlsx"],
+    "xls": ["xlsx"],
+    "tsv": ["csv"],
+    "reddit": ["pushshift"],
+    "facebook": ["crowdtangle", "mcl", "apify"],
+    "instagram": ["instaloader", "zeeschuimer", "crowdtangle"],
+    "bsky": ["bluesky", "jetstream"],
+}
+"""What people call a format that vigie names otherwise (X was Twitter; a JSON file of
+posts is read line by line), for the refusal's suggestion."""
+
+
+def _check_format(fmt: str) -> None:
+    """Refuse an unknown ``--format``, with the nearest names first (``csvv``: did you mean
+    ``csv``?), then the whole list: fifty names are hard to read for one typo."""
+    if fmt in FORMATS:
+        return
+    import difflib
+
+    near = _FORMAT_WORDS.get(fmt.lower()) or difflib.get_close_matches(
+        fmt.lower(), FORMATS, n=3, cutoff=0.6
+    )
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    raise VigieError(f"--format {fmt!r}: {hint}expected one of {', '.join(FORMATS)}")
 
 
 def _what_it_is(folder: Path) -> str:
@@ -719,8 +749,7 @@ def preview(
         sources = [sources]
     if not sources:
         raise VigieError("nothing to ingest: give at least one source file")
-    if fmt not in FORMATS:
-        raise VigieError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    _check_format(fmt)
     maps = tabular.parse_mapping(mapping, accounts=fmt == "accounts")
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(**read_options)
