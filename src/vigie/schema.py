@@ -184,6 +184,19 @@ PAIRS_SCHEMA = pa.schema(
 """Every tie that passed chance control but lies inside no single group (``pairs.parquet``):
 evidence is never hidden because a tie did not make a group."""
 
+
+def name_pair_accounts(rows: list[dict[str, Any]]) -> None:
+    """Set ``name_a`` and ``name_b`` on each ``pairs.parquet`` row shown together: the
+    account's ``platform:id`` when the rows' accounts are of several platforms (a tie across
+    platforms, or one id on two platforms, reads as such), its id alone otherwise. The one
+    rule the report and the workbench's ties tables follow."""
+    several = len({r.get(f"platform_{s}") for r in rows for s in "ab"} - {None}) > 1
+    for r in rows:
+        for s in "ab":
+            plat, acc = r.get(f"platform_{s}"), r.get(f"account_id_{s}")
+            r[f"name_{s}"] = f"{plat}:{acc}" if several and plat else acc
+
+
 GROUP_OBJECTS_SCHEMA = pa.schema(
     [
         pa.field("group_id", pa.string()),

@@ -291,15 +291,11 @@ def annotate(
         return _append(groups, [], [], [], [])
     ids = members.column("account_id").to_pylist()
     want: list[str] | list[tuple[str, str | None]] = sorted(set(ids))
+    plats: list[str | None] = [None] * len(ids)
     if by_platform and "platform" in members.column_names:
         plats = members.column("platform").to_pylist()
         want = sorted(set(zip(ids, plats, strict=True)), key=lambda k: (k[0], k[1] or ""))
     data = _load(dataset, want, text_reposts)
-    plats = (
-        members.column("platform").to_pylist()
-        if by_platform and "platform" in members.column_names
-        else [None] * len(ids)
-    )
     by_group: dict[str, list[str]] = {}
     for g, a, p in zip(members.column("group_id").to_pylist(), ids, plats, strict=True):
         by_group.setdefault(g, []).append(data["key"](a, p))
@@ -379,6 +375,8 @@ def _load(
         # authors and times of the posts the members repost
         originals: dict[str, tuple[str, float]] = {}
         rows: list[tuple[Any, ...]] = []
+        shared: set[str] = set()
+        post_plats = arrow.column("pf").to_pylist()
         if "repost_of" in pcols:
             rows = con.execute(
                 f"""SELECT o.post_id::VARCHAR, o.account_id::VARCHAR,
@@ -390,16 +388,15 @@ def _load(
             if shared:  # see ``_shared_ids``: those reposts and originals as platform:id
                 post_cols[3] = [
                     f"{p}:{r}" if r in shared else r
-                    for r, p in zip(post_cols[3], arrow.column("pf").to_pylist(), strict=True)
+                    for r, p in zip(post_cols[3], post_plats, strict=True)
                 ]
-        key = _account_keys([*pairs, *((r[1], r[-1]) for r in rows)])
-        if "repost_of" in pcols:
-            for pid, author, t, x, plat in rows:
-                post = f"{plat}:{pid}" if pid in shared else pid
-                originals[post] = (key(author, plat), t)
-                if x and "@" in x:
-                    orig_text[post] = x
         author_pairs = {(r[1], r[-1]) for r in rows}
+        key = _account_keys([*pairs, *author_pairs])
+        for pid, author, t, x, plat in rows:
+            post = f"{plat}:{pid}" if pid in shared else pid
+            originals[post] = (key(author, plat), t)
+            if x and "@" in x:
+                orig_text[post] = x
         if text_reposts:
             by_text = _text_repost_authors(con, dataset, post_cols[3])
             originals.update(by_text)
@@ -435,7 +432,7 @@ def _load(
     finally:
         con.close()
     posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
-    for a, t, u, r, c, p in zip(*post_cols, arrow.column("pf").to_pylist(), strict=True):
+    for a, t, u, r, c, p in zip(*post_cols, post_plats, strict=True):
         posts_of.setdefault(key(a, p), []).append((t, u or [], r, c))
     return {
         "profiles": profiles,

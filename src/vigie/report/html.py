@@ -32,6 +32,7 @@ from vigie.schema import (
     Findings,
     check_parquet,
     empty_table,
+    name_pair_accounts,
     techniques_index,
 )
 
@@ -508,15 +509,8 @@ def _pairs_context(fnd: Findings, limit: int) -> dict[str, Any]:
         r["last"] = _ts(r.get("last_seen"))
         p = r.get("p_value")
         r["p_text"] = "" if p is None else f"{p:.1e}"
-    # accounts of several platforms among the ties: each named with its platform (a tie
-    # across platforms, or one id on two platforms, reads as such); one platform: ids alone
-    plats = {r.get(k) for r in rows for k in ("platform_a", "platform_b")} - {None}
-    return {
-        "pairs": rows,
-        "n_pairs": pairs.num_rows,
-        "pairs_capped": pairs.num_rows > len(rows),
-        "pairs_platforms": len(plats) > 1,
-    }
+    name_pair_accounts(rows)  # platform:id where the ties span several platforms
+    return {"pairs": rows, "n_pairs": pairs.num_rows, "pairs_capped": pairs.num_rows > len(rows)}
 
 
 def _truth_legend(label_colour) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 
 from vigie.cases.identity import member_key
 from vigie.errors import VigieError, shortened
-from vigie.schema import Findings
+from vigie.schema import Findings, name_pair_accounts
 from vigie.web.deps import form, page, redirect, same_site
 from vigie.web.render import render
 from vigie.web.users import Role
@@ -156,16 +156,9 @@ def _pair_list(ctx: Any, t: pa.Table, limit: int) -> list[dict[str, Any]]:
     rows = t.to_pylist()
     rows.sort(key=lambda r: (r.get("p_value") or 1.0, -(r.get("observed") or 0)))
     rows = [r for r in rows[:limit] if r.get("account_id_a") and r.get("account_id_b")]
-    # accounts of several platforms among the ties: named with their platform (a tie across
-    # platforms, or one id on two platforms, reads as such); the decision still names ids
-    several = len({r.get(f"platform_{s}") for r in rows for s in "ab"} - {None}) > 1
+    name_pair_accounts(rows)  # shown with their platforms where several; decided by ids
     for r in rows:
         r["target"] = " ".join(sorted((str(r["account_id_a"]), str(r["account_id_b"]))))
-        for s in "ab":
-            plat = r.get(f"platform_{s}")
-            r[f"name_{s}"] = (
-                f"{plat}:{r[f'account_id_{s}']}" if several and plat else r[f"account_id_{s}"]
-            )
     histories = ctx.state.ws.decision_histories("pair", [r["target"] for r in rows])
     for r in rows:
         r["history"] = histories.get(r["target"], [])
