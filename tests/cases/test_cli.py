@@ -122,3 +122,26 @@ def test_a_decision_on_an_unknown_account_is_kept_with_a_note(tmp_path, capsys, 
     assert "a01 is a member of no group" in said and "a001 is a member" not in said
     code, out, _ = _run(["triage", "--pair", "a001", "a01", "--json"], capsys)
     assert code == 0 and json.loads(out)[-1]["status"] == "confirmed"
+
+
+def test_a_decision_says_which_run_a_local_id_was_read_in(tmp_path, capsys, monkeypatch):
+    """``vigie triage g0002 --run 1`` said "(g0002 in the last run)", and a stable id typed
+    in lower case was echoed as if it were a local one ("G-1887C0 (G-1887c0 in the last
+    run)")."""
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    ws = tmp_path / "ws"
+    assert _run(["init", str(ws)], capsys)[0] == 0
+    monkeypatch.chdir(ws)
+    f1 = make_findings(tmp_path / "mon", {"g0001": accs("a", 6), "g0002": accs("b", 5)})
+    f2 = make_findings(tmp_path / "tue", {"g0001": accs("b", 5), "g0002": accs("a", 6)})
+    for f in (f1, f2):
+        assert _run(["runs", "add", str(f)], capsys)[0] == 0
+    code, out, err = _run(["triage", "g0002", "--run", "1", "--status", "confirmed"], capsys)
+    said = " ".join(out.split())
+    assert code == 0 and "(g0002 in run 1)" in said and "last run" not in said, said + err
+    gid = said.split()[2]
+    code, out, _ = _run(["triage", "g0001", "--status", "needs-review"], capsys)
+    assert code == 0 and f"{gid} (g0001 in the last run)" in " ".join(out.split())
+    code, out, _ = _run(["triage", gid.lower(), "--status", "confirmed"], capsys)
+    said = " ".join(out.split())
+    assert code == 0 and said.startswith(f"confirmed group {gid} (by "), said

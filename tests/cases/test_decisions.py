@@ -121,6 +121,11 @@ def test_decision_histories_of_many_accounts_and_pairs_in_one_call(ws, tmp_path)
         ("dismissed", None, None, "--reason is required"),
         ("dismissed", "fans", None, "--reason"),
         ("dismissed", "other", None, "needs a --note"),
+        # a word that starts one choice, or is spelt close to one, is named, never taken
+        ("confirm", None, None, r"--status: 'confirm' .*\(did you mean confirmed\?\)"),
+        ("needs", None, None, r"\(did you mean needs-review\?\)"),
+        ("dismissed", "coordinated", None, r"\(did you mean coordinated-inauthentic\?\)"),
+        ("dismissed", "fandum", None, r"'fandum' .*\(did you mean fandom\?\)"),
     ],
 )
 def test_bad_decisions_are_clear_errors(ws, tmp_path, status, reason, note, message):

@@ -197,7 +197,11 @@ def test_limits_past_one_page_read_page_after_page(decided, capsys, monkeypatch)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "acount"], "--kind: 'acount' is not one of group, account, pair"),
+        (
+            ["--kind", "acount"],
+            "--kind: 'acount' is not one of group, account, pair (did you mean account?)",
+        ),
+        (["--status", "confirm"], "(did you mean confirmed?)"),
         (["--status", "ok"], "--status: 'ok' is not one of confirmed, dismissed, needs-review"),
         (["--since", "yesterday"], "--since: 'yesterday' is not a day (YYYY-MM-DD)"),
         (["--until", "2026-02-30"], "--until: '2026-02-30' is not a day (YYYY-MM-DD)"),

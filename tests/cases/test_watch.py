@@ -119,3 +119,23 @@ def test_a_dataset_name_that_leaves_the_workspace_is_refused(ws, tmp_path, name)
         Watcher(ws, drop, dataset=name, settle=0)
     assert sorted(p.name for p in ws.datasets_dir.iterdir()) == []
     assert not (tmp_path / "etc").exists()
+
+
+def test_a_file_still_being_written_is_said_and_left_for_the_next_look(ws, tmp_path, capsys):
+    """A look that leaves a file for later (changed within ``--settle`` seconds) said
+    "nothing new in FOLDER", as for an empty folder: someone who had just dropped an export
+    and ran ``watch --once`` read that the export was not seen."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "day1.jsonl").write_text("{not json yet\n")
+    t = Watcher(ws, drop, settle=3600).tick()
+    assert t.waiting == ["day1.jsonl"] and not t.ingested and not t.failed
+    with pytest.raises(SystemExit) as done:
+        main(["watch", str(drop), "--once", "--settle", "3600", "-w", str(ws.root)])
+    assert done.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "1 file(s) changed in the last 3600 s (--settle)" in out and "day1.jsonl" in out
+    assert "nothing else new" in out
+    # once settled, it is taken (here: reported as not ingested, being no JSON)
+    t = Watcher(ws, drop, settle=0).tick()
+    assert t.waiting == [] and "day1.jsonl" in t.failed

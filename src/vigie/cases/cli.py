@@ -130,7 +130,11 @@ def triage(
             if as_json:
                 typer.echo(json.dumps(d.as_dict(), indent=2))
                 return
-            local = f" ({group} in the last run)" if kind == "group" and group != d.target else ""
+            local = (
+                f" ({group} in {'run ' + run if run else 'the last run'})"
+                if kind == "group" and group.upper() != d.target
+                else ""
+            )
             console.print(
                 f"[{_status_style(d.status)}]{d.status}[/] {d.target_kind} {d.target}{local}"
                 f"{' — ' + d.reason if d.reason else ''}"
@@ -723,8 +727,16 @@ def watch(
             stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
             for name, why in t.failed.items():
                 console.print(f"{stamp} [red]not ingested[/] {name}: {why}", highlight=False)
+            if t.waiting:
+                console.print(
+                    f"{stamp} {len(t.waiting)} file(s) changed in the last {settle:g} s "
+                    f"(--settle), perhaps still being written, left for the next look: "
+                    + ", ".join(t.waiting[:5])
+                    + (f" and {len(t.waiting) - 5} more" if len(t.waiting) > 5 else ""),
+                    highlight=False,
+                )
             if not t.ingested:
-                console.print(f"{stamp} nothing new in {folder}")
+                console.print(f"{stamp} nothing {'else ' if t.waiting else ''}new in {folder}")
             else:
                 assert t.run is not None
                 console.print(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, or_, select
 
 from vigie.atomic import atomic_file
-from vigie.cases.decisions import STATUSES, _slug
+from vigie.cases.decisions import STATUSES, _slug, meant
 from vigie.cases.models import DecisionRow, MemberRow, RunRow
 from vigie.cases.records import Decision
 from vigie.errors import VigieError, shortened
@@ -69,10 +69,14 @@ class DecisionFilter:
         kind = (text("kind") or "").lower() or None
         status = _slug(text("status")) or None
         if kind is not None and kind not in KINDS:
-            raise VigieError(f"kind: {shortened(kind, 40)!r} is not one of {', '.join(KINDS)}")
+            raise VigieError(
+                f"kind: {shortened(kind, 40)!r} is not one of {', '.join(KINDS)}"
+                + meant(kind, KINDS)
+            )
         if status is not None and status not in STATUSES:
             raise VigieError(
                 f"status: {shortened(status, 40)!r} is not one of {', '.join(STATUSES)}"
+                + meant(status, STATUSES)
             )
         return cls(
             kind=kind,

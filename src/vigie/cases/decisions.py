@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterable
 
 from vigie.errors import VigieError
 
@@ -40,14 +41,31 @@ def _slug(text: str | None) -> str:
     return "-".join((text or "").strip().lower().replace("_", " ").split())
 
 
+def meant(slug: str, choices: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for a word that starts one choice (``confirm``,
+    ``coordinated``) or is spelled close to one; empty when none is. A suggestion only: a
+    decision is a record someone answers for, so a guess is never written for them."""
+    import difflib
+
+    words = list(choices)
+    near = [c for c in words if slug and c.startswith(slug)]
+    if len(near) != 1:
+        near = difflib.get_close_matches(slug, words, n=1, cutoff=0.6)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
 def check(status: str, reason: str | None, note: str | None) -> tuple[str, str | None]:
     """Validate a decision; returns (status, reason) normalised, or raises a clear error."""
     st = _slug(status)
     if st not in STATUSES:
-        raise VigieError(f"--status: {status!r} is not one of {', '.join(STATUSES)}")
+        raise VigieError(
+            f"--status: {status!r} is not one of {', '.join(STATUSES)}{meant(st, STATUSES)}"
+        )
     rs = _slug(reason) if reason else None
     if rs is not None and rs not in REASONS:
-        raise VigieError(f"--reason: {reason!r} is not one of {', '.join(REASONS)}")
+        raise VigieError(
+            f"--reason: {reason!r} is not one of {', '.join(REASONS)}{meant(rs, REASONS)}"
+        )
     if st == "dismissed" and rs is None:
         raise VigieError(
             f"--reason is required to mark something {st} (one of {', '.join(REASONS)})"

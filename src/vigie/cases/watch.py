@@ -41,6 +41,7 @@ class Tick:
 
     ingested: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    waiting: list[str] = field(default_factory=list)  # changed within ``settle`` seconds
     run: Run | None = None
     diff: RunDiff | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
@@ -136,8 +137,10 @@ class Watcher:
             json.dump(state, fh, indent=2, sort_keys=True)
             fh.write("\n")
 
-    def pending(self) -> list[Path]:
-        """Files new or changed since they were last taken, and settled."""
+    def pending(self, waiting: list[str] | None = None) -> list[Path]:
+        """Files new or changed since they were last taken, and settled; the names of those
+        not settled yet are added to ``waiting`` (said, so that a look that takes nothing
+        does not read as an empty folder)."""
         known = self._state()["files"]
         now = time.time()
         out = []
@@ -145,9 +148,11 @@ class Watcher:
             if not p.is_file() or p.name.startswith("."):
                 continue
             st = p.stat()
-            if now - st.st_mtime < self.settle:
-                continue  # still being written, perhaps: next tick
             prev = known.get(p.name)
+            if now - st.st_mtime < self.settle:
+                if waiting is not None and (prev is None or prev.get("size") != st.st_size):
+                    waiting.append(p.name)
+                continue  # still being written, perhaps: next tick
             if prev and prev.get("size") == st.st_size and prev.get("sha256") == _sha256(p):
                 continue
             out.append(p)
@@ -159,7 +164,7 @@ class Watcher:
         from vigie.ingest.api import ingest
 
         t = Tick()
-        files = self.pending()
+        files = self.pending(t.waiting)
         if not files:
             return t
         state = self._state()
