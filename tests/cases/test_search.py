@@ -104,3 +104,40 @@ def test_search_refuses_a_limit_sqlite_cannot_hold(ws, capsys):
     err = capsys.readouterr().err
     assert "give 1 to 1,000,000 hits per source" in err
     assert "Traceback" not in err
+
+
+def test_a_lone_sign_is_refused_and_a_text_hit_shows_its_match(ws, tmp_path, capsys):
+    """``vigie search '#'`` (a tag not typed yet) looked for ``LIKE '%%'``: every evidence
+    post of every run, 200 rows of noise. A text found after its 200th character was shown
+    by its first 200 (the table, no match in sight), and a list cut at ``--limit`` did not
+    say so."""
+    import pytest
+
+    from vigie.cli import main
+    from vigie.errors import VigieError
+
+    f = make_findings(
+        tmp_path / "f1",
+        {"g1": accs("a", 5), "g2": accs("b", 5)},
+        objects={"g1": ["https://example.org/a"], "g2": ["#votez", "#votons", "#votez2"]},
+    )
+    ev = pq.read_table(f / "evidence.parquet")
+    long_text = "word " * 80 + "the needle-story at the end"
+    texts = [
+        long_text if o == "https://example.org/a" else t
+        for o, t in zip(ev.column("object").to_pylist(), ev.column("text").to_pylist(), strict=True)
+    ]
+    ev = ev.set_column(ev.schema.get_field_index("text"), "text", pa.array(texts))
+    pq.write_table(ev, f / "evidence.parquet")
+    ws.register_run(f)
+    for lone in ("#", "@", " @# "):
+        with pytest.raises(VigieError, match="names nothing"):
+            ws.search(lone)
+    (hit,) = ws.search("needle-story")
+    assert hit.field == "text" and "the needle-story at the end" in hit.value
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(["search", "#vot", "-w", str(ws.root), "--limit", "2"])
+    assert done.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "evidence: the first 2 hits only; --limit N for more" in out, out

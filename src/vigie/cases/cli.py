@@ -307,6 +307,8 @@ def search(
 ) -> None:
     """Find an account, handle, URL, domain, hashtag or text across runs, groups, pairs
     and decisions."""
+    from collections import Counter
+
     from rich.table import Table
 
     from vigie.progress import console
@@ -327,11 +329,14 @@ def search(
     seq = {r.id: f"#{r.seq}" for r in runs}
     low = query.strip().lstrip("@#").lower()
     rows: dict[tuple[str, ...], list[str]] = {}
+    texts: dict[tuple[str, ...], str] = {}  # a text place shows its first post's match
     for h in hits:
         value = "" if h.field == "text" else _snippet(h.value, low)
         group = " ".join(x for x in (h.group_id, h.local_id and f"({h.local_id})") if x)
         key = (h.where, seq.get(h.run_id or "", ""), group, h.field, value)
         rows.setdefault(key, []).append(h.detail)
+        if h.field == "text":
+            texts.setdefault(key, _snippet(h.value, low))
     t = Table(
         title=f"{len(hits)} hit(s) for {query!r} in {len(rows)} place(s)", title_justify="left"
     )
@@ -341,8 +346,16 @@ def search(
         t.add_column(col)
     for key, details in rows.items():
         detail = details[0][:60] if len(details) == 1 else f"{len(details)} posts"
-        t.add_row(*key, detail)
+        shown = (*key[:4], texts[key]) if key in texts else key
+        t.add_row(*shown, detail)
     console.print(t)
+    per_source = Counter(h.where for h in hits)
+    full = sorted(w for w, n in per_source.items() if n >= limit)
+    if full:  # each source stops at --limit: say the list may be cut
+        console.print(
+            f"[yellow]{', '.join(full)}: the first {limit:,} hits only; "
+            "--limit N for more, --json for every field[/]"
+        )
 
 
 def _snippet(text: str, low: str, width: int = 50) -> str:

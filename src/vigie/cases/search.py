@@ -71,6 +71,11 @@ def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
             f"search: the query is {len(q):,} characters long, at most {MAX_QUERY_CHARS:,} "
             "(an account, a @handle, a URL, a #tag or a few words of a text)"
         )
+    if not q.lstrip("@#").strip():  # '#' alone was LIKE '%%': every evidence post
+        raise VigieError(
+            f"search: {q!r} names nothing; give a handle after @ or a tag after # "
+            "(e.g. @handle, #tag)"
+        )
     hits: list[Hit] = []
     bare = q.lstrip("@#")
     low = bare.lower()
@@ -219,8 +224,9 @@ def _parquet_hits(
                     fld, val = "account_id", str(acc)
                 elif obj is not None and low in str(obj).lower():
                     fld, val = f"object ({kind})", str(obj)
-                else:
-                    fld, val = "text", (text or "")[:200]
+                else:  # 200 characters, from a little before the match
+                    at = max(0, (text or "").lower().find(low) - 60)
+                    fld, val = "text", (text or "")[at : at + 200]
                 hits.append(Hit("evidence", rid, stable, str(gid), fld, val, f"post {post}"))
         ed = _existing(runs, "edges.parquet")
         if ed:
