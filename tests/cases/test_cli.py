@@ -145,3 +145,33 @@ def test_a_decision_says_which_run_a_local_id_was_read_in(tmp_path, capsys, monk
     code, out, _ = _run(["triage", gid.lower(), "--status", "confirmed"], capsys)
     said = " ".join(out.split())
     assert code == 0 and said.startswith(f"confirmed group {gid} (by "), said
+
+
+def test_a_run_named_as_vigie_runs_names_it_is_a_findings_folder(tmp_path, capsys, monkeypatch):
+    """In a workspace, ``vigie report last`` and ``vigie share export 1`` said "last: no such
+    Findings folder": runs are named ``last``, ``2``, ``#2``, ``-1`` everywhere else. A
+    folder of that name, where there is one, still comes first."""
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    ws = tmp_path / "ws"
+    assert _run(["init", str(ws)], capsys)[0] == 0
+    monkeypatch.chdir(ws)
+    f1 = make_findings(ws / "runs" / "mon", {"g0001": accs("a", 6)})
+    f2 = make_findings(ws / "runs" / "tue", {"g0001": accs("a", 6), "g0002": accs("b", 4)})
+    for f in (f1, f2):
+        assert _run(["runs", "add", str(f)], capsys)[0] == 0
+    code, out, err = _run(["report", "last"], capsys)
+    assert code == 0 and (ws / "runs" / "tue.html").exists(), out + err
+    code, out, err = _run(["report", "#1", "--html", "one.html"], capsys)
+    assert code == 0 and "1 group(s)" in out, out + err
+    code, out, err = _run(
+        ["share", "export", "previous", "--stix", "b.json", "--include-unreviewed"], capsys
+    )
+    assert code == 0, out + err
+    bundle = json.loads((ws / "b.json").read_text())
+    assert sum(o["type"] == "user-account" for o in bundle["objects"]) == 6  # run 1's members
+    code, out, err = _run(["report", "9"], capsys)
+    assert code == 2 and "9: no such Findings folder" in err
+    # a folder named like a run is the folder
+    make_findings(ws / "2", {"g0001": accs("c", 3), "g0002": accs("d", 3), "g0003": accs("e", 3)})
+    code, out, err = _run(["report", "2", "--html", "two.html"], capsys)
+    assert code == 0 and "3 group(s)" in out, out + err

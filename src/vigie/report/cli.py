@@ -9,9 +9,11 @@ from pathlib import Path
 
 import typer
 
+from vigie.cases.runref import FINDINGS_HELP, findings_arg
+
 
 def report(
-    findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
+    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
     html: Path | None = typer.Option(
         None,
         "--html",
@@ -55,6 +57,7 @@ def report(
     from vigie.progress import console
     from vigie.report.html import ReportOptions, write_report
 
+    findings = findings_arg(findings, workspace)
     if html is None:  # beside the folder: a later `vigie detect` swaps the folder whole
         folder = findings if findings.name not in ("", ".", "..") else findings.resolve()
         html = folder.parent / f"{folder.name}.html"

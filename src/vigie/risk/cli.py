@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from vigie.cases.runref import FINDINGS_HELP, findings_arg
+
 app = typer.Typer(no_args_is_help=True)
 
 STUDY_ARG = typer.Argument(..., help="Study file (YAML, or JSON by extension).")
@@ -231,7 +233,7 @@ def import_ciso(
 @app.command("evidence")
 def evidence(
     study: Path = STUDY_ARG,
-    findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
+    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
     min_score: float = typer.Option(0.5, help="Ignore techniques whose best group scores less."),
     accept: bool = typer.Option(False, "--accept", help="Write an updated study with the changes."),
     only: list[str] = typer.Option([], "--only", help="Accept only these scenario ids."),
@@ -260,6 +262,7 @@ def evidence(
 
     s, _ = _load(study)
     res = compute(s)
+    findings = findings_arg(findings, workspace)
     observed = ev.observed_techniques(findings)  # checks the folder as given
     from vigie.cases.downstream import use_reviewed
 

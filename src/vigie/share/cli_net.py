@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 
+from vigie.cases.runref import FINDINGS_HELP, findings_arg
 from vigie.errors import VigieError
 from vigie.progress import console
 
@@ -130,7 +131,7 @@ def serve(
 
 
 def publish(
-    findings: Path = typer.Argument(..., help="Findings folder written by `vigie detect`."),
+    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
     collection: str = typer.Option(..., help="Collection name, id, or root/name."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     tlp: str = typer.Option(None, help="TLP 2.0 marking (default: the Findings' own, else AMBER)."),
@@ -154,7 +155,7 @@ def publish(
     from vigie.share.taxii.publish import publish_findings
     from vigie.share.taxii.server import state_from_config
 
-    source = findings
+    source = findings = findings_arg(findings, workspace)
     findings, reviewed, _ = downstream.use_reviewed(findings, workspace, include_unreviewed)
     downstream.require_groups(reviewed, source)
 

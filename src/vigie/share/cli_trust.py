@@ -12,6 +12,8 @@ from pathlib import Path
 
 import typer
 
+from vigie.cases.runref import FINDINGS_HELP, findings_arg
+
 PARTNERS_OPT = typer.Option(
     None,
     "--partners",
@@ -168,7 +170,7 @@ def check(
 
 
 def export(
-    findings: Path = typer.Argument(..., help="Findings folder (written by vigie detect)."),
+    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
     stix: Path | None = typer.Option(None, "--stix", help="Write a STIX 2.1 bundle here."),
     misp: Path | None = typer.Option(None, "--misp", help="Write a MISP event (JSON) here."),
     partner: str | None = typer.Option(
@@ -221,7 +223,7 @@ def export(
     if stix is not None and misp is not None and stix.resolve() == misp.resolve():
         # the MISP event would silently replace the STIX bundle just written
         raise VigieError(f"{stix}: given to both --stix and --misp; give each its own file")
-    source = findings
+    source = findings = findings_arg(findings, workspace)
     findings, reviewed, ws = downstream.use_reviewed(findings, workspace, include_unreviewed)
     downstream.require_groups(reviewed, source)
     p = None
