@@ -53,7 +53,14 @@ def _edit_manifest(folder: Path, techniques: object) -> None:
 
 
 CASES = [
-    (["new", "-t", "nope", "-o", "x.yaml"], "unknown template 'nope' (choose one of: election-fr"),
+    (["new", "-t", "nope", "-o", "x.yaml"], "unknown template 'nope'; choose one of: election-fr"),
+    # the names people use for a template, and a typo, name the template meant
+    (["new", "campagne"], "unknown template 'campagne' (did you mean election-fr?)"),
+    (["new", "Agence"], "(did you mean agency-fr?)"),
+    (["new", "election"], "(did you mean election-fr or election-en?)"),
+    (["new", "platfrm"], "(did you mean platform-fr or platform-en?)"),
+    (["new"], "give a template: vigie risk new election-fr (one of election-fr"),
+    (["new", "election-fr", "-t", "agency-fr"], "two templates given"),
     (["check", "missing.yaml"], "missing.yaml: no such study file"),
     (["check", "malformed.yaml"], "malformed.yaml: line 3: not valid YAML (expected ',' or ']'"),
     (["check", "tab.yaml"], "line 2: not valid YAML (found character '\\t' that cannot start"),
@@ -108,3 +115,16 @@ def test_report_and_export_without_a_file_write_beside_the_study(files: Path) ->
     with pytest.raises(SystemExit) as done:
         main(["risk", "export", str(files / "study.yaml")])
     assert done.value.code == 2 and (files / "study.xlsx").read_bytes() == before
+
+
+def test_new_takes_the_template_as_an_argument(tmp_path: Path) -> None:
+    """``vigie risk new guide-example`` (as the other commands take their object) stopped at
+    "Missing option '--template'"; the option still works."""
+    for argv, name in (
+        (["new", "guide-example", "-o", str(tmp_path / "a.yaml")], "a.yaml"),
+        (["new", "-t", "agency-en", "-o", str(tmp_path / "b.yaml")], "b.yaml"),
+    ):
+        with pytest.raises(SystemExit) as done:
+            main(["risk", *argv])
+        assert done.value.code in (0, None)
+        assert yaml.safe_load((tmp_path / name).read_text(encoding="utf-8"))["study"]["id"]

@@ -28,24 +28,34 @@ def _load(study: Path):
     return s, rep
 
 
+_TEMPLATE_HELP = (
+    "election-fr, election-en (a campaign), agency-fr, agency-en (a national agency "
+    "protecting an election), platform-fr, platform-en (a platform's election-integrity "
+    "team), guide-example (the EBIOS RM guide's example, rebuilt)."
+)
+
+
 @app.command("new")
 def new(
-    template: str = typer.Option(
-        ...,
-        "--template",
-        "-t",
-        help=(
-            "election-fr, election-en (a campaign), agency-fr, agency-en (a national agency "
-            "protecting an election), platform-fr, platform-en (a platform's election-integrity "
-            "team), guide-example (the EBIOS RM guide's example, rebuilt)."
-        ),
+    name: str | None = typer.Argument(None, metavar="TEMPLATE", help=_TEMPLATE_HELP),
+    template: str | None = typer.Option(
+        None, "--template", "-t", help="The template, as TEMPLATE (either way)."
     ),
     out: Path = typer.Option(Path("study.yaml"), "--out", "-o", help="File to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Start a study from a template (a campaign, an agency, a platform, the guide's example)."""
-    from vigie.risk.templates import write_template
+    """Start a study from a template (a campaign, an agency, a platform, the guide's example):
+    vigie risk new election-fr."""
+    from vigie.errors import VigieError
+    from vigie.risk.templates import TEMPLATES, write_template
 
+    if name and template and name != template:
+        raise VigieError(f"two templates given ({name} and --template {template}): give one")
+    template = template or name
+    if not template:
+        raise VigieError(
+            f"give a template: vigie risk new election-fr (one of {', '.join(TEMPLATES)})"
+        )
     path = write_template(template, out, overwrite=force)
     typer.echo(f"wrote {path} (template {template}); edit it, then: vigie risk check {path}")
 

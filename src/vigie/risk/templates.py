@@ -25,13 +25,42 @@ TEMPLATES: dict[str, str] = {
 """Template name -> file under ``vigie/risk/templates``."""
 
 
+_WORDS = {
+    "campaign": "election-en",
+    "campagne": "election-fr",
+    "election": "election-fr or election-en",
+    "elections": "election-fr or election-en",
+    "agency": "agency-en",
+    "agence": "agency-fr",
+    "platform": "platform-en",
+    "plateforme": "platform-fr",
+    "guide": "guide-example",
+    "example": "guide-example",
+    "exemple": "guide-example",
+}
+"""What an analyst calls a template that vigie names otherwise (the words of the help)."""
+
+
+def _meant(name: str) -> str:
+    """`` (did you mean …?)`` for an unknown template name, or empty."""
+    import difflib
+    import unicodedata
+
+    key = unicodedata.normalize("NFKD", name.strip().lower())
+    key = "".join(c for c in key if not unicodedata.combining(c)).replace("_", "-")
+    near = _WORDS.get(key) or " or ".join(t for t in TEMPLATES if t.startswith(key) and key)
+    if not near:
+        near = " or ".join(difflib.get_close_matches(key, list(TEMPLATES), n=2, cutoff=0.6))
+    return f" (did you mean {near}?)" if near else ""
+
+
 def template_text(name: str) -> str:
     """The YAML text of template ``name``."""
     try:
         fname = TEMPLATES[name]
     except KeyError:
         raise VigieError(
-            f"unknown template {name!r} (choose one of: {', '.join(TEMPLATES)})"
+            f"unknown template {name!r}{_meant(name)}; choose one of: {', '.join(TEMPLATES)}"
         ) from None
     return resources.files("vigie.risk").joinpath("templates", fname).read_text("utf-8")
 
@@ -39,9 +68,9 @@ def template_text(name: str) -> str:
 def write_template(name: str, out: str | Path, *, overwrite: bool = False) -> Path:
     """Write template ``name`` to ``out`` (atomically); refuse to overwrite unless asked."""
     out = Path(out)
+    text = template_text(name)  # a wrong name is the mistake to say first
     if out.exists() and not overwrite:
         raise VigieError(f"{out}: already exists (use --force to overwrite it)")
-    text = template_text(name)
     if out.suffix.lower() == ".json":  # the same study as JSON (comments cannot follow)
         import json
 
