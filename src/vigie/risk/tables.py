@@ -116,8 +116,9 @@ def print_proposals(proposals: list[Proposal], findings: Path, n_observed: int) 
     for p in proposals:
         ev = "; ".join(
             f"{m.action} {m.referenced} ← "
-            + ", ".join(f"{o.technique} ({len(o.groups)} groups, {o.accounts} accounts, "
-                        f"max {o.max_score:.2f})" for o in m.observed)
+            + ", ".join(f"{o.technique} ({_n(len(o.groups), 'group')}, "
+                        f"{_n(o.accounts, 'account')}, max {o.max_score:.2f})"
+                        for o in m.observed)
             for m in p.matches
         )  # fmt: skip
         prop = f"[bold]{p.proposed}[/]" if p.changed else f"{p.proposed} (no change)"
@@ -161,3 +162,8 @@ def write_study(
                 data, fh, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100
             )
     return warning
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 group``, ``2 groups``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
