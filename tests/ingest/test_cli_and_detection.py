@@ -63,3 +63,31 @@ def test_cli_user_error_is_one_line_exit_2(
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "generic_posts.csv" in err and "account_id" in err and "Traceback" not in err
+
+
+def test_a_pattern_the_shell_left_as_typed_is_expanded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Windows' shells pass ``in\\*.jsonl`` to the program as typed, as every shell passes a
+    quoted pattern: it was "no such file". The files it matches are read, sorted; a pattern
+    matching nothing is a one-line error; a file whose name holds ``[`` is that file."""
+    drop = tmp_path / "in"
+    drop.mkdir()
+    for name in ("b.jsonl", "a.jsonl", "[x].jsonl"):
+        (drop / name).write_bytes((FIX / "x_v2_flat.jsonl").read_bytes())
+    (drop / "notes.txt").write_text("not an export\n")
+    with pytest.raises(SystemExit) as done:
+        main(["ingest", f"{drop}/?.jsonl", "--into", str(tmp_path / "ds")])
+    assert done.value.code in (0, None)
+    paths = [Path(s["path"]).name for s in manifest(tmp_path / "ds")["sources"]]
+    assert paths == ["a.jsonl", "b.jsonl"]
+    with pytest.raises(SystemExit) as done:
+        main(["ingest", str(drop / "[x].jsonl"), "--into", str(tmp_path / "ds2")])
+    assert done.value.code in (0, None)
+    assert [Path(s["path"]).name for s in manifest(tmp_path / "ds2")["sources"]] == ["[x].jsonl"]
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(["ingest", f"{drop}/*.csv", "--into", str(tmp_path / "ds3")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2 and f"{drop}/*.csv: no file matches this pattern" in err
+    assert not (tmp_path / "ds3").exists()

@@ -70,6 +70,29 @@ MAP_HELP = (
 )
 
 
+def expand_patterns(sources: list[Path]) -> list[Path]:
+    """Each source as given, but a file pattern the shell left as typed (Windows' cmd and
+    PowerShell pass ``exports\\*.jsonl`` to the program, as every shell does a quoted
+    ``"exports/*.jsonl"``) becomes the files it matches, sorted: it answered "no such
+    file". A pattern that matches no file is an error naming it; a file whose name holds
+    ``*`` or ``[`` is read as that file."""
+    import glob
+
+    from vigie.errors import VigieError
+
+    out: list[Path] = []
+    for src in sources:
+        text = str(src)
+        if src.exists() or not any(c in text for c in "*?["):
+            out.append(src)
+            continue
+        found = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+        if not found:
+            raise VigieError(f"{text}: no file matches this pattern")
+        out.extend(found)
+    return out
+
+
 def ingest(
     sources: list[Path] = typer.Argument(..., help="Files to ingest."),
     into: Path = typer.Option(
@@ -126,6 +149,7 @@ def ingest(
     from vigie.ingest.api import preview
     from vigie.ingest.summary import print_preview, print_summary
 
+    sources = expand_patterns(sources)
     read_options = dict(
         date_format=date_format,
         dayfirst=dayfirst,
