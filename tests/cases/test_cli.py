@@ -169,6 +169,8 @@ def test_a_run_named_as_vigie_runs_names_it_is_a_findings_folder(tmp_path, capsy
     assert code == 0, out + err
     bundle = json.loads((ws / "b.json").read_text())
     assert sum(o["type"] == "user-account" for o in bundle["objects"]) == 6  # run 1's members
+    code, out, err = _run(["share", "check", "last", "-p", "observatoire"], capsys)
+    assert code in (0, 1) and f"{ws / 'runs' / 'tue'}: Findings folder marked" in out, out + err
     code, out, err = _run(["report", "9"], capsys)
     assert code == 2 and "9: no such Findings folder" in err
     # a folder named like a run is the folder

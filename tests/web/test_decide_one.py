@@ -195,3 +195,22 @@ def test_an_analyst_asks_for_review_of_a_pair(workspace: Path) -> None:
     _submit(client, _decision_forms(page)[target], status="needs-review", note="same minute")
     assert ws.status_of(target, kind="pair") == "needs-review"
     assert ws.history(target, kind="pair")[0].author == "analyst"
+
+
+def test_a_search_the_workspace_refuses_is_said_on_the_search_page(workspace: Path) -> None:
+    """``#`` alone (a tag not typed yet) is refused by the search: the page said so on a
+    bare error page, the query lost; it is now said above the search box, which keeps it.
+    A list cut at the page's limit says so, with how to get all."""
+    from vigie.web.views import search as view
+
+    client = signed_in(team_client(workspace), "viewer")
+    page = client.get("/search?q=%23%23", headers={"Accept": "text/html"})
+    assert page.status_code == 400
+    assert 'class="error" role="alert">search: &#39;##&#39; names nothing' in page.text
+    assert 'name="q" value="##"' in page.text and "Search across runs" in page.text
+    view.LIMIT = 2
+    try:
+        page = client.get("/search?q=es", headers={"Accept": "text/html"}).text
+    finally:
+        view.LIMIT = 300
+    assert re.search(r"place\(s\) found for <b>es</b>\. [a-z, ]+: the first 2 only", page), page

@@ -144,6 +144,19 @@ def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
     return hits
 
 
+def _around(text: str, low: str, width: int = 200) -> str:
+    """``width`` characters of ``text`` from the word that starts a little before the
+    match of ``low`` (``…`` where it was cut): a match past the first 200 characters was
+    shown without the match."""
+    at = text.lower().find(low)
+    if at < 60 or len(text) <= width:
+        return text[:width]
+    start = at - 60
+    space = text.find(" ", start, at)
+    start = space + 1 if space >= 0 else start
+    return "…" + text[start : start + width]
+
+
 def _handles_to_ids(runs: list[Any], low: str) -> set[str]:
     """Account ids whose handle is ``low`` in the Datasets of the registered runs."""
     paths = []
@@ -224,9 +237,8 @@ def _parquet_hits(
                     fld, val = "account_id", str(acc)
                 elif obj is not None and low in str(obj).lower():
                     fld, val = f"object ({kind})", str(obj)
-                else:  # 200 characters, from a little before the match
-                    at = max(0, (text or "").lower().find(low) - 60)
-                    fld, val = "text", (text or "")[at : at + 200]
+                else:
+                    fld, val = "text", _around(text or "", low)
                 hits.append(Hit("evidence", rid, stable, str(gid), fld, val, f"post {post}"))
         ed = _existing(runs, "edges.parquet")
         if ed:

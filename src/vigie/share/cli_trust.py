@@ -90,7 +90,11 @@ def partners(
 
 
 def check(
-    obj: Path = typer.Argument(..., help="A Findings folder or a STIX 2.1 bundle file."),
+    obj: Path = typer.Argument(
+        ...,
+        help="A Findings folder or a STIX 2.1 bundle file; in a workspace, also a run "
+        "(last, 2, #2...).",
+    ),
     partner: str = typer.Option(..., "--partner", "-p", help="Partner name in the registry."),
     partners_file: Path | None = PARTNERS_OPT,
     tlp: str | None = typer.Option(
@@ -108,6 +112,7 @@ def check(
 
     reg = _registry(partners_file)
     p = reg.get(partner)
+    obj = findings_arg(obj)
     if obj.is_dir():
         from vigie.schema import Findings
         from vigie.share.shareable import choose_tlp
