@@ -224,3 +224,46 @@ def test_cli_bad_truth_is_one_line_exit_2(case, tmp_path, capsys):
     assert exc.value.code == 2
     err = " ".join(capsys.readouterr().err.split())  # Rich wraps long lines
     assert "truth file not found" in err and "Traceback" not in err
+
+
+def test_cli_finds_the_truth_of_the_scenario_the_findings_came_from(tmp_path, capsys):
+    """``vigie score F`` stopped at "Missing option '--truth'" where the truth is known: in
+    the Dataset a generated folder is (detected as it is), or beside the file a Dataset was
+    ingested from. Several candidates, or none, is a one-line error asking for --truth."""
+    import shutil
+
+    from vigie.exercise.generate import generate
+
+    ex = tmp_path / "ex"
+    generate("tiny", 3_000, 1, ex, progress=False)
+    for argv in (
+        ["detect", str(ex), "--out", str(tmp_path / "f1")],
+        ["ingest", str(ex / "posts.parquet"), "--into", str(tmp_path / "ds")],
+        ["detect", str(tmp_path / "ds"), "--out", str(tmp_path / "f2")],
+    ):
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+        assert done.value.code in (0, None), argv
+    for f in ("f1", "f2"):
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as done:
+            main(["score", str(tmp_path / f)])
+        out = " ".join(capsys.readouterr().out.split())
+        assert done.value.code in (0, None) and "truth:" in out and "truth.parquet" in out, out
+        assert "By campaign type" in out
+    # a second scenario ingested into the same Dataset: no one truth
+    ex2 = tmp_path / "ex2"
+    shutil.copytree(ex, ex2)
+    with pytest.raises(SystemExit):
+        main(["ingest", str(ex2 / "posts.parquet"), "--into", str(tmp_path / "ds")])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(["score", str(tmp_path / "f2")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2 and "give --truth TRUTH" in err and "several found" in err
+    write_groups(tmp_path / "bare")  # a manifest naming no Dataset
+    with pytest.raises(SystemExit) as done:
+        main(["score", str(tmp_path / "bare")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2 and "no Dataset named in its manifest" in err, err
+    assert "Traceback" not in err

@@ -115,10 +115,59 @@ def print_report(rep: ScoreReport, max_campaigns: int = 50) -> None:
     console.print("  [dim]— = undefined (division by zero).[/]")
 
 
+def find_truth(findings: Path) -> Path:
+    """The truth of the scenario FINDINGS were detected in: ``truth.parquet`` in the
+    Dataset (a generated folder detected as it is), else beside one of the files it was
+    ingested from (``vigie generate --out EX`` then ``vigie ingest EX/posts.parquet``),
+    read from the two manifests. Only a single candidate is taken: several scenarios
+    ingested into one Dataset have no one truth."""
+    import json
+
+    from vigie.errors import VigieError
+
+    def manifest(folder: Path) -> dict:
+        try:
+            doc = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return doc if isinstance(doc, dict) else {}
+
+    ask = "give --truth TRUTH (truth.parquet from vigie generate)"
+    came = manifest(findings).get("dataset")
+    if not isinstance(came, str) or not came:
+        raise VigieError(
+            f"{findings}: no Dataset named in its manifest to find the truth by: {ask}"
+        )
+    dataset = Path(came)
+    if not dataset.is_dir() and (findings.parent / came).is_dir():  # named from elsewhere
+        dataset = findings.parent / came
+    found: list[Path] = []
+    if (dataset / "truth.parquet").is_file():
+        found.append(dataset / "truth.parquet")
+    else:
+        for src in manifest(dataset).get("sources") or []:
+            path = src.get("path") if isinstance(src, dict) else None
+            if not isinstance(path, str):
+                continue
+            for base in (Path(path), dataset.parent / path):  # relative to where it was run
+                cand = base.parent / "truth.parquet"
+                if cand.is_file():
+                    found.append(cand.resolve())
+                    break
+    found = sorted(set(found))
+    if len(found) != 1:
+        why = "several found: " + ", ".join(map(str, found)) if found else "none found"
+        raise VigieError(f"{findings}: {ask} ({why} in or beside the Dataset {dataset})")
+    return found[0]
+
+
 def score(
     findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
-    truth: Path = typer.Option(
-        ..., "--truth", help="truth.parquet from vigie generate (or the folder holding it)."
+    truth: Path | None = typer.Option(
+        None,
+        "--truth",
+        help="truth.parquet from vigie generate (or the folder holding it); default: the one "
+        "in or beside the Dataset the Findings came from (its generated source's folder).",
     ),
     json_out: Path | None = typer.Option(
         None, "--json", help="Also write every figure (and the definitions) to this JSON file."
@@ -127,12 +176,14 @@ def score(
     """Score FINDINGS against the ground truth: account-level precision, recall and F1 (overall,
     per campaign type, per campaign), organic false-positive rate and group purity."""
     from vigie.exercise.score import score_findings
+    from vigie.progress import console
     from vigie.schema import write_json
 
+    if truth is None:
+        truth = find_truth(findings)
+        console.print(f"truth: {truth} (the Dataset's generated scenario; --truth to choose)")
     rep = score_findings(findings, truth)
     print_report(rep)
     if json_out is not None:
         write_json(json_out, rep.to_dict())
-        from vigie.progress import console
-
         console.print(f"Wrote {json_out}")
