@@ -343,7 +343,7 @@ def test_a_doc_with_an_unknown_option_fails_naming_file_line_and_command() -> No
         ("Before.\n\n    vigie report F --hide-dismissed yes\n", "'yes' left over"),
         ("Then `vigie report F --hide-dismissed=yes`.", "does not take a value"),
         ("Then `vigie ingest x.csv --into`.", "Option '--into' requires an argument"),
-        ("```bash\nvigie score findings\n```\n", "needs --truth, which the line lacks"),
+        ("```bash\nvigie share check findings\n```\n", "needs --partner/-p, which the line lacks"),
         ("```\nvigie ingest 'posts.csv --into d\n```\n", "the shell cannot split it"),
     ],
 )
@@ -353,8 +353,8 @@ def test_broken_commands_fail(markdown: str, expected: str) -> None:
 
 
 def test_an_inline_span_may_name_a_fragment_a_code_line_may_not() -> None:
-    assert problems_in("`vigie score FINDINGS`", "x.md") == []
-    assert len(problems_in("    vigie score FINDINGS\n", "x.md")) == 1
+    assert problems_in("`vigie share check FINDINGS`", "x.md") == []
+    assert len(problems_in("    vigie share check FINDINGS\n", "x.md")) == 1
 
 
 def test_shell_lines_are_joined_cut_and_stripped() -> None:

@@ -82,6 +82,7 @@ def _writes(client: TestClient) -> list[tuple[str, dict[str, str], Role]]:
         ("/share/export", {"run": run, "partner": "internal"}, Role.reviewer),
         ("/people", {"username": "newbie", "password": PASSWORD, "role": "viewer"}, Role.admin),
         ("/people/viewer", {"role": "viewer"}, Role.admin),
+        ("/people/viewer", {"password": "a new password 42"}, Role.admin),
     ]
 
 
@@ -382,3 +383,50 @@ def test_a_failed_job_names_files_inside_the_workspace_not_on_the_server(workspa
     job = state.jobs.submit("import", "import posts.csv", "analyst", fail)
     done = state.jobs.wait(job.id, 10)
     assert done.message == "uploads/u1/posts.csv: record 3: created_at: not a time"
+
+
+def test_an_admin_resets_a_forgotten_password_and_cannot_demote_themself(
+    workspace: Path,
+) -> None:
+    """Nobody could set a new password for a person who forgot theirs (no page, no command),
+    and the only administrator could lower their own role, leaving nobody to manage people.
+    A reset ends the person's open sessions: a session stolen with the old password dies."""
+    client = _team(workspace)
+    _login(client, "analyst")
+    stolen = dict(client.cookies)
+    client.cookies.clear()
+    csrf = _login(client, "admin")
+    r = client.post(
+        "/people/analyst",
+        data={"password": "short", "csrf": csrf},
+        headers={"Accept": "text/html"},
+    )
+    assert r.status_code == 400 and "at least 10 characters" in r.text
+    r = client.post(
+        "/people/Analyst",
+        data={"password": "a new password 42", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    other = TestClient(client.app, base_url="http://vigie.example", cookies=stolen)
+    assert other.get("/import", follow_redirects=False).status_code in (303, 401)
+    fresh = TestClient(client.app, base_url="http://vigie.example")
+    r = fresh.post("/login", data={"username": "analyst", "password": PASSWORD})
+    assert (
+        "/import" not in str(r.url)
+        and fresh.get("/import", follow_redirects=False).status_code != 200
+    )
+    _login(fresh, "analyst", "a new password 42")
+    for role in ("viewer", "reviewer", "analyst"):
+        r = client.post(
+            "/people/admin",
+            data={"role": role, "csrf": csrf},
+            headers={"Accept": "text/html"},
+        )
+        assert r.status_code == 400 and "cannot change your own role" in r.text
+    assert (
+        dict((u.username, u.role) for u, _ in client.app.state.vigie.directory.people())["admin"]
+        == Role.admin
+    )
+    rows = client.app.state.vigie.audit_rows(action="web.people.password")
+    assert [(r.actor, r.object_id) for r in rows] == [("admin", "analyst")]

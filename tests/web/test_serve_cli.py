@@ -94,3 +94,53 @@ def test_a_host_that_cannot_be_listened_on_is_one_line(host: str, said: str) -> 
 
     with pytest.raises(VigieError, match=said):
         ensure_can_listen(host, 8799)
+
+
+def test_users_without_a_terminal_and_a_forgotten_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``vigie users add ana`` in a script (no terminal) printed "Warning: Password input may
+    be echoed" then "Aborted!"; the password is now piped in with --password-stdin, and
+    ``vigie users passwd`` sets a new one for a person who forgot theirs (nothing could).
+    Each change is a row of the workspace's audit log, as the People page writes."""
+    import io
+
+    from vigie.share.audit import AuditLog
+    from vigie.share.taxii.store import Store
+    from vigie.web.app import open_directory
+
+    ws = tmp_path / "ws"
+    assert run_cli(["init", str(ws)])[0] == 0
+    monkeypatch.setenv("VIGIE_USER", "night-admin")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal, nothing piped
+    code, out = run_cli(["users", "add", "ana", "-w", str(ws)])
+    said = " ".join(out.split())
+    assert code == 2 and "no terminal to ask the password on" in said, out
+    assert "--password-stdin" in said and "Aborted" not in said
+    code, out = run_cli(["users", "add", "ana", "-w", str(ws), "--password-stdin"])
+    assert code == 2 and "standard input held no password" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("first password 1\n"))
+    code, out = run_cli(
+        ["users", "add", "ana", "--role", "admin", "-w", str(ws), "--password-stdin"]
+    )
+    assert code == 0 and "added ana (admin)" in out, out
+    directory = open_directory(ws)
+    assert directory.authenticate("ana", "first password 1", "127.0.0.1") is not None
+    session = directory.open_session(directory.authenticate("ana", "first password 1", "::1"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("second password 2\r\n"))
+    code, out = run_cli(["users", "passwd", "ANA", "-w", str(ws), "--password-stdin"])
+    assert code == 0 and "new password set for ana" in out, out
+    assert directory.session(session.token) is None  # the open session ended
+    assert directory.authenticate("ana", "first password 1", "10.0.0.1") is None
+    assert directory.authenticate("ana", "second password 2", "10.0.0.2") is not None
+    code, out = run_cli(["users", "passwd", "bob", "-w", str(ws), "--password", "long enough 1"])
+    assert code == 2 and "no person named 'bob'" in out
+    code, out = run_cli(["users", "passwd", "ana", "-w", str(ws), "--password", "short"])
+    assert code == 2 and "at least 10 characters" in out
+    store = Store(f"sqlite:///{ws / 'cases.db'}")
+    rows = [(r.actor, r.action, r.object_id) for r in AuditLog(store).rows()]
+    store.dispose()
+    assert rows == [
+        ("night-admin", "cli.people.add", "ana"),
+        ("night-admin", "cli.people.password", "ana"),
+    ]

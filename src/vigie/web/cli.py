@@ -105,22 +105,94 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
+PASSWORD_HELP = (
+    "At least 10 characters. Default: asked twice on the terminal (a password typed on the "
+    "command line stays in the shell's history and the process list)."
+)
+STDIN_HELP = "Read the password from standard input's first line (for scripts)."
+
+
+def _password(given: str | None, from_stdin: bool, command: str) -> str:
+    """The password: given, piped in (``--password-stdin``), else asked twice on the
+    terminal. Without a terminal the prompt read an empty input and answered "Aborted!",
+    which said neither why nor what to do."""
+    import sys
+
+    if given is not None and from_stdin:
+        raise VigieError("give the password once: --password or --password-stdin")
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise VigieError("--password-stdin: standard input held no password")
+        return line
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise VigieError(
+            "no terminal to ask the password on: pipe it in, "
+            f"printf '%s\\n' \"$PASSWORD\" | vigie users {command} --password-stdin"
+        )
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _audit_people(workspace: Path, action: str, username: str, **detail: str) -> None:
+    """A row in the workspace's audit log, as the People page writes for the same change:
+    who ran the command (``$VIGIE_USER``, else the OS user), on whom, from this machine."""
+    from vigie.cases.decisions import current_author
+    from vigie.cases.workspace import Workspace
+    from vigie.share.audit import AuditLog
+    from vigie.share.taxii.store import Store
+
+    ws = Workspace.init(workspace)
+    store = Store(ws.db_url)
+    try:
+        AuditLog(store).append(
+            current_author(None),
+            f"cli.{action}",
+            object_id=username,
+            detail={**detail, "address": "command line"},
+        )
+    finally:
+        store.dispose()
+        ws.close()
+
+
 @users_app.command("add")
 def add_user(
     username: str = typer.Argument(..., help="Sign-in name (a-z 0-9 . _ -)."),
     role: str = typer.Option("analyst", "--role", help="viewer, analyst, reviewer or admin."),
     workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
-    password: str = typer.Option(
-        ..., prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 chars."
-    ),
+    password: str | None = typer.Option(None, "--password", help=PASSWORD_HELP),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
 ) -> None:
     """Add a person who may sign in to the workbench in team mode."""
     _need_web()
     from vigie.web.app import open_directory
 
-    directory = open_directory(_workspace_path(workspace))
-    user = directory.add(username, password, role)
+    folder = _workspace_path(workspace)
+    directory = open_directory(folder)
+    user = directory.add(username, _password(password, password_stdin, "add NAME"), role)
+    _audit_people(folder, "people.add", user.username, role=user.role.name)
     typer.echo(f"added {user.username} ({user.role.name})")
+
+
+@users_app.command("passwd")
+def set_password(
+    username: str = typer.Argument(..., help="Sign-in name of the person."),
+    workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
+    password: str | None = typer.Option(None, "--password", help=PASSWORD_HELP),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
+) -> None:
+    """Set a new password for a person who forgot theirs (their open sessions end); on the
+    server, by whoever runs the workbench: the way back in for a locked-out administrator."""
+    _need_web()
+    from vigie.web.app import open_directory
+
+    folder = _workspace_path(workspace)
+    directory = open_directory(folder)
+    directory.set_password(username, _password(password, password_stdin, "passwd NAME"))
+    _audit_people(folder, "people.password", username.strip().lower())
+    typer.echo(f"new password set for {username.strip().lower()}; their sessions ended")
 
 
 @users_app.command("list")

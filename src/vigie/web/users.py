@@ -136,6 +136,16 @@ class Directory:
             )
         return User(name, role)
 
+    def set_password(self, username: str, password: str) -> None:
+        """A new password (a person who forgot theirs); their open sessions end at once,
+        so whoever held one with the old password holds it no more."""
+        if len(password) < 10:
+            raise VigieError("password: at least 10 characters")
+        with self._db.begin() as s:
+            row = self._get(s, username)
+            row.password_hash = self._hasher.hash(password)
+            s.execute(delete(SessionRow).where(SessionRow.username == row.username))
+
     def set_role(self, username: str, role: Role | str) -> None:
         role = Role.parse(role) if isinstance(role, str) else role
         with self._db.begin() as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from vigie.errors import VigieError
 from vigie.web.deps import flag, form, page, redirect
 from vigie.web.render import render
 from vigie.web.users import Role
@@ -32,14 +33,20 @@ async def add_person(request: Request) -> Response:
 async def change_person(request: Request, username: str) -> Response:
     ctx, fields = await form(request, Role.admin)
     d = ctx.state.directory
+    username = username.strip().lower()  # as the directory keys people (the audit too)
+    own = username == ctx.user.username
     if "role" in fields:
+        if own and str(fields["role"]).strip().lower() != ctx.user.role.name:
+            # the last administrator lowering their own role left nobody to manage people
+            raise VigieError("you cannot change your own role: another administrator can")
         d.set_role(username, str(fields["role"]))
         ctx.audit("people.role", username, role=str(fields["role"]))
+    if "password" in fields:  # a person who forgot theirs; their sessions end
+        d.set_password(username, str(fields["password"]))
+        ctx.audit("people.password", username)
     if "disabled" in fields:
         disabled = flag(fields["disabled"], "disabled")
-        if disabled and username == ctx.user.username:
-            from vigie.errors import VigieError
-
+        if disabled and own:
             raise VigieError("you cannot disable your own account")
         d.set_disabled(username, disabled)
         ctx.audit("people.disable" if disabled else "people.enable", username)
