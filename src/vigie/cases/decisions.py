@@ -42,16 +42,11 @@ def _slug(text: str | None) -> str:
 
 
 def meant(slug: str, choices: Iterable[str]) -> str:
-    """`` (did you mean X?)`` for a word that starts one choice (``confirm``,
-    ``coordinated``) or is spelled close to one; empty when none is. A suggestion only: a
-    decision is a record someone answers for, so a guess is never written for them."""
-    import difflib
+    """`` (did you mean X?)`` for a word that is no choice (``vigie.suggest``), or empty."""
+    from vigie.suggest import did_you_mean
 
-    words = list(choices)
-    near = [c for c in words if slug and c.startswith(slug)]
-    if len(near) != 1:
-        near = difflib.get_close_matches(slug, words, n=1, cutoff=0.6)
-    return f" (did you mean {near[0]}?)" if near else ""
+    hint = did_you_mean(slug, choices)
+    return f" ({hint})" if hint else ""
 
 
 def check(status: str, reason: str | None, note: str | None) -> tuple[str, str | None]:

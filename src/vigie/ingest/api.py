@@ -554,12 +554,10 @@ def _check_format(fmt: str) -> None:
     ``csv``?), then the whole list: fifty names are hard to read for one typo."""
     if fmt in FORMATS:
         return
-    import difflib
+    from vigie.suggest import did_you_mean
 
-    near = _FORMAT_WORDS.get(fmt.lower()) or difflib.get_close_matches(
-        fmt.lower(), FORMATS, n=3, cutoff=0.6
-    )
-    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    hint = did_you_mean(fmt, FORMATS, aliases=_FORMAT_WORDS, n=3)
+    hint += " " if hint else ""
     raise VigieError(f"--format {fmt!r}: {hint}expected one of {', '.join(FORMATS)}")
 
 

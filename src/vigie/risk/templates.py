@@ -26,32 +26,27 @@ TEMPLATES: dict[str, str] = {
 
 
 _WORDS = {
-    "campaign": "election-en",
-    "campagne": "election-fr",
-    "election": "election-fr or election-en",
-    "elections": "election-fr or election-en",
-    "agency": "agency-en",
-    "agence": "agency-fr",
-    "platform": "platform-en",
-    "plateforme": "platform-fr",
-    "guide": "guide-example",
-    "example": "guide-example",
-    "exemple": "guide-example",
+    "campaign": ["election-en"],
+    "campagne": ["election-fr"],
+    "election": ["election-fr", "election-en"],
+    "elections": ["election-fr", "election-en"],
+    "agency": ["agency-en"],
+    "agence": ["agency-fr"],
+    "platform": ["platform-en"],
+    "plateforme": ["platform-fr"],
+    "guide": ["guide-example"],
+    "example": ["guide-example"],
+    "exemple": ["guide-example"],
 }
 """What an analyst calls a template that vigie names otherwise (the words of the help)."""
 
 
 def _meant(name: str) -> str:
     """`` (did you mean …?)`` for an unknown template name, or empty."""
-    import difflib
-    import unicodedata
+    from vigie.suggest import did_you_mean
 
-    key = unicodedata.normalize("NFKD", name.strip().lower())
-    key = "".join(c for c in key if not unicodedata.combining(c)).replace("_", "-")
-    near = _WORDS.get(key) or " or ".join(t for t in TEMPLATES if t.startswith(key) and key)
-    if not near:
-        near = " or ".join(difflib.get_close_matches(key, list(TEMPLATES), n=2, cutoff=0.6))
-    return f" (did you mean {near}?)" if near else ""
+    hint = did_you_mean(name, TEMPLATES, aliases=_WORDS, n=2)
+    return f" ({hint})" if hint else ""
 
 
 def template_text(name: str) -> str:
