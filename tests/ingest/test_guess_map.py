@@ -162,3 +162,47 @@ def test_an_unknown_format_suggests_the_nearest_names(tmp_path: Path, fmt, sugge
         assert said.startswith(f"--format '{fmt}': {suggested}")
         assert "expected one of auto, x," in said
         assert ("did you mean" in said) == bool(suggested)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
+def test_ids_that_say_their_platform_are_suggested_as_the_platform(
+    tmp_path: Path, suffix: str
+) -> None:
+    """CooRTweet's German 2021 sample keys accounts ``fb_…`` and ``tw_…`` and has no platform
+    column: the refusal named three ways to give a platform, not the one the file calls for
+    (``--map platform=prefix:account_id``). Ids without such a prefix get no suggestion."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(name: str, ids: list[str]) -> Path:
+        rows = [
+            {"post_id": f"p{i}", "account_id": a, "timestamp": 1_630_000_000 + i}
+            for i, a in enumerate(ids)
+        ]
+        path = tmp_path / f"{name}.{suffix}"
+        if suffix == "csv":
+            path.write_text(
+                "post_id,account_id,timestamp\n"
+                + "".join(f"{r['post_id']},{r['account_id']},{r['timestamp']}\n" for r in rows)
+            )
+        elif suffix == "jsonl":
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        else:
+            pq.write_table(pa.Table.from_pylist(rows), path)
+        return path
+
+    for name, ids, said in (
+        ("prefixed", ["fb_1", "tw_2", "fb_3", "tw_4"], "its account_id values start with "
+         "fb_ (facebook), tw_ (x): --map platform=prefix:account_id"),
+        ("plain", ["1", "2", "a_3", "4"], None),
+    ):  # fmt: skip
+        with pytest.raises(InputError) as err:
+            ingest(write(name, ids), tmp_path / "ds", mapping=["created_at=timestamp"])
+        text = str(err.value)
+        assert "no platform: pass --platform NAME" in text
+        if said is None:
+            assert "prefix:account_id" not in text, text
+        else:
+            assert said in text, text

@@ -212,7 +212,12 @@ def _plan(
             nested = tabular.json_paths_found(path, wanted, cols)
         elif f == "parquet":
             nested = arrow_paths.paths_found(pq.read_schema(path), wanted)
-        spec = tabular.resolve_spec(path, cols + nested, mapping, platform)
+        hint = ""
+        if platform is None and "platform" not in mapping and "platform" not in cols:
+            hint = tabular.platform_prefix_hint(
+                path, f, cols, mapping, opts.encoding, opts.delimiter
+            )
+        spec = tabular.resolve_spec(path, cols + nested, mapping, platform, hint)
         spec.nested = frozenset(nested)
         spec.date_format, spec.dayfirst = opts.date_format, opts.dayfirst
         warnings = []

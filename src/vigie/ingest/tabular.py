@@ -214,10 +214,77 @@ def _refuse_repeated_columns(
             )
 
 
+def _first_values(
+    path: Path, fmt: str, column: str, encoding: str | None, delimiter: str | None, n: int
+) -> list[Any]:
+    """Up to ``n`` values of ``column`` from the file's first rows (for a suggestion only:
+    any reading problem gives none, the reader proper says it)."""
+    import itertools
+
+    try:
+        if fmt == "parquet":
+            batch = next(pq.ParquetFile(path).iter_batches(batch_size=n, columns=[column]), None)
+            return [] if batch is None else batch.column(0).to_pylist()
+        if fmt == "csv":
+            import csv
+
+            d = csv_dialect(path, encoding, delimiter)
+            enc = "utf-8-sig" if d.encoding == "utf-8" else d.encoding
+            with open(path, encoding=enc, newline="") as fh:
+                reader = csv.reader(fh, delimiter=d.delimiter)
+                for _ in range(d.skip - 1):
+                    next(reader, None)
+                header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+                at = header.index(column)
+                return [row[at] for row in itertools.islice(reader, n) if len(row) > at]
+        if fmt == "jsonl":
+            out = []
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                for line in itertools.islice(fh, n):
+                    obj = json.loads(line) if line.strip() else None
+                    if isinstance(obj, dict):
+                        out.append(obj.get(column))
+            return out
+    except Exception:  # noqa: BLE001 (a suggestion: the reader reports the file's problems)
+        return []
+    return []
+
+
+def platform_prefix_hint(
+    path: Path,
+    fmt: str,
+    columns: list[str],
+    mapping: dict[str, str],
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> str:
+    """``--map platform=prefix:COL`` when the account ids say their platform (``fb_1``,
+    ``tw_9``: the German 2021 election sample CooRTweet ships): the refusal named three
+    ways to give a platform and not the one the file calls for."""
+    srcs = _columns_list(mapping["account_id"]) if "account_id" in mapping else ["account_id"]
+    col = srcs[0]
+    if col not in columns:
+        return ""
+    values = [str(v) for v in _first_values(path, fmt, col, encoding, delimiter, 500) if v]
+    prefixes = [v.split("_", 1)[0].lower() for v in values if "_" in v]
+    known = [p for p in prefixes if p in PLATFORM_PREFIXES]
+    if not values or len(known) < 0.9 * len(values):
+        return ""
+    seen = sorted(set(known))
+    names = ", ".join(f"{p}_ ({PLATFORM_PREFIXES[p]})" for p in seen)
+    return f"; its {col} values start with {names}: --map platform=prefix:{col}"
+
+
 def resolve_spec(
-    path: Path, columns: list[str], mapping: dict[str, str], platform: str | None
+    path: Path,
+    columns: list[str],
+    mapping: dict[str, str],
+    platform: str | None,
+    platform_hint: str = "",
 ) -> Spec:
-    """Check the mapping against the file's columns; a missing required column is fatal."""
+    """Check the mapping against the file's columns; a missing required column is fatal.
+    ``platform_hint`` ends the refusal of a file that names no platform
+    (``platform_prefix_hint``)."""
     cols: dict[str, str] = {}
     extra: dict[str, list[str]] = {}
     prefix_col = None
@@ -271,7 +338,7 @@ def resolve_spec(
     if "platform" not in cols and prefix_col is None and platform is None:
         raise InputError(
             "no platform: pass --platform NAME, --map platform=COLUMN or "
-            "--map platform=prefix:COLUMN",
+            f"--map platform=prefix:COLUMN{platform_hint}",
             file=str(path),
             field="platform",
         )
