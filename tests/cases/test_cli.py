@@ -177,3 +177,24 @@ def test_a_run_named_as_vigie_runs_names_it_is_a_findings_folder(tmp_path, capsy
     make_findings(ws / "2", {"g0001": accs("c", 3), "g0002": accs("d", 3), "g0003": accs("e", 3)})
     code, out, err = _run(["report", "2", "--html", "two.html"], capsys)
     assert code == 0 and "3 group(s)" in out, out + err
+
+
+def test_the_runs_tables_keep_what_people_type_and_read(tmp_path, capsys, monkeypatch):
+    """``vigie runs groups`` listed groups by stable id (G-…), not by the run's rank, and cut
+    the signals and the first run ("co_lin…", "202612…"); ``vigie runs`` cut the run id
+    people type ("20261206T060…") and the folder."""
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    monkeypatch.setattr("vigie.progress.console.width", 80)
+    ws = tmp_path / "ws"
+    assert _run(["init", str(ws)], capsys)[0] == 0
+    monkeypatch.chdir(ws)
+    groups = {f"g{i:04d}": accs(chr(ord("a") + i), 4) for i in range(1, 12)}
+    f1 = make_findings(ws / "runs" / "20261206T060050Z", groups)
+    assert _run(["runs", "add", str(f1)], capsys)[0] == 0
+    code, out, _ = _run(["runs", "groups"], capsys)
+    locals_ = [w for w in out.split() if w.startswith("g0")]
+    assert code == 0 and locals_ == sorted(groups), locals_
+    assert "co_lin…" not in out and "#1" in out
+    code, out, _ = _run(["runs"], capsys)
+    assert code == 0 and "20261206T060050Z" in out and "…" not in out, out
+    assert "runs/202612" in out and str(ws) not in out

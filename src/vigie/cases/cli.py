@@ -605,14 +605,20 @@ def runs_list(
     ws = open_workspace(workspace)
     try:
         runs = ws.list_runs()
+        root = ws.root
     finally:
         ws.close()
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in runs], indent=2))
         return
+    # the run id is what people type (whole, never cut with "…"); a folder inside the
+    # workspace is shown from it, and a long one folds rather than losing its end
     t = Table(title=f"{len(runs)} run(s)", title_justify="left")
-    for col in ("#", "run", "registered (UTC)", "by", "groups", "accounts", "folder"):
+    for col in ("#", "run"):
+        t.add_column(col, no_wrap=True)
+    for col in ("registered (UTC)", "by", "groups", "accounts"):
         t.add_column(col)
+    t.add_column("folder", overflow="fold")
     for r in runs:
         t.add_row(
             str(r.seq),
@@ -621,9 +627,19 @@ def runs_list(
             r.registered_by,
             str(r.n_groups),
             str(r.n_members),
-            str(r.path) + ("" if r.path.exists() else " (deleted)"),
+            _shown_path(r.path, root) + ("" if r.path.exists() else " (deleted)"),
         )
     console.print(t)
+
+
+def _shown_path(path: Path, root: Path | None) -> str:
+    """``path`` from the workspace's folder when it lies inside it (``runs/2026…``)."""
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
 
 
 @runs_app.command("add")
@@ -669,16 +685,22 @@ def runs_groups(
     try:
         r = ws.run(run)
         groups = ws.groups(r)
+        seq = {x.id: f"#{x.seq}" for x in ws.list_runs()}
     finally:
         ws.close()
     if as_json:
         typer.echo(json.dumps([g.as_dict() for g in groups], indent=2, ensure_ascii=False))
         return
+    # in the run's own order (g0001 is its strongest group), signals folded whole rather
+    # than cut ("co_lin…"), and the run a group was first seen in by its number
+    groups = sorted(groups, key=lambda g: (len(g.local_id or ""), g.local_id or "", g.id))
     t = Table(title=f"Run #{r.seq} {r.id}: {len(groups)} group(s)", title_justify="left")
     for col in ("group", "local", "status"):
         t.add_column(col, no_wrap=True)
-    for col in ("reason", "members", "score", "signals", "since"):
+    for col in ("reason", "members", "score"):
         t.add_column(col)
+    t.add_column("signals", overflow="fold")
+    t.add_column("since", no_wrap=True)
     for g in groups:
         st = g.status + (" (changed)" if g.rereview else "")
         t.add_row(
@@ -689,7 +711,7 @@ def runs_groups(
             str(g.n_members),
             f"{(g.score or 0):.2f}",
             ", ".join(g.signals),
-            g.born_run or "",
+            seq.get(g.born_run or "", g.born_run or ""),
         )
     console.print(t)
 
