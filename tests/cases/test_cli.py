@@ -190,6 +190,13 @@ def test_the_runs_tables_keep_what_people_type_and_read(tmp_path, capsys, monkey
     monkeypatch.chdir(ws)
     groups = {f"g{i:04d}": accs(chr(ord("a") + i), 4) for i in range(1, 12)}
     f1 = make_findings(ws / "runs" / "20261206T060050Z", groups)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(f1 / "groups.parquet")  # every score 1.00, as in real runs
+    at = table.schema.get_field_index("score")
+    table = table.set_column(at, "score", pa.array([1.0] * table.num_rows))
+    pq.write_table(table, f1 / "groups.parquet")
     assert _run(["runs", "add", str(f1)], capsys)[0] == 0
     code, out, _ = _run(["runs", "groups"], capsys)
     locals_ = [w for w in out.split() if w.startswith("g0")]
