@@ -273,3 +273,38 @@ def test_links_that_are_not_uris_are_shared_as_uris(tmp_path):
         assert as_uri(value) == value  # a URI stays as it is
     patterns = " ".join(i["pattern"] for i in _by_type(exp.bundle, "indicator"))
     assert all(v.replace("'", "\\'") in patterns for v in values)
+
+
+def test_an_evidence_post_is_shared_with_its_own_platform(findings):
+    """One id on two platforms in one group (detection keeps them apart, and writes each
+    evidence row's platform): the shared evidence took the platform of whichever member of
+    that id came last, so a post by telegram:tg9 lost its handle (and, hashed, would have
+    been hashed as twitter:tg9's)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from vigie.share.shareable import prepare
+
+    path = findings / "members.parquet"
+    members = pq.read_table(path)
+    extra = {n: None for n in members.column_names}
+    extra.update(group_id="g0002", account_id="tg9", platform="twitter", strength=1.0, n_posts=1)
+    pq.write_table(pa.Table.from_pylist([*members.to_pylist(), extra], schema=members.schema), path)
+    path = findings / "evidence.parquet"
+    ev = pq.read_table(path)
+    rows = ev.to_pylist()
+    for r in rows:
+        r["platform"] = "telegram" if r["account_id"].startswith("tg") else "twitter"
+    second = {**next(r for r in rows if r["post_id"] == "t1"), "post_id": "t2"}
+    second["platform"] = "twitter"
+    rows.append(second)
+    schema = (
+        ev.schema
+        if "platform" in ev.column_names
+        else ev.schema.append(pa.field("platform", pa.string()))
+    )
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    view = prepare(findings)  # internal, full: each post with its author's handle
+    (g2,) = [g for g in view.groups if g.group_id == "g0002"]
+    by_post = {e.post_id: (e.account, e.handle) for e in g2.evidence}
+    assert by_post == {"t1": ("tg9", "chan_nine"), "t2": ("tg9", None)}

@@ -256,8 +256,12 @@ def _evidence_digest(
     con = duckdb.connect()
     src = f"read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
     cols = ["group_id", "kind", "object", "post_id", "account_id", "created_at", "text"]
+    # each row's own platform where detection wrote it (one id may be on two platforms)
+    have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
+    picked = [*cols, "platform" if "platform" in have else "NULL::VARCHAR AS platform"]
+    cols.append("platform")
     rows = con.execute(
-        f"SELECT {', '.join(cols)} FROM (SELECT *, row_number() OVER (PARTITION BY group_id "
+        f"SELECT {', '.join(picked)} FROM (SELECT *, row_number() OVER (PARTITION BY group_id "
         f"ORDER BY created_at NULLS LAST, post_id) AS rn FROM {src}) WHERE rn <= ? "
         "ORDER BY group_id, rn",
         [sample],
@@ -417,7 +421,7 @@ def prepare(
         sg.n_evidence = int(totals.get(gid, 0))
         if not drop_posts:
             for e in samples.get(gid, []):
-                platform = platform_of.get((gid, e["account_id"]), "unknown")
+                platform = e["platform"] or platform_of.get((gid, e["account_id"])) or "unknown"
                 handle = handles.get((platform, e["account_id"]), (None, None))[0]
                 sg.evidence.append(
                     SharedPost(
