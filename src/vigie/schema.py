@@ -197,6 +197,39 @@ def name_pair_accounts(rows: list[dict[str, Any]]) -> None:
             r[f"name_{s}"] = f"{plat}:{acc}" if several and plat else acc
 
 
+class AccountKeys:
+    """How a group's pictures name its accounts: ``platform:id`` when its members are of
+    several platforms (one id may then be two members, drawn as two nodes), the id alone
+    otherwise, as ``name_pair_accounts`` names a table's ties. The report's network and the
+    workbench's draw their nodes and edges with it; each keyed nodes by id, so the two
+    members of one id on two platforms were one node holding both's ties."""
+
+    def __init__(self, members: list[dict[str, Any]]) -> None:
+        self.several = len({m.get("platform") for m in members} - {None}) > 1
+        self._by_id: dict[str, list[str]] = {}
+        for m in members:
+            self._by_id.setdefault(m["account_id"], []).append(self.member(m))
+
+    def of(self, platform: str | None, account_id: str) -> str:
+        """The name of ``account_id`` on ``platform``."""
+        return f"{platform}:{account_id}" if self.several and platform else account_id
+
+    def member(self, m: dict[str, Any]) -> str:
+        """The name of a ``members.parquet`` row."""
+        return self.of(m.get("platform"), m["account_id"])
+
+    def edge(self, e: dict[str, Any], side: str) -> str:
+        """The name of an ``edges.parquet`` row's ``source`` or ``target``: by the row's own
+        platform, else (Findings written before the edges carried one) by the member of
+        that id when the group holds one."""
+        account = e[side]
+        platform = e.get(f"{side}_platform")
+        if platform is not None:
+            return self.of(platform, account)
+        names = self._by_id.get(account, [])
+        return names[0] if len(names) == 1 else account
+
+
 GROUP_OBJECTS_SCHEMA = pa.schema(
     [
         pa.field("group_id", pa.string()),

@@ -274,3 +274,33 @@ def test_ties_across_platforms_are_named_with_their_platforms(tmp_path):
         body = html[html.index('id="pairs-table"') :]
         cells = re.findall(r'<td class="mono">([^<(]*?)(?: \(@[^)]*\))?(?: · [^<]*)?</td>', body)
         assert list(want) == [c.strip() for c in cells[:2]], cells[:4]
+
+
+def test_a_group_of_two_platforms_draws_one_node_per_member(tmp_path):
+    """One id on two platforms is two members of a group (detection keeps them apart): the
+    network drew them as one node, keyed by id, holding both's ties. Each member is now its
+    own node, named ``platform:id`` as the ties tables name it; a group of one platform is
+    drawn by ids as before."""
+    groups = [{"group_id": "g1", "score": 0.9, "n_members": 3}]
+    members = [
+        {"group_id": "g1", "account_id": a, "platform": p, "strength": 1.0}
+        for p, a in (("x", "a1"), ("telegram", "a1"), ("x", "a2"))
+    ]
+    edges = [
+        {"source": "a1", "target": "a2", "kind": "co_link", "weight": 2.0, "group_id": "g1",
+         "source_platform": "x", "target_platform": "x"},
+        {"source": "a1", "target": "a2", "kind": "copypasta", "weight": 1.0, "group_id": "g1",
+         "source_platform": "telegram", "target_platform": "x"},
+    ]  # fmt: skip
+    f = tmp_path / "f"
+    write_findings(f, groups=groups, members=members, edges=edges, evidence=[])
+    out = tmp_path / "r.html"
+    write_report(f, out)
+    svg = out.read_text()
+    svg = svg[svg.index('aria-label="members and the edges that tie them"') :]
+    svg = svg[: svg.index("</svg>")]
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    nodes = sorted(t.split(" — ")[0] for t in titles if "strength" in t)
+    assert nodes == ["telegram:a1", "x:a1", "x:a2"], titles
+    links = sorted(t for t in titles if "strength" not in t)
+    assert links == ["telegram:a1 — x:a2: copypasta 1", "x:a1 — x:a2: co_link 2"], titles

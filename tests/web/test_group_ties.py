@@ -148,3 +148,35 @@ def test_ties_across_platforms_name_each_account_with_its_platform(workspace: Pa
     )
     html = client.get(f"/groups/{g.id}?run={g.run_id}").text
     assert _ties(html) == [(f"x:{mine[0]}", "telegram:tg-7"), (f"x:{mine[1]}", "x:x-9")]
+
+
+def test_the_network_draws_each_member_of_one_id_on_two_platforms(workspace: Path) -> None:
+    """The group page's network keyed nodes by id: a member of one id on a second platform
+    (detection keeps them apart) was drawn on the first one's node, with both's ties. Each
+    is now its own node, ``platform:id``, its ties its own."""
+    client = signed_in(team_client(workspace), "viewer")
+    ws = client.app.state.vigie.ws
+    g = ws.groups()[0]
+    run = ws.run(g.run_id).path
+    members = pq.read_table(run / "members.parquet")
+    mine = [m for m in members.to_pylist() if m["group_id"] == g.local_id]
+    twin = {**mine[0], "platform": "telegram", "strength": 0.1}
+    pq.write_table(
+        pa.Table.from_pylist([*members.to_pylist(), twin], schema=members.schema),
+        run / "members.parquet",
+    )
+    edges = pq.read_table(run / "edges.parquet")
+    rows = edges.to_pylist()
+    for e in rows:
+        e["source_platform"] = e["target_platform"] = "x"
+    rows.append({**rows[0], "source": twin["account_id"], "target": mine[1]["account_id"],
+                 "source_platform": "telegram", "target_platform": "x", "kind": "copypasta",
+                 "group_id": g.local_id})  # fmt: skip
+    pq.write_table(pa.Table.from_pylist(rows, schema=edges.schema), run / "edges.parquet")
+    data = client.get(f"/groups/{g.id}/network.json?run={g.run_id}").json()
+    ids = [n["id"] for n in data["nodes"]]
+    a, b = mine[0]["account_id"], mine[1]["account_id"]
+    assert f"telegram:{a}" in ids and f"x:{a}" in ids and len(ids) == len(set(ids))
+    tg = [e for e in data["edges"] if f"telegram:{a}" in (e["source"], e["target"])]
+    assert [sorted((e["source"], e["target"])) for e in tg] == [sorted((f"telegram:{a}", f"x:{b}"))]
+    assert tg[0]["kinds"] == ["copypasta"]

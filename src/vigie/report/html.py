@@ -29,6 +29,7 @@ from vigie.schema import (
     FINDINGS_TABLES,
     OPTIONAL_POSTS_COLUMNS,
     POSTS_SCHEMA,
+    AccountKeys,
     Findings,
     check_parquet,
     empty_table,
@@ -238,12 +239,13 @@ def _group_detail(
     # --- members: the strongest ones are drawn and listed
     members = sorted(members, key=lambda m: (-(m["strength"] or 0.0), m["account_id"]))
     drawn = members[: opts.max_nodes]
-    drawn_ids = [m["account_id"] for m in drawn]
+    keys = AccountKeys(members)
+    drawn_ids = [keys.member(m) for m in drawn]
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     drawn_set = set(drawn_ids)
     for e in edges:
-        s, t = sorted((e["source"], e["target"]))
-        if s not in drawn_set or t not in drawn_set:
+        s, t = sorted((keys.edge(e, "source"), keys.edge(e, "target")))
+        if s not in drawn_set or t not in drawn_set or s == t:
             continue
         p = pairs.setdefault((s, t), {"weight": 0.0, "kinds": Counter()})
         p["weight"] += e["weight"]
@@ -251,19 +253,19 @@ def _group_detail(
     pos = layout_positions(
         drawn_ids, [(s, t, p["weight"]) for (s, t), p in pairs.items()], seed=opts.seed
     )
-    labels = {m["account_id"]: truth.label(m["platform"], m["account_id"]) for m in members}
+    labels = {keys.member(m): truth.label(m["platform"], m["account_id"]) for m in members}
     nodes = [
         Node(
-            id=m["account_id"],
-            x=pos[m["account_id"]][0],
-            y=pos[m["account_id"]][1],
+            id=k,
+            x=pos[k][0],
+            y=pos[k][1],
             strength=float(m["strength"] or 0.0),
-            colour=label_colour(labels[m["account_id"]]) if truth.truth else "#0072B2",
-            title=f"{m['account_id']} — strength {m['strength'] or 0:.2f}, "
+            colour=label_colour(labels[k]) if truth.truth else "#0072B2",
+            title=f"{k} — strength {m['strength'] or 0:.2f}, "
             f"{m['n_posts'] if m['n_posts'] is not None else '?'} post(s)"
-            + (f", truth: {labels[m['account_id']] or 'not in truth'}" if truth.truth else ""),
+            + (f", truth: {labels[k] or 'not in truth'}" if truth.truth else ""),
         )
-        for m in drawn
+        for k, m in zip(drawn_ids, drawn, strict=True)
     ]
     links = []
     for (s, t), p in sorted(pairs.items()):

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 
 from vigie.cases.identity import member_key
 from vigie.errors import VigieError, shortened
-from vigie.schema import Findings, name_pair_accounts
+from vigie.schema import AccountKeys, Findings, name_pair_accounts
 from vigie.web.deps import form, page, redirect, same_site
 from vigie.web.render import render
 from vigie.web.users import Role
@@ -385,25 +385,26 @@ async def group_network(request: Request, gid: str, run: str = "") -> Response:
     mem = tables["members"].to_pylist() if tables["members"] is not None else []
     mem.sort(key=lambda m: (-(m.get("strength") or 0.0), m["account_id"]))
     drawn = mem[:MAX_NODES]
-    ids = [m["account_id"] for m in drawn]
+    keys = AccountKeys(mem)  # platform:id where the group spans platforms
+    ids = [keys.member(m) for m in drawn]
     index = {a: i for i, a in enumerate(ids)}
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for e in tables["edges"].to_pylist() if tables["edges"] is not None else []:
-        s, t = sorted((e["source"], e["target"]))
+        s, t = sorted((keys.edge(e, "source"), keys.edge(e, "target")))
         if s in index and t in index and s != t:
             p = pairs.setdefault((s, t), {"weight": 0.0, "kinds": set()})
             p["weight"] += float(e["weight"] or 0.0)
             p["kinds"].add(e["kind"])
     graph = ig.Graph(n=len(ids), edges=[(index[s], index[t]) for s, t in pairs])
     core = graph.coreness() if ids else []
-    profiles = _profiles(_dataset(fnd, ctx), ids)
+    profiles = _profiles(_dataset(fnd, ctx), [m["account_id"] for m in drawn])
     nodes = [
         {
             "id": a,
-            "label": (profiles.get(a, {}).get("handle") or a)[:40],
+            "label": (_profile_of(profiles, m).get("handle") or a)[:40],
             "strength": round(float(m.get("strength") or 0.0), 3),
             "core": int(core[i]) if core else 0,
-            "followers": profiles.get(a, {}).get("followers"),
+            "followers": _profile_of(profiles, m).get("followers"),
         }
         for i, (a, m) in enumerate(zip(ids, drawn, strict=True))
     ]
