@@ -152,6 +152,11 @@ def test_detect_groups_known_answer(tmp_path: Path) -> None:
     assert e == {("A", "B"): "g0001", ("A", "D"): None}
     ev = fnd.evidence().to_pylist()
     assert {r["post_id"] for r in ev} == {"a1", "a2", "a5", "b1", "b2", "b5"}
+    # each account's platform beside it, as vigie's own detection writes (they were null)
+    assert {r["platform"] for r in ev} == {"x"}
+    assert {(r["source_platform"], r["target_platform"]) for r in fnd.edges().to_pylist()} == {
+        ("x", "x")
+    }
     import networkx as nx
 
     g = nx.read_gexf(fnd.path / "graph.gexf")

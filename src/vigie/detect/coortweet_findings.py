@@ -99,11 +99,12 @@ def write(
                  UNION ALL SELECT group_id, account_id_y, content_id_y FROM gr) GROUP BY 1, 2"""
         ).fetchall()
     }
+    platform_of = _platforms(con, dataset)
     members_out = pa.table(
         {
             "group_id": pa.array([g for g, _ in rows], pa.string()),
             "account_id": pa.array([a for _, a in rows], pa.string()),
-            "platform": _platforms(con, dataset, [a for _, a in rows]),
+            "platform": pa.array([platform_of.get(a) for _, a in rows], pa.string()),
             "strength": pa.array([strength.get(r, 0.0) for r in rows], pa.float64()),
             "n_posts": pa.array([posts_of.get(r, 0) for r in rows], pa.int64()),
         }
@@ -120,9 +121,10 @@ def write(
                       LEFT JOIN gm g2 ON g2.account_id = r.account_id_y
            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
     )
+    edges_out = _with_platforms(edges_out, platform_of, source="source", target="target")
     weights = np.asarray(network.column("weight"), dtype=np.float64)
     group_rows = _group_rows(con, gids, groups, weights, p, threshold)
-    evidence_out = _evidence(con, top_n, per_object)
+    evidence_out = _with_platforms(_evidence(con, top_n, per_object), platform_of)
     groups_out = pa.table(
         {
             "group_id": pa.array([r["group_id"] for r in group_rows], pa.string()),
@@ -241,18 +243,32 @@ def _why_none(per_kind: dict[str, dict[str, Any]], n_edges: int, threshold: floa
     )
 
 
-def _platforms(con: duckdb.DuckDBPyConnection, dataset: Dataset, accounts: list[str]) -> pa.Array:
+def _platforms(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[str, str]:
+    """The platform of every account of a co-action (CooRTweet keys accounts by id alone,
+    so one id is one account here: its first platform by name, as its member row says)."""
     posts = dataset.posts_path.as_posix()
-    cols = _posts_columns(con, posts)
-    if "platform" not in cols or not accounts:
-        return pa.nulls(len(accounts), pa.string())
-    plat = dict(
+    if "platform" not in _posts_columns(con, posts):
+        return {}
+    return dict(
         con.execute(
             f"""SELECT account_id::VARCHAR, min(platform) FROM read_parquet('{posts}')
-                WHERE account_id::VARCHAR IN (SELECT account_id FROM gm) GROUP BY 1"""
+                WHERE account_id::VARCHAR IN (SELECT account_id FROM res
+                                              UNION SELECT account_id_y FROM res)
+                GROUP BY 1"""
         ).fetchall()
     )
-    return pa.array([plat.get(a) for a in accounts], pa.string())
+
+
+def _with_platforms(table: pa.Table, platform_of: dict[str, str], **sides: str) -> pa.Table:
+    """``table`` with each account column's platform beside it, as vigie's own detection
+    writes them (``SIDE_platform`` for the ``sides`` given, else ``platform`` for
+    ``account_id``): the report, the workbench and the exports name accounts by them."""
+    for name, col in (sides or {"": "account_id"}).items():
+        values = [platform_of.get(a) for a in table.column(col).to_pylist()]
+        table = table.append_column(
+            f"{name}_platform" if name else "platform", pa.array(values, pa.string())
+        )
+    return table
 
 
 def _group_rows(
