@@ -339,6 +339,19 @@ def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert _cli("import-ciso", str(study), "-o", str(tmp_path / "n.yaml")) == 2
     assert "not an Excel workbook" in capsys.readouterr().err
     assert _cli("export", str(study)) == 2
+    # each import names the other where the workbook is the other kind, and says what is
+    # wrong with it before that the output file exists (it answered "already exists")
+    ours = tmp_path / "ours.xlsx"
+    assert _cli("export", str(study), "--xlsx", str(ours)) == 0
+    capsys.readouterr()
+    assert _cli("import-ciso", str(ours), "-o", str(out)) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"read it back with vigie risk import-xlsx {ours}" in err, err
+    assert _cli("import-xlsx", str(book), "-o", str(out)) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        f"CISO Assistant EBIOS RM study export: read it with vigie risk import-ciso {book}" in err
+    )
 
 
 def test_a_french_study_is_written_as_a_french_user_exports(tmp_path: Path) -> None:

@@ -81,10 +81,15 @@ def _open(path: Path) -> Reader:
             for n in names:
                 rd.sheets[key] += _sheet_rows(rd, wb[n], n, key)
     if not rd.sheets["feared_events"] and not rd.sheets["ro_to"]:
+        from vigie.risk.xlsx_labels import SHEET_IN
+
+        ours = any(name.strip() in SHEET_IN for name in by_prefix.values())
         raise VigieError(
             f"{path}: no sheet '1.3 Feared Events' nor '2.1 RO-TO Couples': not a CISO Assistant "
             "EBIOS RM study export (sheets found: " + ", ".join(by_prefix.values()) + ")"
-        )
+            + ("; it is a workbook written by vigie risk export: read it back with "
+               f"vigie risk import-xlsx {path}" if ours else "")
+        )  # fmt: skip
     return rd
 
 

@@ -198,9 +198,9 @@ def import_xlsx(
     from vigie.risk.import_xlsx import read_xlsx
     from vigie.risk.tables import write_study
 
+    data = read_xlsx(workbook)  # a wrong workbook is the mistake to say first
     if out.exists() and not force:
         raise VigieError(f"{out}: already exists (use --force to overwrite it)")
-    data = read_xlsx(workbook)
     write_study(data, out)
     typer.echo(f"wrote {out} (study {data['study']['id']} v{data['study']['version']})")
 
@@ -228,9 +228,9 @@ def import_ciso(
         raise VigieError(f"--lang: {lang!r} is not fr or en")
     if marking not in TLP_LEVELS:
         raise VigieError(f"--marking: {marking!r} is not one of {', '.join(TLP_LEVELS)}")
+    data, notes = read_ciso(workbook, lang=lang, marking=marking)
     if out.exists() and not force:
         raise VigieError(f"{out}: already exists (use --force to overwrite it)")
-    data, notes = read_ciso(workbook, lang=lang, marking=marking)
     for n in notes:
         err_console.print(f"[yellow]note:[/] {n}", markup=True, highlight=False)
     write_study(data, out)

@@ -55,7 +55,8 @@ def _open(path: Path) -> Book:
 
     book = Book(path)
     with open_workbook(path) as wb:
-        for title in wb.sheetnames:
+        titles = list(wb.sheetnames)
+        for title in titles:
             key = SHEET_IN.get(title.strip())
             if key is None:
                 continue
@@ -69,9 +70,15 @@ def _open(path: Path) -> Book:
             book.sheets[key] = Sheet(key, title, rows)
     missing = [k for k in REQUIRED if k not in book.sheets]
     if missing:
+        hint = ""
+        if any(t.split(" ", 1)[0] in ("1.3", "2.1") for t in titles):  # CISO's numbered sheets
+            hint = (
+                "; it looks like a CISO Assistant EBIOS RM study export: read it with "
+                f"vigie risk import-ciso {path}"
+            )
         raise VigieError(
             f"{path}: no sheet {', '.join(repr(m) for m in missing)}: not a workbook written by "
-            "vigie risk export --xlsx"
+            f"vigie risk export --xlsx{hint}"
         )
     return book
 
