@@ -205,3 +205,30 @@ def test_the_runs_tables_keep_what_people_type_and_read(tmp_path, capsys, monkey
     code, out, _ = _run(["runs"], capsys)
     assert code == 0 and "20261206T060050Z" in out and "…" not in out, out
     assert "runs/202612" in out and str(ws) not in out
+
+
+def test_detect_in_a_workspace_defaults_to_its_only_dataset(tmp_path, capsys, monkeypatch):
+    """``vigie detect`` with no DATASET stopped at "Missing argument 'dataset'" in a
+    workspace holding one Dataset; it now detects in it (and says so), and with none or
+    several says what to type."""
+    from vigie.exercise.generate import generate
+
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+    ws = tmp_path / "ws"
+    assert _run(["init", str(ws)], capsys)[0] == 0
+    monkeypatch.chdir(ws)
+    code, _, err = _run(["detect"], capsys)
+    assert code == 2 and "no Dataset yet: vigie ingest EXPORT --into" in err, err
+    generate("tiny", 3_000, 1, tmp_path / "ex", progress=False)
+    posts = str(tmp_path / "ex" / "posts.parquet")
+    assert _run(["ingest", posts, "--into", "datasets/monday"], capsys)[0] == 0
+    code, out, err = _run(["detect"], capsys)
+    said = " ".join(out.split())
+    assert code == 0 and "datasets/monday (the workspace's only one)" in said, said + err
+    assert "registered run #1" in said
+    assert _run(["ingest", posts, "--into", "datasets/tuesday"], capsys)[0] == 0
+    code, _, err = _run(["detect"], capsys)
+    assert code == 2 and "the workspace has 2 Datasets (monday, tuesday): give one" in err
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run(["detect"], capsys)
+    assert code == 2 and "give DATASET, the Dataset folder to detect in" in err

@@ -1,5 +1,5 @@
 """FINDINGS on a command line: a folder, or in a workspace a run named as ``vigie runs``
-names it.
+names it; DATASET left out in a workspace: its only Dataset.
 
 Why: inside a workspace an analyst names runs ``last``, ``2`` or ``#2`` to ``vigie runs``,
 ``diff`` and ``triage --run``; ``vigie report last`` or ``vigie share export 2`` answered "no
@@ -9,6 +9,7 @@ from ``downstream`` (PyArrow) so that a command's help loads nothing heavy.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from vigie.errors import VigieError
@@ -39,3 +40,34 @@ def findings_arg(findings: Path, workspace: str | None = None) -> Path:
         return findings
     finally:
         ws.close()
+
+
+def workspace_dataset(workspace: str | None = None) -> Path:
+    """The Dataset ``vigie detect`` means when none is given: the workspace's only one
+    (``datasets/NAME``); with none or several, an error saying what to type."""
+    from vigie.atomic import manifest_kind
+    from vigie.cases.workspace import Workspace
+
+    ws = Workspace.find(workspace)
+    if ws is None or ws.root is None:
+        raise VigieError(
+            "give DATASET, the Dataset folder to detect in (vigie ingest EXPORT --into "
+            "DATASET makes one; in a workspace, its only Dataset is the default)"
+        )
+    try:
+        folder = ws.datasets_dir
+    finally:
+        ws.close()
+    found = sorted(
+        p for p in (folder.iterdir() if folder.is_dir() else []) if manifest_kind(p) == "dataset"
+    )
+    if len(found) == 1:
+        shown = os.path.relpath(found[0])
+        return found[0] if shown.startswith("..") else Path(shown)
+    if not found:
+        raise VigieError(
+            f"the workspace has no Dataset yet: vigie ingest EXPORT --into {folder / 'NAME'}"
+        )
+    names = ", ".join(p.name for p in found)
+    raise VigieError(f"the workspace has {len(found)} Datasets ({names}): give one, e.g. "
+                     f"vigie detect {found[0]}")  # fmt: skip

@@ -12,7 +12,11 @@ import typer
 
 
 def detect(
-    dataset: str = typer.Argument(..., help="Dataset folder (from vigie ingest or generate)."),
+    dataset: str | None = typer.Argument(
+        None,
+        help="Dataset folder (from vigie ingest or generate); in a workspace, default: its "
+        "only Dataset.",
+    ),
     out: Path | None = typer.Option(
         None,
         "--out",
@@ -64,6 +68,12 @@ def detect(
         from vigie.detect.spark_engine import SparkOptions, parse_conf
 
         spark = SparkOptions(master=spark_master, conf=parse_conf(spark_conf))
+    if dataset is None:
+        from vigie.cases.runref import workspace_dataset
+        from vigie.progress import console
+
+        dataset = str(workspace_dataset(workspace))
+        console.print(f"dataset: {dataset} (the workspace's only one)", highlight=False)
     out, ws = plan_run(out, workspace)
     started = time.perf_counter()
     if method != "vigie" or window is not None or only:
