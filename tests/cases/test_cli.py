@@ -105,6 +105,9 @@ def test_no_workspace_is_a_clear_error(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = _run(["runs"], capsys)
     assert code == 2 and "no workspace here" in err
+    for argv in (["report"], ["share", "export", "--stix", "x.json"]):
+        code, out, err = _run(argv, capsys)
+        assert code == 2 and "give FINDINGS, a Findings folder written by vigie detect" in err
     code, out, err = _run(["detect", str(tmp_path)], capsys)
     assert code == 2 and "give --out FOLDER" in err
 
@@ -173,6 +176,10 @@ def test_a_run_named_as_vigie_runs_names_it_is_a_findings_folder(tmp_path, capsy
     assert code in (0, 1) and f"{ws / 'runs' / 'tue'}: Findings folder marked" in out, out + err
     code, out, err = _run(["report", "9"], capsys)
     assert code == 2 and "9: no such Findings folder" in err
+    (ws / "runs" / "tue.html").unlink()  # no FINDINGS: the last run, said
+    code, out, err = _run(["report"], capsys)
+    said = " ".join(out.split())
+    assert code == 0 and "findings: run #2" in said and (ws / "runs" / "tue.html").exists()
     # a folder named like a run is the folder
     make_findings(ws / "2", {"g0001": accs("c", 3), "g0002": accs("d", 3), "g0003": accs("e", 3)})
     code, out, err = _run(["report", "2", "--html", "two.html"], capsys)

@@ -16,14 +16,17 @@ from vigie.errors import VigieError
 
 FINDINGS_HELP = (
     "Findings folder written by vigie detect; in a workspace, also a run as vigie runs "
-    "names it (last, previous, 2, #2, -1 or its id)."
+    "names it (last, previous, 2, #2, -1 or its id), the last one by default."
 )
 
 
-def findings_arg(findings: Path, workspace: str | None = None) -> Path:
+def findings_arg(findings: Path | None, workspace: str | None = None) -> Path:
     """FINDINGS as typed: the folder when there is one; else, in a workspace, the folder of
-    the run so named (``last``, ``previous``, ``2``, ``#2``, ``-1``, its id). A path that
-    names neither is returned as it is, for the command's own "no such Findings folder"."""
+    the run so named (``last``, ``previous``, ``2``, ``#2``, ``-1``, its id), the last run
+    when none is given. A path that names neither is returned as it is, for the command's
+    own "no such Findings folder"."""
+    if findings is None:
+        return _last_run(workspace)
     if findings.exists():
         return findings
     from vigie.cases.workspace import Workspace
@@ -40,6 +43,25 @@ def findings_arg(findings: Path, workspace: str | None = None) -> Path:
         return findings
     finally:
         ws.close()
+
+
+def _last_run(workspace: str | None) -> Path:
+    """The last run's folder, for a command given no FINDINGS in a workspace."""
+    from vigie.cases.workspace import Workspace
+    from vigie.progress import console
+
+    ws = Workspace.find(workspace)
+    if ws is None:
+        raise VigieError(
+            "give FINDINGS, a Findings folder written by vigie detect (in a workspace, the "
+            "last run is the default)"
+        )
+    try:
+        run = ws.run("last")
+    finally:
+        ws.close()
+    console.print(f"findings: run #{run.seq} {run.id} (the last run)", highlight=False)
+    return run.path
 
 
 def workspace_dataset(workspace: str | None = None) -> Path:

@@ -13,7 +13,7 @@ from vigie.cases.runref import FINDINGS_HELP, findings_arg
 
 
 def report(
-    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
+    findings: Path | None = typer.Argument(None, help=FINDINGS_HELP),
     html: Path | None = typer.Option(
         None,
         "--html",

@@ -243,7 +243,7 @@ def import_ciso(
 @app.command("evidence")
 def evidence(
     study: Path = STUDY_ARG,
-    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
+    findings: Path | None = typer.Argument(None, help=FINDINGS_HELP),
     min_score: float = typer.Option(0.5, help="Ignore techniques whose best group scores less."),
     accept: bool = typer.Option(False, "--accept", help="Write an updated study with the changes."),
     only: list[str] = typer.Option([], "--only", help="Accept only these scenario ids."),

@@ -131,7 +131,7 @@ def serve(
 
 
 def publish(
-    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
+    findings: Path | None = typer.Argument(None, help=FINDINGS_HELP),
     collection: str = typer.Option(..., help="Collection name, id, or root/name."),
     config: Path = typer.Option(None, "--config", "-c", help=CONFIG_HELP),
     tlp: str = typer.Option(None, help="TLP 2.0 marking (default: the Findings' own, else AMBER)."),

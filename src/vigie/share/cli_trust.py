@@ -175,7 +175,7 @@ def check(
 
 
 def export(
-    findings: Path = typer.Argument(..., help=FINDINGS_HELP),
+    findings: Path | None = typer.Argument(None, help=FINDINGS_HELP),
     stix: Path | None = typer.Option(None, "--stix", help="Write a STIX 2.1 bundle here."),
     misp: Path | None = typer.Option(None, "--misp", help="Write a MISP event (JSON) here."),
     partner: str | None = typer.Option(
