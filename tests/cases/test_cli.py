@@ -212,6 +212,10 @@ def test_the_runs_tables_keep_what_people_type_and_read(tmp_path, capsys, monkey
     code, out, _ = _run(["runs"], capsys)
     assert code == 0 and "20261206T060050Z" in out and "…" not in out, out
     assert "runs/202612" in out and str(ws) not in out
+    f2 = make_findings(ws / "runs" / "big", {"g0001": accs("z", 25)})
+    assert _run(["runs", "add", str(f2)], capsys)[0] == 0
+    code, out, _ = _run(["triage", "g0001"], capsys)  # a long member list says what it cut
+    assert code == 0 and "… and 5 more (--json lists all)" in " ".join(out.split()), out
 
 
 def test_detect_in_a_workspace_defaults_to_its_only_dataset(tmp_path, capsys, monkeypatch):

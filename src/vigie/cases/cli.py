@@ -191,7 +191,12 @@ def _show(
         f"{(g.score or 0):.2f}, signals {', '.join(g.signals) or '—'}\n"
         f"  {g.summary or ''}"
     )
-    console.print(f"  members: {', '.join(members[:20])}{' …' if len(members) > 20 else ''}")
+    more = len(members) - 20
+    console.print(
+        f"  members: {', '.join(members[:20])}"
+        + (f" … and {more} more (--json lists all)" if more > 0 else ""),
+        highlight=False,
+    )
     for i in g.inherited:
         console.print(
             f"  [yellow]{i['event']}[/] from {i['parent']}, which was {i['status']}"

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vigie.errors import VigieError
+
+if TYPE_CHECKING:
+    from vigie.cases.workspace import Workspace
 
 FINDINGS_HELP = (
     "Findings folder written by vigie detect; in a workspace, also a run as vigie runs "
@@ -45,17 +49,26 @@ def findings_arg(findings: Path | None, workspace: str | None = None) -> Path:
         ws.close()
 
 
-def _last_run(workspace: str | None) -> Path:
-    """The last run's folder, for a command given no FINDINGS in a workspace."""
+def _workspace(workspace: str | None, missing: str) -> Workspace:
+    """The workspace meant (``--workspace``, ``$VIGIE_WORKSPACE``, else found from here),
+    or ``missing`` as the error: what to give instead of the argument left out."""
     from vigie.cases.workspace import Workspace
-    from vigie.progress import console
 
     ws = Workspace.find(workspace)
-    if ws is None:
-        raise VigieError(
-            "give FINDINGS, a Findings folder written by vigie detect (in a workspace, the "
-            "last run is the default)"
-        )
+    if ws is None or ws.root is None:
+        raise VigieError(missing)
+    return ws
+
+
+def _last_run(workspace: str | None) -> Path:
+    """The last run's folder, for a command given no FINDINGS in a workspace."""
+    from vigie.progress import console
+
+    ws = _workspace(
+        workspace,
+        "give FINDINGS, a Findings folder written by vigie detect (in a workspace, the last "
+        "run is the default)",
+    )
     try:
         run = ws.run("last")
     finally:
@@ -68,14 +81,12 @@ def workspace_dataset(workspace: str | None = None) -> Path:
     """The Dataset ``vigie detect`` means when none is given: the workspace's only one
     (``datasets/NAME``); with none or several, an error saying what to type."""
     from vigie.atomic import manifest_kind
-    from vigie.cases.workspace import Workspace
 
-    ws = Workspace.find(workspace)
-    if ws is None or ws.root is None:
-        raise VigieError(
-            "give DATASET, the Dataset folder to detect in (vigie ingest EXPORT --into "
-            "DATASET makes one; in a workspace, its only Dataset is the default)"
-        )
+    ws = _workspace(
+        workspace,
+        "give DATASET, the Dataset folder to detect in (vigie ingest EXPORT --into DATASET "
+        "makes one; in a workspace, its only Dataset is the default)",
+    )
     try:
         folder = ws.datasets_dir
     finally:
