@@ -139,6 +139,11 @@ def test_passwd_names_known_partners_and_recipients(tmp_path: Path) -> None:
         input="short\n",
     )
     assert "too short" in str(res.exception)
+    # no terminal and nothing piped: said, with the way to pipe it (was "Aborted!")
+    res = runner.invoke(app, ["share", "passwd", "ngo", "--config", str(cfg)], input="")
+    assert "no terminal to ask the password on: pipe it in with --password-stdin" in str(
+        res.exception
+    ), res.output
 
 
 def test_serve_refuses_non_loopback_without_tls(tmp_path: Path) -> None:
@@ -313,3 +318,19 @@ def test_compare_refuses_a_bad_peer_or_backend_before_asking_the_password(
         main(["share", "compare", str(items), "--user", "ngo", *more])
     assert exc.value.code == 2
     assert said in " ".join(capsys.readouterr().err.split())
+
+
+def test_compare_without_a_terminal_names_the_variable(tmp_path, monkeypatch, capsys):
+    """From a script (no terminal) and without the password variable, the prompt read an
+    empty input and answered "Aborted!"; it now names the variable to set."""
+    import io
+
+    items = tmp_path / "ours.txt"
+    items.write_text("CVE-2024-3094\n", encoding="utf-8")
+    monkeypatch.delenv("VIGIE_PEER_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(SystemExit) as exc:
+        main(["share", "compare", str(items), "--user", "ngo", "--peer", "http://127.0.0.1:9"])
+    assert exc.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "no terminal to ask the password on: set it in the variable VIGIE_PEER_PASSWORD" in err

@@ -199,12 +199,13 @@ def passwd(
         done = remove_password(store, caller.user)
         console.print(f"credential of {caller.user} " + ("revoked" if done else "did not exist"))
         return
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt(
-            f"New password for {caller.user}", hide_input=True, confirmation_prompt=True
-        )
+    from vigie.secret import ask_password
+
+    password = ask_password(
+        f"New password for {caller.user}",
+        from_stdin=password_stdin,
+        piped="pipe it in with --password-stdin",
+    )
     check_password_quality(password)
     set_password(store, caller.user, password)
     console.print(f"password of [bold]{caller.user}[/] set (argon2id hash stored)")
@@ -417,8 +418,12 @@ def compare(
         raise VigieError("give ITEMS, --peer and --user (or --serve to serve our identifiers)")
     cmp.check_peer(peer, allow_plain_http)  # before the password is asked for
     mine = load_items(items, strict=strict)
-    password = os.environ.get(password_env) or typer.prompt(
-        f"Password of {user} on {peer}", hide_input=True
+    from vigie.secret import ask_password
+
+    password = os.environ.get(password_env) or ask_password(
+        f"Password of {user} on {peer}",
+        confirm=False,
+        piped=f"set it in the variable {password_env} (--password-env names another)",
     )
     key = keyed.load_key(key_env) if os.environ.get(key_env) or backend == "keyed" else None
     result = cmp.compare_with_peer(

@@ -113,26 +113,18 @@ STDIN_HELP = "Read the password from standard input's first line (for scripts)."
 
 
 def _password(given: str | None, from_stdin: bool, command: str) -> str:
-    """The password: given, piped in (``--password-stdin``), else asked twice on the
-    terminal. Without a terminal the prompt read an empty input and answered "Aborted!",
-    which said neither why nor what to do."""
-    import sys
+    """The password given, else piped in or asked (``vigie.secret``)."""
+    from vigie.secret import ask_password
 
     if given is not None and from_stdin:
         raise VigieError("give the password once: --password or --password-stdin")
-    if from_stdin:
-        line = sys.stdin.readline().rstrip("\r\n")
-        if not line:
-            raise VigieError("--password-stdin: standard input held no password")
-        return line
     if given is not None:
         return given
-    if not sys.stdin.isatty():
-        raise VigieError(
-            "no terminal to ask the password on: pipe it in, "
-            f"printf '%s\\n' \"$PASSWORD\" | vigie users {command} --password-stdin"
-        )
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return ask_password(
+        "Password",
+        from_stdin=from_stdin,
+        piped=f"pipe it in, printf '%s\\n' \"$PASSWORD\" | vigie users {command} --password-stdin",
+    )
 
 
 def _audit_people(workspace: Path, action: str, username: str, **detail: str) -> None:
