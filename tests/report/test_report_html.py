@@ -304,3 +304,44 @@ def test_a_group_of_two_platforms_draws_one_node_per_member(tmp_path):
     assert nodes == ["telegram:a1", "x:a1", "x:a2"], titles
     links = sorted(t for t in titles if "strength" not in t)
     assert links == ["telegram:a1 — x:a2: copypasta 1", "x:a1 — x:a2: co_link 2"], titles
+
+
+def test_every_group_section_is_open_where_a_page_is_printed(tmp_path):
+    """The page opens the first three group sections; a printed page cannot open the
+    others, so ``open_all`` (what ``--pdf`` prints) opens every one."""
+    groups = [{"group_id": f"g{i}", "score": 1 - i / 10, "n_members": 2} for i in range(5)]
+    members = [
+        {"group_id": g["group_id"], "account_id": f"{g['group_id']}-{k}", "platform": "x"}
+        for g in groups
+        for k in range(2)
+    ]
+    f = tmp_path / "f"
+    write_findings(f, groups=groups, members=members, edges=[], evidence=[])
+    opened = re.compile(r'<details class="group" id="[^"]+" open>')
+    for open_all, want in ((False, 3), (True, 5)):
+        out = tmp_path / f"{open_all}.html"
+        ctx = write_report(f, out, options=ReportOptions(open_all=open_all))
+        assert len(ctx["details"]) == 5
+        assert len(opened.findall(out.read_text())) == want
+
+
+def test_cli_pdf(findings_dir, tmp_path, monkeypatch, capsys):
+    """``vigie report F --pdf r.pdf`` prints the report with every group open (Chromium);
+    without Chromium, one line before any work, and no file."""
+    from vigie.risk.pdf import find_chromium
+
+    monkeypatch.setenv("VIGIE_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(findings_dir), "--pdf", str(tmp_path / "none.pdf")])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "apt-get install chromium" in err
+    assert not (tmp_path / "none.pdf").exists() and not (tmp_path / "findings.html").exists()
+    monkeypatch.delenv("VIGIE_CHROMIUM")
+    if find_chromium() is None:
+        pytest.skip("no headless Chromium installed (apt-get install chromium)")
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(findings_dir), "--pdf", str(tmp_path / "r.pdf")])
+    assert exc.value.code in (0, None)
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+    assert "every section open" in " ".join(capsys.readouterr().out.split())
+    assert not (tmp_path / "findings.html").exists()  # the PDF alone was asked for

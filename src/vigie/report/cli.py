@@ -17,7 +17,13 @@ def report(
     html: Path | None = typer.Option(
         None,
         "--html",
-        help="HTML file to write (self-contained); default: FINDINGS.html beside the folder.",
+        help="HTML file to write (self-contained); with neither --html nor --pdf: "
+        "FINDINGS.html beside the folder.",
+    ),
+    pdf: Path | None = typer.Option(
+        None,
+        "--pdf",
+        help="PDF file to write (printed by headless Chromium, every group section open).",
     ),
     truth: Path | None = typer.Option(
         None,
@@ -58,7 +64,7 @@ def report(
     from vigie.report.html import ReportOptions, write_report
 
     findings = findings_arg(findings, workspace)
-    if html is None:  # beside the folder: a later `vigie detect` swaps the folder whole
+    if html is None and pdf is None:  # beside the folder: `vigie detect` swaps it whole
         folder = findings if findings.name not in ("", ".", "..") else findings.resolve()
         html = folder.parent / f"{folder.name}.html"
     writer = write_report
@@ -71,13 +77,28 @@ def report(
         from vigie.errors import VigieError
 
         raise VigieError("--hide-dismissed needs a workspace (vigie init, or --workspace)")
-    ctx = writer(
-        findings,
-        html,
-        truth_path=truth,
-        dataset_path=dataset,
-        options=ReportOptions(max_groups=max_groups, max_nodes=max_nodes, seed=seed),
-    )
-    shown = len(ctx["details"])
-    extra = f" ({shown} of {ctx['n_groups']} in detail)" if ctx["capped"] else ""
-    console.print(f"Wrote {html}: {ctx['n_groups']} group(s){extra}.")
+
+    def write(out: Path, open_all: bool = False) -> dict:
+        opts = ReportOptions(
+            max_groups=max_groups, max_nodes=max_nodes, seed=seed, open_all=open_all
+        )
+        return writer(findings, out, truth_path=truth, dataset_path=dataset, options=opts)
+
+    if html is not None:
+        ctx = write(html)
+        shown = len(ctx["details"])
+        extra = f" ({shown} of {ctx['n_groups']} in detail)" if ctx["capped"] else ""
+        console.print(f"Wrote {html}: {ctx['n_groups']} group(s){extra}.")
+    if pdf is not None:
+        import tempfile
+
+        from vigie.risk.pdf import find_chromium, html_to_pdf
+
+        if find_chromium() is None:  # before the page is built
+            from vigie.errors import VigieError
+
+            raise VigieError("Chromium not found (needed for --pdf): apt-get install chromium")
+        with tempfile.TemporaryDirectory(prefix="vigie-report-") as tmp:
+            ctx = write(Path(tmp) / "report.html", open_all=True)
+            html_to_pdf(Path(tmp) / "report.html", pdf)
+        console.print(f"Wrote {pdf}: {ctx['n_groups']} group(s), every section open.")

@@ -53,6 +53,7 @@ class ReportOptions:
     max_posts: int = 15
     max_members: int = 25
     seed: int = 0
+    open_all: bool = False  # every group section open (a printed page cannot open one)
 
 
 def _ts(value: Any) -> str:
@@ -487,6 +488,7 @@ def build_context(
         "max_groups": opts.max_groups,
         "capped": len(grows) > len(detailed),
         "max_nodes": opts.max_nodes,
+        "open_all": opts.open_all,
         "exercise": truth.truth is not None,
         "truth_path": str(truth.truth.path) if truth.truth else "",
         "truth_legend": _truth_legend(label_colour) if truth.truth else [],
