@@ -243,3 +243,24 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path):
     bad.write_text("these are notes, not a database\n" * 50)
     with pytest.raises(VigieError, match="notes.sqlite: not a vigie store"):
         BundleStore(bad)
+
+
+def test_what_is_sent_instead_of_a_bundle_is_named(tmp_path):
+    """A MISP event (what many CERTs send), one STIX object or a list was "not a STIX
+    bundle" and no more: the refusal now says what the file is and what to ask for."""
+    from vigie.share.misp_export import export_misp
+
+    findings = make_findings(tmp_path / "x")
+    cases = {
+        "event.json": (export_misp(findings).to_json(), "it is a MISP event; ask the partner"),
+        "one.json": (
+            json.dumps({"type": "indicator", "spec_version": "2.1", "id": "indicator--1"}),
+            "it is one STIX object (indicator), not a bundle",
+        ),
+        "list.json": ("[]", "it is a JSON list"),
+    }
+    for name, (text, said) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match="not a STIX bundle") as err:
+            load_bundle(tmp_path / name)
+        assert said in str(err.value), str(err.value)

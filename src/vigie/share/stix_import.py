@@ -95,10 +95,27 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
     return data
 
 
+def _what_else(data: Any) -> str:
+    """What a JSON document that is no bundle is, when it is a sharing format partners
+    send instead: the refusal then says what to ask for."""
+    if isinstance(data, dict) and (
+        isinstance(data.get("Event"), dict) or {"uuid", "info", "Attribute"} <= data.keys()
+    ):
+        return (
+            ": it is a MISP event; ask the partner for STIX 2.1 (MISP exports an event as "
+            "STIX 2.1), or read it over TAXII"
+        )
+    if isinstance(data, dict) and isinstance(data.get("type"), str) and "spec_version" in data:
+        return f": it is one STIX object ({data['type'][:40]}), not a bundle of them"
+    if isinstance(data, list):
+        return ': it is a JSON list; a bundle is an object with "type": "bundle"'
+    return ""
+
+
 def check_bundle(data: Any, *, source: str, validate: bool = True) -> None:
     """Raise ``InputError`` unless ``data`` is a STIX bundle (and, if asked, validator-clean)."""
     if not isinstance(data, dict) or data.get("type") != "bundle":
-        raise InputError('not a STIX bundle (no "type": "bundle")', file=source)
+        raise InputError('not a STIX bundle (no "type": "bundle")' + _what_else(data), file=source)
     objs = data.get("objects", [])
     if not isinstance(objs, list):
         raise InputError("expected a list", file=source, field="objects")
