@@ -33,6 +33,18 @@ def redact_url(db_url: str) -> str:
         return db_url.split("@")[-1]
 
 
+def db_error(exc: BaseException) -> str:
+    """A database error in one line: the driver's own words, without SQLAlchemy's wrapper
+    (``(psycopg.OperationalError)``), its ``[SQL: …]`` echo or its "Background on this
+    error at" link, which told an analyst nothing they could act on."""
+    import re
+
+    text = str(getattr(exc, "orig", None) or exc)
+    text = text.split("(Background on this error at:", 1)[0].split("[SQL:", 1)[0]
+    text = re.sub(r"^\([\w.]+\)\s*", "", text.strip())
+    return " ".join(text.split()) or type(exc).__name__
+
+
 def make_engine(db_url: str, what: str = "database") -> Engine:
     """An engine for ``db_url`` (``what`` names it in errors: "case store", "database")."""
     try:
@@ -59,7 +71,7 @@ def make_engine(db_url: str, what: str = "database") -> Engine:
             "postgresql+psycopg://…"
         ) from exc
     except Exception as exc:  # a malformed URL
-        raise VigieError(f"cannot open {what} {redact_url(db_url)!r}: {exc}") from exc
+        raise VigieError(f"cannot open {what} {redact_url(db_url)!r}: {db_error(exc)}") from exc
 
 
 class SessionScope:

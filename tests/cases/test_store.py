@@ -83,3 +83,22 @@ def test_the_same_workflow_on_postgresql(tmp_path):
     same = Workspace.open(PG_URL)  # server mode: the store alone, by URL
     assert len(same.list_runs()) == 2
     same.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("postgresql+psycopg://nobody@127.0.0.1:1/x", "Connection refused"),
+        ("sqlite:////nonexistent-vigie-dir/x.db", "unable to open database file"),
+    ],
+)
+def test_a_store_that_cannot_open_is_said_in_the_drivers_words(tmp_path, url, said):
+    """A case store that cannot be reached was SQLAlchemy's message whole: the wrapper's
+    class name, a line break and "Background on this error at: https://sqlalche.me/…".
+    It is now the driver's words on one line."""
+    pytest.importorskip("psycopg")
+    with pytest.raises(VigieError) as err:
+        Workspace.init(tmp_path / "ws", db=url)
+    text = str(err.value)
+    assert said in text and "\n" not in text, text
+    assert "sqlalche.me" not in text and "(psycopg." not in text and "(sqlite3." not in text

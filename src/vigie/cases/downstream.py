@@ -300,7 +300,9 @@ def audit_export(
     except VigieError:
         raise
     except Exception as exc:
-        raise VigieError(f"audit log {redact_url(url)}: cannot write ({exc})") from exc
+        from vigie.sqldb import db_error
+
+        raise VigieError(f"audit log {redact_url(url)}: cannot write ({db_error(exc)})") from exc
     finally:
         store.dispose()
     return redact_url(url), rows[-1].seq if rows else 0

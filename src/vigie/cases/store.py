@@ -53,7 +53,7 @@ def migrate(engine: Engine) -> str:
         raise
     except Exception as exc:
         raise VigieError(
-            f"cannot prepare case store {redact_url(str(engine.url))!r}: {exc}"
+            f"cannot prepare case store {redact_url(str(engine.url))!r}: {sqldb.db_error(exc)}"
         ) from exc
     return current_revision(engine) or "base"
 

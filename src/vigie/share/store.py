@@ -50,5 +50,5 @@ class Store(sqldb.SessionScope):
         except Exception as exc:
             self.engine.dispose()
             raise VigieError(
-                f"cannot initialise database {sqldb.redact_url(db_url)!r}: {exc}"
+                f"cannot initialise database {sqldb.redact_url(db_url)!r}: {sqldb.db_error(exc)}"
             ) from exc
