@@ -144,3 +144,41 @@ def test_users_without_a_terminal_and_a_forgotten_password(
         ("night-admin", "cli.people.add", "ana"),
         ("night-admin", "cli.people.password", "ana"),
     ]
+
+
+def test_users_role_disable_and_enable_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The People page changed roles and disabled people; the server's command line could
+    only add them. A disabled person cannot sign in and their sessions end; each change is
+    an audit row; a mistyped role names the one meant."""
+    from vigie.share.audit import AuditLog
+    from vigie.share.taxii.store import Store
+    from vigie.web.app import open_directory
+
+    ws = tmp_path / "ws"
+    assert run_cli(["init", str(ws)])[0] == 0
+    monkeypatch.setenv("VIGIE_USER", "it-desk")
+    pw = "a long password 7"
+    assert run_cli(["users", "add", "Ana", "-w", str(ws), "--password", pw])[0] == 0
+    d = open_directory(ws)
+    session = d.open_session(d.authenticate("ana", pw, "10.0.0.1"))
+    code, out = run_cli(["users", "role", "ana", "Reviewer", "-w", str(ws)])
+    assert code == 0 and "ana is now reviewer" in out
+    code, out = run_cli(["users", "role", "ana", "reviwer", "-w", str(ws)])
+    assert code == 2 and "(did you mean reviewer?)" in out
+    code, out = run_cli(["users", "disable", "ANA", "-w", str(ws)])
+    assert code == 0 and "ana disabled" in out
+    assert d.session(session.token) is None and d.authenticate("ana", pw, "10.0.0.2") is None
+    code, out = run_cli(["users", "list", "-w", str(ws)])
+    assert "ana\treviewer\tdisabled" in out
+    assert run_cli(["users", "enable", "ana", "-w", str(ws)])[0] == 0
+    assert d.authenticate("ana", pw, "10.0.0.3") is not None
+    code, out = run_cli(["users", "disable", "bob", "-w", str(ws)])
+    assert code == 2 and "no person named 'bob'" in out
+    store = Store(f"sqlite:///{ws / 'cases.db'}")
+    actions = [(r.actor, r.action, r.object_id) for r in AuditLog(store).rows()]
+    store.dispose()
+    assert actions == [
+        ("it-desk", f"cli.people.{a}", "ana") for a in ("add", "role", "disable", "enable")
+    ]

@@ -198,3 +198,53 @@ def list_users(
     for user, disabled in open_directory(_workspace_path(workspace)).people():
         state = "disabled" if disabled else "active"
         typer.echo(f"{user.username}\t{user.role.name}\t{state}")
+
+
+@users_app.command("role")
+def set_role(
+    username: str = typer.Argument(..., help="Sign-in name of the person."),
+    role: str = typer.Argument(..., help="viewer, analyst, reviewer or admin."),
+    workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
+) -> None:
+    """Change a person's role (applies at their next request), as the People page does."""
+    _need_web()
+    from vigie.web.app import open_directory
+    from vigie.web.users import Role
+
+    folder = _workspace_path(workspace)
+    name = username.strip().lower()
+    level = Role.parse(role)
+    open_directory(folder).set_role(name, level)
+    _audit_people(folder, "people.role", name, role=level.name)
+    typer.echo(f"{name} is now {level.name}")
+
+
+def _set_disabled(username: str, workspace: Path | None, disabled: bool) -> None:
+    _need_web()
+    from vigie.web.app import open_directory
+
+    folder = _workspace_path(workspace)
+    name = username.strip().lower()
+    open_directory(folder).set_disabled(name, disabled)
+    _audit_people(folder, "people.disable" if disabled else "people.enable", name)
+    said = "disabled; their open sessions ended" if disabled else "enabled"
+    typer.echo(f"{name} {said}")
+
+
+@users_app.command("disable")
+def disable_user(
+    username: str = typer.Argument(..., help="Sign-in name of the person."),
+    workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
+) -> None:
+    """Stop a person signing in (someone who left the team); their sessions end at once.
+    Their decisions and audit rows stay, under their name."""
+    _set_disabled(username, workspace, True)
+
+
+@users_app.command("enable")
+def enable_user(
+    username: str = typer.Argument(..., help="Sign-in name of the person."),
+    workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
+) -> None:
+    """Let a disabled person sign in again."""
+    _set_disabled(username, workspace, False)

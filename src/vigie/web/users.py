@@ -39,10 +39,15 @@ class Role(IntEnum):
     @classmethod
     def parse(cls, name: str) -> Role:
         try:
-            return cls[name]
+            return cls[name.strip().lower()]
         except KeyError:
+            from vigie.suggest import did_you_mean
+
+            names = [r.name for r in cls]
+            hint = did_you_mean(name, names)
             raise VigieError(
-                f"unknown role {name!r}: expected one of {', '.join(r.name for r in cls)}"
+                f"unknown role {name!r}: expected one of {', '.join(names)}"
+                + (f" ({hint})" if hint else "")
             ) from None
 
 
