@@ -139,3 +139,54 @@ def test_a_file_still_being_written_is_said_and_left_for_the_next_look(ws, tmp_p
     # once settled, it is taken (here: reported as not ingested, being no JSON)
     t = Watcher(ws, drop, settle=0).tick()
     assert t.waiting == [] and "day1.jsonl" in t.failed
+
+
+def test_a_failed_look_is_said_and_the_next_one_detects_again(ws, tmp_path, monkeypatch, capsys):
+    """A detection that failed (a full disk, a settings file being edited) ended the
+    watch, a process meant to run for days, and the files it had ingested were not new
+    at the next look, so no run ever came of them. The failed look is now said, the watch
+    goes on, and the next look detects on what was ingested."""
+    from vigie.cases.watch import Tick
+    from vigie.detect import pipeline
+
+    generate("tiny", 3_000, 2, tmp_path / "ex", progress=False)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "day1.parquet").write_bytes((tmp_path / "ex" / "posts.parquet").read_bytes())
+    real = pipeline.run_detection
+
+    def full_disk(*args, **kwargs):
+        raise VigieError("no space left on device")
+
+    monkeypatch.setattr(pipeline, "run_detection", full_disk)
+    w = Watcher(ws, drop, settle=0)
+    with pytest.raises(VigieError, match="no space left"):
+        w.tick()
+    monkeypatch.setattr(pipeline, "run_detection", real)
+    t = w.tick()  # no new file: detected on what the failed look ingested
+    assert t.ingested == [] and t.run is not None and t.run.n_groups > 0
+    assert w.tick().run is None  # and only once
+    # the command goes on after a failed look (a long watch, not --once)
+    calls = iter([VigieError("no space left on device"), Tick()])
+
+    def tick(self):
+        step = next(calls)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    sleeps = []
+
+    def sleep(s):
+        sleeps.append(s)
+        if len(sleeps) == 2:
+            raise SystemExit(0)
+
+    monkeypatch.setattr(Watcher, "tick", tick)
+    monkeypatch.setattr("time.sleep", sleep)
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["watch", str(drop), "--every", "7", "-w", str(ws.root)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "this look failed: no space left on device; next look in 7 s" in out, out
+    assert "nothing new in" in out and sleeps == [7.0, 7.0]

@@ -748,6 +748,7 @@ def watch(
     import time
 
     from vigie.cases.watch import Watcher
+    from vigie.errors import VigieError
     from vigie.progress import console
 
     ws = open_workspace(workspace)
@@ -763,7 +764,20 @@ def watch(
             author=author,
         )
         while True:
-            t = w.tick()
+            try:
+                t = w.tick()
+            except VigieError as exc:
+                if once:
+                    raise
+                # a watch runs for days: one failed look is said, and the next one tries
+                # again (what was ingested is still detected on then)
+                stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+                console.print(
+                    f"{stamp} [red]this look failed[/]: {exc}; next look in {every:g} s",
+                    highlight=False,
+                )
+                time.sleep(every)
+                continue
             stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
             for name, why in t.failed.items():
                 console.print(f"{stamp} [red]not ingested[/] {name}: {why}", highlight=False)
@@ -775,13 +789,12 @@ def watch(
                     + (f" and {len(t.waiting) - 5} more" if len(t.waiting) > 5 else ""),
                     highlight=False,
                 )
-            if not t.ingested:
+            if t.run is None:
                 console.print(f"{stamp} nothing {'else ' if t.waiting else ''}new in {folder}")
             else:
-                assert t.run is not None
+                what = f"ingested {', '.join(t.ingested)}" if t.ingested else "detected again"
                 console.print(
-                    f"{stamp} ingested {', '.join(t.ingested)}; run #{t.run.seq} "
-                    f"{t.run.id}: {t.run.n_groups} group(s)"
+                    f"{stamp} {what}; run #{t.run.seq} {t.run.id}: {t.run.n_groups} group(s)"
                 )
                 for a in t.alerts:
                     size = (

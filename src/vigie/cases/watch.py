@@ -165,9 +165,9 @@ class Watcher:
 
         t = Tick()
         files = self.pending(t.waiting)
-        if not files:
-            return t
         state = self._state()
+        if not files and not state.get("detect_pending"):
+            return t
         for p in files:
             fmt = "accounts" if "accounts" in p.stem.lower() and self.fmt == "auto" else self.fmt
             entry = {"size": p.stat().st_size, "sha256": _sha256(p), "format": fmt}
@@ -179,12 +179,18 @@ class Watcher:
                 t.failed[p.name] = str(exc)
                 entry["error"] = str(exc)
             state["files"][p.name] = entry
+        # what was ingested is detected on, at this look or, if detection fails (a full
+        # disk, a settings file being edited), at the next one: the files are not new then
+        state["detect_pending"] = bool(t.ingested) or bool(state.get("detect_pending"))
         self._save(state)
-        if not t.ingested:
+        if not state["detect_pending"]:
             return t
         out = self.ws.new_run_dir()
         run_detection(self.dataset, out, config=self.config, progress=False)
         t.run = self.ws.register_run(out, label=f"watch {self.folder.name}")
+        state = self._state()
+        state["detect_pending"] = False
+        self._save(state)
         runs = self.ws.list_runs()
         if len(runs) >= 2:
             t.diff = self.ws.diff(runs[-2], runs[-1])
