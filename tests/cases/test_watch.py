@@ -190,3 +190,32 @@ def test_a_failed_look_is_said_and_the_next_one_detects_again(ws, tmp_path, monk
     out = " ".join(capsys.readouterr().out.split())
     assert "this look failed: no space left on device; next look in 7 s" in out, out
     assert "nothing new in" in out and sleeps == [7.0, 7.0]
+
+
+def test_a_file_or_folder_gone_during_a_look_is_no_traceback(ws, tmp_path, monkeypatch):
+    """A file moved away between the folder's listing and its reading was a
+    FileNotFoundError traceback that ended the watch; the watched folder removed (an
+    unmounted share) too. The file is left (the next look sees it gone), the folder's
+    loss is one line, which the command says and outlives."""
+    import shutil
+
+    from vigie.cases import watch
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "gone.jsonl").write_text("{}\n")
+    (drop / "bad.jsonl").write_text("{not json\n")
+    real = watch._sha256
+
+    def vanishing(path):
+        if path.name == "gone.jsonl":
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(watch, "_sha256", vanishing)
+    t = Watcher(ws, drop, settle=0).tick()
+    assert list(t.failed) == ["bad.jsonl"] and t.ingested == []
+    w = Watcher(ws, drop, settle=0)
+    shutil.rmtree(drop)  # the share unmounted while watched
+    with pytest.raises(VigieError, match="cannot list the watched folder"):
+        w.tick()

@@ -144,16 +144,23 @@ class Watcher:
         known = self._state()["files"]
         now = time.time()
         out = []
-        for p in sorted(self.folder.iterdir()):
-            if not p.is_file() or p.name.startswith("."):
-                continue
-            st = p.stat()
-            prev = known.get(p.name)
-            if now - st.st_mtime < self.settle:
-                if waiting is not None and (prev is None or prev.get("size") != st.st_size):
-                    waiting.append(p.name)
-                continue  # still being written, perhaps: next tick
-            if prev and prev.get("size") == st.st_size and prev.get("sha256") == _sha256(p):
+        try:
+            names = sorted(self.folder.iterdir())
+        except OSError as exc:  # the folder unmounted or removed while watched
+            raise VigieError(f"{self.folder}: cannot list the watched folder ({exc})") from None
+        for p in names:
+            try:
+                if not p.is_file() or p.name.startswith("."):
+                    continue
+                st = p.stat()
+                prev = known.get(p.name)
+                if now - st.st_mtime < self.settle:
+                    if waiting is not None and (prev is None or prev.get("size") != st.st_size):
+                        waiting.append(p.name)
+                    continue  # still being written, perhaps: next tick
+                if prev and prev.get("size") == st.st_size and prev.get("sha256") == _sha256(p):
+                    continue
+            except OSError:  # moved away or removed between the listing and the read
                 continue
             out.append(p)
         return out
@@ -170,7 +177,10 @@ class Watcher:
             return t
         for p in files:
             fmt = "accounts" if "accounts" in p.stem.lower() and self.fmt == "auto" else self.fmt
-            entry = {"size": p.stat().st_size, "sha256": _sha256(p), "format": fmt}
+            try:
+                entry = {"size": p.stat().st_size, "sha256": _sha256(p), "format": fmt}
+            except OSError:  # gone since this look listed it: the next look says
+                continue
             try:
                 ingest(p, self.dataset, fmt=fmt)
                 t.ingested.append(p.name)
