@@ -87,6 +87,9 @@ def test_unknown_partner_lists_known_names():
     assert "beta" in reg and "gamma" not in reg
     with pytest.raises(VigieError, match="no partner named 'gamma' \\(known: alpha, beta\\)"):
         reg.get("gamma")
+    # a name cut short or mistyped names the partner meant, never taken for it
+    with pytest.raises(VigieError, match="no partner named 'alph'; did you mean alpha\\?"):
+        reg.get("alph")
 
 
 def test_bad_yaml_and_missing_file(tmp_path):

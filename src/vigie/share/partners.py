@@ -131,8 +131,14 @@ class Registry:
         """The partner called ``name`` (case-insensitive), or a clear error."""
         p = self.find(name)
         if p is None:
+            from vigie.suggest import did_you_mean
+
             known = ", ".join(self.names()) or "none"
-            raise VigieError(f"{self.source}: no partner named {name!r} (known: {known})")
+            hint = did_you_mean(name, self.names())
+            raise VigieError(
+                f"{self.source}: no partner named {name!r}{'; ' + hint if hint else ''} "
+                f"(known: {known})"
+            )
         return p
 
     def names(self) -> list[str]:
