@@ -1,5 +1,5 @@
 """FINDINGS on a command line: a folder, or in a workspace a run named as ``vigie runs``
-names it; DATASET left out in a workspace: its only Dataset.
+names it (left out: the last run); DATASET left out in a workspace: its only Dataset.
 
 Why: inside a workspace an analyst names runs ``last``, ``2`` or ``#2`` to ``vigie runs``,
 ``diff`` and ``triage --run``; ``vigie report last`` or ``vigie share export 2`` answered "no
