@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vigie.errors import VigieError
@@ -70,3 +72,22 @@ def test_diff_needs_two_runs(ws, tmp_path):
     ws.register_run(make_findings(tmp_path / "f1", {"g1": accs("a", 6)}))
     with pytest.raises(VigieError, match="two registered runs"):
         ws.diff()
+
+
+def test_the_printed_diff_names_whole_accounts_on_80_columns(ws, tmp_path, capsys, monkeypatch):
+    """Four columns of account ids in an 80-column table were cut to "faceb…" and
+    "x:tw_…": the table now counts who came and went, and the groups that changed name
+    them below it, whole (a new group's members are all in, a gone one's all out)."""
+    from vigie.cases.cli import print_diff
+
+    monkeypatch.setattr("vigie.progress.console.width", 80)
+    long_ids = [f"facebook_page_{i:012d}" for i in range(6)]
+    ws.register_run(make_findings(tmp_path / "f1", {"g1": long_ids[:4], "g2": accs("b", 3)}))
+    ws.register_run(make_findings(tmp_path / "f2", {"h1": long_ids}))
+    capsys.readouterr()
+    print_diff(ws.diff(), show_members=5)
+    out = capsys.readouterr().out
+    assert not re.search(r"x:f[\w]*…", out), out  # no account id cut short
+    grown = [line for line in out.splitlines() if "(grown) in:" in line]
+    assert grown and "x:facebook_page_000000000004, x:facebook_page_000000000005" in grown[0]
+    assert "−3" in out and "(gone)" not in out  # the gone group: counted, not listed

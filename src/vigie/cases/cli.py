@@ -267,7 +267,11 @@ def diff(
 
 
 def print_diff(d, show_members: int = 5) -> None:  # type: ignore[no-untyped-def]
-    """The diff as a Rich table and one line of counts."""
+    """The diff as a Rich table of counts (one line a group, readable on 80 columns), then
+    who came and went in the groups that changed, and one line of counts.
+
+    Why the members below the table: four columns of account ids in an 80-column table
+    were cut to "faceb…" and "x:tw_…", naming nobody."""
     from rich.table import Table
 
     from vigie.progress import console
@@ -281,23 +285,37 @@ def print_diff(d, show_members: int = 5) -> None:  # type: ignore[no-untyped-def
         title=f"Run #{d.run_a.seq} {d.run_a.id} → run #{d.run_b.seq} {d.run_b.id}",
         title_justify="left",
     )
-    for col in ("change", "group", "status", "size"):
+    for col in ("change", "group", "status", "size", "in", "out", "new evid."):
         t.add_column(col, no_wrap=True)
-    for col in ("members in", "members out", "new evidence", "related"):
-        t.add_column(col)
+    t.add_column("related", overflow="fold")
     for c in d.changes:
         t.add_row(
             c.change,
             c.id,
             f"[{_status_style(c.status)}]{c.status}[/]",
             f"{c.size_a} → {c.size_b}",
-            cut(c.members_in),
-            cut(c.members_out),
-            cut(c.new_evidence),
+            f"+{len(c.members_in)}" if c.members_in else "",
+            f"−{len(c.members_out)}" if c.members_out else "",
+            str(len(c.new_evidence)) if c.new_evidence else "",
             ", ".join(c.related),
         )
     if d.changes:
         console.print(t)
+    # a new group's members are all "in", a gone one's all "out": the table says how many
+    for c in d.changes:
+        if c.change in ("new", "gone"):
+            continue
+        said = [
+            f"{what}: {cut(items)}"
+            for what, items in (
+                ("in", c.members_in),
+                ("out", c.members_out),
+                ("new evidence", c.new_evidence),
+            )
+            if items
+        ]
+        if said:
+            console.print(f"{c.id} ({c.change}) " + "; ".join(said), highlight=False)
     counts = d.counts()
     console.print(
         ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("new", "gone")) or "no change"
