@@ -38,6 +38,17 @@ def test_partners_lists_the_registry(capsys):
     assert data["partners"][0]["max_tlp"] == "TLP:RED"
 
 
+def test_the_partners_table_keeps_names_and_levels_whole(capsys, monkeypatch):
+    """On 80 columns the table cut the names ``--partner`` takes and the levels a partner
+    may receive ("agence-e…", "TLP:AMBE…"); they are whole, the free texts fold."""
+    monkeypatch.setattr("vigie.progress.console.width", 80)
+    code, out, _ = run(capsys, "share", "partners", "--partners", EXAMPLE)
+    rows = [line.split("│")[1:4] for line in out.splitlines() if line.startswith("│")]
+    named = [(n.strip(), t.strip()) for n, _, t in rows if n.strip()]
+    data = json.loads(run(capsys, "share", "partners", "--partners", EXAMPLE, "--json")[1])
+    assert code == 0 and named == [(p["name"], p["max_tlp"]) for p in data["partners"]], out
+
+
 def test_invalid_registry_is_one_clear_error(capsys, tmp_path):
     bad = tmp_path / "partners.yaml"
     bad.write_text(

@@ -73,18 +73,20 @@ def partners(
         ]
         typer.echo(json.dumps({"source": reg.source, "partners": rows}, indent=2))
         return
+    # the name is what --partner takes, the TLP what it may receive: whole, never cut
+    # ("agence-e…", "TLP:AMBE…" on 80 columns); the free texts fold beside them
     table = Table(title=f"Partners ({reg.source})")
-    for col in ("name", "organisation", "sector", "trust", "max TLP", "TLP:RED to", "contact"):
-        table.add_column(col)
+    for col in ("name", "trust", "max TLP"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("sector, organisation, contact", overflow="fold", ratio=3)
+    table.add_column("TLP:RED to", overflow="fold", ratio=2)
     for p in reg:
         table.add_row(
             p.name,
-            p.organisation or "",
-            p.sector.value,
             str(p.trust),
             p.max_tlp.label,
-            ", ".join(p.red_recipients) or "-",
-            p.contact or "",
+            "\n".join(x for x in (p.sector.value, p.organisation, p.contact) if x),
+            "\n".join(p.red_recipients) or "-",
         )
     console.print(table)
 
