@@ -354,3 +354,31 @@ def test_gexf_of_hostile_account_ids_is_well_formed_xml(tmp_path):
     assert set(g.nodes) == {"acc\\x010", "acc\\x1c1\\ufffe", 'plain "2" & <3>', "tab\there"}
     assert g.nodes["acc\\x010"]["group"] == "g1" and g.nodes['plain "2" & <3>']["group"] == "g1"
     assert g.number_of_edges() == 3
+
+
+def test_the_printed_summary_keeps_signal_names_and_windows_whole(tmp_path, capsys, monkeypatch):
+    """On 80 columns the summary cut a signal's name ("creation_b…") and a long window
+    ("2490540.…"), and the "candidate pairs" header; each is whole now."""
+    from vigie.detect.cli import print_summary
+    from vigie.schema import write_findings
+
+    monkeypatch.setattr("vigie.progress.console.width", 80)
+    write_findings(
+        tmp_path / "F",
+        groups=[{"group_id": "g0001", "score": 1.0, "n_members": 3, "signals": ["co_rare"]}],
+        members=[],
+        edges=[],
+        evidence=[],
+    )
+    signals = {
+        "co_rare": {"window_s": 2490540.4766, "actions": 4537, "pairs": 10190, "kept": 72,
+                    "observed_kept": 1300, "expected_kept": 282.52},
+        "creation_burst": {"window_s": 86400.0, "pairs": 119, "kept": 119},
+        "co_repost": {"window_s": 60.0, "actions": 10691, "pairs": 1823, "kept": 606,
+                      "observed_kept": 12363, "expected_kept": 865.91},
+    }  # fmt: skip
+    print_summary({"signals": signals, "counts": {}}, 1.0, tmp_path / "F")
+    out = capsys.readouterr().out
+    table = out.split("Top groups")[0]
+    assert "…" not in table, table
+    assert "creation_burst" in table and "2490540" in table and "60.0" in table

@@ -112,12 +112,17 @@ def print_summary(manifest: dict, seconds: float, out: Path) -> None:
     from vigie.progress import console
 
     sig = Table(title="Signals (chance-controlled)", title_justify="left")
-    for col in ("signal", "window s", "actions", "candidate pairs", "kept", "observed", "expected"):
-        sig.add_column(col, justify="right" if col != "signal" else "left")
+    # the signal's name whole ("creation_b…" on 80 columns): the figures wrap instead
+    sig.add_column(
+        "signal", no_wrap=True, min_width=max(map(len, manifest.get("signals", {})), default=6)
+    )
+    for col in ("window s", "actions", "pairs", "kept", "observed", "expected"):
+        sig.add_column(col, justify="right")
     for kind, s in manifest.get("signals", {}).items():
+        w = s.get("window_s", "")
         sig.add_row(
             kind,
-            f"{s.get('window_s', '')}",
+            f"{w:.0f}" if isinstance(w, (int, float)) and w >= 1000 else f"{w}",
             f"{s.get('actions', '—')}",
             f"{s.get('pairs', 0)}",
             f"{s.get('kept', 0)}",
@@ -129,7 +134,8 @@ def print_summary(manifest: dict, seconds: float, out: Path) -> None:
     groups = pq.ParquetFile(out / "groups.parquet").read().slice(0, 10).to_pylist()
     if groups:
         gt = Table(title="Top groups", title_justify="left")
-        for col in ("group", "score", "members", "signals", "DISARM"):
+        gt.add_column("group", no_wrap=True)
+        for col in ("score", "members", "signals", "DISARM"):
             gt.add_column(col)
         for g in groups:
             gt.add_row(
