@@ -76,11 +76,15 @@ def test_a_pattern_the_shell_left_as_typed_is_expanded(
     for name in ("b.jsonl", "a.jsonl", "[x].jsonl"):
         (drop / name).write_bytes((FIX / "x_v2_flat.jsonl").read_bytes())
     (drop / "notes.txt").write_text("not an export\n")
+    capsys.readouterr()
     with pytest.raises(SystemExit) as done:
         main(["ingest", f"{drop}/?.jsonl", "--into", str(tmp_path / "ds")])
     assert done.value.code in (0, None)
     paths = [Path(s["path"]).name for s in manifest(tmp_path / "ds")["sources"]]
     assert paths == ["a.jsonl", "b.jsonl"]
+    # sources of one folder: that folder said once, each file by its name (not cut to "…")
+    said = capsys.readouterr().out
+    assert f"from {drop}" in " ".join(said.split()) and "│ a.jsonl" in said, said
     with pytest.raises(SystemExit) as done:
         main(["ingest", str(drop / "[x].jsonl"), "--into", str(tmp_path / "ds2")])
     assert done.value.code in (0, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.table import Table
 
 from vigie.errors import record_label
@@ -12,12 +14,19 @@ from vigie.progress import console, err_console
 
 def print_summary(report: IngestReport) -> None:
     """One row per source, then the refusal reasons, then the Dataset's totals."""
-    t = Table(title=f"ingested into {report.dataset}", title_justify="left")
-    for col in ("source", "format", "records", "accepted", "rejected", "duplicates"):
-        t.add_column(col, justify="left" if col in ("source", "format") else "right")
+    # sources of one folder are named by their file names, the folder said once above;
+    # a path folds rather than losing its end (the file's name) to "…"
+    parents = {str(Path(s.path).parent) for s in report.sources}
+    one = parents.pop() if len(parents) == 1 and len(report.sources) > 1 else None
+    title = f"ingested into {report.dataset}" + (f" from {one}/" if one not in (None, ".") else "")
+    t = Table(title=title, title_justify="left")
+    t.add_column("source", overflow="fold")
+    t.add_column("format", no_wrap=True)
+    for col in ("records", "accepted", "rejected", "duplicates"):
+        t.add_column(col, justify="right")
     for s in report.sources:
         t.add_row(
-            s.path,
+            Path(s.path).name if one is not None else s.path,
             s.format,
             f"{s.records:,}",
             f"{s.accepted:,}",
