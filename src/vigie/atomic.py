@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from vigie.errors import VigieError
 
@@ -245,14 +246,20 @@ def recover(path: str | Path, what: str = "folder") -> str | None:
         return note
 
 
-def manifest_kind(path: Path) -> str | None:
-    """The ``kind`` of the vigie manifest in folder ``path`` (None: none, or unreadable)."""
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The vigie manifest in folder ``path``; empty when there is none, or it is unreadable
+    or no JSON object (its callers then say what the folder is not)."""
     try:
         with open(path / "manifest.json", encoding="utf-8") as fh:
             manifest = json.load(fh)
     except (OSError, ValueError, RecursionError):
-        return None
-    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def manifest_kind(path: Path) -> str | None:
+    """The ``kind`` of the vigie manifest in folder ``path`` (None: none, or unreadable)."""
+    kind = read_manifest(path).get("kind")
     return kind if isinstance(kind, str) else None
 
 

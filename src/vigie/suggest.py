@@ -41,6 +41,18 @@ def nearest(
     return difflib.get_close_matches(key, words, n=n, cutoff=0.6)
 
 
+def meant(
+    word: str,
+    choices: Iterable[str],
+    *,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    n: int = 1,
+) -> str:
+    """`` (did you mean X?)``, to end a refusal's sentence, or empty."""
+    hint = did_you_mean(word, choices, aliases=aliases, n=n)
+    return f" ({hint})" if hint else ""
+
+
 def did_you_mean(
     word: str,
     choices: Iterable[str],

@@ -330,10 +330,9 @@ def search(
 ) -> None:
     """Find an account, handle, URL, domain, hashtag or text across runs, groups, pairs
     and decisions."""
-    from collections import Counter
-
     from rich.table import Table
 
+    from vigie.cases.search import cut_at_limit
     from vigie.progress import console
 
     ws = open_workspace(workspace)
@@ -372,8 +371,7 @@ def search(
         shown = (*key[:4], texts[key]) if key in texts else key
         t.add_row(*shown, detail)
     console.print(t)
-    per_source = Counter(h.where for h in hits)
-    full = sorted(w for w, n in per_source.items() if n >= limit)
+    full = cut_at_limit(hits, limit)
     if full:  # each source stops at --limit: say the list may be cut
         console.print(
             f"[yellow]{', '.join(full)}: the first {limit:,} hits only; "

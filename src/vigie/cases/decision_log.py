@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, or_, select
 
 from vigie.atomic import atomic_file
-from vigie.cases.decisions import STATUSES, _slug, meant
+from vigie.cases.decisions import STATUSES, _slug
 from vigie.cases.models import DecisionRow, MemberRow, RunRow
 from vigie.cases.records import Decision
 from vigie.errors import VigieError, shortened
 from vigie.spreadsheet import csv_cell
+from vigie.suggest import meant
 
 if TYPE_CHECKING:
     from vigie.cases.workspace import Workspace

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable
 
 from vigie.errors import VigieError
+from vigie.suggest import meant
 
 STATUSES = ("confirmed", "dismissed", "needs-review")
 """What a person may decide. ``unreviewed`` is the absence of a decision."""
@@ -39,14 +39,6 @@ when it was decided is flagged for re-review (its effective status becomes needs
 def _slug(text: str | None) -> str:
     """``Newsroom and feeds`` / ``newsroom_and_feeds`` -> ``newsroom-and-feeds``."""
     return "-".join((text or "").strip().lower().replace("_", " ").split())
-
-
-def meant(slug: str, choices: Iterable[str]) -> str:
-    """`` (did you mean X?)`` for a word that is no choice (``vigie.suggest``), or empty."""
-    from vigie.suggest import did_you_mean
-
-    hint = did_you_mean(slug, choices)
-    return f" ({hint})" if hint else ""
 
 
 def check(status: str, reason: str | None, note: str | None) -> tuple[str, str | None]:

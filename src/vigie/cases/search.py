@@ -14,6 +14,7 @@ Matching is case-insensitive; text matches are substring matches.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,6 +143,13 @@ def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
     hits.extend(_parquet_hits(runs, q, low, accounts, local_to_stable, limit))
     hits.sort(key=lambda h: (run_seq.get(h.run_id or "", 0), h.where, h.group_id or "", h.value))
     return hits
+
+
+def cut_at_limit(hits: list[Hit], limit: int) -> list[str]:
+    """The sources (``where``) whose hits reached ``limit``: each stops there, so the
+    list shown may be cut, which the CLI and the workbench say."""
+    per_source = Counter(h.where for h in hits)
+    return sorted(w for w, n in per_source.items() if n >= limit)
 
 
 def _around(text: str, low: str, width: int = 200) -> str:

@@ -198,7 +198,6 @@ class Watcher:
         out = self.ws.new_run_dir()
         run_detection(self.dataset, out, config=self.config, progress=False)
         t.run = self.ws.register_run(out, label=f"watch {self.folder.name}")
-        state = self._state()
         state["detect_pending"] = False
         self._save(state)
         runs = self.ws.list_runs()

@@ -121,16 +121,8 @@ def find_truth(findings: Path) -> Path:
     ingested from (``vigie generate --out EX`` then ``vigie ingest EX/posts.parquet``),
     read from the two manifests. Only a single candidate is taken: several scenarios
     ingested into one Dataset have no one truth."""
-    import json
-
+    from vigie.atomic import read_manifest as manifest
     from vigie.errors import VigieError
-
-    def manifest(folder: Path) -> dict:
-        try:
-            doc = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return doc if isinstance(doc, dict) else {}
 
     ask = "give --truth TRUTH (truth.parquet from vigie generate)"
     came = manifest(findings).get("dataset")

@@ -92,12 +92,9 @@ def report(
     if pdf is not None:
         import tempfile
 
-        from vigie.risk.pdf import find_chromium, html_to_pdf
+        from vigie.risk.pdf import html_to_pdf, require_chromium
 
-        if find_chromium() is None:  # before the page is built
-            from vigie.errors import VigieError
-
-            raise VigieError("Chromium not found (needed for --pdf): apt-get install chromium")
+        require_chromium()  # before the page is built
         with tempfile.TemporaryDirectory(prefix="vigie-report-") as tmp:
             ctx = write(Path(tmp) / "report.html", open_all=True)
             html_to_pdf(Path(tmp) / "report.html", pdf)

@@ -37,12 +37,19 @@ def find_chromium() -> str | None:
     return None
 
 
-def html_to_pdf(html: str | Path, out: str | Path, timeout: float = 120.0) -> Path:
-    """Print the HTML file ``html`` to ``out`` (written atomically: a temp file, then rename)."""
+def require_chromium() -> str:
+    """The Chromium ``--pdf`` prints with, or the one line saying how to install it (a
+    command may ask before it builds the page to print)."""
     browser = find_chromium()
     if browser is None:
         # one line, short enough not to be wrapped on an 80-column terminal
         raise VigieError("Chromium not found (needed for --pdf): apt-get install chromium")
+    return browser
+
+
+def html_to_pdf(html: str | Path, out: str | Path, timeout: float = 120.0) -> Path:
+    """Print the HTML file ``html`` to ``out`` (written atomically: a temp file, then rename)."""
+    browser = require_chromium()
     src, out = Path(html).resolve(), Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".pdf", dir=out.parent)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from vigie.atomic import atomic_file
 from vigie.errors import VigieError
+from vigie.suggest import meant
 
 TEMPLATES: dict[str, str] = {
     "election-fr": "election-fr.yaml",
@@ -41,21 +42,14 @@ _WORDS = {
 """What an analyst calls a template that vigie names otherwise (the words of the help)."""
 
 
-def _meant(name: str) -> str:
-    """`` (did you mean …?)`` for an unknown template name, or empty."""
-    from vigie.suggest import did_you_mean
-
-    hint = did_you_mean(name, TEMPLATES, aliases=_WORDS, n=2)
-    return f" ({hint})" if hint else ""
-
-
 def template_text(name: str) -> str:
     """The YAML text of template ``name``."""
     try:
         fname = TEMPLATES[name]
     except KeyError:
         raise VigieError(
-            f"unknown template {name!r}{_meant(name)}; choose one of: {', '.join(TEMPLATES)}"
+            f"unknown template {name!r}{meant(name, TEMPLATES, aliases=_WORDS, n=2)}; "
+            f"choose one of: {', '.join(TEMPLATES)}"
         ) from None
     return resources.files("vigie.risk").joinpath("templates", fname).read_text("utf-8")
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from vigie.errors import VigieError
+
+if TYPE_CHECKING:
+    from vigie.web.users import Directory
 
 users_app = typer.Typer(no_args_is_help=True, help="People of the web workbench (team mode).")
 
@@ -127,23 +133,31 @@ def _password(given: str | None, from_stdin: bool, command: str) -> str:
     )
 
 
-def _audit_people(workspace: Path, action: str, username: str, **detail: str) -> None:
-    """A row in the workspace's audit log, as the People page writes for the same change:
-    who ran the command (``$VIGIE_USER``, else the OS user), on whom, from this machine."""
+@contextmanager
+def _people(workspace: Path | None) -> Iterator[tuple[Directory, Callable[..., None]]]:
+    """The workspace's people, and a function writing a change to its audit log as the
+    People page writes it: who ran the command (``$VIGIE_USER``, else the OS user), on
+    whom, from this machine. One opening of the workspace and its database for both."""
+    _need_web()
     from vigie.cases.decisions import current_author
     from vigie.cases.workspace import Workspace
     from vigie.share.audit import AuditLog
     from vigie.share.taxii.store import Store
+    from vigie.web.users import Directory
 
-    ws = Workspace.init(workspace)
+    ws = Workspace.init(_workspace_path(workspace))
     store = Store(ws.db_url)
-    try:
+
+    def audit(action: str, username: str, **detail: str) -> None:
         AuditLog(store).append(
             current_author(None),
             f"cli.{action}",
             object_id=username,
             detail={**detail, "address": "command line"},
         )
+
+    try:
+        yield Directory(store.engine), audit
     finally:
         store.dispose()
         ws.close()
@@ -158,13 +172,9 @@ def add_user(
     password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
 ) -> None:
     """Add a person who may sign in to the workbench in team mode."""
-    _need_web()
-    from vigie.web.app import open_directory
-
-    folder = _workspace_path(workspace)
-    directory = open_directory(folder)
-    user = directory.add(username, _password(password, password_stdin, "add NAME"), role)
-    _audit_people(folder, "people.add", user.username, role=user.role.name)
+    with _people(workspace) as (directory, audit):
+        user = directory.add(username, _password(password, password_stdin, "add NAME"), role)
+        audit("people.add", user.username, role=user.role.name)
     typer.echo(f"added {user.username} ({user.role.name})")
 
 
@@ -177,13 +187,9 @@ def set_password(
 ) -> None:
     """Set a new password for a person who forgot theirs (their open sessions end); on the
     server, by whoever runs the workbench: the way back in for a locked-out administrator."""
-    _need_web()
-    from vigie.web.app import open_directory
-
-    folder = _workspace_path(workspace)
-    directory = open_directory(folder)
-    directory.set_password(username, _password(password, password_stdin, "passwd NAME"))
-    _audit_people(folder, "people.password", username.strip().lower())
+    with _people(workspace) as (directory, audit):
+        directory.set_password(username, _password(password, password_stdin, "passwd NAME"))
+        audit("people.password", username.strip().lower())
     typer.echo(f"new password set for {username.strip().lower()}; their sessions ended")
 
 
@@ -208,25 +214,21 @@ def set_role(
 ) -> None:
     """Change a person's role (applies at their next request), as the People page does."""
     _need_web()
-    from vigie.web.app import open_directory
     from vigie.web.users import Role
 
-    folder = _workspace_path(workspace)
     name = username.strip().lower()
     level = Role.parse(role)
-    open_directory(folder).set_role(name, level)
-    _audit_people(folder, "people.role", name, role=level.name)
+    with _people(workspace) as (directory, audit):
+        directory.set_role(name, level)
+        audit("people.role", name, role=level.name)
     typer.echo(f"{name} is now {level.name}")
 
 
 def _set_disabled(username: str, workspace: Path | None, disabled: bool) -> None:
-    _need_web()
-    from vigie.web.app import open_directory
-
-    folder = _workspace_path(workspace)
     name = username.strip().lower()
-    open_directory(folder).set_disabled(name, disabled)
-    _audit_people(folder, "people.disable" if disabled else "people.enable", name)
+    with _people(workspace) as (directory, audit):
+        directory.set_disabled(name, disabled)
+        audit("people.disable" if disabled else "people.enable", name)
     said = "disabled; their open sessions ended" if disabled else "enabled"
     typer.echo(f"{name} {said}")
 

@@ -41,13 +41,11 @@ class Role(IntEnum):
         try:
             return cls[name.strip().lower()]
         except KeyError:
-            from vigie.suggest import did_you_mean
+            from vigie.suggest import meant
 
             names = [r.name for r in cls]
-            hint = did_you_mean(name, names)
             raise VigieError(
-                f"unknown role {name!r}: expected one of {', '.join(names)}"
-                + (f" ({hint})" if hint else "")
+                f"unknown role {name!r}: expected one of {', '.join(names)}{meant(name, names)}"
             ) from None
 
 

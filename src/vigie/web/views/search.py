@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from vigie.cases.search import cut_at_limit
 from vigie.errors import VigieError
 from vigie.web.deps import page
 from vigie.web.render import render
@@ -25,6 +24,5 @@ async def search(request: Request, q: str = "") -> Response:
         hits = ctx.state.ws.search(query, limit=LIMIT) if len(query) >= 2 else []
     except VigieError as exc:  # said on the page, the query left in the box to correct
         return render(ctx, "search.html", status_code=400, q=query, hits=[], error=str(exc))
-    per_source = Counter(h.where for h in hits)
-    cut = sorted(w for w, n in per_source.items() if n >= LIMIT)
+    cut = cut_at_limit(hits, LIMIT)
     return render(ctx, "search.html", q=query, hits=hits, cut=cut, limit=LIMIT)
