@@ -345,3 +345,30 @@ def test_cli_pdf(findings_dir, tmp_path, monkeypatch, capsys):
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
     assert "every section open" in " ".join(capsys.readouterr().out.split())
     assert not (tmp_path / "findings.html").exists()  # the PDF alone was asked for
+
+
+def test_out_names_the_page_by_its_ending(findings_dir, tmp_path, capsys):
+    """``--out`` (what generate, detect and demo take) writes the report its name ends in:
+    .html a page, .pdf a PDF; another ending, or the same page asked twice, is one line."""
+    from vigie.risk.templates import template_text
+
+    def run(*args: str) -> int:
+        with pytest.raises(SystemExit) as exc:
+            main([*args])
+        return exc.value.code or 0
+
+    assert run("report", str(findings_dir), "--out", str(tmp_path / "r.html")) == 0
+    assert "<html" in (tmp_path / "r.html").read_text(encoding="utf-8").lower()
+    assert not (tmp_path / "findings.html").exists()
+    capsys.readouterr()
+    assert run("report", str(findings_dir), "-o", str(tmp_path / "r.txt")) == 2
+    err = capsys.readouterr().err
+    assert "r.txt: end the name in .html or .pdf" in err and "--truth" not in err
+    assert run("report", str(findings_dir), "-o", "a.pdf", "--pdf", "b.pdf") == 2
+    assert "give one PDF file" in capsys.readouterr().err
+    assert not (tmp_path / "r.txt").exists()
+    study = tmp_path / "s.yaml"
+    study.write_text(template_text("election-en"), encoding="utf-8")
+    assert run("risk", "report", str(study), "--out", str(tmp_path / "study.html")) == 0
+    assert "<html" in (tmp_path / "study.html").read_text(encoding="utf-8").lower()
+    assert not (tmp_path / "s.html").exists()

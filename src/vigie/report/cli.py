@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from vigie.cases.runref import FINDINGS_HELP, findings_arg
+from vigie.risk.pdf import OUT_HELP
 
 
 def report(
@@ -25,6 +26,7 @@ def report(
         "--pdf",
         help="PDF file to write (printed by headless Chromium, every group section open).",
     ),
+    out: Path | None = typer.Option(None, "--out", "-o", help=OUT_HELP),
     truth: Path | None = typer.Option(
         None,
         "--truth",
@@ -62,7 +64,9 @@ def report(
     from vigie.cases.downstream import find_workspace
     from vigie.progress import console
     from vigie.report.html import ReportOptions, write_report
+    from vigie.risk.pdf import page_outputs
 
+    html, pdf = page_outputs(out, html, pdf)
     findings = findings_arg(findings, workspace)
     if html is None and pdf is None:  # beside the folder: `vigie detect` swaps it whole
         folder = findings if findings.name not in ("", ".", "..") else findings.resolve()

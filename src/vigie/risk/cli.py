@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from vigie.cases.runref import FINDINGS_HELP, findings_arg
+from vigie.risk.pdf import OUT_HELP
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -120,6 +121,7 @@ def report(
     pdf: Path | None = typer.Option(
         None, "--pdf", help="PDF file to write (printed by headless Chromium)."
     ),
+    out: Path | None = typer.Option(None, "--out", "-o", help=OUT_HELP),
     previous: Path | None = typer.Option(
         None, "--previous", help="Earlier version of the study: its changes go in the summary."
     ),
@@ -128,9 +130,12 @@ def report(
     import tempfile
 
     from vigie.risk.compute import compute
-    from vigie.risk.pdf import html_to_pdf
+    from vigie.risk.pdf import html_to_pdf, page_outputs, require_chromium
     from vigie.risk.report_html import write_report
 
+    html, pdf = page_outputs(out, html, pdf)
+    if pdf is not None:
+        require_chromium()  # before the HTML is written, as vigie report does
     if html is None and pdf is None:
         html = study.with_suffix(".html")
     s, _ = _load(study)

@@ -47,6 +47,33 @@ def require_chromium() -> str:
     return browser
 
 
+OUT_HELP = "HTML or PDF file to write, told by its name's ending (.html or .pdf)."
+
+
+def page_outputs(
+    out: Path | None, html: Path | None, pdf: Path | None
+) -> tuple[Path | None, Path | None]:
+    """The ``--html`` and ``--pdf`` files a report writes, with ``--out`` read as one of them.
+
+    Why: ``vigie generate``, ``detect``, ``demo`` and ``risk new`` write to ``--out``, so
+    that is what people type for a report too; it was refused with click's nearest option
+    ("did you mean --truth?"). The file's ending says which page it is, as it does on the
+    workbench's download links; a name ending otherwise is refused (a PDF written to
+    ``report.htm`` would open as garbage)."""
+    if out is None:
+        return html, pdf
+    kind = out.suffix.lower()
+    if kind in (".html", ".htm"):
+        if html is not None:
+            raise VigieError(f"--out {out} and --html {html}: give one HTML file")
+        return out, pdf
+    if kind == ".pdf":
+        if pdf is not None:
+            raise VigieError(f"--out {out} and --pdf {pdf}: give one PDF file")
+        return html, out
+    raise VigieError(f"--out {out}: end the name in .html or .pdf (or use --html / --pdf)")
+
+
 def html_to_pdf(html: str | Path, out: str | Path, timeout: float = 120.0) -> Path:
     """Print the HTML file ``html`` to ``out`` (written atomically: a temp file, then rename)."""
     browser = require_chromium()
