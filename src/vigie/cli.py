@@ -91,13 +91,16 @@ _AREAS: tuple[tuple[str, str, str, str | None], ...] = (
 def _add(root: typer.Typer, name: str, module: str, attr: str, group_help: str | None) -> None:
     import importlib
 
+    from vigie.cli_options import VigieCommand
+
     obj = getattr(importlib.import_module(module), attr)
     if group_help is None:
-        root.command(name, help=_reflow(obj.__doc__))(obj)
+        root.command(name, help=_reflow(obj.__doc__), cls=VigieCommand)(obj)
     else:
         for info in obj.registered_commands:
             if info.help is None and info.callback is not None:
                 info.help = _reflow(info.callback.__doc__)
+            info.cls = VigieCommand
         root.add_typer(obj, name=name, help=group_help)
 
 

@@ -71,7 +71,7 @@ def _check_outputs(out: Path) -> None:
 
 
 def demo(
-    out: Path = typer.Option(Path("vigie-demo"), "--out", help="Folder for every output."),
+    out: Path = typer.Option(Path("vigie-demo"), "--out", "-o", help="Folder for every output."),
     posts: int = typer.Option(300_000, "--posts", min=1000, help="Posts to generate."),
     seed: int = typer.Option(2027, "--seed", help="Random seed of the scenario."),
     scenario: str = typer.Option("fr-presidential", "--scenario", help="Scenario preset."),

@@ -20,6 +20,7 @@ def detect(
     out: Path | None = typer.Option(
         None,
         "--out",
+        "-o",
         help="Findings folder to write (replaced atomically). Default in a workspace: "
         "runs/<UTC time>/, registered.",
     ),

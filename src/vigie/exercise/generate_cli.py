@@ -10,7 +10,7 @@ from vigie.exercise.scenarios import list_scenarios
 
 
 def generate(
-    out: Path = typer.Option(None, "--out", help="Folder to write (Dataset + truth files)."),
+    out: Path = typer.Option(None, "--out", "-o", help="Folder to write (Dataset + truth files)."),
     scenario: str = typer.Option(
         "fr-presidential",
         "--scenario",
