@@ -56,3 +56,20 @@ class VigieCommand(TyperCommand):
                 raise
             message = f"No such option: {name}. {hint}"
             raise type(exc)(name, message=message, ctx=ctx) from None
+
+
+def current_context() -> Any | None:
+    """The context of the command running now, None outside one (Python calling a function).
+
+    Why not ``click.get_current_context``: Typer 0.2x carries its own copy of click, whose
+    contexts the installed click (when one is: uvicorn brings it, a base install has none)
+    never sees; the copy's ``globals`` module is found beside the class Typer's context
+    extends."""
+    import importlib
+
+    import typer
+
+    core = typer.Context.__mro__[1].__module__  # click.core, or typer._click.core
+    return importlib.import_module(core.rsplit(".", 1)[0] + ".globals").get_current_context(
+        silent=True
+    )

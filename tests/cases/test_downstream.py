@@ -275,3 +275,31 @@ def test_share_audit_shows_the_workspace_log_without_a_server_config(
     assert '"action": "export.written"' in text and ids["g1"] in text
     code, text = _run(["share", "audit", "--db", ws.db_url, "--verify"], capsys)
     assert code == 0 and "audit log intact: 1 rows" in text, text
+
+
+def test_the_reviewed_copy_goes_when_the_command_ends_without_click(
+    ws, triaged, tmp_path, capsys, monkeypatch
+):
+    """``risk evidence`` in a workspace reads a filtered copy of the Findings, released when
+    the command's context closes. Typer 0.2x runs its own copy of click, so the installed
+    ``click`` (which a base install has not: uvicorn brings it) was imported for nothing: a
+    traceback without it, and with it no context found, the copy left until the process
+    ended."""
+    import sys
+    import tempfile
+
+    f, _ = triaged
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    code, text = _run(
+        ["risk", "new", "--template", "election-en", "--out", str(tmp_path / "s.yaml")], capsys
+    )
+    assert code == 0, text
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    monkeypatch.setitem(sys.modules, "click", None)  # import click: ModuleNotFoundError
+    code, text = _run(
+        ["risk", "evidence", str(tmp_path / "s.yaml"), str(f), "-w", str(ws.root)], capsys
+    )
+    assert code == 0, text
+    assert "1 confirmed group(s) used" in text
+    assert not list(tmp.glob("vigie-reviewed-*"))  # released as the command ended

@@ -315,8 +315,7 @@ def use_reviewed(
 
     The temporary copy (and the workspace) are released when the command's click context
     closes, whatever happens, so the calling command needs no extra indentation."""
-    import click
-
+    from vigie.cli_options import current_context
     from vigie.progress import console
 
     ws = find_workspace(workspace, findings)
@@ -341,7 +340,7 @@ def use_reviewed(
         if ws is not None:
             ws.close()
 
-    ctx = click.get_current_context(silent=True)
+    ctx = current_context()
     if ctx is not None:
         ctx.call_on_close(_close)
     else:  # called from Python without a CLI context: clean up at exit
