@@ -11,6 +11,8 @@ import pytest
 from ingest.helpers import FIX, manifest, posts_by_id, rejected
 from vigie.errors import InputError
 from vigie.ingest import ingest
+from vigie.ingest.model import VALUE_NOTES
+from vigie.ingest.telegram import FORWARD
 
 
 def test_channel_export(tmp_path: Path) -> None:
@@ -32,7 +34,10 @@ def test_channel_export(tmp_path: Path) -> None:
     assert posts["1234567890:4"]["repost_of"] is None  # exports hold no original id
     m = manifest(ds)
     assert m["skipped"]["telegram: service message (not a post)"] == 1
-    assert m["skipped"]["telegram: forward without original id"] == 1
+    assert m["skipped"][FORWARD] == 1  # a note on a kept post (VALUE_NOTES), not a skip
+    for src in m["sources"]:  # every message read has one fate: kept, refused or skipped
+        left = sum(n for k, n in src["skipped"].items() if not k.startswith(VALUE_NOTES))
+        assert src["accepted"] + src["rejected"] + left == src["records"], src
     rej = rejected(ds)
     assert len(rej) == 1 and rej[0]["reason"] == "invalid date"
     assert rej[0]["record"] == "chat 1234567890 message 5" and "gestern" in rej[0]["detail"]

@@ -69,11 +69,17 @@ class Rejected:
         return line
 
 
-VALUE_NOTES = ("wrong-typed value dropped: ", "text with invalid Unicode", "time estimated: ")
+VALUE_NOTES = (
+    "wrong-typed value dropped: ",
+    "text with invalid Unicode",
+    "time estimated: ",
+    "link not kept: ",
+)
 """Prefixes of the manifest's ``skipped`` entries that count values repaired inside accepted
-records (a count left empty, a lone surrogate replaced) or qualified (a time the collector
-estimated), not records left out: an audit that checks every record's fate (accepted,
-refused or skipped) leaves them out of the sum."""
+records (a count left empty, a lone surrogate replaced), qualified (a time the collector
+estimated) or left out of them (a forward whose original the export does not name), not
+records left out: an audit that checks every record's fate (accepted, refused or skipped)
+leaves them out of the sum, and the ingest summary lists them apart."""
 
 
 def excerpt(raw: Any) -> str:

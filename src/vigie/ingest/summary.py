@@ -9,6 +9,7 @@ from rich.table import Table
 from vigie.errors import record_label
 from vigie.ingest.api import IngestReport, SourcePreview
 from vigie.ingest.detect_format import ACCOUNT_FORMATS
+from vigie.ingest.model import VALUE_NOTES
 from vigie.progress import console, err_console
 
 
@@ -41,13 +42,21 @@ def print_summary(report: IngestReport) -> None:
         for reason, n in report.rejected_reasons.items():
             r.add_row(reason, f"{n:,}")
         console.print(r)
-    if report.skipped:
-        k = Table(title="skipped (not posts)", title_justify="left")
-        k.add_column("reason")
-        k.add_column("records", justify="right")
-        for reason, n in report.skipped.items():
-            k.add_row(reason, f"{n:,}")
-        console.print(k)
+    # the manifest's ``skipped`` also counts repairs and caveats inside kept records
+    # (``VALUE_NOTES``): under "skipped (not posts)" a kept forward read as a lost one
+    left = {k: n for k, n in report.skipped.items() if not k.startswith(VALUE_NOTES)}
+    kept = {k: n for k, n in report.skipped.items() if k.startswith(VALUE_NOTES)}
+    for title, unit, counts in (
+        ("skipped (not posts)", "records", left),
+        ("kept, with a note", "times", kept),
+    ):
+        if counts:
+            k = Table(title=title, title_justify="left")
+            k.add_column("reason", overflow="fold")
+            k.add_column(unit, justify="right")
+            for reason, n in counts.items():
+                k.add_row(reason, f"{n:,}")
+            console.print(k)
     notes: dict[str, int] = {}
     for s in report.sources:
         for note, n in s.notes.items():

@@ -10,10 +10,10 @@ entity objects) and ``text_entities`` (``{"type": "hashtag"|"mention"|"link"|"te
 
 Limits, said plainly: message ids are per chat, so ``post_id`` is ``"<chat id>:<message id>"``;
 a forwarded message carries only the original sender's *name*, not the original message id,
-so ``repost_of`` stays null (the forward is counted in the manifest's ``skipped`` as
-``telegram: forward without original id``); photos are identified by the SHA-256 of the file
-when the export includes it. The document is streamed (ijson): memory is bounded by the
-largest message, not by the export's size.
+so ``repost_of`` stays null (the forward is kept as the forwarder's post and counted in the
+manifest's ``skipped`` as ``FORWARD``, a note on kept posts: ``VALUE_NOTES``); photos are
+identified by the SHA-256 of the file when the export includes it. The document is streamed
+(ijson): memory is bounded by the largest message, not by the export's size.
 """
 
 from __future__ import annotations
@@ -26,7 +26,15 @@ from typing import Any
 import ijson
 
 from vigie.errors import InputError
-from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
+from vigie.ingest.model import (
+    BATCH_ROWS,
+    VALUE_NOTES,
+    Batch,
+    Rejected,
+    RowBuffer,
+    excerpt,
+    ts_from_value,
+)
 from vigie.ingest.records import text_post
 from vigie.ingest.urls import (
     canonical_urls,
@@ -39,6 +47,8 @@ from vigie.ingest.urls import (
 from vigie.json_guard import guarded
 
 PLATFORM = "telegram"
+FORWARD = VALUE_NOTES[3] + "telegram forward (an export names no original message)"
+"""A forward, kept as the forwarder's post: neither export (JSON, HTML) names the original."""
 
 
 def _text_and_entities(msg: dict[str, Any]) -> tuple[str, list[dict[str, Any]] | None]:
@@ -172,7 +182,7 @@ def _message(
     media = [h for h in (files.hash(msg[k]) for k in ("photo", "file") if k in msg) if h]
     reply = msg.get("reply_to_message_id")
     if msg.get("forwarded_from") is not None:
-        buf.skip("telegram: forward without original id")
+        buf.skip(FORWARD)
     reply_to = f"{_reply_chat(msg, chat_id)}:{reply}" if reply is not None else None
     buf.posts.append(
         text_post(

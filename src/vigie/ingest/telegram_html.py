@@ -84,7 +84,7 @@ from vigie.ingest.model import (
     ts_from_value,
 )
 from vigie.ingest.records import text_post
-from vigie.ingest.telegram import ExportFiles
+from vigie.ingest.telegram import FORWARD, ExportFiles
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
 PLATFORM = "telegram"
@@ -104,8 +104,7 @@ about -1,000,000,000 for a supergroup's messages from before it was migrated fro
 (Desktop shifts them so, in the JSON too): a service message whose id is negative and above
 ``-SEPARATOR_IDS`` is a separator, no message of the chat."""
 
-FORWARD = "telegram: forward without original id"
-OTHER_CHAT = "telegram: reply to another chat (the HTML gives no id for it)"
+OTHER_CHAT = VALUE_NOTES[3] + "telegram reply to another chat (the HTML gives no id for it)"
 SERVICE = "telegram: service message (not a post)"
 STANDARD_OFFSET = (
     VALUE_NOTES[2] + "Telegram HTML times read with the exporting computer's standard UTC "
