@@ -607,6 +607,30 @@ FINDINGS_MANIFEST_TYPES: dict[str, type] = {
 """The Findings manifest's keys that commands read, and what each must hold."""
 
 
+def recorded_dataset(
+    findings: Path, recorded: object, *roots: Path, holding: str = "posts.parquet"
+) -> Path | None:
+    """The Dataset folder a Findings manifest names (``recorded``), or None when none holds
+    ``holding`` (the file the caller reads) any more.
+
+    Why these places: ``vigie detect`` writes the Dataset as it was typed, relative to the
+    folder it ran in. That is the working folder when the same person reads the run next,
+    else the folder beside the Findings (``detect ds --out f``), else the one above it: a
+    workspace's run is ``runs/<id>/`` and its Dataset ``datasets/NAME`` from the workspace's
+    root, where the default detect runs. ``roots``: other folders a reader knows (the
+    workbench's workspace). The report's timelines, the shared accounts, the reviewed copy
+    and score's truth each looked in one or two of these, so a run read from anywhere but
+    the workspace's root lost its Dataset."""
+    if not isinstance(recorded, str) or not recorded:
+        return None
+    findings = Path(findings)
+    bases = (Path(), *roots, findings.parent, findings.parent.parent)
+    for base in bases:
+        if (base / recorded / holding).is_file():
+            return base / recorded
+    return None
+
+
 def _check_manifest_types(path: Path, manifest: dict[str, Any]) -> None:
     """One clear line when a key the commands read holds the wrong kind of JSON value.
 

@@ -267,3 +267,37 @@ def test_cli_finds_the_truth_of_the_scenario_the_findings_came_from(tmp_path, ca
     err = " ".join(capsys.readouterr().err.split())
     assert done.value.code == 2 and "no Dataset named in its manifest" in err, err
     assert "Traceback" not in err
+
+
+def test_a_workspace_run_finds_its_dataset_and_truth_from_anywhere(tmp_path, capsys, monkeypatch):
+    """In a workspace, ``ingest ../ex/posts.parquet --into datasets/main`` and ``detect``
+    record their paths relative to the workspace's root. ``vigie score last`` took ``last``
+    for a folder; ``vigie score ws/runs/ID`` from elsewhere looked for the Dataset beside
+    ``runs/`` and said "no Dataset"; the report lost the members' activity the same way
+    (``recorded_dataset``: the root is the folder above a run's)."""
+    from vigie.exercise.generate import generate
+    from vigie.schema import Findings, recorded_dataset
+
+    generate("tiny", 3_000, 1, tmp_path / "ex", progress=False)
+    monkeypatch.delenv("VIGIE_WORKSPACE", raising=False)
+
+    def run(*argv: str) -> tuple[int, str]:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as done:
+            main(list(argv))
+        seen = capsys.readouterr()
+        return done.value.code or 0, " ".join((seen.out + seen.err).split())
+
+    assert run("init", str(tmp_path / "ws"))[0] == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    assert run("ingest", "../ex/posts.parquet", "--into", "datasets/main")[0] == 0
+    assert run("detect")[0] == 0
+    code, out = run("score", "last")
+    assert code == 0 and f"truth: {tmp_path / 'ex' / 'truth.parquet'}" in out, out
+    (run_dir,) = (tmp_path / "ws" / "runs").iterdir()
+    monkeypatch.chdir(tmp_path)  # elsewhere: the paths recorded no longer read from here
+    code, out = run("score", str(run_dir))
+    assert code == 0 and "By campaign type" in out, out
+    found = recorded_dataset(run_dir, Findings(run_dir).manifest().get("dataset"))
+    assert found is not None and found.resolve() == (tmp_path / "ws" / "datasets" / "main")
+    assert recorded_dataset(run_dir, "datasets/gone") is None

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from vigie.cases.decisions import UNREVIEWED
 from vigie.errors import VigieError
-from vigie.schema import Findings, read_json, techniques_index, write_json
+from vigie.schema import Findings, read_json, recorded_dataset, techniques_index, write_json
 
 if TYPE_CHECKING:
     from vigie.cases.records import GroupState
@@ -168,12 +168,9 @@ def reviewed_copy(
             cols = [c for c in PAIR_COLUMNS if c in pt.column_names]
             pq.write_table(pt.filter(_not_dismissed(pt, cols, dismissed)), out / pairs.name)
         manifest = src.manifest()
-        ds = manifest.get("dataset")
-        if ds:
-            for base in (Path(ds), src.path.parent / ds):
-                if base.exists():
-                    manifest["dataset"] = str(base.resolve())
-                    break
+        ds = recorded_dataset(src.path, manifest.get("dataset"), holding="manifest.json")
+        if ds is not None:  # the copy lives elsewhere: name the Dataset from anywhere
+            manifest["dataset"] = str(ds.resolve())
         manifest["counts"] = {
             "groups": g.num_rows,
             "members": members.num_rows,

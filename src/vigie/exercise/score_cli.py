@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from vigie.cases.runref import FINDINGS_HELP, findings_arg
+
 if TYPE_CHECKING:
     from vigie.exercise.score import ScoreReport
 
@@ -130,9 +132,11 @@ def find_truth(findings: Path) -> Path:
         raise VigieError(
             f"{findings}: no Dataset named in its manifest to find the truth by: {ask}"
         )
-    dataset = Path(came)
-    if not dataset.is_dir() and (findings.parent / came).is_dir():  # named from elsewhere
-        dataset = findings.parent / came
+    from vigie.schema import recorded_dataset
+
+    dataset = recorded_dataset(findings, came, holding="manifest.json")
+    if dataset is None:
+        raise VigieError(f"{findings}: its Dataset {came} is not found from here: {ask}")
     found: list[Path] = []
     if (dataset / "truth.parquet").is_file():
         found.append(dataset / "truth.parquet")
@@ -141,7 +145,9 @@ def find_truth(findings: Path) -> Path:
             path = src.get("path") if isinstance(src, dict) else None
             if not isinstance(path, str):
                 continue
-            for base in (Path(path), dataset.parent / path):  # relative to where it was run
+            # relative to where ingest ran: here, beside the Dataset, or a workspace's root
+            # (its Datasets are datasets/NAME)
+            for base in (Path(path), dataset.parent / path, dataset.parent.parent / path):
                 cand = base.parent / "truth.parquet"
                 if cand.is_file():
                     found.append(cand.resolve())
@@ -154,7 +160,7 @@ def find_truth(findings: Path) -> Path:
 
 
 def score(
-    findings: Path = typer.Argument(..., help="Findings folder written by vigie detect."),
+    findings: Path | None = typer.Argument(None, help=FINDINGS_HELP),
     truth: Path | None = typer.Option(
         None,
         "--truth",
@@ -164,6 +170,13 @@ def score(
     json_out: Path | None = typer.Option(
         None, "--json", help="Also write every figure (and the definitions) to this JSON file."
     ),
+    workspace: str | None = typer.Option(
+        None,
+        "--workspace",
+        "-w",
+        help="Workspace whose runs FINDINGS may name (default: $VIGIE_WORKSPACE, else found "
+        "from here upwards).",
+    ),
 ) -> None:
     """Score FINDINGS against the ground truth: account-level precision, recall and F1 (overall,
     per campaign type, per campaign), organic false-positive rate and group purity."""
@@ -171,6 +184,7 @@ def score(
     from vigie.progress import console
     from vigie.schema import write_json
 
+    findings = findings_arg(findings, workspace)
     if truth is None:
         truth = find_truth(findings)
         console.print(f"truth: {truth} (the Dataset's generated scenario; --truth to choose)")

@@ -34,6 +34,7 @@ from vigie.schema import (
     check_parquet,
     empty_table,
     name_pair_accounts,
+    recorded_dataset,
     techniques_index,
 )
 
@@ -97,13 +98,7 @@ def _find_dataset(fnd: Findings, given: str | Path | None, manifest: dict[str, A
         # a truncated or edited posts.parquet: one line naming it, not DuckDB's SQL excerpt
         check_parquet(p / "posts.parquet", POSTS_SCHEMA, OPTIONAL_POSTS_COLUMNS)
         return p
-    recorded = manifest.get("dataset")
-    if not recorded:
-        return None
-    for p in (Path(recorded), fnd.path.parent / recorded):
-        if (p / "posts.parquet").exists():
-            return p
-    return None
+    return recorded_dataset(fnd.path, manifest.get("dataset"))
 
 
 def _member_activity(

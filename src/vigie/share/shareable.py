@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from vigie.atomic import atomic_file, check_overwrite
 from vigie.errors import InputError, VigieError
-from vigie.schema import Dataset, Findings, read_json
+from vigie.schema import Dataset, Findings, read_json, recorded_dataset
 from vigie.share.partners import Partner
 from vigie.share.policy import (
     HANDLE_REMOVED,
@@ -211,14 +211,10 @@ def _fingerprint(findings: Findings) -> str:
 def _dataset_accounts(findings: Findings) -> Path | None:
     """The accounts table of the Dataset the Findings came from, when at hand (a relative
     ``dataset`` path is tried from the working folder, then beside the Findings folder)."""
-    ds_path = findings.manifest().get("dataset")
-    if not ds_path:
-        return None
-    for base in (Path(ds_path), findings.path.parent / ds_path):
-        ds = Dataset(base)
-        if ds.accounts_path.exists():
-            return ds.accounts_path
-    return None
+    ds = recorded_dataset(
+        findings.path, findings.manifest().get("dataset"), holding="accounts.parquet"
+    )
+    return Dataset(ds).accounts_path if ds is not None else None
 
 
 def _handles(findings: Findings) -> dict[tuple[str, str], tuple[str | None, str | None]]:

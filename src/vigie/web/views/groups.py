@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 
 from vigie.cases.identity import member_key
 from vigie.errors import VigieError, shortened
-from vigie.schema import AccountKeys, Findings, name_pair_accounts
+from vigie.schema import AccountKeys, Findings, name_pair_accounts, recorded_dataset
 from vigie.web.deps import form, page, redirect, same_site
 from vigie.web.render import render
 from vigie.web.users import Role
@@ -166,13 +166,7 @@ def _pair_list(ctx: Any, t: pa.Table, limit: int) -> list[dict[str, Any]]:
 
 
 def _dataset(fnd: Findings, ctx: Any) -> Path | None:
-    recorded = fnd.manifest().get("dataset")
-    if not recorded:
-        return None
-    for p in (Path(recorded), ctx.state.folders.root / recorded, fnd.path.parent / recorded):
-        if (p / "posts.parquet").exists():
-            return p
-    return None
+    return recorded_dataset(fnd.path, fnd.manifest().get("dataset"), ctx.state.folders.root)
 
 
 def _profiles(ds: Path | None, ids: list[str]) -> dict[Any, dict[str, Any]]:
