@@ -660,9 +660,22 @@ def _(t: Path) -> list[str]:
     return _ingest(t, t / "export")
 
 
-@case("source-is-a-dataset", 2, ["vigie output folder", "not a source file"])
+# a Dataset (a generated exercise): its posts file is what can be ingested, and is named
+@case("source-is-a-dataset", 2, ["is a vigie Dataset", "not a source file", "ds/posts.parquet"])
 def _(t: Path) -> list[str]:
     return _ingest(t, _copy("ds", t), "--platform", "x")
+
+
+@case("source-is-findings", 2, ["is a Findings folder", "not a source file"])
+def _(t: Path) -> list[str]:
+    return _ingest(t, _copy("F", t), "--platform", "x")
+
+
+@case("source-is-another-output", 2, ["vigie output folder", "not a source file"])
+def _(t: Path) -> list[str]:
+    (t / "study").mkdir()
+    (t / "study" / "manifest.json").write_text('{"kind": "other"}', encoding="utf-8")
+    return _ingest(t, t / "study", "--platform", "x")
 
 
 # corrupted Dataset and Findings folders, in every command

@@ -271,6 +271,17 @@ def folder_refusal(path: Path, shown: int = 5) -> str:
     except OSError:
         files = []
     if (path / "manifest.json").is_file():
+        from vigie.atomic import manifest_kind
+
+        kind = manifest_kind(path)
+        if kind == "dataset" and (path / "posts.parquet").is_file():
+            # a generated exercise or another Dataset: its posts file is a source like any
+            return (
+                "is a vigie Dataset, not a source file: detect in it as it is, or ingest its "
+                f"posts: {path / 'posts.parquet'}"
+            )
+        if kind == "findings":
+            return "is a Findings folder (what vigie detect writes), not a source file"
         return "is a vigie output folder (it holds a manifest.json), not a source file"
     if (path / "result.json").is_file():  # a Telegram Desktop export: its JSON is one file
         return f"is a folder; pass the export file {path / 'result.json'}"
