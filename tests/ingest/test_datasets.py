@@ -56,6 +56,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("twitwi_bluesky_posts.csv", "twitwi-bluesky"),
         ("twitwi_tweets_es.jsonl", "twitwi"),
         ("ira538_tweets.csv", "ira-538"),
+        ("russian_coord_tweets.csv", "coortweet"),
         ("tags_archive.csv", "tags"),
         ("nodexl_edges.csv", "nodexl"),
         ("nodexl_vertices.csv", "nodexl-vertices"),
@@ -585,6 +586,42 @@ def test_ira_tweets_of_fivethirtyeight(tmp_path: Path, capsys: pytest.CaptureFix
     assert acc["905874659358453760"]["followers"] == 9636
     assert acc["905874659358453999"]["handle"] == "TEN_GOP_2"
     assert _reasons(ds) == [("invalid publish_date", "publish_date", 6)]
+
+
+def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CooRTweet's input as R writes its ``russian_coord_tweets`` sample (row names, ``NA``,
+    ``id_user``): each row a share of an object, told by its value (a tweet id a repost, a URL
+    a link, ``#tag`` a hashtag); a tweet sharing two objects is one post. It was refused for
+    want of a ``post_id`` column. ``--method coortweet`` then finds what CooRTweet finds: A, B
+    and C retweet the same tweets within 4 s, D a minute later."""
+    import hashlib
+
+    def sha(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    ds = tmp_path / "ds"
+    out = _ingest(DS / "russian_coord_tweets.csv", ds, capsys)
+    assert "coortweet" in out
+    posts = posts_by_id(ds)
+    assert len(posts) == 13 and {p["platform"] for p in posts.values()} == {"x"}
+    a0 = posts[sha("A0")]
+    assert a0["account_id"] == sha("A") and a0["repost_of"] == sha("tweet0")
+    assert a0["created_at"] == datetime(2022, 1, 1, tzinfo=UTC)
+    assert a0["urls"] == [] and a0["hashtags"] == [] and a0["text"] == ""
+    both = posts[sha("E0")]  # two rows, one post
+    assert both["urls"] == ["example.org/story"] and both["hashtags"] == ["vote"]
+    assert both["repost_of"] is None
+    assert len(accounts_by_id(ds)) == 5
+    # records are line numbers (the header is line 1)
+    assert [(r[1], r[2]) for r in _reasons(ds)] == [("object_id", 16), ("timestamp_share", 17)]
+    code, out = _cli(
+        ["detect", str(ds), "--method", "coortweet", "--out", str(tmp_path / "f")], capsys
+    )
+    assert code == 0, out
+    assert "co_repost: 12 shares -> 9 pairs within 10 s" in " ".join(out.split())
+    other = tmp_path / "fb"
+    _ingest(DS / "russian_coord_tweets.csv", other, capsys, "--platform", "facebook")
+    assert {p["platform"] for p in posts_by_id(other).values()} == {"facebook"}
 
 
 def test_tags_archive_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,6 +36,8 @@ FORMAT_HELP += (
     " zeeschuimer (the Zeeschuimer browser extension's NDJSON: X, TikTok videos and comments,"
     " Instagram, Threads, Truth Social, Gab), snscrape (snscrape's Twitter JSON lines),"
     " ira-538 (the IRA troll tweets published by FiveThirtyEight and Clemson University),"
+    " coortweet (CooRTweet's input table as CSV: object_id, account_id or id_user,"
+    " content_id, timestamp_share),"
     " tags (a TAGS archive sheet, Martin Hawksey's Twitter Archiving Google Sheet, as CSV),"
     " nodexl (a NodeXL Twitter network's Edges sheet: the workbook or the sheet as CSV),"
     " nodexl-vertices (its Vertices sheet: the accounts' profiles),"

@@ -59,6 +59,7 @@ FORMATS = (
     "academictwitter",
     "pyktok",
     "ira-538",
+    "coortweet",
     "tags",
     "nodexl",
     "nodexl-vertices",

@@ -16,6 +16,7 @@ from vigie.ingest import threads_api, ytdlp
 from vigie.ingest.academictwitter import is_academictwitter
 from vigie.ingest.apify import is_csv as is_apify_csv
 from vigie.ingest.apify import is_item as is_apify
+from vigie.ingest.coortweet_input import is_coortweet
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.crowdtangle_api import is_api_csv, is_api_value
 from vigie.ingest.crowdtangle_minet import is_minet_ct
@@ -137,6 +138,8 @@ def header_shape(header: list[str]) -> str | None:
         return "minet"
     if is_ira538(header):
         return "ira-538"
+    if is_coortweet(header):
+        return "coortweet"
     if is_tags(header):
         return "tags"
     if is_nodexl(header):

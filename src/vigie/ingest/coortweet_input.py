@@ -1,0 +1,94 @@
+"""CooRTweet's input table: one row per share of an object, saved as CSV.
+
+Why a reader of its own: CooRTweet (Righetti & Balluff, the R package that succeeded CooRnet)
+runs on any platform's data once it is reshaped to four columns, and analysts who used it hold
+their collections in that shape: ``object_id`` (what was shared: a retweeted tweet's id, a
+URL, a hashtag, an image hash), ``account_id`` (who shared it; ``id_user`` in the package's
+first releases), ``content_id`` (the post that shared it) and ``timestamp_share`` (POSIX
+seconds). ``prep_data()`` writes it, and the package's own anonymised sample,
+``russian_coord_tweets`` (35,125 pro-government Russian retweets, every id a SHA-256), has it.
+Saved from R with ``write.csv`` the table gains a first column of row names and ``NA`` for
+missing values; both are read.
+
+Mapping: ``content_id`` is the post id, ``account_id`` (else ``id_user``) the account,
+``timestamp_share`` the time (POSIX seconds, or ISO 8601 text where R wrote a date-time). The
+object is told by its value, as CooRTweet's own reshaping makes it: a URL (``http://``,
+``https://``, ``www.``) is a link (canonicalised as every link vigie reads, so two spellings
+of one page are one object), ``#tag`` a hashtag, anything else the id of the post shared (a
+repost: the package's sample and its main use). A post shared with several objects is a row
+per object; the Dataset merges them into one post (``writer``). There are no texts, so the
+text detectors have nothing to read: ``vigie detect --method coortweet`` compares these
+objects as CooRTweet does (``docs/coortweet.md``). The platform is ``--platform``, else ``x``
+(CooRTweet's own sample, and its name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vigie.ingest import csv_rows
+from vigie.ingest.model import Batch
+from vigie.ingest.records import Mapped, Missing, text_post, time_of
+from vigie.ingest.urls import canonical_urls, clean_hashtags
+from vigie.ingest.x_csv import _val
+
+FORMAT = "coortweet"
+COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
+ACCOUNT_COLUMNS = ("account_id", "id_user")
+"""Where the account is: ``id_user`` in CooRTweet's first releases and their sample."""
+URL_RE = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
+
+
+def is_coortweet(header: list[str]) -> bool:
+    have = set(header)
+    return {"object_id", "content_id", "timestamp_share"} <= have and bool(
+        have & set(ACCOUNT_COLUMNS)
+    )
+
+
+def _one(row: Any, platform: str) -> Mapped:
+    row = csv_rows.whole(row)
+    post_id = _val(row, "content_id")
+    if post_id is None:
+        raise Missing("content_id")
+    account = next((v for v in (_val(row, c) for c in ACCOUNT_COLUMNS) if v is not None), None)
+    if account is None:
+        raise Missing("account_id")
+    shared = _val(row, "object_id")
+    if shared is None:
+        raise Missing("object_id")
+    when = _val(row, "timestamp_share")
+    if when is None:
+        raise Missing("timestamp_share")
+    created = time_of(when, "timestamp_share")
+    is_url = URL_RE.match(shared) is not None
+    is_tag = not is_url and shared.startswith("#")
+    post = text_post(
+        platform,
+        post_id,
+        account,
+        created,
+        "",
+        urls=canonical_urls([shared]) if is_url else [],
+        hashtags=clean_hashtags([shared]) if is_tag else [],
+        mentions=[],
+    )
+    if not (is_url or is_tag):
+        post["repost_of"] = shared
+    return [post], [{"account_id": account, "platform": platform}]
+
+
+def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
+    """Yield canonical batches from a CooRTweet input table saved as CSV."""
+    where = platform or "x"
+    return csv_rows.read_table(
+        path,
+        is_coortweet,
+        COLUMNS,
+        "a CooRTweet input table",
+        lambda row: _one(row, where),
+        "share",
+    )
