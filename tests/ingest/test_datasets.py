@@ -591,9 +591,9 @@ def test_ira_tweets_of_fivethirtyeight(tmp_path: Path, capsys: pytest.CaptureFix
 def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """CooRTweet's input as R writes its ``russian_coord_tweets`` sample (row names, ``NA``,
     ``id_user``): each row a share of an object, told by its value (a tweet id a repost, a URL
-    a link, ``#tag`` a hashtag); a tweet sharing two objects is one post. It was refused for
-    want of a ``post_id`` column. ``--method coortweet`` then finds what CooRTweet finds: A, B
-    and C retweet the same tweets within 4 s, D a minute later."""
+    a link, ``#tag`` a hashtag, words a text); a tweet sharing two objects is one post. It was
+    refused for want of a ``post_id`` column. ``--method coortweet`` then finds what CooRTweet
+    finds: A, B and C retweet the same tweets within 4 s, D a minute later."""
     import hashlib
 
     def sha(text: str) -> str:
@@ -603,7 +603,7 @@ def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
     out = _ingest(DS / "russian_coord_tweets.csv", ds, capsys)
     assert "coortweet" in out
     posts = posts_by_id(ds)
-    assert len(posts) == 13 and {p["platform"] for p in posts.values()} == {"x"}
+    assert len(posts) == 15 and {p["platform"] for p in posts.values()} == {"x"}
     a0 = posts[sha("A0")]
     assert a0["account_id"] == sha("A") and a0["repost_of"] == sha("tweet0")
     assert a0["created_at"] == datetime(2022, 1, 1, tzinfo=UTC)
@@ -611,9 +611,11 @@ def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
     both = posts[sha("E0")]  # two rows, one post
     assert both["urls"] == ["example.org/story"] and both["hashtags"] == ["vote"]
     assert both["repost_of"] is None
-    assert len(accounts_by_id(ds)) == 5
+    said = posts[sha("G0")]  # a value with blanks: the post's text
+    assert said["text"] == "Vote for change, not for them" and said["repost_of"] is None
+    assert len(accounts_by_id(ds)) == 7
     # records are line numbers (the header is line 1)
-    assert [(r[1], r[2]) for r in _reasons(ds)] == [("object_id", 16), ("timestamp_share", 17)]
+    assert [(r[1], r[2]) for r in _reasons(ds)] == [("object_id", 18), ("timestamp_share", 19)]
     code, out = _cli(
         ["detect", str(ds), "--method", "coortweet", "--out", str(tmp_path / "f")], capsys
     )

@@ -12,10 +12,13 @@ missing values; both are read.
 
 Mapping: ``content_id`` is the post id, ``account_id`` (else ``id_user``) the account,
 ``timestamp_share`` the time (POSIX seconds, or ISO 8601 text where R wrote a date-time). The
-object is told by its value, as CooRTweet's own reshaping makes it: a URL (``http://``,
-``https://``, ``www.``) is a link (canonicalised as every link vigie reads, so two spellings
-of one page are one object), ``#tag`` a hashtag, anything else the id of the post shared (a
-repost: the package's sample and its main use). A post shared with several objects is a row
+object is told by its value, as CooRTweet's own reshaping and the VERA.AI project's CSDS
+pre-processor make it: a URL (``http://``, ``https://``, ``www.``) is a link (canonicalised as
+every link vigie reads, so two spellings of one page are one object), ``#tag`` a hashtag, a
+value with a blank in it the post's text (the pre-processor's "text" objects: Meta Content
+Library posts, Telegram messages, video titles; copypasta then compares them, near-duplicates
+included), anything else the id of the post shared (a repost: the package's sample and its
+main use). A post shared with several objects is a row
 per object; the Dataset merges them into one post (``writer``). There are no texts, so the
 text detectors have nothing to read: ``vigie detect --method coortweet`` compares these
 objects as CooRTweet does (``docs/coortweet.md``). The platform is ``--platform``, else ``x``
@@ -66,17 +69,18 @@ def _one(row: Any, platform: str) -> Mapped:
     created = time_of(when, "timestamp_share")
     is_url = URL_RE.match(shared) is not None
     is_tag = not is_url and shared.startswith("#")
+    is_text = not (is_url or is_tag) and any(c.isspace() for c in shared)
     post = text_post(
         platform,
         post_id,
         account,
         created,
-        "",
+        shared if is_text else "",
         urls=canonical_urls([shared]) if is_url else [],
         hashtags=clean_hashtags([shared]) if is_tag else [],
         mentions=[],
     )
-    if not (is_url or is_tag):
+    if not (is_url or is_tag or is_text):
         post["repost_of"] = shared
     return [post], [{"account_id": account, "platform": platform}]
 
