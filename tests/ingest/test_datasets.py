@@ -57,6 +57,7 @@ def _reasons(ds: Path) -> list[tuple[str, str | None, object]]:
         ("twitwi_tweets_es.jsonl", "twitwi"),
         ("ira538_tweets.csv", "ira-538"),
         ("russian_coord_tweets.csv", "coortweet"),
+        ("cnt_input.csv", "cnt"),
         ("tags_archive.csv", "tags"),
         ("nodexl_edges.csv", "nodexl"),
         ("nodexl_vertices.csv", "nodexl-vertices"),
@@ -624,6 +625,33 @@ def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
     other = tmp_path / "fb"
     _ingest(DS / "russian_coord_tweets.csv", other, capsys, "--platform", "facebook")
     assert {p["platform"] for p in posts_by_id(other).values()} == {"facebook"}
+
+
+def test_cnt_input_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Coordination Network Toolkit's CSV input, as its tests and examples write it: it
+    was refused for want of ``post_id``. Reposts and replies by id, URLs space-separated or a
+    Python list, the handle; times counted from 0 (CNT allows any origin) kept and counted as a
+    note, an unreadable one refused by its field."""
+    from datetime import timedelta
+
+    from vigie.ingest.cnt_input import RELATIVE
+
+    ds = tmp_path / "ds"
+    out = _ingest(DS / "cnt_input.csv", ds, capsys)
+    assert "cnt" in out
+    posts = posts_by_id(ds)
+    assert sorted(posts) == ["0", "1", "2", "3"]
+    assert posts["0"]["repost_of"] == "rtid0" and posts["0"]["account_id"] == "uid0"
+    assert posts["1"]["created_at"] - posts["0"]["created_at"] == timedelta(seconds=59)
+    assert posts["2"]["urls"] == ["example.org/a", "example.com/b"]
+    assert posts["2"]["hashtags"] == ["vote"] and posts["2"]["repost_of"] is None
+    assert posts["3"]["reply_to"] == "2" and posts["3"]["mentions"] == ["username2"]
+    assert posts["3"]["urls"] == ["example.com/4", "example.com/6"]
+    assert accounts_by_id(ds)["uid3"]["handle"] == "username3"
+    src = manifest(ds)["sources"][0]
+    assert src["skipped"] == {RELATIVE: 4}
+    assert (src["records"], src["accepted"], src["rejected"]) == (5, 4, 1)
+    assert _reasons(ds) == [("invalid timestamp", "timestamp", 6)]
 
 
 def test_tags_archive_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

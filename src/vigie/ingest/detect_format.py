@@ -60,6 +60,7 @@ FORMATS = (
     "pyktok",
     "ira-538",
     "coortweet",
+    "cnt",
     "tags",
     "nodexl",
     "nodexl-vertices",

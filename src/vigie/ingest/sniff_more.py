@@ -16,6 +16,7 @@ from vigie.ingest import threads_api, ytdlp
 from vigie.ingest.academictwitter import is_academictwitter
 from vigie.ingest.apify import is_csv as is_apify_csv
 from vigie.ingest.apify import is_item as is_apify
+from vigie.ingest.cnt_input import is_cnt
 from vigie.ingest.coortweet_input import is_coortweet
 from vigie.ingest.crowdtangle import is_crowdtangle
 from vigie.ingest.crowdtangle_api import is_api_csv, is_api_value
@@ -128,6 +129,8 @@ def header_shape(header: list[str]) -> str | None:
         return "pyktok"
     if is_ytdt(header):
         return "ytdt"
+    if is_cnt(header):  # before twint and x-users, whose headers share user ids and names
+        return "cnt"
     if is_crowdtangle(header) or is_api_csv(header) or is_minet_ct(header):
         return "crowdtangle"
     if is_twint(header):  # before users: twint's header has id and username, no text
