@@ -77,3 +77,32 @@ def test_video_without_any_id_names_the_field(tmp_path: Path) -> None:
     ingest([src], tmp_path / "ds", fmt="tiktok")
     [rej] = rejected(tmp_path / "ds")
     assert (rej["record"], rej["field"]) == (2, "id")
+
+
+def test_videos_saved_as_a_table(tmp_path: Path) -> None:
+    """The Research API's videos written as CSV (R traktok's table through ``write.csv``: row
+    names, ``c(...)`` lists, ``NA``, UTC text times; or a JSON list and POSIX seconds), as the
+    VERA.AI CSDS pre-processor reads them: they were refused for want of an account column."""
+    src = tmp_path / "tiktok_videos.csv"
+    src.write_text(
+        '"","video_id","author_name","create_time","video_description","hashtag_names",'
+        '"voice_to_text","region_code"\n'
+        '"1","7300000000000000001","user_a","2024-05-29 16:26:40",'
+        '"Vote on Sunday #election","c(""election"", ""Vote"")",NA,"FR"\n'
+        '"2","7300000000000000002","user_b","1717000010","Vote on Sunday",'
+        '"[""election""]","la la la","FR"\n'
+        '"3","7300000000000000003",NA,"1717000020","no user","",NA,"FR"\n',
+        encoding="utf-8",
+    )
+    assert detect(src) == "tiktok"
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    posts = posts_by_id(ds)
+    assert sorted(posts) == ["7300000000000000001", "7300000000000000002"]
+    a = posts["7300000000000000001"]
+    assert a["platform"] == "tiktok" and a["account_id"] == "user_a"
+    assert a["created_at"] == datetime(2024, 5, 29, 16, 26, 40, tzinfo=UTC)
+    assert a["hashtags"] == ["election", "vote"] and a["text"] == "Vote on Sunday #election"
+    b = posts["7300000000000000002"]
+    assert b["hashtags"] == ["election"] and b["text"] == "Vote on Sunday"  # not the transcript
+    assert [(r["field"], r["record"]) for r in rejected(ds)] == [("username", 4)]

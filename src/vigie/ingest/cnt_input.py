@@ -22,7 +22,6 @@ platform is ``--platform``, else ``x`` (CNT's examples).
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,7 +34,7 @@ from vigie.ingest import csv_rows
 from vigie.ingest.model import EPOCH, MIN_DT, VALUE_NOTES, Batch
 from vigie.ingest.records import Mapped, Missing, text_post, time_of
 from vigie.ingest.urls import canonical_urls
-from vigie.ingest.x_csv import _val
+from vigie.ingest.x_csv import _items, _val
 
 FORMAT = "cnt"
 COLUMNS = ("message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp")
@@ -53,16 +52,7 @@ def is_cnt(header: list[str]) -> bool:
 
 def _urls(value: str | None) -> list[str]:
     """CNT's space-separated URLs, or a Python or JSON list of them (its example data)."""
-    if value is None:
-        return []
-    if value.startswith("["):
-        try:
-            listed = ast.literal_eval(value)
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            listed = None
-        if isinstance(listed, list):
-            return canonical_urls([str(u) for u in listed if u])
-    return canonical_urls(value.split())
+    return canonical_urls([str(u) for u in _items(value) if u])
 
 
 def _time(value: str) -> datetime:

@@ -35,6 +35,7 @@ from vigie.ingest.snscrape_x import is_item as is_snscrape
 from vigie.ingest.tags import is_tags
 from vigie.ingest.tcat import delimiter as tcat_delimiter
 from vigie.ingest.tcat import is_tcat
+from vigie.ingest.tiktok import is_csv as is_tiktok_csv
 from vigie.ingest.twint import is_twint
 from vigie.ingest.twitwi_files import json_shape as twitwi_json_shape
 from vigie.ingest.twitwi_files import shape as twitwi_shape
@@ -129,6 +130,8 @@ def header_shape(header: list[str]) -> str | None:
         return "pyktok"
     if is_ytdt(header):
         return "ytdt"
+    if is_tiktok_csv(header):
+        return "tiktok"
     if is_cnt(header):  # before twint and x-users, whose headers share user ids and names
         return "cnt"
     if is_crowdtangle(header) or is_api_csv(header) or is_minet_ct(header):

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
     BadPage,
@@ -43,6 +44,7 @@ from vigie.ingest.records import (
     time_of,
 )
 from vigie.ingest.urls import clean_hashtags, clean_mentions
+from vigie.ingest.x_csv import _items, _val
 
 PLATFORM = "tiktok"
 ID_KEYS = ("id", "video_id", "item_id")
@@ -119,6 +121,38 @@ def _unwrap(value: Any) -> list[Any] | None:
     return as_list(value, PAGE_KEYS, is_video)
 
 
+def is_csv(header: list[str]) -> bool:
+    """The API's videos saved as a table (R traktok's ``tt_search_api()`` written with
+    ``write.csv``, the tables the VERA.AI CSDS pre-processor reads): an id and a user under
+    any of their names, ``create_time``, and the description or the hashtags."""
+    have = set(header)
+    return (
+        "create_time" in have
+        and bool(have & set(ID_KEYS))
+        and bool(have & set(USER_KEYS))
+        and bool(have & {"video_description", "hashtag_names"})
+    )
+
+
+LIST_COLUMNS = ("hashtag_names", "video_mention_list")
+
+
+def _row(row: Any) -> Mapped:
+    """One table row as the video object it was written from (list cells as lists: JSON,
+    R's ``c(...)``, or separated by commas, blanks or pipes)."""
+    video = {k: v for k, v in csv_rows.whole(row).items() if _val(row, k) is not None}
+    for key in LIST_COLUMNS:
+        if key in video:
+            video[key] = [str(x) for x in _items(_val(row, key))]
+    return _one(video)
+
+
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
-    """Yield canonical batches from TikTok Research API video pages."""
+    """Yield canonical batches from TikTok Research API video pages, or from its videos
+    saved as a CSV table (a file that does not start as JSON does)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] not in (b"{", b"["):
+        cols = ("video_id", "author_name", "create_time")
+        return csv_rows.read_table(path, is_csv, cols, "a TikTok videos table", _row, "video")
     return read_items(path, _unwrap, _one, "TikTok video", keys=PAGE_KEYS)
