@@ -5,6 +5,7 @@ mapping with known answers, refusals with reasons, skips counted, through the re
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -862,6 +863,39 @@ def test_twint_csv_gives_what_its_json_gives(
     from_csv, from_json = posts_by_id(tmp_path / "csv"), posts_by_id(tmp_path / "json")
     assert len(from_csv) == 4
     assert from_csv == {k: from_json[k] for k in from_csv}
+
+
+def test_ytdt_video_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """YTDT's "Video List" output (a channel's or a search's videos), comma- or tab-separated:
+    it was refused for want of ``post_id``. Each video a post of its channel, the text its title
+    then its description (links and hashtags read from both), YouTube's hidden ``tags`` not
+    read as hashtags, the channel's title its display name; a row without a time refused."""
+    head = [
+        "position", "channelId", "channelTitle", "videoId", "publishedAt", "publishedAtSQL",
+        "videoTitle", "videoDescription", "tags", "videoCategoryId", "videoCategoryLabel",
+        "duration", "durationSec", "viewCount", "likeCount", "commentCount",
+    ]  # fmt: skip
+    rows = [
+        ["1", "UCaaaaaaaaaaaaaaaaaaaaaa", "Chan A", "abcDEF12345", "2024-05-29T10:00:00Z",
+         "2024-05-29 10:00:00", "Vote now", "Watch https://example.org/x #Vote", "vote,news",
+         "25", "News & Politics", "PT1M", "60", "100", "5", "3"],
+        ["2", "UCaaaaaaaaaaaaaaaaaaaaaa", "Chan A", "abcDEF12346", "", "", "No date", "", "",
+         "25", "News & Politics", "PT1M", "60", "1", "0", "0"],
+    ]  # fmt: skip
+    for sep, name in ((",", "videolist.csv"), ("\t", "videolist.tab")):
+        src = tmp_path / name
+        with open(src, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, delimiter=sep, lineterminator="\n").writerows([head, *rows])
+        assert detect(src) == "ytdt"
+        ds = tmp_path / f"ds-{name}"
+        _ingest(src, ds, capsys)
+        (post,) = posts_by_id(ds).values()
+        assert post["post_id"] == "abcDEF12345" and post["platform"] == "youtube"
+        assert post["account_id"] == "UCaaaaaaaaaaaaaaaaaaaaaa"
+        assert post["text"] == "Vote now\n\nWatch https://example.org/x #Vote"
+        assert post["urls"] == ["example.org/x"] and post["hashtags"] == ["vote"]
+        assert accounts_by_id(ds)["UCaaaaaaaaaaaaaaaaaaaaaa"]["display_name"] == "Chan A"
+        assert _reasons(ds) == [("missing YTDT video field", "publishedAt", 3)]
 
 
 def test_ytdt_comments_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

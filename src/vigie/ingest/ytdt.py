@@ -18,10 +18,18 @@ PHP's ``date()``, in the server's own time zone, which the file does not say: it
 UTC. Texts had their runs of white space made one space by YTDT; a top-level comment's is
 YouTube's HTML ``textDisplay`` (links as ``<a>``, ``<br>``): its text is read out of the HTML.
 URLs, hashtags and @handles are read from the text.
+
+YTDT's "Video List" modules (a channel's videos, a search, a playlist) write one row per video:
+``position``, ``channelId``, ``channelTitle``, ``videoId``, ``publishedAt``, ``videoTitle``,
+``videoDescription``, ``tags``, the category, duration and counts. Each video is a post of its
+channel: the text is the title, a blank line, then the description (where campaigns put their
+links and hashtags); the channel's title is its display name. YouTube's ``tags`` are keywords
+hidden from viewers, not hashtags: not read (a description's ``#tag`` is).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,13 +48,38 @@ VIDEO_IN_NAME = re.compile(
 _HTML = re.compile(r"<[a-zA-Z/][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
+VIDEO_COLUMNS = ("videoId", "channelId", "publishedAt", "videoTitle")
+
+
+def is_video_list(header: list[str]) -> bool:
+    return csv_rows.has_columns(header, VIDEO_COLUMNS, ("videoDescription", "channelTitle"))
+
+
 def is_ytdt(header: list[str]) -> bool:
-    return csv_rows.has_columns(header, COLUMNS, ("isReplyTo", "isReplyToId"))
+    return csv_rows.has_columns(header, COLUMNS, ("isReplyTo", "isReplyToId")) or is_video_list(
+        header
+    )
 
 
 def delimiter(path: Path) -> str | None:
     """The delimiter (comma or tab) under which ``path``'s first row is a YTDT header."""
     return csv_rows.header_delimiter(path, is_ytdt)
+
+
+def _video(row: Any) -> Mapped:
+    """One row of a video list: the video, a post of its channel."""
+    row = csv_rows.whole(row)
+    video = csv_rows.need_cell(row, "videoId")
+    channel = csv_rows.need_cell(row, "channelId")
+    when = time_of(csv_rows.need_cell(row, "publishedAt"), "publishedAt")
+    parts = (csv_rows.cell(row, "videoTitle"), csv_rows.cell(row, "videoDescription"))
+    post = text_post(youtube.PLATFORM, video, channel, when, "\n\n".join(p for p in parts if p))
+    account_row = {
+        "account_id": channel,
+        "platform": youtube.PLATFORM,
+        "display_name": csv_rows.cell(row, "channelTitle"),
+    }
+    return [post], [account_row]
 
 
 def video_of(path: Path) -> str | None:
@@ -99,4 +132,8 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
         )
         delim = ","
     values = csv_rows.rows(path, delimiter=delim, strip=True)
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        header = next(csv.reader(fh, delimiter=delim), [])
+    if is_video_list(header):
+        return read_items(path, lambda v: [v], _video, "YTDT video", values=values)
     return read_items(path, lambda v: [v], _reader(video_of(path)), "YTDT comment", values=values)
