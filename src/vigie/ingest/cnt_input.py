@@ -32,9 +32,9 @@ import pyarrow.compute as pc
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import EPOCH, MIN_DT, VALUE_NOTES, Batch
-from vigie.ingest.records import Mapped, Missing, text_post, time_of
+from vigie.ingest.records import Mapped, text_post, time_of
 from vigie.ingest.urls import canonical_urls
-from vigie.ingest.x_csv import _items, _val
+from vigie.ingest.x_csv import _items, _need, _val
 
 FORMAT = "cnt"
 COLUMNS = ("message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp")
@@ -68,20 +68,12 @@ def _time(value: str) -> datetime:
 
 def _one(row: Any, platform: str) -> Mapped:
     row = csv_rows.whole(row)
-    post_id = _val(row, "message_id")
-    if post_id is None:
-        raise Missing("message_id")
-    account = _val(row, "user_id")
-    if account is None:
-        raise Missing("user_id")
-    when = _val(row, "timestamp")
-    if when is None:
-        raise Missing("timestamp")
+    account = _need(row, "user_id")
     post = text_post(
         platform,
-        post_id,
+        _need(row, "message_id"),
         account,
-        _time(when),
+        _time(_need(row, "timestamp")),
         row.get("message") or "",
         reply_to=_val(row, "reply_id"),
         urls=_urls(_val(row, "urls")) if "urls" in row else None,  # no column: the text's

@@ -34,9 +34,9 @@ from typing import Any
 
 from vigie.ingest import csv_rows
 from vigie.ingest.model import Batch
-from vigie.ingest.records import Mapped, Missing, text_post, time_of
+from vigie.ingest.records import Mapped, text_post, time_of
 from vigie.ingest.urls import canonical_urls, clean_hashtags
-from vigie.ingest.x_csv import _val
+from vigie.ingest.x_csv import _need
 
 FORMAT = "coortweet"
 COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
@@ -54,19 +54,10 @@ def is_coortweet(header: list[str]) -> bool:
 
 def _one(row: Any, platform: str) -> Mapped:
     row = csv_rows.whole(row)
-    post_id = _val(row, "content_id")
-    if post_id is None:
-        raise Missing("content_id")
-    account = next((v for v in (_val(row, c) for c in ACCOUNT_COLUMNS) if v is not None), None)
-    if account is None:
-        raise Missing("account_id")
-    shared = _val(row, "object_id")
-    if shared is None:
-        raise Missing("object_id")
-    when = _val(row, "timestamp_share")
-    if when is None:
-        raise Missing("timestamp_share")
-    created = time_of(when, "timestamp_share")
+    post_id = _need(row, "content_id")
+    account = _need(row, *ACCOUNT_COLUMNS)
+    shared = _need(row, "object_id")
+    created = time_of(_need(row, "timestamp_share"), "timestamp_share")
     is_url = URL_RE.match(shared) is not None
     is_tag = not is_url and shared.startswith("#")
     is_text = not (is_url or is_tag) and any(c.isspace() for c in shared)

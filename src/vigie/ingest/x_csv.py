@@ -140,6 +140,16 @@ def _val(row: dict[str, Any], col: str) -> str | None:
     return None if v.lower() in MISSING else v
 
 
+def _need(row: dict[str, Any], *cols: str) -> str:
+    """The first of ``cols`` holding a value (``_val``: ``NA``, ``null``... are none), or
+    ``Missing`` naming the first: the column an analyst would look for."""
+    for col in cols:
+        v = _val(row, col)
+        if v is not None:
+            return v
+    raise Missing(cols[0])
+
+
 def _id(row: dict[str, Any], col: str, required: bool = False) -> str | None:
     v = _val(row, col)
     if v is None:
