@@ -75,7 +75,12 @@ def test_archive_previews_are_cut_whole(tmp_path: Path) -> None:
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "datasets"
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    for name, fmt, top in (("nodexl_edges.csv", "nodexl", 2), ("tcat_export.tsv", "tcat", 1)):
+    for name, fmt, top in (
+        ("nodexl_edges.csv", "nodexl", 2),
+        ("tcat_export.tsv", "tcat", 1),
+        ("russian_coord_tweets.csv", "coortweet", 1),
+        ("cnt_input.csv", "cnt", 1),
+    ):
         lines = (fixtures / name).read_text(encoding="utf-8").splitlines(keepends=True)
         src = tmp_path / name
         src.write_text("".join(lines[:top] + lines[top : top + 3] * 100), encoding="utf-8")

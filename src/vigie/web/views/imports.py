@@ -60,6 +60,8 @@ CSV_FORMATS = (
     "4cat",
     "minet",
     "ira-538",
+    "coortweet",
+    "cnt",
     "brandwatch",
     "talkwalker",
     "tags",
