@@ -238,3 +238,20 @@ def test_one_id_on_two_platforms_in_a_group_is_two_accounts(findings):
     uuids = {o.uuid for o in before.objects if o.name == "user-account"}
     kept = {o.uuid for o in accounts if not any(a.value == "tg9" for a in o.attributes)}
     assert kept <= uuids  # the accounts whose id is held once keep their uuids
+
+
+def test_a_post_evidence_of_two_signals_is_one_object(findings):
+    """A post that is evidence of two signals (a link and a hashtag shared in one reply) was
+    two microblog objects with the post's one uuid: MISP holds a uuid once per event, so the
+    partner's instance refused or merged them. One object now names both signals."""
+    import pyarrow.parquet as pq
+
+    path = findings / "evidence.parquet"
+    rows = pq.read_table(path).to_pylist()
+    twin = dict(next(r for r in rows if r["post_id"] == "p1"), kind="co_hashtag", object="vote")
+    pq.write_table(pa.Table.from_pylist([*rows, twin], schema=pq.read_schema(path)), path)
+    ev = export_misp(findings, producer=REG.producer, now=NOW).event
+    uuids = [o.uuid for o in ev.objects] + [a.uuid for o in ev.objects for a in o.attributes]
+    assert len(set(uuids)) == len(uuids)
+    (p1,) = [o for o in ev.objects if o.name == "microblog" and "co_hashtag" in o.comment]
+    assert p1.comment == "Evidence (co_link, co_hashtag) for coordinated group g0001"

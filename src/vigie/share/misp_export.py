@@ -244,12 +244,24 @@ def build_event(view: ShareView, partner: Partner | None, producer: Producer, no
                     f"{g.group_id} (not a file hash)",
                 )
             attr.uuid = uid(g.group_id, "url", u.value or u.sha256 or "")
+        # one object per post: a post that is evidence of several signals (a reply carrying
+        # the campaign's hashtag and a rare link) was one object per signal, all with the
+        # post's uuid, which MISP refuses to hold twice in an event
+        signals: dict[str, list[str]] = {}
+        posts = []
         for p in g.evidence:
             if not p.text:
                 continue
+            if p.post_id not in signals:
+                signals[p.post_id] = []
+                posts.append(p)
+            if p.kind not in signals[p.post_id]:
+                signals[p.post_id].append(p.kind)
+        for p in posts:
             mb = MISPObject("microblog", strict=True)
             mb.uuid = uid(g.group_id, "post", p.post_id)
-            mb.comment = f"Evidence ({p.kind}) for coordinated group {g.group_id}"
+            kinds = ", ".join(signals[p.post_id])
+            mb.comment = f"Evidence ({kinds}) for coordinated group {g.group_id}"
             mb.add_attribute("post", value=p.text)
             mb.add_attribute("username", value=p.account)
             platform = next((a.platform for a in g.accounts if a.user_id == p.account), "")
