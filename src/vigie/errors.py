@@ -73,6 +73,7 @@ EXTRA_OF_MODULE: dict[str, str] = {
     "stix2": "share",
     "stix2validator": "share",
     "pymisp": "share",
+    "misp_stix_converter": "share",
     "fastapi": "share",
     "starlette": "share",
     "uvicorn": "share",

@@ -313,14 +313,19 @@ def export(
 
 
 def import_(
-    bundle: Path = typer.Argument(..., help="STIX 2.1 bundle received from a partner."),
+    bundle: Path = typer.Argument(
+        ..., help="STIX 2.1 bundle received from a partner, or a MISP event (converted)."
+    ),
     source: str = typer.Option(..., "--from", help="Partner who sent it (in the registry)."),
     partners_file: Path | None = PARTNERS_OPT,
     store: Path | None = typer.Option(
         None, "--store", help="Local store (SQLite). Default: $VIGIE_STORE or ./vigie-share.sqlite."
     ),
 ) -> None:
-    """Import a partner's bundle into the local store, with provenance, de-duplicated."""
+    """Import a partner's bundle into the local store, with provenance, de-duplicated.
+
+    A MISP event (MISP's JSON export) is converted to STIX 2.1 first, by the MISP project's
+    own converter (misp-stix), its TLP tags becoming markings."""
     from vigie.share.stix_import import BundleStore
 
     reg = _registry(partners_file)

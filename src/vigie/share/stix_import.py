@@ -32,6 +32,7 @@ validates a bundle file; ``object_tlp(obj, default)`` (from ``stix_common``).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -43,7 +44,7 @@ from typing import Any
 
 from sqlalchemy import func, literal_column, select
 
-from vigie.errors import InputError, VigieError
+from vigie.errors import InputError, MissingExtraError, VigieError
 from vigie.json_guard import UNREADABLE, why
 from vigie.share.import_tables import ImportedObject, ImportProvenance, ImportRecord
 from vigie.share.stix_common import not_unicode_path, object_tlp, object_version
@@ -83,7 +84,10 @@ def default_store_path() -> Path:
 
 
 def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
-    """Read a bundle file; raise ``InputError`` naming the file if it is not valid STIX 2.1."""
+    """Read a bundle file; raise ``InputError`` naming the file if it is not valid STIX 2.1.
+
+    A MISP event (what a MISP instance exports, or a partner's script writes with PyMISP) is
+    converted to its STIX 2.1 bundle first (``misp_bundle``)."""
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
@@ -91,20 +95,76 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
         raise VigieError(f"{p}: not found") from None
     except UNREADABLE as exc:  # JSONDecodeError, UnicodeDecodeError, a too long integer, depth
         raise InputError(f"not valid JSON ({why(exc)})", file=str(p)) from None
+    if is_misp_event(data):
+        data = misp_bundle(data, source=str(p))
     check_bundle(data, source=str(p), validate=validate)
     return data
+
+
+def is_misp_event(data: Any) -> bool:
+    """A MISP event: ``{"Event": {...}}`` as MISP exports it, or the bare event object."""
+    return isinstance(data, dict) and (
+        isinstance(data.get("Event"), dict) or {"uuid", "info", "Attribute"} <= data.keys()
+    )
+
+
+def misp_bundle(event: dict[str, Any], *, source: str) -> dict[str, Any]:
+    """The STIX 2.1 bundle of a MISP event, as the MISP project's own converter (misp-stix,
+    the one MISP's "export as STIX 2.1" runs) writes it.
+
+    Why convert rather than refuse: many CERTs and platforms share through MISP, and the
+    refusal asked an analyst to go back to a partner for another file. The tags become
+    markings (``tlp:amber`` the TLP:AMBER marking-definition), attributes and objects become
+    indicators, observables or MISP's own ``x-misp-`` objects, and the bundle is then stored
+    like any other, with its provenance."""
+    try:
+        from misp_stix_converter import MISPtoSTIX21Parser
+    except ModuleNotFoundError:
+        raise MissingExtraError("misp_stix", "share", "MISP events") from None
+    parser = MISPtoSTIX21Parser()
+    wrapped = {"Event": _dated(event["Event"] if isinstance(event.get("Event"), dict) else event)}
+    try:
+        parser.parse_json_content(wrapped)
+        return json.loads(parser.bundle.serialize())
+    except Exception as exc:  # noqa: BLE001 - a converter's failure on one partner's file
+        raise InputError(
+            f"a MISP event that misp-stix cannot convert to STIX 2.1 ({type(exc).__name__}: "
+            f"{str(exc)[:200]})",
+            file=source,
+        ) from None
+
+
+def _dated(event: dict[str, Any]) -> dict[str, Any]:
+    """``event`` (a copy) whose event, attributes and objects each carry a ``timestamp``.
+
+    Why: misp-stix dates a STIX object by its MISP timestamp, and by the clock where there
+    is none (an event a script wrote, not a MISP instance): each import of the same event then
+    made new versions of every object, and the store kept them all. The event's own time
+    (``timestamp``, else ``publish_timestamp``, else its ``date`` at 00:00 UTC) stands in for
+    the missing ones, so the same event converts to the same bundle."""
+    event = copy.deepcopy(event)
+    stamp = event.get("timestamp") or event.get("publish_timestamp")
+    if not stamp:
+        try:
+            day = datetime.strptime(str(event.get("date", ""))[:10], "%Y-%m-%d")
+        except ValueError:
+            day = datetime(1970, 1, 1)
+        stamp = str(int(day.replace(tzinfo=UTC).timestamp()))
+    event.setdefault("timestamp", stamp)
+    objects = [o for o in event.get("Object") or [] if isinstance(o, dict)]
+    for item in [*(event.get("Attribute") or []), *objects]:
+        if isinstance(item, dict):
+            item.setdefault("timestamp", stamp)
+    for obj in objects:
+        for attr in obj.get("Attribute") or []:
+            if isinstance(attr, dict):
+                attr.setdefault("timestamp", stamp)
+    return event
 
 
 def _what_else(data: Any) -> str:
     """What a JSON document that is no bundle is, when it is a sharing format partners
     send instead: the refusal then says what to ask for."""
-    if isinstance(data, dict) and (
-        isinstance(data.get("Event"), dict) or {"uuid", "info", "Attribute"} <= data.keys()
-    ):
-        return (
-            ": it is a MISP event; ask the partner for STIX 2.1 (MISP exports an event as "
-            "STIX 2.1), or read it over TAXII"
-        )
     if isinstance(data, dict) and isinstance(data.get("type"), str) and "spec_version" in data:
         return f": it is one STIX object ({data['type'][:40]}), not a bundle of them"
     if isinstance(data, list):
@@ -181,6 +241,8 @@ class BundleStore:
         if isinstance(bundle, str | Path):
             data = load_bundle(bundle, validate=validate)
         else:
+            if is_misp_event(bundle):
+                bundle = misp_bundle(bundle, source="<bundle>")
             check_bundle(bundle, source="<bundle>", validate=validate)
             data = bundle
         when = (received_at or datetime.now(UTC)).astimezone(UTC).isoformat()
