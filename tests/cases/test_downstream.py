@@ -303,3 +303,40 @@ def test_the_reviewed_copy_goes_when_the_command_ends_without_click(
     assert code == 0, text
     assert "1 confirmed group(s) used" in text
     assert not list(tmp.glob("vigie-reviewed-*"))  # released as the command ended
+
+
+def test_a_partners_file_taken_in_is_an_audit_row_of_the_workspace(
+    ws, triaged, tmp_path, capsys, monkeypatch
+):
+    """``share import`` kept no trace of who took a partner's file in (exports were rows of
+    the audit log, imports were not), and stored it in ./vigie-share.sqlite wherever it
+    ran. In a workspace the store is at its root and each import is a row: the partner, the
+    file's SHA-256, what it added, the strictest TLP. Outside one, the log sits beside the
+    store."""
+    import hashlib
+
+    f, _ = triaged
+    out = tmp_path / "b.json"
+    args = ["share", "export", str(f), "--stix", str(out), "--no-validate", "-w", str(ws.root)]
+    assert _run(args, capsys)[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("VIGIE_STORE", raising=False)
+    monkeypatch.delenv("VIGIE_AUDIT_DB", raising=False)
+    take = ["share", "import", str(out), "--from", "plateforme", "-w", str(ws.root)]
+    for added in ("new", "0 new"):
+        code, text = _run([*take, "--author", "ana"], capsys)
+        assert code == 0 and added in text and "audit log: recorded as row" in text, text
+    assert (ws.root / "vigie-share.sqlite").is_file() and not list(elsewhere.iterdir())
+    rows = [r for r in AuditLog(Store(ws.db_url)).rows() if r.action == "import.received"]
+    who = [(r.actor, r.collection, r.marking) for r in rows]
+    assert who == [("ana", "plateforme", "TLP:AMBER")] * 2
+    first, second = (json.loads(r.detail) for r in rows)
+    assert first["file"] == {str(out): hashlib.sha256(out.read_bytes()).hexdigest()}
+    assert first["added"] > 0 and second["added"] == 0
+    code, text = _run(
+        ["share", "import", str(out), "--from", "plateforme", "--store", "s.sqlite"], capsys
+    )  # no workspace here: the log beside the store
+    assert code == 0, text
+    assert (elsewhere / "s.sqlite").is_file() and (elsewhere / "vigie-audit.sqlite").is_file()

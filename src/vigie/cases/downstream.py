@@ -259,41 +259,98 @@ def audit_export(
     audit log: who (``actor``), what (files, groups, TLP), to whom (``collection`` = partner,
     or ``internal``). Returns the database (password hidden) and the row's seq."""
     from vigie.cases.store import redact_url
-    from vigie.share.audit import AuditEntry, AuditLog
+    from vigie.share.audit import AuditEntry
+
+    beside = files[0].resolve().parent if files else Path()
+    entry = AuditEntry(
+        actor=author,
+        action="export.written",  # the same row shape as vigie.share.audit.record_export
+        object_id=(str(files[0]) if files else "")[:200] or None,
+        collection=partner or "internal",
+        marking=tlp,
+        detail={
+            "to": partner or "internal",
+            "files": {str(f): _sha256(f) for f in files},
+            "form": form,
+            "groups": [k["id"] for k in reviewed.kept],
+            "unreviewed": reviewed.unreviewed,
+            "left_out": dict(reviewed.left_out),
+            "workspace": str(ws.root or redact_url(ws.db_url)) if ws else None,
+        },
+    )
+    return append_audit(ws, entry, audit_db=audit_db, beside=beside)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def audit_import(
+    ws: Workspace | None,
+    *,
+    author: str,
+    partner: str,
+    file: Path,
+    result: Any,
+    store: str,
+    audit_db: str | None = None,
+) -> tuple[str, int]:
+    """Append one row for a partner's file taken into the store: who took it (``actor``),
+    from whom (``collection`` = the partner), the file's SHA-256, what it added, under which
+    TLP (``marking``: the strictest of its objects').
+
+    Why: what comes in from an ally can carry a manipulation as easily as what goes out can
+    leak; the log that answers "who sent this and who took it in" is the one that answers
+    for the exports (``audit_export``)."""
+    from vigie.cases.store import redact_url
+    from vigie.share.audit import AuditEntry
+    from vigie.share.tlp import TLP, strictest
+
+    levels = [TLP.parse(k) for k in result.by_tlp]
+    marking = strictest(levels)
+    entry = AuditEntry(
+        actor=author,
+        action="import.received",
+        object_id=str(file)[:200],
+        collection=partner,
+        marking=marking.label if marking is not None else None,
+        detail={
+            "from": partner,
+            "file": {str(file): _sha256(file)},
+            "bundle": result.bundle_id,
+            "objects": result.n_objects,
+            "added": result.added,
+            "already_known": result.duplicates,
+            "by_tlp": dict(result.by_tlp),
+            "store": store,
+            "workspace": str(ws.root or redact_url(ws.db_url)) if ws else None,
+        },
+    )
+    return append_audit(ws, entry, audit_db=audit_db, beside=Path(store).resolve().parent)
+
+
+def append_audit(
+    ws: Workspace | None, entry: Any, *, audit_db: str | None, beside: Path
+) -> tuple[str, int]:
+    """Append ``entry`` to the audit log a command means: ``audit_db`` (a URL or an SQLite
+    file), ``$VIGIE_AUDIT_DB``, the workspace's database, else ``vigie-audit.sqlite`` in
+    ``beside``. Returns the database (password hidden) and the row's seq."""
+    from vigie.cases.store import redact_url
+    from vigie.share.audit import AuditLog
     from vigie.share.taxii.store import Store
 
-    beside = (
-        files[0].resolve().parent / "vigie-audit.sqlite" if files else Path("vigie-audit.sqlite")
-    )
+    if audit_db is not None and "://" not in audit_db:
+        audit_db = f"sqlite:///{Path(audit_db).resolve()}"
     url = (
         audit_db
         or os.environ.get("VIGIE_AUDIT_DB")
-        or (ws.db_url if ws is not None else f"sqlite:///{beside}")
+        or (ws.db_url if ws is not None else f"sqlite:///{beside / 'vigie-audit.sqlite'}")
     )
     store = Store(url)
     try:
-        import hashlib
-
-        digests = {str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files}
-        entries = [
-            AuditEntry(
-                actor=author,
-                action="export.written",  # the same row shape as vigie.share.audit.record_export
-                object_id=(str(files[0]) if files else "")[:200] or None,
-                collection=partner or "internal",
-                marking=tlp,
-                detail={
-                    "to": partner or "internal",
-                    "files": digests,
-                    "form": form,
-                    "groups": [k["id"] for k in reviewed.kept],
-                    "unreviewed": reviewed.unreviewed,
-                    "left_out": dict(reviewed.left_out),
-                    "workspace": str(ws.root or redact_url(ws.db_url)) if ws else None,
-                },
-            )
-        ]
-        rows = AuditLog(store).append_many(entries)
+        rows = AuditLog(store).append_many([entry])
     except VigieError:
         raise
     except Exception as exc:

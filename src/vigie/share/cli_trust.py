@@ -302,11 +302,7 @@ def export(
         files=[f for f in (stix, misp) if f is not None],
         reviewed=reviewed,
         tlp=view.tlp.label,
-        audit_db=(
-            audit_db
-            if audit_db is None or "://" in audit_db
-            else f"sqlite:///{Path(audit_db).resolve()}"
-        ),
+        audit_db=audit_db,
         form=view.form.value,
     )
     typer.echo(f"  audit log: recorded as row {seq} in {db}")
@@ -319,17 +315,40 @@ def import_(
     source: str = typer.Option(..., "--from", help="Partner who sent it (in the registry)."),
     partners_file: Path | None = PARTNERS_OPT,
     store: Path | None = typer.Option(
-        None, "--store", help="Local store (SQLite). Default: $VIGIE_STORE or ./vigie-share.sqlite."
+        None,
+        "--store",
+        help="Local store (SQLite). Default: $VIGIE_STORE, else vigie-share.sqlite at the "
+        "workspace's root, else ./vigie-share.sqlite.",
+    ),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Workspace whose audit log records the import."
+    ),
+    author: str | None = typer.Option(
+        None, "--author", help="Who imports, for the audit log (default: $VIGIE_USER, OS user)."
+    ),
+    audit_db: str | None = typer.Option(
+        None,
+        "--audit-db",
+        help="Audit log database (URL or SQLite file; default: $VIGIE_AUDIT_DB, else the "
+        "workspace's, else vigie-audit.sqlite beside the store).",
     ),
 ) -> None:
     """Import a partner's bundle into the local store, with provenance, de-duplicated.
 
     A MISP event (MISP's JSON export) is converted to STIX 2.1 first, by the MISP project's
-    own converter (misp-stix), its TLP tags becoming markings."""
-    from vigie.share.stix_import import BundleStore
+    own converter (misp-stix), its TLP tags becoming markings. Every import is a row of the
+    audit log (who took what in, from whom), as every export is."""
+    import os
+
+    from vigie.cases import downstream
+    from vigie.cases.decisions import current_author
+    from vigie.share.stix_import import STORE_ENV, BundleStore
 
     reg = _registry(partners_file)
     sender = reg.get(source)
+    ws = downstream.find_workspace(workspace)
+    if store is None and not os.environ.get(STORE_ENV) and ws is not None and ws.root:
+        store = Path(ws.root) / "vigie-share.sqlite"  # the workspace's, wherever it runs
     with BundleStore(store) as st:
         r = st.import_bundle(bundle, source=sender.name)
         marks = ", ".join(f"{n} {k}" for k, n in r.by_tlp.items())
@@ -337,6 +356,21 @@ def import_(
             f"imported {bundle} from {sender.name} into {st.path}: {r.n_objects} objects, "
             f"{r.added} new, {r.duplicates} already known ({marks})"
         )
+        where = str(st.path)
+    try:
+        db, seq = downstream.audit_import(
+            ws,
+            author=current_author(author),
+            partner=sender.name,
+            file=bundle,
+            result=r,
+            store=where,
+            audit_db=audit_db,
+        )
+    finally:
+        if ws is not None:
+            ws.close()
+    typer.echo(f"  audit log: recorded as row {seq} in {db}")
 
 
 def register(app: typer.Typer) -> None:
