@@ -182,3 +182,34 @@ def test_users_role_disable_and_enable_from_the_command_line(
     assert actions == [
         ("it-desk", f"cli.people.{a}", "ana") for a in ("add", "role", "disable", "enable")
     ]
+
+
+def test_the_last_administrator_keeps_the_role(tmp_path: Path) -> None:
+    """``vigie users role`` and ``disable`` could take the admin role from a team's only
+    active administrator, and nobody could then manage people from the workbench (the People
+    page refused it for one's own account only). Refused, naming what to do first; once
+    another person is an admin, it goes through."""
+    from vigie.web.app import open_directory
+
+    ws = tmp_path / "ws"
+    assert run_cli(["init", str(ws)])[0] == 0
+    pw = "a long password 8"
+    for name, role in (("ana", "admin"), ("bob", "analyst")):
+        add = ["users", "add", name, "--role", role, "-w", str(ws), "--password", pw]
+        assert run_cli(add)[0] == 0
+    for attempt in (["role", "ana", "viewer"], ["disable", "ana"]):
+        code, out = run_cli(["users", *attempt, "-w", str(ws)])
+        said = " ".join(out.split())
+        assert code == 2 and "ana is the team's only active administrator" in said, out
+        assert "vigie users role NAME admin" in said
+    assert "ana\tadmin\tactive" in run_cli(["users", "list", "-w", str(ws)])[1]
+    assert run_cli(["users", "role", "bob", "admin", "-w", str(ws)])[0] == 0
+    assert run_cli(["users", "role", "ana", "viewer", "-w", str(ws)])[0] == 0
+    code, out = run_cli(["users", "disable", "bob", "-w", str(ws)])
+    assert code == 2 and "bob is the team's only active administrator" in " ".join(out.split())
+    d = open_directory(ws)
+    d.set_role("bob", "admin")  # the same role again: allowed
+    assert [(u.username, u.role.name, off) for u, off in d.people()] == [
+        ("ana", "viewer", False),
+        ("bob", "admin", False),
+    ]

@@ -198,10 +198,9 @@ def list_users(
     workspace: Path = typer.Option(None, "--workspace", "-w", help="Workspace folder."),
 ) -> None:
     """The people of the workbench and their roles."""
-    _need_web()
-    from vigie.web.app import open_directory
-
-    for user, disabled in open_directory(_workspace_path(workspace)).people():
+    with _people(workspace) as (directory, _):
+        people = directory.people()
+    for user, disabled in people:
         state = "disabled" if disabled else "active"
         typer.echo(f"{user.username}\t{user.role.name}\t{state}")
 

@@ -153,15 +153,41 @@ class Directory:
         role = Role.parse(role) if isinstance(role, str) else role
         with self._db.begin() as s:
             row = self._get(s, username)
+            if role is not Role.admin:
+                self._keep_an_admin(s, row)
             row.role = role.name
 
     def set_disabled(self, username: str, disabled: bool) -> None:
         """Disable (or enable) a person; their open sessions end at once."""
         with self._db.begin() as s:
             row = self._get(s, username)
+            if disabled:
+                self._keep_an_admin(s, row)
             row.disabled = disabled
             if disabled:
                 s.execute(delete(SessionRow).where(SessionRow.username == row.username))
+
+    def _keep_an_admin(self, s: Session, row: UserRow) -> None:
+        """Refuse to take the admin role from the team's last active administrator.
+
+        Why: nobody else could then manage people (add, reset a password, disable someone
+        who left) from the workbench. The People page already refused it for one's own
+        account; ``vigie users role`` or ``disable`` on the command line, or one admin on
+        another's account, could still leave none."""
+        if row.role != Role.admin.name or row.disabled:
+            return
+        others = s.scalars(
+            select(UserRow.username).where(
+                UserRow.role == Role.admin.name,
+                UserRow.disabled.is_(False),
+                UserRow.username != row.username,
+            )
+        ).first()
+        if others is None:
+            raise VigieError(
+                f"{row.username} is the team's only active administrator: give someone else "
+                "the admin role first (vigie users role NAME admin)"
+            )
 
     def people(self) -> list[tuple[User, bool]]:
         with self._db() as s:
