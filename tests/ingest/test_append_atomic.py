@@ -148,3 +148,22 @@ def test_other_files_in_the_dataset_folder_survive_an_append(tmp_path: Path) -> 
     ingest([FIX / "bluesky_author_feed.json"], ds)
     assert (ds / "truth.parquet").read_bytes().startswith(b"ground truth")
     assert (ds / "extra" / "notes.md").read_text() == "kept"
+
+
+def test_a_file_ingested_again_is_refused_once(tmp_path: Path) -> None:
+    """The same file ingested twice (a command run again, a collection re-exported whole)
+    wrote its refused records twice to rejected.jsonl and doubled the Dataset's count of
+    them. They are kept once, said in the report; another file's refusals still add up."""
+    src = FIX / "datasets" / "cnt_input.csv"  # one record with an unreadable time
+    ds = tmp_path / "ds"
+    first = ingest([src], ds)
+    again = ingest([src], ds)
+    assert (first.rejected_total, first.refused_before) == (1, 0)
+    assert (again.rejected_total, again.refused_before) == (1, 1)
+    assert len((ds / "rejected.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+    assert manifest(ds)["counts"]["rejected"] == 1
+    other = tmp_path / "other.csv"
+    other.write_text(src.read_text(encoding="utf-8").replace("soon", "later"), encoding="utf-8")
+    third = ingest([other], ds)
+    assert (third.rejected_total, third.refused_before) == (2, 0)
+    assert len((ds / "rejected.jsonl").read_text(encoding="utf-8").splitlines()) == 2

@@ -100,6 +100,9 @@ class IngestReport:
     accounts: int
     rejected_total: int
     conflicts: dict[str, int] = field(default_factory=dict)
+    refused_before: int = 0
+    """Records refused here that ``rejected.jsonl`` held already (the same lines ingested
+    again): kept there once, not counted twice in ``rejected_total``."""
 
     @property
     def accepted(self) -> int:
@@ -671,7 +674,11 @@ def _ingest_locked(
                 rep.duplicates = result.duplicates.get(i, 0)
 
         old_counts = old_manifest.get("counts", {})
-        rejected_total = int(old_counts.get("rejected", 0)) + sum(r.rejected for r in reports)
+        rejected_total = (
+            int(old_counts.get("rejected", 0))
+            + sum(r.rejected for r in reports)
+            - staging.repeated  # refused before, same line: kept once (Staging)
+        )
         skipped_all: Counter[str] = Counter(old_manifest.get("skipped", {}))
         for r in reports:
             skipped_all.update({f"rejected: {k}": v for k, v in r.rejected_reasons.items()})
@@ -700,6 +707,7 @@ def _ingest_locked(
         accounts=result.accounts,
         rejected_total=rejected_total,
         conflicts=dict(result.conflicts),
+        refused_before=staging.repeated,
     )
 
 

@@ -79,6 +79,11 @@ def print_summary(report: IngestReport) -> None:
         f"Dataset now holds [bold]{report.posts:,}[/] posts, [bold]{report.accounts:,}[/] "
         f"accounts, {report.rejected_total:,} rejected records."
     )
+    if report.refused_before:
+        line += (
+            f" {report.refused_before:,} of the records refused were refused before (the same "
+            "lines ingested again) and are kept once in rejected.jsonl."
+        )
     acc_dups = sum(s.duplicates for s in report.sources if s.format in ACCOUNT_FORMATS)
     post_dups = report.duplicates - acc_dups
     if post_dups:

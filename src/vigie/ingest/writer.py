@@ -15,6 +15,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,8 +64,15 @@ class Staging:
         self._posts = pq.ParquetWriter(self.root / "posts.parquet", STAGE_POSTS, **opts)
         self._accounts = pq.ParquetWriter(self.root / "accounts.parquet", STAGE_ACCOUNTS, **opts)
         self.rejected_path = tmp_dataset / "rejected.jsonl"
+        # what the Dataset refused already: a file ingested again (a command run twice, a
+        # collection re-exported whole) refuses its bad records again, and rejected.jsonl
+        # held each twice, its count with them. Kept as 8-byte digests of the lines.
+        self._seen: set[bytes] = set()
+        self.repeated = 0
         if old_rejected is not None and old_rejected.exists():
             shutil.copyfile(old_rejected, self.rejected_path)
+            with open(old_rejected, "rb") as fh:
+                self._seen.update(_digest(line.rstrip(b"\n")) for line in fh)
         self._rejected = open(self.rejected_path, "a", encoding="utf-8")  # noqa: SIM115
         self.rows: dict[int, int] = {}
         self.account_rows: dict[int, int] = {}
@@ -88,8 +96,16 @@ class Staging:
         self.write_rejected(batch.rejected)
 
     def write_rejected(self, rejected: list[Rejected]) -> None:
+        """Append refused records; one the Dataset refused already, same file, same line, same
+        reason and content, is counted in ``repeated`` and not written again."""
         for r in rejected:
-            self._rejected.write(r.to_json())
+            line = r.to_json()
+            key = _digest(line.encode("utf-8"))
+            if key in self._seen:
+                self.repeated += 1
+                continue
+            self._seen.add(key)
+            self._rejected.write(line)
             self._rejected.write("\n")
 
     def close(self) -> None:
@@ -101,6 +117,10 @@ class Staging:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _digest(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=8).digest()
 
 
 def _const(v: int, n: int) -> pa.Array:
