@@ -141,3 +141,18 @@ def test_a_lone_sign_is_refused_and_a_text_hit_shows_its_match(ws, tmp_path, cap
     assert done.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "evidence: the first 2 hits only; --limit N for more" in out, out
+
+
+def test_a_handle_is_found_from_any_folder(ws, tmp_path, monkeypatch):
+    """A workspace's run records its Dataset from the workspace's root (``datasets/main``,
+    where the default detect runs); a search by handle run from another folder looked for it
+    beside ``runs/`` and from the current folder, found no accounts table, and missed the
+    member."""
+    ds = _dataset(ws.root / "datasets" / "main", {"a001": "LeVraiPatriote"})
+    f = make_findings(ws.root / "runs" / "r1", {"g1": accs("a", 5)}, dataset="datasets/main")
+    gid = ws.local_ids(ws.register_run(f))["g1"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert ds.is_dir()
+    assert ("member", gid) in {(h.where, h.group_id) for h in ws.search("@levraipatriote")}

@@ -167,15 +167,10 @@ def _around(text: str, low: str, width: int = 200) -> str:
 
 def _handles_to_ids(runs: list[Any], low: str) -> set[str]:
     """Account ids whose handle is ``low`` in the Datasets of the registered runs."""
-    paths = []
-    for r in runs:
-        if r.dataset:
-            for base in (Path(r.dataset), r.path.parent / r.dataset):
-                p = base / "accounts.parquet"
-                if p.exists():
-                    paths.append(str(p.resolve()))
-                    break
-    paths = sorted(set(paths))
+    from vigie.schema import recorded_dataset
+
+    found = (recorded_dataset(r.path, r.dataset, holding="accounts.parquet") for r in runs)
+    paths = sorted({str((ds / "accounts.parquet").resolve()) for ds in found if ds is not None})
     if not paths:
         return set()
     import duckdb
