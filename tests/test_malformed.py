@@ -8,6 +8,7 @@ the Dataset holds exactly the accepted posts less the duplicates.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections.abc import Callable
@@ -676,6 +677,32 @@ def _(t: Path) -> list[str]:
     (t / "study").mkdir()
     (t / "study" / "manifest.json").write_text('{"kind": "other"}', encoding="utf-8")
     return _ingest(t, t / "study", "--platform", "x")
+
+
+# files analysts keep collections in that no reader takes: the one step that makes them
+# readable, not "cannot tell the format" and fifty format names
+def _foreign_file(name: str, data: bytes) -> Callable[[Path], list[str]]:
+    def setup(t: Path) -> list[str]:
+        (t / name).write_bytes(data)
+        return _ingest(t, t / name)
+
+    return setup
+
+
+for _name, _data, _said in (
+    # saveRDS: R's serialisation ("X\n", version 3), gzip-compressed
+    (
+        "russian_coord_tweets.rds",
+        gzip.compress(b"X\n\x00\x00\x00\x03" + bytes(40)),
+        ["an R data file", "write.csv"],
+    ),
+    ("tweets.RData", b"RDX3\nX\n" + bytes(40), ["an R data file", "write_parquet"]),
+    ("tweets.pkl", b"\x80\x04\x95" + bytes(40), ["a Python pickle", "to_parquet"]),
+    ("tweets.bin", b"ARROW1\x00\x00" + bytes(40), ["an Arrow IPC (Feather) file"]),
+    ("twint.db", b"SQLite format 3\x00" + bytes(80), ["an SQLite database", "-csv"]),
+    ("report.pdf", b"%PDF-1.7\n" + bytes(40), ["a PDF document, not data"]),
+):
+    case(f"source-is-{_name}", 2, [_name, *_said])(_foreign_file(_name, _data))
 
 
 # corrupted Dataset and Findings folders, in every command

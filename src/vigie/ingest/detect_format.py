@@ -110,6 +110,57 @@ def _twarc_other(item: Any) -> str | None:
     return None
 
 
+FOREIGN_FILES: tuple[tuple[tuple[str, ...], tuple[bytes, ...], str], ...] = (
+    (
+        (".rds", ".rda", ".rdata"),
+        (b"RDX2\n", b"RDX3\n", b"RDA2\n", b"RDA3\n"),
+        'an R data file: in R, save the table as CSV, write.csv(x, "x.csv", row.names = '
+        'FALSE), or as Parquet, arrow::write_parquet(x, "x.parquet"), then ingest that file',
+    ),
+    (
+        (".pkl", ".pickle"),
+        (),
+        "a Python pickle (pandas' to_pickle): vigie opens no pickle (loading one can run any "
+        'code); save the table with df.to_parquet("x.parquet") or df.to_csv("x.csv", '
+        "index=False), then ingest that file",
+    ),
+    (
+        (".feather", ".arrow", ".ipc"),
+        (b"ARROW1",),
+        "an Arrow IPC (Feather) file: save it as Parquet, pyarrow.parquet.write_table("
+        'pyarrow.feather.read_table("x.feather"), "x.parquet"), then ingest that file',
+    ),
+    (
+        (".sqlite", ".sqlite3", ".db"),
+        (b"SQLite format 3\x00",),
+        "an SQLite database (twint's, a scraper's): export its posts table as CSV, e.g. "
+        "sqlite3 -header -csv FILE 'SELECT * FROM tweets' > tweets.csv, then ingest that file",
+    ),
+    (
+        (".ods",),
+        (),
+        "an OpenDocument spreadsheet: save the sheet as .xlsx or CSV (UTF-8), then ingest that",
+    ),
+    (
+        (".dta", ".sav", ".zsav", ".sas7bdat"),
+        (),
+        "a Stata, SPSS or SAS data file: export the table as CSV (UTF-8), then ingest that file",
+    ),
+    ((".pdf",), (b"%PDF-",), "a PDF document, not data: ingest the export it was made from"),
+)
+"""Files analysts hold their collections in that no reader takes (suffixes, first bytes, what
+to say): refused with the one step that makes them readable, instead of "cannot tell the
+format" and a list of fifty names none of which would help."""
+
+
+def foreign_refusal(suffix: str, head: bytes) -> str | None:
+    """What to do with a file of ``FOREIGN_FILES``, told by its suffix or its first bytes."""
+    for suffixes, magics, said in FOREIGN_FILES:
+        if suffix in suffixes or (magics and head.startswith(magics)):
+            return said
+    return None
+
+
 def markup_refusal(text: str) -> str:
     """What to say of an HTML or XML file given as a source (its first bytes: ``text``).
 
@@ -320,6 +371,9 @@ def detect(path: Path) -> str:
                 first_raw = fh.readline(MAX_RECORD_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
+    foreign = foreign_refusal(suffix, head)
+    if foreign is not None:
+        raise InputError(foreign, file=str(path))
     if is_car(head) or (suffix == ".car" and head):
         # binary, told before any text sniffing: a CAR v1 header (a varint, then a DAG-CBOR
         # map of ``version`` and ``roots``); a .car without one gets its reader's refusal,
