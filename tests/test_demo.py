@@ -101,3 +101,17 @@ def test_a_demo_refuses_a_dataset_folder_with_a_foreign_manifest(tmp_path):
     res = CliRunner().invoke(app, ["demo", "--out", str(out), "--posts", "10000"])
     assert isinstance(res.exception, VigieError), res.output
     assert "earlier vigie demo" in str(res.exception)
+
+
+def test_a_demo_refuses_a_folder_of_the_users_own_files(tmp_path):
+    """``vigie demo --out ~/Documents`` made the folder a workspace among the user's files
+    (datasets/, runs/, cases.db beside their papers), which ``vigie serve`` refuses. Refused
+    before any work, naming what it holds; an empty folder, or the demo's own, is used."""
+    out = tmp_path / "Documents"
+    out.mkdir()
+    (out / "thesis.txt").write_text("my thesis")
+    res = CliRunner().invoke(app, ["demo", "--out", str(out), "--posts", "10000"])
+    assert isinstance(res.exception, VigieError), res.output
+    said = str(res.exception)
+    assert "not empty and not a vigie workspace (it holds thesis.txt)" in said
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.txt"]

@@ -48,6 +48,10 @@ def _earlier_demo(dataset: Path) -> bool:
     )
 
 
+DEMO_NAMES = frozenset({"scenario", "dataset", "findings", "report.html"})
+"""What a demo writes before its folder becomes a workspace (a run interrupted there)."""
+
+
 def _check_outputs(out: Path) -> None:
     """Refuse, before any work, an ``--out`` whose demo folders hold something else.
 
@@ -57,9 +61,22 @@ def _check_outputs(out: Path) -> None:
     the Findings; a folder of those names that an earlier demo did not make is refused
     before the minutes of generation, not after."""
     from vigie.atomic import check_replaceable
+    from vigie.cases.workspace import MARKER
     from vigie.errors import VigieError
     from vigie.schema import Dataset, Findings
 
+    if out.is_dir() and not (out / MARKER).exists():
+        # the demo makes its folder a workspace (datasets/, runs/, cases.db): in a folder of
+        # the user's own files (--out ~/Documents) they were mixed among them, kept, but a
+        # workspace then spread over someone's papers, as vigie serve already refuses
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in DEMO_NAMES)
+        if foreign:
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise VigieError(
+                f"{out}: not empty and not a vigie workspace (it holds "
+                f"{', '.join(foreign[:3])}{more}); the demo makes its folder a workspace: "
+                "give a new --out folder"
+            )
     check_replaceable(out / "scenario", "generated exercise", Dataset.KIND, "truth.parquet")
     if not _earlier_demo(out / "dataset"):
         raise VigieError(
