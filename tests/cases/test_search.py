@@ -156,3 +156,46 @@ def test_a_handle_is_found_from_any_folder(ws, tmp_path, monkeypatch):
     monkeypatch.chdir(elsewhere)
     assert ds.is_dir()
     assert ("member", gid) in {(h.where, h.group_id) for h in ws.search("@levraipatriote")}
+
+
+def test_what_partners_sent_is_searched_too(ws, tmp_path):
+    """Objects a partner sent (``vigie share import`` into the workspace's store) sat there
+    with no way to ask them anything: a search now finds an account, URL or text a partner
+    shared, naming the partner, the TLP and the day; ids, references and timestamps are no
+    match (a short query would meet uuids)."""
+    from vigie.share.stix_import import BundleStore
+
+    bundle = {
+        "type": "bundle",
+        "id": "bundle--6d5a5c0e-1d3a-4b8e-9a34-0b1c9f0e7a11",
+        "objects": [
+            {
+                "type": "user-account",
+                "spec_version": "2.1",
+                "id": "user-account--a0011111-2222-4333-8444-555566667777",
+                "user_id": "1800917042",
+                "account_login": "LeVraiPatriote",
+            },
+            {
+                "type": "url",
+                "spec_version": "2.1",
+                "id": "url--a0011111-2222-4333-8444-555566668888",
+                "value": "https://fake-news.example/story",
+            },
+        ],
+    }
+    with BundleStore(ws.root / "vigie-share.sqlite") as store:
+        store.import_bundle(bundle, source="plateforme", validate=False)
+
+    def partner(q):
+        return [(h.field, h.value, h.detail[:26]) for h in ws.search(q) if h.where == "partner"]
+
+    assert partner("1800917042") == [
+        ("user-account.user_id", "1800917042", "from plateforme, TLP:AMBER")
+    ]
+    assert partner("@levraipatriote") == [
+        ("user-account.account_login", "LeVraiPatriote", "from plateforme, TLP:AMBER")
+    ]
+    assert [f for f, _, _ in partner("fake-news.example")] == ["url.value"]
+    assert partner("a0011111") == []  # only in ids
+    assert partner("nothing-like-this") == []

@@ -6,6 +6,10 @@ still on disk (evidence posts and objects, edges i.e. pairs, ``pairs.parquet`` w
 wrote one, group summaries) and the accounts table of their Datasets (to turn a handle into
 an account id). A run folder deleted since it was registered is skipped and counted.
 
+And what partners sent: the objects ``vigie share import`` stored in the workspace's
+``vigie-share.sqlite`` (an account a partner flagged, a URL or domain it saw, a note), each
+hit naming the partner, its TLP and the day it came.
+
 How the query is read: ``@name`` is a handle, ``#tag`` a hashtag, ``G-XXXXXX`` a stable
 group, something with ``/`` or ``://`` a URL; a bare word is tried as account id, handle,
 domain (``example.org`` also matches ``https://www.example.org/…``), hashtag and text.
@@ -141,6 +145,7 @@ def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
             )
         run_seq = dict(s.execute(select(RunRow.id, RunRow.seq)).all())
     hits.extend(_parquet_hits(runs, q, low, accounts, local_to_stable, limit))
+    hits.extend(_partner_hits(ws, low, limit))
     hits.sort(key=lambda h: (run_seq.get(h.run_id or "", 0), h.where, h.group_id or "", h.value))
     return hits
 
@@ -163,6 +168,88 @@ def _around(text: str, low: str, width: int = 200) -> str:
     space = text.find(" ", start, at)
     start = space + 1 if space >= 0 else start
     return "…" + text[start : start + width]
+
+
+PARTNER_STORE = "vigie-share.sqlite"
+"""Where ``vigie share import`` keeps, in a workspace, what partners sent (at its root)."""
+
+_NOT_VALUES = frozenset({"id", "type", "spec_version", "created", "modified", "lang"})
+"""STIX properties that hold no observation: a short query (an account id, a hex digest
+prefix) would otherwise match objects by their uuids and timestamps."""
+
+
+def _partner_hits(ws: Workspace, low: str, limit: int) -> list[Hit]:
+    """Objects partners sent whose values hold ``low``: an account, a URL, a domain or a
+    text an ally shared is found beside the runs' own, with who sent it, under which TLP.
+
+    Why: an alliance shares so that each member can match what the others saw against its
+    own data; the received objects sat in the store with no way to ask it anything."""
+    import json
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from vigie.errors import VigieError
+    from vigie.share.import_tables import ImportedObject
+
+    path = Path(ws.root) / PARTNER_STORE if ws.root is not None else None
+    if path is None or not path.is_file():
+        return []
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as con:
+            rows = con.execute(
+                select(
+                    ImportedObject.type,
+                    ImportedObject.tlp,
+                    ImportedObject.json,
+                    ImportedObject.first_source,
+                    ImportedObject.first_received,
+                )
+                .where(func.lower(ImportedObject.json).like(f"%{low}%"))
+                .order_by(ImportedObject.first_received)
+                .limit(limit * 5)  # candidates: a match in an id or a reference is left out
+            ).all()
+    except SQLAlchemyError as exc:
+        from vigie.sqldb import db_error
+
+        raise VigieError(f"{path}: the partners' store cannot be read ({db_error(exc)})") from exc
+    finally:
+        engine.dispose()
+    hits: list[Hit] = []
+    for kind, tlp, raw, source, received in rows:
+        try:
+            found = _value_holding(json.loads(raw), low)
+        except (ValueError, RecursionError):
+            continue
+        if found is not None:
+            detail = f"from {source}, {tlp}, received {str(received)[:10]}"
+            hits.append(Hit("partner", None, None, None, f"{kind}.{found[0]}", found[1], detail))
+        if len(hits) >= limit:
+            break
+    return hits
+
+
+def _value_holding(obj: Any, low: str, key: str = "") -> tuple[str, str] | None:
+    """The first property (its name, its text) whose text holds ``low``, leaving out ids,
+    references, timestamps and markings."""
+    if isinstance(obj, str):
+        return (key, obj) if low in obj.lower() else None
+    if isinstance(obj, dict):
+        items: Any = (
+            (k, v)
+            for k, v in obj.items()
+            if k not in _NOT_VALUES and not k.endswith(("_ref", "_refs"))
+        )
+    elif isinstance(obj, list):
+        items = ((key, v) for v in obj)
+    else:
+        return None
+    for k, v in items:
+        found = _value_holding(v, low, k)
+        if found is not None:
+            return found
+    return None
 
 
 def _handles_to_ids(runs: list[Any], low: str) -> set[str]:
