@@ -74,6 +74,7 @@ EXTRA_OF_MODULE: dict[str, str] = {
     "stix2validator": "share",
     "pymisp": "share",
     "misp_stix_converter": "share",
+    "taxii2client": "share",
     "fastapi": "share",
     "starlette": "share",
     "uvicorn": "share",

@@ -292,14 +292,16 @@ def audit_import(
     *,
     author: str,
     partner: str,
-    file: Path,
+    origin: str,
+    digest: str | None,
     result: Any,
     store: str,
     audit_db: str | None = None,
 ) -> tuple[str, int]:
-    """Append one row for a partner's file taken into the store: who took it (``actor``),
-    from whom (``collection`` = the partner), the file's SHA-256, what it added, under which
-    TLP (``marking``: the strictest of its objects').
+    """Append one row for what a partner sent, taken into the store: who took it
+    (``actor``), from whom (``collection`` = the partner), where from (``origin``: a file,
+    with its SHA-256 ``digest``, or a TAXII collection's URL), what it added, under which TLP
+    (``marking``: the strictest of its objects').
 
     Why: what comes in from an ally can carry a manipulation as easily as what goes out can
     leak; the log that answers "who sent this and who took it in" is the one that answers
@@ -313,12 +315,12 @@ def audit_import(
     entry = AuditEntry(
         actor=author,
         action="import.received",
-        object_id=str(file)[:200],
+        object_id=origin[:200],
         collection=partner,
         marking=marking.label if marking is not None else None,
         detail={
             "from": partner,
-            "file": {str(file): _sha256(file)},
+            "file" if digest else "url": {origin: digest} if digest else origin,
             "bundle": result.bundle_id,
             "objects": result.n_objects,
             "added": result.added,

@@ -338,31 +338,120 @@ def import_(
     A MISP event (MISP's JSON export) is converted to STIX 2.1 first, by the MISP project's
     own converter (misp-stix), its TLP tags becoming markings. Every import is a row of the
     audit log (who took what in, from whom), as every export is."""
+    import hashlib
+
+    sender = _registry(partners_file).get(source)
+    digest = hashlib.sha256(bundle.read_bytes()).hexdigest() if bundle.is_file() else None
+    take_in(
+        bundle,
+        origin=str(bundle),
+        digest=digest,
+        sender=sender.name,
+        store=store,
+        workspace=workspace,
+        author=author,
+        audit_db=audit_db,
+    )
+
+
+def pull(
+    url: str = typer.Argument(
+        ..., help="The partner's TAXII 2.1 collection (https://HOST/ROOT/collections/ID/)."
+    ),
+    source: str = typer.Option(..., "--from", help="Partner whose server it is (in the registry)."),
+    user: str = typer.Option(..., "--user", help="Your account on the partner's server."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input's first line."
+    ),
+    insecure: bool = typer.Option(
+        False, "--insecure", help="Do not check the server's TLS certificate (a test server)."
+    ),
+    partners_file: Path | None = PARTNERS_OPT,
+    store: Path | None = typer.Option(
+        None,
+        "--store",
+        help="Local store (SQLite). Default: $VIGIE_STORE, else vigie-share.sqlite at the "
+        "workspace's root, else ./vigie-share.sqlite.",
+    ),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Workspace whose audit log records the pull."
+    ),
+    author: str | None = typer.Option(
+        None, "--author", help="Who pulls, for the audit log (default: $VIGIE_USER, OS user)."
+    ),
+    audit_db: str | None = typer.Option(
+        None,
+        "--audit-db",
+        help="Audit log database (URL or SQLite file; default: $VIGIE_AUDIT_DB, else the "
+        "workspace's, else vigie-audit.sqlite beside the store).",
+    ),
+) -> None:
+    """Read every object of a partner's TAXII 2.1 collection into the local store, as share
+    import stores a file: validated, with provenance and markings, de-duplicated, and a row
+    of the audit log. vigie search then finds what the partner shared."""
+    from vigie.secret import ask_password
+    from vigie.share.pull import as_bundle, pull_objects
+
+    sender = _registry(partners_file).get(source)
+    password = ask_password(
+        f"{user}'s password on {sender.name}'s server",
+        from_stdin=password_stdin,
+        confirm=False,
+        piped=f"printf '%s\\n' \"$PASSWORD\" | vigie share pull {url} --from {sender.name} "
+        f"--user {user} --password-stdin",
+    )
+    objects = pull_objects(url, user, password, verify=not insecure)
+    take_in(
+        as_bundle(objects),
+        origin=url,
+        digest=None,
+        sender=sender.name,
+        store=store,
+        workspace=workspace,
+        author=author,
+        audit_db=audit_db,
+    )
+
+
+def take_in(
+    bundle: Path | dict,
+    *,
+    origin: str,
+    digest: str | None,
+    sender: str,
+    store: Path | None,
+    workspace: str | None,
+    author: str | None,
+    audit_db: str | None,
+) -> None:
+    """Store what ``sender`` sent (a bundle file or the objects of a pull) and write its row
+    of the audit log: the one path of ``share import`` and ``share pull``. In a workspace
+    the store is ``vigie-share.sqlite`` at its root (what ``vigie search`` reads), wherever
+    the command runs."""
     import os
 
     from vigie.cases import downstream
     from vigie.cases.decisions import current_author
     from vigie.share.stix_import import STORE_ENV, BundleStore
 
-    reg = _registry(partners_file)
-    sender = reg.get(source)
     ws = downstream.find_workspace(workspace)
-    if store is None and not os.environ.get(STORE_ENV) and ws is not None and ws.root:
-        store = Path(ws.root) / "vigie-share.sqlite"  # the workspace's, wherever it runs
-    with BundleStore(store) as st:
-        r = st.import_bundle(bundle, source=sender.name)
-        marks = ", ".join(f"{n} {k}" for k, n in r.by_tlp.items())
-        typer.echo(
-            f"imported {bundle} from {sender.name} into {st.path}: {r.n_objects} objects, "
-            f"{r.added} new, {r.duplicates} already known ({marks})"
-        )
-        where = str(st.path)
     try:
+        if store is None and not os.environ.get(STORE_ENV) and ws is not None and ws.root:
+            store = Path(ws.root) / "vigie-share.sqlite"
+        with BundleStore(store) as st:
+            r = st.import_bundle(bundle, source=sender)
+            marks = ", ".join(f"{n} {k}" for k, n in r.by_tlp.items())
+            typer.echo(
+                f"imported {origin} from {sender} into {st.path}: {r.n_objects} objects, "
+                f"{r.added} new, {r.duplicates} already known ({marks})"
+            )
+            where = str(st.path)
         db, seq = downstream.audit_import(
             ws,
             author=current_author(author),
-            partner=sender.name,
-            file=bundle,
+            partner=sender,
+            origin=origin,
+            digest=digest,
             result=r,
             store=where,
             audit_db=audit_db,
@@ -379,3 +468,4 @@ def register(app: typer.Typer) -> None:
     app.command("check")(check)
     app.command("export")(export)
     app.command("import")(import_)
+    app.command("pull")(pull)

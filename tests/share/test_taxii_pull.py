@@ -1,0 +1,74 @@
+"""``vigie share pull``: a partner's TAXII 2.1 collection read into the local store.
+
+vigie could serve a collection but not read one: a partner's objects had to be fetched
+with another tool and saved as a file. Tested against vigie's own server (a real HTTP
+server on a free port), whose pages are cut at 50 objects here, so the reading pages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_taxii import PW, coll, indicator, server  # noqa: F401 - the server fixture
+
+from ingest.helpers import run_cli
+from vigie.share.audit import AuditLog
+from vigie.share.stix_import import BundleStore
+from vigie.share.taxii.store import Store
+
+
+def _pull(url: str, user: str, password: str, store: Path, monkeypatch: Any, *more: str):
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    argv = ["share", "pull", url, "--from", "plateforme", "--user", user, "--password-stdin"]
+    return run_cli([*argv, "--store", str(store), *more])
+
+
+def test_a_partners_collection_is_pulled_paged_stored_and_audited(
+    server: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    writer = coll(server, "state")
+    objects = [indicator(i) for i in range(1, 121)]  # three pages of the server's 50
+    assert writer.add_objects({"objects": objects}).success_count == 120
+    url = f"{server['url']}/community/collections/{server['shared']}/"
+    store = tmp_path / "s.sqlite"
+    monkeypatch.delenv("VIGIE_AUDIT_DB", raising=False)
+    code, out = _pull(url, "ngo", PW["ngo"], store, monkeypatch)
+    said = " ".join(out.split())
+    assert code == 0 and "120 objects, 120 new, 0 already known" in said, out
+    with BundleStore(store) as st:
+        prov = st.provenance(objects[0]["id"])
+    assert prov and prov[0].source == "plateforme"
+    code, out = _pull(url, "ngo", PW["ngo"], store, monkeypatch)
+    assert code == 0 and "0 new, 120 already known" in " ".join(out.split())
+    log = Store(f"sqlite:///{tmp_path / 'vigie-audit.sqlite'}")
+    rows = [r for r in AuditLog(log).rows() if r.action == "import.received"]
+    log.dispose()
+    assert [(r.object_id, r.collection) for r in rows] == [(url, "plateforme")] * 2
+    assert json.loads(rows[0].detail)["url"] == url and json.loads(rows[0].detail)["added"] == 120
+
+
+def test_pull_refusals_are_one_line(
+    server: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = f"{server['url']}/community/collections/{server['shared']}/"
+    inner = f"{server['url']}/inner/collections/{server['findings']}/"
+    store = tmp_path / "s.sqlite"
+    for target, user, password, said in (
+        (url, "ngo", "wrong password", "HTTP 401: the user name or password was refused"),
+        (inner, "ngo", PW["ngo"], "HTTP 404: no such collection"),
+        ("ftp://example.org/x", "ngo", PW["ngo"], "give the collection's URL"),
+        ("http://127.0.0.1:9/taxii/collections/x/", "ngo", "pw", "cannot be reached"),
+    ):
+        code, out = _pull(target, user, password, store, monkeypatch)
+        text = " ".join(out.split())
+        assert code == 2 and said in text and "Traceback" not in out, (target, out)
+    if store.exists():  # made by the first try, before the server refused: nothing in it
+        with BundleStore(store) as st:
+            assert st.imports() == []
