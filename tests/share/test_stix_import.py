@@ -288,3 +288,19 @@ def test_a_partners_misp_event_is_converted_and_stored(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "misp_stix_converter", None)
     with pytest.raises(MissingExtraError, match=r"misp_stix.*vigie\[share\]"):
         load_bundle(tmp_path / "event.json")
+
+
+def test_a_saved_taxii_envelope_is_read_as_a_bundle(tmp_path, bundle):
+    """A collection's answer saved to a file (``curl …/objects/ > page.json``: a TAXII 2.1
+    envelope, ``{"more": false, "objects": [...]}``) was "not a STIX bundle"; its objects are
+    read as one. Anything else without a ``type`` is still refused."""
+    path, data = bundle
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"more": False, "objects": data["objects"]}), encoding="utf-8")
+    assert load_bundle(page)["objects"] == data["objects"]
+    with BundleStore(tmp_path / "s.sqlite") as store:
+        assert store.import_bundle(page, source="plateforme").added == len(data["objects"])
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"objects": data["objects"], "note": "x"}), encoding="utf-8")
+    with pytest.raises(InputError, match="not a STIX bundle"):
+        load_bundle(other)

@@ -97,8 +97,21 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
         raise InputError(f"not valid JSON ({why(exc)})", file=str(p)) from None
     if is_misp_event(data):
         data = misp_bundle(data, source=str(p))
+    elif is_taxii_envelope(data):
+        data = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": data["objects"]}
     check_bundle(data, source=str(p), validate=validate)
     return data
+
+
+def is_taxii_envelope(data: Any) -> bool:
+    """A TAXII 2.1 envelope (a collection's ``objects`` answer saved to a file, ``curl … >
+    page.json``): its objects with ``more``/``next``, and no ``type`` of a bundle's."""
+    return (
+        isinstance(data, dict)
+        and "type" not in data
+        and isinstance(data.get("objects"), list)
+        and set(data) <= {"objects", "more", "next"}
+    )
 
 
 def is_misp_event(data: Any) -> bool:
