@@ -19,6 +19,8 @@ from vigie.share.audit import AuditLog
 from vigie.share.stix_import import BundleStore
 from vigie.share.taxii.store import Store
 
+TAXII = "application/taxii+json;version=2.1"
+
 
 def _pull(url: str, user: str, password: str, store: Path, monkeypatch: Any, *more: str):
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
@@ -61,7 +63,7 @@ def test_pull_refusals_are_one_line(
     inner = f"{server['url']}/inner/collections/{server['findings']}/"
     store = tmp_path / "s.sqlite"
     for target, user, password, said in (
-        (url, "ngo", "wrong password", "HTTP 401: the user name or password was refused"),
+        (url, "ngo", "wrong password", "HTTP 401: the credentials were refused"),
         (inner, "ngo", PW["ngo"], "HTTP 404: no such collection"),
         ("ftp://example.org/x", "ngo", PW["ngo"], "give the collection's URL"),
         ("http://127.0.0.1:9/taxii/collections/x/", "ngo", "pw", "cannot be reached"),
@@ -72,3 +74,46 @@ def test_pull_refusals_are_one_line(
     if store.exists():  # made by the first try, before the server refused: nothing in it
         with BundleStore(store) as st:
             assert st.imports() == []
+
+
+def test_a_token_is_sent_as_a_bearer_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenCTI's TAXII endpoints take a user's API token as ``Authorization: Bearer``, not
+    a user name and password: ``--token-stdin`` sends it so (a stand-in server checks the
+    header). ``--user`` and ``--token-stdin`` together, or neither, is one line."""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from vigie.share.taxii.server import BackgroundServer
+
+    def answer(body: dict[str, Any]) -> Any:
+        def endpoint(request: Any) -> JSONResponse:
+            if request.headers.get("authorization") != "Bearer opencti-token-1":
+                body_ = {"title": "unauthorized"}
+                return JSONResponse(body_, status_code=401, media_type=TAXII)
+            return JSONResponse(body, media_type=TAXII)
+
+        return endpoint
+
+    info = {"id": "c1", "title": "FIMI", "can_read": True, "can_write": False}
+    page = {"more": False, "objects": [indicator(1), indicator(2)]}
+    app = Starlette(
+        routes=[
+            Route("/root/collections/c1/", answer(info)),
+            Route("/root/collections/c1/objects/", answer(page)),
+        ]
+    )
+
+    store = tmp_path / "s.sqlite"
+    with BackgroundServer(app) as url:
+        target = f"{url}/root/collections/c1/"
+        base = ["share", "pull", target, "--from", "plateforme", "--store", str(store)]
+        monkeypatch.setattr("sys.stdin", io.StringIO("opencti-token-1\n"))
+        code, out = run_cli([*base, "--token-stdin"])
+        assert code == 0 and "2 objects, 2 new" in " ".join(out.split()), out
+        monkeypatch.setattr("sys.stdin", io.StringIO("another-token\n"))
+        code, out = run_cli([*base, "--token-stdin"])
+        assert code == 2 and "HTTP 401: the credentials were refused" in " ".join(out.split())
+    for both in ([*base, "--token-stdin", "--user", "u"], base):
+        code, out = run_cli(both)
+        assert code == 2 and "give --user NAME (and its password) or --token-stdin" in out

@@ -359,9 +359,17 @@ def pull(
         ..., help="The partner's TAXII 2.1 collection (https://HOST/ROOT/collections/ID/)."
     ),
     source: str = typer.Option(..., "--from", help="Partner whose server it is (in the registry)."),
-    user: str = typer.Option(..., "--user", help="Your account on the partner's server."),
+    user: str | None = typer.Option(
+        None, "--user", help="Your account on the partner's server (with its password)."
+    ),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input's first line."
+    ),
+    token_stdin: bool = typer.Option(
+        False,
+        "--token-stdin",
+        help="Read an API token from standard input's first line, sent as a bearer token "
+        "(OpenCTI's TAXII endpoints), instead of --user and a password.",
     ),
     insecure: bool = typer.Option(
         False, "--insecure", help="Do not check the server's TLS certificate (a test server)."
@@ -389,18 +397,24 @@ def pull(
     """Read every object of a partner's TAXII 2.1 collection into the local store, as share
     import stores a file: validated, with provenance and markings, de-duplicated, and a row
     of the audit log. vigie search then finds what the partner shared."""
+    from vigie.errors import VigieError
     from vigie.secret import ask_password
     from vigie.share.pull import as_bundle, pull_objects
 
     sender = _registry(partners_file).get(source)
-    password = ask_password(
-        f"{user}'s password on {sender.name}'s server",
-        from_stdin=password_stdin,
-        confirm=False,
-        piped=f"printf '%s\\n' \"$PASSWORD\" | vigie share pull {url} --from {sender.name} "
-        f"--user {user} --password-stdin",
-    )
-    objects = pull_objects(url, user, password, verify=not insecure)
+    if token_stdin == (user is not None):
+        raise VigieError("give --user NAME (and its password) or --token-stdin, one of them")
+    if token_stdin:
+        secret = ask_password("API token", from_stdin=True, confirm=False)
+    else:
+        secret = ask_password(
+            f"{user}'s password on {sender.name}'s server",
+            from_stdin=password_stdin,
+            confirm=False,
+            piped=f"printf '%s\\n' \"$PASSWORD\" | vigie share pull {url} --from "
+            f"{sender.name} --user {user} --password-stdin",
+        )
+    objects = pull_objects(url, user, secret, verify=not insecure, token=token_stdin)
     take_in(
         as_bundle(objects),
         origin=url,

@@ -18,8 +18,18 @@ PAGE = 1000
 """Objects asked per request; a server may send fewer (vigie's default page is 1,000)."""
 
 
-def pull_objects(url: str, user: str, password: str, *, verify: bool = True) -> list[dict]:
-    """Every object of the collection at ``url`` (``…/collections/<id>/``), all pages."""
+def pull_objects(
+    url: str,
+    user: str | None,
+    password: str,
+    *,
+    verify: bool = True,
+    token: bool = False,
+) -> list[dict]:
+    """Every object of the collection at ``url`` (``…/collections/<id>/``), all pages.
+
+    ``token``: ``password`` is an API token sent as ``Authorization: Bearer`` (OpenCTI's
+    TAXII endpoints ask for its users' API tokens so), not a user name's password."""
     try:
         import requests
         from taxii2client.exceptions import TAXIIServiceException
@@ -28,9 +38,11 @@ def pull_objects(url: str, user: str, password: str, *, verify: bool = True) -> 
         raise MissingExtraError("taxii2client", "share", "reading a TAXII collection") from None
     if not url.startswith(("https://", "http://")):
         raise VigieError(f"{url}: give the collection's URL (https://HOST/ROOT/collections/ID/)")
-    coll = Collection(
-        url if url.endswith("/") else url + "/", user=user, password=password, verify=verify
-    )
+    where = url if url.endswith("/") else url + "/"
+    if token:
+        coll = Collection(where, auth=_bearer(password), verify=verify)
+    else:
+        coll = Collection(where, user=user, password=password, verify=verify)
     objects: list[dict[str, Any]] = []
     try:
         for page in as_pages(coll.get_objects, per_request=PAGE):
@@ -39,7 +51,7 @@ def pull_objects(url: str, user: str, password: str, *, verify: bool = True) -> 
     except requests.HTTPError as exc:
         code = exc.response.status_code if exc.response is not None else "?"
         why = {
-            401: "the user name or password was refused",
+            401: "the credentials were refused (user name and password, or token)",
             403: "this account may not read it",
             404: "no such collection, or not one this account may see",
         }.get(code if isinstance(code, int) else 0, "the server refused the request")
@@ -51,6 +63,18 @@ def pull_objects(url: str, user: str, password: str, *, verify: bool = True) -> 
     finally:
         coll.close()
     return objects
+
+
+def _bearer(token: str) -> Any:
+    """``Authorization: Bearer TOKEN`` on every request, as requests' auth objects do."""
+    import requests
+
+    class Bearer(requests.auth.AuthBase):
+        def __call__(self, r: Any) -> Any:
+            r.headers["Authorization"] = f"Bearer {token}"
+            return r
+
+    return Bearer()
 
 
 def as_bundle(objects: list[dict]) -> dict[str, Any]:
