@@ -199,3 +199,51 @@ def test_what_partners_sent_is_searched_too(ws, tmp_path):
     assert [f for f, _, _ in partner("fake-news.example")] == ["url.value"]
     assert partner("a0011111") == []  # only in ids
     assert partner("nothing-like-this") == []
+
+
+def test_a_partners_hashed_form_is_matched_by_what_it_hashed(ws):
+    """A partner at a lower trust sends accounts and links hashed (SHA-256 of
+    ``platform:id``, of the canonical URI): a search for the account or the link, which we
+    know, finds them, said to match "as its SHA-256"."""
+    from vigie.ingest.urls import canonical_url
+    from vigie.share.policy import hash_account, hash_value
+    from vigie.share.shareable import as_uri
+    from vigie.share.stix_import import BundleStore
+
+    link = "https://Fake-News.example/story?utm_source=x"
+    digest = hash_value(as_uri(canonical_url(link)))
+    bundle = {
+        "type": "bundle",
+        "id": "bundle--6d5a5c0e-1d3a-4b8e-9a34-0b1c9f0e7a12",
+        "objects": [
+            {
+                "type": "user-account",
+                "spec_version": "2.1",
+                "id": "user-account--b0011111-2222-4333-8444-555566667777",
+                "user_id": hash_account("telegram", "1800917042"),
+            },
+            {
+                "type": "indicator",
+                "spec_version": "2.1",
+                "id": "indicator--b0011111-2222-4333-8444-555566668888",
+                "created": "2026-01-01T00:00:00.000Z",
+                "modified": "2026-01-01T00:00:00.000Z",
+                "pattern": f"[url:x_vigie_sha256 = '{digest}']",
+                "pattern_type": "stix",
+                "valid_from": "2026-01-01T00:00:00Z",
+            },
+        ],
+    }
+    with BundleStore(ws.root / "vigie-share.sqlite") as store:
+        store.import_bundle(bundle, source="plateforme", validate=False)
+
+    def partner(q):
+        return [
+            (h.field, h.detail.endswith("as its SHA-256"))
+            for h in ws.search(q)
+            if h.where == "partner"
+        ]
+
+    assert partner("1800917042") == [("user-account.user_id", True)]
+    assert partner(link) == [("indicator.pattern", True)]
+    assert partner("1800917043") == []

@@ -145,7 +145,7 @@ def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
             )
         run_seq = dict(s.execute(select(RunRow.id, RunRow.seq)).all())
     hits.extend(_parquet_hits(runs, q, low, accounts, local_to_stable, limit))
-    hits.extend(_partner_hits(ws, low, limit))
+    hits.extend(_partner_hits(ws, bare, limit))
     hits.sort(key=lambda h: (run_seq.get(h.run_id or "", 0), h.where, h.group_id or "", h.value))
     return hits
 
@@ -178,9 +178,10 @@ _NOT_VALUES = frozenset({"id", "type", "spec_version", "created", "modified", "l
 prefix) would otherwise match objects by their uuids and timestamps."""
 
 
-def _partner_hits(ws: Workspace, low: str, limit: int) -> list[Hit]:
-    """Objects partners sent whose values hold ``low``: an account, a URL, a domain or a
-    text an ally shared is found beside the runs' own, with who sent it, under which TLP.
+def _partner_hits(ws: Workspace, bare: str, limit: int) -> list[Hit]:
+    """Objects partners sent whose values hold ``bare`` (any case), or its SHA-256 where the
+    partner sent the hashed form: an account, a URL, a domain or a text an ally shared is
+    found beside the runs' own, with who sent it, under which TLP.
 
     Why: an alliance shares so that each member can match what the others saw against its
     own data; the received objects sat in the store with no way to ask it anything."""
@@ -195,6 +196,10 @@ def _partner_hits(ws: Workspace, low: str, limit: int) -> list[Hit]:
     path = Path(ws.root) / PARTNER_STORE if ws.root is not None else None
     if path is None or not path.is_file():
         return []
+    low = bare.lower()
+    digests = _hashed_forms(bare)
+    wanted = [func.lower(ImportedObject.json).like(f"%{low}%")]
+    wanted += [ImportedObject.json.like(f"%{d}%") for d in digests]
     engine = create_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as con:
@@ -206,7 +211,7 @@ def _partner_hits(ws: Workspace, low: str, limit: int) -> list[Hit]:
                     ImportedObject.first_source,
                     ImportedObject.first_received,
                 )
-                .where(func.lower(ImportedObject.json).like(f"%{low}%"))
+                .where(or_(*wanted))
                 .order_by(ImportedObject.first_received)
                 .limit(limit * 5)  # candidates: a match in an id or a reference is left out
             ).all()
@@ -219,15 +224,36 @@ def _partner_hits(ws: Workspace, low: str, limit: int) -> list[Hit]:
     hits: list[Hit] = []
     for kind, tlp, raw, source, received in rows:
         try:
-            found = _value_holding(json.loads(raw), low)
+            obj = json.loads(raw)
         except (ValueError, RecursionError):
             continue
+        found = _value_holding(obj, low)
+        hashed = found is None and any(_value_holding(obj, d) for d in digests)
+        if hashed:  # the partner sent its SHA-256 (the hashed form): what it hashed is ours
+            found = next(f for f in (_value_holding(obj, d) for d in digests) if f)
         if found is not None:
             detail = f"from {source}, {tlp}, received {str(received)[:10]}"
+            detail += ", as its SHA-256" if hashed else ""
             hits.append(Hit("partner", None, None, None, f"{kind}.{found[0]}", found[1], detail))
         if len(hits) >= limit:
             break
     return hits
+
+
+def _hashed_forms(bare: str) -> set[str]:
+    """The SHA-256 a partner's hashed form would hold for the query: of an account
+    (``platform:id``, on each platform vigie reads) or of a link (its canonical URI), as
+    ``share.policy.hash_account`` and the exports hash them (unsalted: a salted export can be
+    matched only by those given its salt)."""
+    from vigie.ingest.urls import canonical_url
+    from vigie.share.fimi import PLATFORM_NAMES
+    from vigie.share.policy import hash_value
+    from vigie.share.shareable import as_uri
+
+    forms = {bare} | {f"{p}:{bare}" for p in PLATFORM_NAMES}
+    if "." in bare or "/" in bare:
+        forms.add(as_uri(canonical_url(bare)))
+    return {hash_value(v) for v in forms}
 
 
 def _value_holding(obj: Any, low: str, key: str = "") -> tuple[str, str] | None:
