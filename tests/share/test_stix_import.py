@@ -266,7 +266,8 @@ def test_a_partners_misp_event_is_converted_and_stored(tmp_path, monkeypatch):
     """A MISP event (what many CERTs and platforms send) was refused with "ask the partner
     for STIX 2.1". It is converted by the MISP project's own converter (misp-stix) and
     stored with its provenance; its TLP tag becomes the objects' marking. The bare event
-    object reads alike; a missing converter is the extra to install, in one line."""
+    object reads alike, and a MISP search's answer (several events); a missing converter is
+    the extra to install, in one line."""
     import sys
 
     from vigie.errors import MissingExtraError
@@ -285,6 +286,9 @@ def test_a_partners_misp_event_is_converted_and_stored(tmp_path, monkeypatch):
         assert r.by_tlp["TLP:AMBER"] > 10  # the event's tlp:amber tag, on its objects
         again = store.import_bundle(tmp_path / "bare.json", source="plateforme")
         assert again.added == 0 and again.duplicates == again.n_objects
+    search = tmp_path / "search.json"  # what a MISP search answers: several events
+    search.write_text(json.dumps({"response": [event, event]}), encoding="utf-8")
+    assert len(load_bundle(search)["objects"]) > len(data["objects"])
     monkeypatch.setitem(sys.modules, "misp_stix_converter", None)
     with pytest.raises(MissingExtraError, match=r"misp_stix.*vigie\[share\]"):
         load_bundle(tmp_path / "event.json")

@@ -115,7 +115,10 @@ def is_taxii_envelope(data: Any) -> bool:
 
 
 def is_misp_event(data: Any) -> bool:
-    """A MISP event: ``{"Event": {...}}`` as MISP exports it, or the bare event object."""
+    """A MISP event: ``{"Event": {...}}`` as MISP exports it, the bare event object, or the
+    events a MISP search answers (``{"response": [{"Event": {...}}, ...]}``)."""
+    if isinstance(data, dict) and isinstance(data.get("response"), list) and data["response"]:
+        return all(is_misp_event(e) for e in data["response"])
     return isinstance(data, dict) and (
         isinstance(data.get("Event"), dict) or {"uuid", "info", "Attribute"} <= data.keys()
     )
@@ -135,7 +138,11 @@ def misp_bundle(event: dict[str, Any], *, source: str) -> dict[str, Any]:
     except ModuleNotFoundError:
         raise MissingExtraError("misp_stix", "share", "MISP events") from None
     parser = MISPtoSTIX21Parser()
-    wrapped = {"Event": _dated(event["Event"] if isinstance(event.get("Event"), dict) else event)}
+    events = event["response"] if isinstance(event.get("response"), list) else [event]
+    dated = [
+        {"Event": _dated(e["Event"] if isinstance(e.get("Event"), dict) else e)} for e in events
+    ]
+    wrapped = dated[0] if len(dated) == 1 else {"response": dated}
     try:
         parser.parse_json_content(wrapped)
         return json.loads(parser.bundle.serialize())
