@@ -192,6 +192,7 @@ def _partner_hits(ws: Workspace, bare: str, limit: int) -> list[Hit]:
 
     from vigie.errors import VigieError
     from vigie.share.import_tables import ImportedObject
+    from vigie.share.store import sqlite_url
 
     path = Path(ws.root) / PARTNER_STORE if ws.root is not None else None
     if path is None or not path.is_file():
@@ -200,7 +201,7 @@ def _partner_hits(ws: Workspace, bare: str, limit: int) -> list[Hit]:
     digests = _hashed_forms(bare)
     wanted = [func.lower(ImportedObject.json).like(f"%{low}%")]
     wanted += [ImportedObject.json.like(f"%{d}%") for d in digests]
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(sqlite_url(path))
     try:
         with engine.connect() as con:
             rows = con.execute(
@@ -228,9 +229,10 @@ def _partner_hits(ws: Workspace, bare: str, limit: int) -> list[Hit]:
         except (ValueError, RecursionError):
             continue
         found = _value_holding(obj, low)
-        hashed = found is None and any(_value_holding(obj, d) for d in digests)
-        if hashed:  # the partner sent its SHA-256 (the hashed form): what it hashed is ours
-            found = next(f for f in (_value_holding(obj, d) for d in digests) if f)
+        hashed = False
+        if found is None:  # the partner sent the SHA-256 (its hashed form) of what we typed
+            found = next((f for f in (_value_holding(obj, d) for d in digests) if f), None)
+            hashed = found is not None
         if found is not None:
             detail = f"from {source}, {tlp}, received {str(received)[:10]}"
             detail += ", as its SHA-256" if hashed else ""
