@@ -399,7 +399,8 @@ def pull(
     of the audit log. vigie search then finds what the partner shared."""
     from vigie.errors import VigieError
     from vigie.secret import ask_password
-    from vigie.share.pull import as_bundle, pull_objects
+    from vigie.share.pull import pull_objects
+    from vigie.share.stix_import import as_bundle
 
     sender = _registry(partners_file).get(source)
     if token_stdin == (user is not None):

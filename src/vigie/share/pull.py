@@ -75,10 +75,3 @@ def _bearer(token: str) -> Any:
             return r
 
     return Bearer()
-
-
-def as_bundle(objects: list[dict]) -> dict[str, Any]:
-    """The pulled objects as one bundle, for the import path."""
-    import uuid
-
-    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}

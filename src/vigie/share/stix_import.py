@@ -98,9 +98,14 @@ def load_bundle(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
     if is_misp_event(data):
         data = misp_bundle(data, source=str(p))
     elif is_taxii_envelope(data):
-        data = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": data["objects"]}
+        data = as_bundle(data["objects"])
     check_bundle(data, source=str(p), validate=validate)
     return data
+
+
+def as_bundle(objects: list[Any]) -> dict[str, Any]:
+    """Objects received without a bundle (a TAXII envelope, a pull's pages) as one."""
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
 
 
 def is_taxii_envelope(data: Any) -> bool:
