@@ -340,3 +340,39 @@ def test_a_partners_file_taken_in_is_an_audit_row_of_the_workspace(
     )  # no workspace here: the log beside the store
     assert code == 0, text
     assert (elsewhere / "s.sqlite").is_file() and (elsewhere / "vigie-audit.sqlite").is_file()
+
+
+def test_the_report_marks_members_a_partner_shared_too(ws, triaged, tmp_path, capsys):
+    """Accounts a partner sent (an id as written, or the SHA-256 of ``x:id`` a hashed form
+    holds) sat in the store unseen by the reviewer; the report now says, per group, how many
+    members a partner shared too, and who, under which TLP. Groups without any say nothing."""
+    import re
+
+    from vigie.share.policy import hash_account
+    from vigie.share.stix_import import BundleStore
+
+    f, ids = triaged
+
+    def account(n: int, user: str) -> dict:
+        return {
+            "type": "user-account",
+            "spec_version": "2.1",
+            "id": f"user-account--c0011111-2222-4333-8444-55556666777{n}",
+            "user_id": user,
+        }
+
+    bundle = {
+        "type": "bundle",
+        "id": "bundle--6d5a5c0e-1d3a-4b8e-9a34-0b1c9f0e7a13",
+        "objects": [account(1, "a001"), account(2, hash_account("x", "a002"))],
+    }
+    with BundleStore(ws.root / "vigie-share.sqlite") as store:
+        store.import_bundle(bundle, source="plateforme", validate=False)
+    html = tmp_path / "r.html"
+    code, text = _run(["report", str(f), "--html", str(html), "-w", str(ws.root)], capsys)
+    assert code == 0, text
+    said = re.findall(r"Shared by partners too: [^<]*", html.read_text())
+    assert said == [
+        "Shared by partners too: 2 member(s) (plateforme, TLP:AMBER), in what they sent "
+        "(vigie share import, pull)."
+    ]

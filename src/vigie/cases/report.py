@@ -47,6 +47,7 @@ def annotate(ctx: dict[str, Any], ws: Workspace, findings: Path, hide_dismissed:
                 "note": st.decision.note if st.decision else None,
                 "rereview": st.rereview,
             }
+    _mark_partner_accounts(ctx, ws, findings)
     hidden = 0
     if hide_dismissed:
         dismissed = {lid for lid, st in states.items() if st.status == "dismissed"}
@@ -93,6 +94,33 @@ def annotate(ctx: dict[str, Any], ws: Workspace, findings: Path, hide_dismissed:
         workspace=str(ws.root or redact_url(ws.db_url)),
     )
     ctx["triage_html"] = Markup(html)
+
+
+def _mark_partner_accounts(ctx: dict[str, Any], ws: Workspace, findings: Path) -> None:
+    """Each group's members that a partner shared too (``vigie share import``/``pull``): by
+    their id, or the SHA-256 of ``platform:id`` a hashed form holds. Why: an ally who saw the
+    same accounts is corroboration a reviewer weighs, and it sat unseen in the store."""
+    from vigie.cases.search import partner_accounts
+
+    shared = partner_accounts(ws)
+    if not shared:
+        return
+    import pyarrow.parquet as pq
+
+    from vigie.share.policy import hash_account
+
+    members = pq.read_table(Path(findings) / "members.parquet").to_pylist()
+    by_group: dict[str, tuple[int, set[str]]] = {}
+    for m in members:
+        platform, account = str(m.get("platform") or ""), str(m["account_id"])
+        senders = shared.get(account) or shared.get(hash_account(platform, account))
+        if senders:
+            n, who = by_group.get(str(m["group_id"]), (0, set()))
+            by_group[str(m["group_id"])] = (n + 1, who | senders)
+    for g in ctx["overview"] + ctx["details"]:
+        found = by_group.get(str(g["group_id"]))
+        if found is not None:
+            g["partners"] = {"n": found[0], "by": "; ".join(sorted(found[1]))}
 
 
 def write_report(

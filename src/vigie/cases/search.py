@@ -187,41 +187,17 @@ def _partner_hits(ws: Workspace, bare: str, limit: int) -> list[Hit]:
     own data; the received objects sat in the store with no way to ask it anything."""
     import json
 
-    from sqlalchemy import create_engine
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from vigie.errors import VigieError
     from vigie.share.import_tables import ImportedObject
-    from vigie.share.store import sqlite_url
 
-    path = Path(ws.root) / PARTNER_STORE if ws.root is not None else None
-    if path is None or not path.is_file():
+    path = partner_store(ws)
+    if path is None:
         return []
     low = bare.lower()
     digests = _hashed_forms(bare)
     wanted = [func.lower(ImportedObject.json).like(f"%{low}%")]
     wanted += [ImportedObject.json.like(f"%{d}%") for d in digests]
-    engine = create_engine(sqlite_url(path))
-    try:
-        with engine.connect() as con:
-            rows = con.execute(
-                select(
-                    ImportedObject.type,
-                    ImportedObject.tlp,
-                    ImportedObject.json,
-                    ImportedObject.first_source,
-                    ImportedObject.first_received,
-                )
-                .where(or_(*wanted))
-                .order_by(ImportedObject.first_received)
-                .limit(limit * 5)  # candidates: a match in an id or a reference is left out
-            ).all()
-    except SQLAlchemyError as exc:
-        from vigie.sqldb import db_error
-
-        raise VigieError(f"{path}: the partners' store cannot be read ({db_error(exc)})") from exc
-    finally:
-        engine.dispose()
+    # candidates: a match in an id or a reference is left out below
+    rows = _partner_rows(path, or_(*wanted), limit * 5)
     hits: list[Hit] = []
     for kind, tlp, raw, source, received in rows:
         try:
@@ -240,6 +216,59 @@ def _partner_hits(ws: Workspace, bare: str, limit: int) -> list[Hit]:
         if len(hits) >= limit:
             break
     return hits
+
+
+def partner_store(ws: Workspace) -> Path | None:
+    """The workspace's store of what partners sent, when it has one."""
+    path = Path(ws.root) / PARTNER_STORE if ws.root is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def _partner_rows(path: Path, where: Any, limit: int | None) -> list[Any]:
+    """(type, tlp, json, source, received) of the stored objects ``where`` selects, oldest
+    reception first; one line naming the store when it cannot be read."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from vigie.errors import VigieError
+    from vigie.share.import_tables import ImportedObject
+    from vigie.share.store import sqlite_url
+
+    o = ImportedObject
+    query = select(o.type, o.tlp, o.json, o.first_source, o.first_received).where(where)
+    query = query.order_by(o.first_received)
+    engine = create_engine(sqlite_url(path))
+    try:
+        with engine.connect() as con:
+            return list(con.execute(query if limit is None else query.limit(limit)).all())
+    except SQLAlchemyError as exc:
+        from vigie.sqldb import db_error
+
+        raise VigieError(f"{path}: the partners' store cannot be read ({db_error(exc)})") from exc
+    finally:
+        engine.dispose()
+
+
+def partner_accounts(ws: Workspace) -> dict[str, set[str]]:
+    """Every account id partners sent (a ``user-account``'s ``user_id``, as written: the id,
+    or its SHA-256 in a hashed form) -> who sent it ("partner, TLP:AMBER"). Empty without a
+    store. The report marks the members a partner shared too (``cases.report``)."""
+    import json
+
+    from vigie.share.import_tables import ImportedObject
+
+    path = partner_store(ws)
+    if path is None:
+        return {}
+    found: dict[str, set[str]] = {}
+    for _, tlp, raw, source, _ in _partner_rows(path, ImportedObject.type == "user-account", None):
+        try:
+            user = json.loads(raw).get("user_id")
+        except (ValueError, RecursionError, AttributeError):
+            continue
+        if isinstance(user, str) and user:
+            found.setdefault(user, set()).add(f"{source}, {tlp}")
+    return found
 
 
 def _hashed_forms(bare: str) -> set[str]:
