@@ -82,3 +82,41 @@ def test_a_field_sent_twice_is_refused_before_anything_is_read(workspace: Path) 
         follow_redirects=False,
     )
     assert r.status_code == 303 and ws.group(gid).status == "needs-review"
+
+
+def test_the_group_page_names_members_a_partner_shared_too(workspace: Path) -> None:
+    """What partners sent (vigie share import or pull, into the workspace's store) sat unseen
+    beside the group a reviewer reads; the group page names its members a partner shared
+    too, by id or by the SHA-256 of ``platform:id`` a hashed form holds, with who and the TLP."""
+    import pyarrow.parquet as pq
+
+    from vigie.share.policy import hash_account
+    from vigie.share.stix_import import BundleStore
+
+    client, _ = _client(workspace)
+    ws = client.app.state.vigie.ws
+    gid = ws.groups()[0].id
+    page = client.get(f"/groups/{gid}").text
+    assert 'id="by-partners"' not in page  # nothing received yet: nothing said
+    state = ws.group(gid)
+    table = pq.read_table(ws.run(state.run_id).path / "members.parquet").to_pylist()
+    mine = [m for m in table if m["group_id"] == state.local_id][:2]
+    assert len(mine) == 2
+    objects = [
+        {
+            "type": "user-account",
+            "spec_version": "2.1",
+            "id": f"user-account--d0011111-2222-4333-8444-55556666777{i}",
+            "user_id": user,
+        }
+        for i, user in enumerate(
+            [mine[0]["account_id"], hash_account(mine[1]["platform"], mine[1]["account_id"])]
+        )
+    ]
+    bundle = {"type": "bundle", "id": "bundle--6d5a5c0e-1d3a-4b8e-9a34-0b1c9f0e7a14"}
+    with BundleStore(workspace / "vigie-share.sqlite") as store:
+        store.import_bundle({**bundle, "objects": objects}, source="plateforme", validate=False)
+    page = client.get(f"/groups/{gid}").text
+    line = re.search(r'<p id="by-partners">(.*?)</p>', page, re.S)
+    assert line and "Shared by partners too: 2 member(s)" in line[1], page[-500:]
+    assert all(m["account_id"] in line[1] for m in mine) and "plateforme, TLP:AMBER" in line[1]

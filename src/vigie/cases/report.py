@@ -100,20 +100,17 @@ def _mark_partner_accounts(ctx: dict[str, Any], ws: Workspace, findings: Path) -
     """Each group's members that a partner shared too (``vigie share import``/``pull``): by
     their id, or the SHA-256 of ``platform:id`` a hashed form holds. Why: an ally who saw the
     same accounts is corroboration a reviewer weighs, and it sat unseen in the store."""
-    from vigie.cases.search import partner_accounts
+    from vigie.cases.search import partner_accounts, shared_by
 
     shared = partner_accounts(ws)
     if not shared:
         return
     import pyarrow.parquet as pq
 
-    from vigie.share.policy import hash_account
-
     members = pq.read_table(Path(findings) / "members.parquet").to_pylist()
     by_group: dict[str, tuple[int, set[str]]] = {}
     for m in members:
-        platform, account = str(m.get("platform") or ""), str(m["account_id"])
-        senders = shared.get(account) or shared.get(hash_account(platform, account))
+        senders = shared_by(shared, m.get("platform"), str(m["account_id"]))
         if senders:
             n, who = by_group.get(str(m["group_id"]), (0, set()))
             by_group[str(m["group_id"])] = (n + 1, who | senders)

@@ -271,6 +271,14 @@ def partner_accounts(ws: Workspace) -> dict[str, set[str]]:
     return found
 
 
+def shared_by(shared: dict[str, set[str]], platform: str | None, account: str) -> set[str]:
+    """Who sent ``account`` among ``partner_accounts``' ids: as written, or as the SHA-256 of
+    ``platform:id`` a partner's hashed form holds."""
+    from vigie.share.policy import hash_account
+
+    return shared.get(account) or shared.get(hash_account(platform or "", account)) or set()
+
+
 def _hashed_forms(bare: str) -> set[str]:
     """The SHA-256 a partner's hashed form would hold for the query: of an account
     (``platform:id``, on each platform vigie reads) or of a link (its canonical URI), as

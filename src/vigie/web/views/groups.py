@@ -341,6 +341,11 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
     # those typed as the bare id
     keys = [member_key(m.get("platform"), m["account_id"]) for m in members]
     histories = ws.decision_histories("account", keys)
+    from vigie.cases.search import partner_accounts, shared_by
+
+    shared = partner_accounts(ws)  # what partners sent: members they shared too
+    for m in members:
+        m["partners"] = sorted(shared_by(shared, m.get("platform"), str(m["account_id"])))
     for i, (m, key) in enumerate(zip(members, keys, strict=True)):
         m["history"] = histories.get(key, [])
         m["in_table"] = i < MAX_MEMBER_ROWS
@@ -350,6 +355,7 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
         "run": run_rec,
         "here": f"/groups/{state.id}?run={run_rec.id}",
         "decided": [m for m in members if m["history"]],
+        "by_partners": [m for m in members if m["partners"]],
         "extras": extras,
         "members": members,
         "ties": ties,
