@@ -21,6 +21,25 @@ PARTNERS_OPT = typer.Option(
     "shipped example (fictional partners).",
 )
 TLP_HELP = "TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED."
+# what share import and share pull take in through: one store, one audit log (take_in)
+STORE_OPT = typer.Option(
+    None,
+    "--store",
+    help="Local store (SQLite). Default: $VIGIE_STORE, else vigie-share.sqlite at the "
+    "workspace's root, else ./vigie-share.sqlite.",
+)
+TAKE_IN_WORKSPACE_OPT = typer.Option(
+    None, "--workspace", "-w", help="Workspace whose audit log records what is taken in."
+)
+TAKE_IN_AUTHOR_OPT = typer.Option(
+    None, "--author", help="Who takes it in, for the audit log (default: $VIGIE_USER, OS user)."
+)
+TAKE_IN_AUDIT_OPT = typer.Option(
+    None,
+    "--audit-db",
+    help="Audit log database (URL or SQLite file; default: $VIGIE_AUDIT_DB, else the "
+    "workspace's, else vigie-audit.sqlite beside the store).",
+)
 
 
 def _registry(path: Path | None):
@@ -314,24 +333,10 @@ def import_(
     ),
     source: str = typer.Option(..., "--from", help="Partner who sent it (in the registry)."),
     partners_file: Path | None = PARTNERS_OPT,
-    store: Path | None = typer.Option(
-        None,
-        "--store",
-        help="Local store (SQLite). Default: $VIGIE_STORE, else vigie-share.sqlite at the "
-        "workspace's root, else ./vigie-share.sqlite.",
-    ),
-    workspace: str | None = typer.Option(
-        None, "--workspace", "-w", help="Workspace whose audit log records the import."
-    ),
-    author: str | None = typer.Option(
-        None, "--author", help="Who imports, for the audit log (default: $VIGIE_USER, OS user)."
-    ),
-    audit_db: str | None = typer.Option(
-        None,
-        "--audit-db",
-        help="Audit log database (URL or SQLite file; default: $VIGIE_AUDIT_DB, else the "
-        "workspace's, else vigie-audit.sqlite beside the store).",
-    ),
+    store: Path | None = STORE_OPT,
+    workspace: str | None = TAKE_IN_WORKSPACE_OPT,
+    author: str | None = TAKE_IN_AUTHOR_OPT,
+    audit_db: str | None = TAKE_IN_AUDIT_OPT,
 ) -> None:
     """Import a partner's bundle into the local store, with provenance, de-duplicated.
 
@@ -375,24 +380,10 @@ def pull(
         False, "--insecure", help="Do not check the server's TLS certificate (a test server)."
     ),
     partners_file: Path | None = PARTNERS_OPT,
-    store: Path | None = typer.Option(
-        None,
-        "--store",
-        help="Local store (SQLite). Default: $VIGIE_STORE, else vigie-share.sqlite at the "
-        "workspace's root, else ./vigie-share.sqlite.",
-    ),
-    workspace: str | None = typer.Option(
-        None, "--workspace", "-w", help="Workspace whose audit log records the pull."
-    ),
-    author: str | None = typer.Option(
-        None, "--author", help="Who pulls, for the audit log (default: $VIGIE_USER, OS user)."
-    ),
-    audit_db: str | None = typer.Option(
-        None,
-        "--audit-db",
-        help="Audit log database (URL or SQLite file; default: $VIGIE_AUDIT_DB, else the "
-        "workspace's, else vigie-audit.sqlite beside the store).",
-    ),
+    store: Path | None = STORE_OPT,
+    workspace: str | None = TAKE_IN_WORKSPACE_OPT,
+    author: str | None = TAKE_IN_AUTHOR_OPT,
+    audit_db: str | None = TAKE_IN_AUDIT_OPT,
 ) -> None:
     """Read every object of a partner's TAXII 2.1 collection into the local store, as share
     import stores a file: validated, with provenance and markings, de-duplicated, and a row
