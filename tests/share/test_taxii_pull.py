@@ -117,3 +117,6 @@ def test_a_token_is_sent_as_a_bearer_one(tmp_path: Path, monkeypatch: pytest.Mon
     for both in ([*base, "--token-stdin", "--user", "u"], base):
         code, out = run_cli(both)
         assert code == 2 and "give --user NAME (and its password) or --token-stdin" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out = run_cli([*base, "--token-stdin"])
+    assert code == 2 and "--token-stdin: standard input held no token" in out

@@ -397,7 +397,11 @@ def pull(
     if token_stdin == (user is not None):
         raise VigieError("give --user NAME (and its password) or --token-stdin, one of them")
     if token_stdin:
-        secret = ask_password("API token", from_stdin=True, confirm=False)
+        import sys
+
+        secret = sys.stdin.readline().strip()
+        if not secret:
+            raise VigieError("--token-stdin: standard input held no token")
     else:
         secret = ask_password(
             f"{user}'s password on {sender.name}'s server",
