@@ -679,6 +679,14 @@ def _(t: Path) -> list[str]:
     return _ingest(t, t / "study", "--platform", "x")
 
 
+# the Dataset's own table given as a source: every post was merged with itself, a no-op
+# that looked like an ingest
+@case("source-is-the-datasets-own-posts", 2, ["ds/posts.parquet", "own posts.parquet"])
+def _(t: Path) -> list[str]:
+    ds = _copy("ds", t)
+    return ["ingest", str(ds / "posts.parquet"), "--into", str(ds)]
+
+
 # files analysts keep collections in that no reader takes: the one step that makes them
 # readable, not "cannot tell the format" and fifty format names
 def _foreign_file(name: str, data: bytes) -> Callable[[Path], list[str]]:

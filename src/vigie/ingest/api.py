@@ -320,6 +320,23 @@ def _share_failure(rep: SourceReport, max_share: float) -> str | None:
 OWN_FILES = {"posts.parquet", "accounts.parquet", "manifest.json", "rejected.jsonl"}
 
 
+def _not_its_own(src: Path, into: Path) -> None:
+    """Refuse a source that is one of the target Dataset's own files.
+
+    Why: ``vigie ingest ds/posts.parquet --into ds`` read every post as a duplicate of itself
+    and reported them merged, a run that did nothing but look like an ingest (and
+    ``rejected.jsonl`` read as a source was refused line by line)."""
+    try:
+        own = src.name in OWN_FILES and src.resolve().parent == into.resolve()
+    except OSError:
+        return
+    if own:
+        raise VigieError(
+            f"{src}: this is {into}'s own {src.name}, not a source: nothing to ingest (ingest "
+            "the files it was made from, or another Dataset's posts)"
+        )
+
+
 def _carry_other_files(old: Path, new: Path) -> None:
     """Keep what else lives in the Dataset folder (e.g. an exercise's ``truth.parquet``).
 
@@ -389,6 +406,8 @@ def ingest(
     plat = tabular.canonical_platform(platform) if platform else None
     opts = ReadOptions(date_format, dayfirst, encoding, delimiter, sheet)
     given = [Path(s) for s in sources]
+    for src in given:
+        _not_its_own(src, into)
     with _readable(given, fmt, opts, into.parent) as sources_read:
         plans = [_planned(src, maps, plat) for src in sources_read]
         for p in plans:  # a Telegram HTML chat read without some of its pages
