@@ -239,3 +239,13 @@ def test_example_registry_warning_says_how_it_was_resolved(capsys, tmp_path, mon
     assert warning() == ""  # a real registry: nothing to warn about
     monkeypatch.delenv("VIGIE_PARTNERS")
     assert warning() == ""  # ./partners.yaml is found
+
+
+def test_an_empty_collection_page_is_said_to_hold_nothing(capsys, tmp_path):
+    """A saved TAXII page with no object (a collection read before anything was published)
+    printed "0 objects, 0 new, 0 already known ()": it now says the file held none."""
+    page = tmp_path / "page.json"
+    page.write_text('{"more": false, "objects": []}', encoding="utf-8")
+    args = ["share", "import", str(page), "--from", "plateforme", "--partners", EXAMPLE]
+    code, out, _ = run(capsys, *args, "--store", str(tmp_path / "s.sqlite"))
+    assert code == 0 and "0 objects, 0 new, 0 already known (it held none)" in out, out

@@ -453,7 +453,8 @@ def take_in(
             marks = ", ".join(f"{n} {k}" for k, n in r.by_tlp.items())
             typer.echo(
                 f"imported {origin} from {sender} into {st.path}: {r.n_objects} objects, "
-                f"{r.added} new, {r.duplicates} already known ({marks})"
+                f"{r.added} new, {r.duplicates} already known"
+                + (f" ({marks})" if marks else " (it held none)")
             )
             where = str(st.path)
         db, seq = downstream.audit_import(
