@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -244,6 +245,16 @@ def recover(path: str | Path, what: str = "folder") -> str | None:
             for p in olds + tmps:
                 shutil.rmtree(p, ignore_errors=True)
         return note
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read 1 MiB at a time (a partner's bundle or a watched
+    export may be large): the digest the audit log and ``watch``'s state record."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

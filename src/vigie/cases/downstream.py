@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from vigie.atomic import file_sha256
 from vigie.cases.decisions import UNREVIEWED
 from vigie.errors import VigieError
 from vigie.schema import Findings, read_json, recorded_dataset, techniques_index, write_json
@@ -270,7 +271,7 @@ def audit_export(
         marking=tlp,
         detail={
             "to": partner or "internal",
-            "files": {str(f): _sha256(f) for f in files},
+            "files": {str(f): file_sha256(f) for f in files},
             "form": form,
             "groups": [k["id"] for k in reviewed.kept],
             "unreviewed": reviewed.unreviewed,
@@ -279,12 +280,6 @@ def audit_export(
         },
     )
     return append_audit(ws, entry, audit_db=audit_db, beside=beside)
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def audit_import(

@@ -15,7 +15,6 @@ ingested is reported, recorded with its error, and not retried until it changes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import urllib.error
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vigie.atomic import atomic_file
+from vigie.atomic import file_sha256 as _sha256  # the name test_watch patches
 from vigie.errors import VigieError
 from vigie.json_guard import UNREADABLE, why
 from vigie.names import safe_name
@@ -46,14 +46,6 @@ class Tick:
     diff: RunDiff | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
     webhook: str | None = None  # "sent" / error text / None
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_webhook(url: str | None) -> None:

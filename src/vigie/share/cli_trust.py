@@ -343,10 +343,10 @@ def import_(
     A MISP event (MISP's JSON export) is converted to STIX 2.1 first, by the MISP project's
     own converter (misp-stix), its TLP tags becoming markings. Every import is a row of the
     audit log (who took what in, from whom), as every export is."""
-    import hashlib
+    from vigie.atomic import file_sha256
 
     sender = _registry(partners_file).get(source)
-    digest = hashlib.sha256(bundle.read_bytes()).hexdigest() if bundle.is_file() else None
+    digest = file_sha256(bundle) if bundle.is_file() else None
     take_in(
         bundle,
         origin=str(bundle),
