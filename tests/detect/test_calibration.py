@@ -15,7 +15,8 @@ from .scenario import DAY, Builder
 
 ALPHA = 0.01
 ONLY_LINKS = {
-    k: {"enabled": False} for k in ("co_repost", "co_reply", "copypasta", "co_media", "co_domain")
+    k: {"enabled": False}
+    for k in ("co_repost", "co_reply", "copypasta", "co_media", "co_domain", "co_amplify")
 }
 
 

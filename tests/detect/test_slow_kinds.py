@@ -8,6 +8,8 @@ of the same tag. Each test also turns the new scale off to show it is what found
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,12 @@ from vigie.detect.pipeline import run_detection
 
 from .scenario import DAY, Builder
 
-ONLY_REPOST = {k: {"enabled": False} for k in ("co_link", "co_reply", "co_hashtag", "copypasta")}
+ONLY_REPOST = {
+    k: {"enabled": False} for k in ("co_link", "co_reply", "co_hashtag", "copypasta", "co_amplify")
+}
+ONLY_AMPLIFY = {
+    k: {"enabled": False} for k in ("co_link", "co_reply", "co_hashtag", "copypasta", "co_repost")
+}
 ONLY_TAGS = {k: {"enabled": False} for k in ("co_link", "co_reply", "co_repost", "copypasta")}
 
 
@@ -95,6 +102,27 @@ def test_a_stealthy_ring_is_found_by_its_weak_ties_when_asked(tmp_path, seed: in
         assert not found & (fans | {"smallacct"}) and found <= ring, (on, found - ring)
         got[on] = len(found)
     assert got[False] < 5 and got[True] >= 14, got
+
+
+@pytest.mark.parametrize("seed", [41, 42, 43])
+def test_a_stealthy_ring_is_found_by_the_authors_it_amplifies(tmp_path, seed: int) -> None:
+    """The same stealthy ring (each member follows a quarter of 80 pushes, 20-90 minutes
+    later), with co-repost off: co-amplify finds it by default, as every pair of members
+    reposts several of the same members, whichever posts; the thirty fans of one small
+    account share that one author and stay out, as does the account itself."""
+    b, ring, fans = _ring_and_fans(seed, join=0.25, pushes=80)
+    ds = b.write(tmp_path / "ds")
+    f = run_detection(ds, tmp_path / "f", config=ONLY_AMPLIFY, progress=False)
+    found = _members(f)
+    assert found <= ring and len(found) >= 0.9 * len(ring), sorted(found)
+    pairs = f.pairs().to_pylist()
+    paired = {r["account_id_a"] for r in pairs} | {r["account_id_b"] for r in pairs}
+    assert not (found | paired) & (fans | {"smallacct"})
+    st = f.manifest()["signals"]["co_amplify"]
+    assert st["window"] == "whole collection" and st["kept"] >= 60
+    # the evidence names the authors amplified, by handle and id (accounts.parquet has both)
+    ev = [r for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"]
+    assert ev and all(re.fullmatch(r"author:@(ring\d\d) \(\1\)", r["object"]) for r in ev)
 
 
 def test_hashtag_hijack_found_among_genuine_users(tmp_path) -> None:

@@ -166,6 +166,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         scales_s=[],
         max_object_actions=50,  # an object touched by more accounts is not rare
     ),
+    # networks amplifying their own members: the same small accounts reposted by the same
+    # accounts over the whole collection, whichever posts and whenever (coamplify.py)
+    "co_amplify": dict(
+        _COACTION,
+        window_s=60.0,  # unused: the window is the whole collection
+        scales_s=[],
+        max_object_actions=250,  # an author reposted by more accounts is not rare
+        # pairs drawn at most (memory): the bound above is lowered where the small
+        # audiences of a large collection would draw more (coamplify.py)
+        max_pair_draws=20_000_000,
+    ),
     "paraphrase": dict(
         _COACTION,
         enabled=False,  # costly: embeds every distinct text (needs vigie[semantic])
@@ -211,6 +222,7 @@ COACTION_KINDS = (
     "co_object",
     "paraphrase",
     "co_rare",
+    "co_amplify",
 )
 
 _CHOICES = {("general", "correction"): ("bonferroni", "bh")}
@@ -320,6 +332,7 @@ _BOUNDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sync_activity", "window_s"): (lambda v: v > 0, "a positive number of seconds"),
     ("creation_burst", "baseline_bins"): (lambda v: v >= 1, "at least 1"),
     ("creation_burst", "min_accounts"): (lambda v: v >= 2, "at least 2 (a burst of accounts)"),
+    ("co_amplify", "max_pair_draws"): (lambda v: v >= 1, "at least 1 (pairs drawn)"),
 }
 """Values a key's type admits but its meaning does not: refused with what is meant, where
 they used to run to an empty or meaningless result (alpha 2, a share of 3, shingles of

@@ -62,32 +62,42 @@ def _sources(engine: Engine, include_reposts: bool) -> list[str]:
 
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that touched the same rare objects, whenever they did."""
-    con = engine.con
     parts = _sources(engine, bool(cfg["include_reposts"]))
+    return whole_collection(engine, KIND, " UNION ALL ".join(parts), cfg, general)
+
+
+def whole_collection(
+    engine: Engine, kind: str, src: str, cfg: dict[str, Any], general: dict[str, Any]
+) -> Signal:
+    """The co-action test of ``kind`` over the whole collection (module doc) on the rows
+    ``src`` (a SELECT of ``aid, obj, t, post_id``): only objects touched by at most
+    ``max_object_actions`` accounts take part, each pair's count is its distinct shared
+    objects, and its edges say the collection's span. Co-amplify runs the same test on
+    the authors accounts repost (``coamplify.py``)."""
+    con = engine.con
     cap = int(cfg["max_object_actions"])
-    src = " UNION ALL ".join(parts)
     # each object's figures in one grouping (it was two, over a copy of every row): which
     # objects are rare, what the others weigh, the collection's span. The rows are read
     # from the shared tables again rather than copied (10M posts: 1.8 -> 1.0 s CPU).
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {KIND}_objs AS
+        f"""CREATE OR REPLACE TEMP TABLE {kind}_objs AS
         SELECT obj, count(*) AS n, count(DISTINCT aid) AS n_accounts, min(t) AS t0, max(t) AS t1
         FROM ({src}) GROUP BY obj"""
     )
     # rare objects only, by accounts (an account's repeats are one episode at this scale):
     # the null model then sees only what the pairs are drawn from
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {KIND}_rows AS
+        f"""CREATE OR REPLACE TEMP TABLE {kind}_rows AS
         SELECT r.* FROM ({src}) r SEMI JOIN (
-            SELECT obj FROM {KIND}_objs WHERE n_accounts <= {cap}) k USING (obj)"""
+            SELECT obj FROM {kind}_objs WHERE n_accounts <= {cap}) k USING (obj)"""
     )
-    span = engine.scalar(f"SELECT coalesce(max(t1) - min(t0), 0) FROM {KIND}_objs")
+    span = engine.scalar(f"SELECT coalesce(max(t1) - min(t0), 0) FROM {kind}_objs")
     over = con.execute(
-        f"SELECT count(*), coalesce(sum(n), 0) FROM {KIND}_objs WHERE n_accounts > {cap}"
+        f"SELECT count(*), coalesce(sum(n), 0) FROM {kind}_objs WHERE n_accounts > {cap}"
     ).fetchall()[0]
-    con.execute(f"DROP TABLE {KIND}_objs")
+    con.execute(f"DROP TABLE {kind}_objs")
     run_cfg = dict(cfg, window_s=WHOLE_S, scales_s=[])
-    sig = run_coaction(engine, KIND, f"{KIND}_rows", run_cfg, general)
+    sig = run_coaction(engine, kind, f"{kind}_rows", run_cfg, general)
     # on an empty Dataset there is no span: the configured window stands in (as the
     # empty-Dataset fast path writes it)
     placeholder = 60.0 if cfg["window_s"] == "auto" else float(cfg["window_s"])
@@ -117,8 +127,13 @@ def _pair_keys(edges: pa.Table) -> np.ndarray:
     return (np.minimum(u, v) << 32) | np.maximum(u, v)
 
 
+WHOLE_KINDS = (KIND, "co_amplify")
+"""The signals kept over the whole collection, with no window (``whole_collection``)."""
+
+
 def only_new_pairs(signals: list[Signal]) -> list[Signal]:
-    """``signals`` with co-rare's edges cut to the pairs no other co-action signal kept.
+    """``signals`` with co-rare's and co-amplify's edges cut to the pairs no windowed
+    co-action signal kept.
 
     Why: a campaign sharing rare links within seconds is also a whole-collection pair, and
     its co-rare edge would repeat the co-link evidence under a vaguer name (and outweigh it:
@@ -127,17 +142,18 @@ def only_new_pairs(signals: list[Signal]) -> list[Signal]:
     Dropping kept pairs never adds a false one, so the chance control is untouched. The
     manifest counts the dropped pairs (``kept_by_other_signals``).
     """
-    rare = [s for s in signals if s.kind == KIND]
-    if not rare or rare[0].edges.num_rows == 0:
-        return signals
-    sig = rare[0]
-    others = [_pair_keys(s.edges) for s in signals if s.kind != KIND]
-    keep = ~np.isin(_pair_keys(sig.edges), np.concatenate([np.empty(0, np.int64), *others]))
-    sig.edges = sig.edges.filter(pa.array(keep))
-    sig.stats["kept_by_other_signals"] = int((~keep).sum())
-    sig.stats["kept"] = int(sig.edges.num_rows)
-    sig.stats["observed_kept"] = int(np.asarray(sig.edges.column("observed")).sum())
-    sig.stats["expected_kept"] = round(float(np.asarray(sig.edges.column("expected")).sum()), 6)
-    for st in sig.stats.get("scales", []):
-        st["kept"] = int(sig.edges.num_rows)
+    windowed = [_pair_keys(s.edges) for s in signals if s.kind not in WHOLE_KINDS]
+    seen = np.concatenate([np.empty(0, np.int64), *windowed])
+    for sig in signals:
+        if sig.kind not in WHOLE_KINDS or sig.edges.num_rows == 0:
+            continue
+        keep = ~np.isin(_pair_keys(sig.edges), seen)
+        sig.edges = sig.edges.filter(pa.array(keep))
+        sig.stats["kept_by_other_signals"] = int((~keep).sum())
+        sig.stats["kept"] = int(sig.edges.num_rows)
+        sig.stats["observed_kept"] = int(np.asarray(sig.edges.column("observed")).sum())
+        exp = round(float(np.asarray(sig.edges.column("expected")).sum()), 6)
+        sig.stats["expected_kept"] = exp
+        for st in sig.stats.get("scales", []):
+            st["kept"] = int(sig.edges.num_rows)
     return signals

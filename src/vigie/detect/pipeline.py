@@ -26,6 +26,7 @@ from vigie.atomic import check_replaceable
 from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync, textreposts
 from vigie.detect.authenticity import annotate as annotate_authenticity
 from vigie.detect.coaction import Signal
+from vigie.detect.coamplify import detect as detect_co_amplify
 from vigie.detect.codomain import detect as detect_co_domain
 from vigie.detect.comedia import detect as detect_co_media
 from vigie.detect.comention import detect as detect_co_mention
@@ -70,6 +71,7 @@ RUNNERS: dict[str, _Runner] = {
     "co_object": detect_co_object,
     "paraphrase": detect_paraphrase,
     "co_rare": detect_co_rare,
+    "co_amplify": detect_co_amplify,
 }
 assert set(RUNNERS) == set(COACTION_KINDS)
 
@@ -87,6 +89,7 @@ READS: dict[str, tuple[str, ...]] = {
     "co_domain": ("urls",),
     "paraphrase": ("text",),
     "co_rare": ("urls", "hashtags", "media"),
+    "co_amplify": ("repost_of",),
 }
 
 
@@ -249,7 +252,7 @@ def run_detection(
             if dropped:
                 skipped["posts_without_id_or_time"] = int(dropped)
             signals = _run_detectors(engine, enabled, cfg, general, step)
-            signals = only_new_pairs(signals)  # co-rare: the pairs no window saw
+            signals = only_new_pairs(signals)  # co-rare, co-amplify: the pairs no window saw
             step("account-creation bursts")
             if cfg["creation_burst"]["enabled"]:
                 signals.append(
@@ -560,6 +563,7 @@ _VERBS = {
     "co_object": "acted on the same objects",
     "paraphrase": "posted the same claims, reworded or translated",
     "co_rare": "touched the same rare links, hashtags or images, days or weeks apart",
+    "co_amplify": "reposted the same small accounts, whenever each did",
 }
 
 

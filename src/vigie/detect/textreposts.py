@@ -106,7 +106,7 @@ def _resolve(engine: Engine) -> None:
     con = engine.con
     handles = "SELECT aid, lower(CAST(account_id AS VARCHAR)) AS h FROM acc"
     path = engine.dataset.accounts_path
-    if _has_handles(engine):
+    if has_handles(engine):
         # an account is (platform, id) where some id names two platforms' accounts (``acc``)
         import pyarrow.parquet as pq
 
@@ -141,7 +141,7 @@ def _resolve(engine: Engine) -> None:
     )
 
 
-def _has_handles(engine: Engine) -> bool:
+def has_handles(engine: Engine) -> bool:
     """accounts.parquet is a local file with a ``handle`` column (a Dataset on a Hadoop
     URI, read by Spark alone, is matched on account ids only)."""
     import pyarrow.parquet as pq

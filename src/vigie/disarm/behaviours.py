@@ -42,6 +42,8 @@ SIGNAL_TECHNIQUES: dict[str, tuple[str, ...]] = {
     "co_domain": ("T0119", "T0149.001"),
     "co_object": ("T0049",),
     "co_rare": ("T0049",),
+    # a network reposting its own members' accounts (fox8, the NIS accounts)
+    "co_amplify": ("T0049.003",),
     "paraphrase": ("T0084.002", "T0085.008"),
 }
 

@@ -1,0 +1,123 @@
+"""Co-amplify: pairs of accounts that repost the same *small* accounts, whenever they do.
+
+Why: a network that exists to amplify its own members reposts (retweets, boosts) one
+another's posts minutes to hours later, around the clock, each member joining part of the
+pushes: Keller et al., "Political Astroturfing on Twitter" (Political Communication 2020)
+on the South Korean NIS accounts; Yang & Menczer, "Anatomy of an AI-powered malicious
+social botnet" (2023) on the fox8 botnet, whose members retweet and reply to each other
+while posting texts a language model varies, so nothing they write is a copy; the IRA's
+personas pushing their hub accounts (Linvill & Warren 2020). Two members seldom repost the
+same post within the hour, so co-repost and its ring test (the same post of an author,
+both within hours) see few of their co-actions; what they share is *whom* they amplify:
+dozens of small accounts, the network's own, that hardly anyone else reposts.
+
+So the objects here are the authors an account reposts (``author:@handle (id)``, from each
+repost of a post the Dataset holds; self-reposts say nothing), tested as co-rare tests its
+links (``corare.whole_collection``): over the whole collection, only authors reposted by at
+most ``max_object_actions`` accounts (a celebrity's audience says nothing about who knows
+whom), a pair's count its distinct shared authors, against the configuration null computed
+on those authors (two heavy reposters of many small accounts expect more shared authors),
+Bonferroni over every pair sharing one. The fans of one small account share one author,
+not several, and a community's organiser reposted by its members is one author: the test
+asks ``min_observed`` distinct authors. Pacheco et al. (ICWSM 2021) build the same kind of
+whole-period account x object matrix for retweets.
+
+Memory: the test draws every pair of accounts sharing an author, ``sum_X A_X (A_X - 1) / 2``
+of them, and the small audiences of a large collection add up (10M posts of the
+``fr-presidential`` preset: 58M draws under 250, 5.4 GB for this detector alone). So the
+bound on an author's audience is lowered, for this collection only, to the largest that
+keeps the draws within ``max_pair_draws`` (20M by default; the 2M-post presets stay under
+10M at 250); the manifest gives the bound asked and the bound used
+(``rare_max_accounts_asked``, ``rare_max_accounts``). Lowering it leaves out the largest
+audiences first, those a ring is least likely to be alone in.
+
+A pair a windowed detector kept keeps only that detector's edge (``corare.only_new_pairs``).
+Reposts known only by their ``RT @handle:`` text and whose post the Dataset lacks, and
+reposts of posts the Dataset does not hold, name no author and are not read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from vigie.detect.coaction import Signal
+from vigie.detect.corare import whole_collection
+from vigie.detect.engine import Engine, fetch
+from vigie.detect.textreposts import has_handles
+
+KIND = "co_amplify"
+
+
+def authors_sql(engine: Engine) -> str:
+    """SELECT of ``(aid, obj, t, post_id)``: each repost of a post the Dataset holds, its
+    object the reposted post's author, named as the Dataset names accounts (the id, or
+    ``platform:id`` where one id names accounts of two platforms), with its handle where
+    accounts.parquet has one (``author:@handle (id)``: what an analyst reads in the
+    evidence; the id keeps two accounts of one handle apart)."""
+    name = "a.account_id"
+    if engine.by_platform:
+        name = "coalesce(a.platform, '') || ':' || a.account_id"
+    shown, handles = name, ""
+    if has_handles(engine):
+        path = engine.dataset.accounts_path
+        same = ""
+        if engine.by_platform and "platform" in pq.read_schema(path).names:
+            same = " AND r.platform IS NOT DISTINCT FROM h.platform"
+        shown = f"coalesce('@' || h.handle || ' (' || {name} || ')', {name})"
+        # one handle per account (the smallest, should accounts.parquet hold several)
+        handles = f"""LEFT JOIN (
+            SELECT h.aid, min(CAST(r.handle AS VARCHAR)) AS handle
+            FROM read_parquet('{path.as_posix()}') r JOIN acc h
+              ON CAST(r.account_id AS VARCHAR) = CAST(h.account_id AS VARCHAR){same}
+            WHERE r.handle IS NOT NULL AND CAST(r.handle AS VARCHAR) <> ''
+            GROUP BY h.aid) h ON h.aid = o.aid"""
+    return f"""SELECT x.aid, 'author:' || {shown} AS obj, x.t, x.post_id
+        FROM p x JOIN p o ON o.post_id = x.repost_of JOIN acc a ON a.aid = o.aid
+        {handles}
+        WHERE x.repost_of IS NOT NULL AND o.aid <> x.aid"""
+
+
+def audience_bound(audiences: np.ndarray, counts: np.ndarray, asked: int, budget: int) -> int:
+    """The largest audience bound ``<= asked`` whose authors' pair draws,
+    ``sum A (A - 1) / 2`` over the authors of audience ``A`` up to it, stay within
+    ``budget``. ``audiences``: the distinct audience sizes, ascending; ``counts``: how many
+    authors have each. At least 2 (no draw below it); ``asked`` when no author is reposted
+    (nothing to bound: the manifest then says what was asked, as on an empty Dataset)."""
+    if audiences.size == 0:
+        return asked
+    draws = np.cumsum(counts * audiences * (audiences - 1) / 2.0)
+    fits = (audiences <= asked) & (draws <= budget)
+    if not fits.any():
+        return 2
+    i = int(np.flatnonzero(fits)[-1])
+    # every audience up to the next size that would not fit is as good as this one
+    nxt = int(audiences[i + 1]) - 1 if i + 1 < audiences.size else asked
+    return max(2, min(asked, nxt))
+
+
+def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
+    """Kept account pairs that reposted the same small accounts, whenever they did."""
+    con = engine.con
+    # the reposts joined to their authors once: the test reads them twice
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_src AS {authors_sql(engine)}")
+    aud = fetch(
+        con,
+        f"""SELECT a::BIGINT AS a, count(*)::BIGINT AS n FROM (
+            SELECT count(DISTINCT aid) AS a FROM {KIND}_src GROUP BY obj)
+        GROUP BY a ORDER BY a""",
+    )
+    asked = int(cfg["max_object_actions"])
+    cap = audience_bound(
+        np.asarray(aud.column("a"), dtype=np.float64),
+        np.asarray(aud.column("n"), dtype=np.float64),
+        asked,
+        int(cfg["max_pair_draws"]),
+    )
+    run_cfg = dict(cfg, max_object_actions=cap)
+    sig = whole_collection(engine, KIND, f"SELECT * FROM {KIND}_src", run_cfg, general)
+    con.execute(f"DROP TABLE IF EXISTS {KIND}_src")
+    sig.stats["rare_max_accounts_asked"] = asked
+    return sig
