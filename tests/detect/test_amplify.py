@@ -3,7 +3,10 @@ the pair draws asked (and said), and the bound's arithmetic."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -11,7 +14,7 @@ from vigie.detect.coamplify import audience_bound
 from vigie.detect.nullshuffle import shuffle_accounts
 from vigie.detect.pipeline import run_detection
 
-from .scenario import DAY, Builder
+from .scenario import DAY, Builder, as_text_archive
 from .test_slow_kinds import ONLY_AMPLIFY, _members, _ring_and_fans
 
 
@@ -72,3 +75,32 @@ def test_an_author_without_a_handle_is_named_by_its_id(tmp_path) -> None:
     f = run_detection(ds, tmp_path / "f", ONLY_AMPLIFY, progress=False)
     ev = [r["object"] for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"]
     assert ev and {o.removeprefix("author:") for o in ev} <= ring, sorted(set(ev))[:5]
+
+
+@pytest.mark.parametrize("originals", [True, False])
+def test_a_ring_known_by_its_retweets_texts(tmp_path, originals: bool) -> None:
+    """An archive that keeps no retweet ids (TAGS, NodeXL, the IRA tweets published by
+    FiveThirtyEight): each retweet is ``RT @author: text``. With the pushes in the archive
+    the retweets are matched to them; without (the archive holds the retweets alone) each
+    names its author by the handle in its text, resolved to the account of that handle:
+    the ring is found either way, and the fans of one small account are not."""
+    b, ring, fans = _ring_and_fans(46, join=0.25, pushes=80)
+    src = b.write(tmp_path / "ds")
+    ds = as_text_archive(src, tmp_path / "archive")
+    if not originals:
+        posts = pq.read_table(ds / "posts.parquet")
+        rows = [
+            r
+            for r in posts.to_pylist()
+            if r["account_id"] not in ring | {"smallacct"} or r["text"].startswith("RT @")
+        ]
+        pq.write_table(pa.Table.from_pylist(rows, schema=posts.schema), ds / "posts.parquet")
+    f = run_detection(ds, tmp_path / "f", ONLY_AMPLIFY, progress=False)
+    found = _members(f)
+    assert found <= ring and len(found) >= 0.9 * len(ring), sorted(found)
+    pairs = f.pairs().to_pylist()
+    paired = {r["account_id_a"] for r in pairs} | {r["account_id_b"] for r in pairs}
+    assert not (found | paired) & (fans | {"smallacct"})
+    ev = {r["object"] for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"}
+    assert ev and all(re.fullmatch(r"author:@(ring\d\d) \(\1\)", o) for o in ev), sorted(ev)[:3]
+    assert f.manifest()["diagnosis"]["reposts_by_text"] > 0

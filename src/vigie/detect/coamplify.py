@@ -32,8 +32,9 @@ keeps the draws within ``max_pair_draws`` (20M by default; the 2M-post presets s
 audiences first, those a ring is least likely to be alone in.
 
 A pair a windowed detector kept keeps only that detector's edge (``corare.only_new_pairs``).
-Reposts known only by their ``RT @handle:`` text and whose post the Dataset lacks, and
-reposts of posts the Dataset does not hold, name no author and are not read.
+Retweets known only by their ``RT @handle:`` text (``textreposts``) count as well: matched
+to their post, or else by the handle their text names. A repost naming by id alone a post
+the Dataset does not hold names no author and is not read.
 """
 
 from __future__ import annotations
@@ -49,35 +50,61 @@ from vigie.detect.engine import Engine, fetch
 from vigie.detect.textreposts import has_handles
 
 KIND = "co_amplify"
+_TEXT_HANDLE = r"^RT @(\w+)"
+"""The handle of an unmatched text repost's target (``textreposts.mark`` writes it
+``RT @<handle>: <text>``, the handle lower-cased)."""
+
+
+def _handles(engine: Engine) -> tuple[str | None, str]:
+    """(a SELECT of ``(aid, handle)``, one handle per account, or None where accounts.parquet
+    has none; the SQL naming the account ``a`` of ``acc``, its handle ``h.handle``):
+    ``@handle (id)`` where it has a handle (what an analyst reads in the evidence; the id
+    keeps two accounts of one handle apart), else the id, ``platform:id`` where one id names
+    accounts of two platforms."""
+    name = "a.account_id"
+    if engine.by_platform:
+        name = "coalesce(a.platform, '') || ':' || a.account_id"
+    if not has_handles(engine):
+        return None, name
+    path = engine.dataset.accounts_path
+    same = ""
+    if engine.by_platform and "platform" in pq.read_schema(path).names:
+        same = " AND r.platform IS NOT DISTINCT FROM ah.platform"
+    # the smallest, should accounts.parquet hold several handles for one account
+    handles = f"""SELECT ah.aid, min(CAST(r.handle AS VARCHAR)) AS handle
+        FROM read_parquet('{path.as_posix()}') r JOIN acc ah
+          ON CAST(r.account_id AS VARCHAR) = CAST(ah.account_id AS VARCHAR){same}
+        WHERE r.handle IS NOT NULL AND CAST(r.handle AS VARCHAR) <> ''
+        GROUP BY ah.aid"""
+    return handles, f"coalesce('@' || h.handle || ' (' || {name} || ')', {name})"
 
 
 def authors_sql(engine: Engine) -> str:
     """SELECT of ``(aid, obj, t, post_id)``: each repost of a post the Dataset holds, its
-    object the reposted post's author, named as the Dataset names accounts (the id, or
-    ``platform:id`` where one id names accounts of two platforms), with its handle where
-    accounts.parquet has one (``author:@handle (id)``: what an analyst reads in the
-    evidence; the id keeps two accounts of one handle apart)."""
-    name = "a.account_id"
-    if engine.by_platform:
-        name = "coalesce(a.platform, '') || ':' || a.account_id"
-    shown, handles = name, ""
-    if has_handles(engine):
-        path = engine.dataset.accounts_path
-        same = ""
-        if engine.by_platform and "platform" in pq.read_schema(path).names:
-            same = " AND r.platform IS NOT DISTINCT FROM h.platform"
-        shown = f"coalesce('@' || h.handle || ' (' || {name} || ')', {name})"
-        # one handle per account (the smallest, should accounts.parquet hold several)
-        handles = f"""LEFT JOIN (
-            SELECT h.aid, min(CAST(r.handle AS VARCHAR)) AS handle
-            FROM read_parquet('{path.as_posix()}') r JOIN acc h
-              ON CAST(r.account_id AS VARCHAR) = CAST(h.account_id AS VARCHAR){same}
-            WHERE r.handle IS NOT NULL AND CAST(r.handle AS VARCHAR) <> ''
-            GROUP BY h.aid) h ON h.aid = o.aid"""
-    return f"""SELECT x.aid, 'author:' || {shown} AS obj, x.t, x.post_id
-        FROM p x JOIN p o ON o.post_id = x.repost_of JOIN acc a ON a.aid = o.aid
-        {handles}
+    object the reposted post's author (``author:`` and ``_handles``' name); and, where the
+    Dataset knows retweets by their ``RT @handle:`` text alone (``textreposts``), each such
+    retweet whose post it lacks, its object the account of that handle or id when the
+    Dataset has it (the same object as its matched retweets), else ``author:@handle``."""
+    handles, shown = _handles(engine)
+    join = f"LEFT JOIN ({handles}) h ON h.aid = a.aid" if handles else ""
+    by_post = f"""SELECT x.aid, 'author:' || {shown} AS obj, x.t, x.post_id
+        FROM p x JOIN p o ON o.post_id = x.repost_of JOIN acc a ON a.aid = o.aid {join}
         WHERE x.repost_of IS NOT NULL AND o.aid <> x.aid"""
+    if not engine.reposts_by_text:
+        return by_post
+    # an account is known by its id or its handle, case aside (as ``textreposts`` matches)
+    keys = "SELECT aid, lower(CAST(account_id AS VARCHAR)) AS k FROM acc"
+    if handles:
+        keys += f" UNION SELECT aid, lower(handle) AS k FROM ({handles})"
+    # an unmatched text repost's target is its text, "RT @<handle, lower-cased>: ..."
+    by_text = f"""SELECT x.aid, 'author:' || coalesce({shown}, '@' || x.h) AS obj, x.t,
+               x.post_id
+        FROM (SELECT aid, t, post_id, regexp_extract(repost_of, '{_TEXT_HANDLE}', 1) AS h
+              FROM p WHERE starts_with(repost_of, 'RT @')) x
+        LEFT JOIN (SELECT k, min(aid) AS aid FROM ({keys}) GROUP BY k) n ON n.k = x.h
+        LEFT JOIN acc a ON a.aid = n.aid {join}
+        WHERE x.h <> '' AND (n.aid IS NULL OR n.aid <> x.aid)"""
+    return f"{by_post} UNION ALL {by_text}"
 
 
 def audience_bound(audiences: np.ndarray, counts: np.ndarray, asked: int, budget: int) -> int:
