@@ -128,23 +128,26 @@ def audience_bound(audiences: np.ndarray, counts: np.ndarray, asked: int, budget
 def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
     """Kept account pairs that reposted the same small accounts, whenever they did."""
     con = engine.con
+    asked = int(cfg["max_object_actions"])
+
+    def bound(objs: str) -> int:
+        """The audience bound for this collection, from the authors' audiences that
+        ``whole_collection`` counts anyway (``objs``: one row per author)."""
+        aud = fetch(
+            con,
+            f"""SELECT n_accounts::BIGINT AS a, count(*)::BIGINT AS n FROM {objs}
+            GROUP BY n_accounts ORDER BY n_accounts""",
+        )
+        return audience_bound(
+            np.asarray(aud.column("a"), dtype=np.float64),
+            np.asarray(aud.column("n"), dtype=np.float64),
+            asked,
+            int(cfg["max_pair_draws"]),
+        )
+
     # the reposts joined to their authors once: the test reads them twice
     con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_src AS {authors_sql(engine)}")
-    aud = fetch(
-        con,
-        f"""SELECT a::BIGINT AS a, count(*)::BIGINT AS n FROM (
-            SELECT count(DISTINCT aid) AS a FROM {KIND}_src GROUP BY obj)
-        GROUP BY a ORDER BY a""",
-    )
-    asked = int(cfg["max_object_actions"])
-    cap = audience_bound(
-        np.asarray(aud.column("a"), dtype=np.float64),
-        np.asarray(aud.column("n"), dtype=np.float64),
-        asked,
-        int(cfg["max_pair_draws"]),
-    )
-    run_cfg = dict(cfg, max_object_actions=cap)
-    sig = whole_collection(engine, KIND, f"SELECT * FROM {KIND}_src", run_cfg, general)
+    sig = whole_collection(engine, KIND, f"SELECT * FROM {KIND}_src", cfg, general, bound)
     con.execute(f"DROP TABLE IF EXISTS {KIND}_src")
     sig.stats["rare_max_accounts_asked"] = asked
     return sig

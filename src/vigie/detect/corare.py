@@ -30,6 +30,7 @@ objects almost nobody else touches, whatever the delay.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,9 @@ from vigie.detect.engine import Engine
 from vigie.detect.exploded import rows
 
 KIND = "co_rare"
+WHOLE = "whole collection"
+"""The ``window`` a signal of ``whole_collection`` says in its figures (``only_new_pairs``
+reads it)."""
 # a window longer than any collection: every action of an object falls in one time bucket
 WHOLE_S = 1e12
 
@@ -67,13 +71,20 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
 
 
 def whole_collection(
-    engine: Engine, kind: str, src: str, cfg: dict[str, Any], general: dict[str, Any]
+    engine: Engine,
+    kind: str,
+    src: str,
+    cfg: dict[str, Any],
+    general: dict[str, Any],
+    bound: Callable[[str], int] | None = None,
 ) -> Signal:
     """The co-action test of ``kind`` over the whole collection (module doc) on the rows
     ``src`` (a SELECT of ``aid, obj, t, post_id``): only objects touched by at most
     ``max_object_actions`` accounts take part, each pair's count is its distinct shared
     objects, and its edges say the collection's span. Co-amplify runs the same test on
-    the authors accounts repost (``coamplify.py``)."""
+    the authors accounts repost (``coamplify.py``), its bound on accounts read from the
+    objects' own figures: ``bound`` is given the table of those figures (``obj``,
+    ``n_accounts``) and returns the bound to use."""
     con = engine.con
     cap = int(cfg["max_object_actions"])
     # each object's figures in one grouping (it was two, over a copy of every row): which
@@ -84,6 +95,8 @@ def whole_collection(
         SELECT obj, count(*) AS n, count(DISTINCT aid) AS n_accounts, min(t) AS t0, max(t) AS t1
         FROM ({src}) GROUP BY obj"""
     )
+    if bound is not None:
+        cap = bound(f"{kind}_objs")
     # rare objects only, by accounts (an account's repeats are one episode at this scale):
     # the null model then sees only what the pairs are drawn from
     con.execute(
@@ -96,7 +109,7 @@ def whole_collection(
         f"SELECT count(*), coalesce(sum(n), 0) FROM {kind}_objs WHERE n_accounts > {cap}"
     ).fetchall()[0]
     con.execute(f"DROP TABLE {kind}_objs")
-    run_cfg = dict(cfg, window_s=WHOLE_S, scales_s=[])
+    run_cfg = dict(cfg, window_s=WHOLE_S, scales_s=[], max_object_actions=cap)
     sig = run_coaction(engine, kind, f"{kind}_rows", run_cfg, general)
     # on an empty Dataset there is no span: the configured window stands in (as the
     # empty-Dataset fast path writes it)
@@ -111,7 +124,7 @@ def whole_collection(
     sig.stats.update(
         {
             "window_s": span_s,
-            "window": "whole collection",
+            "window": WHOLE,
             "rare_max_accounts": cap,
             "objects_over_cap": int(over[0]),
             "actions_over_cap": int(over[1]),
@@ -127,10 +140,6 @@ def _pair_keys(edges: pa.Table) -> np.ndarray:
     return (np.minimum(u, v) << 32) | np.maximum(u, v)
 
 
-WHOLE_KINDS = (KIND, "co_amplify")
-"""The signals kept over the whole collection, with no window (``whole_collection``)."""
-
-
 def only_new_pairs(signals: list[Signal]) -> list[Signal]:
     """``signals`` with co-rare's and co-amplify's edges cut to the pairs no windowed
     co-action signal kept.
@@ -142,10 +151,11 @@ def only_new_pairs(signals: list[Signal]) -> list[Signal]:
     Dropping kept pairs never adds a false one, so the chance control is untouched. The
     manifest counts the dropped pairs (``kept_by_other_signals``).
     """
-    windowed = [_pair_keys(s.edges) for s in signals if s.kind not in WHOLE_KINDS]
+    whole = [s.stats.get("window") == WHOLE for s in signals]
+    windowed = [_pair_keys(s.edges) for s, w in zip(signals, whole, strict=True) if not w]
     seen = np.concatenate([np.empty(0, np.int64), *windowed])
-    for sig in signals:
-        if sig.kind not in WHOLE_KINDS or sig.edges.num_rows == 0:
+    for sig, w in zip(signals, whole, strict=True):
+        if not w or sig.edges.num_rows == 0:
             continue
         keep = ~np.isin(_pair_keys(sig.edges), seen)
         sig.edges = sig.edges.filter(pa.array(keep))
