@@ -268,10 +268,11 @@ def slogan(b: Builder, accounts: list[str], text: str, days: float = 3.0) -> Non
         b.post(a, b.rng.uniform(0, days * DAY), text=text)
 
 
-def as_text_archive(src: Path, dst: Path) -> Path:
+def as_text_archive(src: Path, dst: Path, keep_ids: bool = False) -> Path:
     """A copy of the Dataset ``src`` as an archive without retweet ids keeps it (TAGS,
     NodeXL): every repost's ``repost_of`` dropped, its text ``RT @<author's handle>: <the
-    post's text>`` (the account id where the author has no handle)."""
+    post's text>`` (the account id where the author has no handle). ``keep_ids``: the ids
+    kept beside those texts, as Twitter's Information Operations archives write retweets."""
     shutil.copytree(src, dst)
     posts = pq.read_table(src / "posts.parquet")
     handles: dict[str, str] = {}
@@ -294,7 +295,8 @@ def as_text_archive(src: Path, dst: Path) -> Path:
             orig = by_id[(r["platform"], target)]
             author = handles.get(orig["account_id"], orig["account_id"])
             r["text"] = f"RT @{author}: {orig['text']}"
-            r["repost_of"] = None
+            if not keep_ids:
+                r["repost_of"] = None
             n += 1
     assert n > 0
     pq.write_table(pa.Table.from_pylist(rows, schema=posts.schema), dst / "posts.parquet")

@@ -104,3 +104,27 @@ def test_a_ring_known_by_its_retweets_texts(tmp_path, originals: bool) -> None:
     ev = {r["object"] for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"}
     assert ev and all(re.fullmatch(r"author:@(ring\d\d) \(\1\)", o) for o in ev), sorted(ev)[:3]
     assert f.manifest()["diagnosis"]["reposts_by_text"] > 0
+
+
+def test_a_ring_whose_pushes_the_archive_lacks_is_found_by_its_retweets_texts(tmp_path) -> None:
+    """Twitter's Information Operations archives give each retweet its ``retweet_tweetid``
+    and its ``RT @author:`` text, seldom the tweet itself: the ring's retweets name their
+    authors by their texts, resolved to the accounts of those handles (the objects their
+    matched retweets would have), so the ring is found and the fans are not."""
+    b, ring, fans = _ring_and_fans(46, join=0.25, pushes=80)
+    ds = as_text_archive(b.write(tmp_path / "ds"), tmp_path / "archive", keep_ids=True)
+    posts = pq.read_table(ds / "posts.parquet")
+    rows = [r for r in posts.to_pylist() if r["repost_of"] or r["account_id"] not in ring]
+    rows = [r for r in rows if r["repost_of"] or r["account_id"] != "smallacct"]
+    assert all(r["text"].startswith("RT @") for r in rows if r["repost_of"])
+    pq.write_table(pa.Table.from_pylist(rows, schema=posts.schema), ds / "posts.parquet")
+    f = run_detection(ds, tmp_path / "f", ONLY_AMPLIFY, progress=False)
+    found = _members(f)
+    assert found <= ring and len(found) >= 0.9 * len(ring), sorted(found)
+    pairs = f.pairs().to_pylist()
+    paired = {r["account_id_a"] for r in pairs} | {r["account_id_b"] for r in pairs}
+    assert not (found | paired) & (fans | {"smallacct"})
+    ev = {r["object"] for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"}
+    assert ev and all(re.fullmatch(r"author:@(ring\d\d) \(\1\)", o) for o in ev), sorted(ev)[:3]
+    # the reposts kept their ids: no post was read as a repost by its text alone
+    assert f.manifest()["diagnosis"]["reposts_by_text"] == 0

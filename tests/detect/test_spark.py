@@ -769,3 +769,23 @@ def test_posts_of_two_platforms_are_kept_apart_on_spark(spark_opts, tmp_path):
     assert spark.manifest()["diagnosis"]["post_ids_on_several_platforms"] == 8
     assert rows(spark) == rows(local)
     assert all(":" in pid for _, pid in rows(spark)[1])
+
+
+def test_co_amplify_reads_the_same_authors_on_spark(spark_opts, tmp_path):
+    """Co-amplify on an archive shaped like Twitter's Information Operations releases
+    (retweets with their ids and ``RT @author:`` texts, the ring's own tweets absent):
+    Spark names the same authors and keeps the same pairs as DuckDB."""
+    from .scenario import as_text_archive
+    from .test_slow_kinds import ONLY_AMPLIFY, _ring_and_fans
+
+    b, ring, _ = _ring_and_fans(46, join=0.25, pushes=80)
+    ds = as_text_archive(b.write(tmp_path / "ds"), tmp_path / "archive", keep_ids=True)
+    posts = pq.read_table(ds / "posts.parquet")
+    rows = [r for r in posts.to_pylist() if r["repost_of"] or r["account_id"] not in ring]
+    pq.write_table(pa.Table.from_pylist(rows, schema=posts.schema), ds / "posts.parquet")
+    duck = run_detection(ds, tmp_path / "duck", config=ONLY_AMPLIFY, progress=False)
+    spark = run_detection(
+        ds, tmp_path / "spark", config=ONLY_AMPLIFY, progress=False, spark=spark_opts
+    )
+    _same(duck.path, spark.path)
+    assert duck.manifest()["signals"]["co_amplify"]["kept"] > 0

@@ -33,8 +33,13 @@ audiences first, those a ring is least likely to be alone in.
 
 A pair a windowed detector kept keeps only that detector's edge (``corare.only_new_pairs``).
 Retweets known only by their ``RT @handle:`` text (``textreposts``) count as well: matched
-to their post, or else by the handle their text names. A repost naming by id alone a post
-the Dataset does not hold names no author and is not read.
+to their post, or else by the handle their text names. So does a retweet whose id names a
+post the Dataset does not hold, where its text names the author (``RT @handle:``): Twitter's
+Information Operations archives give every retweet's ``retweet_tweetid`` but seldom the
+tweet, and an operation's accounts amplify one another there (the reason the archives were
+released); its object is the account of that handle when the Dataset has it, the same as
+its matched retweets'. A repost naming by id alone a post the Dataset does not hold, and no
+author in its text (CooRTweet's and CNT's input tables), names no author and is not read.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ import pyarrow.parquet as pq
 from vigie.detect.coaction import Signal
 from vigie.detect.corare import whole_collection
 from vigie.detect.engine import Engine, fetch
-from vigie.detect.textreposts import has_handles
+from vigie.detect.textreposts import TEXT_REPOST, TEXT_REPOST_HANDLE, has_handles
 
 KIND = "co_amplify"
 _TEXT_HANDLE = r"^RT @(\w+)"
@@ -79,32 +84,71 @@ def _handles(engine: Engine) -> tuple[str | None, str]:
     return handles, f"coalesce('@' || h.handle || ' (' || {name} || ')', {name})"
 
 
-def authors_sql(engine: Engine) -> str:
-    """SELECT of ``(aid, obj, t, post_id)``: each repost of a post the Dataset holds, its
-    object the reposted post's author (``author:`` and ``_handles``' name); and, where the
-    Dataset knows retweets by their ``RT @handle:`` text alone (``textreposts``), each such
-    retweet whose post it lacks, its object the account of that handle or id when the
-    Dataset has it (the same object as its matched retweets), else ``author:@handle``."""
+def authors_sql(engine: Engine, unmatched: bool) -> str:
+    """SELECT of ``(aid, obj, t, post_id)`` from the reposts ``_reposts`` wrote: each repost
+    of a post the Dataset holds, its object the reposted post's author (``author:`` and
+    ``_handles``' name); with ``unmatched``, each repost of a post the Dataset lacks whose
+    text names its author (``RT @handle:``); and, where the Dataset knows retweets by their
+    ``RT @handle:`` text alone (``textreposts``), each such retweet whose post it lacks. A
+    named author's object is the account of that handle or id when the Dataset has it (the
+    same object as its matched retweets), else ``author:@handle``."""
     handles, shown = _handles(engine)
     join = f"LEFT JOIN ({handles}) h ON h.aid = a.aid" if handles else ""
     by_post = f"""SELECT x.aid, 'author:' || {shown} AS obj, x.t, x.post_id
-        FROM p x JOIN p o ON o.post_id = x.repost_of JOIN acc a ON a.aid = o.aid {join}
-        WHERE x.repost_of IS NOT NULL AND o.aid <> x.aid"""
-    if not engine.reposts_by_text:
+        FROM {KIND}_rp x JOIN acc a ON a.aid = x.author {join}
+        WHERE x.author <> x.aid"""
+    sources = []
+    if unmatched:
+        # a repost by id of a post the Dataset lacks (the IO archives): the author its text
+        # names; only those reposts' texts are read from the Parquet
+        sources.append(
+            f"""SELECT x.aid, x.t, x.post_id,
+                   lower(regexp_extract(r.text, '{TEXT_REPOST_HANDLE}', 1)) AS h
+            FROM {KIND}_rp x JOIN pr r ON r.post_id = x.post_id AND r.aid = x.aid
+            WHERE x.author IS NULL AND regexp_matches(coalesce(r.text, ''), '{TEXT_REPOST}')"""
+        )
+    if engine.reposts_by_text:
+        # an unmatched text repost's target is its text, "RT @<handle, lower-cased>: ..."
+        sources.append(
+            f"""SELECT aid, t, post_id, regexp_extract(repost_of, '{_TEXT_HANDLE}', 1) AS h
+            FROM p WHERE starts_with(repost_of, 'RT @')"""
+        )
+    if not sources:
         return by_post
-    # an account is known by its id or its handle, case aside (as ``textreposts`` matches)
+    return f"{by_post} UNION ALL {_by_handle(' UNION ALL '.join(sources), handles, shown, join)}"
+
+
+def _reposts(engine: Engine) -> bool:
+    """Write ``<KIND>_rp(aid, t, post_id, author)``: every repost by id, with the reposted
+    post's account where the Dataset holds that post (else NULL); whether any lacks it."""
+    engine.con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {KIND}_rp AS
+        SELECT x.aid, x.t, x.post_id, o.aid AS author
+        FROM p x LEFT JOIN p o ON o.post_id = x.repost_of
+        WHERE x.repost_of IS NOT NULL AND x.repost_of <> ''
+          AND NOT starts_with(x.repost_of, 'RT @')"""
+    )
+    return bool(
+        engine.scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM {KIND}_rp WHERE author IS NULL LIMIT 1)"
+        )
+    )
+
+
+def _by_handle(source: str, handles: str | None, shown: str, join: str) -> str:
+    """SELECT of ``(aid, obj, t, post_id)`` for ``source``'s reposts ``(aid, t, post_id, h)``,
+    ``h`` the lower-cased handle or id of the author their text names: that account's object
+    where the Dataset has an account of that handle or id (case aside, as ``textreposts``
+    matches), else ``author:@h``; self-reposts left out."""
     keys = "SELECT aid, lower(CAST(account_id AS VARCHAR)) AS k FROM acc"
     if handles:
         keys += f" UNION SELECT aid, lower(handle) AS k FROM ({handles})"
-    # an unmatched text repost's target is its text, "RT @<handle, lower-cased>: ..."
-    by_text = f"""SELECT x.aid, 'author:' || coalesce({shown}, '@' || x.h) AS obj, x.t,
+    return f"""SELECT x.aid, 'author:' || coalesce({shown}, '@' || x.h) AS obj, x.t,
                x.post_id
-        FROM (SELECT aid, t, post_id, regexp_extract(repost_of, '{_TEXT_HANDLE}', 1) AS h
-              FROM p WHERE starts_with(repost_of, 'RT @')) x
+        FROM ({source}) x
         LEFT JOIN (SELECT k, min(aid) AS aid FROM ({keys}) GROUP BY k) n ON n.k = x.h
         LEFT JOIN acc a ON a.aid = n.aid {join}
         WHERE x.h <> '' AND (n.aid IS NULL OR n.aid <> x.aid)"""
-    return f"{by_post} UNION ALL {by_text}"
 
 
 def audience_bound(audiences: np.ndarray, counts: np.ndarray, asked: int, budget: int) -> int:
@@ -146,7 +190,9 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
         )
 
     # the reposts joined to their authors once: the test reads them twice
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_src AS {authors_sql(engine)}")
+    unmatched = _reposts(engine)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {KIND}_src AS {authors_sql(engine, unmatched)}")
+    con.execute(f"DROP TABLE IF EXISTS {KIND}_rp")
     sig = whole_collection(engine, KIND, f"SELECT * FROM {KIND}_src", cfg, general, bound)
     con.execute(f"DROP TABLE IF EXISTS {KIND}_src")
     sig.stats["rare_max_accounts_asked"] = asked
