@@ -168,7 +168,7 @@ def write_dataset(path: Path, posts: list[dict[str, Any]], accounts: list[dict[s
 
 def only(*kinds: str, creation_burst: bool = True) -> dict[str, dict[str, Any]]:
     """A detect config running only ``kinds`` of the co-action detectors (and creation
-    bursts unless ``creation_burst=False``)."""
+    bursts and cohorts unless ``creation_burst=False``)."""
     from vigie.detect.config import COACTION_KINDS
 
     cfg: dict[str, dict[str, Any]] = {
@@ -176,6 +176,7 @@ def only(*kinds: str, creation_burst: bool = True) -> dict[str, dict[str, Any]]:
     }
     if not creation_burst:
         cfg["creation_burst"] = {"enabled": False}
+        cfg["creation_cohort"] = {"enabled": False}
     return cfg
 
 

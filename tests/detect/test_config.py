@@ -48,6 +48,10 @@ def test_defaults_and_overrides(tmp_path):
         ({"creation_burst": {"baseline_bins": 0}}, "creation_burst.baseline_bins"),
         ({"creation_burst": {"min_accounts": 1}}, "creation_burst.min_accounts"),
         ({"sync_activity": {"window_s": 0}}, "sync_activity.window_s"),
+        ({"creation_cohort": {"min_accounts": 1}}, "creation_cohort.min_accounts"),
+        ({"creation_cohort": {"min_enrichment": 0.5}}, "creation_cohort.min_enrichment"),
+        ({"creation_cohort": {"kinds": ["co_repots"]}}, "creation_cohort.kinds"),
+        ({"creation_cohort": {"kinds": "co_repost"}}, "creation_cohort.kinds"),
     ],
 )
 def test_bad_keys_and_values_are_named(overrides, named):

@@ -789,3 +789,18 @@ def test_co_amplify_reads_the_same_authors_on_spark(spark_opts, tmp_path):
     )
     _same(duck.path, spark.path)
     assert duck.manifest()["signals"]["co_amplify"]["kept"] > 0
+
+
+def test_creation_cohorts_are_the_same_on_spark(spark_opts, tmp_path):
+    """A batch of sleepers reposting a leak (``test_cohort.py``): Spark keeps the same
+    cohort objects and pairs as DuckDB."""
+    from .test_cohort import _leak
+
+    b, sleepers, _, _ = _leak(71)
+    ds = b.write(tmp_path / "ds")
+    duck = run_detection(ds, tmp_path / "duck", config=FAST, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=FAST, progress=False, spark=spark_opts)
+    _same(duck.path, spark.path)
+    st = duck.manifest()["signals"]["creation_cohort"]
+    assert st["kept"] > 0
+    assert spark.manifest()["signals"]["creation_cohort"]["kept_objects"] == st["kept_objects"]

@@ -26,7 +26,8 @@ window from the data (see ``coaction.estimate_window``). A ``detect.toml`` looks
 
 Sections: ``general``, one per detector (``co_link``, ``co_repost``, ``co_reply``,
 ``co_hashtag``, ``co_mention``, ``copypasta``, ``sync_activity``, ``co_media``, ``co_domain``,
-``co_object``, ``paraphrase``, ``co_rare``, ``creation_burst``) and ``graph``; the keys and their
+``co_object``, ``paraphrase``, ``co_rare``, ``creation_burst``, ``creation_cohort``) and
+``graph``; the keys and their
 defaults are in ``DEFAULTS`` below. Values are checked for meaning as well as
 type (``_BOUNDS`` and ``merge_config``): no negative number, ``alpha`` in (0, 1], shares at
 most 1, time bins of some width; a value outside is refused with what is meant.
@@ -193,6 +194,26 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "baseline_bins": 30,  # bins each side that give the expected creation rate
         "weight": 0.5,  # supporting edge weight between already-linked members
     },
+    # accounts created in one burst (creation_burst's bursts) that act on the same objects
+    # far more than the others do (cohort.py): batches of sleepers acting once or twice each
+    "creation_cohort": {
+        "enabled": True,
+        "min_accounts": 3,  # members of one cohort on an object, at least
+        "min_enrichment": 10.0,  # ... and at least this many times what chance expects
+        # the detectors whose objects are read (co-rare's are co-link's, co-hashtag's and
+        # co-media's again)
+        "kinds": [
+            "co_link",
+            "co_repost",
+            "co_reply",
+            "co_hashtag",
+            "co_mention",
+            "copypasta",
+            "co_media",
+            "co_domain",
+            "co_amplify",
+        ],
+    },
     "graph": {
         "min_members": 3,
         "min_core": 2,  # every member tied to at least this many others (k-core)
@@ -333,6 +354,12 @@ _BOUNDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("creation_burst", "baseline_bins"): (lambda v: v >= 1, "at least 1"),
     ("creation_burst", "min_accounts"): (lambda v: v >= 2, "at least 2 (a burst of accounts)"),
     ("co_amplify", "max_pair_draws"): (lambda v: v >= 1, "at least 1 (pairs drawn)"),
+    ("creation_cohort", "min_accounts"): (lambda v: v >= 2, "at least 2 (accounts of a cohort)"),
+    ("creation_cohort", "min_enrichment"): (lambda v: v >= 1, "at least 1 (times chance)"),
+    ("creation_cohort", "kinds"): (
+        lambda v: all(isinstance(x, str) and x in COACTION_KINDS for x in v),
+        'a list of co-action detectors, e.g. ["co_repost", "co_link"]',
+    ),
 }
 """Values a key's type admits but its meaning does not: refused with what is meant, where
 they used to run to an empty or meaningless result (alpha 2, a share of 3, shingles of

@@ -118,7 +118,7 @@ def diagnose(
     read: set[str] = set()
     for s in signals:
         read |= set(reads.get(s.kind, ())) | set(s.reads) | set(s.stats.get("reads", ()))
-        if s.kind == "creation_burst":
+        if s.kind in ("creation_burst", "creation_cohort"):  # they read the others' input
             continue
         rows = int(s.stats.get("rows", s.stats.get("actions", 0)) or 0)
         per_signal[s.kind] = {

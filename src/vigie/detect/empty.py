@@ -110,6 +110,14 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
             "window_s": 86400.0 if w == "auto" else max(float(w), 1.0),
             "accounts_with_creation_time": 0,
         }
+    if cfg["creation_cohort"]["enabled"]:  # no account, no burst: the figures it starts with
+        w = cfg["creation_burst"]["window_s"]
+        signals["creation_cohort"] = {
+            "window_s": 86400.0 if w == "auto" else max(float(w), 1.0),
+            "burst_accounts": 0,
+            "cohorts": 0,
+            "kept": 0,
+        }
     per_signal = {
         k: {"input_rows": 0, "candidate_pairs": 0, "tested": 0, "kept": 0, "weak_core": 0}
         for k in enabled

@@ -23,7 +23,16 @@ import pyarrow as pa
 
 from vigie.arrays import sorted_unique
 from vigie.atomic import check_replaceable
-from vigie.detect import cohashtag, colink, copypasta, corepost, creation, sync, textreposts
+from vigie.detect import (
+    cohashtag,
+    cohort,
+    colink,
+    copypasta,
+    corepost,
+    creation,
+    sync,
+    textreposts,
+)
 from vigie.detect.authenticity import annotate as annotate_authenticity
 from vigie.detect.coaction import Signal
 from vigie.detect.coamplify import detect as detect_co_amplify
@@ -254,9 +263,25 @@ def run_detection(
             signals = _run_detectors(engine, enabled, cfg, general, step)
             signals = only_new_pairs(signals)  # co-rare, co-amplify: the pairs no window saw
             step("account-creation bursts")
-            if cfg["creation_burst"]["enabled"]:
+            found = None  # the bursts, computed once for the cohorts and their support
+            if cfg["creation_cohort"]["enabled"] or cfg["creation_burst"]["enabled"]:
+                found = creation.bursts(engine, cfg["creation_burst"], general)
+            if cfg["creation_cohort"]["enabled"]:  # before the bursts support its pairs
                 signals.append(
-                    creation.detect(engine, cfg["creation_burst"], general, kept_pairs(signals))
+                    cohort.detect(
+                        engine,
+                        cfg["creation_cohort"],
+                        cfg["creation_burst"],
+                        general,
+                        signals,
+                        kept_pairs(signals),
+                        found,
+                    )
+                )
+            if cfg["creation_burst"]["enabled"]:
+                linked = kept_pairs(signals)
+                signals.append(
+                    creation.detect(engine, cfg["creation_burst"], general, linked, found)
                 )
             step("grouping accounts (Leiden)")
             edges = all_edges(signals)
@@ -558,6 +583,7 @@ _VERBS = {
     "copypasta": "posted near-identical texts",
     "sync_activity": "posted in the same seconds",
     "creation_burst": "were created in the same burst",
+    "creation_cohort": "were created in one burst, then acted alike as others seldom do",
     "co_media": "posted the same or near-identical images",
     "co_domain": "linked to the same rare sites or look-alike domains",
     "co_object": "acted on the same objects",
@@ -574,7 +600,7 @@ def _sentence(gr: Group, n_posts: int, windows: dict[str, Any]) -> str:
     window = windows.get(main)
     within = (
         f" within {window:g} s"
-        if isinstance(window, int | float) and main != "creation_burst"
+        if isinstance(window, int | float) and main not in ("creation_burst", "creation_cohort")
         else ""
     )
     others = [s.replace("_", "-") for s in gr.signals[1:]]

@@ -38,6 +38,7 @@ SIGNAL_TECHNIQUES: dict[str, tuple[str, ...]] = {
     "co_mention": ("T0039", "T0048"),
     "sync_activity": ("T0049",),
     "creation_burst": ("T0150.001",),
+    "creation_cohort": ("T0150.001",),
     "co_media": ("T0084", "T0049"),
     "co_domain": ("T0119", "T0149.001"),
     "co_object": ("T0049",),

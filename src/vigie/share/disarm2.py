@@ -60,6 +60,7 @@ SIGNAL_OBSERVATIONS: dict[str, tuple[str, ...]] = {
     "co_rare": _ACCOUNTS_REPEATED,
     "co_amplify": (*_ACCOUNTS_REPEATED, "T2202.001"),
     "creation_burst": ("T2001.001", "T2006", "T2026.006"),
+    "creation_cohort": ("T2001.001", "T2006", "T2026.006"),
 }
 """vigie's mapping: detector signal kind → the 2.0 observations it establishes."""
 

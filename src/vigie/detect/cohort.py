@@ -1,0 +1,293 @@
+"""Creation cohorts: accounts created in one burst that then act on the same objects far more
+than the rest of the collection does.
+
+Why: throwaway and sleeper networks act too seldom for any pair test. The #MacronLeaks
+amplifiers (Ferrara, "Disinformation and social bot operations in the run up to the 2017
+French presidential election", First Monday 2017; DFRLab 2017) were created in batches,
+left dormant, then each retweeted a handful of the leak's posts within hours; Graphika's
+"Secondary Infektion" (2020) and the takedown notes of Twitter's Information Operations
+archives describe accounts registered in batches and used once or twice. Two such accounts
+share one or two co-actions, which no test corrected over thousands of pairs can keep, and
+being created in the same hour proves nothing by itself (thousands of people sign up on
+debate night: ``creation.py`` only supports pairs already tied).
+
+What neither shows alone, their conjunction does. Of the ``n`` accounts that acted on an
+object (reposted a post, shared a link, used a tag, reposted an author: the objects of the
+co-action detectors named in ``kinds``), ``k`` were created in one burst of ``s`` accounts,
+where chance (the burst's members drawn from the ``N`` accounts acting in that signal)
+expects ``s n / N``. An object is kept for a cohort when ``P(Poisson(s n / N) >= k)``
+passes the correction over every (cohort, signal, object) a cohort member touched, ``k`` is
+at least ``min_accounts`` and at least ``min_enrichment`` times the expectation: an organic
+sign-up wave reposts the debate's viral posts a few times more often than others, not ten
+(``en-presidential`` at 2M posts: an organic wave of 1,445 accounts, no object kept).
+Bursts are ``creation_burst``'s (its window, baseline and size, with ``general.alpha``);
+a cohort is a run of burst accounts each created within one window of the previous.
+
+Each pair of one cohort that both acted on a kept object is tied (``observed``: the kept
+objects both touched; ``expected``: the chance two accounts drawn at random both touch
+them, ``sum (n / N)^2``; ``p_value``: the smallest of their objects' tests), unless another
+signal kept that pair already (its evidence is that signal's; ``creation_burst`` supports
+it). The evidence lists the objects as ``<signal>: <object>`` with both members' posts.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from vigie.arrays import lookup_sorted
+from vigie.detect import creation
+from vigie.detect.chance import poisson_sf, significant
+from vigie.detect.coaction import Signal
+from vigie.detect.engine import Engine, fetch
+
+KIND = "creation_cohort"
+_MEMBERS = "cc_members"
+_KEPT = "cc_kept"
+
+
+def cohorts(b: creation.Bursts, window: float) -> tuple[np.ndarray, np.ndarray]:
+    """(aid, cohort number) of the burst accounts: consecutive burst accounts (by creation)
+    less than ``window`` apart are one cohort."""
+    idx = np.flatnonzero(b.burst)
+    if idx.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    t = b.t[idx]
+    new = np.ones(idx.size, dtype=bool)
+    new[1:] = np.diff(t) > window
+    return b.aid[idx], np.cumsum(new) - 1
+
+
+def _empty(stats: dict[str, Any]) -> Signal:
+    edges = pa.table(
+        {
+            "u": pa.array([], pa.int32()),
+            "v": pa.array([], pa.int32()),
+            "weight": pa.array([], pa.float64()),
+            "observed": pa.array([], pa.int64()),
+            "expected": pa.array([], pa.float64()),
+            "p_value": pa.array([], pa.float64()),
+            "n_objects": pa.array([], pa.int64()),
+        }
+    )
+    stats.setdefault("kept", 0)
+    return Signal(KIND, edges, stats)
+
+
+def _candidates(engine: Engine, s: Signal) -> pa.Table:
+    """(c, oid, k, n, s, big_n) for signal ``s``: per cohort and object its members touched,
+    how many members (``k``) and accounts (``n``) touched it, the cohort's members acting in
+    that signal (``s``) and the accounts acting in it (``big_n``)."""
+    act = s.act_table
+    big_n = s.stats.get("accounts")
+    if big_n is None:
+        big_n = engine.scalar(f"SELECT count(DISTINCT aid) FROM {act}")
+    # an object's accounts: the co-action engine's per-object figures hold them (``na``)
+    # where this signal has them; else counted again from its acts
+    ostat = f"ostat_{s.kind}"
+    if act == f"act_{s.kind}" and _has_table(engine, ostat):
+        n = f"SELECT oid, na AS n FROM {ostat} WHERE oid IN (SELECT oid FROM k)"
+    else:
+        n = f"""SELECT oid, count(DISTINCT aid) AS n FROM {act}
+              WHERE oid IN (SELECT oid FROM k) GROUP BY oid"""
+    return fetch(
+        engine.con,
+        f"""WITH m AS (SELECT DISTINCT c.c, x.aid, x.oid FROM {act} x
+                       JOIN {_MEMBERS} c ON c.aid = x.aid),
+        k AS (SELECT c, oid, count(*) AS k FROM m GROUP BY c, oid),
+        s AS (SELECT c, count(DISTINCT aid) AS s FROM m GROUP BY c),
+        n AS ({n})
+        SELECT k.c, k.oid, k.k, n.n, s.s, {int(big_n or 0)} AS big_n
+        FROM k JOIN s ON s.c = k.c JOIN n ON n.oid = k.oid""",
+    )
+
+
+def _has_table(engine: Engine, name: str) -> bool:
+    try:
+        engine.con.execute(f"SELECT 1 FROM {name} LIMIT 0")
+    except Exception:  # noqa: BLE001 - absent (DuckDB and Spark word it differently)
+        return False
+    return True
+
+
+def detect(
+    engine: Engine,
+    cfg: dict[str, Any],
+    burst_cfg: dict[str, Any],
+    general: dict[str, Any],
+    signals: list[Signal],
+    linked: pa.Table,
+    found: creation.Bursts | None = None,
+) -> Signal:
+    """Pairs of one creation cohort tied by the objects the cohort touches far more than
+    chance (module doc); ``linked``: the pairs other signals kept (left to them);
+    ``found``: the bursts when already computed."""
+    window = creation.window_of(burst_cfg)
+    stats: dict[str, Any] = {
+        "window_s": window,
+        "creation_window_s": window,
+        "min_accounts": int(cfg["min_accounts"]),
+        "min_enrichment": float(cfg["min_enrichment"]),
+        "burst_accounts": 0,
+        "cohorts": 0,
+        # one family of tests (every (cohort, signal, object)) when a cohort touched anything
+        "families": 0,
+        "family": 0,
+        "kept_objects": 0,
+        "pairs": 0,
+    }
+    b = found if found is not None else creation.bursts(engine, burst_cfg, general)
+    aid, coh = cohorts(b, window)
+    stats.update(
+        {"burst_accounts": int(aid.size), "cohorts": int(coh.max() + 1 if coh.size else 0)}
+    )
+    sources = [
+        s
+        for s in signals
+        if s.kind in cfg["kinds"] and s.act_table is not None and s.obj_table is not None
+    ]
+    if aid.size == 0 or not sources:
+        return _empty(stats)
+    con = engine.con
+    con.register(_MEMBERS, pa.table({"aid": aid.astype(np.int32), "c": coh.astype(np.int32)}))
+    try:
+        return _tie(engine, cfg, general, sources, linked, stats)
+    finally:
+        con.unregister(_MEMBERS)
+
+
+def _tie(
+    engine: Engine,
+    cfg: dict[str, Any],
+    general: dict[str, Any],
+    sources: list[Signal],
+    linked: pa.Table,
+    stats: dict[str, Any],
+) -> Signal:
+    con = engine.con
+    found = [(s, _candidates(engine, s)) for s in sources]
+    family = sum(t.num_rows for _, t in found)
+    stats["family"] = family
+    stats["families"] = 1 if family else 0
+    kept_parts = []
+    for s, t in found:
+        if not t.num_rows:
+            continue
+        k = t.column("k").to_numpy().astype(np.float64)
+        n = t.column("n").to_numpy().astype(np.float64)
+        size = t.column("s").to_numpy().astype(np.float64)
+        big_n = max(float(t.column("big_n")[0].as_py()), 1.0)
+        mu = size * n / big_n
+        p = poisson_sf(k, mu)
+        keep = (
+            (k >= int(cfg["min_accounts"]))
+            & (k >= float(cfg["min_enrichment"]) * mu)
+            & significant(p, general["alpha"], family, general["correction"])
+        )
+        if not keep.any():
+            continue
+        log_n = math.log(big_n) if big_n > 1 else 1.0
+        rarity = np.clip(np.log(big_n / np.maximum(n, 1.0)) / log_n, 0.0, 1.0)
+        kept_parts.append(
+            pa.table(
+                {
+                    "kind": pa.array([s.kind] * int(keep.sum()), pa.string()),
+                    "c": t.column("c").filter(pa.array(keep)),
+                    "oid": t.column("oid").filter(pa.array(keep)),
+                    "p": pa.array(p[keep], pa.float64()),
+                    # fixed point, so that sums are the same whatever their order (as in
+                    # coaction.py): rarity in 1e-9 units, chance in 1e-15
+                    "chance": pa.array(np.round(1e15 * (n[keep] / big_n) ** 2), pa.int64()),
+                    "rarity": pa.array(np.round(1e9 * rarity[keep]), pa.int64()),
+                }
+            )
+        )
+    if not kept_parts:
+        return _empty(stats)
+    kept = pa.concat_tables(kept_parts)
+    stats["kept_objects"] = kept.num_rows
+    con.register(_KEPT, kept)
+    try:
+        # the members' acts on their cohort's kept objects, one object id across signals
+        acts = " UNION ALL ".join(
+            f"""SELECT q.c, x.aid, hash('{s.kind}', x.oid) AS oid, x.oid AS src, '{s.kind}' AS kind,
+                   x.t, x.post_id, q.p, q.chance, q.rarity
+            FROM {s.act_table} x JOIN {_MEMBERS} m ON m.aid = x.aid
+            JOIN {_KEPT} q ON q.kind = '{s.kind}' AND q.c = m.c AND q.oid = x.oid"""
+            for s in sources
+            if s.kind in set(kept.column("kind").to_pylist())
+        )
+        con.execute(f"CREATE OR REPLACE TABLE cc_acts AS {acts}")
+        con.execute(
+            f"""CREATE OR REPLACE TABLE act_{KIND} AS
+            SELECT aid, oid, t, post_id FROM cc_acts"""
+        )
+        names = " UNION ALL ".join(
+            f"""SELECT DISTINCT hash('{s.kind}', o.oid) AS oid,
+                   '{s.kind.replace("_", "-")}: ' || o.obj AS obj
+            FROM {s.obj_table} o
+            WHERE o.oid IN (SELECT oid FROM {_KEPT} WHERE kind = '{s.kind}')"""
+            for s in sources
+            if s.kind in set(kept.column("kind").to_pylist())
+        )
+        con.execute(f"CREATE OR REPLACE TABLE obj_{KIND} AS {names}")
+        # each member's first post on each kept object; the pairs of one cohort on one
+        con.execute(
+            """CREATE OR REPLACE TABLE cc_first AS
+            SELECT c, aid, oid, min(t) AS t, arg_min(post_id, t) AS post_id,
+                   min(p) AS p, min(chance) AS chance, min(rarity) AS rarity
+            FROM cc_acts GROUP BY c, aid, oid"""
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TABLE co_{KIND} AS
+            SELECT x.aid AS u, y.aid AS v, x.oid, x.post_id AS post_u, y.post_id AS post_v,
+                   x.t AS tu, y.t AS tv, x.p, x.chance, x.rarity
+            FROM cc_first x JOIN cc_first y
+              ON y.c = x.c AND y.oid = x.oid AND x.aid < y.aid"""
+        )
+        pairs = fetch(
+            con,
+            f"""SELECT u, v, sum(rarity) / 1e9 AS weight, count(*)::BIGINT AS observed,
+                   sum(chance) / 1e15 AS expected, min(p) AS p_value,
+                   count(*)::BIGINT AS n_objects,
+                   min(least(tu, tv)) AS first_t, max(greatest(tu, tv)) AS last_t
+            FROM co_{KIND} GROUP BY u, v ORDER BY u, v""",
+        )
+        span = engine.scalar("SELECT coalesce(max(t) - min(t), 0) FROM p")
+        for name in ("cc_acts", "cc_first"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+    finally:
+        con.unregister(_KEPT)
+    stats["pairs"] = pairs.num_rows
+    # the pairs another signal kept keep that signal's edge (creation_burst supports them)
+    u = pairs.column("u").to_numpy().astype(np.int64)
+    v = pairs.column("v").to_numpy().astype(np.int64)
+    if linked.num_rows:
+        lk = np.sort(
+            (linked.column("u").to_numpy().astype(np.int64) << 32)
+            | linked.column("v").to_numpy().astype(np.int64)
+        )
+        known, _ = lookup_sorted((u << 32) | v, lk)
+        pairs = pairs.filter(pa.array(~known))
+    window_s = np.full(pairs.num_rows, round(float(span or 0.0), 3), dtype=np.float64)
+    edges = pairs.select(["u", "v", "weight", "observed", "expected", "p_value", "n_objects"])
+    edges = edges.set_column(0, "u", edges.column("u").cast(pa.int32()))
+    edges = edges.set_column(1, "v", edges.column("v").cast(pa.int32()))
+    edges = (
+        edges.append_column("window_s", pa.array(window_s, pa.float64()))
+        .append_column("first_t", pairs.column("first_t"))
+        .append_column("last_t", pairs.column("last_t"))
+    )
+    stats["kept"] = edges.num_rows
+    stats["window_s"] = round(float(span or 0.0), 3)
+    return Signal(
+        KIND,
+        edges,
+        stats,
+        act_table=f"act_{KIND}",
+        obj_table=f"obj_{KIND}",
+        co_table=f"co_{KIND}",
+    )
