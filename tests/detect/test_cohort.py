@@ -73,3 +73,73 @@ def test_no_cohort_without_creation_dates(tmp_path) -> None:
     f = run_detection(b.write(tmp_path / "ds"), tmp_path / "f", progress=False)
     assert not _members(f) & sleepers
     assert f.manifest()["signals"]["creation_cohort"]["kept"] == 0
+
+
+CLONES = ("lemonde.ltd", "lemonde.work", "lefigaro.me", "lefigaro.top", "spiegel.ltd")
+
+
+def _throwaways(seed: int) -> tuple[Builder, set[str], set[str]]:
+    """Organic life over six days; 40 throwaway accounts, each registered one to three days
+    before its first post and spread over the six days, each posting two or three
+    links to the articles of look-alike news sites (Doppelganger's way: a clone's domain
+    rotates, so no two accounts share three links); and 60 genuine newcomers, each
+    registered days before its first post, which greets in one voice as newcomers do
+    (``#introduction``, "hello everyone, this is my first post here"), who then post, share
+    news and repost as the others do. Returns the builder, the throwaways and the
+    newcomers."""
+    b = Builder(seed=seed)
+    organic = b.organic(n_accounts=1500, n_posts=16000, days=6.0)
+    articles = [
+        f"https://{CLONES[k % len(CLONES)]}/politique/2027/04/article-{k}.html" for k in range(10)
+    ]
+    throwaways = set()
+    for i in range(40):
+        first = b.rng.uniform(0.1, 5.5) * DAY
+        a = b.account(f"throw{i:02d}", created=first - b.rng.uniform(1, 3) * DAY)
+        throwaways.add(a)
+        for j, k in enumerate(b.rng.choice(len(articles), size=int(b.rng.integers(2, 4)))):
+            b.post(
+                a, first + j * b.rng.uniform(600, 7200), text=b.random_text(), urls=[articles[k]]
+            )
+    newcomers = set()
+    earlier = [r["post_id"] for r in b.posts[:4000] if r["repost_of"] is None]
+    for i in range(60):  # a few per cent of the accounts, as newcomers are
+        first = b.rng.uniform(0.1, 5.0) * DAY
+        a = b.account(f"new{i:03d}", created=first - b.rng.uniform(1, 10) * DAY)
+        newcomers.add(a)
+        hello = "hello everyone this is my first post here"
+        b.post(a, first - 60, text=hello, hashtags=["introduction"])
+        for j in range(int(b.rng.integers(2, 6))):
+            t = first + j * b.rng.uniform(600, 20000)
+            kind = b.rng.random()
+            if kind < 0.4:
+                b.post(a, t, repost_of=earlier[int(b.rng.integers(len(earlier)))])
+            elif kind < 0.7:
+                url = f"https://news.example/{int(b.rng.zipf(1.6)) % 5000}"
+                b.post(a, t, text=b.random_text(), urls=[url])
+            else:
+                b.post(a, t, text=b.random_text(), hashtags=["election"])
+    assert organic
+    return b, throwaways, newcomers
+
+
+@pytest.mark.parametrize("seed", [81, 82, 83])
+def test_throwaway_accounts_are_found_by_the_sites_they_push(tmp_path, seed: int) -> None:
+    """Throwaways young at their first post: the cohort of accounts young at their first
+    post finds them through the look-alike sites they push, bursts or not (here bursts are
+    ruled out: ``min_accounts`` 1000); the genuine newcomers, young as well and greeting in
+    one voice, are not grouped; without that cohort the throwaways are not found."""
+    b, throwaways, newcomers = _throwaways(seed)
+    ds = b.write(tmp_path / "ds")
+    no_bursts = {"creation_burst": {"min_accounts": 1000}}
+    f = run_detection(ds, tmp_path / "f", no_bursts, progress=False)
+    found = _members(f)
+    assert len(found & throwaways) >= 0.9 * len(throwaways), len(found & throwaways)
+    assert not found & newcomers, sorted(found & newcomers)[:5]
+    st = f.manifest()["signals"]["creation_cohort"]
+    assert st["burst_accounts"] == 0 and st["young_accounts"] >= len(throwaways | newcomers)
+    off = dict(no_bursts, creation_cohort={"young_s": 0})
+    assert not _members(run_detection(ds, tmp_path / "off", off, progress=False)) & throwaways
+    # with the defaults (some throwaways and newcomers also make bursts here) the same
+    found = _members(run_detection(ds, tmp_path / "d", progress=False))
+    assert len(found & throwaways) >= 0.9 * len(throwaways) and not found & newcomers

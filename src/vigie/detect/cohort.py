@@ -23,6 +23,21 @@ sign-up wave reposts the debate's viral posts a few times more often than others
 Bursts are ``creation_burst``'s (its window, baseline and size, with ``general.alpha``);
 a cohort is a run of burst accounts each created within one window of the previous.
 
+Throwaway accounts need not come in bursts: Doppelganger's (EU DisinfoLab 2022, VIGINUM's
+RRN report 2023) and Operation Overload's (CheckFirst and Reset.Tech 2024) were registered
+a few at a time all along the operation, each used days after its creation; "recently
+created accounts" is the indicator platform takedown reports cite most. So the accounts
+whose first post in the Dataset came within ``young_s`` (30 days) of their creation are one
+more cohort, tested the same way: the genuine newcomers of a collection join its
+conversations as everybody does, a campaign's throwaways pile onto its own objects
+(``young_s = 0``: off).
+
+The objects are those of the signals named in ``kinds``: links, reposts, replies, mentions,
+images, sites and reposted authors by default, not tags and texts. Newcomers greet in one
+voice (Mastodon's ``#introduction``, "hello everyone, this is my first post"), and a sign-up
+wave would be one cohort on its greeting: a ritual of the new, not a campaign
+(``test_cohort.py``'s newcomers are grouped so when tags and texts are read).
+
 Each pair of one cohort that both acted on a kept object is tied (``observed``: the kept
 objects both touched; ``expected``: the chance two accounts drawn at random both touch
 them, ``sum (n / N)^2``; ``p_value``: the smallest of their objects' tests), unless another
@@ -59,6 +74,21 @@ def cohorts(b: creation.Bursts, window: float) -> tuple[np.ndarray, np.ndarray]:
     new = np.ones(idx.size, dtype=bool)
     new[1:] = np.diff(t) > window
     return b.aid[idx], np.cumsum(new) - 1
+
+
+def young_accounts(engine: Engine, young_s: float) -> np.ndarray:
+    """The accounts whose first post in the Dataset came at most ``young_s`` seconds after
+    their creation (and not more than a day before it: clocks and time zones), ascending."""
+    if young_s <= 0 or not engine.has_accounts:
+        return np.zeros(0, np.int64)
+    t = fetch(
+        engine.con,
+        f"""SELECT c.aid FROM acc_created c
+        JOIN (SELECT aid, min(t) AS first FROM p GROUP BY aid) f ON f.aid = c.aid
+        WHERE f.first - c.created <= {float(young_s)} AND f.first - c.created >= -86400.0
+        ORDER BY c.aid""",
+    )
+    return t.column("aid").to_numpy().astype(np.int64)
 
 
 def _empty(stats: dict[str, Any]) -> Signal:
@@ -132,6 +162,7 @@ def detect(
         "min_accounts": int(cfg["min_accounts"]),
         "min_enrichment": float(cfg["min_enrichment"]),
         "burst_accounts": 0,
+        "young_accounts": 0,
         "cohorts": 0,
         # one family of tests (every (cohort, signal, object)) when a cohort touched anything
         "families": 0,
@@ -141,9 +172,15 @@ def detect(
     }
     b = found if found is not None else creation.bursts(engine, burst_cfg, general)
     aid, coh = cohorts(b, window)
+    n_bursts = int(coh.max() + 1 if coh.size else 0)
+    young = young_accounts(engine, float(cfg["young_s"]))
     stats.update(
-        {"burst_accounts": int(aid.size), "cohorts": int(coh.max() + 1 if coh.size else 0)}
+        {"burst_accounts": int(aid.size), "young_accounts": int(young.size), "cohorts": n_bursts}
     )
+    if young.size:  # one cohort more: an account may be in a burst and young too
+        aid = np.concatenate([aid, young])
+        coh = np.concatenate([coh, np.full(young.size, n_bursts, dtype=np.int64)])
+        stats["cohorts"] = n_bursts + 1
     sources = [
         s
         for s in signals
@@ -223,7 +260,7 @@ def _tie(
         con.execute(f"CREATE OR REPLACE TABLE cc_acts AS {acts}")
         con.execute(
             f"""CREATE OR REPLACE TABLE act_{KIND} AS
-            SELECT aid, oid, t, post_id FROM cc_acts"""
+            SELECT DISTINCT aid, oid, t, post_id FROM cc_acts"""
         )
         names = " UNION ALL ".join(
             f"""SELECT DISTINCT hash('{s.kind}', o.oid) AS oid,
@@ -241,12 +278,15 @@ def _tie(
                    min(p) AS p, min(chance) AS chance, min(rarity) AS rarity
             FROM cc_acts GROUP BY c, aid, oid"""
         )
+        # a pair in two cohorts (a burst's, the young accounts') on one object: one row
         con.execute(
             f"""CREATE OR REPLACE TABLE co_{KIND} AS
-            SELECT x.aid AS u, y.aid AS v, x.oid, x.post_id AS post_u, y.post_id AS post_v,
-                   x.t AS tu, y.t AS tv, x.p, x.chance, x.rarity
+            SELECT x.aid AS u, y.aid AS v, x.oid, min(x.post_id) AS post_u,
+                   min(y.post_id) AS post_v, min(x.t) AS tu, min(y.t) AS tv, min(x.p) AS p,
+                   min(x.chance) AS chance, min(x.rarity) AS rarity
             FROM cc_first x JOIN cc_first y
-              ON y.c = x.c AND y.oid = x.oid AND x.aid < y.aid"""
+              ON y.c = x.c AND y.oid = x.oid AND x.aid < y.aid
+            GROUP BY x.aid, y.aid, x.oid"""
         )
         pairs = fetch(
             con,

@@ -200,15 +200,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "enabled": True,
         "min_accounts": 3,  # members of one cohort on an object, at least
         "min_enrichment": 10.0,  # ... and at least this many times what chance expects
+        # the accounts whose first post came within this of their creation are one more
+        # cohort (throwaways need not come in bursts); 0: bursts only
+        "young_s": 2592000.0,
         # the detectors whose objects are read (co-rare's are co-link's, co-hashtag's and
-        # co-media's again)
+        # co-media's again). Not tags and texts: newcomers greet in one voice
+        # (#introduction, "hello everyone, my first post"), a sign-up wave would be one
         "kinds": [
             "co_link",
             "co_repost",
             "co_reply",
-            "co_hashtag",
             "co_mention",
-            "copypasta",
             "co_media",
             "co_domain",
             "co_amplify",

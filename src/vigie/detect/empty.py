@@ -115,6 +115,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         signals["creation_cohort"] = {
             "window_s": 86400.0 if w == "auto" else max(float(w), 1.0),
             "burst_accounts": 0,
+            "young_accounts": 0,
             "cohorts": 0,
             "kept": 0,
         }

@@ -583,7 +583,7 @@ _VERBS = {
     "copypasta": "posted near-identical texts",
     "sync_activity": "posted in the same seconds",
     "creation_burst": "were created in the same burst",
-    "creation_cohort": "were created in one burst, then acted alike as others seldom do",
+    "creation_cohort": "were created together or just before acting, and acted alike",
     "co_media": "posted the same or near-identical images",
     "co_domain": "linked to the same rare sites or look-alike domains",
     "co_object": "acted on the same objects",
