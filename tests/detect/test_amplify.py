@@ -77,6 +77,20 @@ def test_an_author_without_a_handle_is_named_by_its_id(tmp_path) -> None:
     assert ev and {o.removeprefix("author:") for o in ev} <= ring, sorted(set(ev))[:5]
 
 
+def _ring_found_fans_not(ds, out, ring: set[str], fans: set[str]):
+    """Co-amplify alone on ``ds``: at least 90 % of the ring found, nobody else; no fan or
+    the small account tied; the evidence names the ring's members as authors."""
+    f = run_detection(ds, out, ONLY_AMPLIFY, progress=False)
+    found = _members(f)
+    assert found <= ring and len(found) >= 0.9 * len(ring), sorted(found)
+    pairs = f.pairs().to_pylist()
+    paired = {r["account_id_a"] for r in pairs} | {r["account_id_b"] for r in pairs}
+    assert not (found | paired) & (fans | {"smallacct"})
+    ev = {r["object"] for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"}
+    assert ev and all(re.fullmatch(r"author:@(ring\d\d) \(\1\)", o) for o in ev), sorted(ev)[:3]
+    return f
+
+
 @pytest.mark.parametrize("originals", [True, False])
 def test_a_ring_known_by_its_retweets_texts(tmp_path, originals: bool) -> None:
     """An archive that keeps no retweet ids (TAGS, NodeXL, the IRA tweets published by
@@ -95,14 +109,7 @@ def test_a_ring_known_by_its_retweets_texts(tmp_path, originals: bool) -> None:
             if r["account_id"] not in ring | {"smallacct"} or r["text"].startswith("RT @")
         ]
         pq.write_table(pa.Table.from_pylist(rows, schema=posts.schema), ds / "posts.parquet")
-    f = run_detection(ds, tmp_path / "f", ONLY_AMPLIFY, progress=False)
-    found = _members(f)
-    assert found <= ring and len(found) >= 0.9 * len(ring), sorted(found)
-    pairs = f.pairs().to_pylist()
-    paired = {r["account_id_a"] for r in pairs} | {r["account_id_b"] for r in pairs}
-    assert not (found | paired) & (fans | {"smallacct"})
-    ev = {r["object"] for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"}
-    assert ev and all(re.fullmatch(r"author:@(ring\d\d) \(\1\)", o) for o in ev), sorted(ev)[:3]
+    f = _ring_found_fans_not(ds, tmp_path / "f", ring, fans)
     assert f.manifest()["diagnosis"]["reposts_by_text"] > 0
 
 
@@ -118,13 +125,6 @@ def test_a_ring_whose_pushes_the_archive_lacks_is_found_by_its_retweets_texts(tm
     rows = [r for r in rows if r["repost_of"] or r["account_id"] != "smallacct"]
     assert all(r["text"].startswith("RT @") for r in rows if r["repost_of"])
     pq.write_table(pa.Table.from_pylist(rows, schema=posts.schema), ds / "posts.parquet")
-    f = run_detection(ds, tmp_path / "f", ONLY_AMPLIFY, progress=False)
-    found = _members(f)
-    assert found <= ring and len(found) >= 0.9 * len(ring), sorted(found)
-    pairs = f.pairs().to_pylist()
-    paired = {r["account_id_a"] for r in pairs} | {r["account_id_b"] for r in pairs}
-    assert not (found | paired) & (fans | {"smallacct"})
-    ev = {r["object"] for r in f.evidence().to_pylist() if r["kind"] == "co_amplify"}
-    assert ev and all(re.fullmatch(r"author:@(ring\d\d) \(\1\)", o) for o in ev), sorted(ev)[:3]
+    f = _ring_found_fans_not(ds, tmp_path / "f", ring, fans)
     # the reposts kept their ids: no post was read as a repost by its text alone
     assert f.manifest()["diagnosis"]["reposts_by_text"] == 0

@@ -92,19 +92,8 @@ def young_accounts(engine: Engine, young_s: float) -> np.ndarray:
 
 
 def _empty(stats: dict[str, Any]) -> Signal:
-    edges = pa.table(
-        {
-            "u": pa.array([], pa.int32()),
-            "v": pa.array([], pa.int32()),
-            "weight": pa.array([], pa.float64()),
-            "observed": pa.array([], pa.int64()),
-            "expected": pa.array([], pa.float64()),
-            "p_value": pa.array([], pa.float64()),
-            "n_objects": pa.array([], pa.int64()),
-        }
-    )
     stats.setdefault("kept", 0)
-    return Signal(KIND, edges, stats)
+    return Signal(KIND, creation.empty_edges(), stats)
 
 
 def _candidates(engine: Engine, s: Signal) -> pa.Table:

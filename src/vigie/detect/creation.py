@@ -41,6 +41,21 @@ class Bursts:
     p: np.ndarray
 
 
+def empty_edges() -> pa.Table:
+    """No kept pair, in the columns every signal's edges have (this one's and the cohorts')."""
+    return pa.table(
+        {
+            "u": pa.array([], pa.int32()),
+            "v": pa.array([], pa.int32()),
+            "weight": pa.array([], pa.float64()),
+            "observed": pa.array([], pa.int64()),
+            "expected": pa.array([], pa.float64()),
+            "p_value": pa.array([], pa.float64()),
+            "n_objects": pa.array([], pa.int64()),
+        }
+    )
+
+
 def window_of(cfg: dict[str, Any]) -> float:
     """The creation window in seconds (``auto``: a day)."""
     window = cfg["window_s"]
@@ -80,17 +95,7 @@ def detect(
 ) -> Signal:
     """Edges between pairs of ``linked`` (u, v) created in the same burst (``found``: the
     bursts when already computed, as the creation cohorts compute them)."""
-    empty = pa.table(
-        {
-            "u": pa.array([], pa.int32()),
-            "v": pa.array([], pa.int32()),
-            "weight": pa.array([], pa.float64()),
-            "observed": pa.array([], pa.int64()),
-            "expected": pa.array([], pa.float64()),
-            "p_value": pa.array([], pa.float64()),
-            "n_objects": pa.array([], pa.int64()),
-        }
-    )
+    empty = empty_edges()
     window = window_of(cfg)
     if not engine.has_accounts:
         return Signal(KIND, empty, {"window_s": window, "accounts_with_creation_time": 0})
