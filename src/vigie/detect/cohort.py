@@ -101,17 +101,10 @@ def _candidates(engine: Engine, s: Signal) -> pa.Table:
     how many members (``k``) and accounts (``n``) touched it, the cohort's members acting in
     that signal (``s``) and the accounts acting in it (``big_n``)."""
     act = s.act_table
-    big_n = s.stats.get("accounts")
-    if big_n is None:
-        big_n = engine.scalar(f"SELECT count(DISTINCT aid) FROM {act}")
-    # an object's accounts: the co-action engine's per-object figures hold them (``na``)
-    # where this signal has them; else counted again from its acts
-    ostat = f"ostat_{s.kind}"
-    if act == f"act_{s.kind}" and _has_table(engine, ostat):
-        n = f"SELECT oid, na AS n FROM {ostat} WHERE oid IN (SELECT oid FROM k)"
-    else:
-        n = f"""SELECT oid, count(DISTINCT aid) AS n FROM {act}
-              WHERE oid IN (SELECT oid FROM k) GROUP BY oid"""
+    # every source is a co-action signal: its figures count the accounts acting in it, and
+    # its per-object table (``ostat_<kind>``, which the evidence reads too) each object's
+    big_n = int(s.stats["accounts"])
+    n = f"SELECT oid, na AS n FROM ostat_{s.kind} WHERE oid IN (SELECT oid FROM k)"
     return fetch(
         engine.con,
         f"""WITH m AS (SELECT DISTINCT c.c, x.aid, x.oid FROM {act} x
@@ -119,17 +112,9 @@ def _candidates(engine: Engine, s: Signal) -> pa.Table:
         k AS (SELECT c, oid, count(*) AS k FROM m GROUP BY c, oid),
         s AS (SELECT c, count(DISTINCT aid) AS s FROM m GROUP BY c),
         n AS ({n})
-        SELECT k.c, k.oid, k.k, n.n, s.s, {int(big_n or 0)} AS big_n
+        SELECT k.c, k.oid, k.k, n.n, s.s, {big_n} AS big_n
         FROM k JOIN s ON s.c = k.c JOIN n ON n.oid = k.oid""",
     )
-
-
-def _has_table(engine: Engine, name: str) -> bool:
-    try:
-        engine.con.execute(f"SELECT 1 FROM {name} LIMIT 0")
-    except Exception:  # noqa: BLE001 - absent (DuckDB and Spark word it differently)
-        return False
-    return True
 
 
 def detect(
@@ -235,16 +220,17 @@ def _tie(
         return _empty(stats)
     kept = pa.concat_tables(kept_parts)
     stats["kept_objects"] = kept.num_rows
+    kinds = set(kept.column("kind").to_pylist())
+    used = [s for s in sources if s.kind in kinds]
     con.register(_KEPT, kept)
     try:
         # the members' acts on their cohort's kept objects, one object id across signals
         acts = " UNION ALL ".join(
-            f"""SELECT q.c, x.aid, hash('{s.kind}', x.oid) AS oid, x.oid AS src, '{s.kind}' AS kind,
-                   x.t, x.post_id, q.p, q.chance, q.rarity
+            f"""SELECT q.c, x.aid, hash('{s.kind}', x.oid) AS oid, x.t, x.post_id, q.p,
+                   q.chance, q.rarity
             FROM {s.act_table} x JOIN {_MEMBERS} m ON m.aid = x.aid
             JOIN {_KEPT} q ON q.kind = '{s.kind}' AND q.c = m.c AND q.oid = x.oid"""
-            for s in sources
-            if s.kind in set(kept.column("kind").to_pylist())
+            for s in used
         )
         con.execute(f"CREATE OR REPLACE TABLE cc_acts AS {acts}")
         con.execute(
@@ -256,8 +242,7 @@ def _tie(
                    '{s.kind.replace("_", "-")}: ' || o.obj AS obj
             FROM {s.obj_table} o
             WHERE o.oid IN (SELECT oid FROM {_KEPT} WHERE kind = '{s.kind}')"""
-            for s in sources
-            if s.kind in set(kept.column("kind").to_pylist())
+            for s in used
         )
         con.execute(f"CREATE OR REPLACE TABLE obj_{KIND} AS {names}")
         # each member's first post on each kept object; the pairs of one cohort on one

@@ -104,16 +104,17 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
 
     enabled = [k for k in COACTION_KINDS if cfg[k]["enabled"]]
     signals: dict[str, dict[str, Any]] = {k: _stats(k, cfg[k]) for k in enabled}
+    # the creation window, as ``creation.window_of`` reads it (not imported: DuckDB with it)
+    w = cfg["creation_burst"]["window_s"]
+    creation_window = 86400.0 if w == "auto" else max(float(w), 1.0)
     if cfg["creation_burst"]["enabled"]:
-        w = cfg["creation_burst"]["window_s"]
         signals["creation_burst"] = {
-            "window_s": 86400.0 if w == "auto" else max(float(w), 1.0),
+            "window_s": creation_window,
             "accounts_with_creation_time": 0,
         }
     if cfg["creation_cohort"]["enabled"]:  # no account, no burst: the figures it starts with
-        w = cfg["creation_burst"]["window_s"]
         signals["creation_cohort"] = {
-            "window_s": 86400.0 if w == "auto" else max(float(w), 1.0),
+            "window_s": creation_window,
             "burst_accounts": 0,
             "young_accounts": 0,
             "cohorts": 0,
