@@ -40,6 +40,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from vigie.detect.machinetext import PATTERN as MACHINE_TEXT
 from vigie.detect.textreposts import TEXT_REPOST_HANDLE
 from vigie.schema import STR_LIST, Dataset
 
@@ -63,6 +64,7 @@ DEFAULT_HANDLE = re.compile(r"^[A-Za-z][A-Za-z_]{0,14}[0-9]{6,10}$")
 
 WEIGHTS: dict[str, float] = {
     "creation_burst": 0.6,
+    "machine_text": 0.6,
     "default_handles": 0.5,
     "common_ownership": 0.5,
     "young_accounts": 0.45,
@@ -71,6 +73,8 @@ WEIGHTS: dict[str, float] = {
     "empty_profiles": 0.35,
 }
 FIRE_AT = 0.5  # an indicator is named (fired) when its strength reaches this
+MACHINE_SHARE = 0.25  # a language model's slip by a quarter of the members: full strength
+MIN_MACHINE = 2  # ... and by two members at least (one slip may be a quote or a joke)
 
 # first-party clients say nothing about ownership (most people use them)
 OFFICIAL_CLIENTS = {
@@ -173,6 +177,27 @@ def _young_accounts(created: list[float | None], first_post: list[float | None])
         young / len(ages),
         f"{_frac(young, len(ages))} with a known creation date were under 30 days old "
         "at their first post here",
+    )
+
+
+def _machine_text(slips: list[str | None], known: bool) -> Indicator:
+    """Members who posted what a language model writes of itself or when it refuses
+    (``machinetext``): a slip is rare and most of an operation's posts come out clean, so a
+    quarter of the members (``MACHINE_SHARE``), two at least, is full strength."""
+    if not known:
+        return Indicator("machine_text", 0.0, "no texts in the data", False)
+    hits = [x for x in slips if x]
+    n = len(slips)
+    strength = min(1.0, len(hits) / (MACHINE_SHARE * n)) if n and len(hits) >= MIN_MACHINE else 0.0
+    ex = ""
+    if hits:
+        one = " ".join(hits[0].split())
+        ex = f' (e.g. "{one[:80]}{"..." if len(one) > 80 else ""}")'
+    return Indicator(
+        "machine_text",
+        strength,
+        f"{_frac(len(hits), n)} posted what a language model writes of itself or when it "
+        f"refuses{ex}",
     )
 
 
@@ -358,10 +383,18 @@ def _load(
         # reposted by its members (reading every member's own texts doubled this step's cost)
         has_platform = "platform" in pcols
         pf = "{}.platform::VARCHAR" if has_platform else "CAST(NULL AS VARCHAR)"
+        # a member's own text is kept only where a language model wrote of itself in it
+        slip = "'" + MACHINE_TEXT.replace("'", "''") + "'"
+        mt = (
+            f"CASE WHEN regexp_matches(p.text::VARCHAR, {slip}) THEN p.text::VARCHAR END"
+            if "text" in pcols
+            else "CAST(NULL AS VARCHAR)"
+        )
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
-                       {urls} AS u, {rep} AS r, {cl} AS c, {pf.format("p")} AS pf
+                       {urls} AS u, {rep} AS r, {cl} AS c, {pf.format("p")} AS pf,
+                       {mt} AS mt
                 FROM '{posts}' p WHERE {member}
                 ORDER BY a, t, p.post_id::VARCHAR"""
         )
@@ -434,9 +467,21 @@ def _load(
     posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
     for a, t, u, r, c, p in zip(*post_cols, post_plats, strict=True):
         posts_of.setdefault(key(a, p), []).append((t, u or [], r, c))
+    # each member's first text in which a language model wrote of itself (``machinetext``)
+    slips: dict[str, str] = {}
+    for a, p, x in zip(
+        every.column("a").to_pylist(),
+        every.column("pf").to_pylist(),
+        every.column("mt").to_pylist(),
+        strict=True,
+    ):
+        if x is not None:
+            slips.setdefault(key(a, p), x)
     return {
         "profiles": profiles,
         "posts": posts_of,
+        "machine_texts": slips,
+        "text_known": "text" in pcols,
         "originals": originals,
         "original_texts": orig_text,
         "key": key,
@@ -556,6 +601,7 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
     hide = [i in open_ for i in range(len(accounts))]
     indicators = [
         _creation_burst([None if h else c for c, h in zip(created, hide, strict=True)]),
+        _machine_text([data["machine_texts"].get(a) for a in accounts], data["text_known"]),
         _default_handles(handles),
         _empty_profiles(names, descs),
         young,

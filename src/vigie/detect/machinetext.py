@@ -1,0 +1,56 @@
+"""Text a language model writes about itself, or when it refuses: the slip that gives away
+accounts run by a chatbot.
+
+Why: an operation that has a language model write its posts publishes, now and then, the
+model's own words instead of the post: "As an AI language model, I cannot...", "I'm sorry,
+but I cannot fulfill this request". Yang and Menczer found the fox8 botnet of 1,140 X
+accounts by searching for that very phrase ("Anatomy of an AI-powered malicious social
+botnet", 2023); OpenAI's threat reports ("AI and covert influence operations", May 2024:
+Bad Grammar, Doppelganger) and Meta's adversarial threat reports quote the same slips in
+state-run operations' posts, in English and in the operations' other languages. A person
+rarely writes it, and then as a quote or a joke: one member's slip says little, several
+members of one coordinated group slipping says a model writes for them.
+
+The phrases are the model's self-description ("as an AI language model", "en tant que
+modèle de langage", "als KI-Sprachmodell", "как языковая модель", "作为一个人工智能语言模型")
+and its refusals of a request or a policy ("cannot fulfill this request", "OpenAI's content
+policy", "my knowledge cutoff"), written so that an ordinary sentence about AI ("as an AI
+researcher", "the AI language model debate", "sorry, I can't help you") does not match
+(``tests/detect/test_machine_text.py`` holds both lists). One pattern, matched
+case-insensitively by DuckDB's RE2 over the members' texts only.
+"""
+
+from __future__ import annotations
+
+_APOS = "(?:'|\u2019)"
+_PHRASES = (
+    # English: the model describing itself
+    r"\bas an? (?:ai|artificial intelligence)(?: language)? model\b",
+    r"\bas an? (?:large )?language model\b",
+    r"\bas an ai (?:assistant|chatbot)\b",
+    rf"\bi(?:{_APOS}m| am) (?:an ai|a (?:large )?language model)(?: language model| assistant|"
+    r" model|,|\.)",
+    r"\bas an ai developed by\b",
+    # English: its refusals and its makers' rules
+    rf"\b(?:cannot|can{_APOS}?t|can not|am unable to|won{_APOS}t be able to) "
+    r"(?:fulfill|fulfil|comply with|assist with|help with|complete) (?:this|that|your) request\b",
+    rf"\bopenai{_APOS}?s? (?:content|usage|use) polic",
+    r"\bmy knowledge cut-?off\b",
+    r"\bas of my last (?:knowledge )?(?:update|training)\b",
+    # French, German, Spanish, Portuguese, Italian
+    rf"\ben tant qu(?:e |{_APOS})(?:ia|intelligence artificielle|modèle de (?:langage|langue)|"
+    r"assistant (?:ia|virtuel))\b",
+    r"\bals (?:ki-)?sprachmodell\b",
+    r"\bals (?:eine )?(?:ki|künstliche intelligenz)(?:,| kann| bin| habe| darf)",
+    r"\bcomo (?:un |una )?(?:modelo de lenguaje|inteligencia artificial,|ia,)",
+    r"\bcomo (?:um )?modelo de linguagem\b",
+    r"\bcome (?:un )?modello (?:di )?linguaggio\b",
+    # Russian and Chinese (RE2's \b is ASCII only: no boundary asked for)
+    "\u043a\u0430\u043a (?:\u044f\u0437\u044b\u043a\u043e\u0432\u0430\u044f \u043c\u043e\u0434"
+    "\u0435\u043b\u044c|\u0438\u0438-\u043c\u043e\u0434\u0435\u043b\u044c|\u0438\u0441\u043a"
+    "\u0443\u0441\u0441\u0442\u0432\u0435\u043d\u043d\u044b\u0439 \u0438\u043d\u0442\u0435"
+    "\u043b\u043b\u0435\u043a\u0442,)",
+    "\u4f5c\u4e3a(?:\u4e00\u4e2a)?(?:\u4eba\u5de5\u667a\u80fd|AI|ai)(?:\u8bed\u8a00)?\u6a21\u578b",
+)
+PATTERN = "(?i)(?:" + "|".join(_PHRASES) + ")"
+"""All phrases as one RE2 pattern (Python's ``re`` reads it alike: the tests use both)."""
