@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -19,11 +20,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from vigie.detect.machinetext import PATTERN as MACHINE_TEXT
 from vigie.errors import VigieError
 from vigie.exercise.claims import CLAIMS, LANGS
 from vigie.exercise.generate import generate
 from vigie.exercise.kinds import AUTHENTIC_ROLES, STEALTH_LEVELS, parse_stealth
-from vigie.exercise.literature import DELAY_BOUNDS_S, REAL_OUTLETS, hamming
+from vigie.exercise.literature import DELAY_BOUNDS_S, REAL_OUTLETS, hamming, slip_rate
 from vigie.exercise.score import score_findings
 from vigie.schema import Dataset, write_findings
 
@@ -262,6 +264,30 @@ def test_paraphrases_share_claim_id_but_not_words(runs: dict) -> None:
             overlaps += [len(a & b) / len(a | b) for a in fr for b in other]
         # a translation shares few words with the original (names, hashtags, emojis)
         assert np.median(overlaps) < 0.3
+
+
+def test_model_written_kinds_slip_now_and_then_and_nobody_else(runs: dict) -> None:
+    # the language model's own words, in the post's language, only in the two kinds a model
+    # writes (Bad Grammar, Doppelganger's comments), at slip_rate of their posts
+    model_written = {_camp(runs["low"], k)["id"] for k in ("reply_brigade", "paraphrase_claims")}
+    for name, d in runs.items():
+        slipped: Counter[str | None] = Counter()
+        n_model = 0
+        for r, c in zip(d["rows"], d["post_campaign"], strict=True):
+            n_model += c in model_written
+            if re.search(MACHINE_TEXT, r["text"] or ""):
+                slipped[c] += 1
+                assert c in model_written, r["text"]
+                if c == _camp(d, "paraphrase_claims")["id"]:
+                    head = r["text"].split()[0]
+                    assert {"As": "en", "I'm": "en", "En": "fr", "Désolé,": "fr"}.get(
+                        head, "de"
+                    ) == r["lang"]
+        rate = slip_rate(STEALTH_LEVELS[name])
+        # binomial: within four standard deviations of the rate
+        sd = (n_model * rate * (1 - rate)) ** 0.5
+        assert abs(sum(slipped.values()) - n_model * rate) <= 4 * sd + 1, (name, slipped)
+        assert sum(slipped.values()) > 0
 
 
 def test_authentic_groups_are_labelled_and_not_campaigns(runs: dict) -> None:

@@ -22,6 +22,9 @@ case-insensitively by DuckDB's RE2 over the members' texts only.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 _APOS = "(?:'|\u2019)"
 _PHRASES = (
     # English: the model describing itself
@@ -54,3 +57,50 @@ _PHRASES = (
 )
 PATTERN = "(?i)(?:" + "|".join(_PHRASES) + ")"
 """All phrases as one RE2 pattern (Python's ``re`` reads it alike: the tests use both)."""
+
+
+def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int, int]:
+    """The accounts of the posts file ``posts`` that posted a slip, most slips first (then by
+    platform and id), at most ``limit``; and how many accounts and posts slipped in all.
+
+    Why the whole collection, not only the groups' members: the slip is how fox8 was found
+    (a search, then the network), so an account outside every group that slipped is a lead
+    for the analyst to read, and one inside a group says what wrote the group's posts. Each
+    row: ``account_id``, ``platform``, ``posts`` (its slips), ``first`` (the first one's
+    time), ``post_id`` and ``text`` of that first one."""
+    import duckdb
+
+    path = "'" + posts.as_posix().replace("'", "''") + "'"
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET enable_progress_bar = false")
+        cols = {
+            r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()
+        }
+        if "text" not in cols:
+            return [], 0, 0
+        plat = "platform::VARCHAR" if "platform" in cols else "CAST(NULL AS VARCHAR)"
+        con.execute(
+            f"""CREATE TEMP TABLE s AS
+            SELECT account_id::VARCHAR AS account_id, {plat} AS platform,
+                   post_id::VARCHAR AS post_id, created_at, text::VARCHAR AS text
+            FROM read_parquet({path})
+            WHERE account_id IS NOT NULL AND regexp_matches(text::VARCHAR, ?)""",
+            [PATTERN],
+        )
+        n_accounts, n_posts = con.execute(
+            "SELECT count(DISTINCT (account_id, platform)), count(*) FROM s"
+        ).fetchall()[0]
+        rows = con.execute(
+            """SELECT account_id, platform, count(*) AS posts,
+                      min(created_at) AS first,
+                      arg_min(post_id, (created_at, post_id)) AS post_id,
+                      arg_min(text, (created_at, post_id)) AS text
+            FROM s GROUP BY account_id, platform
+            ORDER BY posts DESC, platform NULLS LAST, account_id LIMIT ?""",
+            [max(int(limit), 0)],
+        ).fetchall()
+    finally:
+        con.close()
+    names = ("account_id", "platform", "posts", "first", "post_id", "text")
+    return [dict(zip(names, r, strict=True)) for r in rows], int(n_accounts), int(n_posts)

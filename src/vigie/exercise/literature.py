@@ -33,6 +33,12 @@ finds easily, so a score on them says how vigie does on behaviour it was not tun
 - ``paraphrase_claims`` — OpenAI (May 2024): Doppelganger used a language model to write
   comments in English, French, German, Italian and Polish and to translate articles; the same
   claim, reworded or translated, posted by separate accounts within hours.
+- language-model slips (``reply_brigade`` and ``paraphrase_claims``, the kinds written by a
+  language model in those reports): now and then a post carries the model's own words before
+  its content ("As an AI language model, I cannot..."), as OpenAI quotes of Bad Grammar's
+  comments and Yang & Menczer of the fox8 botnet ("Anatomy of an AI-powered malicious social
+  botnet", 2023): 3 % of the posts at stealth 0, 0.5 % at stealth 1 (careful operators
+  filter them), drawn from a stream of their own so that the rest of the data is unchanged.
 - ``mention_bombing`` — CheckFirst & Reset.Tech, "Operation Overload: how pro-Russian actors
   flood newsrooms with fake content and seek to divert their efforts" (June 2024), and the
   2024-2025 follow-ups by CheckFirst and ISD: networks of mostly new or inauthentic X accounts
@@ -413,6 +419,47 @@ def _doppelganger(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> N
 # --- (d) reply brigades --------------------------------------------------------------------
 
 
+SLIPS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "As an AI language model, I cannot express personal opinions, but here is a reply:",
+        "I'm sorry, but I cannot fulfill this request.",
+        "As an AI language model, I don't have political views. However:",
+    ),
+    "fr": (
+        "En tant que modèle de langage, je ne peux pas exprimer d'opinion, mais voici :",
+        "Désolé, en tant qu'IA je ne peux pas prendre parti. Cependant :",
+    ),
+    "de": (
+        "Als KI-Sprachmodell kann ich keine Meinung äußern, aber hier ist ein Beitrag:",
+        "Als KI kann ich dazu keine Stellung nehmen. Dennoch:",
+    ),
+}
+"""What a language model writes of itself or when it refuses, before the post it was asked
+for (``vigie.detect.machinetext`` reads them; these are a few of its phrases)."""
+
+
+def slip_rate(stealth: float) -> float:
+    """Share of a model-written campaign's posts carrying a slip (3 % to 0.5 %)."""
+    return 0.03 - 0.025 * stealth
+
+
+def with_slips(
+    ctx: Context, run: CampaignRun, text: pa.Array, langs: list[str] | None = None
+) -> pa.Array:
+    """``text`` with a slip of the model's before some posts (``slip_rate``), in each post's
+    language (``langs``, else the bank's), from the campaign's own random stream."""
+    n = len(text)
+    srng = ctx.rng(f"campaign:{run.index}:{run.type}:slips")
+    hit = srng.random(n) < slip_rate(run.params.stealth)
+    if not hit.any():
+        return text
+    rows = text.to_pylist()
+    for i in np.flatnonzero(hit).tolist():
+        bank = SLIPS.get(langs[i] if langs else ctx.bank.lang, SLIPS["en"])
+        rows[i] = f"{bank[int(srng.integers(0, len(bank)))]} {rows[i]}"
+    return pa.array(rows, pa.string())
+
+
 def _reply_brigade(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> None:
     """Hostile replies under the targeted candidate's posts within tens of minutes. The
     replies are written now and attached to the candidate's posts once the organic posts
@@ -424,7 +471,7 @@ def _reply_brigade(ctx: Context, rng: np.random.Generator, run: CampaignRun) -> 
     ki, mi = np.nonzero(mask)
     n = ki.size
     tags = _optional_tag(rng, tag, n, 0.7 * (1.0 - p.stealth))
-    text = append_hashtags(reply_texts(b, rng, n), tags)
+    text = with_slips(ctx, run, append_hashtags(reply_texts(b, rng, n), tags))
     # fallback times (used only if the candidate never posts in the window)
     t_fb = _push_times(ctx, rng, run, k, DELAY_BOUNDS_S["reply_brigade"][1])
     t = t_fb[ki] + delays_us(rng, "reply_brigade", n, p.jitter_s, 0.8)
@@ -612,7 +659,7 @@ def _paraphrase_claims(ctx: Context, rng: np.random.Generator, run: CampaignRun)
         if rng.random() < 0.3:
             txt = f"{txt} {emojis[int(rng.integers(0, len(emojis)))]}"
         texts.append(txt)
-    text = append_hashtags(pa.array(texts, pa.string()), tags)
+    text = with_slips(ctx, run, append_hashtags(pa.array(texts, pa.string()), tags), lang)
     t = t0[ki] + delays_us(rng, "paraphrase_claims", n, p.jitter_s, 0.9)
     part = Part.make(m[mi], t, ORIGINAL, text=text, tags=tags, campaign=run.index)
     part.lang = pa.array(lang, pa.string())

@@ -493,6 +493,7 @@ def build_context(
         **authenticity_rankings(grows),
         "diagnosis": (manifest.get("diagnosis") or {}).get("lines", []),
         **_pairs_context(fnd, opts.max_overview),
+        **_slips_context(dataset, members_all, grows, opts.max_overview),
     }
 
 
@@ -510,6 +511,47 @@ def _pairs_context(fnd: Findings, limit: int) -> dict[str, Any]:
         r["p_text"] = "" if p is None else f"{p:.1e}"
     name_pair_accounts(rows)  # platform:id where the ties span several platforms
     return {"pairs": rows, "n_pairs": pairs.num_rows, "pairs_capped": pairs.num_rows > len(rows)}
+
+
+def _slips_context(
+    dataset: Path | None, members: pa.Table, groups: list[dict[str, Any]], limit: int
+) -> dict[str, Any]:
+    """The accounts whose posts hold a language model's own words ("As an AI language
+    model, ..."; ``detect.machinetext``), in the whole Dataset, each with its group if any:
+    leads outside the groups, and what wrote a group's posts inside one."""
+    if dataset is None:
+        return {"slips_read": False, "slips": [], "n_slip_accounts": 0, "n_slip_posts": 0}
+    from vigie.detect.machinetext import slipped_accounts
+
+    rows, n_accounts, n_posts = slipped_accounts(dataset / "posts.parquet", limit)
+    plats = (
+        members.column("platform").to_pylist()
+        if "platform" in members.column_names
+        else [None] * members.num_rows
+    )
+    group_of: dict[tuple[str, str | None], str] = {}
+    for g, a, p in zip(
+        members.column("group_id").to_pylist(),
+        members.column("account_id").to_pylist(),
+        plats,
+        strict=True,
+    ):
+        group_of.setdefault((a, p), g)
+        group_of.setdefault((a, None), g)
+    detailed = {g["group_id"]: g["anchor"] for g in groups if g["detailed"]}
+    for r in rows:
+        acc = r["account_id"]
+        gid = group_of.get((acc, r["platform"])) or group_of.get((acc, None))
+        r["group_id"] = gid or ""
+        r["anchor"] = detailed.get(gid or "", "")
+        r["first"] = _ts(r["first"])
+        r["text"] = _cut(r["text"])
+    return {
+        "slips_read": True,
+        "slips": rows,
+        "n_slip_accounts": n_accounts,
+        "n_slip_posts": n_posts,
+    }
 
 
 def _truth_legend(label_colour) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
