@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 from report_samples import parse
 
+from vigie.detect.machinetext import slipped_accounts
+from vigie.errors import VigieError
 from vigie.report.html import ReportOptions, write_report
 from vigie.schema import POSTS_SCHEMA, base_manifest, write_json, write_table
 
@@ -81,3 +84,10 @@ def test_no_slip_and_no_dataset_are_each_said(findings_dir: Path, tmp_path: Path
     assert "were not read for a language model's slips" in " ".join(
         parse(tmp_path / "r2.html").all_text.split()
     )
+
+
+def test_a_broken_posts_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "posts.parquet"
+    bad.write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(VigieError, match="posts.parquet: cannot read its posts' texts"):
+        slipped_accounts(bad, 10)

@@ -469,14 +469,9 @@ def _load(
         posts_of.setdefault(key(a, p), []).append((t, u or [], r, c))
     # each member's first text in which a language model wrote of itself (``machinetext``)
     slips: dict[str, str] = {}
-    for a, p, x in zip(
-        every.column("a").to_pylist(),
-        every.column("pf").to_pylist(),
-        every.column("mt").to_pylist(),
-        strict=True,
-    ):
-        if x is not None:
-            slips.setdefault(key(a, p), x)
+    slipped = every.filter(every.column("mt").is_valid())  # few rows: only those converted
+    for a, p, x in zip(*(slipped.column(c).to_pylist() for c in ("a", "pf", "mt")), strict=True):
+        slips.setdefault(key(a, p), x)
     return {
         "profiles": profiles,
         "posts": posts_of,

@@ -25,6 +25,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from vigie.errors import VigieError
+
 _APOS = "(?:'|\u2019)"
 _PHRASES = (
     # English: the model describing itself
@@ -73,34 +75,40 @@ def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int
     path = "'" + posts.as_posix().replace("'", "''") + "'"
     con = duckdb.connect(":memory:")
     try:
-        con.execute("SET enable_progress_bar = false")
-        cols = {
-            r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()
-        }
-        if "text" not in cols:
-            return [], 0, 0
-        plat = "platform::VARCHAR" if "platform" in cols else "CAST(NULL AS VARCHAR)"
-        con.execute(
-            f"""CREATE TEMP TABLE s AS
-            SELECT account_id::VARCHAR AS account_id, {plat} AS platform,
-                   post_id::VARCHAR AS post_id, created_at, text::VARCHAR AS text
-            FROM read_parquet({path})
-            WHERE account_id IS NOT NULL AND regexp_matches(text::VARCHAR, ?)""",
-            [PATTERN],
-        )
-        n_accounts, n_posts = con.execute(
-            "SELECT count(DISTINCT (account_id, platform)), count(*) FROM s"
-        ).fetchall()[0]
-        rows = con.execute(
-            """SELECT account_id, platform, count(*) AS posts,
-                      min(created_at) AS first,
-                      arg_min(post_id, (created_at, post_id)) AS post_id,
-                      arg_min(text, (created_at, post_id)) AS text
-            FROM s GROUP BY account_id, platform
-            ORDER BY posts DESC, platform NULLS LAST, account_id LIMIT ?""",
-            [max(int(limit), 0)],
-        ).fetchall()
+        return _slipped(con, path, limit)
+    except duckdb.Error as exc:  # a truncated or foreign file: one line, naming it
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise VigieError(f"{posts}: cannot read its posts' texts ({first})") from exc
     finally:
         con.close()
+
+
+def _slipped(con: Any, path: str, limit: int) -> tuple[list[dict[str, Any]], int, int]:
+    """``slipped_accounts`` on an open connection, ``path`` quoted for SQL."""
+    con.execute("SET enable_progress_bar = false")
+    cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()}
+    if "text" not in cols:
+        return [], 0, 0
+    plat = "platform::VARCHAR" if "platform" in cols else "CAST(NULL AS VARCHAR)"
+    con.execute(
+        f"""CREATE TEMP TABLE s AS
+        SELECT account_id::VARCHAR AS account_id, {plat} AS platform,
+               post_id::VARCHAR AS post_id, created_at, text::VARCHAR AS text
+        FROM read_parquet({path})
+        WHERE account_id IS NOT NULL AND regexp_matches(text::VARCHAR, ?)""",
+        [PATTERN],
+    )
+    n_accounts, n_posts = con.execute(
+        "SELECT count(DISTINCT (account_id, platform)), count(*) FROM s"
+    ).fetchall()[0]
+    rows = con.execute(
+        """SELECT account_id, platform, count(*) AS posts,
+                  min(created_at) AS first,
+                  arg_min(post_id, (created_at, post_id)) AS post_id,
+                  arg_min(text, (created_at, post_id)) AS text
+        FROM s GROUP BY account_id, platform
+        ORDER BY posts DESC, platform NULLS LAST, account_id LIMIT ?""",
+        [max(int(limit), 0)],
+    ).fetchall()
     names = ("account_id", "platform", "posts", "first", "post_id", "text")
     return [dict(zip(names, r, strict=True)) for r in rows], int(n_accounts), int(n_posts)

@@ -22,14 +22,16 @@ LITERATURE_TECHNIQUES: dict[str, tuple[str, ...]] = {
     # articles on look-alike domains of real outlets, laundered through shorteners and images,
     # amplified by fresh accounts (EU DisinfoLab 2022, VIGINUM 2023: Doppelganger / RRN)
     "doppelganger": ("T0149.003", "T0149.004", "T0097.202", "T0150.001"),
-    # many hostile replies under a candidate's post within tens of minutes
-    "reply_brigade": ("T0049.005", "T0049.001"),
+    # many hostile replies under a candidate's post within tens of minutes, written by a
+    # language model (OpenAI 2024, Bad Grammar), whose slips some posts carry
+    "reply_brigade": ("T0049.005", "T0049.001", "T0085.001"),
     # campaign messages pushed into a trending debate hashtag
     "hashtag_hijack": ("T0049.002",),
     # aged, quiet accounts touching the same rare objects days apart, over weeks
     "slow_sleepers": ("T0049", "T0118"),
-    # one claim, reworded or translated (fr/en/de) by separate accounts within hours
-    "paraphrase_claims": ("T0085.008", "T0084.003"),
+    # one claim, reworded or translated (fr/en/de) by separate accounts within hours, by a
+    # language model (OpenAI 2024, Doppelganger's comments), whose slips some posts carry
+    "paraphrase_claims": ("T0085.008", "T0084.003", "T0085.001"),
     # waves of original posts tagging several newsrooms, fact-checkers and journalists at once
     # to make them verify fabricated content (CheckFirst & Reset.Tech 2024: Operation Overload)
     "mention_bombing": ("T0039", "T0049"),
