@@ -100,6 +100,9 @@ def test_a_group_whose_members_slip_fires_and_a_joke_does_not(tmp_path: Path) ->
     posts.append(
         {"acc": "b2", "t": 99_000, "text": 'lol the bot replied "As an AI language model, I..."'}
     )
+    # two more of B repost a slip (by id, or by an "RT @" text): another account's words
+    posts.append({"acc": "b4", "t": 99_100, "text": "RT @a0: " + SLIPS[0], "rt": "p0"})
+    posts.append({"acc": "b5", "t": 99_200, "text": "RT @a0: " + SLIPS[0]})
     res = _run(
         tmp_path / "ds",
         _accounts("a", 8) + _accounts("b", 8),

@@ -45,6 +45,7 @@ def test_members_and_leads_who_slipped_are_listed_with_their_group(
             "sock3": [SLIP_FR],
             "outsider": [SLIP, "hello", SLIP],
             "bot01": ["RT @candidate: Big rally tonight!"],
+            "bot02": [f"RT @outsider: {SLIP}"],  # another's words, reposted
         },
     )
     out = tmp_path / "r.html"

@@ -25,6 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from vigie.detect.textreposts import TEXT_REPOST_HANDLE
 from vigie.errors import VigieError
 
 _APOS = "(?:'|\u2019)"
@@ -90,13 +91,16 @@ def _slipped(con: Any, path: str, limit: int) -> tuple[list[dict[str, Any]], int
     if "text" not in cols:
         return [], 0, 0
     plat = "platform::VARCHAR" if "platform" in cols else "CAST(NULL AS VARCHAR)"
+    # the accounts' own words: a repost, or a text "RT @x: ...", carries another's
+    own = "repost_of IS NULL AND " if "repost_of" in cols else ""
     con.execute(
         f"""CREATE TEMP TABLE s AS
         SELECT account_id::VARCHAR AS account_id, {plat} AS platform,
                post_id::VARCHAR AS post_id, created_at, text::VARCHAR AS text
         FROM read_parquet({path})
-        WHERE account_id IS NOT NULL AND regexp_matches(text::VARCHAR, ?)""",
-        [PATTERN],
+        WHERE account_id IS NOT NULL AND {own}NOT regexp_matches(text::VARCHAR, ?)
+          AND regexp_matches(text::VARCHAR, ?)""",
+        [TEXT_REPOST_HANDLE, PATTERN],
     )
     n_accounts, n_posts = con.execute(
         "SELECT count(DISTINCT (account_id, platform)), count(*) FROM s"
