@@ -40,7 +40,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vigie.detect.machinetext import PATTERN as MACHINE_TEXT
+from vigie.detect.machinetext import own_slip_sql
 from vigie.detect.textreposts import TEXT_REPOST_HANDLE
 from vigie.schema import STR_LIST, Dataset
 
@@ -383,13 +383,10 @@ def _load(
         # reposted by its members (reading every member's own texts doubled this step's cost)
         has_platform = "platform" in pcols
         pf = "{}.platform::VARCHAR" if has_platform else "CAST(NULL AS VARCHAR)"
-        # a member's own text is kept only where a language model wrote of itself in it (a
-        # repost, or a text "RT @x: ...", carries another account's words)
-        slip = "'" + MACHINE_TEXT.replace("'", "''") + "'"
-        own = "p.repost_of IS NULL AND " if "repost_of" in pcols else ""
+        # a member's own text is kept only where a language model wrote of itself in it
+        slip = own_slip_sql("p.text::VARCHAR", "p.repost_of" if "repost_of" in pcols else None)
         mt = (
-            f"""CASE WHEN {own}NOT regexp_matches(p.text::VARCHAR, '{TEXT_REPOST_HANDLE}')
-                 AND regexp_matches(p.text::VARCHAR, {slip}) THEN p.text::VARCHAR END"""
+            f"CASE WHEN {slip} THEN p.text::VARCHAR END"
             if "text" in pcols
             else "CAST(NULL AS VARCHAR)"
         )

@@ -62,6 +62,22 @@ PATTERN = "(?i)(?:" + "|".join(_PHRASES) + ")"
 """All phrases as one RE2 pattern (Python's ``re`` reads it alike: the tests use both)."""
 
 
+def own_slip_sql(text: str, repost_of: str | None) -> str:
+    """SQL: the post whose text is the expression ``text`` holds a slip in its own words.
+    ``repost_of``: its repost column, or None when the posts have none; a repost, or a text
+    "RT @x: ...", carries another account's words (the fox8 accounts of the blind scenario
+    retweet each other's slips). One rule for the sign on groups and the report's list."""
+    own = f"{repost_of} IS NULL AND " if repost_of else ""
+    return (
+        f"({own}NOT regexp_matches({text}, {_literal(TEXT_REPOST_HANDLE)}) "
+        f"AND regexp_matches({text}, {_literal(PATTERN)}))"
+    )
+
+
+def _literal(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
 def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int, int]:
     """The accounts of the posts file ``posts`` that posted a slip, most slips first (then by
     platform and id), at most ``limit``; and how many accounts and posts slipped in all.
@@ -73,7 +89,7 @@ def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int
     time), ``post_id`` and ``text`` of that first one."""
     import duckdb
 
-    path = "'" + posts.as_posix().replace("'", "''") + "'"
+    path = _literal(posts.as_posix())
     con = duckdb.connect(":memory:")
     try:
         return _slipped(con, path, limit)
@@ -91,16 +107,13 @@ def _slipped(con: Any, path: str, limit: int) -> tuple[list[dict[str, Any]], int
     if "text" not in cols:
         return [], 0, 0
     plat = "platform::VARCHAR" if "platform" in cols else "CAST(NULL AS VARCHAR)"
-    # the accounts' own words: a repost, or a text "RT @x: ...", carries another's
-    own = "repost_of IS NULL AND " if "repost_of" in cols else ""
+    slip = own_slip_sql("text::VARCHAR", "repost_of" if "repost_of" in cols else None)
     con.execute(
         f"""CREATE TEMP TABLE s AS
         SELECT account_id::VARCHAR AS account_id, {plat} AS platform,
                post_id::VARCHAR AS post_id, created_at, text::VARCHAR AS text
         FROM read_parquet({path})
-        WHERE account_id IS NOT NULL AND {own}NOT regexp_matches(text::VARCHAR, ?)
-          AND regexp_matches(text::VARCHAR, ?)""",
-        [TEXT_REPOST_HANDLE, PATTERN],
+        WHERE account_id IS NOT NULL AND {slip}"""
     )
     n_accounts, n_posts = con.execute(
         "SELECT count(DISTINCT (account_id, platform)), count(*) FROM s"
