@@ -151,3 +151,14 @@ def test_diagnosis_names_unread_columns_and_idle_detectors(german):
     assert "co_media" in idle  # this fixture maps no image column
     assert d["passed_chance"] >= d["pairs_outside_groups"] > 0
     assert any("pairs.parquet" in line for line in d["lines"])
+
+
+def test_no_text_means_machine_text_is_unknown_not_absent(german):
+    # the sample holds ids of links and tags, no texts: the posts' text column is null
+    # everywhere, so no group can be said to be free of a language model's slips
+    _, f = german
+    groups = f.groups().to_pylist()
+    assert groups
+    for g in groups:
+        signs = [i for i in g["inauthenticity_indicators"] if i.startswith("machine_text")]
+        assert signs == ["machine_text: unknown (no texts of the members' own in the data)"]

@@ -185,7 +185,7 @@ def _machine_text(slips: list[str | None], known: bool) -> Indicator:
     (``machinetext``): a slip is rare and most of an operation's posts come out clean, so a
     quarter of the members (``MACHINE_SHARE``), two at least, is full strength."""
     if not known:
-        return Indicator("machine_text", 0.0, "no texts in the data", False)
+        return Indicator("machine_text", 0.0, "no texts of the members' own in the data", False)
     hits = [x for x in slips if x]
     n = len(slips)
     strength = min(1.0, len(hits) / (MACHINE_SHARE * n)) if n and len(hits) >= MIN_MACHINE else 0.0
@@ -390,11 +390,15 @@ def _load(
             if "text" in pcols
             else "CAST(NULL AS VARCHAR)"
         )
+        # whether the member wrote any text of their own: a text column null everywhere
+        # (ids of links and tags only, as the real German sample) says nothing of slips
+        own = "p.repost_of IS NULL AND " if "repost_of" in pcols else ""
+        ht = f"{own}length(trim(p.text::VARCHAR)) > 0" if "text" in pcols else "false"
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,
                        {urls} AS u, {rep} AS r, {cl} AS c, {pf.format("p")} AS pf,
-                       {mt} AS mt
+                       {mt} AS mt, coalesce({ht}, false) AS ht
                 FROM '{posts}' p WHERE {member}
                 ORDER BY a, t, p.post_id::VARCHAR"""
         )
@@ -472,11 +476,16 @@ def _load(
     slipped = every.filter(every.column("mt").is_valid())  # few rows: only those converted
     for a, p, x in zip(*(slipped.column(c).to_pylist() for c in ("a", "pf", "mt")), strict=True):
         slips.setdefault(key(a, p), x)
+    wrote = every.filter(every.column("ht")).group_by(["a", "pf"]).aggregate([])
+    writers = {
+        key(a, p)
+        for a, p in zip(wrote.column("a").to_pylist(), wrote.column("pf").to_pylist(), strict=True)
+    }
     return {
         "profiles": profiles,
         "posts": posts_of,
         "machine_texts": slips,
-        "text_known": "text" in pcols,
+        "writers": writers,
         "originals": originals,
         "original_texts": orig_text,
         "key": key,
@@ -596,7 +605,10 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
     hide = [i in open_ for i in range(len(accounts))]
     indicators = [
         _creation_burst([None if h else c for c, h in zip(created, hide, strict=True)]),
-        _machine_text([data["machine_texts"].get(a) for a in accounts], data["text_known"]),
+        _machine_text(
+            [data["machine_texts"].get(a) for a in accounts],
+            any(a in data["writers"] for a in accounts),
+        ),
         _default_handles(handles),
         _empty_profiles(names, descs),
         young,

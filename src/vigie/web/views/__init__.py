@@ -18,6 +18,7 @@ def routers() -> list[APIRouter]:
         runs,
         search,
         share,
+        slips,
     )
 
     return [
@@ -25,6 +26,7 @@ def routers() -> list[APIRouter]:
         home.router,
         imports.router,
         runs.router,
+        slips.router,
         groups.router,
         decisions.router,
         search.router,

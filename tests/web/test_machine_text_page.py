@@ -1,0 +1,103 @@
+"""The run's page of accounts whose posts hold a language model's own words.
+
+Known answers: slips written into the workspace's Dataset for one group member and for one
+account outside every group are listed, the member linked to its group, the outsider as
+"none"; a repost of a slip is not; a Dataset written again is read again (the cache is per
+version of the file); in team mode the page needs a session, like every page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from fastapi.testclient import TestClient
+
+from vigie.web.app import create_app
+from vigie.web.settings import WebSettings
+
+from .teamclient import signed_in, team_client
+
+SLIP = "As an AI language model, I cannot express opinions, but here is a post: vote!"
+
+
+def _plant(ds: Path, texts: dict[str, str], repost: str | None = None) -> None:
+    """Give each account of ``texts`` one more post with that text (``repost``: one more
+    account reposting the first such post)."""
+    path = ds / "posts.parquet"
+    t = pq.read_table(path)
+    rows = []
+    for i, (acc, text) in enumerate(texts.items()):
+        row = t.filter(pa.compute.equal(t.column("account_id"), acc)).slice(0, 1).to_pylist()[0]
+        rows.append({**row, "post_id": f"slip{i}", "text": text, "repost_of": None})
+    if repost:
+        row = t.filter(pa.compute.equal(t.column("account_id"), repost)).slice(0, 1).to_pylist()[0]
+        rows.append({**row, "post_id": "reslip", "text": "RT @x: " + SLIP, "repost_of": "slip0"})
+    merged = pa.concat_tables([t, pa.Table.from_pylist(rows, schema=t.schema)])
+    pq.write_table(merged, path)
+
+
+def _outsider(ws, ds: Path) -> str:
+    """An account of the Dataset in no group of the run."""
+    members = {m.split(":", 1)[-1] for g in ws.groups() for m in ws.members(g.id)}
+    accounts = pq.read_table(ds / "posts.parquet", columns=["account_id"]).column(0).to_pylist()
+    return next(a for a in sorted(set(accounts)) if a not in members)
+
+
+def _own_dataset(workspace: Path) -> Path:
+    """The copy's run reads the copy's Dataset (the shared workspace's run names its own by
+    an absolute path), so that a test may write it."""
+    manifest = workspace / "runs" / "first" / "manifest.json"
+    m = json.loads(manifest.read_text())
+    m["dataset"] = "datasets/election"
+    manifest.write_text(json.dumps(m))
+    return workspace / "datasets" / "election"
+
+
+def test_lists_members_and_outsiders_who_slipped(workspace: Path) -> None:
+    ds = _own_dataset(workspace)
+    client = TestClient(create_app(WebSettings(workspace=workspace)), base_url="http://127.0.0.1")
+    ws = client.app.state.vigie.ws
+    run = ws.list_runs()[0]
+    page = f"/runs/{run.id}/machine-text"
+    assert page in client.get(f"/runs/{run.id}").text  # the run page links to it
+
+    none = client.get(page)
+    assert none.status_code == 200 and "No post of this run's Dataset" in none.text
+
+    group = ws.groups()[0]
+    member = ws.members(group.id)[0].split(":", 1)[-1]
+    outsider = _outsider(ws, ds)
+    reposter = ws.members(group.id)[1].split(":", 1)[-1]
+    _plant(ds, {outsider: SLIP, member: "I'm sorry, but I cannot fulfill this request."}, reposter)
+    os.utime(ds / "posts.parquet", ns=(1, 10**18))  # another version, even within a second
+
+    html = client.get(page).text
+    assert "2 account(s) posted 2 post(s)" in html
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    listed = {r.split('<td class="mono">', 1)[1].split("<", 1)[0]: r for r in rows}
+    assert set(listed) == {outsider, member}  # the reposter carries another's words
+    assert f'href="/groups/{group.id}?run={run.id}"' in listed[member]
+    assert "<td>none</td>" in listed[outsider]
+    assert "As an AI language model, I cannot express opinions" in listed[outsider]
+
+
+def test_the_page_needs_a_session_in_team_mode(workspace: Path) -> None:
+    client = team_client(workspace)
+    run = client.app.state.vigie.ws.list_runs()[0]
+    r = client.get(f"/runs/{run.id}/machine-text", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert signed_in(client, "viewer").get(f"/runs/{run.id}/machine-text").status_code == 200
+
+
+def test_an_unknown_run_is_a_clear_error(workspace: Path) -> None:
+    client = TestClient(
+        create_app(WebSettings(workspace=workspace)),
+        base_url="http://127.0.0.1",
+        raise_server_exceptions=False,
+    )
+    r = client.get("/runs/no-such-run/machine-text")
+    assert r.status_code in (400, 404) and "no-such-run" in r.text
