@@ -90,9 +90,16 @@ def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int
     import duckdb
 
     path = _literal(posts.as_posix())
+    from vigie.progress import with_query_progress
+
     con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own would print over the CLI's
     try:
-        return _slipped(con, path, limit)
+        return with_query_progress(
+            con,
+            "reading the posts for a language model's own words",
+            lambda: _slipped(con, path, limit),
+        )
     except duckdb.Error as exc:  # a truncated or foreign file: one line, naming it
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise VigieError(f"{posts}: cannot read its posts' texts ({first})") from exc
@@ -102,7 +109,6 @@ def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int
 
 def _slipped(con: Any, path: str, limit: int) -> tuple[list[dict[str, Any]], int, int]:
     """``slipped_accounts`` on an open connection, ``path`` quoted for SQL."""
-    con.execute("SET enable_progress_bar = false")
     cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()}
     if "text" not in cols:
         return [], 0, 0
