@@ -10,6 +10,11 @@ byte-order mark with semicolons, NUL bytes, CRLF, 3,000 open brackets), then a n
 ``-1e400`` or an escaped NUL, the file in UTF-16, a line repeated 50 times, and double quotes
 made single. Seeded: a traceback replays with the same ``--seed``.
 
+With ``--zipped``, each damaged copy travels in a zip of several files (beside a whole
+fixture, and its folder's files when it has a folder of its own: Telegram's photos, HTML
+pages), so the zip's members are read as sources of their own (``compressed.zip_members``);
+one zip in five is itself damaged (cut, or a byte flipped).
+
 With ``--options RUNS``, the files are left whole and ``vigie ingest``'s options are damaged
 instead: random ``--map`` specs (known and unknown fields, empty, dotted, ``prefix:``, 5,000
 characters, NUL), ``--platform``, ``--date-format``, ``--encoding`` (byte-to-byte codecs such
@@ -19,6 +24,7 @@ on five fixtures (a CSV, JSON Lines, X pages, a listening export, CrowdTangle) o
 ``--all-files``, on every reader's fixture.
 
     .venv/bin/python benchmarks/ingest_fuzz.py --seed 7 --per-file 12
+    .venv/bin/python benchmarks/ingest_fuzz.py --seed 8 --per-file 4 --zipped
     .venv/bin/python benchmarks/ingest_fuzz.py --seed 1 --options 600
     .venv/bin/python benchmarks/ingest_fuzz.py --seed 3 --options 800 --all-files
 """
@@ -117,6 +123,7 @@ def main() -> None:
     ap.add_argument(
         "--all-files", action="store_true", help="with --options: on every fixture, not five"
     )
+    ap.add_argument("--zipped", action="store_true", help="each damaged copy in a zip of several")
     args = ap.parse_args()
     if args.options:
         files = _fixtures() if args.all_files else [FIX / f for f in OPTION_FILES]
@@ -129,7 +136,7 @@ def main() -> None:
 
     files = _fixtures()
     rng = random.Random(args.seed)
-    mutants = tracebacks = 0
+    mutants = tracebacks = read = 0
     for f in files:
         rel = f.relative_to(FIX)
         data = f.read_bytes()
@@ -142,9 +149,12 @@ def main() -> None:
                     if sibling.is_file() and sibling != f:
                         shutil.copy(sibling, src.parent / sibling.name)
                 src.write_bytes(damaged(data, rng, _damaged))
+                if args.zipped:
+                    src = _zipped(src, Path(tmp) / "in", f.parent != FIX, rng)
                 mutants += 1
                 try:
                     ingest([src], Path(tmp) / "ds")
+                    read += 1
                 except VigieError:
                     pass
                 except Exception:  # a traceback a user would see
@@ -153,8 +163,34 @@ def main() -> None:
                     traceback.print_exc(limit=4)
         tracebacks += bad
         print(f"{str(rel):70} {args.per_file:4} copies {bad:3} tracebacks", flush=True)
-    print(f"\n{mutants:,} damaged files of {len(files)} fixtures, {tracebacks} tracebacks")
+    print(
+        f"\n{mutants:,} damaged files of {len(files)} fixtures, {tracebacks} tracebacks "
+        f"({read:,} ingested, the others refused with a message)"
+    )
     sys.exit(1 if tracebacks else 0)
+
+
+def _zipped(src: Path, folder: Path, with_siblings: bool, rng: random.Random) -> Path:
+    """``src`` in a zip beside a whole fixture (and its siblings when its folder is its own),
+    at their paths; one zip in five damaged itself."""
+    import zipfile
+
+    out = folder.parent / "export.zip"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(src, "export/" + src.relative_to(folder).as_posix())
+        zf.write(FIX / "x_v2_pages.jsonl", "export/other/x_v2_pages.jsonl")
+        if with_siblings:
+            for sibling in src.parent.rglob("*"):
+                if sibling.is_file() and sibling != src:
+                    zf.write(sibling, "export/" + sibling.relative_to(folder).as_posix())
+    if rng.random() < 0.2:
+        data = bytearray(out.read_bytes())
+        if rng.random() < 0.5:
+            data = data[: rng.randrange(len(data))]
+        else:
+            data[rng.randrange(len(data))] ^= 0xFF
+        out.write_bytes(bytes(data))
+    return out
 
 
 def _fixtures() -> list[Path]:

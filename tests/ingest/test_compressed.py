@@ -1,5 +1,6 @@
 """Compressed sources: gzip, bzip2, xz, zstandard (Pushshift's long window, several frames) and a
-zip of one file read as the plain file would be; damaged ones refused in one line, by name."""
+zip of one file read as the plain file would be, a zip of several as its data files would be;
+damaged ones refused in one line, by name."""
 
 from __future__ import annotations
 
@@ -152,14 +153,111 @@ def test_existing_dataset_kept_when_a_compressed_source_fails(tmp_path: Path) ->
     assert (ds / "posts.parquet").read_bytes() == before
 
 
-def test_zip_of_several_files_names_them(tmp_path: Path) -> None:
-    two = tmp_path / "export.zip"
-    with zipfile.ZipFile(two, "w") as zf:
-        zf.write(PUSHSHIFT, "comments.ndjson")
-        zf.write(PAGES, "tweets.jsonl")
-    code, out = _ingest(two, tmp_path / "ds")
-    assert code == 2 and "comments.ndjson" in out and "tweets.jsonl" in out
-    assert "unzip" in out
+def _zip_of(path: Path, members: dict[str, bytes | Path]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            if isinstance(data, Path):
+                zf.write(data, name)
+            else:
+                zf.writestr(name, data)
+    return path
+
+
+def test_zip_of_several_files_reads_each_data_file(tmp_path: Path) -> None:
+    """An output folder zipped as it was made: each data file is a source of its own, named
+    ``ARCHIVE.zip/MEMBER``; media, documents and macOS forks are left out and said."""
+    z = _zip_of(
+        tmp_path / "export.zip",
+        {
+            "collection/tweets.jsonl": PAGES,
+            "collection/comments.ndjson": PUSHSHIFT,
+            "collection/README.md": b"# how we collected",
+            "collection/photos/a.jpg": b"\xff\xd8",
+            "__MACOSX/collection/._tweets.jsonl": b"resource fork",
+        },
+    )
+    code, out = _ingest(z, tmp_path / "ds")
+    assert code == 0, out
+    # the same Dataset as the two files given one by one, in the members' name order
+    assert (
+        run_cli(["ingest", str(PUSHSHIFT), str(PAGES), "--into", str(tmp_path / "plain")])[0] == 0
+    )
+    for table in ("posts.parquet", "accounts.parquet"):
+        a = pq.read_table(tmp_path / "plain" / table)
+        assert a.equals(pq.read_table(tmp_path / "ds" / table)), table
+    sources = manifest(tmp_path / "ds")["sources"]
+    comments, tweets = f"{z}/collection/comments.ndjson", f"{z}/collection/tweets.jsonl"
+    assert [s["path"] for s in sources] == [comments, tweets]
+    assert [s["format"] for s in sources] == [
+        s["format"] for s in manifest(tmp_path / "plain")["sources"]
+    ]
+    said = " ".join(sources[0]["warnings"])
+    assert "2 data file(s) read" in said and "2 member(s) not read as sources" in said
+    assert "collection/README.md" in said and "collection/photos/a.jpg" in said
+    # refusals name the member as the user can find it
+    named = {str(PUSHSHIFT): comments, str(PAGES): tweets}
+    want = [dict(r, file=named[r["file"]]) for r in rejected(tmp_path / "plain")]
+    assert tweets in {r["file"] for r in want}
+    assert rejected(tmp_path / "ds") == want
+    assert _leftovers(tmp_path) == []
+
+
+def test_zip_members_compressed_again_and_io_archive_pairs(tmp_path: Path) -> None:
+    """A member gzipped inside the zip is unpacked once more; an IO archive's tweets and
+    users files zipped together give posts and accounts."""
+    io_dir = FIX / "datasets"
+    gz = _packed(tmp_path, PUSHSHIFT, "gzip")
+    z = _zip_of(
+        tmp_path / "io.zip",
+        {
+            "io_archive_tweets_csv_hashed.csv": io_dir / "io_archive_tweets_csv_hashed.csv",
+            "io_archive_users_csv_hashed.csv": io_dir / "io_archive_users_csv_hashed.csv",
+            "comments/" + gz.name: gz,
+        },
+    )
+    assert _ingest(z, tmp_path / "ds")[0] == 0
+    plain = [
+        str(PUSHSHIFT),
+        str(io_dir / "io_archive_tweets_csv_hashed.csv"),
+        str(io_dir / "io_archive_users_csv_hashed.csv"),
+    ]
+    assert run_cli(["ingest", *plain, "--into", str(tmp_path / "plain")])[0] == 0
+    for table in ("posts.parquet", "accounts.parquet"):
+        a = pq.read_table(tmp_path / "plain" / table)
+        assert a.num_rows and a.equals(pq.read_table(tmp_path / "ds" / table)), table
+
+
+def test_zip_member_errors_name_the_member(tmp_path: Path) -> None:
+    z = _zip_of(tmp_path / "mixed.zip", {"tweets.jsonl": PAGES, "notes.txt": b"a\n"})
+    code, out = _ingest(z, tmp_path / "ds")
+    assert code == 2 and f"{z}/notes.txt" in out, out
+    assert not (tmp_path / "ds").exists()  # nothing written: the whole ingest is refused
+    assert _leftovers(tmp_path) == []
+
+
+def test_zip_of_media_only_too_many_files_or_encrypted_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    media = _zip_of(tmp_path / "media.zip", {"a.jpg": b"\xff\xd8", "b.mp4": b"\0"})
+    code, out = _ingest(media, tmp_path / "ds")
+    assert code == 2 and "none of them data" in out and "a.jpg" in out
+    from vigie.ingest import compressed
+
+    monkeypatch.setattr(compressed, "MAX_MEMBERS", 2)
+    many = _zip_of(tmp_path / "many.zip", {f"day{i}.jsonl": PAGES for i in range(3)})
+    code, out = _ingest(many, tmp_path / "ds")
+    assert code == 2 and "3 data files, more than 2" in out and str(many) in out
+    locked = _zip_of(tmp_path / "locked.zip", {"a.jsonl": PAGES, "b.jsonl": PAGES})
+    data = bytearray(locked.read_bytes())
+    at = data.index(b"PK\x01\x02")
+    while data[at + 46 : at + 46 + 7] != b"b.jsonl":  # b's central directory entry
+        at = data.index(b"PK\x01\x02", at + 4)
+    data[at + 8] |= 0x1  # the flag an encrypting zip tool sets (Python's zipfile cannot)
+    locked.write_bytes(bytes(data))
+    code, out = _ingest(locked, tmp_path / "ds")
+    assert code == 2 and "encrypted" in out and f"{locked}/b.jsonl" in out
+    assert not (tmp_path / "ds").exists()
+    assert _leftovers(tmp_path) == []
 
 
 def test_tar_archive_says_extract_first(tmp_path: Path) -> None:
@@ -194,3 +292,48 @@ def test_csv_gz_with_mapping_errors_and_dry_run_name_the_source(tmp_path: Path) 
         dict(r, file=str(gz)) for r in rejected(tmp_path / "plain")
     ]
     assert _leftovers(tmp_path) == []
+
+
+def test_a_telegram_export_zipped_finds_its_photos(tmp_path: Path) -> None:
+    """Telegram Desktop's export folder zipped: its photos are unpacked beside result.json,
+    so the posts carry the same media keys (content hashes) as from the folder."""
+    export = FIX / "telegram"
+    z = _zip_of(
+        tmp_path / "ChatExport.zip",
+        {str(p.relative_to(export)): p for p in sorted(export.rglob("*")) if p.is_file()},
+    )
+    assert _ingest(z, tmp_path / "ds")[0] == 0
+    assert _ingest(export / "result.json", tmp_path / "plain")[0] == 0
+    a = pq.read_table(tmp_path / "plain" / "posts.parquet")
+    assert any(a.column("media").to_pylist())  # the fixture has a photo
+    assert a.equals(pq.read_table(tmp_path / "ds" / "posts.parquet"))
+
+
+def test_zip_member_paths_stay_inside_the_unpacking_folder(tmp_path: Path) -> None:
+    """A crafted zip naming ``../`` paths or one path twice writes nothing outside vigie's
+    temporary folder and is refused or read by name, never a traceback."""
+    from vigie.ingest.compressed import safe_parts
+
+    assert safe_parts("../../etc/passwd") == ["etc", "passwd"]
+    assert safe_parts("/abs/x.jsonl") == ["abs", "x.jsonl"]
+    assert safe_parts("C:\\data\\x.jsonl") == ["data", "x.jsonl"]
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../../escaped.jsonl", PAGES.read_bytes())
+        zf.writestr("escaped.jsonl", PAGES.read_bytes())
+    work = tmp_path / "work"
+    work.mkdir()
+    code, out = _ingest(evil, work / "ds")
+    assert code == 2 and "same path" in out and str(evil) in out
+    assert sorted(p.name for p in tmp_path.rglob("escaped*")) == []
+    assert _leftovers(work) == []
+    fine = tmp_path / "fine.zip"
+    with zipfile.ZipFile(fine, "w") as zf:
+        zf.writestr("../../escaped.jsonl", PAGES.read_bytes())
+        zf.writestr("b.jsonl", PAGES.read_bytes())
+    assert _ingest(fine, work / "ds")[0] == 0
+    assert [s["path"] for s in manifest(work / "ds")["sources"]] == [
+        f"{fine}/../../escaped.jsonl",
+        f"{fine}/b.jsonl",
+    ]
+    assert sorted(p.name for p in tmp_path.rglob("escaped*")) == []

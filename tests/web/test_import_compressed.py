@@ -134,3 +134,19 @@ def test_json_array_upload_lists_its_records_keys(tmp_path: Path, wrapped: bool)
     src.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     assert _detected_format(src) == "jsonl"
     assert _columns(src, "jsonl") == ["id", "author", "text"]
+
+
+def test_an_upload_of_several_files_says_the_command_line_reads_them(tmp_path: Path) -> None:
+    """The wizard maps one file; a zip of several is refused with its files named and the
+    command that reads them all, and nothing is left behind."""
+    folder = tmp_path / "token"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("monday.jsonl", (FIX / "x_v2_pages.jsonl").read_bytes())
+        zf.writestr("tuesday.jsonl", (FIX / "x_v2_pages.jsonl").read_bytes())
+    with pytest.raises(VigieError, match="2 files") as err:
+        _unpack_upload(_ctx(10**9), folder)
+    assert "monday.jsonl" in str(err.value) and "vigie ingest reads every data file" in str(
+        err.value
+    )
+    assert not folder.exists()

@@ -440,27 +440,41 @@ def _readable(
     Lines (``json_array.py``; the elements it refused are kept for the report). A copy is
     read without the flags already applied in making it: ``--encoding`` (the copy is
     UTF-8), ``--delimiter`` and ``--format xlsx`` (a workbook's CSV is vigie's own)."""
-    with (
-        compressed.readable(given, beside=beside) as unpacked,
-        xlsx.csv_copies(unpacked, given, fmt, beside, opts.sheet) as (sheets, notes),
-        transcode.utf8_copies(sheets, given, fmt, opts.encoding, beside) as utf8,
-        json_array.jsonl_copies(utf8, given, fmt, beside) as (plain, refused),
-    ):
-        out = []
-        for g, u, sheet, p, said, bad in zip(
-            given, unpacked, sheets, plain, notes, refused, strict=True
+    with compressed.readable(given, beside=beside) as opened:
+        # a zip of several files is several sources, each named ARCHIVE.zip/MEMBER
+        shown = [o.shown for o in opened]
+        unpacked = [o.plain for o in opened]
+        with (
+            xlsx.csv_copies(unpacked, shown, fmt, beside, opts.sheet) as (sheets, notes),
+            transcode.utf8_copies(sheets, shown, fmt, opts.encoding, beside) as utf8,
+            json_array.jsonl_copies(utf8, shown, fmt, beside) as (plain, refused),
         ):
-            f, o = fmt, replace(opts, sheet=None)
-            if sheet != u:  # a workbook's sheet
-                f = "auto" if fmt == "xlsx" else fmt
-                o = replace(o, encoding=None, delimiter=None)
-            else:
-                if p != sheet:  # a UTF-8 copy, JSON Lines of an array
-                    o = replace(o, encoding=None)
-                if opts.sheet:
-                    said = [*said, "--sheet is for Excel workbooks: not used for this file"]
-            out.append(_Source(g, p, f, o, said, bad))
-        yield out
+            yield _sources(opened, sheets, plain, notes, refused, fmt, opts)
+
+
+def _sources(
+    opened: list[compressed.Readable],
+    sheets: list[Path],
+    plain: list[Path],
+    notes: list[list[str]],
+    refused: list[list[Rejected]],
+    fmt: str,
+    opts: ReadOptions,
+) -> list[_Source]:
+    """One ``_Source`` per plain file made by ``_readable``'s copies, with how to read it."""
+    out = []
+    for src, sheet, p, said, bad in zip(opened, sheets, plain, notes, refused, strict=True):
+        f, o, said = fmt, replace(opts, sheet=None), [*src.notes, *said]
+        if sheet != src.plain:  # a workbook's sheet
+            f = "auto" if fmt == "xlsx" else fmt
+            o = replace(o, encoding=None, delimiter=None)
+        else:
+            if p != sheet:  # a UTF-8 copy, JSON Lines of an array
+                o = replace(o, encoding=None)
+            if opts.sheet:
+                said = [*said, "--sheet is for Excel workbooks: not used for this file"]
+        out.append(_Source(src.shown, p, f, o, said, bad))
+    return out
 
 
 def _planned(src: _Source, maps: dict[str, Any], plat: str | None) -> _Plan:

@@ -1,4 +1,4 @@
-"""Compressed sources (gzip, bzip2, xz, zstandard, a zip of one file), unpacked before reading.
+"""Compressed sources (gzip, bzip2, xz, zstandard, zip archives), unpacked before reading.
 
 Why: collections travel compressed. twarc2 users gzip their JSON Lines, Pushshift's Reddit
 dumps are zstandard with a 2 GiB window (``--long=31``), the X/Twitter IO archives and many
@@ -30,6 +30,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -83,32 +84,122 @@ def plain_name(path: Path, member: str | None = None) -> str:
     return name
 
 
-def _zip_member(name: Path, zf: zipfile.ZipFile) -> zipfile.ZipInfo:
-    files = [
+MAX_MEMBERS = 1_000
+"""Data files read from one zip (each is a source of its own): more is refused, unzip it."""
+NOT_DATA = frozenset(
+    {
+        *(".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp", ".tif", ".tiff", ".svg"),
+        *(".ico", ".tgs", ".mp4", ".mov", ".webm", ".avi", ".mkv", ".m4v", ".3gp", ".mp3"),
+        *(".ogg", ".opus", ".oga", ".m4a", ".wav", ".aac", ".amr", ".pdf", ".doc", ".docx"),
+        *(".odt", ".ppt", ".pptx", ".md", ".rst", ".css", ".js", ".vcf"),
+    }
+)
+"""Suffixes of a zip's members that hold no records, left out and counted: media (a Telegram
+Desktop or WhatsApp export's photos, voice notes, stickers), documents (a README, a codebook),
+a Telegram HTML export's styles and scripts."""
+
+
+def _zip_files(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The zip's files: no folders, no macOS resource forks (``__MACOSX/``), no hidden files
+    (also ``..``: a member's plain name is the last part of its path)."""
+    return [
         i
         for i in zf.infolist()
         if not i.is_dir()
         and not i.filename.startswith("__MACOSX/")
         and not Path(i.filename).name.startswith(".")
     ]
+
+
+def _one_chat(files: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """A WhatsApp export with media: its chat's text only (the media are attachments)."""
     chats = [i for i in files if is_chat_file_name(Path(i.filename).name)]
-    if len(files) > 1 and len(chats) == 1:  # a WhatsApp export with media: its chat's text
-        files = chats
-    if len(files) != 1:
-        names = ", ".join(i.filename for i in files[:5]) + (" ..." if len(files) > 5 else "")
+    return chats if len(files) > 1 and len(chats) == 1 else files
+
+
+def _zip_member(name: Path, zf: zipfile.ZipFile, member: str | None = None) -> zipfile.ZipInfo:
+    if member is not None:
+        info = zf.getinfo(member)
+    else:
+        files = _one_chat(_zip_files(zf))
+        if not files:
+            raise InputError("a zip archive holding no file", file=str(name))
+        if len(files) != 1:
+            names = ", ".join(i.filename for i in files[:5]) + (" ..." if len(files) > 5 else "")
+            raise InputError(
+                f"a zip archive of {len(files)} files ({names or 'none'}) inside another "
+                "archive or uploaded: one file is read here; unzip it and give the files "
+                "you want (vigie ingest reads every data file of a zip it is given itself)",
+                file=str(name),
+            )
+        info = files[0]
+    if info.flag_bits & 0x1:
+        raise InputError("an encrypted zip archive: unzip it first", file=str(name))
+    return info
+
+
+@dataclass
+class ZipMembers:
+    """What ``zip_members`` found in a zip of several files."""
+
+    read: list[str]
+    """Member names to read, each as a source of its own, in name order."""
+    left_out: list[str]
+    """Members that hold no records by their suffix (``NOT_DATA``)."""
+
+
+def zip_members(path: Path, shown: Path | None = None) -> ZipMembers | None:
+    """The data files of the zip ``path`` when it holds several, else ``None`` (one file, or
+    a WhatsApp export's one chat among its media: ``unpack`` reads it as before).
+
+    Why every data file: a collection arrives zipped as it was made, a tool's output folder of
+    daily JSON Lines, an IO archive's tweets beside its users, a Telegram export's pages
+    beside their photos; asking the analyst to unzip it first was one more step with nothing
+    learnt. Each member is then named ``ARCHIVE.zip/MEMBER`` in every message and refusal."""
+    name = shown or path
+    try:
+        with zipfile.ZipFile(path) as zf:
+            files = _one_chat(_zip_files(zf))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"not a readable zip archive ({exc})", file=str(name)) from None
+    if len(files) <= 1:
+        return None
+    read = sorted(i.filename for i in files if Path(i.filename).suffix.lower() not in NOT_DATA)
+    left = sorted(i.filename for i in files if Path(i.filename).suffix.lower() in NOT_DATA)
+    if not read:
+        names = ", ".join(left[:5]) + (" ..." if len(left) > 5 else "")
         raise InputError(
-            f"a zip archive of {len(files)} files ({names or 'none'}): vigie reads a zip "
-            "holding one file; unzip it and ingest the files you want "
-            "(vigie ingest FILE1 FILE2 ... --into DATASET)",
+            f"a zip archive of {len(files):,} files, none of them data ({names}): "
+            "media, documents, styles",
             file=str(name),
         )
-    if files[0].flag_bits & 0x1:
-        raise InputError("an encrypted zip archive: unzip it first", file=str(name))
-    return files[0]
+    if len(read) > MAX_MEMBERS:
+        raise InputError(
+            f"a zip archive of {len(read):,} data files, more than {MAX_MEMBERS:,} read from "
+            "one zip: unzip it and give the files (or folders' files) you want",
+            file=str(name),
+        )
+    return ZipMembers(read, left)
+
+
+def safe_parts(member: str) -> list[str]:
+    """A member's path as folder names that stay inside the folder it is unpacked into:
+    no root, no drive, no ``..`` (a crafted zip names ``../../.bashrc``)."""
+    parts = [
+        p
+        for p in member.replace("\\", "/").split("/")
+        if p not in ("", ".", "..") and not p.endswith(":")
+    ]
+    return parts or ["member"]
+
+
+def member_path(path: Path, member: str) -> Path:
+    """How a zip's member is named to the user: ``ARCHIVE.zip/MEMBER``."""
+    return Path(f"{path}/{member.lstrip('/')}")
 
 
 def _open(
-    path: Path, kind: str, stack: list[Any], name: Path
+    path: Path, kind: str, stack: list[Any], name: Path, member: str | None = None
 ) -> tuple[IO[bytes], IO[bytes], str | None]:
     """A binary stream of the unpacked content, the raw file under it (its position is the
     progress) and the zip member's name if any."""
@@ -132,8 +223,8 @@ def _open(
         return _ZstdFrames(raw, zstandard.ZstdDecompressor(max_window_size=ZSTD_WINDOW)), raw, None
     zf = zipfile.ZipFile(raw)
     stack.append(zf)
-    member = _zip_member(name, zf)
-    return zf.open(member), raw, member.filename
+    info = _zip_member(name, zf, member)
+    return zf.open(info), raw, info.filename
 
 
 class _ZstdFrames:
@@ -197,6 +288,8 @@ def unpack(
     advance: Callable[[int], None] | None = None,
     shown: Path | None = None,
     limit: int | None = None,
+    member: str | None = None,
+    keep_path: bool = False,
 ) -> Path:
     """Stream ``path`` (compressed as ``kind``) into a plain file in ``folder``; its path.
 
@@ -204,17 +297,34 @@ def unpack(
     for a full disk (with the bytes unpacked so far), never leaving a partial file behind
     (the caller deletes ``folder``). Messages name ``shown`` (the source as given) if set.
     ``limit``: the most bytes it may unpack to (a server's guard against decompression bombs).
+    ``member``: the zip's member to unpack (``zip_members``), else its only file;
+    ``keep_path``: written at its path inside the zip (``safe_parts``), not by its name only.
     """
     name = shown or path
     stack: list[Any] = []
     done = 0
     try:
         try:
-            stream, raw, member = _open(path, kind, stack, name)
+            stream, raw, member = _open(path, kind, stack, name, member)
         except (zipfile.BadZipFile, OSError) as exc:
             raise InputError(f"not a readable {kind} archive ({exc})", file=str(name)) from None
         stack.append(stream)
         out_path = folder / plain_name(path, member)
+        if keep_path and member is not None:  # beside the archive's other files
+            out_path = folder.joinpath(*safe_parts(member))
+            try:
+                out_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # "a" and "a/b" both files
+                raise InputError(
+                    f"cannot be unpacked beside the zip's other files ({exc.strerror}): "
+                    "unzip it yourself",
+                    file=str(name),
+                ) from None
+            if out_path.exists():
+                raise InputError(
+                    "another member of the zip unpacks to the same path: unzip it yourself",
+                    file=str(name),
+                )
         with out_path.open("wb") as out:
             while True:
                 try:
@@ -259,6 +369,7 @@ def unpack_nested(
     advance: Callable[[int], None] | None = None,
     shown: Path | None = None,
     limit: int | None = None,
+    member: str | None = None,
 ) -> Path:
     """``unpack``, then once more if what came out is itself compressed (a ``.zip`` holding a
     ``.csv.gz``, as exports are often mailed), and no further: three layers is refused.
@@ -267,7 +378,7 @@ def unpack_nested(
     The middle layer is deleted as soon as it is read; ``limit`` bounds each layer.
     """
     name = shown or path
-    plain = unpack(path, kind, folder, advance, shown, limit)
+    plain = unpack(path, kind, folder, advance, shown, limit, member)
     inner = compression_of(plain)
     if inner is None:
         return plain
@@ -298,14 +409,26 @@ def _refuse_tar(path: Path, head: bytes) -> None:
         )
 
 
+@dataclass
+class Readable:
+    """A source as plain data: the name it is shown by (the file given, or
+    ``ARCHIVE.zip/MEMBER``), the plain file to read, and notes for its report."""
+
+    shown: Path
+    plain: Path
+    notes: list[str]
+
+
 @contextmanager
-def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Path]]:
+def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Readable]]:
     """The sources as plain files: compressed ones unpacked into a temporary folder (made in
-    ``beside``, else the system's), which is deleted on exit, whatever happens. A progress bar
-    follows the compressed bytes read (unpacking a dump of many GB takes minutes)."""
+    ``beside``, else the system's), which is deleted on exit, whatever happens; a zip of
+    several files gives one source per data file (``zip_members``), so the list may be
+    longer than ``paths``. A progress bar follows the compressed bytes read (unpacking a dump
+    of many GB takes minutes)."""
     kinds = [compression_of(p) if p.is_file() else None for p in paths]
     if not any(kinds):
-        yield paths
+        yield [Readable(p, p, []) for p in paths]
         return
     from vigie.progress import make_progress
 
@@ -313,18 +436,56 @@ def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Pat
         beside.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".vigie-unpack-", dir=beside))
     try:
-        out = []
+        out: list[Readable] = []
         with make_progress(transient=True) as prog:
             for i, (p, kind) in enumerate(zip(paths, kinds, strict=True)):
                 if kind is None:
-                    out.append(p)
+                    out.append(Readable(p, p, []))
                     continue
-                folder = tmp / str(i)  # one folder per source: two sources may share a name
-                folder.mkdir()
                 task = prog.add_task(f"unpacking {p.name} ({kind})", total=p.stat().st_size)
-                out.append(
-                    unpack_nested(p, kind, folder, lambda n, t=task: prog.update(t, completed=n))
-                )
+
+                def advance(n: int, t: Any = task) -> None:
+                    prog.update(t, completed=n)
+
+                several = zip_members(p) if kind == "zip" else None
+                if several is None:
+                    folder = tmp / str(i)  # one folder per source: two may share a name
+                    folder.mkdir()
+                    out.append(Readable(p, unpack_nested(p, kind, folder, advance), []))
+                    continue
+                # every member at its path in one folder: a Telegram export's result.json
+                # finds its photos beside it, as in the folder the zip was made of
+                folder = tmp / str(i)
+                folder.mkdir()
+                for m in several.left_out:
+                    unpack(p, kind, folder, advance, member_path(p, m), member=m, keep_path=True)
+                for m in several.read:
+                    shown = member_path(p, m)
+                    plain = unpack(p, kind, folder, advance, shown, member=m, keep_path=True)
+                    inner = compression_of(plain)
+                    if inner is not None:  # a .csv.gz zipped: unpacked once more, beside
+                        deeper = Path(tempfile.mkdtemp(dir=tmp))
+                        nested = unpack(plain, inner, deeper, shown=shown)
+                        plain.unlink()
+                        if compression_of(nested) is not None:
+                            raise InputError(
+                                "compressed three times over: unpack it yourself", file=str(shown)
+                            )
+                        plain = nested
+                    out.append(Readable(shown, plain, []))
+                out[-len(several.read)].notes.append(_zip_note(p, several))
         yield out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _zip_note(path: Path, found: ZipMembers) -> str:
+    """What the report says of a zip of several files: what was read, what was left out."""
+    said = f"{path.name}: {len(found.read):,} data file(s) read, each a source of its own"
+    if found.left_out:
+        names = ", ".join(found.left_out[:3]) + (" ..." if len(found.left_out) > 3 else "")
+        said += (
+            f"; {len(found.left_out):,} member(s) not read as sources, media, documents or "
+            f"styles ({names}), unpacked beside them for the readers that look for them"
+        )
+    return said
