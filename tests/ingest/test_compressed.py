@@ -337,3 +337,22 @@ def test_zip_member_paths_stay_inside_the_unpacking_folder(tmp_path: Path) -> No
         f"{fine}/b.jsonl",
     ]
     assert sorted(p.name for p in tmp_path.rglob("escaped*")) == []
+
+
+@pytest.mark.parametrize("members", [1, 2])
+def test_a_zip_naming_an_unknown_compression_method_is_one_line(
+    tmp_path: Path, members: int
+) -> None:
+    """Found by ``benchmarks/ingest_fuzz.py --zipped`` (seed 3): a flipped byte made a
+    member's compression method one no reader knows; zipfile raised NotImplementedError."""
+    z = _zip_of(tmp_path / "odd.zip", {f"m{i}.jsonl": PAGES for i in range(members)})
+    data = bytearray(z.read_bytes())
+    for sig, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # local and central headers
+        i = data.find(sig)
+        while i >= 0:
+            data[i + at : i + at + 2] = (99).to_bytes(2, "little")
+            i = data.find(sig, i + 4)
+    z.write_bytes(bytes(data))
+    code, out = _ingest(z, tmp_path / "ds")
+    assert code == 2 and "not a readable zip archive" in out and str(z) in out, out
+    assert _leftovers(tmp_path) == []

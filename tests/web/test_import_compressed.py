@@ -136,17 +136,16 @@ def test_json_array_upload_lists_its_records_keys(tmp_path: Path, wrapped: bool)
     assert _columns(src, "jsonl") == ["id", "author", "text"]
 
 
-def test_an_upload_of_several_files_says_the_command_line_reads_them(tmp_path: Path) -> None:
-    """The wizard maps one file; a zip of several is refused with its files named and the
-    command that reads them all, and nothing is left behind."""
+def test_an_upload_of_several_files_is_kept_whole_unless_over_the_limit(tmp_path: Path) -> None:
+    """A zip of several files is kept as uploaded (the ingest reads each data file); its
+    declared size is checked against the server's limit first."""
     folder = tmp_path / "token"
     folder.mkdir()
-    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+    with zipfile.ZipFile(folder / "export.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("monday.jsonl", (FIX / "x_v2_pages.jsonl").read_bytes())
-        zf.writestr("tuesday.jsonl", (FIX / "x_v2_pages.jsonl").read_bytes())
-    with pytest.raises(VigieError, match="2 files") as err:
-        _unpack_upload(_ctx(10**9), folder)
-    assert "monday.jsonl" in str(err.value) and "vigie ingest reads every data file" in str(
-        err.value
-    )
+        zf.writestr("tuesday.jsonl", b"\0" * (2 << 20))
+    _unpack_upload(_ctx(10**9), folder)
+    assert [p.name for p in folder.iterdir()] == ["export.zip"]
+    with pytest.raises(VigieError, match="max_unpacked_bytes"):
+        _unpack_upload(_ctx(1 << 20), folder)  # 2 MiB declared: over 1 MiB
     assert not folder.exists()

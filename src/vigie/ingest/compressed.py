@@ -128,8 +128,8 @@ def _zip_member(name: Path, zf: zipfile.ZipFile, member: str | None = None) -> z
             names = ", ".join(i.filename for i in files[:5]) + (" ..." if len(files) > 5 else "")
             raise InputError(
                 f"a zip archive of {len(files)} files ({names or 'none'}) inside another "
-                "archive or uploaded: one file is read here; unzip it and give the files "
-                "you want (vigie ingest reads every data file of a zip it is given itself)",
+                "archive: unzip it and give the files you want (vigie ingest reads every data "
+                "file of a zip it is given itself)",
                 file=str(name),
             )
         info = files[0]
@@ -160,7 +160,7 @@ def zip_members(path: Path, shown: Path | None = None) -> ZipMembers | None:
     try:
         with zipfile.ZipFile(path) as zf:
             files = _one_chat(_zip_files(zf))
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise InputError(f"not a readable zip archive ({exc})", file=str(name)) from None
     if len(files) <= 1:
         return None
@@ -180,6 +180,13 @@ def zip_members(path: Path, shown: Path | None = None) -> ZipMembers | None:
             file=str(name),
         )
     return ZipMembers(read, left)
+
+
+def declared_size(path: Path) -> int:
+    """Bytes the zip's files say they unpack to (a server's check before keeping an upload:
+    Python's reader stops a member at its declared size)."""
+    with zipfile.ZipFile(path) as zf:
+        return sum(i.file_size for i in _zip_files(zf))
 
 
 def safe_parts(member: str) -> list[str]:
@@ -306,7 +313,8 @@ def unpack(
     try:
         try:
             stream, raw, member = _open(path, kind, stack, name, member)
-        except (zipfile.BadZipFile, OSError) as exc:
+        # a damaged zip may name a compression method no reader knows (NotImplementedError)
+        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
             raise InputError(f"not a readable {kind} archive ({exc})", file=str(name)) from None
         stack.append(stream)
         out_path = folder / plain_name(path, member)
@@ -370,6 +378,7 @@ def unpack_nested(
     shown: Path | None = None,
     limit: int | None = None,
     member: str | None = None,
+    keep_path: bool = False,
 ) -> Path:
     """``unpack``, then once more if what came out is itself compressed (a ``.zip`` holding a
     ``.csv.gz``, as exports are often mailed), and no further: three layers is refused.
@@ -378,12 +387,12 @@ def unpack_nested(
     The middle layer is deleted as soon as it is read; ``limit`` bounds each layer.
     """
     name = shown or path
-    plain = unpack(path, kind, folder, advance, shown, limit, member)
+    plain = unpack(path, kind, folder, advance, shown, limit, member, keep_path)
     inner = compression_of(plain)
     if inner is None:
         return plain
-    deeper = folder / "inner"
-    deeper.mkdir()
+    # a folder of its own: the zip's other members may be unpacked beside (``keep_path``)
+    deeper = Path(tempfile.mkdtemp(prefix=".inner-", dir=folder))
     out = unpack(plain, inner, deeper, shown=name, limit=limit)
     plain.unlink()
     if compression_of(out) is not None:
@@ -459,19 +468,9 @@ def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Rea
                 folder.mkdir()
                 for m in several.left_out:
                     unpack(p, kind, folder, advance, member_path(p, m), member=m, keep_path=True)
-                for m in several.read:
+                for m in several.read:  # a .csv.gz zipped is unpacked once more
                     shown = member_path(p, m)
-                    plain = unpack(p, kind, folder, advance, shown, member=m, keep_path=True)
-                    inner = compression_of(plain)
-                    if inner is not None:  # a .csv.gz zipped: unpacked once more, beside
-                        deeper = Path(tempfile.mkdtemp(dir=tmp))
-                        nested = unpack(plain, inner, deeper, shown=shown)
-                        plain.unlink()
-                        if compression_of(nested) is not None:
-                            raise InputError(
-                                "compressed three times over: unpack it yourself", file=str(shown)
-                            )
-                        plain = nested
+                    plain = unpack_nested(p, kind, folder, advance, shown, member=m, keep_path=True)
                     out.append(Readable(shown, plain, []))
                 out[-len(several.read)].notes.append(_zip_note(p, several))
         yield out

@@ -156,7 +156,8 @@ async def import_upload(request: Request) -> Response:
 
 def _unpack_upload(ctx: Any, folder: Path) -> None:
     """A compressed upload (.gz, .zst, a one-file .zip, a zip of a .gz...) is replaced by its
-    content, as the command line reads it (``compressed.unpack_nested``), so that
+    content, as the command line reads it (``compressed.unpack_nested``); a zip of several
+    files is kept whole, its declared size checked, for ``import_map`` to list; so that
     format detection, column mapping and the preview see the plain file; unpacking stops at
     ``max_unpacked_bytes`` (a small bomb must not fill the server's disk)."""
     from vigie.ingest import compressed
@@ -165,6 +166,19 @@ def _unpack_upload(ctx: Any, folder: Path) -> None:
     kind = compressed.compression_of(saved)
     if kind is None:
         return
+    limit = ctx.state.settings.max_unpacked_bytes
+    try:
+        several = compressed.zip_members(saved, Path(saved.name)) if kind == "zip" else None
+        if several is not None:  # kept whole: the ingest reads each data file (``import_zip``)
+            if compressed.declared_size(saved) > limit:
+                raise VigieError(
+                    f"{saved.name}: unpacks to more than {limit:,} bytes, this server's limit "
+                    "(max_unpacked_bytes): unpack it and ingest it from the command line"
+                )
+            return
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     work = folder / ".unpacking"
     work.mkdir()
     try:
@@ -173,7 +187,7 @@ def _unpack_upload(ctx: Any, folder: Path) -> None:
             kind,
             work,
             shown=Path(saved.name),
-            limit=ctx.state.settings.max_unpacked_bytes,
+            limit=limit,
         )
         saved.unlink()
         plain.rename(folder / plain.name)
@@ -214,10 +228,42 @@ def _columns(path: Path, fmt: str) -> list[str]:
         return []
 
 
+def _zip_files(path: Path) -> list[dict[str, str]] | None:
+    """A kept zip's data files, each with the format detected in it (``_unpack_upload``
+    keeps a zip of several files whole), else None."""
+    from vigie.ingest import compressed
+
+    if compressed.compression_of(path) != "zip" or compressed.zip_members(path) is None:
+        return None
+    with compressed.readable([path], beside=path.parent) as opened:  # deleted on exit
+        return [
+            {"name": str(o.shown.relative_to(path)), "format": _detected_format(o.plain)}
+            for o in opened
+        ]
+
+
 @router.get("/import/map")
 async def import_map(request: Request, upload: str, format: str = "auto") -> Response:
     ctx = await page(request, Role.analyst)
     path = _upload_path(ctx, upload)
+    from starlette.concurrency import run_in_threadpool
+
+    members = await run_in_threadpool(_zip_files, path)
+    if members is not None:  # each file read as its format says: no columns to map
+        from vigie.ingest import compressed
+
+        found = compressed.zip_members(path)
+        return render(
+            ctx,
+            "import_zip.html",
+            upload=upload,
+            filename=path.name,
+            size=path.stat().st_size,
+            members=members,
+            left_out=found.left_out if found else [],
+            datasets=[d.name for d in ctx.state.folders.datasets()],
+            default_name=Path(path.name).stem.replace(" ", "_")[:60] or "dataset",
+        )
     fmt = format if format in FORMATS else "auto"
     detected = _detected_format(path)
     use = detected if fmt == "auto" else fmt
