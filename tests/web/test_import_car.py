@@ -4,7 +4,6 @@ ingested as the command line does."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -13,6 +12,8 @@ from vigie.cases.workspace import Workspace
 from vigie.web.app import create_app
 from vigie.web.settings import WebSettings
 
+from .uploads import upload
+
 CAR = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "bluesky_car" / "repo.car"
 
 
@@ -20,16 +21,10 @@ def test_a_car_upload_is_previewed_and_ingested(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     Workspace.init(root).close()
     client = TestClient(create_app(WebSettings(workspace=root)), base_url="http://127.0.0.1:8765")
-    csrf = re.search(r'name="csrf" content="([^"]+)"', client.get("/").text).group(1)
-    r = client.post(
-        "/import/upload",
-        data={"csrf": csrf},
-        files={"file": ("did_plc_x.car", CAR.read_bytes(), "application/vnd.ipld.car")},
-        follow_redirects=False,
+    csrf, token, page = upload(
+        client, "did_plc_x.car", CAR.read_bytes(), "application/vnd.ipld.car"
     )
-    assert r.status_code == 303, r.text
-    token = r.headers["location"].split("upload=", 1)[1]
-    assert "bluesky-car" in client.get(r.headers["location"]).text
+    assert "bluesky-car" in page
     form = {"csrf": csrf, "upload": token, "format": "auto"}
     shown = client.post("/import/preview", data=form).text
     assert "Les bureaux ferment" in shown and "Exactement." in shown

@@ -13,19 +13,12 @@ from fastapi.testclient import TestClient
 from vigie.web.app import create_app
 from vigie.web.settings import WebSettings
 
+from .uploads import upload
+
 
 def _upload(client: TestClient, body: bytes) -> tuple[str, str, str]:
     """(csrf, upload token, the mapping page) for ``body`` uploaded as a CSV."""
-    csrf = re.search(r'name="csrf" content="([^"]+)"', client.get("/").text).group(1)
-    r = client.post(
-        "/import/upload",
-        data={"csrf": csrf},
-        files={"file": ("export.csv", body, "text/csv")},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    token = r.headers["location"].split("upload=", 1)[1]
-    return csrf, token, client.get(r.headers["location"]).text
+    return upload(client, "export.csv", body, "text/csv")
 
 
 def _local(workspace: Path) -> TestClient:

@@ -17,6 +17,8 @@ from vigie.schema import Dataset
 from vigie.web.app import create_app
 from vigie.web.settings import WebSettings
 
+from .uploads import upload
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 
 
@@ -33,16 +35,7 @@ def test_a_zip_of_several_files_is_listed_and_ingested(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     Workspace.init(root).close()
     client = TestClient(create_app(WebSettings(workspace=root)), base_url="http://127.0.0.1:8765")
-    csrf = re.search(r'name="csrf" content="([^"]+)"', client.get("/").text).group(1)
-    r = client.post(
-        "/import/upload",
-        data={"csrf": csrf},
-        files={"file": ("export.zip", _zip(), "application/zip")},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    token = r.headers["location"].split("upload=", 1)[1]
-    page = client.get(r.headers["location"]).text
+    csrf, token, page = upload(client, "export.zip", _zip(), "application/zip")
     rows = re.findall(r'<tr><td class="mono">([^<]+)</td><td>([^<]+)</td></tr>', page)
     assert rows == [("export/comments.ndjson", "pushshift"), ("export/tweets.jsonl", "x")]
     assert "export/photos/a.jpg" in page  # named as not read

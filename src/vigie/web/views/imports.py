@@ -242,6 +242,17 @@ def _zip_files(path: Path) -> list[dict[str, str]] | None:
         ]
 
 
+def _upload_values(ctx: Any, upload: str, path: Path) -> dict[str, Any]:
+    """What both step-2 pages show of the upload and offer as its Dataset."""
+    return {
+        "upload": upload,
+        "filename": path.name,
+        "size": path.stat().st_size,
+        "datasets": [d.name for d in ctx.state.folders.datasets()],
+        "default_name": Path(path.name).stem.replace(" ", "_")[:60] or "dataset",
+    }
+
+
 @router.get("/import/map")
 async def import_map(request: Request, upload: str, format: str = "auto") -> Response:
     ctx = await page(request, Role.analyst)
@@ -256,13 +267,9 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
         return render(
             ctx,
             "import_zip.html",
-            upload=upload,
-            filename=path.name,
-            size=path.stat().st_size,
+            **_upload_values(ctx, upload, path),
             members=members,
             left_out=found.left_out if found else [],
-            datasets=[d.name for d in ctx.state.folders.datasets()],
-            default_name=Path(path.name).stem.replace(" ", "_")[:60] or "dataset",
         )
     fmt = format if format in FORMATS else "auto"
     detected = _detected_format(path)
@@ -274,17 +281,13 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
     return render(
         ctx,
         "import_map.html",
-        upload=upload,
-        filename=path.name,
-        size=path.stat().st_size,
+        **_upload_values(ctx, upload, path),
         fmt=fmt,
         detected=detected,
         formats=FORMATS,
         columns=columns,
         canonical=CANONICAL,
         guessed=guess_map.suggest(columns, named) if columns else {},
-        datasets=[d.name for d in ctx.state.folders.datasets()],
-        default_name=Path(path.name).stem.replace(" ", "_")[:60] or "dataset",
     )
 
 
