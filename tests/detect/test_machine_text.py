@@ -129,7 +129,8 @@ def test_strength_needs_two_members_and_is_full_at_a_quarter() -> None:
 
 def test_members_without_texts_of_their_own_leave_the_sign_unknown(tmp_path: Path) -> None:
     # the Dataset has a text column, but group A's posts hold none (links only, as the real
-    # German sample) and group C only reposts: nothing was read, so the sign is unknown
+    # German sample), group C only reposts and group D only writes "RT @x: ..." texts
+    # (another's words, as the sign reads them): nothing was read, so the sign is unknown
     # there, and known (and absent) for group B, who wrote
     posts = []
     for i in range(6):
@@ -139,14 +140,15 @@ def test_members_without_texts_of_their_own_leave_the_sign_unknown(tmp_path: Pat
             {"acc": f"c{i}", "t": 60 * j + i, "text": f"RT @b0: Vote b 0 {j}", "rt": f"o{j}"}
             for j in range(5)
         ]
+        posts += [{"acc": f"d{i}", "t": 60 * j + i, "text": f"RT @b1: x {j}"} for j in range(5)]
     posts += [{"id": f"o{j}", "acc": "b0", "t": 1 + j, "text": f"Vote b 0 {j}"} for j in range(5)]
     res = _run(
         tmp_path / "ds",
-        _accounts("a", 6) + _accounts("b", 6) + _accounts("c", 6),
+        _accounts("a", 6) + _accounts("b", 6) + _accounts("c", 6) + _accounts("d", 6),
         posts,
         {
             g: [f"{p}{i}" for i in range(6)]
-            for g, p in (("g0001", "a"), ("g0002", "b"), ("g0003", "c"))
+            for g, p in (("g0001", "a"), ("g0002", "b"), ("g0003", "c"), ("g0004", "d"))
         },
     )
 
@@ -155,4 +157,5 @@ def test_members_without_texts_of_their_own_leave_the_sign_unknown(tmp_path: Pat
 
     assert sign("g0001") == ["machine_text: unknown (no texts of the members' own in the data)"]
     assert sign("g0003") == sign("g0001")
+    assert sign("g0004") == sign("g0001")
     assert sign("g0002") == []  # known, and nobody slipped: not listed

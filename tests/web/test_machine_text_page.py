@@ -63,7 +63,9 @@ def test_lists_members_and_outsiders_who_slipped(workspace: Path) -> None:
     ws = client.app.state.vigie.ws
     run = ws.list_runs()[0]
     page = f"/runs/{run.id}/machine-text"
-    assert page in client.get(f"/runs/{run.id}").text  # the run page links to it
+    run_page = client.get(f"/runs/{run.id}").text
+    assert page in run_page  # the run page links to it, in its body, not in its <title>
+    assert f"<title>Run #{run.seq} · vigie</title>" in run_page
 
     none = client.get(page)
     assert none.status_code == 200 and "No post of this run's Dataset" in none.text

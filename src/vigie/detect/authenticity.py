@@ -40,7 +40,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vigie.detect.machinetext import own_slip_sql
+from vigie.detect.machinetext import own_slip_sql, own_text_sql
 from vigie.detect.textreposts import TEXT_REPOST_HANDLE
 from vigie.schema import STR_LIST, Dataset
 
@@ -392,8 +392,8 @@ def _load(
         )
         # whether the member wrote any text of their own: a text column null everywhere
         # (ids of links and tags only, as the real German sample) says nothing of slips
-        own = "p.repost_of IS NULL AND " if "repost_of" in pcols else ""
-        ht = f"{own}length(trim(p.text::VARCHAR)) > 0" if "text" in pcols else "false"
+        own = own_text_sql("p.text::VARCHAR", "p.repost_of" if "repost_of" in pcols else None)
+        ht = f"{own} AND length(trim(p.text::VARCHAR)) > 0" if "text" in pcols else "false"
         rel = con.sql(
             f"""SELECT p.account_id::VARCHAR AS a,
                        epoch_us(p.created_at::TIMESTAMPTZ) / 1e6 AS t,

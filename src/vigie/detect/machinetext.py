@@ -62,16 +62,45 @@ PATTERN = "(?i)(?:" + "|".join(_PHRASES) + ")"
 """All phrases as one RE2 pattern (Python's ``re`` reads it alike: the tests use both)."""
 
 
-def own_slip_sql(text: str, repost_of: str | None) -> str:
-    """SQL: the post whose text is the expression ``text`` holds a slip in its own words.
+def own_text_sql(text: str, repost_of: str | None) -> str:
+    """SQL: the post whose text is the expression ``text`` is in its author's own words.
     ``repost_of``: its repost column, or None when the posts have none; a repost, or a text
     "RT @x: ...", carries another account's words (the fox8 accounts of the blind scenario
-    retweet each other's slips). One rule for the sign on groups and the report's list."""
+    retweet each other's slips). One rule for the sign on groups (which also asks whether a
+    member wrote at all) and the report's list."""
     own = f"{repost_of} IS NULL AND " if repost_of else ""
-    return (
-        f"({own}NOT regexp_matches({text}, {_literal(TEXT_REPOST_HANDLE)}) "
-        f"AND regexp_matches({text}, {_literal(PATTERN)}))"
+    return f"({own}NOT regexp_matches({text}, {_literal(TEXT_REPOST_HANDLE)}))"
+
+
+def own_slip_sql(text: str, repost_of: str | None) -> str:
+    """SQL: the post holds a slip in its own words (``own_text_sql`` and ``PATTERN``)."""
+    return f"({own_text_sql(text, repost_of)} AND regexp_matches({text}, {_literal(PATTERN)}))"
+
+
+def with_groups(
+    rows: list[dict[str, Any]], members: Any, rename: dict[str, str] | None = None
+) -> None:
+    """Set each slipped account's ``group_id`` (``""`` for none) from a Findings' members
+    table (``group_id``, ``account_id``, ``platform`` if any), by account and platform, else
+    by account alone; ``rename``: local group ids to the ids shown (a workspace's)."""
+    plats = (
+        members.column("platform").to_pylist()
+        if "platform" in members.column_names
+        else [None] * members.num_rows
     )
+    group_of: dict[tuple[str, str | None], str] = {}
+    for g, a, p in zip(
+        members.column("group_id").to_pylist(),
+        members.column("account_id").to_pylist(),
+        plats,
+        strict=True,
+    ):
+        gid = (rename or {}).get(g, g)
+        group_of.setdefault((a, p), gid)
+        group_of.setdefault((a, None), gid)
+    for r in rows:
+        acc = r["account_id"]
+        r["group_id"] = group_of.get((acc, r["platform"])) or group_of.get((acc, None)) or ""
 
 
 def _literal(s: str) -> str:

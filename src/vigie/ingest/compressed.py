@@ -456,16 +456,14 @@ def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Rea
                 def advance(n: int, t: Any = task) -> None:
                     prog.update(t, completed=n)
 
+                folder = tmp / str(i)  # one folder per source: two may share a name
+                folder.mkdir()
                 several = zip_members(p) if kind == "zip" else None
                 if several is None:
-                    folder = tmp / str(i)  # one folder per source: two may share a name
-                    folder.mkdir()
                     out.append(Readable(p, unpack_nested(p, kind, folder, advance), []))
                     continue
                 # every member at its path in one folder: a Telegram export's result.json
                 # finds its photos beside it, as in the folder the zip was made of
-                folder = tmp / str(i)
-                folder.mkdir()
                 for m in several.left_out:
                     unpack(p, kind, folder, advance, member_path(p, m), member=m, keep_path=True)
                 for m in several.read:  # a .csv.gz zipped is unpacked once more

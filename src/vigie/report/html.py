@@ -521,29 +521,13 @@ def _slips_context(
     leads outside the groups, and what wrote a group's posts inside one."""
     if dataset is None:
         return {"slips_read": False, "slips": [], "n_slip_accounts": 0, "n_slip_posts": 0}
-    from vigie.detect.machinetext import slipped_accounts
+    from vigie.detect.machinetext import slipped_accounts, with_groups
 
     rows, n_accounts, n_posts = slipped_accounts(dataset / "posts.parquet", limit)
-    plats = (
-        members.column("platform").to_pylist()
-        if "platform" in members.column_names
-        else [None] * members.num_rows
-    )
-    group_of: dict[tuple[str, str | None], str] = {}
-    for g, a, p in zip(
-        members.column("group_id").to_pylist(),
-        members.column("account_id").to_pylist(),
-        plats,
-        strict=True,
-    ):
-        group_of.setdefault((a, p), g)
-        group_of.setdefault((a, None), g)
+    with_groups(rows, members)
     detailed = {g["group_id"]: g["anchor"] for g in groups if g["detailed"]}
     for r in rows:
-        acc = r["account_id"]
-        gid = group_of.get((acc, r["platform"])) or group_of.get((acc, None))
-        r["group_id"] = gid or ""
-        r["anchor"] = detailed.get(gid or "", "")
+        r["anchor"] = detailed.get(r["group_id"], "")
         r["first"] = _ts(r["first"])
         r["text"] = _cut(r["text"])
     return {

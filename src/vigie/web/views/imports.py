@@ -228,18 +228,19 @@ def _columns(path: Path, fmt: str) -> list[str]:
         return []
 
 
-def _zip_files(path: Path) -> list[dict[str, str]] | None:
-    """A kept zip's data files, each with the format detected in it (``_unpack_upload``
-    keeps a zip of several files whole), else None."""
+def _zip_files(path: Path) -> tuple[list[dict[str, str]], list[str]] | None:
+    """A kept zip's data files, each with the format detected in it, and the members not
+    read (``_unpack_upload`` keeps a zip of several files whole), else None."""
     from vigie.ingest import compressed
 
-    if compressed.compression_of(path) != "zip" or compressed.zip_members(path) is None:
+    found = compressed.zip_members(path) if compressed.compression_of(path) == "zip" else None
+    if found is None:
         return None
     with compressed.readable([path], beside=path.parent) as opened:  # deleted on exit
         return [
             {"name": str(o.shown.relative_to(path)), "format": _detected_format(o.plain)}
             for o in opened
-        ]
+        ], found.left_out
 
 
 def _upload_values(ctx: Any, upload: str, path: Path) -> dict[str, Any]:
@@ -259,17 +260,14 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
     path = _upload_path(ctx, upload)
     from starlette.concurrency import run_in_threadpool
 
-    members = await run_in_threadpool(_zip_files, path)
-    if members is not None:  # each file read as its format says: no columns to map
-        from vigie.ingest import compressed
-
-        found = compressed.zip_members(path)
+    in_zip = await run_in_threadpool(_zip_files, path)
+    if in_zip is not None:  # each file read as its format says: no columns to map
         return render(
             ctx,
             "import_zip.html",
             **_upload_values(ctx, upload, path),
-            members=members,
-            left_out=found.left_out if found else [],
+            members=in_zip[0],
+            left_out=in_zip[1],
         )
     fmt = format if format in FORMATS else "auto"
     detected = _detected_format(path)

@@ -50,6 +50,7 @@ def slips_of(posts: Path) -> tuple[list[dict[str, Any]], int, int]:
 
 def _values(ctx: Any, run_id: str) -> dict[str, Any]:
     """What the page shows (reads Parquet: run off the event loop)."""
+    from vigie.detect.machinetext import with_groups
     from vigie.web.views.groups import _dataset, _findings, _read
 
     ws = ctx.state.ws
@@ -59,32 +60,12 @@ def _values(ctx: Any, run_id: str) -> dict[str, Any]:
     posts = ds / "posts.parquet" if ds is not None else None
     if posts is None or not posts.exists():
         return {"run": run, "read": False, "slips": [], "n_accounts": 0, "n_posts": 0}
-    rows, n_accounts, n_posts = slips_of(posts)
-    stable = ws.local_ids(run)
+    kept, n_accounts, n_posts = slips_of(posts)
+    rows = [{**r, "group_id": ""} for r in kept]  # copies: the kept list serves every run
     mem = _read(fnd.table_path("members"), ["group_id", "account_id", "platform"])  # type: ignore[union-attr]
-    group_of: dict[tuple[str, str | None], str] = {}
     if mem is not None:
-        plats = (
-            mem.column("platform").to_pylist()
-            if "platform" in mem.column_names
-            else [None] * mem.num_rows
-        )
-        for g, a, p in zip(
-            mem.column("group_id").to_pylist(),
-            mem.column("account_id").to_pylist(),
-            plats,
-            strict=True,
-        ):
-            gid = stable.get(g, g)
-            group_of.setdefault((a, p), gid)
-            group_of.setdefault((a, None), gid)
-    shown = []
-    for r in rows:
-        gid = group_of.get((r["account_id"], r["platform"])) or group_of.get(
-            (r["account_id"], None)
-        )
-        shown.append({**r, "group_id": gid or ""})
-    return {"run": run, "read": True, "slips": shown, "n_accounts": n_accounts, "n_posts": n_posts}
+        with_groups(rows, mem, ws.local_ids(run))
+    return {"run": run, "read": True, "slips": rows, "n_accounts": n_accounts, "n_posts": n_posts}
 
 
 @router.get("/runs/{run_id}/machine-text")
