@@ -12,6 +12,7 @@ party networks, activists) were flagged::
     .venv/bin/python benchmarks/literature.py                      # fr, 120k posts, 2 seeds
     .venv/bin/python benchmarks/literature.py --scenario literature-en --posts 200000 \
         --seeds 7101 7102 7103 --stealth low medium high --json out.json
+    .venv/bin/python benchmarks/literature.py --scenario overload-fr --config detect.toml
 
 Targets from issue 10 (printed beside the figures, never asserted): account F1 >= 0.90 at
 medium stealth, organic false-positive rate <= 0.1 % outside groups rated likely authentic.
@@ -82,7 +83,9 @@ def acted_on_f1(findings: Path, truth: Path) -> float | None:
     return 2 * p * r / (p + r)
 
 
-def run_one(scenario: str, posts: int, seed: int, stealth: float, work: Path) -> dict[str, Any]:
+def run_one(
+    scenario: str, posts: int, seed: int, stealth: float, work: Path, config: Path | None = None
+) -> dict[str, Any]:
     from vigie.detect.pipeline import run_detection
     from vigie.exercise.generate import generate
     from vigie.exercise.score import score_findings
@@ -93,7 +96,7 @@ def run_one(scenario: str, posts: int, seed: int, stealth: float, work: Path) ->
     generate(scenario, posts, seed, ds, stealth=stealth, progress=False)
     t_gen = time.perf_counter() - t
     t = time.perf_counter()
-    run_detection(ds, out, progress=False)
+    run_detection(ds, out, config, progress=False)
     t_det = time.perf_counter() - t
     rep = score_findings(out, ds / "truth.parquet").to_dict()
     rep["authentic_by_role"] = authentic_flagged(out, ds / "truth.parquet")
@@ -112,6 +115,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--stealth", nargs="+", default=["low", "medium", "high"])
     ap.add_argument("--work", type=Path, default=None, help="keep the data here")
     ap.add_argument("--json", type=Path, default=None, help="write every figure here")
+    ap.add_argument(
+        "--config", type=Path, default=None, help="a vigie detect TOML instead of the defaults"
+    )
     args = ap.parse_args(argv)
 
     levels = [(s, parse_stealth(s)) for s in args.stealth]
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         work.mkdir(parents=True, exist_ok=True)
         for name, level in levels:
             for seed in args.seeds:
-                rep = run_one(args.scenario, args.posts, seed, float(level), work)
+                rep = run_one(args.scenario, args.posts, seed, float(level), work, args.config)
                 results.setdefault(name, []).append(rep)
                 s = rep["seconds"]
                 print(
@@ -131,7 +137,8 @@ def main(argv: list[str] | None = None) -> None:
                     file=sys.stderr,
                 )
 
-    print(f"\n{args.scenario}, {args.posts:,} posts, seeds {args.seeds}, default detect settings")
+    settings = f"detect config {args.config}" if args.config else "default detect settings"
+    print(f"\n{args.scenario}, {args.posts:,} posts, seeds {args.seeds}, {settings}")
     print(f"targets: F1 >= {TARGET_F1} at medium stealth; organic FPR <= {TARGET_FPR:.1%} "
           "outside groups rated likely authentic")  # fmt: skip
     header = f"{'':28}" + "".join(f"{n:>12}" for n, _ in levels)

@@ -111,7 +111,7 @@ class Builder:
             "text": fields.pop("text", None),
             "urls": fields.pop("urls", []),
             "hashtags": fields.pop("hashtags", []),
-            "mentions": [],
+            "mentions": fields.pop("mentions", []),
             "media": [],
             "repost_of": fields.pop("repost_of", None),
             "reply_to": fields.pop("reply_to", None),

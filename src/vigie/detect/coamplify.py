@@ -84,6 +84,12 @@ def _handles(engine: Engine) -> tuple[str | None, str]:
     return handles, f"coalesce('@' || h.handle || ' (' || {name} || ')', {name})"
 
 
+def account_handles(engine: Engine) -> str | None:
+    """A SELECT of ``(aid, handle)``, one handle per account, or None where accounts.parquet
+    has no handles (``_handles``)."""
+    return _handles(engine)[0]
+
+
 def authors_sql(engine: Engine, unmatched: bool) -> str:
     """SELECT of ``(aid, obj, t, post_id)`` from the reposts ``_reposts`` wrote: each repost
     of a post the Dataset holds, its object the reposted post's author (``author:`` and

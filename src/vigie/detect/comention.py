@@ -31,8 +31,9 @@ from __future__ import annotations
 from typing import Any
 
 from vigie.detect.coaction import Signal, run_coaction
+from vigie.detect.coamplify import account_handles
 from vigie.detect.coobject import column_type, empty_rows
-from vigie.detect.engine import Engine
+from vigie.detect.engine import Engine, target_key
 
 KIND = "co_mention"
 COLUMN = "mentions"
@@ -54,27 +55,105 @@ def detect(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Sign
 
 def _mention_rows(engine: Engine, cfg: dict[str, Any]) -> None:
     """``raw_co_mention(aid, obj, t, post_id)``: one row per handle a counted post tags."""
+    select = mention_select(engine, bool(cfg["include_reposts"]), bool(cfg["include_replies"]))
+    engine.con.execute(f"CREATE OR REPLACE TABLE raw_{KIND} AS {select}")
+
+
+def mention_select(
+    engine: Engine, include_reposts: bool, include_replies: bool, heads: bool = False
+) -> str:
+    """A SELECT of ``(aid, obj, t, post_id)``: one row per handle a counted post tags, the
+    handle lower-case without ``@`` (the module's rules for reposts and replies). With
+    ``heads``, the replies whose head the platform writes are read too, with one more
+    column, ``parent``: the post they answer (null for every other row), so that the head
+    can be told from what the author typed (``tagged_together``)."""
     posts = engine.dataset.posts_path.as_posix().replace("'", "''")
     # a list of handles (the canonical schema), or one handle a post (a mapped column)
     value = "unnest(r.mentions)" if column_type(engine, COLUMN).endswith("[]") else "r.mentions"
     skip = []
-    if not cfg["include_reposts"]:
+    if not include_reposts:
         skip.append(engine.originals_only())
-    if not cfg["include_replies"] and "reply_to" in engine.columns:
+    parent = ""
+    if not include_replies and "reply_to" in engine.columns:
         own = ", ".join(f"'{x}'" for x in OWN_REPLY_TAGS)
         platform = "lower(r.platform)" if "platform" in engine.columns else "NULL"
-        skip.append(f"AND (r.reply_to IS NULL OR coalesce({platform} IN ({own}), false))")
+        written = f"r.reply_to IS NOT NULL AND NOT coalesce({platform} IN ({own}), false)"
+        if heads:
+            target = target_key(engine.posts_by_platform, "r.reply_to")
+            parent = f", CASE WHEN {written} THEN {target} END AS parent"
+        else:
+            skip.append(f"AND NOT ({written})")
+    elif heads:
+        parent = ", CAST(NULL AS VARCHAR) AS parent"
     # the handles as one row each, read from Parquet beside the base tables (as co-media's
     # images are): the in-memory ``p`` stays as small as before for runs without mentions
     # the handle is cleaned outside the unnest (Spark allows no generator inside a function)
-    engine.con.execute(
-        f"""CREATE OR REPLACE TABLE raw_{KIND} AS
-        SELECT aid, lower(ltrim(trim(h), '@')) AS obj, t, post_id FROM (
+    more = ", parent" if heads else ""
+    return f"""SELECT aid, lower(ltrim(trim(h), '@')) AS obj, t, post_id{more}
+        FROM (
             SELECT a.aid, {value}::VARCHAR AS h,
                    epoch_us(r.created_at::TIMESTAMPTZ) / 1e6 AS t,
-                   {engine.post_key("r.")} AS post_id
+                   {engine.post_key("r.")} AS post_id{parent}
             FROM read_parquet('{posts}') r JOIN acc a {engine.acc_join()}
             WHERE r.created_at IS NOT NULL AND r.post_id IS NOT NULL
               AND r.mentions IS NOT NULL {" ".join(skip)})
         WHERE h IS NOT NULL AND ltrim(trim(h), '@') <> ''"""
+
+
+TAGS_PER_POST = 20
+"""Handles of one post paired by ``tagged_together`` (20 make 190 pairs); a post tagging more
+is paired on the first 20 in alphabetical order."""
+
+
+def tagged_together(engine: Engine, min_tags: int) -> str:
+    """A SELECT of ``(aid, obj, w)``: one row per pair of handles a post tagging at least
+    ``min_tags`` distinct handles of its author's tags together, ``obj`` = ``at:A B`` (the
+    two lower-case, in order), ``w`` = ``2 / n`` for a post pairing ``n`` handles.
+
+    Why pairs, and why that weight: a newsroom's handle is tagged by thousands, so no single
+    handle is rare, while the same *combination* of a dozen newsrooms is the mark of one
+    operation's mass tagging (CheckFirst and Reset.Tech, "Operation Overload", 2024: each
+    post tags dozens of media and fact-checkers to bait them into checking a fake). A post
+    tagging ``n`` handles makes ``n (n - 1) / 2`` pairs, which are not independent draws:
+    weighted ``2 / n`` they weigh ``n - 1`` together, what the post says beyond its first
+    handle. Reposts carry their original's tags and are left out. A reply on X, Mastodon...
+    (where the platform writes the head) counts the handles its author typed: its mentions
+    less those X puts in a reply by itself, the answered post's author and the handles that
+    post mentions; a reply to a post the Dataset lacks cannot be told apart and is left
+    out."""
+    con = engine.con
+    rows = mention_select(engine, False, False, heads=True)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE tagged_mentions AS
+        SELECT DISTINCT aid, obj, post_id, parent FROM ({rows})"""
     )
+    # what the platform wrote at the head of a reply: the answered post's own mentions and
+    # its author's handle (where accounts.parquet has handles)
+    heads = ["SELECT post_id AS parent, obj FROM tagged_mentions"]
+    handles = account_handles(engine)
+    if handles is not None:
+        heads.append(
+            f"""SELECT p.post_id AS parent, lower(ltrim(trim(h.handle), '@')) AS obj
+            FROM p JOIN ({handles}) h ON h.aid = p.aid
+            SEMI JOIN (SELECT DISTINCT parent FROM tagged_mentions) q ON q.parent = p.post_id"""
+        )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE tagged_together_rows AS
+        WITH typed AS (
+            SELECT aid, obj, post_id FROM tagged_mentions WHERE parent IS NULL
+            UNION ALL
+            SELECT m.aid, m.obj, m.post_id FROM tagged_mentions m
+            SEMI JOIN p ON p.post_id = m.parent
+            ANTI JOIN ({" UNION ALL ".join(heads)}) x ON x.parent = m.parent AND x.obj = m.obj
+            WHERE m.parent IS NOT NULL)
+        SELECT aid, obj, post_id, least(n, {TAGS_PER_POST}) AS n FROM (
+            SELECT aid, obj, post_id,
+                   row_number() OVER (PARTITION BY aid, post_id ORDER BY obj) AS k,
+                   count(*) OVER (PARTITION BY aid, post_id) AS n
+            FROM typed)
+        WHERE k <= {TAGS_PER_POST} AND n >= {max(2, int(min_tags))}"""
+    )
+    con.execute("DROP TABLE tagged_mentions")
+    return """SELECT a.aid, 'at:' || a.obj || ' ' || b.obj AS obj, 2.0 / a.n AS w
+        FROM tagged_together_rows a JOIN tagged_together_rows b
+          ON a.aid = b.aid AND a.post_id = b.post_id AND a.obj < b.obj"""

@@ -223,6 +223,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "lockstep": True,  # then accounts on a group's own rare objects join it (lockstep.py)
         "lockstep_max_accounts": 50,  # an object touched by more accounts is not rare
         "lockstep_min_objects": 3,  # at least this many of the group's objects, as for a pair
+        # posts tagging at least this many handles lend their pairs of handles as objects
+        # (mass tagging, "dozens" of newsrooms: comention.tagged_together); 0: none do
+        "lockstep_min_tags": 8,
         "min_score": 0.0,
         "resolution": 1.0,  # Leiden RB-configuration resolution
         "technique_min_share": 0.1,  # a signal names techniques if it carries this share

@@ -27,6 +27,13 @@ against one partner:
   Objects only one account touched are left out of both ``d`` and the touches: nobody can
   share them (conditioning on them keeps the test exact, and one-off short links would
   otherwise dilute every account's count);
+- **handles tagged together**: each pair of handles an original post tagging at least
+  ``lockstep_min_tags`` (8) handles tags together is an object too, weighing ``2 / n`` for a
+  post of ``n`` handles so that the post weighs ``n - 1`` hits and draws, not
+  ``n (n - 1) / 2`` (``comention.tagged_together``: mass tagging, Operation Overload's
+  mark, where no single newsroom's handle is rare; a reply counts the handles its author
+  typed, not the head X wrote); weighted counts enter the binomial rounded, hits down and
+  draws up;
 - the binomial tail ``P(X >= observed)``, ``X ~ Binomial(d, q)``, must pass Bonferroni over
   every (group, account) pair with at least one hit, at ``general.alpha`` split over the
   rounds (``alpha / 2`` for the first, ``alpha / 4`` for the second...: all rounds together
@@ -50,6 +57,7 @@ import numpy as np
 import pyarrow as pa
 
 from vigie.detect.articlekey import sql_key, sql_tokens
+from vigie.detect.comention import tagged_together
 from vigie.detect.engine import Engine, fetch
 from vigie.detect.exploded import rows
 from vigie.detect.network import Group
@@ -58,8 +66,10 @@ LIST_MAX = 500  # accounts listed one by one in the manifest (the count is alway
 MAX_ROUNDS = 10  # CopyCatch-style: found members widen the object set, then test again
 
 
-def _source_sql(engine: Engine) -> str:
-    """SELECT (aid, obj) of every link, hashtag and image of the original posts."""
+def _source_sql(engine: Engine, min_tags: int) -> str:
+    """SELECT (aid, obj, w) of every link, hashtag and image of the original posts (``w`` 1),
+    and of the pairs of handles tagged together by posts tagging at least ``min_tags``
+    (``comention.tagged_together``: ``w`` below 1; ``min_tags`` 0 leaves them out)."""
     # the rows the detectors share (``exploded.rows``): hashtags already lower-case
     urls, tags = rows(engine, "urls", False), rows(engine, "hashtags", False)
     engine.con.execute(
@@ -67,22 +77,26 @@ def _source_sql(engine: Engine) -> str:
         SELECT aid, obj AS url FROM {urls} WHERE obj <> ''"""
     )
     parts = [  # each distinct URL keyed once (popular links repeat thousands of times)
-        f"""SELECT u.aid, k.obj FROM lockstep_urls u JOIN (
+        f"""SELECT u.aid, k.obj, CAST(1 AS DOUBLE) AS w FROM lockstep_urls u JOIN (
                 SELECT url, coalesce({sql_key("tk")}, 'url:' || url) AS obj FROM (
                     SELECT url, {sql_tokens("url")} AS tk FROM (
                         SELECT DISTINCT url FROM lockstep_urls))) k USING (url)""",
-        f"SELECT aid, 'tag:' || obj AS obj FROM {tags}",
+        f"SELECT aid, 'tag:' || obj AS obj, CAST(1 AS DOUBLE) AS w FROM {tags}",
     ]
     tables = {r[0] for r in engine.con.execute("SHOW TABLES").fetchall()}
     if "co_media_map" in tables and "co_media_rows" in tables:
         # co-media's objects: near-identical perceptual hashes already joined
         parts.append(
-            """SELECT x.aid, 'media:' || m.cid AS obj
+            """SELECT x.aid, 'media:' || m.cid AS obj, CAST(1 AS DOUBLE) AS w
                FROM co_media_rows x JOIN co_media_map m USING (obj)"""
         )
     elif "media" in engine.columns:  # trimmed, not empty: lower-cased here
         media = rows(engine, "media", False)
-        parts.append(f"SELECT aid, 'media:' || lower(obj) AS obj FROM {media}")
+        parts.append(
+            f"SELECT aid, 'media:' || lower(obj) AS obj, CAST(1 AS DOUBLE) AS w FROM {media}"
+        )
+    if min_tags and "mentions" in engine.columns:
+        parts.append(tagged_together(engine, min_tags))
     return " UNION ALL ".join(parts)
 
 
@@ -99,6 +113,7 @@ def extend(
     con = engine.con
     cap = int(graph_cfg["lockstep_max_accounts"])
     min_obs = int(graph_cfg["lockstep_min_objects"])
+    min_tags = int(graph_cfg["lockstep_min_tags"])
     alpha = float(general["alpha"])
     gi = np.concatenate([np.full(g.members.size, i, np.int64) for i, g in enumerate(groups)])
     aids = np.concatenate([g.members.astype(np.int64) for g in groups])
@@ -109,10 +124,11 @@ def extend(
         con.unregister("lockstep_mem_arrow")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE lockstep_rows AS
-        WITH src AS (SELECT DISTINCT aid, obj FROM ({_source_sql(engine)})),
-             rare AS (SELECT obj, count(*) AS n FROM src GROUP BY obj
+        WITH src AS (SELECT aid, obj, max(w) AS w FROM ({_source_sql(engine, min_tags)})
+                     GROUP BY aid, obj),
+             rare AS (SELECT obj, sum(w) AS n FROM src GROUP BY obj
                       HAVING count(*) BETWEEN 2 AND {cap})
-        SELECT s.aid, s.obj, r.n FROM src s JOIN rare r USING (obj)"""
+        SELECT s.aid, s.obj, r.n, s.w FROM src s JOIN rare r USING (obj)"""
     )
     info: dict[str, Any] = {
         "rare_max_accounts": cap,
@@ -123,7 +139,8 @@ def extend(
         "members": [],
     }
     stats["lockstep"] = info
-    total = float(engine.scalar("SELECT count(*) FROM lockstep_rows") or 0)  # rare touches
+    # rare touches (each weighing w: 1, or a tagged pair's share of its post)
+    total = float(engine.scalar("SELECT coalesce(sum(w), 0) FROM lockstep_rows") or 0)
     kept: list[tuple[int, int, float, float, float]] = []  # (aid, group, k, expected, p)
     for rnd in range(1, MAX_ROUNDS + 1):
         # round r spends alpha / 2^r: the rounds together never spend more than alpha
@@ -223,12 +240,12 @@ def _round(
     hits = fetch(
         con,
         """WITH cand AS (
-            SELECT r.aid, g.gi, count(*) AS k FROM lockstep_rows r
+            SELECT r.aid, g.gi, sum(r.w) AS k FROM lockstep_rows r
             JOIN lockstep_gobj g USING (obj)
             WHERE r.aid NOT IN (SELECT aid FROM lockstep_mem)
             GROUP BY r.aid, g.gi)
         SELECT c.aid, c.gi, c.k, d.d FROM cand c JOIN (
-            SELECT aid, count(*) AS d FROM lockstep_rows
+            SELECT aid, sum(w) AS d FROM lockstep_rows
             WHERE aid IN (SELECT aid FROM cand) GROUP BY aid) d USING (aid)
         ORDER BY c.aid, c.gi""",
     )
@@ -242,8 +259,10 @@ def _round(
     )
     aid = np.asarray(hits.column("aid"), dtype=np.int64)
     g = np.asarray(hits.column("gi"), dtype=np.int64)
-    k = np.asarray(hits.column("k"), dtype=np.float64)
-    d = np.asarray(hits.column("d"), dtype=np.float64)
+    # weighted counts as the binomial's whole draws: hits rounded down, draws up (a
+    # tagged pair weighs a share of its post; links, tags and images weigh 1 each)
+    k = np.floor(np.asarray(hits.column("k"), dtype=np.float64) + 1e-9)
+    d = np.ceil(np.asarray(hits.column("d"), dtype=np.float64) - 1e-9)
     lam = d * q[g]
     p = binom_sf(k, d, q[g])
     ok = (k >= min_obs) & (p <= alpha / n_tests)
