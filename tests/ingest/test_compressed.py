@@ -227,10 +227,34 @@ def test_zip_members_compressed_again_and_io_archive_pairs(tmp_path: Path) -> No
         assert a.num_rows and a.equals(pq.read_table(tmp_path / "ds" / table)), table
 
 
-def test_zip_member_errors_name_the_member(tmp_path: Path) -> None:
-    z = _zip_of(tmp_path / "mixed.zip", {"tweets.jsonl": PAGES, "notes.txt": b"a\n"})
+def test_a_zips_documents_are_named_and_not_read(tmp_path: Path) -> None:
+    """A README or notes beside the data (a ``.txt``, no suffix) whose format cannot be told
+    is named in the report, not read: the data is ingested as from the zip without them."""
+    docs = {"README": b"Collected with twarc2\n", "notes/notes.txt": b"a\n"}
+    z = _zip_of(tmp_path / "mixed.zip", {"tweets.jsonl": PAGES, **docs})
     code, out = _ingest(z, tmp_path / "ds")
-    assert code == 2 and f"{z}/notes.txt" in out, out
+    flat = " ".join(out.split())
+    assert code == 0, out
+    assert "2 member(s) not read" in flat and "README" in flat and "notes/notes.txt" in flat
+    alone = _zip_of(tmp_path / "alone.zip", {"tweets.jsonl": PAGES, "photo.jpg": b"\xff"})
+    assert _ingest(alone, tmp_path / "alone")[0] == 0
+    for table in ("posts.parquet", "accounts.parquet"):
+        got = pq.read_table(tmp_path / "ds" / table)
+        assert got.num_rows and got.equals(pq.read_table(tmp_path / "alone" / table)), table
+    # the same in the dry run, which says the same of the zip
+    code, out = _ingest(z, tmp_path / "dry", "--dry-run")
+    assert code == 0 and "2 member(s) not read" in " ".join(out.split()), out
+    # a zip of documents only is refused by the first one's name, as before
+    only_docs = _zip_of(tmp_path / "docs.zip", docs)
+    code, out = _ingest(only_docs, tmp_path / "none")
+    assert code == 2 and f"{only_docs}/README: cannot tell the format" in " ".join(out.split())
+
+
+def test_zip_member_errors_name_the_member(tmp_path: Path) -> None:
+    """A data file's suffix whose content cannot be told stops the ingest, by its name."""
+    z = _zip_of(tmp_path / "mixed.zip", {"tweets.jsonl": PAGES, "data.json": b'{"a": 1}\n'})
+    code, out = _ingest(z, tmp_path / "ds")
+    assert code == 2 and f"{z}/data.json" in out, out
     assert not (tmp_path / "ds").exists()  # nothing written: the whole ingest is refused
     assert _leftovers(tmp_path) == []
 

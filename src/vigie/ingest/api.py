@@ -409,7 +409,7 @@ def ingest(
     for src in given:
         _not_its_own(src, into)
     with _readable(given, fmt, opts, into.parent) as sources_read:
-        plans = [_planned(src, maps, plat) for src in sources_read]
+        plans = _plans(sources_read, maps, plat, fmt)
         for p in plans:  # a Telegram HTML chat read without some of its pages
             p.warnings += telegram_html.pages_left_out(p.path, p.fmt, [q.path for q in plans])
         with folder_lock(into, "Dataset"):
@@ -427,6 +427,7 @@ class _Source:
     opts: ReadOptions
     notes: list[str]
     refused: list[Rejected] = field(default_factory=list)  # met while making the copy
+    archive: Path | None = None  # the zip of several files it is a member of
 
 
 @contextmanager
@@ -473,8 +474,46 @@ def _sources(
                 o = replace(o, encoding=None)
             if opts.sheet:
                 said = [*said, "--sheet is for Excel workbooks: not used for this file"]
-        out.append(_Source(src.shown, p, f, o, said, bad))
+        out.append(_Source(src.shown, p, f, o, said, bad, src.archive))
     return out
+
+
+def _plans(sources: list[_Source], maps: dict[str, Any], plat: str | None, fmt: str) -> list[_Plan]:
+    """``_planned`` of each source, but for a zip's members that may be documents.
+
+    Why: a zipped collection often carries a ``README`` or ``notes.txt`` beside its data;
+    refusing the whole zip for it sent the analyst off to unzip it. A member whose name may
+    be a document's (``compressed.document_like``) and whose format cannot be told is named
+    in the report of the zip's first member read, and not read; a zip left with no member
+    read is refused with the first such member's error, and ``--format`` (which tells every
+    member's format) reads them all as before."""
+    plans: list[_Plan] = []
+    untold: dict[Path, list[InputError]] = {}
+    for src in sources:
+        try:
+            plans.append(_planned(src, maps, plat))
+        except InputError as exc:
+            if not (
+                fmt == "auto"
+                and src.archive is not None
+                and compressed.document_like(src.given.name)
+                and exc.reason.startswith("cannot tell the format")
+            ):
+                raise
+            untold.setdefault(src.archive, []).append(exc)
+    for archive, errors in untold.items():
+        inside = f"{archive}/"
+        first = next((p for p in plans if str(p.path).startswith(inside)), None)
+        if first is None:
+            raise errors[0]
+        names = [str(e.file)[len(inside) :] for e in errors]
+        shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+        first.warnings.append(
+            f"{archive.name}: {len(names):,} member(s) not read, their format could not be "
+            f"told from their name or content ({shown}): documents? To read one, unzip it "
+            "and give it with --format"
+        )
+    return plans
 
 
 def _planned(src: _Source, maps: dict[str, Any], plat: str | None) -> _Plan:
@@ -799,7 +838,7 @@ def preview(
     opts = ReadOptions(**read_options)
     given = [Path(s) for s in sources]
     with _readable(given, fmt, opts) as sources_read:
-        return [_preview_one(_planned(src, maps, plat), rows) for src in sources_read]
+        return [_preview_one(plan, rows) for plan in _plans(sources_read, maps, plat, fmt)]
 
 
 def _preview_one(plan: _Plan, rows: int) -> SourcePreview:

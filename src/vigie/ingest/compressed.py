@@ -99,6 +99,20 @@ Desktop or WhatsApp export's photos, voice notes, stickers), documents (a README
 a Telegram HTML export's styles and scripts."""
 
 
+DOCUMENT_LIKE = frozenset(
+    {"", ".txt", ".text", ".log", ".rtf", ".htm", ".html", ".xml", ".yml", ".yaml", ".ini"}
+)
+"""Suffixes of a zip's members that may be a document as well as data (a ``README``, a
+``LICENSE``, ``notes.txt``, an ``index.html``; but a WhatsApp chat is a ``.txt`` and a
+Telegram export's pages ``.html``): such a member whose format cannot be told is named in
+the report and not read, where a ``.json`` or ``.csv`` one stops the ingest."""
+
+
+def document_like(member: str) -> bool:
+    """Whether a zip member's name may be a document's (``DOCUMENT_LIKE``)."""
+    return Path(member).suffix.lower() in DOCUMENT_LIKE
+
+
 def _zip_files(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The zip's files: no folders, no macOS resource forks (``__MACOSX/``), no hidden files
     (also ``..``: a member's plain name is the last part of its path)."""
@@ -426,6 +440,8 @@ class Readable:
     shown: Path
     plain: Path
     notes: list[str]
+    archive: Path | None = None
+    """The zip of several files it is a member of (``zip_members``), else None."""
 
 
 @contextmanager
@@ -469,7 +485,7 @@ def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Rea
                 for m in several.read:  # a .csv.gz zipped is unpacked once more
                     shown = member_path(p, m)
                     plain = unpack_nested(p, kind, folder, advance, shown, member=m, keep_path=True)
-                    out.append(Readable(shown, plain, []))
+                    out.append(Readable(shown, plain, [], archive=p))
                 out[-len(several.read)].notes.append(_zip_note(p, several))
         yield out
     finally:

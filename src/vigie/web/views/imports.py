@@ -236,11 +236,16 @@ def _zip_files(path: Path) -> tuple[list[dict[str, str]], list[str]] | None:
     found = compressed.zip_members(path) if compressed.compression_of(path) == "zip" else None
     if found is None:
         return None
+    rows = []
     with compressed.readable([path], beside=path.parent) as opened:  # deleted on exit
-        return [
-            {"name": str(o.shown.relative_to(path)), "format": _detected_format(o.plain)}
-            for o in opened
-        ], found.left_out
+        for o in opened:
+            name = str(o.shown.relative_to(path))
+            fmt = _detected_format(o.plain)
+            if fmt.startswith("unknown") and compressed.document_like(name):
+                # what the ingest does with it (api._plans)
+                fmt = "not read: its format cannot be told (a document?)"
+            rows.append({"name": name, "format": fmt})
+    return rows, found.left_out
 
 
 def _upload_values(ctx: Any, upload: str, path: Path) -> dict[str, Any]:
