@@ -219,3 +219,36 @@ def test_a_file_or_folder_gone_during_a_look_is_no_traceback(ws, tmp_path, monke
     shutil.rmtree(drop)  # the share unmounted while watched
     with pytest.raises(VigieError, match="cannot list the watched folder"):
         w.tick()
+
+
+def test_a_zipped_collection_dropped_in_the_folder_is_read_as_its_files(ws, tmp_path):
+    """A collection arrives zipped (a tool's output folder of JSON Lines with its README):
+    one look ingests every data file of the zip, names the README as not read, leaves no
+    unpacked copy behind, and a second look finds nothing new."""
+    import zipfile
+    from pathlib import Path
+
+    from vigie.ingest.api import ingest
+    from vigie.schema import Dataset
+
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    with zipfile.ZipFile(drop / "export.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(fix / "x_v2_pages.jsonl", "collection/tweets.jsonl")
+        zf.write(fix / "datasets" / "RC_2018-10_sample.ndjson", "collection/comments.ndjson")
+        zf.writestr("collection/README.txt", "collected with twarc2 and pushshift\n")
+    w = Watcher(ws, drop, settle=0)
+    t = w.tick()
+    assert t.ingested == ["export.zip"] and not t.failed, t.failed
+    assert t.run is not None
+    ingest([fix / "x_v2_pages.jsonl", fix / "datasets" / "RC_2018-10_sample.ndjson"],
+           tmp_path / "plain")  # fmt: skip
+    got, plain = Dataset(w.dataset).posts(), Dataset(tmp_path / "plain").posts()
+    assert sorted(got.column("post_id").to_pylist()) == sorted(plain.column("post_id").to_pylist())
+    sources = [s["path"] for s in Dataset(w.dataset).manifest()["sources"]]
+    assert sources == [f"{drop / 'export.zip'}/collection/comments.ndjson",
+                       f"{drop / 'export.zip'}/collection/tweets.jsonl"]  # fmt: skip
+    leftovers = [q for d in (ws.datasets_dir, drop) for q in d.glob(".vigie-unpack*")]
+    assert leftovers == []
+    assert w.tick().ingested == []  # unchanged: not taken again

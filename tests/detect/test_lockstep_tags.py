@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 
 from vigie.detect.pipeline import run_detection
+from vigie.report.html import ReportOptions, build_context, render_html
 
 from .scenario import DAY, Builder
 
@@ -86,6 +87,17 @@ def test_mass_tagging_throwaways_join_the_core_and_no_reader_does(tmp_path) -> N
     said = {a: sum(len(p["mentions"]) - 1 for p in b.posts if p["account_id"] == a)
             for a in placed}  # fmt: skip
     assert all(3 <= r["observed"] <= said[r["account_id"]] for r in info["members"])
+    # each names what it touched of the group's set: pairs of newsrooms tagged together
+    assert all(
+        0 < len(r["objects"]) <= 5 and all(o.startswith("at:newsroom") for o in r["objects"])
+        for r in info["members"]
+    )
+    # the report's members table says why they are there (strength 0, no tie of their own)
+    ctx = build_context(f, options=ReportOptions(max_members=200))
+    rows = [m for g in ctx["details"] for m in g["members"] if m["account_id"] in placed]
+    assert len(rows) == len(placed) and all(m["lockstep"]["objects"] for m in rows)
+    html = render_html(ctx)
+    assert all(f"lockstep {m['lockstep']['observed']} vs" in html for m in rows)
     # the pair tests alone tie none of the throwaways: the handles are tagged by hundreds
     pairs = f.pairs().to_pylist()
     tied = {r["account_id_a"] for r in pairs} | {r["account_id_b"] for r in pairs}

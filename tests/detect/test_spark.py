@@ -804,3 +804,28 @@ def test_creation_cohorts_are_the_same_on_spark(spark_opts, tmp_path):
     st = duck.manifest()["signals"]["creation_cohort"]
     assert st["kept"] > 0
     assert spark.manifest()["signals"]["creation_cohort"]["kept_objects"] == st["kept_objects"]
+
+
+def test_same_mass_tagging_placements(spark_opts, tmp_path):
+    """The pairs of handles tagged together (``comention.tagged_together``: a reply's head
+    told from what its author typed, each pair weighing its share of the post) are the same
+    SQL on Spark: the same throwaways placed, with the same counts and objects."""
+    from .test_lockstep_tags import NO_COHORT, _overload
+
+    b, core, throwaways, _ = _overload(3)
+    morning = b.post("newsroom01", 0.1 * 86400, text="our morning edition")
+    for row in b.posts:  # half of the throwaways answer a newsroom's post (its head: X's)
+        if row["account_id"] in throwaways[::2] and row["mentions"]:
+            row["reply_to"] = morning
+            row["mentions"] = ["newsroom01", *row["mentions"]]
+    ds = b.write(tmp_path / "ds")
+    cfg = {**NO_COHORT, **{k: {"scales_s": []} for k in ("co_link", "co_hashtag", "co_mention")}}
+    duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
+    lock = duck.manifest()["graph"]["lockstep"]
+    assert lock["added"] >= 12 and all(r["objects"] for r in lock["members"])
+    got = spark.manifest()["graph"]["lockstep"]
+    for x, y in zip(got["members"], lock["members"], strict=True):
+        assert x == y, (x, y)  # one placed account at a time: a readable difference
+    assert got == lock
+    _same(duck.path, spark.path)

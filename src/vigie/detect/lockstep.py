@@ -42,7 +42,8 @@ against one partner:
   groups joins the one where it is most significant.
 
 Accounts kept join the group with no pairwise tie (``strength`` 0 in members.parquet); the
-manifest's ``graph.lockstep`` lists each (group, account, observed, expected, p_value).
+manifest's ``graph.lockstep`` lists each (group, account, observed, expected, p_value, and
+``objects``: up to five of the group's objects it touched, the rarest first).
 Only accounts outside every group are tested, and groups are never merged or created, so a
 group found by the pair tests keeps its members and its score. The Spark engine runs the
 same SQL (docs/spark.md).
@@ -64,6 +65,7 @@ from vigie.detect.network import Group
 
 LIST_MAX = 500  # accounts listed one by one in the manifest (the count is always given)
 MAX_ROUNDS = 10  # CopyCatch-style: found members widen the object set, then test again
+EXAMPLES = 5  # objects of the group's set named per listed account, the rarest first
 
 
 def _source_sql(engine: Engine, min_tags: int) -> str:
@@ -158,6 +160,8 @@ def extend(
         con.register("lockstep_add_arrow", add)
         con.execute("INSERT INTO lockstep_mem SELECT aid, gi FROM lockstep_add_arrow")
         con.unregister("lockstep_add_arrow")
+    listed = sorted(kept, key=lambda r: (r[4], r[1], r[0]))[:LIST_MAX]
+    examples = _examples(engine, [(r[0], r[1]) for r in listed]) if listed else {}
     for t in ("lockstep_rows", "lockstep_gobj", "lockstep_mem"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     con.execute("DROP VIEW IF EXISTS lockstep_urls")
@@ -172,7 +176,7 @@ def extend(
             gr.strength = np.concatenate([gr.strength, np.zeros(new_members.size)])
     ids = fetch(con, "SELECT aid, account_id FROM acc ORDER BY aid").column("account_id")
     rows = []
-    for a, gg, kk, ll, pp in sorted(kept, key=lambda r: (r[4], r[1], r[0]))[:LIST_MAX]:
+    for a, gg, kk, ll, pp in listed:
         rows.append(
             {
                 "group_id": groups[gg].gid,
@@ -180,11 +184,45 @@ def extend(
                 "observed": int(kk),
                 "expected": round(float(ll), 6),
                 "p_value": float(f"{pp:.6g}"),
+                "objects": examples.get((a, gg), []),
             }
         )
     info["added"] = len(kept)
     info["members"] = rows
     return groups
+
+
+def _examples(engine: Engine, placed: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    """Per placed (account, group): up to ``EXAMPLES`` of the group's objects it touched, the
+    rarest first (fewest touches, weighted: rounded, as DuckDB and Spark add the weights in
+    their own orders), then by name: what an analyst checks first."""
+    con = engine.con
+    con.register(
+        "lockstep_placed_arrow",
+        pa.table(
+            {
+                "aid": pa.array([a for a, _ in placed], pa.int32()),
+                "gi": pa.array([g for _, g in placed], pa.int64()),
+            }
+        ),
+    )
+    try:
+        got = fetch(
+            con,
+            f"""SELECT aid, gi, obj FROM (
+                SELECT r.aid, g.gi, r.obj,
+                       row_number() OVER (
+                           PARTITION BY r.aid, g.gi ORDER BY round(g.n, 6), r.obj) AS k
+                FROM lockstep_rows r JOIN lockstep_gobj g USING (obj)
+                JOIN lockstep_placed_arrow x ON x.aid = r.aid AND x.gi = g.gi)
+            WHERE k <= {EXAMPLES} ORDER BY aid, gi, k""",
+        )
+    finally:
+        con.unregister("lockstep_placed_arrow")
+    out: dict[tuple[int, int], list[str]] = {}
+    for a, g, o in zip(*(got.column(c).to_pylist() for c in ("aid", "gi", "obj")), strict=True):
+        out.setdefault((int(a), int(g)), []).append(str(o))
+    return out
 
 
 def binom_sf(k: np.ndarray, n: np.ndarray, q: np.ndarray) -> np.ndarray:
