@@ -24,10 +24,11 @@ vigie's real X reader. Each seed runs, as a user would:
 The table gives, per campaign kind: its members per seed, found (in any group) and recall
 per seed and pooled over seeds, how many of those found sit in groups rated
 ``likely_authentic`` (an analyst would set them aside), purity (found / all accounts of
-the groups they landed in, pooled), and the signals (edge kinds) touching the found
-members. Then the organic accounts flagged, in total and outside likely-authentic groups,
-by organic role (the behaviour that made them look coordinated). Nothing is asserted: the
-scenario was not tuned to vigie, and low recall on a kind is a finding, not a failure.
+the groups they landed in, pooled), and the signals touching the found members (edge
+kinds, and ``lockstep`` for the accounts the lockstep test placed). Then the organic
+accounts flagged, in total and outside likely-authentic groups, by organic role (the
+behaviour that made them look coordinated). Nothing is asserted: the scenario was not tuned
+to vigie, and low recall on a kind is a finding, not a failure.
 
 ``--work DIR`` keeps each seed's truth, Findings, logs and ``score.json`` there; the
 collection and the Dataset (~400 MB and ~100 MB a seed) are deleted after scoring unless

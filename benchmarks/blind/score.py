@@ -49,7 +49,8 @@ def score(gen_dir: str | Path, findings: str | Path) -> dict[str, Any]:
     ``in_own_group`` (members whose group has this campaign as its largest label);
     ``group_accounts`` (size of those groups together) and ``purity`` = found /
     group_accounts; ``pairs_only`` (members tied only in ``pairs.parquet``, outside any
-    group); ``signals`` (edge kinds touching the found members: kind -> accounts).
+    group); ``signals`` (edge kinds touching the found members, and ``lockstep`` for those
+    the lockstep test placed, as the manifest lists them: kind -> accounts).
     ``organic``: ``total``, ``flagged`` (in any group), ``flagged_not_la`` (in a group not
     rated likely authentic) and ``by_role``: role -> {accounts, flagged, flagged_not_la}.
     ``groups``: one row per group with its label mix.
@@ -79,6 +80,12 @@ def score(gen_dir: str | Path, findings: str | Path) -> dict[str, Any]:
     for e in edges:
         sigs[e["source"]].add(e["kind"])
         sigs[e["target"]].add(e["kind"])
+    # members the lockstep test placed (no edge of their own): "lockstep" is their signal
+    manifest = findings / "manifest.json"
+    if manifest.exists():
+        graph = json.loads(manifest.read_text(encoding="utf-8")).get("graph") or {}
+        for r in (graph.get("lockstep") or {}).get("members") or []:
+            sigs[str(r["account_id"])].add("lockstep")
     in_pairs = {p["account_id_a"] for p in pairs} | {p["account_id_b"] for p in pairs}
 
     by_campaign: dict[str, list[dict[str, str]]] = defaultdict(list)
