@@ -36,6 +36,7 @@ def test_members_placed_by_lockstep_say_so(workspace: Path) -> None:
     assert re.search(r"1 member joined by the lockstep test", page)
     row = _member_row(page, mine[-1])
     assert "lockstep 12 vs 0.81" in row and "p = 3.5e-11" in row
+    assert 'data-sort="0"' in row  # sorted by strength as the 0 it is
     assert "@afpfr + @lemondefr tagged together; #stopue; article la-france-envoie-6123" in row
     assert "lockstep" not in _member_row(page, mine[0])  # a tied member: its strength
     other_page = client.get(f"/groups/{other.id}").text
