@@ -35,7 +35,13 @@ from vigie.ingest import (
     x_v2,
     xlsx,
 )
-from vigie.ingest.detect_format import ACCOUNT_FORMATS, FORMATS, detect, folder_refusal
+from vigie.ingest.detect_format import (
+    ACCOUNT_FORMATS,
+    FORMATS,
+    detect,
+    folder_refusal,
+    untold,
+)
 from vigie.ingest.epoch import check_date_format
 from vigie.ingest.model import Batch, Rejected
 from vigie.ingest.sources import READERS
@@ -488,7 +494,7 @@ def _plans(sources: list[_Source], maps: dict[str, Any], plat: str | None, fmt: 
     read is refused with the first such member's error, and ``--format`` (which tells every
     member's format) reads them all as before."""
     plans: list[_Plan] = []
-    untold: dict[Path, list[InputError]] = {}
+    unread: dict[Path, list[InputError]] = {}
     for src in sources:
         try:
             plans.append(_planned(src, maps, plat))
@@ -497,11 +503,11 @@ def _plans(sources: list[_Source], maps: dict[str, Any], plat: str | None, fmt: 
                 fmt == "auto"
                 and src.archive is not None
                 and compressed.document_like(src.given.name)
-                and exc.reason.startswith("cannot tell the format")
+                and untold(exc)
             ):
                 raise
-            untold.setdefault(src.archive, []).append(exc)
-    for archive, errors in untold.items():
+            unread.setdefault(src.archive, []).append(exc)
+    for archive, errors in unread.items():
         inside = f"{archive}/"
         first = next((p for p in plans if str(p.path).startswith(inside)), None)
         if first is None:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from vigie.errors import InputError
+from vigie.errors import InputError, VigieError
 from vigie.ingest import telegram_html
 from vigie.ingest.bluesky_car import is_car
 from vigie.ingest.jetstream import v2_payload
@@ -94,6 +94,16 @@ NOT_POSTS = {
     "users, not tweets): nothing to ingest",
 }
 """Files a collector writes beside the tweets that hold no posts or accounts: refused by name."""
+
+
+UNTOLD = "cannot tell the format from the name or content"
+"""How ``detect`` begins its refusal when nothing in a file's name or content tells it."""
+
+
+def untold(exc: VigieError) -> bool:
+    """Whether ``exc`` is ``detect``'s refusal for a file nothing tells the format of (a zip's
+    document-like member is then left unread: ``compressed.document_like``)."""
+    return isinstance(exc, InputError) and exc.reason.startswith(UNTOLD)
 
 
 def _twarc_other(item: Any) -> str | None:
@@ -474,7 +484,7 @@ def detect(path: Path) -> str:
         if wrapped_key(path) is not None:  # {"data": [records], ...}: a saved API response
             return "jsonl"
     raise InputError(
-        "cannot tell the format from the name or content; pass --format "
+        f"{UNTOLD}; pass --format "
         f"({', '.join(f for f in FORMATS if f not in ('auto', 'accounts'))})",
         file=str(path),
     )

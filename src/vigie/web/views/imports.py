@@ -232,6 +232,7 @@ def _zip_files(path: Path) -> tuple[list[dict[str, str]], list[str]] | None:
     """A kept zip's data files, each with the format detected in it, and the members not
     read (``_unpack_upload`` keeps a zip of several files whole), else None."""
     from vigie.ingest import compressed
+    from vigie.ingest.detect_format import detect, untold
 
     found = compressed.zip_members(path) if compressed.compression_of(path) == "zip" else None
     if found is None:
@@ -240,10 +241,12 @@ def _zip_files(path: Path) -> tuple[list[dict[str, str]], list[str]] | None:
     with compressed.readable([path], beside=path.parent) as opened:  # deleted on exit
         for o in opened:
             name = str(o.shown.relative_to(path))
-            fmt = _detected_format(o.plain)
-            if fmt.startswith("unknown") and compressed.document_like(name):
-                # what the ingest does with it (api._plans)
-                fmt = "not read: its format cannot be told (a document?)"
+            try:
+                fmt = detect(o.plain)
+            except VigieError as exc:  # the ingest's rule for such a member (api._plans)
+                fmt = f"unknown ({exc})"
+                if compressed.document_like(name) and untold(exc):
+                    fmt = "not read: its format cannot be told (a document?)"
             rows.append({"name": name, "format": fmt})
     return rows, found.left_out
 
