@@ -418,13 +418,12 @@ def build_context(
     edg = _read_for_groups(fnd, "edges", ids).to_pylist()
     ev = _read_for_groups(fnd, "evidence", ids)
     by_group_m: dict[str, list[dict[str, Any]]] = {}
-    placed = {
-        (r.get("group_id"), str(r.get("account_id"))): r
-        for r in ((manifest.get("graph") or {}).get("lockstep") or {}).get("members") or []
-    }
+    from vigie.detect.placements import placed_by_lockstep
+
+    placed = placed_by_lockstep(manifest)
     for m in mem:
         # a member the lockstep test placed (strength 0): the table says so, and how often
-        m["lockstep"] = placed.get((m["group_id"], str(m["account_id"])))
+        m["lockstep"] = placed.get((str(m["group_id"]), str(m["account_id"])))
         by_group_m.setdefault(m["group_id"], []).append(m)
     by_group_e: dict[str, list[dict[str, Any]]] = {}
     for e in edg:

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from vigie.cases.identity import member_key
+from vigie.detect.placements import placed_by_lockstep
 from vigie.errors import VigieError, shortened
 from vigie.schema import AccountKeys, Findings, name_pair_accounts, recorded_dataset
 from vigie.web.deps import form, page, redirect, same_site
@@ -64,39 +65,6 @@ def _extras(fnd: Findings | None) -> dict[str, dict[str, Any]]:
     if t is None:
         return {}
     return {r["group_id"]: r for r in t.to_pylist()}
-
-
-def _placed_by_lockstep(fnd: Findings | None, local_id: str) -> dict[str, dict[str, Any]]:
-    """The group's members the lockstep test placed (no pairwise tie, strength 0), by account
-    id: what they touched of the group's own rare objects (observed, expected, p-value), as
-    the Findings' manifest lists them (``graph.lockstep.members``, the 500 most significant
-    of a run).
-
-    Why: such a member's strength reads 0 and its row shows no tie; without this the page
-    gave no reason for it to be there."""
-    if fnd is None:
-        return {}
-    info = (fnd.manifest().get("graph") or {}).get("lockstep") or {}
-    return {
-        str(r["account_id"]): {**r, "shown": [_lockstep_object(o) for o in r.get("objects") or []]}
-        for r in info.get("members") or []
-        if r.get("group_id") == local_id and r.get("account_id") is not None
-    }
-
-
-def _lockstep_object(obj: str) -> str:
-    """A lockstep object (``lockstep.py``: ``url:``, ``article:``, ``tag:``, ``media:``,
-    ``at:A B``) in an analyst's words."""
-    kind, _, value = str(obj).partition(":")
-    if kind == "at":
-        return " + ".join(f"@{h}" for h in value.split(" ")) + " tagged together"
-    if kind == "tag":
-        return f"#{value}"
-    if kind == "article":
-        return f"article {value}"
-    if kind == "media":
-        return f"image {value}"
-    return value if kind == "url" else str(obj)
 
 
 def group_rows(ctx: Any, run: Any, q: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -382,9 +350,10 @@ def _group_values(ctx: Any, gid: str, run: str) -> dict[str, Any]:
     for i, (m, key) in enumerate(zip(members, keys, strict=True)):
         m["history"] = histories.get(key, [])
         m["in_table"] = i < MAX_MEMBER_ROWS
-    placed = _placed_by_lockstep(fnd, state.local_id)
+    # a member the lockstep test placed (no tie, strength 0): its row says why it is here
+    placed = placed_by_lockstep(fnd.manifest()) if fnd is not None else {}
     for m in members:
-        m["lockstep"] = placed.get(str(m["account_id"]))
+        m["lockstep"] = placed.get((state.local_id, str(m["account_id"])))
     ties, n_ties = group_ties(ctx, run_rec, state.local_id, [str(m["account_id"]) for m in members])
     return {
         "g": state,
