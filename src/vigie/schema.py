@@ -29,6 +29,14 @@ from vigie.json_guard import UNREADABLE, why
 SCHEMA_VERSION = "1.0"
 
 TS = pa.timestamp("us", tz="UTC")
+
+EARLIEST_CREATION = "1990-01-01"
+"""Account creation dates before this day (UTC) are not read: no platform a Dataset holds
+existed then, and tools write the Unix epoch (1970-01-01) or year 1 (0001-01-01) where the
+date is missing. Read as dates, such placeholders made one large creation "burst" of every
+account lacking a date (supporting ties, naming DISARM's "create inauthentic accounts") and
+"N members created within 3 days" on any group of them."""
+
 STR_LIST = pa.list_(pa.string())
 
 POSTS_SCHEMA = pa.schema(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from vigie.detect.pipeline import run_detection
 
@@ -160,3 +163,35 @@ def test_a_post_listing_its_link_twice_is_one_act(tmp_path):
         s1, s2 = f1.manifest()["signals"][kind], f2.manifest()["signals"][kind]
         assert s2["rows"] == 2 * s1["rows"]
         assert s1["actions"] == s2["actions"] and s1["kept"] == s2["kept"]
+
+
+@pytest.mark.parametrize("placeholder", ["1970-01-01", "0001-01-01"])
+def test_placeholder_creation_dates_are_no_burst(tmp_path, placeholder: str) -> None:
+    """The sleepers of ``test_creation_burst_supports_and_names_technique`` with the
+    placeholder a tool writes for a missing creation date (the Unix epoch, year 1), as are
+    50 organic accounts': before, all of them were one creation "burst", which supported the
+    sleepers' ties and named DISARM's "create inauthentic accounts" (T0150.001). Now those
+    dates are not read, the diagnosis counts them, and the group still stands on its
+    reposts."""
+    b = Builder(seed=22)
+    organic = b.organic(n_accounts=300, n_posts=3000)
+    sleepers = [b.account(f"sleep{i:02d}") for i in range(15)]
+    for a in organic[:50] + sleepers:
+        b.accounts[a]["created_at"] = dt.datetime.fromisoformat(placeholder + "T00:00:00+00:00")
+    for k in range(8):
+        t = 2 * DAY + k * 3600
+        seed = b.post("leader", t, text=b.random_text())
+        for a in sleepers:
+            b.post(a, t + b.rng.uniform(1, 20), repost_of=seed)
+    ds = b.write(tmp_path / "ds")
+    f = run_detection(ds, tmp_path / "f", progress=False)
+    g = f.groups().to_pylist()
+    assert len(g) == 1 and g[0]["n_members"] == 16
+    assert "creation_burst" not in g[0]["signals"] and "T0150.001" not in g[0]["techniques"]
+    mf = f.manifest()
+    assert mf["signals"]["creation_burst"]["burst_accounts"] == 0
+    diag = mf["diagnosis"]
+    assert diag["creation_dates_unread"] == 65
+    assert any("65 account(s) have a creation date before 1990" in s for s in diag["lines"])
+    (ind,) = [i for i in g[0]["inauthenticity_indicators"] if i.startswith("creation_burst")]
+    assert "unknown" in ind, ind

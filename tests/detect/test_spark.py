@@ -710,6 +710,27 @@ def test_authenticity_slice_holds_the_accounts_text_reposts_name(spark_opts, tmp
         engine.close()
 
 
+def test_placeholder_creation_dates_are_set_aside_on_spark(spark_opts, tmp_path):
+    """The leak's batch (``test_cohort.py``) beside 40 accounts whose creation date is the
+    Unix epoch, a missing date's placeholder: Spark reads the same dates as DuckDB, finds
+    the same cohort and counts the same placeholders."""
+    import datetime as dt
+
+    from .test_cohort import _leak
+
+    b, sleepers, _, _ = _leak(71)
+    others = sorted(a for a in b.accounts if a not in sleepers)[:40]
+    for a in others:
+        b.accounts[a]["created_at"] = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    ds = b.write(tmp_path / "ds")
+    duck = run_detection(ds, tmp_path / "duck", config=FAST, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=FAST, progress=False, spark=spark_opts)
+    _same(duck.path, spark.path)
+    for f in (duck, spark):
+        assert f.manifest()["diagnosis"]["creation_dates_unread"] == 40
+        assert f.manifest()["signals"]["creation_cohort"]["kept"] > 0
+
+
 def test_ids_on_several_platforms_are_counted_on_spark(spark_opts, tmp_path):
     """Spark counts the account ids of two platforms as DuckDB does (in the job that numbers
     the accounts)."""

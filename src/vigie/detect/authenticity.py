@@ -40,6 +40,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from vigie.detect.engine import creation_known_sql
 from vigie.detect.machinetext import own_slip_sql, own_text_sql
 from vigie.detect.textreposts import TEXT_REPOST_HANDLE
 from vigie.schema import STR_LIST, Dataset
@@ -454,8 +455,11 @@ def _load(
             for f in fields:
                 if f not in cols:
                     sel.append(f"NULL AS {f}")
-                elif f == "created_at":
-                    sel.append("epoch_us(created_at::TIMESTAMPTZ) / 1e6 AS created_at")
+                elif f == "created_at":  # a placeholder date is no date (EARLIEST_CREATION)
+                    sel.append(
+                        f"CASE WHEN {creation_known_sql('created_at')} "
+                        "THEN epoch_us(created_at::TIMESTAMPTZ) / 1e6 END AS created_at"
+                    )
                 else:
                     sel.append(f)
             two = "platform" in cols and any(p for _, p in pairs)

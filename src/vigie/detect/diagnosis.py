@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from vigie.schema import NOT_OBJECT_COLUMNS
+from vigie.schema import EARLIEST_CREATION, NOT_OBJECT_COLUMNS
 
 if TYPE_CHECKING:  # light imports: an empty Dataset's diagnosis starts no engine (empty.py)
     from vigie.detect.coaction import Signal
@@ -177,6 +177,7 @@ def diagnose(
     figures["reposts_by_text_matched"] = int(engine.reposts_by_text_matched)
     figures["ids_on_several_platforms"] = int(engine.ids_on_several_platforms)
     figures["post_ids_on_several_platforms"] = int(engine.post_ids_on_several_platforms)
+    figures["creation_dates_unread"] = int(engine.creation_dates_unread)
     figures["lines"] = _lines(figures)
     return figures
 
@@ -319,6 +320,13 @@ def _lines(f: dict[str, Any]) -> list[str]:
             "in the Dataset (its author's handle and text); the others' text is the object "
             "co-repost compares. Every detector counts them as reposts "
             "(general.text_reposts)."
+        )
+    if f.get("creation_dates_unread"):
+        out.append(
+            f"{f['creation_dates_unread']:,} account(s) have a creation date before "
+            f"{EARLIEST_CREATION}, the placeholder tools write for a missing date (the Unix "
+            "epoch, year 1): creation bursts, creation cohorts and the authenticity "
+            "indicators read them as unknown."
         )
     if f.get("ids_on_several_platforms"):
         out.append(

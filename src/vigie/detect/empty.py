@@ -147,6 +147,7 @@ def detect_empty(dataset: Dataset, out: Path, cfg: dict[str, Any]) -> Findings |
         "reposts_by_text_matched": 0,
         "ids_on_several_platforms": 0,
         "post_ids_on_several_platforms": 0,
+        "creation_dates_unread": 0,
     }
     figures["lines"] = explain(figures)
     manifest = {

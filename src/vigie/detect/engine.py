@@ -29,9 +29,15 @@ import pyarrow as pa
 
 from vigie.detect.textreposts import TEXT_REPOST
 from vigie.errors import VigieError
-from vigie.schema import Dataset
+from vigie.schema import EARLIEST_CREATION, Dataset
 
 REQUIRED = ("post_id", "account_id", "created_at")
+
+
+def creation_known_sql(col: str) -> str:
+    """SQL: the creation time ``col`` (a timestamp) is a date, not a placeholder."""
+    since = f"TIMESTAMPTZ '{EARLIEST_CREATION} 00:00:00+00'"  # UTC, whatever the session's zone
+    return f"({col} IS NOT NULL AND {col}::TIMESTAMPTZ >= {since})"
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Engine:
     ids_on_several_platforms: int = 0
     # post ids that name posts of two or more platforms (each platform numbers its own)
     post_ids_on_several_platforms: int = 0
+    # account creation dates not read: before ``EARLIEST_CREATION`` (placeholders)
+    creation_dates_unread: int = 0
 
     @property
     def by_platform(self) -> bool:
@@ -224,6 +232,7 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
     n_posts = con.execute("SELECT count(*) FROM p").fetchall()[0][0]
     n_acc = con.execute("SELECT count(*) FROM acc").fetchall()[0][0]
     has_accounts = dataset.accounts_path.exists()
+    unread = 0
     if has_accounts:
         acc_path = dataset.accounts_path.as_posix()
         acols = {
@@ -237,8 +246,9 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
                 f"""CREATE TABLE acc_created AS
                 SELECT a.aid, epoch_us(min(r.created_at)::TIMESTAMPTZ) / 1e6 AS created
                 FROM read_parquet('{acc_path}') r JOIN acc a {a_on}
-                WHERE r.created_at IS NOT NULL GROUP BY a.aid"""
+                WHERE {creation_known_sql("r.created_at")} GROUP BY a.aid"""
             )
+            unread = creation_dates_unread(acc_path, con)
     return Engine(
         con,
         dataset,
@@ -249,6 +259,21 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
         has_accounts,
         ids_on_several_platforms=several,
         post_ids_on_several_platforms=shared_posts,
+        creation_dates_unread=unread,
+    )
+
+
+def creation_dates_unread(acc_path: str, con: Any = None) -> int:
+    """Accounts whose creation date is a placeholder (``EARLIEST_CREATION``), counted so
+    that the diagnosis says so rather than leave them out in silence (``con``: a DuckDB
+    connection, a new one when None: Spark runs count with DuckDB too)."""
+    return int(
+        (con or duckdb.connect())
+        .execute(
+            f"""SELECT count(*) FROM read_parquet('{acc_path}')
+            WHERE created_at IS NOT NULL AND NOT {creation_known_sql("created_at")}"""
+        )
+        .fetchall()[0][0]
     )
 
 

@@ -34,9 +34,15 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.detect.engine import REQUIRED, Engine, shared_post_ids_query
+from vigie.detect.engine import (
+    REQUIRED,
+    Engine,
+    creation_dates_unread,
+    shared_post_ids_query,
+)
 from vigie.detect.sqlport import CTE_TOKEN, split_ctes, tables_read, to_spark
 from vigie.errors import VigieError
+from vigie.schema import EARLIEST_CREATION
 
 # What the detectors asked of Spark in this process, by kind (benchmarks/spark_scale.py
 # prints it beside the number of Spark jobs): table, view, query, count, insert...
@@ -1333,6 +1339,7 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
     n_posts = p.count()
     n_acc = run  # the accounts counted per partition above: no second job
     has_accounts = dataset.accounts_path.exists()
+    unread = 0
     if has_accounts:
         araw = spark.read.parquet(dataset.accounts_path.as_posix())
         has_accounts = {"account_id", "created_at"} <= set(araw.columns)
@@ -1345,11 +1352,14 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
                     f"""SELECT a.aid, unix_micros(CAST(min(r.created_at) AS TIMESTAMP)) / 1e6
                            AS created
                     FROM vigie_accounts r JOIN acc a ON r.account_id = a.account_id {a_same}
-                    WHERE r.created_at IS NOT NULL GROUP BY a.aid"""
+                    WHERE r.created_at IS NOT NULL
+                      AND CAST(r.created_at AS TIMESTAMP) >= TIMESTAMP '{EARLIEST_CREATION}'
+                    GROUP BY a.aid"""
                 ),
                 "acc_created",
             )
             con._views.add("acc_created")
+            unread = creation_dates_unread(dataset.accounts_path.as_posix())
     tmp = tempfile.TemporaryDirectory(prefix="vigie-detect-spark-")
     return SparkEngine(
         con,  # type: ignore[arg-type]
@@ -1361,4 +1371,5 @@ def _base_tables(con: SparkConnection, dataset: Any) -> SparkEngine:
         has_accounts,
         ids_on_several_platforms=several,
         post_ids_on_several_platforms=shared_posts,
+        creation_dates_unread=unread,
     )
