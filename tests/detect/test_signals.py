@@ -32,15 +32,22 @@ def test_sync_activity_finds_scheduled_accounts(tmp_path):
     assert f.groups().column("techniques").to_pylist()[0] == ["T0049"]
 
 
-def test_creation_burst_supports_and_names_technique(tmp_path):
-    b = Builder(seed=22)
-    b.organic(n_accounts=300, n_posts=3000)
+def _sleepers(b: Builder) -> list[str]:
+    """15 sleepers created a minute apart 40 days ago, each reposting a leader's 8 posts
+    within 20 s."""
     sleepers = [b.account(f"sleep{i:02d}", created=-40 * DAY + i * 60) for i in range(15)]
     for k in range(8):
         t = 2 * DAY + k * 3600
         seed = b.post("leader", t, text=b.random_text())
         for a in sleepers:
             b.post(a, t + b.rng.uniform(1, 20), repost_of=seed)
+    return sleepers
+
+
+def test_creation_burst_supports_and_names_technique(tmp_path):
+    b = Builder(seed=22)
+    b.organic(n_accounts=300, n_posts=3000)
+    _sleepers(b)
     ds = b.write(tmp_path / "ds")
     f = run_detection(ds, tmp_path / "f", progress=False)
     g = f.groups().to_pylist()
@@ -175,14 +182,8 @@ def test_placeholder_creation_dates_are_no_burst(tmp_path, placeholder: str) -> 
     reposts."""
     b = Builder(seed=22)
     organic = b.organic(n_accounts=300, n_posts=3000)
-    sleepers = [b.account(f"sleep{i:02d}") for i in range(15)]
-    for a in organic[:50] + sleepers:
+    for a in organic[:50] + _sleepers(b):
         b.accounts[a]["created_at"] = dt.datetime.fromisoformat(placeholder + "T00:00:00+00:00")
-    for k in range(8):
-        t = 2 * DAY + k * 3600
-        seed = b.post("leader", t, text=b.random_text())
-        for a in sleepers:
-            b.post(a, t + b.rng.uniform(1, 20), repost_of=seed)
     ds = b.write(tmp_path / "ds")
     f = run_detection(ds, tmp_path / "f", progress=False)
     g = f.groups().to_pylist()
