@@ -266,14 +266,15 @@ def open_engine(dataset: Dataset, general: dict[str, Any]) -> Engine:
 def creation_dates_unread(acc_path: str, con: Any = None) -> int:
     """Accounts whose creation date is a placeholder (``EARLIEST_CREATION``), counted so
     that the diagnosis says so rather than leave them out in silence (``con``: a DuckDB
-    connection, a new one when None: Spark runs count with DuckDB too)."""
+    connection, a new one closed after when None: Spark runs count with DuckDB too)."""
+    if con is None:
+        with duckdb.connect() as own:
+            return creation_dates_unread(acc_path, own)
     return int(
-        (con or duckdb.connect())
-        .execute(
+        con.execute(
             f"""SELECT count(*) FROM read_parquet('{acc_path}')
             WHERE created_at IS NOT NULL AND NOT {creation_known_sql("created_at")}"""
-        )
-        .fetchall()[0][0]
+        ).fetchall()[0][0]
     )
 
 
