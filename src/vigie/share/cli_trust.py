@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -379,15 +380,21 @@ def pull(
     insecure: bool = typer.Option(
         False, "--insecure", help="Do not check the server's TLS certificate (a test server)."
     ),
+    whole: bool = typer.Option(
+        False,
+        "--all",
+        help="Read the whole collection, not only what it received since the last pull.",
+    ),
     partners_file: Path | None = PARTNERS_OPT,
     store: Path | None = STORE_OPT,
     workspace: str | None = TAKE_IN_WORKSPACE_OPT,
     author: str | None = TAKE_IN_AUTHOR_OPT,
     audit_db: str | None = TAKE_IN_AUDIT_OPT,
 ) -> None:
-    """Read every object of a partner's TAXII 2.1 collection into the local store, as share
-    import stores a file: validated, with provenance and markings, de-duplicated, and a row
-    of the audit log. vigie search then finds what the partner shared."""
+    """Read a partner's TAXII 2.1 collection into the local store, as share import stores a
+    file: validated, with provenance and markings, de-duplicated, and a row of the audit
+    log. After the first pull, only what the collection received since the last one is
+    read (--all reads it whole). vigie search then finds what the partner shared."""
     from vigie.errors import VigieError
     from vigie.secret import ask_password
     from vigie.share.pull import pull_objects
@@ -410,9 +417,16 @@ def pull(
             piped=f"printf '%s\\n' \"$PASSWORD\" | vigie share pull {url} --from "
             f"{sender.name} --user {user} --password-stdin",
         )
-    objects = pull_objects(url, user, secret, verify=not insecure, token=token_stdin)
+    where = url if url.endswith("/") else url + "/"  # one collection, one bookmark
+    since = None if whole else _bookmark(where, sender.name, store, workspace)
+    if since is not None:
+        typer.echo(
+            f"reading what {url} received after {since} (the newest object of the last pull; "
+            "--all reads the whole collection)"
+        )
+    got = pull_objects(url, user, secret, verify=not insecure, token=token_stdin, added_after=since)
     take_in(
-        as_bundle(objects),
+        as_bundle(got.objects),
         origin=url,
         digest=None,
         sender=sender.name,
@@ -420,7 +434,44 @@ def pull(
         workspace=workspace,
         author=author,
         audit_db=audit_db,
+        pulled=(where, got.added_last) if got.added_last else None,
     )
+    if got.objects and got.added_last is None:
+        typer.echo(
+            "  the server dated none of these objects (no X-TAXII-Date-Added-Last header): "
+            "the next pull reads the whole collection again"
+        )
+
+
+def _bookmark(url: str, sender: str, store: Path | None, workspace: str | None) -> str | None:
+    """Where the last pull of ``sender``'s collection at ``url`` stopped, in the store this
+    pull writes to (``take_in``'s); None when it was never pulled there."""
+    from vigie.cases import downstream
+    from vigie.share.stix_import import BundleStore, default_store_path
+
+    ws = downstream.find_workspace(workspace)
+    try:
+        where = _receiving_store(store, ws) or default_store_path()
+    finally:
+        if ws is not None:
+            ws.close()
+    if not Path(where).is_file():  # never pulled into it (a first pull makes it)
+        return None
+    with BundleStore(where) as st:
+        return st.bookmark(url, sender)
+
+
+def _receiving_store(store: Path | None, ws: Any) -> Path | None:
+    """The store what is taken in goes to: ``--store``, else ``$VIGIE_STORE``, else the
+    workspace's ``vigie-share.sqlite`` at its root (what ``vigie search`` reads), else
+    None (the default store: ``./vigie-share.sqlite``)."""
+    import os
+
+    from vigie.share.stix_import import STORE_ENV
+
+    if store is None and not os.environ.get(STORE_ENV) and ws is not None and ws.root:
+        return Path(ws.root) / "vigie-share.sqlite"
+    return store
 
 
 def take_in(
@@ -433,23 +484,22 @@ def take_in(
     workspace: str | None,
     author: str | None,
     audit_db: str | None,
+    pulled: tuple[str, str] | None = None,
 ) -> None:
     """Store what ``sender`` sent (a bundle file or the objects of a pull) and write its row
     of the audit log: the one path of ``share import`` and ``share pull``. In a workspace
     the store is ``vigie-share.sqlite`` at its root (what ``vigie search`` reads), wherever
-    the command runs."""
-    import os
-
+    the command runs. ``pulled``: the pull's collection URL and newest object's date (its
+    bookmark, saved with the objects)."""
     from vigie.cases import downstream
     from vigie.cases.decisions import current_author
-    from vigie.share.stix_import import STORE_ENV, BundleStore
+    from vigie.share.stix_import import BundleStore
 
     ws = downstream.find_workspace(workspace)
     try:
-        if store is None and not os.environ.get(STORE_ENV) and ws is not None and ws.root:
-            store = Path(ws.root) / "vigie-share.sqlite"
+        store = _receiving_store(store, ws)
         with BundleStore(store) as st:
-            r = st.import_bundle(bundle, source=sender)
+            r = st.import_bundle(bundle, source=sender, pulled=pulled)
             marks = ", ".join(f"{n} {k}" for k, n in r.by_tlp.items())
             typer.echo(
                 f"imported {origin} from {sender} into {st.path}: {r.n_objects} objects, "

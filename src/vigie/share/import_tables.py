@@ -61,3 +61,17 @@ class ImportRecord(Base):
     n_objects: Mapped[int] = mapped_column(Integer)
     added: Mapped[int] = mapped_column(Integer)
     duplicates: Mapped[int] = mapped_column(Integer)
+
+
+class PullBookmark(Base):
+    """Where the last ``vigie share pull`` of one partner's collection stopped: the
+    ``X-TAXII-Date-Added-Last`` of the newest object it read (the server's own clock, so no
+    skew between the two machines), asked again as ``added_after`` by the next pull. Saved in
+    the transaction that stores what the pull read: a pull that fails moves no bookmark."""
+
+    __tablename__ = "pull_bookmarks"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    source: Mapped[str] = mapped_column(Text, primary_key=True)
+    added_last: Mapped[str] = mapped_column(Text)
+    pulled_at: Mapped[str] = mapped_column(Text)

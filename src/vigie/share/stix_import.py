@@ -17,6 +17,8 @@ server's database file), or any database URL (``BundleStore(db_url=…)``). Tabl
 - ``provenance(object_id, modified, source, received_at, tlp, bundle_id, import_id)``.
 - ``imports(import_id, bundle_id, source, received_at, sha256, tlp, n_objects, added,
   duplicates)`` — one row per imported bundle.
+- ``pull_bookmarks(url, source, added_last, pulled_at)`` — where the last pull of a partner's
+  TAXII collection stopped (``vigie share pull`` asks only what was added after it).
 
 Marking of an object: the strictest TLP among its ``object_marking_refs`` (TLP 2.0 or 1.0 ids);
 an unmarked object takes the strictest marking found in its bundle, or TLP:AMBER when the
@@ -26,8 +28,9 @@ such a marking was read as TLP:CLEAR before.
 
 Public API: ``BundleStore(path)`` with ``.import_bundle(bundle, source=…, received_at=None)``
 → ``ImportResult``, ``.objects(type=None, source=None, max_tlp=None)``, ``.get(id)`` (latest
-version), ``.provenance(id)``, ``.imports()``, ``.close()``; ``load_bundle(path)`` reads and
-validates a bundle file; ``object_tlp(obj, default)`` (from ``stix_common``).
+version), ``.provenance(id)``, ``.imports()``, ``.bookmark(url, source)``, ``.close()``;
+``load_bundle(path)`` reads and validates a bundle file; ``object_tlp(obj, default)`` (from
+``stix_common``).
 """
 
 from __future__ import annotations
@@ -46,7 +49,12 @@ from sqlalchemy import func, literal_column, select
 
 from vigie.errors import InputError, MissingExtraError, VigieError
 from vigie.json_guard import UNREADABLE, why
-from vigie.share.import_tables import ImportedObject, ImportProvenance, ImportRecord
+from vigie.share.import_tables import (
+    ImportedObject,
+    ImportProvenance,
+    ImportRecord,
+    PullBookmark,
+)
 from vigie.share.stix_common import not_unicode_path, object_tlp, object_version
 from vigie.share.store import Store, sqlite_url
 from vigie.share.tlp import TLP, strictest
@@ -260,9 +268,13 @@ class BundleStore:
         source: str,
         received_at: datetime | None = None,
         validate: bool = True,
+        pulled: tuple[str, str] | None = None,
     ) -> ImportResult:
         """Store every object of ``bundle`` sent by ``source`` (a partner name), in one
-        transaction: either the whole bundle is recorded or nothing is."""
+        transaction: either the whole bundle is recorded or nothing is. ``pulled``: the
+        bundle is what a pull of the collection at ``pulled[0]`` read, whose newest object was
+        added at ``pulled[1]`` (the server's ``X-TAXII-Date-Added-Last``): that collection's
+        bookmark moves there in the same transaction."""
         if isinstance(bundle, str | Path):
             data = load_bundle(bundle, validate=validate)
         else:
@@ -330,6 +342,11 @@ class BundleStore:
                     duplicates=duplicates,
                 )
             )
+            if pulled is not None:
+                url, added_last = pulled
+                sess.merge(
+                    PullBookmark(url=url, source=source, added_last=added_last, pulled_at=when)
+                )
         return ImportResult(
             import_id,
             data.get("id"),
@@ -396,6 +413,14 @@ class BundleStore:
             Provenance(r.source, r.received_at, TLP.parse(r.tlp), r.bundle_id, r.modified)
             for r in rows
         ]
+
+    def bookmark(self, url: str, source: str) -> str | None:
+        """The ``added_after`` the next pull of ``source``'s collection at ``url`` asks for:
+        the newest object the last pull read, as the server dated it (None: never pulled, or
+        the server dated nothing)."""
+        with self.store.session() as sess:
+            row = sess.get(PullBookmark, (url, source))
+        return row.added_last if row is not None else None
 
     def imports(self) -> list[dict[str, Any]]:
         # arrival order among imports received at the same instant: SQLite's rowid
