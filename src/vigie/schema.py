@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,18 @@ existed then, and tools write the Unix epoch (1970-01-01) or year 1 (0001-01-01)
 date is missing. Read as dates, such placeholders made one large creation "burst" of every
 account lacking a date (supporting ties, naming DISARM's "create inauthentic accounts") and
 "N members created within 3 days" on any group of them."""
+
+
+def known_creation(value: datetime | None) -> datetime | None:
+    """An account's creation time as shown to an analyst: ``None`` for a placeholder before
+    ``EARLIEST_CREATION`` (an epoch shown as "created 1970-01-01" reads as a very old, so
+    trustworthy, account where the source knew nothing)."""
+    if value is None:
+        return None
+    earliest = datetime.fromisoformat(EARLIEST_CREATION).replace(tzinfo=UTC)
+    when = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return value if when >= earliest else None
+
 
 STR_LIST = pa.list_(pa.string())
 

@@ -184,6 +184,8 @@ def test_placeholder_creation_dates_are_no_burst(tmp_path, placeholder: str) -> 
     organic = b.organic(n_accounts=300, n_posts=3000)
     for a in organic[:50] + _sleepers(b):
         b.accounts[a]["created_at"] = dt.datetime.fromisoformat(placeholder + "T00:00:00+00:00")
+    leader_created = dt.datetime(2015, 6, 1, tzinfo=dt.UTC)
+    b.accounts["leader"]["created_at"] = leader_created
     ds = b.write(tmp_path / "ds")
     f = run_detection(ds, tmp_path / "f", progress=False)
     g = f.groups().to_pylist()
@@ -196,3 +198,11 @@ def test_placeholder_creation_dates_are_no_burst(tmp_path, placeholder: str) -> 
     assert any("65 account(s) have a creation date before 1990" in s for s in diag["lines"])
     (ind,) = [i for i in g[0]["inauthenticity_indicators"] if i.startswith("creation_burst")]
     assert "unknown" in ind, ind
+    # nor are they shown: a member "created 1970-01-01" reads as an old, trusted account
+    shown = dict(
+        zip(
+            *(f.members().column(c).to_pylist() for c in ("account_id", "account_created_at")),
+            strict=True,
+        )
+    )
+    assert shown.pop("leader") == leader_created and set(shown.values()) == {None}, shown

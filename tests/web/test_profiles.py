@@ -4,6 +4,7 @@ apart, and the members table then holds that id twice, once per platform."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pyarrow as pa
@@ -31,3 +32,20 @@ def test_a_member_is_shown_its_own_platforms_profile(tmp_path: Path) -> None:
         (None, "7"): "seven",  # a member without a platform: its id's profile
     }
     assert profiles["7"]["handle"] == "seven"  # the network's nodes look up by id
+
+
+def test_a_placeholder_creation_date_is_shown_as_unknown(tmp_path: Path) -> None:
+    """A member whose source wrote the Unix epoch or year 1 for a missing creation date is
+    not shown "created 1970-01-01" (an old, so trusted, account): the date is unknown, as
+    detection reads it (``schema.EARLIEST_CREATION``); a real date is shown as it is."""
+    real = dt.datetime(2016, 10, 3, 8, 0, tzinfo=dt.UTC)
+    rows = [
+        {"platform": "x", "account_id": "1", "created_at": dt.datetime(1970, 1, 1, tzinfo=dt.UTC)},
+        {"platform": "x", "account_id": "2", "created_at": dt.datetime(1, 1, 1, tzinfo=dt.UTC)},
+        {"platform": "x", "account_id": "3", "created_at": real},
+        {"platform": "x", "account_id": "4", "created_at": None},
+    ]
+    write_table(pa.Table.from_pylist(rows), tmp_path / "accounts.parquet", ACCOUNTS_SCHEMA)
+    profiles = _profiles(tmp_path, ["1", "2", "3", "4"])
+    shown = {a: profiles[a]["created_at"] for a in ("1", "2", "3", "4")}
+    assert shown == {"1": None, "2": None, "3": real, "4": None}

@@ -341,9 +341,9 @@ def account_info(engine: Any) -> pa.Table:
 
     Why: an analyst judges an account by who it is (a handle, how old it is, how many
     follow it), not by an opaque id. Null where the Dataset has no ``accounts.parquet`` or
-    the field is unknown.
+    the field is unknown (a placeholder creation date included).
     """
-    from vigie.detect.engine import acc_join, fetch
+    from vigie.detect.engine import acc_join, creation_known_sql, fetch
     from vigie.schema import TS
 
     path = engine.dataset.accounts_path
@@ -368,6 +368,14 @@ def account_info(engine: Any) -> pa.Table:
     def pick(name: str, agg: str, typ: str) -> str:
         return f"{agg}({name})::{typ}" if name in cols else f"CAST(NULL AS {typ})"
 
+    # a placeholder creation date (``schema.EARLIEST_CREATION``) is unknown, not the
+    # earliest: an account collected twice, once without its date, keeps the real one
+    created = (
+        f"min(CASE WHEN {creation_known_sql('created_at')} THEN created_at END)::TIMESTAMPTZ"
+        if "created_at" in cols
+        else "CAST(NULL AS TIMESTAMPTZ)"
+    )
+
     # an account is (platform, id) where some id names two platforms' accounts (``acc``)
     two = engine.by_platform and "platform" in cols
     key = "account_id, platform" if two else "account_id"
@@ -375,7 +383,7 @@ def account_info(engine: Any) -> pa.Table:
         engine.con,
         f"""SELECT r.handle, r.created_at, r.followers FROM acc a LEFT JOIN (
             SELECT {key}, {pick("handle", "min", "VARCHAR")} AS handle,
-                   {pick("created_at", "min", "TIMESTAMPTZ")} AS created_at,
+                   {created} AS created_at,
                    {pick("followers", "max", "BIGINT")} AS followers
             FROM read_parquet('{path.as_posix()}') GROUP BY {key}) r {acc_join(two)}
         ORDER BY a.aid""",

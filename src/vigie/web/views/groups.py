@@ -21,7 +21,13 @@ from fastapi.responses import JSONResponse, Response
 from vigie.cases.identity import member_key
 from vigie.detect.placements import placed_by_lockstep
 from vigie.errors import VigieError, shortened
-from vigie.schema import AccountKeys, Findings, name_pair_accounts, recorded_dataset
+from vigie.schema import (
+    AccountKeys,
+    Findings,
+    known_creation,
+    name_pair_accounts,
+    recorded_dataset,
+)
 from vigie.web.deps import form, page, redirect, same_site
 from vigie.web.render import render
 from vigie.web.users import Role
@@ -184,6 +190,7 @@ def _profiles(ds: Path | None, ids: list[str]) -> dict[Any, dict[str, Any]]:
     out: dict[Any, dict[str, Any]] = {}
     for r in t.to_pylist() if t is not None else []:
         plat = r.pop("platform", None)
+        r["created_at"] = known_creation(r.get("created_at"))  # an epoch is no date
         out.setdefault(r["account_id"], r)
         out[(plat, r["account_id"])] = r
     return out
