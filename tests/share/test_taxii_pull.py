@@ -2,7 +2,7 @@
 
 vigie could serve a collection but not read one: a partner's objects had to be fetched
 with another tool and saved as a file. Tested against vigie's own server (a real HTTP
-server on a free port), whose pages are cut at 50 objects here, so the reading pages."""
+server on a free port), asked for pages of 50 objects, so the reading pages."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ def test_a_partners_collection_is_pulled_paged_stored_and_audited(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("vigie.share.pull.PAGE", 50)  # three pages of 50 (not one of 1,000)
     writer = coll(server, "state")
-    objects = [indicator(i) for i in range(1, 121)]  # three pages of the server's 50
+    objects = [indicator(i) for i in range(1, 121)]
     assert writer.add_objects({"objects": objects}).success_count == 120
     url = f"{server['url']}/community/collections/{server['shared']}/"
     store = tmp_path / "s.sqlite"
@@ -208,3 +209,22 @@ def test_a_pull_that_fails_moves_no_bookmark_and_an_undated_server_is_read_whole
                 " ".join(out.split())
             ), out
     assert [("added_after" in q) for q in undated] == [False, False]
+
+
+def test_a_pull_reports_its_progress_page_by_page(
+    server: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A collection is read in pages (of 50 objects here): the command's progress hears
+    the objects read after each one, TAXII giving no total ahead."""
+    from vigie.share.pull import pull_objects
+
+    monkeypatch.setattr("vigie.share.pull.PAGE", 50)
+
+    writer = coll(server, "state")
+    assert writer.add_objects({"objects": [indicator(i) for i in range(1, 121)]}).success_count
+    url = f"{server['url']}/community/collections/{server['shared']}/"
+    heard: list[int] = []
+    got = pull_objects(url, "ngo", PW["ngo"], on_page=heard.append)
+    assert heard == [50, 100, 120] and len(got.objects) == 120
+    assert got.added_last is not None

@@ -424,7 +424,19 @@ def pull(
             f"reading what {url} received after {since} (the newest object of the last pull; "
             "--all reads the whole collection)"
         )
-    got = pull_objects(url, user, secret, verify=not insecure, token=token_stdin, added_after=since)
+    from vigie.progress import make_progress
+
+    with make_progress(transient=True) as bar:
+        task = bar.add_task(f"reading {sender.name}'s collection (objects)", total=None)
+        got = pull_objects(
+            url,
+            user,
+            secret,
+            verify=not insecure,
+            token=token_stdin,
+            added_after=since,
+            on_page=lambda n: bar.update(task, completed=n),
+        )
     take_in(
         as_bundle(got.objects),
         origin=url,

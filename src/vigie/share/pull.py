@@ -18,6 +18,7 @@ such header is read whole each time (its objects are then "already known").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,12 +48,16 @@ def pull_objects(
     verify: bool = True,
     token: bool = False,
     added_after: str | None = None,
+    on_page: Callable[[int], None] | None = None,
 ) -> Pulled:
     """Every object of the collection at ``url`` (``…/collections/<id>/``), all pages; with
     ``added_after`` (a bookmark), only those the server added after that date.
 
     ``token``: ``password`` is an API token sent as ``Authorization: Bearer`` (OpenCTI's
-    TAXII endpoints ask for its users' API tokens so), not a user name's password."""
+    TAXII endpoints ask for its users' API tokens so), not a user name's password.
+    ``on_page``: called after each page with the objects read so far (the command's
+    progress: a collection of 100,000 objects is a hundred requests, and TAXII says no total
+    ahead)."""
     try:
         import requests
         from taxii2client.exceptions import TAXIIServiceException
@@ -77,6 +82,8 @@ def pull_objects(
         for page in as_pages(coll.get_objects, per_request=PAGE, **since):
             found = page.get("objects", []) if isinstance(page, dict) else []
             objects.extend(o for o in found if isinstance(o, dict))
+            if on_page is not None:
+                on_page(len(objects))
     except requests.HTTPError as exc:
         code = exc.response.status_code if exc.response is not None else "?"
         why = {
