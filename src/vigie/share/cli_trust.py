@@ -397,7 +397,7 @@ def pull(
     read (--all reads it whole). vigie search then finds what the partner shared."""
     from vigie.errors import VigieError
     from vigie.secret import ask_password
-    from vigie.share.pull import pull_objects
+    from vigie.share.pull import collection_url, pull_objects
     from vigie.share.stix_import import as_bundle
 
     sender = _registry(partners_file).get(source)
@@ -417,7 +417,7 @@ def pull(
             piped=f"printf '%s\\n' \"$PASSWORD\" | vigie share pull {url} --from "
             f"{sender.name} --user {user} --password-stdin",
         )
-    where = url if url.endswith("/") else url + "/"  # one collection, one bookmark
+    where = collection_url(url)  # one collection, one bookmark
     since = None if whole else _bookmark(where, sender.name, store, workspace)
     if since is not None:
         typer.echo(

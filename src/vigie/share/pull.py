@@ -40,6 +40,12 @@ class Pulled:
     added_last: str | None
 
 
+def collection_url(url: str) -> str:
+    """A collection's URL as it is asked and bookmarked: with its trailing slash (TAXII's
+    URLs end so; typed without, it is the same collection and the same bookmark)."""
+    return url if url.endswith("/") else url + "/"
+
+
 def pull_objects(
     url: str,
     user: str | None,
@@ -66,7 +72,7 @@ def pull_objects(
         raise MissingExtraError("taxii2client", "share", "reading a TAXII collection") from None
     if not url.startswith(("https://", "http://")):
         raise VigieError(f"{url}: give the collection's URL (https://HOST/ROOT/collections/ID/)")
-    where = url if url.endswith("/") else url + "/"
+    where = collection_url(url)
     if token:
         coll = Collection(where, auth=_bearer(password), verify=verify)
     else:
