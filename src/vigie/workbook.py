@@ -34,6 +34,15 @@ def _damaged(path: Path, exc: BaseException) -> VigieError:
     )
 
 
+def _not_xml(path: Path, exc: BaseException) -> VigieError:
+    """A part of the workbook that is not well-formed XML (edited by hand, or by a tool that
+    broke it): one line."""
+    return VigieError(
+        f"{path}: a damaged Excel workbook: one of its parts is not readable XML; open and "
+        f"save it again in a spreadsheet program ({' '.join(str(exc).split())})"
+    )
+
+
 def _check_zip(path: Path, max_unpacked: int | None = None) -> None:
     limit = MAX_UNPACKED if max_unpacked is None else max_unpacked
     try:
@@ -60,18 +69,33 @@ def _check_zip(path: Path, max_unpacked: int | None = None) -> None:
                 raise VigieError(f"{path}: unpacks to {total} bytes, more than {limit}: not read")
     except zipfile.BadZipFile as exc:
         raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
-    except (zlib.error, EOFError) as exc:  # bytes damaged inside a part (a broken download)
+    except (zlib.error, EOFError, NotImplementedError) as exc:
+        # bytes damaged inside a part (a broken download); a flipped flag bit reads as a
+        # compression zipfile does not implement
         raise _damaged(path, exc) from None
+
+
+def _xml_errors() -> tuple[type[BaseException], ...]:
+    """What a part that is not XML raises: ElementTree's ``ParseError``, and lxml's errors
+    where lxml is installed (the share extra brings it), which openpyxl then parses with
+    (``lxml.etree.XMLSyntaxError`` is no ``ParseError``: it was a traceback)."""
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        from lxml.etree import LxmlError
+    except ImportError:  # openpyxl parses with ElementTree alone
+        return (ParseError,)
+    return (ParseError, LxmlError)
 
 
 @contextmanager
 def open_workbook(path: Path, max_unpacked: int | None = None) -> Iterator[Any]:
     """The workbook (read-only, values only), after the checks above; ``max_unpacked``
     replaces ``MAX_UNPACKED`` (a sheet of posts is bigger than a risk study)."""
-    from xml.etree.ElementTree import ParseError
-
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    xml_errors = _xml_errors()
 
     if not path.is_file():
         raise VigieError(f"{path}: no such file")
@@ -79,16 +103,19 @@ def open_workbook(path: Path, max_unpacked: int | None = None) -> Iterator[Any]:
     with path.open("rb") as fh:  # a file object: openpyxl then ignores the extension
         try:
             wb = load_workbook(fh, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-                ParseError) as exc:  # fmt: skip
+        except xml_errors as exc:
+            raise _not_xml(path, exc) from None
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
             raise VigieError(f"{path}: not an Excel workbook (.xlsx) ({exc})") from None
-        except (zlib.error, EOFError) as exc:
+        except (zlib.error, EOFError, NotImplementedError) as exc:
             raise _damaged(path, exc) from None
         try:
             yield wb
-        except (ParseError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+        except xml_errors as exc:
+            raise _not_xml(path, exc) from None
+        except (zipfile.BadZipFile, KeyError, EOFError) as exc:
             raise VigieError(f"{path}: a sheet cannot be read ({exc})") from None
-        except zlib.error as exc:
+        except (zlib.error, NotImplementedError) as exc:
             raise _damaged(path, exc) from None
         finally:
             wb.close()

@@ -103,3 +103,37 @@ def test_ingest_of_a_damaged_workbook_is_one_line(tmp_path: Path) -> None:
     damaged = _damage(_book(tmp_path), tmp_path / "damaged.xlsx")
     with pytest.raises(VigieError, match="damaged"):
         ingest([damaged], tmp_path / "ds", platform="x")
+
+
+PARTS = ["[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+         "xl/styles.xml", "docProps/core.xml", "xl/worksheets/sheet1.xml"]  # fmt: skip
+
+
+@pytest.mark.parametrize("part", PARTS)
+@pytest.mark.parametrize("body", [b"", b"garbage", b"<a>"])
+def test_a_part_that_is_not_xml_is_one_line(tmp_path: Path, part: str, body: bytes) -> None:
+    """A workbook part that is not XML (empty, text, cut) was lxml's XMLSyntaxError, a
+    traceback, in import-xlsx, import-ciso and ingest wherever lxml is installed (the share
+    extra brings it; found by ``benchmarks/file_fuzz.py``): one line naming the file now."""
+    from vigie.ingest import ingest
+
+    bad = _rewrite(_book(tmp_path), tmp_path / "bad.xlsx", {part: body}, {})
+    for read in (*READERS, lambda p: ingest([p], tmp_path / "ds", platform="x")):
+        with pytest.raises(VigieError) as exc:
+            read(bad)
+        said = str(exc.value)
+        assert "bad.xlsx" in said and "\n" not in said, said
+        assert "damaged Excel workbook" in said or "not an Excel workbook" in said, said
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_flipped_zip_flag_is_one_line(tmp_path: Path, reader) -> None:
+    """A flipped flag bit (5: "compressed patched data") makes zipfile raise
+    NotImplementedError, which was a traceback (found by ``benchmarks/file_fuzz.py``)."""
+    data = bytearray(_book(tmp_path).read_bytes())
+    data[data.find(b"PK\x03\x04") + 6] |= 0x20  # the first part's local header
+    data[data.find(b"PK\x01\x02") + 8] |= 0x20  # and its central directory entry
+    bad = tmp_path / "flag.xlsx"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(VigieError, match=r"flag\.xlsx: a damaged Excel workbook"):
+        reader(bad)
