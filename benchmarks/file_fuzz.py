@@ -7,18 +7,18 @@ STIX bundle or MISP event (``vigie share import``: a partner may be careless, or
 EBIOS RM study (``vigie risk check``, ``compute``, ``report``, ``export``, ``diff``,
 ``evidence``), its workbook and a CISO Assistant export (``risk import-xlsx``,
 ``import-ciso``), a partners registry (``share partners``, ``import``, ``export``), the files
-of a Findings folder (``report``, ``score``, ``share export``, ``risk evidence``) and those of
-a workspace (its case store and description: ``runs``, ``decisions``, ``search``,
-``triage``). Each run makes one valid copy of each (a small ``vigie demo``, every risk
-template, its workbooks), then damages them: half the time one of the ingest fuzzer's
-fourteen byte damages, else a YAML bomb, deep nesting, a 5,000-digit number, repeated keys,
-a value of another type or a cut; inside a workbook (a zip of XML) one part is damaged so;
-inside a folder, one of its files. Every command runs in-process through ``vigie.cli.main``,
-as the terminal runs it: an exit (0, 1 or 2, with its message) is fine, any other exception
-is a traceback a user would see, and a run over ``--max-seconds`` counts as a hang. Seeded:
-a traceback replays with the same ``--seed``.
+of a Dataset (``detect``, and ``ingest`` appending to it), of a Findings folder (``report``,
+``score``, ``share export``, ``risk evidence``) and of a workspace (its case store and
+description: ``runs``, ``decisions``, ``search``, ``triage``). Each run makes one valid copy
+of each (a small ``vigie demo``, every risk template, its workbooks), then damages them: half
+the time one of the ingest fuzzer's fourteen byte damages, else a YAML bomb, deep nesting, a
+5,000-digit number, repeated keys, a value of another type or a cut; inside a workbook (a
+zip of XML) one part is damaged so; inside a folder, one of its files. Every command runs
+in-process through ``vigie.cli.main``, as the terminal runs it: an exit (0, 1 or 2, with its
+message) is fine, any other exception is a traceback a user would see, and a run over
+``--max-seconds`` counts as a hang. Seeded: a traceback replays with the same ``--seed``.
 
-    .venv/bin/python benchmarks/file_fuzz.py --seed 1              # ~700 runs, ~10 min
+    .venv/bin/python benchmarks/file_fuzz.py --seed 1              # ~470 runs, ~1 min
     .venv/bin/python benchmarks/file_fuzz.py --seed 2 --per-file 40 --only bundle
 """
 
@@ -142,6 +142,7 @@ def setup(work: Path, run: Run) -> dict[str, Path]:
         "findings": demo / "findings",
         "truth": demo / "scenario" / "truth.parquet",
         "workspace": demo,
+        "dataset": demo / "dataset",
     }
     run(
         [
@@ -203,6 +204,11 @@ def commands(kind: str, f: Path, files: dict[str, Path], out: Path) -> list[list
             ["search", "macron", "-w", str(f)],
             ["triage", "g0001", "-w", str(f), "--status", "confirmed", "--note", "fuzz"],
         ]
+    if kind == "dataset":
+        return [
+            ["detect", str(f), "--out", str(out / "F")],
+            ["ingest", str(ROOT / "tests/fixtures/ingest/x_v2_pages.jsonl"), "--into", str(f)],
+        ]
     if kind == "findings":
         return [
             ["report", str(f), "--html", str(out / "r.html")],
@@ -233,7 +239,7 @@ def mutants(
 def _maker(kind: str, path: Path, seed: int) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         rng = random.Random(seed)
-        if kind in ("findings", "workspace"):  # one file of the folder damaged
+        if kind in ("findings", "workspace", "dataset"):  # one file of the folder damaged
             dst = folder / kind
             shutil.copytree(path, dst)
             victim = rng.choice(sorted(p for p in dst.iterdir() if p.is_file()))
@@ -253,7 +259,17 @@ def main() -> None:
     ap.add_argument("--per-file", type=int, default=8, help="damaged copies of each file")
     ap.add_argument(
         "--only",
-        choices=["bundle", "misp", "study", "xlsx", "ciso", "partners", "findings", "workspace"],
+        choices=[
+            "bundle",
+            "misp",
+            "study",
+            "xlsx",
+            "ciso",
+            "partners",
+            "findings",
+            "workspace",
+            "dataset",
+        ],  # fmt: skip
         help="damage one kind of file only",
     )
     ap.add_argument("--max-seconds", type=float, default=60.0, help="a longer run is a hang")

@@ -6,6 +6,7 @@ them (a refusal naming an option the browser lacked was a dead end)."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -72,4 +73,5 @@ def test_day_first_and_millisecond_times_are_read_from_the_browser(workspace: Pa
     shown = client.post("/import/preview", data={**base, "dates": "epoch-ms"}).text
     assert "2024-12-31 23:59" in shown
     pattern = {**base, "dates": "pattern", "date_pattern": "%d.%m.%Y"}  # the wrong one
-    assert "does not match --date-format" in client.post("/import/preview", data=pattern).text
+    said = unescape(client.post("/import/preview", data=pattern).text)
+    assert "does not match the \"Times written as\" choice '%d.%m.%Y'" in said  # the form's field

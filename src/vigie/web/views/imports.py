@@ -9,6 +9,7 @@ rejections and their reasons included, with no second parser to drift from the f
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import shutil
 import tempfile
@@ -294,22 +295,58 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
         columns=columns,
         canonical=CANONICAL,
         guessed=guess_map.suggest(columns, named) if columns else {},
+        encodings=ENCODINGS,
+        delimiters=list(DELIMITERS),
     )
 
 
+ENCODINGS = ("utf-8", "utf-16", "latin-1", "cp1252")
+"""The text encodings the form offers (``--encoding``): what exports are saved in besides
+UTF-8 (Excel's "Unicode text" is UTF-16, older Windows tools write Latin-1 or cp1252)."""
+DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "tab", "pipe": "|"}
+"""The CSV separators the form offers (``--delimiter``), by name."""
+FORM_WORDS = (
+    ("--date-format", 'the "Times written as" choice'),
+    ("--dayfirst", 'the "Times written as" choice'),
+    ("--encoding", 'the "Text encoding" choice'),
+    ("--delimiter", 'the "Column separator" choice'),
+    ("--platform", 'the "Platform" field'),
+    ("--format", 'the "Format" choice'),
+    ("--map", "the column mapping"),
+)
+"""A refusal names the command line's options; on this page, the fields that set them."""
+
+
+def in_form_words(message: str) -> str:
+    """``message`` with each option of ``vigie ingest`` it names replaced by the wizard's
+    field that sets it: "pass --encoding utf-16" meant nothing to a person using the form."""
+    for option, field in FORM_WORDS:
+        message = re.sub(rf"{re.escape(option)}(?![\w-])", field, message)
+    return message
+
+
 def _read_options(fields: dict[str, Any]) -> dict[str, Any]:
-    """How a generic table writes its times, from the form's choice (``--dayfirst``,
-    ``--date-format``): the refusal of a day-first or millisecond column names those
-    options, which the browser must offer too."""
+    """How the file writes its times, its text and its columns, from the form's choices
+    (``--dayfirst``, ``--date-format``, ``--encoding``, ``--delimiter``): a refusal of a
+    day-first column or of a UTF-16 file names those options, which the browser must offer
+    too. Values not offered are ignored (the default: detected)."""
+    out: dict[str, Any] = {}
     choice = str(fields.get("dates", "")).strip()
     if choice == "dayfirst":
-        return {"dayfirst": True}
-    if choice == "pattern":
+        out["dayfirst"] = True
+    elif choice == "pattern":
         pattern = str(fields.get("date_pattern", "")).strip()
-        return {"date_format": pattern} if pattern else {}
-    if choice in EPOCH_FORMATS:
-        return {"date_format": choice}
-    return {}
+        if pattern:
+            out["date_format"] = pattern
+    elif choice in EPOCH_FORMATS:
+        out["date_format"] = choice
+    encoding = str(fields.get("encoding", "")).strip()
+    if encoding in ENCODINGS:
+        out["encoding"] = encoding
+    delimiter = DELIMITERS.get(str(fields.get("delimiter", "")).strip())
+    if delimiter is not None:
+        out["delimiter"] = delimiter
+    return out
 
 
 def _mapping(fields: dict[str, Any]) -> list[str]:
@@ -321,27 +358,28 @@ def _mapping(fields: dict[str, Any]) -> list[str]:
     return out
 
 
-def _head(path: Path, fmt: str, tmp: Path) -> Path:
+def _head(path: Path, fmt: str, tmp: Path, encoding: str | None = None) -> Path:
     """The first rows of ``path`` as a small file of the same format (whole file for JSON
     documents, whose records cannot be cut by line, and for workbooks: a listening tool's or
     the Meta Content Library's export, forced to its CSV format, may be an ``.xlsx``, a zip
-    that a cut by line would break)."""
+    that a cut by line would break). A UTF-16 file (chosen, or told by its byte-order mark)
+    is cut by its decoded lines: a cut at the byte ``\\n`` would split the character after it."""
     from vigie.ingest.xlsx import is_xlsx
 
     cut = fmt in CSV_FORMATS + LINE_FORMATS + EITHER_FORMATS and path.suffix.lower() != ".json"
     if cut and not is_xlsx(path):
         out = tmp / path.name
         quoted = fmt in CSV_FORMATS or (fmt in EITHER_FORMATS and not starts_with_json(path))
-        with open(path, "rb") as src, open(out, "wb") as dst:
-            records, open_quote = 0, False
-            for line in src:
-                if records > PREVIEW_ROWS:
-                    break
-                dst.write(line)
-                if quoted:  # a record ends only where its quotes balance (RFC 4180 doubles them)
-                    open_quote ^= line.count(b'"') % 2 == 1
-                if not open_quote:
-                    records += 1
+        wide = _utf16(path, encoding)
+        if wide is not None:
+            with (
+                open(path, encoding=wide, errors="replace", newline="") as src,
+                open(out, "w", encoding=wide, newline="") as dst,
+            ):
+                _first_records(src, dst.write, quoted, '"')
+        else:
+            with open(path, "rb") as src, open(out, "wb") as dst:
+                _first_records(src, dst.write, quoted, b'"')
         return out
     if fmt == "parquet" or path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
@@ -355,6 +393,29 @@ def _head(path: Path, fmt: str, tmp: Path) -> Path:
             pq.write_table(pa.Table.from_batches([batch]), out)
             return out
     return path
+
+
+def _utf16(path: Path, encoding: str | None) -> str | None:
+    """The UTF-16 codec to cut ``path`` with: the one chosen, else ``utf-16`` when the file
+    starts with a UTF-16 byte-order mark; None for a file read byte by byte."""
+    if encoding is not None:
+        return encoding if encoding.lower().replace("_", "-").startswith("utf-16") else None
+    with open(path, "rb") as fh:
+        return "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else None
+
+
+def _first_records(src: Any, write: Any, quoted: bool, quote: Any) -> None:
+    """Copy the lines of ``src`` through ``write`` until ``PREVIEW_ROWS`` records are out;
+    ``quoted``: a record ends only where its quotes balance (RFC 4180 doubles them)."""
+    records, open_quote = 0, False
+    for line in src:
+        if records > PREVIEW_ROWS:
+            break
+        write(line)
+        if quoted:
+            open_quote ^= line.count(quote) % 2 == 1
+        if not open_quote:
+            records += 1
 
 
 @router.post("/import/preview")
@@ -375,14 +436,15 @@ async def import_preview(request: Request) -> Response:
             from vigie.ingest.api import ingest
             from vigie.schema import Dataset
 
-            head = _head(path, use, Path(tmp))
+            options = _read_options(fields)
+            head = _head(path, use, Path(tmp), options.get("encoding"))
             ingest(
                 [head],
                 Path(tmp) / "ds",
                 fmt=fmt,
                 mapping=mapping,
                 platform=platform,
-                **_read_options(fields),
+                **options,
             )
             ds = Dataset(Path(tmp) / "ds")
             table = ds.posts().slice(0, SHOWN_ROWS)
@@ -391,8 +453,8 @@ async def import_preview(request: Request) -> Response:
                 with open(ds.rejected_path, encoding="utf-8") as fh:
                     for line in list(fh)[:SHOWN_ROWS]:
                         rejected.append(json.loads(line))
-        except VigieError as exc:
-            error = str(exc)
+        except VigieError as exc:  # the preview's own copy named as the upload, not by path
+            error = in_form_words(str(exc).replace(str(Path(tmp)) + "/", ""))
     cols = _columns(path, use)
     used = {m.split("=", 1)[1] for m in mapping}
     unmapped = [c for c in cols if c not in used and c not in CANONICAL]
@@ -425,7 +487,10 @@ async def import_run(request: Request) -> Response:
         from vigie.ingest.api import ingest
 
         job.stage = f"reading {path.name}"
-        report = ingest([path], into, fmt=fmt, mapping=mapping, platform=platform, **options)
+        try:
+            report = ingest([path], into, fmt=fmt, mapping=mapping, platform=platform, **options)
+        except VigieError as exc:  # the same refusal, naming the form's fields
+            raise VigieError(in_form_words(str(exc))) from None
         job.message = _report_line(report)
         job.stage = "done"
         return f"/?dataset={name}"
