@@ -465,8 +465,11 @@ def test_spark_submit_recipe(exercise, tmp_path):
     cfg.write_text(
         "".join(
             f"[{k}]\nenabled = false\n"
-            for k in ("co_repost", "co_reply", "co_hashtag", "copypasta", "co_media", "co_domain")
-        )
+            for k in (
+                *("co_repost", "co_reply", "co_hashtag", "co_mention", "copypasta"),
+                *("co_media", "co_domain", "co_rare", "co_amplify"),
+            )
+        )  # the recipe's shape is under test, not the detectors (each: seconds of Spark)
         + "[co_link]\nscales_s = []\n"
     )
     from vigie.detect import spark_submit
@@ -496,6 +499,7 @@ def test_spark_submit_recipe(exercise, tmp_path):
     assert res.returncode == 0, res.stderr[-2000:]
     duck = run_detection(exercise, tmp_path / "duck", config=cfg, progress=False)
     _same(duck.path, out)
+    assert pq.read_table(out / "groups.parquet").num_rows > 0  # the same groups, not none
 
 
 def test_local_mode_gets_local_defaults_and_clusters_keep_theirs():
@@ -711,11 +715,16 @@ def test_authenticity_slice_holds_the_accounts_text_reposts_name(spark_opts, tmp
 
 
 def test_placeholder_creation_dates_are_set_aside_on_spark(spark_opts, tmp_path):
-    """The leak's batch (``test_cohort.py``) beside 40 accounts whose creation date is the
-    Unix epoch, a missing date's placeholder: Spark reads the same dates as DuckDB, finds
-    the same cohort and counts the same placeholders."""
+    """The leak's batch of sleepers (``test_cohort.py``) beside 40 accounts whose creation
+    date is the Unix epoch, a missing date's placeholder: Spark reads the same dates as
+    DuckDB, counts the same placeholders and keeps the same cohort objects and pairs.
+
+    Only co-repost runs beside the cohorts (the leak is reposted; a cohort reads the
+    objects of the co-action detectors that run): each detector costs Spark seconds of
+    queries, and the generated exercise's test runs them all."""
     import datetime as dt
 
+    from .scenario import only
     from .test_cohort import _leak
 
     b, sleepers, _, _ = _leak(71)
@@ -723,12 +732,16 @@ def test_placeholder_creation_dates_are_set_aside_on_spark(spark_opts, tmp_path)
     for a in others:
         b.accounts[a]["created_at"] = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     ds = b.write(tmp_path / "ds")
-    duck = run_detection(ds, tmp_path / "duck", config=FAST, progress=False)
-    spark = run_detection(ds, tmp_path / "spark", config=FAST, progress=False, spark=spark_opts)
+    cfg = {**only("co_repost"), "co_repost": {"scales_s": []}}
+    duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
+    spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
     _same(duck.path, spark.path)
+    st = duck.manifest()["signals"]["creation_cohort"]
+    assert st["kept"] > 0 and st["kept_objects"] > 0
+    assert spark.manifest()["signals"]["creation_cohort"]["kept_objects"] == st["kept_objects"]
     for f in (duck, spark):
         assert f.manifest()["diagnosis"]["creation_dates_unread"] == 40
-        assert f.manifest()["signals"]["creation_cohort"]["kept"] > 0
+        assert f.manifest()["signals"]["creation_cohort"]["kept"] == st["kept"]
 
 
 def test_ids_on_several_platforms_are_counted_on_spark(spark_opts, tmp_path):
@@ -812,25 +825,11 @@ def test_co_amplify_reads_the_same_authors_on_spark(spark_opts, tmp_path):
     assert duck.manifest()["signals"]["co_amplify"]["kept"] > 0
 
 
-def test_creation_cohorts_are_the_same_on_spark(spark_opts, tmp_path):
-    """A batch of sleepers reposting a leak (``test_cohort.py``): Spark keeps the same
-    cohort objects and pairs as DuckDB."""
-    from .test_cohort import _leak
-
-    b, sleepers, _, _ = _leak(71)
-    ds = b.write(tmp_path / "ds")
-    duck = run_detection(ds, tmp_path / "duck", config=FAST, progress=False)
-    spark = run_detection(ds, tmp_path / "spark", config=FAST, progress=False, spark=spark_opts)
-    _same(duck.path, spark.path)
-    st = duck.manifest()["signals"]["creation_cohort"]
-    assert st["kept"] > 0
-    assert spark.manifest()["signals"]["creation_cohort"]["kept_objects"] == st["kept_objects"]
-
-
 def test_same_mass_tagging_placements(spark_opts, tmp_path):
     """The pairs of handles tagged together (``comention.tagged_together``: a reply's head
     told from what its author typed, each pair weighing its share of the post) are the same
     SQL on Spark: the same throwaways placed, with the same counts and objects."""
+    from .scenario import only
     from .test_lockstep_tags import NO_COHORT, _overload
 
     b, core, throwaways, _ = _overload(3)
@@ -840,7 +839,10 @@ def test_same_mass_tagging_placements(spark_opts, tmp_path):
             row["reply_to"] = morning
             row["mentions"] = ["newsroom01", *row["mentions"]]
     ds = b.write(tmp_path / "ds")
-    cfg = {**NO_COHORT, **{k: {"scales_s": []} for k in ("co_link", "co_hashtag", "co_mention")}}
+    # the core's links find its group (co-link); co-mention draws the tagged pairs: the
+    # other detectors, each seconds of Spark queries, change nothing placed here
+    kinds = ("co_link", "co_mention")
+    cfg = {**only(*kinds), **NO_COHORT, **{k: {"scales_s": []} for k in kinds}}
     duck = run_detection(ds, tmp_path / "duck", config=cfg, progress=False)
     spark = run_detection(ds, tmp_path / "spark", config=cfg, progress=False, spark=spark_opts)
     lock = duck.manifest()["graph"]["lockstep"]
