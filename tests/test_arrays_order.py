@@ -1,11 +1,12 @@
-"""``arrays.stable_order``: the same permutation as NumPy's stable argsort, on every path."""
+"""``arrays.stable_order``: the same permutation as NumPy's stable argsort, on every path
+(``segmented`` or not: the sort that merges ascending runs must give the same order)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from vigie.arrays import stable_order
+from vigie.arrays import sort_runs, stable_order
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -29,9 +30,11 @@ def test_stable_order_is_numpys_stable_argsort(seed, n, bound, word_bits):
         np.full(n, bound - 1, dtype=np.int64),  # all at the top
     ):
         want = np.argsort(key, kind="stable")
-        for overwrite in (False, True):
+        for overwrite, segmented in ((False, False), (True, False), (True, True)):
             mine = key.copy()
-            order, ks = stable_order(mine, bound, word_bits, overwrite=overwrite)
+            order, ks = stable_order(
+                mine, bound, word_bits, overwrite=overwrite, segmented=segmented
+            )
             assert np.array_equal(order, want)
             assert ks.dtype == key.dtype
             assert np.array_equal(ks, key[want])
@@ -55,3 +58,21 @@ def test_stable_order_of_nothing_and_out_of_range():
         stable_order(np.array([3, 10]), 10)
     with pytest.raises(ValueError):
         stable_order(np.array([-1, 2]), 10)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_segmented_keys_sort_as_any_keys(seed):
+    """Keys ascending by segment (what the co-action counts sort), and keys that do not
+    (the flag is a promise about speed, never about the result)."""
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(1, 30, 2_000)
+    seg = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    segmented = seg * 1_000 + rng.integers(0, 1_000, seg.size)
+    shuffled = rng.permutation(segmented)
+    for key in (segmented, shuffled):
+        got = key.copy()
+        sort_runs(got)
+        assert np.array_equal(got, np.sort(key))
+        order, ks = stable_order(key.copy(), int(key.max()) + 1, segmented=True)
+        assert np.array_equal(order, np.argsort(key, kind="stable"))
+        assert np.array_equal(ks, np.sort(key))

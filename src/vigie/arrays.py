@@ -22,6 +22,18 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
     return s[keep]
 
 
+def sort_runs(a: np.ndarray) -> None:
+    """Sort ``a`` in place, for arrays that already ascend by segments: keys packed as
+    ``segment * n + value`` with the segments in order and the values in any order.
+
+    Why: NumPy's default sort (a SIMD quicksort) ignores existing order, while its stable
+    sort (timsort) merges the ascending runs it finds: on 3M int64 keys in 150,000
+    ascending segments it took 40 ms against 180 ms on this project's reference machine
+    (and 204 against 173 ms on random values: so only where the segments are known to
+    ascend). The sorted values are the same whichever sort runs."""
+    a.sort(kind="stable")
+
+
 def lookup_sorted(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per value of ``values``: whether it is in ``keys`` (ascending), and its position there
     (``np.isin``'s argument order).
@@ -37,7 +49,11 @@ def lookup_sorted(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def stable_order(
-    key: np.ndarray, bound: int, word_bits: int = 64, overwrite: bool = False
+    key: np.ndarray,
+    bound: int,
+    word_bits: int = 64,
+    overwrite: bool = False,
+    segmented: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``np.argsort(key, kind="stable")`` and ``key`` in that order, for integer keys in
     ``[0, bound)``.
@@ -53,6 +69,10 @@ def stable_order(
     ``overwrite``: ``key`` (64-bit) is the caller's to lose, and its buffer holds the packed
     words, then the sorted keys: two arrays of the keys' size at the peak instead of three
     (40M pair keys: 310 MiB over the keys, where an argsort and its gather took 611 MiB).
+
+    ``segmented``: the keys already ascend by segments (``sort_runs``), so the packed words
+    are sorted by merging their runs. The order returned is the same either way (packed
+    words are distinct).
     """
     key = np.asarray(key)
     n = key.size
@@ -68,17 +88,18 @@ def stable_order(
         return order, key[order]
     in_place = overwrite and key.dtype in (np.int64, np.uint64)
     if excess <= 0:
-        order, words = _packed_order(key.view(np.uint64) if in_place else key, ib, in_place)
+        words_in = key.view(np.uint64) if in_place else key
+        order, words = _packed_order(words_in, ib, in_place, segmented)
     else:
         k64 = key.view(np.uint64) if in_place else key.astype(np.uint64)
-        order, words = _bucketed_order(k64, ib, kb, excess)
+        order, words = _bucketed_order(k64, ib, kb, excess, segmented)
     if in_place:
         return order, words.view(key.dtype)
     return order, words.view(np.int64).astype(key.dtype, copy=False)
 
 
 def _bucketed_order(
-    k64: np.ndarray, ib: int, kb: int, excess: int
+    k64: np.ndarray, ib: int, kb: int, excess: int, segmented: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """``stable_order`` when a key (``kb`` bits) and a row index (``ib`` bits) overflow a
     word by ``excess`` bits: rows bucketed by the key's top bits, each bucket packed and
@@ -97,7 +118,7 @@ def _bucketed_order(
     low &= np.uint64((1 << (kb - bits)) - 1)
     for b, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
         if hi > lo:
-            local, words = _packed_order(low[lo:hi], ib, True)
+            local, words = _packed_order(low[lo:hi], ib, True, segmented)
             order[lo:hi] = order[lo:hi][local]
             words |= np.uint64(b) << shift
             k64[lo:hi] = words
@@ -115,16 +136,21 @@ def run_ranks(a: np.ndarray) -> np.ndarray:
 _ROWS_AT_ONCE = 1 << 20  # row indices added a block at a time: no array of them all
 
 
-def _packed_order(key: np.ndarray, ib: int, in_place: bool) -> tuple[np.ndarray, np.ndarray]:
+def _packed_order(
+    key: np.ndarray, ib: int, in_place: bool, segmented: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """The stable order of ``key`` (each < 2**(64 - ib)) and the sorted keys (uint64):
     two arrays of the keys' length, the one sorted and then shifted in place (``key``'s
-    own buffer when ``in_place``, a uint64 array then)."""
+    own buffer when ``in_place``, a uint64 array then). ``segmented``: see ``sort_runs``."""
     packed = key if in_place else key.astype(np.uint64)
     packed <<= np.uint64(ib)
     for lo in range(0, packed.size, _ROWS_AT_ONCE):
         hi = min(lo + _ROWS_AT_ONCE, packed.size)
         packed[lo:hi] |= np.arange(lo, hi, dtype=np.uint64)
-    packed.sort()
+    if segmented:
+        sort_runs(packed)
+    else:
+        packed.sort()
     order = (packed & np.uint64((1 << ib) - 1)).view(np.int64)
     packed >>= np.uint64(ib)
     return order, packed

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vigie.arrays import stable_order
+from vigie.arrays import sort_runs, stable_order
 
 
 def pairs_within(oid: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
@@ -181,10 +181,10 @@ def _distinct(seg: np.ndarray, starts: np.ndarray, val: np.ndarray, n_val: int) 
     """Distinct values of ``val`` (dense, < ``n_val``) per segment: ``seg`` is each row's
     segment, ascending, segment ``k`` starting at row ``starts[k]``. Sorting the packed
     (segment, value) keeps every segment where it was, so the first of each run of equal
-    keys is counted at its own segment."""
+    keys is counted at its own segment (``sort_runs``: the segments already ascend)."""
     c = seg * int(max(n_val, 1))
     c += val
-    c.sort()
+    sort_runs(c)
     new = np.empty(c.size, bool)
     new[0] = True
     np.not_equal(c[1:], c[:-1], out=new[1:])

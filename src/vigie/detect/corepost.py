@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.arrays import run_ranks, stable_order
+from vigie.arrays import run_ranks, sort_runs, stable_order
 from vigie.detect.chance import poisson_sf, significant, weak_core, weak_threshold
 from vigie.detect.coaction import EDGE_COLUMNS, Signal, run_coaction
 from vigie.detect.copairs import pairs_within as _pairs_within
@@ -234,13 +234,16 @@ def _ring_tested(rows: pa.Table, k: pa.Table, window: float, min_obs: int) -> pa
     # rows come sorted by (object, time): an object's rank there orders objects as their ids
     o_rank = run_ranks(oid)
     n_au = int(au.max()) + 1 if au.size else 1
-    by_au, a_key = stable_order(seg * n_au + a_i, max(n_cand, 1) * n_au, overwrite=True)
+    by_au, a_key = stable_order(
+        seg * n_au + a_i, max(n_cand, 1) * n_au, overwrite=True, segmented=True
+    )
     new_au = np.r_[True, a_key[1:] != a_key[:-1]] if a_key.size else np.zeros(0, bool)
     observed = np.add.reduceat(new_au.astype(np.int64), starts) if n_cand else starts
     weight_fx = np.add.reduceat(np.where(new_au, w_i[by_au], 0), starts) if n_cand else starts
     del a_key, new_au
     n_o = int(o_rank[-1]) + 1 if o_rank.size else 1
-    o_key = np.sort(seg * n_o + o_rank[i])  # distinct posts per pair: values alone
+    o_key = seg * n_o + o_rank[i]  # distinct posts per pair: values alone
+    sort_runs(o_key)
     new_o = np.r_[True, o_key[1:] != o_key[:-1]] if o_key.size else np.zeros(0, bool)
     n_objects = np.add.reduceat(new_o.astype(np.int64), starts) if n_cand else starts
     del o_key, new_o

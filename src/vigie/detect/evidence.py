@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.arrays import lookup_sorted, sorted_unique
+from vigie.arrays import lookup_sorted, sort_runs, sorted_unique
 from vigie.detect.coaction import Signal
 from vigie.detect.engine import Engine, fetch
 
@@ -448,7 +448,7 @@ def merged_counts(engine: Engine, signals: list[Signal], only: pa.Table) -> pa.T
                 for i, p in zip(x[1], x[side], strict=True)
             ]
         )
-        key.sort()
+        sort_runs(key)  # each source's rows come pair after pair: ascending runs
         # distinct keys up to each pair's end (keys are pair-major): one cumulative sum
         new = np.empty(key.size, np.int64)
         if key.size:
