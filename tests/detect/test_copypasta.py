@@ -68,9 +68,10 @@ def test_minhash_chunks_agree_with_one_pass(monkeypatch):
 
 
 def test_minhash_matches_the_plain_definition():
-    """Each value is, per hash function j, the least over the text's k-word shingles of
-    the high 32 bits of a_j * shingle + b_j (mod 2**64); a text under k words keeps the
-    empty value. Computed here one shingle at a time in plain Python integers."""
+    """Each value is, per hash function j, the least over the text's k-word shingles,
+    each folded to 32 bits (high half XOR low half), of a_j * shingle + b_j (mod 2**32),
+    a_j odd; a text under k words keeps the empty value. Computed here one shingle at a
+    time in plain Python integers."""
     from vigie.detect.copypasta import _PRIMES
 
     rng = np.random.default_rng(9)
@@ -79,8 +80,8 @@ def test_minhash_matches_the_plain_definition():
     k, num_perm, seed = 3, 8, 4
     sig = minhash(vals, lens, k, num_perm, seed)
     gen = np.random.default_rng(seed)
-    a = (gen.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)).tolist()
-    b = gen.integers(0, 2**63, size=num_perm, dtype=np.uint64).tolist()
+    a = [(x >> 32) | 1 for x in gen.integers(1, 2**63, size=num_perm, dtype=np.uint64).tolist()]
+    b = [x & 0xFFFFFFFF for x in gen.integers(0, 2**63, size=num_perm, dtype=np.uint64).tolist()]
     mask = 2**64 - 1
     start = 0
     for i, n in enumerate(lens.tolist()):
@@ -92,9 +93,9 @@ def test_minhash_matches_the_plain_definition():
             for m in range(k):
                 h = (h * int(_PRIMES[m % 4]) + words[p + m]) & mask
                 h ^= h >> 29
-            shingles.append(h)
+            shingles.append((h ^ (h >> 32)) & 0xFFFFFFFF)
         want = [
-            min((((aj * s + bj) & mask) >> 32 for s in shingles), default=2**32 - 1)
+            min((((aj * s + bj) & 0xFFFFFFFF) for s in shingles), default=2**32 - 1)
             for aj, bj in zip(a, b, strict=True)
         ]
         assert sig[i].tolist() == want, i
