@@ -23,9 +23,12 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.demo-installed
 	$(BIN)/vigie demo
 
+# two workers (pytest-xdist): most tests keep one core busy (Python, a browser, a server), and
+# the suite took 16-20 minutes on one worker on the 2-core reference machine; a file's tests
+# stay on one worker (loadfile), so its module fixtures and Spark's session are made once
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks scripts
