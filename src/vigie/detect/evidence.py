@@ -448,7 +448,9 @@ def merged_counts(engine: Engine, signals: list[Signal], only: pa.Table) -> pa.T
                 for i, p in zip(x[1], x[side], strict=True)
             ]
         )
-        sort_runs(key)  # each source's rows come pair after pair: ascending runs
+        # the kept blocks' rows come pair after pair (ascending runs, which the merge
+        # exploits); rows read back from DuckDB come in its order, and sort all the same
+        sort_runs(key)
         # distinct keys up to each pair's end (keys are pair-major): one cumulative sum
         new = np.empty(key.size, np.int64)
         if key.size:
