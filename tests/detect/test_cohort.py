@@ -165,3 +165,52 @@ def test_throwaway_accounts_are_found_by_the_sites_they_push(tmp_path, seed: int
     # with the defaults (some throwaways and newcomers also make bursts here) the same
     found = _members(run_detection(ds, tmp_path / "d", progress=False))
     assert len(found & throwaways) >= 0.9 * len(throwaways) and not found & newcomers
+
+
+def test_a_pair_in_two_cohorts_counts_each_object_once() -> None:
+    """The pairs' figures from the members' first acts, with known answers: accounts 2 and
+    3 are in both cohorts (a burst's and the young accounts') and both touched object 10,
+    which both cohorts kept: one co-action, at the smaller p; the other pairs sum their
+    objects' fixed-point weights and take their earliest and latest acts."""
+    import pyarrow as pa
+
+    from vigie.detect.cohort import _co_rows, _co_table
+
+    rows = [  # c, aid, oid, t, post_id, p, chance, rarity (ordered by c, oid, aid)
+        (0, 1, 10, 5.0, "a1", 0.01, 4, 100),
+        (0, 2, 10, 7.0, "a2", 0.01, 4, 100),
+        (0, 3, 10, 9.0, "a3", 0.01, 4, 100),
+        (0, 1, 20, 50.0, "b1", 0.02, 6, 300),
+        (0, 2, 20, 40.0, "b2", 0.02, 6, 300),
+        (1, 2, 10, 7.0, "a2", 0.001, 4, 100),
+        (1, 3, 10, 9.0, "a3", 0.001, 4, 100),
+    ]
+    names = ["c", "aid", "oid", "t", "post_id", "p", "chance", "rarity"]
+    types = [pa.int32(), pa.int32(), pa.uint64(), pa.float64(), pa.string()]
+    types += [pa.float64(), pa.int64(), pa.int64()]
+    first = pa.table(
+        {
+            n: pa.array([r[k] for r in rows], ty)
+            for k, (n, ty) in enumerate(zip(names, types, strict=True))
+        }
+    )
+    i, j, p, pairs = _co_rows(first)
+    assert pairs.to_pylist() == [
+        {"u": 1, "v": 2, "weight": 400 / 1e9, "observed": 2, "expected": 10 / 1e15,
+         "p_value": 0.01, "n_objects": 2, "first_t": 5.0, "last_t": 50.0},
+        {"u": 1, "v": 3, "weight": 100 / 1e9, "observed": 1, "expected": 4 / 1e15,
+         "p_value": 0.01, "n_objects": 1, "first_t": 5.0, "last_t": 9.0},
+        {"u": 2, "v": 3, "weight": 100 / 1e9, "observed": 1, "expected": 4 / 1e15,
+         "p_value": 0.001, "n_objects": 1, "first_t": 7.0, "last_t": 9.0},
+    ]  # fmt: skip
+    co = _co_table(first, i, j, p).sort_by(
+        [("u", "ascending"), ("v", "ascending"), ("oid", "ascending")]
+    )
+    assert [
+        (r["u"], r["v"], r["oid"], r["post_u"], r["post_v"], r["p"]) for r in co.to_pylist()
+    ] == [
+        (1, 2, 10, "a1", "a2", 0.01),
+        (1, 2, 20, "b1", "b2", 0.02),
+        (1, 3, 10, "a1", "a3", 0.01),
+        (2, 3, 10, "a2", "a3", 0.001),
+    ]
