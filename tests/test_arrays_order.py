@@ -1,12 +1,13 @@
 """``arrays.stable_order``: the same permutation as NumPy's stable argsort, on every path
-(``segmented`` or not: the sort that merges ascending runs must give the same order)."""
+(``segmented`` or not: the sort that merges ascending runs must give the same order); and
+``arrays.dense_ids``: what sorting and searching give, on dense ids and sparse ones."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from vigie.arrays import sort_runs, stable_order
+from vigie.arrays import dense_ids, sort_runs, sorted_unique, stable_order
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -76,3 +77,19 @@ def test_segmented_keys_sort_as_any_keys(seed):
         order, ks = stable_order(key.copy(), int(key.max()) + 1, segmented=True)
         assert np.array_equal(order, np.argsort(key, kind="stable"))
         assert np.array_equal(ks, np.sort(key))
+
+
+@pytest.mark.parametrize("top", [50, 5_000, 2**40])
+def test_dense_ids_is_unique_then_searchsorted(top: int) -> None:
+    """Dense ids (a mark per id) and sparse ones (the sort) give what ``sorted_unique`` and
+    ``np.searchsorted`` give, for several columns at once and for empty ones."""
+    rng = np.random.default_rng(top)
+    u = rng.integers(0, top, 3_000)
+    v = rng.integers(0, top, 2_000)
+    values, (du, dv) = dense_ids(u, v)
+    want = sorted_unique(np.concatenate([u, v]))
+    assert np.array_equal(values, want)
+    assert np.array_equal(du, np.searchsorted(want, u))
+    assert np.array_equal(dv, np.searchsorted(want, v))
+    empty, (de,) = dense_ids(np.zeros(0, np.int64))
+    assert empty.size == 0 and de.size == 0

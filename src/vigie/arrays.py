@@ -22,6 +22,27 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
     return s[keep]
 
 
+def dense_ids(*columns: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct values of non-negative integer ``columns`` (sorted), and each column
+    as positions into them: ``sorted_unique`` then ``np.searchsorted``, the same result.
+
+    Why: account ids are dense (0 to the number of accounts), so where the largest is not
+    far above the values' count a mark per id and its running count replace the sort and
+    the binary searches (7.2M ends of 3.6M edges at 10M posts: one pass each)."""
+    cols = [np.asarray(c) for c in columns]
+    size = sum(c.size for c in cols)
+    top = max((int(c.max()) for c in cols if c.size), default=-1)
+    if top < 0 or top >= max(4 * size, 1 << 16) or min(int(c.min()) for c in cols if c.size) < 0:
+        values = sorted_unique(np.concatenate([c.ravel() for c in cols]))
+        return values, [np.searchsorted(values, c) for c in cols]
+    mark = np.zeros(top + 1, dtype=bool)
+    for c in cols:
+        mark[c] = True
+    values = np.flatnonzero(mark)
+    rank = np.cumsum(mark) - 1
+    return values.astype(cols[0].dtype, copy=False), [rank[c] for c in cols]
+
+
 def sort_runs(a: np.ndarray) -> None:
     """Sort ``a`` in place, for arrays that already ascend by segments: keys packed as
     ``segment * n + value`` with the segments in order and the values in any order.

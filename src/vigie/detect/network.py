@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 
-from vigie.arrays import lookup_sorted, sorted_unique
+from vigie.arrays import dense_ids, lookup_sorted, sorted_unique
 from vigie.detect.coaction import Signal
 from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 
@@ -98,12 +98,17 @@ def find_groups(
     kind_enc = edges.column("kind").combine_chunks().dictionary_encode()
     kind_names = kind_enc.dictionary.to_pylist()
     kinds = np.asarray(kind_enc.indices, dtype=np.int64)
-    nodes = sorted_unique(np.concatenate([u, v]))
-    ui, vi = np.searchsorted(nodes, u), np.searchsorted(nodes, v)
-    # merged undirected edges: key = (min, max) node index
+    nodes, (ui, vi) = dense_ids(u, v)
+    # merged undirected edges: key = (min, max) node index. Each signal's edges come by
+    # (u, v), so the keys ascend in runs, which the stable sort merges (``sort_runs``)
     a, b = np.minimum(ui, vi), np.maximum(ui, vi)
     key = a * len(nodes) + b
-    ukey, inv = np.unique(key, return_inverse=True)
+    order = np.argsort(key, kind="stable")
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[order[1:]] != key[order[:-1]]
+    ukey = key[order[first]]
+    inv = np.empty(key.size, dtype=np.int64)
+    inv[order] = np.cumsum(first) - 1
     mw = np.bincount(inv, weights=w, minlength=ukey.size)
     ea, eb = ukey // len(nodes), ukey % len(nodes)
     g = ig.Graph(n=len(nodes))
