@@ -144,3 +144,35 @@ def test_a_reply_counts_what_its_author_typed(tmp_path) -> None:
     ds = b.write(tmp_path / "ds2")
     f2 = run_detection(ds, tmp_path / "f2", NO_COHORT, False)
     assert not _placed(f2, core, throwaways)
+
+
+def test_a_reply_head_is_removed_whatever_the_answered_post_lists(tmp_path) -> None:
+    """Posts listing fewer handles than the bound are left out before the pairs are made,
+    but a reply's head is still read from the post it answers, however few handles that
+    lists: a reply carrying an answered post's five handles and typing four more tags four
+    (no pair), an original tagging nine tags nine (36 pairs of weight 2/9)."""
+    from pathlib import Path
+
+    from vigie.detect import textreposts
+    from vigie.detect.comention import tagged_together
+    from vigie.detect.config import DEFAULTS
+    from vigie.detect.engine import open_engine
+    from vigie.schema import Dataset
+
+    b = Builder(seed=3)
+    head = NEWSROOMS[:5]
+    answered = b.post("anchor", DAY, text="five partners", mentions=head)
+    b.post("reader", 2 * DAY, text="and four more", reply_to=answered,
+           mentions=["anchor", *head, *NEWSROOMS[5:9]])  # fmt: skip
+    b.post("tagger", 3 * DAY, text="nine at once", mentions=NEWSROOMS[10:19])
+    general = dict(DEFAULTS["general"])
+    engine = open_engine(Dataset(Path(b.write(tmp_path / "ds"))), general)
+    engine.reposts_by_text, engine.reposts_by_text_matched = textreposts.mark(
+        engine, general["text_reposts"]
+    )
+    rows = engine.con.execute(
+        f"""SELECT a.account_id, count(*), min(t.w), max(t.w)
+        FROM ({tagged_together(engine, 8)}) t JOIN acc a USING (aid) GROUP BY 1"""
+    ).fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("tagger", 36)]
+    assert rows[0][2] == rows[0][3] == 2 / 9
