@@ -124,7 +124,9 @@ class Signal:
     edges: pa.Table
     stats: dict[str, Any] = field(default_factory=dict)
     act_table: str | None = None  # act_<kind>(aid, oid, t, post_id) kept for evidence
-    obj_table: str | None = None  # obj_<kind>(oid, obj) object names for evidence
+    # obj_<kind>(oid, obj): object names for evidence, which reads those of objects two
+    # accounts or more acted on (copypasta names only those: millions of lone texts)
+    obj_table: str | None = None
     # co_<kind>(u, v, oid, post_u, post_v, tu, tv): the co-actions of
     # each kept pair at the scale it was kept at (cross-kind merge, pair evidence); it may
     # also hold rows of candidate pairs that were not kept: readers join it on ``edges``

@@ -668,13 +668,21 @@ def detect(
     sig_ = run_coaction(engine, KIND, f"raw_{KIND}", cfg, general, names=False)
     # Name each object by one of its texts (evidence readers want words, not a number):
     # the least. A text alone in its cluster names it without a grouping (half the cost).
+    # Only the objects two accounts or more acted on are named: every reader joins the
+    # names to objects shared by two accounts at least (a pair's co-actions, a group's
+    # objects, a cohort's kept objects), and at 10M posts they were 436,472 of 4.9M
+    # clusters (the statement 4.4 -> 2.2 s)
     engine.con.execute(
         f"""CREATE OR REPLACE TABLE obj_{KIND} AS
+        WITH m AS (
+            SELECT th, cid, multi FROM cp_map SEMI JOIN (
+                SELECT oid FROM ostat_{KIND} WHERE na >= 2) s
+            ON s.oid = hash('text#' || cid::VARCHAR))
         SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(u.norm, 160) AS obj
-        FROM cp_u u JOIN cp_map m USING (th) WHERE NOT m.multi
+        FROM cp_u u JOIN m USING (th) WHERE NOT m.multi
         UNION ALL
         SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(min(u.norm), 160) AS obj
-        FROM cp_u u JOIN cp_map m USING (th) WHERE m.multi GROUP BY m.cid"""
+        FROM cp_u u JOIN m USING (th) WHERE m.multi GROUP BY m.cid"""
     )
     sig_.stats.update(counts)
     sig_.stats["unique_texts"] = n_texts
