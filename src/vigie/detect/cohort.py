@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from vigie.arrays import lookup_sorted, sorted_unique
+from vigie.arrays import dense_ids, lookup_sorted
 from vigie.detect import creation
 from vigie.detect.chance import poisson_sf, significant
 from vigie.detect.coaction import Signal
@@ -141,8 +141,7 @@ def _co_rows(first: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Ta
     # every time equal: every pair of rows of one (cohort, object), ``i < j``, so aid[i] <
     # aid[j] (rows ordered by aid within it)
     i, j = pairs_within(group, np.zeros(c.size), 0.0)
-    members = sorted_unique(aid)
-    dense = np.searchsorted(members, aid)
+    members, (dense,) = dense_ids(aid)
     obj = np.unique(oid, return_inverse=True)[1].ravel()
     n_m, n_o = max(members.size, 1), int(obj.max() + 1) if obj.size else 1
     pair = dense[i] * n_m + dense[j]

@@ -174,9 +174,9 @@ def hash_family(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     two (inputs differing by a multiple of a high power of two keep fixed offsets) needs
     inputs that are not random."""
     rng = np.random.default_rng(seed)
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-    a32 = (a >> np.uint64(32)).astype(np.uint32) | np.uint32(1)
+    a32 = (a >> np.uint64(32)).astype(np.uint32) | np.uint32(1)  # the high half, made odd
     return a32, b.astype(np.uint32)
 
 
@@ -675,14 +675,14 @@ def detect(
     engine.con.execute(
         f"""CREATE OR REPLACE TABLE obj_{KIND} AS
         WITH m AS (
-            SELECT th, cid, multi FROM cp_map SEMI JOIN (
-                SELECT oid FROM ostat_{KIND} WHERE na >= 2) s
-            ON s.oid = hash('text#' || cid::VARCHAR))
-        SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(u.norm, 160) AS obj
+            SELECT th, cid, multi, oid FROM (
+                SELECT th, cid, multi, hash('text#' || cid::VARCHAR) AS oid FROM cp_map)
+            SEMI JOIN (SELECT oid FROM ostat_{KIND} WHERE na >= 2) USING (oid))
+        SELECT m.oid, left(u.norm, 160) AS obj
         FROM cp_u u JOIN m USING (th) WHERE NOT m.multi
         UNION ALL
-        SELECT hash('text#' || m.cid::VARCHAR) AS oid, left(min(u.norm), 160) AS obj
-        FROM cp_u u JOIN m USING (th) WHERE m.multi GROUP BY m.cid"""
+        SELECT m.oid, left(min(u.norm), 160) AS obj
+        FROM cp_u u JOIN m USING (th) WHERE m.multi GROUP BY m.cid, m.oid"""
     )
     sig_.stats.update(counts)
     sig_.stats["unique_texts"] = n_texts

@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 
-from vigie.arrays import dense_ids, lookup_sorted, sorted_unique
+from vigie.arrays import dense_ids, lookup_sorted, run_ranks, sorted_unique, stable_order
 from vigie.detect.coaction import Signal
 from vigie.disarm.behaviours import SIGNAL_TECHNIQUES
 
@@ -102,13 +102,10 @@ def find_groups(
     # merged undirected edges: key = (min, max) node index. Each signal's edges come by
     # (u, v), so the keys ascend in runs, which the stable sort merges (``sort_runs``)
     a, b = np.minimum(ui, vi), np.maximum(ui, vi)
-    key = a * len(nodes) + b
-    order = np.argsort(key, kind="stable")
-    first = np.ones(key.size, dtype=bool)
-    first[1:] = key[order[1:]] != key[order[:-1]]
-    ukey = key[order[first]]
-    inv = np.empty(key.size, dtype=np.int64)
-    inv[order] = np.cumsum(first) - 1
+    order, sorted_key = stable_order(a * len(nodes) + b, len(nodes) ** 2, segmented=True)
+    inv = np.empty(order.size, dtype=np.int64)
+    inv[order] = run_ranks(sorted_key)
+    ukey = sorted_key[np.r_[True, sorted_key[1:] != sorted_key[:-1]]]
     mw = np.bincount(inv, weights=w, minlength=ukey.size)
     ea, eb = ukey // len(nodes), ukey % len(nodes)
     g = ig.Graph(n=len(nodes))
