@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from vigie.detect.copypasta import lsh_clusters, minhash
 from vigie.detect.pipeline import run_detection
@@ -277,16 +278,16 @@ def test_a_copy_posted_twice_counts_twice_in_its_reach_beside_the_others_or_afte
     assert copies["n_members"].to_pylist() == [10, 10, 10]
 
 
+@pytest.mark.parametrize("general", [{}, {"minhash_beside_max_posts": 0}])
 def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, general
 ):
-    """Copypasta runs on its own thread from the start, beside the other detectors: when it
+    """Copypasta runs on its own thread from the start, beside the other detectors (the
+    whole of it, or its texts' normalisation above ``minhash_beside_max_posts``): when it
     fails, the run raises its error before starting another detector (not minutes later,
     after all of them)."""
     import threading
     import time
-
-    import pytest
 
     import vigie.detect.copypasta as cp
     import vigie.detect.pipeline as pl
@@ -318,9 +319,125 @@ def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
     monkeypatch.setattr(cp, "_normalised_texts", broken)
     monkeypatch.setattr(pl, "RUNNERS", {k: waiting(k) for k in pl_runners})
     with pytest.raises(VigieError, match="copypasta broke"):
-        run_detection(ds, tmp_path / "f", progress=False)
+        run_detection(ds, tmp_path / "f", {"general": general}, progress=False)
     assert ran == ["co_link"]
     assert not (tmp_path / "f").exists()
+
+
+def _timed_scenario(tmp_path):
+    b = Builder(seed=31)
+    org = b.organic(n_accounts=150, n_posts=1200)
+    slogan(b, [str(a) for a in org[:60]], "Allez voter dimanche chaque voix compte pour l avenir")
+    campaign = set(copypasta_campaign(b, n=10, n_texts=4))
+    return b.write(tmp_path / "ds"), campaign
+
+
+def test_above_the_threshold_the_texts_are_normalised_beside_the_others_and_signed_after(
+    tmp_path, monkeypatch
+):
+    """Above ``general.minhash_beside_max_posts`` copypasta's normalisation (DuckDB) runs on
+    its own thread while the other detectors run, and its MinHash and LSH (the signature
+    matrix, NumPy's memory) only once every other detector has ended; the campaign is
+    found as when everything runs beside."""
+    import threading
+
+    import vigie.detect.copypasta as cp
+    import vigie.detect.pipeline as pl
+
+    ds, campaign = _timed_scenario(tmp_path)
+    normalised = threading.Event()
+    events: list[str] = []
+    normalise, cluster = cp.normalise, cp._cluster_here
+
+    def normalise_then_tell(engine, cfg):
+        out = normalise(engine, cfg)
+        events.append(f"normalised on {threading.current_thread().name}")
+        normalised.set()
+        return out
+
+    def cluster_logged(*args, **kwargs):
+        events.append("signing")
+        return cluster(*args, **kwargs)
+
+    runners = dict(pl.RUNNERS)
+
+    def logged(kind):
+        def run(engine, cfg, general):
+            if kind == "co_link":  # the first detector outlives the normalisation
+                assert normalised.wait(30)
+            out = runners[kind](engine, cfg, general)
+            events.append(kind)
+            return out
+
+        return run
+
+    monkeypatch.setattr(cp, "normalise", normalise_then_tell)
+    monkeypatch.setattr(cp, "_cluster_here", cluster_logged)
+    monkeypatch.setattr(pl, "RUNNERS", {k: logged(k) for k in runners})
+    after = run_detection(ds, tmp_path / "a", {"general": {"minhash_beside_max_posts": 0}}, False)
+    first, *rest = events
+    assert first.startswith("normalised on ") and "MainThread" not in first
+    assert rest.count("signing") == 1 and rest[-1] == "signing"  # after every other one
+    assert "co_link" in rest and "co_repost" in rest and "copypasta" not in rest
+    assert campaign <= set(after.members().column("account_id").to_pylist())
+
+
+def test_another_detector_failing_stops_copypasta_before_its_minhash(tmp_path, monkeypatch):
+    """Above the threshold, when another detector fails, the run raises that failure at
+    once and copypasta's thread stops after its normalisation: no signature matrix is
+    built for a run that is already over, and no thread is left waiting."""
+    import threading
+
+    import vigie.detect.copypasta as cp
+    import vigie.detect.pipeline as pl
+    from vigie.errors import VigieError
+
+    ds, _ = _timed_scenario(tmp_path)
+    signed: list[bool] = []
+    monkeypatch.setattr(cp, "_cluster_here", lambda *a, **k: signed.append(True) or (0, 0))
+    runners = dict(pl.RUNNERS)
+
+    def broken(engine, cfg, general):
+        raise VigieError("co-repost broke")
+
+    monkeypatch.setattr(pl, "RUNNERS", {**runners, "co_repost": broken})
+    before = threading.active_count()
+    with pytest.raises(VigieError, match="co-repost broke"):
+        run_detection(ds, tmp_path / "f", {"general": {"minhash_beside_max_posts": 0}}, False)
+    assert signed == []
+    assert threading.active_count() == before  # copypasta's thread ended with the run
+    assert not (tmp_path / "f").exists()
+
+
+@pytest.mark.parametrize(
+    ("general", "gives_way"), [({}, False), ({"minhash_beside_max_posts": 0}, True)]
+)
+def test_duckdb_gives_way_to_the_signature_matrix_only_when_minhash_runs_alone(
+    tmp_path, monkeypatch, general, gives_way
+):
+    """When MinHash runs after the others, DuckDB's limit is lowered by the signature matrix
+    (64 hash functions: 4 bytes a value, per distinct text) while it is held; beside the
+    others (small collections) it is left alone."""
+    import contextlib
+
+    import vigie.detect.copypasta as cp
+
+    ds, _ = _timed_scenario(tmp_path)
+    held: list[tuple[int, str]] = []
+
+    @contextlib.contextmanager
+    def recorded(con, nbytes, limit):
+        held.append((nbytes, limit))
+        yield
+
+    monkeypatch.setattr(cp, "duckdb_gives_way", recorded)
+    f = run_detection(ds, tmp_path / "a", {"general": general}, False)
+    texts = f.manifest()["signals"]["copypasta"]["unique_texts"]
+    assert texts > 500
+    if gives_way:
+        assert held == [(texts * 64 * 4, "3GB")]
+    else:
+        assert held == []
 
 
 def test_threaded_minhash_and_lsh_give_the_sequential_signatures_and_labels(monkeypatch):

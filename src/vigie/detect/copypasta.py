@@ -36,6 +36,7 @@ from vigie.detect.coaction import Signal, run_coaction
 from vigie.detect.confusables import fold_sql
 from vigie.detect.engine import Engine, fetch
 from vigie.detect.nearhash import components
+from vigie.duckmem import duckdb_gives_way
 
 KIND = "copypasta"
 _CHUNK_SHINGLES = 32_768  # 128 KiB of 32-bit shingles: fits in L2
@@ -621,7 +622,13 @@ def _cluster_here(
     num_perm = int(cfg["num_perm"])
     sig = np.empty((num_perm, n_texts), dtype=np.uint32)
     threads = numpy_threads(general, beside=beside)
-    with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
+    # running alone, after the other detectors: DuckDB makes room for the matrix
+    gives_way = (
+        nullcontext()
+        if beside
+        else duckdb_gives_way(engine.con, sig.nbytes, general["memory_limit"])
+    )
+    with gives_way, ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
         ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
         labels = lsh_clusters(
             sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool, int(cfg["chain_max_texts"])
@@ -640,19 +647,31 @@ def _cluster_here(
     return n_clusters, largest
 
 
+def normalise(engine: Engine, cfg: dict[str, Any]) -> dict[str, int]:
+    """The first part of :func:`detect`: the texts normalised, in DuckDB only (``cp_text``,
+    ``cp_u`` on ``engine``'s connection); the counts :func:`detect` reports.
+
+    Why apart: above ``general.minhash_beside_max_posts`` posts the pipeline runs this
+    part beside the other detectors (DuckDB's regexes, in DuckDB's own memory) and the
+    rest (MinHash's signature matrix, in NumPy's) after them."""
+    return _normalised_texts(engine, max(int(cfg["min_words"]), int(cfg["shingle"])))
+
+
 def detect(
     engine: Engine,
     cfg: dict[str, Any],
     general: dict[str, Any],
     beside: bool = False,
+    counts: dict[str, int] | None = None,
 ) -> Signal:
     """Kept account pairs that post near-duplicate texts within ``cfg['window_s']``.
 
     ``beside``: the pipeline runs the other detectors on the main thread meanwhile, so the
-    NumPy part (MinHash, LSH) takes one core (``numpy_threads``).
+    NumPy part (MinHash, LSH) takes one core (``numpy_threads``). ``counts``: what
+    :func:`normalise` returned, when it already ran on ``engine``'s connection.
     """
-    k = int(cfg["shingle"])
-    counts = _normalised_texts(engine, max(int(cfg["min_words"]), k))
+    if counts is None:
+        counts = normalise(engine, cfg)
     n_texts = int(engine.scalar("SELECT count(*) FROM cp_u"))
     cluster_texts = getattr(engine, "cluster_texts", None)
     if cluster_texts is not None:  # Spark: signed and banded where the texts are

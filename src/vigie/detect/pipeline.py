@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -171,6 +172,44 @@ def _copypasta_beside(engine: Engine, cfg: dict[str, Any], general: dict[str, An
         cur.close()
 
 
+class _GoOn:
+    """When copypasta's thread may go on from its texts to MinHash (the other detectors are
+    done), or must stop (one of them failed: the run is over)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._stop = False
+
+    def start(self) -> None:
+        self._event.set()
+
+    def give_up(self) -> None:
+        self._stop = True
+        self._event.set()
+
+    def wait(self) -> bool:
+        """Block until told; whether to go on."""
+        self._event.wait()
+        return not self._stop
+
+
+def _copypasta_after(
+    engine: Engine, cfg: dict[str, Any], general: dict[str, Any], go_on: _GoOn
+) -> Signal | None:
+    """Copypasta's normalisation on a cursor of its own, beside the other detectors; the
+    rest of it (MinHash, LSH, its co-actions) on the same cursor (its TEMP tables are
+    that cursor's) once they are done, with every core and the memory they freed."""
+    cur = engine.con.cursor()
+    try:
+        mine = dataclasses.replace(engine, con=cur)
+        counts = copypasta.normalise(mine, cfg)
+        if not go_on.wait():
+            return None
+        return copypasta.detect(mine, cfg, general, beside=False, counts=counts)
+    finally:
+        cur.close()
+
+
 def _run_detectors(
     engine: Engine,
     enabled: list[str],
@@ -188,29 +227,49 @@ def _run_detectors(
     0.2-0.5 s at 200k (five alternated pairs each, docs/detect-speed.md, seventeenth round).
     Every detector is deterministic on its own: the Findings are the same bytes.
 
-    Above ``general.minhash_beside_max_posts`` posts the detectors run one after the
-    other: MinHash's signature matrix (256 bytes a distinct text: 1.5 GB for the 6M texts
-    of 10M posts) held while co-repost's and copypasta's own NumPy stages run made the
-    run's peak (10M posts, quiet machine: 7.4 GiB and 342 s beside, 5.0 GiB and 415 s
-    after; CPU 541 vs 526 s; the same Findings).
+    Above ``general.minhash_beside_max_posts`` posts only copypasta's normalisation (DuckDB,
+    in DuckDB's memory) runs beside the others; its MinHash and LSH wait for them to end:
+    the signature matrix (256 bytes a distinct text: 1.5 GB for the 6M texts of 10M posts)
+    held while co-repost's NumPy stages run made the run's peak (10M posts: 7.4 GiB beside,
+    5.0 GiB after). Running the normalisation beside them saves most of its wall time
+    (10M posts: 23 s alone after them); DuckDB then gives way to the matrix
+    (``duckmem.duckdb_gives_way``).
     """
     done: dict[str, Signal] = {}
     others = [k for k in enabled if k != "copypasta"]
-    beside = engine.n_posts <= int(general.get("minhash_beside_max_posts", 0))
-    if "copypasta" not in enabled or not others or not beside:
+    if "copypasta" not in enabled or not others:
         for kind in enabled:
             step(f"detecting {kind.replace('_', '-')}")
             done[kind] = RUNNERS[kind](engine, cfg[kind], general)
         return [done[k] for k in enabled]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(_copypasta_beside, engine, cfg["copypasta"], general)
-        for kind in others:
-            if future.done():
-                future.result()  # copypasta failed: raise it now, not after every detector
-            step(f"detecting {kind.replace('_', '-')} (copypasta alongside)")
+    beside = engine.n_posts <= int(general.get("minhash_beside_max_posts", 0))
+    if not beside and getattr(engine, "cluster_texts", None) is not None:
+        for kind in enabled:  # Spark signs where the texts are: its own schedule
+            step(f"detecting {kind.replace('_', '-')}")
             done[kind] = RUNNERS[kind](engine, cfg[kind], general)
+        return [done[k] for k in enabled]
+    go_on = _GoOn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if beside:
+            future = pool.submit(_copypasta_beside, engine, cfg["copypasta"], general)
+        else:
+            future = pool.submit(_copypasta_after, engine, cfg["copypasta"], general, go_on)
+        alongside = "copypasta alongside" if beside else "copypasta's texts alongside"
+        try:
+            for kind in others:
+                if future.done():
+                    future.result()  # copypasta failed: raise it now, not after every detector
+                step(f"detecting {kind.replace('_', '-')} ({alongside})")
+                done[kind] = RUNNERS[kind](engine, cfg[kind], general)
+        except BaseException:
+            go_on.give_up()  # the thread stops at its next stage instead of signing
+            raise
+        go_on.start()
         step("detecting copypasta (the rest of it)")
-        done["copypasta"] = future.result()
+        signal = future.result()
+    if signal is None:  # only when told to give up, after a failure raised above
+        raise RuntimeError("copypasta gave up without a failure")
+    done["copypasta"] = signal
     return [done[k] for k in enabled]
 
 
