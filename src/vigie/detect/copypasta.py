@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -622,17 +622,21 @@ def _cluster_here(
     num_perm = int(cfg["num_perm"])
     sig = np.empty((num_perm, n_texts), dtype=np.uint32)
     threads = numpy_threads(general, beside=beside)
-    # running alone, after the other detectors: DuckDB makes room for the matrix
-    gives_way = (
-        nullcontext()
-        if beside
-        else duckdb_gives_way(engine.con, sig.nbytes, general["memory_limit"])
-    )
-    with gives_way, ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
-        ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
-        labels = lsh_clusters(
-            sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool, int(cfg["chain_max_texts"])
-        )
+
+    def room(nbytes: int) -> AbstractContextManager[None]:
+        """Running alone, after the other detectors: DuckDB makes room for NumPy's arrays."""
+        if beside:
+            return nullcontext()
+        return duckdb_gives_way(engine.con, nbytes, general["memory_limit"])
+
+    with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
+        with room(sig.nbytes):  # the word hashes are fetched meanwhile: DuckDB works too
+            ths = _sign_slices(engine, k, num_perm, int(general["seed"]), sig, pool)
+        # LSH reads nothing from DuckDB: room for the check's low bytes too (``_check_links``)
+        with room(sig.nbytes + n_texts * num_perm):
+            labels = lsh_clusters(
+                sig.T, int(cfg["bands"]), float(cfg["threshold"]), pool, int(cfg["chain_max_texts"])
+            )
     del sig
     n_clusters = int(sorted_unique(labels).size)
     largest = int(np.bincount(labels).max()) if labels.size else 0
