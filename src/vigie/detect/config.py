@@ -73,8 +73,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "weak_min_degree": 3,
         "weak_budget": 10.0,  # weak ties chance may give per signal: weak_p <= budget / pairs
         # copypasta's MinHash runs beside the other detectors (the second core) up to this
-        # many posts; above it, after them: its signatures (256 bytes a distinct text) and
-        # their NumPy stages held at once made 10M posts peak at 7.4 GiB instead of 5.0
+        # many posts; above it, after them (only its texts' normalisation beside them): its
+        # signatures (256 bytes a distinct text) and their NumPy stages held at once made
+        # 10M posts peak at 7.4 GiB
         "minhash_beside_max_posts": 2_000_000,
         # retweets known by their "RT @x: ..." text alone (textreposts.py): "auto" when no
         # post of the Dataset names the post it reposts (TAGS, NodeXL, CSV exports), true, false
