@@ -76,3 +76,26 @@ def test_a_percentage_setting_is_lowered_from_its_figure_and_set_back_as_written
     with duckdb_gives_way(con, GIB // 2, "50%"):
         assert limit_bytes(con) < before or before <= GIVES_WAY_FLOOR
     assert limit_bytes(con) == before
+
+
+def test_a_duckdb_that_cannot_write_its_tables_out_keeps_its_limit_and_the_work_goes_on(
+    monkeypatch,
+):
+    """Lowering the limit makes DuckDB write blocks to its temporary folder; without one (or
+    on a full disk) it refuses ("could not free up enough memory"). That refusal must not
+    end a run that would have finished without the lowering."""
+    import vigie.duckmem as dm
+
+    monkeypatch.setattr(dm, "GIVES_WAY_FLOOR", 64 * 1024**2)
+    con = _con("1GiB")
+    con.execute("SET temp_directory = ''")  # nowhere to write blocks out
+    con.execute(
+        "CREATE TABLE t AS SELECT range AS a, repeat('x', 80) || range::VARCHAR AS b "
+        "FROM range(2000000)"
+    )
+    ran = []
+    with dm.duckdb_gives_way(con, GIB - 80 * 1024**2, "1GiB"):
+        ran.append(limit_bytes(con))
+        assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 2_000_000
+    assert ran == [GIB]
+    assert limit_bytes(con) == GIB

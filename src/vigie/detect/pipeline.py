@@ -237,14 +237,11 @@ def _run_detectors(
     """
     done: dict[str, Signal] = {}
     others = [k for k in enabled if k != "copypasta"]
-    if "copypasta" not in enabled or not others:
-        for kind in enabled:
-            step(f"detecting {kind.replace('_', '-')}")
-            done[kind] = RUNNERS[kind](engine, cfg[kind], general)
-        return [done[k] for k in enabled]
     beside = engine.n_posts <= int(general.get("minhash_beside_max_posts", 0))
-    if not beside and getattr(engine, "cluster_texts", None) is not None:
-        for kind in enabled:  # Spark signs where the texts are: its own schedule
+    # Spark signs where the texts are: above the threshold, one detector after the other
+    spark_after = not beside and getattr(engine, "cluster_texts", None) is not None
+    if "copypasta" not in enabled or not others or spark_after:
+        for kind in enabled:
             step(f"detecting {kind.replace('_', '-')}")
             done[kind] = RUNNERS[kind](engine, cfg[kind], general)
         return [done[k] for k in enabled]
