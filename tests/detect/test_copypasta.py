@@ -324,7 +324,7 @@ def test_copypasta_failing_beside_the_others_stops_the_run_at_the_next_detector(
     assert not (tmp_path / "f").exists()
 
 
-def _timed_scenario(tmp_path):
+def _slogan_and_campaign(tmp_path):
     b = Builder(seed=31)
     org = b.organic(n_accounts=150, n_posts=1200)
     slogan(b, [str(a) for a in org[:60]], "Allez voter dimanche chaque voix compte pour l avenir")
@@ -344,7 +344,7 @@ def test_above_the_threshold_the_texts_are_normalised_beside_the_others_and_sign
     import vigie.detect.copypasta as cp
     import vigie.detect.pipeline as pl
 
-    ds, campaign = _timed_scenario(tmp_path)
+    ds, campaign = _slogan_and_campaign(tmp_path)
     normalised = threading.Event()
     events: list[str] = []
     normalise, cluster = cp.normalise, cp._cluster_here
@@ -392,7 +392,7 @@ def test_another_detector_failing_stops_copypasta_before_its_minhash(tmp_path, m
     import vigie.detect.pipeline as pl
     from vigie.errors import VigieError
 
-    ds, _ = _timed_scenario(tmp_path)
+    ds, _ = _slogan_and_campaign(tmp_path)
     signed: list[bool] = []
     monkeypatch.setattr(cp, "_cluster_here", lambda *a, **k: signed.append(True) or (0, 0))
     runners = dict(pl.RUNNERS)
@@ -423,7 +423,7 @@ def test_duckdb_gives_way_to_the_signature_matrix_only_when_minhash_runs_alone(
 
     import vigie.detect.copypasta as cp
 
-    ds, _ = _timed_scenario(tmp_path)
+    ds, _ = _slogan_and_campaign(tmp_path)
     held: list[tuple[int, str]] = []
 
     @contextlib.contextmanager
