@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import queue
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -161,51 +161,27 @@ def _ts(t: np.ndarray | pa.Array | pa.ChunkedArray) -> pa.Array:
     return pa.array(us, type=pa.int64(), mask=mask).cast(TS)
 
 
-def _copypasta_beside(engine: Engine, cfg: dict[str, Any], general: dict[str, Any]) -> Signal:
+def _copypasta_thread(
+    engine: Engine,
+    cfg: dict[str, Any],
+    general: dict[str, Any],
+    go_on: queue.SimpleQueue[bool] | None,
+) -> Signal | None:
     """Copypasta on a cursor of its own (a second connection to the same database: its
     TEMP tables stay its own; the tables it leaves for the evidence, ``raw_copypasta``'s
-    included, are plain ones, shared)."""
-    cur = engine.con.cursor()
-    try:
-        return copypasta.detect(dataclasses.replace(engine, con=cur), cfg, general, beside=True)
-    finally:
-        cur.close()
+    included, are plain ones, shared), beside the other detectors.
 
-
-class _GoOn:
-    """When copypasta's thread may go on from its texts to MinHash (the other detectors are
-    done), or must stop (one of them failed: the run is over)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self._stop = False
-
-    def start(self) -> None:
-        self._event.set()
-
-    def give_up(self) -> None:
-        self._stop = True
-        self._event.set()
-
-    def wait(self) -> bool:
-        """Block until told; whether to go on."""
-        self._event.wait()
-        return not self._stop
-
-
-def _copypasta_after(
-    engine: Engine, cfg: dict[str, Any], general: dict[str, Any], go_on: _GoOn
-) -> Signal | None:
-    """Copypasta's normalisation on a cursor of its own, beside the other detectors; the
-    rest of it (MinHash, LSH, its co-actions) on the same cursor (its TEMP tables are
-    that cursor's) once they are done, with every core and the memory they freed."""
+    ``go_on`` None: all of it runs beside them. Otherwise only its normalisation does; the
+    rest (MinHash, LSH, its co-actions) runs on the same cursor once ``go_on`` gives True
+    (the others are done: every core, and the memory they freed), and nothing more on
+    False (one of them failed: the run is over)."""
     cur = engine.con.cursor()
     try:
         mine = dataclasses.replace(engine, con=cur)
         counts = copypasta.normalise(mine, cfg)
-        if not go_on.wait():
+        if go_on is not None and not go_on.get():
             return None
-        return copypasta.detect(mine, cfg, general, beside=False, counts=counts)
+        return copypasta.detect(mine, cfg, general, beside=go_on is None, counts=counts)
     finally:
         cur.close()
 
@@ -245,12 +221,9 @@ def _run_detectors(
             step(f"detecting {kind.replace('_', '-')}")
             done[kind] = RUNNERS[kind](engine, cfg[kind], general)
         return [done[k] for k in enabled]
-    go_on = _GoOn()
+    go_on: queue.SimpleQueue[bool] | None = None if beside else queue.SimpleQueue()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        if beside:
-            future = pool.submit(_copypasta_beside, engine, cfg["copypasta"], general)
-        else:
-            future = pool.submit(_copypasta_after, engine, cfg["copypasta"], general, go_on)
+        future = pool.submit(_copypasta_thread, engine, cfg["copypasta"], general, go_on)
         alongside = "copypasta alongside" if beside else "copypasta's texts alongside"
         try:
             for kind in others:
@@ -259,9 +232,11 @@ def _run_detectors(
                 step(f"detecting {kind.replace('_', '-')} ({alongside})")
                 done[kind] = RUNNERS[kind](engine, cfg[kind], general)
         except BaseException:
-            go_on.give_up()  # the thread stops at its next stage instead of signing
+            if go_on is not None:
+                go_on.put(False)  # the thread stops after its normalisation, signs nothing
             raise
-        go_on.start()
+        if go_on is not None:
+            go_on.put(True)
         step("detecting copypasta (the rest of it)")
         signal = future.result()
     if signal is None:  # only when told to give up, after a failure raised above
