@@ -15,10 +15,15 @@ Start-up (``vigie detect`` on a Dataset without posts, wall and CPU, best of fiv
 
     .venv/bin/python benchmarks/detect.py --startup
 
+Cost per doubling of the posts (the smaller size run before and after the larger one, since
+this machine's speed drifts within minutes; both Datasets generated first, untimed)::
+
+    .venv/bin/python benchmarks/detect.py --doubling 1000000 10000000 --work /tmp/bd
+
 Figures are printed, never asserted: the machine this runs on decides the numbers. Each
 speed run prints its ratio to the targets of issues 10 and 16: within 1.3x of the 8.3 s
 measured at 1M posts before the new detectors (10.8 s), 10M posts in 60 s and 6 GB, and
-at most 2.2x per doubling of the posts (compare two runs), start-up within 0.5 s. On a
+at most 2.2x per doubling of the posts (``--doubling``), start-up within 0.5 s. On a
 shared machine the CPU time (user + sys) is the steadier figure; the load average is
 printed beside it.
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -67,6 +73,7 @@ def generate(scenario: str, posts: int, seed: int, out: Path, stealth: float | N
 
 def detect_child(dataset: Path, out: Path, config: dict) -> tuple[float, float, dict]:
     """Run detection in a child process: (wall seconds, peak RSS in MiB, child's report)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     res = subprocess.run(
         [sys.executable, "-c", CHILD, str(dataset), str(out), json.dumps(config)],
@@ -79,24 +86,38 @@ def detect_child(dataset: Path, out: Path, config: dict) -> tuple[float, float, 
     sys.stderr.write(res.stderr)  # per-step wall times
     if res.returncode:
         raise SystemExit(f"detection failed (exit {res.returncode})")
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rep = json.loads(res.stdout.strip().splitlines()[-1])
-    rep["cpu_seconds"] = ru.ru_utime + ru.ru_stime
+    # this child's own CPU: the counters add up every child this process has waited for
+    rep["cpu_seconds"] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return wall, rep["peak_mib"], rep
 
 
-def speed(args: argparse.Namespace, work: Path) -> None:
-    ds = work / f"{args.scenario}-{args.posts}"
+def dataset_for(args: argparse.Namespace, work: Path, posts: int) -> Path:
+    """The Dataset of ``posts`` posts in ``work``, generated (untimed) when not there yet."""
+    ds = work / f"{args.scenario}-{posts}"
     if not (ds / "posts.parquet").exists():
-        g = generate(args.scenario, args.posts, args.seed, ds, args.stealth[0])
-        print(f"generated {args.posts:,} posts in {g:.1f} s (not timed below)")
+        g = generate(args.scenario, posts, args.seed, ds, args.stealth[0])
+        print(f"generated {posts:,} posts in {g:.1f} s (not timed below)", flush=True)
+    return ds
+
+
+def timed_run(args: argparse.Namespace, work: Path, posts: int) -> tuple[float, float, dict]:
+    """One detection of the ``posts``-post Dataset, its line printed: (wall, RSS, report)."""
     config = {"general": {"threads": args.threads}} if args.threads else {}
+    ds = dataset_for(args, work, posts)
     wall, rss, rep = detect_child(ds, work / "findings", config)
     print(
-        f"detect {args.posts:,} posts: wall {wall:.1f} s (pipeline {rep['seconds']:.1f} s), "
+        f"detect {posts:,} posts: wall {wall:.1f} s (pipeline {rep['seconds']:.1f} s), "
         f"peak RSS {rss:,.0f} MiB, CPU {rep['cpu_seconds']:.0f} s on {os.cpu_count()} cores, "
-        f"load avg {os.getloadavg()[0]:.1f}"
+        f"load avg {os.getloadavg()[0]:.1f}",
+        flush=True,
     )
+    return wall, rss, rep
+
+
+def speed(args: argparse.Namespace, work: Path) -> None:
+    wall, rss, rep = timed_run(args, work, args.posts)
     print_targets(args.posts, wall, rss)
     print(f"counts {rep['counts']}")
     for kind, s in rep["signals"].items():
@@ -108,6 +129,7 @@ def speed(args: argparse.Namespace, work: Path) -> None:
 TARGET_1M_S = 1.3 * 8.3
 TARGET_10M_S, TARGET_10M_GIB = 60.0, 6.0
 TARGET_STARTUP_S = 0.5
+TARGET_DOUBLING = 2.2
 
 
 def print_targets(posts: int, wall: float, rss_mib: float) -> None:
@@ -124,6 +146,41 @@ def print_targets(posts: int, wall: float, rss_mib: float) -> None:
             f"target: wall {wall:.1f} s / {scaled:.1f} s (1.3 x 8.3 s at 1M, scaled "
             f"linearly to {posts:,} posts) = {wall / scaled:.2f}x"
         )
+
+
+def per_doubling(small: float, large: float, ratio: float) -> float:
+    """The cost of one doubling when ``ratio`` times the posts took ``large`` against
+    ``small``: the factor f with f ** log2(ratio) = large / small (2.0 is linear)."""
+    return (large / small) ** (1 / math.log2(ratio))
+
+
+def doubling(args: argparse.Namespace, work: Path) -> None:
+    """The smaller size, the larger, the smaller again, in one command: the cost per
+    doubling from the larger run against the mean of the two smaller ones around it.
+
+    Why around it: this machine's speed moved by 20 % within an hour (the same work took
+    270 to 331 s of CPU), so a ratio of runs made at different times measures the machine
+    as much as the code; the two smaller runs show how far it moved meanwhile."""
+    small_n, large_n = args.doubling
+    if not 0 < small_n < large_n:
+        raise SystemExit("--doubling SMALL LARGE: two sizes, the smaller first")
+    for n in (small_n, large_n):
+        dataset_for(args, work, n)  # both generated before any timing
+    small = [timed_run(args, work, small_n)]
+    wall, rss, rep = timed_run(args, work, large_n)
+    small.append(timed_run(args, work, small_n))
+    ratio = large_n / small_n
+    s_wall = sum(r[0] for r in small) / 2
+    s_cpu = sum(r[2]["cpu_seconds"] for r in small) / 2
+    spread = abs(small[0][0] - small[1][0]) / s_wall
+    print(
+        f"cost per doubling from {small_n:,} to {large_n:,} posts "
+        f"({math.log2(ratio):.2f} doublings): wall {per_doubling(s_wall, wall, ratio):.2f}x "
+        f"({wall:.1f} s against {small[0][0]:.1f} / {small[1][0]:.1f} s), CPU "
+        f"{per_doubling(s_cpu, rep['cpu_seconds'], ratio):.2f}x; target {TARGET_DOUBLING}x "
+        f"(the two smaller runs {spread:.0%} apart: the machine's own drift)"
+    )
+    print_targets(large_n, wall, rss)
 
 
 def startup(args: argparse.Namespace, work: Path) -> None:
@@ -205,6 +262,13 @@ def main() -> None:
     ap.add_argument("--stealth", type=float, nargs="+", default=[0.3])
     ap.add_argument("--quality", action="store_true", help="score against truth instead")
     ap.add_argument("--startup", action="store_true", help="time vigie detect on no posts")
+    ap.add_argument(
+        "--doubling",
+        type=int,
+        nargs=2,
+        metavar=("SMALL", "LARGE"),
+        help="cost per doubling: SMALL, LARGE, SMALL posts, one after the other",
+    )
     ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0 = all cores)")
     ap.add_argument("--work", type=Path, default=None, help="keep data here (default: temp)")
     args = ap.parse_args()
@@ -217,6 +281,8 @@ def main() -> None:
 
 
 def _mode(args: argparse.Namespace):  # noqa: ANN202
+    if args.doubling:
+        return doubling
     return startup if args.startup else quality if args.quality else speed
 
 
