@@ -77,14 +77,48 @@ def test_no_slip_and_no_dataset_are_each_said(findings_dir: Path, tmp_path: Path
     out = tmp_path / "r.html"
     ctx = write_report(findings_dir, out, dataset_path=ds)
     assert ctx["slips_read"] and ctx["slips"] == []
-    assert "No post in the Dataset holds a language model's own words" in " ".join(
-        parse(out).all_text.split()
-    )
+    assert ctx["n_own_texts"] == 1  # what was searched
+    said = " ".join(parse(out).all_text.split())
+    assert "No post in the Dataset holds a language model's own words" in said
+    assert "1 post(s) with a text in their author's own words were read" in said
     ctx = write_report(findings_dir, tmp_path / "r2.html")  # its dataset does not exist
     assert not ctx["slips_read"]
     assert "were not read for a language model's slips" in " ".join(
         parse(tmp_path / "r2.html").all_text.split()
     )
+
+
+def _no_texts(path: Path, n: int) -> Path:
+    """A Dataset of ``n`` posts that carry ids of links but no text (as the real German
+    election sample: link and tag ids, texts withheld)."""
+    t0 = datetime(2026, 3, 8, tzinfo=UTC)
+    rows = [
+        {"post_id": f"p{i}", "platform": "x", "account_id": f"a{i % 3}",
+         "created_at": t0 + timedelta(minutes=i), "text": None, "urls": [f"url_{i % 5}"]}
+        for i in range(n)
+    ]  # fmt: skip
+    path.mkdir()
+    write_table(pa.Table.from_pylist(rows), path / "posts.parquet", POSTS_SCHEMA)
+    write_json(path / "manifest.json", base_manifest("dataset"))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["no texts", "reposts only", "no posts"])
+def test_without_texts_of_their_own_the_absence_is_not_claimed(
+    findings_dir: Path, tmp_path: Path, kind: str
+) -> None:
+    """Nothing to read is not "nothing found": a Dataset of ids alone, of others' words
+    alone (reposts, "RT @x:" texts) or of no posts says it could not be read."""
+    if kind == "reposts only":
+        ds = _dataset(tmp_path / "ds", {"bot01": [f"RT @outsider: {SLIP}", "RT @a: vote"]})
+    else:
+        ds = _no_texts(tmp_path / "ds", 0 if kind == "no posts" else 40)
+    out = tmp_path / "r.html"
+    ctx = write_report(findings_dir, out, dataset_path=ds)
+    assert ctx["slips_read"] and ctx["slips"] == [] and ctx["n_own_texts"] == 0
+    said = " ".join(parse(out).all_text.split())
+    assert "Not known: no post of the Dataset holds a text in its author's own words" in said
+    assert "No post in the Dataset holds a language model's own words" not in said
 
 
 def test_a_broken_posts_file_is_one_line_naming_it(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,6 +39,16 @@ def _plant(ds: Path, texts: dict[str, str], repost: str | None = None) -> None:
         rows.append({**row, "post_id": "reslip", "text": "RT @x: " + SLIP, "repost_of": "slip0"})
     merged = pa.concat_tables([t, pa.Table.from_pylist(rows, schema=t.schema)])
     pq.write_table(merged, path)
+
+
+def _own_texts(ds: Path) -> int:
+    """Posts with a text in their author's own words: not empty, no repost, no "RT @x"."""
+    t = pq.read_table(ds / "posts.parquet", columns=["text", "repost_of"]).to_pylist()
+    return sum(
+        1
+        for r in t
+        if r["text"] and r["repost_of"] is None and not re.match(r"\s*RT @\w", r["text"])
+    )
 
 
 def _outsider(ws, ds: Path) -> str:
@@ -69,6 +80,8 @@ def test_lists_members_and_outsiders_who_slipped(workspace: Path) -> None:
 
     none = client.get(page)
     assert none.status_code == 200 and "No post of this run's Dataset" in none.text
+    said = none.text.split("eight languages): ", 1)[1].split(" post(s)", 1)[0]
+    assert int(said.replace(",", "").replace(" ", "")) == _own_texts(ds)  # what was searched
 
     group = ws.groups()[0]
     member = ws.members(group.id)[0].split(":", 1)[-1]
@@ -85,6 +98,22 @@ def test_lists_members_and_outsiders_who_slipped(workspace: Path) -> None:
     assert f'href="/groups/{group.id}?run={run.id}"' in listed[member]
     assert "<td>none</td>" in listed[outsider]
     assert "As an AI language model, I cannot express opinions" in listed[outsider]
+
+
+def test_a_dataset_without_texts_is_not_called_clean(workspace: Path) -> None:
+    """A Dataset whose posts carry no text (ids of links and tags only) was not searched:
+    the page says the absence is not known rather than "no post holds" one."""
+    ds = _own_dataset(workspace)
+    t = pq.read_table(ds / "posts.parquet")
+    i = t.schema.get_field_index("text")
+    pq.write_table(
+        t.set_column(i, t.schema.field(i), pa.nulls(t.num_rows, pa.string())), ds / "posts.parquet"
+    )
+    client = TestClient(create_app(WebSettings(workspace=workspace)), base_url="http://127.0.0.1")
+    run = client.app.state.vigie.ws.list_runs()[0]
+    html = client.get(f"/runs/{run.id}/machine-text").text
+    assert "Not known: no post of this run's Dataset holds a text in its author's own words" in html
+    assert "No post of this run's Dataset holds a language model" not in html
 
 
 def test_the_page_needs_a_session_in_team_mode(workspace: Path) -> None:

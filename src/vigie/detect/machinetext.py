@@ -107,15 +107,27 @@ def _literal(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int, int]:
+Slips = tuple[list[dict[str, Any]], int, int, int | None]
+"""What ``slipped_accounts`` returns: the listed accounts, the accounts and posts that
+slipped, and the posts read when none did."""
+
+
+def slipped_accounts(posts: Path, limit: int) -> Slips:
     """The accounts of the posts file ``posts`` that posted a slip, most slips first (then by
-    platform and id), at most ``limit``; and how many accounts and posts slipped in all.
+    platform and id), at most ``limit``; how many accounts and posts slipped in all; and,
+    when none did, how many posts were read: those with a text in their author's own words
+    (``own_text_sql``; None when some slipped, as it is not counted then).
 
     Why the whole collection, not only the groups' members: the slip is how fox8 was found
     (a search, then the network), so an account outside every group that slipped is a lead
     for the analyst to read, and one inside a group says what wrote the group's posts. Each
     row: ``account_id``, ``platform``, ``posts`` (its slips), ``first`` (the first one's
-    time), ``post_id`` and ``text`` of that first one."""
+    time), ``post_id`` and ``text`` of that first one.
+
+    Why the count: "no post holds a slip" is a finding only where there were texts to read;
+    a Dataset of ids alone (the real German sample: links and tags, no texts) or of reposts
+    alone would read as clean. It costs a second read of the texts, paid only when none
+    slipped."""
     import duckdb
 
     path = _literal(posts.as_posix())
@@ -136,13 +148,14 @@ def slipped_accounts(posts: Path, limit: int) -> tuple[list[dict[str, Any]], int
         con.close()
 
 
-def _slipped(con: Any, path: str, limit: int) -> tuple[list[dict[str, Any]], int, int]:
+def _slipped(con: Any, path: str, limit: int) -> Slips:
     """``slipped_accounts`` on an open connection, ``path`` quoted for SQL."""
     cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()}
     if "text" not in cols:
-        return [], 0, 0
+        return [], 0, 0, 0
     plat = "platform::VARCHAR" if "platform" in cols else "CAST(NULL AS VARCHAR)"
-    slip = own_slip_sql("text::VARCHAR", "repost_of" if "repost_of" in cols else None)
+    reposts = "repost_of" if "repost_of" in cols else None
+    slip = own_slip_sql("text::VARCHAR", reposts)
     con.execute(
         f"""CREATE TEMP TABLE s AS
         SELECT account_id::VARCHAR AS account_id, {plat} AS platform,
@@ -163,4 +176,12 @@ def _slipped(con: Any, path: str, limit: int) -> tuple[list[dict[str, Any]], int
         [max(int(limit), 0)],
     ).fetchall()
     names = ("account_id", "platform", "posts", "first", "post_id", "text")
-    return [dict(zip(names, r, strict=True)) for r in rows], int(n_accounts), int(n_posts)
+    read = None
+    if not n_posts:  # what was searched: the posts with a text of their author's own
+        own = own_text_sql("text::VARCHAR", reposts)
+        read = con.execute(
+            f"""SELECT count(*) FROM read_parquet({path})
+            WHERE account_id IS NOT NULL AND text::VARCHAR <> '' AND {own}"""
+        ).fetchone()[0]
+    listed = [dict(zip(names, r, strict=True)) for r in rows]
+    return listed, int(n_accounts), int(n_posts), None if read is None else int(read)

@@ -525,10 +525,16 @@ def _slips_context(
     model, ..."; ``detect.machinetext``), in the whole Dataset, each with its group if any:
     leads outside the groups, and what wrote a group's posts inside one."""
     if dataset is None:
-        return {"slips_read": False, "slips": [], "n_slip_accounts": 0, "n_slip_posts": 0}
+        return {
+            "slips_read": False,
+            "slips": [],
+            "n_slip_accounts": 0,
+            "n_slip_posts": 0,
+            "n_own_texts": None,
+        }
     from vigie.detect.machinetext import slipped_accounts, with_groups
 
-    rows, n_accounts, n_posts = slipped_accounts(dataset / "posts.parquet", limit)
+    rows, n_accounts, n_posts, n_texts = slipped_accounts(dataset / "posts.parquet", limit)
     with_groups(rows, members)
     detailed = {g["group_id"]: g["anchor"] for g in groups if g["detailed"]}
     for r in rows:
@@ -540,6 +546,7 @@ def _slips_context(
         "slips": rows,
         "n_slip_accounts": n_accounts,
         "n_slip_posts": n_posts,
+        "n_own_texts": n_texts,  # counted when none slipped: was there anything to read?
     }
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vigie.web.deps import page
 from vigie.web.render import render
+
+if TYPE_CHECKING:
+    from vigie.detect.machinetext import Slips
 
 router = APIRouter()
 
@@ -27,10 +30,10 @@ KEPT = 8
 """Posts files whose lists are remembered (each at most ``LIMIT`` short rows)."""
 
 _lock = threading.Lock()
-_kept: OrderedDict[tuple[str, int, int], tuple[list[dict[str, Any]], int, int]] = OrderedDict()
+_kept: OrderedDict[tuple[str, int, int], Slips] = OrderedDict()
 
 
-def slips_of(posts: Path) -> tuple[list[dict[str, Any]], int, int]:
+def slips_of(posts: Path) -> Slips:
     """``machinetext.slipped_accounts(posts, LIMIT)``, read once per version of the file."""
     from vigie.detect.machinetext import slipped_accounts
 
@@ -59,13 +62,27 @@ def _values(ctx: Any, run_id: str) -> dict[str, Any]:
     ds = _dataset(fnd, ctx) if fnd is not None else None
     posts = ds / "posts.parquet" if ds is not None else None
     if posts is None or not posts.exists():
-        return {"run": run, "read": False, "slips": [], "n_accounts": 0, "n_posts": 0}
-    kept, n_accounts, n_posts = slips_of(posts)
+        return {
+            "run": run,
+            "read": False,
+            "slips": [],
+            "n_accounts": 0,
+            "n_posts": 0,
+            "n_texts": None,
+        }
+    kept, n_accounts, n_posts, n_texts = slips_of(posts)
     rows = [{**r, "group_id": ""} for r in kept]  # copies: the kept list serves every run
     mem = _read(fnd.table_path("members"), ["group_id", "account_id", "platform"])  # type: ignore[union-attr]
     if mem is not None:
         with_groups(rows, mem, ws.local_ids(run))
-    return {"run": run, "read": True, "slips": rows, "n_accounts": n_accounts, "n_posts": n_posts}
+    return {
+        "run": run,
+        "read": True,
+        "slips": rows,
+        "n_accounts": n_accounts,
+        "n_posts": n_posts,
+        "n_texts": n_texts,  # counted when none slipped: was there anything to read?
+    }
 
 
 @router.get("/runs/{run_id}/machine-text")
