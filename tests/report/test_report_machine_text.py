@@ -19,7 +19,7 @@ SLIP = "As an AI language model, I cannot take sides, but the candidate lies."
 SLIP_FR = "En tant que modèle de langage, je ne peux pas voter."
 
 
-def _dataset(path: Path, texts: dict[str, list[str]]) -> Path:
+def _dataset(path: Path, texts: dict[str, list[str | None]]) -> Path:
     t0 = datetime(2026, 3, 8, tzinfo=UTC)
     rows = [
         {"post_id": f"{a}-{i}", "platform": "x", "account_id": a,
@@ -88,31 +88,18 @@ def test_no_slip_and_no_dataset_are_each_said(findings_dir: Path, tmp_path: Path
     )
 
 
-def _no_texts(path: Path, n: int) -> Path:
-    """A Dataset of ``n`` posts that carry ids of links but no text (as the real German
-    election sample: link and tag ids, texts withheld)."""
-    t0 = datetime(2026, 3, 8, tzinfo=UTC)
-    rows = [
-        {"post_id": f"p{i}", "platform": "x", "account_id": f"a{i % 3}",
-         "created_at": t0 + timedelta(minutes=i), "text": None, "urls": [f"url_{i % 5}"]}
-        for i in range(n)
-    ]  # fmt: skip
-    path.mkdir()
-    write_table(pa.Table.from_pylist(rows), path / "posts.parquet", POSTS_SCHEMA)
-    write_json(path / "manifest.json", base_manifest("dataset"))
-    return path
-
-
 @pytest.mark.parametrize("kind", ["no texts", "reposts only", "no posts"])
 def test_without_texts_of_their_own_the_absence_is_not_claimed(
     findings_dir: Path, tmp_path: Path, kind: str
 ) -> None:
     """Nothing to read is not "nothing found": a Dataset of ids alone, of others' words
     alone (reposts, "RT @x:" texts) or of no posts says it could not be read."""
-    if kind == "reposts only":
-        ds = _dataset(tmp_path / "ds", {"bot01": [f"RT @outsider: {SLIP}", "RT @a: vote"]})
-    else:
-        ds = _no_texts(tmp_path / "ds", 0 if kind == "no posts" else 40)
+    texts: dict[str, list[str | None]] = {
+        "no texts": {f"a{k}": [None] * 13 for k in range(3)},  # as the real German sample
+        "reposts only": {"bot01": [f"RT @outsider: {SLIP}", "RT @a: vote"]},
+        "no posts": {},
+    }[kind]
+    ds = _dataset(tmp_path / "ds", texts)
     out = tmp_path / "r.html"
     ctx = write_report(findings_dir, out, dataset_path=ds)
     assert ctx["slips_read"] and ctx["slips"] == [] and ctx["n_own_texts"] == 0
