@@ -44,13 +44,20 @@ def check_memory_limit(value: str, where: str) -> str:
         ) from None
     finally:
         con.close()
-    m = _SIZE.match(value)  # a percentage of the machine's memory is left to DuckDB
-    if m and float(m.group(1)) * _UNIT[(m.group(2) or "").lower()] < MIN_BYTES:
+    size = _size_bytes(value)  # a percentage of the machine's memory is left to DuckDB
+    if size is not None and size < MIN_BYTES:
         raise VigieError(
             f"{where} {value!r}: too little memory to work in; give at least 64MiB (or "
             "leave it out: the default fits most runs)"
         )
     return value
+
+
+def _size_bytes(text: str) -> float | None:
+    """The bytes of a size written as DuckDB reads and shows one ("3GB", "2.7 GiB", "512
+    bytes"); None for anything else (a percentage of the machine's memory)."""
+    m = _SIZE.match(text)
+    return None if m is None else float(m.group(1)) * _UNIT[(m.group(2) or "").lower()]
 
 
 GIVES_WAY_FLOOR = 1024**3
@@ -61,10 +68,10 @@ GIVES_WAY_FLOOR = 1024**3
 def limit_bytes(con: Any) -> int:
     """DuckDB's memory limit on ``con``, in bytes (as DuckDB reports it, rounded)."""
     shown = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    m = _SIZE.match(str(shown))
-    if m is None:  # DuckDB's own wording changed: no figure to lower
+    size = _size_bytes(str(shown))
+    if size is None:  # DuckDB's own wording changed: no figure to lower
         raise ValueError(f"DuckDB's memory limit reads {shown!r}")
-    return int(float(m.group(1)) * _UNIT[(m.group(2) or "").lower()])
+    return int(size)
 
 
 @contextmanager
