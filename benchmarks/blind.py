@@ -187,6 +187,38 @@ def print_table(results: list[dict[str, Any]], stealth: str, config: Path | None
             f"{o['flagged']}, not LA {o['flagged_not_la']}; generate {s['generate']:.0f}s, "
             f"ingest {s['ingest']:.0f}s, detect {s['detect']:.0f}s"
         )
+    for r in results:
+        ranks = inauth_ranks(r["groups"])
+        print(
+            f"seed {r['seed']}: by inauthenticity score, the campaign-majority groups rank "
+            f"{', '.join(map(str, ranks)) or '—'} of {len(r['groups'])}; AUC against the "
+            f"organic-majority groups {_fmt(inauth_auc(r['groups']))}"
+        )
+    pooled = [x for r in results for x in r["groups"]]
+    print(f"pooled AUC over seeds: {_fmt(inauth_auc(pooled))}")
+
+
+def inauth_ranks(groups: list[dict[str, Any]]) -> list[int]:
+    """The places of the campaign-majority groups when an analyst sorts the groups by
+    ``inauthenticity_score``, highest first (a tie takes its best place)."""
+    scores = sorted((x["inauth"] or 0.0 for x in groups), reverse=True)
+    return sorted(scores.index(x["inauth"] or 0.0) + 1 for x in groups if x["top"] != "organic")
+
+
+def inauth_auc(groups: list[dict[str, Any]]) -> float | None:
+    """The chance that a campaign-majority group scores higher on ``inauthenticity_score``
+    than an organic-majority group (ties count half): how well the score alone sorts the
+    groups an analyst should read first. None without both kinds."""
+    camp = [x["inauth"] or 0.0 for x in groups if x["top"] != "organic"]
+    org = [x["inauth"] or 0.0 for x in groups if x["top"] == "organic"]
+    if not camp or not org:
+        return None
+    wins = sum((c > o) + 0.5 * (c == o) for c in camp for o in org)
+    return wins / (len(camp) * len(org))
+
+
+def _fmt(v: float | None) -> str:
+    return "—" if v is None else f"{v:.3f}"
 
 
 def main(argv: list[str] | None = None) -> None:

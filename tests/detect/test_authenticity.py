@@ -386,6 +386,68 @@ def test_shared_client_and_common_ownership(tmp_path: Path) -> None:
     assert not any(i.startswith("shared_client") for i in inds if "unknown (" not in i)
 
 
+def _bios(tmp_path: Path, group_bio: str, crowd_bio: str) -> dict:
+    """Eight members, six of them with ``group_bio``, in a Dataset of 200 other accounts
+    of which 60 carry ``crowd_bio``; every account posts once."""
+    members = [
+        {
+            "account_id": f"m{i}",
+            "display_name": f"Member {i}",
+            "description": group_bio if i < 6 else f"own bio {i}",
+        }
+        for i in range(8)
+    ]
+    crowd = [
+        {
+            "account_id": f"c{i}",
+            "display_name": f"Someone {i}",
+            "description": crowd_bio if i < 60 else f"crowd bio {i}",
+        }
+        for i in range(200)
+    ]
+    posts = [{"acc": a["account_id"], "t": 60 * i} for i, a in enumerate(members + crowd)]
+    return _run(tmp_path / "ds", members + crowd, posts, {"g0001": [f"m{i}" for i in range(8)]})[
+        "g0001"
+    ]
+
+
+def test_common_ownership_ignores_a_bio_as_common_outside_the_group(tmp_path: Path) -> None:
+    """Six members share a bio that 60 of the Dataset's 200 other accounts carry too: as
+    common outside the group as inside (6 of 8 against 60 of 200 would be chance at 2.4
+    expected; 6 is not rare enough to say one owner), so it does not fire, and says why."""
+    g = _bios(tmp_path, "Papa de 2 enfants. Fan de foot.", "Papa de 2 enfants. Fan de foot.")
+    assert g["inauthenticity_score"] < 0.05
+    assert not any(i.startswith("common_ownership") for i in g["inauthenticity_indicators"]), g[
+        "inauthenticity_indicators"
+    ]
+
+
+def test_common_ownership_counts_a_bio_rare_outside_the_group(tmp_path: Path) -> None:
+    """The same Dataset, the members' shared bio held by no other account: it fires, six of
+    eight, and the crowd's own common bio does not change that."""
+    g = _bios(tmp_path, "Défenseur de la vérité. DM ouverts.", "Papa de 2 enfants. Fan de foot.")
+    fired = [i for i in g["inauthenticity_indicators"] if i.startswith("common_ownership")]
+    assert fired and fired[0].startswith("common_ownership: 6 of 8 members"), fired
+
+
+def test_common_ownership_names_what_it_did_not_count(tmp_path: Path) -> None:
+    """A group with both a rare shared bio and a common one: the rare one counts, the
+    common one is named as not counted, with how many other accounts hold it."""
+    from vigie.detect.authenticity import _common_ownership
+
+    ind = _common_ownership(
+        ["a", "b", "c", "d"],
+        ["rare words", "rare words", "papa", "papa"],
+        baseline={
+            "description": (1000, {"rare words": 2, "papa": 300}),
+            "display_name": (1000, {}),
+        },
+    )
+    assert ind.fired and ind.strength == 0.5
+    assert "e.g. 'rare words'" in ind.text
+    assert "not counted: 1 shared value(s)" in ind.text and "held by 298 of them" in ind.text
+
+
 def _party(tmp_path: Path, created_days: float) -> dict[str, dict]:
     """A candidate (public) and eight accounts whose bios name her, reposting her posts; the
     accounts were created ``created_days`` before the first post."""

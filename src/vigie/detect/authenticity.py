@@ -40,6 +40,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from vigie.detect.chance import poisson_sf
 from vigie.detect.engine import creation_known_sql
 from vigie.detect.machinetext import own_slip_sql, own_text_sql
 from vigie.detect.textreposts import TEXT_REPOST_HANDLE
@@ -252,32 +253,76 @@ def _office_hours(times: np.ndarray) -> Indicator:
     )
 
 
+def _ident(v: str | None) -> str:
+    """A display name or bio as compared: case and edge whitespace aside."""
+    return (v or "").strip().lower()
+
+
+COMMON_P = 1e-3
+"""A name or bio shared by members says "one owner" only when this many members holding it
+would be this unlikely (Poisson tail) if the group were like the rest of the Dataset."""
+
+Baseline = dict[str, tuple[int, dict[str, int]]]
+"""Per profile field (``display_name``, ``description``): the Dataset's accounts with a
+value in it, and how many of them hold each value that a member or author read holds
+(compared by ``_ident``)."""
+
+
 def _common_ownership(
-    names: list[str | None], descs: list[str | None], declared: bool = False
+    names: list[str | None],
+    descs: list[str | None],
+    declared: bool = False,
+    baseline: Baseline | None = None,
 ) -> Indicator:
     """Members sharing an identical display name or bio. ``declared``: the names and bios
-    left out (None) are those of members that name their owner (known, not hidden)."""
+    left out (None) are those of members that name their owner (known, not hidden).
+
+    ``baseline``: how common each value is among all the Dataset's accounts. Why: people
+    write the same short bios ("Papa de 2 enfants", "Proud mom, wife, patriot.") and carry
+    the same names; a value shared by members counts only when more of them hold it than
+    chance would give if the group were like the rest of the Dataset (``COMMON_P``). A
+    template copied across an operation's accounts is rare outside it and still counts; a
+    Dataset holding nothing but the group has nothing to compare with, so every shared
+    value counts, as before."""
     if all(v is None for v in names) and all(v is None for v in descs):
         if declared:
             return Indicator("common_ownership", 0.0, "every name or bio declares its owner")
         return Indicator("common_ownership", 0.0, "no display names or descriptions", False)
-    vals = [(n or "").strip().lower() for n in names], [(d or "").strip().lower() for d in descs]
-    shared = set()
-    examples = []
-    for col in vals:
-        counts = Counter(v for v in col if v)
-        for i, v in enumerate(col):
-            if v and counts[v] >= 2:
+    shared: set[int] = set()
+    examples: list[str] = []
+    common: dict[str, int] = {}  # shared values as common outside the group: how many hold them
+    for field, col in (("display_name", names), ("description", descs)):
+        vals = [_ident(v) for v in col]
+        counts = Counter(v for v in vals if v)
+        known = sum(counts.values())
+        n_all, totals = (baseline or {}).get(field, (known, {}))
+        others = max(n_all - known, 0)
+        tested = {v: k for v, k in counts.items() if k >= 2}
+        if not tested:
+            continue
+        keys = list(tested)
+        outside = np.array([max(totals.get(v, 0) - tested[v], 0) for v in keys], np.float64)
+        lam = known * outside / others if others else np.zeros(len(keys))
+        p = poisson_sf(np.array([tested[v] for v in keys], np.float64), lam)
+        rare = {v for v, pv in zip(keys, p, strict=True) if pv <= COMMON_P}
+        for v, out in zip(keys, outside, strict=True):
+            if v not in rare:
+                common.setdefault(v, int(out))
+        for i, v in enumerate(vals):
+            if v in rare:
                 shared.add(i)
                 if v not in examples:
                     examples.append(v)
     n = len(names)
     ex = f" (e.g. '{examples[0][:40]}')" if examples else ""
-    return Indicator(
-        "common_ownership",
-        len(shared) / n if n else 0.0,
-        f"{_frac(len(shared), n)} share an identical display name or bio with another{ex}",
-    )
+    text = f"{_frac(len(shared), n)} share an identical display name or bio with another{ex}"
+    if common:
+        v, out = max(common.items(), key=lambda kv: kv[1])
+        text += (
+            f"; not counted: {len(common)} shared value(s) as common among the Dataset's "
+            f"other accounts (e.g. '{v[:40]}', held by {out:,} of them)"
+        )
+    return Indicator("common_ownership", len(shared) / n if n else 0.0, text)
 
 
 # --- authenticity -------------------------------------------------------------------------
@@ -447,6 +492,7 @@ def _load(
         con.register("authors_arrow", _pairs_table(authors))
         con.execute("INSERT INTO want_profile SELECT account_id, platform FROM authors_arrow")
         profiles: dict[str, dict[str, Any]] = {}
+        baseline: Baseline = {}
         fields = ("handle", "display_name", "created_at", "followers", "description", "verified")
         if dataset.accounts_path.exists():
             path = dataset.accounts_path.as_posix()
@@ -470,6 +516,7 @@ def _load(
                     ORDER BY account_id"""
             ).fetchall():
                 profiles.setdefault(key(row[0], row[1]), dict(zip(fields, row[2:], strict=True)))
+            baseline = _baseline(con, path, cols, profiles)
     finally:
         con.close()
     posts_of: dict[str, list[tuple[float, list[str], str | None, str | None]]] = {}
@@ -487,6 +534,7 @@ def _load(
     }
     return {
         "profiles": profiles,
+        "baseline": baseline,
         "posts": posts_of,
         "machine_texts": slips,
         "writers": writers,
@@ -494,6 +542,33 @@ def _load(
         "original_texts": orig_text,
         "key": key,
     }
+
+
+def _baseline(
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    cols: set[str],
+    profiles: dict[str, dict[str, Any]],
+) -> Baseline:
+    """How common the names and bios of ``profiles`` are among all of ``path``'s accounts
+    (see ``Baseline``). One scan per field; only the values read are counted."""
+    out: Baseline = {}
+    for field in ("display_name", "description"):
+        if field not in cols:
+            continue
+        raw = sorted({str(p[field]) for p in profiles.values() if _ident(p.get(field))})
+        con.register("own_values", pa.table({"v": pa.array(raw, pa.string())}))
+        x = f"lower(trim({field}::VARCHAR))"
+        n_all = con.execute(f"SELECT count(*) FROM '{path}' WHERE {x} <> ''").fetchone()
+        totals: Counter[str] = Counter()
+        for v, k in con.execute(
+            f"""SELECT {field}::VARCHAR, count(*) FROM '{path}'
+                WHERE {x} IN (SELECT lower(trim(v)) FROM own_values) GROUP BY 1"""
+        ).fetchall():
+            totals[_ident(v)] += int(k)
+        con.unregister("own_values")
+        out[field] = (int(n_all[0]) if n_all else 0, dict(totals))
+    return out
 
 
 def _shared_ids(rows: list[tuple[Any, ...]]) -> set[str]:
@@ -622,6 +697,7 @@ def assess(accounts: list[str], data: dict[str, Any]) -> dict[str, Any]:
             [None if h else x for x, h in zip(names, hide, strict=True)],
             [None if h else x for x, h in zip(descs, hide, strict=True)],
             declared=any(hide),
+            baseline=data.get("baseline"),
         ),
     ]
     score = 1.0
