@@ -217,6 +217,40 @@ def test_csv_cells_and_snscrape(tmp_path: Path) -> None:
     assert _media_of(tmp_path, "sn", [sn], "snscrape") == {"8": [KEY]}
 
 
+def test_twscrape_media(tmp_path: Path) -> None:
+    """twscrape writes snscrape's ``_type`` with its media grouped by kind
+    (``{"photos": [{"url"}], "videos": [...], "animated": [...]}``, its ``models.Media``):
+    the photo, the video and the GIF are read, the video and GIF by their ids, as every other
+    X reader keys them (read as snscrape's list, all three were lost)."""
+    gif = f"https://video.twimg.com/tweet_video/{GIF_NAME}.mp4"
+    tw = {
+        "_type": "snscrape.modules.twitter.Tweet",
+        "id": 9,
+        "id_str": "9",
+        "date": "2024-03-16 10:51:31+00:00",
+        "rawContent": "look https://t.co/x",
+        "user": {"_type": "snscrape.modules.twitter.User", "id": 19, "username": "u19"},
+        "media": {
+            "photos": [{"url": "https://pbs.twimg.com/media/GIyVmBeXMAE1jlo.jpg"}],
+            "videos": [
+                {
+                    "thumbnailUrl": THUMB,
+                    "variants": [{"contentType": "video/mp4", "bitrate": 1, "url": NEW[0]["url"]}],
+                    "duration": 12000,
+                }
+            ],
+            "animated": [
+                {
+                    "thumbnailUrl": f"https://pbs.twimg.com/tweet_video_thumb/{GIF_NAME}.jpg",
+                    "videoUrl": gif,
+                }
+            ],
+        },
+    }
+    got = _media_of(tmp_path, "tw", [tw], "snscrape")
+    assert got == {"9": ["pbs.twimg.com/media/GIyVmBeXMAE1jlo.jpg", KEY, f"x-media:{GIF_ID}"]}
+
+
 def test_co_media_ties_two_collections_of_one_video(tmp_path: Path) -> None:
     """Account A collected with v1.1 in 2020, account B with v2 after X re-encoded the videos:
     they post the same eight videos seconds apart. Keyed by variant URL, they shared nothing;

@@ -10,7 +10,8 @@ its JSON lines. Shape (github.com/JustAnotherArchivist/snscrape, ``modules/twitt
 "...User", "username", "id", "displayname", "rawDescription", "created", "followersCount",
 "friendsCount", "statusesCount"}, "lang", "sourceLabel", "links": [{"url", "tcourl"}] (older:
 ``outlinks``/``tcooutlinks``, lists of strings), "media": [Photo {"fullUrl"} | Video/Gif
-{"variants": [{"url", "contentType", "bitrate"}]}], "retweetedTweet", "quotedTweet" (a
+{"variants": [{"url", "contentType", "bitrate"}]}] (twscrape, which writes snscrape's
+``_type``: ``{"photos", "videos", "animated"}``), "retweetedTweet", "quotedTweet" (a
 Tweet, or a ``TweetRef``/``Tombstone`` holding only the id), "inReplyToTweetId",
 "mentionedUsers": [User], "hashtags": [str]}``. With ``forBuggyIntParser`` each large integer
 also has an ``<key>.str`` twin, read first.
@@ -82,9 +83,35 @@ def _photo_url(full: str) -> str:
     return f"{parsed.scheme}://{parsed.netloc}{parsed.path}.{fmt[0]}"
 
 
+def _twscrape_media(media: dict[str, Any]) -> list[dict[str, Any]]:
+    """v1.1 media from twscrape's ``Media`` (``{"photos": [{"url"}], "videos":
+    [{"thumbnailUrl", "variants"}], "animated": [{"thumbnailUrl", "videoUrl"}]}``).
+
+    Why: twscrape (github.com/vladkens/twscrape, snscrape's successor since 2023) writes its
+    tweets with snscrape's ``_type`` but groups the media by kind in one object; read as
+    snscrape's list, every photo and video was lost. A photo's ``url`` is already its
+    ``media_url_https``; a video's or GIF's id is read from its thumbnail, as snscrape's."""
+    out: list[dict[str, Any]] = [
+        {"media_url_https": p["url"]}
+        for p in _l(media.get("photos"))
+        if isinstance(p, dict) and isinstance(p.get("url"), str) and p["url"]
+    ]
+    for v in _l(media.get("videos")):
+        if isinstance(v, dict):
+            out.extend(_media({"media": [v]}))
+    for g in _l(media.get("animated")):
+        if isinstance(g, dict) and isinstance(g.get("videoUrl"), str) and g["videoUrl"]:
+            variants = [{"url": g["videoUrl"], "contentType": "video/mp4"}]
+            out.extend(_media({"media": [{**g, "variants": variants}]}))
+    return out
+
+
 def _media(t: dict[str, Any]) -> list[dict[str, Any]]:
+    media = t.get("media")
+    if isinstance(media, dict):
+        return _twscrape_media(media)
     out: list[dict[str, Any]] = []
-    for m in _l(t.get("media")):
+    for m in _l(media):
         if not isinstance(m, dict):
             continue
         variants = [
