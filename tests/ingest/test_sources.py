@@ -653,6 +653,40 @@ def test_mastodon_quotes_embedded_and_shallow(tmp_path: Path) -> None:
     assert posts["903"]["quote_of"] is None and "900" in posts
 
 
+def test_mastodon_quote_fallback_is_not_the_authors(tmp_path: Path) -> None:
+    """A 4.4+ server prepends ``<p class="quote-inline">RE: <a href=...>...</a></p>`` to a
+    quote for older clients; its docs (``client/quotes.md``) say to remove it when the status
+    has a ``quote``. Two accounts quoting one status shared that link and text prefix (a
+    co-link tie for nothing); a status without ``quote`` keeps such a paragraph as written."""
+    link = "https://mastodon.example/@dan/900"
+    fallback = (
+        f'<p class="quote-inline">RE: <a href="{link}" rel="nofollow noopener" target="_blank">'
+        f'<span class="invisible">https://</span><span class="">mastodon.example/@dan/900</span>'
+        "</a></p>"
+    )
+    statuses = [
+        {
+            "id": str(910 + i),
+            "created_at": f"2025-06-01T10:0{i}:00.000Z",
+            "content": f'{fallback}<p>so true {i} <a href="https://news.example/a">x</a></p>',
+            "account": {"id": str(70 + i), "acct": f"u{i}", "username": f"u{i}"},
+            "quote": {"state": "accepted", "quoted_status_id": "900"},
+        }
+        for i in range(2)
+    ]
+    statuses.append({**statuses[0], "id": "920", "quote": None})
+    src = tmp_path / "statuses.json"
+    src.write_text(json.dumps(statuses), encoding="utf-8")
+    ingest([src], tmp_path / "ds", fmt="mastodon")
+    posts = posts_by_id(tmp_path / "ds")
+    for pid, i in (("910", 0), ("911", 1)):
+        assert posts[pid]["text"] == f"so true {i} x"
+        assert list(posts[pid]["urls"]) == ["news.example/a"]
+        assert posts[pid]["quote_of"] == "900"
+    assert posts["920"]["text"].startswith("RE: https://mastodon.example/@dan/900")
+    assert "mastodon.example/@dan/900" in list(posts["920"]["urls"])
+
+
 def test_a_platform_array_larger_than_the_record_limit_is_read(tmp_path, monkeypatch):
     """was: a saved array of statuses was decoded whole as one record, so an array over
     the record limit (64 MB) was refused entirely ("record too large"); its elements are

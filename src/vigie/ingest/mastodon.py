@@ -53,6 +53,13 @@ HREF_RE = re.compile(r'href="([^"]+)"', re.IGNORECASE)
 CLASS_RE = re.compile(r'class="([^"]*)"', re.IGNORECASE)
 BREAK_RE = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
 TAG_RE = re.compile(r"<[^>]+>")
+QUOTE_INLINE_RE = re.compile(
+    r"<(p|span|div)\b[^>]*\bclass=\"[^\"]*\bquote-inline\b[^\"]*\"[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+"""The fallback a Mastodon server (4.4+) prepends to a quote's HTML for older clients
+(``<p class="quote-inline">RE: <a href="...">...</a></p>``): its docs (``client/quotes.md``)
+tell clients to remove any element of that class from a status that has a ``quote``."""
 
 
 def html_text(content: str) -> str:
@@ -95,6 +102,11 @@ def _status(st: Any, platform: str = PLATFORM) -> Row:
     content = st.get("content") or ""
     if not isinstance(content, str):
         raise ValueError("content is not a string")
+    if st.get("quote") and "quote-inline" in content:
+        # the quote's fallback link is no text or link of the author's: every quote of one
+        # status would otherwise share it (a co-link tie and a copied prefix for nothing);
+        # the quoted status is ``quote_of``
+        content = QUOTE_INLINE_RE.sub("", content)
     links = _links(content)
     card = st.get("card")
     if isinstance(card, dict) and card.get("url"):
