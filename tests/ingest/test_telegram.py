@@ -69,6 +69,45 @@ def test_text_without_entities_is_parsed(tmp_path: Path) -> None:
     assert (p["urls"], p["hashtags"], p["mentions"]) == (["example.org/x"], ["wahl"], ["someone"])
 
 
+def test_an_old_export_merges_with_a_new_one(tmp_path: Path) -> None:
+    """Desktop exports before 2021 wrote ``from_id`` as a bare number and no
+    ``date_unixtime`` (as a public channel's 2021 export does): the channel's posts were
+    account ``10083966286`` beside the chat-level ``channel10083966286`` (two accounts), and
+    the local clock was read as UTC without a word. Now the number takes the prefix current
+    exports write (the chat's own id: ``channel``; another: ``user``), and the times are
+    counted as estimated; a new export of the same channel merges into the same account."""
+
+    def export(messages: list[dict]) -> dict:
+        return {"name": "K", "type": "public_channel", "id": 10083966286, "messages": messages}
+
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(export([
+        {"id": 1, "type": "message", "date": "2021-01-31T21:02:29", "from": "K",
+         "from_id": 10083966286, "text": "a"},
+        {"id": 2, "type": "message", "date": "2021-01-31T21:16:33", "from": "Ann",
+         "from_id": 555, "text": "b"},
+    ])))  # fmt: skip
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(export([
+        {"id": 3, "type": "message", "date": "2021-02-02T07:32:01", "date_unixtime": "1612247521",
+         "from": "K", "from_id": "channel10083966286", "text": "c"},
+    ])))  # fmt: skip
+    ds = tmp_path / "ds"
+    ingest([old, new], ds)
+    posts = posts_by_id(ds)
+    assert posts["10083966286:1"]["account_id"] == "channel10083966286"
+    assert posts["10083966286:2"]["account_id"] == "user555"
+    assert posts["10083966286:3"]["account_id"] == "channel10083966286"
+    import pyarrow.parquet as pq
+
+    accounts = sorted(pq.read_table(ds / "accounts.parquet").column("account_id").to_pylist())
+    assert accounts == ["channel10083966286", "user555"]
+    skipped = manifest(ds)["sources"][0]["skipped"]
+    assert skipped == {VALUE_NOTES[2] + "Telegram JSON times without date_unixtime "
+                       "(the exporting computer's clock, read as UTC)": 2}  # fmt: skip
+    assert manifest(ds)["sources"][1]["skipped"] == {}
+
+
 def test_not_a_telegram_export(tmp_path: Path) -> None:
     src = tmp_path / "result.json"
     src.write_text(json.dumps({"name": "x", "list": []}))

@@ -3,8 +3,9 @@
 Why hand-written: no maintained Python library reads Desktop exports; the format is a single
 JSON document (``{"name", "type", "id", "messages": [...]}``, or ``{"chats": {"list": [...]}}``
 for a full export). Each message has ``id``, ``type`` (``message`` or ``service``),
-``date`` (local time) and ``date_unixtime`` (POSIX seconds, newer exports), ``from``/
-``from_id`` (``channel123``/``user123``), ``text`` (a string, or a list of strings and
+``date`` (local time) and ``date_unixtime`` (POSIX seconds, newer exports; without it the
+local time is read as UTC and counted), ``from``/``from_id`` (``channel123``/``user123``;
+older exports: a bare number, given its prefix), ``text`` (a string, or a list of strings and
 entity objects) and ``text_entities`` (``{"type": "hashtag"|"mention"|"link"|"text_link"|...,
 "text", "href"}``), ``reply_to_message_id``, ``forwarded_from``, ``photo``/``file``.
 
@@ -49,6 +50,29 @@ from vigie.json_guard import guarded
 PLATFORM = "telegram"
 FORWARD = VALUE_NOTES[3] + "telegram forward (an export names no original message)"
 """A forward, kept as the forwarder's post: neither export (JSON, HTML) names the original."""
+LOCAL_CLOCK = (
+    VALUE_NOTES[2] + "Telegram JSON times without date_unixtime (the exporting computer's "
+    "clock, read as UTC)"
+)
+"""Exports older than ``date_unixtime`` (Desktop before 3.0, 2021) give only ``date``, the
+exporting computer's local clock with no offset: read as UTC, and counted."""
+
+
+def _peer(value: Any, chat: dict[str, Any]) -> Any:
+    """A sender id as current exports write it (``channel123``, ``user123``).
+
+    Why: exports before 2021 wrote ``from_id`` as a bare number; read as such, a channel's
+    posts and its chat-level account (``channel<id>``) were two accounts, and an old and a
+    new export of one channel did not merge. A bare number equal to the chat's own id is
+    the channel posting; any other is a user, as Desktop prefixes them now."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return value
+    bare = str(value)
+    if not bare.isdigit():
+        return value
+    if bare == str(chat.get("id")) and str(chat.get("type", "")).endswith("channel"):
+        return f"channel{bare}"
+    return f"user{bare}"
 
 
 def _text_and_entities(msg: dict[str, Any]) -> tuple[str, list[dict[str, Any]] | None]:
@@ -178,11 +202,13 @@ def _message(
         urls, tags, mentions = canonical_urls(urls), clean_hashtags(tags), clean_mentions(mentions)
     else:
         urls, tags, mentions = urls_in_text(text), hashtags_in_text(text), mentions_in_text(text)
-    account_id = msg.get("from_id") or msg.get("actor_id") or f"channel{chat_id}"
+    account_id = _peer(msg.get("from_id") or msg.get("actor_id"), chat) or f"channel{chat_id}"
     media = [h for h in (files.hash(msg[k]) for k in ("photo", "file") if k in msg) if h]
     reply = msg.get("reply_to_message_id")
     if msg.get("forwarded_from") is not None:
         buf.skip(FORWARD)
+    if not msg.get("date_unixtime") and isinstance(raw_ts, str) and _no_offset(raw_ts):
+        buf.skip(LOCAL_CLOCK)
     reply_to = f"{_reply_chat(msg, chat_id)}:{reply}" if reply is not None else None
     buf.posts.append(
         text_post(
@@ -198,6 +224,12 @@ def _message(
             "display_name": msg.get("from") if isinstance(msg.get("from"), str) else None,
         }
     )
+
+
+def _no_offset(when: str) -> bool:
+    """An ISO time without a UTC offset (``2021-01-31T21:02:29``): a local clock."""
+    tail = when.strip()[10:]
+    return not (tail.endswith("Z") or "+" in tail or "-" in tail)
 
 
 def _reply_chat(msg: dict[str, Any], chat_id: Any) -> Any:
