@@ -115,3 +115,64 @@ def test_v2_payloads_alone_are_read(tmp_path: Path) -> None:
     ds = tmp_path / "ds"
     report = ingest([src], ds)
     assert report.sources[0].accepted == 2 and report.sources[0].rejected == 0
+
+
+def _as_tap(event: dict[str, Any], seq: int) -> dict[str, Any]:
+    """A v1 event as Bluesky's Tap writes it (indigo ``cmd/tap``: ``RecordEvt`` and
+    ``IdentityEvt`` under ``{"id", "type"}``)."""
+    if event["kind"] == "identity":
+        ident = event["identity"]
+        body = {"did": DID, "handle": ident["handle"], "is_active": True, "status": "active"}
+        return {"id": seq, "type": "identity", "identity": body}
+    c = event["commit"]
+    record = {
+        "live": False,
+        "did": DID,
+        "rev": c["rev"],
+        "collection": c["collection"],
+        "rkey": c["rkey"],
+        "action": c["operation"],
+        "record": c["record"],
+        "cid": c["cid"],
+    }
+    return {"id": seq, "type": "record", "record": record}
+
+
+def test_tap_events_read_as_the_v1_events(tmp_path: Path) -> None:
+    """Tap (Bluesky's sync tool for backfills) writes Jetstream's commits under other names;
+    its files were refused with a hint to map ``post_id=id`` (Tap's event sequence). Now a Tap
+    log gives the v1 log's posts and accounts; it moves no cursor (Tap's ids are no times),
+    and a like or a delete is skipped and counted as on Jetstream."""
+    v1 = _write(tmp_path / "v1.jsonl", _v1_events())
+    events = [_as_tap(e, seq) for seq, e in enumerate(_v1_events(), start=1)]
+    like = {"collection": "app.bsky.feed.like", "rkey": "3m2like", "action": "create"}
+    events.append({"id": 9, "type": "record", "record": {"did": DID, "rev": "r", **like}})
+    gone = {"collection": "app.bsky.feed.post", "rkey": "3m2gone", "action": "delete"}
+    events.append({"id": 10, "type": "record", "record": {"did": DID, "rev": "r", **gone}})
+    tap = tmp_path / "tap.json"
+    tap.write_text(json.dumps(events, indent=2), encoding="utf-8")  # a saved JSON array
+    assert detect(tap) == "jetstream"
+    a, b = tmp_path / "a", tmp_path / "b"
+    ingest([v1], a)
+    report = ingest([tap], b)
+    assert report.sources[0].rejected == 0 and report.sources[0].accepted == 2
+    assert pq.read_table(a / "posts.parquet").equals(pq.read_table(b / "posts.parquet"))
+    assert accounts_by_id(b)[DID]["handle"] == "vtwo.example.social"
+    m = manifest(b)
+    assert "jetstream" not in (m.get("cursors") or {})
+    assert m["skipped"]["jetstream: create app.bsky.feed.like (not a new post or repost)"] == 1
+    assert m["skipped"]["jetstream: delete app.bsky.feed.post (not a new post or repost)"] == 1
+
+
+def test_tap_repost_without_created_at_is_refused(tmp_path: Path) -> None:
+    """A Tap event carries no time of its own: a repost record without ``createdAt`` has no
+    time to fall back on and is refused by that field, never dated 1970."""
+    bare = {k: v for k, v in REPOST.items() if k != "createdAt"}
+    rec = {"did": DID, "rev": "r", "collection": "app.bsky.feed.repost", "rkey": "3m2r",
+           "action": "create", "record": bare}  # fmt: skip
+    post = {**rec, "collection": "app.bsky.feed.post", "rkey": "3m2p", "record": POST}
+    events = [{"id": i, "type": "record", "record": r} for i, r in enumerate((rec, post), 1)]
+    src = _write(tmp_path / "tap.jsonl", events)
+    report = ingest([src], tmp_path / "ds", fmt="jetstream")
+    assert report.sources[0].rejected == 1 and report.sources[0].accepted == 1
+    assert report.rejected_reasons == {"missing post field": 1}

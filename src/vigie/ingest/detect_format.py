@@ -16,7 +16,7 @@ from typing import Any
 from vigie.errors import InputError, VigieError
 from vigie.ingest import telegram_html
 from vigie.ingest.bluesky_car import is_car
-from vigie.ingest.jetstream import v2_payload
+from vigie.ingest.jetstream import tap_event, v2_payload
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
 from vigie.ingest.listening import FORMATS as LISTENING_FORMATS
 from vigie.ingest.mastodon_stream import is_known_frame, is_sse
@@ -260,6 +260,8 @@ def _shape(obj: Any) -> str | None:
     if is_message(obj):
         return "telethon"
     if ("did" in obj and "time_us" in obj and "kind" in obj) or v2_payload(obj) is not None:
+        return "jetstream"
+    if tap_event(obj) is not None:  # Bluesky's Tap: Jetstream's commits under other names
         return "jetstream"
     if str(obj.get("kind", "")).startswith(YOUTUBE_KINDS):
         return "youtube"

@@ -6,7 +6,8 @@ Event shape (github.com/bluesky-social/jetstream, the v1 wire, ``/subscribe``): 
 carry ``{"identity": {"did", "handle", "seq", "time"}}``. Jetstream v2's frames
 (``/xrpc/network.bsky.jetstream.subscribeEvents``: ``{"$type": "message", "payload":
 {"$type": "...#commit", "seq", "did", "time", "operation", "collection", ...}}``, or their
-payloads alone) are read as the same events (``_from_v2``).
+payloads alone) are read as the same events (``_from_v2``), and so are the records and
+identity events of Bluesky's Tap (``tap_event``).
 
 What becomes what:
 - ``app.bsky.feed.post`` creates: a post, ``post_id`` = its ``at://`` URI; URLs, hashtags and
@@ -75,6 +76,35 @@ def v2_payload(value: Any) -> dict[str, Any] | None:
     if kind == "error" or (isinstance(kind, str) and kind.startswith(V2_TYPE)):
         return value
     return None
+
+
+TAP_KINDS = ("record", "identity")
+
+
+def tap_event(value: Any) -> dict[str, Any] | None:
+    """A Tap event (``{"id", "type": "record" | "identity", "record" | "identity": {...}}``)
+    in Jetstream v1's shape, or None when ``value`` is none.
+
+    Why: Tap (github.com/bluesky-social/indigo, ``cmd/tap``), Bluesky's sync tool for
+    backfilling whole repositories and following the network, writes each record as
+    ``{"live", "did", "rev", "collection", "rkey", "action", "record", "cid"}`` (its
+    ``RecordEvt``): the very content of a Jetstream commit under other names. Its ``id`` is
+    Tap's own sequence, acknowledged to Tap, not a time: the event keeps no ``time_us``, so
+    it moves no cursor, and a repost without ``createdAt`` is refused (no event time)."""
+    if not isinstance(value, dict) or value.get("type") not in TAP_KINDS:
+        return None
+    if isinstance(value.get("id"), bool) or not isinstance(value.get("id"), int):
+        return None
+    kind = value["type"]
+    body = value.get(kind)
+    if not isinstance(body, dict) or not body.get("did") or "kind" in value:
+        return None
+    if kind == "identity":
+        return {"did": body["did"], "kind": "identity", "identity": body, "tap": True}
+    keys = ("rev", "collection", "rkey", "record", "cid")
+    commit = {k: body[k] for k in keys if k in body}
+    commit["operation"] = body.get("action")
+    return {"did": body["did"], "kind": "commit", "commit": commit, "tap": True}
 
 
 def _from_v2(payload: dict[str, Any]) -> dict[str, Any] | str:
@@ -223,7 +253,8 @@ def _post(did: str, commit: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event(buf: RowBuffer, path: Path, lineno: int, event: Any) -> int | None:
-    """Read one event into ``buf``; its ``time_us`` when it has a valid one."""
+    """Read one event into ``buf``; its ``time_us`` when it has a valid one (a Tap event
+    has none)."""
     buf.records += 1
     v2 = v2_payload(event)
     if v2 is not None:
@@ -231,18 +262,24 @@ def _event(buf: RowBuffer, path: Path, lineno: int, event: Any) -> int | None:
         if isinstance(event, str):
             buf.skip(event)
             return None
+    raw = event
+    tap = tap_event(event)
+    if tap is not None:
+        event = tap
     if not isinstance(event, dict) or not event.get("did") or "kind" not in event:
         buf.rejected.append(
             Rejected(str(path), lineno, "not a Jetstream event", None, None, excerpt(event))
         )
         return None
-    try:
-        time_us = _time_us(event)
-    except ValueError as exc:
-        buf.rejected.append(
-            Rejected(str(path), lineno, "invalid time_us", "time_us", str(exc), excerpt(event))
-        )
-        return None
+    time_us: int | None = None
+    if tap is None:
+        try:
+            time_us = _time_us(event)
+        except ValueError as exc:
+            buf.rejected.append(
+                Rejected(str(path), lineno, "invalid time_us", "time_us", str(exc), excerpt(event))
+            )
+            return None
     did, kind = str(event["did"]), event["kind"]
     if kind == "identity":
         ident = event.get("identity") or {}
@@ -260,7 +297,7 @@ def _event(buf: RowBuffer, path: Path, lineno: int, event: Any) -> int | None:
     if op != "create" or coll not in (POST, REPOST):
         buf.skip(f"jetstream: {op} {coll} (not a new post or repost)")
         return time_us
-    post = create_row(buf, path, lineno, did, commit, time_us, event)
+    post = create_row(buf, path, lineno, did, commit, time_us, raw)
     if post is not None:
         buf.posts.append(post)
         buf.accounts.append({"account_id": did, "platform": PLATFORM})
