@@ -134,6 +134,36 @@ def test_minimal_bluesky_post_view(tmp_path: Path) -> None:
     assert acc["handle"] == "a.bsky.social" and acc["created_at"] is None  # not invented
 
 
+def test_bluesky_post_dated_year_zero_is_refused_by_its_field(tmp_path: Path) -> None:
+    """A real post whose client wrote ``createdAt`` "0000-10-14T15:06:10.730Z" (twitwi's
+    sample holds one) was refused as an "invalid post" quoting Python ("year 0 is out of
+    range"); now the refusal names the field, beside the well-dated post kept."""
+    view = {
+        "uri": "at://did:plc:abc/app.bsky.feed.post/3kaaaaaaaaa22",
+        "cid": "bafyreib2rxk3rh6kzwq",
+        "author": {"did": "did:plc:abc", "handle": "a.bsky.social"},
+        "record": {
+            "$type": "app.bsky.feed.post",
+            "text": "hallo",
+            "createdAt": "2024-06-01T08:00:00Z",
+        },
+        "indexedAt": "2024-06-01T08:00:01Z",
+    }
+    bad = dict(
+        view,
+        uri=view["uri"][:-1] + "3",
+        record=dict(view["record"], createdAt="0000-10-14T15:06:10.730Z"),
+    )
+    src = tmp_path / "search.jsonl"
+    src.write_text(json.dumps({"posts": [view, bad]}) + "\n")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    assert list(posts_by_id(ds)) == [view["uri"]]
+    (rej,) = rejected(ds)
+    assert (rej["reason"], rej["field"]) == ("invalid record.createdAt", "record.createdAt")
+    assert "0000-10-14" in rej["detail"]
+
+
 def test_hostile_lines_are_counted_refusals(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,6 +29,7 @@ from twitwi.bluesky import normalize_post
 
 from vigie.ingest.json_array import values as json_array_values
 from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_iso
+from vigie.ingest.records import BadField
 from vigie.ingest.urls import canonical_urls, clean_hashtags, clean_mentions
 
 PLATFORM = "bluesky"
@@ -44,13 +45,22 @@ def _cids(urls: list[str] | None) -> list[str]:
     return list(out)
 
 
+def _created(value: Any, field: str) -> Any:
+    """The time of ``field``, or a ``BadField`` naming it: a client that dated a post in year 0
+    (real posts do) was refused as an "invalid post" with Python's own words."""
+    try:
+        return ts_from_iso(value)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise BadField(field, f"{value!r} is not a time ({exc})") from exc
+
+
 def _post(p: dict[str, Any]) -> dict[str, Any]:
     langs = p.get("user_langs") or []  # twitwi names the record's ``langs`` this way
     return {
         "post_id": p["uri"],
         "platform": PLATFORM,
         "account_id": p["user_did"],
-        "created_at": ts_from_iso(p["local_time"]),
+        "created_at": _created(p["local_time"], "record.createdAt"),
         "text": p.get("original_text"),
         "lang": langs[0] if langs else None,
         "urls": canonical_urls(p.get("links")),
@@ -220,7 +230,7 @@ def _item(buf: RowBuffer, path: Path, record: str | int, item: Any) -> None:
                         "post_id": reason.get("uri") or f"{main['uri']}#repost:{by.get('did')}",
                         "platform": PLATFORM,
                         "account_id": main["repost_by_user_did"],
-                        "created_at": ts_from_iso(reason["indexedAt"]),
+                        "created_at": _created(reason["indexedAt"], "reason.indexedAt"),
                         "text": None,
                         "urls": [],
                         "hashtags": [],
@@ -236,6 +246,10 @@ def _item(buf: RowBuffer, path: Path, record: str | int, item: Any) -> None:
                     },
                 )
             )
+    except BadField as exc:
+        why = f"invalid {exc.field}"
+        buf.rejected.append(Rejected(str(path), record, why, exc.field, exc.detail, excerpt(item)))
+        return
     except KeyError as exc:
         key = exc.args[0] if exc.args else "?"
         buf.rejected.append(
