@@ -628,6 +628,43 @@ def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert {p["platform"] for p in posts_by_id(other).values()} == {"facebook"}
 
 
+def test_coortweet_post_sharing_two_post_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CooRTweet's own ``russian_coord_tweets`` holds 39 posts whose two rows share two
+    different tweet ids: read as one post with one ``repost_of``, the second share was
+    dropped behind a merge conflict, where CooRTweet counts every row. Now the second is a
+    repost of its own (``<content_id>#<object_id>``), counted as a note; a post id repeated
+    with the same object is still one post, and rows of one post far apart still merge."""
+    t0 = 1_640_995_200
+    rows = [
+        ("tweet1", "A", "A0", t0), ("tweet2", "A", "A0", t0),  # two tweets shared by A0
+        ("tweet1", "B", "B0", t0 + 2), ("tweet1", "B", "B0", t0 + 2),  # a row repeated
+        ("tweet2", "B", "B1", t0 + 3),
+        ("tweet1", "C", "C0", t0 + 4), ("tweet3", "D", "D0", t0 + 60),
+        ("tweet2", "C", "C0", t0 + 4),  # C0's second tweet, after another post's row
+    ]  # fmt: skip
+    src = tmp_path / "coortweet.csv"
+    src.write_text(
+        '"","object_id","id_user","content_id","timestamp_share"\n'
+        + "".join(f'"{i}","{o}","{a}","{c}",{t}\n' for i, (o, a, c, t) in enumerate(rows, 1)),
+        encoding="utf-8",
+    )
+    ds = tmp_path / "ds"
+    out = _ingest(src, ds, capsys)
+    posts = posts_by_id(ds)
+    assert posts["A0"]["repost_of"] == "tweet1" and posts["A0#tweet2"]["repost_of"] == "tweet2"
+    assert posts["A0#tweet2"]["account_id"] == "A"
+    assert posts["A0#tweet2"]["created_at"] == posts["A0"]["created_at"]
+    assert sorted(posts) == ["A0", "A0#tweet2", "B0", "B1", "C0", "D0"]
+    m = manifest(ds)
+    from vigie.ingest.coortweet_input import SPLIT
+
+    assert m["sources"][0]["skipped"] == {SPLIT: 1}
+    assert m["merge_conflicts"] == {"repost_of": 1}  # C0's rows were not adjacent
+    assert "merged posts disagreed" in out
+
+
 def test_cnt_input_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The Coordination Network Toolkit's CSV input, as its tests and examples write it: it
     was refused for want of ``post_id``. Reposts and replies by id, URLs space-separated or a

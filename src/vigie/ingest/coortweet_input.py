@@ -19,7 +19,10 @@ value with a blank in it the post's text (the pre-processor's "text" objects: Me
 Library posts, Telegram messages, video titles; copypasta then compares them, near-duplicates
 included), anything else the id of the post shared (a repost: the package's sample and its
 main use). A post shared with several objects is a row
-per object; the Dataset merges them into one post (``writer``). There are no texts, so the
+per object; the Dataset merges them into one post (``writer``), but for a second post id on
+the rows that follow (``SecondRepost``): a post holds one ``repost_of``, and CooRTweet counts
+every row, so that share becomes a repost of its own, ``<content_id>#<object_id>`` (the
+package's sample has 39, which were dropped behind a merge conflict). There are no texts, so the
 text detectors have nothing to read: ``vigie detect --method coortweet`` compares these
 objects as CooRTweet does (``docs/coortweet.md``). The platform is ``--platform``, else ``x``
 (CooRTweet's own sample, and its name).
@@ -33,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
-from vigie.ingest.model import Batch
+from vigie.ingest.model import VALUE_NOTES, Batch
 from vigie.ingest.records import Mapped, text_post, time_of
 from vigie.ingest.urls import canonical_urls, clean_hashtags
 from vigie.ingest.x_csv import _need
@@ -52,7 +55,34 @@ def is_coortweet(header: list[str]) -> bool:
     )
 
 
-def _one(row: Any, platform: str) -> Mapped:
+SPLIT = VALUE_NOTES[4] + (
+    "coortweet: a post sharing a second post id, kept as a repost of its own "
+    "(<content_id>#<object_id>)"
+)
+"""The note counting such shares: they are kept, under their own post id."""
+
+
+class SecondRepost:
+    """Which post ids the rows of the current ``content_id`` shared (rows of one post follow
+    each other, as ``prep_data`` and R's tables write them; a post's rows far apart are merged
+    by the Dataset, one ``repost_of`` kept and the conflict counted)."""
+
+    def __init__(self) -> None:
+        self.content: str | None = None
+        self.first: str | None = None
+        self.split = 0
+
+    def post_id(self, content: str, shared: str) -> str:
+        """``content``, or ``content#shared`` for a post id shared after another by it."""
+        if content != self.content:
+            self.content, self.first = content, shared
+        if shared == self.first:
+            return content
+        self.split += 1
+        return f"{content}#{shared}"
+
+
+def _one(row: Any, platform: str, seen: SecondRepost | None = None) -> Mapped:
     row = csv_rows.whole(row)
     post_id = _need(row, "content_id")
     account = _need(row, *ACCOUNT_COLUMNS)
@@ -73,17 +103,24 @@ def _one(row: Any, platform: str) -> Mapped:
     )
     if not (is_url or is_tag or is_text):
         post["repost_of"] = shared
+        if seen is not None:
+            post["post_id"] = seen.post_id(post_id, shared)
     return [post], [{"account_id": account, "platform": platform}]
 
 
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from a CooRTweet input table saved as CSV."""
     where = platform or "x"
-    return csv_rows.read_table(
+    seen = SecondRepost()
+    for batch in csv_rows.read_table(
         path,
         is_coortweet,
         COLUMNS,
         "a CooRTweet input table",
-        lambda row: _one(row, where),
+        lambda row: _one(row, where, seen),
         "share",
-    )
+    ):
+        if seen.split:
+            batch.skipped[SPLIT] = batch.skipped.get(SPLIT, 0) + seen.split
+            seen.split = 0
+        yield batch

@@ -74,10 +74,12 @@ VALUE_NOTES = (
     "text with invalid Unicode",
     "time estimated: ",
     "link not kept: ",
+    "post given its own id: ",
 )
 """Prefixes of the manifest's ``skipped`` entries that count values repaired inside accepted
 records (a count left empty, a lone surrogate replaced), qualified (a time the collector
-estimated) or left out of them (a forward whose original the export does not name), not
+estimated) or left out of them (a forward whose original the export does not name), or a
+record kept as a post of its own id (a second repost by one post of a CooRTweet table), not
 records left out: an audit that checks every record's fate (accepted, refused or skipped)
 leaves them out of the sum, and the ingest summary lists them apart."""
 
