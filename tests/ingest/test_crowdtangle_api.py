@@ -105,6 +105,28 @@ def test_links_api_pages_one_per_line(tmp_path: Path) -> None:
     assert "token expired" in rej["detail"]
 
 
+def test_a_short_link_in_the_message_is_its_resolved_page(tmp_path: Path) -> None:
+    """A page posting its article writes the short link in its message too (NBC News's
+    ``nbcnews.to/...`` in parsons' real ``/links`` answer): the text's link was kept short
+    beside the expanded one, so its shares and the shares without a message held different
+    links. Now a text link that ``expandedLinks`` resolves is its ``expanded`` page; a text
+    link CrowdTangle did not resolve is kept as written."""
+    posts = [
+        _post(1, PAGE_ID, message=f"Breaking: read {SHORT}"),
+        _post(2, GROUP_ID),
+        _post(3, GROUP_ID, message="see https://other.example.com/x"),
+    ]
+    src = tmp_path / "links.json"
+    src.write_text(json.dumps(_page(posts)), encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    got = posts_by_id(ds)
+    article = ["news.example.org/2022/05/story-one"]
+    assert got[f"{PAGE_ID}_800001"]["urls"] == article
+    assert got[f"{GROUP_ID}_800002"]["urls"] == article
+    assert got[f"{GROUP_ID}_800003"]["urls"] == [*article, "other.example.com/x"]
+
+
 def test_a_large_page_saved_with_indent_is_told_by_its_keys(tmp_path: Path) -> None:
     """One API page over the 1 MiB that detection parses whole, pretty-printed: it was
     "cannot tell the format" (the keyword scan knew other platforms' pages only)."""

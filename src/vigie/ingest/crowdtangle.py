@@ -45,7 +45,13 @@ from vigie.ingest.records import (
     read_items,
     time_of,
 )
-from vigie.ingest.urls import canonical_urls, hashtags_in_text, mentions_in_text, urls_in_text
+from vigie.ingest.urls import (
+    canonical_url,
+    canonical_urls,
+    hashtags_in_text,
+    mentions_in_text,
+    urls_in_text,
+)
 
 ZONES = {
     "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "IST": 5.5, "CET": 1, "CEST": 2,
@@ -106,9 +112,13 @@ def text_post(
     text: str,
     links: list[str],
     lang: str | None = None,
+    resolved: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A CrowdTangle post as the Dataset holds it: its shared links first, then the links,
-    hashtags and mentions read from its text.
+    hashtags and mentions read from its text. ``resolved``: CrowdTangle's own resolution of
+    a link (``expandedLinks``: ``original`` -> ``expanded``), applied to the text's links
+    too, so a shortened link in the message is the page it leads to, as in the shares whose
+    message holds no link (CooRnet and the X readers compare the expanded form).
 
     Why one function for the dashboard export, the API's posts and minet's CSVs: CrowdTangle
     gives no entity lists, so every flavour builds the same row from the same few cells, and a
@@ -121,7 +131,7 @@ def text_post(
         "created_at": created,
         "text": text or None,
         "lang": lang,
-        "urls": list(dict.fromkeys(canonical_urls(links) + urls_in_text(text))),
+        "urls": list(dict.fromkeys(canonical_urls(links) + _resolved(text, resolved))),
         "hashtags": hashtags_in_text(text),
         "mentions": mentions_in_text(text),
         "media": [],
@@ -129,6 +139,15 @@ def text_post(
         "reply_to": None,
         "quote_of": None,
     }
+
+
+def _resolved(text: str, resolved: dict[str, str] | None) -> list[str]:
+    """The links of ``text`` (canonical), each that CrowdTangle resolved made its target."""
+    urls = urls_in_text(text)
+    if not resolved or not urls:
+        return urls
+    keys = {canonical_url(o): canonical_url(e) for o, e in resolved.items()}
+    return [keys.get(u) or u for u in urls]
 
 
 def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform

@@ -20,6 +20,8 @@ the same in every share of it, so they are never the post's text (they would rea
 copypasta). URLs = every ``expandedLinks[].expanded`` (else ``original``) and ``expanded``,
 else ``link``, but not the post's own ``postUrl``, plus the links of the text. Platform:
 ``--platform``, else ``platform`` (``Facebook`` -> ``facebook``), else ``account.platform``.
+A link of the text that ``expandedLinks`` resolves is its ``expanded`` target, as the shares
+whose text holds no link.
 Account: handle, name, ``subscriberCount`` as followers, ``pageCreatedDate``,
 ``pageDescription``. Not read: counts, scores, history, media (CrowdTangle's image proxies).
 Required per post: an id, an account id, ``date``.
@@ -120,6 +122,18 @@ def _count(v: Any) -> int | None:
     return int(f) if f.is_integer() and f >= 0 else None
 
 
+def _resolutions(row: dict[str, Any]) -> dict[str, str]:
+    """CrowdTangle's ``expandedLinks`` as ``original`` -> ``expanded`` (JSON lists only)."""
+    items = row.get("expandedLinks")
+    out: dict[str, str] = {}
+    for it in items if isinstance(items, list) else []:
+        if isinstance(it, dict):
+            o, e = _value(it, "original"), _value(it, "expanded")
+            if isinstance(o, str) and isinstance(e, str) and o and e:
+                out[o] = e
+    return out
+
+
 def _links(row: dict[str, Any]) -> list[str]:
     """The post's shared links, resolved: ``expandedLinks`` (a list in JSON, its Python or
     JSON text in a CSV), CooRnet's unnested ``expanded``; ``link`` only without either."""
@@ -165,7 +179,14 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
             text = _text(row, "description") or _text(row, "title")
         text = text or ""
         post = text_post(
-            post_id, platform, account, created, text, _links(row), _text(row, "languageCode")
+            post_id,
+            platform,
+            account,
+            created,
+            text,
+            _links(row),
+            _text(row, "languageCode"),
+            resolved=_resolutions(row),
         )
         acc = {
             "account_id": account,
