@@ -449,7 +449,7 @@ def test_twitwi_tweets_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     o = posts[orig]
     assert o["account_id"] == "1222191125584318464" and o["lang"] == "fr"
     assert o["created_at"] == datetime(2021, 1, 11, 11, 28, 55, tzinfo=UTC)  # not local_time
-    assert o["urls"] == ["lemonde.fr/a.html", "twitter.com/x/status/1"]
+    assert o["urls"] == ["lemonde.fr/a.html", "x.com/i/status/1"]  # a tweet link: its id
     assert o["hashtags"] == ["bigtech", "biden"] and o["media"] == ["pbs.twimg.com/media/EraBc.jpg"]
     assert o["client"] == "Twitter for Android" and o["repost_of"] is None
     assert posts[rt]["repost_of"] == orig and posts[rt]["account_id"] == "762290549168701440"

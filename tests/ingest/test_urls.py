@@ -31,6 +31,48 @@ def test_canonical_url(raw: str, canonical: str) -> None:
     assert canonical_url(canonical) == canonical  # idempotent
 
 
+TWEET_LINKS = [
+    "https://twitter.com/Jack/status/20?s=20",
+    "https://x.com/jack/status/20?t=AbC123xyz-_q&s=19",  # the mobile app's share token
+    "https://mobile.twitter.com/jack/status/20",
+    "https://twitter.com/i/web/status/20",
+    "https://x.com/jack/status/20/photo/1",
+    "HTTPS://WWW.X.COM/JACK/STATUS/20",
+    "twitter.com/jack/statuses/020",
+    "https://twitter.com/jack/status/20#reply",
+]
+NOT_TWEET_LINKS = [
+    "https://twitter.com/jack",
+    "https://box.com/a/status/20",
+    "https://nottwitter.com/a/status/20",
+    "https://x.com/jack/status/",
+    "https://example.com/status/20",
+    "https://x.com/jack/lists/20",
+]
+
+
+def test_a_link_to_a_tweet_is_keyed_by_its_id() -> None:
+    """Shares of one tweet differ by host, app, typed name, share token and tail: each was
+    a key of its own (the token alone made every mobile share unique), so co-link never tied
+    accounts pushing one tweet. The Python key, the Arrow kernels and the X reader agree."""
+    import pyarrow as pa
+
+    from vigie.ingest.urls import map_urls, plain_url_key, tweet_link_key
+    from vigie.ingest.x_v2 import _link_key
+
+    assert {canonical_url(u) for u in TWEET_LINKS} == {"x.com/i/status/20"}
+    assert {_link_key(u) for u in TWEET_LINKS} == {"x.com/i/status/20"}
+    assert map_urls(pa.array(TWEET_LINKS), canonical_url).to_pylist() == ["x.com/i/status/20"] * 8
+    for u in TWEET_LINKS:
+        assert plain_url_key(u) in (None, "x.com/i/status/20"), u
+    for u in NOT_TWEET_LINKS:
+        assert tweet_link_key(u) is None, u
+        assert canonical_url(u) != "x.com/i/status/20", u
+    keys = map_urls(pa.array(NOT_TWEET_LINKS), canonical_url).to_pylist()
+    assert keys == [canonical_url(u) for u in NOT_TWEET_LINKS]
+    assert canonical_url("x.com/i/status/20") == "x.com/i/status/20"  # idempotent
+
+
 def test_lists_are_cleaned_and_deduplicated_in_order() -> None:
     assert canonical_urls(["https://www.a.org/x", "a.org/x", "b.org"]) == ["a.org/x", "b.org"]
     assert clean_hashtags(["#Wahl", "wahl", "#BTW21"]) == ["wahl", "btw21"]

@@ -33,6 +33,28 @@ allows is ~63,000, Facebook's): extraction costs ~3.5 µs a character, so a path
 multi-MB "post" must not stall an ingest for minutes."""
 
 
+TWEET_LINK = (
+    r"^(?:https?://)?(?:(?:www|mobile|m)\.)?(?:twitter|x)\.com/"
+    r"(?:[A-Za-z0-9_]{1,50}|i|i/web)/status(?:es)?/([0-9]{1,20})(?:[/?#].*)?$"
+)
+"""A link to one tweet, as X, its apps and its users write it (any case: an RE2 pattern too,
+read by ``plain_url_keys`` with Arrow's ``ignore_case``)."""
+TWEET_LINK_RE = re.compile(TWEET_LINK, re.IGNORECASE | re.DOTALL)
+TWEET_HOSTS = ("twitter.com", "x.com")
+
+
+def tweet_link_key(url: str) -> str | None:
+    """``x.com/i/status/<id>`` for a link to a tweet, whatever its spelling; else ``None``.
+
+    Why: a tweet's id names it; the rest varies with who shares it and how. The mobile apps'
+    share sheet adds a token per share (``?t=AbC...&s=19``), so two shares of one tweet never
+    had the same key and co-link could not tie accounts pushing it (on Telegram, Facebook or
+    X itself); ``twitter.com`` and ``x.com``, ``mobile.``, the author's name as typed (any
+    case, or ``i/web``) and ``/photo/1``-like tails split it further."""
+    m = TWEET_LINK_RE.match(url.strip())
+    return f"x.com/i/status/{int(m.group(1))}" if m else None
+
+
 @lru_cache(maxsize=1 << 19)  # ~150 MB when full; shared URLs repeat a lot
 def canonical_url(url: str) -> str:
     """The canonical key of ``url`` (scheme, ``www.``, tracking parameters and fragment dropped).
@@ -45,6 +67,10 @@ def canonical_url(url: str) -> str:
         return u
     if "://" not in u and not u.startswith("www.") and "." not in u:
         return u
+    if "/status" in u.lower():
+        tweet = tweet_link_key(u)
+        if tweet is not None:
+            return tweet
     fast = plain_url_key(u)
     if fast is not None:
         return fast
@@ -75,6 +101,10 @@ def plain_url_key(u: str) -> str | None:
     if m is None:
         return None
     host, path, query = m.group(1), m.group(2) or "", m.group(3)
+    if host.endswith(TWEET_HOSTS):  # a link to a tweet: its own key (``tweet_link_key``)
+        tweet = tweet_link_key(u)
+        if tweet is not None:
+            return tweet
     if path:
         low = path.lower()
         if "//" in path or "/." in path or "amp" in low or "index" in low or "default" in low:
@@ -188,6 +218,9 @@ def plain_url_keys(values: pa.Array) -> pa.Array:
     ok_np &= new_host.is_valid().to_numpy(zero_copy_only=False)
     trimmed = pc.utf8_rtrim(path, "/")
     keys = pc.binary_join_element_wise(new_host, trimmed, q_part, "")
+    # a link to a tweet is keyed by its id (``tweet_link_key``), in Python: few of them
+    tweet = pc.fill_null(pc.match_substring_regex(values, TWEET_LINK, ignore_case=True), False)
+    ok_np &= ~tweet.to_numpy(zero_copy_only=False)
     return pc.if_else(pa.array(ok_np), keys, pa.scalar(None, pa.string()))
 
 
