@@ -168,3 +168,48 @@ def test_a_video_without_variants_has_its_preview(tmp_path: Path) -> None:
     posts = posts_by_id(tmp_path / "ds")
     assert posts["30"]["media"] == ["x-media:1", "pbs.twimg.com/media/3.jpg"]
     assert posts["31"]["media"] == ["video.twimg.com/2b.mp4", "pbs.twimg.com/v/b.jpg"]
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_academictwitter_data_file_one_array_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: str
+) -> None:
+    """academictwitteR saves each query's ``data`` with ``jsonlite::write_json``: one JSON
+    array of API v2 tweets on one line (its own ``data_*.json`` test files), empty lists
+    written as ``{}``. It was refused whole ("not an X v2 page or tweet": nothing written);
+    each element is now a tweet, refusals named ``line:element``, on both paths."""
+    monkeypatch.setenv("VIGIE_INGEST_FAST", fast)
+    full = {  # academictwitteR asks for every field
+        "conversation_id": "1",
+        "lang": "en",
+        "source": "Twitter Web App",
+        "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 0},
+    }
+    rt = _tweet("2", referenced_tweets=[{"type": "retweeted", "id": "1"}], **full)
+    odd = _tweet("3", **full)
+    odd["entities"] = {
+        "annotations": {},
+        "urls": {},
+        "hashtags": [{"start": 7, "end": 11, "tag": "Tag"}],
+    }
+    broken = {"id": "4", "author_id": "7", "text": "no time"}
+    src = tmp_path / "data_1399765322509557763.json"
+    src.write_text(json.dumps([_tweet("1", **full), rt, odd, broken], separators=(",", ":")))
+    report = ingest([src], tmp_path / "ds")
+    assert report.sources[0].format == "x"
+    posts = posts_by_id(tmp_path / "ds")
+    assert sorted(posts) == ["1", "2", "3"] and posts["2"]["repost_of"] == "1"
+    assert posts["3"]["hashtags"] == ["tag"]
+    assert report.rejected == 1
+    [rej] = [json.loads(x) for x in (tmp_path / "ds" / "rejected.jsonl").read_text().splitlines()]
+    # line 1's element 4 (the Python path streams a file that is one array: element 4)
+    assert rej["record"] == ("1:4" if fast == "1" else 4)
+
+
+def test_academictwitter_data_files_concatenated(tmp_path: Path) -> None:
+    """``cat data_*.json > all.json``: one array a line, each read element by element."""
+    lines = [[_tweet("1"), _tweet("2")], [_tweet("3")]]
+    src = tmp_path / "all.json"
+    src.write_text("".join(json.dumps(x, separators=(",", ":")) + "\n" for x in lines))
+    report = ingest([src], tmp_path / "ds", fmt="x")
+    assert sorted(posts_by_id(tmp_path / "ds")) == ["1", "2", "3"] and report.rejected == 0

@@ -375,8 +375,16 @@ def _count_errors(buf: RowBuffer, errors: Any) -> None:
         buf.skip(f"x: {what} not returned by the API ({kind if kind in UNRETURNED else 'other'})")
 
 
-def read_value(buf: RowBuffer, path: Path, lineno: int, value: Any) -> None:
-    """Read one decoded line (a page, a tweet, or a refusal) into ``buf``."""
+def read_value(buf: RowBuffer, path: Path, lineno: int | str, value: Any) -> None:
+    """Read one decoded line (a page, a tweet, or a refusal) into ``buf``.
+
+    A line holding a JSON array is read element by element (record ``line:element``):
+    academictwitteR saves each query's ``data`` as one array on one line (``data_*.json``,
+    R's ``jsonlite::write_json``), which was refused whole as "not an X v2 page or tweet"."""
+    if isinstance(value, list):
+        for k, item in enumerate(value, start=1):
+            read_value(buf, path, f"{lineno}:{k}", item)
+        return
     if isinstance(value, dict) and "id" not in value and "errors" in value:
         _count_errors(buf, value["errors"])
         if "data" not in value:
