@@ -213,3 +213,33 @@ def test_academictwitter_data_files_concatenated(tmp_path: Path) -> None:
     src.write_text("".join(json.dumps(x, separators=(",", ":")) + "\n" for x in lines))
     report = ingest([src], tmp_path / "ds", fmt="x")
     assert sorted(posts_by_id(tmp_path / "ds")) == ["1", "2", "3"] and report.rejected == 0
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_academictwitter_users_file_keeps_its_tweets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: str
+) -> None:
+    """academictwitteR's ``users_*.json`` is the query's ``includes`` saved alone (``users``,
+    ``tweets``, ``places``): read as a document wrapping a list, its users were kept and its
+    tweets (the originals the collected ones retweet or quote) dropped unsaid. Now every
+    user is an account and every tweet a post with its author's profile."""
+    monkeypatch.setenv("VIGIE_INGEST_FAST", fast)
+    users = [
+        {"id": str(u), "username": f"user{u}", "name": f"User {u}", "created_at":
+         "2015-01-01T00:00:00.000Z", "public_metrics": {"followers_count": u}}
+        for u in (7, 8, 9)
+    ]  # fmt: skip
+    doc = {
+        "users": users,
+        "tweets": [_tweet("11", author_id="8"), _tweet("12", author_id="9")],
+        "places": [{"id": "p1", "full_name": "Paris, France"}],
+    }
+    src = tmp_path / "users_1402939532849319939.json"
+    src.write_text(json.dumps(doc, separators=(",", ":")))
+    report = ingest([src], tmp_path / "ds")
+    assert report.sources[0].format == "x" and report.rejected == 0
+    posts = posts_by_id(tmp_path / "ds")
+    assert sorted(posts) == ["11", "12"] and posts["12"]["account_id"] == "9"
+    accounts = pq.read_table(tmp_path / "ds" / "accounts.parquet").to_pylist()
+    assert sorted(a["account_id"] for a in accounts) == ["7", "8", "9"]
+    assert {a["account_id"]: a["followers"] for a in accounts} == {"7": 7, "8": 8, "9": 9}

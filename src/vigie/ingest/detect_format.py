@@ -24,6 +24,7 @@ from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 from vigie.ingest.telethon import is_message
 from vigie.ingest.whatsapp import is_export as is_whatsapp
 from vigie.ingest.x_users import is_user
+from vigie.ingest.x_v2 import is_includes
 
 FORMATS = (
     "auto",
@@ -257,6 +258,8 @@ def _shape(obj: Any) -> str | None:
     more = json_shape(obj)
     if more:
         return more
+    if is_includes(obj):  # academictwitteR's users_*.json: X's includes, tweets among them
+        return "x"
     if is_message(obj):
         return "telethon"
     if ("did" in obj and "time_us" in obj and "kind" in obj) or v2_payload(obj) is not None:

@@ -354,25 +354,29 @@ def _batch(path: Path, fast: pa.Table, slow: list[tuple[int, bytes, int]], lines
     """The batch of SQL-mapped rows and of the Python path's rows, in line order."""
     buf = RowBuffer()
     line_of_post: list[int] = []
+    line_of_account: list[int] = []  # one a post, but a saved includes object has more
     for lineno, raw, size in slow:
-        before = len(buf.posts)
+        before, before_acc = len(buf.posts), len(buf.accounts)
         x_v2.read_value(buf, path, lineno, jsonlines.decode(path, lineno, raw, size))
         line_of_post += [lineno] * (len(buf.posts) - before)
+        line_of_account += [lineno] * (len(buf.accounts) - before_acc)
     records = lines + buf.records  # a page line holds many records
     py = buf.flush()
     posts, accounts = _tables(fast)
+    fast_lines = fast.column("lineno").to_numpy()
     if py.posts.num_rows:
-        order = pa.array(
-            np.argsort(
-                np.concatenate(
-                    [fast.column("lineno").to_numpy(), np.asarray(line_of_post, np.int64)]
-                ),
-                kind="stable",
-            )
-        )
-        posts = pa.concat_tables([posts, py.posts]).take(order)
+        posts = pa.concat_tables([posts, py.posts]).take(_line_order(fast_lines, line_of_post))
+    if py.accounts.num_rows:
+        order = _line_order(fast_lines, line_of_account)
         accounts = pa.concat_tables([accounts, py.accounts]).take(order)
     return Batch(posts, accounts, py.rejected, py.skipped, records)
+
+
+def _line_order(fast_lines: np.ndarray, slow_lines: list[int]) -> pa.Array:
+    """The rows of the SQL path (one a line of ``fast_lines``) and of the Python path (from
+    the lines ``slow_lines``) in line order, each part's own order kept."""
+    both = np.concatenate([fast_lines, np.asarray(slow_lines, np.int64)])
+    return pa.array(np.argsort(both, kind="stable"))
 
 
 def _clients(source: pa.ChunkedArray) -> pa.Array:

@@ -375,6 +375,37 @@ def _count_errors(buf: RowBuffer, errors: Any) -> None:
         buf.skip(f"x: {what} not returned by the API ({kind if kind in UNRETURNED else 'other'})")
 
 
+INCLUDES_KEYS = frozenset({"users", "tweets", "places", "media", "polls", "topics"})
+
+
+def is_includes(value: Any) -> bool:
+    """An API v2 ``includes`` object saved on its own, holding tweets: academictwitteR's
+    ``users_*.json`` (the ``users``, ``tweets``, ``places`` of each query, beside the
+    ``data_*.json`` of its tweets)."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and set(value) <= INCLUDES_KEYS
+        and isinstance(value.get("tweets"), list)
+        and isinstance(value.get("users", []), list)
+    )
+
+
+def _includes_doc(buf: RowBuffer, path: Path, lineno: int | str, value: dict[str, Any]) -> None:
+    """Every user of a saved ``includes`` object an account, every tweet a post (with its
+    author's profile from the same object), as a page whose ``data`` they were.
+
+    Why: read as a generic document wrapping a list, only its ``users`` were kept and the
+    tweets (the originals the collected tweets retweet, quote or answer) were dropped
+    unsaid."""
+    for user in value.get("users") or []:
+        if isinstance(user, dict) and user.get("id") not in (None, ""):
+            buf.accounts.append(account_row(str(user["id"]), user))
+    inc = _Includes(value)
+    for k, item in enumerate(value["tweets"], start=1):
+        _normalize(buf, path, f"{lineno}:{k}", item, inc)
+
+
 def read_value(buf: RowBuffer, path: Path, lineno: int | str, value: Any) -> None:
     """Read one decoded line (a page, a tweet, or a refusal) into ``buf``.
 
@@ -409,6 +440,8 @@ def read_value(buf: RowBuffer, path: Path, lineno: int | str, value: Any) -> Non
         inc = _Includes(value.get("includes"))
         for k, item in enumerate(items, start=1):
             _normalize(buf, path, f"{lineno}:{k}", item, inc)
+    elif is_includes(value):
+        _includes_doc(buf, path, lineno, value)
     elif isinstance(value, dict) and "meta" in value and "data" not in value:
         buf.skip("x: empty response page")
     elif isinstance(value, dict) and "id" in value:
