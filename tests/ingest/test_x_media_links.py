@@ -103,3 +103,32 @@ def test_v1_and_v2_of_the_same_photo_tweets_agree(tmp_path: Path) -> None:
     ta = pq.read_table(a / "posts.parquet", columns=cols).sort_by("post_id")
     tb = pq.read_table(b / "posts.parquet", columns=cols).sort_by("post_id")
     assert ta.to_pylist() == tb.to_pylist()
+
+
+def test_a_truncated_v1_tweet_does_not_link_to_itself(tmp_path: Path) -> None:
+    """v1.1 gives a long tweet as 140 characters ending with a link to the whole tweet,
+    ``twitter.com/i/web/status/<its id>`` (tweepy's recorded search answers hold seven):
+    that is no link its author shared, and was kept among its URLs; a link to another
+    tweet stays, keyed by that tweet's id."""
+    tweet = {
+        "id_str": "1144275842127859712",
+        "created_at": "Thu Jun 27 16:00:00 +0000 2019",
+        "text": "a long thought about https://t.co/a and https://t.co/o … https://t.co/self",
+        "truncated": True,
+        "entities": {
+            "urls": [
+                {"url": "https://t.co/a", "expanded_url": SHARED},
+                {"url": "https://t.co/o", "expanded_url": "https://twitter.com/bob/status/42"},
+                {
+                    "url": "https://t.co/self",
+                    "expanded_url": "https://twitter.com/i/web/status/1144275842127859712",
+                },
+            ]
+        },
+        "user": {"id_str": "70", "screen_name": "user0"},
+    }
+    src = tmp_path / "v1.jsonl"
+    src.write_text(json.dumps(tweet) + "\n")
+    ingest([src], tmp_path / "ds", fmt="x-v1")
+    post = posts_by_id(tmp_path / "ds")["1144275842127859712"]
+    assert sorted(post["urls"]) == ["news.example.com/story/1", "x.com/i/status/42"]

@@ -162,8 +162,12 @@ def _tweet(tw: Any) -> Row:
     quote_of = _opt_id(tw, "quoted_status_id")
     if quote_of is None and isinstance(tw.get("quoted_status"), dict):
         quote_of = _opt_id(tw["quoted_status"], "id")
+    post_id = _id(tw, "id")
+    # a truncated tweet (v1.1's 140-character ``text`` of a longer one) ends with a link to
+    # itself, ``twitter.com/i/web/status/<its id>``: no link its author shared
+    links.discard(f"x.com/i/status/{post_id}")
     return {
-        "post_id": _id(tw, "id"),
+        "post_id": post_id,
         "platform": PLATFORM,
         "account_id": _id(user, "id"),
         "created_at": v1_time(tw.get("created_at") or _missing("created_at"), "created_at"),
