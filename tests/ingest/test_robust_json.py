@@ -112,9 +112,9 @@ def test_minimal_x_v2_payloads(tmp_path: Path) -> None:
     assert rej["1:2"]["field"] == "author_id" and rej[2]["field"] == "author_id"
 
 
-def test_minimal_bluesky_post_view(tmp_path: Path) -> None:
-    """app.bsky.feed.defs#postView with its required fields only (no counts, no createdAt)."""
-    view = {
+def _post_view() -> dict:
+    """An app.bsky.feed.defs#postView with its required fields only (no counts)."""
+    return {
         "uri": "at://did:plc:abc/app.bsky.feed.post/3kaaaaaaaaa22",
         "cid": "bafyreib2rxk3rh6kzwq",
         "author": {"did": "did:plc:abc", "handle": "a.bsky.social"},
@@ -125,6 +125,11 @@ def test_minimal_bluesky_post_view(tmp_path: Path) -> None:
         },
         "indexedAt": "2024-06-01T08:00:01Z",
     }
+
+
+def test_minimal_bluesky_post_view(tmp_path: Path) -> None:
+    """app.bsky.feed.defs#postView with its required fields only (no counts, no createdAt)."""
+    view = _post_view()
     src = tmp_path / "search.jsonl"
     src.write_text(json.dumps({"posts": [view, dict(view, uri=view["uri"][:-1] + "3")]}) + "\n")
     ds = tmp_path / "ds"
@@ -138,17 +143,7 @@ def test_bluesky_post_dated_year_zero_is_refused_by_its_field(tmp_path: Path) ->
     """A real post whose client wrote ``createdAt`` "0000-10-14T15:06:10.730Z" (twitwi's
     sample holds one) was refused as an "invalid post" quoting Python ("year 0 is out of
     range"); now the refusal names the field, beside the well-dated post kept."""
-    view = {
-        "uri": "at://did:plc:abc/app.bsky.feed.post/3kaaaaaaaaa22",
-        "cid": "bafyreib2rxk3rh6kzwq",
-        "author": {"did": "did:plc:abc", "handle": "a.bsky.social"},
-        "record": {
-            "$type": "app.bsky.feed.post",
-            "text": "hallo",
-            "createdAt": "2024-06-01T08:00:00Z",
-        },
-        "indexedAt": "2024-06-01T08:00:01Z",
-    }
+    view = _post_view()
     bad = dict(
         view,
         uri=view["uri"][:-1] + "3",
