@@ -100,11 +100,11 @@ def tap_event(value: Any) -> dict[str, Any] | None:
     if not isinstance(body, dict) or not body.get("did") or "kind" in value:
         return None
     if kind == "identity":
-        return {"did": body["did"], "kind": "identity", "identity": body, "tap": True}
+        return {"did": body["did"], "kind": "identity", "identity": body}
     keys = ("rev", "collection", "rkey", "record", "cid")
     commit = {k: body[k] for k in keys if k in body}
     commit["operation"] = body.get("action")
-    return {"did": body["did"], "kind": "commit", "commit": commit, "tap": True}
+    return {"did": body["did"], "kind": "commit", "commit": commit}
 
 
 def _from_v2(payload: dict[str, Any]) -> dict[str, Any] | str:

@@ -64,13 +64,14 @@ def _peer(value: Any, chat: dict[str, Any]) -> Any:
     Why: exports before 2021 wrote ``from_id`` as a bare number; read as such, a channel's
     posts and its chat-level account (``channel<id>``) were two accounts, and an old and a
     new export of one channel did not merge. A bare number equal to the chat's own id is
-    the channel posting; any other is a user, as Desktop prefixes them now."""
+    the chat posting as itself (a channel, or a group's anonymous admins), which Desktop now
+    writes ``channel<id>``; any other is a user."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         return value
     bare = str(value)
     if not bare.isdigit():
         return value
-    if bare == str(chat.get("id")) and str(chat.get("type", "")).endswith("channel"):
+    if bare == str(chat.get("id")):
         return f"channel{bare}"
     return f"user{bare}"
 
