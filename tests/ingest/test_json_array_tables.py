@@ -187,3 +187,28 @@ def test_a_platforms_wrapped_page_keeps_its_reader(tmp_path: Path) -> None:
     src.write_text(json.dumps(page, indent=2), encoding="utf-8")
     assert detect(src) == "tiktok"
     assert json_array.generic_records_key(src, "auto") is None
+
+
+def test_a_wrappers_other_lists_are_refused_not_dropped(tmp_path: Path) -> None:
+    """A saved response wrapping two lists of objects (``{"data": [...], "included":
+    [...]}``): its first list is read; the objects of the other were dropped unsaid, and are
+    now refused one by one, by their place, with the advice to save that list apart. A list
+    of scalars and a nested object are no records."""
+    doc = {
+        "data": [_graph_post(i) for i in range(3)],
+        "included": [{"id": f"p{i}", "type": "page"} for i in range(2)],
+        "ids": [1, 2, 3],
+        "paging": {"cursors": {"after": "x"}},
+    }
+    src = tmp_path / "page.json"
+    src.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    report = ingest([src], tmp_path / "ds", mapping=GRAPH_MAP, platform="facebook")
+    assert sorted(posts_by_id(tmp_path / "ds")) == ["10_0", "10_1", "10_2"]
+    refused = rejected(tmp_path / "ds")
+    assert [(r["record"], r["reason"], r["field"]) for r in refused] == [
+        ("included[1]", "another list of the document", "included"),
+        ("included[2]", "another list of the document", "included"),
+    ]
+    assert "save 'included' in a file of its own" in refused[0]["detail"]
+    src_report = report.sources[0]
+    assert (src_report.records, src_report.accepted, src_report.rejected) == (5, 3, 2)

@@ -292,8 +292,38 @@ def wrapped_to_jsonl(
 ) -> tuple[Path, list[Rejected]]:
     """Write the records under ``key`` of the document ``path`` as JSON Lines in ``folder``
     (``items_at``: memory bounded by a record). A document broken part-way keeps the
-    records before the break and refuses the rest as one record, like ``to_jsonl``."""
-    return _write_lines(items_at(path, key), folder / (path.stem + ".jsonl"), shown)
+    records before the break and refuses the rest as one record, like ``to_jsonl``. The
+    objects of the document's other top-level lists are refused, each by its place
+    (``other_lists``): one list of records is read a document, the rest was dropped unsaid."""
+    out, refused = _write_lines(items_at(path, key), folder / (path.stem + ".jsonl"), shown)
+    for other, n in other_lists(path, key).items():
+        why = (
+            f"a record of the document's list {other!r}, beside the {key!r} read (one list of "
+            f"records is read a document: save {other!r} in a file of its own to ingest it)"
+        )
+        refused += [
+            Rejected(str(shown), f"{other}[{i}]", "another list of the document", other, why)
+            for i in range(1, n + 1)
+        ]
+    return out, refused
+
+
+def other_lists(path: Path, key: str) -> dict[str, int]:
+    """The document's top-level keys other than ``key`` holding a list of objects, with how
+    many objects each holds (one streamed pass; nothing when the document breaks)."""
+    import ijson
+
+    counts: dict[str, int] = {}
+    try:
+        with open(path, "rb") as fh:
+            for prefix, event, _ in ijson.parse(guarded(fh)):
+                if event == "start_map" and prefix.endswith(".item"):
+                    top = prefix[: -len(".item")]
+                    if top != key and "." not in top:
+                        counts[top] = counts.get(top, 0) + 1
+    except (ijson.JSONError, UnicodeDecodeError, RecursionError):
+        pass  # the read of ``key``'s records says how the document breaks
+    return counts
 
 
 def records_key(path: Path) -> str | None:
