@@ -320,6 +320,37 @@ def test_notices_and_placeholders_without_the_mark(tmp_path: Path) -> None:
     assert [r["text"] for r in posts_by_id(tmp_path / "ds").values()] == ["<b>gras</b> et plus"]
 
 
+def test_ios_names_holding_a_colon_and_marked_placeholders(tmp_path: Path) -> None:
+    """From a real iOS group export: a member named "~ Emmanuel: God With Us" beside another
+    "~ Emmanuel" (split at the first ": ", the first one's messages went to the second, the
+    rest of the name began the text, and the lines WhatsApp marked after it were kept as
+    posts); a document placeholder with marks inside ("... \u2022 \u200e5 pages
+    \u200edocument omitted") was kept as a post, the same text for every sender of a PDF."""
+    m, nb = "\u200e", "\u202f"
+    src = _write(
+        tmp_path,
+        "WhatsApp Chat - Eire.txt",
+        [
+            f"[07/12/2023, 18:40:44] ~{nb}Emmanuel: God With Us: {m}~{nb}Emmanuel: God With Us "
+            "joined using this group's invite link",
+            f"[07/12/2023, 18:41:00] ~{nb}Emmanuel: hello all",
+            f"[22/12/2023, 08:44:26] ~{nb}Emmanuel: God With Us: Happy holidays all.",
+            f"[02/01/2024, 19:15:57] ~{nb}Emmanuel: God With Us: {m}This message was deleted.",
+            f"[12/05/2023, 07:59:58] ~{nb}Shel: summary.docx \u2022 {m}5 pages {m}document omitted",
+            f"[12/05/2023, 08:00:00] ~{nb}Shel: note: read it",
+        ],
+    )
+    report = ingest([src], tmp_path / "ds")
+    posts = sorted((p["account_id"], p["text"]) for p in posts_by_id(tmp_path / "ds").values())
+    assert posts == [
+        ("~ Emmanuel", "hello all"),
+        ("~ Emmanuel: God With Us", "Happy holidays all."),
+        ("~ Shel", "note: read it"),
+    ]
+    skipped = report.sources[0].skipped
+    assert (skipped[wa.NOTICE], skipped[wa.DELETED], skipped[wa.MEDIA]) == (1, 1, 1)
+
+
 def test_tombstones_in_the_phone_language_are_deleted_messages(tmp_path: Path) -> None:
     """Android writes a deleted message's tombstone in the phone's language, unmarked: each
     is counted as a deleted message, not read as a post that many members "posted"; a

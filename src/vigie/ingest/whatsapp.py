@@ -530,9 +530,32 @@ def account_of(name: str) -> str:
     return shown
 
 
-def _sender_and_text(rest: str) -> tuple[str, str]:
-    """``Name: text`` split at its first ``": "``; ``Skip`` for WhatsApp's notices."""
-    cut = rest.find(": ")
+def _marked_cut(rest: str) -> int:
+    """Where a line's sender ends when WhatsApp marked what follows (iOS writes its notices,
+    placeholders and deleted messages as ``Name: \u200e...``): the first ``": "`` followed by
+    U+200E; -1 when none is."""
+    cut = rest.find(": \u200e")
+    return cut
+
+
+def _sender_and_text(rest: str, known: frozenset[str] | set[str] = frozenset()) -> tuple[str, str]:
+    """``Name: text`` split at the ``": "`` that ends the sender; ``Skip`` for WhatsApp's
+    notices.
+
+    Which ``": "``: a name may hold one (a member calls themself "Emmanuel: God With Us"),
+    and split at the first, their messages went to another member named "Emmanuel" and the
+    rest of the name began the text. The cut WhatsApp marks (``_marked_cut``) is taken, else
+    the last one that gives a sender ``known`` from such marked lines of the file, else the
+    first."""
+    cut = _marked_cut(rest)
+    if cut < 0:
+        cut = rest.find(": ")
+        if cut >= 0 and known:
+            at = rest.find(": ", cut + 2)
+            while at >= 0:
+                if rest[:at] in known:
+                    cut = at
+                at = rest.find(": ", at + 2)
     if cut < 0:
         if rest.endswith(":") and rest[:-1].strip(MARKS + " "):
             return rest[:-1], ""
@@ -541,6 +564,19 @@ def _sender_and_text(rest: str) -> tuple[str, str]:
     if _unbalanced(sender) or not sender.strip(MARKS + " "):
         raise Skip(SYSTEM)  # "Ann changed the subject from "Vote: yes" to ..."
     return sender, rest[cut + 2 :]
+
+
+def marked_senders(path: Path) -> frozenset[str]:
+    """The senders of the file's lines that WhatsApp marked (``_marked_cut``): a first pass
+    over the export (chats are small), so that a name holding ``": "`` is known before that
+    member's first plain message, whichever comes first in the file."""
+    names = set()
+    for msg in _messages(path):
+        if msg.lines and not msg.too_big and msg.bad is None:
+            cut = _marked_cut(msg.lines[0])
+            if cut > 0:
+                names.add(msg.lines[0][:cut])
+    return frozenset(names)
 
 
 def _unbalanced(name: str) -> bool:
@@ -558,7 +594,9 @@ def _body(first: str, more: list[str]) -> str:
         raise Skip(DELETED)
     if line == "null" and not caption:
         raise Skip(VIEW_ONCE)
-    media = MEDIA_LINE.fullmatch(line) is not None
+    # iOS writes marks inside a placeholder too ("report.docx \u2022 \u200e5 pages
+    # \u200edocument omitted"): they are no part of what it says
+    media = MEDIA_LINE.fullmatch(_MARKS.sub("", line)) is not None
     if media or first.startswith("\u200e"):
         if caption and caption != Path(line.split(" (", 1)[0]).stem:
             return caption  # (Android repeats a document's name under it: no caption)
@@ -603,6 +641,8 @@ class _Reader:
 
     chat: str
     order: str | None
+    names: frozenset[str] = frozenset()
+    """Senders as the file's marked lines write them (``marked_senders``)."""
     seen: set[str] = field(default_factory=set)
     minute: str = ""
     repeats: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -624,7 +664,7 @@ class _Reader:
         when = _time(msg.head, self.order)
         if not MIN_DT <= when < MAX_DT:
             raise BadField("created_at", f"{when:%Y-%m-%d}: out of range 1990-2100")
-        sender, text = _sender_and_text(msg.lines[0])
+        sender, text = _sender_and_text(msg.lines[0], self.names)
         if _spaced(sender) == self.chat:
             raise Skip(NOTICE)  # iOS writes WhatsApp's notices as messages of the group
         body = _body(text, msg.lines[1:])
@@ -678,7 +718,7 @@ def _record(buf: RowBuffer, path: Path, reader: _Reader, msg: _Message) -> None:
 def read(path: Path, order: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from a WhatsApp chat export (``order``: ``dmy``/``mdy`` from
     ``--date-format``/``--dayfirst``, else told from the file)."""
-    reader = _Reader(chat_name(path), resolve_order(path, order))
+    reader = _Reader(chat_name(path), resolve_order(path, order), marked_senders(path))
     buf = RowBuffer()
     for msg in _messages(path):
         _record(buf, path, reader, msg)
