@@ -23,7 +23,8 @@ FORMAT_HELP += (
     " Meltwater Explore and Talkwalker mention exports, CSV or XLSX; see docs/ingest.md)."
 )
 FORMAT_HELP += (
-    " And: x-v1 (X/Twitter API v1.1 tweets: twarc1, tweepy, Hydrator), x-io (Twitter's"
+    " And: x-v1 (X/Twitter API v1.1 tweets: twarc1, tweepy, Hydrator), x-archive (an"
+    " account's own archive: data/tweets.js, with data/account.js beside it), x-io (Twitter's"
     " Information Operations archive CSV), x-io-users (its users CSV: accounts only),"
     " x-users (twarc2 users/followers/following/members output: accounts only),"
     " pushshift (Reddit submissions/comments NDJSON),"

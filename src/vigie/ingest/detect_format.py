@@ -23,6 +23,7 @@ from vigie.ingest.mastodon_stream import is_known_frame, is_sse
 from vigie.ingest.sniff_more import csv_shape, json_shape, text_shape
 from vigie.ingest.telethon import is_message
 from vigie.ingest.whatsapp import is_export as is_whatsapp
+from vigie.ingest.x_archive import archive_kind
 from vigie.ingest.x_users import is_user
 from vigie.ingest.x_v2 import is_includes
 
@@ -41,6 +42,7 @@ FORMATS = (
     "tiktok",
     "mcl",
     "x-v1",
+    "x-archive",
     "x-io",
     "x-io-users",
     "pushshift",
@@ -418,6 +420,8 @@ def detect(path: Path) -> str:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
     if not text:
         raise InputError("empty file: nothing to ingest", file=str(path))
+    if archive_kind(head) is not None:  # window.YTD.<name>.partN = [...]: an account's archive
+        return "x-archive"
     if text.startswith("<"):
         if telegram_html.is_chat_page(text):
             return "telegram-html"  # Telegram Desktop's default export: messages*.html
