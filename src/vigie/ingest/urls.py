@@ -52,7 +52,12 @@ def tweet_link_key(url: str) -> str | None:
     X itself); ``twitter.com`` and ``x.com``, ``mobile.``, the author's name as typed (any
     case, or ``i/web``) and ``/photo/1``-like tails split it further."""
     m = TWEET_LINK_RE.match(url.strip())
-    return f"x.com/i/status/{int(m.group(1))}" if m else None
+    return tweet_key(str(int(m.group(1)))) if m else None
+
+
+def tweet_key(tweet_id: str) -> str:
+    """The link key of the tweet ``tweet_id`` (``tweet_link_key``'s, whatever the spelling)."""
+    return f"x.com/i/status/{tweet_id}"
 
 
 @lru_cache(maxsize=1 << 19)  # ~150 MB when full; shared URLs repeat a lot
@@ -67,13 +72,13 @@ def canonical_url(url: str) -> str:
         return u
     if "://" not in u and not u.startswith("www.") and "." not in u:
         return u
+    fast = plain_url_key(u)  # a plain link to a tweet gets its tweet key there
+    if fast is not None:
+        return fast
     if "/status" in u.lower():
         tweet = tweet_link_key(u)
         if tweet is not None:
             return tweet
-    fast = plain_url_key(u)
-    if fast is not None:
-        return fast
     try:
         return normalize_url(u)
     except Exception:  # ural refuses some exotic strings; keep them rather than lose them

@@ -534,8 +534,7 @@ def _marked_cut(rest: str) -> int:
     """Where a line's sender ends when WhatsApp marked what follows (iOS writes its notices,
     placeholders and deleted messages as ``Name: \u200e...``): the first ``": "`` followed by
     U+200E; -1 when none is."""
-    cut = rest.find(": \u200e")
-    return cut
+    return rest.find(": \u200e")
 
 
 def _sender_and_text(rest: str, known: frozenset[str] | set[str] = frozenset()) -> tuple[str, str]:

@@ -50,7 +50,7 @@ from vigie.ingest.records import (
 )
 from vigie.ingest.records import as_dict as _d
 from vigie.ingest.records import as_items as _l
-from vigie.ingest.urls import clean_hashtags, clean_mentions
+from vigie.ingest.urls import clean_hashtags, clean_mentions, tweet_key
 from vigie.ingest.x_v2 import _link_key
 
 PLATFORM = "x"
@@ -165,7 +165,7 @@ def _tweet(tw: Any) -> Row:
     post_id = _id(tw, "id")
     # a truncated tweet (v1.1's 140-character ``text`` of a longer one) ends with a link to
     # itself, ``twitter.com/i/web/status/<its id>``: no link its author shared
-    links.discard(f"x.com/i/status/{post_id}")
+    links.discard(tweet_key(post_id))
     return {
         "post_id": post_id,
         "platform": PLATFORM,
