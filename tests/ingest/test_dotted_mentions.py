@@ -26,7 +26,14 @@ def test_dotted_platforms_keep_the_dots(platform: str) -> None:
     assert post["mentions"] == ["civic.anna", "civic.bot", "jean_m", "x"]
 
 
-@pytest.mark.parametrize("platform", ["x", "youtube", "facebook"])
+def test_youtube_handles_keep_dots_and_dashes() -> None:
+    """YouTube's handles hold dots and dashes too, and are 3 to 30 characters long
+    (``@x`` names nobody)."""
+    post = text_post("youtube", "p1", "a1", "2024-05-01T10:00:00Z", TEXT + " @le-media.fr")
+    assert post["mentions"] == ["civic.anna", "civic.bot", "jean_m", "le-media.fr"]
+
+
+@pytest.mark.parametrize("platform", ["x", "facebook"])
 def test_other_platforms_keep_their_rule(platform: str) -> None:
     post = text_post(platform, "p1", "a1", "2024-05-01T10:00:00Z", TEXT)
     assert "civic.anna" not in post["mentions"]

@@ -1012,3 +1012,45 @@ def test_instaloader_folder(tmp_path: Path) -> None:
     (root / "2024-06-01_10-00-00_UTC.json.xz").unlink()  # comments without their post
     ingest([root / "2024-06-01_10-00-00_UTC_comments.json"], tmp_path / "alone")
     assert posts_by_id(tmp_path / "alone")["18001"]["reply_to"] is None
+
+
+def _yt_comment(cid: str, channel: str, text: str, when: str, parent: str | None) -> dict:
+    sn = {
+        "videoId": "vid1",
+        "textOriginal": text,
+        "authorDisplayName": f"@{channel.lower()}",
+        "authorChannelId": {"value": channel},
+        "publishedAt": when,
+    }
+    return {"id": cid, "snippet": sn | ({"parentId": parent} if parent else {})}
+
+
+def test_youtube_mentions_by_handle_rule_and_none_before_handles(tmp_path: Path) -> None:
+    """A YouTube handle holds dots and dashes (``@le-media.officiel``), where X's rule cut
+    it at the first; before handles existed (10 October 2022) the reply box wrote the
+    replied-to channel's display name (``@Carlos Azaustre``), so no mention is read from a
+    comment that old (its first word, ``carlos``, tied strangers sharing a first name)."""
+    old = "Que tal @Carlos Azaustre una duda"
+    new = "Merci @le-media.officiel et @Anna_B. Écrivez à x@y.org, @ab est trop court"
+    thread = {
+        "kind": "youtube#commentThread",
+        "id": "c1",
+        "snippet": {
+            "videoId": "vid1",
+            "topLevelComment": _yt_comment("c1", "UC1", "Bravo", "2017-03-01T10:00:00Z", None),
+        },
+        "replies": {
+            "comments": [
+                _yt_comment("c1.r1", "UC2", old, "2017-03-02T10:00:00Z", "c1"),
+                _yt_comment("c1.r2", "UC3", old, "2022-10-09T23:59:59Z", "c1"),
+                _yt_comment("c1.r3", "UC4", new, "2024-05-01T08:00:00Z", "c1"),
+            ]
+        },
+    }
+    src = tmp_path / "threads.jsonl"
+    src.write_text(json.dumps(thread) + "\n")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    posts = posts_by_id(ds)
+    assert posts["c1.r1"]["mentions"] == [] and posts["c1.r2"]["mentions"] == []
+    assert posts["c1.r3"]["mentions"] == ["le-media.officiel", "anna_b"]

@@ -8,6 +8,7 @@ refusing with the record number and field, and batching must behave the same eve
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from vigie.ingest.urls import (
     hashtags_in_text,
     mentions_in_text,
     urls_in_text,
+    youtube_mentions_in_text,
 )
 
 Row = dict[str, Any]
@@ -56,10 +58,21 @@ def as_items(v: Any) -> list[Any]:
     return v if isinstance(v, list) else []
 
 
-def _mentions(platform: str, text: str) -> list[str]:
-    """The handles ``text`` mentions, by its platform's user-name rule (``DOTTED_HANDLES``)."""
+YOUTUBE_HANDLES_FROM = datetime(2022, 10, 10, tzinfo=UTC)
+"""When YouTube gave channels handles (blog.youtube, 10 October 2022). Before it, ``@`` in
+a comment named a channel's display name (the reply box wrote ``@Carlos Azaustre``), so
+the first word after it (``carlos``) was no handle and tied strangers by their first name."""
+
+
+def _mentions(platform: str, text: str, created_at: Any = None) -> list[str]:
+    """The handles ``text`` mentions, by its platform's user-name rule (``DOTTED_HANDLES``,
+    YouTube's own); none for a YouTube text older than handles (``YOUTUBE_HANDLES_FROM``)."""
     if platform in DOTTED_HANDLES:
         return dotted_mentions_in_text(text)
+    if platform == "youtube":
+        if isinstance(created_at, datetime) and created_at < YOUTUBE_HANDLES_FROM:
+            return []
+        return youtube_mentions_in_text(text)
     return mentions_in_text(text)
 
 
@@ -92,7 +105,7 @@ def text_post(
         "lang": lang,
         "urls": urls_in_text(text) if urls is None else urls,
         "hashtags": hashtags_in_text(text) if hashtags is None else hashtags,
-        "mentions": _mentions(platform, text) if mentions is None else mentions,
+        "mentions": _mentions(platform, text, created_at) if mentions is None else mentions,
         "media": [] if media is None else media,
         "repost_of": None,
         "reply_to": reply_to,
