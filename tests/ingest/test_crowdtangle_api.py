@@ -313,3 +313,46 @@ def test_minet_ct_2019_header(tmp_path: Path) -> None:
     ingest([src], ds)
     [p] = posts_by_id(ds).values()
     assert p["created_at"] == datetime(2019, 7, 16, 8, 0, tzinfo=UTC) and p["text"] == "bonjour"
+
+
+def test_undetermined_language_is_none(tmp_path: Path) -> None:
+    """``languageCode: "und"`` (parsons' real ``/links`` answer) is CrowdTangle saying it
+    found no language: not a language of its own."""
+    src = tmp_path / "links.json"
+    posts = [_post(1, PAGE_ID, languageCode="und"), _post(2, PAGE_ID, languageCode="de")]
+    src.write_text(json.dumps(_page(posts)) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    got = posts_by_id(ds)
+    assert got[f"{PAGE_ID}_800001"]["lang"] is None and got[f"{PAGE_ID}_800002"]["lang"] == "de"
+
+
+def test_dashboard_csv_cut_to_a_few_columns_and_resolved_links(tmp_path: Path) -> None:
+    """Two shapes of real dashboard exports: one an analyst cut to ``Page Name``, ``Post
+    Created``, ``Message``, ``URL`` (every row was refused for its missing ``Facebook
+    Id``, which the post's address holds), and a message whose link the export resolved
+    in place (``bit.ly/x:=:https://...``: kept, the text was not the page's and the
+    link read from it two addresses run together)."""
+    src = tmp_path / "cut.csv"
+    rows = [
+        "Page Name,Post Created,Shares,Message,URL",
+        "Page One,2023-11-13 04:30:36 EST,6,Listen: bit.ly/Ab:=:https://open.example.com/album/9"
+        " and https://paypal.me/Gv:=:https://www.paypal.com/paypalme/Gv,"
+        "https://www.facebook.com/100069351265250/posts/660862489568787",
+        "Group Two,2023-10-27 15:00:03 EDT,8,hello,"
+        "https://www.facebook.com/groups/123456/permalink/789/",
+        "No Id,2023-10-27 15:00:03 EDT,8,hello,https://www.facebook.com/somepage/posts/1",
+    ]
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    posts = posts_by_id(ds)
+    p1 = posts["https://www.facebook.com/100069351265250/posts/660862489568787"]
+    assert p1["account_id"] == "100069351265250"
+    assert p1["text"] == "Listen: bit.ly/Ab and https://paypal.me/Gv"
+    assert p1["urls"] == ["open.example.com/album/9", "paypal.com/paypalme/Gv"]
+    assert posts["https://www.facebook.com/groups/123456/permalink/789/"]["account_id"] == (
+        "123456"
+    )
+    [rej] = rejected(ds)
+    assert rej["record"] == 4 and "Facebook Id (or User Name)" in rej["detail"]  # a line

@@ -100,7 +100,8 @@ CASES: list[tuple[str, str, str | bytes, list[str], int, list[str], list[str] | 
         ",6100,", ',"6,100",') + "\n", [], 0, [], [],
      lambda d: accounts_by_id(d)["100123456789"]["followers"] == 6100),
     ("ct-no-account", "c.csv", CT[0] + "\n" + CT[1].replace("100123456789,", ",", 1)
-     .replace("nachrichtenjetzt", "") + "\n" + CT[2] + "\n", [], 0, [],
+     .replace("nachrichtenjetzt", "").replace("com/100123456789/", "com/story.php/")
+     + "\n" + CT[2] + "\n", [], 0, [],
      ["missing CrowdTangle post field"], None),
     ("twarc-csv-garbage-lists", "t.csv", TW[0] + "\n" + TW[1].replace(
         '"[""#Wahl""]"', '"{""a"": 1}"').replace('"[""@anna""]"', "[not json") + "\n", [], 0, [],

@@ -228,3 +228,33 @@ def test_cli_format_threads_as_the_docs_show_it(tmp_path: Path) -> None:
     )
     assert code == 0, out
     assert len(posts_by_id(tmp_path / "ds")) == 3
+
+
+def test_repost_without_its_reposted_post_is_a_counted_skip(tmp_path: Path) -> None:
+    """A real ``/{user-id}/threads`` run asked no ``reposted_post``: its three
+    ``REPOST_FACADE`` items were kept as original posts with no text, unsaid. A repost of
+    an unknown post is skipped and counted, naming the field to ask for; with the field it
+    is a repost."""
+    base = {
+        "media_type": "REPOST_FACADE",
+        "permalink": "https://www.threads.com/@ethan/post/DXgBkUUk6SM",
+        "timestamp": "2026-04-24T04:06:09+0000",
+        "username": "ethan",
+        "owner": {"id": "27173231028946699"},
+        "media_product_type": "THREADS",
+    }
+    items = [
+        base | {"id": mid(41)},
+        base | {"id": mid(42), "reposted_post": {"id": mid(43)}},
+        base | {"id": mid(44), "media_type": "TEXT_POST", "text": "mon avis"},
+    ]
+    src = tmp_path / "threads.jsonl"
+    src.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    ds = tmp_path / "ds"
+    report = ingest([src], ds)
+    assert report.sources[0].format == "threads"
+    posts = posts_by_id(ds)
+    assert set(posts) == {mid(42), mid(44)}
+    assert posts[mid(42)]["repost_of"] == mid(43) and posts[mid(42)]["text"] is None
+    [(reason, n)] = report.sources[0].skipped.items()
+    assert n == 1 and "reposted_post" in reason

@@ -82,7 +82,7 @@ class SecondRepost:
         return f"{content}#{shared}"
 
 
-def _one(row: Any, platform: str, seen: SecondRepost | None = None) -> Mapped:
+def _one(row: Any, platform: str, seen: SecondRepost) -> Mapped:
     row = csv_rows.whole(row)
     post_id = _need(row, "content_id")
     account = _need(row, *ACCOUNT_COLUMNS)
@@ -103,8 +103,7 @@ def _one(row: Any, platform: str, seen: SecondRepost | None = None) -> Mapped:
     )
     if not (is_url or is_tag or is_text):
         post["repost_of"] = shared
-        if seen is not None:
-            post["post_id"] = seen.post_id(post_id, shared)
+        post["post_id"] = seen.post_id(post_id, shared)
     return [post], [{"account_id": account, "platform": platform}]
 
 

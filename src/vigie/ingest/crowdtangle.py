@@ -150,12 +150,47 @@ def _resolved(text: str, resolved: dict[str, str] | None) -> list[str]:
     return [keys.get(u) or u for u in urls]
 
 
+RESOLVED_RE = re.compile(r"(\S+?):=:(https?://\S+)")
+"""A link as a dashboard export writes it in a message it resolved: ``<as posted>:=:<where it
+leads>`` (``bit.ly/x:=:https://open.spotify.com/...``)."""
+
+
+def _unmarked(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` with each ``<as posted>:=:<where it leads>`` written as posted, and the
+    links so resolved (as posted -> where it leads).
+
+    Why: the markup is CrowdTangle's, not the page's: kept, two pages posting one message
+    differed in text when one export had resolved its link, and the link read from the
+    text was the two addresses run together (``paypal.me/x:=:https:/www.paypal.com/...``)."""
+    if ":=:" not in text:
+        return text, {}
+    resolved = {m.group(1): m.group(2) for m in RESOLVED_RE.finditer(text)}
+    return RESOLVED_RE.sub(r"\1", text), resolved
+
+
+PAGE_POST_RE = re.compile(r"^https?://(?:www\.|m\.)?facebook\.com/(?:groups/)?(\d+)/")
+"""A Facebook post's address in a dashboard export: ``facebook.com/<page id>/posts/<id>``
+(or ``groups/<group id>/permalink/<id>``), the number its ``Facebook Id`` column holds."""
+
+
+def _account_of(post_url: str) -> str | None:
+    """The page or group id in a post's address, or None.
+
+    Why: analysts cut a dashboard export to the columns they read (``Page Name``, ``Post
+    Created``, ``Message``, ``URL``), and every row was refused for its missing ``Facebook
+    Id``, which its address still held (the same number on every row of a full export)."""
+    m = PAGE_POST_RE.match(post_url)
+    return m.group(1) if m else None
+
+
 def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
         platform = _platform({k for k, v in row.items() if v is not None}, forced)
         post_id = need_cell(row, "URL")
-        account = need_cell(row, "Facebook Id", "User Name")
+        account = cell(row, "Facebook Id", "User Name") or _account_of(post_id)
+        if account is None:
+            raise Missing("Facebook Id (or User Name)")
         when = cell(row, "Post Created")
         if when is not None:
             created = ct_time(when, "Post Created")
@@ -170,13 +205,14 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
         text = (
             cell(row, "Message") if platform == "facebook" else cell(row, "Description", "Message")
         )
-        text = text or ""
+        text, resolved = _unmarked(text or "")
         link = cell(row, "Final Link", "Link")
         if link == post_id:  # Instagram exports repeat the post's own address as its link
             link = None
         page_created = cell(row, "Page Created")
         acc_created = profile_time(page_created, "Page Created", ct_time)
-        post = text_post(post_id, platform, account, created, text, [link] if link else [])
+        links = ([link] if link else []) + list(resolved.values())
+        post = text_post(post_id, platform, account, created, text, links, resolved=resolved)
         acc = {
             "account_id": account,
             "platform": platform,

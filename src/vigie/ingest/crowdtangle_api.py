@@ -134,6 +134,13 @@ def _resolutions(row: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def _lang(row: Any) -> str | None:
+    """The post's ``languageCode``; ``und`` ("undetermined": no language found) is none, as
+    the X v1.1 reader reads it."""
+    lang = _text(row, "languageCode")
+    return None if lang == "und" else lang
+
+
 def _links(row: dict[str, Any]) -> list[str]:
     """The post's shared links, resolved: ``expandedLinks`` (a list in JSON, its Python or
     JSON text in a CSV), CooRnet's unnested ``expanded``; ``link`` only without either."""
@@ -185,7 +192,7 @@ def _mapper(forced: str | None):  # noqa: ANN202 - a closure over --platform
             created,
             text,
             _links(row),
-            _text(row, "languageCode"),
+            _lang(row),
             resolved=_resolutions(row),
         )
         acc = {

@@ -46,7 +46,9 @@ Mapping, and the choices behind it:
   ``#word`` of the text read as every other source reads it; mentions are the text's
   ``@names`` with Threads' user-name characters (letters, digits, ``_`` and ``.``).
 - **Relations**: ``reposted_post`` gives ``repost_of`` (a ``REPOST_FACADE`` has no text of
-  its own: its text is null, as a Mastodon boost's), ``quoted_post`` ``quote_of``,
+  its own: its text is null, as a Mastodon boost's; without ``reposted_post``, when the
+  collector did not ask for it, it is skipped and counted: a repost of an unknown post),
+  ``quoted_post`` ``quote_of``,
   ``replied_to`` (the immediate parent; ``root_post`` is the top of the conversation and is
   not used) ``reply_to``; a bare id string is read as well as ``{"id"}``.
 - **Not mapped**: ``media_url``, ``thumbnail_url`` and the carousel's ``children`` (signed
@@ -87,6 +89,9 @@ REDIRECTORS = ("l.threads.net", "l.threads.com")
 API_TIME = "%Y-%m-%dT%H:%M:%S%z"
 """The documented form of ``timestamp``: ``2023-10-17T05:42:03+0000``."""
 REPOST_FACADE = "REPOST_FACADE"
+NO_REPOSTED = "threads: repost without reposted_post (add reposted_post to the fields asked)"
+"""Why a repost is skipped when the collector did not ask for ``reposted_post``: it is a
+repost of an unknown post, and kept it read as an original post with no text."""
 TEXT_HINT = re.compile(r'"media_product_type"\s*:\s*"THREADS"')
 
 
@@ -242,8 +247,11 @@ def _post(item: dict[str, Any]) -> Row:
     )
     post["repost_of"] = _ref(item, "reposted_post")
     post["quote_of"] = _ref(item, "quoted_post")
-    if item.get("media_type") == REPOST_FACADE and not text:
-        post["text"] = None  # a repost says nothing of its own
+    if item.get("media_type") == REPOST_FACADE:
+        if post["repost_of"] is None:
+            raise Skip(NO_REPOSTED)
+        if not text:
+            post["text"] = None  # a repost says nothing of its own
     return post
 
 
