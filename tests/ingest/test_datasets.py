@@ -590,6 +590,39 @@ def test_ira_tweets_of_fivethirtyeight(tmp_path: Path, capsys: pytest.CaptureFix
     assert _reasons(ds) == [("invalid publish_date", "publish_date", 6)]
 
 
+def test_ira_tweets_saved_by_a_spreadsheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A researcher's cut of the 538 files opened and saved in a spreadsheet (a real one
+    of 100 rows): two-digit years (``10/1/17 19:58``: every row was refused) and ids rounded
+    to ``9.1458E+17`` (eight different tweets of the 100 shared one and were merged away).
+    The exact ids are in ``article_url``; a rounded id without one is refused, named."""
+    rows = (DS / "ira538_tweets.csv").read_text(encoding="utf-8").splitlines()
+    head, first, second = rows[0], rows[1], rows[2]
+    saved = [
+        head,
+        first.replace("10/1/2017 19:58", "10/1/17 19:58").replace(
+            "905874659358453760,914580356430536707,", "9.05875E+17,9.1458E+17,"
+        ),
+        second.replace(",914581356430536708,", ",9.1458E+17,"),
+        second.replace(",914581356430536708,", ",9.1458E+17,").replace(
+            "http://twitter.com/905874659358453760/statuses/914581356430536708", ""
+        ),
+    ]
+    assert saved[1] != first and saved[2] != second and saved[3] != saved[2]
+    src = tmp_path / "cut.csv"
+    src.write_text("\n".join(saved) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    posts = posts_by_id(ds)
+    assert set(posts) == {"914580356430536707", "914581356430536708"}
+    p = posts["914580356430536707"]
+    assert p["account_id"] == "905874659358453760"
+    assert p["created_at"] == datetime(2017, 10, 1, 19, 58, tzinfo=UTC)
+    [rej] = rejected(ds)
+    assert rej["record"] == 4 and rej["field"] == "tweet_id"
+
+
 def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """CooRTweet's input as R writes its ``russian_coord_tweets`` sample (row names, ``NA``,
     ``id_user``): each row a share of an object, told by its value (a tweet id a repost, a URL

@@ -11,9 +11,12 @@ name: ``English``), ``publish_date`` (``10/1/2017 19:58``: month first, UTC, to 
 (``RightTroll``, ``LeftTroll``, ``NewsFeed``, ``HashtagGamer``...), ``new_june_2018``,
 ``alt_external_id``, ``tweet_id``, ``article_url``, ``tco1_step1``-``tco3_step1``.
 
-Mapping: the post id is ``tweet_id`` (else the last number of ``article_url``). The account
-id is ``alt_external_id``: the published ``external_author_id`` went through a spreadsheet
-and lost its last digits (``906000000000000000``), which would merge unrelated handles, while
+Mapping: the post id is ``tweet_id`` (else the last number of ``article_url``: a cut of the
+files saved by a spreadsheet holds ``9.1458E+17`` there, which merged eight different
+tweets of 100, and dates as ``10/1/17 19:58``, read too). The account id is
+``alt_external_id`` (else the user id of ``article_url``): the published
+``external_author_id`` went through a spreadsheet and lost its last digits
+(``906000000000000000``), which would merge unrelated handles, while
 ``alt_external_id`` is the id rebuilt from the tweet's URL; when it is missing the account is
 the handle, prefixed ``handle:`` so it cannot meet a numeric id. Links are the first redirect
 of each t.co link (``tco*_step1``), canonicalised; hashtags and mentions come from the text.
@@ -40,6 +43,9 @@ from vigie.ingest.x_csv import _count, _id, _val
 FORMAT = "ira-538"
 COLUMNS = ("external_author_id", "author", "content", "publish_date", "account_category")
 STATUS_RE = re.compile(r"/status(?:es)?/(\d+)")
+ARTICLE_RE = re.compile(r"twitter\.com/(\d+|[A-Za-z0-9_]+)/status(?:es)?/(\d+)")
+"""``article_url``: ``http://twitter.com/<user id>/statuses/<tweet id>``, the exact ids where
+a spreadsheet rounded the ``tweet_id`` and ``alt_external_id`` cells (``9.1458E+17``)."""
 LANGUAGES = {
     "english": "en",
     "russian": "ru",
@@ -104,10 +110,12 @@ def _time(value: str | None) -> datetime:
     fast = fixed_times.us_minute(value)  # the dataset's one shape, without strptime's cost
     if fast is not None:
         return fast
-    try:
-        return datetime.strptime(value, "%m/%d/%Y %H:%M").replace(tzinfo=UTC)
-    except ValueError:
-        raise BadField("publish_date", f"not month/day/year hour:minute: {value[:40]!r}") from None
+    for pattern in ("%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"):  # the second: a spreadsheet's save
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    raise BadField("publish_date", f"not month/day/year hour:minute: {value[:40]!r}")
 
 
 def _lang(value: str | None) -> str | None:
@@ -116,16 +124,22 @@ def _lang(value: str | None) -> str | None:
     return LANGUAGES.get(value.strip().lower(), value.strip())
 
 
+def _exact(row: dict[str, Any], col: str) -> str | None:
+    """``col``'s id when it is one; None when absent or rounded by a spreadsheet."""
+    v = _id(row, col)
+    return v if v is not None and v.isdigit() else None
+
+
 def _one(row: Any) -> Mapped:
     row = csv_rows.whole(row)
-    post_id = _id(row, "tweet_id")
+    article = ARTICLE_RE.search(_val(row, "article_url") or "")
+    post_id = _exact(row, "tweet_id") or (article.group(2) if article else None)
     if post_id is None:
-        found = STATUS_RE.search(_val(row, "article_url") or "")
-        if found is None:
-            raise Missing("tweet_id")
-        post_id = found.group(1)
+        if _val(row, "tweet_id") is not None:
+            raise BadField("tweet_id", f"not a tweet id: {_val(row, 'tweet_id')[:40]!r}")
+        raise Missing("tweet_id")
     handle = _val(row, "author")
-    account = _id(row, "alt_external_id")
+    account = _exact(row, "alt_external_id") or (article.group(1) if article else None)
     if account is None:
         if handle is None:
             raise Missing("alt_external_id")
