@@ -623,6 +623,36 @@ def test_ira_tweets_saved_by_a_spreadsheet(
     assert rej["record"] == 4 and rej["field"] == "tweet_id"
 
 
+def test_platform_csv_saved_by_excel_in_windows_1252(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel saves "CSV (Comma delimited)" in Windows-1252 (``…`` is byte 0x85): a real
+    NodeXL network and a cut of the IRA tweets so saved were refused whole as "not UTF-8
+    text". A line that is not UTF-8 is read as Windows-1252 and counted in a note; the UTF-8
+    lines of a file mixing both stay exact; ``--encoding`` for such a reader says what to
+    do instead of speaking of dates."""
+    rows = (DS / "ira538_tweets.csv").read_text(encoding="utf-8").splitlines()
+    cut = rows[1].replace("on trial", "on trial… déjà")
+    src = tmp_path / "excel.csv"
+    src.write_bytes(
+        "\n".join([rows[0], cut]).encode("cp1252")
+        + b"\n"
+        + "\n".join([rows[2].replace("vote often", "vote souvent ça")]).encode("utf-8")
+        + b"\n"
+    )
+    ds = tmp_path / "ds"
+    out = _ingest(src, ds, capsys)
+    assert "Windows-1252" in " ".join(out.split())
+    posts = posts_by_id(ds)
+    assert "on trial… déjà" in posts["914580356430536707"]["text"]
+    assert "vote souvent ça" in posts["914581356430536708"]["text"]
+    [(note, n)] = [(k, v) for k, v in manifest(ds)["sources"][0]["skipped"].items()]
+    assert n == 1 and note.startswith("text read as Windows-1252")  # the one cp1252 line
+    code, said = _cli(["ingest", str(src), "--into", str(ds), "--encoding", "latin-1"], capsys)
+    said = " ".join(said.split())
+    assert code != 0 and "iconv -f latin-1 -t UTF-8" in said and "date format" not in said
+
+
 def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """CooRTweet's input as R writes its ``russian_coord_tweets`` sample (row names, ``NA``,
     ``id_user``): each row a share of an object, told by its value (a tweet id a repost, a URL

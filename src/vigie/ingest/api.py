@@ -260,9 +260,18 @@ def _plan(
         order = whatsapp.day_order(opts.date_format, opts.dayfirst)
         return _Plan(path, f, lambda: whatsapp.read(path, order), None)
     if opts.given():
+        why = []
+        if opts.date_format or opts.dayfirst:
+            why.append("its reader knows the platform's own date format")
+        if opts.encoding or opts.delimiter:
+            why.append(
+                "its reader reads the platform's own file: UTF-8, a CSV's lines that are "
+                "not read as Windows-1252 (Excel's save); convert another encoding to UTF-8 "
+                f"first (iconv -f {opts.encoding or '<encoding>'} -t UTF-8)"
+            )
         raise VigieError(
             f"{path}: {', '.join(opts.given())} apply to csv, jsonl and parquet sources, "
-            f"not to {f} (its reader knows the platform's own date format)"
+            f"not to {f} ({'; '.join(why)})"
         )
     if f in READERS:
         return _Plan(path, f, lambda: READERS[f](path, platform), None)

@@ -37,7 +37,7 @@ from typing import Any
 from vigie.ingest import csv_rows
 from vigie.ingest.crowdtangle import ct_time, text_post
 from vigie.ingest.mcl import flatten
-from vigie.ingest.model import Batch
+from vigie.ingest.model import Batch, Note
 from vigie.ingest.records import BadPage, Mapped, Missing, profile_time, read_items
 
 ACCOUNT_KEYS = ("account.platformId", "account.subscriberCount")
@@ -228,7 +228,7 @@ def _unwrap(value: Any) -> list[Any] | None:
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Any]]:
     for lineno, row in csv_rows.rows(path):
-        yield lineno, {_dotted(k): v for k, v in row.items() if k is not None}
+        yield lineno, (row if isinstance(row, Note) else {_dotted(k): v for k, v in row.items()})
 
 
 def read(path: Path, platform: str | None = None, csv: bool = False) -> Iterator[Batch]:

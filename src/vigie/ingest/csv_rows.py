@@ -10,14 +10,15 @@ for a file that is not CSV text).
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from vigie.errors import InputError
 from vigie.ingest.jsonlines import MAX_RECORD_BYTES
-from vigie.ingest.model import Batch
+from vigie.ingest.model import VALUE_NOTES, Batch, Note
 from vigie.ingest.records import BadField, Mapped, Missing, read_items
 
 
@@ -112,8 +113,10 @@ def rows(
     stripped of blanks and a byte-order mark, case kept.
     """
     csv.field_size_limit(MAX_RECORD_BYTES)
+    recoded = [0]  # lines read as Windows-1252 (``_lines``)
     try:
-        with open(path, encoding=encoding, newline="") as fh:
+        with open(path, "rb") as raw:
+            fh = _lines(raw, recoded) if encoding == "utf-8-sig" else _decoded(raw, encoding)
             before = 0  # lines of the rows above the header
             if above:
                 preamble = csv.reader(fh, delimiter=delimiter)
@@ -132,6 +135,8 @@ def rows(
                 if extra:
                     row["_extra"] = extra
                 yield start, row
+            if recoded[0]:
+                yield line, Note(WINDOWS_1252, recoded[0])
     except UnicodeDecodeError as exc:
         said = "UTF-8" if encoding.startswith("utf-8") else encoding
         raise InputError(
@@ -139,6 +144,38 @@ def rows(
         ) from exc
     except csv.Error as exc:
         raise InputError(f"unreadable CSV: {exc}", file=str(path)) from exc
+
+
+WINDOWS_1252 = VALUE_NOTES[5] + (
+    "lines of a CSV not UTF-8 (Excel's 'CSV (Comma delimited)' save); if accents look "
+    "wrong, convert the file to UTF-8 (iconv -f <its encoding> -t UTF-8)"
+)
+
+
+def _lines(raw: BinaryIO, recoded: list[int]) -> Iterator[str]:
+    """The lines of a CSV export, UTF-8 (a byte-order mark dropped), and a line that is not
+    UTF-8 read as Windows-1252, counted in ``recoded[0]``.
+
+    Why: Excel saves "CSV (Comma delimited)" in the system's code page, Windows-1252 in
+    western Europe and the Americas (``…`` is its byte 0x85): a NodeXL network and a cut
+    of the IRA tweets re-saved so were refused whole as "not UTF-8 text". Line by line,
+    a file mixing both (rows pasted from another export) keeps its UTF-8 lines exact.
+    The five bytes Windows-1252 leaves undefined read as U+FFFD."""
+    first = True
+    for b in raw:
+        try:
+            text = b.decode("utf-8")
+        except UnicodeDecodeError:
+            text = b.decode("cp1252", errors="replace")
+            recoded[0] += 1
+        if first:
+            text, first = text.removeprefix("\ufeff"), False
+        yield text
+
+
+def _decoded(raw: BinaryIO, encoding: str) -> Iterator[str]:
+    """The lines of ``raw`` in the ``encoding`` a sniffed dialect named (UTF-16...)."""
+    yield from io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
 QUOTED_RE = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")

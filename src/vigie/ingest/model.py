@@ -75,12 +75,14 @@ VALUE_NOTES = (
     "time estimated: ",
     "link not kept: ",
     "post given its own id: ",
+    "text read as Windows-1252: ",
 )
 """Prefixes of the manifest's ``skipped`` entries that count values repaired inside accepted
 records (a count left empty, a lone surrogate replaced), qualified (a time the collector
 estimated) or left out of them (a forward whose original the export does not name), or a
-record kept as a post of its own id (a second repost by one post of a CooRTweet table), not
-records left out: an audit that checks every record's fate (accepted, refused or skipped)
+record kept as a post of its own id (a second repost by one post of a CooRTweet table), or
+the lines of a platform's CSV export read as Windows-1252 (Excel's save), not records left
+out: an audit that checks every record's fate (accepted, refused or skipped)
 leaves them out of the sum, and the ingest summary lists them apart."""
 
 
@@ -112,6 +114,16 @@ class Batch:
     records: int = 0
     cursors: dict[str, int] = field(default_factory=dict)
     """Resume points of a stream read so far (e.g. ``{"jetstream": last time_us}``)."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note on what a source's kept records hold (a ``VALUE_NOTES`` entry, ``n`` times),
+    handed to ``records.read_value`` among the records, as a ``Rejected`` is, by a reader
+    that learns it only while reading (the lines of a CSV that were not UTF-8)."""
+
+    reason: str
+    n: int
 
 
 class Reader(Protocol):

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest.json_array import values as json_array_values
-from vigie.ingest.model import BATCH_ROWS, Batch, Rejected, RowBuffer, excerpt, ts_from_value
+from vigie.ingest.model import (
+    BATCH_ROWS,
+    Batch,
+    Note,
+    Rejected,
+    RowBuffer,
+    excerpt,
+    ts_from_value,
+)
 from vigie.ingest.urls import (
     DOTTED_HANDLES,
     dotted_mentions_in_text,
@@ -190,6 +198,9 @@ def read_value(
     map back to exactly this, one by one, so refusals stay those of the Python reader."""
     if isinstance(value, Rejected):
         buf.refuse(value)
+        return
+    if isinstance(value, Note):
+        buf.skip(value.reason, value.n)
         return
     try:
         items = unwrap(value)
