@@ -1054,3 +1054,53 @@ def test_youtube_mentions_by_handle_rule_and_none_before_handles(tmp_path: Path)
     posts = posts_by_id(ds)
     assert posts["c1.r1"]["mentions"] == [] and posts["c1.r2"]["mentions"] == []
     assert posts["c1.r3"]["mentions"] == ["le-media.officiel", "anna_b"]
+
+
+def _old_snscrape_tweet(tid: int, thread: int, **extra: Any) -> dict[str, Any]:
+    """A tweet as snscrape 0.3 wrote it (2020-2021): no ``_type``, no ``inReplyToTweetId``,
+    ``content`` and ``outlinks`` (the shape of a real 2020 file; values ours)."""
+    return {
+        "url": f"https://twitter.com/wahlfan/status/{tid}",
+        "date": "2020-07-30T23:47:32+00:00",
+        "content": "Alle hin! #btw",
+        "renderedContent": "Alle hin! #btw",
+        "id": tid,
+        "user": {"username": "wahlfan", "displayname": "W", "id": 1176609775578243072},
+        "outlinks": ["https://example.org/x"],
+        "tcooutlinks": ["https://t.co/abc"],
+        "replyCount": 0,
+        "conversationId": thread,
+        "lang": "de",
+        "media": None,
+        "retweetedTweet": None,
+        "quotedTweet": None,
+        "mentionedUsers": None,
+        **extra,
+    }
+
+
+def test_snscrape_written_before_its_items_had_a_type(tmp_path: Path) -> None:
+    """snscrape wrote no ``_type`` before 0.4 (December 2021): its 2020-2021 collections
+    were refused whole, even with ``--format snscrape``. Told by shape; a reply (no
+    ``inReplyToTweetId`` then) is one to its thread's first tweet, as twint's; quoted
+    tweets of that shape are posts too; photos read."""
+    quoted = _old_snscrape_tweet(1288984605840879000, 1288984605840879000)
+    photo = {"previewUrl": "https://pbs.twimg.com/media/EeNM?format=png&name=small",
+             "fullUrl": "https://pbs.twimg.com/media/EeNM?format=png&name=large",
+             "type": "photo"}  # fmt: skip
+    lines = [
+        _old_snscrape_tweet(1288984605840879617, 1288984604062429189, quotedTweet=quoted),
+        _old_snscrape_tweet(1288984605840879618, 1288984605840879618, media=[photo]),
+    ]
+    src = tmp_path / "user-tweets.json"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    assert detect(src) == "snscrape"
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    posts = posts_by_id(ds)
+    reply = posts["1288984605840879617"]
+    assert reply["reply_to"] == "1288984604062429189" and reply["quote_of"] == quoted["url"][-19:]
+    assert reply["urls"] == ["example.org/x"] and reply["hashtags"] == ["btw"]
+    alone = posts["1288984605840879618"]
+    assert alone["reply_to"] is None and alone["media"] == ["pbs.twimg.com/media/EeNM.png"]
+    assert "1288984605840879000" in posts

@@ -23,6 +23,9 @@ the same ids, links (t.co replaced by the expanded URL), hashtags, media keys (a
 ``thumbnailUrl``'s shape, as ``x_media`` keys it) and conventions as every other X source, so a
 snscrape collection and an API one of the same event merge; the retweeted and quoted tweets
 become posts of their own. Other snscrape items (users, tombstones) are skipped and counted.
+Files written before snscrape gave its items a ``_type`` (0.3, 2020-2021) are told by their
+shape and read alike; they have no ``inReplyToTweetId``: a reply is read as one to its thread's
+first tweet (``conversationId``), as twint's; nor ``hashtags``: read from the text.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from vigie.ingest.model import Batch
 from vigie.ingest.records import Mapped, Missing, Skip, read_items
 from vigie.ingest.records import as_dict as _d
 from vigie.ingest.records import as_items as _l
+from vigie.ingest.urls import hashtags_in_text
 
 PREFIX = "snscrape.modules.twitter."
 TWEET = PREFIX + "Tweet"
@@ -44,7 +48,30 @@ TWEET = PREFIX + "Tweet"
 
 def is_tweet(obj: Any) -> bool:
     """A snscrape ``Tweet`` (or another item of its Twitter module, skipped when read)."""
-    return isinstance(obj, dict) and str(obj.get("_type", "")).startswith(PREFIX)
+    return isinstance(obj, dict) and (
+        str(obj.get("_type", "")).startswith(PREFIX) or is_untyped_tweet(obj)
+    )
+
+
+def is_untyped_tweet(obj: Any) -> bool:
+    """A ``Tweet`` as snscrape wrote it before its items had a ``_type`` (versions before
+    0.4, December 2021; the field came with commit 460be9d of May 2021): ``url`` to a
+    status, ``date``, ``content``, ``id`` and ``user.username``.
+
+    Why: its 2020 and 2021 collections, the years of most published snscrape datasets, were
+    refused whole, even with ``--format snscrape``."""
+    if not isinstance(obj, dict) or "_type" in obj:
+        return False
+    url, user = obj.get("url"), obj.get("user")
+    return (
+        isinstance(url, str)
+        and "/status/" in url
+        and "date" in obj
+        and "id" in obj
+        and ("content" in obj or "rawContent" in obj)
+        and isinstance(user, dict)
+        and "username" in user
+    )
 
 
 def is_item(obj: Any) -> bool:
@@ -144,6 +171,28 @@ def _user(u: Any) -> dict[str, Any]:
     }
 
 
+def _hashtags(t: dict[str, Any], text: Any) -> list[Any]:
+    """``hashtags``; read from the text in a file written before snscrape listed them."""
+    if "hashtags" in t or not isinstance(text, str):
+        return _l(t.get("hashtags"))
+    return hashtags_in_text(text)
+
+
+def _kind_of(obj: dict[str, Any]) -> str | None:
+    """The item's snscrape type, ``Tweet`` for one written before ``_type``."""
+    return TWEET if is_untyped_tweet(obj) else obj.get("_type")
+
+
+def _replied(t: dict[str, Any]) -> Any:
+    """The replied-to tweet: ``inReplyToTweetId``; in a file written before snscrape had
+    that field (no such key), the thread's first tweet (``conversationId``) when it is not
+    the tweet itself, as the twint reader reads twint's ``conversation_id``."""
+    if "inReplyToTweetId" in t or "inReplyToTweetId.str" in t:
+        return _big(t, "inReplyToTweetId")
+    thread = _big(t, "conversationId")
+    return thread if thread not in (None, "") and str(thread) != str(_big(t, "id")) else None
+
+
 def v1_of(t: dict[str, Any]) -> dict[str, Any]:
     """A snscrape ``Tweet`` as the API v1.1 tweet it was scraped from."""
     text = t.get("rawContent") if "rawContent" in t else t.get("content")
@@ -154,21 +203,21 @@ def v1_of(t: dict[str, Any]) -> dict[str, Any]:
         "full_text": text if text is not None else "",
         "lang": t.get("lang"),
         "source": t.get("sourceLabel") or t.get("source"),
-        "in_reply_to_status_id_str": _big(t, "inReplyToTweetId"),
+        "in_reply_to_status_id_str": _replied(t),
         "entities": {
             "urls": _links(t),
-            "hashtags": [{"text": h} for h in _l(t.get("hashtags")) if isinstance(h, str)],
+            "hashtags": [{"text": h} for h in _hashtags(t, text) if isinstance(h, str)],
             "user_mentions": [{"screen_name": m} for m in mentioned if isinstance(m, str)],
         },
         "extended_entities": {"media": _media(t)},
         "user": _user(t.get("user")),
     }
     rt = t.get("retweetedTweet")
-    if isinstance(rt, dict) and rt.get("_type") == TWEET:
+    if isinstance(rt, dict) and _kind_of(rt) == TWEET:
         v1["retweeted_status"] = v1_of(rt)
     quoted = t.get("quotedTweet")
     if isinstance(quoted, dict):
-        if quoted.get("_type") == TWEET:
+        if _kind_of(quoted) == TWEET:
             v1["quoted_status"] = v1_of(quoted)
         elif _big(quoted, "id") not in (None, ""):  # a TweetRef or a Tombstone: the id only
             v1["quoted_status_id_str"] = _big(quoted, "id")
@@ -180,7 +229,7 @@ def _one(item: Any) -> Mapped:
         return snscrape_telegram.one(item)
     if not is_tweet(item):
         raise ValueError("not a snscrape Twitter item (no _type snscrape.modules.twitter.*)")
-    kind = item["_type"]
+    kind = str(_kind_of(item))
     if kind != TWEET:
         raise Skip(f"snscrape: a {kind.removeprefix(PREFIX)} item (not a tweet)")
     for name, obj, key in (("id", item, "id"), ("user.id", _d(item.get("user")), "id")):
