@@ -370,6 +370,41 @@ def test_twarc2_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
+def test_rtweet_media_are_the_photos_not_the_tweet_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rtweet's ``media_expanded_url`` is the tweet's page (``.../status/<id>/photo/1``):
+    read as the media, every photo of a real rtweet file was keyed as a link to a tweet.
+    The photos' own addresses (``ext_media_url``, every photo; else ``media_url``) are
+    keyed as the v1.1 reader keys ``media_url_https``, a GIF by its media id."""
+    with open(DS / "rtweet_tweets.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    gif = "http://pbs.twimg.com/tweet_video_thumb/CFQuCXyVAAIfYzQ.png"
+    rows[0] |= {
+        "media_url": "http://pbs.twimg.com/media/DX-C8yOVAAA4eIA.jpg",
+        "media_expanded_url": "https://twitter.com/a/status/972640037614604288/photo/1",
+        "media_type": "photo",
+    }
+    rows[1] |= {
+        "media_url": gif,
+        "media_expanded_url": "http://twitter.com/b/status/600155269859921921/photo/1",
+        "ext_media_url": f"{gif} http://pbs.twimg.com/media/DA1CxEkXoAAgsdl.jpg",
+    }
+    src = tmp_path / "rtweet.csv"
+    with open(src, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, [*rows[0], "ext_media_url"], restval="NA")
+        writer.writeheader()
+        writer.writerows(rows)
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    posts = posts_by_id(ds)
+    assert posts[X_ORIG]["media"] == ["pbs.twimg.com/media/DX-C8yOVAAA4eIA.jpg"]
+    assert posts["1498999000000000002"]["media"] == [
+        "x-media:600155268626841602",
+        "pbs.twimg.com/media/DA1CxEkXoAAgsdl.jpg",
+    ]
+
+
 def test_rtweet_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """rtweet's x-prefixed ids are the tweet ids: a twarc2 CSV of the same tweets merges."""
     ds = tmp_path / "ds"

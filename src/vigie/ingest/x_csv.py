@@ -15,7 +15,8 @@ text and entities are those of the retweeted tweet (twarc-csv merges them).
 rtweet (``rtweet::tweets_data`` columns, rtweet < 1.0): ``user_id``, ``status_id``,
 ``created_at`` (``2020-01-31 12:00:00``, UTC), ``screen_name``, ``text``, ``source``,
 ``reply_to_status_id``, ``is_retweet``, ``retweet_status_id``, ``quoted_status_id``,
-``hashtags``, ``urls_expanded_url``, ``media_expanded_url``, ``mentions_screen_name`` (lists
+``hashtags``, ``urls_expanded_url``, ``ext_media_url`` (else ``media_url``; not
+``media_expanded_url``, the tweet's page), ``mentions_screen_name`` (lists
 pasted with spaces, or R's ``c("a", "b")``), ``lang``, ``name``, ``followers_count``,
 ``friends_count``, ``statuses_count``, ``account_created_at``, ``description``. Ids may carry
 rtweet's ``x`` prefix (``prepend_ids``, against spreadsheet rounding): it is removed. ``NA`` is
@@ -80,7 +81,10 @@ RTWEET = {
     "urls": "urls_expanded_url",
     "hashtags": "hashtags",
     "mentions": "mentions_screen_name",
-    "media": "media_expanded_url",
+    # the photos' and GIFs' own addresses (every photo: ``ext_``), as the v1.1 reader keys
+    # ``media_url_https``; ``media_expanded_url`` is the tweet's page (``.../photo/1``)
+    "media": "ext_media_url",
+    "media_else": "media_url",
     "repost_of": "retweet_status_id",
     "reply_to": "reply_to_status_id",
     "quote_of": "quoted_status_id",
@@ -232,6 +236,7 @@ def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
         account = _id(row, cols["account_id"], required=True)
         created = _val(row, cols["account_created_at"])
         acc_created = profile_time(created, cols["account_created_at"], v1_time)
+        media = _val(row, cols["media"]) or _val(row, cols.get("media_else", ""))
         post = {
             "post_id": _id(row, cols["post_id"], required=True),
             "platform": PLATFORM,
@@ -255,7 +260,7 @@ def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
             )
             if cols["mentions"] in row
             else mentions_in_text(text),
-            "media": _media(_items(_val(row, cols["media"]))),
+            "media": _media(_items(media)),
             "repost_of": _id(row, cols["repost_of"])
             if kind != "twarc1-csv" or ttype == "retweet"
             else None,
