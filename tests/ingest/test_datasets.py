@@ -988,6 +988,30 @@ def test_twint_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert _reasons(ds) == [("invalid timezone", "timezone", 7)]
 
 
+def test_twint_videos_and_mentions_of_two_cases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """twint gives a video only as ``video: 1`` and its ``thumbnail``: every video of a
+    real twint file was lost (now keyed by its media id, as the other X readers key it);
+    its ``mentions`` are lower-case and its ``reply_to`` names are not: a handle was listed
+    twice, once in each case."""
+    lines = (DS / "twint_tweets.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first |= {
+        "video": 1,
+        "thumbnail": "https://pbs.twimg.com/ext_tw_video_thumb/1348942946360557568/pu/img/a.jpg",
+        "mentions": [{"screen_name": "dgpmaharashtra", "name": "D", "id": "1"}],
+        "reply_to": [{"screen_name": "DGPMaharashtra", "name": "D", "id": "1"}],
+    }
+    src = tmp_path / "t.jsonl"
+    src.write_text(json.dumps(first) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    [post] = posts_by_id(ds).values()
+    assert post["media"] == ["x-media:1348942946360557568"]
+    assert post["mentions"] == ["dgpmaharashtra"]
+
+
 def test_twint_csv_gives_what_its_json_gives(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

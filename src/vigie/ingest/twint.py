@@ -35,7 +35,8 @@ Its traps, each handled here:
   reply in it.
 
 Mentions are ``mentions`` and the handles of ``reply_to`` (X's entities, as the other X
-readers take them, hold both); links are ``urls`` (expanded), media ``photos``, hashtags
+readers take them, hold both); links are ``urls`` (expanded), media ``photos`` (and a video's
+``thumbnail``, keyed by its media id), mentions lower-case as twint writes them, hashtags
 ``hashtags`` (older versions kept the ``#``); ``quote_url`` gives ``quote_of``; ``source`` is
 twint's own setting, not the posting client: not read. The account is ``user_id``.
 """
@@ -49,7 +50,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from vigie.ingest import csv_rows
+from vigie.ingest import csv_rows, x_media
 from vigie.ingest.ira538 import STATUS_RE
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, Missing, read_items, time_of
@@ -97,6 +98,16 @@ def _items(value: Any) -> list[Any]:
     if isinstance(value, str) and value.strip():
         return csv_rows.list_cell(value)
     return []
+
+
+def _video(row: dict[str, Any]) -> list[str]:
+    """A video's or GIF's ``thumbnail`` (``ext_tw_video_thumb/<media id>/...``), which
+    ``_media`` keys by its media id; twint lists no other trace of it (``video`` is 1, its
+    ``photos`` empty), so every video of a real twint file was lost."""
+    thumb = _str(row.get("thumbnail"))
+    if not thumb or str(row.get("video") or "").strip() not in ("1", "True", "true"):
+        return []
+    return [thumb] if x_media.key_of_url(thumb) is not None else []
 
 
 def _handles(value: Any) -> list[str]:
@@ -186,9 +197,16 @@ def _post(
             sorted({h.lstrip("#") for h in _items(row.get("hashtags")) if isinstance(h, str)})
         ),
         "mentions": clean_mentions(
-            sorted({*_handles(row.get("mentions")), *_handles(row.get("reply_to"))})
+            sorted(
+                {
+                    h.lower()
+                    for h in (*_handles(row.get("mentions")), *_handles(row.get("reply_to")))
+                }
+            )
         ),
-        "media": _media([u for u in _items(row.get("photos")) if isinstance(u, str)]),
+        "media": _media(
+            [*(u for u in _items(row.get("photos")) if isinstance(u, str)), *_video(row)]
+        ),
         "repost_of": None,
         "reply_to": None,
         "quote_of": quote.group(1) if quote else None,
