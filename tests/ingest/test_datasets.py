@@ -1150,6 +1150,48 @@ def test_academictwitter_tidy_csv(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert _reasons(ds) == [("invalid tweet_id", "tweet_id", 6)]
 
 
+def test_pyktok_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pyktok's comments CSV (a real one of 52 comments, pyktok's own, was refused whole):
+    the comment objects as pandas wrote them, ``user`` a Python dict's text. The author is
+    its ``unique_id``, read by pattern (never evaluated), a reply's target the comment it
+    answers, else the video."""
+    user = (
+        "{'uid': '6967180025670452229', 'nickname': \"l'ami \\u2764\", 'unique_id': "
+        "'chelo____ff', 'avatar_thumb': {'uri': 'x', 'url_list': ['https://p16.example/a']}}"
+    )
+    rows = [
+        ["cid", "text", "aweme_id", "create_time", "user", "reply_id", "comment_language"],
+        ["7017184107226989318", "pls unban @bacyleey", "7011536772089924869", "1633815496",
+         user, "0", "en"],
+        ["7017184107226989319", "non", "7011536772089924869", "1633815596",
+         user.replace("chelo____ff", "autre.user"), "7017184107226989318", "un"],
+        ["7017184107226989320", "x", "7011536772089924869", "1633815596",
+         "{'uid': '1'}", "0", "en"],
+    ]  # fmt: skip
+    src = tmp_path / "comments.csv"
+    with open(src, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert detect(src) == "pyktok"
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    posts = posts_by_id(ds)
+    top, reply = posts["7017184107226989318"], posts["7017184107226989319"]
+    assert (top["account_id"], top["reply_to"], top["lang"]) == (
+        "chelo____ff",
+        "7011536772089924869",
+        "en",
+    )
+    assert top["created_at"] == datetime(2021, 10, 9, 21, 38, 16, tzinfo=UTC)
+    assert top["mentions"] == ["bacyleey"] and top["platform"] == "tiktok"
+    assert (reply["account_id"], reply["reply_to"], reply["lang"]) == (
+        "autre.user",
+        "7017184107226989318",
+        None,
+    )
+    assert accounts_by_id(ds)["chelo____ff"]["display_name"] == "l'ami \u2764"
+    assert _reasons(ds) == [("invalid user", "user", 4)]
+
+
 def test_pyktok_videos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """pyktok's metadata: UTC times from the video ids (the file holds the scraping
     computer's local time, two hours ahead); the on-screen texts after the description, so

@@ -22,10 +22,16 @@ read from it; the on-screen texts (``video_stickers``, ``;``-joined) follow the
 description on a line of their own, so the same words pasted on many videos compare; the
 account's name, followers, following and videos. An advertisement (``video_is_ad``) is
 skipped and counted.
+
+Its comments CSV (``save_tiktok_comments``; ``cid``, ``text``, ``aweme_id``, ``create_time``,
+``user``, ``reply_id``, ``comment_language``...) is read too: each comment a post of its
+author's user name, replying to the video or to the comment it answers.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,8 +47,14 @@ FIRST_SECOND = datetime(2016, 9, 1, tzinfo=UTC).timestamp()
 """TikTok (musical.ly before it) ids that decode to an earlier second hold no time."""
 
 
+COMMENT_COLUMNS = ("cid", "aweme_id", "create_time", "text", "user")
+"""pyktok's comments CSV (``save_tiktok_comments``, ``save_video_comments`` before it): the
+web app's comment objects as pandas wrote them, ``user`` a Python ``dict``'s text."""
+
+
 def is_pyktok(header: list[str]) -> bool:
-    return set(COLUMNS) <= csv_rows.names(header)
+    have = csv_rows.names(header)
+    return set(COLUMNS) <= have or set(COMMENT_COLUMNS) <= have
 
 
 def time_of_video(video_id: str) -> datetime | None:
@@ -96,8 +108,54 @@ def _one(row: Any) -> Mapped:
     return [post], [account]
 
 
+UNIQUE_ID_RE = re.compile(r"""['"]unique_id['"]:\s*'([^'\\]+)'""")
+NICKNAME_RE = re.compile(r"""['"]nickname['"]:\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def _nickname(user: str) -> str | None:
+    found = NICKNAME_RE.search(user)
+    if found is None:
+        return None
+    try:
+        name = ast.literal_eval(found.group(1))  # one string literal: nothing else runs
+    except (ValueError, SyntaxError):
+        return None
+    return name if isinstance(name, str) and name else None
+
+
+def _comment(row: Any) -> Mapped:
+    """One comment of pyktok's comments CSV, as Zeeschuimer's TikTok comments are read: the
+    account is the user name (``user``'s ``unique_id``, read from the dict's text by pattern,
+    never evaluated whole), a comment replies to its video (``aweme_id``) or, when
+    ``reply_id`` is not ``0``, to that comment."""
+    row = csv_rows.whole(row)
+    cid = csv_rows.need_cell(row, "cid")
+    user = csv_rows.need_cell(row, "user")
+    found = UNIQUE_ID_RE.search(user)
+    if found is None:
+        raise BadField("user", "no unique_id in it")
+    name = found.group(1)
+    video = csv_rows.need_cell(row, "aweme_id")
+    parent = csv_rows.cell(row, "reply_id")
+    lang = csv_rows.cell(row, "comment_language")
+    post = text_post(
+        tiktok.PLATFORM,
+        cid,
+        name,
+        time_of(csv_rows.need_cell(row, "create_time"), "create_time"),
+        row.get("text") or "",
+        lang=lang if lang and lang != "un" else None,
+        reply_to=parent if parent not in (None, "0") else video,
+    )
+    return [post], [tiktok.account_row(name, _nickname(user))]
+
+
 def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
-    """Yield canonical batches from pyktok's video metadata CSV."""
+    """Yield canonical batches from pyktok's video metadata CSV, or its comments CSV."""
+    if set(COMMENT_COLUMNS) <= csv_rows.names(csv_rows.header_of(path)):
+        return csv_rows.read_table(
+            path, is_pyktok, COMMENT_COLUMNS, "pyktok's comments", _comment, "pyktok comment"
+        )
     return csv_rows.read_table(
         path, is_pyktok, COLUMNS, "pyktok's video metadata", _one, "pyktok video", strip=True
     )
