@@ -933,6 +933,28 @@ def test_snscrape_telegram_posts(tmp_path: Path) -> None:
     assert [(r["reason"], r["field"]) for r in rejected(ds)] == [("invalid url", "url")]
 
 
+def test_snscrape_telegram_hashtag_search_links_are_no_links(tmp_path: Path) -> None:
+    """snscrape keeps every ``<a>`` of a message among ``outlinks``, the web preview's
+    search link behind each hashtag too (``t.me/s/NAME?q=%23tag``, as in a real line): every
+    post of a channel using ``#tag`` shared it as a link. Not a link; the hashtag stays."""
+    line = {
+        "_type": "snscrape.modules.telegram.TelegramPost",
+        "url": "https://t.me/s/kvartiri/9",
+        "date": "2023-05-01T10:00:00+00:00",
+        "content": "#Сдаётся 950 https://t.me/tornikegorange",
+        "outlinks": [
+            "https://t.me/s/kvartiri?q=%23Сдаётся",
+            "https://t.me/tornikegorange",
+        ],
+    }
+    src = tmp_path / "tg.jsonl"
+    src.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    [post] = posts_by_id(ds).values()
+    assert post["urls"] == ["t.me/tornikegorange"] and post["hashtags"] == ["сдаётся"]
+
+
 def _instaloader_folder(root: Path) -> Path:
     """A folder as Instaloader writes it (``instaloader --comments profile janedoe``): a
     post's metadata (LZMA, as by default), its comments file (an answer inside), the

@@ -10,7 +10,8 @@ page Telegram previews). No author beyond the channel, no forward, no reply.
 Mapping: the post id is ``NAME-ID`` and the account the channel's name (``NAME``, as
 Telegram's own links write it), the form of recent 4CAT exports' Telegram ids; links are
 ``outlinks`` and the preview's ``href`` (links to posts of Telegram itself included: a
-channel network relaying one channel's post is a co-link); hashtags and mentions are read
+channel network relaying one channel's post is a co-link; a hashtag's search link is not a
+link: ``SEARCH``); hashtags and mentions are read
 from the text. ``Channel`` items (``telegram-channel --with-entity``) are skipped and
 counted.
 """
@@ -28,6 +29,11 @@ from vigie.ingest.urls import canonical_urls
 PREFIX = "snscrape.modules.telegram."
 POST = PREFIX + "TelegramPost"
 URL = re.compile(r"^https?://t\.me/(?:s/)?([A-Za-z][\w]{2,63})/(\d+)(?:[?#].*)?$")
+
+SEARCH = re.compile(r"^https?://t\.me/s/[^/?#]+/?\?q=", re.IGNORECASE)
+"""The web preview's link behind a hashtag (``t.me/s/NAME?q=%23tag``), which snscrape keeps
+among ``outlinks`` (it takes every ``<a>`` of the message): the hashtag already, not a link
+the post shares (every post of a channel using ``#tag`` shared it)."""
 
 
 def is_item(obj: Any) -> bool:
@@ -52,7 +58,9 @@ def one(item: dict[str, Any]) -> Mapped:
     content = item.get("content")
     if content is not None and not isinstance(content, str):
         raise BadField("content", f"not a string: {type(content).__name__}")
-    links = [u for u in _l(item.get("outlinks")) if isinstance(u, str) and u]
+    links = [
+        u for u in _l(item.get("outlinks")) if isinstance(u, str) and u and not SEARCH.match(u)
+    ]
     preview = _d(item.get("linkPreview")).get("href")
     if isinstance(preview, str) and preview:
         links.append(preview)
