@@ -182,6 +182,56 @@ def test_telethon_and_desktop_export_of_one_channel_deduplicate(tmp_path: Path) 
     assert post["account_id"] == "channel1500000001"
 
 
+def test_telethon_links_typed_without_scheme_as_the_desktop_export(tmp_path: Path) -> None:
+    """Telegram marks a link typed without ``https://`` (``MessageEntityUrl``, offsets in
+    UTF-16 units: an emoji before it counts two); a real Telethon dump's
+    ``t.me/UAhelpinfoAdmin`` was lost, which its Desktop export (a ``link`` entity) keeps:
+    both now give it."""
+    text = "Hilfe 🇺🇦 hier: t.me/UAhelpinfoAdmin und https://example.org/a"
+    start = len(text[: text.index("t.me")].encode("utf-16-le")) // 2
+    msg = {
+        "_": "Message",
+        "id": 106,
+        "peer_id": {"_": "PeerChannel", "channel_id": 1746611944},
+        "date": "2022-03-01T10:00:00+00:00",
+        "message": text,
+        "entities": [
+            {"_": "MessageEntityUrl", "offset": start, "length": 20},
+            {"_": "MessageEntityUrl", "offset": 10**6, "length": 5},
+        ],
+    }
+    desktop = {
+        "name": "Kanal",
+        "type": "public_channel",
+        "id": 1746611944,
+        "messages": [
+            {
+                "id": 106,
+                "type": "message",
+                "date_unixtime": "1646128800",
+                "date": "2022-03-01T10:00:00",
+                "from": "Kanal",
+                "from_id": "channel1746611944",
+                "text": [
+                    "Hilfe 🇺🇦 hier: ",
+                    {"type": "link", "text": "t.me/UAhelpinfoAdmin"},
+                    " und ",
+                    {"type": "link", "text": "https://example.org/a"},
+                ],
+            }
+        ],
+    }
+    a_src, b_src = tmp_path / "telethon.jsonl", tmp_path / "result.json"
+    a_src.write_text(json.dumps(msg, ensure_ascii=False) + "\n", encoding="utf-8")
+    b_src.write_text(json.dumps(desktop, ensure_ascii=False), encoding="utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    ingest([a_src], a)
+    ingest([b_src], b)
+    got = posts_by_id(a)["1746611944:106"]["urls"]
+    assert sorted(got) == ["example.org/a", "t.me/UAhelpinfoAdmin"]
+    assert sorted(posts_by_id(b)["1746611944:106"]["urls"]) == sorted(got)
+
+
 def test_telethon_objects_as_4cat_keeps_them(tmp_path: Path) -> None:
     """4CAT's Telegram data source keeps Telethon's objects with their TL type under
     ``_type`` and times as POSIX seconds: the same posts."""

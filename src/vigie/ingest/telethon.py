@@ -13,7 +13,8 @@ collected both ways de-duplicates: message ids are per chat, so ``post_id`` is
 ``"<chat id>:<message id>"``; ``account_id`` is ``user<id>`` or ``channel<id>`` (the sender,
 else the channel that posted). Unlike the Desktop export, a forward names the original:
 ``repost_of`` is ``"<channel id>:<channel_post>"`` when the original is a channel post. URLs
-come from the text and from hidden links (``MessageEntityTextUrl``); hashtags and mentions
+come from the text, from hidden links (``MessageEntityTextUrl``) and from the spans Telegram
+marked as links (``MessageEntityUrl``: a link typed without ``https://``); hashtags and mentions
 from the text. Not mapped: media (Telethon gives file ids, not image hashes), counts,
 reactions. Required: ``id``, ``peer_id``, ``date``.
 """
@@ -34,6 +35,30 @@ from vigie.ingest.urls import (
 )
 
 PLATFORM = "telegram"
+
+
+def _marked_links(text: str, entities: Any) -> list[str]:
+    """The spans of ``text`` Telegram marked as links (``MessageEntityUrl``: ``offset`` and
+    ``length`` in UTF-16 code units), as written.
+
+    Why: a link typed without ``https://`` (``t.me/UAhelpinfoAdmin``) is no link to a text
+    scanner, but Telegram found it, and the Desktop export keeps it (its ``link`` entity):
+    the same channel read from both gave different links."""
+    if not isinstance(entities, list) or not text:
+        return []
+    units = None
+    out = []
+    for e in entities:
+        if not isinstance(e, dict) or tl_type(e) != "MessageEntityUrl":
+            continue
+        start, length = e.get("offset"), e.get("length")
+        if not isinstance(start, int) or not isinstance(length, int) or start < 0 or length <= 0:
+            continue
+        units = units if units is not None else text.encode("utf-16-le")
+        span = units[2 * start : 2 * (start + length)].decode("utf-16-le", errors="replace")
+        if span.strip():
+            out.append(span.strip())
+    return out
 MESSAGE_KINDS = ("Message", "MessageService", "MessageEmpty")
 
 _PEER_IDS = {"PeerChannel": "channel_id", "PeerChat": "chat_id", "PeerUser": "user_id"}
@@ -82,7 +107,7 @@ def _one(m: Any) -> Mapped:
         if isinstance(e, dict)
         and tl_type(e) == "MessageEntityTextUrl"
         and isinstance(e.get("url"), str)
-    ]
+    ] + _marked_links(text, m.get("entities"))
     repost = None
     fwd = m.get("fwd_from")
     if isinstance(fwd, dict) and fwd.get("channel_post") is not None:
