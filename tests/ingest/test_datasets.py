@@ -381,6 +381,11 @@ def test_rtweet_media_are_the_photos_not_the_tweet_pages(
         rows = list(csv.DictReader(fh))
     gif = "http://pbs.twimg.com/tweet_video_thumb/CFQuCXyVAAIfYzQ.png"
     rows[0] |= {
+        "text": rows[0]["text"] + " https://t.co/q1 https://t.co/p1",
+        "urls_t.co": "https://t.co/q1",
+        "urls_expanded_url": "https://x.org/1",
+        "media_t.co": "https://t.co/p1",
+        "lang": "und",
         "media_url": "http://pbs.twimg.com/media/DX-C8yOVAAA4eIA.jpg",
         "media_expanded_url": "https://twitter.com/a/status/972640037614604288/photo/1",
         "media_type": "photo",
@@ -399,6 +404,10 @@ def test_rtweet_media_are_the_photos_not_the_tweet_pages(
     _ingest(src, ds, capsys)
     posts = posts_by_id(ds)
     assert posts[X_ORIG]["media"] == ["pbs.twimg.com/media/DX-C8yOVAAA4eIA.jpg"]
+    # the photo's t.co link out of the text, the link's t.co replaced, as the v1.1 reader
+    want = rows[0]["text"].replace("https://t.co/q1", "https://x.org/1")
+    assert posts[X_ORIG]["text"] == want.removesuffix(" https://t.co/p1")
+    assert posts[X_ORIG]["lang"] is None  # "und"
     assert posts["1498999000000000002"]["media"] == [
         "x-media:600155268626841602",
         "pbs.twimg.com/media/DA1CxEkXoAAgsdl.jpg",

@@ -243,3 +243,18 @@ def test_academictwitter_users_file_keeps_its_tweets(
     accounts = pq.read_table(tmp_path / "ds" / "accounts.parquet").to_pylist()
     assert sorted(a["account_id"] for a in accounts) == ["7", "8", "9"]
     assert {a["account_id"]: a["followers"] for a in accounts} == {"7": 7, "8": 8, "9": 9}
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_undetermined_language_is_none_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: str
+) -> None:
+    """X's ``lang: "und"`` says it found no language: none, as the v1.1 reader and the CSV
+    readers read it, so one tweet read from its v2 JSON and from twarc-csv or v1.1 JSON has
+    one language (it was ``und`` from v2 and none from v1.1: a merge conflict)."""
+    monkeypatch.setenv("VIGIE_INGEST_FAST", fast)
+    src = tmp_path / "t.jsonl"
+    src.write_text(json.dumps(_tweet("3", lang="und")) + "\n" + json.dumps(_tweet("4", lang="de")))
+    ingest([src], tmp_path / "ds", fmt="x")
+    posts = posts_by_id(tmp_path / "ds")
+    assert posts["3"]["lang"] is None and posts["4"]["lang"] == "de"

@@ -47,7 +47,7 @@ from vigie.ingest import csv_rows, x_media
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, Missing, client_name, profile_time, read_items
 from vigie.ingest.urls import clean_hashtags, clean_mentions, mentions_in_text
-from vigie.ingest.x_v1 import v1_time
+from vigie.ingest.x_v1 import tweet_lang, v1_time
 from vigie.ingest.x_v2 import _link_key
 
 PLATFORM = "x"
@@ -221,12 +221,33 @@ def _count(v: str | None) -> int | None:
     return int(f) if f.is_integer() and f >= 0 else None
 
 
+def _expanded(row: dict[str, Any], text: str) -> str:
+    """An rtweet text as the v1.1 reader makes the tweet's: each ``t.co`` link of
+    ``urls_t.co`` replaced by its ``urls_expanded_url``, those of ``media_t.co`` (the photos'
+    own link) taken out. Why: the same tweet read from its JSON and from rtweet's CSV had two
+    texts (a merge conflict, and copypasta compared one with its ``t.co`` links)."""
+    if "t.co/" not in text:
+        return text
+    shorts = _items(_val(row, "urls_t.co"))
+    longs = _items(_val(row, "urls_expanded_url"))
+    if len(shorts) == len(longs):
+        for short, long in zip(shorts, longs, strict=True):
+            if isinstance(short, str) and isinstance(long, str) and short and long:
+                text = text.replace(short, long)
+    for short in _items(_val(row, "media_t.co")):
+        if isinstance(short, str) and short:
+            text = text.replace(short, "").rstrip()
+    return text
+
+
 def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
         text = _val(row, cols["text"]) or ""
         if kind == "twarc-csv":
             text = text.replace("\\n", "\n")
+        elif kind == "rtweet":
+            text = _expanded(row, text)
         ttype = (_val(row, "tweet_type") or "").lower()
         if kind == "twarc1-csv" and "retweet_or_quote_id" not in row:
             row["retweet_or_quote_id"] = row.get("reweet_or_quote_id")  # old twarc's spelling
@@ -243,7 +264,7 @@ def _mapper(cols: dict[str, str], kind: str) -> Callable[[Any], Mapped]:
             "account_id": account,
             "created_at": v1_time(when, cols["created_at"]),
             "text": text,
-            "lang": _val(row, cols["lang"]),
+            "lang": tweet_lang(_val(row, cols["lang"])),
             "urls": sorted(
                 {
                     _link_key(str(u))

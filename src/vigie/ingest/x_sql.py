@@ -301,7 +301,7 @@ def build_sql() -> str:
              THEN rtrim(list_reduce({pics}, lambda acc, u: replace(acc, u.url, ''), {text}),
                         {trailing})
              ELSE {text} END AS text,
-        nullif(x.lang, '') AS lang,
+        CASE WHEN x.lang IN ('', 'und') THEN NULL ELSE x.lang END AS lang,
         x.source AS source,
         list_transform({links}, lambda u: CASE WHEN coalesce({best}, '') <> '' THEN {best}
                        ELSE u.url END) AS links,

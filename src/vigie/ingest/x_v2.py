@@ -245,7 +245,7 @@ def _post(tweet: dict[str, Any], inc: _Includes) -> dict[str, Any]:
         "account_id": str(tweet["author_id"]),
         "created_at": ts_from_iso(str(tweet["created_at"])),
         "text": html.unescape(text),
-        "lang": lang or None,
+        "lang": lang if lang and lang != "und" else None,  # X's "und": undetermined
         "urls": urls,
         "hashtags": hashtags,
         "mentions": mentions,
