@@ -648,7 +648,8 @@ def test_ira_tweets_saved_by_a_spreadsheet(
         first.replace("10/1/2017 19:58", "10/1/17 19:58").replace(
             "905874659358453760,914580356430536707,", "9.05875E+17,9.1458E+17,"
         ),
-        second.replace(",914581356430536708,", ",9.1458E+17,"),
+        second.replace(",914581356430536708,", ",9.1458E+17,").removesuffix(",,,")
+        + ",https://twitter.com/10_gop/status/914581356430536708/video/1,,",
         second.replace(",914581356430536708,", ",9.1458E+17,").replace(
             "http://twitter.com/905874659358453760/statuses/914581356430536708", ""
         ),
@@ -663,6 +664,7 @@ def test_ira_tweets_saved_by_a_spreadsheet(
     p = posts["914580356430536707"]
     assert p["account_id"] == "905874659358453760"
     assert p["created_at"] == datetime(2017, 10, 1, 19, 58, tzinfo=UTC)
+    assert posts["914581356430536708"]["urls"] == []  # its own video is no link it shared
     [rej] = rejected(ds)
     assert rej["record"] == 4 and rej["field"] == "tweet_id"
 

@@ -1176,3 +1176,37 @@ def test_snscrape_written_before_its_items_had_a_type(tmp_path: Path) -> None:
     alone = posts["1288984605840879618"]
     assert alone["reply_to"] is None and alone["media"] == ["pbs.twimg.com/media/EeNM.png"]
     assert "1288984605840879000" in posts
+
+
+def test_vk_callback_api_events(tmp_path: Path) -> None:
+    """A community bot's log of VK Callback API events (a real ``wall_repost`` event was
+    not told as VK, and with ``--format vk`` refused for a missing ``owner_id``): the post
+    or comment of a wall event is read as itself; other events are skipped and counted."""
+    repost = {
+        "type": "wall_repost",
+        "object": {
+            "id": 67,
+            "from_id": 366467480,
+            "owner_id": 324993092,
+            "date": 1527151487,
+            "post_type": "post",
+            "text": "",
+            "copy_history": [
+                {"id": 194, "owner_id": -162833914, "from_id": -162833914,
+                 "date": 1527149366, "post_type": "post", "text": "репост"}
+            ],
+        },
+        "group_id": 162833914,
+    }  # fmt: skip
+    like = {"type": "like_add", "object": {"liker_id": 1, "object_id": 2}, "group_id": 1}
+    src = tmp_path / "events.jsonl"
+    src.write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in (repost, like)), "utf-8"
+    )
+    assert detect(src) == "vk"
+    ds = tmp_path / "ds"
+    report = ingest([src], ds)
+    posts = posts_by_id(ds)
+    assert posts["324993092_67"]["repost_of"] == "-162833914_194"
+    assert posts["-162833914_194"]["text"] == "репост"
+    assert report.sources[0].skipped == {"vk: a Callback API like_add event (not a post)": 1}

@@ -37,7 +37,7 @@ from typing import Any
 from vigie.ingest import csv_rows, fixed_times
 from vigie.ingest.model import Batch
 from vigie.ingest.records import BadField, Mapped, Missing, text_post
-from vigie.ingest.urls import canonical_urls
+from vigie.ingest.urls import canonical_urls, tweet_key
 from vigie.ingest.x_csv import _count, _id, _val
 
 FORMAT = "ira-538"
@@ -152,7 +152,9 @@ def _one(row: Any) -> Mapped:
         _time(_val(row, "publish_date")),
         row.get("content") or "",
         lang=_lang(_val(row, "language")),
-        urls=canonical_urls(links),
+        # a link to the tweet's own photo or video (``twitter.com/<handle>/status/<own
+        # id>/video/1``) is no link its author shared, as the v1.1 reader drops it
+        urls=[u for u in canonical_urls(links) if u != tweet_key(post_id)],
     )
     acc = {
         "account_id": account,

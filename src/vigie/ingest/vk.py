@@ -23,6 +23,10 @@ Mapping:
 - a comment's id is ``<owner_id>_<post_id>_c<id>``; it replies to its post, or to the comment
   ``reply_to_comment`` names.
 Required: ``id``, ``owner_id`` (a comment: also ``post_id``), ``from_id``, ``date``.
+
+A community's Callback API events, as a bot logs them (``{"type": "wall_post_new" |
+"wall_repost" | "wall_reply_new" | "wall_reply_edit", "object": post or comment,
+"group_id"}``), are read as their ``object``; other events are skipped and counted.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest.model import Batch
-from vigie.ingest.records import BadPage, Mapped, Row, need, read_items, text_post, time_of
+from vigie.ingest.records import BadPage, Mapped, Row, Skip, need, read_items, text_post, time_of
 from vigie.ingest.records import as_dict as _d
 from vigie.ingest.urls import (
     canonical_urls,
@@ -135,9 +139,20 @@ def _comment(obj: dict[str, Any]) -> Mapped:
 def _one(obj: Any) -> Mapped:
     if not isinstance(obj, dict):
         raise ValueError("a VK item is not an object")
+    if _is_event(obj):
+        raise Skip(f"vk: a Callback API {str(obj['type'])[:40]} event (not a post)")
     if obj.get("4cat_item_type") == "comment" or ("post_id" in obj and "copy_history" not in obj):
         return _comment(obj)
     return _post(obj)
+
+
+CALLBACK_POSTS = frozenset({"wall_post_new", "wall_repost", "wall_reply_new", "wall_reply_edit"})
+"""The Callback API events whose ``object`` is a post or a comment (dev.vk.com, Callback API
+events: ``{"type", "object", "group_id", "event_id"}``): a community's bot logs them."""
+
+
+def _is_event(value: dict[str, Any]) -> bool:
+    return isinstance(value.get("type"), str) and "group_id" in value and "object" in value
 
 
 def _unwrap(value: Any) -> list[Any] | None:
@@ -145,6 +160,9 @@ def _unwrap(value: Any) -> list[Any] | None:
         return value
     if not isinstance(value, dict):
         return None
+    if _is_event(value):  # another event is skipped by ``_one``
+        post = value["type"] in CALLBACK_POSTS and isinstance(value["object"], dict)
+        return [value["object"] if post else value]
     if isinstance(value.get("error"), dict):
         err = value["error"]
         raise BadPage("VK API error page", f"{err.get('error_code')}: {err.get('error_msg')}")
@@ -167,6 +185,8 @@ def is_vk(obj: Any) -> bool:
         return not items or is_vk(items[0])
     if "4cat_item_type" in obj and "from_id" in obj:
         return True
+    if _is_event(obj) and obj["type"] in CALLBACK_POSTS:
+        return is_vk(obj["object"])
     return {"from_id", "owner_id", "date"} <= set(obj) and (
         "copy_history" in obj or "attachments" in obj or "post_type" in obj or "post_id" in obj
     )
