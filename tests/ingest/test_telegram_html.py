@@ -280,6 +280,22 @@ def test_the_export_summary_page_is_refused_by_name(tmp_path: Path) -> None:
     assert code == 2 and "holds no messages" in out and "chats/chat_*/messages*.html" in out
 
 
+@pytest.mark.parametrize("forced", [[], ["-f", "telegram-html"]])
+def test_an_element_matrix_export_is_not_called_telegram(tmp_path: Path, forced: list) -> None:
+    """Element's HTML export of a Matrix room is titled "Exported Data" too (a real one
+    was refused as a Telegram page "that holds no messages"): named for what it is."""
+    page = tmp_path / "messages.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>Exported Data</title></head><body>'
+        '<section id="matrixchat"><div class="mx_MatrixChat_wrapper"><div class="mx_MatrixChat">'
+        '<main class="mx_RoomView"></main></div></div></section></body></html>',
+        encoding="utf-8",
+    )
+    code, out = run_cli(["ingest", str(page), "--into", str(tmp_path / "ds"), *forced])
+    out = " ".join(out.split())
+    assert code == 2 and "Matrix room exported by Element" in out and "holds no" not in out
+
+
 def test_the_json_format_on_a_page_names_the_html_one(tmp_path: Path) -> None:
     code, out = run_cli(["ingest", str(PAGES[0]), "--into", str(tmp_path / "ds"), "-f", "telegram"])
     assert code == 2 and "--format telegram-html" in out

@@ -549,6 +549,12 @@ def not_a_chat_page(head: str) -> str:
             "messages*.html pages (--format telegram-html), or export the chat again with "
             "Format 'Machine-readable JSON' and ingest its result.json"
         )
+    if "mx_RoomView" in text or "mx_MatrixChat" in text:
+        return (
+            "a Matrix room exported by Element (its HTML export is also titled 'Exported "
+            "Data'), not a Telegram Desktop export: vigie reads no Matrix export; read a "
+            "JSON export of it (Element: Export chat, format JSON) as a generic table with --map"
+        )
     if EXPORT_PAGE in text:
         return (
             "a page of a Telegram Desktop export that holds no messages (its summary or a "
