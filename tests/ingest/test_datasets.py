@@ -1231,6 +1231,35 @@ def test_pyktok_videos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert _reasons(ds) == [("invalid video_id", "video_id", 5)]
 
 
+def test_tcat_export_of_before_october_2014(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TCAT's export header before 6 October 2014 (dmi-tcat ``mod.export_tweets.php`` before
+    commit 3ee9631) has no ``from_user_id``: such an export was not told as TCAT, nor read
+    with ``--format tcat``. Its account is the handle, prefixed; its counts are read."""
+    header = (
+        "id,time,created_at,from_user_name,from_user_lang,text,source,location,lat,lng,"
+        "from_user_follower_count,from_user_friend_count,from_user_realname,to_user_name,"
+        "in_reply_to_status_id,from_user_listed,from_user_utcoffset,from_user_timezone,"
+        "from_user_description,from_user_url,from_user_verified,filter_level"
+    )
+    row = (
+        '421303940474839040,1389285000,"2014-01-09 16:30:00","wahlfan","de",'
+        '"Morgen wählen #ltw https://t.co/abc","web","Berlin",,,1200,300,"Wahl Fan",,'
+        "421300000000000000,5,3600,Berlin,\"Bio\",,0,low"
+    )
+    src = tmp_path / "tcat.csv"
+    src.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    assert detect(src) == "tcat"
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    [post] = posts_by_id(ds).values()
+    assert post["post_id"] == "421303940474839040" and post["account_id"] == "handle:wahlfan"
+    assert post["reply_to"] == "421300000000000000" and post["hashtags"] == ["ltw"]
+    acc = accounts_by_id(ds)["handle:wahlfan"]
+    assert (acc["followers"], acc["following"], acc["handle"]) == (1200, 300, "wahlfan")
+
+
 def test_a_tcat_tweet_and_its_api_json_are_one_post(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -30,6 +30,11 @@ targets. The export keeps no retweet id: TCAT stored a retweet's text as ``RT @a
 <the whole text>``, which the detection reads as a repost of the post it names
 (``general.text_reposts``). Accounts: handle, name, description, followers, following,
 tweets, creation time (``from_user_created_at``).
+
+Exports made before October 2014 have no ``from_user_id`` (nor ``quoted_status_id``): told by
+``from_user_lang`` beside ``filter_level`` or ``from_user_follower_count``, their account is
+``handle:<from_user_name>``, as FiveThirtyEight's IRA tweets without an id (it cannot meet a
+numeric id: the same account collected otherwise is not merged with it).
 """
 
 from __future__ import annotations
@@ -61,11 +66,17 @@ from vigie.ingest.x_v2 import _link_key
 FORMAT = "tcat"
 COLUMNS = ("id", "time", "created_at", "from_user_name", "text", "from_user_id")
 MARKS = ("filter_level", "from_user_realname", "from_user_tweetcount")
+OLD_COLUMNS = ("id", "time", "created_at", "from_user_name", "from_user_lang", "text")
+"""An export made before 6 October 2014 (dmi-tcat commit 3ee9631): no ``from_user_id``, no
+``quoted_status_id``, counts named ``from_user_follower_count``/``from_user_friend_count``."""
+OLD_MARKS = ("filter_level", "from_user_follower_count")
 DIGITS = re.compile(r"\d+")
 
 
 def is_tcat(header: list[str]) -> bool:
-    return csv_rows.has_columns(header, COLUMNS, MARKS)
+    return csv_rows.has_columns(header, COLUMNS, MARKS) or csv_rows.has_columns(
+        header, OLD_COLUMNS, OLD_MARKS
+    )
 
 
 def delimiter(path: Path) -> str | None:
@@ -112,9 +123,12 @@ def _one(row: Any) -> Mapped:
     post_id = csv_rows.need_cell(row, "id")
     if not DIGITS.fullmatch(post_id):
         raise BadField("id", f"not a tweet id (rounded by a spreadsheet?): {post_id[:40]!r}")
-    account = csv_rows.need_cell(row, "from_user_id")
-    if not DIGITS.fullmatch(account):
-        raise BadField("from_user_id", f"not an account id: {account[:40]!r}")
+    if "from_user_id" in row:
+        account = csv_rows.need_cell(row, "from_user_id")
+        if not DIGITS.fullmatch(account):
+            raise BadField("from_user_id", f"not an account id: {account[:40]!r}")
+    else:  # an export of before October 2014: the handle, prefixed as no id can be
+        account = "handle:" + csv_rows.need_cell(row, "from_user_name")
     urls = _list(row, "urls_expanded")
     mentions = _list(row, "mentions")
     hashtags = _list(row, "hashtags")
@@ -144,8 +158,10 @@ def _one(row: Any) -> Mapped:
         "created_at": profile_time(
             csv_rows.cell(row, "from_user_created_at"), "from_user_created_at"
         ),
-        "followers": as_int(csv_rows.cell(row, "from_user_followercount")),
-        "following": as_int(csv_rows.cell(row, "from_user_friendcount")),
+        "followers": as_int(
+            csv_rows.cell(row, "from_user_followercount", "from_user_follower_count")
+        ),
+        "following": as_int(csv_rows.cell(row, "from_user_friendcount", "from_user_friend_count")),
         "posts_count": as_int(csv_rows.cell(row, "from_user_tweetcount")),
         "description": csv_rows.cell(row, "from_user_description"),
     }
