@@ -1068,6 +1068,31 @@ def test_ytdt_video_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         assert _reasons(ds) == [("missing YTDT video field", "publishedAt", 3)]
 
 
+def test_ytdt_pseudonymised_comments_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YTDT's "pseudonymize" box hashes ids and names and leaves ``authorChannelId`` out (its
+    ``mod_video_comments.php``): such a file was neither told nor read with ``--format
+    ytdt``. The hashed name is the account (``pseudonym:``), the replies keep their thread."""
+    name = "videoinfo_tlCKZF8b768_2024_10_08-10_11_12_comments.csv"
+    rows = [
+        "id,replyCount,likeCount,publishedAt,authorName,text,isReply,isReplyTo,isReplyToName",
+        'b2b67fe9,1,0,"2023-04-14 02:38:12",118c413f,"kat gostosa",0,,',
+        'ae942938,0,0,"2023-04-15 10:00:00",2c658c23,"@x não",1,b2b67fe9,118c413f',
+    ]
+    src = tmp_path / name
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert detect(src) == "ytdt"
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    posts = posts_by_id(ds)
+    top, reply = posts["b2b67fe9"], posts["ae942938"]
+    assert (top["account_id"], top["reply_to"]) == ("pseudonym:118c413f", "tlCKZF8b768")
+    assert (reply["account_id"], reply["reply_to"]) == ("pseudonym:2c658c23", "b2b67fe9")
+    assert top["created_at"] == datetime(2023, 4, 14, 2, 38, 12, tzinfo=UTC)
+    assert accounts_by_id(ds)["pseudonym:118c413f"]["display_name"] is None
+
+
 def test_ytdt_comments_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A YouTube Data Tools comments file, tab-separated, named as YTDT names it: top-level
     comments reply to the video its name holds, replies to their top-level comment; the

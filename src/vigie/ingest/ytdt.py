@@ -7,16 +7,18 @@ collect YouTube comments, and its "Video Info and Comments" module writes one fi
 source, ``mod_video_comments.php``): ``id``, ``replyCount``, ``likeCount``, ``publishedAt``,
 ``authorName``, ``text``, ``authorChannelId``, ``authorChannelUrl``, ``isReply``,
 ``isReplyTo`` (the top-level comment a reply answers), ``isReplyToName``; later versions add
-``videoId``.
+``videoId``. With its "pseudonymize" box, ``id``, ``authorName`` and ``isReplyTo`` are sha1
+hashes and ``authorChannelId``/``authorChannelUrl`` are left out: the account is then
+``pseudonym:<hashed name>`` (stable: co-reply and timing still read), with no name.
 
 Mapping, as vigie's other YouTube readers (``youtube.py``): every comment is a post of its
 author's channel (``authorChannelId``); a top-level comment replies to its video (the
 ``videoId`` column, else the video id in the file's name; a file renamed so that it holds
 neither leaves top-level comments without a target: co-reply then compares the replies only),
-a reply to ``isReplyTo``. ``publishedAt`` was written by the YTDT server with
-PHP's ``date()``, in the server's own time zone, which the file does not say: it is read as
-UTC. Texts had their runs of white space made one space by YTDT; a top-level comment's is
-YouTube's HTML ``textDisplay`` (links as ``<a>``, ``<br>``): its text is read out of the HTML.
+a reply to ``isReplyTo``. ``publishedAt`` was written by the YTDT server with PHP's
+``date()``, in UTC (``common.php`` sets it since 2019). Texts had their runs of white space
+made one space by YTDT; an older file's top-level comment is YouTube's HTML ``textDisplay``
+(links as ``<a>``, ``<br>``; YTDT asks for plain text now): its text is read out of the HTML.
 URLs, hashtags and @handles are read from the text.
 
 YTDT's "Video List" modules (a channel's videos, a search, a playlist) write one row per video:
@@ -55,9 +57,19 @@ def is_video_list(header: list[str]) -> bool:
     return csv_rows.has_columns(header, VIDEO_COLUMNS, ("videoDescription", "channelTitle"))
 
 
+PSEUDONYMISED = ("id", "publishedAt", "authorName", "text", "isReply", "isReplyTo")
+"""A comments file made with YTDT's "pseudonymize" box (``mod_video_comments.php``): ids and
+author names are sha1 hashes, ``authorChannelId`` and ``authorChannelUrl`` are taken out."""
+PSEUDONYM = "pseudonym:"
+"""The account id of a pseudonymised author: its hashed name, prefixed so that it can never
+meet a channel id (the hash is stable: one author is one account within such files)."""
+
+
 def is_ytdt(header: list[str]) -> bool:
-    return csv_rows.has_columns(header, COLUMNS, ("isReplyTo", "isReplyToId")) or is_video_list(
-        header
+    return (
+        csv_rows.has_columns(header, COLUMNS, ("isReplyTo", "isReplyToId"))
+        or csv_rows.has_columns(header, PSEUDONYMISED, ("isReplyToName",))
+        or is_video_list(header)
     )
 
 
@@ -92,7 +104,11 @@ def _reader(video: str | None) -> Any:
     def one(row: Any) -> Mapped:
         row = csv_rows.whole(row)
         post_id = csv_rows.need_cell(row, "id")
-        account = csv_rows.need_cell(row, "authorChannelId")
+        pseudonymised = "authorChannelId" not in row
+        if pseudonymised:
+            account = PSEUDONYM + csv_rows.need_cell(row, "authorName")
+        else:
+            account = csv_rows.need_cell(row, "authorChannelId")
         when = time_of(csv_rows.need_cell(row, "publishedAt"), "publishedAt")
         text = row.get("text") or ""
         if _HTML.search(text):
@@ -109,7 +125,7 @@ def _reader(video: str | None) -> Any:
             text,
             reply_to=target or csv_rows.cell(row, "videoId") or video,
         )
-        name = csv_rows.cell(row, "authorName")
+        name = None if pseudonymised else csv_rows.cell(row, "authorName")
         handle = name if name and name.startswith("@") else None
         account_row = {
             "account_id": account,
