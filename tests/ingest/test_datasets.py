@@ -559,6 +559,34 @@ def test_twitwi_bluesky_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "merged" in out  # the reposted post's row repeats the post: one post
 
 
+def test_twitwi_bluesky_gif_and_unseen_image_are_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """twitwi moves a native GIF's Tenor link (an external card) and the addresses of images
+    it cannot see out of ``links`` into ``media_urls``: they hold no blob CID, and four real
+    posts' GIFs left no trace. They are links, as the Jetstream and CAR readers keep the
+    same card's address; a blob's address stays a CID."""
+    with open(DS / "twitwi_bluesky_posts.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    tenor = "https://media.tenor.com/FP0ZusULhfcAAAAC/okami-amaterasu.gif?hh=347&ww=498"
+    blob = "https://cdn.bsky.app/img/feed_fullsize/plain/did:plc:x/bafkreiaq6cvox2zu64dsgmb4wg2ahyd3a5alfwmc5bhonn4tmz7q3qgyxe@jpeg"  # noqa: E501
+    row = rows[0] | {
+        "links": "",
+        "media_urls": f"{tenor}|{blob}",
+        "media_types": "video/gif|image/jpeg",
+    }
+    src = tmp_path / "b.csv"
+    with open(src, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerow(row)
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    post = posts_by_id(ds)[row["uri"]]
+    assert post["urls"] == ["media.tenor.com/FP0ZusULhfcAAAAC/okami-amaterasu.gif?hh=347&ww=498"]
+    assert post["media"] == ["bafkreiaq6cvox2zu64dsgmb4wg2ahyd3a5alfwmc5bhonn4tmz7q3qgyxe"]
+
+
 def test_twitwi_early_bluesky_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Early twitwi Bluesky CSVs had ``user_name`` and no ``original_text``: still read."""
     src = tmp_path / "early.csv"
@@ -1271,7 +1299,7 @@ def test_tcat_export_of_before_october_2014(
     row = (
         '421303940474839040,1389285000,"2014-01-09 16:30:00","wahlfan","de",'
         '"Morgen wählen #ltw https://t.co/abc","web","Berlin",,,1200,300,"Wahl Fan",,'
-        "421300000000000000,5,3600,Berlin,\"Bio\",,0,low"
+        '421300000000000000,5,3600,Berlin,"Bio",,0,low'
     )
     src = tmp_path / "tcat.csv"
     src.write_text(header + "\n" + row + "\n", encoding="utf-8")

@@ -36,13 +36,22 @@ PLATFORM = "bluesky"
 CID_RE = re.compile(r"/(baf[a-z2-7]{20,})")
 
 
-def _cids(urls: list[str] | None) -> list[str]:
-    out: dict[str, None] = {}
+def split_media(urls: list[str] | None) -> tuple[list[str], list[str]]:
+    """(blob CIDs, other addresses) of twitwi's ``media_urls``.
+
+    Why the others: twitwi moves a native GIF's Tenor link (an external card) and the
+    addresses of images it cannot see out of ``links`` into the media (``bluesky/
+    normalizers.py``); they hold no CID, and were lost, where the Jetstream and CAR readers
+    keep the same card's address as a link. They are links here too."""
+    cids: dict[str, None] = {}
+    other: list[str] = []
     for u in urls or []:
         m = CID_RE.search(u or "")
         if m:
-            out[m.group(1)] = None
-    return list(out)
+            cids[m.group(1)] = None
+        elif u:
+            other.append(u)
+    return list(cids), other
 
 
 def _created(value: Any, field: str) -> Any:
@@ -56,6 +65,7 @@ def _created(value: Any, field: str) -> Any:
 
 def _post(p: dict[str, Any]) -> dict[str, Any]:
     langs = p.get("user_langs") or []  # twitwi names the record's ``langs`` this way
+    cids, other = split_media(p.get("media_urls"))
     return {
         "post_id": p["uri"],
         "platform": PLATFORM,
@@ -63,10 +73,10 @@ def _post(p: dict[str, Any]) -> dict[str, Any]:
         "created_at": _created(p["local_time"], "record.createdAt"),
         "text": p.get("original_text"),
         "lang": langs[0] if langs else None,
-        "urls": canonical_urls(p.get("links")),
+        "urls": canonical_urls([*(p.get("links") or []), *other]),
         "hashtags": clean_hashtags(p.get("hashtags")),
         "mentions": clean_mentions(p.get("mentioned_user_handles")),
-        "media": _cids(p.get("media_urls")),
+        "media": cids,
         "repost_of": None,
         "reply_to": p.get("to_post_uri") or None,
         "quote_of": p.get("quoted_uri") or None,

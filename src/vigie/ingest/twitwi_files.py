@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.ingest import csv_rows
-from vigie.ingest.bluesky import _cids
+from vigie.ingest.bluesky import split_media
 from vigie.ingest.json_array import starts_with_json
 from vigie.ingest.model import Batch
 from vigie.ingest.records import (
@@ -162,6 +162,7 @@ def _bluesky(row: Any) -> Mapped:
     account = csv_rows.need_cell(row, "user_did")
     langs = pipe_list(row, "user_langs")
     text = _val(row, "original_text") if "original_text" in row else _val(row, "text")
+    cids, other = split_media(pipe_list(row, "media_urls"))
     post = {
         "post_id": uri,
         "platform": "bluesky",
@@ -169,10 +170,10 @@ def _bluesky(row: Any) -> Mapped:
         "created_at": _when(row, "timestamp_utc"),
         "text": text,
         "lang": langs[0] if langs else None,
-        "urls": sorted({_link_key(u) for u in pipe_list(row, "links")} - {""}),
+        "urls": sorted({_link_key(u) for u in [*pipe_list(row, "links"), *other]} - {""}),
         "hashtags": clean_hashtags(pipe_list(row, "hashtags")),
         "mentions": clean_mentions(pipe_list(row, "mentioned_user_handles")),
-        "media": _cids(pipe_list(row, "media_urls")),
+        "media": cids,
         "repost_of": None,
         "reply_to": _val(row, "to_post_uri"),
         "quote_of": _val(row, "quoted_uri"),
