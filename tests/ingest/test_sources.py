@@ -596,6 +596,42 @@ def test_mcl_facebook_csv_and_instagram_json(tmp_path: Path) -> None:
     ]
 
 
+def test_mcl_as_its_data_dictionary_writes_it(tmp_path: Path) -> None:
+    """Meta's data dictionary, read again: an Instagram post's owner type is business,
+    creator or personal (such posts were labelled facebook); ``shared_post_id`` is "the
+    reshared post included in the Facebook post" (no reshare was read); the owner may be
+    ``post_owner.data``; the link ``link_attachment_fields.link``; Instagram lists its
+    ``hashtags``; ``multimedia`` URLs are pre-signed and expire, so a medium is its id."""
+    signed = "https://cleanroom.example/m/abc.jpg?X-Amz-Signature=1&X-Amz-Date=2"
+    lines = [
+        {"id": "111", "creation_time": "2024-06-01T10:00:00+0000", "text": "vu",
+         "post_owner": {"id": "900", "type": "page", "name": "Page"},
+         "shared_post_id": "100",
+         "link_attachment_fields": {"link": "https://example.org/a?utm_source=fb"},
+         "multimedia": [{"type": "photo", "id": "m1", "url": signed}]},
+        {"id": "112", "creation_time": "2024-06-01T11:00:00+0000", "text": "x",
+         "post_owner": {"data": {"id": "901", "type": "group", "name": "Groupe"}},
+         "multimedia": [{"type": "photo", "url": signed}]},
+        {"id": "222", "creation_time": "2024-06-02T09:00:00+0000", "text": "hallo #Wahl",
+         "post_owner": {"id": "400", "type": "business", "name": "Brand", "username": "brand"},
+         "hashtags": ["tag", "wahl"]},
+    ]  # fmt: skip
+    src = tmp_path / "mcl.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    assert detect(src) == "mcl"
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    posts = posts_by_id(ds)
+    fb = posts["111"]
+    assert (fb["platform"], fb["account_id"], fb["repost_of"]) == ("facebook", "900", "100")
+    assert fb["urls"] == ["example.org/a"] and fb["media"] == ["photo:m1"]
+    assert posts["112"]["account_id"] == "901"
+    assert posts["112"]["media"] == ["cleanroom.example/m/abc.jpg"]
+    ig = posts["222"]
+    assert ig["platform"] == "instagram" and ig["hashtags"] == ["tag", "wahl"]
+    assert accounts_by_id(ds)["901"]["display_name"] == "Groupe"
+
+
 def test_mcl_platform_option_wins(tmp_path: Path) -> None:
     ds = tmp_path / "ds"
     ingest([SRC / "mcl_facebook_posts.csv"], ds, platform="instagram")
