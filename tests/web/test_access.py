@@ -116,6 +116,27 @@ def test_a_refused_write_changes_nothing(workspace: Path) -> None:
     assert client.app.state.vigie.ws.history(gid) == []
 
 
+@pytest.mark.parametrize("spelled", ["Confirmed", " confirmed", "CONFIRMED", "Dismissed "])
+def test_an_analyst_cannot_close_by_spelling_the_status_otherwise(
+    workspace: Path, spelled: str
+) -> None:
+    """The role rule was tested on the raw word while the case store normalises it: an
+    analyst's ``Confirmed`` or ``Dismissed `` was stored as a reviewer's decision, on a
+    group, an account and a pair alike. Refused, and nothing stored."""
+    client = _team(workspace)
+    csrf = _login(client, "analyst")
+    gid, acc = _group(client), _member(client)
+    extra = {"status": spelled, "reason": "fandom", "csrf": csrf}
+    for path, fields in (
+        (f"/groups/{gid}/triage", extra),
+        ("/decisions", {**extra, "kind": "account", "target": acc}),
+        ("/decisions", {**extra, "kind": "pair", "target": f"{acc} {_member(client, 1)}"}),
+    ):
+        r = client.post(path, data=fields, follow_redirects=False)
+        assert r.status_code == 403, (path, spelled, r.status_code)
+    assert client.app.state.vigie.ws.decisions() == []
+
+
 def test_csrf_token_is_required_and_checked(workspace: Path) -> None:
     client = _team(workspace)
     csrf = _login(client, "admin")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, or_, select
 
 from vigie.atomic import atomic_file
-from vigie.cases.decisions import STATUSES, _slug
+from vigie.cases.decisions import STATUSES, slug
 from vigie.cases.models import DecisionRow, MemberRow, RunRow
 from vigie.cases.records import Decision
 from vigie.errors import VigieError, shortened
@@ -68,7 +68,7 @@ class DecisionFilter:
         # spelt as a decision's own status is (``Needs review``, ``NEEDS_REVIEW``): the
         # filter must take what ``vigie triage --status`` takes
         kind = (text("kind") or "").lower() or None
-        status = _slug(text("status")) or None
+        status = slug(text("status")) or None
         if kind is not None and kind not in KINDS:
             raise VigieError(
                 f"kind: {shortened(kind, 40)!r} is not one of {', '.join(KINDS)}"

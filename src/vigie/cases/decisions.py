@@ -36,19 +36,19 @@ REREVIEW_JACCARD = 0.7
 when it was decided is flagged for re-review (its effective status becomes needs-review)."""
 
 
-def _slug(text: str | None) -> str:
+def slug(text: str | None) -> str:
     """``Newsroom and feeds`` / ``newsroom_and_feeds`` -> ``newsroom-and-feeds``."""
     return "-".join((text or "").strip().lower().replace("_", " ").split())
 
 
 def check(status: str, reason: str | None, note: str | None) -> tuple[str, str | None]:
     """Validate a decision; returns (status, reason) normalised, or raises a clear error."""
-    st = _slug(status)
+    st = slug(status)
     if st not in STATUSES:
         raise VigieError(
             f"--status: {status!r} is not one of {', '.join(STATUSES)}{meant(st, STATUSES)}"
         )
-    rs = _slug(reason) if reason else None
+    rs = slug(reason) if reason else None
     if rs is not None and rs not in REASONS:
         raise VigieError(
             f"--reason: {reason!r} is not one of {', '.join(REASONS)}{meant(rs, REASONS)}"

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from vigie.cases import decisions
 from vigie.cases.identity import member_key
 from vigie.detect.placements import placed_by_lockstep
 from vigie.errors import VigieError, shortened
@@ -479,8 +480,12 @@ async def decide_other(request: Request) -> Response:
 
 def _decision_fields(fields: Any) -> tuple[str, dict[str, str | None]]:
     """A decision form's status, and its reason and note (the note capped at 4,000
-    characters), read the same way for a group, an account or a pair."""
-    return str(fields.get("status", "")), {
+    characters), read the same way for a group, an account or a pair.
+
+    The status is normalised here, as the case store will store it, before any role is
+    checked against it: an analyst's ``Confirmed`` or `` dismissed`` passed a test of the
+    raw words and was stored as ``confirmed``/``dismissed``, a decision only reviewers take."""
+    return decisions.slug(str(fields.get("status", ""))), {
         "reason": str(fields.get("reason", "")) or None,
         "note": str(fields.get("note", ""))[:4000] or None,
     }
