@@ -149,3 +149,32 @@ def test_an_upload_of_several_files_is_kept_whole_unless_over_the_limit(tmp_path
     with pytest.raises(VigieError, match="max_unpacked_bytes"):
         _unpack_upload(_ctx(1 << 20), folder)  # 2 MiB declared: over 1 MiB
     assert not folder.exists()
+
+
+def test_a_zip_of_gz_members_is_held_to_the_limit_all_members_together(tmp_path: Path) -> None:
+    """A zip of several ``.gz`` members declares only their packed sizes: the map page and
+    the ingest job unpacked each whole, with no bound (a 1.2 MB upload wrote 313 MB past a
+    5 MB limit). Each member is unpacked under what the others left, for the wizard's
+    listing and the ingest alike; under the limit, both read it."""
+    from vigie.ingest.api import ingest
+    from vigie.web.views.imports import _zip_files
+
+    upload = tmp_path / "export.zip"
+    with zipfile.ZipFile(upload, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("a.jsonl.gz", gzip.compress(b"\0" * (700 << 10), compresslevel=9))
+        zf.writestr("b.jsonl.gz", gzip.compress(b"\0" * (700 << 10), compresslevel=9))
+    assert upload.stat().st_size < 64 << 10
+    with pytest.raises(VigieError, match="max_unpacked_bytes"):
+        _zip_files(upload, 1 << 20)  # 1.4 MB in all: over 1 MiB, each under it
+    with pytest.raises(VigieError, match="max_unpacked_bytes"):
+        ingest([upload], tmp_path / "ds", unpacked_limit=1 << 20)
+    assert not (tmp_path / "ds").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.suffix == ".jsonl"]  # nothing left behind
+    good = tmp_path / "good.zip"
+    page = (FIX / "x_v2_pages.jsonl").read_bytes()
+    with zipfile.ZipFile(good, "w") as zf:
+        zf.writestr("monday.jsonl.gz", gzip.compress(page))
+        zf.writestr("tuesday.jsonl.gz", gzip.compress(page))
+    rows, _ = _zip_files(good, 10 * len(page))
+    assert [r["format"] for r in rows] == ["x", "x"]
+    assert ingest([good], tmp_path / "ok", unpacked_limit=10 * len(page)).posts > 0

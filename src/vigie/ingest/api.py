@@ -398,6 +398,7 @@ def ingest(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    unpacked_limit: int | None = None,
 ) -> IngestReport:
     """Ingest ``sources`` into the Dataset folder ``into`` (created, or appended to).
 
@@ -407,6 +408,8 @@ def ingest(
     with more than ``max_reject_share`` of its records refused — by default, all of them); in
     that case, as on any interruption, the previous Dataset is left untouched. Writers of one
     Dataset take turns (a lock file beside it), so concurrent ingests lose nothing.
+    ``unpacked_limit``: the bytes a compressed source may unpack to, its members and layers
+    together (a server's guard against decompression bombs; none on the command line).
     """
     if isinstance(sources, str | Path):
         sources = [sources]
@@ -423,7 +426,7 @@ def ingest(
     given = [Path(s) for s in sources]
     for src in given:
         _not_its_own(src, into)
-    with _readable(given, fmt, opts, into.parent) as sources_read:
+    with _readable(given, fmt, opts, into.parent, unpacked_limit) as sources_read:
         plans = _plans(sources_read, maps, plat, fmt)
         for p in plans:  # a Telegram HTML chat read without some of its pages
             p.warnings += telegram_html.pages_left_out(p.path, p.fmt, [q.path for q in plans])
@@ -447,7 +450,11 @@ class _Source:
 
 @contextmanager
 def _readable(
-    given: list[Path], fmt: str, opts: ReadOptions, beside: Path | None = None
+    given: list[Path],
+    fmt: str,
+    opts: ReadOptions,
+    beside: Path | None = None,
+    limit: int | None = None,
 ) -> Iterator[list[_Source]]:
     """The sources as plain UTF-8 files, each made at most once, in temporary folders made
     in ``beside`` and deleted on exit: compressed ones unpacked (``compressed.py``),
@@ -456,7 +463,7 @@ def _readable(
     Lines (``json_array.py``; the elements it refused are kept for the report). A copy is
     read without the flags already applied in making it: ``--encoding`` (the copy is
     UTF-8), ``--delimiter`` and ``--format xlsx`` (a workbook's CSV is vigie's own)."""
-    with compressed.readable(given, beside=beside) as opened:
+    with compressed.readable(given, beside=beside, limit=limit) as opened:
         # a zip of several files is several sources, each named ARCHIVE.zip/MEMBER
         shown = [o.shown for o in opened]
         unpacked = [o.plain for o in opened]

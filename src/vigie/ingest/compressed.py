@@ -445,12 +445,19 @@ class Readable:
 
 
 @contextmanager
-def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Readable]]:
+def readable(
+    paths: list[Path], beside: Path | None = None, limit: int | None = None
+) -> Iterator[list[Readable]]:
     """The sources as plain files: compressed ones unpacked into a temporary folder (made in
     ``beside``, else the system's), which is deleted on exit, whatever happens; a zip of
     several files gives one source per data file (``zip_members``), so the list may be
     longer than ``paths``. A progress bar follows the compressed bytes read (unpacking a dump
-    of many GB takes minutes)."""
+    of many GB takes minutes).
+
+    ``limit``: the bytes one source may unpack to, all its members and layers together (the
+    web's ``max_unpacked_bytes``): a zip of several ``.gz`` members was unpacked with no
+    bound, where a single file was held to it (a 1.2 MB zip wrote 313 MB past a 5 MB
+    limit)."""
     kinds = [compression_of(p) if p.is_file() else None for p in paths]
     if not any(kinds):
         yield [Readable(p, p, []) for p in paths]
@@ -476,20 +483,41 @@ def readable(paths: list[Path], beside: Path | None = None) -> Iterator[list[Rea
                 folder.mkdir()
                 several = zip_members(p) if kind == "zip" else None
                 if several is None:
-                    out.append(Readable(p, unpack_nested(p, kind, folder, advance), []))
+                    plain = unpack_nested(p, kind, folder, advance, limit=limit)
+                    out.append(Readable(p, plain, []))
                     continue
+                left = _Budget(limit)
                 # every member at its path in one folder: a Telegram export's result.json
                 # finds its photos beside it, as in the folder the zip was made of
                 for m in several.left_out:
-                    unpack(p, kind, folder, advance, member_path(p, m), member=m, keep_path=True)
+                    shown = member_path(p, m)
+                    kept = unpack(
+                        p, kind, folder, advance, shown, left.now, member=m, keep_path=True
+                    )
+                    left.spend(kept)
                 for m in several.read:  # a .csv.gz zipped is unpacked once more
                     shown = member_path(p, m)
-                    plain = unpack_nested(p, kind, folder, advance, shown, member=m, keep_path=True)
+                    plain = unpack_nested(
+                        p, kind, folder, advance, shown, left.now, member=m, keep_path=True
+                    )
+                    left.spend(plain)
                     out.append(Readable(shown, plain, [], archive=p))
                 out[-len(several.read)].notes.append(_zip_note(p, several))
         yield out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _Budget:
+    """What is left of one source's unpacking ``limit`` (None: no limit) as its members are
+    written: each member is unpacked under what the others left."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.now = limit
+
+    def spend(self, written: Path) -> None:
+        if self.now is not None:
+            self.now = max(self.now - written.stat().st_size, 0)
 
 
 def _zip_note(path: Path, found: ZipMembers) -> str:

@@ -229,7 +229,7 @@ def _columns(path: Path, fmt: str) -> list[str]:
         return []
 
 
-def _zip_files(path: Path) -> tuple[list[dict[str, str]], list[str]] | None:
+def _zip_files(path: Path, limit: int) -> tuple[list[dict[str, str]], list[str]] | None:
     """A kept zip's data files, each with the format detected in it, and the members not
     read (``_unpack_upload`` keeps a zip of several files whole), else None."""
     from vigie.ingest import compressed
@@ -239,7 +239,8 @@ def _zip_files(path: Path) -> tuple[list[dict[str, str]], list[str]] | None:
     if found is None:
         return None
     rows = []
-    with compressed.readable([path], beside=path.parent) as opened:  # deleted on exit
+    # deleted on exit; held to the server's limit, all members together (a zip of .gz)
+    with compressed.readable([path], beside=path.parent, limit=limit) as opened:
         for o in opened:
             name = str(o.shown.relative_to(path))
             try:
@@ -269,7 +270,7 @@ async def import_map(request: Request, upload: str, format: str = "auto") -> Res
     path = _upload_path(ctx, upload)
     from starlette.concurrency import run_in_threadpool
 
-    in_zip = await run_in_threadpool(_zip_files, path)
+    in_zip = await run_in_threadpool(_zip_files, path, ctx.state.settings.max_unpacked_bytes)
     if in_zip is not None:  # each file read as its format says: no columns to map
         return render(
             ctx,
@@ -482,13 +483,22 @@ async def import_run(request: Request) -> Response:
     options = _read_options(fields)
     into = ctx.state.folders.dataset_path(name)
     user = ctx.user.username
+    limit = ctx.state.settings.max_unpacked_bytes
 
     def work(job: Any) -> str:
         from vigie.ingest.api import ingest
 
         job.stage = f"reading {path.name}"
         try:
-            report = ingest([path], into, fmt=fmt, mapping=mapping, platform=platform, **options)
+            report = ingest(
+                [path],
+                into,
+                fmt=fmt,
+                mapping=mapping,
+                platform=platform,
+                unpacked_limit=limit,
+                **options,
+            )
         except VigieError as exc:  # the same refusal, naming the form's fields
             raise VigieError(in_form_words(str(exc))) from None
         job.message = _report_line(report)
