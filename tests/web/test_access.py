@@ -285,6 +285,29 @@ def test_body_size_limit(workspace: Path) -> None:
     assert r.status_code == 413
 
 
+def test_a_body_of_no_declared_length_is_refused(workspace: Path) -> None:
+    """The limits read ``Content-Length``: a chunked body had none, so 5 MB went past a
+    100 kB upload limit and a 20 MB body to ``/login`` was parsed whole, signed in or not.
+    Such a body is refused before anything reads it (411), anonymous or not."""
+    client = _team(workspace)
+
+    def chunks():  # noqa: ANN202 - a generator body: httpx sends it chunked
+        for _ in range(40):
+            yield b"x" * (64 << 10)
+
+    r = client.post(
+        "/login", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 411
+    csrf = _login(client, "admin")
+    r = client.post(
+        f"/import/upload?csrf={csrf}",
+        content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert r.status_code == 411
+
+
 def test_path_tricks_in_names_are_refused(workspace: Path) -> None:
     client = _team(workspace)
     csrf = _login(client, "admin")
