@@ -1246,3 +1246,29 @@ def test_vk_callback_api_events(tmp_path: Path) -> None:
     assert posts["324993092_67"]["repost_of"] == "-162833914_194"
     assert posts["-162833914_194"]["text"] == "репост"
     assert report.sources[0].skipped == {"vk: a Callback API like_add event (not a post)": 1}
+
+
+def test_zeeschuimer_gab_links_from_its_plain_text_and_link_info(tmp_path: Path) -> None:
+    """Zeeschuimer's ``gab.js`` writes a post's ``c`` as plain text (no anchors) and its
+    preview card under ``link_info``: every Gab post's links were lost, unsaid."""
+    item = {
+        "nav_index": "1:1:0",
+        "item_id": "111200000000000002",
+        "timestamp_collected": 1700000500000,
+        "source_platform": "gab.com",
+        "source_platform_url": "https://gab.com/alice",
+        "source_url": "https://gab.com/api",
+        "data": {
+            "i": "111200000000000002",
+            "ca": "2023-11-02T12:00:00.000Z",
+            "c": "Look at this https://example.net/a?utm_source=gab and more",
+            "link_info": {"id": "77", "url": "https://example.org/card", "type": "link"},
+            "author_info": {"i": "9001", "un": "alice", "ac": "alice", "dn": "Alice"},
+        },
+    }
+    src = tmp_path / "zs.ndjson"
+    src.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    [post] = posts_by_id(ds).values()
+    assert sorted(post["urls"]) == ["example.net/a", "example.org/card"]

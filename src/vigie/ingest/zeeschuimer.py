@@ -313,7 +313,18 @@ def _gab(data: dict[str, Any]) -> Mapped:
     status["media_attachments"] = [
         {"url": m.get("url", m.get("u"))} for m in media or [] if isinstance(m, dict)
     ]
-    return mastodon._one(status, "gab")
+    posts, accounts = mastodon._one(status, "gab")
+    # Zeeschuimer's gab.js writes ``c`` as plain text (no anchors left to read links from) and
+    # the preview card under ``link_info``: every Gab post's links were lost, unsaid
+    card = data.get("link_info")
+    more = [card["url"]] if isinstance(card, dict) and isinstance(card.get("url"), str) else []
+    text = status.get("content")
+    if isinstance(text, str) and "<" not in text:
+        more += raw_urls_in_text(text)
+    for post in posts if more else []:
+        if post["post_id"] == str(status["id"]):  # not a reblogged post given beside it
+            post["urls"] = list(dict.fromkeys([*post["urls"], *canonical_urls(more)]))
+    return posts, accounts
 
 
 def _one(item: Any) -> Mapped:
