@@ -434,6 +434,36 @@ def test_rtweet_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert manifest(ds)["sources"][1]["duplicates"] == 2 and len(posts_by_id(ds)) == 3
 
 
+def test_4cat_exports_naming_their_author_otherwise(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """4CAT's Truth Social and Gab data sources write ``account_id``/``account_username``
+    and no ``author`` (their ``map_item``), 9GAG's and Imgur's no ``thread_id``: such
+    exports were refused whole ("no column author"). Read, with Gab's ``tags`` as hashtags,
+    its link card's ``link_url``, and a link holding a comma kept whole."""
+    header = (
+        "collected_at,id,created_at,body,url,mentions,tags,account_id,account_username,"
+        "account_display_name,link_url,urls,thread_id,timestamp"
+    )
+    row = (
+        '2023-11-14 22:21:40,111200000000000001,2023-11-02 10:00:00,"Hello #Gab @bob",'
+        "https://gab.com/alice/posts/111200000000000001,bob,\"Gab,Wahl\",9001,alice,Alice,"
+        'https://example.org/card,"https://example.net/p?a=1,2,https://example.net/q",'
+        "111200000000000001,2023-11-02 10:00:00"
+    )
+    src = tmp_path / "gab.csv"
+    src.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    assert detect(src) == "4cat"
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys, "--platform", "gab")
+    [post] = posts_by_id(ds).values()
+    assert (post["account_id"], post["platform"]) == ("9001", "gab")
+    assert post["hashtags"] == ["gab", "wahl"] and post["mentions"] == ["bob"]
+    assert post["urls"] == ["example.net/p?a=1,2", "example.net/q", "example.org/card"]
+    acc = accounts_by_id(ds)["9001"]
+    assert (acc["handle"], acc["display_name"]) == ("alice", "Alice")
+
+
 def test_4cat_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ds = tmp_path / "ds"
     _ingest(DS / "4cat_telegram.csv", ds, capsys, "--platform", "telegram")
