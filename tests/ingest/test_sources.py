@@ -1272,3 +1272,34 @@ def test_zeeschuimer_gab_links_from_its_plain_text_and_link_info(tmp_path: Path)
     ingest([src], ds)
     [post] = posts_by_id(ds).values()
     assert sorted(post["urls"]) == ["example.net/a", "example.org/card"]
+
+
+def test_zeeschuimer_instagram_graph_items_of_2021_to_2023(tmp_path: Path) -> None:
+    """Zeeschuimer captured Instagram in the web app's GraphQL form from 2021 to the end of
+    2023 (``shortcode``, ``taken_at_timestamp``, ``edge_media_to_caption``, ``owner``, as
+    4CAT's ``parse_graph_item`` reads it): every such item was refused (``data.taken_at``)."""
+    item = {
+        "nav_index": "1:1:0",
+        "item_id": "2900000000000000001",
+        "timestamp_collected": 1700000500000,
+        "source_platform": "instagram.com",
+        "source_platform_url": "https://www.instagram.com/colab.uff/",
+        "source_url": "https://www.instagram.com/api",
+        "data": {
+            "__typename": "GraphImage",
+            "id": "2900000000000000001",
+            "shortcode": "CgGraph001",
+            "taken_at_timestamp": 1660000000,
+            "edge_media_to_caption": {"edges": [{"node": {"text": "vieux #graph @ami.x"}}]},
+            "owner": {"id": "54045506848", "username": "colab.uff"},
+        },
+    }
+    src = tmp_path / "zs.ndjson"
+    src.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    ds = tmp_path / "ds"
+    ingest([src], ds)
+    post = posts_by_id(ds)["CgGraph001"]
+    assert (post["account_id"], post["text"]) == ("54045506848", "vieux #graph @ami.x")
+    assert post["created_at"].isoformat() == "2022-08-08T23:06:40+00:00"
+    assert post["hashtags"] == ["graph"] and post["mentions"] == ["ami.x"]
+    assert accounts_by_id(ds)["54045506848"]["handle"] == "colab.uff"

@@ -245,7 +245,26 @@ def _preview_link(data: dict[str, Any]) -> list[str]:
     return [target[0] if target else url]
 
 
+def _graph_item(data: dict[str, Any]) -> dict[str, Any]:
+    """An Instagram item of the web app's older GraphQL form (``GraphImage``, ``GraphVideo``,
+    ``GraphSidecar``: ``shortcode``, ``taken_at_timestamp``, ``edge_media_to_caption``,
+    ``owner``), which Zeeschuimer captured from 2021 to the end of 2023, in the newer form's
+    names: such captures were refused whole (``data.taken_at`` missing). 4CAT's
+    ``search_instagram.py`` (``parse_graph_item``) reads the same fields."""
+    edges = _d(data.get("edge_media_to_caption")).get("edges")
+    first = edges[0] if isinstance(edges, list) and edges else {}
+    text = _d(_d(first).get("node")).get("text")
+    return {
+        **data,
+        "code": data.get("shortcode"),
+        "taken_at": data.get("taken_at_timestamp"),
+        "caption": {"text": text if isinstance(text, str) else ""},
+    }
+
+
 def _instagram(data: dict[str, Any], platform: str = "instagram") -> Mapped:
+    if "shortcode" in data and "code" not in data:
+        data = _graph_item(data)
     user = _d(data.get("user")) or _d(data.get("owner"))
     uid = user.get("pk") or user.get("id")
     if uid in (None, ""):
