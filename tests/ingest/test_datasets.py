@@ -447,7 +447,7 @@ def test_4cat_exports_naming_their_author_otherwise(
     )
     row = (
         '2023-11-14 22:21:40,111200000000000001,2023-11-02 10:00:00,"Hello #Gab @bob",'
-        "https://gab.com/alice/posts/111200000000000001,bob,\"Gab,Wahl\",9001,alice,Alice,"
+        'https://gab.com/alice/posts/111200000000000001,bob,"Gab,Wahl",9001,alice,Alice,'
         'https://example.org/card,"https://example.net/p?a=1,2,https://example.net/q",'
         "111200000000000001,2023-11-02 10:00:00"
     )

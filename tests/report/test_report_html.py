@@ -6,6 +6,7 @@ import re
 import shutil
 import struct
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,44 @@ def test_out_names_the_page_by_its_ending(findings_dir, tmp_path, capsys):
     assert run("risk", "report", str(study), "--out", str(tmp_path / "study.html")) == 0
     assert "<html" in (tmp_path / "study.html").read_text(encoding="utf-8").lower()
     assert not (tmp_path / "s.html").exists()
+
+
+def test_shared_objects_show_their_true_counts(findings_dir, tmp_path):
+    """A group's shared objects were counted from the few example posts evidence keeps per
+    object (a hashtag 50 members used 1,223 times over three weeks read "5 posts, 5
+    accounts, 14 s"); with the run's ``group_objects.parquet`` they show its counts, the
+    Dataset's reach beside; without it, the page says the counts are the examples'."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from vigie.report.html import build_context
+    from vigie.schema import GROUP_OBJECTS_SCHEMA
+
+    ctx = build_context(findings_dir)
+    group = ctx["details"][0]
+    assert group["objects"] and not group["objects_recorded"]
+    first = group["objects"][0]
+    t0, t1 = datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 22, tzinfo=UTC)
+    rows = {
+        "group_id": [group["group_id"]] * 2,
+        "kind": [first["kind"], first["kind"]],
+        "object": ["rare-object", "reveilfrancais"],
+        "n_members": [2, 50],
+        "group_posts": [3, 1223],
+        "reach_posts": [3, 1327],
+        "reach_accounts": [2, 62],
+        "first_seen": [t0, t0],
+        "last_seen": [t0, t1],
+    }
+    pq.write_table(
+        pa.table(rows, schema=GROUP_OBJECTS_SCHEMA), findings_dir / "group_objects.parquet"
+    )
+    ctx = build_context(findings_dir)
+    group = ctx["details"][0]
+    top = group["objects"][0]
+    assert group["objects_recorded"] and group["n_objects"] == 2
+    assert (top["object"], top["posts"], top["accounts"]) == ("reveilfrancais", 1223, 50)
+    assert (top["reach_posts"], top["reach_accounts"], top["span"]) == (1327, 62, "21 d")
+    out = tmp_path / "r.html"
+    write_report(findings_dir, out)
+    assert "posts in the Dataset" in out.read_text(encoding="utf-8")

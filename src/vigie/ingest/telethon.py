@@ -59,6 +59,8 @@ def _marked_links(text: str, entities: Any) -> list[str]:
         if span.strip():
             out.append(span.strip())
     return out
+
+
 MESSAGE_KINDS = ("Message", "MessageService", "MessageEmpty")
 
 _PEER_IDS = {"PeerChannel": "channel_id", "PeerChat": "chat_id", "PeerUser": "user_id"}
