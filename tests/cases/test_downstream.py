@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -197,6 +198,14 @@ def test_report_shows_decisions_and_hides_dismissed(ws, triaged, tmp_path, capsy
     page = html.read_text()
     assert ids["g2"] not in page and ids["g1"] in page
     assert "1 dismissed group(s) hidden" in page
+    # out of every figure too, not only the group sections (the summary's accounts, the
+    # ranking by score, the techniques' counts kept them): no trace of its members or link
+    assert "b.example" not in page and not re.search(r"\bb00[0-5]\b", page)
+    from vigie.cases.report import write_report as with_cases
+
+    ctx = with_cases(f, tmp_path / "r2.html", ws, hide_dismissed=True)
+    assert (ctx["n_groups"], ctx["n_accounts"]) == (2, 12)
+    assert all(g["group_id"] != "g2" for g in ctx["overview"] + ctx.get("ranked", []))
 
 
 def test_report_has_a_changes_section_from_the_second_run(ws, triaged, tmp_path, capsys):

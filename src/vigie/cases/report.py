@@ -49,12 +49,11 @@ def annotate(ctx: dict[str, Any], ws: Workspace, findings: Path, hide_dismissed:
             }
     _mark_partner_accounts(ctx, ws, findings)
     hidden = 0
-    if hide_dismissed:
+    if hide_dismissed:  # left out of the context already (``build_context(hidden=)``)
         dismissed = {lid for lid, st in states.items() if st.status == "dismissed"}
         hidden = len(dismissed)
         ctx["overview"] = [g for g in ctx["overview"] if g["group_id"] not in dismissed]
         ctx["details"] = [g for g in ctx["details"] if g["group_id"] not in dismissed]
-        ctx["n_groups"] -= hidden
     order = {str(g["group_id"]): i for i, g in enumerate(ctx["overview"])}
     shown = [st for lid, st in states.items() if lid in order]
     shown.sort(key=lambda st: order[st.local_id])
@@ -131,7 +130,10 @@ def write_report(
     """``vigie.report.html.write_report`` with the workspace's decisions added."""
     from vigie.report.html import build_context, render_html, write_page
 
-    ctx = build_context(findings, **kwargs)
+    hidden = None
+    if hide_dismissed:  # out of every figure of the page, not only its group sections
+        hidden = {lid for lid, st in ws.review(Path(findings)).items() if st.status == "dismissed"}
+    ctx = build_context(findings, hidden=hidden, **kwargs)
     annotate(ctx, ws, Path(findings), hide_dismissed)
     write_page(out, render_html(ctx))
     return ctx

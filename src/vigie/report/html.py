@@ -82,10 +82,17 @@ def _read_for_groups(fnd: Findings, name: str, group_ids: list[str]) -> pa.Table
         raise VigieError(f"{path}: cannot read ({exc})") from exc
 
 
-def _rows(fnd: Findings, name: str) -> int:
-    """Row count of a Findings table from the Parquet footer (no data read)."""
+def _rows(fnd: Findings, name: str, hidden: set[str] | None = None) -> int:
+    """Row count of a Findings table from the Parquet footer (no data read); without the
+    rows of the ``hidden`` groups (their ``group_id`` column read)."""
     path = fnd.table_path(name)
-    return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+    if not path.exists():
+        return 0
+    if not hidden:
+        return pq.ParquetFile(path).metadata.num_rows
+    ids = pq.read_table(path, columns=["group_id"]).column("group_id")
+    gone = pa.array(sorted(hidden), pa.string())
+    return int(pc.sum(pc.invert(pc.is_in(ids, gone))).as_py() or 0)
 
 
 def _find_dataset(fnd: Findings, given: str | Path | None, manifest: dict[str, Any]) -> Path | None:
@@ -416,8 +423,14 @@ def build_context(
     truth_path: str | Path | None = None,
     dataset_path: str | Path | None = None,
     options: ReportOptions | None = None,
+    hidden: set[str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the template needs, as plain Python values (tests read this too)."""
+    """Everything the template needs, as plain Python values (tests read this too).
+
+    ``hidden``: groups left out of the page (``--hide-dismissed``), out of every figure too:
+    left out after the page was built, a dismissed group stayed in the ranking by score and
+    in the summary's accounts, edges and evidence and the DISARM table's counts, though the
+    report said it hidden (and such a report is the one passed on)."""
     from vigie.disarm import ATTRIBUTION
     from vigie.progress import make_progress
     from vigie.report.svg import kind_colour, label_colour
@@ -433,6 +446,11 @@ def build_context(
         members_all = fnd.members()
     except (pa.ArrowInvalid, OSError) as exc:
         raise VigieError(f"{fnd.path}: cannot read the Findings tables ({exc})") from exc
+    if hidden:
+        gone = pa.array(sorted(hidden), pa.string())
+        groups = groups.filter(pc.invert(pc.is_in(groups.column("group_id"), gone)))
+        members_all = members_all.filter(pc.invert(pc.is_in(members_all.column("group_id"), gone)))
+        manifest = {**manifest, "techniques": None, "counts": {}}  # counted again, below
     truth = _TruthLabels(Path(truth_path) if truth_path is not None else None)
 
     grows = groups.to_pylist()
@@ -513,8 +531,8 @@ def build_context(
         "n_accounts": pc.count_distinct(members_all.column("account_id")).as_py()
         if members_all.num_rows
         else 0,
-        "n_edges": counts.get("edges", _rows(fnd, "edges")),
-        "n_evidence": counts.get("evidence", _rows(fnd, "evidence")),
+        "n_edges": counts.get("edges", _rows(fnd, "edges", hidden)),
+        "n_evidence": counts.get("evidence", _rows(fnd, "evidence", hidden)),
         "first_seen": _ts(min(first)) if first else "",
         "last_seen": _ts(max(last)) if last else "",
         "signals": _signal_rows(manifest.get("signals") or {}),
