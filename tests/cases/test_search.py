@@ -247,3 +247,18 @@ def test_a_partners_hashed_form_is_matched_by_what_it_hashed(ws):
     assert partner("1800917042") == [("user-account.user_id", True)]
     assert partner(link) == [("indicator.pattern", True)]
     assert partner("1800917043") == []
+
+
+def test_like_wildcards_in_a_query_are_letters(ws, tmp_path):
+    """``%`` and ``_`` reached the LIKE patterns as wildcards: a query of ``%%`` or ``__``
+    found every evidence post and decision. They are looked for as written."""
+    f = make_findings(
+        tmp_path / "f1",
+        {"g1": accs("a", 5)},
+        objects={"g1": ["https://www.example.org/story"]},
+    )
+    ws.register_run(f)
+    ws.decide("a003", "dismissed", reason="newsroom-and-feeds", kind="account", note="AFP feed")
+    assert ws.search("example.org")  # a real query still finds
+    for q in ("%%", "__", "%a%", "a_0"):
+        assert ws.search(q) == [], q

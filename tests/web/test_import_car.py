@@ -33,3 +33,14 @@ def test_a_car_upload_is_previewed_and_ingested(tmp_path: Path) -> None:
     job = client.app.state.vigie.jobs.wait(r.headers["location"].rsplit("/", 1)[1], 120)
     assert job is not None and job.stage == "done", job and job.message
     assert "6 accepted" in job.message
+
+
+def test_an_upload_named_dot_dot_is_kept_under_a_name_of_its_own(tmp_path: Path) -> None:
+    """A file named ``..`` (or ``.``) passed the name filter and failed with a 500, leaving
+    an empty upload folder: it is stored as ``upload`` and read."""
+    root = tmp_path / "ws"
+    Workspace.init(root).close()
+    client = TestClient(create_app(WebSettings(workspace=root)), base_url="http://127.0.0.1:8765")
+    for name in ("..", "."):
+        csrf, token, page = upload(client, name, CAR.read_bytes(), "application/octet-stream")
+        assert "bluesky-car" in page, name

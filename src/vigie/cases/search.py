@@ -48,6 +48,13 @@ class Hit:
         return _jsonable(asdict(self))
 
 
+def _pattern(text: str) -> str:
+    """A LIKE pattern finding ``text`` anywhere, its own ``%``, ``_`` and ``\\`` escaped
+    (with ``ESCAPE '\\'``): a query of ``%%`` or ``__`` matched every row."""
+    quoted = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{quoted}%"
+
+
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -118,14 +125,14 @@ def search(ws: Workspace, query: str, *, limit: int = 200) -> list[Hit]:
         ):
             hits.append(Hit("member", m.run_id, m.group_id, None, "account", m.account))
         # decisions (targets and notes)
-        like = f"%{low}%"
+        like = _pattern(low)
         for d in s.scalars(
             select(DecisionRow)
             .where(
                 or_(
                     func.lower(DecisionRow.target).in_(sorted(accounts | {q.upper().lower()})),
-                    func.lower(DecisionRow.target).like(like),
-                    func.lower(DecisionRow.note).like(like),
+                    func.lower(DecisionRow.target).like(like, escape="\\"),
+                    func.lower(DecisionRow.note).like(like, escape="\\"),
                 )
             )
             .order_by(DecisionRow.seq)
@@ -194,8 +201,8 @@ def _partner_hits(ws: Workspace, bare: str, limit: int) -> list[Hit]:
         return []
     low = bare.lower()
     digests = _hashed_forms(bare)
-    wanted = [func.lower(ImportedObject.json).like(f"%{low}%")]
-    wanted += [ImportedObject.json.like(f"%{d}%") for d in digests]
+    wanted = [func.lower(ImportedObject.json).like(_pattern(low), escape="\\")]
+    wanted += [ImportedObject.json.like(_pattern(d), escape="\\") for d in digests]
     # candidates: a match in an id or a reference is left out below
     rows = _partner_rows(path, or_(*wanted), limit * 5)
     hits: list[Hit] = []
@@ -362,14 +369,14 @@ def _parquet_hits(
 
     hits: list[Hit] = []
     con = duckdb.connect()
-    like = _sql_str(f"%{low}%")
+    like = f"{_sql_str(_pattern(low))} ESCAPE '\\'"
     # a #tag matches the hashtag object exactly, and the text only where it is written #tag
     obj_cond = (
         f"lower(object) = {_sql_str(low)}"
         if q.startswith("#")
         else (f"lower(coalesce(object, '')) LIKE {like}")
     )
-    text_like = _sql_str(f"%{q.lower()}%") if q.startswith("#") else like
+    text_like = f"{_sql_str(_pattern(q.lower()))} ESCAPE '\\'" if q.startswith("#") else like
     accs = "[" + ", ".join(_sql_str(a) for a in sorted(accounts)) + "]"
     try:
         ev = _existing(runs, "evidence.parquet")

@@ -131,6 +131,8 @@ async def import_upload(request: Request) -> Response:
     if upload is not None and getattr(upload, "filename", ""):
         name = Path(upload.filename).name or "upload"
         name = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:100]
+        if not name.strip("."):  # "..", ".": a folder's name, not a file's (was a 500)
+            name = "upload"
         with open(folder / name, "wb") as out:
             shutil.copyfileobj(upload.file, out, 1024 * 1024)
     elif pointed:
