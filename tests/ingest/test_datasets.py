@@ -757,6 +757,19 @@ def test_platform_csv_saved_by_excel_in_windows_1252(
     assert code != 0 and "iconv -f latin-1 -t UTF-8" in said and "date format" not in said
 
 
+def test_platform_csv_with_lone_cr_line_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel's "CSV (Macintosh)" ends its lines with a lone CR: read line by line (the
+    Windows-1252 fallback reads bytes), such a file must still give its rows."""
+    rows = (DS / "ira538_tweets.csv").read_text(encoding="utf-8").splitlines()[:3]
+    src = tmp_path / "mac.csv"
+    src.write_bytes(("\r".join(rows) + "\r").encode("utf-8"))
+    ds = tmp_path / "ds"
+    _ingest(src, ds, capsys)
+    assert set(posts_by_id(ds)) == {"914580356430536707", "914581356430536708"}
+
+
 def test_coortweet_input_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """CooRTweet's input as R writes its ``russian_coord_tweets`` sample (row names, ``NA``,
     ``id_user``): each row a share of an object, told by its value (a tweet id a repost, a URL

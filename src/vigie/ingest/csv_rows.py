@@ -170,7 +170,15 @@ def _lines(raw: BinaryIO, recoded: list[int]) -> Iterator[str]:
             recoded[0] += 1
         if first:
             text, first = text.removeprefix("\ufeff"), False
-        yield text
+        if "\r" in text.rstrip("\r\n"):  # lines ended by a lone CR (Excel's "CSV (Macintosh)")
+            yield from _LONE_CR.split(text)
+        else:
+            yield text
+
+
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+"""After a carriage return that no line feed follows: where a line of a file written with
+CR line ends ends (a binary read splits on LF only, and the csv module refused the rest)."""
 
 
 def _decoded(raw: BinaryIO, encoding: str) -> Iterator[str]:
