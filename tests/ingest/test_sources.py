@@ -611,7 +611,7 @@ def test_mcl_as_its_data_dictionary_writes_it(tmp_path: Path) -> None:
          "multimedia": [{"type": "photo", "id": "m1", "url": signed}]},
         {"id": "112", "creation_time": "2024-06-01T11:00:00+0000", "text": "x",
          "post_owner": {"data": {"id": "901", "type": "group", "name": "Groupe"}},
-         "multimedia": [{"type": "photo", "url": signed}]},
+         "multimedia": [{"type": "photo", "url": signed}, {"url": "http://[::1"}]},
         {"id": "222", "creation_time": "2024-06-02T09:00:00+0000", "text": "hallo #Wahl",
          "post_owner": {"id": "400", "type": "business", "name": "Brand", "username": "brand"},
          "hashtags": ["tag", "wahl"]},
@@ -626,7 +626,7 @@ def test_mcl_as_its_data_dictionary_writes_it(tmp_path: Path) -> None:
     assert (fb["platform"], fb["account_id"], fb["repost_of"]) == ("facebook", "900", "100")
     assert fb["urls"] == ["example.org/a"] and fb["media"] == ["photo:m1"]
     assert posts["112"]["account_id"] == "901"
-    assert posts["112"]["media"] == ["cleanroom.example/m/abc.jpg"]
+    assert posts["112"]["media"] == ["cleanroom.example/m/abc.jpg", "http://[::1"]
     ig = posts["222"]
     assert ig["platform"] == "instagram" and ig["hashtags"] == ["tag", "wahl"]
     assert accounts_by_id(ds)["901"]["display_name"] == "Groupe"

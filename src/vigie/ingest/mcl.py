@@ -57,7 +57,12 @@ def flatten(obj: dict[str, Any], prefix: str = "", out: dict[str, Any] | None = 
 def _stable(url: str) -> str:
     """A media address without its query: MCL's ``multimedia.url`` is a pre-signed,
     expiring storage link (its signature differs in every post and every download)."""
-    return canonical_urls([urlsplit(url)._replace(query="", fragment="").geturl()])[0]
+    try:
+        bare = urlsplit(url)._replace(query="", fragment="").geturl()
+    except ValueError:  # not parseable (``http://[::1``): kept as written, as canonical_url
+        bare = url
+    keys = canonical_urls([bare])
+    return keys[0] if keys else bare
 
 
 def _media(value: Any) -> list[str]:
