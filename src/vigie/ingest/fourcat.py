@@ -134,10 +134,7 @@ def read(path: Path, platform: str | None = None) -> Iterator[Batch]:
     """Yield canonical batches from a 4CAT CSV export."""
     header = csv_rows.header_of(path)
     if not is_4cat(header):
-        if not any(a in header for a in AUTHORS):
-            csv_rows.need_columns(
-                path, header, ("id", "timestamp", "body", "author"), "a 4CAT export"
-            )
-        csv_rows.need_columns(path, header, ("id", "timestamp", "body"), "a 4CAT export")
+        author = () if any(a in header for a in AUTHORS) else ("author",)
+        csv_rows.need_columns(path, header, ("id", "timestamp", "body", *author), "a 4CAT export")
     one = _mapper(platform, header)
     return read_items(path, lambda v: [v], one, "4CAT item", values=csv_rows.rows(path))

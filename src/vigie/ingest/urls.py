@@ -359,12 +359,21 @@ MAX_DOTTED_HANDLE = 30
 def dotted_mentions_in_text(text: str | None) -> list[str]:
     """``@names`` of ``text`` by Instagram's user-name rule, lower-case, distinct, in order; a
     sentence's closing dot left out (``@anna.`` is ``anna``)."""
+    return _named_mentions(text, _DOTTED_MENTION, ".", 1, MAX_DOTTED_HANDLE)
+
+
+def _named_mentions(
+    text: str | None, pattern: re.Pattern[str], trailing: str, shortest: int, longest: int
+) -> list[str]:
+    """The names ``pattern`` finds after ``@`` in ``text``, the ``trailing`` characters a
+    sentence ends them with left out, lower-case, distinct, in order, of a user name's
+    length (the platforms whose names hold dots and dashes: ``DOTTED_HANDLES``, YouTube)."""
     if not text or "@" not in text:
         return []
     out: dict[str, None] = {}
-    for m in _DOTTED_MENTION.finditer(text[:TEXT_SCAN_CHARS]):
-        name = m.group(1).rstrip(".").lower()
-        if name and len(name) <= MAX_DOTTED_HANDLE:
+    for m in pattern.finditer(text[:TEXT_SCAN_CHARS]):
+        name = m.group(1).rstrip(trailing).lower()
+        if shortest <= len(name) <= longest:
             out[name] = None
     return list(out)
 
@@ -382,15 +391,7 @@ def youtube_mentions_in_text(text: str | None) -> list[str]:
 
     Why not X's rule: YouTube handles hold dots and dashes (``@le-media.officiel``), where
     X's rule stopped at the first one and tied every ``@le-...`` handle together."""
-    if not text or "@" not in text:
-        return []
-    low, high = YOUTUBE_HANDLE_LENGTH
-    out: dict[str, None] = {}
-    for m in _YOUTUBE_MENTION.finditer(text[:TEXT_SCAN_CHARS]):
-        name = m.group(1).rstrip(".-").lower()
-        if low <= len(name) <= high:
-            out[name] = None
-    return list(out)
+    return _named_mentions(text, _YOUTUBE_MENTION, ".-", *YOUTUBE_HANDLE_LENGTH)
 
 
 @lru_cache(maxsize=1)

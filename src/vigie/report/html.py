@@ -91,8 +91,12 @@ def _rows(fnd: Findings, name: str, hidden: set[str] | None = None) -> int:
     if not hidden:
         return pq.ParquetFile(path).metadata.num_rows
     ids = pq.read_table(path, columns=["group_id"]).column("group_id")
-    gone = pa.array(sorted(hidden), pa.string())
-    return int(pc.sum(pc.invert(pc.is_in(ids, gone))).as_py() or 0)
+    return int(pc.sum(_kept(ids, hidden)).as_py() or 0)
+
+
+def _kept(group_ids: Any, hidden: set[str]) -> Any:
+    """The mask of the rows whose ``group_ids`` are not ``hidden``."""
+    return pc.invert(pc.is_in(group_ids, pa.array(sorted(hidden), pa.string())))
 
 
 def _find_dataset(fnd: Findings, given: str | Path | None, manifest: dict[str, Any]) -> Path | None:
@@ -447,9 +451,8 @@ def build_context(
     except (pa.ArrowInvalid, OSError) as exc:
         raise VigieError(f"{fnd.path}: cannot read the Findings tables ({exc})") from exc
     if hidden:
-        gone = pa.array(sorted(hidden), pa.string())
-        groups = groups.filter(pc.invert(pc.is_in(groups.column("group_id"), gone)))
-        members_all = members_all.filter(pc.invert(pc.is_in(members_all.column("group_id"), gone)))
+        groups = groups.filter(_kept(groups.column("group_id"), hidden))
+        members_all = members_all.filter(_kept(members_all.column("group_id"), hidden))
         manifest = {**manifest, "techniques": None, "counts": {}}  # counted again, below
     truth = _TruthLabels(Path(truth_path) if truth_path is not None else None)
 
